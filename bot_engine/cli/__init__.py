@@ -1,0 +1,26 @@
+"""The `voicebot` command line.
+
+Each command group lives in its own module and registers itself on the one Typer app, so
+areas of the product (dialogs, speech, telephony, service) stay independent.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from bot_engine.cli import dialog_commands, phone_commands, speech_commands
+
+app = typer.Typer(
+    name="voicebot",
+    help="An open-source voice robot for the telephone.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in (dialog_commands, speech_commands, phone_commands):
+    _module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,102 @@
+"""Events: everything that can happen to a dialog, as typed values.
+
+Shells (text simulator, dialog test runner, live call session) turn the outside world into
+these events. Time always arrives with the event (`at`), so the engine never reads a clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: datetime | None = None
+    """When the event happened (timezone-aware). None means "same time as before"."""
+
+
+class IntentHint(BaseModel):
+    """An intent ranking computed outside the engine (for example by a Rasa server)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    intent: str | None
+    confidence: float
+    ranking: list[tuple[str, float]] = Field(default_factory=list)
+
+
+class UserSaid(_Event):
+    type: Literal["user_said"] = "user_said"
+    text: str
+    confidence: float = 1.0
+    alternatives: list[str] = Field(default_factory=list)
+    nlu: IntentHint | None = None
+    """Set by a shell that uses an external NLU backend; the built-in matcher is then skipped."""
+
+
+class Dtmf(_Event):
+    type: Literal["dtmf"] = "dtmf"
+    digits: str
+
+
+class NoInput(_Event):
+    type: Literal["no_input"] = "no_input"
+
+
+class PlaybackDone(_Event):
+    type: Literal["playback_done"] = "playback_done"
+
+
+class Interrupted(_Event):
+    """The caller barged in; `heard_ms` is how much of the prompt was played."""
+
+    type: Literal["interrupted"] = "interrupted"
+    heard_ms: int | None = None
+
+
+class WebhookResult(_Event):
+    type: Literal["webhook_result"] = "webhook_result"
+    request_id: str
+    status: Literal["success", "error", "timeout"]
+    status_code: int | None = None
+    data: Any = None
+    error: str | None = None
+
+
+class Hangup(_Event):
+    """The caller (or the network) ended the call."""
+
+    type: Literal["hangup"] = "hangup"
+    cause: str = "caller"
+
+
+class MachineDetected(_Event):
+    """Answering-machine detection decided this is not a person."""
+
+    type: Literal["machine_detected"] = "machine_detected"
+    beep: bool = False
+
+
+class CallFailed(_Event):
+    """The call never reached a person: busy, no answer, rejected or a network failure."""
+
+    type: Literal["call_failed"] = "call_failed"
+    reason: Literal["no_answer", "busy", "rejected", "failed"] = "no_answer"
+
+
+Event = Annotated[
+    UserSaid
+    | Dtmf
+    | NoInput
+    | PlaybackDone
+    | Interrupted
+    | WebhookResult
+    | Hangup
+    | MachineDetected
+    | CallFailed,
+    Field(discriminator="type"),
+]
