@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import typer
 
-from bot_engine.cli import dialog_commands, phone_commands, speech_commands
+from bot_engine.cli import (
+    call_commands,
+    dialog_commands,
+    phone_commands,
+    service_commands,
+    speech_commands,
+)
 
 app = typer.Typer(
     name="voicebot",
@@ -18,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (dialog_commands, speech_commands, phone_commands):
+for _module in (dialog_commands, speech_commands, phone_commands, call_commands, service_commands):
     _module.register(app)
 
 
