@@ -1,0 +1,95 @@
+"""AMD accuracy on the synthesized labelled set: confusion matrices and accuracy.
+
+Two runs over the same audio:
+- `audio`: timing analysis and beep detection only (no ASR at all);
+- `audio+text`: the same, plus the phrase path fed with the text espeak-ng was given,
+  at the moment the speech ended plus a simulated ASR latency. This stands in for a
+  perfect ASR; it measures the combination logic, not recognition quality.
+
+`not_sure` counts as wrong. Target: at least 90% correct.
+
+    .venv/bin/python bench/amd_accuracy.py [--seed 0] [--per-label 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import soundfile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from amd_dataset import AmdSample, build_dataset  # noqa: E402
+
+from bot_engine.call.amd import AmdResult, AmdSettings, AnsweringMachineDetector  # noqa: E402
+
+FRAME_BYTES = 320
+ASR_LATENCY_MS = 300
+
+
+def classify(
+    sample: AmdSample, settings: AmdSettings, use_text: bool = False
+) -> AmdResult:
+    """Stream the sample through a fresh detector in 20 ms frames, as a call would."""
+    pcm = soundfile.read(sample.path, dtype="int16")[0].tobytes()
+    detector = AnsweringMachineDetector(settings)
+    text_due = sample.speech_end_ms + ASR_LATENCY_MS
+    text_sent = not use_text
+    for off in range(0, len(pcm), FRAME_BYTES):
+        if not text_sent and detector.elapsed_ms >= text_due:
+            detector.feed_text(sample.text, sample.speech_end_ms)
+            text_sent = True
+        detector.feed_audio(pcm[off : off + FRAME_BYTES])
+        if detector.decided:
+            break
+    return detector.finish()
+
+
+def report(name: str, samples: list[AmdSample], results: list[AmdResult]) -> float:
+    labels = ("human", "machine")
+    decisions = ("human", "machine", "not_sure")
+    matrix = Counter((s.label, r.decision.value) for s, r in zip(samples, results, strict=True))
+    correct = sum(matrix[(lab, lab)] for lab in labels)
+    accuracy = correct / len(samples)
+    print(f"\n== {name}: confusion matrix (rows: truth, columns: decision)")
+    print(f"{'':>10}" + "".join(f"{d:>10}" for d in decisions))
+    for lab in labels:
+        print(f"{lab:>10}" + "".join(f"{matrix[(lab, d)]:>10}" for d in decisions))
+    reasons = Counter(f"{s.label}->{r.decision.value}:{r.reason.value}" for s, r in
+                      zip(samples, results, strict=True))
+    print("reasons: " + ", ".join(f"{k}={v}" for k, v in sorted(reasons.items())))
+    times = sorted(r.at_ms for r in results)
+    print(f"decision time ms: p50={times[len(times) // 2]} max={times[-1]}")
+    wrong = [(s, r) for s, r in zip(samples, results, strict=True) if r.decision.value != s.label]
+    for s, r in wrong:
+        print(f"  wrong: {s.name} '{s.text}' -> {r.decision.value} ({r.reason.value}: {r.detail})")
+    print(f"{name} accuracy: {accuracy:.1%} ({correct}/{len(samples)})")
+    return accuracy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--per-label", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="amd-set-") as tmp:
+        started = time.perf_counter()
+        samples = build_dataset(Path(tmp), args.seed, args.per_label)
+        print(f"built {len(samples)} samples (seed {args.seed}) in "
+              f"{time.perf_counter() - started:.1f}s")
+        audio_only = [classify(s, AmdSettings()) for s in samples]
+        acc_audio = report("audio (timing+beep, no ASR)", samples, audio_only)
+        with_text = AmdSettings(text_grace_ms=ASR_LATENCY_MS + 400)
+        texts = [classify(s, with_text, use_text=True) for s in samples]
+        acc_text = report("audio+text (phrases from espeak input text)", samples, texts)
+    print(f"\naccuracy_audio: {acc_audio:.3f}")
+    print(f"accuracy_audio_text: {acc_text:.3f}")
+
+
+if __name__ == "__main__":
+    main()

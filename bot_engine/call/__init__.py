@@ -1,0 +1,1 @@
+"""Live call pieces: answering-machine detection, the call recording and per-turn timings."""
