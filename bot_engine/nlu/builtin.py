@@ -1,0 +1,205 @@
+"""The global handlers every script gets: operator, repeat, opt-out, who-is-this.
+
+They are checked on every turn, so they are tuned to stay silent on ordinary answers
+("да", "нет, не надо", "перезвоните завтра"): examples are specific phrases and the
+very short forms ("что?", "pardon?") are anchored regular expressions.
+"""
+
+from __future__ import annotations
+
+from bot_engine.nlu.intents import IntentSpec
+from bot_engine.nlu.lang import Lang, lang_of
+
+_BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
+    "ru": {
+        "operator": IntentSpec(
+            examples=[
+                "соедините с оператором",
+                "переключите на оператора",
+                "позовите оператора",
+                "оператор",
+                "живой человек",
+                "хочу поговорить с живым человеком",
+                "можно с человеком поговорить",
+                "соедините с менеджером",
+                "позовите менеджера",
+                "переведите на специалиста",
+                "дайте консультанта",
+                "с роботом не хочу разговаривать",
+                "вы робот",
+                "соедините с сотрудником",
+            ],
+            patterns=[
+                r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
+                r"\bживо\w* (человек|челове\w+|люд\w+)",
+                r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
+            ],
+        ),
+        "repeat": IntentSpec(
+            examples=[
+                "повторите пожалуйста",
+                "повторите",
+                "не расслышал",
+                "не расслышала что вы сказали",
+                "еще раз",
+                "скажите еще раз",
+                "что вы сказали",
+                "не понял",
+                "не поняла повторите",
+                "плохо слышно",
+                "вас не слышно",
+                "можно еще раз",
+            ],
+            patterns=[
+                r"^(а )?(что|чего|как|шо|а|что что|что вы говорите|что вы сказали|простите)$",
+                r"\bповтор\w*",
+                r"\bне (рас)?слыш\w*",
+                r"\bплохо слышно\b",
+                r"\bеще раз\b",
+            ],
+        ),
+        "opt_out": IntentSpec(
+            examples=[
+                "не звоните мне больше",
+                "больше не звоните",
+                "перестаньте мне звонить",
+                "удалите мой номер",
+                "удалите меня из базы",
+                "отпишите меня",
+                "не хочу чтобы мне звонили",
+                "сколько можно звонить",
+                "внесите меня в черный список",
+                "хватит звонить",
+                "прекратите звонки",
+                "забудьте мой номер",
+            ],
+            patterns=[
+                r"\b(не|больше не|никогда не) (звон|набира|беспоко)\w*",
+                r"\b(перестань|прекрати|хватит)\w* (мне )?(звон|названив|беспоко)\w*",
+                r"\bудали\w* (мой |мои |меня |этот )?(номер|телефон|данны|из баз)\w*",
+                r"\b(отпиши|отписа)\w*",
+                r"\bчерн\w* спис\w*",
+            ],
+        ),
+        "who_is_this": IntentSpec(
+            examples=[
+                "кто это",
+                "кто вы",
+                "вы кто",
+                "кто звонит",
+                "кто вы такие",
+                "откуда у вас мой номер",
+                "где вы взяли мой номер",
+                "зачем звоните",
+                "зачем вы мне звоните",
+                "по какому вопросу",
+                "что за компания",
+                "с кем я говорю",
+                "какая компания",
+                "что вам нужно",
+            ],
+            patterns=[
+                r"^(а )?(кто это|кто вы|вы кто|кто звонит|кто говорит)\b",
+                r"\bоткуда (у вас )?(мой|моя|мои|этот)? ?(номер|телефон|контакт|данны)\w*",
+                r"\b(где|как) вы (взяли|узнали|нашли) (мой )?(номер|телефон)\w*",
+                r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
+                r"\bс кем я (говорю|разговариваю)\b",
+                r"\bчто (это )?за (компания|фирма|организация)\b",
+            ],
+        ),
+    },
+    "en": {
+        "operator": IntentSpec(
+            examples=[
+                "connect me to an operator",
+                "operator",
+                "a human please",
+                "i want to talk to a human",
+                "can i speak to a real person",
+                "let me talk to a person",
+                "transfer me to an agent",
+                "get me a manager",
+                "i want to speak to a representative",
+                "live agent",
+                "are you a robot",
+                "customer service",
+            ],
+            patterns=[
+                r"\b(operator|human|representative|live agent|real person|manager|supervisor)s?\b",
+                r"\b(speak|talk) (to|with) (a |an |some )?(person|agent|someone)\b",
+            ],
+        ),
+        "repeat": IntentSpec(
+            examples=[
+                "repeat please",
+                "could you repeat that",
+                "say again",
+                "say that again",
+                "pardon",
+                "sorry i did not catch that",
+                "i did not hear you",
+                "what did you say",
+                "come again",
+                "one more time",
+                "i can not hear you",
+            ],
+            patterns=[
+                r"^(what|sorry|pardon|excuse me|huh|come again|pardon me|say again)$",
+                r"\brepeat\w*",
+                r"\bsay (that |it )?again\b",
+                r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
+                r"\bone more time\b",
+            ],
+        ),
+        "opt_out": IntentSpec(
+            examples=[
+                "stop calling me",
+                "remove my number",
+                "do not call me again",
+                "do not call",
+                "take me off your list",
+                "put me on the do not call list",
+                "never call me again",
+                "unsubscribe me",
+                "delete my number",
+                "quit calling me",
+            ],
+            patterns=[
+                r"\b(stop|quit|cease) (calling|ringing|bothering|contacting)\b",
+                r"\b(do not|dont|never) (call|contact|ring|bother)\b",
+                r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
+                r"\b(off|from) (your|the) (list|database|calling list)\b",
+                r"\bunsubscribe\b",
+            ],
+        ),
+        "who_is_this": IntentSpec(
+            examples=[
+                "who is this",
+                "who are you",
+                "who is calling",
+                "where did you get my number",
+                "how did you get my number",
+                "why are you calling",
+                "why are you calling me",
+                "what is this about",
+                "what company is this",
+                "who am i speaking to",
+                "what do you want",
+            ],
+            patterns=[
+                r"^(who is this|who are you|who is calling|whos this|whos calling)\b",
+                r"\bwho (is|are) (this|you|calling)\b",
+                r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
+                r"\bwhy (are|do|did) you (calling|call|ringing)\b",
+                r"\bwhat is this (about|regarding)\b",
+                r"\bwhat company\b",
+                r"\bwho am i (speaking|talking) (to|with)\b",
+            ],
+        ),
+    },
+}
+
+
+def builtin_intents(lang: str) -> dict[str, IntentSpec]:
+    """Fresh copies of the global handler intents for ``lang`` ("ru-RU", "en", ...)."""
+    return {name: spec.model_copy(deep=True) for name, spec in _BUILTIN[lang_of(lang)].items()}

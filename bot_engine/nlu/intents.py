@@ -1,0 +1,210 @@
+"""Intent matching from a script's examples and regular expressions.
+
+Every example is lemmatized once, when the matcher is built (once per script). A turn
+then costs: lemmatize the utterance (cached per word), map each lemma onto the
+examples' vocabulary (exact, or fuzzy for ASR slips like "аператор"), and score only the
+examples that share a lemma with it. The score is a recall-weighted F-measure over the
+lemma sets, so word order does not matter and a few extra words ("можно мне, пожалуйста,
+живого человека") cost little, while an utterance that covers half an example does not
+reach the threshold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz, process
+
+from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.text import lemma_tuple, normalize
+
+
+class IntentSpec(BaseModel):
+    """One intent of a script: example utterances and/or regular expressions."""
+
+    examples: list[str] = []
+    patterns: list[str] = []
+
+
+class IntentMatch(BaseModel):
+    """The best intent for an utterance; ``intent`` is None on no match or ambiguity."""
+
+    intent: str | None
+    confidence: float = Field(ge=0.0, le=1.0)
+    ranking: list[tuple[str, float]] = []
+    ambiguous: bool = False
+
+
+# Function words weigh little: sharing "мне" or "the" with an example says nothing.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_LIGHT_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": _words(
+        "я мне меня мой вы вас вам ваш ты тебя он она они мы нас это этот тот и а в во на с со"
+        " к ко по о об от до за из у же ли бы то так вот уже еще пожалуйста можно быть"
+        " просто там тут все весь как хотеть мочь надо нужно"
+    ),
+    "en": _words(
+        "i me my mine you your we us our he she it they them the a an to of in on at for"
+        " with and or be do have can will shall please just so that this there here"
+        " would could some any want need"
+    ),
+}
+_LIGHT_WEIGHT = 0.3
+_PATTERN_CONFIDENCE = 0.95
+_BETA2 = 4.0  # F-beta with beta=2: recall of the example matters more than extra words.
+
+
+@dataclass(frozen=True, slots=True)
+class _Example:
+    intent: str
+    lemmas: frozenset[str]
+    weight: float
+
+
+class IntentMatcher:
+    """Matches utterances against a fixed set of intents (build once per script)."""
+
+    def __init__(
+        self,
+        intents: Mapping[str, IntentSpec],
+        lang: str,
+        *,
+        threshold: float = 0.6,
+        margin: float = 0.1,
+    ) -> None:
+        self.lang: Lang = lang_of(lang)
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be within 0..1, got {threshold}")
+        if not 0.0 <= margin <= 1.0:
+            raise ValueError(f"margin must be within 0..1, got {margin}")
+        self.threshold = threshold
+        self.margin = margin
+        self.intents: tuple[str, ...] = tuple(intents)
+        light = _LIGHT_WORDS[self.lang]
+        self._light = light
+        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        parsed: list[tuple[str, frozenset[str]]] = []
+        for name, raw in intents.items():
+            spec = raw if isinstance(raw, IntentSpec) else IntentSpec.model_validate(raw)
+            for pattern in spec.patterns:
+                try:
+                    self._patterns.append((name, re.compile(pattern, re.IGNORECASE)))
+                except re.error as exc:
+                    raise ValueError(
+                        f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
+                    ) from None
+            for example in spec.examples:
+                lem = frozenset(lemma_tuple(example, self.lang))
+                if lem:
+                    parsed.append((name, lem))
+        # A word shared by several intents ("не" in opt-out and repeat) tells them apart
+        # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
+        users: dict[str, set[str]] = {}
+        for name, lem in parsed:
+            for w in lem:
+                users.setdefault(w, set()).add(name)
+        self._weight: dict[str, float] = {
+            w: (_LIGHT_WEIGHT if w in light else 1.0) / math.sqrt(len(names))
+            for w, names in users.items()
+        }
+        self._examples: list[_Example] = []
+        index: dict[str, list[int]] = {}
+        for name, lem in parsed:
+            for w in lem:
+                index.setdefault(w, []).append(len(self._examples))
+            self._examples.append(_Example(name, lem, sum(self._weight[w] for w in lem)))
+        self._index = {w: tuple(ids) for w, ids in index.items()}
+        # Fuzzy mapping only for content words long enough that one edit is a slip, not
+        # another word ("нет"/"не", "звонить"/"перезвонить" must stay apart).
+        self._fuzzy_vocab = [w for w in self._index if len(w) >= 5 and w not in light]
+        self._to_vocab = lru_cache(maxsize=8192)(self._map_uncached)
+
+    def _map_uncached(self, word: str) -> tuple[str, float] | None:
+        if word in self._index:
+            return word, 1.0
+        if len(word) < 5 or word in self._light or not self._fuzzy_vocab:
+            return None
+        cutoff = 80.0 if len(word) < 8 else 75.0
+        found = process.extractOne(word, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is None:
+            return None
+        return found[0], found[1] / 100.0
+
+    def match(self, text: str, only: Collection[str] | None = None) -> IntentMatch:
+        """Best intent for ``text``; ``only`` restricts the candidates (a step's intents)."""
+        allowed = None if only is None else frozenset(only)
+        scores: dict[str, float] = {}
+        if self._patterns:
+            norm = normalize(text, self.lang)
+            for name, rx in self._patterns:
+                if (allowed is None or name in allowed) and rx.search(norm):
+                    scores[name] = _PATTERN_CONFIDENCE
+        if self._examples:
+            self._score_examples(lemma_tuple(text, self.lang), allowed, scores)
+        return self._decide(scores)
+
+    def _score_examples(
+        self, lem: tuple[str, ...], allowed: frozenset[str] | None, scores: dict[str, float]
+    ) -> None:
+        light = self._light
+        weights = self._weight
+        mapped: dict[str, float] = {}  # vocabulary lemma -> similarity
+        input_weight = 0.0
+        for word in set(lem):
+            hit = self._to_vocab(word)
+            if hit is None:
+                input_weight += _LIGHT_WEIGHT if word in light else 1.0
+                continue
+            target, sim = hit
+            input_weight += weights[target]
+            if sim > mapped.get(target, 0.0):
+                mapped[target] = sim
+        if not mapped or input_weight == 0.0:
+            return
+        candidates: set[int] = set()
+        for target in mapped:
+            candidates.update(self._index[target])
+        examples = self._examples
+        for idx in candidates:
+            ex = examples[idx]
+            if allowed is not None and ex.intent not in allowed:
+                continue
+            got = 0.0
+            got_input = 0.0
+            content = False
+            for w in ex.lemmas:
+                sim = mapped.get(w, 0.0)
+                if sim:
+                    got += sim * weights[w]
+                    got_input += weights[w]
+                    content = content or w not in light
+            # Sharing only function words ("мне", "the") with an example is no evidence.
+            if not content and any(w not in light for w in ex.lemmas):
+                continue
+            recall = got / ex.weight
+            precision = min(1.0, got_input / input_weight)
+            f = (1 + _BETA2) * precision * recall / (_BETA2 * precision + recall)
+            if f > scores.get(ex.intent, 0.0):
+                scores[ex.intent] = f
+
+    def _decide(self, scores: dict[str, float]) -> IntentMatch:
+        ranking = sorted(
+            ((name, round(min(score, 1.0), 4)) for name, score in scores.items() if score > 0),
+            key=lambda item: -item[1],
+        )
+        if not ranking:
+            return IntentMatch(intent=None, confidence=0.0, ranking=[])
+        best_name, best = ranking[0]
+        if best < self.threshold:
+            return IntentMatch(intent=None, confidence=best, ranking=ranking)
+        if len(ranking) > 1 and best - ranking[1][1] < self.margin:
+            return IntentMatch(intent=None, confidence=best, ranking=ranking, ambiguous=True)
+        return IntentMatch(intent=best_name, confidence=best, ranking=ranking)

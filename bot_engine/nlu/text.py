@@ -1,0 +1,53 @@
+"""Normalization shared by every NLU function: case, ё/е, punctuation and fillers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import lemmas_of_tokens
+
+# Apostrophes inside words vanish ("don't" -> "dont") so contractions stay one token.
+_APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
+_WORD = re.compile(r"[^\W_]+")
+
+_FILLERS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда"}),
+    "en": frozenset(
+        {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah"}
+    ),
+}
+# Hesitation sounds of any length: "эээ", "ммм", "аааа", "ummm", "uhhh".
+_HESITATION = re.compile(r"^(?:э+м*|м{2,}|а{2,}|хм+|u+h*m+|u+h+|e+r+m*|h+m+|m{2,}|a{2,}h*)$")
+
+
+def _is_filler(word: str, lang: Lang) -> bool:
+    return word in _FILLERS[lang] or _HESITATION.match(word) is not None
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
+    lowered = _APOSTROPHE.sub("", text.lower().replace("ё", "е"))
+    return tuple(w for w in _WORD.findall(lowered) if not _is_filler(w, lang))
+
+
+def tokens(text: str, lang: str) -> list[str]:
+    """Normalized words of ``text`` with fillers ("ну", "эээ", "алло", "um") dropped."""
+    return list(_tokens(text, lang_of(lang)))
+
+
+def normalize(text: str, lang: str) -> str:
+    """Lowercase, ё->е, punctuation stripped, spaces collapsed, fillers removed."""
+    return " ".join(_tokens(text, lang_of(lang)))
+
+
+@lru_cache(maxsize=4096)
+def lemma_tuple(text: str, lang: Lang) -> tuple[str, ...]:
+    """Cached lemmas of a whole utterance; the hot path calls this several times a turn."""
+    return tuple(lemmas_of_tokens(list(_tokens(text, lang)), lang))
+
+
+def lemmas(text: str, lang: str) -> list[str]:
+    """Lemmas of the normalized tokens (pymorphy3 for Russian, a light stemmer for English)."""
+    return list(lemma_tuple(text, lang_of(lang)))
