@@ -1,0 +1,102 @@
+"""One 20 ms clock for every call's media in the process.
+
+A timer per call means hundreds of wake-ups per tick, each landing a little late, and the
+lateness adds up when `sleep(0.02)` is called in a loop. Here one asyncio task wakes once
+per tick on an absolute schedule (`next_tick += 20 ms`, so an early or late wake-up never
+shifts later ticks), then lets every registered session send its packet and pull its
+jitter buffer from that same loop. The clock measures how late each tick actually ran
+against its schedule: that is the send jitter the benchmark reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections import deque
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.020
+#: After a stall longer than this many ticks, skip ahead instead of bursting to catch up.
+MAX_CATCH_UP_TICKS = 5
+
+
+class ClockClient(Protocol):
+    def on_tick(self, scheduled: float) -> None:
+        """Called once per tick with the tick's scheduled loop time. Must not block."""
+
+
+class MediaClock:
+    def __init__(self, interval_s: float = TICK_S, *, history: int = 50_000) -> None:
+        self.interval_s = interval_s
+        self._clients: dict[int, ClockClient] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._lateness: deque[float] = deque(maxlen=history)
+        self.ticks = 0
+        self.skipped_ticks = 0
+        self.client_errors = 0
+
+    def register(self, client: ClockClient) -> None:
+        self._clients[id(client)] = client
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="media-clock")
+
+    def unregister(self, client: ClockClient) -> None:
+        self._clients.pop(id(client), None)
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    def lateness_ms(self) -> list[float]:
+        """Recent per-tick lateness (actual wake-up minus schedule), in milliseconds."""
+        return [x * 1000 for x in self._lateness]
+
+    def lateness_percentile_ms(self, q: float) -> float:
+        if not self._lateness:
+            return 0.0
+        return float(np.percentile(np.fromiter(self._lateness, dtype=float), q) * 1000)
+
+    def reset_measurements(self) -> None:
+        self._lateness.clear()
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time() + self.interval_s
+        while self._clients:
+            delay = next_tick - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            now = loop.time()
+            behind = int((now - next_tick) / self.interval_s)
+            if behind > MAX_CATCH_UP_TICKS:
+                log.warning("media clock stalled for %d ticks; skipping ahead", behind)
+                self.skipped_ticks += behind
+                next_tick += behind * self.interval_s
+            self._lateness.append(now - next_tick)
+            self.ticks += 1
+            for client in list(self._clients.values()):
+                try:
+                    client.on_tick(next_tick)
+                except Exception:  # one broken session must not stop every call's media
+                    self.client_errors += 1
+                    log.exception("media clock client failed")
+            next_tick += self.interval_s
+
+
+_shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MediaClock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_clock() -> MediaClock:
+    """The clock of the running event loop, shared by every session on it."""
+    loop = asyncio.get_running_loop()
+    clock = _shared.get(loop)
+    if clock is None:
+        clock = _shared[loop] = MediaClock()
+    return clock

@@ -1,0 +1,396 @@
+"""One call's RTP media on one local UDP port: 8 kHz G.711, 20 ms packets.
+
+The session is driven from two sides. The network pushes datagrams into it (parsed,
+filtered, then DTMF straight out as digits and audio into the jitter buffer); the shared
+`MediaClock` calls `on_tick` every 20 ms, which sends exactly one packet (prompt audio,
+a DTMF event or silence) and pulls one 20 ms frame out of the jitter buffer. Nothing here
+raises on bad input from the network: a bad packet is counted and dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from media_gateway.call_leg import InboundDtmf, InboundFrame
+from media_gateway.playback import PlaybackQueue, QueuedPlayback
+from media_gateway.rtp import g711
+from media_gateway.rtp.clock import TICK_S, MediaClock, shared_clock
+from media_gateway.rtp.dtmf import DtmfError, DtmfReceiver, DtmfSender, digit_code
+from media_gateway.rtp.jitter import GAP, JitterBuffer
+from media_gateway.rtp.packet import RtpParseError, build_packet, parse_packet
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 8000
+FRAME_SAMPLES = 160
+FRAME_BYTES = FRAME_SAMPLES * 2
+_BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
+#: Largest audio payload accepted: 200 ms of G.711. Anything bigger is not a phone call.
+MAX_PAYLOAD = 1600
+#: Inbound events kept while nobody reads them (10 s); the oldest go first.
+MAX_PENDING_EVENTS = 500
+#: Where `open(port=0)` looks for a free even port (RFC 3550 §11: RTP on even ports).
+PORT_RANGE = (16384, 32766)
+
+Address = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class RtpStats:
+    packets_sent: int
+    packets_received: int
+    """Valid RTP packets accepted from the peer (audio and DTMF)."""
+    packets_lost: int
+    packets_late: int
+    packets_duplicate: int
+    packets_ignored: int
+    """Garbage, foreign-source or unexpected-payload-type datagrams."""
+    dtmf_received: int
+    events_dropped: int
+    """Inbound frames discarded because nobody read `events()`."""
+    send_lateness_ms: tuple[float, ...]
+    """Recent per-packet send time minus scheduled time (send jitter), in ms."""
+    remote: Address | None
+
+
+class _Closed:
+    pass
+
+
+_CLOSED = _Closed()
+
+
+class _Protocol(asyncio.DatagramProtocol):
+    def __init__(self, session: RtpSession) -> None:
+        self.session = session
+
+    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+        self.session._datagram_received(data, (str(addr[0]), int(addr[1])))
+
+    def error_received(self, exc: Exception) -> None:
+        # ICMP port unreachable and the like: the peer is gone or not yet listening.
+        log.debug("RTP socket error on port %s: %s", self.session.local_port, exc)
+
+
+class RtpSession:
+    """One call's RTP media on one local UDP port (8 kHz G.711, 20 ms packets)."""
+
+    local_port: int
+    local_host: str
+
+    def __init__(self) -> None:  # use `await RtpSession.open(...)`
+        raise TypeError("use `await RtpSession.open(...)`")
+
+    @classmethod
+    async def open(
+        cls,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        clock: MediaClock | None = None,
+        symmetric: bool = True,
+        jitter_depth: int = 3,
+    ) -> RtpSession:
+        """Bind the media port. `port=0` picks a free even port; `clock=None` shares the
+        event loop's clock. `symmetric` latches the send address to where the peer's media
+        actually comes from (NAT); without it only the SDP address is accepted."""
+        self = cls.__new__(cls)
+        loop = asyncio.get_running_loop()
+        sock = _bind_udp(host, port)
+        transport, _ = await loop.create_datagram_endpoint(lambda: _Protocol(self), sock=sock)
+        self._init(transport, sock.getsockname(), clock or shared_clock(), symmetric, jitter_depth)
+        return self
+
+    def _init(
+        self,
+        transport: asyncio.BaseTransport,
+        sockname: tuple[str, int],
+        clock: MediaClock,
+        symmetric: bool,
+        jitter_depth: int,
+    ) -> None:
+        self._transport = cast(asyncio.DatagramTransport, transport)
+        self.local_host, self.local_port = sockname[0], sockname[1]
+        self._clock = clock
+        self._loop = asyncio.get_running_loop()
+        self._symmetric = symmetric
+        self._closed = False
+        # negotiated media
+        self._remote: Address | None = None
+        self._sdp_remote: Address | None = None
+        self._latched = False
+        self._codec: g711.Codec = "PCMU"
+        self._payload_type: int | None = None
+        self._dtmf_payload_type: int | None = None
+        self._silence = g711.silence("PCMU", FRAME_SAMPLES)
+        self._hold = False
+        # sending
+        self._ssrc = random.getrandbits(32)
+        self._seq = random.getrandbits(16)
+        self._ts_base = random.getrandbits(32)
+        self._t0: float | None = None
+        self._player = PlaybackQueue(FRAME_BYTES, _BYTES_PER_MS)
+        self._dtmf_sender: DtmfSender | None = None
+        self._dtmf_done: asyncio.Future[None] | None = None
+        self._dtmf_lock = asyncio.Lock()
+        self._dtmf_timestamp = 0
+        # receiving
+        self._jitter = JitterBuffer(depth=jitter_depth)
+        self._dtmf_receiver = DtmfReceiver()
+        self._carry = b""
+        self._gap_bytes = FRAME_BYTES
+        self._media_ms = 0
+        self._events: asyncio.Queue[InboundFrame | InboundDtmf | _Closed] = asyncio.Queue()
+        # counters
+        self._sent = 0
+        self._received = 0
+        self._ignored = 0
+        self._dtmf_count = 0
+        self._events_dropped = 0
+        self._lateness: deque[float] = deque(maxlen=3000)
+        self._clock.register(self)
+
+    # -- configuration -------------------------------------------------------------------
+
+    @property
+    def remote(self) -> Address | None:
+        return self._remote
+
+    @property
+    def codec(self) -> g711.Codec:
+        return self._codec
+
+    def configure(
+        self,
+        remote: Address,
+        *,
+        codec: Literal["PCMU", "PCMA"],
+        payload_type: int,
+        dtmf_payload_type: int | None = 101,
+    ) -> None:
+        """Apply the negotiated SDP; may be called again (re-INVITE, hold/resume)."""
+        if codec not in ("PCMU", "PCMA"):
+            raise ValueError(f"unsupported codec {codec!r}; RtpSession speaks PCMU and PCMA")
+        if not 0 <= payload_type <= 127 or (
+            dtmf_payload_type is not None and not 0 <= dtmf_payload_type <= 127
+        ):
+            raise ValueError("RTP payload types are 0-127")
+        remote = (str(remote[0]), int(remote[1]))
+        if remote != self._sdp_remote:
+            self._sdp_remote = self._remote = remote
+            self._latched = False
+        self._codec = codec
+        self._payload_type = payload_type
+        self._dtmf_payload_type = dtmf_payload_type
+        self._silence = g711.silence(codec, FRAME_SAMPLES)
+
+    def set_hold(self, on_hold: bool) -> None:
+        """Stop (or resume) sending; prompts pause rather than play into the void."""
+        self._hold = on_hold
+
+    # -- the CallLeg-facing API ------------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[InboundFrame | InboundDtmf]:
+        """20 ms frames of 8 kHz PCM from the jitter buffer and RFC 4733 digits, until close."""
+        while True:
+            item = await self._events.get()
+            if isinstance(item, _Closed):
+                self._events.put_nowait(item)  # later readers end too
+                return
+            yield item
+
+    def play(self, pcm: bytes) -> QueuedPlayback:
+        """Queue 8 kHz s16le PCM after whatever is playing; returns at once."""
+        playback = self._player.enqueue(pcm)
+        if self._closed:
+            playback.finish(completed=False)
+        return playback
+
+    def stop_playback(self) -> None:
+        """Cancel the prompt playing and everything queued (barge-in)."""
+        self._player.clear()
+
+    async def send_dtmf(self, digits: str, *, tone_ms: int = 100, gap_ms: int = 60) -> None:
+        """Send RFC 4733 events (end packet three times), muting audio meanwhile."""
+        for digit in digits:
+            digit_code(digit)  # validate all before sending any
+        if self._dtmf_payload_type is None:
+            raise DtmfError("the peer did not negotiate telephone-event")
+        async with self._dtmf_lock:
+            if self._closed:
+                return
+            self._dtmf_done = self._loop.create_future()
+            self._dtmf_sender = DtmfSender(digits, tone_ms=tone_ms, gap_ms=gap_ms)
+            await self._dtmf_done
+
+    def stats(self) -> RtpStats:
+        j = self._jitter.stats
+        return RtpStats(
+            packets_sent=self._sent,
+            packets_received=self._received,
+            packets_lost=j.lost,
+            packets_late=j.late,
+            packets_duplicate=j.duplicates,
+            packets_ignored=self._ignored,
+            dtmf_received=self._dtmf_count,
+            events_dropped=self._events_dropped,
+            send_lateness_ms=tuple(x * 1000 for x in self._lateness),
+            remote=self._remote,
+        )
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._clock.unregister(self)
+        self._transport.close()
+        self._player.clear()
+        self._finish_dtmf()
+        self._events.put_nowait(_CLOSED)
+
+    # -- the clock side --------------------------------------------------------------------
+
+    def on_tick(self, scheduled: float) -> None:
+        if self._t0 is None:
+            self._t0 = scheduled
+        self._playout()
+        if self._dtmf_sender is not None:
+            self._send_dtmf_tick(scheduled)
+            return
+        if self._hold or self._remote is None or self._payload_type is None:
+            return
+        frame = self._player.next_frame()
+        payload = self._silence if frame is None else g711.encode(frame, self._codec)
+        self._send(self._payload_type, self._timestamp(scheduled), payload, False, scheduled)
+
+    def _timestamp(self, scheduled: float) -> int:
+        # From the schedule, not a per-tick counter: ticks the clock skipped after a stall
+        # still advance media time, as they would on a real line.
+        assert self._t0 is not None
+        return self._ts_base + round((scheduled - self._t0) / TICK_S) * FRAME_SAMPLES
+
+    def _send_dtmf_tick(self, scheduled: float) -> None:
+        assert self._dtmf_sender is not None
+        packet = self._dtmf_sender.next_tick()
+        if self._dtmf_sender.done:
+            self._finish_dtmf()
+        if packet is None:
+            return
+        if packet.new_event:
+            self._dtmf_timestamp = self._timestamp(scheduled)
+        if self._hold or self._remote is None or self._dtmf_payload_type is None:
+            return
+        self._send(
+            self._dtmf_payload_type, self._dtmf_timestamp, packet.payload, packet.marker, scheduled
+        )
+
+    def _finish_dtmf(self) -> None:
+        self._dtmf_sender = None
+        if self._dtmf_done is not None and not self._dtmf_done.done():
+            self._dtmf_done.set_result(None)
+
+    def _send(
+        self, payload_type: int, timestamp: int, payload: bytes, marker: bool, scheduled: float
+    ) -> None:
+        assert self._remote is not None
+        self._seq = (self._seq + 1) & 0xFFFF
+        data = build_packet(payload_type, self._seq, timestamp, self._ssrc, payload, marker=marker)
+        self._transport.sendto(data, self._remote)
+        self._sent += 1
+        self._lateness.append(self._loop.time() - scheduled)
+
+    def _playout(self) -> None:
+        while len(self._carry) < FRAME_BYTES:
+            item = self._jitter.pop()
+            if item is None:
+                return  # no media yet
+            if item is GAP or not item:  # a gap, or the slot of a DTMF event packet
+                self._carry += bytes(self._gap_bytes)
+            else:
+                assert isinstance(item, bytes)
+                pcm = g711.decode(item, self._codec)
+                self._gap_bytes = len(pcm) or FRAME_BYTES
+                self._carry += pcm
+        frame, self._carry = self._carry[:FRAME_BYTES], self._carry[FRAME_BYTES:]
+        self._emit(InboundFrame(frame, self._media_ms))
+        self._media_ms += 20
+
+    def _emit(self, event: InboundFrame | InboundDtmf) -> None:
+        if self._events.qsize() >= MAX_PENDING_EVENTS:
+            self._events.get_nowait()
+            self._events_dropped += 1
+        self._events.put_nowait(event)
+
+    # -- the network side ------------------------------------------------------------------
+
+    def _datagram_received(self, data: bytes, addr: Address) -> None:
+        if self._closed or self._payload_type is None:
+            self._ignored += 1
+            return
+        try:
+            packet = parse_packet(data)
+        except RtpParseError as exc:
+            self._ignored += 1
+            log.debug("dropped datagram from %s: %s", addr, exc)
+            return
+        is_dtmf = packet.payload_type == self._dtmf_payload_type
+        if not is_dtmf and (
+            packet.payload_type != self._payload_type or not 0 < len(packet.payload) <= MAX_PAYLOAD
+        ):
+            self._ignored += 1
+            return
+        if addr != self._remote:
+            if not self._symmetric or self._latched:
+                self._ignored += 1
+                return
+            log.info("RTP port %s latched to %s:%s", self.local_port, *addr)
+            self._remote = addr
+        self._latched = True
+        if is_dtmf:
+            try:
+                digit = self._dtmf_receiver.receive(packet.ssrc, packet.timestamp, packet.payload)
+            except DtmfError:
+                self._ignored += 1
+                return
+            self._received += 1
+            # The event used a sequence number of the audio stream: hold its slot so the
+            # jitter buffer does not count it as a lost audio packet.
+            self._jitter.push(packet.ssrc, packet.sequence, b"")
+            if digit is not None:
+                self._dtmf_count += 1
+                self._emit(InboundDtmf(digit, self._media_ms))
+            return
+        self._received += 1
+        self._jitter.push(packet.ssrc, packet.sequence, packet.payload)
+
+
+def _bind_udp(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if port:
+        return _try_bind(family, host, port)
+    last_error: OSError | None = None
+    for _ in range(100):
+        candidate = random.randrange(PORT_RANGE[0], PORT_RANGE[1] + 1, 2)
+        try:
+            return _try_bind(family, host, candidate)
+        except OSError as exc:
+            last_error = exc
+    raise OSError(f"no free even UDP port in {PORT_RANGE} on {host}") from last_error
+
+
+def _try_bind(family: socket.AddressFamily, host: str, port: int) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
