@@ -1,0 +1,157 @@
+"""The outbox worker: claims due deliveries, runs their adapter, logs every attempt.
+
+It keeps no state of its own: everything is in the database, so a restarted process simply
+carries on (a delivery that was mid-attempt when the process died is retried when its lease
+runs out; receivers deduplicate by idempotency key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot_engine.delivery.adapters import adapter_for
+from bot_engine.delivery.backoff import next_delay
+from bot_engine.delivery.base import AttemptReport, DeliveryJob
+from bot_engine.delivery.ssrf import SsrfGuard
+from bot_engine.service.settings import DeliverySchedule
+from bot_engine.storage import Database, outbox
+from bot_engine.storage.models import Delivery, utcnow
+
+log = logging.getLogger(__name__)
+
+JobBuilder = Callable[[AsyncSession, Delivery], Awaitable[DeliveryJob]]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        db: Database,
+        schedule: DeliverySchedule,
+        guard: SsrfGuard,
+        build_job: JobBuilder,
+        *,
+        concurrency: int = 8,
+        poll_s: float = 1.0,
+        lease_s: float = 120.0,
+        client: httpx.AsyncClient | None = None,
+        rng: random.Random | None = None,
+        on_attempt: Callable[[bool], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.schedule = schedule
+        self.guard = guard
+        self.build_job = build_job
+        self.concurrency = concurrency
+        self.poll_s = poll_s
+        self.lease_s = lease_s
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            timeout=schedule.timeout_s, follow_redirects=False
+        )
+        self.rng = rng or random.Random()
+        self.on_attempt = on_attempt
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """New work was committed: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim and attempt every delivery due now; returns how many were attempted."""
+        now = utcnow()
+        async with self.db.sessions() as session:
+            due = await outbox.due_ids(session, now, self.concurrency * 4)
+        if not due:
+            return 0
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def one(delivery_id: str, seen: datetime) -> bool:
+            async with semaphore:
+                return await self._attempt(delivery_id, seen)
+
+        done = await asyncio.gather(*(one(i, seen) for i, seen in due))
+        return sum(done)
+
+    async def _attempt(self, delivery_id: str, seen_due: datetime) -> bool:
+        started = utcnow()
+        async with self.db.sessions() as session, session.begin():
+            delivery = await outbox.claim(session, delivery_id, seen_due, started, self.lease_s)
+            if delivery is None:
+                return False
+            try:
+                job = await self.build_job(session, delivery)
+            except Exception as exc:
+                log.exception("cannot build delivery %s", delivery_id)
+                job = None
+                report = AttemptReport(
+                    ok=False,
+                    progress=dict(delivery.progress),
+                    error=f"cannot build the payload: {exc}",
+                )
+        if job is not None:
+            try:
+                report = await adapter_for(delivery.target).deliver(job, self.client, self.guard)
+            except Exception as exc:  # an adapter bug must not stop the worker
+                log.exception("adapter failed on delivery %s", delivery_id)
+                report = AttemptReport(
+                    ok=False, progress=dict(delivery.progress), error=f"{type(exc).__name__}: {exc}"
+                )
+        next_at = None
+        if not report.ok and not report.permanent:
+            delay = next_delay(delivery.attempts, self.schedule, self.rng)
+            if delay is not None:
+                next_at = utcnow() + timedelta(seconds=delay)
+        async with self.db.sessions() as session, session.begin():
+            fresh = await session.get(Delivery, delivery_id)
+            if fresh is None:
+                return True
+            await outbox.record_attempt(
+                session,
+                fresh,
+                started_at=started,
+                ok=report.ok,
+                status_code=report.status_code,
+                error=report.error,
+                steps=report.steps,
+                progress=report.progress,
+                next_attempt_at=next_at,
+            )
+        if self.on_attempt is not None:
+            self.on_attempt(report.ok)
+        if next_at is not None:
+            self._schedule_wake(next_at)
+        return True
+
+    def _schedule_wake(self, at: datetime) -> None:
+        delay = max(0.0, (at - utcnow()).total_seconds())
+        if delay < self.poll_s:
+            asyncio.get_running_loop().call_later(delay, self._wake.set)
+
+    async def run(self) -> None:
+        """Deliver until `stop()`; database errors are logged and retried, never fatal."""
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                worked = await self.run_once()
+            except Exception:
+                log.exception("delivery round failed")
+                worked = 0
+            if worked:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._own_client:
+            await self.client.aclose()

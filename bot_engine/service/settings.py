@@ -1,0 +1,125 @@
+"""Service configuration: environment (`VOICEBOT_*`), an optional TOML file, embedded defaults.
+
+Precedence, highest first: constructor arguments, environment, the config file named by
+`VOICEBOT_CONFIG` (or `./voicebot.toml` when present), then the defaults below. The defaults
+run with no setup at all: SQLite and recordings under `./var`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _config_file() -> Path | None:
+    named = os.environ.get("VOICEBOT_CONFIG")
+    if named:
+        return Path(named)
+    default = Path("voicebot.toml")
+    return default if default.is_file() else None
+
+
+class DeliverySchedule(BaseModel):
+    """Exponential backoff with jitter; the horizon bounds the total time before dead-letter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_delay_s: float = 5.0
+    factor: float = 2.0
+    max_delay_s: float = 3600.0
+    horizon_s: float = 24 * 3600.0
+    jitter: float = Field(0.2, ge=0.0, le=1.0)
+    """Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]."""
+    timeout_s: float = 15.0
+    """Timeout of one HTTP request to a receiver."""
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="VOICEBOT_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    sip_port: int = 5060
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    """SQLAlchemy async URL; default `sqlite+aiosqlite:///<data_dir>/voicebot.db`."""
+    recordings_dir: Path | None = None
+    """Default `<data_dir>/recordings`."""
+    public_base_url: str | None = None
+    """Base of links sent to CRMs (recording URLs); default `http://<host>:<port>`."""
+    secret_key: str | None = None
+    """Signs expiring recording URLs. Default: a random key kept in `<data_dir>/secret_key`."""
+    recording_url_ttl_s: int = 7 * 24 * 3600
+    max_body_bytes: int = 1_000_000
+    dialer: Literal["simulated", "none"] = "simulated"
+    """How calls are placed. `simulated` runs text calls driven by `POST /v1/calls/{id}/input`;
+    `none` leaves calls queued (another process dials)."""
+    delivery: DeliverySchedule = Field(default_factory=DeliverySchedule)
+    delivery_poll_s: float = 1.0
+    delivery_concurrency: int = 8
+    delivery_lease_s: float = 120.0
+    """A claimed delivery is retried after this long if its worker died mid-attempt."""
+    ssrf_allowlist: list[str] = Field(default_factory=list)
+    """Hosts or CIDR ranges that webhooks may target even though they are private/loopback."""
+    prerender_prompts: bool = True
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> ServiceSettings:
+        if self.database_url is None:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'voicebot.db'}"
+        if self.recordings_dir is None:
+            self.recordings_dir = self.data_dir / "recordings"
+        if self.public_base_url is None:
+            self.public_base_url = f"http://{self.host}:{self.port}"
+        return self
+
+    @property
+    def db_url(self) -> str:
+        assert self.database_url is not None
+        return self.database_url
+
+    @property
+    def recordings_path(self) -> Path:
+        assert self.recordings_dir is not None
+        return self.recordings_dir
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept next to the data."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.is_file():
+            return path.read_text().strip()
+        import secrets
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)

@@ -1,0 +1,1 @@
+"""Alembic migrations (run automatically by `open_database`)."""

@@ -1,0 +1,74 @@
+"""Tenants and API keys. A key is shown once; only its SHA-256 is stored.
+
+Keys look like `vb_<key id>_<secret>`: the id finds the row without scanning, the secret is
+256 random bits, so a fast hash is enough (no password stretching needed for random keys),
+and comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot_engine.storage.ids import new_id
+from bot_engine.storage.models import ApiKey, Tenant
+
+KEY_PREFIX = "vb_"
+
+
+class TenantExists(Exception):
+    pass
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+async def create_tenant(session: AsyncSession, name: str) -> Tenant:
+    existing = await session.scalar(select(Tenant).where(Tenant.name == name))
+    if existing is not None:
+        raise TenantExists(name)
+    tenant = Tenant(id=new_id(), name=name, webhook_secret=new_webhook_secret())
+    session.add(tenant)
+    await session.flush()
+    return tenant
+
+
+async def find_tenant(session: AsyncSession, name_or_id: str) -> Tenant | None:
+    return await session.scalar(
+        select(Tenant).where((Tenant.name == name_or_id) | (Tenant.id == name_or_id))
+    )
+
+
+async def create_key(session: AsyncSession, tenant: Tenant) -> str:
+    """Store a new key for the tenant and return it in clear (the only time it exists)."""
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    session.add(ApiKey(id=key_id, tenant_id=tenant.id, secret_hash=_hash(secret)))
+    await session.flush()
+    return f"{KEY_PREFIX}{key_id}_{secret}"
+
+
+async def authenticate(session: AsyncSession, presented: str) -> Tenant | None:
+    """The tenant owning this key, or None for any malformed, unknown or revoked key."""
+    if not presented.startswith(KEY_PREFIX):
+        return None
+    key_id, sep, secret = presented[len(KEY_PREFIX) :].partition("_")
+    if not sep or not key_id or not secret or len(presented) > 200:
+        return None
+    key = await session.get(ApiKey, key_id)
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.secret_hash, _hash(secret)):
+        return None
+    return await session.get(Tenant, key.tenant_id)
