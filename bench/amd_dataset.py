@@ -131,13 +131,31 @@ def _speech(rng: random.Random, text: str, language: str, level: float) -> np.nd
     return audio * (level / peak)
 
 
-def _finish(rng: random.Random, parts: list[np.ndarray]) -> np.ndarray:
+def telephone_line(audio: np.ndarray) -> np.ndarray:
+    """300–3400 Hz band and 8-bit µ-law companding, as a G.711 call delivers it."""
+    spectrum = np.fft.rfft(audio)
+    freqs = np.fft.rfftfreq(audio.size, 1 / RATE)
+    spectrum[(freqs < 300) | (freqs > 3400)] = 0
+    banded = np.clip(np.fft.irfft(spectrum, audio.size), -1.0, 1.0)
+    mu = 255.0
+    encoded = np.sign(banded) * np.log1p(mu * np.abs(banded)) / np.log1p(mu)
+    quantized = np.round(encoded * 127) / 127
+    decoded: np.ndarray = np.sign(quantized) * np.expm1(np.abs(quantized) * np.log1p(mu)) / mu
+    return decoded
+
+
+def _finish(rng: random.Random, parts: list[np.ndarray], speech_level: float) -> np.ndarray:
+    """Mix in line noise (a quiet floor, or a noisy line at 15–25 dB SNR for a third
+    of the samples), then pass the result through a telephone line."""
     audio = np.concatenate(parts)
-    noise_db = rng.uniform(-62.0, -45.0)  # line noise floor, dBFS RMS
+    if rng.random() < 0.33:
+        noise_db = 20 * np.log10(speech_level * 0.3) - rng.uniform(15.0, 25.0)
+    else:
+        noise_db = rng.uniform(-62.0, -45.0)  # dBFS RMS
     noise = np.random.default_rng(rng.randrange(2**32)).normal(
         0.0, 10 ** (noise_db / 20), audio.size
     )
-    return np.clip(audio + noise, -1.0, 1.0)
+    return telephone_line(np.clip(audio + noise, -1.0, 1.0))
 
 
 def _human(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, int]:
@@ -153,7 +171,7 @@ def _human(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, int
         text = f"{text} {again}"
     end_ms = int(sum(p.size for p in parts) * 1000 / RATE)
     parts.append(silence(rng.uniform(2.5, 4.0)))
-    return kind, language, text, _finish(rng, parts), end_ms
+    return kind, language, text, _finish(rng, parts, level), end_ms
 
 
 def _machine(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, int]:
@@ -179,7 +197,7 @@ def _machine(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, i
             tone(rng.choice(BEEP_HZ), rng.uniform(0.2, 0.6), rng.uniform(0.1, 0.5)),
         ]
     parts.append(silence(rng.uniform(1.5, 3.0)))
-    return kind, language, text, _finish(rng, parts), end_ms
+    return kind, language, text, _finish(rng, parts, level), end_ms
 
 
 def build_dataset(folder: Path, seed: int = 0, per_label: int = 60) -> list[AmdSample]:

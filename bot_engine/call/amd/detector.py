@@ -19,6 +19,7 @@ import numpy as np
 import webrtcvad
 
 from bot_engine.call.amd.beep import BeepDetector
+from bot_engine.call.amd.noise_floor import NoiseFloor
 from bot_engine.call.amd.phrases import DEFAULT_PHRASES, PhraseMatcher
 from bot_engine.call.amd.result import AmdDecision, AmdReason, AmdResult, BeepEvent
 from bot_engine.call.amd.settings import AmdSettings
@@ -43,6 +44,7 @@ class AnsweringMachineDetector:
         self._vad = webrtcvad.Vad(self.settings.vad_mode)
         self._timer = GreetingTimer(self.settings, FRAME_MS)
         self._beeps = BeepDetector(self.settings.beep, RATE, FRAME_MS)
+        self._floor = NoiseFloor(self.settings.speech_over_noise)
         self._phrases = PhraseMatcher(phrases, self.settings.phrase_min_score)
         self._pending_human: TimingVerdict | None = None
         self._pending_since_ms = 0
@@ -135,8 +137,10 @@ class AnsweringMachineDetector:
         # A tone frame is not speech: a beep after a greeting must not read as words.
         tonal = self._beeps.in_beep or self._beeps.dominant_tone(samples) is not None
         rms = float(np.sqrt(np.mean(samples * samples)))
+        loud = self._floor.above(rms)
         speech = (
             not tonal
+            and loud
             and rms >= self.settings.min_speech_rms
             and self._vad.is_speech(frame, RATE)
         )
