@@ -24,9 +24,9 @@ import soundfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from amd_dataset import AmdSample, build_dataset  # noqa: E402
+from amd_dataset import AmdSample, build_dataset
 
-from bot_engine.call.amd import AmdResult, AmdSettings, AnsweringMachineDetector  # noqa: E402
+from bot_engine.call.amd import AmdResult, AmdSettings, AnsweringMachineDetector
 
 FRAME_BYTES = 320
 ASR_LATENCY_MS = 300
