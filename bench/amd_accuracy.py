@@ -32,9 +32,7 @@ FRAME_BYTES = 320
 ASR_LATENCY_MS = 300
 
 
-def classify(
-    sample: AmdSample, settings: AmdSettings, use_text: bool = False
-) -> AmdResult:
+def classify(sample: AmdSample, settings: AmdSettings, use_text: bool = False) -> AmdResult:
     """Stream the sample through a fresh detector in 20 ms frames, as a call would."""
     pcm = soundfile.read(sample.path, dtype="int16")[0].tobytes()
     detector = AnsweringMachineDetector(settings)
@@ -60,8 +58,10 @@ def report(name: str, samples: list[AmdSample], results: list[AmdResult]) -> flo
     print(f"{'':>10}" + "".join(f"{d:>10}" for d in decisions))
     for lab in labels:
         print(f"{lab:>10}" + "".join(f"{matrix[(lab, d)]:>10}" for d in decisions))
-    reasons = Counter(f"{s.label}->{r.decision.value}:{r.reason.value}" for s, r in
-                      zip(samples, results, strict=True))
+    reasons = Counter(
+        f"{s.label}->{r.decision.value}:{r.reason.value}"
+        for s, r in zip(samples, results, strict=True)
+    )
     print("reasons: " + ", ".join(f"{k}={v}" for k, v in sorted(reasons.items())))
     times = sorted(r.at_ms for r in results)
     print(f"decision time ms: p50={times[len(times) // 2]} max={times[-1]}")
@@ -80,8 +80,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="amd-set-") as tmp:
         started = time.perf_counter()
         samples = build_dataset(Path(tmp), args.seed, args.per_label)
-        print(f"built {len(samples)} samples (seed {args.seed}) in "
-              f"{time.perf_counter() - started:.1f}s")
+        print(
+            f"built {len(samples)} samples (seed {args.seed}) in "
+            f"{time.perf_counter() - started:.1f}s"
+        )
         audio_only = [classify(s, AmdSettings()) for s in samples]
         acc_audio = report("audio (timing+beep, no ASR)", samples, audio_only)
         with_text = AmdSettings(text_grace_ms=ASR_LATENCY_MS + 400)

@@ -27,12 +27,29 @@ import soxr
 RATE = 8000
 
 HUMAN_RU = (
-    "Алло?", "Алло, да?", "Да, слушаю.", "Слушаю вас.", "Да?", "Алло, слушаю.",
-    "Да, говорите.", "Слушаю.", "Алло, кто это?", "Добрый день.", "Да, алло?",
+    "Алло?",
+    "Алло, да?",
+    "Да, слушаю.",
+    "Слушаю вас.",
+    "Да?",
+    "Алло, слушаю.",
+    "Да, говорите.",
+    "Слушаю.",
+    "Алло, кто это?",
+    "Добрый день.",
+    "Да, алло?",
 )
 HUMAN_EN = (
-    "Hello?", "Yes?", "Hi.", "Hello, speaking.", "Yeah, hello?", "Hello, who is this?",
-    "Hi there.", "Good morning.", "Yes, hello?", "Hello, it's Anna.",
+    "Hello?",
+    "Yes?",
+    "Hi.",
+    "Hello, speaking.",
+    "Yeah, hello?",
+    "Hello, who is this?",
+    "Hi there.",
+    "Good morning.",
+    "Yes, hello?",
+    "Hello, it's Anna.",
 )
 LONG_GREETING_RU = (
     "Здравствуйте! Вы позвонили Ивану Петрову. Сейчас я не могу ответить на ваш звонок. "
@@ -61,11 +78,15 @@ CARRIER_EN = (
     "The person you are calling is not available.",
 )
 BEEP_GREETING_RU = (
-    "Оставьте сообщение после сигнала.", "Говорите после сигнала.",
-    "Это Катя, оставьте сообщение.", "Оставьте сообщение.",
+    "Оставьте сообщение после сигнала.",
+    "Говорите после сигнала.",
+    "Это Катя, оставьте сообщение.",
+    "Оставьте сообщение.",
 )
 BEEP_GREETING_EN = (
-    "Leave a message.", "Hi, it's Tom, leave a message.", "Speak after the beep.",
+    "Leave a message.",
+    "Hi, it's Tom, leave a message.",
+    "Speak after the beep.",
     "Please leave a message after the tone.",
 )
 VARIANTS = ("", "+m1", "+m3", "+m5", "+m7", "+f1", "+f2", "+f3", "+f4")
