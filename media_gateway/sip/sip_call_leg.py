@@ -1,0 +1,174 @@
+"""`SipCallLeg`: one established SIP dialog plus its RTP session, seen as a `CallLeg`.
+
+Audio and RFC 4733 digits come from the RTP session; INFO digits and the end of the call
+come from the SIP side. Both are merged into one ordered event stream that ends with
+exactly one `CallEnded`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Protocol
+
+from media_gateway.call_leg import (
+    CallEnded,
+    CallInfo,
+    CallLeg,
+    InboundDtmf,
+    InboundEvent,
+    InboundFrame,
+    Playback,
+)
+from media_gateway.sdp import NegotiatedMedia
+from media_gateway.sip.dialog import Dialog
+from media_gateway.sip.transaction import OkRetransmitter
+from media_gateway.sip.transport import Peer
+
+if TYPE_CHECKING:
+    from media_gateway.sip.user_agent import SipUserAgent
+
+log = logging.getLogger(__name__)
+
+REFER_WAIT_S = 32.0
+"""How long to wait for the NOTIFY that reports the transfer's outcome."""
+
+
+class RtpMedia(Protocol):
+    """The part of `media_gateway.rtp.session.RtpSession` a SIP call uses."""
+
+    local_port: int
+
+    def configure(
+        self,
+        remote: tuple[str, int],
+        *,
+        codec: Any,
+        payload_type: int,
+        dtmf_payload_type: int | None = 101,
+    ) -> None: ...
+
+    def set_hold(self, on_hold: bool) -> None: ...
+
+    def events(self) -> AsyncIterator[Any]: ...
+
+    def play(self, pcm: bytes) -> Playback: ...
+
+    async def send_dtmf(self, digits: str) -> None: ...
+
+    def stats(self) -> Any: ...
+
+    async def close(self) -> None: ...
+
+
+class SipCallLeg(CallLeg):
+    sample_rate = 8000
+
+    def __init__(
+        self,
+        ua: SipUserAgent,
+        *,
+        info: CallInfo,
+        dialog: Dialog,
+        rtp: RtpMedia,
+        peer: Peer,
+    ) -> None:
+        self.info = info
+        self.dialog = dialog
+        self.rtp = rtp
+        self.peer = peer
+        """Where in-dialog requests go (the next hop)."""
+        self._ua = ua
+        self._queue: asyncio.Queue[InboundEvent] = asyncio.Queue()
+        self._ended: CallEnded | None = None
+        self._started = asyncio.get_running_loop().time()
+        self._pump: asyncio.Task[None] | None = None
+        self.retransmitter: OkRetransmitter | None = None
+        self.confirmed = asyncio.Event()
+        """Set when the dialog is confirmed (ACK received, or sent as UAC)."""
+        self.media: NegotiatedMedia | None = None
+        self.sdp_version = 1
+        self.session_id = 0
+        self.refer_result: asyncio.Future[int] | None = None
+        self.awaiting_answer_in_ack = False
+
+    # -- media wiring -------------------------------------------------------------------
+
+    def apply_media(self, media: NegotiatedMedia) -> None:
+        """Configure RTP from a completed offer/answer (first time or re-INVITE)."""
+        self.media = media
+        if media.remote_host != "0.0.0.0":
+            self.rtp.configure(
+                (media.remote_host, media.remote_port),
+                codec=media.codec,
+                payload_type=media.payload_type,
+                dtmf_payload_type=media.dtmf_payload_type,
+            )
+        self.rtp.set_hold(not media.sending)
+
+    def start_media(self) -> None:
+        if self._pump is None:
+            self._pump = asyncio.get_running_loop().create_task(self._pump_rtp())
+
+    async def _pump_rtp(self) -> None:
+        try:
+            async for event in self.rtp.events():
+                if self._ended is not None:
+                    return
+                if isinstance(event, InboundFrame | InboundDtmf):
+                    self._queue.put_nowait(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("rtp events of call %s failed", self.info.call_id)
+
+    def push_dtmf(self, digit: str) -> None:
+        if self._ended is None:
+            elapsed = int((asyncio.get_running_loop().time() - self._started) * 1000)
+            self._queue.put_nowait(InboundDtmf(digit, elapsed))
+
+    @property
+    def ended(self) -> bool:
+        return self._ended is not None
+
+    async def finish(self, cause: str) -> None:
+        """End the leg locally (no signalling): stop media, emit the one CallEnded."""
+        if self._ended is not None:
+            return
+        self._ended = CallEnded(cause)
+        self._queue.put_nowait(self._ended)
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._pump
+        try:
+            await self.rtp.close()
+        except Exception:
+            log.exception("closing rtp of call %s", self.info.call_id)
+
+    # -- CallLeg ------------------------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[InboundEvent]:
+        while True:
+            event = await self._queue.get()
+            yield event
+            if isinstance(event, CallEnded):
+                return
+
+    def play(self, pcm: bytes) -> Playback:
+        return self.rtp.play(pcm)
+
+    async def send_dtmf(self, digits: str) -> None:
+        await self.rtp.send_dtmf(digits)
+
+    async def transfer(self, target: str) -> bool:
+        """Blind transfer (REFER); on success the far end is gone, so we hang up."""
+        if self._ended is not None:
+            return False
+        return await self._ua.refer(self, target)
+
+    async def hangup(self) -> None:
+        if self._ended is None:
+            await self._ua.bye(self)
