@@ -48,7 +48,8 @@ class AnsweringMachineDetector:
         self._phrases = PhraseMatcher(phrases, self.settings.phrase_min_score)
         self._pending_human: TimingVerdict | None = None
         self._pending_since_ms = 0
-        self._pending_text_until_ms = 0
+        self._speech_now = False
+        self._text_after_speech = False
         self._pending_bytes = b""
         self.result: AmdResult | None = None
         self.beep: BeepEvent | None = None
@@ -74,8 +75,15 @@ class AnsweringMachineDetector:
                 decided = verdict
         return decided
 
-    def feed_text(self, text: str, at_ms: int | None = None) -> AmdResult | None:
-        """Feed recognized text (partial or final) heard up to audio time `at_ms`."""
+    def feed_text(
+        self, text: str, at_ms: int | None = None, final: bool = True
+    ) -> AmdResult | None:
+        """Feed recognized text heard up to audio time `at_ms` (default: now).
+
+        Any text may prove a machine (a carrier phrase). A final text that proves nothing
+        releases a `human` verdict held for `text_grace_ms`: the ASR has spoken about the
+        greeting and found no phrase, so there is nothing left to wait for.
+        """
         when = self.elapsed_ms if at_ms is None else max(0, int(at_ms))
         if self.result is not None:
             return None
@@ -87,9 +95,12 @@ class AnsweringMachineDetector:
                 f"'{match.phrase}' (score {match.score:.0f})",
                 max(when, self.elapsed_ms),
             )
-        if self._pending_human is not None and when >= self._pending_text_until_ms:
-            # The text of the whole greeting arrived and is no carrier phrase.
-            return self._release_pending()
+        if final:
+            if self._pending_human is not None:
+                return self._release_pending()
+            # Heard during the silence after the greeting: it covers the greeting, so a
+            # human verdict need not wait for more text.
+            self._text_after_speech = not self._speech_now
         return None
 
     def finish(self) -> AmdResult:
@@ -144,13 +155,19 @@ class AnsweringMachineDetector:
             and rms >= self.settings.min_speech_rms
             and self._vad.is_speech(frame, RATE)
         )
+        self._speech_now = speech
+        if speech:
+            self._text_after_speech = False
         verdict = self._timer.feed(speech)
         if verdict is None:
             return None
-        if verdict.decision is AmdDecision.HUMAN and self.settings.text_grace_ms > 0:
+        if (
+            verdict.decision is AmdDecision.HUMAN
+            and self.settings.text_grace_ms > 0
+            and not self._text_after_speech
+        ):
             self._pending_human = verdict
             self._pending_since_ms = self.elapsed_ms
-            self._pending_text_until_ms = self._timer.greeting_end_ms or 0
             return None
         return self._decide(verdict.decision, verdict.reason, verdict.detail)
 

@@ -33,8 +33,6 @@ class GreetingTimer:
         self.in_word = False
         self.in_initial_silence = True
         self.in_greeting = False
-        self.greeting_end_ms: int | None = None
-        """Audio time when the last word of the greeting ended (for ASR grace)."""
         self.elapsed_ms = 0
 
     def feed(self, is_speech: bool) -> TimingVerdict | None:
@@ -45,7 +43,6 @@ class GreetingTimer:
             self.consecutive_speech_ms = 0
             if self.silence_ms >= s.between_words_silence_ms and self.in_word:
                 self.in_word = False
-                self.greeting_end_ms = self.elapsed_ms - self.silence_ms
             if self.in_initial_silence and self.silence_ms >= s.initial_silence_ms:
                 return TimingVerdict(
                     AmdDecision(s.initial_silence_decision),
