@@ -1,0 +1,251 @@
+"""Our UAC against our UAS on loopback with real RTP sessions: the whole stack, both ends."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from sip_audio import dominant_frequency, tone
+
+from media_gateway.call_leg import CallEnded, InboundDtmf, InboundFrame
+from media_gateway.sip import CallFailed, IncomingCall, SipCallLeg, SipConfig, SipUserAgent
+
+TIMEOUT = 20
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[tuple[SipUserAgent, SipUserAgent]]:
+    uas = await SipUserAgent.start(SipConfig(port=0, user="robot"))
+    uac = await SipUserAgent.start(SipConfig(port=0, user="caller"))
+    yield uac, uas
+    await uac.close()
+    await uas.close()
+
+
+async def next_call(ua: SipUserAgent) -> IncomingCall:
+    return await asyncio.wait_for(anext(aiter(ua.incoming())), TIMEOUT)
+
+
+async def collect(
+    leg: SipCallLeg,
+    *,
+    frames: int | None = None,
+    digits: int | None = None,
+    until_end: bool = False,
+) -> tuple[bytes, str, CallEnded | None]:
+    audio = bytearray()
+    got = ""
+    ended: CallEnded | None = None
+    async with asyncio.timeout(TIMEOUT):
+        async for event in leg.events():
+            if isinstance(event, InboundFrame):
+                audio += event.pcm
+            elif isinstance(event, InboundDtmf):
+                got += event.digit
+            else:
+                ended = event
+            if ended is not None:
+                break
+            if not until_end and frames is not None and len(audio) >= frames * 320:
+                break
+            if not until_end and digits is not None and len(got) >= digits:
+                break
+    return bytes(audio), got, ended
+
+
+def uri(ua: SipUserAgent, user: str = "robot", transport: str = "") -> str:
+    suffix = ";transport=tcp" if transport == "tcp" else ""
+    return f"sip:{user}@127.0.0.1:{ua.local_port}{suffix}"
+
+
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+async def test_call_audio_dtmf_and_bye_both_ways(
+    pair: tuple[SipUserAgent, SipUserAgent], transport: str
+) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(
+        uac.call(uri(uas, transport=transport), headers={"X-Lead-Id": "42"})
+    )
+    incoming = await next_call(uas)
+    assert incoming.info.direction == "inbound" and incoming.info.caller == "caller"
+    assert incoming.info.params["X-Lead-Id"] == "42"
+    incoming.ring()
+    robot = await incoming.answer()
+    caller = await asyncio.wait_for(placing, TIMEOUT)
+    assert caller.info.direction == "outbound" and caller.info.call_id == robot.info.call_id
+
+    robot.play(tone(440, 1.5))
+    caller.play(tone(1000, 1.5))
+    heard_by_caller, _, _ = await collect(caller, frames=60)
+    heard_by_robot, _, _ = await collect(robot, frames=60)
+    # skip the first frames (jitter-buffer fill), then the tone must dominate
+    assert abs(dominant_frequency(heard_by_caller[320 * 10 :]) - 440) < 15
+    assert abs(dominant_frequency(heard_by_robot[320 * 10 :]) - 1000) < 15
+
+    sending = asyncio.create_task(caller.send_dtmf("12#"))
+    _, digits, _ = await collect(robot, digits=3)
+    await sending
+    assert digits == "12#"
+    await robot.send_dtmf("9")
+    _, digits, _ = await collect(caller, digits=1)
+    assert digits == "9"
+
+    await caller.hangup()
+    _, _, ended = await collect(robot, until_end=True)
+    assert ended == CallEnded("caller_hangup")
+    assert uas.active_calls == 0 and uac.active_calls == 0
+
+
+async def test_robot_hangup_reaches_the_caller(pair: tuple[SipUserAgent, SipUserAgent]) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas)))
+    robot = await (await next_call(uas)).answer()
+    caller = await asyncio.wait_for(placing, TIMEOUT)
+    await robot.hangup()
+    _, _, ended = await collect(caller, until_end=True)
+    assert ended == CallEnded("caller_hangup")
+    _, _, robot_end = await collect(robot, until_end=True)
+    assert robot_end == CallEnded("robot_hangup")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [(486, "busy"), (603, "rejected"), (404, "rejected"), (480, "no_answer"), (503, "failed")],
+)
+async def test_rejections_are_reported_distinctly(
+    pair: tuple[SipUserAgent, SipUserAgent], code: int, kind: str
+) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas)))
+    await (await next_call(uas)).reject(code)
+    with pytest.raises(CallFailed) as failure:
+        await asyncio.wait_for(placing, TIMEOUT)
+    assert (failure.value.kind, failure.value.status) == (kind, code)
+
+
+async def test_unanswered_call_is_cancelled_with_487(
+    pair: tuple[SipUserAgent, SipUserAgent],
+) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas), timeout_s=1.0))
+    incoming = await next_call(uas)
+    incoming.ring()
+    with pytest.raises(CallFailed) as failure:
+        await asyncio.wait_for(placing, TIMEOUT)
+    assert (failure.value.kind, failure.value.status) == ("no_answer", 487)
+    await asyncio.wait_for(incoming.cancelled.wait(), TIMEOUT)
+    with pytest.raises(CallFailed):
+        await incoming.answer()
+
+
+async def test_unreachable_peer_fails_after_timer_b() -> None:
+    ua = await SipUserAgent.start(SipConfig(port=0, t1=0.02))  # B = 64*T1 = 1.28 s
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+        try:
+            with pytest.raises(CallFailed) as failure:
+                await asyncio.wait_for(ua.call(f"sip:x@127.0.0.1:{port}"), TIMEOUT)
+            assert (failure.value.kind, failure.value.status) == ("failed", 408)
+            # the INVITE was retransmitted (timer A) while we waited
+            silent.setblocking(False)
+            invites = 0
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    invites += silent.recv(65536).startswith(b"INVITE")
+            assert invites >= 4
+        finally:
+            await ua.close()
+
+
+async def test_options_and_garbage_on_the_wire(pair: tuple[SipUserAgent, SipUserAgent]) -> None:
+    _, uas = pair
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        sock.sendto(b"\x00\xffnot sip at all\r\n\r\n", ("127.0.0.1", uas.local_port))
+        options = (
+            f"OPTIONS sip:robot@127.0.0.1:{uas.local_port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{sock.getsockname()[1]};branch=z9hG4bKopt1\r\n"
+            "From: <sip:probe@127.0.0.1>;tag=p1\r\nTo: <sip:robot@127.0.0.1>\r\n"
+            "Call-ID: opt-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        ).encode()
+        sock.sendto(options, ("127.0.0.1", uas.local_port))
+        reply = await asyncio.wait_for(loop.sock_recv(sock, 65536), TIMEOUT)
+    assert reply.startswith(b"SIP/2.0 200 OK")
+    assert b"Allow: INVITE" in reply
+    assert uas.dropped_messages == 1
+
+
+async def test_info_dtmf_and_hold_resume_reinvite(
+    pair: tuple[SipUserAgent, SipUserAgent],
+) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas)))
+    robot = await (await next_call(uas)).answer()
+    caller = await asyncio.wait_for(placing, TIMEOUT)
+    from media_gateway.sip.message import Headers
+
+    response = await uac._in_dialog_request(
+        caller,
+        "INFO",
+        Headers([("Content-Type", "application/dtmf-relay")]),
+        b"Signal=7\r\nDuration=160\r\n",
+    )
+    assert response.status == 200
+    _, digits, _ = await collect(robot, digits=1)
+    assert digits == "7"
+    # hold: the caller re-INVITEs with sendonly, so the robot must stop sending
+    from media_gateway.sdp import build_offer, negotiate, parse_sdp
+
+    hold = build_offer(
+        "127.0.0.1",
+        caller.rtp.local_port,
+        session_id=caller.session_id,
+        version=2,
+        direction="sendonly",
+    )
+    response = await uac._in_dialog_request(
+        caller, "INVITE", Headers([("Content-Type", "application/sdp")]), hold
+    )
+    assert response.status == 200
+    assert negotiate(parse_sdp(response.body), is_offer=False).local_direction == "sendonly"
+    assert robot.media is not None and not robot.media.sending
+    resume = build_offer(
+        "127.0.0.1", caller.rtp.local_port, session_id=caller.session_id, version=3
+    )
+    response = await uac._in_dialog_request(
+        caller, "INVITE", Headers([("Content-Type", "application/sdp")]), resume
+    )
+    assert response.status == 200 and robot.media.sending
+    await caller.hangup()
+
+
+async def test_unusable_codec_gets_488(pair: tuple[SipUserAgent, SipUserAgent]) -> None:
+    uas = pair[1]
+    uac = await SipUserAgent.start(SipConfig(port=0, codecs=("PCMA",)))
+    only_pcmu = await SipUserAgent.start(SipConfig(port=0, codecs=("PCMU",)))
+    try:
+        with pytest.raises(CallFailed) as failure:
+            await asyncio.wait_for(uac.call(uri(only_pcmu)), TIMEOUT)
+        assert (failure.value.kind, failure.value.status) == ("failed", 488)
+        assert uas.active_calls == 0
+    finally:
+        await uac.close()
+        await only_pcmu.close()
+
+
+def test_call_fails_cleanly_on_a_bad_uri() -> None:
+    async def go() -> None:
+        ua = await SipUserAgent.start(SipConfig(port=0))
+        try:
+            with pytest.raises(CallFailed, match="not a SIP URI"):
+                await ua.call("not a uri")
+        finally:
+            await ua.close()
+
+    asyncio.run(go())
