@@ -63,7 +63,7 @@ class WhisperRecognizer(StreamingRecognizer):
         model_path: str | Path,
         *,
         compute_type: str = "int8",
-        beam_size: int = 1,
+        beam_size: int = 5,
         speech_end_ms: int = 600,
     ) -> None:
         super().__init__()
