@@ -5,18 +5,22 @@ engine calls it on every caller turn, so each function is built for microseconds
 """
 
 from bot_engine.nlu.builtin import builtin_intents
+from bot_engine.nlu.entities import Entity, EntityType, extract_entities
 from bot_engine.nlu.intents import IntentMatch, IntentMatcher, IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import lemmas, normalize, tokens
 from bot_engine.nlu.yes_no import YesNo, yes_no
 
 __all__ = [
+    "Entity",
+    "EntityType",
     "IntentMatch",
     "IntentMatcher",
     "IntentSpec",
     "Lang",
     "YesNo",
     "builtin_intents",
+    "extract_entities",
     "lang_of",
     "lemmas",
     "normalize",

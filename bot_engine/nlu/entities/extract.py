@@ -1,0 +1,161 @@
+"""``extract_entities``: run only the requested recognisers, and return early when the
+utterance has no digit and no number/date word at all (most turns)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, Lexicon, lexicon
+from bot_engine.nlu.entities.model import ENTITY_TYPES, Entity, EntityType
+from bot_engine.nlu.entities.names import find_names
+from bot_engine.nlu.entities.numbers import NumSpan, find_numbers
+from bot_engine.nlu.entities.phone import find_phones
+from bot_engine.nlu.entities.scan import Tok, as_int_or_float, has_digit, scan
+from bot_engine.nlu.entities.temporal import Temporal, date_looking, resolve
+from bot_engine.nlu.lang import Lang, lang_of
+
+_TEMPORAL = frozenset({"date", "time", "datetime"})
+_NUMERIC = frozenset({"number", "integer", "money"})
+
+
+def _has_trigger(toks: list[Tok], lex: Lexicon) -> bool:
+    triggers = lex.triggers
+    return any(t.kind != "word" or t.low in triggers for t in toks)
+
+
+def _currency_near(toks: list[Tok], span: NumSpan, lex: Lexicon) -> tuple[str | None, int, int]:
+    """Currency said right after ("тысяч рублей", "$") or right before ("$120") a number;
+    returns (code, first token, one past last token) of the widened span."""
+    i, j = span.i, span.j
+    if j < len(toks):
+        t = toks[j]
+        code = CURRENCY_SYMBOLS.get(t.low) if t.kind == "sym" else lex.currencies.get(t.low)
+        if code is not None:
+            return code, i, j + 1
+    if i > 0:
+        t = toks[i - 1]
+        code = CURRENCY_SYMBOLS.get(t.low) if t.kind == "sym" else None
+        if code is None and t.kind == "word" and t.low in ("usd", "eur", "rub"):
+            code = lex.currencies.get(t.low)
+        if code is not None:
+            return code, i - 1, j
+    return None, i, j
+
+
+def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str]) -> list[Entity]:
+    out: list[Entity] = []
+    for tmp in found:
+        span = text[tmp.start : tmp.end]
+        if "datetime" in wanted:
+            if tmp.exact is not None:
+                value = tmp.exact.isoformat(timespec="seconds")
+                out.append(Entity(type="datetime", value=value, text=span, start=tmp.start,
+                                  end=tmp.end))  # fmt: skip
+            else:
+                out.append(Entity(type="date", value=tmp.day.isoformat(), text=span,
+                                  start=tmp.start, end=tmp.end))  # fmt: skip
+        if "date" in wanted and not ("datetime" in wanted and tmp.exact is None):
+            out.append(Entity(type="date", value=tmp.day.isoformat(), text=span,
+                              start=tmp.start, end=tmp.end))  # fmt: skip
+        if "time" in wanted and tmp.clock is not None:
+            value = tmp.clock.replace(tzinfo=None).isoformat(timespec="seconds")
+            out.append(Entity(type="time", value=value, text=span, start=tmp.start, end=tmp.end))
+    return out
+
+
+def _dateparser_fallback(text: str, lang: Lang, now: datetime) -> list[Temporal]:
+    """The slow path (milliseconds) for date-looking words the rules could not read."""
+    from dateparser.search import search_dates
+
+    settings = {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        hits = search_dates(text, languages=[lang], settings=settings) or []
+    except Exception:  # dateparser raises assorted errors on odd input; a miss is fine
+        return []
+    out: list[Temporal] = []
+    pos = 0
+    for phrase, moment in hits:
+        start = text.find(phrase, pos)
+        if start < 0:
+            continue
+        pos = start + len(phrase)
+        aware = moment.replace(tzinfo=now.tzinfo)
+        has_clock = (moment.hour, moment.minute) != (0, 0)
+        out.append(Temporal(start, pos, aware.date(), aware.timetz() if has_clock else None,
+                            aware if has_clock else None))  # fmt: skip
+    return out
+
+
+def extract_entities(
+    text: str,
+    lang: str,
+    types: Collection[EntityType],
+    *,
+    now: datetime,
+    region: str = "RU",
+) -> list[Entity]:
+    """Entities of the requested ``types`` in ``text``, in text order.
+
+    ``now`` must be timezone-aware: relative dates ("завтра в три") resolve against it
+    and datetimes come back in its zone. A bare number counts as money when money is
+    requested. ``region`` is the default country for phone numbers.
+    """
+    code = lang_of(lang)
+    wanted = frozenset(types)
+    unknown = wanted - ENTITY_TYPES
+    if unknown:
+        raise ValueError(f"unknown entity types {sorted(unknown)}; expected {sorted(ENTITY_TYPES)}")
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("extract_entities needs a timezone-aware `now` (the call's time zone)")
+    if not wanted or not text:
+        return []
+    toks = scan(text, code)
+    lex = lexicon(code)
+    out: list[Entity] = []
+    if "name" in wanted:
+        for value, start, end in find_names(text, toks, code):
+            out.append(Entity(type="name", value=value, text=text[start:end], start=start,
+                              end=end))  # fmt: skip
+    numeric_or_time = wanted & (_TEMPORAL | _NUMERIC | {"phone"})
+    if not numeric_or_time or not (has_digit(text) or _has_trigger(toks, lex)):
+        return sorted(out, key=lambda e: e.start)
+
+    taken: list[tuple[int, int]] = []  # character spans numbers must not reuse
+    if "phone" in wanted:
+        for e164, start, end in find_phones(text, toks, lex, code, region):
+            out.append(Entity(type="phone", value=e164, text=text[start:end], start=start,
+                              end=end))  # fmt: skip
+            taken.append((start, end))
+    if wanted & _TEMPORAL:
+        found = resolve(toks, lex, code, now)
+        covered = {k for k, t in enumerate(toks) for tmp in found if tmp.start <= t.start < tmp.end}
+        if date_looking(toks, lex, covered):
+            found += [
+                d for d in _dateparser_fallback(text, code, now)
+                if not any(d.start < f.end and f.start < d.end for f in found)
+            ]  # fmt: skip
+        out += _temporal_entities(text, found, wanted)
+        taken += [(f.start, f.end) for f in found]
+    if wanted & _NUMERIC:
+        for span in find_numbers(toks, lex, code):
+            start, end = toks[span.i].start, toks[span.j - 1].end
+            if any(start < b and a < end for a, b in taken):
+                continue
+            amount = as_int_or_float(span.value)
+            if "money" in wanted:
+                unit, i, j = _currency_near(toks, span, lex)
+                m_start, m_end = toks[i].start, toks[j - 1].end
+                out.append(Entity(type="money", value=amount, text=text[m_start:m_end],
+                                  start=m_start, end=m_end, unit=unit))  # fmt: skip
+            if "number" in wanted:
+                out.append(Entity(type="number", value=amount, text=text[start:end],
+                                  start=start, end=end))  # fmt: skip
+            if "integer" in wanted and isinstance(amount, int):
+                out.append(Entity(type="integer", value=amount, text=text[start:end],
+                                  start=start, end=end))  # fmt: skip
+    return sorted(out, key=lambda e: e.start)

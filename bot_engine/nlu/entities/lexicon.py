@@ -1,0 +1,221 @@
+"""Word-form tables for numbers, dates and currencies, in every Russian case form.
+
+The forms are generated once per process from pymorphy3 lexemes ("двухсот", "тысячами",
+"декабря", "пятого"), so the hot path is a dict lookup per word and never a morphological
+parse. English forms are listed directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.morph import analyzer
+
+NumKind = Literal["unit", "teen", "ten", "hundred", "mult", "fraction"]
+
+
+@dataclass(frozen=True, slots=True)
+class NumWord:
+    value: float
+    kind: NumKind
+
+
+_RU_CARDINALS: dict[str, tuple[float, NumKind]] = {
+    "ноль": (0, "unit"), "один": (1, "unit"), "два": (2, "unit"), "три": (3, "unit"),
+    "четыре": (4, "unit"), "пять": (5, "unit"), "шесть": (6, "unit"), "семь": (7, "unit"),
+    "восемь": (8, "unit"), "девять": (9, "unit"), "десять": (10, "teen"),
+    "одиннадцать": (11, "teen"), "двенадцать": (12, "teen"), "тринадцать": (13, "teen"),
+    "четырнадцать": (14, "teen"), "пятнадцать": (15, "teen"), "шестнадцать": (16, "teen"),
+    "семнадцать": (17, "teen"), "восемнадцать": (18, "teen"), "девятнадцать": (19, "teen"),
+    "двадцать": (20, "ten"), "тридцать": (30, "ten"), "сорок": (40, "ten"),
+    "пятьдесят": (50, "ten"), "шестьдесят": (60, "ten"), "семьдесят": (70, "ten"),
+    "восемьдесят": (80, "ten"), "девяносто": (90, "ten"), "сто": (100, "hundred"),
+    "двести": (200, "hundred"), "триста": (300, "hundred"), "четыреста": (400, "hundred"),
+    "пятьсот": (500, "hundred"), "шестьсот": (600, "hundred"), "семьсот": (700, "hundred"),
+    "восемьсот": (800, "hundred"), "девятьсот": (900, "hundred"),
+    "тысяча": (1e3, "mult"), "миллион": (1e6, "mult"), "миллиард": (1e9, "mult"),
+    "полтора": (1.5, "fraction"),
+}  # fmt: skip
+_RU_EXTRA: dict[str, tuple[float, NumKind]] = {
+    "тыс": (1e3, "mult"), "тыщ": (1e3, "mult"), "тыщи": (1e3, "mult"), "к": (1e3, "mult"),
+    "косарь": (1e3, "mult"), "косаря": (1e3, "mult"), "косарей": (1e3, "mult"),
+    "млн": (1e6, "mult"), "лям": (1e6, "mult"), "ляма": (1e6, "mult"),
+    "лямов": (1e6, "mult"), "млрд": (1e9, "mult"), "k": (1e3, "mult"),
+    "полторы": (1.5, "fraction"), "полутора": (1.5, "fraction"), "нуль": (0, "unit"),
+    "пару": (2, "unit"), "пара": (2, "unit"), "пары": (2, "unit"),
+}  # fmt: skip
+
+_RU_ORDINALS: dict[str, int] = {
+    "первый": 1, "второй": 2, "третий": 3, "четвертый": 4, "пятый": 5, "шестой": 6,
+    "седьмой": 7, "восьмой": 8, "девятый": 9, "десятый": 10, "одиннадцатый": 11,
+    "двенадцатый": 12, "тринадцатый": 13, "четырнадцатый": 14, "пятнадцатый": 15,
+    "шестнадцатый": 16, "семнадцатый": 17, "восемнадцатый": 18, "девятнадцатый": 19,
+    "двадцатый": 20, "тридцатый": 30,
+}  # fmt: skip
+
+_RU_MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+    "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+_RU_WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+
+# Units of relative time: "через два часа", "через неделю".
+_RU_SPANS: dict[str, str] = {
+    "минута": "minute", "час": "hour", "день": "day", "сутки": "day", "неделя": "week",
+    "месяц": "month", "год": "year", "секунда": "second",
+}  # fmt: skip
+
+_RU_CURRENCIES: dict[str, str] = {
+    "рубль": "RUB", "доллар": "USD", "бакс": "USD", "евро": "EUR", "юань": "CNY",
+    "фунт": "GBP", "тенге": "KZT", "гривна": "UAH",
+}  # fmt: skip
+_RU_CURRENCY_EXTRA: dict[str, str] = {
+    "руб": "RUB", "р": "RUB", "рэ": "RUB", "долл": "USD", "usd": "USD", "eur": "EUR",
+    "rub": "RUB", "dollars": "USD", "dollar": "USD", "euro": "EUR", "euros": "EUR",
+}  # fmt: skip
+
+_EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
+    "zero": (0, "unit"), "oh": (0, "unit"), "one": (1, "unit"), "two": (2, "unit"),
+    "three": (3, "unit"), "four": (4, "unit"), "five": (5, "unit"), "six": (6, "unit"),
+    "seven": (7, "unit"), "eight": (8, "unit"), "nine": (9, "unit"), "ten": (10, "teen"),
+    "eleven": (11, "teen"), "twelve": (12, "teen"), "thirteen": (13, "teen"),
+    "fourteen": (14, "teen"), "fifteen": (15, "teen"), "sixteen": (16, "teen"),
+    "seventeen": (17, "teen"), "eighteen": (18, "teen"), "nineteen": (19, "teen"),
+    "twenty": (20, "ten"), "thirty": (30, "ten"), "forty": (40, "ten"), "fifty": (50, "ten"),
+    "sixty": (60, "ten"), "seventy": (70, "ten"), "eighty": (80, "ten"),
+    "ninety": (90, "ten"), "hundred": (100, "mult"), "thousand": (1e3, "mult"),
+    "million": (1e6, "mult"), "billion": (1e9, "mult"), "k": (1e3, "mult"),
+    "grand": (1e3, "mult"), "m": (1e6, "mult"), "mln": (1e6, "mult"), "bn": (1e9, "mult"),
+    "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
+}  # fmt: skip
+
+_EN_ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+
+_EN_MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_EN_WEEKDAYS: dict[str, int] = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
+    "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+_EN_SPANS: dict[str, str] = {
+    "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
+    "hour": "hour", "hours": "hour", "day": "day", "days": "day", "week": "week",
+    "weeks": "week", "month": "month", "months": "month", "year": "year", "years": "year",
+    "second": "second", "seconds": "second", "fortnight": "fortnight",
+}  # fmt: skip
+_EN_CURRENCIES: dict[str, str] = {
+    "dollar": "USD", "dollars": "USD", "usd": "USD", "buck": "USD", "bucks": "USD",
+    "euro": "EUR", "euros": "EUR", "eur": "EUR", "ruble": "RUB", "rubles": "RUB",
+    "rouble": "RUB", "roubles": "RUB", "rub": "RUB", "pound": "GBP", "pounds": "GBP",
+    "gbp": "GBP", "quid": "GBP",
+}  # fmt: skip
+
+CURRENCY_SYMBOLS: dict[str, str] = {"$": "USD", "€": "EUR", "₽": "RUB", "£": "GBP"}
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Every word form the entity rules react to, for one language."""
+
+    numbers: dict[str, NumWord]
+    ordinals: dict[str, int]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    spans: dict[str, str]
+    currencies: dict[str, str]
+    triggers: frozenset[str]  # any of these words means "run the entity rules"
+
+
+def _ru_forms(lemma: str) -> set[str]:
+    forms = {lemma}
+    for parse in analyzer().parse(lemma):
+        if parse.normal_form.replace("ё", "е") == lemma:
+            forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
+            break
+    return forms
+
+
+def _ru_lexicon() -> Lexicon:
+    numbers: dict[str, NumWord] = {}
+    for lemma, (value, kind) in _RU_CARDINALS.items():
+        for form in _ru_forms(lemma):
+            numbers.setdefault(form, NumWord(value, kind))
+    for form, (value, kind) in _RU_EXTRA.items():
+        numbers[form] = NumWord(value, kind)
+    ordinals: dict[str, int] = {}
+    for lemma, value in _RU_ORDINALS.items():
+        for form in _ru_forms(lemma):
+            ordinals.setdefault(form, value)
+    months: dict[str, int] = {}
+    for i, lemma in enumerate(_RU_MONTHS, start=1):
+        for form in _ru_forms(lemma):
+            months[form] = i
+    weekdays: dict[str, int] = {}
+    for i, lemma in enumerate(_RU_WEEKDAYS):
+        for form in _ru_forms(lemma):
+            weekdays[form] = i
+    weekdays.pop("сред", None)
+    spans: dict[str, str] = {}
+    for lemma, unit in _RU_SPANS.items():
+        for form in _ru_forms(lemma):
+            spans.setdefault(form, unit)
+    spans.update({"дня": "day", "дней": "day", "лет": "year", "мин": "minute"})
+    currencies: dict[str, str] = dict(_RU_CURRENCY_EXTRA)
+    for lemma, code in _RU_CURRENCIES.items():
+        for form in _ru_forms(lemma):
+            currencies.setdefault(form, code)
+    triggers = frozenset(
+        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS}
+        - {"к", "р", "k"}  # too common alone; they only matter after a digit
+    )
+    return Lexicon(numbers, ordinals, months, weekdays, spans, currencies, triggers)
+
+
+_RU_DATE_WORDS = frozenset(
+    {
+        "сегодня", "завтра", "послезавтра", "вчера", "позавчера", "через", "утром", "утра",
+        "днем", "вечером", "вечера", "ночью", "ночи", "полдень", "полночь", "обед", "обеда",
+        "обедом", "половине", "полчаса", "следующей", "следующем", "следующий",
+        "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
+        "час", "пару", "сейчас",
+    }
+)  # fmt: skip
+
+_EN_DATE_WORDS = frozenset(
+    {
+        "today", "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening",
+        "noon", "midnight", "next", "in", "week", "month", "year", "weekend", "am", "pm",
+        "oclock", "half", "quarter", "couple", "hour", "hours", "now",
+    }
+)  # fmt: skip
+
+
+def _en_lexicon() -> Lexicon:
+    numbers = {w: NumWord(v, k) for w, (v, k) in _EN_NUMBERS.items()}
+    triggers = frozenset(
+        ({*numbers, *_EN_ORDINALS, *_EN_MONTHS, *_EN_WEEKDAYS, *_EN_DATE_WORDS} - {"k", "m", "in"})
+        - {"sat", "sun", "mar", "may", "oh"}
+    ) | {"may"}
+    return Lexicon(
+        numbers, dict(_EN_ORDINALS), dict(_EN_MONTHS), dict(_EN_WEEKDAYS), dict(_EN_SPANS),
+        dict(_EN_CURRENCIES), triggers,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def lexicon(lang: Lang) -> Lexicon:
+    """The (process-wide, lazily built) word tables of ``lang``."""
+    return _ru_lexicon() if lang == "ru" else _en_lexicon()

@@ -1,0 +1,28 @@
+"""The entity result type that crosses into the dialogue engine and the call result."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+EntityType = Literal["number", "integer", "money", "date", "time", "datetime", "phone", "name"]
+ENTITY_TYPES: frozenset[str] = frozenset(
+    ("number", "integer", "money", "date", "time", "datetime", "phone", "name")
+)
+
+
+class Entity(BaseModel):
+    """One value found in an utterance, with its span in the original text.
+
+    ``value`` is JSON-native: int/float for numbers and money, ISO-8601 strings for
+    dates ("2026-11-23"), times ("15:00:00") and datetimes (tz-aware), E.164 for phones,
+    a capitalised string for names.
+    """
+
+    type: EntityType
+    value: Any
+    text: str
+    start: int
+    end: int
+    unit: str | None = None

@@ -1,0 +1,124 @@
+"""Person names: Russian by pymorphy3's Name/Surn/Patr tags, English by cue phrases
+("my name is", "this is") and capitalisation.
+
+pymorphy3 tags many ordinary words as possible surnames, so a Russian surname only
+counts next to a first name or after a cue ("меня зовут", "фамилия"), and a token only
+counts when its most likely parse is a name.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot_engine.nlu.entities.scan import Tok
+from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.morph import analyzer
+
+_RU_CUES = frozenset({"зовут", "звать", "фамилия", "имя", "это", "я"})
+_EN_CUES = (("my", "name", "is"), ("name", "is"), ("this", "is"), ("i", "am"), ("im",),
+            ("call", "me"), ("it", "is"), ("its",), ("speaking", "with"))  # fmt: skip
+_EN_NOT_NAMES = frozenset(
+    str.split("""i a an the yes no not ok okay sure hello hi hey well um uh thanks thank please
+    sorry
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december today tomorrow good fine
+    great busy interested calling speaking here there just going available sir madam mr
+    mrs ms dr""")
+)
+
+
+@lru_cache(maxsize=16384)
+def _ru_name_tag(word: str) -> tuple[str, str] | None:
+    """("Name"|"Surn"|"Patr", normal form) when the top parses say this is a name."""
+    parses = analyzer().parse(word)
+    top = parses[0].score if parses else 0.0
+    for p in parses[:3]:
+        if p.score < top * 0.5:
+            break
+        for tag in ("Name", "Patr", "Surn"):
+            if tag in p.tag:
+                # nominative of the same gender: "Сергеевной" -> "сергеевна", whereas the
+                # normal form would be the masculine "сергеевич".
+                nom = p.inflect({"nomn", "sing"}) if "nomn" not in p.tag else None
+                form = nom.word if nom is not None else (word if "nomn" in p.tag else
+                                                         p.normal_form)  # fmt: skip
+                return tag, form.replace("ё", "е")
+    return None
+
+
+def _cap(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+def _ru_names(text: str, toks: list[Tok]) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    k = 0
+    n = len(toks)
+    while k < n:
+        t = toks[k]
+        tag = _ru_name_tag(t.low) if t.kind == "word" and len(t.low) > 1 else None
+        if tag is None:
+            k += 1
+            continue
+        cue = k > 0 and toks[k - 1].low in _RU_CUES
+        run: list[tuple[str, str, Tok]] = [(tag[0], tag[1], t)]
+        m = k + 1
+        while m < n and toks[m].kind == "word":
+            nxt = _ru_name_tag(toks[m].low)
+            if nxt is None:
+                break
+            run.append((nxt[0], nxt[1], toks[m]))
+            m += 1
+        kinds = {r[0] for r in run}
+        if "Name" in kinds or "Patr" in kinds or cue or text[t.start].isupper():
+            value = " ".join(_cap(r[1]) for r in run)
+            out.append((value, run[0][2].start, run[-1][2].end))
+        k = m
+    return out
+
+
+def _en_names(text: str, toks: list[Tok]) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    n = len(toks)
+    k = 0
+    while k < n:
+        start_name = None
+        cue: tuple[str, ...] = ()
+        for cue in _EN_CUES:
+            if tuple(t.low for t in toks[k : k + len(cue)]) == cue:
+                start_name = k + len(cue)
+                break
+        if start_name is not None:
+            m = start_name
+            while (
+                m < n and m - start_name < 3 and toks[m].kind == "word"
+                and toks[m].low not in _EN_NOT_NAMES
+                and (m == start_name or (cue[-1] in ("is", "me") and cue[0] != "this")
+                     or text[toks[m].start].isupper())
+            ):  # fmt: skip
+                m += 1
+            if m > start_name:
+                value = " ".join(_cap(t.low) for t in toks[start_name:m])
+                out.append((value, toks[start_name].start, toks[m - 1].end))
+                k = m
+                continue
+        t = toks[k]
+        # Capitalised words in mid-sentence (ASR with casing, typed chat).
+        if (
+            k > 0 and t.kind == "word" and text[t.start].isupper() and t.low not in _EN_NOT_NAMES
+            and not text[toks[k - 1].end : t.start].strip().endswith((".", "!", "?"))
+        ):  # fmt: skip
+            m = k + 1
+            while m < n and toks[m].kind == "word" and text[toks[m].start].isupper():
+                m += 1
+            value = " ".join(_cap(x.low) for x in toks[k:m])
+            out.append((value, t.start, toks[m - 1].end))
+            k = m
+            continue
+        k += 1
+    return out
+
+
+def find_names(text: str, toks: list[Tok], lang: Lang) -> list[tuple[str, int, int]]:
+    """(Capitalised name, start, end) for each person name in ``text``."""
+    return _ru_names(text, toks) if lang == "ru" else _en_names(text, toks)

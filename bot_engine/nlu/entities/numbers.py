@@ -1,0 +1,151 @@
+"""Numbers in words and digits: "сто двадцать тысяч", "полтора миллиона", "250 к",
+"120k", "120 000", "two hundred and fifty thousand".
+
+A small left-to-right grammar: sub-thousand groups are built from hundreds, tens and
+units in their natural order; a multiplier (тысяча, million, к, k) closes a group. Any
+word that cannot continue the number ends it, so "два три" is two numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot_engine.nlu.entities.lexicon import Lexicon
+from bot_engine.nlu.entities.scan import Tok
+from bot_engine.nlu.lang import Lang
+
+# Abbreviated multipliers only count after a number ("120k"); full words stand alone
+# ("тысяча рублей", "a thousand").
+_BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand"})
+
+
+@dataclass(frozen=True, slots=True)
+class NumSpan:
+    value: float
+    i: int  # first token
+    j: int  # one past the last token
+    words: bool  # written (at least partly) in words
+
+
+def _peek(toks: list[Tok], k: int) -> Tok | None:
+    return toks[k] if k < len(toks) else None
+
+
+def parse_number_at(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
+    """The longest number starting at token ``i``, or None."""
+    total = 0.0
+    group: float | None = None
+    last_kind = ""
+    last_mult = float("inf")
+    words = False
+    k = i
+    n = len(toks)
+    while k < n:
+        t = toks[k]
+        if t.kind == "num":
+            if group is not None or last_kind == "mult" or t.num is None:
+                break
+            group = t.num
+            last_kind = "digits"
+            k += 1
+            continue
+        if t.kind != "word":
+            break
+        low = t.low
+        nxt = _peek(toks, k + 1)
+        if group is not None and (
+            (lang == "ru" and low == "с" and nxt is not None and nxt.low == "половиной")
+            or (lang == "en" and low == "and" and nxt is not None and nxt.low == "a"
+                and _peek(toks, k + 2) is not None and toks[k + 2].low == "half")
+        ):  # fmt: skip
+            group += 0.5
+            k += 2 if lang == "ru" else 3
+            last_kind = "fraction"
+            continue
+        if lang == "en" and low == "and" and group is not None and nxt is not None:
+            follow = lex.numbers.get(nxt.low)
+            if follow is not None and follow.kind in ("unit", "teen", "ten"):
+                k += 1
+                continue
+            break
+        if lang == "en" and low in ("a", "an") and group is None and k == i and nxt is not None:
+            follow = lex.numbers.get(nxt.low)
+            if follow is not None and follow.kind == "mult" and nxt.low not in _BOUND_MULTS:
+                group = 1.0
+                k += 1
+                continue
+            break
+        nw = lex.numbers.get(low)
+        if nw is None:
+            break
+        kind = nw.kind
+        value = nw.value
+        if kind == "mult":
+            if group is None and (low in _BOUND_MULTS or last_kind == "mult"):
+                break
+            if lang == "en" and value == 100:
+                group = (group if group is not None else 1.0) * 100
+                last_kind = "hundred"
+            else:
+                if value >= last_mult:
+                    break
+                total += (group if group is not None else 1.0) * value
+                group = None
+                last_mult = value
+                last_kind = "mult"
+        elif kind == "fraction":
+            if group is not None:
+                break
+            group = value
+            last_kind = "fraction"
+        elif kind == "hundred":
+            if group is not None:
+                break
+            group = value
+            last_kind = "hundred"
+        elif kind == "ten":
+            if group is None:
+                group = value
+            elif last_kind == "hundred" and group % 100 == 0:
+                group += value
+            else:
+                break
+            last_kind = "ten"
+        elif kind == "teen":
+            if group is None:
+                group = value
+            elif last_kind == "hundred" and group % 100 == 0:
+                group += value
+            else:
+                break
+            last_kind = "teen"
+        else:  # unit
+            if group is None:
+                group = value
+            elif last_kind in ("hundred", "ten") and group % 10 == 0:
+                group += value
+            else:
+                break
+            last_kind = "unit"
+        words = True
+        k += 1
+    if k == i or (group is None and total == 0.0 and last_kind != "mult"):
+        return None
+    return NumSpan(total + (group or 0.0), i, k, words)
+
+
+def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
+    """Every number in ``toks``, left to right, non-overlapping."""
+    found: list[NumSpan] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if t.kind == "num" or (t.kind == "word" and (t.low in lex.numbers or t.low in ("a", "an"))):
+            span = parse_number_at(toks, i, lex, lang)
+            if span is not None:
+                found.append(span)
+                i = span.j
+                continue
+        i += 1
+    return found

@@ -1,0 +1,525 @@
+"""Dates and times relative to the call's clock, by compact ru/en rules.
+
+``dateparser`` costs milliseconds per call, far over a turn's budget, so the common
+spoken forms are parsed here: relative days ("завтра", "day after tomorrow"), weekdays
+("в понедельник", "next Monday"), offsets ("через два часа", "in two weeks"), periods
+("в следующем месяце", "next week"), day + month ("25 декабря", "December 25th"),
+numeric dates and clock times ("в три", "at 3 pm", "в половине третьего", "15:30").
+Adjacent date and time parts merge into one expression ("завтра в три").
+
+Small hours are read as business hours: "в три" with no "ночи"/"утра"/"am" is 15:00,
+because a robot booking a callback hears "three" from people who mean the afternoon.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from bot_engine.nlu.entities.lexicon import Lexicon
+from bot_engine.nlu.entities.numbers import parse_number_at
+from bot_engine.nlu.entities.scan import Tok
+from bot_engine.nlu.lang import Lang
+
+# Part of the day: default hour when no clock time is said, and how to read a said hour.
+_DAYPARTS: dict[str, tuple[int, str]] = {
+    # ru adverbs ("утром") and genitive qualifiers ("в 8 утра")
+    "утром": (10, "am"), "утра": (10, "am"), "утро": (10, "am"),
+    "днем": (14, "pm"), "дня": (14, "pm"), "обед": (13, "pm"), "обеда": (13, "pm"),
+    "обедом": (13, "pm"), "вечером": (19, "pm"), "вечера": (19, "pm"), "вечер": (19, "pm"),
+    "ночью": (22, "night"), "ночи": (22, "night"),
+    "morning": (10, "am"), "afternoon": (14, "pm"), "evening": (19, "pm"),
+    "night": (22, "night"), "am": (10, "am"), "pm": (14, "pm"), "tonight": (19, "pm"),
+    "lunch": (13, "pm"), "lunchtime": (13, "pm"),
+}  # fmt: skip
+_NOON = {"полдень": 12, "полдня": 12, "noon": 12, "midday": 12, "полночь": 0, "midnight": 0}
+_RELATIVE_DAYS: dict[str, int] = {
+    "сегодня": 0, "завтра": 1, "послезавтра": 2, "вчера": -1, "позавчера": -2,
+    "today": 0, "tomorrow": 1, "tonight": 0, "yesterday": -1,
+}  # fmt: skip
+_TIME_PREPS = frozenset({"в", "во", "к", "около", "примерно", "часов", "часа", "at", "around",
+                         "about", "by", "after", "после", "до", "before"})  # fmt: skip
+_HOUR_WORDS = frozenset({"час", "часа", "часов", "oclock"})
+_NEXT_WORDS = frozenset({"следующий", "следующую", "следующее", "следующей", "следующем",
+                         "next", "coming"})  # fmt: skip
+_THIS_WORDS = frozenset({"этот", "эту", "это", "этой", "этом", "this"})
+_ORDINAL_SUFFIXES = frozenset({"го", "е", "ое", "ого", "число", "числа", "st", "nd", "rd", "th"})
+_CONNECTORS = frozenset({"в", "во", "на", "к", "и", "at", "on", "in", "the", "around", "by",
+                         "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
+_YEAR_WORDS = frozenset({"год", "года", "году", "г"})
+
+_DDMM = re.compile(r"^(\d{1,2})[.](\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One recognised piece; ``i``/``j`` are token indices (half-open)."""
+
+    i: int
+    j: int
+    day: date | None = None
+    hour: int | None = None
+    minute: int = 0
+    daypart: str | None = None  # a key of _DAYPARTS
+    moment: datetime | None = None  # exact instant ("через два часа")
+    meridiem_given: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Temporal:
+    """A resolved date/time expression."""
+
+    start: int  # character offsets
+    end: int
+    day: date
+    clock: time | None  # None: only a day was said
+    exact: datetime | None
+
+
+def _add_months(d: date, months: int) -> date:
+    month0 = d.month - 1 + months
+    year = d.year + month0 // 12
+    month = month0 % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _upcoming(today: date, weekday: int, *, include_today: bool = False) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and not include_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+class _Rules:
+    def __init__(self, toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> None:
+        self.toks = toks
+        self.lex = lex
+        self.lang = lang
+        self.now = now
+        self.today = now.date()
+
+    def low(self, k: int) -> str:
+        return self.toks[k].low if 0 <= k < len(self.toks) else ""
+
+    def kind(self, k: int) -> str:
+        return self.toks[k].kind if 0 <= k < len(self.toks) else ""
+
+    # ---- days -------------------------------------------------------------------
+    def _future_day(self, month: int, day: int, year: int | None) -> date | None:
+        if year is not None:
+            if year < 100:
+                year += 2000
+            return _safe_date(year, month, day)
+        d = _safe_date(self.today.year, month, day)
+        if d is not None and d < self.today:
+            d = _safe_date(self.today.year + 1, month, day)
+        return d
+
+    def _day_number(self, k: int) -> tuple[int, int] | None:
+        """A day of month at ``k``: "25", "25-го", "двадцать пятого", "25th". -> (day, next)."""
+        t = self.toks[k] if k < len(self.toks) else None
+        if t is None:
+            return None
+        ords = self.lex.ordinals
+        if t.kind == "num" and t.num is not None and t.num.is_integer() and 1 <= t.num <= 31:
+            nxt = k + 1
+            if self.low(nxt) in _ORDINAL_SUFFIXES and self.low(nxt) not in ("число", "числа"):
+                nxt += 1
+            return int(t.num), nxt
+        if t.kind != "word":
+            return None
+        if t.low in ords:
+            return ords[t.low], k + 1
+        tens = self.lex.numbers.get(t.low)
+        if (
+            tens is not None and tens.kind == "ten" and tens.value in (20, 30)
+            and self.low(k + 1) in ords and ords[self.low(k + 1)] < 10
+        ):  # fmt: skip
+            return int(tens.value) + ords[self.low(k + 1)], k + 2
+        if self.lang == "en" and t.low == "the":
+            return self._day_number(k + 1)
+        return None
+
+    def _year_at(self, k: int) -> tuple[int | None, int]:
+        t = self.toks[k] if k < len(self.toks) else None
+        if t is not None and t.kind == "num" and t.num is not None and 1900 <= t.num <= 2100:
+            k += 1
+            if self.low(k) in _YEAR_WORDS:
+                k += 1
+            return int(t.num), k
+        return None, k
+
+    def day_month(self, k: int) -> Part | None:
+        months = self.lex.months
+        # "25 декабря", "25th of December", "двадцать пятого декабря"
+        dn = self._day_number(k)
+        if dn is not None:
+            day, nxt = dn
+            if self.low(nxt) == "of":
+                nxt += 1
+            if self.low(nxt) in months:
+                year, end = self._year_at(nxt + 1)
+                d = self._future_day(months[self.low(nxt)], day, year)
+                return Part(k, end, day=d) if d else None
+            if self.low(nxt) in ("числа", "число"):  # "25-го числа": this month or next
+                d = _safe_date(self.today.year, self.today.month, day)
+                if d is not None and d < self.today:
+                    d = _safe_date(*_add_months(self.today.replace(day=1), 1).timetuple()[:2], day)
+                return Part(k, nxt + 1, day=d) if d else None
+        # "December 25", "Dec 25th", "December the 25th"
+        if self.lang == "en" and self.low(k) in months:
+            dn = self._day_number(k + 1)
+            if dn is not None:
+                day, nxt = dn
+                year, end = self._year_at(nxt)
+                d = self._future_day(months[self.low(k)], day, year)
+                return Part(k, end, day=d) if d else None
+        return None
+
+    def numeric_date(self, k: int) -> Part | None:
+        t = self.toks[k]
+        if t.kind == "date":
+            nums = [int(x) for x in re.split(r"[./-]", t.low)]
+            if "-" in t.low:
+                y, m, d = nums
+            elif "/" in t.low and self.lang == "en":
+                m, d, y = nums
+            else:
+                d, m, y = nums
+            if y < 100:
+                y += 2000
+            day = _safe_date(y, m, d)
+            return Part(k, k + 1, day=day) if day else None
+        if t.kind == "num" and self.low(k - 1) not in _TIME_PREPS:
+            m2 = _DDMM.match(t.low)
+            if m2 and 1 <= int(m2.group(2)) <= 12:
+                day = self._future_day(int(m2.group(2)), int(m2.group(1)), None)
+                return Part(k, k + 1, day=day) if day else None
+        return None
+
+    def relative_day(self, k: int) -> Part | None:
+        low = self.low(k)
+        if (
+            self.lang == "en"
+            and low == "day"
+            and self.low(k + 1) == "after"
+            and self.low(k + 2) == "tomorrow"
+        ):
+            start = k - 1 if self.low(k - 1) == "the" else k
+            return Part(start, k + 3, day=self.today + timedelta(days=2))
+        if low in _RELATIVE_DAYS:
+            part = Part(k, k + 1, day=self.today + timedelta(days=_RELATIVE_DAYS[low]))
+            if low == "tonight":
+                part = replace(part, daypart="tonight")
+            return part
+        return None
+
+    def weekday(self, k: int) -> Part | None:
+        start = k
+        low = self.low(k)
+        is_this = False
+        if low in _NEXT_WORDS or low in _THIS_WORDS:
+            is_this = low in _THIS_WORDS
+            k += 1
+            low = self.low(k)
+        if low not in self.lex.weekdays:
+            return None
+        if self.lang == "en" and low in ("sat", "sun", "mar", "may", "wed") and start == k:
+            return None
+        return Part(
+            start, k + 1, day=_upcoming(self.today, self.lex.weekdays[low], include_today=is_this)
+        )
+
+    def period(self, k: int) -> Part | None:
+        """ "на следующей неделе" / "next week" -> its Monday; month -> the 1st; weekend."""
+        low = self.low(k)
+        nxt = self.low(k + 1)
+        if low in _NEXT_WORDS:
+            if nxt in ("неделе", "неделю", "week"):
+                monday = self.today - timedelta(days=self.today.weekday()) + timedelta(days=7)
+                return Part(k, k + 2, day=monday)
+            if nxt in ("месяце", "месяц", "month"):
+                return Part(k, k + 2, day=_add_months(self.today.replace(day=1), 1))
+            if nxt in ("году", "год", "year"):
+                return Part(k, k + 2, day=date(self.today.year + 1, 1, 1))
+        if low in ("выходных", "выходные", "weekend"):
+            start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
+            return Part(start, k + 1, day=_upcoming(self.today, 5, include_today=True))
+        return None
+
+    def offset(self, k: int) -> Part | None:
+        """ "через два часа", "через неделю", "in two weeks", "in an hour"."""
+        low = self.low(k)
+        if not (low == "через" or (self.lang == "en" and low == "in")):
+            return None
+        m = k + 1
+        amount = 1.0
+        if self.low(m) == "полчаса" or (
+            self.lang == "en" and self.low(m) == "half" and self.low(m + 1) in ("an", "a")
+            and self.low(m + 2) == "hour"
+        ):  # fmt: skip
+            end = m + 1 if self.low(m) == "полчаса" else m + 3
+            return Part(k, end, moment=self._minutes(30))
+        if self.lang == "en" and self.low(m) == "a" and self.low(m + 1) == "couple":
+            amount, m = 2.0, m + 2 + (self.low(m + 2) == "of")
+        elif self.lang == "en" and self.low(m) in ("a", "an"):
+            m += 1
+        else:
+            num = parse_number_at(self.toks, m, self.lex, self.lang)
+            if num is not None:
+                amount, m = num.value, num.j
+        unit = self.lex.spans.get(self.low(m))
+        if unit is None:
+            return None
+        end = m + 1
+        if unit == "second":
+            return Part(k, end, moment=self._minutes(amount / 60))
+        if unit == "minute":
+            return Part(k, end, moment=self._minutes(amount))
+        if unit == "hour":
+            return Part(k, end, moment=self._minutes(amount * 60))
+        whole = round(amount)
+        if unit == "day":
+            return Part(k, end, day=self.today + timedelta(days=amount))
+        if unit == "week":
+            return Part(k, end, day=self.today + timedelta(weeks=amount))
+        if unit == "fortnight":
+            return Part(k, end, day=self.today + timedelta(weeks=2 * amount))
+        if unit == "month":
+            return Part(k, end, day=_add_months(self.today, whole))
+        return Part(k, end, day=_add_months(self.today, 12 * whole))
+
+    def _minutes(self, minutes: float) -> datetime:
+        moment = self.now + timedelta(minutes=minutes)
+        return moment.replace(second=0, microsecond=0)
+
+    # ---- times ------------------------------------------------------------------
+    def _hour_value(self, k: int) -> tuple[int, int, int] | None:
+        """An hour (and minutes) at ``k``: "15:30", "3", "три", "десять тридцать"."""
+        t = self.toks[k] if k < len(self.toks) else None
+        if t is None:
+            return None
+        if t.kind == "time":
+            hh, mm = (int(x) for x in t.low.split(":")[:2])
+            return (hh, mm, k + 1) if hh <= 24 and mm < 60 else None
+        if t.kind == "num" and t.num is not None:
+            if "." in t.low or "," in t.low:
+                hh_s, mm_s = re.split(r"[.,]", t.low)
+                if len(mm_s) == 2 and int(hh_s) <= 24 and int(mm_s) < 60:
+                    return int(hh_s), int(mm_s), k + 1
+                return None
+            if not t.num.is_integer() or t.num > 24:
+                return None
+            hour, nxt = int(t.num), k + 1
+        elif t.kind == "word":
+            nw = self.lex.numbers.get(t.low)
+            if nw is None or nw.kind not in ("unit", "teen", "ten"):
+                return None
+            num = parse_number_at(self.toks, k, self.lex, self.lang)
+            if num is None or not num.value.is_integer() or num.value > 24:
+                return None
+            hour, nxt = int(num.value), num.j
+        else:
+            return None
+        if self.low(nxt) in _HOUR_WORDS:
+            nxt += 1
+        # minutes: "десять тридцать", "3 30", "в 10 часов 15 минут"
+        minute = 0
+        mt = self.toks[nxt] if nxt < len(self.toks) else None
+        if mt is not None and (mt.kind == "num" or mt.low in self.lex.numbers):
+            num = parse_number_at(self.toks, nxt, self.lex, self.lang)
+            if (
+                num is not None and num.value.is_integer() and 0 <= num.value < 60
+                and (num.value >= 10 or self.low(num.j) in ("минут", "минуты", "минуту", "minutes"))
+            ):  # fmt: skip
+                minute, nxt = int(num.value), num.j
+                if self.low(nxt) in ("минут", "минуты", "минуту", "minutes"):
+                    nxt += 1
+        return hour, minute, nxt
+
+    def clock(self, k: int) -> Part | None:
+        low = self.low(k)
+        t = self.toks[k]
+        if low in _NOON:
+            start = k - 1 if self.low(k - 1) in ("в", "at", "к", "around", "by") else k
+            return Part(start, k + 1, hour=_NOON[low], meridiem_given=True)
+        if t.kind == "time":
+            hv = self._hour_value(k)
+            if hv is None:
+                return None
+            return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
+        # "в половине третьего" -> 2:30 (then business-hours reading)
+        if low in ("половине", "пол") and self.low(k + 1) in self.lex.ordinals:
+            hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12
+            start = k - 1 if self.low(k - 1) == "в" else k
+            return self._with_qualifier(Part(start, k + 2, hour=hour, minute=30))
+        if self.lang == "en" and low in ("half", "quarter") and self.low(k + 1) == "past":
+            hv = self._hour_value(k + 2)
+            if hv is not None:
+                minute = 30 if low == "half" else 15
+                start = k - 1 if self.low(k - 1) == "at" else k
+                return self._with_qualifier(Part(start, hv[2], hour=hv[0], minute=minute))
+        if low in _TIME_PREPS:
+            m = k + 2 if self.low(k + 1) in ("в", "at") else k + 1  # "часов в пять"
+            hv = self._hour_value(m)
+            if hv is None:
+                return None
+            return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
+        # bare "3 pm", "3pm", "пять вечера", "в 10 утра", "3 o'clock"
+        hv = self._hour_value(k)
+        if hv is not None:
+            after = self.low(hv[2])
+            if (
+                after in _DAYPARTS
+                and _DAYPARTS[after][1] != ""
+                and after not in ("утром", "вечером")
+            ):
+                return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
+            if self.low(hv[2] - 1) in _HOUR_WORDS and self.toks[k].kind == "num":
+                return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
+        return None
+
+    def _with_qualifier(self, part: Part) -> Part:
+        """Attach a following "утра"/"вечера"/"pm"/"in the morning" to a clock time."""
+        k = part.j
+        if (
+            self.lang == "en" and self.low(k) == "in" and self.low(k + 1) == "the"
+            and self.low(k + 2) in _DAYPARTS
+        ):  # fmt: skip
+            return replace(part, j=k + 3, daypart=self.low(k + 2), meridiem_given=True)
+        if self.low(k) in _DAYPARTS:
+            return replace(part, j=k + 1, daypart=self.low(k), meridiem_given=True)
+        return part
+
+    def daypart(self, k: int) -> Part | None:
+        low = self.low(k)
+        if low in ("утром", "днем", "вечером", "ночью", "tonight"):
+            return Part(k, k + 1, daypart=low)
+        if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
+            return Part(k, k + 2, hour=15, meridiem_given=True)
+        if low in ("в", "at") and self.low(k + 1) in ("обед", "lunchtime", "lunch"):
+            return Part(k, k + 2, hour=13, meridiem_given=True)
+        if self.lang == "en":
+            if low == "in" and self.low(k + 1) == "the" and self.low(k + 2) in (
+                "morning", "afternoon", "evening"
+            ):  # fmt: skip
+                return Part(k, k + 3, daypart=self.low(k + 2))
+            if low in ("morning", "afternoon", "evening", "night"):
+                return Part(k, k + 1, daypart=low)
+        return None
+
+    RULES = ("offset", "period", "relative_day", "day_month", "numeric_date", "weekday",
+             "clock", "daypart")  # fmt: skip
+
+    def parts(self) -> list[Part]:
+        out: list[Part] = []
+        k = 0
+        n = len(self.toks)
+        while k < n:
+            for name in self.RULES:
+                part = getattr(self, name)(k)
+                if part is not None and part.j > k:
+                    out.append(part)
+                    k = part.j
+                    break
+            else:
+                k += 1
+        return out
+
+
+def _final_hour(part_hour: int, daypart: str | None, given: bool) -> int:
+    if daypart is not None and daypart in _DAYPARTS:
+        sense = _DAYPARTS[daypart][1]
+        if sense == "am":
+            return 0 if part_hour == 12 and daypart == "am" else part_hour
+        if sense == "pm":
+            return part_hour + 12 if part_hour < 12 else part_hour
+        # night: "в 11 ночи" -> 23, "в 2 ночи" -> 2
+        return part_hour + 12 if 6 <= part_hour < 12 else part_hour % 24
+    if given:
+        return part_hour
+    # business-hours reading of small hours: "в три" -> 15:00
+    if 1 <= part_hour <= 7:
+        return part_hour + 12
+    return part_hour % 24
+
+
+def _merge(parts: list[Part]) -> list[list[Part]]:
+    groups: list[list[Part]] = []
+    for part in parts:
+        if groups:
+            last = groups[-1][-1]
+            gap = part.i - last.j
+            has_day = any(p.day is not None or p.moment is not None for p in groups[-1])
+            has_time = any(p.hour is not None or p.daypart is not None for p in groups[-1])
+            adds_day = part.day is not None or part.moment is not None
+            adds_time = part.hour is not None or part.daypart is not None
+            if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
+                             (adds_time and part.hour is not None and all(
+                                 p.hour is None for p in groups[-1]))):  # fmt: skip
+                groups[-1].append(part)
+                continue
+        groups.append([part])
+    return groups
+
+
+def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Temporal]:
+    """Every date/time expression in ``toks``, resolved against ``now``."""
+    rules = _Rules(toks, lex, lang, now)
+    out: list[Temporal] = []
+    for group in _merge(rules.parts()):
+        day: date | None = None
+        hour: int | None = None
+        minute = 0
+        daypart: str | None = None
+        given = False
+        moment: datetime | None = None
+        for p in group:
+            day = p.day or day
+            if p.hour is not None:
+                hour, minute, given = p.hour, p.minute, p.meridiem_given
+            daypart = p.daypart or daypart
+            moment = p.moment or moment
+        start = toks[group[0].i].start
+        end = toks[group[-1].j - 1].end
+        if moment is not None and hour is None:
+            out.append(Temporal(start, end, moment.date(), moment.timetz(), moment))
+            continue
+        if moment is not None:
+            day = moment.date()
+        clock: time | None = None
+        if hour is not None:
+            h = _final_hour(hour, daypart if daypart != "tonight" else "pm", given)
+            clock = time(h % 24, minute)
+        elif daypart is not None:
+            clock = time(_DAYPARTS[daypart][0], 0)
+        if day is None:
+            if clock is None:
+                continue
+            day = now.date()
+            if clock <= now.time().replace(tzinfo=None):
+                day += timedelta(days=1)
+        exact = None
+        if clock is not None:
+            exact = datetime.combine(day, clock, tzinfo=now.tzinfo)
+        out.append(Temporal(start, end, day, clock, exact))
+    return out
+
+
+def date_looking(toks: list[Tok], lex: Lexicon, covered: set[int]) -> bool:
+    """Whether a month/weekday word or a date-shaped token escaped the rules."""
+    for k, t in enumerate(toks):
+        if k in covered:
+            continue
+        if t.kind in ("date", "time") or t.low in lex.months or t.low in lex.weekdays:
+            return True
+    return False
