@@ -1,0 +1,195 @@
+"""The FastAPI application: wiring, lifespan (migrations, crash recovery, delivery worker)
+and the error format every 4xx shares."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot_engine.delivery.ssrf import SsrfGuard
+from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.service.calls import CallService
+from bot_engine.service.errors import ServiceError
+from bot_engine.service.metrics import ServiceMetrics
+from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
+from bot_engine.service.routers import calls, deliveries, scripts, simulate, system
+from bot_engine.service.runner import CallRunner, NoDialer
+from bot_engine.service.script_cache import ScriptCache
+from bot_engine.service.settings import ServiceSettings
+from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
+from bot_engine.service.state import ServiceState
+from bot_engine.storage import open_database
+
+log = logging.getLogger(__name__)
+
+
+def problem(
+    status: int,
+    code: str,
+    message: str,
+    issues: list[Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if issues is not None:
+        body["issues"] = issues
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class BodyLimit:
+    """Refuse bodies over the limit with 413, by header or by counting the stream."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_big = problem(
+            413, "payload_too_large", f"the body is larger than {self.max_bytes} bytes"
+        )
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.max_bytes:
+                    await too_big(scope, receive, send)
+                    return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await too_big(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(
+    settings: ServiceSettings | None = None,
+    *,
+    runner: CallRunner | None = None,
+    prerenderer: Prerenderer | None = None,
+    speak: Speaker | None = None,
+) -> FastAPI:
+    """Build the app. `runner` replaces the dialer chosen in settings (the live call session
+    passes its own); `speak` replaces the TTS used for simulated-call recordings."""
+    settings = settings or ServiceSettings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = await open_database(settings.db_url)
+        settings.recordings_path.mkdir(parents=True, exist_ok=True)
+        secret_key = settings.resolved_secret_key()
+        metrics = ServiceMetrics()
+        guard = SsrfGuard(settings.ssrf_allowlist)
+        cache = ScriptCache()
+        chosen: CallRunner = runner or (
+            SimulatedRunner(speak=speak) if settings.dialer == "simulated" else NoDialer()
+        )
+        worker_ref: list[DeliveryWorker] = []
+        call_service = CallService(
+            settings,
+            db,
+            cache,
+            metrics,
+            guard,
+            chosen,
+            wake_delivery=lambda: worker_ref[0].wake() if worker_ref else None,
+            secret_key=secret_key,
+        )
+        worker = DeliveryWorker(
+            db,
+            settings.delivery,
+            guard,
+            call_service.build_job,
+            concurrency=settings.delivery_concurrency,
+            poll_s=settings.delivery_poll_s,
+            lease_s=settings.delivery_lease_s,
+            on_attempt=metrics.attempt,
+        )
+        worker_ref.append(worker)
+        state = ServiceState(
+            settings=settings,
+            db=db,
+            scripts=cache,
+            metrics=metrics,
+            guard=guard,
+            runner=chosen,
+            calls=call_service,
+            worker=worker,
+            prerenderer=prerenderer
+            or (
+                TtsCachePrerenderer(settings.data_dir / "tts_cache")
+                if settings.prerender_prompts
+                else NoPrerender()
+            ),
+            secret_key=secret_key,
+        )
+        app.state.service = state
+        recovered = await call_service.recover()
+        if recovered:
+            log.warning("ended %d calls interrupted by the previous shutdown", recovered)
+        state.worker_task = asyncio.create_task(worker.run())
+        try:
+            yield
+        finally:
+            await worker.stop()
+            await state.worker_task
+            await chosen.close()
+            await call_service.close()
+            await db.close()
+
+    app = FastAPI(
+        title="voicebot",
+        version="0.1.0",
+        description="Upload dialog scripts, place calls, receive qualified results.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        return problem(exc.status_code, exc.code, exc.message, exc.issues)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return problem(
+            exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        issues = [
+            {"path": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return problem(422, "invalid_request", "the request does not match the API", issues)
+
+    for module in (scripts, calls, simulate, deliveries, system):
+        app.include_router(module.router)
+    return app

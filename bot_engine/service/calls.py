@@ -1,0 +1,378 @@
+"""Calls: creation, cancellation, the results sink, crash recovery and result documents.
+
+`CallService` is the `CallSink` every call runner reports to. Each report is its own short
+transaction that also saves the latest dialog state; `finish` commits the result, the end
+of the call and the outbox row together, so a result can never be lost or sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AnyHttpUrl
+
+from bot_engine.delivery.base import DeliveryJob
+from bot_engine.delivery.payload import CallInfo, RecordingLink, ResultDocument, TranscriptTurn
+from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
+from bot_engine.delivery.targets import WebhookTarget, target_urls
+from bot_engine.dialog import Dialog
+from bot_engine.dialog.actions import DialogResult, SetResult
+from bot_engine.dialog.events import Hangup
+from bot_engine.script import ScriptError, validate_variables
+from bot_engine.service import recording
+from bot_engine.service.call_status import TERMINAL, can_move, final_status
+from bot_engine.service.errors import Conflict, Invalid, NotFound
+from bot_engine.service.metrics import ServiceMetrics
+from bot_engine.service.recording_urls import signed_recording_url
+from bot_engine.service.runner import CallRunner, CallSpec
+from bot_engine.service.schemas import CallCreate
+from bot_engine.service.script_cache import ScriptCache
+from bot_engine.service.settings import ServiceSettings
+from bot_engine.storage import Database, outbox
+from bot_engine.storage import calls as call_repo
+from bot_engine.storage import scripts as script_repo
+from bot_engine.storage.models import Call, Delivery, Script, ScriptVersion, Tenant, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def idempotency_key(call_id: str) -> str:
+    """One result per call, so the key is derived from the call: stable across retries."""
+    return f"res_{call_id}"
+
+
+def issues_of(exc: ScriptError) -> list[dict[str, Any]]:
+    return [issue.model_dump() for issue in exc.issues]
+
+
+class CallService:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        db: Database,
+        scripts: ScriptCache,
+        metrics: ServiceMetrics,
+        guard: SsrfGuard,
+        runner: CallRunner,
+        wake_delivery: Callable[[], None],
+        secret_key: str,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.scripts = scripts
+        self.metrics = metrics
+        self.guard = guard
+        self.runner = runner
+        self.wake_delivery = wake_delivery
+        self.secret_key = secret_key
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- creation ----------------------------------------------------------------------
+
+    async def create(self, tenant: Tenant, request: CallCreate) -> Call:
+        target = request.webhook
+        if isinstance(target, AnyHttpUrl):
+            target = WebhookTarget(url=target)
+        if target is not None:
+            for url in target_urls(target):
+                try:
+                    await self.guard.check(url)
+                except TargetRefused as exc:
+                    raise Invalid(f"webhook target refused: {exc}") from exc
+        async with self.db.sessions() as session, session.begin():
+            script = await script_repo.get_script(session, tenant.id, request.script_id)
+            if script is None:
+                raise NotFound(f"no script {request.script_id!r}")
+            version = await script_repo.get_version(session, script, request.version)
+            if version is None:
+                raise NotFound(f"script {request.script_id!r} has no version {request.version}")
+            try:
+                loaded = self.scripts.get(version)
+                variables = validate_variables(loaded.script, request.variables)
+            except ScriptError as exc:
+                raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+            call = await call_repo.create_call(
+                session,
+                tenant_id=tenant.id,
+                script_version_id=version.id,
+                to_number=request.to,
+                variables=_jsonable(variables),
+                delivery_target=target.model_dump(mode="json") if target is not None else None,
+            )
+            await call_repo.add_event(session, call, "status", {"status": "queued"})
+        self.metrics.calls_created.inc()
+        self.spawn(self.dispatch(call.id))
+        return call
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def dispatch(self, call_id: str) -> None:
+        """Hand a queued call to the runner."""
+        try:
+            async with self.db.sessions() as session:
+                call = await session.get(Call, call_id)
+                if call is None or call.status != "queued":
+                    return
+                version = await session.get(ScriptVersion, call.script_version_id)
+                assert version is not None
+                loaded = self.scripts.get(version)
+                spec = CallSpec(
+                    call_id=call.id,
+                    tenant_id=call.tenant_id,
+                    to=call.to_number,
+                    from_=call.from_number,
+                    direction=call.direction,
+                    script=loaded.script,
+                    script_version=version.version,
+                    variables=dict(call.variables),
+                    recording_path=self.recording_path(call.id),
+                )
+            await self.runner.start(spec, self)
+        except Exception as exc:
+            log.exception("cannot start call %s", call_id)
+            await self.fail_unstarted(call_id, f"cannot start the call: {exc}")
+
+    def recording_path(self, call_id: str) -> Path:
+        return self.settings.recordings_path / f"{call_id}.wav"
+
+    async def cancel(self, tenant_id: str, call_id: str) -> Call:
+        async with self.db.sessions() as session, session.begin():
+            call = await call_repo.get_call(session, tenant_id, call_id)
+            if call is None:
+                raise NotFound(f"no call {call_id!r}")
+            if call.status != "queued":
+                raise Conflict(f"the call is {call.status}; only queued calls can be cancelled")
+            call.status = "cancelled"
+            call.ended_at = utcnow()
+            call.hangup_cause = "cancelled"
+            await call_repo.add_event(session, call, "status", {"status": "cancelled"})
+        await self.runner.cancel(call_id)
+        return call
+
+    # --- the sink ----------------------------------------------------------------------
+
+    async def call_status(
+        self, call_id: str, status: Literal["ringing", "in_progress"], *, at: datetime | None = None
+    ) -> None:
+        at = at or utcnow()
+        async with self.db.sessions() as session, session.begin():
+            call = await call_repo.lock_call(session, call_id)
+            if call is None or not can_move(call.status, status):
+                return
+            call.status = status
+            if status == "ringing":
+                call.ringing_at = at
+            else:
+                call.answered_at = at
+                call.recording_path = str(self.recording_path(call_id))
+            await call_repo.add_event(session, call, "status", {"status": status}, at)
+
+    async def call_event(
+        self,
+        call_id: str,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        dialog_state: dict[str, Any] | None = None,
+    ) -> None:
+        async with self.db.sessions() as session, session.begin():
+            call = await call_repo.lock_call(session, call_id)
+            if call is None or call.status in TERMINAL:
+                return
+            if dialog_state is not None:
+                call.dialog_state = dialog_state
+            await call_repo.add_event(session, call, kind, _jsonable(data), at)
+
+    async def transcript_turn(
+        self,
+        call_id: str,
+        role: Literal["bot", "caller"],
+        text: str,
+        *,
+        at: datetime | None = None,
+        step: str | None = None,
+        confidence: float | None = None,
+        dialog_state: dict[str, Any] | None = None,
+    ) -> None:
+        data: dict[str, Any] = {"role": role, "text": text, "step": step}
+        if confidence is not None:
+            data["confidence"] = confidence
+        self.metrics.turns.labels(role=role).inc()
+        await self.call_event(call_id, "turn", data, at=at, dialog_state=dialog_state)
+
+    async def finish(
+        self,
+        call_id: str,
+        result: DialogResult,
+        *,
+        hangup_cause: str,
+        at: datetime | None = None,
+        dialog_state: dict[str, Any] | None = None,
+    ) -> None:
+        at = at or utcnow()
+        async with self.db.sessions() as session, session.begin():
+            call = await call_repo.lock_call(session, call_id)
+            if call is None or call.status in TERMINAL:
+                return
+            if dialog_state is not None:
+                call.dialog_state = dialog_state
+            call.result = result.model_dump(mode="json")
+            call.status = final_status(call.answered_at is not None, result.ending, hangup_cause)
+            call.ended_at = at
+            call.hangup_cause = hangup_cause
+            await call_repo.add_event(
+                session, call, "result", {"status": call.status, "result": call.result}, at
+            )
+            if call.delivery_target is not None:
+                await outbox.enqueue(
+                    session,
+                    tenant_id=call.tenant_id,
+                    call_id=call.id,
+                    target=call.delivery_target,
+                    idempotency_key=idempotency_key(call.id),
+                )
+        self.wake_delivery()
+
+    async def fail_unstarted(self, call_id: str, error: str) -> None:
+        """A call the runner could not even start still ends with a contract-valid result."""
+        async with self.db.sessions() as session:
+            call = await session.get(Call, call_id)
+            if call is None or call.status in TERMINAL:
+                return
+            version = await session.get(ScriptVersion, call.script_version_id)
+        assert version is not None
+        dialog = Dialog(self.scripts.get(version).script, dict(call.variables))
+        result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
+        async with self.db.sessions() as session, session.begin():
+            fresh = await call_repo.lock_call(session, call_id)
+            if fresh is not None:
+                fresh.error = error
+        await self.finish(call_id, result, hangup_cause="system_failure")
+
+    # --- crash recovery ----------------------------------------------------------------
+
+    async def recover(self) -> int:
+        """End every call a previous process left running, from its saved dialog state;
+        then re-dispatch calls that were still queued. Returns how many were ended."""
+        async with self.db.sessions() as session:
+            stale = await call_repo.unfinished_calls(session)
+            queued = await call_repo.queued_call_ids(session)
+            versions = {
+                c.script_version_id: await session.get(ScriptVersion, c.script_version_id)
+                for c in stale
+            }
+        ended = 0
+        for call in stale:
+            version = versions[call.script_version_id]
+            assert version is not None
+            script = self.scripts.get(version).script
+            try:
+                if call.dialog_state is not None:
+                    dialog = Dialog.restore(script, call.dialog_state)
+                else:
+                    dialog = Dialog(script, dict(call.variables))
+                result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
+                state = dialog.state.model_dump(mode="json")
+            except Exception as exc:  # a corrupt state must not block recovery
+                log.exception("cannot restore call %s", call.id)
+                dialog = Dialog(script, dict(call.variables))
+                result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
+                state = {"restore_error": str(exc)}
+            if call.recording_path:
+                recording.repair(Path(call.recording_path))
+            await self.call_event(call.id, "recovered", {"previous_status": call.status})
+            await self.finish(call.id, result, hangup_cause="system_failure", dialog_state=state)
+            ended += 1
+        for call_id in queued:
+            self.spawn(self.dispatch(call_id))
+        return ended
+
+    # --- result documents --------------------------------------------------------------
+
+    async def document(self, session: Any, call: Call) -> ResultDocument:
+        version = await session.get(ScriptVersion, call.script_version_id)
+        script = await session.get(Script, version.script_id)
+        events = await call_repo.list_events(session, call.id, ("turn", "timing", "consent"))
+        turns = [
+            TranscriptTurn(at=e.at, **{k: v for k, v in e.data.items() if k != "at"})
+            for e in events
+            if e.kind == "turn"
+        ]
+        link = None
+        if call.recording_path and Path(call.recording_path).is_file():
+            url, expires = signed_recording_url(
+                self.settings.public_base_url or "",
+                self.secret_key,
+                call.id,
+                self.settings.recording_url_ttl_s,
+            )
+            link = RecordingLink(url=url, expires_at=expires)
+        duration = None
+        if call.answered_at and call.ended_at:
+            duration = (call.ended_at - call.answered_at).total_seconds()
+        return ResultDocument(
+            idempotency_key=idempotency_key(call.id),
+            call=CallInfo(
+                id=call.id,
+                direction=call.direction,
+                to=call.to_number,
+                **{"from": call.from_number},
+                status=call.status,
+                script_id=script.name,
+                script_version=version.version,
+                variables=call.variables,
+                created_at=call.created_at,
+                ringing_at=call.ringing_at,
+                answered_at=call.answered_at,
+                ended_at=call.ended_at,
+                duration_s=duration,
+                hangup_cause=call.hangup_cause,
+            ),
+            result=call.result or {},
+            transcript=turns,
+            timings=[dict(e.data, at=e.at.isoformat()) for e in events if e.kind == "timing"],
+            consent=[dict(e.data, at=e.at.isoformat()) for e in events if e.kind == "consent"],
+            recording=link,
+        )
+
+    async def build_job(self, session: Any, delivery: Delivery) -> DeliveryJob:
+        call = await session.get(Call, delivery.call_id)
+        tenant = await session.get(Tenant, delivery.tenant_id)
+        doc = await self.document(session, call)
+        path = Path(call.recording_path) if call.recording_path else None
+        return DeliveryJob(
+            document=doc,
+            recording_path=path if path is not None and path.is_file() else None,
+            progress=dict(delivery.progress),
+            webhook_secret=tenant.webhook_secret,
+        )
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _result_of(actions: list[Any], dialog: Dialog) -> DialogResult:
+    for action in actions:
+        if isinstance(action, SetResult):
+            return action.result
+    if dialog.result is not None:
+        return dialog.result
+    raise RuntimeError("the dialog ended without a result")
+
+
+def _jsonable(value: Any) -> Any:
+    """Variables and event data go into JSON columns: dates and decimals become strings."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)

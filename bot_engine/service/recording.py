@@ -1,0 +1,85 @@
+"""Stereo WAV recordings written while the call runs (caller left, robot right).
+
+The header is rewritten after every append, so after a crash the file is at most one
+append short; `repair()` fixes the sizes of a file whose writer died before it could.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 8000
+_HEADER = 44
+
+
+def _header(data_bytes: int, rate: int = SAMPLE_RATE) -> bytes:
+    channels, bits = 2, 16
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + data_bytes)
+        + b"WAVEfmt "
+        + struct.pack(
+            "<IHHIIHH",
+            16,
+            1,
+            channels,
+            rate,
+            rate * channels * bits // 8,
+            channels * bits // 8,
+            bits,
+        )
+        + b"data"
+        + struct.pack("<I", data_bytes)
+    )
+
+
+class RecordingWriter:
+    def __init__(self, path: Path, rate: int = SAMPLE_RATE) -> None:
+        self.path = path
+        self.rate = rate
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("wb")
+        self._data = 0
+        self._file.write(_header(0, rate))
+        self._file.flush()
+
+    def append(self, caller: bytes, robot: bytes) -> None:
+        """Append mono PCM16 for both sides; the shorter one is padded with silence."""
+        left = np.frombuffer(caller, dtype="<i2")
+        right = np.frombuffer(robot, dtype="<i2")
+        n = max(len(left), len(right))
+        frames = np.zeros((n, 2), dtype="<i2")
+        frames[: len(left), 0] = left
+        frames[: len(right), 1] = right
+        payload = frames.tobytes()
+        self._file.seek(0, 2)
+        self._file.write(payload)
+        self._data += len(payload)
+        self._file.seek(0)
+        self._file.write(_header(self._data, self.rate))
+        self._file.flush()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+
+def repair(path: Path) -> bool:
+    """Make the RIFF/data sizes match the file; False when it is not a WAV we wrote."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            head = handle.read(_HEADER)
+            if len(head) < _HEADER or head[:4] != b"RIFF" or head[36:40] != b"data":
+                return False
+            rate = struct.unpack("<I", head[24:28])[0]
+            data = (size - _HEADER) - (size - _HEADER) % 4
+            handle.seek(0)
+            handle.write(_header(data, rate))
+            handle.truncate(_HEADER + data)
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,210 @@
+"""Calls: place, list, read (status, result, transcript, timings), recording, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse
+
+from bot_engine.service.auth import TenantDep
+from bot_engine.service.errors import Conflict, NotFound
+from bot_engine.service.routers.common import require_json, service
+from bot_engine.service.schemas import (
+    CallCreate,
+    CallCreated,
+    CallInput,
+    CallOut,
+    CallSummary,
+    Problem,
+    TurnOut,
+)
+from bot_engine.service.simulated_runner import SimulatedRunner
+from bot_engine.service.state import ServiceState
+from bot_engine.storage import calls as repo
+from bot_engine.storage.models import Call, Script, ScriptVersion
+
+router = APIRouter(prefix="/v1", tags=["calls"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem},
+    404: {"model": Problem},
+    409: {"model": Problem},
+    413: {"model": Problem},
+    415: {"model": Problem},
+    422: {"model": Problem},
+}
+
+
+@router.post(
+    "/calls",
+    status_code=202,
+    response_model=CallCreated,
+    responses=_ERRORS,
+    dependencies=[Depends(require_json)],
+)
+async def create_call(
+    body: CallCreate, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> CallCreated:
+    """Queue an outbound call. Variables are validated against the script; the call's own
+    prompts are pre-rendered while it rings."""
+    call = await svc.calls.create(tenant, body)
+    svc.calls.spawn(_prerender_call(svc, call.id))
+    return CallCreated(id=call.id, status=call.status)
+
+
+async def _prerender_call(svc: ServiceState, call_id: str) -> None:
+    async with svc.db.sessions() as session:
+        call = await session.get(Call, call_id)
+        version = await session.get(ScriptVersion, call.script_version_id) if call else None
+    if call is None or version is None:
+        return
+    detail = await svc.prerenderer.call_prompts(svc.scripts.get(version).script, call.variables)
+    async with svc.db.sessions() as session, session.begin():
+        fresh = await session.get(Call, call_id)
+        if fresh is not None:
+            fresh.prerender_status = str(detail.get("status"))
+
+
+@router.get("/calls", response_model=list[CallSummary], responses=_ERRORS)
+async def list_calls(
+    tenant: TenantDep,
+    svc: ServiceState = Depends(service),
+    status: Literal["queued", "ringing", "in_progress", "completed", "failed", "cancelled"]
+    | None = None,
+    direction: Literal["inbound", "outbound"] | None = None,
+    before: datetime | None = Query(default=None, description="Page: created before this."),
+    limit: int = Query(default=50, ge=1, le=500),
+) -> list[CallSummary]:
+    """Outbound and inbound calls, newest first."""
+    if before is not None and before.tzinfo is None:
+        from datetime import UTC
+
+        before = before.replace(tzinfo=UTC)
+    async with svc.db.sessions() as session:
+        rows = await repo.list_calls(
+            session, tenant.id, status=status, direction=direction, limit=limit, before=before
+        )
+    return [
+        CallSummary(
+            id=c.id,
+            direction=c.direction,
+            to=c.to_number,
+            status=c.status,
+            created_at=c.created_at,
+            outcome=(c.result or {}).get("outcome"),
+        )
+        for c in rows
+    ]
+
+
+async def _call(svc: ServiceState, tenant_id: str, call_id: str) -> Call:
+    async with svc.db.sessions() as session:
+        call = await repo.get_call(session, tenant_id, call_id)
+    if call is None:
+        raise NotFound(f"no call {call_id!r}")
+    return call
+
+
+@router.get(
+    "/calls/{call_id}", response_model=CallOut, response_model_by_alias=True, responses=_ERRORS
+)
+async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)) -> Any:
+    async with svc.db.sessions() as session:
+        call = await repo.get_call(session, tenant.id, call_id)
+        if call is None:
+            raise NotFound(f"no call {call_id!r}")
+        version = await session.get(ScriptVersion, call.script_version_id)
+        assert version is not None
+        script = await session.get(Script, version.script_id)
+        assert script is not None
+        events = await repo.list_events(session, call.id, ("turn", "timing"))
+    transcript = [
+        TurnOut(
+            at=e.at,
+            **{k: v for k, v in e.data.items() if k in ("role", "text", "step", "confidence")},
+        )
+        for e in events
+        if e.kind == "turn"
+    ]
+    timings: dict[str, Any] = {
+        "created_at": call.created_at,
+        "ringing_at": call.ringing_at,
+        "answered_at": call.answered_at,
+        "ended_at": call.ended_at,
+        "duration_s": (call.ended_at - call.answered_at).total_seconds()
+        if call.ended_at and call.answered_at
+        else None,
+        "turns": [dict(e.data, at=e.at) for e in events if e.kind == "timing"],
+    }
+    has_recording = bool(call.recording_path and Path(call.recording_path).is_file())
+    return CallOut(
+        id=call.id,
+        direction=call.direction,
+        to=call.to_number,
+        from_=call.from_number,
+        status=call.status,
+        script_id=script.name,
+        script_version=version.version,
+        variables=call.variables,
+        result=call.result,
+        transcript=transcript,
+        timings=timings,
+        hangup_cause=call.hangup_cause,
+        recording=f"/v1/calls/{call.id}/recording" if has_recording else None,
+        prerender_status=call.prerender_status,
+        error=call.error,
+    )
+
+
+@router.get("/calls/{call_id}/events", responses=_ERRORS)
+async def get_call_events(
+    call_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> list[dict[str, Any]]:
+    """Everything that happened, in order, as it was written."""
+    call = await _call(svc, tenant.id, call_id)
+    async with svc.db.sessions() as session:
+        events = await repo.list_events(session, call.id)
+    return [{"seq": e.seq, "at": e.at, "kind": e.kind, "data": e.data} for e in events]
+
+
+@router.get(
+    "/calls/{call_id}/recording",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}}, **_ERRORS},
+)
+async def get_recording(
+    call_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> FileResponse:
+    call = await _call(svc, tenant.id, call_id)
+    if not call.recording_path or not Path(call.recording_path).is_file():
+        raise NotFound("this call has no recording")
+    return FileResponse(call.recording_path, media_type="audio/wav", filename=f"{call.id}.wav")
+
+
+@router.delete("/calls/{call_id}", response_model=CallCreated, responses=_ERRORS)
+async def cancel_call(
+    call_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> CallCreated:
+    """Cancel a call that has not started (409 once it is ringing)."""
+    call = await svc.calls.cancel(tenant.id, call_id)
+    return CallCreated(id=call.id, status=call.status)
+
+
+@router.post(
+    "/calls/{call_id}/input",
+    status_code=202,
+    response_model=CallCreated,
+    responses=_ERRORS,
+    dependencies=[Depends(require_json)],
+)
+async def call_input(
+    call_id: str, body: CallInput, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> CallCreated:
+    """A caller turn for a simulated (text) call: what the caller says, a DTMF, or hangup."""
+    call = await _call(svc, tenant.id, call_id)
+    runner = svc.runner
+    if not isinstance(runner, SimulatedRunner) or not await runner.send(call.id, body):
+        raise Conflict(f"call {call_id} is {call.status} and takes no text input here")
+    return CallCreated(id=call.id, status=call.status)

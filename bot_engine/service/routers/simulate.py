@@ -1,0 +1,66 @@
+"""`POST /v1/simulate`: the text simulator over HTTP, same document as `voicebot chat --json`."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from bot_engine.script import LoadedScript, ScriptError, load_script, validate_variables
+from bot_engine.service.auth import TenantDep
+from bot_engine.service.calls import issues_of
+from bot_engine.service.errors import Invalid, NotFound, ServiceError
+from bot_engine.service.routers.common import require_json, service
+from bot_engine.service.schemas import Problem, SimulateRequest
+from bot_engine.service.state import ServiceState
+from bot_engine.storage import scripts as repo
+
+router = APIRouter(prefix="/v1", tags=["simulate"])
+
+
+class NotAvailable(ServiceError):
+    status_code = 501
+    code = "not_available"
+
+
+async def _loaded(svc: ServiceState, tenant_id: str, body: SimulateRequest) -> LoadedScript:
+    if (body.script is None) == (body.script_id is None):
+        raise Invalid("give exactly one of script_id and script")
+    if body.script is not None:
+        text = body.script if isinstance(body.script, str) else json.dumps(body.script)
+        try:
+            return load_script(text, source="inline")
+        except ScriptError as exc:
+            raise Invalid("the script is invalid", issues_of(exc)) from exc
+    assert body.script_id is not None
+    async with svc.db.sessions() as session:
+        script = await repo.get_script(session, tenant_id, body.script_id)
+        version = await repo.get_version(session, script, body.version) if script else None
+    if version is None:
+        raise NotFound(f"no script {body.script_id!r} (version {body.version or 'latest'})")
+    return svc.scripts.get(version)
+
+
+@router.post(
+    "/simulate",
+    responses={401: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}},
+    dependencies=[Depends(require_json)],
+)
+async def simulate(
+    body: SimulateRequest, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> dict[str, Any]:
+    """Run the script against typed caller turns; returns `result` and `transcript`."""
+    loaded = await _loaded(svc, tenant.id, body)
+    try:
+        variables = validate_variables(loaded.script, body.variables)
+    except ScriptError as exc:
+        raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+    try:
+        simulator = importlib.import_module("bot_engine.simulator")
+        run = simulator.simulate
+    except (ImportError, AttributeError) as exc:
+        raise NotAvailable(f"the simulator is not available: {exc}") from exc
+    document: dict[str, Any] = await run(loaded.script, variables, body.turns)
+    return document

@@ -1,0 +1,82 @@
+"""Health, metrics, tenant info and signed recording links (no API key: the signature is
+the authorization, so CRMs can fetch the file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import FileResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import func, select, text
+
+from bot_engine.service.auth import TenantDep
+from bot_engine.service.errors import NotFound
+from bot_engine.service.recording_urls import check_signature
+from bot_engine.service.routers.common import service
+from bot_engine.service.schemas import Health, Problem
+from bot_engine.service.state import ServiceState
+from bot_engine.storage import outbox
+from bot_engine.storage.calls import ACTIVE_STATUSES
+from bot_engine.storage.models import Call
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz", response_model=Health)
+async def healthz(response: Response, svc: ServiceState = Depends(service)) -> Health:
+    try:
+        async with svc.db.sessions() as session:
+            await session.execute(text("SELECT 1"))
+        database = True
+    except Exception:
+        database = False
+    worker = svc.worker_alive()
+    ok = database and worker
+    if not ok:
+        response.status_code = 503
+    return Health(
+        status="ok" if ok else "degraded",
+        database=database,
+        delivery_worker=worker,
+        dialer=svc.settings.dialer,
+    )
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics(svc: ServiceState = Depends(service)) -> Response:
+    async with svc.db.sessions() as session:
+        active = await session.scalar(
+            select(func.count()).select_from(Call).where(Call.status.in_(ACTIVE_STATUSES))
+        )
+        svc.metrics.active_calls.set(int(active or 0))
+        svc.metrics.delivery_backlog.set(await outbox.backlog(session))
+    return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/v1/tenant", responses={401: {"model": Problem}})
+async def tenant_info(tenant: TenantDep) -> dict[str, Any]:
+    """This key's tenant, with the secret that signs its webhooks."""
+    return {"id": tenant.id, "name": tenant.name, "webhook_secret": tenant.webhook_secret}
+
+
+@router.get(
+    "/recordings/{call_id}.wav",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}}, 404: {"model": Problem}},
+)
+async def signed_recording(
+    call_id: str,
+    expires: int = Query(ge=0, le=2**40),
+    signature: str = Query(max_length=128),
+    svc: ServiceState = Depends(service),
+) -> FileResponse:
+    """The recording behind an expiring link sent to a CRM. A bad or expired link is a 404."""
+    if not check_signature(svc.secret_key, call_id, expires, signature):
+        raise NotFound("this link is invalid or has expired")
+    async with svc.db.sessions() as session:
+        call = await session.get(Call, call_id)
+    if call is None or not call.recording_path or not Path(call.recording_path).is_file():
+        raise NotFound("no recording")
+    return FileResponse(call.recording_path, media_type="audio/wav", filename=f"{call_id}.wav")

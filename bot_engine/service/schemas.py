@@ -1,0 +1,161 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+
+from bot_engine.delivery.targets import DeliveryTarget
+
+
+class Problem(BaseModel):
+    """Every error response: a code, a human message, and details where they help."""
+
+    error: str
+    message: str
+    issues: list[dict[str, Any]] | None = None
+
+
+class Issue(BaseModel):
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: str
+
+
+class ScriptVersionOut(BaseModel):
+    script_id: str
+    version: int
+    created_at: datetime
+    render_status: str
+    render_detail: dict[str, Any] = Field(default_factory=dict)
+    warnings: list[Issue] = Field(default_factory=list)
+
+
+class ScriptOut(BaseModel):
+    script_id: str
+    latest_version: int
+    created_at: datetime
+    updated_at: datetime
+    latest: ScriptVersionOut | None = None
+    source: str | None = None
+
+
+class ValidationOut(BaseModel):
+    valid: bool
+    script_id: str | None = None
+    issues: list[Issue] = Field(default_factory=list)
+
+
+class CallCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(
+        pattern=r"^\+?[0-9A-Za-z@.:_-]{1,64}$",
+        description="E.164 number (or a SIP user) to call.",
+        examples=["+79001234567"],
+    )
+    script_id: str = Field(min_length=1, max_length=200)
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+    variables: dict[str, Any] = Field(default_factory=dict)
+    webhook: AnyHttpUrl | DeliveryTarget | None = Field(
+        default=None,
+        description="Where the result goes: a URL (signed JSON webhook) or a typed target.",
+    )
+
+
+class CallCreated(BaseModel):
+    id: str
+    status: str
+
+
+class TurnOut(BaseModel):
+    role: str
+    text: str
+    at: datetime | None = None
+    step: str | None = None
+    confidence: float | None = None
+
+
+class CallOut(BaseModel):
+    id: str
+    direction: str
+    to: str
+    from_: str | None = Field(default=None, serialization_alias="from")
+    status: str
+    script_id: str
+    script_version: int
+    variables: dict[str, Any]
+    result: dict[str, Any] | None = None
+    transcript: list[TurnOut] = Field(default_factory=list)
+    timings: dict[str, Any] = Field(default_factory=dict)
+    hangup_cause: str | None = None
+    recording: str | None = Field(default=None, description="Path of GET .../recording")
+    prerender_status: str
+    error: str | None = None
+
+
+class CallSummary(BaseModel):
+    id: str
+    direction: str
+    to: str
+    status: str
+    created_at: datetime
+    outcome: str | None = None
+
+
+class CallInput(BaseModel):
+    """One caller turn for a simulated call (dialer `simulated`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, max_length=2000)
+    dtmf: str | None = Field(default=None, pattern=r"^[0-9*#A-D]{1,32}$")
+    hangup: bool = False
+
+
+class SimulateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    script_id: str | None = Field(default=None, max_length=200)
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+    script: str | dict[str, Any] | None = Field(
+        default=None, description="An inline script (YAML/JSON text or an object)."
+    )
+    variables: dict[str, Any] = Field(default_factory=dict)
+    turns: list[str] = Field(default_factory=list, max_length=200)
+
+
+class AttemptOut(BaseModel):
+    attempt: int
+    started_at: datetime
+    finished_at: datetime
+    ok: bool
+    status_code: int | None = None
+    error: str | None = None
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class DeliveryOut(BaseModel):
+    id: str
+    call_id: str
+    target_type: str
+    status: Literal["pending", "delivered", "dead"] | str
+    attempts: int
+    idempotency_key: str
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+    log: list[AttemptOut] | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: bool
+    delivery_worker: bool
+    dialer: str

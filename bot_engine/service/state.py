@@ -1,0 +1,34 @@
+"""Everything one running service holds, reachable from requests as `app.state.service`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from bot_engine.delivery.ssrf import SsrfGuard
+from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.service.calls import CallService
+from bot_engine.service.metrics import ServiceMetrics
+from bot_engine.service.prerender import Prerenderer
+from bot_engine.service.runner import CallRunner
+from bot_engine.service.script_cache import ScriptCache
+from bot_engine.service.settings import ServiceSettings
+from bot_engine.storage import Database
+
+
+@dataclass
+class ServiceState:
+    settings: ServiceSettings
+    db: Database
+    scripts: ScriptCache
+    metrics: ServiceMetrics
+    guard: SsrfGuard
+    runner: CallRunner
+    calls: CallService
+    worker: DeliveryWorker
+    prerenderer: Prerenderer
+    secret_key: str
+    worker_task: asyncio.Task[None] | None = field(default=None)
+
+    def worker_alive(self) -> bool:
+        return self.worker_task is not None and not self.worker_task.done()
