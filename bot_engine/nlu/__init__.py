@@ -8,6 +8,13 @@ from bot_engine.nlu.builtin import builtin_intents
 from bot_engine.nlu.entities import Entity, EntityType, extract_entities
 from bot_engine.nlu.intents import IntentMatch, IntentMatcher, IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.rasa import (
+    NluBackendError,
+    RasaEntity,
+    RasaNluBackend,
+    RasaParse,
+    load_rasa_nlu,
+)
 from bot_engine.nlu.text import lemmas, normalize, tokens
 from bot_engine.nlu.yes_no import YesNo, yes_no
 
@@ -18,11 +25,16 @@ __all__ = [
     "IntentMatcher",
     "IntentSpec",
     "Lang",
+    "NluBackendError",
+    "RasaEntity",
+    "RasaNluBackend",
+    "RasaParse",
     "YesNo",
     "builtin_intents",
     "extract_entities",
     "lang_of",
     "lemmas",
+    "load_rasa_nlu",
     "normalize",
     "tokens",
     "yes_no",
