@@ -1,0 +1,110 @@
+"""Fixtures for the service tests: both storage backends, an in-process app with its
+lifespan, tenants with keys, and fast delivery schedules."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot_engine.service.app import create_app
+from bot_engine.service.settings import DeliverySchedule, ServiceSettings
+from bot_engine.storage import open_database, tenants
+
+from .postgres_server import PostgresServer
+
+SCRIPT_PATH = Path(__file__).parents[2] / "examples" / "scripts" / "lead_qualification_en.yaml"
+FAST_SCHEDULE = DeliverySchedule(
+    first_delay_s=0.05, factor=2.0, max_delay_s=0.4, horizon_s=30.0, jitter=0.2, timeout_s=5.0
+)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'voicebot.db'}"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return await server.create_database("t_" + uuid.uuid4().hex[:16])
+
+
+async def silent_speaker(text: str, language: str) -> bytes:
+    """Recording audio without TTS: 20 ms of silence per character (for bulk tests)."""
+    return bytes(320 * max(1, len(text)))
+
+
+def make_settings(db_url: str, data_dir: Path, **extra: Any) -> ServiceSettings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": db_url,
+        "ssrf_allowlist": ["127.0.0.1/32"],
+        "delivery": FAST_SCHEDULE,
+        "delivery_poll_s": 0.2,
+        "prerender_prompts": False,
+        "secret_key": "test-secret",
+        "public_base_url": "http://127.0.0.1:9",
+    }
+    values.update(extra)
+    return ServiceSettings(**values)
+
+
+class Api:
+    """An app running in-process with its lifespan, and a client per tenant key."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.transport = httpx.ASGITransport(app=app)
+
+    def client(self, key: str | None = None) -> httpx.AsyncClient:
+        headers = {"authorization": f"Bearer {key}"} if key else {}
+        return httpx.AsyncClient(
+            transport=self.transport, base_url="http://api", headers=headers, timeout=30
+        )
+
+    @property
+    def service(self) -> Any:
+        return self.app.state.service
+
+    async def tenant(self, name: str) -> tuple[str, str]:
+        """(tenant id, API key)"""
+        async with self.service.db.sessions() as session, session.begin():
+            tenant = await tenants.create_tenant(session, name)
+            key = await tenants.create_key(session, tenant)
+        return tenant.id, key
+
+
+@pytest.fixture
+async def api(db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+    app = create_app(make_settings(db_url, tmp_path), speak=silent_speaker)
+    async with app.router.lifespan_context(app):
+        yield Api(app)
+
+
+@pytest.fixture
+def script_yaml() -> str:
+    return SCRIPT_PATH.read_text()
+
+
+async def upload(client: httpx.AsyncClient, text: str) -> dict[str, Any]:
+    response = await client.post(
+        "/v1/scripts", content=text, headers={"content-type": "application/yaml"}
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+__all__ = ["Api", "make_settings", "open_database", "silent_speaker", "upload"]

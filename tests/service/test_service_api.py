@@ -1,0 +1,234 @@
+"""The HTTP API end to end (in-process ASGI, real database on both backends)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from .conftest import Api, upload
+
+
+async def wait_status(client: httpx.AsyncClient, call_id: str, statuses: set[str]) -> dict:
+    async with asyncio.timeout(20):
+        while True:
+            body = (await client.get(f"/v1/calls/{call_id}")).json()
+            if body["status"] in statuses:
+                return body
+            await asyncio.sleep(0.05)
+
+
+async def test_keys_are_required(api: Api) -> None:
+    async with api.client() as anon, api.client("vb_0000_bad") as bad:
+        assert (await anon.get("/v1/scripts")).status_code == 401
+        response = await bad.get("/v1/calls")
+        assert response.status_code == 401
+        assert response.json()["error"] == "http_error"
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_script_upload_versions_and_soft_delete(api: Api, script_yaml: str) -> None:
+    _, key = await api.tenant("acme")
+    async with api.client(key) as client:
+        first = await upload(client, script_yaml)
+        second = await upload(client, script_yaml)
+        assert (first["version"], second["version"]) == (1, 2)
+        assert first["script_id"] == "lead_qualification_en"
+        listed = (await client.get("/v1/scripts")).json()
+        assert [s["script_id"] for s in listed] == ["lead_qualification_en"]
+        versions = (await client.get("/v1/scripts/lead_qualification_en/versions")).json()
+        assert [v["version"] for v in versions] == [1, 2]
+        one = (await client.get("/v1/scripts/lead_qualification_en/versions/1")).json()
+        assert one["source"] == script_yaml
+        # a call created before deletion keeps its version
+        created = await client.post(
+            "/v1/calls",
+            json={
+                "to": "+15550001",
+                "script_id": "lead_qualification_en",
+                "version": 1,
+                "variables": {"lead_name": "Ann"},
+            },
+        )
+        assert created.status_code == 202, created.text
+        assert (await client.delete("/v1/scripts/lead_qualification_en")).status_code == 204
+        assert (await client.get("/v1/scripts/lead_qualification_en")).status_code == 404
+        assert (await client.get("/v1/scripts")).json() == []
+        refused = await client.post(
+            "/v1/calls",
+            json={
+                "to": "+15550001",
+                "script_id": "lead_qualification_en",
+                "variables": {"lead_name": "Ann"},
+            },
+        )
+        assert refused.status_code == 404
+        call = (await client.get(f"/v1/calls/{created.json()['id']}")).json()
+        assert call["script_version"] == 1
+
+
+async def test_bad_scripts_and_bodies_get_clear_4xx(api: Api, script_yaml: str) -> None:
+    _, key = await api.tenant("acme")
+    async with api.client(key) as client:
+        broken = script_yaml.replace("goto: ask_budget", "goto: nowhere")
+        response = await client.post(
+            "/v1/scripts", content=broken, headers={"content-type": "application/yaml"}
+        )
+        assert response.status_code == 422
+        issues = response.json()["issues"]
+        assert any("nowhere" in i["message"] for i in issues)
+        assert all({"line", "column", "path", "message"} <= set(i) for i in issues)
+        assert all(i["line"] > 1 for i in issues if "nowhere" in i["message"])
+        checked = await client.post(
+            "/v1/scripts/validate", content=broken, headers={"content-type": "application/yaml"}
+        )
+        assert checked.status_code == 200 and checked.json()["valid"] is False
+        wrong_type = await client.post(
+            "/v1/scripts", content=b"\x00\x01", headers={"content-type": "image/png"}
+        )
+        assert wrong_type.status_code == 415
+        not_utf8 = await client.post(
+            "/v1/scripts", content=b"id: \xff\xfe", headers={"content-type": "application/yaml"}
+        )
+        assert not_utf8.status_code == 400
+        huge = await client.post(
+            "/v1/scripts", content=b"a" * 1_200_000, headers={"content-type": "application/yaml"}
+        )
+        assert huge.status_code == 413
+        form = await client.post(
+            "/v1/calls",
+            content=b"to=1",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert form.status_code == 415
+        garbage = await client.post(
+            "/v1/calls", content=b"{not json", headers={"content-type": "application/json"}
+        )
+        assert garbage.status_code == 422
+
+
+async def test_call_variables_are_validated_and_targets_guarded(api: Api, script_yaml: str) -> None:
+    _, key = await api.tenant("acme")
+    async with api.client(key) as client:
+        await upload(client, script_yaml)
+        missing = await client.post(
+            "/v1/calls",
+            json={"to": "+15550001", "script_id": "lead_qualification_en", "variables": {}},
+        )
+        assert missing.status_code == 422
+        assert "lead_name" in missing.text
+        private = await client.post(
+            "/v1/calls",
+            json={
+                "to": "+15550001",
+                "script_id": "lead_qualification_en",
+                "variables": {"lead_name": "Ann"},
+                "webhook": "http://10.1.2.3/hook",
+            },
+        )
+        assert private.status_code == 422
+        assert "private" in private.json()["message"]
+
+
+async def test_simulated_call_runs_to_a_result(api: Api, script_yaml: str) -> None:
+    _, key = await api.tenant("acme")
+    async with api.client(key) as client:
+        await upload(client, script_yaml)
+        created = await client.post(
+            "/v1/calls",
+            json={
+                "to": "+15550001",
+                "script_id": "lead_qualification_en",
+                "variables": {"lead_name": "Ann"},
+            },
+        )
+        call_id = created.json()["id"]
+        await wait_status(client, call_id, {"in_progress"})
+        said = await client.post(f"/v1/calls/{call_id}/input", json={"text": "no"})
+        assert said.status_code == 202
+        call = await wait_status(client, call_id, {"completed", "failed"})
+        assert call["status"] == "completed"
+        assert call["result"]["outcome"] == "not_qualified"
+        roles = [t["role"] for t in call["transcript"]]
+        assert roles[:2] == ["bot", "caller"] and call["transcript"][1]["text"] == "no"
+        wav = await client.get(f"/v1/calls/{call_id}/recording")
+        assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
+        assert wav.content[22] == 2  # stereo
+        assert (await client.delete(f"/v1/calls/{call_id}")).status_code == 409
+        events = (await client.get(f"/v1/calls/{call_id}/events")).json()
+        kinds = [e["kind"] for e in events]
+        assert kinds[0] == "status" and kinds[-1] == "result"
+        assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+
+
+async def test_no_endpoint_leaks_across_tenants(api: Api, script_yaml: str) -> None:
+    _, key_a = await api.tenant("a")
+    _, key_b = await api.tenant("b")
+    async with api.client(key_a) as a, api.client(key_b) as b:
+        await upload(a, script_yaml)
+        call_id = (
+            await a.post(
+                "/v1/calls",
+                json={
+                    "to": "+15550001",
+                    "script_id": "lead_qualification_en",
+                    "variables": {"lead_name": "Ann"},
+                    "webhook": "http://127.0.0.1:9/hook",
+                },
+            )
+        ).json()["id"]
+        await wait_status(a, call_id, {"in_progress"})
+        await a.post(f"/v1/calls/{call_id}/input", json={"hangup": True})
+        await wait_status(a, call_id, {"completed", "failed"})
+        async with asyncio.timeout(10):
+            while not (await a.get("/v1/deliveries")).json():
+                await asyncio.sleep(0.05)
+        delivery_id = (await a.get("/v1/deliveries")).json()[0]["id"]
+        probes = [
+            ("GET", "/v1/scripts/lead_qualification_en"),
+            ("GET", "/v1/scripts/lead_qualification_en/versions"),
+            ("GET", "/v1/scripts/lead_qualification_en/versions/1"),
+            ("DELETE", "/v1/scripts/lead_qualification_en"),
+            ("GET", f"/v1/calls/{call_id}"),
+            ("GET", f"/v1/calls/{call_id}/events"),
+            ("GET", f"/v1/calls/{call_id}/recording"),
+            ("DELETE", f"/v1/calls/{call_id}"),
+            ("GET", f"/v1/deliveries/{delivery_id}"),
+            ("POST", f"/v1/deliveries/{delivery_id}/retry"),
+        ]
+        for method, path in probes:
+            response = await b.request(method, path)
+            assert response.status_code == 404, (method, path, response.status_code)
+        post = await b.post(f"/v1/calls/{call_id}/input", json={"text": "hi"})
+        assert post.status_code == 404
+        for path in ("/v1/scripts", "/v1/calls", "/v1/deliveries"):
+            assert (await b.get(path)).json() == [], path
+        simulate = await b.post("/v1/simulate", json={"script_id": "lead_qualification_en"})
+        assert simulate.status_code == 404
+        using = await b.post(
+            "/v1/calls",
+            json={
+                "to": "+1",
+                "script_id": "lead_qualification_en",
+                "variables": {"lead_name": "x"},
+            },
+        )
+        assert using.status_code == 404
+        # and tenant A still sees its own
+        assert (await a.get(f"/v1/calls/{call_id}")).status_code == 200
+
+
+async def test_health_and_metrics(api: Api) -> None:
+    async with api.client() as client:
+        health = await client.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        metrics = (await client.get("/metrics")).text
+        for name in (
+            "voicebot_active_calls",
+            "voicebot_delivery_backlog",
+            "voicebot_response_gap_seconds",
+            "voicebot_asr_latency_seconds",
+            "voicebot_tts_latency_seconds",
+            "voicebot_turns",
+        ):
+            assert name in metrics
