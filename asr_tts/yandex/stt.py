@@ -13,6 +13,7 @@ of the whole stream, so callers never see the switch.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -20,7 +21,6 @@ import grpc
 from yandex.cloud.ai.stt.v3 import stt_pb2, stt_service_pb2_grpc
 
 from asr_tts.asr.base import AsrAlternative, AsrResult, StreamingRecognizer, WordTiming
-from asr_tts.audio import duration_s
 from asr_tts.errors import EngineError
 from asr_tts.yandex.auth import YandexCredentials
 from asr_tts.yandex.channel import open_channel
@@ -159,12 +159,19 @@ class YandexRecognizer(StreamingRecognizer):
         try:
             while True:
                 state = _SessionState()
-                call = stub.RecognizeStreaming(
-                    self._requests(state), metadata=self.credentials.metadata()
-                )
+                call = stub.RecognizeStreaming(metadata=self.credentials.metadata())
                 self.sessions_opened += 1
-                async for response in call:
-                    self._handle(response, offset_s)
+                # Writing and reading run apart: when the server ends the call early (bad
+                # key, quota), the writer's failure must not hide the server's status.
+                writer = asyncio.create_task(self._write(call, state), name="yandex-stt-write")
+                try:
+                    async for response in call:
+                        self._handle(response, offset_s)
+                finally:
+                    if not writer.done():
+                        writer.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await writer
                 self._flush_pending()
                 if state.end_of_audio:
                     break
@@ -178,21 +185,34 @@ class YandexRecognizer(StreamingRecognizer):
             self._finish()
             await self._channel.close()
 
-    async def _requests(self, state: _SessionState) -> AsyncIterator[stt_pb2.StreamingRequest]:
+    async def _write(self, call: grpc.aio.StreamStreamCall, state: _SessionState) -> None:
+        """Send session options, then audio, until the end of audio or the session limit."""
+        try:
+            await call.write(
+                session_options(self.language, self.sample_rate, self.model, self.normalize)
+            )
+            async for request in self._chunks(state):
+                await call.write(request)
+            await call.done_writing()
+        except (grpc.aio.AioRpcError, asyncio.InvalidStateError, grpc.aio.UsageError) as exc:
+            log.debug("SpeechKit call ended while writing: %s", exc)
+
+    async def _chunks(self, state: _SessionState) -> AsyncIterator[stt_pb2.StreamingRequest]:
         loop = asyncio.get_running_loop()
-        yield session_options(self.language, self.sample_rate, self.model, self.normalize)
         started = loop.time()
+        limit_bytes = round(self.session_limit_s * self.sample_rate) * 2
         while True:
             pcm = await self._audio.get()
             if pcm is None:
                 state.end_of_audio = True
                 return
             yield stt_pb2.StreamingRequest(chunk=stt_pb2.AudioChunk(data=pcm))
-            state.audio_s += duration_s(pcm, self.sample_rate)
+            state.audio_bytes += len(pcm)
+            state.audio_s = state.audio_bytes / (2 * self.sample_rate)
             elapsed = loop.time() - started
             if self.realtime_pacing and state.audio_s - elapsed > PACING_SLACK_S:
                 await asyncio.sleep(state.audio_s - elapsed - PACING_SLACK_S)
-            if max(state.audio_s, loop.time() - started) >= self.session_limit_s:
+            if state.audio_bytes >= limit_bytes or loop.time() - started >= self.session_limit_s:
                 return  # half-close; _run opens the next session
 
     def _handle(self, response: stt_pb2.StreamingResponse, offset_s: float) -> None:
@@ -236,9 +256,10 @@ class YandexRecognizer(StreamingRecognizer):
 
 
 class _SessionState:
-    __slots__ = ("audio_s", "end_of_audio")
+    __slots__ = ("audio_bytes", "audio_s", "end_of_audio")
 
     def __init__(self) -> None:
+        self.audio_bytes = 0
         self.audio_s = 0.0
         self.end_of_audio = False
 
