@@ -1,0 +1,580 @@
+"""The pure dialogue engine: events in, actions out, no I/O and no clock.
+
+`Dialog` runs one call of one script. Every path out of the dialog (a hangup step, the
+caller hanging up, exhausted retries, too many turns, a voicemail, an internal error)
+goes through `_finish`, which emits exactly one `SetResult` valid against the script's
+result contract. The whole state is a pydantic model, so a call can be saved after any
+event, restored in another process and continued.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from bot_engine.dialog.runtime import Runtime, runtime_for
+from bot_engine.dialog.understanding import Understanding, understand
+from bot_engine.script.model import (
+    ENTITY_EXPECTS,
+    Prompt,
+    RetryPolicy,
+    Script,
+    Step,
+    Transition,
+)
+from bot_engine.script.templates import TemplateProblem, evaluate, render, value_of
+from bot_engine.script.values import ValueProblem, coerce
+
+log = logging.getLogger(__name__)
+
+MAX_STEPS_PER_EVENT = 64
+"""Steps entered without waiting for the caller; more means a goto loop."""
+
+Ending = Literal[
+    "completed", "transfer", "hangup", "no_input", "no_match", "max_turns", "error",
+    "voicemail", "no_answer",
+]
+_FORCED_ENDINGS = {"voicemail", "no_answer", "busy"}
+
+
+class DialogState(BaseModel):
+    """Everything needed to continue a dialog; JSON-serialisable."""
+
+    script_id: str
+    step: str | None = None
+    waiting: Literal["start", "input", "webhook", "ended"] = "start"
+    variables: dict[str, Any] = Field(default_factory=dict)
+    slots: dict[str, Any] = Field(default_factory=dict)
+    outcome: str | None = None
+    no_input: int = 0
+    no_match: int = 0
+    turns: int = 0
+    last_prompts: list[act.Say] = Field(default_factory=list)
+    webhook_seq: int = 0
+    webhook_id: str | None = None
+    now: datetime | None = None
+    timezone: str | None = None
+    interrupted_ms: int | None = None
+    result: act.DialogResult | None = None
+
+
+class _Loop(Exception):
+    pass
+
+
+class Dialog:
+    def __init__(
+        self,
+        script: Script,
+        variables: dict[str, Any] | None = None,
+        *,
+        now: datetime | None = None,
+        state: DialogState | None = None,
+    ) -> None:
+        """`variables` must already be validated (see `validate_variables`)."""
+        self.script = script
+        self.runtime: Runtime = runtime_for(script)
+        if state is None:
+            state = DialogState(
+                script_id=script.id,
+                variables=dict(variables or {}),
+                slots={name: None for name in script.slot_types()},
+                now=now,
+            )
+        self.state = state
+        self._steps_this_event = 0
+
+    @classmethod
+    def restore(cls, script: Script, state: DialogState | dict[str, Any]) -> Dialog:
+        if isinstance(state, dict):
+            state = DialogState.model_validate(state)
+        if state.script_id != script.id:
+            raise ValueError(f"state belongs to script {state.script_id!r}, not {script.id!r}")
+        return cls(script, state=state)
+
+    # --- public API ----------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self.state.waiting == "ended"
+
+    @property
+    def result(self) -> act.DialogResult | None:
+        return self.state.result
+
+    def start(self, at: datetime | None = None) -> list[act.Action]:
+        if self.state.waiting != "start":
+            return []
+        if at is not None:
+            self.state.now = at
+        out: list[act.Action] = []
+        return self._guard(out, lambda: self._enter(self.script.start, out))
+
+    def handle(self, event: ev.Event) -> list[act.Action]:
+        if self.finished:
+            return []
+        if event.at is not None:
+            self.state.now = event.at
+        out: list[act.Action] = []
+        self._steps_this_event = 0
+        return self._guard(out, lambda: self._dispatch(event, out))
+
+    # --- dispatch ------------------------------------------------------------------
+
+    def _guard(self, out: list[act.Action], body: Any) -> list[act.Action]:
+        """Any failure inside the engine still ends the call with a valid result."""
+        try:
+            body()
+        except _Loop:
+            self._finish("error", out, error="the script loops without waiting for the caller")
+        except (TemplateProblem, ValueProblem) as exc:
+            self._finish("error", out, error=f"script error in step {self.state.step}: {exc}")
+        except Exception as exc:
+            log.exception("dialog %s failed in step %s", self.script.id, self.state.step)
+            self._finish("error", out, error=f"internal error: {type(exc).__name__}: {exc}")
+        return out
+
+    def _dispatch(self, event: ev.Event, out: list[act.Action]) -> None:
+        if isinstance(event, ev.Hangup):
+            ending: Ending = "error" if event.cause in ("system_failure", "error") else "hangup"
+            self._finish(ending, out, hangup=False,
+                         error=f"call ended: {event.cause}" if ending == "error" else None)
+        elif isinstance(event, ev.CallFailed):
+            ending_name = "busy" if event.reason == "busy" else "no_answer"
+            self._finish("no_answer", out, hangup=False, outcome_ending=ending_name)
+        elif isinstance(event, ev.MachineDetected):
+            self._voicemail(out)
+        elif isinstance(event, ev.Interrupted):
+            self.state.interrupted_ms = event.heard_ms
+        elif isinstance(event, ev.PlaybackDone):
+            return
+        elif isinstance(event, ev.WebhookResult):
+            if self.state.waiting == "webhook" and event.request_id == self.state.webhook_id:
+                self._webhook_result(event, out)
+        elif self.state.waiting == "input":
+            self.state.turns += 1
+            if self.state.turns > self.script.settings.max_turns:
+                self._finish("max_turns", out)
+                return
+            if isinstance(event, ev.NoInput):
+                self._no_input(out)
+            elif isinstance(event, ev.Dtmf):
+                self._dtmf(event, out)
+            elif isinstance(event, ev.UserSaid):
+                self._user_said(event, out)
+
+    # --- steps ---------------------------------------------------------------------
+
+    def _current(self) -> Step:
+        assert self.state.step is not None
+        return self.script.steps[self.state.step]
+
+    def _enter(self, step_id: str, out: list[act.Action]) -> None:
+        self._steps_this_event += 1
+        if self._steps_this_event > MAX_STEPS_PER_EVENT:
+            raise _Loop()
+        self.state.step = step_id
+        self.state.no_input = 0
+        self.state.no_match = 0
+        step = self.script.steps[step_id]
+        self._apply_set(step.set, {})
+        if step.outcome is not None:
+            self.state.outcome = step.outcome
+        kind = step.kind()
+        if kind == "ask" and step.skip_if_filled and self._prefilled(step, out):
+            return
+        says: list[act.Say] = []
+        if step.say is not None:
+            says.append(self._say(step.say, step))
+        if kind == "ask":
+            assert step.ask is not None
+            says.append(self._say(step.ask, step))
+            self._listen(step, says, out)
+        elif kind == "webhook":
+            out.extend(says)
+            self._call_webhook(step, out)
+        elif kind == "transfer":
+            out.extend(says)
+            assert step.transfer is not None
+            self._transfer(render(step.transfer, self._context()), out)
+        elif kind == "hangup":
+            out.extend(says)
+            self._finish("completed", out)
+        elif kind == "goto":
+            out.extend(says)
+            assert step.goto is not None
+            self._follow(step.goto, "goto", out, {})
+        else:  # prevented by validation; kept so a hand-built Script still ends cleanly
+            raise TemplateProblem(f"step {step_id!r} has nothing to do")
+
+    def _prefilled(self, step: Step, out: list[act.Action]) -> bool:
+        """A slot answered earlier ("да, бюджет двести тысяч") skips its question."""
+        expect = step.expect
+        if expect is None or expect.save is None:
+            return False
+        value = self.state.slots.get(expect.save)
+        if value is None:
+            return False
+        if expect.type == "confirm":
+            if not isinstance(value, bool):
+                return False
+            branch = "yes" if value else "no"
+        elif expect.type in ENTITY_EXPECTS or expect.type == "text":
+            branch = "ok"
+        else:
+            return False
+        if branch not in step.on:
+            return False
+        self._follow(step.on[branch], branch, out, {"value": value})
+        return True
+
+    def _listen(self, step: Step, says: list[act.Say], out: list[act.Action]) -> None:
+        expect = step.expect
+        assert expect is not None and self.state.step is not None
+        settings = self.script.settings
+        barge_in = step.barge_in if step.barge_in is not None else settings.barge_in
+        dtmf = None
+        if expect.type == "dtmf":
+            dtmf = act.DtmfSpec(max_digits=expect.max_digits, terminator=expect.terminator)
+        elif any(key.isdigit() for key in step.on):
+            dtmf = act.DtmfSpec(max_digits=1)
+        out.extend(says)
+        self.state.last_prompts = says
+        self.state.interrupted_ms = None
+        out.append(
+            act.Listen(
+                step=self.state.step,
+                expect=expect.type,
+                timeout_ms=step.timeout_ms or settings.no_input_timeout_ms,
+                endpoint_ms=settings.endpoint_ms,
+                hints=list(expect.hints) + list(expect.intents),
+                grammar=expect.grammar,
+                dtmf=dtmf,
+                barge_in=barge_in,
+            )
+        )
+        self.state.waiting = "input"
+
+    def _say(self, prompt: Prompt, step: Step | None = None, prefix: str = "") -> act.Say:
+        settings = self.script.settings
+        barge_in = settings.barge_in
+        if step is not None and step.barge_in is not None:
+            barge_in = step.barge_in
+        text = render(prompt.text, self._context()) if prompt.text else ""
+        if prefix:
+            text = f"{prefix} {text}".strip()
+        return act.Say(text=text, audio=prompt.audio, barge_in=barge_in, step=self.state.step)
+
+    # --- caller input --------------------------------------------------------------
+
+    def _user_said(self, event: ev.UserSaid, out: list[act.Action]) -> None:
+        step = self._current()
+        text = event.text.strip()
+        if not text:
+            self._no_input(out)
+            return
+        if event.confidence < self.script.settings.confidence_threshold:
+            prefix = self.script.settings.low_confidence_prompt or str(
+                self.runtime.wording["low_confidence"]
+            )
+            self._retry("no_match", out, prefix=render(prefix, self._context()))
+            return
+        now = self.state.now or datetime.now(UTC)
+        result = understand(self.runtime, step, text, now, self.state.slots, event.nlu)
+        changed = self._store(step, result)
+        out.append(
+            act.Understood(
+                step=self.state.step or "",
+                intent=result.intent,
+                confidence=result.confidence,
+                entities=result.entities,
+                slots=changed,
+            )
+        )
+        extra = {
+            "utterance": text,
+            "value": result.value,
+            "intent": result.intent,
+            "confidence": event.confidence,
+        }
+        if result.handler is not None:
+            self._handler(result.handler, step, out, extra)
+        elif result.branch is not None and result.branch in step.on:
+            self._follow(step.on[result.branch], result.branch, out, extra)
+        else:
+            self._retry("no_match", out)
+
+    def _store(self, step: Step, result: Understanding) -> dict[str, Any]:
+        changed: dict[str, Any] = {}
+        types = self.script.slot_types()
+        expect = step.expect
+        if (
+            expect is not None
+            and expect.save is not None
+            and result.branch is not None
+            and result.handler is None
+            and result.value is not None
+        ):
+            changed[expect.save] = coerce(result.value, types.get(expect.save, ["string"]))
+        changed.update(result.also)
+        self.state.slots.update(changed)
+        return changed
+
+    def _dtmf(self, event: ev.Dtmf, out: list[act.Action]) -> None:
+        step = self._current()
+        digits = event.digits.rstrip("#*") if step.expect and step.expect.terminator else (
+            event.digits
+        )
+        extra = {"digits": digits, "value": digits, "utterance": event.digits}
+        expect = step.expect
+        assert expect is not None
+        if digits in step.on:
+            self._save_digits(step, digits, out)
+            self._follow(step.on[digits], digits, out, extra)
+        elif expect.type == "dtmf" and "ok" in step.on and digits:
+            self._save_digits(step, digits, out)
+            self._follow(step.on["ok"], "ok", out, extra)
+        else:
+            self._retry("no_match", out)
+
+    def _save_digits(self, step: Step, digits: str, out: list[act.Action]) -> None:
+        expect = step.expect
+        if expect is not None and expect.save is not None:
+            types = self.script.slot_types().get(expect.save, ["string"])
+            self.state.slots[expect.save] = coerce(digits, types)
+        out.append(
+            act.Understood(step=self.state.step or "", intent=None, confidence=1.0,
+                           slots={expect.save: self.state.slots[expect.save]}
+                           if expect is not None and expect.save else {})
+        )
+
+    def _no_input(self, out: list[act.Action]) -> None:
+        self._retry("no_input", out)
+
+    def _retry(self, kind: Literal["no_input", "no_match"], out: list[act.Action],
+               prefix: str | None = None) -> None:
+        step = self._current()
+        policy: RetryPolicy = getattr(step, kind) or getattr(self.script.settings, kind)
+        count = getattr(self.state, kind) + 1
+        setattr(self.state, kind, count)
+        if count > policy.retries:
+            if kind in step.on:
+                self._follow(step.on[kind], kind, out, {})
+            elif policy.then:
+                self._follow(policy.then, kind, out, {})
+            else:
+                self._finish(kind, out)
+            return
+        if prefix is None:
+            prompts = policy.prompts or list(self.runtime.wording[kind])
+            prefix = render(prompts[min(count - 1, len(prompts) - 1)], self._context())
+        question = step.reprompt or step.ask
+        assert question is not None
+        out.append(act.Transition(from_step=self.state.step, branch=f"{kind}:retry",
+                                  to_step=self.state.step))
+        self._listen(step, [self._say(question, step, prefix=prefix)], out)
+
+    # --- handlers, webhooks, transitions ------------------------------------------
+
+    def _handler(self, name: str, step: Step, out: list[act.Action],
+                 extra: dict[str, Any]) -> None:
+        if name in step.on:
+            self._follow(step.on[name], name, out, extra)
+            return
+        handler = self.runtime.handler_specs[name]
+        out.append(act.Transition(from_step=self.state.step, branch=f"handler:{name}",
+                                  to_step=self.state.step))
+        self._apply_set(handler.set, extra)
+        if handler.outcome is not None:
+            self.state.outcome = handler.outcome
+        says = [self._say(handler.say)] if handler.say is not None else []
+        if handler.repeat:
+            self._listen(step, says + list(self.state.last_prompts), out)
+        elif handler.resume:
+            question = step.ask
+            assert question is not None
+            self._listen(step, [*says, self._say(question, step)], out)
+        else:
+            out.extend(says)
+            self._continue(handler, out, extra)
+
+    def _call_webhook(self, step: Step, out: list[act.Action]) -> None:
+        hook = step.webhook
+        assert hook is not None and self.state.step is not None
+        context = self._context()
+        self.state.webhook_seq += 1
+        request_id = f"{self.state.step}-{self.state.webhook_seq}"
+        self.state.webhook_id = request_id
+        self.state.waiting = "webhook"
+        out.append(
+            act.CallWebhook(
+                request_id=request_id,
+                step=self.state.step,
+                method=hook.method,
+                url=render(hook.url, context),
+                headers={k: render(v, context) for k, v in hook.headers.items()},
+                body=_render_json(hook.body, context),
+                timeout_s=hook.timeout,
+            )
+        )
+
+    def _webhook_result(self, event: ev.WebhookResult, out: list[act.Action]) -> None:
+        step = self._current()
+        self.state.webhook_id = None
+        self.state.waiting = "start"
+        branch = event.status
+        if branch == "timeout" and "timeout" not in step.on:
+            branch = "error"
+        extra = {"response": event.data if branch == "success" else None}
+        try:
+            self._follow(step.on[branch], branch, out, extra)
+        except (TemplateProblem, ValueProblem):
+            if branch == "success":  # a response of an unexpected shape is an error
+                self._follow(step.on["error"], "error", out, {"response": None})
+            else:
+                raise
+
+    def _follow(self, transitions: list[Transition], branch: str, out: list[act.Action],
+                extra: dict[str, Any]) -> None:
+        context = self._context(extra)
+        for tr in transitions:
+            if tr.when is None or _truthy(tr.when, context):
+                self._apply_transition(tr, branch, out, extra)
+                return
+        raise TemplateProblem(f"no condition of branch {branch!r} in step "
+                              f"{self.state.step!r} was true")
+
+    def _apply_transition(self, tr: Transition, branch: str, out: list[act.Action],
+                          extra: dict[str, Any]) -> None:
+        out.append(act.Transition(from_step=self.state.step, branch=branch, to_step=tr.goto))
+        self._apply_set(tr.set, extra)
+        if tr.outcome is not None:
+            self.state.outcome = tr.outcome
+        if tr.say is not None:
+            out.append(self._say(tr.say))
+        self._continue(tr, out, extra)
+
+    def _continue(self, tr: Transition, out: list[act.Action], extra: dict[str, Any]) -> None:
+        if tr.goto is not None:
+            self.state.waiting = "start"
+            self._enter(tr.goto, out)
+        elif tr.transfer is not None:
+            self._transfer(render(tr.transfer, self._context(extra)), out)
+        elif tr.hangup:
+            self._finish("completed", out)
+        else:
+            raise TemplateProblem("a transition without goto, transfer or hangup")
+
+    def _transfer(self, target: str, out: list[act.Action]) -> None:
+        self._finish("transfer", out, hangup=False)
+        out.append(act.Transfer(target=target))
+
+    def _voicemail(self, out: list[act.Action]) -> None:
+        self.state.outcome = None
+        if self.script.voicemail:
+            context = self._context()
+            for tr in self.script.voicemail:
+                if tr.when is None or _truthy(tr.when, context):
+                    if tr.say is not None:
+                        out.append(self._say(tr.say))
+                    self._apply_set(tr.set, {})
+                    if tr.goto is not None:
+                        self.state.waiting = "start"
+                        self._enter(tr.goto, out)
+                        if not self.finished:
+                            return
+                    break
+        if not self.finished:
+            self._finish("voicemail", out)
+
+    def _apply_set(self, values: dict[str, Any], extra: dict[str, Any]) -> None:
+        if not values:
+            return
+        context = self._context(extra)
+        types = self.script.slot_types()
+        for key, source in values.items():
+            value = _render_json(source, context)
+            if key in types:
+                self.state.slots[key] = coerce(value, types[key])
+            else:
+                spec = self.script.variables[key]
+                self.state.variables[key] = coerce(value, spec.type)
+            context[key] = value
+
+    def _context(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "utterance": None, "value": None, "intent": None, "response": None,
+            "confidence": None, "digits": None,
+        }
+        context.update(self.state.variables)
+        context.update(self.state.slots)
+        now = self.state.now
+        context["now"] = now.astimezone(self.runtime.timezone).isoformat() if now else None
+        context["step"] = self.state.step
+        if extra:
+            context.update(extra)
+        return context
+
+    # --- the one way out ------------------------------------------------------------
+
+    def _finish(self, ending: Ending, out: list[act.Action], *, hangup: bool = True,
+                error: str | None = None, outcome_ending: str | None = None) -> None:
+        if self.finished:
+            return
+        contract = self.script.result
+        ending_name = outcome_ending or ending
+        if ending_name in _FORCED_ENDINGS:
+            outcome = contract.endings.outcome_for(ending_name)
+        elif self.state.outcome is not None:
+            outcome = self.state.outcome
+        elif ending == "completed":
+            outcome = contract.endings.error
+            error = error or "the dialog ended without deciding an outcome"
+        elif ending == "transfer":
+            outcome = contract.endings.outcome_for("error")
+        else:
+            outcome = contract.endings.outcome_for(ending_name)
+        fields: dict[str, Any] = {}
+        for name, spec in contract.fields.items():
+            try:
+                fields[name] = coerce(self.state.slots.get(name), spec.types())
+            except ValueProblem:
+                fields[name] = None
+        result = act.DialogResult(
+            outcome=outcome,
+            fields=fields,
+            ending=ending,
+            step=self.state.step,
+            slots=dict(self.state.slots),
+            error=error,
+        )
+        self.state.result = result
+        self.state.outcome = outcome
+        self.state.waiting = "ended"
+        out.append(act.SetResult(result=result))
+        if hangup:
+            out.append(act.Hangup(reason=ending))
+
+
+def _truthy(expression: str, context: dict[str, Any]) -> bool:
+    """Conditions over unknown values are false rather than fatal: an empty slot is a
+    normal state of a call, not a script error."""
+    try:
+        return bool(evaluate(expression, context))
+    except TemplateProblem:
+        return False
+
+
+def _render_json(value: Any, context: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return value_of(value, context)
+    if isinstance(value, dict):
+        return {k: _render_json(v, context) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render_json(v, context) for v in value]
+    return value

@@ -1,0 +1,91 @@
+"""What a script compiles to once: intent matchers, handler matchers and default wording.
+
+Compiling per script rather than per call keeps call creation cheap and the per-turn path
+free of regex and lemma work that does not depend on the caller's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot_engine import nlu
+from bot_engine.script.model import HANDLER_NAMES, Handler, Script
+
+DEFAULT_TIMEZONE = {"ru": "Europe/Moscow", "en": "UTC"}
+
+DEFAULT_WORDING: dict[str, dict[str, list[str] | str]] = {
+    "ru": {
+        "no_input": ["Извините, я вас не слышу.", "Алло, вы меня слышите?"],
+        "no_match": ["Извините, я не поняла.", "Простите, не совсем поняла вас."],
+        "low_confidence": "Извините, я не расслышала.",
+    },
+    "en": {
+        "no_input": ["Sorry, I didn't hear you.", "Hello, can you hear me?"],
+        "no_match": ["Sorry, I didn't understand.", "Sorry, I didn't quite get that."],
+        "low_confidence": "Sorry, I didn't catch that.",
+    },
+}
+
+
+@dataclass
+class Runtime:
+    script: Script
+    lang: str
+    timezone: ZoneInfo
+    intents: nlu.IntentMatcher | None
+    handlers: nlu.IntentMatcher
+    handler_specs: dict[str, Handler]
+    wording: dict[str, list[str] | str]
+
+
+def runtime_for(script: Script) -> Runtime:
+    """The compiled form of a script, built on first use and kept on the script object."""
+    cached = script._runtime
+    if isinstance(cached, Runtime):
+        return cached
+    lang = nlu.lang_of(script.language)
+    zone = ZoneInfo(script.settings.timezone or DEFAULT_TIMEZONE[lang])
+    threshold = script.settings.intent_threshold
+    intents = None
+    if script.intents:
+        intents = nlu.IntentMatcher(
+            {
+                name: nlu.IntentSpec(examples=spec.examples, patterns=spec.patterns)
+                for name, spec in script.intents.items()
+            },
+            lang,
+            threshold=threshold,
+        )
+    builtin = nlu.builtin_intents(lang)
+    specs: dict[str, Handler] = {}
+    handler_intents: dict[str, nlu.IntentSpec] = {}
+    for name in HANDLER_NAMES:
+        handler = getattr(script.handlers, name)
+        if handler is None:
+            if name != "repeat":
+                continue
+            handler = Handler(repeat=True)
+        if not handler.enabled:
+            continue
+        if handler.continuations() == 0:
+            handler = handler.model_copy(update={"repeat": name == "repeat",
+                                                 "resume": name != "repeat"})
+        specs[name] = handler
+        base = builtin.get(name, nlu.IntentSpec())
+        handler_intents[name] = nlu.IntentSpec(
+            examples=[*base.examples, *handler.examples],
+            patterns=[*base.patterns, *handler.patterns],
+        )
+    handlers = nlu.IntentMatcher(handler_intents, lang, threshold=max(threshold, 0.7))
+    runtime = Runtime(
+        script=script,
+        lang=lang,
+        timezone=zone,
+        intents=intents,
+        handlers=handlers,
+        handler_specs=specs,
+        wording=dict(DEFAULT_WORDING[lang]),
+    )
+    script._runtime = runtime
+    return runtime

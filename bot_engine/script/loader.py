@@ -1,0 +1,158 @@
+"""Loading a script: parse, validate the structure, then check the whole.
+
+Every problem is reported at once, each with file, line, column, the path inside the
+script (`steps.greet.on.yes`) and what was expected, so an author fixes a script in one
+round instead of one error at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot_engine.script import positions
+from bot_engine.script.checks import check_script
+from bot_engine.script.model import IntentDef, Script
+
+MAX_SCRIPT_BYTES = 1_000_000
+
+
+class ScriptIssue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}: {self.severity}:{path} {self.message}"
+
+
+class ScriptError(Exception):
+    """The script is invalid; `issues` lists every error (and the warnings found with them)."""
+
+    def __init__(self, issues: list[ScriptIssue]) -> None:
+        self.issues = issues
+        errors = [issue for issue in issues if issue.severity == "error"]
+        super().__init__("\n".join(str(issue) for issue in errors) or "invalid script")
+
+    @property
+    def errors(self) -> list[ScriptIssue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+
+class LoadedScript(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    script: Script
+    warnings: list[ScriptIssue]
+    source: str
+
+
+def load_script(
+    text: str, *, source: str = "<script>", base_dir: Path | None = None
+) -> LoadedScript:
+    """Parse and validate YAML or JSON script text."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_SCRIPT_BYTES:
+        raise ScriptError([_issue(source, 1, 1, "", "script is larger than 1 MB")])
+    try:
+        root = positions.parse(text)
+    except positions.ParseError as exc:
+        raise ScriptError([_issue(source, exc.line, exc.column, "", exc.message)]) from None
+    if not isinstance(root, Mapping):
+        raise ScriptError(
+            [_issue(source, 1, 1, "", "expected a mapping with id, language, result, "
+                    "start and steps")]
+        )
+    data = positions.to_plain(root)
+    try:
+        script = Script.model_validate(data)
+    except ValidationError as exc:
+        raise ScriptError(_validation_issues(exc, root, source)) from None
+    issues: list[ScriptIssue] = []
+    if script.intents_from is not None and script.intents_from.rasa:
+        try:
+            _merge_rasa(script, script.intents_from.rasa, base_dir)
+        except (OSError, ValueError) as exc:
+            line, column, found = positions.locate(root, ("intents_from", "rasa"))
+            issues.append(
+                _issue(source, line, column, positions.path_str(found),
+                       f"cannot import Rasa intents: {exc}")
+            )
+    for problem in check_script(script):
+        line, column, found = positions.locate(root, problem.path)
+        issues.append(
+            _issue(source, line, column, positions.path_str(found), problem.message,
+                   problem.severity)
+        )
+    issues.sort(key=lambda issue: (issue.line, issue.column))
+    if any(issue.severity == "error" for issue in issues):
+        raise ScriptError(issues)
+    return LoadedScript(script=script, warnings=issues, source=source)
+
+
+def load_script_file(path: str | Path) -> LoadedScript:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScriptError([_issue(str(path), 1, 1, "", f"cannot read script: {exc}")]) from None
+    return load_script(text, source=str(path), base_dir=path.parent)
+
+
+def _merge_rasa(script: Script, reference: str, base_dir: Path | None) -> None:
+    from bot_engine.nlu import load_rasa_nlu
+
+    if "\n" in reference:
+        text = reference
+    else:
+        if base_dir is None:
+            raise ValueError("a file reference needs a script loaded from a file")
+        text = (base_dir / reference).read_text(encoding="utf-8")
+    for name, spec in load_rasa_nlu(text).items():
+        current = script.intents.get(name) or IntentDef()
+        script.intents[name] = IntentDef(
+            examples=[*current.examples, *spec.examples],
+            patterns=[*current.patterns, *spec.patterns],
+        )
+
+
+def _validation_issues(exc: ValidationError, root: Any, source: str) -> list[ScriptIssue]:
+    issues: dict[tuple[int, int, str, str], ScriptIssue] = {}
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        line, column, found = positions.locate(root, loc)
+        message = _message(error)
+        path = positions.path_str(found)
+        key = (line, column, path, message)
+        issues.setdefault(key, _issue(source, line, column, path, message))
+    return sorted(issues.values(), key=lambda issue: (issue.line, issue.column))
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}"
+    if kind == "missing":
+        return f"missing required key {error['loc'][-1]!r}"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return message
+
+
+def _issue(
+    source: str, line: int, column: int, path: str, message: str,
+    severity: Literal["error", "warning"] = "error",
+) -> ScriptIssue:
+    return ScriptIssue(
+        file=source, line=line, column=column, path=path, message=message, severity=severity
+    )

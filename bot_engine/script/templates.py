@@ -1,0 +1,96 @@
+"""Safe templates and conditions for scripts.
+
+Jinja2's SandboxedEnvironment renders prompts and evaluates conditions: scripts come from
+customers, so there is no Python eval, no attribute escapes (`__class__` and friends are
+refused by the sandbox) and no imports. Compiled templates are cached per source string,
+because the same prompt is rendered on every call.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Undefined, meta, nodes
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+BUILTIN_NAMES = frozenset(
+    {"utterance", "now", "value", "intent", "response", "step", "confidence", "digits"}
+)
+_ENV = SandboxedEnvironment(undefined=Undefined, autoescape=False, trim_blocks=True)
+_NATIVE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
+
+
+class TemplateProblem(Exception):
+    """A template or condition that cannot be compiled or evaluated."""
+
+
+def is_template(source: str) -> bool:
+    return "{{" in source or "{%" in source
+
+
+def undeclared_names(source: str) -> set[str]:
+    """Names a template or expression reads that it does not define itself."""
+    try:
+        ast = _ENV.parse(source)
+    except TemplateError as exc:
+        raise TemplateProblem(str(exc)) from exc
+    return set(meta.find_undeclared_variables(ast))
+
+
+def expression_names(expression: str) -> set[str]:
+    try:
+        ast = _ENV.parse("{{ " + expression + " }}")
+    except TemplateError as exc:
+        raise TemplateProblem(f"bad condition {expression!r}: {exc}") from exc
+    return {node.name for node in ast.find_all(nodes.Name) if node.ctx == "load"}
+
+
+@lru_cache(maxsize=4096)
+def _template(source: str) -> Any:
+    try:
+        return _ENV.from_string(source)
+    except TemplateError as exc:
+        raise TemplateProblem(str(exc)) from exc
+
+
+@lru_cache(maxsize=4096)
+def _expression(expression: str) -> Any:
+    try:
+        return _ENV.compile_expression(expression, undefined_to_none=True)
+    except TemplateError as exc:
+        raise TemplateProblem(f"bad expression {expression!r}: {exc}") from exc
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    """Render a text template; plain text is returned as is, without touching Jinja."""
+    if not is_template(source):
+        return source
+    try:
+        return str(_template(source).render(context)).strip()
+    except (TemplateError, SecurityError) as exc:
+        raise TemplateProblem(str(exc)) from exc
+    except Exception as exc:  # runtime errors inside expressions (type errors, ...)
+        raise TemplateProblem(f"{type(exc).__name__}: {exc}") from exc
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    try:
+        return _expression(expression)(**context)
+    except (TemplateError, SecurityError) as exc:
+        raise TemplateProblem(str(exc)) from exc
+    except Exception as exc:
+        raise TemplateProblem(f"{type(exc).__name__}: {exc}") from exc
+
+
+def value_of(source: Any, context: dict[str, Any]) -> Any:
+    """The value of a `set:` entry: literals stay typed, `"{{ expr }}"` keeps the
+    expression's native type, any other template renders to text."""
+    if not isinstance(source, str):
+        return source
+    match = _NATIVE.match(source)
+    if match and "{{" not in match.group(1) and "}}" not in match.group(1):
+        return evaluate(match.group(1), context)
+    return render(source, context)

@@ -1,0 +1,140 @@
+"""Typed values of variables, slots and result fields, kept JSON-native.
+
+Dates, times and datetimes are ISO-8601 strings and phones are E.164 strings, so dialog
+state and results serialise without custom encoders and read the same in every CRM.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+import phonenumbers
+
+
+class ValueProblem(ValueError):
+    pass
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise ValueProblem("expected a number, got a boolean")
+    if isinstance(value, int | float):
+        number: float = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.replace(" ", "").replace(",", "."))
+        except ValueError as exc:
+            raise ValueProblem(f"expected a number, got {value!r}") from exc
+    else:
+        raise ValueProblem(f"expected a number, got {type(value).__name__}")
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def _integer(value: Any) -> int:
+    number = _number(value)
+    if isinstance(number, float):
+        raise ValueProblem(f"expected an integer, got {value!r}")
+    return number
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "yes", "1", "да"}:
+        return True
+    if isinstance(value, str) and value.lower() in {"false", "no", "0", "нет"}:
+        return False
+    raise ValueProblem(f"expected true or false, got {value!r}")
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValueProblem(f"expected text, got {type(value).__name__}")
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10]).isoformat() if len(value) >= 10 else _bad(
+                value, "a date"
+            )
+        except ValueError as exc:
+            raise ValueProblem(f"expected a date (YYYY-MM-DD), got {value!r}") from exc
+    return _bad(value, "a date")
+
+
+def _datetime(value: Any) -> str:
+    """A datetime; a bare date is accepted too ("tomorrow" with no hour is still useful)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value).isoformat()
+            return datetime.fromisoformat(value).isoformat()
+        except ValueError as exc:
+            raise ValueProblem(f"expected a datetime (ISO 8601), got {value!r}") from exc
+    return _bad(value, "a datetime")
+
+
+def _time(value: Any) -> str:
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value).isoformat()
+        except ValueError as exc:
+            raise ValueProblem(f"expected a time (HH:MM), got {value!r}") from exc
+    return _bad(value, "a time")
+
+
+def _phone(value: Any, region: str = "RU") -> str:
+    text = _string(value)
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueProblem(f"expected a phone number, got {value!r}") from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValueProblem(f"expected a phone number, got {value!r}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _bad(value: Any, what: str) -> Any:
+    raise ValueProblem(f"expected {what}, got {value!r}")
+
+
+_COERCERS = {
+    "string": _string,
+    "text": _string,
+    "number": _number,
+    "integer": _integer,
+    "bool": _bool,
+    "date": _date,
+    "datetime": _datetime,
+    "time": _time,
+    "phone": _phone,
+}
+
+
+def coerce(value: Any, types: list[str] | str) -> Any:
+    """The value converted to the first of `types` that accepts it; None stays None."""
+    if value is None:
+        return None
+    kinds = [types] if isinstance(types, str) else types
+    problems = []
+    for kind in kinds:
+        try:
+            return _COERCERS[kind](value)
+        except ValueProblem as exc:
+            problems.append(str(exc))
+    raise ValueProblem("; ".join(problems))

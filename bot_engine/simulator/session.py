@@ -1,0 +1,178 @@
+"""A text conversation with a dialog: the shared driver of the simulator shells.
+
+The interactive chat, `chat --json`, the dialog test runner and `POST /v1/simulate` all
+feed caller lines through this one class, so they cannot disagree about what a script
+does. It adds no dialogue logic: it only turns lines into events, runs webhooks, and
+records the transcript and the branches taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from bot_engine.dialog.engine import Dialog
+from bot_engine.script.model import Script
+
+WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
+TURN_SECONDS = 5
+"""Simulated time between caller turns, so times in results move like a real call's."""
+
+
+@dataclass
+class TranscriptEntry:
+    role: Literal["bot", "caller", "event"]
+    text: str
+    step: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"role": self.role, "text": self.text}
+        if self.step is not None:
+            data["step"] = self.step
+        if self.detail:
+            data.update(self.detail)
+        return data
+
+
+@dataclass
+class Trace:
+    steps: set[str] = field(default_factory=set)
+    branches: set[tuple[str, str]] = field(default_factory=set)
+
+
+class TextSession:
+    def __init__(
+        self,
+        script: Script,
+        variables: dict[str, Any],
+        *,
+        webhooks: WebhookRunner,
+        now: datetime | None = None,
+    ) -> None:
+        self.script = script
+        self.now = now or datetime.now(UTC)
+        self.dialog = Dialog(script, variables, now=self.now)
+        self.webhooks = webhooks
+        self.transcript: list[TranscriptEntry] = []
+        self.trace = Trace()
+        self.last_actions: list[act.Action] = []
+
+    @property
+    def finished(self) -> bool:
+        return self.dialog.finished
+
+    @property
+    def result(self) -> act.DialogResult | None:
+        return self.dialog.result
+
+    def start(self) -> list[act.Action]:
+        self.trace.steps.add(self.script.start)
+        return self._run(self.dialog.start(self.now))
+
+    def send(self, line: str) -> list[act.Action]:
+        """One caller turn: text, `/silence`, `/dtmf DIGITS` or `/hangup`."""
+        if self.finished:
+            return []
+        self.now += timedelta(seconds=TURN_SECONDS)
+        event = self.parse(line, self.now)
+        if isinstance(event, ev.UserSaid):
+            self.transcript.append(TranscriptEntry("caller", event.text, self.dialog.state.step))
+        elif isinstance(event, ev.Dtmf):
+            self.transcript.append(
+                TranscriptEntry("caller", f"[dtmf {event.digits}]", self.dialog.state.step)
+            )
+        elif isinstance(event, ev.NoInput):
+            self.transcript.append(TranscriptEntry("caller", "[silence]", self.dialog.state.step))
+        else:
+            self.transcript.append(TranscriptEntry("event", "caller hung up",
+                                                   self.dialog.state.step))
+        return self._run(self.dialog.handle(event))
+
+    def hangup(self) -> list[act.Action]:
+        """Input ran out: the caller is gone."""
+        if self.finished:
+            return []
+        self.transcript.append(TranscriptEntry("event", "caller hung up", self.dialog.state.step))
+        return self._run(self.dialog.handle(ev.Hangup(cause="caller", at=self.now)))
+
+    @staticmethod
+    def parse(line: str, at: datetime) -> ev.Event:
+        stripped = line.strip()
+        if stripped == "/silence":
+            return ev.NoInput(at=at)
+        if stripped == "/hangup":
+            return ev.Hangup(cause="caller", at=at)
+        if stripped.startswith("/dtmf"):
+            digits = stripped[len("/dtmf"):].strip().replace(" ", "")
+            if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
+                raise ValueError(f"/dtmf needs keys 0-9, *, #: {line!r}")
+            return ev.Dtmf(digits=digits, at=at)
+        if stripped.startswith("/") and not stripped.startswith("//"):
+            raise ValueError(f"unknown command {stripped.split()[0]!r}")
+        return ev.UserSaid(text=line, at=at)
+
+    def _run(self, actions: list[act.Action]) -> list[act.Action]:
+        """Record actions; answer webhooks at once and keep going until the dialog waits."""
+        done: list[act.Action] = []
+        queue = list(actions)
+        while queue:
+            action = queue.pop(0)
+            done.append(action)
+            if isinstance(action, act.Say):
+                self.transcript.append(TranscriptEntry("bot", action.text, action.step))
+            elif isinstance(action, act.Transition):
+                if action.from_step is not None:
+                    self.trace.branches.add((action.from_step, action.branch))
+                if action.to_step is not None:
+                    self.trace.steps.add(action.to_step)
+            elif isinstance(action, act.Transfer):
+                self.transcript.append(TranscriptEntry("event", f"transfer to {action.target}",
+                                                       self.dialog.state.step))
+            elif isinstance(action, act.Hangup):
+                self.transcript.append(TranscriptEntry("event", "robot hung up",
+                                                       self.dialog.state.step))
+            elif isinstance(action, act.CallWebhook):
+                self.transcript.append(
+                    TranscriptEntry("event", f"webhook {action.method} {action.url}",
+                                    action.step)
+                )
+                result = self.webhooks(action)
+                self.transcript.append(
+                    TranscriptEntry("event", f"webhook {result.status}", action.step)
+                )
+                queue.extend(self.dialog.handle(result.model_copy(update={"at": self.now})))
+        self.last_actions = done
+        return done
+
+    def document(self) -> dict[str, Any]:
+        """The `voicebot chat --json` document."""
+        result = self.result
+        return {
+            "result": result.model_dump(mode="json") if result is not None else None,
+            "transcript": [entry.as_json() for entry in self.transcript],
+        }
+
+
+def run_conversation(
+    script: Script,
+    variables: dict[str, Any],
+    turns: list[str],
+    *,
+    webhooks: WebhookRunner,
+    now: datetime | None = None,
+) -> TextSession:
+    """Play caller turns to the end; input running out means the caller hangs up."""
+    session = TextSession(script, variables, webhooks=webhooks, now=now)
+    session.start()
+    for line in turns:
+        if session.finished:
+            break
+        session.send(line)
+    if not session.finished:
+        session.hangup()
+    return session
