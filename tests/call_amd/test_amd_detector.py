@@ -111,6 +111,7 @@ def test_human_verdict_held_for_text_is_released_by_harmless_text(dataset: Modul
         if held_at is None and detector.elapsed_ms >= speech_end_ms + 1500:
             held_at = detector.elapsed_ms
             assert not detector.decided  # timing said human; waiting for the text
+            assert detector.awaiting_text
             assert detector.feed_text("ал", final=False) is None  # a partial proves nothing
             assert not detector.decided
             verdict = detector.feed_text("алло", speech_end_ms)

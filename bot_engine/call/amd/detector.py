@@ -120,6 +120,12 @@ class AnsweringMachineDetector:
         return self.result is not None
 
     @property
+    def awaiting_text(self) -> bool:
+        """Timing says `human` and the verdict waits (`text_grace_ms`) for ASR text:
+        the moment for an utterance-level ASR to transcribe the greeting."""
+        return self.result is None and self._pending_human is not None
+
+    @property
     def beep_ended(self) -> bool:
         """A beep was heard and has stopped: the moment to leave a message."""
         return self.beep is not None and self.beep.end_ms is not None
