@@ -134,7 +134,10 @@ def main() -> None:
             f"built {len(samples)} samples (seed {args.seed}) in "
             f"{time.perf_counter() - started:.1f}s"
         )
+        started = time.perf_counter()
         audio_only = [classify(s, AmdSettings()) for s in samples]
+        spent = time.perf_counter() - started
+        frames = sum(r.at_ms // 20 + 1 for r in audio_only)
         acc_audio = report("audio (timing+beep, no ASR)", samples, audio_only)
         with_text = AmdSettings(text_grace_ms=ASR_LATENCY_MS + 400)
         texts = [classify(s, with_text, use_text=True) for s in samples]
@@ -146,7 +149,8 @@ def main() -> None:
             print(
                 f"whisper: {asr.calls} transcriptions, {asr.seconds / max(1, asr.calls):.2f}s each"
             )
-    print(f"\naccuracy_audio: {acc_audio:.3f}")
+    print(f"\ndetector cost: {spent / frames * 1e6:.0f} µs per 20 ms frame (incl. WAV reading)")
+    print(f"accuracy_audio: {acc_audio:.3f}")
     print(f"accuracy_audio_text: {acc_text:.3f}")
     if args.whisper:
         print(f"accuracy_audio_whisper: {acc_whisper:.3f}")
