@@ -207,3 +207,13 @@ def test_audio_ending_early_is_not_sure() -> None:
     result = detector.finish()
     assert (result.decision, result.reason) == (AmdDecision.NOT_SURE, AmdReason.TOO_LONG)
     assert result.at_ms == 100
+
+
+def test_waiting_for_text_never_runs_past_the_analysis_time(dataset: ModuleType) -> None:
+    pcm = call_audio(dataset, dataset.silence(0.3), speech(dataset, "Алло?"), dataset.silence(8))
+    settings = AmdSettings(text_grace_ms=60_000, total_analysis_ms=3000)
+    detector = AnsweringMachineDetector(settings)
+    stream(detector, pcm)
+    assert detector.result is not None
+    assert detector.result.decision is AmdDecision.HUMAN
+    assert detector.result.at_ms == 3000

@@ -25,6 +25,8 @@ class BeepDetector:
         self._run_start_ms: int | None = None
         self._run_freqs: list[float] = []
         self._reported: BeepEvent | None = None
+        self.last_tone: float | None = None
+        """The dominant tone of the last frame fed, if it was tone-like."""
         self.beeps: list[BeepEvent] = []
         """Every confirmed beep that has ended, with its `end_ms`."""
 
@@ -44,7 +46,7 @@ class BeepDetector:
     def feed(self, samples: FloatArray, at_ms: int) -> BeepEvent | None:
         """Feed one frame starting at `at_ms`; returns an event when a beep is first
         confirmed or when a confirmed beep ends."""
-        freq = self.dominant_tone(samples)
+        freq = self.last_tone = self.dominant_tone(samples)
         s = self.settings
         if freq is not None and self._run_freqs:
             anchor = float(np.median(self._run_freqs))

@@ -148,11 +148,15 @@ class AnsweringMachineDetector:
         if self.result is not None:
             return None
         if self._pending_human is not None:
-            if self.elapsed_ms - self._pending_since_ms >= self.settings.text_grace_ms:
+            waited = self.elapsed_ms - self._pending_since_ms
+            if (
+                waited >= self.settings.text_grace_ms
+                or self.elapsed_ms >= self.settings.total_analysis_ms
+            ):
                 return self._release_pending()
             return None
         # A tone frame is not speech: a beep after a greeting must not read as words.
-        tonal = self._beeps.in_beep or self._beeps.dominant_tone(samples) is not None
+        tonal = self._beeps.in_beep or self._beeps.last_tone is not None
         rms = float(np.sqrt(np.mean(samples * samples)))
         loud = self._floor.above(rms)
         speech = (

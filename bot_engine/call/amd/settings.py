@@ -82,7 +82,8 @@ class AmdSettings(BaseSettings):
     text_grace_ms: int = Field(0, ge=0)
     """When the session also feeds ASR text, a timing-based `human` verdict waits up to
     this long for the text of the greeting, so a short carrier phrase is still caught.
-    0 (the default, no ASR) decides at once."""
+    0 (the default, no ASR) decides at once. The wait never runs past
+    `total_analysis_ms`."""
     beep: BeepSettings = Field(default_factory=BeepSettings)
 
     @model_validator(mode="after")
