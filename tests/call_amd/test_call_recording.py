@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot_engine.call.recording import Channel, RecordingError, StereoRecorder
 
@@ -179,3 +181,33 @@ def test_a_process_killed_with_sigkill_leaves_a_valid_file(tmp_path: Path, steps
         assert not right[2 * second : 3 * second].any()
     spectrum = np.abs(np.fft.rfft(right[second : 2 * second]))
     assert abs(np.argmax(spectrum) * RATE / second - 1000) <= 2
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    chunks=st.lists(
+        st.tuples(st.sampled_from(list(Channel)), st.integers(0, 6000), st.integers(1, 600)),
+        min_size=1,
+        max_size=40,
+    ),
+    hold_back_ms=st.integers(0, 300),
+    fsync=st.booleans(),
+)
+def test_any_order_of_chunks_matches_a_reference(
+    tmp_path: Path, chunks: list[tuple[Channel, int, int]], hold_back_ms: int, fsync: bool
+) -> None:
+    """Out-of-order, overlapping and gapped chunks on both channels: the file equals a
+    simple in-memory model where silence fills gaps and the last write wins."""
+    path = tmp_path / f"prop-{len(chunks)}-{hold_back_ms}.wav"
+    expected = np.zeros((6600, 2), dtype=np.int16)
+    end = 0
+    rec = StereoRecorder(path, RATE, flush_interval_ms=50, hold_back_ms=hold_back_ms, fsync=fsync)
+    for i, (channel, start, length) in enumerate(chunks):
+        values = np.full(length, i + 1, dtype=np.int16)
+        rec.write(channel, values.tobytes(), at=start)
+        expected[start : start + length, channel] = values
+        end = max(end, start + length)
+    assert rec.close().frames == end
+    np.testing.assert_array_equal(read(path), expected[:end])
