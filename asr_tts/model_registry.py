@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -201,6 +202,8 @@ def _unpack(zip_path: Path, name: str, target_root: Path) -> Path:
                 shutil.rmtree(staging, ignore_errors=True)
     except zipfile.BadZipFile as exc:
         raise ModelFetchError(f"{name}.zip is not a valid zip archive: {exc}") from exc
+    except (zlib.error, EOFError) as exc:
+        raise ModelFetchError(f"{name}.zip is corrupt: {exc}") from exc
 
 
 def _model_root(folder: Path) -> Path | None:
