@@ -24,8 +24,8 @@ from bot_engine.simulator import dialog_tests
 from bot_engine.simulator.session import TextSession
 from bot_engine.simulator.webhooks import http_webhook
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 VarOption = Annotated[
     list[str] | None,
@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
     app.command("schema")(schema)
     app.command("chat")(chat)
     app.command("test")(test)
+    app.command("demo")(demo)
 
 
 def parse_vars(pairs: list[str] | None) -> dict[str, str]:
@@ -281,3 +282,32 @@ def test(
     console.print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
+
+
+DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
+DEMO_VARIABLES = {
+    "ru": {"name": "Иван", "product": "кухню на заказ", "company": "Мебель Плюс",
+           "min_budget": "100000"},
+    "en": {"name": "John", "product": "a custom kitchen", "company": "Acme Furniture",
+           "min_budget": "1000"},
+}
+DEMO_CALLER = {
+    "ru": ["да, это я", "ну да, давайте", "да, бюджет около двухсот тысяч",
+           "в следующем месяце", "конечно"],
+    "en": ["yes, speaking", "sure, go ahead", "yeah, my budget is about two thousand dollars",
+           "next month", "sure"],
+}
+
+
+def demo(
+    lang: Annotated[str, typer.Option(help="ru or en.")] = "ru",
+) -> None:
+    """The main job on embedded defaults: the lead script talks to a scripted caller."""
+    if lang not in DEMO_VARIABLES:
+        raise typer.BadParameter("expected ru or en", param_hint="--lang")
+    path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
+    loaded = load_or_exit(path)
+    variables = validate_variables(loaded.script, DEMO_VARIABLES[lang])
+    console.print(f"[bold]voicebot demo[/bold]: {escape(str(path))} (text simulation)")
+    session = TextSession(loaded.script, variables, webhooks=http_webhook)
+    _scripted(session, DEMO_CALLER[lang], as_json=False)

@@ -80,9 +80,13 @@ class Dialog:
         self.script = script
         self.runtime: Runtime = runtime_for(script)
         if state is None:
+            values = dict(variables or {})
+            for name, spec in script.variables.items():
+                if values.get(name) is None and spec.default is not None:
+                    values[name] = spec.default
             state = DialogState(
                 script_id=script.id,
-                variables=dict(variables or {}),
+                variables=values,
                 slots={name: None for name in script.slot_types()},
                 now=now,
             )
@@ -316,8 +320,7 @@ class Dialog:
         if (
             expect is not None
             and expect.save is not None
-            and result.branch is not None
-            and result.handler is None
+            and result.primary
             and result.value is not None
         ):
             changed[expect.save] = coerce(result.value, types.get(expect.save, ["string"]))

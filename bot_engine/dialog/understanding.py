@@ -30,6 +30,8 @@ class Understanding:
     branch: str | None = None
     """A key of the step's `on`, a handler name, or None for no-match."""
     handler: str | None = None
+    primary: bool = False
+    """True when the step's own expectation matched, so `value` belongs in its slot."""
     value: Any = None
     intent: str | None = None
     confidence: float = 0.0
@@ -64,6 +66,7 @@ def understand(
 
     if out.branch is None:
         _primary(runtime, step, text, now, out)
+        out.primary = out.branch is not None
 
     for slot, kind in expect.also.items():
         if slots.get(slot) is not None or slot == expect.save:
