@@ -104,7 +104,7 @@ def test_happy_path_with_webhook_response_mapped_into_a_slot() -> None:
     assert says(d.handle(said("ага"))) == ["Какой бюджет?"]
     assert says(d.handle(said("двести рублей"))) == ["Введите код."]
     actions = d.handle(ev.Dtmf(digits="1234#"))
-    hook = [a for a in actions if isinstance(a, act.CallWebhook)][0]
+    hook = next(a for a in actions if isinstance(a, act.CallWebhook))
     assert hook.url == "http://127.0.0.1:9/crm/1234"
     assert hook.body == {"budget": 200, "name": "Иван"}
     end = d.handle(ev.WebhookResult(request_id=hook.request_id, status="success",
@@ -123,7 +123,7 @@ def test_webhook_timeout_and_stale_answers_take_the_fallback() -> None:
     d.start()
     d.handle(said("да"))
     d.handle(said("сто тысяч"))
-    hook = [a for a in d.handle(ev.Dtmf(digits="7#")) if isinstance(a, act.CallWebhook)][0]
+    hook = next(a for a in d.handle(ev.Dtmf(digits="7#")) if isinstance(a, act.CallWebhook))
     assert d.handle(ev.WebhookResult(request_id="other", status="success")) == []
     result = result_of(d.handle(ev.WebhookResult(request_id=hook.request_id,
                                                   status="timeout")))
@@ -172,7 +172,7 @@ def test_an_early_answer_fills_a_later_slot_and_skips_its_question() -> None:
     d.start()
     out = d.handle(said("да, бюджет около двухсот тысяч"))
     assert says(out) == ["Введите код."]
-    understood = [a for a in out if isinstance(a, act.Understood)][0]
+    understood = next(a for a in out if isinstance(a, act.Understood))
     assert understood.slots == {"relevant": True, "budget": 200000}
     assert d.state.outcome == "qualified"
 
