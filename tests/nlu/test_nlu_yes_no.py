@@ -1,0 +1,80 @@
+"""Yes/no with negation and colloquial speech, ru and en."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot_engine.nlu import yes_no
+
+RU_YES = [
+    "да", "ага", "угу", "конечно", "давайте", "ну да", "не против", "я не против",
+    "не возражаю", "согласна", "соглашусь", "согласен", "да, конечно", "почему бы и нет",
+    "хорошо", "да, бюджет около двухсот тысяч", "да да", "ладно, давайте", "верно",
+    "Да, удобно", "актуально",
+]  # fmt: skip
+RU_NO = [
+    "нет", "не надо", "конечно нет", "да нет", "ни в коем случае", "нет, не надо",
+    "нет, спасибо", "не согласен", "не удобно", "неинтересно", "никогда", "ну нет",
+    "не актуально", "Нет, конечно!",
+]  # fmt: skip
+RU_NONE = [
+    "перезвоните завтра", "какая сегодня погода", "да, но не сейчас", "не знаю",
+    "может быть", "это не я звонил", "", "эээ",
+]  # fmt: skip
+EN_YES = [
+    "yes", "yeah", "yep", "sure", "of course", "I don't mind", "I do not mind", "okay",
+    "why not", "absolutely", "yes, no problem", "sure thing", "Yeah, sounds good",
+    "Uh, yes please",
+]  # fmt: skip
+EN_NO = [
+    "no", "nope", "not really", "no way", "of course not", "no, thanks", "I'm not interested",
+    "nah", "absolutely not", "never", "Definitely not!",
+]  # fmt: skip
+EN_NONE = ["what's the weather like", "maybe", "I don't know", "yes and no", "call me later", ""]
+
+
+@pytest.mark.parametrize("text", RU_YES)
+def test_ru_yes(text: str) -> None:
+    result = yes_no(text, "ru-RU")
+    assert result.answer == "yes", text
+    assert 0.6 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", RU_NO)
+def test_ru_no(text: str) -> None:
+    result = yes_no(text, "ru-RU")
+    assert result.answer == "no", text
+    assert 0.6 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", RU_NONE)
+def test_ru_unclear(text: str) -> None:
+    result = yes_no(text, "ru")
+    assert result.answer is None, text
+    assert result.confidence < 0.6
+
+
+@pytest.mark.parametrize("text", EN_YES)
+def test_en_yes(text: str) -> None:
+    assert yes_no(text, "en-US").answer == "yes", text
+
+
+@pytest.mark.parametrize("text", EN_NO)
+def test_en_no(text: str) -> None:
+    assert yes_no(text, "en-US").answer == "no", text
+
+
+@pytest.mark.parametrize("text", EN_NONE)
+def test_en_unclear(text: str) -> None:
+    assert yes_no(text, "en").answer is None, text
+
+
+def test_extra_words_lower_confidence() -> None:
+    bare = yes_no("да", "ru").confidence
+    wordy = yes_no("да, бюджет около двухсот тысяч", "ru").confidence
+    assert wordy < bare
+
+
+def test_unsupported_language_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unsupported"):
+        yes_no("ja", "de-DE")
