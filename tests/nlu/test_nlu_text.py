@@ -9,7 +9,14 @@ from bot_engine.nlu import lang_of, lemmas, normalize, tokens
 
 @pytest.mark.parametrize(
     ("tag", "expected"),
-    [("ru-RU", "ru"), ("ru", "ru"), ("RU_ru", "ru"), ("en-US", "en"), ("en-GB", "en"), ("EN", "en")],
+    [
+        ("ru-RU", "ru"),
+        ("ru", "ru"),
+        ("RU_ru", "ru"),
+        ("en-US", "en"),
+        ("en-GB", "en"),
+        ("EN", "en"),
+    ],
 )
 def test_lang_of_reduces_tags(tag: str, expected: str) -> None:
     assert lang_of(tag) == expected
