@@ -1,0 +1,99 @@
+from media_gateway.rtp.jitter import GAP, JitterBuffer, PushResult
+
+
+def _pops(buffer: JitterBuffer, n: int) -> list[object]:
+    return [buffer.pop() for _ in range(n)]
+
+
+def test_nothing_plays_until_the_buffer_is_primed() -> None:
+    jb = JitterBuffer(depth=3)
+    assert jb.pop() is None
+    jb.push(1, 10, b"a")
+    jb.push(1, 11, b"b")
+    assert jb.pop() is None and not jb.started
+    jb.push(1, 12, b"c")
+    assert _pops(jb, 3) == [b"a", b"b", b"c"]
+    assert jb.started
+
+
+def test_reordered_packets_play_in_sequence_order() -> None:
+    jb = JitterBuffer(depth=3)
+    for seq, payload in [(5, b"5"), (3, b"3"), (4, b"4"), (7, b"7"), (6, b"6")]:
+        jb.push(9, seq, payload)
+    assert _pops(jb, 5) == [b"3", b"4", b"5", b"6", b"7"]
+    assert jb.stats.lost == 0
+
+
+def test_a_missing_packet_becomes_a_gap_and_counts_as_lost() -> None:
+    jb = JitterBuffer(depth=2)
+    for seq in (1, 2, 4, 5):
+        jb.push(1, seq, bytes([seq]))
+    assert _pops(jb, 4) == [b"\x01", b"\x02", GAP, b"\x04"]
+    assert jb.stats.lost == 1
+
+
+def test_a_packet_after_its_turn_is_dropped_as_late() -> None:
+    jb = JitterBuffer(depth=2)
+    for seq in (1, 2, 4, 5):
+        jb.push(1, seq, bytes([seq]))
+    _pops(jb, 3)
+    assert jb.push(1, 3, b"\x03") is PushResult.LATE
+    assert jb.pop() == b"\x04"
+    assert jb.stats.late == 1
+
+
+def test_duplicates_are_dropped() -> None:
+    jb = JitterBuffer(depth=2)
+    assert jb.push(1, 1, b"x") is PushResult.ACCEPTED
+    assert jb.push(1, 1, b"x") is PushResult.DUPLICATE
+    assert jb.stats.duplicates == 1
+
+
+def test_sequence_wraparound_keeps_order() -> None:
+    jb = JitterBuffer(depth=4)
+    for seq in (65534, 0, 65535, 1):
+        jb.push(1, seq, seq.to_bytes(2, "big"))
+    assert _pops(jb, 4) == [b"\xff\xfe", b"\xff\xff", b"\x00\x00", b"\x00\x01"]
+    assert jb.stats.lost == 0
+
+
+def test_new_ssrc_resets_the_stream() -> None:
+    jb = JitterBuffer(depth=2)
+    jb.push(1, 100, b"old1")
+    jb.push(1, 101, b"old2")
+    assert jb.pop() == b"old1"
+    assert jb.push(2, 5000, b"new1") is PushResult.RESET
+    jb.push(2, 5001, b"new2")
+    # Once playing, a re-priming stream yields silence (GAP), never "no media".
+    assert _pops(jb, 2) == [b"new1", b"new2"]
+    assert jb.stats.lost == 0 and jb.stats.late == 0
+
+
+def test_huge_sequence_jump_is_a_new_stream_not_thousands_of_losses() -> None:
+    jb = JitterBuffer(depth=1)
+    jb.push(1, 10, b"a")
+    assert jb.pop() == b"a"
+    assert jb.push(1, 30000, b"b") is PushResult.RESET
+    assert jb.pop() == b"b"
+    assert jb.stats.lost == 0
+
+
+def test_underrun_fills_silence_then_reprimes() -> None:
+    jb = JitterBuffer(depth=2)
+    jb.push(1, 1, b"1")
+    jb.push(1, 2, b"2")
+    assert _pops(jb, 3) == [b"1", b"2", GAP]
+    jb.push(1, 3, b"3")
+    assert jb.pop() is GAP  # waiting for depth again
+    jb.push(1, 4, b"4")
+    assert _pops(jb, 2) == [b"3", b"4"]
+    assert jb.stats.lost == 0
+
+
+def test_capacity_bounds_latency() -> None:
+    jb = JitterBuffer(depth=2, capacity=5)
+    for seq in range(20):
+        jb.push(1, seq, bytes([seq]))
+    assert len(jb) == 5
+    assert jb.stats.overflow_dropped == 15
+    assert _pops(jb, 5) == [bytes([s]) for s in range(15, 20)]
