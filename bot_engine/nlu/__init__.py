@@ -16,7 +16,7 @@ from bot_engine.nlu.rasa import (
     load_rasa_nlu,
 )
 from bot_engine.nlu.text import lemmas, normalize, tokens
-from bot_engine.nlu.yes_no import YesNo, yes_no
+from bot_engine.nlu.yesno import YesNo, yes_no
 
 __all__ = [
     "Entity",

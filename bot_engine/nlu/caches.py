@@ -1,0 +1,20 @@
+"""One switch for the NLU's memo caches, for benchmarks and long-lived workers."""
+
+from __future__ import annotations
+
+
+def clear_caches(*, words: bool = False) -> None:
+    """Forget per-utterance results; with ``words=True`` also the per-word lemmas.
+
+    Benchmarks call this between turns so that they measure a fresh utterance (real
+    calls rarely repeat a sentence exactly) while words stay warm, as they are in a
+    running worker.
+    """
+    from bot_engine.nlu import morph, text, yesno
+
+    text._tokens.cache_clear()
+    text.lemma_tuple.cache_clear()
+    yesno._yes_no.cache_clear()
+    if words:
+        morph.ru_lemma.cache_clear()
+        morph.en_lemmas.cache_clear()
