@@ -1,0 +1,101 @@
+"""The shared MediaClock: one task, absolute schedule, survives stalls and bad clients."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+
+import pytest
+
+from media_gateway.rtp.clock import MediaClock, shared_clock
+
+
+class Recorder:
+    def __init__(self, stop_after: int) -> None:
+        self.scheduled: list[float] = []
+        self.done = asyncio.Event()
+        self.stop_after = stop_after
+
+    def on_tick(self, scheduled: float) -> None:
+        self.scheduled.append(scheduled)
+        if len(self.scheduled) >= self.stop_after:
+            self.done.set()
+
+
+async def test_ticks_follow_an_absolute_grid_for_every_client() -> None:
+    clock = MediaClock()
+    recorders = [Recorder(10) for _ in range(50)]
+    for r in recorders:
+        clock.register(r)
+    async with asyncio.timeout(5):
+        await asyncio.gather(*(r.done.wait() for r in recorders))
+    for r in recorders:
+        clock.unregister(r)
+    first = recorders[0].scheduled[:10]
+    steps = [b - a for a, b in itertools.pairwise(first)]
+    assert steps == pytest.approx([0.02] * 9, abs=1e-9)
+    # Every session was served by the same tick: one task, not a timer per call.
+    assert all(r.scheduled[:10] == first for r in recorders)
+    assert len(clock.lateness_ms()) == clock.ticks
+
+
+async def test_a_stall_skips_ahead_on_the_grid_instead_of_bursting() -> None:
+    clock = MediaClock()
+    recorder = Recorder(8)
+
+    class Staller:
+        stalled = False
+
+        def on_tick(self, scheduled: float) -> None:
+            if not self.stalled:
+                self.stalled = True
+                time.sleep(0.3)  # simulates a blocked event loop, not a synchronisation
+
+    staller = Staller()
+    clock.register(staller)
+    clock.register(recorder)
+    async with asyncio.timeout(5):
+        await recorder.done.wait()
+    clock.unregister(staller)
+    clock.unregister(recorder)
+    assert clock.skipped_ticks >= 5
+    origin = recorder.scheduled[0]
+    offsets = [(t - origin) / 0.02 for t in recorder.scheduled]
+    assert offsets == pytest.approx([round(o) for o in offsets], abs=1e-6)
+    assert offsets[1] >= 6  # jumped, rather than firing the missed ticks back to back
+
+
+async def test_a_failing_client_does_not_stop_the_others() -> None:
+    clock = MediaClock()
+
+    class Broken:
+        def on_tick(self, scheduled: float) -> None:
+            raise RuntimeError("boom")
+
+    good = Recorder(5)
+    broken = Broken()
+    clock.register(broken)
+    clock.register(good)
+    async with asyncio.timeout(5):
+        await good.done.wait()
+    clock.unregister(broken)
+    clock.unregister(good)
+    assert clock.client_errors >= 4
+
+
+async def test_the_task_stops_when_the_last_client_leaves() -> None:
+    clock = MediaClock()
+    recorder = Recorder(2)
+    clock.register(recorder)
+    async with asyncio.timeout(5):
+        await recorder.done.wait()
+    task = clock._task
+    clock.unregister(recorder)
+    assert task is not None
+    await asyncio.wait_for(task, 5)
+    assert clock.client_count == 0
+
+
+async def test_shared_clock_is_one_per_event_loop() -> None:
+    assert shared_clock() is shared_clock()
