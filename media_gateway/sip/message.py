@@ -296,6 +296,16 @@ def _parse_start_line(line: str) -> SipRequest | SipResponse:
     return SipRequest(method=method.upper(), uri=uri)
 
 
+def _check_addresses(headers: Headers) -> None:
+    """Every Via, From and To must parse: transactions and dialogs are keyed on them."""
+    from media_gateway.sip.address import NameAddr, Via  # address builds on this module
+
+    for via in headers.get_all("via"):
+        Via.parse(via)
+    for name in ("from", "to"):
+        NameAddr.parse(headers[name])
+
+
 def split_message(data: bytes) -> tuple[bytes, bytes]:
     """Split at the blank line; accepts bare-LF senders too."""
     head, sep, body = data.partition(b"\r\n\r\n")
@@ -336,6 +346,7 @@ def parse_message(data: bytes, *, stream: bool = False) -> SipRequest | SipRespo
     for required in REQUIRED_HEADERS:
         if required not in headers:
             raise SipParseError(f"missing required header {canonical_name(required)}")
+    _check_addresses(headers)
     number, method = parse_cseq(headers["cseq"])
     if isinstance(message, SipRequest) and method != message.method:
         raise SipParseError(f"CSeq method {method} differs from request method {message.method}")

@@ -54,8 +54,11 @@ class SipNetwork:
         self._tasks: set[asyncio.Task[None]] = set()
         self.host = "127.0.0.1"
         self.port = 0
+        self.received = 0
         self.dropped = 0
-        """How many malformed messages were dropped (for tests and metrics)."""
+        """Malformed messages dropped (for tests and metrics)."""
+        self.handler_errors = 0
+        """Messages whose handling raised: a bug, logged with its traceback, never fatal."""
 
     @classmethod
     async def open(
@@ -73,6 +76,7 @@ class SipNetwork:
         return network
 
     def _received(self, data: bytes, peer: Peer, *, stream: bool) -> None:
+        self.received += 1
         if data.strip(b"\r\n") == b"":
             return  # keep-alive
         try:
@@ -84,7 +88,7 @@ class SipNetwork:
         try:
             self._handler(message, peer)
         except Exception:  # the stack must survive any single bad message
-            self.dropped += 1
+            self.handler_errors += 1
             log.exception("sip: error while handling %r from %s:%s", message, peer.host, peer.port)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

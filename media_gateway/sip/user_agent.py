@@ -177,6 +177,14 @@ class SipUserAgent:
         return self._network.dropped if self._network else 0
 
     @property
+    def received_messages(self) -> int:
+        return self._network.received if self._network else 0
+
+    @property
+    def handler_errors(self) -> int:
+        return self._network.handler_errors if self._network else 0
+
+    @property
     def active_calls(self) -> int:
         return len(self._calls)
 
