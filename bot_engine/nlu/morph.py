@@ -7,6 +7,7 @@ created on first use (it takes ~0.1 s and ~15 MB).
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     import pymorphy3
 
 _lock = threading.Lock()
+_CYRILLIC = re.compile(r"^[а-яё]+$")
 _analyzer: pymorphy3.MorphAnalyzer | None = None
 
 
@@ -59,9 +61,12 @@ _RU_FAMILIES: dict[str, str] = {
 @lru_cache(maxsize=65536)
 def ru_lemma(word: str) -> str:
     """Normal form of a lowercase Russian word, with ``ё`` folded to ``е``."""
-    if not word or word.isdigit() or not ("а" <= word[0] <= "я" or word[0] == "ё"):
+    if not _CYRILLIC.match(word):
         return word
-    normal: str = analyzer().parse(word)[0].normal_form.replace("ё", "е")
+    try:
+        normal: str = analyzer().parse(word)[0].normal_form.replace("ё", "е")
+    except (KeyError, ValueError, IndexError):  # pymorphy3 chokes on some odd characters
+        return word
     return _RU_FAMILIES.get(normal, normal)
 
 

@@ -177,7 +177,14 @@ def test_dateparser_fallback_reads_forms_the_rules_do_not() -> None:
             "ru",
             "+79161234567",
         ),
+        ("восемь девять один шесть один два три четыре пять шесть семь", "ru", "+79161234567"),
+        (
+            "плюс семь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь",
+            "ru",
+            "+79161234567",
+        ),
         ("call me at (212) 555-0123", "en", "+12125550123"),
+        ("two one two five five five zero one two three", "en", "+12125550123"),
     ],
 )
 def test_phones(text: str, lang: str, value: str) -> None:

@@ -8,12 +8,14 @@ counts when its most likely parse is a name.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bot_engine.nlu.entities.scan import Tok
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import analyzer
 
+_CYRILLIC_WORD = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
 _RU_CUES = frozenset({"зовут", "звать", "фамилия", "имя", "это", "я"})
 _EN_CUES = (("my", "name", "is"), ("name", "is"), ("this", "is"), ("i", "am"), ("im",),
             ("call", "me"), ("it", "is"), ("its",), ("speaking", "with"))  # fmt: skip
@@ -29,21 +31,35 @@ _EN_NOT_NAMES = frozenset(
 
 @lru_cache(maxsize=16384)
 def _ru_name_tag(word: str) -> tuple[str, str] | None:
-    """("Name"|"Surn"|"Patr", normal form) when the top parses say this is a name."""
+    """("Name"|"Surn"|"Patr", nominative form) when the likely parses say this is a name.
+
+    A nominative reading wins when there is one: "Кузнецова" is a woman's surname as
+    said, not the genitive of "Кузнецов".
+    """
+    if not _CYRILLIC_WORD.match(word):
+        return None
     parses = analyzer().parse(word)
-    top = parses[0].score if parses else 0.0
-    for p in parses[:3]:
-        if p.score < top * 0.5:
-            break
-        for tag in ("Name", "Patr", "Surn"):
-            if tag in p.tag:
-                # nominative of the same gender: "Сергеевной" -> "сергеевна", whereas the
-                # normal form would be the masculine "сергеевич".
-                nom = p.inflect({"nomn", "sing"}) if "nomn" not in p.tag else None
-                form = nom.word if nom is not None else (word if "nomn" in p.tag else
-                                                         p.normal_form)  # fmt: skip
-                return tag, form.replace("ё", "е")
-    return None
+    if not parses:
+        return None
+    top = parses[0].score
+    named = [
+        (tag, p)
+        for p in parses[:4]
+        if p.score >= top * 0.5
+        for tag in ("Name", "Patr", "Surn")
+        if tag in p.tag
+    ]
+    if not named:
+        return None
+    for tag, p in named:
+        if "nomn" in p.tag:
+            return tag, word
+    tag, p = named[0]
+    # nominative of the same gender: "Сергеевной" -> "сергеевна", whereas the normal
+    # form would be the masculine "сергеевич".
+    nom = p.inflect({"nomn", "sing"})
+    form = nom.word if nom is not None else p.normal_form
+    return tag, form.replace("ё", "е")
 
 
 def _cap(word: str) -> str:

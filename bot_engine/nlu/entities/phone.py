@@ -27,6 +27,20 @@ def _digits_view(
         if not span.words or not float(span.value).is_integer():
             continue
         start, end = toks[span.i].start, toks[span.j - 1].end
+        if (
+            span.i > 0
+            and toks[span.i - 1].low in ("плюс", "plus")
+            and toks[span.i - 1].start >= pos
+        ):
+            plus = toks[span.i - 1]
+            pieces.append(text[pos : plus.start])
+            origin.extend((p, p + 1) for p in range(pos, plus.start))
+            pieces.append("+")
+            origin.append((plus.start, plus.end))
+            pos = plus.end
+            pieces.append(" " * (start - pos))
+            origin.extend((p, p + 1) for p in range(pos, start))
+            pos = start
         pieces.append(text[pos:start])
         origin.extend((p, p + 1) for p in range(pos, start))
         digits = str(int(span.value))
