@@ -31,6 +31,8 @@ class SpeechSettings(BaseSettings):
     vosk_model_path: Path | None = None
     whisper_model_path: Path | None = None
     whisper_compute_type: str = "int8"
+    vosk_max_alternatives: int = Field(default=0, ge=0)
+    """0: per-word confidences; N > 0: N alternatives (Vosk then gives no confidences)."""
     models_dir: Path = Path("var/models")
     models_base_url: str = "https://alphacephei.com/vosk/models"
 

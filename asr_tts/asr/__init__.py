@@ -55,7 +55,7 @@ def whisper_model_path(config: SpeechSettings) -> str:
 def _vosk(config: SpeechSettings) -> StreamingRecognizer:
     from asr_tts.asr.vosk_engine import VoskRecognizer
 
-    return VoskRecognizer(vosk_model_path(config))
+    return VoskRecognizer(vosk_model_path(config), max_alternatives=config.vosk_max_alternatives)
 
 
 def _whisper(config: SpeechSettings) -> StreamingRecognizer:

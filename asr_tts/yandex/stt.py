@@ -163,6 +163,8 @@ class YandexRecognizer(StreamingRecognizer):
                 self.sessions_opened += 1
                 # Writing and reading run apart: when the server ends the call early (bad
                 # key, quota), the writer's failure must not hide the server's status.
+                # (grpc-python still reports INTERNAL if a write races the status; that
+                # maps to EngineError, which the fallback chain treats like any failure.)
                 writer = asyncio.create_task(self._write(call, state), name="yandex-stt-write")
                 try:
                     async for response in call:

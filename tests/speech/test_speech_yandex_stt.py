@@ -149,8 +149,15 @@ async def test_status_warning_is_logged(
 async def test_auth_error_is_clear(stt: tuple[FakeRecognizer, str]) -> None:
     servicer, endpoint = stt
     servicer.fail_with = (grpc.StatusCode.UNAUTHENTICATED, "The token is invalid")
+    rec = recognizer(endpoint)
+    await rec.start("ru-RU", 8000)
+    # no audio is in flight when the server refuses: gRPC's client reports a write that
+    # races the server's status as INTERNAL, which would hide the real code
     with pytest.raises(EngineAuthError, match="UNAUTHENTICATED: The token is invalid"):
-        await transcribe(recognizer(endpoint), tone_pcm(8000, 0.3))
+        async for _ in rec:
+            pass
+    await rec.feed(tone_pcm(8000, 0.1))  # feeding a failed stream is harmless
+    await rec.close()
 
 
 async def test_failure_mid_stream_after_partials(stt: tuple[FakeRecognizer, str]) -> None:
@@ -158,14 +165,14 @@ async def test_failure_mid_stream_after_partials(stt: tuple[FakeRecognizer, str]
     servicer.fail_after_bytes = 8000
     rec = recognizer(endpoint)
     await rec.start("ru-RU", 8000)
-    pcm = tone_pcm(8000, 1.0)
+    pcm = tone_pcm(8000, 0.5)  # exactly 8000 bytes: the last chunk triggers the failure
     for i in range(0, len(pcm), 1600):
         await rec.feed(pcm[i : i + 1600])
-    await rec.close()
     seen: list[AsrResult] = []
     with pytest.raises(EngineUnavailableError, match="backend restarted"):
         async for result in rec:
             seen.append(result)
+    await rec.close()
     assert seen and not any(r.is_final for r in seen)
 
 

