@@ -140,7 +140,8 @@ def models_list() -> None:
     """List the known Vosk models and whether each is installed."""
     settings = SpeechSettings()
     table = Table(title=f"Vosk models (folder: {settings.models_dir})")
-    for column in ("name", "language", "size", "installed", "description"):
+    table.add_column("name", no_wrap=True)
+    for column in ("language", "size", "installed", "description"):
         table.add_column(column)
     for model in KNOWN_MODELS:
         installed = installed_path(settings.models_dir, model.name)

@@ -129,3 +129,44 @@ def test_asr_yandex_without_credentials(tmp_path: Path) -> None:
     env = {"VOICEBOT_YANDEX_API_KEY": "", "VOICEBOT_YANDEX_IAM_TOKEN": ""}
     result = run("asr", str(wav), "--engine", "yandex", env=env)
     assert result.returncode == 1 and "VOICEBOT_YANDEX_API_KEY" in result.stderr
+
+
+async def test_asr_yandex_against_local_speechkit(tmp_path: Path) -> None:
+    import asyncio
+
+    from .yandex_fakes import NORMALIZED, FakeRecognizer, start_server, tone_pcm
+
+    wav = tmp_path / "tone.wav"
+    sf.write(str(wav), np.frombuffer(tone_pcm(8000, 1.0), dtype="<i2"), 8000, subtype="PCM_16")
+    servicer = FakeRecognizer()
+    server, endpoint = await start_server(servicer)
+    env = {
+        **os.environ,
+        "VOICEBOT_YANDEX_API_KEY": "cli-key",
+        "VOICEBOT_YANDEX_STT_ENDPOINT": endpoint,
+        "VOICEBOT_YANDEX_TLS": "false",
+    }
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            str(VOICEBOT),
+            "asr",
+            str(wav),
+            "--engine",
+            "yandex",
+            "--lang",
+            "ru-RU",
+            "--json",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), 120)
+    finally:
+        await server.stop(None)
+    assert proc.returncode == 0, stderr.decode()
+    assert json.loads(stdout.decode().splitlines()[-1])["text"] == NORMALIZED
+    [session] = servicer.sessions
+    assert session.metadata["authorization"] == "Api-Key cli-key"
+    assert len(session.audio) == 16000
+    # the CLI paces a file in real time, as SpeechKit expects
+    assert session.arrivals[-1] - session.arrivals[1] >= 1.0 - 0.2 - 0.1 - 0.05
