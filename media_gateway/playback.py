@@ -15,7 +15,9 @@ from media_gateway.call_leg import Playback, PlaybackResult
 
 
 class QueuedPlayback(Playback):
-    def __init__(self, pcm: bytes, bytes_per_ms: int, on_cancel: Callable[[], None]) -> None:
+    def __init__(
+        self, pcm: bytes, bytes_per_ms: int, on_cancel: Callable[[QueuedPlayback], None]
+    ) -> None:
         self.pcm = pcm
         self.position = 0
         """Bytes handed to the sender so far."""
@@ -34,7 +36,7 @@ class QueuedPlayback(Playback):
     def cancel(self) -> None:
         if not self.done:
             self.finish(completed=False)
-            self._on_cancel()
+            self._on_cancel(self)
 
     def finish(self, *, completed: bool) -> None:
         if not self._future.done():
@@ -59,11 +61,13 @@ class PlaybackQueue:
         *,
         finish_on_sent: bool = True,
         on_sent: Callable[[QueuedPlayback], None] | None = None,
+        on_cancel: Callable[[QueuedPlayback], None] | None = None,
     ) -> None:
         self.frame_bytes = frame_bytes
         self.bytes_per_ms = bytes_per_ms
         self._finish_on_sent = finish_on_sent
         self._on_sent = on_sent
+        self._on_cancel = on_cancel
         self._queue: deque[QueuedPlayback] = deque()
 
     @property
@@ -108,6 +112,8 @@ class PlaybackQueue:
             playback.finish(completed=False)
         return cancelled
 
-    def _drop_cancelled(self) -> None:
+    def _drop_cancelled(self, playback: QueuedPlayback) -> None:
         while self._queue and self._queue[0].done:
             self._queue.popleft()
+        if self._on_cancel is not None:
+            self._on_cancel(playback)

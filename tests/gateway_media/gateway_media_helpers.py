@@ -115,3 +115,38 @@ class UdpPeer(asyncio.DatagramProtocol):
     def close(self) -> None:
         if self.transport is not None:
             self.transport.close()
+
+
+class LocalAsgiServer:
+    """A real uvicorn server on a pre-bound loopback socket, inside the test's loop.
+
+    Binding and listening before uvicorn starts means a client may connect at once: the
+    kernel queues the connection until the server reads it, so there is nothing to poll.
+    """
+
+    def __init__(self, app: object) -> None:
+        import socket
+
+        import uvicorn
+
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="websockets-sansio")  # type: ignore[arg-type]
+        self.server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LocalAsgiServer:
+        self._task = asyncio.get_running_loop().create_task(
+            self.server.serve(sockets=[self.socket])
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        if self._task is not None:
+            async with asyncio.timeout(TIMEOUT_S):
+                await self._task
+        self.socket.close()
