@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -106,6 +107,35 @@ async def test_raw_final_without_normalization(stt: tuple[FakeRecognizer, str]) 
     )
     assert options.audio_format.raw_audio.sample_rate_hertz == 16000
     assert [r.text for r in results if r.is_final] == [" ".join(RAW_TEXT)]
+
+
+async def test_final_without_refinement_is_released_at_eou(
+    stt: tuple[FakeRecognizer, str],
+) -> None:
+    servicer, endpoint = stt
+    servicer.refine = False
+    servicer.final_after_bytes = 8000
+    rec = recognizer(endpoint)
+    await rec.start("ru-RU", 8000)
+    await rec.feed(tone_pcm(8000, 0.5))
+    # the stream stays open (a live call): the EOU update alone releases the final
+    results = aiter(rec)
+    final = await asyncio.wait_for(anext(r async for r in results if r.is_final), 10)
+    assert final.text == " ".join(RAW_TEXT)
+    await rec.close()
+
+
+async def test_refined_final_arrives_while_the_stream_is_open(
+    stt: tuple[FakeRecognizer, str],
+) -> None:
+    servicer, endpoint = stt
+    servicer.final_after_bytes = 8000
+    rec = recognizer(endpoint)
+    await rec.start("ru-RU", 8000)
+    await rec.feed(tone_pcm(8000, 0.5))
+    final = await asyncio.wait_for(anext(r async for r in rec if r.is_final), 10)
+    assert final.text == NORMALIZED
+    await rec.close()
 
 
 async def test_reconnects_before_session_limit(stt: tuple[FakeRecognizer, str]) -> None:

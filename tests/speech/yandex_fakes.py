@@ -48,6 +48,8 @@ class FakeRecognizer(stt_service_pb2_grpc.RecognizerServicer):
         self.fail_after_bytes: int | None = None
         self.partial_every_bytes = 3200
         self.send_warning = False
+        self.refine = True
+        self.final_after_bytes: int | None = None
 
     async def RecognizeStreaming(
         self,
@@ -68,6 +70,7 @@ class FakeRecognizer(stt_service_pb2_grpc.RecognizerServicer):
             )
         rate = 8000
         received = 0
+        final_sent = False
         next_partial = self.partial_every_bytes
         loop = asyncio.get_running_loop()
         async for request in request_iterator:
@@ -81,6 +84,12 @@ class FakeRecognizer(stt_service_pb2_grpc.RecognizerServicer):
                 if self.fail_after_bytes is not None and received >= self.fail_after_bytes:
                     fail(context, grpc.StatusCode.UNAVAILABLE, "backend restarted")
                     return
+                after = self.final_after_bytes
+                if after is not None and not final_sent and received >= after:
+                    final_sent = True
+                    for response in self.final_responses(received, rate):
+                        yield response
+                    continue
                 if received >= next_partial:
                     next_partial += self.partial_every_bytes
                     yield stt_pb2.StreamingResponse(
@@ -89,6 +98,16 @@ class FakeRecognizer(stt_service_pb2_grpc.RecognizerServicer):
                         ),
                         audio_cursors=stt_pb2.AudioCursors(received_data_ms=received * 500 // rate),
                     )
+        if not final_sent:
+            for response in self.final_responses(received, rate):
+                yield response
+        yield stt_pb2.StreamingResponse(
+            status_code=stt_pb2.StatusCode(code_type=stt_pb2.CLOSED, message="bye")
+        )
+
+    def final_responses(self, received: int, rate: int) -> list[stt_pb2.StreamingResponse]:
+        """A final over the audio received so far, its refinement and the EOU update."""
+        out: list[stt_pb2.StreamingResponse] = []
         total_ms = received * 1000 // (2 * rate)
         step = total_ms // len(RAW_TEXT)
         words = [
@@ -96,29 +115,35 @@ class FakeRecognizer(stt_service_pb2_grpc.RecognizerServicer):
             for i, w in enumerate(RAW_TEXT)
         ]
         final_index = len(self.sessions) - 1
-        yield stt_pb2.StreamingResponse(
-            final=stt_pb2.AlternativeUpdate(
-                alternatives=[
-                    stt_pb2.Alternative(
-                        text=" ".join(RAW_TEXT), words=words, start_time_ms=0, end_time_ms=total_ms
-                    ),
-                    stt_pb2.Alternative(text="двадцать пять рубли", confidence=0.1),
-                ]
-            ),
-            audio_cursors=stt_pb2.AudioCursors(final_index=final_index, final_time_ms=total_ms),
-        )
-        yield stt_pb2.StreamingResponse(
-            final_refinement=stt_pb2.FinalRefinement(
-                final_index=final_index,
-                normalized_text=stt_pb2.AlternativeUpdate(
-                    alternatives=[stt_pb2.Alternative(text=NORMALIZED)]
+        out.append(
+            stt_pb2.StreamingResponse(
+                final=stt_pb2.AlternativeUpdate(
+                    alternatives=[
+                        stt_pb2.Alternative(
+                            text=" ".join(RAW_TEXT),
+                            words=words,
+                            start_time_ms=0,
+                            end_time_ms=total_ms,
+                        ),
+                        stt_pb2.Alternative(text="двадцать пять рубли", confidence=0.1),
+                    ]
                 ),
+                audio_cursors=stt_pb2.AudioCursors(final_index=final_index, final_time_ms=total_ms),
             )
         )
-        yield stt_pb2.StreamingResponse(eou_update=stt_pb2.EouUpdate(time_ms=total_ms))
-        yield stt_pb2.StreamingResponse(
-            status_code=stt_pb2.StatusCode(code_type=stt_pb2.CLOSED, message="bye")
-        )
+        if self.refine:
+            out.append(
+                stt_pb2.StreamingResponse(
+                    final_refinement=stt_pb2.FinalRefinement(
+                        final_index=final_index,
+                        normalized_text=stt_pb2.AlternativeUpdate(
+                            alternatives=[stt_pb2.Alternative(text=NORMALIZED)]
+                        ),
+                    )
+                )
+            )
+        out.append(stt_pb2.StreamingResponse(eou_update=stt_pb2.EouUpdate(time_ms=total_ms)))
+        return out
 
 
 def tone_pcm(rate: int, seconds: float) -> bytes:
