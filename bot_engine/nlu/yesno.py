@@ -24,196 +24,75 @@ class YesNo(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
 
 
-_Kind = Literal["yes", "no", "unsure"]
+_Kind = Literal["yes", "no", "unsure", "soft"]
 
+# "soft" words mean yes alone but only intensify a no ("конечно нет", "точно нет").
 _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
     "ru": {
         "yes": (
-            "да",
-            "ага",
-            "угу",
-            "конечно",
-            "давайте",
-            "давай",
-            "хорошо",
-            "ладно",
-            "ок",
-            "окей",
-            "согласен",
-            "верно",
-            "точно",
-            "именно",
-            "разумеется",
-            "естественно",
-            "безусловно",
-            "обязательно",
-            "абсолютно",
-            "подтверждаю",
-            "можно",
-            "удобно",
-            "актуально",
-            "интересно",
-            "хочу",
-            "нужно",
-            "надо",
-            "могу",
-            "слушаю",
-            "пойдет",
-            "не против",
-            "не возражаю",
-            "почему бы и нет",
-            "почему нет",
-            "а почему нет",
-            "без проблем",
-            "не вопрос",
-            "еще бы",
-            "так и есть",
-            "все верно",
-            "да конечно",
-            "конечно да",
-            "а как же",
-            "само собой",
-            "было дело",
-            "оставлял",
+            "да", "ага", "угу", "ну да", "давайте", "давай", "хорошо", "ладно", "ок", "окей",
+            "согласен", "верно", "именно", "подтверждаю", "можно", "удобно", "актуально",
+            "интересно", "хочу", "нужно", "надо", "могу", "слушаю", "пойдет", "правильно",
+            "не против", "не возражаю", "почему бы и нет", "почему нет", "а почему нет",
+            "без проблем", "не вопрос", "еще бы", "так и есть", "все верно", "да конечно",
+            "конечно да", "а как же", "само собой", "было дело", "оставлял", "это я",
+            "я слушаю", "даю согласие", "говорите", "вроде да", "скорее да", "думаю да",
+        ),
+        "soft": (
+            "конечно", "точно", "разумеется", "естественно", "безусловно", "обязательно",
+            "абсолютно", "совершенно", "вообще",
         ),
         "no": (
-            "нет",
-            "неа",
-            "не",
-            "никогда",
-            "нисколько",
-            "да нет",
-            "конечно нет",
-            "нет конечно",
-            "ни в коем случае",
-            "ни за что",
-            "не надо",
-            "не нужно",
-            "не хочу",
-            "не согласен",
-            "не интересно",
-            "не удобно",
-            "неудобно",
-            "неинтересно",
-            "не актуально",
-            "неактуально",
-            "не могу",
-            "не сейчас",
-            "нет спасибо",
-            "не совсем",
-            "отказываюсь",
-            "против",
-            "возражаю",
-            "не подтверждаю",
-            "не стоит",
-            "не оставлял",
-            "ошиблись",
-            "не туда",
-            "вряд ли",
+            "нет", "неа", "не", "не не", "никогда", "нисколько", "да нет", "ни в коем случае",
+            "ни за что", "не надо", "не нужно", "не хочу", "не согласен", "не интересно",
+            "не удобно", "неудобно", "неинтересно", "не актуально", "неактуально", "не могу",
+            "не сейчас", "нет спасибо", "не совсем", "отказываюсь", "против", "возражаю",
+            "не подтверждаю", "не стоит", "не оставлял", "ошиблись", "не туда", "вряд ли",
+            "занят", "я занят", "не думаю", "не очень", "не особо", "не хотелось бы",
+            "не даю согласия", "неверно", "неправильно", "не правильно", "не верно",
+            "да ну нет", "ну нет", "вроде нет", "скорее нет", "думаю нет", "не подходит",
+            "не нужен", "не нужна", "не нужно", "не готов",
         ),
         "unsure": (
-            "не знаю",
-            "не уверен",
-            "может быть",
-            "наверное",
-            "возможно",
-            "посмотрим",
-            "не помню",
-            "затрудняюсь",
-            "как сказать",
+            "не знаю", "не уверен", "может быть", "наверное", "возможно", "посмотрим",
+            "не помню", "затрудняюсь", "как сказать", "пока не знаю", "подумаю",
         ),
     },
     "en": {
         "yes": (
-            "yes",
-            "yeah",
-            "yep",
-            "yup",
-            "yea",
-            "ya",
-            "sure",
-            "certainly",
-            "absolutely",
-            "definitely",
-            "ok",
-            "okay",
-            "alright",
-            "all right",
-            "right",
-            "correct",
-            "fine",
-            "exactly",
-            "indeed",
-            "of course",
-            "go ahead",
-            "why not",
-            "no problem",
-            "not a problem",
-            "sounds good",
-            "i do not mind",
-            "do not mind",
-            "i agree",
-            "agree",
-            "i guess so",
-            "that is right",
-            "please do",
-            "convenient",
-            "interested",
-            "i want",
-            "i can",
-            "uh huh",
-            "totally",
-            "affirmative",
-            "confirm",
-            "yes please",
-            "for sure",
-            "you bet",
-            "by all means",
-            "that is me",
-            "speaking",
+            "yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "alright",
+            "all right", "correct", "fine", "exactly", "indeed", "of course",
+            "go ahead", "why not", "no problem", "not a problem", "sounds good",
+            "i do not mind", "do not mind", "i agree", "agree", "i guess so", "that is right",
+            "please do", "convenient", "interested", "i want", "i can", "uh huh", "affirmative",
+            "confirm", "yes please", "for sure", "you bet", "by all means", "that is me",
+            "i think so", "go on", "still relevant", "yes right",
         ),
+        "soft": ("certainly", "absolutely", "definitely", "totally", "really", "surely"),
         "no": (
-            "no",
-            "nope",
-            "nah",
-            "never",
-            "not",
-            "not really",
-            "no way",
-            "of course not",
-            "no thanks",
-            "no thank you",
-            "not now",
-            "not interested",
-            "not convenient",
-            "i do not want",
-            "i disagree",
-            "disagree",
-            "not at all",
-            "by no means",
-            "absolutely not",
-            "definitely not",
-            "certainly not",
-            "not exactly",
-            "negative",
-            "wrong number",
-            "not me",
-            "i do not think so",
-            "do not",
+            "no", "nope", "nah", "never", "not", "not really", "no way", "of course not",
+            "no thanks", "no thank you", "not now", "not interested", "not convenient",
+            "i do not want", "i disagree", "disagree", "not at all", "by no means",
+            "absolutely not", "definitely not", "certainly not", "not exactly", "negative",
+            "wrong number", "not me", "i do not think so", "do not", "busy", "i am busy",
+            "not today", "not anymore", "no longer", "it is not", "i am not", "i do not",
+            "not relevant", "i can not", "yeah no", "wrong", "incorrect", "bad time",
+            "not a good time",
         ),
         "unsure": (
-            "i do not know",
-            "not sure",
-            "maybe",
-            "perhaps",
-            "i am not sure",
-            "possibly",
-            "i do not remember",
-            "hard to say",
-            "it depends",
+            "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",
+            "i do not remember", "hard to say", "it depends", "i will think",
         ),
     },
-}
+}  # fmt: skip
+
+# Answers that mean yes only when they are the whole utterance: "Right." / "I am." but
+# not "right now" or "I am busy".
+_WHOLE_YES: dict[Lang, tuple[str, ...]] = {
+    "ru": ("я", "он", "она", "так", "слушаю вас", "да слушаю"),
+    "en": ("right", "it is", "i am", "i do", "i have", "i can", "speaking", "we are",
+           "we do", "that is right", "yes it is", "yes i am"),
+}  # fmt: skip
 
 # A negator before one of these flips it to "no" even when no phrase above covers it.
 _NEGATORS: dict[Lang, frozenset[str]] = {
@@ -234,9 +113,13 @@ class _Table:
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.yes_words = frozenset(
-            lemma_tuple(p, lang)[0] for p in _PHRASES[lang]["yes"] if " " not in p
+            lemma_tuple(p, lang)[0]
+            for kind in ("yes", "soft")
+            for p in _PHRASES[lang][kind]
+            if " " not in p
         )
         self.negators = frozenset(lemma_tuple(n, lang)[0] for n in _NEGATORS[lang])
+        self.whole_yes = frozenset(lemma_tuple(p, lang) for p in _WHOLE_YES[lang])
 
 
 @lru_cache(maxsize=2)
@@ -248,6 +131,8 @@ def _table(lang: Lang) -> _Table:
 def _yes_no(text: str, lang: Lang) -> YesNo:
     table = _table(lang)
     lem = lemma_tuple(text, lang)
+    if lem in table.whole_yes:
+        return YesNo(answer="yes", confidence=0.9)
     signals: list[_Kind] = []
     covered = 0
     i = 0
@@ -264,30 +149,42 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
         # A bare negator only counts before a positive word ("не удобно" is no), never on
         # its own inside unrelated speech ("это не я звонил" says nothing about yes/no).
         if len(phrase) == 1 and phrase[0] in table.negators:
-            nxt = lem[i + 1] if i + 1 < len(lem) else None
-            if nxt is not None and nxt in table.yes_words:
+            j = i + 1
+            while j < len(lem) and lem[j] in table.yes_words:  # "не даю согласия"
+                j += 1
+            if j > i + 1:
                 signals.append("no")
-                covered += 2
-                i += 2
+                covered += j - i
+                i = j
                 continue
-            if nxt is None and i == 0:
+            if i + 1 == len(lem) and i == 0:
                 signals.append("no")
                 covered += 1
             i += 1
             continue
+        end = i + len(phrase)
+        if kind == "no" and phrase[-1] in table.negators:  # "i am not" + "interested"
+            while end < len(lem) and lem[end] in table.yes_words:
+                end += 1
         signals.append(kind)
-        covered += len(phrase)
-        i += len(phrase)
+        covered += end - i
+        i = end
 
     kinds = set(signals)
+    if "soft" in kinds:
+        kinds.discard("soft")
+        if not kinds - {"unsure"}:
+            kinds.add("yes")
     if not kinds:
         return YesNo(answer=None, confidence=0.0)
-    if "unsure" in kinds or kinds == {"yes", "no"}:
+    firm = kinds - {"unsure"}
+    if len(firm) != 1:  # only hedging, or a real mix of yes and no
         return YesNo(answer=None, confidence=0.5)
-    answer: Literal["yes", "no"] = "yes" if kinds == {"yes"} else "no"
-    # Words around the answer ("да, бюджет около двухсот тысяч") lower confidence a little.
+    answer: Literal["yes", "no"] = "yes" if firm == {"yes"} else "no"
+    # Words around the answer ("да, бюджет около двухсот тысяч") and hedges ("наверное
+    # да") lower confidence.
     extra = max(0, len(lem) - covered)
-    confidence = max(0.6, 0.97 - 0.05 * extra)
+    confidence = max(0.6, 0.97 - 0.05 * extra - (0.25 if "unsure" in kinds else 0.0))
     return YesNo(answer=answer, confidence=round(confidence, 3))
 
 

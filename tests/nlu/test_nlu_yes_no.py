@@ -10,12 +10,13 @@ RU_YES = [
     "да", "ага", "угу", "конечно", "давайте", "ну да", "не против", "я не против",
     "не возражаю", "согласна", "соглашусь", "согласен", "да, конечно", "почему бы и нет",
     "хорошо", "да, бюджет около двухсот тысяч", "да да", "ладно, давайте", "верно",
-    "Да, удобно", "актуально",
+    "Да, удобно", "актуально", "это я", "наверное да", "точно да", "правильно",
 ]  # fmt: skip
 RU_NO = [
     "нет", "не надо", "конечно нет", "да нет", "ни в коем случае", "нет, не надо",
     "нет, спасибо", "не согласен", "не удобно", "неинтересно", "никогда", "ну нет",
-    "не актуально", "Нет, конечно!",
+    "не актуально", "Нет, конечно!", "точно нет", "не даю согласия", "занят", "не-не",
+    "наверное нет", "не думаю", "неверно", "не знаю, наверное нет",
 ]  # fmt: skip
 RU_NONE = [
     "перезвоните завтра", "какая сегодня погода", "да, но не сейчас", "не знаю",
@@ -24,13 +25,17 @@ RU_NONE = [
 EN_YES = [
     "yes", "yeah", "yep", "sure", "of course", "I don't mind", "I do not mind", "okay",
     "why not", "absolutely", "yes, no problem", "sure thing", "Yeah, sounds good",
-    "Uh, yes please",
+    "Uh, yes please", "speaking", "right", "that's right", "I guess so", "yes, it is",
 ]  # fmt: skip
 EN_NO = [
     "no", "nope", "not really", "no way", "of course not", "no, thanks", "I'm not interested",
-    "nah", "absolutely not", "never", "Definitely not!",
+    "nah", "absolutely not", "never", "Definitely not!", "I'm busy right now", "yeah, no",
+    "that's wrong", "this is a bad time", "I don't think so",
 ]  # fmt: skip
-EN_NONE = ["what's the weather like", "maybe", "I don't know", "yes and no", "call me later", ""]
+EN_NONE = [
+    "what's the weather like", "maybe", "I don't know", "yes and no", "call me later", "",
+    "right now I'm driving, I guess", "I am the manager here",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("text", RU_YES)
@@ -78,3 +83,8 @@ def test_extra_words_lower_confidence() -> None:
 def test_unsupported_language_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unsupported"):
         yes_no("ja", "de-DE")
+
+
+def test_hedged_answers_are_less_confident() -> None:
+    assert yes_no("наверное да", "ru").confidence < yes_no("да", "ru").confidence
+    assert yes_no("наверное нет", "ru").confidence < yes_no("нет", "ru").confidence
