@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from prometheus_client import Counter
+from prometheus_client import REGISTRY, Counter
 
 log = logging.getLogger("asr_tts.fallback")
 
@@ -30,6 +30,6 @@ def record_fallback(kind: str, from_engine: str, to_engine: str, reason: BaseExc
 
 def fallback_count(kind: str, from_engine: str, to_engine: str) -> float:
     """Current value of the fallback counter for one switch (for tests and status pages)."""
-    return ENGINE_FALLBACKS.labels(
-        kind=kind, from_engine=from_engine, to_engine=to_engine
-    )._value.get()
+    labels = {"kind": kind, "from_engine": from_engine, "to_engine": to_engine}
+    value = REGISTRY.get_sample_value("voicebot_speech_engine_fallbacks_total", labels)
+    return value or 0.0

@@ -23,6 +23,8 @@ class SpeechSettings(BaseSettings):
     asr_fallback: list[str] = Field(default_factory=list)
     tts_engine: str = "espeak"
     tts_fallback: list[str] = Field(default_factory=list)
+    tts_fallback_voices: dict[str, str] = Field(default_factory=dict)
+    """Voice per fallback engine, e.g. {"espeak": "ru"}: voices are engine-specific."""
     engine_timeout_s: float = Field(default=5.0, gt=0)
     """How long a TTS engine may take to produce its first chunk before the next one
     takes over."""

@@ -82,4 +82,6 @@ def create_synthesizer(
     engines = [create_engine_synthesizer(name, cfg) for name in names]
     if len(engines) == 1:
         return engines[0]
-    return FallbackSynthesizer(engines, first_chunk_timeout_s=cfg.engine_timeout_s)
+    return FallbackSynthesizer(
+        engines, first_chunk_timeout_s=cfg.engine_timeout_s, voices=cfg.tts_fallback_voices
+    )

@@ -135,10 +135,11 @@ async def test_fallback_to_espeak_on_error(tts_server: tuple[FakeSynthesizer, st
         yandex_api_key="k",
         yandex_tts_endpoint=endpoint,
         yandex_tls=False,
+        tts_fallback_voices={"espeak": "ru"},
     )
     tts = create_synthesizer(settings)
     assert isinstance(tts, FallbackSynthesizer)
-    tts.voices["espeak"] = "ru"
+    assert tts.voices == {"espeak": "ru"}
     before = fallback_count("tts", "yandex", "espeak")
     pcm = await tts.render("Здравствуйте, это проверка.", "alena", 8000)
     await tts.aclose()
