@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sip_audio import dominant_frequency, tone
+from sip_audio import rms as rms_of
 from sip_captured import BARESIP_INVITE
 from sip_mutations import TEMPLATES, fuzz_messages, mutate
 
@@ -138,5 +139,72 @@ async def test_live_stack_survives_a_flood_and_keeps_serving_calls() -> None:
     finally:
         transport.close()
         serving.cancel()
+        await uac.close()
+        await uas.close()
+
+
+@pytest.mark.slow
+async def test_sip_call_keeps_serving_through_an_rtp_garbage_flood() -> None:
+    """Random and mutated RTP packets at the call's media port (from a foreign address)
+    must not break the call: audio keeps flowing, DTMF and BYE still work."""
+    import random
+
+    from media_gateway.call_leg import InboundDtmf
+    from media_gateway.rtp.packet import build_packet
+
+    uas = await SipUserAgent.start(SipConfig(port=0, user="robot"))
+    uac = await SipUserAgent.start(SipConfig(port=0, user="real"))
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(
+        asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
+    )
+    rng = random.Random(7)
+    try:
+        placing = asyncio.create_task(uac.call(f"sip:robot@127.0.0.1:{uas.local_port}"))
+        robot = await (await asyncio.wait_for(anext(aiter(uas.incoming())), 20)).answer()
+        caller = await asyncio.wait_for(placing, 20)
+        caller.play(tone(900, 4.0))
+        # Let the robot's RTP latch onto the caller first (symmetric RTP learns the first
+        # source; a flood that arrives before any real media is a separate concern).
+        async with asyncio.timeout(20):
+            async for event in robot.events():
+                if isinstance(event, InboundFrame) and rms_of(event.pcm) > 1000:
+                    break
+        for i in range(10_000):
+            if i % 2:
+                data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 200)))
+            else:
+                packet = build_packet(
+                    rng.choice([0, 8, 101, 13, 127]),
+                    rng.randrange(65536),
+                    rng.randrange(2**32),
+                    rng.randrange(2**32),
+                    bytes(rng.randrange(256) for _ in range(160)),
+                )
+                data = mutate(packet, rng)
+            transport.sendto(data, ("127.0.0.1", robot.rtp.local_port))
+            if i % 200 == 199:
+                await asyncio.sleep(0.005)  # pace the flood so the kernel keeps most of it
+        audio = bytearray()
+        async with asyncio.timeout(20):
+            async for event in robot.events():
+                if isinstance(event, InboundFrame):
+                    audio += event.pcm
+                    if len(audio) >= 50 * 320:
+                        break
+        assert abs(dominant_frequency(bytes(audio[-40 * 320 :])) - 900) < 15
+        await caller.send_dtmf("5")
+        async with asyncio.timeout(20):
+            async for event in robot.events():
+                if isinstance(event, InboundDtmf):
+                    assert event.digit == "5"
+                    break
+        await caller.hangup()
+        async with asyncio.timeout(20):
+            ends = [e async for e in robot.events() if isinstance(e, CallEnded)]
+        assert ends == [CallEnded("caller_hangup")]
+        assert uas.handler_errors == 0
+    finally:
+        transport.close()
         await uac.close()
         await uas.close()
