@@ -3,7 +3,8 @@
 Live-style samples: a short greeting ("Алло?", "Hello?"), sometimes said twice, then
 the silence of a person waiting. Machine-style samples: long personal greetings,
 carrier announcements (some after the SIT tri-tone), short greetings followed by a
-voicemail beep. Voices, speed, pitch, pauses, level and line noise vary with the seed;
+voicemail beep, and short voicemail/carrier prompts with no beep (which only the
+phrase path can catch). Voices, speed, pitch, pauses, level and line noise vary with the seed;
 everything is resampled to 8 kHz mono s16 with soxr. Audio goes to a folder you give
 (a temp folder at bench time) and is never committed.
 
@@ -88,6 +89,16 @@ BEEP_GREETING_EN = (
     "Hi, it's Tom, leave a message.",
     "Speak after the beep.",
     "Please leave a message after the tone.",
+)
+SHORT_PROMPT_RU = (
+    "Абонент не отвечает.",
+    "Оставьте сообщение после сигнала.",
+    "Абонент временно недоступен.",
+)
+SHORT_PROMPT_EN = (
+    "He is not available.",
+    "Please leave a message after the tone.",
+    "Leave a message after the beep.",
 )
 VARIANTS = ("", "+m1", "+m3", "+m5", "+m7", "+f1", "+f2", "+f3", "+f4")
 BEEP_HZ = (440.0, 850.0, 1000.0, 1000.0, 1400.0, 1800.0)
@@ -197,13 +208,18 @@ def _human(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, int
 
 def _machine(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, int]:
     language = rng.choice(("ru", "en"))
-    kind = ("long_greeting", "carrier", "beep_greeting", "long_greeting_beep")[idx % 4]
+    kind = ("long_greeting", "carrier", "beep_greeting", "long_greeting_beep", "short_prompt")[
+        idx % 5
+    ]
     level = rng.uniform(0.3, 0.9)
     parts = [silence(rng.uniform(0.1, 1.2))]
     if kind == "carrier":
         text = rng.choice(CARRIER_RU if language == "ru" else CARRIER_EN)
         if rng.random() < 0.5:  # special information tones before the announcement
             parts += [tone(f, d, 0.25) for f, d in SIT_TONES] + [silence(0.2)]
+        parts.append(_speech(rng, text, language, level))
+    elif kind == "short_prompt":  # a short voicemail/carrier prompt, no beep: timing's blind spot
+        text = rng.choice(SHORT_PROMPT_RU if language == "ru" else SHORT_PROMPT_EN)
         parts.append(_speech(rng, text, language, level))
     elif kind == "beep_greeting":
         text = rng.choice(BEEP_GREETING_RU if language == "ru" else BEEP_GREETING_EN)

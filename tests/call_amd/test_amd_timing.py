@@ -31,6 +31,14 @@ def test_short_greeting_then_silence_is_human() -> None:
     assert at == 400 + 500 + S.after_greeting_silence_ms
 
 
+def test_the_greeting_start_is_where_the_first_word_began() -> None:
+    timer = GreetingTimer(S)
+    for is_speech, ms in [(False, 400), (True, 40), (False, 100), (True, 300)]:
+        for _ in range(ms // 20):
+            timer.feed(is_speech)
+    assert timer.greeting_start_ms == 540  # the 40 ms click is no word
+
+
 def test_initial_silence_is_a_machine_by_default_and_configurable() -> None:
     verdict, at = run(S, [(False, 6000)])
     assert verdict is not None

@@ -126,6 +126,12 @@ class AnsweringMachineDetector:
         return self.result is None and self._pending_human is not None
 
     @property
+    def greeting_start_ms(self) -> int | None:
+        """Where the greeting's first word began: hand an utterance-level ASR the audio
+        from here (Whisper invents words over leading silence)."""
+        return self._timer.greeting_start_ms
+
+    @property
     def beep_ended(self) -> bool:
         """A beep was heard and has stopped: the moment to leave a message."""
         return self.beep is not None and self.beep.end_ms is not None

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-DEFAULT_PHRASES: tuple[str, ...] = (
-    # ru: carrier announcements and voicemail prompts
+PHRASES_RU: tuple[str, ...] = (
     "аппарат абонента выключен или находится вне зоны действия сети",
     "абонент не отвечает",
     "оставьте сообщение после сигнала",
     "абонент временно недоступен",
     "номер не существует",
     "вызываемый абонент",
-    # en
+)
+PHRASES_EN: tuple[str, ...] = (
     "please leave a message after the tone",
     "leave a message after the beep",
     "is not available",
@@ -29,6 +29,15 @@ DEFAULT_PHRASES: tuple[str, ...] = (
     "cannot take your call",
     "your call has been forwarded to voicemail",
 )
+DEFAULT_PHRASES: tuple[str, ...] = PHRASES_RU + PHRASES_EN
+"""Carrier announcements and voicemail prompts. Also good ASR phrase hints while AMD
+runs: a recognizer primed with them hears them far more reliably on telephone audio."""
+
+
+def phrase_hints(language: str) -> tuple[str, ...]:
+    """The phrases of one language ("ru-RU", "en", …) to hand the ASR as hints."""
+    return PHRASES_RU if language.lower().startswith("ru") else PHRASES_EN
+
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 

@@ -34,6 +34,8 @@ class GreetingTimer:
         self.in_initial_silence = True
         self.in_greeting = False
         self.elapsed_ms = 0
+        self.greeting_start_ms: int | None = None
+        """Audio time where the first word began (the greeting's start, for an ASR)."""
 
     def feed(self, is_speech: bool) -> TimingVerdict | None:
         s = self.s
@@ -62,6 +64,8 @@ class GreetingTimer:
             if self.consecutive_speech_ms >= s.min_word_ms and not self.in_word:
                 self.words += 1
                 self.in_word = True
+                if self.greeting_start_ms is None:
+                    self.greeting_start_ms = self.elapsed_ms - self.consecutive_speech_ms
             if self.consecutive_speech_ms >= s.max_word_ms:
                 return TimingVerdict(
                     AmdDecision.MACHINE,
