@@ -113,6 +113,18 @@ def test_money(text: str, lang: str, value: int, unit: str | None, span: str) ->
         ("в пятницу в 10 утра", "ru", "datetime", "2026-11-27T10:00:00+03:00"),
         ("сегодня вечером", "ru", "datetime", "2026-11-21T19:00:00+03:00"),
         ("31.12.2026", "ru", "date", "2026-12-31"),
+        ("25/12", "ru", "date", "2026-12-25"),
+        ("в декабре", "ru", "date", "2026-12-01"),
+        ("в начале марта", "ru", "date", "2027-03-01"),
+        ("в середине декабря", "ru", "date", "2026-12-15"),
+        ("в конце недели", "ru", "date", "2026-11-27"),
+        ("15 числа", "ru", "date", "2026-12-15"),
+        ("завтра с утра", "ru", "datetime", "2026-11-22T10:00:00+03:00"),
+        ("в четверг в два", "ru", "datetime", "2026-11-26T14:00:00+03:00"),
+        ("в среду после обеда", "ru", "datetime", "2026-11-25T15:00:00+03:00"),
+        ("через пару дней", "ru", "date", "2026-11-23"),
+        ("в десять тридцать", "ru", "datetime", "2026-11-22T10:30:00+03:00"),
+        ("тридцать первого декабря", "ru", "date", "2026-12-31"),
         ("next Monday", "en", "date", "2026-11-23"),
         ("tomorrow at 3", "en", "datetime", "2026-11-22T15:00:00+03:00"),
         ("tomorrow at 3 am", "en", "datetime", "2026-11-22T03:00:00+03:00"),
@@ -126,6 +138,15 @@ def test_money(text: str, lang: str, value: int, unit: str | None, span: str) ->
         ("tonight", "en", "datetime", "2026-11-21T19:00:00+03:00"),
         ("at noon on Friday", "en", "datetime", "2026-11-27T12:00:00+03:00"),
         ("2026-12-31", "en", "date", "2026-12-31"),
+        ("12/25", "en", "date", "2026-12-25"),
+        ("on the 15th", "en", "date", "2026-12-15"),
+        ("early December", "en", "date", "2026-12-01"),
+        ("at the end of the week", "en", "date", "2026-11-27"),
+        ("at 3 o'clock", "en", "datetime", "2026-11-22T15:00:00+03:00"),
+        ("at half past two", "en", "datetime", "2026-11-22T14:30:00+03:00"),
+        ("in a couple of days", "en", "date", "2026-11-23"),
+        ("tomorrow at 5:30 pm", "en", "datetime", "2026-11-22T17:30:00+03:00"),
+        ("9am tomorrow", "en", "datetime", "2026-11-22T09:00:00+03:00"),
     ],
 )
 def test_datetime(text: str, lang: str, kind: str, value: str) -> None:
@@ -157,6 +178,11 @@ def test_numbers_inside_dates_are_not_numbers() -> None:
         ("datetime", "2026-11-22T15:00:00+03:00"),
         ("money", 100_000),
     ]
+
+
+@pytest.mark.parametrize("text", ["may I call you back", "I sat down", "call me later"])
+def test_words_that_only_look_like_dates(text: str) -> None:
+    assert extract_entities(text, "en", ["datetime"], now=NOW) == []
 
 
 def test_dateparser_fallback_reads_forms_the_rules_do_not() -> None:

@@ -190,7 +190,8 @@ _RU_DATE_WORDS = frozenset(
         "днем", "вечером", "вечера", "ночью", "ночи", "полдень", "полночь", "обед", "обеда",
         "обедом", "половине", "полчаса", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
-        "час", "пару", "сейчас",
+        "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",
+        "числа", "число", "праздников",
     }
 )  # fmt: skip
 
@@ -198,7 +199,8 @@ _EN_DATE_WORDS = frozenset(
     {
         "today", "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening",
         "noon", "midnight", "next", "in", "week", "month", "year", "weekend", "am", "pm",
-        "oclock", "half", "quarter", "couple", "hour", "hours", "now",
+        "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
+        "mid", "late", "beginning", "middle", "the", "minutes", "days", "weeks", "months",
     }
 )  # fmt: skip
 

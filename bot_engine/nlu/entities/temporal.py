@@ -17,6 +17,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import ClassVar
 
 from bot_engine.nlu.entities.lexicon import Lexicon
 from bot_engine.nlu.entities.numbers import parse_number_at
@@ -49,6 +50,9 @@ _ORDINAL_SUFFIXES = frozenset({"го", "е", "ое", "ого", "число", "ч
 _CONNECTORS = frozenset({"в", "во", "на", "к", "и", "at", "on", "in", "the", "around", "by",
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
 _YEAR_WORDS = frozenset({"год", "года", "году", "г"})
+
+# English words that are dates only in context ("may I", "sat down", "the sun").
+_AMBIGUOUS_WORDS = frozenset({"may", "march", "mar", "sat", "sun", "wed", "jan", "dec"})
 
 _DDMM = re.compile(r"^(\d{1,2})[.](\d{2})$")
 
@@ -175,6 +179,16 @@ class _Rules:
                 if d is not None and d < self.today:
                     d = _safe_date(*_add_months(self.today.replace(day=1), 1).timetuple()[:2], day)
                 return Part(k, nxt + 1, day=d) if d else None
+        # "the 15th", "on the fifteenth": a day of this month, or of the next if past
+        if self.lang == "en" and self.low(k) == "the":
+            dn = self._day_number(k + 1)
+            if dn is not None and (dn[1] > k + 2 or self.low(k + 1) in self.lex.ordinals):
+                day, nxt = dn
+                d = _safe_date(self.today.year, self.today.month, day)
+                if d is not None and d < self.today:
+                    nm = _add_months(self.today.replace(day=1), 1)
+                    d = _safe_date(nm.year, nm.month, day)
+                return Part(k, nxt, day=d) if d else None
         # "December 25", "Dec 25th", "December the 25th"
         if self.lang == "en" and self.low(k) in months:
             dn = self._day_number(k + 1)
@@ -185,19 +199,48 @@ class _Rules:
                 return Part(k, end, day=d) if d else None
         return None
 
+    _MONTH_PHASE: ClassVar[dict[str, int]] = {
+        "начале": 1, "середине": 15, "конце": 25, "early": 1, "mid": 15, "late": 25,
+        "beginning": 1, "middle": 15, "end": 25,
+    }  # fmt: skip
+
+    def month_only(self, k: int) -> Part | None:
+        """ "в декабре", "в начале декабря", "early December", "end of December"."""
+        start = k
+        phase = self._MONTH_PHASE.get(self.low(k))
+        if phase is not None:
+            k += 1
+            if self.low(k) == "of":
+                k += 1
+            if self.low(k) == "the":
+                k += 1
+        if self.low(k) not in self.lex.months or (self.lang == "en" and self.low(k) == "may"
+                                                  and phase is None):  # fmt: skip
+            return None
+        month = self.lex.months[self.low(k)]
+        year, end = self._year_at(k + 1)
+        if year is None:
+            year = self.today.year + (month < self.today.month)
+        day = phase or 1
+        if phase is None and (year, month) == (self.today.year, self.today.month):
+            day = self.today.day  # "в ноябре" said in November: from today on
+        d = _safe_date(year, month, day)
+        return Part(start, end, day=d) if d else None
+
     def numeric_date(self, k: int) -> Part | None:
         t = self.toks[k]
         if t.kind == "date":
             nums = [int(x) for x in re.split(r"[./-]", t.low)]
+            year: int | None = None
             if "-" in t.low:
-                y, m, d = nums
+                year, m, d = nums
             elif "/" in t.low and self.lang == "en":
-                m, d, y = nums
+                m, d = nums[0], nums[1]
+                year = nums[2] if len(nums) == 3 else None
             else:
-                d, m, y = nums
-            if y < 100:
-                y += 2000
-            day = _safe_date(y, m, d)
+                d, m = nums[0], nums[1]
+                year = nums[2] if len(nums) == 3 else None
+            day = self._future_day(m, d, year) if 1 <= m <= 12 else None
             return Part(k, k + 1, day=day) if day else None
         if t.kind == "num" and self.low(k - 1) not in _TIME_PREPS:
             m2 = _DDMM.match(t.low)
@@ -251,6 +294,16 @@ class _Rules:
                 return Part(k, k + 2, day=_add_months(self.today.replace(day=1), 1))
             if nxt in ("году", "год", "year"):
                 return Part(k, k + 2, day=date(self.today.year + 1, 1, 1))
+        # "в конце недели", "at the end of the week" -> the coming Friday
+        if (low == "конце" and nxt == "недели") or (
+            low == "end" and self.low(k + 1) == "of"
+            and self.low(k + 2 + (self.low(k + 2) == "the")) == "week"
+        ):  # fmt: skip
+            end = k + 2 if low == "конце" else k + 3 + (self.low(k + 2) == "the")
+            start = k - 1 if self.low(k - 1) in ("в", "at", "the") else k
+            if self.low(start - 1) == "at" and self.low(start) == "the":
+                start -= 1
+            return Part(start, end, day=_upcoming(self.today, 4, include_today=True))
         if low in ("выходных", "выходные", "weekend"):
             start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
             return Part(start, k + 1, day=_upcoming(self.today, 5, include_today=True))
@@ -332,6 +385,8 @@ class _Rules:
             return None
         if self.low(nxt) in _HOUR_WORDS:
             nxt += 1
+        elif self.low(nxt) == "o" and self.low(nxt + 1) == "clock":  # "o'clock" splits
+            nxt += 2
         # minutes: "десять тридцать", "3 30", "в 10 часов 15 минут"
         minute = 0
         mt = self.toks[nxt] if nxt < len(self.toks) else None
@@ -402,6 +457,8 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        if low == "с" and self.low(k + 1) == "утра":
+            return Part(k, k + 2, daypart="утром")
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
@@ -417,8 +474,8 @@ class _Rules:
                 return Part(k, k + 1, daypart=low)
         return None
 
-    RULES = ("offset", "period", "relative_day", "day_month", "numeric_date", "weekday",
-             "clock", "daypart")  # fmt: skip
+    RULES = ("offset", "period", "relative_day", "day_month", "month_only", "numeric_date",
+             "weekday", "clock", "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
@@ -519,6 +576,8 @@ def date_looking(toks: list[Tok], lex: Lexicon, covered: set[int]) -> bool:
     """Whether a month/weekday word or a date-shaped token escaped the rules."""
     for k, t in enumerate(toks):
         if k in covered:
+            continue
+        if t.low in _AMBIGUOUS_WORDS:
             continue
         if t.kind in ("date", "time") or t.low in lex.months or t.low in lex.weekdays:
             return True
