@@ -211,8 +211,10 @@ def _check_result(expected: ResultSpec, session: TextSession) -> list[str]:
 def _same(actual: Any, expected: Any) -> bool:
     if isinstance(expected, str) and expected.startswith("~"):
         return actual is not None and re.search(expected[1:], str(actual)) is not None
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return actual is expected  # bool is an int subclass: True must not equal 1
     if isinstance(expected, int | float) and isinstance(actual, int | float):
-        return not isinstance(expected, bool) and float(actual) == float(expected)
+        return float(actual) == float(expected)
     if isinstance(expected, datetime):
         expected = expected.isoformat()
     return bool(actual == expected or (actual is not None and str(actual) == str(expected)))
