@@ -31,8 +31,33 @@ def _peek(toks: list[Tok], k: int) -> Tok | None:
     return toks[k] if k < len(toks) else None
 
 
+# Colloquial Russian puts the multiplier first to mean "about": "тысяч пятьдесят" is
+# ~50 000, "миллиона два" ~2 000 000. Singular forms stay additive: "тысяча пятьсот".
+_INVERTED_MULTS = frozenset(
+    {"тысяч", "тысячи", "тыщ", "тыщи", "миллионов", "миллиона", "миллиардов", "миллиарда"}
+)
+
+
 def parse_number_at(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
     """The longest number starting at token ``i``, or None."""
+    if lang == "ru" and toks[i].kind == "word" and toks[i].low in _INVERTED_MULTS:
+        inverted = _inverted(toks, i, lex, lang)
+        if inverted is not None:
+            return inverted
+    return _parse(toks, i, lex, lang)
+
+
+def _inverted(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
+    if i + 1 >= len(toks):
+        return None
+    group = _parse(toks, i + 1, lex, lang)
+    if group is None or group.value >= 1000 or group.value <= 0:
+        return None
+    mult = lex.numbers[toks[i].low].value
+    return NumSpan(group.value * mult, i, group.j, True)
+
+
+def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
     total = 0.0
     group: float | None = None
     last_kind = ""

@@ -312,9 +312,14 @@ class _Rules:
     def offset(self, k: int) -> Part | None:
         """ "через два часа", "через неделю", "in two weeks", "in an hour"."""
         low = self.low(k)
-        if not (low == "через" or (self.lang == "en" and low == "in")):
-            return None
         m = k + 1
+        # "в течение недели" / "within a week": the end of that span
+        if low == "в" and self.low(k + 1) == "течение":
+            m = k + 2
+        elif self.lang == "en" and low == "within":
+            m = k + 1
+        elif not (low == "через" or (self.lang == "en" and low == "in")):
+            return None
         amount = 1.0
         if self.low(m) == "полчаса" or (
             self.lang == "en" and self.low(m) == "half" and self.low(m + 1) in ("an", "a")
