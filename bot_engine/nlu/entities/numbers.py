@@ -40,6 +40,8 @@ _INVERTED_MULTS = frozenset(
 
 def parse_number_at(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
     """The longest number starting at token ``i``, or None."""
+    if i >= len(toks):
+        return None
     if lang == "ru" and toks[i].kind == "word" and toks[i].low in _INVERTED_MULTS:
         inverted = _inverted(toks, i, lex, lang)
         if inverted is not None:
