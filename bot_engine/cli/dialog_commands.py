@@ -68,6 +68,9 @@ def validate(
     """Check scripts; report every error with file, line, column and path."""
     failed = 0
     for path in paths:
+        if path.name.endswith(".test.yaml"):  # a dialog test beside its script (dialogs/*.yaml)
+            failed += not _validate_dialog_test(path)
+            continue
         try:
             loaded = load_script_file(path)
         except ScriptError as exc:
@@ -82,6 +85,23 @@ def validate(
                       f"{len(loaded.warnings)} warnings)", style="green")
     if failed:
         raise typer.Exit(1)
+
+
+def _validate_dialog_test(path: Path) -> bool:
+    """A dialog test file is checked as one: its own format, then the script it names."""
+    try:
+        spec, _ = dialog_tests.load_test_file(path)
+    except ScriptError as exc:
+        for issue in exc.issues:
+            console.print(escape(str(issue)),
+                          style="red" if issue.severity == "error" else "yellow")
+        return False
+    except ValueError as exc:
+        console.print(escape(str(exc)), style="red")
+        return False
+    console.print(f"{escape(str(path))}: ok (dialog test of {escape(spec.script)}, "
+                  f"{len(spec.tests)} cases)", style="green")
+    return True
 
 
 def schema() -> None:
