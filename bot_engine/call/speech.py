@@ -124,6 +124,12 @@ class CallSpeech:
             self.cached(text)
         return report
 
+    def caller_synthesizer(self) -> Synthesizer:
+        """espeak-ng for simulated callers, whatever engine the robot speaks with."""
+        from asr_tts.tts.espeak import EspeakSynthesizer
+
+        return EspeakSynthesizer()
+
     def stream(self, text: str) -> AsyncIterator[bytes]:
         """Uncached text: chunks as the engine produces them."""
         return self.synthesizer.synthesize(text, self.voice, self.sample_rate)

@@ -1,9 +1,217 @@
-"""CLI commands for the call layer (registered on the main app)."""
+"""CLI commands for live calls: `voicebot simulate-call`, `voicebot demo-call`, `voicebot call`.
+
+Exit codes: 0 when the call produced a valid result; 2 for a script or variable problem;
+1 when the call could not be run at all (no ASR for the language, network errors).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+
+from asr_tts.errors import SpeechError
+from asr_tts.settings import SpeechSettings
+from bot_engine.call.outbound import place_call
+from bot_engine.call.report import CallReport
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.voice_simulator import CallerError, simulate_call
+from bot_engine.script import LoadedScript, ScriptError, load_script_file, validate_variables
+from bot_engine.script.model import Script
+
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
+DEMO_SCRIPT = DIALOGS_DIR / "lead_qualification.en.yaml"
+DEMO_VARIABLES = {"name": "John", "product": "a custom kitchen", "company": "Acme Furniture",
+                  "min_budget": "1000"}
+DEMO_CALLER = ["yes, speaking", "sure, go ahead", "yes, it is still relevant", "next month",
+               "about two thousand dollars", "no, thank you"]
+
+VarOption = Annotated[
+    list[str] | None, typer.Option("--var", help="A call variable, KEY=VALUE (repeatable).")
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    app.command("simulate-call")(simulate_call_command)
+    app.command("demo-call")(demo_call)
+    app.command("call")(call_command)
+
+
+def _vars(pairs: list[str] | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--var")
+        values[key.strip()] = value
+    return values
+
+
+def _script(path_or_id: str) -> LoadedScript:
+    """A script file, or the id of a shipped script (`lead_qualification.en`)."""
+    path = Path(path_or_id)
+    if not path.exists():
+        for candidate in (DIALOGS_DIR / f"{path_or_id}.yaml", DIALOGS_DIR / f"{path_or_id}.yml",
+                          DIALOGS_DIR / f"{path_or_id}.json"):
+            if candidate.exists():
+                path = candidate
+                break
+    try:
+        return load_script_file(path)
+    except ScriptError as exc:
+        for issue in exc.issues:
+            err.print(escape(str(issue)), style="red")
+        raise typer.Exit(2) from None
+
+
+def _variables(script: Script, pairs: dict[str, str]) -> dict[str, Any]:
+    try:
+        return validate_variables(script, pairs)
+    except ScriptError as exc:
+        for issue in exc.issues:
+            err.print(escape(str(issue)), style="red")
+        raise typer.Exit(2) from None
+
+
+def _speech(script: Script, asr: str | None) -> CallSpeech:
+    try:
+        return CallSpeech.for_script(script, SpeechSettings(), asr_engine=asr)
+    except SpeechError as exc:
+        err.print(f"cannot run a call: {escape(str(exc))}", style="red")
+        raise typer.Exit(1) from None
+
+
+def print_report(report: CallReport, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.document(), ensure_ascii=False, indent=2))
+        return
+    for turn in report.transcript:
+        if turn.role == "bot":
+            cut = f" [interrupted after {turn.heard_ms} ms]" if turn.interrupted else ""
+            console.print(f"[cyan]robot:[/cyan] {escape(turn.text)}{cut}")
+        elif turn.role == "caller":
+            conf = f" ({turn.confidence:.2f})" if turn.confidence is not None else ""
+            console.print(f"[green]caller:[/green] {escape(turn.text)}{conf}")
+        else:
+            console.print(f"[dim]* {escape(turn.text)}[/dim]")
+    result = report.result
+    console.print(f"[bold]outcome:[/bold] {result.outcome} ({result.ending})")
+    console.print("fields: " + escape(json.dumps(result.fields, ensure_ascii=False,
+                                                  default=str)))
+    for t in report.timings:
+        console.print(
+            f"turn {t.turn} {t.step_id}: gap {t.response_gap_ms:.0f} ms = endpointing "
+            f"{t.endpointing_ms:.0f} + asr {t.asr_final_ms:.0f} + dialogue {t.dialogue_ms:.1f} "
+            f"+ tts {t.tts_ms:.1f} + send {t.send_ms:.1f} (engine added {t.engine_added_ms:.1f})"
+        )
+    summary = report.summary()
+    if summary is not None:
+        console.print(f"response gap p50 {summary.gap_p50_ms:.0f} ms, p95 {summary.gap_p95_ms:.0f}"
+                      f" ms; engine added p95 {summary.engine_added_p95_ms:.1f} ms")
+    console.print(f"asr: {report.call.asr_engine}, tts: {report.call.tts_engine}")
+    if report.recording:
+        console.print(f"recording: {escape(report.recording)}")
+
+
+def _run_simulation(
+    script: Script, variables: dict[str, Any], lines: list[str], speech: CallSpeech,
+    record: Path | None,
+) -> CallReport:
+    try:
+        simulation = asyncio.run(simulate_call(script, variables, lines, speech, record=record))
+    except CallerError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--caller") from None
+    except (OSError, SpeechError, TimeoutError) as exc:
+        err.print(f"the simulated call failed: {escape(str(exc) or type(exc).__name__)}",
+                  style="red")
+        raise typer.Exit(1) from None
+    return simulation.report
+
+
+def simulate_call_command(
+    script_path: Annotated[str, typer.Argument(metavar="SCRIPT",
+                                               help="Script file or shipped script id.")],
+    var: VarOption = None,
+    caller: Annotated[list[str] | None, typer.Option(
+        "--caller", help="A caller line: text, /silence, /dtmf N or /hangup (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+    record: Annotated[Path | None, typer.Option(help="Stereo WAV of the call.")] = None,
+    asr: Annotated[str | None, typer.Option(help="ASR engine (default: the offline one "
+                                                 "that speaks the script's language).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """A simulated caller talks to the robot over SIP/RTP on loopback (full pipeline)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+    loaded = _script(script_path)
+    variables = _variables(loaded.script, _vars(var))
+    speech = _speech(loaded.script, asr)
+    if not as_json:
+        err.print(f"robot ASR: {speech.asr_engine}; TTS: {speech.tts_engine}")
+    report = _run_simulation(loaded.script, variables, list(caller or []), speech, record)
+    print_report(report, as_json=as_json)
+    raise typer.Exit(0 if report.result.ending != "error" else 1)
+
+
+def demo_call(
+    record: Annotated[Path, typer.Option(help="Where the call recording goes.")] = Path(
+        "var/recordings/demo-call.wav"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+) -> None:
+    """The main job, live: the robot answers a SIP call on loopback, a simulated caller
+    speaks (espeak-ng), the robot understands with the offline ASR."""
+    loaded = _script(str(DEMO_SCRIPT))
+    variables = _variables(loaded.script, DEMO_VARIABLES)
+    speech = _speech(loaded.script, None)
+    err.print(f"[bold]voicebot demo-call[/bold]: {DEMO_SCRIPT.name} over SIP on 127.0.0.1; "
+              f"ASR: {speech.asr_engine} (offline), TTS: {speech.tts_engine}")
+    report = _run_simulation(loaded.script, variables, DEMO_CALLER, speech, record)
+    print_report(report, as_json=as_json)
+    raise typer.Exit(0 if report.result.ending != "error" else 1)
+
+
+def call_command(
+    number: Annotated[str, typer.Argument(help="A number (dialled through --proxy) or a SIP "
+                                               "URI.")],
+    script_path: Annotated[str, typer.Option("--script", help="Script file or id.")],
+    var: VarOption = None,
+    proxy: Annotated[str | None, typer.Option(help="Trunk / PBX HOST:PORT.")] = None,
+    auth: Annotated[str | None, typer.Option(help="Digest credentials USER:PASSWORD.")] = None,
+    caller_id: Annotated[str, typer.Option("--from", help="Our user / number.")] = "voicebot",
+    sip_host: Annotated[str, typer.Option(help="Local address to bind.")] = "127.0.0.1",
+    record: Annotated[Path | None, typer.Option(help="Stereo WAV of the call.")] = None,
+    amd: Annotated[bool, typer.Option(help="Answering-machine detection.")] = True,
+    ring_timeout: Annotated[float, typer.Option(help="Seconds to wait for an answer.")] = 60.0,
+    asr: Annotated[str | None, typer.Option(help="ASR engine.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+) -> None:
+    """Place an outbound call through the trunk and run the dialog; busy or no answer
+    still ends with a result (`busy` / `no_answer`)."""
+    loaded = _script(script_path)
+    variables = _variables(loaded.script, _vars(var))
+    speech = _speech(loaded.script, asr)
+    username = password = None
+    if auth is not None:
+        username, sep, password = auth.partition(":")
+        if not sep or not username:
+            raise typer.BadParameter("expected USER:PASSWORD", param_hint="--auth")
+    try:
+        report = asyncio.run(place_call(
+            number, loaded.script, variables, speech, proxy=proxy, username=username,
+            password=password, caller=caller_id, host=sip_host, record=record, amd=amd,
+            ring_timeout_s=ring_timeout,
+        ))
+    except (OSError, ValueError) as exc:
+        err.print(f"cannot place the call: {escape(str(exc))}", style="red")
+        raise typer.Exit(1) from None
+    print_report(report, as_json=as_json)
+    raise typer.Exit(0 if report.result.ending != "error" else 1)

@@ -1,0 +1,748 @@
+"""The live call session: the third shell around the pure Dialog.
+
+    gateway frames ─▶ VAD ─▶ ASR (per utterance) ─▶ Dialog ─▶ TTS cache ─▶ gateway
+
+It adds no dialogue logic: it turns audio, keys and the end of the call into events, and
+actions into audio, transfers and hangups. Everything runs on one event loop, and nothing
+on it blocks: ASR engines decode in their own thread pools, webhooks are async with their
+deadline, and a cached prompt is queued on the leg in the same loop iteration in which
+the Dialog returned `Say`.
+
+Timing is measured with `time.monotonic()`. Each prompt chunk is queued as a one-frame
+"marker" playback followed by the rest: the marker completes when its frame is taken by
+the sender, which is exactly the first robot audio packet of the reply. That time also
+places the robot's audio in the recording.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from asr_tts.audio import read_audio_file
+from asr_tts.errors import SpeechError
+from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
+from bot_engine.call.amd import (
+    AmdDecision,
+    AmdReason,
+    AmdResult,
+    AmdSettings,
+    AnsweringMachineDetector,
+)
+from bot_engine.call.dtmf import DEFAULT_SPEC, DtmfCollector
+from bot_engine.call.listener import Heard, Utterance
+from bot_engine.call.recording import StereoRecorder
+from bot_engine.call.report import BargeIn, CallMeta, CallReport, TranscriptTurn
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.timings import (
+    ConsentEvidence,
+    TurnTimestamps,
+    TurnTimings,
+    compute_turn_timings,
+)
+from bot_engine.call.webhooks import AsyncWebhookRunner, http_webhook_async
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from bot_engine.dialog.engine import Dialog
+from bot_engine.script.model import Script
+from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 20
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    vad_start_ms: int = 200
+    """Voiced audio needed before speech counts (and may barge in): shorter noise does not."""
+    pre_roll_ms: int = 300
+    vad_aggressiveness: int = 2
+    max_duration_s: float = 900.0
+    amd: bool = False
+    """Run answering-machine detection before the Dialog starts (outbound calls)."""
+    amd_settings: AmdSettings | None = None
+    beep_wait_s: float = 8.0
+    """After a machine verdict, how long to wait for the beep before leaving a message."""
+    drain_timeout_s: float = 60.0
+    """Bound on waiting for prompts to finish before a hangup or transfer."""
+
+
+@dataclass
+class _Chunk:
+    pcm: bytes
+    marker: Playback
+    rest: Playback
+    turn: TranscriptTurn | None
+    barge_in: bool
+    sent_at: float | None = None
+
+
+@dataclass
+class _PendingTurn:
+    """Timing marks of one caller turn, filled in as the reply is produced."""
+
+    index: int
+    step: str | None
+    speech_end: float
+    endpoint: float
+    asr_final: float
+    dialogue_done: float | None = None
+    first_audio: float | None = None
+
+
+@dataclass
+class _Utt:
+    utterance: Utterance
+    turn_start_sample: int
+    barged: bool = False
+
+
+@dataclass
+class _Listening:
+    listen: act.Listen
+    token: int
+    dtmf: DtmfCollector = field(default_factory=DtmfCollector)
+    utt: _Utt | None = None
+    recognizing: int = 0
+    no_input: asyncio.TimerHandle | None = None
+    digit_timer: asyncio.TimerHandle | None = None
+
+
+class CallSession:
+    """Runs one Dialog over one CallLeg to the end of the call; `run()` returns the report."""
+
+    def __init__(
+        self,
+        leg: CallLeg,
+        script: Script,
+        variables: dict[str, Any],
+        speech: CallSpeech,
+        *,
+        settings: SessionSettings | None = None,
+        recording_path: str | Path | None = None,
+        webhooks: AsyncWebhookRunner = http_webhook_async,
+        script_version: str | None = None,
+        on_turn: Callable[[TranscriptTurn], None] | None = None,
+    ) -> None:
+        self.leg = leg
+        self.script = script
+        self.variables = dict(variables)
+        self.speech = speech
+        self.settings = settings or SessionSettings()
+        self.recording_path = Path(recording_path) if recording_path else None
+        self.webhooks = webhooks
+        self.on_turn = on_turn
+        self.started_at = datetime.now(UTC)
+        self.dialog = Dialog(script, variables, now=self.started_at)
+        self.meta = CallMeta(
+            call_id=leg.info.call_id,
+            direction=leg.info.direction,
+            caller=leg.info.caller,
+            callee=leg.info.callee,
+            transport=leg.info.transport,
+            script_id=script.id,
+            script_version=script_version or script.version,
+            started_at=self.started_at,
+            asr_engine=speech.asr_engine,
+            tts_engine=speech.tts_engine,
+        )
+        self.rate = leg.sample_rate
+        self.frame_bytes = self.rate * FRAME_MS // 1000 * 2
+        self.transcript: list[TranscriptTurn] = []
+        self.timings: list[TurnTimings] = []
+        self.consent: list[ConsentEvidence] = []
+        self.barge_ins: list[BargeIn] = []
+        self.amd_result: AmdResult | None = None
+        self._recorder: StereoRecorder | None = None
+        self._answered = 0.0
+        self._caller_anchor: int | None = None
+        self._caller_end = 0
+        self._endpointer = self._new_endpointer(self.script.settings.endpoint_ms)
+        self._listening: _Listening | None = None
+        self._token = 0
+        self._chunks: list[_Chunk] = []
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._epoch = 0
+        self._pending: _PendingTurn | None = None
+        self._turns = 0
+        self._actions: asyncio.Queue[list[act.Action] | None] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._ended: CallEnded | None = None
+        self._hung_up = False
+        self._amd: AnsweringMachineDetector | None = None
+        self._amd_audio = bytearray()
+        self._amd_asr = False
+        self._await_beep = False
+        self._beep = asyncio.Event()
+
+    # -- public ------------------------------------------------------------------------
+
+    @property
+    def result(self) -> act.DialogResult | None:
+        return self.dialog.result
+
+    async def run(self) -> CallReport:
+        loop = asyncio.get_running_loop()
+        self._answered = time.monotonic()
+        self.meta.answered_at = datetime.now(UTC)
+        if self.recording_path is not None:
+            self.recording_path.parent.mkdir(parents=True, exist_ok=True)
+            self._recorder = StereoRecorder(self.recording_path, self.rate)
+        actor = loop.create_task(self._act(), name=f"call-actions-{self.meta.call_id}")
+        max_timer = loop.call_later(self.settings.max_duration_s, self._on_max_duration)
+        try:
+            if self.settings.amd:
+                self._amd = AnsweringMachineDetector(self.settings.amd_settings)
+            else:
+                self._start_dialog()
+            async for event in self.leg.events():
+                try:
+                    if isinstance(event, InboundFrame):
+                        self._on_frame(event)
+                    elif isinstance(event, InboundDtmf):
+                        self._on_dtmf(event)
+                    elif isinstance(event, CallEnded):
+                        self._on_call_ended(event)
+                        break
+                except Exception:  # one bad frame or key must not end the call
+                    log.exception("call %s: handling %r failed", self.meta.call_id, event)
+        finally:
+            max_timer.cancel()
+            await self._finish(actor)
+        return self.report()
+
+    def report(self) -> CallReport:
+        result = self.dialog.result
+        if result is None:  # run() always ends the Dialog; this is for a report mid-call
+            result = act.DialogResult(outcome=self.script.result.endings.error, ending="error",
+                                      error="the call has not ended")
+        return CallReport(
+            call=self.meta,
+            variables=self.variables,
+            result=result,
+            transcript=self.transcript,
+            timings=self.timings,
+            consent=self.consent,
+            barge_ins=self.barge_ins,
+            amd=self.amd_result,
+            recording=str(self.recording_path) if self.recording_path else None,
+        )
+
+    # -- dialog ------------------------------------------------------------------------
+
+    def _start_dialog(self) -> None:
+        self._actions.put_nowait(self.dialog.start(datetime.now(UTC)))
+
+    def _handle(self, event: ev.Event) -> None:
+        if self.dialog.finished:
+            return
+        actions = self.dialog.handle(event)
+        pending = self._pending
+        if pending is not None and pending.dialogue_done is None:
+            pending.dialogue_done = time.monotonic()
+        self._actions.put_nowait(actions)
+
+    async def _act(self) -> None:
+        """Perform action batches in order (prompts must queue in the Dialog's order)."""
+        while (actions := await self._actions.get()) is not None:
+            for action in actions:
+                if self._ended is not None and not isinstance(action, act.SetResult):
+                    continue
+                try:
+                    await self._perform(action)
+                except Exception:
+                    log.exception("call %s: action %s failed", self.meta.call_id, action.type)
+            if self.dialog.finished and self._actions.empty() and self._ended is None:
+                await self._hangup()
+
+    async def _perform(self, action: act.Action) -> None:
+        if isinstance(action, act.Say):
+            await self._say(action)
+        elif isinstance(action, act.Listen):
+            self._arm(action)
+        elif isinstance(action, act.CallWebhook):
+            self._event("webhook", f"{action.method} {action.url}", action.step)
+            self._spawn(self._webhook(action))
+        elif isinstance(action, act.Hangup):
+            await self._hangup()
+        elif isinstance(action, act.Transfer):
+            await self._drain()
+            ok = await self.leg.transfer(action.target)
+            self._event("transfer", f"transfer to {action.target}: "
+                        f"{'accepted' if ok else 'failed'}", self.dialog.state.step)
+            if not ok:
+                await self._hangup()
+            else:
+                self._hung_up = True
+
+    async def _hangup(self) -> None:
+        if self._hung_up:
+            return
+        self._hung_up = True
+        await self._drain()
+        with contextlib.suppress(Exception):
+            await self.leg.hangup()
+
+    async def _drain(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), self.settings.drain_timeout_s)
+
+    async def _webhook(self, action: act.CallWebhook) -> None:
+        try:
+            result = await self.webhooks(action)
+        except Exception as exc:  # a broken runner is the script's error branch
+            result = ev.WebhookResult(request_id=action.request_id, status="error",
+                                      error=f"{type(exc).__name__}: {exc}")
+        self._event("webhook", f"webhook {result.status}", action.step)
+        self._handle(result.model_copy(update={"at": datetime.now(UTC)}))
+
+    # -- prompts -----------------------------------------------------------------------
+
+    async def _say(self, say: act.Say) -> None:
+        if self._await_beep:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._beep.wait(), self.settings.beep_wait_s)
+            self._await_beep = False
+        turn = TranscriptTurn(role="bot", text=say.text, step=say.step,
+                              at=datetime.now(UTC), heard_ms=0)
+        self._add(turn)
+        epoch = self._epoch
+        pcm = self._prompt_audio(say)
+        if pcm is not None:
+            self._enqueue(pcm, turn, say.barge_in)
+            return
+        try:
+            async for chunk in self.speech.stream(say.text):
+                if epoch != self._epoch or self._ended is not None:
+                    break  # barged in (or hung up) while synthesizing
+                self._enqueue(chunk, turn, say.barge_in)
+        except SpeechError as exc:
+            log.warning("call %s: TTS failed for %r: %s", self.meta.call_id, say.text, exc)
+            self._event("tts_error", str(exc), say.step)
+
+    def _prompt_audio(self, say: act.Say) -> bytes | None:
+        if say.audio is not None:
+            try:
+                pcm, _ = read_audio_file(say.audio, self.rate)
+                return pcm
+            except (OSError, SpeechError, ValueError) as exc:
+                log.warning("call %s: cannot read %s: %s", self.meta.call_id, say.audio, exc)
+        return self.speech.cached(say.text) if say.text.strip() else None
+
+    def _enqueue(self, pcm: bytes, turn: TranscriptTurn | None, barge_in: bool) -> None:
+        pending = self._pending
+        if pending is not None and pending.first_audio is None:
+            pending.first_audio = time.monotonic()
+        head, rest = pcm[: self.frame_bytes], pcm[self.frame_bytes :]
+        chunk = _Chunk(pcm, self.leg.play(head), self.leg.play(rest), turn, barge_in)
+        self._chunks.append(chunk)
+        self._idle.clear()
+        self._spawn(self._track(chunk))
+
+    async def _track(self, chunk: _Chunk) -> None:
+        first = await chunk.marker.wait()
+        if first.completed:
+            chunk.sent_at = time.monotonic()
+            self._on_first_packet(chunk)
+        second = await chunk.rest.wait()
+        played_ms = first.played_ms + second.played_ms
+        played = chunk.pcm[: played_ms * self.rate // 1000 * 2]
+        if chunk.sent_at is not None and self._recorder is not None and played:
+            with contextlib.suppress(Exception):
+                self._recorder.write_robot(played, self._sample(chunk.sent_at))
+        if chunk.turn is not None:
+            chunk.turn.heard_ms = (chunk.turn.heard_ms or 0) + played_ms
+            chunk.turn.end_ms = self._ms(time.monotonic())
+            if not (first.completed and second.completed):
+                chunk.turn.interrupted = True
+        with contextlib.suppress(ValueError):
+            self._chunks.remove(chunk)
+        if not self._chunks:
+            self._idle.set()
+            self._on_prompts_done()
+
+    def _on_first_packet(self, chunk: _Chunk) -> None:
+        assert chunk.sent_at is not None
+        if chunk.turn is not None and chunk.turn.start_ms is None:
+            chunk.turn.start_ms = self._ms(chunk.sent_at)
+        pending = self._pending
+        if pending is None:
+            return
+        self._pending = None
+        try:
+            stamps = TurnTimestamps(
+                speech_end=pending.speech_end,
+                endpoint=pending.endpoint,
+                asr_final=pending.asr_final,
+                dialogue_done=pending.dialogue_done or pending.asr_final,
+                first_audio=pending.first_audio or chunk.sent_at,
+                first_packet=chunk.sent_at,
+            )
+        except ValueError as exc:
+            log.warning("call %s: inconsistent turn timing: %s", self.meta.call_id, exc)
+            return
+        self.timings.append(compute_turn_timings(stamps, pending.index, pending.step))
+
+    def _stop_prompts(self) -> None:
+        self._epoch += 1
+        for chunk in list(self._chunks):
+            chunk.marker.cancel()
+            chunk.rest.cancel()
+
+    # -- listening ---------------------------------------------------------------------
+
+    def _arm(self, listen: act.Listen) -> None:
+        self._token += 1
+        collector = DtmfCollector(listen.dtmf or DEFAULT_SPEC)
+        self._listening = _Listening(listen, self._token, collector)
+        if not self._endpointer.in_speech and listen.endpoint_ms != self._endpoint_ms:
+            self._endpointer = self._new_endpointer(listen.endpoint_ms)
+        if not self._chunks:
+            self._on_prompts_done()
+
+    def _new_endpointer(self, endpoint_ms: int) -> Endpointer:
+        self._endpoint_ms = endpoint_ms
+        return Endpointer(
+            self.rate if self.rate in (8000, 16000) else 8000,
+            FRAME_MS,
+            speech_start_ms=self.settings.vad_start_ms,
+            speech_end_ms=max(endpoint_ms, FRAME_MS),
+            pre_roll_ms=self.settings.pre_roll_ms,
+            aggressiveness=self.settings.vad_aggressiveness,
+        )
+
+    def _on_prompts_done(self) -> None:
+        listening = self._listening
+        if listening is None or listening.utt is not None or listening.recognizing:
+            return
+        if not listening.listen.barge_in and self._endpointer.in_speech:
+            self._endpointer.reset()  # speech over a prompt that may not be interrupted
+        self._start_no_input(listening)
+
+    def _start_no_input(self, listening: _Listening) -> None:
+        if listening.no_input is not None:
+            listening.no_input.cancel()
+        if listening.dtmf.digits:
+            return
+        loop = asyncio.get_running_loop()
+        listening.no_input = loop.call_later(
+            listening.listen.timeout_ms / 1000, self._on_no_input, listening.token
+        )
+
+    def _current(self, token: int) -> _Listening | None:
+        listening = self._listening
+        if listening is None or listening.token != token or self.dialog.finished:
+            return None
+        return listening
+
+    def _on_no_input(self, token: int) -> None:
+        listening = self._current(token)
+        if listening is None or listening.utt is not None or listening.recognizing:
+            return
+        if self._chunks or listening.dtmf.digits:
+            return
+        self._listening = None
+        self._add(TranscriptTurn(role="caller", text="[silence]", step=listening.listen.step,
+                                 at=datetime.now(UTC)))
+        self._handle(ev.NoInput(at=datetime.now(UTC)))
+
+    def _stop_listening(self, listening: _Listening) -> None:
+        for handle in (listening.no_input, listening.digit_timer):
+            if handle is not None:
+                handle.cancel()
+        if listening.utt is not None:
+            listening.utt.utterance.abort()
+            listening.utt = None
+        if self._listening is listening:
+            self._listening = None
+
+    # -- inbound audio -----------------------------------------------------------------
+
+    def _on_frame(self, frame: InboundFrame) -> None:
+        now = time.monotonic()
+        sample = self._record_caller(frame, now)
+        pcm = frame.pcm
+        if len(pcm) != self.frame_bytes:
+            return  # a transport that cuts frames differently: recorded, not analysed
+        if self._amd is not None and self.amd_result is None:
+            self._amd_frame(pcm)
+            return
+        if self._await_beep and self._amd is not None:
+            self._amd.feed_audio(pcm)
+            if self._amd.beep_ended:
+                self._beep.set()
+        listening = self._listening
+        had_utterance = listening is not None and listening.utt is not None
+        events = self._endpointer.push(pcm)
+        if had_utterance and listening is not None and listening.utt is not None:
+            listening.utt.utterance.feed(pcm)
+        for event in events:
+            if isinstance(event, SpeechStart):
+                self._on_speech_start(event, now, sample)
+            elif isinstance(event, SpeechEnd):
+                self._on_speech_end(event, now, sample)
+
+    def _record_caller(self, frame: InboundFrame, now: float) -> int:
+        """Place caller audio on the recording's timeline; returns the frame's end sample."""
+        samples = len(frame.pcm) // 2
+        if self._caller_anchor is None:
+            arrival = self._sample(now) - samples
+            self._caller_anchor = max(0, arrival - frame.timestamp_ms * self.rate // 1000)
+        start = self._caller_anchor + frame.timestamp_ms * self.rate // 1000
+        if self._recorder is not None:
+            with contextlib.suppress(Exception):
+                self._recorder.write_caller(frame.pcm, start)
+        self._caller_end = start + samples
+        return self._caller_end
+
+    def _on_speech_start(self, event: SpeechStart, now: float, end_sample: int) -> None:
+        listening = self._listening
+        if listening is None or self.dialog.finished or listening.utt is not None:
+            return
+        barged = False
+        if self._chunks:
+            allowed = listening.listen.barge_in and all(c.barge_in for c in self._chunks)
+            if not allowed:
+                return
+            self._barge_in(listening, now)
+            barged = True
+        if listening.no_input is not None:
+            listening.no_input.cancel()
+        listen = listening.listen
+        start_sample = max(0, end_sample - len(event.audio) // 2)
+        utterance = Utterance(self.speech, event.audio, list(listen.hints), listen.grammar)
+        listening.utt = _Utt(utterance, start_sample, barged)
+
+    def _barge_in(self, listening: _Listening, detected: float) -> None:
+        chunks = list(self._chunks)
+        self._stop_prompts()
+        stopped = time.monotonic()
+        stop_ms = round((stopped - detected) * 1000, 3)
+        heard = sum(_played_ms(c.marker) + _played_ms(c.rest) for c in chunks)
+        self.barge_ins.append(BargeIn(step=listening.listen.step, heard_ms=heard, stop_ms=stop_ms,
+                                      onset_to_stop_ms=self.settings.vad_start_ms + stop_ms))
+        self._handle(ev.Interrupted(heard_ms=heard, at=datetime.now(UTC)))
+
+    def _on_speech_end(self, event: SpeechEnd, now: float, end_sample: int) -> None:
+        listening = self._listening
+        if listening is None or listening.utt is None:
+            return
+        utt = listening.utt
+        listening.utt = None
+        listening.recognizing += 1
+        utt.utterance.finish()
+        lag_s = event.time_s - event.speech_end_s
+        speech_end = now - lag_s
+        voiced_s = event.time_s - event.speech_start_s
+        start = max(utt.turn_start_sample, end_sample - round(voiced_s * self.rate))
+        stop = max(start + 1, end_sample - round(lag_s * self.rate))
+        self._spawn(self._recognized(listening, utt, speech_end, now, start, stop))
+
+    async def _recognized(
+        self, listening: _Listening, utt: _Utt, speech_end: float, endpoint: float,
+        start_sample: int, end_sample: int,
+    ) -> None:
+        try:
+            heard: Heard = await utt.utterance.result()
+        except asyncio.CancelledError:
+            return
+        finally:
+            listening.recognizing -= 1
+        if self._current(listening.token) is None:
+            return
+        if not heard.text.strip():
+            if not self._chunks and listening.utt is None:
+                self._start_no_input(listening)  # noise, or words the ASR could not make out
+            return
+        self._stop_listening(listening)
+        at = datetime.now(UTC)
+        turn = TranscriptTurn(
+            role="caller", text=heard.text, step=listening.listen.step, at=at,
+            start_ms=start_sample * 1000 // self.rate, end_ms=end_sample * 1000 // self.rate,
+            confidence=heard.confidence, alternatives=list(heard.alternatives),
+            engine=heard.engine, interrupted=utt.barged,
+        )
+        self._add(turn)
+        step = self.script.steps.get(listening.listen.step)
+        if step is not None and step.consent:
+            self.consent.append(ConsentEvidence.from_samples(
+                step_id=listening.listen.step, utterance=heard.text, at=at,
+                start_sample=start_sample, end_sample=end_sample, sample_rate=self.rate,
+                confidence=None if heard.confidence is None else min(1.0, max(0.0,
+                                                                              heard.confidence)),
+                recording=str(self.recording_path) if self.recording_path else None,
+            ))
+        self._pending = _PendingTurn(
+            index=self._turns, step=listening.listen.step, speech_end=speech_end,
+            endpoint=endpoint, asr_final=heard.final_at,
+        )
+        self._turns += 1
+        confidence = 1.0 if heard.confidence is None else heard.confidence
+        self._handle(ev.UserSaid(text=heard.text, confidence=confidence,
+                                 alternatives=list(heard.alternatives), at=at))
+
+    # -- keys --------------------------------------------------------------------------
+
+    def _on_dtmf(self, key: InboundDtmf) -> None:
+        listening = self._listening
+        if listening is None or self.dialog.finished:
+            return
+        if self._chunks:
+            self._barge_in(listening, time.monotonic())
+        if listening.no_input is not None:
+            listening.no_input.cancel()
+        if listening.utt is not None:
+            listening.utt.utterance.abort()
+            listening.utt = None
+        if listening.digit_timer is not None:
+            listening.digit_timer.cancel()
+        digits = listening.dtmf.push(key.digit, time.monotonic())
+        if digits is not None:
+            self._dtmf_done(listening, digits)
+            return
+        deadline = listening.dtmf.deadline
+        if deadline is not None:
+            loop = asyncio.get_running_loop()
+            listening.digit_timer = loop.call_later(
+                max(0.0, deadline - time.monotonic()), self._on_digit_timeout, listening.token
+            )
+
+    def _on_digit_timeout(self, token: int) -> None:
+        listening = self._current(token)
+        if listening is None:
+            return
+        digits = listening.dtmf.expire(time.monotonic() + 1e-3)
+        if digits:
+            self._dtmf_done(listening, digits)
+
+    def _dtmf_done(self, listening: _Listening, digits: str) -> None:
+        self._stop_listening(listening)
+        self._add(TranscriptTurn(role="caller", text=f"[dtmf {digits}]",
+                                 step=listening.listen.step, at=datetime.now(UTC)))
+        self._handle(ev.Dtmf(digits=digits, at=datetime.now(UTC)))
+
+    # -- answering-machine detection ---------------------------------------------------
+
+    def _amd_frame(self, pcm: bytes) -> None:
+        detector = self._amd
+        assert detector is not None
+        self._amd_audio += pcm
+        verdict = detector.feed_audio(pcm)
+        if verdict is None and detector.awaiting_text and not self._amd_asr:
+            self._amd_asr = True
+            start = (detector.greeting_start_ms or 0) * self.rate // 1000 * 2
+            self._spawn(self._amd_text(bytes(self._amd_audio[start:])))
+        elif verdict is None and detector.elapsed_ms >= detector.settings.total_analysis_ms + 2000:
+            verdict = detector.finish()
+        if verdict is not None:
+            self._amd_decided(verdict)
+
+    async def _amd_text(self, greeting: bytes) -> None:
+        utterance = Utterance(self.speech, greeting, [], None)
+        utterance.finish()
+        heard = await utterance.result()
+        detector = self._amd
+        if detector is None or self.amd_result is not None:
+            return
+        verdict = detector.feed_text(heard.text, final=True)
+        if verdict is not None:
+            self._amd_decided(verdict)
+
+    def _amd_decided(self, verdict: AmdResult) -> None:
+        if self.amd_result is not None:
+            return
+        self.amd_result = verdict
+        self._event("amd", f"{verdict.decision.value} ({verdict.reason.value}: {verdict.detail})",
+                    None)
+        if verdict.decision is AmdDecision.MACHINE:
+            self._await_beep = True
+            detector = self._amd
+            if detector is not None and detector.beep_ended:
+                self._beep.set()
+            self._handle(ev.MachineDetected(beep=verdict.reason is AmdReason.BEEP,
+                                            at=datetime.now(UTC)))
+        else:
+            self._start_dialog()
+
+    # -- the end -----------------------------------------------------------------------
+
+    def _on_call_ended(self, ended: CallEnded) -> None:
+        self._ended = ended
+        self.meta.hangup_cause = ended.cause
+        self._stop_prompts()
+        if self.dialog.finished:
+            return
+        if self._amd is not None and self.amd_result is None:
+            self.amd_result = self._amd.finish()
+        cause = "caller" if ended.cause in ("caller_hangup", "remote_hangup") else ended.cause
+        self._event("hangup", f"call ended: {ended.cause}", self.dialog.state.step)
+        self._handle(ev.Hangup(cause=cause, at=datetime.now(UTC)))
+
+    def _on_max_duration(self) -> None:
+        self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
+                    self.dialog.state.step)
+        self._handle(ev.Hangup(cause="max_duration", at=datetime.now(UTC)))
+
+    async def _finish(self, actor: asyncio.Task[None]) -> None:
+        if self._listening is not None:
+            self._stop_listening(self._listening)
+        if not self.dialog.finished:  # the event stream ended without CallEnded
+            self._handle(ev.Hangup(cause=self._ended.cause if self._ended else "network_error",
+                                   at=datetime.now(UTC)))
+        if self._ended is None:
+            self._ended = CallEnded("session_ended")
+            with contextlib.suppress(Exception):
+                await self.leg.hangup()
+        self._stop_prompts()
+        self._actions.put_nowait(None)
+        with contextlib.suppress(TimeoutError, Exception):
+            await asyncio.wait_for(actor, 5)
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=5)
+        self.meta.ended_at = datetime.now(UTC)
+        if self._recorder is not None:
+            with contextlib.suppress(Exception):
+                self._recorder.close()
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _sample(self, mono: float) -> int:
+        return max(0, round((mono - self._answered) * self.rate))
+
+    def _ms(self, mono: float) -> int:
+        return max(0, round((mono - self._answered) * 1000))
+
+    def _add(self, turn: TranscriptTurn) -> None:
+        self.transcript.append(turn)
+        if self.on_turn is not None:
+            try:
+                self.on_turn(turn)
+            except Exception:
+                log.exception("on_turn callback failed")
+
+    def _event(self, kind: str, text: str, step: str | None) -> None:
+        self._add(TranscriptTurn(role="event", text=text, step=step, at=datetime.now(UTC),
+                                 start_ms=self._ms(time.monotonic())))
+
+
+def _played_ms(playback: Playback) -> int:
+    """How much of a (cancelled) playback went out, read at once: the Dialog must hear
+    about the interruption before the words or keys that caused it."""
+    played = getattr(playback, "played_ms", 0)
+    return played if isinstance(played, int) else 0

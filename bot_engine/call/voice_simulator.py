@@ -1,0 +1,282 @@
+"""The voice simulator: a scripted caller talks to the robot over real SIP/RTP on loopback.
+
+The robot side is the production path (SIP user agent → CallSession → VAD → ASR →
+Dialog → TTS cache). The caller is our own UAC: it speaks its lines with espeak-ng, each
+line starting when the robot stops talking, which it hears as the robot's audio going
+quiet (the robot sends exact digital silence between prompts). `/silence` says nothing,
+`/dtmf N` presses keys, `/hangup` hangs up. When the lines run out the caller waits for
+the robot's reply and hangs up, as `voicebot chat` does when input runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from asr_tts.tts.base import TtsOptions
+from asr_tts.tts.espeak import voice_for_language
+from asr_tts.tts_cache import PromptSpec
+from bot_engine.call.prompts import call_prompts
+from bot_engine.call.report import CallReport
+from bot_engine.call.session import CallSession, SessionSettings
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.webhooks import AsyncWebhookRunner, http_webhook_async
+from bot_engine.script.model import Script
+from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame
+from media_gateway.sip import SipConfig, SipUserAgent
+
+log = logging.getLogger(__name__)
+
+VOICED_LEVEL = 64
+"""Peak above which a received frame is robot speech (its idle frames are all zeros)."""
+CALLER_OPTIONS = TtsOptions(pitch=30, speed=1.1)
+"""A different voice from the robot's, so a recording is easy to follow."""
+
+
+class CallerError(Exception):
+    pass
+
+
+@dataclass
+class CallerLog:
+    lines: list[str] = field(default_factory=list)
+    """Lines actually spoken (or commands performed)."""
+    heard_ms: int = 0
+    digits: str = ""
+    ended_by: str = ""
+    """`caller` when the simulated caller hung up, else the robot's cause."""
+
+
+class SimulatedCaller:
+    """Drives a connected CallLeg as a caller: hears when the robot talks, speaks lines."""
+
+    def __init__(
+        self,
+        leg: CallLeg,
+        speech: CallSpeech,
+        *,
+        quiet_ms: int = 700,
+        wait_s: float = 30.0,
+        voice: str | None = None,
+    ) -> None:
+        self.leg = leg
+        self.speech = speech
+        self.voice = voice or voice_for_language(speech.language)
+        self.quiet_s = quiet_ms / 1000
+        self.wait_s = wait_s
+        self.log = CallerLog()
+        self.ended = asyncio.Event()
+        self._spoke = False
+        self._last_voice = 0.0
+        self._changed = asyncio.Event()
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        async for event in self.leg.events():
+            if isinstance(event, InboundFrame):
+                self.log.heard_ms += len(event.pcm) * 1000 // (2 * self.leg.sample_rate)
+                samples = np.frombuffer(event.pcm, dtype="<i2")
+                if samples.size and int(np.abs(samples.astype(np.int32)).max()) > VOICED_LEVEL:
+                    self._spoke = True
+                    self._last_voice = time.monotonic()
+            elif isinstance(event, InboundDtmf):
+                self.log.digits += event.digit
+            elif isinstance(event, CallEnded):
+                self.log.ended_by = self.log.ended_by or event.cause
+                self.ended.set()
+            self._changed.set()
+
+    @property
+    def robot_talking(self) -> bool:
+        return self._spoke and time.monotonic() - self._last_voice < self.quiet_s
+
+    async def _until(self, predicate: Any, timeout: float | None) -> bool:
+        """Wait (bounded) until `predicate()` holds or the call ends; True if it held."""
+        try:
+            async with asyncio.timeout(self.wait_s if timeout is None else timeout):
+                while not predicate():
+                    if self.ended.is_set():
+                        return False
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def wait_robot_speaking(self, timeout: float | None = None) -> bool:
+        return await self._until(lambda: self.robot_talking, timeout)
+
+    async def wait_robot_quiet(self, timeout: float | None = None) -> bool:
+        """The robot spoke since our last turn and has now been quiet for `quiet_ms`."""
+        return await self._until(lambda: self._spoke and not self.robot_talking, timeout)
+
+    async def say(self, text: str) -> None:
+        spec = PromptSpec(engine="espeak", voice=self.voice, options=CALLER_OPTIONS,
+                          sample_rate=self.leg.sample_rate, text=text)
+        pcm = await self.speech.cache.get_or_render(spec, self.speech.caller_synthesizer())
+        self.log.lines.append(text)
+        await self.leg.play(pcm).wait()
+        self._spoke = False
+
+    async def press(self, digits: str) -> None:
+        self.log.lines.append(f"/dtmf {digits}")
+        await self.leg.send_dtmf(digits)
+        self._spoke = False
+
+    async def hangup(self) -> None:
+        if not self.ended.is_set():
+            self.log.ended_by = "caller"
+            await self.leg.hangup()
+
+    async def perform(self, line: str) -> None:
+        stripped = line.strip()
+        if stripped == "/silence":
+            self.log.lines.append("/silence")
+            self._spoke = False
+        elif stripped == "/hangup":
+            self.log.lines.append("/hangup")
+            await self.hangup()
+        elif stripped.startswith("/dtmf"):
+            digits = stripped[len("/dtmf"):].strip().replace(" ", "")
+            if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
+                raise CallerError(f"/dtmf needs keys 0-9, *, #: {line!r}")
+            await self.press(digits)
+        elif stripped.startswith("/") and not stripped.startswith("//"):
+            raise CallerError(f"unknown command {stripped.split()[0]!r}")
+        else:
+            await self.say(stripped)
+
+    async def run(self, lines: list[str]) -> CallerLog:
+        """Each line after the robot stops talking; then wait for the reply and hang up."""
+        for line in lines:
+            if not await self.wait_robot_quiet() or self.ended.is_set():
+                break
+            await self.perform(line)
+            if self.ended.is_set():
+                break
+        if not self.ended.is_set():
+            await self.wait_robot_quiet()
+            await self.hangup()
+        return self.log
+
+    async def close(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.ended.wait(), 5)
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._reader
+
+
+def check_lines(lines: list[str]) -> None:
+    """Reject a bad command before any call is placed."""
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("/dtmf"):
+            digits = stripped[len("/dtmf"):].strip().replace(" ", "")
+            if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
+                raise CallerError(f"/dtmf needs keys 0-9, *, #: {line!r}")
+        elif stripped.startswith("/") and stripped not in ("/silence", "/hangup"):
+            raise CallerError(f"unknown command {stripped.split()[0]!r}")
+        elif not stripped:
+            raise CallerError("an empty caller line (use /silence to say nothing)")
+
+
+@dataclass
+class Simulation:
+    report: CallReport
+    caller: CallerLog
+
+
+class LoopbackCall:
+    """A robot UA and a caller UA on 127.0.0.1, for one call at a time."""
+
+    def __init__(self, robot: SipUserAgent, caller: SipUserAgent) -> None:
+        self.robot = robot
+        self.caller = caller
+
+    @classmethod
+    async def open(cls) -> LoopbackCall:
+        robot = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot",
+                                                   tcp=False))
+        try:
+            caller = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller",
+                                                        tcp=False))
+        except BaseException:
+            await robot.close()
+            raise
+        return cls(robot, caller)
+
+    @property
+    def robot_uri(self) -> str:
+        return f"sip:robot@127.0.0.1:{self.robot.local_port}"
+
+    async def close(self) -> None:
+        await self.caller.close()
+        await self.robot.close()
+
+
+async def prepare(speech: CallSpeech, script: Script, variables: dict[str, Any]) -> None:
+    """What happens while the phone rings: prompts into the cache, the ASR model loaded."""
+    await asyncio.gather(speech.prerender(call_prompts(script, variables)), speech.warm_up())
+
+
+async def simulate_call(
+    script: Script,
+    variables: dict[str, Any],
+    lines: list[str],
+    speech: CallSpeech,
+    *,
+    record: str | Path | None = None,
+    settings: SessionSettings | None = None,
+    webhooks: AsyncWebhookRunner = http_webhook_async,
+    timeout_s: float = 300.0,
+    quiet_ms: int = 700,
+) -> Simulation:
+    """One complete simulated call; the robot runs the full pipeline."""
+    check_lines(lines)
+    await prepare(speech, script, variables)
+    net = await LoopbackCall.open()
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _converse(net, script, variables, lines, speech, record, settings,
+                                   webhooks, quiet_ms)
+    finally:
+        await net.close()
+
+
+async def _converse(
+    net: LoopbackCall,
+    script: Script,
+    variables: dict[str, Any],
+    lines: list[str],
+    speech: CallSpeech,
+    record: str | Path | None,
+    settings: SessionSettings | None,
+    webhooks: AsyncWebhookRunner,
+    quiet_ms: int,
+) -> Simulation:
+    async def robot() -> CallReport:
+        async for incoming in net.robot.incoming():
+            incoming.ring()
+            leg = await incoming.answer()
+            session = CallSession(leg, script, variables, speech, settings=settings,
+                                  recording_path=record, webhooks=webhooks)
+            return await session.run()
+        raise CallerError("the robot's user agent closed before a call came in")
+
+    robot_task = asyncio.get_running_loop().create_task(robot())
+    leg = await net.caller.call(net.robot_uri, timeout_s=10)
+    caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms)
+    try:
+        log_ = await caller.run(lines)
+    finally:
+        await caller.close()
+    report = await robot_task
+    return Simulation(report, log_)
