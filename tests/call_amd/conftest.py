@@ -35,8 +35,10 @@ def to_pcm(audio: np.ndarray) -> bytes:
     return (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
-def speech(dataset: ModuleType, text: str, voice: str = "ru", level: float = 0.6) -> np.ndarray:
-    audio = dataset.synthesize(text, voice, 160, 50)
+def speech(
+    dataset: ModuleType, text: str, voice: str = "ru", level: float = 0.6, speed: int = 160
+) -> np.ndarray:
+    audio = dataset.synthesize(text, voice, speed, 50)
     return np.asarray(audio * (level / float(np.max(np.abs(audio)))))
 
 
