@@ -73,6 +73,9 @@ class StereoRecorder:
 
     `write(channel, pcm, at)` places mono s16le `pcm` at sample offset `at` (None: right
     after that channel's previous chunk). Use it as a context manager or call `close`.
+    Write robot audio when it is sent (paced), not when it is synthesized: audio far
+    ahead of the other channel pushes the flush point on and turns the other
+    channel's chunks into late patches.
     """
 
     def __init__(
