@@ -49,12 +49,14 @@ _LIGHT_WORDS: dict[Lang, frozenset[str]] = {
     "ru": _words(
         "я мне меня мой вы вас вам ваш ты тебя он она они мы нас это этот тот и а в во на с со"
         " к ко по о об от до за из у же ли бы то так вот уже еще пожалуйста можно быть"
-        " просто там тут все весь как хотеть мочь надо нужно"
+        " просто там тут все весь как хотеть мочь надо нужно пока сейчас очень тоже также"
+        " вообще прямо ведь даже"
     ),
     "en": _words(
         "i me my mine you your we us our he she it they them the a an to of in on at for"
         " with and or be do have can will shall please just so that this there here"
-        " would could some any want need"
+        " would could some any want need yet still now right really also too very already"
+        " even then"
     ),
 }
 _LIGHT_WEIGHT = 0.3
@@ -133,10 +135,15 @@ class IntentMatcher:
         if len(word) < 5 or word in self._light or not self._fuzzy_vocab:
             return None
         cutoff = 80.0 if len(word) < 8 else 75.0
-        found = process.extractOne(word, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if found is None:
-            return None
-        return found[0], found[1] / 100.0
+        for candidate, score, _ in process.extract(
+            word, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+        ):
+            # A word that only adds a prefix is another word, not an ASR slip:
+            # "неудобно" is the opposite of "удобно", "uninterested" of "interested".
+            if candidate.endswith(word) or word.endswith(candidate):
+                continue
+            return candidate, score / 100.0
+        return None
 
     def match(self, text: str, only: Collection[str] | None = None) -> IntentMatch:
         """Best intent for ``text``; ``only`` restricts the candidates (a step's intents)."""

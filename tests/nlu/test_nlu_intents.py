@@ -242,3 +242,16 @@ def test_builtins_merge_with_script_intents() -> None:
     assert matcher.match("сколько стоит").intent == "price"
     assert matcher.match("позовите оператора").intent == "operator"
     assert matcher.match("нет, не надо").intent not in builtin_intents("ru")
+
+
+def test_prefixed_opposites_are_not_asr_slips() -> None:
+    matcher = IntentMatcher({"busy": IntentSpec(examples=["сейчас неудобно", "я занят"])}, "ru")
+    assert matcher.match("неудобно сейчас").intent == "busy"
+    assert matcher.match("да, удобно").intent is None
+    en = IntentMatcher({"cold": IntentSpec(examples=["uninterested"])}, "en")
+    assert en.match("interested").intent is None
+
+
+def test_filler_adverbs_do_not_block_a_match() -> None:
+    matcher = IntentMatcher({"busy": IntentSpec(examples=["i can not talk right now"])}, "en")
+    assert matcher.match("I can't talk").intent == "busy"
