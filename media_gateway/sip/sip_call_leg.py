@@ -169,6 +169,10 @@ class SipCallLeg(CallLeg):
             return False
         return await self._ua.refer(self, target)
 
+    async def hold(self, on_hold: bool = True) -> bool:
+        """re-INVITE the far end to hold (sendonly) or resume (sendrecv)."""
+        return await self._ua.reinvite(self, hold=on_hold)
+
     async def hangup(self) -> None:
         if self._ended is None:
             await self._ua.bye(self)

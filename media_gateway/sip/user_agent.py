@@ -226,9 +226,10 @@ class SipUserAgent:
         self._closed = True
         if self._register_task is not None:
             self._register_task.cancel()
-        for leg in list(self._calls.values()):
+        if self._calls:  # hang up every call at once, bounded: closing must not hang
+            byes = [self.bye(leg) for leg in list(self._calls.values())]
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.bye(leg), timeout=2)
+                await asyncio.wait_for(asyncio.gather(*byes, return_exceptions=True), 2)
         for handle in self._handles.values():
             handle.cancel()
         for task in list(self._tasks):
@@ -696,7 +697,46 @@ class SipUserAgent:
         request = leg.dialog.create_request(
             method, via=self._via(leg.peer.transport), headers=headers, body=body
         )
-        return await self._request(request, leg.peer)
+        response = await self._request(request, leg.peer)
+        if method == "INVITE" and 200 <= response.status < 300:
+            ack = leg.dialog.create_request(
+                "ACK", via=self._via(leg.peer.transport), cseq=request.cseq[0]
+            )
+            self._acks[(request.call_id, request.cseq[0])] = (ack, leg.peer)
+            self._send(ack, leg.peer)
+        return response
+
+    async def reinvite(self, leg: SipCallLeg, *, hold: bool) -> bool:
+        """Put the far end on hold (sendonly offer) or resume it (sendrecv); True on 2xx."""
+        if leg.ended:
+            return False
+        leg.sdp_version += 1
+        body = build_offer(
+            self.advertised_host,
+            leg.rtp.local_port,
+            session_id=leg.session_id,
+            version=leg.sdp_version,
+            codecs=self.config.codecs,
+            dtmf_payload_type=self.config.dtmf_payload_type,
+            direction="sendonly" if hold else "sendrecv",
+        )
+        try:
+            response = await self._in_dialog_request(
+                leg, "INVITE", Headers([("Content-Type", "application/sdp")]), body
+            )
+        except TransactionTimeout:
+            return False
+        if not 200 <= response.status < 300:
+            return False
+        try:
+            media = negotiate(parse_sdp(response.body), codecs=self.config.codecs, is_offer=False)
+        except SdpError as exc:
+            log.info("sip: unusable SDP in re-INVITE answer of %s: %s", leg.info.call_id, exc)
+            return False
+        leg.apply_media(media)
+        if hold:  # we stop sending too: a held party hears the far end's music, not us
+            leg.rtp.set_hold(True)
+        return True
 
     async def bye(self, leg: SipCallLeg, cause: str = "robot_hangup") -> None:
         """End a call from our side: BYE, then stop media. Bounded by timer F."""

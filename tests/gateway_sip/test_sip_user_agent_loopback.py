@@ -200,29 +200,25 @@ async def test_info_dtmf_and_hold_resume_reinvite(
     _, digits, _ = await collect(robot, digits=1)
     assert digits == "7"
     # hold: the caller re-INVITEs with sendonly, so the robot must stop sending
-    from media_gateway.sdp import build_offer, negotiate, parse_sdp
-
-    hold = build_offer(
-        "127.0.0.1",
-        caller.rtp.local_port,
-        session_id=caller.session_id,
-        version=2,
-        direction="sendonly",
-    )
-    response = await uac._in_dialog_request(
-        caller, "INVITE", Headers([("Content-Type", "application/sdp")]), hold
-    )
-    assert response.status == 200
-    assert negotiate(parse_sdp(response.body), is_offer=False).local_direction == "sendonly"
+    assert await caller.hold(True)
     assert robot.media is not None and not robot.media.sending
-    resume = build_offer(
-        "127.0.0.1", caller.rtp.local_port, session_id=caller.session_id, version=3
-    )
-    response = await uac._in_dialog_request(
-        caller, "INVITE", Headers([("Content-Type", "application/sdp")]), resume
-    )
-    assert response.status == 200 and robot.media.sending
+    assert robot.media.local_direction == "recvonly"
+    assert robot.retransmitter is not None
+    await asyncio.wait_for(_acked(robot), TIMEOUT)
+    assert await caller.hold(False)
+    assert robot.media.sending and robot.media.local_direction == "sendrecv"
+    # session refresh without SDP: the robot offers in the 200, the ACK answers
+    response = await uac._in_dialog_request(caller, "INVITE")
+    assert response.status == 200 and b"m=audio" in response.body
+    await asyncio.wait_for(_acked(robot), TIMEOUT)
+    assert not robot.ended and not caller.ended
     await caller.hangup()
+
+
+async def _acked(leg: SipCallLeg) -> None:
+    """Until the leg's latest 2xx has been acknowledged (polled, bounded by the caller)."""
+    while leg.retransmitter is not None and not leg.retransmitter.acked:
+        await asyncio.sleep(0.01)
 
 
 async def test_unusable_codec_gets_488(pair: tuple[SipUserAgent, SipUserAgent]) -> None:
