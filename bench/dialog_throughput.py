@@ -41,8 +41,9 @@ def one_round(convs: list, seconds: float) -> float:
     deadline = started + seconds
     while time.perf_counter() < deadline:
         for script, variables, lines, hooks, now in convs:
-            session = run_conversation(script, variables, lines,
-                                       webhooks=CannedWebhooks(hooks), now=now)
+            session = run_conversation(
+                script, variables, lines, webhooks=CannedWebhooks(hooks), now=now
+            )
             turns += len(lines) + 1  # the caller turns plus the greeting
             assert session.result is not None
     return turns / (time.perf_counter() - started)
@@ -56,8 +57,9 @@ def main() -> None:
     convs = conversations()
     scripts = sorted({f"{c[0].id}:{c[0].language}" for c in convs})  # type: ignore[attr-defined]
     print(f"scripts: {', '.join(scripts)}")
-    print(f"conversations: {len(convs)}, caller turns per pass: "
-          f"{sum(len(c[2]) + 1 for c in convs)}")
+    print(
+        f"conversations: {len(convs)}, caller turns per pass: {sum(len(c[2]) + 1 for c in convs)}"
+    )
     one_round(convs, 0.5)  # warm caches, as a running service would have them
     rates = [one_round(convs, args.seconds) for _ in range(args.rounds)]
     print("rounds: " + ", ".join(f"{rate:,.0f}" for rate in rates))

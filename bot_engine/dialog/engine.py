@@ -36,8 +36,15 @@ MAX_STEPS_PER_EVENT = 64
 """Steps entered without waiting for the caller; more means a goto loop."""
 
 Ending = Literal[
-    "completed", "transfer", "hangup", "no_input", "no_match", "max_turns", "error",
-    "voicemail", "no_answer",
+    "completed",
+    "transfer",
+    "hangup",
+    "no_input",
+    "no_match",
+    "max_turns",
+    "error",
+    "voicemail",
+    "no_answer",
 ]
 _FORCED_ENDINGS = {"voicemail", "no_answer", "busy"}
 
@@ -87,7 +94,7 @@ class Dialog:
             state = DialogState(
                 script_id=script.id,
                 variables=values,
-                slots={name: None for name in script.slot_types()},
+                slots={name: None for name in self.runtime.slot_types},
                 now=now,
             )
         self.state = state
@@ -146,8 +153,12 @@ class Dialog:
     def _dispatch(self, event: ev.Event, out: list[act.Action]) -> None:
         if isinstance(event, ev.Hangup):
             ending: Ending = "error" if event.cause in ("system_failure", "error") else "hangup"
-            self._finish(ending, out, hangup=False,
-                         error=f"call ended: {event.cause}" if ending == "error" else None)
+            self._finish(
+                ending,
+                out,
+                hangup=False,
+                error=f"call ended: {event.cause}" if ending == "error" else None,
+            )
         elif isinstance(event, ev.CallFailed):
             ending_name = "busy" if event.reason == "busy" else "no_answer"
             self._finish("no_answer", out, hangup=False, outcome_ending=ending_name)
@@ -315,7 +326,7 @@ class Dialog:
 
     def _store(self, step: Step, result: Understanding) -> dict[str, Any]:
         changed: dict[str, Any] = {}
-        types = self.script.slot_types()
+        types = self.runtime.slot_types
         expect = step.expect
         if (
             expect is not None
@@ -330,8 +341,8 @@ class Dialog:
 
     def _dtmf(self, event: ev.Dtmf, out: list[act.Action]) -> None:
         step = self._current()
-        digits = event.digits.rstrip("#*") if step.expect and step.expect.terminator else (
-            event.digits
+        digits = (
+            event.digits.rstrip("#*") if step.expect and step.expect.terminator else (event.digits)
         )
         extra = {"digits": digits, "value": digits, "utterance": event.digits}
         expect = step.expect
@@ -348,19 +359,28 @@ class Dialog:
     def _save_digits(self, step: Step, digits: str, out: list[act.Action]) -> None:
         expect = step.expect
         if expect is not None and expect.save is not None:
-            types = self.script.slot_types().get(expect.save, ["string"])
+            types = self.runtime.slot_types.get(expect.save, ["string"])
             self.state.slots[expect.save] = coerce(digits, types)
         out.append(
-            act.Understood(step=self.state.step or "", intent=None, confidence=1.0,
-                           slots={expect.save: self.state.slots[expect.save]}
-                           if expect is not None and expect.save else {})
+            act.Understood(
+                step=self.state.step or "",
+                intent=None,
+                confidence=1.0,
+                slots={expect.save: self.state.slots[expect.save]}
+                if expect is not None and expect.save
+                else {},
+            )
         )
 
     def _no_input(self, out: list[act.Action]) -> None:
         self._retry("no_input", out)
 
-    def _retry(self, kind: Literal["no_input", "no_match"], out: list[act.Action],
-               prefix: str | None = None) -> None:
+    def _retry(
+        self,
+        kind: Literal["no_input", "no_match"],
+        out: list[act.Action],
+        prefix: str | None = None,
+    ) -> None:
         step = self._current()
         policy: RetryPolicy = getattr(step, kind) or getattr(self.script.settings, kind)
         count = getattr(self.state, kind) + 1
@@ -378,20 +398,25 @@ class Dialog:
             prefix = render(prompts[min(count - 1, len(prompts) - 1)], self._context())
         question = step.reprompt or step.ask
         assert question is not None
-        out.append(act.Transition(from_step=self.state.step, branch=f"{kind}:retry",
-                                  to_step=self.state.step))
+        out.append(
+            act.Transition(
+                from_step=self.state.step, branch=f"{kind}:retry", to_step=self.state.step
+            )
+        )
         self._listen(step, [self._say(question, step, prefix=prefix)], out)
 
     # --- handlers, webhooks, transitions ------------------------------------------
 
-    def _handler(self, name: str, step: Step, out: list[act.Action],
-                 extra: dict[str, Any]) -> None:
+    def _handler(self, name: str, step: Step, out: list[act.Action], extra: dict[str, Any]) -> None:
         if name in step.on:
             self._follow(step.on[name], name, out, extra)
             return
         handler = self.runtime.handler_specs[name]
-        out.append(act.Transition(from_step=self.state.step, branch=f"handler:{name}",
-                                  to_step=self.state.step))
+        out.append(
+            act.Transition(
+                from_step=self.state.step, branch=f"handler:{name}", to_step=self.state.step
+            )
+        )
         self._apply_set(handler.set, extra)
         if handler.outcome is not None:
             self.state.outcome = handler.outcome
@@ -442,18 +467,25 @@ class Dialog:
             else:
                 raise
 
-    def _follow(self, transitions: list[Transition], branch: str, out: list[act.Action],
-                extra: dict[str, Any]) -> None:
+    def _follow(
+        self,
+        transitions: list[Transition],
+        branch: str,
+        out: list[act.Action],
+        extra: dict[str, Any],
+    ) -> None:
         context = self._context(extra)
         for tr in transitions:
             if tr.when is None or _truthy(tr.when, context):
                 self._apply_transition(tr, branch, out, extra)
                 return
-        raise TemplateProblem(f"no condition of branch {branch!r} in step "
-                              f"{self.state.step!r} was true")
+        raise TemplateProblem(
+            f"no condition of branch {branch!r} in step {self.state.step!r} was true"
+        )
 
-    def _apply_transition(self, tr: Transition, branch: str, out: list[act.Action],
-                          extra: dict[str, Any]) -> None:
+    def _apply_transition(
+        self, tr: Transition, branch: str, out: list[act.Action], extra: dict[str, Any]
+    ) -> None:
         out.append(act.Transition(from_step=self.state.step, branch=branch, to_step=tr.goto))
         self._apply_set(tr.set, extra)
         if tr.outcome is not None:
@@ -499,7 +531,7 @@ class Dialog:
         if not values:
             return
         context = self._context(extra)
-        types = self.script.slot_types()
+        types = self.runtime.slot_types
         for key, source in values.items():
             value = _render_json(source, context)
             if key in types:
@@ -511,8 +543,12 @@ class Dialog:
 
     def _context(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         context: dict[str, Any] = {
-            "utterance": None, "value": None, "intent": None, "response": None,
-            "confidence": None, "digits": None,
+            "utterance": None,
+            "value": None,
+            "intent": None,
+            "response": None,
+            "confidence": None,
+            "digits": None,
         }
         context.update(self.state.variables)
         context.update(self.state.slots)
@@ -525,8 +561,15 @@ class Dialog:
 
     # --- the one way out ------------------------------------------------------------
 
-    def _finish(self, ending: Ending, out: list[act.Action], *, hangup: bool = True,
-                error: str | None = None, outcome_ending: str | None = None) -> None:
+    def _finish(
+        self,
+        ending: Ending,
+        out: list[act.Action],
+        *,
+        hangup: bool = True,
+        error: str | None = None,
+        outcome_ending: str | None = None,
+    ) -> None:
         if self.finished:
             return
         contract = self.script.result

@@ -37,6 +37,7 @@ class Runtime:
     handlers: nlu.IntentMatcher
     handler_specs: dict[str, Handler]
     wording: dict[str, list[str] | str]
+    slot_types: dict[str, list[str]]
 
 
 def runtime_for(script: Script) -> Runtime:
@@ -86,6 +87,7 @@ def runtime_for(script: Script) -> Runtime:
         handlers=handlers,
         handler_specs=specs,
         wording=dict(DEFAULT_WORDING[lang]),
+        slot_types=script.slot_types(),
     )
     script._runtime = runtime
     return runtime

@@ -74,7 +74,7 @@ def understand(
         found = _entity(runtime, text, kind, now, exclude=out.entities)
         if found is not None:
             out.entities.append(found)
-            types = runtime.script.slot_types().get(slot, ["string"])
+            types = runtime.slot_types.get(slot, ["string"])
             try:
                 out.also[slot] = coerce(found["value"], types)
             except ValueProblem:

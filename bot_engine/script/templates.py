@@ -21,6 +21,7 @@ BUILTIN_NAMES = frozenset(
 )
 _ENV = SandboxedEnvironment(undefined=Undefined, autoescape=False, trim_blocks=True)
 _NATIVE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
+_SIMPLE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 class TemplateProblem(Exception):
@@ -64,10 +65,37 @@ def _expression(expression: str) -> Any:
         raise TemplateProblem(f"bad expression {expression!r}: {exc}") from exc
 
 
+@lru_cache(maxsize=4096)
+def _simple_parts(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Literal text and plain `{{ name }}` references, when that is all a template has.
+
+    Most prompts are exactly that; substituting them directly costs a fraction of a Jinja
+    render, which matters on the per-turn path. Anything else goes through Jinja.
+    """
+    names = _SIMPLE_NAME.findall(source)
+    literals = tuple(_SIMPLE_NAME.split(source)[::2])
+    if any("{{" in part or "{%" in part or "{#" in part for part in literals):
+        return None
+    return literals, tuple(names)
+
+
+def _substitute(parts: tuple[tuple[str, ...], tuple[str, ...]], context: dict[str, Any]) -> str:
+    literals, names = parts
+    out = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
+        value = context.get(name)
+        out.append("" if name not in context else str(value))
+        out.append(literal)
+    return "".join(out).strip()
+
+
 def render(source: str, context: dict[str, Any]) -> str:
     """Render a text template; plain text is returned as is, without touching Jinja."""
     if not is_template(source):
         return source
+    simple = _simple_parts(source)
+    if simple is not None:
+        return _substitute(simple, context)
     try:
         return str(_template(source).render(context)).strip()
     except (TemplateError, SecurityError) as exc:

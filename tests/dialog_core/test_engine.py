@@ -272,7 +272,7 @@ EVENTS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=st.lists(EVENTS, max_size=40), now=NOW)
 def test_every_dialog_ends_with_exactly_one_valid_result(events: list, now: datetime) -> None:
     s = script()
