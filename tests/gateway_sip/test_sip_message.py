@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sip_captured import BARESIP_INVITE, COMPACT_INVITE, SIPP_200_OK
 
@@ -140,3 +142,21 @@ def test_addresses() -> None:
         NameAddr.parse('"x" <sip:a@b')
     with pytest.raises(SipParseError, match=r"SIP/2\.0"):
         Via.parse("HTTP/1.1 host")
+
+
+CAPTURES = Path(__file__).parent / "captures"
+
+
+def test_real_captured_invites_parse_and_negotiate() -> None:
+    """INVITEs captured on loopback from baresip 1.0.0 and SIPp 3.6.1 (`-sn uac`)."""
+    from media_gateway.sdp import negotiate, parse_sdp
+
+    baresip = parse_message((CAPTURES / "baresip_invite.sip").read_bytes())
+    assert isinstance(baresip, SipRequest) and baresip.method == "INVITE"
+    assert baresip.headers["user-agent"].startswith("baresip")
+    media = negotiate(parse_sdp(baresip.body), is_offer=True)
+    assert (media.codec, media.dtmf_payload_type, media.ptime) == ("PCMU", 101, 20)
+    sipp = parse_message((CAPTURES / "sipp_uac_invite.sip").read_bytes())
+    assert isinstance(sipp, SipRequest) and sipp.uri.startswith("sip:robot@127.0.0.1")
+    assert NameAddr.parse(sipp.headers["from"]).tag
+    assert negotiate(parse_sdp(sipp.body), is_offer=True).codec == "PCMU"
