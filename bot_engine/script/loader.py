@@ -76,7 +76,12 @@ def load_script(
     try:
         script = Script.model_validate(data)
     except ValidationError as exc:
-        raise ScriptError(_validation_issues(exc, root, source)) from None
+        issues = _validation_issues(exc, root, source)
+        for path, message in _dangling_gotos(data):
+            line, column, found = positions.locate(root, path)
+            issues.append(_issue(source, line, column, positions.path_str(found), message))
+        issues.sort(key=lambda issue: (issue.line, issue.column))
+        raise ScriptError(issues) from None
     issues: list[ScriptIssue] = []
     if script.intents_from is not None and script.intents_from.rasa:
         try:
@@ -123,6 +128,50 @@ def _merge_rasa(script: Script, reference: str, base_dir: Path | None) -> None:
             examples=[*current.examples, *spec.examples],
             patterns=[*current.patterns, *spec.patterns],
         )
+
+
+def _dangling_gotos(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Gotos to missing steps, found in the raw document.
+
+    The full checks need a structurally valid script; this one does not, so a script with
+    both a typo'd key and a dangling goto gets both errors in one report.
+    """
+    steps = data.get("steps")
+    if not isinstance(steps, Mapping):
+        return []
+    names = set(steps)
+    found: list[tuple[tuple[str | int, ...], str]] = []
+
+    def targets(value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            if value not in names:
+                found.append((path, f"goto to missing step {value!r}"))
+        elif isinstance(value, Mapping):
+            goto = value.get("goto")
+            if isinstance(goto, str) and goto not in names:
+                found.append(((*path, "goto"), f"goto to missing step {goto!r}"))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                targets(item, (*path, index))
+
+    start = data.get("start")
+    if isinstance(start, str) and start not in names:
+        found.append((("start",), f"start step {start!r} is not defined in steps"))
+    for step_id, step in steps.items():
+        if not isinstance(step, Mapping):
+            continue
+        if "goto" in step:
+            targets(step["goto"], ("steps", step_id, "goto"))
+        branches = step.get("on")
+        if isinstance(branches, Mapping):
+            for key, value in branches.items():
+                targets(value, ("steps", step_id, "on", key))
+        for policy in ("no_input", "no_match"):
+            then = step.get(policy, {}).get("then") if isinstance(
+                step.get(policy), Mapping) else None
+            if then is not None:
+                targets(then, ("steps", step_id, policy, "then"))
+    return found
 
 
 def _validation_issues(exc: ValidationError, root: Any, source: str) -> list[ScriptIssue]:

@@ -64,6 +64,18 @@ def test_typo_key_and_dangling_goto_are_reported_with_line_column_and_path() -> 
     assert "missing step 'byee'" in issue.message and "greet, bye" in issue.message
 
 
+def test_typo_and_dangling_goto_in_one_script_are_both_reported() -> None:
+    text = GOOD.replace(
+        "    expect: {type: confirm", "    expcet: 1\n    expect: {type: confirm"
+    ).replace("no: {outcome: refused, goto: bye}", "no: {outcome: refused, goto: byee}")
+    issues = issues_of(text)
+    assert [(i.line, i.column, i.path) for i in issues] == [
+        (13, 5, "steps.greet.expcet"),
+        (17, 30, "steps.greet.on.no.goto"),
+    ]
+    assert "missing step 'byee'" in issues[1].message
+
+
 def test_every_problem_is_reported_at_once() -> None:
     text = GOOD.replace("{{ name }}", "{{ nmae }}").replace(
         "yes: {outcome: agreed, goto: bye}", "yes: {outcome: agred, goto: bye}"
