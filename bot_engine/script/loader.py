@@ -76,12 +76,12 @@ def load_script(
     try:
         script = Script.model_validate(data)
     except ValidationError as exc:
-        issues = _validation_issues(exc, root, source)
+        structural = _validation_issues(exc, root, source)
         for path, message in _dangling_gotos(data):
             line, column, found = positions.locate(root, path)
-            issues.append(_issue(source, line, column, positions.path_str(found), message))
-        issues.sort(key=lambda issue: (issue.line, issue.column))
-        raise ScriptError(issues) from None
+            structural.append(_issue(source, line, column, positions.path_str(found), message))
+        structural.sort(key=lambda issue: (issue.line, issue.column))
+        raise ScriptError(structural) from None
     issues: list[ScriptIssue] = []
     if script.intents_from is not None and script.intents_from.rasa:
         try:
