@@ -128,6 +128,12 @@ def test_money(text: str, lang: str, value: int, unit: str | None, span: str) ->
         ("в среду после обеда", "ru", "datetime", "2026-11-25T15:00:00+03:00"),
         ("через пару дней", "ru", "date", "2026-11-23"),
         ("в течение недели", "ru", "date", "2026-11-28"),
+        ("через несколько дней", "ru", "date", "2026-11-24"),
+        ("через полтора часа", "ru", "datetime", "2026-11-21T19:55:00+03:00"),
+        ("через час с половиной", "ru", "datetime", "2026-11-21T19:55:00+03:00"),
+        ("завтра до обеда", "ru", "datetime", "2026-11-22T11:00:00+03:00"),
+        ("in a few days", "en", "date", "2026-11-24"),
+        ("in an hour and a half", "en", "datetime", "2026-11-21T19:55:00+03:00"),
         ("within two weeks", "en", "date", "2026-12-05"),
         ("в десять тридцать", "ru", "datetime", "2026-11-22T10:30:00+03:00"),
         ("тридцать первого декабря", "ru", "date", "2026-12-31"),
@@ -166,6 +172,13 @@ def test_results_are_in_the_zone_of_now() -> None:
     entity = one("tomorrow at 3", "en", "datetime", now=now)
     assert entity.value == "2026-07-02T15:00:00-04:00"
     assert datetime.fromisoformat(entity.value).utcoffset() == now.utcoffset()
+
+
+def test_a_range_gives_its_start_first() -> None:
+    found = extract_entities("завтра с 10 до 12", "ru", ["datetime"], now=NOW)
+    assert found[0].value == "2026-11-22T10:00:00+03:00"
+    found = extract_entities("tomorrow between 2 and 4", "en", ["datetime"], now=NOW)
+    assert found[0].value == "2026-11-22T14:00:00+03:00"
 
 
 def test_date_and_time_types_split_an_expression() -> None:

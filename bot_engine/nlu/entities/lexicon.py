@@ -191,7 +191,7 @@ _RU_DATE_WORDS = frozenset(
         "обедом", "половине", "полчаса", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
         "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",
-        "числа", "число", "праздников", "течение",
+        "числа", "число", "праздников", "течение", "несколько",
     }
 )  # fmt: skip
 
@@ -200,7 +200,8 @@ _EN_DATE_WORDS = frozenset(
         "today", "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening",
         "noon", "midnight", "next", "in", "week", "month", "year", "weekend", "am", "pm",
         "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
-        "mid", "late", "beginning", "middle", "the", "within", "minutes", "days", "weeks", "months",
+        "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch",
+        "minutes", "days", "weeks", "months",
     }
 )  # fmt: skip
 

@@ -41,7 +41,8 @@ _RELATIVE_DAYS: dict[str, int] = {
     "today": 0, "tomorrow": 1, "tonight": 0, "yesterday": -1,
 }  # fmt: skip
 _TIME_PREPS = frozenset({"в", "во", "к", "около", "примерно", "часов", "часа", "at", "around",
-                         "about", "by", "after", "после", "до", "before"})  # fmt: skip
+                         "about", "by", "after", "после", "до", "before", "between",
+                         "from", "till", "until", "раньше", "позже", "позднее"})  # fmt: skip
 _HOUR_WORDS = frozenset({"час", "часа", "часов", "oclock"})
 _NEXT_WORDS = frozenset({"следующий", "следующую", "следующее", "следующей", "следующем",
                          "next", "coming"})  # fmt: skip
@@ -50,6 +51,9 @@ _ORDINAL_SUFFIXES = frozenset({"го", "е", "ое", "ого", "число", "ч
 _CONNECTORS = frozenset({"в", "во", "на", "к", "и", "at", "on", "in", "the", "around", "by",
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
 _YEAR_WORDS = frozenset({"год", "года", "году", "г"})
+
+_RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
+_FEW = frozenset({"несколько", "нескольких", "few", "several"})
 
 # English words that are dates only in context ("may I", "sat down", "the sun").
 _AMBIGUOUS_WORDS = frozenset({"may", "march", "mar", "sat", "sun", "wed", "jan", "dec"})
@@ -329,6 +333,8 @@ class _Rules:
             return Part(k, end, moment=self._minutes(30))
         if self.lang == "en" and self.low(m) == "a" and self.low(m + 1) == "couple":
             amount, m = 2.0, m + 2 + (self.low(m + 2) == "of")
+        elif self.low(m) in _FEW or (self.low(m) == "a" and self.low(m + 1) in _FEW):
+            amount, m = 3.0, m + 1 + (self.low(m) == "a")
         elif self.lang == "en" and self.low(m) in ("a", "an"):
             m += 1
         else:
@@ -339,6 +345,10 @@ class _Rules:
         if unit is None:
             return None
         end = m + 1
+        if self.lang == "en" and [self.low(end + x) for x in range(3)] == ["and", "a", "half"]:
+            amount, end = amount + 0.5, end + 3  # "an hour and a half"
+        elif self.lang == "ru" and self.low(end) == "с" and self.low(end + 1) == "половиной":
+            amount, end = amount + 0.5, end + 2  # "через час с половиной"
         if unit == "second":
             return Part(k, end, moment=self._minutes(amount / 60))
         if unit == "minute":
@@ -468,6 +478,13 @@ class _Rules:
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
             return Part(k, k + 2, hour=15, meridiem_given=True)
+        if low in ("до", "before") and self.low(k + 1) in ("обеда", "lunch"):
+            return Part(k, k + 2, hour=11, meridiem_given=True)
+        # "с 10 до 12": the range starts at its first hour
+        if low == "с" and self.low(k + 2) in _RANGE_ENDS:
+            hv = self._hour_value(k + 1)
+            if hv is not None:
+                return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         if low in ("в", "at") and self.low(k + 1) in ("обед", "lunchtime", "lunch"):
             return Part(k, k + 2, hour=13, meridiem_given=True)
         if self.lang == "en":
