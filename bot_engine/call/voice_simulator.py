@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,8 @@ class SimulatedCaller:
         self.ended = asyncio.Event()
         self._spoke = False
         self._last_voice = 0.0
+        self.robot_voiced_ms = 0
+        """Robot speech heard so far (frames above the idle level)."""
         self._changed = asyncio.Event()
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
@@ -86,6 +89,7 @@ class SimulatedCaller:
                 if samples.size and int(np.abs(samples.astype(np.int32)).max()) > VOICED_LEVEL:
                     self._spoke = True
                     self._last_voice = time.monotonic()
+                    self.robot_voiced_ms += len(event.pcm) * 1000 // (2 * self.leg.sample_rate)
             elif isinstance(event, InboundDtmf):
                 self.log.digits += event.digit
             elif isinstance(event, CallEnded):
@@ -97,7 +101,10 @@ class SimulatedCaller:
     def robot_talking(self) -> bool:
         return self._spoke and time.monotonic() - self._last_voice < self.quiet_s
 
-    async def _until(self, predicate: Any, timeout: float | None) -> bool:
+    async def until(self, predicate: Callable[[], bool], timeout: float | None = None) -> bool:
+        return await self._until(predicate, timeout)
+
+    async def _until(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
         """Wait (bounded) until `predicate()` holds or the call ends; True if it held."""
         try:
             async with asyncio.timeout(self.wait_s if timeout is None else timeout):
@@ -110,8 +117,12 @@ class SimulatedCaller:
             return False
         return True
 
-    async def wait_robot_speaking(self, timeout: float | None = None) -> bool:
-        return await self._until(lambda: self.robot_talking, timeout)
+    async def wait_robot_speaking(self, timeout: float | None = None, *,
+                                  for_ms: int = 0) -> bool:
+        """The robot is talking (and, with `for_ms`, has said that much more audio)."""
+        target = self.robot_voiced_ms + for_ms
+        return await self._until(
+            lambda: self.robot_talking and self.robot_voiced_ms >= target, timeout)
 
     async def wait_robot_quiet(self, timeout: float | None = None) -> bool:
         """The robot spoke since our last turn and has now been quiet for `quiet_ms`."""
@@ -227,6 +238,9 @@ async def prepare(speech: CallSpeech, script: Script, variables: dict[str, Any])
     await asyncio.gather(speech.prerender(call_prompts(script, variables)), speech.warm_up())
 
 
+CallerScript = Callable[[SimulatedCaller], Awaitable[object]]
+
+
 async def simulate_call(
     script: Script,
     variables: dict[str, Any],
@@ -239,13 +253,36 @@ async def simulate_call(
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
 ) -> Simulation:
-    """One complete simulated call; the robot runs the full pipeline."""
+    """One complete simulated call from caller lines; the robot runs the full pipeline."""
     check_lines(lines)
+
+    async def drive(caller: SimulatedCaller) -> None:
+        await caller.run(lines)
+
+    return await loopback_call(script, variables, speech, drive, record=record,
+                               settings=settings, webhooks=webhooks, timeout_s=timeout_s,
+                               quiet_ms=quiet_ms)
+
+
+async def loopback_call(
+    script: Script,
+    variables: dict[str, Any],
+    speech: CallSpeech,
+    drive: CallerScript,
+    *,
+    record: str | Path | None = None,
+    settings: SessionSettings | None = None,
+    webhooks: AsyncWebhookRunner = http_webhook_async,
+    timeout_s: float = 300.0,
+    quiet_ms: int = 700,
+) -> Simulation:
+    """One call over SIP/RTP on 127.0.0.1: `drive` plays the caller; the robot answers
+    and runs `script`. Ends when both sides are done (bounded by `timeout_s`)."""
     await prepare(speech, script, variables)
     net = await LoopbackCall.open()
     try:
         async with asyncio.timeout(timeout_s):
-            return await _converse(net, script, variables, lines, speech, record, settings,
+            return await _converse(net, script, variables, speech, drive, record, settings,
                                    webhooks, quiet_ms)
     finally:
         await net.close()
@@ -255,8 +292,8 @@ async def _converse(
     net: LoopbackCall,
     script: Script,
     variables: dict[str, Any],
-    lines: list[str],
     speech: CallSpeech,
+    drive: CallerScript,
     record: str | Path | None,
     settings: SessionSettings | None,
     webhooks: AsyncWebhookRunner,
@@ -272,11 +309,17 @@ async def _converse(
         raise CallerError("the robot's user agent closed before a call came in")
 
     robot_task = asyncio.get_running_loop().create_task(robot())
-    leg = await net.caller.call(net.robot_uri, timeout_s=10)
-    caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms)
     try:
-        log_ = await caller.run(lines)
+        leg = await net.caller.call(net.robot_uri, timeout_s=10)
+        caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms)
+        try:
+            await drive(caller)
+            if not caller.ended.is_set():
+                await caller.hangup()
+        finally:
+            await caller.close()
+        report = await robot_task
     finally:
-        await caller.close()
-    report = await robot_task
-    return Simulation(report, log_)
+        if not robot_task.done():
+            robot_task.cancel()
+    return Simulation(report, caller.log)

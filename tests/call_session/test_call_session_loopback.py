@@ -1,0 +1,178 @@
+"""Live calls over real SIP/RTP on 127.0.0.1: our UAC calls the robot, the robot runs the
+full pipeline (webrtcvad, Whisper base.en, the Dialog, espeak-ng prompts from the cache)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from call_session_helpers import channel_rms, load, turns, words
+
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call, simulate_call
+from bot_engine.script import validate_variables
+from bot_engine.script.model import Script
+
+pytestmark = pytest.mark.slow
+
+LEAD_VARS = {"name": "John", "product": "a custom kitchen", "company": "Acme Furniture"}
+LONG_PROMPT_MS = 8000
+"""The long prompt lasts well over this; a barge-in must cut it far shorter."""
+
+SpeechFactory = Callable[[Script], CallSpeech]
+
+
+async def test_a_full_english_lead_conversation_ends_qualified(
+    make_speech: SpeechFactory, tmp_path: Path
+) -> None:
+    script = load("lead_qualification.en.yaml")
+    variables = validate_variables(script, LEAD_VARS)
+    lines = ["yes, speaking", "sure, go ahead", "yes, it is still relevant", "next month",
+             "about two thousand dollars", "no, thank you"]
+    record = tmp_path / "lead.wav"
+    sim = await simulate_call(script, variables, lines, make_speech(script), record=record)
+    report = sim.report
+
+    assert report.result.ending == "completed", report.transcript
+    assert report.result.outcome == "qualified"
+    fields = report.result.fields
+    assert fields["relevant"] is True
+    assert fields["wants_manager"] is False
+    assert fields["timeframe"] is not None
+    assert isinstance(fields["budget"], int | float) and fields["budget"] > 0
+    caller_turns = turns(report, "caller")
+    assert len(caller_turns) == len(lines)
+    assert "next" in words(caller_turns[3].text) and "month" in words(caller_turns[3].text)
+    for turn in caller_turns:
+        assert turn.confidence is not None and 0 < turn.confidence <= 1
+        assert turn.start_ms is not None and turn.end_ms is not None
+        assert turn.start_ms < turn.end_ms
+        assert turn.engine == "whisper"
+    assert [t.step_id for t in report.timings] == [t.step for t in caller_turns]
+    for timing in report.timings:
+        assert timing.endpointing_ms > 0 and timing.asr_final_ms >= 0
+        assert timing.engine_added_ms == pytest.approx(
+            timing.dialogue_ms + timing.tts_ms + timing.send_ms, abs=0.01)
+    caller_rms, robot_rms = channel_rms(record)
+    assert caller_rms > 100 and robot_rms > 100
+    assert report.call.asr_engine == "whisper" and report.recording == str(record)
+    assert report.call.answered_at is not None and report.call.ended_at is not None
+    assert sim.caller.ended_by == "robot_hangup" or report.call.hangup_cause == "robot_hangup"
+
+
+async def test_barge_in_stops_the_prompt_and_the_words_are_recognized(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("long_prompt.en.yaml")
+
+    async def interrupt(caller: SimulatedCaller) -> None:
+        assert await caller.wait_robot_speaking(for_ms=1500)
+        await caller.say("yes please")
+        await caller.wait_robot_quiet()
+
+    sim = await loopback_call(script, {}, make_speech(script), interrupt)
+    report = sim.report
+
+    assert report.result.outcome == "agreed", report.transcript
+    first_prompt = turns(report, "bot")[0]
+    assert first_prompt.interrupted
+    assert first_prompt.heard_ms is not None and 1000 <= first_prompt.heard_ms < LONG_PROMPT_MS
+    [barge_in] = report.barge_ins
+    assert barge_in.stop_ms < 100
+    assert barge_in.heard_ms == first_prompt.heard_ms
+    answer = turns(report, "caller")[0]
+    assert answer.interrupted
+    # From its first syllable: the pre-roll carries the start of "yes" to the recognizer.
+    assert words(answer.text) & {"yes", "yeah"} and "please" in words(answer.text)
+    assert report.result.fields["answer"] is True
+
+
+async def test_the_caller_hanging_up_mid_prompt_ends_the_dialog(
+    make_speech: SpeechFactory, tmp_path: Path
+) -> None:
+    script = load("long_prompt.en.yaml")
+
+    async def hang_up(caller: SimulatedCaller) -> None:
+        assert await caller.wait_robot_speaking(for_ms=1000)
+        await caller.hangup()
+
+    sim = await loopback_call(script, {}, make_speech(script), hang_up,
+                              record=tmp_path / "hangup.wav")
+    report = sim.report
+
+    assert report.result.ending == "hangup"
+    assert report.result.outcome == "hung_up"
+    assert report.result.step == "question"
+    prompt = turns(report, "bot")[0]
+    assert prompt.interrupted and prompt.heard_ms is not None
+    assert prompt.heard_ms < LONG_PROMPT_MS
+    assert report.call.hangup_cause is not None and "hangup" in report.call.hangup_cause
+    assert (tmp_path / "hangup.wav").stat().st_size > 44
+
+
+async def test_a_one_key_menu_takes_the_pressed_branch(make_speech: SpeechFactory) -> None:
+    script = load("call_features.en.yaml")
+    sim = await simulate_call(script, validate_variables(script, {}), ["/dtmf 2"],
+                              make_speech(script))
+    assert sim.report.result.outcome == "agent"
+    assert [t.text for t in turns(sim.report, "caller")] == ["[dtmf 2]"]
+
+
+@pytest.fixture
+async def silent_backend() -> AsyncIterator[tuple[str, list[float]]]:
+    """An HTTP server on loopback that accepts requests and never answers."""
+    hits: list[float] = []
+    held: list[asyncio.StreamWriter] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        hits.append(time.monotonic())
+        held.append(writer)
+        await reader.read(65536)
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}/lookup", hits
+    for writer in held:
+        writer.close()
+    server.close()
+
+
+async def test_keys_with_a_terminator_then_a_webhook_timeout_takes_the_fallback(
+    make_speech: SpeechFactory, silent_backend: tuple[str, list[float]]
+) -> None:
+    url, hits = silent_backend
+    script = load("call_features.en.yaml")
+    variables = validate_variables(script, {"backend": url})
+    audio_flowed_at: list[float] = []
+
+    async def caller_side(caller: SimulatedCaller) -> None:
+        assert await caller.wait_robot_quiet()
+        await caller.press("1")
+        assert await caller.wait_robot_quiet()
+        await caller.press("123#")
+        # "One moment please", then the backend stalls; RTP must keep coming meanwhile.
+        assert await caller.until(lambda: bool(hits), timeout=10)
+        target = caller.log.heard_ms + 600
+        assert await caller.until(lambda: caller.log.heard_ms >= target, timeout=5)
+        audio_flowed_at.append(time.monotonic())
+        assert await caller.wait_robot_quiet()
+        await caller.say("yes")
+        await caller.wait_robot_quiet()
+
+    sim = await loopback_call(script, variables, make_speech(script), caller_side)
+    report = sim.report
+
+    assert report.result.outcome == "lookup_failed", report.transcript
+    assert report.result.fields == {"code": "123", "answer": True}
+    assert [t.text for t in turns(report, "caller")][:2] == ["[dtmf 1]", "[dtmf 123#]"]
+    assert any(t.text == "webhook timeout" for t in turns(report, "event"))
+    # 600 ms of robot audio arrived while the backend was still silent (timeout 1.5 s)
+    assert audio_flowed_at[0] < hits[0] + 1.5, "robot audio stalled while the webhook ran"
+    webhook_at = next(t.start_ms for t in turns(report, "event") if t.text.startswith("POST "))
+    question = next(t for t in turns(report, "bot") if t.step == "confirm")
+    assert webhook_at is not None and question.start_ms is not None
+    assert question.start_ms - webhook_at >= 1400  # the fallback came after the deadline
+    assert report.result.ending == "completed"
