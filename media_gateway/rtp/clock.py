@@ -68,9 +68,9 @@ class MediaClock:
         loop = asyncio.get_running_loop()
         next_tick = loop.time() + self.interval_s
         while self._clients:
-            delay = next_tick - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
+            # Always yield, even when behind: the receive callbacks of every session run
+            # in these gaps, and a clock that never yields starves them all.
+            await asyncio.sleep(max(0.0, next_tick - loop.time()))
             now = loop.time()
             behind = int((now - next_tick) / self.interval_s)
             if behind > MAX_CATCH_UP_TICKS:

@@ -99,3 +99,37 @@ async def test_the_task_stops_when_the_last_client_leaves() -> None:
 
 async def test_shared_clock_is_one_per_event_loop() -> None:
     assert shared_clock() is shared_clock()
+
+
+async def test_an_overloaded_clock_still_lets_network_callbacks_run() -> None:
+    """When every tick overruns, the clock is always behind; it must still yield to the
+    event loop each tick, or no session would ever receive a packet."""
+    clock = MediaClock()
+    loop = asyncio.get_running_loop()
+    ran_between_ticks: list[int] = []
+
+    class Overloaded:
+        ticks = 0
+
+        def on_tick(self, scheduled: float) -> None:
+            self.ticks += 1
+            end = time.perf_counter() + 0.03  # CPU-bound work longer than a tick
+            while time.perf_counter() < end:
+                pass
+
+    def other_callback() -> None:
+        ran_between_ticks.append(overloaded.ticks)
+        if not recorder.done.is_set():
+            loop.call_soon(other_callback)
+
+    overloaded = Overloaded()
+    recorder = Recorder(10)
+    clock.register(overloaded)
+    clock.register(recorder)
+    loop.call_soon(other_callback)
+    async with asyncio.timeout(5):
+        await recorder.done.wait()
+    clock.unregister(overloaded)
+    clock.unregister(recorder)
+    # The other callback ran in the gap after (nearly) every tick, not just before the first.
+    assert len(set(ran_between_ticks)) >= 8
