@@ -448,13 +448,10 @@ class _Rules:
         hv = self._hour_value(k)
         if hv is not None:
             after = self.low(hv[2])
-            if (
-                after in _DAYPARTS
-                and _DAYPARTS[after][1] != ""
-                and after not in ("утром", "вечером")
+            said_hours = self.low(hv[2] - 1) in _HOUR_WORDS or self.low(hv[2] - 1) == "clock"
+            if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
+                said_hours and self.toks[k].kind == "num"
             ):
-                return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
-            if self.low(hv[2] - 1) in _HOUR_WORDS and self.toks[k].kind == "num":
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
 
