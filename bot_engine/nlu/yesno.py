@@ -8,6 +8,7 @@ Both kinds of signal in one utterance is a real mix, reported as no answer.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -64,7 +65,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "all right", "correct", "fine", "exactly", "indeed", "of course",
             "go ahead", "why not", "no problem", "not a problem", "sounds good",
             "i do not mind", "do not mind", "i agree", "agree", "i guess so", "that is right",
-            "please do", "convenient", "interested", "i want", "i can", "uh huh", "affirmative",
+            "please do", "convenient", "interested", "i want", "i can", "affirmative",
             "confirm", "yes please", "for sure", "you bet", "by all means", "that is me",
             "i think so", "go on", "still relevant", "yes right",
         ),
@@ -127,8 +128,19 @@ def _table(lang: Lang) -> _Table:
     return _Table(lang)
 
 
+# Hums that normalization would drop as fillers but that are answers: "mm-hmm" and
+# "uh-huh" are yes, "uh-uh" and "м-м" are no. Only when they are the whole reply.
+_INTERJECTIONS = re.compile(
+    r"^\W*(?:(?P<yes>m+[- ]?h+m+|mhm+|uh[- ]?huh|a-ha|мгм+)|(?P<no>uh[- ]?uh|м-м|nuh[- ]?uh))\W*$",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def _yes_no(text: str, lang: Lang) -> YesNo:
+    interjection = _INTERJECTIONS.match(text)
+    if interjection is not None:
+        return YesNo(answer="yes" if interjection.group("yes") else "no", confidence=0.85)
     table = _table(lang)
     lem = lemma_tuple(text, lang)
     if lem in table.whole_yes:

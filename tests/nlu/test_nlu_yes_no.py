@@ -16,7 +16,7 @@ RU_NO = [
     "нет", "не надо", "конечно нет", "да нет", "ни в коем случае", "нет, не надо",
     "нет, спасибо", "не согласен", "не удобно", "неинтересно", "никогда", "ну нет",
     "не актуально", "Нет, конечно!", "точно нет", "не даю согласия", "занят", "не-не",
-    "наверное нет", "не думаю", "неверно", "не знаю, наверное нет",
+    "наверное нет", "не думаю", "неверно", "не знаю, наверное нет", "м-м",
 ]  # fmt: skip
 RU_NONE = [
     "перезвоните завтра", "какая сегодня погода", "да, но не сейчас", "не знаю",
@@ -25,16 +25,17 @@ RU_NONE = [
 EN_YES = [
     "yes", "yeah", "yep", "sure", "of course", "I don't mind", "I do not mind", "okay",
     "why not", "absolutely", "yes, no problem", "sure thing", "Yeah, sounds good",
-    "Uh, yes please", "speaking", "right", "that's right", "I guess so", "yes, it is",
+    "Uh, yes please", "speaking", "right", "mm-hmm", "Uh-huh.", "mhm", "that's right",
+    "I guess so", "yes, it is",
 ]  # fmt: skip
 EN_NO = [
     "no", "nope", "not really", "no way", "of course not", "no, thanks", "I'm not interested",
     "nah", "absolutely not", "never", "Definitely not!", "I'm busy right now", "yeah, no",
-    "that's wrong", "this is a bad time", "I don't think so",
+    "that's wrong", "this is a bad time", "I don't think so", "uh-uh",
 ]  # fmt: skip
 EN_NONE = [
     "what's the weather like", "maybe", "I don't know", "yes and no", "call me later", "",
-    "right now I'm driving, I guess", "I am the manager here",
+    "right now I'm driving, I guess", "I am the manager here", "huh?", "hmm",
 ]  # fmt: skip
 
 
