@@ -16,6 +16,7 @@ from bot_engine.nlu.rasa import (
     load_rasa_nlu,
 )
 from bot_engine.nlu.text import lemmas, normalize, tokens
+from bot_engine.nlu.warmup import warm_up
 from bot_engine.nlu.yesno import YesNo, yes_no
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "load_rasa_nlu",
     "normalize",
     "tokens",
+    "warm_up",
     "yes_no",
 ]

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import lemma_tuple, normalize
+from bot_engine.nlu.warmup import warm_up
 
 
 class IntentSpec(BaseModel):
@@ -83,6 +84,9 @@ class IntentMatcher:
         margin: float = 0.1,
     ) -> None:
         self.lang: Lang = lang_of(lang)
+        # A matcher is built when a script loads: the right moment to build the shared
+        # tables too, so that no caller's first turn pays for them.
+        warm_up(self.lang)
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be within 0..1, got {threshold}")
         if not 0.0 <= margin <= 1.0:
