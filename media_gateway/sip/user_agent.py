@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import secrets
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +156,9 @@ class SipUserAgent:
         self._register_seq = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._advertised = "127.0.0.1"
+        self._proxy: tuple[str, int] | None = None
+        """The outbound proxy / trunk, resolved once at start."""
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -162,6 +167,11 @@ class SipUserAgent:
         cls, config: SipConfig, *, rtp_factory: RtpFactory | None = None
     ) -> SipUserAgent:
         ua = cls(config, rtp_factory)
+        proxy = config.proxy_address()
+        if proxy is not None:
+            resolved = await ua._resolve(Peer(config.proxy_transport, *proxy))
+            ua._proxy = (resolved.host, resolved.port)
+        ua._advertised = ua._pick_advertised_host()
         ua._network = await SipNetwork.open(
             config.host, config.port, ua._on_message, tcp=config.tcp
         )
@@ -190,8 +200,20 @@ class SipUserAgent:
 
     @property
     def advertised_host(self) -> str:
+        return self._advertised
+
+    def _pick_advertised_host(self) -> str:
+        """The address peers should reach us at: configured, bound, or (when bound to all
+        interfaces) the one the kernel would route towards the proxy. No packet is sent."""
         host = self.config.advertised_host or self.config.host
-        return "127.0.0.1" if host in ("0.0.0.0", "") else host
+        if host not in ("0.0.0.0", ""):
+            return host
+        proxy = self._proxy
+        probe_target = (proxy[0], proxy[1]) if proxy else ("192.0.2.1", 5060)
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(probe_target)
+            return str(s.getsockname()[0])
+        return "127.0.0.1"
 
     @property
     def domain(self) -> str:
@@ -677,7 +699,7 @@ class SipUserAgent:
     def _dialog_peer(self, dialog: Dialog, fallback: Peer) -> Peer:
         """Where in-dialog requests go: the outbound proxy, the same TCP connection, or
         the next hop of the route set / remote target."""
-        proxy = self.config.proxy_address()
+        proxy = self._proxy
         if proxy is not None:
             return Peer(self.config.proxy_transport, *proxy)
         if fallback.transport == "tcp":
@@ -780,11 +802,27 @@ class SipUserAgent:
     # -- outgoing calls -----------------------------------------------------------------
 
     def _out_of_dialog_peer(self, target: SipUri) -> Peer:
-        proxy = self.config.proxy_address()
+        proxy = self._proxy
         if proxy is not None:
             return Peer(self.config.proxy_transport, *proxy)
         host, port = target.address()
         return Peer("tcp" if target.transport == "tcp" else "udp", host, port)
+
+    async def _resolve(self, peer: Peer) -> Peer:
+        """Resolve a host name once, off the event loop (sendto would block on DNS).
+        SRV/NAPTR lookups are not done: trunks are configured as HOST:PORT."""
+        try:
+            ipaddress.ip_address(peer.host)
+            return peer
+        except ValueError:
+            pass
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                peer.host, peer.port, family=socket.AF_INET, type=socket.SOCK_DGRAM
+            )
+        except OSError as exc:
+            raise CallFailed("failed", None, f"cannot resolve {peer.host}: {exc}") from None
+        return Peer(peer.transport, str(infos[0][4][0]), peer.port)
 
     def _authorize(self, request: SipRequest, response: SipResponse) -> bool:
         """Add credentials for a 401/407 challenge; False when we cannot answer it."""
@@ -833,7 +871,7 @@ class SipUserAgent:
             target = SipUri.parse(uri)
         except SipParseError as exc:
             raise CallFailed("failed", None, str(exc)) from None
-        peer = self._out_of_dialog_peer(target)
+        peer = await self._resolve(self._out_of_dialog_peer(target))
         rtp: RtpMedia = await self._rtp_factory(self.config.rtp_host or self.config.host)
         try:
             return await self._invite(target, peer, rtp, caller, headers or {}, timeout_s)
@@ -981,7 +1019,7 @@ class SipUserAgent:
     async def register(self, expires: int | None = None) -> int:
         """REGISTER with the proxy/registrar; keeps it refreshed until close().
         Returns the granted expiry in seconds."""
-        proxy = self.config.proxy_address()
+        proxy = self._proxy
         if proxy is None:
             raise RegistrationFailed(None, "no proxy/registrar configured")
         peer = Peer(self.config.proxy_transport, *proxy)

@@ -245,3 +245,20 @@ def test_call_fails_cleanly_on_a_bad_uri() -> None:
             await ua.close()
 
     asyncio.run(go())
+
+
+async def test_proxy_given_by_host_name_is_resolved(
+    pair: tuple[SipUserAgent, SipUserAgent],
+) -> None:
+    uas = pair[1]
+    uac = await SipUserAgent.start(SipConfig(port=0, proxy=f"localhost:{uas.local_port}"))
+    try:
+        placing = asyncio.create_task(uac.call("sip:robot@robot.example.test"))
+        incoming = await next_call(uas)
+        assert incoming.invite.uri == "sip:robot@robot.example.test"
+        await incoming.reject(603)
+        with pytest.raises(CallFailed) as failure:
+            await asyncio.wait_for(placing, TIMEOUT)
+        assert failure.value.kind == "rejected"
+    finally:
+        await uac.close()
