@@ -63,6 +63,8 @@ class CallSpeech:
     synthesizer: Synthesizer
     cache: TtsCache
     sample_rate: int = CALL_RATE
+    streamed: int = 0
+    """Prompts that were not in the cache and streamed from the engine during calls."""
     _memory: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
@@ -132,4 +134,5 @@ class CallSpeech:
 
     def stream(self, text: str) -> AsyncIterator[bytes]:
         """Uncached text: chunks as the engine produces them."""
+        self.streamed += 1
         return self.synthesizer.synthesize(text, self.voice, self.sample_rate)

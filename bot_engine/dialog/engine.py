@@ -358,7 +358,9 @@ class Dialog:
 
     def _save_digits(self, step: Step, digits: str, out: list[act.Action]) -> None:
         expect = step.expect
-        if expect is not None and expect.save is not None:
+        saves = expect is not None and expect.save is not None and expect.type == "dtmf"
+        if saves:
+            assert expect is not None and expect.save is not None
             types = self.runtime.slot_types.get(expect.save, ["string"])
             self.state.slots[expect.save] = coerce(digits, types)
         out.append(
@@ -367,7 +369,7 @@ class Dialog:
                 intent=None,
                 confidence=1.0,
                 slots={expect.save: self.state.slots[expect.save]}
-                if expect is not None and expect.save
+                if saves and expect is not None and expect.save
                 else {},
             )
         )
@@ -394,7 +396,8 @@ class Dialog:
                 self._finish(kind, out)
             return
         if prefix is None:
-            prompts = policy.prompts or list(self.runtime.wording[kind])
+            fallback: RetryPolicy = getattr(self.script.settings, kind)
+            prompts = policy.prompts or fallback.prompts or list(self.runtime.wording[kind])
             prefix = render(prompts[min(count - 1, len(prompts) - 1)], self._context())
         question = step.reprompt or step.ask
         assert question is not None

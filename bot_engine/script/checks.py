@@ -300,11 +300,10 @@ class _Checker:
             return set()
         expect = step.expect
         allowed = set(BRANCHES_ALWAYS) | set(expect.intents) | set(HANDLER_NAMES)
+        # keypad branches ("say yes or press 1") are allowed on every kind of question
+        allowed |= {key for key in step.on if re.fullmatch(r"[0-9*#]+", key)}
         if expect.type == "confirm":
             allowed |= {"yes", "no"}
-        elif expect.type == "dtmf":
-            allowed.add("ok")
-            allowed |= {key for key in step.on if re.fullmatch(r"[0-9*#]+", key)}
         elif expect.type != "intent":
             allowed.add("ok")
         return allowed

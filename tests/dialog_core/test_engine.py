@@ -107,13 +107,19 @@ def test_happy_path_with_webhook_response_mapped_into_a_slot() -> None:
     hook = next(a for a in actions if isinstance(a, act.CallWebhook))
     assert hook.url == "http://127.0.0.1:9/crm/1234"
     assert hook.body == {"budget": 200, "name": "Иван"}
-    end = d.handle(ev.WebhookResult(request_id=hook.request_id, status="success",
-                                    data={"status": "new"}))
+    end = d.handle(
+        ev.WebhookResult(request_id=hook.request_id, status="success", data={"status": "new"})
+    )
     assert says(end) == ["Спасибо, Иван!"]
     result = result_of(end)
     assert result.outcome == "qualified" and result.ending == "completed"
-    assert result.fields == {"relevant": True, "budget": 200, "code": "1234", "when": None,
-                             "note": "new"}
+    assert result.fields == {
+        "relevant": True,
+        "budget": 200,
+        "code": "1234",
+        "when": None,
+        "note": "new",
+    }
     assert isinstance(end[-1], act.Hangup)
     assert d.handle(said("алло")) == []  # a finished dialog ignores further events
 
@@ -125,8 +131,7 @@ def test_webhook_timeout_and_stale_answers_take_the_fallback() -> None:
     d.handle(said("сто тысяч"))
     hook = next(a for a in d.handle(ev.Dtmf(digits="7#")) if isinstance(a, act.CallWebhook))
     assert d.handle(ev.WebhookResult(request_id="other", status="success")) == []
-    result = result_of(d.handle(ev.WebhookResult(request_id=hook.request_id,
-                                                  status="timeout")))
+    result = result_of(d.handle(ev.WebhookResult(request_id=hook.request_id, status="timeout")))
     assert result.outcome == "crm_down"
 
 
@@ -149,8 +154,10 @@ def test_repeat_and_who_is_this_return_to_the_question() -> None:
     d = Dialog(script(), {"name": "Иван"}, now=T0)
     d.start()
     assert says(d.handle(said("повторите пожалуйста"))) == ["Иван, заявка актуальна?"]
-    assert says(d.handle(said("а кто это?"))) == ["Это тестовая компания.",
-                                                  "Иван, заявка актуальна?"]
+    assert says(d.handle(said("а кто это?"))) == [
+        "Это тестовая компания.",
+        "Иван, заявка актуальна?",
+    ]
     assert d.state.step == "relevant" and d.state.waiting == "input"
     assert says(d.handle(said("да"))) == ["Какой бюджет?"]
 
@@ -198,9 +205,7 @@ def test_hangup_before_and_after_the_decision() -> None:
     d = Dialog(script(), {"name": "Иван"}, now=T0)
     d.start()
     out = d.handle(ev.Hangup())
-    assert result_of(out).outcome == "hangup" and not any(
-        isinstance(a, act.Hangup) for a in out
-    )
+    assert result_of(out).outcome == "hangup" and not any(isinstance(a, act.Hangup) for a in out)
     d = Dialog(script(), {"name": "Иван"}, now=T0)
     d.start()
     d.handle(said("да"))
@@ -230,9 +235,9 @@ def test_too_many_turns_end_the_dialog() -> None:
 
 
 def test_a_goto_loop_ends_with_an_error_result() -> None:
-    text = SCRIPT.replace("  bye:\n    say:", "  loop_a: {goto: loop_b}\n  loop_b: {goto: loop_a}\n"
-                          "  bye:\n    say:").replace("no: {outcome: refused, goto: bye}",
-                                                     "no: loop_a")
+    text = SCRIPT.replace(
+        "  bye:\n    say:", "  loop_a: {goto: loop_b}\n  loop_b: {goto: loop_a}\n  bye:\n    say:"
+    ).replace("no: {outcome: refused, goto: bye}", "no: loop_a")
     d = Dialog(load_script(text).script, {"name": "Иван"}, now=T0)
     d.start()
     result = result_of(d.handle(said("нет")))
@@ -253,20 +258,42 @@ def test_state_survives_json_and_the_restored_dialog_continues_identically() -> 
     assert original.state == restored.state
 
 
-NOW = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1),
-                   timezones=st.just(MSK))
+NOW = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1), timezones=st.just(MSK)
+)
 EVENTS = st.one_of(
-    st.builds(ev.UserSaid, text=st.sampled_from(
-        ["да", "нет", "ага", "я занят", "завтра в три", "сто тысяч", "кто это", "повторите",
-         "соедините с оператором", "не звоните мне", "", "ээ ну", "12", "синий"]),
-        confidence=st.floats(0, 1)),
+    st.builds(
+        ev.UserSaid,
+        text=st.sampled_from(
+            [
+                "да",
+                "нет",
+                "ага",
+                "я занят",
+                "завтра в три",
+                "сто тысяч",
+                "кто это",
+                "повторите",
+                "соедините с оператором",
+                "не звоните мне",
+                "",
+                "ээ ну",
+                "12",
+                "синий",
+            ]
+        ),
+        confidence=st.floats(0, 1),
+    ),
     st.builds(ev.Dtmf, digits=st.sampled_from(["1", "12#", "#", "9999"])),
     st.just(ev.NoInput()),
     st.just(ev.PlaybackDone()),
     st.builds(ev.Interrupted, heard_ms=st.integers(0, 5000)),
-    st.builds(ev.WebhookResult, request_id=st.just("crm-1"),
-              status=st.sampled_from(["success", "error", "timeout"]),
-              data=st.sampled_from([None, {"status": "ok"}, [1], "x"])),
+    st.builds(
+        ev.WebhookResult,
+        request_id=st.just("crm-1"),
+        status=st.sampled_from(["success", "error", "timeout"]),
+        data=st.sampled_from([None, {"status": "ok"}, [1], "x"]),
+    ),
     st.just(ev.Hangup()),
     st.just(ev.MachineDetected()),
 )
@@ -289,3 +316,29 @@ def test_every_dialog_ends_with_exactly_one_valid_result(events: list, now: date
     for name, value in result.fields.items():
         assert coerce(value, s.result.fields[name].types()) == value
     assert result.error is None or result.ending == "error"
+
+
+def test_keypad_branches_on_a_yes_no_question() -> None:
+    text = SCRIPT.replace(
+        "      busy: when\n",
+        '      busy: when\n      "1": budget\n      "2": {outcome: refused, goto: bye}\n',
+    )
+    d = Dialog(load_script(text).script, {"name": "Иван"}, now=T0)
+    first = d.start()
+    listen = first[-1]
+    assert isinstance(listen, act.Listen) and listen.dtmf is not None
+    assert says(d.handle(ev.Dtmf(digits="1"))) == ["Какой бюджет?"]
+    assert d.state.slots["relevant"] is None  # a key is a branch, not a yes/no value
+    d = Dialog(load_script(text).script, {"name": "Иван"}, now=T0)
+    d.start()
+    assert result_of(d.handle(ev.Dtmf(digits="2"))).outcome == "refused"
+
+
+def test_a_step_policy_without_prompts_uses_the_script_wording() -> None:
+    text = SCRIPT.replace(
+        '    reprompt: "Вам ещё интересно?"\n',
+        '    reprompt: "Вам ещё интересно?"\n    no_match: 2\n',
+    )
+    d = Dialog(load_script(text).script, {"name": "Иван"}, now=T0)
+    d.start()
+    assert says(d.handle(said("синий трактор"))) == ["Не поняла. Вам ещё интересно?"]
