@@ -36,6 +36,10 @@ class SipConfig(BaseModel):
     t1: float = Field(0.5, gt=0)
     t2: float = Field(4.0, gt=0)
     t4: float = Field(5.0, gt=0)
+    ring_timeout_s: float = Field(180.0, gt=0)
+    """An incoming call neither answered nor rejected by then gets 480."""
+    max_pending_calls: int = Field(1000, ge=1)
+    """Incoming calls waiting for the application beyond this get 503."""
     user_agent: str = "voicebot/0.1"
 
     @property

@@ -461,6 +461,18 @@ class SipUserAgent:
         return Headers([("Allow", ALLOW), ("Accept", "application/sdp")])
 
     def _on_invite(self, invite: SipRequest, peer: Peer, tx: ServerInviteTransaction) -> None:
+        if len(self._pending) >= self.config.max_pending_calls:
+            # nobody is picking calls up fast enough: refuse rather than queue without bound
+            self._respond(
+                tx,
+                peer,
+                invite,
+                503,
+                "Too Many Pending Calls",
+                to_tag=new_tag(),
+                extra=Headers([("Retry-After", "5")]),
+            )
+            return
         self._respond(tx, peer, invite, 100)
         offer: NegotiatedMedia | None = None
         if invite.body:
@@ -508,6 +520,14 @@ class SipUserAgent:
         call = IncomingCall(self, invite, peer, tx, info, offer)
         self._pending[server_key(invite)] = call
         self._incoming.put_nowait(call)
+        asyncio.get_running_loop().call_later(self.config.ring_timeout_s, self._ring_timeout, call)
+
+    def _ring_timeout(self, call: IncomingCall) -> None:
+        """Nobody answered or rejected in time: 480, so the caller is not left ringing."""
+        if not call._done and not self._closed and call.tx.state == "proceeding":
+            call._done = True
+            self._pending.pop(server_key(call.invite), None)
+            self._respond(call.tx, call.peer, call.invite, 480, to_tag=call.local_tag)
 
     def _on_cancel(self, cancel: SipRequest, peer: Peer, tx: ServerTransaction) -> None:
         invite_key = server_key(SipRequest(method="INVITE", uri=cancel.uri, headers=cancel.headers))

@@ -262,3 +262,20 @@ async def test_proxy_given_by_host_name_is_resolved(
         assert failure.value.kind == "rejected"
     finally:
         await uac.close()
+
+
+async def test_unhandled_calls_time_out_and_excess_calls_get_503() -> None:
+    uas = await SipUserAgent.start(SipConfig(port=0, ring_timeout_s=0.5, max_pending_calls=1))
+    uac = await SipUserAgent.start(SipConfig(port=0))
+    try:
+        first = asyncio.create_task(uac.call(uri(uas)))
+        await next_call(uas)  # taken from the queue, then ignored by the application
+        with pytest.raises(CallFailed) as excess:
+            await asyncio.wait_for(uac.call(uri(uas)), TIMEOUT)
+        assert excess.value.status == 503
+        with pytest.raises(CallFailed) as ignored:
+            await asyncio.wait_for(first, TIMEOUT)
+        assert (ignored.value.kind, ignored.value.status) == ("no_answer", 480)
+    finally:
+        await uac.close()
+        await uas.close()
