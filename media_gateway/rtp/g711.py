@@ -41,7 +41,7 @@ def _ulaw_decode_all() -> npt.NDArray[np.int16]:
     exponent = (code >> 4) & 0x07
     mantissa = code & 0x0F
     magnitude = (((mantissa << 3) + _ULAW_BIAS) << exponent) - _ULAW_BIAS
-    return np.where(code & 0x80, -magnitude, magnitude).astype(np.int16)
+    return np.where(code & 0x80, -magnitude, magnitude).astype("<i2")
 
 
 _ALAW_SEGMENT_ENDS = np.array([0x1F, 0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF])
@@ -68,7 +68,7 @@ def _alaw_decode_all() -> npt.NDArray[np.int16]:
     value = (code & 0x0F) << 4
     value = np.where(segment == 0, value + 8, value + 0x108)
     value = np.where(segment > 1, value << np.maximum(segment - 1, 0), value)
-    return np.where(code & 0x80, value, -value).astype(np.int16)
+    return np.where(code & 0x80, value, -value).astype("<i2")
 
 
 _ENCODE: dict[Codec, npt.NDArray[np.uint8]] = {
@@ -92,7 +92,7 @@ def encode(pcm: bytes, codec: Codec) -> bytes:
 def decode(payload: bytes, codec: Codec) -> bytes:
     """G.711 bytes → 16-bit little-endian mono PCM."""
     codes = np.frombuffer(payload, dtype=np.uint8)
-    return _DECODE[codec][codes].astype("<i2").tobytes()
+    return _DECODE[codec][codes].tobytes()  # the tables are little-endian already
 
 
 def silence(codec: Codec, samples: int) -> bytes:

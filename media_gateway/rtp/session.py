@@ -307,6 +307,16 @@ class RtpSession:
         self._lateness.append(self._loop.time() - scheduled)
 
     def _playout(self) -> None:
+        if not self._carry:  # the usual case: one 20 ms packet makes one frame
+            item = self._jitter.pop()
+            if item is None:
+                return
+            if item is GAP or not item:
+                self._carry = bytes(self._gap_bytes)
+            else:
+                assert isinstance(item, bytes)
+                self._carry = g711.decode(item, self._codec)
+                self._gap_bytes = len(self._carry) or FRAME_BYTES
         while len(self._carry) < FRAME_BYTES:
             item = self._jitter.pop()
             if item is None:
