@@ -128,3 +128,11 @@ def test_the_installed_entry_point_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["result"]["outcome"] == "wrong_person"
+
+
+def test_validate_checks_scripts_and_dialog_test_files() -> None:
+    paths = sorted(str(p) for p in (ROOT / "dialogs").glob("*.yaml"))
+    assert any(p.endswith(".test.yaml") for p in paths)
+    result = runner.invoke(app, ["validate", *paths])
+    assert result.exit_code == 0, result.stdout
+    assert "warning" not in result.stdout
