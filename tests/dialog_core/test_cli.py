@@ -135,4 +135,4 @@ def test_validate_checks_scripts_and_dialog_test_files() -> None:
     assert any(p.endswith(".test.yaml") for p in paths)
     result = runner.invoke(app, ["validate", *paths])
     assert result.exit_code == 0, result.stdout
-    assert "warning" not in result.stdout
+    assert "warning:" not in result.stdout
