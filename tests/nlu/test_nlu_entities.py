@@ -253,6 +253,8 @@ def test_phone_digits_are_not_money() -> None:
         ("my name is John Smith", "en", "John Smith"),
         ("my name is john smith", "en", "John Smith"),
         ("this is Anna", "en", "Anna"),
+        ("my name's john", "en", "John"),
+        ("Yes, I'm John", "en", "John"),
         ("I spoke to Peter Parker yesterday", "en", "Peter Parker"),
     ],
 )
@@ -267,6 +269,12 @@ def test_names(text: str, lang: str, value: str) -> None:
 def test_no_entities_in_plain_answers(text: str, lang: str) -> None:
     every: list[EntityType] = ["number", "money", "date", "time", "datetime", "phone", "name"]
     assert extract_entities(text, lang, every, now=NOW) == []
+
+
+@pytest.mark.parametrize("text", ["I'm driving", "this is a bad time", "it's fine", "Да, удобно"])
+def test_states_after_weak_cues_are_not_names(text: str) -> None:
+    lang = "ru" if not text.isascii() else "en"
+    assert extract_entities(text, lang, ["name"], now=NOW) == []
 
 
 def test_only_requested_types_are_returned() -> None:

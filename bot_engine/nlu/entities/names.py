@@ -17,15 +17,21 @@ from bot_engine.nlu.morph import analyzer
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
 _RU_CUES = frozenset({"зовут", "звать", "фамилия", "имя", "это", "я"})
-_EN_CUES = (("my", "name", "is"), ("name", "is"), ("this", "is"), ("i", "am"), ("im",),
-            ("call", "me"), ("it", "is"), ("its",), ("speaking", "with"))  # fmt: skip
+# Strong cues introduce a name whatever its case ("my name is john smith"); weak ones
+# ("this is", "i'm") also introduce states ("i'm driving"), so the name must be
+# capitalised after them.
+# Entity tokens split at apostrophes: "name's" is ("name", "s"), "I'm" is ("i", "m").
+_EN_STRONG_CUES = (("my", "name", "is"), ("my", "name", "s"), ("name", "is"), ("name", "s"),
+                   ("call", "me"), ("my", "name"))  # fmt: skip
+_EN_WEAK_CUES = (("this", "is"), ("i", "am"), ("i", "m"), ("it", "is"), ("it", "s"),
+                 ("speaking", "with"), ("ask", "for"))  # fmt: skip
 _EN_NOT_NAMES = frozenset(
     str.split("""i a an the yes no not ok okay sure hello hi hey well um uh thanks thank please
     sorry
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december today tomorrow good fine
     great busy interested calling speaking here there just going available sir madam mr
-    mrs ms dr""")
+    mrs ms dr and or but is was""")
 )
 
 
@@ -99,18 +105,18 @@ def _en_names(text: str, toks: list[Tok]) -> list[tuple[str, int, int]]:
     k = 0
     while k < n:
         start_name = None
-        cue: tuple[str, ...] = ()
-        for cue in _EN_CUES:
+        strong = False
+        for cue in (*_EN_STRONG_CUES, *_EN_WEAK_CUES):
             if tuple(t.low for t in toks[k : k + len(cue)]) == cue:
                 start_name = k + len(cue)
+                strong = cue in _EN_STRONG_CUES
                 break
         if start_name is not None:
             m = start_name
             while (
                 m < n and m - start_name < 3 and toks[m].kind == "word"
                 and toks[m].low not in _EN_NOT_NAMES
-                and (m == start_name or (cue[-1] in ("is", "me") and cue[0] != "this")
-                     or text[toks[m].start].isupper())
+                and (strong or text[toks[m].start].isupper())
             ):  # fmt: skip
                 m += 1
             if m > start_name:
