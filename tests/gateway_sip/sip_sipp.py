@@ -9,12 +9,14 @@ from pathlib import Path
 SCENARIOS = Path(__file__).parent / "sipp"
 
 
-def udp_port_taken(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return True
+def port_taken(port: int) -> bool:
+    """True once something is bound to the port on UDP or TCP."""
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return True
     return False
 
 
@@ -72,9 +74,9 @@ class Sipp:
         )
 
     async def wait_listening(self, timeout: float = 10) -> None:
-        """Until SIPp has bound its UDP port (polled, bounded)."""
+        """Until SIPp has bound its port (polled, bounded)."""
         async with asyncio.timeout(timeout):
-            while not udp_port_taken(self.port):
+            while not port_taken(self.port):
                 assert self.process is not None and self.process.returncode is None
                 await asyncio.sleep(0.02)
 

@@ -42,7 +42,10 @@ async def answer_all(ua: SipUserAgent, served: list[str]) -> None:
         tasks.append(asyncio.create_task(serve(call)))
 
 
-async def test_sipp_uac_calls_our_uas(robot_ua: SipUserAgent, tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", ["u1", "t1"])
+async def test_sipp_uac_calls_our_uas(
+    robot_ua: SipUserAgent, tmp_path: Path, transport: str
+) -> None:
     served: list[str] = []
     server = asyncio.create_task(answer_all(robot_ua, served))
     sipp = Sipp(
@@ -51,7 +54,7 @@ async def test_sipp_uac_calls_our_uas(robot_ua: SipUserAgent, tmp_path: Path) ->
         port=free_port(),
         remote=f"127.0.0.1:{robot_ua.local_port}",
         calls=10,
-        extra=("-s", "robot", "-l", "5", "-r", "20"),
+        extra=("-s", "robot", "-l", "5", "-r", "20", "-t", transport),
     )
     await sipp.start()
     rc = await sipp.wait(TIMEOUT)
@@ -59,17 +62,25 @@ async def test_sipp_uac_calls_our_uas(robot_ua: SipUserAgent, tmp_path: Path) ->
     assert rc == 0, sipp.report()
     assert served.count("caller_hangup") == 10
     assert robot_ua.active_calls == 0
+    if transport == "t1":
+        assert "TCP message received" in sipp.messages()
 
 
-async def test_sipp_uas_answers_our_uac(robot_ua: SipUserAgent, tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", ["u1", "t1"])
+async def test_sipp_uas_answers_our_uac(
+    robot_ua: SipUserAgent, tmp_path: Path, transport: str
+) -> None:
     port = free_port()
-    sipp = Sipp("uas", tmp_path, port=port)
+    sipp = Sipp("uas", tmp_path, port=port, extra=("-t", transport))
     await sipp.start()
     await sipp.wait_listening()
-    leg = await asyncio.wait_for(robot_ua.call(f"sip:service@127.0.0.1:{port}"), TIMEOUT)
+    suffix = ";transport=tcp" if transport == "t1" else ""
+    leg = await asyncio.wait_for(robot_ua.call(f"sip:service@127.0.0.1:{port}{suffix}"), TIMEOUT)
     assert leg.media is not None and leg.media.codec == "PCMU"
     await leg.hangup()
     assert await sipp.wait(TIMEOUT) == 0, sipp.report()
+    if transport == "t1":
+        assert "TCP message received" in sipp.messages()
 
 
 def _digest_ok(header: str, *, method: str, password: str, algorithm: str) -> bool:
