@@ -59,7 +59,6 @@ async def _run_side(
         session.play(_tone(freq, warmup + window + 5))
     readers = [asyncio.create_task(_consume(s)) for s in sessions]
     await asyncio.sleep(warmup)
-    marks = [len(s.stats().send_lateness_ms) for s in sessions]
     cpu0, wall0 = time.process_time(), time.monotonic()
     before = [s.stats() for s in sessions]
     await asyncio.sleep(window)
@@ -72,7 +71,6 @@ async def _run_side(
     for session in sessions:
         await session.close()
     await asyncio.gather(*readers)
-    del marks
     return {
         "p50_ms": float(np.percentile(lateness, 50)),
         "p99_ms": float(np.percentile(lateness, 99)),

@@ -87,7 +87,7 @@ class Media(_Message):
 
 class DtmfInfo(_Message):
     track: str = "inbound_track"
-    digit: str = Field(min_length=1, max_length=1)
+    digit: str = Field(pattern=r"^[0-9*#A-Da-d]$")
 
 
 class Dtmf(_Message):
