@@ -44,6 +44,10 @@ def one(text: str, lang: str, kind: EntityType, now: datetime = NOW) -> Entity:
         ("миллиона два", "ru", 2_000_000),
         ("тысяча пятьсот", "ru", 1500),
         ("тысячу двести", "ru", 1200),
+        ("полмиллиона", "ru", 500_000),
+        ("около полумиллиона", "ru", 500_000),
+        ("ста", "ru", 100),
+        ("half a million", "en", 500_000),
         ("two hundred thousand", "en", 200_000),
         ("two hundred and fifty thousand", "en", 250_000),
         ("a hundred", "en", 100),
@@ -64,6 +68,19 @@ def test_several_numbers_in_order() -> None:
     found = extract_entities("два три и сорок пять", "ru", ["number"], now=NOW)
     assert [e.value for e in found] == [2, 3, 45]
     assert [e.text for e in found] == ["два", "три", "сорок пять"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "values"),
+    [
+        ("в районе 300-400 тысяч", "ru", [300_000, 400_000]),
+        ("от ста до двухсот тысяч", "ru", [100_000, 200_000]),
+        ("two or three thousand", "en", [2000, 3000]),
+        ("тысяча пятьсот", "ru", [1500]),
+    ],
+)
+def test_a_range_shares_its_multiplier(text: str, lang: str, values: list[int]) -> None:
+    assert [e.value for e in extract_entities(text, lang, ["number"], now=NOW)] == values
 
 
 def test_integer_skips_fractions() -> None:

@@ -46,6 +46,9 @@ _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "лямов": (1e6, "mult"), "млрд": (1e9, "mult"), "k": (1e3, "mult"),
     "полторы": (1.5, "fraction"), "полутора": (1.5, "fraction"), "нуль": (0, "unit"),
     "пару": (2, "unit"), "пара": (2, "unit"), "пары": (2, "unit"),
+    "полтысячи": (500, "mult"), "полмиллиона": (5e5, "mult"), "полмиллиарда": (5e8, "mult"),
+    "полумиллиона": (5e5, "mult"), "полутысячи": (500, "mult"),
+    "полумиллиарда": (5e8, "mult"),
 }  # fmt: skip
 
 _RU_ORDINALS: dict[str, int] = {
@@ -140,11 +143,12 @@ class Lexicon:
 
 
 def _ru_forms(lemma: str) -> set[str]:
+    """Every case form of ``lemma``; abbreviations that share its spelling ("СТО", a
+    service station) are skipped, as their paradigm is not the numeral's."""
     forms = {lemma}
     for parse in analyzer().parse(lemma):
-        if parse.normal_form.replace("ё", "е") == lemma:
+        if parse.normal_form.replace("ё", "е") == lemma and "Abbr" not in parse.tag:
             forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
-            break
     return forms
 
 

@@ -19,12 +19,17 @@ from bot_engine.nlu.lang import Lang
 _BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand"})
 
 
+_STARTERS = frozenset({"a", "an", "half"})
+_EN_BIG = frozenset({"hundred", "thousand", "million", "billion"})
+
+
 @dataclass(frozen=True, slots=True)
 class NumSpan:
     value: float
     i: int  # first token
     j: int  # one past the last token
     words: bool  # written (at least partly) in words
+    scale: float = 1.0  # the multiplier it ended with: 1000 for "двести тысяч"
 
 
 def _peek(toks: list[Tok], k: int) -> Tok | None:
@@ -56,7 +61,7 @@ def _inverted(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | No
     if group is None or group.value >= 1000 or group.value <= 0:
         return None
     mult = lex.numbers[toks[i].low].value
-    return NumSpan(group.value * mult, i, group.j, True)
+    return NumSpan(group.value * mult, i, group.j, True, mult)
 
 
 def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
@@ -93,6 +98,13 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             follow = lex.numbers.get(nxt.low)
             if follow is not None and follow.kind in ("unit", "teen", "ten"):
                 k += 1
+                continue
+            break
+        if lang == "en" and low == "half" and group is None and k == i and nxt is not None:
+            after = _peek(toks, k + 2)
+            if nxt.low in ("a", "an") and after is not None and after.low in _EN_BIG:
+                group = 0.5  # "half a million"
+                k += 2
                 continue
             break
         if lang == "en" and low in ("a", "an") and group is None and k == i and nxt is not None:
@@ -158,7 +170,8 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
         k += 1
     if k == i or (group is None and total == 0.0 and last_kind != "mult"):
         return None
-    return NumSpan(total + (group or 0.0), i, k, words)
+    scale = last_mult if group is None and last_kind == "mult" else 1.0
+    return NumSpan(total + (group or 0.0), i, k, words, scale)
 
 
 def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
@@ -168,11 +181,28 @@ def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
     n = len(toks)
     while i < n:
         t = toks[i]
-        if t.kind == "num" or (t.kind == "word" and (t.low in lex.numbers or t.low in ("a", "an"))):
+        if t.kind == "num" or (t.kind == "word" and (t.low in lex.numbers or t.low in _STARTERS)):
             span = parse_number_at(toks, i, lex, lang)
             if span is not None:
                 found.append(span)
                 i = span.j
                 continue
         i += 1
+    return _share_scale(found, toks)
+
+
+_RANGE_WORDS = frozenset({"до", "или", "to", "or", "and", "и"})
+
+
+def _share_scale(found: list[NumSpan], toks: list[Tok]) -> list[NumSpan]:
+    """In a range the first number borrows the second's multiplier: "300-400 тысяч",
+    "от ста до двухсот тысяч", "two or three thousand"."""
+    for n in range(len(found) - 1):
+        a, b = found[n], found[n + 1]
+        joined = a.j == b.i or (b.i == a.j + 1 and toks[a.j].low in _RANGE_WORDS)
+        if (
+            joined and a.scale == 1.0 and b.scale > 1.0 and 0 < a.value < 1000
+            and a.value * b.scale <= b.value
+        ):  # fmt: skip
+            found[n] = NumSpan(a.value * b.scale, a.i, a.j, a.words, b.scale)
     return found
