@@ -28,12 +28,17 @@ class Heard:
 
 
 class Utterance:
+    """Created when listening begins (the recognizer starts while nobody speaks, so opening
+    a stream is off the response path); audio arrives from speech start."""
+
     def __init__(
-        self, speech: CallSpeech, pre_roll: bytes, hints: list[str], grammar: list[str] | None
+        self, speech: CallSpeech, hints: list[str], grammar: list[str] | None,
+        pre_roll: bytes | None = None,
     ) -> None:
         self._speech = speech
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._audio.put_nowait(pre_roll)
+        if pre_roll is not None:
+            self._audio.put_nowait(pre_roll)
         self._hints = hints
         self._grammar = grammar
         self.task: asyncio.Task[Heard] = asyncio.get_running_loop().create_task(self._run())

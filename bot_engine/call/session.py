@@ -111,6 +111,8 @@ class _Listening:
     token: int
     dtmf: DtmfCollector = field(default_factory=DtmfCollector)
     utt: _Utt | None = None
+    standby: Utterance | None = None
+    """A recognizer already started, waiting for speech."""
     recognizing: int = 0
     no_input: asyncio.TimerHandle | None = None
     digit_timer: asyncio.TimerHandle | None = None
@@ -404,10 +406,16 @@ class CallSession:
         self._token += 1
         collector = DtmfCollector(listen.dtmf or DEFAULT_SPEC)
         self._listening = _Listening(listen, self._token, collector)
+        self._standby(self._listening)
         if not self._endpointer.in_speech and listen.endpoint_ms != self._endpoint_ms:
             self._endpointer = self._new_endpointer(listen.endpoint_ms)
         if not self._chunks:
             self._on_prompts_done()
+
+    def _standby(self, listening: _Listening, *, now: bool = False) -> None:
+        if listening.standby is None and (now or self.speech.prestart):
+            listen = listening.listen
+            listening.standby = Utterance(self.speech, list(listen.hints), listen.grammar)
 
     def _new_endpointer(self, endpoint_ms: int) -> Endpointer:
         self._endpoint_ms = endpoint_ms
@@ -462,6 +470,9 @@ class CallSession:
         if listening.utt is not None:
             listening.utt.utterance.abort()
             listening.utt = None
+        if listening.standby is not None:
+            listening.standby.abort()
+            listening.standby = None
         if self._listening is listening:
             self._listening = None
 
@@ -517,9 +528,11 @@ class CallSession:
             barged = True
         if listening.no_input is not None:
             listening.no_input.cancel()
-        listen = listening.listen
         start_sample = max(0, end_sample - len(event.audio) // 2)
-        utterance = Utterance(self.speech, event.audio, list(listen.hints), listen.grammar)
+        self._standby(listening, now=True)
+        utterance, listening.standby = listening.standby, None
+        assert utterance is not None
+        utterance.feed(event.audio)
         listening.utt = _Utt(utterance, start_sample, barged)
 
     def _barge_in(self, listening: _Listening, detected: float) -> None:
@@ -560,6 +573,7 @@ class CallSession:
         if self._current(listening.token) is None:
             return
         if not heard.text.strip():
+            self._standby(listening)
             if not self._chunks and listening.utt is None:
                 self._start_no_input(listening)  # noise, or words the ASR could not make out
             return
@@ -647,7 +661,7 @@ class CallSession:
             self._amd_decided(verdict)
 
     async def _amd_text(self, greeting: bytes) -> None:
-        utterance = Utterance(self.speech, greeting, [], None)
+        utterance = Utterance(self.speech, [], None, greeting)
         utterance.finish()
         heard = await utterance.result()
         detector = self._amd

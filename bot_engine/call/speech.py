@@ -22,6 +22,7 @@ from bot_engine.script.model import Script
 log = logging.getLogger(__name__)
 
 CALL_RATE = 8000
+LOCAL_ENGINES = frozenset({"vosk", "whisper"})
 
 
 class NoOfflineAsr(ModelNotFoundError):
@@ -89,6 +90,12 @@ class CallSpeech:
         return cls(cfg, script.language, engine, tts_engine, voice, synthesizer, cache)
 
     # -- ASR ---------------------------------------------------------------------------
+
+    @property
+    def prestart(self) -> bool:
+        """Open the next stream before the caller speaks: only for local engines, since
+        an idle network stream (Yandex) is closed by the far end."""
+        return self.asr_engine in LOCAL_ENGINES
 
     def new_recognizer(self) -> StreamingRecognizer:
         return create_recognizer(self.settings, self.asr_engine)

@@ -252,6 +252,7 @@ async def simulate_call(
     webhooks: AsyncWebhookRunner = http_webhook_async,
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
+    caller_voice: str | None = None,
 ) -> Simulation:
     """One complete simulated call from caller lines; the robot runs the full pipeline."""
     check_lines(lines)
@@ -261,7 +262,7 @@ async def simulate_call(
 
     return await loopback_call(script, variables, speech, drive, record=record,
                                settings=settings, webhooks=webhooks, timeout_s=timeout_s,
-                               quiet_ms=quiet_ms)
+                               quiet_ms=quiet_ms, caller_voice=caller_voice)
 
 
 async def loopback_call(
@@ -275,6 +276,7 @@ async def loopback_call(
     webhooks: AsyncWebhookRunner = http_webhook_async,
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
+    caller_voice: str | None = None,
 ) -> Simulation:
     """One call over SIP/RTP on 127.0.0.1: `drive` plays the caller; the robot answers
     and runs `script`. Ends when both sides are done (bounded by `timeout_s`)."""
@@ -283,7 +285,7 @@ async def loopback_call(
     try:
         async with asyncio.timeout(timeout_s):
             return await _converse(net, script, variables, speech, drive, record, settings,
-                                   webhooks, quiet_ms)
+                                   webhooks, quiet_ms, caller_voice)
     finally:
         await net.close()
 
@@ -298,6 +300,7 @@ async def _converse(
     settings: SessionSettings | None,
     webhooks: AsyncWebhookRunner,
     quiet_ms: int,
+    caller_voice: str | None,
 ) -> Simulation:
     async def robot() -> CallReport:
         async for incoming in net.robot.incoming():
@@ -311,7 +314,7 @@ async def _converse(
     robot_task = asyncio.get_running_loop().create_task(robot())
     try:
         leg = await net.caller.call(net.robot_uri, timeout_s=10)
-        caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms)
+        caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms, voice=caller_voice)
         try:
             await drive(caller)
             if not caller.ended.is_set():
