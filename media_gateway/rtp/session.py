@@ -58,6 +58,9 @@ class RtpStats:
     send_lateness_ms: tuple[float, ...]
     """Recent per-packet send time minus scheduled time (send jitter), in ms."""
     remote: Address | None
+    idle_ms: int | None
+    """Time since the last valid packet from the peer (None: nothing yet). A SIP leg can
+    hang up on a long silence of the network itself (RTP timeout)."""
 
 
 class _Closed:
@@ -155,6 +158,7 @@ class RtpSession:
         self._dtmf_count = 0
         self._events_dropped = 0
         self._lateness: deque[float] = deque(maxlen=3000)
+        self._last_rx: float | None = None
         self._clock.register(self)
 
     # -- configuration -------------------------------------------------------------------
@@ -243,6 +247,9 @@ class RtpSession:
             events_dropped=self._events_dropped,
             send_lateness_ms=tuple(x * 1000 for x in self._lateness),
             remote=self._remote,
+            idle_ms=None
+            if self._last_rx is None
+            else round((self._loop.time() - self._last_rx) * 1000),
         )
 
     async def close(self) -> None:
@@ -363,6 +370,7 @@ class RtpSession:
             log.info("RTP port %s latched to %s:%s", self.local_port, *addr)
             self._remote = addr
         self._latched = True
+        self._last_rx = self._loop.time()
         if is_dtmf:
             try:
                 digit = self._dtmf_receiver.receive(packet.ssrc, packet.timestamp, packet.payload)

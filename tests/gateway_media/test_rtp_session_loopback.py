@@ -219,6 +219,25 @@ async def test_reconfigure_switches_codec_mid_call(pair: tuple[RtpSession, RtpSe
     assert dominant_frequency(heard) == pytest.approx(1200, abs=15)
 
 
+async def test_idle_time_tracks_the_last_valid_packet() -> None:
+    session = await RtpSession.open()
+    peer = await UdpPeer.open()
+    try:
+        session.configure(("127.0.0.1", peer.port), codec="PCMU", payload_type=0)
+        assert session.stats().idle_ms is None
+        peer.send(build_packet(0, 1, 160, 5, b"\xff" * 160), session.local_port)
+        waiter = TickWaiter(shared_clock())
+        await waiter.ticks(2)
+        first = session.stats().idle_ms
+        assert first is not None
+        await waiter.ticks(5)
+        later = session.stats().idle_ms
+        assert later is not None and later > first
+    finally:
+        await session.close()
+        peer.close()
+
+
 async def test_unconfigured_session_ignores_media() -> None:
     session = await RtpSession.open()
     peer = await UdpPeer.open()
