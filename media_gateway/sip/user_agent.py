@@ -950,7 +950,8 @@ class SipUserAgent:
             except TransactionTimeout:
                 raise CallFailed("failed", 408, "no response from the far end") from None
             except asyncio.CancelledError:
-                self._spawn(self._cancel_and_wait(invite, entry))
+                self._send_cancel(invite, entry)
+                self._spawn(self._after_cancel(invite, entry, peer))
                 raise
             if response.status in (401, 407) and attempt < MAX_AUTH_ATTEMPTS:
                 self._renew(invite)
@@ -964,6 +965,20 @@ class SipUserAgent:
     async def _cancel_and_wait(self, invite: SipRequest, entry: _ClientEntry) -> SipResponse:
         """CANCEL a pending INVITE (§9.1) and wait for its final response (487, or a 2xx
         that crossed the CANCEL)."""
+        self._send_cancel(invite, entry)
+        try:
+            return await asyncio.wait_for(asyncio.shield(entry.final), 64 * self.timers.t1)
+        except (TimeoutError, TransactionTimeout):
+            return self._make_response(invite, 487)
+
+    async def _after_cancel(self, invite: SipRequest, entry: _ClientEntry, peer: Peer) -> None:
+        """A 2xx that crossed our CANCEL is a connected call: ACK it and hang up."""
+        response = await self._cancel_and_wait(invite, entry)
+        if 200 <= response.status < 300:
+            await self._ack_and_bye(invite, response, peer)
+
+    def _send_cancel(self, invite: SipRequest, entry: _ClientEntry) -> None:
+        """Synchronous, so it still goes out when the caller is being cancelled itself."""
         if not entry.final.done():
             headers = Headers()
             headers.add("Via", invite.top_via)
@@ -976,10 +991,6 @@ class SipUserAgent:
             headers.add("CSeq", f"{invite.cseq[0]} CANCEL")
             cancel = SipRequest(method="CANCEL", uri=invite.uri, headers=headers)
             self._start_client(cancel, entry.peer)
-        try:
-            return await asyncio.wait_for(asyncio.shield(entry.final), 64 * self.timers.t1)
-        except (TimeoutError, TransactionTimeout):
-            return self._make_response(invite, 487)
 
     def _send_ack(
         self, invite: SipRequest, response: SipResponse, dialog: Dialog, peer: Peer

@@ -279,3 +279,16 @@ async def test_unhandled_calls_time_out_and_excess_calls_get_503() -> None:
     finally:
         await uac.close()
         await uas.close()
+
+
+async def test_cancelling_the_call_task_sends_cancel(
+    pair: tuple[SipUserAgent, SipUserAgent],
+) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas)))
+    incoming = await next_call(uas)
+    incoming.ring()
+    placing.cancel()
+    await asyncio.wait_for(incoming.cancelled.wait(), TIMEOUT)
+    with pytest.raises(asyncio.CancelledError):
+        await placing
