@@ -132,6 +132,13 @@ class _Rules:
             d = _safe_date(self.today.year + 1, month, day)
         return d
 
+    def _day_this_or_next_month(self, day: int) -> date | None:
+        d = _safe_date(self.today.year, self.today.month, day)
+        if d is None or d < self.today:
+            nm = _add_months(self.today.replace(day=1), 1)
+            d = _safe_date(nm.year, nm.month, day)
+        return d
+
     def _day_number(self, k: int) -> tuple[int, int] | None:
         """A day of month at ``k``: "25", "25-го", "двадцать пятого", "25th". -> (day, next)."""
         t = self.toks[k] if k < len(self.toks) else None
@@ -179,19 +186,21 @@ class _Rules:
                 d = self._future_day(months[self.low(nxt)], day, year)
                 return Part(k, end, day=d) if d else None
             if self.low(nxt) in ("числа", "число"):  # "25-го числа": this month or next
-                d = _safe_date(self.today.year, self.today.month, day)
-                if d is not None and d < self.today:
-                    d = _safe_date(*_add_months(self.today.replace(day=1), 1).timetuple()[:2], day)
+                d = self._day_this_or_next_month(day)
                 return Part(k, nxt + 1, day=d) if d else None
+            # Russian "пятого", "5-го", "на 5-е": a day of month said on its own
+            last = self.toks[nxt - 1]
+            spoken = last.kind == "word" and last.low.endswith(("ого", "его"))
+            suffixed = self.toks[k].kind == "num" and nxt == k + 2
+            if self.lang == "ru" and (spoken or suffixed):
+                d = self._day_this_or_next_month(day)
+                return Part(k, nxt, day=d) if d else None
         # "the 15th", "on the fifteenth": a day of this month, or of the next if past
         if self.lang == "en" and self.low(k) == "the":
             dn = self._day_number(k + 1)
             if dn is not None and (dn[1] > k + 2 or self.low(k + 1) in self.lex.ordinals):
                 day, nxt = dn
-                d = _safe_date(self.today.year, self.today.month, day)
-                if d is not None and d < self.today:
-                    nm = _add_months(self.today.replace(day=1), 1)
-                    d = _safe_date(nm.year, nm.month, day)
+                d = self._day_this_or_next_month(day)
                 return Part(k, nxt, day=d) if d else None
         # "December 25", "Dec 25th", "December the 25th"
         if self.lang == "en" and self.low(k) in months:
