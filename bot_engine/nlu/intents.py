@@ -84,13 +84,13 @@ class IntentMatcher:
         margin: float = 0.1,
     ) -> None:
         self.lang: Lang = lang_of(lang)
-        # A matcher is built when a script loads: the right moment to build the shared
-        # tables too, so that no caller's first turn pays for them.
-        warm_up(self.lang)
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be within 0..1, got {threshold}")
         if not 0.0 <= margin <= 1.0:
             raise ValueError(f"margin must be within 0..1, got {margin}")
+        # A matcher is built when a script loads: the right moment to build the shared
+        # tables too, so that no caller's first turn pays for them.
+        warm_up(self.lang)
         self.threshold = threshold
         self.margin = margin
         self.intents: tuple[str, ...] = tuple(intents)
