@@ -44,6 +44,8 @@ class JitterStats:
     duplicates: int = 0
     resets: int = 0
     overflow_dropped: int = 0
+    discarded: int = 0
+    """Dropped on purpose to bring latency back down after a burst (not network loss)."""
 
 
 def _seq_delta(a: int, b: int) -> int:
@@ -52,10 +54,16 @@ def _seq_delta(a: int, b: int) -> int:
 
 
 class JitterBuffer:
-    def __init__(self, depth: int = 3, capacity: int = 50, reset_distance: int = 200) -> None:
+    def __init__(
+        self, depth: int = 3, capacity: int = 50, reset_distance: int = 200, max_excess: int = 5
+    ) -> None:
         if not 1 <= depth <= capacity:
             raise ValueError("need 1 <= depth <= capacity")
         self.depth = depth
+        self.max_excess = max_excess
+        """Packets beyond `depth` tolerated before playout catches up by discarding the
+        oldest: without it, one 200 ms stall (a busy loop, a network burst) would add
+        200 ms to every later reply for the rest of the call."""
         self.capacity = capacity
         self.reset_distance = reset_distance
         self.stats = JitterStats()
@@ -104,7 +112,8 @@ class JitterBuffer:
             del self._packets[oldest]
             self.stats.overflow_dropped += 1
             if oldest >= self._next:
-                self._move_next(oldest + 1, count_lost=self._started and not self._priming)
+                self._move_next(oldest, count_lost=self._started and not self._priming)
+                self._move_next(oldest + 1, count_lost=False)
         return result
 
     def pop(self) -> bytes | _Gap | None:
@@ -118,6 +127,13 @@ class JitterBuffer:
         if not self._packets:  # underrun: wait for `depth` packets again
             self._priming = True
             return GAP
+        if len(self._packets) > self.depth + self.max_excess:
+            while len(self._packets) > self.depth:
+                oldest = min(self._packets)
+                del self._packets[oldest]
+                self.stats.discarded += 1
+                self._move_next(oldest, count_lost=True)  # real gaps before it are lost
+                self._move_next(oldest + 1, count_lost=False)
         payload = self._packets.pop(self._next, None)
         self._move_next(self._next + 1, count_lost=False)
         if payload is None:

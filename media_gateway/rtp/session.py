@@ -50,6 +50,8 @@ class RtpStats:
     packets_lost: int
     packets_late: int
     packets_duplicate: int
+    packets_discarded: int
+    """Dropped by the jitter buffer to cut latency after a burst (not network loss)."""
     packets_ignored: int
     """Garbage, foreign-source or unexpected-payload-type datagrams."""
     dtmf_received: int
@@ -242,6 +244,7 @@ class RtpSession:
             packets_lost=j.lost,
             packets_late=j.late,
             packets_duplicate=j.duplicates,
+            packets_discarded=j.discarded + j.overflow_dropped,
             packets_ignored=self._ignored,
             dtmf_received=self._dtmf_count,
             events_dropped=self._events_dropped,

@@ -97,3 +97,24 @@ def test_capacity_bounds_latency() -> None:
     assert len(jb) == 5
     assert jb.stats.overflow_dropped == 15
     assert _pops(jb, 5) == [bytes([s]) for s in range(15, 20)]
+
+
+def test_after_a_burst_playout_catches_up_instead_of_keeping_the_delay() -> None:
+    jb = JitterBuffer(depth=3, max_excess=5)
+    for seq in range(3):
+        jb.push(1, seq, bytes([seq]))
+    assert jb.pop() == b"\x00"
+    for seq in range(3, 20):  # a 340 ms burst after a stall
+        jb.push(1, seq, bytes([seq]))
+    assert jb.pop() == bytes([17])  # back to `depth` packets of delay
+    assert _pops(jb, 2) == [bytes([18]), bytes([19])]
+    assert jb.stats.discarded == 16
+    assert jb.stats.lost == 0
+
+
+def test_normal_jitter_within_the_excess_is_not_discarded() -> None:
+    jb = JitterBuffer(depth=3, max_excess=5)
+    for seq in range(8):
+        jb.push(1, seq, bytes([seq]))
+    assert _pops(jb, 8) == [bytes([s]) for s in range(8)]
+    assert jb.stats.discarded == 0
