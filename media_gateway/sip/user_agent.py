@@ -424,10 +424,10 @@ class SipUserAgent:
         key = server_key(request)
         known = self._server_tx.get(key)
         if request.method == "ACK":
-            if known is not None:
+            if known is not None and known[0].state == "completed":  # ACK for a 3xx-6xx
                 tx, tx_peer = known
                 self._after_server(tx, tx_peer, tx.receive(request, self._now()))
-            else:
+            else:  # ACK for a 2xx (a new branch, or the INVITE's for RFC 2543 peers)
                 self._on_ack(request)
             return
         if known is not None:  # a retransmission

@@ -292,3 +292,45 @@ async def test_cancelling_the_call_task_sends_cancel(
     await asyncio.wait_for(incoming.cancelled.wait(), TIMEOUT)
     with pytest.raises(asyncio.CancelledError):
         await placing
+
+
+async def test_ack_reusing_the_invite_branch_stops_200_retransmission() -> None:
+    """RFC 2543-style peers send the 2xx ACK with the INVITE's branch."""
+    uas = await SipUserAgent.start(SipConfig(port=0, user="robot"))
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        me = sock.getsockname()[1]
+        sdp = (
+            b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            b"m=audio 40000 RTP/AVP 0\r\n"
+        )
+        head = (
+            f"sip:robot@127.0.0.1:{uas.local_port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{me};branch=z9hG4bKold2543\r\n"
+            f"From: <sip:old@127.0.0.1:{me}>;tag=o1\r\n"
+        )
+        invite = (
+            "INVITE " + head + "To: <sip:robot@127.0.0.1>\r\nCall-ID: old-1\r\n"
+            f"CSeq: 1 INVITE\r\nContact: <sip:old@127.0.0.1:{me}>\r\n"
+            f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n"
+        ).encode() + sdp
+        sock.sendto(invite, ("127.0.0.1", uas.local_port))
+        try:
+            leg = await (await next_call(uas)).answer()
+            async with asyncio.timeout(TIMEOUT):
+                while True:
+                    reply = await loop.sock_recv(sock, 65536)
+                    if reply.startswith(b"SIP/2.0 200"):
+                        break
+            to_line = next(line for line in reply.decode().split("\r\n") if line.startswith("To:"))
+            ack = (
+                "ACK " + head + to_line + "\r\nCall-ID: old-1\r\nCSeq: 1 ACK\r\n"
+                "Content-Length: 0\r\n\r\n"
+            ).encode()
+            sock.sendto(ack, ("127.0.0.1", uas.local_port))
+            await asyncio.wait_for(_acked(leg), TIMEOUT)
+            assert leg.confirmed.is_set()
+        finally:
+            await uas.close()
