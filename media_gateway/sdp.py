@@ -274,7 +274,8 @@ def build_answer(
     version: int = 1,
     direction: Direction | None = None,
 ) -> bytes:
-    """Answer with the one chosen codec (plus telephone-event if offered)."""
+    """Answer with the one chosen codec (plus telephone-event if offered). ptime is always
+    20: it states what we prefer to receive, and the jitter buffer takes other sizes."""
     return _render(
         host=host,
         port=port,
@@ -283,5 +284,5 @@ def build_answer(
         payloads=[(negotiated.payload_type, negotiated.codec)],
         dtmf_payload_type=negotiated.dtmf_payload_type,
         direction=direction or negotiated.local_direction,
-        ptime=negotiated.ptime,
+        ptime=20,  # what we want to receive; our RTP session sends 20 ms packets
     )

@@ -98,4 +98,4 @@ def test_our_offer_round_trips_and_answer_has_one_codec() -> None:
     answer = parse_sdp(build_answer(media, "127.0.0.1", 4004, session_id=3))
     assert answer.media[0].formats == ["0", "101"]
     back = negotiate(answer, is_offer=False)
-    assert (back.remote_port, back.codec, back.ptime) == (4004, "PCMU", 30)
+    assert (back.remote_port, back.codec, back.ptime) == (4004, "PCMU", 20)
