@@ -83,6 +83,11 @@ def test_a_range_shares_its_multiplier(text: str, lang: str, values: list[int]) 
     assert [e.value for e in extract_entities(text, lang, ["number"], now=NOW)] == values
 
 
+def test_a_range_shares_its_currency() -> None:
+    found = extract_entities("от ста до двухсот тысяч рублей", "ru", ["money"], now=NOW)
+    assert [(e.value, e.unit) for e in found] == [(100_000, "RUB"), (200_000, "RUB")]
+
+
 def test_integer_skips_fractions() -> None:
     found = extract_entities("полтора или 2", "ru", ["integer"], now=NOW)
     assert [e.value for e in found] == [2]

@@ -3,6 +3,7 @@ utterance has no digit and no number/date word at all (most turns)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import datetime
 
@@ -142,6 +143,7 @@ def extract_entities(
         out += _temporal_entities(text, found, wanted)
         taken += [(f.start, f.end) for f in found]
     if wanted & _NUMERIC:
+        money: list[Entity] = []
         for span in find_numbers(toks, lex, code):
             start, end = toks[span.i].start, toks[span.j - 1].end
             if any(start < b and a < end for a, b in taken):
@@ -150,12 +152,25 @@ def extract_entities(
             if "money" in wanted:
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
-                out.append(Entity(type="money", value=amount, text=text[m_start:m_end],
-                                  start=m_start, end=m_end, unit=unit))  # fmt: skip
+                money.append(Entity(type="money", value=amount, text=text[m_start:m_end],
+                                    start=m_start, end=m_end, unit=unit))  # fmt: skip
             if "number" in wanted:
                 out.append(Entity(type="number", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip
             if "integer" in wanted and isinstance(amount, int):
                 out.append(Entity(type="integer", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip
+        out += _share_currency(text, money)
     return sorted(out, key=lambda e: e.start)
+
+
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|—|до|или|to|or|and|и)?\s*$", re.IGNORECASE)
+
+
+def _share_currency(text: str, money: list[Entity]) -> list[Entity]:
+    """ "от 100 до 200 тысяч рублей": the first amount is in roubles too."""
+    for n in range(len(money) - 2, -1, -1):
+        a, b = money[n], money[n + 1]
+        if a.unit is None and b.unit is not None and _RANGE_GAP.match(text[a.end : b.start]):
+            money[n] = a.model_copy(update={"unit": b.unit})
+    return money
