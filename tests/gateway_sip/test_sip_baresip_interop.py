@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -74,6 +74,13 @@ async def baresip_digits(peer: Baresip, count: int) -> str:
     return digits
 
 
+async def _until(condition: Callable[[], bool]) -> None:
+    """Poll a state change caused by the peer, bounded."""
+    async with asyncio.timeout(TIMEOUT):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
 def heard_frequency(path: Path) -> float:
     data, rate = soundfile.read(str(path), dtype="int16")
     assert rate == 8000 and len(data) > 8000, f"recording too short: {len(data)} samples"
@@ -94,6 +101,12 @@ async def test_baresip_calls_the_robot(baresip: Baresip, robot_ua: SipUserAgent)
 
     await baresip.command("sndcode", "47#")
     assert await gather_digits(robot, 3) == "47#"
+
+    # baresip's hold/resume are re-INVITEs: the robot must stop sending, then resume
+    await baresip.command("hold")
+    await _until(lambda: robot.media is not None and not robot.media.sending)
+    await baresip.command("resume")
+    await _until(lambda: robot.media is not None and robot.media.sending)
     await robot.send_dtmf("3")
     assert await baresip_digits(baresip, 1) == "3"
 
