@@ -740,6 +740,11 @@ class SipUserAgent:
             method, via=self._via(leg.peer.transport), headers=headers, body=body
         )
         response = await self._request(request, leg.peer)
+        if response.status in (401, 407):  # trunks often challenge BYE and re-INVITE too
+            self._renew(request)
+            leg.dialog.local_seq = request.cseq[0]
+            if self._authorize(request, response):
+                response = await self._request(request, leg.peer)
         if method == "INVITE" and 200 <= response.status < 300:
             ack = leg.dialog.create_request(
                 "ACK", via=self._via(leg.peer.transport), cseq=request.cseq[0]

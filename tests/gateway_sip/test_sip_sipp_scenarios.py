@@ -98,7 +98,7 @@ def _digest_ok(header: str, *, method: str, password: str, algorithm: str) -> bo
 
 
 @pytest.mark.parametrize("algorithm", ["MD5", "SHA-256"])
-async def test_digest_auth_on_407_then_401(tmp_path: Path, algorithm: str) -> None:
+async def test_digest_auth_on_407_then_401_and_on_bye(tmp_path: Path, algorithm: str) -> None:
     port = free_port()
     sipp = Sipp("uas_auth.xml", tmp_path, port=port, keys={"algo": algorithm})
     await sipp.start()
@@ -124,6 +124,9 @@ async def test_digest_auth_on_407_then_401(tmp_path: Path, algorithm: str) -> No
     assert proxy_auth and www_auth
     assert 'realm="proxy.test"' in proxy_auth[0] and 'opaque="op-1"' in proxy_auth[0]
     assert _digest_ok(proxy_auth[0], method="INVITE", password="s3cret", algorithm="MD5")
+    bye_auth = [a for a in proxy_auth if "pn-bye-77" in a]
+    assert len(bye_auth) == 1
+    assert _digest_ok(bye_auth[0], method="BYE", password="s3cret", algorithm="MD5")
     assert f"algorithm={algorithm}" in www_auth[0]
     assert _digest_ok(www_auth[0], method="INVITE", password="s3cret", algorithm=algorithm)
 
