@@ -65,6 +65,23 @@ _PATTERN_CONFIDENCE = 0.95
 _BETA2 = 4.0  # F-beta with beta=2: recall of the example matters more than extra words.
 
 
+def _joined(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
+    """One alternation per intent: a turn then runs one regex search per intent instead
+    of one per pattern. Patterns with back-references or inline flags, which would
+    change meaning inside an alternation, stay separate."""
+    if len(patterns) < 2:
+        return patterns
+    simple = [p for p in patterns if not re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]+\)", p.pattern)]
+    rest = [p for p in patterns if p not in simple]
+    if len(simple) < 2:
+        return patterns
+    try:
+        joined = re.compile("|".join(f"(?:{p.pattern})" for p in simple), re.IGNORECASE)
+    except re.error:
+        return patterns
+    return [joined, *rest]
+
+
 @dataclass(frozen=True, slots=True)
 class _Example:
     intent: str
@@ -100,13 +117,15 @@ class IntentMatcher:
         parsed: list[tuple[str, frozenset[str]]] = []
         for name, raw in intents.items():
             spec = raw if isinstance(raw, IntentSpec) else IntentSpec.model_validate(raw)
+            compiled = []
             for pattern in spec.patterns:
                 try:
-                    self._patterns.append((name, re.compile(pattern, re.IGNORECASE)))
+                    compiled.append(re.compile(pattern, re.IGNORECASE))
                 except re.error as exc:
                     raise ValueError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
+            self._patterns += [(name, rx) for rx in _joined(compiled)]
             for example in spec.examples:
                 lem = frozenset(lemma_tuple(example, self.lang))
                 if lem:

@@ -259,3 +259,19 @@ def test_prefixed_opposites_are_not_asr_slips() -> None:
 def test_filler_adverbs_do_not_block_a_match() -> None:
     matcher = IntentMatcher({"busy": IntentSpec(examples=["i can not talk right now"])}, "en")
     assert matcher.match("I can't talk").intent == "busy"
+
+
+def test_patterns_keep_their_meaning_when_an_intent_has_many() -> None:
+    matcher = IntentMatcher(
+        {
+            "laugh": IntentSpec(patterns=[r"(ха)\1", r"\bлол\b", r"(?P<x>хи)(?P=x)"]),
+            "price": IntentSpec(patterns=[r"\bцен\w*", r"\bстоимост\w*", r"^сколько$"]),
+        },
+        "ru",
+    )
+    assert matcher.match("хаха").intent == "laugh"
+    assert matcher.match("хихи").intent == "laugh"
+    assert matcher.match("ха").intent is None
+    assert matcher.match("какая стоимость").intent == "price"
+    assert matcher.match("сколько").intent == "price"
+    assert matcher.match("сколько стоит").intent is None
