@@ -129,18 +129,26 @@ def _table(lang: Lang) -> _Table:
 
 
 # Hums that normalization would drop as fillers but that are answers: "mm-hmm" and
-# "uh-huh" are yes, "uh-uh" and "м-м" are no. Only when they are the whole reply.
+# "uh-huh" are yes, "uh-uh" and "м-м" are no. They become plain words before parsing.
 _INTERJECTIONS = re.compile(
-    r"^\W*(?:(?P<yes>m+[- ]?h+m+|mhm+|uh[- ]?huh|a-ha|мгм+)|(?P<no>uh[- ]?uh|м-м|nuh[- ]?uh))\W*$",
+    r"(?<!\w)(?:(?P<yes>m+[- ]?h+m+|mhm+|uh[- ]?huh|a-ha|мгм+)"
+    r"|(?P<no>uh[- ]?uh|nuh[- ]?uh|м-м))(?!\w)",
     re.IGNORECASE,
 )
+_PLAIN: dict[Lang, dict[str, str]] = {
+    "ru": {"yes": "да", "no": "нет"},
+    "en": {"yes": "yes", "no": "no"},
+}
+
+
+def _plain_interjections(text: str, lang: Lang) -> str:
+    words = _PLAIN[lang]
+    return _INTERJECTIONS.sub(lambda m: words["yes" if m.group("yes") else "no"], text)
 
 
 @lru_cache(maxsize=4096)
 def _yes_no(text: str, lang: Lang) -> YesNo:
-    interjection = _INTERJECTIONS.match(text)
-    if interjection is not None:
-        return YesNo(answer="yes" if interjection.group("yes") else "no", confidence=0.85)
+    text = _plain_interjections(text, lang)
     table = _table(lang)
     lem = lemma_tuple(text, lang)
     if lem in table.whole_yes:
