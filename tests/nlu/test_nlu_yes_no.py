@@ -25,7 +25,8 @@ RU_NONE = [
 EN_YES = [
     "yes", "yeah", "yep", "sure", "of course", "I don't mind", "I do not mind", "okay",
     "why not", "absolutely", "yes, no problem", "sure thing", "Yeah, sounds good",
-    "Uh, yes please", "speaking", "right", "mm-hmm", "Uh-huh.", "mhm", "uh-huh, speaking", "that's right",
+    "Uh, yes please", "speaking", "right", "mm-hmm", "Uh-huh.", "mhm", "uh-huh, speaking",
+    "that's right",
     "I guess so", "yes, it is",
 ]  # fmt: skip
 EN_NO = [
