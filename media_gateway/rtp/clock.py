@@ -14,6 +14,7 @@ import asyncio
 import logging
 import weakref
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -27,13 +28,18 @@ MAX_CATCH_UP_TICKS = 5
 
 class ClockClient(Protocol):
     def on_tick(self, scheduled: float) -> None:
-        """Called once per tick with the tick's scheduled loop time. Must not block."""
+        """Called once per tick with the tick's scheduled loop time. Must not block.
+
+        A client may also define `after_tick()`: it runs once every client's `on_tick`
+        is done, for work that is not time-critical (pulling the jitter buffer), so no
+        session's packet waits behind another session's receive work."""
 
 
 class MediaClock:
     def __init__(self, interval_s: float = TICK_S, *, history: int = 50_000) -> None:
         self.interval_s = interval_s
         self._clients: dict[int, ClockClient] = {}
+        self._after: dict[int, Callable[[], None]] = {}
         self._task: asyncio.Task[None] | None = None
         self._lateness: deque[float] = deque(maxlen=history)
         self.ticks = 0
@@ -42,11 +48,15 @@ class MediaClock:
 
     def register(self, client: ClockClient) -> None:
         self._clients[id(client)] = client
+        after = getattr(client, "after_tick", None)
+        if callable(after):
+            self._after[id(client)] = after
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="media-clock")
 
     def unregister(self, client: ClockClient) -> None:
         self._clients.pop(id(client), None)
+        self._after.pop(id(client), None)
 
     @property
     def client_count(self) -> int:
@@ -85,6 +95,12 @@ class MediaClock:
                 except Exception:  # one broken session must not stop every call's media
                     self.client_errors += 1
                     log.exception("media clock client failed")
+            for after in list(self._after.values()):
+                try:
+                    after()
+                except Exception:
+                    self.client_errors += 1
+                    log.exception("media clock client failed after the tick")
             next_tick += self.interval_s
 
 

@@ -270,7 +270,13 @@ class RtpSession:
     def on_tick(self, scheduled: float) -> None:
         if self._t0 is None:
             self._t0 = scheduled
+        self._send_tick(scheduled)
+
+    def after_tick(self) -> None:
+        """After every session has sent its packet: pull this tick's inbound frame."""
         self._playout()
+
+    def _send_tick(self, scheduled: float) -> None:
         if self._dtmf_sender is not None:
             self._send_dtmf_tick(scheduled)
             return

@@ -133,3 +133,29 @@ async def test_an_overloaded_clock_still_lets_network_callbacks_run() -> None:
     clock.unregister(recorder)
     # The other callback ran in the gap after (nearly) every tick, not just before the first.
     assert len(set(ran_between_ticks)) >= 8
+
+
+async def test_after_tick_work_runs_once_every_client_has_sent() -> None:
+    clock = MediaClock()
+    log: list[str] = []
+
+    class Session:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def on_tick(self, scheduled: float) -> None:
+            log.append(f"send {self.name}")
+
+        def after_tick(self) -> None:
+            log.append(f"receive {self.name}")
+
+    recorder = Recorder(1)
+    sessions = [Session("a"), Session("b")]
+    for session in sessions:
+        clock.register(session)
+    clock.register(recorder)
+    async with asyncio.timeout(5):
+        await recorder.done.wait()
+    for client in [*sessions, recorder]:
+        clock.unregister(client)
+    assert log[:4] == ["send a", "send b", "receive a", "receive b"]

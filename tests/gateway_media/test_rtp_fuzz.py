@@ -77,7 +77,8 @@ async def _fuzz_then_call() -> None:
     def feed(data: bytes) -> None:
         victim._datagram_received(data, PEER)  # the entry point of every UDP datagram
         tick[0] += 0.02
-        victim.on_tick(tick[0])  # drive playout and sending as the clock would
+        victim.on_tick(tick[0])  # drive sending and playout as the clock would
+        victim.after_tick()
 
     feed()
     stats = victim.stats()
