@@ -156,7 +156,10 @@ class SipUserAgent:
         self._register_seq = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._closing = False
         self._advertised = "127.0.0.1"
+        self.registrations = 0
+        """Successful REGISTER transactions so far (refreshes included)."""
         self._proxy: tuple[str, int] | None = None
         """The outbound proxy / trunk, resolved once at start."""
 
@@ -243,15 +246,19 @@ class SipUserAgent:
             yield call
 
     async def close(self) -> None:
-        if self._closed:
+        if self._closed or self._closing:
             return
-        self._closed = True
+        self._closing = True  # still sending: the unregister and BYEs below must go out
         if self._register_task is not None:
             self._register_task.cancel()
+            self._register_task = None
+            with contextlib.suppress(Exception):  # unregister, bounded; best effort
+                await asyncio.wait_for(self.register(expires=0), 2)
         if self._calls:  # hang up every call at once, bounded: closing must not hang
             byes = [self.bye(leg) for leg in list(self._calls.values())]
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.gather(*byes, return_exceptions=True), 2)
+        self._closed = True
         for handle in self._handles.values():
             handle.cancel()
         for task in list(self._tasks):
@@ -461,7 +468,7 @@ class SipUserAgent:
         return Headers([("Allow", ALLOW), ("Accept", "application/sdp")])
 
     def _on_invite(self, invite: SipRequest, peer: Peer, tx: ServerInviteTransaction) -> None:
-        if len(self._pending) >= self.config.max_pending_calls:
+        if self._closing or len(self._pending) >= self.config.max_pending_calls:
             # nobody is picking calls up fast enough: refuse rather than queue without bound
             self._respond(
                 tx,
@@ -1088,6 +1095,7 @@ class SipUserAgent:
             if not 200 <= response.status < 300:
                 raise RegistrationFailed(response.status, response.reason)
             granted = self._granted_expiry(response, wanted)
+            self.registrations += 1
             if wanted > 0 and self._register_task is None:
                 self._register_task = asyncio.get_running_loop().create_task(
                     self._refresh_registration(granted)

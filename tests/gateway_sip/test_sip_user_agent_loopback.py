@@ -334,3 +334,16 @@ async def test_ack_reusing_the_invite_branch_stops_200_retransmission() -> None:
             assert leg.confirmed.is_set()
         finally:
             await uas.close()
+
+
+async def test_closing_the_user_agent_hangs_up_its_calls(
+    pair: tuple[SipUserAgent, SipUserAgent],
+) -> None:
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas)))
+    robot = await (await next_call(uas)).answer()
+    caller = await asyncio.wait_for(placing, TIMEOUT)
+    await asyncio.wait_for(uac.close(), TIMEOUT)
+    _, _, ended = await collect(robot, until_end=True)
+    assert ended == CallEnded("caller_hangup")
+    assert caller.ended
