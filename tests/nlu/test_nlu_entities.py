@@ -154,6 +154,8 @@ def test_money(text: str, lang: str, value: int, unit: str | None, span: str) ->
         ("в четверг в два", "ru", "datetime", "2026-11-26T14:00:00+03:00"),
         ("в среду после обеда", "ru", "datetime", "2026-11-25T15:00:00+03:00"),
         ("через пару дней", "ru", "date", "2026-11-23"),
+        ("через полгода", "ru", "date", "2027-05-21"),
+        ("in half a year", "en", "date", "2027-05-21"),
         ("в течение недели", "ru", "date", "2026-11-28"),
         ("через несколько дней", "ru", "date", "2026-11-24"),
         ("через полтора часа", "ru", "datetime", "2026-11-21T19:55:00+03:00"),
@@ -232,10 +234,18 @@ def test_words_that_only_look_like_dates(text: str) -> None:
 
 
 def test_dateparser_fallback_reads_forms_the_rules_do_not() -> None:
-    found = extract_entities("давайте 3 марта 2027 года", "ru", ["date"], now=NOW)
-    assert [e.value for e in found] == ["2027-03-03"]
-    found = extract_entities("how about Tuesday, March 3rd 2027", "en", ["date"], now=NOW)
-    assert "2027-03-03" in [e.value for e in found]
+    # "2026/12/25" is date-shaped but not a form the rules read, so dateparser runs.
+    found = extract_entities("давайте 2026/12/25", "ru", ["date"], now=NOW)
+    assert [(e.value, e.text) for e in found] == [("2026-12-25", "2026/12/25")]
+    found = extract_entities("on 2026/12/25 at 3 pm", "en", ["datetime"], now=NOW)
+    assert [e.value for e in found] == ["2026-12-25T15:00:00+03:00"]
+
+
+def test_spoken_years() -> None:
+    text = "двадцать пятого декабря две тысячи двадцать седьмого года"
+    assert one(text, "ru", "date").value == "2027-12-25"
+    assert one("5 января двадцать седьмого года", "ru", "date").value == "2027-01-05"
+    assert one("3 марта 2027 года", "ru", "date").value == "2027-03-03"
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,9 @@ def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str])
     return out
 
 
+_SAYS_TIME = re.compile(r"\d:\d|\b(?:am|pm|час\w*|утра|вечера|дня|ночи|o'?clock)\b", re.I)
+
+
 def _dateparser_fallback(text: str, lang: Lang, now: datetime) -> list[Temporal]:
     """The slow path (milliseconds) for date-looking words the rules could not read."""
     from dateparser.search import search_dates
@@ -86,7 +89,9 @@ def _dateparser_fallback(text: str, lang: Lang, now: datetime) -> list[Temporal]
             continue
         pos = start + len(phrase)
         aware = moment.replace(tzinfo=now.tzinfo)
-        has_clock = (moment.hour, moment.minute) != (0, 0)
+        # dateparser keeps the base's clock for relative dates ("через полгода" -> 12:00
+        # if now is noon), so a time counts only when the phrase says one.
+        has_clock = _SAYS_TIME.search(phrase) is not None
         out.append(Temporal(start, pos, aware.date(), aware.timetz() if has_clock else None,
                             aware if has_clock else None))  # fmt: skip
     return out
@@ -136,10 +141,12 @@ def extract_entities(
         found = resolve(toks, lex, code, now)
         covered = {k for k, t in enumerate(toks) for tmp in found if tmp.start <= t.start < tmp.end}
         if date_looking(toks, lex, covered):
-            found += [
-                d for d in _dateparser_fallback(text, code, now)
-                if not any(d.start < f.end and f.start < d.end for f in found)
-            ]  # fmt: skip
+            for extra in _dateparser_fallback(text, code, now):
+                clash = [f for f in found if extra.start < f.end and f.start < extra.end]
+                # dateparser read more of the phrase than the rules: its reading wins
+                if all(extra.end - extra.start > f.end - f.start for f in clash):
+                    found = [f for f in found if f not in clash] + [extra]
+            found.sort(key=lambda f: f.start)
         out += _temporal_entities(text, found, wanted)
         taken += [(f.start, f.end) for f in found]
     if wanted & _NUMERIC:

@@ -56,7 +56,7 @@ _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 
 # English words that are dates only in context ("may I", "sat down", "the sun").
-_AMBIGUOUS_WORDS = frozenset({"may", "march", "mar", "sat", "sun", "wed", "jan", "dec"})
+_AMBIGUOUS_WORDS = frozenset({"may", "march", "mar", "sat", "sun", "wed"})
 
 _DDMM = re.compile(r"^(\d{1,2})[.](\d{2})$")
 
@@ -165,13 +165,29 @@ class _Rules:
         return None
 
     def _year_at(self, k: int) -> tuple[int | None, int]:
+        """A year at ``k``: "2027", "2027 года", "две тысячи двадцать седьмого года"."""
         t = self.toks[k] if k < len(self.toks) else None
-        if t is not None and t.kind == "num" and t.num is not None and 1900 <= t.num <= 2100:
-            k += 1
-            if self.low(k) in _YEAR_WORDS:
-                k += 1
-            return int(t.num), k
-        return None, k
+        if t is None:
+            return None, k
+        year: float | None = None
+        end = k
+        if t.kind == "num" and t.num is not None:
+            year, end = t.num, k + 1
+        elif t.kind == "word" and t.low in self.lex.numbers:
+            num = parse_number_at(self.toks, k, self.lex, self.lang)
+            if num is not None:
+                year, end = num.value, num.j
+                if self.low(end) in self.lex.ordinals:  # "...двадцать седьмого"
+                    year, end = year + self.lex.ordinals[self.low(end)], end + 1
+                if year < 100 and self.low(end) in _YEAR_WORDS:  # "двадцать седьмого года"
+                    year += 2000
+        elif t.kind == "word" and t.low in self.lex.ordinals:
+            return None, k
+        if year is None or not (1900 <= year <= 2100) or not float(year).is_integer():
+            return None, k
+        if self.low(end) in _YEAR_WORDS:
+            end += 1
+        return int(year), end
 
     def day_month(self, k: int) -> Part | None:
         months = self.lex.months
@@ -192,7 +208,7 @@ class _Rules:
             last = self.toks[nxt - 1]
             spoken = last.kind == "word" and last.low.endswith(("ого", "его"))
             suffixed = self.toks[k].kind == "num" and nxt == k + 2
-            if self.lang == "ru" and (spoken or suffixed):
+            if self.lang == "ru" and (spoken or suffixed) and self.low(nxt) not in _YEAR_WORDS:
                 d = self._day_this_or_next_month(day)
                 return Part(k, nxt, day=d) if d else None
         # "the 15th", "on the fifteenth": a day of this month, or of the next if past
@@ -247,6 +263,8 @@ class _Rules:
             year: int | None = None
             if "-" in t.low:
                 year, m, d = nums
+            elif len(t.low.split("/")[0]) == 4:
+                return None  # "2026/12/25": rare enough to leave to dateparser
             elif "/" in t.low and self.lang == "en":
                 m, d = nums[0], nums[1]
                 year = nums[2] if len(nums) == 3 else None
@@ -340,6 +358,11 @@ class _Rules:
         ):  # fmt: skip
             end = m + 1 if self.low(m) == "полчаса" else m + 3
             return Part(k, end, moment=self._minutes(30))
+        if self.low(m) == "полгода" or (
+            self.lang == "en" and [self.low(m + x) for x in range(3)] == ["half", "a", "year"]
+        ):
+            end = m + 1 if self.low(m) == "полгода" else m + 3
+            return Part(k, end, day=_add_months(self.today, 6))
         if self.lang == "en" and self.low(m) == "a" and self.low(m + 1) == "couple":
             amount, m = 2.0, m + 2 + (self.low(m + 2) == "of")
         elif self.low(m) in _FEW or (self.low(m) == "a" and self.low(m + 1) in _FEW):
