@@ -77,6 +77,14 @@ class VoskRecognizer(StreamingRecognizer):
     ) -> None:
         loop = asyncio.get_running_loop()
         model = await loop.run_in_executor(decode_executor(), load_model, self.model_path)
+        # Building a recognizer takes 100-200 ms on a large graph: off the event loop, or
+        # every call's RTP stalls meanwhile.
+        self._rec = await loop.run_in_executor(
+            decode_executor(), self._recognizer, model, sample_rate, grammar
+        )
+        self._worker = asyncio.create_task(self._run(), name="vosk-stream")
+
+    def _recognizer(self, model: Any, sample_rate: int, grammar: list[str]) -> Any:
         import vosk
 
         if grammar:
@@ -86,8 +94,7 @@ class VoskRecognizer(StreamingRecognizer):
         rec.SetWords(True)
         if self.max_alternatives:
             rec.SetMaxAlternatives(self.max_alternatives)
-        self._rec = rec
-        self._worker = asyncio.create_task(self._run(), name="vosk-stream")
+        return rec
 
     async def _feed(self, pcm: bytes) -> None:
         self._input.put_nowait(pcm)
