@@ -4,8 +4,9 @@ SQLite runs in WAL mode and every transaction starts with `BEGIN IMMEDIATE`: a d
 transaction that reads and then writes can fail with SQLITE_BUSY without waiting, whereas an
 immediate one waits on `busy_timeout`. That serializes writers, which is what SQLite does
 anyway, and keeps concurrent API requests and the delivery worker from failing each other.
-Within one process a single pooled connection does the serializing (see below), so the
-busy timeout only matters between processes (a CLI command next to the server).
+Tried and measured: a single pooled connection (so waits are asyncio waits, not SQLite's
+sleeping busy handler) was 3x slower under the outage test, because the delivery worker's
+retries then queue ahead of API requests.
 """
 
 from __future__ import annotations
@@ -78,12 +79,6 @@ async def open_database(url: str, *, migrate: bool = True, pool_size: int = 10) 
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
-        # One connection: SQLite has one writer anyway, and waiting for the pool is an
-        # asyncio wait, whereas waiting on SQLite's lock is its sleeping busy handler
-        # (measured: 35 ms per transaction under contention, against under 2 ms).
-        kwargs["pool_size"] = 1
-        kwargs["max_overflow"] = 0
-        kwargs["pool_timeout"] = 120
     else:
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = pool_size
