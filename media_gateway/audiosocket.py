@@ -35,6 +35,7 @@ from media_gateway.call_leg import (
     InboundFrame,
     Playback,
 )
+from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue
 from media_gateway.rtp.clock import MediaClock, shared_clock
 
@@ -70,7 +71,7 @@ class AudioSocketCallLeg(CallLeg):
         self._clock = clock
         self._transfer_handler = transfer_handler
         self._frame_bytes = sample_rate * 2 * FRAME_MS // 1000
-        self._events: asyncio.Queue[InboundEvent] = asyncio.Queue()
+        self._events: InboundQueue[InboundEvent] = InboundQueue()
         self._player = PlaybackQueue(self._frame_bytes, sample_rate * 2 // 1000)
         self._wire_rate = 8000
         """The rate Asterisk sends at; we answer at the same rate."""
@@ -127,11 +128,11 @@ class AudioSocketCallLeg(CallLeg):
         while len(self._carry) >= self._frame_bytes:
             frame = self._carry[: self._frame_bytes]
             self._carry = self._carry[self._frame_bytes :]
-            self._events.put_nowait(InboundFrame(frame, self._media_ms))
+            self._events.put(InboundFrame(frame, self._media_ms))
             self._media_ms += FRAME_MS
 
     def on_dtmf(self, digit: str) -> None:
-        self._events.put_nowait(InboundDtmf(digit, self._media_ms))
+        self._events.put(InboundDtmf(digit, self._media_ms))
 
     # -- outbound, on the media clock ------------------------------------------------------
 
@@ -157,7 +158,7 @@ class AudioSocketCallLeg(CallLeg):
         self._player.clear()
         if send_hangup and not self._writer.is_closing():
             self._writer.write(HANGUP_FRAME)
-        self._events.put_nowait(self._ended)
+        self._events.put(self._ended)
 
     async def _drain(self) -> None:
         try:

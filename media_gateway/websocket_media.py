@@ -33,6 +33,7 @@ from media_gateway.call_leg import (
     InboundFrame,
     Playback,
 )
+from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue, QueuedPlayback
 from media_gateway.rtp import g711
 from media_gateway.rtp.clock import MediaClock, shared_clock
@@ -100,7 +101,7 @@ class TwilioCallLeg(CallLeg):
         self._codec: g711.Codec = codec
         self._clock = clock or shared_clock()
         self._transfer_handler = transfer_handler
-        self._events: asyncio.Queue[InboundEvent] = asyncio.Queue()
+        self._events: InboundQueue[InboundEvent] = InboundQueue()
         self._player = PlaybackQueue(
             FRAME_BYTES,
             SAMPLE_RATE * 2 // 1000,
@@ -157,11 +158,11 @@ class TwilioCallLeg(CallLeg):
         self._carry += g711.decode(message.media.audio(), self._codec)
         while len(self._carry) >= FRAME_BYTES:
             frame, self._carry = self._carry[:FRAME_BYTES], self._carry[FRAME_BYTES:]
-            self._events.put_nowait(InboundFrame(frame, self._media_ms))
+            self._events.put(InboundFrame(frame, self._media_ms))
             self._media_ms += FRAME_MS
 
     def on_dtmf(self, message: Dtmf) -> None:
-        self._events.put_nowait(InboundDtmf(message.dtmf.digit, self._media_ms))
+        self._events.put(InboundDtmf(message.dtmf.digit, self._media_ms))
 
     def on_mark(self, message: Mark) -> None:
         playback = self._awaiting_mark.pop(message.mark.name, None)
@@ -223,7 +224,7 @@ class TwilioCallLeg(CallLeg):
             waiting.finish(completed=False)
         self._awaiting_mark.clear()
         self._outbox.put_nowait(None)
-        self._events.put_nowait(self._ended)
+        self._events.put(self._ended)
         if close:
             if asyncio.current_task() is not self._writer:
                 await asyncio.wait([self._writer], timeout=1.0)  # flush, boundedly

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 from media_gateway.call_leg import InboundDtmf, InboundFrame
+from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue, QueuedPlayback
 from media_gateway.rtp import g711
 from media_gateway.rtp.clock import TICK_S, MediaClock, shared_clock
@@ -34,7 +35,7 @@ FRAME_BYTES = FRAME_SAMPLES * 2
 _BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
 #: Largest audio payload accepted: 200 ms of G.711. Anything bigger is not a phone call.
 MAX_PAYLOAD = 1600
-#: Inbound events kept while nobody reads them (10 s); the oldest go first.
+#: Inbound frames kept while nobody reads them (10 s); the oldest go first.
 MAX_PENDING_EVENTS = 500
 #: Where `open(port=0)` looks for a free even port (RFC 3550 §11: RTP on even ports).
 PORT_RANGE = (16384, 32766)
@@ -152,13 +153,14 @@ class RtpSession:
         self._carry = b""
         self._gap_bytes = FRAME_BYTES
         self._media_ms = 0
-        self._events: asyncio.Queue[InboundFrame | InboundDtmf | _Closed] = asyncio.Queue()
+        self._events: InboundQueue[InboundFrame | InboundDtmf | _Closed] = InboundQueue(
+            MAX_PENDING_EVENTS
+        )
         # counters
         self._sent = 0
         self._received = 0
         self._ignored = 0
         self._dtmf_count = 0
-        self._events_dropped = 0
         self._lateness: deque[float] = deque(maxlen=3000)
         self._last_rx: float | None = None
         self._clock.register(self)
@@ -208,7 +210,7 @@ class RtpSession:
         while True:
             item = await self._events.get()
             if isinstance(item, _Closed):
-                self._events.put_nowait(item)  # later readers end too
+                self._events.put(item)  # later readers end too
                 return
             yield item
 
@@ -247,7 +249,7 @@ class RtpSession:
             packets_discarded=j.discarded + j.overflow_dropped,
             packets_ignored=self._ignored,
             dtmf_received=self._dtmf_count,
-            events_dropped=self._events_dropped,
+            events_dropped=self._events.dropped_frames,
             send_lateness_ms=tuple(x * 1000 for x in self._lateness),
             remote=self._remote,
             idle_ms=None
@@ -263,7 +265,7 @@ class RtpSession:
         self._transport.close()
         self._player.clear()
         self._finish_dtmf()
-        self._events.put_nowait(_CLOSED)
+        self._events.put(_CLOSED)
 
     # -- the clock side --------------------------------------------------------------------
 
@@ -349,10 +351,7 @@ class RtpSession:
         self._media_ms += 20
 
     def _emit(self, event: InboundFrame | InboundDtmf) -> None:
-        if self._events.qsize() >= MAX_PENDING_EVENTS:
-            self._events.get_nowait()
-            self._events_dropped += 1
-        self._events.put_nowait(event)
+        self._events.put(event)
 
     # -- the network side ------------------------------------------------------------------
 
