@@ -25,10 +25,12 @@ async def test_outage_then_flaky_receiver_gets_every_result_once(
     db_url: str, tmp_path: Path, script_yaml: str
 ) -> None:
     # retries every ~0.5-1 s: fast enough for a test, slow enough not to swamp the database
-    schedule = DeliverySchedule(first_delay_s=0.5, factor=2, max_delay_s=1.0, horizon_s=300,
-                                jitter=0.2, timeout_s=5)
-    settings = make_settings(db_url, tmp_path, dialer="none", delivery_concurrency=16,
-                             delivery=schedule)
+    schedule = DeliverySchedule(
+        first_delay_s=0.5, factor=2, max_delay_s=1.0, horizon_s=300, jitter=0.2, timeout_s=5
+    )
+    settings = make_settings(
+        db_url, tmp_path, dialer="none", delivery_concurrency=16, delivery=schedule
+    )
     app = create_app(settings, speak=silent_speaker)
     async with app.router.lifespan_context(app):
         api = Api(app)
@@ -46,15 +48,15 @@ async def test_outage_then_flaky_receiver_gets_every_result_once(
             for call_id in call_ids:
                 await sink.call_status(call_id, "in_progress")
                 await sink.transcript_turn(call_id, "bot", "Hello")
-                result = DialogResult(outcome="qualified", fields={"budget": 10},
-                                      ending="completed")
+                result = DialogResult(
+                    outcome="qualified", fields={"budget": 10}, ending="completed"
+                )
                 await sink.finish(call_id, result, hangup_cause="robot")
 
             # every result is retried during the outage, none is lost or dead
             async with asyncio.timeout(60):
                 while True:
-                    rows = (await client.get("/v1/deliveries",
-                                             params={"limit": 500})).json()
+                    rows = (await client.get("/v1/deliveries", params={"limit": 500})).json()
                     if len(rows) == RESULTS and all(r["attempts"] >= 2 for r in rows):
                         break
                     await asyncio.sleep(0.2)

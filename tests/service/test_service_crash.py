@@ -1,0 +1,157 @@
+"""SIGKILL during active calls: after restart every interrupted call gets a contract-valid
+result with its partial transcript and recording, and it is delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from ruamel.yaml import YAML
+
+from .conftest import SCRIPT_PATH
+from .local_server import LocalServer
+from .postgres_server import free_port
+from .receivers import WebhookReceiver
+
+VOICEBOT = str(Path(sys.executable).parent / "voicebot")
+CALLS = 3
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "VOICEBOT_SSRF_ALLOWLIST": '["127.0.0.1/32"]',
+            "VOICEBOT_DELIVERY__FIRST_DELAY_S": "0.2",
+            "VOICEBOT_DELIVERY__MAX_DELAY_S": "1",
+            "VOICEBOT_DELIVERY_POLL_S": "0.2",
+            "VOICEBOT_PRERENDER_PROMPTS": "false",
+            "VOICEBOT_DATA_DIR": str(data_dir),
+        }
+    )
+    return env
+
+
+async def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [VOICEBOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=_env(data_dir),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    async with httpx.AsyncClient() as client, asyncio.timeout(60):
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    return proc
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+async def _until(predicate, timeout: float = 60):  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while True:
+            value = await predicate()
+            if value:
+                return value
+            await asyncio.sleep(0.1)
+
+
+@pytest.mark.slow
+async def test_sigkill_mid_call_then_recovery_delivers_valid_results(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    created = subprocess.run(
+        [VOICEBOT, "tenants", "create", "acme"],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    key = re.search(r"api key \(shown once\): (\S+)", created).group(1)  # type: ignore[union-attr]
+    secret = re.search(r"webhook secret: (\S+)", created).group(1)  # type: ignore[union-attr]
+    contract = YAML(typ="safe").load(SCRIPT_PATH.read_text())["result"]
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    receiver = WebhookReceiver(secret)
+    base = f"http://127.0.0.1:{port}"
+    headers = {"authorization": f"Bearer {key}"}
+    async with (
+        LocalServer(receiver.app, free_port()) as crm,
+        httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client,
+    ):
+        proc = await _start(data_dir, port, log)
+        try:
+            uploaded = await client.post(
+                "/v1/scripts",
+                content=SCRIPT_PATH.read_text(),
+                headers={"content-type": "application/yaml"},
+            )
+            assert uploaded.status_code == 201
+            call_ids = []
+            for n in range(CALLS):
+                response = await client.post(
+                    "/v1/calls",
+                    json={
+                        "to": f"+1555000{n}",
+                        "script_id": "lead_qualification_en",
+                        "variables": {"lead_name": f"Lead {n}"},
+                        "webhook": f"{crm.url}/hook",
+                    },
+                )
+                assert response.status_code == 202, response.text
+                call_ids.append(response.json()["id"])
+
+            async def turns(call_id: str, count: int) -> bool:
+                body = (await client.get(f"/v1/calls/{call_id}")).json()
+                return len(body["transcript"]) >= count
+
+            for call_id in call_ids:
+                await _until(lambda c=call_id: turns(c, 1))
+                said = await client.post(f"/v1/calls/{call_id}/input", json={"text": "yes"})
+                assert said.status_code == 202
+            for call_id in call_ids:
+                await _until(lambda c=call_id: turns(c, 3))
+            before = {c: (await client.get(f"/v1/calls/{c}")).json() for c in call_ids}
+            assert all(b["status"] == "in_progress" for b in before.values())
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+        assert receiver.received == {}
+
+        proc = await _start(data_dir, port, log)
+        try:
+
+            async def all_delivered() -> bool:
+                return len(receiver.received) == CALLS
+
+            await _until(all_delivered)
+            for call_id in call_ids:
+                payload = receiver.received[f"res_{call_id}"]
+                result = payload["result"]
+                assert result["outcome"] in contract["outcomes"]
+                assert set(result["fields"]) == set(contract["fields"])
+                assert payload["call"]["hangup_cause"] == "system_failure"
+                texts = [(t["role"], t["text"]) for t in payload["transcript"]]
+                assert ("caller", "yes") in texts
+                assert texts == [(t["role"], t["text"]) for t in before[call_id]["transcript"]]
+                assert payload["recording"] is not None
+                call = (await client.get(f"/v1/calls/{call_id}")).json()
+                assert call["status"] == "failed" and call["result"] == result
+                wav = await client.get(f"/v1/calls/{call_id}/recording")
+                assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
+                data_size = int.from_bytes(wav.content[40:44], "little")
+                assert data_size == len(wav.content) - 44 and data_size > 8000
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
