@@ -48,6 +48,8 @@ def one(text: str, lang: str, kind: EntityType, now: datetime = NOW) -> Entity:
         ("около полумиллиона", "ru", 500_000),
         ("ста", "ru", 100),
         ("half a million", "en", 500_000),
+        ("one point five million", "en", 1_500_000),
+        ("two point two five", "en", 2.25),
         ("two hundred thousand", "en", 200_000),
         ("two hundred and fifty thousand", "en", 250_000),
         ("a hundred", "en", 100),

@@ -94,6 +94,18 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             k += 2 if lang == "ru" else 3
             last_kind = "fraction"
             continue
+        if lang == "en" and low == "point" and group is not None and nxt is not None:
+            digits = ""  # "one point five million": spoken decimals, digit by digit
+            m = k + 1
+            while m < n and (d := lex.numbers.get(toks[m].low)) is not None and d.kind == "unit":
+                digits += str(int(d.value))
+                m += 1
+            if not digits:
+                break
+            group += float("0." + digits)
+            last_kind = "fraction"
+            k = m
+            continue
         if lang == "en" and low == "and" and group is not None and nxt is not None:
             follow = lex.numbers.get(nxt.low)
             if follow is not None and follow.kind in ("unit", "teen", "ten"):
