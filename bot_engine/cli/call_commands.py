@@ -18,8 +18,10 @@ from rich.markup import escape
 
 from asr_tts.errors import SpeechError
 from asr_tts.settings import SpeechSettings
+from bot_engine.call.inbound import serve_inbound
 from bot_engine.call.outbound import place_call
 from bot_engine.call.report import CallReport
+from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import CallerError, simulate_call
 from bot_engine.script import LoadedScript, ScriptError, load_script_file, validate_variables
@@ -45,6 +47,7 @@ def register(app: typer.Typer) -> None:
     app.command("simulate-call")(simulate_call_command)
     app.command("demo-call")(demo_call)
     app.command("call")(call_command)
+    app.command("serve-calls")(serve_calls)
 
 
 def _vars(pairs: list[str] | None) -> dict[str, str]:
@@ -215,3 +218,31 @@ def call_command(
         raise typer.Exit(1) from None
     print_report(report, as_json=as_json)
     raise typer.Exit(0 if report.result.ending != "error" else 1)
+
+
+def serve_calls(
+    routes: Annotated[Path, typer.Option(help="Routing rules (YAML): callee → script.")],
+    sip_host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    sip_port: Annotated[int, typer.Option(help="SIP port (UDP and TCP).")] = 5060,
+    record_dir: Annotated[Path, typer.Option(help="Recordings go here.")] = Path(
+        "var/recordings"),
+    calls: Annotated[int | None, typer.Option(help="Exit after this many calls.")] = None,
+    asr: Annotated[str | None, typer.Option(help="ASR engine.")] = None,
+) -> None:
+    """Answer inbound SIP calls: each routed to its script, one JSON result line per call."""
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        router = Router.load(routes)
+    except RoutingError as exc:
+        err.print(escape(str(exc)), style="red")
+        raise typer.Exit(2) from None
+    speeches: dict[str, CallSpeech] = {}
+    for name, script in router.scripts.items():
+        speeches[name] = _speech(script, asr)
+
+    def on_result(report: CallReport) -> None:
+        typer.echo(json.dumps(report.document(), ensure_ascii=False))
+
+    asyncio.run(serve_inbound(router, speeches, host=sip_host, port=sip_port,
+                              record_dir=record_dir, max_calls=calls, on_result=on_result,
+                              on_listen=lambda port: err.print(f"listening on {sip_host}:{port}")))
