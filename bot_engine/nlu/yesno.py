@@ -32,12 +32,12 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
     "ru": {
         "yes": (
             "да", "ага", "угу", "ну да", "давайте", "давай", "хорошо", "ладно", "ок", "окей",
-            "согласен", "верно", "именно", "подтверждаю", "можно", "удобно", "актуально",
-            "интересно", "хочу", "нужно", "надо", "могу", "слушаю", "пойдет", "правильно",
+            "согласен", "верно", "именно", "подтверждаю", "удобно", "актуально",
+            "интересно", "пойдет", "правильно",
             "не против", "не возражаю", "почему бы и нет", "почему нет", "а почему нет",
             "без проблем", "не вопрос", "еще бы", "так и есть", "все верно", "да конечно",
             "конечно да", "а как же", "само собой", "было дело", "оставлял", "это я",
-            "я слушаю", "даю согласие", "говорите", "вроде да", "скорее да", "думаю да",
+            "я слушаю", "даю согласие", "вроде да", "скорее да", "думаю да",
         ),
         "soft": (
             "конечно", "точно", "разумеется", "естественно", "безусловно", "обязательно",
@@ -65,7 +65,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "all right", "correct", "fine", "exactly", "indeed", "of course",
             "go ahead", "why not", "no problem", "not a problem", "sounds good",
             "i do not mind", "do not mind", "i agree", "agree", "i guess so", "that is right",
-            "please do", "convenient", "interested", "i want", "i can", "affirmative",
+            "please do", "convenient", "interested", "affirmative",
             "confirm", "yes please", "for sure", "you bet", "by all means", "that is me",
             "i think so", "go on", "still relevant", "yes right",
         ),
@@ -90,8 +90,10 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
 # Answers that mean yes only when they are the whole utterance: "Right." / "I am." but
 # not "right now" or "I am busy".
 _WHOLE_YES: dict[Lang, tuple[str, ...]] = {
-    "ru": ("я", "он", "она", "так", "слушаю вас", "да слушаю"),
-    "en": ("right", "it is", "i am", "i do", "i have", "i can", "speaking", "we are",
+    "ru": ("я", "он", "она", "так", "слушаю", "слушаю вас", "говорите", "можно", "могу",
+           "хочу", "нужно", "надо", "конечно можно"),
+    "en": ("right", "it is", "i am", "i do", "i have", "i can", "i want", "i want to",
+           "speaking", "we are",
            "we do", "that is right", "yes it is", "yes i am"),
 }  # fmt: skip
 

@@ -20,7 +20,7 @@ RU_NO = [
 ]  # fmt: skip
 RU_NONE = [
     "перезвоните завтра", "какая сегодня погода", "да, но не сейчас", "не знаю",
-    "может быть", "это не я звонил", "", "эээ",
+    "может быть", "это не я звонил", "", "эээ", "могу перезвонить позже", "можно попозже?",
 ]  # fmt: skip
 EN_YES = [
     "yes", "yeah", "yep", "sure", "of course", "I don't mind", "I do not mind", "okay",
@@ -37,6 +37,7 @@ EN_NO = [
 EN_NONE = [
     "what's the weather like", "maybe", "I don't know", "yes and no", "call me later", "",
     "right now I'm driving, I guess", "I am the manager here", "huh?", "hmm",
+    "I can call you back later",
 ]  # fmt: skip
 
 
