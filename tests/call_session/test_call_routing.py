@@ -10,6 +10,7 @@ import pytest
 from call_session_helpers import HERE, turns
 
 from bot_engine.call.inbound import answer_routed
+from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import SimulatedCaller
@@ -96,8 +97,8 @@ async def test_an_inbound_call_is_routed_and_answered_with_header_variables(
     robot = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot", tcp=False))
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller", tcp=False))
     try:
-        async def serve() -> object:
-            results = []
+        async def serve() -> list[CallReport | None]:
+            results: list[CallReport | None] = []
             async for incoming in robot.incoming():
                 results.append(await answer_routed(incoming, router, speeches))
                 if len(results) == 2:
@@ -118,7 +119,7 @@ async def test_an_inbound_call_is_routed_and_answered_with_header_variables(
         await phone.close()
         await robot.close()
     [refused_call, report] = results
-    assert refused_call is None
+    assert refused_call is None and report is not None
     assert report.result.outcome == "agent"
     assert report.variables["backend"] == "http://127.0.0.1:9/x"
     assert [t.text for t in turns(report, "caller")] == ["[dtmf 2]"]
