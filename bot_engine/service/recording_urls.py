@@ -29,4 +29,4 @@ def check_signature(
 ) -> bool:
     if expires < (now if now is not None else time.time()):
         return False
-    return hmac.compare_digest(_sig(secret, call_id, expires), signature)
+    return hmac.compare_digest(_sig(secret, call_id, expires).encode(), signature.encode())
