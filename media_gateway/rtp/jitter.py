@@ -55,7 +55,7 @@ def _seq_delta(a: int, b: int) -> int:
 
 class JitterBuffer:
     def __init__(
-        self, depth: int = 3, capacity: int = 50, reset_distance: int = 200, max_excess: int = 5
+        self, depth: int = 3, capacity: int = 50, reset_distance: int = 200, max_excess: int = 8
     ) -> None:
         if not 1 <= depth <= capacity:
             raise ValueError("need 1 <= depth <= capacity")

@@ -33,6 +33,8 @@ SAMPLE_RATE = 8000
 FRAME_SAMPLES = 160
 FRAME_BYTES = FRAME_SAMPLES * 2
 _BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
+#: RFC 3389 comfort noise: a peer with silence suppression sends it between talkspurts.
+COMFORT_NOISE_PT = 13
 #: Largest audio payload accepted: 200 ms of G.711. Anything bigger is not a phone call.
 MAX_PAYLOAD = 1600
 #: Inbound frames kept while nobody reads them (10 s); the oldest go first.
@@ -365,10 +367,14 @@ class RtpSession:
             self._ignored += 1
             log.debug("dropped datagram from %s: %s", addr, exc)
             return
-        is_dtmf = packet.payload_type == self._dtmf_payload_type
-        if not is_dtmf and (
-            packet.payload_type != self._payload_type or not 0 < len(packet.payload) <= MAX_PAYLOAD
-        ):
+        payload_type, size = packet.payload_type, len(packet.payload)
+        if payload_type == self._payload_type:
+            valid = 0 < size <= MAX_PAYLOAD
+        elif payload_type == self._dtmf_payload_type:
+            valid = size >= 4
+        else:
+            valid = payload_type == COMFORT_NOISE_PT and size <= 64
+        if not valid:
             self._ignored += 1
             return
         if addr != self._remote:
@@ -379,22 +385,18 @@ class RtpSession:
             self._remote = addr
         self._latched = True
         self._last_rx = self._loop.time()
-        if is_dtmf:
-            try:
-                digit = self._dtmf_receiver.receive(packet.ssrc, packet.timestamp, packet.payload)
-            except DtmfError:
-                self._ignored += 1
-                return
-            self._received += 1
-            # The event used a sequence number of the audio stream: hold its slot so the
-            # jitter buffer does not count it as a lost audio packet.
-            self._jitter.push(packet.ssrc, packet.sequence, b"")
+        self._received += 1
+        if payload_type == self._payload_type:
+            self._jitter.push(packet.ssrc, packet.sequence, packet.payload)
+            return
+        # DTMF events and comfort noise use sequence numbers of the audio stream: their
+        # slots play as silence, so the jitter buffer does not count them as lost audio.
+        self._jitter.push(packet.ssrc, packet.sequence, b"")
+        if payload_type == self._dtmf_payload_type:
+            digit = self._dtmf_receiver.receive(packet.ssrc, packet.timestamp, packet.payload)
             if digit is not None:
                 self._dtmf_count += 1
                 self._emit(InboundDtmf(digit, self._media_ms))
-            return
-        self._received += 1
-        self._jitter.push(packet.ssrc, packet.sequence, packet.payload)
 
 
 def _bind_udp(host: str, port: int) -> socket.socket:

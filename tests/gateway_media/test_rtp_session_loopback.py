@@ -12,6 +12,7 @@ from gateway_media_helpers import (
     digits,
     dominant_frequency,
     loud_audio,
+    rms,
     tone,
 )
 
@@ -217,6 +218,33 @@ async def test_reconfigure_switches_codec_mid_call(pair: tuple[RtpSession, RtpSe
     a.play(tone(1200, 0.6))
     heard = await loud_audio(b, 15)
     assert dominant_frequency(heard) == pytest.approx(1200, abs=15)
+
+
+async def test_comfort_noise_between_talkspurts_is_silence_not_loss() -> None:
+    session = await RtpSession.open()
+    peer = await UdpPeer.open()
+    try:
+        session.configure(("127.0.0.1", peer.port), codec="PCMU", payload_type=0)
+        loud = g711.encode(tone(440, 0.02), "PCMU")
+        packets = [build_packet(0, seq, seq * 160, 9, loud) for seq in range(1, 5)]
+        packets += [build_packet(13, 5, 800, 9, b"\x40")]  # RFC 3389: -64 dBov
+        packets += [build_packet(0, seq, seq * 160, 9, loud) for seq in range(6, 10)]
+        for packet in packets:
+            peer.send(packet, session.local_port)
+        frames = []
+        async with asyncio.timeout(5):
+            async for event in session.events():
+                if isinstance(event, InboundFrame):
+                    frames.append(event.pcm)
+                if len(frames) == 9:
+                    break
+        assert [rms(f) > 1000 for f in frames] == [True] * 4 + [False] + [True] * 4
+        stats = session.stats()
+        assert (stats.packets_received, stats.packets_lost, stats.packets_ignored) == (9, 0, 0)
+        assert stats.packets_discarded == 0
+    finally:
+        await session.close()
+        peer.close()
 
 
 async def test_idle_time_tracks_the_last_valid_packet() -> None:
