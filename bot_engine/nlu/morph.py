@@ -105,8 +105,6 @@ _EN_EXPAND: dict[str, tuple[str, ...]] = {
     "gonna": ("go", "to"),
     "wanna": ("want", "to"),
     "gotta": ("have", "to"),
-    "yes": ("yes",),
-    "this": ("this",),
     "is": ("be",),
     "am": ("be",),
     "are": ("be",),
@@ -129,16 +127,7 @@ _EN_EXPAND: dict[str, tuple[str, ...]] = {
     "men": ("man",),
     "women": ("woman",),
     "children": ("child",),
-    "called": ("call",),
-    "us": ("us",),
-    "his": ("his",),
     "its": ("it", "be"),
-    "thanks": ("thank",),
-    "numbers": ("number",),
-    "please": ("please",),
-    "sure": ("sure",),
-    "course": ("course",),
-    "business": ("business",),
 }
 
 _EN_KEEP_S = ("ss", "us", "is", "os", "as")
