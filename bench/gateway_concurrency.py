@@ -19,8 +19,9 @@ Send jitter is scheduling latency, so on a machine shared with other busy proces
 robot's wake-ups are delayed by their time slices, whatever our code does. Production media
 servers run at real-time priority for this reason (Asterisk `-p`, FreeSWITCH `-rp`);
 `--realtime` does the same for the robot process only (the load generator stays normal, so
-the other core keeps serving everything else). The kernel's RT throttling still reserves
-5 % of each core for normal tasks.
+the other core keeps serving everything else); `--realtime-caller` raises the load generator
+too, to find the robot's own limit rather than the generator's. The kernel's RT throttling
+still reserves 5 % of each core for normal tasks.
 """
 
 from __future__ import annotations
@@ -148,7 +149,9 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
 # -- the load generator (UAC) process ------------------------------------------------------
 
 
-async def caller_main(target: str, calls: int, rate: float, talk_s: float) -> None:
+async def caller_main(target: str, calls: int, rate: float, talk_s: float, realtime: bool) -> None:
+    if realtime:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(5))
     ua = await SipUserAgent.start(SipConfig(port=0, user="load"))
     speech = tone(1000, talk_s)
     legs: list[SipCallLeg] = []
@@ -213,7 +216,9 @@ async def send(process: asyncio.subprocess.Process, command: str) -> None:
     await process.stdin.drain()
 
 
-async def run_step(calls: int, window: float, rate: float, realtime: bool) -> dict[str, Any]:
+async def run_step(
+    calls: int, window: float, rate: float, realtime: bool, realtime_caller: bool
+) -> dict[str, Any]:
     talk = window + calls / rate + 15
     robot = await spawn(
         "--role", "robot", "--prompt", str(talk), *(["--realtime"] if realtime else [])
@@ -230,6 +235,7 @@ async def run_step(calls: int, window: float, rate: float, realtime: bool) -> di
             str(calls),
             "--rate",
             str(rate),
+            *(["--realtime"] if realtime_caller else []),
             "--talk",
             str(talk),
         )
@@ -258,13 +264,16 @@ async def run_step(calls: int, window: float, rate: float, realtime: bool) -> di
                     await process.wait()
 
 
-async def orchestrate(ramp: list[int], window: float, rate: float, realtime: bool) -> int:
+async def orchestrate(
+    ramp: list[int], window: float, rate: float, realtime: bool, realtime_caller: bool
+) -> int:
     best = 0
     failures = 0
     load = os.getloadavg()
     print(
         f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f}; "
-        f"robot priority: {'SCHED_RR' if realtime else 'normal'}",
+        f"robot priority: {'SCHED_RR' if realtime else 'normal'}, "
+        f"load generator: {'SCHED_RR' if realtime_caller else 'normal'}",
         flush=True,
     )
     print(
@@ -274,7 +283,9 @@ async def orchestrate(ramp: list[int], window: float, rate: float, realtime: boo
     )
     for calls in ramp:
         try:
-            step = await asyncio.wait_for(run_step(calls, window, rate, realtime), STEP_TIMEOUT_S)
+            step = await asyncio.wait_for(
+                run_step(calls, window, rate, realtime, realtime_caller), STEP_TIMEOUT_S
+            )
         except (TimeoutError, RuntimeError) as exc:
             print(f"{calls:>6} step failed: {exc!r}", flush=True)
             break
@@ -309,6 +320,11 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=8.0, help="measurement seconds per N")
     parser.add_argument("--rate", type=float, default=50.0, help="call setups per second")
     parser.add_argument("--realtime", action="store_true", help="robot at SCHED_RR priority")
+    parser.add_argument(
+        "--realtime-caller",
+        action="store_true",
+        help="load generator at SCHED_RR too (to find the robot's own limit)",
+    )
     parser.add_argument("--role", choices=["robot", "caller"], help=argparse.SUPPRESS)
     parser.add_argument("--prompt", type=float, default=30.0, help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
@@ -318,10 +334,10 @@ def main() -> None:
     if args.role == "robot":
         asyncio.run(robot_main(args.prompt, args.realtime))
     elif args.role == "caller":
-        asyncio.run(caller_main(args.target, args.calls, args.rate, args.talk))
+        asyncio.run(caller_main(args.target, args.calls, args.rate, args.talk, args.realtime))
     else:
         ramp = [int(n) for n in args.ramp.split(",") if n.strip()][:8]
-        asyncio.run(orchestrate(ramp, args.window, args.rate, args.realtime))
+        asyncio.run(orchestrate(ramp, args.window, args.rate, args.realtime, args.realtime_caller))
 
 
 if __name__ == "__main__":
