@@ -74,6 +74,26 @@ class SsrfGuard:
                     "allow-list it in the configuration (ssrf_allowlist) to deliver there"
                 )
 
+    def check_sync(self, url: str) -> None:
+        """`check` for code running in a worker thread."""
+        host, port = self.split(url)
+        if host in self._hosts:
+            return
+        try:
+            literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            literal = None
+        if literal is not None:
+            self.check_addresses(host, [literal])
+            return
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise TargetRefused(f"{host} does not resolve: {exc}") from exc
+        self.check_addresses(
+            host, [ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in infos]
+        )
+
     async def check(self, url: str) -> None:
         """Raise TargetRefused unless `url` may be delivered to."""
         host, port = self.split(url)

@@ -109,7 +109,9 @@ def create_app(
         guard = SsrfGuard(settings.ssrf_allowlist)
         cache = ScriptCache()
         chosen: CallRunner = runner or (
-            SimulatedRunner(speak=speak) if settings.dialer == "simulated" else NoDialer()
+            SimulatedRunner(speak=speak, guard=guard)
+            if settings.dialer == "simulated"
+            else NoDialer()
         )
         worker_ref: list[DeliveryWorker] = []
         call_service = CallService(

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
 from bot_engine.dialog import Dialog
 from bot_engine.dialog.actions import CallWebhook, Hangup, Say, SetResult
 from bot_engine.dialog.events import Dtmf, Event, NoInput, UserSaid, WebhookResult
@@ -38,7 +39,15 @@ async def espeak_speaker(text: str, language: str) -> bytes:
 
 
 class _TextCall:
-    def __init__(self, spec: CallSpec, sink: CallSink, speak: Speaker, input_timeout_s: float):
+    def __init__(
+        self,
+        spec: CallSpec,
+        sink: CallSink,
+        speak: Speaker,
+        input_timeout_s: float,
+        guard: SsrfGuard | None,
+    ):
+        self.guard = guard
         self.spec = spec
         self.sink = sink
         self.speak = speak
@@ -111,6 +120,11 @@ class _TextCall:
         return cause
 
     async def _webhook(self, action: CallWebhook) -> Event:
+        if self.guard is not None:
+            try:
+                await self.guard.check(action.url)
+            except TargetRefused as exc:
+                return WebhookResult(request_id=action.request_id, status="error", error=str(exc))
         try:
             async with httpx.AsyncClient(timeout=action.timeout_s) as client:
                 response = await client.request(
@@ -159,14 +173,20 @@ class _TextCall:
 
 
 class SimulatedRunner:
-    def __init__(self, speak: Speaker | None = None, input_timeout_s: float = 300.0) -> None:
+    def __init__(
+        self,
+        speak: Speaker | None = None,
+        input_timeout_s: float = 300.0,
+        guard: SsrfGuard | None = None,
+    ) -> None:
+        self.guard = guard
         self.speak = speak or espeak_speaker
         self.input_timeout_s = input_timeout_s
         self._calls: dict[str, _TextCall] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     async def start(self, spec: CallSpec, sink: CallSink) -> None:
-        call = _TextCall(spec, sink, self.speak, self.input_timeout_s)
+        call = _TextCall(spec, sink, self.speak, self.input_timeout_s, self.guard)
         self._calls[spec.call_id] = call
         task = asyncio.create_task(self._run(call))
         self._tasks[spec.call_id] = task

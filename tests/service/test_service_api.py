@@ -232,3 +232,42 @@ async def test_health_and_metrics(api: Api) -> None:
             "voicebot_turns",
         ):
             assert name in metrics
+
+
+async def test_simulate_over_http_matches_the_simulator(api: Api, script_yaml: str) -> None:
+    from bot_engine.script import load_script, validate_variables
+    from bot_engine.simulator import simulate
+
+    _, key = await api.tenant("acme")
+    turns = ["yes", "five thousand dollars"]
+    async with api.client(key) as client:
+        await upload(client, script_yaml)
+        stored = await client.post(
+            "/v1/simulate",
+            json={
+                "script_id": "lead_qualification_en",
+                "variables": {"lead_name": "Ann"},
+                "turns": turns,
+            },
+        )
+        inline = await client.post(
+            "/v1/simulate",
+            json={"script": script_yaml, "variables": {"lead_name": "Ann"}, "turns": turns},
+        )
+        bad_vars = await client.post(
+            "/v1/simulate",
+            json={"script_id": "lead_qualification_en", "variables": {}, "turns": turns},
+        )
+        both = await client.post(
+            "/v1/simulate", json={"script_id": "lead_qualification_en", "script": script_yaml}
+        )
+    assert stored.status_code == 200, stored.text
+    loaded = load_script(script_yaml)
+    expected = await simulate(
+        loaded.script, validate_variables(loaded.script, {"lead_name": "Ann"}), turns
+    )
+    assert stored.json()["result"] == expected["result"]
+    assert stored.json()["transcript"] == expected["transcript"]
+    assert inline.json()["result"] == expected["result"]
+    assert [t["role"] for t in stored.json()["transcript"]][:2] == ["bot", "caller"]
+    assert bad_vars.status_code == 422 and both.status_code == 422
