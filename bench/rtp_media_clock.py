@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from media_gateway.rtp.clock import shared_clock
 from media_gateway.rtp.session import RtpSession
 
 
@@ -59,6 +60,8 @@ async def _run_side(
         session.play(_tone(freq, warmup + window + 5))
     readers = [asyncio.create_task(_consume(s)) for s in sessions]
     await asyncio.sleep(warmup)
+    clock = shared_clock()
+    clock.reset_measurements()
     cpu0, wall0 = time.process_time(), time.monotonic()
     before = [s.stats() for s in sessions]
     await asyncio.sleep(window)
@@ -81,6 +84,10 @@ async def _run_side(
         "lost": sum(a.packets_lost for a in after),
         "late": sum(a.packets_late for a in after),
         "cpu_percent": 100 * cpu / wall,
+        "tick_work_p50_ms": clock.work_percentile_ms(50),
+        "tick_work_p99_ms": clock.work_percentile_ms(99),
+        "ticks": clock.ticks,
+        "skipped_ticks": clock.skipped_ticks,
         "rss_per_session_kb": rss_per_session / 1024,
     }
 

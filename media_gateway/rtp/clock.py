@@ -42,9 +42,13 @@ class MediaClock:
         self._after: dict[int, Callable[[], None]] = {}
         self._task: asyncio.Task[None] | None = None
         self._lateness: deque[float] = deque(maxlen=history)
+        self._work: deque[float] = deque(maxlen=history)
+        """How long each tick's sending and receiving took: if this stays well under the
+        interval while lateness is high, the process is starved of CPU, not overloaded."""
         self.ticks = 0
         self.skipped_ticks = 0
         self.client_errors = 0
+        self._last_stall_log = float("-inf")
 
     def register(self, client: ClockClient) -> None:
         self._clients[id(client)] = client
@@ -71,8 +75,14 @@ class MediaClock:
             return 0.0
         return float(np.percentile(np.fromiter(self._lateness, dtype=float), q) * 1000)
 
+    def work_percentile_ms(self, q: float) -> float:
+        if not self._work:
+            return 0.0
+        return float(np.percentile(np.fromiter(self._work, dtype=float), q) * 1000)
+
     def reset_measurements(self) -> None:
         self._lateness.clear()
+        self._work.clear()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -84,7 +94,13 @@ class MediaClock:
             now = loop.time()
             behind = int((now - next_tick) / self.interval_s)
             if behind > MAX_CATCH_UP_TICKS:
-                log.warning("media clock stalled for %d ticks; skipping ahead", behind)
+                if now - self._last_stall_log > 10.0:  # a starved process would flood the log
+                    self._last_stall_log = now
+                    log.warning(
+                        "media clock stalled for %d ticks (%d skipped so far); skipping ahead",
+                        behind,
+                        self.skipped_ticks + behind,
+                    )
                 self.skipped_ticks += behind
                 next_tick += behind * self.interval_s
             self._lateness.append(now - next_tick)
@@ -101,6 +117,7 @@ class MediaClock:
                 except Exception:
                     self.client_errors += 1
                     log.exception("media clock client failed after the tick")
+            self._work.append(loop.time() - now)
             next_tick += self.interval_s
 
 
