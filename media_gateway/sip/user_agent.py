@@ -67,6 +67,7 @@ REASONS = {
     400: "Bad Request",
     405: "Method Not Allowed",
     481: "Call/Transaction Does Not Exist",
+    420: "Bad Extension",
     486: "Busy Here",
     487: "Request Terminated",
     488: "Not Acceptable Here",
@@ -75,6 +76,8 @@ REASONS = {
     603: "Decline",
 }
 MAX_AUTH_ATTEMPTS = 2
+SUPPORTED: frozenset[str] = frozenset()
+"""SIP extensions (option tags) we implement, for Require checks."""
 
 RtpFactory = Callable[[str], Any]
 """async (host) -> RtpMedia; the default opens `media_gateway.rtp.session.RtpSession`."""
@@ -451,6 +454,18 @@ class SipUserAgent:
         to_tag = ""
         with contextlib.suppress(SipParseError):
             to_tag = NameAddr.parse(request.headers["to"]).tag
+        unsupported = [o for o in request.headers.get_all("require") if o.lower() not in SUPPORTED]
+        if unsupported and request.method != "CANCEL":
+            # §8.2.2.3: e.g. `Require: 100rel` (PRACK), which we do not implement
+            self._respond(
+                tx_new,
+                peer,
+                request,
+                420,
+                to_tag=new_tag(),
+                extra=Headers([("Unsupported", ", ".join(unsupported))]),
+            )
+            return
         if request.method == "CANCEL":
             self._on_cancel(request, peer, tx_new)
         elif to_tag:

@@ -347,3 +347,24 @@ async def test_closing_the_user_agent_hangs_up_its_calls(
     _, _, ended = await collect(robot, until_end=True)
     assert ended == CallEnded("caller_hangup")
     assert caller.ended
+
+
+async def test_required_extensions_we_lack_get_420(
+    pair: tuple[SipUserAgent, SipUserAgent],
+) -> None:
+    uas = pair[1]
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        invite = (
+            f"INVITE sip:robot@127.0.0.1:{uas.local_port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{sock.getsockname()[1]};branch=z9hG4bKprack\r\n"
+            "From: <sip:p@127.0.0.1>;tag=p1\r\nTo: <sip:robot@127.0.0.1>\r\n"
+            "Call-ID: prack-1\r\nCSeq: 1 INVITE\r\nRequire: 100rel\r\n"
+            "Content-Length: 0\r\n\r\n"
+        ).encode()
+        sock.sendto(invite, ("127.0.0.1", uas.local_port))
+        reply = await asyncio.wait_for(loop.sock_recv(sock, 65536), TIMEOUT)
+    assert reply.startswith(b"SIP/2.0 420 Bad Extension")
+    assert b"Unsupported: 100rel" in reply
