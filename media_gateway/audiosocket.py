@@ -118,6 +118,8 @@ class AudioSocketCallLeg(CallLeg):
     # -- inbound ---------------------------------------------------------------------------
 
     def on_audio(self, pcm: bytes, rate: int) -> None:
+        if len(pcm) % 2:
+            pcm = pcm[:-1]  # a torn sample would shift every later one by a byte
         if rate != self._wire_rate:
             self._wire_rate = rate
             self._outbound = StreamResampler(self.sample_rate, rate)
@@ -276,7 +278,10 @@ class AudioSocketServer:
                     elif frame.sample_rate is not None:
                         leg.on_audio(frame.payload, frame.sample_rate)
                     elif frame.kind == Kind.DTMF:
-                        leg.on_dtmf(parse_dtmf(frame.payload))
+                        try:
+                            leg.on_dtmf(parse_dtmf(frame.payload))
+                        except AudioSocketProtocolError as exc:  # one bad frame, not a bad call
+                            log.warning("AudioSocket %s: %s", leg.info.call_id, exc)
                     elif frame.kind == Kind.HANGUP:
                         raise _Hangup
                     elif frame.kind == Kind.ERROR:

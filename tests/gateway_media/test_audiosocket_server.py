@@ -233,6 +233,33 @@ async def test_protocol_errors_close_that_connection_only(first: bytes) -> None:
     assert calls.events[-1] == CallEnded("caller_hangup")
 
 
+async def test_odd_frames_mid_call_are_skipped_and_the_call_goes_on() -> None:
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    server = await AudioSocketServer.start(calls)
+    asterisk = await AsteriskLike.connect(server.port)
+    try:
+        asterisk.send(0x01, CALL.bytes)
+        asterisk.send(0x42, b"future extension")
+        asterisk.send(0x03, b"x")  # not a DTMF key
+        asterisk.send(0x10, b"\x01\x02\x03")  # a torn sample
+        asterisk.send(0x01, CALL.bytes)  # a second UUID
+        asterisk.send_audio(tone(440, 0.2))
+        asterisk.send(0x03, b"#")
+        asterisk.send(0x00)
+        await calls.wait()
+    finally:
+        asterisk.close()
+        await server.close()
+    frames = [e for e in calls.events if isinstance(e, InboundFrame)]
+    assert len(frames) == 10
+    assert dominant_frequency(b"".join(f.pcm for f in frames[1:])) == pytest.approx(440, abs=20)
+    assert [e for e in calls.events if isinstance(e, InboundDtmf)] == [InboundDtmf("#", 200)]
+    assert calls.events[-1] == CallEnded("caller_hangup")
+
+
 async def test_a_silent_connection_is_dropped_after_the_uuid_timeout() -> None:
     async def behaviour(leg: CallLeg, calls: Calls) -> None:
         raise AssertionError("no call without a UUID")
