@@ -10,6 +10,7 @@ raises on bad input from the network: a bad packet is counted and dropped.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import random
 import socket
@@ -192,7 +193,7 @@ class RtpSession:
             dtmf_payload_type is not None and not 0 <= dtmf_payload_type <= 127
         ):
             raise ValueError("RTP payload types are 0-127")
-        remote = (str(remote[0]), int(remote[1]))
+        remote = (_resolve(str(remote[0])), int(remote[1]))
         if remote != self._sdp_remote:
             self._sdp_remote = self._remote = remote
             self._latched = False
@@ -397,6 +398,18 @@ class RtpSession:
             if digit is not None:
                 self._dtmf_count += 1
                 self._emit(InboundDtmf(digit, self._media_ms))
+
+
+def _resolve(host: str) -> str:
+    """An IP literal for the send path: `sendto` with a host name would resolve it again
+    for every packet. SDP almost always carries an address; a name is looked up once."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        try:
+            return str(socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0][4][0])
+        except OSError as exc:
+            raise ValueError(f"cannot resolve RTP address {host!r}: {exc}") from exc
 
 
 def _bind_udp(host: str, port: int) -> socket.socket:

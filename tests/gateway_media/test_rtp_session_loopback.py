@@ -266,6 +266,15 @@ async def test_idle_time_tracks_the_last_valid_packet() -> None:
         peer.close()
 
 
+async def test_a_host_name_in_the_sdp_is_resolved_once() -> None:
+    session = await RtpSession.open()
+    try:
+        session.configure(("localhost", 40000), codec="PCMU", payload_type=0)
+        assert session.remote is not None and session.remote[0] in ("127.0.0.1", "::1")
+    finally:
+        await session.close()
+
+
 async def test_unconfigured_session_ignores_media() -> None:
     session = await RtpSession.open()
     peer = await UdpPeer.open()
