@@ -14,6 +14,7 @@ def clear_caches(*, words: bool = False) -> None:
 
     text._tokens.cache_clear()
     text.lemma_tuple.cache_clear()
+    text.surface_lemmas.cache_clear()
     yesno._yes_no.cache_clear()
     if words:
         morph.ru_lemma.cache_clear()

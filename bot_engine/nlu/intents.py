@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.text import lemma_tuple, normalize
+from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 
 
@@ -63,6 +63,38 @@ _LIGHT_WORDS: dict[Lang, frozenset[str]] = {
 _LIGHT_WEIGHT = 0.3
 _PATTERN_CONFIDENCE = 0.95
 _BETA2 = 4.0  # F-beta with beta=2: recall of the example matters more than extra words.
+
+
+_RU_VOWELS = str.maketrans({"о": "а", "е": "и", "ё": "и", "я": "а", "ю": "у", "э": "и",
+                             "ы": "и", "ь": None, "ъ": None})  # fmt: skip
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _sound(word: str, lang: Lang) -> str:
+    """A rough sound key: unstressed Russian vowels merge (о/а, е/и), soft signs and
+    doubled letters vanish. ASR and hurried typing confuse exactly these."""
+    if lang == "ru":
+        word = word.translate(_RU_VOWELS)
+    return _DOUBLE.sub(r"\1", word)
+
+
+def _closest(
+    word: str, vocabulary: list[str], cutoff: float | None = None
+) -> tuple[str, float] | None:
+    """The vocabulary word ``word`` is most likely a mis-hearing of, with its similarity."""
+    if not vocabulary:
+        return None
+    if cutoff is None:
+        cutoff = 80.0 if len(word) < 8 else 75.0
+    for candidate, score, _ in process.extract(
+        word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+    ):
+        # A word that only adds a prefix is another word, not an ASR slip:
+        # "неудобно" is the opposite of "удобно", "uninterested" of "interested".
+        if candidate.endswith(word) or word.endswith(candidate):
+            continue
+        return candidate, score / 100.0
+    return None
 
 
 def _joined(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
@@ -115,6 +147,7 @@ class IntentMatcher:
         self._light = light
         self._patterns: list[tuple[str, re.Pattern[str]]] = []
         parsed: list[tuple[str, frozenset[str]]] = []
+        examples_text: list[str] = []
         for name, raw in intents.items():
             spec = raw if isinstance(raw, IntentSpec) else IntentSpec.model_validate(raw)
             compiled = []
@@ -126,6 +159,7 @@ class IntentMatcher:
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
             self._patterns += [(name, rx) for rx in _joined(compiled)]
+            examples_text.extend(spec.examples)
             for example in spec.examples:
                 lem = frozenset(lemma_tuple(example, self.lang))
                 if lem:
@@ -151,22 +185,32 @@ class IntentMatcher:
         # another word ("нет"/"не", "звонить"/"перезвонить" must stay apart).
         self._fuzzy_vocab = [w for w in self._index if len(w) >= 5 and w not in light]
         self._to_vocab = lru_cache(maxsize=8192)(self._map_uncached)
+        # The examples' own words by sound, for slips pymorphy3 lemmatizes badly:
+        # "званите" (звоните), "павтарите" (повторите), "opperator".
+        self._sounds: dict[str, str] = {}
+        for example in examples_text:
+            for word, lems in surface_lemmas(example, self.lang):
+                if len(word) >= 5 and len(lems) == 1 and lems[0] not in light:
+                    self._sounds.setdefault(_sound(word, self.lang), lems[0])
+        self._sound_list = list(self._sounds)
+        self._surface_to_vocab = lru_cache(maxsize=8192)(self._map_surface_uncached)
 
     def _map_uncached(self, word: str) -> tuple[str, float] | None:
         if word in self._index:
             return word, 1.0
-        if len(word) < 5 or word in self._light or not self._fuzzy_vocab:
+        if len(word) < 5 or word in self._light:
             return None
-        cutoff = 80.0 if len(word) < 8 else 75.0
-        for candidate, score, _ in process.extract(
-            word, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
-        ):
-            # A word that only adds a prefix is another word, not an ASR slip:
-            # "неудобно" is the opposite of "удобно", "uninterested" of "interested".
-            if candidate.endswith(word) or word.endswith(candidate):
-                continue
-            return candidate, score / 100.0
-        return None
+        found = _closest(word, self._fuzzy_vocab)
+        return found
+
+    def _map_surface_uncached(self, word: str) -> tuple[str, float] | None:
+        if len(word) < 5:
+            return None
+        sound = _sound(word, self.lang)
+        if sound in self._sounds:
+            return self._sounds[sound], 0.9
+        found = _closest(sound, self._sound_list, cutoff=85.0)
+        return None if found is None else (self._sounds[found[0]], found[1] * 0.95)
 
     def match(self, text: str, only: Collection[str] | None = None) -> IntentMatch:
         """Best intent for ``text``; ``only`` restricts the candidates (a step's intents)."""
@@ -178,25 +222,35 @@ class IntentMatcher:
                 if (allowed is None or name in allowed) and rx.search(norm):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
-            self._score_examples(lemma_tuple(text, self.lang), allowed, scores)
+            self._score_examples(surface_lemmas(text, self.lang), allowed, scores)
         return self._decide(scores)
 
     def _score_examples(
-        self, lem: tuple[str, ...], allowed: frozenset[str] | None, scores: dict[str, float]
+        self,
+        words: tuple[tuple[str, tuple[str, ...]], ...],
+        allowed: frozenset[str] | None,
+        scores: dict[str, float],
     ) -> None:
         light = self._light
         weights = self._weight
         mapped: dict[str, float] = {}  # vocabulary lemma -> similarity
         input_weight = 0.0
-        for word in set(lem):
-            hit = self._to_vocab(word)
-            if hit is None:
-                input_weight += _LIGHT_WEIGHT if word in light else 1.0
-                continue
-            target, sim = hit
-            input_weight += weights[target]
-            if sim > mapped.get(target, 0.0):
-                mapped[target] = sim
+        seen: set[str] = set()
+        for surface, lems in words:
+            for word in lems:
+                if word in seen:
+                    continue
+                seen.add(word)
+                hit = self._to_vocab(word)
+                if hit is None and len(lems) == 1:
+                    hit = self._surface_to_vocab(surface)
+                if hit is None:
+                    input_weight += _LIGHT_WEIGHT if word in light else 1.0
+                    continue
+                target, sim = hit
+                input_weight += weights[target]
+                if sim > mapped.get(target, 0.0):
+                    mapped[target] = sim
         if not mapped or input_weight == 0.0:
             return
         candidates: set[int] = set()

@@ -43,9 +43,18 @@ def normalize(text: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def surface_lemmas(text: str, lang: Lang) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each normalized word with its lemma(s): one lemma, or two for "dont" -> do, not.
+
+    The intent matcher needs both: lemmas to meet other forms of a word, and the surface
+    word to recognise an ASR slip that pymorphy3 cannot lemmatize ("званите")."""
+    return tuple((w, tuple(lemmas_of_tokens([w], lang))) for w in _tokens(text, lang))
+
+
+@lru_cache(maxsize=4096)
 def lemma_tuple(text: str, lang: Lang) -> tuple[str, ...]:
     """Cached lemmas of a whole utterance; the hot path calls this several times a turn."""
-    return tuple(lemmas_of_tokens(list(_tokens(text, lang)), lang))
+    return tuple(lemma for _, lems in surface_lemmas(text, lang) for lemma in lems)
 
 
 def lemmas(text: str, lang: str) -> list[str]:

@@ -275,3 +275,20 @@ def test_patterns_keep_their_meaning_when_an_intent_has_many() -> None:
     assert matcher.match("какая стоимость").intent == "price"
     assert matcher.match("сколько").intent == "price"
     assert matcher.match("сколько стоит").intent is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        ("павтарите пожалуйста", "ru", "repeat"),
+        ("не званите мне болше", "ru", "opt_out"),
+        ("мэнеджера пазавите", "ru", "operator"),
+        ("саедините с аператором", "ru", "operator"),
+        ("аткуда у вас мой номер", "ru", "who_is_this"),
+        ("opperator please", "en", "operator"),
+        ("stop caling me", "en", "opt_out"),
+        ("remove my numbr", "en", "opt_out"),
+    ],
+)
+def test_asr_slips_still_match(text: str, lang: str, intent: str) -> None:
+    assert IntentMatcher(builtin_intents(lang), lang).match(text).intent == intent
