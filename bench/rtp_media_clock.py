@@ -52,12 +52,14 @@ async def _run_side(
     pipe: Connection, calls: int, freq: float, warmup: float, window: float
 ) -> dict[str, Any]:
     rss_before = _rss()
+    shared_clock()  # created before the baseline counts
     sessions = [await RtpSession.open() for _ in range(calls)]
     pipe.send([s.local_port for s in sessions])
     remote_ports: list[int] = await asyncio.to_thread(pipe.recv)
+    prompt = _tone(freq, warmup + window + 5)  # one buffer shared by all, as cached TTS is
     for session, port in zip(sessions, remote_ports, strict=True):
         session.configure(("127.0.0.1", port), codec="PCMU", payload_type=0)
-        session.play(_tone(freq, warmup + window + 5))
+        session.play(prompt)
     readers = [asyncio.create_task(_consume(s)) for s in sessions]
     await asyncio.sleep(warmup)
     clock = shared_clock()
