@@ -74,7 +74,7 @@ class CallService:
 
     # --- creation ----------------------------------------------------------------------
 
-    async def create(self, tenant: Tenant, request: CallCreate) -> Call:
+    async def create(self, tenant: Tenant, request: CallCreate, *, prerender: bool = True) -> Call:
         target = request.webhook
         if isinstance(target, AnyHttpUrl):
             target = WebhookTarget(url=target)
@@ -104,6 +104,8 @@ class CallService:
                 variables=_jsonable(variables),
                 delivery_target=target.model_dump(mode="json") if target is not None else None,
             )
+            if not prerender:
+                call.prerender_status = "skipped"
             await call_repo.add_event(session, call, "status", {"status": "queued"})
         self.metrics.calls_created.inc()
         self.spawn(self.dispatch(call.id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.service.auth import KeyCache
 from bot_engine.service.calls import CallService
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import Prerenderer
@@ -29,6 +30,7 @@ class ServiceState:
     prerenderer: Prerenderer
     secret_key: str
     worker_task: asyncio.Task[None] | None = field(default=None)
+    keys: KeyCache = field(default_factory=KeyCache)
 
     def worker_alive(self) -> bool:
         return self.worker_task is not None and not self.worker_task.done()

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.errors import Conflict, NotFound
+from bot_engine.service.prerender import NoPrerender
 from bot_engine.service.routers.common import require_json, service
 from bot_engine.service.schemas import (
     CallCreate,
@@ -49,8 +50,10 @@ async def create_call(
 ) -> CallCreated:
     """Queue an outbound call. Variables are validated against the script; the call's own
     prompts are pre-rendered while it rings."""
-    call = await svc.calls.create(tenant, body)
-    svc.calls.spawn(_prerender_call(svc, call.id))
+    prerender = not isinstance(svc.prerenderer, NoPrerender)
+    call = await svc.calls.create(tenant, body, prerender=prerender)
+    if prerender:
+        svc.calls.spawn(_prerender_call(svc, call.id))
     return CallCreated(id=call.id, status=call.status)
 
 
