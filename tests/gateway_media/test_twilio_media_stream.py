@@ -16,7 +16,14 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, PlaybackResult
+from media_gateway.call_leg import (
+    CallEnded,
+    CallInfo,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+    PlaybackResult,
+)
 from media_gateway.rtp import g711
 from media_gateway.websocket_media import websocket_route
 
@@ -109,6 +116,7 @@ class Calls:
         self.legs: list[CallLeg] = []
         self.events: list[object] = []
         self.results: list[PlaybackResult] = []
+        self.transfers: list[bool] = []
         self.done = asyncio.Event()
         self.finished: list[CallLeg] = []
 
@@ -283,3 +291,48 @@ async def test_malformed_input_closes_only_that_stream(first: str, second: str, 
         await calls.wait_finished("healthy")
     frames = [e for e in calls.events if isinstance(e, InboundFrame)]
     assert len(frames) == 5
+
+
+async def test_transfer_goes_through_the_service_handler() -> None:
+    requests: list[tuple[str, str]] = []
+
+    async def redirect(info: CallInfo, target: str) -> bool:
+        requests.append((info.call_id, target))
+        return target.startswith("sip:")
+
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        calls.transfers.append(await leg.transfer("tel:+100"))
+        calls.transfers.append(await leg.transfer("sip:operator@pbx"))
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    app = Starlette(routes=[websocket_route(calls, transfer_handler=redirect)])
+    async with LocalAsgiServer(app) as server, connect(url(server)) as ws:
+        await ws.send(start())
+        with pytest.raises(ConnectionClosed):
+            await receive(ws)
+        async with asyncio.timeout(TIMEOUT_S):
+            await calls.done.wait()
+    assert requests == [(CALL_SID, "tel:+100"), (CALL_SID, "sip:operator@pbx")]
+    assert calls.transfers == [False, True]
+    assert calls.events == [CallEnded("transferred")]
+
+
+async def test_without_a_handler_transfer_is_refused_and_the_call_continues() -> None:
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        calls.transfers.append(await leg.transfer("sip:operator@pbx"))
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    async with (
+        LocalAsgiServer(Starlette(routes=[websocket_route(calls)])) as server,
+        connect(url(server)) as ws,
+    ):
+        await ws.send(start())
+        await send_audio(ws, tone(440, 0.04))
+        await ws.send(stop())
+        async with asyncio.timeout(TIMEOUT_S):
+            await calls.done.wait()
+    assert calls.transfers == [False]
+    assert calls.events[-1] == CallEnded("caller_hangup")
+    assert sum(isinstance(e, InboundFrame) for e in calls.events) == 2
