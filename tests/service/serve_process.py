@@ -1,0 +1,55 @@
+"""Run `voicebot serve` as a real subprocess on loopback for end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+VOICEBOT = str(Path(sys.executable).parent / "voicebot")
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "VOICEBOT_SSRF_ALLOWLIST": '["127.0.0.1/32"]',
+            "VOICEBOT_DELIVERY__FIRST_DELAY_S": "0.2",
+            "VOICEBOT_DELIVERY__MAX_DELAY_S": "1",
+            "VOICEBOT_DELIVERY_POLL_S": "0.2",
+            "VOICEBOT_PRERENDER_PROMPTS": "false",
+            "VOICEBOT_DATA_DIR": str(data_dir),
+        }
+    )
+    return env
+
+
+async def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [VOICEBOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=_env(data_dir),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    async with httpx.AsyncClient() as client, asyncio.timeout(60):
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    return proc
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+async def _until(predicate, timeout: float = 60):  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while True:
+            value = await predicate()
+            if value:
+                return value
+            await asyncio.sleep(0.1)

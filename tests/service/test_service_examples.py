@@ -1,0 +1,111 @@
+"""The examples, run as a customer would: against `voicebot serve` on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .postgres_server import free_port
+from .serve_process import VOICEBOT, _env, _start
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+async def _run(*args: str, env: dict[str, str], timeout: float = 120) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    return proc.returncode or 0, out.decode()
+
+
+@pytest.mark.slow
+async def test_examples_against_a_running_server(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    created = subprocess.run(
+        [VOICEBOT, "tenants", "create", "acme"],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    key = re.search(r"api key \(shown once\): (\S+)", created).group(1)  # type: ignore[union-attr]
+    secret = re.search(r"webhook secret: (\S+)", created).group(1)  # type: ignore[union-attr]
+    port, crm_port = free_port(), free_port()
+    env = dict(
+        os.environ,
+        VOICEBOT_URL=f"http://127.0.0.1:{port}",
+        VOICEBOT_API_KEY=key,
+        WEBHOOK_SECRET=secret,
+    )
+    server = await _start(data_dir, port, tmp_path / "serve.log")
+    receiver = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(EXAMPLES / "crm_receiver.py"),
+        "--port",
+        str(crm_port),
+        env=env,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        code, out = await _run(
+            str(EXAMPLES / "upload_script.py"),
+            str(EXAMPLES / "scripts" / "lead_qualification_en.yaml"),
+            env=env,
+        )
+        assert code == 0 and "version 1" in out, out
+        broken = tmp_path / "broken.yaml"
+        broken.write_text(
+            (EXAMPLES / "scripts" / "lead_qualification_en.yaml")
+            .read_text()
+            .replace("goto: ask_budget", "goto: nowhere")
+        )
+        code, out = await _run(str(EXAMPLES / "upload_script.py"), str(broken), env=env)
+        assert code == 1 and "nowhere" in out and "broken.yaml:" in out, out
+
+        code, out = await _run(
+            str(EXAMPLES / "simulate.py"),
+            "lead_qualification_en",
+            "--var",
+            "lead_name=Ann",
+            "--turn",
+            "no",
+            "--expect",
+            "not_qualified",
+            env=env,
+        )
+        assert code == 0, out
+        assert json.loads(out)["result"]["outcome"] == "not_qualified"
+
+        code, out = await _run(
+            str(EXAMPLES / "place_call.py"),
+            "+15550001",
+            "lead_qualification_en",
+            "lead_name=Ann",
+            "--say",
+            "no",
+            "--webhook",
+            f"http://127.0.0.1:{crm_port}/hook",
+            env=env,
+        )
+        assert code == 0 and "status: completed" in out and "not_qualified" in out, out
+        assert receiver.stdout is not None
+        line = await asyncio.wait_for(receiver.stdout.readline(), 60)
+        delivered = json.loads(line)
+        assert delivered["outcome"] == "not_qualified"
+        assert delivered["recording"].startswith(f"http://127.0.0.1:{port}/recordings/")
+    finally:
+        receiver.kill()
+        await receiver.wait()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
