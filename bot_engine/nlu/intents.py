@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_is_known
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 
@@ -198,13 +199,15 @@ class IntentMatcher:
     def _map_uncached(self, word: str) -> tuple[str, float] | None:
         if word in self._index:
             return word, 1.0
+        if self.lang == "ru" and ru_is_known(word):
+            return None  # a dictionary word is itself, not a slip of a vocabulary word
         if len(word) < 5 or word in self._light:
             return None
-        found = _closest(word, self._fuzzy_vocab)
-        return found
+        return _closest(word, self._fuzzy_vocab)
 
     def _map_surface_uncached(self, word: str) -> tuple[str, float] | None:
-        if len(word) < 5:
+        # A real Russian word ("работе") is not a slip of a similar-sounding one ("робот").
+        if len(word) < 5 or (self.lang == "ru" and ru_is_known(word)):
             return None
         sound = _sound(word, self.lang)
         if sound in self._sounds:

@@ -70,6 +70,12 @@ def ru_lemma(word: str) -> str:
     return _RU_FAMILIES.get(normal, normal)
 
 
+@lru_cache(maxsize=65536)
+def ru_is_known(word: str) -> bool:
+    """Whether ``word`` is in the Russian dictionary (not a guess from its ending)."""
+    return bool(_CYRILLIC.match(word)) and bool(analyzer().word_is_known(word))
+
+
 # English: contractions lose their apostrophe in normalization ("don't" -> "dont"), so
 # they are expanded here; this keeps "do not mind" and "don't mind" one phrase.
 _EN_EXPAND: dict[str, tuple[str, ...]] = {

@@ -333,7 +333,18 @@ def test_bad_arguments_are_clear_errors() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["99999999999999999999", "32.13.2026", "в 99:99", "через ноль минут", "---", "к к к", "$"],
+    [
+        "99999999999999999999",
+        "32.13.2026",
+        "в 99:99",
+        "через ноль минут",
+        "---",
+        "к к к",
+        "$",
+        "через 99999999 недель",
+        "in 5000000 years",
+        "31/02",
+    ],
 )
 def test_odd_input_never_crashes(text: str) -> None:
     every: list[EntityType] = ["number", "money", "date", "time", "datetime", "phone", "name"]

@@ -52,6 +52,7 @@ _CONNECTORS = frozenset({"в", "во", "на", "к", "и", "at", "on", "in", "th
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
 _YEAR_WORDS = frozenset({"год", "года", "году", "г"})
 
+_MAX_OFFSET = 1000  # "через 99999 лет" is not a callback time
 _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 
@@ -374,7 +375,7 @@ class _Rules:
             if num is not None:
                 amount, m = num.value, num.j
         unit = self.lex.spans.get(self.low(m))
-        if unit is None:
+        if unit is None or not 0 <= amount <= _MAX_OFFSET:
             return None
         end = m + 1
         if self.lang == "en" and [self.low(end + x) for x in range(3)] == ["and", "a", "half"]:
