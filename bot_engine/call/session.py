@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from asr_tts.audio import read_audio_file
 from asr_tts.errors import SpeechError
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
@@ -63,6 +65,12 @@ FRAME_MS = 20
 class SessionSettings:
     vad_start_ms: int = 200
     """Voiced audio needed before speech counts (and may barge in): shorter noise does not."""
+    min_word_ms: int = 120
+    """Of the VAD's speech-start window, this much must be loud (`min_speech_rms`) for the
+    speech to count: webrtcvad's hangover stretches an 80 ms click into a "voiced" window,
+    while a word keeps its energy up."""
+    min_speech_rms: float = 300.0
+    """s16 RMS (about -40 dBFS) of a frame that carries speech rather than line noise."""
     pre_roll_ms: int = 300
     vad_aggressiveness: int = 2
     max_duration_s: float = 900.0
@@ -519,6 +527,8 @@ class CallSession:
         listening = self._listening
         if listening is None or self.dialog.finished or listening.utt is not None:
             return
+        if not self._word_like(event.audio):
+            return
         barged = False
         if self._chunks:
             allowed = listening.listen.barge_in and all(c.barge_in for c in self._chunks)
@@ -534,6 +544,16 @@ class CallSession:
         assert utterance is not None
         utterance.feed(event.audio)
         listening.utt = _Utt(utterance, start_sample, barged)
+
+    def _word_like(self, audio: bytes) -> bool:
+        window = self.settings.vad_start_ms * self.rate // 1000 * 2
+        tail = np.frombuffer(audio[-window:][: window - window % self.frame_bytes], dtype="<i2")
+        if not tail.size:
+            return False
+        frames = tail.reshape(-1, self.frame_bytes // 2).astype(np.float64)
+        rms = np.sqrt(np.mean(frames * frames, axis=1))
+        loud_ms = int(np.count_nonzero(rms >= self.settings.min_speech_rms)) * FRAME_MS
+        return loud_ms >= self.settings.min_word_ms
 
     def _barge_in(self, listening: _Listening, detected: float) -> None:
         chunks = list(self._chunks)
@@ -702,6 +722,9 @@ class CallSession:
         self._handle(ev.Hangup(cause=cause, at=datetime.now(UTC)))
 
     def _on_max_duration(self) -> None:
+        if self.dialog.finished:
+            return
+        self._stop_prompts()
         self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
                     self.dialog.state.step)
         self._handle(ev.Hangup(cause="max_duration", at=datetime.now(UTC)))

@@ -8,9 +8,12 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile
 from call_session_helpers import channel_rms, load, turns, words
 
+from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call, simulate_call
 from bot_engine.script import validate_variables
@@ -60,7 +63,7 @@ async def test_a_full_english_lead_conversation_ends_qualified(
     assert caller_rms > 100 and robot_rms > 100
     assert report.call.asr_engine == "whisper" and report.recording == str(record)
     assert report.call.answered_at is not None and report.call.ended_at is not None
-    assert sim.caller.ended_by == "robot_hangup" or report.call.hangup_cause == "robot_hangup"
+    assert report.call.hangup_cause == "robot_hangup"
 
 
 async def test_barge_in_stops_the_prompt_and_the_words_are_recognized(
@@ -176,3 +179,80 @@ async def test_keys_with_a_terminator_then_a_webhook_timeout_takes_the_fallback(
     assert webhook_at is not None and question.start_ms is not None
     assert question.start_ms - webhook_at >= 1400  # the fallback came after the deadline
     assert report.result.ending == "completed"
+
+
+async def test_noise_shorter_than_a_word_does_not_interrupt_the_prompt(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("long_prompt.en.yaml")
+    rng = np.random.default_rng(7)
+    click = (rng.normal(0, 6000, 640)).clip(-32000, 32000).astype("<i2").tobytes()  # 80 ms
+
+    async def cough_then_answer(caller: SimulatedCaller) -> None:
+        assert await caller.wait_robot_speaking(for_ms=1000)
+        await caller.leg.play(click).wait()
+        assert await caller.wait_robot_quiet()
+        await caller.say("no")
+        await caller.wait_robot_quiet()
+
+    sim = await loopback_call(script, {}, make_speech(script), cough_then_answer)
+    report = sim.report
+    first_prompt = turns(report, "bot")[0]
+    assert not first_prompt.interrupted and report.barge_ins == []
+    assert first_prompt.heard_ms is not None and first_prompt.heard_ms >= LONG_PROMPT_MS
+    assert report.result.outcome == "declined"
+
+
+async def test_a_transfer_goes_out_as_refer_and_a_refused_one_ends_the_call(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("call_features.en.yaml")
+    sim = await simulate_call(script, validate_variables(script, {}), ["/dtmf 3"],
+                              make_speech(script))
+    report = sim.report
+    assert report.result.ending == "transfer" and report.result.outcome == "agent"
+    # Our caller UA refuses REFER (405), so the robot hangs up after saying why it tried.
+    assert any(t.text.endswith("failed") and "sip:agent@127.0.0.1:9" in t.text
+               for t in turns(report, "event"))
+    assert "Transferring you now." in [t.text for t in turns(report, "bot")]
+    assert report.call.hangup_cause == "robot_hangup"
+
+
+async def test_the_maximum_call_duration_ends_a_call_mid_prompt(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("long_prompt.en.yaml")
+
+    async def listen_only(caller: SimulatedCaller) -> None:
+        await caller.until(lambda: caller.ended.is_set(), timeout=20)
+
+    sim = await loopback_call(script, {}, make_speech(script), listen_only,
+                              settings=SessionSettings(max_duration_s=3))
+    report = sim.report
+    assert report.result.ending == "hangup"
+    assert any("3 s" in t.text for t in turns(report, "event"))
+    assert turns(report, "bot")[0].interrupted
+    assert report.call.hangup_cause == "robot_hangup"
+
+
+async def test_consent_evidence_points_at_the_caller_audio_that_carried_it(
+    make_speech: SpeechFactory, tmp_path: Path
+) -> None:
+    script = load("consent_confirmation.en.yaml")
+    variables = validate_variables(script, {"name": "John", "company": "Acme Furniture"})
+    record = tmp_path / "consent.wav"
+    sim = await simulate_call(script, variables, ["yes, speaking", "yes, I agree", "yes"],
+                              make_speech(script), record=record)
+    report = sim.report
+    assert report.result.outcome == "consent_given", report.transcript
+    [evidence] = report.consent
+    assert evidence.step_id == "ask_consent"
+    assert "agree" in words(evidence.utterance)
+    assert report.result.fields["consent_utterance"] == evidence.utterance
+    data, rate = soundfile.read(str(record), dtype="int16", always_2d=True)
+    caller = data[:, 0].astype(np.float64)
+    span = caller[evidence.audio_start_ms * rate // 1000: evidence.audio_end_ms * rate // 1000]
+    assert 300 <= evidence.audio_end_ms - evidence.audio_start_ms <= 3000
+    before = caller[max(0, evidence.audio_start_ms * rate // 1000 - rate // 2):
+                    evidence.audio_start_ms * rate // 1000 - rate // 10]
+    assert np.sqrt(np.mean(span**2)) > 5 * max(1.0, float(np.sqrt(np.mean(before**2))))
