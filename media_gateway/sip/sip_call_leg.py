@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_QUEUED_FRAMES = 500
+"""10 s of unread audio per call at most."""
 REFER_WAIT_S = 32.0
 """How long to wait for the NOTIFY that reports the transfer's outcome."""
 
@@ -81,7 +84,10 @@ class SipCallLeg(CallLeg):
         self.peer = peer
         """Where in-dialog requests go (the next hop)."""
         self._ua = ua
-        self._queue: asyncio.Queue[InboundEvent] = asyncio.Queue()
+        self._queue: deque[InboundEvent] = deque()
+        self._ready = asyncio.Event()
+        self.frames_dropped = 0
+        """Audio frames dropped because nobody read events() for MAX_QUEUED_FRAMES."""
         self._ended: CallEnded | None = None
         self._started = asyncio.get_running_loop().time()
         self._pump: asyncio.Task[None] | None = None
@@ -118,16 +124,28 @@ class SipCallLeg(CallLeg):
                 if self._ended is not None:
                     return
                 if isinstance(event, InboundFrame | InboundDtmf):
-                    self._queue.put_nowait(event)
+                    self._push(event)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("rtp events of call %s failed", self.info.call_id)
 
+    def _push(self, event: InboundEvent) -> None:
+        """Queue an event; when nobody reads, the oldest audio goes first (digits and the
+        end of the call are never dropped), so an idle consumer cannot grow memory."""
+        if len(self._queue) >= MAX_QUEUED_FRAMES:
+            for index, queued in enumerate(self._queue):
+                if isinstance(queued, InboundFrame):
+                    del self._queue[index]
+                    self.frames_dropped += 1
+                    break
+        self._queue.append(event)
+        self._ready.set()
+
     def push_dtmf(self, digit: str) -> None:
         if self._ended is None:
             elapsed = int((asyncio.get_running_loop().time() - self._started) * 1000)
-            self._queue.put_nowait(InboundDtmf(digit, elapsed))
+            self._push(InboundDtmf(digit, elapsed))
 
     @property
     def ended(self) -> bool:
@@ -138,7 +156,7 @@ class SipCallLeg(CallLeg):
         if self._ended is not None:
             return
         self._ended = CallEnded(cause)
-        self._queue.put_nowait(self._ended)
+        self._push(self._ended)
         if self._pump is not None:
             self._pump.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -152,7 +170,10 @@ class SipCallLeg(CallLeg):
 
     async def events(self) -> AsyncIterator[InboundEvent]:
         while True:
-            event = await self._queue.get()
+            while not self._queue:
+                self._ready.clear()
+                await self._ready.wait()
+            event = self._queue.popleft()
             yield event
             if isinstance(event, CallEnded):
                 return

@@ -368,3 +368,24 @@ async def test_required_extensions_we_lack_get_420(
         reply = await asyncio.wait_for(loop.sock_recv(sock, 65536), TIMEOUT)
     assert reply.startswith(b"SIP/2.0 420 Bad Extension")
     assert b"Unsupported: 100rel" in reply
+
+
+async def test_unread_audio_is_bounded_but_digits_are_kept(
+    pair: tuple[SipUserAgent, SipUserAgent], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import media_gateway.sip.sip_call_leg as leg_module
+
+    monkeypatch.setattr(leg_module, "MAX_QUEUED_FRAMES", 20)
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas)))
+    robot = await (await next_call(uas)).answer()
+    caller = await asyncio.wait_for(placing, TIMEOUT)
+    await caller.send_dtmf("8")
+    async with asyncio.timeout(TIMEOUT):  # nobody reads the robot's events meanwhile
+        while robot.frames_dropped < 30:
+            await asyncio.sleep(0.02)
+    await caller.hangup()
+    events = [e async for e in robot.events()]
+    assert [e.digit for e in events if isinstance(e, InboundDtmf)] == ["8"]
+    assert sum(isinstance(e, InboundFrame) for e in events) <= 21
+    assert events[-1] == CallEnded("caller_hangup")
