@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from media_gateway.call_leg import CallEnded, InboundDtmf, InboundFrame
 from media_gateway.sip.sip_call_leg import SipCallLeg
 
 RATE = 8000
+log = logging.getLogger(__name__)
 
 
 def load_pcm(path: Path) -> bytes:
@@ -73,7 +75,10 @@ async def run_leg(
 
     async def speaker() -> None:
         if dtmf:
-            await leg.send_dtmf(dtmf)
+            try:
+                await leg.send_dtmf(dtmf)
+            except Exception as exc:  # e.g. the peer did not negotiate telephone-event
+                log.warning("cannot send DTMF %r: %s", dtmf, exc)
         if play:
             await leg.play(play).wait()
             if hangup_after_play:
