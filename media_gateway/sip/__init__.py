@@ -1,7 +1,26 @@
 """SIP (RFC 3261) user agent: sans-I/O parser, transactions and dialogs, asyncio at the edge.
 
-Public entry points: `SipUserAgent`, `SipConfig`, `IncomingCall`, `SipCallLeg`,
-`CallFailed`.
+Modules, one concern each: `message` (parse/serialize), `address` (URIs, name-addr, Via),
+`transaction` (timers A-M as state machines), `dialog`, `auth` (digest), `info_dtmf`,
+`outcomes` (busy / no_answer / rejected / failed), `transport` (UDP+TCP sockets),
+`user_agent` (the wiring), `sip_call_leg` (a dialog + RTP as a CallLeg), `softphone`
+(the debug softphone behind `voicebot dial` / `voicebot answer`).
+
+Answering::
+
+    ua = await SipUserAgent.start(SipConfig(host="0.0.0.0", port=5060))
+    async for call in ua.incoming():          # IncomingCall: .info, .ring(), .reject(code)
+        leg = await call.answer()             # SipCallLeg (a CallLeg)
+        leg.play(pcm_8k)                      # events(): frames, DTMF, CallEnded
+
+Calling through a trunk::
+
+    ua = await SipUserAgent.start(SipConfig(port=0, proxy="trunk.example:5060",
+                                            auth_username="u", password="p"))
+    try:
+        leg = await ua.call("sip:+74950000000@trunk.example", timeout_s=40)
+    except CallFailed as failure:             # failure.kind, failure.status
+        ...
 """
 
 from media_gateway.sip.config import SipConfig
