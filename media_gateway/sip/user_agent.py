@@ -129,7 +129,9 @@ class IncomingCall:
             self._ua._respond(self.tx, self.peer, self.invite, 180, to_tag=self.local_tag)
 
     async def reject(self, code: int = 486, reason: str | None = None) -> None:
-        if self._done or not 300 <= code <= 699:
+        if not 300 <= code <= 699:
+            raise ValueError(f"a rejection needs a final status 300-699, not {code}")
+        if self._done:
             return
         self._done = True
         self._ua._respond(self.tx, self.peer, self.invite, code, reason, to_tag=self.local_tag)
