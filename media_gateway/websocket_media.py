@@ -54,6 +54,9 @@ from media_gateway.twilio_protocol import (
 log = logging.getLogger(__name__)
 
 OnCall = Callable[[CallLeg], Awaitable[None]]
+Authorize = Callable[[WebSocket], Awaitable[bool]]
+"""Checks the upgrade request (an API key in the query, Twilio's X-Twilio-Signature
+header, ...) before the stream is accepted; False refuses it with HTTP 403."""
 TransferHandler = Callable[[CallInfo, str], Awaitable[bool]]
 """Twilio cannot transfer from inside a stream; the service may redirect the call through
 the platform's REST API instead and say whether that worked."""
@@ -244,11 +247,17 @@ def twilio_media_endpoint(
     *,
     clock: MediaClock | None = None,
     transfer_handler: TransferHandler | None = None,
+    authorize: Authorize | None = None,
 ) -> Callable[[WebSocket], Awaitable[None]]:
     """An ASGI WebSocket endpoint (for `app.add_websocket_route` or FastAPI's
     `app.websocket(path)(...)`) that turns each stream into a CallLeg for `on_call`."""
 
     async def endpoint(websocket: WebSocket) -> None:
+        if authorize is not None and not await authorize(websocket):
+            client = websocket.client.host if websocket.client else "?"
+            log.warning("media stream from %s refused by authorize()", client)
+            await websocket.close(code=1008)  # before accept: the handshake gets 403
+            return
         await websocket.accept()
         await _serve_stream(websocket, on_call, clock, transfer_handler)
 
@@ -261,11 +270,13 @@ def websocket_route(
     *,
     clock: MediaClock | None = None,
     transfer_handler: TransferHandler | None = None,
+    authorize: Authorize | None = None,
 ) -> WebSocketRoute:
     """A Starlette route the service mounts: `Starlette(routes=[websocket_route(cb)])`."""
-    return WebSocketRoute(
-        path, twilio_media_endpoint(on_call, clock=clock, transfer_handler=transfer_handler)
+    endpoint = twilio_media_endpoint(
+        on_call, clock=clock, transfer_handler=transfer_handler, authorize=authorize
     )
+    return WebSocketRoute(path, endpoint)
 
 
 async def _serve_stream(

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 from gateway_media_helpers import TIMEOUT_S, LocalAsgiServer, dominant_frequency, tone
 from starlette.applications import Starlette
+from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from media_gateway.call_leg import (
     CallEnded,
@@ -336,3 +337,25 @@ async def test_without_a_handler_transfer_is_refused_and_the_call_continues() ->
     assert calls.transfers == [False]
     assert calls.events[-1] == CallEnded("caller_hangup")
     assert sum(isinstance(e, InboundFrame) for e in calls.events) == 2
+
+
+async def test_authorize_refuses_the_handshake() -> None:
+    async def only_with_key(websocket: WebSocket) -> bool:
+        return websocket.query_params.get("key") == "s3cret"
+
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    app = Starlette(routes=[websocket_route(calls, authorize=only_with_key)])
+    async with LocalAsgiServer(app) as server:
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(url(server) + "?key=wrong"):
+                pass
+        assert refused.value.response.status_code == 403
+        async with connect(url(server) + "?key=s3cret") as ws:
+            await ws.send(start())
+            await ws.send(stop())
+            async with asyncio.timeout(TIMEOUT_S):
+                await calls.done.wait()
+    assert len(calls.legs) == 1
