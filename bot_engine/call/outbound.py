@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot_engine.call.report import CallMeta, CallReport
+from bot_engine.call.report import CallMeta, CallReport, TranscriptTurn
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
@@ -74,6 +75,8 @@ async def place_call(
     ring_timeout_s: float = 60.0,
     settings: SessionSettings | None = None,
     webhooks: AsyncWebhookRunner = http_webhook_async,
+    on_answer: Callable[[], Awaitable[object]] | None = None,
+    on_turn: Callable[[TranscriptTurn], None] | None = None,
 ) -> CallReport:
     uri = target_uri(number, proxy)
     config = SipConfig(host=host, port=0, user=caller, proxy=proxy, auth_username=username,
@@ -88,11 +91,13 @@ async def place_call(
         except CallFailed as failure:
             return unanswered_report(script, variables, failure, callee=uri, caller=caller,
                                      speech=speech, started_at=started)
+        if on_answer is not None:
+            await on_answer()
         with contextlib.suppress(Exception):
             await preparing
         session_settings = settings or SessionSettings(amd=amd)
         session = CallSession(leg, script, variables, speech, settings=session_settings,
-                              recording_path=record, webhooks=webhooks)
+                              recording_path=record, webhooks=webhooks, on_turn=on_turn)
         session.meta.started_at = started
         return await session.run()
     finally:

@@ -37,6 +37,7 @@ from bot_engine.call.amd import (
     AmdResult,
     AmdSettings,
     AnsweringMachineDetector,
+    phrase_hints,
 )
 from bot_engine.call.dtmf import DEFAULT_SPEC, DtmfCollector
 from bot_engine.call.listener import Heard, Utterance
@@ -681,7 +682,8 @@ class CallSession:
             self._amd_decided(verdict)
 
     async def _amd_text(self, greeting: bytes) -> None:
-        utterance = Utterance(self.speech, [], None, greeting)
+        hints = list(phrase_hints(self.speech.language))
+        utterance = Utterance(self.speech, hints, None, greeting)
         utterance.finish()
         heard = await utterance.result()
         detector = self._amd

@@ -1,0 +1,126 @@
+"""The service's live dialer: status, turns and exactly one result reach the sink."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from call_session_helpers import load
+
+from asr_tts.settings import SpeechSettings
+from bot_engine.call.sip_runner import SipCallRunner
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.voice_simulator import SimulatedCaller
+from bot_engine.dialog.actions import DialogResult
+from bot_engine.script import validate_variables
+from bot_engine.script.model import Script
+from bot_engine.service.runner import CallSpec
+from media_gateway.sip import SipConfig, SipUserAgent
+
+pytestmark = pytest.mark.slow
+
+
+class ListSink:
+    """Keeps what a runner reports, in order."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, Any]] = []
+        self.finished = asyncio.Event()
+
+    async def call_status(self, call_id: str, status: str, *, at: datetime | None = None
+                          ) -> None:
+        self.log.append(("status", status))
+
+    async def call_event(self, call_id: str, kind: str, data: dict[str, Any], *,
+                         at: datetime | None = None,
+                         dialog_state: dict[str, Any] | None = None) -> None:
+        self.log.append(("event", data))
+
+    async def transcript_turn(self, call_id: str, role: str, text: str, *,
+                              at: datetime | None = None, step: str | None = None,
+                              confidence: float | None = None,
+                              dialog_state: dict[str, Any] | None = None) -> None:
+        self.log.append((role, text))
+
+    async def finish(self, call_id: str, result: DialogResult, *, hangup_cause: str,
+                     at: datetime | None = None,
+                     dialog_state: dict[str, Any] | None = None) -> None:
+        self.log.append(("finish", (result, hangup_cause)))
+        self.finished.set()
+
+
+def spec(script: Script, to: str, tmp_path: Path) -> CallSpec:
+    return CallSpec(call_id="call-1", tenant_id="t", to=to, from_=None, direction="outbound",
+                    script=script, script_version=1,
+                    variables=validate_variables(script, {}),
+                    recording_path=tmp_path / "call-1.wav")
+
+
+async def test_an_answered_call_reports_status_turns_and_one_result(
+    speech_settings: SpeechSettings, make_speech: Callable[[Script], CallSpeech],
+    tmp_path: Path,
+) -> None:
+    script = load("call_features.en.yaml")
+    phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
+    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False)
+    sink = ListSink()
+
+    async def answer() -> None:
+        async for incoming in phone.incoming():
+            leg = await incoming.answer()
+            caller = SimulatedCaller(leg, make_speech(script))
+            await caller.run(["/dtmf 2"])
+            await caller.close()
+            return
+
+    answering = asyncio.get_running_loop().create_task(answer())
+    try:
+        await runner.start(spec(script, f"sip:bob@127.0.0.1:{phone.local_port}", tmp_path),
+                           sink)
+        await asyncio.wait_for(sink.finished.wait(), 60)
+        await asyncio.wait_for(answering, 10)
+    finally:
+        await runner.close()
+        await phone.close()
+    kinds = [kind for kind, _ in sink.log]
+    assert kinds[:2] == ["status", "status"]
+    assert [value for _, value in sink.log[:2]] == ["ringing", "in_progress"]
+    assert ("caller", "[dtmf 2]") in sink.log and "bot" in kinds
+    assert kinds.count("finish") == 1 and kinds[-1] == "finish"
+    result, cause = sink.log[-1][1]
+    assert result.outcome == "agent" and cause == "robot_hangup"
+    assert (tmp_path / "call-1.wav").stat().st_size > 44
+
+
+async def test_a_call_nobody_answers_still_finishes_once(
+    speech_settings: SpeechSettings, tmp_path: Path
+) -> None:
+    script = load("call_features.en.yaml")
+    phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
+
+    async def decline() -> None:
+        async for incoming in phone.incoming():
+            await incoming.reject(480)
+            return
+
+    declining = asyncio.get_running_loop().create_task(decline())
+    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False)
+    sink = ListSink()
+    try:
+        await runner.start(spec(script, f"sip:bob@127.0.0.1:{phone.local_port}", tmp_path),
+                           sink)
+        await asyncio.wait_for(sink.finished.wait(), 30)
+        await asyncio.wait_for(declining, 10)
+    finally:
+        await runner.close()
+        await phone.close()
+    finishes = [value for kind, value in sink.log if kind == "finish"]
+    assert len(finishes) == 1
+    result, cause = finishes[0]
+    assert result.ending == "no_answer" and result.outcome == "no_answer"
+    assert cause.startswith("no_answer")
+    assert ("status", "in_progress") not in sink.log
