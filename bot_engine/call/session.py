@@ -259,7 +259,10 @@ class CallSession:
         actions = self.dialog.handle(event)
         pending = self._pending
         if pending is not None and pending.dialogue_done is None:
-            pending.dialogue_done = time.monotonic()
+            if any(isinstance(a, act.Say) for a in actions):
+                pending.dialogue_done = time.monotonic()
+            else:  # no spoken reply (a webhook first, or the end): no response gap to time
+                self._pending = None
         self._actions.put_nowait(actions)
 
     async def _act(self) -> None:
