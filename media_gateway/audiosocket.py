@@ -109,6 +109,7 @@ class AudioSocketCallLeg(CallLeg):
         accepted = await self._transfer_handler(self.info, target)
         if accepted:
             self.end("transferred", send_hangup=True)
+            await self._drain()
         return accepted
 
     async def hangup(self) -> None:

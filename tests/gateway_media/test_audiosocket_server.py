@@ -12,7 +12,14 @@ import pytest
 from gateway_media_helpers import TIMEOUT_S, dominant_frequency, tone
 
 from media_gateway.audiosocket import AudioSocketServer
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, PlaybackResult
+from media_gateway.call_leg import (
+    CallEnded,
+    CallInfo,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+    PlaybackResult,
+)
 
 CALL = uuid.UUID("40325ec2-5efd-4bd3-805f-53576e581d13")
 
@@ -279,3 +286,31 @@ async def test_unsupported_leg_rate_is_refused_up_front() -> None:
 
     with pytest.raises(ValueError, match="11025"):
         await AudioSocketServer.start(Calls(behaviour), sample_rate=11025)
+
+
+async def test_transfer_goes_through_the_service_handler_then_hangs_up() -> None:
+    requests: list[tuple[str, str]] = []
+    outcomes: list[bool] = []
+
+    async def redirect(info: CallInfo, target: str) -> bool:
+        requests.append((info.call_id, target))
+        return True
+
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        outcomes.append(await leg.transfer("PJSIP/operator"))
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    server = await AudioSocketServer.start(calls, transfer_handler=redirect)
+    asterisk = await AsteriskLike.connect(server.port)
+    try:
+        asterisk.send(0x01, CALL.bytes)
+        assert await asterisk.receive() == (0x00, b"")
+        assert await asterisk.at_eof()
+        await calls.wait()
+    finally:
+        asterisk.close()
+        await server.close()
+    assert requests == [(str(CALL), "PJSIP/operator")]
+    assert outcomes == [True]
+    assert calls.events == [CallEnded("transferred")]
