@@ -33,7 +33,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
         "yes": (
             "да", "ага", "угу", "ну да", "давайте", "давай", "хорошо", "ладно", "ок", "окей",
             "согласен", "верно", "именно", "подтверждаю", "удобно", "актуально",
-            "интересно", "пойдет", "правильно",
+            "интересно", "пойдет", "правильно", "нормально", "отлично", "прекрасно",
+            "замечательно", "супер", "договорились",
             "не против", "не возражаю", "почему бы и нет", "почему нет", "а почему нет",
             "без проблем", "не вопрос", "еще бы", "так и есть", "все верно", "да конечно",
             "конечно да", "а как же", "само собой", "было дело", "оставлял", "это я",
@@ -65,7 +66,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "all right", "correct", "fine", "exactly", "indeed", "of course",
             "go ahead", "why not", "no problem", "not a problem", "sounds good",
             "i do not mind", "do not mind", "i agree", "agree", "i guess so", "that is right",
-            "please do", "convenient", "interested", "affirmative",
+            "please do", "convenient", "interested", "affirmative", "great", "perfect",
+            "cool", "that works",
             "confirm", "yes please", "for sure", "you bet", "by all means", "that is me",
             "i think so", "go on", "still relevant", "yes right",
         ),
@@ -92,7 +94,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
 _WHOLE_YES: dict[Lang, tuple[str, ...]] = {
     "ru": ("я", "он", "она", "так", "слушаю", "слушаю вас", "говорите", "можно", "могу",
            "хочу", "нужно", "надо", "конечно можно"),
-    "en": ("right", "it is", "i am", "i do", "i have", "i can", "i want", "i want to",
+    "en": ("right", "it is", "i am", "i do", "i have", "i can", "i want", "i want to", "good",
+           "deal", "very good", "good idea",
            "speaking", "we are",
            "we do", "that is right", "yes it is", "yes i am"),
 }  # fmt: skip
