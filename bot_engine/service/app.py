@@ -89,6 +89,22 @@ class _TooLarge(Exception):
     pass
 
 
+def _dialer(settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard) -> CallRunner:
+    if settings.dialer == "sip":
+        from bot_engine.call.sip_runner import SipCallRunner
+
+        return SipCallRunner(
+            proxy=settings.sip_proxy,
+            username=settings.sip_username,
+            password=settings.sip_password,
+            caller=settings.sip_caller,
+            host=settings.sip_host,
+        )
+    if settings.dialer == "simulated":
+        return SimulatedRunner(speak=speak, guard=guard)
+    return NoDialer()
+
+
 def create_app(
     settings: ServiceSettings | None = None,
     *,
@@ -108,11 +124,7 @@ def create_app(
         metrics = ServiceMetrics()
         guard = SsrfGuard(settings.ssrf_allowlist)
         cache = ScriptCache()
-        chosen: CallRunner = runner or (
-            SimulatedRunner(speak=speak, guard=guard)
-            if settings.dialer == "simulated"
-            else NoDialer()
-        )
+        chosen: CallRunner = runner or _dialer(settings, speak, guard)
         worker_ref: list[DeliveryWorker] = []
         call_service = CallService(
             settings,

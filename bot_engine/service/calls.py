@@ -111,6 +111,58 @@ class CallService:
         self.spawn(self.dispatch(call.id))
         return call
 
+    async def open_inbound(
+        self,
+        *,
+        tenant_id: str,
+        script_id: str,
+        to_number: str,
+        from_number: str | None,
+        variables: dict[str, Any],
+        version: int | None = None,
+        delivery_target: dict[str, Any] | None = None,
+    ) -> CallSpec:
+        """Record an answered-to-be inbound call (it shows up in the same list as outbound
+        calls) and return the spec its session runs with; the session then reports through
+        this sink like any call. Raises NotFound or Invalid (bad variables)."""
+        async with self.db.sessions() as session, session.begin():
+            script = await script_repo.get_script(session, tenant_id, script_id)
+            version_row = (
+                await script_repo.get_version(session, script, version) if script else None
+            )
+            if version_row is None:
+                raise NotFound(f"no script {script_id!r}")
+            loaded = self.scripts.get(version_row)
+            try:
+                values = validate_variables(loaded.script, variables)
+            except ScriptError as exc:
+                raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+            call = await call_repo.create_call(
+                session,
+                tenant_id=tenant_id,
+                script_version_id=version_row.id,
+                to_number=to_number,
+                from_number=from_number,
+                direction="inbound",
+                variables=_jsonable(values),
+                delivery_target=delivery_target,
+                status="ringing",
+            )
+            call.ringing_at = call.created_at
+            call.prerender_status = "skipped"
+            await call_repo.add_event(session, call, "status", {"status": "ringing"})
+        return CallSpec(
+            call_id=call.id,
+            tenant_id=tenant_id,
+            to=to_number,
+            from_=from_number,
+            direction="inbound",
+            script=loaded.script,
+            script_version=version_row.version,
+            variables=dict(values),
+            recording_path=self.recording_path(call.id),
+        )
+
     def spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
         self._tasks.add(task)

@@ -62,9 +62,17 @@ class ServiceSettings(BaseSettings):
     """Signs expiring recording URLs. Default: a random key kept in `<data_dir>/secret_key`."""
     recording_url_ttl_s: int = 7 * 24 * 3600
     max_body_bytes: int = 1_000_000
-    dialer: Literal["simulated", "none"] = "simulated"
-    """How calls are placed. `simulated` runs text calls driven by `POST /v1/calls/{id}/input`;
-    `none` leaves calls queued (another process dials)."""
+    dialer: Literal["simulated", "sip", "none"] = "simulated"
+    """How calls are placed. `sip` dials through the SIP user agent (`sip_*` settings);
+    `simulated` runs text calls driven by `POST /v1/calls/{id}/input`; `none` leaves calls
+    queued (another process dials)."""
+    sip_proxy: str | None = None
+    """Trunk or PBX to send INVITEs through (`host[:port]`); None dials the number's URI."""
+    sip_username: str | None = None
+    sip_password: str | None = None
+    sip_caller: str = "voicebot"
+    sip_host: str = "127.0.0.1"
+    """Local address the SIP user agent and RTP bind to."""
     delivery: DeliverySchedule = Field(default_factory=DeliverySchedule)
     delivery_poll_s: float = 1.0
     delivery_concurrency: int = 8

@@ -271,3 +271,41 @@ async def test_simulate_over_http_matches_the_simulator(api: Api, script_yaml: s
     assert inline.json()["result"] == expected["result"]
     assert [t["role"] for t in stored.json()["transcript"]][:2] == ["bot", "caller"]
     assert bad_vars.status_code == 422 and both.status_code == 422
+
+
+async def test_inbound_calls_show_up_in_the_same_list(api: Api, script_yaml: str) -> None:
+    from bot_engine.dialog.actions import DialogResult
+
+    tenant_id, key = await api.tenant("acme")
+    async with api.client(key) as client:
+        await upload(client, script_yaml)
+        outbound = (
+            await client.post(
+                "/v1/calls",
+                json={
+                    "to": "+15550001",
+                    "script_id": "lead_qualification_en",
+                    "variables": {"lead_name": "Ann"},
+                },
+            )
+        ).json()["id"]
+        sink = api.service.calls
+        spec = await sink.open_inbound(
+            tenant_id=tenant_id,
+            script_id="lead_qualification_en",
+            to_number="+74950000000",
+            from_number="+79001112233",
+            variables={"lead_name": "Caller"},
+        )
+        await sink.call_status(spec.call_id, "in_progress")
+        await sink.transcript_turn(spec.call_id, "caller", "hello")
+        await sink.finish(
+            spec.call_id, DialogResult(outcome="hung_up", ending="hangup"), hangup_cause="caller"
+        )
+        listed = {c["id"]: c for c in (await client.get("/v1/calls")).json()}
+        assert listed[spec.call_id]["direction"] == "inbound"
+        assert listed[outbound]["direction"] == "outbound"
+        only_inbound = (await client.get("/v1/calls", params={"direction": "inbound"})).json()
+        assert [c["id"] for c in only_inbound] == [spec.call_id]
+        call = (await client.get(f"/v1/calls/{spec.call_id}")).json()
+        assert call["from"] == "+79001112233" and call["status"] == "completed"
