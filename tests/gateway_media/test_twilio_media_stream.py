@@ -359,3 +359,27 @@ async def test_authorize_refuses_the_handshake() -> None:
             async with asyncio.timeout(TIMEOUT_S):
                 await calls.done.wait()
     assert len(calls.legs) == 1
+
+
+async def test_mounts_on_a_fastapi_app() -> None:
+    from fastapi import FastAPI
+
+    from media_gateway.websocket_media import twilio_media_endpoint
+
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    app = FastAPI()
+    app.add_api_websocket_route("/twilio/media", twilio_media_endpoint(calls))
+    async with (
+        LocalAsgiServer(app) as server,
+        connect(f"ws://127.0.0.1:{server.port}/twilio/media") as ws,
+    ):
+        await ws.send(start({"lead_name": "Oleg"}))
+        await send_audio(ws, tone(440, 0.1))
+        await ws.send(stop())
+        async with asyncio.timeout(TIMEOUT_S):
+            await calls.done.wait()
+    assert calls.legs[0].info.params == {"lead_name": "Oleg"}
+    assert sum(isinstance(e, InboundFrame) for e in calls.events) == 5
