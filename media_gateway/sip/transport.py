@@ -64,16 +64,28 @@ class SipNetwork:
     async def open(
         cls, host: str, port: int, handler: MessageHandler, *, tcp: bool = True
     ) -> SipNetwork:
+        """Bind UDP and TCP on host:port. With port 0 the OS picks the UDP port; if that
+        number is taken on TCP by someone else, another one is tried."""
         network = cls(handler)
+        for attempt in range(20):
+            try:
+                await network._bind(host, port, tcp=tcp)
+                return network
+            except OSError:
+                await network.close()
+                if port != 0 or attempt == 19:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _bind(self, host: str, port: int, *, tcp: bool) -> None:
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _UdpProtocol(network), local_addr=(host, port)
+            lambda: _UdpProtocol(self), local_addr=(host, port)
         )
-        network._udp = transport
-        network.host, network.port = transport.get_extra_info("sockname")[:2]
+        self._udp = transport
+        self.host, self.port = transport.get_extra_info("sockname")[:2]
         if tcp:
-            network._server = await asyncio.start_server(network._accept, host, network.port)
-        return network
+            self._server = await asyncio.start_server(self._accept, host, self.port)
 
     def _received(self, data: bytes, peer: Peer, *, stream: bool) -> None:
         self.received += 1

@@ -29,7 +29,14 @@ from media_gateway.sdp import (
     parse_sdp,
 )
 from media_gateway.sip.address import NameAddr, SipUri
-from media_gateway.sip.auth import authorization_header, parse_challenge
+from media_gateway.sip.builders import (
+    add_credentials,
+    build_cancel,
+    build_request,
+    granted_expiry,
+    make_response,
+    renew,
+)
 from media_gateway.sip.config import SipConfig
 from media_gateway.sip.dialog import Dialog, new_branch, new_call_id, new_tag
 from media_gateway.sip.info_dtmf import parse_info_dtmf
@@ -59,22 +66,6 @@ from media_gateway.sip.transport import Peer, SipNetwork
 log = logging.getLogger(__name__)
 
 ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, REFER, UPDATE"
-REASONS = {
-    100: "Trying",
-    180: "Ringing",
-    200: "OK",
-    202: "Accepted",
-    400: "Bad Request",
-    405: "Method Not Allowed",
-    481: "Call/Transaction Does Not Exist",
-    420: "Bad Extension",
-    486: "Busy Here",
-    487: "Request Terminated",
-    488: "Not Acceptable Here",
-    500: "Server Internal Error",
-    491: "Request Pending",
-    603: "Decline",
-}
 MAX_AUTH_ATTEMPTS = 2
 SUPPORTED: frozenset[str] = frozenset()
 """SIP extensions (option tags) we implement, for Require checks."""
@@ -359,42 +350,9 @@ class SipUserAgent:
         self._after_server(tx, peer, tx.handle_timers(self._now()))
 
     def _make_response(
-        self,
-        request: SipRequest,
-        status: int,
-        reason: str | None = None,
-        *,
-        to_tag: str | None = None,
-        body: bytes = b"",
-        content_type: str | None = None,
-        extra: Headers | None = None,
+        self, request: SipRequest, status: int, reason: str | None = None, **kwargs: Any
     ) -> SipResponse:
-        headers = Headers()
-        for via in request.headers.get_all("via"):
-            headers.add("Via", via)
-        headers.add("From", request.headers["from"])
-        to = request.headers["to"]
-        if to_tag and status > 100:
-            with contextlib.suppress(SipParseError):
-                if not NameAddr.parse(to).tag:
-                    to = f"{to};tag={to_tag}"
-        headers.add("To", to)
-        headers.add("Call-ID", request.call_id)
-        headers.add("CSeq", request.headers["cseq"])
-        if request.method == "INVITE" and 200 <= status < 300:
-            for route in request.headers.get_all("record-route"):
-                headers.add("Record-Route", route)
-        headers.add("Server", self.config.user_agent)
-        for name, value in extra or ():
-            headers.add(name, value)
-        if content_type:
-            headers.add("Content-Type", content_type)
-        return SipResponse(
-            status=status,
-            reason=reason or REASONS.get(status, "Unknown"),
-            headers=headers,
-            body=body,
-        )
+        return make_response(request, status, reason, server=self.config.user_agent, **kwargs)
 
     def _respond(
         self,
@@ -877,35 +835,15 @@ class SipUserAgent:
         """Add credentials for a 401/407 challenge; False when we cannot answer it."""
         if self.config.password is None:
             return False
-        header = "www-authenticate" if response.status == 401 else "proxy-authenticate"
-        target = "Authorization" if response.status == 401 else "Proxy-Authorization"
-        value = response.headers.get(header)
-        if value is None:
-            return False
-        try:
-            challenge = parse_challenge(value)
-        except SipParseError as exc:
-            log.info("sip: unusable challenge: %s", exc)
-            return False
-        request.headers.remove(target)
-        request.headers.add(
-            target,
-            authorization_header(
-                challenge,
-                method=request.method,
-                uri=request.uri,
-                username=self.config.auth_username or self.config.user,
-                password=self.config.password,
-            ),
+        return add_credentials(
+            request,
+            response,
+            username=self.config.auth_username or self.config.user,
+            password=self.config.password,
         )
-        return True
 
     def _renew(self, request: SipRequest) -> None:
-        """Same request, new transaction: fresh branch and the next CSeq (§8.1.3.5)."""
-        number, method = request.cseq
-        request.headers.set("CSeq", f"{number + 1} {method}")
-        transport = "tcp" if "/TCP " in request.top_via.upper() else "udp"
-        request.headers.set("Via", self._via(transport))
+        renew(request, self._via("tcp" if "/TCP " in request.top_via.upper() else "udp"))
 
     async def call(
         self,
@@ -942,20 +880,6 @@ class SipUserAgent:
         from_addr = NameAddr(
             f"sip:{caller or self.config.user}@{self.domain}", self.config.display_name
         ).with_tag(new_tag())
-        contact = self.contact_uri(peer.transport)
-        request_headers = Headers()
-        request_headers.add("Via", self._via(peer.transport))
-        request_headers.add("Max-Forwards", "70")
-        request_headers.add("From", str(from_addr))
-        request_headers.add("To", f"<{target}>")
-        request_headers.add("Call-ID", new_call_id(self.advertised_host))
-        request_headers.add("CSeq", "1 INVITE")
-        request_headers.add("Contact", f"<{contact}>")
-        request_headers.add("User-Agent", self.config.user_agent)
-        request_headers.add("Allow", ALLOW)
-        for name, value in extra.items():
-            request_headers.add(name, value)
-        request_headers.add("Content-Type", "application/sdp")
         body = build_offer(
             self.advertised_host,
             rtp.local_port,
@@ -963,7 +887,21 @@ class SipUserAgent:
             codecs=self.config.codecs,
             dtmf_payload_type=self.config.dtmf_payload_type,
         )
-        invite = SipRequest(method="INVITE", uri=str(target), headers=request_headers, body=body)
+        invite = build_request(
+            "INVITE",
+            str(target),
+            via=self._via(peer.transport),
+            from_=str(from_addr),
+            to=f"<{target}>",
+            call_id=new_call_id(self.advertised_host),
+            cseq=1,
+            contact=self.contact_uri(peer.transport),
+            extra=Headers(
+                [("User-Agent", self.config.user_agent), ("Allow", ALLOW), *extra.items()]
+            ),
+            body=body,
+            content_type="application/sdp",
+        )
         deadline = loop.time() + timeout_s
         for attempt in range(MAX_AUTH_ATTEMPTS + 1):
             entry = self._start_client(invite, peer)
@@ -1009,16 +947,7 @@ class SipUserAgent:
     def _send_cancel(self, invite: SipRequest, entry: _ClientEntry) -> None:
         """Synchronous, so it still goes out when the caller is being cancelled itself."""
         if not entry.final.done():
-            headers = Headers()
-            headers.add("Via", invite.top_via)
-            for route in invite.headers.get_all("route"):
-                headers.add("Route", route)
-            headers.add("Max-Forwards", "70")
-            headers.add("From", invite.headers["from"])
-            headers.add("To", invite.headers["to"])
-            headers.add("Call-ID", invite.call_id)
-            headers.add("CSeq", f"{invite.cseq[0]} CANCEL")
-            cancel = SipRequest(method="CANCEL", uri=invite.uri, headers=headers)
+            cancel = build_cancel(invite)
             self._start_client(cancel, entry.peer)
 
     def _send_ack(
@@ -1088,17 +1017,17 @@ class SipUserAgent:
             self._register_call_id = new_call_id(self.advertised_host)
         aor = f"sip:{self.config.user}@{self.domain}"
         self._register_seq += 1
-        headers = Headers()
-        headers.add("Via", self._via(peer.transport))
-        headers.add("Max-Forwards", "70")
-        headers.add("From", f"<{aor}>;tag={new_tag()}")
-        headers.add("To", f"<{aor}>")
-        headers.add("Call-ID", self._register_call_id)
-        headers.add("CSeq", f"{self._register_seq} REGISTER")
-        headers.add("Contact", f"<{self.contact_uri(peer.transport)}>")
-        headers.add("Expires", str(wanted))
-        headers.add("User-Agent", self.config.user_agent)
-        request = SipRequest(method="REGISTER", uri=f"sip:{self.domain}", headers=headers)
+        request = build_request(
+            "REGISTER",
+            f"sip:{self.domain}",
+            via=self._via(peer.transport),
+            from_=f"<{aor}>;tag={new_tag()}",
+            to=f"<{aor}>",
+            call_id=self._register_call_id,
+            cseq=self._register_seq,
+            contact=self.contact_uri(peer.transport),
+            extra=Headers([("Expires", str(wanted)), ("User-Agent", self.config.user_agent)]),
+        )
         for attempt in range(MAX_AUTH_ATTEMPTS + 1):
             try:
                 response = await self._request(request, peer)
@@ -1111,7 +1040,7 @@ class SipUserAgent:
                     continue
             if not 200 <= response.status < 300:
                 raise RegistrationFailed(response.status, response.reason)
-            granted = self._granted_expiry(response, wanted)
+            granted = granted_expiry(response, wanted)
             self.registrations += 1
             if wanted > 0 and self._register_task is None:
                 self._register_task = asyncio.get_running_loop().create_task(
@@ -1119,16 +1048,6 @@ class SipUserAgent:
                 )
             return granted
         raise RegistrationFailed(None, "authentication loop")
-
-    @staticmethod
-    def _granted_expiry(response: SipResponse, wanted: int) -> int:
-        for contact in response.headers.get_all("contact"):
-            with contextlib.suppress(SipParseError, ValueError):
-                value = NameAddr.parse(contact).params.get("expires")
-                if value is not None:
-                    return int(value)
-        value = response.headers.get("expires")
-        return int(value) if value and value.isdigit() else wanted
 
     async def _refresh_registration(self, granted: int) -> None:
         """Re-register before expiry (at half the granted time, at least 1 s)."""
