@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -49,6 +50,22 @@ def rss_bytes() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def install_gc_probe() -> list[tuple[int, float]]:
+    """Record (generation, pause ms) of every garbage collection, to tell GC pauses apart
+    from scheduling delays when the jitter is high."""
+    pauses: list[tuple[int, float]] = []
+    started: list[float] = [0.0]
+
+    def probe(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
+
+    gc.callbacks.append(probe)
+    return pauses
 
 
 def tone(freq_hz: float, seconds: float) -> bytes:
@@ -99,6 +116,7 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
             task.add_done_callback(tasks.discard)
 
     serving = asyncio.create_task(serve())
+    gc_pauses = install_gc_probe()
     baseline = rss_bytes()
     emit({"port": ua.local_port})
     commands = await stdin_reader()
@@ -109,6 +127,7 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
             live = [leg for leg in legs if not leg.ended]
             cpu0, wall0 = time.process_time(), time.perf_counter()
             sent0 = [leg.rtp.stats().packets_sent for leg in live]
+            gc_pauses.clear()
             await asyncio.sleep(window)
             cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
             lateness: list[float] = []
@@ -127,6 +146,8 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
                     "samples": len(lateness),
                     "cpu": cpu,
                     "rss_per_call": (rss_bytes() - baseline) / max(1, len(live)),
+                    "gc_max_ms": max((ms for _, ms in gc_pauses), default=0.0),
+                    "gc_gen2": sum(1 for generation, _ in gc_pauses if generation == 2),
                 }
             )
         elif command[0] == "report":
@@ -298,7 +319,8 @@ async def orchestrate(
             f"{robot['send_max_ms']:>7.2f} {lost:>6} {robot['cpu'] * 100:>8.0f}% "
             f"{caller['cpu'] * 100:>9.0f}% {robot['rss_per_call'] / 1024:>7.0f}KB  "
             f"{'ok' if ok else 'FAIL'}  (lost: robot {end['lost']}, caller {caller['lost']}; "
-            f"late: {end['late'] + caller['late']}; samples {robot['samples']})",
+            f"late: {end['late'] + caller['late']}; samples {robot['samples']}; "
+            f"gc max {robot['gc_max_ms']:.1f} ms, {robot['gc_gen2']} full)",
             flush=True,
         )
         if up < calls:
