@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,6 +22,7 @@ from media_gateway.call_leg import (
     InboundFrame,
     Playback,
 )
+from media_gateway.inbound_queue import InboundQueue
 from media_gateway.sdp import NegotiatedMedia
 from media_gateway.sip.dialog import Dialog
 from media_gateway.sip.transaction import OkRetransmitter
@@ -84,10 +84,7 @@ class SipCallLeg(CallLeg):
         self.peer = peer
         """Where in-dialog requests go (the next hop)."""
         self._ua = ua
-        self._queue: deque[InboundEvent] = deque()
-        self._ready = asyncio.Event()
-        self.frames_dropped = 0
-        """Audio frames dropped because nobody read events() for MAX_QUEUED_FRAMES."""
+        self._queue: InboundQueue[InboundEvent] = InboundQueue(MAX_QUEUED_FRAMES)
         self._ended: CallEnded | None = None
         self._started = asyncio.get_running_loop().time()
         self._pump: asyncio.Task[None] | None = None
@@ -133,14 +130,12 @@ class SipCallLeg(CallLeg):
     def _push(self, event: InboundEvent) -> None:
         """Queue an event; when nobody reads, the oldest audio goes first (digits and the
         end of the call are never dropped), so an idle consumer cannot grow memory."""
-        if len(self._queue) >= MAX_QUEUED_FRAMES:
-            for index, queued in enumerate(self._queue):
-                if isinstance(queued, InboundFrame):
-                    del self._queue[index]
-                    self.frames_dropped += 1
-                    break
-        self._queue.append(event)
-        self._ready.set()
+        self._queue.put(event)
+
+    @property
+    def frames_dropped(self) -> int:
+        """Audio frames dropped because nobody read events() for MAX_QUEUED_FRAMES."""
+        return self._queue.dropped_frames
 
     def push_dtmf(self, digit: str) -> None:
         if self._ended is None:
@@ -170,10 +165,7 @@ class SipCallLeg(CallLeg):
 
     async def events(self) -> AsyncIterator[InboundEvent]:
         while True:
-            while not self._queue:
-                self._ready.clear()
-                await self._ready.wait()
-            event = self._queue.popleft()
+            event = await self._queue.get()
             yield event
             if isinstance(event, CallEnded):
                 return
