@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from media_gateway.call_leg import CallInfo
+from media_gateway.rtp.session import RtpSession
 from media_gateway.sdp import (
     NegotiatedMedia,
     NoUsableCodec,
@@ -79,8 +80,6 @@ class TransactionTimeout(Exception):
 
 
 async def _open_rtp_session(host: str) -> RtpMedia:
-    from media_gateway.rtp.session import RtpSession
-
     session: RtpMedia = await RtpSession.open(host, 0)
     return session
 
