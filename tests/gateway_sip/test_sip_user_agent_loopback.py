@@ -212,6 +212,10 @@ async def test_info_dtmf_and_hold_resume_reinvite(
     assert response.status == 200 and b"m=audio" in response.body
     await asyncio.wait_for(_acked(robot), TIMEOUT)
     assert not robot.ended and not caller.ended
+    # RFC 4028-style refresh with UPDATE, and an in-dialog OPTIONS keep-alive
+    assert (await uac._in_dialog_request(caller, "UPDATE")).status == 200
+    assert (await uac._in_dialog_request(caller, "OPTIONS")).status == 200
+    assert (await uac._in_dialog_request(caller, "MESSAGE")).status == 405
     await caller.hangup()
 
 
