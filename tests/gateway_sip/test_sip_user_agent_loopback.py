@@ -393,3 +393,49 @@ async def test_unread_audio_is_bounded_but_digits_are_kept(
     assert [e.digit for e in events if isinstance(e, InboundDtmf)] == ["8"]
     assert sum(isinstance(e, InboundFrame) for e in events) <= 21
     assert events[-1] == CallEnded("caller_hangup")
+
+
+async def test_late_offer_invite_gets_our_offer_and_the_ack_answers() -> None:
+    """An INVITE without SDP (some PBXes do this): we offer in the 200, the ACK answers."""
+    uas = await SipUserAgent.start(SipConfig(port=0, user="robot"))
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        me = sock.getsockname()[1]
+        common = (
+            f"Via: SIP/2.0/UDP 127.0.0.1:{me};branch=z9hG4bKlate{{n}}\r\n"
+            f"From: <sip:pbx@127.0.0.1:{me}>;tag=l1\r\n"
+        )
+        invite = (
+            f"INVITE sip:robot@127.0.0.1:{uas.local_port} SIP/2.0\r\n"
+            + common.format(n=1)
+            + "To: <sip:robot@127.0.0.1>\r\nCall-ID: late-1\r\nCSeq: 1 INVITE\r\n"
+            f"Contact: <sip:pbx@127.0.0.1:{me}>\r\nContent-Length: 0\r\n\r\n"
+        ).encode()
+        sock.sendto(invite, ("127.0.0.1", uas.local_port))
+        try:
+            leg = await (await next_call(uas)).answer()
+            assert leg.media is None
+            async with asyncio.timeout(TIMEOUT):
+                while not (reply := await loop.sock_recv(sock, 65536)).startswith(b"SIP/2.0 200"):
+                    pass
+            assert b"m=audio" in reply and b"a=sendrecv" in reply
+            to_line = next(x for x in reply.decode().split("\r\n") if x.startswith("To:"))
+            answer = (
+                b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                b"t=0 0\r\nm=audio 40002 RTP/AVP 8\r\na=sendrecv\r\n"
+            )
+            ack = (
+                f"ACK sip:robot@127.0.0.1:{uas.local_port} SIP/2.0\r\n"
+                + common.format(n=2)
+                + to_line
+                + "\r\nCall-ID: late-1\r\nCSeq: 1 ACK\r\n"
+                f"Content-Type: application/sdp\r\nContent-Length: {len(answer)}\r\n\r\n"
+            ).encode() + answer
+            sock.sendto(ack, ("127.0.0.1", uas.local_port))
+            await asyncio.wait_for(_acked(leg), TIMEOUT)
+            assert leg.media is not None
+            assert (leg.media.codec, leg.media.remote_port) == ("PCMA", 40002)
+        finally:
+            await uas.close()
