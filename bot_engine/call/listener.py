@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from asr_tts.asr import AsrResult
@@ -39,6 +40,9 @@ class Utterance:
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
         if pre_roll is not None:
             self._audio.put_nowait(pre_roll)
+        self.on_heard: Callable[[Heard], None] | None = None
+        """Called with the result inside the recognizer's task, the moment it is final:
+        one event-loop hop less on the response path than awaiting `result()`."""
         self._hints = hints
         self._grammar = grammar
         self.task: asyncio.Task[Heard] = asyncio.get_running_loop().create_task(self._run())
@@ -57,6 +61,15 @@ class Utterance:
         return await self.task
 
     async def _run(self) -> Heard:
+        heard = await self._recognize()
+        if self.on_heard is not None:
+            try:
+                self.on_heard(heard)
+            except Exception:
+                log.exception("handling an utterance failed")
+        return heard
+
+    async def _recognize(self) -> Heard:
         engine = self._speech.asr_engine
         rec = self._speech.new_recognizer()
         try:

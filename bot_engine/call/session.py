@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -582,18 +583,14 @@ class CallSession:
         voiced_s = event.time_s - event.speech_start_s
         start = max(utt.turn_start_sample, end_sample - round(voiced_s * self.rate))
         stop = max(start + 1, end_sample - round(lag_s * self.rate))
-        self._spawn(self._recognized(listening, utt, speech_end, now, start, stop))
+        utt.utterance.on_heard = functools.partial(
+            self._on_heard, listening, utt, speech_end, now, start, stop)
 
-    async def _recognized(
+    def _on_heard(
         self, listening: _Listening, utt: _Utt, speech_end: float, endpoint: float,
-        start_sample: int, end_sample: int,
+        start_sample: int, end_sample: int, heard: Heard,
     ) -> None:
-        try:
-            heard: Heard = await utt.utterance.result()
-        except asyncio.CancelledError:
-            return
-        finally:
-            listening.recognizing -= 1
+        listening.recognizing -= 1
         if self._current(listening.token) is None:
             return
         if not heard.text.strip():
