@@ -51,7 +51,7 @@ class SipNetwork:
         self._server: asyncio.Server | None = None
         self._writers: dict[tuple[str, int], asyncio.StreamWriter] = {}
         self._pending: dict[tuple[str, int], list[bytes]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.host = "127.0.0.1"
         self.port = 0
         self.received = 0
@@ -104,6 +104,10 @@ class SipNetwork:
             log.exception("sip: error while handling %r from %s:%s", message, peer.host, peer.port)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:  # so close() can wait for it to end cleanly
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         host, port = writer.get_extra_info("peername")[:2]
         self._writers[(host, port)] = writer
         await self._read_stream(reader, Peer("tcp", host, port))
@@ -164,6 +168,8 @@ class SipNetwork:
             self._server.close()
         for writer in list(self._writers.values()):
             writer.close()
-        for task in list(self._tasks):
-            task.cancel()
         self._writers.clear()
+        if self._tasks:  # readers end by themselves once their connection is closed
+            _, pending = await asyncio.wait(list(self._tasks), timeout=1)
+            for task in pending:
+                task.cancel()

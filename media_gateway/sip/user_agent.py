@@ -90,6 +90,9 @@ class _ClientEntry:
     peer: Peer
     final: asyncio.Future[SipResponse]
     on_provisional: Callable[[SipResponse], None] | None = None
+    on_final: Callable[[SipResponse], None] | None = None
+    """Runs synchronously when the final response arrives, before any other message is
+    handled: a 2xx must create its dialog at once, or a BYE right behind it gets 481."""
 
 
 class IncomingCall:
@@ -309,6 +312,8 @@ class SipUserAgent:
                 if entry.on_provisional is not None:
                     entry.on_provisional(message)
             elif not entry.final.done():
+                if entry.on_final is not None:
+                    entry.on_final(message)
                 entry.final.set_result(message)
             elif message.status < 300:
                 self._resend_ack(message)
@@ -902,13 +907,27 @@ class SipUserAgent:
             content_type="application/sdp",
         )
         deadline = loop.time() + timeout_s
+        abandoned = False
+        outcome: list[SipCallLeg | CallFailed] = []
+
+        def on_final(response: SipResponse) -> None:
+            if not abandoned and 200 <= response.status < 300:
+                try:
+                    outcome.append(self._established(invite, response, peer, rtp, session_id))
+                except CallFailed as failure:
+                    outcome.append(failure)
+
         for attempt in range(MAX_AUTH_ATTEMPTS + 1):
             entry = self._start_client(invite, peer)
+            entry.on_final = on_final
             try:
                 response = await asyncio.wait_for(
                     asyncio.shield(entry.final), max(0.0, deadline - loop.time())
                 )
             except TimeoutError:
+                if outcome and isinstance(outcome[0], SipCallLeg):
+                    return outcome[0]  # answered just as the timeout fired
+                abandoned = True
                 response = await self._cancel_and_wait(invite, entry)
                 if 200 <= response.status < 300:
                     await self._ack_and_bye(invite, response, peer)
@@ -916,15 +935,22 @@ class SipUserAgent:
             except TransactionTimeout:
                 raise CallFailed("failed", 408, "no response from the far end") from None
             except asyncio.CancelledError:
-                self._send_cancel(invite, entry)
-                self._spawn(self._after_cancel(invite, entry, peer))
+                abandoned = True
+                if outcome and isinstance(outcome[0], SipCallLeg):
+                    self._spawn(self.bye(outcome[0]))  # answered before we noticed
+                else:
+                    self._send_cancel(invite, entry)
+                    self._spawn(self._after_cancel(invite, entry, peer))
                 raise
             if response.status in (401, 407) and attempt < MAX_AUTH_ATTEMPTS:
                 self._renew(invite)
                 if self._authorize(invite, response):
                     continue
             if 200 <= response.status < 300:
-                return self._established(invite, response, peer, rtp, session_id)
+                result = outcome[0]
+                if isinstance(result, CallFailed):
+                    raise result
+                return result
             raise CallFailed(classify_failure(response.status), response.status, response.reason)
         raise CallFailed("failed", None, "authentication loop")
 

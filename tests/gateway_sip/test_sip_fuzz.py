@@ -208,3 +208,41 @@ async def test_sip_call_keeps_serving_through_an_rtp_garbage_flood() -> None:
         transport.close()
         await uac.close()
         await uas.close()
+
+
+@pytest.mark.slow
+async def test_tcp_streams_of_garbage_close_alone_and_tcp_calls_still_work() -> None:
+    """Mutated messages over TCP, many connections: each bad stream is dropped or closed
+    by itself, and a call over TCP still connects afterwards."""
+    uas = await SipUserAgent.start(SipConfig(port=0, user="robot"))
+    uac = await SipUserAgent.start(SipConfig(port=0, user="real"))
+    rejecting: list[asyncio.Task[None]] = []
+
+    async def robot() -> None:
+        async for call in uas.incoming():
+            if call.info.caller != "real":
+                await call.reject(486)
+                continue
+            leg = await call.answer()
+            rejecting.append(asyncio.create_task(leg.hangup()))
+
+    serving = asyncio.create_task(robot())
+    try:
+        messages = fuzz_messages(2_000, seed=11)
+        for start in range(0, len(messages), 100):
+            _, writer = await asyncio.open_connection("127.0.0.1", uas.local_port)
+            writer.write(b"".join(messages[start : start + 100]))
+            await writer.drain()
+            writer.close()
+            await writer.wait_closed()
+        leg = await asyncio.wait_for(
+            uac.call(f"sip:robot@127.0.0.1:{uas.local_port};transport=tcp"), 20
+        )
+        async with asyncio.timeout(20):
+            ends = [e async for e in leg.events() if isinstance(e, CallEnded)]
+        assert ends == [CallEnded("caller_hangup")]
+        assert uas.handler_errors == 0
+    finally:
+        serving.cancel()
+        await uac.close()
+        await uas.close()

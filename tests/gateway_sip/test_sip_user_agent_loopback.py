@@ -439,3 +439,19 @@ async def test_late_offer_invite_gets_our_offer_and_the_ack_answers() -> None:
             assert (leg.media.codec, leg.media.remote_port) == ("PCMA", 40002)
         finally:
             await uas.close()
+
+
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+async def test_bye_right_behind_the_200_is_not_lost(
+    pair: tuple[SipUserAgent, SipUserAgent], transport: str
+) -> None:
+    """Over TCP the 200 and the BYE can arrive in one read: the dialog must exist by the
+    time the BYE is handled."""
+    uac, uas = pair
+    placing = asyncio.create_task(uac.call(uri(uas, transport=transport)))
+    robot = await (await next_call(uas)).answer()
+    hanging_up = asyncio.create_task(robot.hangup())  # before the caller even sees the 200
+    caller = await asyncio.wait_for(placing, TIMEOUT)
+    _, _, ended = await collect(caller, until_end=True)
+    assert ended == CallEnded("caller_hangup")
+    await hanging_up
