@@ -13,7 +13,13 @@ from pathlib import Path
 
 import typer
 
-from media_gateway.sip import CallFailed, IncomingCall, SipConfig, SipUserAgent
+from media_gateway.sip import (
+    CallFailed,
+    IncomingCall,
+    RegistrationFailed,
+    SipConfig,
+    SipUserAgent,
+)
 from media_gateway.sip.softphone import load_pcm, run_leg
 
 
@@ -93,13 +99,31 @@ def register(app: typer.Typer) -> None:
             None, help="Hang up each call after this many seconds (default: caller hangs up)."
         ),
         user: str = typer.Option("voicebot", help="Our user name (Contact)."),
+        register: str | None = typer.Option(
+            None, help="REGISTER at this registrar/PBX HOST:PORT first (with --auth)."
+        ),
+        auth: str | None = typer.Option(None, help="Digest credentials USER:PASSWORD."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Log SIP events."),
     ) -> None:
         """Answer incoming calls: play a file to each caller and record what they say."""
         logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+        username = password = None
+        if auth is not None:
+            username, password = _split_pair(auth, "--auth")
+        if register is not None:
+            _split_pair(register, "--register")
         pcm = _audio(play)
-        config = SipConfig(host=sip_host, port=sip_port, user=user)
-        raise typer.Exit(asyncio.run(_answer(config, pcm, record, calls, duration)))
+        config = SipConfig(
+            host=sip_host,
+            port=sip_port,
+            user=user,
+            proxy=register,
+            auth_username=username,
+            password=password,
+        )
+        raise typer.Exit(
+            asyncio.run(_answer(config, pcm, record, calls, duration, register is not None))
+        )
 
 
 async def _dial(
@@ -142,9 +166,18 @@ async def _answer(
     record: Path | None,
     calls: int,
     duration: float | None,
+    register: bool = False,
 ) -> int:
     ua = await SipUserAgent.start(config)
     typer.echo(f"listening on {config.host}:{ua.local_port}")
+    if register:
+        try:
+            expires = await ua.register()
+        except RegistrationFailed as failure:
+            typer.echo(str(failure), err=True)
+            await ua.close()
+            return failure.status // 100 if failure.status else 1
+        typer.echo(f"registered at {config.proxy} for {expires} s")
     tasks: list[asyncio.Task[None]] = []
 
     async def serve(index: int, incoming_call: IncomingCall) -> None:

@@ -114,3 +114,23 @@ async def test_dial_rejects_bad_arguments(tmp_path: Path) -> None:
         await run("dial", "sip:x@127.0.0.1:9", "--play", str(tmp_path / "missing.wav"))
     )
     assert code == 2 and "cannot read audio file" in err
+
+
+async def test_answer_reports_a_refused_registration(tmp_path: Path) -> None:
+    not_a_registrar = await SipUserAgent.start(SipConfig(port=0))  # answers REGISTER 405
+    try:
+        code, _, err = await finish(
+            await run(
+                "answer",
+                "--sip-port",
+                str(free_port()),
+                "--register",
+                f"127.0.0.1:{not_a_registrar.local_port}",
+                "--auth",
+                "robot:pw",
+            )
+        )
+    finally:
+        await not_a_registrar.close()
+    assert code == 4
+    assert "REGISTER failed: 405" in err
