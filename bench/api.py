@@ -39,8 +39,13 @@ CONCURRENCY = 8
 
 def settings(db_url: str, data: Path) -> ServiceSettings:
     return ServiceSettings(
-        data_dir=data, database_url=db_url, dialer="none", prerender_prompts=False,
-        ssrf_allowlist=["127.0.0.1/32"], secret_key="bench", delivery_poll_s=0.2,
+        data_dir=data,
+        database_url=db_url,
+        dialer="none",
+        prerender_prompts=False,
+        ssrf_allowlist=["127.0.0.1/32"],
+        secret_key="bench",
+        delivery_poll_s=0.2,
     )
 
 
@@ -56,18 +61,23 @@ async def calls_per_second(db_url: str, count: int) -> float:
     server.server.config.lifespan = "on"
     async with app.router.lifespan_context(app):
         svc = app.state.service
-        async with svc.db.sessions() as session, session.begin():
+        async with svc.db.write() as session:
             tenant = await tenants.create_tenant(session, "bench")
             key = await tenants.create_key(session, tenant)
         await server.start()
         try:
-            async with httpx.AsyncClient(base_url=server.url, timeout=60,
-                                         headers={"authorization": f"Bearer {key}"}) as client:
-                r = await client.post("/v1/scripts", content=SCRIPT,
-                                      headers={"content-type": "application/yaml"})
+            async with httpx.AsyncClient(
+                base_url=server.url, timeout=60, headers={"authorization": f"Bearer {key}"}
+            ) as client:
+                r = await client.post(
+                    "/v1/scripts", content=SCRIPT, headers={"content-type": "application/yaml"}
+                )
                 assert r.status_code == 201, r.text
-                body = {"to": "+15550000", "script_id": "lead_qualification_en",
-                        "variables": {"lead_name": "Ann"}}
+                body = {
+                    "to": "+15550000",
+                    "script_id": "lead_qualification_en",
+                    "variables": {"lead_name": "Ann"},
+                }
                 remaining = count
 
                 async def client_loop() -> None:
@@ -92,28 +102,37 @@ async def results_per_second(db_url: str, count: int) -> float:
     async with app.router.lifespan_context(app):
         svc = app.state.service
         await svc.worker.stop()
-        async with svc.db.sessions() as session, session.begin():
+        async with svc.db.write() as session:
             tenant = await tenants.create_tenant(session, "bench")
             key = await tenants.create_key(session, tenant)
         receiver = WebhookReceiver(tenant.webhook_secret)
         async with LocalServer(receiver.app, free_port()) as crm:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://api",
-                                         headers={"authorization": f"Bearer {key}"}) as client:
-                await client.post("/v1/scripts", content=SCRIPT,
-                                  headers={"content-type": "application/yaml"})
-                body = {"to": "+15550000", "script_id": "lead_qualification_en",
-                        "variables": {"lead_name": "Ann"}, "webhook": f"{crm.url}/hook"}
-                ids = [(await client.post("/v1/calls", json=body)).json()["id"]
-                       for _ in range(count)]
-            result = DialogResult(outcome="qualified", fields={"budget": 5000},
-                                  ending="completed")
+            async with httpx.AsyncClient(
+                transport=transport,
+                base_url="http://api",
+                headers={"authorization": f"Bearer {key}"},
+            ) as client:
+                await client.post(
+                    "/v1/scripts", content=SCRIPT, headers={"content-type": "application/yaml"}
+                )
+                body = {
+                    "to": "+15550000",
+                    "script_id": "lead_qualification_en",
+                    "variables": {"lead_name": "Ann"},
+                    "webhook": f"{crm.url}/hook",
+                }
+                ids = [
+                    (await client.post("/v1/calls", json=body)).json()["id"] for _ in range(count)
+                ]
+            result = DialogResult(outcome="qualified", fields={"budget": 5000}, ending="completed")
             for call_id in ids:
                 await svc.calls.call_status(call_id, "in_progress")
                 await svc.calls.transcript_turn(call_id, "bot", "Hello")
                 await svc.calls.finish(call_id, result, hangup_cause="robot")
-            worker = DeliveryWorker(svc.db, svc.settings.delivery, svc.guard,
-                                    svc.calls.build_job, concurrency=16)
+            worker = DeliveryWorker(
+                svc.db, svc.settings.delivery, svc.guard, svc.calls.build_job, concurrency=16
+            )
             start = time.perf_counter()
             async with asyncio.timeout(600):
                 while len(receiver.received) < count:
@@ -148,10 +167,15 @@ async def main() -> None:
                     url2 = await pg.create_database("b_" + uuid.uuid4().hex[:12])
                 created.append(await calls_per_second(url1, args.calls))
                 delivered.append(await results_per_second(url2, args.results))
-            rows.append((f"calls created/s via API ({name}, {CONCURRENCY} clients)",
-                         statistics.median(created)))
-            rows.append((f"results delivered/s to a local receiver ({name})",
-                         statistics.median(delivered)))
+            rows.append(
+                (
+                    f"calls created/s via API ({name}, {CONCURRENCY} clients)",
+                    statistics.median(created),
+                )
+            )
+            rows.append(
+                (f"results delivered/s to a local receiver ({name})", statistics.median(delivered))
+            )
         for label, value in rows:
             print(f"{label:60s} {value:8.1f}  (median of {args.rounds})")
     finally:

@@ -46,7 +46,7 @@ async def _create_tenant(settings: ServiceSettings, name: str) -> tuple[str, str
 
     db = await open_database(settings.db_url)
     try:
-        async with db.sessions() as session, session.begin():
+        async with db.write() as session:
             tenant = await tenants.create_tenant(session, name)
             key = await tenants.create_key(session, tenant)
         return tenant.id, tenant.webhook_secret, key
@@ -59,7 +59,7 @@ async def _create_key(settings: ServiceSettings, tenant_name: str) -> str | None
 
     db = await open_database(settings.db_url)
     try:
-        async with db.sessions() as session, session.begin():
+        async with db.write() as session:
             tenant = await tenants.find_tenant(session, tenant_name)
             if tenant is None:
                 return None

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
@@ -28,6 +29,14 @@ from bot_engine.storage.models import Delivery, utcnow
 log = logging.getLogger(__name__)
 
 JobBuilder = Callable[[AsyncSession, Delivery], Awaitable[DeliveryJob]]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    delivery_id: str
+    started: datetime
+    report: AttemptReport
+    next_at: datetime | None
 
 
 class DeliveryWorker:
@@ -66,29 +75,56 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Claim and attempt every delivery due now; returns how many were attempted."""
-        now = utcnow()
-        async with self.db.sessions() as session:
-            due = await outbox.due_ids(session, now, self.concurrency * 4)
-        if not due:
+        """Claim and attempt every delivery due now; returns how many were attempted.
+
+        A round costs two write transactions whatever its size: one claims the batch, one
+        records every attempt. Writing once per attempt instead starved the API and the
+        call sink of the SQLite write lock during outages (measured: 90 ms per sink write
+        with 200 deliveries retrying, against a few ms)."""
+        async with self.db.write() as session:
+            claimed = await outbox.claim_due(session, utcnow(), self.lease_s, self.concurrency * 4)
+        if not claimed:
             return 0
         semaphore = asyncio.Semaphore(self.concurrency)
 
-        async def one(delivery_id: str, seen: datetime) -> bool:
+        async def one(delivery_id: str) -> _Outcome | None:
             async with semaphore:
-                return await self._attempt(delivery_id, seen)
+                return await self._attempt(delivery_id)
 
-        done = await asyncio.gather(*(one(i, seen) for i, seen in due))
-        return sum(done)
+        outcomes = [o for o in await asyncio.gather(*(one(i) for i in claimed)) if o]
+        async with self.db.write() as session:
+            for outcome in outcomes:
+                fresh = await session.get(Delivery, outcome.delivery_id)
+                if fresh is None:
+                    continue
+                report = outcome.report
+                await outbox.record_attempt(
+                    session,
+                    fresh,
+                    started_at=outcome.started,
+                    ok=report.ok,
+                    status_code=report.status_code,
+                    error=report.error,
+                    steps=report.steps,
+                    progress=report.progress,
+                    next_attempt_at=outcome.next_at,
+                )
+        for outcome in outcomes:
+            if self.on_attempt is not None:
+                self.on_attempt(outcome.report.ok)
+            if outcome.next_at is not None:
+                self._schedule_wake(outcome.next_at)
+        return len(outcomes)
 
-    async def _attempt(self, delivery_id: str, seen_due: datetime) -> bool:
+    async def _attempt(self, delivery_id: str) -> _Outcome | None:
+        """Attempt one claimed delivery (no database writes: the round records it)."""
         started = utcnow()
-        async with self.db.sessions() as session, session.begin():
-            delivery = await outbox.claim(session, delivery_id, seen_due, started, self.lease_s)
+        async with self.db.sessions() as session:
+            delivery = await session.get(Delivery, delivery_id)
             if delivery is None:
-                return False
+                return None
             try:
-                job = await self.build_job(session, delivery)
+                job: DeliveryJob | None = await self.build_job(session, delivery)
             except Exception as exc:
                 log.exception("cannot build delivery %s", delivery_id)
                 job = None
@@ -110,26 +146,7 @@ class DeliveryWorker:
             delay = next_delay(delivery.attempts, self.schedule, self.rng)
             if delay is not None:
                 next_at = utcnow() + timedelta(seconds=delay)
-        async with self.db.sessions() as session, session.begin():
-            fresh = await session.get(Delivery, delivery_id)
-            if fresh is None:
-                return True
-            await outbox.record_attempt(
-                session,
-                fresh,
-                started_at=started,
-                ok=report.ok,
-                status_code=report.status_code,
-                error=report.error,
-                steps=report.steps,
-                progress=report.progress,
-                next_attempt_at=next_at,
-            )
-        if self.on_attempt is not None:
-            self.on_attempt(report.ok)
-        if next_at is not None:
-            self._schedule_wake(next_at)
-        return True
+        return _Outcome(delivery_id, started, report, next_at)
 
     def _schedule_wake(self, at: datetime) -> None:
         delay = max(0.0, (at - utcnow()).total_seconds())

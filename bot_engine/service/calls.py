@@ -84,7 +84,7 @@ class CallService:
                     await self.guard.check(url)
                 except TargetRefused as exc:
                     raise Invalid(f"webhook target refused: {exc}") from exc
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             script = await script_repo.get_script(session, tenant.id, request.script_id)
             if script is None:
                 raise NotFound(f"no script {request.script_id!r}")
@@ -125,7 +125,7 @@ class CallService:
         """Record an answered-to-be inbound call (it shows up in the same list as outbound
         calls) and return the spec its session runs with; the session then reports through
         this sink like any call. Raises NotFound or Invalid (bad variables)."""
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             script = await script_repo.get_script(session, tenant_id, script_id)
             version_row = (
                 await script_repo.get_version(session, script, version) if script else None
@@ -198,7 +198,7 @@ class CallService:
         return self.settings.recordings_path / f"{call_id}.wav"
 
     async def cancel(self, tenant_id: str, call_id: str) -> Call:
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             call = await call_repo.get_call(session, tenant_id, call_id)
             if call is None:
                 raise NotFound(f"no call {call_id!r}")
@@ -217,7 +217,7 @@ class CallService:
         self, call_id: str, status: Literal["ringing", "in_progress"], *, at: datetime | None = None
     ) -> None:
         at = at or utcnow()
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             call = await call_repo.lock_call(session, call_id)
             if call is None or not can_move(call.status, status):
                 return
@@ -238,7 +238,7 @@ class CallService:
         at: datetime | None = None,
         dialog_state: dict[str, Any] | None = None,
     ) -> None:
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             call = await call_repo.lock_call(session, call_id)
             if call is None or call.status in TERMINAL:
                 return
@@ -273,7 +273,7 @@ class CallService:
         dialog_state: dict[str, Any] | None = None,
     ) -> None:
         at = at or utcnow()
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             call = await call_repo.lock_call(session, call_id)
             if call is None or call.status in TERMINAL:
                 return
@@ -306,7 +306,7 @@ class CallService:
         assert version is not None
         dialog = Dialog(self.scripts.get(version).script, dict(call.variables))
         result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.write() as session:
             fresh = await call_repo.lock_call(session, call_id)
             if fresh is not None:
                 fresh.error = error

@@ -1,6 +1,7 @@
 """The delivery outbox: one row per (result, target), claimed by workers with a lease.
 
-Claiming moves `next_attempt_at` forward by the lease in a conditional UPDATE. Whoever's
+Claiming moves `next_attempt_at` forward by the lease in a conditional UPDATE (one per
+batch, `claim_due`). Whoever's
 UPDATE matched owns the attempt; if that worker dies, the row becomes due again when the
 lease runs out. This works the same on SQLite and PostgreSQL, and with several workers.
 """
@@ -73,6 +74,31 @@ async def claim(
     if getattr(result, "rowcount", 0) != 1:
         return None
     return await session.get(Delivery, delivery_id, populate_existing=True)
+
+
+async def claim_due(session: AsyncSession, now: datetime, lease_s: float, limit: int) -> list[str]:
+    """Claim up to `limit` due rows in one statement; returns the ids this caller owns.
+
+    The WHERE clause is re-checked row by row by the UPDATE itself (PostgreSQL re-reads a
+    row another transaction just changed), so two workers never own the same row."""
+    due = await due_ids(session, now, limit)
+    if not due:
+        return []
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id.in_([delivery_id for delivery_id, _ in due]),
+            Delivery.status == "pending",
+            Delivery.next_attempt_at <= now,
+        )
+        .values(
+            next_attempt_at=now + timedelta(seconds=lease_s),
+            attempts=Delivery.attempts + 1,
+        )
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    )
+    return [row[0] for row in result]
 
 
 async def record_attempt(

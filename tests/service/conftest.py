@@ -80,7 +80,7 @@ class Api:
 
     async def tenant(self, name: str) -> tuple[str, str]:
         """(tenant id, API key)"""
-        async with self.service.db.sessions() as session, session.begin():
+        async with self.service.db.write() as session:
             tenant = await tenants.create_tenant(session, name)
             key = await tenants.create_key(session, tenant)
         return tenant.id, key

@@ -24,7 +24,7 @@ RESULTS = 200
 async def test_outage_then_flaky_receiver_gets_every_result_once(
     db_url: str, tmp_path: Path, script_yaml: str
 ) -> None:
-    # retries every ~0.5-1 s: fast enough for a test, slow enough not to swamp the database
+    # retries every ~0.5-1 s: a 24 h schedule squeezed into seconds
     schedule = DeliverySchedule(
         first_delay_s=0.5, factor=2, max_delay_s=1.0, horizon_s=300, jitter=0.2, timeout_s=5
     )

@@ -30,7 +30,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
     async def make_tenant() -> str:
         db = await open_database(url)
-        async with db.sessions() as session, session.begin():
+        async with db.write() as session:
             tenant = await tenants.create_tenant(session, "fuzz")
             key = await tenants.create_key(session, tenant)
         await db.close()

@@ -27,7 +27,7 @@ async def test_migrations_create_schema_and_are_idempotent(db_url: str) -> None:
 
 async def test_keys_are_hashed_and_checked(db_url: str) -> None:
     db = await open_database(db_url)
-    async with db.sessions() as session, session.begin():
+    async with db.write() as session:
         tenant = await tenants.create_tenant(session, "acme")
         key = await tenants.create_key(session, tenant)
     async with db.sessions() as session:
@@ -45,7 +45,7 @@ async def test_keys_are_hashed_and_checked(db_url: str) -> None:
 
 async def test_outbox_claim_is_exclusive_and_leased(db_url: str) -> None:
     db = await open_database(db_url)
-    async with db.sessions() as session, session.begin():
+    async with db.write() as session:
         tenant = await tenants.create_tenant(session, "acme")
         _, version = await script_repo.add_version(session, tenant.id, "s", "x", "yaml", [])
         call = await call_repo.create_call(
@@ -68,9 +68,9 @@ async def test_outbox_claim_is_exclusive_and_leased(db_url: str) -> None:
         due = await outbox.due_ids(session, now, 10)
     assert len(due) == 1
     delivery_id, seen = due[0]
-    async with db.sessions() as session, session.begin():
+    async with db.write() as session:
         first = await outbox.claim(session, delivery_id, seen, now, lease_s=60)
-    async with db.sessions() as session, session.begin():
+    async with db.write() as session:
         second = await outbox.claim(session, delivery_id, seen, now, lease_s=60)
     assert first is not None and first.attempts == 1
     assert second is None

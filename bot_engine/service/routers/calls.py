@@ -64,7 +64,7 @@ async def _prerender_call(svc: ServiceState, call_id: str) -> None:
     if call is None or version is None:
         return
     detail = await svc.prerenderer.call_prompts(svc.scripts.get(version).script, call.variables)
-    async with svc.db.sessions() as session, session.begin():
+    async with svc.db.write() as session:
         fresh = await session.get(Call, call_id)
         if fresh is not None:
             fresh.prerender_status = str(detail.get("status"))

@@ -84,7 +84,7 @@ async def retry_delivery(
 ) -> DeliveryOut:
     """Redeliver a dead-lettered (or already delivered) result, with a fresh retry budget.
     The idempotency key stays the same, so receivers can still deduplicate."""
-    async with svc.db.sessions() as session, session.begin():
+    async with svc.db.write() as session:
         d = await outbox.get_delivery(session, tenant.id, delivery_id)
         if d is None:
             raise NotFound(f"no delivery {delivery_id!r}")

@@ -70,7 +70,7 @@ async def upload_script(
     warnings = [w.model_dump() for w in loaded.warnings]
     for _ in range(3):
         try:
-            async with svc.db.sessions() as session, session.begin():
+            async with svc.db.write() as session:
                 script, version = await repo.add_version(
                     session, tenant.id, loaded.script.id, text, fmt, warnings
                 )
@@ -84,10 +84,10 @@ async def upload_script(
 
 
 async def _prerender_version(svc: ServiceState, version_id: str, script: Any) -> None:
-    async with svc.db.sessions() as session, session.begin():
+    async with svc.db.write() as session:
         await repo.set_render_status(session, version_id, "rendering", {})
     detail = await svc.prerenderer.script_prompts(script)
-    async with svc.db.sessions() as session, session.begin():
+    async with svc.db.write() as session:
         await repo.set_render_status(session, version_id, str(detail.get("status")), detail)
 
 
@@ -187,7 +187,7 @@ async def delete_script(
     script_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
 ) -> Response:
     """Soft delete: new calls cannot use it; calls already created keep their version."""
-    async with svc.db.sessions() as session, session.begin():
+    async with svc.db.write() as session:
         script = await repo.get_script(session, tenant.id, script_id)
         if script is None:
             raise NotFound(f"no script {script_id!r}")
