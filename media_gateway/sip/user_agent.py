@@ -90,6 +90,8 @@ class _ClientEntry:
     peer: Peer
     final: asyncio.Future[SipResponse]
     on_provisional: Callable[[SipResponse], None] | None = None
+    cancel_after_provisional: SipRequest | None = None
+    """A CANCEL held back until the first provisional response (§9.1)."""
     on_final: Callable[[SipResponse], None] | None = None
     """Runs synchronously when the final response arrives, before any other message is
     handled: a 2xx must create its dialog at once, or a BYE right behind it gets 481."""
@@ -309,6 +311,9 @@ class SipUserAgent:
         for message in out.deliver:
             assert isinstance(message, SipResponse)
             if message.status < 200:
+                if entry.cancel_after_provisional is not None:
+                    cancel, entry.cancel_after_provisional = entry.cancel_after_provisional, None
+                    self._start_client(cancel, entry.peer)
                 if entry.on_provisional is not None:
                     entry.on_provisional(message)
             elif not entry.final.done():
@@ -971,9 +976,12 @@ class SipUserAgent:
 
     def _send_cancel(self, invite: SipRequest, entry: _ClientEntry) -> None:
         """Synchronous, so it still goes out when the caller is being cancelled itself."""
-        if not entry.final.done():
-            cancel = build_cancel(invite)
-            self._start_client(cancel, entry.peer)
+        if entry.final.done():
+            return
+        if entry.tx.state == "calling":  # nothing heard yet: §9.1 says wait for a 1xx
+            entry.cancel_after_provisional = build_cancel(invite)
+        else:
+            self._start_client(build_cancel(invite), entry.peer)
 
     def _send_ack(
         self, invite: SipRequest, response: SipResponse, dialog: Dialog, peer: Peer

@@ -455,3 +455,33 @@ async def test_bye_right_behind_the_200_is_not_lost(
     _, _, ended = await collect(caller, until_end=True)
     assert ended == CallEnded("caller_hangup")
     await hanging_up
+
+
+async def test_cancel_waits_for_a_provisional_response() -> None:
+    """RFC 3261 §9.1: no CANCEL before the far end has sent a 1xx."""
+    ua = await SipUserAgent.start(SipConfig(port=0, t1=0.1))
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as far:
+        far.bind(("127.0.0.1", 0))
+        far.setblocking(False)
+        placing = asyncio.create_task(ua.call(f"sip:x@127.0.0.1:{far.getsockname()[1]}"))
+        try:
+            invite, source = await asyncio.wait_for(loop.sock_recvfrom(far, 65536), TIMEOUT)
+            placing.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await placing
+            # A premature CANCEL would go out at once; the next INVITE retransmission
+            # (timer A) proves that nothing but INVITEs left before our 180.
+            async with asyncio.timeout(TIMEOUT):
+                before = [(await loop.sock_recvfrom(far, 65536))[0]]
+            assert before[0].startswith(b"INVITE ")
+            keep = (b"Via:", b"From:", b"To:", b"Call-ID:", b"CSeq:")
+            lines = [ln for ln in invite.split(b"\r\n") if ln.startswith(keep)]
+            far.sendto(b"\r\n".join([b"SIP/2.0 180 Ringing", *lines]) + b"\r\n\r\n", source)
+            async with asyncio.timeout(TIMEOUT):
+                seen: list[bytes] = []
+                while not any(m.startswith(b"CANCEL ") for m in seen):
+                    seen.append((await loop.sock_recvfrom(far, 65536))[0])
+            assert all(m.startswith((b"INVITE ", b"CANCEL ")) for m in seen)
+        finally:
+            await ua.close()
