@@ -608,14 +608,15 @@ class CallSession:
         )
         self._add(turn)
         step = self.script.steps.get(listening.listen.step)
+        evidence = None
         if step is not None and step.consent:
-            self.consent.append(ConsentEvidence.from_samples(
+            evidence = ConsentEvidence.from_samples(
                 step_id=listening.listen.step, utterance=heard.text, at=at,
                 start_sample=start_sample, end_sample=end_sample, sample_rate=self.rate,
                 confidence=None if heard.confidence is None else min(1.0, max(0.0,
                                                                               heard.confidence)),
                 recording=str(self.recording_path) if self.recording_path else None,
-            ))
+            )
         self._pending = _PendingTurn(
             index=self._turns, step=listening.listen.step, speech_end=speech_end,
             endpoint=endpoint, asr_final=heard.final_at,
@@ -624,6 +625,9 @@ class CallSession:
         confidence = 1.0 if heard.confidence is None else heard.confidence
         self._handle(ev.UserSaid(text=heard.text, confidence=confidence,
                                  alternatives=list(heard.alternatives), at=at))
+        if evidence is not None and (self.dialog.finished
+                                     or self.dialog.state.step != evidence.step_id):
+            self.consent.append(evidence)  # the answer the Dialog acted on, not a reprompt
 
     # -- keys --------------------------------------------------------------------------
 
