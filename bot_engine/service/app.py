@@ -157,11 +157,7 @@ def create_app(
             calls=call_service,
             worker=worker,
             prerenderer=prerenderer
-            or (
-                TtsCachePrerenderer(settings.data_dir / "tts_cache")
-                if settings.prerender_prompts
-                else NoPrerender()
-            ),
+            or (TtsCachePrerenderer() if settings.prerender_prompts else NoPrerender()),
             secret_key=secret_key,
         )
         app.state.service = state

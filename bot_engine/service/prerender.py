@@ -1,16 +1,15 @@
 """Pre-rendering prompts into the TTS cache, in the background, so calls never wait for TTS.
 
-The prompt lists come from the dialog layer (`bot_engine.prompts`: static prompts at upload,
-prompts resolvable from a call's variables at call creation) and the audio goes into the
-speech layer's `TtsCache`. If the prompt listing is not available in this installation the
-status says `skipped` with the reason, rather than pretending.
+The prompt lists and the rendering come from the call layer (`bot_engine.call.prompts`,
+`CallSpeech`), so the cache keys, engine, voice and cache folder are exactly the ones the
+live call session will look up. Static prompts are rendered at upload, prompts that need
+the call's variables when the call is created (while it rings).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from pathlib import Path
+from collections import OrderedDict
 from typing import Any, Protocol
 
 from bot_engine.script import Script
@@ -28,64 +27,49 @@ class Prerenderer(Protocol):
         ...
 
 
-def _texts(items: Any) -> list[str]:
-    texts: list[str] = []
-    for item in items or []:
-        text = item if isinstance(item, str) else getattr(item, "text", None)
-        if isinstance(text, str) and text.strip():
-            texts.append(text)
-    return texts
-
-
 class TtsCachePrerenderer:
-    def __init__(self, cache_dir: Path, max_bytes: int = 500_000_000) -> None:
-        self.cache_dir = cache_dir
-        self.max_bytes = max_bytes
-        self._cache: Any = None
+    """Renders through one `CallSpeech` per (language, engine, voice): what decides the
+    audio. Each holds a `TtsCache` that indexes the folder once."""
 
-    def _tts_cache(self) -> Any:
-        if self._cache is None:
-            from asr_tts.tts.espeak import EspeakSynthesizer
-            from asr_tts.tts_cache import TtsCache
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._speech: OrderedDict[tuple[str, str | None, str | None], Any] = OrderedDict()
 
-            self._cache = TtsCache(
-                self.cache_dir, self.max_bytes, synthesizers={"espeak": EspeakSynthesizer()}
-            )
-        return self._cache
+    def _speech_for(self, script: Script) -> Any:
+        from bot_engine.call.speech import CallSpeech
 
-    async def _render(self, texts: list[str], script: Script) -> dict[str, Any]:
-        from asr_tts.tts.espeak import voice_for_language
-        from asr_tts.tts_cache import PromptSpec
+        key = (script.language, script.settings.tts_engine, script.settings.voice)
+        speech = self._speech.get(key)
+        if speech is None:
+            speech = CallSpeech.for_script(script)
+            self._speech[key] = speech
+            while len(self._speech) > self.size:
+                self._speech.popitem(last=False)
+        return speech
 
-        engine = script.settings.tts_engine or "espeak"
-        voice = script.settings.voice or voice_for_language(script.language)
-        specs = [PromptSpec(engine=engine, voice=voice, text=text) for text in texts]
-        report = await self._tts_cache().prerender(specs)
-        return {
-            "status": "failed" if report.failed and not report.rendered else "done",
-            "prompts": len(specs),
-            "rendered": report.rendered,
-            "already_cached": report.already_cached,
-            "failed": [{"text": t, "error": e} for t, e in report.failed],
-        }
-
-    async def _listed(self, function: str, *args: Any) -> dict[str, Any]:
+    async def _render(self, script: Script, texts: list[str]) -> dict[str, Any]:
         try:
-            module = importlib.import_module("bot_engine.prompts")
-            lister = getattr(module, function)
-        except (ImportError, AttributeError) as exc:
-            return {"status": "skipped", "reason": f"prompt listing unavailable: {exc}"}
-        try:
-            return await self._render(_texts(lister(*args)), args[0])
-        except Exception as exc:  # rendering is an optimisation; never fail the upload
+            report = await self._speech_for(script).prerender(texts)
+        except Exception as exc:  # rendering is an optimisation: never fail the request
             log.exception("prerender failed")
             return {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
+        return {
+            "status": "failed" if report.failed and not report.rendered else "done",
+            "prompts": len(texts),
+            "rendered": report.rendered,
+            "already_cached": report.already_cached,
+            "failed": [{"text": text, "error": error} for text, error in report.failed],
+        }
 
     async def script_prompts(self, script: Script) -> dict[str, Any]:
-        return await self._listed("static_prompts", script)
+        from bot_engine.call.prompts import script_prompts
+
+        return await self._render(script, script_prompts(script))
 
     async def call_prompts(self, script: Script, variables: dict[str, Any]) -> dict[str, Any]:
-        return await self._listed("call_prompts", script, variables)
+        from bot_engine.call.prompts import call_prompts
+
+        return await self._render(script, call_prompts(script, variables))
 
 
 class NoPrerender:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
+import pytest
 
-from .conftest import Api, upload
+from .conftest import Api, make_settings, upload
 
 
 async def wait_status(client: httpx.AsyncClient, call_id: str, statuses: set[str]) -> dict:
@@ -309,3 +311,52 @@ async def test_inbound_calls_show_up_in_the_same_list(api: Api, script_yaml: str
         assert [c["id"] for c in only_inbound] == [spec.call_id]
         call = (await client.get(f"/v1/calls/{spec.call_id}")).json()
         assert call["from"] == "+79001112233" and call["status"] == "completed"
+
+
+async def test_upload_and_call_prerender_prompts_into_the_tts_cache(
+    tmp_path: Path, script_yaml: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real espeak-ng into the real TTS cache (SQLite only: rendering does not touch the
+    database engine)."""
+    from bot_engine.service.app import create_app
+
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'voicebot.db'}"
+    cache_dir = tmp_path / "tts-cache"
+    monkeypatch.setenv("VOICEBOT_TTS_CACHE_DIR", str(cache_dir))
+    app = create_app(make_settings(db_url, tmp_path, dialer="none", prerender_prompts=True))
+    async with app.router.lifespan_context(app):
+        api = Api(app)
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            await upload(client, script_yaml)
+
+            async def version_rendered() -> dict:
+                body = (await client.get("/v1/scripts/lead_qualification_en")).json()
+                return body["latest"] if body["latest"]["render_status"] == "done" else {}
+
+            latest = await _until(version_rendered)
+            assert latest["render_detail"]["rendered"] >= 3  # greet needs variables: not here
+            created = await client.post(
+                "/v1/calls",
+                json={
+                    "to": "+15550001",
+                    "script_id": "lead_qualification_en",
+                    "variables": {"lead_name": "Ann"},
+                },
+            )
+
+            async def call_rendered() -> bool:
+                body = (await client.get(f"/v1/calls/{created.json()['id']}")).json()
+                return body["prerender_status"] == "done"
+
+            await _until(call_rendered)
+    assert len(list(cache_dir.rglob("*.pcm"))) >= 4
+
+
+async def _until(predicate, timeout: float = 60):  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while True:
+            value = await predicate()
+            if value:
+                return value
+            await asyncio.sleep(0.05)
