@@ -320,9 +320,18 @@ DEMO_CALLER = {
 
 
 def demo(
-    lang: Annotated[str, typer.Option(help="ru or en.")] = "ru",
+    text: Annotated[
+        bool, typer.Option("--text", help="A text simulation instead of a live call.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="ru or en (text simulation).")] = "ru",
 ) -> None:
-    """The main job on embedded defaults: the lead script talks to a scripted caller."""
+    """The main job on embedded defaults: a live demo call over SIP on loopback, with
+    offline speech (or, with --text, the lead script against a scripted caller in text)."""
+    if not text:
+        from bot_engine.cli.call_commands import demo_call
+
+        demo_call(record=Path("var/recordings/demo-call.wav"), as_json=False)
+        return
     if lang not in DEMO_VARIABLES:
         raise typer.BadParameter("expected ru or en", param_hint="--lang")
     path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
