@@ -136,3 +136,9 @@ def test_validate_checks_scripts_and_dialog_test_files() -> None:
     result = runner.invoke(app, ["validate", *paths])
     assert result.exit_code == 0, result.stdout
     assert "warning:" not in result.stdout
+
+
+def test_text_demo_prints_a_qualified_result() -> None:
+    result = runner.invoke(app, ["demo", "--text", "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    assert '"outcome": "qualified"' in result.stdout
