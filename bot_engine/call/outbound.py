@@ -77,6 +77,7 @@ async def place_call(
     webhooks: AsyncWebhookRunner = http_webhook_async,
     on_answer: Callable[[], Awaitable[object]] | None = None,
     on_turn: Callable[[TranscriptTurn], None] | None = None,
+    on_state: Callable[[dict[str, Any]], None] | None = None,
 ) -> CallReport:
     uri = target_uri(number, proxy)
     config = SipConfig(host=host, port=0, user=caller, proxy=proxy, auth_username=username,
@@ -97,7 +98,8 @@ async def place_call(
             await preparing
         session_settings = settings or SessionSettings(amd=amd)
         session = CallSession(leg, script, variables, speech, settings=session_settings,
-                              recording_path=record, webhooks=webhooks, on_turn=on_turn)
+                              recording_path=record, webhooks=webhooks, on_turn=on_turn,
+                              on_state=on_state)
         session.meta.started_at = started
         return await session.run()
     finally:

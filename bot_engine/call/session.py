@@ -143,7 +143,10 @@ class CallSession:
         webhooks: AsyncWebhookRunner = http_webhook_async,
         script_version: str | None = None,
         on_turn: Callable[[TranscriptTurn], None] | None = None,
+        on_state: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
+        """`on_state` receives the dialog state (JSON-ready) after every change, so a
+        service can persist it and finish an interrupted call from where it was."""
         self.leg = leg
         self.script = script
         self.variables = dict(variables)
@@ -152,6 +155,7 @@ class CallSession:
         self.recording_path = Path(recording_path) if recording_path else None
         self.webhooks = webhooks
         self.on_turn = on_turn
+        self.on_state = on_state
         self.started_at = datetime.now(UTC)
         self.dialog = Dialog(script, variables, now=self.started_at)
         self.meta = CallMeta(
@@ -253,11 +257,22 @@ class CallSession:
 
     def _start_dialog(self) -> None:
         self._actions.put_nowait(self.dialog.start(datetime.now(UTC)))
+        self._publish_state()
+
+    def _publish_state(self) -> None:
+        if self.on_state is None:
+            return
+        try:
+            self.on_state(self.dialog.state.model_dump(mode="json"))
+        except Exception:
+            log.exception("on_state callback failed")
 
     def _handle(self, event: ev.Event) -> None:
         if self.dialog.finished:
             return
         actions = self.dialog.handle(event)
+        if actions:
+            self._publish_state()
         pending = self._pending
         if pending is not None and pending.dialogue_done is None:
             if any(isinstance(a, act.Say) for a in actions):

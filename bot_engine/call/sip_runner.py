@@ -72,16 +72,24 @@ class SipCallRunner:
 
     async def _run(self, spec: CallSpec, sink: CallSink) -> None:
         turns: asyncio.Queue[TranscriptTurn | None] = asyncio.Queue()
+        latest: dict[str, dict[str, Any]] = {}
+
+        def remember(state: dict[str, Any]) -> None:
+            latest["state"] = state
 
         async def forward() -> None:
+            # Each stored line carries the dialog state as of then, so after a crash the
+            # service finishes the call from where it was, not from a fresh dialog.
             while (turn := await turns.get()) is not None:
+                state = latest.get("state")
                 if turn.role in ("bot", "caller"):
                     role: Any = turn.role
                     await sink.transcript_turn(spec.call_id, role, turn.text, at=turn.at,
-                                               step=turn.step, confidence=turn.confidence)
+                                               step=turn.step, confidence=turn.confidence,
+                                               dialog_state=state)
                 else:
                     await sink.call_event(spec.call_id, "event", {"text": turn.text},
-                                          at=turn.at)
+                                          at=turn.at, dialog_state=state)
 
         async def answered() -> None:
             self._answered.add(spec.call_id)
@@ -99,6 +107,7 @@ class SipCallRunner:
                 username=self.username, password=self.password,
                 caller=spec.from_ or self.caller, host=self.host, record=spec.recording_path,
                 amd=self.amd, on_answer=answered, on_turn=turns.put_nowait,
+                on_state=remember,
             )
             result, cause = report.result, report.call.hangup_cause or "completed"
         except asyncio.CancelledError:

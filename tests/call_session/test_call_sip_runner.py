@@ -29,6 +29,7 @@ class ListSink:
 
     def __init__(self) -> None:
         self.log: list[tuple[str, Any]] = []
+        self.states: list[dict[str, Any] | None] = []
         self.finished = asyncio.Event()
 
     async def call_status(self, call_id: str, status: str, *, at: datetime | None = None
@@ -45,6 +46,7 @@ class ListSink:
                               confidence: float | None = None,
                               dialog_state: dict[str, Any] | None = None) -> None:
         self.log.append((role, text))
+        self.states.append(dialog_state)
 
     async def finish(self, call_id: str, result: DialogResult, *, hangup_cause: str,
                      at: datetime | None = None,
@@ -94,6 +96,12 @@ async def test_an_answered_call_reports_status_turns_and_one_result(
     result, cause = sink.log[-1][1]
     assert result.outcome == "agent" and cause == "robot_hangup"
     assert (tmp_path / "call-1.wav").stat().st_size > 44
+    # every stored line carries a restorable dialog state, so a crash loses no progress
+    assert sink.states and all(state is not None for state in sink.states)
+    from bot_engine.dialog.engine import Dialog
+
+    restored = Dialog.restore(script, sink.states[-1])
+    assert restored.state.script_id == script.id and restored.state.turns >= 1
 
 
 async def test_a_call_nobody_answers_still_finishes_once(
