@@ -52,6 +52,13 @@ class InboundQueue(Generic[T]):
             self._frames -= 1
         return item
 
+    def pop_nowait(self) -> T:
+        """The oldest item; IndexError when empty."""
+        item = self._items.popleft()
+        if isinstance(item, InboundFrame):
+            self._frames -= 1
+        return item
+
     def _drop_oldest_frame(self) -> None:
         for index, item in enumerate(self._items):
             if isinstance(item, InboundFrame):

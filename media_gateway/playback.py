@@ -86,22 +86,32 @@ class PlaybackQueue:
 
     def next_frame(self) -> bytes | None:
         """The next frame (the last one of a prompt zero-padded), or None when idle."""
+        span = self.next_span()
+        if span is None:
+            return None
+        playback, start, end = span
+        chunk = playback.pcm[start:end]
+        if len(chunk) < self.frame_bytes:
+            chunk += bytes(self.frame_bytes - len(chunk))
+        return chunk
+
+    def next_span(self) -> tuple[QueuedPlayback, int, int] | None:
+        """Like `next_frame`, but the prompt and byte range instead of a copy (the range
+        may be short at a prompt's end), for a sender that keeps the prompt pre-encoded."""
         while self._queue:
             current = self._queue[0]
             if current.done:
                 self._queue.popleft()
                 continue
-            chunk = current.pcm[current.position : current.position + self.frame_bytes]
-            current.position += len(chunk)
-            if current.position >= len(current.pcm):
+            start = current.position
+            end = current.position = min(start + self.frame_bytes, len(current.pcm))
+            if end >= len(current.pcm):
                 self._queue.popleft()
                 if self._finish_on_sent:
                     current.finish(completed=True)
                 if self._on_sent is not None:
                     self._on_sent(current)
-            if len(chunk) < self.frame_bytes:
-                chunk += bytes(self.frame_bytes - len(chunk))
-            return chunk
+            return current, start, end
         return None
 
     def clear(self) -> list[QueuedPlayback]:

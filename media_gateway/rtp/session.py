@@ -14,8 +14,9 @@ import ipaddress
 import logging
 import random
 import socket
+import struct
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -26,9 +27,13 @@ from media_gateway.rtp import g711
 from media_gateway.rtp.clock import TICK_S, MediaClock, shared_clock
 from media_gateway.rtp.dtmf import DtmfError, DtmfReceiver, DtmfSender, digit_code
 from media_gateway.rtp.jitter import GAP, JitterBuffer
-from media_gateway.rtp.packet import RtpParseError, build_packet, parse_packet
+from media_gateway.rtp.packet import HEADER_SIZE, RtpParseError, build_packet, parse_packet
 
 log = logging.getLogger(__name__)
+
+_HEADER = struct.Struct("!BBHII")
+#: RFC 5761 §4: second-byte values 192–223 are RTCP packet types, not RTP.
+_RTCP_FIRST, _RTCP_LAST = 192, 223
 
 SAMPLE_RATE = 8000
 FRAME_SAMPLES = 160
@@ -81,7 +86,9 @@ class _Protocol(asyncio.DatagramProtocol):
         self.session = session
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
-        self.session._datagram_received(data, (str(addr[0]), int(addr[1])))
+        if len(addr) != 2:  # IPv6 gives (host, port, flowinfo, scope_id)
+            addr = (str(addr[0]), int(addr[1]))
+        self.session._datagram_received(data, cast(Address, addr))
 
     def error_received(self, exc: Exception) -> None:
         # ICMP port unreachable and the like: the peer is gone or not yet listening.
@@ -115,6 +122,7 @@ class RtpSession:
         sock = _bind_udp(host, port)
         transport, _ = await loop.create_datagram_endpoint(lambda: _Protocol(self), sock=sock)
         self._init(transport, sock.getsockname(), clock or shared_clock(), symmetric, jitter_depth)
+        self._sock = sock
         return self
 
     def _init(
@@ -126,6 +134,9 @@ class RtpSession:
         jitter_depth: int,
     ) -> None:
         self._transport = cast(asyncio.DatagramTransport, transport)
+        self._sock: socket.socket | None = None
+        """Our own socket: the send path writes to it directly while the transport has
+        nothing buffered, skipping the transport's per-call checks."""
         self.local_host, self.local_port = sockname[0], sockname[1]
         self._clock = clock
         self._loop = asyncio.get_running_loop()
@@ -146,6 +157,11 @@ class RtpSession:
         self._ts_base = random.getrandbits(32)
         self._t0: float | None = None
         self._player = PlaybackQueue(FRAME_BYTES, _BYTES_PER_MS)
+        self._encoded: tuple[QueuedPlayback, g711.Codec, bytes] | None = None
+        """The prompt playing, encoded once for the codec in use, so a tick slices bytes
+        instead of encoding a frame."""
+        self._audio_packet = bytearray(HEADER_SIZE + FRAME_SAMPLES)
+        """Reused for every 20 ms audio packet: header packed in place, payload copied."""
         self._dtmf_sender: DtmfSender | None = None
         self._dtmf_done: asyncio.Future[None] | None = None
         self._dtmf_lock = asyncio.Lock()
@@ -159,6 +175,7 @@ class RtpSession:
         self._events: InboundQueue[InboundFrame | InboundDtmf | _Closed] = InboundQueue(
             MAX_PENDING_EVENTS
         )
+        self._sink: Callable[[InboundFrame | InboundDtmf], None] | None = None
         # counters
         self._sent = 0
         self._received = 0
@@ -217,6 +234,22 @@ class RtpSession:
                 return
             yield item
 
+    def set_event_sink(self, sink: Callable[[InboundFrame | InboundDtmf], None] | None) -> None:
+        """Hand inbound frames and digits straight to `sink` instead of `events()`.
+
+        A call leg that only forwards them into its own queue saves a task wake-up per
+        frame this way, which adds up over hundreds of calls every 20 ms. Events already
+        queued go to the sink first, in order. `None` goes back to `events()`."""
+        self._sink = sink
+        if sink is None:
+            return
+        while len(self._events) and not self._closed:
+            item = self._events.pop_nowait()
+            if isinstance(item, _Closed):
+                self._events.put(item)
+                return
+            sink(item)
+
     def play(self, pcm: bytes) -> QueuedPlayback:
         """Queue 8 kHz s16le PCM after whatever is playing; returns at once."""
         playback = self._player.enqueue(pcm)
@@ -227,6 +260,7 @@ class RtpSession:
     def stop_playback(self) -> None:
         """Cancel the prompt playing and everything queued (barge-in)."""
         self._player.clear()
+        self._encoded = None
 
     async def send_dtmf(self, digits: str, *, tone_ms: int = 100, gap_ms: int = 60) -> None:
         """Send RFC 4733 events (end packet three times), muting audio meanwhile."""
@@ -267,7 +301,9 @@ class RtpSession:
         self._clock.unregister(self)
         self._transport.close()
         self._player.clear()
+        self._encoded = None
         self._finish_dtmf()
+        self._sink = None
         self._events.put(_CLOSED)
 
     # -- the clock side --------------------------------------------------------------------
@@ -287,9 +323,42 @@ class RtpSession:
             return
         if self._hold or self._remote is None or self._payload_type is None:
             return
-        frame = self._player.next_frame()
-        payload = self._silence if frame is None else g711.encode(frame, self._codec)
-        self._send(self._payload_type, self._timestamp(scheduled), payload, False, scheduled)
+        payload = self._next_payload()
+        assert self._remote is not None
+        self._seq = seq = (self._seq + 1) & 0xFFFF
+        packet = self._audio_packet
+        _HEADER.pack_into(
+            packet,
+            0,
+            0x80,
+            self._payload_type & 0x7F,
+            seq,
+            self._timestamp(scheduled) & 0xFFFFFFFF,
+            self._ssrc,
+        )
+        packet[HEADER_SIZE:] = payload
+        self._sendto(packet)
+        self._sent += 1
+        self._lateness.append(self._loop.time() - scheduled)
+
+    def _next_payload(self) -> bytes:
+        """This tick's G.711 payload: a slice of the prompt encoded once, or silence."""
+        span = self._player.next_span()
+        if span is None:
+            return self._silence
+        playback, start, end = span
+        cached = self._encoded
+        if cached is not None and cached[0] is playback and cached[1] == self._codec:
+            encoded = cached[2]
+        else:  # a new prompt, or a re-INVITE changed the codec mid-prompt
+            encoded = g711.encode(playback.pcm, self._codec)
+            self._encoded = (playback, self._codec, encoded)
+        payload = encoded[start // 2 : end // 2]
+        if end >= len(playback.pcm):
+            self._encoded = None  # the prompt is done: do not keep it alive
+        if len(payload) < FRAME_SAMPLES:  # the last frame of a prompt: pad with silence
+            payload += self._silence[: FRAME_SAMPLES - len(payload)]
+        return payload
 
     def _timestamp(self, scheduled: float) -> int:
         # From the schedule, not a per-tick counter: ticks the clock skipped after a stall
@@ -323,9 +392,21 @@ class RtpSession:
         assert self._remote is not None
         self._seq = (self._seq + 1) & 0xFFFF
         data = build_packet(payload_type, self._seq, timestamp, self._ssrc, payload, marker=marker)
-        self._transport.sendto(data, self._remote)
+        self._sendto(data)
         self._sent += 1
         self._lateness.append(self._loop.time() - scheduled)
+
+    def _sendto(self, data: bytes | bytearray) -> None:
+        sock = self._sock
+        if sock is None or self._transport.get_write_buffer_size():  # type: ignore[attr-defined]
+            self._transport.sendto(data, self._remote)  # keeps order behind what is queued
+            return
+        try:
+            sock.sendto(data, self._remote)  # type: ignore[arg-type]
+        except (BlockingIOError, InterruptedError):
+            self._transport.sendto(data, self._remote)  # queues a copy, sends when writable
+        except OSError as exc:  # as the transport would: report, never raise
+            log.debug("RTP socket error on port %s: %s", self.local_port, exc)
 
     def _playout(self) -> None:
         if not self._carry:  # the usual case: one 20 ms packet makes one frame
@@ -354,7 +435,14 @@ class RtpSession:
         self._media_ms += 20
 
     def _emit(self, event: InboundFrame | InboundDtmf) -> None:
-        self._events.put(event)
+        sink = self._sink
+        if sink is None:
+            self._events.put(event)
+            return
+        try:
+            sink(event)
+        except Exception:  # a broken consumer must not break the media of the call
+            log.exception("RTP event sink failed on port %s", self.local_port)
 
     # -- the network side ------------------------------------------------------------------
 
@@ -362,13 +450,25 @@ class RtpSession:
         if self._closed or self._payload_type is None:
             self._ignored += 1
             return
-        try:
-            packet = parse_packet(data)
-        except RtpParseError as exc:
-            self._ignored += 1
-            log.debug("dropped datagram from %s: %s", addr, exc)
-            return
-        payload_type, size = packet.payload_type, len(packet.payload)
+        if (
+            len(data) >= HEADER_SIZE
+            and data[0] == 0x80
+            and not (_RTCP_FIRST <= data[1] <= _RTCP_LAST)
+        ):
+            # The usual packet (no CSRCs, extension or padding) without building an
+            # RtpPacket; anything else takes the strict general parser.
+            _, second, sequence, timestamp, ssrc = _HEADER.unpack_from(data)
+            payload_type, payload = second & 0x7F, data[HEADER_SIZE:]
+        else:
+            try:
+                packet = parse_packet(data)
+            except RtpParseError as exc:
+                self._ignored += 1
+                log.debug("dropped datagram from %s: %s", addr, exc)
+                return
+            payload_type, payload = packet.payload_type, packet.payload
+            sequence, timestamp, ssrc = packet.sequence, packet.timestamp, packet.ssrc
+        size = len(payload)
         if payload_type == self._payload_type:
             valid = 0 < size <= MAX_PAYLOAD
         elif payload_type == self._dtmf_payload_type:
@@ -388,13 +488,13 @@ class RtpSession:
         self._last_rx = self._loop.time()
         self._received += 1
         if payload_type == self._payload_type:
-            self._jitter.push(packet.ssrc, packet.sequence, packet.payload)
+            self._jitter.push(ssrc, sequence, payload)
             return
         # DTMF events and comfort noise use sequence numbers of the audio stream: their
         # slots play as silence, so the jitter buffer does not count them as lost audio.
-        self._jitter.push(packet.ssrc, packet.sequence, b"")
+        self._jitter.push(ssrc, sequence, b"")
         if payload_type == self._dtmf_payload_type:
-            digit = self._dtmf_receiver.receive(packet.ssrc, packet.timestamp, packet.payload)
+            digit = self._dtmf_receiver.receive(ssrc, timestamp, payload)
             if digit is not None:
                 self._dtmf_count += 1
                 self._emit(InboundDtmf(digit, self._media_ms))

@@ -88,6 +88,7 @@ class SipCallLeg(CallLeg):
         self._ended: CallEnded | None = None
         self._started = asyncio.get_running_loop().time()
         self._pump: asyncio.Task[None] | None = None
+        self._sink_attached = False
         self.retransmitter: OkRetransmitter | None = None
         self.confirmed = asyncio.Event()
         """Set when the dialog is confirmed (ACK received, or sent as UAC)."""
@@ -112,8 +113,20 @@ class SipCallLeg(CallLeg):
         self.rtp.set_hold(not media.sending)
 
     def start_media(self) -> None:
-        if self._pump is None:
+        if self._pump is not None or self._sink_attached:
+            return
+        set_sink = getattr(self.rtp, "set_event_sink", None)
+        if callable(set_sink):
+            # Frames go straight into our queue from the media clock: no pump task to wake
+            # for every 20 ms frame of every call.
+            set_sink(self._on_rtp_event)
+            self._sink_attached = True
+        else:
             self._pump = asyncio.get_running_loop().create_task(self._pump_rtp())
+
+    def _on_rtp_event(self, event: object) -> None:
+        if self._ended is None and isinstance(event, InboundFrame | InboundDtmf):
+            self._push(event)
 
     async def _pump_rtp(self) -> None:
         try:
@@ -152,6 +165,9 @@ class SipCallLeg(CallLeg):
             return
         self._ended = CallEnded(cause)
         self._push(self._ended)
+        if self._sink_attached:
+            self._sink_attached = False
+            self.rtp.set_event_sink(None)  # type: ignore[attr-defined]
         if self._pump is not None:
             self._pump.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
