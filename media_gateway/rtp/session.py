@@ -39,6 +39,8 @@ SAMPLE_RATE = 8000
 FRAME_SAMPLES = 160
 FRAME_BYTES = FRAME_SAMPLES * 2
 _BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
+#: How much of a prompt is encoded at once: one numpy call per second, not per packet.
+_ENCODE_BLOCK_BYTES = 50 * FRAME_BYTES
 #: RFC 3389 comfort noise: a peer with silence suppression sends it between talkspurts.
 COMFORT_NOISE_PT = 13
 #: Largest audio payload accepted: 200 ms of G.711. Anything bigger is not a phone call.
@@ -157,9 +159,10 @@ class RtpSession:
         self._ts_base = random.getrandbits(32)
         self._t0: float | None = None
         self._player = PlaybackQueue(FRAME_BYTES, _BYTES_PER_MS)
-        self._encoded: tuple[QueuedPlayback, g711.Codec, bytes] | None = None
-        """The prompt playing, encoded once for the codec in use, so a tick slices bytes
-        instead of encoding a frame."""
+        self._encoded: tuple[QueuedPlayback, g711.Codec, int, bytes] | None = None
+        """(prompt, codec, first PCM byte, G.711 bytes): the next second of the prompt
+        playing, encoded in one go, so most ticks slice bytes instead of encoding a frame,
+        while memory stays at one second per call whatever the prompt's length."""
         self._audio_packet = bytearray(HEADER_SIZE + FRAME_SAMPLES)
         """Reused for every 20 ms audio packet: header packed in place, payload copied."""
         self._dtmf_sender: DtmfSender | None = None
@@ -348,12 +351,19 @@ class RtpSession:
             return self._silence
         playback, start, end = span
         cached = self._encoded
-        if cached is not None and cached[0] is playback and cached[1] == self._codec:
-            encoded = cached[2]
-        else:  # a new prompt, or a re-INVITE changed the codec mid-prompt
-            encoded = g711.encode(playback.pcm, self._codec)
-            self._encoded = (playback, self._codec, encoded)
-        payload = encoded[start // 2 : end // 2]
+        if (
+            cached is not None
+            and cached[0] is playback
+            and cached[1] == self._codec
+            and cached[2] <= start
+            and end <= cached[2] + 2 * len(cached[3])
+        ):
+            block_start, encoded = cached[2], cached[3]
+        else:  # a new prompt or block, or a re-INVITE changed the codec mid-prompt
+            block_start = start
+            encoded = g711.encode(playback.pcm[start : start + _ENCODE_BLOCK_BYTES], self._codec)
+            self._encoded = (playback, self._codec, start, encoded)
+        payload = encoded[(start - block_start) // 2 : (end - block_start) // 2]
         if end >= len(playback.pcm):
             self._encoded = None  # the prompt is done: do not keep it alive
         if len(payload) < FRAME_SAMPLES:  # the last frame of a prompt: pad with silence
