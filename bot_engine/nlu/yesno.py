@@ -39,6 +39,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "без проблем", "не вопрос", "еще бы", "так и есть", "все верно", "да конечно",
             "конечно да", "а как же", "само собой", "было дело", "оставлял", "это я",
             "я слушаю", "даю согласие", "вроде да", "скорее да", "думаю да",
+            "разрешаю", "он самый", "она самая", "я самый", "соглашаюсь",
         ),
         "soft": (
             "конечно", "точно", "разумеется", "естественно", "безусловно", "обязательно",
@@ -53,7 +54,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "занят", "я занят", "не думаю", "не очень", "не особо", "не хотелось бы",
             "не даю согласия", "неверно", "неправильно", "не правильно", "не верно",
             "да ну нет", "ну нет", "вроде нет", "скорее нет", "думаю нет", "не подходит",
-            "не нужен", "не нужна", "не нужно", "не готов",
+            "не нужен", "не нужна", "не нужно", "не готов", "не разрешаю", "запрещаю",
         ),
         "unsure": (
             "не знаю", "не уверен", "может быть", "наверное", "возможно", "посмотрим",
@@ -70,6 +71,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "cool", "that works",
             "confirm", "yes please", "for sure", "you bet", "by all means", "that is me",
             "i think so", "go on", "still relevant", "yes right",
+            "i consent", "consent", "i give my consent", "i allow it",
         ),
         "soft": ("certainly", "absolutely", "definitely", "totally", "really", "surely"),
         "no": (
@@ -80,7 +82,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "wrong number", "not me", "i do not think so", "do not", "busy", "i am busy",
             "not today", "not anymore", "no longer", "it is not", "i am not", "i do not",
             "not relevant", "i can not", "yeah no", "wrong", "incorrect", "bad time",
-            "not a good time",
+            "not a good time", "i refuse", "refuse", "i do not consent", "i object",
         ),
         "unsure": (
             "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",

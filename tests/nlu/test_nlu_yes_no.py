@@ -11,13 +11,14 @@ RU_YES = [
     "не возражаю", "согласна", "соглашусь", "согласен", "да, конечно", "почему бы и нет",
     "хорошо", "да, бюджет около двухсот тысяч", "да да", "ладно, давайте", "верно",
     "Да, удобно", "актуально", "нормально", "отлично, договорились", "это я", "наверное да",
-    "точно да", "правильно",
+    "точно да", "правильно", "разрешаю", "да, разрешаю", "он самый", "соглашаюсь",
 ]  # fmt: skip
 RU_NO = [
     "нет", "не надо", "конечно нет", "да нет", "ни в коем случае", "нет, не надо",
     "нет, спасибо", "не согласен", "не удобно", "неинтересно", "никогда", "ну нет",
     "не актуально", "Нет, конечно!", "точно нет", "не даю согласия", "занят", "не-не",
     "наверное нет", "не думаю", "неверно", "не знаю, наверное нет", "м-м",
+    "не разрешаю", "нет, запрещаю",
 ]  # fmt: skip
 RU_NONE = [
     "перезвоните завтра", "какая сегодня погода", "да, но не сейчас", "не знаю",
@@ -28,12 +29,13 @@ EN_YES = [
     "why not", "absolutely", "yes, no problem", "sure thing", "Yeah, sounds good",
     "Uh, yes please", "speaking", "right", "mm-hmm", "Uh-huh.", "mhm", "uh-huh, speaking",
     "that's right",
-    "I guess so", "yes, it is",
+    "I guess so", "yes, it is", "I consent", "yes, I give my consent",
 ]  # fmt: skip
 EN_NO = [
     "no", "nope", "not really", "no way", "of course not", "no, thanks", "I'm not interested",
     "nah", "absolutely not", "never", "Definitely not!", "I'm busy right now", "yeah, no",
-    "that's wrong", "this is a bad time", "I don't think so", "uh-uh",
+    "that's wrong", "this is a bad time", "I don't think so", "uh-uh", "I refuse",
+    "I do not consent", "no, I object",
 ]  # fmt: skip
 EN_NONE = [
     "what's the weather like", "maybe", "I don't know", "yes and no", "call me later", "",
