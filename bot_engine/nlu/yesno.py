@@ -83,6 +83,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "not today", "not anymore", "no longer", "it is not", "i am not", "i do not",
             "not relevant", "i can not", "yeah no", "wrong", "incorrect", "bad time",
             "not a good time", "i refuse", "refuse", "i do not consent", "i object",
+            "i do not give consent", "no consent",
         ),
         "unsure": (
             "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",

@@ -35,7 +35,7 @@ EN_NO = [
     "no", "nope", "not really", "no way", "of course not", "no, thanks", "I'm not interested",
     "nah", "absolutely not", "never", "Definitely not!", "I'm busy right now", "yeah, no",
     "that's wrong", "this is a bad time", "I don't think so", "uh-uh", "I refuse",
-    "I do not consent", "no, I object",
+    "I do not consent", "no, I object", "I do not give consent",
 ]  # fmt: skip
 EN_NONE = [
     "what's the weather like", "maybe", "I don't know", "yes and no", "call me later", "",
