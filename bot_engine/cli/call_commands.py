@@ -24,6 +24,7 @@ from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import CallerError, simulate_call
+from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.script import LoadedScript, ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 
@@ -37,10 +38,6 @@ DEMO_VARIABLES = {"name": "John", "product": "a custom kitchen", "company": "Acm
 DEMO_CALLER = ["yes, speaking", "sure, go ahead", "yes, it is still relevant", "next month",
                "about two thousand dollars", "no, thank you"]
 
-VarOption = Annotated[
-    list[str] | None, typer.Option("--var", help="A call variable, KEY=VALUE (repeatable).")
-]
-
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
@@ -48,16 +45,6 @@ def register(app: typer.Typer) -> None:
     app.command("demo-call")(demo_call)
     app.command("call")(call_command)
     app.command("serve-calls")(serve_calls)
-
-
-def _vars(pairs: list[str] | None) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--var")
-        values[key.strip()] = value
-    return values
 
 
 def _script(path_or_id: str) -> LoadedScript:
@@ -156,7 +143,7 @@ def simulate_call_command(
     """A simulated caller talks to the robot over SIP/RTP on loopback (full pipeline)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
     loaded = _script(script_path)
-    variables = _variables(loaded.script, _vars(var))
+    variables = _variables(loaded.script, parse_vars(var))
     speech = _speech(loaded.script, asr)
     if not as_json:
         err.print(f"robot ASR: {speech.asr_engine}; TTS: {speech.tts_engine}")
@@ -200,7 +187,7 @@ def call_command(
     """Place an outbound call through the trunk and run the dialog; busy or no answer
     still ends with a result (`busy` / `no_answer`)."""
     loaded = _script(script_path)
-    variables = _variables(loaded.script, _vars(var))
+    variables = _variables(loaded.script, parse_vars(var))
     speech = _speech(loaded.script, asr)
     username = password = None
     if auth is not None:

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.dialog import actions as act
 from bot_engine.script import (
     LoadedScript,
@@ -27,11 +28,6 @@ from bot_engine.simulator.webhooks import http_webhook
 console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-VarOption = Annotated[
-    list[str] | None,
-    typer.Option("--var", help="A call variable, KEY=VALUE (repeatable)."),
-]
-
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
@@ -40,16 +36,6 @@ def register(app: typer.Typer) -> None:
     app.command("chat")(chat)
     app.command("test")(test)
     app.command("demo")(demo)
-
-
-def parse_vars(pairs: list[str] | None) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--var")
-        values[key.strip()] = value
-    return values
 
 
 def load_or_exit(path: Path) -> LoadedScript:

@@ -30,6 +30,21 @@ def _split_pair(value: str, option: str) -> tuple[str, str]:
     return left, right
 
 
+def _sip_config(
+    host: str, port: int, user: str, proxy: str | None, proxy_option: str, auth: str | None
+) -> SipConfig:
+    """Our user agent's settings from the options `dial` and `answer` share; malformed
+    HOST:PORT or USER:PASSWORD values are usage errors before anything is bound."""
+    username = password = None
+    if auth is not None:
+        username, password = _split_pair(auth, "--auth")
+    if proxy is not None:
+        _split_pair(proxy, proxy_option)
+    return SipConfig(
+        host=host, port=port, user=user, proxy=proxy, auth_username=username, password=password
+    )
+
+
 def _audio(path: Path | None) -> bytes | None:
     if path is None:
         return None
@@ -70,20 +85,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Place a call, play a file into it, record what comes back."""
         logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
-        username = password = None
-        if auth is not None:
-            username, password = _split_pair(auth, "--auth")
-        if proxy is not None:
-            _split_pair(proxy, "--proxy")
+        config = _sip_config(sip_host, sip_port, caller, proxy, "--proxy", auth)
         pcm = _audio(play)
-        config = SipConfig(
-            host=sip_host,
-            port=sip_port,
-            user=caller,
-            proxy=proxy,
-            auth_username=username,
-            password=password,
-        )
         raise typer.Exit(asyncio.run(_dial(config, sip_uri, pcm, record, dtmf, duration, timeout)))
 
     @app.command()
@@ -107,20 +110,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Answer incoming calls: play a file to each caller and record what they say."""
         logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
-        username = password = None
-        if auth is not None:
-            username, password = _split_pair(auth, "--auth")
-        if register is not None:
-            _split_pair(register, "--register")
+        config = _sip_config(sip_host, sip_port, user, register, "--register", auth)
         pcm = _audio(play)
-        config = SipConfig(
-            host=sip_host,
-            port=sip_port,
-            user=user,
-            proxy=register,
-            auth_username=username,
-            password=password,
-        )
         raise typer.Exit(
             asyncio.run(_answer(config, pcm, record, calls, duration, register is not None))
         )
