@@ -43,8 +43,11 @@ class Match(BaseModel):
     """The called user or number: exact text, or a regular expression (`^…`)."""
     caller: str | None = None
     transport: str | None = None
+    request_user: str | None = None
+    """The user part of the SIP Request-URI (what a trunk dialled), when it differs from
+    the To header's user; other transports match their callee."""
 
-    @field_validator("callee", "caller")
+    @field_validator("callee", "caller", "request_user")
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
         if value is not None:
@@ -59,7 +62,18 @@ class Match(BaseModel):
             _text_matches(self.callee, info.callee)
             and _text_matches(self.caller, info.caller)
             and (self.transport is None or self.transport == info.transport)
+            and _text_matches(self.request_user, request_user(info))
         )
+
+
+def request_user(info: CallInfo) -> str:
+    """`user` of `sip:user@host;...` in the INVITE's Request-URI, else the callee."""
+    uri = info.params.get("sip.request_uri")
+    if not uri:
+        return info.callee
+    rest = uri.split(":", 1)[1] if ":" in uri else uri
+    user, at, _host = rest.partition("@")
+    return user.split(";", 1)[0] if at else info.callee
 
 
 def _text_matches(pattern: str | None, value: str) -> bool:
@@ -68,6 +82,11 @@ def _text_matches(pattern: str | None, value: str) -> bool:
     if pattern == value:
         return True
     return re.fullmatch(pattern, value) is not None if _is_regex(pattern) else False
+
+
+def is_regex(pattern: str) -> bool:
+    """Plain text is an exact match; any regex metacharacter makes it a full-match regex."""
+    return _is_regex(pattern)
 
 
 def _is_regex(pattern: str) -> bool:

@@ -17,11 +17,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import ServiceError
+from bot_engine.service.inbound import InboundCalls, SpeechFactory
+from bot_engine.service.listeners import start_listeners
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
-from bot_engine.service.routers import calls, deliveries, scripts, simulate, system
+from bot_engine.service.routers import (
+    calls,
+    deliveries,
+    inbound_routes,
+    media,
+    scripts,
+    simulate,
+    system,
+)
 from bot_engine.service.runner import CallRunner, NoDialer
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
@@ -105,15 +116,30 @@ def _dialer(settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard) 
     return NoDialer()
 
 
+def _speech_factory() -> SpeechFactory:
+    from asr_tts.settings import SpeechSettings
+    from bot_engine.call.speech import CallSpeech
+
+    speech_settings = SpeechSettings()
+
+    def build(script: Script) -> CallSpeech:
+        return CallSpeech.for_script(script, speech_settings)
+
+    return build
+
+
 def create_app(
     settings: ServiceSettings | None = None,
     *,
     runner: CallRunner | None = None,
     prerenderer: Prerenderer | None = None,
     speak: Speaker | None = None,
+    call_speech: SpeechFactory | None = None,
 ) -> FastAPI:
     """Build the app. `runner` replaces the dialer chosen in settings (the live call session
-    passes its own); `speak` replaces the TTS used for simulated-call recordings."""
+    passes its own); `speak` replaces the TTS used for simulated-call recordings;
+    `call_speech` builds the ASR/TTS of inbound calls (default: `VOICEBOT_*` speech
+    settings, offline engines)."""
     settings = settings or ServiceSettings()
 
     @contextlib.asynccontextmanager
@@ -147,6 +173,7 @@ def create_app(
             on_attempt=metrics.attempt,
         )
         worker_ref.append(worker)
+        inbound = InboundCalls(call_service, call_speech or _speech_factory())
         state = ServiceState(
             settings=settings,
             db=db,
@@ -159,6 +186,7 @@ def create_app(
             prerenderer=prerenderer
             or (TtsCachePrerenderer() if settings.prerender_prompts else NoPrerender()),
             secret_key=secret_key,
+            inbound=inbound,
         )
         app.state.service = state
         recovered = await call_service.recover()
@@ -166,8 +194,17 @@ def create_app(
             log.warning("ended %d calls interrupted by the previous shutdown", recovered)
         state.worker_task = asyncio.create_task(worker.run())
         try:
+            state.listeners = await start_listeners(settings, inbound)
+        except BaseException:
+            await worker.stop()
+            await state.worker_task
+            await db.close()
+            raise
+        try:
             yield
         finally:
+            await state.listeners.close()
+            await inbound.close()
             await worker.stop()
             await state.worker_task
             await chosen.close()
@@ -200,6 +237,6 @@ def create_app(
         ]
         return problem(422, "invalid_request", "the request does not match the API", issues)
 
-    for module in (scripts, calls, simulate, deliveries, system):
+    for module in (scripts, calls, inbound_routes, media, simulate, deliveries, system):
         app.include_router(module.router)
     return app

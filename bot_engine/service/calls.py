@@ -74,8 +74,9 @@ class CallService:
 
     # --- creation ----------------------------------------------------------------------
 
-    async def create(self, tenant: Tenant, request: CallCreate, *, prerender: bool = True) -> Call:
-        target = request.webhook
+    async def checked_target(self, webhook: Any) -> Any:
+        """A webhook URL or typed target, normalised and checked by the SSRF guard."""
+        target = webhook
         if isinstance(target, AnyHttpUrl):
             target = WebhookTarget(url=target)
         if target is not None:
@@ -84,6 +85,10 @@ class CallService:
                     await self.guard.check(url)
                 except TargetRefused as exc:
                     raise Invalid(f"webhook target refused: {exc}") from exc
+        return target
+
+    async def create(self, tenant: Tenant, request: CallCreate, *, prerender: bool = True) -> Call:
+        target = await self.checked_target(request.webhook)
         async with self.db.write() as session:
             script = await script_repo.get_script(session, tenant.id, request.script_id)
             if script is None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from bot_engine.delivery.targets import DeliveryTarget
+from bot_engine.service.inbound_routing import RouteMatch
 
 
 class Problem(BaseModel):
@@ -159,3 +160,63 @@ class Health(BaseModel):
     database: bool
     delivery_worker: bool
     dialer: str
+    listeners: dict[str, Any] = Field(
+        default_factory=dict,
+        description="sip and audiosocket: enabled, listening, port.",
+    )
+
+
+class InboundRouteCreate(BaseModel):
+    """Which script answers inbound calls that match, and where their results go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match: RouteMatch = Field(default_factory=RouteMatch)
+    script_id: str = Field(min_length=1, max_length=200)
+    version: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Pin a version; default: the latest."
+    )
+    variables: dict[str, Any] = Field(
+        default_factory=dict, description="Static defaults; the request may override them."
+    )
+    variable_headers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Variable → SIP header (or WebSocket custom parameter) that carries it, "
+        'e.g. {"lead_name": "X-Lead-Name"}. `X-Var-<name>` headers and customParameters '
+        "named like a variable work without this.",
+    )
+    webhook: AnyHttpUrl | DeliveryTarget | None = Field(
+        default=None, description="Where each call's result goes (as on POST /v1/calls)."
+    )
+    priority: int = Field(
+        default=0, ge=-1000, le=1000, description="Higher wins among equally specific routes."
+    )
+
+    @field_validator("variable_headers")
+    @classmethod
+    def _header_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, header in value.items():
+            if not header.strip() or len(header) > 100 or not header.isprintable():
+                raise ValueError(f"variable {name!r}: bad header name {header!r}")
+        return value
+
+
+class InboundRouteOut(BaseModel):
+    id: str
+    match: RouteMatch
+    script_id: str
+    version: int | None = None
+    variables: dict[str, Any]
+    variable_headers: dict[str, str]
+    webhook: dict[str, Any] | None = None
+    priority: int
+    created_at: datetime
+
+
+class InboundRouteCreated(InboundRouteOut):
+    token: str = Field(
+        description="The route's secret for WebSocket media streams, shown once (stored hashed)."
+    )
+    twilio_stream_url: str = Field(
+        description="What to put in Twilio's `<Stream url=...>` for this route."
+    )

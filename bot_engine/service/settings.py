@@ -50,7 +50,7 @@ class ServiceSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    sip_port: int = 5060
+    sip_port: int = Field(5060, ge=0, le=65535)
     data_dir: Path = Path("var")
     database_url: str | None = None
     """SQLAlchemy async URL; default `sqlite+aiosqlite:///<data_dir>/voicebot.db`."""
@@ -72,7 +72,16 @@ class ServiceSettings(BaseSettings):
     sip_password: str | None = None
     sip_caller: str = "voicebot"
     sip_host: str = "127.0.0.1"
-    """Local address the SIP user agent and RTP bind to."""
+    """Local address the SIP user agent and RTP bind to (`0.0.0.0` for every interface)."""
+    sip_advertised_host: str | None = None
+    """Address put in Via/Contact/SDP when it differs from `sip_host` (NAT, `0.0.0.0`)."""
+    sip_enabled: bool = True
+    """Answer inbound SIP calls on `sip_port` (0 = any free port)."""
+    audiosocket_enabled: bool = True
+    """Answer Asterisk AudioSocket connections on `audiosocket_port` (0 = any free port)."""
+    audiosocket_host: str = "127.0.0.1"
+    audiosocket_port: int = Field(9092, ge=0, le=65535)
+    """Asterisk's own examples use 9092: `AudioSocket(${UUID},bot.example:9092)`."""
     delivery: DeliverySchedule = Field(default_factory=DeliverySchedule)
     delivery_poll_s: float = 1.0
     delivery_concurrency: int = 8

@@ -9,6 +9,8 @@ from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.service.auth import KeyCache
 from bot_engine.service.calls import CallService
+from bot_engine.service.inbound import InboundCalls
+from bot_engine.service.listeners import Listeners
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import Prerenderer
 from bot_engine.service.runner import CallRunner
@@ -29,6 +31,8 @@ class ServiceState:
     worker: DeliveryWorker
     prerenderer: Prerenderer
     secret_key: str
+    inbound: InboundCalls
+    listeners: Listeners = field(default_factory=Listeners)
     worker_task: asyncio.Task[None] | None = field(default=None)
     keys: KeyCache = field(default_factory=KeyCache)
 

@@ -177,3 +177,27 @@ class DeliveryAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     steps: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class InboundRoute(Base):
+    """Which of a tenant's scripts answers an inbound call (SIP, WebSocket, AudioSocket).
+
+    `match` holds the patterns (`to`, `from`, `sip_user`, `channel`); `exact_to` repeats
+    `to` when it is a plain number, so the cross-tenant uniqueness check is one indexed
+    query. The WebSocket secret is stored hashed, like API keys.
+    """
+
+    __tablename__ = "inbound_routes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    match: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    exact_to: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    script_name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int | None] = mapped_column(Integer, default=None)
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    variable_headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    webhook: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -56,6 +56,8 @@ def make_settings(db_url: str, data_dir: Path, **extra: Any) -> ServiceSettings:
         "prerender_prompts": False,
         "secret_key": "test-secret",
         "public_base_url": "http://127.0.0.1:9",
+        "sip_port": 0,
+        "audiosocket_port": 0,
     }
     values.update(extra)
     return ServiceSettings(**values)

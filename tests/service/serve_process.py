@@ -23,6 +23,8 @@ def _env(data_dir: Path) -> dict[str, str]:
             "VOICEBOT_DELIVERY_POLL_S": "0.2",
             "VOICEBOT_PRERENDER_PROMPTS": "false",
             "VOICEBOT_DATA_DIR": str(data_dir),
+            "VOICEBOT_SIP_PORT": "0",
+            "VOICEBOT_AUDIOSOCKET_PORT": "0",
         }
     )
     return env

@@ -33,7 +33,7 @@ async def healthz(response: Response, svc: ServiceState = Depends(service)) -> H
     except Exception:
         database = False
     worker = svc.worker_alive()
-    ok = database and worker
+    ok = database and worker and svc.listeners.ok()
     if not ok:
         response.status_code = 503
     return Health(
@@ -41,6 +41,7 @@ async def healthz(response: Response, svc: ServiceState = Depends(service)) -> H
         database=database,
         delivery_worker=worker,
         dialer=svc.settings.dialer,
+        listeners=svc.listeners.health(),
     )
 
 

@@ -1,0 +1,384 @@
+"""Answering inbound calls inside the service: route them from the database, record them
+as calls, run the live session, and report through the same sink as outbound calls.
+
+Whatever the transport (SIP, Twilio Media Streams WebSocket, Asterisk AudioSocket), a
+call goes: find the route → `CallService.open_inbound` (the call row appears, `ringing`)
+→ prompts rendered and ASR loaded while it rings → answer → `CallSession` → turns and
+dialog state written as they happen → timings and consent → `finish` (result, outbox).
+A call that cannot be routed is refused at the edge (SIP 404, WebSocket/AudioSocket
+closed) with a log line; one failing call never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from bot_engine.call.report import CallReport, TranscriptTurn
+from bot_engine.call.routing import request_variables
+from bot_engine.call.session import CallSession, SessionSettings
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.voice_simulator import prepare
+from bot_engine.dialog import events as ev
+from bot_engine.dialog.actions import DialogResult
+from bot_engine.dialog.engine import Dialog
+from bot_engine.script.model import Script
+from bot_engine.service.calls import CallService
+from bot_engine.service.errors import Invalid, NotFound
+from bot_engine.service.inbound_routing import AmbiguousRoute, RouteMatch, StoredRoute, choose
+from bot_engine.service.runner import CallSpec
+from bot_engine.storage import inbound_routes as route_repo
+from bot_engine.storage import scripts as script_repo
+from bot_engine.storage.models import InboundRoute
+from media_gateway.call_leg import CallInfo, CallLeg
+from media_gateway.sip import CallFailed, IncomingCall
+
+log = logging.getLogger(__name__)
+
+SpeechFactory = Callable[[Script], CallSpeech]
+_MAX_SPEECHES = 64
+
+
+def stored_route(row: InboundRoute) -> StoredRoute:
+    return StoredRoute(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        match=RouteMatch.model_validate(row.match),
+        script_id=row.script_name,
+        version=row.version,
+        variables=dict(row.variables),
+        variable_headers={str(k): str(v) for k, v in row.variable_headers.items()},
+        webhook=row.webhook,
+        priority=row.priority,
+        created_at=row.created_at,
+    )
+
+
+class CallRefused(Exception):
+    """The call cannot be taken; `sip_status` is what a SIP caller is told."""
+
+    def __init__(self, message: str, sip_status: int, reason: str) -> None:
+        super().__init__(message)
+        self.sip_status = sip_status
+        self.reason = reason
+
+
+class InboundCalls:
+    def __init__(
+        self,
+        calls: CallService,
+        speech_for: SpeechFactory,
+        *,
+        session_settings: SessionSettings | None = None,
+    ) -> None:
+        self.calls = calls
+        self.db = calls.db
+        self.speech_for = speech_for
+        self.session_settings = session_settings or SessionSettings(amd=False)
+        self._speeches: dict[tuple[str, str, int], CallSpeech] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- routing -----------------------------------------------------------------------
+
+    async def find(self, info: CallInfo) -> StoredRoute:
+        """The route for a call, or CallRefused (no route: 404; ambiguous: 404 too, so a
+        caller never learns which tenants exist)."""
+        async with self.db.sessions() as session:
+            rows = await route_repo.all_routes(session)
+        try:
+            route = choose([stored_route(r) for r in rows], info)
+        except AmbiguousRoute as exc:
+            raise CallRefused(f"ambiguous route: {exc}", 404, "Ambiguous route") from None
+        if route is None:
+            raise CallRefused("no route", 404, "No route")
+        return route
+
+    async def route_with_token(self, route_id: str, token: str) -> StoredRoute | None:
+        """The route a WebSocket stream names, if its secret is right (constant-time)."""
+        if not route_id or not token or len(route_id) > 64 or len(token) > 256:
+            return None
+        async with self.db.sessions() as session:
+            row = await route_repo.route_by_id(session, route_id)
+        if row is None:
+            return None
+        if not hmac.compare_digest(row.token_hash, route_repo.hash_token(token)):
+            return None
+        return stored_route(row)
+
+    async def open(self, route: StoredRoute, info: CallInfo) -> CallSpec:
+        """Record the call (`ringing`) with its variables from the route and the request."""
+        async with self.db.sessions() as session:
+            script = await script_repo.get_script(session, route.tenant_id, route.script_id)
+            version = (
+                await script_repo.get_version(session, script, route.version) if script else None
+            )
+        if version is None:
+            raise CallRefused(
+                f"route {route.id}: script {route.script_id!r} is gone", 404, "Script not found"
+            )
+        loaded = self.calls.scripts.get(version)
+        values = request_variables(route.rule(), loaded.script, info.params)
+        try:
+            return await self.calls.open_inbound(
+                tenant_id=route.tenant_id,
+                script_id=route.script_id,
+                version=version.version,
+                to_number=(info.callee or info.transport)[:64],
+                from_number=info.caller[:64] or None,
+                variables=values,
+                delivery_target=route.webhook,
+            )
+        except Invalid as exc:
+            problems = "; ".join(str(i.get("message", i)) for i in exc.issues or [])
+            raise CallRefused(
+                f"bad call variables: {problems or exc.message}", 400, "Bad call variables"
+            ) from None
+        except NotFound as exc:
+            raise CallRefused(exc.message, 404, "Script not found") from None
+
+    def speech(self, spec: CallSpec) -> CallSpeech:
+        key = (spec.tenant_id, spec.script.id, spec.script_version)
+        speech = self._speeches.get(key)
+        if speech is None:
+            if len(self._speeches) >= _MAX_SPEECHES:
+                self._speeches.clear()
+            speech = self._speeches[key] = self.speech_for(spec.script)
+        return speech
+
+    # --- transports --------------------------------------------------------------------
+
+    def take_sip(self, incoming: IncomingCall) -> None:
+        """Handle an INVITE in its own task (the SIP listener loop never waits on a call)."""
+        self._spawn(self.answer_sip(incoming), f"inbound-sip-{incoming.info.call_id}")
+
+    async def answer_sip(self, incoming: IncomingCall) -> None:
+        info = incoming.info
+        try:
+            route = await self.find(info)
+            spec = await self.open(route, info)
+        except CallRefused as exc:
+            log.warning(
+                "SIP call %s from %r to %r refused (%d): %s",
+                info.call_id,
+                info.caller,
+                info.callee,
+                exc.sip_status,
+                exc,
+            )
+            await incoming.reject(exc.sip_status, exc.reason)
+            return
+        log.info(
+            "SIP call %s to %r: route %s, call %s",
+            info.call_id,
+            info.callee,
+            route.id,
+            spec.call_id,
+        )
+        incoming.ring()
+        speech = await self._prepare(spec)
+        if speech is None:
+            await incoming.reject(503, "Service Unavailable")
+            return
+        try:
+            leg = await incoming.answer()
+        except CallFailed as failure:
+            log.info("SIP call %s ended before it was answered: %s", info.call_id, failure)
+            await self.calls.finish(
+                spec.call_id,
+                _ended(spec, ev.CallFailed(reason="no_answer")),
+                hangup_cause="caller_cancelled",
+                at=datetime.now(UTC),
+            )
+            return
+        await self.run(leg, spec, speech)
+
+    async def answer_stream(self, leg: CallLeg, route: StoredRoute) -> None:
+        """A Twilio Media Streams call, already authenticated for `route`."""
+        if route.match.channel not in (None, "websocket"):
+            log.warning(
+                "stream %s refused: route %s is for %s calls",
+                leg.info.call_id,
+                route.id,
+                route.match.channel,
+            )
+            await leg.hangup()
+            return
+        await self._answer_connected(leg, route, leg.info)
+
+    async def answer_stream_params(self, leg: CallLeg) -> None:
+        """A Twilio stream that names its route in `customParameters` (`route`, `token`)."""
+        params = leg.info.params
+        route = await self.route_with_token(params.get("route", ""), params.get("token", ""))
+        if route is None:
+            log.warning(
+                "stream %s refused: unknown route or bad token in customParameters",
+                leg.info.call_id,
+            )
+            await leg.hangup()
+            return
+        await self.answer_stream(leg, route)
+
+    async def answer_audiosocket(self, leg: CallLeg) -> None:
+        """AudioSocket carries only the call's UUID: it is matched as the dialled `to`."""
+        info = replace(leg.info, callee=leg.info.call_id)
+        try:
+            route = await self.find(info)
+        except CallRefused as exc:
+            log.warning("AudioSocket call %s refused: %s", info.call_id, exc)
+            await leg.hangup()
+            return
+        await self._answer_connected(leg, route, info)
+
+    async def _answer_connected(self, leg: CallLeg, route: StoredRoute, info: CallInfo) -> None:
+        """Media streams arrive connected: open, prepare, run (or hang up on bad input)."""
+        try:
+            spec = await self.open(route, info)
+        except CallRefused as exc:
+            log.warning("%s call %s refused: %s", info.transport, info.call_id, exc)
+            await leg.hangup()
+            return
+        log.info(
+            "%s call %s: route %s, call %s", info.transport, info.call_id, route.id, spec.call_id
+        )
+        speech = await self._prepare(spec)
+        if speech is None:
+            await leg.hangup()
+            return
+        await self.run(leg, spec, speech)
+
+    async def _prepare(self, spec: CallSpec) -> CallSpeech | None:
+        """Prompts into the cache and the ASR model loaded while the phone rings. A failure
+        here (no ASR for the language, say) still ends the call with a valid result."""
+        try:
+            speech = self.speech(spec)
+            await prepare(speech, spec.script, spec.variables)
+        except Exception as exc:
+            log.exception("call %s: cannot prepare speech", spec.call_id)
+            await self.calls.fail_unstarted(spec.call_id, f"{type(exc).__name__}: {exc}")
+            return None
+        return speech
+
+    # --- the session -------------------------------------------------------------------
+
+    async def run(self, leg: CallLeg, spec: CallSpec, speech: CallSpeech) -> None:
+        """Run the answered call to its end; exactly one `finish`, whatever happens."""
+        sink = self.calls
+        turns: asyncio.Queue[TranscriptTurn | None] = asyncio.Queue()
+        latest: dict[str, dict[str, Any]] = {}
+
+        def remember(state: dict[str, Any]) -> None:
+            latest["state"] = state
+
+        async def forward() -> None:
+            # Each stored line carries the dialog state as of then: after a crash the
+            # service finishes the call from where it was.
+            while (turn := await turns.get()) is not None:
+                state = latest.get("state")
+                if turn.role in ("bot", "caller"):
+                    role: Any = turn.role
+                    await sink.transcript_turn(
+                        spec.call_id,
+                        role,
+                        turn.text,
+                        at=turn.at,
+                        step=turn.step,
+                        confidence=turn.confidence,
+                        dialog_state=state,
+                    )
+                else:
+                    await sink.call_event(
+                        spec.call_id, "event", {"text": turn.text}, at=turn.at, dialog_state=state
+                    )
+
+        forwarder = asyncio.get_running_loop().create_task(forward())
+        session = CallSession(
+            leg,
+            spec.script,
+            spec.variables,
+            speech,
+            settings=self.session_settings,
+            recording_path=spec.recording_path,
+            on_turn=turns.put_nowait,
+            on_state=remember,
+        )
+        report: CallReport | None = None
+        result: DialogResult | None = None
+        cause = "error"
+        try:
+            await sink.call_status(spec.call_id, "in_progress", at=datetime.now(UTC))
+            report = await session.run()
+            result, cause = report.result, report.call.hangup_cause or "completed"
+        except asyncio.CancelledError:
+            result = session.result or _ended(spec, ev.Hangup(cause="system_failure"))
+            cause = "system_failure"
+            raise
+        except Exception as exc:
+            log.exception("call %s failed", spec.call_id)
+            result = session.result or _ended(spec, ev.Hangup(cause="error"))
+            cause = f"error: {type(exc).__name__}: {exc}"[:64]
+        finally:
+            turns.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(forwarder, 10)
+            if report is not None:
+                await self._report_extras(spec, report)
+            if result is not None:
+                await sink.finish(
+                    spec.call_id,
+                    result,
+                    hangup_cause=cause,
+                    at=datetime.now(UTC),
+                    dialog_state=latest.get("state"),
+                )
+
+    async def _report_extras(self, spec: CallSpec, report: CallReport) -> None:
+        """Timings and consent evidence, which the session knows only at the end."""
+        for timing in report.timings:
+            data = timing.model_dump(mode="json")
+            self.calls.metrics.response_gap.observe(timing.response_gap_ms / 1000)
+            await self.calls.call_event(spec.call_id, "timing", data)
+        for consent in report.consent:
+            await self.calls.call_event(spec.call_id, "consent", consent.model_dump(mode="json"))
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._guarded(coro), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guarded(coro: Any) -> None:
+        try:
+            await coro
+        except Exception:
+            log.exception("inbound call handler failed")
+
+    @property
+    def active(self) -> int:
+        return len(self._tasks)
+
+    async def close(self, timeout_s: float = 10.0) -> None:
+        """Calls still running after the listeners closed (their legs ended) get
+        `timeout_s` to write their results, then are cancelled."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout_s)
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _ended(spec: CallSpec, event: ev.Event) -> DialogResult:
+    dialog = Dialog(spec.script, spec.variables)
+    dialog.handle(event)
+    if dialog.result is None:
+        dialog.handle(ev.Hangup(cause="error"))
+    assert dialog.result is not None
+    return dialog.result

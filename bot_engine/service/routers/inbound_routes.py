@@ -1,0 +1,156 @@
+"""Inbound routes: which of the tenant's scripts answers calls to a number, SIP user,
+Twilio stream or AudioSocket UUID, with which variables, and where results go."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+
+from bot_engine.script import ScriptError
+from bot_engine.service.auth import TenantDep
+from bot_engine.service.calls import issues_of
+from bot_engine.service.errors import Conflict, Invalid, NotFound
+from bot_engine.service.inbound_routing import RouteMatch, conflict_with
+from bot_engine.service.routers.common import require_json, service
+from bot_engine.service.schemas import (
+    InboundRouteCreate,
+    InboundRouteCreated,
+    InboundRouteOut,
+    Problem,
+)
+from bot_engine.service.state import ServiceState
+from bot_engine.storage import inbound_routes as repo
+from bot_engine.storage import scripts as script_repo
+from bot_engine.storage.models import InboundRoute
+
+router = APIRouter(prefix="/v1", tags=["inbound routes"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem},
+    404: {"model": Problem},
+    409: {"model": Problem},
+    413: {"model": Problem},
+    415: {"model": Problem},
+    422: {"model": Problem},
+}
+
+
+def route_out(row: InboundRoute) -> InboundRouteOut:
+    return InboundRouteOut(
+        id=row.id,
+        match=RouteMatch.model_validate(row.match),
+        script_id=row.script_name,
+        version=row.version,
+        variables=row.variables,
+        variable_headers=row.variable_headers,
+        webhook=row.webhook,
+        priority=row.priority,
+        created_at=row.created_at,
+    )
+
+
+def stream_url(public_base_url: str, route_id: str, token: str) -> str:
+    base = public_base_url.rstrip("/")
+    if base.startswith("https://"):
+        base = "wss://" + base.removeprefix("https://")
+    elif base.startswith("http://"):
+        base = "ws://" + base.removeprefix("http://")
+    return f"{base}/v1/media/twilio/{route_id}/{token}"
+
+
+@router.post(
+    "/inbound-routes",
+    status_code=201,
+    response_model=InboundRouteCreated,
+    responses=_ERRORS,
+    dependencies=[Depends(require_json)],
+)
+async def create_route(
+    body: InboundRouteCreate, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> InboundRouteCreated:
+    """Route inbound calls to a script. The response carries the route's WebSocket secret
+    (`token`, shown once) and the Twilio `<Stream>` URL built from it. A number (or
+    catch-all) another tenant already routes is a 409."""
+    target = await svc.calls.checked_target(body.webhook)
+    async with svc.db.write() as session:
+        script = await script_repo.get_script(session, tenant.id, body.script_id)
+        if script is None:
+            raise NotFound(f"no script {body.script_id!r}")
+        version = await script_repo.get_version(session, script, body.version)
+        if version is None:
+            raise NotFound(f"script {body.script_id!r} has no version {body.version}")
+        try:
+            declared = svc.scripts.get(version).script.variables
+        except ScriptError as exc:  # pragma: no cover - stored versions are valid
+            raise Invalid("the script cannot be loaded", issues_of(exc)) from exc
+        unknown = sorted((set(body.variables) | set(body.variable_headers)) - set(declared))
+        if unknown:
+            raise Invalid(
+                f"the script {body.script_id!r} declares no variable(s) {', '.join(unknown)}",
+                [{"path": name, "message": "not a variable of the script"} for name in unknown],
+            )
+        for other in await repo.other_tenants_routes(session, tenant.id):
+            reason = conflict_with(body.match, RouteMatch.model_validate(other.match))
+            if reason is not None:
+                raise Conflict(reason)
+        token = secrets.token_urlsafe(24)
+        row = await repo.create_route(
+            session,
+            tenant_id=tenant.id,
+            match=body.match.model_dump(mode="json", by_alias=True, exclude_none=True),
+            exact_to=body.match.exact_to,
+            script_name=script.name,
+            version=body.version,
+            variables=_jsonable(body.variables),
+            variable_headers=dict(body.variable_headers),
+            webhook=target.model_dump(mode="json") if target is not None else None,
+            priority=body.priority,
+            token=token,
+        )
+    out = route_out(row)
+    return InboundRouteCreated(
+        **out.model_dump(),
+        token=token,
+        twilio_stream_url=stream_url(svc.settings.public_base_url or "", row.id, token),
+    )
+
+
+@router.get("/inbound-routes", response_model=list[InboundRouteOut], responses=_ERRORS)
+async def list_routes(
+    tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> list[InboundRouteOut]:
+    """The tenant's routes, highest priority first."""
+    async with svc.db.sessions() as session:
+        rows = await repo.list_routes(session, tenant.id)
+    return [route_out(r) for r in rows]
+
+
+@router.get("/inbound-routes/{route_id}", response_model=InboundRouteOut, responses=_ERRORS)
+async def get_route(
+    route_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> InboundRouteOut:
+    async with svc.db.sessions() as session:
+        row = await repo.get_route(session, tenant.id, route_id)
+    if row is None:
+        raise NotFound(f"no inbound route {route_id!r}")
+    return route_out(row)
+
+
+@router.delete("/inbound-routes/{route_id}", status_code=204, responses=_ERRORS)
+async def delete_route(
+    route_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> Response:
+    """Calls already answered through the route carry on; new calls no longer match it."""
+    async with svc.db.write() as session:
+        row = await repo.get_route(session, tenant.id, route_id)
+        if row is None:
+            raise NotFound(f"no inbound route {route_id!r}")
+        await repo.delete_route(session, row)
+    return Response(status_code=204)
+
+
+def _jsonable(value: Any) -> Any:
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)

@@ -1,0 +1,90 @@
+"""Inbound routes, scoped by tenant; matching across all tenants lives in the service."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot_engine.storage.ids import new_id
+from bot_engine.storage.models import InboundRoute, utcnow
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+async def create_route(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    match: dict[str, Any],
+    exact_to: str | None,
+    script_name: str,
+    version: int | None,
+    variables: dict[str, Any],
+    variable_headers: dict[str, str],
+    webhook: dict[str, Any] | None,
+    priority: int,
+    token: str,
+) -> InboundRoute:
+    route = InboundRoute(
+        id=new_id(),
+        tenant_id=tenant_id,
+        match=match,
+        exact_to=exact_to,
+        script_name=script_name,
+        version=version,
+        variables=variables,
+        variable_headers=variable_headers,
+        webhook=webhook,
+        priority=priority,
+        token_hash=hash_token(token),
+        created_at=utcnow(),
+    )
+    session.add(route)
+    await session.flush()
+    return route
+
+
+async def list_routes(session: AsyncSession, tenant_id: str) -> list[InboundRoute]:
+    rows = await session.scalars(
+        select(InboundRoute)
+        .where(InboundRoute.tenant_id == tenant_id)
+        .order_by(InboundRoute.priority.desc(), InboundRoute.created_at, InboundRoute.id)
+    )
+    return list(rows)
+
+
+async def get_route(session: AsyncSession, tenant_id: str, route_id: str) -> InboundRoute | None:
+    route = await session.get(InboundRoute, route_id)
+    if route is None or route.tenant_id != tenant_id:
+        return None
+    return route
+
+
+async def route_by_id(session: AsyncSession, route_id: str) -> InboundRoute | None:
+    """Any tenant's route (the WebSocket endpoint finds it by id, then checks the token)."""
+    return await session.get(InboundRoute, route_id)
+
+
+async def all_routes(session: AsyncSession) -> list[InboundRoute]:
+    """Every tenant's routes, for matching an incoming call (a number belongs to one)."""
+    rows = await session.scalars(
+        select(InboundRoute).order_by(
+            InboundRoute.priority.desc(), InboundRoute.created_at, InboundRoute.id
+        )
+    )
+    return list(rows)
+
+
+async def other_tenants_routes(session: AsyncSession, tenant_id: str) -> list[InboundRoute]:
+    rows = await session.scalars(select(InboundRoute).where(InboundRoute.tenant_id != tenant_id))
+    return list(rows)
+
+
+async def delete_route(session: AsyncSession, route: InboundRoute) -> None:
+    await session.delete(route)
+    await session.flush()
