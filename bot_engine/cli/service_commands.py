@@ -28,15 +28,49 @@ def _settings(data_dir: Path | None, **extra: Any) -> ServiceSettings:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="HTTP port.")] = None,
-    sip_port: Annotated[int | None, typer.Option(help="SIP port.")] = None,
+    sip_port: Annotated[
+        int | None, typer.Option(help="SIP port for inbound calls (0: any free port).")
+    ] = None,
+    sip_host: Annotated[
+        str | None, typer.Option(help="Address the SIP user agent and RTP bind to.")
+    ] = None,
+    audiosocket_port: Annotated[
+        int | None,
+        typer.Option(help="Asterisk AudioSocket TCP port (default 9092; 0: any free port)."),
+    ] = None,
+    sip: Annotated[
+        bool | None, typer.Option("--sip/--no-sip", help="Answer inbound SIP calls.")
+    ] = None,
+    audiosocket: Annotated[
+        bool | None,
+        typer.Option("--audiosocket/--no-audiosocket", help="Run the AudioSocket server."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Run the HTTP API (with delivery worker and dialer) in one process."""
+    """Run everything in one process: the HTTP API (with the Twilio Media Streams WebSocket
+    at /v1/media/twilio), the delivery worker, the dialer, the SIP user agent and the
+    AudioSocket server. Inbound calls are routed by the tenants' /v1/inbound-routes."""
     import uvicorn
+    from pydantic import ValidationError
 
     from bot_engine.service.app import create_app
 
-    settings = _settings(data_dir, host=host, port=port, sip_port=sip_port)
+    try:
+        settings = _settings(
+            data_dir,
+            host=host,
+            port=port,
+            sip_port=sip_port,
+            sip_host=sip_host,
+            audiosocket_port=audiosocket_port,
+            sip_enabled=sip,
+            audiosocket_enabled=audiosocket,
+        )
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            typer.echo(f"error: {where}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
