@@ -50,7 +50,7 @@ class Match(BaseModel):
     @field_validator("callee", "caller", "request_user")
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
-        if value is not None:
+        if value is not None and _is_regex(value):
             try:
                 re.compile(value)
             except re.error as exc:
@@ -90,7 +90,9 @@ def is_regex(pattern: str) -> bool:
 
 
 def _is_regex(pattern: str) -> bool:
-    return any(ch in pattern for ch in "^$*+?[](){}|\\")
+    # An E.164 number's leading "+" is text, not a quantifier.
+    body = pattern[1:] if pattern.startswith("+") else pattern
+    return any(ch in body for ch in "^$*+?[](){}|\\")
 
 
 class Rule(BaseModel):
