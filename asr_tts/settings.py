@@ -33,6 +33,13 @@ class SpeechSettings(BaseSettings):
     vosk_model_path: Path | None = None
     whisper_model_path: Path | None = None
     whisper_compute_type: str = "int8"
+    whisper_beam_size: int = Field(default=5, ge=1)
+    whisper_word_timestamps: bool = True
+    whisper_window_s: float = Field(default=30.0, ge=1.0, le=30.0)
+    """Encoder window for short utterances (under 30 s needs word timestamps off); see
+    `asr_tts.asr.whisper_fast`. Live calls use `telephone_asr_settings`."""
+    whisper_cpu_threads: int = Field(default=0, ge=0)
+    """CTranslate2 threads per decode; 0 lets it use every core."""
     vosk_max_alternatives: int = Field(default=0, ge=0)
     """0: per-word confidences; N > 0: N alternatives (Vosk then gives no confidences)."""
     models_dir: Path = Path("var/models")
@@ -58,3 +65,19 @@ class SpeechSettings(BaseSettings):
     # TTS cache
     tts_cache_dir: Path = Path("var/tts-cache")
     tts_cache_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+
+
+TELEPHONE_ASR = {
+    "whisper_beam_size": 1,
+    "whisper_word_timestamps": False,
+    "whisper_window_s": 10.0,
+    "whisper_cpu_threads": 2,
+}
+"""Whisper for live calls: turns are short, the reply waits on the decode, and a call needs
+text and confidence, not word times. Measured in `bench/response_gap.py`."""
+
+
+def telephone_asr_settings(settings: SpeechSettings) -> SpeechSettings:
+    """`settings` with the live-call ASR options, except the ones set explicitly."""
+    update = {k: v for k, v in TELEPHONE_ASR.items() if k not in settings.model_fields_set}
+    return settings.model_copy(update=update) if update else settings

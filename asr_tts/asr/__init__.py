@@ -61,7 +61,14 @@ def _vosk(config: SpeechSettings) -> StreamingRecognizer:
 def _whisper(config: SpeechSettings) -> StreamingRecognizer:
     from asr_tts.asr.whisper_engine import WhisperRecognizer
 
-    return WhisperRecognizer(whisper_model_path(config), compute_type=config.whisper_compute_type)
+    return WhisperRecognizer(
+        whisper_model_path(config),
+        compute_type=config.whisper_compute_type,
+        beam_size=config.whisper_beam_size,
+        word_timestamps=config.whisper_word_timestamps,
+        window_s=config.whisper_window_s,
+        cpu_threads=config.whisper_cpu_threads,
+    )
 
 
 def _yandex(config: SpeechSettings) -> StreamingRecognizer:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from asr_tts.asr import StreamingRecognizer, create_recognizer
 from asr_tts.errors import ModelNotFoundError
 from asr_tts.packaged_models import packaged_whisper_model
-from asr_tts.settings import SpeechSettings
+from asr_tts.settings import SpeechSettings, telephone_asr_settings
 from asr_tts.tts import Synthesizer, create_synthesizer
 from asr_tts.tts.espeak import voice_for_language
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
@@ -67,6 +67,7 @@ class CallSpeech:
     streamed: int = 0
     """Prompts that were not in the cache and streamed from the engine during calls."""
     _memory: dict[str, bytes] = field(default_factory=dict)
+    _asr_settings: SpeechSettings | None = None
 
     @classmethod
     def for_script(
@@ -98,7 +99,10 @@ class CallSpeech:
         return self.asr_engine in LOCAL_ENGINES
 
     def new_recognizer(self) -> StreamingRecognizer:
-        return create_recognizer(self.settings, self.asr_engine)
+        """A recognizer with the live-call options (`telephone_asr_settings`)."""
+        if self._asr_settings is None:
+            self._asr_settings = telephone_asr_settings(self.settings)
+        return create_recognizer(self._asr_settings, self.asr_engine)
 
     async def warm_up(self) -> None:
         """Load the shared model before the call is answered (the first utterance must not
