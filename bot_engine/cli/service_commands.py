@@ -72,7 +72,11 @@ def serve(
             typer.echo(f"error: {where}: {error['msg']}", err=True)
         raise typer.Exit(2) from None
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # websockets' sans-I/O implementation for the media stream endpoint (the legacy one is
+    # deprecated by the websockets library).
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info", ws="websockets-sansio"
+    )
 
 
 async def _create_tenant(settings: ServiceSettings, name: str) -> tuple[str, str, str]:

@@ -25,6 +25,7 @@ def _env(data_dir: Path) -> dict[str, str]:
             "VOICEBOT_DATA_DIR": str(data_dir),
             "VOICEBOT_SIP_PORT": "0",
             "VOICEBOT_AUDIOSOCKET_PORT": "0",
+            "VOICEBOT_TTS_CACHE_DIR": str(data_dir / "tts-cache"),
         }
     )
     return env

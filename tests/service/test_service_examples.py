@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from .postgres_server import free_port
@@ -104,8 +105,65 @@ async def test_examples_against_a_running_server(tmp_path: Path) -> None:
         delivered = json.loads(line)
         assert delivered["outcome"] == "not_qualified"
         assert delivered["recording"].startswith(f"http://127.0.0.1:{port}/recordings/")
+
+        # inbound: route a number, then call it over SIP; the result reaches the receiver
+        code, out = await _run(
+            str(EXAMPLES / "inbound_route.py"),
+            "lead_qualification_en",
+            "--to",
+            "+15550100",
+            "--channel",
+            "sip",
+            "--header",
+            "lead_name=X-Lead-Name",
+            "--webhook",
+            f"http://127.0.0.1:{crm_port}/hook",
+            env=env,
+        )
+        assert code == 0 and "token (shown once)" in out, out
+        sip = re.search(r"sip:\+15550100@127\.0\.0\.1:(\d+)", out)
+        assert sip is not None, out
+        await _inbound_call(int(sip.group(1)), tmp_path)
+        line = await asyncio.wait_for(receiver.stdout.readline(), 60)
+        delivered = json.loads(line)
+        assert delivered["outcome"] == "hung_up"
+        async with httpx.AsyncClient(
+            base_url=env["VOICEBOT_URL"], headers={"authorization": f"Bearer {key}"}
+        ) as client:
+            inbound = (await client.get("/v1/calls", params={"direction": "inbound"})).json()
+            assert [c["id"] for c in inbound] == [delivered["call"]]
+            call = (await client.get(f"/v1/calls/{delivered['call']}")).json()
+        assert call["direction"] == "inbound" and call["variables"]["lead_name"] == "Ann"
+        assert call["transcript"][0]["role"] == "bot" and "Ann" in call["transcript"][0]["text"]
     finally:
         receiver.kill()
         await receiver.wait()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+async def _inbound_call(sip_port: int, tmp_path: Path) -> None:
+    """Call the server's SIP port as a phone would: an unknown number, then the routed one."""
+    from asr_tts.settings import SpeechSettings
+    from bot_engine.call.speech import CallSpeech
+    from bot_engine.call.voice_simulator import SimulatedCaller
+    from bot_engine.script import load_script_file
+    from media_gateway.sip import CallFailed, SipConfig, SipUserAgent
+
+    script = load_script_file(EXAMPLES / "scripts" / "lead_qualification_en.yaml").script
+    speech = CallSpeech.for_script(
+        script, SpeechSettings(tts_cache_dir=tmp_path / "caller-tts"), asr_engine="whisper"
+    )
+    phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller", tcp=False))
+    try:
+        with pytest.raises(CallFailed) as unknown:
+            await phone.call(f"sip:+15550199@127.0.0.1:{sip_port}", timeout_s=10)
+        assert unknown.value.status == 404
+        leg = await phone.call(
+            f"sip:+15550100@127.0.0.1:{sip_port}", timeout_s=60, headers={"X-Lead-Name": "Ann"}
+        )
+        caller = SimulatedCaller(leg, speech)
+        await caller.run(["/hangup"])  # after the greeting
+        await caller.close()
+    finally:
+        await phone.close()

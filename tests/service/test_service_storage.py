@@ -22,7 +22,30 @@ async def test_migrations_create_schema_and_are_idempotent(db_url: str) -> None:
             mode = await session.scalar(text("PRAGMA journal_mode"))
             assert mode == "wal"
     await db.close()
-    assert version == "0001"
+    assert version == "0002"
+
+
+async def test_a_database_of_the_first_schema_is_upgraded_with_its_data(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot_engine.storage.db import alembic_config
+
+    engine = create_async_engine(db_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0001"))
+        await conn.execute(
+            text(
+                "INSERT INTO tenants (id, name, webhook_secret, created_at) "
+                "VALUES ('t1', 'old', 'whsec_x', CURRENT_TIMESTAMP)"
+            )
+        )
+    await engine.dispose()
+    db = await open_database(db_url)
+    async with db.sessions() as session:
+        assert await session.scalar(text("SELECT name FROM tenants")) == "old"
+        assert await session.scalar(text("SELECT count(*) FROM inbound_routes")) == 0
+    await db.close()
 
 
 async def test_keys_are_hashed_and_checked(db_url: str) -> None:
