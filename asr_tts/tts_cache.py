@@ -166,6 +166,14 @@ class TtsCache:
         finally:
             self._inflight.pop(key, None)
 
+    async def put(self, spec: PromptSpec, pcm: bytes) -> None:
+        """Store audio rendered elsewhere (a prompt streamed during a call), so the next
+        request for it is a hit."""
+        if not pcm:
+            return
+        await asyncio.to_thread(self._write, spec.key, pcm)
+        self._record(spec.key, len(pcm))
+
     async def prerender(
         self, prompts: Iterable[PromptSpec], concurrency: int = 2
     ) -> PrerenderReport:

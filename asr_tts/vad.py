@@ -10,6 +10,9 @@ O(1) bookkeeping; the ring is never re-classified. It emits:
   uses it for barge-in.
 - `SpeechEnd` once the unvoiced share of the last `speech_end_ms` reaches a threshold: the
   end-of-utterance signal a call session uses for endpointing.
+
+`trailing_silence_ms` tells, during speech, how long the caller has been quiet: a session
+starts decoding speculatively at a pause, before the endpointing window closes.
 """
 
 from __future__ import annotations
@@ -91,17 +94,25 @@ class Endpointer:
         self.in_speech = False
         self._speech_start_s = 0.0
         self._last_voiced_end_s = 0.0
+        self._unvoiced_run = 0
 
     @property
     def time_s(self) -> float:
         """Stream time at the end of the last pushed frame."""
         return self._frames_seen * self._frame_s
 
+    @property
+    def trailing_silence_ms(self) -> int:
+        """In speech: how long the frames since the last voiced one last (0 right after a
+        voiced frame). Outside speech: 0."""
+        return self._unvoiced_run * self.frame_ms if self.in_speech else 0
+
     def reset(self) -> None:
         """Forget all state (a new utterance, a new call)."""
         self._flags.clear()
         self._audio.clear()
         self._voiced = 0
+        self._unvoiced_run = 0
         self.in_speech = False
 
     def is_speech(self, frame: bytes) -> bool:
@@ -120,6 +131,9 @@ class Endpointer:
         now = self._frames_seen * self._frame_s
         if voiced:
             self._last_voiced_end_s = now
+            self._unvoiced_run = 0
+        else:
+            self._unvoiced_run += 1
         flags = self._flags
         if not self.in_speech:
             self._audio.append(frame)
@@ -144,6 +158,7 @@ class Endpointer:
         audio_start = now - len(self._audio) * self._frame_s
         self._speech_start_s = now - len(self._flags) * self._frame_s
         self.in_speech = True
+        self._unvoiced_run = 0
         self._flags.clear()
         self._voiced = 0
         self._audio.clear()

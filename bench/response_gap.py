@@ -6,7 +6,16 @@ the RTP sender). Every prompt is rendered before the call, as it would be while 
 phone rings. Reports p50/p95 of the whole gap and of the engine-added part (the gap
 minus the configured endpointing window and the ASR's own compute).
 
-    .venv/bin/python bench/response_gap.py [--turns 50] [--endpoint-ms 300] [--json]
+    .venv/bin/python bench/response_gap.py [--turns 50] [--endpoint-ms 300] [--asr vosk]
+        [--answers short|long] [--speculate-ms 100] [--classic-whisper] [--json]
+
+The ASR of a turn is split into `asr_final` (after the endpoint: what the reply waited
+for) and, for Whisper, the speculative decodes started at the caller's pause (started,
+used, discarded because the caller spoke again, and their decode time). `--answers long`
+speaks longer answers with commas, where callers pause mid-answer and speculation may
+be wasted. `--speculate-ms 0` turns speculation off; `--classic-whisper` decodes as
+before this bench's tuning (beam 5, word timestamps, 30 s window, all cores), to compare
+old and new in the same minutes.
 
 Targets (DESIGN.md): engine added ≤ 30 ms p95; whole gap ≤ 500 ms p50.
 The last line is `engine_added_p95_ms: N`.
@@ -24,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 from asr_tts.settings import SpeechSettings
+from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import TimingSummary, percentile
 from bot_engine.call.voice_simulator import simulate_call
@@ -52,6 +62,9 @@ steps:
 """
 
 
+SHORT_ANSWERS = ["yes", "no"]
+LONG_ANSWERS = ["yes, it is still relevant", "no, not right now, thank you",
+                "yes please, go ahead", "no, I am not interested"]
 KOREAN_LINES = ["네", "아니요"]
 """With the packaged Korean Vosk model (the only streaming offline model here) the caller
 speaks Korean and the steps take free text: the figure measured is the pipeline's timing,
@@ -67,22 +80,35 @@ def bench_script(endpoint_ms: int, free_text: bool) -> str:
                          branches_second="yes: first, no: first")
 
 
-async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path) -> dict[str, object]:
+CLASSIC_WHISPER = {"whisper_beam_size": 5, "whisper_word_timestamps": True,
+                   "whisper_window_s": 30.0, "whisper_cpu_threads": 0}
+
+
+async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
+              answers: str = "short", speculate_ms: int = 100,
+              classic_whisper: bool = False) -> dict[str, object]:
     vosk = asr == "vosk"
     script = load_script(bench_script(endpoint_ms, vosk)).script
-    settings = SpeechSettings(tts_cache_dir=cache_dir)
+    settings = SpeechSettings(tts_cache_dir=cache_dir,
+                              **(CLASSIC_WHISPER if classic_whisper else {}))  # type: ignore[arg-type]
     speech = CallSpeech.for_script(script, settings, asr_engine=asr)
-    lines = ((KOREAN_LINES if vosk else ["yes", "no"]) * turns)[:turns]
+    spoken = KOREAN_LINES if vosk else LONG_ANSWERS if answers == "long" else SHORT_ANSWERS
+    lines = (spoken * turns)[:turns]
+    session = SessionSettings(speculate_ms=speculate_ms or None)
+    load_before = os.getloadavg()[0]
     sim = await simulate_call(script, {}, lines, speech, timeout_s=60 + turns * 20, quiet_ms=500,
-                              caller_voice="ko" if vosk else None)
+                              caller_voice="ko" if vosk else None, settings=session)
     report = sim.report
     timings = report.timings
     if not timings:
         raise SystemExit(f"no turn was timed; transcript: {report.transcript}")
     summary = TimingSummary.of(timings)
     heard = [t.text for t in report.transcript if t.role == "caller"]
+    spec = speech.speculation
     return {
         "asr_engine": speech.asr_engine,
+        "whisper": "classic" if classic_whisper else "telephone",
+        "answers": answers,
         "endpoint_ms": endpoint_ms,
         "turns_spoken": len(lines),
         "turns_timed": summary.turns,
@@ -96,10 +122,22 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path) ->
         "dialogue_p95_ms": percentile([t.dialogue_ms for t in timings], 95),
         "tts_p95_ms": percentile([t.tts_ms for t in timings], 95),
         "send_p95_ms": percentile([t.send_ms for t in timings], 95),
+        "speculate_ms": speculate_ms or None,
+        "speculation_started": spec.started,
+        "speculation_used": spec.used,
+        "speculation_discarded": spec.discarded,
+        "speculation_wasted_pct": round(100 * spec.discarded / spec.started, 1)
+        if spec.started else 0.0,
+        "speculative_decode_p50_ms": round(percentile(spec.durations_s, 50) * 1000, 1)
+        if spec.durations_s else None,
+        "speculative_decode_p95_ms": round(percentile(spec.durations_s, 95) * 1000, 1)
+        if spec.durations_s else None,
         "engine_added_p50_ms": summary.engine_added_p50_ms,
         "engine_added_p95_ms": summary.engine_added_p95_ms,
         "outcome": report.result.outcome,
-        "load_average": os.getloadavg()[0],
+        "heard_sample": sorted(set(heard))[:6],
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg()[0],
     }
 
 
@@ -110,13 +148,23 @@ def main() -> None:
     parser.add_argument("--asr", default=None,
                         help="whisper (default: English, utterance-level) or vosk (streaming, "
                         "the packaged Korean model)")
+    parser.add_argument("--answers", choices=["short", "long"], default="short",
+                        help="short: yes/no; long: answers with commas (mid-answer pauses)")
+    parser.add_argument("--speculate-ms", type=int, default=100,
+                        help="silence before a speculative decode; 0 turns it off")
+    parser.add_argument("--classic-whisper", action="store_true",
+                        help="beam 5, word timestamps, 30 s window: Whisper as before tuning")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.turns < 1:
         parser.error("--turns must be positive")
+    if args.speculate_ms < 0:
+        parser.error("--speculate-ms must not be negative")
     logging.basicConfig(level=logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
-        figures = asyncio.run(run(args.turns, args.endpoint_ms, args.asr, Path(tmp)))
+        figures = asyncio.run(run(args.turns, args.endpoint_ms, args.asr, Path(tmp),
+                                  answers=args.answers, speculate_ms=args.speculate_ms,
+                                  classic_whisper=args.classic_whisper))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

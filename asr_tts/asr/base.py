@@ -67,6 +67,9 @@ class StreamingRecognizer(ABC):
     """Base of every ASR engine: validation, a result queue and async iteration."""
 
     name: str = "asr"
+    utterance_level: bool = False
+    """True when the engine decodes only at `close()` (Whisper): feeding it early buys
+    nothing, and decoding a copy of the audio at a pause is as good as the final decode."""
 
     def __init__(self) -> None:
         self._results: asyncio.Queue[object] = asyncio.Queue()

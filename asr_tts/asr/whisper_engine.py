@@ -69,6 +69,7 @@ class WhisperRecognizer(StreamingRecognizer):
     """Utterance-level recognizer on an offline Whisper model given by path."""
 
     name = "whisper"
+    utterance_level = True
 
     def __init__(
         self,

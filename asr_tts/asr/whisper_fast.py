@@ -84,7 +84,7 @@ class WindowedDecoder:
         if result.no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOW_LOGPROB:
             return Decoded("", 0.0)
         text = self._tokenizer.decode(tokens).strip()
-        if not text:
+        if not any(ch.isalnum() for ch in text):  # line noise comes out as ". . . ."
             return Decoded("", 0.0)
         raw = text.encode("utf-8")
         if len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO:

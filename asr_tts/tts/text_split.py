@@ -49,3 +49,10 @@ def split_text(text: str, limit: int) -> list[str]:
     if len(normalized) <= limit:
         return [normalized] if normalized else []
     return _pack([s for s in _SENTENCE_END.split(normalized) if s], limit)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text` (whitespace normalized): a streamed prompt synthesizes them
+    one by one, so the first plays while the next is rendered."""
+    normalized = " ".join(text.split())
+    return [s for s in _SENTENCE_END.split(normalized) if s]

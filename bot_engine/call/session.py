@@ -74,6 +74,10 @@ class SessionSettings:
     min_speech_rms: float = 300.0
     """s16 RMS (about -40 dBFS) of a frame that carries speech rather than line noise."""
     pre_roll_ms: int = 300
+    speculate_ms: int | None = 100
+    """After this much silence inside an utterance, decode it speculatively while the
+    endpointing window is still open (engines that decode at the end only, i.e. Whisper);
+    None turns it off. See `listener.Utterance.speculate`."""
     vad_aggressiveness: int = 2
     max_duration_s: float = 900.0
     amd: bool = False
@@ -524,11 +528,23 @@ class CallSession:
         events = self._endpointer.push(pcm)
         if had_utterance and listening is not None and listening.utt is not None:
             listening.utt.utterance.feed(pcm)
+            self._speculate(listening.utt.utterance)
         for event in events:
             if isinstance(event, SpeechStart):
                 self._on_speech_start(event, now, sample)
             elif isinstance(event, SpeechEnd):
                 self._on_speech_end(event, now, sample)
+
+    def _speculate(self, utterance: Utterance) -> None:
+        """At a pause, decode what was said so far; a voiced frame drops that decode."""
+        after = self.settings.speculate_ms
+        if after is None or not self._endpointer.in_speech:
+            return
+        quiet = self._endpointer.trailing_silence_ms
+        if quiet == 0:
+            utterance.resume()
+        elif quiet >= after:
+            utterance.speculate()
 
     def _record_caller(self, frame: InboundFrame, now: float) -> int:
         """Place caller audio on the recording's timeline; returns the frame's end sample."""

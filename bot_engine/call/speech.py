@@ -7,7 +7,7 @@ recognizer per utterance and for a prompt's audio, and gets PCM at the call's ra
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 from asr_tts.asr import StreamingRecognizer, create_recognizer
@@ -16,6 +16,7 @@ from asr_tts.packaged_models import packaged_whisper_model
 from asr_tts.settings import SpeechSettings, telephone_asr_settings
 from asr_tts.tts import Synthesizer, create_synthesizer
 from asr_tts.tts.espeak import voice_for_language
+from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
 from bot_engine.script.model import Script
 
@@ -53,6 +54,19 @@ def choose_asr_engine(language: str, settings: SpeechSettings, explicit: str | N
 
 
 @dataclass
+class SpeculationStats:
+    """How speculative decodes fared (per CallSpeech, across its calls)."""
+
+    started: int = 0
+    used: int = 0
+    """Became the final result."""
+    discarded: int = 0
+    """Dropped because the caller spoke again before the endpoint (wasted decodes)."""
+    durations_s: list[float] = field(default_factory=list)
+    """Decode time of each speculative decode that finished."""
+
+
+@dataclass
 class CallSpeech:
     """ASR factory and prompt audio for the calls of one script."""
 
@@ -66,6 +80,8 @@ class CallSpeech:
     sample_rate: int = CALL_RATE
     streamed: int = 0
     """Prompts that were not in the cache and streamed from the engine during calls."""
+    speculation: SpeculationStats = field(default_factory=SpeculationStats)
+    """Speculative decodes at caller pauses: started, used as the final, discarded."""
     _memory: dict[str, bytes] = field(default_factory=dict)
     _asr_settings: SpeechSettings | None = None
 
@@ -143,7 +159,22 @@ class CallSpeech:
 
         return EspeakSynthesizer()
 
-    def stream(self, text: str) -> AsyncIterator[bytes]:
-        """Uncached text: chunks as the engine produces them."""
+    async def stream(self, text: str) -> AsyncGenerator[bytes, None]:
+        """Uncached text: chunks as the engine produces them, a sentence at a time (the
+        first sentence plays while the next is synthesized). Once the whole prompt is
+        out, its audio goes into the cache, so the next call with this text hits it; a
+        prompt cut short (barge-in) is not stored."""
         self.streamed += 1
-        return self.synthesizer.synthesize(text, self.voice, self.sample_rate)
+        spec = self.spec(text)
+        parts: list[bytes] = []
+        for sentence in split_sentences(text) or [text]:
+            async for chunk in self.synthesizer.synthesize(sentence, self.voice,
+                                                           self.sample_rate):
+                parts.append(chunk)
+                yield chunk
+        pcm = b"".join(parts)
+        self._memory[spec.key] = pcm
+        try:
+            await self.cache.put(spec, pcm)
+        except OSError as exc:  # a full disk must not break the call
+            log.warning("cannot store a streamed prompt in the TTS cache: %s", exc)

@@ -29,7 +29,9 @@ async def test_baresip_calls_the_robot_which_runs_the_script_and_records_both_si
     script = load("greeting_check.en.yaml")
     speech = make_speech(script)
     await prepare(speech, script, {})
-    answer = await EspeakSynthesizer().render("Yes, this is John.", "en-us", RATE)
+    # base.en hears espeak-ng's "this is John" as "they've been done" or "living on"
+    # whatever the decoding settings; "I am here" comes through either way.
+    answer = await EspeakSynthesizer().render("Yes, I am here.", "en-us", RATE)
     # Silence while the robot greets, the answer, then quiet until baresip's file ends.
     microphone = tmp_path / "caller.wav"
     save_pcm(microphone, bytes(RATE * 2 * 3) + answer + bytes(RATE * 2 * 8))
@@ -55,7 +57,7 @@ async def test_baresip_calls_the_robot_which_runs_the_script_and_records_both_si
     assert report.result.outcome == "confirmed", report.transcript
     assert report.result.fields["confirmed"] is True
     [said] = turns(report, "caller")
-    assert {"yes", "this"} <= words(said.text)  # espeak's "John" is not always heard as such
+    assert "yes" in words(said.text) and "here" in words(said.text)
     assert report.call.hangup_cause == "robot_hangup"
     caller_rms, robot_rms = channel_rms(record)
     assert caller_rms > 100, "the caller channel is silent"
