@@ -50,8 +50,13 @@ class Utterance:
     ) -> None:
         self._speech = speech
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._rec = speech.new_recognizer()
-        self._buffered = speculative and self._rec.utterance_level
+        self._rec: StreamingRecognizer | None = None
+        self._broken: Exception | None = None
+        try:
+            self._rec = speech.new_recognizer()
+        except Exception as exc:  # reported as this utterance's result, like any ASR error
+            self._broken = exc
+        self._buffered = speculative and self._rec is not None and self._rec.utterance_level
         self._fed: list[bytes] = []
         """Buffered mode: every chunk fed, so a pause can decode a copy of it."""
         self._finished = asyncio.Event()
@@ -85,10 +90,13 @@ class Utterance:
         at the end, or when a speculation is already running)."""
         if not self._buffered or self._spec is not None or self._finished.is_set():
             return
+        try:
+            rec = self._speech.new_recognizer()
+        except Exception:  # the final decode reports it
+            return
         self._speech.speculation.started += 1
-        audio = b"".join(self._fed)
         self._spec = asyncio.get_running_loop().create_task(
-            self._decode(self._speech.new_recognizer(), audio, speculative=True))
+            self._decode(rec, b"".join(self._fed), speculative=True))
 
     def resume(self) -> None:
         """The caller spoke again: the speculative result no longer covers the utterance."""
@@ -124,8 +132,10 @@ class Utterance:
         return heard
 
     async def _recognize(self) -> Heard:
+        if self._rec is None:
+            return self._failed(self._broken or RuntimeError("no recognizer"))
         if self._buffered:
-            return await self._recognize_buffered()
+            return await self._recognize_buffered(self._rec)
         rec = self._rec
         try:
             await rec.start(self._speech.language, self._speech.sample_rate,
@@ -142,10 +152,9 @@ class Utterance:
             return self._failed(exc)
         return self._heard(finals)
 
-    async def _recognize_buffered(self) -> Heard:
+    async def _recognize_buffered(self, rec: StreamingRecognizer) -> Heard:
         """Start the stream now (model loaded off the response path), decode at the end:
         the speculative result when it still covers the utterance, else all the audio."""
-        rec = self._rec
         try:
             await rec.start(self._speech.language, self._speech.sample_rate,
                             hints=self._hints, grammar=self._grammar)
