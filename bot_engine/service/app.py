@@ -37,6 +37,7 @@ from bot_engine.service.runner import CallRunner, NoDialer
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
+from bot_engine.service.sip_dialer import SharedUaDialer
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import open_database
 
@@ -100,8 +101,14 @@ class _TooLarge(Exception):
     pass
 
 
-def _dialer(settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard) -> CallRunner:
+def _dialer(
+    settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard, speech: SpeechFactory
+) -> CallRunner:
     if settings.dialer == "sip":
+        if settings.sip_enabled:  # outbound calls through the one user agent of sip_port
+            return SharedUaDialer(
+                speech, proxy=settings.sip_proxy, caller=settings.sip_caller, amd=settings.sip_amd
+            )
         from bot_engine.call.sip_runner import SipCallRunner
 
         return SipCallRunner(
@@ -110,6 +117,7 @@ def _dialer(settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard) 
             password=settings.sip_password,
             caller=settings.sip_caller,
             host=settings.sip_host,
+            amd=settings.sip_amd,
         )
     if settings.dialer == "simulated":
         return SimulatedRunner(speak=speak, guard=guard)
@@ -150,7 +158,8 @@ def create_app(
         metrics = ServiceMetrics()
         guard = SsrfGuard(settings.ssrf_allowlist)
         cache = ScriptCache()
-        chosen: CallRunner = runner or _dialer(settings, speak, guard)
+        speech_for = call_speech or _speech_factory()
+        chosen: CallRunner = runner or _dialer(settings, speak, guard, speech_for)
         worker_ref: list[DeliveryWorker] = []
         call_service = CallService(
             settings,
@@ -173,7 +182,7 @@ def create_app(
             on_attempt=metrics.attempt,
         )
         worker_ref.append(worker)
-        inbound = InboundCalls(call_service, call_speech or _speech_factory())
+        inbound = InboundCalls(call_service, speech_for)
         state = ServiceState(
             settings=settings,
             db=db,
@@ -195,6 +204,9 @@ def create_app(
         state.worker_task = asyncio.create_task(worker.run())
         try:
             state.listeners = await start_listeners(settings, inbound)
+            if isinstance(chosen, SharedUaDialer):
+                chosen.ua = state.listeners.sip
+                chosen.metrics = metrics
         except BaseException:
             await worker.stop()
             await state.worker_task

@@ -12,7 +12,6 @@ closed) with a log line; one failing call never stops the others.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import logging
 from collections.abc import Callable
@@ -20,18 +19,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot_engine.call.report import CallReport, TranscriptTurn
 from bot_engine.call.routing import request_variables
-from bot_engine.call.session import CallSession, SessionSettings
+from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.dialog import events as ev
-from bot_engine.dialog.actions import DialogResult
-from bot_engine.dialog.engine import Dialog
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import Invalid, NotFound
 from bot_engine.service.inbound_routing import AmbiguousRoute, RouteMatch, StoredRoute, choose
+from bot_engine.service.live_session import ended_result, run_live_session
 from bot_engine.service.runner import CallSpec
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage import scripts as script_repo
@@ -191,7 +188,7 @@ class InboundCalls:
             log.info("SIP call %s ended before it was answered: %s", info.call_id, failure)
             await self.calls.finish(
                 spec.call_id,
-                _ended(spec, ev.CallFailed(reason="no_answer")),
+                ended_result(spec, ev.CallFailed(reason="no_answer")),
                 hangup_cause="caller_cancelled",
                 at=datetime.now(UTC),
             )
@@ -268,83 +265,14 @@ class InboundCalls:
 
     async def run(self, leg: CallLeg, spec: CallSpec, speech: CallSpeech) -> None:
         """Run the answered call to its end; exactly one `finish`, whatever happens."""
-        sink = self.calls
-        turns: asyncio.Queue[TranscriptTurn | None] = asyncio.Queue()
-        latest: dict[str, dict[str, Any]] = {}
-
-        def remember(state: dict[str, Any]) -> None:
-            latest["state"] = state
-
-        async def forward() -> None:
-            # Each stored line carries the dialog state as of then: after a crash the
-            # service finishes the call from where it was.
-            while (turn := await turns.get()) is not None:
-                state = latest.get("state")
-                if turn.role in ("bot", "caller"):
-                    role: Any = turn.role
-                    await sink.transcript_turn(
-                        spec.call_id,
-                        role,
-                        turn.text,
-                        at=turn.at,
-                        step=turn.step,
-                        confidence=turn.confidence,
-                        dialog_state=state,
-                    )
-                else:
-                    await sink.call_event(
-                        spec.call_id, "event", {"text": turn.text}, at=turn.at, dialog_state=state
-                    )
-
-        forwarder = asyncio.get_running_loop().create_task(forward())
-        session = CallSession(
+        await run_live_session(
             leg,
-            spec.script,
-            spec.variables,
+            spec,
             speech,
+            self.calls,
             settings=self.session_settings,
-            recording_path=spec.recording_path,
-            on_turn=turns.put_nowait,
-            on_state=remember,
+            metrics=self.calls.metrics,
         )
-        report: CallReport | None = None
-        result: DialogResult | None = None
-        cause = "error"
-        try:
-            await sink.call_status(spec.call_id, "in_progress", at=datetime.now(UTC))
-            report = await session.run()
-            result, cause = report.result, report.call.hangup_cause or "completed"
-        except asyncio.CancelledError:
-            result = session.result or _ended(spec, ev.Hangup(cause="system_failure"))
-            cause = "system_failure"
-            raise
-        except Exception as exc:
-            log.exception("call %s failed", spec.call_id)
-            result = session.result or _ended(spec, ev.Hangup(cause="error"))
-            cause = f"error: {type(exc).__name__}: {exc}"[:64]
-        finally:
-            turns.put_nowait(None)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(forwarder, 10)
-            if report is not None:
-                await self._report_extras(spec, report)
-            if result is not None:
-                await sink.finish(
-                    spec.call_id,
-                    result,
-                    hangup_cause=cause,
-                    at=datetime.now(UTC),
-                    dialog_state=latest.get("state"),
-                )
-
-    async def _report_extras(self, spec: CallSpec, report: CallReport) -> None:
-        """Timings and consent evidence, which the session knows only at the end."""
-        for timing in report.timings:
-            data = timing.model_dump(mode="json")
-            self.calls.metrics.response_gap.observe(timing.response_gap_ms / 1000)
-            await self.calls.call_event(spec.call_id, "timing", data)
-        for consent in report.consent:
-            await self.calls.call_event(spec.call_id, "consent", consent.model_dump(mode="json"))
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -373,12 +301,3 @@ class InboundCalls:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-
-
-def _ended(spec: CallSpec, event: ev.Event) -> DialogResult:
-    dialog = Dialog(spec.script, spec.variables)
-    dialog.handle(event)
-    if dialog.result is None:
-        dialog.handle(ev.Hangup(cause="error"))
-    assert dialog.result is not None
-    return dialog.result

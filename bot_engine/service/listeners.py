@@ -73,11 +73,15 @@ async def start_listeners(settings: ServiceSettings, inbound: InboundCalls) -> L
     listeners = Listeners()
     try:
         if settings.sip_enabled:
+            # The trunk settings too: outbound calls of the `sip` dialer use this agent.
             config = SipConfig(
                 host=settings.sip_host,
                 port=settings.sip_port,
                 advertised_host=settings.sip_advertised_host,
                 user=settings.sip_caller,
+                proxy=settings.sip_proxy,
+                auth_username=settings.sip_username,
+                password=settings.sip_password,
             )
             try:
                 listeners.sip = await SipUserAgent.start(config)

@@ -75,6 +75,8 @@ class ServiceSettings(BaseSettings):
     """Local address the SIP user agent and RTP bind to (`0.0.0.0` for every interface)."""
     sip_advertised_host: str | None = None
     """Address put in Via/Contact/SDP when it differs from `sip_host` (NAT, `0.0.0.0`)."""
+    sip_amd: bool = True
+    """Answering-machine detection on outbound calls of the `sip` dialer."""
     sip_enabled: bool = True
     """Answer inbound SIP calls on `sip_port` (0 = any free port)."""
     audiosocket_enabled: bool = True

@@ -10,6 +10,7 @@ receiver, espeak-ng for the caller's voice and Whisper base.en as the robot's AS
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -118,14 +119,18 @@ class Line:
         return float(line.split()[1])
 
 
-@pytest.fixture
-async def line(tmp_path: Path, speech_settings: SpeechSettings) -> AsyncIterator[Line]:
+@contextlib.asynccontextmanager
+async def serving(
+    tmp_path: Path, speech_settings: SpeechSettings, **extra: Any
+) -> AsyncIterator[Line]:
     def speech(script: Script) -> CallSpeech:
         return CallSpeech.for_script(script, speech_settings, asr_engine="whisper")
 
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'voicebot.db'}"
     http_port = free_port()
-    settings = make_settings(db_url, tmp_path, public_base_url=f"http://127.0.0.1:{http_port}")
+    settings = make_settings(
+        db_url, tmp_path, public_base_url=f"http://127.0.0.1:{http_port}", **extra
+    )
     app = create_app(settings, call_speech=speech)
     async with app.router.lifespan_context(app):
         api = Api(app)
@@ -139,6 +144,12 @@ async def line(tmp_path: Path, speech_settings: SpeechSettings) -> AsyncIterator
             LocalServer(receiver.app, free_port()) as hooks,
         ):
             yield Line(api, http, receiver, f"{hooks.url}/hook", key, speech)
+
+
+@pytest.fixture
+async def line(tmp_path: Path, speech_settings: SpeechSettings) -> AsyncIterator[Line]:
+    async with serving(tmp_path, speech_settings) as running:
+        yield running
 
 
 async def _delivered(line: Line, call_id: str) -> dict[str, Any]:
@@ -298,3 +309,53 @@ def _script() -> Script:
 
 async def _equals(value: Awaitable[float], expected: float) -> bool:
     return await value == expected
+
+
+async def test_the_sip_dialer_calls_out_through_the_same_user_agent(
+    tmp_path: Path, speech_settings: SpeechSettings
+) -> None:
+    """One SIP user agent for both directions: the INVITE of an outbound call comes from
+    the port inbound calls are answered on."""
+    async with serving(tmp_path, speech_settings, dialer="sip", sip_amd=False) as line:
+        phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
+        invites: list[tuple[str, int]] = []
+
+        async def answer() -> None:
+            async for incoming in phone.incoming():
+                invites.append((incoming.peer.host, incoming.peer.port))
+                leg = await incoming.answer()
+                caller = SimulatedCaller(leg, line.speech(_script()))
+                await caller.run(["/dtmf 2"])
+                await caller.close()
+                return
+
+        answering = asyncio.get_running_loop().create_task(answer())
+        try:
+            async with line.client() as client:
+                created = await client.post(
+                    "/v1/calls",
+                    json={
+                        "to": f"sip:bob@127.0.0.1:{phone.local_port}",
+                        "script_id": "inbound_check",
+                        "variables": {"lead_name": "Dave"},
+                        "webhook": line.hook,
+                    },
+                )
+                assert created.status_code == 202, created.text
+                call_id = created.json()["id"]
+
+                async def ended() -> dict[str, Any] | None:
+                    call: dict[str, Any] = (await client.get(f"/v1/calls/{call_id}")).json()
+                    return call if call["status"] in TERMINAL else None
+
+                call = await line.until(ended)
+            await asyncio.wait_for(answering, 30)
+        finally:
+            await phone.close()
+        assert invites == [("127.0.0.1", line.sip_port)]
+        assert call["direction"] == "outbound" and call["status"] == "completed"
+        assert call["result"]["outcome"] == "pressed"
+        assert ("caller", "[dtmf 2]") in [(t["role"], t["text"]) for t in call["transcript"]]
+        payload = await _delivered(line, call_id)
+        assert payload["call"]["direction"] == "outbound"
+        await _check_recording(line, call, tmp_path)

@@ -1,0 +1,142 @@
+"""The service's outbound dialer on its one SIP user agent (the one that answers inbound
+calls on `sip_port`).
+
+One user agent means one SIP address for the trunk: outbound INVITEs leave from the port
+the trunk already sends inbound calls to (trunks that authorise by source address accept
+both), and a single registration covers both directions. When inbound SIP is disabled,
+the service falls back to `bot_engine.call.sip_runner.SipCallRunner` (a user agent per
+call).
+
+It implements `CallRunner`: the call rings while its prompts render and the ASR loads;
+call progress (busy, no answer, rejected) becomes the Dialog's `CallFailed`, so every
+call, answered or not, ends with exactly one result valid against the script's contract.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+
+from bot_engine.call.outbound import target_uri, unanswered_report
+from bot_engine.call.session import SessionSettings
+from bot_engine.call.voice_simulator import prepare
+from bot_engine.dialog import events as ev
+from bot_engine.service.inbound import SpeechFactory
+from bot_engine.service.live_session import ended_result, run_live_session
+from bot_engine.service.metrics import ServiceMetrics
+from bot_engine.service.runner import CallSink, CallSpec
+from media_gateway.sip import CallFailed, SipUserAgent
+
+log = logging.getLogger(__name__)
+
+
+class SharedUaDialer:
+    def __init__(
+        self,
+        speech_for: SpeechFactory,
+        *,
+        proxy: str | None = None,
+        caller: str = "voicebot",
+        amd: bool = True,
+        ring_timeout_s: float = 60.0,
+        metrics: ServiceMetrics | None = None,
+    ) -> None:
+        self.ua: SipUserAgent | None = None
+        """Set by the service once its SIP listener is up."""
+        self.speech_for = speech_for
+        self.proxy = proxy
+        self.caller = caller
+        self.amd = amd
+        self.ring_timeout_s = ring_timeout_s
+        self.metrics = metrics
+        self._calls: dict[str, asyncio.Task[None]] = {}
+        self._answered: set[str] = set()
+
+    async def start(self, spec: CallSpec, sink: CallSink) -> None:
+        task = asyncio.get_running_loop().create_task(self._run(spec, sink))
+        self._calls[spec.call_id] = task
+        task.add_done_callback(lambda _t: self._calls.pop(spec.call_id, None))
+
+    async def cancel(self, call_id: str) -> bool:
+        task = self._calls.get(call_id)
+        if task is None:
+            return True
+        if call_id in self._answered:
+            return False
+        task.cancel()
+        return True
+
+    async def close(self) -> None:
+        for task in list(self._calls.values()):
+            task.cancel()
+        if self._calls:
+            await asyncio.wait(list(self._calls.values()), timeout=10)
+
+    async def _run(self, spec: CallSpec, sink: CallSink) -> None:
+        started = datetime.now(UTC)
+        caller = spec.from_ or self.caller
+        try:
+            await sink.call_status(spec.call_id, "ringing", at=started)
+            if self.ua is None:
+                raise RuntimeError("the SIP user agent is not running (sip_enabled is off?)")
+            uri = target_uri(spec.to, self.proxy)
+            speech = self.speech_for(spec.script)
+        except asyncio.CancelledError:
+            await self._finish_unstarted(spec, sink, "cancelled")
+            raise
+        except Exception as exc:
+            log.warning("call %s cannot be placed: %s", spec.call_id, exc)
+            await self._finish_unstarted(spec, sink, f"error: {exc}"[:64], reason="failed")
+            return
+        preparing = asyncio.ensure_future(prepare(speech, spec.script, spec.variables))
+        try:
+            try:
+                leg = await self.ua.call(uri, caller=caller, timeout_s=self.ring_timeout_s)
+            except CallFailed as failure:
+                report = unanswered_report(
+                    spec.script,
+                    spec.variables,
+                    failure,
+                    callee=uri,
+                    caller=caller,
+                    speech=speech,
+                    started_at=started,
+                )
+                await sink.finish(
+                    spec.call_id,
+                    report.result,
+                    hangup_cause=report.call.hangup_cause or failure.kind,
+                    at=datetime.now(UTC),
+                )
+                return
+            except asyncio.CancelledError:
+                await self._finish_unstarted(spec, sink, "cancelled")
+                raise
+            self._answered.add(spec.call_id)
+            with contextlib.suppress(Exception):
+                await preparing
+            await run_live_session(
+                leg,
+                spec,
+                speech,
+                sink,
+                settings=SessionSettings(amd=self.amd),
+                metrics=self.metrics,
+                started_at=started,
+            )
+        finally:
+            if not preparing.done():
+                preparing.cancel()
+            with contextlib.suppress(BaseException):
+                await preparing
+            self._answered.discard(spec.call_id)
+
+    @staticmethod
+    async def _finish_unstarted(
+        spec: CallSpec, sink: CallSink, cause: str, reason: str = "no_answer"
+    ) -> None:
+        event = ev.CallFailed(reason="failed" if reason == "failed" else "no_answer")
+        result = ended_result(spec, event)
+        await sink.finish(spec.call_id, result, hangup_cause=cause, at=datetime.now(UTC))
