@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
-from media_gateway.audio import StreamResampler, dtmf_tones
+from media_gateway.audio import StreamResampler
 from media_gateway.audiosocket_framing import (
     ASTERISK_ERRORS,
     HANGUP_FRAME,
@@ -33,24 +33,26 @@ from media_gateway.call_leg import (
     InboundDtmf,
     InboundEvent,
     InboundFrame,
-    Playback,
 )
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue
 from media_gateway.rtp.clock import MediaClock, shared_clock
+from media_gateway.stream_leg import StreamCallLeg, TransferHandler
 
 log = logging.getLogger(__name__)
 
 OnCall = Callable[[CallLeg], Awaitable[None]]
-TransferHandler = Callable[[CallInfo, str], Awaitable[bool]]
-"""AudioSocket has no transfer; the service may redirect the channel through AMI/ARI."""
+# AudioSocket has no transfer; the service may redirect the channel through AMI/ARI
+# (`TransferHandler`, shared with the media stream endpoint).
 
 FRAME_MS = 20
 #: Unsent bytes allowed to pile up in the socket (about 2 s at 8 kHz) before giving up.
 MAX_WRITE_BUFFER = 64 * 1024
 
 
-class AudioSocketCallLeg(CallLeg):
+class AudioSocketCallLeg(StreamCallLeg):
+    transport_name = "AudioSocket"
+
     def __init__(
         self,
         call_id: str,
@@ -83,34 +85,11 @@ class AudioSocketCallLeg(CallLeg):
         self._ended: CallEnded | None = None
         clock.register(self)
 
-    # -- CallLeg ---------------------------------------------------------------------------
+    # -- CallLeg (events, play, send_dtmf and transfer come from StreamCallLeg) ------------
 
-    async def events(self) -> AsyncIterator[InboundEvent]:
-        while True:
-            event = await self._events.get()
-            yield event
-            if isinstance(event, CallEnded):
-                return
-
-    def play(self, pcm: bytes) -> Playback:
-        playback = self._player.enqueue(pcm)
-        if self._ended is not None:
-            playback.finish(completed=False)
-        return playback
-
-    async def send_dtmf(self, digits: str) -> None:
-        """In-band tones: AudioSocket carries DTMF only from Asterisk to us."""
-        await self.play(dtmf_tones(digits, self.sample_rate)).wait()
-
-    async def transfer(self, target: str) -> bool:
-        if self._transfer_handler is None:
-            log.warning("transfer to %s not possible on AudioSocket without a handler", target)
-            return False
-        accepted = await self._transfer_handler(self.info, target)
-        if accepted:
-            self.end("transferred", send_hangup=True)
-            await self._drain()
-        return accepted
+    async def _end_transferred(self) -> None:
+        self.end("transferred", send_hangup=True)
+        await self._drain()
 
     async def hangup(self) -> None:
         self.end("robot_hangup", send_hangup=True)

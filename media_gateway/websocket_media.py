@@ -17,13 +17,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketState
 
-from media_gateway.audio import dtmf_tones
 from media_gateway.call_leg import (
     CallEnded,
     CallInfo,
@@ -31,12 +30,12 @@ from media_gateway.call_leg import (
     InboundDtmf,
     InboundEvent,
     InboundFrame,
-    Playback,
 )
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue, QueuedPlayback
 from media_gateway.rtp import g711
 from media_gateway.rtp.clock import MediaClock, shared_clock
+from media_gateway.stream_leg import StreamCallLeg, TransferHandler
 from media_gateway.twilio_protocol import (
     Connected,
     Dtmf,
@@ -57,9 +56,8 @@ OnCall = Callable[[CallLeg], Awaitable[None]]
 Authorize = Callable[[WebSocket], Awaitable[bool]]
 """Checks the upgrade request (an API key in the query, Twilio's X-Twilio-Signature
 header, ...) before the stream is accepted; False refuses it with HTTP 403."""
-TransferHandler = Callable[[CallInfo, str], Awaitable[bool]]
-"""Twilio cannot transfer from inside a stream; the service may redirect the call through
-the platform's REST API instead and say whether that worked."""
+# Twilio cannot transfer from inside a stream; the service may redirect the call through
+# the platform's REST API instead (`TransferHandler`, shared with AudioSocket).
 
 FRAME_MS = 20
 SAMPLE_RATE = 8000
@@ -69,10 +67,11 @@ _ENCODINGS: dict[str, g711.Codec] = {"audio/x-mulaw": "PCMU", "audio/x-alaw": "P
 MAX_OUTBOX = 250
 
 
-class TwilioCallLeg(CallLeg):
+class TwilioCallLeg(StreamCallLeg):
     """One Media Streams WebSocket as a call leg (8 kHz)."""
 
     sample_rate = SAMPLE_RATE
+    transport_name = "a media stream"
 
     def __init__(
         self,
@@ -122,33 +121,10 @@ class TwilioCallLeg(CallLeg):
         self._writer = asyncio.get_running_loop().create_task(self._write_loop())
         self._clock.register(self)
 
-    # -- CallLeg ---------------------------------------------------------------------------
+    # -- CallLeg (events, play, send_dtmf and transfer come from StreamCallLeg) ------------
 
-    async def events(self) -> AsyncIterator[InboundEvent]:
-        while True:
-            event = await self._events.get()
-            yield event
-            if isinstance(event, CallEnded):
-                return
-
-    def play(self, pcm: bytes) -> Playback:
-        playback = self._player.enqueue(pcm)
-        if self._ended is not None:
-            playback.finish(completed=False)
-        return playback
-
-    async def send_dtmf(self, digits: str) -> None:
-        """In-band tones: Media Streams has no out-of-band DTMF towards the caller."""
-        await self.play(dtmf_tones(digits, SAMPLE_RATE)).wait()
-
-    async def transfer(self, target: str) -> bool:
-        if self._transfer_handler is None:
-            log.warning("transfer to %s not possible on a media stream without a handler", target)
-            return False
-        accepted = await self._transfer_handler(self.info, target)
-        if accepted:
-            await self._end("transferred", close=True)
-        return accepted
+    async def _end_transferred(self) -> None:
+        await self._end("transferred", close=True)
 
     async def hangup(self) -> None:
         await self._end("robot_hangup", close=True)
