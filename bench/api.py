@@ -46,6 +46,8 @@ def settings(db_url: str, data: Path) -> ServiceSettings:
         ssrf_allowlist=["127.0.0.1/32"],
         secret_key="bench",
         delivery_poll_s=0.2,
+        sip_enabled=False,  # the API alone: no telephony listeners
+        audiosocket_enabled=False,
     )
 
 
