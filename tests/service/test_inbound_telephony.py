@@ -359,3 +359,38 @@ async def test_the_sip_dialer_calls_out_through_the_same_user_agent(
         payload = await _delivered(line, call_id)
         assert payload["call"]["direction"] == "outbound"
         await _check_recording(line, call, tmp_path)
+
+
+async def test_baresip_dials_the_service_and_the_call_is_answered_by_its_route(
+    line: Line, tmp_path: Path
+) -> None:
+    """A real softphone: baresip dials the number, says yes when asked, and the inbound call
+    ends confirmed with both sides in the recording."""
+    import sys
+
+    from asr_tts.tts.espeak import EspeakSynthesizer
+    from media_gateway.sip.softphone import save_pcm
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
+    from sip_baresip import Baresip
+
+    greeting = (
+        Path(__file__).parents[1] / "call_session" / "scripts" / "greeting_check.en.yaml"
+    ).read_text()
+    async with line.client() as client:
+        await upload(client, greeting)
+    await line.route(match={"to": "+15550300"}, script_id="greeting_check")
+    answer = await EspeakSynthesizer().render("Yes, I am here.", "en-us", 8000)
+    microphone = tmp_path / "caller.wav"
+    # quiet while the robot greets, the answer, then quiet until baresip's file ends
+    save_pcm(microphone, bytes(8000 * 2 * 3) + answer + bytes(8000 * 2 * 8))
+    peer = Baresip(tmp_path / "baresip", microphone)
+    try:
+        await peer.start()
+        await peer.command("dial", f"sip:+15550300@127.0.0.1:{line.sip_port}")
+        call = await line.finished_inbound()
+    finally:
+        await peer.stop()
+    assert call["status"] == "completed" and call["from"] == "peer"
+    assert call["result"]["outcome"] == "confirmed", call["transcript"]
+    await _check_recording(line, call, tmp_path)
