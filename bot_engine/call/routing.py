@@ -16,18 +16,22 @@ SIP `X-` headers (named in the rule, or by convention `X-Var-<name>`) and WebSoc
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot_engine.script import ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallInfo
+
+log = logging.getLogger(__name__)
 
 VAR_HEADER = "x-var-"
 
@@ -76,12 +80,23 @@ def request_user(info: CallInfo) -> str:
     return user.split(";", 1)[0] if at else info.callee
 
 
+#: A pattern gets this long to match one value. Routes can come from many tenants
+#: (`voicebot serve`), and one catastrophic pattern must not stall every call's routing.
+MATCH_TIMEOUT_S = 0.05
+
+
 def _text_matches(pattern: str | None, value: str) -> bool:
     if pattern is None:
         return True
     if pattern == value:
         return True
-    return re.fullmatch(pattern, value) is not None if _is_regex(pattern) else False
+    if not _is_regex(pattern):
+        return False
+    try:  # `regex` accepts `re` syntax and, unlike `re`, can give up after a timeout
+        return regex.fullmatch(pattern, value, timeout=MATCH_TIMEOUT_S) is not None
+    except TimeoutError:
+        log.warning("routing: pattern %r gave up on %r (too slow); no match", pattern, value[:80])
+        return False
 
 
 def is_regex(pattern: str) -> bool:

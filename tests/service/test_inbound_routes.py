@@ -268,3 +268,12 @@ def test_conflicts_between_tenants() -> None:
     assert conflict_with(m(sip_user="100"), m(sip_user="100")) is not None
     assert conflict_with(m(), m(channel="sip")) is not None
     assert conflict_with(m(channel="sip"), m(channel="audiosocket")) is None
+
+
+def test_a_catastrophic_pattern_gives_up_instead_of_stalling_every_call() -> None:
+    """One tenant's `^(a|aa)+$` against a long dialled user would backtrack for ages; the
+    match gives up (no match, a log line) and the other routes still answer."""
+    routes = [stored("evil", "t1", to="^(a|aa)+$"), stored("ok", "t2", to="^a+b$", priority=-1)]
+    long_user = "a" * 60 + "b"
+    assert choose(routes[:1], sip(long_user)) is None
+    assert choose(routes, sip(long_user)).id == "ok"  # type: ignore[union-attr]
