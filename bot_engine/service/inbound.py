@@ -91,7 +91,7 @@ class InboundCalls:
         try:
             route = choose([stored_route(r) for r in rows], info)
         except AmbiguousRoute as exc:
-            raise CallRefused(f"ambiguous route: {exc}", 404, "Ambiguous route") from None
+            raise CallRefused(f"ambiguous route: {exc}", 404, "No route") from None
         if route is None:
             raise CallRefused("no route", 404, "No route")
         return route
