@@ -14,7 +14,7 @@ from typing import Any
 from bot_engine.service.inbound import InboundCalls
 from bot_engine.service.settings import ServiceSettings
 from media_gateway.audiosocket import AudioSocketServer
-from media_gateway.sip import SipConfig, SipUserAgent
+from media_gateway.sip import RegistrationFailed, SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,10 @@ class ListenerError(RuntimeError):
 class Listeners:
     sip: SipUserAgent | None = None
     audiosocket: AudioSocketServer | None = None
+    registered: bool = False
+    """A REGISTER succeeded (`sip_register`); the user agent then keeps it refreshed."""
     _sip_loop: asyncio.Task[None] | None = field(default=None, repr=False)
+    _register: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
     def sip_port(self) -> int | None:
@@ -46,6 +49,7 @@ class Listeners:
                 "enabled": self.sip is not None,
                 "listening": self.sip_alive(),
                 "port": self.sip_port,
+                "registered": self.registered,
             },
             "audiosocket": {
                 "enabled": self.audiosocket is not None,
@@ -59,6 +63,10 @@ class Listeners:
 
     async def close(self) -> None:
         """Stop taking calls; calls in progress are hung up (their sessions then finish)."""
+        if self._register is not None:
+            self._register.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._register
         if self.audiosocket is not None:
             await self.audiosocket.close()
         if self.sip is not None:
@@ -82,6 +90,7 @@ async def start_listeners(settings: ServiceSettings, inbound: InboundCalls) -> L
                 proxy=settings.sip_proxy,
                 auth_username=settings.sip_username,
                 password=settings.sip_password,
+                domain=settings.sip_domain,
             )
             try:
                 listeners.sip = await SipUserAgent.start(config)
@@ -94,6 +103,12 @@ async def start_listeners(settings: ServiceSettings, inbound: InboundCalls) -> L
                 _take_sip_calls(listeners.sip, inbound), name="sip-inbound"
             )
             log.info("SIP listening on %s:%d", settings.sip_host, listeners.sip.local_port)
+            if settings.sip_register:
+                if not settings.sip_proxy:
+                    raise ListenerError("sip_register needs sip_proxy (the registrar)")
+                listeners._register = asyncio.get_running_loop().create_task(
+                    _keep_registered(listeners.sip, listeners), name="sip-register"
+                )
         if settings.audiosocket_enabled:
             try:
                 listeners.audiosocket = await AudioSocketServer.start(
@@ -116,6 +131,23 @@ async def start_listeners(settings: ServiceSettings, inbound: InboundCalls) -> L
         await listeners.close()
         raise
     return listeners
+
+
+async def _keep_registered(ua: SipUserAgent, listeners: Listeners) -> None:
+    """Register, retrying while the registrar is unreachable or refuses (a PBX that is
+    restarting must not keep the service from starting); refreshes are the agent's."""
+    delay = 5.0
+    while True:
+        try:
+            granted = await ua.register()
+        except RegistrationFailed as exc:
+            log.warning("SIP registration failed: %s; retrying in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 300.0)
+            continue
+        listeners.registered = True
+        log.info("SIP registered for %d s (refreshed until shutdown)", granted)
+        return
 
 
 async def _take_sip_calls(ua: SipUserAgent, inbound: InboundCalls) -> None:

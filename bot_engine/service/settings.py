@@ -75,6 +75,11 @@ class ServiceSettings(BaseSettings):
     """Local address the SIP user agent and RTP bind to (`0.0.0.0` for every interface)."""
     sip_advertised_host: str | None = None
     """Address put in Via/Contact/SDP when it differs from `sip_host` (NAT, `0.0.0.0`)."""
+    sip_register: bool = False
+    """REGISTER at `sip_proxy` (as `sip_caller`, digest `sip_username`/`sip_password`) so a
+    PBX or trunk that needs registration sends inbound calls here; refreshed until shutdown."""
+    sip_domain: str | None = None
+    """Our SIP domain (REGISTER target, From of outgoing calls); default: the proxy host."""
     sip_amd: bool = True
     """Answering-machine detection on outbound calls of the `sip` dialer."""
     sip_enabled: bool = True

@@ -182,7 +182,8 @@ async def test_a_sip_call_is_routed_answered_recorded_and_delivered(
     )
     async with line.client() as client:
         health = (await client.get("/healthz")).json()
-    assert health["listeners"]["sip"] == {"enabled": True, "listening": True, "port": line.sip_port}
+    sip = health["listeners"]["sip"]
+    assert sip == {"enabled": True, "listening": True, "port": line.sip_port, "registered": False}
     assert health["listeners"]["audiosocket"]["listening"] is True
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller", tcp=False))
     robot = f"127.0.0.1:{line.sip_port}"
