@@ -110,3 +110,101 @@ async def test_sigkill_mid_call_then_recovery_delivers_valid_results(tmp_path: P
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+async def test_sigkill_mid_inbound_sip_call_then_recovery_delivers_its_result(
+    tmp_path: Path,
+) -> None:
+    """An inbound call answered by `voicebot serve` is as safe as an outbound one: killed
+    mid-call, it is ended from its saved dialog state after restart and delivered."""
+    from asr_tts.settings import SpeechSettings
+    from bot_engine.call.speech import CallSpeech
+    from bot_engine.call.voice_simulator import SimulatedCaller
+    from bot_engine.script import load_script
+    from media_gateway.sip import SipConfig, SipUserAgent
+
+    script_text = (Path(__file__).parent / "scripts" / "inbound_check.en.yaml").read_text()
+    data_dir = tmp_path / "data"
+    created = subprocess.run(
+        [VOICEBOT, "tenants", "create", "acme"],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    key = re.search(r"api key \(shown once\): (\S+)", created).group(1)  # type: ignore[union-attr]
+    secret = re.search(r"webhook secret: (\S+)", created).group(1)  # type: ignore[union-attr]
+    port = free_port()
+    log = tmp_path / "serve.log"
+    receiver = WebhookReceiver(secret)
+    headers = {"authorization": f"Bearer {key}"}
+    script = load_script(script_text).script
+    speech = CallSpeech.for_script(
+        script, SpeechSettings(tts_cache_dir=tmp_path / "caller-tts"), asr_engine="whisper"
+    )
+    async with (
+        LocalServer(receiver.app, free_port()) as crm,
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers) as client,
+    ):
+        proc = await _start(data_dir, port, log)
+        phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, tcp=False))
+        try:
+            uploaded = await client.post(
+                "/v1/scripts", content=script_text, headers={"content-type": "application/yaml"}
+            )
+            assert uploaded.status_code == 201
+            route = await client.post(
+                "/v1/inbound-routes",
+                json={
+                    "match": {"to": "+15550100"},
+                    "script_id": "inbound_check",
+                    "variable_headers": {"lead_name": "X-Lead-Name"},
+                    "webhook": f"{crm.url}/hook",
+                },
+            )
+            assert route.status_code == 201, route.text
+            sip_port = (await client.get("/healthz")).json()["listeners"]["sip"]["port"]
+            leg = await phone.call(
+                f"sip:+15550100@127.0.0.1:{sip_port}", timeout_s=60, headers={"X-Lead-Name": "Kim"}
+            )
+            caller = SimulatedCaller(leg, speech)
+            assert await caller.wait_robot_quiet()
+            await caller.perform("/dtmf 1")  # on to the yes/no question, then the crash
+
+            async def at_the_question() -> dict | None:  # type: ignore[type-arg]
+                calls = (await client.get("/v1/calls")).json()
+                if not calls:
+                    return None
+                call = (await client.get(f"/v1/calls/{calls[0]['id']}")).json()
+                steps = [t["step"] for t in call["transcript"] if t["role"] == "bot"]
+                return call if "confirm" in steps else None
+
+            before = await _until(at_the_question)
+            assert before["status"] == "in_progress" and before["direction"] == "inbound"
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            await phone.close()
+        assert receiver.received == {}
+
+        proc = await _start(data_dir, port, log)
+        try:
+
+            async def delivered() -> bool:
+                return f"res_{before['id']}" in receiver.received
+
+            await _until(delivered)
+            payload = receiver.received[f"res_{before['id']}"]
+            assert payload["call"]["direction"] == "inbound"
+            assert payload["call"]["hangup_cause"] == "system_failure"
+            assert payload["call"]["variables"]["lead_name"] == "Kim"
+            assert payload["result"]["outcome"] == "unclear"  # the script's error ending
+            texts = [(t["role"], t["text"]) for t in payload["transcript"]]
+            assert ("caller", "[dtmf 1]") in texts
+            wav = await client.get(f"/v1/calls/{before['id']}/recording")
+            assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
