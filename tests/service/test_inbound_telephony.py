@@ -395,3 +395,14 @@ async def test_baresip_dials_the_service_and_the_call_is_answered_by_its_route(
     assert call["status"] == "completed" and call["from"] == "peer"
     assert call["result"]["outcome"] == "confirmed", call["transcript"]
     await _check_recording(line, call, tmp_path)
+
+
+async def test_a_stream_whose_variables_do_not_validate_is_closed(line: Line) -> None:
+    route = await line.route(match={"channel": "websocket"})
+    stream = await TwilioStreamCaller.open(route["twilio_stream_url"], {"account": "no name"})
+    async with asyncio.timeout(10):
+        async for _event in stream.events():
+            pass  # closed by the server: the script requires lead_name
+    await stream.close()
+    async with line.client() as client:
+        assert (await client.get("/v1/calls")).json() == []
