@@ -18,7 +18,7 @@ import struct
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
 from media_gateway.call_leg import InboundDtmf, InboundFrame
 from media_gateway.inbound_queue import InboundQueue
@@ -45,6 +45,13 @@ _ENCODE_BLOCK_BYTES = 50 * FRAME_BYTES
 COMFORT_NOISE_PT = 13
 #: Largest audio payload accepted: 200 ms of G.711. Anything bigger is not a phone call.
 MAX_PAYLOAD = 1600
+#: Read size: more than any datagram accepted (MAX_PAYLOAD plus the largest header).
+MAX_DATAGRAM = 2048
+#: Datagrams read per session per tick: a normal call sends one; catching up after a
+#: stall takes a few; more is a flood, left to the kernel to drop.
+MAX_DATAGRAMS_PER_TICK = 64
+#: Outbound packets held while the kernel's send buffer is full (one second).
+MAX_SEND_BACKLOG = 50
 #: Inbound frames kept while nobody reads them (10 s); the oldest go first.
 MAX_PENDING_EVENTS = 500
 #: Where `open(port=0)` looks for a free even port (RFC 3550 §11: RTP on even ports).
@@ -74,6 +81,11 @@ class RtpStats:
     idle_ms: int | None
     """Time since the last valid packet from the peer (None: nothing yet). A SIP leg can
     hang up on a long silence of the network itself (RTP timeout)."""
+    packets_foreign: int = 0
+    """Valid RTP from a source that is neither the SDP address nor the latched one (also
+    counted in `packets_ignored`)."""
+    packets_send_dropped: int = 0
+    """Outbound packets dropped because the kernel's send buffer stayed full."""
 
 
 class _Closed:
@@ -81,20 +93,6 @@ class _Closed:
 
 
 _CLOSED = _Closed()
-
-
-class _Protocol(asyncio.DatagramProtocol):
-    def __init__(self, session: RtpSession) -> None:
-        self.session = session
-
-    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
-        if len(addr) != 2:  # IPv6 gives (host, port, flowinfo, scope_id)
-            addr = (str(addr[0]), int(addr[1]))
-        self.session._datagram_received(data, cast(Address, addr))
-
-    def error_received(self, exc: Exception) -> None:
-        # ICMP port unreachable and the like: the peer is gone or not yet listening.
-        log.debug("RTP socket error on port %s: %s", self.session.local_port, exc)
 
 
 class RtpSession:
@@ -120,26 +118,21 @@ class RtpSession:
         event loop's clock. `symmetric` latches the send address to where the peer's media
         actually comes from (NAT); without it only the SDP address is accepted."""
         self = cls.__new__(cls)
-        loop = asyncio.get_running_loop()
-        sock = _bind_udp(host, port)
-        transport, _ = await loop.create_datagram_endpoint(lambda: _Protocol(self), sock=sock)
-        self._init(transport, sock.getsockname(), clock or shared_clock(), symmetric, jitter_depth)
-        self._sock = sock
+        self._init(_bind_udp(host, port), clock or shared_clock(), symmetric, jitter_depth)
         return self
 
     def _init(
-        self,
-        transport: asyncio.BaseTransport,
-        sockname: tuple[str, int],
-        clock: MediaClock,
-        symmetric: bool,
-        jitter_depth: int,
+        self, sock: socket.socket, clock: MediaClock, symmetric: bool, jitter_depth: int
     ) -> None:
-        self._transport = cast(asyncio.DatagramTransport, transport)
-        self._sock: socket.socket | None = None
-        """Our own socket: the send path writes to it directly while the transport has
-        nothing buffered, skipping the transport's per-call checks."""
-        self.local_host, self.local_port = sockname[0], sockname[1]
+        self._sock = sock
+        """Non-blocking and never registered with the event loop: the clock drains it once
+        per tick (see `_drain`), and the send path writes to it directly."""
+        sockname = sock.getsockname()
+        self.local_host, self.local_port = str(sockname[0]), int(sockname[1])
+        self._backlog: deque[tuple[bytes, Address]] = deque()
+        """Packets the kernel refused (send buffer full), sent in order once writable."""
+        self._writer_registered = False
+        self._send_dropped = 0
         self._clock = clock
         self._loop = asyncio.get_running_loop()
         self._symmetric = symmetric
@@ -148,6 +141,9 @@ class RtpSession:
         self._remote: Address | None = None
         self._sdp_remote: Address | None = None
         self._latched = False
+        """Sending to a source other than the SDP address (NAT), learnt from its media."""
+        self._heard_sdp = False
+        """Valid media came from the SDP address: no other source is latched to."""
         self._codec: g711.Codec = "PCMU"
         self._payload_type: int | None = None
         self._dtmf_payload_type: int | None = None
@@ -183,6 +179,7 @@ class RtpSession:
         self._sent = 0
         self._received = 0
         self._ignored = 0
+        self._foreign = 0
         self._dtmf_count = 0
         self._lateness: deque[float] = deque(maxlen=3000)
         self._last_rx: float | None = None
@@ -216,7 +213,7 @@ class RtpSession:
         remote = (_resolve(str(remote[0])), int(remote[1]))
         if remote != self._sdp_remote:
             self._sdp_remote = self._remote = remote
-            self._latched = False
+            self._latched = self._heard_sdp = False
         self._codec = codec
         self._payload_type = payload_type
         self._dtmf_payload_type = dtmf_payload_type
@@ -288,6 +285,8 @@ class RtpSession:
             packets_duplicate=j.duplicates,
             packets_discarded=j.discarded + j.overflow_dropped,
             packets_ignored=self._ignored,
+            packets_foreign=self._foreign,
+            packets_send_dropped=self._send_dropped,
             dtmf_received=self._dtmf_count,
             events_dropped=self._events.dropped_frames,
             send_lateness_ms=tuple(x * 1000 for x in self._lateness),
@@ -302,7 +301,11 @@ class RtpSession:
             return
         self._closed = True
         self._clock.unregister(self)
-        self._transport.close()
+        if self._writer_registered:
+            self._loop.remove_writer(self._sock)
+            self._writer_registered = False
+        self._backlog.clear()
+        self._sock.close()
         self._player.clear()
         self._encoded = None
         self._finish_dtmf()
@@ -317,7 +320,9 @@ class RtpSession:
         self._send_tick(scheduled)
 
     def after_tick(self) -> None:
-        """After every session has sent its packet: pull this tick's inbound frame."""
+        """After every session has sent its packet: take in what arrived since the last
+        tick, then pull this tick's inbound frame."""
+        self._drain()
         self._playout()
 
     def _send_tick(self, scheduled: float) -> None:
@@ -407,16 +412,39 @@ class RtpSession:
         self._lateness.append(self._loop.time() - scheduled)
 
     def _sendto(self, data: bytes | bytearray) -> None:
-        sock = self._sock
-        if sock is None or self._transport.get_write_buffer_size():  # type: ignore[attr-defined]
-            self._transport.sendto(data, self._remote)  # keeps order behind what is queued
+        remote = self._remote
+        assert remote is not None
+        if self._backlog:  # keep packet order behind what waits for the socket
+            self._queue_out(bytes(data), remote)
             return
         try:
-            sock.sendto(data, self._remote)  # type: ignore[arg-type]
-        except (BlockingIOError, InterruptedError):
-            self._transport.sendto(data, self._remote)  # queues a copy, sends when writable
-        except OSError as exc:  # as the transport would: report, never raise
+            self._sock.sendto(data, remote)
+        except BlockingIOError:
+            self._queue_out(bytes(data), remote)
+        except OSError as exc:  # ICMP errors and the like: report, never raise
             log.debug("RTP socket error on port %s: %s", self.local_port, exc)
+
+    def _queue_out(self, data: bytes, remote: Address) -> None:
+        if len(self._backlog) >= MAX_SEND_BACKLOG:  # stale audio is worse than a gap
+            self._backlog.popleft()
+            self._send_dropped += 1
+        self._backlog.append((data, remote))
+        if not self._writer_registered:
+            self._loop.add_writer(self._sock, self._flush_backlog)
+            self._writer_registered = True
+
+    def _flush_backlog(self) -> None:
+        while self._backlog:
+            data, remote = self._backlog[0]
+            try:
+                self._sock.sendto(data, remote)
+            except BlockingIOError:
+                return  # still full: the loop calls us again when writable
+            except OSError as exc:
+                log.debug("RTP socket error on port %s: %s", self.local_port, exc)
+            self._backlog.popleft()
+        self._loop.remove_writer(self._sock)
+        self._writer_registered = False
 
     def _playout(self) -> None:
         if not self._carry:  # the usual case: one 20 ms packet makes one frame
@@ -444,6 +472,27 @@ class RtpSession:
         self._emit(InboundFrame(frame, self._media_ms))
         self._media_ms += 20
 
+    def _accept_source(self, addr: Address) -> bool:
+        """Symmetric RTP for a valid packet from somewhere other than where we send.
+
+        The SDP address is always heard, and hearing it ends any latch: whoever got there
+        first cannot hijack the call. Another source is latched to (NAT: the SDP carries a
+        private address) only while nothing came from the SDP address, and only the first
+        such source: once latched, a third address is foreign."""
+        if addr == self._sdp_remote:
+            if self._remote != addr:
+                log.info("RTP port %s back on the SDP address %s:%s", self.local_port, *addr)
+            self._remote = addr
+            self._heard_sdp = True
+            self._latched = False
+            return True
+        if not self._symmetric or self._heard_sdp or self._latched:
+            return False
+        log.info("RTP port %s latched to %s:%s", self.local_port, *addr)
+        self._remote = addr
+        self._latched = True
+        return True
+
     def _emit(self, event: InboundFrame | InboundDtmf) -> None:
         sink = self._sink
         if sink is None:
@@ -455,6 +504,31 @@ class RtpSession:
             log.exception("RTP event sink failed on port %s", self.local_port)
 
     # -- the network side ------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        """Read every datagram waiting on the socket, once per tick.
+
+        The socket is not registered with the event loop on purpose. With a reader per
+        socket, each of the 50 packets per second of every call is its own wake-up and
+        callback, and on loopback each `sendto` of the peer also pays for waking us up;
+        at 200 calls those 10,000 callbacks a second land between the clock's ticks and
+        delay them. Playout pulls one frame per tick anyway, so reading at the tick loses
+        nothing. A flood is bounded per tick; the kernel drops the rest."""
+        if self._closed:
+            return
+        recvfrom = self._sock.recvfrom
+        receive = self._datagram_received
+        for _ in range(MAX_DATAGRAMS_PER_TICK):
+            try:
+                data, addr = recvfrom(MAX_DATAGRAM)
+            except BlockingIOError:
+                return
+            except OSError as exc:  # a queued ICMP error: the peer is gone or not yet up
+                log.debug("RTP socket error on port %s: %s", self.local_port, exc)
+                continue
+            if len(addr) != 2:  # IPv6 gives (host, port, flowinfo, scope_id)
+                addr = (addr[0], addr[1])
+            receive(data, addr)
 
     def _datagram_received(self, data: bytes, addr: Address) -> None:
         if self._closed or self._payload_type is None:
@@ -489,12 +563,12 @@ class RtpSession:
             self._ignored += 1
             return
         if addr != self._remote:
-            if not self._symmetric or self._latched:
+            if not self._accept_source(addr):
                 self._ignored += 1
+                self._foreign += 1
                 return
-            log.info("RTP port %s latched to %s:%s", self.local_port, *addr)
-            self._remote = addr
-        self._latched = True
+        elif not self._latched:  # from the SDP address itself
+            self._heard_sdp = True
         self._last_rx = self._loop.time()
         self._received += 1
         if payload_type == self._payload_type:

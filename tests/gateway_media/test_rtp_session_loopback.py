@@ -150,8 +150,9 @@ async def test_hold_stops_sending_and_resume_restarts(
 
 async def test_symmetric_rtp_latches_to_the_real_source() -> None:
     session = await RtpSession.open()
-    advertised = await UdpPeer.open()  # what the SDP said
-    actual = await UdpPeer.open()  # where media really comes from (NAT)
+    advertised = await UdpPeer.open()  # what the SDP said (never sends: NAT)
+    actual = await UdpPeer.open()  # where media really comes from
+    third = await UdpPeer.open()
     try:
         session.configure(("127.0.0.1", advertised.port), codec="PCMU", payload_type=0)
         data, _ = await advertised.next_datagram()
@@ -162,14 +163,16 @@ async def test_symmetric_rtp_latches_to_the_real_source() -> None:
         assert session.remote == ("127.0.0.1", actual.port)
         # Once latched, a third address is foreign and ignored.
         before = session.stats().packets_ignored
-        advertised.send(build_packet(0, 2, 320, 77, b"\xff" * 160), session.local_port)
+        third.send(build_packet(0, 2, 320, 78, b"\xff" * 160), session.local_port)
         await TickWaiter(shared_clock()).ticks(3)
         assert session.stats().packets_ignored == before + 1
+        assert session.stats().packets_foreign == 1
         assert session.remote == ("127.0.0.1", actual.port)
     finally:
         await session.close()
         advertised.close()
         actual.close()
+        third.close()
 
 
 async def test_without_symmetric_rtp_only_the_sdp_address_is_heard() -> None:
