@@ -88,8 +88,8 @@ class MediaClock:
         loop = asyncio.get_running_loop()
         next_tick = loop.time() + self.interval_s
         while self._clients:
-            # Always yield, even when behind: the receive callbacks of every session run
-            # in these gaps, and a clock that never yields starves them all.
+            # Always yield, even when behind: SIP, the call tasks and whoever reads the
+            # frames run in these gaps, and a clock that never yields starves them all.
             await asyncio.sleep(max(0.0, next_tick - loop.time()))
             now = loop.time()
             behind = int((now - next_tick) / self.interval_s)
@@ -103,22 +103,35 @@ class MediaClock:
                     )
                 self.skipped_ticks += behind
                 next_tick += behind * self.interval_s
-            self._lateness.append(now - next_tick)
-            self.ticks += 1
-            for client in list(self._clients.values()):
-                try:
-                    client.on_tick(next_tick)
-                except Exception:  # one broken session must not stop every call's media
-                    self.client_errors += 1
-                    log.exception("media clock client failed")
-            for after in list(self._after.values()):
-                try:
-                    after()
-                except Exception:
-                    self.client_errors += 1
-                    log.exception("media clock client failed after the tick")
+                behind = 0
+            # Every tick now due (this one, and any the loop was too busy to run) sends
+            # first, back to back, in schedule order; the receive work of all of them
+            # comes after. Interleaving them would make each overdue tick wait for the
+            # previous one's receive work as well: after a 60 ms stall at 250 calls, five
+            # late ticks instead of three. A batch stops growing after one interval of
+            # sending, so an overloaded clock still yields to the loop every tick or so.
+            batch_start = loop.time()
+            sent = 0
+            while sent <= behind and (sent == 0 or loop.time() - batch_start < self.interval_s):
+                scheduled = next_tick + sent * self.interval_s
+                self._lateness.append(loop.time() - scheduled)
+                self.ticks += 1
+                sent += 1
+                for client in list(self._clients.values()):
+                    try:
+                        client.on_tick(scheduled)
+                    except Exception:  # one broken session must not stop every call's media
+                        self.client_errors += 1
+                        log.exception("media clock client failed")
+            for _ in range(sent):
+                for after in list(self._after.values()):
+                    try:
+                        after()
+                    except Exception:
+                        self.client_errors += 1
+                        log.exception("media clock client failed after the tick")
             self._work.append(loop.time() - now)
-            next_tick += self.interval_s
+            next_tick += sent * self.interval_s
 
 
 _shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MediaClock] = (

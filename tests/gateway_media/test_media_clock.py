@@ -161,3 +161,42 @@ async def test_after_tick_work_runs_once_every_client_has_sent() -> None:
     for client in [*sessions, recorder]:
         clock.unregister(client)
     assert log[:4] == ["send a", "send b", "receive a", "receive b"]
+
+
+async def test_overdue_ticks_send_back_to_back_before_their_receive_work() -> None:
+    clock = MediaClock()
+    log: list[tuple[str, float]] = []
+
+    class Session:
+        stalled = False
+
+        def on_tick(self, scheduled: float) -> None:
+            log.append(("send", scheduled))
+            if not self.stalled:
+                self.stalled = True
+                time.sleep(0.075)  # simulates a busy loop: three more ticks fall due
+
+        def after_tick(self) -> None:
+            log.append(("receive", 0.0))
+
+    session = Session()
+    recorder = Recorder(8)
+    clock.register(session)
+    clock.register(recorder)
+    async with asyncio.timeout(5):
+        await recorder.done.wait()
+    clock.unregister(session)
+    clock.unregister(recorder)
+    kinds = [kind for kind, _ in log]
+    # After the stalled tick: its receive work, then the overdue ticks' sends in a row,
+    # on the grid, then one receive per overdue tick.
+    assert kinds[:2] == ["send", "receive"]
+    overdue = 0
+    while kinds[2 + overdue] == "send":
+        overdue += 1
+    assert overdue >= 3
+    assert kinds[2 + overdue : 2 + 2 * overdue] == ["receive"] * overdue
+    sends = [scheduled for kind, scheduled in log if kind == "send"]
+    steps = [(b - a) / 0.02 for a, b in itertools.pairwise(sends[: overdue + 1])]
+    assert steps == pytest.approx([1.0] * overdue, abs=1e-6)
+    assert kinds.count("send") - kinds.count("receive") in (0, 1)  # mid-tick at most
