@@ -42,6 +42,7 @@ from media_gateway.twilio_protocol import (
     Mark,
     Media,
     Start,
+    StartInfo,
     Stop,
     TwilioProtocolError,
     clear_message,
@@ -53,11 +54,15 @@ from media_gateway.twilio_protocol import (
 log = logging.getLogger(__name__)
 
 OnCall = Callable[[CallLeg], Awaitable[None]]
+TransferFactory = Callable[[StartInfo], TransferHandler | None]
+"""The transfer handler of one stream, built from its `start` (Twilio's REST API needs the
+stream's `callSid` and `accountSid`: `media_gateway.twilio_rest.TwilioCalls.handler_for`)."""
 Authorize = Callable[[WebSocket], Awaitable[bool]]
 """Checks the upgrade request (an API key in the query, Twilio's X-Twilio-Signature
 header, ...) before the stream is accepted; False refuses it with HTTP 403."""
-# Twilio cannot transfer from inside a stream; the service may redirect the call through
-# the platform's REST API instead (`TransferHandler`, shared with AudioSocket).
+# Twilio cannot transfer from inside a stream; the service redirects the call through the
+# platform's REST API instead (`TransferHandler`, shared with AudioSocket; for Twilio
+# itself, `media_gateway.twilio_rest`).
 
 FRAME_MS = 20
 SAMPLE_RATE = 8000
@@ -223,10 +228,13 @@ def twilio_media_endpoint(
     *,
     clock: MediaClock | None = None,
     transfer_handler: TransferHandler | None = None,
+    transfer_for: TransferFactory | None = None,
     authorize: Authorize | None = None,
 ) -> Callable[[WebSocket], Awaitable[None]]:
     """An ASGI WebSocket endpoint (for `app.add_websocket_route` or FastAPI's
-    `app.websocket(path)(...)`) that turns each stream into a CallLeg for `on_call`."""
+    `app.websocket(path)(...)`) that turns each stream into a CallLeg for `on_call`.
+    Transfers go to `transfer_handler`, or to the one `transfer_for` builds per stream."""
+    handler_for = transfer_for or (lambda _start: transfer_handler)
 
     async def endpoint(websocket: WebSocket) -> None:
         if authorize is not None and not await authorize(websocket):
@@ -235,7 +243,7 @@ def twilio_media_endpoint(
             await websocket.close(code=1008)  # before accept: the handshake gets 403
             return
         await websocket.accept()
-        await _serve_stream(websocket, on_call, clock, transfer_handler)
+        await _serve_stream(websocket, on_call, clock, handler_for)
 
     return endpoint
 
@@ -246,11 +254,16 @@ def websocket_route(
     *,
     clock: MediaClock | None = None,
     transfer_handler: TransferHandler | None = None,
+    transfer_for: TransferFactory | None = None,
     authorize: Authorize | None = None,
 ) -> WebSocketRoute:
     """A Starlette route the service mounts: `Starlette(routes=[websocket_route(cb)])`."""
     endpoint = twilio_media_endpoint(
-        on_call, clock=clock, transfer_handler=transfer_handler, authorize=authorize
+        on_call,
+        clock=clock,
+        transfer_handler=transfer_handler,
+        transfer_for=transfer_for,
+        authorize=authorize,
     )
     return WebSocketRoute(path, endpoint)
 
@@ -259,7 +272,7 @@ async def _serve_stream(
     websocket: WebSocket,
     on_call: OnCall,
     clock: MediaClock | None,
-    transfer_handler: TransferHandler | None,
+    handler_for: TransferFactory,
 ) -> None:
     peer = f"{websocket.client.host}:{websocket.client.port}" if websocket.client else "?"
     leg: TwilioCallLeg | None = None
@@ -281,7 +294,7 @@ async def _serve_stream(
                     log.warning("stream from %s: a second start ignored", peer)
                     continue
                 leg = TwilioCallLeg(
-                    websocket, message, clock=clock, transfer_handler=transfer_handler
+                    websocket, message, clock=clock, transfer_handler=handler_for(message.start)
                 )
                 log.info("stream %s started (call %s)", leg.stream_sid, leg.info.call_id)
                 call = asyncio.get_running_loop().create_task(_run_call(on_call, leg))

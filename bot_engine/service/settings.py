@@ -89,6 +89,13 @@ class ServiceSettings(BaseSettings):
     audiosocket_host: str = "127.0.0.1"
     audiosocket_port: int = Field(9092, ge=0, le=65535)
     """Asterisk's own examples use 9092: `AudioSocket(${UUID},bot.example:9092)`."""
+    twilio_account_sid: str | None = None
+    """Twilio account (`AC...`) for transfers on Twilio media streams (REST call update)."""
+    twilio_auth_token: str | None = None
+    """Twilio auth token: authenticates transfers and, when set, every Twilio stream must
+    carry a valid `X-Twilio-Signature` (over `public_base_url` + path when that is set)."""
+    twilio_api_base: str = "https://api.twilio.com"
+    """Twilio REST API base (a regional edge such as `https://api.dublin.ie1.twilio.com`)."""
     delivery: DeliverySchedule = Field(default_factory=DeliverySchedule)
     delivery_poll_s: float = 1.0
     delivery_concurrency: int = 8
