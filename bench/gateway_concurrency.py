@@ -41,6 +41,7 @@ import contextlib
 import gc
 import json
 import os
+import resource
 import socket
 import struct
 import sys
@@ -153,6 +154,7 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
             live = [leg for leg in legs if not leg.ended]
             cpu0, wall0 = time.process_time(), time.perf_counter()
             waited0 = run_queue_wait_s()
+            faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_majflt
             sent0 = [leg.rtp.stats().packets_sent for leg in live]
             gc_pauses.clear()
             clock = shared_clock()
@@ -161,6 +163,7 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
             elapsed = time.perf_counter() - wall0
             cpu = (time.process_time() - cpu0) / elapsed
             waited = (run_queue_wait_s() - waited0) / elapsed
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_majflt - faults0
             lateness: list[float] = []
             for leg, before in zip(live, sent0, strict=True):
                 stats = leg.rtp.stats()
@@ -177,6 +180,7 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
                     "samples": len(lateness),
                     "cpu": cpu,
                     "run_queue_wait": waited,
+                    "major_faults": faults,
                     "rss_per_call": (rss_bytes() - baseline) / max(1, len(live)),
                     "gc_max_ms": max((ms for _, ms in gc_pauses), default=0.0),
                     "gc_gen2": sum(1 for generation, _ in gc_pauses if generation == 2),
@@ -551,7 +555,8 @@ async def orchestrate(ramp: list[int], settings: Settings) -> int:
             f"max {robot['tick_late_max_ms']:.1f} ms; "
             f"tick work p50 {robot['tick_work_p50_ms']:.1f} "
             f"p99 {robot['tick_work_p99_ms']:.1f} ms; "
-            f"robot waited for a CPU {robot['run_queue_wait'] * 1000:.0f} ms/s; "
+            f"robot waited for a CPU {robot['run_queue_wait'] * 1000:.0f} ms/s, "
+            f"{robot['major_faults']} major page faults; "
             f"idle canary p99 {robot['canary_p99_ms']:.1f} max {robot['canary_max_ms']:.1f} ms",
             flush=True,
         )

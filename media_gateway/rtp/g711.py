@@ -89,10 +89,26 @@ def encode(pcm: bytes, codec: Codec) -> bytes:
     return _ENCODE[codec][samples].tobytes()
 
 
+def _byte_tables(table: npt.NDArray[np.int16]) -> tuple[bytes, bytes]:
+    raw = table.astype("<i2").view(np.uint8)
+    return raw[0::2].tobytes(), raw[1::2].tobytes()
+
+
+_DECODE_BYTES: dict[Codec, tuple[bytes, bytes]] = {
+    codec: _byte_tables(table) for codec, table in _DECODE.items()
+}
+"""Per codec, the low and the high byte of each code's sample: decoding a 20 ms frame
+is then two `bytes.translate` calls and two strided copies, about twice as fast as the
+numpy gather for packet-sized payloads (it runs for every packet of every call)."""
+
+
 def decode(payload: bytes, codec: Codec) -> bytes:
     """G.711 bytes → 16-bit little-endian mono PCM."""
-    codes = np.frombuffer(payload, dtype=np.uint8)
-    return _DECODE[codec][codes].tobytes()  # the tables are little-endian already
+    low, high = _DECODE_BYTES[codec]
+    pcm = bytearray(2 * len(payload))
+    pcm[0::2] = payload.translate(low)
+    pcm[1::2] = payload.translate(high)
+    return bytes(pcm)
 
 
 def silence(codec: Codec, samples: int) -> bytes:

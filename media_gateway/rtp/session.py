@@ -455,8 +455,14 @@ class RtpSession:
                 self._carry = bytes(self._gap_bytes)
             else:
                 assert isinstance(item, bytes)
-                self._carry = g711.decode(item, self._codec)
-                self._gap_bytes = len(self._carry) or FRAME_BYTES
+                pcm = g711.decode(item, self._codec)
+                if len(pcm) == FRAME_BYTES:  # nothing to split or carry over
+                    self._gap_bytes = FRAME_BYTES
+                    self._emit(InboundFrame(pcm, self._media_ms))
+                    self._media_ms += 20
+                    return
+                self._carry = pcm
+                self._gap_bytes = len(pcm) or FRAME_BYTES
         while len(self._carry) < FRAME_BYTES:
             item = self._jitter.pop()
             if item is None:
