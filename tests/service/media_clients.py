@@ -165,8 +165,11 @@ class TwilioStreamCaller(_ClientLeg):
         self._reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def open(cls, url: str, custom: dict[str, str]) -> TwilioStreamCaller:
-        ws = await connect(url, open_timeout=10)
+    async def open(
+        cls, url: str, custom: dict[str, str], headers: dict[str, str] | None = None
+    ) -> TwilioStreamCaller:
+        """`headers` go on the upgrade request (Twilio sends `X-Twilio-Signature` there)."""
+        ws = await connect(url, open_timeout=10, additional_headers=headers)
         caller = cls(ws, custom)
         await caller._begin()
         return caller

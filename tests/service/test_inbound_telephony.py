@@ -128,9 +128,8 @@ async def serving(
 
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'voicebot.db'}"
     http_port = free_port()
-    settings = make_settings(
-        db_url, tmp_path, public_base_url=f"http://127.0.0.1:{http_port}", **extra
-    )
+    extra.setdefault("public_base_url", f"http://127.0.0.1:{http_port}")
+    settings = make_settings(db_url, tmp_path, **extra)
     app = create_app(settings, call_speech=speech)
     async with app.router.lifespan_context(app):
         api = Api(app)
