@@ -4,8 +4,8 @@ calls on `sip_port`).
 One user agent means one SIP address for the trunk: outbound INVITEs leave from the port
 the trunk already sends inbound calls to (trunks that authorise by source address accept
 both), and a single registration covers both directions. When inbound SIP is disabled,
-the service falls back to `bot_engine.call.sip_runner.SipCallRunner` (a user agent per
-call).
+the service falls back to `bot_engine.call.sip_runner.SipCallRunner`, the same dialer with
+a user agent per call (`user_agent` is the one difference).
 
 It implements `CallRunner`: the call rings while its prompts render and the ASR loads;
 call progress (busy, no answer, rejected) becomes the Dialog's `CallFailed`, so every
@@ -17,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from bot_engine.call.outbound import target_uri, unanswered_report
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.dialog import events as ev
 from bot_engine.service.inbound import SpeechFactory
@@ -74,26 +76,47 @@ class SharedUaDialer:
         if self._calls:
             await asyncio.wait(list(self._calls.values()), timeout=10)
 
+    @contextlib.asynccontextmanager
+    async def user_agent(self, caller: str) -> AsyncIterator[SipUserAgent]:
+        """The user agent that places one call: here the service's own, shared by all
+        calls (`SipCallRunner` starts one per call instead)."""
+        if self.ua is None:
+            raise RuntimeError("the SIP user agent is not running (sip_enabled is off?)")
+        yield self.ua
+
     async def _run(self, spec: CallSpec, sink: CallSink) -> None:
         started = datetime.now(UTC)
         caller = spec.from_ or self.caller
-        try:
-            await sink.call_status(spec.call_id, "ringing", at=started)
-            if self.ua is None:
-                raise RuntimeError("the SIP user agent is not running (sip_enabled is off?)")
-            uri = target_uri(spec.to, self.proxy)
-            speech = self.speech_for(spec.script)
-        except asyncio.CancelledError:
-            await self._finish_unstarted(spec, sink, "cancelled")
-            raise
-        except Exception as exc:
-            log.warning("call %s cannot be placed: %s", spec.call_id, exc)
-            await self._finish_unstarted(spec, sink, f"error: {exc}"[:64], reason="failed")
-            return
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                await sink.call_status(spec.call_id, "ringing", at=started)
+                uri = target_uri(spec.to, self.proxy)
+                speech = self.speech_for(spec.script)
+                ua = await stack.enter_async_context(self.user_agent(caller))
+            except asyncio.CancelledError:
+                await self._finish_unstarted(spec, sink, "cancelled")
+                raise
+            except Exception as exc:
+                log.warning("call %s cannot be placed: %s", spec.call_id, exc)
+                await self._finish_unstarted(spec, sink, f"error: {exc}"[:64], reason="failed")
+                return
+            await self._place(ua, uri, caller, speech, spec, sink, started)
+
+    async def _place(
+        self,
+        ua: SipUserAgent,
+        uri: str,
+        caller: str,
+        speech: CallSpeech,
+        spec: CallSpec,
+        sink: CallSink,
+        started: datetime,
+    ) -> None:
+        """Dial (prompts render and the ASR loads while it rings), then run the session."""
         preparing = asyncio.ensure_future(prepare(speech, spec.script, spec.variables))
         try:
             try:
-                leg = await self.ua.call(uri, caller=caller, timeout_s=self.ring_timeout_s)
+                leg = await ua.call(uri, caller=caller, timeout_s=self.ring_timeout_s)
             except CallFailed as failure:
                 report = unanswered_report(
                     spec.script,
@@ -114,6 +137,12 @@ class SharedUaDialer:
             except asyncio.CancelledError:
                 await self._finish_unstarted(spec, sink, "cancelled")
                 raise
+            except Exception as exc:  # the user agent failed under us: still one result
+                log.exception("call %s: dialling failed", spec.call_id)
+                await self._finish_unstarted(
+                    spec, sink, f"error: {type(exc).__name__}: {exc}"[:64], reason="failed"
+                )
+                return
             self._answered.add(spec.call_id)
             with contextlib.suppress(Exception):
                 await preparing
