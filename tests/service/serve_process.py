@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,22 @@ def _env(data_dir: Path) -> dict[str, str]:
         }
     )
     return env
+
+
+def create_tenant(data_dir: Path, name: str = "acme") -> tuple[str, str]:
+    """`voicebot tenants create NAME` as a user runs it: (API key, webhook secret)."""
+    created = subprocess.run(
+        [VOICEBOT, "tenants", "create", name],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    key = re.search(r"api key \(shown once\): (\S+)", created)
+    secret = re.search(r"webhook secret: (\S+)", created)
+    assert key is not None and secret is not None, created
+    return key.group(1), secret.group(1)
 
 
 async def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:

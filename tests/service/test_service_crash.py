@@ -3,9 +3,7 @@ result with its partial transcript and recording, and it is delivered."""
 
 from __future__ import annotations
 
-import re
 import signal
-import subprocess
 from pathlib import Path
 
 import httpx
@@ -16,7 +14,7 @@ from .conftest import SCRIPT_PATH
 from .local_server import LocalServer
 from .postgres_server import free_port
 from .receivers import WebhookReceiver
-from .serve_process import VOICEBOT, _env, _start, _until
+from .serve_process import _start, _until, create_tenant
 
 CALLS = 3
 
@@ -24,16 +22,7 @@ CALLS = 3
 @pytest.mark.slow
 async def test_sigkill_mid_call_then_recovery_delivers_valid_results(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    created = subprocess.run(
-        [VOICEBOT, "tenants", "create", "acme"],
-        env=_env(data_dir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    key = re.search(r"api key \(shown once\): (\S+)", created).group(1)  # type: ignore[union-attr]
-    secret = re.search(r"webhook secret: (\S+)", created).group(1)  # type: ignore[union-attr]
+    key, secret = create_tenant(data_dir)
     contract = YAML(typ="safe").load(SCRIPT_PATH.read_text())["result"]
 
     port = free_port()
@@ -126,16 +115,7 @@ async def test_sigkill_mid_inbound_sip_call_then_recovery_delivers_its_result(
 
     script_text = (Path(__file__).parent / "scripts" / "inbound_check.en.yaml").read_text()
     data_dir = tmp_path / "data"
-    created = subprocess.run(
-        [VOICEBOT, "tenants", "create", "acme"],
-        env=_env(data_dir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    key = re.search(r"api key \(shown once\): (\S+)", created).group(1)  # type: ignore[union-attr]
-    secret = re.search(r"webhook secret: (\S+)", created).group(1)  # type: ignore[union-attr]
+    key, secret = create_tenant(data_dir)
     port = free_port()
     log = tmp_path / "serve.log"
     receiver = WebhookReceiver(secret)

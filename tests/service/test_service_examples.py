@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from .postgres_server import free_port
-from .serve_process import VOICEBOT, _env, _start
+from .serve_process import _start, create_tenant
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
@@ -32,16 +32,7 @@ async def _run(*args: str, env: dict[str, str], timeout: float = 120) -> tuple[i
 @pytest.mark.slow
 async def test_examples_against_a_running_server(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    created = subprocess.run(
-        [VOICEBOT, "tenants", "create", "acme"],
-        env=_env(data_dir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    key = re.search(r"api key \(shown once\): (\S+)", created).group(1)  # type: ignore[union-attr]
-    secret = re.search(r"webhook secret: (\S+)", created).group(1)  # type: ignore[union-attr]
+    key, secret = create_tenant(data_dir)
     port, crm_port = free_port(), free_port()
     env = dict(
         os.environ,
