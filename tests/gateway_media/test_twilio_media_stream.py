@@ -26,6 +26,8 @@ from media_gateway.call_leg import (
     PlaybackResult,
 )
 from media_gateway.rtp import g711
+from media_gateway.stream_leg import TransferHandler
+from media_gateway.twilio_protocol import StartInfo
 from media_gateway.websocket_media import websocket_route
 
 STREAM_SID = "MZ18ad3ab5a668481ce02b83e7395059f0"
@@ -317,6 +319,38 @@ async def test_transfer_goes_through_the_service_handler() -> None:
     assert requests == [(CALL_SID, "tel:+100"), (CALL_SID, "sip:operator@pbx")]
     assert calls.transfers == [False, True]
     assert calls.events == [CallEnded("transferred")]
+
+
+async def test_transfer_for_builds_each_streams_handler_from_its_start() -> None:
+    """Twilio's REST API needs the stream's callSid and accountSid, so the handler is made
+    per stream from its `start` (what `TwilioCalls.handler_for` does)."""
+    starts: list[tuple[str, str, str]] = []
+    requests: list[tuple[str, str, str]] = []
+
+    def transfer_for(info: StartInfo) -> TransferHandler:
+        starts.append((info.stream_sid, info.call_sid, info.account_sid))
+
+        async def redirect(call: CallInfo, target: str) -> bool:
+            requests.append((info.account_sid, call.call_id, target))
+            return True
+
+        return redirect
+
+    async def behaviour(leg: CallLeg, calls: Calls) -> None:
+        calls.transfers.append(await leg.transfer("sip:operator@pbx"))
+        await calls.drain(leg)
+
+    calls = Calls(behaviour)
+    app = Starlette(routes=[websocket_route(calls, transfer_for=transfer_for)])
+    async with LocalAsgiServer(app) as server, connect(url(server)) as ws:
+        await ws.send(start())
+        with pytest.raises(ConnectionClosed):
+            await receive(ws)
+        async with asyncio.timeout(TIMEOUT_S):
+            await calls.done.wait()
+    assert starts == [(STREAM_SID, CALL_SID, "AC123")]
+    assert requests == [("AC123", CALL_SID, "sip:operator@pbx")]
+    assert calls.transfers == [True] and calls.events == [CallEnded("transferred")]
 
 
 async def test_without_a_handler_transfer_is_refused_and_the_call_continues() -> None:

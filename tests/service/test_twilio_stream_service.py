@@ -121,8 +121,11 @@ async def test_a_transfer_twilio_refuses_is_recorded_and_the_call_hung_up(
     assert f"transfer to {TARGET}: failed" in await twilio_line.events(call["id"])
 
 
-async def test_streams_without_a_valid_signature_are_refused(twilio_line: TwilioLine) -> None:
+async def test_streams_without_a_valid_signature_are_refused(
+    twilio_line: TwilioLine, caplog: pytest.LogCaptureFixture
+) -> None:
     public, local = await twilio_line.stream_route()
+    token = local.rsplit("/", 1)[1]
     base = f"ws://127.0.0.1:{twilio_line.line.http.port}/v1/media/twilio"
     refused: list[tuple[str, dict[str, Any]]] = [
         (local, {}),  # no signature
@@ -135,6 +138,10 @@ async def test_streams_without_a_valid_signature_are_refused(twilio_line: Twilio
         with pytest.raises(InvalidStatus) as refusal:
             await connect(url, additional_headers=headers, open_timeout=10)
         assert refusal.value.response.status_code == 403
+    refusals = [r.getMessage() for r in caplog.records if "X-Twilio-Signature" in r.getMessage()]
+    assert len(refusals) == len(refused)
+    assert "missing X-Twilio-Signature" in refusals[0] and "bad" in refusals[1]
+    assert not any(token in line for line in refusals)  # the route's secret stays out of logs
     async with twilio_line.line.client() as client:
         assert (await client.get("/v1/calls")).json() == []
     assert twilio_line.twilio.updates == []
