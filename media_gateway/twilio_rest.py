@@ -52,7 +52,10 @@ class TwilioCredentials:
 
 
 class TwilioCalls:
-    """The one REST call the robot makes to Twilio: redirect a live call to a `<Dial>`."""
+    """The one REST call the robot makes to Twilio: redirect a live call to a `<Dial>`.
+
+    A client per transfer: transfers are rare (one per call at most), and so no connection
+    pool has to be closed at shutdown."""
 
     def __init__(
         self,
@@ -90,7 +93,7 @@ class TwilioCalls:
                 response = await client.post(
                     self.call_url(account, call_sid), data={"Twiml": twiml}, auth=auth
                 )
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             log.warning("Twilio transfer of %s to %s failed: %s", call_sid, target, exc)
             return False
         if not response.is_success:

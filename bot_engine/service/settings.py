@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -104,6 +104,13 @@ class ServiceSettings(BaseSettings):
     ssrf_allowlist: list[str] = Field(default_factory=list)
     """Hosts or CIDR ranges that webhooks may target even though they are private/loopback."""
     prerender_prompts: bool = True
+
+    @field_validator("twilio_api_base")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"expected an http(s) URL such as https://api.twilio.com: {value!r}")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> ServiceSettings:
