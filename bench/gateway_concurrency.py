@@ -16,17 +16,27 @@ For each N of a bounded ramp, two fresh processes run on loopback:
 Once all N calls are up, the robot measures for a fixed window: per-packet RTP send
 lateness against the 20 ms schedule (its p99 is the "send jitter"), CPU use of both
 processes, and the robot's RSS growth per call. After hang-up both sides report lost
-packets (sequence gaps seen by their jitter buffers). A step passes when p99 send jitter
-is under 10 ms and no packet was lost. The last line is `max_concurrent_calls: N`, the
-largest passing N.
+packets (sequence gaps seen by the robot's jitter buffers and by the generator). A step
+passes when p99 send jitter is under 10 ms and no packet was lost. The last line is
+`max_concurrent_calls: N`, the largest passing N.
+
+Each step prints a second line to tell the robot's own cost from the machine's: how late
+the clock woke (p99, max) and how long its send-and-receive work took per tick; how long
+the robot was runnable but waiting for a CPU (`/proc/self/schedstat`) and its major page
+faults; and an idle canary, a 20 ms ticker in the orchestrator doing no work, whose
+lateness is what any process on the machine saw meanwhile.
 
     .venv/bin/python bench/gateway_concurrency.py                 # ramp 50,100,200,300
     .venv/bin/python bench/gateway_concurrency.py --ramp 20,40 --window 4
+    .venv/bin/python bench/gateway_concurrency.py --generator stack   # full stack both sides
+    .venv/bin/python bench/gateway_concurrency.py --loop uvloop   # needs `pip install uvloop`
     .venv/bin/python bench/gateway_concurrency.py --realtime      # robot under SCHED_RR
 
 Send jitter is scheduling latency, so on a machine shared with other busy processes the
-robot's wake-ups are delayed by their time slices, whatever our code does. Production media
-servers run at real-time priority for this reason (Asterisk `-p`, FreeSWITCH `-rp`);
+robot's wake-ups are delayed by their time slices, whatever our code does: at 200 calls
+p99 covers 4 ticks of an 8 s window, so one 60 ms stall of the whole process fails a step.
+Production media servers run at real-time priority for this reason (Asterisk `-p`,
+FreeSWITCH `-rp`);
 `--realtime` does the same for the robot process only (the load generator stays normal, so
 the other core keeps serving everything else); `--realtime-caller` raises the load generator
 too, to find the robot's own limit rather than the generator's. The kernel's RT throttling
