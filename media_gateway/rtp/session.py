@@ -1,10 +1,13 @@
 """One call's RTP media on one local UDP port: 8 kHz G.711, 20 ms packets.
 
-The session is driven from two sides. The network pushes datagrams into it (parsed,
-filtered, then DTMF straight out as digits and audio into the jitter buffer); the shared
-`MediaClock` calls `on_tick` every 20 ms, which sends exactly one packet (prompt audio,
-a DTMF event or silence) and pulls one 20 ms frame out of the jitter buffer. Nothing here
-raises on bad input from the network: a bad packet is counted and dropped.
+Everything is driven by the shared `MediaClock`, once per 20 ms tick: `on_tick` sends
+exactly one packet (prompt audio, a DTMF event or silence); once every session has sent,
+`after_tick` reads whatever datagrams arrived since the last tick (parsed, filtered by
+source and payload type, DTMF straight out as digits, audio into the jitter buffer) and
+pulls one 20 ms frame out of the jitter buffer. The socket is never registered with the
+event loop, so hundreds of calls cost the loop one timer, not 50 callbacks per call per
+second. Nothing here raises on bad input from the network: a bad packet is counted and
+dropped.
 """
 
 from __future__ import annotations
