@@ -48,6 +48,7 @@ def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str])
     out: list[Entity] = []
     for tmp in found:
         span = text[tmp.start : tmp.end]
+        until = tmp.until.isoformat() if tmp.until is not None else None
         if "datetime" in wanted:
             if tmp.exact is not None:
                 value = tmp.exact.isoformat(timespec="seconds")
@@ -55,10 +56,10 @@ def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str])
                                   end=tmp.end))  # fmt: skip
             else:
                 out.append(Entity(type="date", value=tmp.day.isoformat(), text=span,
-                                  start=tmp.start, end=tmp.end))  # fmt: skip
+                                  start=tmp.start, end=tmp.end, until=until))  # fmt: skip
         if "date" in wanted and not ("datetime" in wanted and tmp.exact is None):
             out.append(Entity(type="date", value=tmp.day.isoformat(), text=span,
-                              start=tmp.start, end=tmp.end))  # fmt: skip
+                              start=tmp.start, end=tmp.end, until=until))  # fmt: skip
         if "time" in wanted and tmp.clock is not None:
             value = tmp.clock.replace(tzinfo=None).isoformat(timespec="seconds")
             out.append(Entity(type="time", value=value, text=span, start=tmp.start, end=tmp.end))

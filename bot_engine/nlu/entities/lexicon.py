@@ -195,7 +195,9 @@ _RU_DATE_WORDS = frozenset(
         "обедом", "половине", "полчаса", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
         "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",
-        "числа", "число", "праздников", "течение", "несколько",
+        "числа", "число", "праздников", "течение", "несколько", "весной", "летом",
+        "осенью", "зимой", "весну", "лето", "осень", "зиму", "месяца", "года", "майских",
+        "новогодних", "праздники", "концу",
     }
 )  # fmt: skip
 
@@ -205,7 +207,8 @@ _EN_DATE_WORDS = frozenset(
         "noon", "midnight", "next", "in", "week", "month", "year", "weekend", "am", "pm",
         "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
         "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch",
-        "minutes", "days", "weeks", "months",
+        "minutes", "days", "weeks", "months", "spring", "summer", "fall", "autumn", "winter",
+        "holidays", "christmas", "xmas", "new", "start",
     }
 )  # fmt: skip
 

@@ -18,6 +18,11 @@ class Entity(BaseModel):
     ``value`` is JSON-native: int/float for numbers and money, ISO-8601 strings for
     dates ("2026-11-23"), times ("15:00:00") and datetimes (tz-aware), E.164 for phones,
     a capitalised string for names.
+
+    ``until`` is set on a date said as a period ("летом", "на следующей неделе", "в конце
+    месяца", "next summer"): the period's last day (ISO, inclusive). ``value`` is then
+    the first day the caller can mean (never before today), or for a third of a month
+    the day it points at (the 15th, the 25th). See ``entities/periods.py``.
     """
 
     type: EntityType
@@ -26,3 +31,4 @@ class Entity(BaseModel):
     start: int
     end: int
     unit: str | None = None
+    until: str | None = None

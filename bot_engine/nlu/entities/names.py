@@ -1,5 +1,6 @@
 """Person names: Russian by pymorphy3's Name/Surn/Patr tags, English by cue phrases
-("my name is", "this is") and capitalisation.
+("my name is", "this is"), capitalisation, and for lower-case ASR text a lexicon of
+common first names (``names_en``) after a weak cue or as the whole answer.
 
 pymorphy3 tags many ordinary words as possible surnames, so a Russian surname only
 counts next to a first name or after a cue ("меня зовут", "фамилия"), and a token only
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.entities.scan import Tok
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import analyzer
@@ -99,9 +101,33 @@ def _ru_names(text: str, toks: list[Tok]) -> list[tuple[str, int, int]]:
     return out
 
 
+# Words that may close a lower-case name: "this is mary smith speaking", "john here".
+_EN_CLOSERS = frozenset({"speaking", "here", "from", "calling", "with", "at", "of"})
+
+
+def _known_name_run(toks: list[Tok], k: int) -> int:
+    """One past a lower-case known first name at ``k`` and the surname that may follow
+    it when nothing but a closer comes after; ``k`` when there is no known name."""
+    n = len(toks)
+    if k >= n or toks[k].kind != "word" or toks[k].low not in EN_FIRST_NAMES:
+        return k
+    m = k + 1
+    if (
+        m < n and toks[m].kind == "word" and toks[m].low not in _EN_NOT_NAMES
+        and toks[m].low not in _EN_CLOSERS and (m + 1 == n or toks[m + 1].low in _EN_CLOSERS)
+    ):  # fmt: skip
+        m += 1
+    return m
+
+
 def _en_names(text: str, toks: list[Tok]) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     n = len(toks)
+    whole = _known_name_run(toks, 0)
+    if whole > 0 and (whole == n or (whole + 1 == n and toks[whole].low in _EN_CLOSERS)):
+        # the whole answer is a name: "john", "mary smith", "john here"
+        value = " ".join(_cap(t.low) for t in toks[:whole])
+        return [(value, toks[0].start, toks[whole - 1].end)]
     k = 0
     while k < n:
         start_name = None
@@ -111,6 +137,17 @@ def _en_names(text: str, toks: list[Tok]) -> list[tuple[str, int, int]]:
                 start_name = k + len(cue)
                 strong = cue in _EN_STRONG_CUES
                 break
+        if (
+            start_name is not None and not strong and start_name < n
+            and not text[toks[start_name].start].isupper()
+        ):  # fmt: skip
+            # lower-case ASR text after a weak cue: only a known first name counts
+            m = _known_name_run(toks, start_name)
+            if m > start_name:
+                value = " ".join(_cap(t.low) for t in toks[start_name:m])
+                out.append((value, toks[start_name].start, toks[m - 1].end))
+                k = m
+                continue
         if start_name is not None:
             m = start_name
             while (

@@ -19,7 +19,7 @@ from bot_engine.nlu.lang import Lang
 _BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand"})
 
 
-_STARTERS = frozenset({"a", "an", "half"})
+_STARTERS = frozenset({"a", "an", "half", "пол"})
 _EN_BIG = frozenset({"hundred", "thousand", "million", "billion"})
 
 
@@ -85,6 +85,18 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             break
         low = t.low
         nxt = _peek(toks, k + 1)
+        if group is None and last_kind == "mult" and _says_half(toks, k, lang):
+            total += last_mult / 2  # "a million and a half", "тысяча с половиной"
+            k += 2 if lang == "ru" else 3
+            last_kind = "fraction"
+            break
+        if lang == "ru" and low == "пол" and group is None and k == i and nxt is not None:
+            follow = lex.numbers.get(nxt.low)
+            if follow is None or follow.kind != "mult" or follow.value < 1000:
+                break
+            group = 0.5  # "пол миллиона", "пол ляма": the ASR splits "полмиллиона"
+            k += 1
+            continue
         if group is not None and (
             (lang == "ru" and low == "с" and nxt is not None and nxt.low == "половиной")
             or (lang == "en" and low == "and" and nxt is not None and nxt.low == "a"
@@ -182,8 +194,22 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
         k += 1
     if k == i or (group is None and total == 0.0 and last_kind != "mult"):
         return None
+    if (
+        group is not None and last_mult >= 1e6 and last_mult != float("inf")
+        and last_kind in ("hundred", "ten", "teen", "unit") and group < 1000
+        and (lang == "ru" or group % 100 == 0)
+    ):  # fmt: skip
+        # "миллион двести" is 1 200 000 in speech: the thousands are left unsaid.
+        group *= last_mult / 1000
     scale = last_mult if group is None and last_kind == "mult" else 1.0
     return NumSpan(total + (group or 0.0), i, k, words, scale)
+
+
+def _says_half(toks: list[Tok], k: int, lang: Lang) -> bool:
+    words = [t.low for t in toks[k : k + 3]]
+    if lang == "ru":
+        return words[:2] == ["с", "половиной"]
+    return words == ["and", "a", "half"]
 
 
 def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:

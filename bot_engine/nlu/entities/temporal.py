@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
+from bot_engine.nlu.entities import periods
 from bot_engine.nlu.entities.lexicon import Lexicon
 from bot_engine.nlu.entities.numbers import parse_number_at
 from bot_engine.nlu.entities.scan import Tok
@@ -61,6 +62,39 @@ _AMBIGUOUS_WORDS = frozenset({"may", "march", "mar", "sat", "sun", "wed"})
 
 _DDMM = re.compile(r"^(\d{1,2})[.](\d{2})$")
 
+# Seasons: instrumental adverbs stand alone ("весной"); other forms need a cue word
+# ("на весну", "следующей весной", "in the spring", "next summer").
+_RU_SEASONS: dict[str, periods.Season] = {
+    "весной": "spring", "летом": "summer", "осенью": "autumn", "зимой": "winter",
+}  # fmt: skip
+_RU_SEASON_FORMS: dict[str, periods.Season] = {
+    **_RU_SEASONS, "весну": "spring", "весна": "spring", "лето": "summer",
+    "осень": "autumn", "зиму": "winter", "зима": "winter",
+}  # fmt: skip
+_EN_SEASONS: dict[str, periods.Season] = {
+    "spring": "spring", "summer": "summer", "fall": "autumn", "autumn": "autumn",
+    "winter": "winter",
+}  # fmt: skip
+_RU_SEASON_CUES = frozenset({"на", "следующей", "следующим", "следующее", "следующую",
+                             "будущей", "будущим", "будущее", "будущую", "этой", "этим",
+                             "это", "эту", "ближайшей", "ближайшим"})  # fmt: skip
+_EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
+                             "till"})  # fmt: skip
+_FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
+                        "будущим", "будущее", "будущую", "next"})  # fmt: skip
+# Parts of a month or year said without naming one: "в конце месяца", "early next month".
+_PHASES: dict[str, periods.Phase] = {
+    "начале": "start", "середине": "middle", "конце": "end", "концу": "end",
+    "early": "start", "beginning": "start", "start": "start", "mid": "middle",
+    "middle": "middle", "late": "end", "end": "end",
+}  # fmt: skip
+_PERIOD_THIS = frozenset({"этого", "текущего", "this", "the"})
+_PERIOD_NEXT = frozenset({"следующего", "next"})
+_HOLIDAY_NAMES: dict[str, str] = {
+    "новогодних": "new_year", "новогодние": "new_year", "майских": "may", "майские": "may",
+    "christmas": "christmas", "xmas": "christmas",
+}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
@@ -74,6 +108,7 @@ class Part:
     daypart: str | None = None  # a key of _DAYPARTS
     moment: datetime | None = None  # exact instant ("через два часа")
     meridiem_given: bool = False
+    until: date | None = None  # last day of a named period ("летом", "next week")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +120,7 @@ class Temporal:
     day: date
     clock: time | None  # None: only a day was said
     exact: datetime | None
+    until: date | None = None  # a period was said: ``day`` is its first (or pointed) day
 
 
 def _add_months(d: date, months: int) -> date:
@@ -255,7 +291,10 @@ class _Rules:
         if phase is None and (year, month) == (self.today.year, self.today.month):
             day = self.today.day  # "в ноябре" said in November: from today on
         d = _safe_date(year, month, day)
-        return Part(start, end, day=d) if d else None
+        last = calendar.monthrange(year, month)[1]
+        if phase is not None:
+            last = {1: 10, 15: 20}.get(phase, last)
+        return Part(start, end, day=d, until=date(year, month, last)) if d else None
 
     def numeric_date(self, k: int) -> Part | None:
         t = self.toks[k]
@@ -321,11 +360,13 @@ class _Rules:
         if low in _NEXT_WORDS:
             if nxt in ("неделе", "неделю", "week"):
                 monday = self.today - timedelta(days=self.today.weekday()) + timedelta(days=7)
-                return Part(k, k + 2, day=monday)
+                return Part(k, k + 2, day=monday, until=monday + timedelta(days=6))
             if nxt in ("месяце", "месяц", "month"):
-                return Part(k, k + 2, day=_add_months(self.today.replace(day=1), 1))
+                first = _add_months(self.today.replace(day=1), 1)
+                return Part(k, k + 2, day=first, until=_add_months(first, 1) - timedelta(days=1))
             if nxt in ("году", "год", "year"):
-                return Part(k, k + 2, day=date(self.today.year + 1, 1, 1))
+                year = self.today.year + 1
+                return Part(k, k + 2, day=date(year, 1, 1), until=date(year, 12, 31))
         # "в конце недели", "at the end of the week" -> the coming Friday
         if (low == "конце" and nxt == "недели") or (
             low == "end" and self.low(k + 1) == "of"
@@ -335,10 +376,12 @@ class _Rules:
             start = k - 1 if self.low(k - 1) in ("в", "at", "the") else k
             if self.low(start - 1) == "at" and self.low(start) == "the":
                 start -= 1
-            return Part(start, end, day=_upcoming(self.today, 4, include_today=True))
+            friday = _upcoming(self.today, 4, include_today=True)
+            return Part(start, end, day=friday, until=friday + timedelta(days=2))
         if low in ("выходных", "выходные", "weekend"):
             start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
-            return Part(start, k + 1, day=_upcoming(self.today, 5, include_today=True))
+            saturday = _upcoming(self.today, 5, include_today=True)
+            return Part(start, k + 1, day=saturday, until=saturday + timedelta(days=1))
         return None
 
     def offset(self, k: int) -> Part | None:
@@ -402,6 +445,77 @@ class _Rules:
     def _minutes(self, minutes: float) -> datetime:
         moment = self.now + timedelta(minutes=minutes)
         return moment.replace(second=0, microsecond=0)
+
+    # ---- named periods: seasons, parts of a month or year, holidays --------------
+    def season(self, k: int) -> Part | None:
+        """ "весной", "следующим летом", "на зиму", "in the spring", "next summer"."""
+        low = self.low(k)
+        start = k
+        following = False
+        cued = False
+        cues = _RU_SEASON_CUES if self.lang == "ru" else _EN_SEASON_CUES
+        while low in cues and k - start < 2:
+            following = following or low in _FOLLOWING
+            cued = True
+            k += 1
+            low = self.low(k)
+        if self.lang == "en" and low == "the":
+            k += 1
+            low = self.low(k)
+        if self.lang == "ru":
+            season = (_RU_SEASON_FORMS if cued else _RU_SEASONS).get(low)
+        else:
+            season = _EN_SEASONS.get(low) if cued else None
+        if season is None:
+            return None
+        first, last = periods.season_span(self.today, season, following=following)
+        return Part(start, k + 1, day=first, until=last)
+
+    def phase(self, k: int) -> Part | None:
+        """ "в конце месяца", "в начале следующего года", "early next month",
+        "end of the month"; a named month ("в начале марта") is ``month_only``'s."""
+        phase = _PHASES.get(self.low(k))
+        if phase is None:
+            return None
+        m = k + 1
+        if self.lang == "en" and self.low(m) == "of":
+            m += 1
+        ahead: int | None = None
+        if self.low(m) in _PERIOD_NEXT:
+            ahead, m = 1, m + 1
+        elif self.low(m) in _PERIOD_THIS:
+            ahead = 0 if self.low(m) != "the" else None
+            m += 1
+        unit = self.low(m)
+        if unit in ("месяца", "month"):
+            point, (first, last) = periods.month_phase(self.today, phase, months_ahead=ahead)
+            return Part(k, m + 1, day=point, until=last)
+        if unit in ("года", "year"):
+            first, last = periods.year_phase(self.today, phase, years_ahead=ahead)
+            return Part(k, m + 1, day=first, until=last)
+        return None
+
+    def holiday(self, k: int) -> Part | None:
+        """ "после праздников", "после майских", "после нового года", "after the
+        holidays", "after christmas": the day after that holiday period."""
+        if self.low(k) not in ("после", "after"):
+            return None
+        m = k + 1
+        if self.low(m) == "the":
+            m += 1
+        name = _HOLIDAY_NAMES.get(self.low(m))
+        if name is not None:
+            m += 1
+            if self.low(m) in ("праздников", "праздники", "holidays"):
+                m += 1
+        elif self.low(m) in ("праздников", "праздники", "holidays"):
+            m += 1
+        elif self.low(m) in ("нового", "new") and self.low(m + 1) in ("года", "year", "years"):
+            name, m = "new_year", m + 2
+        else:
+            return None
+        day = periods.day_after_holiday(self.today, self.lang, name)
+        return Part(k, m, day=day) if day is not None else None
 
     # ---- times ------------------------------------------------------------------
     def _hour_value(self, k: int) -> tuple[int, int, int] | None:
@@ -526,8 +640,8 @@ class _Rules:
                 return Part(k, k + 1, daypart=low)
         return None
 
-    RULES = ("offset", "period", "relative_day", "day_month", "month_only", "numeric_date",
-             "weekday", "clock", "daypart")  # fmt: skip
+    RULES = ("season", "holiday", "offset", "period", "phase", "relative_day", "day_month",
+             "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
@@ -592,7 +706,10 @@ def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Te
         daypart: str | None = None
         given = False
         moment: datetime | None = None
+        until: date | None = None
         for p in group:
+            if p.day is not None:
+                until = p.until
             day = p.day or day
             if p.hour is not None:
                 hour, minute, given = p.hour, p.minute, p.meridiem_given
@@ -620,7 +737,7 @@ def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Te
         exact = None
         if clock is not None:
             exact = datetime.combine(day, clock, tzinfo=now.tzinfo)
-        out.append(Temporal(start, end, day, clock, exact))
+        out.append(Temporal(start, end, day, clock, exact, until if exact is None else None))
     return out
 
 

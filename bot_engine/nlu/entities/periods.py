@@ -1,0 +1,149 @@
+"""Calendar periods a caller names without a date: seasons, parts of a month or year,
+and public holidays ("перезвоните весной", "в конце месяца", "после праздников").
+
+Pure date arithmetic, no parsing: ``temporal`` reads the words and asks here for the
+range. Every function returns ``(first, last)`` days (inclusive), never before
+``today``: a period already under way starts today, as "в ноябре" said in November does.
+
+- Seasons are the meteorological ones of the northern hemisphere (the product's
+  market): spring March–May, summer June–August, autumn September–November, winter
+  December–February.
+- Thirds of a month: the beginning is days 1–10, the middle 11–20, the end 21 to the
+  last day. The middle and the end *point at* the 15th and the 25th (the value a robot
+  books), while the range covers the whole third.
+- Parts of a year: the beginning is January, the middle June–July, the end December.
+- Holidays: "after the holidays" is the day after the nearest holiday period that is
+  under way or starts within ``HOLIDAY_HORIZON`` days; a holiday further away is not
+  what the caller means, so nothing is resolved. The tables are fixed calendar days
+  (the Russian New Year break is January 1–8; the exact days off move by decree each
+  year, which is finer than a callback needs).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Literal
+
+Season = Literal["spring", "summer", "autumn", "winter"]
+Phase = Literal["start", "middle", "end"]
+Span = tuple[date, date]
+
+_SEASON_START: dict[Season, int] = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+
+# (name, first month, first day, last month, last day); a period may wrap the year end.
+_RU_HOLIDAYS: tuple[tuple[str, int, int, int, int], ...] = (
+    ("new_year", 1, 1, 1, 8),
+    ("defender", 2, 23, 2, 23),
+    ("women", 3, 8, 3, 8),
+    ("may", 5, 1, 5, 10),
+    ("russia", 6, 12, 6, 12),
+    ("unity", 11, 4, 11, 4),
+)
+_EN_HOLIDAYS: tuple[tuple[str, int, int, int, int], ...] = (
+    ("new_year", 12, 24, 1, 1),  # the winter holidays: Christmas Eve to New Year's Day
+    ("christmas", 12, 24, 12, 25),
+)
+HOLIDAY_HORIZON = 60  # days ahead a holiday may start and still be "the holidays"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(d: date, months: int) -> date:
+    month0 = d.month - 1 + months
+    return date(d.year + month0 // 12, month0 % 12 + 1, 1)
+
+
+def _clip(span: Span, today: date) -> Span:
+    return (max(span[0], today), span[1])
+
+
+def season_span(today: date, season: Season, *, following: bool = False) -> Span:
+    """The season's range: the current one from today, else the coming one; with
+    ``following`` ("next summer", "следующим летом") the one after a current one."""
+    month = _SEASON_START[season]
+    for year in (today.year - 1, today.year, today.year + 1):
+        first = date(year, month, 1)
+        last = _month_end(*divmod_month(year, month + 2))
+        if last < today:
+            continue
+        if following and first <= today:
+            continue
+        return _clip((first, last), today)
+    raise AssertionError("unreachable: a season starts within a year")
+
+
+def divmod_month(year: int, month: int) -> tuple[int, int]:
+    """(year, month) for a month number that may run past December."""
+    return year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+_THIRDS: dict[Phase, tuple[int, int, int | None]] = {
+    "start": (1, 1, 10),  # (first day, the day it points at, last day or None: month end)
+    "middle": (11, 15, 20),
+    "end": (21, 25, None),
+}
+
+
+def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple[date, Span]:
+    """(the day it points at, range) of a third of a month. ``months_ahead`` None means
+    "the month" said bare: this month's third, or next month's when it is over."""
+    ahead = 0 if months_ahead is None else months_ahead
+    for _ in range(2):
+        month = _add_months(today.replace(day=1), ahead)
+        first_day, point_day, last_day = _THIRDS[phase]
+        first = month.replace(day=first_day)
+        last = month.replace(day=last_day) if last_day else _month_end(month.year, month.month)
+        if last >= today or months_ahead is not None:
+            point = max(month.replace(day=point_day), today)
+            return point, _clip((first, last), today)
+        ahead += 1
+    raise AssertionError("unreachable: next month's third is in the future")
+
+
+_YEAR_PARTS: dict[Phase, tuple[int, int]] = {"start": (1, 1), "middle": (6, 7), "end": (12, 12)}
+
+
+def year_phase(today: date, phase: Phase, *, years_ahead: int | None) -> Span:
+    """Range of a part of a year; bare ("в конце года") is this year's, or next year's
+    when it is over."""
+    year = today.year + (years_ahead or 0)
+    first_month, last_month = _YEAR_PARTS[phase]
+    span = (date(year, first_month, 1), _month_end(year, last_month))
+    if span[1] < today and years_ahead is None:
+        span = (date(year + 1, first_month, 1), _month_end(year + 1, last_month))
+    return _clip(span, today)
+
+
+def _occurrences(today: date, row: tuple[str, int, int, int, int]) -> list[Span]:
+    _, m1, d1, m2, d2 = row
+    out = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        first = date(year, m1, d1)
+        last = date(year + (m2 < m1), m2, d2)
+        out.append((first, last))
+    return out
+
+
+def day_after_holiday(today: date, lang: str, name: str | None = None) -> date | None:
+    """The day after the named holiday period ("new_year", "may", "christmas"), or after
+    the nearest one when ``name`` is None; None when no holiday is near enough."""
+    table = _RU_HOLIDAYS if lang == "ru" else _EN_HOLIDAYS
+    best: date | None = None
+    for row in table:
+        if name is not None and row[0] != name:
+            continue
+        if name is None and lang == "en" and row[0] == "christmas":
+            continue  # "the holidays" in English are the whole winter break
+        for first, last in _occurrences(today, row):
+            if last < today:
+                continue
+            if name is None and (first - today).days > HOLIDAY_HORIZON:
+                continue
+            after = last + timedelta(days=1)
+            if best is None or after < best:
+                best = after
+            break
+    return best
