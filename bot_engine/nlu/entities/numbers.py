@@ -92,7 +92,10 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             break
         if lang == "ru" and low == "пол" and group is None and k == i and nxt is not None:
             follow = lex.numbers.get(nxt.low)
-            if follow is None or follow.kind != "mult" or follow.value < 1000:
+            if (
+                follow is None or follow.kind != "mult" or follow.value < 1000
+                or nxt.low in ("к", "k")
+            ):  # fmt: skip
                 break
             group = 0.5  # "пол миллиона", "пол ляма": the ASR splits "полмиллиона"
             k += 1

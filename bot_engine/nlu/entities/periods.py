@@ -87,32 +87,37 @@ _THIRDS: dict[Phase, tuple[int, int, int | None]] = {
 }
 
 
-def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple[date, Span]:
+def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple[date, Span] | None:
     """(the day it points at, range) of a third of a month. ``months_ahead`` None means
-    "the month" said bare: this month's third, or next month's when it is over."""
+    "the month" said bare: this month's third, or next month's when it is over. A third
+    of "this month" that is over is the past: None."""
     ahead = 0 if months_ahead is None else months_ahead
+    first_day, point_day, last_day = _THIRDS[phase]
     for _ in range(2):
         month = _add_months(today.replace(day=1), ahead)
-        first_day, point_day, last_day = _THIRDS[phase]
         first = month.replace(day=first_day)
         last = month.replace(day=last_day) if last_day else _month_end(month.year, month.month)
-        if last >= today or months_ahead is not None:
+        if last >= today:
             point = max(month.replace(day=point_day), today)
             return point, _clip((first, last), today)
+        if months_ahead is not None:
+            return None
         ahead += 1
-    raise AssertionError("unreachable: next month's third is in the future")
+    return None
 
 
 _YEAR_PARTS: dict[Phase, tuple[int, int]] = {"start": (1, 1), "middle": (6, 7), "end": (12, 12)}
 
 
-def year_phase(today: date, phase: Phase, *, years_ahead: int | None) -> Span:
+def year_phase(today: date, phase: Phase, *, years_ahead: int | None) -> Span | None:
     """Range of a part of a year; bare ("в конце года") is this year's, or next year's
-    when it is over."""
+    when it is over; "this year's" when over is the past: None."""
     year = today.year + (years_ahead or 0)
     first_month, last_month = _YEAR_PARTS[phase]
     span = (date(year, first_month, 1), _month_end(year, last_month))
-    if span[1] < today and years_ahead is None:
+    if span[1] < today:
+        if years_ahead is not None:
+            return None
         span = (date(year + 1, first_month, 1), _month_end(year + 1, last_month))
     return _clip(span, today)
 

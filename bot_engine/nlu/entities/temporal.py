@@ -77,7 +77,7 @@ _EN_SEASONS: dict[str, periods.Season] = {
 }  # fmt: skip
 _RU_SEASON_CUES = frozenset({"на", "следующей", "следующим", "следующее", "следующую",
                              "будущей", "будущим", "будущее", "будущую", "этой", "этим",
-                             "это", "эту", "ближайшей", "ближайшим"})  # fmt: skip
+                             "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
                              "till"})  # fmt: skip
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
@@ -488,11 +488,13 @@ class _Rules:
             m += 1
         unit = self.low(m)
         if unit in ("месяца", "month"):
-            point, (first, last) = periods.month_phase(self.today, phase, months_ahead=ahead)
-            return Part(k, m + 1, day=point, until=last)
+            pointed = periods.month_phase(self.today, phase, months_ahead=ahead)
+            if pointed is None:
+                return None
+            return Part(k, m + 1, day=pointed[0], until=pointed[1][1])
         if unit in ("года", "year"):
-            first, last = periods.year_phase(self.today, phase, years_ahead=ahead)
-            return Part(k, m + 1, day=first, until=last)
+            span = periods.year_phase(self.today, phase, years_ahead=ahead)
+            return Part(k, m + 1, day=span[0], until=span[1]) if span else None
         return None
 
     def holiday(self, k: int) -> Part | None:
