@@ -130,6 +130,26 @@ def test_halves_without_a_magnitude_are_not_numbers(text: str, lang: str) -> Non
         ("в начале следующего года", "ru", "2027-01-01", "2027-01-31",
          "начале следующего года"),
         ("end of the year", "en", "2026-12-01", "2026-12-31", "end of the year"),
+        ("до конца месяца", "ru", "2026-11-25", "2026-11-30", "конца месяца"),
+        ("в конце этого месяца", "ru", "2026-11-25", "2026-11-30", "конце этого месяца"),
+        ("mid next month", "en", "2026-12-15", "2026-12-20", "mid next month"),
+        # parts of a week: Mon–Tue, Wed–Thu, Fri–Sun; a Saturday is in this week's end
+        ("в начале следующей недели", "ru", "2026-11-23", "2026-11-24",
+         "начале следующей недели"),
+        ("к концу недели", "ru", "2026-11-21", "2026-11-22", "концу недели"),
+        ("в середине недели", "ru", "2026-11-25", "2026-11-26", "середине недели"),
+        ("early next week", "en", "2026-11-23", "2026-11-24", "early next week"),
+        # seasons by a year, "к весне"
+        ("весной следующего года", "ru", "2027-03-01", "2027-05-31",
+         "весной следующего года"),
+        ("летом 2028 года", "ru", "2028-06-01", "2028-08-31", "летом 2028 года"),
+        ("ближе к весне", "ru", "2027-03-01", "2027-05-31", "к весне"),
+        ("in the summer of 2028", "en", "2028-06-01", "2028-08-31", "in the summer of 2028"),
+        # whole years
+        ("в 2027 году", "ru", "2027-01-01", "2027-12-31", "2027 году"),
+        ("в 2026 году", "ru", "2026-11-21", "2026-12-31", "2026 году"),
+        ("в конце 2027 года", "ru", "2027-12-01", "2027-12-31", "конце 2027 года"),
+        ("in 2027", "en", "2027-01-01", "2027-12-31", "in 2027"),
         # named months and periods now say where they end
         ("в декабре", "ru", "2026-12-01", "2026-12-31", "декабре"),
         ("в начале марта", "ru", "2027-03-01", "2027-03-10", "начале марта"),
@@ -200,6 +220,14 @@ def test_periods_under_way_start_today(now: datetime, text: str, value: str, unt
     assert (entity.value, entity.until) == (value, until)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("2027", "ru", 2027), ("в 2027", "ru", 2027), ("2027 dollars", "en", 2027)],
+)
+def test_a_year_needs_its_word(text: str, lang: str, value: int) -> None:
+    assert [e.value for e in extract_entities(text, lang, ["money", "date"], now=NOW)] == [value]
+
+
 def test_a_period_with_a_clock_time_is_an_exact_datetime() -> None:
     entity = one("на следующей неделе в три", "ru", "datetime")
     assert (entity.value, entity.until) == ("2026-11-23T15:00:00+03:00", None)
@@ -223,6 +251,9 @@ def test_a_period_asked_as_datetime_comes_back_as_a_date_range() -> None:
         ("в начале этого года", "ru"),
         ("early this month", "en"),
         ("это лето было жарким", "ru"),
+        ("в начале этой недели", "ru"),  # Monday-Tuesday are over on a Saturday
+        ("в 2025 году", "ru"),  # the past is no callback
+        ("до весны", "ru"),  # "before spring": no first day to book
         ("i like spring", "en"),
         ("the spring is broken", "en"),
         ("i fall asleep", "en"),

@@ -12,6 +12,8 @@ range. Every function returns ``(first, last)`` days (inclusive), never before
   last day. The middle and the end *point at* the 15th and the 25th (the value a robot
   books), while the range covers the whole third.
 - Parts of a year: the beginning is January, the middle June–July, the end December.
+- Parts of a week: the beginning is Monday–Tuesday, the middle Wednesday–Thursday, the
+  end Friday–Sunday.
 - Holidays: "after the holidays" is the day after the nearest holiday period that is
   under way or starts within ``HOLIDAY_HORIZON`` days; a holiday further away is not
   what the caller means, so nothing is resolved. The tables are fixed calendar days
@@ -75,6 +77,36 @@ def season_span(today: date, season: Season, *, following: bool = False) -> Span
     raise AssertionError("unreachable: a season starts within a year")
 
 
+def season_of_year(today: date, season: Season, year: int) -> Span | None:
+    """The season that starts in ``year`` ("весной следующего года"); None when over."""
+    month = _SEASON_START[season]
+    last = _month_end(*divmod_month(year, month + 2))
+    return _clip((date(year, month, 1), last), today) if last >= today else None
+
+
+def year_span(today: date, year: int) -> Span | None:
+    """A whole calendar year ("в 2027 году"), from today if under way; None when over."""
+    last = date(year, 12, 31)
+    return _clip((date(year, 1, 1), last), today) if last >= today else None
+
+
+_WEEK_THIRDS: dict[Phase, tuple[int, int]] = {"start": (0, 1), "middle": (2, 3), "end": (4, 6)}
+
+
+def week_phase(today: date, phase: Phase, *, weeks_ahead: int | None) -> Span | None:
+    """A part of a week: the start is Monday–Tuesday, the middle Wednesday–Thursday,
+    the end Friday–Sunday. Bare ("в начале недели") is this week's or, when over, next
+    week's; "this week's" when over is the past: None."""
+    first_wd, last_wd = _WEEK_THIRDS[phase]
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead or 0)
+    span = (monday + timedelta(days=first_wd), monday + timedelta(days=last_wd))
+    if span[1] < today:
+        if weeks_ahead is not None:
+            return None
+        span = (span[0] + timedelta(weeks=1), span[1] + timedelta(weeks=1))
+    return _clip(span, today)
+
+
 def divmod_month(year: int, month: int) -> tuple[int, int]:
     """(year, month) for a month number that may run past December."""
     return year + (month - 1) // 12, (month - 1) % 12 + 1
@@ -109,9 +141,13 @@ def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple
 _YEAR_PARTS: dict[Phase, tuple[int, int]] = {"start": (1, 1), "middle": (6, 7), "end": (12, 12)}
 
 
-def year_phase(today: date, phase: Phase, *, years_ahead: int | None) -> Span | None:
+def year_phase(
+    today: date, phase: Phase, *, years_ahead: int | None, year: int | None = None
+) -> Span | None:
     """Range of a part of a year; bare ("в конце года") is this year's, or next year's
-    when it is over; "this year's" when over is the past: None."""
+    when it is over; "this year's" or a named ``year``'s when over is the past: None."""
+    if year is not None:
+        years_ahead = year - today.year
     year = today.year + (years_ahead or 0)
     first_month, last_month = _YEAR_PARTS[phase]
     span = (date(year, first_month, 1), _month_end(year, last_month))

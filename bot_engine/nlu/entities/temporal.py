@@ -69,13 +69,14 @@ _RU_SEASONS: dict[str, periods.Season] = {
 }  # fmt: skip
 _RU_SEASON_FORMS: dict[str, periods.Season] = {
     **_RU_SEASONS, "весну": "spring", "весна": "spring", "лето": "summer",
-    "осень": "autumn", "зиму": "winter", "зима": "winter",
+    "осень": "autumn", "зиму": "winter", "зима": "winter", "весне": "spring",
+    "лету": "summer", "осени": "autumn", "зиме": "winter",
 }  # fmt: skip
 _EN_SEASONS: dict[str, periods.Season] = {
     "spring": "spring", "summer": "summer", "fall": "autumn", "autumn": "autumn",
     "winter": "winter",
 }  # fmt: skip
-_RU_SEASON_CUES = frozenset({"на", "следующей", "следующим", "следующее", "следующую",
+_RU_SEASON_CUES = frozenset({"на", "к", "следующей", "следующим", "следующее", "следующую",
                              "будущей", "будущим", "будущее", "будущую", "этой", "этим",
                              "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
@@ -85,11 +86,12 @@ _FOLLOWING = frozenset({"следующей", "следующим", "следу�
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
 _PHASES: dict[str, periods.Phase] = {
     "начале": "start", "середине": "middle", "конце": "end", "концу": "end",
+    "начала": "start", "середины": "middle", "конца": "end",
     "early": "start", "beginning": "start", "start": "start", "mid": "middle",
     "middle": "middle", "late": "end", "end": "end",
 }  # fmt: skip
-_PERIOD_THIS = frozenset({"этого", "текущего", "this", "the"})
-_PERIOD_NEXT = frozenset({"следующего", "next"})
+_PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
+_PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
 _HOLIDAY_NAMES: dict[str, str] = {
     "новогодних": "new_year", "новогодние": "new_year", "майских": "may", "майские": "may",
     "christmas": "christmas", "xmas": "christmas",
@@ -468,8 +470,41 @@ class _Rules:
             season = _EN_SEASONS.get(low) if cued else None
         if season is None:
             return None
+        end = k + 1
+        year, after = self._named_year(end + (self.low(end) == "of"))
+        if year is not None:  # "весной следующего года", "next year in the summer"
+            span = periods.season_of_year(self.today, season, year)
+            return Part(start, after, day=span[0], until=span[1]) if span else None
         first, last = periods.season_span(self.today, season, following=following)
-        return Part(start, k + 1, day=first, until=last)
+        return Part(start, end, day=first, until=last)
+
+    def _named_year(self, k: int) -> tuple[int | None, int]:
+        """A year said after a period: "следующего года", "этого года", "next year",
+        "2027 года" -> (year, one past it)."""
+        low, nxt = self.low(k), self.low(k + 1)
+        if nxt in ("года", "year"):
+            if low in _PERIOD_NEXT:
+                return self.today.year + 1, k + 2
+            if low in _PERIOD_THIS and low != "the":
+                return self.today.year, k + 2
+        if self.kind(k) == "num":
+            year, end = self._year_at(k)
+            if year is not None and (end > k + 1 or self.lang == "en"):
+                return year, end
+        return None, k
+
+    def year_only(self, k: int) -> Part | None:
+        """ "в 2027 году", "2027 год", "in 2027": the whole year (from today if under way)."""
+        m = k + 1 if self.lang == "en" and self.low(k) in ("in", "by") else k
+        if self.kind(m) != "num" or (self.lang == "en" and m == k):
+            return None
+        year, end = self._year_at(m)
+        if year is None or (self.lang == "ru" and end == m + 1):
+            return None  # Russian needs "году"/"года": a bare 2027 is a number
+        if self.lang == "en" and (self.low(end) in self.lex.currencies or self.kind(end) == "sym"):
+            return None
+        span = periods.year_span(self.today, year)
+        return Part(k, end, day=span[0], until=span[1]) if span else None
 
     def phase(self, k: int) -> Part | None:
         """ "в конце месяца", "в начале следующего года", "early next month",
@@ -495,6 +530,14 @@ class _Rules:
         if unit in ("года", "year"):
             span = periods.year_phase(self.today, phase, years_ahead=ahead)
             return Part(k, m + 1, day=span[0], until=span[1]) if span else None
+        if unit in ("недели", "week"):
+            span = periods.week_phase(self.today, phase, weeks_ahead=ahead)
+            return Part(k, m + 1, day=span[0], until=span[1]) if span else None
+        if ahead is None and self.kind(m) == "num":  # "в конце 2027 года"
+            year, end = self._named_year(m)
+            if year is not None:
+                span = periods.year_phase(self.today, phase, years_ahead=None, year=year)
+                return Part(k, end, day=span[0], until=span[1]) if span else None
         return None
 
     def holiday(self, k: int) -> Part | None:
@@ -642,8 +685,8 @@ class _Rules:
                 return Part(k, k + 1, daypart=low)
         return None
 
-    RULES = ("season", "holiday", "offset", "period", "phase", "relative_day", "day_month",
-             "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
+    RULES = ("season", "holiday", "offset", "period", "phase", "year_only", "relative_day",
+             "day_month", "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
