@@ -4,7 +4,8 @@ lower-case English names from ASR text."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -306,3 +307,31 @@ def test_lower_case_english_names(text: str, value: str, span: str) -> None:
 )
 def test_lower_case_words_that_are_not_names(text: str) -> None:
     assert found(text, "en", "name") == []
+
+
+_RU_PERIOD_WORDS = str.split(
+    """в на к до после начале конце середине концу конца начала следующего следующей
+    этого этой месяца года недели весной летом осенью зимой весну лето весне праздников
+    нового майских 2027 году пол миллиона с половиной миллион двести"""
+)
+_EN_PERIOD_WORDS = str.split(
+    """in the of end early mid late beginning next this month year week spring summer fall
+    winter after holidays new christmas 2027 a million and half by"""
+)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_any_period_runs_from_today_to_its_last_day(lang: str) -> None:
+    """Seeded word salads on many days of the year: a period never starts in the past
+    and never ends before it starts, and nothing raises."""
+    rng = random.Random(20261121)
+    words = _RU_PERIOD_WORDS if lang == "ru" else _EN_PERIOD_WORDS
+    periods_seen = 0
+    for _ in range(1500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        now = datetime(2026, 1, 1, 12, tzinfo=MSK) + timedelta(days=rng.randint(0, 800))
+        for e in extract_entities(text, lang, ["date", "money"], now=now):
+            if e.until is not None:
+                periods_seen += 1
+                assert now.date().isoformat() <= e.value <= e.until, (text, now, e)
+    assert periods_seen > 100  # the salad does reach the period rules
