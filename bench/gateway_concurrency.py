@@ -36,11 +36,11 @@ Send jitter is scheduling latency, so on a machine shared with other busy proces
 robot's wake-ups are delayed by their time slices, whatever our code does: at 200 calls
 p99 covers 4 ticks of an 8 s window, so one 60 ms stall of the whole process fails a step.
 Production media servers run at real-time priority for this reason (Asterisk `-p`,
-FreeSWITCH `-rp`);
-`--realtime` does the same for the robot process only (the load generator stays normal, so
-the other core keeps serving everything else); `--realtime-caller` raises the load generator
-too, to find the robot's own limit rather than the generator's. The kernel's RT throttling
-still reserves 5 % of each core for normal tasks.
+FreeSWITCH `-rp`); `--realtime` does the same for the robot process only (the load
+generator stays normal, so the other core keeps serving everything else);
+`--realtime-caller` raises the load generator too, to find the robot's own limit rather
+than the generator's. The kernel's RT throttling still reserves 5 % of each core for
+normal tasks.
 """
 
 from __future__ import annotations
