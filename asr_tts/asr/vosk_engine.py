@@ -16,6 +16,7 @@ from typing import Any
 
 from asr_tts.asr.base import StreamingRecognizer
 from asr_tts.asr.vosk_results import grammar_json, parse_final, parse_partial
+from asr_tts.decode_threads import lower_thread_priority
 from asr_tts.errors import EngineError, ModelNotFoundError
 
 _models: dict[Path, Any] = {}
@@ -30,7 +31,8 @@ def decode_executor() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(
-            max_workers=os.cpu_count() or 2, thread_name_prefix="vosk-decode"
+            max_workers=os.cpu_count() or 2, thread_name_prefix="vosk-decode",
+            initializer=lower_thread_priority,
         )
     return _executor
 

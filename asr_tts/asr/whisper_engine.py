@@ -26,13 +26,15 @@ import numpy as np
 from asr_tts.asr.base import AsrResult, StreamingRecognizer, WordTiming
 from asr_tts.asr.whisper_fast import FULL_WINDOW_S, WindowedDecoder
 from asr_tts.audio import SAMPLE_WIDTH, FrameSplitter, resample
+from asr_tts.decode_threads import lower_thread_priority
 from asr_tts.errors import EngineError, EngineRequestError, ModelNotFoundError
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 
 WHISPER_RATE = 16000
 _models: dict[tuple[Path, str, int], Any] = {}
 _models_lock = threading.Lock()
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper",
+                               initializer=lower_thread_priority)
 """One decode at a time: CTranslate2 already spreads one decode over `cpu_threads`, and
 two at once on 2 cores only make both late."""
 _decoders: dict[tuple[int, str, float], WindowedDecoder] = {}

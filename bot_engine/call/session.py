@@ -79,6 +79,9 @@ class SessionSettings:
     endpointing window is still open (engines that decode at the end only, i.e. Whisper);
     None turns it off. See `listener.Utterance.speculate`."""
     vad_aggressiveness: int = 2
+    vad_floor_rms: float = 100.0
+    """s16 RMS under which a frame is silence whatever webrtcvad says: trims its hangover
+    after the end of speech (see `asr_tts.vad`)."""
     max_duration_s: float = 900.0
     amd: bool = False
     """Run answering-machine detection before the Dialog starts (outbound calls)."""
@@ -458,6 +461,7 @@ class CallSession:
             speech_end_ms=max(endpoint_ms, FRAME_MS),
             pre_roll_ms=self.settings.pre_roll_ms,
             aggressiveness=self.settings.vad_aggressiveness,
+            floor_rms=self.settings.vad_floor_rms,
         )
 
     def _on_prompts_done(self) -> None:

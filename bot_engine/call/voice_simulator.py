@@ -47,6 +47,14 @@ class CallerError(Exception):
     pass
 
 
+def _trailing_quiet_s(pcm: bytes, rate: int) -> float:
+    """How long the end of `pcm` stays under the voiced level (the TTS's trailing pause)."""
+    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
+    loud = np.flatnonzero(samples > VOICED_LEVEL)
+    last = int(loud[-1]) + 1 if loud.size else 0
+    return (samples.size - last) / rate
+
+
 @dataclass
 class CallerLog:
     lines: list[str] = field(default_factory=list)
@@ -55,6 +63,9 @@ class CallerLog:
     digits: str = ""
     ended_by: str = ""
     """`caller` when the simulated caller hung up, else the robot's cause."""
+    reply_gaps_ms: list[float] = field(default_factory=list)
+    """Per spoken line answered: from the end of the caller's sound to the first robot
+    audio the caller received, as the caller's ear has it (both RTP paths included)."""
 
 
 class SimulatedCaller:
@@ -80,6 +91,7 @@ class SimulatedCaller:
         self._last_voice = 0.0
         self.robot_voiced_ms = 0
         """Robot speech heard so far (frames above the idle level)."""
+        self._said_end: float | None = None
         self._changed = asyncio.Event()
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
@@ -89,6 +101,10 @@ class SimulatedCaller:
                 self.log.heard_ms += len(event.pcm) * 1000 // (2 * self.leg.sample_rate)
                 samples = np.frombuffer(event.pcm, dtype="<i2")
                 if samples.size and int(np.abs(samples.astype(np.int32)).max()) > VOICED_LEVEL:
+                    if self._said_end is not None:
+                        gap_ms = (time.monotonic() - self._said_end) * 1000
+                        self.log.reply_gaps_ms.append(round(gap_ms, 3))
+                        self._said_end = None
                     self._spoke = True
                     self._last_voice = time.monotonic()
                     self.robot_voiced_ms += len(event.pcm) * 1000 // (2 * self.leg.sample_rate)
@@ -135,7 +151,9 @@ class SimulatedCaller:
                           sample_rate=self.leg.sample_rate, text=text)
         pcm = await self.speech.cache.get_or_render(spec, self.speech.caller_synthesizer())
         self.log.lines.append(text)
+        self._said_end = None
         await self.leg.play(pcm).wait()
+        self._said_end = time.monotonic() - _trailing_quiet_s(pcm, self.leg.sample_rate)
         self._spoke = False
 
     async def press(self, digits: str) -> None:

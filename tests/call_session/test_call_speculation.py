@@ -105,6 +105,10 @@ async def test_a_live_call_answers_from_speculative_decodes_and_can_turn_them_of
     spec = speech.speculation
     assert spec.used >= 1 and spec.used + spec.discarded <= spec.started
     assert len(sim.report.timings) == 3
+    # the caller's ear: each answered line has a gap, and the robot did not answer before
+    # most of its endpointing window had passed (the endpointer needs 90% of it quiet)
+    assert len(sim.caller.reply_gaps_ms) == 3
+    assert all(gap > 0.8 * script.settings.endpoint_ms for gap in sim.caller.reply_gaps_ms)
 
     off = make_speech(script)
     sim = await simulate_call(script, variables, lines, off,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from asr_tts.audio import silence, split_frames
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 
@@ -39,3 +41,26 @@ def test_reset_clears_trailing_silence() -> None:
     endpointer.push(bytes(endpointer.frame_size))
     endpointer.reset()
     assert endpointer.trailing_silence_ms == 0
+
+
+async def test_a_floor_trims_the_hangover_without_splitting_answers(speak: Speak) -> None:
+    rate = 8000
+    ends: dict[float, list[float]] = {0.0: [], 100.0: []}
+    for text in ("No.", "About two thousand dollars.", "No, thank you.", "Next month."):
+        pcm = silence(rate, 0.3) + await speak(text, "en-us", rate) + silence(rate, 1.0)
+        for floor, found in ends.items():
+            endpointer = Endpointer(rate, 20, speech_start_ms=200, speech_end_ms=300,
+                                    floor_rms=floor)
+            events = [e for f in split_frames(pcm, endpointer.frame_size)
+                      if len(f) == endpointer.frame_size for e in endpointer.push(f)]
+            assert [type(e) for e in events] == [SpeechStart, SpeechEnd], (text, floor)
+            end = events[1]
+            assert isinstance(end, SpeechEnd)
+            found.append(end.time_s)
+    assert all(f <= u for f, u in zip(ends[100.0], ends[0.0], strict=True))
+    assert any(f < u for f, u in zip(ends[100.0], ends[0.0], strict=True))
+
+
+def test_a_negative_floor_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="floor_rms"):
+        Endpointer(8000, 20, floor_rms=-1)
