@@ -146,6 +146,7 @@ async def test_hold_stops_sending_and_resume_restarts(
     a.set_hold(False)
     await waiter.ticks(5)
     assert a.stats().packets_sent >= held + 4
+    assert a.packets_sent == a.stats().packets_sent  # the cheap read agrees
 
 
 async def test_symmetric_rtp_latches_to_the_real_source() -> None:
