@@ -154,6 +154,8 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
             task.add_done_callback(tasks.discard)
 
     serving = asyncio.create_task(serve())
+    gc.collect()
+    gc.freeze()  # as `voicebot serve` does once it has started
     gc_pauses = install_gc_probe()
     baseline = rss_bytes()
     emit({"port": ua.local_port})
