@@ -178,7 +178,10 @@ class Utterance:
             if heard.error is None:
                 self._speech.speculation.used += 1
                 return heard
-            rec = self._speech.new_recognizer()  # the speculative decode failed: try again
+            try:  # the speculative decode failed: decode again
+                rec = self._speech.new_recognizer()
+            except Exception as exc:
+                return self._failed(exc)
         return await self._decode(rec, b"".join(self._fed), started=spec is None)
 
     async def _decode(

@@ -7,6 +7,7 @@ recognizer per utterance and for a prompt's audio, and gets PCM at the call's ra
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
@@ -62,8 +63,8 @@ class SpeculationStats:
     """Became the final result."""
     discarded: int = 0
     """Dropped because the caller spoke again before the endpoint (wasted decodes)."""
-    durations_s: list[float] = field(default_factory=list)
-    """Decode time of each speculative decode that finished."""
+    durations_s: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+    """Decode time of the last 1000 speculative decodes that finished."""
 
 
 @dataclass
