@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from asr_tts.asr.base import AsrAlternative, AsrResult, StreamingRecognizer, WordTiming
 from asr_tts.asr.fallback import FallbackRecognizer
-from asr_tts.errors import ModelNotFoundError, UnknownEngineError
+from asr_tts.engine_registry import EngineRegistry
+from asr_tts.errors import ModelNotFoundError
 from asr_tts.packaged_models import packaged_vosk_model, packaged_whisper_model
 from asr_tts.settings import SpeechSettings
 
@@ -85,26 +86,23 @@ def _yandex(config: SpeechSettings) -> StreamingRecognizer:
     )
 
 
-_ENGINES: dict[str, AsrFactory] = {"vosk": _vosk, "whisper": _whisper, "yandex": _yandex}
+_ENGINES: EngineRegistry[StreamingRecognizer] = EngineRegistry(
+    "ASR", {"vosk": _vosk, "whisper": _whisper, "yandex": _yandex}
+)
 
 
 def register_asr_engine(name: str, factory: AsrFactory) -> None:
     """Add (or replace) an engine under a configuration name."""
-    _ENGINES[name] = factory
+    _ENGINES.register(name, factory)
 
 
 def asr_engine_names() -> list[str]:
-    return sorted(_ENGINES)
+    return _ENGINES.names()
 
 
 def create_engine_recognizer(name: str, config: SpeechSettings) -> StreamingRecognizer:
     """One engine by name, without fallback."""
-    factory = _ENGINES.get(name)
-    if factory is None:
-        raise UnknownEngineError(
-            f"unknown ASR engine {name!r}; known: {', '.join(asr_engine_names())}"
-        )
-    return factory(config)
+    return _ENGINES.create(name, config)
 
 
 def create_recognizer(
@@ -115,10 +113,7 @@ def create_recognizer(
     cfg = config or SpeechSettings()
     names = list(dict.fromkeys([engine or cfg.asr_engine, *cfg.asr_fallback]))
     for name in names:
-        if name not in _ENGINES:
-            raise UnknownEngineError(
-                f"unknown ASR engine {name!r}; known: {', '.join(asr_engine_names())}"
-            )
+        _ENGINES.check(name)
     if len(names) == 1:
         return create_engine_recognizer(names[0], cfg)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from asr_tts.errors import UnknownEngineError
+from asr_tts.engine_registry import EngineRegistry
 from asr_tts.settings import SpeechSettings
 from asr_tts.tts.base import Synthesizer, TtsOptions, check_text
 from asr_tts.tts.fallback import FallbackSynthesizer
@@ -50,26 +50,23 @@ def _yandex(config: SpeechSettings) -> Synthesizer:
     )
 
 
-_ENGINES: dict[str, TtsFactory] = {"espeak": _espeak, "audio": _audio, "yandex": _yandex}
+_ENGINES: EngineRegistry[Synthesizer] = EngineRegistry(
+    "TTS", {"espeak": _espeak, "audio": _audio, "yandex": _yandex}
+)
 
 
 def register_tts_engine(name: str, factory: TtsFactory) -> None:
     """Add (or replace) an engine under a configuration name."""
-    _ENGINES[name] = factory
+    _ENGINES.register(name, factory)
 
 
 def tts_engine_names() -> list[str]:
-    return sorted(_ENGINES)
+    return _ENGINES.names()
 
 
 def create_engine_synthesizer(name: str, config: SpeechSettings) -> Synthesizer:
     """One engine by name, without fallback."""
-    factory = _ENGINES.get(name)
-    if factory is None:
-        raise UnknownEngineError(
-            f"unknown TTS engine {name!r}; known: {', '.join(tts_engine_names())}"
-        )
-    return factory(config)
+    return _ENGINES.create(name, config)
 
 
 def create_synthesizer(
