@@ -106,6 +106,8 @@ class Endpointer:
         self._speech_start_s = 0.0
         self._last_voiced_end_s = 0.0
         self._unvoiced_run = 0
+        self.last_voiced = False
+        """Whether the last pushed frame counted as voiced (webrtcvad and the floor)."""
 
     @property
     def time_s(self) -> float:
@@ -117,6 +119,11 @@ class Endpointer:
         """In speech: how long the frames since the last voiced one last (0 right after a
         voiced frame). Outside speech: 0."""
         return self._unvoiced_run * self.frame_ms if self.in_speech else 0
+
+    @property
+    def unvoiced_run_ms(self) -> int:
+        """How long the frames since the last voiced one last, in speech or not."""
+        return self._unvoiced_run * self.frame_ms
 
     def reset(self) -> None:
         """Forget all state (a new utterance, a new call)."""
@@ -142,6 +149,7 @@ class Endpointer:
     def push(self, frame: bytes) -> list[VadEvent]:
         """Feed one frame; returns the events it caused (usually none)."""
         voiced = self.is_speech(frame) and (not self._floor_sq or self._loud(frame))
+        self.last_voiced = voiced
         self._frames_seen += 1
         now = self._frames_seen * self._frame_s
         if voiced:

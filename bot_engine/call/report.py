@@ -47,10 +47,24 @@ class BargeIn(BaseModel):
     heard_ms: int
     """How much of the prompt(s) the caller heard."""
     stop_ms: float
-    """From the VAD's speech start to the prompt being stopped (the send queue cleared)."""
+    """From the detection (the speech onset that paused the prompt, or a key) to the prompt
+    being stopped (the send queue cleared)."""
     onset_to_stop_ms: float
-    """From the first voiced frame of the trigger window to the stop: includes the VAD's
-    speech-start window, which keeps noise shorter than a word from interrupting."""
+    """From the first voiced frame to the stop: the onset window plus `stop_ms`. The word
+    check (the VAD's longer speech-start window) runs while the prompt is paused, so noise
+    shorter than a word costs a short pause and never an interruption."""
+
+
+class PromptResume(BaseModel):
+    """A prompt paused at a speech onset that never became a word, then resumed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    step: str | None
+    at_ms: int
+    """When the prompt paused, in ms from the answer (the recording's timeline)."""
+    paused_ms: float
+    """How long the caller heard nothing from the robot."""
 
 
 class CallMeta(BaseModel):
@@ -81,6 +95,7 @@ class CallReport(BaseModel):
     timings: list[TurnTimings] = Field(default_factory=list)
     consent: list[ConsentEvidence] = Field(default_factory=list)
     barge_ins: list[BargeIn] = Field(default_factory=list)
+    resumed_prompts: list[PromptResume] = Field(default_factory=list)
     amd: AmdResult | None = None
     recording: str | None = None
 
@@ -96,6 +111,7 @@ class CallReport(BaseModel):
             "call": self.call.model_dump(mode="json"),
             "consent": [c.model_dump(mode="json") for c in self.consent],
             "barge_ins": [b.model_dump(mode="json") for b in self.barge_ins],
+            "resumed_prompts": [r.model_dump(mode="json") for r in self.resumed_prompts],
             "amd": self.amd.model_dump(mode="json") if self.amd else None,
             "recording": self.recording,
         }

@@ -43,7 +43,7 @@ from bot_engine.call.amd import (
 from bot_engine.call.dtmf import DEFAULT_SPEC, DtmfCollector
 from bot_engine.call.listener import Heard, Utterance
 from bot_engine.call.recording import StereoRecorder
-from bot_engine.call.report import BargeIn, CallMeta, CallReport, TranscriptTurn
+from bot_engine.call.report import BargeIn, CallMeta, CallReport, PromptResume, TranscriptTurn
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import (
     ConsentEvidence,
@@ -73,6 +73,14 @@ class SessionSettings:
     while a word keeps its energy up."""
     min_speech_rms: float = 300.0
     """s16 RMS (about -40 dBFS) of a frame that carries speech rather than line noise."""
+    barge_in_onset_ms: int | None = 60
+    """This much loud voiced audio over an interruptible prompt pauses the prompt at once.
+    The speech-start window then decides: a word makes it a barge-in, anything shorter
+    resumes the prompt where it paused. None stops prompts at the speech start only."""
+    resume_after_ms: int = 60
+    """A paused prompt resumes after this much unvoiced audio, unless speech has started."""
+    max_pause_ms: int = 400
+    """A paused prompt resumes after this long if no speech start came (on-off noise)."""
     pre_roll_ms: int = 300
     speculate_ms: int | None = 100
     """After this much silence inside an utterance, decode it speculatively while the
@@ -100,6 +108,19 @@ class _Chunk:
     turn: TranscriptTurn | None
     barge_in: bool
     sent_at: float | None = None
+    held: bool = False
+    """Cancelled by a pause: its rest is held to resume, and it was not interrupted."""
+
+
+@dataclass
+class _Held:
+    """A paused prompt: the audio still to play, and what a barge-in must know."""
+
+    at: float
+    stopped: float
+    heard_ms: int
+    step: str | None
+    rest: list[tuple[bytes, TranscriptTurn | None, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -183,6 +204,7 @@ class CallSession:
         self.timings: list[TurnTimings] = []
         self.consent: list[ConsentEvidence] = []
         self.barge_ins: list[BargeIn] = []
+        self.resumed_prompts: list[PromptResume] = []
         self.amd_result: AmdResult | None = None
         self._recorder: StereoRecorder | None = None
         self._answered = 0.0
@@ -192,6 +214,8 @@ class CallSession:
         self._listening: _Listening | None = None
         self._token = 0
         self._chunks: list[_Chunk] = []
+        self._held: _Held | None = None
+        self._loud_run = 0
         self._idle = asyncio.Event()
         self._idle.set()
         self._epoch = 0
@@ -256,6 +280,7 @@ class CallSession:
             timings=self.timings,
             consent=self.consent,
             barge_ins=self.barge_ins,
+            resumed_prompts=self.resumed_prompts,
             amd=self.amd_result,
             recording=str(self.recording_path) if self.recording_path else None,
         )
@@ -376,6 +401,9 @@ class CallSession:
         return self.speech.cached(say.text) if say.text.strip() else None
 
     def _enqueue(self, pcm: bytes, turn: TranscriptTurn | None, barge_in: bool) -> None:
+        if self._held is not None:  # paused: streamed audio waits its turn
+            self._held.rest.append((pcm, turn, barge_in))
+            return
         pending = self._pending
         if pending is not None and pending.first_audio is None:
             pending.first_audio = time.monotonic()
@@ -399,11 +427,11 @@ class CallSession:
         if chunk.turn is not None:
             chunk.turn.heard_ms = (chunk.turn.heard_ms or 0) + played_ms
             chunk.turn.end_ms = self._ms(time.monotonic())
-            if not (first.completed and second.completed):
+            if not (first.completed and second.completed) and not chunk.held:
                 chunk.turn.interrupted = True
         with contextlib.suppress(ValueError):
             self._chunks.remove(chunk)
-        if not self._chunks:
+        if not self._chunks and self._held is None:
             self._idle.set()
             self._on_prompts_done()
 
@@ -431,9 +459,73 @@ class CallSession:
 
     def _stop_prompts(self) -> None:
         self._epoch += 1
+        held, self._held = self._held, None
+        if held is not None:
+            for _, turn, _ in held.rest:
+                if turn is not None:
+                    turn.interrupted = True
+            if not self._chunks:
+                self._idle.set()
         for chunk in list(self._chunks):
             chunk.marker.cancel()
             chunk.rest.cancel()
+
+    # -- barge-in: pause at the onset, then a word interrupts or the prompt resumes ----
+
+    def _watch_onset(self, pcm: bytes, now: float) -> None:
+        onset_ms = self.settings.barge_in_onset_ms
+        if onset_ms is None:
+            return
+        endpointer = self._endpointer
+        if endpointer.last_voiced and _rms(pcm) >= self.settings.min_speech_rms:
+            self._loud_run += 1
+        else:
+            self._loud_run = 0
+        held = self._held
+        if held is None:
+            if self._loud_run * FRAME_MS >= onset_ms and self._may_barge_in():
+                self._pause(now)
+        elif not endpointer.in_speech and (
+            endpointer.unvoiced_run_ms >= self.settings.resume_after_ms
+            or (now - held.at) * 1000 >= self.settings.max_pause_ms
+        ):
+            self._resume(now)
+
+    def _may_barge_in(self) -> bool:
+        listening = self._listening
+        return (bool(self._chunks) and listening is not None and listening.utt is None
+                and not self.dialog.finished and not self._endpointer.in_speech
+                and listening.listen.barge_in and all(c.barge_in for c in self._chunks))
+
+    def _pause(self, now: float) -> None:
+        """Silence the robot at once; keep the unplayed audio to resume it."""
+        listening = self._listening
+        heard = 0
+        rest: list[tuple[bytes, TranscriptTurn | None, bool]] = []
+        for chunk in list(self._chunks):
+            chunk.held = True
+            chunk.marker.cancel()
+            chunk.rest.cancel()
+            played = _played_ms(chunk.marker) + _played_ms(chunk.rest)
+            heard += played
+            unplayed = chunk.pcm[played * self.rate // 1000 * 2:]
+            if unplayed:
+                rest.append((unplayed, chunk.turn, chunk.barge_in))
+        self._held = _Held(at=now, stopped=time.monotonic(), heard_ms=heard,
+                           step=listening.listen.step if listening else None, rest=rest)
+
+    def _resume(self, now: float) -> None:
+        """The onset was not a word: play on from where the prompt paused."""
+        held, self._held = self._held, None
+        if held is None:
+            return
+        self.resumed_prompts.append(PromptResume(
+            step=held.step, at_ms=self._ms(held.at), paused_ms=round((now - held.at) * 1000, 1)))
+        for pcm, turn, barge_in in held.rest:
+            self._enqueue(pcm, turn, barge_in)
+        if not self._chunks:
+            self._idle.set()
+            self._on_prompts_done()
 
     # -- listening ---------------------------------------------------------------------
 
@@ -444,7 +536,7 @@ class CallSession:
         self._standby(self._listening)
         if not self._endpointer.in_speech and listen.endpoint_ms != self._endpoint_ms:
             self._endpointer = self._new_endpointer(listen.endpoint_ms)
-        if not self._chunks:
+        if not self._chunks and self._held is None:
             self._on_prompts_done()
 
     def _standby(self, listening: _Listening, *, now: bool = False) -> None:
@@ -492,7 +584,7 @@ class CallSession:
         listening = self._current(token)
         if listening is None or listening.utt is not None or listening.recognizing:
             return
-        if self._chunks or listening.dtmf.digits:
+        if self._chunks or self._held is not None or listening.dtmf.digits:
             return
         self._listening = None
         self._add(TranscriptTurn(role="caller", text="[silence]", step=listening.listen.step,
@@ -530,6 +622,7 @@ class CallSession:
         listening = self._listening
         had_utterance = listening is not None and listening.utt is not None
         events = self._endpointer.push(pcm)
+        self._watch_onset(pcm, now)
         if had_utterance and listening is not None and listening.utt is not None:
             listening.utt.utterance.feed(pcm)
             self._speculate(listening.utt.utterance)
@@ -568,13 +661,18 @@ class CallSession:
         if listening is None or self.dialog.finished or listening.utt is not None:
             return
         if not self._word_like(event.audio):
+            if self._held is not None:
+                self._resume(now)
             return
         barged = False
-        if self._chunks:
+        if self._held is not None:
+            self._barge_in(listening, now, window_ms=self.settings.barge_in_onset_ms or 0)
+            barged = True
+        elif self._chunks:
             allowed = listening.listen.barge_in and all(c.barge_in for c in self._chunks)
             if not allowed:
                 return
-            self._barge_in(listening, now)
+            self._barge_in(listening, now, window_ms=self.settings.vad_start_ms)
             barged = True
         if listening.no_input is not None:
             listening.no_input.cancel()
@@ -595,14 +693,21 @@ class CallSession:
         loud_ms = int(np.count_nonzero(rms >= self.settings.min_speech_rms)) * FRAME_MS
         return loud_ms >= self.settings.min_word_ms
 
-    def _barge_in(self, listening: _Listening, detected: float) -> None:
+    def _barge_in(self, listening: _Listening, detected: float, *, window_ms: int) -> None:
+        """Stop the prompt for good and tell the Dialog how much of it was heard.
+
+        `window_ms` is the voiced audio the detector needed before `detected`."""
         chunks = list(self._chunks)
+        held = self._held
         self._stop_prompts()
         stopped = time.monotonic()
-        stop_ms = round((stopped - detected) * 1000, 3)
         heard = sum(_played_ms(c.marker) + _played_ms(c.rest) for c in chunks)
+        if held is not None:  # already silent since the onset
+            detected, stopped = held.at, held.stopped
+            heard += held.heard_ms
+        stop_ms = round((stopped - detected) * 1000, 3)
         self.barge_ins.append(BargeIn(step=listening.listen.step, heard_ms=heard, stop_ms=stop_ms,
-                                      onset_to_stop_ms=self.settings.vad_start_ms + stop_ms))
+                                      onset_to_stop_ms=window_ms + stop_ms))
         self._handle(ev.Interrupted(heard_ms=heard, at=datetime.now(UTC)))
 
     def _on_speech_end(self, event: SpeechEnd, now: float, end_sample: int) -> None:
@@ -670,8 +775,8 @@ class CallSession:
         listening = self._listening
         if listening is None or self.dialog.finished:
             return
-        if self._chunks:
-            self._barge_in(listening, time.monotonic())
+        if self._chunks or self._held is not None:
+            self._barge_in(listening, time.monotonic(), window_ms=0)
         if listening.no_input is not None:
             listening.no_input.cancel()
         if listening.utt is not None:
@@ -817,6 +922,11 @@ class CallSession:
     def _event(self, kind: str, text: str, step: str | None) -> None:
         self._add(TranscriptTurn(role="event", text=text, step=step, at=datetime.now(UTC),
                                  start_ms=self._ms(time.monotonic())))
+
+
+def _rms(pcm: bytes) -> float:
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    return float(np.sqrt(np.dot(samples, samples) / samples.size)) if samples.size else 0.0
 
 
 def _played_ms(playback: Playback) -> int:

@@ -84,7 +84,11 @@ async def test_barge_in_stops_the_prompt_and_the_words_are_recognized(
     assert first_prompt.interrupted
     assert first_prompt.heard_ms is not None and 1000 <= first_prompt.heard_ms < LONG_PROMPT_MS
     [barge_in] = report.barge_ins
-    assert barge_in.stop_ms < 100
+    # The prompt went quiet at the speech onset; the word confirmed it (no resume).
+    onset_ms = SessionSettings().barge_in_onset_ms
+    assert onset_ms is not None and onset_ms < SessionSettings().vad_start_ms
+    assert barge_in.onset_to_stop_ms == pytest.approx(onset_ms + barge_in.stop_ms)
+    assert report.resumed_prompts == []
     assert barge_in.heard_ms == first_prompt.heard_ms
     answer = turns(report, "caller")[0]
     assert answer.interrupted
@@ -195,11 +199,19 @@ async def test_noise_shorter_than_a_word_does_not_interrupt_the_prompt(
         await caller.say("no")
         await caller.wait_robot_quiet()
 
-    sim = await loopback_call(script, {}, make_speech(script), cough_then_answer)
+    speech = make_speech(script)
+    sim = await loopback_call(script, {}, speech, cough_then_answer)
     report = sim.report
     first_prompt = turns(report, "bot")[0]
     assert not first_prompt.interrupted and report.barge_ins == []
-    assert first_prompt.heard_ms is not None and first_prompt.heard_ms >= LONG_PROMPT_MS
+    # The click paused the prompt at its onset; no word followed, so it played on from
+    # where it paused: nothing skipped, nothing repeated.
+    [resumed] = report.resumed_prompts
+    assert resumed.step == "question" and resumed.paused_ms > 0
+    prompt_pcm = speech.cached(first_prompt.text)
+    assert prompt_pcm is not None
+    assert first_prompt.heard_ms == len(prompt_pcm) * 1000 // (2 * speech.sample_rate)
+    assert first_prompt.heard_ms >= LONG_PROMPT_MS
     assert report.result.outcome == "declined"
 
 
