@@ -44,15 +44,18 @@ class BargeIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     step: str | None
+    trigger: Literal["onset", "speech", "dtmf"] = "speech"
+    """What stopped the prompt: the speech onset (then confirmed as a word), the VAD's
+    speech start (onset pausing turned off), or a key."""
     heard_ms: int
     """How much of the prompt(s) the caller heard."""
     stop_ms: float
     """From the detection (the speech onset that paused the prompt, or a key) to the prompt
     being stopped (the send queue cleared)."""
     onset_to_stop_ms: float
-    """From the first voiced frame to the stop: the onset window plus `stop_ms`. The word
-    check (the VAD's longer speech-start window) runs while the prompt is paused, so noise
-    shorter than a word costs a short pause and never an interruption."""
+    """From the start of the caller's first loud voiced frame (as it reached the robot) to
+    the stop. The word check (the VAD's longer speech-start window) runs while the prompt
+    is paused, so noise shorter than a word costs a short pause, never an interruption."""
 
 
 class PromptResume(BaseModel):

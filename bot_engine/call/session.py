@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -116,6 +116,8 @@ class _Chunk:
 class _Held:
     """A paused prompt: the audio still to play, and what a barge-in must know."""
 
+    onset: float
+    """Arrival of the first frame of the loud run (its audio began a frame earlier)."""
     at: float
     stopped: float
     heard_ms: int
@@ -216,6 +218,7 @@ class CallSession:
         self._chunks: list[_Chunk] = []
         self._held: _Held | None = None
         self._loud_run = 0
+        self._loud_since = 0.0
         self._idle = asyncio.Event()
         self._idle.set()
         self._epoch = 0
@@ -479,6 +482,8 @@ class CallSession:
         endpointer = self._endpointer
         if endpointer.last_voiced and _rms(pcm) >= self.settings.min_speech_rms:
             self._loud_run += 1
+            if self._loud_run == 1:
+                self._loud_since = now
         else:
             self._loud_run = 0
         held = self._held
@@ -511,7 +516,8 @@ class CallSession:
             unplayed = chunk.pcm[played * self.rate // 1000 * 2:]
             if unplayed:
                 rest.append((unplayed, chunk.turn, chunk.barge_in))
-        self._held = _Held(at=now, stopped=time.monotonic(), heard_ms=heard,
+        self._held = _Held(onset=self._loud_since, at=now, stopped=time.monotonic(),
+                           heard_ms=heard,
                            step=listening.listen.step if listening else None, rest=rest)
 
     def _resume(self, now: float) -> None:
@@ -696,18 +702,24 @@ class CallSession:
     def _barge_in(self, listening: _Listening, detected: float, *, window_ms: int) -> None:
         """Stop the prompt for good and tell the Dialog how much of it was heard.
 
-        `window_ms` is the voiced audio the detector needed before `detected`."""
+        `window_ms` is the voiced audio the detector needed before `detected` (used when
+        the prompt was not paused at the onset)."""
         chunks = list(self._chunks)
         held = self._held
         self._stop_prompts()
         stopped = time.monotonic()
         heard = sum(_played_ms(c.marker) + _played_ms(c.rest) for c in chunks)
-        if held is not None:  # already silent since the onset
+        onset_to_stop = window_ms + (stopped - detected) * 1000
+        trigger: Literal["onset", "speech", "dtmf"] = "speech" if window_ms else "dtmf"
+        if held is not None:  # silent since the onset: measured from its first frame
             detected, stopped = held.at, held.stopped
             heard += held.heard_ms
+            onset_to_stop = (held.stopped - held.onset) * 1000 + FRAME_MS
+            trigger = "onset" if window_ms else "dtmf"
         stop_ms = round((stopped - detected) * 1000, 3)
-        self.barge_ins.append(BargeIn(step=listening.listen.step, heard_ms=heard, stop_ms=stop_ms,
-                                      onset_to_stop_ms=window_ms + stop_ms))
+        self.barge_ins.append(BargeIn(step=listening.listen.step, trigger=trigger,
+                                      heard_ms=heard, stop_ms=stop_ms,
+                                      onset_to_stop_ms=round(onset_to_stop, 3)))
         self._handle(ev.Interrupted(heard_ms=heard, at=datetime.now(UTC)))
 
     def _on_speech_end(self, event: SpeechEnd, now: float, end_sample: int) -> None:

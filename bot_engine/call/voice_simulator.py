@@ -116,6 +116,11 @@ class SimulatedCaller:
             self._changed.set()
 
     @property
+    def last_robot_voice_at(self) -> float:
+        """`time.monotonic()` when the last voiced robot frame arrived (0 before any)."""
+        return self._last_voice
+
+    @property
     def robot_talking(self) -> bool:
         return self._spoke and time.monotonic() - self._last_voice < self.quiet_s
 
