@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.storage.ids import new_id
@@ -80,7 +80,18 @@ async def all_routes(session: AsyncSession) -> list[InboundRoute]:
     return list(rows)
 
 
+_ROUTES_LOCK_KEY = int.from_bytes(b"vb-route", "big") >> 1
+"""A fixed PostgreSQL advisory-lock key (63 bits) for route creation."""
+
+
 async def other_tenants_routes(session: AsyncSession, tenant_id: str) -> list[InboundRoute]:
+    """Other tenants' routes, for the conflict check before a create; the check and the
+    insert must not interleave with another create, so this takes the routes lock first.
+    SQLite's write transactions are already serial (BEGIN IMMEDIATE); PostgreSQL takes a
+    transaction advisory lock, released at commit, which covers every server process."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                              {"key": _ROUTES_LOCK_KEY})
     rows = await session.scalars(select(InboundRoute).where(InboundRoute.tenant_id != tenant_id))
     return list(rows)
 

@@ -121,6 +121,27 @@ async def test_a_number_belongs_to_one_tenant(api: Api) -> None:
         ).status_code == 201
 
 
+async def test_racing_creates_of_one_number_by_two_tenants_leave_one_owner(api: Api) -> None:
+    """The cross-tenant check reads other tenants' routes, then inserts: two tenants
+    creating the same number at once must not both pass it."""
+    import asyncio
+
+    _, key_a = await _setup(api, "a")
+    _, key_b = await _setup(api, "b")
+    numbers = [f"+1555000{i:02d}" for i in range(8)]
+    async with api.client(key_a) as a, api.client(key_b) as b:
+        replies = await asyncio.gather(*(
+            client.post("/v1/inbound-routes", json=_route(match={"to": number}))
+            for number in numbers for client in (a, b)
+        ))
+        owners = {n: sorted(r.status_code for r in replies[2 * i: 2 * i + 2])
+                  for i, n in enumerate(numbers)}
+        assert all(codes == [201, 409] for codes in owners.values()), owners
+        listed_a = {r["match"]["to"] for r in (await a.get("/v1/inbound-routes")).json()}
+        listed_b = {r["match"]["to"] for r in (await b.get("/v1/inbound-routes")).json()}
+    assert listed_a.isdisjoint(listed_b) and listed_a | listed_b == set(numbers)
+
+
 @pytest.mark.parametrize(
     ("body", "status", "text"),
     [
