@@ -90,6 +90,14 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             k += 2 if lang == "ru" else 3
             last_kind = "fraction"
             break
+        if low in ("и", "and") and group is None and last_kind == "mult" and nxt is not None:
+            joined = _joined_smaller(toks, k + 1, last_mult, lex, lang)
+            if joined is None:
+                break
+            total += joined.value  # "миллион и двести тысяч", "two thousand and five"
+            k = joined.j
+            last_kind = "joined"
+            break
         if lang == "ru" and low == "пол" and group is None and k == i and nxt is not None:
             follow = lex.numbers.get(nxt.low)
             if (
@@ -206,6 +214,21 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
         group *= last_mult / 1000
     scale = last_mult if group is None and last_kind == "mult" else 1.0
     return NumSpan(total + (group or 0.0), i, k, words, scale)
+
+
+def _joined_smaller(
+    toks: list[Tok], k: int, magnitude: float, lex: Lexicon, lang: Lang
+) -> NumSpan | None:
+    """The number after "и"/"and" when it is strictly smaller than the ``magnitude`` the
+    number before it closed with; "миллион и двести" reads as "миллион двести"
+    (1 200 000). Anything else ("тысяча и две тысячи") is a second number."""
+    part = _parse(toks, k, lex, lang)
+    if part is None or not 0 < part.value < magnitude:
+        return None
+    value = part.value
+    if magnitude >= 1e6 and value < 1000 and (lang == "ru" or value % 100 == 0):
+        value *= magnitude / 1000
+    return NumSpan(value, part.i, part.j, part.words, part.scale)
 
 
 def _says_half(toks: list[Tok], k: int, lang: Lang) -> bool:

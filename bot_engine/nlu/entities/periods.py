@@ -43,8 +43,9 @@ _RU_HOLIDAYS: tuple[tuple[str, int, int, int, int], ...] = (
     ("unity", 11, 4, 11, 4),
 )
 _EN_HOLIDAYS: tuple[tuple[str, int, int, int, int], ...] = (
-    ("new_year", 12, 24, 1, 1),  # the winter holidays: Christmas Eve to New Year's Day
+    ("holidays", 12, 24, 1, 1),  # the winter holidays: Christmas Eve to New Year's Day
     ("christmas", 12, 24, 12, 25),
+    ("new_year", 1, 1, 1, 1),
 )
 HOLIDAY_HORIZON = 60  # days ahead a holiday may start and still be "the holidays"
 
@@ -176,7 +177,7 @@ def day_after_holiday(today: date, lang: str, name: str | None = None) -> date |
     for row in table:
         if name is not None and row[0] != name:
             continue
-        if name is None and lang == "en" and row[0] == "christmas":
+        if name is None and lang == "en" and row[0] != "holidays":
             continue  # "the holidays" in English are the whole winter break
         for first, last in _occurrences(today, row):
             if last < today:
@@ -186,5 +187,55 @@ def day_after_holiday(today: date, lang: str, name: str | None = None) -> date |
             after = last + timedelta(days=1)
             if best is None or after < best:
                 best = after
+            break
+    return best
+
+
+# ---- deadlines: "до весны", "by march", "до нового года" ------------------------------
+# A deadline is the range from today to the day before the named thing next starts
+# ("до весны" said in November ends on the last day of February); ``None`` when that
+# day is already past.
+
+
+def deadline(today: date, last: date) -> Span | None:
+    """(today, last) when ``last`` is not in the past."""
+    return (today, last) if last >= today else None
+
+
+def next_season_start(today: date, season: Season) -> date:
+    """The first day of the next such season that has not begun ("до осени" said in
+    November is before next autumn)."""
+    return season_span(today, season, following=True)[0]
+
+
+def next_month_start(today: date, month: int) -> date:
+    """The first day of the next such month that has not begun."""
+    year = today.year if month > today.month else today.year + 1
+    return date(year, month, 1)
+
+
+def coming_month_span(today: date, month: int) -> Span:
+    """The named month under way or coming ("не позже марта"), from today."""
+    year = today.year if month >= today.month else today.year + 1
+    return _clip((date(year, month, 1), _month_end(year, month)), today)
+
+
+def next_holiday_start(today: date, lang: str, name: str | None = None) -> date | None:
+    """The first day of the named holiday period that starts after today, or of the
+    nearest one starting within ``HOLIDAY_HORIZON`` days when ``name`` is None."""
+    table = _RU_HOLIDAYS if lang == "ru" else _EN_HOLIDAYS
+    best: date | None = None
+    for row in table:
+        if name is not None and row[0] != name:
+            continue
+        if name is None and lang == "en" and row[0] != "holidays":
+            continue
+        for first, _ in _occurrences(today, row):
+            if first <= today:
+                continue
+            if name is None and (first - today).days > HOLIDAY_HORIZON:
+                break
+            if best is None or first < best:
+                best = first
             break
     return best

@@ -56,6 +56,9 @@ _YEAR_WORDS = frozenset({"год", "года", "году", "г"})
 _MAX_OFFSET = 1000  # "через 99999 лет" is not a callback time
 _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
+_WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
+_RANGE_OR = frozenset({"или", "or", "to"})
+_ANOTHER = frozenset({"другой", "другую", "другое", "другие", "другого"})
 
 # English words that are dates only in context ("may I", "sat down", "the sun").
 _AMBIGUOUS_WORDS = frozenset({"may", "march", "mar", "sat", "sun", "wed"})
@@ -76,7 +79,7 @@ _EN_SEASONS: dict[str, periods.Season] = {
     "spring": "spring", "summer": "summer", "fall": "autumn", "autumn": "autumn",
     "winter": "winter",
 }  # fmt: skip
-_RU_SEASON_CUES = frozenset({"на", "к", "следующей", "следующим", "следующее", "следующую",
+_RU_SEASON_CUES = frozenset({"на", "к", "по", "следующей", "следующим", "следующее", "следующую",
                              "будущей", "будущим", "будущее", "будущую", "этой", "этим",
                              "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
@@ -90,10 +93,28 @@ _PHASES: dict[str, periods.Phase] = {
     "early": "start", "beginning": "start", "start": "start", "mid": "middle",
     "middle": "middle", "late": "end", "end": "end",
 }  # fmt: skip
+# Deadlines ("до весны", "by march"): the prepositions, and the words that make "к"
+# mean "around" instead ("ближе к лету" is summer itself).
+_DEADLINE_PREPS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"до", "к", "ко"}),
+    "en": frozenset({"by", "before", "until", "till"}),
+}
+_NEAR = frozenset({"ближе", "поближе", "closer", "nearer"})
+_RU_SEASON_DEADLINES: dict[str, periods.Season] = {
+    "весны": "spring", "лета": "summer", "осени": "autumn", "зимы": "winter",
+    "весне": "spring", "лету": "summer", "зиме": "winter",
+}  # fmt: skip
+_UNIT_WORDS: dict[str, str] = {
+    "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month",
+    "года": "year", "году": "year", "week": "week", "month": "month", "year": "year",
+}  # fmt: skip
+_NEW_YEAR_TAILS = frozenset({"года", "году", "year", "years"})
+_HOLIDAY_WORDS = frozenset({"праздников", "праздники", "праздникам", "holidays"})
 _PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
 _PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
 _HOLIDAY_NAMES: dict[str, str] = {
-    "новогодних": "new_year", "новогодние": "new_year", "майских": "may", "майские": "may",
+    "новогодних": "new_year", "новогодние": "new_year", "новогодним": "new_year",
+    "майских": "may", "майские": "may", "майским": "may",
     "christmas": "christmas", "xmas": "christmas",
 }  # fmt: skip
 
@@ -359,6 +380,13 @@ class _Rules:
         """ "на следующей неделе" / "next week" -> its Monday; month -> the 1st; weekend."""
         low = self.low(k)
         nxt = self.low(k + 1)
+        if self.lang == "en" and nxt == "after" and self.low(k + 2) == "next":
+            unit = _UNIT_WORDS.get(low)  # "the week after next": the whole of it
+            if unit is not None:
+                start = k - 1 if self.low(k - 1) == "the" else k
+                first = self._unit_start(unit, 2)
+                last = self._unit_start(unit, 3) - timedelta(days=1)
+                return Part(start, k + 3, day=first, until=last)
         if low in _NEXT_WORDS:
             if nxt in ("неделе", "неделю", "week"):
                 monday = self.today - timedelta(days=self.today.weekday()) + timedelta(days=7)
@@ -387,17 +415,36 @@ class _Rules:
         return None
 
     def offset(self, k: int) -> Part | None:
-        """ "через два часа", "через неделю", "in two weeks", "in an hour"."""
+        """ "через два часа", "через неделю", "in two weeks", "in an hour"; ranges
+        ("через месяц-два", "in two or three weeks") give a date with ``until``."""
         low = self.low(k)
         m = k + 1
-        # "в течение недели" / "within a week": the end of that span
-        if low == "в" and self.low(k + 1) == "течение":
+        # "в течение недели" / "within a week" / "в ближайшие две недели" / "in the next
+        # two weeks": the end of that span, like "через"
+        if low == "в" and self.low(k + 1) in _WITHIN_RU:
             m = k + 2
-        elif self.lang == "en" and low == "within":
-            m = k + 1
-        elif not (low == "через" or (self.lang == "en" and low == "in")):
+        elif self.lang == "en" and low == "in" and self.low(k + 1) == "the" and (
+            self.low(k + 2) == "next" and self._says_amount(k + 3)
+        ):  # fmt: skip
+            m = k + 3
+        elif low == "через" or (self.lang == "en" and low in ("in", "within")):
+            pass
+        elif self.lang == "en" and self._says_amount(k):
+            part = self._offset_from(k, k)  # "two weeks from now"
+            if part is None or self.low(part.j) != "from" or self.low(part.j + 1) != "now":
+                return None
+            return replace(part, j=part.j + 2)
+        else:
             return None
-        amount = 1.0
+        return self._offset_from(k, m)
+
+    def _says_amount(self, k: int) -> bool:
+        t = self.kind(k)
+        low = self.low(k)
+        return t == "num" or low in self.lex.numbers or low in ("a", "an", "couple", *_FEW)
+
+    def _offset_from(self, k: int, m: int) -> Part | None:
+        """The offset whose amount starts at ``m`` (the phrase itself starts at ``k``)."""
         if self.low(m) == "полчаса" or (
             self.lang == "en" and self.low(m) == "half" and self.low(m + 1) in ("an", "a")
             and self.low(m + 2) == "hour"
@@ -409,16 +456,7 @@ class _Rules:
         ):
             end = m + 1 if self.low(m) == "полгода" else m + 3
             return Part(k, end, day=_add_months(self.today, 6))
-        if self.lang == "en" and self.low(m) == "a" and self.low(m + 1) == "couple":
-            amount, m = 2.0, m + 2 + (self.low(m + 2) == "of")
-        elif self.low(m) in _FEW or (self.low(m) == "a" and self.low(m + 1) in _FEW):
-            amount, m = 3.0, m + 1 + (self.low(m) == "a")
-        elif self.lang == "en" and self.low(m) in ("a", "an"):
-            m += 1
-        else:
-            num = parse_number_at(self.toks, m, self.lex, self.lang)
-            if num is not None:
-                amount, m = num.value, num.j
+        amount, high, m = self._span_amount(m)
         unit = self.lex.spans.get(self.low(m))
         if unit is None or not 0 <= amount <= _MAX_OFFSET:
             return None
@@ -427,22 +465,75 @@ class _Rules:
             amount, end = amount + 0.5, end + 3  # "an hour and a half"
         elif self.lang == "ru" and self.low(end) == "с" and self.low(end + 1) == "половиной":
             amount, end = amount + 0.5, end + 2  # "через час с половиной"
-        if unit == "second":
-            return Part(k, end, moment=self._minutes(amount / 60))
-        if unit == "minute":
-            return Part(k, end, moment=self._minutes(amount))
-        if unit == "hour":
-            return Part(k, end, moment=self._minutes(amount * 60))
-        whole = round(amount)
+        elif high is None:
+            tail = self._range_tail(end, amount)  # "через месяц-два", "in a week or two"
+            if tail is not None:
+                high, end = tail
+        if unit in ("second", "minute", "hour"):  # a range of hours books its first one
+            minutes = amount * {"second": 1 / 60, "minute": 1, "hour": 60}[unit]
+            return Part(k, end, moment=self._minutes(minutes))
+        first = self._ahead(unit, amount)
+        until = self._ahead(unit, high) if high is not None else None
+        return Part(k, end, day=first, until=until)
+
+    def _ahead(self, unit: str, amount: float) -> date:
+        """Today plus ``amount`` calendar ``unit``s (day, week, fortnight, month, year)."""
         if unit == "day":
-            return Part(k, end, day=self.today + timedelta(days=amount))
+            return self.today + timedelta(days=amount)
         if unit == "week":
-            return Part(k, end, day=self.today + timedelta(weeks=amount))
+            return self.today + timedelta(weeks=amount)
         if unit == "fortnight":
-            return Part(k, end, day=self.today + timedelta(weeks=2 * amount))
+            return self.today + timedelta(weeks=2 * amount)
         if unit == "month":
-            return Part(k, end, day=_add_months(self.today, whole))
-        return Part(k, end, day=_add_months(self.today, 12 * whole))
+            return _add_months(self.today, round(amount))
+        return _add_months(self.today, 12 * round(amount))
+
+    def _span_amount(self, m: int) -> tuple[float, float | None, int]:
+        """(amount, the top of a range or None, index of the unit word) of an amount
+        said at ``m``; no amount at all ("через неделю") is 1."""
+        low = self.low(m)
+        if self.lang == "en" and (low == "couple" or (low == "a" and self.low(m + 1) == "couple")):
+            m += low == "a"
+            return 2.0, None, m + 1 + (self.low(m + 1) == "of")
+        if low in _FEW or (low == "a" and self.low(m + 1) in _FEW):
+            return 3.0, None, m + 1 + (low == "a")
+        if self.lang == "en" and low in ("a", "an"):
+            return 1.0, None, m + 1
+        if self.kind(m) != "num" and low not in self.lex.numbers:
+            return 1.0, None, m
+        num = parse_number_at(self.toks, m, self.lex, self.lang)
+        if num is None:
+            return 1.0, None, m
+        amount, m = num.value, num.j
+        if self.lang == "ru" and self.low(m) in ("тройку", "тройка") and amount == 2:
+            return amount, 3.0, m + 1  # "через пару-тройку недель"
+        top = m + (self.low(m) in _RANGE_OR)  # "две-три" (the hyphen is not a token), "или"
+        if self.kind(top) == "num" or self.low(top) in self.lex.numbers:
+            high = parse_number_at(self.toks, top, self.lex, self.lang)
+            if (
+                high is not None and amount < high.value <= 4 * amount + 3
+                and self.low(high.j) in self.lex.spans
+            ):  # fmt: skip
+                return amount, high.value, high.j
+        return amount, None, m
+
+    def _range_tail(self, end: int, amount: float) -> tuple[float, int] | None:
+        """The top of a range said after the unit: "месяц-два", "месяц или два",
+        "неделю-другую", "a week or two" -> (top, one past it)."""
+        m = end + (self.low(end) in _RANGE_OR)
+        if self.lang == "en" and m == end:
+            return None  # English says "or": "in a week two" is not a range
+        if self.low(m) in _ANOTHER and amount == 1:
+            return 2.0, m + 1
+        if self.kind(m) != "num" and self.low(m) not in self.lex.numbers:
+            return None
+        num = parse_number_at(self.toks, m, self.lex, self.lang)
+        if num is None or not amount < num.value <= amount + 3:
+            return None
+        after = self.low(num.j)
+        if after in self.lex.spans or after in self.lex.months or after in _HOUR_WORDS:
+            return None  # "через неделю два дня", "через месяц два часа": not a range
+        return num.value, num.j
 
     def _minutes(self, minutes: float) -> datetime:
         moment = self.now + timedelta(minutes=minutes)
@@ -561,6 +652,95 @@ class _Rules:
             return None
         day = periods.day_after_holiday(self.today, self.lang, name)
         return Part(k, m, day=day) if day is not None else None
+
+    # ---- deadlines: "до весны", "к новому году", "by march", "не позже марта" -------
+    def deadline(self, k: int) -> Part | None:
+        """A range from today to a deadline: the day before the named season, month,
+        holiday, year or next week/month starts ("до весны", "к марту", "before
+        christmas"), or its last day for "до конца X", "until the end of X" and "не
+        позже X" / "no later than X". "ближе к лету" and "к концу месяца" point at the
+        period itself and are left to ``season`` and ``phase``."""
+        low = self.low(k)
+        inclusive = False
+        if low == "не" and self.low(k + 1) in ("позже", "позднее"):
+            m, inclusive = k + 2, True
+        elif self.lang == "en" and [self.low(k + x) for x in range(3)] == ["no", "later", "than"]:
+            m, inclusive = k + 3, True
+        elif low in _DEADLINE_PREPS[self.lang] and self.low(k - 1) not in _NEAR:
+            m = k + 1
+        else:
+            return None
+        target = self._deadline_target(m, inclusive, loose=low in ("к", "ко", "by"))
+        if target is None:
+            return None
+        last, end = target
+        span = periods.deadline(self.today, last)
+        return Part(k, end, day=span[0], until=span[1]) if span else None
+
+    def _deadline_target(self, m: int, inclusive: bool, *, loose: bool) -> tuple[date, int] | None:
+        """(the deadline's last day, one past the phrase) of what is named at ``m``."""
+        if self.lang == "en" and self.low(m) == "the":
+            m += 1
+        low = self.low(m)
+        season = (_RU_SEASON_DEADLINES if self.lang == "ru" else _EN_SEASONS).get(low)
+        if season is not None:
+            if inclusive:
+                return periods.season_span(self.today, season)[1], m + 1
+            return periods.next_season_start(self.today, season) - timedelta(days=1), m + 1
+        if low in self.lex.months:
+            month = self.lex.months[low]
+            if inclusive:
+                return periods.coming_month_span(self.today, month)[1], m + 1
+            return periods.next_month_start(self.today, month) - timedelta(days=1), m + 1
+        phase = _PHASES.get(low)
+        if phase is not None:
+            if phase == "end" and loose:
+                return None  # "к концу месяца", "by the end of the year": the end itself
+            part = self.phase(m)
+            if part is None or part.day is None or part.until is None:
+                return None
+            if phase == "end" or inclusive:
+                return part.until, part.j
+            return part.day - timedelta(days=1), part.j
+        holiday = self._holiday_name(m)
+        if holiday is not None:
+            name, end = holiday
+            first = periods.next_holiday_start(self.today, self.lang, name)
+            return (first - timedelta(days=1), end) if first is not None else None
+        if low in _PERIOD_NEXT or low == "следующему":
+            unit = _UNIT_WORDS.get(self.low(m + 1))
+            if unit is not None:  # "до следующей недели": to the end of this one
+                ahead = 2 if inclusive else 1
+                return self._unit_start(unit, ahead) - timedelta(days=1), m + 2
+        if self.kind(m) == "num":
+            year, end = self._year_at(m)
+            if year is not None and (self.low(end - 1) in _YEAR_WORDS or self.lang == "en"):
+                if inclusive:
+                    return date(year, 12, 31), end
+                return date(year, 1, 1) - timedelta(days=1), end
+        return None
+
+    def _holiday_name(self, m: int) -> tuple[str | None, int] | None:
+        """ "нового года", "праздников", "майских", "new year", "christmas" at ``m`` ->
+        (holiday name or None for the nearest, one past it)."""
+        low = self.low(m)
+        if low in ("нового", "новому", "new") and self.low(m + 1) in _NEW_YEAR_TAILS:
+            return "new_year", m + 2
+        name = _HOLIDAY_NAMES.get(low)
+        if name is not None:
+            end = m + 1 + (self.low(m + 1) in _HOLIDAY_WORDS)
+            return name, end
+        if low in _HOLIDAY_WORDS:
+            return None, m + 1
+        return None
+
+    def _unit_start(self, unit: str, ahead: int) -> date:
+        """The first day of the week/month/year ``ahead`` units from this one."""
+        if unit == "week":
+            return self.today - timedelta(days=self.today.weekday()) + timedelta(weeks=ahead)
+        if unit == "month":
+            return _add_months(self.today.replace(day=1), ahead)
+        return date(self.today.year + ahead, 1, 1)
 
     # ---- times ------------------------------------------------------------------
     def _hour_value(self, k: int) -> tuple[int, int, int] | None:
@@ -685,8 +865,9 @@ class _Rules:
                 return Part(k, k + 1, daypart=low)
         return None
 
-    RULES = ("season", "holiday", "offset", "period", "phase", "year_only", "relative_day",
-             "day_month", "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
+    RULES = ("deadline", "season", "holiday", "offset", "period", "phase", "year_only",
+             "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
+             "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
