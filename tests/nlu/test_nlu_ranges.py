@@ -15,26 +15,27 @@ Conventions (see ``bot_engine/nlu/README.md``):
 
 from __future__ import annotations
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot_engine.nlu import Entity, extract_entities
+from bot_engine.nlu import Entity, EntityType, extract_entities
 
 MSK = ZoneInfo("Europe/Moscow")
 # Saturday, 21 November 2026, 18:25 in Moscow (autumn; spring starts 2027-03-01).
 NOW = datetime(2026, 11, 21, 18, 25, tzinfo=MSK)
 TODAY = "2026-11-21"
-ALL = ["date", "money", "number"]
+ALL: list[EntityType] = ["date", "money", "number"]
 
 
 def lang_of(text: str) -> str:
     return "en" if text.isascii() else "ru"
 
 
-def entities(text: str, types: list[str] | None = None) -> list[Entity]:
-    out = extract_entities(text, lang_of(text), types or ALL, now=NOW)  # type: ignore[arg-type]
+def entities(text: str, types: list[EntityType] | None = None) -> list[Entity]:
+    out = extract_entities(text, lang_of(text), types or ALL, now=NOW)
     for e in out:
         assert text[e.start : e.end] == e.text
     return out
@@ -89,6 +90,8 @@ def test_an_offset_range_is_one_date_range(text: str, value: str, until: str, sp
         ("в ближайший месяц", "2026-12-21"),
         ("in the next two weeks", "2026-12-05"),
         ("in the next couple of months", "2027-01-21"),
+        ("over the next two months", "2027-01-21"),
+        ("during the next few weeks", "2026-12-12"),
     ],
 )
 def test_single_offsets_stay_one_day(text: str, value: str) -> None:
@@ -132,6 +135,17 @@ def test_an_hour_range_books_its_first_hour_and_leaves_no_number() -> None:
         ("до следующего месяца", "2026-11-30", "до следующего месяца"),
         ("до следующего года", "2026-12-31", "до следующего года"),
         ("до 2028 года", "2027-12-31", "до 2028 года"),
+        ("к 2027 году", "2026-12-31", "к 2027 году"),
+        ("до начала марта", "2027-02-28", "до начала марта"),
+        ("до середины марта", "2027-03-14", "до середины марта"),
+        ("до конца марта", "2027-03-31", "до конца марта"),
+        ("до весны следующего года", "2027-02-28", "до весны следующего года"),
+        ("до лета 2028 года", "2028-05-31", "до лета 2028 года"),
+        ("не позднее осени этого года", "2026-11-30", "не позднее осени этого года"),
+        ("by 2028", "2027-12-31", "by 2028"),
+        ("until next week", "2026-11-22", "until next week"),
+        ("no later than next week", "2026-11-29", "no later than next week"),
+        ("before the end of march", "2027-03-31", "before the end of march"),
         ("by spring", "2027-02-28", "by spring"),
         ("until spring", "2027-02-28", "until spring"),
         ("before the summer", "2027-05-31", "before the summer"),
@@ -159,6 +173,9 @@ def test_a_deadline_runs_from_today(text: str, until: str, span: str) -> None:
         ("ближе к лету", "2027-06-01", "2027-08-31", "к лету"),
         ("ближе к весне", "2027-03-01", "2027-05-31", "к весне"),
         ("к концу месяца", "2026-11-25", "2026-11-30", "концу месяца"),  # "towards": the end
+        ("к концу марта", "2027-03-25", "2027-03-31", "концу марта"),
+        ("by the end of march", "2027-03-25", "2027-03-31", "end of march"),
+        ("in the next month", "2026-12-01", "2026-12-31", "next month"),
         ("by the end of next month", "2026-12-25", "2026-12-31", "end of next month"),
         ("the week after next", "2026-11-30", "2026-12-06", "the week after next"),
         ("the month after next", "2027-01-01", "2027-01-31", "the month after next"),
@@ -242,6 +259,11 @@ def test_a_joined_amount_keeps_its_currency() -> None:
         ("until then", []),
         ("через", []),
         ("через месяц двадцать пятого", None),  # a day of month, not "1–25 months"
+        ("через неделю три дня", None),  # a week and three days, not "1–3 weeks"
+        ("by 2050 dollars", [2050]),
+        ("до 2000 рублей", [2000]),
+        ("до осени этого года", []),  # autumn is under way: "before" it is the past
+        ("в ближайшее время", []),
     ],
 )
 def test_no_date_range_where_none_was_said(text: str, numbers: list[int] | None) -> None:
@@ -251,3 +273,36 @@ def test_no_date_range_where_none_was_said(text: str, numbers: list[int] | None)
         return
     assert [e for e in found if e.type == "date"] == []
     assert [e.value for e in found if e.type == "number"] == numbers
+
+
+# ---- seeded word salads: ranges never start in the past nor end before they start ----
+
+_RU_WORDS = str.split(
+    """через до к по не позже позднее ближе в течение ближайшие месяц месяца неделю недели
+    две три пару тройку другую или год два весны лета зимы весне марта марту конца начала
+    середины следующего следующей нового году года праздников майских 2028 миллион и
+    двести тысяч час"""
+)
+_EN_WORDS = str.split(
+    """in within by before until no later than the next week weeks month months after a
+    couple of or to two three from now spring march end new year christmas holidays 2028
+    thousand and five hour"""
+)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_ranges_and_deadlines_stay_ordered(lang: str) -> None:
+    rng = random.Random(20261122)
+    words = _RU_WORDS if lang == "ru" else _EN_WORDS
+    seen = 0
+    for _ in range(1500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        now = datetime(2026, 1, 1, 12, tzinfo=MSK) + timedelta(days=rng.randint(0, 800))
+        for e in extract_entities(text, lang, ["date", "money", "datetime"], now=now):
+            assert text[e.start : e.end] == e.text
+            if e.until is not None:
+                seen += 1
+                assert now.date().isoformat() <= e.value <= e.until, (text, now, e)
+            if e.type == "money":
+                assert e.value >= 0, (text, e)
+    assert seen > 100  # the salad does reach the range rules

@@ -57,6 +57,7 @@ _MAX_OFFSET = 1000  # "через 99999 лет" is not a callback time
 _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
+_OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
 _RANGE_OR = frozenset({"или", "or", "to"})
 _ANOTHER = frozenset({"другой", "другую", "другое", "другие", "другого"})
 
@@ -290,7 +291,8 @@ class _Rules:
 
     _MONTH_PHASE: ClassVar[dict[str, int]] = {
         "начале": 1, "середине": 15, "конце": 25, "early": 1, "mid": 15, "late": 25,
-        "beginning": 1, "middle": 15, "end": 25,
+        "beginning": 1, "middle": 15, "end": 25, "начала": 1, "середины": 15, "конца": 25,
+        "концу": 25,
     }  # fmt: skip
 
     def month_only(self, k: int) -> Part | None:
@@ -308,16 +310,23 @@ class _Rules:
             return None
         month = self.lex.months[self.low(k)]
         year, end = self._year_at(k + 1)
+        named_year = year is not None
         if year is None:
             year = self.today.year + (month < self.today.month)
-        day = phase or 1
-        if phase is None and (year, month) == (self.today.year, self.today.month):
-            day = self.today.day  # "в ноябре" said in November: from today on
-        d = _safe_date(year, month, day)
-        last = calendar.monthrange(year, month)[1]
-        if phase is not None:
-            last = {1: 10, 15: 20}.get(phase, last)
-        return Part(start, end, day=d, until=date(year, month, last)) if d else None
+        until = self._month_part_end(year, month, phase)
+        if until < self.today:
+            if named_year:
+                return None  # "в марте 2025 года": the past is no callback
+            year += 1  # "в начале ноября" said on the 21st: next November's
+            until = self._month_part_end(year, month, phase)
+        first = date(year, month, phase or 1)
+        return Part(start, end, day=max(first, self.today), until=until)
+
+    @staticmethod
+    def _month_part_end(year: int, month: int, phase: int | None) -> date:
+        """The last day of a month, or of its first/middle third (phase day 1/15)."""
+        last = {1: 10, 15: 20}.get(phase or 0, calendar.monthrange(year, month)[1])
+        return date(year, month, last)
 
     def numeric_date(self, k: int) -> Part | None:
         t = self.toks[k]
@@ -423,7 +432,7 @@ class _Rules:
         # two weeks": the end of that span, like "через"
         if low == "в" and self.low(k + 1) in _WITHIN_RU:
             m = k + 2
-        elif self.lang == "en" and low == "in" and self.low(k + 1) == "the" and (
+        elif self.lang == "en" and low in _OVER_EN and self.low(k + 1) == "the" and (
             self.low(k + 2) == "next" and self._says_amount(k + 3)
         ):  # fmt: skip
             m = k + 3
@@ -684,6 +693,12 @@ class _Rules:
         low = self.low(m)
         season = (_RU_SEASON_DEADLINES if self.lang == "ru" else _EN_SEASONS).get(low)
         if season is not None:
+            year, after = self._named_year(m + 1)  # "до весны следующего года"
+            if year is not None:
+                span = periods.season_of_year(self.today, season, year)
+                if span is None or (span[0] <= self.today and not inclusive):
+                    return None  # over, or already under way: "before" it is the past
+                return (span[1], after) if inclusive else (span[0] - timedelta(days=1), after)
             if inclusive:
                 return periods.season_span(self.today, season)[1], m + 1
             return periods.next_season_start(self.today, season) - timedelta(days=1), m + 1
@@ -696,7 +711,7 @@ class _Rules:
         if phase is not None:
             if phase == "end" and loose:
                 return None  # "к концу месяца", "by the end of the year": the end itself
-            part = self.phase(m)
+            part = self.phase(m) or self.month_only(m)  # "до конца года", "до начала марта"
             if part is None or part.day is None or part.until is None:
                 return None
             if phase == "end" or inclusive:
@@ -714,7 +729,11 @@ class _Rules:
                 return self._unit_start(unit, ahead) - timedelta(days=1), m + 2
         if self.kind(m) == "num":
             year, end = self._year_at(m)
-            if year is not None and (self.low(end - 1) in _YEAR_WORDS or self.lang == "en"):
+            said_year = self.low(end - 1) in _YEAR_WORDS or (
+                self.lang == "en" and self.low(end) not in self.lex.currencies
+                and self.kind(end) != "sym"
+            )  # fmt: skip
+            if year is not None and said_year:
                 if inclusive:
                     return date(year, 12, 31), end
                 return date(year, 1, 1) - timedelta(days=1), end
