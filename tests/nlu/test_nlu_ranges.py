@@ -66,6 +66,12 @@ def entities(text: str, types: list[EntityType] | None = None) -> list[Entity]:
         ("in two to three weeks", "2026-12-05", "2026-12-12", "in two to three weeks"),
         ("in 2-3 weeks", "2026-12-05", "2026-12-12", "in 2-3 weeks"),
         ("in a month or two", "2026-12-21", "2027-01-21", "in a month or two"),
+        ("in about two or three weeks", "2026-12-05", "2026-12-12",
+         "in about two or three weeks"),
+        ("где-то через месяц-полтора", "2026-12-21", "2027-01-05", "через месяц-полтора"),
+        ("через полтора-два месяца", "2027-01-05", "2027-01-21", "через полтора-два месяца"),
+        ("через год или полтора", "2027-11-21", "2028-05-21", "через год или полтора"),
+        ("месяца через два-три", "2027-01-21", "2027-02-21", "месяца через два-три"),
         ("maybe in a week or two", "2026-11-28", "2026-12-05", "in a week or two"),
         ("two or three weeks from now", "2026-12-05", "2026-12-12",
          "two or three weeks from now"),
@@ -91,6 +97,12 @@ def test_an_offset_range_is_one_date_range(text: str, value: str, until: str, sp
         ("in the next two weeks", "2026-12-05"),
         ("in the next couple of months", "2027-01-21"),
         ("over the next two months", "2027-01-21"),
+        ("думаю месяца через два", "2027-01-21"),  # the unit first: "about two months"
+        ("недели через две", "2026-12-05"),
+        ("через полтора месяца", "2027-01-05"),  # a month and fifteen days
+        ("в течение полугода", "2027-05-21"),
+        ("через где-то месяц", "2026-12-21"),
+        ("in maybe a month", "2026-12-21"),
         ("during the next few weeks", "2026-12-12"),
     ],
 )
@@ -229,6 +241,8 @@ def test_and_joins_a_smaller_magnitude(text: str, value: int, span: str) -> None
         ("двести и триста", [200, 300]),
         ("a thousand and two thousand", [1000, 2000]),
         ("миллион и", [1_000_000]),
+        ("сто тысяч и два месяца", [100_000, 2]),  # a second quantity
+        ("two thousand and three weeks", [2000, 3]),
     ],
 )
 def test_and_never_joins_an_equal_or_larger_magnitude(text: str, values: list[int]) -> None:
@@ -264,6 +278,7 @@ def test_a_joined_amount_keeps_its_currency() -> None:
         ("до 2000 рублей", [2000]),
         ("до осени этого года", []),  # autumn is under way: "before" it is the past
         ("в ближайшее время", []),
+        ("месяца через", []),
     ],
 )
 def test_no_date_range_where_none_was_said(text: str, numbers: list[int] | None) -> None:

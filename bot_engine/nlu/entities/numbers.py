@@ -225,6 +225,9 @@ def _joined_smaller(
     part = _parse(toks, k, lex, lang)
     if part is None or not 0 < part.value < magnitude:
         return None
+    after = toks[part.j].low if part.j < len(toks) else ""
+    if after in lex.spans or after in lex.months:
+        return None  # "сто тысяч и два месяца": a second quantity, not 100 002
     value = part.value
     if magnitude >= 1e6 and value < 1000 and (lang == "ru" or value % 100 == 0):
         value *= magnitude / 1000

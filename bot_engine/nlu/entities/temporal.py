@@ -57,6 +57,8 @@ _MAX_OFFSET = 1000  # "через 99999 лет" is not a callback time
 _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
+_ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
+                    "около", "приблизительно"})  # fmt: skip
 _OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
 _RANGE_OR = frozenset({"или", "or", "to"})
 _ANOTHER = frozenset({"другой", "другую", "другое", "другие", "другого"})
@@ -438,6 +440,8 @@ class _Rules:
             m = k + 3
         elif low == "через" or (self.lang == "en" and low in ("in", "within")):
             pass
+        elif self.lang == "ru" and low in self.lex.spans and self.low(k + 1) == "через":
+            return self._inverted_offset(k)
         elif self.lang == "en" and self._says_amount(k):
             part = self._offset_from(k, k)  # "two weeks from now"
             if part is None or self.low(part.j) != "from" or self.low(part.j + 1) != "now":
@@ -445,30 +449,46 @@ class _Rules:
             return replace(part, j=part.j + 2)
         else:
             return None
+        if self.low(m) in _ABOUT:  # "in about two weeks", "через примерно месяц"
+            m += 1
+        elif self.low(m) == "где" and self.low(m + 1) == "то":  # "через где-то месяц"
+            m += 2
         return self._offset_from(k, m)
+
+    def _inverted_offset(self, k: int) -> Part | None:
+        """ "месяца через два", "недели через две-три": the unit first means "about"."""
+        if not self._says_amount(k + 2):
+            return None
+        _, _, m = self._span_amount(k + 2)
+        if m == k + 2 or self.low(m) in self.lex.spans:
+            return None  # no amount said, or a unit of its own ("дня через два часа")
+        return self._offset_from(k, k + 2, unit_at=k)
 
     def _says_amount(self, k: int) -> bool:
         t = self.kind(k)
         low = self.low(k)
         return t == "num" or low in self.lex.numbers or low in ("a", "an", "couple", *_FEW)
 
-    def _offset_from(self, k: int, m: int) -> Part | None:
-        """The offset whose amount starts at ``m`` (the phrase itself starts at ``k``)."""
+    def _offset_from(self, k: int, m: int, *, unit_at: int | None = None) -> Part | None:
+        """The offset whose amount starts at ``m`` (the phrase itself starts at ``k``);
+        ``unit_at`` is where the unit was said when it came first ("месяца через два")."""
         if self.low(m) == "полчаса" or (
             self.lang == "en" and self.low(m) == "half" and self.low(m + 1) in ("an", "a")
             and self.low(m + 2) == "hour"
         ):  # fmt: skip
             end = m + 1 if self.low(m) == "полчаса" else m + 3
             return Part(k, end, moment=self._minutes(30))
-        if self.low(m) == "полгода" or (
+        if self.low(m) in ("полгода", "полугода") or (
             self.lang == "en" and [self.low(m + x) for x in range(3)] == ["half", "a", "year"]
         ):
-            end = m + 1 if self.low(m) == "полгода" else m + 3
+            end = m + 1 if self.low(m) in ("полгода", "полугода") else m + 3
             return Part(k, end, day=_add_months(self.today, 6))
         amount, high, m = self._span_amount(m)
-        unit = self.lex.spans.get(self.low(m))
+        unit = self.lex.spans.get(self.low(m if unit_at is None else unit_at))
         if unit is None or not 0 <= amount <= _MAX_OFFSET:
             return None
+        if unit_at is not None:
+            m -= 1  # the amount ends the phrase: no unit after it
         end = m + 1
         if self.lang == "en" and [self.low(end + x) for x in range(3)] == ["and", "a", "half"]:
             amount, end = amount + 0.5, end + 3  # "an hour and a half"
@@ -493,9 +513,9 @@ class _Rules:
             return self.today + timedelta(weeks=amount)
         if unit == "fortnight":
             return self.today + timedelta(weeks=2 * amount)
-        if unit == "month":
-            return _add_months(self.today, round(amount))
-        return _add_months(self.today, 12 * round(amount))
+        months = amount if unit == "month" else 12 * amount
+        whole = int(months)  # "через полтора месяца": a month and 15 days
+        return _add_months(self.today, whole) + timedelta(days=round((months - whole) * 30))
 
     def _span_amount(self, m: int) -> tuple[float, float | None, int]:
         """(amount, the top of a range or None, index of the unit word) of an amount
