@@ -20,7 +20,8 @@ class Entity(BaseModel):
     a capitalised string for names.
 
     ``until`` is set on a date said as a period ("летом", "на следующей неделе", "в конце
-    месяца", "next summer"): the period's last day (ISO, inclusive). ``value`` is then
+    месяца", "next summer"), a range ("через месяц-два") or a deadline ("до весны",
+    "by spring": ``value`` is today): the last day (ISO, inclusive). ``value`` is then
     the first day the caller can mean (never before today), or for a third of a month
     the day it points at (the 15th, the 25th). See ``entities/periods.py``.
     """

@@ -2,8 +2,10 @@
 
 ``dateparser`` costs milliseconds per call, far over a turn's budget, so the common
 spoken forms are parsed here: relative days ("завтра", "day after tomorrow"), weekdays
-("в понедельник", "next Monday"), offsets ("через два часа", "in two weeks"), periods
-("в следующем месяце", "next week"), day + month ("25 декабря", "December 25th"),
+("в понедельник", "next Monday"), offsets ("через два часа", "in two weeks") and their
+ranges ("через месяц-два", "in two or three weeks"), periods ("в следующем месяце",
+"next week"), deadlines ("до весны", "by march", "до конца года": from today to the
+day before the named thing starts, or to its end), day + month ("25 декабря", "December 25th"),
 numeric dates and clock times ("в три", "at 3 pm", "в половине третьего", "15:30").
 Adjacent date and time parts merge into one expression ("завтра в три").
 
