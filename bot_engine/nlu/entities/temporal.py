@@ -88,7 +88,7 @@ _RU_SEASON_CUES = frozenset({"на", "к", "по", "следующей", "сле
                              "будущей", "будущим", "будущее", "будущую", "этой", "этим",
                              "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
-                             "till"})  # fmt: skip
+                             "till", "before"})  # fmt: skip
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
                         "будущим", "будущее", "будущую", "next"})  # fmt: skip
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
@@ -693,6 +693,14 @@ class _Rules:
         period itself and are left to ``season`` and ``phase``."""
         low = self.low(k)
         inclusive = False
+        if self.low(k - 1) in ("not", "не"):
+            return None  # "not before spring" is spring itself: ``season``'s
+        if low == "не" and self.low(k + 1) in ("раньше", "ранее"):
+            season = _RU_SEASON_DEADLINES.get(self.low(k + 2))  # "не раньше весны"
+            if season is None:
+                return None  # "не раньше марта": ``month_only`` reads "марта"
+            first, last = periods.season_span(self.today, season)
+            return Part(k, k + 3, day=first, until=last)
         if low == "не" and self.low(k + 1) in ("позже", "позднее"):
             m, inclusive = k + 2, True
         elif self.lang == "en" and [self.low(k + x) for x in range(3)] == ["no", "later", "than"]:
