@@ -193,6 +193,12 @@ def test_a_deadline_runs_from_today(text: str, until: str, span: str) -> None:
         ("in the next month", "2026-12-01", "2026-12-31", "next month"),
         ("by the end of next month", "2026-12-25", "2026-12-31", "end of next month"),
         ("the week after next", "2026-11-30", "2026-12-06", "the week after next"),
+        ("с марта по май", "2027-03-01", "2027-05-31", "с марта по май"),
+        ("с марта до мая", "2027-03-01", "2027-05-31", "с марта до мая"),
+        ("с ноября по январь", TODAY, "2027-01-31", "с ноября по январь"),
+        ("с начала марта по май", "2027-03-01", "2027-05-31", "с начала марта по май"),
+        ("from march to may", "2027-03-01", "2027-05-31", "from march to may"),
+        ("between march and may", "2027-03-01", "2027-05-31", "between march and may"),
         ("the month after next", "2027-01-01", "2027-01-31", "the month after next"),
     ],
 )

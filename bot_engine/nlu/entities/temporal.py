@@ -61,6 +61,8 @@ _FEW = frozenset({"несколько", "нескольких", "few", "several"
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
+_RANGE_FROM = frozenset({"с", "from", "between"})
+_RANGE_TO = frozenset({"по", "до", "to", "until", "till", "through", "and"})
 _OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
 _RANGE_OR = frozenset({"или", "or", "to"})
 _ANOTHER = frozenset({"другой", "другую", "другое", "другие", "другого"})
@@ -684,6 +686,22 @@ class _Rules:
         day = periods.day_after_holiday(self.today, self.lang, name)
         return Part(k, m, day=day) if day is not None else None
 
+    def month_range(self, k: int) -> Part | None:
+        """ "с марта по май", "с марта до мая", "from march to may", "between march and
+        may": the first month's first day to the last one's last day."""
+        if self.low(k) not in _RANGE_FROM:
+            return None
+        first = self.month_only(k + 1)
+        if first is None or first.day is None or self.low(first.j) not in _RANGE_TO:
+            return None
+        m = first.j + 1
+        if self.low(m) not in self.lex.months:
+            return None
+        month = self.lex.months[self.low(m)]
+        year = first.day.year + (month < first.day.month)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return Part(k, m + 1, day=first.day, until=last)
+
     # ---- deadlines: "до весны", "к новому году", "by march", "не позже марта" -------
     def deadline(self, k: int) -> Part | None:
         """A range from today to a deadline: the day before the named season, month,
@@ -914,9 +932,9 @@ class _Rules:
                 return Part(k, k + 1, daypart=low)
         return None
 
-    RULES = ("deadline", "season", "holiday", "offset", "period", "phase", "year_only",
-             "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
-             "daypart")  # fmt: skip
+    RULES = ("month_range", "deadline", "season", "holiday", "offset", "period", "phase",
+             "year_only", "relative_day", "day_month", "month_only", "numeric_date", "weekday",
+             "clock", "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
