@@ -330,3 +330,23 @@ def test_ranges_and_deadlines_stay_ordered(lang: str) -> None:
             if e.type == "money":
                 assert e.value >= 0, (text, e)
     assert seen > 100  # the salad does reach the range rules
+
+
+# ---- a budget asked on its own never reads a date's numbers ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("да через две недели", []),  # "да" to "is it still relevant?" fills no budget
+        ("через две-три недели", []),
+        ("in two or three weeks", []),
+        ("двести тысяч к 25 декабря", [200_000]),
+        ("в 2027 году миллион", [1_000_000]),
+        ("через месяц двести тысяч", [200_000]),
+        ("в два раза больше", [2]),  # a clock-like "в два" is no date without one asked
+        ("цена 25.12", [25.12]),  # one token: a price, not the 25th of December
+    ],
+)
+def test_money_alone_skips_the_numbers_of_a_date(text: str, amounts: list[float]) -> None:
+    assert [e.value for e in entities(text, ["money"])] == amounts

@@ -150,6 +150,8 @@ def extract_entities(
             found.sort(key=lambda f: f.start)
         out += _temporal_entities(text, found, wanted)
         taken += [(f.start, f.end) for f in found]
+    elif wanted & _NUMERIC and _may_hold_a_date(toks, lex):
+        taken += _day_spans(toks, lex, code, now)
     if wanted & _NUMERIC:
         money: list[Entity] = []
         for span in find_numbers(toks, lex, code):
@@ -170,6 +172,28 @@ def extract_entities(
                                   start=start, end=end))  # fmt: skip
         out += _share_currency(text, money)
     return sorted(out, key=lambda e: e.start)
+
+
+def _may_hold_a_date(toks: list[Tok], lex: Lexicon) -> bool:
+    """Whether a date could hold a number here: a word other than a numeral
+    ("недели", "декабря", "году") and a number to protect."""
+    words = lex.date_triggers
+    numbers = lex.numbers
+    return any(t.kind in ("date", "time") or t.low in words for t in toks) and any(
+        t.kind == "num" or t.low in numbers for t in toks
+    )
+
+
+def _day_spans(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[tuple[int, int]]:
+    """Spans of day-level date phrases of several words ("через две-три недели", "25
+    декабря", "в 2027 году"), so a budget asked on its own never reads their numbers.
+    Clock times ("в два") and single tokens ("25.12") stay numbers: without a date
+    asked for, "в два раза" and a price of 25.12 are more likely."""
+    return [
+        (tmp.start, tmp.end)
+        for tmp in resolve(toks, lex, lang, now)
+        if tmp.clock is None and sum(tmp.start <= t.start < tmp.end for t in toks) > 1
+    ]
 
 
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|до|или|to|or|and|и)?\s*$", re.IGNORECASE)

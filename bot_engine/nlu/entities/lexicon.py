@@ -140,6 +140,10 @@ class Lexicon:
     spans: dict[str, str]
     currencies: dict[str, str]
     triggers: frozenset[str]  # any of these words means "run the entity rules"
+    date_triggers: frozenset[str] = frozenset()  # the triggers that are not numerals
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "date_triggers", self.triggers - self.numbers.keys())
 
 
 def _ru_forms(lemma: str) -> set[str]:

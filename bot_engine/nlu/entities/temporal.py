@@ -58,10 +58,12 @@ _YEAR_WORDS = frozenset({"год", "года", "году", "г"})
 _MAX_OFFSET = 1000  # "через 99999 лет" is not a callback time
 _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
+_AMOUNT_WORDS = _FEW | {"a", "an", "couple"}
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
 _RANGE_FROM = frozenset({"с", "from", "between"})
+_BOUND_STARTS = _RANGE_FROM | {"до", "к", "ко", "не", "by", "before", "until", "till", "no"}
 _RANGE_TO = frozenset({"по", "до", "to", "until", "till", "through", "and"})
 _OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
 _RANGE_OR = frozenset({"или", "or", "to"})
@@ -181,6 +183,7 @@ class _Rules:
         self.lang = lang
         self.now = now
         self.today = now.date()
+        self.words = frozenset(t.low for t in toks)
 
     def low(self, k: int) -> str:
         return self.toks[k].low if 0 <= k < len(self.toks) else ""
@@ -446,7 +449,7 @@ class _Rules:
             pass
         elif self.lang == "ru" and low in self.lex.spans and self.low(k + 1) == "через":
             return self._inverted_offset(k)
-        elif self.lang == "en" and self._says_amount(k):
+        elif self.lang == "en" and "now" in self.words and self._says_amount(k):
             part = self._offset_from(k, k)  # "two weeks from now"
             if part is None or self.low(part.j) != "from" or self.low(part.j + 1) != "now":
                 return None
@@ -471,7 +474,7 @@ class _Rules:
     def _says_amount(self, k: int) -> bool:
         t = self.kind(k)
         low = self.low(k)
-        return t == "num" or low in self.lex.numbers or low in ("a", "an", "couple", *_FEW)
+        return t == "num" or low in self.lex.numbers or low in _AMOUNT_WORDS
 
     def _offset_from(self, k: int, m: int, *, unit_at: int | None = None) -> Part | None:
         """The offset whose amount starts at ``m`` (the phrase itself starts at ``k``);
@@ -685,6 +688,13 @@ class _Rules:
             return None
         day = periods.day_after_holiday(self.today, self.lang, name)
         return Part(k, m, day=day) if day is not None else None
+
+    def bounded(self, k: int) -> Part | None:
+        """Month ranges and deadlines, behind one cheap look at the first word (the
+        rules run at every token)."""
+        if self.low(k) not in _BOUND_STARTS:
+            return None
+        return self.month_range(k) or self.deadline(k)
 
     def month_range(self, k: int) -> Part | None:
         """ "с марта по май", "с марта до мая", "from march to may", "between march and
@@ -932,17 +942,18 @@ class _Rules:
                 return Part(k, k + 1, daypart=low)
         return None
 
-    RULES = ("month_range", "deadline", "season", "holiday", "offset", "period", "phase",
-             "year_only", "relative_day", "day_month", "month_only", "numeric_date", "weekday",
-             "clock", "daypart")  # fmt: skip
+    RULES = ("bounded", "season", "holiday", "offset", "period", "phase", "year_only",
+             "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
+             "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
         k = 0
         n = len(self.toks)
+        rules = [getattr(self, name) for name in self.RULES]
         while k < n:
-            for name in self.RULES:
-                part = getattr(self, name)(k)
+            for rule in rules:
+                part = rule(k)
                 if part is not None and part.j > k:
                     out.append(part)
                     k = part.j
