@@ -104,6 +104,7 @@ def test_an_offset_range_is_one_date_range(text: str, value: str, until: str, sp
         ("через где-то месяц", "2026-12-21"),
         ("in maybe a month", "2026-12-21"),
         ("during the next few weeks", "2026-12-12"),
+        ("within the next month", "2026-12-21"),
     ],
 )
 def test_single_offsets_stay_one_day(text: str, value: str) -> None:
@@ -288,6 +289,7 @@ def test_a_joined_amount_keeps_its_currency() -> None:
         ("до осени этого года", []),  # autumn is under way: "before" it is the past
         ("в ближайшее время", []),
         ("месяца через", []),
+        ("через 1000-4003 лет", [1000, 4003]),  # past the longest offset a caller means
     ],
 )
 def test_no_date_range_where_none_was_said(text: str, numbers: list[int] | None) -> None:

@@ -441,9 +441,7 @@ class _Rules:
         # two weeks": the end of that span, like "через"
         if low == "в" and self.low(k + 1) in _WITHIN_RU:
             m = k + 2
-        elif self.lang == "en" and low in _OVER_EN and self.low(k + 1) == "the" and (
-            self.low(k + 2) == "next" and self._says_amount(k + 3)
-        ):  # fmt: skip
+        elif self._within_the_next(k):
             m = k + 3
         elif low == "через" or (self.lang == "en" and low in ("in", "within")):
             pass
@@ -461,6 +459,16 @@ class _Rules:
         elif self.low(m) == "где" and self.low(m + 1) == "то":  # "через где-то месяц"
             m += 2
         return self._offset_from(k, m)
+
+    def _within_the_next(self, k: int) -> bool:
+        """ "in the next two weeks", "within the next month"; "in the next month" alone
+        stays the calendar month (``period``)."""
+        low = self.low(k)
+        if self.lang != "en" or low not in _OVER_EN or self.low(k + 1) != "the":
+            return False
+        if self.low(k + 2) != "next":
+            return False
+        return self._says_amount(k + 3) or (low != "in" and self.low(k + 3) in self.lex.spans)
 
     def _inverted_offset(self, k: int) -> Part | None:
         """ "месяца через два", "недели через две-три": the unit first means "about"."""
@@ -492,7 +500,7 @@ class _Rules:
             return Part(k, end, day=_add_months(self.today, 6))
         amount, high, m = self._span_amount(m)
         unit = self.lex.spans.get(self.low(m if unit_at is None else unit_at))
-        if unit is None or not 0 <= amount <= _MAX_OFFSET:
+        if unit is None or not 0 <= amount <= _MAX_OFFSET or (high or 0) > _MAX_OFFSET:
             return None
         if unit_at is not None:
             m -= 1  # the amount ends the phrase: no unit after it
@@ -503,7 +511,7 @@ class _Rules:
             amount, end = amount + 0.5, end + 2  # "через час с половиной"
         elif high is None:
             tail = self._range_tail(end, amount)  # "через месяц-два", "in a week or two"
-            if tail is not None:
+            if tail is not None and tail[0] <= _MAX_OFFSET:
                 high, end = tail
         if unit in ("second", "minute", "hour"):  # a range of hours books its first one
             minutes = amount * {"second": 1 / 60, "minute": 1, "hour": 60}[unit]
