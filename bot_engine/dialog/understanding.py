@@ -154,5 +154,13 @@ def _entity(
         data = entity.model_dump()
         if kind == "integer":
             data["value"] = int(data["value"])
+        elif kind == "date" and entity.until is not None and _begun(entity.value, now, runtime):
+            data["value"] = entity.until
         return data
     return None
+
+
+def _begun(value: Any, now: datetime, runtime: Runtime) -> bool:
+    """A period that has already begun ("до весны", "до конца месяца", "by spring") says
+    when at the latest, and its first day is just today: the slot keeps its last day."""
+    return value == now.astimezone(runtime.timezone).date().isoformat()
