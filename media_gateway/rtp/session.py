@@ -89,6 +89,8 @@ class RtpStats:
     counted in `packets_ignored`)."""
     packets_send_dropped: int = 0
     """Outbound packets dropped because the kernel's send buffer stayed full."""
+    jitter_depth: int = 0
+    """The jitter buffer's depth now, in 20 ms packets (adaptive: what the path needed)."""
 
 
 class _Closed:
@@ -115,17 +117,23 @@ class RtpSession:
         *,
         clock: MediaClock | None = None,
         symmetric: bool = True,
-        jitter_depth: int = 3,
+        jitter_depth: int = 2,
+        adaptive_jitter: bool = True,
     ) -> RtpSession:
         """Bind the media port. `port=0` picks a free even port; `clock=None` shares the
         event loop's clock. `symmetric` latches the send address to where the peer's media
-        actually comes from (NAT); without it only the SDP address is accepted."""
+        actually comes from (NAT); without it only the SDP address is accepted.
+        `jitter_depth` packets of 20 ms are buffered before playout: fixed, or the start of
+        an adaptive depth (1–6 packets) that follows the path's jitter."""
         self = cls.__new__(cls)
-        self._init(_bind_udp(host, port), clock or shared_clock(), symmetric, jitter_depth)
+        self._init(_bind_udp(host, port), clock or shared_clock(), symmetric,
+                   JitterBuffer(depth=jitter_depth, adaptive=adaptive_jitter,
+                                min_depth=1,
+                                max_depth=max(6, jitter_depth)))
         return self
 
     def _init(
-        self, sock: socket.socket, clock: MediaClock, symmetric: bool, jitter_depth: int
+        self, sock: socket.socket, clock: MediaClock, symmetric: bool, jitter: JitterBuffer
     ) -> None:
         self._sock = sock
         """Non-blocking and never registered with the event loop: the clock drains it once
@@ -169,7 +177,7 @@ class RtpSession:
         self._dtmf_lock = asyncio.Lock()
         self._dtmf_timestamp = 0
         # receiving
-        self._jitter = JitterBuffer(depth=jitter_depth)
+        self._jitter = jitter
         self._dtmf_receiver = DtmfReceiver()
         self._carry = b""
         self._gap_bytes = FRAME_BYTES
@@ -296,6 +304,7 @@ class RtpSession:
             packets_ignored=self._ignored,
             packets_foreign=self._foreign,
             packets_send_dropped=self._send_dropped,
+            jitter_depth=self._jitter.depth,
             dtmf_received=self._dtmf_count,
             events_dropped=self._events.dropped_frames,
             send_lateness_ms=tuple(x * 1000 for x in self._lateness),

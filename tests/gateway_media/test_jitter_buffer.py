@@ -118,3 +118,68 @@ def test_normal_jitter_within_the_excess_is_not_discarded() -> None:
         jb.push(1, seq, bytes([seq]))
     assert _pops(jb, 8) == [bytes([s]) for s in range(8)]
     assert jb.stats.discarded == 0
+
+
+# -- adaptive depth ----------------------------------------------------------------------
+
+
+def _tick(jb: JitterBuffer, seqs: list[int]) -> object:
+    """One clock tick: the packets that arrived since the last one, then one pop."""
+    for seq in seqs:
+        jb.push(7, seq & 0xFFFF, seq.to_bytes(4, "big"))
+    return jb.pop()
+
+
+def test_adaptive_depth_sheds_a_packet_a_steady_path_never_needed() -> None:
+    jb = JitterBuffer(depth=2, adaptive=True, shed_window=50)
+    played = [_tick(jb, [seq]) for seq in range(200)]
+    assert jb.depth == 1 and jb.stats.shed == 1 and jb.stats.deepened == 0
+    audio = [p for p in played if isinstance(p, bytes)]
+    sequence = [int.from_bytes(p, "big") for p in audio]
+    # One packet dropped to cut 20 ms of delay; the rest in order, nothing lost.
+    assert len(sequence) == len(set(sequence)) == 199 and sequence == sorted(sequence)
+    assert len(set(range(200)) - set(sequence)) == 1
+    assert jb.stats.lost == 0 and jb.stats.discarded == 1
+    assert GAP not in played
+
+
+def test_adaptive_depth_deepens_on_an_underrun_and_settles_on_a_jittery_path() -> None:
+    jb = JitterBuffer(depth=1, adaptive=True, shed_window=50)
+
+    def arriving(t: int) -> list[int]:
+        """Every fifth packet arrives 40 ms late, for 20 s."""
+        return [s for s in range(max(0, t - 2), t + 1) if (s + 2 if s % 5 == 0 else s) == t]
+
+    played = [_tick(jb, arriving(t)) for t in range(1000)]
+    assert 1 <= jb.stats.deepened <= 2 and jb.stats.late <= 2, jb.stats
+    settled = played[20:]
+    assert GAP not in settled and all(isinstance(p, bytes) for p in settled)
+    # Packet n plays at tick n + 2: the least delay that a 40 ms late packet allows.
+    last = played[-1]
+    assert isinstance(last, bytes) and 999 - int.from_bytes(last, "big") == 2
+
+
+def test_adaptive_depth_deepens_when_a_packet_misses_its_turn() -> None:
+    jb = JitterBuffer(depth=1, adaptive=True)
+    for seq in range(5):
+        _tick(jb, [seq])
+    assert _tick(jb, [6]) == GAP or jb.stats.lost == 1  # 5 is missing at its turn
+    assert jb.push(7, 5, b"late") is PushResult.LATE
+    assert jb.depth == 2 and jb.stats.deepened == 1
+
+
+def test_adaptive_depth_stays_within_its_bounds() -> None:
+    jb = JitterBuffer(depth=2, adaptive=True, min_depth=1, max_depth=3, shed_window=10)
+    for _ in range(10):  # repeated underruns
+        assert _tick(jb, []) in (GAP, None)
+    assert jb.depth <= 3
+    for seq in range(2000):
+        _tick(jb, [seq])
+    assert jb.depth == 1
+
+
+def test_fixed_depth_never_moves() -> None:
+    jb = JitterBuffer(depth=3)
+    for t in range(300):
+        _tick(jb, [t - 1, t] if t % 2 else [])
+    assert jb.depth == 3 and jb.stats.deepened == jb.stats.shed == 0
