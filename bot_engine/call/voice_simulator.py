@@ -157,9 +157,20 @@ class SimulatedCaller:
         pcm = await self.speech.cache.get_or_render(spec, self.speech.caller_synthesizer())
         self.log.lines.append(text)
         self._said_end = None
-        await self.leg.play(pcm).wait()
-        self._said_end = time.monotonic() - _trailing_quiet_s(pcm, self.leg.sample_rate)
-        self._spoke = False
+        # The sound and the TTS's trailing pause go out as two back-to-back playbacks, so
+        # the end of the sound is timed when its last frame leaves, even if the robot's
+        # reply starts during the pause.
+        rate = self.leg.sample_rate
+        frame = rate * 20 // 1000 * 2
+        sound_bytes = len(pcm) - round(_trailing_quiet_s(pcm, rate) * rate) * 2
+        cut = min(len(pcm), -(-max(sound_bytes, 1) // frame) * frame)
+        spoken = self.leg.play(pcm[:cut])
+        pause = self.leg.play(pcm[cut:]) if cut < len(pcm) else None
+        await spoken.wait()
+        self._said_end = time.monotonic()
+        self._spoke = False  # from here on, robot audio is its answer to this line
+        if pause is not None:
+            await pause.wait()
 
     async def press(self, digits: str) -> None:
         self.log.lines.append(f"/dtmf {digits}")
