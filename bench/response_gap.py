@@ -10,9 +10,11 @@ minus the configured endpointing window and the ASR's own compute).
         [--answers short|long] [--speculate-ms 100] [--classic-whisper]
         [--vad-floor-rms N] [--json]
 
-`caller_heard_gap` is the gap at the simulated caller's ear: from the end of its sound
-(the TTS's trailing pause not counted) to the first robot audio it receives, so it adds
-the VAD's hangover after the true end of speech and both RTP paths.
+`caller_heard_gap` is the gap at the simulated caller's ear: from the moment the last
+frame of its sound left (the TTS's trailing pause is sent after it, separately) to the
+first voiced robot audio it receives, so it includes both RTP paths and both jitter
+buffers. It can come out below the robot's gap: the caller counts faint tails (samples
+above a low level) as sound, where the robot's VAD has already heard the end.
 
 The ASR of a turn is split into `asr_final` (after the endpoint: what the reply waited
 for) and, for Whisper, the speculative decodes started at the caller's pause (started,
