@@ -477,7 +477,8 @@ class CallSession:
 
     def _watch_onset(self, pcm: bytes, now: float) -> None:
         onset_ms = self.settings.barge_in_onset_ms
-        if onset_ms is None:
+        if onset_ms is None or not (self._chunks or self._held):
+            self._loud_run = 0  # nothing playing: nothing to pause (and no energy to compute)
             return
         endpointer = self._endpointer
         if endpointer.last_voiced and _rms(pcm) >= self.settings.min_speech_rms:
@@ -670,16 +671,13 @@ class CallSession:
             if self._held is not None:
                 self._resume(now)
             return
-        barged = False
-        if self._held is not None:
-            self._barge_in(listening, now, window_ms=self.settings.barge_in_onset_ms or 0)
-            barged = True
-        elif self._chunks:
-            allowed = listening.listen.barge_in and all(c.barge_in for c in self._chunks)
+        barged = self._held is not None or bool(self._chunks)
+        if barged:
+            allowed = self._held is not None or (  # a pause was allowed when it began
+                listening.listen.barge_in and all(c.barge_in for c in self._chunks))
             if not allowed:
                 return
-            self._barge_in(listening, now, window_ms=self.settings.vad_start_ms)
-            barged = True
+            self._barge_in(listening, now, "speech")
         if listening.no_input is not None:
             listening.no_input.cancel()
         start_sample = max(0, end_sample - len(event.audio) // 2)
@@ -699,23 +697,22 @@ class CallSession:
         loud_ms = int(np.count_nonzero(rms >= self.settings.min_speech_rms)) * FRAME_MS
         return loud_ms >= self.settings.min_word_ms
 
-    def _barge_in(self, listening: _Listening, detected: float, *, window_ms: int) -> None:
-        """Stop the prompt for good and tell the Dialog how much of it was heard.
-
-        `window_ms` is the voiced audio the detector needed before `detected` (used when
-        the prompt was not paused at the onset)."""
+    def _barge_in(self, listening: _Listening, detected: float,
+                  cause: Literal["speech", "dtmf"]) -> None:
+        """Stop the prompt for good and tell the Dialog how much of it was heard."""
         chunks = list(self._chunks)
         held = self._held
         self._stop_prompts()
         stopped = time.monotonic()
         heard = sum(_played_ms(c.marker) + _played_ms(c.rest) for c in chunks)
+        window_ms = self.settings.vad_start_ms if cause == "speech" else 0
         onset_to_stop = window_ms + (stopped - detected) * 1000
-        trigger: Literal["onset", "speech", "dtmf"] = "speech" if window_ms else "dtmf"
+        trigger: Literal["onset", "speech", "dtmf"] = cause
         if held is not None:  # silent since the onset: measured from its first frame
             detected, stopped = held.at, held.stopped
             heard += held.heard_ms
             onset_to_stop = (held.stopped - held.onset) * 1000 + FRAME_MS
-            trigger = "onset" if window_ms else "dtmf"
+            trigger = "onset" if cause == "speech" else "dtmf"
         stop_ms = round((stopped - detected) * 1000, 3)
         self.barge_ins.append(BargeIn(step=listening.listen.step, trigger=trigger,
                                       heard_ms=heard, stop_ms=stop_ms,
@@ -788,7 +785,7 @@ class CallSession:
         if listening is None or self.dialog.finished:
             return
         if self._chunks or self._held is not None:
-            self._barge_in(listening, time.monotonic(), window_ms=0)
+            self._barge_in(listening, time.monotonic(), "dtmf")
         if listening.no_input is not None:
             listening.no_input.cancel()
         if listening.utt is not None:

@@ -178,11 +178,7 @@ class JitterBuffer:
             self._watch_slack()
         if len(self._packets) > self.depth + self.max_excess:
             while len(self._packets) > self.depth:
-                oldest = min(self._packets)
-                del self._packets[oldest]
-                self.stats.discarded += 1
-                self._move_next(oldest, count_lost=True)  # real gaps before it are lost
-                self._move_next(oldest + 1, count_lost=False)
+                self._discard_oldest()
         payload = self._packets.pop(self._next, None)
         self._move_next(self._next + 1, count_lost=False)
         if payload is None:
@@ -210,13 +206,17 @@ class JitterBuffer:
         self._new_window()
         if not spare or self.depth <= self.min_depth:
             return
+        self._discard_oldest()
+        self.stats.shed += 1
+        self.depth -= 1
+
+    def _discard_oldest(self) -> None:
+        """Drop the next packet on purpose to cut delay (real gaps before it are lost)."""
         oldest = min(self._packets)
         del self._packets[oldest]
         self.stats.discarded += 1
-        self.stats.shed += 1
         self._move_next(oldest, count_lost=True)
         self._move_next(oldest + 1, count_lost=False)
-        self.depth -= 1
 
     def _new_window(self) -> None:
         self._window_pops = 0
