@@ -12,14 +12,13 @@ from fastapi.responses import FileResponse
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.errors import Conflict, NotFound
 from bot_engine.service.prerender import NoPrerender
-from bot_engine.service.routers.common import require_json, service
+from bot_engine.service.routers.common import problems, require_json, service
 from bot_engine.service.schemas import (
     CallCreate,
     CallCreated,
     CallInput,
     CallOut,
     CallSummary,
-    Problem,
     TurnOut,
 )
 from bot_engine.service.simulated_runner import SimulatedRunner
@@ -28,14 +27,7 @@ from bot_engine.storage import calls as repo
 from bot_engine.storage.models import Call, Script, ScriptVersion
 
 router = APIRouter(prefix="/v1", tags=["calls"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    404: {"model": Problem},
-    409: {"model": Problem},
-    413: {"model": Problem},
-    415: {"model": Problem},
-    422: {"model": Problem},
-}
+_ERRORS = problems(401, 404, 409, 413, 415, 422)
 
 
 @router.post(

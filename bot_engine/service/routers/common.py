@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from bot_engine.service.errors import ServiceError
+from bot_engine.service.schemas import Problem
 from bot_engine.service.state import ServiceState
 
 SCRIPT_CONTENT_TYPES = {
@@ -20,6 +23,11 @@ SCRIPT_CONTENT_TYPES = {
 class UnsupportedMediaType(ServiceError):
     status_code = 415
     code = "unsupported_media_type"
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for error statuses, all answered with a `Problem` body."""
+    return {status: {"model": Problem} for status in statuses}
 
 
 def service(request: Request) -> ServiceState:

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.errors import Conflict, NotFound
-from bot_engine.service.routers.common import service
-from bot_engine.service.schemas import AttemptOut, DeliveryOut, Problem
+from bot_engine.service.routers.common import problems, service
+from bot_engine.service.schemas import AttemptOut, DeliveryOut
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import outbox
 from bot_engine.storage.models import Delivery, DeliveryAttempt
 
 router = APIRouter(prefix="/v1", tags=["deliveries"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    404: {"model": Problem},
-    409: {"model": Problem},
-}
+_ERRORS = problems(401, 404, 409)
 
 
 def delivery_out(d: Delivery, attempts: list[DeliveryAttempt] | None = None) -> DeliveryOut:

@@ -13,12 +13,11 @@ from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.inbound_routing import RouteMatch, conflict_with
-from bot_engine.service.routers.common import require_json, service
+from bot_engine.service.routers.common import problems, require_json, service
 from bot_engine.service.schemas import (
     InboundRouteCreate,
     InboundRouteCreated,
     InboundRouteOut,
-    Problem,
 )
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import inbound_routes as repo
@@ -26,14 +25,7 @@ from bot_engine.storage import scripts as script_repo
 from bot_engine.storage.models import InboundRoute
 
 router = APIRouter(prefix="/v1", tags=["inbound routes"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    404: {"model": Problem},
-    409: {"model": Problem},
-    413: {"model": Problem},
-    415: {"model": Problem},
-    422: {"model": Problem},
-}
+_ERRORS = problems(401, 404, 409, 413, 415, 422)
 
 
 def route_out(row: InboundRoute) -> InboundRouteOut:

@@ -12,8 +12,8 @@ from bot_engine.script import ScriptError, json_schema, load_script
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Conflict, Invalid, NotFound
-from bot_engine.service.routers.common import script_text, service
-from bot_engine.service.schemas import Problem, ScriptOut, ScriptVersionOut, ValidationOut
+from bot_engine.service.routers.common import problems, script_text, service
+from bot_engine.service.schemas import ScriptOut, ScriptVersionOut, ValidationOut
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
 from bot_engine.storage.models import Script, ScriptVersion
@@ -30,13 +30,7 @@ _SCRIPT_BODY: dict[str, Any] = {
         },
     }
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem},
-    404: {"model": Problem},
-    413: {"model": Problem},
-    415: {"model": Problem},
-    422: {"model": Problem},
-}
+_ERRORS = problems(401, 404, 413, 415, 422)
 
 
 def version_out(script: Script, version: ScriptVersion) -> ScriptVersionOut:

@@ -16,8 +16,8 @@ from bot_engine.script import LoadedScript, ScriptError, load_script, validate_v
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Invalid, NotFound, ServiceError
-from bot_engine.service.routers.common import require_json, service
-from bot_engine.service.schemas import Problem, SimulateRequest
+from bot_engine.service.routers.common import problems, require_json, service
+from bot_engine.service.schemas import SimulateRequest
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
 
@@ -49,7 +49,7 @@ async def _loaded(svc: ServiceState, tenant_id: str, body: SimulateRequest) -> L
 
 @router.post(
     "/simulate",
-    responses={401: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}},
+    responses=problems(401, 404, 422),
     dependencies=[Depends(require_json)],
 )
 async def simulate(

@@ -14,8 +14,8 @@ from sqlalchemy import func, select, text
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.errors import NotFound
 from bot_engine.service.recording_urls import check_signature
-from bot_engine.service.routers.common import service
-from bot_engine.service.schemas import Health, Problem
+from bot_engine.service.routers.common import problems, service
+from bot_engine.service.schemas import Health
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import outbox
 from bot_engine.storage.calls import ACTIVE_STATUSES
@@ -56,7 +56,7 @@ async def metrics(svc: ServiceState = Depends(service)) -> Response:
     return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/v1/tenant", responses={401: {"model": Problem}})
+@router.get("/v1/tenant", responses=problems(401))
 async def tenant_info(tenant: TenantDep) -> dict[str, Any]:
     """This key's tenant, with the secret that signs its webhooks."""
     return {"id": tenant.id, "name": tenant.name, "webhook_secret": tenant.webhook_secret}
@@ -65,7 +65,7 @@ async def tenant_info(tenant: TenantDep) -> dict[str, Any]:
 @router.get(
     "/recordings/{call_id}.wav",
     response_class=FileResponse,
-    responses={200: {"content": {"audio/wav": {}}}, 404: {"model": Problem}},
+    responses={200: {"content": {"audio/wav": {}}}, **problems(404)},
 )
 async def signed_recording(
     call_id: str,
