@@ -49,6 +49,9 @@ from bot_engine.storage.files import private_dir
 
 log = logging.getLogger(__name__)
 
+ROUTERS = (scripts, calls, inbound_routes, media, simulate, deliveries, system, account)
+"""Included without a prefix: their routes' paths are the app's paths."""
+
 
 def problem(
     status: int,
@@ -234,7 +237,11 @@ def create_app(
         # keep it out of the collector's full passes, whose pauses would show as RTP jitter.
         gc.collect()
         gc.freeze()
-        unredact = access_log.install(access_log.Redactor.for_routes(app.routes))
+        unredact = access_log.install(
+            access_log.Redactor.for_routes(
+                [*app.routes, *(route for module in ROUTERS for route in module.router.routes)]
+            )
+        )
         try:
             yield
         finally:
@@ -276,6 +283,6 @@ def create_app(
         ]
         return problem(422, "invalid_request", "the request does not match the API", issues)
 
-    for module in (scripts, calls, inbound_routes, media, simulate, deliveries, system, account):
+    for module in ROUTERS:
         app.include_router(module.router)
     return app
