@@ -14,6 +14,7 @@ Rows written before sealing existed are read as they are and sealed by `reseal`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from sqlalchemy import JSON, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 PREFIX = "vbenc1:"
+OPENED_CACHE = 4096
+"""Opened values kept per box (a few MB at most)."""
 _DIALECT_ATTR = "voicebot_secret_box"
 
 
@@ -61,6 +64,11 @@ class SecretBox:
             check_key(key)
         self.current_id = key_id(keys[0])
         self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+        # Every inbound call loads every route (webhook included): without this, each one
+        # would cost a decryption (~30 us) per route on the event loop. Values are immutable
+        # (a new value is a new token), so a bounded LRU by token is always right; it holds
+        # nothing the process would not hold anyway while it uses the secrets.
+        self._open_cached = functools.lru_cache(maxsize=OPENED_CACHE)(self._open)
 
     @property
     def current_prefix(self) -> str:
@@ -73,6 +81,9 @@ class SecretBox:
         """The plain text of a sealed value; a plain (legacy) value is returned as it is."""
         if not is_sealed(stored):
             return stored
+        return self._open_cached(stored)
+
+    def _open(self, stored: str) -> str:
         token = stored.split(":", 2)[2]
         try:
             return self._fernet.decrypt(token.encode()).decode()

@@ -216,3 +216,22 @@ def test_a_shared_database_needs_a_configured_key(tmp_path: Path) -> None:
     first = embedded.secret_box()
     assert first.current_id == embedded.secret_box().current_id
     assert (tmp_path / "encryption_key").is_file()
+
+
+def test_opening_is_cached_so_loading_every_route_stays_cheap() -> None:
+    """Each inbound call loads every tenant's routes: a value already opened is not
+    decrypted again (a new token, i.e. a new value, is)."""
+    box = SecretBox([new_key()])
+    sealed = box.seal('{"type": "amocrm", "access_token": "t"}')
+    decrypted: list[bytes] = []
+    real = box._fernet.decrypt
+
+    def counting(token: bytes) -> bytes:
+        decrypted.append(token)
+        return real(token)
+
+    box._fernet.decrypt = counting  # type: ignore[method-assign]
+    for _ in range(100):
+        assert box.open("".join(sealed)) == '{"type": "amocrm", "access_token": "t"}'
+    assert len(decrypted) == 1
+    assert box.open(box.seal("x")) == "x" and len(decrypted) == 2
