@@ -93,22 +93,27 @@ class Housekeeping:
             days = self.retention_of(own_days)
             if days is None:
                 continue
-            cutoff = now - timedelta(days=days)
-            for _ in range(MAX_BATCHES_PER_TENANT):
-                async with self.db.sessions() as session:
-                    batch = await purge.expired_calls(
-                        session, tenant_id, cutoff, TERMINAL, self.settings.purge_batch
-                    )
-                if not batch:
-                    break
-                report.recordings += await self._remove_files(batch)
-                async with self.db.write() as session:
-                    await purge.delete_calls(session, [call_id for call_id, _ in batch])
-                report.calls += len(batch)
-                await asyncio.sleep(0)  # let calls and requests run between batches
-                if len(batch) < self.settings.purge_batch:
-                    break
+            try:
+                await self._purge_tenant(tenant_id, now - timedelta(days=days), report)
+            except Exception:  # one tenant's trouble must not keep the others' data forever
+                log.exception("retention purge failed for tenant %s", tenant_id)
         return report
+
+    async def _purge_tenant(self, tenant_id: str, cutoff: datetime, report: PurgeReport) -> None:
+        for _ in range(MAX_BATCHES_PER_TENANT):
+            async with self.db.sessions() as session:
+                batch = await purge.expired_calls(
+                    session, tenant_id, cutoff, TERMINAL, self.settings.purge_batch
+                )
+            if not batch:
+                return
+            report.recordings += await self._remove_files(batch)
+            async with self.db.write() as session:
+                await purge.delete_calls(session, [call_id for call_id, _ in batch])
+            report.calls += len(batch)
+            await asyncio.sleep(0)  # let calls and requests run between batches
+            if len(batch) < self.settings.purge_batch:
+                return
 
     # --- the cap on simulated-call recordings ------------------------------------------
 

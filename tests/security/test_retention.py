@@ -192,3 +192,31 @@ async def simulated_call(client: httpx.AsyncClient) -> str:
         while (await client.get(f"/v1/calls/{call_id}")).json()["status"] == "in_progress":
             await asyncio.sleep(0.02)
     return call_id
+
+
+async def test_one_tenants_failure_does_not_keep_the_others_data(
+    api_nodial: Api, script_yaml: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = api_nodial
+    broken_id, key_a = await api.tenant("broken")
+    _, key_b = await api.tenant("fine")
+    calls = {}
+    for name, key in (("broken", key_a), ("fine", key_b)):
+        async with api.client(key) as client:
+            await upload(client, script_yaml)
+            calls[name] = await place(client, None)
+            await run_call(api, calls[name], ["yes"])
+    original = purge.expired_calls
+
+    async def failing(session: Any, tenant_id: str, *args: Any) -> Any:
+        if tenant_id == broken_id:
+            raise RuntimeError("a row another table still points at")
+        return await original(session, tenant_id, *args)
+
+    monkeypatch.setattr(purge, "expired_calls", failing)
+    later = Housekeeping(
+        api.service.db, api.service.settings, clock=lambda: utcnow() + timedelta(days=91)
+    )
+    assert (await later.purge_once()).calls == 1
+    assert (await counts(api, [calls["fine"]]))["calls"] == 0
+    assert (await counts(api, [calls["broken"]]))["calls"] == 1
