@@ -82,7 +82,7 @@ class Housekeeping:
     # --- retention ---------------------------------------------------------------------
 
     def retention_of(self, tenant_days: int | None) -> int | None:
-        return tenant_days if tenant_days is not None else self.settings.retention_days
+        return tenant_days if tenant_days is not None else self.settings.default_retention_days
 
     async def purge_once(self) -> PurgeReport:
         report = PurgeReport()

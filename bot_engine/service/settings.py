@@ -125,9 +125,9 @@ class ServiceSettings(BaseSettings):
     """One more attempt is allowed every this many seconds (20 a minute by default)."""
     auth_limiter_addresses: int = Field(10_000, ge=1)
     """Client addresses the limiter remembers (bounded memory; least recent forgotten)."""
-    retention_days: int | None = Field(90, ge=1)
+    retention_days: int = Field(90, ge=0)
     """Days a call is kept (its events, deliveries, attempts and recording) unless its
-    tenant chose otherwise; None keeps everything forever."""
+    tenant chose otherwise; 0 keeps everything forever."""
     retention_max_days: int = Field(3650, ge=1)
     """The longest retention a tenant may choose."""
     purge_interval_s: float = Field(600.0, gt=0)
@@ -179,6 +179,11 @@ class ServiceSettings(BaseSettings):
         import secrets
 
         return secret_file(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(32))
+
+    @property
+    def default_retention_days(self) -> int | None:
+        """`retention_days`, with None for "forever" (0)."""
+        return self.retention_days or None
 
     @property
     def is_embedded_database(self) -> bool:

@@ -220,3 +220,27 @@ async def test_one_tenants_failure_does_not_keep_the_others_data(
     assert (await later.purge_once()).calls == 1
     assert (await counts(api, [calls["fine"]]))["calls"] == 0
     assert (await counts(api, [calls["broken"]]))["calls"] == 1
+
+
+async def test_retention_zero_keeps_calls_forever(
+    db_url: str, tmp_path: Path, script_yaml: str
+) -> None:
+    settings = make_settings(db_url, tmp_path, dialer="none", retention_days=0)
+    app = create_app(settings, speak=silent_speaker)
+    async with app.router.lifespan_context(app):
+        api = Api(app)
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            await upload(client, script_yaml)
+            call_id = await place(client, None)
+            await run_call(api, call_id, ["yes"])
+            shown = (await client.get("/v1/tenant/retention")).json()
+            assert shown["default_days"] is None and shown["effective_days"] is None
+            decade = Housekeeping(
+                api.service.db, settings, clock=lambda: utcnow() + timedelta(days=3650)
+            )
+            assert (await decade.purge_once()).calls == 0
+            assert (await client.get(f"/v1/calls/{call_id}")).status_code == 200
+            # a tenant that chooses a retention of its own still gets it
+            await client.put("/v1/tenant/retention", json={"retention_days": 30})
+            assert (await decade.purge_once()).calls == 1

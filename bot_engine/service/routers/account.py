@@ -28,7 +28,7 @@ class Retention(BaseModel):
     retention_days: int | None
     """The tenant's own choice; null: the service default."""
     default_days: int | None
-    """The service default (`retention_days` setting); null: kept forever."""
+    """The service default (`retention_days` setting); null: kept forever (setting 0)."""
     effective_days: int | None
     """What applies: calls older than this are deleted with their recordings."""
     max_days: int
@@ -63,7 +63,7 @@ async def revoke_key(
 
 
 def _retention(svc: ServiceState, tenant: Tenant) -> Retention:
-    default = svc.settings.retention_days
+    default = svc.settings.default_retention_days
     own = tenant.retention_days
     return Retention(
         retention_days=own,
