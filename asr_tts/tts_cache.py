@@ -84,7 +84,9 @@ class TtsCache:
         self.hits = 0
         self.misses = 0
         self.renders = 0
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # 0700: cached prompts speak tenants' texts, variables (names) included; the files
+        # themselves are 0600 (mkstemp)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._load_index()
 
     @property
@@ -214,7 +216,7 @@ class TtsCache:
     def _write(self, key: str, pcm: bytes) -> None:
         """Write the file (runs in a thread; touches no shared state)."""
         path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
         try:
             with os.fdopen(fd, "wb") as f:

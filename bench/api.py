@@ -29,6 +29,7 @@ from bot_engine.dialog.actions import DialogResult  # noqa: E402
 from bot_engine.service.app import create_app  # noqa: E402
 from bot_engine.service.settings import ServiceSettings  # noqa: E402
 from bot_engine.storage import tenants  # noqa: E402
+from bot_engine.storage.sealing import new_key  # noqa: E402
 from tests.service.local_server import LocalServer  # noqa: E402
 from tests.service.postgres_server import PostgresServer, free_port  # noqa: E402
 from tests.service.receivers import WebhookReceiver  # noqa: E402
@@ -45,6 +46,7 @@ def settings(db_url: str, data: Path) -> ServiceSettings:
         prerender_prompts=False,
         ssrf_allowlist=["127.0.0.1/32"],
         secret_key="bench",
+        encryption_key=new_key(),  # required with PostgreSQL; a throwaway database here
         delivery_poll_s=0.2,
         sip_enabled=False,  # the API alone: no telephony listeners
         audiosocket_enabled=False,

@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from bot_engine.storage.files import open_private
+
 HEADER_BYTES = 44
 _MAX_DATA_BYTES = 0xFFFFFFFF - (HEADER_BYTES - 8)
 
@@ -95,7 +97,7 @@ class StereoRecorder:
         self._hold_back = sample_rate * hold_back_ms // 1000
         self._max_jump = int(sample_rate * max_jump_s)
         self._fsync = fsync
-        self._file: BinaryIO | None = open(self.path, "w+b")  # noqa: SIM115 - lives with self
+        self._file: BinaryIO | None = open_private(self.path, "w+b")  # 0600: callers' voices
         self._file.write(wav_header(sample_rate, 0))
         self._file.flush()
         self._committed = 0  # frames in the file

@@ -1,10 +1,12 @@
-"""CLI commands for the service layer: `serve`, `tenants create`, `keys create`."""
+"""CLI commands for the service layer: `serve`, `tenants create`, `keys create|list|revoke`,
+`keys new-encryption-key`."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -12,6 +14,7 @@ from bot_engine.service.settings import ServiceSettings
 
 tenants_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+T = TypeVar("T")
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Where the database and recordings live.")
@@ -54,6 +57,7 @@ def serve(
     from pydantic import ValidationError
 
     from bot_engine.service.app import create_app
+    from bot_engine.service.settings import ConfigurationError
 
     try:
         settings = _settings(
@@ -66,10 +70,14 @@ def serve(
             sip_enabled=sip,
             audiosocket_enabled=audiosocket,
         )
+        settings.secret_box()  # a missing or malformed encryption key stops us here, clearly
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])
             typer.echo(f"error: {where}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
+    except ConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     app = create_app(settings)
     # websockets' sans-I/O implementation for the media stream endpoint (the legacy one is
@@ -79,10 +87,28 @@ def serve(
     )
 
 
-async def _create_tenant(settings: ServiceSettings, name: str) -> tuple[str, str, str]:
-    from bot_engine.storage import open_database, tenants
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a storage command; a missing or wrong encryption key is a clear error, exit 2."""
+    from bot_engine.service.settings import ConfigurationError
+    from bot_engine.storage.sealing import SecretsLocked
 
-    db = await open_database(settings.db_url)
+    try:
+        return asyncio.run(coro)
+    except (ConfigurationError, SecretsLocked) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+async def _open(settings: ServiceSettings) -> Any:
+    from bot_engine.storage import open_database
+
+    return await open_database(settings.db_url, box=settings.secret_box())
+
+
+async def _create_tenant(settings: ServiceSettings, name: str) -> tuple[str, str, str]:
+    from bot_engine.storage import tenants
+
+    db = await _open(settings)
     try:
         async with db.write() as session:
             tenant = await tenants.create_tenant(session, name)
@@ -93,15 +119,45 @@ async def _create_tenant(settings: ServiceSettings, name: str) -> tuple[str, str
 
 
 async def _create_key(settings: ServiceSettings, tenant_name: str) -> str | None:
-    from bot_engine.storage import open_database, tenants
+    from bot_engine.storage import tenants
 
-    db = await open_database(settings.db_url)
+    db = await _open(settings)
     try:
         async with db.write() as session:
             tenant = await tenants.find_tenant(session, tenant_name)
             if tenant is None:
                 return None
             return await tenants.create_key(session, tenant)
+    finally:
+        await db.close()
+
+
+async def _list_keys(settings: ServiceSettings, tenant_name: str) -> list[str] | None:
+    from bot_engine.storage import tenants
+
+    db = await _open(settings)
+    try:
+        async with db.sessions() as session:
+            tenant = await tenants.find_tenant(session, tenant_name)
+            if tenant is None:
+                return None
+            keys = await tenants.list_keys(session, tenant.id)
+    finally:
+        await db.close()
+    return [
+        f"{k.id}  created {k.created_at:%Y-%m-%d %H:%M}  "
+        + (f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active")
+        for k in keys
+    ]
+
+
+async def _revoke_key(settings: ServiceSettings, key_id: str) -> bool:
+    from bot_engine.storage import tenants
+
+    db = await _open(settings)
+    try:
+        async with db.write() as session:
+            return await tenants.revoke_key(session, key_id)
     finally:
         await db.close()
 
@@ -118,7 +174,7 @@ def tenants_create(
         typer.echo("error: the name must be 1 to 200 characters", err=True)
         raise typer.Exit(2)
     try:
-        tenant_id, secret, key = asyncio.run(_create_tenant(_settings(data_dir), name))
+        tenant_id, secret, key = _run(_create_tenant(_settings(data_dir), name))
     except TenantExists:
         typer.echo(f"error: tenant {name!r} already exists", err=True)
         raise typer.Exit(1) from None
@@ -133,11 +189,50 @@ def keys_create(
     data_dir: DataDir = None,
 ) -> None:
     """Create another API key for a tenant (printed once; only its hash is stored)."""
-    key = asyncio.run(_create_key(_settings(data_dir), tenant))
+    key = _run(_create_key(_settings(data_dir), tenant))
     if key is None:
         typer.echo(f"error: no tenant {tenant!r}", err=True)
         raise typer.Exit(1)
     typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str, typer.Argument(help="Tenant name or id.")],
+    data_dir: DataDir = None,
+) -> None:
+    """A tenant's keys: id, creation and revocation times (secrets are never stored)."""
+    lines = _run(_list_keys(_settings(data_dir), tenant))
+    if lines is None:
+        typer.echo(f"error: no tenant {tenant!r}", err=True)
+        raise typer.Exit(1)
+    for line in lines:
+        typer.echo(line)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[
+        str, typer.Argument(help="The key's id: the part between `vb_` and the next `_`.")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Revoke a key. Running servers refuse it from their next request on."""
+    from bot_engine.storage.tenants import key_id_of
+
+    key_id = key_id_of(key_id) or key_id  # a whole key is accepted too
+    if not _run(_revoke_key(_settings(data_dir), key_id)):
+        typer.echo(f"error: no key {key_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")
+
+
+@keys_app.command("new-encryption-key")
+def keys_new_encryption_key() -> None:
+    """Print a fresh key for `encryption_key` (VOICEBOT_ENCRYPTION_KEY)."""
+    from bot_engine.storage.sealing import new_key
+
+    typer.echo(new_key())
 
 
 def register(app: typer.Typer) -> None:

@@ -19,13 +19,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.script.model import Script
+from bot_engine.service import access_log
+from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import ServiceError
+from bot_engine.service.housekeeping import Housekeeping
 from bot_engine.service.inbound import InboundCalls, SpeechFactory
 from bot_engine.service.listeners import start_listeners
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
 from bot_engine.service.routers import (
+    account,
     calls,
     deliveries,
     inbound_routes,
@@ -41,8 +45,12 @@ from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
 from bot_engine.service.sip_dialer import SharedUaDialer
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import open_database
+from bot_engine.storage.files import private_dir
 
 log = logging.getLogger(__name__)
+
+ROUTERS = (scripts, calls, inbound_routes, media, simulate, deliveries, system, account)
+"""Included without a prefix: their routes' paths are the app's paths."""
 
 
 def problem(
@@ -153,8 +161,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = await open_database(settings.db_url)
-        settings.recordings_path.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
+        db = await open_database(settings.db_url, box=settings.secret_box())
+        private_dir(settings.recordings_path)
         secret_key = settings.resolved_secret_key()
         metrics = ServiceMetrics()
         guard = SsrfGuard(settings.ssrf_allowlist)
@@ -183,6 +192,9 @@ def create_app(
             on_attempt=metrics.attempt,
         )
         worker_ref.append(worker)
+        housekeeping = Housekeeping(db, settings)
+        if isinstance(chosen, SimulatedRunner):
+            call_service.before_start = housekeeping.make_room
         inbound = InboundCalls(call_service, speech_for)
         state = ServiceState(
             settings=settings,
@@ -197,18 +209,26 @@ def create_app(
             or (TtsCachePrerenderer() if settings.prerender_prompts else NoPrerender()),
             secret_key=secret_key,
             inbound=inbound,
+            auth_failures=FailureLimiter(
+                settings.auth_failure_burst,
+                settings.auth_failure_refill_s,
+                settings.auth_limiter_addresses,
+            ),
         )
         app.state.service = state
         recovered = await call_service.recover()
         if recovered:
             log.warning("ended %d calls interrupted by the previous shutdown", recovered)
         state.worker_task = asyncio.create_task(worker.run())
+        housekeeping_task = asyncio.create_task(housekeeping.run())
         try:
             state.listeners = await start_listeners(settings, inbound)
             if isinstance(chosen, SharedUaDialer):
                 chosen.ua = state.listeners.sip
                 chosen.metrics = metrics
         except BaseException:
+            housekeeping.stop()
+            await housekeeping_task
             await worker.stop()
             await state.worker_task
             await db.close()
@@ -217,17 +237,25 @@ def create_app(
         # keep it out of the collector's full passes, whose pauses would show as RTP jitter.
         gc.collect()
         gc.freeze()
+        unredact = access_log.install(
+            access_log.Redactor.for_routes(
+                [*app.routes, *(route for module in ROUTERS for route in module.router.routes)]
+            )
+        )
         try:
             yield
         finally:
             gc.unfreeze()
             await state.listeners.close()
             await inbound.close()
+            housekeeping.stop()
+            await housekeeping_task
             await worker.stop()
             await state.worker_task
             await chosen.close()
             await call_service.close()
             await db.close()
+            unredact()
 
     app = FastAPI(
         title="voicebot",
@@ -255,6 +283,6 @@ def create_app(
         ]
         return problem(422, "invalid_request", "the request does not match the API", issues)
 
-    for module in (scripts, calls, inbound_routes, media, simulate, deliveries, system):
+    for module in ROUTERS:
         app.include_router(module.router)
     return app

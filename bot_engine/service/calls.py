@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -71,6 +71,8 @@ class CallService:
         self.wake_delivery = wake_delivery
         self.secret_key = secret_key
         self._tasks: set[asyncio.Task[None]] = set()
+        self.before_start: Callable[[CallSpec], Awaitable[None]] | None = None
+        """Runs before an outbound call is handed to the runner (the recordings cap)."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -194,6 +196,8 @@ class CallService:
                     variables=dict(call.variables),
                     recording_path=self.recording_path(call.id),
                 )
+            if self.before_start is not None:
+                await self.before_start(spec)
             await self.runner.start(spec, self)
         except Exception as exc:
             log.exception("cannot start call %s", call_id)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot_engine.storage.files import open_private, private_dir
+
 SAMPLE_RATE = 8000
 _HEADER = 44
 
@@ -40,8 +42,8 @@ class RecordingWriter:
     def __init__(self, path: Path, rate: int = SAMPLE_RATE) -> None:
         self.path = path
         self.rate = rate
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("wb")
+        private_dir(path.parent)
+        self._file = open_private(path, "wb")
         self._data = 0
         self._file.write(_header(0, rate))
         self._file.flush()

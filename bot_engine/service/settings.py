@@ -11,13 +11,20 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from bot_engine.storage.files import secret_file
+from bot_engine.storage.sealing import SecretBox, check_key, new_key
+
+
+class ConfigurationError(ValueError):
+    """Settings the service cannot start with; the message says what to set."""
 
 
 def _config_file() -> Path | None:
@@ -104,6 +111,39 @@ class ServiceSettings(BaseSettings):
     ssrf_allowlist: list[str] = Field(default_factory=list)
     """Hosts or CIDR ranges that webhooks may target even though they are private/loopback."""
     prerender_prompts: bool = True
+    encryption_key: SecretStr | None = None
+    """Seals webhook secrets and CRM targets in the database (a Fernet key: `voicebot keys
+    new-encryption-key`). Default on the embedded SQLite: generated into
+    `<data_dir>/encryption_key`; required with any other database (several workers must
+    share it)."""
+    encryption_old_keys: list[SecretStr] = Field(default_factory=list)
+    """Keys rotated out: they still open what they sealed until the background pass has
+    resealed it with `encryption_key`."""
+    auth_failure_burst: int = Field(20, ge=1)
+    """Failed API-key attempts a client address may make at once before 429s start."""
+    auth_failure_refill_s: float = Field(3.0, gt=0)
+    """One more attempt is allowed every this many seconds (20 a minute by default)."""
+    auth_limiter_addresses: int = Field(10_000, ge=1)
+    """Client addresses the limiter remembers (bounded memory; least recent forgotten)."""
+    retention_days: int = Field(90, ge=0)
+    """Days a call is kept (its events, deliveries, attempts and recording) unless its
+    tenant chose otherwise; 0 keeps everything forever."""
+    retention_max_days: int = Field(3650, ge=1)
+    """The longest retention a tenant may choose."""
+    purge_interval_s: float = Field(600.0, gt=0)
+    """How often the background purge looks for expired calls."""
+    purge_batch: int = Field(200, ge=1)
+    """Calls deleted per transaction by the purge (bounds how long it holds the database)."""
+    simulated_recordings_per_tenant: int = Field(100, ge=1)
+    """Recordings of simulated calls kept per tenant; the oldest go first."""
+
+    @field_validator("encryption_key", "encryption_old_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | list[SecretStr] | None) -> object:
+        for key in value if isinstance(value, list) else [value]:
+            if key is not None:
+                check_key(key.get_secret_value())
+        return value
 
     @field_validator("twilio_api_base")
     @classmethod
@@ -133,19 +173,34 @@ class ServiceSettings(BaseSettings):
         return self.recordings_dir
 
     def resolved_secret_key(self) -> str:
-        """The configured key, or one generated once and kept next to the data."""
+        """The configured key, or one generated once and kept next to the data (0600)."""
         if self.secret_key:
             return self.secret_key
-        path = self.data_dir / "secret_key"
-        if path.is_file():
-            return path.read_text().strip()
         import secrets
 
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(32)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        return secret_file(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(32))
+
+    @property
+    def default_retention_days(self) -> int | None:
+        """`retention_days`, with None for "forever" (0)."""
+        return self.retention_days or None
+
+    @property
+    def is_embedded_database(self) -> bool:
+        return self.db_url.startswith("sqlite")
+
+    def secret_box(self) -> SecretBox:
+        """The box that seals secrets in the database (see `encryption_key`)."""
+        old = [k.get_secret_value() for k in self.encryption_old_keys]
+        if self.encryption_key is not None:
+            return SecretBox([self.encryption_key.get_secret_value(), *old])
+        if not self.is_embedded_database:
+            raise ConfigurationError(
+                "encryption_key is required with this database (set VOICEBOT_ENCRYPTION_KEY to"
+                " the output of `voicebot keys new-encryption-key`, the same in every worker):"
+                " it seals webhook secrets and CRM tokens at rest"
+            )
+        return SecretBox([secret_file(self.data_dir / "encryption_key", new_key), *old])
 
     @classmethod
     def settings_customise_sources(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
-from bot_engine.service.auth import KeyCache
+from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
 from bot_engine.service.inbound import InboundCalls
 from bot_engine.service.listeners import Listeners
@@ -34,7 +34,7 @@ class ServiceState:
     inbound: InboundCalls
     listeners: Listeners = field(default_factory=Listeners)
     worker_task: asyncio.Task[None] | None = field(default=None)
-    keys: KeyCache = field(default_factory=KeyCache)
+    auth_failures: FailureLimiter = field(default_factory=FailureLimiter)
 
     def worker_alive(self) -> bool:
         return self.worker_task is not None and not self.worker_task.done()

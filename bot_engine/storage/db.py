@@ -29,6 +29,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot_engine.storage import sealing
+from bot_engine.storage.files import narrow, private_file
+from bot_engine.storage.resealing import check_key
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -96,25 +100,53 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
 
 
-async def open_database(url: str, *, migrate: bool = True, pool_size: int = 10) -> Database:
-    """Create the engine (and the SQLite folder), then bring the schema to the latest
-    migration."""
+def _private_sqlite_files(database: str) -> None:
+    """The database file is created 0600 before SQLite opens it (an empty file is an empty
+    database), so SQLite gives its `-wal` and `-shm` files the same mode; files an older
+    version left 0644 are narrowed."""
+    path = Path(database)
+    private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        narrow(path.with_name(path.name + suffix))
+
+
+async def open_database(
+    url: str,
+    *,
+    migrate: bool = True,
+    pool_size: int = 10,
+    box: sealing.SecretBox | None = None,
+) -> Database:
+    """Create the engine (and the SQLite file, 0600 in a 0700 folder), then bring the schema
+    to the latest migration.
+
+    `box` seals webhook secrets and CRM targets (`storage.sealing`); the service always
+    passes one. With a box, a database whose secrets were sealed with another key is refused
+    here (`SecretsLocked`) rather than failing at the first delivery."""
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {}
     if is_sqlite:
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_files(parsed.database)
         kwargs["connect_args"] = {"timeout": 30}
     else:
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = pool_size
     engine = create_async_engine(url, **kwargs)
+    sealing.attach(engine.sync_engine.dialect, box)
     if is_sqlite:
         _sqlite_pragmas(engine)
-    if migrate:
-        async with engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+    try:
+        if migrate:
+            async with engine.begin() as conn:
+                await conn.run_sync(_upgrade)
+        if box is not None:
+            async with engine.connect() as conn:
+                await check_key(conn)
+    except BaseException:
+        await engine.dispose()
+        raise
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     return Database(
         engine=engine,

@@ -20,6 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot_engine.storage.sealing import SealedJSON, SealedText
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -57,8 +59,12 @@ class Tenant(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    webhook_secret: Mapped[str] = mapped_column(String(100))
+    webhook_secret: Mapped[str] = mapped_column(SealedText)
+    """Sealed at rest (`storage.sealing`): it signs every webhook of the tenant."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retention_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Days a call (its events, deliveries and recording) is kept; None: the service's
+    `retention_days` setting."""
 
 
 class ApiKey(Base):
@@ -113,7 +119,8 @@ class Call(Base):
     to_number: Mapped[str] = mapped_column(String(64))
     from_number: Mapped[str | None] = mapped_column(String(64), default=None)
     variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    delivery_target: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    delivery_target: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, default=None)
+    """Sealed at rest: CRM tokens, custom webhook secrets, Bitrix24 webhook URLs."""
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     prerender_status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -152,7 +159,8 @@ class Delivery(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"), index=True)
-    target: Mapped[dict[str, Any]] = mapped_column()
+    target: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
+    """A copy of the call's target, sealed like it."""
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -197,7 +205,7 @@ class InboundRoute(Base):
     version: Mapped[int | None] = mapped_column(Integer, default=None)
     variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     variable_headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    webhook: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    webhook: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, default=None)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

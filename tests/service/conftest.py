@@ -18,6 +18,8 @@ from bot_engine.storage import open_database, tenants
 from .postgres_server import PostgresServer
 
 SCRIPT_PATH = Path(__file__).parents[2] / "examples" / "scripts" / "lead_qualification_en.yaml"
+TEST_ENCRYPTION_KEY = "dm9pY2Vib3QtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="
+"""A fixed key (`encryption_key` is required with PostgreSQL); never a real deployment's."""
 FAST_SCHEDULE = DeliverySchedule(
     first_delay_s=0.05, factor=2.0, max_delay_s=0.4, horizon_s=30.0, jitter=0.2, timeout_s=5.0
 )
@@ -55,6 +57,7 @@ def make_settings(db_url: str, data_dir: Path, **extra: Any) -> ServiceSettings:
         "delivery_poll_s": 0.2,
         "prerender_prompts": False,
         "secret_key": "test-secret",
+        "encryption_key": TEST_ENCRYPTION_KEY,
         "public_base_url": "http://127.0.0.1:9",
         "sip_port": 0,
         "audiosocket_port": 0,

@@ -1,0 +1,102 @@
+"""The tenant's own account: its API keys (list, revoke) and how long its calls are kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot_engine.service.auth import TenantDep
+from bot_engine.service.errors import Invalid, NotFound
+from bot_engine.service.routers.common import problems, require_json, service
+from bot_engine.service.state import ServiceState
+from bot_engine.storage import tenants
+from bot_engine.storage.models import Tenant
+
+router = APIRouter(prefix="/v1", tags=["account"])
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    """The `<id>` of `vb_<id>_<secret>` (the secret is never stored)."""
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class Retention(BaseModel):
+    retention_days: int | None
+    """The tenant's own choice; null: the service default."""
+    default_days: int | None
+    """The service default (`retention_days` setting); null: kept forever (setting 0)."""
+    effective_days: int | None
+    """What applies: calls older than this are deleted with their recordings."""
+    max_days: int
+
+
+class RetentionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    retention_days: int | None = Field(
+        ge=1, description="Days to keep calls, events, deliveries and recordings; null: default."
+    )
+
+
+@router.get("/keys", response_model=list[ApiKeyOut], responses=problems(401))
+async def list_keys(tenant: TenantDep, svc: ServiceState = Depends(service)) -> list[ApiKeyOut]:
+    """This tenant's API keys, revoked ones included."""
+    async with svc.db.sessions() as session:
+        keys = await tenants.list_keys(session, tenant.id)
+    return [ApiKeyOut(id=k.id, created_at=k.created_at, revoked_at=k.revoked_at) for k in keys]
+
+
+@router.delete("/keys/{key_id}", status_code=204, responses=problems(401, 404))
+async def revoke_key(
+    key_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> Response:
+    """Revoke one of this tenant's keys. It stops working at once, in every worker."""
+    async with svc.db.write() as session:
+        found = await tenants.revoke_key(session, key_id[:64], tenant.id)
+    if not found:
+        raise NotFound(f"no key {key_id!r}")
+    return Response(status_code=204)
+
+
+def _retention(svc: ServiceState, tenant: Tenant) -> Retention:
+    default = svc.settings.default_retention_days
+    own = tenant.retention_days
+    return Retention(
+        retention_days=own,
+        default_days=default,
+        effective_days=own if own is not None else default,
+        max_days=svc.settings.retention_max_days,
+    )
+
+
+@router.get("/tenant/retention", response_model=Retention, responses=problems(401))
+async def get_retention(tenant: TenantDep, svc: ServiceState = Depends(service)) -> Retention:
+    """How long this tenant's calls (events, deliveries, recordings) are kept."""
+    return _retention(svc, tenant)
+
+
+@router.put(
+    "/tenant/retention",
+    response_model=Retention,
+    responses=problems(401, 415, 422),
+    dependencies=[Depends(require_json)],
+)
+async def set_retention(
+    body: RetentionUpdate, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> Retention:
+    """Choose how long calls are kept (1 to `max_days`), or null for the service default.
+    The background purge applies it at its next pass."""
+    days = body.retention_days
+    if days is not None and days > svc.settings.retention_max_days:
+        raise Invalid(f"retention_days is at most {svc.settings.retention_max_days}")
+    async with svc.db.write() as session:
+        row = await session.get(Tenant, tenant.id)
+        if row is None:
+            raise NotFound("no such tenant")
+        row.retention_days = days
+    tenant.retention_days = days
+    return _retention(svc, tenant)
