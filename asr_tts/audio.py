@@ -103,7 +103,10 @@ def decode_wav_bytes(blob: bytes, target_rate: int | None = None) -> tuple[bytes
 def write_wav(path: str | Path, pcm: bytes, sample_rate: int) -> None:
     """Write mono PCM16 as a WAV file."""
     samples = np.frombuffer(pcm, dtype="<i2")
-    sf.write(str(path), samples, sample_rate, subtype="PCM_16", format="WAV")
+    try:
+        sf.write(str(path), samples, sample_rate, subtype="PCM_16", format="WAV")
+    except sf.LibsndfileError as exc:  # libsndfile's own type: callers expect an OSError
+        raise OSError(f"cannot write {path}: {exc.error_string}") from None
 
 
 def duration_s(pcm: bytes, sample_rate: int) -> float:

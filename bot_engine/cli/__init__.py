@@ -15,6 +15,7 @@ from bot_engine.cli import (
     service_commands,
     speech_commands,
 )
+from bot_engine.cli.console import PlainErrorsGroup
 
 app = typer.Typer(
     name="voicebot",
@@ -22,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainErrorsGroup,
 )
 
 for _module in (dialog_commands, speech_commands, phone_commands, call_commands, service_commands):

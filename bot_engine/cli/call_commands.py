@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from asr_tts.errors import SpeechError
@@ -24,12 +23,10 @@ from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import CallerError, simulate_call
+from bot_engine.cli.console import err, out
 from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.script import LoadedScript, ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
-
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
 DEMO_SCRIPT = DIALOGS_DIR / "lead_qualification.en.yaml"
@@ -59,8 +56,7 @@ def _script(path_or_id: str) -> LoadedScript:
     try:
         return load_script_file(path)
     except ScriptError as exc:
-        for issue in exc.issues:
-            err.print(escape(str(issue)), style="red")
+        err.issues(exc.issues)
         raise typer.Exit(2) from None
 
 
@@ -68,8 +64,7 @@ def _variables(script: Script, pairs: dict[str, str]) -> dict[str, Any]:
     try:
         return validate_variables(script, pairs)
     except ScriptError as exc:
-        for issue in exc.issues:
-            err.print(escape(str(issue)), style="red")
+        err.issues(exc.issues)
         raise typer.Exit(2) from None
 
 
@@ -83,34 +78,34 @@ def _speech(script: Script, asr: str | None) -> CallSpeech:
 
 def print_report(report: CallReport, *, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(report.document(), ensure_ascii=False, indent=2))
+        out.plain(json.dumps(report.document(), ensure_ascii=False, indent=2))
         return
     for turn in report.transcript:
         if turn.role == "bot":
             cut = f" [interrupted after {turn.heard_ms} ms]" if turn.interrupted else ""
-            console.print(f"[cyan]robot:[/cyan] {escape(turn.text)}{cut}")
+            out.print(f"[cyan]robot:[/cyan] {escape(turn.text)}{cut}")
         elif turn.role == "caller":
             conf = f" ({turn.confidence:.2f})" if turn.confidence is not None else ""
-            console.print(f"[green]caller:[/green] {escape(turn.text)}{conf}")
+            out.print(f"[green]caller:[/green] {escape(turn.text)}{conf}")
         else:
-            console.print(f"[dim]* {escape(turn.text)}[/dim]")
+            out.print(f"[dim]* {escape(turn.text)}[/dim]")
     result = report.result
-    console.print(f"[bold]outcome:[/bold] {result.outcome} ({result.ending})")
-    console.print("fields: " + escape(json.dumps(result.fields, ensure_ascii=False,
+    out.print(f"[bold]outcome:[/bold] {result.outcome} ({result.ending})")
+    out.print("fields: " + escape(json.dumps(result.fields, ensure_ascii=False,
                                                   default=str)))
     for t in report.timings:
-        console.print(
+        out.print(
             f"turn {t.turn} {t.step_id}: gap {t.response_gap_ms:.0f} ms = endpointing "
             f"{t.endpointing_ms:.0f} + asr {t.asr_final_ms:.0f} + dialogue {t.dialogue_ms:.1f} "
             f"+ tts {t.tts_ms:.1f} + send {t.send_ms:.1f} (engine added {t.engine_added_ms:.1f})"
         )
     summary = report.summary()
     if summary is not None:
-        console.print(f"response gap p50 {summary.gap_p50_ms:.0f} ms, p95 {summary.gap_p95_ms:.0f}"
+        out.print(f"response gap p50 {summary.gap_p50_ms:.0f} ms, p95 {summary.gap_p95_ms:.0f}"
                       f" ms; engine added p95 {summary.engine_added_p95_ms:.1f} ms")
-    console.print(f"asr: {report.call.asr_engine}, tts: {report.call.tts_engine}")
+    out.print(f"asr: {report.call.asr_engine}, tts: {report.call.tts_engine}")
     if report.recording:
-        console.print(f"recording: {escape(report.recording)}")
+        out.print(f"recording: {escape(report.recording)}", keep=[report.recording])
 
 
 def _run_simulation(
@@ -221,14 +216,14 @@ def serve_calls(
     try:
         router = Router.load(routes)
     except RoutingError as exc:
-        err.print(escape(str(exc)), style="red")
+        err.print(escape(str(exc)), style="red", keep=[routes])
         raise typer.Exit(2) from None
     speeches: dict[str, CallSpeech] = {}
     for name, script in router.scripts.items():
         speeches[name] = _speech(script, asr)
 
     def on_result(report: CallReport) -> None:
-        typer.echo(json.dumps(report.document(), ensure_ascii=False))
+        out.plain(json.dumps(report.document(), ensure_ascii=False))
 
     asyncio.run(serve_inbound(router, speeches, host=sip_host, port=sip_port,
                               record_dir=record_dir, max_calls=calls, on_result=on_result,

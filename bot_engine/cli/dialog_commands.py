@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from bot_engine.cli.console import err, out
 from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.dialog import actions as act
 from bot_engine.script import (
@@ -24,9 +23,6 @@ from bot_engine.script import (
 from bot_engine.simulator import dialog_tests
 from bot_engine.simulator.session import TextSession
 from bot_engine.simulator.webhooks import http_webhook
-
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +38,7 @@ def load_or_exit(path: Path) -> LoadedScript:
     try:
         loaded = load_script_file(path)
     except ScriptError as exc:
-        for issue in exc.issues:
-            err.print(escape(str(issue)), style="red" if issue.severity == "error" else "yellow")
+        err.issues(exc.issues)
         raise typer.Exit(2) from None
     return loaded
 
@@ -61,14 +56,11 @@ def validate(
             loaded = load_script_file(path)
         except ScriptError as exc:
             failed += 1
-            for issue in exc.issues:
-                console.print(escape(str(issue)),
-                              style="red" if issue.severity == "error" else "yellow")
+            out.issues(exc.issues)
             continue
-        for issue in loaded.warnings:
-            console.print(escape(str(issue)), style="yellow")
-        console.print(f"{escape(str(path))}: ok ({len(loaded.script.steps)} steps, "
-                      f"{len(loaded.warnings)} warnings)", style="green")
+        out.issues(loaded.warnings)
+        out.print(f"{escape(str(path))}: ok ({len(loaded.script.steps)} steps, "
+                  f"{len(loaded.warnings)} warnings)", style="green", keep=[path])
     if failed:
         raise typer.Exit(1)
 
@@ -78,21 +70,19 @@ def _validate_dialog_test(path: Path) -> bool:
     try:
         spec, _ = dialog_tests.load_test_file(path)
     except ScriptError as exc:
-        for issue in exc.issues:
-            console.print(escape(str(issue)),
-                          style="red" if issue.severity == "error" else "yellow")
+        out.issues(exc.issues)
         return False
     except ValueError as exc:
-        console.print(escape(str(exc)), style="red")
+        out.print(escape(str(exc)), style="red", keep=[path])
         return False
-    console.print(f"{escape(str(path))}: ok (dialog test of {escape(spec.script)}, "
-                  f"{len(spec.tests)} cases)", style="green")
+    out.print(f"{escape(str(path))}: ok (dialog test of {escape(spec.script)}, "
+              f"{len(spec.tests)} cases)", style="green", keep=[path, spec.script])
     return True
 
 
 def schema() -> None:
     """Print the JSON Schema of the script language."""
-    sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    out.plain(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
 def chat(
@@ -117,7 +107,7 @@ def chat(
         variables = validate_variables(script, parse_vars(var))
     except ScriptError as exc:
         for issue in exc.issues:
-            err.print(f"error: {escape(issue.message)}", style="red")
+            err.error(issue.message)
         raise typer.Exit(2) from None
     if now is not None and now.tzinfo is None:
         from bot_engine.dialog.runtime import runtime_for
@@ -139,7 +129,7 @@ def _scripted(session: TextSession, turns: list[str], as_json: bool) -> None:
             if session.finished:
                 break
             if not as_json:
-                console.print(f"[bold]caller>[/bold] {escape(line)}")
+                out.print(f"[bold]caller>[/bold] {escape(line)}")
             actions = session.send(line)
             if not as_json:
                 _show(actions)
@@ -148,10 +138,10 @@ def _scripted(session: TextSession, turns: list[str], as_json: bool) -> None:
             if not as_json:
                 _show(actions)
     except ValueError as exc:
-        err.print(f"error: {escape(str(exc))}", style="red")
+        err.error(str(exc))
         raise typer.Exit(2) from None
     if as_json:
-        sys.stdout.write(json.dumps(session.document(), ensure_ascii=False, indent=2) + "\n")
+        out.plain(json.dumps(session.document(), ensure_ascii=False, indent=2))
     else:
         _show_result(session)
     if session.result is None or session.result.error is not None:
@@ -160,14 +150,14 @@ def _scripted(session: TextSession, turns: list[str], as_json: bool) -> None:
 
 def _interactive(session: TextSession, path: Path, variables: dict[str, Any],
                  now: datetime | None) -> None:
-    console.print(f"[dim]{escape(str(path))} — type what the caller says; commands: "
-                  "/dtmf 12#, /silence, /hangup, /state, /restart, /quit[/dim]")
+    out.print(f"[dim]{escape(str(path))} — type what the caller says; commands: "
+              "/dtmf 12#, /silence, /hangup, /state, /restart, /quit[/dim]", keep=[path])
     _show(session.start())
     while not session.finished:
         try:
-            line = console.input("[bold]caller> [/bold]")
+            line = out.ask("[bold]caller> [/bold]")
         except (EOFError, KeyboardInterrupt):
-            console.print()
+            out.print()
             _show(session.hangup())
             break
         command = line.strip()
@@ -175,17 +165,17 @@ def _interactive(session: TextSession, path: Path, variables: dict[str, Any],
             _show(session.hangup())
             break
         if command == "/state":
-            console.print_json(session.dialog.state.model_dump_json())
+            out.json(session.dialog.state.model_dump_json())
             continue
         if command == "/restart":
             session = TextSession(session.script, variables, webhooks=http_webhook, now=now)
-            console.print("[dim]— restarted —[/dim]")
+            out.print("[dim]— restarted —[/dim]")
             _show(session.start())
             continue
         try:
             _show(session.send(line))
         except ValueError as exc:
-            console.print(f"[red]{escape(str(exc))}[/red]")
+            out.print(f"[red]{escape(str(exc))}[/red]")
     _show_result(session)
 
 
@@ -193,7 +183,7 @@ def _show(actions: list[act.Action]) -> None:
     for action in actions:
         if isinstance(action, act.Say):
             audio = f" [dim](audio {escape(action.audio)})[/dim]" if action.audio else ""
-            console.print(f"[bold cyan]bot>[/bold cyan] {escape(action.text)}{audio}")
+            out.print(f"[bold cyan]bot>[/bold cyan] {escape(action.text)}{audio}")
         elif isinstance(action, act.Understood):
             parts = []
             if action.intent:
@@ -203,27 +193,27 @@ def _show(actions: list[act.Action]) -> None:
             for name, value in action.slots.items():
                 parts.append(f"{name} := {value!r}")
             if parts:
-                console.print("  " + escape("[" + ", ".join(parts) + "]"), style="dim")
+                out.print("  " + escape("[" + ", ".join(parts) + "]"), style="dim")
         elif (
             isinstance(action, act.Transition)
             and action.to_step
             and action.to_step != action.from_step
         ):
-            console.print(f"[dim]  → {escape(action.to_step)}[/dim]")
+            out.print(f"[dim]  → {escape(action.to_step)}[/dim]")
         elif isinstance(action, act.Transfer):
-            console.print(f"[magenta]  ⇢ transfer to {escape(action.target)}[/magenta]")
+            out.print(f"[magenta]  ⇢ transfer to {escape(action.target)}[/magenta]")
         elif isinstance(action, act.Hangup):
-            console.print("[magenta]  ✆ hangup[/magenta]")
+            out.print("[magenta]  ✆ hangup[/magenta]")
         elif isinstance(action, act.CallWebhook):
-            console.print(f"[dim]  webhook {action.method} {escape(action.url)}[/dim]")
+            out.print(f"[dim]  webhook {action.method} {escape(action.url)}[/dim]")
 
 
 def _show_result(session: TextSession) -> None:
     result = session.result
     if result is None:
         return
-    console.print("[bold]result[/bold]")
-    console.print_json(json.dumps(
+    out.print("[bold]result[/bold]")
+    out.json(json.dumps(
         {"outcome": result.outcome, "fields": result.fields, "ending": result.ending,
          **({"error": result.error} if result.error else {})},
         ensure_ascii=False,
@@ -247,24 +237,25 @@ def test(
     for run in runs:
         if run.error is not None:
             failed += 1
-            console.print(f"{escape(str(run.path))} [red]ERROR[/red]\n{escape(run.error)}")
+            out.print(f"{escape(str(run.path))} [red]ERROR[/red]\n{escape(run.error)}",
+                      keep=[run.path])
             continue
         for case in run.cases:
             label = f"{escape(str(run.path))}::{escape(case.name)}"
             if case.passed:
                 passed += 1
-                console.print(f"{label} [green]PASSED[/green]")
+                out.print(f"{label} [green]PASSED[/green]", keep=[run.path])
             else:
                 failed += 1
-                console.print(f"{label} [red]FAILED[/red]")
+                out.print(f"{label} [red]FAILED[/red]", keep=[run.path])
                 for failure in case.failures:
-                    console.print(f"  [red]{escape(failure)}[/red]")
+                    out.print(f"  [red]{escape(failure)}[/red]")
             if verbose or not case.passed:
                 for line in case.transcript:
-                    console.print(f"  [dim]{escape(line)}[/dim]")
+                    out.print(f"  [dim]{escape(line)}[/dim]")
     uncovered = 0
     if coverage:
-        console.print("[bold]coverage[/bold]")
+        out.print("[bold]coverage[/bold]")
         by_script: dict[str, tuple[Any, Any]] = {}
         for run in runs:
             if run.script is None:
@@ -279,13 +270,13 @@ def test(
             steps, branches = dialog_tests.coverage_gaps(script, trace)
             uncovered += len(steps) + len(branches)
             total = len(script.steps)
-            console.print(f"{script.id} ({script.language}): {total - len(steps)}/{total} "
+            out.print(f"{script.id} ({script.language}): {total - len(steps)}/{total} "
                           f"steps covered")
             for step in steps:
-                console.print(f"  [yellow]step never entered: {escape(step)}[/yellow]")
+                out.print(f"  [yellow]step never entered: {escape(step)}[/yellow]")
             for branch in branches:
-                console.print(f"  [yellow]branch never taken: {escape(branch)}[/yellow]")
-    console.print(f"{passed} passed, {failed} failed")
+                out.print(f"  [yellow]branch never taken: {escape(branch)}[/yellow]")
+    out.print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
 
@@ -323,6 +314,7 @@ def demo(
     path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
     loaded = load_or_exit(path)
     variables = validate_variables(loaded.script, DEMO_VARIABLES[lang])
-    console.print(f"[bold]voicebot demo[/bold]: {escape(str(path))} (text simulation)")
+    out.print(f"[bold]voicebot demo[/bold]: {escape(str(path))} (text simulation)",
+              keep=[path])
     session = TextSession(loaded.script, variables, webhooks=http_webhook)
     _scripted(session, DEMO_CALLER[lang], as_json=False)

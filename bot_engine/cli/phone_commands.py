@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from bot_engine.cli.console import err, out
 from media_gateway.sip import (
     CallFailed,
     IncomingCall,
@@ -132,10 +133,10 @@ async def _dial(
             leg = await ua.call(uri, timeout_s=timeout)
         except CallFailed as failure:
             if failure.status is not None:
-                typer.echo(f"SIP/2.0 {failure.status} {failure.reason}", err=True)
-            typer.echo(f"call {failure.kind}", err=True)
+                err.plain(f"SIP/2.0 {failure.status} {failure.reason}")
+            err.plain(f"call {failure.kind}")
             return failure.status // 100 if failure.status else 1
-        typer.echo(f"answered: {leg.info.call_id}")
+        out.plain(f"answered: {leg.info.call_id}")
         summary = await run_leg(
             leg,
             play=pcm,
@@ -143,9 +144,9 @@ async def _dial(
             dtmf=dtmf,
             duration_s=duration,
             hangup_after_play=pcm is not None and duration is None,
-            on_dtmf=lambda digit: typer.echo(f"dtmf: {digit}"),
+            on_dtmf=lambda digit: out.plain(f"dtmf: {digit}"),
         )
-        typer.echo(f"ended: {summary.cause} after {summary.heard_ms} ms of audio")
+        out.plain(f"ended: {summary.cause} after {summary.heard_ms} ms of audio")
         return 0
     finally:
         await ua.close()
@@ -160,15 +161,15 @@ async def _answer(
     register: bool = False,
 ) -> int:
     ua = await SipUserAgent.start(config)
-    typer.echo(f"listening on {config.host}:{ua.local_port}")
+    out.plain(f"listening on {config.host}:{ua.local_port}")
     if register:
         try:
             expires = await ua.register()
         except RegistrationFailed as failure:
-            typer.echo(str(failure), err=True)
+            err.plain(str(failure))
             await ua.close()
             return failure.status // 100 if failure.status else 1
-        typer.echo(f"registered at {config.proxy} for {expires} s")
+        out.plain(f"registered at {config.proxy} for {expires} s")
     tasks: list[asyncio.Task[None]] = []
 
     async def serve(index: int, incoming_call: IncomingCall) -> None:
@@ -176,17 +177,17 @@ async def _answer(
         try:
             leg = await incoming_call.answer()
         except CallFailed as failure:
-            typer.echo(f"call {index}: {failure}")
+            out.plain(f"call {index}: {failure}")
             return
-        typer.echo(f"call {index}: answered {leg.info.call_id} from {leg.info.caller}")
+        out.plain(f"call {index}: answered {leg.info.call_id} from {leg.info.caller}")
         summary = await run_leg(
             leg,
             play=pcm,
             record=_numbered(record, index),
             duration_s=duration,
-            on_dtmf=lambda digit: typer.echo(f"call {index}: dtmf: {digit}"),
+            on_dtmf=lambda digit: out.plain(f"call {index}: dtmf: {digit}"),
         )
-        typer.echo(f"call {index}: ended: {summary.cause} after {summary.heard_ms} ms of audio")
+        out.plain(f"call {index}: ended: {summary.cause} after {summary.heard_ms} ms of audio")
 
     try:
         index = 0

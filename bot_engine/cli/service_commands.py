@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot_engine.cli.console import err, out
 from bot_engine.service.settings import ServiceSettings
 
 tenants_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
@@ -74,7 +75,7 @@ def serve(
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])
-            typer.echo(f"error: {where}: {error['msg']}", err=True)
+            err.error(f"{where}: {error['msg']}")
         raise typer.Exit(2) from None
     except ConfigurationError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -171,16 +172,16 @@ def tenants_create(
     from bot_engine.storage.tenants import TenantExists
 
     if not name.strip() or len(name) > 200:
-        typer.echo("error: the name must be 1 to 200 characters", err=True)
+        err.error("the name must be 1 to 200 characters")
         raise typer.Exit(2)
     try:
         tenant_id, secret, key = _run(_create_tenant(_settings(data_dir), name))
     except TenantExists:
-        typer.echo(f"error: tenant {name!r} already exists", err=True)
+        err.error(f"tenant {name!r} already exists")
         raise typer.Exit(1) from None
-    typer.echo(f"tenant: {name} ({tenant_id})")
-    typer.echo(f"webhook secret: {secret}")
-    typer.echo(f"api key (shown once): {key}")
+    out.plain(f"tenant: {name} ({tenant_id})")
+    out.plain(f"webhook secret: {secret}")
+    out.plain(f"api key (shown once): {key}")
 
 
 @keys_app.command("create")
@@ -191,9 +192,9 @@ def keys_create(
     """Create another API key for a tenant (printed once; only its hash is stored)."""
     key = _run(_create_key(_settings(data_dir), tenant))
     if key is None:
-        typer.echo(f"error: no tenant {tenant!r}", err=True)
+        err.error(f"no tenant {tenant!r}")
         raise typer.Exit(1)
-    typer.echo(key)
+    out.plain(key)
 
 
 @keys_app.command("list")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -30,13 +30,13 @@ from asr_tts.model_registry import KNOWN_MODELS, fetch_model, find_model, instal
 from asr_tts.settings import SpeechSettings
 from asr_tts.tts import TtsOptions, create_synthesizer
 from asr_tts.tts.espeak import voice_for_language
+from bot_engine.cli.console import err, out
 
-err = Console(stderr=True)
 ASR_CHUNK_S = 0.1
 
 
-def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+def _fail(exc: Exception, *paths: Path | None) -> typer.Exit:
+    err.error(str(exc), keep=[path for path in paths if path is not None])
     return typer.Exit(code=1)
 
 
@@ -60,8 +60,9 @@ def tts_command(
         pcm = asyncio.run(synthesizer.render(text, chosen_voice, rate, options))
         write_wav(output, pcm, rate)
     except (SpeechError, ValueError, OSError) as exc:
-        raise _fail(exc) from None
-    typer.echo(f"wrote {output} ({duration_s(pcm, rate):.2f} s at {rate} Hz, engine {name})")
+        raise _fail(exc, output) from None
+    out.print(f"wrote {escape(str(output))} ({duration_s(pcm, rate):.2f} s at {rate} Hz, "
+              f"engine {escape(name)})", keep=[output])
 
 
 def _segment(result: AsrResult) -> dict[str, Any]:
@@ -92,9 +93,9 @@ async def _transcribe(
             if result.is_final:
                 finals.append(result)
                 conf = f" (confidence {result.confidence:.2f})" if result.confidence else ""
-                typer.echo(f"final: {result.text}{conf}")
+                out.plain(f"final: {result.text}{conf}")
             elif not as_json:
-                typer.echo(f"partial: {result.text}")
+                out.plain(f"partial: {result.text}")
 
     reader = asyncio.create_task(consume())
     step = int(rate * ASR_CHUNK_S) * 2
@@ -127,19 +128,21 @@ def asr_command(
     try:
         finals = asyncio.run(_transcribe(file, settings, name, language, as_json))
     except (SpeechError, ValueError, OSError) as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, file, model) from None
     if as_json:
         transcript = {
             "text": " ".join(r.text for r in finals),
             "segments": [_segment(r) for r in finals],
         }
-        typer.echo(json.dumps(transcript, ensure_ascii=False))
+        out.plain(json.dumps(transcript, ensure_ascii=False))
 
 
 def models_list() -> None:
     """List the known Vosk models and whether each is installed."""
     settings = SpeechSettings()
-    table = Table(title=f"Vosk models (folder: {settings.models_dir})")
+    out.print(f"Vosk models (folder: {escape(str(settings.models_dir))})",
+              keep=[settings.models_dir])
+    table = Table()
     table.add_column("name", no_wrap=True)
     for column in ("language", "size", "installed", "description"):
         table.add_column(column)
@@ -152,7 +155,7 @@ def models_list() -> None:
             "yes" if installed else "no",
             model.description,
         )
-    Console().print(table)
+    out.table(table)
 
 
 def models_fetch(
@@ -171,7 +174,7 @@ def models_fetch(
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=err,
+            console=err.console,
         ) as progress:
             task = progress.add_task(model.name, total=None)
 
@@ -180,9 +183,9 @@ def models_fetch(
 
             path = fetch_model(model, folder, base_url or settings.models_base_url, progress=report)
     except (SpeechError, OSError) as exc:
-        raise _fail(exc) from None
-    typer.echo(f"installed {model.name} in {path}")
-    typer.echo(f"use it with VOICEBOT_VOSK_MODEL_PATH={path}")
+        raise _fail(exc, folder) from None
+    out.print(f"installed {escape(model.name)} in {escape(str(path))}", keep=[path])
+    out.print(f"use it with VOICEBOT_VOSK_MODEL_PATH={escape(str(path))}", keep=[path])
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from bot_engine.cli import app
 
 SCRIPT = str(HERE / "scripts" / "call_features.en.yaml")
+pytestmark = pytest.mark.cli
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bot_engine.cli import app
@@ -16,6 +17,7 @@ LEAD_RU = ROOT / "dialogs" / "lead_qualification.ru.yaml"
 VARS = ["--var", "name=Иван", "--var", "product=кухню", "--var", "company=Мебель Плюс",
         "--var", "min_budget=100000", "--now", "2026-11-21T12:00:00+0300"]
 runner = CliRunner()
+pytestmark = pytest.mark.cli
 
 
 def chat_json(*turns: str) -> tuple[int, dict]:

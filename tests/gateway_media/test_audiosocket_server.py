@@ -186,7 +186,7 @@ async def test_robot_hangup_sends_the_hangup_frame_and_closes() -> None:
 
 async def test_barge_in_cancel_reports_how_much_was_played() -> None:
     async def behaviour(leg: CallLeg, calls: Calls) -> None:
-        playback = leg.play(tone(500, 3.0))
+        playback = leg.play(tone(500, 30.0))  # far longer than any stall of a loaded machine
         await calls.drain(leg, until=InboundDtmf)
         playback.cancel()
         calls.results.append(await playback.wait())
@@ -206,7 +206,7 @@ async def test_barge_in_cancel_reports_how_much_was_played() -> None:
         asterisk.close()
         await server.close()
     [result] = calls.results
-    assert not result.completed and 100 <= result.played_ms < 3000
+    assert not result.completed and 100 <= result.played_ms < 30_000
     assert calls.events[-1] == CallEnded("caller_hangup")
 
 

@@ -194,7 +194,7 @@ async def test_a_whole_call_audio_dtmf_prompt_mark_and_stop() -> None:
 
 async def test_barge_in_cancels_and_sends_clear() -> None:
     async def behaviour(leg: CallLeg, calls: Calls) -> None:
-        playback = leg.play(tone(500, 3.0))
+        playback = leg.play(tone(500, 30.0))  # far longer than any stall of a loaded machine
         await calls.drain(leg, until=InboundDtmf)  # the caller starts talking
         playback.cancel()
         calls.results.append(await playback.wait())
@@ -218,7 +218,7 @@ async def test_barge_in_cancels_and_sends_clear() -> None:
             await calls.done.wait()
     [result] = calls.results
     assert not result.completed
-    assert 100 <= result.played_ms < 3000
+    assert 100 <= result.played_ms < 30_000
 
 
 async def test_robot_hangup_closes_the_socket_normally() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,10 @@ class Baresip:
         return f"sip:peer@127.0.0.1:{self.sip_port}"
 
     def _write_config(self) -> None:
+        # baresip runs in its folder and is given paths relative to it: it keeps device
+        # names in 128-byte buffers, so a long temporary path would be cut short.
         (self.folder / "rec").mkdir(parents=True, exist_ok=True)
+        microphone = os.path.relpath(self.microphone, self.folder)
         (self.folder / "config").write_text(
             f"sip_listen 127.0.0.1:{self.sip_port}\n"
             "net_interface 127.0.0.1\n"
@@ -64,9 +68,9 @@ class Baresip:
             "module_tmp uuid.so\nmodule_tmp account.so\n"
             "module_app menu.so\nmodule_app ctrl_tcp.so\n"
             f"ctrl_tcp_listen 127.0.0.1:{self.ctrl_port}\n"
-            f"audio_source aufile,{self.microphone}\n"
-            f"audio_player aufile,{self.folder / 'played.wav'}\n"
-            f"snd_path {self.folder / 'rec'}\n"
+            f"audio_source aufile,{microphone}\n"
+            "audio_player aufile,played.wav\n"
+            "snd_path rec\n"
         )
         (self.folder / "accounts").write_text(
             f"<sip:peer@127.0.0.1:{self.sip_port}>;regint=0;answermode=auto;audio_codecs=PCMU\n"
@@ -78,7 +82,8 @@ class Baresip:
             "baresip",
             "-4",
             "-f",
-            str(self.folder),
+            ".",
+            cwd=self.folder,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=open(self.folder / "stdout.log", "wb"),  # noqa: SIM115
             stderr=asyncio.subprocess.STDOUT,

@@ -14,7 +14,7 @@ from sip_baresip import free_port
 from media_gateway.sip import SipConfig, SipUserAgent
 from media_gateway.sip.softphone import save_pcm
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.cli]
 VOICEBOT = [str(Path(sys.executable).parent / "voicebot")]
 TIMEOUT = 60
 

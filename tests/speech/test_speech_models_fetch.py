@@ -180,6 +180,7 @@ def test_registry_names_are_unique_and_have_languages() -> None:
     assert {"ru", "en-US"} <= {m.language for m in KNOWN_MODELS}
 
 
+@pytest.mark.cli
 def test_cli_fetch_and_list(
     server: tuple[Files, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
