@@ -1,0 +1,266 @@
+"""Answers to a yes/no question that state a fact instead of saying yes or no.
+
+`yes_no` reads the particles ("да", "не против", "of course not"). Callers as often answer
+with a fact that is a yes or a no *to the question asked*: "я за рулём" to "удобно
+говорить?", "уже купили" to "заявка актуальна?", "я у телефона" to "это Иван?". These
+polar families are the default reading of such facts for the questions a confirm step
+asks (is it you, is it convenient, is it still relevant, do you agree):
+
+| family    | answer | ru                          | en                               |
+| --------- | ------ | --------------------------- | -------------------------------- |
+| agree     | yes    | валяйте, возражений нет     | fire away, no objection          |
+| available | yes    | минутка найдётся            | got a sec, i can talk            |
+| identity  | yes    | я у телефона, иван слушает  | it's me, speaking                |
+| still     | yes    | ещё выбираем, в силе        | still looking, haven't bought    |
+| done      | no     | уже купили, передумали      | we went with someone else        |
+| later     | no     | давайте попозже, не сейчас  | call me next week, maybe later   |
+| busy      | no     | я за рулём, некогда         | i'm driving, in a meeting        |
+| wrong     | no     | не туда попали, таких нет   | wrong number, he's not here      |
+| refuse    | no     | ни за что, я против         | i object, no way                 |
+
+A family is stronger than a bare particle: "нет возражений" and "no objection" are yes,
+"давайте попозже" is a deferral, not an agreement. A family says nothing when it is
+negated ("ещё не купили" is the `still` family, not `done`). A step whose question reads
+these facts the other way ("уже получили?" — "уже получил" is yes there) says so with its
+own `yes:`/`no:` examples, which are matched before the families.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.text import normalize
+from bot_engine.nlu.yesno import yes_no
+
+Answer = Literal["yes", "no"]
+
+# (family, answer, patterns over normalized text). Lookbehinds keep a negated form
+# ("не согласна", "not a good time") out of the positive families.
+_FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
+    "ru": [
+        ("agree", "yes", [
+            r"\bвалял?й\w*", r"\b(соединя|переключа)\w*", r"\b(соедините|переключите)\b",
+            r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
+            r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
+            r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
+            r"(?<!не )\bсогласн\w*", r"(?<!не )\bсоглаш\w*", r"\bне возражаю",
+            r"\b(даю|дам) согласие", r"(?<!не )\bразрешаю", r"\bбез проблем",
+            r"\bне вопрос\b", r"\bтак точно\b", r"\bвсе (так|верно|правильно)\b",
+            r"\bтак и есть\b", r"(?<!не )\bподтверждаю", r"^(ну )?(ладно|хорошо) пусть\b",
+            r"\bраз (надо|нужно)\b", r"^(да )?(давайте|давай)( соедин\w*| поговор\w*)?$",
+            r"^(ну )?(хорошо|ладно|окей|ок|можно|давайте|давай)$",
+        ]),
+        ("available", "yes", [
+            r"\bминут\w* (есть|найдет\w*|имеется)", r"\b(есть|найдет\w*) (пара |пару )?минут",
+            r"(?<!нет )\bвремя (есть|найдет\w*)", r"(?<!не )\bесть (немного )?времени",
+            r"(?<!не )\b(могу|можем|можно) (говорить|разговаривать|поговорить)",
+            r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
+            r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
+            r"^(да )?только (быстро|недолго|коротко)", r"\bно (быстро|недолго|коротко)\b",
+        ]),
+        ("identity", "yes", [
+            r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
+            r"\b\w+ слушает\b", r"^(да )?(это )?я( да| слушаю| а что| \w+)?$",
+            r"^(да )?\w+ это я$",
+        ]),
+        ("still", "yes", [
+            r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
+            r"актуальн\w*|интерес\w*|хотим|планируем|в силе)",
+            r"(?<!не )\bв силе\b", r"(?<!не )\bинтересует\b", r"\bкак раз (выбираем|ищем)",
+            r"\b(еще|пока) не (купил|нашл|взял|заказал|выбрал|сделал|приобрел|нашел)\w*",
+            r"\bне (купил|нашл|взял|заказал|выбрал|нашел)\w* (еще|пока)\b",
+            r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
+        ]),
+        ("done", "no", [
+            r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|"
+            r"оформил|приобрел|договорил|обошл|выбрал)\w*",
+            r"\b(передумал|раздумал|отпал|отказал|отложил)\w*", r"\bнеактуальн\w*",
+            r"\bне актуальн\w*", r"\bуже не (надо|нужн\w*|интерес\w*|актуальн\w*|ищем|хотим|"
+            r"планируем)", r"\bуже неинтерес\w*", r"\bпланы (поменялись|изменились)",
+            r"\b(с )?(другой|другими) (фирм|компан)\w*", r"\bу (других|конкурентов)\b",
+            r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+",
+        ]),
+        ("later", "no", [
+            r"\b(попозже|позже|позднее|попозднее|в другой раз|в следующий раз)\b",
+            r"\bне (сейчас|сегодня)\b", r"^(давайте |давай |можно |лучше )?потом\b",
+            r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
+            r"\bчерез (час|полчаса|пару часов|\w+ (час|минут)\w*)",
+            r"^(нет )?(давайте |давай |можно |лучше )?(завтра|вечером|утром|днем|"
+            r"в (понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|"
+            r"на (следующей|этой) неделе|на неделе)( \w+)?$",
+        ]),
+        ("busy", "no", [
+            r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
+            r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
+            r"\bне могу\b.*\b(сейчас|щас)\b", r"\bнеудобно\b", r"\bне (очень |особо )?удобно\b",
+            r"\b(за рулем|в дороге|в пути|на работе|на совещании|на встрече|на собрании|"
+            r"в метро|в машине|в больнице|у врача|на приеме|на паре|на уроке|в самолете|"
+            r"в поезде|на руках)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
+        ]),
+        ("wrong", "no", [
+            r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
+            r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
+            r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
+            r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я$",
+            r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
+            r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
+            r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
+        ]),
+        ("refuse", "no", [
+            r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
+            r"\bне (согласн|соглаш)\w*", r"\bне (даю|дам)\b", r"\bне разрешаю\b",
+            r"\bотказываюсь\b", r"\bя против\b", r"^(нет )?против\b", r"\bстоп\b",
+            r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
+        ]),
+    ],
+    "en": [
+        ("agree", "yes", [
+            r"\bfire away\b", r"^(ok |okay )?shoot\b", r"\bgo for it\b", r"\bgo ahead\b",
+            r"\bsure thing\b", r"\b(put|patch) me through\b", r"\b(connect|transfer) me\b",
+            r"\blets do (it|this|that)\b", r"\bthat(d| would) be (great|good|nice|fine|"
+            r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
+            r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
+            r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
+            r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
+            r"(?<!dont )(?<!not )\bagreed?\b", r"\byou have my (consent|permission)\b",
+            r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
+            r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
+            r"\b(yes|yeah) you can\b", r"\b(yes|yeah) please\b", r"^please do$",
+            r"^(yes |yeah )?(sure|okay|ok|alright|all right)( why not)?$",
+            r"^(yes |yeah )?(thats|that is) (fine|ok|okay|alright)$",
+        ]),
+        ("available", "yes", [
+            r"\bgot a (sec|second|minute|moment)\b",
+            r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? )"
+            r"?(minutes?|secs?|seconds|time)\b", r"(?<!dont )\bi have time\b",
+            r"(?<!cant )(?<!not )\bi can talk\b", r"\bnow (is|works|s) (fine|good|ok|okay)\b",
+            r"^(yes |yeah )?now works$", r"\bnows (fine|good|ok)\b", r"^(yes |yeah )?now is good$",
+            r"(?<!not a )(?<!isnt a )(?<!not a great )\bgood time\b",
+            r"\b(this|its|that) is fine\b", r"^(yes |yeah |ok )?(its|this is) fine$",
+            r"\b(im|i am) listening\b", r"\bmake it quick\b", r"\bwhats up\b",
+            r"\bwhat can i do for you\b",
+        ]),
+        ("identity", "yes", [
+            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b", r"\b(its|it is|thats|that is) me\b",
+            r"\bthat would be me\b", r"\byou(ve)? (got|have) (him|her|me)\b",
+            r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
+            r"^(yes |yeah )?(i am|im) \w+( yeah| yes)?$", r"^(yes |yeah )?this is \w+( yes)?$",
+            r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
+        ]),
+        ("still", "yes", [
+            r"\bstill (interested|looking|need|want|shopping|open|on|relevant|in the market|"
+            r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
+            r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",
+            r"(?<!not )(?<!no longer )\binterested\b",
+        ]),
+        ("done", "no", [
+            r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
+            r"went|installed|signed|hired|chose|picked)\b",
+            r"\b(bought|got|ordered|found|purchased) (one|it|something|two|them)( \w+)?"
+            r" already\b", r"\b(its|it is|thats) done already\b", r"\bdone already\b",
+            r"\bwent with (someone|somebody|another|a different|the other)\b",
+            r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
+            r"\bdecided against\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
+            r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
+            r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
+            r"\bfound (someone|somebody|a cheaper|another|one|a better)\b",
+            r"\bon hold\b", r"\bcancell?ed\b", r"\bsomeone else\b",
+            r"\b(from|with) (another|a different) (company|place|vendor|supplier)\b",
+            r"\b(not|no longer) (looking|doing|interested|relevant)\b",
+            r"\b(we|i) (dont|do not) need (it|one|that)\b", r"\bfrom a competitor\b",
+            r"(?<!havent )(?<!not )\bbought (one|it)\b", r"\bwe got (one|two|it)\b",
+        ]),
+        ("later", "no", [
+            r"\blater\b", r"\b(another|some other|a different) time\b", r"\bnext (week|time)\b",
+            r"\bnot (now|today|at the moment|right now|yet|tonight)\b",
+            r"\bcall (me )?back\b", r"\btry (me|again)\b", r"\bcatch me\b",
+            r"\bcall me (tomorrow|on|next|in|monday|tuesday|wednesday|thursday|friday|"
+            r"tonight|this)\b",
+            r"^(maybe |how about |can we do |lets do |try )?(tomorrow|tonight|this evening|"
+            r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week)( \w+)?$",
+            r"\bin an? (hour|few hours|bit)\b",
+        ]),
+        ("busy", "no", [
+            r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
+            r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
+            r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
+            r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
+            r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
+            r"\b(not|isnt|nots) a (good|great) time\b", r"\bbad time\b",
+            r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
+            r"\babout to go\b",
+        ]),
+        ("wrong", "no", [
+            r"\bwrong (number|person|guy|one|lady|man)\b",
+            r"\bno ?(one|body) (named|by that name|here|called)\b",
+            r"\bnobody (named|by that name|here|called)\b",
+            r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
+            r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
+            r"\b(doesnt|does not) live here\b", r"\b(theres|there is) no \w+ (here|at this)\b",
+            r"\bno \w+ here\b", r"\b(im )?(his|her) (wife|husband|brother|sister|mom|dad|son|"
+            r"daughter|mother|father)\b", r"\b(this|it) (isnt|is not) (him|her|\w+)$",
+            r"^(no )?not (me|him|her)\b", r"^(nope )?not \w+$",
+        ]),
+        ("refuse", "no", [
+            r"\bi object\b", r"\b(dont|do not) (consent|agree|give consent)\b",
+            r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
+            r"\b(id|i would) rather not\b", r"\bagainst it\b", r"\bhell no\b",
+            r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
+            r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
+            r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
+            r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
+            r"her)( back)? (myself|ourselves)\b",
+        ]),
+    ],
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PolarReading:
+    """A caller's answer to a yes/no question: the answer, how sure, and which rule."""
+
+    answer: Answer | None
+    confidence: float
+    family: str | None = None
+    """The family that decided (`done`, `busy`, ...), or None for plain particles."""
+
+
+@lru_cache(maxsize=2)
+def _compiled(lang: Lang) -> list[tuple[str, Answer, re.Pattern[str]]]:
+    return [
+        (family, answer, re.compile("|".join(f"(?:{p})" for p in patterns)))
+        for family, answer, patterns in _FAMILIES[lang]
+    ]
+
+
+_FAMILY_CONFIDENCE = 0.9
+
+
+@lru_cache(maxsize=4096)
+def _polar(text: str, lang: Lang) -> PolarReading:
+    particles = yes_no(text, lang)
+    norm = normalize(text, lang)
+    hits: dict[Answer, str] = {}
+    for family, answer, rx in _compiled(lang):
+        if answer not in hits and rx.search(norm):
+            hits[answer] = family
+    if len(hits) == 1:
+        answer, family = next(iter(hits.items()))
+        return PolarReading(answer, _FAMILY_CONFIDENCE, family)
+    if len(hits) == 2 and particles.answer is not None:
+        # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie
+        # only when it agrees with one of them.
+        return PolarReading(particles.answer, 0.7, hits[particles.answer])
+    if hits:
+        return PolarReading(None, 0.5)
+    return PolarReading(particles.answer, particles.confidence)
+
+
+def polar(text: str, lang: str) -> PolarReading:
+    """Read ``text`` as an answer to a yes/no question: facts first, then particles."""
+    return _polar(text, lang_of(lang))
+
