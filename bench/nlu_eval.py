@@ -188,7 +188,13 @@ def main() -> None:
     parser.add_argument("--show-held", action="store_true",
                         help="also list the held-out misses (then they are no longer held out)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--no-semantic", action="store_true",
+                        help="rules only: turn the semantic layer off (an ablation)")
     args = parser.parse_args()
+    if args.no_semantic:
+        from bot_engine.nlu import semantic
+
+        semantic.THRESHOLD = 2.0  # no cosine reaches it
     worst = []
     for lang in args.lang or ["ru", "en"]:
         items, scripts, now = load_items(lang)

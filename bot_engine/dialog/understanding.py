@@ -48,18 +48,6 @@ _EXAMPLES_FIRST = 0.75
 _ANSWER_BEATS_REASK = 0.8
 """On a yes/no question, an answer this clear beats who-is-this/repeat in the same turn."""
 _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
-_FIRST_PARTICLES = {
-    "ru": frozenset({"да", "ага", "угу", "нет", "неа", "конечно", "ладно", "хорошо"}),
-    "en": frozenset({"yes", "yeah", "yep", "yup", "no", "nope", "sure", "ok", "okay"}),
-}
-
-
-def _answered_first(text: str, lang: str) -> bool:
-    """"да, а кто это?": the reply opens with the answer, then asks."""
-    words = nlu.tokens(text, lang)
-    return bool(words) and words[0] in _FIRST_PARTICLES[lang]
-
-
 @dataclass
 class Understanding:
     branch: str | None = None
@@ -138,7 +126,7 @@ def understand(
         and reading is not None
         and reading.answer is not None
         and reading.confidence >= _ANSWER_BEATS_REASK
-        and _answered_first(text, runtime.lang)
+        and polar.opens_with_answer(text, runtime.lang)
     ):
         out.handler = handler.intent
         out.intent = handler.intent
@@ -188,7 +176,15 @@ def _semantic(
     if not compiled.settings.semantic:
         return None
     if not compiled.semantic_built:
-        compiled.semantic = semantic.step_index(runtime, step)
+        expect = step.expect
+        assert expect is not None
+        intents = {name: runtime.script.intents[name].examples
+                   for name in expect.intents if name in runtime.script.intents}
+        examples = semantic.step_examples(
+            runtime.lang, expect.type == "confirm", {"yes": expect.yes, "no": expect.no},
+            intents,
+        )
+        compiled.semantic = semantic.build_index(runtime.lang, examples)
         compiled.semantic_built = True
     if compiled.semantic is None:
         return None

@@ -33,8 +33,8 @@ from functools import lru_cache
 from typing import Literal
 
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.text import normalize
-from bot_engine.nlu.yesno import yes_no
+from bot_engine.nlu.text import normalize, tokens
+from bot_engine.nlu.yesno import _plain_interjections, yes_no
 
 Answer = Literal["yes", "no"]
 
@@ -264,3 +264,16 @@ def polar(text: str, lang: str) -> PolarReading:
     """Read ``text`` as an answer to a yes/no question: facts first, then particles."""
     return _polar(text, lang_of(lang))
 
+
+
+_OPENING_PARTICLES: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "ага", "угу", "нет", "неа", "конечно", "ладно", "хорошо"}),
+    "en": frozenset({"yes", "yeah", "yep", "yup", "no", "nope", "sure", "ok", "okay"}),
+}
+
+
+def opens_with_answer(text: str, lang: str) -> bool:
+    """"да, а кто это?", "uh-huh, who's this?": the reply opens with a yes/no particle."""
+    code = lang_of(lang)
+    words = tokens(_plain_interjections(text, code), code)
+    return bool(words) and words[0] in _OPENING_PARTICLES[code]
