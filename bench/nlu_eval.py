@@ -182,12 +182,45 @@ def report(lang: str, outcomes: list[Outcome], show_held: bool, verbose: bool) -
     return accuracies
 
 
+def semantic_alone(lang: str, items: list[Item], scripts: dict[str, Any]) -> None:
+    """The semantic layer as the only reader of confirm and intent replies: how often it
+    decides, and how often it is right when it does (the figures behind its choice)."""
+    import time
+
+    from bot_engine.dialog.understanding import _semantic, _step_nlu
+
+    decided = right = total = 0
+    times: list[float] = []
+    for item in items:
+        if item.kind not in ("confirm", "intent"):
+            continue
+        script = scripts[item.script][0]
+        runtime = runtime_for(script)
+        step = script.steps[item.step]
+        compiled = _step_nlu(runtime, step)
+        _semantic(runtime, step, compiled, "warm up")
+        started = time.perf_counter()
+        found = _semantic(runtime, step, compiled, item.text)
+        times.append((time.perf_counter() - started) * 1e6)
+        total += 1
+        if found is not None:
+            decided += 1
+            right += found.branch == item.expected or _route(
+                script, step, found.branch) == _route(script, step, item.expected)
+    times.sort()
+    print(f"{lang} semantic alone: decides {decided}/{total}, right {right}/{decided or 1} "
+          f"when it decides ({right / (decided or 1):.3f}), accuracy {right / total:.3f}; "
+          f"µs per reply p50 {times[len(times) // 2]:.0f}, p95 {times[int(len(times) * .95)]:.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=["ru", "en"], action="append")
     parser.add_argument("--show-held", action="store_true",
                         help="also list the held-out misses (then they are no longer held out)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--semantic-alone", action="store_true",
+                        help="also score the semantic layer alone on confirm/intent replies")
     parser.add_argument("--no-semantic", action="store_true",
                         help="rules only: turn the semantic layer off (an ablation)")
     args = parser.parse_args()
@@ -199,6 +232,8 @@ def main() -> None:
     for lang in args.lang or ["ru", "en"]:
         items, scripts, now = load_items(lang)
         outcomes = [run_item(item, *scripts[item.script], now) for item in items]
+        if args.semantic_alone:
+            semantic_alone(lang, items, scripts)
         worst += report(lang, outcomes, args.show_held, args.verbose)
     print(f"nlu_eval_worst_accuracy: {min(worst):.3f}")
 

@@ -11,8 +11,9 @@ Order matters and is fixed here, in one place:
    step the polar reading of `nlu.polar`: particles and fact families). The best score
    wins, so a clear yes/no is never outranked by a weaker fuzzy intent, and examples and
    replies that disagree on negation never match (`nlu.intents.negated`);
-3. the semantic layer (`nlu.semantic`), only when the rules found nothing: the reply's
-   meaning compared with the step's examples and the built-in polar exemplars;
+3. the semantic layer (`nlu.semantic`), only when the rules found nothing and never on a
+   consent step: the reply's meaning compared with the step's examples and the built-in
+   polar exemplars (a hedge nearest a "don't know" exemplar stays no-match);
 4. opportunistic slots (`also`), so "да, бюджет около двухсот тысяч" fills both, but
    only from a value with its entity's own cue ("one" in "we already bought one" is no
    budget).
@@ -173,8 +174,8 @@ def understand(
 def _semantic(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
-    if not compiled.settings.semantic:
-        return None
+    if not compiled.settings.semantic or step.consent:
+        return None  # consent evidence is decided by rules or by a layer the author named
     if not compiled.semantic_built:
         expect = step.expect
         assert expect is not None
@@ -412,10 +413,13 @@ def request_for(
             )
     if rasa is None and llm is None:
         return None
-    wanted = dict(expect.also)
+    wanted: dict[str, str] = dict(expect.also)
     if expect.save is not None and expect.type in ENTITY_EXPECTS:
         wanted[expect.save] = expect.type
+    hints = {name: "e.g. " + "; ".join(runtime.script.intents[name].examples[:3])
+             for name in expect.intents
+             if name in runtime.script.intents and runtime.script.intents[name].examples}
     return external.ExternalRequest(
         text=text, lang=runtime.lang, question=question, options=_options(runtime, step),
-        slots=wanted, rasa=rasa, llm=llm,
+        hints=hints, slots=wanted, rasa=rasa, llm=llm,
     )

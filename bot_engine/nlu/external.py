@@ -65,6 +65,8 @@ class ExternalRequest(BaseModel):
     question: str = ""
     options: list[str]
     """The step's closed set: yes/no or ok, its intents, the global handlers."""
+    hints: dict[str, str] = Field(default_factory=dict)
+    """Option -> what it means, for the LLM (a script intent's first examples)."""
     slots: dict[str, str] = Field(default_factory=dict)
     """Slot name -> entity type the step may fill from this reply."""
     rasa: RasaTarget | None = None

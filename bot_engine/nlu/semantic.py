@@ -173,13 +173,18 @@ def _minilm() -> WordVectors | None:
     table = np.memmap(weights, dtype=np.float32, mode="r", offset=8 + size + start,
                       shape=(rows, dim))
     tokenizer = Tokenizer.from_file(str(root / "model/tokenizer.json"))
+    tokenizer.no_padding()  # the shipped file pads every input to 128 tokens
+    tokenizer.no_truncation()
+    # Token embeddings share one large common direction (every cosine is high); removing
+    # the mean makes the cosine say something about meaning.
+    common = np.asarray(table[1000:], dtype=np.float32).mean(axis=0)
 
     @lru_cache(maxsize=65536)
     def vector(word: str) -> np.ndarray | None:
         ids = tokenizer.encode(word, add_special_tokens=False).ids
         if not ids or ids == [100]:  # [UNK]
             return None
-        return _unit(np.asarray(table[ids], dtype=np.float32).mean(axis=0))
+        return _unit(np.asarray(table[ids], dtype=np.float32).mean(axis=0) - common)
 
     def lookup(surface: str, lemmas: tuple[str, ...]) -> np.ndarray | None:
         return vector(surface)
@@ -251,6 +256,8 @@ class StepIndex:
             return None
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MARGIN:
             return None
+        if ranked[0][0] == UNSURE:
+            return None
         return ranked[0][0], round(ranked[0][1], 4)
 
 
@@ -274,6 +281,17 @@ def build_index(lang: str, examples: dict[str, list[str]]) -> StepIndex | None:
     return StepIndex(code, options, np.vstack(rows), np.array(negs))
 
 
+# Hedges: the nearest example being one of these means "no answer yet" (a re-ask), so a
+# hedge never drifts into the nearest yes or no.
+UNSURE_EXEMPLARS: dict[Lang, list[str]] = {
+    "ru": ["не знаю", "трудно сказать", "сложно ответить", "может быть", "не уверен",
+           "посмотрим", "надо подумать", "как сказать", "пока не решил"],
+    "en": ["i do not know", "hard to say", "maybe", "not sure", "we will see",
+           "let me think", "it depends", "i have not decided"],
+}
+UNSURE = "_unsure"
+
+
 def step_examples(
     lang: str,
     confirm: bool,
@@ -285,6 +303,7 @@ def step_examples(
     if confirm:
         for answer in ("yes", "no"):
             examples[answer] = [*own.get(answer, []), *POLAR_EXEMPLARS[lang_of(lang)][answer]]
+        examples[UNSURE] = list(UNSURE_EXEMPLARS[lang_of(lang)])
     for name, texts in intents.items():
         examples.setdefault(name, []).extend(texts)
     return examples
