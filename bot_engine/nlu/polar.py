@@ -89,6 +89,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне (сейчас|сегодня)\b", r"^(давайте |давай |можно |лучше )?потом\b",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
             r"\bчерез (час|полчаса|пару часов|\w+ (час|минут)\w*)",
+            r"\bно (давайте |давай |можно |лучше )?(завтра|вечером|потом|позже|попозже|"
+            r"в другой раз|на неделе|на следующей неделе)\b",
             r"^(нет )?(давайте |давай |можно |лучше )?(завтра|вечером|утром|днем|"
             r"в (понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|"
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
@@ -201,7 +203,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(theres|there is) no \w+ (here|at this)\b",
-            r"\bno \w+ here\b", r"\b(im )?(his|her) (wife|husband|brother|sister|mom|dad|son|"
+            r"\bno (?!objection|problem)\w+ here\b",
+            r"\b(im )?(his|her) (wife|husband|brother|sister|mom|dad|son|"
             r"daughter|mother|father)\b", r"\b(this|it) (isnt|is not) (him|her|\w+)$",
             r"^(no )?not (me|him|her)\b", r"^(nope )?not \w+$",
         ]),
