@@ -16,7 +16,7 @@ from bot_engine.script import validate_variables
 from bot_engine.script.model import NluSettings, RasaSettings, Script
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nlu"))
-from json_server import JsonServer, rasa_parse  # noqa: E402
+from json_server import JsonServer, rasa_parse
 
 pytestmark = pytest.mark.slow
 
