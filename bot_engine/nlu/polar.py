@@ -30,7 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parser  # type: ignore[attr-defined]
+from typing import Any, Literal
 
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import normalize, tokens
@@ -232,12 +234,80 @@ class PolarReading:
     """The family that decided (`done`, `busy`, ...), or None for plain particles."""
 
 
+def _literal_run(items: Any) -> str:
+    """The longest run of plain characters in a parsed (sub)pattern's top level."""
+    best = run = ""
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            run += chr(arg)
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
+def _required(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains: its longest literal, or
+    the literals of a top-level group of alternatives ("(bought|got|found)")."""
+    parsed = sre_parser.parse(pattern)
+    options: list[tuple[str, ...]] = []
+    literal = _literal_run(parsed).strip()
+    if len(literal) >= 3:
+        options.append((literal,))
+    for op, arg in parsed:
+        if op is not sre_constants.SUBPATTERN:
+            continue
+        inner = list(arg[-1])
+        if len(inner) != 1 or inner[0][0] is not sre_constants.BRANCH:
+            continue
+        alternatives = tuple(_literal_run(alt).strip() for alt in inner[0][1][1])
+        if all(len(a) >= 2 for a in alternatives):
+            options.append(alternatives)
+    if not options:
+        return None
+    return max(options, key=lambda alts: min(len(a) for a in alts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    order: int
+    family: str
+    answer: Answer
+    needs: tuple[str, ...] | None
+    rx: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    rules: list[_Rule]
+    unkeyed: list[_Rule]
+    """Rules with no required string: always searched."""
+    by_string: dict[str, list[_Rule]]
+    strings: re.Pattern[str]
+    """Finds, in one C-level pass, which required strings occur (a lookahead, so a string
+    inside another one is found at its own position too)."""
+    implied: dict[str, tuple[str, ...]]
+    """A found string and the required strings it starts with ("not now" -> "not")."""
+
+
 @lru_cache(maxsize=2)
-def _compiled(lang: Lang) -> list[tuple[str, Answer, re.Pattern[str]]]:
-    return [
-        (family, answer, re.compile("|".join(f"(?:{p})" for p in patterns)))
-        for family, answer, patterns in _FAMILIES[lang]
-    ]
+def _compiled(lang: Lang) -> _Table:
+    """Each pattern with the strings it cannot match without: one pass over the reply finds
+    which occur, and only the patterns that need them are searched."""
+    flat = [(family, answer, p) for family, answer, patterns in _FAMILIES[lang] for p in patterns]
+    rules = [_Rule(n, family, answer, _required(p), re.compile(p))
+             for n, (family, answer, p) in enumerate(flat)]
+    by_string: dict[str, list[_Rule]] = {}
+    for rule in rules:
+        for needed in rule.needs or ():
+            by_string.setdefault(needed, []).append(rule)
+    ordered = sorted(by_string, key=len, reverse=True)
+    return _Table(
+        rules=rules,
+        unkeyed=[r for r in rules if r.needs is None],
+        by_string=by_string,
+        strings=re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))"),
+        implied={s: tuple(o for o in ordered if s.startswith(o)) for s in ordered},
+    )
 
 
 _FAMILY_CONFIDENCE = 0.9
@@ -247,10 +317,18 @@ _FAMILY_CONFIDENCE = 0.9
 def _polar(text: str, lang: Lang) -> PolarReading:
     particles = yes_no(text, lang)
     norm = normalize(text, lang)
+    table = _compiled(lang)
+    present: set[str] = set()
+    for found in table.strings.finditer(norm):
+        present.update(table.implied[found.group(1)])
+    candidates = {r.order: r for s in present for r in table.by_string[s]}
+    for rule in table.unkeyed:
+        candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    for family, answer, rx in _compiled(lang):
-        if answer not in hits and rx.search(norm):
-            hits[answer] = family
+    for order in sorted(candidates):  # table order: the first family of each answer wins
+        rule = candidates[order]
+        if rule.answer not in hits and rule.rx.search(norm):
+            hits[rule.answer] = rule.family
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
