@@ -36,7 +36,7 @@ from typing import Any, cast
 
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
-from bot_engine.nlu import external, polar, semantic
+from bot_engine.nlu import external, keys, polar, semantic
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
@@ -122,11 +122,13 @@ def understand(
 
     handler = runtime.handlers.match(text)
     reading = polar.polar(text, runtime.lang) if expect.type == "confirm" else None
+    if handler.intent == "operator" and polar.declines_human(text, runtime.lang):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "не надо менеджера"
     if handler.intent is not None and not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
-        and reading.confidence >= _ANSWER_BEATS_REASK
+        and (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
         and polar.opens_with_answer(text, runtime.lang)
     ):
         out.handler = handler.intent
@@ -332,7 +334,7 @@ def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Unders
         if nlu.normalize(text, runtime.lang):
             out.branch, out.value, out.confidence = "ok", text.strip(), 1.0
     elif kind == "dtmf":
-        digits = "".join(ch for ch in text if ch.isdigit())
+        digits = "".join(ch for ch in text if ch.isdigit()) or keys.spoken_key(text, runtime.lang)
         if not digits:
             found = _entity(runtime, text, "integer", now)
             if found is not None and isinstance(found["value"], int) and found["value"] >= 0:

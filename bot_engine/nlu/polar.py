@@ -45,7 +45,8 @@ Answer = Literal["yes", "no"]
 _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     "ru": [
         ("agree", "yes", [
-            r"\bвалял?й\w*", r"\b(соединя|переключа)\w*", r"\b(соедините|переключите)\b",
+            r"\bвалял?й\w*", r"(?<!не )\b(соединя|переключа)\w*",
+            r"(?<!не )\b(соедините|переключите)\b",
             r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
             r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
@@ -55,6 +56,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bтак и есть\b", r"(?<!не )\bподтверждаю", r"^(ну )?(ладно|хорошо) пусть\b",
             r"\bраз (надо|нужно)\b", r"^(да )?(давайте|давай)( соедин\w*| поговор\w*)?$",
             r"^(ну )?(хорошо|ладно|окей|ок|можно|давайте|давай)$",
+            r"^(в принципе|вообще|в целом) (можно|да|могу|давайте|не против)\b",
         ]),
         ("available", "yes", [
             r"\bминут\w* (есть|найдет\w*|имеется)", r"\b(есть|найдет\w*) (пара |пару )?минут",
@@ -66,8 +68,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("identity", "yes", [
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
-            r"\b\w+ слушает\b", r"^(да )?(это )?я( да| слушаю| а что| \w+)?$",
-            r"^(да )?\w+ это я$",
+            r"\b\w+ слушает\b", r"^(да )?(это )?я( да| слушаю| а что)?$",
+            r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
         ]),
         ("still", "yes", [
             r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
@@ -87,8 +89,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+",
         ]),
         ("later", "no", [
-            r"\b(попозже|позже|позднее|попозднее|в другой раз|в следующий раз)\b",
-            r"\bне (сейчас|сегодня)\b", r"^(давайте |давай |можно |лучше )?потом\b",
+            r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
+            r"\bв (другой|другое|иной) (раз|день|время)\b",
+            r"\bне (сейчас|сегодня)\b", r"^(нет )?потом\b",
+            r"\b(давайте|давай|можно|лучше) потом\b",
+            r"\b(пусть|пускай) (\w+ )?(напишет|пришлет|перезвонит|позвонит|свяжется)",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
             r"\bчерез (час|полчаса|пару часов|\w+ (час|минут)\w*)",
             r"\bно (давайте |давай |можно |лучше )?(завтра|вечером|потом|позже|попозже|"
@@ -103,7 +108,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне могу\b.*\b(сейчас|щас)\b", r"\bнеудобно\b", r"\bне (очень |особо )?удобно\b",
             r"\b(за рулем|в дороге|в пути|на работе|на совещании|на встрече|на собрании|"
             r"в метро|в машине|в больнице|у врача|на приеме|на паре|на уроке|в самолете|"
-            r"в поезде|на руках)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
+            r"в поезде|на руках|на обеде|в душе|в магазине|на улице)\b",
+            r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
         ]),
         ("wrong", "no", [
             r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
@@ -113,12 +119,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
             r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
+            r"^(нет )?не \w+ я$", r"\bне (его|ее|тот|мой) (телефон|номер)\b",
+            r"\bне знаю никак\w* \w+", r"\b(он|она) (здесь |тут )?не (живет|работает)\b",
+            r"\bэто не (?!проблем)\w+ это\b", r"\bне (живут|проживает|проживают)\b",
         ]),
         ("refuse", "no", [
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
             r"\bне (согласн|соглаш)\w*", r"\bне (даю|дам)\b", r"\bне разрешаю\b",
             r"\bотказываюсь\b", r"\bя против\b", r"^(нет )?против\b", r"\bстоп\b",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
+            r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
         ]),
     ],
     "en": [
@@ -130,7 +140,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
-            r"(?<!dont )(?<!not )\bagreed?\b", r"\byou have my (consent|permission)\b",
+            r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )\bagreed?\b",
+            r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
             r"\b(yes|yeah) you can\b", r"\b(yes|yeah) please\b", r"^please do$",
@@ -152,7 +163,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b", r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\byou(ve)? (got|have) (him|her|me)\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
-            r"^(yes |yeah )?(i am|im) \w+( yeah| yes)?$", r"^(yes |yeah )?this is \w+( yes)?$",
+            r"^(yes |yeah )?this is \w+( yes)?$",
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
         ]),
         ("still", "yes", [
@@ -168,10 +179,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r" already\b", r"\b(its|it is|thats) done already\b", r"\bdone already\b",
             r"\bwent with (someone|somebody|another|a different|the other)\b",
             r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
-            r"\bdecided against\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
+            r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
             r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
-            r"\bfound (someone|somebody|a cheaper|another|one|a better)\b",
+            r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
+            r"a better)\b",
             r"\bon hold\b", r"\bcancell?ed\b", r"\bsomeone else\b",
             r"\b(from|with) (another|a different) (company|place|vendor|supplier)\b",
             r"\b(not|no longer) (looking|doing|interested|relevant)\b",
@@ -187,6 +199,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(maybe |how about |can we do |lets do |try )?(tomorrow|tonight|this evening|"
             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week)( \w+)?$",
             r"\bin an? (hour|few hours|bit)\b",
+            r"\b(talk|speak|chat|do this|do it) (tomorrow|tonight|later|next week|another time)\b",
         ]),
         ("busy", "no", [
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
@@ -196,7 +209,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
             r"\b(not|isnt|nots) a (good|great) time\b", r"\bbad time\b",
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
-            r"\babout to go\b",
+            r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
+            r"at lunch|in the shower|out|outside|on my way)\b",
         ]),
         ("wrong", "no", [
             r"\bwrong (number|person|guy|one|lady|man)\b",
@@ -204,16 +218,19 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bnobody (named|by that name|here|called)\b",
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
-            r"\b(doesnt|does not) live here\b", r"\b(theres|there is) no \w+ (here|at this)\b",
+            r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
+            r"\b(theres|there is) no \w+ (here|at this)\b",
             r"\bno (?!objection|problem)\w+ here\b",
             r"\b(im )?(his|her) (wife|husband|brother|sister|mom|dad|son|"
             r"daughter|mother|father)\b", r"\b(this|it) (isnt|is not) (him|her|\w+)$",
             r"^(no )?not (me|him|her)\b", r"^(nope )?not \w+$",
         ]),
         ("refuse", "no", [
-            r"\bi object\b", r"\b(dont|do not) (consent|agree|give consent)\b",
+            r"\bi object\b",
+            r"\b(dont|do not|wont|will not|cant|cannot|never|wouldnt) (consent|agree|give consent|"
+            r"accept)\b",
             r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
-            r"\b(id|i would) rather not\b", r"\bagainst it\b", r"\bhell no\b",
+            r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
@@ -310,6 +327,52 @@ def _compiled(lang: Lang) -> _Table:
     )
 
 
+# "не надо менеджера", "no manager please": a mention of a human that declines one.
+_DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(
+        r"\bне (надо|нужно|нужен|нужна|хочу|соединяйте|переключайте|переводите|зовите)\b"
+        r"[\w ]{0,20}\b(оператор|менеджер|специалист|консультант|сотрудник|человек)"
+        r"|\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
+        r"(нужен|нужна|надо|нужно)\b|\bбез (оператор|менеджер|специалист|консультант)"
+    ),
+    "en": re.compile(
+        r"\b(dont|do not|no need to|wont|not) (need|want|transfer|connect|put)\b[\w ]{0,25}"
+        r"\b(manager|operator|human|person|representative|agent|me through|me)\b"
+        r"|\bno (manager|operator|human|transfer)s?\b"
+    ),
+}
+
+
+def declines_human(text: str, lang: str) -> bool:
+    """The reply mentions a human only to decline one (no operator request)."""
+    code = lang_of(lang)
+    return _DECLINES_HUMAN[code].search(normalize(text, code)) is not None
+
+
+_SELF = {
+    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (\w+)(?: да)?$|^(?:да )?(\w+) (?:я|слушает)$"),
+    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (\w+)(?: here| speaking)?$"
+                     r"|^(?:yes |yeah )?(\w+) (?:here|speaking)$"),
+}
+
+
+def _names_self(norm: str, lang: Lang) -> bool:
+    """"я иван", "i'm john": the caller says their own first name (identity, yes). A word
+    that is not a first name ("я сплю", "i'm driving") is some other fact."""
+    found = _SELF[lang].match(norm)
+    if found is None:
+        return False
+    word = found.group(1) or found.group(2)
+    if lang == "en":
+        from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
+
+        return word in EN_FIRST_NAMES
+    from bot_engine.nlu.entities.names import _ru_name_tag
+
+    tag = _ru_name_tag(word)
+    return tag is not None and tag[0] == "Name"
+
+
 _FAMILY_CONFIDENCE = 0.9
 
 
@@ -325,6 +388,10 @@ def _polar(text: str, lang: Lang) -> PolarReading:
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
+    if _names_self(norm, lang):
+        hits["yes"] = "identity"
+    if _DECLINES_HUMAN[lang].search(norm):
+        hits["no"] = "refuse"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.rx.search(norm):

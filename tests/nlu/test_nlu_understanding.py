@@ -207,3 +207,39 @@ def test_word_vectors_load_once_and_are_shared(fresh_vectors: None) -> None:
     assert first is not None and semantic.word_vectors("en") is first
     vector = semantic.embed("we bought it elsewhere", "en")
     assert vector is not None and vector.shape == (384,)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "key"),
+    [("ru", "единичка", "1"), ("ru", "нажимаю двойку", "2"), ("ru", "второй", "2"),
+     ("en", "the second one", "2"), ("en", "first", "1"), ("ru", "да", None)],
+)
+def test_keys_said_as_nouns_or_ordinals(lang: str, text: str, key: str | None) -> None:
+    from bot_engine.nlu.keys import spoken_key
+
+    assert spoken_key(text, lang) == key
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "declines"),
+    [("ru", "не надо менеджера", True), ("ru", "менеджер мне не нужен", True),
+     ("ru", "соедините с менеджером", False), ("en", "no manager please", True),
+     ("en", "i don't want to talk to a manager", True), ("en", "get me a manager", False)],
+)
+def test_a_mention_of_a_human_that_declines_one(lang: str, text: str, declines: bool) -> None:
+    from bot_engine.nlu.polar import declines_human
+
+    assert declines_human(text, lang) is declines
+    if declines:
+        assert polar(text, lang).answer == "no"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "answer"),
+    [("ru", "я иван", "yes"), ("ru", "иван я", "yes"), ("ru", "я сплю", "no"),
+     ("en", "i'm john", "yes"), ("en", "john here", "yes"), ("en", "i'm sleeping", "no")],
+)
+def test_saying_ones_own_name_is_identity_other_words_are_not(
+    lang: str, text: str, answer: str
+) -> None:
+    assert polar(text, lang).answer == answer
