@@ -49,6 +49,9 @@ _EXAMPLES_FIRST = 0.75
 _ANSWER_BEATS_REASK = 0.8
 """On a yes/no question, an answer this clear beats who-is-this/repeat in the same turn."""
 _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
+_ANSWERING_FAMILIES = frozenset({"identity", "available"})
+""""я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
+along."""
 @dataclass
 class Understanding:
     branch: str | None = None
@@ -128,8 +131,13 @@ def understand(
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
-        and (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
-        and polar.opens_with_answer(text, runtime.lang)
+        and (
+            reading.family in _ANSWERING_FAMILIES
+            or (
+                (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
+                and polar.opens_with_answer(text, runtime.lang)
+            )
+        )
     ):
         out.handler = handler.intent
         out.intent = handler.intent
