@@ -145,16 +145,19 @@ def understand(
         return out
 
     candidates: list[_Candidate] = []
+    near: list[_Candidate] = []  # scored but below the threshold: runner-ups only
     own = None
     if compiled.examples is not None:
         match = compiled.examples.match(text)
         if match.intent is not None:
             own = _Candidate(match.intent, match.confidence)
             candidates.append(own)
+        near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if expect.intents and runtime.intents is not None:
         match = runtime.intents.match(text, only=expect.intents)
         if match.intent is not None:
             candidates.append(_Candidate(match.intent, match.confidence))
+        near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if reading is not None and reading.answer is not None:
         candidates.append(_Candidate(reading.answer, reading.confidence))
     candidates.sort(key=lambda c: -c.score)
@@ -173,7 +176,8 @@ def understand(
         out.layer = best.layer
         out.primary = expect.type == "confirm" and best.branch in ("yes", "no")
         out.value = (best.branch == "yes") if out.primary else best.branch
-        others = [c for c in candidates if c.branch != best.branch]
+        others = sorted((c for c in candidates + near if c.branch != best.branch),
+                        key=lambda c: -c.score)
         if others:
             out.runner_up = (others[0].branch, round(min(1.0, others[0].score), 3))
 

@@ -181,7 +181,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"went|installed|signed|hired|chose|picked)\b",
             r"\b(bought|got|ordered|found|purchased) (one|it|something|two|them)( \w+)?"
             r" already\b", r"\b(its|it is|thats) done already\b", r"\bdone already\b",
-            r"\bwent with (someone|somebody|another|a different|the other)\b",
+            r"\bwent with (someone|somebody|another|a different|the other|some other|other|"
+            r"a competitor)\b", r"\b(another|other|a different) (company|vendor|firm|"
+            r"contractor|supplier|store)\b",
             r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
             r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
