@@ -131,6 +131,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
             r"\bне (согласн|соглаш)\w*", r"\bне (даю|дам)\b", r"\bне разрешаю\b",
             r"\bотказываюсь\b", r"\bя против\b", r"^(нет )?против\b", r"\bстоп\b",
+            r"\bне (надо|нужно) (соединять|переключать|переводить)\b",
+            r"\bне (надо|нужно|нужен|нужна|хочу|соединяйте|переключайте|переводите|зовите)\b"
+            r"[\w ]{0,20}\b(оператор|менеджер|специалист|консультант|сотрудник|человек)",
+            r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
+            r"(нужен|нужна|надо|нужно)\b", r"\bбез (оператор|менеджер|специалист|консультант)",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
         ]),
@@ -233,6 +238,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("refuse", "no", [
             r"\bi object\b",
+            r"\b(dont|do not|no need to|wont|not) (need|want|transfer|connect|put)\b[\w ]{0,25}"
+            r"\b(manager|operator|human|person|representative|agent|me through|me)\b",
+            r"\bno (manager|operator|human|transfer)s?\b",
             r"\b(dont|do not|wont|will not|cant|cannot|never|wouldnt) (consent|agree|give consent|"
             r"accept)\b",
             r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
@@ -257,34 +265,45 @@ class PolarReading:
     """The family that decided (`done`, `busy`, ...), or None for plain particles."""
 
 
-def _literal_run(items: Any) -> str:
-    """The longest run of plain characters in a parsed (sub)pattern's top level."""
-    best = run = ""
+def _prefix(items: Any) -> str:
+    """The plain characters a parsed (sub)pattern starts with."""
+    out = ""
     for op, arg in items:
-        if op is sre_constants.LITERAL:
-            run += chr(arg)
-        else:
-            best, run = max(best, run, key=len), ""
-    return max(best, run, key=len)
+        if op is not sre_constants.LITERAL:
+            break
+        out += chr(arg)
+    return out
+
+
+def _word_start(items: Any, k: int) -> bool:
+    """Whether item ``k`` of a parsed pattern can only begin at the start of a word."""
+    if k == 0:
+        return True
+    op, arg = items[k - 1]
+    return op is sre_constants.AT or (op is sre_constants.LITERAL and chr(arg) == " ")
 
 
 def _required(pattern: str) -> tuple[str, ...] | None:
-    """Strings one of which every match of ``pattern`` contains: its longest literal, or
-    the literals of a top-level group of alternatives ("(bought|got|found)")."""
-    parsed = sre_parser.parse(pattern)
+    """Strings, each starting a word, one of which every match of ``pattern`` contains:
+    a literal after a word boundary, or the literals a top-level group of alternatives
+    starts with ("(bought|got|found)"). None: the pattern is searched on every reply."""
+    items = list(sre_parser.parse(pattern))
     options: list[tuple[str, ...]] = []
-    literal = _literal_run(parsed).strip()
-    if len(literal) >= 3:
-        options.append((literal,))
-    for op, arg in parsed:
-        if op is not sre_constants.SUBPATTERN:
+    for k, (op, arg) in enumerate(items):
+        if not _word_start(items, k):
             continue
-        inner = list(arg[-1])
-        if len(inner) != 1 or inner[0][0] is not sre_constants.BRANCH:
-            continue
-        alternatives = tuple(_literal_run(alt).strip() for alt in inner[0][1][1])
-        if all(len(a) >= 2 for a in alternatives):
-            options.append(alternatives)
+        if op is sre_constants.LITERAL:
+            literal = _prefix(items[k:]).strip()
+            if len(literal) >= 3:
+                options.append((literal,))
+        elif op is sre_constants.SUBPATTERN:
+            inner = list(arg[-1])
+            head = _prefix(inner)  # the parser factors out a common start: "(сейчас|сегодня)"
+            rest = inner[len(head):]
+            if len(rest) == 1 and rest[0][0] is sre_constants.BRANCH:
+                alternatives = tuple(head + _prefix(alt) for alt in rest[0][1][1])
+                if all(len(a) >= 2 and not a.startswith(" ") for a in alternatives):
+                    options.append(alternatives)
     if not options:
         return None
     return max(options, key=lambda alts: min(len(a) for a in alts))
@@ -305,17 +324,15 @@ class _Table:
     unkeyed: list[_Rule]
     """Rules with no required string: always searched."""
     by_string: dict[str, list[_Rule]]
-    strings: re.Pattern[str]
-    """Finds, in one C-level pass, which required strings occur (a lookahead, so a string
-    inside another one is found at its own position too)."""
-    implied: dict[str, tuple[str, ...]]
-    """A found string and the required strings it starts with ("not now" -> "not")."""
+    by_head: dict[str, tuple[str, ...]]
+    """Required strings by their first two characters, for a lookup at each word start."""
 
 
 @lru_cache(maxsize=2)
 def _compiled(lang: Lang) -> _Table:
-    """Each pattern with the strings it cannot match without: one pass over the reply finds
-    which occur, and only the patterns that need them are searched."""
+    """Each pattern with the strings (word starts) it cannot match without: a lookup at
+    each word start of the reply finds which occur, and only their patterns are searched.
+    Measured: ~150 patterns cost a few µs a reply instead of ~50 µs searched one by one."""
     flat = [(family, answer, p) for family, answer, patterns in _FAMILIES[lang] for p in patterns]
     rules = [_Rule(n, family, answer, _required(p), re.compile(p))
              for n, (family, answer, p) in enumerate(flat)]
@@ -323,14 +340,30 @@ def _compiled(lang: Lang) -> _Table:
     for rule in rules:
         for needed in rule.needs or ():
             by_string.setdefault(needed, []).append(rule)
-    ordered = sorted(by_string, key=len, reverse=True)
+    by_head: dict[str, list[str]] = {}
+    for needed in by_string:
+        by_head.setdefault(needed[:2], []).append(needed)
     return _Table(
         rules=rules,
         unkeyed=[r for r in rules if r.needs is None],
         by_string=by_string,
-        strings=re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))"),
-        implied={s: tuple(o for o in ordered if s.startswith(o)) for s in ordered},
+        by_head={head: tuple(strings) for head, strings in by_head.items()},
     )
+
+
+def _present(norm: str, table: _Table) -> list[str]:
+    """The required strings that occur in ``norm`` at a word start."""
+    found = []
+    start = 0
+    by_head = table.by_head
+    while start >= 0:
+        for needed in by_head.get(norm[start : start + 2], ()):
+            if norm.startswith(needed, start):
+                found.append(needed)
+        start = norm.find(" ", start)
+        if start >= 0:
+            start += 1
+    return found
 
 
 # "не надо менеджера", "no manager please": a mention of a human that declines one.
@@ -388,17 +421,12 @@ def _polar(text: str, lang: Lang) -> PolarReading:
     particles = yes_no(text, lang)
     norm = normalize(text, lang)
     table = _compiled(lang)
-    present: set[str] = set()
-    for found in table.strings.finditer(norm):
-        present.update(table.implied[found.group(1)])
-    candidates = {r.order: r for s in present for r in table.by_string[s]}
+    candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
     if _names_self(norm, lang):
         hits["yes"] = "identity"
-    if _DECLINES_HUMAN[lang].search(norm):
-        hits["no"] = "refuse"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.rx.search(norm):
