@@ -1,5 +1,8 @@
-"""NLU hot-path benchmark: median µs per call of yes_no, IntentMatcher.match and
-extract_entities on realistic ru/en caller utterances.
+"""NLU hot-path benchmark: median µs per call of yes_no, polar (yes_no plus the polar fact
+families, what a confirm step runs), IntentMatcher.match and extract_entities on realistic
+ru/en caller utterances; `turn` is the rule path of one turn (polar + match + entities).
+The semantic layer, which runs only when the rules find nothing, is timed on its own
+(median and p95 µs per reply, the 5 ms budget of issue 14).
 
 Each timed call sees a fresh utterance (per-utterance caches are cleared before it,
 outside the timing) with warm per-word caches, which is what a running worker sees.
@@ -18,6 +21,13 @@ from zoneinfo import ZoneInfo
 
 from bot_engine.nlu import IntentMatcher, IntentSpec, builtin_intents, extract_entities, yes_no
 from bot_engine.nlu.caches import clear_caches
+
+try:  # absent before the polar families and the semantic layer: this bench runs on both
+    from bot_engine.nlu import semantic
+    from bot_engine.nlu.polar import polar
+except ImportError:  # pragma: no cover - the baseline
+    polar = None  # type: ignore[assignment]
+    semantic = None  # type: ignore[assignment]
 
 UTTERANCES = {
     "ru": [
@@ -49,7 +59,7 @@ SCRIPT_INTENTS = {
 }
 
 
-def _median_us(fn: Callable[[str], object], texts: list[str], rounds: int) -> float:
+def _samples_us(fn: Callable[[str], object], texts: list[str], rounds: int) -> list[float]:
     samples: list[float] = []
     for _ in range(rounds):
         for text in texts:
@@ -57,7 +67,11 @@ def _median_us(fn: Callable[[str], object], texts: list[str], rounds: int) -> fl
             t0 = time.perf_counter_ns()
             fn(text)
             samples.append((time.perf_counter_ns() - t0) / 1000)
-    return statistics.median(samples)
+    return samples
+
+
+def _median_us(fn: Callable[[str], object], texts: list[str], rounds: int) -> float:
+    return statistics.median(_samples_us(fn, texts, rounds))
 
 
 def main() -> None:
@@ -72,8 +86,11 @@ def main() -> None:
             matcher.match(text)
             extract_entities(text, lang, ["money", "datetime"], now=now)
 
-        def turn(text: str, lang: str = lang, matcher: IntentMatcher = matcher) -> None:
-            yes_no(text, lang)
+        reader = polar if polar is not None else yes_no
+
+        def turn(text: str, lang: str = lang, matcher: IntentMatcher = matcher,
+                 reader: Callable[[str, str], object] = reader) -> None:
+            reader(text, lang)
             matcher.match(text)
             extract_entities(text, lang, ["money", "datetime"], now=now)
 
@@ -85,10 +102,18 @@ def main() -> None:
                 texts,
                 args.rounds,
             ),
-            "turn_all_three": _median_us(turn, texts, args.rounds),
         }
+        if polar is not None:
+            results["polar"] = _median_us(lambda t, lang=lang: polar(t, lang), texts, args.rounds)
+        results["turn_all_three"] = _median_us(turn, texts, args.rounds)
         for name, us in results.items():
             print(f"{lang} {name}_us_median: {us:.1f}")
+        if semantic is not None:
+            index = semantic.build_index(lang, semantic.step_examples(lang, True, {}, {}))
+            if index is not None:
+                times = sorted(_samples_us(index.classify, texts, args.rounds))
+                print(f"{lang} semantic_us_median: {statistics.median(times):.1f}")
+                print(f"{lang} semantic_us_p95: {times[int(len(times) * 0.95)]:.1f}")
 
 
 if __name__ == "__main__":

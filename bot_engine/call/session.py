@@ -55,6 +55,7 @@ from bot_engine.call.webhooks import AsyncWebhookRunner, http_webhook_async
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
+from bot_engine.nlu.external import ExternalRequest, consult
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
 
@@ -772,8 +773,23 @@ class CallSession:
         )
         self._turns += 1
         confidence = 1.0 if heard.confidence is None else heard.confidence
-        self._handle(ev.UserSaid(text=heard.text, confidence=confidence,
-                                 alternatives=list(heard.alternatives), at=at))
+        said = ev.UserSaid(text=heard.text, confidence=confidence,
+                           alternatives=list(heard.alternatives), at=at)
+        request = self.dialog.understanding_request(heard.text, at)
+        if request is None:
+            self._said(said, evidence)
+        else:  # Rasa or an LLM reads the turn first: awaited in a task, never on the loop
+            self._spawn(self._said_after(request, said, listening.listen.step, evidence))
+
+    async def _said_after(self, request: ExternalRequest, said: ev.UserSaid, step: str,
+                          evidence: ConsentEvidence | None) -> None:
+        reading = await consult(request)  # bounded by the step's deadline; None on failure
+        if self.dialog.finished or self.dialog.state.step != step:
+            return  # the call ended (or moved on) while the reading was on its way
+        self._said(said.model_copy(update={"nlu": reading}) if reading else said, evidence)
+
+    def _said(self, said: ev.UserSaid, evidence: ConsentEvidence | None) -> None:
+        self._handle(said)
         if evidence is not None and (self.dialog.finished
                                      or self.dialog.state.step != evidence.step_id):
             self.consent.append(evidence)  # the answer the Dialog acted on, not a reprompt

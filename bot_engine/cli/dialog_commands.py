@@ -188,6 +188,10 @@ def _show(actions: list[act.Action]) -> None:
             parts = []
             if action.intent:
                 parts.append(f"intent={action.intent} ({action.confidence:.2f})")
+            if action.layer:
+                parts.append(f"by {action.layer}")
+            if action.runner_up:
+                parts.append(f"runner-up {action.runner_up[0]} ({action.runner_up[1]:.2f})")
             for entity in action.entities:
                 parts.append(f"{entity.get('type')}={entity.get('value')!r}")
             for name, value in action.slots.items():

@@ -102,6 +102,10 @@ class Understood(_Action):
     entities: list[dict[str, Any]] = Field(default_factory=list)
     slots: dict[str, Any] = Field(default_factory=dict)
     """Slots changed by this turn."""
+    layer: str | None = None
+    """Which layer decided: rule, semantic, rasa or llm (None for keys)."""
+    runner_up: tuple[str, float] | None = None
+    """The best other option and its score: how close the turn came to going elsewhere."""
 
 
 class Transition(_Action):

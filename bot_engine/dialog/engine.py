@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.runtime import Runtime, runtime_for
-from bot_engine.dialog.understanding import Understanding, understand
+from bot_engine.dialog.understanding import Understanding, request_for, understand
+from bot_engine.nlu.external import ExternalRequest
 from bot_engine.script.model import (
     ENTITY_EXPECTS,
     Prompt,
@@ -134,6 +135,19 @@ class Dialog:
         out: list[act.Action] = []
         self._steps_this_event = 0
         return self._guard(out, lambda: self._dispatch(event, out))
+
+    def understanding_request(
+        self, text: str, at: datetime | None = None
+    ) -> ExternalRequest | None:
+        """What a shell should ask an outside NLU (Rasa, an LLM) before it feeds this reply
+        as `UserSaid`, or None. Pure: reads the state, changes nothing. The shell awaits
+        `nlu.external.consult(request)` and passes the reading as `UserSaid(nlu=...)`."""
+        if self.state.waiting != "input" or self.state.step is None or not text.strip():
+            return None
+        step = self._current()
+        now = at or self.state.now or datetime.now(UTC)
+        question = " ".join(say.text for say in self.state.last_prompts if say.text)
+        return request_for(self.runtime, step, text.strip(), now, self.state.slots, question)
 
     # --- dispatch ------------------------------------------------------------------
 
@@ -309,6 +323,8 @@ class Dialog:
                 confidence=result.confidence,
                 entities=result.entities,
                 slots=changed,
+                layer=result.layer,
+                runner_up=result.runner_up,
             )
         )
         extra = {

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot_engine.nlu.external import ExternalReading
+
 
 class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -19,14 +21,8 @@ class _Event(BaseModel):
     """When the event happened (timezone-aware). None means "same time as before"."""
 
 
-class IntentHint(BaseModel):
-    """An intent ranking computed outside the engine (for example by a Rasa server)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    intent: str | None
-    confidence: float
-    ranking: list[tuple[str, float]] = Field(default_factory=list)
+IntentHint = ExternalReading
+"""A reading of the turn computed outside the engine (Rasa, an LLM): see `nlu.external`."""
 
 
 class UserSaid(_Event):
@@ -34,8 +30,9 @@ class UserSaid(_Event):
     text: str
     confidence: float = 1.0
     alternatives: list[str] = Field(default_factory=list)
-    nlu: IntentHint | None = None
-    """Set by a shell that uses an external NLU backend; the built-in matcher is then skipped."""
+    nlu: ExternalReading | None = None
+    """Set by a shell from `Dialog.understanding_request` + `nlu.external.consult`: used when
+    it names one of the step's options, else the built-in reading decides."""
 
 
 class Dtmf(_Event):

@@ -6,7 +6,8 @@ free of regex and lemma work that does not depend on the caller's words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot_engine import nlu
@@ -38,6 +39,8 @@ class Runtime:
     handler_specs: dict[str, Handler]
     wording: dict[str, list[str] | str]
     slot_types: dict[str, list[str]]
+    steps: dict[int, Any] = field(default_factory=dict)
+    """Per-step NLU compiled on first use (`dialog.understanding`), keyed by the step."""
 
 
 def runtime_for(script: Script) -> Runtime:

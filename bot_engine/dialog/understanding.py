@@ -1,10 +1,31 @@
 """Turning one caller utterance into a branch of the current step, using the NLU.
 
 Order matters and is fixed here, in one place:
+0. a reading from an external NLU (Rasa, an LLM) that the shell attached to the turn, when
+   it names one of the step's options (see "External understanding" below);
 1. global handlers (operator, repeat, opt-out, who-is-this), if confidently recognised;
-2. the step's extra intents ("busy", "callback" on a yes/no question);
-3. the step's own expectation (yes/no, an entity, free text, digits);
-4. opportunistic slots (`also`), so "да, бюджет около двухсот тысяч" fills both.
+   on a yes/no question a clear answer beats the handlers that only re-ask ("да, а кто
+   это?" is a yes);
+2. the rules: the step's own `yes:`/`no:` examples (the author knows what the question
+   means), the script intents the step accepts, the step's own expectation (on a confirm
+   step the polar reading of `nlu.polar`: particles and fact families). The best score
+   wins, so a clear yes/no is never outranked by a weaker fuzzy intent, and examples and
+   replies that disagree on negation never match (`nlu.intents.negated`);
+3. the semantic layer (`nlu.semantic`), only when the rules found nothing and never on a
+   consent step: the reply's meaning compared with the step's examples and the built-in
+   polar exemplars (a hedge nearest a "don't know" exemplar stays no-match);
+4. opportunistic slots (`also`), so "да, бюджет около двухсот тысяч" fills both, but
+   only from a value with its entity's own cue ("one" in "we already bought one" is no
+   budget).
+
+External understanding (Rasa, an LLM) is I/O, and the engine is pure. So it is one step
+the shells run *before* they feed the turn: `request_for` (here, pure) says whether the
+turn needs an outside reading and what to ask (the step's closed set of options and slots,
+whether the offline reading was unsure); `nlu.external.consult` (async, with the step's
+deadline, every failure answered with None) asks; the shell attaches the reading to the
+`UserSaid` event (`nlu=`), and `understand` validates it against the same options and
+typed parsers. The simulator, the dialog tests and live calls all do exactly this, so a
+replayed event log gives the same dialog whatever the servers do later.
 """
 
 from __future__ import annotations
@@ -14,17 +35,23 @@ from datetime import datetime
 from typing import Any, cast
 
 from bot_engine import nlu
-from bot_engine.dialog.events import IntentHint
 from bot_engine.dialog.runtime import Runtime
-from bot_engine.script.model import ENTITY_EXPECTS, Step
+from bot_engine.nlu import external, keys, polar, semantic
+from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
 _ENTITY_REQUEST: dict[str, tuple[nlu.EntityType, ...]] = {
     "datetime": ("datetime",),
     "integer": ("integer", "number"),
 }
-
-
+_EXAMPLES_FIRST = 0.75
+"""A step's own yes/no example matched at least this well decides before anything else."""
+_ANSWER_BEATS_REASK = 0.8
+"""On a yes/no question, an answer this clear beats who-is-this/repeat in the same turn."""
+_REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
+_ANSWERING_FAMILIES = frozenset({"identity", "available"})
+""""я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
+along."""
 @dataclass
 class Understanding:
     branch: str | None = None
@@ -37,6 +64,46 @@ class Understanding:
     confidence: float = 0.0
     entities: list[dict[str, Any]] = field(default_factory=list)
     also: dict[str, Any] = field(default_factory=dict)
+    layer: str = "rule"
+    """Which layer decided: rule, semantic, rasa or llm."""
+    runner_up: tuple[str, float] | None = None
+    """The best other option and its score, so an author sees how close it was."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    branch: str
+    score: float
+    layer: str = "rule"
+
+
+@dataclass
+class _StepNlu:
+    """What a step compiles to once: its yes/no example matcher and merged settings."""
+
+    examples: nlu.IntentMatcher | None
+    settings: NluSettings
+    semantic: semantic.StepIndex | None = None
+    semantic_built: bool = False
+
+
+def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
+    key = id(step)
+    found = runtime.steps.get(key)
+    if isinstance(found, _StepNlu):
+        return found
+    expect = step.expect
+    matcher = None
+    if expect is not None and (expect.yes or expect.no):
+        specs = {name: nlu.IntentSpec(examples=examples)
+                 for name, examples in (("yes", expect.yes), ("no", expect.no)) if examples}
+        matcher = nlu.IntentMatcher(specs, runtime.lang, threshold=0.6, margin=0.1)
+    settings = runtime.script.nlu or NluSettings()
+    if step.nlu is not None:
+        settings = step.nlu
+    compiled = _StepNlu(matcher, settings)
+    runtime.steps[key] = compiled
+    return compiled
 
 
 def understand(
@@ -45,55 +112,230 @@ def understand(
     text: str,
     now: datetime,
     slots: dict[str, Any],
-    hint: IntentHint | None = None,
+    hint: external.ExternalReading | None = None,
 ) -> Understanding:
     expect = step.expect
     assert expect is not None
     out = Understanding()
+    compiled = _step_nlu(runtime, step)
+
+    if hint is not None and _from_hint(runtime, step, hint, now, out):
+        _fill_also(runtime, step, text, now, slots, out)
+        return out
 
     handler = runtime.handlers.match(text)
-    if handler.intent is not None:
+    reading = polar.polar(text, runtime.lang) if expect.type == "confirm" else None
+    if handler.intent == "operator" and polar.declines_human(text, runtime.lang):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "не надо менеджера"
+    if handler.intent is not None and not (
+        handler.intent in _REASKING_HANDLERS
+        and reading is not None
+        and reading.answer is not None
+        and (
+            reading.family in _ANSWERING_FAMILIES
+            or (
+                (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
+                and polar.opens_with_answer(text, runtime.lang)
+            )
+        )
+    ):
         out.handler = handler.intent
         out.intent = handler.intent
         out.confidence = handler.confidence
         return out
 
-    if expect.intents:
-        match = _intent(runtime, text, expect.intents, hint)
-        if match is not None:
-            out.branch, out.intent, out.confidence = match[0], match[0], match[1]
-            out.value = match[0]
-
-    if out.branch is None:
+    candidates: list[_Candidate] = []
+    near: list[_Candidate] = []  # scored but below the threshold: runner-ups only
+    own = None
+    if compiled.examples is not None:
+        match = compiled.examples.match(text)
+        if match.intent is not None:
+            own = _Candidate(match.intent, match.confidence)
+            candidates.append(own)
+        near += [_Candidate(name, score) for name, score in match.ranking[:2]]
+    if expect.intents and runtime.intents is not None:
+        match = runtime.intents.match(text, only=expect.intents)
+        if match.intent is not None:
+            candidates.append(_Candidate(match.intent, match.confidence))
+        near += [_Candidate(name, score) for name, score in match.ranking[:2]]
+    if reading is not None and reading.answer is not None:
+        candidates.append(_Candidate(reading.answer, reading.confidence))
+    candidates.sort(key=lambda c: -c.score)
+    best = own if own is not None and own.score >= _EXAMPLES_FIRST else (
+        candidates[0] if candidates else None)
+    if best is None and expect.type != "confirm":
         _primary(runtime, step, text, now, out)
         out.primary = out.branch is not None
+        if out.branch is not None:
+            _fill_also(runtime, step, text, now, slots, out)
+            return out
+    if best is None and (expect.type == "confirm" or expect.intents):
+        best = _semantic(runtime, step, compiled, text)
+    if best is not None:
+        out.branch, out.intent, out.confidence = best.branch, best.branch, min(1.0, best.score)
+        out.layer = best.layer
+        out.primary = expect.type == "confirm" and best.branch in ("yes", "no")
+        out.value = (best.branch == "yes") if out.primary else best.branch
+        others = sorted((c for c in candidates + near if c.branch != best.branch),
+                        key=lambda c: -c.score)
+        if others:
+            out.runner_up = (others[0].branch, round(min(1.0, others[0].score), 3))
 
+    _fill_also(runtime, step, text, now, slots, out)
+    return out
+
+
+def _semantic(
+    runtime: Runtime, step: Step, compiled: _StepNlu, text: str
+) -> _Candidate | None:
+    if not compiled.settings.semantic or step.consent:
+        return None  # consent evidence is decided by rules or by a layer the author named
+    if not compiled.semantic_built:
+        expect = step.expect
+        assert expect is not None
+        intents = {name: runtime.script.intents[name].examples
+                   for name in expect.intents if name in runtime.script.intents}
+        examples = semantic.step_examples(
+            runtime.lang, expect.type == "confirm", {"yes": expect.yes, "no": expect.no},
+            intents,
+        )
+        compiled.semantic = semantic.build_index(runtime.lang, examples)
+        compiled.semantic_built = True
+    if compiled.semantic is None:
+        return None
+    found = compiled.semantic.classify(text)
+    if found is None:
+        return None
+    return _Candidate(found[0], found[1], "semantic")
+
+
+def _options(runtime: Runtime, step: Step) -> list[str]:
+    """The closed set a reply can choose from at this step (no_match aside)."""
+    expect = step.expect
+    assert expect is not None
+    options: list[str] = []
+    if expect.type == "confirm":
+        options += ["yes", "no"]
+    elif expect.type in ENTITY_EXPECTS or expect.type in ("text", "dtmf"):
+        options.append("ok")
+    options += [i for i in expect.intents if i not in options]
+    options += [name for name in HANDLER_NAMES if name in runtime.handler_specs]
+    options += [key for key in step.on if key not in options and key not in (
+        "no_match", "no_input") and not key.isdigit()]
+    return options
+
+
+def _from_hint(
+    runtime: Runtime,
+    step: Step,
+    hint: external.ExternalReading,
+    now: datetime,
+    out: Understanding,
+) -> bool:
+    """Use an external reading when it names one of this step's options."""
+    expect = step.expect
+    assert expect is not None
+    choice = hint.intent
+    if choice is None or choice not in _options(runtime, step):
+        return False
+    out.layer = hint.source
+    out.confidence = hint.confidence
+    out.intent = choice
+    ranked = [(name, score) for name, score in hint.ranking if name != choice]
+    out.runner_up = (ranked[0][0], round(ranked[0][1], 3)) if ranked else None
+    if choice in runtime.handler_specs and choice not in step.on:
+        out.handler = choice
+        return True
+    if choice == "ok":
+        value = hint.slots.get(expect.save) if expect.save else None
+        found = _parse_value(runtime, str(value), expect.type, now) if value is not None else None
+        if found is None:
+            return False  # "ok" without a value the typed parser accepts is no reading
+        out.entities.append(found)
+        out.branch, out.value, out.primary = "ok", found["value"], True
+        return True
+    out.branch = choice
+    if expect.type == "confirm" and choice in ("yes", "no"):
+        out.primary, out.value = True, choice == "yes"
+    else:
+        out.value = choice
+    for slot, raw in hint.slots.items():
+        kind = expect.also.get(slot)
+        if kind is None or raw is None:
+            continue
+        found = _parse_value(runtime, str(raw), kind, now)
+        if found is not None:
+            _put(runtime, slot, found, out)
+    return True
+
+
+def _parse_value(runtime: Runtime, raw: str, kind: str, now: datetime) -> dict[str, Any] | None:
+    """An outside value goes through the same typed parsers as the caller's own words."""
+    return _entity(runtime, raw[:200], kind, now)
+
+
+def _put(runtime: Runtime, slot: str, found: dict[str, Any], out: Understanding) -> None:
+    types = runtime.slot_types.get(slot, ["string"])
+    try:
+        out.also[slot] = coerce(found["value"], types)
+    except ValueProblem:
+        return
+    out.entities.append(found)
+
+
+def _fill_also(
+    runtime: Runtime,
+    step: Step,
+    text: str,
+    now: datetime,
+    slots: dict[str, Any],
+    out: Understanding,
+) -> None:
+    expect = step.expect
+    assert expect is not None
+    if out.handler is not None:
+        return
     for slot, kind in expect.also.items():
-        if slots.get(slot) is not None or slot == expect.save:
+        if slots.get(slot) is not None or slot == expect.save or slot in out.also:
             continue
         found = _entity(runtime, text, kind, now, exclude=out.entities)
-        if found is not None:
-            out.entities.append(found)
-            types = runtime.slot_types.get(slot, ["string"])
-            try:
-                out.also[slot] = coerce(found["value"], types)
-            except ValueProblem:
-                continue
-    return out
+        if found is not None and _has_cue(runtime, text, kind, found):
+            _put(runtime, slot, found, out)
+
+
+# A value offered without being asked for must carry its entity's own cue: a currency or
+# a magnitude for money ("двести тысяч", "5k", "$300", "бюджет сто"), not a bare count.
+_MONEY_CUES: dict[str, tuple[str, ...]] = {
+    "ru": ("тыс", "миллион", "млн", "лям", "рубл", "руб", "₽", "долл", "евро", "бюджет",
+           "сумм", "стоимост", "к "),
+    "en": ("thousand", "million", "grand", "hundred", "dollar", "buck", "euro", "pound",
+           "budget", "$", "k", "spend", "cost"),
+}
+
+
+def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> bool:
+    if kind not in ("money", "number", "integer"):
+        return True  # dates and times come from time words already
+    said = str(found.get("text", "")).lower()
+    low = text.lower()
+    if found.get("unit"):
+        return True
+    lang = runtime.lang
+    for cue in _MONEY_CUES[lang]:
+        if cue in ("k", "к "):
+            if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
+                return True
+            continue
+        if cue in said or cue in low:
+            return True
+    return False
 
 
 def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Understanding) -> None:
     expect = step.expect
     assert expect is not None
     kind = expect.type
-    if kind == "confirm":
-        answer = nlu.yes_no(text, runtime.lang)
-        if answer.answer is not None:
-            out.branch = answer.answer
-            out.value = answer.answer == "yes"
-            out.confidence = answer.confidence
-            out.intent = answer.answer
-    elif kind in ENTITY_EXPECTS:
+    if kind in ENTITY_EXPECTS:
         found = _entity(runtime, text, kind, now)
         if found is not None:
             out.entities.append(found)
@@ -104,7 +346,7 @@ def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Unders
         if nlu.normalize(text, runtime.lang):
             out.branch, out.value, out.confidence = "ok", text.strip(), 1.0
     elif kind == "dtmf":
-        digits = "".join(ch for ch in text if ch.isdigit())
+        digits = "".join(ch for ch in text if ch.isdigit()) or keys.spoken_key(text, runtime.lang)
         if not digits:
             found = _entity(runtime, text, "integer", now)
             if found is not None and isinstance(found["value"], int) and found["value"] >= 0:
@@ -113,21 +355,6 @@ def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Unders
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
             out.confidence = 1.0
-
-
-def _intent(
-    runtime: Runtime, text: str, allowed: list[str], hint: IntentHint | None
-) -> tuple[str, float] | None:
-    if hint is not None:
-        if hint.intent in allowed:
-            return hint.intent, hint.confidence
-        return None
-    if runtime.intents is None:
-        return None
-    match = runtime.intents.match(text, only=allowed)
-    if match.intent is None:
-        return None
-    return match.intent, match.confidence
 
 
 def _entity(
@@ -164,3 +391,49 @@ def _begun(value: Any, now: datetime, runtime: Runtime) -> bool:
     """A period that has already begun ("до весны", "до конца месяца", "by spring") says
     when at the latest, and its first day is just today: the slot keeps its last day."""
     return value == now.astimezone(runtime.timezone).date().isoformat()
+
+
+def request_for(
+    runtime: Runtime,
+    step: Step,
+    text: str,
+    now: datetime,
+    slots: dict[str, Any],
+    question: str,
+) -> external.ExternalRequest | None:
+    """What to ask outside this process about ``text`` at ``step``, or None (pure).
+
+    Rasa, when the step (or script) names a server, reads every reply; an LLM only the
+    replies the offline layers are unsure of (no match, or less sure than `llm.below`)."""
+    expect = step.expect
+    if expect is None or expect.type == "dtmf":
+        return None
+    settings = _step_nlu(runtime, step).settings
+    if settings.rasa is None and settings.llm is None:
+        return None
+    rasa = llm = None
+    if settings.rasa is not None:
+        rasa = external.RasaTarget(
+            url=settings.rasa.url, timeout_s=settings.rasa.timeout_ms / 1000,
+            token=settings.rasa.token,
+        )
+    if settings.llm is not None:
+        offline = understand(runtime, step, text, now, slots)
+        unsure = offline.branch is None and offline.handler is None
+        if unsure or offline.confidence < settings.llm.below:
+            llm = external.LlmTarget(
+                url=settings.llm.url, model=settings.llm.model, api_key=settings.llm.api_key,
+                timeout_s=settings.llm.timeout_ms / 1000,
+            )
+    if rasa is None and llm is None:
+        return None
+    wanted: dict[str, str] = dict(expect.also)
+    if expect.save is not None and expect.type in ENTITY_EXPECTS:
+        wanted[expect.save] = expect.type
+    hints = {name: "e.g. " + "; ".join(runtime.script.intents[name].examples[:3])
+             for name in expect.intents
+             if name in runtime.script.intents and runtime.script.intents[name].examples}
+    return external.ExternalRequest(
+        text=text, lang=runtime.lang, question=question, options=_options(runtime, step),
+        hints=hints, slots=wanted, rasa=rasa, llm=llm,
+    )

@@ -52,6 +52,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"^(а )?(что|чего|как|шо|а|что что|что вы говорите|что вы сказали|простите)$",
+                r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
                 r"\bповтор\w*",
                 r"\bне (рас)?слыш\w*",
                 r"\bплохо слышно\b",
@@ -75,6 +76,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\bне (звони(те)?|набирай(те)?|беспокой(те)?|трезвонь(те)?)\b",
+                r"\b(больше|никогда) не (пере)?(звон|званива|набира)\w*",
                 r"\bне (надо|нужно|стоит) (мне |нам )?(больше )?(звонить|набирать|беспокоить)\b",
                 r"\bне хочу,? чтобы (мне |вы )?(больше )?звонили\b",
                 r"\b(перестань|прекрати|хватит)\w* (мне )?(звон|названив|беспоко)\w*",
@@ -105,6 +107,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(где|как) вы (взяли|узнали|нашли) (мой )?(номер|телефон)\w*",
                 r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
                 r"\bс кем я (говорю|разговариваю)\b",
+                r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
             ],
         ),
@@ -146,6 +149,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"^(what|sorry|pardon|excuse me|huh|come again|pardon me|say again)$",
+                r"^(sorry|what|pardon|excuse me|huh)( (sorry|what|pardon|again|was that))+$",
                 r"\brepeat\w*",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
@@ -193,6 +197,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
                 r"\bwhat company\b",
+                r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
+                r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",
             ],
         ),

@@ -120,6 +120,21 @@ class _Example:
     intent: str
     lemmas: frozenset[str]
     weight: float
+    negated: bool
+
+
+# Negation words: an example and an utterance that disagree on negation never match, so
+# "this is not a good time" cannot match "yes, it's a good time". A leading "нет"/"no" is
+# the answer particle ("no, I'm busy"), not a negation of what follows.
+_NEGATORS = frozenset({"не", "ни", "not", "never"})
+_INNER_NEGATORS = _NEGATORS | {"нет", "no", "нету"}
+
+
+def negated(lemmas: tuple[str, ...]) -> bool:
+    """Whether an utterance (as lemmas) negates what it says."""
+    return bool(lemmas) and (
+        lemmas[0] in _NEGATORS or any(w in _INNER_NEGATORS for w in lemmas[1:])
+    )
 
 
 class IntentMatcher:
@@ -144,10 +159,11 @@ class IntentMatcher:
         self.threshold = threshold
         self.margin = margin
         self.intents: tuple[str, ...] = tuple(intents)
-        light = _LIGHT_WORDS[self.lang]
+        # After the polarity gate (`negated`) a shared "не"/"not" says nothing more.
+        light = _LIGHT_WORDS[self.lang] | _NEGATORS
         self._light = light
         self._patterns: list[tuple[str, re.Pattern[str]]] = []
-        parsed: list[tuple[str, frozenset[str]]] = []
+        parsed: list[tuple[str, frozenset[str], bool]] = []
         examples_text: list[str] = []
         for name, raw in intents.items():
             spec = raw if isinstance(raw, IntentSpec) else IntentSpec.model_validate(raw)
@@ -162,13 +178,13 @@ class IntentMatcher:
             self._patterns += [(name, rx) for rx in _joined(compiled)]
             examples_text.extend(spec.examples)
             for example in spec.examples:
-                lem = frozenset(lemma_tuple(example, self.lang))
-                if lem:
-                    parsed.append((name, lem))
+                lem_seq = lemma_tuple(example, self.lang)
+                if lem_seq:
+                    parsed.append((name, frozenset(lem_seq), negated(lem_seq)))
         # A word shared by several intents ("не" in opt-out and repeat) tells them apart
         # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
         users: dict[str, set[str]] = {}
-        for name, lem in parsed:
+        for name, lem, _ in parsed:
             for w in lem:
                 users.setdefault(w, set()).add(name)
         self._weight: dict[str, float] = {
@@ -177,10 +193,12 @@ class IntentMatcher:
         }
         self._examples: list[_Example] = []
         index: dict[str, list[int]] = {}
-        for name, lem in parsed:
+        for name, lem, neg in parsed:
             for w in lem:
                 index.setdefault(w, []).append(len(self._examples))
-            self._examples.append(_Example(name, lem, sum(self._weight[w] for w in lem)))
+            self._examples.append(
+                _Example(name, lem, sum(self._weight[w] for w in lem), neg)
+            )
         self._index = {w: tuple(ids) for w, ids in index.items()}
         # Fuzzy mapping only for content words long enough that one edit is a slip, not
         # another word ("нет"/"не", "звонить"/"перезвонить" must stay apart).
@@ -225,7 +243,8 @@ class IntentMatcher:
                 if (allowed is None or name in allowed) and rx.search(norm):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
-            self._score_examples(surface_lemmas(text, self.lang), allowed, scores)
+            words = surface_lemmas(text, self.lang)
+            self._score_examples(words, allowed, scores, negated(lemma_tuple(text, self.lang)))
         return self._decide(scores)
 
     def _score_examples(
@@ -233,6 +252,7 @@ class IntentMatcher:
         words: tuple[tuple[str, tuple[str, ...]], ...],
         allowed: frozenset[str] | None,
         scores: dict[str, float],
+        is_negated: bool = False,
     ) -> None:
         light = self._light
         weights = self._weight
@@ -262,7 +282,7 @@ class IntentMatcher:
         examples = self._examples
         for idx in candidates:
             ex = examples[idx]
-            if allowed is not None and ex.intent not in allowed:
+            if (allowed is not None and ex.intent not in allowed) or ex.negated != is_negated:
                 continue
             got = 0.0
             got_input = 0.0

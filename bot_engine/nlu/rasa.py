@@ -9,20 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 from pydantic import BaseModel, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from bot_engine.nlu.http import NluBackendError, post_json
 from bot_engine.nlu.intents import IntentMatch, IntentSpec
 
 # [сто тысяч](amount), [Иван]{"entity": "name"}, [Ivan]{"entity": "name", "value": "x"}
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 _MAX_SYNONYM_VARIANTS = 20
-
-
-class NluBackendError(RuntimeError):
-    """An external NLU backend could not answer (network, timeout, bad response)."""
 
 
 def _strip_annotations(text: str) -> str:
@@ -167,32 +163,21 @@ class RasaNluBackend:
         self.url = url.rstrip("/") + "/model/parse"
         self.timeout_s = timeout_s
         self._params = {"token": token} if token else {}
-        self._client: httpx.AsyncClient | None = None
 
-    async def parse(self, text: str) -> IntentMatch:
+    async def parse(self, text: str) -> RasaParse:
         """Rasa's reading of ``text``; raises ``NluBackendError`` when Rasa cannot answer."""
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self.timeout_s)
+        data = await post_json(
+            self.url, {"text": text}, service="Rasa", timeout_s=self.timeout_s,
+            params=self._params,
+        )
         try:
-            response = await self._client.post(self.url, json={"text": text}, params=self._params)
-        except httpx.TimeoutException as exc:
-            raise NluBackendError(f"Rasa did not answer within {self.timeout_s} s") from exc
-        except httpx.HTTPError as exc:
-            raise NluBackendError(f"Rasa request failed: {exc!r}") from exc
-        if response.status_code != 200:
-            raise NluBackendError(
-                f"Rasa answered HTTP {response.status_code}: {response.text[:200]}"
-            )
-        try:
-            body = _RasaResponse.model_validate(response.json())
-        except (ValueError, ValidationError) as exc:
+            body = _RasaResponse.model_validate(data)
+        except ValidationError as exc:
             raise NluBackendError(f"Rasa answered an unexpected body: {exc}") from exc
         return _to_match(body)
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        """Nothing to release: each parse is one bounded exchange (kept for callers)."""
 
 
 def _clamp(x: float) -> float:

@@ -13,7 +13,7 @@ _APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _WORD = re.compile(r"[^\W_]+")
 
 _FILLERS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда"}),
+    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда", "ой"}),
     "en": frozenset(
         {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah"}
     ),

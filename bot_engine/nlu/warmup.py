@@ -6,13 +6,27 @@ forms and the first ``yes_no`` compiling its phrase table, all inside a live tur
 
 from __future__ import annotations
 
+import threading
+
 from bot_engine.nlu.entities.lexicon import lexicon
 from bot_engine.nlu.lang import lang_of
 from bot_engine.nlu.yesno import yes_no
 
+_vectors_started: set[str] = set()
+
 
 def warm_up(lang: str) -> None:
-    """Create the shared morphology analyzer and every table ``lang`` needs (idempotent)."""
+    """Create the shared morphology analyzer and every table ``lang`` needs (idempotent).
+
+    The semantic layer's word vectors (~0.5-1 s to read and hash) load in a background
+    thread, so a script load does not wait for them and the first unsure caller turn
+    rarely does (if it comes first, it waits for the same load under its lock)."""
     code = lang_of(lang)
     lexicon(code)
     yes_no("да" if code == "ru" else "yes", code)
+    if code not in _vectors_started:
+        _vectors_started.add(code)
+        from bot_engine.nlu import semantic
+
+        threading.Thread(target=semantic.word_vectors, args=(code,), daemon=True,
+                         name=f"nlu-vectors-{code}").start()

@@ -176,6 +176,41 @@ PolicyIn = Annotated[
 ]
 
 
+Example = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class RasaSettings(_Model):
+    """A Rasa server (`rasa run --enable-api`) whose `/model/parse` reads the replies."""
+
+    url: str = Field(pattern=r"^https?://", max_length=2000)
+    timeout_ms: int = Field(default=300, ge=50, le=5000)
+    token: str | None = Field(default=None, max_length=500)
+
+
+class LlmSettings(_Model):
+    """An OpenAI-compatible chat-completions endpoint asked about uncertain replies only."""
+
+    url: str = Field(
+        pattern=r"^https?://", max_length=2000,
+        description="Base URL of the API (`.../v1`); `/chat/completions` is appended.",
+    )
+    model: str = Field(min_length=1, max_length=200)
+    api_key: str | None = Field(default=None, max_length=500)
+    timeout_ms: int = Field(default=1500, ge=100, le=10000)
+    below: float = Field(
+        default=0.8, ge=0, le=1,
+        description="Ask when the offline reading is no match or less sure than this.",
+    )
+
+
+class NluSettings(_Model):
+    """Which understanding layers a script (or one step) uses beyond the built-in rules."""
+
+    rasa: RasaSettings | None = None
+    llm: LlmSettings | None = None
+    semantic: bool = Field(default=True, description="The offline word-vector layer.")
+
+
 class Expect(_Model):
     type: ExpectType
     intents: list[str] = Field(
@@ -196,6 +231,20 @@ class Expect(_Model):
     grammar: list[str] | None = Field(
         default=None, description="A closed list of phrases for grammar-mode ASR."
     )
+    yes: list[Example] = Field(
+        default_factory=list, max_length=200,
+        description="confirm only: replies that mean yes to this question (matched first).",
+    )
+    no: list[Example] = Field(
+        default_factory=list, max_length=200,
+        description="confirm only: replies that mean no to this question (matched first).",
+    )
+
+    @model_validator(mode="after")
+    def _polar_examples_on_confirm(self) -> Expect:
+        if (self.yes or self.no) and self.type != "confirm":
+            raise ValueError("`yes`/`no` examples belong to `type: confirm` steps")
+        return self
 
 
 ExpectIn = Annotated[
@@ -240,6 +289,9 @@ class Step(_Model):
     hangup: bool = False
     goto: Transitions | None = None
     on: dict[str, Transitions] = Field(default_factory=dict)
+    nlu: NluSettings | None = Field(
+        default=None, description="This step's own NLU layers (replace the script's)."
+    )
 
     def kind(self) -> str:
         if self.expect is not None:
@@ -377,6 +429,9 @@ class Script(_Model):
     )
     intents: dict[str, IntentIn] = Field(default_factory=dict)
     intents_from: IntentSources | None = None
+    nlu: NluSettings | None = Field(
+        default=None, description="NLU layers beyond the built-in rules: Rasa, an LLM."
+    )
     handlers: Handlers = Field(default_factory=Handlers)
     voicemail: Transitions | None = Field(
         default=None, description="What to do on an answering machine; default: hang up."

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
+from bot_engine.nlu.external import consult_sync
 from bot_engine.script.model import Script
 
 WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
@@ -82,6 +83,10 @@ class TextSession:
         event = self.parse(line, self.now)
         if isinstance(event, ev.UserSaid):
             self.transcript.append(TranscriptEntry("caller", event.text, self.dialog.state.step))
+            # Rasa or an LLM, when the step asks for them: the same step as on a live call.
+            reading = consult_sync(self.dialog.understanding_request(event.text, event.at))
+            if reading is not None:
+                event = event.model_copy(update={"nlu": reading})
         elif isinstance(event, ev.Dtmf):
             self.transcript.append(
                 TranscriptEntry("caller", f"[dtmf {event.digits}]", self.dialog.state.step)
@@ -125,6 +130,11 @@ class TextSession:
             done.append(action)
             if isinstance(action, act.Say):
                 self.transcript.append(TranscriptEntry("bot", action.text, action.step))
+            elif isinstance(action, act.Understood) and action.layer is not None:
+                caller = next((e for e in reversed(self.transcript) if e.role == "caller"), None)
+                if caller is not None:
+                    caller.detail.update(intent=action.intent, layer=action.layer,
+                                         runner_up=action.runner_up)
             elif isinstance(action, act.Transition):
                 if action.from_step is not None:
                     self.trace.branches.add((action.from_step, action.branch))

@@ -40,7 +40,8 @@ def test_chat_json_document() -> None:
     assert {"bot", "caller"} <= roles
     assert doc["transcript"][0]["role"] == "bot"
     first_caller = next(e for e in doc["transcript"] if e["role"] == "caller")
-    assert first_caller == {"role": "caller", "text": "да", "step": "greet"}
+    assert first_caller == {"role": "caller", "text": "да", "step": "greet", "intent": "yes",
+                            "layer": "rule", "runner_up": None}
     assert any("transfer" in e["text"] for e in doc["transcript"] if e["role"] == "event")
 
 

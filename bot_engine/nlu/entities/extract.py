@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, Lexicon, lexicon
 from bot_engine.nlu.entities.model import ENTITY_TYPES, Entity, EntityType
@@ -67,6 +68,36 @@ def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str])
 
 
 _SAYS_TIME = re.compile(r"\d:\d|\b(?:am|pm|час\w*|утра|вечера|дня|ночи|o'?clock)\b", re.I)
+
+
+_BETWEEN_WEEK_AND_DAY = frozenset({"", "в", "во", "on", "the", ","})
+
+
+def _day_of_week_period(text: str, found: list[Temporal]) -> list[Temporal]:
+    """"на следующей неделе во вторник", "next week tuesday": one day, the weekday inside
+    that week, not two dates of which the first (the week's Monday) would win."""
+    out: list[Temporal] = []
+    k = 0
+    while k < len(found):
+        a = found[k]
+        b = found[k + 1] if k + 1 < len(found) else None
+        if b is not None and text[a.end : b.start].strip().lower() in _BETWEEN_WEEK_AND_DAY:
+            week, day = (a, b) if a.until is not None else (b, a)
+            is_week = (week.until is not None and day.until is None
+                       and (week.until - week.day).days == 6 and week.until.weekday() == 6)
+            if is_week:
+                assert week.until is not None
+                moved = week.day + timedelta(days=(day.day.weekday() - week.day.weekday()) % 7)
+                exact = day.exact
+                if exact is not None:
+                    exact = exact.replace(year=moved.year, month=moved.month, day=moved.day)
+                out.append(replace(day, start=min(a.start, b.start), end=max(a.end, b.end),
+                                   day=moved, exact=exact))
+                k += 2
+                continue
+        out.append(a)
+        k += 1
+    return out
 
 
 def _dateparser_fallback(text: str, lang: Lang, now: datetime) -> list[Temporal]:
@@ -148,6 +179,7 @@ def extract_entities(
                 if all(extra.end - extra.start > f.end - f.start for f in clash):
                     found = [f for f in found if f not in clash] + [extra]
             found.sort(key=lambda f: f.start)
+        found = _day_of_week_period(text, found)
         out += _temporal_entities(text, found, wanted)
         taken += [(f.start, f.end) for f in found]
     elif wanted & _NUMERIC and _may_hold_a_date(toks, lex):

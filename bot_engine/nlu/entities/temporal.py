@@ -43,7 +43,8 @@ _RELATIVE_DAYS: dict[str, int] = {
     "сегодня": 0, "завтра": 1, "послезавтра": 2, "вчера": -1, "позавчера": -2,
     "today": 0, "tomorrow": 1, "tonight": 0, "yesterday": -1,
 }  # fmt: skip
-_TIME_PREPS = frozenset({"в", "во", "к", "около", "примерно", "часов", "часа", "at", "around",
+_TIME_PREPS = frozenset({"в", "во", "к", "около", "примерно", "районе", "часов", "часа", "at",
+                         "around",
                          "about", "by", "after", "после", "до", "before", "between",
                          "from", "till", "until", "раньше", "позже", "позднее"})  # fmt: skip
 _HOUR_WORDS = frozenset({"час", "часа", "часов", "oclock"})
@@ -51,7 +52,8 @@ _NEXT_WORDS = frozenset({"следующий", "следующую", "следу
                          "next", "coming"})  # fmt: skip
 _THIS_WORDS = frozenset({"этот", "эту", "это", "этой", "этом", "this"})
 _ORDINAL_SUFFIXES = frozenset({"го", "е", "ое", "ого", "число", "числа", "st", "nd", "rd", "th"})
-_CONNECTORS = frozenset({"в", "во", "на", "к", "и", "at", "on", "in", "the", "around", "by",
+_CONNECTORS = frozenset({"в", "во", "на", "к", "и", "районе", "at", "on", "in", "the", "around",
+                         "by",
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
 _YEAR_WORDS = frozenset({"год", "года", "году", "г"})
 
@@ -602,7 +604,10 @@ class _Rules:
         if self.lang == "ru":
             season = (_RU_SEASON_FORMS if cued else _RU_SEASONS).get(low)
         else:
-            season = _EN_SEASONS.get(low) if cued else None
+            # A bare season is an answer in itself ("summer", "maybe spring"), not inside
+            # a sentence ("summer sale").
+            alone = k == 0 or self.low(k - 1) in _ABOUT | {"probably", "sometime", "perhaps"}
+            season = _EN_SEASONS.get(low) if cued or alone else None
         if season is None:
             return None
         end = k + 1

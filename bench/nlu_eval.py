@@ -1,0 +1,242 @@
+"""Understanding accuracy on natural caller replies (`bench/nlu_eval/`), per language.
+
+Each reply is said at its step of a shipped script, through the pure dialog engine exactly
+as a call would (a fresh dialog restored at that step, one `UserSaid`), and counts as right
+when the dialog goes where the expected branch goes (two branches with the same target are
+the same way: `no` and `busy` both lead to the callback question) and every slot the item
+names holds what it should (null: must stay empty, "~re": a regex over the value).
+
+Prints accuracy per language and split (tuned, held-out), per expect type, the layer that
+decided, and the confusion of the misses (the held-out misses are counted, not shown, so
+they are never tuned on; `--show-held` shows them). The last line is
+`nlu_eval_worst_accuracy: X`, the worst of the per-language, per-split accuracies.
+
+    .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from bot_engine.dialog.engine import Dialog, DialogState
+from bot_engine.dialog.runtime import runtime_for
+from bot_engine.script import load_script_file, validate_variables
+from bot_engine.script.model import HANDLER_NAMES, Script, Step
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "bench" / "nlu_eval"
+DIALOGS = ROOT / "dialogs"
+
+
+@dataclass
+class Item:
+    lang: str
+    split: str
+    script: str
+    step: str
+    expected: str
+    text: str
+    slots: dict[str, Any]
+    kind: str = ""
+
+
+@dataclass
+class Outcome:
+    item: Item
+    got: str
+    right: bool
+    layer: str
+    slot_problems: list[str] = field(default_factory=list)
+
+
+def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str, Any]]], datetime]:
+    yaml = YAML(typ="safe", pure=True)
+    items: list[Item] = []
+    scripts: dict[str, tuple[Script, dict[str, Any]]] = {}
+    now = None
+    for split, name in (("tuned", f"{lang}.yaml"), ("held", f"{lang}.held.yaml")):
+        data = yaml.load((EVAL_DIR / name).read_text(encoding="utf-8"))
+        now = datetime.fromisoformat(data["now"])
+        for key, file in data["scripts"].items():
+            if key not in scripts:
+                script = load_script_file(DIALOGS / file).script
+                scripts[key] = (script, validate_variables(script, data["variables"][key]))
+        for where, branches in data["steps"].items():
+            script_key, step = where.split(".", 1)
+            for expected, replies in branches.items():
+                for reply in replies or []:
+                    text, slots = (reply, {}) if isinstance(reply, str) else (
+                        str(reply["say"]), reply.get("slots", {}))
+                    items.append(Item(lang, split, script_key, step, str(expected), text, slots))
+    assert now is not None
+    for item in items:
+        step_spec = scripts[item.script][0].steps[item.step]
+        item.kind = _kind(step_spec, item.expected)
+    return items, scripts, now
+
+
+def _kind(step: Step, expected: str) -> str:
+    assert step.expect is not None
+    if expected in HANDLER_NAMES:
+        return "handler"
+    if expected in step.expect.intents:
+        return "intent"
+    return step.expect.type
+
+
+def _route(script: Script, step: Step, branch: str) -> tuple[Any, ...]:
+    """Where a branch leads: equal routes are the same way through the dialog."""
+    if branch in step.on:
+        return tuple((t.goto, t.transfer, t.hangup, t.resume, t.repeat) for t in step.on[branch])
+    if branch in HANDLER_NAMES:
+        return ("handler", branch)
+    return ("other", branch)
+
+
+def run_item(item: Item, script: Script, variables: dict[str, Any], now: datetime) -> Outcome:
+    runtime = runtime_for(script)
+    state = DialogState(
+        script_id=script.id, step=item.step, waiting="input", variables=dict(variables),
+        slots={name: None for name in runtime.slot_types}, now=now,
+    )
+    dialog = Dialog.restore(script, state)
+    actions = dialog.handle(ev.UserSaid(text=item.text, at=now))
+    got = "no_match"
+    layer = "-"
+    for action in actions:
+        if isinstance(action, act.Understood):
+            layer = getattr(action, "layer", None) or "-"
+        if isinstance(action, act.Transition) and action.from_step == item.step:
+            got = action.branch.removeprefix("handler:").split(":", 1)[0]
+            break
+    step = script.steps[item.step]
+    right = got == item.expected or _route(script, step, got) == _route(
+        script, step, item.expected)
+    problems = []
+    for name, want in item.slots.items():
+        have = dialog.state.slots.get(name)
+        if not _same(have, want):
+            problems.append(f"{name}={have!r} (want {want!r})")
+    return Outcome(item, got, right and not problems, layer, problems)
+
+
+def _same(have: Any, want: Any) -> bool:
+    if want is None:
+        return have is None
+    if isinstance(want, str) and want.startswith("~"):
+        return have is not None and re.search(want[1:], str(have)) is not None
+    if isinstance(want, bool) or isinstance(have, bool):
+        return have is want
+    if isinstance(want, int | float) and isinstance(have, int | float):
+        return float(have) == float(want)
+    return str(have) == str(want)
+
+
+def report(lang: str, outcomes: list[Outcome], show_held: bool, verbose: bool) -> list[float]:
+    accuracies = []
+    print(f"== {lang}")
+    for split in ("tuned", "held"):
+        subset = [o for o in outcomes if o.item.split == split]
+        right = sum(o.right for o in subset)
+        accuracy = right / len(subset) if subset else 1.0
+        accuracies.append(accuracy)
+        print(f"{lang} {split:<5} accuracy: {accuracy:.3f} ({right}/{len(subset)})")
+    by_type: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for o in outcomes:
+        by_type[o.item.kind][o.item.split].append(o.right)
+    print(f"{'type':<10} {'tuned':>14} {'held':>14}")
+    for kind in sorted(by_type):
+        cells = []
+        for split in ("tuned", "held"):
+            marks = by_type[kind][split]
+            cells.append(f"{sum(marks) / len(marks):.3f} ({len(marks):>3})" if marks else "-")
+        print(f"{kind:<10} {cells[0]:>14} {cells[1]:>14}")
+    layers = Counter(o.layer for o in outcomes)
+    print("decided by: " + ", ".join(f"{k} {v}" for k, v in layers.most_common()))
+    misses = [o for o in outcomes if not o.right]
+    shown = [o for o in misses if show_held or o.item.split == "tuned"]
+    confusion = Counter((o.item.kind, o.item.expected, o.got) for o in misses)
+    if confusion:
+        print("confusion of misses (type: expected -> got: count):")
+        for (kind, expected, got), count in confusion.most_common():
+            print(f"  {kind}: {expected} -> {got}: {count}")
+    for o in shown:
+        extra = f" [{'; '.join(o.slot_problems)}]" if o.slot_problems else ""
+        print(f"  miss {o.item.split} {o.item.script}.{o.item.step}: {o.item.text!r} "
+              f"want {o.item.expected}, got {o.got} ({o.layer}){extra}")
+    if verbose:
+        for o in outcomes:
+            if o.right and (show_held or o.item.split == "tuned"):
+                print(f"  ok {o.item.script}.{o.item.step}: {o.item.text!r} -> {o.got} "
+                      f"({o.layer})")
+    return accuracies
+
+
+def semantic_alone(lang: str, items: list[Item], scripts: dict[str, Any]) -> None:
+    """The semantic layer as the only reader of confirm and intent replies: how often it
+    decides, and how often it is right when it does (the figures behind its choice)."""
+    import time
+
+    from bot_engine.dialog.understanding import _semantic, _step_nlu
+
+    decided = right = total = 0
+    times: list[float] = []
+    for item in items:
+        if item.kind not in ("confirm", "intent"):
+            continue
+        script = scripts[item.script][0]
+        runtime = runtime_for(script)
+        step = script.steps[item.step]
+        compiled = _step_nlu(runtime, step)
+        _semantic(runtime, step, compiled, "warm up")
+        started = time.perf_counter()
+        found = _semantic(runtime, step, compiled, item.text)
+        times.append((time.perf_counter() - started) * 1e6)
+        total += 1
+        if found is not None:
+            decided += 1
+            right += found.branch == item.expected or _route(
+                script, step, found.branch) == _route(script, step, item.expected)
+    times.sort()
+    print(f"{lang} semantic alone: decides {decided}/{total}, right {right}/{decided or 1} "
+          f"when it decides ({right / (decided or 1):.3f}), accuracy {right / total:.3f}; "
+          f"µs per reply p50 {times[len(times) // 2]:.0f}, p95 {times[int(len(times) * .95)]:.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=["ru", "en"], action="append")
+    parser.add_argument("--show-held", action="store_true",
+                        help="also list the held-out misses (then they are no longer held out)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--semantic-alone", action="store_true",
+                        help="also score the semantic layer alone on confirm/intent replies")
+    parser.add_argument("--no-semantic", action="store_true",
+                        help="rules only: turn the semantic layer off (an ablation)")
+    args = parser.parse_args()
+    if args.no_semantic:
+        from bot_engine.nlu import semantic
+
+        semantic.THRESHOLD = 2.0  # no cosine reaches it
+    worst = []
+    for lang in args.lang or ["ru", "en"]:
+        items, scripts, now = load_items(lang)
+        outcomes = [run_item(item, *scripts[item.script], now) for item in items]
+        if args.semantic_alone:
+            semantic_alone(lang, items, scripts)
+        worst += report(lang, outcomes, args.show_held, args.verbose)
+    print(f"nlu_eval_worst_accuracy: {min(worst):.3f}")
+
+
+if __name__ == "__main__":
+    main()
