@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot_engine.delivery.ssrf import SsrfGuard
+from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.net import SsrfGuard
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import ServiceError
@@ -103,12 +104,19 @@ class _TooLarge(Exception):
 
 
 def _dialer(
-    settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard, speech: SpeechFactory
+    settings: ServiceSettings,
+    speak: Speaker | None,
+    webhooks: WebhookRunner,
+    speech: SpeechFactory,
 ) -> CallRunner:
     if settings.dialer == "sip":
         if settings.sip_enabled:  # outbound calls through the one user agent of sip_port
             return SharedUaDialer(
-                speech, proxy=settings.sip_proxy, caller=settings.sip_caller, amd=settings.sip_amd
+                speech,
+                proxy=settings.sip_proxy,
+                caller=settings.sip_caller,
+                amd=settings.sip_amd,
+                webhooks=webhooks,
             )
         from bot_engine.call.sip_runner import SipCallRunner
 
@@ -119,9 +127,10 @@ def _dialer(
             caller=settings.sip_caller,
             host=settings.sip_host,
             amd=settings.sip_amd,
+            webhooks=webhooks,
         )
     if settings.dialer == "simulated":
-        return SimulatedRunner(speak=speak, guard=guard)
+        return SimulatedRunner(speak=speak, webhooks=webhooks)
     return NoDialer()
 
 
@@ -158,9 +167,11 @@ def create_app(
         secret_key = settings.resolved_secret_key()
         metrics = ServiceMetrics()
         guard = SsrfGuard(settings.ssrf_allowlist)
+        webhooks = WebhookRunner(guard, settings.outbound)
+        webhooks.open()
         cache = ScriptCache()
         speech_for = call_speech or _speech_factory()
-        chosen: CallRunner = runner or _dialer(settings, speak, guard, speech_for)
+        chosen: CallRunner = runner or _dialer(settings, speak, webhooks, speech_for)
         worker_ref: list[DeliveryWorker] = []
         call_service = CallService(
             settings,
@@ -177,19 +188,21 @@ def create_app(
             settings.delivery,
             guard,
             call_service.build_job,
+            limits=settings.outbound,
             concurrency=settings.delivery_concurrency,
             poll_s=settings.delivery_poll_s,
             lease_s=settings.delivery_lease_s,
             on_attempt=metrics.attempt,
         )
         worker_ref.append(worker)
-        inbound = InboundCalls(call_service, speech_for)
+        inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
         state = ServiceState(
             settings=settings,
             db=db,
             scripts=cache,
             metrics=metrics,
             guard=guard,
+            webhooks=webhooks,
             runner=chosen,
             calls=call_service,
             worker=worker,
@@ -211,6 +224,7 @@ def create_app(
         except BaseException:
             await worker.stop()
             await state.worker_task
+            await webhooks.aclose()
             await db.close()
             raise
         # Everything loaded so far (modules, models, settings) lives as long as the process:
@@ -227,6 +241,7 @@ def create_app(
             await state.worker_task
             await chosen.close()
             await call_service.close()
+            await webhooks.aclose()
             await db.close()
 
     app = FastAPI(
