@@ -23,7 +23,7 @@ import httpx
 
 from bot_engine.dialog.actions import CallWebhook
 from bot_engine.dialog.events import WebhookResult
-from bot_engine.net import OutboundLimits, SsrfGuard, TargetRefused, guarded_client
+from bot_engine.net import OutboundSettings, SsrfGuard, TargetRefused, guarded_client
 
 AsyncWebhookRunner = Callable[[CallWebhook], Awaitable[WebhookResult]]
 BlockingWebhookRunner = Callable[[CallWebhook], WebhookResult]
@@ -34,9 +34,9 @@ class WebhookRunner:
     connection pool (the service does that for its lifetime); outside, each request uses a
     short-lived client, so one runner may serve any event loop."""
 
-    def __init__(self, guard: SsrfGuard | None = None, limits: OutboundLimits | None = None):
+    def __init__(self, guard: SsrfGuard | None = None, limits: OutboundSettings | None = None):
         self.guard = guard or SsrfGuard()
-        self.limits = limits or OutboundLimits()
+        self.limits = limits or OutboundSettings()
         self._client: httpx.AsyncClient | None = None
 
     def open(self) -> None:

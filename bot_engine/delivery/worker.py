@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot_engine.delivery.adapters import adapter_for
 from bot_engine.delivery.backoff import DeliverySchedule, next_delay
 from bot_engine.delivery.base import AttemptReport, DeliveryJob
-from bot_engine.net import OutboundLimits, SsrfGuard, guarded_client
+from bot_engine.net import OutboundSettings, SsrfGuard, guarded_client
 from bot_engine.storage import Database, outbox
 from bot_engine.storage.models import Delivery, utcnow
 
@@ -64,7 +64,7 @@ class DeliveryWorker:
         guard: SsrfGuard,
         build_job: JobBuilder,
         *,
-        limits: OutboundLimits | None = None,
+        limits: OutboundSettings | None = None,
         concurrency: int = 8,
         poll_s: float = 1.0,
         lease_s: float = 120.0,

@@ -5,7 +5,7 @@ beside delivery, script and storage and imports none of the layers above it.
 """
 
 from bot_engine.net.client import (
-    OutboundLimits,
+    OutboundSettings,
     RequestTooSlow,
     ResponseRefused,
     ResponseTooLarge,
@@ -14,7 +14,7 @@ from bot_engine.net.client import (
 from bot_engine.net.guard import SsrfGuard, TargetRefused, is_public
 
 __all__ = [
-    "OutboundLimits",
+    "OutboundSettings",
     "RequestTooSlow",
     "ResponseRefused",
     "ResponseTooLarge",

@@ -22,6 +22,7 @@ import asyncio
 import functools
 import ssl
 from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
 from typing import Any
 
 import httpcore
@@ -31,10 +32,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot_engine.net.guard import SsrfGuard, TargetRefused
 
 
-class OutboundLimits(BaseModel):
+class OutboundSettings(BaseModel):
     """Bounds on every outbound request to a tenant-chosen URL (settings: `outbound`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_response_bytes: int = Field(1_000_000, ge=1024)
     """A longer answer fails the request (a mid-call webhook takes its error branch, a
@@ -42,6 +43,9 @@ class OutboundLimits(BaseModel):
     request_timeout_s: float = Field(60.0, gt=0)
     """The whole exchange, connect to last byte; each read/write/connect is also bounded
     by the caller's per-operation timeout."""
+    ca_file: Path | None = None
+    """PEM certificates trusted besides the public CAs (an internal CRM with a private CA;
+    it must be allow-listed too, see `ssrf_allowlist`)."""
 
 
 class ResponseRefused(httpx.TransportError):
@@ -57,10 +61,13 @@ class RequestTooSlow(httpx.TimeoutException):
 
 
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """One verifying context for every client: building one loads the CA bundle, which
-    takes milliseconds that a live call's event loop should not spend per request."""
-    return httpx.create_ssl_context()
+def _ssl_context(ca_file: Path | None) -> ssl.SSLContext:
+    """One verifying context per CA set: building one loads the CA bundle, which takes
+    milliseconds that a live call's event loop should not spend per request."""
+    context = httpx.create_ssl_context(trust_env=False)
+    if ca_file is not None:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -107,7 +114,7 @@ class _CappedStream(httpx.AsyncByteStream):
     def __init__(
         self,
         inner: httpx.AsyncByteStream,
-        limits: OutboundLimits,
+        limits: OutboundSettings,
         deadline: float,
         request: httpx.Request,
     ) -> None:
@@ -139,18 +146,19 @@ class _CappedStream(httpx.AsyncByteStream):
         await self.inner.aclose()
 
 
-def _too_slow(limits: OutboundLimits, request: httpx.Request) -> RequestTooSlow:
+def _too_slow(limits: OutboundSettings, request: httpx.Request) -> RequestTooSlow:
     return RequestTooSlow(
         f"no complete answer within {limits.request_timeout_s:g} s", request=request
     )
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, guard: SsrfGuard, limits: OutboundLimits) -> None:
-        super().__init__(verify=_ssl_context(), trust_env=False)
+    def __init__(self, guard: SsrfGuard, limits: OutboundSettings) -> None:
+        context = _ssl_context(limits.ca_file)
+        super().__init__(verify=context, trust_env=False)
         default = httpx.Limits()
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=context,
             max_connections=default.max_connections,
             max_keepalive_connections=default.max_keepalive_connections,
             keepalive_expiry=default.keepalive_expiry,
@@ -196,11 +204,11 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 
 
 def guarded_client(
-    guard: SsrfGuard, limits: OutboundLimits | None = None, *, timeout: float = 15.0
+    guard: SsrfGuard, limits: OutboundSettings | None = None, *, timeout: float = 15.0
 ) -> httpx.AsyncClient:
     """An AsyncClient for tenant-chosen URLs; `timeout` bounds each connect/read/write."""
     return httpx.AsyncClient(
-        transport=GuardedTransport(guard, limits or OutboundLimits()),
+        transport=GuardedTransport(guard, limits or OutboundSettings()),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,

@@ -29,6 +29,8 @@ Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 
 _GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
 _SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_IETF_PROTOCOL_V4 = ipaddress.IPv4Network("192.0.0.0/24")
+"""Not globally reachable (RFC 6890); Python 3.11's `is_global` knows only parts of it."""
 
 
 class TargetRefused(ValueError):
@@ -41,7 +43,7 @@ def is_public(addr: IPAddress) -> bool:
         if addr.ipv4_mapped is not None:
             return is_public(addr.ipv4_mapped)
         return addr in _GLOBAL_UNICAST_V6 and addr not in _SIX_TO_FOUR and addr.is_global
-    return addr.is_global and not addr.is_multicast
+    return addr.is_global and not addr.is_multicast and addr not in _IETF_PROTOCOL_V4
 
 
 async def system_resolver(host: str, port: int) -> list[IPAddress]:

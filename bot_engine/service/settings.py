@@ -20,7 +20,7 @@ from pydantic_settings import (
 )
 
 from bot_engine.delivery.backoff import DeliverySchedule
-from bot_engine.net import OutboundLimits
+from bot_engine.net import OutboundSettings
 
 
 def _config_file() -> Path | None:
@@ -93,9 +93,9 @@ class ServiceSettings(BaseSettings):
     """Hosts or CIDR ranges that tenant-chosen URLs (result webhooks, CRMs, mid-call
     webhooks) may reach although they are not public addresses: an internal CRM, say.
     Empty by default: only public addresses are reached."""
-    outbound: OutboundLimits = Field(default_factory=OutboundLimits)
-    """Bounds on every request to a tenant-chosen URL: `max_response_bytes` (1 MB) and
-    `request_timeout_s` (60 s, connect to last byte)."""
+    outbound: OutboundSettings = Field(default_factory=OutboundSettings)
+    """Every request to a tenant-chosen URL: `max_response_bytes` (1 MB),
+    `request_timeout_s` (60 s, connect to last byte), `ca_file` (extra trusted CAs)."""
     prerender_prompts: bool = True
 
     @field_validator("twilio_api_base")

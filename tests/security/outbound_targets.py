@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -22,13 +24,19 @@ SECRET = "s3cret-from-the-inside"
 
 
 class InternalService:
-    def __init__(self) -> None:
-        self.hits = 0
-        self.app = Starlette(routes=[Route("/json", self.json, methods=["GET", "POST"])])
+    """Answers `{"a": answer}` to any request, counting hits and keeping Host headers."""
 
-    async def json(self, request: Request) -> Response:
+    def __init__(self, answer: str = SECRET) -> None:
+        self.answer = answer
+        self.hits = 0
+        self.hosts: list[str] = []
+        methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        self.app = Starlette(routes=[Route("/{path:path}", self.any, methods=methods)])
+
+    async def any(self, request: Request) -> Response:
         self.hits += 1
-        return JSONResponse({"a": SECRET})
+        self.hosts.append(request.headers.get("host", ""))
+        return JSONResponse({"a": self.answer})
 
 
 class BigBody:
@@ -48,11 +56,16 @@ class BigBody:
             ]
         )
 
-    async def _chunks(self, mb: int) -> AsyncIterator[bytes]:
+    async def _chunks(self, mb: int, wrap: bool = True) -> AsyncIterator[bytes]:
+        """`mb` MB of x, wrapped as valid JSON `{"a": "xxx…"}` unless `wrap` is False."""
         self.started += 1
+        if wrap:
+            yield b'{"a": "'
         for _ in range(mb * 16):
             self.sent += len(self.CHUNK)
             yield self.CHUNK
+        if wrap:
+            yield b'"}'
 
     async def big(self, request: Request) -> Response:
         mb = int(request.query_params.get("mb", "8"))
@@ -61,7 +74,8 @@ class BigBody:
     async def declared(self, request: Request) -> Response:
         mb = int(request.query_params.get("mb", "8"))
         headers = {"content-length": str(mb * 1024 * 1024)}
-        return StreamingResponse(self._chunks(mb), headers=headers, media_type="text/plain")
+        chunks = self._chunks(mb, wrap=False)
+        return StreamingResponse(chunks, headers=headers, media_type="text/plain")
 
     async def gzip(self, request: Request) -> Response:
         import gzip
@@ -79,3 +93,20 @@ class BigBody:
                 await asyncio.sleep(0.5)
 
         return StreamingResponse(drops(), media_type="application/json")
+
+
+async def finished_call(api: Any, client: httpx.AsyncClient, variables: dict[str, str]) -> Any:
+    """Run the probe script as a call of the simulated dialer; its final state."""
+    await client.post(
+        "/v1/scripts", content=PROBE_SCRIPT, headers={"content-type": "application/yaml"}
+    )
+    created = await client.post(
+        "/v1/calls", json={"to": "+15550001", "script_id": "ssrf_probe", "variables": variables}
+    )
+    assert created.status_code == 202, created.text
+    async with asyncio.timeout(60):
+        while True:
+            call = (await client.get(f"/v1/calls/{created.json()['id']}")).json()
+            if call["status"] in ("completed", "failed"):
+                return call
+            await asyncio.sleep(0.05)
