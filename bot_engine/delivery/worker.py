@@ -1,9 +1,10 @@
 """The outbox worker: claims due deliveries, runs their adapter, logs every attempt.
 
 It keeps no state of its own: everything is in the database, so a restarted process simply
-carries on. Each attempt is recorded as soon as it finishes, not when its whole batch does,
-so after a crash only a request that was truly in flight is repeated (when its lease runs
-out, with the same idempotency key, which receivers deduplicate by).
+carries on. Each attempt is recorded as soon as it finishes (before, a batch was recorded
+when its slowest request finished: a crash then lost the records of finished requests and
+they were all sent again), so after a crash only a request that was truly in flight is
+repeated, when its lease runs out, with the same idempotency key (receivers deduplicate).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class _GroupRecorder:
 
 
 class DeliveryWorker:
+    """Keeps up to `concurrency` attempts in flight. A finished attempt frees its slot at
+    once, so one slow receiver holds one slot, never the others' deliveries."""
+
     def __init__(
         self,
         db: Database,
@@ -68,6 +72,7 @@ class DeliveryWorker:
         concurrency: int = 8,
         poll_s: float = 1.0,
         lease_s: float = 120.0,
+        shutdown_grace_s: float = 5.0,
         rng: random.Random | None = None,
         on_attempt: Callable[[bool], None] | None = None,
     ) -> None:
@@ -77,49 +82,67 @@ class DeliveryWorker:
         self.concurrency = concurrency
         self.poll_s = poll_s
         self.lease_s = lease_s
+        self.shutdown_grace_s = shutdown_grace_s
         self.client = guarded_client(guard, limits, timeout=schedule.timeout_s)
         self.rng = rng or random.Random()
         self.on_attempt = on_attempt
+        self._recorder = _GroupRecorder(self._record)
+        self._inflight: set[asyncio.Task[bool]] = set()
+        self._inflight_ids: set[str] = set()
+        self._more_due = False
+        """The last claim filled every free slot: look again as soon as one frees."""
         self._wake = asyncio.Event()
         self._stopping = False
+        self._stopped: asyncio.Event | None = None
 
     def wake(self) -> None:
         """New work was committed: look now rather than at the next poll."""
         self._wake.set()
 
-    async def run_once(self) -> int:
-        """Claim and attempt every delivery due now; returns how many were attempted.
-
-        Each attempt is recorded as it finishes. Attempts that finish while a record is
-        being written are recorded together in the next transaction (group commit): a
-        write per attempt starved the API and the call sink of the SQLite write lock during
-        outages (measured: 90 ms per sink write with 200 deliveries retrying), and waiting
-        for a whole batch lost the records of finished requests when the process died
-        while a slow one was still in flight."""
+    async def _claim(self, limit: int) -> list[str]:
         async with self.db.write() as session:
-            claimed = await outbox.claim_due(session, utcnow(), self.lease_s, self.concurrency * 4)
-        if not claimed:
-            return 0
-        semaphore = asyncio.Semaphore(self.concurrency)
-        recorder = _GroupRecorder(self._record)
+            claimed = await outbox.claim_due(session, utcnow(), self.lease_s, limit)
+        self._more_due = len(claimed) == limit
+        return claimed
 
-        async def one(delivery_id: str) -> bool:
-            async with semaphore:
-                outcome = await self._attempt(delivery_id)
+    def _start(self, delivery_id: str) -> asyncio.Task[bool]:
+        task = asyncio.get_running_loop().create_task(self._attempt_and_record(delivery_id))
+        self._inflight.add(task)
+        self._inflight_ids.add(delivery_id)
+        task.add_done_callback(lambda done: self._finished(done, delivery_id))
+        return task
+
+    def _finished(self, task: asyncio.Task[bool], delivery_id: str) -> None:
+        self._inflight.discard(task)
+        self._inflight_ids.discard(delivery_id)
+        if self._more_due:
+            self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim what is due now (up to `concurrency`), attempt it and wait for the
+        attempts; returns how many were attempted. `run` does the same continuously."""
+        claimed = await self._claim(self.concurrency)
+        done = await asyncio.gather(*(self._start(i) for i in claimed))
+        return sum(done)
+
+    async def _attempt_and_record(self, delivery_id: str) -> bool:
+        """One attempt, recorded as soon as it finishes (group commit: attempts finishing
+        during a write share the next transaction; a write per attempt starved the API and
+        the call sink of the SQLite write lock during outages, measured at 90 ms per sink
+        write with 200 deliveries retrying). A crash can then repeat only this request."""
+        try:
+            outcome = await self._attempt(delivery_id)
             if outcome is None:
                 return False
-            await recorder.add(outcome)
-            if self.on_attempt is not None:
-                self.on_attempt(outcome.report.ok)
-            if outcome.next_at is not None:
-                self._schedule_wake(outcome.next_at)
-            return True
-
-        done = await asyncio.gather(*(one(i) for i in claimed), return_exceptions=True)
-        for item in done:
-            if isinstance(item, BaseException):
-                raise item  # a failed write: its attempts are retried when their lease ends
-        return sum(1 for item in done if item is True)
+            await self._recorder.add(outcome)
+        except Exception:  # a database error: the lease runs out and it is retried
+            log.exception("delivery %s: cannot attempt or record", delivery_id)
+            return False
+        if self.on_attempt is not None:
+            self.on_attempt(outcome.report.ok)
+        if outcome.next_at is not None:
+            self._schedule_wake(outcome.next_at)
+        return True
 
     async def _record(self, outcomes: list[_Outcome]) -> None:
         async with self.db.write() as session:
@@ -179,19 +202,38 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         """Deliver until `stop()`; database errors are logged and retried, never fatal."""
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                worked = await self.run_once()
-            except Exception:
-                log.exception("delivery round failed")
-                worked = 0
-            if worked:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
+        self._stopped = asyncio.Event()
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                free = self.concurrency - len(self._inflight)
+                if free > 0:
+                    try:
+                        for delivery_id in await self._claim(free):
+                            if delivery_id not in self._inflight_ids:  # else: lease renewed
+                                self._start(delivery_id)
+                    except Exception:
+                        log.exception("claiming deliveries failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
+        finally:
+            await self._drain()
+            self._stopped.set()
+
+    async def _drain(self) -> None:
+        """Let attempts in flight finish for a moment; the rest are cancelled unrecorded
+        and retried when their lease runs out, as after a crash."""
+        if self._inflight:
+            await asyncio.wait(list(self._inflight), timeout=self.shutdown_grace_s)
+        for task in list(self._inflight):
+            task.cancel()
+        for task in list(self._inflight):
+            with contextlib.suppress(BaseException):
+                await task
 
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
+        if self._stopped is not None:
+            await self._stopped.wait()
         await self.client.aclose()
