@@ -24,6 +24,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot_engine.service.app import create_app
+
+from .conftest import FAST_SCHEDULE, Api, make_settings, silent_speaker, upload
 from .local_server import LocalServer
 from .postgres_server import free_port
 from .serve_process import _start, _until, create_tenant
@@ -154,3 +157,49 @@ async def test_sigkill_with_one_slow_delivery_in_flight_repeats_only_that_one(
 
 async def _count_at_least(listed: Any, count: int, status: str | None = None) -> bool:
     return len(await listed(status)) >= count
+
+
+async def test_a_held_delivery_does_not_hold_back_later_ones(tmp_path: Path) -> None:
+    """One receiver that never answers occupies one slot, not the worker: results that end
+    while it hangs are delivered (before: not until the held request timed out)."""
+    settings = make_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'voicebot.db'}",
+        tmp_path,
+        delivery=FAST_SCHEDULE.model_copy(update={"timeout_s": 300}),  # held, never timed out
+    )
+    app = create_app(settings, speak=silent_speaker)
+    async with app.router.lifespan_context(app):
+        api = Api(app)
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            secret = (await client.get("/v1/tenant")).json()["webhook_secret"]
+            receiver = HoldingReceiver(secret)
+            async with LocalServer(receiver.app, free_port()) as crm:
+                await upload(client, SCRIPT)
+
+                async def call(kind: str) -> None:
+                    created = await client.post(
+                        "/v1/calls",
+                        json={"to": "+15550001", "script_id": "at_once",
+                              "webhook": f"{crm.url}/{kind}"},
+                    )
+                    assert created.status_code == 202, created.text
+
+                async def delivered() -> int:
+                    found = (await client.get("/v1/deliveries", params={"status": "delivered"}))
+                    return len(found.json())
+
+                await call("slow")
+                async with asyncio.timeout(60):
+                    await receiver.slow_arrived.wait()
+                for _ in range(3):
+                    await call("fast")
+                await _until(lambda: _count(delivered, 3), timeout=60)
+                assert not receiver.release.is_set()
+                receiver.release.set()
+                await _until(lambda: _count(delivered, 4), timeout=60)
+    assert sorted(receiver.hits.values()) == [1, 1, 1, 1]
+
+
+async def _count(counter: Any, at_least: int) -> bool:
+    return int(await counter()) >= at_least
