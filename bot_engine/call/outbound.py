@@ -16,7 +16,7 @@ from bot_engine.call.report import CallMeta, CallReport, TranscriptTurn
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
-from bot_engine.call.webhooks import AsyncWebhookRunner, http_webhook_async
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.script.model import Script
@@ -74,7 +74,7 @@ async def place_call(
     amd: bool = True,
     ring_timeout_s: float = 60.0,
     settings: SessionSettings | None = None,
-    webhooks: AsyncWebhookRunner = http_webhook_async,
+    webhooks: AsyncWebhookRunner = STRICT,
     on_answer: Callable[[], Awaitable[object]] | None = None,
     on_turn: Callable[[TranscriptTurn], None] | None = None,
     on_state: Callable[[dict[str, Any]], None] | None = None,

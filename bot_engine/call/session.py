@@ -51,7 +51,7 @@ from bot_engine.call.timings import (
     TurnTimings,
     compute_turn_timings,
 )
-from bot_engine.call.webhooks import AsyncWebhookRunner, http_webhook_async
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
@@ -171,7 +171,7 @@ class CallSession:
         *,
         settings: SessionSettings | None = None,
         recording_path: str | Path | None = None,
-        webhooks: AsyncWebhookRunner = http_webhook_async,
+        webhooks: AsyncWebhookRunner = STRICT,
         script_version: str | None = None,
         on_turn: Callable[[TranscriptTurn], None] | None = None,
         on_state: Callable[[dict[str, Any]], None] | None = None,

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 from asr_tts.settings import SpeechSettings
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
 from bot_engine.service.sip_dialer import SharedUaDialer
 from media_gateway.sip import SipConfig, SipUserAgent
@@ -29,10 +30,11 @@ class SipCallRunner(SharedUaDialer):
         speech_settings: SpeechSettings | None = None,
         asr_engine: str | None = None,
         amd: bool = True,
+        webhooks: AsyncWebhookRunner = STRICT,
     ) -> None:
         self.speech_settings = speech_settings or SpeechSettings()
         self.asr_engine = asr_engine
-        super().__init__(self._speech, proxy=proxy, caller=caller, amd=amd)
+        super().__init__(self._speech, proxy=proxy, caller=caller, amd=amd, webhooks=webhooks)
         self.username = username
         self.password = password
         self.host = host

@@ -28,7 +28,7 @@ from bot_engine.call.prompts import call_prompts
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.webhooks import AsyncWebhookRunner, http_webhook_async
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame
 from media_gateway.sip import SipConfig, SipUserAgent
@@ -285,7 +285,7 @@ async def simulate_call(
     *,
     record: str | Path | None = None,
     settings: SessionSettings | None = None,
-    webhooks: AsyncWebhookRunner = http_webhook_async,
+    webhooks: AsyncWebhookRunner = STRICT,
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
     caller_voice: str | None = None,
@@ -309,7 +309,7 @@ async def loopback_call(
     *,
     record: str | Path | None = None,
     settings: SessionSettings | None = None,
-    webhooks: AsyncWebhookRunner = http_webhook_async,
+    webhooks: AsyncWebhookRunner = STRICT,
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
     caller_voice: str | None = None,

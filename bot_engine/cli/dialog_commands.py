@@ -10,9 +10,11 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from bot_engine.call.webhooks import STRICT, WebhookRunner
 from bot_engine.cli.console import err, out
 from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.dialog import actions as act
+from bot_engine.net import SsrfGuard
 from bot_engine.script import (
     LoadedScript,
     ScriptError,
@@ -22,7 +24,6 @@ from bot_engine.script import (
 )
 from bot_engine.simulator import dialog_tests
 from bot_engine.simulator.session import TextSession
-from bot_engine.simulator.webhooks import http_webhook
 
 
 def register(app: typer.Typer) -> None:
@@ -99,6 +100,13 @@ def chat(
         typer.Option(help="The call's start time (ISO 8601), for relative dates.",
                      formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
     ] = None,
+    allow_webhook: Annotated[
+        list[str] | None,
+        typer.Option("--allow-webhook", metavar="HOST|CIDR",
+                     help="Let the script's webhooks reach this private host or range, such "
+                     "as your own backend on this machine (127.0.0.1, localhost); "
+                     "repeatable. Without it, webhooks reach public addresses only."),
+    ] = None,
 ) -> None:
     """Talk to a script in the terminal, or run scripted turns with --say."""
     loaded = load_or_exit(script_path)
@@ -113,7 +121,8 @@ def chat(
         from bot_engine.dialog.runtime import runtime_for
 
         now = now.replace(tzinfo=runtime_for(script).timezone)
-    session = TextSession(script, variables, webhooks=http_webhook, now=now)
+    webhooks = WebhookRunner(SsrfGuard(allow_webhook or [])).blocking()
+    session = TextSession(script, variables, webhooks=webhooks, now=now)
     if say is not None or as_json:
         _scripted(session, say or [], as_json)
         return
@@ -168,7 +177,7 @@ def _interactive(session: TextSession, path: Path, variables: dict[str, Any],
             out.json(session.dialog.state.model_dump_json())
             continue
         if command == "/restart":
-            session = TextSession(session.script, variables, webhooks=http_webhook, now=now)
+            session = TextSession(session.script, variables, webhooks=session.webhooks, now=now)
             out.print("[dim]— restarted —[/dim]")
             _show(session.start())
             continue
@@ -320,5 +329,5 @@ def demo(
     variables = validate_variables(loaded.script, DEMO_VARIABLES[lang])
     out.print(f"[bold]voicebot demo[/bold]: {escape(str(path))} (text simulation)",
               keep=[path])
-    session = TextSession(loaded.script, variables, webhooks=http_webhook)
+    session = TextSession(loaded.script, variables, webhooks=STRICT.blocking())
     _scripted(session, DEMO_CALLER[lang], as_json=False)

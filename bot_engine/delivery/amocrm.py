@@ -18,7 +18,6 @@ import httpx
 
 from bot_engine.delivery.base import AttemptReport, DeliveryJob, StepFailed, StepLog, body_excerpt
 from bot_engine.delivery.payload import ResultDocument
-from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.summary import duration_s, result_text
 from bot_engine.delivery.targets import AmoCrmTarget
 
@@ -95,10 +94,8 @@ class AmoCrmAdapter:
             raise StepFailed("create_contact", "no contact in the response")
         return int(contact["id"])
 
-    async def deliver(
-        self, job: DeliveryJob, client: httpx.AsyncClient, guard: SsrfGuard
-    ) -> AttemptReport:
-        log = StepLog(client, guard)
+    async def deliver(self, job: DeliveryJob, client: httpx.AsyncClient) -> AttemptReport:
+        log = StepLog(client)
         progress = dict(job.progress)
         doc = job.document
         try:

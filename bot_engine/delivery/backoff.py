@@ -7,7 +7,23 @@ from __future__ import annotations
 
 import random
 
-from bot_engine.service.settings import DeliverySchedule
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DeliverySchedule(BaseModel):
+    """Exponential backoff with jitter; the horizon bounds the total time before dead-letter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_delay_s: float = 5.0
+    factor: float = 2.0
+    max_delay_s: float = 3600.0
+    horizon_s: float = 24 * 3600.0
+    jitter: float = Field(0.2, ge=0.0, le=1.0)
+    """Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]."""
+    timeout_s: float = 15.0
+    """Timeout of each connect, read and write of a request to a receiver (the whole
+    request is bounded by the service's `outbound.request_timeout_s`)."""
 
 
 def nominal_delay(attempt: int, schedule: DeliverySchedule) -> float:

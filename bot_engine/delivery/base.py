@@ -1,4 +1,9 @@
-"""What every adapter shares: the job it gets, the report it returns, a guarded HTTP call."""
+"""What every adapter shares: the job it gets, the report it returns, a logged HTTP call.
+
+Adapters get the guarded client of `bot_engine.net` (checked and pinned addresses, capped
+answers, bounded time): a refused target is a permanent failure (dead-letter at once),
+anything else a failed attempt that is retried.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any, Protocol
 import httpx
 
 from bot_engine.delivery.payload import ResultDocument
-from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
+from bot_engine.net import TargetRefused
 
 
 @dataclass(frozen=True)
@@ -43,17 +48,14 @@ class StepFailed(Exception):
 
 
 class Adapter(Protocol):
-    async def deliver(
-        self, job: DeliveryJob, client: httpx.AsyncClient, guard: SsrfGuard
-    ) -> AttemptReport: ...
+    async def deliver(self, job: DeliveryJob, client: httpx.AsyncClient) -> AttemptReport: ...
 
 
 class StepLog:
     """Runs an adapter's HTTP steps, recording each one for the delivery log."""
 
-    def __init__(self, client: httpx.AsyncClient, guard: SsrfGuard) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
-        self.guard = guard
         self.steps: list[dict[str, Any]] = []
         self.last_status: int | None = None
 
@@ -69,14 +71,12 @@ class StepLog:
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         try:
-            await self.guard.check(url)
-        except TargetRefused as exc:
-            self.steps.append({"step": step, "ok": False, "error": str(exc)})
-            raise StepFailed(step, str(exc), permanent=True) from exc
-        try:
             response = await self.client.request(
                 method, url, json=json, content=content, params=params, headers=headers
             )
+        except TargetRefused as exc:
+            self.steps.append({"step": step, "ok": False, "error": str(exc)})
+            raise StepFailed(step, str(exc), permanent=True) from exc
         except httpx.HTTPError as exc:
             message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             self.steps.append({"step": step, "ok": False, "error": message})

@@ -20,7 +20,6 @@ import httpx
 
 from bot_engine.delivery.base import AttemptReport, DeliveryJob, StepFailed, StepLog, body_excerpt
 from bot_engine.delivery.payload import ResultDocument
-from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.summary import duration_s, result_text
 from bot_engine.delivery.targets import Bitrix24Target
 
@@ -65,10 +64,8 @@ class Bitrix24Adapter:
             )
         return body["result"]
 
-    async def deliver(
-        self, job: DeliveryJob, client: httpx.AsyncClient, guard: SsrfGuard
-    ) -> AttemptReport:
-        log = StepLog(client, guard)
+    async def deliver(self, job: DeliveryJob, client: httpx.AsyncClient) -> AttemptReport:
+        log = StepLog(client)
         progress = dict(job.progress)
         doc = job.document
         try:

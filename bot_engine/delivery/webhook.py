@@ -8,7 +8,6 @@ import httpx
 
 from bot_engine.delivery.base import AttemptReport, DeliveryJob, StepFailed, StepLog
 from bot_engine.delivery.signing import signed_headers
-from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.targets import WebhookTarget
 
 
@@ -25,10 +24,8 @@ class WebhookAdapter:
             doc = doc.model_copy(update={"recording": recording})
         return doc.to_json()
 
-    async def deliver(
-        self, job: DeliveryJob, client: httpx.AsyncClient, guard: SsrfGuard
-    ) -> AttemptReport:
-        log = StepLog(client, guard)
+    async def deliver(self, job: DeliveryJob, client: httpx.AsyncClient) -> AttemptReport:
+        log = StepLog(client)
         body = self.body(job)
         secret = self.target.secret or job.webhook_secret
         headers = signed_headers(secret, job.document.idempotency_key, body)

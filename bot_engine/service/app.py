@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot_engine.delivery.ssrf import SsrfGuard
+from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.net import SsrfGuard
 from bot_engine.script.model import Script
 from bot_engine.service import access_log
 from bot_engine.service.auth import FailureLimiter
@@ -111,12 +112,19 @@ class _TooLarge(Exception):
 
 
 def _dialer(
-    settings: ServiceSettings, speak: Speaker | None, guard: SsrfGuard, speech: SpeechFactory
+    settings: ServiceSettings,
+    speak: Speaker | None,
+    webhooks: WebhookRunner,
+    speech: SpeechFactory,
 ) -> CallRunner:
     if settings.dialer == "sip":
         if settings.sip_enabled:  # outbound calls through the one user agent of sip_port
             return SharedUaDialer(
-                speech, proxy=settings.sip_proxy, caller=settings.sip_caller, amd=settings.sip_amd
+                speech,
+                proxy=settings.sip_proxy,
+                caller=settings.sip_caller,
+                amd=settings.sip_amd,
+                webhooks=webhooks,
             )
         from bot_engine.call.sip_runner import SipCallRunner
 
@@ -127,9 +135,10 @@ def _dialer(
             caller=settings.sip_caller,
             host=settings.sip_host,
             amd=settings.sip_amd,
+            webhooks=webhooks,
         )
     if settings.dialer == "simulated":
-        return SimulatedRunner(speak=speak, guard=guard)
+        return SimulatedRunner(speak=speak, webhooks=webhooks)
     return NoDialer()
 
 
@@ -167,9 +176,11 @@ def create_app(
         secret_key = settings.resolved_secret_key()
         metrics = ServiceMetrics()
         guard = SsrfGuard(settings.ssrf_allowlist)
+        webhooks = WebhookRunner(guard, settings.outbound)
+        webhooks.open()
         cache = ScriptCache()
         speech_for = call_speech or _speech_factory()
-        chosen: CallRunner = runner or _dialer(settings, speak, guard, speech_for)
+        chosen: CallRunner = runner or _dialer(settings, speak, webhooks, speech_for)
         worker_ref: list[DeliveryWorker] = []
         call_service = CallService(
             settings,
@@ -186,6 +197,7 @@ def create_app(
             settings.delivery,
             guard,
             call_service.build_job,
+            limits=settings.outbound,
             concurrency=settings.delivery_concurrency,
             poll_s=settings.delivery_poll_s,
             lease_s=settings.delivery_lease_s,
@@ -195,13 +207,14 @@ def create_app(
         housekeeping = Housekeeping(db, settings)
         if isinstance(chosen, SimulatedRunner):
             call_service.before_start = housekeeping.make_room
-        inbound = InboundCalls(call_service, speech_for)
+        inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
         state = ServiceState(
             settings=settings,
             db=db,
             scripts=cache,
             metrics=metrics,
             guard=guard,
+            webhooks=webhooks,
             runner=chosen,
             calls=call_service,
             worker=worker,
@@ -231,6 +244,7 @@ def create_app(
             await housekeeping_task
             await worker.stop()
             await state.worker_task
+            await webhooks.aclose()
             await db.close()
             raise
         # Everything loaded so far (modules, models, settings) lives as long as the process:
@@ -254,6 +268,7 @@ def create_app(
             await state.worker_task
             await chosen.close()
             await call_service.close()
+            await webhooks.aclose()
             await db.close()
             unredact()
 

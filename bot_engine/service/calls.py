@@ -18,11 +18,11 @@ from pydantic import AnyHttpUrl
 
 from bot_engine.delivery.base import DeliveryJob
 from bot_engine.delivery.payload import CallInfo, RecordingLink, ResultDocument, TranscriptTurn
-from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
 from bot_engine.delivery.targets import WebhookTarget, target_urls
 from bot_engine.dialog import Dialog
 from bot_engine.dialog.actions import DialogResult, SetResult
 from bot_engine.dialog.events import Hangup
+from bot_engine.net import SsrfGuard, TargetRefused
 from bot_engine.script import ScriptError, validate_variables
 from bot_engine.service import recording
 from bot_engine.service.call_status import TERMINAL, can_move, final_status

@@ -23,6 +23,7 @@ from bot_engine.call.routing import request_variables
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import events as ev
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
@@ -72,9 +73,11 @@ class InboundCalls:
         calls: CallService,
         speech_for: SpeechFactory,
         *,
+        webhooks: AsyncWebhookRunner = STRICT,
         session_settings: SessionSettings | None = None,
     ) -> None:
         self.calls = calls
+        self.webhooks = webhooks
         self.db = calls.db
         self.speech_for = speech_for
         self.session_settings = session_settings or SessionSettings(amd=False)
@@ -271,6 +274,7 @@ class InboundCalls:
             speech,
             self.calls,
             settings=self.session_settings,
+            webhooks=self.webhooks,
             metrics=self.calls.metrics,
         )
 

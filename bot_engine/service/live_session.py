@@ -18,6 +18,7 @@ from typing import Any
 from bot_engine.call.report import CallReport, TranscriptTurn
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.webhooks import AsyncWebhookRunner
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.actions import DialogResult
 from bot_engine.dialog.engine import Dialog
@@ -35,9 +36,12 @@ async def run_live_session(
     sink: CallSink,
     *,
     settings: SessionSettings,
+    webhooks: AsyncWebhookRunner,
     metrics: ServiceMetrics | None = None,
     started_at: datetime | None = None,
 ) -> None:
+    """`webhooks` is the service's guarded runner (its allow-list and limits): required,
+    so no live call can run a tenant's webhooks through anything else."""
     turns: asyncio.Queue[TranscriptTurn | None] = asyncio.Queue()
     latest: dict[str, dict[str, Any]] = {}
 
@@ -70,6 +74,7 @@ async def run_live_session(
         spec.variables,
         speech,
         settings=settings,
+        webhooks=webhooks,
         recording_path=spec.recording_path,
         on_turn=turns.put_nowait,
         on_state=remember,

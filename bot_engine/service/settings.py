@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot_engine.delivery.backoff import DeliverySchedule
+from bot_engine.net import OutboundSettings
 from bot_engine.storage.files import secret_file
 from bot_engine.storage.sealing import SecretBox, check_key, new_key
 
@@ -33,21 +35,6 @@ def _config_file() -> Path | None:
         return Path(named)
     default = Path("voicebot.toml")
     return default if default.is_file() else None
-
-
-class DeliverySchedule(BaseModel):
-    """Exponential backoff with jitter; the horizon bounds the total time before dead-letter."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    first_delay_s: float = 5.0
-    factor: float = 2.0
-    max_delay_s: float = 3600.0
-    horizon_s: float = 24 * 3600.0
-    jitter: float = Field(0.2, ge=0.0, le=1.0)
-    """Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]."""
-    timeout_s: float = 15.0
-    """Timeout of one HTTP request to a receiver."""
 
 
 class ServiceSettings(BaseSettings):
@@ -109,7 +96,12 @@ class ServiceSettings(BaseSettings):
     delivery_lease_s: float = 120.0
     """A claimed delivery is retried after this long if its worker died mid-attempt."""
     ssrf_allowlist: list[str] = Field(default_factory=list)
-    """Hosts or CIDR ranges that webhooks may target even though they are private/loopback."""
+    """Hosts or CIDR ranges that tenant-chosen URLs (result webhooks, CRMs, mid-call
+    webhooks) may reach although they are not public addresses: an internal CRM, say.
+    Empty by default: only public addresses are reached."""
+    outbound: OutboundSettings = Field(default_factory=OutboundSettings)
+    """Every request to a tenant-chosen URL: `max_response_bytes` (1 MB),
+    `request_timeout_s` (60 s, connect to last byte), `ca_file` (extra trusted CAs)."""
     prerender_prompts: bool = True
     encryption_key: SecretStr | None = None
     """Seals webhook secrets and CRM targets in the database (a Fernet key: `voicebot keys

@@ -14,12 +14,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
-
-from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import Dialog
 from bot_engine.dialog.actions import CallWebhook, Hangup, Say, SetResult
-from bot_engine.dialog.events import Dtmf, Event, NoInput, UserSaid, WebhookResult
+from bot_engine.dialog.events import Dtmf, Event, NoInput, UserSaid
 from bot_engine.dialog.events import Hangup as HangupEvent
 from bot_engine.service.recording import SAMPLE_RATE, RecordingWriter
 from bot_engine.service.runner import CallSink, CallSpec
@@ -45,9 +43,9 @@ class _TextCall:
         sink: CallSink,
         speak: Speaker,
         input_timeout_s: float,
-        guard: SsrfGuard | None,
+        webhooks: AsyncWebhookRunner,
     ):
-        self.guard = guard
+        self.webhooks = webhooks
         self.spec = spec
         self.sink = sink
         self.speak = speak
@@ -106,7 +104,7 @@ class _TextCall:
                 assert self.recorder is not None
                 self.recorder.append(b"", await self._audio(action.text))
             elif isinstance(action, CallWebhook):
-                event = await self._webhook(action)
+                event = await self.webhooks(action)
                 await self._perform(self.dialog.handle(event))
             elif isinstance(action, SetResult):
                 await self.sink.call_event(
@@ -118,30 +116,6 @@ class _TextCall:
             elif isinstance(action, Hangup):
                 cause = "robot"
         return cause
-
-    async def _webhook(self, action: CallWebhook) -> Event:
-        if self.guard is not None:
-            try:
-                await self.guard.check(action.url)
-            except TargetRefused as exc:
-                return WebhookResult(request_id=action.request_id, status="error", error=str(exc))
-        try:
-            async with httpx.AsyncClient(timeout=action.timeout_s) as client:
-                response = await client.request(
-                    action.method, action.url, headers=action.headers, json=action.body
-                )
-            data = response.json() if response.content else None
-            status = "success" if response.is_success else "error"
-            return WebhookResult(
-                request_id=action.request_id,
-                status=status,
-                status_code=response.status_code,
-                data=data,
-            )
-        except httpx.TimeoutException:
-            return WebhookResult(request_id=action.request_id, status="timeout")
-        except (httpx.HTTPError, ValueError) as exc:
-            return WebhookResult(request_id=action.request_id, status="error", error=str(exc))
 
     async def _next_event(self) -> Event:
         try:
@@ -177,16 +151,16 @@ class SimulatedRunner:
         self,
         speak: Speaker | None = None,
         input_timeout_s: float = 300.0,
-        guard: SsrfGuard | None = None,
+        webhooks: AsyncWebhookRunner = STRICT,
     ) -> None:
-        self.guard = guard
+        self.webhooks = webhooks
         self.speak = speak or espeak_speaker
         self.input_timeout_s = input_timeout_s
         self._calls: dict[str, _TextCall] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     async def start(self, spec: CallSpec, sink: CallSink) -> None:
-        call = _TextCall(spec, sink, self.speak, self.input_timeout_s, self.guard)
+        call = _TextCall(spec, sink, self.speak, self.input_timeout_s, self.webhooks)
         self._calls[spec.call_id] = call
         task = asyncio.create_task(self._run(call))
         self._tasks[spec.call_id] = task

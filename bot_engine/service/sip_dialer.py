@@ -24,6 +24,7 @@ from bot_engine.call.outbound import target_uri, unanswered_report
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import events as ev
 from bot_engine.service.inbound import SpeechFactory
 from bot_engine.service.live_session import ended_result, run_live_session
@@ -44,6 +45,7 @@ class SharedUaDialer:
         amd: bool = True,
         ring_timeout_s: float = 60.0,
         metrics: ServiceMetrics | None = None,
+        webhooks: AsyncWebhookRunner = STRICT,
     ) -> None:
         self.ua: SipUserAgent | None = None
         """Set by the service once its SIP listener is up."""
@@ -53,6 +55,7 @@ class SharedUaDialer:
         self.amd = amd
         self.ring_timeout_s = ring_timeout_s
         self.metrics = metrics
+        self.webhooks = webhooks
         self._calls: dict[str, asyncio.Task[None]] = {}
         self._answered: set[str] = set()
 
@@ -152,6 +155,7 @@ class SharedUaDialer:
                 speech,
                 sink,
                 settings=SessionSettings(amd=self.amd),
+                webhooks=self.webhooks,
                 metrics=self.metrics,
                 started_at=started,
             )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot_engine.delivery.ssrf import SsrfGuard
+from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.delivery.worker import DeliveryWorker
+from bot_engine.net import SsrfGuard
 from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
 from bot_engine.service.inbound import InboundCalls
@@ -26,6 +27,8 @@ class ServiceState:
     scripts: ScriptCache
     metrics: ServiceMetrics
     guard: SsrfGuard
+    webhooks: WebhookRunner
+    """The one guarded runner of every script's webhooks (live, simulated, /v1/simulate)."""
     runner: CallRunner
     calls: CallService
     worker: DeliveryWorker

@@ -1,27 +1,12 @@
-"""Text shells over the dialogue engine: the chat simulator and the dialog test runner."""
+"""Text shells over the dialogue engine: the chat simulator and the dialog test runner.
+
+Real webhook requests are injected by the shell that runs a session (the guarded runner of
+`bot_engine.call.webhooks`); dialog tests answer them from the test file.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-from typing import Any
-
-from bot_engine.script.model import Script
 from bot_engine.simulator.session import TextSession, run_conversation
-from bot_engine.simulator.webhooks import CannedWebhooks, http_webhook
+from bot_engine.simulator.webhooks import CannedWebhooks
 
-
-async def simulate(
-    script: Script,
-    variables: dict[str, Any],
-    turns: list[str],
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """The `voicebot chat --json` document for these caller turns (webhooks are real)."""
-    session = await asyncio.to_thread(
-        run_conversation, script, variables, turns, webhooks=http_webhook, now=now
-    )
-    return session.document()
-
-
-__all__ = ["CannedWebhooks", "TextSession", "http_webhook", "run_conversation", "simulate"]
+__all__ = ["CannedWebhooks", "TextSession", "run_conversation"]

@@ -15,6 +15,8 @@ from call_session_helpers import channel_rms, load, turns, words
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call, simulate_call
+from bot_engine.call.webhooks import WebhookRunner
+from bot_engine.net import SsrfGuard
 from bot_engine.script import validate_variables
 from bot_engine.script.model import Script
 
@@ -171,7 +173,10 @@ async def test_keys_with_a_terminator_then_a_webhook_timeout_takes_the_fallback(
         await caller.say("yes")
         await caller.wait_robot_quiet()
 
-    sim = await loopback_call(script, variables, make_speech(script), caller_side)
+    # The backend is on loopback, which only an explicit allow-list lets a webhook reach.
+    webhooks = WebhookRunner(SsrfGuard(["127.0.0.1/32"]))
+    sim = await loopback_call(script, variables, make_speech(script), caller_side,
+                              webhooks=webhooks)
     report = sim.report
 
     assert report.result.outcome == "lookup_failed", report.transcript

@@ -9,17 +9,16 @@ import uvicorn
 
 
 class LocalServer:
-    def __init__(self, app: Any, port: int) -> None:
+    def __init__(self, app: Any, port: int, host: str = "127.0.0.1") -> None:
         self.port = port
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
+        self.host = host
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     async def start(self) -> None:
         self.server.should_exit = False

@@ -48,10 +48,12 @@ def create_tenant(data_dir: Path, name: str = "acme") -> tuple[str, str]:
     return key.group(1), secret.group(1)
 
 
-async def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+async def _start(
+    data_dir: Path, port: int, log: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [VOICEBOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=_env(data_dir),
+        env={**_env(data_dir), **(extra_env or {})},
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )

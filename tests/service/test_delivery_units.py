@@ -10,7 +10,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from bot_engine.delivery.backoff import max_attempts, next_delay, nominal_delay
 from bot_engine.delivery.signing import signed_headers
-from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
+from bot_engine.net import SsrfGuard, TargetRefused
 from bot_engine.service.call_status import BadTransition, check_move, final_status
 from bot_engine.service.recording_urls import check_signature, signed_recording_url
 from bot_engine.service.settings import DeliverySchedule

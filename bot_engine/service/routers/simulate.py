@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from bot_engine.delivery.ssrf import SsrfGuard, TargetRefused
-from bot_engine.dialog.actions import CallWebhook
-from bot_engine.dialog.events import WebhookResult
 from bot_engine.script import LoadedScript, ScriptError, load_script, validate_variables
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
@@ -65,27 +61,14 @@ async def simulate(
         from bot_engine.simulator import run_conversation
     except ImportError as exc:
         raise NotAvailable(f"the simulator is not available: {exc}") from exc
-    # Same as `voicebot chat --json`, except that the script's webhooks may not reach our
-    # own network (the SSRF guard applies: customers choose those URLs).
+    # Same as `voicebot chat --json`, with the service's guarded webhook runner (the script's
+    # webhooks run on this loop while the dialog runs in a worker thread).
     session = await asyncio.to_thread(
         run_conversation,
         loaded.script,
         variables,
         body.turns,
-        webhooks=guarded_webhooks(svc.guard),
+        webhooks=svc.webhooks.from_thread(asyncio.get_running_loop()),
     )
     document: dict[str, Any] = session.document()
     return document
-
-
-def guarded_webhooks(guard: SsrfGuard) -> Callable[[CallWebhook], WebhookResult]:
-    from bot_engine.simulator import http_webhook
-
-    def run(action: CallWebhook) -> WebhookResult:
-        try:
-            guard.check_sync(action.url)
-        except TargetRefused as exc:
-            return WebhookResult(request_id=action.request_id, status="error", error=str(exc))
-        return http_webhook(action)
-
-    return run
