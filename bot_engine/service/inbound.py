@@ -27,12 +27,12 @@ from bot_engine.dialog import events as ev
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import Invalid, NotFound
-from bot_engine.service.inbound_routing import AmbiguousRoute, RouteMatch, StoredRoute, choose
+from bot_engine.service.inbound_routing import AmbiguousRoute, StoredRoute
 from bot_engine.service.live_session import ended_result, run_live_session
+from bot_engine.service.route_lookup import RouteLookup, RoutingBusy, stored_route
 from bot_engine.service.runner import CallSpec
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage import scripts as script_repo
-from bot_engine.storage.models import InboundRoute
 from media_gateway.call_leg import CallInfo, CallLeg
 from media_gateway.sip import CallFailed, IncomingCall
 
@@ -40,21 +40,6 @@ log = logging.getLogger(__name__)
 
 SpeechFactory = Callable[[Script], CallSpeech]
 _MAX_SPEECHES = 64
-
-
-def stored_route(row: InboundRoute) -> StoredRoute:
-    return StoredRoute(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        match=RouteMatch.model_validate(row.match),
-        script_id=row.script_name,
-        version=row.version,
-        variables=dict(row.variables),
-        variable_headers={str(k): str(v) for k, v in row.variable_headers.items()},
-        webhook=row.webhook,
-        priority=row.priority,
-        created_at=row.created_at,
-    )
 
 
 class CallRefused(Exception):
@@ -78,20 +63,24 @@ class InboundCalls:
         self.db = calls.db
         self.speech_for = speech_for
         self.session_settings = session_settings or SessionSettings(amd=False)
+        self.routes = RouteLookup(
+            self.db, budget_s=calls.settings.routing_budget_ms / 1000
+        )
         self._speeches: dict[tuple[str, str, int], CallSpeech] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- routing -----------------------------------------------------------------------
 
     async def find(self, info: CallInfo) -> StoredRoute:
-        """The route for a call, or CallRefused (no route: 404; ambiguous: 404 too, so a
-        caller never learns which tenants exist)."""
-        async with self.db.sessions() as session:
-            rows = await route_repo.all_routes(session)
+        """The route for a call, or CallRefused (no route: 404; routes of two tenants
+        match: 404 too, so a caller never learns which tenants exist; too many calls
+        waiting for routing: 503)."""
         try:
-            route = choose([stored_route(r) for r in rows], info)
+            route = await self.routes.find(info)
         except AmbiguousRoute as exc:
             raise CallRefused(f"ambiguous route: {exc}", 404, "No route") from None
+        except RoutingBusy as exc:
+            raise CallRefused(f"routing is busy: {exc}", 503, "Service Unavailable") from None
         if route is None:
             raise CallRefused("no route", 404, "No route")
         return route
@@ -295,6 +284,7 @@ class InboundCalls:
     async def close(self, timeout_s: float = 10.0) -> None:
         """Calls still running after the listeners closed (their legs ended) get
         `timeout_s` to write their results, then are cancelled."""
+        self.routes.close()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout_s)
         for task in list(self._tasks):

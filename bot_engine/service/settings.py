@@ -89,6 +89,11 @@ class ServiceSettings(BaseSettings):
     audiosocket_host: str = "127.0.0.1"
     audiosocket_port: int = Field(9092, ge=0, le=65535)
     """Asterisk's own examples use 9092: `AudioSocket(${UUID},bot.example:9092)`."""
+    inbound_routes_per_tenant: int = Field(100, ge=1, le=100_000)
+    """Inbound routes one tenant may have (each INVITE is matched against all of them)."""
+    routing_budget_ms: int = Field(200, ge=1, le=10_000)
+    """Time all route patterns together may take to route one call (off the event loop);
+    a pattern still running then counts as no match."""
     twilio_account_sid: str | None = None
     """Twilio account (`AC...`) for transfers on Twilio media streams (REST call update)."""
     twilio_auth_token: str | None = None
