@@ -204,6 +204,11 @@ class SipNetwork:
             writer.write(data)
         await self._read_stream(reader, peer)
 
+    @property
+    def connections(self) -> list[tuple[str, int]]:
+        """Remote addresses of the live TCP connections."""
+        return [key for key, writer in self._writers.items() if not writer.is_closing()]
+
     def has_connection(self, host: str, port: int) -> bool:
         """A live TCP connection reaches HOST:PORT (its own, or one aliased to it)."""
         key = (host, port)

@@ -216,6 +216,11 @@ class SipUserAgent:
         return self._network.handler_errors if self._network else 0
 
     @property
+    def tcp_connections(self) -> list[tuple[str, int]]:
+        """Remote addresses of the live TCP connections (for health and tests)."""
+        return self._network.connections if self._network else []
+
+    @property
     def active_calls(self) -> int:
         return len(self._calls)
 
