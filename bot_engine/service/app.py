@@ -207,6 +207,7 @@ def create_app(
             state.listeners = await start_listeners(settings, inbound)
             if isinstance(chosen, SharedUaDialer):
                 chosen.ua = state.listeners.sip
+                chosen.policy = call_service.telephony
                 chosen.metrics = metrics
         except BaseException:
             await worker.stop()

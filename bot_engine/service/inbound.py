@@ -22,6 +22,7 @@ from typing import Any
 from bot_engine.call.routing import request_variables
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.transfer_guard import TransferGuardedLeg, TransferRules
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.dialog import events as ev
 from bot_engine.script.model import Script
@@ -167,8 +168,8 @@ class InboundCalls:
             spec.call_id,
         )
         incoming.ring()
-        speech = await self._prepare(spec)
-        if speech is None:
+        prepared = await self._prepare(spec, route)
+        if prepared is None:
             await incoming.reject(503, "Service Unavailable")
             return
         try:
@@ -182,7 +183,7 @@ class InboundCalls:
                 at=datetime.now(UTC),
             )
             return
-        await self.run(leg, spec, speech)
+        await self.run(leg, spec, *prepared)
 
     async def answer_stream(self, leg: CallLeg, route: StoredRoute) -> None:
         """A Twilio Media Streams call, already authenticated for `route`."""
@@ -232,30 +233,43 @@ class InboundCalls:
         log.info(
             "%s call %s: route %s, call %s", info.transport, info.call_id, route.id, spec.call_id
         )
-        speech = await self._prepare(spec)
-        if speech is None:
+        prepared = await self._prepare(spec, route)
+        if prepared is None:
             await leg.hangup()
             return
-        await self.run(leg, spec, speech)
+        await self.run(leg, spec, *prepared)
 
-    async def _prepare(self, spec: CallSpec) -> CallSpeech | None:
-        """Prompts into the cache and the ASR model loaded while the phone rings. A failure
-        here (no ASR for the language, say) still ends the call with a valid result."""
+    async def _prepare(
+        self, spec: CallSpec, route: StoredRoute
+    ) -> tuple[CallSpeech, TransferRules] | None:
+        """Prompts into the cache and the ASR model loaded while the phone rings, and the
+        call's transfer rules. A failure here (no ASR for the language, say) still ends the
+        call with a valid result."""
         try:
+            rules = await self._transfer_rules(spec, route)
             speech = self.speech(spec)
             await prepare(speech, spec.script, spec.variables)
         except Exception as exc:
             log.exception("call %s: cannot prepare speech", spec.call_id)
             await self.calls.fail_unstarted(spec.call_id, f"{type(exc).__name__}: {exc}")
             return None
-        return speech
+        return speech, rules
+
+    async def _transfer_rules(self, spec: CallSpec, route: StoredRoute) -> TransferRules:
+        """Only the route's own variables are the tenant's: whatever the request carried
+        (headers, stream parameters) is the caller's, so a transfer target built from it
+        must be on the tenant's allow-list."""
+        allowed = await self.calls.telephony.transfer_targets(route.tenant_id)
+        return TransferRules.for_call(spec.script, route.variables, allowed)
 
     # --- the session -------------------------------------------------------------------
 
-    async def run(self, leg: CallLeg, spec: CallSpec, speech: CallSpeech) -> None:
+    async def run(
+        self, leg: CallLeg, spec: CallSpec, speech: CallSpeech, rules: TransferRules
+    ) -> None:
         """Run the answered call to its end; exactly one `finish`, whatever happens."""
         await run_live_session(
-            leg,
+            TransferGuardedLeg(leg, rules),
             spec,
             speech,
             self.calls,

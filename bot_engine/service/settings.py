@@ -94,6 +94,12 @@ class ServiceSettings(BaseSettings):
     routing_budget_ms: int = Field(200, ge=1, le=10_000)
     """Time all route patterns together may take to route one call (off the event loop);
     a pattern still running then counts as no match."""
+    sip_uri_tenants: list[str] = Field(default_factory=list)
+    """Tenants (names or ids) whose calls may have a `sip:` URI as `to`; its host must
+    still be public or in `ssrf_allowlist`. Everyone else dials numbers, via `sip_proxy`."""
+    transfer_allowlist: dict[str, list[str]] = Field(default_factory=dict)
+    """Tenant name or id (`*`: every tenant) → numbers and full-match patterns a transfer
+    may target when the target is not what the script gives from trusted variables."""
     twilio_account_sid: str | None = None
     """Twilio account (`AC...`) for transfers on Twilio media streams (REST call update)."""
     twilio_auth_token: str | None = None

@@ -1,0 +1,111 @@
+"""What an outbound call may dial, and through where.
+
+A call's `to` comes from a tenant. A number (or a user name at the trunk) is dialled as
+`sip:NUMBER@TRUNK` through the configured trunk or proxy, which is where calls are meant
+to go (and be paid for). A `sip:` URI names a host of its own: a tenant could point the
+robot at an internal PBX or any address inside the network (SSRF over SIP), so a SIP URI
+is only for tenants allowed it explicitly, and its host must resolve to public addresses
+only, unless the operator allow-lists the host or its network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from media_gateway.sip.address import SipUri
+from media_gateway.sip.message import SipParseError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+NUMBER = re.compile(r"^\+?[0-9A-Za-z_.*#-]{1,64}$")
+"""A number or a user name at the trunk: no scheme, no host."""
+
+
+class DialRefused(ValueError):
+    """The target may not be dialled; the text says why."""
+
+
+def is_sip_uri(to: str) -> bool:
+    return to.lower().startswith(("sip:", "sips:"))
+
+
+def target_uri(to: str, proxy: str | None) -> str:
+    """`sip:NUMBER@TRUNK` for a number, or a SIP URI as given (its host is checked by
+    `HostRules`). DialRefused for anything else, or a number with no trunk configured."""
+    if is_sip_uri(to):
+        try:
+            SipUri.parse(to)
+        except SipParseError as exc:
+            raise DialRefused(str(exc)) from None
+        return to
+    if not NUMBER.match(to):
+        raise DialRefused(f"{to[:70]!r} is neither a number nor a SIP URI")
+    if not proxy:
+        raise DialRefused(f"{to!r} is a number, and no trunk (sip_proxy / --proxy) is set")
+    host = proxy.rpartition(":")[0] or proxy
+    return f"sip:{to}@{host}"
+
+
+@dataclass(frozen=True)
+class HostRules:
+    """Hosts a SIP URI may name: public addresses, or what the operator allow-listed
+    (host names or CIDR ranges, as `ssrf_allowlist`)."""
+
+    hosts: frozenset[str] = frozenset()
+    networks: tuple[Network, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_allowlist(cls, entries: Iterable[str]) -> HostRules:
+        hosts: set[str] = set()
+        networks: list[Network] = []
+        for entry in entries:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                hosts.add(entry.lower().rstrip("."))
+        return cls(frozenset(hosts), tuple(networks))
+
+    async def check(self, uri: str) -> None:
+        """DialRefused unless every address the URI's host resolves to may be called.
+        (The user agent resolves the name again when it dials; the window is the same as
+        for any DNS-named trunk.)"""
+        try:
+            host, port = SipUri.parse(uri).address()
+        except SipParseError as exc:
+            raise DialRefused(str(exc)) from None
+        host = host.lower().rstrip(".")
+        if host in self.hosts:
+            return
+        try:
+            addresses: list[IPAddress] = [ipaddress.ip_address(host)]
+        except ValueError:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_DGRAM
+                )
+            except (OSError, UnicodeError) as exc:
+                raise DialRefused(f"{host} does not resolve: {exc}") from None
+            addresses = [ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in infos]
+        for address in addresses:
+            if not _public(address) and not any(address in net for net in self.networks):
+                raise DialRefused(
+                    f"{host} is {address}, not a public address; a SIP URI may only name "
+                    "such a host if it is allow-listed (ssrf_allowlist)"
+                )
+
+
+def _public(address: IPAddress) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return _public(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address) and address in _6TO4:
+        return False  # 2002::/16 embeds an IPv4 address of any kind
+    return address.is_global and not address.is_multicast
+
+
+_6TO4 = ipaddress.ip_network("2002::/16")
