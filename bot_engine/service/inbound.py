@@ -212,15 +212,37 @@ class InboundCalls:
         await self.answer_stream(leg, route)
 
     async def answer_audiosocket(self, leg: CallLeg) -> None:
-        """AudioSocket carries only the call's UUID: it is matched as the dialled `to`."""
-        info = replace(leg.info, callee=leg.info.call_id)
-        try:
-            route = await self.find(info)
-        except CallRefused as exc:
-            log.warning("AudioSocket call %s refused: %s", info.call_id, exc)
+        """AudioSocket carries only the call's UUID: a route's `audiosocket_uuid` names
+        that route (and is required with `audiosocket_require_token`); any other UUID is
+        matched as the dialled `to`."""
+        route = await self.route_with_audiosocket_key(leg.info.call_id)
+        if route is not None:
+            info = replace(leg.info, callee=f"audiosocket:{route.id}")  # not the key itself
+        elif self.calls.settings.audiosocket_require_token:
+            log.warning("AudioSocket call refused: its UUID is no route's audiosocket_uuid")
             await leg.hangup()
             return
+        else:
+            info = replace(leg.info, callee=leg.info.call_id)
+            try:
+                route = await self.find(info)
+            except CallRefused as exc:
+                log.warning("AudioSocket call %s refused: %s", info.call_id, exc)
+                await leg.hangup()
+                return
         await self._answer_connected(leg, route, info)
+
+    async def route_with_audiosocket_key(self, key: str) -> StoredRoute | None:
+        """The route whose AudioSocket key is `key` (compared in constant time)."""
+        async with self.db.sessions() as session:
+            rows = await route_repo.all_routes(session)
+        found = None
+        for row in rows:
+            if row.match.get("channel") in (None, "audiosocket") and hmac.compare_digest(
+                route_repo.audiosocket_uuid(row.token_hash), key.lower()
+            ):
+                found = row
+        return stored_route(found) if found is not None else None
 
     async def _answer_connected(self, leg: CallLeg, route: StoredRoute, info: CallInfo) -> None:
         """Media streams arrive connected: open, prepare, run (or hang up on bad input)."""

@@ -111,10 +111,12 @@ async def create_route(
             token=token,
         )
     out = route_out(row)
+    audiosocket = body.match.channel in (None, "audiosocket")
     return InboundRouteCreated(
         **out.model_dump(),
         token=token,
         twilio_stream_url=stream_url(svc.settings.public_base_url or "", row.id, token),
+        audiosocket_uuid=repo.audiosocket_uuid(row.token_hash) if audiosocket else None,
     )
 
 
