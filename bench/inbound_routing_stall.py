@@ -69,11 +69,8 @@ async def main() -> None:
     parser.add_argument("--invites", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=12.0)
     args = parser.parse_args()
-    async with serve(args.source) as served:
+    async with serve(args.source, SCRIPT) as served:
         client = served.client
-        uploaded = await client.post("/v1/scripts", content=SCRIPT,
-                                     headers={"content-type": "application/yaml"})
-        assert uploaded.status_code == 201, uploaded.text
         tenant_id = (await client.get("/v1/tenant")).json()["id"]
         add_routes(served.data / "voicebot.db", tenant_id, args.routes)
         idle = await latencies(client, 3.0)

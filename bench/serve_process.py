@@ -45,7 +45,8 @@ class Served:
 
 
 @contextlib.asynccontextmanager
-async def serve(source: Path, **env_extra: str) -> AsyncIterator[Served]:
+async def serve(source: Path, script: str, **env_extra: str) -> AsyncIterator[Served]:
+    """The server, with tenant `acme` and `script` uploaded."""
     data = Path(tempfile.mkdtemp(prefix="vb-bench-"))
     http_port, sip_port = free_port(), free_port(socket.SOCK_DGRAM)
     env = dict(os.environ)
@@ -81,6 +82,9 @@ async def serve(source: Path, **env_extra: str) -> AsyncIterator[Served]:
                     except httpx.TransportError:
                         pass
                     await asyncio.sleep(0.2)
+            uploaded = await c.post("/v1/scripts", content=script,
+                                    headers={"content-type": "application/yaml"})
+            assert uploaded.status_code == 201, uploaded.text
             yield Served(process, data, c, sip_port)
     finally:
         process.terminate()

@@ -36,11 +36,8 @@ async def main() -> None:
     parser.add_argument("--invites", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    async with serve(args.source) as served:
+    async with serve(args.source, SCRIPT) as served:
         client = served.client
-        uploaded = await client.post("/v1/scripts", content=SCRIPT,
-                                     headers={"content-type": "application/yaml"})
-        assert uploaded.status_code == 201, uploaded.text
         route = await client.post("/v1/inbound-routes", json={
             "script_id": "inbound_check", "match": {"to": NUMBER, "channel": "sip"}})
         assert route.status_code == 201, route.text

@@ -13,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from bot_engine.call.route_patterns import MatchBudget
 from bot_engine.service.inbound_routing import RouteMatch, StoredRoute, choose
@@ -34,29 +31,7 @@ class RoutingBusy(Exception):
     """Too many calls are waiting for their route already."""
 
 
-@dataclass(frozen=True)
-class _RouteRow:
-    """A route row's values, copied on the loop so the worker never touches the ORM."""
-
-    id: str
-    tenant_id: str
-    match: dict[str, Any]
-    script_name: str
-    version: int | None
-    variables: dict[str, Any]
-    variable_headers: dict[str, Any]
-    webhook: dict[str, Any] | None
-    priority: int
-    created_at: datetime
-
-    @classmethod
-    def of(cls, row: InboundRoute) -> _RouteRow:
-        return cls(row.id, row.tenant_id, row.match, row.script_name, row.version,
-                   row.variables, row.variable_headers, row.webhook, row.priority,
-                   row.created_at)
-
-
-def stored_route(row: InboundRoute | _RouteRow) -> StoredRoute:
+def stored_route(row: InboundRoute) -> StoredRoute:
     return StoredRoute(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -89,13 +64,14 @@ class RouteLookup:
         self._waiting += 1
         try:
             async with self.db.sessions() as session:
-                rows = [_RouteRow.of(r) for r in await route_repo.all_routes(session)]
+                # loaded and detached: the worker reads their columns, never the database
+                rows = await route_repo.all_routes(session)
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._pool, self._choose, rows, info)
         finally:
             self._waiting -= 1
 
-    def _choose(self, rows: list[_RouteRow], info: CallInfo) -> StoredRoute | None:
+    def _choose(self, rows: list[InboundRoute], info: CallInfo) -> StoredRoute | None:
         budget = MatchBudget(self.budget_s)  # starts when the worker takes the call
         routes = [self._parsed.get(row.id) or self._parse(row) for row in rows]
         if len(self._parsed) > len(rows):
@@ -108,7 +84,7 @@ class RouteLookup:
                         "counted as no match", info.call_id, self.budget_s * 1000)
         return route
 
-    def _parse(self, row: _RouteRow) -> StoredRoute:
+    def _parse(self, row: InboundRoute) -> StoredRoute:
         route = self._parsed[row.id] = stored_route(row)
         return route
 
