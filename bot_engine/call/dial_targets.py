@@ -31,6 +31,10 @@ class DialRefused(ValueError):
     """The target may not be dialled; the text says why."""
 
 
+class NoTrunk(DialRefused):
+    """A number, and no trunk to dial it through."""
+
+
 def is_sip_uri(to: str) -> bool:
     return to.lower().startswith(("sip:", "sips:"))
 
@@ -47,7 +51,7 @@ def target_uri(to: str, proxy: str | None) -> str:
     if not NUMBER.match(to):
         raise DialRefused(f"{to[:70]!r} is neither a number nor a SIP URI")
     if not proxy:
-        raise DialRefused(f"{to!r} is a number, and no trunk (sip_proxy / --proxy) is set")
+        raise NoTrunk(f"{to!r} is a number, and no trunk (sip_proxy / --proxy) is set")
     host = proxy.rpartition(":")[0] or proxy
     return f"sip:{to}@{host}"
 

@@ -9,7 +9,15 @@ the internal network are at stake.
 
 from __future__ import annotations
 
-from bot_engine.call.dial_targets import DialRefused, HostRules, is_sip_uri, target_uri
+import contextlib
+
+from bot_engine.call.dial_targets import (
+    DialRefused,
+    HostRules,
+    NoTrunk,
+    is_sip_uri,
+    target_uri,
+)
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage.db import Database
 from bot_engine.storage.models import Tenant
@@ -59,8 +67,5 @@ class TelephonyPolicy:
     async def check_to(self, tenant_id: str, to: str) -> None:
         """At call creation: what `dial_target` refuses for any dialer (a missing trunk is
         only the SIP dialer's concern, reported when it dials)."""
-        try:
+        with contextlib.suppress(NoTrunk):
             await self.dial_target(tenant_id, to)
-        except DialRefused as exc:
-            if is_sip_uri(to) or "no trunk" not in str(exc):
-                raise

@@ -87,12 +87,12 @@ async def create_route(
                 [{"path": name, "message": "not a variable of the script"} for name in unknown],
             )
         _check_variables(svc.scripts.get(version).script, body.variables)
+        others = [RouteMatch.model_validate(r.match)  # takes the routes lock first
+                  for r in await repo.other_tenants_routes(session, tenant.id)]
         limit = svc.settings.inbound_routes_per_tenant
         if len(await repo.list_routes(session, tenant.id)) >= limit:
             raise Conflict(f"the tenant already has {limit} inbound routes (the limit); "
                            "delete one, or match several numbers with one pattern")
-        others = [RouteMatch.model_validate(r.match)
-                  for r in await repo.other_tenants_routes(session, tenant.id)]
         reason = await asyncio.to_thread(_first_conflict, body.match, others)
         if reason is not None:
             raise Conflict(reason)
