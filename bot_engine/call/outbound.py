@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot_engine.call.dial_targets import target_uri
 from bot_engine.call.report import CallMeta, CallReport, TranscriptTurn
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
@@ -22,15 +23,7 @@ from bot_engine.dialog.engine import Dialog
 from bot_engine.script.model import Script
 from media_gateway.sip import CallFailed, SipConfig, SipUserAgent
 
-
-def target_uri(number: str, proxy: str | None) -> str:
-    """A SIP URI as given, or NUMBER@trunk."""
-    if number.startswith(("sip:", "sips:")):
-        return number
-    if not proxy:
-        raise ValueError(f"{number!r} is not a SIP URI, and no trunk (--proxy) is configured")
-    host = proxy.rpartition(":")[0] or proxy
-    return f"sip:{number}@{host}"
+__all__ = ["place_call", "target_uri", "unanswered_report"]
 
 
 def unanswered_report(

@@ -16,22 +16,18 @@ SIP `X-` headers (named in the rule, or by convention `X-Var-<name>`) and WebSoc
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot_engine.call.route_patterns import MatchBudget, check_pattern, matches
 from bot_engine.script import ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallInfo
-
-log = logging.getLogger(__name__)
 
 VAR_HEADER = "x-var-"
 
@@ -54,19 +50,17 @@ class Match(BaseModel):
     @field_validator("callee", "caller", "request_user")
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
-        if value is not None and _is_regex(value):
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"bad regular expression {value!r}: {exc}") from None
+        if value is not None:
+            check_pattern(value)
         return value
 
-    def matches(self, info: CallInfo) -> bool:
+    def matches(self, info: CallInfo, budget: MatchBudget | None = None) -> bool:
+        """All fields match (regexes within `budget`, shared by the call's matches)."""
         return (
-            _text_matches(self.callee, info.callee)
-            and _text_matches(self.caller, info.caller)
-            and (self.transport is None or self.transport == info.transport)
-            and _text_matches(self.request_user, request_user(info))
+            (self.transport is None or self.transport == info.transport)
+            and matches(self.callee, info.callee, budget)
+            and matches(self.request_user, request_user(info), budget)
+            and matches(self.caller, info.caller, budget)
         )
 
 
@@ -78,36 +72,6 @@ def request_user(info: CallInfo) -> str:
     rest = uri.split(":", 1)[1] if ":" in uri else uri
     user, at, _host = rest.partition("@")
     return user.split(";", 1)[0] if at else info.callee
-
-
-#: A pattern gets this long to match one value. Routes can come from many tenants
-#: (`voicebot serve`), and one catastrophic pattern must not stall every call's routing.
-MATCH_TIMEOUT_S = 0.05
-
-
-def _text_matches(pattern: str | None, value: str) -> bool:
-    if pattern is None:
-        return True
-    if pattern == value:
-        return True
-    if not _is_regex(pattern):
-        return False
-    try:  # `regex` accepts `re` syntax and, unlike `re`, can give up after a timeout
-        return regex.fullmatch(pattern, value, timeout=MATCH_TIMEOUT_S) is not None
-    except TimeoutError:
-        log.warning("routing: pattern %r gave up on %r (too slow); no match", pattern, value[:80])
-        return False
-
-
-def is_regex(pattern: str) -> bool:
-    """Plain text is an exact match; any regex metacharacter makes it a full-match regex."""
-    return _is_regex(pattern)
-
-
-def _is_regex(pattern: str) -> bool:
-    # An E.164 number's leading "+" is text, not a quantifier.
-    body = pattern[1:] if pattern.startswith("+") else pattern
-    return any(ch in body for ch in "^$*+?[](){}|\\")
 
 
 class Rule(BaseModel):

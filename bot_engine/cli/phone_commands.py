@@ -98,7 +98,9 @@ def register(app: typer.Typer) -> None:
         record: Path | None = typer.Option(
             None, help="WAV file for what the caller says (call N>1 gets a -N suffix)."
         ),
-        calls: int = typer.Option(1, min=1, help="Exit after this many calls."),
+        calls: int = typer.Option(
+            1, min=1, help="Exit after this many calls (later INVITEs and OPTIONS get 503)."
+        ),
         duration: float | None = typer.Option(
             None, help="Hang up each call after this many seconds (default: caller hangs up)."
         ),
@@ -195,6 +197,7 @@ async def _answer(
             index += 1
             tasks.append(asyncio.get_running_loop().create_task(serve(index, incoming)))
             if index >= calls:
+                ua.stop_accepting()  # INVITEs and OPTIONS probes now get 503
                 break
         await asyncio.gather(*tasks)
         return 0

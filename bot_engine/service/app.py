@@ -238,6 +238,7 @@ def create_app(
             state.listeners = await start_listeners(settings, inbound)
             if isinstance(chosen, SharedUaDialer):
                 chosen.ua = state.listeners.sip
+                chosen.policy = call_service.telephony
                 chosen.metrics = metrics
         except BaseException:
             housekeeping.stop()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import AnyHttpUrl
 
+from bot_engine.call.dial_targets import DialRefused
 from bot_engine.delivery.base import DeliveryJob
 from bot_engine.delivery.payload import CallInfo, RecordingLink, ResultDocument, TranscriptTurn
 from bot_engine.delivery.targets import WebhookTarget, target_urls
@@ -33,6 +34,7 @@ from bot_engine.service.runner import CallRunner, CallSpec
 from bot_engine.service.schemas import CallCreate
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
+from bot_engine.service.telephony_policy import TelephonyPolicy
 from bot_engine.storage import Database, outbox
 from bot_engine.storage import calls as call_repo
 from bot_engine.storage import scripts as script_repo
@@ -70,6 +72,7 @@ class CallService:
         self.runner = runner
         self.wake_delivery = wake_delivery
         self.secret_key = secret_key
+        self.telephony = TelephonyPolicy(settings, db)
         self._tasks: set[asyncio.Task[None]] = set()
         self.before_start: Callable[[CallSpec], Awaitable[None]] | None = None
         """Runs before an outbound call is handed to the runner (the recordings cap)."""
@@ -91,6 +94,10 @@ class CallService:
 
     async def create(self, tenant: Tenant, request: CallCreate, *, prerender: bool = True) -> Call:
         target = await self.checked_target(request.webhook)
+        try:
+            await self.telephony.check_to(tenant.id, request.to)
+        except DialRefused as exc:
+            raise Invalid(f"`to` refused: {exc}", [{"path": "to", "message": str(exc)}]) from None
         async with self.db.write() as session:
             script = await script_repo.get_script(session, tenant.id, request.script_id)
             if script is None:

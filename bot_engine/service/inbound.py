@@ -22,18 +22,19 @@ from typing import Any
 from bot_engine.call.routing import request_variables
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.transfer_guard import TransferGuardedLeg, TransferRules
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import events as ev
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import Invalid, NotFound
-from bot_engine.service.inbound_routing import AmbiguousRoute, RouteMatch, StoredRoute, choose
+from bot_engine.service.inbound_routing import AmbiguousRoute, StoredRoute
 from bot_engine.service.live_session import ended_result, run_live_session
+from bot_engine.service.route_lookup import RouteLookup, RoutingBusy, stored_route
 from bot_engine.service.runner import CallSpec
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage import scripts as script_repo
-from bot_engine.storage.models import InboundRoute
 from media_gateway.call_leg import CallInfo, CallLeg
 from media_gateway.sip import CallFailed, IncomingCall
 
@@ -41,21 +42,6 @@ log = logging.getLogger(__name__)
 
 SpeechFactory = Callable[[Script], CallSpeech]
 _MAX_SPEECHES = 64
-
-
-def stored_route(row: InboundRoute) -> StoredRoute:
-    return StoredRoute(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        match=RouteMatch.model_validate(row.match),
-        script_id=row.script_name,
-        version=row.version,
-        variables=dict(row.variables),
-        variable_headers={str(k): str(v) for k, v in row.variable_headers.items()},
-        webhook=row.webhook,
-        priority=row.priority,
-        created_at=row.created_at,
-    )
 
 
 class CallRefused(Exception):
@@ -81,20 +67,24 @@ class InboundCalls:
         self.db = calls.db
         self.speech_for = speech_for
         self.session_settings = session_settings or SessionSettings(amd=False)
+        self.routes = RouteLookup(
+            self.db, budget_s=calls.settings.routing_budget_ms / 1000
+        )
         self._speeches: dict[tuple[str, str, int], CallSpeech] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- routing -----------------------------------------------------------------------
 
     async def find(self, info: CallInfo) -> StoredRoute:
-        """The route for a call, or CallRefused (no route: 404; ambiguous: 404 too, so a
-        caller never learns which tenants exist)."""
-        async with self.db.sessions() as session:
-            rows = await route_repo.all_routes(session)
+        """The route for a call, or CallRefused (no route: 404; routes of two tenants
+        match: 404 too, so a caller never learns which tenants exist; too many calls
+        waiting for routing: 503)."""
         try:
-            route = choose([stored_route(r) for r in rows], info)
+            route = await self.routes.find(info)
         except AmbiguousRoute as exc:
             raise CallRefused(f"ambiguous route: {exc}", 404, "No route") from None
+        except RoutingBusy as exc:
+            raise CallRefused(f"routing is busy: {exc}", 503, "Service Unavailable") from None
         if route is None:
             raise CallRefused("no route", 404, "No route")
         return route
@@ -181,8 +171,8 @@ class InboundCalls:
             spec.call_id,
         )
         incoming.ring()
-        speech = await self._prepare(spec)
-        if speech is None:
+        prepared = await self._prepare(spec, route)
+        if prepared is None:
             await incoming.reject(503, "Service Unavailable")
             return
         try:
@@ -196,7 +186,7 @@ class InboundCalls:
                 at=datetime.now(UTC),
             )
             return
-        await self.run(leg, spec, speech)
+        await self.run(leg, spec, *prepared)
 
     async def answer_stream(self, leg: CallLeg, route: StoredRoute) -> None:
         """A Twilio Media Streams call, already authenticated for `route`."""
@@ -225,15 +215,37 @@ class InboundCalls:
         await self.answer_stream(leg, route)
 
     async def answer_audiosocket(self, leg: CallLeg) -> None:
-        """AudioSocket carries only the call's UUID: it is matched as the dialled `to`."""
-        info = replace(leg.info, callee=leg.info.call_id)
-        try:
-            route = await self.find(info)
-        except CallRefused as exc:
-            log.warning("AudioSocket call %s refused: %s", info.call_id, exc)
+        """AudioSocket carries only the call's UUID: a route's `audiosocket_uuid` names
+        that route (and is required with `audiosocket_require_token`); any other UUID is
+        matched as the dialled `to`."""
+        route = await self.route_with_audiosocket_key(leg.info.call_id)
+        if route is not None:
+            info = replace(leg.info, callee=f"audiosocket:{route.id}")  # not the key itself
+        elif self.calls.settings.audiosocket_require_token:
+            log.warning("AudioSocket call refused: its UUID is no route's audiosocket_uuid")
             await leg.hangup()
             return
+        else:
+            info = replace(leg.info, callee=leg.info.call_id)
+            try:
+                route = await self.find(info)
+            except CallRefused as exc:
+                log.warning("AudioSocket call %s refused: %s", info.call_id, exc)
+                await leg.hangup()
+                return
         await self._answer_connected(leg, route, info)
+
+    async def route_with_audiosocket_key(self, key: str) -> StoredRoute | None:
+        """The route whose AudioSocket key is `key` (compared in constant time)."""
+        async with self.db.sessions() as session:
+            rows = await route_repo.all_routes(session)
+        found = None
+        for row in rows:
+            if row.match.get("channel") in (None, "audiosocket") and hmac.compare_digest(
+                route_repo.audiosocket_uuid(row.token_hash), key.lower()
+            ):
+                found = row
+        return stored_route(found) if found is not None else None
 
     async def _answer_connected(self, leg: CallLeg, route: StoredRoute, info: CallInfo) -> None:
         """Media streams arrive connected: open, prepare, run (or hang up on bad input)."""
@@ -246,30 +258,43 @@ class InboundCalls:
         log.info(
             "%s call %s: route %s, call %s", info.transport, info.call_id, route.id, spec.call_id
         )
-        speech = await self._prepare(spec)
-        if speech is None:
+        prepared = await self._prepare(spec, route)
+        if prepared is None:
             await leg.hangup()
             return
-        await self.run(leg, spec, speech)
+        await self.run(leg, spec, *prepared)
 
-    async def _prepare(self, spec: CallSpec) -> CallSpeech | None:
-        """Prompts into the cache and the ASR model loaded while the phone rings. A failure
-        here (no ASR for the language, say) still ends the call with a valid result."""
+    async def _prepare(
+        self, spec: CallSpec, route: StoredRoute
+    ) -> tuple[CallSpeech, TransferRules] | None:
+        """Prompts into the cache and the ASR model loaded while the phone rings, and the
+        call's transfer rules. A failure here (no ASR for the language, say) still ends the
+        call with a valid result."""
         try:
+            rules = await self._transfer_rules(spec, route)
             speech = self.speech(spec)
             await prepare(speech, spec.script, spec.variables)
         except Exception as exc:
             log.exception("call %s: cannot prepare speech", spec.call_id)
             await self.calls.fail_unstarted(spec.call_id, f"{type(exc).__name__}: {exc}")
             return None
-        return speech
+        return speech, rules
+
+    async def _transfer_rules(self, spec: CallSpec, route: StoredRoute) -> TransferRules:
+        """Only the route's own variables are the tenant's: whatever the request carried
+        (headers, stream parameters) is the caller's, so a transfer target built from it
+        must be on the tenant's allow-list."""
+        allowed = await self.calls.telephony.transfer_targets(route.tenant_id)
+        return TransferRules.for_call(spec.script, route.variables, allowed)
 
     # --- the session -------------------------------------------------------------------
 
-    async def run(self, leg: CallLeg, spec: CallSpec, speech: CallSpeech) -> None:
+    async def run(
+        self, leg: CallLeg, spec: CallSpec, speech: CallSpeech, rules: TransferRules
+    ) -> None:
         """Run the answered call to its end; exactly one `finish`, whatever happens."""
         await run_live_session(
-            leg,
+            TransferGuardedLeg(leg, rules),
             spec,
             speech,
             self.calls,
@@ -299,6 +324,7 @@ class InboundCalls:
     async def close(self, timeout_s: float = 10.0) -> None:
         """Calls still running after the listeners closed (their legs ended) get
         `timeout_s` to write their results, then are cancelled."""
+        self.routes.close()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout_s)
         for task in list(self._tasks):

@@ -6,23 +6,32 @@ metacharacter is a full-match regular expression), and per-call variables come f
 request the same way (`request_variables`: SIP `X-` headers, `X-Var-<name>`, WebSocket
 `customParameters`).
 
-A dialled number must lead to exactly one route, whatever tenant owns it:
-- the most specific match wins: an exact `to`/`sip_user` before a pattern, a pattern
-  before a route that matches any number; then the higher `priority`; then the older route;
-- creating a route whose exact `to` (or catch-all on the same channel) another tenant
-  already has is a conflict (`conflict_with`), and if patterns of two tenants still tie
-  at run time the call is refused (`AmbiguousRoute`) rather than given to either.
+A number belongs to at most one tenant, whatever field or pattern matches it:
+- a route's *numbers* are its `to` and `sip_user` patterns (one namespace: a trunk puts
+  the dialled number in both); a route with neither claims every number of its channels;
+- creating a route whose numbers may overlap another tenant's on a shared channel is a
+  conflict (`conflict_with`, using `route_patterns.may_overlap`, which never calls two
+  overlapping patterns disjoint). WebSocket streams are addressed by route id and secret,
+  not matched, so a `websocket`-only route claims no number;
+- at call time, a call that routes of two tenants match is refused (`AmbiguousRoute`,
+  naming both routes), never given to either; routes created before this rule, or a
+  pattern that gave up, can still lead there;
+- within the one tenant whose routes match, the most specific wins (an exact `to`/
+  `sip_user` before a pattern, a pattern before a route that matches any number), then
+  the higher `priority`, then the older route. Priority never reaches across tenants.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot_engine.call.routing import Match, Rule, is_regex
+from bot_engine.call.route_patterns import MatchBudget, is_regex, may_overlap
+from bot_engine.call.routing import Match, Rule
 from media_gateway.call_leg import CallInfo
 
 Channel = Literal["sip", "websocket", "audiosocket"]
@@ -72,10 +81,6 @@ class RouteMatch(BaseModel):
     def exact_to(self) -> str | None:
         return self.to if self.to is not None and not is_regex(self.to) else None
 
-    @property
-    def catch_all(self) -> bool:
-        return self.to is None and self.from_ is None and self.sip_user is None
-
     def specificity(self) -> int:
         """2: an exact number or user; 1: a pattern; 0: any number."""
         targets = [t for t in (self.to, self.sip_user) if t is not None]
@@ -86,26 +91,44 @@ class RouteMatch(BaseModel):
         return 0
 
 
+MATCHED_CHANNELS: tuple[Channel, ...] = ("sip", "audiosocket")
+"""Channels whose calls are matched by number (WebSocket streams name their route)."""
+
+
+def claimed_channels(match: RouteMatch) -> set[str]:
+    """The matched channels whose numbers the route claims."""
+    matched: set[str] = set(MATCHED_CHANNELS)
+    return matched & {match.channel} if match.channel else matched
+
+
+def numbers(match: RouteMatch) -> list[str]:
+    """The route's number patterns (`to`, `sip_user`); empty: it matches every number."""
+    return [p for p in (match.to, match.sip_user) if p is not None]
+
+
 def conflict_with(new: RouteMatch, existing: RouteMatch) -> str | None:
-    """Why `new` (one tenant's) would take calls `existing` (another tenant's) gets."""
-    if not _channels_overlap(new.channel, existing.channel):
+    """Why `new` (one tenant's) could take calls `existing` (another tenant's) matches, or
+    None. Callers and priorities do not matter: a number belongs to one tenant."""
+    shared = claimed_channels(new) & claimed_channels(existing)
+    if not shared:
         return None
-    if new.exact_to is not None and new.exact_to == existing.exact_to:
-        return f"the number {new.exact_to!r} is already routed by another tenant"
-    if (
-        new.sip_user is not None
-        and not is_regex(new.sip_user)
-        and (new.sip_user == existing.sip_user)
-    ):
-        return f"the SIP user {new.sip_user!r} is already routed by another tenant"
-    if new.catch_all and existing.catch_all:
-        channel = new.channel or existing.channel or "every channel"
-        return f"another tenant already has a catch-all route on {channel}"
+    where = " and ".join(sorted(shared))
+    mine, theirs = numbers(new), numbers(existing)
+    if not mine:
+        return (
+            f"a route without `to` or `sip_user` takes every number on {where}, and another "
+            "tenant already routes numbers there"
+        )
+    if not theirs:
+        return f"another tenant already takes every number on {where}"
+    for pattern in mine:
+        if any(may_overlap(pattern, other) for other in theirs):
+            kind = "pattern" if is_regex(pattern) else "number"
+            return (
+                f"the {kind} {pattern!r} could match a number another tenant already routes "
+                f"on {where}"
+            )
     return None
-
-
-def _channels_overlap(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
 
 
 @dataclass(frozen=True)
@@ -133,25 +156,43 @@ class StoredRoute:
             headers={header: name for name, header in self.variable_headers.items()},
         )
 
+    @cached_property
+    def matcher(self) -> Match:
+        return self.match.as_match()
+
     def rank(self) -> tuple[int, int]:
         return (self.match.specificity(), self.priority)
 
 
 class AmbiguousRoute(Exception):
-    """Routes of more than one tenant match a call equally well."""
+    """Routes of more than one tenant match a call: it is given to neither."""
+
+    def __init__(self, routes: list[StoredRoute]) -> None:
+        self.route_ids = [r.id for r in routes]
+        described = ", ".join(f"{r.id} (tenant {r.tenant_id})" for r in routes)
+        super().__init__(f"routes of {len({r.tenant_id for r in routes})} tenants match: "
+                         f"{described}")
 
 
-def choose(routes: list[StoredRoute], info: CallInfo) -> StoredRoute | None:
-    """The route that answers the call, or None. Raises AmbiguousRoute when the best
-    matches belong to different tenants."""
-    candidates = [r for r in routes if r.match.as_match().matches(info)]
-    if not candidates:
-        return None
-    best = max(r.rank() for r in candidates)
-    top = [r for r in candidates if r.rank() == best]
-    tenants = {r.tenant_id for r in top}
-    if len(tenants) > 1:
-        raise AmbiguousRoute(
-            f"routes {sorted(r.id for r in top)} of {len(tenants)} tenants all match"
-        )
-    return min(top, key=lambda r: (r.created_at, r.id))
+def choose(
+    routes: list[StoredRoute], info: CallInfo, budget: MatchBudget | None = None
+) -> StoredRoute | None:
+    """The route that answers the call, or None. Raises AmbiguousRoute when routes of
+    different tenants match (whatever their specificity or priority)."""
+    best: dict[str, StoredRoute] = {}
+    for route in routes:
+        if not route.matcher.matches(info, budget):
+            continue
+        current = best.get(route.tenant_id)
+        if current is None or _better(route, current):
+            best[route.tenant_id] = route
+    if len(best) > 1:
+        raise AmbiguousRoute(sorted(best.values(), key=lambda r: r.tenant_id))
+    return next(iter(best.values()), None)
+
+
+def _better(route: StoredRoute, than: StoredRoute) -> bool:
+    """One tenant's order: specificity, then priority, then the older route."""
+    if route.rank() != than.rank():
+        return route.rank() > than.rank()
+    return (route.created_at, route.id) < (than.created_at, than.id)

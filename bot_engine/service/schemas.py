@@ -189,7 +189,11 @@ class InboundRouteCreate(BaseModel):
         default=None, description="Where each call's result goes (as on POST /v1/calls)."
     )
     priority: int = Field(
-        default=0, ge=-1000, le=1000, description="Higher wins among equally specific routes."
+        default=0,
+        ge=-1000,
+        le=1000,
+        description="Orders this tenant's own equally specific routes (higher first); "
+        "it never decides between tenants.",
     )
 
     @field_validator("variable_headers")
@@ -219,4 +223,9 @@ class InboundRouteCreated(InboundRouteOut):
     )
     twilio_stream_url: str = Field(
         description="What to put in Twilio's `<Stream url=...>` for this route."
+    )
+    audiosocket_uuid: str | None = Field(
+        default=None,
+        description="The route's AudioSocket key (routes for AudioSocket calls): "
+        "`AudioSocket(<uuid>,host:port)` reaches this route, shown once.",
     )

@@ -81,8 +81,24 @@ class ServiceSettings(BaseSettings):
     audiosocket_enabled: bool = True
     """Answer Asterisk AudioSocket connections on `audiosocket_port` (0 = any free port)."""
     audiosocket_host: str = "127.0.0.1"
+    """AudioSocket has no authentication of its own: keep it on loopback (Asterisk on
+    the same host) or a private network, or turn on `audiosocket_require_token`."""
     audiosocket_port: int = Field(9092, ge=0, le=65535)
     """Asterisk's own examples use 9092: `AudioSocket(${UUID},bot.example:9092)`."""
+    inbound_routes_per_tenant: int = Field(100, ge=1, le=100_000)
+    """Inbound routes one tenant may have (each INVITE is matched against all of them)."""
+    routing_budget_ms: int = Field(200, ge=1, le=10_000)
+    """Time all route patterns together may take to route one call (off the event loop);
+    a pattern still running then counts as no match."""
+    sip_uri_tenants: list[str] = Field(default_factory=list)
+    """Tenants (names or ids) whose calls may have a `sip:` URI as `to`; its host must
+    still be public or in `ssrf_allowlist`. Everyone else dials numbers, via `sip_proxy`."""
+    transfer_allowlist: dict[str, list[str]] = Field(default_factory=dict)
+    """Tenant name or id (`*`: every tenant) → numbers and full-match patterns a transfer
+    may target when the target is not what the script gives from trusted variables."""
+    audiosocket_require_token: bool = False
+    """Accept an AudioSocket call only if its UUID is a route's `audiosocket_uuid` (the
+    key shown when the route is created); otherwise the UUID is matched as the route's `to`."""
     twilio_account_sid: str | None = None
     """Twilio account (`AC...`) for transfers on Twilio media streams (REST call update)."""
     twilio_auth_token: str | None = None

@@ -10,6 +10,11 @@ a user agent per call (`user_agent` is the one difference).
 It implements `CallRunner`: the call rings while its prompts render and the ASR loads;
 call progress (busy, no answer, rejected) becomes the Dialog's `CallFailed`, so every
 call, answered or not, ends with exactly one result valid against the script's contract.
+
+What it dials is decided by the service's `TelephonyPolicy` (checked again here, since
+DNS can change after the call was created): a number through the trunk, a SIP URI only
+for tenants allowed one and never to an internal host. Without a policy it dials numbers
+only. Transfers in the call are limited by `TransferRules`.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from bot_engine.call.outbound import target_uri, unanswered_report
+from bot_engine.call.dial_targets import DialRefused, is_sip_uri, target_uri
+from bot_engine.call.outbound import unanswered_report
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.transfer_guard import TransferGuardedLeg, TransferRules
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import events as ev
@@ -30,6 +37,7 @@ from bot_engine.service.inbound import SpeechFactory
 from bot_engine.service.live_session import ended_result, run_live_session
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.runner import CallSink, CallSpec
+from bot_engine.service.telephony_policy import TelephonyPolicy
 from media_gateway.sip import CallFailed, SipUserAgent
 
 log = logging.getLogger(__name__)
@@ -56,6 +64,8 @@ class SharedUaDialer:
         self.ring_timeout_s = ring_timeout_s
         self.metrics = metrics
         self.webhooks = webhooks
+        self.policy: TelephonyPolicy | None = None
+        """Set by the service: who may dial what, and the transfer allow-lists."""
         self._calls: dict[str, asyncio.Task[None]] = {}
         self._answered: set[str] = set()
 
@@ -93,7 +103,8 @@ class SharedUaDialer:
         async with contextlib.AsyncExitStack() as stack:
             try:
                 await sink.call_status(spec.call_id, "ringing", at=started)
-                uri = target_uri(spec.to, self.proxy)
+                uri = await self._dial_target(spec)
+                rules = await self._transfer_rules(spec)
                 speech = self.speech_for(spec.script)
                 ua = await stack.enter_async_context(self.user_agent(caller))
             except asyncio.CancelledError:
@@ -103,7 +114,19 @@ class SharedUaDialer:
                 log.warning("call %s cannot be placed: %s", spec.call_id, exc)
                 await self._finish_unstarted(spec, sink, f"error: {exc}"[:64], reason="failed")
                 return
-            await self._place(ua, uri, caller, speech, spec, sink, started)
+            await self._place(ua, uri, caller, speech, spec, sink, started, rules)
+
+    async def _dial_target(self, spec: CallSpec) -> str:
+        if self.policy is not None:
+            return await self.policy.dial_target(spec.tenant_id, spec.to)
+        if is_sip_uri(spec.to):
+            raise DialRefused("`to` must be a number (no policy allows SIP URIs here)")
+        return target_uri(spec.to, self.proxy)
+
+    async def _transfer_rules(self, spec: CallSpec) -> TransferRules:
+        """The call's variables all came from the tenant (POST /v1/calls)."""
+        allowed = await self.policy.transfer_targets(spec.tenant_id) if self.policy else ()
+        return TransferRules.for_call(spec.script, spec.variables, allowed)
 
     async def _place(
         self,
@@ -114,6 +137,7 @@ class SharedUaDialer:
         spec: CallSpec,
         sink: CallSink,
         started: datetime,
+        rules: TransferRules,
     ) -> None:
         """Dial (prompts render and the ASR loads while it rings), then run the session."""
         preparing = asyncio.ensure_future(prepare(speech, spec.script, spec.variables))
@@ -150,7 +174,7 @@ class SharedUaDialer:
             with contextlib.suppress(Exception):
                 await preparing
             await run_live_session(
-                leg,
+                TransferGuardedLeg(leg, rules),
                 spec,
                 speech,
                 sink,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from sqlalchemy import select, text
@@ -14,6 +15,14 @@ from bot_engine.storage.models import InboundRoute, utcnow
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def audiosocket_uuid(token_hash: str) -> str:
+    """The route's AudioSocket key: a UUID derived one way from its secret (122 random
+    bits), for `AudioSocket(<uuid>,host:port)` in the dialplan. A peer that can reach the
+    AudioSocket port still needs it when `audiosocket_require_token` is on."""
+    digest = hashlib.sha256(f"audiosocket:{token_hash}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
 async def create_route(

@@ -59,6 +59,9 @@ MAX_SEND_BACKLOG = 50
 MAX_PENDING_EVENTS = 500
 #: Where `open(port=0)` looks for a free even port (RFC 3550 §11: RTP on even ports).
 PORT_RANGE = (16384, 32766)
+#: NAT latching: consecutive packets of one stream (one SSRC, sequence numbers +1 each)
+#: another source must send, while the SDP address is silent, before media goes to it.
+LATCH_PACKETS = 10
 
 Address = tuple[str, int]
 
@@ -121,8 +124,9 @@ class RtpSession:
         adaptive_jitter: bool = True,
     ) -> RtpSession:
         """Bind the media port. `port=0` picks a free even port; `clock=None` shares the
-        event loop's clock. `symmetric` latches the send address to where the peer's media
-        actually comes from (NAT); without it only the SDP address is accepted.
+        event loop's clock. `symmetric` lets media latch to where the peer's stream really
+        comes from when the SDP address stays silent (NAT; the rule is `_accept_source`);
+        without it only the SDP address is accepted.
         `jitter_depth` packets of 20 ms are buffered before playout: fixed, or the start of
         an adaptive depth (1–6 packets) that follows the path's jitter."""
         self = cls.__new__(cls)
@@ -155,6 +159,9 @@ class RtpSession:
         """Sending to a source other than the SDP address (NAT), learnt from its media."""
         self._heard_sdp = False
         """Valid media came from the SDP address: no other source is latched to."""
+        self._candidate: tuple[Address, int, int, int] | None = None
+        """(address, SSRC, last sequence, packets in a row) of a source proving it is the
+        negotiated stream behind NAT, before anything is sent to it."""
         self._codec: g711.Codec = "PCMU"
         self._payload_type: int | None = None
         self._dtmf_payload_type: int | None = None
@@ -225,6 +232,7 @@ class RtpSession:
         if remote != self._sdp_remote:
             self._sdp_remote = self._remote = remote
             self._latched = self._heard_sdp = False
+            self._candidate = None
         self._codec = codec
         self._payload_type = payload_type
         self._dtmf_payload_type = dtmf_payload_type
@@ -496,25 +504,46 @@ class RtpSession:
         self._emit(InboundFrame(frame, self._media_ms))
         self._media_ms += 20
 
-    def _accept_source(self, addr: Address) -> bool:
+    def _accept_source(self, addr: Address, ssrc: int, sequence: int) -> bool:
         """Symmetric RTP for a valid packet from somewhere other than where we send.
 
-        The SDP address is always heard, and hearing it ends any latch: whoever got there
-        first cannot hijack the call. Another source is latched to (NAT: the SDP carries a
-        private address) only while nothing came from the SDP address, and only the first
-        such source: once latched, a third address is foreign."""
+        The rule (NAT latching) keeps the robot's audio away from whoever sends first:
+        - the SDP address is always heard, and hearing it ends any latch for good (until a
+          re-INVITE gives a new address): it is where signalling said the media is;
+        - while nothing came from the SDP address, another source is latched to only once
+          it has sent `LATCH_PACKETS` packets in a row of one stream: one SSRC, sequence
+          numbers rising by one, of the negotiated payload types. Until then its packets
+          are dropped and our media still goes to the SDP address. A second source sending
+          meanwhile restarts the count (two senders: latch to neither);
+        - once latched, a third address is foreign for the rest of the call."""
         if addr == self._sdp_remote:
             if self._remote != addr:
                 log.info("RTP port %s back on the SDP address %s:%s", self.local_port, *addr)
             self._remote = addr
             self._heard_sdp = True
             self._latched = False
+            self._candidate = None
             return True
         if not self._symmetric or self._heard_sdp or self._latched:
             return False
-        log.info("RTP port %s latched to %s:%s", self.local_port, *addr)
+        candidate = self._candidate
+        if (
+            candidate is not None
+            and candidate[0] == addr
+            and candidate[1] == ssrc
+            and sequence == (candidate[2] + 1) & 0xFFFF
+        ):
+            count = candidate[3] + 1
+        else:
+            count = 1
+        if count < LATCH_PACKETS:
+            self._candidate = (addr, ssrc, sequence, count)
+            return False
+        log.info("RTP port %s latched to %s:%s (SSRC %08x; the SDP address is silent)",
+                 self.local_port, *addr, ssrc)
         self._remote = addr
         self._latched = True
+        self._candidate = None
         return True
 
     def _emit(self, event: InboundFrame | InboundDtmf) -> None:
@@ -587,7 +616,7 @@ class RtpSession:
             self._ignored += 1
             return
         if addr != self._remote:
-            if not self._accept_source(addr):
+            if not self._accept_source(addr, ssrc, sequence):
                 self._ignored += 1
                 self._foreign += 1
                 return

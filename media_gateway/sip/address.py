@@ -14,6 +14,15 @@ _URI = re.compile(
 )
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is white space
+
+
+def _no_controls(text: str) -> None:
+    """Addresses become header values: a line break in one would inject headers."""
+    if _CONTROLS.search(text.strip()):
+        raise SipParseError(f"control character in address {text[:80]!r}")
+
+
 @dataclass(frozen=True)
 class SipUri:
     scheme: str
@@ -24,6 +33,7 @@ class SipUri:
 
     @classmethod
     def parse(cls, text: str) -> SipUri:
+        _no_controls(text)
         match = _URI.match(text.strip())
         if not match:
             raise SipParseError(f"not a SIP URI: {text[:80]!r}")
@@ -70,6 +80,7 @@ class NameAddr:
 
     @classmethod
     def parse(cls, text: str) -> NameAddr:
+        _no_controls(text)
         text = text.strip()
         if "<" in text:
             display, _, rest = text.partition("<")

@@ -11,6 +11,7 @@ import logging
 
 from media_gateway.sip.address import NameAddr
 from media_gateway.sip.auth import authorization_header, parse_challenge
+from media_gateway.sip.dialog import new_tag
 from media_gateway.sip.message import Headers, SipParseError, SipRequest, SipResponse
 
 log = logging.getLogger(__name__)
@@ -46,21 +47,25 @@ def make_response(
     extra: Headers | None = None,
     server: str = "voicebot",
 ) -> SipResponse:
-    """A response copying Via, From, To (+ our tag), Call-ID and CSeq (§8.2.6.2), and the
-    Record-Route of a dialog-creating 2xx (§12.1.1)."""
+    """A response copying Via, From, To, Call-ID and CSeq (§8.2.6.2), and the Record-Route
+    of a response that creates a dialog, early (1xx with a tag) or confirmed (§12.1.1).
+
+    Every response but 100 carries a To tag when the request had none: `to_tag` when the
+    caller keeps one for the transaction (an INVITE's dialog, or the CANCEL answered with
+    its INVITE's tag, §9.2), else a new one (§8.2.6.2)."""
     headers = Headers()
     for via in request.headers.get_all("via"):
         headers.add("Via", via)
     headers.add("From", request.headers["from"])
     to = request.headers["to"]
-    if to_tag and status > 100:
+    if status > 100:
         with contextlib.suppress(SipParseError):
             if not NameAddr.parse(to).tag:
-                to = f"{to};tag={to_tag}"
+                to = f"{to};tag={to_tag or new_tag()}"
     headers.add("To", to)
     headers.add("Call-ID", request.call_id)
     headers.add("CSeq", request.headers["cseq"])
-    if request.method == "INVITE" and 200 <= status < 300:
+    if request.method == "INVITE" and 100 < status < 300:
         for route in request.headers.get_all("record-route"):
             headers.add("Record-Route", route)
     headers.add("Server", server)

@@ -40,6 +40,13 @@ class SipConfig(BaseModel):
     """An incoming call neither answered nor rejected by then gets 480."""
     max_pending_calls: int = Field(1000, ge=1)
     """Incoming calls waiting for the application beyond this get 503."""
+    max_x_headers: int = Field(32, ge=0, le=256)
+    """`X-` headers of an INVITE (call variables chosen by the caller) beyond this: 400."""
+    max_x_header_chars: int = Field(1000, ge=1, le=8192)
+    """An `X-` header longer than this gets 400 (call variables are bounded alike)."""
+    recv_buffer_bytes: int = Field(4 * 1024 * 1024, ge=65536)
+    """SO_RCVBUF asked for the UDP socket, so a burst of INVITEs waits in the kernel
+    instead of being dropped (Linux caps it at `net.core.rmem_max`)."""
     user_agent: str = "voicebot/0.1"
 
     @property

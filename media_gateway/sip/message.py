@@ -13,7 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 SIP_VERSION = "SIP/2.0"
-MAX_MESSAGE_BYTES = 65_535
+MAX_MESSAGE_BYTES = 32_768
+"""Larger messages are dropped unread (an INVITE with SDP is 1-4 KB; SDP is capped at 16 KB)."""
+MAX_HEADER_BYTES = 8_192
+"""Longest value of one header line (folded lines joined); a longer one drops the message."""
+MAX_HEADERS = 256
+"""Most header lines in one message."""
 
 COMPACT_FORMS: dict[str, str] = {
     "i": "call-id",
@@ -72,6 +77,21 @@ class SipParseError(ValueError):
     """The bytes are not a valid SIP message; the text says exactly why."""
 
 
+class HeaderInjection(ValueError):
+    """A value for a SIP start line or header holds CR, LF or NUL: it would end the line
+    and let whoever chose the value write headers (or a whole message) of their own."""
+
+
+_LINE_BREAKING = re.compile(r"[\r\n\x00]")
+
+
+def check_header_text(value: str, what: str = "a SIP header value") -> str:
+    """`value` unchanged, or HeaderInjection if it holds CR, LF or NUL."""
+    if _LINE_BREAKING.search(value):
+        raise HeaderInjection(f"{what} contains CR, LF or NUL: {value[:60]!r}")
+    return value
+
+
 def canonical_name(name: str) -> str:
     """Map any spelling (compact, any case) to the canonical display form."""
     key = name.strip().lower()
@@ -120,7 +140,9 @@ class Headers:
     __slots__ = ("_items",)
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
-        self._items: list[tuple[str, str]] = [(canonical_name(n), v) for n, v in items]
+        self._items: list[tuple[str, str]] = []
+        for name, value in items:
+            self.add(name, value)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._items)
@@ -151,11 +173,15 @@ class Headers:
         return values
 
     def add(self, name: str, value: str) -> None:
+        """Append a header; HeaderInjection for a name or value that would break the line."""
+        check_header_text(name, "a SIP header name")
+        check_header_text(value, f"the value of {name}")
         self._items.append((canonical_name(name), value))
 
     def set(self, name: str, value: str) -> None:
         """Replace every value of `name` with one value, keeping the first position."""
         key = _key(name)
+        check_header_text(value, f"the value of {name}")
         for index, (n, _) in enumerate(self._items):
             if _key(n) == key:
                 self._items[index] = (canonical_name(name), value)
@@ -204,8 +230,10 @@ class SipMessage:
         raise NotImplementedError
 
     def to_bytes(self) -> bytes:
-        """Serialize with a correct Content-Length (always written, as TCP requires)."""
-        lines = [self.start_line()]
+        """Serialize with a correct Content-Length (always written, as TCP requires).
+        HeaderInjection if the start line would hold a line break (a URI or reason set
+        directly); header values were checked when they were added."""
+        lines = [check_header_text(self.start_line(), "a SIP start line")]
         for name, value in self.headers:
             if _key(name) != "content-length":
                 lines.append(f"{name}: {value}")
@@ -330,6 +358,10 @@ def parse_message(data: bytes, *, stream: bool = False) -> SipRequest | SipRespo
     except UnicodeDecodeError as exc:
         raise SipParseError(f"headers are not UTF-8 (byte {exc.start})") from None
     lines = _unfold(text)
+    if len(lines) > MAX_HEADERS + 1:
+        raise SipParseError(f"{len(lines) - 1} header lines exceed {MAX_HEADERS}")
+    if _LINE_BREAKING.search(lines[0].strip()):
+        raise SipParseError("the start line holds a bare CR or NUL")
     message = _parse_start_line(lines[0].strip())
     headers = Headers()
     for number, line in enumerate(lines[1:], start=2):
@@ -341,7 +373,14 @@ def parse_message(data: bytes, *, stream: bool = False) -> SipRequest | SipRespo
         name = name.strip()
         if not name or not _TOKEN.match(name):
             raise SipParseError(f"header line {number} has an invalid name {name[:40]!r}")
-        headers.add(name, value.strip())
+        value = value.strip()
+        if len(value) > MAX_HEADER_BYTES:
+            raise SipParseError(
+                f"header {name[:40]} of {len(value)} bytes exceeds {MAX_HEADER_BYTES}"
+            )
+        if _LINE_BREAKING.search(value):
+            raise SipParseError(f"header {name[:40]} holds a bare CR or NUL")
+        headers.add(name, value)
     message.headers = headers
     for required in REQUIRED_HEADERS:
         if required not in headers:

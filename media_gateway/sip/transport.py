@@ -3,17 +3,31 @@
 Everything protocol-related happens above (`user_agent`) or below (`message`). A datagram
 or TCP frame that does not parse is logged and dropped here; a broken TCP connection
 closes alone. Neither ever reaches the caller as an exception.
+
+TCP connections are reused the way RFC 3261 §18 and RFC 5923 describe: a request sent to
+HOST:PORT goes over a live connection to that address, or over a connection the peer
+opened to us from the same IP whose requests named HOST:PORT as their Via sent-by (a
+proxy connects from an ephemeral port but listens on 5060). When that connection is gone,
+a new one is opened to HOST:PORT itself, never to the old ephemeral port.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from media_gateway.sip.message import SipMessage, SipParseError, StreamFramer, parse_message
+from media_gateway.sip.address import Via
+from media_gateway.sip.message import (
+    SipMessage,
+    SipParseError,
+    SipRequest,
+    StreamFramer,
+    parse_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +64,8 @@ class SipNetwork:
         self._udp: asyncio.DatagramTransport | None = None
         self._server: asyncio.Server | None = None
         self._writers: dict[tuple[str, int], asyncio.StreamWriter] = {}
+        self._aliases: dict[tuple[str, int], tuple[str, int]] = {}
+        """Via sent-by address → the live inbound connection its requests came over."""
         self._pending: dict[tuple[str, int], list[bytes]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.host = "127.0.0.1"
@@ -62,14 +78,20 @@ class SipNetwork:
 
     @classmethod
     async def open(
-        cls, host: str, port: int, handler: MessageHandler, *, tcp: bool = True
+        cls,
+        host: str,
+        port: int,
+        handler: MessageHandler,
+        *,
+        tcp: bool = True,
+        recv_buffer_bytes: int | None = None,
     ) -> SipNetwork:
         """Bind UDP and TCP on host:port. With port 0 the OS picks the UDP port; if that
         number is taken on TCP by someone else, another one is tried."""
         network = cls(handler)
         for attempt in range(20):
             try:
-                await network._bind(host, port, tcp=tcp)
+                await network._bind(host, port, tcp=tcp, recv_buffer_bytes=recv_buffer_bytes)
                 return network
             except OSError:
                 await network.close()
@@ -77,12 +99,16 @@ class SipNetwork:
                     raise
         raise AssertionError("unreachable")
 
-    async def _bind(self, host: str, port: int, *, tcp: bool) -> None:
+    async def _bind(
+        self, host: str, port: int, *, tcp: bool, recv_buffer_bytes: int | None
+    ) -> None:
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
             lambda: _UdpProtocol(self), local_addr=(host, port)
         )
         self._udp = transport
+        if recv_buffer_bytes:
+            _grow_receive_buffer(transport.get_extra_info("socket"), recv_buffer_bytes)
         self.host, self.port = transport.get_extra_info("sockname")[:2]
         if tcp:
             self._server = await asyncio.start_server(self._accept, host, self.port)
@@ -97,6 +123,8 @@ class SipNetwork:
             self.dropped += 1
             log.info("sip: dropped malformed message from %s:%s: %s", peer.host, peer.port, exc)
             return
+        if stream and isinstance(message, SipRequest):
+            self._learn_alias(message, peer)
         try:
             self._handler(message, peer)
         except Exception:  # the stack must survive any single bad message
@@ -112,6 +140,18 @@ class SipNetwork:
         self._writers[(host, port)] = writer
         await self._read_stream(reader, Peer("tcp", host, port))
 
+    def _learn_alias(self, request: SipRequest, peer: Peer) -> None:
+        """A request over a connection from IP:EPHEMERAL whose top Via says IP:PORT: the
+        peer listens on IP:PORT, and this connection reaches it while it lives. Only the
+        same IP counts, so a connection cannot claim someone else's address."""
+        try:
+            via = Via.parse(request.top_via)
+        except SipParseError:
+            return
+        sent_by = (via.host, via.port or 5060)
+        if via.host == peer.host and sent_by != (peer.host, peer.port):
+            self._aliases[sent_by] = (peer.host, peer.port)
+
     async def _read_stream(self, reader: asyncio.StreamReader, peer: Peer) -> None:
         framer = StreamFramer()
         try:
@@ -123,9 +163,12 @@ class SipNetwork:
         except (ConnectionError, OSError) as exc:
             log.info("sip tcp: %s:%s: %s", peer.host, peer.port, exc)
         finally:
-            writer = self._writers.pop((peer.host, peer.port), None)
+            key = (peer.host, peer.port)
+            writer = self._writers.pop(key, None)
             if writer is not None:
                 writer.close()
+            for alias in [a for a, target in self._aliases.items() if target == key]:
+                del self._aliases[alias]
 
     def send(self, message: SipMessage, peer: Peer) -> None:
         data = message.to_bytes()
@@ -134,7 +177,7 @@ class SipNetwork:
                 self._udp.sendto(data, (peer.host, peer.port))
             return
         key = (peer.host, peer.port)
-        writer = self._writers.get(key)
+        writer = self._writers.get(key) or self._writers.get(self._aliases.get(key, key))
         if writer is not None and not writer.is_closing():
             writer.write(data)
             return
@@ -161,6 +204,17 @@ class SipNetwork:
             writer.write(data)
         await self._read_stream(reader, peer)
 
+    @property
+    def connections(self) -> list[tuple[str, int]]:
+        """Remote addresses of the live TCP connections."""
+        return [key for key, writer in self._writers.items() if not writer.is_closing()]
+
+    def has_connection(self, host: str, port: int) -> bool:
+        """A live TCP connection reaches HOST:PORT (its own, or one aliased to it)."""
+        key = (host, port)
+        writer = self._writers.get(key) or self._writers.get(self._aliases.get(key, key))
+        return writer is not None and not writer.is_closing()
+
     async def close(self) -> None:
         if self._udp is not None:
             self._udp.close()
@@ -173,3 +227,22 @@ class SipNetwork:
             _, pending = await asyncio.wait(list(self._tasks), timeout=1)
             for task in pending:
                 task.cancel()
+
+
+def _grow_receive_buffer(sock: Any, size: int) -> None:
+    """Ask for a `size`-byte receive buffer, so a burst of requests (200 INVITEs at once)
+    waits in the kernel instead of being dropped; Linux grants at most
+    `net.core.rmem_max` (doubled), and a smaller grant is logged."""
+    if sock is None:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+        granted = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    except OSError as exc:
+        log.warning("sip udp: cannot set SO_RCVBUF to %d: %s", size, exc)
+        return
+    if granted < size:
+        log.warning(
+            "sip udp: receive buffer is %d bytes, not the %d asked for; raise "
+            "net.core.rmem_max (sysctl) or bursts of INVITEs may be dropped", granted, size
+        )

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import re
 import secrets
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -42,11 +43,13 @@ from media_gateway.sip.config import SipConfig
 from media_gateway.sip.dialog import Dialog, new_branch, new_call_id, new_tag
 from media_gateway.sip.info_dtmf import parse_info_dtmf
 from media_gateway.sip.message import (
+    HeaderInjection,
     Headers,
     SipMessage,
     SipParseError,
     SipRequest,
     SipResponse,
+    check_header_text,
 )
 from media_gateway.sip.outcomes import CallFailed, RegistrationFailed, classify_failure
 from media_gateway.sip.sip_call_leg import REFER_WAIT_S, RtpMedia, SipCallLeg
@@ -70,6 +73,11 @@ ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, REFER, UPDATE"
 MAX_AUTH_ATTEMPTS = 2
 SUPPORTED: frozenset[str] = frozenset()
 """SIP extensions (option tags) we implement, for Require checks."""
+
+_USER = re.compile(r"^[A-Za-z0-9+\-_.!~*'()%]{1,64}$")
+"""A user part we put in a From URI ourselves (RFC 3261 unreserved characters)."""
+_NUMBER = re.compile(r"^\+?[0-9*#]{1,32}$")
+_SAFE_URI_TEXT = re.compile(r"^[A-Za-z0-9+\-_.!~*'()%:@;=\[\]&$,/]+$")
 
 RtpFactory = Callable[[str], Any]
 """async (host) -> RtpMedia; the default opens `media_gateway.rtp.session.RtpSession`."""
@@ -120,8 +128,12 @@ class IncomingCall:
         self._done = False
 
     def ring(self) -> None:
+        """180 Ringing: it creates an early dialog, so it carries our Contact (and the
+        INVITE's Record-Route, copied by `make_response`), like the 200 will (§12.1.1)."""
         if not self._done:
-            self._ua._respond(self.tx, self.peer, self.invite, 180, to_tag=self.local_tag)
+            contact = f"<{self._ua.contact_uri(self.peer.transport)}>"
+            self._ua._respond(self.tx, self.peer, self.invite, 180, to_tag=self.local_tag,
+                              extra=Headers([("Contact", contact)]))
 
     async def reject(self, code: int = 486, reason: str | None = None) -> None:
         if not 300 <= code <= 699:
@@ -157,6 +169,8 @@ class SipUserAgent:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
         self._closing = False
+        self._accepting = True
+        """False once `stop_accepting()`: new INVITEs and OPTIONS probes get 503."""
         self._advertised = "127.0.0.1"
         self.registrations = 0
         """Successful REGISTER transactions so far (refreshes included)."""
@@ -176,7 +190,11 @@ class SipUserAgent:
             ua._proxy = (resolved.host, resolved.port)
         ua._advertised = ua._pick_advertised_host()
         ua._network = await SipNetwork.open(
-            config.host, config.port, ua._on_message, tcp=config.tcp
+            config.host,
+            config.port,
+            ua._on_message,
+            tcp=config.tcp,
+            recv_buffer_bytes=config.recv_buffer_bytes,
         )
         return ua
 
@@ -196,6 +214,11 @@ class SipUserAgent:
     @property
     def handler_errors(self) -> int:
         return self._network.handler_errors if self._network else 0
+
+    @property
+    def tcp_connections(self) -> list[tuple[str, int]]:
+        """Remote addresses of the live TCP connections (for health and tests)."""
+        return self._network.connections if self._network else []
 
     @property
     def active_calls(self) -> int:
@@ -237,6 +260,15 @@ class SipUserAgent:
 
     def incoming(self) -> AsyncIterator[IncomingCall]:
         return self._iterate_incoming()
+
+    def stop_accepting(self) -> None:
+        """Take no more calls: new INVITEs get 503, and so do OPTIONS probes, so a proxy
+        (Kamailio's dispatcher) stops sending calls here. Calls in progress go on."""
+        self._accepting = False
+
+    @property
+    def accepting(self) -> bool:
+        return self._accepting and not self._closing
 
     async def _iterate_incoming(self) -> AsyncIterator[IncomingCall]:
         while True:
@@ -443,7 +475,11 @@ class SipUserAgent:
             assert isinstance(tx_new, ServerInviteTransaction)
             self._on_invite(request, peer, tx_new)
         elif request.method == "OPTIONS":
-            self._respond(tx_new, peer, request, 200, extra=self._capabilities())
+            if self.accepting:
+                self._respond(tx_new, peer, request, 200, extra=self._capabilities())
+            else:
+                self._respond(tx_new, peer, request, 503, "Not Taking Calls",
+                              extra=Headers([("Retry-After", "60"), *self._capabilities()]))
         else:
             status = 481 if request.method in ("BYE", "INFO", "NOTIFY", "REFER", "UPDATE") else 405
             self._respond(tx_new, peer, request, status, extra=self._capabilities())
@@ -452,7 +488,11 @@ class SipUserAgent:
         return Headers([("Allow", ALLOW), ("Accept", "application/sdp")])
 
     def _on_invite(self, invite: SipRequest, peer: Peer, tx: ServerInviteTransaction) -> None:
-        if self._closing or len(self._pending) >= self.config.max_pending_calls:
+        if not self.accepting:
+            self._respond(tx, peer, invite, 503, "Not Taking Calls",
+                          extra=Headers([("Retry-After", "60")]))
+            return
+        if len(self._pending) >= self.config.max_pending_calls:
             # nobody is picking calls up fast enough: refuse rather than queue without bound
             self._respond(
                 tx,
@@ -465,6 +505,11 @@ class SipUserAgent:
             )
             return
         self._respond(tx, peer, invite, 100)
+        too_long = self._oversized_x_headers(invite)
+        if too_long is not None:
+            log.info("sip: 400 for %s: %s", invite.call_id, too_long)
+            self._respond(tx, peer, invite, 400, too_long, to_tag=new_tag())
+            return
         offer: NegotiatedMedia | None = None
         if invite.body:
             try:
@@ -513,6 +558,17 @@ class SipUserAgent:
         self._incoming.put_nowait(call)
         asyncio.get_running_loop().call_later(self.config.ring_timeout_s, self._ring_timeout, call)
 
+    def _oversized_x_headers(self, invite: SipRequest) -> str | None:
+        """`X-` headers become call variables: the caller chooses them, so they are
+        bounded in number and length (the reason phrase for a 400, or None)."""
+        extra = [(n, v) for n, v in invite.headers if n.lower().startswith("x-")]
+        if len(extra) > self.config.max_x_headers:
+            return f"Too Many X- Headers (over {self.config.max_x_headers})"
+        for name, value in extra:
+            if len(value) > self.config.max_x_header_chars:
+                return f"Header Too Long ({name[:40]} over {self.config.max_x_header_chars})"
+        return None
+
     def _ring_timeout(self, call: IncomingCall) -> None:
         """Nobody answered or rejected in time: 480, so the caller is not left ringing."""
         if not call._done and not self._closed and call.tx.state == "proceeding":
@@ -526,7 +582,7 @@ class SipUserAgent:
         if pending is None:
             self._respond(tx, peer, cancel, 481)
             return
-        self._respond(tx, peer, cancel, 200)
+        self._respond(tx, peer, cancel, 200, to_tag=pending.local_tag)  # §9.2: the same tag
         pending.cancelled.set()
         if pending.tx.state == "proceeding" and not pending._done:
             pending._done = True
@@ -708,13 +764,14 @@ class SipUserAgent:
             del self._acks[key]
 
     def _dialog_peer(self, dialog: Dialog, fallback: Peer) -> Peer:
-        """Where in-dialog requests go: the outbound proxy, the same TCP connection, or
-        the next hop of the route set / remote target."""
+        """Where in-dialog requests go (RFC 3261 §12.2.1.1, RFC 3263): the outbound proxy
+        when one is configured, else the first Route of the route set, else the remote
+        target, with the transport its URI names. The transport layer reuses a live TCP
+        connection to that address (including the one the peer opened to us, RFC 5923),
+        and opens a new one when it is gone: never the peer's old ephemeral port."""
         proxy = self._proxy
         if proxy is not None:
             return Peer(self.config.proxy_transport, *proxy)
-        if fallback.transport == "tcp":
-            return fallback
         try:
             hop = dialog.next_hop()
         except SipParseError:
@@ -727,6 +784,7 @@ class SipUserAgent:
     async def _in_dialog_request(
         self, leg: SipCallLeg, method: str, headers: Headers | None = None, body: bytes = b""
     ) -> SipResponse:
+        leg.peer = self._dialog_peer(leg.dialog, leg.peer)  # a re-INVITE may move the target
         request = leg.dialog.create_request(
             method, via=self._via(leg.peer.transport), headers=headers, body=body
         )
@@ -789,11 +847,32 @@ class SipUserAgent:
         finally:
             await finishing
 
+    def _refer_target(self, leg: SipCallLeg, target: str) -> SipUri | None:
+        """The Refer-To URI: a SIP/tel URI as given, or a number at the far end's host
+        (who places the new call). None for anything else (logged): a line break or a
+        stray `>` in a target must never reach the header."""
+        text = target.strip().removeprefix("<").removesuffix(">")
+        try:
+            if _NUMBER.match(text):
+                host = SipUri.parse(leg.dialog.remote_target).host
+                return SipUri.parse(f"sip:{text}@{host}")
+            uri = SipUri.parse(text)
+            if not _SAFE_URI_TEXT.match(str(uri)):
+                raise SipParseError("characters that need escaping")
+            return uri
+        except SipParseError as exc:
+            log.warning("sip: transfer of %s refused: bad target %r (%s)",
+                        leg.info.call_id, target[:80], exc)
+            return None
+
     async def refer(self, leg: SipCallLeg, target: str) -> bool:
         """Blind transfer: REFER, then follow the NOTIFY sipfrag to a final status."""
+        uri = self._refer_target(leg, target)
+        if uri is None:
+            return False
         loop = asyncio.get_running_loop()
         leg.refer_result = loop.create_future()
-        refer_to = target if target.startswith("<") else f"<{target}>"
+        refer_to = f"<{uri}>"
         headers = Headers(
             [
                 ("Refer-To", refer_to),
@@ -862,10 +941,16 @@ class SipUserAgent:
         headers: dict[str, str] | None = None,
         timeout_s: float = 60,
     ) -> SipCallLeg:
-        """Place a call; returns once answered, or raises CallFailed(kind, status)."""
+        """Place a call; returns once answered, or raises CallFailed(kind, status). A
+        target, caller or header that would break a SIP line is refused before sending."""
         try:
             target = SipUri.parse(uri)
-        except SipParseError as exc:
+            if caller is not None and not _USER.match(caller):
+                raise SipParseError(f"caller {caller[:40]!r} is not a SIP user name")
+            for name, value in (headers or {}).items():
+                check_header_text(name, "a header name")
+                check_header_text(value, f"header {name[:40]}")
+        except (SipParseError, HeaderInjection) as exc:
             raise CallFailed("failed", None, str(exc)) from None
         peer = await self._resolve(self._out_of_dialog_peer(target))
         rtp: RtpMedia = await self._rtp_factory(self.config.rtp_host or self.config.host)

@@ -68,7 +68,8 @@ async def test_an_answered_call_reports_status_turns_and_one_result(
 ) -> None:
     script = load("call_features.en.yaml")
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
-    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False)
+    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False,
+                           proxy=f"127.0.0.1:{phone.local_port}")  # the phone is the trunk
     sink = ListSink()
 
     async def answer() -> None:
@@ -81,8 +82,7 @@ async def test_an_answered_call_reports_status_turns_and_one_result(
 
     answering = asyncio.get_running_loop().create_task(answer())
     try:
-        await runner.start(spec(script, f"sip:bob@127.0.0.1:{phone.local_port}", tmp_path),
-                           sink)
+        await runner.start(spec(script, "bob", tmp_path), sink)
         await asyncio.wait_for(sink.finished.wait(), 60)
         await asyncio.wait_for(answering, 10)
     finally:
@@ -116,11 +116,11 @@ async def test_a_call_nobody_answers_still_finishes_once(
             return
 
     declining = asyncio.get_running_loop().create_task(decline())
-    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False)
+    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False,
+                           proxy=f"127.0.0.1:{phone.local_port}")
     sink = ListSink()
     try:
-        await runner.start(spec(script, f"sip:bob@127.0.0.1:{phone.local_port}", tmp_path),
-                           sink)
+        await runner.start(spec(script, "+15550100", tmp_path), sink)
         await asyncio.wait_for(sink.finished.wait(), 30)
         await asyncio.wait_for(declining, 10)
     finally:
@@ -132,3 +132,24 @@ async def test_a_call_nobody_answers_still_finishes_once(
     assert result.ending == "no_answer" and result.outcome == "no_answer"
     assert cause.startswith("no_answer")
     assert ("status", "in_progress") not in sink.log
+
+
+async def test_without_a_policy_a_sip_uri_is_not_dialled(
+    speech_settings: SpeechSettings, tmp_path: Path
+) -> None:
+    """A `to` naming its own host would go straight there (SSRF over SIP): only numbers,
+    through the trunk, unless the service's policy allows the tenant SIP URIs."""
+    script = load("call_features.en.yaml")
+    phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
+    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False)
+    sink = ListSink()
+    try:
+        await runner.start(spec(script, f"sip:bob@127.0.0.1:{phone.local_port}", tmp_path),
+                           sink)
+        await asyncio.wait_for(sink.finished.wait(), 30)
+    finally:
+        await runner.close()
+        await phone.close()
+    finishes = [value for kind, value in sink.log if kind == "finish"]
+    assert len(finishes) == 1 and "must be a number" in finishes[0][1]
+    assert phone.received_messages == 0

@@ -273,10 +273,14 @@ def test_channel_caller_and_request_uri_user_are_matched() -> None:
 
 def test_equal_matches_of_two_tenants_are_refused_not_guessed() -> None:
     routes = [stored("a", "t1", to="^\\+1555.*$"), stored("b", "t2", to="^\\+1.*$")]
-    with pytest.raises(AmbiguousRoute):
+    with pytest.raises(AmbiguousRoute) as both:
         choose(routes, sip("+15550001"))
-    # a more specific route of one tenant is not ambiguous
-    assert choose([*routes, stored("c", "t2", to="+15550001")], sip("+15550001")).id == "c"  # type: ignore[union-attr]
+    assert both.value.route_ids == ["a", "b"]
+    # specificity and priority order one tenant's routes only: an exact number of t2 does
+    # not take the call from t1's pattern (that is what let one tenant steal calls)
+    with pytest.raises(AmbiguousRoute):
+        choose([*routes, stored("c", "t2", priority=1000, to="+15550001")], sip("+15550001"))
+    assert choose(routes, sip("+1666")).id == "b"  # type: ignore[union-attr]
 
 
 def test_conflicts_between_tenants() -> None:
@@ -284,11 +288,15 @@ def test_conflicts_between_tenants() -> None:
         return RouteMatch.model_validate(kw)
 
     assert conflict_with(m(to="+1"), m(to="+1")) is not None
-    assert conflict_with(m(to="+1", channel="sip"), m(to="+1", channel="websocket")) is None
-    assert conflict_with(m(to="^\\+1.*$"), m(to="^\\+1.*$")) is None  # patterns: at run time
+    assert conflict_with(m(to="+1", channel="sip"), m(to="+1", channel="audiosocket")) is None
+    assert conflict_with(m(to="^\\+1.*$"), m(to="^\\+1.*$")) is not None
+    assert conflict_with(m(to="^\\+1.*$"), m(to="^\\+2.*$")) is None
     assert conflict_with(m(sip_user="100"), m(sip_user="100")) is not None
     assert conflict_with(m(), m(channel="sip")) is not None
     assert conflict_with(m(channel="sip"), m(channel="audiosocket")) is None
+    # WebSocket streams name their route (id and secret): such routes claim no number
+    assert conflict_with(m(to="+1", channel="websocket"), m(to="+1")) is None
+    assert conflict_with(m(channel="websocket"), m(channel="websocket")) is None
 
 
 def test_a_catastrophic_pattern_gives_up_instead_of_stalling_every_call() -> None:

@@ -315,9 +315,11 @@ async def test_the_sip_dialer_calls_out_through_the_same_user_agent(
     tmp_path: Path, speech_settings: SpeechSettings
 ) -> None:
     """One SIP user agent for both directions: the INVITE of an outbound call comes from
-    the port inbound calls are answered on."""
-    async with serving(tmp_path, speech_settings, dialer="sip", sip_amd=False) as line:
-        phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
+    the port inbound calls are answered on, and goes to the trunk (the phone here)."""
+    phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
+    trunk = f"127.0.0.1:{phone.local_port}"
+    async with serving(tmp_path, speech_settings, dialer="sip", sip_amd=False,
+                       sip_proxy=trunk) as line:
         invites: list[tuple[str, int]] = []
 
         async def answer() -> None:
@@ -335,7 +337,7 @@ async def test_the_sip_dialer_calls_out_through_the_same_user_agent(
                 created = await client.post(
                     "/v1/calls",
                     json={
-                        "to": f"sip:bob@127.0.0.1:{phone.local_port}",
+                        "to": "bob",
                         "script_id": "inbound_check",
                         "variables": {"lead_name": "Dave"},
                         "webhook": line.hook,

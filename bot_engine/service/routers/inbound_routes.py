@@ -3,12 +3,14 @@ Twilio stream or AudioSocket UUID, with which variables, and where results go.""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 
-from bot_engine.script import ScriptError
+from bot_engine.call.route_patterns import check_speed
+from bot_engine.script import Script, ScriptError, validate_variables
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Conflict, Invalid, NotFound
@@ -62,8 +64,10 @@ async def create_route(
     body: InboundRouteCreate, tenant: TenantDep, svc: ServiceState = Depends(service)
 ) -> InboundRouteCreated:
     """Route inbound calls to a script. The response carries the route's WebSocket secret
-    (`token`, shown once) and the Twilio `<Stream>` URL built from it. A number (or
-    catch-all) another tenant already routes is a 409."""
+    (`token`, shown once) and the Twilio `<Stream>` URL built from it. A route that could
+    match a number another tenant already routes (by `to` or `sip_user`, exactly or by a
+    pattern) is a 409, and so is a route beyond the tenant's limit."""
+    await asyncio.to_thread(_check_pattern_speed, body.match)
     target = await svc.calls.checked_target(body.webhook)
     async with svc.db.write() as session:
         script = await script_repo.get_script(session, tenant.id, body.script_id)
@@ -82,10 +86,16 @@ async def create_route(
                 f"the script {body.script_id!r} declares no variable(s) {', '.join(unknown)}",
                 [{"path": name, "message": "not a variable of the script"} for name in unknown],
             )
-        for other in await repo.other_tenants_routes(session, tenant.id):
-            reason = conflict_with(body.match, RouteMatch.model_validate(other.match))
-            if reason is not None:
-                raise Conflict(reason)
+        _check_variables(svc.scripts.get(version).script, body.variables)
+        others = [RouteMatch.model_validate(r.match)  # takes the routes lock first
+                  for r in await repo.other_tenants_routes(session, tenant.id)]
+        limit = svc.settings.inbound_routes_per_tenant
+        if len(await repo.list_routes(session, tenant.id)) >= limit:
+            raise Conflict(f"the tenant already has {limit} inbound routes (the limit); "
+                           "delete one, or match several numbers with one pattern")
+        reason = await asyncio.to_thread(_first_conflict, body.match, others)
+        if reason is not None:
+            raise Conflict(reason)
         token = secrets.token_urlsafe(24)
         row = await repo.create_route(
             session,
@@ -101,10 +111,12 @@ async def create_route(
             token=token,
         )
     out = route_out(row)
+    audiosocket = body.match.channel in (None, "audiosocket")
     return InboundRouteCreated(
         **out.model_dump(),
         token=token,
         twilio_stream_url=stream_url(svc.settings.public_base_url or "", row.id, token),
+        audiosocket_uuid=repo.audiosocket_uuid(row.token_hash) if audiosocket else None,
     )
 
 
@@ -140,6 +152,36 @@ async def delete_route(
             raise NotFound(f"no inbound route {route_id!r}")
         await repo.delete_route(session, row)
     return Response(status_code=204)
+
+
+def _check_pattern_speed(match: RouteMatch) -> None:
+    """422 for a pattern that backtracks without bound (run off the event loop)."""
+    for field, pattern in (("to", match.to), ("from", match.from_), ("sip_user", match.sip_user)):
+        if pattern is not None:
+            try:
+                check_speed(pattern)
+            except ValueError as exc:
+                raise Invalid(str(exc), [{"path": f"match.{field}", "message": str(exc)}]) from None
+
+
+def _check_variables(script: Script, values: dict[str, Any]) -> None:
+    """The route's static variables must be valid values for the script (type, length);
+    required variables it leaves out may still come with each call."""
+    try:
+        validate_variables(script, values)
+    except ScriptError as exc:
+        issues = [i for i in issues_of(exc) if i.get("path", "").removeprefix("variables.")
+                  in values]
+        if issues:
+            raise Invalid("the route's variables do not suit the script", issues) from None
+
+
+def _first_conflict(new: RouteMatch, others: list[RouteMatch]) -> str | None:
+    for other in others:
+        reason = conflict_with(new, other)
+        if reason is not None:
+            return reason
+    return None
 
 
 def _jsonable(value: Any) -> Any:
