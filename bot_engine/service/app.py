@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.script.model import Script
-from bot_engine.service import access_log
+from bot_engine.service import access_log, console
 from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import ServiceError
@@ -285,4 +285,5 @@ def create_app(
 
     for module in ROUTERS:
         app.include_router(module.router)
+    console.install(app)
     return app
