@@ -162,7 +162,9 @@ class ConsoleServer:
     def upload(self, tenant: str, path: Path) -> dict[str, Any]:
         with self.api(tenant) as client:
             response = client.post(
-                "/v1/scripts", content=path.read_text(), headers={"content-type": "application/yaml"}
+                "/v1/scripts",
+                content=path.read_text(),
+                headers={"content-type": "application/yaml"},
             )
         assert response.status_code == 201, response.text
         body: dict[str, Any] = response.json()
