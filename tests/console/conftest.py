@@ -15,7 +15,10 @@ from typing import Any
 
 import pytest
 
+from ..service.conftest import api, db_url, pg_server, script_yaml
 from .server import ConsoleServer
+
+__all__ = ["api", "db_url", "pg_server", "script_yaml"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
