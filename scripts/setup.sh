@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(espeak-ng baresip sip-tester sox postgresql libsndfile1)
+DEBIAN_PACKAGES=(espeak-ng baresip sip-tester sox postgresql libsndfile1 chromium chromium-driver)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -224,57 +224,72 @@ class ConsoleServer:
             variables={"name": "Ann", "company": "Acme", "purpose": "call you about offers"},
         )
         answered = datetime.now(UTC) - timedelta(seconds=12)
-        write_stereo(spec.recording_path, [(0.2, 2.8)], [(3.4, 5.0), (8.0, 9.0)], 12.0)
+        write_stereo(spec.recording_path, *LIVE_SPEECH)
         await sink.call_status(spec.call_id, "in_progress", at=answered)
-        turns = [
-            TranscriptTurn(role="bot", text="Hello, is this Ann?", step="greet",
-                           start_ms=200, end_ms=2400, interrupted=True, heard_ms=2200),
-            TranscriptTurn(role="caller", text="yes it's me", step="greet", start_ms=2300,
-                           end_ms=2800, confidence=0.91, interrupted=True),
-            TranscriptTurn(role="event", text="webhook POST https://crm.example/lookup",
-                           step="greet", start_ms=3000),
-            TranscriptTurn(role="bot", text="Do you agree?", step="ask_consent", start_ms=3400,
-                           end_ms=5000),
-            TranscriptTurn(role="caller", text="yes I agree", step="ask_consent",
-                           start_ms=5400, end_ms=6600, confidence=0.87),
-            TranscriptTurn(role="caller", text="[dtmf 1]", step="ask_consent"),
-            TranscriptTurn(role="bot", text="Connecting you now.", step="transfer",
-                           start_ms=8000, end_ms=9000),
-            TranscriptTurn(role="event", text="transfer to sip:sales@pbx: accepted",
-                           step="transfer", start_ms=9500),
-        ]
-        for turn in turns:
-            start = turn.start_ms if turn.start_ms is not None else 7000
-            at = answered + timedelta(milliseconds=start)
+        report = live_report(spec.call_id, answered)
+        for turn in report.transcript:
             if turn.role == "event":
-                await sink.call_event(spec.call_id, "event", {"text": turn.text}, at=at)
+                await sink.call_event(spec.call_id, "event", {"text": turn.text}, at=turn.at)
             else:
-                await sink.transcript_turn(spec.call_id, turn.role, turn.text, at=at,
+                await sink.transcript_turn(spec.call_id, turn.role, turn.text, at=turn.at,
                                            step=turn.step, confidence=turn.confidence)
-        result = DialogResult(outcome="consent_given", ending="transfer", step="transfer",
-                              fields={"consent": True, "consent_utterance": "yes I agree"})
-        report = CallReport(
-            call=CallMeta(call_id=spec.call_id, direction="inbound", caller="+79160000002",
-                          callee="+74950000001", transport="sip",
-                          script_id="consent_confirmation", started_at=answered),
-            result=result,
-            transcript=turns,
-            timings=[
-                TurnTimings(turn=0, step_id="greet", endpointing_ms=250, asr_final_ms=40,
-                            dialogue_ms=3, tts_ms=1, send_ms=2),
-                TurnTimings(turn=1, step_id="ask_consent", endpointing_ms=250,
-                            asr_final_ms=120, dialogue_ms=4, tts_ms=60, send_ms=2),
-            ],
-            consent=[ConsentEvidence(step_id="ask_consent", utterance="yes I agree",
-                                     confidence=0.87, at=answered + timedelta(seconds=6.6),
-                                     audio_start_ms=5400, audio_end_ms=6600)],
-            barge_ins=[BargeIn(step="greet", trigger="onset", heard_ms=2200, stop_ms=20,
-                               onset_to_stop_ms=60)],
-        )
         await _report_extras(spec, report, sink, None)
-        await sink.finish(spec.call_id, result, hangup_cause="transfer",
+        await sink.finish(spec.call_id, report.result, hangup_cause="transfer",
                           at=answered + timedelta(seconds=12))
         return spec.call_id
+
+
+LIVE_SPEECH: tuple[list[tuple[float, float]], list[tuple[float, float]], float] = (
+    [(0.2, 2.8)], [(3.4, 5.0), (8.0, 9.0)], 12.0,
+)
+"""Caller and robot speech of `live_report`'s recording, and its length."""
+
+
+def live_report(call_id: str, answered: datetime) -> CallReport:
+    """A consent call with everything the timeline shows: a barge-in, a webhook, keys, the
+    transfer, timings and consent evidence, offsets on the recording's clock."""
+    turns = [
+        TranscriptTurn(role="bot", text="Hello, is this Ann?", step="greet",
+                       start_ms=200, end_ms=2400, interrupted=True, heard_ms=2200),
+        TranscriptTurn(role="caller", text="yes it's me", step="greet", start_ms=2300,
+                       end_ms=2800, confidence=0.91, interrupted=True),
+        TranscriptTurn(role="event", text="webhook POST https://crm.example/lookup",
+                       step="greet", start_ms=3000),
+        TranscriptTurn(role="bot", text="Do you agree?", step="ask_consent", start_ms=3400,
+                       end_ms=5000),
+        TranscriptTurn(role="caller", text="yes I agree", step="ask_consent",
+                       start_ms=5400, end_ms=6600, confidence=0.87),
+        TranscriptTurn(role="caller", text="[dtmf 1]", step="ask_consent"),
+        TranscriptTurn(role="bot", text="Connecting you now.", step="transfer",
+                       start_ms=8000, end_ms=9000),
+        TranscriptTurn(role="event", text="transfer to sip:sales@pbx: accepted",
+                       step="transfer", start_ms=9500),
+    ]
+    for turn in turns:
+        start = turn.start_ms if turn.start_ms is not None else 7000
+        turn.at = answered + timedelta(milliseconds=start)
+    result = DialogResult(outcome="consent_given", ending="transfer", step="transfer",
+                          fields={"consent": True, "consent_utterance": "yes I agree"})
+    return CallReport(
+        call=CallMeta(call_id=call_id, direction="inbound", caller="+79160000002",
+                      callee="+74950000001", transport="sip", script_id="consent_confirmation",
+                      started_at=answered, answered_at=answered,
+                      ended_at=answered + timedelta(seconds=12), hangup_cause="transfer"),
+        variables={"name": "Ann", "company": "Acme", "purpose": "call you about offers"},
+        result=result,
+        transcript=turns,
+        timings=[
+            TurnTimings(turn=0, step_id="greet", endpointing_ms=250, asr_final_ms=40,
+                        dialogue_ms=3, tts_ms=1, send_ms=2),
+            TurnTimings(turn=1, step_id="ask_consent", endpointing_ms=250,
+                        asr_final_ms=120, dialogue_ms=4, tts_ms=60, send_ms=2),
+        ],
+        consent=[ConsentEvidence(step_id="ask_consent", utterance="yes I agree",
+                                 confidence=0.87, at=answered + timedelta(seconds=6.6),
+                                 audio_start_ms=5400, audio_end_ms=6600)],
+        barge_ins=[BargeIn(step="greet", trigger="onset", heard_ms=2200, stop_ms=20,
+                           onset_to_stop_ms=60)],
+    )
 
 
 def write_stereo(

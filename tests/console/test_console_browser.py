@@ -6,12 +6,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot_engine.service.console.demo import TENANT_ENV, console_url
+
 from .conftest import PHONE, Browser, screenshot
-from .server import CONSENT_SCRIPT, LEAD_SCRIPT, ConsoleServer
+from .server import (
+    CONSENT_SCRIPT,
+    LEAD_SCRIPT,
+    LIVE_SPEECH,
+    ConsoleServer,
+    live_report,
+    write_stereo,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -273,3 +284,29 @@ def test_accept_language_picks_russian(chromium: Any, server: ConsoleServer) -> 
         assert page.get_by_label("Ключ API").is_visible()
     finally:
         context.close()
+
+
+def test_the_demo_call_gets_a_console_link(
+    browser: Browser, server: ConsoleServer, seeded: Seeded, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`voicebot demo` with a console serving on the same settings: the finished call is
+    stored for the tenant and its page URL is printed."""
+    monkeypatch.setenv("VOICEBOT_DATA_DIR", str(server.data_dir))
+    monkeypatch.setenv("VOICEBOT_PORT", str(server.port))
+    monkeypatch.delenv(TENANT_ENV, raising=False)
+    recording = tmp_path / "demo-call.wav"
+    write_stereo(recording, *LIVE_SPEECH)
+    report = live_report("local", datetime.now(UTC) - timedelta(seconds=20))
+    assert console_url(report, CONSENT_SCRIPT, recording) is None  # two tenants: whose?
+    monkeypatch.setenv(TENANT_ENV, "acme")
+    url = console_url(report, CONSENT_SCRIPT, recording)
+    assert url is not None and url.startswith(f"{server.url}/ui/calls/")
+    page = browser.page()
+    browser.sign_in(page, seeded.key, url.removeprefix(server.url))
+    assert "Do you agree?" in page.locator("table.transcript").inner_text()
+    assert page.locator("#timeline line.mark.barge_in").count() == 1
+    page.locator("ul.marks button.mark-consent").click()
+    page.wait_for_function("() => document.getElementById('player').currentTime >= 5.4")
+    monkeypatch.setenv("VOICEBOT_PORT", "1")  # nothing serves there: no link
+    assert console_url(report, CONSENT_SCRIPT, recording) is None
