@@ -109,6 +109,16 @@ def test_finished_call_recording_plays(browser: Browser, seeded: Seeded) -> None
     )
     page.evaluate("document.getElementById('player').pause()")
     screenshot(page, "call")
+    for path in (f"/ui/calls/{seeded.simulated_call}", "/ui/editor?script=lead_qualification_en"):
+        page.set_viewport_size(PHONE)
+        page.goto(f"{browser.base}{path}")
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => "
+            "e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))"
+            ".map(e => e.tagName + '.' + e.className + ' ' + (e.id || '')).slice(0, 8)"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, wide
+    screenshot(page, "editor-phone")
 
 
 def test_live_call_timeline_and_consent_span(browser: Browser, seeded: Seeded) -> None:
@@ -310,3 +320,31 @@ def test_the_demo_call_gets_a_console_link(
     page.wait_for_function("() => document.getElementById('player').currentTime >= 5.4")
     monkeypatch.setenv("VOICEBOT_PORT", "1")  # nothing serves there: no link
     assert console_url(report, CONSENT_SCRIPT, recording) is None
+
+
+def test_every_control_is_labelled_and_the_keyboard_gets_in(
+    browser: Browser, seeded: Seeded
+) -> None:
+    page = browser.page()
+    browser.sign_in(page, seeded.key)
+    unlabelled = (
+        "() => [...document.querySelectorAll('input, select, textarea, button')]"
+        ".filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)"
+        " && !e.getAttribute('aria-label') && !e.textContent.trim())"
+        ".map(e => e.outerHTML.slice(0, 80))"
+    )
+    for path in (
+        "/ui/calls", f"/ui/calls/{seeded.live_call}", "/ui/scripts",
+        "/ui/scripts/lead_qualification_en", "/ui/editor", "/ui/deliveries",
+        f"/ui/deliveries/{seeded.dead_delivery}", "/ui/routes", "/ui/keys",
+    ):
+        page.goto(f"{browser.base}{path}")
+        assert page.evaluate(unlabelled) == [], path
+        assert page.locator("h1").count() == 1, path
+    page.goto(f"{browser.base}/ui/calls")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the first control of the page itself: the status filter
+    assert page.evaluate("document.activeElement.id") == "f-status"
