@@ -294,3 +294,21 @@ def test_marks_from_events_measured_or_by_wall_clock() -> None:
     assert kinds == [
         ("barge_in", 1.5), ("dtmf", 4.0), ("webhook", 4.8), ("transfer", 5.9), ("consent", 7.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("a: &x [1, 2]\nb: [*x, *x]", "expected a single value"),
+        ("a: {b: 1}", "expected a single value"),
+        ("- 1\n- 2", "expected name: value lines"),
+        ("a: [unclosed", "flow sequence"),
+        ("x" * 10_001, "at most"),
+    ],
+)
+def test_typed_variables_are_plain_values(text: str, error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        console_web.yaml_mapping(text)
+    assert console_web.yaml_mapping("name: Ann\nbudget: 1000\nok: true\n") == {
+        "name": "Ann", "budget": 1000, "ok": True,
+    }

@@ -280,8 +280,8 @@ MAX_MAPPING_CHARS = 10_000
 
 
 def yaml_mapping(text: str) -> dict[str, Any]:
-    """`name: value` lines (a YAML or JSON mapping) typed into a form; ValueError says what
-    is wrong. Bounded in size; the safe loader builds plain values only."""
+    """`name: value` lines (a YAML or JSON mapping of scalars) typed into a form; ValueError
+    says what is wrong. Bounded in size; the safe loader builds plain values only."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -297,4 +297,9 @@ def yaml_mapping(text: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise ValueError("expected name: value lines")
+    for name, item in value.items():
+        # Variables are scalars; refusing lists and mappings also refuses alias bombs, which
+        # JSON (the API's way in) cannot express.
+        if isinstance(item, list | dict):
+            raise ValueError(f"{name}: expected a single value")
     return value
