@@ -312,3 +312,33 @@ def test_typed_variables_are_plain_values(text: str, error: str) -> None:
     assert console_web.yaml_mapping("name: Ann\nbudget: 1000\nok: true\n") == {
         "name": "Ann", "budget": 1000, "ok": True,
     }
+
+
+async def test_the_understanding_layer_shows_where_a_turn_recorded_it(
+    api: Api, script_yaml: str
+) -> None:
+    tenant_id, key = await api.tenant("acme")
+    async with api.client(key) as client:
+        await upload(client, script_yaml)
+    calls = api.service.calls
+    spec = await calls.open_inbound(
+        tenant_id=tenant_id, script_id="lead_qualification_en", to_number="+74950000001",
+        from_number=None, variables={"lead_name": "Ann"},
+    )
+    await calls.call_status(spec.call_id, "in_progress")
+    await calls.transcript_turn(spec.call_id, "bot", "Hello Ann!", step="greet")
+    await calls.call_event(spec.call_id, "turn", {
+        "role": "caller", "text": "yeah sure", "step": "greet", "confidence": 0.8,
+        "intent": "yes", "layer": "semantic",
+    })
+    await calls.finish(
+        spec.call_id, DialogResult(outcome="qualified", ending="completed"), hangup_cause="robot"
+    )
+    async with api.client(key) as client:
+        transcript = (await client.get(f"/v1/calls/{spec.call_id}")).json()["transcript"]
+    assert transcript[1]["layer"] == "semantic" and transcript[1]["intent"] == "yes"
+    assert transcript[0]["layer"] is None
+    console = Console(api)
+    await console.sign_in(key)
+    page = await console.client.get(f"/ui/calls/{spec.call_id}")
+    assert '<span class="badge layer">semantic</span> yes' in page.text
