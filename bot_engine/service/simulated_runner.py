@@ -56,6 +56,9 @@ class _TextCall:
         self.dialog = Dialog(spec.script, spec.variables)
         self.recorder: RecordingWriter | None = None
         self.answered = asyncio.Event()
+        self.offsets: list[dict[str, Any]] = []
+        """Where each turn sits in the recording, stored as the `timeline` event at the end
+        (the live session's too), since the recording is not on the wall clock."""
 
     def state(self) -> dict[str, Any]:
         return self.dialog.state.model_dump(mode="json")
@@ -80,6 +83,7 @@ class _TextCall:
                 if self.dialog.finished:
                     result = self.dialog.result
                     assert result is not None
+                    await sink.call_event(call_id, "timeline", {"turns": self.offsets})
                     await sink.finish(
                         call_id,
                         result,
@@ -103,8 +107,7 @@ class _TextCall:
                     step=action.step,
                     dialog_state=self.state(),
                 )
-                assert self.recorder is not None
-                self.recorder.append(b"", await self._audio(action.text))
+                await self._record(action.text, "bot", action.step)
             elif isinstance(action, CallWebhook):
                 event = await self._webhook(action)
                 await self._perform(self.dialog.handle(event))
@@ -118,6 +121,24 @@ class _TextCall:
             elif isinstance(action, Hangup):
                 cause = "robot"
         return cause
+
+    async def _record(self, text: str, role: str, step: str | None) -> None:
+        """Speak one turn into its side of the recording and note where it went (a silent
+        turn takes no room)."""
+        assert self.recorder is not None
+        start: int | None = None
+        end: int | None = None
+        if text.strip():
+            audio = await self._audio(text)
+            start = self.recorder.ms
+            if role == "caller":
+                self.recorder.append(audio, b"")
+            else:
+                self.recorder.append(b"", audio)
+            end = self.recorder.ms
+        self.offsets.append(
+            {"role": role, "text": text, "step": step, "start_ms": start, "end_ms": end}
+        )
 
     async def _webhook(self, action: CallWebhook) -> Event:
         if self.guard is not None:
@@ -166,9 +187,7 @@ class _TextCall:
             confidence=1.0,
             dialog_state=self.state(),
         )
-        assert self.recorder is not None
-        if text.strip():
-            self.recorder.append(await self._audio(text), b"")
+        await self._record(text, "caller", self.dialog.state.step)
         return UserSaid(text=text, confidence=1.0, at=now) if text.strip() else NoInput(at=now)
 
 

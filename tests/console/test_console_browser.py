@@ -103,6 +103,14 @@ def test_finished_call_recording_plays(browser: Browser, seeded: Seeded) -> None
     assert "What budget do you have in mind?" in transcript
     assert "about 5000 dollars" in transcript
     assert page.locator("#timeline rect.speech.robot").count() >= 2
+    # each line plays from where it is in the recording (not from its wall-clock time)
+    budget = page.locator("tr.turn", has_text="What budget").locator("button.seek")
+    starts = page.locator("#timeline rect.speech.robot").evaluate_all(
+        "rects => rects.map(r => Number(r.dataset.start))"
+    )
+    line_start = float(budget.get_attribute("data-start") or -1)
+    assert min(abs(line_start - s) for s in starts) < 0.4, (line_start, starts)
+    assert line_start > 2.0  # after the greeting and the caller's answer
     page.locator("table.transcript button.seek").first.click()
     page.wait_for_function(
         "() => { const a = document.getElementById('player'); return a.currentTime > 0; }"
