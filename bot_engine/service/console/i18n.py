@@ -121,6 +121,7 @@ RU: dict[str, str] = {
     "Variables": "Переменные",
     "Script": "Сценарий",
     "version": "версия",
+    "Version": "Версия",
     "Answered": "Ответ",
     "Ended": "Конец",
     "Duration": "Длительность",
