@@ -70,6 +70,14 @@ class _TextCall:
             log.warning("TTS failed for the recording of %s: %s", self.spec.call_id, exc)
             return bytes(SAMPLE_RATE)  # half a second of silence
 
+    def _note(self, role: str, text: str, step: str | None, start: int | None) -> None:
+        """Where a turn went in the recording (a silent turn took no room)."""
+        assert self.recorder is not None
+        end = self.recorder.ms if start is not None else None
+        self.offsets.append(
+            {"role": role, "text": text, "step": step, "start_ms": start, "end_ms": end}
+        )
+
     async def run(self) -> None:
         sink, call_id = self.sink, self.spec.call_id
         await sink.call_status(call_id, "ringing")
@@ -107,7 +115,10 @@ class _TextCall:
                     step=action.step,
                     dialog_state=self.state(),
                 )
-                await self._record(action.text, "bot", action.step)
+                assert self.recorder is not None
+                start = self.recorder.ms
+                self.recorder.append(b"", await self._audio(action.text))
+                self._note("bot", action.text, action.step, start)
             elif isinstance(action, CallWebhook):
                 event = await self._webhook(action)
                 await self._perform(self.dialog.handle(event))
@@ -121,24 +132,6 @@ class _TextCall:
             elif isinstance(action, Hangup):
                 cause = "robot"
         return cause
-
-    async def _record(self, text: str, role: str, step: str | None) -> None:
-        """Speak one turn into its side of the recording and note where it went (a silent
-        turn takes no room)."""
-        assert self.recorder is not None
-        start: int | None = None
-        end: int | None = None
-        if text.strip():
-            audio = await self._audio(text)
-            start = self.recorder.ms
-            if role == "caller":
-                self.recorder.append(audio, b"")
-            else:
-                self.recorder.append(b"", audio)
-            end = self.recorder.ms
-        self.offsets.append(
-            {"role": role, "text": text, "step": step, "start_ms": start, "end_ms": end}
-        )
 
     async def _webhook(self, action: CallWebhook) -> Event:
         if self.guard is not None:
@@ -187,7 +180,11 @@ class _TextCall:
             confidence=1.0,
             dialog_state=self.state(),
         )
-        await self._record(text, "caller", self.dialog.state.step)
+        assert self.recorder is not None
+        start = self.recorder.ms
+        if text.strip():
+            self.recorder.append(await self._audio(text), b"")
+        self._note("caller", text, self.dialog.state.step, start if text.strip() else None)
         return UserSaid(text=text, confidence=1.0, at=now) if text.strip() else NoInput(at=now)
 
 
