@@ -20,8 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.call.report import CallReport
-from bot_engine.delivery.ssrf import SsrfGuard
-from bot_engine.service.calls import CallService
+from bot_engine.service import calls as call_service
 from bot_engine.service.live_session import _report_extras
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.runner import NoDialer
@@ -61,9 +60,10 @@ async def store(
 ) -> str | None:
     """Store the finished call for the tenant; returns its id (None: no single tenant)."""
     db = await open_database(settings.db_url, box=settings.secret_box())
-    sink = CallService(
-        settings, db, ScriptCache(), ServiceMetrics(), SsrfGuard(settings.ssrf_allowlist),
-        NoDialer(), wake_delivery=lambda: None, secret_key="",
+    guard = call_service.SsrfGuard(settings.ssrf_allowlist)  # unused: no webhook here
+    sink = call_service.CallService(
+        settings, db, ScriptCache(), ServiceMetrics(), guard, NoDialer(),
+        wake_delivery=lambda: None, secret_key="",
     )
     try:
         async with db.write() as session:
