@@ -149,6 +149,7 @@ RU: dict[str, str] = {
     "ASR confidence": "Уверенность ASR",
     "Understood by": "Кто понял",
     "Intent": "Намерение",
+    "Runner-up": "Второй вариант",
     "bot": "робот",
     "caller": "абонент",
     "event": "событие",

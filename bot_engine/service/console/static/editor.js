@@ -161,12 +161,16 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   function understanding(turn) {
     const parts = [];
+    const labels = { layer: strings.understood, intent: strings.intent,
+      confidence: strings.confidence, runner_up: strings.runner_up };
     Object.keys(turn).forEach(function (key) {
-      if (["role", "text", "step"].indexOf(key) >= 0) { return; }
-      const label = key === "layer" ? strings.understood : key === "intent" ? strings.intent :
-        key === "confidence" ? strings.confidence : key;
-      const value = typeof turn[key] === "object" ? JSON.stringify(turn[key]) : turn[key];
-      parts.push(label + ": " + value);
+      const raw = turn[key];
+      if (["role", "text", "step"].indexOf(key) >= 0 || raw === null || raw === undefined) { return; }
+      let value = typeof raw === "object" ? JSON.stringify(raw) : String(raw);
+      if (key === "runner_up" && Array.isArray(raw) && raw.length === 2) {
+        value = raw[0] + " (" + Number(raw[1]).toFixed(2) + ")";
+      }
+      parts.push((labels[key] || key) + ": " + value);
     });
     if (turn.step) { parts.unshift(strings.step + ": " + turn.step); }
     return parts.join(" · ");
