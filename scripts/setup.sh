@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(espeak-ng baresip sip-tester sox postgresql libsndfile1 kamailio)
 
+DEBIAN_PACKAGES+=(chromium chromium-driver)  # the web console's browser tests
+
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

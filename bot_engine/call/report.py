@@ -102,6 +102,15 @@ class CallReport(BaseModel):
     amd: AmdResult | None = None
     recording: str | None = None
 
+    def offsets(self) -> dict[str, Any]:
+        """Where each turn sits in the recording (ms from the answer), and the barge-ins: the
+        service stores turns as they happen, before these are known (the console's timeline)."""
+        keep = {"role", "text", "step", "start_ms", "end_ms", "interrupted", "heard_ms"}
+        return {
+            "turns": [t.model_dump(mode="json", include=keep) for t in self.transcript],
+            "barge_ins": [b.model_dump(mode="json") for b in self.barge_ins],
+        }
+
     def summary(self) -> TimingSummary | None:
         return TimingSummary.of(self.timings) if self.timings else None
 

@@ -161,6 +161,10 @@ def demo_call(
               f"ASR: {speech.asr_engine} (offline), TTS: {speech.tts_engine}")
     report = _run_simulation(loaded.script, variables, DEMO_CALLER, speech, record)
     print_report(report, as_json=as_json)
+    from bot_engine.service.console.demo import console_url
+
+    if (url := console_url(report, DEMO_SCRIPT, record)) is not None:
+        err.print(f"console: {url}")
     raise typer.Exit(0 if report.result.ending != "error" else 1)
 
 

@@ -81,6 +81,9 @@ def serve(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     app = create_app(settings)
+    shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    typer.echo(f"web console: http://{shown}:{settings.port}/ui (sign in with an API key)",
+               err=True)
     # websockets' sans-I/O implementation for the media stream endpoint (the legacy one is
     # deprecated by the websockets library).
     uvicorn.run(

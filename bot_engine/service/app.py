@@ -20,7 +20,7 @@ from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.net import SsrfGuard
 from bot_engine.script.model import Script
-from bot_engine.service import access_log
+from bot_engine.service import access_log, console
 from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import ServiceError
@@ -301,4 +301,5 @@ def create_app(
 
     for module in ROUTERS:
         app.include_router(module.router)
+    console.install(app)
     return app

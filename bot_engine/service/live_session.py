@@ -115,13 +115,14 @@ async def run_live_session(
 async def _report_extras(
     spec: CallSpec, report: CallReport, sink: CallSink, metrics: ServiceMetrics | None
 ) -> None:
-    """Timings and consent evidence, which the session knows only at the end."""
+    """Timings, consent evidence and turn offsets, which the session knows only at the end."""
     for timing in report.timings:
         if metrics is not None:
             metrics.response_gap.observe(timing.response_gap_ms / 1000)
         await sink.call_event(spec.call_id, "timing", timing.model_dump(mode="json"))
     for consent in report.consent:
         await sink.call_event(spec.call_id, "consent", consent.model_dump(mode="json"))
+    await sink.call_event(spec.call_id, "timeline", report.offsets())
 
 
 def ended_result(spec: CallSpec, event: ev.Event) -> DialogResult:

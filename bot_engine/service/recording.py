@@ -48,6 +48,11 @@ class RecordingWriter:
         self._file.write(_header(0, rate))
         self._file.flush()
 
+    @property
+    def ms(self) -> int:
+        """How long the recording is so far: where the next append starts."""
+        return self._data // 4 * 1000 // self.rate
+
     def append(self, caller: bytes, robot: bytes) -> None:
         """Append mono PCM16 for both sides; the shorter one is padded with silence."""
         left = np.frombuffer(caller, dtype="<i2")

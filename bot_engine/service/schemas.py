@@ -80,6 +80,9 @@ class TurnOut(BaseModel):
     at: datetime | None = None
     step: str | None = None
     confidence: float | None = None
+    intent: str | None = None
+    layer: str | None = None
+    """Which understanding layer decided (rule, semantic, rasa, llm), where recorded."""
 
 
 class CallOut(BaseModel):

@@ -54,6 +54,9 @@ class _TextCall:
         self.dialog = Dialog(spec.script, spec.variables)
         self.recorder: RecordingWriter | None = None
         self.answered = asyncio.Event()
+        self.offsets: list[dict[str, Any]] = []
+        """Where each turn sits in the recording, stored as the `timeline` event at the end
+        (the live session's too), since the recording is not on the wall clock."""
 
     def state(self) -> dict[str, Any]:
         return self.dialog.state.model_dump(mode="json")
@@ -64,6 +67,14 @@ class _TextCall:
         except Exception as exc:  # the recording is best effort; the dialog is not
             log.warning("TTS failed for the recording of %s: %s", self.spec.call_id, exc)
             return bytes(SAMPLE_RATE)  # half a second of silence
+
+    def _note(self, role: str, text: str, step: str | None, start: int | None) -> None:
+        """Where a turn went in the recording (a silent turn took no room)."""
+        assert self.recorder is not None
+        end = self.recorder.ms if start is not None else None
+        self.offsets.append(
+            {"role": role, "text": text, "step": step, "start_ms": start, "end_ms": end}
+        )
 
     async def run(self) -> None:
         sink, call_id = self.sink, self.spec.call_id
@@ -78,6 +89,7 @@ class _TextCall:
                 if self.dialog.finished:
                     result = self.dialog.result
                     assert result is not None
+                    await sink.call_event(call_id, "timeline", {"turns": self.offsets})
                     await sink.finish(
                         call_id,
                         result,
@@ -102,7 +114,9 @@ class _TextCall:
                     dialog_state=self.state(),
                 )
                 assert self.recorder is not None
+                start = self.recorder.ms
                 self.recorder.append(b"", await self._audio(action.text))
+                self._note("bot", action.text, action.step, start)
             elif isinstance(action, CallWebhook):
                 event = await self.webhooks(action)
                 await self._perform(self.dialog.handle(event))
@@ -141,8 +155,10 @@ class _TextCall:
             dialog_state=self.state(),
         )
         assert self.recorder is not None
+        start = self.recorder.ms
         if text.strip():
             self.recorder.append(await self._audio(text), b"")
+        self._note("caller", text, self.dialog.state.step, start if text.strip() else None)
         return UserSaid(text=text, confidence=1.0, at=now) if text.strip() else NoInput(at=now)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.storage.ids import new_id
@@ -68,7 +68,13 @@ async def list_calls(
     direction: str | None = None,
     limit: int = 50,
     before: datetime | None = None,
+    outcome: str | None = None,
+    phone: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[Call]:
+    """Newest first; `phone` matches part of either number, `since`/`until` bound
+    `created_at` (`since` inclusive)."""
     query = select(Call).where(Call.tenant_id == tenant_id)
     if status is not None:
         query = query.where(Call.status == status)
@@ -76,6 +82,19 @@ async def list_calls(
         query = query.where(Call.direction == direction)
     if before is not None:
         query = query.where(Call.created_at < before)
+    if outcome is not None:
+        query = query.where(Call.result["outcome"].as_string() == outcome)
+    if phone is not None:
+        query = query.where(
+            or_(
+                Call.to_number.contains(phone, autoescape=True),
+                Call.from_number.contains(phone, autoescape=True),
+            )
+        )
+    if since is not None:
+        query = query.where(Call.created_at >= since)
+    if until is not None:
+        query = query.where(Call.created_at < until)
     rows = await session.scalars(query.order_by(Call.created_at.desc(), Call.id).limit(limit))
     return list(rows)
 

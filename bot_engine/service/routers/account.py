@@ -1,4 +1,4 @@
-"""The tenant's own account: its API keys (list, revoke) and how long its calls are kept."""
+"""The tenant's own account: its API keys (create, list, revoke) and how long calls are kept."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot_engine.service.auth import TenantDep
-from bot_engine.service.errors import Invalid, NotFound
+from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.routers.common import problems, require_json, service
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import tenants
-from bot_engine.storage.models import Tenant
+from bot_engine.storage.models import ApiKey, Tenant
 
 router = APIRouter(prefix="/v1", tags=["account"])
 
@@ -22,6 +22,15 @@ class ApiKeyOut(BaseModel):
     """The `<id>` of `vb_<id>_<secret>` (the secret is never stored)."""
     created_at: datetime
     revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str
+    """The whole key, `vb_<id>_<secret>`: shown this once, never stored."""
+
+
+MAX_ACTIVE_KEYS = 100
+"""Per tenant: keys are cheap to mint, so their number is bounded."""
 
 
 class Retention(BaseModel):
@@ -48,6 +57,19 @@ async def list_keys(tenant: TenantDep, svc: ServiceState = Depends(service)) -> 
     async with svc.db.sessions() as session:
         keys = await tenants.list_keys(session, tenant.id)
     return [ApiKeyOut(id=k.id, created_at=k.created_at, revoked_at=k.revoked_at) for k in keys]
+
+
+@router.post("/keys", status_code=201, response_model=ApiKeyCreated, responses=problems(401, 409))
+async def create_key(tenant: TenantDep, svc: ServiceState = Depends(service)) -> ApiKeyCreated:
+    """A new API key for this tenant, shown once (rotate: create, switch, revoke the old)."""
+    async with svc.db.write() as session:
+        active = [k for k in await tenants.list_keys(session, tenant.id) if k.revoked_at is None]
+        if len(active) >= MAX_ACTIVE_KEYS:
+            raise Conflict(f"at most {MAX_ACTIVE_KEYS} active keys; revoke one first")
+        key = await tenants.create_key(session, tenant)
+        row = await session.get(ApiKey, tenants.key_id_of(key))
+    assert row is not None
+    return ApiKeyCreated(id=row.id, created_at=row.created_at, revoked_at=None, key=key)
 
 
 @router.delete("/keys/{key_id}", status_code=204, responses=problems(401, 404))

@@ -71,15 +71,30 @@ async def list_calls(
     direction: Literal["inbound", "outbound"] | None = None,
     before: datetime | None = Query(default=None, description="Page: created before this."),
     limit: int = Query(default=50, ge=1, le=500),
+    outcome: str | None = Query(default=None, max_length=64),
+    phone: str | None = Query(default=None, max_length=64, description="Part of a number."),
+    since: datetime | None = Query(default=None, description="Created at or after this."),
+    until: datetime | None = Query(default=None, description="Created before this."),
 ) -> list[CallSummary]:
     """Outbound and inbound calls, newest first."""
-    if before is not None and before.tzinfo is None:
-        from datetime import UTC
+    from datetime import UTC
 
-        before = before.replace(tzinfo=UTC)
+    before, since, until = (
+        d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
+        for d in (before, since, until)
+    )
     async with svc.db.sessions() as session:
         rows = await repo.list_calls(
-            session, tenant.id, status=status, direction=direction, limit=limit, before=before
+            session,
+            tenant.id,
+            status=status,
+            direction=direction,
+            limit=limit,
+            before=before,
+            outcome=outcome,
+            phone=phone,
+            since=since,
+            until=until,
         )
     return [
         CallSummary(
@@ -116,10 +131,7 @@ async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(
         assert script is not None
         events = await repo.list_events(session, call.id, ("turn", "timing"))
     transcript = [
-        TurnOut(
-            at=e.at,
-            **{k: v for k, v in e.data.items() if k in ("role", "text", "step", "confidence")},
-        )
+        TurnOut(at=e.at, **{k: v for k, v in e.data.items() if k in TurnOut.model_fields})
         for e in events
         if e.kind == "turn"
     ]
