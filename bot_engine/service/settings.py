@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot_engine.campaigns.settings import CampaignSettings
+
 
 def _config_file() -> Path | None:
     named = os.environ.get("VOICEBOT_CONFIG")
@@ -104,6 +106,8 @@ class ServiceSettings(BaseSettings):
     ssrf_allowlist: list[str] = Field(default_factory=list)
     """Hosts or CIDR ranges that webhooks may target even though they are private/loopback."""
     prerender_prompts: bool = True
+    campaigns: CampaignSettings = Field(default_factory=CampaignSettings)
+    """Campaign dispatching, the tenant-wide call ceiling and upload limits."""
 
     @field_validator("twilio_api_base")
     @classmethod

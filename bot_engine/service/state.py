@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from bot_engine.campaigns.engine import CampaignEngine
 from bot_engine.delivery.ssrf import SsrfGuard
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.service.auth import KeyCache
@@ -35,6 +36,8 @@ class ServiceState:
     listeners: Listeners = field(default_factory=Listeners)
     worker_task: asyncio.Task[None] | None = field(default=None)
     keys: KeyCache = field(default_factory=KeyCache)
+    campaigns: CampaignEngine | None = field(default=None)
+    campaigns_task: asyncio.Task[None] | None = field(default=None)
 
     def worker_alive(self) -> bool:
         return self.worker_task is not None and not self.worker_task.done()

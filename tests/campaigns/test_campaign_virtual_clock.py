@@ -1,0 +1,242 @@
+"""A three-day campaign on a virtual clock, through the service's own dispatcher, call path,
+sink and storage (real SQLite and PostgreSQL): windows in each lead's zone, a skip date,
+pacing, retries per outcome, a callback at the time the lead named, do-not-call."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot_engine.campaigns.clock import VirtualClock
+from bot_engine.service.app import create_app
+from bot_engine.storage.campaign_models import CampaignAttempt, CampaignLead, DncEntry
+from bot_engine.storage.models import Call
+
+from .conftest import CALLBACK_SCRIPT, Api, make_settings, upload
+from .line import ScriptedLine, drive
+
+MSK = ZoneInfo("Europe/Moscow")
+START = datetime(2026, 12, 3, 0, 0, tzinfo=MSK)  # a Thursday
+END = datetime(2026, 12, 6, 0, 0, tzinfo=MSK)
+SKIP = date(2026, 12, 4)
+WINDOWS = {d: [["09:00", "21:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+WINDOWS["sat"] = [["10:00", "20:00"]]
+CAMPAIGN: dict[str, Any] = {
+    "name": "december leads",
+    "script_id": "callback_check",
+    "default_region": "RU",
+    "default_timezone": "Europe/Moscow",
+    "schedule": {
+        "windows": WINDOWS,
+        "skip_dates": [SKIP.isoformat()],
+        "start": START.isoformat(),
+        "end": END.isoformat(),
+    },
+    "pacing": {"max_concurrent": 3, "calls_per_minute": 6},
+    "retries": {
+        "no_answer": {"attempts": 3, "after": "2h"},
+        "busy": {"attempts": 3, "after": "20m"},
+        "voicemail": {"attempts": 2, "after": "4h"},
+        "callback": {"at": "callback_at", "attempts": 2, "after": "2h"},
+    },
+    "variables": {"product": "a kitchen"},
+}
+LEADS = """phone,name,external_id,timezone,region
++74957770001,Ann,L1,,
++7 495 777-00-02,Boris,L2,,
+84957770003,Clara,L3,,
++74957770004,Dan,L4,,
++74957770005,Eve,L5,,
++74232000001,Fyodor,L6,,
++74012000001,Galina,L7,,
++79161234567,Hanna,L8,,
++79161234568,Igor,L9,Asia/Yekaterinburg,
++79161234569,Jana,L10,,RU-KAM
++74957770011,Kirill,L11,,
++74957770012,Lev,L12,,
+12345,Bad,B1,,
++74957770013,,B2,,
++74957770001,Dup,B3,,
++74957770014,Mars,B4,Mars/Base,
++74957770015,Atlantis,B5,,Atlantis
+"""
+PLANS = {
+    "+74957770001": ["say:yes"],
+    "+74957770002": ["busy", "busy", "say:yes"],
+    "+74957770003": ["no_answer"],
+    "+74957770004": ["voicemail"],
+    "+74957770005": ["say:no|tomorrow at 11 am", "say:yes"],
+    "+74957770011": ["say:stop calling me"],
+}
+
+
+def allowed(at: datetime, zones: list[str]) -> bool:
+    """The window rule written out plainly, to check the engine against."""
+    for zone in zones:
+        local = at.astimezone(ZoneInfo(zone))
+        if local.date() == SKIP:
+            return False
+        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[local.weekday()]
+        minutes = local.hour * 60 + local.minute + local.second / 60
+        spans = [
+            (int(a[:2]) * 60 + int(a[3:]), int(b[:2]) * 60 + int(b[3:]))
+            for a, b in WINDOWS.get(day, [])
+        ]
+        if not any(begin <= minutes < end for begin, end in spans):
+            return False
+    return START <= at < END
+
+
+async def test_a_three_day_campaign_on_a_virtual_clock(db_url: str, tmp_path: Path) -> None:
+    clock = VirtualClock(START - timedelta(hours=1))
+    line = ScriptedLine(clock, dict(PLANS))
+    settings = make_settings(db_url, tmp_path, dialer="none")
+    settings.campaigns.dispatch = False
+    app = create_app(settings, runner=line)
+    async with app.router.lifespan_context(app):
+        api = Api(app)
+        svc = api.service
+        svc.campaigns.set_clock(clock)
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            await upload(client, CALLBACK_SCRIPT)
+            listed = await client.post(
+                "/v1/dnc", json={"phone": "+74957770012", "reason": "asked by phone"}
+            )
+            assert listed.status_code == 201, listed.text
+            created = await client.post("/v1/campaigns", json=CAMPAIGN)
+            assert created.status_code == 201, created.text
+            assert created.json()["status"] == "draft"
+            campaign_id = created.json()["id"]
+            imported = await client.post(
+                f"/v1/campaigns/{campaign_id}/leads",
+                content=LEADS,
+                headers={"content-type": "text/csv"},
+            )
+            assert imported.status_code == 200, imported.text
+            body = imported.json()
+            assert body["accepted"] == 12
+            errors = {r["row"]: r["error"] for r in body["rejected"]}
+            assert errors[14] == "phone: not a valid number for its country"
+            assert "name" in errors[15] and "missing required" in errors[15]
+            assert errors[16].startswith("phone: duplicate")
+            assert errors[17].startswith("timezone: unknown time zone 'Mars/Base'")
+            assert errors[18].startswith("region: unknown region 'Atlantis'")
+            assert set(errors) == {14, 15, 16, 17, 18}
+            started = await client.post(f"/v1/campaigns/{campaign_id}/start")
+            assert started.json()["status"] == "running"
+
+            await drive(svc, line, END + timedelta(days=1))
+
+            got = (await client.get(f"/v1/campaigns/{campaign_id}")).json()
+            assert got["status"] == "finished"
+            assert got["counts"]["states"]["done"] == 11
+            assert got["counts"]["states"]["skipped_dnc"] == 1
+            leads = {
+                lead["external_id"]: lead
+                for lead in (
+                    await client.get(f"/v1/campaigns/{campaign_id}/leads", params={"limit": 100})
+                ).json()["items"]
+            }
+
+            # Outcomes and attempt counts per lead.
+            expect = {
+                "L1": ("qualified", 1),
+                "L2": ("qualified", 3),
+                "L3": ("no_answer", 3),
+                "L4": ("voicemail", 2),
+                "L5": ("qualified", 2),
+                "L6": ("qualified", 1),
+                "L7": ("qualified", 1),
+                "L8": ("qualified", 1),
+                "L9": ("qualified", 1),
+                "L10": ("qualified", 1),
+                "L11": ("opted_out", 1),
+                "L12": (None, 0),
+            }
+            assert {k: (v["outcome"], v["attempts"]) for k, v in leads.items()} == expect
+            assert leads["L3"]["phone"] == "+74957770003"  # 8-495… read as a Russian number
+            assert leads["L12"]["state"] == "skipped_dnc"
+
+            # Every call inside the window in every zone of its lead, never on the skip date.
+            starts: list[datetime] = []
+            for lead in leads.values():
+                for call in lead["calls"]:
+                    at = datetime.fromisoformat(call["started_at"])
+                    assert allowed(at, lead["zones"]), (lead["external_id"], at, lead["zones"])
+                    starts.append(at)
+            assert len(starts) == sum(n for _, n in expect.values()) == len(line.placed)
+
+            # Pacing: 6 a minute, evenly spaced; never more than 3 at once.
+            starts.sort()
+            assert min(b - a for a, b in pairwise(starts)) >= timedelta(seconds=10)
+            assert line.peak <= 3
+
+            def when(ext: str, n: int = 0) -> datetime:
+                return datetime.fromisoformat(leads[ext]["calls"][n]["started_at"])
+
+            def gaps(ext: str) -> list[timedelta]:
+                times = [datetime.fromisoformat(c["started_at"]) for c in leads[ext]["calls"]]
+                return [b - a for a, b in pairwise(times)]
+
+            assert all(gap >= timedelta(minutes=20) for gap in gaps("L2"))
+            assert all(gap >= timedelta(hours=2) for gap in gaps("L3"))
+            assert all(gap >= timedelta(hours=4) for gap in gaps("L4"))
+            # Eve asked for "tomorrow at 11": Friday is a skip date, so the next opening.
+            assert (
+                datetime(2026, 12, 5, 10, 0, tzinfo=MSK)
+                <= when("L5", 1)
+                < datetime(2026, 12, 5, 10, 5, tzinfo=MSK)
+            )
+            # Zones: Vladivostok at its 09:00, Kaliningrad at its 09:00, a mobile number
+            # (any of 14 zones) only in 10:00-12:00 Moscow time, a timezone column, a region.
+            assert when("L6").astimezone(ZoneInfo("Asia/Vladivostok")).hour == 9
+            assert leads["L7"]["zones"] == ["Europe/Kaliningrad"]
+            assert when("L7").astimezone(ZoneInfo("Europe/Kaliningrad")).hour == 9
+            assert leads["L8"]["zone_source"] == "phonenumbers" and len(leads["L8"]["zones"]) > 10
+            assert 10 <= when("L8").astimezone(MSK).hour < 12
+            assert leads["L9"]["zones"] == ["Asia/Yekaterinburg"]
+            assert when("L9").astimezone(ZoneInfo("Asia/Yekaterinburg")).hour == 9
+            assert leads["L10"]["zones"] == ["Asia/Kamchatka"]
+            assert when("L10") < START + timedelta(minutes=5)
+
+            # The opted-out lead is on the do-not-call list with its call as evidence, a
+            # single call to it is refused, and another campaign skips it.
+            check = (await client.get("/v1/dnc/+74957770011")).json()
+            assert check["listed"] and check["entry"]["source"] == "opt_out"
+            assert check["entry"]["call_id"] == leads["L11"]["calls"][0]["call_id"]
+            refused = await client.post(
+                "/v1/calls",
+                json={
+                    "to": "+74957770011",
+                    "script_id": "callback_check",
+                    "variables": {"name": "Kirill"},
+                },
+            )
+            assert refused.status_code == 409 and "do-not-call" in refused.json()["message"]
+            second = (await client.post("/v1/campaigns", json=CAMPAIGN)).json()["id"]
+            again = await client.post(
+                f"/v1/campaigns/{second}/leads", json=[{"phone": "+74957770011", "name": "Kirill"}]
+            )
+            assert again.json()["accepted"] == 1
+            [skipped] = (await client.get(f"/v1/campaigns/{second}/leads")).json()["items"]
+            assert skipped["state"] == "skipped_dnc"
+
+        # Each call's result document names its campaign, lead and attempt.
+        async with svc.db.sessions() as session:
+            attempt = await session.scalar(
+                select(CampaignAttempt).where(CampaignAttempt.attempt == 3)
+            )
+            call = await session.get(Call, attempt.call_id)
+            lead = await session.get(CampaignLead, attempt.lead_id)
+            doc = await svc.calls.document(session, call)
+            entries = list(await session.scalars(select(DncEntry)))
+        assert doc.campaign is not None and doc.campaign.id == campaign_id
+        assert doc.campaign.lead.external_id == lead.external_id
+        assert doc.campaign.attempt == 3
+        assert sorted(e.source for e in entries) == ["api", "opt_out"]
