@@ -176,6 +176,7 @@ class CampaignEngine:
         states = await repo.state_counts(session, campaign_id)
         return {
             "leads": sum(states.values()),
+            "due": await repo.count_due(session, campaign_id, self.clock.now()),
             "states": {state: states.get(state, 0) for state in LEAD_STATES},
             "outcomes": await repo.outcome_counts(session, campaign_id),
             "calls": await repo.calls_placed(session, campaign_id),

@@ -108,6 +108,8 @@ async def _csv_lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
         if len(pending) + len(record) > MAX_RECORD_CHARS:
             raise UploadError(f"a record is longer than {MAX_RECORD_CHARS} characters")
     record += pending
+    if (quotes + pending.count('"')) % 2:
+        raise UploadError("a quoted field is never closed")
     if record.strip():
         yield record
 
@@ -125,8 +127,8 @@ async def csv_records(chunks: AsyncIterable[bytes]) -> AsyncIterator[Record]:
             raise UploadError(f"row {row}: {exc}") from None
 
     async for line in _csv_lines(chunks):
-        [fields] = parse([line]) or [[]]
         row += 1
+        [fields] = parse([line]) or [[]]
         if header is None:
             header = [name.strip() for name in fields]
             if not any(header):

@@ -97,6 +97,20 @@ async def count_state(session: AsyncSession, campaign_id: str, state: str) -> in
     return int(count or 0)
 
 
+async def count_due(session: AsyncSession, campaign_id: str, now: datetime) -> int:
+    """Pending leads whose window is open (due by now)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(CampaignLead)
+        .where(
+            CampaignLead.campaign_id == campaign_id,
+            CampaignLead.state == "pending",
+            CampaignLead.next_at <= now,
+        )
+    )
+    return int(count or 0)
+
+
 async def has_state(session: AsyncSession, campaign_id: str, state: str) -> bool:
     found = await session.scalar(
         select(CampaignLead.id)

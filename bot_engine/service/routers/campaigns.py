@@ -52,6 +52,7 @@ class CampaignCreated(BaseModel):
 
 class Counts(BaseModel):
     leads: int
+    due: int = Field(description="Pending leads whose calling window is open now.")
     states: dict[str, int]
     outcomes: dict[str, int]
     calls: int
