@@ -455,8 +455,9 @@ class CampaignEngine:
         self._wake.set()
 
     async def run_once(self) -> datetime | None:
-        await self.summaries.send_due()
-        return await self.dispatcher.run_once()
+        wake = await self.dispatcher.run_once()
+        await self.summaries.send_due()  # a campaign that finished just now: at once
+        return wake
 
     async def run(self) -> None:
         """Dispatch until `stop()`; errors are logged and retried, never fatal."""

@@ -30,52 +30,134 @@ def at(text: str, zone: str = "UTC") -> datetime:
 DAILY = rule()
 CASES = [
     # (why, rule, zones, after, expected first opening)
-    ("before the window opens", DAILY, ["Europe/Moscow"], at("2026-12-03 08:00", "Europe/Moscow"),
-     at("2026-12-03 09:00", "Europe/Moscow")),
-    ("inside the window: now", DAILY, ["Europe/Moscow"], at("2026-12-03 20:59", "Europe/Moscow"),
-     at("2026-12-03 20:59", "Europe/Moscow")),
-    ("the end is exclusive", DAILY, ["Europe/Moscow"], at("2026-12-03 21:00", "Europe/Moscow"),
-     at("2026-12-04 09:00", "Europe/Moscow")),
-    ("Vladivostok's 09:00 is 02:00 in Moscow", DAILY, ["Asia/Vladivostok"],
-     at("2026-12-03 00:00", "Europe/Moscow"), at("2026-12-03 02:00", "Europe/Moscow")),
-    ("a mobile number anywhere in Russia: 10:00 Moscow time", DAILY, list(MOBILE),
-     at("2026-12-03 00:00", "Europe/Moscow"), at("2026-12-03 10:00", "Europe/Moscow")),
-    ("a mobile number after 12:00 Moscow: tomorrow", DAILY, list(MOBILE),
-     at("2026-12-03 12:00", "Europe/Moscow"), at("2026-12-04 10:00", "Europe/Moscow")),
-    ("Berlin before summer time: 09:00 CET is 08:00 UTC", DAILY, ["Europe/Berlin"],
-     at("2026-03-28 00:00"), at("2026-03-28 08:00")),
-    ("Berlin on the day summer time starts: 09:00 CEST is 07:00 UTC", DAILY, ["Europe/Berlin"],
-     at("2026-03-29 00:00"), at("2026-03-29 07:00")),
-    ("New York the day before winter time: 09:00 EDT is 13:00 UTC", DAILY, ["America/New_York"],
-     at("2026-10-31 02:00"), at("2026-10-31 13:00")),
-    ("New York when winter time starts: 09:00 EST is 14:00 UTC", DAILY, ["America/New_York"],
-     at("2026-11-01 02:00"), at("2026-11-01 14:00")),
-    ("Berlin and New York in winter: 15:00 Berlin = 09:00 New York", DAILY,
-     ["Europe/Berlin", "America/New_York"], at("2026-01-14 00:00"), at("2026-01-14 14:00")),
-    ("Berlin and New York while only the US has summer time: 5 hours apart", DAILY,
-     ["Europe/Berlin", "America/New_York"], at("2026-03-16 00:00"), at("2026-03-16 13:00")),
-    ("Kaliningrad in summer: 09:00 is 07:00 UTC (Bucharest's would be 06:00)", DAILY,
-     ["Europe/Kaliningrad"], at("2026-07-01 06:30"), at("2026-07-01 07:00")),
-    ("a skip date is the lead's local date", rule(skip_dates=[date(2026, 12, 4)]),
-     ["Asia/Vladivostok"], at("2026-12-03 22:00", "Europe/Moscow"),
-     at("2026-12-05 09:00", "Asia/Vladivostok")),
-    ("a day without windows is skipped", rule({d: [["09:00", "21:00"]] for d in DAYS[:6]}),
-     ["Europe/Moscow"], at("2026-12-05 21:30", "Europe/Moscow"),
-     at("2026-12-07 09:00", "Europe/Moscow")),
-    ("two windows a day: the gap is closed", rule({d: [["09:00", "12:00"], ["14:00", "18:00"]]
-                                                   for d in DAYS}),
-     ["Europe/Moscow"], at("2026-12-03 12:30", "Europe/Moscow"),
-     at("2026-12-03 14:00", "Europe/Moscow")),
-    ("not before the campaign's start", rule(start=at("2026-12-10 15:00", "Europe/Moscow")),
-     ["Europe/Moscow"], at("2026-12-03 10:00", "Europe/Moscow"),
-     at("2026-12-10 15:00", "Europe/Moscow")),
+    (
+        "before the window opens",
+        DAILY,
+        ["Europe/Moscow"],
+        at("2026-12-03 08:00", "Europe/Moscow"),
+        at("2026-12-03 09:00", "Europe/Moscow"),
+    ),
+    (
+        "inside the window: now",
+        DAILY,
+        ["Europe/Moscow"],
+        at("2026-12-03 20:59", "Europe/Moscow"),
+        at("2026-12-03 20:59", "Europe/Moscow"),
+    ),
+    (
+        "the end is exclusive",
+        DAILY,
+        ["Europe/Moscow"],
+        at("2026-12-03 21:00", "Europe/Moscow"),
+        at("2026-12-04 09:00", "Europe/Moscow"),
+    ),
+    (
+        "Vladivostok's 09:00 is 02:00 in Moscow",
+        DAILY,
+        ["Asia/Vladivostok"],
+        at("2026-12-03 00:00", "Europe/Moscow"),
+        at("2026-12-03 02:00", "Europe/Moscow"),
+    ),
+    (
+        "a mobile number anywhere in Russia: 10:00 Moscow time",
+        DAILY,
+        list(MOBILE),
+        at("2026-12-03 00:00", "Europe/Moscow"),
+        at("2026-12-03 10:00", "Europe/Moscow"),
+    ),
+    (
+        "a mobile number after 12:00 Moscow: tomorrow",
+        DAILY,
+        list(MOBILE),
+        at("2026-12-03 12:00", "Europe/Moscow"),
+        at("2026-12-04 10:00", "Europe/Moscow"),
+    ),
+    (
+        "Berlin before summer time: 09:00 CET is 08:00 UTC",
+        DAILY,
+        ["Europe/Berlin"],
+        at("2026-03-28 00:00"),
+        at("2026-03-28 08:00"),
+    ),
+    (
+        "Berlin on the day summer time starts: 09:00 CEST is 07:00 UTC",
+        DAILY,
+        ["Europe/Berlin"],
+        at("2026-03-29 00:00"),
+        at("2026-03-29 07:00"),
+    ),
+    (
+        "New York the day before winter time: 09:00 EDT is 13:00 UTC",
+        DAILY,
+        ["America/New_York"],
+        at("2026-10-31 02:00"),
+        at("2026-10-31 13:00"),
+    ),
+    (
+        "New York when winter time starts: 09:00 EST is 14:00 UTC",
+        DAILY,
+        ["America/New_York"],
+        at("2026-11-01 02:00"),
+        at("2026-11-01 14:00"),
+    ),
+    (
+        "Berlin and New York in winter: 15:00 Berlin = 09:00 New York",
+        DAILY,
+        ["Europe/Berlin", "America/New_York"],
+        at("2026-01-14 00:00"),
+        at("2026-01-14 14:00"),
+    ),
+    (
+        "Berlin and New York while only the US has summer time: 5 hours apart",
+        DAILY,
+        ["Europe/Berlin", "America/New_York"],
+        at("2026-03-16 00:00"),
+        at("2026-03-16 13:00"),
+    ),
+    (
+        "Kaliningrad in summer: 09:00 is 07:00 UTC (Bucharest's would be 06:00)",
+        DAILY,
+        ["Europe/Kaliningrad"],
+        at("2026-07-01 06:30"),
+        at("2026-07-01 07:00"),
+    ),
+    (
+        "a skip date is the lead's local date",
+        rule(skip_dates=[date(2026, 12, 4)]),
+        ["Asia/Vladivostok"],
+        at("2026-12-03 22:00", "Europe/Moscow"),
+        at("2026-12-05 09:00", "Asia/Vladivostok"),
+    ),
+    (
+        "a day without windows is skipped",
+        rule({d: [["09:00", "21:00"]] for d in DAYS[:6]}),
+        ["Europe/Moscow"],
+        at("2026-12-05 21:30", "Europe/Moscow"),
+        at("2026-12-07 09:00", "Europe/Moscow"),
+    ),
+    (
+        "two windows a day: the gap is closed",
+        rule({d: [["09:00", "12:00"], ["14:00", "18:00"]] for d in DAYS}),
+        ["Europe/Moscow"],
+        at("2026-12-03 12:30", "Europe/Moscow"),
+        at("2026-12-03 14:00", "Europe/Moscow"),
+    ),
+    (
+        "not before the campaign's start",
+        rule(start=at("2026-12-10 15:00", "Europe/Moscow")),
+        ["Europe/Moscow"],
+        at("2026-12-03 10:00", "Europe/Moscow"),
+        at("2026-12-10 15:00", "Europe/Moscow"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("why", "rule_", "zones", "after", "expected"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_first_opening(why: str, rule_: WindowRule, zones: list[str], after: datetime,
-                       expected: datetime) -> None:
+@pytest.mark.parametrize(
+    ("why", "rule_", "zones", "after", "expected"), CASES, ids=[c[0] for c in CASES]
+)
+def test_first_opening(
+    why: str, rule_: WindowRule, zones: list[str], after: datetime, expected: datetime
+) -> None:
     opening = rule_.next_opening(after, zones)
     assert opening == expected
     assert rule_.contains(opening, zones)
@@ -92,11 +174,14 @@ def test_a_mobile_number_has_two_hours_a_day() -> None:
 def test_no_opening_before_the_end_means_none() -> None:
     ends = rule(end=at("2026-12-03 21:00", "Europe/Moscow"))
     assert ends.next_opening(at("2026-12-03 20:00", "Europe/Moscow"), ["Europe/Moscow"]) == at(
-        "2026-12-03 20:00", "Europe/Moscow")
+        "2026-12-03 20:00", "Europe/Moscow"
+    )
     assert ends.next_opening(at("2026-12-03 21:00", "Europe/Moscow"), ["Europe/Moscow"]) is None
     # Windows no zone pair shares: Moscow 09:00-10:00 and Vladivostok 09:00-10:00.
     narrow = rule({d: [["09:00", "10:00"]] for d in DAYS})
-    assert narrow.next_opening(at("2026-12-03 00:00"), ["Europe/Moscow", "Asia/Vladivostok"]) is None
+    assert (
+        narrow.next_opening(at("2026-12-03 00:00"), ["Europe/Moscow", "Asia/Vladivostok"]) is None
+    )
 
 
 def test_a_window_to_midnight_runs_on_into_the_next_day() -> None:

@@ -57,8 +57,7 @@ def test_a_kazakh_mobile_number_keeps_kazakh_zones() -> None:
 def test_the_lead_columns_come_first() -> None:
     assert zones("+79161234567", timezone="Asia/Omsk") == (("Asia/Omsk",), "timezone")
     assert zones("+79161234567", region="RU-KAM") == (("Asia/Kamchatka",), "region")
-    assert zones("+79161234567", region="Новосибирская обл.") == (("Asia/Novosibirsk",),
-                                                                   "region")
+    assert zones("+79161234567", region="Новосибирская обл.") == (("Asia/Novosibirsk",), "region")
     with pytest.raises(BadZone, match="timezone: unknown time zone"):
         zones("+79161234567", timezone="Europe/Atlantis")
     with pytest.raises(BadZone, match="region: unknown region"):
@@ -105,7 +104,10 @@ def test_the_regulators_csv_in_both_formats() -> None:
     assert next(r for r in ranges if r.code == 900).zones is None  # federal: no zone
     old = _parsed("ABC-4xx-sample-cp1251.csv")  # cp1251, no ГАР/ИНН columns
     assert [(r.code, r.zones) for r in old if isinstance(r, NumberRange)] == [
-        (401, ("Europe/Kaliningrad",)), (423, ("Asia/Vladivostok",)), (495, ("Europe/Moscow",))]
+        (401, ("Europe/Kaliningrad",)),
+        (423, ("Asia/Vladivostok",)),
+        (495, ("Europe/Moscow",)),
+    ]
     with pytest.raises(NumberingFormatError, match="line 1"):
         list(parse_ranges(["phone,name", "1,2"]))
 
@@ -113,15 +115,14 @@ def test_the_regulators_csv_in_both_formats() -> None:
 def test_the_numbering_plan_narrows_mobile_numbers() -> None:
     ranges = [r for r in _parsed("DEF-9xx-sample.csv") if isinstance(r, NumberRange)]
     plan = NumberingPlan((r.first, r.last, r.zones) for r in ranges)
-    assert zones("+79122500000", numbering=plan.zones_for) == (("Asia/Yekaterinburg",),
-                                                                "numbering")
-    assert zones("+79147123456", numbering=plan.zones_for) == (("Asia/Vladivostok",),
-                                                                "numbering")
+    assert zones("+79122500000", numbering=plan.zones_for) == (("Asia/Yekaterinburg",), "numbering")
+    assert zones("+79147123456", numbering=plan.zones_for) == (("Asia/Vladivostok",), "numbering")
     # Outside every range, or a federal range with no region: phonenumbers decides.
     assert zones("+79131234567", numbering=plan.zones_for)[1] == "phonenumbers"
     assert zones("+79000012345", numbering=plan.zones_for)[1] == "phonenumbers"
     # A timezone column still wins.
-    assert zones("+79122500000", numbering=plan.zones_for, timezone="Europe/Moscow")[1] == \
-        "timezone"
+    assert (
+        zones("+79122500000", numbering=plan.zones_for, timezone="Europe/Moscow")[1] == "timezone"
+    )
     assert plan.zones_for_national(9122000000 - 1) is None
     assert plan.zones_for_national(9122999999) == ("Asia/Yekaterinburg",)
