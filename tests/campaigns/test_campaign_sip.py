@@ -26,7 +26,7 @@ from .conftest import CALLBACK_SCRIPT, Api, make_settings, upload
 from .sip_trunk import write_trunk
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
-from sip_sipp import Sipp  # noqa: E402
+from sip_sipp import Sipp
 
 pytestmark = pytest.mark.slow
 

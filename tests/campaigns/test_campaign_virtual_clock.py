@@ -4,6 +4,7 @@ pacing, retries per outcome, a callback at the time the lead named, do-not-call.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -18,7 +19,7 @@ from bot_engine.storage.campaign_models import CampaignAttempt, CampaignLead, Dn
 from bot_engine.storage.models import Call
 
 from .conftest import CALLBACK_SCRIPT, Api, make_settings, upload
-from .line import ScriptedLine, drive
+from .line import ScriptedLine, drive, settle
 
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime(2026, 12, 3, 0, 0, tzinfo=MSK)  # a Thursday
@@ -240,3 +241,132 @@ async def test_a_three_day_campaign_on_a_virtual_clock(db_url: str, tmp_path: Pa
         assert doc.campaign.lead.external_id == lead.external_id
         assert doc.campaign.attempt == 3
         assert sorted(e.source for e in entries) == ["api", "opt_out"]
+
+
+async def _one_campaign(client: Any, leads: int, **extra: Any) -> str:
+    await upload(client, CALLBACK_SCRIPT)
+    body = {**CAMPAIGN, "schedule": {"windows": WINDOWS, "start": START.isoformat()}, **extra}
+    campaign_id: str = (await client.post("/v1/campaigns", json=body)).json()["id"]
+    await client.post(
+        f"/v1/campaigns/{campaign_id}/leads",
+        json=[
+            {"phone": f"+7495777{n:04d}", "name": f"N{n}", "external_id": f"L{n}"}
+            for n in range(leads)
+        ],
+    )
+    await client.post(f"/v1/campaigns/{campaign_id}/start")
+    return campaign_id
+
+
+async def test_a_restart_after_the_window_closed_calls_no_one(db_url: str, tmp_path: Path) -> None:
+    """Leads that fell due while the service was down are checked against the window when
+    it comes back: after 21:00 they wait for tomorrow's 09:00."""
+    clock = VirtualClock(datetime(2026, 12, 3, 20, 59, 30, tzinfo=MSK))
+    line = ScriptedLine(clock)
+    settings = make_settings(db_url, tmp_path, dialer="none")
+    settings.campaigns.dispatch = False
+    app = create_app(settings, runner=line)
+    async with app.router.lifespan_context(app):
+        api = Api(app)
+        svc = api.service
+        svc.campaigns.set_clock(clock)
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            campaign_id = await _one_campaign(client, 3)
+            clock.set(datetime(2026, 12, 3, 21, 5, tzinfo=MSK))  # "down" over the close
+            await svc.campaigns.run_once()
+            leads = (await client.get(f"/v1/campaigns/{campaign_id}/leads")).json()["items"]
+    assert line.placed == []
+    assert {lead["next_at"] for lead in leads} == {"2026-12-04T06:00:00Z"}  # 09:00 MSK
+
+
+async def test_calls_committed_but_never_dialled_are_taken_back_after_a_crash(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The process dies between committing a lead's call and dialling it: at start-up the
+    call is cancelled and the lead is due again with its attempt not counted, so each
+    lead is still called exactly once."""
+    clock = VirtualClock(START + timedelta(hours=10))
+    settings = make_settings(db_url, tmp_path, dialer="none")  # calls stay queued: a crash
+    settings.campaigns.dispatch = False
+    first = create_app(settings)
+    async with first.router.lifespan_context(first):
+        api = Api(first)
+        first.state.service.campaigns.set_clock(clock)
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            campaign_id = await _one_campaign(
+                client, 4, pacing={"max_concurrent": 4, "calls_per_minute": 600}
+            )
+            await first.state.service.campaigns.run_once()
+            counts = (await client.get(f"/v1/campaigns/{campaign_id}")).json()["counts"]
+            assert counts["states"]["calling"] == 4 and counts["calls"] == 4
+    line = ScriptedLine(clock)
+    second = create_app(settings, runner=line)
+    async with second.router.lifespan_context(second):
+        svc = second.state.service
+        svc.campaigns.set_clock(clock)
+        async with Api(second).client(key) as client:
+            got = (await client.get(f"/v1/campaigns/{campaign_id}")).json()["counts"]
+            assert got["states"]["pending"] == 4 and got["calls"] == 0
+            await drive(svc, line, clock.now() + timedelta(days=1))
+            leads = (await client.get(f"/v1/campaigns/{campaign_id}/leads")).json()["items"]
+            cancelled = (await client.get("/v1/calls", params={"status": "cancelled"})).json()
+    assert sorted(call.to for call in line.placed) == sorted(lead["phone"] for lead in leads)
+    assert [(lead["state"], lead["attempts"]) for lead in leads] == [("done", 1)] * 4
+    assert all(lead["calls"][0]["attempt"] == 1 for lead in leads)
+    assert len(cancelled) == 4
+
+
+async def test_two_workers_on_one_database_never_call_a_lead_twice(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Two services dispatch the same campaigns at the same time (claims: FOR UPDATE SKIP
+    LOCKED on PostgreSQL, the single writer on SQLite): every lead is called once, and a
+    campaign's concurrency holds across both."""
+    clock = VirtualClock(START + timedelta(hours=10))
+    lines = [ScriptedLine(clock), ScriptedLine(clock)]
+    apps = []
+    for n, line in enumerate(lines):
+        settings = make_settings(db_url, tmp_path / f"w{n}", dialer="none")
+        settings.campaigns.dispatch = False
+        settings.campaigns.tenant_max_calls = 1000
+        apps.append(create_app(settings, runner=line))
+    async with apps[0].router.lifespan_context(apps[0]), apps[1].router.lifespan_context(apps[1]):
+        services = [app.state.service for app in apps]
+        for svc in services:
+            svc.campaigns.set_clock(clock)
+        _, key = await Api(apps[0]).tenant("acme")
+        async with Api(apps[0]).client(key) as client:
+            campaigns = [
+                await _one_campaign(
+                    client, 60, pacing={"max_concurrent": 7, "calls_per_minute": 6000}
+                )
+                for _ in range(3)
+            ]
+        for _ in range(200):
+            await asyncio.gather(*(svc.campaigns.run_once() for svc in services))
+            await settle(services[0])
+            ends = [t for t in (line.next_end() for line in lines) if t is not None]
+            if not ends:
+                break
+            clock.set(min(ends))
+            for line in lines:
+                await line.finish_due()
+        async with services[0].db.sessions() as session:
+            attempts = list(await session.scalars(select(CampaignAttempt)))
+    placed = [call for line in lines for call in line.placed]
+    assert len(placed) == 180 == len({(c.spec.call_id) for c in placed})
+    assert len({(a.campaign_id, a.lead_id) for a in attempts}) == 180 == len(attempts)
+    for campaign_id in campaigns:
+        spans = [
+            (c.started, c.ends)
+            for c in placed
+            if any(a.call_id == c.call_id and a.campaign_id == campaign_id for a in attempts)
+        ]
+        edges = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+        level = peak = 0
+        for _, step in edges:
+            level += step
+            peak = max(peak, level)
+        assert peak <= 7
