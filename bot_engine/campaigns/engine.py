@@ -269,15 +269,9 @@ class CampaignEngine:
                     result.reject(lead.row, "the campaign ended during the upload")
                 return
             phones = [lead.phone for lead in batch]
-            stored = await repo.existing_phones(session, campaign.id, phones)
             listed = await dnc_repo.listed(session, campaign.tenant_id, phones)
             rows: list[dict[str, Any]] = []
             for lead in batch:
-                if lead.phone in stored:
-                    result.reject(
-                        lead.row, f"phone: already a lead of this campaign ({lead.phone})"
-                    )
-                    continue
                 if lead.zones not in openings:
                     openings[lead.zones] = rule.next_opening(now, lead.zones)
                 opening = openings[lead.zones]
@@ -305,8 +299,13 @@ class CampaignEngine:
                         "updated_at": now,
                     }
                 )
-            await repo.insert_leads(session, rows)
-            result.accepted += len(rows)
+            inserted = await repo.insert_leads(session, rows)
+            for lead in batch:
+                if lead.phone not in inserted:
+                    result.reject(
+                        lead.row, f"phone: already a lead of this campaign ({lead.phone})"
+                    )
+            result.accepted += len(inserted)
 
     async def list_leads(
         self,

@@ -9,11 +9,13 @@ only writer (`BEGIN IMMEDIATE`), which gives the same guarantees for one worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.storage.campaign_models import Campaign, CampaignAttempt, CampaignLead
@@ -183,24 +185,20 @@ async def calls_placed(session: AsyncSession, campaign_id: str) -> int:
     return int(count or 0)
 
 
-async def existing_phones(
-    session: AsyncSession, campaign_id: str, phones: Sequence[str]
-) -> set[str]:
-    if not phones:
+async def insert_leads(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert leads, skipping phones the campaign has already (its unique index decides,
+    so concurrent uploads cannot both add one); returns the phones inserted."""
+    if not rows:
         return set()
-    rows = await session.scalars(
-        select(CampaignLead.phone).where(
-            CampaignLead.campaign_id == campaign_id, CampaignLead.phone.in_(list(phones))
-        )
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(CampaignLead)
+        .on_conflict_do_nothing(index_elements=["campaign_id", "phone"])
+        .returning(CampaignLead.phone)
     )
-    return set(rows)
-
-
-async def insert_leads(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        from sqlalchemy import insert
-
-        await session.execute(insert(CampaignLead), rows)
+    result = await session.execute(statement, rows)
+    return set(result.scalars())
 
 
 async def list_leads(
