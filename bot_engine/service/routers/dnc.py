@@ -139,7 +139,8 @@ async def remove(phone: str, tenant: TenantDep, svc: ServiceState = Depends(serv
 async def import_list(
     request: Request, tenant: TenantDep, svc: ServiceState = Depends(service)
 ) -> LeadsImported:
-    """Numbers as CSV (`phone`, optional `reason`) or JSON, read as they arrive."""
+    """Numbers as CSV (`phone`, optional `reason`), a JSON array or JSON lines
+    (application/x-ndjson), read as they arrive."""
     kind = upload_kind(media_type(request))
     if kind is None:
         raise UnsupportedMediaType("send text/csv, application/json or application/x-ndjson")
