@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 import httpx
 from prometheus_client import CollectorRegistry
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.campaigns.clock import Clock, SystemClock
@@ -63,25 +64,21 @@ _MOVES = {
 
 
 class CampaignError(Exception):
-    status_code = 400
-    code = "bad_request"
+    """What the API answers with: `kind` is not_found, conflict or invalid."""
 
-    def __init__(self, message: str, issues: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, kind: str, message: str, issues: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
+        self.kind = kind
         self.message = message
         self.issues = issues
 
 
-class CampaignNotFound(CampaignError):
-    status_code, code = 404, "not_found"
+def not_found(message: str) -> CampaignError:
+    return CampaignError("not_found", message)
 
 
-class CampaignConflict(CampaignError):
-    status_code, code = 409, "conflict"
-
-
-class CampaignInvalid(CampaignError):
-    status_code, code = 422, "invalid"
+def conflict(message: str) -> CampaignError:
+    return CampaignError("conflict", message)
 
 
 class CampaignEngine:
@@ -122,7 +119,7 @@ class CampaignEngine:
             ref = await self.placer.find_script(session, tenant_id, body.script_id, body.version)
             if ref is None:
                 suffix = f" version {body.version}" if body.version else ""
-                raise CampaignNotFound(f"no script {body.script_id!r}{suffix}")
+                raise not_found(f"no script {body.script_id!r}{suffix}")
             settings = _checked(body, ref)
             now = self.clock.now()
             campaign = Campaign(
@@ -144,7 +141,7 @@ class CampaignEngine:
         async with self.db.sessions() as session:
             campaign = await repo.get_campaign(session, tenant_id, campaign_id)
         if campaign is None:
-            raise CampaignNotFound(f"no campaign {campaign_id!r}")
+            raise not_found(f"no campaign {campaign_id!r}")
         return campaign
 
     async def move(self, tenant_id: str, campaign_id: str, action: str) -> Campaign:
@@ -153,15 +150,15 @@ class CampaignEngine:
         async with self.db.write() as session:
             campaign = await repo.lock_campaign(session, campaign_id)
             if campaign is None or campaign.tenant_id != tenant_id:
-                raise CampaignNotFound(f"no campaign {campaign_id!r}")
+                raise not_found(f"no campaign {campaign_id!r}")
             if campaign.status not in allowed:
-                raise CampaignConflict(
+                raise conflict(
                     f"the campaign is {campaign.status}; {action} needs it "
                     + " or ".join(sorted(allowed))
                 )
             if action == "start":
                 if not await repo.has_state(session, campaign.id, "pending"):
-                    raise CampaignConflict("the campaign has no lead to call: upload leads first")
+                    raise conflict("the campaign has no lead to call: upload leads first")
                 campaign.started_at = now
             if action == "cancel":
                 await repo.close_pending(session, campaign.id, "cancelled", "cancelled", now)
@@ -192,13 +189,11 @@ class CampaignEngine:
         self, tenant_id: str, campaign_id: str, records: AsyncIterator[Record]
     ) -> ImportResult:
         """Read, check and store leads batch by batch (a batch per transaction, so the
-        database is not held for the whole upload). Raises CampaignInvalid for an upload
-        that cannot be read at all (bad header, not CSV/JSON)."""
+        database is not held for the whole upload). Raises CampaignError (invalid) for an
+        upload whose header is wrong; `UploadError` for one that cannot be read at all."""
         campaign = await self.get(tenant_id, campaign_id)
         if campaign.status in ("finished", "cancelled"):
-            raise CampaignConflict(
-                f"the campaign is {campaign.status}: leads can no longer be added"
-            )
+            raise conflict(f"the campaign is {campaign.status}: leads can no longer be added")
         configured = self.configs.of(campaign)
         ref = await self.script_of(campaign)
         plan = await self.numbering_plan()
@@ -221,7 +216,7 @@ class CampaignEngine:
                 try:
                     reader.check_columns(record.values["__header__"])
                 except BadHeader as exc:
-                    raise CampaignInvalid(str(exc)) from None
+                    raise CampaignError("invalid", str(exc)) from None
                 continue
             rows += 1
             if rows > limit:
@@ -359,8 +354,9 @@ class CampaignEngine:
         """Inside the transaction that ends `call` (see CallService.finish)."""
         result = call.result or {}
         now = self.clock.now()
-        if result.get("outcome") in OPT_OUT_OUTCOMES and call.direction == "outbound":
-            phone = normalize_or_none(call.to_number, self.settings.dnc_default_region)
+        if result.get("outcome") in OPT_OUT_OUTCOMES:  # the other party's number
+            number = call.to_number if call.direction == "outbound" else call.from_number
+            phone = normalize_or_none(number or "", self.settings.dnc_default_region)
             if phone is not None:
                 await dnc_repo.add(
                     session,
@@ -412,7 +408,8 @@ class CampaignEngine:
                 finish(campaign, "cancelled", now)
         if self.metrics is not None:
             self.metrics.attempts.labels(campaign=campaign.id, outcome=outcome).inc()
-        self.wake()
+        # A slot is free once this commits: look then, not at the next poll.
+        event.listen(session.sync_session, "after_commit", lambda _s: self.wake(), once=True)
 
     # --- start-up ----------------------------------------------------------------------------
 
@@ -527,5 +524,5 @@ def _checked(body: CampaignCreate, ref: ScriptRef) -> CampaignCreate:
                 }
             )
     if issues:
-        raise CampaignInvalid("the campaign does not match its script", issues)
+        raise CampaignError("invalid", "the campaign does not match its script", issues)
     return body.model_copy(update={"retries": retries, "version": ref.version})

@@ -124,17 +124,9 @@ class CallService:
     ) -> Call:
         """Create a queued call inside the caller's transaction (campaigns claim a lead and
         create its call in one); the caller hands it to `dispatch` after the commit."""
-        script = await script_repo.get_script(session, tenant_id, script_id)
-        if script is None:
-            raise NotFound(f"no script {script_id!r}")
-        version_row = await script_repo.get_version(session, script, version)
-        if version_row is None:
-            raise NotFound(f"script {script_id!r} has no version {version}")
-        try:
-            loaded = self.scripts.get(version_row)
-            values = validate_variables(loaded.script, variables)
-        except ScriptError as exc:
-            raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+        version_row, _, values = await self._script_and_variables(
+            session, tenant_id, script_id, version, variables
+        )
         call = await call_repo.create_call(
             session,
             tenant_id=tenant_id,
@@ -148,6 +140,29 @@ class CallService:
             call.prerender_status = "skipped"
         await call_repo.add_event(session, call, "status", {"status": "queued"})
         return call
+
+    async def _script_and_variables(
+        self,
+        session: Any,
+        tenant_id: str,
+        script_id: str,
+        version: int | None,
+        variables: dict[str, Any],
+    ) -> tuple[ScriptVersion, Any, dict[str, Any]]:
+        """The script version a new call runs, and its variables validated against it.
+        Raises NotFound or Invalid."""
+        script = await script_repo.get_script(session, tenant_id, script_id)
+        if script is None:
+            raise NotFound(f"no script {script_id!r}")
+        version_row = await script_repo.get_version(session, script, version)
+        if version_row is None:
+            raise NotFound(f"script {script_id!r} has no version {version}")
+        try:
+            loaded = self.scripts.get(version_row)
+            values = validate_variables(loaded.script, variables)
+        except ScriptError as exc:
+            raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+        return version_row, loaded, values
 
     async def open_inbound(
         self,
@@ -164,17 +179,9 @@ class CallService:
         calls) and return the spec its session runs with; the session then reports through
         this sink like any call. Raises NotFound or Invalid (bad variables)."""
         async with self.db.write() as session:
-            script = await script_repo.get_script(session, tenant_id, script_id)
-            version_row = (
-                await script_repo.get_version(session, script, version) if script else None
+            version_row, loaded, values = await self._script_and_variables(
+                session, tenant_id, script_id, version, variables
             )
-            if version_row is None:
-                raise NotFound(f"no script {script_id!r}")
-            loaded = self.scripts.get(version_row)
-            try:
-                values = validate_variables(loaded.script, variables)
-            except ScriptError as exc:
-                raise Invalid("the variables do not match the script", issues_of(exc)) from exc
             call = await call_repo.create_call(
                 session,
                 tenant_id=tenant_id,

@@ -6,20 +6,28 @@ service's own dispatcher and call path from one event to the next."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
 from bot_engine.campaigns.clock import VirtualClock
 from bot_engine.dialog import Dialog
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.actions import DialogResult
+from bot_engine.service.app import create_app
 from bot_engine.service.runner import CallSink, CallSpec
 from bot_engine.storage.campaign_models import CampaignLead
 from bot_engine.storage.models import Call
+from tests.service.conftest import Api, make_settings, upload
+
+from .conftest import CALLBACK_SCRIPT
 
 Behaviour = str
 """`busy`, `no_answer`, `voicemail`, `rejected`, or `say:LINE|LINE` (a person)."""
@@ -148,3 +156,55 @@ async def drive(svc: Any, line: ScriptedLine, until: datetime, max_rounds: int =
         clock.set(at)
         await line.finish_due()
     raise AssertionError("the campaign did not settle")
+
+
+@dataclass
+class OnALine:
+    """A service whose calls go to a `ScriptedLine`, with one tenant and its client."""
+
+    api: Api
+    svc: Any
+    line: ScriptedLine
+    client: httpx.AsyncClient
+    key: str
+    tenant_id: str
+
+    @property
+    def clock(self) -> VirtualClock:
+        return self.line.clock
+
+
+@contextlib.asynccontextmanager
+async def on_a_line(
+    db_url: str,
+    tmp_path: Path,
+    start: datetime,
+    plans: dict[str, list[Behaviour]] | None = None,
+    **campaigns: Any,
+) -> AsyncIterator[OnALine]:
+    """The service on a virtual clock (its dispatcher driven by the test), the callback
+    script uploaded; `campaigns` overrides campaign settings."""
+    line = ScriptedLine(VirtualClock(start), dict(plans or {}))
+    settings = make_settings(db_url, tmp_path, dialer="none")
+    settings.campaigns.dispatch = False
+    for name, value in campaigns.items():
+        setattr(settings.campaigns, name, value)
+    app = create_app(settings, runner=line)
+    async with app.router.lifespan_context(app):
+        api = Api(app)
+        svc = api.service
+        svc.campaigns.set_clock(line.clock)
+        tenant_id, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            await upload(client, CALLBACK_SCRIPT)
+            yield OnALine(api, svc, line, client, key, tenant_id)
+
+
+def max_overlap(spans: list[tuple[datetime, datetime]]) -> int:
+    """The most intervals open at one time."""
+    edges = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+    peak = level = 0
+    for _, step in edges:
+        level += step
+        peak = max(peak, level)
+    return peak

@@ -3,12 +3,21 @@ the last digit of their number) with a voicemail greeting written as an RTP pcap
 
 from __future__ import annotations
 
+import asyncio
+import re
 import struct
+import sys
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from media_gateway.rtp.g711 import ulaw_encode
+from tests.service.postgres_server import free_port
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
+from sip_sipp import Sipp
 
 HERE = Path(__file__).parent
 RATE = 8000
@@ -73,3 +82,65 @@ async def write_trunk(folder: Path) -> Path:
     text = (HERE / "sipp" / "trunk.xml").read_text()
     scenario.write_text(text.replace("GREETING_PCAP", str(pcap)).replace("HELLO_PCAP", str(hello)))
     return scenario
+
+
+ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+BEHAVIOUR = {"1": "answers", "2": "busy", "3": "no answer", "4": "voicemail"}
+LEADS = [f"+7495777{i:03d}{d}" for d in "1234" for i in range(5)]
+"""20 leads: five of each behaviour (the last digit)."""
+
+
+async def start_trunk(folder: Path) -> Sipp:
+    """The trunk running on a free loopback port (`trunk.port`), bounded to 10 minutes."""
+    scenario = await write_trunk(folder)
+    trunk = Sipp(
+        str(scenario),
+        folder / "sipp",
+        port=free_port(),
+        calls=500,
+        extra=("-mi", "127.0.0.1", "-mp", str(free_port())),
+    )
+    trunk.args[trunk.args.index("-timeout") + 1] = "600s"
+    await trunk.start()
+    await trunk.wait_listening()
+    return trunk
+
+
+def campaign(name: str, calls_per_minute: float, **retries: Any) -> dict[str, Any]:
+    """A campaign over the trunk: all day, 4 at once, quick retries of the line's outcomes."""
+    quick = {"attempts": 2, "after": "2s"}
+    return {
+        "name": name,
+        "script_id": "callback_check",
+        "default_region": "RU",
+        "schedule": {"windows": ALL_DAY},
+        "pacing": {"max_concurrent": 4, "calls_per_minute": calls_per_minute},
+        "retries": {"busy": quick, "no_answer": quick, "voicemail": quick, **retries},
+    }
+
+
+def leads_csv() -> str:
+    return "phone,name,external_id\n" + "".join(
+        f"{phone},Lead {n},x{n}\n" for n, phone in enumerate(LEADS)
+    )
+
+
+def invites(messages: str) -> dict[str, set[str]]:
+    """Call-IDs of the INVITEs the trunk received (SIPp's message log), per number."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for block in messages.split("\n\n"):
+        number = re.search(r"^INVITE sip:(\+\d+)@", block, re.MULTILINE)
+        call_id = re.search(r"^Call-ID:\s*(\S+)", block, re.MULTILINE | re.IGNORECASE)
+        if number and call_id:
+            seen[number.group(1)].add(call_id.group(1))
+    return seen
+
+
+async def finished_leads(client: Any, campaign_id: str, timeout: float = 400) -> list[Any]:
+    """Wait (bounded) for the campaign to finish; then its leads with their calls."""
+    async with asyncio.timeout(timeout):
+        while (await client.get(f"/v1/campaigns/{campaign_id}")).json()["status"] != "finished":
+            await asyncio.sleep(0.5)
+    page = await client.get(f"/v1/campaigns/{campaign_id}/leads", params={"limit": 100})
+    items: list[Any] = page.json()["items"]
+    return items

@@ -15,29 +15,17 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot_engine.campaigns.clock import VirtualClock
-from bot_engine.service.app import create_app
+from bot_engine.dialog.actions import DialogResult
 from tests.service.local_server import LocalServer
 from tests.service.postgres_server import free_port
 from tests.service.receivers import WebhookReceiver
 
-from .conftest import CALLBACK_SCRIPT, Api, make_settings, upload
-from .line import ScriptedLine, drive, settle
+from .conftest import CALLBACK_SCRIPT, Api, upload
+from .line import drive, on_a_line, settle
 
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime(2026, 12, 3, 10, 0, tzinfo=MSK)
 BASIC: dict[str, Any] = {"name": "test", "script_id": "callback_check", "default_region": "RU"}
-
-
-async def _app(db_url: str, tmp_path: Path, **campaigns: Any) -> tuple[Any, ScriptedLine]:
-    clock = VirtualClock(START)
-    line = ScriptedLine(clock)
-    settings = make_settings(db_url, tmp_path, dialer="none")
-    settings.campaigns.dispatch = False
-    for name, value in campaigns.items():
-        setattr(settings.campaigns, name, value)
-    app = create_app(settings, runner=line)
-    return app, line
 
 
 async def _campaign(client: httpx.AsyncClient, **extra: Any) -> str:
@@ -54,32 +42,22 @@ async def test_campaign_requests_are_checked_against_the_script(api: Api) -> Non
         await upload(client, CALLBACK_SCRIPT)
         missing = await client.post("/v1/campaigns", json={**BASIC, "script_id": "nope"})
         assert missing.status_code == 404
+        mistakes: dict[str, Any] = {
+            **BASIC,
+            "retries": {
+                "no_anwser": {"attempts": 2, "after": "1h"},
+                "callback": {"at": "budget"},
+            },
+            "variables": {"budget_floor": "lots", "colour": "red"},
+        }
         bad = await client.post(
             "/v1/campaigns",
-            json={
-                **BASIC,
-                "retries": {
-                    "no_anwser": {"attempts": 2, "after": "1h"},
-                    "callback": {"at": "budget"},
-                    "busy": {"attempts": 2, "after": "2x"},
-                },
-                "variables": {"budget_floor": "lots", "colour": "red"},
-            },
+            json={**mistakes, "retries": {**mistakes["retries"], "busy": {"after": "2x"}}},
         )
         assert bad.status_code == 422
         paths = {issue["path"] for issue in bad.json()["issues"]}
         assert "body.retries.busy.after" in paths  # the duration: the request model
-        bad = await client.post(
-            "/v1/campaigns",
-            json={
-                **BASIC,
-                "retries": {
-                    "no_anwser": {"attempts": 2, "after": "1h"},
-                    "callback": {"at": "budget"},
-                },
-                "variables": {"budget_floor": "lots", "colour": "red"},
-            },
-        )
+        bad = await client.post("/v1/campaigns", json=mistakes)
         paths = {issue["path"] for issue in bad.json()["issues"]}
         assert paths == {
             "retries.no_anwser",
@@ -198,99 +176,87 @@ async def test_uploads_csv_json_and_lines_with_row_errors(api: Api) -> None:
 
 
 async def test_upload_limits(db_url: str, tmp_path: Path) -> None:
-    app, _ = await _app(db_url, tmp_path, max_leads_per_upload=3, max_upload_bytes=3_000)
-    async with app.router.lifespan_context(app):
-        api = Api(app)
-        _, key = await api.tenant("acme")
-        async with api.client(key) as client:
-            await upload(client, CALLBACK_SCRIPT)  # the script is bigger than 3 kB: other
-            campaign_id = await _campaign(client)  # bodies keep the service's own limit
-            path = f"/v1/campaigns/{campaign_id}/leads"
-            rows = "".join(f"+7495777000{n},N{n}\n" for n in range(5))
-            result = (
-                await client.post(
-                    path, content="phone,name\n" + rows, headers={"content-type": "text/csv"}
-                )
-            ).json()
-            assert result["accepted"] == 3
-            assert result["rejected"][0]["row"] == 5
-            assert "more than 3 leads" in result["rejected"][0]["error"]
-            huge = "phone,name\n" + "+74957770001," + "x" * 4000 + "\n"
-
-            async def stream() -> Any:  # no content-length: counted as it arrives
-                for i in range(0, len(huge), 500):
-                    yield huge[i : i + 500].encode()
-
-            too_big = await client.post(
-                path, content=stream(), headers={"content-type": "text/csv"}
+    async with on_a_line(
+        db_url, tmp_path, START, max_leads_per_upload=3, max_upload_bytes=3_000
+    ) as on:
+        client = on.client
+        # The script (uploaded already) is bigger than 3 kB: other bodies keep the
+        # service's own limit.
+        campaign_id = await _campaign(client)
+        path = f"/v1/campaigns/{campaign_id}/leads"
+        rows = "".join(f"+7495777000{n},N{n}\n" for n in range(5))
+        result = (
+            await client.post(
+                path, content="phone,name\n" + rows, headers={"content-type": "text/csv"}
             )
-            assert too_big.status_code == 413
+        ).json()
+        assert result["accepted"] == 3
+        assert result["rejected"][0]["row"] == 5
+        assert "more than 3 leads" in result["rejected"][0]["error"]
+        huge = "phone,name\n" + "+74957770001," + "x" * 4000 + "\n"
+
+        async def stream() -> Any:  # no content-length: counted as it arrives
+            for i in range(0, len(huge), 500):
+                yield huge[i : i + 500].encode()
+
+        too_big = await client.post(path, content=stream(), headers={"content-type": "text/csv"})
+        assert too_big.status_code == 413
 
 
 async def test_lifecycle(db_url: str, tmp_path: Path) -> None:
-    app, line = await _app(db_url, tmp_path)
-    async with app.router.lifespan_context(app):
-        api = Api(app)
-        svc = api.service
-        svc.campaigns.set_clock(line.clock)
-        _, key = await api.tenant("acme")
-        async with api.client(key) as client:
-            await upload(client, CALLBACK_SCRIPT)
-            campaign_id = await _campaign(
-                client, pacing={"max_concurrent": 1, "calls_per_minute": 60}
-            )
-            path = f"/v1/campaigns/{campaign_id}"
-            empty = await client.post(f"{path}/start")
-            assert empty.status_code == 409 and "no lead" in empty.json()["message"]
-            assert (await client.post(f"{path}/pause")).status_code == 409
-            assert (await client.post(f"{path}/launch")).status_code == 422
-            await client.post(
-                f"{path}/leads",
-                json=[{"phone": f"+7495777000{n}", "name": f"N{n}"} for n in range(4)],
-            )
-            assert (await client.post(f"{path}/start")).json()["status"] == "running"
-            await svc.campaigns.run_once()
-            await settle(svc)
-            assert len(line.placed) == 1
-            assert (await client.post(f"{path}/pause")).json()["status"] == "paused"
-            line.clock.advance(timedelta(minutes=10))
-            await line.finish_due()
-            await svc.campaigns.run_once()
-            await settle(svc)
-            assert len(line.placed) == 1  # paused: nothing more is dialled
-            assert (await client.post(f"{path}/resume")).json()["status"] == "running"
-            await svc.campaigns.run_once()
-            await settle(svc)
-            assert len(line.placed) == 2
-            cancelled = await client.post(f"{path}/cancel")
-            assert cancelled.json()["status"] == "cancelled"
-            got = (await client.get(path)).json()
-            assert got["counts"]["states"]["cancelled"] == 2
-            assert got["counts"]["states"]["calling"] == 1
-            assert got["finished_at"] is None  # a call is still in progress
-            line.clock.advance(timedelta(minutes=10))
-            await line.finish_due()
-            got = (await client.get(path)).json()
-            assert got["status"] == "cancelled" and got["finished_at"] is not None
-            assert got["counts"]["states"] == {
-                "pending": 0,
-                "calling": 0,
-                "done": 2,
-                "skipped_dnc": 0,
-                "expired": 0,
-                "cancelled": 2,
-            }
-            assert (await client.post(f"{path}/cancel")).status_code == 409
-            late = await client.post(
-                f"{path}/leads", json=[{"phone": "+74957770009", "name": "Late"}]
-            )
-            assert late.status_code == 409
-            listed = (await client.get("/v1/campaigns", params={"status": "cancelled"})).json()
-            assert [c["id"] for c in listed] == [campaign_id]
+    async with on_a_line(db_url, tmp_path, START) as on:
+        svc, line, client = on.svc, on.line, on.client
+        campaign_id = await _campaign(client, pacing={"max_concurrent": 1, "calls_per_minute": 60})
+        path = f"/v1/campaigns/{campaign_id}"
+        empty = await client.post(f"{path}/start")
+        assert empty.status_code == 409 and "no lead" in empty.json()["message"]
+        assert (await client.post(f"{path}/pause")).status_code == 409
+        assert (await client.post(f"{path}/launch")).status_code == 422
+        await client.post(
+            f"{path}/leads",
+            json=[{"phone": f"+7495777000{n}", "name": f"N{n}"} for n in range(4)],
+        )
+        assert (await client.post(f"{path}/start")).json()["status"] == "running"
+        await svc.campaigns.run_once()
+        await settle(svc)
+        assert len(line.placed) == 1
+        assert (await client.post(f"{path}/pause")).json()["status"] == "paused"
+        line.clock.advance(timedelta(minutes=10))
+        await line.finish_due()
+        await svc.campaigns.run_once()
+        await settle(svc)
+        assert len(line.placed) == 1  # paused: nothing more is dialled
+        assert (await client.post(f"{path}/resume")).json()["status"] == "running"
+        await svc.campaigns.run_once()
+        await settle(svc)
+        assert len(line.placed) == 2
+        cancelled = await client.post(f"{path}/cancel")
+        assert cancelled.json()["status"] == "cancelled"
+        got = (await client.get(path)).json()
+        assert got["counts"]["states"]["cancelled"] == 2
+        assert got["counts"]["states"]["calling"] == 1
+        assert got["finished_at"] is None  # a call is still in progress
+        line.clock.advance(timedelta(minutes=10))
+        await line.finish_due()
+        got = (await client.get(path)).json()
+        assert got["status"] == "cancelled" and got["finished_at"] is not None
+        assert got["counts"]["states"] == {
+            "pending": 0,
+            "calling": 0,
+            "done": 2,
+            "skipped_dnc": 0,
+            "expired": 0,
+            "cancelled": 2,
+        }
+        assert (await client.post(f"{path}/cancel")).status_code == 409
+        late = await client.post(f"{path}/leads", json=[{"phone": "+74957770009", "name": "Late"}])
+        assert late.status_code == 409
+        listed = (await client.get("/v1/campaigns", params={"status": "cancelled"})).json()
+        assert [c["id"] for c in listed] == [campaign_id]
 
 
 async def test_do_not_call_list(api: Api) -> None:
-    _, key = await api.tenant("acme")
+    tenant_id, key = await api.tenant("acme")
     async with api.client(key) as client:
         added = await client.post(
             "/v1/dnc", json={"phone": "8 (495) 777-00-01", "reason": "asked by phone"}
@@ -328,6 +294,18 @@ async def test_do_not_call_list(api: Api) -> None:
             json={"to": "+74957770002", "script_id": "callback_check", "variables": {"name": "A"}},
         )
         assert allowed.status_code == 202
+        # A caller who opts out of an inbound call is listed too, with that call.
+        spec = await api.service.calls.open_inbound(
+            tenant_id=tenant_id,
+            script_id="callback_check",
+            to_number="+74950000000",
+            from_number="+79161110000",
+            variables={"name": "In"},
+        )
+        opted = DialogResult(outcome="opted_out", ending="completed")
+        await api.service.calls.finish(spec.call_id, opted, hangup_cause="robot")
+        entry = (await client.get("/v1/dnc/+79161110000")).json()["entry"]
+        assert entry["source"] == "opt_out" and entry["call_id"] == spec.call_id
         _, other = await api.tenant("other")
         async with api.client(other) as stranger:  # one tenant's list is not another's
             assert not (await stranger.get("/v1/dnc/+74957770001")).json()["listed"]
@@ -336,48 +314,44 @@ async def test_do_not_call_list(api: Api) -> None:
 async def test_results_and_summary_go_to_the_campaign_webhook_and_the_report(
     db_url: str, tmp_path: Path
 ) -> None:
-    app, line = await _app(db_url, tmp_path)
-    line.plans = {"+74957770001": ["busy", "say:yes"], "+74957770002": ["say:stop calling me"]}
-    async with app.router.lifespan_context(app):
-        api = Api(app)
-        svc = api.service
-        svc.campaigns.set_clock(line.clock)
-        _, key = await api.tenant("acme")
-        async with api.client(key) as client:
-            secret = (await client.get("/v1/tenant")).json()["webhook_secret"]
-            receiver = WebhookReceiver(secret)
-            async with LocalServer(receiver.app, free_port()) as crm:
-                await upload(client, CALLBACK_SCRIPT)
-                campaign_id = await _campaign(
-                    client,
-                    webhook=f"{crm.url}/hook",
-                    retries={"busy": {"attempts": 2, "after": "5m"}},
-                    pacing={"max_concurrent": 2, "calls_per_minute": 60},
-                )
-                await client.post(
-                    f"/v1/campaigns/{campaign_id}/leads",
-                    content=(
-                        "phone,name,external_id\n+74957770001,Ann,crm-1\n+74957770002,Bob,crm-2\n"
-                    ),
-                    headers={"content-type": "text/csv"},
-                )
-                await client.post(f"/v1/campaigns/{campaign_id}/start")
-                metrics = (await client.get("/metrics")).text
-                assert (
-                    f'voicebot_campaign_leads{{campaign="{campaign_id}",state="pending"}} 2.0'
-                ) in metrics
-                await drive(svc, line, START + timedelta(days=1))
-                async with asyncio.timeout(30):
-                    while len(receiver.received) < 4:
-                        await asyncio.sleep(0.05)
-                metrics = (await client.get("/metrics")).text
-                assert f'voicebot_campaign_calls_total{{campaign="{campaign_id}"}} 3.0' in metrics
-                assert (
-                    f'voicebot_campaign_attempts_total{{campaign="{campaign_id}",'
-                    'outcome="busy"} 1.0'
-                ) in metrics
-                report = await client.get(f"/v1/campaigns/{campaign_id}/report.csv")
-                assert report.headers["content-type"].startswith("text/csv")
+    async with on_a_line(db_url, tmp_path, START) as on:
+        svc, line, client = on.svc, on.line, on.client
+        line.plans = {
+            "+74957770001": ["busy", "say:yes"],
+            "+74957770002": ["say:stop calling me"],
+        }
+        secret = (await client.get("/v1/tenant")).json()["webhook_secret"]
+        receiver = WebhookReceiver(secret)
+        async with LocalServer(receiver.app, free_port()) as crm:
+            campaign_id = await _campaign(
+                client,
+                webhook=f"{crm.url}/hook",
+                retries={"busy": {"attempts": 2, "after": "5m"}},
+                pacing={"max_concurrent": 2, "calls_per_minute": 60},
+            )
+            await client.post(
+                f"/v1/campaigns/{campaign_id}/leads",
+                content=(
+                    "phone,name,external_id\n+74957770001,Ann,crm-1\n+74957770002,Bob,crm-2\n"
+                ),
+                headers={"content-type": "text/csv"},
+            )
+            await client.post(f"/v1/campaigns/{campaign_id}/start")
+            metrics = (await client.get("/metrics")).text
+            assert (
+                f'voicebot_campaign_leads{{campaign="{campaign_id}",state="pending"}} 2.0'
+            ) in metrics
+            await drive(svc, line, START + timedelta(days=1))
+            async with asyncio.timeout(30):
+                while len(receiver.received) < 4:
+                    await asyncio.sleep(0.05)
+            metrics = (await client.get("/metrics")).text
+            assert f'voicebot_campaign_calls_total{{campaign="{campaign_id}"}} 3.0' in metrics
+            assert (
+                f'voicebot_campaign_attempts_total{{campaign="{campaign_id}",outcome="busy"}} 1.0'
+            ) in metrics
+            report = await client.get(f"/v1/campaigns/{campaign_id}/report.csv")
+            assert report.headers["content-type"].startswith("text/csv")
         results = [p for p in receiver.received.values() if p["type"] == "call.result"]
         by_attempt = sorted(
             (p["campaign"]["lead"]["external_id"], p["campaign"]["attempt"], p["result"]["outcome"])
@@ -411,45 +385,40 @@ async def test_the_tenant_ceiling_is_shared_and_keeps_room_for_inbound(
 ) -> None:
     """Ceiling 4 with a quarter kept for inbound: campaigns use at most 3 slots, fewer when
     single calls use some, and inbound calls beyond their share take from campaigns."""
-    app, line = await _app(db_url, tmp_path, tenant_max_calls=4, inbound_reserve=0.25)
-    line.talk_time = timedelta(hours=1)
-    async with app.router.lifespan_context(app):
-        api = Api(app)
-        svc = api.service
-        svc.campaigns.set_clock(line.clock)
-        tenant_id, key = await api.tenant("acme")
-        async with api.client(key) as client:
-            await upload(client, CALLBACK_SCRIPT)
-            if busy_with == "a single call":
-                single = await client.post(
-                    "/v1/calls",
-                    json={
-                        "to": "+74957779999",
-                        "script_id": "callback_check",
-                        "variables": {"name": "Solo"},
-                    },
+    async with on_a_line(db_url, tmp_path, START, tenant_max_calls=4, inbound_reserve=0.25) as on:
+        svc, line, client = on.svc, on.line, on.client
+        line.talk_time = timedelta(hours=1)
+        tenant_id = on.tenant_id
+        if busy_with == "a single call":
+            single = await client.post(
+                "/v1/calls",
+                json={
+                    "to": "+74957779999",
+                    "script_id": "callback_check",
+                    "variables": {"name": "Solo"},
+                },
+            )
+            assert single.status_code == 202
+        if busy_with == "inbound calls":
+            for n in range(2):
+                await svc.calls.open_inbound(
+                    tenant_id=tenant_id,
+                    script_id="callback_check",
+                    to_number="+74950000000",
+                    from_number=f"+7916000000{n}",
+                    variables={"name": "In"},
                 )
-                assert single.status_code == 202
-            if busy_with == "inbound calls":
-                for n in range(2):
-                    await svc.calls.open_inbound(
-                        tenant_id=tenant_id,
-                        script_id="callback_check",
-                        to_number="+74950000000",
-                        from_number=f"+7916000000{n}",
-                        variables={"name": "In"},
-                    )
-            campaign_id = await _campaign(
-                client, pacing={"max_concurrent": 10, "calls_per_minute": 600}
-            )
-            await client.post(
-                f"/v1/campaigns/{campaign_id}/leads",
-                json=[{"phone": f"+7495777000{n}", "name": f"N{n}"} for n in range(8)],
-            )
-            await client.post(f"/v1/campaigns/{campaign_id}/start")
-            for _ in range(5):
-                await svc.campaigns.run_once()
-                line.clock.advance(timedelta(seconds=5))
-            counts = (await client.get(f"/v1/campaigns/{campaign_id}")).json()["counts"]
+        campaign_id = await _campaign(
+            client, pacing={"max_concurrent": 10, "calls_per_minute": 600}
+        )
+        await client.post(
+            f"/v1/campaigns/{campaign_id}/leads",
+            json=[{"phone": f"+7495777000{n}", "name": f"N{n}"} for n in range(8)],
+        )
+        await client.post(f"/v1/campaigns/{campaign_id}/start")
+        for _ in range(5):
+            await svc.campaigns.run_once()
+            line.clock.advance(timedelta(seconds=5))
+        counts = (await client.get(f"/v1/campaigns/{campaign_id}")).json()["counts"]
         expected = {"nothing": 3, "a single call": 2, "inbound calls": 2}[busy_with]
         assert counts["states"]["calling"] == expected

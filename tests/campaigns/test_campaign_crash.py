@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,11 +15,7 @@ from tests.service.postgres_server import free_port
 from tests.service.serve_process import _start, create_tenant
 
 from .conftest import CALLBACK_SCRIPT
-from .sip_trunk import write_trunk
-from .test_campaign_sip import ALL_DAY, BEHAVIOUR, LEADS, invites
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
-from sip_sipp import Sipp
+from .sip_trunk import BEHAVIOUR, campaign, finished_leads, invites, leads_csv, start_trunk
 
 pytestmark = pytest.mark.slow
 EXPECTED = {
@@ -34,28 +29,18 @@ EXPECTED = {
 async def test_kill_9_mid_campaign_then_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scenario = await write_trunk(tmp_path)
-    trunk_port, media_port, port = free_port(), free_port(), free_port()
-    trunk = Sipp(
-        str(scenario),
-        tmp_path / "sipp",
-        port=trunk_port,
-        calls=500,
-        extra=("-mi", "127.0.0.1", "-mp", str(media_port)),
-    )
-    trunk.args[trunk.args.index("-timeout") + 1] = "600s"
+    trunk = await start_trunk(tmp_path)
+    port = free_port()
     for name, value in {
         "VOICEBOT_DIALER": "sip",
         "VOICEBOT_ASR_ENGINE": "whisper",
-        "VOICEBOT_SIP_PROXY": f"127.0.0.1:{trunk_port}",
+        "VOICEBOT_SIP_PROXY": f"127.0.0.1:{trunk.port}",
         "VOICEBOT_CAMPAIGNS__POLL_S": "0.5",
     }.items():
         monkeypatch.setenv(name, value)
     data_dir = tmp_path / "data"
     key, _ = create_tenant(data_dir)
     log = tmp_path / "serve.log"
-    await trunk.start()
-    await trunk.wait_listening()
     proc = await _start(data_dir, port, log)
     try:
         async with httpx.AsyncClient(
@@ -67,28 +52,12 @@ async def test_kill_9_mid_campaign_then_restart(
                 "/v1/scripts", content=CALLBACK_SCRIPT, headers={"content-type": "application/yaml"}
             )
             assert uploaded.status_code == 201
-            campaign_id = (
-                await client.post(
-                    "/v1/campaigns",
-                    json={
-                        "name": "crash",
-                        "script_id": "callback_check",
-                        "default_region": "RU",
-                        "schedule": {"windows": ALL_DAY},
-                        "pacing": {"max_concurrent": 4, "calls_per_minute": 120},
-                        "retries": {
-                            "busy": {"attempts": 2, "after": "2s"},
-                            "no_answer": {"attempts": 2, "after": "2s"},
-                            "voicemail": {"attempts": 2, "after": "2s"},
-                            "failed": {"attempts": 3, "after": "2s"},
-                        },
-                    },
-                )
-            ).json()["id"]
-            body = "phone,name\n" + "".join(f"{phone},Lead {n}\n" for n, phone in enumerate(LEADS))
+            retry = {"attempts": 3, "after": "2s"}
+            created = await client.post("/v1/campaigns", json=campaign("crash", 120, failed=retry))
+            campaign_id = created.json()["id"]
             await client.post(
                 f"/v1/campaigns/{campaign_id}/leads",
-                content=body,
+                content=leads_csv(),
                 headers={"content-type": "text/csv"},
             )
             await client.post(f"/v1/campaigns/{campaign_id}/start")
@@ -107,14 +76,7 @@ async def test_kill_9_mid_campaign_then_restart(
             assert before["states"]["done"] < 20
 
             proc = await _start(data_dir, port, log)
-            async with asyncio.timeout(400):
-                while (await client.get(f"/v1/campaigns/{campaign_id}")).json()[
-                    "status"
-                ] != "finished":
-                    await asyncio.sleep(0.5)
-            leads = (
-                await client.get(f"/v1/campaigns/{campaign_id}/leads", params={"limit": 100})
-            ).json()["items"]
+            leads = await finished_leads(client, campaign_id)
             cut = [
                 c["call_id"] for lead in leads for c in lead["calls"] if c["outcome"] == "failed"
             ]

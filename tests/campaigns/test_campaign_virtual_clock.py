@@ -19,7 +19,7 @@ from bot_engine.storage.campaign_models import CampaignAttempt, CampaignLead, Dn
 from bot_engine.storage.models import Call
 
 from .conftest import CALLBACK_SCRIPT, Api, make_settings, upload
-from .line import ScriptedLine, drive, settle
+from .line import ScriptedLine, drive, max_overlap, on_a_line, settle
 
 MSK = ZoneInfo("Europe/Moscow")
 START = datetime(2026, 12, 3, 0, 0, tzinfo=MSK)  # a Thursday
@@ -94,139 +94,129 @@ def allowed(at: datetime, zones: list[str]) -> bool:
 
 
 async def test_a_three_day_campaign_on_a_virtual_clock(db_url: str, tmp_path: Path) -> None:
-    clock = VirtualClock(START - timedelta(hours=1))
-    line = ScriptedLine(clock, dict(PLANS))
-    settings = make_settings(db_url, tmp_path, dialer="none")
-    settings.campaigns.dispatch = False
-    app = create_app(settings, runner=line)
-    async with app.router.lifespan_context(app):
-        api = Api(app)
-        svc = api.service
-        svc.campaigns.set_clock(clock)
-        _, key = await api.tenant("acme")
-        async with api.client(key) as client:
-            await upload(client, CALLBACK_SCRIPT)
-            listed = await client.post(
-                "/v1/dnc", json={"phone": "+74957770012", "reason": "asked by phone"}
-            )
-            assert listed.status_code == 201, listed.text
-            created = await client.post("/v1/campaigns", json=CAMPAIGN)
-            assert created.status_code == 201, created.text
-            assert created.json()["status"] == "draft"
-            campaign_id = created.json()["id"]
-            imported = await client.post(
-                f"/v1/campaigns/{campaign_id}/leads",
-                content=LEADS,
-                headers={"content-type": "text/csv"},
-            )
-            assert imported.status_code == 200, imported.text
-            body = imported.json()
-            assert body["accepted"] == 12
-            errors = {r["row"]: r["error"] for r in body["rejected"]}
-            assert errors[14] == "phone: not a valid number for its country"
-            assert "name" in errors[15] and "missing required" in errors[15]
-            assert errors[16].startswith("phone: duplicate")
-            assert errors[17].startswith("timezone: unknown time zone 'Mars/Base'")
-            assert errors[18].startswith("region: unknown region 'Atlantis'")
-            assert set(errors) == {14, 15, 16, 17, 18}
-            started = await client.post(f"/v1/campaigns/{campaign_id}/start")
-            assert started.json()["status"] == "running"
+    async with on_a_line(db_url, tmp_path, START - timedelta(hours=1), PLANS) as on:
+        svc, line, client = on.svc, on.line, on.client
+        listed = await client.post(
+            "/v1/dnc", json={"phone": "+74957770012", "reason": "asked by phone"}
+        )
+        assert listed.status_code == 201, listed.text
+        created = await client.post("/v1/campaigns", json=CAMPAIGN)
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "draft"
+        campaign_id = created.json()["id"]
+        imported = await client.post(
+            f"/v1/campaigns/{campaign_id}/leads",
+            content=LEADS,
+            headers={"content-type": "text/csv"},
+        )
+        assert imported.status_code == 200, imported.text
+        body = imported.json()
+        assert body["accepted"] == 12
+        errors = {r["row"]: r["error"] for r in body["rejected"]}
+        assert errors[14] == "phone: not a valid number for its country"
+        assert "name" in errors[15] and "missing required" in errors[15]
+        assert errors[16].startswith("phone: duplicate")
+        assert errors[17].startswith("timezone: unknown time zone 'Mars/Base'")
+        assert errors[18].startswith("region: unknown region 'Atlantis'")
+        assert set(errors) == {14, 15, 16, 17, 18}
+        started = await client.post(f"/v1/campaigns/{campaign_id}/start")
+        assert started.json()["status"] == "running"
 
-            await drive(svc, line, END + timedelta(days=1))
+        await drive(svc, line, END + timedelta(days=1))
 
-            got = (await client.get(f"/v1/campaigns/{campaign_id}")).json()
-            assert got["status"] == "finished"
-            assert got["counts"]["states"]["done"] == 11
-            assert got["counts"]["states"]["skipped_dnc"] == 1
-            leads = {
-                lead["external_id"]: lead
-                for lead in (
-                    await client.get(f"/v1/campaigns/{campaign_id}/leads", params={"limit": 100})
-                ).json()["items"]
-            }
+        got = (await client.get(f"/v1/campaigns/{campaign_id}")).json()
+        assert got["status"] == "finished"
+        assert got["counts"]["states"]["done"] == 11
+        assert got["counts"]["states"]["skipped_dnc"] == 1
+        leads = {
+            lead["external_id"]: lead
+            for lead in (
+                await client.get(f"/v1/campaigns/{campaign_id}/leads", params={"limit": 100})
+            ).json()["items"]
+        }
 
-            # Outcomes and attempt counts per lead.
-            expect = {
-                "L1": ("qualified", 1),
-                "L2": ("qualified", 3),
-                "L3": ("no_answer", 3),
-                "L4": ("voicemail", 2),
-                "L5": ("qualified", 2),
-                "L6": ("qualified", 1),
-                "L7": ("qualified", 1),
-                "L8": ("qualified", 1),
-                "L9": ("qualified", 1),
-                "L10": ("qualified", 1),
-                "L11": ("opted_out", 1),
-                "L12": (None, 0),
-            }
-            assert {k: (v["outcome"], v["attempts"]) for k, v in leads.items()} == expect
-            assert leads["L3"]["phone"] == "+74957770003"  # 8-495… read as a Russian number
-            assert leads["L12"]["state"] == "skipped_dnc"
+        # Outcomes and attempt counts per lead.
+        expect = {
+            "L1": ("qualified", 1),
+            "L2": ("qualified", 3),
+            "L3": ("no_answer", 3),
+            "L4": ("voicemail", 2),
+            "L5": ("qualified", 2),
+            "L6": ("qualified", 1),
+            "L7": ("qualified", 1),
+            "L8": ("qualified", 1),
+            "L9": ("qualified", 1),
+            "L10": ("qualified", 1),
+            "L11": ("opted_out", 1),
+            "L12": (None, 0),
+        }
+        assert {k: (v["outcome"], v["attempts"]) for k, v in leads.items()} == expect
+        assert leads["L3"]["phone"] == "+74957770003"  # 8-495… read as a Russian number
+        assert leads["L12"]["state"] == "skipped_dnc"
 
-            # Every call inside the window in every zone of its lead, never on the skip date.
-            starts: list[datetime] = []
-            for lead in leads.values():
-                for call in lead["calls"]:
-                    at = datetime.fromisoformat(call["started_at"])
-                    assert allowed(at, lead["zones"]), (lead["external_id"], at, lead["zones"])
-                    starts.append(at)
-            assert len(starts) == sum(n for _, n in expect.values()) == len(line.placed)
+        # Every call inside the window in every zone of its lead, never on the skip date.
+        starts: list[datetime] = []
+        for lead in leads.values():
+            for call in lead["calls"]:
+                at = datetime.fromisoformat(call["started_at"])
+                assert allowed(at, lead["zones"]), (lead["external_id"], at, lead["zones"])
+                starts.append(at)
+        assert len(starts) == sum(n for _, n in expect.values()) == len(line.placed)
 
-            # Pacing: 6 a minute, evenly spaced; never more than 3 at once.
-            starts.sort()
-            assert min(b - a for a, b in pairwise(starts)) >= timedelta(seconds=10)
-            assert line.peak <= 3
+        # Pacing: 6 a minute, evenly spaced; never more than 3 at once.
+        starts.sort()
+        assert min(b - a for a, b in pairwise(starts)) >= timedelta(seconds=10)
+        assert line.peak <= 3
 
-            def when(ext: str, n: int = 0) -> datetime:
-                return datetime.fromisoformat(leads[ext]["calls"][n]["started_at"])
+        def when(ext: str, n: int = 0) -> datetime:
+            return datetime.fromisoformat(leads[ext]["calls"][n]["started_at"])
 
-            def gaps(ext: str) -> list[timedelta]:
-                times = [datetime.fromisoformat(c["started_at"]) for c in leads[ext]["calls"]]
-                return [b - a for a, b in pairwise(times)]
+        def gaps(ext: str) -> list[timedelta]:
+            times = [datetime.fromisoformat(c["started_at"]) for c in leads[ext]["calls"]]
+            return [b - a for a, b in pairwise(times)]
 
-            assert all(gap >= timedelta(minutes=20) for gap in gaps("L2"))
-            assert all(gap >= timedelta(hours=2) for gap in gaps("L3"))
-            assert all(gap >= timedelta(hours=4) for gap in gaps("L4"))
-            # Eve asked for "tomorrow at 11": Friday is a skip date, so the next opening.
-            assert (
-                datetime(2026, 12, 5, 10, 0, tzinfo=MSK)
-                <= when("L5", 1)
-                < datetime(2026, 12, 5, 10, 5, tzinfo=MSK)
-            )
-            # Zones: Vladivostok at its 09:00, Kaliningrad at its 09:00, a mobile number
-            # (any of 14 zones) only in 10:00-12:00 Moscow time, a timezone column, a region.
-            assert when("L6").astimezone(ZoneInfo("Asia/Vladivostok")).hour == 9
-            assert leads["L7"]["zones"] == ["Europe/Kaliningrad"]
-            assert when("L7").astimezone(ZoneInfo("Europe/Kaliningrad")).hour == 9
-            assert leads["L8"]["zone_source"] == "phonenumbers" and len(leads["L8"]["zones"]) > 10
-            assert 10 <= when("L8").astimezone(MSK).hour < 12
-            assert leads["L9"]["zones"] == ["Asia/Yekaterinburg"]
-            assert when("L9").astimezone(ZoneInfo("Asia/Yekaterinburg")).hour == 9
-            assert leads["L10"]["zones"] == ["Asia/Kamchatka"]
-            assert when("L10") < START + timedelta(minutes=5)
+        assert all(gap >= timedelta(minutes=20) for gap in gaps("L2"))
+        assert all(gap >= timedelta(hours=2) for gap in gaps("L3"))
+        assert all(gap >= timedelta(hours=4) for gap in gaps("L4"))
+        # Eve asked for "tomorrow at 11": Friday is a skip date, so the next opening.
+        assert (
+            datetime(2026, 12, 5, 10, 0, tzinfo=MSK)
+            <= when("L5", 1)
+            < datetime(2026, 12, 5, 10, 5, tzinfo=MSK)
+        )
+        # Zones: Vladivostok at its 09:00, Kaliningrad at its 09:00, a mobile number
+        # (any of 14 zones) only in 10:00-12:00 Moscow time, a timezone column, a region.
+        assert when("L6").astimezone(ZoneInfo("Asia/Vladivostok")).hour == 9
+        assert leads["L7"]["zones"] == ["Europe/Kaliningrad"]
+        assert when("L7").astimezone(ZoneInfo("Europe/Kaliningrad")).hour == 9
+        assert leads["L8"]["zone_source"] == "phonenumbers" and len(leads["L8"]["zones"]) > 10
+        assert 10 <= when("L8").astimezone(MSK).hour < 12
+        assert leads["L9"]["zones"] == ["Asia/Yekaterinburg"]
+        assert when("L9").astimezone(ZoneInfo("Asia/Yekaterinburg")).hour == 9
+        assert leads["L10"]["zones"] == ["Asia/Kamchatka"]
+        assert when("L10") < START + timedelta(minutes=5)
 
-            # The opted-out lead is on the do-not-call list with its call as evidence, a
-            # single call to it is refused, and another campaign skips it.
-            check = (await client.get("/v1/dnc/+74957770011")).json()
-            assert check["listed"] and check["entry"]["source"] == "opt_out"
-            assert check["entry"]["call_id"] == leads["L11"]["calls"][0]["call_id"]
-            refused = await client.post(
-                "/v1/calls",
-                json={
-                    "to": "+74957770011",
-                    "script_id": "callback_check",
-                    "variables": {"name": "Kirill"},
-                },
-            )
-            assert refused.status_code == 409 and "do-not-call" in refused.json()["message"]
-            second = (await client.post("/v1/campaigns", json=CAMPAIGN)).json()["id"]
-            again = await client.post(
-                f"/v1/campaigns/{second}/leads", json=[{"phone": "+74957770011", "name": "Kirill"}]
-            )
-            assert again.json()["accepted"] == 1
-            [skipped] = (await client.get(f"/v1/campaigns/{second}/leads")).json()["items"]
-            assert skipped["state"] == "skipped_dnc"
+        # The opted-out lead is on the do-not-call list with its call as evidence, a
+        # single call to it is refused, and another campaign skips it.
+        check = (await client.get("/v1/dnc/+74957770011")).json()
+        assert check["listed"] and check["entry"]["source"] == "opt_out"
+        assert check["entry"]["call_id"] == leads["L11"]["calls"][0]["call_id"]
+        refused = await client.post(
+            "/v1/calls",
+            json={
+                "to": "+74957770011",
+                "script_id": "callback_check",
+                "variables": {"name": "Kirill"},
+            },
+        )
+        assert refused.status_code == 409 and "do-not-call" in refused.json()["message"]
+        second = (await client.post("/v1/campaigns", json=CAMPAIGN)).json()["id"]
+        again = await client.post(
+            f"/v1/campaigns/{second}/leads", json=[{"phone": "+74957770011", "name": "Kirill"}]
+        )
+        assert again.json()["accepted"] == 1
+        [skipped] = (await client.get(f"/v1/campaigns/{second}/leads")).json()["items"]
+        assert skipped["state"] == "skipped_dnc"
 
         # Each call's result document names its campaign, lead and attempt.
         async with svc.db.sessions() as session:
@@ -244,7 +234,8 @@ async def test_a_three_day_campaign_on_a_virtual_clock(db_url: str, tmp_path: Pa
 
 
 async def _one_campaign(client: Any, leads: int, **extra: Any) -> str:
-    await upload(client, CALLBACK_SCRIPT)
+    if not (await client.get("/v1/scripts")).json():
+        await upload(client, CALLBACK_SCRIPT)
     body = {**CAMPAIGN, "schedule": {"windows": WINDOWS, "start": START.isoformat()}, **extra}
     campaign_id: str = (await client.post("/v1/campaigns", json=body)).json()["id"]
     await client.post(
@@ -261,22 +252,13 @@ async def _one_campaign(client: Any, leads: int, **extra: Any) -> str:
 async def test_a_restart_after_the_window_closed_calls_no_one(db_url: str, tmp_path: Path) -> None:
     """Leads that fell due while the service was down are checked against the window when
     it comes back: after 21:00 they wait for tomorrow's 09:00."""
-    clock = VirtualClock(datetime(2026, 12, 3, 20, 59, 30, tzinfo=MSK))
-    line = ScriptedLine(clock)
-    settings = make_settings(db_url, tmp_path, dialer="none")
-    settings.campaigns.dispatch = False
-    app = create_app(settings, runner=line)
-    async with app.router.lifespan_context(app):
-        api = Api(app)
-        svc = api.service
-        svc.campaigns.set_clock(clock)
-        _, key = await api.tenant("acme")
-        async with api.client(key) as client:
-            campaign_id = await _one_campaign(client, 3)
-            clock.set(datetime(2026, 12, 3, 21, 5, tzinfo=MSK))  # "down" over the close
-            await svc.campaigns.run_once()
-            leads = (await client.get(f"/v1/campaigns/{campaign_id}/leads")).json()["items"]
-    assert line.placed == []
+    late = datetime(2026, 12, 3, 20, 59, 30, tzinfo=MSK)
+    async with on_a_line(db_url, tmp_path, late) as on:
+        campaign_id = await _one_campaign(on.client, 3)
+        on.clock.set(datetime(2026, 12, 3, 21, 5, tzinfo=MSK))  # "down" over the close
+        await on.svc.campaigns.run_once()
+        leads = (await on.client.get(f"/v1/campaigns/{campaign_id}/leads")).json()["items"]
+        assert on.line.placed == []
     assert {lead["next_at"] for lead in leads} == {"2026-12-04T06:00:00Z"}  # 09:00 MSK
 
 
@@ -364,9 +346,4 @@ async def test_two_workers_on_one_database_never_call_a_lead_twice(
             for c in placed
             if any(a.call_id == c.call_id and a.campaign_id == campaign_id for a in attempts)
         ]
-        edges = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
-        level = peak = 0
-        for _, step in edges:
-            level += step
-            peak = max(peak, level)
-        assert peak <= 7
+        assert max_overlap(spans) <= 7

@@ -19,7 +19,7 @@ from bot_engine.campaigns.engine import CampaignEngine, CampaignError, LeadState
 from bot_engine.campaigns.model import CampaignCreate
 from bot_engine.campaigns.uploads import UploadError, records, upload_kind
 from bot_engine.service.auth import TenantDep
-from bot_engine.service.errors import ServiceError
+from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.recording_urls import signed_recording_url
 from bot_engine.service.routers.common import (
     UnsupportedMediaType,
@@ -120,12 +120,11 @@ def translated() -> Iterator[None]:
     """Campaign errors as the service's problem documents."""
     try:
         yield
-    except (CampaignError, UploadError) as exc:
-        message = exc.message if isinstance(exc, CampaignError) else str(exc)
-        error = ServiceError(message, getattr(exc, "issues", None))
-        error.status_code = getattr(exc, "status_code", 422)
-        error.code = getattr(exc, "code", "invalid_upload")
-        raise error from None
+    except CampaignError as exc:
+        kinds = {"not_found": NotFound, "conflict": Conflict, "invalid": Invalid}
+        raise kinds[exc.kind](exc.message, exc.issues) from None
+    except UploadError as exc:
+        raise Invalid(str(exc)) from None
 
 
 def engine(svc: ServiceState = Depends(service)) -> CampaignEngine:
