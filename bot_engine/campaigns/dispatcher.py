@@ -45,6 +45,7 @@ class Pick:
     campaign: Campaign
     configured: Configured
     room: int
+    now: datetime
     leads: list[CampaignLead] = field(default_factory=list)
 
 
@@ -92,11 +93,11 @@ class Dispatcher:
     async def dispatch(self, campaign_id: str) -> Round:
         started = time.perf_counter()
         result = Round()
-        now = self.clock.now()
         async with self.db.write() as session:
-            pick = await self.pick(session, campaign_id, now)
+            pick = await self.pick(session, campaign_id)
             if pick is None:
                 return result
+            now = pick.now
             campaign, configured = pick.campaign, pick.configured
             left = await self._place(session, pick, now, result)
             result.finished = await self._finish_if_done(session, campaign, now)
@@ -113,12 +114,16 @@ class Dispatcher:
             self.metrics.round_seconds.observe(time.perf_counter() - started)
         return result
 
-    async def pick(self, session: AsyncSession, campaign_id: str, now: datetime) -> Pick | None:
+    async def pick(
+        self, session: AsyncSession, campaign_id: str, now: datetime | None = None
+    ) -> Pick | None:
         """Lock the campaign, work out its room and claim up to that many due leads: the
-        scheduler's cost per round (measured by bench/campaign.py)."""
+        scheduler's cost per round (measured by bench/campaign.py). The round's time is
+        read once the lock is held, so pacing is measured from when calls are made."""
         campaign = await repo.claim_campaign(session, campaign_id)
         if campaign is None:
             return None
+        now = now or self.clock.now()
         configured = self.configs.of(campaign)
         rule = configured.rule
         if rule.end is not None and now >= rule.end:
@@ -138,7 +143,7 @@ class Dispatcher:
             in_flight=in_flight,
             tenant_free=free,
         )
-        pick = Pick(campaign, configured, room)
+        pick = Pick(campaign, configured, room, now)
         if room > 0:
             pick.leads = await repo.due_leads(session, campaign.id, now, room)
         return pick
