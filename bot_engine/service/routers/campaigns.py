@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from bot_engine.campaigns.engine import CampaignEngine, CampaignError, LeadState
+from bot_engine.campaigns.engine import CampaignEngine, LeadState
+from bot_engine.campaigns.errors import CampaignError
 from bot_engine.campaigns.model import CampaignCreate
 from bot_engine.campaigns.uploads import UploadError, records, upload_kind
 from bot_engine.service.auth import TenantDep
