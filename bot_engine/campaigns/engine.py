@@ -25,7 +25,7 @@ from bot_engine.campaigns.checks import checked_against
 from bot_engine.campaigns.clock import Clock, SystemClock
 from bot_engine.campaigns.configs import Configs
 from bot_engine.campaigns.dispatcher import Dispatcher, finish
-from bot_engine.campaigns.errors import CampaignError, conflict, not_found
+from bot_engine.campaigns.errors import conflict, not_found
 from bot_engine.campaigns.lead_import import LeadImport
 from bot_engine.campaigns.leads import LeadReader
 from bot_engine.campaigns.metrics import CampaignMetrics
