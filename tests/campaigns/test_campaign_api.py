@@ -165,6 +165,7 @@ async def test_uploads_csv_json_and_lines_with_row_errors(api: Api) -> None:
         assert [lead["phone"] for lead in page["items"]] == ["+74957770001", "+74957770003"]
         assert page["items"][1]["external_id"] == "7"
         assert page["items"][0]["variables"] == {"name": "Ann", "budget_floor": 100}
+        assert (await client.get(path, params={"after": 2**40})).status_code == 422
         rest = (await client.get(path, params={"after": page["next_after"]})).json()
         assert [lead["phone"] for lead in rest["items"]] == ["+74957770005"]
         assert rest["next_after"] is None
@@ -278,6 +279,8 @@ async def test_do_not_call_list(api: Api) -> None:
         ).json()
         assert imported["accepted"] == 2
         assert imported["rejected"] == [{"row": 3, "error": "phone: not a phone number"}]
+        huge = await client.get("/v1/dnc", params={"after": 10**25})  # ids are 32-bit
+        assert huge.status_code == 422
         page = (await client.get("/v1/dnc", params={"limit": 2})).json()
         assert len(page["items"]) == 2 and page["next_after"] is not None
         assert (await client.delete("/v1/dnc/+74957770002")).status_code == 204

@@ -36,6 +36,8 @@ from bot_engine.storage.models import Call
 
 router = APIRouter(prefix="/v1", tags=["campaigns"])
 _ERRORS = problems(401, 404, 409, 413, 415, 422)
+MAX_ID = 2**31 - 1
+"""Lead and entry ids are 32-bit integers (PostgreSQL's `integer`): page cursors stop there."""
 UPLOAD_TYPES = {
     "text/csv": {
         "schema": {"type": "string"},
@@ -289,7 +291,9 @@ async def list_leads(
     svc: ServiceState = Depends(service),
     state: LeadState | None = None,
     outcome: str | None = Query(default=None, max_length=64),
-    after: int = Query(default=0, ge=0, description="Leads after this id (from next_after)."),
+    after: int = Query(
+        default=0, ge=0, le=MAX_ID, description="Leads after this id (from next_after)."
+    ),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> LeadPage:
     with translated():

@@ -14,6 +14,7 @@ from bot_engine.campaigns.uploads import records, upload_kind
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.errors import Invalid, NotFound
 from bot_engine.service.routers.campaigns import (
+    MAX_ID,
     UPLOAD_TYPES,
     LeadsImported,
     RejectedRow,
@@ -99,7 +100,7 @@ async def add(body: DncAdd, tenant: TenantDep, svc: ServiceState = Depends(servi
 async def list_entries(
     tenant: TenantDep,
     svc: ServiceState = Depends(service),
-    after: int = Query(default=0, ge=0),
+    after: int = Query(default=0, ge=0, le=MAX_ID),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> DncPage:
     async with svc.db.sessions() as session:
