@@ -10,6 +10,7 @@ import typer
 
 from bot_engine.cli import (
     call_commands,
+    campaign_commands,
     dialog_commands,
     phone_commands,
     service_commands,
@@ -26,7 +27,14 @@ app = typer.Typer(
     cls=PlainErrorsGroup,
 )
 
-for _module in (dialog_commands, speech_commands, phone_commands, call_commands, service_commands):
+for _module in (
+    dialog_commands,
+    speech_commands,
+    phone_commands,
+    call_commands,
+    service_commands,
+    campaign_commands,
+):
     _module.register(app)
 
 

@@ -44,6 +44,21 @@ class CallInfo(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class CampaignLeadRef(BaseModel):
+    id: int
+    external_id: str | None = None
+    phone: str
+
+
+class CampaignRef(BaseModel):
+    """Set when the call was placed by a campaign: which one, which lead, which attempt."""
+
+    id: str
+    name: str
+    lead: CampaignLeadRef
+    attempt: int
+
+
 class ResultDocument(BaseModel):
     """Sent once per result; `idempotency_key` equals the `webhook-id` header."""
 
@@ -55,6 +70,7 @@ class ResultDocument(BaseModel):
     timings: list[dict[str, Any]] = Field(default_factory=list)
     consent: list[dict[str, Any]] = Field(default_factory=list)
     recording: RecordingLink | None = None
+    campaign: CampaignRef | None = None
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True)

@@ -17,12 +17,15 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot_engine.call.webhooks import WebhookRunner
+from bot_engine.campaigns.engine import CampaignEngine
+from bot_engine.delivery.backoff import next_delay
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.net import SsrfGuard
 from bot_engine.script.model import Script
 from bot_engine.service import access_log, console
 from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
+from bot_engine.service.campaign_calls import ServiceCallPlacer
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.housekeeping import Housekeeping
 from bot_engine.service.inbound import InboundCalls, SpeechFactory
@@ -32,7 +35,9 @@ from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrere
 from bot_engine.service.routers import (
     account,
     calls,
+    campaigns,
     deliveries,
+    dnc,
     inbound_routes,
     media,
     scripts,
@@ -50,7 +55,9 @@ from bot_engine.storage.files import private_dir
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (scripts, calls, inbound_routes, media, simulate, deliveries, system, account)
+ROUTERS = (
+    scripts, calls, inbound_routes, media, simulate, deliveries, system, account, campaigns, dnc
+)
 """Included without a prefix: their routes' paths are the app's paths."""
 
 
@@ -68,26 +75,35 @@ def problem(
 
 
 class BodyLimit:
-    """Refuse bodies over the limit with 413, by header or by counting the stream."""
+    """Refuse bodies over the limit with 413, by header or by counting the stream. Streamed
+    uploads (`upload_paths`: lead and do-not-call lists) have their own, larger limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_bytes: int | None = None,
+        upload_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_big = problem(
-            413, "payload_too_large", f"the body is larger than {self.max_bytes} bytes"
-        )
+        uploading = bool(self.upload_paths) and scope["path"].endswith(self.upload_paths)
+        limit = self.upload_bytes if uploading else self.max_bytes
+        too_big = problem(413, "payload_too_large", f"the body is larger than {limit} bytes")
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.max_bytes:
+                if declared > limit:
                     await too_big(scope, receive, send)
                     return
         seen = 0
@@ -97,7 +113,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise _TooLarge
             return message
 
@@ -207,6 +223,16 @@ def create_app(
         housekeeping = Housekeeping(db, settings)
         if isinstance(chosen, SimulatedRunner):
             call_service.before_start = housekeeping.make_room
+        campaign_engine = CampaignEngine(
+            db,
+            ServiceCallPlacer(call_service),
+            settings.campaigns,
+            guard=guard,
+            retry_delay=lambda attempt: next_delay(attempt, settings.delivery),
+            registry=metrics.registry,
+            limits=settings.outbound,
+        )
+        call_service.finish_hooks.append(campaign_engine.call_finished)
         inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
         state = ServiceState(
             settings=settings,
@@ -227,8 +253,10 @@ def create_app(
                 settings.auth_failure_refill_s,
                 settings.auth_limiter_addresses,
             ),
+            campaigns=campaign_engine,
         )
         app.state.service = state
+        await campaign_engine.recover()  # before the calls: it takes back undialled ones
         recovered = await call_service.recover()
         if recovered:
             log.warning("ended %d calls interrupted by the previous shutdown", recovered)
@@ -240,7 +268,10 @@ def create_app(
                 chosen.ua = state.listeners.sip
                 chosen.policy = call_service.telephony
                 chosen.metrics = metrics
+            if settings.campaigns.dispatch:
+                state.campaigns_task = asyncio.create_task(campaign_engine.run())
         except BaseException:
+            await campaign_engine.stop()
             housekeeping.stop()
             await housekeeping_task
             await worker.stop()
@@ -261,6 +292,9 @@ def create_app(
             yield
         finally:
             gc.unfreeze()
+            await campaign_engine.stop()
+            if state.campaigns_task is not None:
+                await state.campaigns_task
             await state.listeners.close()
             await inbound.close()
             housekeeping.stop()
@@ -279,7 +313,12 @@ def create_app(
         description="Upload dialog scripts, place calls, receive qualified results.",
         lifespan=lifespan,
     )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.campaigns.max_upload_bytes,
+        upload_paths=("/leads", "/dnc/import"),
+    )
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:

@@ -27,6 +27,7 @@ from bot_engine.net import SsrfGuard, TargetRefused
 from bot_engine.script import ScriptError, validate_variables
 from bot_engine.service import recording
 from bot_engine.service.call_status import TERMINAL, can_move, final_status
+from bot_engine.service.campaign_calls import campaign_ref
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.recording_urls import signed_recording_url
@@ -41,6 +42,8 @@ from bot_engine.storage import scripts as script_repo
 from bot_engine.storage.models import Call, Delivery, Script, ScriptVersion, Tenant, utcnow
 
 log = logging.getLogger(__name__)
+
+FinishHook = Callable[[Any, Call], Awaitable[None]]
 
 
 def idempotency_key(call_id: str) -> str:
@@ -76,6 +79,8 @@ class CallService:
         self._tasks: set[asyncio.Task[None]] = set()
         self.before_start: Callable[[CallSpec], Awaitable[None]] | None = None
         """Runs before an outbound call is handed to the runner (the recordings cap)."""
+        self.finish_hooks: list[FinishHook] = []
+        """Run inside the transaction that ends a call (campaigns record the attempt)."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -99,31 +104,74 @@ class CallService:
         except DialRefused as exc:
             raise Invalid(f"`to` refused: {exc}", [{"path": "to", "message": str(exc)}]) from None
         async with self.db.write() as session:
-            script = await script_repo.get_script(session, tenant.id, request.script_id)
-            if script is None:
-                raise NotFound(f"no script {request.script_id!r}")
-            version = await script_repo.get_version(session, script, request.version)
-            if version is None:
-                raise NotFound(f"script {request.script_id!r} has no version {request.version}")
-            try:
-                loaded = self.scripts.get(version)
-                variables = validate_variables(loaded.script, request.variables)
-            except ScriptError as exc:
-                raise Invalid("the variables do not match the script", issues_of(exc)) from exc
-            call = await call_repo.create_call(
+            call = await self.create_in(
                 session,
                 tenant_id=tenant.id,
-                script_version_id=version.id,
-                to_number=request.to,
-                variables=_jsonable(variables),
+                script_id=request.script_id,
+                version=request.version,
+                to=request.to,
+                variables=request.variables,
                 delivery_target=target.model_dump(mode="json") if target is not None else None,
+                prerender=prerender,
             )
-            if not prerender:
-                call.prerender_status = "skipped"
-            await call_repo.add_event(session, call, "status", {"status": "queued"})
         self.metrics.calls_created.inc()
         self.spawn(self.dispatch(call.id))
         return call
+
+    async def create_in(
+        self,
+        session: Any,
+        *,
+        tenant_id: str,
+        script_id: str,
+        version: int | None,
+        to: str,
+        variables: dict[str, Any],
+        delivery_target: dict[str, Any] | None,
+        from_number: str | None = None,
+        prerender: bool = True,
+    ) -> Call:
+        """Create a queued call inside the caller's transaction (campaigns claim a lead and
+        create its call in one); the caller hands it to `dispatch` after the commit."""
+        version_row, _, values = await self._script_and_variables(
+            session, tenant_id, script_id, version, variables
+        )
+        call = await call_repo.create_call(
+            session,
+            tenant_id=tenant_id,
+            script_version_id=version_row.id,
+            to_number=to,
+            from_number=from_number,
+            variables=_jsonable(values),
+            delivery_target=delivery_target,
+        )
+        if not prerender:
+            call.prerender_status = "skipped"
+        await call_repo.add_event(session, call, "status", {"status": "queued"})
+        return call
+
+    async def _script_and_variables(
+        self,
+        session: Any,
+        tenant_id: str,
+        script_id: str,
+        version: int | None,
+        variables: dict[str, Any],
+    ) -> tuple[ScriptVersion, Any, dict[str, Any]]:
+        """The script version a new call runs, and its variables validated against it.
+        Raises NotFound or Invalid."""
+        script = await script_repo.get_script(session, tenant_id, script_id)
+        if script is None:
+            raise NotFound(f"no script {script_id!r}")
+        version_row = await script_repo.get_version(session, script, version)
+        if version_row is None:
+            raise NotFound(f"script {script_id!r} has no version {version}")
+        try:
+            loaded = self.scripts.get(version_row)
+            values = validate_variables(loaded.script, variables)
+        except ScriptError as exc:
+            raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+        return version_row, loaded, values
 
     async def open_inbound(
         self,
@@ -140,17 +188,9 @@ class CallService:
         calls) and return the spec its session runs with; the session then reports through
         this sink like any call. Raises NotFound or Invalid (bad variables)."""
         async with self.db.write() as session:
-            script = await script_repo.get_script(session, tenant_id, script_id)
-            version_row = (
-                await script_repo.get_version(session, script, version) if script else None
+            version_row, loaded, values = await self._script_and_variables(
+                session, tenant_id, script_id, version, variables
             )
-            if version_row is None:
-                raise NotFound(f"no script {script_id!r}")
-            loaded = self.scripts.get(version_row)
-            try:
-                values = validate_variables(loaded.script, variables)
-            except ScriptError as exc:
-                raise Invalid("the variables do not match the script", issues_of(exc)) from exc
             call = await call_repo.create_call(
                 session,
                 tenant_id=tenant_id,
@@ -224,6 +264,8 @@ class CallService:
             call.ended_at = utcnow()
             call.hangup_cause = "cancelled"
             await call_repo.add_event(session, call, "status", {"status": "cancelled"})
+            for hook in self.finish_hooks:
+                await hook(session, call)
         await self.runner.cancel(call_id)
         return call
 
@@ -302,6 +344,8 @@ class CallService:
             await call_repo.add_event(
                 session, call, "result", {"status": call.status, "result": call.result}, at
             )
+            for hook in self.finish_hooks:
+                await hook(session, call)
             if call.delivery_target is not None:
                 await outbox.enqueue(
                     session,
@@ -412,6 +456,7 @@ class CallService:
             timings=[dict(e.data, at=e.at.isoformat()) for e in events if e.kind == "timing"],
             consent=[dict(e.data, at=e.at.isoformat()) for e in events if e.kind == "consent"],
             recording=link,
+            campaign=await campaign_ref(session, call.id),
         )
 
     async def build_job(self, session: Any, delivery: Delivery) -> DeliveryJob:

@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot_engine.campaigns.settings import CampaignSettings
 from bot_engine.delivery.backoff import DeliverySchedule
 from bot_engine.net import OutboundSettings
 from bot_engine.storage.files import secret_file
@@ -152,6 +153,8 @@ class ServiceSettings(BaseSettings):
             if key is not None:
                 check_key(key.get_secret_value())
         return value
+    campaigns: CampaignSettings = Field(default_factory=CampaignSettings)
+    """Campaign dispatching, the tenant-wide call ceiling and upload limits."""
 
     @field_validator("twilio_api_base")
     @classmethod

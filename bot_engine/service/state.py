@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bot_engine.call.webhooks import WebhookRunner
+from bot_engine.campaigns.engine import CampaignEngine
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.net import SsrfGuard
 from bot_engine.service.auth import FailureLimiter
@@ -38,6 +39,8 @@ class ServiceState:
     listeners: Listeners = field(default_factory=Listeners)
     worker_task: asyncio.Task[None] | None = field(default=None)
     auth_failures: FailureLimiter = field(default_factory=FailureLimiter)
+    campaigns: CampaignEngine | None = field(default=None)
+    campaigns_task: asyncio.Task[None] | None = field(default=None)
 
     def worker_alive(self) -> bool:
         return self.worker_task is not None and not self.worker_task.done()

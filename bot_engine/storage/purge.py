@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot_engine.storage.campaign_models import CampaignAttempt
 from bot_engine.storage.models import Call, CallEvent, Delivery, DeliveryAttempt, Tenant
 
 CallFile = tuple[str, str | None]
@@ -56,6 +57,10 @@ async def delete_calls(session: AsyncSession, call_ids: Sequence[str]) -> None:
         .execution_options(synchronize_session=False)
     )
     for statement in (
+        # A campaign keeps its attempts (and their outcomes) after the calls are gone.
+        update(CampaignAttempt)
+        .where(CampaignAttempt.call_id.in_(call_ids))
+        .values(call_id=None),
         delete(Delivery).where(Delivery.call_id.in_(call_ids)),
         delete(CallEvent).where(CallEvent.call_id.in_(call_ids)),
         delete(Call).where(Call.id.in_(call_ids)),

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.expression import ColumnClause
 
 from bot_engine.storage import sealing
+from bot_engine.storage.campaign_models import Campaign
 from bot_engine.storage.models import Call, Delivery, InboundRoute, Tenant
 
 SEALED_COLUMNS: tuple[tuple[type[Any], InstrumentedAttribute[Any], bool], ...] = (
@@ -25,6 +26,7 @@ SEALED_COLUMNS: tuple[tuple[type[Any], InstrumentedAttribute[Any], bool], ...] =
     (InboundRoute, InboundRoute.webhook, True),
     (Call, Call.delivery_target, True),
     (Delivery, Delivery.target, True),
+    (Campaign, Campaign.webhook, True),
 )
 """(model, column, is JSON): every column that holds a secret."""
 

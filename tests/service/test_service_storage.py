@@ -22,11 +22,17 @@ async def test_migrations_create_schema_and_are_idempotent(db_url: str) -> None:
             mode = await session.scalar(text("PRAGMA journal_mode"))
             assert mode == "wal"
     await db.close()
+    assert version == _head()
+
+
+def _head() -> str:
     from alembic.script import ScriptDirectory
 
     from bot_engine.storage.db import alembic_config
 
-    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
 
 
 async def test_a_database_of_the_first_schema_is_upgraded_with_its_data(db_url: str) -> None:

@@ -42,6 +42,8 @@ async def create_call(
 ) -> CallCreated:
     """Queue an outbound call. Variables are validated against the script; the call's own
     prompts are pre-rendered while it rings."""
+    if svc.campaigns is not None and (listed := await svc.campaigns.on_dnc(tenant.id, body.to)):
+        raise Conflict(f"{listed} is on this tenant's do-not-call list (DELETE /v1/dnc/{listed})")
     prerender = not isinstance(svc.prerenderer, NoPrerender)
     call = await svc.calls.create(tenant, body, prerender=prerender)
     if prerender:

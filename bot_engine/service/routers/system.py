@@ -53,6 +53,8 @@ async def metrics(svc: ServiceState = Depends(service)) -> Response:
         )
         svc.metrics.active_calls.set(int(active or 0))
         svc.metrics.delivery_backlog.set(await outbox.backlog(session))
+    if svc.campaigns is not None:
+        await svc.campaigns.refresh_metrics()
     return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
