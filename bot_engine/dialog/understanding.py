@@ -52,6 +52,10 @@ _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
 _ANSWERING_FAMILIES = frozenset({"identity", "available"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
 along."""
+_BUSY_FAMILIES = frozenset({"busy"})
+""""я в метро, плохо слышно": a caller who says why they cannot talk wants no repeat."""
+_DEFERRING_FAMILIES = frozenset({"later", "channel"})
+""""пусть менеджер перезвонит завтра", "have the manager email me": no transfer now."""
 @dataclass
 class Understanding:
     branch: str | None = None
@@ -83,6 +87,8 @@ class _StepNlu:
 
     examples: nlu.IntentMatcher | None
     settings: NluSettings
+    topic: polar.Topic | None = None
+    """What the step's yes/no question is about (`polar.question_topic`)."""
     semantic: semantic.StepIndex | None = None
     semantic_built: bool = False
 
@@ -101,7 +107,10 @@ def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
     settings = runtime.script.nlu or NluSettings()
     if step.nlu is not None:
         settings = step.nlu
-    compiled = _StepNlu(matcher, settings)
+    topic = None
+    if expect is not None and expect.type == "confirm" and step.ask is not None:
+        topic = polar.question_topic(step.ask.text or "", runtime.lang)
+    compiled = _StepNlu(matcher, settings, topic)
     runtime.steps[key] = compiled
     return compiled
 
@@ -124,15 +133,21 @@ def understand(
         return out
 
     handler = runtime.handlers.match(text)
-    reading = polar.polar(text, runtime.lang) if expect.type == "confirm" else None
-    if handler.intent == "operator" and polar.declines_human(text, runtime.lang):
-        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "не надо менеджера"
+    reading = (polar.polar(text, runtime.lang, compiled.topic)
+               if expect.type == "confirm" else None)
+    if handler.intent == "operator" and (
+        polar.declines_human(text, runtime.lang)
+        or (reading is not None and reading.family in _DEFERRING_FAMILIES)
+    ):
+        # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is not None and not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
         and (
             reading.family in _ANSWERING_FAMILIES
+            or (handler.intent == "repeat" and reading.family in _BUSY_FAMILIES)
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
                 and polar.opens_with_answer(text, runtime.lang)

@@ -34,6 +34,7 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
 from typing import Any, Literal
 
+from bot_engine.nlu import cues
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
@@ -415,22 +416,82 @@ def _names_self(norm: str, lang: Lang) -> bool:
 
 _FAMILY_CONFIDENCE = 0.9
 
+Topic = Literal["identity", "availability", "relevance", "consent", "readback", "offer"]
+
+# What a yes/no question is about, read from its last question sentence (the first topic
+# whose pattern it matches). The facts a caller states are answers only to some questions:
+# "я за рулём" says no to "удобно говорить?", but nothing to "вы согласны?" (it is no
+# refusal) and, if anything, yes to "это Иван?".
+_TOPICS: dict[Lang, list[tuple[Topic, re.Pattern[str]]]] = {
+    "ru": [
+        ("readback", re.compile(r"\b(верно|правильно|подтвердите|фиксирую)\b")),
+        ("consent", re.compile(r"\bсоглас\w*")),
+        ("availability", re.compile(r"\b(удобн\w*|говорить|поговорить|разговаривать|минут\w*|"
+                                    r"время|времени)\b")),
+        ("relevance", re.compile(r"\b(актуальн\w*|интерес\w*|нужн\w*)")),
+        ("offer", re.compile(r"\b(соедин\w*|переключ\w*|перевести|связать)")),
+        ("identity", re.compile(r"^(?=(\w+ ){0,5}\w+$).*\b(это|вы|ты)\b.*\bxvarx\b")),
+    ],
+    "en": [
+        ("readback", re.compile(r"\b(is that right|is that correct|correct|confirm)\b")),
+        ("consent", re.compile(r"\b(agree|consent)")),
+        ("availability", re.compile(r"\b(talk|minutes?|time|convenient|moment|chat)\b")),
+        ("relevance", re.compile(r"\b(interested|relevant|still)\b")),
+        ("offer", re.compile(r"\b(connect|transfer|put you through)\b")),
+        ("identity", re.compile(r"^(?=(\w+ ){0,6}\w+$).*\b(speaking|is this|are you|is that)"
+                                r"\b.*\bxvarx\b")),
+    ],
+}
+_VARIABLE = re.compile(r"\{\{[^}]*\}\}")
+# Families that say nothing to a question about this topic.
+_SILENT: dict[Topic, frozenset[str]] = {
+    "identity": frozenset({"busy", "later", "done", "still", "channel", "available"}),
+    "consent": frozenset({"busy", "later", "done", "still", "channel", "available",
+                          "identity", "wrong"}),
+    "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
+                           "identity", "wrong"}),
+    "relevance": frozenset({"busy", "later", "available", "identity", "channel"}),
+    "availability": frozenset({"identity", "wrong"}),
+    "offer": frozenset({"identity", "wrong"}),
+}
+
+
+def question_topic(question: str, lang: str) -> Topic | None:
+    """What a confirm step's question asks about, or None (every family applies).
+
+    The last sentence with a question mark is the question: "Здравствуйте! Это компания
+    X. Подскажите, это {{ name }}?" asks who answered, "...Вам удобно сейчас говорить?"
+    whether it is a good time."""
+    code = lang_of(lang)
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    sentence = _VARIABLE.sub(" xvarx ", asked[-1] if asked else question)
+    norm = " ".join(re.sub(r"[^\w ]", " ", sentence.lower().replace("ё", "е")).split())
+    for topic, pattern in _TOPICS[code]:
+        if pattern.search(norm):
+            return topic
+    return None
+
 
 @lru_cache(maxsize=4096)
-def _polar(text: str, lang: Lang) -> PolarReading:
+def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     particles = yes_no(text, lang)
     norm = normalize(text, lang)
     table = _compiled(lang)
+    silent = _SILENT[topic] if topic is not None else frozenset()
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    if _names_self(norm, lang):
+    if _names_self(norm, lang) and "identity" not in silent:
         hits["yes"] = "identity"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
-        if rule.answer not in hits and rule.rx.search(norm):
+        if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
             hits[rule.answer] = rule.family
+    for hit in cues.read(text, lang):  # the same facts by lemma, negation-aware
+        if hit.answer not in hits and hit.family not in silent:
+            hits[hit.answer] = hit.family
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -443,9 +504,10 @@ def _polar(text: str, lang: Lang) -> PolarReading:
     return PolarReading(particles.answer, particles.confidence)
 
 
-def polar(text: str, lang: str) -> PolarReading:
-    """Read ``text`` as an answer to a yes/no question: facts first, then particles."""
-    return _polar(text, lang_of(lang))
+def polar(text: str, lang: str, topic: Topic | None = None) -> PolarReading:
+    """Read ``text`` as an answer to a yes/no question (about ``topic``, when known):
+    facts first, then particles."""
+    return _polar(text, lang_of(lang), topic)
 
 
 

@@ -1,10 +1,12 @@
-"""Normalization shared by every NLU function: case, ё/е, punctuation and fillers."""
+"""Normalization shared by every NLU function: case, ё/е, punctuation, fillers and the
+recogniser's slips (`nlu.asr`)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+from bot_engine.nlu.asr import repair
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import lemmas_of_tokens
 
@@ -29,7 +31,8 @@ def _is_filler(word: str, lang: Lang) -> bool:
 @lru_cache(maxsize=4096)
 def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
     lowered = _APOSTROPHE.sub("", text.lower().replace("ё", "е"))
-    return tuple(w for w in _WORD.findall(lowered) if not _is_filler(w, lang))
+    words = [w for w in _WORD.findall(lowered) if not _is_filler(w, lang)]
+    return tuple(w for w in repair(words, lang) if not _is_filler(w, lang))
 
 
 def tokens(text: str, lang: str) -> list[str]:
