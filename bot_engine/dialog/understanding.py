@@ -36,7 +36,7 @@ from typing import Any, cast
 
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
-from bot_engine.nlu import external, keys, polar, semantic
+from bot_engine.nlu import cues, external, keys, polar, semantic
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
@@ -89,6 +89,10 @@ class _StepNlu:
     settings: NluSettings
     topic: polar.Topic | None = None
     """What the step's yes/no question is about (`polar.question_topic`)."""
+    answer_keys: dict[str, str] = field(default_factory=dict)
+    """A keypad step: the key its prompt gives for yes and for no (`keys.keys_for_answers`)."""
+    hedge_intent: str | None = None
+    """The step's "don't know" intent: most of its examples are hedges (`cues.hedge`)."""
     semantic: semantic.StepIndex | None = None
     semantic_built: bool = False
 
@@ -110,9 +114,33 @@ def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
     topic = None
     if expect is not None and expect.type == "confirm" and step.ask is not None:
         topic = polar.question_topic(step.ask.text or "", runtime.lang)
-    compiled = _StepNlu(matcher, settings, topic)
+    answer_keys: dict[str, str] = {}
+    if expect is not None and expect.type == "dtmf" and step.ask is not None:
+        answer_keys = keys.keys_for_answers(step.ask.text or "", runtime.lang)
+    compiled = _StepNlu(matcher, settings, topic, answer_keys, _hedge_intent(runtime, step))
     runtime.steps[key] = compiled
     return compiled
+
+
+_HEDGE_SHARE = 0.6
+"""An intent is a "don't know" intent when at least this share of its examples are hedges."""
+_HEDGE_CONFIDENCE = 0.85
+
+
+def _hedge_intent(runtime: Runtime, step: Step) -> str | None:
+    """The intent of this step that waits for "I don't know yet", whatever its name: built-in
+    hedges ("пока не считали", "my wife handles the money") reach it beyond its examples."""
+    expect = step.expect
+    if expect is None:
+        return None
+    for name in expect.intents:
+        spec = runtime.script.intents.get(name)
+        examples = spec.examples if spec is not None else []
+        if examples and sum(cues.hedge(e, runtime.lang) for e in examples) >= _HEDGE_SHARE * len(
+            examples
+        ):
+            return name
+    return None
 
 
 def understand(
@@ -175,11 +203,15 @@ def understand(
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if reading is not None and reading.answer is not None:
         candidates.append(_Candidate(reading.answer, reading.confidence))
+    if compiled.hedge_intent is not None and not any(
+        c.branch == compiled.hedge_intent for c in candidates
+    ) and cues.hedge(text, runtime.lang):
+        candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
     candidates.sort(key=lambda c: -c.score)
     best = own if own is not None and own.score >= _EXAMPLES_FIRST else (
         candidates[0] if candidates else None)
     if best is None and expect.type != "confirm":
-        _primary(runtime, step, text, now, out)
+        _primary(runtime, step, compiled, text, now, out)
         out.primary = out.branch is not None
         if out.branch is not None:
             _fill_also(runtime, step, text, now, slots, out)
@@ -346,7 +378,10 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     return False
 
 
-def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Understanding) -> None:
+def _primary(
+    runtime: Runtime, step: Step, compiled: _StepNlu, text: str, now: datetime,
+    out: Understanding,
+) -> None:
     expect = step.expect
     assert expect is not None
     kind = expect.type
@@ -366,6 +401,9 @@ def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Unders
             found = _entity(runtime, text, "integer", now)
             if found is not None and isinstance(found["value"], int) and found["value"] >= 0:
                 digits = str(found["value"])
+        if not digits and compiled.answer_keys:  # "согласна" to "если согласны, нажмите 1"
+            answer = polar.polar(text, runtime.lang).answer
+            digits = compiled.answer_keys.get(answer or "", "")
         if digits:
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 Answer = Literal["yes", "no"]
@@ -60,12 +60,15 @@ _CLASSES: dict[Lang, dict[str, str]] = {
                 "позже попозже позднее час",
         "better": "лучше удобнее удобный хороший проще",
         "human": "менеджер оператор специалист консультант сотрудник человек",
+        "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
+                  "бухгалтерия родители мама папа сын дочь",
     },
     "en": {
         "time": "tomorrow tonight evening morning afternoon monday tuesday wednesday thursday "
                 "friday saturday sunday week weekend later hour",
         "better": "better easier best",
         "human": "manager operator specialist agent person human representative",
+        "family": "wife husband partner boss spouse accountant parents mom dad",
     },
 }
 
@@ -205,6 +208,38 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
     },
 }  # fmt: skip
 
+# Hedges: the caller does not know yet, or someone else decides. No yes and no no, but
+# the answer a step's "don't know" intent waits for (see `hedge`).
+_HEDGES: dict[Lang, dict[str, list[str]]] = {
+    "ru": {
+        "unsure": [
+            "!знаю", "!уверен", "!решили", "!определились", "!думали", "!считали",
+            "!прикидывали", "!обсуждали", "!смотрели", "!знаем", "затрудняюсь",
+            "=сложно сказать", "=трудно сказать", "=сложно ответить", "=трудно ответить",
+            "=сложный вопрос", "=хороший вопрос", "понятие", "зависит", "смотря",
+            "=как получится", "=по ситуации", "=посмотрим", "=видно будет", "=хз",
+            "посоветоваться", "обсудить", "подумать", "@family решает", "@family занимается",
+            "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
+            "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
+            "=пока не", "=еще не",
+        ],
+    },
+    "en": {
+        "unsure": [
+            "!know", "!sure", "unsure", "!decided", "!figured", "!thought about",
+            "!talked about", "!discussed", "!worked out", "!settled", "!number~",
+            "!budget~", "!figure~",
+            "=no idea", "=no clue", "depends", "=hard to say", "=tough to say",
+            "=cant say", "=difficult to say", "@family handles", "@family decides",
+            "@family in charge", "=check with", "=ask my", "=talk to my", "=have to look",
+            "=have to check", "=need to check", "=look at our", "=what do these cost",
+            "=what does it cost", "=what do they cost", "=how much do", "=how much does",
+            "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
+            "=we will see", "=well see", "=not yet",
+        ],
+    },
+}  # fmt: skip
+
 _NEGATORS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"не", "ни"}),
     "en": frozenset({"not", "never"}),
@@ -219,7 +254,7 @@ _SKIP: dict[Lang, str] = {
           "я мы вы это быть хотеть мочь надо нужно сильно совершенно настолько такой весь "
           "пока тут здесь думать считать кажется мне нам вам",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
-          "even particularly actually currently right will would can shall any much to go "
+          "even particularly actually currently right will would can shall any much to go get "
           "think believe guess suppose feel at",
 }
 
@@ -266,13 +301,22 @@ def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2)
 def _table(lang: Lang) -> _Table:
+    return _build(lang, _LEXICON[lang])
+
+
+@lru_cache(maxsize=2)
+def _hedge_table(lang: Lang) -> _Table:
+    return _build(lang, _HEDGES[lang])
+
+
+def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
     classes: dict[str, set[str]] = {}
     for name, words in _CLASSES[lang].items():
         for word in words.split():
             for lemma in lemma_tuple(word, lang):
                 classes.setdefault(lemma, set()).add("@" + name)
     cues: list[_Cue] = []
-    for family, entries in _LEXICON[lang].items():
+    for family, entries in lexicon.items():
         for entry in entries:
             mode: Mode = "flip"
             if entry[0] in "=!":
@@ -374,10 +418,8 @@ def _with_phrase_negators(lem: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
     return tuple(out)
 
 
-def read(text: str, lang: Lang) -> list[CueHit]:
-    """The polar facts stated in ``text`` (see the module doc)."""
-    table = _table(lang)
-    lem = _with_phrase_negators(lemma_tuple(text, lang), lang)
+def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """(family, negated) of every cue found in ``lem``, longer cues first."""
     where: dict[str, list[int]] = {}
     for p, word in enumerate(lem):
         where.setdefault(word, []).append(p)
@@ -395,19 +437,32 @@ def read(text: str, lang: Lang) -> list[CueHit]:
                 found.append((cue, spots))
     found.sort(key=lambda item: (-len(item[0].keys), min(item[1])))
     used: set[int] = set()
-    hits: list[CueHit] = []
+    out: list[tuple[str, bool]] = []
     for cue, spots in found:
         if used.intersection(spots):
             continue
-        used.update(range(min(spots), max(spots) + 1))
         negated = _negations(cue, spots, lem, table) % 2 == 1
-        family: str | None = cue.family
         if cue.mode == "negated" and not negated:
-            continue
+            continue  # "знаю" is no hedge; a shorter cue over these words may still be
+        used.update(range(min(spots), max(spots) + 1))
+        family: str | None = cue.family
         if cue.mode == "flip" and negated:
-            family = OPPOSITE[cue.family]
+            family = OPPOSITE.get(cue.family)
         if family is not None:
-            hits.append(CueHit(ANSWERS[family], family, negated))
+            out.append((family, negated))
+    return out
+
+
+def read(text: str, lang: str) -> list[CueHit]:
+    """The polar facts stated in ``text`` (see the module doc)."""
+    return _read(text, lang_of(lang))
+
+
+def _read(text: str, lang: Lang) -> list[CueHit]:
+    table = _table(lang)
+    lem = _with_phrase_negators(lemma_tuple(text, lang), lang)
+    hits = [CueHit(ANSWERS[family], family, negated)
+            for family, negated in _matches(table, lem)]
     if not hits and _activity(text, lang, table):
         hits.append(CueHit("no", "busy"))
     if any(h.family == "busy" for h in hits) and _THIRD_PERSON[lang].intersection(
@@ -415,6 +470,18 @@ def read(text: str, lang: Lang) -> list[CueHit]:
     ):
         hits.append(CueHit("no", "wrong"))
     return hits
+
+
+def hedge(text: str, lang: str) -> bool:
+    """Whether ``text`` says the caller does not know yet ("пока не считали", "смотря
+    что предложите", "my wife handles the money", "what do these usually cost")."""
+    return _hedge(text, lang_of(lang))
+
+
+@lru_cache(maxsize=4096)
+def _hedge(text: str, lang: Lang) -> bool:
+    lem = _with_phrase_negators(lemma_tuple(text, lang), lang)
+    return bool(_matches(_hedge_table(lang), lem))
 
 
 def _activity(text: str, lang: Lang, table: _Table) -> bool:
