@@ -29,6 +29,21 @@ from bot_engine.nlu.morph import ru_is_known
 
 _STRETCH = re.compile(r"(\w)\1{2,}")
 
+_FILLERS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда", "ой"}),
+    "en": frozenset(
+        {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah"}
+    ),
+}
+# Hesitation sounds of any length: "эээ", "ммм", "аааа", "ummm", "uhhh".
+_HESITATION = re.compile(r"^(?:э+м*|м{2,}|а{2,}|хм+|u+h*m+|u+h+|e+r+m*|h+m+|m{2,}|a{2,}h*)$")
+
+
+def _is_filler(word: str, lang: Lang) -> bool:
+    return word in _FILLERS[lang] or _HESITATION.match(word) is not None
+
+
+
 _SPELLING: dict[Lang, dict[str, tuple[str, ...]]] = {
     "ru": {
         **dict.fromkeys(("конешно", "канешно", "конешна", "канешна", "канечно", "конечна"),
@@ -133,23 +148,27 @@ def _ru_join(first: str, second: str) -> str | None:
     return None
 
 
-def _stretch(word: str) -> str:
-    return _STRETCH.sub(r"\1", word) if len(word) > 2 else word
+@lru_cache(maxsize=32768)
+def _fix(word: str, lang: Lang) -> tuple[str, ...]:
+    """One word repaired: () for a filler, one or two words otherwise (cached)."""
+    if _is_filler(word, lang):
+        return ()
+    if len(word) > 2:
+        word = _STRETCH.sub(r"\1", word)
+        if _is_filler(word, lang):
+            return ()  # "нууу", "эээ"
+    fixed = _SPELLING[lang].get(word)
+    if fixed is not None:
+        return fixed
+    return _ru_word(word) if lang == "ru" else (word,)
 
 
 def repair(words: list[str], lang: Lang) -> list[str]:
-    """The words of one utterance with the recogniser's slips undone (see module doc)."""
-    spelling = _SPELLING[lang]
-    out: list[str] = []
-    for word in words:
-        word = _stretch(word)
-        fixed = spelling.get(word)
-        if fixed is not None:
-            out.extend(fixed)
-        elif lang == "ru":
-            out.extend(_ru_word(word))
-        else:
-            out.append(word)
+    """The words of one utterance with fillers dropped and the recogniser's slips undone
+    (see the module doc)."""
+    out = [fixed for word in words for fixed in _fix(word, lang)]
+    if len(out) < 2:
+        return out
     joins = _JOINS[lang]
     merged: list[str] = []
     i = 0

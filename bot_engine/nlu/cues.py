@@ -331,10 +331,16 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                     keys.extend(lemma_tuple(word, lang))
             if keys:
                 cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
+    # Each cue is indexed by its rarest key only (every key must occur anyway), so a
+    # reply's common words ("не", "в", "я") do not wake up dozens of cues.
+    uses: dict[str, int] = {}
+    for cue in cues:
+        for key in cue.keys:
+            uses[key] = uses.get(key, 0) + 1
     by_key: dict[str, list[int]] = {}
     for n, cue in enumerate(cues):
-        for key in set(cue.keys):
-            by_key.setdefault(key, []).append(n)
+        rarest = min(cue.keys, key=lambda k: (k.startswith("@"), uses[k]))
+        by_key.setdefault(rarest, []).append(n)
     return _Table(
         cues=tuple(cues),
         by_key={k: tuple(v) for k, v in by_key.items()},
@@ -425,14 +431,14 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
         where.setdefault(word, []).append(p)
         for name in table.classes.get(word, ()):
             where.setdefault(name, []).append(p)
-    candidates: set[int] = set()
-    for key in where:
-        candidates.update(table.by_key.get(key, ()))
     found: list[tuple[_Cue, list[int]]] = []
-    for n in candidates:
-        cue = table.cues[n]
-        if all(key in where for key in cue.keys):
-            spots = _place(cue, where)
+    by_key = table.by_key
+    for key in where:
+        for n in by_key.get(key, ()):
+            cue = table.cues[n]
+            if len(cue.keys) > 1 and not all(k in where for k in cue.keys):
+                continue
+            spots = _place(cue, where) if len(cue.keys) > 1 else [where[key][0]]
             if spots is not None:
                 found.append((cue, spots))
     found.sort(key=lambda item: (-len(item[0].keys), min(item[1])))

@@ -14,25 +14,11 @@ from bot_engine.nlu.morph import lemmas_of_tokens
 _APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _WORD = re.compile(r"[^\W_]+")
 
-_FILLERS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда", "ой"}),
-    "en": frozenset(
-        {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah"}
-    ),
-}
-# Hesitation sounds of any length: "эээ", "ммм", "аааа", "ummm", "uhhh".
-_HESITATION = re.compile(r"^(?:э+м*|м{2,}|а{2,}|хм+|u+h*m+|u+h+|e+r+m*|h+m+|m{2,}|a{2,}h*)$")
-
-
-def _is_filler(word: str, lang: Lang) -> bool:
-    return word in _FILLERS[lang] or _HESITATION.match(word) is not None
-
 
 @lru_cache(maxsize=4096)
 def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
     lowered = _APOSTROPHE.sub("", text.lower().replace("ё", "е"))
-    words = [w for w in _WORD.findall(lowered) if not _is_filler(w, lang)]
-    return tuple(w for w in repair(words, lang) if not _is_filler(w, lang))
+    return tuple(repair(_WORD.findall(lowered), lang))
 
 
 def tokens(text: str, lang: str) -> list[str]:
