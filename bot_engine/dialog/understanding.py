@@ -122,6 +122,10 @@ def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
     return compiled
 
 
+_WEAK_RULE = 0.75
+"""A rule decision below this score may be overruled by the semantic layer..."""
+_MEANING_OVERRULES = 0.8
+"""...when it reads another option at least this clearly."""
 _HEDGE_SHARE = 0.6
 """An intent is a "don't know" intent when at least this share of its examples are hedges."""
 _HEDGE_CONFIDENCE = 0.85
@@ -218,6 +222,15 @@ def understand(
             return out
     if best is None and (expect.type == "confirm" or expect.intents):
         best = _semantic(runtime, step, compiled, text)
+    elif best is not None and best.score < _WEAK_RULE:
+        # A weak rule (a fuzzy example match, a tie the particle broke) asks the meaning:
+        # agreeing, it makes the rule surer; reading another option clearly, it wins.
+        meant = _semantic(runtime, step, compiled, text)
+        if meant is not None and meant.branch == best.branch:
+            best = _Candidate(best.branch, max(best.score, meant.score), best.layer)
+        elif meant is not None and meant.score >= _MEANING_OVERRULES:
+            candidates.append(meant)
+            best = meant
     if best is not None:
         out.branch, out.intent, out.confidence = best.branch, best.branch, min(1.0, best.score)
         out.layer = best.layer
@@ -244,7 +257,7 @@ def _semantic(
                    for name in expect.intents if name in runtime.script.intents}
         examples = semantic.step_examples(
             runtime.lang, expect.type == "confirm", {"yes": expect.yes, "no": expect.no},
-            intents,
+            intents, polar.silent_families(compiled.topic),
         )
         compiled.semantic = semantic.build_index(runtime.lang, examples)
         compiled.semantic_built = True

@@ -510,3 +510,24 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
             before = [w for w, _ in words[max(0, i - 2) : i]]
             return not any(w in table.negators for w in before)
     return False
+
+
+_NOT_WORD: dict[Lang, str] = {"ru": "не", "en": "not"}
+
+
+@lru_cache(maxsize=2)
+def prototypes(lang: Lang) -> dict[str, list[str]]:
+    """The lexicon's entries as example replies by family, for the semantic layer: each
+    entry as written, and a flippable one negated under its opposite family ("не удобно"
+    is `busy`). Entries with a word class or read only when negated are left out."""
+    out: dict[str, list[str]] = {}
+    for family, entries in _LEXICON[lang].items():
+        for entry in entries:
+            if entry[0] == "!" or "@" in entry:
+                continue
+            words = entry.lstrip("=").replace("~", "")
+            out.setdefault(family, []).append(words)
+            opposite = OPPOSITE.get(family)
+            if entry[0] != "=" and opposite is not None:
+                out.setdefault(opposite, []).append(f"{_NOT_WORD[lang]} {words}")
+    return out

@@ -456,6 +456,11 @@ _SILENT: dict[Topic, frozenset[str]] = {
 }
 
 
+def silent_families(topic: Topic | None) -> frozenset[str]:
+    """The polar families that say nothing to a question about ``topic``."""
+    return _SILENT[topic] if topic is not None else frozenset()
+
+
 def question_topic(question: str, lang: str) -> Topic | None:
     """What a confirm step's question asks about, or None (every family applies).
 
