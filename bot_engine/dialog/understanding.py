@@ -481,14 +481,15 @@ def request_for(
     if settings.rasa is not None:
         rasa = external.RasaTarget(
             url=settings.rasa.url, timeout_s=settings.rasa.timeout_ms / 1000,
-            token=settings.rasa.token,
+            token_env=settings.rasa.token_env,
         )
     if settings.llm is not None:
         offline = understand(runtime, step, text, now, slots)
         unsure = offline.branch is None and offline.handler is None
         if unsure or offline.confidence < settings.llm.below:
             llm = external.LlmTarget(
-                url=settings.llm.url, model=settings.llm.model, api_key=settings.llm.api_key,
+                url=settings.llm.url, model=settings.llm.model,
+                api_key_env=settings.llm.api_key_env,
                 timeout_s=settings.llm.timeout_ms / 1000,
             )
     if rasa is None and llm is None:
