@@ -13,7 +13,8 @@ normalized words, so the repairs happen once, here, during normalization:
 4. a merged negation splits when the word is not in the dictionary but its rest is
    ("незнаю" -> "не знаю", "непротив" -> "не против"; "неудобно" stays whole);
 5. an unknown Russian word that sounds like one of the answer words (unstressed о/а and
-   е/и merged, doubled letters dropped) becomes that word ("октуально" -> "актуально").
+   е/и merged, doubled letters dropped) becomes that word ("октуально" -> "актуально");
+6. a word said twice in a row counts once ("можно можно", "да да да").
 
 Russian uses the pymorphy3 dictionary (`ru_is_known`), English has no dictionary here,
 so its repairs are the tables only. Every step is cached per word.
@@ -166,7 +167,11 @@ def _fix(word: str, lang: Lang) -> tuple[str, ...]:
 def repair(words: list[str], lang: Lang) -> list[str]:
     """The words of one utterance with fillers dropped and the recogniser's slips undone
     (see the module doc)."""
-    out = [fixed for word in words for fixed in _fix(word, lang)]
+    out: list[str] = []
+    for word in words:
+        for fixed in _fix(word, lang):
+            if not out or out[-1] != fixed:  # "можно можно", "да да да": said once
+                out.append(fixed)
     if len(out) < 2:
         return out
     joins = _JOINS[lang]

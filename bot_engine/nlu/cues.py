@@ -10,7 +10,8 @@ and "ничего не имею против") and often negated a few words awa
 - a cue is negated when a negator ("не", "ни", "not", "never") stands inside it or just
   before it, over words that only modify ("не *очень* удобно", "not *a* good time",
   "don't *really* need"); "нет"/"no" negates a noun cue next to it ("нет времени",
-  "no objection", "возражений нет"); two negators cancel;
+  "no objection", "возражений нет"); more negative words are still one negation
+  (negative concord: "никогда не соглашался");
 - a negated cue reads as the opposite family: `agree` <-> `refuse` ("не против" is yes),
   `available` <-> `busy` ("не удобно" is no), `still` <-> `done` ("ещё не купили" is yes),
   `identity` <-> `wrong`. A cue marked `=` ignores negation (idioms: "ни за что"), one
@@ -62,6 +63,8 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "human": "менеджер оператор специалист консультант сотрудник человек",
         "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
                   "бухгалтерия родители мама папа сын дочь",
+        "relative": "жена муж сын дочь мама мать папа отец брат сестра бабушка дедушка "
+                    "коллега секретарь помощник помощница сосед соседка супруга супруг",
     },
     "en": {
         "time": "tomorrow tonight evening morning afternoon monday tuesday wednesday thursday "
@@ -69,6 +72,8 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "better": "better easier best",
         "human": "manager operator specialist agent person human representative",
         "family": "wife husband partner boss spouse accountant parents mom dad",
+        "relative": "wife husband son daughter mom mother dad father brother sister "
+                    "colleague secretary assistant neighbor grandma grandpa",
     },
 }
 
@@ -102,6 +107,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "!время~", "руль", "дорога", "в пути", "совещание", "встреча", "собрание",
             "планерка", "урок", "лекция", "прием", "врач", "больница", "метро", "самолет",
             "поезд", "электричка", "пробка", "на работе", "тренировка", "роды",
+            "переговоры", "командировка", "спортзал", "в зале", "бассейн", "отпуск",
+            "поликлиника", "экзамен", "на смене", "на вахте", "дежурство", "на обеде",
+            "на объекте", "на выезде", "в отъезде", "за границей",
             "=неудобно", "=занято", "=не могу", "=не вариант", "=никак",
         ],
         "later": [
@@ -122,13 +130,14 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "подбираем", "сравниваем", "актуально", "актуальный", "интересует",
             "интересно", "в силе", "нужен", "нужна", "хотим купить", "хотим заказать",
             "хотим поставить", "планируем", "собираемся", "ждем", "еще нужно", "ищем",
-            "выбираем",
+            "выбираем", "в поиске", "в процессе", "раздумья", "в раздумьях",
         ],
         "done": [
             "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
             "нашли в другом", "взяли", "поставили", "установили", "оформили",
             "передумали", "=решили не", "=решили пока не", "отказались", "отпало",
-            "отложили", "другая фирма", "другая компания", "другое место",
+            "отложили", "другая фирма", "другая компания", "другое место", "сделали",
+            "=уже сделано", "=все сделано",
             "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
             "=поздно уже", "=уже поздно", "неактуально", "неинтересно",
             "=уже не", "=больше не нужно", "=больше не надо",
@@ -139,7 +148,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         ],
         "wrong": [
             "ошиблись", "=не туда", "=не тот номер", "=нет таких", "=нет такого",
-            "=таких нет", "=такого нет", "=такой нет", "=нету такого",
+            "=таких нет", "=такого нет", "=такой нет", "=нету такого", "=не по адресу",
+            "=не туда звоните", "его @relative", "ее @relative", "@relative его",
+            "@relative ее",
             "=это не он", "=это не она", "=не он", "=не она",
             "не живет", "=его нет", "=ее нет", "=его нету", "=ее нету",
         ],
@@ -169,7 +180,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",
             "doctor", "hospital", "at work", "swamped", "tied up", "=about to",
             "on way", "with customer", "with client", "with patient", "in class",
-            "=bad time", "=bad moment", "!time~", "=on the road",
+            "=bad time", "=bad moment", "!time~", "=on the road", "=be away", "=he away",
+            "=she away", "on vacation",
+            "traveling", "on holiday", "on a trip", "out of town", "out of the office",
+            "at the gym", "=he out", "=she out",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
@@ -203,7 +217,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "wrong": [
             "=wrong number", "=wrong person", "nobody", "=no one", "=not here",
             "=no such", "=doesnt live", "=does not live", "=not home",
-            "=his wife", "=her husband", "=his son", "=her son", "=his daughter",
+            "his @relative", "her @relative", "=this is his @relative",
+            "=this is her @relative", "=i am his @relative", "=i am her @relative",
         ],
     },
 }  # fmt: skip
@@ -218,6 +233,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сложно сказать", "=трудно сказать", "=сложно ответить", "=трудно ответить",
             "=сложный вопрос", "=хороший вопрос", "понятие", "зависит", "смотря",
             "=как получится", "=по ситуации", "=посмотрим", "=видно будет", "=хз",
+            "=как пойдет", "=по обстоятельствам", "=как карта ляжет",
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
             "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
@@ -241,7 +257,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
 }  # fmt: skip
 
 _NEGATORS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"не", "ни"}),
+    "ru": frozenset({"не", "ни", "никогда"}),
     "en": frozenset({"not", "never"}),
 }
 _NOUN_NEGATORS: dict[Lang, frozenset[str]] = {
@@ -252,7 +268,8 @@ _NOUN_NEGATORS: dict[Lang, frozenset[str]] = {
 _SKIP: dict[Lang, str] = {
     "ru": "очень особо особенно совсем самый так слишком сейчас щас уже еще вообще прямо то "
           "я мы вы это быть хотеть мочь надо нужно сильно совершенно настолько такой весь "
-          "пока тут здесь думать считать кажется мне нам вам",
+          "пока тут здесь думать считать кажется мне нам вам ничего ничто никак больше "
+          "буду будем",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
           "even particularly actually currently right will would can shall any much to go get "
           "think believe guess suppose feel at",
@@ -447,7 +464,9 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     for cue, spots in found:
         if used.intersection(spots):
             continue
-        negated = _negations(cue, spots, lem, table) % 2 == 1
+        # Negative concord: "я никогда не соглашался", "не буду ничего подтверждать" say
+        # no once, however many negative words carry it.
+        negated = _negations(cue, spots, lem, table) > 0
         if cue.mode == "negated" and not negated:
             continue  # "знаю" is no hedge; a shorter cue over these words may still be
         used.update(range(min(spots), max(spots) + 1))

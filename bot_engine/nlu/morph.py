@@ -107,6 +107,8 @@ _EN_EXPAND: dict[str, tuple[str, ...]] = {
     "hadnt": ("have", "not"),
     "aint": ("be", "not"),
     "im": ("i", "be"),
+    "hes": ("he", "be"),
+    "shes": ("she", "be"),
     "ive": ("i", "have"),
     "id": ("i", "would"),
     "ill": ("i", "will"),

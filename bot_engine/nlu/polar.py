@@ -170,7 +170,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwhat can i do for you\b",
         ]),
         ("identity", "yes", [
-            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b", r"\b(its|it is|thats|that is) me\b",
+            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
+            r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\byou(ve)? (got|have) (him|her|me)\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
             r"^(yes |yeah )?this is \w+( yes)?$",
@@ -390,10 +391,14 @@ def declines_human(text: str, lang: str) -> bool:
     return _DECLINES_HUMAN[code].search(normalize(text, code)) is not None
 
 
+# A short question or remark may follow the name: "я иван, а что?", "this is john, who's
+# this?".
 _SELF = {
-    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (\w+)(?: да)?$|^(?:да )?(\w+) (?:я|слушает)$"),
-    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (\w+)(?: here| speaking)?$"
-                     r"|^(?:yes |yeah )?(\w+) (?:here|speaking)$"),
+    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
+                     r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
+    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (?P<a>\w+)"
+                     r"(?: here| speaking)?(?: (?:who|what|whats|whos|why)(?: \w+){0,3})?$"
+                     r"|^(?:yes |yeah )?(?P<b>\w+) (?:here|speaking)$"),
 }
 
 
@@ -403,7 +408,7 @@ def _names_self(norm: str, lang: Lang) -> bool:
     found = _SELF[lang].match(norm)
     if found is None:
         return False
-    word = found.group(1) or found.group(2)
+    word = found.group("a") or found.group("b")
     if lang == "en":
         from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 
