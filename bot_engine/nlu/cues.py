@@ -6,7 +6,8 @@ and "ничего не имею против") and often negated a few words awa
 время", "I don't really mind", "согласия не даю"). This module reads *lemmas*:
 
 - a cue is a few lemmas of one polar family (the families of `nlu.polar`); its words may
-  come in any order within a short window (two other words may stand between them);
+  come in any order within a short window (two other words may stand between them), but
+  a set phrase (marked `=`) keeps its order ("решили не" is no, "не решили" is not it);
 - a cue is negated when a negator ("не", "ни", "not", "never") stands inside it or just
   before it, over words that only modify ("не *очень* удобно", "not *a* good time",
   "don't *really* need"); "нет"/"no" negates a noun cue next to it ("нет времени",
@@ -84,7 +85,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "поехали", "погнали", "устраивает", "подходит", "годится",
             "=не вопрос", "=без проблем", "=почему бы и нет", "=само собой",
             "=еще бы", "=было бы здорово", "=было бы неплохо", "=было бы хорошо",
-            "соедините", "переключите", "=с удовольствием", "=так точно",
+            "соедините", "переключите", "=с удовольствием", "=так точно", "=пусть будет",
+            "=так и быть", "=пускай",
             "=все верно", "=все правильно", "=все так", "=так и есть", "=именно так",
         ],
         "refuse": [
@@ -117,6 +119,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "в другой день", "в другое время", "перезвоните", "наберите", "позвоните",
             "@time @better", "@better @time", "=пусть перезвонит", "=пусть позвонит",
             "=пусть свяжется", "созвонимся", "поговорим @time", "=давайте @time",
+            "=можно @time", "=лучше @time",
         ],
         "channel": [
             "=пусть напишет", "=пусть пришлет", "=сам позвоню", "=сам перезвоню",
@@ -189,7 +192,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "!now", "!today", "later", "another time", "another day", "call back",
             "call me", "try me", "try again", "@time @better", "@time work better",
             "=next week", "=catch me", "=reach me", "talk @time", "speak @time",
-            "chat @time", "=how about @time", "=maybe @time",
+            "chat @time", "=how about @time", "=maybe @time", "=can we do @time",
         ],
         "channel": [
             "=just email", "=just text", "=just send", "=send me", "=email me", "=text me",
@@ -205,7 +208,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "already", "bought", "buy elsewhere", "purchased", "ordered", "installed",
             "found someone", "found another", "found cheaper", "go with someone",
             "go with another", "went with", "another company", "someone else",
-            "changed mind", "=decided not", "=decided against", "cancel", "=all set",
+            "changed mind", "=decided not to", "=decided against", "cancel", "=all set",
             "taken care", "sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine",
         ],
@@ -384,7 +387,8 @@ def _place(cue: _Cue, where: dict[str, list[int]]) -> list[int] | None:
     for anchor in where[cue.keys[0]]:
         taken = [anchor]
         for key in cue.keys[1:]:
-            options = [p for p in where[key] if p not in taken]
+            options = [p for p in where[key] if p not in taken
+                       and (cue.mode != "fixed" or p > taken[-1])]
             if not options:
                 break
             taken.append(min(options, key=lambda p: abs(p - anchor)))
