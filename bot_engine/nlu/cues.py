@@ -111,6 +111,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "поезд", "электричка", "пробка", "на работе", "тренировка", "роды",
             "переговоры", "командировка", "спортзал", "в зале", "бассейн", "отпуск",
             "поликлиника", "экзамен", "на смене", "на вахте", "дежурство", "на обеде",
+            "созвон", "на звонке", "конференция", "вебинар", "на линии",
             "на объекте", "на выезде", "в отъезде", "за границей",
             "=неудобно", "=занято", "=не могу", "=не вариант", "=никак",
         ],
@@ -125,6 +126,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=пусть напишет", "=пусть пришлет", "=сам позвоню", "=сам перезвоню",
             "=сам наберу", "=сам свяжусь", "=на почту", "=в ватсап", "=на ватсап",
             "=в телеграм", "=в телеграмм", "=смской", "=в смс", "=напишите", "=пришлите",
+            "=лучше сам", "=я сам", "=сам посмотрю", "=сам разберусь",
             "=скиньте", "=отправьте",
         ],
         "still": [
@@ -133,14 +135,14 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "подбираем", "сравниваем", "актуально", "актуальный", "интересует",
             "интересно", "в силе", "нужен", "нужна", "хотим купить", "хотим заказать",
             "хотим поставить", "планируем", "собираемся", "ждем", "еще нужно", "ищем",
-            "выбираем", "в поиске", "в процессе", "раздумья", "в раздумьях",
+            "выбираем", "в поиске", "в процессе", "раздумья", "в раздумьях", "хотим",
         ],
         "done": [
             "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
             "нашли в другом", "взяли", "поставили", "установили", "оформили",
             "передумали", "=решили не", "=решили пока не", "отказались", "отпало",
             "отложили", "другая фирма", "другая компания", "другое место", "сделали",
-            "=уже сделано", "=все сделано",
+            "=уже сделано", "=все сделано", "справились", "=сами сделали",
             "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
             "=поздно уже", "=уже поздно", "неактуально", "неинтересно",
             "=уже не", "=больше не нужно", "=больше не надо",
@@ -309,6 +311,8 @@ class _Table:
     by_key: dict[str, tuple[int, ...]]
     classes: dict[str, tuple[str, ...]]
     """Lemma -> the classes ("@time") it belongs to."""
+    keys: frozenset[str]
+    """Every lemma some cue needs."""
     negators: frozenset[str]
     noun_negators: frozenset[str]
     skip: frozenset[str]
@@ -365,6 +369,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         cues=tuple(cues),
         by_key={k: tuple(v) for k, v in by_key.items()},
         classes={k: tuple(sorted(v)) for k, v in classes.items()},
+        keys=frozenset(k for cue in cues for k in cue.keys),
         negators=_NEGATORS[lang],
         noun_negators=_NOUN_NEGATORS[lang],
         skip=frozenset(_lemmas(_SKIP[lang], lang)) | frozenset(_SKIP[lang].split()) | {"_"},
@@ -445,6 +450,27 @@ def _with_phrase_negators(lem: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
     return tuple(out)
 
 
+_NEGATIVE_PREFIXES: dict[Lang, tuple[str, ...]] = {"ru": ("не",), "en": ("un", "in")}
+
+
+def _unprefixed(lem: tuple[str, ...], lang: Lang, table: _Table) -> tuple[str, ...]:
+    """"неподходящее время", "inconvenient": a negative prefix on a cue word the lexicon
+    does not list with it is a negation of that word ("не подходящее")."""
+    out: list[str] = []
+    for word in lem:
+        if len(word) > 5 and word not in table.by_key and word not in table.keys:
+            for prefix in _NEGATIVE_PREFIXES[lang]:
+                rest = word[len(prefix):]
+                if word.startswith(prefix) and rest in table.keys:
+                    out += [_NOT_WORD[lang], rest]
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return tuple(out)
+
+
 def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     """(family, negated) of every cue found in ``lem``, longer cues first."""
     where: dict[str, list[int]] = {}
@@ -489,7 +515,7 @@ def read(text: str, lang: str) -> list[CueHit]:
 
 def _read(text: str, lang: Lang) -> list[CueHit]:
     table = _table(lang)
-    lem = _with_phrase_negators(lemma_tuple(text, lang), lang)
+    lem = _unprefixed(_with_phrase_negators(lemma_tuple(text, lang), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
     if not hits and _activity(text, lang, table):
