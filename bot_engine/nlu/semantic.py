@@ -145,10 +145,10 @@ def _navec() -> WordVectors | None:
         return _unit(np.asarray(navec[word], dtype=np.float32)) if word in navec else None
 
     def lookup(surface: str, lemmas: tuple[str, ...]) -> np.ndarray | None:
-        found = vector(surface)
-        if found is None and lemmas:
-            found = vector(lemmas[0])
-        return found
+        # The lemma first: "семинаре" and "лекция" are far apart as forms (0.12) and
+        # near as words (0.37); examples and replies meet in their dictionary forms.
+        found = vector(lemmas[0]) if lemmas else None
+        return found if found is not None else vector(surface)
 
     return lookup
 
