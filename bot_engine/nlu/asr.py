@@ -116,13 +116,12 @@ def sound_key(word: str) -> str:
 def _answer_sounds() -> dict[str, str]:
     from bot_engine.nlu.morph import analyzer
 
-    out: dict[str, str] = {}
-    for lemma in _ANSWER_WORDS:
-        forms = {lemma}
-        for parse in analyzer().parse(lemma)[:1]:
-            forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
-        for form in forms:
-            out.setdefault(sound_key(form), form)
+    # The listed words first, then their other forms, in a fixed order: two forms that
+    # sound alike ("актуально", "актуальна") always resolve to the same word.
+    out = {sound_key(word): word for word in reversed(_ANSWER_WORDS)}
+    for word in _ANSWER_WORDS:
+        for form in analyzer().parse(word)[0].lexeme:
+            out.setdefault(sound_key(form.word.replace("ё", "е")), form.word.replace("ё", "е"))
     return out
 
 

@@ -95,7 +95,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bв (другой|другое|иной) (раз|день|время)\b",
             r"\bне (сейчас|сегодня)\b", r"^(нет )?потом\b",
             r"\b(давайте|давай|можно|лучше) потом\b",
-            r"\b(пусть|пускай) (\w+ )?(напишет|пришлет|перезвонит|позвонит|свяжется)",
+            r"\b(пусть|пускай) (\w+ )?(перезвонит|позвонит|свяжется)",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
             r"\bчерез (час|полчаса|пару часов|\w+ (час|минут)\w*)",
             r"\bно (давайте |давай |можно |лучше )?(завтра|вечером|потом|позже|попозже|"
@@ -104,6 +104,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в (понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|"
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
         ]),
+        ("channel", "no", [r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)"]),
         ("busy", "no", [
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
             r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
@@ -250,6 +251,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
+        ]),
+        ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
             r"her)( back)? (myself|ourselves)\b",
         ]),
@@ -450,7 +453,7 @@ _TOPICS: dict[Lang, list[tuple[Topic, re.Pattern[str]]]] = {
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")
 # Families that say nothing to a question about this topic.
 _SILENT: dict[Topic, frozenset[str]] = {
-    "identity": frozenset({"busy", "later", "done", "still", "channel", "available"}),
+    "identity": frozenset({"busy", "later", "done", "still", "channel"}),
     "consent": frozenset({"busy", "later", "done", "still", "channel", "available",
                           "identity", "wrong"}),
     "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
