@@ -36,6 +36,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_first_person_present
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 Answer = Literal["yes", "no"]
@@ -510,10 +511,11 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
 
 def read(text: str, lang: str) -> list[CueHit]:
     """The polar facts stated in ``text`` (see the module doc)."""
-    return _read(text, lang_of(lang))
+    return read_lang(text, lang_of(lang))
 
 
-def _read(text: str, lang: Lang) -> list[CueHit]:
+def read_lang(text: str, lang: Lang) -> list[CueHit]:
+    """`read` for a language code already checked (the hot path of `nlu.polar`)."""
     table = _table(lang)
     lem = _unprefixed(_with_phrase_negators(lemma_tuple(text, lang), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
@@ -550,8 +552,6 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:
                     return True
         return False
-    from bot_engine.nlu.morph import ru_first_person_present
-
     for i, (word, lems) in enumerate(words):
         if not lems or lems[0] in table.not_activity:
             continue

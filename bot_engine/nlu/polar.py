@@ -502,7 +502,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
             hits[rule.answer] = rule.family
-    for hit in cues.read(text, lang):  # the same facts by lemma, negation-aware
+    for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
         if hit.answer not in hits and hit.family not in silent:
             hits[hit.answer] = hit.family
     if len(hits) == 1:
