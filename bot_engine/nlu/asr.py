@@ -88,6 +88,9 @@ _JOINS: dict[Lang, dict[tuple[str, str], str]] = {
            ("no", "body"): "nobody", ("any", "more"): "anymore", ("some", "one"): "someone"},
 }  # fmt: skip
 
+_SPLIT_PART = 4
+"""A recogniser's split leaves a short piece ("пере", "кей", "pe"): longer pairs stay apart."""
+
 # Halves that are dictionary words but, before a verb, are a recogniser's split prefix.
 _SPLIT_PREFIXES = frozenset({"пере", "недо"})
 
@@ -177,7 +180,7 @@ def repair(words: list[str], lang: Lang) -> list[str]:
     merged: list[str] = []
     i = 0
     while i < len(out):
-        if i + 1 < len(out):
+        if i + 1 < len(out) and min(len(out[i]), len(out[i + 1])) <= _SPLIT_PART:
             pair = (out[i], out[i + 1])
             joined = joins.get(pair)
             if joined is None and lang == "ru":

@@ -178,7 +178,7 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     text = _plain_interjections(text, lang)
     table = _table(lang)
     lem = lemma_tuple(text, lang)
-    if lem in table.whole_yes or _unsoftened(lem, lang) in table.whole_yes:
+    if lem in table.whole_yes or (len(lem) <= 5 and _unsoftened(lem, lang) in table.whole_yes):
         return YesNo(answer="yes", confidence=0.9)
     signals: list[_Kind] = []
     covered = 0
