@@ -475,10 +475,14 @@ def _unprefixed(lem: tuple[str, ...], lang: Lang, table: _Table) -> tuple[str, .
 def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     """(family, negated) of every cue found in ``lem``, longer cues first."""
     where: dict[str, list[int]] = {}
+    keys, classes = table.keys, table.classes
     for p, word in enumerate(lem):
-        where.setdefault(word, []).append(p)
-        for name in table.classes.get(word, ()):
+        if word in keys:
+            where.setdefault(word, []).append(p)
+        for name in classes.get(word, ()):
             where.setdefault(name, []).append(p)
+    if not where:
+        return []
     found: list[tuple[_Cue, list[int]]] = []
     by_key = table.by_key
     for key in where:
