@@ -6,10 +6,13 @@ when the dialog goes where the expected branch goes (two branches with the same 
 the same way: `no` and `busy` both lead to the callback question) and every slot the item
 names holds what it should (null: must stay empty, "~re": a regex over the value).
 
-Prints accuracy per language and split (tuned, held-out), per expect type, the layer that
-decided, and the confusion of the misses (the held-out misses are counted, not shown, so
-they are never tuned on; `--show-held` shows them). The last line is
-`nlu_eval_worst_accuracy: X`, the worst of the per-language, per-split accuracies.
+Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
+tuned on), `fresh` (<lang>.fresh.yaml, a later batch measured once before tuning on it) and
+`fresh2` (<lang>.fresh2.yaml, written after that tuning and never tuned on). Prints accuracy
+per language and split, per expect type, the layer that decided, and the confusion of the
+misses (the held-out misses, `held` and `fresh2`, are counted, not shown, so they are never
+tuned on; `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the
+worst held-out accuracy (held, fresh2) over the languages.
 
     .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
 """
@@ -36,6 +39,12 @@ from bot_engine.script.model import HANDLER_NAMES, Script, Step
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
+SPLITS = ("tuned", "held", "fresh", "fresh2")
+HELD_OUT = ("held", "fresh2")  # never tuned on: their misses are hidden unless --show-held
+
+
+def _file_name(lang: str, split: str) -> str:
+    return f"{lang}.yaml" if split == "tuned" else f"{lang}.{split}.yaml"
 
 
 @dataclass
@@ -64,8 +73,11 @@ def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str,
     items: list[Item] = []
     scripts: dict[str, tuple[Script, dict[str, Any]]] = {}
     now = None
-    for split, name in (("tuned", f"{lang}.yaml"), ("held", f"{lang}.held.yaml")):
-        data = yaml.load((EVAL_DIR / name).read_text(encoding="utf-8"))
+    for split in SPLITS:
+        path = EVAL_DIR / _file_name(lang, split)
+        if not path.exists():
+            continue
+        data = yaml.load(path.read_text(encoding="utf-8"))
         now = datetime.fromisoformat(data["now"])
         for key, file in data["scripts"].items():
             if key not in scripts:
@@ -143,28 +155,31 @@ def _same(have: Any, want: Any) -> bool:
 
 
 def report(lang: str, outcomes: list[Outcome], show_held: bool, verbose: bool) -> list[float]:
-    accuracies = []
+    """Print the tables for one language; return its held-out accuracies."""
+    held_out = []
     print(f"== {lang}")
-    for split in ("tuned", "held"):
+    splits = [s for s in SPLITS if any(o.item.split == s for o in outcomes)]
+    for split in splits:
         subset = [o for o in outcomes if o.item.split == split]
         right = sum(o.right for o in subset)
-        accuracy = right / len(subset) if subset else 1.0
-        accuracies.append(accuracy)
-        print(f"{lang} {split:<5} accuracy: {accuracy:.3f} ({right}/{len(subset)})")
+        accuracy = right / len(subset)
+        if split in HELD_OUT:
+            held_out.append(accuracy)
+        print(f"{lang} {split:<6} accuracy: {accuracy:.3f} ({right}/{len(subset)})")
     by_type: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for o in outcomes:
         by_type[o.item.kind][o.item.split].append(o.right)
-    print(f"{'type':<10} {'tuned':>14} {'held':>14}")
+    print(f"{'type':<10}" + "".join(f" {split:>14}" for split in splits))
     for kind in sorted(by_type):
         cells = []
-        for split in ("tuned", "held"):
+        for split in splits:
             marks = by_type[kind][split]
             cells.append(f"{sum(marks) / len(marks):.3f} ({len(marks):>3})" if marks else "-")
-        print(f"{kind:<10} {cells[0]:>14} {cells[1]:>14}")
+        print(f"{kind:<10}" + "".join(f" {cell:>14}" for cell in cells))
     layers = Counter(o.layer for o in outcomes)
     print("decided by: " + ", ".join(f"{k} {v}" for k, v in layers.most_common()))
     misses = [o for o in outcomes if not o.right]
-    shown = [o for o in misses if show_held or o.item.split == "tuned"]
+    shown = [o for o in misses if show_held or o.item.split not in HELD_OUT]
     confusion = Counter((o.item.kind, o.item.expected, o.got) for o in misses)
     if confusion:
         print("confusion of misses (type: expected -> got: count):")
@@ -176,10 +191,10 @@ def report(lang: str, outcomes: list[Outcome], show_held: bool, verbose: bool) -
               f"want {o.item.expected}, got {o.got} ({o.layer}){extra}")
     if verbose:
         for o in outcomes:
-            if o.right and (show_held or o.item.split == "tuned"):
+            if o.right and (show_held or o.item.split not in HELD_OUT):
                 print(f"  ok {o.item.script}.{o.item.step}: {o.item.text!r} -> {o.got} "
                       f"({o.layer})")
-    return accuracies
+    return held_out
 
 
 def semantic_alone(lang: str, items: list[Item], scripts: dict[str, Any]) -> None:
@@ -235,7 +250,7 @@ def main() -> None:
         if args.semantic_alone:
             semantic_alone(lang, items, scripts)
         worst += report(lang, outcomes, args.show_held, args.verbose)
-    print(f"nlu_eval_worst_accuracy: {min(worst):.3f}")
+    print(f"nlu_eval_worst_accuracy: {min(worst, default=1.0):.3f}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from typing import Any, cast
 
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
-from bot_engine.nlu import external, keys, polar, semantic
+from bot_engine.nlu import cues, external, keys, polar, semantic
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
@@ -52,6 +52,10 @@ _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
 _ANSWERING_FAMILIES = frozenset({"identity", "available"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
 along."""
+_BUSY_FAMILIES = frozenset({"busy"})
+""""я в метро, плохо слышно": a caller who says why they cannot talk wants no repeat."""
+_DEFERRING_FAMILIES = frozenset({"later", "channel"})
+""""пусть менеджер перезвонит завтра", "have the manager email me": no transfer now."""
 @dataclass
 class Understanding:
     branch: str | None = None
@@ -83,6 +87,12 @@ class _StepNlu:
 
     examples: nlu.IntentMatcher | None
     settings: NluSettings
+    topic: polar.Topic | None = None
+    """What the step's yes/no question is about (`polar.question_topic`)."""
+    answer_keys: dict[str, str] = field(default_factory=dict)
+    """A keypad step: the key its prompt gives for yes and for no (`keys.keys_for_answers`)."""
+    hedge_intent: str | None = None
+    """The step's "don't know" intent: most of its examples are hedges (`cues.hedge`)."""
     semantic: semantic.StepIndex | None = None
     semantic_built: bool = False
 
@@ -101,9 +111,40 @@ def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
     settings = runtime.script.nlu or NluSettings()
     if step.nlu is not None:
         settings = step.nlu
-    compiled = _StepNlu(matcher, settings)
+    topic = None
+    if expect is not None and expect.type == "confirm" and step.ask is not None:
+        topic = polar.question_topic(step.ask.text or "", runtime.lang)
+    answer_keys: dict[str, str] = {}
+    if expect is not None and expect.type == "dtmf" and step.ask is not None:
+        answer_keys = keys.keys_for_answers(step.ask.text or "", runtime.lang)
+    compiled = _StepNlu(matcher, settings, topic, answer_keys, _hedge_intent(runtime, step))
     runtime.steps[key] = compiled
     return compiled
+
+
+_WEAK_RULE = 0.75
+"""A rule decision below this score may be overruled by the semantic layer..."""
+_MEANING_OVERRULES = 0.8
+"""...when it reads another option at least this clearly."""
+_HEDGE_SHARE = 0.6
+"""An intent is a "don't know" intent when at least this share of its examples are hedges."""
+_HEDGE_CONFIDENCE = 0.85
+
+
+def _hedge_intent(runtime: Runtime, step: Step) -> str | None:
+    """The intent of this step that waits for "I don't know yet", whatever its name: built-in
+    hedges ("пока не считали", "my wife handles the money") reach it beyond its examples."""
+    expect = step.expect
+    if expect is None:
+        return None
+    for name in expect.intents:
+        spec = runtime.script.intents.get(name)
+        examples = spec.examples if spec is not None else []
+        if examples and sum(cues.hedge(e, runtime.lang) for e in examples) >= _HEDGE_SHARE * len(
+            examples
+        ):
+            return name
+    return None
 
 
 def understand(
@@ -124,15 +165,21 @@ def understand(
         return out
 
     handler = runtime.handlers.match(text)
-    reading = polar.polar(text, runtime.lang) if expect.type == "confirm" else None
-    if handler.intent == "operator" and polar.declines_human(text, runtime.lang):
-        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "не надо менеджера"
+    reading = (polar.polar(text, runtime.lang, compiled.topic)
+               if expect.type == "confirm" else None)
+    if handler.intent == "operator" and (
+        polar.declines_human(text, runtime.lang)
+        or (reading is not None and reading.family in _DEFERRING_FAMILIES)
+    ):
+        # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is not None and not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
         and (
             reading.family in _ANSWERING_FAMILIES
+            or (handler.intent == "repeat" and reading.family in _BUSY_FAMILIES)
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
                 and polar.opens_with_answer(text, runtime.lang)
@@ -160,17 +207,30 @@ def understand(
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if reading is not None and reading.answer is not None:
         candidates.append(_Candidate(reading.answer, reading.confidence))
+    if compiled.hedge_intent is not None and not any(
+        c.branch == compiled.hedge_intent for c in candidates
+    ) and cues.hedge(text, runtime.lang):
+        candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
     candidates.sort(key=lambda c: -c.score)
     best = own if own is not None and own.score >= _EXAMPLES_FIRST else (
         candidates[0] if candidates else None)
     if best is None and expect.type != "confirm":
-        _primary(runtime, step, text, now, out)
+        _primary(runtime, step, compiled, text, now, out)
         out.primary = out.branch is not None
         if out.branch is not None:
             _fill_also(runtime, step, text, now, slots, out)
             return out
     if best is None and (expect.type == "confirm" or expect.intents):
         best = _semantic(runtime, step, compiled, text)
+    elif best is not None and best.score < _WEAK_RULE:
+        # A weak rule (a fuzzy example match, a tie the particle broke) asks the meaning:
+        # agreeing, it makes the rule surer; reading another option clearly, it wins.
+        meant = _semantic(runtime, step, compiled, text)
+        if meant is not None and meant.branch == best.branch:
+            best = _Candidate(best.branch, max(best.score, meant.score), best.layer)
+        elif meant is not None and meant.score >= _MEANING_OVERRULES:
+            candidates.append(meant)
+            best = meant
     if best is not None:
         out.branch, out.intent, out.confidence = best.branch, best.branch, min(1.0, best.score)
         out.layer = best.layer
@@ -197,7 +257,7 @@ def _semantic(
                    for name in expect.intents if name in runtime.script.intents}
         examples = semantic.step_examples(
             runtime.lang, expect.type == "confirm", {"yes": expect.yes, "no": expect.no},
-            intents,
+            intents, polar.silent_families(compiled.topic),
         )
         compiled.semantic = semantic.build_index(runtime.lang, examples)
         compiled.semantic_built = True
@@ -331,7 +391,10 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     return False
 
 
-def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Understanding) -> None:
+def _primary(
+    runtime: Runtime, step: Step, compiled: _StepNlu, text: str, now: datetime,
+    out: Understanding,
+) -> None:
     expect = step.expect
     assert expect is not None
     kind = expect.type
@@ -351,6 +414,9 @@ def _primary(runtime: Runtime, step: Step, text: str, now: datetime, out: Unders
             found = _entity(runtime, text, "integer", now)
             if found is not None and isinstance(found["value"], int) and found["value"] >= 0:
                 digits = str(found["value"])
+        if not digits and compiled.answer_keys:  # "согласна" to "если согласны, нажмите 1"
+            answer = polar.polar(text, runtime.lang).answer
+            digits = compiled.answer_keys.get(answer or "", "")
         if digits:
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
@@ -415,14 +481,15 @@ def request_for(
     if settings.rasa is not None:
         rasa = external.RasaTarget(
             url=settings.rasa.url, timeout_s=settings.rasa.timeout_ms / 1000,
-            token=settings.rasa.token,
+            token_env=settings.rasa.token_env,
         )
     if settings.llm is not None:
         offline = understand(runtime, step, text, now, slots)
         unsure = offline.branch is None and offline.handler is None
         if unsure or offline.confidence < settings.llm.below:
             llm = external.LlmTarget(
-                url=settings.llm.url, model=settings.llm.model, api_key=settings.llm.api_key,
+                url=settings.llm.url, model=settings.llm.model,
+                api_key_env=settings.llm.api_key_env,
                 timeout_s=settings.llm.timeout_ms / 1000,
             )
     if rasa is None and llm is None:

@@ -10,13 +10,14 @@ def clear_caches(*, words: bool = False) -> None:
     calls rarely repeat a sentence exactly) while words stay warm, as they are in a
     running worker.
     """
-    from bot_engine.nlu import morph, polar, text, yesno
+    from bot_engine.nlu import cues, morph, polar, text, yesno
 
     text._tokens.cache_clear()
     text.lemma_tuple.cache_clear()
     text.surface_lemmas.cache_clear()
     yesno._yes_no.cache_clear()
     polar._polar.cache_clear()
+    cues._hedge.cache_clear()
     if words:
         morph.ru_lemma.cache_clear()
         morph.en_lemmas.cache_clear()

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot_engine.nlu.http import NluBackendError
 from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.secrets import SecretLookup, from_environment
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ class RasaTarget(BaseModel):
 
     url: str
     timeout_s: float
-    token: str | None = None
+    token_env: str | None = None
+    """The token's name (`nlu.secrets`), resolved only when the server is asked."""
 
 
 class LlmTarget(BaseModel):
@@ -52,7 +54,8 @@ class LlmTarget(BaseModel):
     url: str
     model: str
     timeout_s: float
-    api_key: str | None = None
+    api_key_env: str | None = None
+    """The key's name (`nlu.secrets`), resolved only when the server is asked."""
 
 
 class ExternalRequest(BaseModel):
@@ -77,44 +80,76 @@ class ExternalRequest(BaseModel):
 _RASA_POLAR = {"affirm": "yes", "deny": "no"}
 
 
-async def consult(request: ExternalRequest | None) -> ExternalReading | None:
-    """Rasa first (when named), then the LLM (when the offline reading was unsure)."""
+class _MissingSecret(Exception):
+    pass
+
+
+def _secret(name: str | None, lookup: SecretLookup, what: str) -> str | None:
+    if name is None:
+        return None
+    value = lookup(name)
+    if value is None:
+        raise _MissingSecret(f"{what} {name!r} is not set (VOICEBOT_NLU_KEY_{name})")
+    return value
+
+
+async def consult(
+    request: ExternalRequest | None, secrets: SecretLookup = from_environment
+) -> ExternalReading | None:
+    """Rasa first (when named), then the LLM (when the offline reading was unsure).
+
+    ``secrets`` resolves the credentials the script names (default: the environment,
+    `nlu.secrets`); a named credential that does not resolve skips that server."""
     if request is None:
         return None
     if request.rasa is not None:
-        reading = await _guarded("Rasa", _rasa(request, request.rasa))
+        reading = await _guarded("Rasa", _rasa(request, request.rasa, secrets))
         if reading is not None:
             return reading
     if request.llm is not None:
         from bot_engine.nlu.llm import classify
 
-        return await _guarded("LLM", classify(request, request.llm))
+        target = request.llm
+        return await _guarded("LLM", _with_key(target, secrets, classify, request))
     return None
 
 
-def consult_sync(request: ExternalRequest | None) -> ExternalReading | None:
+async def _with_key(
+    target: LlmTarget, secrets: SecretLookup, classify: Any, request: ExternalRequest
+) -> ExternalReading | None:
+    key = _secret(target.api_key_env, secrets, "the LLM key")
+    result: ExternalReading | None = await classify(request, target, api_key=key)
+    return result
+
+
+def consult_sync(
+    request: ExternalRequest | None, secrets: SecretLookup = from_environment
+) -> ExternalReading | None:
     """`consult` for the text shells, which run outside an event loop."""
     if request is None:
         return None
-    return asyncio.run(consult(request))
+    return asyncio.run(consult(request, secrets))
 
 
 async def _guarded(name: str, call: Any) -> ExternalReading | None:
     try:
         result: ExternalReading | None = await call
         return result
-    except NluBackendError as exc:
+    except (NluBackendError, _MissingSecret) as exc:
         log.warning("%s could not read the turn, using the built-in reading: %s", name, exc)
     except Exception:
         log.exception("%s reading failed, using the built-in reading", name)
     return None
 
 
-async def _rasa(request: ExternalRequest, target: RasaTarget) -> ExternalReading | None:
+async def _rasa(
+    request: ExternalRequest, target: RasaTarget, secrets: SecretLookup
+) -> ExternalReading | None:
     from bot_engine.nlu.rasa import RasaNluBackend
 
+    token = _secret(target.token_env, secrets, "the Rasa token")
     parse = await RasaNluBackend(target.url, timeout_s=target.timeout_s,
-                                 token=target.token).parse(request.text)
+                                 token=token).parse(request.text)
     slots = {e.entity: e.value for e in parse.entities if e.entity in request.slots}
     options = set(request.options)
 

@@ -137,6 +137,16 @@ def negated(lemmas: tuple[str, ...]) -> bool:
     )
 
 
+_NEGATED_BEFORE = re.compile(r"(?:^|\s)(?:не|ни|not|never)\s$")
+
+
+def _affirmed_match(rx: re.Pattern[str], norm: str) -> bool:
+    """Whether ``rx`` matches ``norm`` other than right after a negator: a pattern that
+    does not spell a negation itself (`\bзанят`, `\bbusy\b`) says nothing about
+    "не занят", "not busy". A pattern that starts with its own "не" is unaffected."""
+    return any(not _NEGATED_BEFORE.search(norm, 0, found.start()) for found in rx.finditer(norm))
+
+
 class IntentMatcher:
     """Matches utterances against a fixed set of intents (build once per script)."""
 
@@ -240,7 +250,7 @@ class IntentMatcher:
         if self._patterns:
             norm = normalize(text, self.lang)
             for name, rx in self._patterns:
-                if (allowed is None or name in allowed) and rx.search(norm):
+                if (allowed is None or name in allowed) and _affirmed_match(rx, norm):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
             words = surface_lemmas(text, self.lang)

@@ -7,6 +7,8 @@ name the key as a noun or an ordinal, which no number parser reads as a digit, o
 
 from __future__ import annotations
 
+import re
+
 from bot_engine.nlu.lang import lang_of
 from bot_engine.nlu.text import lemma_tuple, tokens
 
@@ -41,3 +43,43 @@ def spoken_key(text: str, lang: str) -> str | None:
         if word in table:
             return table[word]
     return None
+
+
+_DIGIT_WORDS: dict[str, dict[str, str]] = {
+    "ru": {w: str(n) for n, w in enumerate(
+        ["ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"])},
+    "en": {w: str(n) for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])},
+}
+
+
+def _keys_in(sentence: str, code: str) -> list[str]:
+    words = (*tokens(sentence, code), *lemma_tuple(sentence, code))
+    found = {ch for ch in sentence if ch.isdigit()}
+    found |= {_DIGIT_WORDS[code][w] for w in words if w in _DIGIT_WORDS[code]}
+    found |= {_KEYS[code][w] for w in words if w in _KEYS[code]}
+    return sorted(found)
+
+
+def keys_for_answers(prompt: str, lang: str) -> dict[str, str]:
+    """Which key means yes and which means no, read from a keypad prompt.
+
+    "Если вы согласны, нажмите один. Если не согласны, нажмите два." gives
+    {"yes": "1", "no": "2"}: each sentence that names exactly one key is read as a yes/no
+    answer without its key, so a caller who answers the prompt in words ("согласна",
+    "I don't agree") presses the key they described. Ambiguous prompts give {}."""
+    from bot_engine.nlu.polar import polar
+
+    code = lang_of(lang)
+    found: dict[str, set[str]] = {}
+    for sentence in re.split(r"[.!?;]+", prompt):
+        keys = _keys_in(sentence, code)
+        if len(keys) != 1:
+            continue
+        words = [w for w in tokens(sentence, code)
+                 if w not in _DIGIT_WORDS[code] and w not in _KEYS[code] and not w.isdigit()]
+        answer = polar(" ".join(words), code).answer
+        if answer is not None:
+            found.setdefault(answer, set()).add(keys[0])
+    pairs = {answer: next(iter(keys)) for answer, keys in found.items() if len(keys) == 1}
+    return pairs if len(set(pairs.values())) == len(pairs) else {}

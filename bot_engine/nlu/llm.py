@@ -74,8 +74,11 @@ def prompt(request: ExternalRequest) -> list[dict[str, str]]:
     ]
 
 
-async def classify(request: ExternalRequest, target: LlmTarget) -> ExternalReading | None:
-    """The model's choice for ``request``; None when it chose no_match.
+async def classify(
+    request: ExternalRequest, target: LlmTarget, api_key: str | None = None
+) -> ExternalReading | None:
+    """The model's choice for ``request``; None when it chose no_match. ``api_key`` is the
+    resolved credential the script named (`nlu.secrets`), sent as a bearer token.
 
     Raises `NluBackendError` for anything but a well-formed answer within the deadline."""
     body: dict[str, Any] = {
@@ -85,7 +88,7 @@ async def classify(request: ExternalRequest, target: LlmTarget) -> ExternalReadi
         "max_tokens": 200,
         "response_format": {"type": "json_object"},
     }
-    headers = {"Authorization": f"Bearer {target.api_key}"} if target.api_key else {}
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     data = await post_json(
         target.url.rstrip("/") + "/chat/completions", body, service="LLM",
         timeout_s=target.timeout_s, headers=headers,

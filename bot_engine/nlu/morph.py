@@ -76,6 +76,16 @@ def ru_is_known(word: str) -> bool:
     return bool(_CYRILLIC.match(word)) and bool(analyzer().word_is_known(word))
 
 
+@lru_cache(maxsize=65536)
+def ru_first_person_present(word: str) -> bool:
+    """Whether ``word``'s likeliest reading is a verb in the first person present
+    ("обедаю", "едем"): a caller saying what they are doing right now."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return False
+    tag = analyzer().parse(word)[0].tag
+    return tag.POS == "VERB" and tag.person == "1per" and tag.tense == "pres"
+
+
 # English: contractions lose their apostrophe in normalization ("don't" -> "dont"), so
 # they are expanded here; this keeps "do not mind" and "don't mind" one phrase.
 _EN_EXPAND: dict[str, tuple[str, ...]] = {
@@ -97,7 +107,15 @@ _EN_EXPAND: dict[str, tuple[str, ...]] = {
     "hadnt": ("have", "not"),
     "aint": ("be", "not"),
     "im": ("i", "be"),
+    "hes": ("he", "be"),
+    "shes": ("she", "be"),
     "ive": ("i", "have"),
+    "id": ("i", "would"),
+    "ill": ("i", "will"),
+    "youll": ("you", "will"),
+    "youd": ("you", "would"),
+    "theyll": ("they", "will"),
+    "have": ("have",),
     "youre": ("you", "be"),
     "youve": ("you", "have"),
     "were": ("be",),

@@ -34,6 +34,7 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
 from typing import Any, Literal
 
+from bot_engine.nlu import cues
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
@@ -94,7 +95,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bв (другой|другое|иной) (раз|день|время)\b",
             r"\bне (сейчас|сегодня)\b", r"^(нет )?потом\b",
             r"\b(давайте|давай|можно|лучше) потом\b",
-            r"\b(пусть|пускай) (\w+ )?(напишет|пришлет|перезвонит|позвонит|свяжется)",
+            r"\b(пусть|пускай) (\w+ )?(перезвонит|позвонит|свяжется)",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
             r"\bчерез (час|полчаса|пару часов|\w+ (час|минут)\w*)",
             r"\bно (давайте |давай |можно |лучше )?(завтра|вечером|потом|позже|попозже|"
@@ -103,6 +104,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в (понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|"
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
         ]),
+        ("channel", "no", [r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)"]),
         ("busy", "no", [
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
             r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
@@ -169,7 +171,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwhat can i do for you\b",
         ]),
         ("identity", "yes", [
-            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b", r"\b(its|it is|thats|that is) me\b",
+            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
+            r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\byou(ve)? (got|have) (him|her|me)\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
             r"^(yes |yeah )?this is \w+( yes)?$",
@@ -248,6 +251,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
+        ]),
+        ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
             r"her)( back)? (myself|ourselves)\b",
         ]),
@@ -389,10 +394,14 @@ def declines_human(text: str, lang: str) -> bool:
     return _DECLINES_HUMAN[code].search(normalize(text, code)) is not None
 
 
+# A short question or remark may follow the name: "я иван, а что?", "this is john, who's
+# this?".
 _SELF = {
-    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (\w+)(?: да)?$|^(?:да )?(\w+) (?:я|слушает)$"),
-    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (\w+)(?: here| speaking)?$"
-                     r"|^(?:yes |yeah )?(\w+) (?:here|speaking)$"),
+    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
+                     r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
+    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (?P<a>\w+)"
+                     r"(?: here| speaking)?(?: (?:who|what|whats|whos|why)(?: \w+){0,3})?$"
+                     r"|^(?:yes |yeah )?(?P<b>\w+) (?:here|speaking)$"),
 }
 
 
@@ -402,7 +411,7 @@ def _names_self(norm: str, lang: Lang) -> bool:
     found = _SELF[lang].match(norm)
     if found is None:
         return False
-    word = found.group(1) or found.group(2)
+    word = found.group("a") or found.group("b")
     if lang == "en":
         from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 
@@ -415,22 +424,87 @@ def _names_self(norm: str, lang: Lang) -> bool:
 
 _FAMILY_CONFIDENCE = 0.9
 
+Topic = Literal["identity", "availability", "relevance", "consent", "readback", "offer"]
+
+# What a yes/no question is about, read from its last question sentence (the first topic
+# whose pattern it matches). The facts a caller states are answers only to some questions:
+# "я за рулём" says no to "удобно говорить?", but nothing to "вы согласны?" (it is no
+# refusal) and, if anything, yes to "это Иван?".
+_TOPICS: dict[Lang, list[tuple[Topic, re.Pattern[str]]]] = {
+    "ru": [
+        ("readback", re.compile(r"\b(верно|правильно|подтвердите|фиксирую)\b")),
+        ("consent", re.compile(r"\bсоглас\w*")),
+        ("availability", re.compile(r"\b(удобн\w*|говорить|поговорить|разговаривать|минут\w*|"
+                                    r"время|времени)\b")),
+        ("relevance", re.compile(r"\b(актуальн\w*|интерес\w*|нужн\w*)")),
+        ("offer", re.compile(r"\b(соедин\w*|переключ\w*|перевести|связать)")),
+        ("identity", re.compile(r"^(?=(\w+ ){0,5}\w+$).*\b(это|вы|ты)\b.*\bxvarx\b")),
+    ],
+    "en": [
+        ("readback", re.compile(r"\b(is that right|is that correct|correct|confirm)\b")),
+        ("consent", re.compile(r"\b(agree|consent)")),
+        ("availability", re.compile(r"\b(talk|minutes?|time|convenient|moment|chat)\b")),
+        ("relevance", re.compile(r"\b(interested|relevant|still)\b")),
+        ("offer", re.compile(r"\b(connect|transfer|put you through)\b")),
+        ("identity", re.compile(r"^(?=(\w+ ){0,6}\w+$).*\b(speaking|is this|are you|is that)"
+                                r"\b.*\bxvarx\b")),
+    ],
+}
+_VARIABLE = re.compile(r"\{\{[^}]*\}\}")
+# Families that say nothing to a question about this topic.
+_SILENT: dict[Topic, frozenset[str]] = {
+    "identity": frozenset({"busy", "later", "done", "still", "channel"}),
+    "consent": frozenset({"busy", "later", "done", "still", "channel", "available",
+                          "identity", "wrong"}),
+    "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
+                           "identity", "wrong"}),
+    "relevance": frozenset({"busy", "later", "available", "identity", "channel"}),
+    "availability": frozenset({"identity", "wrong"}),
+    "offer": frozenset({"identity", "wrong"}),
+}
+
+
+def silent_families(topic: Topic | None) -> frozenset[str]:
+    """The polar families that say nothing to a question about ``topic``."""
+    return _SILENT[topic] if topic is not None else frozenset()
+
+
+def question_topic(question: str, lang: str) -> Topic | None:
+    """What a confirm step's question asks about, or None (every family applies).
+
+    The last sentence with a question mark is the question: "Здравствуйте! Это компания
+    X. Подскажите, это {{ name }}?" asks who answered, "...Вам удобно сейчас говорить?"
+    whether it is a good time."""
+    code = lang_of(lang)
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    sentence = _VARIABLE.sub(" xvarx ", asked[-1] if asked else question)
+    norm = " ".join(re.sub(r"[^\w ]", " ", sentence.lower().replace("ё", "е")).split())
+    for topic, pattern in _TOPICS[code]:
+        if pattern.search(norm):
+            return topic
+    return None
+
 
 @lru_cache(maxsize=4096)
-def _polar(text: str, lang: Lang) -> PolarReading:
+def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     particles = yes_no(text, lang)
     norm = normalize(text, lang)
     table = _compiled(lang)
+    silent = _SILENT[topic] if topic is not None else frozenset()
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    if _names_self(norm, lang):
+    if _names_self(norm, lang) and "identity" not in silent:
         hits["yes"] = "identity"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
-        if rule.answer not in hits and rule.rx.search(norm):
+        if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
             hits[rule.answer] = rule.family
+    for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
+        if hit.answer not in hits and hit.family not in silent:
+            hits[hit.answer] = hit.family
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -443,9 +517,10 @@ def _polar(text: str, lang: Lang) -> PolarReading:
     return PolarReading(particles.answer, particles.confidence)
 
 
-def polar(text: str, lang: str) -> PolarReading:
-    """Read ``text`` as an answer to a yes/no question: facts first, then particles."""
-    return _polar(text, lang_of(lang))
+def polar(text: str, lang: str, topic: Topic | None = None) -> PolarReading:
+    """Read ``text`` as an answer to a yes/no question (about ``topic``, when known):
+    facts first, then particles."""
+    return _polar(text, lang_of(lang), topic)
 
 
 

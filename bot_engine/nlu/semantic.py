@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from bot_engine.nlu import cues
 from bot_engine.nlu.intents import _LIGHT_WORDS, negated
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
@@ -60,42 +61,43 @@ THRESHOLD = 0.72
 MARGIN = 0.06
 """How much nearer than the best other option it must be."""
 
-# Generic answers to a yes/no question, in the families of `nlu.polar`; a step's own
-# examples come first and can say the opposite for its question.
+# Generic answers to a yes/no question, by polar family (`nlu.cues`); a step's own examples
+# come first and can say the opposite for its question. The cue lexicon's entries (and
+# their negations) join them as prototypes (`cues.prototypes`), so a word the lexicon does
+# not list but the vectors put next to one it does ("переговоры" by "совещание") counts.
 POLAR_EXEMPLARS: dict[Lang, dict[str, list[str]]] = {
     "ru": {
-        "yes": [
-            "да, конечно", "согласен с этим", "хорошо, продолжайте", "можно, рассказывайте",
-            "время у меня есть", "могу уделить пару минут", "это я, слушаю",
-            "я на связи", "всё ещё ищем", "по-прежнему интересно", "пока выбираем",
-            "да, хотим купить", "разрешаю", "подтверждаю", "всё правильно",
-            "давайте соединяйте", "удобно разговаривать", "нужно, да",
-        ],
-        "no": [
-            "нет, спасибо", "не согласен", "уже купили в другом магазине",
-            "нашли другого поставщика", "передумали покупать", "больше не интересно",
-            "сейчас занят, перезвоните", "я сейчас веду машину", "у меня совещание",
-            "давайте в другой день", "позвоните позже", "ошиблись номером",
-            "здесь такой не живёт", "отказываюсь", "я против", "это неправильно",
-            "нет времени разговаривать", "не надо соединять",
-        ],
+        "agree": ["да, конечно", "согласен с этим", "хорошо, продолжайте", "разрешаю",
+                  "подтверждаю", "всё правильно", "давайте соединяйте", "нужно, да"],
+        "available": ["можно, рассказывайте", "время у меня есть", "могу уделить пару минут",
+                      "удобно разговаривать", "свободен, слушаю"],
+        "identity": ["это я, слушаю", "я на связи"],
+        "still": ["всё ещё ищем", "по-прежнему интересно", "пока выбираем", "да, хотим купить"],
+        "refuse": ["нет, спасибо", "не согласен", "отказываюсь", "я против", "это неправильно",
+                   "не надо соединять"],
+        "done": ["уже купили в другом магазине", "нашли другого поставщика",
+                 "передумали покупать", "больше не интересно"],
+        "busy": ["сейчас занят", "я сейчас веду машину", "у меня совещание",
+                 "нет времени разговаривать"],
+        "later": ["давайте в другой день", "позвоните позже", "перезвоните попозже"],
+        "wrong": ["ошиблись номером", "здесь такой не живёт"],
     },
     "en": {
-        "yes": [
-            "yes of course", "i agree with that", "okay carry on", "sure tell me",
-            "i have some time", "i can spare a couple of minutes", "this is me listening",
-            "still looking", "we are still interested", "we still want to buy",
-            "you have my permission", "i confirm", "that is correct", "sure connect me",
-            "it is convenient", "yes we need it",
-        ],
-        "no": [
-            "no thanks", "i disagree", "we bought it somewhere else",
-            "we found another supplier", "we changed our minds", "not interested anymore",
-            "busy right now call later", "i am driving the car", "i am in a meeting",
-            "another day please", "call back later", "you dialed the wrong number",
-            "nobody by that name lives here", "i refuse", "i am against it",
-            "that is not right", "no time to talk", "do not connect me",
-        ],
+        "agree": ["yes of course", "i agree with that", "okay carry on", "sure tell me",
+                  "you have my permission", "i confirm", "that is correct", "sure connect me"],
+        "available": ["i have some time", "i can spare a couple of minutes",
+                      "it is convenient", "i am free to talk"],
+        "identity": ["this is me listening"],
+        "still": ["still looking", "we are still interested", "we still want to buy",
+                  "yes we need it"],
+        "refuse": ["no thanks", "i disagree", "i refuse", "i am against it",
+                   "that is not right", "do not connect me"],
+        "done": ["we bought it somewhere else", "we found another supplier",
+                 "we changed our minds", "not interested anymore"],
+        "busy": ["busy right now", "i am driving the car", "i am in a meeting",
+                 "no time to talk"],
+        "later": ["another day please", "call back later"],
+        "wrong": ["you dialed the wrong number", "nobody by that name lives here"],
     },
 }
 
@@ -143,10 +145,10 @@ def _navec() -> WordVectors | None:
         return _unit(np.asarray(navec[word], dtype=np.float32)) if word in navec else None
 
     def lookup(surface: str, lemmas: tuple[str, ...]) -> np.ndarray | None:
-        found = vector(surface)
-        if found is None and lemmas:
-            found = vector(lemmas[0])
-        return found
+        # The lemma first: "семинаре" and "лекция" are far apart as forms (0.12) and
+        # near as words (0.37); examples and replies meet in their dictionary forms.
+        found = vector(lemmas[0]) if lemmas else None
+        return found if found is not None else vector(surface)
 
     return lookup
 
@@ -297,13 +299,20 @@ def step_examples(
     confirm: bool,
     own: dict[str, list[str]],
     intents: dict[str, list[str]],
+    silent: frozenset[str] = frozenset(),
 ) -> dict[str, list[str]]:
-    """A step's options with their examples: its own, the intents', the polar exemplars."""
+    """A step's options with their examples: its own, the intents', and on a confirm step
+    the prototypes of every polar family its question does not silence (`silent`)."""
+    code = lang_of(lang)
     examples: dict[str, list[str]] = {}
     if confirm:
         for answer in ("yes", "no"):
-            examples[answer] = [*own.get(answer, []), *POLAR_EXEMPLARS[lang_of(lang)][answer]]
-        examples[UNSURE] = list(UNSURE_EXEMPLARS[lang_of(lang)])
+            examples[answer] = list(own.get(answer, []))
+        for source in (POLAR_EXEMPLARS[code], cues.prototypes(code)):
+            for family, texts in source.items():
+                if family not in silent:
+                    examples[cues.ANSWERS[family]].extend(texts)
+        examples[UNSURE] = list(UNSURE_EXEMPLARS[code])
     for name, texts in intents.items():
         examples.setdefault(name, []).extend(texts)
     return examples

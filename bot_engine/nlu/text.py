@@ -1,10 +1,12 @@
-"""Normalization shared by every NLU function: case, ё/е, punctuation and fillers."""
+"""Normalization shared by every NLU function: case, ё/е, punctuation, fillers and the
+recogniser's slips (`nlu.asr`)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+from bot_engine.nlu.asr import repair
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import lemmas_of_tokens
 
@@ -12,24 +14,11 @@ from bot_engine.nlu.morph import lemmas_of_tokens
 _APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _WORD = re.compile(r"[^\W_]+")
 
-_FILLERS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда", "ой"}),
-    "en": frozenset(
-        {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah"}
-    ),
-}
-# Hesitation sounds of any length: "эээ", "ммм", "аааа", "ummm", "uhhh".
-_HESITATION = re.compile(r"^(?:э+м*|м{2,}|а{2,}|хм+|u+h*m+|u+h+|e+r+m*|h+m+|m{2,}|a{2,}h*)$")
-
-
-def _is_filler(word: str, lang: Lang) -> bool:
-    return word in _FILLERS[lang] or _HESITATION.match(word) is not None
-
 
 @lru_cache(maxsize=4096)
 def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
     lowered = _APOSTROPHE.sub("", text.lower().replace("ё", "е"))
-    return tuple(w for w in _WORD.findall(lowered) if not _is_filler(w, lang))
+    return tuple(repair(_WORD.findall(lowered), lang))
 
 
 def tokens(text: str, lang: str) -> list[str]:

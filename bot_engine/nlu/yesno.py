@@ -40,6 +40,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "конечно да", "а как же", "само собой", "было дело", "оставлял", "это я",
             "я слушаю", "даю согласие", "вроде да", "скорее да", "думаю да",
             "разрешаю", "он самый", "она самая", "я самый", "соглашаюсь",
+            "пожалуй да", "вроде бы да", "в принципе да", "в целом да",
         ),
         "soft": (
             "конечно", "точно", "разумеется", "естественно", "безусловно", "обязательно",
@@ -55,6 +56,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "не даю согласия", "неверно", "неправильно", "не правильно", "не верно",
             "да ну нет", "ну нет", "вроде нет", "скорее нет", "думаю нет", "не подходит",
             "не нужен", "не нужна", "не нужно", "не готов", "не разрешаю", "запрещаю",
+            "пожалуй нет", "вроде бы нет", "не обязательно", "незачем",
+            "уже нет",
         ),
         "unsure": (
             "не знаю", "не уверен", "может быть", "наверное", "возможно", "посмотрим",
@@ -72,6 +75,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "confirm", "yes please", "for sure", "you bet", "by all means", "that is me",
             "i think so", "go on", "still relevant", "yes right",
             "i consent", "consent", "i give my consent", "i allow it",
+            "i suppose so", "i believe so", "i reckon so", "i would say so", "probably yes",
         ),
         "soft": ("certainly", "absolutely", "definitely", "totally", "really", "surely"),
         "no": (
@@ -84,6 +88,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "not relevant", "i can not", "yeah no", "wrong", "incorrect", "bad time",
             "not a good time", "i refuse", "refuse", "i do not consent", "i object",
             "i do not give consent", "no consent",
+            "probably not", "i guess not", "i suppose not", "i believe not", "guess not",
+            "not necessary", "no need", "unnecessary", "not needed",
         ),
         "unsure": (
             "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",
@@ -108,6 +114,19 @@ _NEGATORS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"не", "ни"}),
     "en": frozenset({"not", "never"}),
 }
+
+
+# Words that soften an answer without changing it: "в принципе можно", "я думаю, могу".
+_SOFTENERS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"в", "принцип", "целом", "целое", "общем", "общий", "пожалуй", "наверное",
+                     "вообще", "думаю", "думать", "вроде", "бы", "то", "да"}),
+    "en": frozenset({"i", "think", "guess", "suppose", "probably", "well", "yes", "yeah",
+                     "sure", "then", "so"}),
+}
+
+
+def _unsoftened(lem: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
+    return tuple(w for w in lem if w not in _SOFTENERS[lang])
 
 
 class _Table:
@@ -159,7 +178,7 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     text = _plain_interjections(text, lang)
     table = _table(lang)
     lem = lemma_tuple(text, lang)
-    if lem in table.whole_yes:
+    if lem in table.whole_yes or (len(lem) <= 5 and _unsoftened(lem, lang) in table.whole_yes):
         return YesNo(answer="yes", confidence=0.9)
     signals: list[_Kind] = []
     covered = 0

@@ -179,12 +179,35 @@ PolicyIn = Annotated[
 Example = Annotated[str, Field(min_length=1, max_length=300)]
 
 
+CREDENTIAL_NAME = r"^[A-Z][A-Z0-9_]{0,63}$"
+"""A credential is named, never written, in a script: `nlu.secrets` resolves the name."""
+
+
+def _no_literal_secret(data: Any, literal: str, by_name: str) -> Any:
+    """Refuse a credential written into a script: a script is shared, versioned, exported
+    and shown to authors, so a key in it is a leaked key."""
+    if isinstance(data, dict) and data.get(literal) is not None:
+        raise ValueError(
+            f"`{literal}` must not hold a credential inside a script; put it in the "
+            f"environment variable VOICEBOT_NLU_KEY_<NAME> and write `{by_name}: <NAME>`"
+        )
+    return data
+
+
 class RasaSettings(_Model):
     """A Rasa server (`rasa run --enable-api`) whose `/model/parse` reads the replies."""
 
     url: str = Field(pattern=r"^https?://", max_length=2000)
     timeout_ms: int = Field(default=300, ge=50, le=5000)
-    token: str | None = Field(default=None, max_length=500)
+    token_env: str | None = Field(
+        default=None, pattern=CREDENTIAL_NAME,
+        description="Name of the Rasa token (`VOICEBOT_NLU_KEY_<NAME>`), never the token.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_token(cls, data: Any) -> Any:
+        return _no_literal_secret(data, "token", "token_env")
 
 
 class LlmSettings(_Model):
@@ -195,12 +218,20 @@ class LlmSettings(_Model):
         description="Base URL of the API (`.../v1`); `/chat/completions` is appended.",
     )
     model: str = Field(min_length=1, max_length=200)
-    api_key: str | None = Field(default=None, max_length=500)
+    api_key_env: str | None = Field(
+        default=None, pattern=CREDENTIAL_NAME,
+        description="Name of the API key (`VOICEBOT_NLU_KEY_<NAME>`), never the key itself.",
+    )
     timeout_ms: int = Field(default=1500, ge=100, le=10000)
     below: float = Field(
         default=0.8, ge=0, le=1,
         description="Ask when the offline reading is no match or less sure than this.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key(cls, data: Any) -> Any:
+        return _no_literal_secret(data, "api_key", "api_key_env")
 
 
 class NluSettings(_Model):

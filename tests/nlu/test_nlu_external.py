@@ -106,8 +106,14 @@ def test_a_step_without_rasa_does_not_ask_it(server: JsonServer) -> None:
     assert session.dialog.state.step == "ask_callback"
 
 
-def llm(server: JsonServer, timeout_ms: int = 2000) -> NluSettings:
-    return NluSettings(llm=LlmSettings(url=server.url + "/v1", model="tiny", api_key="k-1",
+@pytest.fixture(autouse=True)
+def llm_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process holds the key; scripts only name it."""
+    monkeypatch.setenv("VOICEBOT_NLU_KEY_TEST_LLM", "k-1")
+
+
+def llm(server: JsonServer, timeout_ms: int = 2000, key: str | None = "TEST_LLM") -> NluSettings:
+    return NluSettings(llm=LlmSettings(url=server.url + "/v1", model="tiny", api_key_env=key,
                                        timeout_ms=timeout_ms))
 
 
@@ -196,6 +202,58 @@ def test_the_engine_says_what_to_ask_and_changes_nothing(server: JsonServer) -> 
     assert request.options[:2] == ["yes", "no"]
     assert dialog.state.model_dump() == before
     assert not server.requests
+
+
+@pytest.mark.parametrize(
+    ("nlu", "field"),
+    [({"llm": {"url": "http://x/v1", "model": "m", "api_key": "sk-live-123"}}, "api_key"),
+     ({"rasa": {"url": "http://rasa:5005", "token": "s3cret"}}, "token")],
+)
+def test_a_script_that_holds_a_credential_is_refused(
+    tmp_path: Path, nlu: dict[str, Any], field: str
+) -> None:
+    from bot_engine.script import ScriptError, load_script
+
+    text = (DIALOGS / "lead_qualification.en.yaml").read_text(encoding="utf-8")
+    text += "\nnlu: " + json.dumps(nlu) + "\n"
+    with pytest.raises(ScriptError) as caught:
+        load_script(text)
+    message = str(caught.value)
+    assert f"`{field}` must not hold a credential" in message
+    assert "VOICEBOT_NLU_KEY_" in message and "sk-live-123" not in message.split("input")[0]
+
+
+def test_a_credential_name_must_be_a_plain_name() -> None:
+    for bad in ("sk-live-123", "openai key", "lower", "A" * 65, "$HOME"):
+        with pytest.raises(ValidationError):
+            LlmSettings(url="http://x/v1", model="m", api_key_env=bad)
+    assert LlmSettings(url="http://x/v1", model="m", api_key_env="OPENAI_PROD").api_key_env
+
+
+def test_a_name_reaches_only_the_nlu_key_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot_engine.nlu.secrets import from_environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://secret")
+    monkeypatch.setenv("VOICEBOT_NLU_KEY_OPENAI", "k-2")
+    assert from_environment("DATABASE_URL") is None
+    assert from_environment("OPENAI") == "k-2"
+    assert from_environment("../OPENAI") is None
+
+
+def test_a_named_key_that_is_not_set_skips_the_llm(server: JsonServer) -> None:
+    server.answer = lambda path, body: (200, chat_completion('{"choice": "no"}'))
+    session = talk(lead("en", llm(server, key="NOT_SET_ANYWHERE")), ["the purple elephant sings"])
+    assert not server.requests, "no request without its credential"
+    assert session.dialog.state.step == "greet"  # the offline reading: no match, re-asked
+
+
+def test_a_host_with_its_own_secret_store_resolves_the_names(server: JsonServer) -> None:
+    server.answer = lambda path, body: (200, rasa_parse("affirm", 0.9))
+    request = ExternalRequest(text="yes", lang="en", options=["yes", "no"],
+                              rasa=RasaTarget(url=server.url, timeout_s=2, token_env="TENANT_RASA"))
+    reading = asyncio.run(consult(request, secrets={"TENANT_RASA": "t-7"}.get))
+    assert reading is not None and reading.intent == "yes"
+    assert server.requests[0][0] == "/model/parse?token=t-7"
 
 
 def test_nlu_settings_are_validated() -> None:

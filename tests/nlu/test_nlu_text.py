@@ -31,7 +31,7 @@ def test_lang_of_rejects_unknown(tag: str) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "expected"),
     [
-        ("Ну, ЭЭЭ... Алло! Да-да, всё хорошо?", "ru", "да да все хорошо"),
+        ("Ну, ЭЭЭ... Алло! Да-да, всё хорошо?", "ru", "да все хорошо"),
         ("  Ёлки   зелёные!!! ", "ru", "елки зеленые"),
         ("ммм, ну нет", "ru", "нет"),
         ("Well, um, I DON'T mind.", "en", "i dont mind"),

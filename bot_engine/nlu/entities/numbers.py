@@ -19,7 +19,9 @@ from bot_engine.nlu.lang import Lang
 _BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand"})
 
 
-_STARTERS = frozenset({"a", "an", "half", "пол"})
+_STARTERS = frozenset({"a", "an", "half", "пол", "couple", "few"})
+# "a couple of thousand", "a few grand": a small count said as a word before a multiplier.
+_EN_COUNTS = {"couple": 2.0, "few": 3.0}
 _EN_BIG = frozenset({"hundred", "thousand", "million", "billion"})
 
 
@@ -143,12 +145,26 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
                 continue
             break
         if lang == "en" and low in ("a", "an") and group is None and k == i and nxt is not None:
+            if nxt.low in _EN_COUNTS:
+                k += 1  # "a couple thousand": the count decides
+                continue
             follow = lex.numbers.get(nxt.low)
-            if follow is not None and follow.kind == "mult" and nxt.low not in _BOUND_MULTS:
-                group = 1.0
+            if follow is not None and follow.kind == "mult" and (
+                nxt.low not in _BOUND_MULTS or nxt.low == "grand"
+            ):
+                group = 1.0  # "a thousand", "a grand"
                 k += 1
                 continue
             break
+        if lang == "en" and low in _EN_COUNTS and group is None and total == 0.0:
+            m = k + 2 if nxt is not None and nxt.low == "of" else k + 1
+            follow = lex.numbers.get(toks[m].low) if m < n else None
+            if follow is None or follow.kind != "mult" or toks[m].low in ("k", "m"):
+                break
+            group = _EN_COUNTS[low]
+            words = True
+            k = m
+            continue
         nw = lex.numbers.get(low)
         if nw is None:
             break

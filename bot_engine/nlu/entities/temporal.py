@@ -61,6 +61,7 @@ _MAX_OFFSET = 1000  # "через 99999 лет" is not a callback time
 _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 _AMOUNT_WORDS = _FEW | {"a", "an", "couple"}
+_HALF_HOUR = frozenset({"полчаса", "полчасика", "получаса"})
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
@@ -489,11 +490,11 @@ class _Rules:
     def _offset_from(self, k: int, m: int, *, unit_at: int | None = None) -> Part | None:
         """The offset whose amount starts at ``m`` (the phrase itself starts at ``k``);
         ``unit_at`` is where the unit was said when it came first ("месяца через два")."""
-        if self.low(m) == "полчаса" or (
+        if self.low(m) in _HALF_HOUR or (
             self.lang == "en" and self.low(m) == "half" and self.low(m + 1) in ("an", "a")
             and self.low(m + 2) == "hour"
         ):  # fmt: skip
-            end = m + 1 if self.low(m) == "полчаса" else m + 3
+            end = m + 1 if self.low(m) in _HALF_HOUR else m + 3
             return Part(k, end, moment=self._minutes(30))
         if self.low(m) in ("полгода", "полугода") or (
             self.lang == "en" and [self.low(m + x) for x in range(3)] == ["half", "a", "year"]

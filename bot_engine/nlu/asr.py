@@ -1,0 +1,194 @@
+"""Repairs of what a phone line and a recogniser do to short answers, word by word.
+
+Callers' answers reach the NLU as a recogniser heard them: stretched vowels ("дааа",
+"noooo"), colloquial and phonetic spellings ("щас", "конешно", "yea"), one word split in
+two ("не-а", "пере звоните", "no pe") or two words merged ("незнаю", "непротив"). Every
+layer (yes/no, polar families, intents, handlers, script patterns) reads the same
+normalized words, so the repairs happen once, here, during normalization:
+
+1. a letter repeated three or more times is one letter ("дааа" -> "да");
+2. colloquial spellings map to the written word (a small table per language);
+3. two words join when the joined word is in the dictionary and one half is not a word
+   on its own ("пере звоните" -> "перезвоните"; "no pe" -> "nope" from a short list);
+4. a merged negation splits when the word is not in the dictionary but its rest is
+   ("незнаю" -> "не знаю", "непротив" -> "не против"; "неудобно" stays whole);
+5. an unknown Russian word that sounds like one of the answer words (unstressed о/а and
+   е/и merged, doubled letters dropped) becomes that word ("октуально" -> "актуально");
+6. a word said twice in a row counts once ("можно можно", "да да да").
+
+Russian uses the pymorphy3 dictionary (`ru_is_known`), English has no dictionary here,
+so its repairs are the tables only. Every step is cached per word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.morph import ru_is_known
+
+_STRETCH = re.compile(r"(\w)\1{2,}")
+
+_FILLERS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда", "ой"}),
+    "en": frozenset(
+        {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah"}
+    ),
+}
+# Hesitation sounds of any length: "эээ", "ммм", "аааа", "ummm", "uhhh".
+_HESITATION = re.compile(r"^(?:э+м*|м{2,}|а{2,}|хм+|u+h*m+|u+h+|e+r+m*|h+m+|m{2,}|a{2,}h*)$")
+
+
+def _is_filler(word: str, lang: Lang) -> bool:
+    return word in _FILLERS[lang] or _HESITATION.match(word) is not None
+
+
+
+_SPELLING: dict[Lang, dict[str, tuple[str, ...]]] = {
+    "ru": {
+        **dict.fromkeys(("конешно", "канешно", "конешна", "канешна", "канечно", "конечна"),
+                        ("конечно",)),
+        **dict.fromkeys(("щас", "ща", "щаз", "щя", "щяс"), ("сейчас",)),
+        **dict.fromkeys(("че", "чо", "чего-то"), ("что",)),
+        **dict.fromkeys(("ваще", "вапще"), ("вообще",)),
+        **dict.fromkeys(("ничо", "ниче"), ("ничего",)),
+        **dict.fromkeys(("норм", "нормуль", "нормас", "нормалек", "нормалды"), ("нормально",)),
+        **dict.fromkeys(("окей", "окэй", "океу", "окай", "оке", "океюшки"), ("окей",)),
+        **dict.fromkeys(("агась", "агащ"), ("ага",)),
+        **dict.fromkeys(("угумс", "угум"), ("угу",)),
+        **dict.fromkeys(("ниа", "неаа"), ("неа",)),
+        **dict.fromkeys(("ладушки", "ладненько", "лады"), ("ладно",)),
+        "харашо": ("хорошо",),
+        **dict.fromkeys(("пожалста", "пожалуста", "плиз"), ("пожалуйста",)),
+    },
+    "en": {
+        **dict.fromkeys(("yea", "yeh", "yah", "yeap"), ("yeah",)),
+        **dict.fromkeys(("yess", "yas", "yees"), ("yes",)),
+        **dict.fromkeys(("naw", "nah", "nahh"), ("nah",)),
+        **dict.fromkeys(("nop", "nopes"), ("nope",)),
+        **dict.fromkeys(("okey", "okie", "okeydokey", "kk"), ("okay",)),
+        **dict.fromkeys(("aight", "alrighty", "allright"), ("alright",)),
+        "dunno": ("dont", "know"),
+        "gimme": ("give", "me"),
+        "lemme": ("let", "me"),
+        "kinda": ("kind", "of"),
+        "sorta": ("sort", "of"),
+        "prolly": ("probably",),
+        **dict.fromkeys(("cuz", "coz", "cos"), ("because",)),
+        "thx": ("thanks",),
+    },
+}  # fmt: skip
+
+_JOINS: dict[Lang, dict[tuple[str, str], str]] = {
+    "ru": {("не", "а"): "неа", ("о", "кей"): "окей", ("о", "кэй"): "окей", ("а", "га"): "ага",
+           ("у", "гу"): "угу"},
+    "en": {("no", "pe"): "nope", ("o", "kay"): "okay", ("ok", "ay"): "okay",
+           ("al", "right"): "alright", ("ye", "ah"): "yeah",
+           ("no", "body"): "nobody", ("any", "more"): "anymore", ("some", "one"): "someone"},
+}  # fmt: skip
+
+_SPLIT_PART = 4
+"""A recogniser's split leaves a short piece ("пере", "кей", "pe"): longer pairs stay apart."""
+
+# Halves that are dictionary words but, before a verb, are a recogniser's split prefix.
+_SPLIT_PREFIXES = frozenset({"пере", "недо"})
+
+# Answer words an unknown word may be a mishearing of (their every form, by sound).
+_ANSWER_WORDS = (
+    "актуальный", "актуально", "конечно", "согласный", "согласиться", "интересовать",
+    "интересный", "удобно", "неудобно", "перезвонить", "позвонить", "звонить", "хорошо",
+    "пожалуйста", "правильно", "подтверждать", "занятый", "занят", "менеджер", "оператор",
+    "специалист", "соединить", "переключить", "нормально", "отлично", "разумеется",
+    "естественно", "обязательно", "возражать", "против", "повторить", "говорить",
+    "слушать", "минута", "минутка", "передумать", "купить", "заказать", "нужный",
+    "ненужный", "неинтересный", "неактуальный", "отказываться", "давайте", "попозже",
+    "позже", "некогда", "совещание", "прекрасно", "замечательно", "договориться",
+)
+_RU_VOWELS = str.maketrans({"о": "а", "е": "и", "я": "а", "ю": "у", "э": "и", "ы": "и",
+                            "ь": None, "ъ": None})  # fmt: skip
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def sound_key(word: str) -> str:
+    """Russian by ear: unstressed о/а and е/и merge, soft signs and doubled letters go."""
+    return _DOUBLE.sub(r"\1", word.translate(_RU_VOWELS))
+
+
+@lru_cache(maxsize=1)
+def _answer_sounds() -> dict[str, str]:
+    from bot_engine.nlu.morph import analyzer
+
+    # The listed words first, then their other forms, in a fixed order: two forms that
+    # sound alike ("актуально", "актуальна") always resolve to the same word.
+    out = {sound_key(word): word for word in reversed(_ANSWER_WORDS)}
+    for word in _ANSWER_WORDS:
+        for form in analyzer().parse(word)[0].lexeme:
+            out.setdefault(sound_key(form.word.replace("ё", "е")), form.word.replace("ё", "е"))
+    return out
+
+
+@lru_cache(maxsize=16384)
+def _ru_word(word: str) -> tuple[str, ...]:
+    if len(word) >= 5 and word.startswith("не") and not ru_is_known(word):
+        rest = word[2:]
+        if ru_is_known(rest):
+            return ("не", rest)
+    if len(word) >= 5 and not ru_is_known(word):
+        heard = _answer_sounds().get(sound_key(word))
+        if heard is not None:
+            return (heard,)
+    return (word,)
+
+
+@lru_cache(maxsize=16384)
+def _ru_join(first: str, second: str) -> str | None:
+    joined = first + second
+    if len(joined) < 4 or not ru_is_known(joined):
+        return None
+    if first in _SPLIT_PREFIXES or not ru_is_known(first) or not ru_is_known(second):
+        return joined
+    return None
+
+
+@lru_cache(maxsize=32768)
+def _fix(word: str, lang: Lang) -> tuple[str, ...]:
+    """One word repaired: () for a filler, one or two words otherwise (cached)."""
+    if _is_filler(word, lang):
+        return ()
+    if len(word) > 2:
+        word = _STRETCH.sub(r"\1", word)
+        if _is_filler(word, lang):
+            return ()  # "нууу", "эээ"
+    fixed = _SPELLING[lang].get(word)
+    if fixed is not None:
+        return fixed
+    return _ru_word(word) if lang == "ru" else (word,)
+
+
+def repair(words: list[str], lang: Lang) -> list[str]:
+    """The words of one utterance with fillers dropped and the recogniser's slips undone
+    (see the module doc)."""
+    out: list[str] = []
+    for word in words:
+        for fixed in _fix(word, lang):
+            if not out or out[-1] != fixed:  # "можно можно", "да да да": said once
+                out.append(fixed)
+    if len(out) < 2:
+        return out
+    joins = _JOINS[lang]
+    merged: list[str] = []
+    i = 0
+    while i < len(out):
+        if i + 1 < len(out) and min(len(out[i]), len(out[i + 1])) <= _SPLIT_PART:
+            pair = (out[i], out[i + 1])
+            joined = joins.get(pair)
+            if joined is None and lang == "ru":
+                joined = _ru_join(*pair)
+            if joined is not None:
+                merged.extend(joined.split())
+                i += 2
+                continue
+        merged.append(out[i])
+        i += 1
+    return merged

@@ -1,0 +1,586 @@
+"""Polar facts found by lemma, whatever the word form, order and negation.
+
+`nlu.polar`'s patterns read the surface of a reply. A caller says the same fact in many
+forms ("согласна", "соглашусь", "согласие даю"), in any order ("ничего против не имею"
+and "ничего не имею против") and often negated a few words away ("не самое удобное
+время", "I don't really mind", "согласия не даю"). This module reads *lemmas*:
+
+- a cue is a few lemmas of one polar family (the families of `nlu.polar`); its words may
+  come in any order within a short window (two other words may stand between them), but
+  a set phrase (marked `=`) keeps its order ("решили не" is no, "не решили" is not it);
+- a cue is negated when a negator ("не", "ни", "not", "never") stands inside it or just
+  before it, over words that only modify ("не *очень* удобно", "not *a* good time",
+  "don't *really* need"); "нет"/"no" negates a noun cue next to it ("нет времени",
+  "no objection", "возражений нет"); more negative words are still one negation
+  (negative concord: "никогда не соглашался");
+- a negated cue reads as the opposite family: `agree` <-> `refuse` ("не против" is yes),
+  `available` <-> `busy` ("не удобно" is no), `still` <-> `done` ("ещё не купили" is yes),
+  `identity` <-> `wrong`. A cue marked `=` ignores negation (idioms: "ни за что"), one
+  marked `!` only counts when negated ("не сейчас", "нет времени");
+- where cues overlap, the one with more words wins ("ничего против не имею" is the cue
+  "иметь против", negated: yes, not the cue "против": no).
+
+When no cue is found, a Russian verb in the first person present ("укладываю ребёнка",
+"обедаю", "стою в пробке") or an English "I'm ...ing" ("I'm cooking") states what the
+caller is busy with, unless the verb is one of answering or of still wanting
+("слушаю", "ищем", "still looking").
+
+Lexicon entries are written as words and lemmatized when the table is built, with the
+same lemmatizer the replies go through, so an entry matches every form of its words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_first_person_present
+from bot_engine.nlu.text import lemma_tuple, surface_lemmas
+
+Answer = Literal["yes", "no"]
+Mode = Literal["flip", "fixed", "negated"]
+
+ANSWERS: dict[str, Answer] = {
+    "agree": "yes", "available": "yes", "identity": "yes", "still": "yes",
+    "done": "no", "later": "no", "busy": "no", "wrong": "no", "refuse": "no", "channel": "no",
+}  # fmt: skip
+OPPOSITE: dict[str, str | None] = {
+    "agree": "refuse", "refuse": "agree", "available": "busy", "busy": "available",
+    "still": "done", "done": "still", "identity": "wrong", "wrong": "identity", "later": None,
+    "channel": None,
+}  # fmt: skip
+
+_GAP = 2
+"""Other words allowed between the words of one cue."""
+
+# Word classes a cue may name as "@class".
+_CLASSES: dict[Lang, dict[str, str]] = {
+    "ru": {
+        "time": "завтра послезавтра вечер вечером утро утром днем обед обеда понедельник "
+                "вторник среда четверг пятница суббота воскресенье неделя выходные потом "
+                "позже попозже позднее час",
+        "better": "лучше удобнее удобный хороший проще",
+        "human": "менеджер оператор специалист консультант сотрудник человек",
+        "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
+                  "бухгалтерия родители мама папа сын дочь",
+        "relative": "жена муж сын дочь мама мать папа отец брат сестра бабушка дедушка "
+                    "коллега секретарь помощник помощница сосед соседка супруга супруг",
+    },
+    "en": {
+        "time": "tomorrow tonight evening morning afternoon monday tuesday wednesday thursday "
+                "friday saturday sunday week weekend later hour",
+        "better": "better easier best",
+        "human": "manager operator specialist agent person human representative",
+        "family": "wife husband partner boss spouse accountant parents mom dad",
+        "relative": "wife husband son daughter mom mother dad father brother sister "
+                    "colleague secretary assistant neighbor grandma grandpa",
+    },
+}
+
+_LEXICON: dict[Lang, dict[str, list[str]]] = {
+    "ru": {
+        "agree": [
+            "согласен", "согласие дать", "согласие давать", "разрешаю", "подтверждаю",
+            "одобряю", "валяйте", "поехали", "погнали", "устраивает", "подходит", "годится",
+            "=не вопрос", "=без проблем", "=почему бы и нет", "=само собой",
+            "=еще бы", "=было бы здорово", "=было бы неплохо", "=было бы хорошо",
+            "соедините", "переключите", "=с удовольствием", "=так точно", "=пусть будет",
+            "=так и быть", "=пускай",
+            "=все верно", "=все правильно", "=все так", "=так и есть", "=именно так",
+        ],
+        "refuse": [
+            "против", "иметь против", "возражение~", "отказываюсь",
+            "=ни за что", "=ни в коем случае", "=категорически", "запрещаю",
+            "=не надо мне этого", "=не хочу ничего давать", "=не хочу давать",
+            "=не это имел в виду", "=не то имел в виду", "=не то сказал",
+            "=я такого не говорил", "=не соглашался", "=оставьте меня",
+        ],
+        "available": [
+            "удобно", "удобный время", "удобный момент", "хороший время",
+            "подходящий время", "удачный время", "удачный момент", "минута есть",
+            "минутка есть", "минутка", "есть время", "время есть", "найти время",
+            "время найтись", "могу говорить", "могу разговаривать", "можно говорить",
+            "свободен", "свободно", "ждать звонок", "слушаю", "рассказывайте",
+            "говорите", "если быстро", "только быстро", "только недолго", "=если коротко",
+        ],
+        "busy": [
+            "занят", "=некогда", "=не до этого", "=не до того", "=не до вас",
+            "!время~", "руль", "дорога", "в пути", "совещание", "встреча", "собрание",
+            "планерка", "урок", "лекция", "прием", "врач", "больница", "метро", "самолет",
+            "поезд", "электричка", "пробка", "на работе", "тренировка", "роды",
+            "переговоры", "командировка", "спортзал", "в зале", "бассейн", "отпуск",
+            "поликлиника", "экзамен", "на смене", "на вахте", "дежурство", "на обеде",
+            "созвон", "на звонке", "конференция", "вебинар", "на линии",
+            "на объекте", "на выезде", "в отъезде", "за границей",
+            "=неудобно", "=занято", "=не могу", "=не вариант", "=никак",
+        ],
+        "later": [
+            "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
+            "в другой день", "в другое время", "перезвоните", "наберите", "позвоните",
+            "@time @better", "@better @time", "=пусть перезвонит", "=пусть позвонит",
+            "=пусть свяжется", "созвонимся", "поговорим @time", "=давайте @time",
+            "=можно @time", "=лучше @time",
+        ],
+        "channel": [
+            "=пусть напишет", "=пусть пришлет", "=сам позвоню", "=сам перезвоню",
+            "=сам наберу", "=сам свяжусь", "=на почту", "=в ватсап", "=на ватсап",
+            "=в телеграм", "=в телеграмм", "=смской", "=в смс", "=напишите", "=пришлите",
+            "=лучше сам", "=я сам", "=сам посмотрю", "=сам разберусь",
+            "=скиньте", "=отправьте",
+        ],
+        "still": [
+            "еще ищем", "еще выбираем", "еще думаем", "пока думаем", "пока выбираем",
+            "пока ищем", "как раз ищем", "как раз выбираем", "присматриваемся",
+            "подбираем", "сравниваем", "актуально", "актуальный", "интересует",
+            "интересно", "в силе", "нужен", "нужна", "хотим купить", "хотим заказать",
+            "хотим поставить", "планируем", "собираемся", "ждем", "еще нужно", "ищем",
+            "выбираем", "в поиске", "в процессе", "раздумья", "в раздумьях", "хотим",
+        ],
+        "done": [
+            "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
+            "нашли в другом", "взяли", "поставили", "установили", "оформили",
+            "передумали", "=решили не", "=решили пока не", "отказались", "отпало",
+            "отложили", "другая фирма", "другая компания", "другое место", "сделали",
+            "=уже сделано", "=все сделано", "справились", "=сами сделали",
+            "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
+            "=поздно уже", "=уже поздно", "неактуально", "неинтересно",
+            "=уже не", "=больше не нужно", "=больше не надо",
+        ],
+        "identity": [
+            "=у телефона", "=на связи", "=на проводе", "=он самый", "=она самая",
+            "=это я", "=я слушаю", "=да я", "=слушаю вас",
+        ],
+        "wrong": [
+            "ошиблись", "=не туда", "=не тот номер", "=нет таких", "=нет такого",
+            "=таких нет", "=такого нет", "=такой нет", "=нету такого", "=не по адресу",
+            "=не туда звоните", "его @relative", "ее @relative", "@relative его",
+            "@relative ее",
+            "=это не он", "=это не она", "=не он", "=не она",
+            "не живет", "=его нет", "=ее нет", "=его нету", "=ее нету",
+        ],
+    },
+    "en": {
+        "agree": [
+            "agree", "consent", "permission~", "go ahead", "fire away", "=you got it",
+            "=you bet", "=why not", "=sounds good", "=sounds great", "=sounds fine",
+            "=be my guest", "comfortable with", "fine with", "okay with", "ok with",
+            "happy to", "=go for it", "=lets do it", "=please do",
+            "=by all means", "=sure thing", "=works for me", "=thats right",
+        ],
+        "refuse": [
+            "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
+            "=no way", "=rather not", "=prefer not", "=forget it", "=never mind",
+            "=hell no", "=no chance", "=not what i said", "=not what i meant",
+            "=no thank you", "=leave me alone",
+        ],
+        "available": [
+            "free", "have time", "have minute", "have second", "have sec", "have moment",
+            "got minute", "got second", "got sec", "talk", "good time", "convenient",
+            "now work", "now good", "now fine", "listen", "=make it quick",
+            "=if its quick", "=long as its quick", "=if its short", "=long as its short",
+            "=if you are quick", "=if you make it quick", "=keep it short",
+        ],
+        "busy": [
+            "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",
+            "doctor", "hospital", "at work", "swamped", "tied up", "=about to",
+            "on way", "with customer", "with client", "with patient", "in class",
+            "=bad time", "=bad moment", "!time~", "=on the road", "=be away", "=he away",
+            "=she away", "on vacation",
+            "traveling", "on holiday", "on a trip", "out of town", "out of the office",
+            "at the gym", "=he out", "=she out",
+        ],
+        "later": [
+            "!now", "!today", "later", "another time", "another day", "call back",
+            "call me", "try me", "try again", "@time @better", "@time work better",
+            "=next week", "=catch me", "=reach me", "talk @time", "speak @time",
+            "chat @time", "=how about @time", "=maybe @time", "=can we do @time",
+        ],
+        "channel": [
+            "=just email", "=just text", "=just send", "=send me", "=email me", "=text me",
+            "=mail me", "=call them myself", "=call him myself", "=call her myself",
+            "=contact them myself", "=reach out myself",
+        ],
+        "still": [
+            "still", "interested", "look for", "shopping", "shopping around",
+            "compare", "comparing", "need one", "need it", "want one", "want it",
+            "in the market", "planning to", "hoping to",
+        ],
+        "done": [
+            "already", "bought", "buy elsewhere", "purchased", "ordered", "installed",
+            "found someone", "found another", "found cheaper", "go with someone",
+            "go with another", "went with", "another company", "someone else",
+            "changed mind", "=decided not to", "=decided against", "cancel", "=all set",
+            "taken care", "sorted", "=no longer", "=not anymore", "=any more",
+            "=we are good", "=we are fine",
+        ],
+        "identity": [
+            "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
+            "=this is him", "=this is her", "=you got him", "=you got her",
+            "=you have him", "=you have her", "=one and only", "=in person",
+        ],
+        "wrong": [
+            "=wrong number", "=wrong person", "nobody", "=no one", "=not here",
+            "=no such", "=doesnt live", "=does not live", "=not home",
+            "his @relative", "her @relative", "=this is his @relative",
+            "=this is her @relative", "=i am his @relative", "=i am her @relative",
+        ],
+    },
+}  # fmt: skip
+
+# Hedges: the caller does not know yet, or someone else decides. No yes and no no, but
+# the answer a step's "don't know" intent waits for (see `hedge`).
+_HEDGES: dict[Lang, dict[str, list[str]]] = {
+    "ru": {
+        "unsure": [
+            "!знаю", "!уверен", "!решили", "!определились", "!думали", "!считали",
+            "!прикидывали", "!обсуждали", "!смотрели", "!знаем", "затрудняюсь",
+            "=сложно сказать", "=трудно сказать", "=сложно ответить", "=трудно ответить",
+            "=сложный вопрос", "=хороший вопрос", "понятие", "зависит", "смотря",
+            "=как получится", "=по ситуации", "=посмотрим", "=видно будет", "=хз",
+            "=как пойдет", "=по обстоятельствам", "=как карта ляжет",
+            "посоветоваться", "обсудить", "подумать", "@family решает", "@family занимается",
+            "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
+            "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
+            "=пока не", "=еще не",
+        ],
+    },
+    "en": {
+        "unsure": [
+            "!know", "!sure", "unsure", "!decided", "!figured", "!thought about",
+            "!talked about", "!discussed", "!worked out", "!settled", "!number~",
+            "!budget~", "!figure~",
+            "=no idea", "=no clue", "depends", "=hard to say", "=tough to say",
+            "=cant say", "=difficult to say", "@family handles", "@family decides",
+            "@family in charge", "=check with", "=ask my", "=talk to my", "=have to look",
+            "=have to check", "=need to check", "=look at our", "=what do these cost",
+            "=what does it cost", "=what do they cost", "=how much do", "=how much does",
+            "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
+            "=we will see", "=well see", "=not yet",
+        ],
+    },
+}  # fmt: skip
+
+_NEGATORS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"не", "ни", "никогда"}),
+    "en": frozenset({"not", "never"}),
+}
+_NOUN_NEGATORS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"нет", "нету", "без"}),
+    "en": frozenset({"no", "without"}),
+}
+# Words a negation reaches over: "не *очень* удобно", "not *a* good time".
+_SKIP: dict[Lang, str] = {
+    "ru": "очень особо особенно совсем самый так слишком сейчас щас уже еще вообще прямо то "
+          "я мы вы это быть хотеть мочь надо нужно сильно совершенно настолько такой весь "
+          "пока тут здесь думать считать кажется мне нам вам ничего ничто никак больше "
+          "буду будем",
+    "en": "a an the really very that so too quite exactly all be do have i we you it just "
+          "even particularly actually currently right will would can shall any much to go get "
+          "think believe guess suppose feel at",
+}
+
+# First-person verbs that answer the call or still want the thing: not an activity.
+_NOT_ACTIVITY: dict[Lang, str] = {
+    "ru": "слушать мочь хотеть ждать искать выбирать подбирать думать смотреть планировать "
+          "собираться согласный понять знать помнить подтверждать разрешать возражать "
+          "просить звонить перезванивать говорить слышать оставлять отказываться "
+          "интересоваться сомневаться рассматривать присматриваться сравнивать решать "
+          "считать надеяться предлагать нуждаться благодарить извиняться записывать давать "
+          "брать покупать заказывать копить повторить уточнять объяснять отвечать "
+          "спрашивать узнавать находиться жить сидеть быть иметь являться есть стоить "
+          "соединить переключить перевести звать верить бояться любить",
+    "en": "listening looking thinking waiting planning shopping hoping calling speaking "
+          "wondering considering comparing trying asking saying going interested getting "
+          "doing talking",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    family: str
+    keys: tuple[str, ...]
+    """Lemmas (or "@class") that must all occur, in any order, within the window."""
+    mode: Mode
+    nominal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    cues: tuple[_Cue, ...]
+    by_key: dict[str, tuple[int, ...]]
+    classes: dict[str, tuple[str, ...]]
+    """Lemma -> the classes ("@time") it belongs to."""
+    keys: frozenset[str]
+    """Every lemma some cue needs."""
+    negators: frozenset[str]
+    noun_negators: frozenset[str]
+    skip: frozenset[str]
+    not_activity: frozenset[str]
+
+
+def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(lemma_tuple(words, lang)))
+
+
+@lru_cache(maxsize=2)
+def _table(lang: Lang) -> _Table:
+    return _build(lang, _LEXICON[lang])
+
+
+@lru_cache(maxsize=2)
+def _hedge_table(lang: Lang) -> _Table:
+    return _build(lang, _HEDGES[lang])
+
+
+def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
+    classes: dict[str, set[str]] = {}
+    for name, words in _CLASSES[lang].items():
+        for word in words.split():
+            for lemma in lemma_tuple(word, lang):
+                classes.setdefault(lemma, set()).add("@" + name)
+    cues: list[_Cue] = []
+    for family, entries in lexicon.items():
+        for entry in entries:
+            mode: Mode = "flip"
+            if entry[0] in "=!":
+                mode = "fixed" if entry[0] == "=" else "negated"
+                entry = entry[1:]
+            nominal = "~" in entry
+            keys: list[str] = []
+            for word in entry.replace("~", "").split():
+                if word.startswith("@"):
+                    keys.append(word)
+                else:
+                    keys.extend(lemma_tuple(word, lang))
+            if keys:
+                cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
+    # Each cue is indexed by its rarest key only (every key must occur anyway), so a
+    # reply's common words ("не", "в", "я") do not wake up dozens of cues.
+    uses: dict[str, int] = {}
+    for cue in cues:
+        for key in cue.keys:
+            uses[key] = uses.get(key, 0) + 1
+    by_key: dict[str, list[int]] = {}
+    for n, cue in enumerate(cues):
+        rarest = min(cue.keys, key=lambda k: (k.startswith("@"), uses[k]))
+        by_key.setdefault(rarest, []).append(n)
+    return _Table(
+        cues=tuple(cues),
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        classes={k: tuple(sorted(v)) for k, v in classes.items()},
+        keys=frozenset(k for cue in cues for k in cue.keys),
+        negators=_NEGATORS[lang],
+        noun_negators=_NOUN_NEGATORS[lang],
+        skip=frozenset(_lemmas(_SKIP[lang], lang)) | frozenset(_SKIP[lang].split()) | {"_"},
+        not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """A polar fact in a reply: its answer, family, and whether it was negated."""
+
+    answer: Answer
+    family: str
+    negated: bool = False
+
+
+def _place(cue: _Cue, where: dict[str, list[int]]) -> list[int] | None:
+    """Positions of the cue's keys, as close together as the reply allows, or None."""
+    best: list[int] | None = None
+    for anchor in where[cue.keys[0]]:
+        taken = [anchor]
+        for key in cue.keys[1:]:
+            options = [p for p in where[key] if p not in taken
+                       and (cue.mode != "fixed" or p > taken[-1])]
+            if not options:
+                break
+            taken.append(min(options, key=lambda p: abs(p - anchor)))
+        if len(taken) < len(cue.keys):
+            continue
+        span = max(taken) - min(taken)
+        if span <= len(cue.keys) - 1 + _GAP and (
+            best is None or span < max(best) - min(best)
+        ):
+            best = taken
+    return best
+
+
+def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table) -> int:
+    start, end = min(spots), max(spots)
+    count = sum(1 for p in range(start, end + 1)
+                if p not in spots and lem[p] in table.negators)
+    p = start - 1
+    while p >= 0:
+        word = lem[p]
+        if word in table.negators or (cue.nominal and word in table.noun_negators):
+            count += 1
+            break
+        if word not in table.skip or start - p > 3:
+            break
+        p -= 1
+    if cue.nominal:
+        after = lem[end + 1 : end + 3]
+        if any(word in table.noun_negators for word in after):
+            count += 1
+    return count
+
+
+# Negations of more than one word, as a lemma that `_NEGATORS` knows.
+_PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
+    "ru": {("больше", "не"): "не"},
+    "en": {("no", "longer"): "not", ("no", "more"): "not"},
+}
+# A fact about someone else ("he's at work", "она на работе") says that person is not
+# the one who answered: `wrong`, when the question was who answered.
+_THIRD_PERSON: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"он", "она", "его", "ее", "муж", "жена"}),
+    "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife"}),
+}
+
+
+def _with_phrase_negators(lem: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
+    pairs = _PHRASE_NEGATORS[lang]
+    out = list(lem)
+    for i in range(len(out) - 1):
+        single = pairs.get((out[i], out[i + 1]))
+        if single is not None:
+            out[i], out[i + 1] = single, "_"
+    return tuple(out)
+
+
+_NEGATIVE_PREFIXES: dict[Lang, tuple[str, ...]] = {"ru": ("не",), "en": ("un", "in")}
+
+
+def _unprefixed(lem: tuple[str, ...], lang: Lang, table: _Table) -> tuple[str, ...]:
+    """"неподходящее время", "inconvenient": a negative prefix on a cue word the lexicon
+    does not list with it is a negation of that word ("не подходящее")."""
+    out: list[str] = []
+    for word in lem:
+        if len(word) > 5 and word not in table.by_key and word not in table.keys:
+            for prefix in _NEGATIVE_PREFIXES[lang]:
+                rest = word[len(prefix):]
+                if word.startswith(prefix) and rest in table.keys:
+                    out += [_NOT_WORD[lang], rest]
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return tuple(out)
+
+
+def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """(family, negated) of every cue found in ``lem``, longer cues first."""
+    where: dict[str, list[int]] = {}
+    keys, classes = table.keys, table.classes
+    for p, word in enumerate(lem):
+        if word in keys:
+            where.setdefault(word, []).append(p)
+        for name in classes.get(word, ()):
+            where.setdefault(name, []).append(p)
+    if not where:
+        return []
+    found: list[tuple[_Cue, list[int]]] = []
+    by_key = table.by_key
+    for key in where:
+        for n in by_key.get(key, ()):
+            cue = table.cues[n]
+            if len(cue.keys) > 1 and not all(k in where for k in cue.keys):
+                continue
+            spots = _place(cue, where) if len(cue.keys) > 1 else [where[key][0]]
+            if spots is not None:
+                found.append((cue, spots))
+    found.sort(key=lambda item: (-len(item[0].keys), min(item[1])))
+    used: set[int] = set()
+    out: list[tuple[str, bool]] = []
+    for cue, spots in found:
+        if used.intersection(spots):
+            continue
+        # Negative concord: "я никогда не соглашался", "не буду ничего подтверждать" say
+        # no once, however many negative words carry it.
+        negated = _negations(cue, spots, lem, table) > 0
+        if cue.mode == "negated" and not negated:
+            continue  # "знаю" is no hedge; a shorter cue over these words may still be
+        used.update(range(min(spots), max(spots) + 1))
+        family: str | None = cue.family
+        if cue.mode == "flip" and negated:
+            family = OPPOSITE.get(cue.family)
+        if family is not None:
+            out.append((family, negated))
+    return out
+
+
+def read(text: str, lang: str) -> list[CueHit]:
+    """The polar facts stated in ``text`` (see the module doc)."""
+    return read_lang(text, lang_of(lang))
+
+
+def read_lang(text: str, lang: Lang) -> list[CueHit]:
+    """`read` for a language code already checked (the hot path of `nlu.polar`)."""
+    table = _table(lang)
+    lem = _unprefixed(_with_phrase_negators(lemma_tuple(text, lang), lang), lang, table)
+    hits = [CueHit(ANSWERS[family], family, negated)
+            for family, negated in _matches(table, lem)]
+    if not hits and _activity(text, lang, table):
+        hits.append(CueHit("no", "busy"))
+    if any(h.family == "busy" for h in hits) and _THIRD_PERSON[lang].intersection(
+        w for w, _ in surface_lemmas(text, lang)
+    ):
+        hits.append(CueHit("no", "wrong"))
+    return hits
+
+
+def hedge(text: str, lang: str) -> bool:
+    """Whether ``text`` says the caller does not know yet ("пока не считали", "смотря
+    что предложите", "my wife handles the money", "what do these usually cost")."""
+    return _hedge(text, lang_of(lang))
+
+
+@lru_cache(maxsize=4096)
+def _hedge(text: str, lang: Lang) -> bool:
+    lem = _with_phrase_negators(lemma_tuple(text, lang), lang)
+    return bool(_matches(_hedge_table(lang), lem))
+
+
+def _activity(text: str, lang: Lang, table: _Table) -> bool:
+    """"укладываю ребёнка", "I'm cooking": a first-person present activity, not negated."""
+    words = surface_lemmas(text, lang)
+    if lang == "en":
+        flat = [w for w, _ in words]
+        for i, word in enumerate(flat):
+            if word in ("im", "were") and i + 1 < len(flat):
+                nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
+                if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:
+                    return True
+        return False
+    for i, (word, lems) in enumerate(words):
+        if not lems or lems[0] in table.not_activity:
+            continue
+        if ru_first_person_present(word):
+            before = [w for w, _ in words[max(0, i - 2) : i]]
+            return not any(w in table.negators for w in before)
+    return False
+
+
+_NOT_WORD: dict[Lang, str] = {"ru": "не", "en": "not"}
+
+
+@lru_cache(maxsize=2)
+def prototypes(lang: Lang) -> dict[str, list[str]]:
+    """The lexicon's entries as example replies by family, for the semantic layer: each
+    entry as written, and a flippable one negated under its opposite family ("не удобно"
+    is `busy`). Entries with a word class or read only when negated are left out."""
+    out: dict[str, list[str]] = {}
+    for family, entries in _LEXICON[lang].items():
+        for entry in entries:
+            if entry[0] == "!" or "@" in entry:
+                continue
+            words = entry.lstrip("=").replace("~", "")
+            out.setdefault(family, []).append(words)
+            opposite = OPPOSITE.get(family)
+            if entry[0] != "=" and opposite is not None:
+                out.setdefault(opposite, []).append(f"{_NOT_WORD[lang]} {words}")
+    return out
