@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _constants as sre_constants  # type: ignore[attr-defined]
-from re import _parser as sre_parser  # type: ignore[attr-defined]
+from re import _constants as sre_constants  # type: ignore[attr-defined,unused-ignore]
+from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any, Literal
 
 from bot_engine.nlu import cues
