@@ -51,7 +51,7 @@ from bot_engine.call.timings import (
     TurnTimings,
     compute_turn_timings,
 )
-from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
+from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner, outbound_of
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
@@ -783,7 +783,8 @@ class CallSession:
 
     async def _said_after(self, request: ExternalRequest, said: ev.UserSaid, step: str,
                           evidence: ConsentEvidence | None) -> None:
-        reading = await consult(request)  # bounded by the step's deadline; None on failure
+        # bounded by the step's deadline, guarded like the webhooks; None on failure
+        reading = await consult(request, outbound=outbound_of(self.webhooks))
         if self.dialog.finished or self.dialog.state.step != step:
             return  # the call ended (or moved on) while the reading was on its way
         self._said(said.model_copy(update={"nlu": reading}) if reading else said, evidence)

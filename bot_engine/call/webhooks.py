@@ -24,6 +24,7 @@ import httpx
 from bot_engine.dialog.actions import CallWebhook
 from bot_engine.dialog.events import WebhookResult
 from bot_engine.net import OutboundSettings, SsrfGuard, TargetRefused, guarded_client
+from bot_engine.nlu.http import Outbound
 
 AsyncWebhookRunner = Callable[[CallWebhook], Awaitable[WebhookResult]]
 BlockingWebhookRunner = Callable[[CallWebhook], WebhookResult]
@@ -38,6 +39,11 @@ class WebhookRunner:
         self.guard = guard or SsrfGuard()
         self.limits = limits or OutboundSettings()
         self._client: httpx.AsyncClient | None = None
+
+    @property
+    def outbound(self) -> Outbound:
+        """The same guard and limits for the NLU's requests (a step's Rasa or LLM)."""
+        return Outbound(self.guard, self.limits)
 
     def open(self) -> None:
         """Share one connection pool from now on (use the runner on this loop only)."""
@@ -125,3 +131,9 @@ def _data(response: httpx.Response) -> Any:
 
 STRICT = WebhookRunner()
 """Public addresses only: the default wherever no operator configuration applies."""
+
+
+def outbound_of(webhooks: AsyncWebhookRunner) -> Outbound:
+    """The guard a shell's webhook runner applies, for its other tenant-named URLs; the
+    strict default for anything that is not the guarded runner (a test's canned one)."""
+    return webhooks.outbound if isinstance(webhooks, WebhookRunner) else Outbound()

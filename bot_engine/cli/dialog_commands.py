@@ -121,8 +121,10 @@ def chat(
         from bot_engine.dialog.runtime import runtime_for
 
         now = now.replace(tzinfo=runtime_for(script).timezone)
-    webhooks = WebhookRunner(SsrfGuard(allow_webhook or [])).blocking()
-    session = TextSession(script, variables, webhooks=webhooks, now=now)
+    runner = WebhookRunner(SsrfGuard(allow_webhook or []))
+    session = TextSession(
+        script, variables, webhooks=runner.blocking(), now=now, outbound=runner.outbound
+    )
     if say is not None or as_json:
         _scripted(session, say or [], as_json)
         return
@@ -177,7 +179,8 @@ def _interactive(session: TextSession, path: Path, variables: dict[str, Any],
             out.json(session.dialog.state.model_dump_json())
             continue
         if command == "/restart":
-            session = TextSession(session.script, variables, webhooks=session.webhooks, now=now)
+            session = TextSession(session.script, variables, webhooks=session.webhooks, now=now,
+                                  outbound=session.outbound)
             out.print("[dim]— restarted —[/dim]")
             _show(session.start())
             continue

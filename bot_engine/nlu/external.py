@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot_engine.nlu.http import NluBackendError
+from bot_engine.nlu.http import STRICT, NluBackendError, Outbound
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.secrets import SecretLookup, from_environment
 
@@ -94,41 +94,52 @@ def _secret(name: str | None, lookup: SecretLookup, what: str) -> str | None:
 
 
 async def consult(
-    request: ExternalRequest | None, secrets: SecretLookup = from_environment
+    request: ExternalRequest | None,
+    secrets: SecretLookup = from_environment,
+    outbound: Outbound = STRICT,
 ) -> ExternalReading | None:
     """Rasa first (when named), then the LLM (when the offline reading was unsure).
 
     ``secrets`` resolves the credentials the script names (default: the environment,
-    `nlu.secrets`); a named credential that does not resolve skips that server."""
+    `nlu.secrets`); a named credential that does not resolve skips that server.
+    ``outbound`` is the shell's guard for tenant-named URLs (`nlu.http.Outbound`)."""
     if request is None:
         return None
     if request.rasa is not None:
-        reading = await _guarded("Rasa", _rasa(request, request.rasa, secrets))
+        reading = await _guarded("Rasa", _rasa(request, request.rasa, secrets, outbound))
         if reading is not None:
             return reading
     if request.llm is not None:
         from bot_engine.nlu.llm import classify
 
         target = request.llm
-        return await _guarded("LLM", _with_key(target, secrets, classify, request))
+        return await _guarded("LLM", _with_key(target, secrets, classify, request, outbound))
     return None
 
 
 async def _with_key(
-    target: LlmTarget, secrets: SecretLookup, classify: Any, request: ExternalRequest
+    target: LlmTarget,
+    secrets: SecretLookup,
+    classify: Any,
+    request: ExternalRequest,
+    outbound: Outbound,
 ) -> ExternalReading | None:
     key = _secret(target.api_key_env, secrets, "the LLM key")
-    result: ExternalReading | None = await classify(request, target, api_key=key)
+    result: ExternalReading | None = await classify(
+        request, target, api_key=key, outbound=outbound
+    )
     return result
 
 
 def consult_sync(
-    request: ExternalRequest | None, secrets: SecretLookup = from_environment
+    request: ExternalRequest | None,
+    secrets: SecretLookup = from_environment,
+    outbound: Outbound = STRICT,
 ) -> ExternalReading | None:
     """`consult` for the text shells, which run outside an event loop."""
     if request is None:
         return None
-    return asyncio.run(consult(request, secrets))
+    return asyncio.run(consult(request, secrets, outbound))
 
 
 async def _guarded(name: str, call: Any) -> ExternalReading | None:
@@ -143,13 +154,14 @@ async def _guarded(name: str, call: Any) -> ExternalReading | None:
 
 
 async def _rasa(
-    request: ExternalRequest, target: RasaTarget, secrets: SecretLookup
+    request: ExternalRequest, target: RasaTarget, secrets: SecretLookup, outbound: Outbound
 ) -> ExternalReading | None:
     from bot_engine.nlu.rasa import RasaNluBackend
 
     token = _secret(target.token_env, secrets, "the Rasa token")
-    parse = await RasaNluBackend(target.url, timeout_s=target.timeout_s,
-                                 token=token).parse(request.text)
+    parse = await RasaNluBackend(
+        target.url, timeout_s=target.timeout_s, token=token, outbound=outbound
+    ).parse(request.text)
     slots = {e.entity: e.value for e in parse.entities if e.entity in request.slots}
     options = set(request.options)
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot_engine.nlu.external import ExternalReading, ExternalRequest, LlmTarget
-from bot_engine.nlu.http import NluBackendError, post_json
+from bot_engine.nlu.http import STRICT, NluBackendError, Outbound, post_json
 
 _GLOSS = {
     "yes": "the caller answers yes to the question",
@@ -75,7 +75,10 @@ def prompt(request: ExternalRequest) -> list[dict[str, str]]:
 
 
 async def classify(
-    request: ExternalRequest, target: LlmTarget, api_key: str | None = None
+    request: ExternalRequest,
+    target: LlmTarget,
+    api_key: str | None = None,
+    outbound: Outbound = STRICT,
 ) -> ExternalReading | None:
     """The model's choice for ``request``; None when it chose no_match. ``api_key`` is the
     resolved credential the script named (`nlu.secrets`), sent as a bearer token.
@@ -91,7 +94,7 @@ async def classify(
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     data = await post_json(
         target.url.rstrip("/") + "/chat/completions", body, service="LLM",
-        timeout_s=target.timeout_s, headers=headers,
+        timeout_s=target.timeout_s, headers=headers, outbound=outbound,
     )
     try:
         content = _ChatResponse.model_validate(data).choices[0].message.content or ""

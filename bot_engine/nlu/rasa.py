@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from bot_engine.nlu.http import NluBackendError, post_json
+from bot_engine.nlu.http import STRICT, NluBackendError, Outbound, post_json
 from bot_engine.nlu.intents import IntentMatch, IntentSpec
 
 # [сто тысяч](amount), [Иван]{"entity": "name"}, [Ivan]{"entity": "name", "value": "x"}
@@ -157,18 +157,26 @@ _FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 class RasaNluBackend:
     """Calls a Rasa server's ``POST /model/parse`` (``--enable-api``) for each utterance."""
 
-    def __init__(self, url: str, *, timeout_s: float = 2.0, token: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float = 2.0,
+        token: str | None = None,
+        outbound: Outbound = STRICT,
+    ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"Rasa URL must start with http:// or https://, got {url!r}")
         self.url = url.rstrip("/") + "/model/parse"
         self.timeout_s = timeout_s
         self._params = {"token": token} if token else {}
+        self.outbound = outbound
 
     async def parse(self, text: str) -> RasaParse:
         """Rasa's reading of ``text``; raises ``NluBackendError`` when Rasa cannot answer."""
         data = await post_json(
             self.url, {"text": text}, service="Rasa", timeout_s=self.timeout_s,
-            params=self._params,
+            params=self._params, outbound=self.outbound,
         )
         try:
             body = _RasaResponse.model_validate(data)

@@ -17,6 +17,7 @@ from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.nlu.external import consult_sync
+from bot_engine.nlu.http import STRICT, Outbound
 from bot_engine.script.model import Script
 
 WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
@@ -54,8 +55,12 @@ class TextSession:
         *,
         webhooks: WebhookRunner,
         now: datetime | None = None,
+        outbound: Outbound = STRICT,
     ) -> None:
+        """`outbound` guards the step's Rasa/LLM requests, as `webhooks` does the script's
+        webhooks (the strict default reaches public addresses only)."""
         self.script = script
+        self.outbound = outbound
         self.now = now or datetime.now(UTC)
         self.dialog = Dialog(script, variables, now=self.now)
         self.webhooks = webhooks
@@ -84,7 +89,9 @@ class TextSession:
         if isinstance(event, ev.UserSaid):
             self.transcript.append(TranscriptEntry("caller", event.text, self.dialog.state.step))
             # Rasa or an LLM, when the step asks for them: the same step as on a live call.
-            reading = consult_sync(self.dialog.understanding_request(event.text, event.at))
+            reading = consult_sync(
+                self.dialog.understanding_request(event.text, event.at), outbound=self.outbound
+            )
             if reading is not None:
                 event = event.model_copy(update={"nlu": reading})
         elif isinstance(event, ev.Dtmf):
@@ -175,9 +182,10 @@ def run_conversation(
     *,
     webhooks: WebhookRunner,
     now: datetime | None = None,
+    outbound: Outbound = STRICT,
 ) -> TextSession:
     """Play caller turns to the end; input running out means the caller hangs up."""
-    session = TextSession(script, variables, webhooks=webhooks, now=now)
+    session = TextSession(script, variables, webhooks=webhooks, now=now, outbound=outbound)
     session.start()
     for line in turns:
         if session.finished:

@@ -12,6 +12,8 @@ from call_session_helpers import load, turns
 
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import simulate_call
+from bot_engine.call.webhooks import WebhookRunner
+from bot_engine.net import SsrfGuard
 from bot_engine.script import validate_variables
 from bot_engine.script.model import NluSettings, RasaSettings, Script
 
@@ -32,7 +34,9 @@ async def test_rasa_reads_the_replies_of_a_live_call(
         script = script.model_copy(update={"nlu": NluSettings(
             rasa=RasaSettings(url=server.url, timeout_ms=3000))})
         variables = validate_variables(script, LEAD_VARS)
-        sim = await simulate_call(script, variables, ["yes, speaking"], make_speech(script))
+        # The Rasa server is on loopback: allow-listed like the webhooks, as an operator would.
+        sim = await simulate_call(script, variables, ["yes, speaking"], make_speech(script),
+                                  webhooks=WebhookRunner(SsrfGuard(["127.0.0.1/32"])))
     finally:
         server.close()
     report = sim.report

@@ -14,13 +14,17 @@ from json_server import JsonServer, chat_completion, rasa_parse
 from pydantic import ValidationError
 
 from bot_engine.dialog.engine import Dialog
+from bot_engine.net import SsrfGuard
 from bot_engine.nlu.external import ExternalRequest, RasaTarget, consult
+from bot_engine.nlu.http import Outbound
 from bot_engine.script import load_script_file, validate_variables
 from bot_engine.script.model import LlmSettings, NluSettings, RasaSettings, Script, Step
 from bot_engine.simulator.session import TextSession, run_conversation
 from bot_engine.simulator.webhooks import CannedWebhooks
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
+LOOPBACK = Outbound(SsrfGuard(["127.0.0.1/32"]))
+"""The test servers live on loopback: allow-listed deliberately, as an operator would."""
 RU_VARS = {"name": "Иван", "product": "кухню", "company": "Мебель Плюс", "min_budget": 100000}
 EN_VARS = {"name": "John", "product": "a kitchen", "company": "Acme", "min_budget": 1000}
 
@@ -35,7 +39,9 @@ def lead(lang: str, nlu: NluSettings, step_nlu: dict[str, NluSettings] | None = 
 
 def talk(script: Script, lines: list[str]) -> TextSession:
     variables = validate_variables(script, RU_VARS if script.lang == "ru" else EN_VARS)
-    return run_conversation(script, variables, lines, webhooks=CannedWebhooks({}))
+    return run_conversation(
+        script, variables, lines, webhooks=CannedWebhooks({}), outbound=LOOPBACK
+    )
 
 
 @pytest.fixture
@@ -187,7 +193,7 @@ async def test_the_live_path_awaits_the_reading_without_blocking_the_loop(
             await asyncio.sleep(0.005)
         server.hold.set()
 
-    reading, _ = await asyncio.gather(consult(request), release())
+    reading, _ = await asyncio.gather(consult(request, outbound=LOOPBACK), release())
     assert reading is not None and reading.intent == "yes" and reading.source == "rasa"
 
 
@@ -251,7 +257,7 @@ def test_a_host_with_its_own_secret_store_resolves_the_names(server: JsonServer)
     server.answer = lambda path, body: (200, rasa_parse("affirm", 0.9))
     request = ExternalRequest(text="yes", lang="en", options=["yes", "no"],
                               rasa=RasaTarget(url=server.url, timeout_s=2, token_env="TENANT_RASA"))
-    reading = asyncio.run(consult(request, secrets={"TENANT_RASA": "t-7"}.get))
+    reading = asyncio.run(consult(request, secrets={"TENANT_RASA": "t-7"}.get, outbound=LOOPBACK))
     assert reading is not None and reading.intent == "yes"
     assert server.requests[0][0] == "/model/parse?token=t-7"
 
@@ -264,3 +270,18 @@ def test_nlu_settings_are_validated() -> None:
     with pytest.raises(ValidationError, match="confirm"):
         Step.model_validate({"ask": "Сумма?", "expect": {"type": "money", "yes": ["да"]},
                              "on": {"ok": "x"}})
+
+
+def test_a_rasa_server_on_an_internal_address_is_not_reached_by_default(
+    server: JsonServer,
+) -> None:
+    """A step's Rasa URL is tenant-named: without the operator's allow-list a loopback (or
+    any non-public) address is refused and the built-in reading decides."""
+    server.answer = lambda path, body: (200, rasa_parse("deny", 0.97))
+    variables = validate_variables(lead("ru", rasa(server)), RU_VARS)
+    session = run_conversation(
+        lead("ru", rasa(server)), variables, ["да, это я"], webhooks=CannedWebhooks({})
+    )
+    assert server.requests == []
+    caller = next(e for e in session.transcript if e.role == "caller")
+    assert caller.detail.get("layer") != "rasa" and caller.detail.get("intent") == "yes"

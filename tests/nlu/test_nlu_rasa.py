@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot_engine.net import SsrfGuard
 from bot_engine.nlu import (
     IntentMatcher,
     NluBackendError,
@@ -17,6 +18,10 @@ from bot_engine.nlu import (
     RasaParse,
     load_rasa_nlu,
 )
+from bot_engine.nlu.http import Outbound
+
+LOOPBACK = Outbound(SsrfGuard(["127.0.0.1/32"]))
+"""The test server is on loopback: allow-listed deliberately, as an operator would."""
 
 NLU_YML = """
 version: "3.1"
@@ -162,7 +167,7 @@ def server() -> Iterator[_Server]:
 
 
 async def test_backend_maps_rasa_response(server: _Server) -> None:
-    backend = RasaNluBackend(server.url, token="s3cret")
+    backend = RasaNluBackend(server.url, token="s3cret", outbound=LOOPBACK)
     try:
         result = await backend.parse("перезвоните завтра")
     finally:
@@ -179,7 +184,7 @@ async def test_backend_maps_rasa_response(server: _Server) -> None:
 async def test_backend_fallback_intent_is_no_match(server: _Server) -> None:
     fallback = {"text": "x", "intent": {"name": "nlu_fallback", "confidence": 0.3}}
     server.reply = (200, json.dumps(fallback).encode())
-    backend = RasaNluBackend(server.url + "/")
+    backend = RasaNluBackend(server.url + "/", outbound=LOOPBACK)
     try:
         result = await backend.parse("x")
     finally:
@@ -198,7 +203,7 @@ async def test_backend_fallback_intent_is_no_match(server: _Server) -> None:
 )
 async def test_backend_errors(server: _Server, status: int, body: bytes, message: str) -> None:
     server.reply = (status, body)
-    backend = RasaNluBackend(server.url)
+    backend = RasaNluBackend(server.url, outbound=LOOPBACK)
     try:
         with pytest.raises(NluBackendError, match=message):
             await backend.parse("привет")
@@ -208,7 +213,7 @@ async def test_backend_errors(server: _Server, status: int, body: bytes, message
 
 async def test_backend_timeout(server: _Server) -> None:
     server.hold.clear()  # the server stalls until the client has given up
-    backend = RasaNluBackend(server.url, timeout_s=0.2)
+    backend = RasaNluBackend(server.url, timeout_s=0.2, outbound=LOOPBACK)
     try:
         with pytest.raises(NluBackendError, match="did not answer"):
             await backend.parse("привет")
@@ -221,7 +226,7 @@ async def test_backend_connection_refused() -> None:
     srv = _Server()
     url = srv.url
     srv.close()  # nothing listens on that port any more
-    backend = RasaNluBackend(url, timeout_s=1.0)
+    backend = RasaNluBackend(url, timeout_s=1.0, outbound=LOOPBACK)
     try:
         with pytest.raises(NluBackendError, match="request failed"):
             await backend.parse("привет")

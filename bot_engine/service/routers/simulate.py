@@ -69,6 +69,7 @@ async def simulate(
         variables,
         body.turns,
         webhooks=svc.webhooks.from_thread(asyncio.get_running_loop()),
+        outbound=svc.webhooks.outbound,
     )
     document: dict[str, Any] = session.document()
     return document
