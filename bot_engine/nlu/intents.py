@@ -11,12 +11,15 @@ reach the threshold.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
@@ -61,8 +64,14 @@ _LIGHT_WORDS: dict[Lang, frozenset[str]] = {
         " even then"
     ),
 }
+log = logging.getLogger(__name__)
+
 _LIGHT_WEIGHT = 0.3
 _PATTERN_CONFIDENCE = 0.95
+PATTERNS_TIMEOUT_S = 0.05
+"""What all of a script's patterns may spend on one utterance. Patterns come from tenants
+and run on the call's event loop: `regex` gives up on a catastrophic one (`(x+)+y`), which
+is then a no-match with a log line, never a stall."""
 _BETA2 = 4.0  # F-beta with beta=2: recall of the example matters more than extra words.
 
 
@@ -98,7 +107,7 @@ def _closest(
     return None
 
 
-def _joined(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
+def _joined(patterns: list[regex.Pattern[str]]) -> list[regex.Pattern[str]]:
     """One alternation per intent: a turn then runs one regex search per intent instead
     of one per pattern. Patterns with back-references or inline flags, which would
     change meaning inside an alternation, stay separate."""
@@ -109,10 +118,19 @@ def _joined(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
     if len(simple) < 2:
         return patterns
     try:
-        joined = re.compile("|".join(f"(?:{p.pattern})" for p in simple), re.IGNORECASE)
-    except re.error:
+        joined = regex.compile("|".join(f"(?:{p.pattern})" for p in simple), regex.IGNORECASE)
+    except regex.error:
         return patterns
     return [joined, *rest]
+
+
+def _found(rx: regex.Pattern[str], text: str, deadline: float) -> bool:
+    try:
+        return rx.search(text, timeout=max(0.001, deadline - time.monotonic())) is not None
+    except TimeoutError:
+        log.warning("intent pattern %r gave up on %r (too slow); no match",
+                    rx.pattern[:80], text[:80])
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +164,7 @@ class IntentMatcher:
         self.intents: tuple[str, ...] = tuple(intents)
         light = _LIGHT_WORDS[self.lang]
         self._light = light
-        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        self._patterns: list[tuple[str, regex.Pattern[str]]] = []
         parsed: list[tuple[str, frozenset[str]]] = []
         examples_text: list[str] = []
         for name, raw in intents.items():
@@ -154,8 +172,8 @@ class IntentMatcher:
             compiled = []
             for pattern in spec.patterns:
                 try:
-                    compiled.append(re.compile(pattern, re.IGNORECASE))
-                except re.error as exc:
+                    compiled.append(regex.compile(pattern, regex.IGNORECASE))
+                except regex.error as exc:
                     raise ValueError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
@@ -221,8 +239,9 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
+            deadline = time.monotonic() + PATTERNS_TIMEOUT_S
             for name, rx in self._patterns:
-                if (allowed is None or name in allowed) and rx.search(norm):
+                if (allowed is None or name in allowed) and _found(rx, norm, deadline):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
             self._score_examples(surface_lemmas(text, self.lang), allowed, scores)

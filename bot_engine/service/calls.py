@@ -71,6 +71,8 @@ class CallService:
         self.wake_delivery = wake_delivery
         self.secret_key = secret_key
         self._tasks: set[asyncio.Task[None]] = set()
+        self._work: dict[str, set[asyncio.Task[None]]] = {}
+        """Background work per call (prompt pre-rendering), stopped when it is cancelled."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -89,18 +91,19 @@ class CallService:
 
     async def create(self, tenant: Tenant, request: CallCreate, *, prerender: bool = True) -> Call:
         target = await self.checked_target(request.webhook)
-        async with self.db.write() as session:
+        async with self.db.sessions() as session:
             script = await script_repo.get_script(session, tenant.id, request.script_id)
             if script is None:
                 raise NotFound(f"no script {request.script_id!r}")
             version = await script_repo.get_version(session, script, request.version)
             if version is None:
                 raise NotFound(f"script {request.script_id!r} has no version {request.version}")
-            try:
-                loaded = self.scripts.get(version)
-                variables = validate_variables(loaded.script, request.variables)
-            except ScriptError as exc:
-                raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+        try:  # versions are immutable: parsed (off the loop) before the write transaction
+            loaded = await self.scripts.load(version)
+            variables = validate_variables(loaded.script, request.variables)
+        except ScriptError as exc:
+            raise Invalid("the variables do not match the script", issues_of(exc)) from exc
+        async with self.db.write() as session:
             call = await call_repo.create_call(
                 session,
                 tenant_id=tenant.id,
@@ -168,10 +171,26 @@ class CallService:
             recording_path=self.recording_path(call.id),
         )
 
-    def spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Any, *, call_id: str | None = None) -> None:
+        """Run `coro` in the background; with `call_id`, `cancel` stops it too."""
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if call_id is not None:
+            work = self._work.setdefault(call_id, set())
+            work.add(task)
+
+            def done(finished: asyncio.Task[None]) -> None:
+                work.discard(finished)
+                if not work:
+                    self._work.pop(call_id, None)
+
+            task.add_done_callback(done)
+
+    def stop_work(self, call_id: str) -> None:
+        """Cancel the call's background work (a cancelled call renders no more prompts)."""
+        for task in list(self._work.pop(call_id, ())):
+            task.cancel()
 
     async def dispatch(self, call_id: str) -> None:
         """Hand a queued call to the runner."""
@@ -213,6 +232,7 @@ class CallService:
             call.ended_at = utcnow()
             call.hangup_cause = "cancelled"
             await call_repo.add_event(session, call, "status", {"status": "cancelled"})
+        self.stop_work(call_id)
         await self.runner.cancel(call_id)
         return call
 

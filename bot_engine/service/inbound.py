@@ -12,6 +12,7 @@ closed) with a log line; one failing call never stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 from collections.abc import Callable
@@ -178,11 +179,13 @@ class InboundCalls:
             spec.call_id,
         )
         incoming.ring()
-        speech = await self._prepare(spec)
-        if speech is None:
+        speech = await self._prepare_unless(incoming.cancelled, spec)
+        if speech is None and not incoming.cancelled.is_set():
             await incoming.reject(503, "Service Unavailable")
             return
         try:
+            if speech is None:
+                raise CallFailed("no_answer", 487, "the caller cancelled while it rang")
             leg = await incoming.answer()
         except CallFailed as failure:
             log.info("SIP call %s ended before it was answered: %s", info.call_id, failure)
@@ -248,6 +251,23 @@ class InboundCalls:
             await leg.hangup()
             return
         await self.run(leg, spec, speech)
+
+    async def _prepare_unless(
+        self, cancelled: asyncio.Event, spec: CallSpec
+    ) -> CallSpeech | None:
+        """`_prepare`, stopped as soon as the caller cancels (no TTS keeps starting for a
+        call nobody will hear); None when cancelled or when preparing failed."""
+        preparing = asyncio.ensure_future(self._prepare(spec))
+        waiting = asyncio.ensure_future(cancelled.wait())
+        try:
+            await asyncio.wait({preparing, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+            if not preparing.done():
+                preparing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await preparing
+        return None if preparing.cancelled() else preparing.result()
 
     async def _prepare(self, spec: CallSpec) -> CallSpeech | None:
         """Prompts into the cache and the ASR model loaded while the phone rings. A failure

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from bot_engine.delivery.targets import DeliveryTarget
 from bot_engine.service.inbound_routing import RouteMatch
+
+
+def _in_utc(value: datetime) -> datetime:
+    """Naive means UTC; the value must exist in UTC (`9999-12-31T23:59:59-12:00` does not)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the date is out of range once converted to UTC") from None
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_in_utc)]
+"""A datetime a client sends (body or query): timezone-aware, in UTC, within range."""
+
+TurnText = Annotated[str, Field(max_length=2000)]
+"""One caller turn (text or a simulator command), as long as a turn on a call can be."""
 
 
 class Problem(BaseModel):
@@ -26,6 +43,9 @@ class Issue(BaseModel):
     path: str
     message: str
     severity: str
+    limit: str | None = Field(
+        default=None, description="The limit a script went over (`max_depth`, ...), if any."
+    )
 
 
 class ScriptVersionOut(BaseModel):
@@ -128,7 +148,7 @@ class SimulateRequest(BaseModel):
         default=None, description="An inline script (YAML/JSON text or an object)."
     )
     variables: dict[str, Any] = Field(default_factory=dict)
-    turns: list[str] = Field(default_factory=list, max_length=200)
+    turns: list[TurnText] = Field(default_factory=list, max_length=200)
 
 
 class AttemptOut(BaseModel):

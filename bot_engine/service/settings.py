@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot_engine.script.limits import ScriptLimits
+
 
 def _config_file() -> Path | None:
     named = os.environ.get("VOICEBOT_CONFIG")
@@ -104,6 +106,15 @@ class ServiceSettings(BaseSettings):
     ssrf_allowlist: list[str] = Field(default_factory=list)
     """Hosts or CIDR ranges that webhooks may target even though they are private/loopback."""
     prerender_prompts: bool = True
+    script_limits: ScriptLimits = Field(default_factory=ScriptLimits)
+    """Bounds on an uploaded script (size, nesting, aliases, values, steps); see
+    docs/security-limits.md."""
+    script_workers: int = Field(2, ge=1, le=32)
+    """Processes that parse and validate uploaded scripts (off the event loop)."""
+    script_timeout_s: float = Field(10.0, gt=0, le=300)
+    """A script that takes longer to check is refused (its worker is replaced)."""
+    script_worker_memory_mb: int = Field(1024, ge=256, le=65536)
+    """Address-space limit of each script worker."""
 
     @field_validator("twilio_api_base")
     @classmethod

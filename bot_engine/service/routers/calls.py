@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +19,7 @@ from bot_engine.service.schemas import (
     CallOut,
     CallSummary,
     TurnOut,
+    UtcDatetime,
 )
 from bot_engine.service.simulated_runner import SimulatedRunner
 from bot_engine.service.state import ServiceState
@@ -45,7 +45,7 @@ async def create_call(
     prerender = not isinstance(svc.prerenderer, NoPrerender)
     call = await svc.calls.create(tenant, body, prerender=prerender)
     if prerender:
-        svc.calls.spawn(_prerender_call(svc, call.id))
+        svc.calls.spawn(_prerender_call(svc, call.id), call_id=call.id)
     return CallCreated(id=call.id, status=call.status)
 
 
@@ -53,9 +53,10 @@ async def _prerender_call(svc: ServiceState, call_id: str) -> None:
     async with svc.db.sessions() as session:
         call = await session.get(Call, call_id)
         version = await session.get(ScriptVersion, call.script_version_id) if call else None
-    if call is None or version is None:
+    if call is None or version is None or call.status == "cancelled":
         return
-    detail = await svc.prerenderer.call_prompts(svc.scripts.get(version).script, call.variables)
+    loaded = await svc.scripts.load(version)
+    detail = await svc.prerenderer.call_prompts(loaded.script, call.variables)
     async with svc.db.write() as session:
         fresh = await session.get(Call, call_id)
         if fresh is not None:
@@ -69,14 +70,10 @@ async def list_calls(
     status: Literal["queued", "ringing", "in_progress", "completed", "failed", "cancelled"]
     | None = None,
     direction: Literal["inbound", "outbound"] | None = None,
-    before: datetime | None = Query(default=None, description="Page: created before this."),
+    before: UtcDatetime | None = Query(default=None, description="Page: created before this."),
     limit: int = Query(default=50, ge=1, le=500),
 ) -> list[CallSummary]:
     """Outbound and inbound calls, newest first."""
-    if before is not None and before.tzinfo is None:
-        from datetime import UTC
-
-        before = before.replace(tzinfo=UTC)
     async with svc.db.sessions() as session:
         rows = await repo.list_calls(
             session, tenant.id, status=status, direction=direction, limit=limit, before=before
