@@ -449,6 +449,9 @@ class Dialog:
     def _call_webhook(self, step: Step, out: list[act.Action]) -> None:
         hook = step.webhook
         assert hook is not None and self.state.step is not None
+        if self.state.turns >= self.script.settings.max_turns:
+            self._finish("max_turns", out)  # its answer would be one turn too many
+            return
         context = self._context()
         self.state.webhook_seq += 1
         request_id = f"{self.state.step}-{self.state.webhook_seq}"

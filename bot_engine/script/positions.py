@@ -87,6 +87,19 @@ class _BoundedComposer(Composer):
         if isinstance(event, ScalarEvent) and not is_unicode(event.value):
             line, column = _where(event.start_mark)
             raise ParseError("text with a lone surrogate (not valid Unicode)", line, column)
+        if index is None and self.loader.steps_depth == self.depth:
+            self.loader.steps_seen += 1  # a key of the top-level `steps` mapping
+            if self.loader.steps_seen > limits.max_steps:
+                line, column = _where(event.start_mark)
+                raise LimitExceeded(
+                    "max_steps", f"more than {limits.max_steps} steps (max_steps)", line, column
+                )
+        if self.depth == 1 and getattr(index, "value", None) == "steps":
+            self.loader.steps_depth = 2  # counted while the scanner reads, not after
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.loader.steps_depth = -1
         return super().compose_node(parent, index)
 
 
@@ -110,6 +123,8 @@ class _BoundedYAML(YAML):
         self.Composer = _BoundedComposer
         self.limits = limits
         self.aliases_seen = 0
+        self.steps_depth = -1
+        self.steps_seen = 0
 
 
 def parse(text: str, limits: ScriptLimits = DEFAULT_LIMITS) -> Any:
