@@ -11,7 +11,7 @@ from bot_engine.dialog.events import WebhookResult
 from bot_engine.script import load_script
 from bot_engine.simulator import run_conversation
 
-from .bounds_app import BoundedApi, bounded_api  # noqa: F401
+from .conftest import BoundedApi
 from .stall_kit import webhook_loop
 
 SAFETY_NET = 10_000

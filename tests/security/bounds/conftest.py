@@ -1,5 +1,5 @@
 """The service in-process (real SQLite, its own lifespan and script workers) with one tenant,
-for the bounds tests; import `bounded_api` into a test module to use it as a fixture."""
+for the bounds tests; the `bounded_api` fixture."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from bot_engine.script.limits import ScriptLimits
 from bot_engine.service.app import create_app
 from bot_engine.service.script_worker import ScriptWorkers
 
-from .bounds_app import BoundedApi, bounded_api, settings_for, started  # noqa: F401
+from .conftest import BoundedApi, settings_for, started
 from .stall_kit import (
     BASE_SCRIPT,
     alias_bomb,
