@@ -126,7 +126,10 @@ def _joined(patterns: list[regex.Pattern[str]]) -> list[regex.Pattern[str]]:
 
 def _found(rx: regex.Pattern[str], text: str, deadline: float) -> bool:
     try:
-        return rx.search(text, timeout=max(0.001, deadline - time.monotonic())) is not None
+        # concurrent: the GIL is released while matching (the simulator runs dialogs in a
+        # thread beside the event loop)
+        timeout = max(0.001, deadline - time.monotonic())
+        return rx.search(text, timeout=timeout, concurrent=True) is not None
     except TimeoutError:
         log.warning("intent pattern %r gave up on %r (too slow); no match",
                     rx.pattern[:80], text[:80])

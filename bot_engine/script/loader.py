@@ -7,6 +7,7 @@ round instead of one error at a time.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,8 @@ from bot_engine.script import positions
 from bot_engine.script.checks import check_script
 from bot_engine.script.limits import DEFAULT_LIMITS, LimitExceeded, ScriptLimits
 from bot_engine.script.model import IntentDef, Script
+
+log = logging.getLogger(__name__)
 
 
 class ScriptIssue(BaseModel):
@@ -133,6 +136,10 @@ def load_outcome(
         return load_script(text, source=source, limits=limits)
     except ScriptError as exc:
         return exc.issues
+    except (RecursionError, MemoryError, ValueError, TypeError) as exc:  # never a 500
+        log.exception("script %s could not be checked", source)
+        return [_issue(source, 1, 1, "", f"the script could not be checked: "
+                       f"{type(exc).__name__}")]
 
 
 def load_script_file(path: str | Path, limits: ScriptLimits = DEFAULT_LIMITS) -> LoadedScript:

@@ -66,8 +66,10 @@ class ScriptWorkers:
         if self._pool is None:
             # forkserver: workers start from a clean process that imported only the script
             # package, not from this one with its threads, sockets and database connections.
+            # The main module too (`voicebot serve`'s script), so that each worker does not
+            # import it again when it starts.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["bot_engine.script"])
+            context.set_forkserver_preload(["__main__", "bot_engine.script"])
             self._pool = ProcessPool(
                 max_workers=self.workers,
                 initializer=_limit_memory,
@@ -109,6 +111,9 @@ class ScriptWorkers:
                            "script_worker_memory_mb")]
         except CancelledError:
             raise asyncio.CancelledError() from None
+        except Exception as exc:  # the pool itself failed (it restarts its workers)
+            log.exception("script %s: the script workers failed", source)
+            raise Busy("the script could not be checked now; retry shortly") from exc
         if not isinstance(result, LoadedScript | list):
             raise RuntimeError(f"unexpected answer from a script worker: {type(result)}")
         return result

@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -170,6 +171,13 @@ def stall_attacks() -> list[Attack]:
     ]
 
 
+def ordinary_request() -> Attack:
+    """Not an attack: checking a small valid script, the baseline for "during" figures (a
+    server that answers one request after another is never as fast as an idle one)."""
+    return Attack("baseline: validate a script", "POST", "/v1/scripts/validate",
+                  BASE_SCRIPT.encode(), "application/yaml")
+
+
 def variable_attack(size: int = 900_000) -> Attack:
     return Attack("900 KB lead_name", "POST", "/v1/calls", body={
         "to": "+79001234567", "script_id": "stall_base", "variables": {"lead_name": "x" * size},
@@ -194,6 +202,9 @@ class ServeProcess:
     data_dir: Path
     tree: Path | None = None
     prerender: bool = False
+    memory_limit_mb: int | None = None
+    """Address-space limit of the server (a benchmark of the old code must not take the
+    machine down with an alias bomb)."""
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     key: str = ""
@@ -216,6 +227,11 @@ class ServeProcess:
             env["PYTHONPATH"] = str(self.tree)
         return env
 
+    def _limits(self) -> None:
+        if self.memory_limit_mb is not None:
+            size = self.memory_limit_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     def cli(self, *args: str) -> str:
         return subprocess.run([VOICEBOT, *args], env=self.env(), capture_output=True,
                               text=True, timeout=120, check=True).stdout
@@ -229,7 +245,7 @@ class ServeProcess:
         log = (self.data_dir / "serve.log").open("ab")
         self.proc = subprocess.Popen(
             [VOICEBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+            env=self.env(), stdout=log, stderr=subprocess.STDOUT, preexec_fn=self._limits,
         )
         async with httpx.AsyncClient() as client, asyncio.timeout(90):
             while True:
@@ -299,7 +315,11 @@ async def healthz_latencies(
     times: list[float] = []
     while len(times) < count and (window_s is None or time.perf_counter() - started < window_s):
         t0 = time.perf_counter()
-        response = await client.get("/healthz", timeout=probe_timeout_s)
+        try:
+            response = await client.get("/healthz", timeout=probe_timeout_s)
+        except httpx.TimeoutException:
+            times.append(probe_timeout_s)  # stalled for at least that long: stop probing
+            break
         times.append(time.perf_counter() - t0)
         assert response.status_code in (200, 503), response.text
         await asyncio.sleep(gap_s)
@@ -320,7 +340,7 @@ class DuringAttack:
 
 async def during_attack(
     client: httpx.AsyncClient, attack: Attack, *, probes: int = 20, window_s: float = 5.0,
-    attack_timeout_s: float = 120.0,
+    attack_timeout_s: float = 120.0, probe_timeout_s: float = 120.0,
 ) -> DuringAttack:
     """Probe /healthz while the attack request is sent again and again (one in flight)."""
     statuses: list[int] = []
@@ -332,25 +352,27 @@ async def during_attack(
                                      headers=dict(client.headers)) as own:
             while not stop.is_set():
                 t0 = time.perf_counter()
-                response = await attack.send(own, attack_timeout_s)
+                try:
+                    response = await attack.send(own, attack_timeout_s)
+                except httpx.HTTPError:
+                    statuses.append(0)  # no answer (timeout, or the server died)
+                    return
                 seconds.append(time.perf_counter() - t0)
                 statuses.append(response.status_code)
 
     task = asyncio.get_running_loop().create_task(attacker())
     await asyncio.sleep(0.05)  # the first attack request is on its way
     try:
-        latencies = await healthz_latencies(client, probes, window_s=window_s)
+        latencies = await healthz_latencies(client, probes, window_s=window_s,
+                                            probe_timeout_s=probe_timeout_s)
     finally:
         stop.set()
-    unfinished = False
     try:
         await asyncio.wait_for(asyncio.shield(task), attack_timeout_s)
     except TimeoutError:
-        unfinished = True
         task.cancel()
-    except httpx.HTTPError:
-        unfinished = True
-    return DuringAttack(latencies, statuses, seconds, unfinished)
+        statuses.append(0)
+    return DuringAttack(latencies, statuses, seconds, unfinished=0 in statuses)
 
 
 async def peak_rss_during(server: ServeProcess, action: Callable[[], Awaitable[Any]],
