@@ -31,7 +31,7 @@ from tests.security.bounds.stall_kit import (  # noqa: E402
     during_attack,
     healthz_latencies,
     ordinary_request,
-    peak_rss_during,
+    peak_memory_during,
     stall_attacks,
     variable_attack,
 )
@@ -59,7 +59,9 @@ async def one_attack(attack: Attack, args: argparse.Namespace) -> tuple[float, f
     return idle, during.p50, outcome
 
 
-async def variable_rss(args: argparse.Namespace) -> tuple[float, float, str]:
+async def variable_memory(
+    args: argparse.Namespace,
+) -> tuple[tuple[float, float], tuple[float, float], str]:
     """Prompts are pre-rendered and the simulated call speaks them, as in production."""
     server = ServeProcess(Path(tempfile.mkdtemp(prefix="vb-rss-")), tree=args.tree,
                           prerender=True, memory_limit_mb=args.rss_memory_limit)
@@ -71,7 +73,7 @@ async def variable_rss(args: argparse.Namespace) -> tuple[float, float, str]:
             async def attack() -> None:
                 status.append((await variable_attack().send(client)).status_code)
 
-            before, peak = await peak_rss_during(server, attack, settle_s=args.settle)
+            before, peak = await peak_memory_during(server, attack, settle_s=args.settle)
     finally:
         server.stop()
     return before, peak, f"status {status[0] if status else '-'}"
@@ -86,9 +88,10 @@ async def main(args: argparse.Namespace) -> None:
         stalled = ">=" if during >= args.attack_timeout else "  "
         print(f"  {attack.name:28s} idle {idle * 1000:7.1f} ms  during {stalled}"
               f"{during * 1000:9.1f} ms  ({during / idle:7.1f}x)  {outcome}", flush=True)
-    before, peak, outcome = await variable_rss(args)
-    print(f"\n900 KB lead_name on POST /v1/calls: server RSS {before:.0f} MB before, "
-          f"peak {peak:.0f} MB ({outcome}; TTS processes included)")
+    before, peak, outcome = await variable_memory(args)
+    print(f"\n900 KB lead_name on POST /v1/calls ({outcome}): server RSS {before[0]:.0f} MB "
+          f"before, peak {peak[0]:.0f} MB; with its workers and TTS processes (PSS) "
+          f"{before[1]:.0f} MB before, peak {peak[1]:.0f} MB")
     baseline = rows[0][2] / rows[0][1]
     if not rows:
         return

@@ -41,6 +41,7 @@ class Problem:
     path: Path
     message: str
     severity: Literal["error", "warning"] = "error"
+    limit: str | None = None
 
 
 BRANCHES_ALWAYS = ("no_input", "no_match")
@@ -83,6 +84,7 @@ class _Checker:
                     f"unknown time zone {script.settings.timezone!r} (expected an IANA name "
                     "such as Europe/Moscow)",
                 )
+        yield from self._examples()
         for name, intent in script.intents.items():
             for i, pattern in enumerate(intent.patterns):
                 yield from self._regex(("intents", name, "patterns", i), pattern)
@@ -119,6 +121,18 @@ class _Checker:
                     "warning",
                 )
 
+    def _examples(self) -> Iterator[Problem]:
+        handlers = [getattr(self.script.handlers, name) for name in HANDLER_NAMES]
+        count = sum(len(i.examples) + len(i.patterns) for i in self.script.intents.values())
+        count += sum(len(h.examples) + len(h.patterns) for h in handlers if h is not None)
+        if count > self.limits.max_examples:
+            yield Problem(
+                ("intents",),
+                f"{count} intent and handler examples and patterns; at most "
+                f"{self.limits.max_examples} are allowed (max_examples)",
+                limit="max_examples",
+            )
+
     def _unknown_outcome(self, path: Path, outcome: str) -> Problem:
         return Problem(
             path,
@@ -134,6 +148,7 @@ class _Checker:
                 path,
                 f"regular expression of {len(pattern)} characters; at most "
                 f"{self.limits.max_pattern_length} are allowed (max_pattern_length)",
+                limit="max_pattern_length",
             )
             return
         try:

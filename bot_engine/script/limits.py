@@ -29,6 +29,9 @@ class ScriptLimits(BaseModel):
     max_steps: int = Field(500, ge=1, le=100_000)
     max_pattern_length: int = Field(1_000, ge=10, le=100_000)
     """Characters of one intent or handler regular expression."""
+    max_examples: int = Field(2_000, ge=10, le=1_000_000)
+    """Intent and handler examples plus patterns (Rasa imports included): each example is
+    lemmatized when a script is first used, about a millisecond each for unknown words."""
 
 
 DEFAULT_LIMITS = ScriptLimits()

@@ -119,7 +119,7 @@ def load_script(
         line, column, found = positions.locate(root, problem.path)
         issues.append(
             _issue(source, line, column, positions.path_str(found), problem.message,
-                   problem.severity)
+                   problem.severity, limit=problem.limit)
         )
     issues.sort(key=lambda issue: (issue.line, issue.column))
     if any(issue.severity == "error" for issue in issues):

@@ -1,14 +1,17 @@
 """Parsed scripts by version id: versions are immutable, so parsing once is enough.
 
-`load` parses a missing version in the script workers (off the event loop); `get` is the
+`load` parses a missing version in the script workers (off the event loop) and compiles
+its runtime (intent matchers: lemmatizing every example) in a thread; `get` is the
 synchronous form for paths that cannot wait (it parses on the caller's thread, which is
 cheap only because a version was already checked against the limits when it was uploaded).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 
+from bot_engine.dialog.runtime import runtime_for
 from bot_engine.script import LoadedScript, load_script
 from bot_engine.script.limits import DEFAULT_LIMITS
 from bot_engine.service.script_worker import ScriptWorkers
@@ -37,6 +40,7 @@ class ScriptCache:
             if self.workers is None:
                 return self.get(version)
             loaded = await self.workers.load(version.source, _name(version))
+            await warm(loaded)
             self.put(version.id, loaded)
         return loaded
 
@@ -52,6 +56,12 @@ class ScriptCache:
         if loaded is not None:
             self._items.move_to_end(version_id)
         return loaded
+
+
+async def warm(loaded: LoadedScript) -> None:
+    """Compile the script's runtime beside the event loop, not on it: a script may have
+    up to `max_examples` intent examples, lemmatized one by one."""
+    await asyncio.to_thread(runtime_for, loaded.script)
 
 
 def _name(version: ScriptVersion) -> str:

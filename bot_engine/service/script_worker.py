@@ -66,10 +66,8 @@ class ScriptWorkers:
         if self._pool is None:
             # forkserver: workers start from a clean process that imported only the script
             # package, not from this one with its threads, sockets and database connections.
-            # The main module too (`voicebot serve`'s script), so that each worker does not
-            # import it again when it starts.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["__main__", "bot_engine.script"])
+            context.set_forkserver_preload(["bot_engine.script"])
             self._pool = ProcessPool(
                 max_workers=self.workers,
                 initializer=_limit_memory,

@@ -274,32 +274,41 @@ class ServeProcess:
                 self.proc.kill()
                 self.proc.wait(15)
 
-    def rss_mb(self) -> float:
-        """Resident memory of the server and every process it started (TTS, workers)."""
+    def memory_mb(self) -> tuple[float, float]:
+        """(RSS of the server process, PSS of it and every process it started: script
+        workers, TTS), in MB. PSS shares pages between the processes that map them, so
+        the sum does not count the forkserver's copy-on-write pages once per worker."""
         assert self.proc is not None
-        return tree_rss_kb(self.proc.pid) / 1024
+        return _kb(self.proc.pid, "VmRSS", "status") / 1024, sum(
+            _kb(pid, "Pss", "smaps_rollup") for pid in process_tree(self.proc.pid)) / 1024
 
 
-def tree_rss_kb(root: int) -> int:
+def process_tree(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid = int(entry.name)
-        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
-    total, stack = 0, [root]
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         stack.extend(children.get(pid, []))
-    return total
+    return found
+
+
+def _kb(pid: int, name: str, source: str) -> int:
+    try:
+        text = Path(f"/proc/{pid}/{source}").read_text()
+    except OSError:
+        return 0  # the process ended meanwhile
+    for line in text.splitlines():
+        if line.startswith(f"{name}:"):
+            return int(line.split()[1])
+    return 0
 
 
 # --- probes ------------------------------------------------------------------------------
@@ -375,19 +384,21 @@ async def during_attack(
     return DuringAttack(latencies, statuses, seconds, unfinished=0 in statuses)
 
 
-async def peak_rss_during(server: ServeProcess, action: Callable[[], Awaitable[Any]],
-                          settle_s: float = 10.0, every_s: float = 0.05) -> tuple[float, float]:
-    """(RSS before, peak RSS) of the server's process tree, in MB, while `action` runs and
-    for `settle_s` after it (background work such as TTS goes on after the response)."""
-    before = server.rss_mb()
-    peak = before
+async def peak_memory_during(
+    server: ServeProcess, action: Callable[[], Awaitable[Any]], settle_s: float = 10.0,
+    every_s: float = 0.05,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Server memory (`ServeProcess.memory_mb`) before, and its peaks while `action` runs
+    and for `settle_s` after it (background work such as TTS goes on after the answer)."""
+    before = server.memory_mb()
+    peak = list(before)
     done = asyncio.Event()
 
     async def sample() -> None:
-        nonlocal peak
         end: float | None = None
         while end is None or time.perf_counter() < end:
-            peak = max(peak, server.rss_mb())
+            now = server.memory_mb()
+            peak[0], peak[1] = max(peak[0], now[0]), max(peak[1], now[1])
             if end is None and done.is_set():
                 end = time.perf_counter() + settle_s
             await asyncio.sleep(every_s)
@@ -398,4 +409,4 @@ async def peak_rss_during(server: ServeProcess, action: Callable[[], Awaitable[A
     finally:
         done.set()
         await sampler
-    return before, peak
+    return before, (peak[0], peak[1])

@@ -131,3 +131,12 @@ async def test_a_script_that_takes_too_long_is_refused_and_the_worker_replaced()
         assert loaded.script.id == "stall_base"
     finally:
         await workers.close()
+
+
+def test_too_many_intent_examples_are_refused() -> None:
+    """Each example is lemmatized when the script is first used (a millisecond each for
+    unknown words): 5,500 of them took 6 s on the event loop."""
+    examples = ", ".join(f"example number {i}" for i in range(2_001))
+    text = BASE_SCRIPT.replace("result:", f"intents:\n  many: [{examples}]\nresult:")
+    [issue] = refused(text).errors
+    assert issue.limit == "max_examples" and issue.path == "intents"
