@@ -187,10 +187,13 @@ class CallService:
 
             task.add_done_callback(done)
 
-    def stop_work(self, call_id: str) -> None:
-        """Cancel the call's background work (a cancelled call renders no more prompts)."""
-        for task in list(self._work.pop(call_id, ())):
+    async def stop_work(self, call_id: str) -> None:
+        """Cancel the call's background work and wait until it has stopped (a cancelled
+        call renders no more prompts)."""
+        tasks = list(self._work.pop(call_id, ()))
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def dispatch(self, call_id: str) -> None:
         """Hand a queued call to the runner."""
@@ -232,7 +235,7 @@ class CallService:
             call.ended_at = utcnow()
             call.hangup_cause = "cancelled"
             await call_repo.add_event(session, call, "status", {"status": "cancelled"})
-        self.stop_work(call_id)
+        await self.stop_work(call_id)
         await self.runner.cancel(call_id)
         return call
 

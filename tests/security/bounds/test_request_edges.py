@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,8 +17,9 @@ import uvicorn
 
 from bot_engine.dialog import Dialog
 from bot_engine.script import ScriptError, load_script, validate_variables
+from bot_engine.service.app import create_app
 
-from .conftest import BoundedApi
+from .conftest import BoundedApi, settings_for, started
 from .stall_kit import BASE_SCRIPT
 
 CALL = {"to": "+79001234567", "script_id": "stall_base"}
@@ -213,3 +215,41 @@ async def test_a_chunked_body_over_the_limit_is_a_413(
                                 headers={"content-type": "application/json"})
     assert response.status_code == 413, response.text
     assert response.json()["error"] == "payload_too_large"
+
+
+class GatedPrerenderer:
+    """Pre-renders a call's prompts only once the test opens the gate; records whether the
+    work was cancelled."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.gate = asyncio.Event()
+        self.cancelled = False
+        self.finished = False
+
+    async def script_prompts(self, script: object) -> dict[str, str]:
+        return {"status": "skipped"}
+
+    async def call_prompts(self, script: object, variables: object) -> dict[str, str]:
+        self.started.set()
+        try:
+            await self.gate.wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        self.finished = True
+        return {"status": "done"}
+
+
+async def test_cancelling_a_queued_call_stops_its_prompt_rendering(tmp_path: Path) -> None:
+    prerenderer = GatedPrerenderer()
+    app = create_app(settings_for(tmp_path, dialer="none"), prerenderer=prerenderer)
+    async for api in started(app):
+        async with api.client() as client:
+            created = await client.post("/v1/calls", json={
+                **CALL, "variables": {"lead_name": "Ann"}})
+            assert created.status_code == 202, created.text
+            await asyncio.wait_for(prerenderer.started.wait(), 30)
+            cancelled = await client.delete(f"/v1/calls/{created.json()['id']}")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        assert prerenderer.cancelled and not prerenderer.finished
