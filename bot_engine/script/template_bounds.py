@@ -48,8 +48,9 @@ BUDGET_OPS = 20_000
 operator, plus one for every `CHARS_PER_OP` characters or items a result holds (so a loop
 that builds big strings runs out after a few megabytes, not gigabytes)."""
 CHARS_PER_OP = 100
-BUDGET_SECONDS = 0.25
-"""Wall time of the templates of one dialog event; only a pathological template meets it."""
+BUDGET_SECONDS = 0.1
+"""Wall time of the templates of one dialog event (they run on a live call's event loop);
+ordinary ones take well under a millisecond, so only a pathological template meets it."""
 
 _FORBIDDEN: dict[type[nodes.Node], str] = {
     nodes.Macro: "macros",

@@ -25,6 +25,9 @@ UtcDatetime = Annotated[datetime, AfterValidator(_in_utc)]
 """A datetime a client sends (body or query): timezone-aware, in UTC, within range."""
 
 TurnText = Annotated[str, Field(max_length=2000)]
+MAX_VARIABLES = 200
+"""Names in one `variables` object (a script declares a handful; each unknown one is an
+issue in the 422)."""
 """One caller turn (text or a simulator command), as long as a turn on a call can be."""
 
 
@@ -82,7 +85,7 @@ class CallCreate(BaseModel):
     )
     script_id: str = Field(min_length=1, max_length=200)
     version: int | None = Field(default=None, ge=1, le=1_000_000)
-    variables: dict[str, Any] = Field(default_factory=dict)
+    variables: dict[str, Any] = Field(default_factory=dict, max_length=MAX_VARIABLES)
     webhook: AnyHttpUrl | DeliveryTarget | None = Field(
         default=None,
         description="Where the result goes: a URL (signed JSON webhook) or a typed target.",
@@ -147,7 +150,7 @@ class SimulateRequest(BaseModel):
     script: str | dict[str, Any] | None = Field(
         default=None, description="An inline script (YAML/JSON text or an object)."
     )
-    variables: dict[str, Any] = Field(default_factory=dict)
+    variables: dict[str, Any] = Field(default_factory=dict, max_length=MAX_VARIABLES)
     turns: list[TurnText] = Field(default_factory=list, max_length=200)
 
 
@@ -197,10 +200,13 @@ class InboundRouteCreate(BaseModel):
         default=None, ge=1, le=1_000_000, description="Pin a version; default: the latest."
     )
     variables: dict[str, Any] = Field(
-        default_factory=dict, description="Static defaults; the request may override them."
+        default_factory=dict,
+        max_length=MAX_VARIABLES,
+        description="Static defaults; the request may override them.",
     )
     variable_headers: dict[str, str] = Field(
         default_factory=dict,
+        max_length=MAX_VARIABLES,
         description="Variable → SIP header (or WebSocket custom parameter) that carries it, "
         'e.g. {"lead_name": "X-Lead-Name"}. `X-Var-<name>` headers and customParameters '
         "named like a variable work without this.",

@@ -253,3 +253,11 @@ async def test_cancelling_a_queued_call_stops_its_prompt_rendering(tmp_path: Pat
             cancelled = await client.delete(f"/v1/calls/{created.json()['id']}")
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
         assert prerenderer.cancelled and not prerenderer.finished
+
+
+async def test_a_call_with_thousands_of_variables_is_a_short_422(bounded_api: BoundedApi) -> None:
+    variables = {f"v{i}": "x" for i in range(20_000)}
+    async with bounded_api.client() as client:
+        response = await client.post("/v1/calls", json={**CALL, "variables": variables})
+    assert response.status_code == 422
+    assert len(response.content) < 10_000
