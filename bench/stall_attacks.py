@@ -92,9 +92,9 @@ async def main(args: argparse.Namespace) -> None:
     print(f"\n900 KB lead_name on POST /v1/calls ({outcome}): server RSS {before[0]:.0f} MB "
           f"before, peak {peak[0]:.0f} MB; with its workers and TTS processes (PSS) "
           f"{before[1]:.0f} MB before, peak {peak[1]:.0f} MB")
-    baseline = rows[0][2] / rows[0][1]
     if not rows:
         return
+    baseline = rows[0][2] / rows[0][1]
     worst = max(rows[1:], key=lambda row: row[2] / row[1])
     print(f"\n/healthz p50 during the worst attack ({worst[0]}): {worst[2] * 1000:.1f} ms, "
           f"{worst[2] / worst[1]:.1f}x idle ({worst[1] * 1000:.1f} ms); ordinary requests "

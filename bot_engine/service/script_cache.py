@@ -9,13 +9,16 @@ cheap only because a version was already checked against the limits when it was 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 
 from bot_engine.dialog.runtime import runtime_for
-from bot_engine.script import LoadedScript, load_script
+from bot_engine.script import LoadedScript, Script, load_script
 from bot_engine.script.limits import DEFAULT_LIMITS
 from bot_engine.service.script_worker import ScriptWorkers
 from bot_engine.storage.models import ScriptVersion
+
+log = logging.getLogger(__name__)
 
 
 class ScriptCache:
@@ -40,7 +43,7 @@ class ScriptCache:
             if self.workers is None:
                 return self.get(version)
             loaded = await self.workers.load(version.source, _name(version))
-            await warm(loaded)
+            await warm(loaded.script)
             self.put(version.id, loaded)
         return loaded
 
@@ -58,10 +61,14 @@ class ScriptCache:
         return loaded
 
 
-async def warm(loaded: LoadedScript) -> None:
+async def warm(script: Script) -> None:
     """Compile the script's runtime beside the event loop, not on it: a script may have
-    up to `max_examples` intent examples, lemmatized one by one."""
-    await asyncio.to_thread(runtime_for, loaded.script)
+    up to `max_examples` intent examples, lemmatized one by one. A failure here is only
+    logged: the first call compiles it again and ends with the Dialog's own error."""
+    try:
+        await asyncio.to_thread(runtime_for, script)
+    except Exception:
+        log.exception("cannot compile the runtime of script %s", script.id)
 
 
 def _name(version: ScriptVersion) -> str:

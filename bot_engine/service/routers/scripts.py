@@ -6,20 +6,19 @@ within `settings.script_limits`: a script over a limit is a 422 whose issue name
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
-from bot_engine.dialog.runtime import runtime_for
 from bot_engine.script import LoadedScript, ScriptError, json_schema, load_script
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.routers.common import problems, script_text, service
 from bot_engine.service.schemas import ScriptOut, ScriptVersionOut, ValidationOut
+from bot_engine.service.script_cache import warm
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
 from bot_engine.storage.models import Script, ScriptVersion
@@ -94,7 +93,7 @@ async def upload_script(
 
 
 async def _prerender_version(svc: ServiceState, version_id: str, script: Any) -> None:
-    await asyncio.to_thread(runtime_for, script)  # intent matchers, before the first call
+    await warm(script)  # the intent matchers, before the first call
     async with svc.db.write() as session:
         await repo.set_render_status(session, version_id, "rendering", {})
     detail = await svc.prerenderer.script_prompts(script)
