@@ -82,12 +82,15 @@ async def variable_memory(
 async def main(args: argparse.Namespace) -> None:
     print(f"tree: {args.tree or ROOT}")
     rows = []
-    for attack in [] if args.memory_only else [ordinary_request(), *stall_attacks()]:
+    chosen = [a for a in stall_attacks() if not args.only or args.only.lower() in a.name.lower()]
+    for attack in [] if args.memory_only else [ordinary_request(), *chosen]:
         idle, during, outcome = await one_attack(attack, args)
         rows.append((attack.name, idle, during, outcome))
         stalled = ">=" if during >= args.attack_timeout else "  "
         print(f"  {attack.name:28s} idle {idle * 1000:7.1f} ms  during {stalled}"
               f"{during * 1000:9.1f} ms  ({during / idle:7.1f}x)  {outcome}", flush=True)
+    if args.only:
+        return
     before, peak, outcome = await variable_memory(args)
     print(f"\n900 KB lead_name on POST /v1/calls ({outcome}): server RSS {before[0]:.0f} MB "
           f"before, peak {peak[0]:.0f} MB; with its workers and TTS processes (PSS) "
@@ -110,6 +113,7 @@ if __name__ == "__main__":
     parser.add_argument("--attack-timeout", type=float, default=40.0)
     parser.add_argument("--settle", type=float, default=15.0,
                         help="seconds to keep sampling memory after the attack's answer")
+    parser.add_argument("--only", default="", help="only the attacks whose name has this")
     parser.add_argument("--memory-only", action="store_true",
                         help="only the 900 KB variable's memory figure")
     parser.add_argument("--memory-limit", type=int, default=4096,
