@@ -261,3 +261,14 @@ async def test_a_call_with_thousands_of_variables_is_a_short_422(bounded_api: Bo
         response = await client.post("/v1/calls", json={**CALL, "variables": variables})
     assert response.status_code == 422
     assert len(response.content) < 10_000
+
+
+async def test_a_surrogate_encoded_as_raw_bytes_is_refused(bounded_api: BoundedApi) -> None:
+    """JSON decoding passes UTF-8-encoded surrogates through (`surrogatepass`)."""
+    body = (b'{"to": "+79001234567", "script_id": "stall_base", '
+            b'"variables": {"lead_name": "Ann \xed\xa0\x80"}}')
+    async with bounded_api.client() as client:
+        response = await client.post("/v1/calls", content=body,
+                                     headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["issues"][0]["path"] == "variables.lead_name"
