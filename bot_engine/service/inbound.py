@@ -25,9 +25,10 @@ from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.dialog import events as ev
+from bot_engine.script import ScriptError
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
-from bot_engine.service.errors import Invalid, NotFound
+from bot_engine.service.errors import Invalid, NotFound, ServiceError
 from bot_engine.service.inbound_routing import AmbiguousRoute, RouteMatch, StoredRoute, choose
 from bot_engine.service.live_session import ended_result, run_live_session
 from bot_engine.service.runner import CallSpec
@@ -120,7 +121,10 @@ class InboundCalls:
             raise CallRefused(
                 f"route {route.id}: script {route.script_id!r} is gone", 404, "Script not found"
             )
-        loaded = self.calls.scripts.get(version)
+        try:  # parsed off the loop if not cached (after a restart)
+            loaded = await self.calls.scripts.load(version)
+        except (ScriptError, ServiceError) as exc:
+            raise CallRefused(f"route {route.id}: {exc}", 503, "Service Unavailable") from None
         values = request_variables(route.rule(), loaded.script, info.params)
         try:
             return await self.calls.open_inbound(
