@@ -15,6 +15,7 @@ from typing import Any
 
 from bot_engine.dialog.runtime import runtime_for
 from bot_engine.script.model import Prompt, RetryPolicy, Script, Step, Transition
+from bot_engine.script.template_bounds import budget
 from bot_engine.script.templates import BUILTIN_NAMES, TemplateProblem, render, undeclared_names
 
 
@@ -75,6 +76,11 @@ def _resolvable(template: str, known: set[str]) -> bool:
 
 
 def _rendered(script: Script, context: dict[str, Any], known: set[str]) -> list[str]:
+    with budget():  # one work budget for the whole list, like one dialog event
+        return _render_all(script, context, known)
+
+
+def _render_all(script: Script, context: dict[str, Any], known: set[str]) -> list[str]:
     texts: list[str] = []
     for template in _templates(script):
         if not _resolvable(template, known):

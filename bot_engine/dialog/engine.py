@@ -28,8 +28,10 @@ from bot_engine.script.model import (
     Step,
     Transition,
 )
+from bot_engine.script.template_bounds import budget
 from bot_engine.script.templates import TemplateProblem, evaluate, render, value_of
 from bot_engine.script.values import ValueProblem, coerce
+from bot_engine.script.variables import checked_length
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +154,13 @@ class Dialog:
     # --- dispatch ------------------------------------------------------------------
 
     def _guard(self, out: list[act.Action], body: Any) -> list[act.Action]:
-        """Any failure inside the engine still ends the call with a valid result."""
+        """Any failure inside the engine still ends the call with a valid result.
+
+        The templates of one event share one work budget (`template_bounds.budget`), so a
+        step that loops through many templates is bounded as a whole."""
         try:
-            body()
+            with budget():
+                body()
         except _Loop:
             self._finish("error", out, error="the script loops without waiting for the caller")
         except (TemplateProblem, ValueProblem) as exc:
@@ -184,6 +190,12 @@ class Dialog:
             return
         elif isinstance(event, ev.WebhookResult):
             if self.state.waiting == "webhook" and event.request_id == self.state.webhook_id:
+                # An answer from the backend is a turn too: a webhook whose branches lead
+                # back to it would otherwise repeat the request for as long as the call lasts.
+                self.state.turns += 1
+                if self.state.turns > self.script.settings.max_turns:
+                    self._finish("max_turns", out)
+                    return
                 self._webhook_result(event, out)
         elif self.state.waiting == "input":
             self.state.turns += 1
@@ -453,6 +465,9 @@ class Dialog:
     def _call_webhook(self, step: Step, out: list[act.Action]) -> None:
         hook = step.webhook
         assert hook is not None and self.state.step is not None
+        if self.state.turns >= self.script.settings.max_turns:
+            self._finish("max_turns", out)  # its answer would be one turn too many
+            return
         context = self._context()
         self.state.webhook_seq += 1
         request_id = f"{self.state.step}-{self.state.webhook_seq}"
@@ -557,7 +572,7 @@ class Dialog:
                 self.state.slots[key] = coerce(value, types[key])
             else:
                 spec = self.script.variables[key]
-                self.state.variables[key] = coerce(value, spec.type)
+                self.state.variables[key] = checked_length(key, spec, coerce(value, spec.type))
             context[key] = value
 
     def _context(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -11,12 +11,15 @@ reach the threshold.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
@@ -61,8 +64,14 @@ _LIGHT_WORDS: dict[Lang, frozenset[str]] = {
         " even then"
     ),
 }
+log = logging.getLogger(__name__)
+
 _LIGHT_WEIGHT = 0.3
 _PATTERN_CONFIDENCE = 0.95
+PATTERNS_TIMEOUT_S = 0.05
+"""What all of a script's patterns may spend on one utterance. Patterns come from tenants
+and run on the call's event loop: `regex` gives up on a catastrophic one (`(x+)+y`), which
+is then a no-match with a log line, never a stall."""
 _BETA2 = 4.0  # F-beta with beta=2: recall of the example matters more than extra words.
 
 
@@ -98,7 +107,7 @@ def _closest(
     return None
 
 
-def _joined(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
+def _joined(patterns: list[regex.Pattern[str]]) -> list[regex.Pattern[str]]:
     """One alternation per intent: a turn then runs one regex search per intent instead
     of one per pattern. Patterns with back-references or inline flags, which would
     change meaning inside an alternation, stay separate."""
@@ -109,8 +118,8 @@ def _joined(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
     if len(simple) < 2:
         return patterns
     try:
-        joined = re.compile("|".join(f"(?:{p.pattern})" for p in simple), re.IGNORECASE)
-    except re.error:
+        joined = regex.compile("|".join(f"(?:{p.pattern})" for p in simple), regex.IGNORECASE)
+    except regex.error:
         return patterns
     return [joined, *rest]
 
@@ -140,11 +149,24 @@ def negated(lemmas: tuple[str, ...]) -> bool:
 _NEGATED_BEFORE = re.compile(r"(?:^|\s)(?:не|ни|not|never)\s$")
 
 
-def _affirmed_match(rx: re.Pattern[str], norm: str) -> bool:
+def _affirmed_match(rx: regex.Pattern[str], norm: str, deadline: float) -> bool:
     """Whether ``rx`` matches ``norm`` other than right after a negator: a pattern that
     does not spell a negation itself (`\bзанят`, `\bbusy\b`) says nothing about
-    "не занят", "not busy". A pattern that starts with its own "не" is unaffected."""
-    return any(not _NEGATED_BEFORE.search(norm, 0, found.start()) for found in rx.finditer(norm))
+    "не занят", "not busy". A pattern that starts with its own "не" is unaffected.
+
+    A script's pattern may backtrack without bound: every pattern of one utterance shares
+    one deadline, and a pattern that runs out of it is a no-match with a log line (the GIL
+    is released while matching, for the simulator's dialogs in a thread)."""
+    try:
+        timeout = max(0.001, deadline - time.monotonic())
+        return any(
+            not _NEGATED_BEFORE.search(norm, 0, found.start())
+            for found in rx.finditer(norm, timeout=timeout, concurrent=True)
+        )
+    except TimeoutError:
+        log.warning("intent pattern %r gave up on %r (too slow); no match",
+                    rx.pattern[:80], norm[:80])
+        return False
 
 
 class IntentMatcher:
@@ -172,7 +194,7 @@ class IntentMatcher:
         # After the polarity gate (`negated`) a shared "не"/"not" says nothing more.
         light = _LIGHT_WORDS[self.lang] | _NEGATORS
         self._light = light
-        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        self._patterns: list[tuple[str, regex.Pattern[str]]] = []
         parsed: list[tuple[str, frozenset[str], bool]] = []
         examples_text: list[str] = []
         for name, raw in intents.items():
@@ -180,8 +202,8 @@ class IntentMatcher:
             compiled = []
             for pattern in spec.patterns:
                 try:
-                    compiled.append(re.compile(pattern, re.IGNORECASE))
-                except re.error as exc:
+                    compiled.append(regex.compile(pattern, regex.IGNORECASE))
+                except regex.error as exc:
                     raise ValueError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
@@ -249,8 +271,9 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
+            deadline = time.monotonic() + PATTERNS_TIMEOUT_S
             for name, rx in self._patterns:
-                if (allowed is None or name in allowed) and _affirmed_match(rx, norm):
+                if (allowed is None or name in allowed) and _affirmed_match(rx, norm, deadline):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
             words = surface_lemmas(text, self.lang)

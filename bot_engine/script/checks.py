@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import regex
+
+from bot_engine.script.limits import DEFAULT_LIMITS, ScriptLimits
 from bot_engine.script.model import (
     ENTITY_EXPECTS,
     HANDLER_NAMES,
@@ -38,19 +41,21 @@ class Problem:
     path: Path
     message: str
     severity: Literal["error", "warning"] = "error"
+    limit: str | None = None
 
 
 BRANCHES_ALWAYS = ("no_input", "no_match")
 WEBHOOK_BRANCHES = ("success", "error", "timeout")
 
 
-def check_script(script: Script) -> list[Problem]:
-    return list(_Checker(script).run())
+def check_script(script: Script, limits: ScriptLimits = DEFAULT_LIMITS) -> list[Problem]:
+    return list(_Checker(script, limits).run())
 
 
 class _Checker:
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, limits: ScriptLimits = DEFAULT_LIMITS) -> None:
         self.script = script
+        self.limits = limits
         self.names = (
             set(script.variables) | set(script.slot_types()) | set(BUILTIN_NAMES)
         )
@@ -79,6 +84,7 @@ class _Checker:
                     f"unknown time zone {script.settings.timezone!r} (expected an IANA name "
                     "such as Europe/Moscow)",
                 )
+        yield from self._examples()
         for name, intent in script.intents.items():
             for i, pattern in enumerate(intent.patterns):
                 yield from self._regex(("intents", name, "patterns", i), pattern)
@@ -97,6 +103,7 @@ class _Checker:
         for step_id, step in script.steps.items():
             yield from self._step(("steps", step_id), step)
         yield from self._reachability()
+        yield from self._webhook_cycles()
 
     # --- pieces ----------------------------------------------------------------------
 
@@ -114,6 +121,18 @@ class _Checker:
                     "warning",
                 )
 
+    def _examples(self) -> Iterator[Problem]:
+        handlers = [getattr(self.script.handlers, name) for name in HANDLER_NAMES]
+        count = sum(len(i.examples) + len(i.patterns) for i in self.script.intents.values())
+        count += sum(len(h.examples) + len(h.patterns) for h in handlers if h is not None)
+        if count > self.limits.max_examples:
+            yield Problem(
+                ("intents",),
+                f"{count} intent and handler examples and patterns; at most "
+                f"{self.limits.max_examples} are allowed (max_examples)",
+                limit="max_examples",
+            )
+
     def _unknown_outcome(self, path: Path, outcome: str) -> Problem:
         return Problem(
             path,
@@ -122,9 +141,19 @@ class _Checker:
         )
 
     def _regex(self, path: Path, pattern: str) -> Iterator[Problem]:
+        """Patterns run with the `regex` module and a time limit (a catastrophic one is a
+        no-match, never a stall); here they must compile and stay short."""
+        if len(pattern) > self.limits.max_pattern_length:
+            yield Problem(
+                path,
+                f"regular expression of {len(pattern)} characters; at most "
+                f"{self.limits.max_pattern_length} are allowed (max_pattern_length)",
+                limit="max_pattern_length",
+            )
+            return
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            regex.compile(pattern)
+        except regex.error as exc:
             yield Problem(path, f"bad regular expression: {exc}")
 
     def _template(self, path: Path, source: str) -> Iterator[Problem]:
@@ -359,6 +388,38 @@ class _Checker:
             if step_id not in seen:
                 yield Problem(("steps", step_id), f"step {step_id!r} is unreachable",
                               "warning")
+
+
+    def _webhook_cycles(self) -> Iterator[Problem]:
+        """A webhook whose branches lead back to it without a question on the way repeats
+        the request as fast as the backend answers; each answer counts as a turn
+        (`settings.max_turns`), which is what ends such a call."""
+        steps = self.script.steps
+        edges = {
+            step_id: {tr.goto for tr in _step_transitions(step) if tr.goto in steps}
+            for step_id, step in steps.items()
+            if step.kind() != "ask"
+        }
+        for step_id, step in steps.items():
+            if step.webhook is None:
+                continue
+            seen: set[str] = set()
+            stack = list(edges.get(step_id, ()))
+            while stack:
+                current = stack.pop()
+                if current == step_id:
+                    yield Problem(
+                        ("steps", step_id, "webhook"),
+                        f"the webhook step {step_id!r} can lead back to itself without asking "
+                        "the caller anything; each repeat counts as a turn and the call ends "
+                        "after settings.max_turns",
+                        "warning",
+                    )
+                    break
+                if current in seen or current not in edges:
+                    continue
+                seen.add(current)
+                stack.extend(edges[current])
 
 
 def _step_transitions(step: Step) -> Iterator[Transition]:

@@ -7,6 +7,7 @@ round instead of one error at a time.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -15,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot_engine.script import positions
 from bot_engine.script.checks import check_script
+from bot_engine.script.limits import DEFAULT_LIMITS, LimitExceeded, ScriptLimits
 from bot_engine.script.model import IntentDef, Script
 
-MAX_SCRIPT_BYTES = 1_000_000
+log = logging.getLogger(__name__)
 
 
 class ScriptIssue(BaseModel):
@@ -29,6 +31,8 @@ class ScriptIssue(BaseModel):
     path: str
     message: str
     severity: Literal["error", "warning"] = "error"
+    limit: str | None = None
+    """The `ScriptLimits` field a refused script went over, if that is why it was refused."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
@@ -58,21 +62,40 @@ class LoadedScript(BaseModel):
 
 
 def load_script(
-    text: str, *, source: str = "<script>", base_dir: Path | None = None
+    text: str,
+    *,
+    source: str = "<script>",
+    base_dir: Path | None = None,
+    limits: ScriptLimits = DEFAULT_LIMITS,
 ) -> LoadedScript:
-    """Parse and validate YAML or JSON script text."""
-    if len(text.encode("utf-8", errors="replace")) > MAX_SCRIPT_BYTES:
-        raise ScriptError([_issue(source, 1, 1, "", "script is larger than 1 MB")])
+    """Parse and validate YAML or JSON script text, within `limits`."""
+    if len(text) > limits.max_bytes or len(text.encode("utf-8", "replace")) > limits.max_bytes:
+        raise ScriptError([_limit_issue(
+            source, LimitExceeded("max_bytes", f"the script is larger than {limits.max_bytes} "
+                                  "bytes (max_bytes)"))])
     try:
-        root = positions.parse(text)
+        root = positions.parse(text, limits)
     except positions.ParseError as exc:
-        raise ScriptError([_issue(source, exc.line, exc.column, "", exc.message)]) from None
+        raise ScriptError(
+            [_issue(source, exc.line, exc.column, "", exc.message, limit=exc.limit)]
+        ) from None
     if not isinstance(root, Mapping):
         raise ScriptError(
             [_issue(source, 1, 1, "", "expected a mapping with id, language, result, "
                     "start and steps")]
         )
-    data = positions.to_plain(root)
+    steps = root.get("steps")
+    if isinstance(steps, Mapping) and len(steps) > limits.max_steps:
+        line, column, found = positions.locate(root, ("steps",))
+        raise ScriptError([_issue(
+            source, line, column, positions.path_str(found),
+            f"{len(steps)} steps; at most {limits.max_steps} are allowed (max_steps)",
+            limit="max_steps",
+        )])
+    try:
+        data = positions.to_plain(root, limits)
+    except LimitExceeded as exc:
+        raise ScriptError([_limit_issue(source, exc)]) from None
     try:
         script = Script.model_validate(data)
     except ValidationError as exc:
@@ -85,18 +108,18 @@ def load_script(
     issues: list[ScriptIssue] = []
     if script.intents_from is not None and script.intents_from.rasa:
         try:
-            _merge_rasa(script, script.intents_from.rasa, base_dir)
-        except (OSError, ValueError) as exc:
+            _merge_rasa(script, script.intents_from.rasa, base_dir, limits)
+        except (OSError, ValueError, positions.ParseError) as exc:
             line, column, found = positions.locate(root, ("intents_from", "rasa"))
             issues.append(
                 _issue(source, line, column, positions.path_str(found),
                        f"cannot import Rasa intents: {exc}")
             )
-    for problem in check_script(script):
+    for problem in check_script(script, limits):
         line, column, found = positions.locate(root, problem.path)
         issues.append(
             _issue(source, line, column, positions.path_str(found), problem.message,
-                   problem.severity)
+                   problem.severity, limit=problem.limit)
         )
     issues.sort(key=lambda issue: (issue.line, issue.column))
     if any(issue.severity == "error" for issue in issues):
@@ -104,16 +127,36 @@ def load_script(
     return LoadedScript(script=script, warnings=issues, source=source)
 
 
-def load_script_file(path: str | Path) -> LoadedScript:
+def load_outcome(
+    text: str, source: str, limits: ScriptLimits = DEFAULT_LIMITS
+) -> LoadedScript | list[ScriptIssue]:
+    """`load_script` as a worker process runs it: the loaded script, or its issues
+    (plain data, so the answer crosses the process boundary by pickle)."""
+    try:
+        return load_script(text, source=source, limits=limits)
+    except ScriptError as exc:
+        return exc.issues
+    except (RecursionError, MemoryError, ValueError, TypeError) as exc:  # never a 500
+        log.exception("script %s could not be checked", source)
+        return [_issue(source, 1, 1, "", f"the script could not be checked: "
+                       f"{type(exc).__name__}")]
+
+
+def load_script_file(path: str | Path, limits: ScriptLimits = DEFAULT_LIMITS) -> LoadedScript:
     path = Path(path)
     try:
+        if path.stat().st_size > limits.max_bytes:
+            raise ScriptError([_limit_issue(str(path), LimitExceeded(
+                "max_bytes", f"the script is larger than {limits.max_bytes} bytes (max_bytes)"))])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScriptError([_issue(str(path), 1, 1, "", f"cannot read script: {exc}")]) from None
-    return load_script(text, source=str(path), base_dir=path.parent)
+    return load_script(text, source=str(path), base_dir=path.parent, limits=limits)
 
 
-def _merge_rasa(script: Script, reference: str, base_dir: Path | None) -> None:
+def _merge_rasa(
+    script: Script, reference: str, base_dir: Path | None, limits: ScriptLimits
+) -> None:
     from bot_engine.nlu import load_rasa_nlu
 
     if "\n" in reference:
@@ -122,6 +165,10 @@ def _merge_rasa(script: Script, reference: str, base_dir: Path | None) -> None:
         if base_dir is None:
             raise ValueError("a file reference needs a script loaded from a file")
         text = (base_dir / reference).read_text(encoding="utf-8")
+    if len(text) > limits.max_bytes:
+        raise ValueError(f"the Rasa file is larger than {limits.max_bytes} bytes (max_bytes)")
+    # The Rasa loader is not bounded itself: the same bounded parse first refuses bombs.
+    positions.to_plain(positions.parse(text, limits), limits)
     for name, spec in load_rasa_nlu(text).items():
         current = script.intents.get(name) or IntentDef()
         script.intents[name] = IntentDef(
@@ -200,8 +247,13 @@ def _message(error: Any) -> str:
 
 def _issue(
     source: str, line: int, column: int, path: str, message: str,
-    severity: Literal["error", "warning"] = "error",
+    severity: Literal["error", "warning"] = "error", limit: str | None = None,
 ) -> ScriptIssue:
     return ScriptIssue(
-        file=source, line=line, column=column, path=path, message=message, severity=severity
+        file=source, line=line, column=column, path=path, message=message, severity=severity,
+        limit=limit,
     )
+
+
+def _limit_issue(source: str, exc: LimitExceeded) -> ScriptIssue:
+    return _issue(source, exc.line, exc.column, "", exc.message, limit=exc.limit)

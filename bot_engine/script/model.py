@@ -338,11 +338,25 @@ class Step(_Model):
         return "none"
 
 
+DEFAULT_MAX_LENGTH = 1_000
+"""Characters of a variable's text when the script declares no `max_length`."""
+
+
 class VariableSpec(_Model):
     type: VariableType = "string"
     required: bool = False
     default: Any = None
     description: str | None = None
+    max_length: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description=f"Longest text accepted for this variable (default {DEFAULT_MAX_LENGTH}).",
+    )
+
+    @property
+    def length_limit(self) -> int:
+        return self.max_length or DEFAULT_MAX_LENGTH
 
 
 VariableIn = Annotated[
@@ -435,7 +449,12 @@ class Settings(_Model):
     confidence_threshold: float = Field(default=0.3, ge=0, le=1)
     low_confidence_prompt: str | None = None
     intent_threshold: float = Field(default=0.6, ge=0, le=1)
-    max_turns: int = Field(default=40, ge=1, le=1000)
+    max_turns: int = Field(
+        default=40,
+        ge=1,
+        le=1000,
+        description="Caller turns plus webhook answers; then the call ends (max_turns).",
+    )
     no_input: PolicyIn = Field(default_factory=RetryPolicy)
     no_match: PolicyIn = Field(default_factory=RetryPolicy)
 

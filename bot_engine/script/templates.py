@@ -2,8 +2,10 @@
 
 Jinja2's SandboxedEnvironment renders prompts and evaluates conditions: scripts come from
 customers, so there is no Python eval, no attribute escapes (`__class__` and friends are
-refused by the sandbox) and no imports. Compiled templates are cached per source string,
-because the same prompt is rendered on every call.
+refused by the sandbox) and no imports. The sandbox is also bounded (`template_bounds`):
+arithmetic, repetition, loops and output size, so a template cannot hold the event loop or
+fill memory. Compiled templates are cached per source string, because the same prompt is
+rendered on every call.
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ from typing import Any
 
 from jinja2 import Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+
+from bot_engine.script.template_bounds import (
+    BoundedEnvironment,
+    bounded_output,
+    budget,
+    check_nodes,
+)
 
 BUILTIN_NAMES = frozenset(
     {"utterance", "now", "value", "intent", "response", "step", "confidence", "digits"}
 )
-_ENV = SandboxedEnvironment(undefined=Undefined, autoescape=False, trim_blocks=True)
+_ENV = BoundedEnvironment(undefined=Undefined, autoescape=False, trim_blocks=True)
 _NATIVE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 _SIMPLE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -36,7 +44,8 @@ def undeclared_names(source: str) -> set[str]:
     """Names a template or expression reads that it does not define itself."""
     try:
         ast = _ENV.parse(source)
-    except TemplateError as exc:
+        check_nodes(ast)
+    except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(str(exc)) from exc
     return set(meta.find_undeclared_variables(ast))
 
@@ -44,7 +53,8 @@ def undeclared_names(source: str) -> set[str]:
 def expression_names(expression: str) -> set[str]:
     try:
         ast = _ENV.parse("{{ " + expression + " }}")
-    except TemplateError as exc:
+        check_nodes(ast)
+    except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(f"bad condition {expression!r}: {exc}") from exc
     return {node.name for node in ast.find_all(nodes.Name) if node.ctx == "load"}
 
@@ -53,7 +63,7 @@ def expression_names(expression: str) -> set[str]:
 def _template(source: str) -> Any:
     try:
         return _ENV.from_string(source)
-    except TemplateError as exc:
+    except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(str(exc)) from exc
 
 
@@ -61,7 +71,7 @@ def _template(source: str) -> Any:
 def _expression(expression: str) -> Any:
     try:
         return _ENV.compile_expression(expression, undefined_to_none=True)
-    except TemplateError as exc:
+    except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(f"bad expression {expression!r}: {exc}") from exc
 
 
@@ -86,27 +96,39 @@ def _substitute(parts: tuple[tuple[str, ...], tuple[str, ...]], context: dict[st
         value = context.get(name)
         out.append("" if name not in context else str(value))
         out.append(literal)
-    return "".join(out).strip()
+    try:
+        return bounded_output(out).strip()
+    except SecurityError as exc:
+        raise TemplateProblem(str(exc)) from exc
 
 
 def render(source: str, context: dict[str, Any]) -> str:
-    """Render a text template; plain text is returned as is, without touching Jinja."""
+    """Render a text template; plain text is returned as is, without touching Jinja.
+
+    The text is at most `MAX_OUTPUT` characters; the work is bounded by the `budget()` of
+    the dialog event (each call opens its own budget when there is none)."""
     if not is_template(source):
         return source
     simple = _simple_parts(source)
     if simple is not None:
         return _substitute(simple, context)
     try:
-        return str(_template(source).render(context)).strip()
+        with budget():
+            return bounded_output(_template(source).generate(context)).strip()
     except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(str(exc)) from exc
+    except TemplateProblem:
+        raise
     except Exception as exc:  # runtime errors inside expressions (type errors, ...)
         raise TemplateProblem(f"{type(exc).__name__}: {exc}") from exc
 
 
 def evaluate(expression: str, context: dict[str, Any]) -> Any:
     try:
-        return _expression(expression)(**context)
+        with budget():
+            return _expression(expression)(**context)
+    except TemplateProblem:
+        raise
     except (TemplateError, SecurityError) as exc:
         raise TemplateProblem(str(exc)) from exc
     except Exception as exc:

@@ -6,6 +6,7 @@ state and results serialise without custom encoders and read the same in every C
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
 from typing import Any
 
@@ -16,25 +17,36 @@ class ValueProblem(ValueError):
     pass
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as an error message shows it: repr, cut short (values come from callers
+    and tenants, and can be megabytes)."""
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 256 else "<int>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _number(value: Any) -> int | float:
     if isinstance(value, bool):
         raise ValueProblem("expected a number, got a boolean")
-    if isinstance(value, int | float):
-        number: float = float(value)
-    elif isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, int | float):
+            number: float = float(value)
+        elif isinstance(value, str):
             number = float(value.replace(" ", "").replace(",", "."))
-        except ValueError as exc:
-            raise ValueProblem(f"expected a number, got {value!r}") from exc
-    else:
-        raise ValueProblem(f"expected a number, got {type(value).__name__}")
+        else:
+            raise ValueProblem(f"expected a number, got {type(value).__name__}")
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, ValueProblem):
+            raise
+        raise ValueProblem(f"expected a number, got {shown(value)}") from None
+    if not math.isfinite(number):
+        raise ValueProblem(f"expected a finite number, got {shown(value)}")
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def _integer(value: Any) -> int:
     number = _number(value)
     if isinstance(number, float):
-        raise ValueProblem(f"expected an integer, got {value!r}")
+        raise ValueProblem(f"expected an integer, got {shown(value)}")
     return number
 
 
@@ -45,7 +57,7 @@ def _bool(value: Any) -> bool:
         return True
     if isinstance(value, str) and value.lower() in {"false", "no", "0", "нет"}:
         return False
-    raise ValueProblem(f"expected true or false, got {value!r}")
+    raise ValueProblem(f"expected true or false, got {shown(value)}")
 
 
 def _string(value: Any) -> str:
@@ -67,7 +79,7 @@ def _date(value: Any) -> str:
                 value, "a date"
             )
         except ValueError as exc:
-            raise ValueProblem(f"expected a date (YYYY-MM-DD), got {value!r}") from exc
+            raise ValueProblem(f"expected a date (YYYY-MM-DD), got {shown(value)}") from exc
     return _bad(value, "a date")
 
 
@@ -83,7 +95,7 @@ def _datetime(value: Any) -> str:
                 return date.fromisoformat(value).isoformat()
             return datetime.fromisoformat(value).isoformat()
         except ValueError as exc:
-            raise ValueProblem(f"expected a datetime (ISO 8601), got {value!r}") from exc
+            raise ValueProblem(f"expected a datetime (ISO 8601), got {shown(value)}") from exc
     return _bad(value, "a datetime")
 
 
@@ -94,7 +106,7 @@ def _time(value: Any) -> str:
         try:
             return time.fromisoformat(value).isoformat()
         except ValueError as exc:
-            raise ValueProblem(f"expected a time (HH:MM), got {value!r}") from exc
+            raise ValueProblem(f"expected a time (HH:MM), got {shown(value)}") from exc
     return _bad(value, "a time")
 
 
@@ -103,14 +115,14 @@ def _phone(value: Any, region: str = "RU") -> str:
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise ValueProblem(f"expected a phone number, got {value!r}") from exc
+        raise ValueProblem(f"expected a phone number, got {shown(value)}") from exc
     if not phonenumbers.is_possible_number(parsed):
-        raise ValueProblem(f"expected a phone number, got {value!r}")
+        raise ValueProblem(f"expected a phone number, got {shown(value)}")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _bad(value: Any, what: str) -> Any:
-    raise ValueProblem(f"expected {what}, got {value!r}")
+    raise ValueProblem(f"expected {what}, got {shown(value)}")
 
 
 _COERCERS = {

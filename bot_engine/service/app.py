@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,6 +24,7 @@ from bot_engine.delivery.backoff import next_delay
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.net import SsrfGuard
 from bot_engine.script.model import Script
+from bot_engine.script.positions import is_unicode
 from bot_engine.service import access_log, console
 from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.calls import CallService
@@ -46,6 +49,7 @@ from bot_engine.service.routers import (
 )
 from bot_engine.service.runner import CallRunner, NoDialer
 from bot_engine.service.script_cache import ScriptCache
+from bot_engine.service.script_worker import ScriptWorkers
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
 from bot_engine.service.sip_dialer import SharedUaDialer
@@ -75,8 +79,13 @@ def problem(
 
 
 class BodyLimit:
-    """Refuse bodies over the limit with 413, by header or by counting the stream. Streamed
-    uploads (`upload_paths`: lead and do-not-call lists) have their own, larger limit."""
+    """Refuse bodies over the limit with 413 (by header, or by counting a chunked stream
+    before the app sees any of it), and JSON with text that is not Unicode with 422.
+
+    The body is read here, up to the limit, and handed to the app whole: counting inside
+    the app's receive would surface as the framework's "error parsing the body" (400).
+    Streamed uploads (`upload_paths`: lead and do-not-call lists) have their own, larger
+    limit and are never held whole: they are counted as the app reads them."""
 
     def __init__(
         self,
@@ -106,6 +115,45 @@ class BodyLimit:
                 if declared > limit:
                     await too_big(scope, receive, send)
                     return
+        if uploading:
+            await self._counted(scope, receive, send, limit, too_big)
+            return
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away before it finished sending
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                await too_big(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        where = lone_surrogate(body) if _is_json(scope) else None
+        if where is not None:
+            issue = {"path": where, "message": "text with a lone surrogate (not valid Unicode)"}
+            await problem(422, "invalid_request", "the request has text that is not valid "
+                          "Unicode", [issue])(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _counted(
+        self, scope: Scope, receive: Receive, send: Send, limit: int, too_big: ASGIApp
+    ) -> None:
+        """An upload the app reads as a stream: counted as it goes, never held here."""
         seen = 0
 
         async def counting_receive() -> Message:
@@ -125,6 +173,45 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            kind = value.split(b";")[0].strip().lower()
+            return kind == b"application/json" or kind.endswith(b"+json")
+    return False
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogate(body: bytes) -> str | None:
+    """The path of the first JSON string (key or value) with a lone surrogate, else None.
+
+    JSON can spell one (`"\\ud800"`) and Python decodes it, but it is not Unicode: it
+    cannot be stored as JSON, sent to a CRM or even echoed back in an error. Bodies without
+    a surrogate escape (nearly all) are not parsed here at all."""
+    if not _SURROGATE_ESCAPE.search(body) and b"\xed" not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None  # not JSON: the app answers that itself
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not is_unicode(value):
+                return path[:200] or "body"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not is_unicode(key):
+                    return f"{path}.<key>" if path else "<key>"
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
 
 
 def _dialer(
@@ -194,7 +281,13 @@ def create_app(
         guard = SsrfGuard(settings.ssrf_allowlist)
         webhooks = WebhookRunner(guard, settings.outbound)
         webhooks.open()
-        cache = ScriptCache()
+        script_workers = ScriptWorkers(
+            settings.script_limits,
+            workers=settings.script_workers,
+            timeout_s=settings.script_timeout_s,
+            memory_mb=settings.script_worker_memory_mb,
+        )
+        cache = ScriptCache(workers=script_workers)
         speech_for = call_speech or _speech_factory()
         chosen: CallRunner = runner or _dialer(settings, speak, webhooks, speech_for)
         worker_ref: list[DeliveryWorker] = []
@@ -277,6 +370,7 @@ def create_app(
             await worker.stop()
             await state.worker_task
             await webhooks.aclose()
+            await script_workers.close()
             await db.close()
             raise
         # Everything loaded so far (modules, models, settings) lives as long as the process:
@@ -304,6 +398,7 @@ def create_app(
             await chosen.close()
             await call_service.close()
             await webhooks.aclose()
+            await script_workers.close()
             await db.close()
             unredact()
 

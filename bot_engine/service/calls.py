@@ -81,6 +81,8 @@ class CallService:
         """Runs before an outbound call is handed to the runner (the recordings cap)."""
         self.finish_hooks: list[FinishHook] = []
         """Run inside the transaction that ends a call (campaigns record the attempt)."""
+        self._work: dict[str, set[asyncio.Task[None]]] = {}
+        """Background work per call (prompt pre-rendering), stopped when it is cancelled."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -217,10 +219,29 @@ class CallService:
             recording_path=self.recording_path(call.id),
         )
 
-    def spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Any, *, call_id: str | None = None) -> None:
+        """Run `coro` in the background; with `call_id`, `cancel` stops it too."""
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if call_id is not None:
+            work = self._work.setdefault(call_id, set())
+            work.add(task)
+
+            def done(finished: asyncio.Task[None]) -> None:
+                work.discard(finished)
+                if not work:
+                    self._work.pop(call_id, None)
+
+            task.add_done_callback(done)
+
+    async def stop_work(self, call_id: str) -> None:
+        """Cancel the call's background work and wait until it has stopped (a cancelled
+        call renders no more prompts)."""
+        tasks = list(self._work.pop(call_id, ()))
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def dispatch(self, call_id: str) -> None:
         """Hand a queued call to the runner."""
@@ -266,6 +287,7 @@ class CallService:
             await call_repo.add_event(session, call, "status", {"status": "cancelled"})
             for hook in self.finish_hooks:
                 await hook(session, call)
+        await self.stop_work(call_id)
         await self.runner.cancel(call_id)
         return call
 

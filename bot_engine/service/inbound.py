@@ -12,6 +12,7 @@ closed) with a log line; one failing call never stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 from collections.abc import Callable
@@ -26,9 +27,10 @@ from bot_engine.call.transfer_guard import TransferGuardedLeg, TransferRules
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import events as ev
+from bot_engine.script import ScriptError
 from bot_engine.script.model import Script
 from bot_engine.service.calls import CallService
-from bot_engine.service.errors import Invalid, NotFound
+from bot_engine.service.errors import Invalid, NotFound, ServiceError
 from bot_engine.service.inbound_routing import AmbiguousRoute, StoredRoute
 from bot_engine.service.live_session import ended_result, run_live_session
 from bot_engine.service.route_lookup import RouteLookup, RoutingBusy, stored_route
@@ -112,7 +114,10 @@ class InboundCalls:
             raise CallRefused(
                 f"route {route.id}: script {route.script_id!r} is gone", 404, "Script not found"
             )
-        loaded = self.calls.scripts.get(version)
+        try:  # parsed off the loop if not cached (after a restart)
+            loaded = await self.calls.scripts.load(version)
+        except (ScriptError, ServiceError) as exc:
+            raise CallRefused(f"route {route.id}: {exc}", 503, "Service Unavailable") from None
         values = request_variables(route.rule(), loaded.script, info.params)
         try:
             return await self.calls.open_inbound(
@@ -171,11 +176,13 @@ class InboundCalls:
             spec.call_id,
         )
         incoming.ring()
-        prepared = await self._prepare(spec, route)
-        if prepared is None:
+        prepared = await self._prepare_unless(incoming.cancelled, spec, route)
+        if prepared is None and not incoming.cancelled.is_set():
             await incoming.reject(503, "Service Unavailable")
             return
         try:
+            if prepared is None:
+                raise CallFailed("no_answer", 487, "the caller cancelled while it rang")
             leg = await incoming.answer()
         except CallFailed as failure:
             log.info("SIP call %s ended before it was answered: %s", info.call_id, failure)
@@ -263,6 +270,23 @@ class InboundCalls:
             await leg.hangup()
             return
         await self.run(leg, spec, *prepared)
+
+    async def _prepare_unless(
+        self, cancelled: asyncio.Event, spec: CallSpec, route: StoredRoute
+    ) -> tuple[CallSpeech, TransferRules] | None:
+        """`_prepare`, stopped as soon as the caller cancels (no TTS keeps starting for a
+        call nobody will hear); None when cancelled or when preparing failed."""
+        preparing = asyncio.ensure_future(self._prepare(spec, route))
+        waiting = asyncio.ensure_future(cancelled.wait())
+        try:
+            await asyncio.wait({preparing, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+            if not preparing.done():
+                preparing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await preparing
+        return None if preparing.cancelled() else preparing.result()
 
     async def _prepare(
         self, spec: CallSpec, route: StoredRoute

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from bot_engine.delivery.targets import DeliveryTarget
 from bot_engine.service.inbound_routing import RouteMatch
+
+
+def _in_utc(value: datetime) -> datetime:
+    """Naive means UTC; the value must exist in UTC (`9999-12-31T23:59:59-12:00` does not)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the date is out of range once converted to UTC") from None
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_in_utc)]
+"""A datetime a client sends (body or query): timezone-aware, in UTC, within range."""
+
+TurnText = Annotated[str, Field(max_length=2000)]
+MAX_VARIABLES = 200
+"""Names in one `variables` object (a script declares a handful; each unknown one is an
+issue in the 422)."""
+"""One caller turn (text or a simulator command), as long as a turn on a call can be."""
 
 
 class Problem(BaseModel):
@@ -26,6 +46,9 @@ class Issue(BaseModel):
     path: str
     message: str
     severity: str
+    limit: str | None = Field(
+        default=None, description="The limit a script went over (`max_depth`, ...), if any."
+    )
 
 
 class ScriptVersionOut(BaseModel):
@@ -62,7 +85,7 @@ class CallCreate(BaseModel):
     )
     script_id: str = Field(min_length=1, max_length=200)
     version: int | None = Field(default=None, ge=1, le=1_000_000)
-    variables: dict[str, Any] = Field(default_factory=dict)
+    variables: dict[str, Any] = Field(default_factory=dict, max_length=MAX_VARIABLES)
     webhook: AnyHttpUrl | DeliveryTarget | None = Field(
         default=None,
         description="Where the result goes: a URL (signed JSON webhook) or a typed target.",
@@ -130,8 +153,8 @@ class SimulateRequest(BaseModel):
     script: str | dict[str, Any] | None = Field(
         default=None, description="An inline script (YAML/JSON text or an object)."
     )
-    variables: dict[str, Any] = Field(default_factory=dict)
-    turns: list[str] = Field(default_factory=list, max_length=200)
+    variables: dict[str, Any] = Field(default_factory=dict, max_length=MAX_VARIABLES)
+    turns: list[TurnText] = Field(default_factory=list, max_length=200)
 
 
 class AttemptOut(BaseModel):
@@ -180,10 +203,13 @@ class InboundRouteCreate(BaseModel):
         default=None, ge=1, le=1_000_000, description="Pin a version; default: the latest."
     )
     variables: dict[str, Any] = Field(
-        default_factory=dict, description="Static defaults; the request may override them."
+        default_factory=dict,
+        max_length=MAX_VARIABLES,
+        description="Static defaults; the request may override them.",
     )
     variable_headers: dict[str, str] = Field(
         default_factory=dict,
+        max_length=MAX_VARIABLES,
         description="Variable → SIP header (or WebSocket custom parameter) that carries it, "
         'e.g. {"lead_name": "X-Lead-Name"}. `X-Var-<name>` headers and customParameters '
         "named like a variable work without this.",

@@ -22,6 +22,7 @@ from pydantic_settings import (
 from bot_engine.campaigns.settings import CampaignSettings
 from bot_engine.delivery.backoff import DeliverySchedule
 from bot_engine.net import OutboundSettings
+from bot_engine.script.limits import ScriptLimits
 from bot_engine.storage.files import secret_file
 from bot_engine.storage.sealing import SecretBox, check_key, new_key
 
@@ -155,6 +156,15 @@ class ServiceSettings(BaseSettings):
         return value
     campaigns: CampaignSettings = Field(default_factory=CampaignSettings)
     """Campaign dispatching, the tenant-wide call ceiling and upload limits."""
+    script_limits: ScriptLimits = Field(default_factory=ScriptLimits)
+    """Bounds on an uploaded script (size, nesting, aliases, values, steps); see
+    docs/security-limits.md."""
+    script_workers: int = Field(2, ge=1, le=32)
+    """Processes that parse and validate uploaded scripts (off the event loop)."""
+    script_timeout_s: float = Field(10.0, gt=0, le=300)
+    """A script that takes longer to check is refused (its worker is replaced)."""
+    script_worker_memory_mb: int = Field(1024, ge=256, le=65536)
+    """Address-space limit of each script worker."""
 
     @field_validator("twilio_api_base")
     @classmethod

@@ -86,7 +86,9 @@ async def scripts_page(
 
 
 async def _version(svc: ServiceState, who: ViewerDep, script_id: str, version: int) -> ScriptOut:
-    return await scripts_api.get_version(script_id, version, who.tenant, svc)
+    return await scripts_api.get_version(
+        script_id=script_id, tenant=who.tenant, version=version, svc=svc
+    )
 
 
 @router.get("/scripts/{script_id}", response_class=Response)

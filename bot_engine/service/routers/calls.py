@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +19,7 @@ from bot_engine.service.schemas import (
     CallOut,
     CallSummary,
     TurnOut,
+    UtcDatetime,
 )
 from bot_engine.service.simulated_runner import SimulatedRunner
 from bot_engine.service.state import ServiceState
@@ -47,7 +47,7 @@ async def create_call(
     prerender = not isinstance(svc.prerenderer, NoPrerender)
     call = await svc.calls.create(tenant, body, prerender=prerender)
     if prerender:
-        svc.calls.spawn(_prerender_call(svc, call.id))
+        svc.calls.spawn(_prerender_call(svc, call.id), call_id=call.id)
     return CallCreated(id=call.id, status=call.status)
 
 
@@ -55,9 +55,10 @@ async def _prerender_call(svc: ServiceState, call_id: str) -> None:
     async with svc.db.sessions() as session:
         call = await session.get(Call, call_id)
         version = await session.get(ScriptVersion, call.script_version_id) if call else None
-    if call is None or version is None:
+    if call is None or version is None or call.status == "cancelled":
         return
-    detail = await svc.prerenderer.call_prompts(svc.scripts.get(version).script, call.variables)
+    loaded = await svc.scripts.load(version)
+    detail = await svc.prerenderer.call_prompts(loaded.script, call.variables)
     async with svc.db.write() as session:
         fresh = await session.get(Call, call_id)
         if fresh is not None:
@@ -71,20 +72,14 @@ async def list_calls(
     status: Literal["queued", "ringing", "in_progress", "completed", "failed", "cancelled"]
     | None = None,
     direction: Literal["inbound", "outbound"] | None = None,
-    before: datetime | None = Query(default=None, description="Page: created before this."),
+    before: UtcDatetime | None = Query(default=None, description="Page: created before this."),
     limit: int = Query(default=50, ge=1, le=500),
     outcome: str | None = Query(default=None, max_length=64),
     phone: str | None = Query(default=None, max_length=64, description="Part of a number."),
-    since: datetime | None = Query(default=None, description="Created at or after this."),
-    until: datetime | None = Query(default=None, description="Created before this."),
+    since: UtcDatetime | None = Query(default=None, description="Created at or after this."),
+    until: UtcDatetime | None = Query(default=None, description="Created before this."),
 ) -> list[CallSummary]:
     """Outbound and inbound calls, newest first."""
-    from datetime import UTC
-
-    before, since, until = (
-        d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
-        for d in (before, since, until)
-    )
     async with svc.db.sessions() as session:
         rows = await repo.list_calls(
             session,

@@ -1,19 +1,24 @@
-"""Scripts: upload (a new immutable version each time), validate, list, read, delete."""
+"""Scripts: upload (a new immutable version each time), validate, list, read, delete.
+
+Uploaded text is parsed and validated in the script workers, never on the event loop, and
+within `settings.script_limits`: a script over a limit is a 422 whose issue names it.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
-from bot_engine.script import ScriptError, json_schema, load_script
+from bot_engine.script import LoadedScript, ScriptError, json_schema, load_script
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.routers.common import problems, script_text, service
 from bot_engine.service.schemas import ScriptOut, ScriptVersionOut, ValidationOut
+from bot_engine.service.script_cache import warm
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
 from bot_engine.storage.models import Script, ScriptVersion
@@ -31,6 +36,15 @@ _SCRIPT_BODY: dict[str, Any] = {
     }
 }
 _ERRORS = problems(401, 404, 413, 415, 422)
+MAX_VERSION = 2**31 - 1
+"""Versions are 32-bit in the database; a larger number in a path is a 422, not a 500."""
+
+
+async def checked_script(svc: ServiceState, text: str, source: str) -> LoadedScript:
+    """Parse and validate in a worker process; ScriptError lists every issue."""
+    if svc.scripts.workers is None:
+        return load_script(text, source=source)
+    return await svc.scripts.workers.load(text, source)
 
 
 def version_out(script: Script, version: ScriptVersion) -> ScriptVersionOut:
@@ -58,7 +72,7 @@ async def upload_script(
     prompts are pre-rendered in the background (see `render_status`)."""
     text, fmt = await script_text(request)
     try:
-        loaded = load_script(text, source=f"upload.{fmt}")
+        loaded = await checked_script(svc, text, f"upload.{fmt}")
     except ScriptError as exc:
         raise Invalid("the script is invalid", issues_of(exc)) from exc
     warnings = [w.model_dump() for w in loaded.warnings]
@@ -73,11 +87,13 @@ async def upload_script(
             continue
     else:
         raise Conflict("concurrent uploads of the same script; retry")
+    svc.scripts.put(version.id, loaded)
     svc.calls.spawn(_prerender_version(svc, version.id, loaded.script))
     return version_out(script, version)
 
 
 async def _prerender_version(svc: ServiceState, version_id: str, script: Any) -> None:
+    await warm(script)  # the intent matchers, before the first call
     async with svc.db.write() as session:
         await repo.set_render_status(session, version_id, "rendering", {})
     detail = await svc.prerenderer.script_prompts(script)
@@ -91,11 +107,13 @@ async def _prerender_version(svc: ServiceState, version_id: str, script: Any) ->
     openapi_extra=_SCRIPT_BODY,
     responses=_ERRORS,
 )
-async def validate_script(request: Request, tenant: TenantDep) -> ValidationOut:
+async def validate_script(
+    request: Request, tenant: TenantDep, svc: ServiceState = Depends(service)
+) -> ValidationOut:
     """Check a script without storing it: 200 with `valid` and every issue found."""
     text, fmt = await script_text(request)
     try:
-        loaded = load_script(text, source=f"upload.{fmt}")
+        loaded = await checked_script(svc, text, f"upload.{fmt}")
     except ScriptError as exc:
         return ValidationOut(valid=False, issues=issues_of(exc))
     return ValidationOut(
@@ -159,7 +177,10 @@ async def list_versions(
 
 @router.get("/scripts/{script_id}/versions/{version}", response_model=ScriptOut, responses=_ERRORS)
 async def get_version(
-    script_id: str, version: int, tenant: TenantDep, svc: ServiceState = Depends(service)
+    script_id: str,
+    tenant: TenantDep,
+    version: int = Path(ge=1, le=MAX_VERSION),
+    svc: ServiceState = Depends(service),
 ) -> ScriptOut:
     script = await _script(svc, tenant.id, script_id)
     async with svc.db.sessions() as session:

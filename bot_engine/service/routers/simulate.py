@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from bot_engine.script import LoadedScript, ScriptError, load_script, validate_variables
+from bot_engine.script import LoadedScript, ScriptError, validate_variables
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Invalid, NotFound, ServiceError
 from bot_engine.service.routers.common import problems, require_json, service
+from bot_engine.service.routers.scripts import checked_script
 from bot_engine.service.schemas import SimulateRequest
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
@@ -31,7 +33,7 @@ async def _loaded(svc: ServiceState, tenant_id: str, body: SimulateRequest) -> L
     if body.script is not None:
         text = body.script if isinstance(body.script, str) else json.dumps(body.script)
         try:
-            return load_script(text, source="inline")
+            return await checked_script(svc, text, "inline")
         except ScriptError as exc:
             raise Invalid("the script is invalid", issues_of(exc)) from exc
     assert body.script_id is not None
@@ -40,7 +42,23 @@ async def _loaded(svc: ServiceState, tenant_id: str, body: SimulateRequest) -> L
         version = await repo.get_version(session, script, body.version) if script else None
     if version is None:
         raise NotFound(f"no script {body.script_id!r} (version {body.version or 'latest'})")
-    return svc.scripts.get(version)
+    return await svc.scripts.load(version)
+
+
+def check_turns(turns: list[str]) -> None:
+    """Every turn is text or a simulator command the simulator knows (`/silence`,
+    `/hangup`, `/dtmf KEYS`): a bad one is a 422 naming it, before anything runs."""
+    from bot_engine.simulator.session import TextSession
+
+    issues = []
+    now = datetime.now(UTC)
+    for index, line in enumerate(turns):
+        try:
+            TextSession.parse(line, now)
+        except ValueError as exc:
+            issues.append({"path": f"turns[{index}]", "message": str(exc)})
+    if issues:
+        raise Invalid("the turns are not all valid simulator input", issues)
 
 
 @router.post(
@@ -52,6 +70,7 @@ async def simulate(
     body: SimulateRequest, tenant: TenantDep, svc: ServiceState = Depends(service)
 ) -> dict[str, Any]:
     """Run the script against typed caller turns; returns `result` and `transcript`."""
+    check_turns(body.turns)
     loaded = await _loaded(svc, tenant.id, body)
     try:
         variables = validate_variables(loaded.script, body.variables)
