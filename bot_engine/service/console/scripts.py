@@ -180,9 +180,11 @@ async def editor_page(
 
 
 @router.post("/api/validate", response_class=JSONResponse)
-async def validate(request: Request, who: CheckedViewerDep) -> Any:
+async def validate(
+    request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+) -> Any:
     """The editor's checks as you type: `POST /v1/scripts/validate` on the editor's text."""
-    checked = await scripts_api.validate_script(request, who.tenant)
+    checked = await scripts_api.validate_script(request, who.tenant, svc)
     return checked.model_dump(mode="json")
 
 
