@@ -15,7 +15,6 @@ from bot_engine.simulator import run_conversation
 
 from .stall_kit import catastrophic_intent
 
-
 # The caller's words are normalized first (a stretched "xxxxxxxx" becomes "x"), so the
 # attacks run on text that normalization keeps: 29 distinct letters.
 LETTERS = "abcdefghijklmnopqrstuvwxzabcd"
