@@ -16,10 +16,14 @@ from jinja2 import Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot_engine.script.name_filters import name_filters
+
 BUILTIN_NAMES = frozenset(
-    {"utterance", "now", "value", "intent", "response", "step", "confidence", "digits"}
+    {"utterance", "now", "value", "intent", "response", "step", "confidence", "digits",
+     "transfer"}
 )
 _ENV = SandboxedEnvironment(undefined=Undefined, autoescape=False, trim_blocks=True)
+_ENV.filters.update(name_filters())
 _NATIVE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 _SIMPLE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 

@@ -17,8 +17,10 @@ from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.script.model import Script
+from bot_engine.simulator.connects import CannedConnects
 
 WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
+ConnectRunner = Callable[[act.Connect], ev.ConnectResult]
 TURN_SECONDS = 5
 """Simulated time between caller turns, so times in results move like a real call's."""
 
@@ -52,9 +54,11 @@ class TextSession:
         variables: dict[str, Any],
         *,
         webhooks: WebhookRunner,
+        connects: ConnectRunner | None = None,
         now: datetime | None = None,
     ) -> None:
         self.script = script
+        self.connects = connects or CannedConnects()
         self.now = now or datetime.now(UTC)
         self.dialog = Dialog(script, variables, now=self.now)
         self.webhooks = webhooks
@@ -133,6 +137,13 @@ class TextSession:
             elif isinstance(action, act.Transfer):
                 self.transcript.append(TranscriptEntry("event", f"transfer to {action.target}",
                                                        self.dialog.state.step))
+            elif isinstance(action, act.Listen) and action.expect == "menu":
+                entries = ", ".join(f"{i + 1} {item.get('name', '')}".strip() for i, item
+                                    in enumerate(self.dialog.state.menu_items))
+                self.transcript.append(TranscriptEntry("event", f"menu: {entries}",
+                                                       action.step))
+            elif isinstance(action, act.Connect):
+                queue.extend(self._connect(action))
             elif isinstance(action, act.Hangup):
                 self.transcript.append(TranscriptEntry("event", "robot hung up",
                                                        self.dialog.state.step))
@@ -149,6 +160,23 @@ class TextSession:
         self.last_actions = done
         return done
 
+    def _connect(self, action: act.Connect) -> list[act.Action]:
+        how = "bridge" if action.mode == "bridge" else "transfer (REFER)"
+        self.transcript.append(TranscriptEntry(
+            "event", f"{how} to {', '.join(action.targets)}", action.step,
+            {"connect": action.model_dump(exclude={"type", "request_id", "step"})}))
+        if action.whisper:
+            self.transcript.append(TranscriptEntry("event", f"whisper to the operator: "
+                                                   f"{action.whisper}", action.step))
+        result = self.connects(action)
+        text = f"{result.target or 'operator'}: {result.outcome}"
+        if result.sip_status is not None:
+            text += f" ({result.sip_status})"
+        if result.outcome == "answered" and action.mode == "bridge":
+            text += f", bridged; ended by {result.ended_by or 'operator'}"
+        self.transcript.append(TranscriptEntry("event", text, action.step))
+        return self.dialog.handle(result.model_copy(update={"at": self.now}))
+
     def document(self) -> dict[str, Any]:
         """The `voicebot chat --json` document."""
         result = self.result
@@ -164,10 +192,11 @@ def run_conversation(
     turns: list[str],
     *,
     webhooks: WebhookRunner,
+    connects: ConnectRunner | None = None,
     now: datetime | None = None,
 ) -> TextSession:
     """Play caller turns to the end; input running out means the caller hangs up."""
-    session = TextSession(script, variables, webhooks=webhooks, now=now)
+    session = TextSession(script, variables, webhooks=webhooks, connects=connects, now=now)
     session.start()
     for line in turns:
         if session.finished:
