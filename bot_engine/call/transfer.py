@@ -1,0 +1,315 @@
+"""Carrying out the Dialog's `Connect`: a blind REFER, or a bridged (B2BUA) transfer.
+
+A bridged transfer goes: a second call to each target in turn (placed by the user agent
+that carries the caller's call, through the ordinary outbound path) → the whisper, played
+to the operator only → the operator's acceptance (a key, or a spoken yes, within the
+timeout) → both legs' audio and keys relayed by `media_gateway.bridge` until one side
+hangs up. Whatever happens to the operator leg (busy, no answer, a decline, a failure) is
+one `ConnectResult` with the SIP status, so the script takes its fallback; the caller is
+never dropped because an operator was.
+
+The session stays the only reader of the caller's leg: while bridged it hands the
+caller's frames and keys to `caller_event`. This module reads the operator's leg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
+from bot_engine import nlu
+from bot_engine.call.listener import Utterance
+from bot_engine.call.speech import CallSpeech
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from media_gateway.bridge import LegRelay, pump
+from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
+from media_gateway.sip import CallFailed, SipCallLeg
+
+log = logging.getLogger(__name__)
+
+LegDialer = Callable[[str, float], Awaitable[CallLeg]]
+"""Places a call to a target (a number or SIP URI) within a ring timeout; returns the
+answered leg or raises `CallFailed`."""
+
+_FAILURE: dict[str, ev.ConnectOutcome] = {
+    "busy": "busy", "no_answer": "no_answer", "rejected": "declined", "failed": "failed",
+}
+Decision = Literal["answered", "declined", "no_answer"]
+
+
+def leg_dialer(leg: CallLeg) -> LegDialer | None:
+    """Second calls leave through the user agent of the caller's own call (its trunk, its
+    credentials); None for transports that cannot place calls (WebSocket, AudioSocket)."""
+    if not isinstance(leg, SipCallLeg):
+        return None
+    ua = leg.user_agent
+
+    async def dial(target: str, timeout_s: float) -> CallLeg:
+        from bot_engine.call.outbound import target_uri  # outbound imports the session
+
+        try:
+            uri = target_uri(target, ua.config.proxy)
+        except ValueError as exc:
+            raise CallFailed("failed", None, str(exc)) from None
+        return await ua.call(uri, timeout_s=timeout_s)
+
+    return dial
+
+
+class Connector:
+    """One `Connect` of one call, from the first dial to the end of the bridge."""
+
+    def __init__(
+        self,
+        action: act.Connect,
+        caller: CallLeg,
+        dialer: LegDialer | None,
+        speech: CallSpeech,
+        *,
+        record_operator: Callable[[bytes], None] | None = None,
+        note: Callable[[str], None] | None = None,
+    ) -> None:
+        self.action = action
+        self.caller = caller
+        self.dialer = dialer
+        self.speech = speech
+        self.record_operator = record_operator
+        self.note = note or (lambda _text: None)
+        self.operator: CallLeg | None = None
+        self.attempts: list[ev.ConnectAttempt] = []
+        self.to_operator: LegRelay | None = None
+        self.to_caller: LegRelay | None = None
+        self.reported = False
+        """The result went to the Dialog already (the caller hung up mid-bridge)."""
+        self._decision: asyncio.Future[Decision] | None = None
+        self._operator_gone: asyncio.Future[CallEnded] | None = None
+        self._caller_gone = asyncio.Event()
+        self._bridged_at: float | None = None
+        self._endpointer: Endpointer | None = None
+        self._speech_audio = bytearray()
+        self._hearing: asyncio.Task[None] | None = None
+        self._reader: asyncio.Task[CallEnded] | None = None
+
+    @property
+    def bridged(self) -> bool:
+        return self.to_caller is not None
+
+    # -- the session's side ------------------------------------------------------------
+
+    def caller_event(self, event: InboundFrame | InboundDtmf) -> None:
+        if self.to_operator is not None:
+            self.to_operator.push(event)
+
+    def caller_ended(self) -> ev.ConnectResult | None:
+        """The caller hung up. Mid-bridge this is the end of an answered transfer (the
+        result is returned for the Dialog at once); before it, the session just ends."""
+        self._caller_gone.set()
+        if not self.bridged or self.reported:
+            return None
+        self.reported = True
+        return self._answered("caller", caller_gone=True)
+
+    # -- the run ---------------------------------------------------------------------
+
+    async def run(self) -> ev.ConnectResult:
+        try:
+            if self.action.mode == "refer":
+                return await self._refer()
+            return await self._bridge_any()
+        finally:
+            await self._close()
+
+    async def _refer(self) -> ev.ConnectResult:
+        target = self.action.targets[0]
+        self.note(f"REFER to {target}")
+        accepted = await self.caller.transfer(target)
+        status = getattr(self.caller, "refer_status", None)
+        outcome: ev.ConnectOutcome = "answered" if accepted else (
+            "busy" if status in (486, 600) else "failed")
+        status = status or (200 if accepted else None)
+        self.attempts.append(ev.ConnectAttempt(target=target, outcome=outcome,
+                                               sip_status=status))
+        return self._result(outcome, status, target, ended_by="robot" if accepted else None,
+                            caller_gone=accepted)
+
+    async def _bridge_any(self) -> ev.ConnectResult:
+        if self.dialer is None:
+            self.note("this call's transport cannot place a second call")
+            return self._result("failed", None, self.action.targets[0],
+                                error="the transport cannot place a second call")
+        for target in self.action.targets:
+            if self._caller_gone.is_set():
+                break
+            self.note(f"calling {target}")
+            try:
+                leg = await self.dialer(target, self.action.ring_timeout_s)
+            except CallFailed as failure:
+                outcome = _FAILURE.get(failure.kind, "failed")
+                self.note(f"{target}: {outcome} ({failure.status or '-'})")
+                self.attempts.append(ev.ConnectAttempt(target=target, outcome=outcome,
+                                                       sip_status=failure.status))
+                continue
+            self.operator = leg
+            decision = await self._offer(leg)
+            self.note(f"{target}: {decision}")
+            self.attempts.append(ev.ConnectAttempt(target=target, outcome=decision,
+                                                   sip_status=200))
+            if decision == "answered":
+                return await self._bridge(leg)
+            with contextlib.suppress(Exception):
+                await leg.hangup()
+            self.operator = None
+        last = self.attempts[-1] if self.attempts else None
+        return self._result(last.outcome if last else "failed",
+                            last.sip_status if last else None,
+                            last.target if last else None)
+
+    async def _offer(self, leg: CallLeg) -> Decision:
+        """The whisper, then the operator's answer (or none needed)."""
+        loop = asyncio.get_running_loop()
+        self._decision = loop.create_future()
+        self._operator_gone = loop.create_future()
+        self._reader = reader = loop.create_task(self._read_operator(leg))
+        reader.add_done_callback(self._operator_ended)
+        accept = self.action.accept
+        if accept is not None and accept.speech:
+            self._endpointer = Endpointer(leg.sample_rate if leg.sample_rate in (8000, 16000)
+                                          else 8000, 20, speech_end_ms=500, floor_rms=100.0)
+        if self.action.whisper:
+            self.note(f"whisper: {self.action.whisper}")
+            playing = await self._whisper(leg, self.action.whisper)
+            if playing is not None:  # the timeout runs from the end of the whisper
+                played = loop.create_task(playing.wait())
+                waits: list[asyncio.Future[Any]] = [self._decision, played]
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                if not played.done():
+                    playing.cancel()  # a key pressed mid-whisper: no need to hear the rest
+        if accept is None:
+            self._decide("answered")
+        try:
+            timeout = accept.timeout_s if accept is not None else 0
+            return await asyncio.wait_for(asyncio.shield(self._decision), timeout + 0.5)
+        except TimeoutError:
+            return "no_answer"
+        finally:
+            self._endpointer = None
+
+    async def _whisper(self, leg: CallLeg, text: str) -> Playback | None:
+        pcm = self.speech.cached(text)
+        if pcm is None:
+            parts = []
+            async for chunk in self.speech.stream(text):
+                parts.append(chunk)
+            pcm = b"".join(parts)
+        return leg.play(pcm) if pcm else None
+
+    async def _bridge(self, leg: CallLeg) -> ev.ConnectResult:
+        self.to_caller = LegRelay(self.caller)
+        self.to_operator = LegRelay(leg)
+        self._bridged_at = time.monotonic()
+        self.note("bridged")
+        assert self._operator_gone is not None
+        caller_gone = asyncio.ensure_future(self._caller_gone.wait())
+        try:
+            waits: list[asyncio.Future[Any]] = [self._operator_gone, caller_gone]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            caller_gone.cancel()
+        if self._caller_gone.is_set():
+            with contextlib.suppress(Exception):
+                await leg.hangup()
+            return self._answered("caller", caller_gone=True)
+        self.note("the operator hung up")
+        return self._answered("operator", caller_gone=self.action.after == "hangup")
+
+    # -- the operator's leg --------------------------------------------------------------
+
+    async def _read_operator(self, leg: CallLeg) -> CallEnded:
+        return await pump(leg, self._on_operator)
+
+    def _operator_ended(self, task: asyncio.Task[CallEnded]) -> None:
+        ended = CallEnded("network_error")
+        if not task.cancelled() and task.exception() is None:
+            ended = task.result()
+        self._decide("declined")  # hung up before accepting
+        if self._operator_gone is not None and not self._operator_gone.done():
+            self._operator_gone.set_result(ended)
+
+    def _on_operator(self, event: InboundFrame | InboundDtmf) -> None:
+        if self.to_caller is not None:
+            if isinstance(event, InboundFrame) and self.record_operator is not None:
+                self.record_operator(event.pcm)
+            self.to_caller.push(event)
+            return
+        accept = self.action.accept
+        if accept is None:
+            return
+        if isinstance(event, InboundDtmf):
+            self._decide("answered" if event.digit in accept.dtmf else "declined")
+        elif self._endpointer is not None and len(event.pcm) == self._endpointer.frame_size:
+            self._hear(event.pcm)
+
+    def _hear(self, pcm: bytes) -> None:
+        assert self._endpointer is not None
+        for vad in self._endpointer.push(pcm):
+            if isinstance(vad, SpeechStart):
+                self._speech_audio = bytearray(vad.audio)
+            elif isinstance(vad, SpeechEnd) and self._hearing is None:
+                audio = bytes(self._speech_audio)
+                self._hearing = asyncio.get_running_loop().create_task(self._recognize(audio))
+        if self._endpointer is not None and self._endpointer.in_speech:
+            self._speech_audio += pcm
+
+    async def _recognize(self, audio: bytes) -> None:
+        try:
+            utterance = Utterance(self.speech, [], None, audio, speculative=False)
+            utterance.finish()
+            heard = await utterance.result()
+            answer = nlu.yes_no(heard.text, self.action.language).answer
+            self.note(f"operator said: {heard.text!r}")
+            if answer is not None:
+                self._decide("answered" if answer == "yes" else "declined")
+        finally:
+            self._hearing = None
+
+    def _decide(self, decision: Decision) -> None:
+        if self._decision is not None and not self._decision.done():
+            self._decision.set_result(decision)
+
+    # -- results ---------------------------------------------------------------------
+
+    def _answered(self, ended_by: Literal["caller", "operator"], *,
+                  caller_gone: bool) -> ev.ConnectResult:
+        talk = None if self._bridged_at is None else round(time.monotonic() - self._bridged_at, 3)
+        last = self.attempts[-1]
+        return self._result("answered", last.sip_status, last.target, ended_by=ended_by,
+                            caller_gone=caller_gone, talk_s=talk)
+
+    def _result(self, outcome: ev.ConnectOutcome, status: int | None, target: str | None, *,
+                ended_by: Literal["caller", "operator", "robot"] | None = None,
+                caller_gone: bool = False, talk_s: float | None = None,
+                error: str | None = None) -> ev.ConnectResult:
+        return ev.ConnectResult(
+            request_id=self.action.request_id, outcome=outcome, sip_status=status,
+            target=target, ended_by=ended_by, caller_gone=caller_gone, talk_s=talk_s,
+            attempts=list(self.attempts), error=error,
+        )
+
+    async def _close(self) -> None:
+        for relay in (self.to_operator, self.to_caller):
+            if relay is not None:
+                await relay.close()
+        if self._hearing is not None:
+            self._hearing.cancel()
+        leg = self.operator
+        if leg is not None:
+            with contextlib.suppress(Exception):
+                await leg.hangup()
+        if self._reader is not None and not self._reader.done():
+            self._reader.cancel()

@@ -1,0 +1,244 @@
+"""The call-centre scenarios on real SIP/RTP over 127.0.0.1: a caller, the robot, and
+operators or leads that answer, ring or are busy. Audio is checked by frequency (FFT) in
+both directions through the bridge, keys through the bridge, and the fallbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile
+from scenario_peers import Caller, Phone, Robot, until
+from sip_audio import dominant_frequency, tone
+
+from bot_engine.call.speech import CallSpeech
+from bot_engine.script import load_script_file, validate_variables
+from bot_engine.script.model import Script
+from media_gateway.sip import SipConfig, SipUserAgent
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+SpeechFactory = Callable[[Script], CallSpeech]
+CALLER_HZ = 440.0
+OPERATOR_HZ = 1000.0
+
+
+def load(name: str) -> Script:
+    path = HERE / "scripts" / name
+    return load_script_file(path if path.exists() else ROOT / "dialogs" / name).script
+
+
+@contextlib.asynccontextmanager
+async def network(*phones: Phone) -> AsyncIterator[tuple[Robot, SipUserAgent]]:
+    robot = await Robot.start()
+    caller_ua = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="client",
+                                                   tcp=False))
+    try:
+        yield robot, caller_ua
+    finally:
+        for phone in phones:
+            await phone.close()
+        await caller_ua.close()
+        await robot.ua.close()
+
+
+def channel(path: Path, index: int) -> np.ndarray:
+    data, rate = soundfile.read(str(path), dtype="int16", always_2d=True)
+    assert rate == 8000
+    return data[:, index]
+
+
+async def test_a_warm_transfer_bridges_audio_and_keys_both_ways_and_records_both(
+    make_speech: SpeechFactory, tmp_path: Path
+) -> None:
+    script = load("bridge.en.yaml")
+    operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")
+    async with network(operator) as (robot, caller_ua):
+        variables = validate_variables(script, {"operators": operator.uri})
+        speech = make_speech(script)
+        await speech.prerender(["Connecting you now."])
+        record = tmp_path / "call.wav"
+        call = asyncio.ensure_future(robot.answer(script, variables, speech, str(record)))
+        caller = await Caller.dial(caller_ua, robot.uri, tone_hz=CALLER_HZ)
+
+        # the whisper reached the operator only, then the operator's key accepted the call
+        assert await until(lambda: operator.accepted_at is not None)
+        assert await until(lambda: caller.ear.hears(OPERATOR_HZ)), "operator -> caller"
+        assert await until(lambda: operator.ear.hears(CALLER_HZ)), "caller -> operator"
+        whisper = operator.ear.frames[0][0]
+        heard_by_caller = caller.ear.since(whisper)
+        assert abs(dominant_frequency(heard_by_caller[: 8000 * 2]) - OPERATOR_HZ) > 25
+
+        await caller.leg.send_dtmf("5")
+        assert await until(lambda: "5" in operator.ear.keys), "a key caller -> operator"
+        assert operator.leg is not None
+        await operator.leg.send_dtmf("7")
+        assert await until(lambda: "7" in caller.ear.keys), "a key operator -> caller"
+
+        await caller.leg.hangup()  # either side hanging up ends both legs
+        assert await until(operator.ear.ended.is_set), "the operator's leg was not ended"
+        report = await asyncio.wait_for(call, 30)
+
+    result = report.result
+    assert (result.outcome, result.ending) == ("transferred", "transfer")
+    [transfer] = result.transfers
+    assert transfer["outcome"] == "answered" and transfer["sip_status"] == 200
+    assert transfer["ended_by"] == "caller" and transfer["talk_s"] > 0
+    assert transfer["target"] == operator.uri
+    events = [t.text for t in report.transcript if t.role == "event"]
+    assert any(e.startswith("whisper: Customer John") for e in events), events
+    assert "bridged" in events and "the caller hung up" in events
+    # the recording keeps both parties: the caller left, the operator on the right
+    left, right = channel(record, 0), channel(record, 1)
+    tail = slice(len(left) - 8000, len(left) - 1600)
+    assert abs(dominant_frequency(left[tail].tobytes()) - CALLER_HZ) <= 25
+    assert abs(dominant_frequency(right[tail].tobytes()) - OPERATOR_HZ) <= 25
+
+
+async def test_an_operator_who_does_not_answer_or_is_busy_gives_the_fallback(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("bridge.en.yaml")
+    ringing = await Phone.start("ringing", mode="ring")
+    busy = await Phone.start("busy", mode="busy")
+    async with network(ringing, busy) as (robot, caller_ua):
+        variables = validate_variables(script, {"operators": ringing.uri, "second": busy.uri})
+        speech = make_speech(script)
+        await speech.prerender(["Connecting you now.", "Nobody can take your call now."])
+        call = asyncio.ensure_future(robot.answer(script, variables, speech))
+        caller = await Caller.dial(caller_ua, robot.uri, tone_hz=None)
+        report = await asyncio.wait_for(call, 60)
+        assert await until(caller.ear.ended.is_set)
+
+    result = report.result
+    assert result.outcome == "fallback" and result.ending == "completed"
+    [transfer] = result.transfers
+    assert transfer["outcome"] == "busy" and transfer["sip_status"] == 486
+    assert [(a["target"], a["outcome"], a["sip_status"]) for a in transfer["attempts"]] == [
+        (ringing.uri, "no_answer", 487), (busy.uri, "busy", 486)]
+    said = [t.text for t in report.transcript if t.role == "bot"]
+    assert said == ["Connecting you now.", "Nobody can take your call now."]
+    assert caller.ear.quiet_for(0) or caller.ear.frames  # the caller heard the fallback
+
+
+@pytest.fixture
+async def silent_backend() -> AsyncIterator[tuple[str, list[str]]]:
+    """An HTTP backend on loopback that takes requests and never answers."""
+    events: list[str] = []
+    held: list[asyncio.StreamWriter] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        events.append("request")
+        held.append(writer)
+        while await reader.read(65536):
+            pass
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", events
+    for writer in held:
+        writer.close()
+    server.close()
+
+
+async def test_own_manager_the_backend_times_out_mid_call_and_the_queue_takes_the_call(
+    make_speech: SpeechFactory, silent_backend: tuple[str, list[str]]
+) -> None:
+    url, backend = silent_backend
+    script = load("own_manager.ru.yaml")
+    queue = await Phone.start("queue", tone_hz=OPERATOR_HZ)
+    async with network(queue) as (robot, caller_ua):
+        variables = validate_variables(script, {"caller": "+79161234567", "crm_url": url,
+                                                "queue": queue.uri})
+        speech = make_speech(script)
+        call = asyncio.ensure_future(robot.answer(script, variables, speech))
+        caller = await Caller.dial(caller_ua, robot.uri, tone_hz=CALLER_HZ)
+        assert await until(lambda: caller.ear.hears(OPERATOR_HZ)), "queue -> caller"
+        assert await until(lambda: queue.ear.hears(CALLER_HZ)), "caller -> queue"
+        assert queue.leg is not None
+        await queue.leg.hangup()  # the operator ends the talk: the caller's leg ends too
+        assert await until(caller.ear.ended.is_set)
+        report = await asyncio.wait_for(call, 30)
+
+    assert backend == ["request"]
+    result = report.result
+    assert (result.outcome, result.ending) == ("connected_queue", "transfer")
+    assert [t["outcome"] for t in result.transfers] == ["answered"]
+    assert result.transfers[0]["ended_by"] == "operator"
+    events = [t.text for t in report.transcript if t.role == "event"]
+    assert "webhook timeout" in events
+    said = [t.text for t in report.transcript if t.role == "bot"]
+    assert said == ["Соединяю с первым свободным специалистом."]
+
+
+def _http_json(body: bytes) -> Callable[..., Any]:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        await reader.readexactly(length)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+                     b"Connection: close\r\n\r\n" + body)
+        await writer.drain()
+        writer.close()
+
+    return handle
+
+
+async def test_a_personal_menu_from_the_crm_chosen_by_key_connects_that_contact(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("contact_menu.ru.yaml")
+    first = await Phone.start("chulkova", mode="busy")
+    second = await Phone.start("maslennikov", tone_hz=OPERATOR_HZ)
+    contacts = {"contacts": [{"name": "Евгения Чулкова", "target": first.uri},
+                             {"name": "Дмитрий Масленников", "target": second.uri}]}
+    server = await asyncio.start_server(_http_json(json.dumps(contacts).encode()),
+                                        "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    speech = make_speech(script)
+    variables = validate_variables(script, {"caller": "+79161234567", "crm_url": url})
+    streamed: list[int] = []
+    try:
+        async with network(first, second) as (robot, caller_ua):
+            for _ in range(2):  # the same caller twice: the second menu is all cached
+                before = speech.streamed
+                call = asyncio.ensure_future(robot.answer(script, variables, speech))
+                caller = await Caller.dial(caller_ua, robot.uri, tone_hz=None)
+                # the key cuts the menu short, as soon as the robot listens (mid-menu)
+                assert await until(lambda: robot.session is not None
+                                   and robot.session._listening is not None)
+                await caller.leg.send_dtmf("2")
+                assert await until(lambda: second.leg is not None)
+                caller.leg.play(tone(CALLER_HZ, 20, amplitude=0.3))
+                assert await until(caller.ear.hears_fn(OPERATOR_HZ))
+                assert await until(lambda: second.ear.hears(CALLER_HZ))
+                await caller.leg.hangup()
+                report = await asyncio.wait_for(call, 30)
+                streamed.append(speech.streamed - before)
+                robot.session = None
+                second.leg = None
+                second.ear.frames.clear()
+    finally:
+        server.close()
+
+    result = report.result
+    assert result.outcome == "connected"
+    assert result.fields["contact_name"] == "Дмитрий Масленников"
+    said = [t.text for t in report.transcript if t.role == "bot"]
+    assert said[:3] == ["Здравствуйте!",
+                        "Если вам нужна Евгения Чулкова, нажмите или скажите один.",
+                        "Дмитрий Масленников — два."]
+    assert "Соединяю с Дмитрием Масленниковым." in said
+    assert not first.offered.is_set()
+    # the first call synthesized its menu lines once; the repeated menu waited for no TTS
+    assert streamed[0] >= 3 and streamed[1] == 0, streamed
