@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.script.model import Script
 from bot_engine.service import access_log
 from bot_engine.service.auth import FailureLimiter
+from bot_engine.service.callbacks import next_operator
 from bot_engine.service.calls import CallService
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.housekeeping import Housekeeping
@@ -30,6 +32,7 @@ from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
 from bot_engine.service.routers import (
     account,
+    callbacks,
     calls,
     deliveries,
     inbound_routes,
@@ -49,7 +52,8 @@ from bot_engine.storage.files import private_dir
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (scripts, calls, inbound_routes, media, simulate, deliveries, system, account)
+ROUTERS = (scripts, calls, callbacks, inbound_routes, media, simulate, deliveries, system,
+           account)
 """Included without a prefix: their routes' paths are the app's paths."""
 
 
@@ -195,6 +199,7 @@ def create_app(
         housekeeping = Housekeeping(db, settings)
         if isinstance(chosen, SimulatedRunner):
             call_service.before_start = housekeeping.make_room
+        call_service.after_finish = functools.partial(next_operator, call_service)
         inbound = InboundCalls(call_service, speech_for)
         state = ServiceState(
             settings=settings,

@@ -73,6 +73,8 @@ class CallService:
         self._tasks: set[asyncio.Task[None]] = set()
         self.before_start: Callable[[CallSpec], Awaitable[None]] | None = None
         """Runs before an outbound call is handed to the runner (the recordings cap)."""
+        self.after_finish: Callable[[str, DialogResult], Awaitable[None]] | None = None
+        """Runs once a call's result is committed (a callback's next operator)."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -304,6 +306,11 @@ class CallService:
                     idempotency_key=idempotency_key(call.id),
                 )
         self.wake_delivery()
+        if self.after_finish is not None:
+            try:
+                await self.after_finish(call_id, result)
+            except Exception:  # the result is committed; a follow-up must not undo it
+                log.exception("after-finish hook of call %s failed", call_id)
 
     async def fail_unstarted(self, call_id: str, error: str) -> None:
         """A call the runner could not even start still ends with a contract-valid result."""
