@@ -88,11 +88,12 @@ class Phone:
     `accept_key` once the whisper has been heard), rings forever, or is busy."""
 
     def __init__(self, ua: SipUserAgent, mode: Literal["answer", "ring", "busy"],
-                 tone_hz: float, accept_key: str | None) -> None:
+                 tone_hz: float, accept_key: str | None, accept_say: bytes | None) -> None:
         self.ua = ua
         self.mode = mode
         self.tone_hz = tone_hz
         self.accept_key = accept_key
+        self.accept_say = accept_say
         self.ear = Ear()
         self.leg: CallLeg | None = None
         self.offered = asyncio.Event()
@@ -102,10 +103,11 @@ class Phone:
 
     @classmethod
     async def start(cls, user: str, mode: Literal["answer", "ring", "busy"] = "answer",
-                    tone_hz: float = 1000.0, accept_key: str | None = None) -> Phone:
+                    tone_hz: float = 1000.0, accept_key: str | None = None,
+                    accept_say: bytes | None = None) -> Phone:
         ua = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user=user,
                                                 tcp=False))
-        phone = cls(ua, mode, tone_hz, accept_key)
+        phone = cls(ua, mode, tone_hz, accept_key, accept_say)
         phone._tasks.append(asyncio.get_running_loop().create_task(phone._serve()))
         return phone
 
@@ -128,10 +130,14 @@ class Phone:
 
     async def _talk(self, leg: CallLeg) -> None:
         reader = asyncio.get_running_loop().create_task(listen(leg, self.ear))
-        if self.accept_key is not None:
-            # the whisper first: wait until speech came and stopped, then press the key
+        if self.accept_key is not None or self.accept_say is not None:
+            # the whisper first: wait until speech came and stopped, then answer it
             await until(lambda: self.ear.quiet_for(0.6))
-            await leg.send_dtmf(self.accept_key)
+            if self.accept_key is not None:
+                await leg.send_dtmf(self.accept_key)
+            else:
+                assert self.accept_say is not None
+                await leg.play(self.accept_say + bytes(16000)).wait()
         self.accepted_at = time.monotonic()
         leg.play(tone(self.tone_hz, 40))
         await reader

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile
 from scenario_peers import Caller, Phone, Robot, until
-from sip_audio import dominant_frequency, tone
+from sip_audio import dominant_frequency, rms, tone
 
 from bot_engine.call.speech import CallSpeech
 from bot_engine.script import load_script_file, validate_variables
@@ -242,3 +242,131 @@ async def test_a_personal_menu_from_the_crm_chosen_by_key_connects_that_contact(
     assert not first.offered.is_set()
     # the first call synthesized its menu lines once; the repeated menu waited for no TTS
     assert streamed[0] >= 3 and streamed[1] == 0, streamed
+
+
+async def test_a_callback_calls_the_operator_then_bridges_the_lead(
+    make_speech: SpeechFactory,
+) -> None:
+    from bot_engine.call.outbound import place_call
+
+    script = load("callback.ru.yaml")
+    operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")
+    lead = await Phone.start("lead", tone_hz=CALLER_HZ)
+    try:
+        variables = validate_variables(script, {"lead_phone": lead.uri, "lead_name": "Иван",
+                                                "source": "kuhni.example"})
+        speech = make_speech(script)
+        call = asyncio.ensure_future(place_call(operator.uri, script, variables, speech,
+                                                amd=False, ring_timeout_s=10))
+        assert await until(lambda: lead.leg is not None), "the lead was never called"
+        assert await until(lambda: operator.ear.hears(CALLER_HZ)), "lead -> operator"
+        assert await until(lambda: lead.ear.hears(OPERATOR_HZ)), "operator -> lead"
+        assert lead.leg is not None
+        await lead.leg.hangup()  # the lead ends the talk: the operator's leg ends too
+        assert await until(operator.ear.ended.is_set)
+        report = await asyncio.wait_for(call, 30)
+    finally:
+        await operator.close()
+        await lead.close()
+    result = report.result
+    assert (result.outcome, result.ending) == ("connected", "transfer")
+    assert result.fields["lead_outcome"] == "answered"
+    [transfer] = result.transfers
+    assert (transfer["target"], transfer["ended_by"]) == (lead.uri, "operator")
+    said = [t.text for t in report.transcript if t.role == "bot"]
+    assert said[0].startswith("Обратный звонок: клиент Иван, заявка с kuhni.example.")
+    assert [t.text for t in report.transcript if t.role == "caller"] == ["[dtmf 1]"]
+
+
+async def test_a_callback_whose_lead_is_busy_tells_the_operator_and_ends(
+    make_speech: SpeechFactory,
+) -> None:
+    from bot_engine.call.outbound import place_call
+
+    script = load("callback.ru.yaml")
+    operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")
+    lead = await Phone.start("lead", mode="busy")
+    try:
+        variables = validate_variables(script, {"lead_phone": lead.uri})
+        speech = make_speech(script)
+        report = await asyncio.wait_for(
+            place_call(operator.uri, script, variables, speech, amd=False, ring_timeout_s=10),
+            60)
+        assert await until(operator.ear.ended.is_set)
+    finally:
+        await operator.close()
+        await lead.close()
+    result = report.result
+    assert result.outcome == "lead_no_answer" and result.fields["lead_outcome"] == "busy"
+    assert result.transfers[0]["sip_status"] == 486
+    said = [t.text for t in report.transcript if t.role == "bot"]
+    assert said[-1] == "Клиент не ответил. Мы попробуем позже. Спасибо!"
+    # the operator heard that sentence: robot speech reached them after their key
+    assert operator.accepted_at is not None
+    assert rms(operator.ear.since(operator.accepted_at)) > 300
+
+
+async def test_operators_accept_or_decline_by_voice(make_speech: SpeechFactory) -> None:
+    """The first operator says "no" after the whisper, the second "yes, put them through":
+    Whisper hears both on the operator leg, and the caller is bridged to the second."""
+    from asr_tts.tts.espeak import EspeakSynthesizer
+
+    script = load("bridge.en.yaml")
+    espeak = EspeakSynthesizer()
+    no = await espeak.render("No, I can't take it.", "en-us", 8000)
+    yes = await espeak.render("Yes, put them through.", "en-us", 8000)
+    first = await Phone.start("first", tone_hz=OPERATOR_HZ, accept_say=no)
+    second = await Phone.start("second", tone_hz=OPERATOR_HZ, accept_say=yes)
+    async with network(first, second) as (robot, caller_ua):
+        variables = validate_variables(script, {"operators": first.uri, "second": second.uri})
+        speech = make_speech(script)
+        call = asyncio.ensure_future(robot.answer(script, variables, speech))
+        caller = await Caller.dial(caller_ua, robot.uri, tone_hz=CALLER_HZ)
+        assert await until(caller.ear.hears_fn(OPERATOR_HZ), timeout=60)
+        assert await until(first.ear.ended.is_set)  # the decliner's leg was ended
+        await caller.leg.hangup()
+        report = await asyncio.wait_for(call, 30)
+    [transfer] = report.result.transfers
+    assert [(a["target"], a["outcome"]) for a in transfer["attempts"]] == [
+        (first.uri, "declined"), (second.uri, "answered")]
+    assert report.result.outcome == "transferred"
+    heard = [t.text for t in report.transcript if t.text.startswith("operator said")]
+    assert len(heard) == 2, heard
+
+
+async def test_baresip_as_the_operator_is_bridged_with_keys_both_ways(
+    make_speech: SpeechFactory, tmp_path: Path
+) -> None:
+    from sip_baresip import Baresip
+
+    microphone = tmp_path / "operator.wav"
+    soundfile.write(str(microphone), np.frombuffer(tone(OPERATOR_HZ, 30), dtype="<i2"), 8000,
+                    subtype="PCM_16")
+    baresip = Baresip(tmp_path / "baresip", microphone)
+    await baresip.start()
+    script = load("bridge.en.yaml")
+    try:
+        async with network() as (robot, caller_ua):
+            variables = validate_variables(script, {"operators": baresip.uri})
+            speech = make_speech(script)
+            call = asyncio.ensure_future(robot.answer(script, variables, speech))
+            caller = await Caller.dial(caller_ua, robot.uri, tone_hz=CALLER_HZ)
+            await baresip.wait_event("CALL_ESTABLISHED", timeout=30)
+            await baresip.command("sndcode", "1")  # accepts (mid-whisper, cutting it short)
+            assert await until(caller.ear.hears_fn(OPERATOR_HZ)), "baresip -> caller"
+            await caller.leg.send_dtmf("9")
+            digits = ""
+            while "9" not in digits:
+                digits += (await baresip.wait_event("CALL_DTMF_START")).get("param", "")
+            await baresip.command("sndcode", "3")
+            assert await until(lambda: "3" in caller.ear.keys), "baresip key -> caller"
+            await caller.leg.hangup()
+            await baresip.wait_event("CALL_CLOSED")
+            report = await asyncio.wait_for(call, 30)
+    finally:
+        await baresip.stop()
+    assert report.result.outcome == "transferred"
+    heard, rate = soundfile.read(str(baresip.decoded_recording()), dtype="int16")
+    heard = heard if heard.ndim == 1 else heard[:, 0]
+    last = heard[-rate:]  # the last second baresip heard: the caller's tone
+    assert abs(dominant_frequency(last.astype("<i2").tobytes(), rate) - CALLER_HZ) <= 25
