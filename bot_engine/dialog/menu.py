@@ -20,6 +20,8 @@ from bot_engine.script.templates import TemplateProblem, evaluate, render
 from bot_engine.script.values import ValueProblem, coerce
 
 MAX_LABEL = 120
+ITEM_NAMES = frozenset({"item", "number", "number_word"})
+"""What a menu line template reads besides the call's variables and slots."""
 _WORD = re.compile(r"[0-9]+|[a-zа-яё]+", re.I)
 
 

@@ -43,7 +43,7 @@ class Problem:
 BRANCHES_ALWAYS = ("no_input", "no_match")
 WEBHOOK_BRANCHES = ("success", "error", "timeout")
 CONNECT_BRANCHES = ("answered", "busy", "no_answer", "declined", "failed")
-MENU_ITEM_NAMES = frozenset({"item", "number", "number_word"})
+MENU_ITEM_NAMES = frozenset({"item", "number", "number_word"})  # as dialog.menu.ITEM_NAMES
 
 
 def check_script(script: Script) -> list[Problem]:

@@ -225,3 +225,16 @@ async def test_the_relay_bounds_the_delay_and_keeps_keys_in_order() -> None:
     await relay.close()
     relay.push(InboundFrame(bytes(320), 0))
     assert relay.frames == 50
+
+
+def test_the_default_menu_is_pre_rendered_with_the_static_prompts() -> None:
+    from pathlib import Path
+
+    from bot_engine.call.prompts import script_prompts
+    from bot_engine.script import load_script_file
+
+    script = load_script_file(Path(__file__).parents[2] / "dialogs" /
+                              "contact_menu.ru.yaml").script
+    prompts = script_prompts(script)
+    assert {"Если вам нужен Отдел продаж, нажмите или скажите один.", "Бухгалтерия — два.",
+            "Сервисная служба — три."} <= set(prompts)
