@@ -129,6 +129,27 @@ async def test_an_operator_who_does_not_answer_or_is_busy_gives_the_fallback(
     assert caller.ear.quiet_for(0) or caller.ear.frames  # the caller heard the fallback
 
 
+async def test_a_caller_who_hangs_up_while_the_operator_rings_cancels_that_call(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("bridge.en.yaml")
+    connect = script.steps["connect"].connect
+    assert connect is not None
+    connect.ring_timeout = 60  # only the caller's hangup can end this ringing
+    ringing = await Phone.start("ringing", mode="ring")
+    async with network(ringing) as (robot, caller_ua):
+        variables = validate_variables(script, {"operators": ringing.uri})
+        call = asyncio.ensure_future(robot.answer(script, variables, make_speech(script)))
+        caller = await Caller.dial(caller_ua, robot.uri, tone_hz=None)
+        assert await until(ringing.offered.is_set)
+        await caller.leg.hangup()
+        report = await asyncio.wait_for(call, 30)
+        [incoming] = ringing._held
+        assert await until(incoming.cancelled.is_set), "the operator's phone kept ringing"
+    assert (report.result.outcome, report.result.ending) == ("hangup", "hangup")
+    assert report.result.transfers == []
+
+
 @pytest.fixture
 async def silent_backend() -> AsyncIterator[tuple[str, list[str]]]:
     """An HTTP backend on loopback that takes requests and never answers."""
