@@ -165,10 +165,10 @@ class TextSession:
         self.transcript.append(TranscriptEntry(
             "event", f"{how} to {', '.join(action.targets)}", action.step,
             {"connect": action.model_dump(exclude={"type", "request_id", "step"})}))
-        if action.whisper:
+        result = self.connects(action)
+        if action.whisper and result.outcome in ("answered", "declined"):  # someone heard it
             self.transcript.append(TranscriptEntry("event", f"whisper to the operator: "
                                                    f"{action.whisper}", action.step))
-        result = self.connects(action)
         text = f"{result.target or 'operator'}: {result.outcome}"
         if result.sip_status is not None:
             text += f" ({result.sip_status})"
