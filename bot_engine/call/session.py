@@ -355,14 +355,13 @@ class CallSession:
             else:
                 self._hung_up = True
         elif isinstance(action, act.Connect):
-            await self._drain()
             self._spawn(self._connect(action))
 
     async def _connect(self, action: act.Connect) -> None:
         """A transfer whose outcome the script branches on (see `transfer.Connector`)."""
         connector = self._connector = Connector(
             action, self.leg, self.dialer, self.speech, record_operator=self._record_operator,
-            note=lambda text: self._event("connect", text, action.step))
+            note=lambda text: self._event("connect", text, action.step), caller_ready=self._drain)
         try:
             result = await connector.run()
         finally:
@@ -920,6 +919,12 @@ class CallSession:
 
     def _on_max_duration(self) -> None:
         if self.dialog.finished:
+            return
+        connected = self._connector.caller_ended("robot") if self._connector else None
+        if connected is not None:  # the bridged talk counts: an answered transfer, ended
+            self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
+                        self.dialog.state.step)
+            self._handle(connected.model_copy(update={"at": datetime.now(UTC)}))
             return
         self._stop_prompts()
         self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",

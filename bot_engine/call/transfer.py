@@ -74,13 +74,17 @@ class Connector:
         *,
         record_operator: Callable[[bytes], None] | None = None,
         note: Callable[[str], None] | None = None,
+        caller_ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """`caller_ready` waits until the caller's prompts have played: the operator is
+        dialled at once, but the caller is handed over only after the robot's last word."""
         self.action = action
         self.caller = caller
         self.dialer = dialer
         self.speech = speech
         self.record_operator = record_operator
         self.note = note or (lambda _text: None)
+        self.caller_ready = caller_ready
         self.operator: CallLeg | None = None
         self.attempts: list[ev.ConnectAttempt] = []
         self.to_operator: LegRelay | None = None
@@ -90,6 +94,7 @@ class Connector:
         self._decision: asyncio.Future[Decision] | None = None
         self._operator_gone: asyncio.Future[CallEnded] | None = None
         self._caller_gone = asyncio.Event()
+        self._ended_by: Literal["caller", "robot"] = "caller"
         self._bridged_at: float | None = None
         self._endpointer: Endpointer | None = None
         self._speech_audio = bytearray()
@@ -106,14 +111,16 @@ class Connector:
         if self.to_operator is not None:
             self.to_operator.push(event)
 
-    def caller_ended(self) -> ev.ConnectResult | None:
-        """The caller hung up. Mid-bridge this is the end of an answered transfer (the
+    def caller_ended(self, by: Literal["caller", "robot"] = "caller") -> ev.ConnectResult | None:
+        """The caller's leg is ending (the caller hung up, or the robot ends the call at
+        its maximum duration). Mid-bridge this is the end of an answered transfer (the
         result is returned for the Dialog at once); before it, the session just ends."""
+        self._ended_by = by
         self._caller_gone.set()
         if not self.bridged or self.reported:
             return None
         self.reported = True
-        return self._answered("caller", caller_gone=True)
+        return self._answered(by, caller_gone=True)
 
     # -- the run ---------------------------------------------------------------------
 
@@ -127,6 +134,8 @@ class Connector:
 
     async def _refer(self) -> ev.ConnectResult:
         target = self.action.targets[0]
+        if self.caller_ready is not None:
+            await self.caller_ready()
         self.note(f"REFER to {target}")
         accepted = await self.caller.transfer(target)
         status = getattr(self.caller, "refer_status", None)
@@ -161,6 +170,8 @@ class Connector:
             self.attempts.append(ev.ConnectAttempt(target=target, outcome=decision,
                                                    sip_status=200))
             if decision == "answered":
+                if self.caller_ready is not None:
+                    await self.caller_ready()
                 return await self._bridge(leg)
             with contextlib.suppress(Exception):
                 await leg.hangup()
@@ -224,7 +235,7 @@ class Connector:
         if self._caller_gone.is_set():
             with contextlib.suppress(Exception):
                 await leg.hangup()
-            return self._answered("caller", caller_gone=True)
+            return self._answered(self._ended_by, caller_gone=True)
         self.note("the operator hung up")
         return self._answered("operator", caller_gone=self.action.after == "hangup")
 
@@ -284,7 +295,7 @@ class Connector:
 
     # -- results ---------------------------------------------------------------------
 
-    def _answered(self, ended_by: Literal["caller", "operator"], *,
+    def _answered(self, ended_by: Literal["caller", "operator", "robot"], *,
                   caller_gone: bool) -> ev.ConnectResult:
         talk = None if self._bridged_at is None else round(time.monotonic() - self._bridged_at, 3)
         last = self.attempts[-1]

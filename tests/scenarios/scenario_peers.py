@@ -18,7 +18,7 @@ from typing import Any, Literal
 from sip_audio import dominant_frequency, rms, tone
 
 from bot_engine.call.report import CallReport
-from bot_engine.call.session import CallSession
+from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame
@@ -168,12 +168,13 @@ class Robot:
         return f"sip:robot@127.0.0.1:{self.ua.local_port}"
 
     async def answer(self, script: Script, variables: dict[str, Any], speech: CallSpeech,
-                     recording: str | None = None) -> CallReport:
+                     recording: str | None = None,
+                     settings: SessionSettings | None = None) -> CallReport:
         async for incoming in self.ua.incoming():
             incoming.ring()
             leg = await incoming.answer()
             self.session = CallSession(leg, script, variables, speech,
-                                       recording_path=recording)
+                                       recording_path=recording, settings=settings)
             return await self.session.run()
         raise RuntimeError("the robot's user agent closed")
 

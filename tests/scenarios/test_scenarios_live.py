@@ -150,6 +150,26 @@ async def test_a_caller_who_hangs_up_while_the_operator_rings_cancels_that_call(
     assert report.result.transfers == []
 
 
+async def test_the_call_limit_ends_a_bridge_as_an_answered_transfer_and_both_legs(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("bridge.en.yaml")
+    operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")
+    async with network(operator) as (robot, caller_ua):
+        variables = validate_variables(script, {"operators": operator.uri})
+        call = asyncio.ensure_future(robot.answer(script, variables, make_speech(script)))
+        caller = await Caller.dial(caller_ua, robot.uri, tone_hz=CALLER_HZ)
+        assert await until(caller.ear.hears_fn(OPERATOR_HZ))
+        assert robot.session is not None
+        robot.session._on_max_duration()  # what the call's duration timer calls
+        report = await asyncio.wait_for(call, 30)
+        assert await until(caller.ear.ended.is_set) and await until(operator.ear.ended.is_set)
+    result = report.result
+    assert (result.outcome, result.ending) == ("transferred", "transfer")
+    assert result.transfers[0]["ended_by"] == "robot"
+    assert any(t.text.startswith("call reached") for t in report.transcript)
+
+
 @pytest.fixture
 async def silent_backend() -> AsyncIterator[tuple[str, list[str]]]:
     """An HTTP backend on loopback that takes requests and never answers."""
