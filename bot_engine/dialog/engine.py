@@ -432,9 +432,9 @@ class Dialog:
             )
         )
         if step.menu is not None:  # the prefix apart, so each menu line stays cached
-            lines = self._menu_lines(step)
-            prefix_say = act.Say(text=prefix, barge_in=lines[0].barge_in, step=self.state.step)
-            self._listen(step, [prefix_say, *lines], out)
+            barge_in = self.script.settings.barge_in if step.barge_in is None else step.barge_in
+            prefix_say = act.Say(text=prefix, barge_in=barge_in, step=self.state.step)
+            self._listen(step, [prefix_say, *self._menu_lines(step)], out)
             return
         question = step.reprompt or step.ask
         assert question is not None
@@ -522,14 +522,13 @@ class Dialog:
                                 self.runtime.lang)
         if not action.targets:  # nobody to call (an empty variable): the fallback at once
             self._connect_result(ev.ConnectResult(request_id=request_id, outcome="failed",
-                                                  error="no target"), out, expected=False)
+                                                  error="no target"), out)
             return
         self.state.connect_id = request_id
         self.state.waiting = "connect"
         out.append(action)
 
-    def _connect_result(self, event: ev.ConnectResult, out: list[act.Action], *,
-                        expected: bool = True) -> None:
+    def _connect_result(self, event: ev.ConnectResult, out: list[act.Action]) -> None:
         step = self._current()
         assert step.connect is not None
         self.state.connect_id = None
