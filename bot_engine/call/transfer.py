@@ -29,7 +29,7 @@ from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from media_gateway.bridge import LegRelay, pump
 from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
-from media_gateway.sip import CallFailed, SipCallLeg
+from media_gateway.sip import CallFailed, SipUserAgent
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +45,24 @@ Decision = Literal["answered", "declined", "no_answer"]
 
 def leg_dialer(leg: CallLeg) -> LegDialer | None:
     """Second calls leave through the user agent of the caller's own call (its trunk, its
-    credentials); None for transports that cannot place calls (WebSocket, AudioSocket)."""
-    if not isinstance(leg, SipCallLeg):
+    credentials); None for transports that cannot place calls (WebSocket, AudioSocket).
+
+    A leg wrapped to guard its transfers (one that has `rules.permits`) guards these calls
+    too: a target the caller or a backend could have chosen is dialled only if the tenant's
+    transfer rules permit it, or the trunk would place (and bill) a call anywhere."""
+    ua = getattr(leg, "user_agent", None)  # a SipCallLeg, or a wrapper forwarding to one
+    if not isinstance(ua, SipUserAgent):
         return None
-    ua = leg.user_agent
+    rules = getattr(leg, "rules", None)
+    permits = getattr(rules, "permits", None)
 
     async def dial(target: str, timeout_s: float) -> CallLeg:
         from bot_engine.call.outbound import target_uri  # outbound imports the session
 
+        if callable(permits) and not permits(target):
+            log.warning("call %s: connect to %r refused by the transfer rules",
+                        leg.info.call_id, target[:80])
+            raise CallFailed("failed", None, "not an allowed transfer target")
         try:
             uri = target_uri(target, ua.config.proxy)
         except ValueError as exc:

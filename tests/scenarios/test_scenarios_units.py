@@ -238,3 +238,42 @@ def test_the_default_menu_is_pre_rendered_with_the_static_prompts() -> None:
     prompts = script_prompts(script)
     assert {"Если вам нужен Отдел продаж, нажмите или скажите один.", "Бухгалтерия — два.",
             "Сервисная служба — три."} <= set(prompts)
+
+
+async def test_a_guarded_leg_dials_only_the_targets_its_rules_permit() -> None:
+    from dataclasses import dataclass
+
+    from bot_engine.call.transfer import leg_dialer
+    from media_gateway.sip import CallFailed, SipConfig, SipUserAgent
+
+    @dataclass
+    class Rules:
+        allowed: set[str]
+
+        def permits(self, target: str) -> bool:
+            return target in self.allowed
+
+    from scenario_peers import Phone
+
+    busy = await Phone.start("allowed", mode="busy")
+    ua = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot",
+                                            tcp=False))
+    try:
+        class Guarded:  # what a transfer-guarding wrapper forwards
+            user_agent = ua
+            rules = Rules({busy.uri})
+            info = CallInfo("c1", "inbound", "a", "b", "sip")
+
+        dial = leg_dialer(Guarded())  # type: ignore[arg-type]
+        assert dial is not None
+        with pytest.raises(CallFailed) as refused:
+            await dial("+79990000000", 5)
+        assert refused.value.reason == "not an allowed transfer target"
+        assert not busy.offered.is_set()
+        with pytest.raises(CallFailed) as tried:  # permitted: really dialled
+            await dial(busy.uri, 5)
+        assert (tried.value.kind, tried.value.status) == ("busy", 486)
+        assert leg_dialer(_SlowLeg()) is None  # not a SIP call: no second call
+    finally:
+        await ua.close()
+        await busy.close()
