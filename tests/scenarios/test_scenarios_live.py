@@ -170,6 +170,27 @@ async def test_the_call_limit_ends_a_bridge_as_an_answered_transfer_and_both_leg
     assert any(t.text.startswith("call reached") for t in report.transcript)
 
 
+async def test_a_cold_transfer_refused_by_the_far_end_reports_its_status_and_falls_back(
+    make_speech: SpeechFactory,
+) -> None:
+    script = load("bridge.en.yaml")
+    connect = script.steps["connect"].connect
+    assert connect is not None
+    connect.mode, connect.whisper, connect.accept = "refer", None, None
+    async with network() as (robot, caller_ua):
+        variables = validate_variables(script, {"operators": "sip:agent@127.0.0.1:9"})
+        call = asyncio.ensure_future(robot.answer(script, variables, make_speech(script)))
+        await Caller.dial(caller_ua, robot.uri, tone_hz=None)
+        report = await asyncio.wait_for(call, 60)  # our caller's agent refuses REFER
+    result = report.result
+    assert result.outcome == "fallback"
+    [transfer] = result.transfers
+    assert (transfer["mode"], transfer["outcome"], transfer["sip_status"]) == (
+        "refer", "failed", 405)
+    assert [t.text for t in report.transcript if t.role == "bot"][-1] == (
+        "Nobody can take your call now.")
+
+
 @pytest.fixture
 async def silent_backend() -> AsyncIterator[tuple[str, list[str]]]:
     """An HTTP backend on loopback that takes requests and never answers."""
