@@ -101,15 +101,10 @@ class Connector:
         self.to_caller: LegRelay | None = None
         self.reported = False
         """The result went to the Dialog already (the caller hung up mid-bridge)."""
-        self._decision: asyncio.Future[Decision] | None = None
-        self._operator_gone: asyncio.Future[CallEnded] | None = None
+        self._offers: list[_Offer] = []
         self._caller_gone = asyncio.Event()
         self._ended_by: Literal["caller", "robot"] = "caller"
         self._bridged_at: float | None = None
-        self._endpointer: Endpointer | None = None
-        self._speech_audio = bytearray()
-        self._hearing: asyncio.Task[None] | None = None
-        self._reader: asyncio.Task[CallEnded] | None = None
 
     @property
     def bridged(self) -> bool:
@@ -175,14 +170,16 @@ class Connector:
                                                        sip_status=failure.status))
                 continue
             self.operator = leg
-            decision = await self._offer(leg)
+            offer = _Offer(leg, self)
+            self._offers.append(offer)
+            decision = await self._offer(offer)
             self.note(f"{target}: {decision}")
             self.attempts.append(ev.ConnectAttempt(target=target, outcome=decision,
                                                    sip_status=200))
             if decision == "answered":
                 if self.caller_ready is not None:
                     await self.caller_ready()
-                return await self._bridge(leg)
+                return await self._bridge(offer)
             with contextlib.suppress(Exception):
                 await leg.hangup()
             self.operator = None
@@ -191,35 +188,28 @@ class Connector:
                             last.sip_status if last else None,
                             last.target if last else None)
 
-    async def _offer(self, leg: CallLeg) -> Decision:
+    async def _offer(self, offer: _Offer) -> Decision:
         """The whisper, then the operator's answer (or none needed)."""
         loop = asyncio.get_running_loop()
-        self._decision = loop.create_future()
-        self._operator_gone = loop.create_future()
-        self._reader = reader = loop.create_task(self._read_operator(leg))
-        reader.add_done_callback(self._operator_ended)
         accept = self.action.accept
-        if accept is not None and accept.speech:
-            self._endpointer = Endpointer(leg.sample_rate if leg.sample_rate in (8000, 16000)
-                                          else 8000, 20, speech_end_ms=500, floor_rms=100.0)
         if self.action.whisper:
             self.note(f"whisper: {self.action.whisper}")
-            playing = await self._whisper(leg, self.action.whisper)
+            playing = await self._whisper(offer.leg, self.action.whisper)
             if playing is not None:  # the timeout runs from the end of the whisper
                 played = loop.create_task(playing.wait())
-                waits: list[asyncio.Future[Any]] = [self._decision, played]
+                waits: list[asyncio.Future[Any]] = [offer.decision, played]
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
                 if not played.done():
                     playing.cancel()  # a key pressed mid-whisper: no need to hear the rest
         if accept is None:
-            self._decide("answered")
+            offer.decide("answered")
         try:
             timeout = accept.timeout_s if accept is not None else 0
-            return await asyncio.wait_for(asyncio.shield(self._decision), timeout + 0.5)
+            return await asyncio.wait_for(asyncio.shield(offer.decision), timeout + 0.5)
         except TimeoutError:
             return "no_answer"
         finally:
-            self._endpointer = None
+            offer.endpointer = None
 
     async def _whisper(self, leg: CallLeg, text: str) -> Playback | None:
         pcm = self.speech.cached(text)
@@ -230,15 +220,15 @@ class Connector:
             pcm = b"".join(parts)
         return leg.play(pcm) if pcm else None
 
-    async def _bridge(self, leg: CallLeg) -> ev.ConnectResult:
+    async def _bridge(self, offer: _Offer) -> ev.ConnectResult:
+        leg = offer.leg
         self.to_caller = LegRelay(self.caller)
         self.to_operator = LegRelay(leg)
         self._bridged_at = time.monotonic()
         self.note("bridged")
-        assert self._operator_gone is not None
         caller_gone = asyncio.ensure_future(self._caller_gone.wait())
         try:
-            waits: list[asyncio.Future[Any]] = [self._operator_gone, caller_gone]
+            waits: list[asyncio.Future[Any]] = [offer.gone, caller_gone]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
             caller_gone.cancel()
@@ -249,59 +239,14 @@ class Connector:
         self.note("the operator hung up")
         return self._answered("operator", caller_gone=self.action.after == "hangup")
 
-    # -- the operator's leg --------------------------------------------------------------
-
-    async def _read_operator(self, leg: CallLeg) -> CallEnded:
-        return await pump(leg, self._on_operator)
-
-    def _operator_ended(self, task: asyncio.Task[CallEnded]) -> None:
-        ended = CallEnded("network_error")
-        if not task.cancelled() and task.exception() is None:
-            ended = task.result()
-        self._decide("declined")  # hung up before accepting
-        if self._operator_gone is not None and not self._operator_gone.done():
-            self._operator_gone.set_result(ended)
-
-    def _on_operator(self, event: InboundFrame | InboundDtmf) -> None:
-        if self.to_caller is not None:
-            if isinstance(event, InboundFrame) and self.record_operator is not None:
-                self.record_operator(event.pcm)
-            self.to_caller.push(event)
+    def operator_media(self, event: InboundFrame | InboundDtmf) -> None:
+        """The bridged operator's audio and keys: to the caller, and into the recording
+        (nothing before the bridge: the caller is still hearing the robot then)."""
+        if self.to_caller is None:
             return
-        accept = self.action.accept
-        if accept is None:
-            return
-        if isinstance(event, InboundDtmf):
-            self._decide("answered" if event.digit in accept.dtmf else "declined")
-        elif self._endpointer is not None and len(event.pcm) == self._endpointer.frame_size:
-            self._hear(event.pcm)
-
-    def _hear(self, pcm: bytes) -> None:
-        assert self._endpointer is not None
-        for vad in self._endpointer.push(pcm):
-            if isinstance(vad, SpeechStart):
-                self._speech_audio = bytearray(vad.audio)
-            elif isinstance(vad, SpeechEnd) and self._hearing is None:
-                audio = bytes(self._speech_audio)
-                self._hearing = asyncio.get_running_loop().create_task(self._recognize(audio))
-        if self._endpointer is not None and self._endpointer.in_speech:
-            self._speech_audio += pcm
-
-    async def _recognize(self, audio: bytes) -> None:
-        try:
-            utterance = Utterance(self.speech, [], None, audio, speculative=False)
-            utterance.finish()
-            heard = await utterance.result()
-            answer = nlu.yes_no(heard.text, self.action.language).answer
-            self.note(f"operator said: {heard.text!r}")
-            if answer is not None:
-                self._decide("answered" if answer == "yes" else "declined")
-        finally:
-            self._hearing = None
-
-    def _decide(self, decision: Decision) -> None:
-        if self._decision is not None and not self._decision.done():
-            self._decision.set_result(decision)
+        if isinstance(event, InboundFrame) and self.record_operator is not None:
+            self.record_operator(event.pcm)
+        self.to_caller.push(event)
 
     # -- results ---------------------------------------------------------------------
 
@@ -326,11 +271,84 @@ class Connector:
         for relay in (self.to_operator, self.to_caller):
             if relay is not None:
                 await relay.close()
-        if self._hearing is not None:
-            self._hearing.cancel()
         leg = self.operator
         if leg is not None:
             with contextlib.suppress(Exception):
                 await leg.hangup()
-        if self._reader is not None and not self._reader.done():
-            self._reader.cancel()
+        for offer in self._offers:
+            offer.close()
+
+
+class _Offer:
+    """One operator's leg from its answer to its end: the reader of its events, and the
+    decision (accept, decline) that only this leg's keys, words or hangup can make."""
+
+    def __init__(self, leg: CallLeg, connector: Connector) -> None:
+        loop = asyncio.get_running_loop()
+        self.leg = leg
+        self.connector = connector
+        self.accept = connector.action.accept
+        self.decision: asyncio.Future[Decision] = loop.create_future()
+        self.gone: asyncio.Future[CallEnded] = loop.create_future()
+        self.endpointer: Endpointer | None = None
+        if self.accept is not None and self.accept.speech:
+            rate = leg.sample_rate if leg.sample_rate in (8000, 16000) else 8000
+            self.endpointer = Endpointer(rate, 20, speech_end_ms=500, floor_rms=100.0)
+        self._speech = bytearray()
+        self._hearing: asyncio.Task[None] | None = None
+        self.reader = loop.create_task(pump(leg, self._on_event))
+        self.reader.add_done_callback(self._ended)
+
+    def decide(self, decision: Decision) -> None:
+        if not self.decision.done():
+            self.decision.set_result(decision)
+
+    def _ended(self, task: asyncio.Task[CallEnded]) -> None:
+        ended = CallEnded("network_error")
+        if not task.cancelled() and task.exception() is None:
+            ended = task.result()
+        self.decide("declined")  # hung up before accepting
+        if not self.gone.done():
+            self.gone.set_result(ended)
+
+    def _on_event(self, event: InboundFrame | InboundDtmf) -> None:
+        if self.decision.done() and self.decision.result() == "answered":
+            self.connector.operator_media(event)
+            return
+        accept = self.accept
+        if accept is None:
+            return
+        if isinstance(event, InboundDtmf):
+            self.decide("answered" if event.digit in accept.dtmf else "declined")
+        elif self.endpointer is not None and len(event.pcm) == self.endpointer.frame_size:
+            self._hear(event.pcm)
+
+    def _hear(self, pcm: bytes) -> None:
+        assert self.endpointer is not None
+        for vad in self.endpointer.push(pcm):
+            if isinstance(vad, SpeechStart):
+                self._speech = bytearray(vad.audio)
+            elif isinstance(vad, SpeechEnd) and self._hearing is None:
+                audio = bytes(self._speech)
+                self._hearing = asyncio.get_running_loop().create_task(self._recognize(audio))
+        if self.endpointer is not None and self.endpointer.in_speech:
+            self._speech += pcm
+
+    async def _recognize(self, audio: bytes) -> None:
+        connector = self.connector
+        try:
+            utterance = Utterance(connector.speech, [], None, audio, speculative=False)
+            utterance.finish()
+            heard = await utterance.result()
+            answer = nlu.yes_no(heard.text, connector.action.language).answer
+            connector.note(f"operator said: {heard.text!r}")
+            if answer is not None:
+                self.decide("answered" if answer == "yes" else "declined")
+        finally:
+            self._hearing = None
+
+    def close(self) -> None:
+        if self._hearing is not None:
+            self._hearing.cancel()
+        if not self.reader.done():
+            self.reader.cancel()
