@@ -68,6 +68,26 @@ def _templates(script: Script) -> Iterator[str]:
             yield tr.say.text
 
 
+def _menu_lines(script: Script, context: dict[str, Any], known: set[str]) -> Iterator[str]:
+    """The lines of each menu's default entries: they recur in every call that gets the
+    default menu, so they are rendered with the other static prompts."""
+    from bot_engine.dialog import menu as menus
+
+    lang = runtime_for(script).lang
+    for step in script.steps.values():
+        menu = step.menu
+        if menu is None or not menu.default:
+            continue
+        templates = [t for t in (menu.first, menu.each) if t]
+        if not all(_resolvable(t, known | menus.ITEM_NAMES) for t in templates):
+            continue
+        items = [item.model_dump() for item in menu.default][: menu.max_items]
+        try:
+            yield from menus.lines(menu, items, context, lang)
+        except TemplateProblem:
+            continue
+
+
 def _resolvable(template: str, known: set[str]) -> bool:
     try:
         return undeclared_names(template) <= known
@@ -91,6 +111,9 @@ def _render_all(script: Script, context: dict[str, Any], known: set[str]) -> lis
             continue
         if text and any(ch.isalnum() for ch in text) and text not in texts:
             texts.append(text)
+    for line in _menu_lines(script, context, known):
+        if line not in texts:
+            texts.append(line)
     return texts
 
 

@@ -51,6 +51,7 @@ from bot_engine.call.timings import (
     TurnTimings,
     compute_turn_timings,
 )
+from bot_engine.call.transfer import Connector, LegDialer, leg_dialer
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner, outbound_of
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
@@ -175,9 +176,12 @@ class CallSession:
         script_version: str | None = None,
         on_turn: Callable[[TranscriptTurn], None] | None = None,
         on_state: Callable[[dict[str, Any]], None] | None = None,
+        dialer: LegDialer | None = None,
     ) -> None:
         """`on_state` receives the dialog state (JSON-ready) after every change, so a
-        service can persist it and finish an interrupted call from where it was."""
+        service can persist it and finish an interrupted call from where it was.
+        `dialer` places the second call of a bridged transfer (default: the user agent
+        of the caller's own SIP call)."""
         self.leg = leg
         self.script = script
         self.variables = dict(variables)
@@ -187,6 +191,8 @@ class CallSession:
         self.webhooks = webhooks
         self.on_turn = on_turn
         self.on_state = on_state
+        self.dialer = dialer or leg_dialer(leg)
+        self._connector: Connector | None = None
         self.started_at = datetime.now(UTC)
         self.dialog = Dialog(script, variables, now=self.started_at)
         self.meta = CallMeta(
@@ -349,6 +355,28 @@ class CallSession:
                 await self._hangup()
             else:
                 self._hung_up = True
+        elif isinstance(action, act.Connect):
+            self._spawn(self._connect(action))
+
+    async def _connect(self, action: act.Connect) -> None:
+        """A transfer whose outcome the script branches on (see `transfer.Connector`)."""
+        connector = self._connector = Connector(
+            action, self.leg, self.dialer, self.speech, record_operator=self._record_operator,
+            note=lambda text: self._event("connect", text, action.step), caller_ready=self._drain)
+        try:
+            result = await connector.run()
+        finally:
+            self._connector = None
+        if not connector.reported:
+            self._handle(result.model_copy(update={"at": datetime.now(UTC)}))
+
+    def _record_operator(self, pcm: bytes) -> None:
+        """The operator's voice goes on the robot's channel: the recording keeps both
+        parties of a bridged call."""
+        if self._recorder is not None:
+            with contextlib.suppress(Exception):
+                self._recorder.write_robot(pcm, max(0, self._sample(time.monotonic())
+                                                    - len(pcm) // 2))
 
     async def _hangup(self) -> None:
         if self._hung_up:
@@ -386,9 +414,12 @@ class CallSession:
         if pcm is not None:
             self._enqueue(pcm, turn, say.barge_in)
             return
+        stream = self.speech.stream(say.text)
         try:
-            async for chunk in self.speech.stream(say.text):
+            async for chunk in stream:
                 if epoch != self._epoch or self._ended is not None:
+                    if say.keep:  # a recurring phrase: finish it into the cache anyway,
+                        _keep_rendering(stream)  # even when the call is over
                     break  # barged in (or hung up) while synthesizing
                 self._enqueue(chunk, turn, say.barge_in)
         except SpeechError as exc:
@@ -617,6 +648,9 @@ class CallSession:
     def _on_frame(self, frame: InboundFrame) -> None:
         now = time.monotonic()
         sample = self._record_caller(frame, now)
+        if self._connector is not None and self._connector.bridged:
+            self._connector.caller_event(frame)
+            return
         pcm = frame.pcm
         if len(pcm) != self.frame_bytes:
             return  # a transport that cuts frames differently: recorded, not analysed
@@ -798,6 +832,9 @@ class CallSession:
     # -- keys --------------------------------------------------------------------------
 
     def _on_dtmf(self, key: InboundDtmf) -> None:
+        if self._connector is not None and self._connector.bridged:
+            self._connector.caller_event(key)
+            return
         listening = self._listening
         if listening is None or self.dialog.finished:
             return
@@ -885,6 +922,10 @@ class CallSession:
         self._ended = ended
         self.meta.hangup_cause = ended.cause
         self._stop_prompts()
+        connected = self._connector.caller_ended() if self._connector is not None else None
+        if connected is not None:  # mid-bridge: an answered transfer, then the end
+            self._event("connect", "the caller hung up", self.dialog.state.step)
+            self._handle(connected.model_copy(update={"at": datetime.now(UTC)}))
         if self.dialog.finished:
             return
         if self._amd is not None and self.amd_result is None:
@@ -895,6 +936,12 @@ class CallSession:
 
     def _on_max_duration(self) -> None:
         if self.dialog.finished:
+            return
+        connected = self._connector.caller_ended("robot") if self._connector else None
+        if connected is not None:  # the bridged talk counts: an answered transfer, ended
+            self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
+                        self.dialog.state.step)
+            self._handle(connected.model_copy(update={"at": datetime.now(UTC)}))
             return
         self._stop_prompts()
         self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
@@ -948,6 +995,20 @@ class CallSession:
     def _event(self, kind: str, text: str, step: str | None) -> None:
         self._add(TranscriptTurn(role="event", text=text, step=step, at=datetime.now(UTC),
                                  start_ms=self._ms(time.monotonic())))
+
+
+_RENDERING: set[asyncio.Task[None]] = set()
+
+
+def _keep_rendering(stream: Any) -> None:
+    async def drain() -> None:
+        with contextlib.suppress(SpeechError, OSError):
+            async for _ in stream:
+                pass
+
+    task = asyncio.get_running_loop().create_task(drain())
+    _RENDERING.add(task)
+    task.add_done_callback(_RENDERING.discard)
 
 
 def _rms(pcm: bytes) -> float:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot_engine.call.route_patterns import matches
-from bot_engine.script.model import Script
+from bot_engine.script.model import Connect, Script
 from bot_engine.script.templates import TemplateProblem, render
 from media_gateway.call_leg import CallLeg, InboundEvent, Playback
 
@@ -29,11 +29,14 @@ log = logging.getLogger(__name__)
 
 
 def transfer_templates(script: Script) -> set[str]:
-    """Every `transfer` value anywhere in the script (steps, transitions, handlers)."""
+    """Every `transfer` value and `connect.to` target anywhere in the script (steps,
+    transitions, handlers)."""
     return set(_transfers(script))
 
 
 def _transfers(node: Any) -> Iterator[str]:
+    if isinstance(node, Connect):
+        yield from [node.to] if isinstance(node.to, str) else node.to
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             value = getattr(node, name)

@@ -218,6 +218,11 @@ def _show(actions: list[act.Action]) -> None:
             out.print(f"[dim]  → {escape(action.to_step)}[/dim]")
         elif isinstance(action, act.Transfer):
             out.print(f"[magenta]  ⇢ transfer to {escape(action.target)}[/magenta]")
+        elif isinstance(action, act.Connect):
+            how = "bridge" if action.mode == "bridge" else "transfer (REFER)"
+            out.print(f"[magenta]  ⇢ {how} to {escape(', '.join(action.targets))}[/magenta]")
+            if action.whisper:
+                out.print(f"[dim]  whisper: {escape(action.whisper)}[/dim]")
         elif isinstance(action, act.Hangup):
             out.print("[magenta]  ✆ hangup[/magenta]")
         elif isinstance(action, act.CallWebhook):
@@ -231,7 +236,9 @@ def _show_result(session: TextSession) -> None:
     out.print("[bold]result[/bold]")
     out.json(json.dumps(
         {"outcome": result.outcome, "fields": result.fields, "ending": result.ending,
-         **({"error": result.error} if result.error else {})},
+         **({"error": result.error} if result.error else {}),
+         **({"transfers": [f"{t['target']}: {t['outcome']} ({t['sip_status']})"
+                           for t in result.transfers]} if result.transfers else {})},
         ensure_ascii=False,
     ))
 

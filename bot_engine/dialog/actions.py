@@ -23,6 +23,9 @@ class Say(_Action):
     """Path of a prerecorded file; `text` is then its transcript."""
     barge_in: bool = True
     step: str | None = None
+    keep: bool = False
+    """A phrase that recurs across calls (a menu line): render it whole into the TTS cache
+    even when the caller cuts it short, so the next call plays it without waiting."""
 
 
 class DtmfSpec(BaseModel):
@@ -53,6 +56,34 @@ class Transfer(_Action):
     target: str
 
 
+class AcceptSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dtmf: str = "1"
+    speech: bool = True
+    timeout_s: float = 15.0
+
+
+class Connect(_Action):
+    """Connect the caller to a person; the shell answers with one `ConnectResult`.
+
+    `bridge`: a second call to each target in turn, the whisper to the operator only, the
+    operator's acceptance, then both legs' audio and keys relayed until one side hangs up.
+    `refer`: a blind SIP REFER to the first target.
+    """
+
+    type: Literal["connect"] = "connect"
+    request_id: str
+    step: str
+    targets: list[str]
+    mode: Literal["bridge", "refer"] = "bridge"
+    ring_timeout_s: float = 20.0
+    whisper: str | None = None
+    accept: AcceptSpec | None = None
+    after: Literal["hangup", "resume"] = "hangup"
+    language: str = "ru"
+
+
 class CallWebhook(_Action):
     type: Literal["call_webhook"] = "call_webhook"
     request_id: str
@@ -80,6 +111,9 @@ class DialogResult(BaseModel):
     """The step the dialog was in when it ended."""
     slots: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
+    transfers: list[dict[str, Any]] = Field(default_factory=list)
+    """Each connect attempt's outcome (answered, busy, no_answer, declined, failed), its
+    target, SIP status and who ended the bridge: what the CRM needs to know of transfers."""
 
 
 class SetResult(_Action):
@@ -118,6 +152,7 @@ class Transition(_Action):
 
 
 Action = Annotated[
-    Say | Listen | Transfer | CallWebhook | SetResult | Hangup | Understood | Transition,
+    Say | Listen | Transfer | Connect | CallWebhook | SetResult | Hangup | Understood
+    | Transition,
     Field(discriminator="type"),
 ]

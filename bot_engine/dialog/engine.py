@@ -17,11 +17,14 @@ from pydantic import BaseModel, Field
 
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
+from bot_engine.dialog import menu as menus
+from bot_engine.dialog.connect import branch_for, connect_action, record
 from bot_engine.dialog.runtime import Runtime, runtime_for
 from bot_engine.dialog.understanding import Understanding, request_for, understand
 from bot_engine.nlu.external import ExternalRequest
 from bot_engine.script.model import (
     ENTITY_EXPECTS,
+    Expect,
     Prompt,
     RetryPolicy,
     Script,
@@ -57,7 +60,7 @@ class DialogState(BaseModel):
 
     script_id: str
     step: str | None = None
-    waiting: Literal["start", "input", "webhook", "ended"] = "start"
+    waiting: Literal["start", "input", "webhook", "connect", "ended"] = "start"
     variables: dict[str, Any] = Field(default_factory=dict)
     slots: dict[str, Any] = Field(default_factory=dict)
     outcome: str | None = None
@@ -67,6 +70,10 @@ class DialogState(BaseModel):
     last_prompts: list[act.Say] = Field(default_factory=list)
     webhook_seq: int = 0
     webhook_id: str | None = None
+    connect_id: str | None = None
+    menu_items: list[dict[str, Any]] = Field(default_factory=list)
+    """The entries of the menu being read (from the backend's list, bounded)."""
+    transfers: list[dict[str, Any]] = Field(default_factory=list)
     now: datetime | None = None
     timezone: str | None = None
     interrupted_ms: int | None = None
@@ -197,6 +204,9 @@ class Dialog:
                     self._finish("max_turns", out)
                     return
                 self._webhook_result(event, out)
+        elif isinstance(event, ev.ConnectResult):
+            if self.state.waiting == "connect" and event.request_id == self.state.connect_id:
+                self._connect_result(event, out)
         elif self.state.waiting == "input":
             self.state.turns += 1
             if self.state.turns > self.script.settings.max_turns:
@@ -236,6 +246,11 @@ class Dialog:
             assert step.ask is not None
             says.append(self._say(step.ask, step))
             self._listen(step, says, out)
+        elif kind == "menu":
+            self._menu(step, says, out)
+        elif kind == "connect":
+            out.extend(says)
+            self._connect(step, out)
         elif kind == "webhook":
             out.extend(says)
             self._call_webhook(step, out)
@@ -276,11 +291,16 @@ class Dialog:
 
     def _listen(self, step: Step, says: list[act.Say], out: list[act.Action]) -> None:
         expect = step.expect
-        assert expect is not None and self.state.step is not None
         settings = self.script.settings
         barge_in = step.barge_in if step.barge_in is not None else settings.barge_in
+        if step.menu is not None:
+            expect = Expect(type="text", hints=[str(item.get(step.menu.label, ""))
+                                                for item in self.state.menu_items])
+        assert expect is not None and self.state.step is not None
         dtmf = None
-        if expect.type == "dtmf":
+        if step.menu is not None:
+            dtmf = act.DtmfSpec(max_digits=1)
+        elif expect.type == "dtmf":
             dtmf = act.DtmfSpec(max_digits=expect.max_digits, terminator=expect.terminator)
         elif any(key.isdigit() for key in step.on):
             dtmf = act.DtmfSpec(max_digits=1)
@@ -290,7 +310,7 @@ class Dialog:
         out.append(
             act.Listen(
                 step=self.state.step,
-                expect=expect.type,
+                expect="menu" if step.menu is not None else expect.type,
                 timeout_ms=step.timeout_ms or settings.no_input_timeout_ms,
                 endpoint_ms=settings.endpoint_ms,
                 hints=list(expect.hints) + list(expect.intents),
@@ -324,6 +344,9 @@ class Dialog:
                 self.runtime.wording["low_confidence"]
             )
             self._retry("no_match", out, prefix=render(prefix, self._context()))
+            return
+        if step.menu is not None:
+            self._menu_said(step, text, out)
             return
         now = self.state.now or datetime.now(UTC)
         result = understand(self.runtime, step, text, now, self.state.slots, event.nlu)
@@ -369,6 +392,10 @@ class Dialog:
 
     def _dtmf(self, event: ev.Dtmf, out: list[act.Action]) -> None:
         step = self._current()
+        if step.menu is not None:
+            self._menu_chosen(step, menus.choose_digits(self.state.menu_items, event.digits),
+                              event.digits, out)
+            return
         digits = (
             event.digits.rstrip("#*") if step.expect and step.expect.terminator else (event.digits)
         )
@@ -427,13 +454,18 @@ class Dialog:
             fallback: RetryPolicy = getattr(self.script.settings, kind)
             prompts = policy.prompts or fallback.prompts or list(self.runtime.wording[kind])
             prefix = render(prompts[min(count - 1, len(prompts) - 1)], self._context())
-        question = step.reprompt or step.ask
-        assert question is not None
         out.append(
             act.Transition(
                 from_step=self.state.step, branch=f"{kind}:retry", to_step=self.state.step
             )
         )
+        if step.menu is not None:  # the prefix apart, so each menu line stays cached
+            barge_in = self.script.settings.barge_in if step.barge_in is None else step.barge_in
+            prefix_say = act.Say(text=prefix, barge_in=barge_in, step=self.state.step)
+            self._listen(step, [prefix_say, *self._menu_lines(step)], out)
+            return
+        question = step.reprompt or step.ask
+        assert question is not None
         self._listen(step, [self._say(question, step, prefix=prefix)], out)
 
     # --- handlers, webhooks, transitions ------------------------------------------
@@ -454,6 +486,8 @@ class Dialog:
         says = [self._say(handler.say)] if handler.say is not None else []
         if handler.repeat:
             self._listen(step, says + list(self.state.last_prompts), out)
+        elif handler.resume and step.menu is not None:
+            self._listen(step, [*says, *self._menu_lines(step)], out)
         elif handler.resume:
             question = step.ask
             assert question is not None
@@ -461,6 +495,92 @@ class Dialog:
         else:
             out.extend(says)
             self._continue(handler, out, extra)
+
+    # --- menus and connects ----------------------------------------------------------
+
+    def _menu(self, step: Step, says: list[act.Say], out: list[act.Action]) -> None:
+        assert step.menu is not None
+        self.state.menu_items = menus.entries(step.menu, self._context())
+        if not self.state.menu_items:
+            self._follow(step.on["empty"], "empty", out, {})
+            return
+        self._listen(step, [*says, *self._menu_lines(step)], out)
+
+    def _menu_lines(self, step: Step) -> list[act.Say]:
+        assert step.menu is not None
+        lines = menus.lines(step.menu, self.state.menu_items, self._context(), self.runtime.lang)
+        barge_in = self.script.settings.barge_in if step.barge_in is None else step.barge_in
+        return [act.Say(text=line, barge_in=barge_in, step=self.state.step, keep=True)
+                for line in lines]
+
+    def _menu_said(self, step: Step, text: str, out: list[act.Action]) -> None:
+        assert step.menu is not None
+        handler = self.runtime.handlers.match(text)
+        if handler.intent is not None:
+            self._handler(handler.intent, step, out, {"utterance": text,
+                                                      "intent": handler.intent})
+            return
+        index = menus.choose_words(self.state.menu_items, step.menu.label, text)
+        self._menu_chosen(step, index, text, out)
+
+    def _menu_chosen(self, step: Step, index: int | None, heard: str,
+                     out: list[act.Action]) -> None:
+        menu = step.menu
+        assert menu is not None
+        if index is None:
+            self._retry("no_match", out)
+            return
+        item = self.state.menu_items[index]
+        changed = {}
+        if menu.save is not None:
+            self.state.slots[menu.save] = changed[menu.save] = coerce(
+                item, self.runtime.slot_types.get(menu.save, ["json"]))
+        out.append(act.Understood(step=self.state.step or "", intent=None, confidence=1.0,
+                                  slots=changed))
+        extra = {"utterance": heard, "value": item.get(menu.label), "item": item,
+                 "number": str(index + 1)}
+        branch = str(index + 1) if str(index + 1) in step.on else "ok"
+        self._follow(step.on[branch], branch, out, extra)
+
+    def _connect(self, step: Step, out: list[act.Action]) -> None:
+        assert self.state.step is not None
+        self.state.webhook_seq += 1
+        request_id = f"{self.state.step}-{self.state.webhook_seq}"
+        action = connect_action(step, self.state.step, request_id, self._context(),
+                                self.runtime.lang)
+        if not action.targets:  # nobody to call (an empty variable): the fallback at once
+            self._connect_result(ev.ConnectResult(request_id=request_id, outcome="failed",
+                                                  error="no target"), out)
+            return
+        self.state.connect_id = request_id
+        self.state.waiting = "connect"
+        out.append(action)
+
+    def _connect_result(self, event: ev.ConnectResult, out: list[act.Action]) -> None:
+        step = self._current()
+        assert step.connect is not None
+        self.state.connect_id = None
+        self.state.waiting = "start"
+        self.state.transfers.append(record(event, self.state.step, step.connect.mode))
+        branch = branch_for(step, event)
+        extra = {"transfer": self.state.transfers[-1]}
+        if event.caller_gone or (event.outcome == "answered" and step.connect.mode == "refer"):
+            # the caller is with the operator now (or gone): keep the branch's outcome and
+            # fields, and end; nothing more can be said to the caller
+            out.append(act.Transition(from_step=self.state.step, branch=branch, to_step=None))
+            self._effects(step.on[branch], extra)
+            self._finish("transfer", out, hangup=False)
+            return
+        self._follow(step.on[branch], branch, out, extra)
+
+    def _effects(self, transitions: list[Transition], extra: dict[str, Any]) -> None:
+        context = self._context(extra)
+        for tr in transitions:
+            if tr.when is None or _truthy(tr.when, context):
+                self._apply_set(tr.set, extra)
+                if tr.outcome is not None:
+                    self.state.outcome = tr.outcome
+                return
 
     def _call_webhook(self, step: Step, out: list[act.Action]) -> None:
         hook = step.webhook
@@ -584,6 +704,7 @@ class Dialog:
             "confidence": None,
             "digits": None,
         }
+        context["transfer"] = self.state.transfers[-1] if self.state.transfers else None
         context.update(self.state.variables)
         context.update(self.state.slots)
         now = self.state.now
@@ -632,6 +753,7 @@ class Dialog:
             step=self.state.step,
             slots=dict(self.state.slots),
             error=error,
+            transfers=list(self.state.transfers),
         )
         self.state.result = result
         self.state.outcome = outcome

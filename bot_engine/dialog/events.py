@@ -64,6 +64,34 @@ class WebhookResult(_Event):
     error: str | None = None
 
 
+ConnectOutcome = Literal["answered", "busy", "no_answer", "declined", "failed"]
+
+
+class ConnectAttempt(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    target: str
+    outcome: ConnectOutcome
+    sip_status: int | None = None
+
+
+class ConnectResult(_Event):
+    """How a `Connect` went. For a bridge that was answered this arrives when the bridge
+    ends; `caller_gone` says the caller's leg has ended too (so the dialog ends)."""
+
+    type: Literal["connect_result"] = "connect_result"
+    request_id: str
+    outcome: ConnectOutcome
+    sip_status: int | None = None
+    target: str | None = None
+    """The target that answered (or the last one tried)."""
+    ended_by: Literal["caller", "operator", "robot"] | None = None
+    caller_gone: bool = False
+    talk_s: float | None = None
+    attempts: list[ConnectAttempt] = Field(default_factory=list)
+    error: str | None = None
+
+
 class Hangup(_Event):
     """The caller (or the network) ended the call."""
 
@@ -92,6 +120,7 @@ Event = Annotated[
     | PlaybackDone
     | Interrupted
     | WebhookResult
+    | ConnectResult
     | Hangup
     | MachineDetected
     | CallFailed,

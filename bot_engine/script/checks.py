@@ -46,6 +46,8 @@ class Problem:
 
 BRANCHES_ALWAYS = ("no_input", "no_match")
 WEBHOOK_BRANCHES = ("success", "error", "timeout")
+CONNECT_BRANCHES = ("answered", "busy", "no_answer", "declined", "failed")
+MENU_ITEM_NAMES = frozenset({"item", "number", "number_word"})  # as dialog.menu.ITEM_NAMES
 
 
 def check_script(script: Script, limits: ScriptLimits = DEFAULT_LIMITS) -> list[Problem]:
@@ -60,6 +62,8 @@ class _Checker:
             set(script.variables) | set(script.slot_types()) | set(BUILTIN_NAMES)
         )
         self.slots = set(script.slot_types())
+        if any(step.menu is not None for step in script.steps.values()):
+            self.names |= MENU_ITEM_NAMES  # a chosen entry, in the menu's branches
         self.outcomes = set(script.result.outcomes)
 
     def run(self) -> Iterator[Problem]:
@@ -156,9 +160,10 @@ class _Checker:
         except regex.error as exc:
             yield Problem(path, f"bad regular expression: {exc}")
 
-    def _template(self, path: Path, source: str) -> Iterator[Problem]:
+    def _template(self, path: Path, source: str,
+                  extra: frozenset[str] = frozenset()) -> Iterator[Problem]:
         try:
-            missing = undeclared_names(source) - self.names
+            missing = undeclared_names(source) - self.names - extra
         except TemplateProblem as exc:
             yield Problem(path, f"bad template: {exc}")
             return
@@ -261,17 +266,19 @@ class _Checker:
                 ("expect", step.expect is not None),
                 ("webhook", step.webhook is not None),
                 ("transfer", step.transfer is not None),
+                ("connect", step.connect is not None),
+                ("menu", step.menu is not None),
                 ("hangup", step.hangup),
                 ("goto", step.goto is not None),
             )
             if present
         ]
         if len(kinds) > 1:
-            yield Problem(path, "a step does one of expect, webhook, transfer, hangup or "
-                          "goto; this one has " + ", ".join(kinds))
+            yield Problem(path, "a step does one of expect, menu, webhook, transfer, "
+                          "connect, hangup or goto; this one has " + ", ".join(kinds))
         if not kinds:
-            yield Problem(path, "expected one of: expect (with ask), webhook, transfer, "
-                          "hangup or goto")
+            yield Problem(path, "expected one of: expect (with ask), menu, webhook, transfer, "
+                          "connect, hangup or goto")
         if step.expect is not None and step.ask is None:
             yield Problem((*path, "expect"), "a step with expect needs `ask` (the question)")
         if step.ask is not None and step.expect is None:
@@ -280,6 +287,8 @@ class _Checker:
             yield from self._transitions((*path, "goto"), step.goto)
         if step.transfer is not None:
             yield from self._template((*path, "transfer"), step.transfer)
+        yield from self._connect(path, step)
+        yield from self._menu(path, step)
         if step.webhook is not None:
             hook = step.webhook
             yield from self._template((*path, "webhook", "url"), hook.url)
@@ -322,9 +331,55 @@ class _Checker:
                 yield Problem((*path, "consent"),
                               "consent steps expect confirm or intent", "warning")
 
+    def _connect(self, path: Path, step: Step) -> Iterator[Problem]:
+        spec = step.connect
+        if spec is None:
+            return
+        targets = spec.to if isinstance(spec.to, list) else [spec.to]
+        if not targets:
+            yield Problem((*path, "connect", "to"), "connect needs at least one target")
+        for i, target in enumerate(targets):
+            where = (*path, "connect", "to", i) if isinstance(spec.to, list) else (
+                *path, "connect", "to")
+            yield from self._template(where, target)
+        if spec.whisper is not None and spec.whisper.text:
+            yield from self._template((*path, "connect", "whisper"), spec.whisper.text)
+        if spec.mode == "refer" and (spec.whisper is not None or spec.accept is not None):
+            yield Problem((*path, "connect"), "whisper and accept need mode: bridge (a REFER "
+                          "hands the caller over before anyone could be asked)")
+
+    def _menu(self, path: Path, step: Step) -> Iterator[Problem]:
+        menu = step.menu
+        if menu is None:
+            return
+        if menu.items is not None:
+            yield from self._condition((*path, "menu", "items"), menu.items)
+        for key in ("first", "each"):
+            source = getattr(menu, key)
+            if source is not None:
+                yield from self._template((*path, "menu", key), source, MENU_ITEM_NAMES)
+        if menu.save is not None:
+            types = self.script.slot_types().get(menu.save)
+            if types is None:
+                yield Problem((*path, "menu", "save"),
+                              f"unknown slot {menu.save!r}; declare it under slots")
+            elif "json" not in types:
+                yield Problem((*path, "menu", "save"),
+                              f"slot {menu.save!r} receives a menu entry: give it type json")
+        if not menu.default and "empty" not in step.on:
+            yield Problem((*path, "menu"), "a menu needs a `default` list or on.empty (what "
+                          "to do when the backend gives no entries)")
+        if menu.items is None and not menu.default:
+            yield Problem((*path, "menu"), "a menu needs `items`, `default` or both")
+
     def _branches(self, step: Step) -> set[str]:
         if step.webhook is not None:
             return set(WEBHOOK_BRANCHES)
+        if step.connect is not None:
+            return set(CONNECT_BRANCHES)
+        if step.menu is not None:
+            digits = {key for key in step.on if re.fullmatch(r"[1-9]", key)}
+            return {"ok", "empty", *BRANCHES_ALWAYS, *HANDLER_NAMES, *digits}
         if step.expect is None:
             return set()
         expect = step.expect
@@ -346,6 +401,17 @@ class _Checker:
                         f"a webhook step needs on.{key}"
                         + (" (the fallback when the backend fails)" if key == "error" else ""),
                     )
+            return
+        if step.connect is not None:
+            for key in ("answered", "failed"):
+                if key not in step.on:
+                    yield Problem((*path, "on"), f"a connect step needs on.{key}"
+                                  + (" (the fallback when nobody takes the call)"
+                                     if key == "failed" else ""))
+            return
+        if step.menu is not None:
+            if "ok" not in step.on:
+                yield Problem((*path, "on"), "missing branch on.ok (an entry was chosen)")
             return
         if step.expect is None:
             return

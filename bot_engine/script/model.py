@@ -20,7 +20,7 @@ from pydantic import (
 
 VariableType = Literal["string", "number", "integer", "bool", "date", "datetime", "phone"]
 FieldType = Literal[
-    "string", "text", "number", "integer", "bool", "date", "datetime", "time", "phone"
+    "string", "text", "number", "integer", "bool", "date", "datetime", "time", "phone", "json"
 ]
 ExpectType = Literal[
     "confirm",
@@ -293,9 +293,85 @@ class Webhook(_Model):
     timeout: float = Field(default=3.0, gt=0, le=30, description="Seconds.")
 
 
+class Accept(_Model):
+    """How the operator accepts a bridged call after the whisper."""
+
+    dtmf: str = Field(default="1", pattern=r"^[0-9*#]{1,4}$",
+                      description="Keys that accept; any other key declines.")
+    speech: bool = Field(default=True, description="A spoken yes accepts, a no declines.")
+    timeout: float = Field(default=15.0, ge=1, le=120,
+                           description="Seconds to wait for the operator's answer.")
+
+
+class Connect(_Model):
+    """Connect the caller to a person, and branch on how it went (`on.answered`,
+    `on.busy`, `on.no_answer`, `on.declined`, `on.failed`)."""
+
+    to: str | list[str] = Field(
+        description="Target (templated: a number or SIP URI), or several tried in order."
+    )
+    mode: Literal["bridge", "refer"] = Field(
+        default="bridge",
+        description="bridge: a second call bridged by the robot (warm; works on any trunk); "
+        "refer: a blind SIP REFER (cold; the trunk must support it).",
+    )
+    ring_timeout: float = Field(default=20.0, ge=1, le=120, description="Seconds per target.")
+    whisper: PromptIn | None = Field(
+        default=None, description="Said to the operator only, before the bridge (bridge mode)."
+    )
+    accept: Accept | None = Field(
+        default=None, description="Wait for the operator to accept (bridge mode); without it, "
+        "answering the call accepts it.",
+    )
+    after: Literal["hangup", "resume"] = Field(
+        default="hangup",
+        description="When the operator hangs up first: end the call (hangup), or return the "
+        "caller to the script through on.answered (resume).",
+    )
+
+
+class MenuItem(_Model):
+    """A static menu entry (the `default` menu); items from a backend are plain objects."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(max_length=200)
+
+
+def _menu_item_shorthand(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"name": value}
+    return value
+
+
+MenuItemIn = Annotated[
+    MenuItem, BeforeValidator(_menu_item_shorthand, json_schema_input_type=str | MenuItem)
+]
+
+
+class Menu(_Model):
+    """A spoken menu built from a list (a backend's contacts), one line per entry; the
+    caller picks by key (1, 2, ...) or by saying the entry's name or number."""
+
+    items: str | None = Field(
+        default=None, description="An expression giving the list (a `json` slot or variable)."
+    )
+    default: list[MenuItemIn] = Field(
+        default_factory=list, max_length=9, description="The menu when the list is empty."
+    )
+    label: str = Field(default="name", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$",
+                       description="The key of each entry that is read out and recognised.")
+    first: str | None = Field(default=None, description="Template of the first line.")
+    each: str = Field(description="Template of each line; reads `item`, `number` and "
+                      "`number_word`.")
+    max_items: int = Field(default=9, ge=1, le=9)
+    save: str | None = Field(default=None, description="A `json` slot that receives the "
+                             "chosen entry.")
+
+
 class Step(_Model):
     """One step. It runs `set`, then `say`, then exactly one of: ask (with `expect`),
-    `webhook`, `transfer`, `hangup` or `goto`."""
+    `menu`, `webhook`, `transfer`, `connect`, `hangup` or `goto`."""
 
     set: dict[str, Any] = Field(default_factory=dict)
     outcome: str | None = None
@@ -317,6 +393,8 @@ class Step(_Model):
     )
     webhook: Webhook | None = None
     transfer: str | None = None
+    connect: Connect | None = None
+    menu: Menu | None = None
     hangup: bool = False
     goto: Transitions | None = None
     on: dict[str, Transitions] = Field(default_factory=dict)
@@ -327,6 +405,10 @@ class Step(_Model):
     def kind(self) -> str:
         if self.expect is not None:
             return "ask"
+        if self.menu is not None:
+            return "menu"
+        if self.connect is not None:
+            return "connect"
         if self.webhook is not None:
             return "webhook"
         if self.transfer is not None:

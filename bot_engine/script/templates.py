@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 
+from bot_engine.script.name_filters import name_filters
 from bot_engine.script.template_bounds import (
     BoundedEnvironment,
     bounded_output,
@@ -25,9 +26,11 @@ from bot_engine.script.template_bounds import (
 )
 
 BUILTIN_NAMES = frozenset(
-    {"utterance", "now", "value", "intent", "response", "step", "confidence", "digits"}
+    {"utterance", "now", "value", "intent", "response", "step", "confidence", "digits",
+     "transfer"}
 )
 _ENV = BoundedEnvironment(undefined=Undefined, autoescape=False, trim_blocks=True)
+_ENV.filters.update(name_filters())
 _NATIVE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 _SIMPLE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 

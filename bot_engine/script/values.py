@@ -121,6 +121,33 @@ def _phone(value: Any, region: str = "RU") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+JSON_MAX_ITEMS = 50
+JSON_MAX_DEPTH = 3
+JSON_MAX_TEXT = 500
+
+
+def _json(value: Any, depth: int = 0) -> Any:
+    """A bounded JSON value (a backend's list of contacts, say): the backend is untrusted,
+    so sizes, nesting and text lengths are capped rather than trusted."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        if len(value) > JSON_MAX_TEXT:
+            raise ValueProblem(f"text longer than {JSON_MAX_TEXT} characters")
+        return value
+    if depth >= JSON_MAX_DEPTH:
+        raise ValueProblem(f"nested deeper than {JSON_MAX_DEPTH} levels")
+    if isinstance(value, list | tuple):
+        if len(value) > JSON_MAX_ITEMS:
+            raise ValueProblem(f"more than {JSON_MAX_ITEMS} items")
+        return [_json(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        if len(value) > JSON_MAX_ITEMS:
+            raise ValueProblem(f"more than {JSON_MAX_ITEMS} keys")
+        return {_string(k)[:100]: _json(v, depth + 1) for k, v in value.items()}
+    raise ValueProblem(f"expected JSON, got {type(value).__name__}")
+
+
 def _bad(value: Any, what: str) -> Any:
     raise ValueProblem(f"expected {what}, got {shown(value)}")
 
@@ -135,6 +162,7 @@ _COERCERS = {
     "datetime": _datetime,
     "time": _time,
     "phone": _phone,
+    "json": _json,
 }
 
 

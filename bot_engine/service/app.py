@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import json
 import logging
@@ -27,6 +28,7 @@ from bot_engine.script.model import Script
 from bot_engine.script.positions import is_unicode
 from bot_engine.service import access_log, console
 from bot_engine.service.auth import FailureLimiter
+from bot_engine.service.callbacks import next_operator
 from bot_engine.service.calls import CallService
 from bot_engine.service.campaign_calls import ServiceCallPlacer
 from bot_engine.service.errors import ServiceError
@@ -37,6 +39,7 @@ from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
 from bot_engine.service.routers import (
     account,
+    callbacks,
     calls,
     campaigns,
     deliveries,
@@ -60,7 +63,8 @@ from bot_engine.storage.files import private_dir
 log = logging.getLogger(__name__)
 
 ROUTERS = (
-    scripts, calls, inbound_routes, media, simulate, deliveries, system, account, campaigns, dnc
+    scripts, calls, callbacks, inbound_routes, media, simulate, deliveries, system, account,
+    campaigns, dnc,
 )
 """Included without a prefix: their routes' paths are the app's paths."""
 
@@ -326,6 +330,7 @@ def create_app(
             limits=settings.outbound,
         )
         call_service.finish_hooks.append(campaign_engine.call_finished)
+        call_service.after_finish = functools.partial(next_operator, call_service)
         inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
         state = ServiceState(
             settings=settings,

@@ -83,6 +83,8 @@ class CallService:
         """Run inside the transaction that ends a call (campaigns record the attempt)."""
         self._work: dict[str, set[asyncio.Task[None]]] = {}
         """Background work per call (prompt pre-rendering), stopped when it is cancelled."""
+        self.after_finish: Callable[[str, DialogResult], Awaitable[None]] | None = None
+        """Runs once a call's result is committed (a callback's next operator)."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -377,6 +379,11 @@ class CallService:
                     idempotency_key=idempotency_key(call.id),
                 )
         self.wake_delivery()
+        if self.after_finish is not None:
+            try:
+                await self.after_finish(call_id, result)
+            except Exception:  # the result is committed; a follow-up must not undo it
+                log.exception("after-finish hook of call %s failed", call_id)
 
     async def fail_unstarted(self, call_id: str, error: str) -> None:
         """A call the runner could not even start still ends with a contract-valid result."""

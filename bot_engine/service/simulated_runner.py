@@ -16,12 +16,13 @@ from typing import Any
 
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import Dialog
-from bot_engine.dialog.actions import CallWebhook, Hangup, Say, SetResult
+from bot_engine.dialog.actions import CallWebhook, Connect, Hangup, Say, SetResult
 from bot_engine.dialog.events import Dtmf, Event, NoInput, UserSaid
 from bot_engine.dialog.events import Hangup as HangupEvent
 from bot_engine.service.recording import SAMPLE_RATE, RecordingWriter
 from bot_engine.service.runner import CallSink, CallSpec
 from bot_engine.service.schemas import CallInput
+from bot_engine.simulator.connects import CannedConnects
 from bot_engine.storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,12 @@ class _TextCall:
             elif isinstance(action, CallWebhook):
                 event = await self.webhooks(action)
                 await self._perform(self.dialog.handle(event))
+            elif isinstance(action, Connect):  # nobody to call in text: the transfer is taken
+                result = CannedConnects()(action)
+                await self.sink.call_event(self.spec.call_id, "connect",
+                                           result.model_dump(mode="json"),
+                                           dialog_state=self.state())
+                cause = await self._perform(self.dialog.handle(result)) or "transferred"
             elif isinstance(action, SetResult):
                 await self.sink.call_event(
                     self.spec.call_id,

@@ -9,6 +9,7 @@ A test file (YAML) names a script and lists conversations:
       - name: qualified lead
         variables: {min_budget: 100000}       # merged over the shared ones
         webhooks: {check_crm: {status: success, data: {...}}}   # or timeout / error
+        connects: {to_manager: busy}          # or {outcome: answered, ended_by: operator}
         turns:
           - bot: "Здравствуйте"               # expectations on the greeting
           - caller: "да"
@@ -35,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot_engine.script import ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 from bot_engine.script.positions import ParseError, parse, to_plain
+from bot_engine.simulator.connects import CannedConnects
 from bot_engine.simulator.session import TextSession, Trace
 from bot_engine.simulator.webhooks import CannedWebhooks
 
@@ -46,6 +48,8 @@ class TurnSpec(BaseModel):
     bot: str | list[str] | None = None
     bot_regex: str | None = None
     no_bot: str | list[str] | None = Field(default=None, description="Must not be said.")
+    event: str | list[str] | None = Field(
+        default=None, description="Shown as events (menu, transfer, bridge, webhook).")
     step: str | None = None
     slots: dict[str, Any] = Field(default_factory=dict)
     ended: bool | None = None
@@ -57,6 +61,8 @@ class ResultSpec(BaseModel):
     outcome: str | None = None
     ending: str | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
+    transfers: list[str] | None = Field(
+        default=None, description="The outcome of each connect, in order.")
 
 
 class TestCase(BaseModel):
@@ -65,6 +71,7 @@ class TestCase(BaseModel):
     name: str
     variables: dict[str, Any] = Field(default_factory=dict)
     webhooks: dict[str, Any] = Field(default_factory=dict)
+    connects: dict[str, Any] = Field(default_factory=dict)
     now: datetime | None = None
     turns: list[TurnSpec] = Field(default_factory=list)
     result: ResultSpec | None = None
@@ -132,7 +139,7 @@ def run_case(path: Path, spec: TestFile, case: TestCase, script: Script,
         outcome.failures.append(f"bad variables: {exc}")
         return outcome
     session = TextSession(script, variables, webhooks=CannedWebhooks(case.webhooks),
-                          now=case.now or spec.now)
+                          connects=CannedConnects(case.connects), now=case.now or spec.now)
     turns = list(case.turns)
     seen = 0
     try:
@@ -147,8 +154,10 @@ def run_case(path: Path, spec: TestFile, case: TestCase, script: Script,
                     break
                 session.send(turn.caller)
             said = [e.text for e in session.transcript[seen:] if e.role == "bot"]
+            events = [e.text for e in session.transcript[seen:] if e.role == "event"]
             seen = len(session.transcript)
             outcome.failures.extend(_check_turn(index + 1, turn, said, session))
+            outcome.failures.extend(_check_events(index + 1, turn, events))
         if not session.finished:
             session.hangup()
     except ValueError as exc:
@@ -191,6 +200,13 @@ def _check_turn(number: int, turn: TurnSpec, said: list[str],
     return failures
 
 
+def _check_events(number: int, turn: TurnSpec, events: list[str]) -> list[str]:
+    expected = [turn.event] if isinstance(turn.event, str) else (turn.event or [])
+    text = "\n".join(events).lower()
+    return [f"turn {number}: expected an event {fragment!r}\n" + _diff(fragment, events)
+            for fragment in expected if fragment.lower() not in text]
+
+
 def _check_result(expected: ResultSpec, session: TextSession) -> list[str]:
     result = session.result
     if result is None:
@@ -201,6 +217,11 @@ def _check_result(expected: ResultSpec, session: TextSession) -> list[str]:
                         f"{result.outcome!r}")
     if expected.ending is not None and result.ending != expected.ending:
         failures.append(f"result ending: expected {expected.ending!r}, got {result.ending!r}")
+    if expected.transfers is not None:
+        actual_transfers = [t["outcome"] for t in result.transfers]
+        if actual_transfers != expected.transfers:
+            failures.append(f"result transfers: expected {expected.transfers}, got "
+                            f"{actual_transfers}")
     for name, value in expected.fields.items():
         actual = result.fields.get(name)
         if not _same(actual, value):

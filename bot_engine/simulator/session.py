@@ -19,8 +19,10 @@ from bot_engine.dialog.engine import Dialog
 from bot_engine.nlu.external import consult_sync
 from bot_engine.nlu.http import STRICT, Outbound
 from bot_engine.script.model import Script
+from bot_engine.simulator.connects import CannedConnects
 
 WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
+ConnectRunner = Callable[[act.Connect], ev.ConnectResult]
 TURN_SECONDS = 5
 """Simulated time between caller turns, so times in results move like a real call's."""
 
@@ -54,6 +56,7 @@ class TextSession:
         variables: dict[str, Any],
         *,
         webhooks: WebhookRunner,
+        connects: ConnectRunner | None = None,
         now: datetime | None = None,
         outbound: Outbound = STRICT,
     ) -> None:
@@ -61,6 +64,7 @@ class TextSession:
         webhooks (the strict default reaches public addresses only)."""
         self.script = script
         self.outbound = outbound
+        self.connects = connects or CannedConnects()
         self.now = now or datetime.now(UTC)
         self.dialog = Dialog(script, variables, now=self.now)
         self.webhooks = webhooks
@@ -150,6 +154,13 @@ class TextSession:
             elif isinstance(action, act.Transfer):
                 self.transcript.append(TranscriptEntry("event", f"transfer to {action.target}",
                                                        self.dialog.state.step))
+            elif isinstance(action, act.Listen) and action.expect == "menu":
+                entries = ", ".join(f"{i + 1} {item.get('name', '')}".strip() for i, item
+                                    in enumerate(self.dialog.state.menu_items))
+                self.transcript.append(TranscriptEntry("event", f"menu: {entries}",
+                                                       action.step))
+            elif isinstance(action, act.Connect):
+                queue.extend(self._connect(action))
             elif isinstance(action, act.Hangup):
                 self.transcript.append(TranscriptEntry("event", "robot hung up",
                                                        self.dialog.state.step))
@@ -166,6 +177,23 @@ class TextSession:
         self.last_actions = done
         return done
 
+    def _connect(self, action: act.Connect) -> list[act.Action]:
+        how = "bridge" if action.mode == "bridge" else "transfer (REFER)"
+        self.transcript.append(TranscriptEntry(
+            "event", f"{how} to {', '.join(action.targets)}", action.step,
+            {"connect": action.model_dump(exclude={"type", "request_id", "step"})}))
+        result = self.connects(action)
+        if action.whisper and result.outcome in ("answered", "declined"):  # someone heard it
+            self.transcript.append(TranscriptEntry("event", f"whisper to the operator: "
+                                                   f"{action.whisper}", action.step))
+        text = f"{result.target or 'operator'}: {result.outcome}"
+        if result.sip_status is not None:
+            text += f" ({result.sip_status})"
+        if result.outcome == "answered" and action.mode == "bridge":
+            text += f", bridged; ended by {result.ended_by or 'operator'}"
+        self.transcript.append(TranscriptEntry("event", text, action.step))
+        return self.dialog.handle(result.model_copy(update={"at": self.now}))
+
     def document(self) -> dict[str, Any]:
         """The `voicebot chat --json` document."""
         result = self.result
@@ -181,11 +209,14 @@ def run_conversation(
     turns: list[str],
     *,
     webhooks: WebhookRunner,
+    connects: ConnectRunner | None = None,
     now: datetime | None = None,
     outbound: Outbound = STRICT,
 ) -> TextSession:
     """Play caller turns to the end; input running out means the caller hangs up."""
-    session = TextSession(script, variables, webhooks=webhooks, now=now, outbound=outbound)
+    session = TextSession(
+        script, variables, webhooks=webhooks, connects=connects, now=now, outbound=outbound
+    )
     session.start()
     for line in turns:
         if session.finished:

@@ -192,6 +192,20 @@ class SipCallLeg(CallLeg):
     async def send_dtmf(self, digits: str) -> None:
         await self.rtp.send_dtmf(digits)
 
+    @property
+    def user_agent(self) -> SipUserAgent:
+        """The user agent that carries this call: a second call (a bridged transfer)
+        leaves through it, with the same trunk and credentials."""
+        return self._ua
+
+    @property
+    def refer_status(self) -> int | None:
+        """The final status the last transfer's NOTIFY reported (None: none came)."""
+        result = self.refer_result
+        if result is None or not result.done() or result.cancelled():
+            return None
+        return result.result() if result.exception() is None else None
+
     async def transfer(self, target: str) -> bool:
         """Blind transfer (REFER); on success the far end is gone, so we hang up."""
         if self._ended is not None:

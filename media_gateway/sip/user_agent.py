@@ -884,6 +884,7 @@ class SipUserAgent:
         except TransactionTimeout:
             return False
         if not 200 <= response.status < 300:
+            leg.refer_result.set_result(response.status)  # the refusal's status, for reports
             return False
         try:
             status = await asyncio.wait_for(asyncio.shield(leg.refer_result), REFER_WAIT_S)

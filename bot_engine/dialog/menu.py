@@ -1,0 +1,113 @@
+"""A spoken menu built from a list: which entries, what each line says, which one the
+caller chose. Pure functions over the script's `Menu` and the dialog's context.
+
+The list usually comes from the customer's backend, so it is hostile until bounded: only
+entries with a short text label are kept, at most `max_items` (one key each), and an empty
+or broken list gives the script's default menu. Each entry is its own line (and its own
+`Say`), so the TTS cache keys on one name at a time: a line heard by any earlier caller
+plays from the cache, whatever else is in this caller's menu.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot_engine.nlu.inflect import number_of_word, number_word
+from bot_engine.nlu.morph import analyzer
+from bot_engine.script.model import Menu
+from bot_engine.script.templates import TemplateProblem, evaluate, render
+from bot_engine.script.values import ValueProblem, coerce
+
+MAX_LABEL = 120
+ITEM_NAMES = frozenset({"item", "number", "number_word"})
+"""What a menu line template reads besides the call's variables and slots."""
+_WORD = re.compile(r"[0-9]+|[a-zа-яё]+", re.I)
+
+
+def entries(menu: Menu, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The menu's entries: the list the expression gives, bounded, else the default."""
+    found: list[dict[str, Any]] = []
+    if menu.items:
+        try:
+            raw = coerce(evaluate(menu.items, context), "json")
+        except (TemplateProblem, ValueProblem):
+            raw = None
+        for item in raw if isinstance(raw, list) else []:
+            if isinstance(item, str):
+                item = {menu.label: item}
+            if not isinstance(item, dict):
+                continue
+            label = item.get(menu.label)
+            if isinstance(label, str) and label.strip() and len(label) <= MAX_LABEL:
+                found.append({**item, menu.label: label.strip()})
+            if len(found) >= menu.max_items:
+                break
+    if not found:
+        found = [item.model_dump() for item in menu.default][: menu.max_items]
+        if menu.label != "name":
+            found = [{**item, menu.label: item.get(menu.label, item["name"])}
+                     for item in found]
+    return found
+
+
+def item_context(index: int, item: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {"item": item, "number": str(index + 1), "number_word": number_word(index + 1, lang)}
+
+
+def lines(menu: Menu, items: list[dict[str, Any]], context: dict[str, Any],
+          lang: str) -> list[str]:
+    out = []
+    for index, item in enumerate(items):
+        template = menu.first if index == 0 and menu.first else menu.each
+        out.append(render(template, {**context, **item_context(index, item, lang)}))
+    return [line for line in out if line]
+
+
+def choose_digits(items: list[dict[str, Any]], digits: str) -> int | None:
+    if digits.isdigit() and 1 <= int(digits) <= len(items):
+        return int(digits) - 1
+    return None
+
+
+def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | None:
+    """The entry the caller named («Евгению», «соедините с Масленниковым») or numbered
+    («два», «второй»); None when nothing or more than one entry fits equally well."""
+    words = [w.lower().replace("ё", "е") for w in _WORD.findall(text[:500])]
+    scores = [0] * len(items)
+    for index, item in enumerate(items):
+        names = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
+        scores[index] = sum(1 for name in names if any(_same_word(name, w) for w in words))
+    best = max(scores, default=0)
+    if best > 0:
+        if scores.count(best) == 1:
+            return scores.index(best)
+        return None
+    numbers = {n for w in words if (n := _number(w)) is not None}
+    if len(numbers) == 1:
+        return choose_digits(items, str(numbers.pop()))
+    return None
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return number_of_word(word)
+
+
+def _same_word(name: str, heard: str) -> bool:
+    if name == heard:
+        return True
+    if len(name) >= 4 and len(heard) >= 4:
+        short, long_ = sorted((name, heard), key=len)
+        if long_.startswith(short) and len(long_) - len(short) <= 3:
+            return True  # «масленников» / «масленниковым»
+        if long_.startswith(short[:-1]) and len(long_) - len(short) <= 2:
+            return True  # «евгения» / «евгению»
+    return bool(_normal_forms(name) & _normal_forms(heard))
+
+
+def _normal_forms(word: str) -> set[str]:
+    if not re.fullmatch(r"[а-яе]+", word):
+        return {word}
+    return {p.normal_form.replace("ё", "е") for p in analyzer().parse(word)}

@@ -1,0 +1,32 @@
+"""Shared fixtures of the scenario tests: speech on the packaged models (espeak-ng prompts,
+Whisper base.en for English), one TTS cache for the run, and the SIP test helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from asr_tts.settings import SpeechSettings
+from bot_engine.call.speech import CallSpeech
+from bot_engine.script.model import Script
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests" / "gateway_sip"))  # tones, FFT, the baresip driver
+
+
+@pytest.fixture(scope="session")
+def speech_settings(tmp_path_factory: pytest.TempPathFactory) -> SpeechSettings:
+    return SpeechSettings(tts_cache_dir=tmp_path_factory.mktemp("tts-cache"))
+
+
+@pytest.fixture
+def make_speech(speech_settings: SpeechSettings) -> Callable[[Script], CallSpeech]:
+    def build(script: Script) -> CallSpeech:
+        return CallSpeech.for_script(script, speech_settings, asr_engine="whisper")
+
+    return build
