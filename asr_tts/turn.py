@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,8 +128,12 @@ class SmartEndpointing:
     of a turn with the silence the VAD counts after it; `push` says when to end."""
 
     def __init__(self, model: Any, sample_rate: int,
-                 settings: SmartTurnSettings | None = None) -> None:
+                 settings: SmartTurnSettings | None = None,
+                 executor: Executor | None = None) -> None:
+        """`model` has `probability(pcm, sample_rate) -> float` (a `SmartTurnModel`); it
+        runs in `executor` (default: one shared thread per process)."""
         self.model = model
+        self._executor = executor or _executor
         self.sample_rate = sample_rate
         self.settings = settings or SmartTurnSettings()
         self._audio: deque[bytes] = deque()
@@ -170,7 +174,7 @@ class SmartEndpointing:
             return False
         s = self.settings
         if silence_ms >= s.check_ms and self._pending is None and self.verdict is None:
-            self._pending = _executor.submit(self.model.probability, b"".join(self._audio),
+            self._pending = self._executor.submit(self.model.probability, b"".join(self._audio),
                                              self.sample_rate)
         pending = self._pending
         if pending is not None and pending.done():

@@ -61,6 +61,8 @@ class WindowedDecoder:
                                     task="transcribe", language=language)
         self._prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
         self._suppress = get_suppressed_tokens(self._tokenizer, [-1])
+        self.loops = 0
+        """Decodes that looped (and were handed back for a full-window decode)."""
 
     def fits(self, samples: np.ndarray) -> bool:
         return len(samples) / 16000 + MARGIN_S <= self.window_s
@@ -99,8 +101,8 @@ class WindowedDecoder:
         if not any(ch.isalnum() for ch in text):  # line noise comes out as ". . . ."
             return Decoded("", 0.0)
         raw = text.encode("utf-8")
-        if len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO:
+        if len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO or (
+                len(tokens) >= max_length - len(prefix) - 1):  # the cap stopped it
+            self.loops += 1
             return None
-        if len(tokens) >= max_length - len(prefix) - 1:
-            return None  # stopped by the cap: it was still going
         return Decoded(text, min(1.0, math.exp(avg_logprob)))

@@ -107,11 +107,18 @@ def _scheme_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+class _Died(EngineError):
+    """The process ended (or its pipes broke) during a request."""
+
+
 class FestivalProcess:
     """One `festival --pipe` process; not thread-safe (use it from one thread)."""
 
-    def __init__(self, binary: str = "festival") -> None:
+    def __init__(self, binary: str = "festival", *,
+                 start_timeout_s: float = START_TIMEOUT_S) -> None:
+        """`start_timeout_s` bounds a request that first loads a voice (~1-4 s)."""
         self.binary = binary
+        self.start_timeout_s = start_timeout_s
         self.restarts = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._voice: str | None = None
@@ -157,8 +164,15 @@ class FestivalProcess:
 
     def render(self, text: str, voice: str, stretch: float, timeout_s: float) -> bytes:
         """One utterance as WAV bytes. Raises EngineRequestError when Festival could not
-        speak this text (the process lives on), EngineTimeoutError or EngineError when
-        the process hung or died (it is killed; the next call starts a new one)."""
+        speak this text (the process lives on), EngineTimeoutError when it hung (it is
+        killed; the next call starts a new one). A process found dead is replaced and the
+        request tried once more on the new one."""
+        try:
+            return self._render_once(text, voice, stretch, timeout_s)
+        except _Died:
+            return self._render_once(text, voice, stretch, timeout_s)
+
+    def _render_once(self, text: str, voice: str, stretch: float, timeout_s: float) -> bytes:
         proc = self._proc if self._proc is not None and self._proc.poll() is None else None
         if proc is None:
             if self._proc is not None:
@@ -181,14 +195,14 @@ class FestivalProcess:
             proc.stdin.write(("\n".join(commands) + "\n").encode("utf-8"))
             proc.stdin.flush()
             self._wait_for(proc, marker, timeout_s if self._voice == voice else
-                           max(timeout_s, START_TIMEOUT_S))
+                           max(timeout_s, self.start_timeout_s))
         except (OSError, EngineError) as exc:
             self.restarts += 1
             self.close()
             wav.unlink(missing_ok=True)
-            if isinstance(exc, EngineError):
+            if isinstance(exc, EngineTimeoutError):
                 raise
-            raise EngineError(f"festival died: {exc}", engine="festival") from exc
+            raise _Died(f"festival died: {exc}", engine="festival") from exc
         if not wav.is_file():
             detail = "; ".join(self._stderr) or "no wave written"
             raise EngineRequestError(f"festival could not speak {text[:80]!r} with voice "
