@@ -11,8 +11,9 @@ intonation and the words' rhythm — whether the speaker has finished.
   audio so far (one inference ≈ 25 ms of one core here);
 - complete (probability ≥ `threshold`): the turn ends once the silence reaches
   `complete_ms`;
-- incomplete: the VAD's own window ends the turn (`incomplete_ms`, the hard cap: no
-  verdict, or a slow one, ever keeps a turn open longer);
+- incomplete: it ends once the silence reaches `incomplete_ms`;
+- no verdict (the model failed or is late): the VAD's own window ends it, `cap_ms`, the
+  hard cap no turn's pause outlasts;
 - the caller speaking again drops the verdict; the next pause asks again.
 
 Features are Whisper's log-mel spectrogram of the 8 s window (zero-padded in front,
@@ -104,14 +105,16 @@ class SmartTurnSettings:
     complete_ms: int = 200
     """Silence after which a turn the model judged complete ends."""
     incomplete_ms: int = 1000
-    """Silence after which the turn ends anyway (judged incomplete, or no verdict)."""
+    """Silence after which a turn the model judged incomplete ends anyway."""
+    cap_ms: int = 1500
+    """Silence after which any turn ends, verdict or not (the VAD window)."""
     check_ms: int = 100
     """Silence at which the model is asked."""
     threshold: float = 0.5
 
     def __post_init__(self) -> None:
-        if not 0 < self.check_ms <= self.complete_ms < self.incomplete_ms:
-            raise ValueError("need 0 < check_ms <= complete_ms < incomplete_ms")
+        if not 0 < self.check_ms <= self.complete_ms < self.incomplete_ms <= self.cap_ms:
+            raise ValueError("need 0 < check_ms <= complete_ms < incomplete_ms <= cap_ms")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be in (0, 1)")
 
@@ -140,6 +143,7 @@ class SmartEndpointing:
         self._bytes = 0
         self._max_bytes = sample_rate * 2 * WINDOW_S
         self._pending: Future[float] | None = None
+        self._asked = False
         self.verdict: Verdict | None = None
         self.verdicts: list[Verdict] = []
         """Every verdict of this turn (for reports and benchmarks)."""
@@ -163,17 +167,20 @@ class SmartEndpointing:
         if self._pending is not None:
             self._pending.cancel()
         self._pending = None
+        self._asked = False
         self.verdict = None
 
     def push(self, frame: bytes, silence_ms: int) -> bool:
         """One frame of the turn and the silence so far (0 after a voiced frame); True
-        when the turn is over by the model's verdict. The VAD window ends it otherwise."""
+        when the turn is over by the model's verdict. The VAD window (`cap_ms`) ends it
+        otherwise."""
         self._append(frame)
         if silence_ms == 0:
             self._drop()
             return False
         s = self.settings
-        if silence_ms >= s.check_ms and self._pending is None and self.verdict is None:
+        if silence_ms >= s.check_ms and not self._asked:
+            self._asked = True
             self._pending = self._executor.submit(self.model.probability, b"".join(self._audio),
                                              self.sample_rate)
         pending = self._pending
@@ -181,11 +188,13 @@ class SmartEndpointing:
             self._pending = None
             try:
                 probability = pending.result()
-            except Exception:  # a failing model leaves the VAD window in charge
+            except Exception:  # a failing model leaves the VAD window (`cap_ms`) in charge
                 self.errors += 1
-                probability = 0.0
-            self.verdict = Verdict(round(probability, 4), probability >= s.threshold,
-                                   silence_ms)
-            self.verdicts.append(self.verdict)
-        return (self.verdict is not None and self.verdict.complete
-                and silence_ms >= s.complete_ms)
+            else:
+                self.verdict = Verdict(round(probability, 4), probability >= s.threshold,
+                                       silence_ms)
+                self.verdicts.append(self.verdict)
+        verdict = self.verdict
+        if verdict is None:
+            return False
+        return silence_ms >= (s.complete_ms if verdict.complete else s.incomplete_ms)

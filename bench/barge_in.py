@@ -1,7 +1,7 @@
 """Barge-in: how fast the robot goes quiet when the caller speaks over a prompt, and what
 short noise costs.
 
-One call over SIP/RTP on 127.0.0.1 with the full pipeline (webrtcvad, Whisper base.en,
+One call over SIP/RTP on 127.0.0.1 with the full pipeline (webrtcvad, Whisper tiny.en,
 the Dialog, espeak-ng prompts from the cache). The robot reads long prompts; in every
 cycle the simulated caller first makes an 80 ms click over the prompt (noise shorter
 than a word), then says "yes please" over it. Reported, as p50 / p95:

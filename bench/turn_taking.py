@@ -15,7 +15,9 @@ turn with a short acknowledgement.
   caller's ear (both RTP paths included), over the turns that were not cut off.
 
     .venv/bin/python bench/turn_taking.py [--lang ru,en] [--windows 300,500,700,1000]
-        [--no-smart] [--smart-check-ms 100] [--repeat 1] [--json]
+        [--no-smart] [--smart-check-ms 100] [--smart-complete-ms 200]
+        [--smart-incomplete-ms 1000] [--smart-cap-ms 1500] [--smart-threshold 0.5]
+        [--repeat 1] [--json]
 
 Also prints Smart Turn's verdicts on the rendered audio alone (no call): P(complete) at
 each mid-turn pause and at each turn's end. The last line is the target check against
@@ -287,7 +289,9 @@ async def main(args: argparse.Namespace) -> None:
     windows = [int(w) for w in args.windows.split(",") if w.strip()]
     smart = SmartTurnSettings(check_ms=args.smart_check_ms,
                               complete_ms=max(args.smart_check_ms, args.smart_complete_ms),
-                              incomplete_ms=args.smart_incomplete_ms)
+                              incomplete_ms=args.smart_incomplete_ms,
+                              cap_ms=max(args.smart_incomplete_ms, args.smart_cap_ms),
+                              threshold=args.smart_threshold)
     load_before = os.getloadavg()[0]
     results: list[Result] = []
     verdicts = []
@@ -298,7 +302,7 @@ async def main(args: argparse.Namespace) -> None:
             verdicts.append(await model_only(language, cache, args.seed))
             configs = [("vad", w) for w in windows]
             if not args.no_smart:
-                configs.append(("smart", smart.incomplete_ms))
+                configs.append(("smart", smart.cap_ms))
             for endpointing, window in configs:
                 results.append(await run_call(language, endpointing, window, cache, smart,
                                               args.repeat, args.seed))
@@ -351,6 +355,8 @@ if __name__ == "__main__":
     parser.add_argument("--smart-complete-ms", type=int, default=defaults.complete_ms)
     parser.add_argument("--smart-incomplete-ms", type=int,
                         default=defaults.incomplete_ms)
+    parser.add_argument("--smart-cap-ms", type=int, default=defaults.cap_ms)
+    parser.add_argument("--smart-threshold", type=float, default=defaults.threshold)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--json", action="store_true")

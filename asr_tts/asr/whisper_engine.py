@@ -8,7 +8,7 @@ only, with word times relative to the stream (unless `word_timestamps=False`).
 Telephone answers are short, but faster-whisper always pads the encoder input to 30 s,
 and the encoder on 30 s is most of a decode. `window_s` pads short utterances only to
 that window instead and decodes with CTranslate2 directly (`whisper_fast.py`):
-measured on this 2-core CPU with base.en int8, 20 espeak-ng answers, a "yes" took
+measured on this 2-core CPU with tiny.en int8, 20 espeak-ng answers, a "yes" took
 ~70 ms instead of ~400 ms, with the same words.
 
 Whisper invents text on silence and noise (subtitle credits, "music" captions): results

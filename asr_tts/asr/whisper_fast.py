@@ -5,7 +5,7 @@ faster-whisper pads every input to 30 s of features, and on this CPU the encoder
 accepts shorter inputs (10 s: ~37 ms), so a telephone answer is padded only to a short
 window and decoded greedily without timestamps.
 
-Measured on 20 espeak-ng English answers (base.en, int8, 2 threads), against the 30 s
+Measured on 20 espeak-ng English answers (tiny.en, int8, 2 threads), against the 30 s
 window: a 10 s window gave the same words at ~70 ms median instead of ~400 ms. Windows
 of 5 s or "utterance + 1 s" fell into repetition loops ("no no no ..."), and so did an
 initial prompt (phrase hints) even at 10 s with tiny.en, so the prompt is optional

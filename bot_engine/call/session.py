@@ -564,7 +564,7 @@ class CallSession:
         """The VAD; with smart endpointing its window is the hard cap of a turn's pause
         (the model's verdict ends a complete turn earlier)."""
         self._endpoint_ms = endpoint_ms
-        window = endpoint_ms if self._smart is None else self._smart.settings.incomplete_ms
+        window = endpoint_ms if self._smart is None else self._smart.settings.cap_ms
         return Endpointer(
             self.rate if self.rate in (8000, 16000) else 8000,
             FRAME_MS,

@@ -169,7 +169,7 @@ class Fixed:
 
 
 FRAME = bytes(320)
-SETTINGS = SmartTurnSettings(check_ms=100, complete_ms=200, incomplete_ms=1000)
+SETTINGS = SmartTurnSettings(check_ms=100, complete_ms=200, incomplete_ms=800, cap_ms=1500)
 
 
 def run(policy: SmartEndpointing, silences: list[int]) -> list[int]:
@@ -186,11 +186,12 @@ def test_a_complete_turn_ends_at_the_short_wait() -> None:
     assert run(policy, [200]) == [200]
 
 
-def test_an_incomplete_turn_is_left_to_the_vad_window() -> None:
+def test_an_incomplete_turn_waits_the_longer_silence() -> None:
     executor = Immediate()
     policy = SmartEndpointing(Fixed(0.1), 8000, SETTINGS, executor)  # type: ignore[arg-type]
     policy.start(FRAME)
-    assert run(policy, list(range(20, 1000, 20))) == []
+    assert run(policy, list(range(20, 800, 20))) == []
+    assert run(policy, [800]) == [800]
     assert executor.calls == 1  # asked once per pause
 
 
@@ -212,8 +213,8 @@ def test_a_failing_model_leaves_the_vad_window_in_charge() -> None:
 
     policy = SmartEndpointing(Broken(), 8000, SETTINGS, Immediate())  # type: ignore[arg-type]
     policy.start(FRAME)
-    assert run(policy, list(range(20, 1000, 20))) == []
-    assert policy.errors == 1
+    assert run(policy, list(range(20, 1500, 20))) == []  # not even at the incomplete wait
+    assert policy.errors == 1 and policy.verdict is None
 
 
 def test_the_model_sees_at_most_the_last_eight_seconds() -> None:
@@ -237,3 +238,5 @@ def test_bad_settings_are_refused() -> None:
         SmartTurnSettings(check_ms=300, complete_ms=200)
     with pytest.raises(ValueError):
         SmartTurnSettings(complete_ms=1200, incomplete_ms=1000)
+    with pytest.raises(ValueError):
+        SmartTurnSettings(incomplete_ms=1000, cap_ms=900)
