@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from asr_tts.asr.base import AsrResult, StreamingRecognizer, WordTiming
-from asr_tts.asr.whisper_fast import FULL_WINDOW_S, TOKENS_PER_S, WindowedDecoder
+from asr_tts.asr.whisper_fast import FULL_WINDOW_S, TOKENS_PER_S, WindowedDecoder, looped
 from asr_tts.asr.whisper_hallucinations import is_hallucination
 from asr_tts.audio import SAMPLE_WIDTH, FrameSplitter, resample
 from asr_tts.decode_threads import lower_thread_priority
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 WHISPER_RATE = 16000
 MAX_UTTERANCE_S = 30.0
 """Longer utterances are cut to their first 30 s (one Whisper window) before decoding."""
+DEFAULT_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+"""faster-whisper's fallback schedule, kept for whole-file transcription only."""
 MAX_PROMPT_CHARS = 200
 """Phrase hints beyond this (from the end) are dropped: Whisper's prompt is bounded."""
 ModelPath = str | Path | Callable[[str], str | Path]
@@ -83,6 +85,10 @@ def load_whisper(path: str | Path, compute_type: str = "int8", cpu_threads: int 
             raise ModelNotFoundError(f"cannot load Whisper model in {folder}: {exc}") from exc
         _models[key] = model
         return model
+
+
+def _words(text: str) -> list[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
 
 
 def whisper_language(language: str) -> str:
@@ -195,7 +201,8 @@ class WhisperRecognizer(StreamingRecognizer):
                     raise EngineTimeoutError(
                         f"Whisper took over {self.decode_timeout_s:g} s for one utterance",
                         engine=self.name) from None
-                if result is not None and is_hallucination(result.text):
+                if result is not None and (is_hallucination(result.text)
+                                           or self._echoes_prompt(result.text)):
                     log.info("dropped a Whisper hallucination: %r", result.text)
                     result = None
                 if result is not None:
@@ -206,6 +213,14 @@ class WhisperRecognizer(StreamingRecognizer):
             self._fail(EngineError(f"Whisper failed: {exc}", engine=self.name))
         finally:
             self._finish()
+
+    def _echoes_prompt(self, text: str) -> bool:
+        """The decoder gave back the end of its own prompt, three words or more (seen on
+        line noise with phrase hints as the prompt)."""
+        if not self._prompt:
+            return False
+        said = _words(text)
+        return len(said) > 2 and said == _words(self._prompt)[-len(said):]
 
     def _load(self, language: str) -> Any:
         source = self._model_source
@@ -250,6 +265,9 @@ class WhisperRecognizer(StreamingRecognizer):
             condition_on_previous_text=False,
             vad_filter=False,
             max_new_tokens=8 + math.ceil(len(samples) / WHISPER_RATE * TOKENS_PER_S),
+            # live calls: one greedy pass, no re-decoding at rising temperatures (measured:
+            # a looping decode of line noise with a prompt retried up to 6 times, >10 s)
+            temperature=0.0 if self._fast is not None else DEFAULT_TEMPERATURES,
         )
         texts: list[str] = []
         words: list[WordTiming] = []
@@ -267,7 +285,9 @@ class WhisperRecognizer(StreamingRecognizer):
                     )
                 )
         text = " ".join(t for t in texts if t).strip()
-        if not text:
+        if not text or looped(text):
+            if text:
+                log.info("dropped a looping Whisper decode: %r", text[:120])
             return None
         confs = [w.conf for w in words if w.conf is not None]
         confidence: float | None

@@ -37,6 +37,12 @@ MAX_PROMPT_TOKENS = 64
 """Longer prompts are cut to their last tokens (Whisper allows 223)."""
 
 
+def looped(text: str) -> bool:
+    """Whisper's own test for a repetition loop: the text compresses too well."""
+    raw = text.encode("utf-8")
+    return bool(raw) and len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     text: str
@@ -100,9 +106,7 @@ class WindowedDecoder:
         text = self._tokenizer.decode(tokens).strip()
         if not any(ch.isalnum() for ch in text):  # line noise comes out as ". . . ."
             return Decoded("", 0.0)
-        raw = text.encode("utf-8")
-        if len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO or (
-                len(tokens) >= max_length - len(prefix) - 1):  # the cap stopped it
+        if looped(text) or len(tokens) >= max_length - len(prefix) - 1:  # or capped
             self.loops += 1
             return None
         return Decoded(text, min(1.0, math.exp(avg_logprob)))

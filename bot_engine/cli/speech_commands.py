@@ -142,10 +142,16 @@ def _mb(size: int | None) -> str:
     return "" if size is None else f"{size / 1e6:.1f} MB"
 
 
-def models_list() -> None:
+def models_list(
+    as_json: bool = typer.Option(False, "--json", help="The offline models as JSON."),
+) -> None:
     """List the offline models (installed or not: source, size, checksum), then the Vosk
     models that `voicebot models fetch` can download."""
     settings = SpeechSettings()
+    if as_json:
+        typer.echo(json.dumps([m.model_dump(mode="json") for m in
+                               list_offline_models(settings)], indent=2))
+        return
     offline = Table(title=f"Offline models (folder: {settings.models_dir})")
     for column in ("name", "kind", "languages", "status", "size", "source", "sha256", "path"):
         offline.add_column(column, overflow="fold")

