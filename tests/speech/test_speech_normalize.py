@@ -74,3 +74,12 @@ def test_festival_text_has_nothing_the_voice_aborts_on(text: str, clean: str) ->
     out = festival_text(text)
     assert out == clean
     assert not set(out) & set(":%—–…«»/№")
+
+
+async def test_espeak_reads_phone_numbers_in_groups_too() -> None:
+    from asr_tts.tts.espeak import EspeakSynthesizer
+
+    tts = EspeakSynthesizer()
+    grouped = speak_phone_numbers("Ваш номер 89123456789?", "ru")
+    assert await tts.render("Ваш номер 89123456789?", "ru", 8000) == await tts.render(
+        grouped, "ru", 8000)
