@@ -14,7 +14,12 @@ turn with a short acknowledgement.
 - gap: from the end of the caller's last sound to the robot's first audio at the
   caller's ear (both RTP paths included), over the turns that were not cut off.
 
-    .venv/bin/python bench/turn_taking.py [--lang ru,en] [--windows 300,500,700,1000]
+`--voices human` (or `synthetic,human`) runs the same on real recorded speech: one-sentence
+prompts from Debian's `asterisk-core-sounds-{ru,en}-wav`, 10 with one of their word gaps
+stretched to a 350-900 ms pause and 6 left whole.
+
+    .venv/bin/python bench/turn_taking.py [--lang ru,en] [--voices synthetic,human]
+        [--windows 300,500,800]
         [--no-smart] [--smart-check-ms 100] [--smart-complete-ms 200]
         [--smart-incomplete-ms 1000] [--smart-cap-ms 1500] [--smart-threshold 0.5]
         [--repeat 1] [--json]
@@ -162,9 +167,51 @@ def stretch_pauses(pcm: bytes, pauses_ms: list[int], rate: int = RATE
     return bytes(out), ends
 
 
-async def render_turns(speech: CallSpeech, language: str, seed: int) -> list[Turn]:
+def human_turns(language: str, seed: int, paused: int = 10, whole: int = 6) -> list[Turn]:
+    """One-sentence human prompts (no punctuation inside), the first `paused` with one word
+    gap stretched to a pause, the next `whole` as they are."""
+    import gzip
+    import re
+
+    from asr_accuracy import SOUNDS
+
+    from asr_tts.audio import read_audio_file
+
+    rng = random.Random(seed)
+    folder, transcripts = SOUNDS[language]
+    turns: list[Turn] = []
+    with gzip.open(transcripts, "rt", encoding="utf-8") as handle:
+        lines = sorted(line.strip() for line in handle if ": " in line and
+                       not line.startswith(";"))
+    for line in lines:
+        name, _, text = line.partition(": ")
+        body = text.rstrip(".!?… ")
+        path = folder / f"{name}.wav"
+        if ("/" in name or "[" in text or re.search(r"[.,;:!?—-]", body)
+                or len(body.split()) < 3 or not path.is_file()):
+            continue
+        pcm, _ = read_audio_file(path, RATE)
+        if len(pcm) / (2 * RATE) > 6:
+            continue
+        want_pause = sum(bool(t.pauses_ms) for t in turns) < paused
+        if want_pause:
+            pause = rng.randrange(PAUSES_MS[0], PAUSES_MS[1] + 1, 10)
+            stretched = stretch_pauses(pcm, [pause])
+            if stretched is not None:
+                turns.append(Turn(text, stretched[0], [pause], stretched[1]))
+        elif sum(not t.pauses_ms for t in turns) < whole:
+            turns.append(Turn(text, pcm, [], []))
+        if len(turns) >= paused + whole:
+            break
+    return turns
+
+
+async def render_turns(speech: CallSpeech, language: str, seed: int,
+                       voices: str = "synthetic") -> list[Turn]:
     from asr_tts.tts_cache import PromptSpec
 
+    if voices == "human":
+        return human_turns(language, seed)
     rng = random.Random(seed)
     voice = speech.caller_voice()
     synthesizer = speech.caller_synthesizer(voice.engine)
@@ -192,6 +239,7 @@ def bench_script(language: str, window: int, endpointing: str) -> str:
 
 @dataclass
 class Result:
+    voices: str
     language: str
     endpointing: str
     window_ms: int
@@ -204,6 +252,7 @@ class Result:
     def row(self) -> dict[str, object]:
         gaps = self.gaps_ms
         return {
+            "voices": self.voices,
             "language": self.language,
             "endpointing": self.endpointing if self.endpointing == "smart"
             else f"vad {self.window_ms} ms",
@@ -218,14 +267,15 @@ class Result:
 
 
 async def run_call(language: str, endpointing: str, window: int, cache_dir: Path,
-                   smart: SmartTurnSettings, repeat: int, seed: int) -> Result:
+                   smart: SmartTurnSettings, repeat: int, seed: int,
+                   voices: str = "synthetic") -> Result:
     script = load_script(bench_script(language, window, endpointing)).script
     speech = CallSpeech.for_script(script, SpeechSettings(tts_cache_dir=cache_dir))
     turns: list[Turn] = []
-    outcome = Result(language, endpointing, window, 0, 0, 0, [], 0)
+    outcome = Result(voices, language, endpointing, window, 0, 0, 0, [], 0)
 
     async def drive(caller: SimulatedCaller) -> None:
-        turns.extend(await render_turns(speech, language, seed))
+        turns.extend(await render_turns(speech, language, seed, voices))
         for _ in range(repeat):
             for turn in turns:
                 if not await caller.wait_robot_quiet() or caller.ended.is_set():
@@ -249,13 +299,14 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
     return outcome
 
 
-async def model_only(language: str, cache_dir: Path, seed: int) -> dict[str, object]:
+async def model_only(language: str, cache_dir: Path, seed: int,
+                     voices: str = "synthetic") -> dict[str, object]:
     """Smart Turn's P(complete) on the rendered audio alone: at each pause (the audio up
     to 100 ms into it) and at each turn's end (100 ms of trailing silence)."""
     script = load_script(bench_script(language, 300, "smart")).script
     speech = CallSpeech.for_script(script, SpeechSettings(tts_cache_dir=cache_dir))
     model = speech.smart_turn_model()
-    turns = await render_turns(speech, language, seed)
+    turns = await render_turns(speech, language, seed, voices)
     at_pause, at_end = [], []
     hundred = RATE // 10 * 2
     for turn in turns:
@@ -266,6 +317,7 @@ async def model_only(language: str, cache_dir: Path, seed: int) -> dict[str, obj
         last = (int(np.flatnonzero(quiet)[-1]) + 1) * FRAME if quiet.any() else len(turn.pcm)
         at_end.append(model.probability(turn.pcm[:last] + bytes(hundred), RATE))
     return {
+        "voices": voices,
         "language": language,
         "pauses": len(at_pause),
         "pauses_judged_complete": sum(p >= 0.5 for p in at_pause),
@@ -276,16 +328,17 @@ async def model_only(language: str, cache_dir: Path, seed: int) -> dict[str, obj
     }
 
 
-def _total(results: list[Result], endpointing: str, window: int) -> Result:
-    chosen = [r for r in results if r.endpointing == endpointing
+def _total(results: list[Result], voices: str, endpointing: str, window: int) -> Result:
+    chosen = [r for r in results if r.endpointing == endpointing and r.voices == voices
               and (endpointing == "smart" or r.window_ms == window)]
-    return Result("all", endpointing, window, sum(r.turns for r in chosen),
+    return Result(voices, "both", endpointing, window, sum(r.turns for r in chosen),
                   sum(r.paused_turns for r in chosen), sum(r.cut_offs for r in chosen),
                   [g for r in chosen for g in r.gaps_ms], sum(r.unanswered for r in chosen))
 
 
 async def main(args: argparse.Namespace) -> None:
     languages = [lang.strip() for lang in args.lang.split(",") if lang.strip()]
+    voice_sets = [v.strip() for v in args.voices.split(",") if v.strip()]
     windows = [int(w) for w in args.windows.split(",") if w.strip()]
     smart = SmartTurnSettings(check_ms=args.smart_check_ms,
                               complete_ms=max(args.smart_check_ms, args.smart_complete_ms),
@@ -298,18 +351,21 @@ async def main(args: argparse.Namespace) -> None:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
-        for language in languages:
-            verdicts.append(await model_only(language, cache, args.seed))
-            configs = [("vad", w) for w in windows]
-            if not args.no_smart:
-                configs.append(("smart", smart.cap_ms))
-            for endpointing, window in configs:
-                results.append(await run_call(language, endpointing, window, cache, smart,
-                                              args.repeat, args.seed))
+        for voices in voice_sets:
+            for language in languages:
+                verdicts.append(await model_only(language, cache, args.seed, voices))
+                configs = [("vad", w) for w in windows]
+                if not args.no_smart:
+                    configs.append(("smart", smart.cap_ms))
+                for endpointing, window in configs:
+                    results.append(await run_call(language, endpointing, window, cache, smart,
+                                                  args.repeat, args.seed, voices))
     rows = [r.row() for r in results]
-    totals = [_total(results, "vad", w).row() for w in windows]
-    if not args.no_smart:
-        totals.append(_total(results, "smart", 0).row())
+    totals = []
+    for voices in voice_sets:
+        totals += [_total(results, voices, "vad", w).row() for w in windows]
+        if not args.no_smart:
+            totals.append(_total(results, voices, "smart", 0).row())
     figures = {
         "smart_turn": dataclasses.asdict(smart),
         "model_only": verdicts,
@@ -323,33 +379,39 @@ async def main(args: argparse.Namespace) -> None:
         print(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
         for verdict in verdicts:
-            print(f"model only, {verdict['language']}: mid-turn pauses judged complete "
+            print(f"model only, {verdict['voices']} {verdict['language']}: mid-turn pauses "
+                  f"judged complete "
                   f"{verdict['pauses_judged_complete']}/{verdict['pauses']}, turn ends judged "
                   f"complete {verdict['ends_judged_complete']}/{verdict['ends']}")
-        print("language | endpointing | false cut-offs / paused turns | gap p50 | gap p95 | "
-              "gaps timed | unanswered")
+        print("voices | language | endpointing | false cut-offs / paused turns | gap p50 | "
+              "gap p95 | gaps timed | unanswered")
         for row in [*rows, *totals]:
-            print(f"{row['language']} | {row['endpointing']} | {row['false_cut_offs']}/"
+            print(f"{row['voices']} | {row['language']} | {row['endpointing']} | "
+                  f"{row['false_cut_offs']}/"
                   f"{row['of_paused_turns']} | {row['gap_p50_ms']} | {row['gap_p95_ms']} | "
                   f"{row['gaps_timed']} | {row['unanswered']}")
         print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
               f"wall {figures['wall_s']} s")
-    by_name = {row["endpointing"]: row for row in totals}
-    vad300, smart_row = by_name.get("vad 300 ms"), by_name.get("smart")
-    if vad300 and smart_row and vad300["gap_p50_ms"] is not None \
-            and smart_row["gap_p50_ms"] is not None:
-        gap_ok = smart_row["gap_p50_ms"] <= vad300["gap_p50_ms"]
+    for voices in voice_sets:
+        by_name = {row["endpointing"]: row for row in totals if row["voices"] == voices}
+        vad300, smart_row = by_name.get("vad 300 ms"), by_name.get("smart")
+        if not (vad300 and smart_row and vad300["gap_p50_ms"] is not None
+                and smart_row["gap_p50_ms"] is not None):
+            continue
+        gap_ok = int(str(smart_row["gap_p50_ms"])) <= int(str(vad300["gap_p50_ms"]))
         cut_ok = 2 * int(str(smart_row["false_cut_offs"])) <= int(str(vad300["false_cut_offs"]))
-        print(f"target_met: {gap_ok and cut_ok} (smart gap p50 {smart_row['gap_p50_ms']} ms vs "
-              f"vad-300 {vad300['gap_p50_ms']} ms; false cut-offs {smart_row['false_cut_offs']} "
-              f"vs {vad300['false_cut_offs']})")
+        print(f"target_met_{voices}: {gap_ok and cut_ok} (smart gap p50 "
+              f"{smart_row['gap_p50_ms']} ms vs vad-300 {vad300['gap_p50_ms']} ms; false "
+              f"cut-offs {smart_row['false_cut_offs']} vs {vad300['false_cut_offs']})")
 
 
 if __name__ == "__main__":
     defaults = SmartTurnSettings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="ru,en")
-    parser.add_argument("--windows", default="300,500,700,1000")
+    parser.add_argument("--voices", default="synthetic,human",
+                        help="synthetic (the offline voices), human (recorded prompts)")
+    parser.add_argument("--windows", default="300,500,800")
     parser.add_argument("--no-smart", action="store_true")
     parser.add_argument("--smart-check-ms", type=int, default=defaults.check_ms)
     parser.add_argument("--smart-complete-ms", type=int, default=defaults.complete_ms)
