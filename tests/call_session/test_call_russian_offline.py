@@ -130,3 +130,13 @@ def test_without_the_model_smart_endpointing_falls_back_to_the_vad(
         assert speech.smart_endpointing(8000) is None
         assert speech.smart_endpointing(8000) is None
     assert sum("smart endpointing is off" in r.message for r in caplog.records) == 1
+
+
+def test_endpointing_is_vad_or_smart() -> None:
+    from bot_engine.script import ScriptError
+
+    assert load_script(SCRIPT.format(endpointing="smart")).script.settings.endpointing == "smart"
+    assert load_script(SCRIPT.replace("  endpointing: {endpointing}\n", "").format()
+                       ).script.settings.endpointing == "vad"
+    with pytest.raises(ScriptError, match=r"settings\.endpointing"):
+        load_script(SCRIPT.format(endpointing="fast"))
