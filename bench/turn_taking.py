@@ -12,7 +12,9 @@ turn with a short acknowledgement.
 - false cut-off: the robot's voice reached the caller before the caller's turn ended
   (it replied in a mid-turn pause);
 - gap: from the end of the caller's last sound to the robot's first audio at the
-  caller's ear (both RTP paths included), over the turns that were not cut off.
+  caller's ear (both RTP paths included), over the turns that were not cut off; and over
+  the whole (unpaused) turns alone, which no configuration cuts, so every configuration
+  is timed on the same turns.
 
 `--voices human` (or `synthetic,human`) runs the same on real recorded speech: one-sentence
 prompts from Debian's `asterisk-core-sounds-{ru,en}-wav`, 10 with one of their word gaps
@@ -248,6 +250,7 @@ class Result:
     cut_offs: int
     gaps_ms: list[float]
     unanswered: int
+    whole_gaps_ms: list[float] = dataclasses.field(default_factory=list)
 
     def row(self) -> dict[str, object]:
         gaps = self.gaps_ms
@@ -262,6 +265,10 @@ class Result:
             "gap_p50_ms": round(percentile(gaps, 50)) if gaps else None,
             "gap_p95_ms": round(percentile(gaps, 95)) if gaps else None,
             "gaps_timed": len(gaps),
+            "whole_turn_gap_p50_ms": round(percentile(self.whole_gaps_ms, 50))
+            if self.whole_gaps_ms else None,
+            "whole_turn_gap_p95_ms": round(percentile(self.whole_gaps_ms, 95))
+            if self.whole_gaps_ms else None,
             "unanswered": self.unanswered,
         }
 
@@ -290,6 +297,8 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
                     outcome.unanswered += 1
                 elif not cut and len(caller.log.reply_gaps_ms) > gaps_before:
                     outcome.gaps_ms.append(caller.log.reply_gaps_ms[gaps_before])
+                    if not turn.pauses_ms:
+                        outcome.whole_gaps_ms.append(caller.log.reply_gaps_ms[gaps_before])
         await caller.wait_robot_quiet()
 
     settings = SessionSettings(endpointing=endpointing,  # type: ignore[arg-type]
@@ -333,7 +342,8 @@ def _total(results: list[Result], voices: str, endpointing: str, window: int) ->
               and (endpointing == "smart" or r.window_ms == window)]
     return Result(voices, "both", endpointing, window, sum(r.turns for r in chosen),
                   sum(r.paused_turns for r in chosen), sum(r.cut_offs for r in chosen),
-                  [g for r in chosen for g in r.gaps_ms], sum(r.unanswered for r in chosen))
+                  [g for r in chosen for g in r.gaps_ms], sum(r.unanswered for r in chosen),
+                  [g for r in chosen for g in r.whole_gaps_ms])
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -384,12 +394,13 @@ async def main(args: argparse.Namespace) -> None:
                   f"{verdict['pauses_judged_complete']}/{verdict['pauses']}, turn ends judged "
                   f"complete {verdict['ends_judged_complete']}/{verdict['ends']}")
         print("voices | language | endpointing | false cut-offs / paused turns | gap p50 | "
-              "gap p95 | gaps timed | unanswered")
+              "gap p95 | gaps timed | whole turns: gap p50 | p95 | unanswered")
         for row in [*rows, *totals]:
             print(f"{row['voices']} | {row['language']} | {row['endpointing']} | "
                   f"{row['false_cut_offs']}/"
                   f"{row['of_paused_turns']} | {row['gap_p50_ms']} | {row['gap_p95_ms']} | "
-                  f"{row['gaps_timed']} | {row['unanswered']}")
+                  f"{row['gaps_timed']} | {row['whole_turn_gap_p50_ms']} | "
+                  f"{row['whole_turn_gap_p95_ms']} | {row['unanswered']}")
         print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
               f"wall {figures['wall_s']} s")
     for voices in voice_sets:
