@@ -334,6 +334,9 @@ async def model_only(language: str, cache_dir: Path, seed: int,
         "ends": len(at_end),
         "ends_judged_complete": sum(p >= 0.5 for p in at_end),
         "p_complete_at_ends": [round(p, 2) for p in at_end],
+        "auc": round(sum(1.0 if e > p else 0.5 if e == p else 0.0
+                         for e in at_end for p in at_pause)
+                     / max(1, len(at_end) * len(at_pause)), 2),
     }
 
 
@@ -392,7 +395,8 @@ async def main(args: argparse.Namespace) -> None:
             print(f"model only, {verdict['voices']} {verdict['language']}: mid-turn pauses "
                   f"judged complete "
                   f"{verdict['pauses_judged_complete']}/{verdict['pauses']}, turn ends judged "
-                  f"complete {verdict['ends_judged_complete']}/{verdict['ends']}")
+                  f"complete {verdict['ends_judged_complete']}/{verdict['ends']}; AUC (an end "
+                  f"scores above a pause) {verdict['auc']}")
         print("voices | language | endpointing | false cut-offs / paused turns | gap p50 | "
               "gap p95 | gaps timed | whole turns: gap p50 | p95 | unanswered")
         for row in [*rows, *totals]:
