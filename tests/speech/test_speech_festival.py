@@ -41,6 +41,14 @@ async def test_speaks_russian_at_the_call_rate() -> None:
     assert rms(pcm8) > 500  # speech, not silence
 
 
+async def test_the_voice_starts_speaking_at_once() -> None:
+    # Festival puts 160-220 ms of near-silence before every utterance: response gap
+    pcm = await FestivalSynthesizer().render("Скажите да или нет.", None, 8000)
+    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
+    first_sound_ms = int(np.flatnonzero(samples > 64)[0]) * 1000 // 8000
+    assert first_sound_ms <= 25
+
+
 async def test_one_process_serves_every_request_and_synthesizer() -> None:
     first, second = FestivalSynthesizer(), FestivalSynthesizer()
     await first.render("Первая фраза.", None, 8000)
