@@ -25,6 +25,10 @@ class ModelNotFoundError(SpeechError, FileNotFoundError):
     """A model path that does not exist or does not hold a model."""
 
 
+class ModelChecksumError(ModelNotFoundError):
+    """A model file whose SHA-256 is not the pinned one: never loaded."""
+
+
 class UnknownEngineError(SpeechError, LookupError):
     """An engine name that no registry knows."""
 

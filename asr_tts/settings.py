@@ -40,6 +40,15 @@ class SpeechSettings(BaseSettings):
     `asr_tts.asr.whisper_fast`. Live calls use `telephone_asr_settings`."""
     whisper_cpu_threads: int = Field(default=0, ge=0)
     """CTranslate2 threads per decode; 0 lets it use every core."""
+    whisper_prompt_hints: bool = False
+    """Bias the short-window decoder with the step's expected answers (Whisper's initial
+    prompt). Off: measured in `bench/asr_accuracy.py --prompt`, see docs/speech.md."""
+    whisper_decode_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    """A decode that takes longer ends the utterance with an engine error (heard nothing)."""
+    smart_turn_model_path: Path | None = None
+    """Smart Turn ONNX model; default: `models_dir/smart-turn-v3.2-cpu.onnx`, which
+    `voicebot models prepare` takes out of the pinned `pipecat-ai` wheel."""
+    festival_binary: str = "festival"
     vosk_max_alternatives: int = Field(default=0, ge=0)
     """0: per-word confidences; N > 0: N alternatives (Vosk then gives no confidences)."""
     models_dir: Path = Path("var/models")

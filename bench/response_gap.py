@@ -6,9 +6,14 @@ the RTP sender). Every prompt is rendered before the call, as it would be while 
 phone rings. Reports p50/p95 of the whole gap and of the engine-added part (the gap
 minus the configured endpointing window and the ASR's own compute).
 
-    .venv/bin/python bench/response_gap.py [--turns 50] [--endpoint-ms 300] [--asr vosk]
-        [--answers short|long] [--speculate-ms 100] [--classic-whisper]
-        [--vad-floor-rms N] [--json]
+    .venv/bin/python bench/response_gap.py [--lang en|ru] [--turns 50] [--endpoint-ms 300]
+        [--endpointing vad|smart] [--asr vosk] [--answers short|long] [--speculate-ms 100]
+        [--classic-whisper] [--vad-floor-rms N] [--json]
+
+`--lang ru` runs the call in Russian: Festival speaks for both sides and the robot hears
+with multilingual Whisper base (English: espeak-ng and Whisper tiny.en).
+`--endpointing smart` ends turns by Smart Turn's verdict (`asr_tts.turn`) instead of the
+`--endpoint-ms` window.
 
 `caller_heard_gap` is the gap at the simulated caller's ear: from the moment the last
 frame of its sound left (the TTS's trailing pause is sent after it, separately) to the
@@ -49,9 +54,10 @@ from bot_engine.script import load_script
 
 SCRIPT = """
 id: response_gap_bench
-language: en-US
+language: {language}
 settings:
   endpoint_ms: {endpoint_ms}
+  endpointing: {endpointing}
   no_input_timeout_ms: 8000
   max_turns: 1000
 result:
@@ -60,30 +66,38 @@ result:
 start: first
 steps:
   first:
-    ask: "Say yes or no."
+    ask: "{ask_first}"
     expect: {expect}
     on: {{{branches_first}}}
   second:
-    ask: "And once more, yes or no?"
+    ask: "{ask_second}"
     expect: {expect}
     on: {{{branches_second}}}
 """
+ASKS = {"en": ("Say yes or no.", "And once more, yes or no?"),
+        "ru": ("Скажите да или нет.", "И ещё раз: да или нет?")}
 
 
-SHORT_ANSWERS = ["yes", "no"]
-LONG_ANSWERS = ["yes, it is still relevant", "no, not right now, thank you",
-                "yes please, go ahead", "no, I am not interested"]
+SHORT_ANSWERS = {"en": ["yes", "no"], "ru": ["да", "нет"]}
+LONG_ANSWERS = {"en": ["yes, it is still relevant", "no, not right now, thank you",
+                       "yes please, go ahead", "no, I am not interested"],
+                "ru": ["да, заявка ещё актуальна", "нет, сейчас не нужно, спасибо",
+                       "да, конечно, давайте", "нет, мне это не интересно"]}
 KOREAN_LINES = ["네", "아니요"]
 """With the packaged Korean Vosk model (the only streaming offline model here) the caller
 speaks Korean and the steps take free text: the figure measured is the pipeline's timing,
 not English understanding."""
 
 
-def bench_script(endpoint_ms: int, free_text: bool) -> str:
+def bench_script(endpoint_ms: int, free_text: bool, lang: str = "en",
+                 endpointing: str = "vad") -> str:
+    common = {"endpoint_ms": endpoint_ms, "endpointing": endpointing,
+              "language": "ru-RU" if lang == "ru" else "en-US",
+              "ask_first": ASKS[lang][0], "ask_second": ASKS[lang][1]}
     if free_text:
-        return SCRIPT.format(endpoint_ms=endpoint_ms, expect="text",
+        return SCRIPT.format(**common, expect="text",
                              branches_first="ok: second", branches_second="ok: first")
-    return SCRIPT.format(endpoint_ms=endpoint_ms, expect="confirm",
+    return SCRIPT.format(**common, expect="confirm",
                          branches_first="yes: second, no: second",
                          branches_second="yes: first, no: first")
 
@@ -95,13 +109,15 @@ CLASSIC_WHISPER = {"whisper_beam_size": 5, "whisper_word_timestamps": True,
 async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
               answers: str = "short", speculate_ms: int = 100,
               classic_whisper: bool = False,
-              vad_floor_rms: float | None = None) -> dict[str, object]:
+              vad_floor_rms: float | None = None, lang: str = "en",
+              endpointing: str = "vad") -> dict[str, object]:
     vosk = asr == "vosk"
-    script = load_script(bench_script(endpoint_ms, vosk)).script
+    script = load_script(bench_script(endpoint_ms, vosk, lang, endpointing)).script
     settings = SpeechSettings(tts_cache_dir=cache_dir,
                               **(CLASSIC_WHISPER if classic_whisper else {}))  # type: ignore[arg-type]
     speech = CallSpeech.for_script(script, settings, asr_engine=asr)
-    spoken = KOREAN_LINES if vosk else LONG_ANSWERS if answers == "long" else SHORT_ANSWERS
+    spoken = KOREAN_LINES if vosk else (LONG_ANSWERS if answers == "long"
+                                        else SHORT_ANSWERS)[lang]
     lines = (spoken * turns)[:turns]
     session = SessionSettings(speculate_ms=speculate_ms or None)
     if vad_floor_rms is not None:
@@ -117,7 +133,11 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
     heard = [t.text for t in report.transcript if t.role == "caller"]
     spec = speech.speculation
     return {
+        "language": lang,
+        "endpointing": endpointing,
         "asr_engine": speech.asr_engine,
+        "tts_engine": speech.tts_engine,
+        "caller_voice": speech.caller_voice().engine if not vosk else "espeak",
         "whisper": "classic" if classic_whisper else "telephone",
         "answers": answers,
         "endpoint_ms": endpoint_ms,
@@ -159,6 +179,8 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=["en", "ru"], default="en")
+    parser.add_argument("--endpointing", choices=["vad", "smart"], default="vad")
     parser.add_argument("--turns", type=int, default=50)
     parser.add_argument("--endpoint-ms", type=int, default=300)
     parser.add_argument("--asr", default=None,
@@ -184,7 +206,8 @@ def main() -> None:
         figures = asyncio.run(run(args.turns, args.endpoint_ms, args.asr, Path(tmp),
                                   answers=args.answers, speculate_ms=args.speculate_ms,
                                   classic_whisper=args.classic_whisper,
-                                  vad_floor_rms=args.vad_floor_rms))
+                                  vad_floor_rms=args.vad_floor_rms, lang=args.lang,
+                                  endpointing=args.endpointing))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

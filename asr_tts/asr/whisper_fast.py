@@ -5,12 +5,13 @@ faster-whisper pads every input to 30 s of features, and on this CPU the encoder
 accepts shorter inputs (10 s: ~37 ms), so a telephone answer is padded only to a short
 window and decoded greedily without timestamps.
 
-Measured on 20 espeak-ng English answers (base.en, int8, 2 threads), against the 30 s
+Measured on 20 espeak-ng English answers (tiny.en, int8, 2 threads), against the 30 s
 window: a 10 s window gave the same words at ~70 ms median instead of ~400 ms. Windows
 of 5 s or "utterance + 1 s" fell into repetition loops ("no no no ..."), and so did an
-initial prompt (phrase hints) even at 10 s, so this path takes no prompt. A decode that
-still loops (zlib compression ratio above 2.4, Whisper's own test) returns None and the
-caller decodes again in the full window.
+initial prompt (phrase hints) even at 10 s with tiny.en, so the prompt is optional
+(`prompt=`) and off by default; `bench/asr_accuracy.py --prompt` measures it on the
+multilingual model. A decode that still loops (zlib compression ratio above 2.4,
+Whisper's own test) returns None and the caller decodes again in the full window.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
 TOKENS_PER_S = 8
 """Upper bound of tokens per second of speech: caps a runaway decode."""
+MAX_PROMPT_TOKENS = 64
+"""Longer prompts are cut to their last tokens (Whisper allows 223)."""
+
+
+def looped(text: str) -> bool:
+    """Whisper's own test for a repetition loop: the text compresses too well."""
+    raw = text.encode("utf-8")
+    return bool(raw) and len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,8 @@ class WindowedDecoder:
                                     task="transcribe", language=language)
         self._prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
         self._suppress = get_suppressed_tokens(self._tokenizer, [-1])
+        self.loops = 0
+        """Decodes that looped (and were handed back for a full-window decode)."""
 
     def fits(self, samples: np.ndarray) -> bool:
         return len(samples) / 16000 + MARGIN_S <= self.window_s
@@ -65,8 +76,16 @@ class WindowedDecoder:
     def warm_up(self) -> None:
         self.decode(np.zeros(16000, dtype=np.float32))
 
-    def decode(self, samples: np.ndarray) -> Decoded | None:
-        """Float32 16 kHz mono audio that `fits`; None when the result is a repetition loop."""
+    def prompt_tokens(self, prompt: str | None) -> list[int]:
+        """The decoder's prefix: Whisper's "previous text" (the prompt), then the task."""
+        if not prompt or not prompt.strip():
+            return self._prompt
+        previous = self._tokenizer.encode(" " + prompt.strip())[-MAX_PROMPT_TOKENS:]
+        return [self._tokenizer.sot_prev, *previous, *self._prompt]
+
+    def decode(self, samples: np.ndarray, prompt: str | None = None) -> Decoded | None:
+        """Float32 16 kHz mono audio that `fits`; None when the result is a repetition loop.
+        `prompt` biases the decoder towards its words (Whisper's initial prompt)."""
         import ctranslate2
 
         features = self.model.feature_extractor(samples)
@@ -74,9 +93,10 @@ class WindowedDecoder:
         if features.shape[-1] < self.frames:
             features = np.pad(features, ((0, 0), (0, self.frames - features.shape[-1])))
         storage = ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None]))
-        max_length = len(self._prompt) + 8 + math.ceil(len(samples) / 16000 * TOKENS_PER_S)
+        prefix = self.prompt_tokens(prompt)
+        max_length = len(prefix) + 8 + math.ceil(len(samples) / 16000 * TOKENS_PER_S)
         result = self.model.model.generate(
-            storage, [self._prompt], beam_size=1, max_length=max_length, return_scores=True,
+            storage, [prefix], beam_size=1, max_length=max_length, return_scores=True,
             return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self._suppress,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
@@ -86,9 +106,7 @@ class WindowedDecoder:
         text = self._tokenizer.decode(tokens).strip()
         if not any(ch.isalnum() for ch in text):  # line noise comes out as ". . . ."
             return Decoded("", 0.0)
-        raw = text.encode("utf-8")
-        if len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO:
+        if looped(text) or len(tokens) >= max_length - len(prefix) - 1:  # or capped
+            self.loops += 1
             return None
-        if len(tokens) >= max_length - len(self._prompt) - 1:
-            return None  # stopped by the cap: it was still going
         return Decoded(text, min(1.0, math.exp(avg_logprob)))

@@ -32,6 +32,12 @@ def _espeak(config: SpeechSettings) -> Synthesizer:
     return EspeakSynthesizer()
 
 
+def _festival(config: SpeechSettings) -> Synthesizer:
+    from asr_tts.tts.festival import FestivalSynthesizer
+
+    return FestivalSynthesizer(config.festival_binary)
+
+
 def _audio(config: SpeechSettings) -> Synthesizer:
     from asr_tts.tts.audio_files import AudioFileSynthesizer
 
@@ -51,7 +57,7 @@ def _yandex(config: SpeechSettings) -> Synthesizer:
 
 
 _ENGINES: EngineRegistry[Synthesizer] = EngineRegistry(
-    "TTS", {"espeak": _espeak, "audio": _audio, "yandex": _yandex}
+    "TTS", {"espeak": _espeak, "festival": _festival, "audio": _audio, "yandex": _yandex}
 )
 
 

@@ -1,7 +1,9 @@
 """espeak-ng (the offline default): Russian, English and more, rate and pitch.
 
 espeak-ng renders at 22.05 kHz; soxr brings it to the call's rate. The text goes in on
-stdin, so nothing in it can be taken for a command-line option.
+stdin, so nothing in it can be taken for a command-line option. espeak-ng reads amounts
+and dates itself; phone numbers are first put in groups (`normalize.speak_phone_numbers`),
+or "89123456789" would be read as one huge number.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import AsyncIterator
 from asr_tts.audio import check_output_rate, decode_wav_bytes
 from asr_tts.errors import EngineError, EngineUnavailableError
 from asr_tts.tts.base import Synthesizer, TtsOptions, check_text, chunk_pcm
+from asr_tts.tts.normalize import speak_phone_numbers
 
 DEFAULT_WPM = 175
 CHUNK_S = 0.5
@@ -43,7 +46,8 @@ class EspeakSynthesizer(Synthesizer):
     async def synthesize(
         self, text: str, voice: str | None, sample_rate: int, options: TtsOptions | None = None
     ) -> AsyncIterator[bytes]:
-        clean = check_text(text)
+        chosen = voice or self.default_voice
+        clean = speak_phone_numbers(check_text(text), chosen)
         check_output_rate(sample_rate)
         opts = options or TtsOptions()
         exe = shutil.which(self.binary)
@@ -52,7 +56,7 @@ class EspeakSynthesizer(Synthesizer):
                 f"{self.binary} is not installed (apt-get install espeak-ng)", engine=self.name
             )
         proc = await asyncio.create_subprocess_exec(
-            *self.command(voice or self.default_voice, opts),
+            *self.command(chosen, opts),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

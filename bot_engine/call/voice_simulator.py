@@ -1,8 +1,9 @@
 """The voice simulator: a scripted caller talks to the robot over real SIP/RTP on loopback.
 
 The robot side is the production path (SIP user agent → CallSession → VAD → ASR →
-Dialog → TTS cache). The caller is our own UAC: it speaks its lines with espeak-ng, each
-line starting when the robot stops talking, which it hears as the robot's audio going
+Dialog → TTS cache). The caller is our own UAC: it speaks its lines with an offline voice
+(Festival's Russian voice for Russian, espeak-ng otherwise: `CallSpeech.caller_voice`),
+each line starting when the robot stops talking, which it hears as the robot's audio going
 quiet (the robot sends exact digital silence between prompts). `/silence` says nothing,
 `/dtmf N` presses keys, `/hangup` hangs up. When the lines run out the caller waits for
 the robot's reply and hangs up, as `voicebot chat` does when input runs out.
@@ -21,13 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from asr_tts.tts.base import TtsOptions
-from asr_tts.tts.espeak import voice_for_language
 from asr_tts.tts_cache import PromptSpec
 from bot_engine.call.prompts import call_prompts
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import CallSession, SessionSettings
-from bot_engine.call.speech import CallSpeech
+from bot_engine.call.speech import CallerVoice, CallSpeech
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame
@@ -37,10 +36,6 @@ log = logging.getLogger(__name__)
 
 VOICED_LEVEL = 64
 """Peak above which a received frame is robot speech (its idle frames are all zeros)."""
-CALLER_OPTIONS = TtsOptions(speed=0.9)
-"""A little slower than the robot: Whisper base.en hears espeak-ng's numbers and short
-answers better (measured: "about two thousand dollars" came out as "$1" at 1.1x speed
-with a lowered pitch, and right at 0.9x)."""
 
 
 class CallerError(Exception):
@@ -82,7 +77,11 @@ class SimulatedCaller:
     ) -> None:
         self.leg = leg
         self.speech = speech
-        self.voice = voice or voice_for_language(speech.language)
+        caller = speech.caller_voice()
+        if voice is not None:  # an explicit voice is an espeak-ng voice (e.g. Korean)
+            caller = CallerVoice("espeak", voice, caller.options)
+        self.caller = caller
+        self.voice = caller.voice
         self.quiet_s = quiet_ms / 1000
         self.wait_s = wait_s
         self.log = CallerLog()
@@ -152,10 +151,14 @@ class SimulatedCaller:
         return await self._until(lambda: self._spoke and not self.robot_talking, timeout)
 
     async def say(self, text: str) -> None:
-        spec = PromptSpec(engine="espeak", voice=self.voice, options=CALLER_OPTIONS,
-                          sample_rate=self.leg.sample_rate, text=text)
-        pcm = await self.speech.cache.get_or_render(spec, self.speech.caller_synthesizer())
+        pcm = await self.render(text)
         self.log.lines.append(text)
+        await self.say_audio(pcm)
+
+    async def say_audio(self, pcm: bytes) -> bool:
+        """Speak rendered audio; True when the robot's voice reached us before the sound
+        ended (it replied while we were still talking: a cut-off)."""
+        voiced_before = self.robot_voiced_ms
         self._said_end = None
         # The sound and the TTS's trailing pause go out as two back-to-back playbacks, so
         # the end of the sound is timed when its last frame leaves, even if the robot's
@@ -167,10 +170,20 @@ class SimulatedCaller:
         spoken = self.leg.play(pcm[:cut])
         pause = self.leg.play(pcm[cut:]) if cut < len(pcm) else None
         await spoken.wait()
+        cut_off = self.robot_voiced_ms > voiced_before
         self._said_end = time.monotonic()
         self._spoke = False  # from here on, robot audio is its answer to this line
         if pause is not None:
             await pause.wait()
+        return cut_off
+
+    async def render(self, text: str) -> bytes:
+        """The caller's line as audio at the call's rate (from the TTS cache)."""
+        caller = self.caller
+        spec = PromptSpec(engine=caller.engine, voice=caller.voice, options=caller.options,
+                          sample_rate=self.leg.sample_rate, text=text)
+        return await self.speech.cache.get_or_render(
+            spec, self.speech.caller_synthesizer(caller.engine))
 
     async def press(self, digits: str) -> None:
         self.log.lines.append(f"/dtmf {digits}")

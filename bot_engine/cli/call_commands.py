@@ -29,11 +29,14 @@ from bot_engine.script import LoadedScript, ScriptError, load_script_file, valid
 from bot_engine.script.model import Script
 
 DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
-DEMO_SCRIPT = DIALOGS_DIR / "lead_qualification.en.yaml"
-DEMO_VARIABLES = {"name": "John", "product": "a custom kitchen", "company": "Acme Furniture",
-                  "min_budget": "1000"}
-DEMO_CALLER = ["yes, speaking", "sure, go ahead", "yes, it is still relevant", "next month",
-               "about two thousand dollars", "no, thank you"]
+DEMO_CALLER = {
+    "ru": ["да, это я", "ну да, давайте", "да, бюджет около двухсот тысяч",
+           "в следующем месяце", "конечно"],
+    "en": ["yes, speaking", "sure, go ahead", "yes, it is still relevant", "next month",
+           "about two thousand dollars", "no, thank you"],
+}
+"""The live demo's caller, per language (spoken by Festival in Russian, espeak-ng in
+English)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -151,19 +154,29 @@ def demo_call(
     record: Annotated[Path, typer.Option(help="Where the call recording goes.")] = Path(
         "var/recordings/demo-call.wav"),
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
+    lang: Annotated[str, typer.Option(help="ru (Festival and multilingual Whisper) or en "
+                                           "(espeak-ng and Whisper tiny.en).")] = "ru",
 ) -> None:
     """The main job, live: the robot answers a SIP call on loopback, a simulated caller
-    speaks (espeak-ng), the robot understands with the offline ASR."""
-    loaded = _script(str(DEMO_SCRIPT))
-    variables = _variables(loaded.script, DEMO_VARIABLES)
+    speaks with an offline voice, the robot understands with the offline ASR and answers
+    with the offline voice of the language."""
+    from bot_engine.cli.dialog_commands import DEMO_VARIABLES
+
+    if lang not in DEMO_CALLER:
+        raise typer.BadParameter("expected ru or en", param_hint="--lang")
+    script_path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
+    loaded = _script(str(script_path))
+    variables = _variables(loaded.script, DEMO_VARIABLES[lang])
     speech = _speech(loaded.script, None)
-    err.print(f"[bold]voicebot demo-call[/bold]: {DEMO_SCRIPT.name} over SIP on 127.0.0.1; "
-              f"ASR: {speech.asr_engine} (offline), TTS: {speech.tts_engine}")
-    report = _run_simulation(loaded.script, variables, DEMO_CALLER, speech, record)
+    caller = speech.caller_voice()
+    err.print(f"[bold]voicebot demo[/bold]: {script_path.name} over SIP on 127.0.0.1; "
+              f"robot ASR: {speech.asr_engine} (offline), robot voice: {speech.tts_engine}; "
+              f"caller voice: {caller.engine} {caller.voice}")
+    report = _run_simulation(loaded.script, variables, DEMO_CALLER[lang], speech, record)
     print_report(report, as_json=as_json)
     from bot_engine.service.console.demo import console_url
 
-    if (url := console_url(report, DEMO_SCRIPT, record)) is not None:
+    if (url := console_url(report, script_path, record)) is not None:
         err.print(f"console: {url}")
     raise typer.Exit(0 if report.result.ending != "error" else 1)
 

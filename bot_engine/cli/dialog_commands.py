@@ -323,14 +323,16 @@ def demo(
     text: Annotated[
         bool, typer.Option("--text", help="A text simulation instead of a live call.")
     ] = False,
-    lang: Annotated[str, typer.Option(help="ru or en (text simulation).")] = "ru",
+    lang: Annotated[str, typer.Option(help="ru (the default) or en.")] = "ru",
 ) -> None:
     """The main job on embedded defaults: a live demo call over SIP on loopback, with
-    offline speech (or, with --text, the lead script against a scripted caller in text)."""
+    offline speech in Russian (or English with --lang en); with --text, the lead script
+    against a scripted caller in text."""
     if not text:
         from bot_engine.cli.call_commands import demo_call
 
-        demo_call(record=Path("var/recordings/demo-call.wav"), as_json=False)
+        demo_call(record=Path(f"var/recordings/demo-call.{lang}.wav"), as_json=False,
+                  lang=lang)
         return
     if lang not in DEMO_VARIABLES:
         raise typer.BadParameter("expected ru or en", param_hint="--lang")

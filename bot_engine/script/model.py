@@ -528,6 +528,12 @@ class Settings(_Model):
     barge_in: bool = True
     no_input_timeout_ms: int = Field(default=5000, ge=500, le=60000)
     endpoint_ms: int = Field(default=600, ge=100, le=5000)
+    endpointing: Literal["vad", "smart"] = Field(
+        default="vad",
+        description="End of the caller's turn: `vad` waits `endpoint_ms` of silence; "
+        "`smart` asks the Smart Turn model at each pause (short wait when the turn sounds "
+        "complete, a longer one when not). Falls back to `vad` where the model is missing.",
+    )
     confidence_threshold: float = Field(default=0.3, ge=0, le=1)
     low_confidence_prompt: str | None = None
     intent_threshold: float = Field(default=0.6, ge=0, le=1)

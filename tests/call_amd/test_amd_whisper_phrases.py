@@ -1,4 +1,4 @@
-"""The phrase path on real ASR: Whisper base.en hears a short voicemail prompt that
+"""The phrase path on real ASR: Whisper tiny.en hears a short voicemail prompt that
 timing alone takes for a person."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Shared fixtures of the call-session tests: scripts, a speech stack on the packaged
-Whisper base.en model, and one TTS cache for the whole run (prompts render once)."""
+Whisper tiny.en model, and one TTS cache for the whole run (prompts render once)."""
 
 from __future__ import annotations
 

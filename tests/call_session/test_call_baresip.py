@@ -29,7 +29,7 @@ async def test_baresip_calls_the_robot_which_runs_the_script_and_records_both_si
     script = load("greeting_check.en.yaml")
     speech = make_speech(script)
     await prepare(speech, script, {})
-    # base.en hears espeak-ng's "this is John" as "they've been done" or "living on"
+    # tiny.en hears espeak-ng's "this is John" as "they've been done" or "living on"
     # whatever the decoding settings; "I am here" comes through either way.
     answer = await EspeakSynthesizer().render("Yes, I am here.", "en-us", RATE)
     # Silence while the robot greets, the answer, then quiet until baresip's file ends.

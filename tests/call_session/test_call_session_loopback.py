@@ -1,5 +1,5 @@
 """Live calls over real SIP/RTP on 127.0.0.1: our UAC calls the robot, the robot runs the
-full pipeline (webrtcvad, Whisper base.en, the Dialog, espeak-ng prompts from the cache)."""
+full pipeline (webrtcvad, Whisper tiny.en, the Dialog, espeak-ng prompts from the cache)."""
 
 from __future__ import annotations
 

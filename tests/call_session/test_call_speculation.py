@@ -1,5 +1,5 @@
 """Speculative finalization: at a caller's pause the utterance is decoded while the
-endpointing window is still open (real Whisper base.en, real espeak-ng speech)."""
+endpointing window is still open (real Whisper tiny.en, real espeak-ng speech)."""
 
 from __future__ import annotations
 

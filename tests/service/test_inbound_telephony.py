@@ -4,7 +4,7 @@ result, transcript, timings and recording, delivered through the outbox.
 
 Real parts on loopback: the app's own lifespan (SIP user agent and AudioSocket server on
 free ports), uvicorn for HTTP and WebSocket, our SIP UAC as the phone, a signed-webhook
-receiver, espeak-ng for the caller's voice and Whisper base.en as the robot's ASR.
+receiver, espeak-ng for the caller's voice and Whisper tiny.en as the robot's ASR.
 """
 
 from __future__ import annotations
