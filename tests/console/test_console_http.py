@@ -20,6 +20,12 @@ from bot_engine.service.console import i18n, timeline
 from bot_engine.service.console import web as console_web
 from bot_engine.service.console.account import CHANNELS
 from bot_engine.service.console.calls import DIRECTIONS, STATUSES
+from bot_engine.service.console.campaigns import (
+    ACTION_LABELS,
+    DAY_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+)
 from bot_engine.service.console.deliveries import STATES
 from bot_engine.service.routers import account
 from bot_engine.storage.models import ConsoleSession
@@ -188,6 +194,8 @@ def _template_strings() -> set[str]:
     found.update(label for _, label in console_web.NAV)
     found.update([*STATUSES, *DIRECTIONS, *STATES, "bot", "caller", "event"])
     found.update(["Barge-in", "Key press", "Webhook", "Transfer", "Consent"])
+    for labels in (STATUS_LABELS, STATE_LABELS, ACTION_LABELS, DAY_LABELS):
+        found.update(labels.values())
     found.discard("{count} issue(s)")  # the template passes it on to the script whole
     return found - set(CHANNELS)
 

@@ -34,7 +34,9 @@
           }
           if (response.ok) {
             const html = await response.text();
-            if (last !== null && html !== last) {
+            // The first answer is swapped in too: what changed between the page's render and
+            // this first poll would otherwise never show.
+            if (html !== last) {
               const finished = html.indexOf('data-final="1"') >= 0 && !el.querySelector("[data-final]");
               if (finished) {
                 window.location.reload();
