@@ -37,6 +37,16 @@ LEADS = """phone,name,external_id
 """
 
 
+async def signed_in(api: Api, tenant: str = "acme") -> tuple[Console, str]:
+    """A tenant with the callback script, signed in to the console: (console, API key)."""
+    _, key = await api.tenant(tenant)
+    async with api.client(key) as client:
+        await upload(client, CALLBACK_SCRIPT)
+    console = Console(api)
+    await console.sign_in(key)
+    return console, key
+
+
 def form(**extra: str) -> dict[str, str]:
     return {**campaign_form.defaults(), "name": "december", "script_id": "callback_check",
             **extra}
@@ -65,11 +75,7 @@ def rejected_rows(page: httpx.Response) -> dict[int, str]:
 async def test_the_form_creates_what_the_api_would_and_reports_bad_rows(
     api: Api,
 ) -> None:
-    _, key = await api.tenant("acme")
-    async with api.client(key) as client:
-        await upload(client, CALLBACK_SCRIPT)
-    console = Console(api)
-    await console.sign_in(key)
+    console, key = await signed_in(api)
     fields = form(
         window_mon="09:00-13:00, 14:00 – 21:00", window_sun="", skip_dates="2026-12-31 2027-01-01",
         start="2026-12-03T09:00", max_concurrent="3", calls_per_minute="12",
@@ -119,11 +125,7 @@ async def test_the_form_creates_what_the_api_would_and_reports_bad_rows(
 async def test_form_mistakes_come_back_beside_the_form(
     api: Api, fields: dict[str, str], expected: str
 ) -> None:
-    _, key = await api.tenant("acme")
-    async with api.client(key) as client:
-        await upload(client, CALLBACK_SCRIPT)
-    console = Console(api)
-    await console.sign_in(key)
+    console, key = await signed_in(api)
     page = await create(console, form(**fields))
     assert page.status_code in (404, 422), page.status_code
     errors = page.text.split('id="campaign-errors"', 1)[1].split("</ul>", 1)[0]
@@ -133,11 +135,7 @@ async def test_form_mistakes_come_back_beside_the_form(
 
 
 async def test_a_file_the_api_refuses_whole_is_shown_and_the_draft_kept(api: Api) -> None:
-    _, key = await api.tenant("acme")
-    async with api.client(key) as client:
-        await upload(client, CALLBACK_SCRIPT)
-    console = Console(api)
-    await console.sign_in(key)
+    console, _ = await signed_in(api)
     page = await create(console, form(), leads="phone,name,colour\n+74957770001,Ann,red\n")
     assert page.status_code == 201
     errors = page.text.split('id="upload-errors"', 1)[1].split("</ul>", 1)[0]
@@ -154,16 +152,9 @@ async def test_a_file_the_api_refuses_whole_is_shown_and_the_draft_kept(api: Api
 
 
 async def test_another_tenants_campaign_is_404_everywhere(api: Api) -> None:
-    _, key = await api.tenant("acme")
-    _, other_key = await api.tenant("globex")
-    for k in (key, other_key):
-        async with api.client(k) as client:
-            await upload(client, CALLBACK_SCRIPT)
-    console = Console(api)
-    await console.sign_in(key)
+    console, key = await signed_in(api, "acme")
+    intruder, other_key = await signed_in(api, "globex")
     campaign_id = campaign_id_of(await create(console, form()))
-    intruder = Console(api)
-    await intruder.sign_in(other_key)
     for path in ("", "/leads", "/report.csv", "?fragment=1"):
         response = await intruder.client.get(f"/ui/campaigns/{campaign_id}{path}")
         assert response.status_code == 404, path
@@ -191,11 +182,7 @@ async def test_another_tenants_campaign_is_404_everywhere(api: Api) -> None:
 
 
 async def test_campaign_forms_need_the_csrf_token(api: Api) -> None:
-    _, key = await api.tenant("acme")
-    async with api.client(key) as client:
-        await upload(client, CALLBACK_SCRIPT)
-    console = Console(api)
-    await console.sign_in(key)
+    console, key = await signed_in(api)
     campaign_id = campaign_id_of(await create(console, form()))
     refused = await console.client.post(
         "/ui/campaigns", data=form(), files={"leads": ("l.csv", LEADS.encode(), "text/csv")}
@@ -322,11 +309,7 @@ async def test_a_campaign_runs_and_its_pages_follow_it(db_url: str, tmp_path: Pa
 async def test_leads_pages_and_a_refused_start(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, key = await api.tenant("acme")
-    async with api.client(key) as client:
-        await upload(client, CALLBACK_SCRIPT)
-    console = Console(api)
-    await console.sign_in(key)
+    console, _ = await signed_in(api)
     empty = campaign_id_of(await create(console, form(name="empty"), leads=None))
     refused = await console.client.post(
         f"/ui/campaigns/{empty}/start", data={"csrf": console.csrf}

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import PHONE, SCREENSHOTS, Browser, screenshot
+from .conftest import PHONE, SCREENSHOTS, TOO_WIDE, UNLABELLED, Browser, screenshot
 from .server import LEAD_SCRIPT, ConsoleServer
 
 pytestmark = pytest.mark.slow
@@ -69,6 +69,16 @@ def answer_next_call(server: ConsoleServer, campaign_id: str) -> tuple[str, str]
             lambda: client.get(f"/v1/calls/{call_id}").json()["status"] in ("completed", "failed")
         )
     return call_id, phone
+
+
+def draft_by_api(server: ConsoleServer, name: str) -> str:
+    with server.api("acme") as client:
+        made = client.post("/v1/campaigns", json={
+            "name": name, "script_id": "lead_qualification_en", "default_region": "RU",
+        })
+    assert made.status_code == 201, made.text
+    campaign_id: str = made.json()["id"]
+    return campaign_id
 
 
 def campaign_api(server: ConsoleServer, campaign_id: str) -> dict[str, Any]:
@@ -201,11 +211,7 @@ def test_a_campaign_from_a_csv_with_a_bad_row_runs_pauses_resumes_and_reports(
     page.set_viewport_size(PHONE)
     for path in (f"/ui/campaigns/{campaign_id}", "/ui/campaigns/new", "/ui/campaigns"):
         page.goto(f"{browser.base}{path}")
-        wide = page.evaluate(
-            "() => [...document.querySelectorAll('body *')].filter(e => "
-            "e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))"
-            ".map(e => e.tagName + '.' + e.className + ' ' + (e.id || '')).slice(0, 8)"
-        )
+        wide = page.evaluate(TOO_WIDE)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, (
             path, wide,
         )
@@ -238,12 +244,7 @@ def test_cancel_asks_first_and_a_start_without_leads_is_explained(
 def test_another_tenants_campaign_is_404(
     browser: Browser, server: ConsoleServer, seeded: Seeded
 ) -> None:
-    with server.api("acme") as client:
-        made = client.post("/v1/campaigns", json={
-            "name": "acme only", "script_id": "lead_qualification_en", "default_region": "RU",
-        })
-        assert made.status_code == 201, made.text
-    campaign_id = made.json()["id"]
+    campaign_id = draft_by_api(server, "acme only")
     page = browser.page()
     browser.sign_in(page, seeded.other_key, "/ui/campaigns")
     assert "acme only" not in page.content()
@@ -292,23 +293,13 @@ def test_do_not_call_page_in_russian(
 def test_campaign_pages_are_labelled(
     browser: Browser, server: ConsoleServer, seeded: Seeded
 ) -> None:
-    with server.api("acme") as client:
-        made = client.post("/v1/campaigns", json={
-            "name": "labels", "script_id": "lead_qualification_en", "default_region": "RU",
-        })
-    campaign_id = made.json()["id"]
+    campaign_id = draft_by_api(server, "labels")
     page = browser.page()
     browser.sign_in(page, seeded.key, "/ui/campaigns")
-    unlabelled = (
-        "() => [...document.querySelectorAll('input, select, textarea, button')]"
-        ".filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)"
-        " && !e.getAttribute('aria-label') && !e.textContent.trim())"
-        ".map(e => e.outerHTML.slice(0, 80))"
-    )
     for path in (
         "/ui/campaigns", "/ui/campaigns/new", f"/ui/campaigns/{campaign_id}",
         f"/ui/campaigns/{campaign_id}/leads", "/ui/dnc",
     ):
         page.goto(f"{browser.base}{path}")
-        assert page.evaluate(unlabelled) == [], path
+        assert page.evaluate(UNLABELLED) == [], path
         assert page.locator("h1").count() == 1, path

@@ -5,6 +5,7 @@ console and the API cannot disagree (another tenant's campaign is a 404 in both)
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,7 +16,7 @@ from bot_engine.campaigns.engine import LEAD_STATES
 from bot_engine.campaigns.model import WEEKDAYS
 from bot_engine.service.console import campaign_form
 from bot_engine.service.console.progress import FINAL_CAMPAIGN, progress
-from bot_engine.service.console.uploads import ACCEPT, chosen_file, text_fields
+from bot_engine.service.console.uploads import ACCEPT, Upload, chosen_file, text_fields
 from bot_engine.service.console.web import (
     CheckedViewerDep,
     ConsoleRoute,
@@ -26,6 +27,7 @@ from bot_engine.service.console.web import (
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.routers import campaigns as campaigns_api
 from bot_engine.service.routers import scripts as scripts_api
+from bot_engine.service.routers.campaigns import LeadsImported
 from bot_engine.service.routers.common import service
 from bot_engine.service.schemas import ScriptOut
 from bot_engine.service.state import ServiceState
@@ -155,46 +157,48 @@ async def create_campaign(
     request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
 ) -> Response:
     """`POST /v1/campaigns` from the form, then the chosen lead file as
-    `POST /v1/campaigns/{id}/leads`: the campaign's page answers, with each rejected row."""
-    posted = await request.form()
-    form = text_fields(posted)
-    try:
-        body = campaign_form.campaign_request(form)
-    except campaign_form.FormProblems as exc:
-        return await _new_page(request, who, svc, form, exc.messages, status_code=422)
-    try:
-        created = await campaigns_api.create_campaign(body, who.tenant, svc)
-    except ServiceError as exc:
-        return await _new_page(
-            request, who, svc, form, _problem_lines(exc), status_code=exc.status_code
-        )
-    return await _upload_into(request, who, svc, created.id, posted, status_code=201)
-
-
-async def _upload_into(
-    request: Request,
-    who: Viewer,
-    svc: ServiceState,
-    campaign_id: str,
-    posted: Any,
-    status_code: int = 200,
-) -> Response:
-    upload = chosen_file(posted, "leads")
-    imported = None
-    upload_errors: list[str] = []
-    if upload is not None:
+    `POST /v1/campaigns/{id}/leads`: the campaign's page answers (201, the campaign exists
+    even when the file was refused), with each rejected row."""
+    async with request.form() as posted:
+        form = text_fields(posted)
         try:
-            imported = await campaigns_api.import_leads(
-                svc, who.tenant.id, campaign_id, upload.chunks(), upload.kind
-            )
+            body = campaign_form.campaign_request(form)
+        except campaign_form.FormProblems as exc:
+            return await _new_page(request, who, svc, form, exc.messages, status_code=422)
+        try:
+            created = await campaigns_api.create_campaign(body, who.tenant, svc)
         except ServiceError as exc:
-            upload_errors = _problem_lines(exc)
-            status_code = 201 if status_code == 201 else exc.status_code
-    return await _campaign_page(
-        request, who, svc, campaign_id, imported=imported, upload_errors=upload_errors,
-        file_name=upload.file.filename if upload is not None else None,
-        created=status_code == 201, status_code=status_code,
-    )
+            return await _new_page(
+                request, who, svc, form, _problem_lines(exc), status_code=exc.status_code
+            )
+        upload = await _import(svc, who, created.id, chosen_file(posted, "leads"))
+    return await _campaign_page(request, who, svc, created.id, upload=upload, created=True,
+                                status_code=201)
+
+
+@dataclass(frozen=True)
+class UploadAnswer:
+    """What became of a lead file: its result, or why it was refused as a whole."""
+
+    file_name: str | None
+    imported: LeadsImported | None = None
+    errors: list[str] = field(default_factory=list)
+    status_code: int = 200
+
+
+async def _import(
+    svc: ServiceState, who: Viewer, campaign_id: str, upload: Upload | None
+) -> UploadAnswer | None:
+    if upload is None:
+        return None
+    try:
+        imported = await campaigns_api.import_leads(
+            svc, who.tenant.id, campaign_id, upload.chunks(), upload.kind
+        )
+    except ServiceError as exc:
+        return UploadAnswer(upload.file.filename, errors=_problem_lines(exc),
+                            status_code=exc.status_code)
+    return UploadAnswer(upload.file.filename, imported)
 
 
 async def _campaign_page(
@@ -204,9 +208,7 @@ async def _campaign_page(
     campaign_id: str,
     *,
     fragment: bool = False,
-    imported: Any = None,
-    upload_errors: list[str] | None = None,
-    file_name: str | None = None,
+    upload: UploadAnswer | None = None,
     created: bool = False,
     error: str | None = None,
     status_code: int = 200,
@@ -222,9 +224,9 @@ async def _campaign_page(
         "progress": progress(campaign.counts.model_dump()),
         "calling": calling.items,
         "calling_more": calling.next_after is not None,
-        "imported": imported,
-        "upload_errors": upload_errors or [],
-        "file_name": file_name,
+        "upload": upload,
+        "imported": upload.imported if upload is not None else None,
+        "upload_errors": upload.errors if upload is not None else [],
         "created": created,
         "error": error,
         "weekdays": WEEKDAYS,
@@ -256,7 +258,12 @@ async def upload_leads(
 ) -> Response:
     """More leads for a draft, running or paused campaign (the file as the API's body)."""
     await campaigns_api.get_campaign(campaign_id, who.tenant, svc)  # another tenant's: 404
-    return await _upload_into(request, who, svc, campaign_id, await request.form())
+    async with request.form() as posted:
+        upload = await _import(svc, who, campaign_id, chosen_file(posted, "leads"))
+    status_code = upload.status_code if upload is not None else 200
+    return await _campaign_page(
+        request, who, svc, campaign_id, upload=upload, status_code=status_code
+    )
 
 
 @router.post("/campaigns/{campaign_id}/{action}", response_class=Response)

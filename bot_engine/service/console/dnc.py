@@ -125,18 +125,21 @@ async def import_numbers(
     request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
 ) -> Response:
     """`POST /v1/dnc/import` with the chosen file as its body."""
-    upload = chosen_file(await request.form(), "numbers")
-    if upload is None:
-        t = i18n.translator(i18n.choose(request))
-        return await _dnc_page(
-            request, who, svc, upload_errors=[t("Choose a file.")], status_code=422
-        )
-    try:
-        imported = await dnc_api.import_entries(svc, who.tenant.id, upload.chunks(), upload.kind)
-    except ServiceError as exc:
-        return await _dnc_page(
-            request, who, svc, upload_errors=[exc.message], status_code=exc.status_code
-        )
+    async with request.form() as posted:
+        upload = chosen_file(posted, "numbers")
+        if upload is None:
+            t = i18n.translator(i18n.choose(request))
+            return await _dnc_page(
+                request, who, svc, upload_errors=[t("Choose a file.")], status_code=422
+            )
+        try:
+            imported = await dnc_api.import_entries(
+                svc, who.tenant.id, upload.chunks(), upload.kind
+            )
+        except ServiceError as exc:
+            return await _dnc_page(
+                request, who, svc, upload_errors=[exc.message], status_code=exc.status_code
+            )
     return await _dnc_page(request, who, svc, imported=imported)
 
 
