@@ -209,7 +209,10 @@ def test_a_campaign_from_a_csv_with_a_bad_row_runs_pauses_resumes_and_reports(
     page.wait_for_url(f"**/ui/campaigns/{campaign_id}")
 
     page.set_viewport_size(PHONE)
-    for path in (f"/ui/campaigns/{campaign_id}", "/ui/campaigns/new", "/ui/campaigns"):
+    for path in (
+        f"/ui/campaigns/{campaign_id}", f"/ui/campaigns/{campaign_id}/leads",
+        "/ui/campaigns/new", "/ui/campaigns", "/ui/dnc",
+    ):
         page.goto(f"{browser.base}{path}")
         wide = page.evaluate(TOO_WIDE)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, (
