@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
+from bot_engine.delivery.payload import CampaignRef
 from bot_engine.delivery.targets import DeliveryTarget
 from bot_engine.service.inbound_routing import RouteMatch
 
@@ -124,6 +125,9 @@ class CallOut(BaseModel):
     recording: str | None = Field(default=None, description="Path of GET .../recording")
     prerender_status: str
     error: str | None = None
+    campaign: CampaignRef | None = Field(
+        default=None, description="The campaign, lead and attempt that placed this call."
+    )
 
 
 class CallSummary(BaseModel):

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 
 from bot_engine.service.auth import TenantDep
+from bot_engine.service.campaign_calls import campaign_ref
 from bot_engine.service.errors import Conflict, NotFound
 from bot_engine.service.prerender import NoPrerender
+from bot_engine.service.routers.campaigns import engine, translated
 from bot_engine.service.routers.common import problems, require_json, service
 from bot_engine.service.schemas import (
     CallCreate,
@@ -78,8 +80,14 @@ async def list_calls(
     phone: str | None = Query(default=None, max_length=64, description="Part of a number."),
     since: UtcDatetime | None = Query(default=None, description="Created at or after this."),
     until: UtcDatetime | None = Query(default=None, description="Created before this."),
+    campaign: str | None = Query(
+        default=None, max_length=64, description="Calls of this campaign (404 if not yours)."
+    ),
 ) -> list[CallSummary]:
     """Outbound and inbound calls, newest first."""
+    if campaign is not None:
+        with translated():
+            await engine(svc).get(tenant.id, campaign)
     async with svc.db.sessions() as session:
         rows = await repo.list_calls(
             session,
@@ -92,6 +100,7 @@ async def list_calls(
             phone=phone,
             since=since,
             until=until,
+            campaign_id=campaign,
         )
     return [
         CallSummary(
@@ -127,6 +136,7 @@ async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(
         script = await session.get(Script, version.script_id)
         assert script is not None
         events = await repo.list_events(session, call.id, ("turn", "timing"))
+        campaign = await campaign_ref(session, call.id)
     transcript = [
         TurnOut(at=e.at, **{k: v for k, v in e.data.items() if k in TurnOut.model_fields})
         for e in events
@@ -159,6 +169,7 @@ async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(
         recording=f"/v1/calls/{call.id}/recording" if has_recording else None,
         prerender_status=call.prerender_status,
         error=call.error,
+        campaign=campaign,
     )
 
 

@@ -3,6 +3,7 @@ numbers and `POST /v1/calls` to one is refused (409)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -17,7 +18,7 @@ from bot_engine.service.routers.campaigns import (
     MAX_ID,
     UPLOAD_TYPES,
     LeadsImported,
-    RejectedRow,
+    imported,
     request_chunks,
     translated,
 )
@@ -145,17 +146,21 @@ async def import_list(
     kind = upload_kind(media_type(request))
     if kind is None:
         raise UnsupportedMediaType("send text/csv, application/json or application/x-ndjson")
+    return await import_entries(svc, tenant.id, request_chunks(request), kind)
+
+
+async def import_entries(
+    svc: ServiceState, tenant_id: str, chunks: AsyncIterable[bytes], kind: str
+) -> LeadsImported:
+    """An upload's bytes (csv, json or jsonl) onto the list: the API's request body and
+    the console's uploaded file alike."""
     settings = svc.settings.campaigns
     with translated():
         result = await import_numbers(
             svc.db,
-            tenant.id,
-            records(request_chunks(request), kind),
+            tenant_id,
+            records(chunks, kind),
             settings.dnc_default_region,
             settings.max_leads_per_upload,
         )
-    return LeadsImported(
-        accepted=result.accepted,
-        rejected=[RejectedRow(**r) for r in result.rejected],
-        rejected_count=result.rejected_count,
-    )
+    return imported(result)
