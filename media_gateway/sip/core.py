@@ -13,12 +13,10 @@ tests wire two cores back to back and move the datagrams between them with a fak
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import itertools
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from media_gateway.sdp import (
     Direction,
@@ -32,12 +30,10 @@ from media_gateway.sdp import (
 )
 from media_gateway.sip.address import NameAddr, SipUri
 from media_gateway.sip.builders import (
-    add_credentials,
     build_cancel,
     build_request,
-    granted_expiry,
     make_response,
-    renew,
+    with_credentials,
 )
 from media_gateway.sip.call_state import SipCall
 from media_gateway.sip.checks import (
@@ -59,7 +55,6 @@ from media_gateway.sip.events import (
     DtmfReceived,
     MediaChanged,
     OutgoingCallFailed,
-    RegistrationDone,
     RequestDone,
     SipEvent,
     TransferDone,
@@ -75,17 +70,18 @@ from media_gateway.sip.message import (
 )
 from media_gateway.sip.outcomes import CallFailed, FailureKind, RegistrationFailed
 from media_gateway.sip.peer import Datagram, Peer
+from media_gateway.sip.registration import Registration
 from media_gateway.sip.transaction import (
-    ClientInviteTransaction,
-    ClientNonInviteTransaction,
-    ClientTransaction,
     OkRetransmitter,
     ServerInviteTransaction,
-    ServerNonInviteTransaction,
     ServerTransaction,
-    TransactionOutput,
-    client_key,
     server_key,
+)
+from media_gateway.sip.transaction_table import (
+    ClientEntry,
+    FinalHandler,
+    TransactionTable,
+    ignore_final,
 )
 
 log = logging.getLogger(__name__)
@@ -96,33 +92,10 @@ SUPPORTED: frozenset[str] = frozenset()
 """SIP extensions (option tags) we implement, for Require checks."""
 REFER_WAIT_S = 32.0
 """How long to wait for the NOTIFY that reports a transfer's outcome."""
-REGISTER_RETRY_S = 30.0
-"""After a failed refresh, the next REGISTER goes out this much later."""
 _IN_DIALOG_ONLY = ("BYE", "INFO", "NOTIFY", "REFER", "UPDATE")
-
-FinalHandler = Callable[[SipResponse | None], None]
-"""Gets the final response of a client transaction, or None when none came (timer B/F)."""
-
-
-def _ignore(_: SipResponse | None) -> None:
-    pass
-
 
 def _is_2xx(response: SipResponse | None) -> bool:
     return response is not None and 200 <= response.status < 300
-
-
-@dataclass(eq=False)
-class _Client:
-    """A client transaction and what its final response is for."""
-
-    tx: ClientTransaction
-    peer: Peer
-    on_final: FinalHandler
-    on_provisional: Callable[[SipResponse], None] | None = None
-    cancel_after_provisional: SipRequest | None = None
-    """A CANCEL held back until the first provisional response (§9.1)."""
-    finished: bool = False
 
 
 class SipCore:
@@ -145,30 +118,23 @@ class SipCore:
         self.proxy = proxy
         self.dropped = 0
         """Malformed messages dropped (for tests and metrics)."""
-        self.registrations = 0
-        """Successful REGISTER transactions so far (refreshes included)."""
-        self._now = 0.0
-        self._out: list[Datagram] = []
         self._events: list[SipEvent] = []
         self._deadlines = Deadlines()
-        self._server_tx: dict[str, tuple[ServerTransaction, Peer]] = {}
-        self._client_tx: dict[str, _Client] = {}
+        self._table = TransactionTable(self.timers, self._deadlines, self._resend_ack)
         self._calls: dict[int, SipCall] = {}
         """Every call not yet ended, by ref."""
         self._dialogs: dict[tuple[str, str], SipCall] = {}
         """Calls with a dialog, by (Call-ID, local tag)."""
         self._offered: dict[str, SipCall] = {}
         """Incoming calls waiting for the application, by their INVITE's server key."""
-        self._dialing: dict[int, _Client] = {}
+        self._dialing: dict[int, ClientEntry] = {}
         """Our INVITEs waiting for a final response, by call ref."""
         self._acks: dict[tuple[str, int], tuple[SipRequest, Peer]] = {}
         self._refs = itertools.count(1)
         self._tokens = itertools.count(1)
         self._accepting = True
         self._closed = False
-        self._register_call_id = ""
-        self._register_seq = 0
-        self._refreshing = False
+        self._registration: Registration | None = None
 
     # -- addresses ----------------------------------------------------------------------
 
@@ -228,7 +194,12 @@ class SipCore:
     @property
     def refreshing(self) -> bool:
         """A registration is being kept alive."""
-        return self._refreshing
+        return self._registration is not None and self._registration.refreshing
+
+    @property
+    def registrations(self) -> int:
+        """Successful REGISTER transactions so far (refreshes included)."""
+        return self._registration.successes if self._registration is not None else 0
 
     def call(self, ref: int) -> SipCall | None:
         return self._calls.get(ref)
@@ -238,7 +209,7 @@ class SipCore:
     def receive(self, data: bytes | SipMessage, peer: Peer, now: float) -> SipMessage | None:
         """Handle one message (bytes as they came, or parsed). Returns the message, or
         None when it was dropped: malformed bytes are logged and counted, never raised."""
-        self._now = now
+        self._table.now = now
         message: SipMessage
         if isinstance(data, bytes):
             if not data.strip(b"\r\n"):
@@ -254,14 +225,14 @@ class SipCore:
         if self._closed:
             return message
         if isinstance(message, SipResponse):
-            self._on_response(message)
+            self._table.on_response(message)
         elif isinstance(message, SipRequest):
             self._on_request(message, peer)
         return message
 
     def handle_timer(self, now: float) -> None:
         """Fire every timer due at `now`."""
-        self._now = now
+        self._table.now = now
         while (action := self._deadlines.pop_due(now)) is not None:
             action()
 
@@ -271,19 +242,21 @@ class SipCore:
 
     def datagrams(self) -> list[Datagram]:
         """What to send, in order, since the last call."""
-        out, self._out = self._out, []
+        out, self._table.out = self._table.out, []
         return out
 
     def events(self) -> list[SipEvent]:
         """What happened, in order, since the last call."""
-        events, self._events = self._events, []
+        events = self._events.copy()
+        self._events.clear()  # the same list: the registration appends to it too
         return events
 
-    def _send(self, message: SipMessage, peer: Peer) -> None:
-        if not self._closed:
-            self._out.append(Datagram(message.to_bytes(), peer))
+    @property
+    def _now(self) -> float:
+        return self._table.now
 
-    # -- client transactions ------------------------------------------------------------
+    def _send(self, message: SipMessage, peer: Peer) -> None:
+        self._table.send(message, peer)
 
     def _start_client(
         self,
@@ -291,69 +264,19 @@ class SipCore:
         peer: Peer,
         on_final: FinalHandler,
         on_provisional: Callable[[SipResponse], None] | None = None,
-    ) -> _Client:
-        reliable = peer.transport == "tcp"
-        tx: ClientTransaction
-        if request.method == "INVITE":
-            tx = ClientInviteTransaction(request, reliable=reliable, timers=self.timers)
-        else:
-            tx = ClientNonInviteTransaction(request, reliable=reliable, timers=self.timers)
-        entry = _Client(tx, peer, on_final, on_provisional)
-        self._client_tx[client_key(request)] = entry
-        self._after_client(entry, tx.start(self._now))
-        return entry
-
-    def _after_client(self, entry: _Client, out: TransactionOutput) -> None:
-        for message in out.send:
-            self._send(message, entry.peer)
-        for message in out.deliver:
-            assert isinstance(message, SipResponse)
-            if message.status < 200:
-                if entry.cancel_after_provisional is not None:
-                    cancel, entry.cancel_after_provisional = entry.cancel_after_provisional, None
-                    self._start_client(cancel, entry.peer, _ignore)
-                if entry.on_provisional is not None:
-                    entry.on_provisional(message)
-            elif not entry.finished:
-                entry.finished = True
-                entry.on_final(message)
-            elif message.status < 300:
-                self._resend_ack(message)
-        if out.timed_out and not entry.finished:
-            entry.finished = True
-            entry.on_final(None)
-        if entry.tx.terminated:
-            self._drop_client(entry)
-        else:
-            self._deadlines.set(
-                entry, entry.tx.next_deadline(), lambda: self._client_timer(entry)
-            )
-
-    def _drop_client(self, entry: _Client) -> None:
-        key = client_key(entry.tx.request)
-        if self._client_tx.get(key) is entry:
-            del self._client_tx[key]
-        self._deadlines.cancel(entry)
-
-    def _client_timer(self, entry: _Client) -> None:
-        self._after_client(entry, entry.tx.handle_timers(self._now))
+    ) -> ClientEntry:
+        return self._table.start_client(request, peer, on_final, on_provisional)
 
     def _with_credentials(self, request: SipRequest, challenge: SipResponse) -> SipRequest | None:
-        """The request again as a new transaction (new branch, next CSeq) answering a
-        401/407 challenge, or None when we cannot answer it. A copy: the challenged
-        transaction keeps its own request, which its ACKs and key are made from."""
         if self.config.password is None:
             return None
-        retry = dataclasses.replace(request, headers=request.headers.copy())
-        renew(retry, self._via("tcp" if "/TCP " in request.top_via.upper() else "udp"))
-        if not add_credentials(
-            retry,
+        return with_credentials(
+            request,
             challenge,
+            via=self._via("tcp" if "/TCP " in request.top_via.upper() else "udp"),
             username=self.config.auth_username or self.config.user,
             password=self.config.password,
-        ):
-            return None
-        return retry
+        )
 
     def _resend_ack(self, response: SipResponse) -> None:
         """A retransmitted 2xx means our ACK was lost: send it again (§13.2.2.4)."""
@@ -361,26 +284,7 @@ class SipCore:
         if stored is not None:
             self._send(*stored)
 
-    def _on_response(self, response: SipResponse) -> None:
-        entry = self._client_tx.get(client_key(response))
-        if entry is not None:
-            self._after_client(entry, entry.tx.receive(response, self._now))
-        elif response.cseq[1] == "INVITE" and 200 <= response.status < 300:
-            self._resend_ack(response)
-
     # -- server transactions ------------------------------------------------------------
-
-    def _after_server(self, tx: ServerTransaction, peer: Peer, out: TransactionOutput) -> None:
-        for message in out.send:
-            self._send(message, peer)
-        if tx.terminated:
-            self._server_tx.pop(server_key(tx.request), None)
-            self._deadlines.cancel(tx)
-        else:
-            self._deadlines.set(tx, tx.next_deadline(), lambda: self._server_timer(tx, peer))
-
-    def _server_timer(self, tx: ServerTransaction, peer: Peer) -> None:
-        self._after_server(tx, peer, tx.handle_timers(self._now))
 
     def _respond(
         self,
@@ -405,7 +309,7 @@ class SipCore:
             extra=extra,
             server=self.config.user_agent,
         )
-        self._after_server(tx, peer, tx.respond(response, self._now))
+        self._table.respond(tx, peer, response)
         return response
 
     def _capabilities(self) -> Headers:
@@ -414,26 +318,17 @@ class SipCore:
     # -- requests from the far end ------------------------------------------------------
 
     def _on_request(self, request: SipRequest, peer: Peer) -> None:
-        key = server_key(request)
-        known = self._server_tx.get(key)
+        known = self._table.existing_server(request)
         if request.method == "ACK":
             if known is not None and known[0].state == "completed":  # ACK for a 3xx-6xx
-                tx, tx_peer = known
-                self._after_server(tx, tx_peer, tx.receive(request, self._now))
+                self._table.absorb(known[0], known[1], request)
             else:  # ACK for a 2xx (a new branch, or the INVITE's for RFC 2543 peers)
                 self._on_ack(request)
             return
         if known is not None:  # a retransmission
-            tx, tx_peer = known
-            self._after_server(tx, tx_peer, tx.receive(request, self._now))
+            self._table.absorb(known[0], known[1], request)
             return
-        reliable = peer.transport == "tcp"
-        tx_new: ServerTransaction
-        if request.method == "INVITE":
-            tx_new = ServerInviteTransaction(request, reliable=reliable, timers=self.timers)
-        else:
-            tx_new = ServerNonInviteTransaction(request, reliable=reliable, timers=self.timers)
-        self._server_tx[key] = (tx_new, peer)
+        tx_new = self._table.new_server(request, peer)
         to_tag = ""
         with contextlib.suppress(SipParseError):
             to_tag = NameAddr.parse(request.headers["to"]).tag
@@ -678,7 +573,7 @@ class SipCore:
     def ring(self, ref: int, now: float) -> None:
         """180 Ringing: it creates an early dialog, so it carries our Contact (and the
         INVITE's Record-Route, copied by `make_response`), like the 200 will (§12.1.1)."""
-        self._now = now
+        self._table.now = now
         call = self._offered_call(ref)
         if call is not None and call.invite_tx is not None:
             contact = f"<{self.contact_uri(call.peer.transport)}>"
@@ -694,7 +589,7 @@ class SipCore:
     def reject(self, ref: int, code: int, reason: str | None, now: float) -> None:
         if not 300 <= code <= 699:
             raise ValueError(f"a rejection needs a final status 300-699, not {code}")
-        self._now = now
+        self._table.now = now
         call = self._offered_call(ref)
         if call is None or call.invite_tx is None:
             return
@@ -710,7 +605,7 @@ class SipCore:
     def answer(self, ref: int, *, media_port: int, now: float) -> SipCall:
         """200 OK with our SDP (the answer, or an offer for a late-offer INVITE), on which
         RTP is already listening at `media_port`. CallFailed if the caller is gone."""
-        self._now = now
+        self._table.now = now
         call = self._offered_call(ref)
         if call is None or call.invite_tx is None or not self.can_answer(ref):
             raise CallFailed("no_answer", 487, "the caller cancelled")
@@ -794,7 +689,7 @@ class SipCore:
         ref. Ends in CallAnswered or OutgoingCallFailed (no answer within `timeout_s`:
         CANCEL, then no_answer/487). `peer` overrides where the INVITE goes (a resolved
         address); CallFailed when the target, caller or a header would break a SIP line."""
-        self._now = now
+        self._table.now = now
         uri = dial_target(target, caller, headers)
         peer = peer or self.out_of_dialog_peer(uri)
         session_id = secrets.randbelow(2**31)
@@ -910,7 +805,7 @@ class SipCore:
         except SdpError as exc:
             log.info("sip: unusable SDP answer for %s: %s", invite.call_id, exc)
             self._forget(call)
-            self._in_dialog(call, "BYE", on_final=_ignore)
+            self._in_dialog(call, "BYE", on_final=ignore_final)
             reason = f"unusable SDP answer: {exc}"
             self._events.append(OutgoingCallFailed(call.ref, "failed", response.status, reason))
             return
@@ -956,7 +851,7 @@ class SipCore:
         if entry.tx.state == "calling":
             entry.cancel_after_provisional = build_cancel(call.invite)
         else:
-            self._start_client(build_cancel(call.invite), entry.peer, _ignore)
+            self._start_client(build_cancel(call.invite), entry.peer, ignore_final)
         self._deadlines.set(
             (call, "cancel"), self._now + 64 * self.timers.t1, lambda: self._cancel_expired(call)
         )
@@ -965,19 +860,19 @@ class SipCore:
         entry = self._dialing.pop(call.ref, None)
         if entry is not None:
             entry.finished = True
-            self._drop_client(entry)
+            self._table.drop_client(entry)
         self._fail(call, "no_answer", 487, "no answer before the timeout")
 
     def cancel(self, ref: int, now: float) -> None:
         """Give up on an outgoing call nobody waits for any more: CANCEL it while it rings,
         hang it up if it was answered meanwhile. No event follows."""
-        self._now = now
+        self._table.now = now
         call = self._calls.get(ref)
         if call is None or call.direction != "outbound":
             return
         if call.phase == "confirmed":
             self._forget(call)
-            self._in_dialog(call, "BYE", on_final=_ignore)
+            self._in_dialog(call, "BYE", on_final=ignore_final)
         elif call.phase == "calling" and not call.abandoned:
             call.abandoned = True
             self._abandon_invite(call)
@@ -1051,7 +946,7 @@ class SipCore:
     ) -> int | None:
         """Any in-dialog request (INFO, OPTIONS, UPDATE, ...): its token, or None when the
         call has no dialog. Ends in RequestDone."""
-        self._now = now
+        self._table.now = now
         call = self._confirmed_call(ref)
         if call is None:
             return None
@@ -1061,7 +956,7 @@ class SipCore:
 
     def bye(self, ref: int, now: float) -> int | None:
         """Hang up: the dialog is gone at once, RequestDone follows the BYE's response."""
-        self._now = now
+        self._table.now = now
         call = self._confirmed_call(ref)
         if call is None:
             return None
@@ -1086,14 +981,14 @@ class SipCore:
     def _hangup(self, call: SipCall, cause: str) -> None:
         """End a call on our own initiative (no ACK came, unusable SDP): BYE, and tell."""
         self._forget(call)
-        self._in_dialog(call, "BYE", on_final=_ignore)
+        self._in_dialog(call, "BYE", on_final=ignore_final)
         self._events.append(DialogEnded(call.ref, cause))
 
     def reinvite(self, ref: int, *, hold: bool, now: float) -> int | None:
         """Put the far end on hold (sendonly offer) or resume it (sendrecv): a token, or
         None without a dialog. Ends in RequestDone (accepted: a 2xx with a usable answer),
         after MediaChanged(hold=hold) on success."""
-        self._now = now
+        self._table.now = now
         call = self._confirmed_call(ref)
         if call is None:
             return None
@@ -1126,7 +1021,7 @@ class SipCore:
     def refer(self, ref: int, target: str, now: float) -> int | None:
         """Blind transfer: REFER, then follow the NOTIFY sipfrag to a final status. A
         token (ends in TransferDone), or None: no dialog, or a bad target (logged)."""
-        self._now = now
+        self._table.now = now
         call = self._confirmed_call(ref)
         if call is None or call.dialog is None:
             return None
@@ -1181,92 +1076,40 @@ class SipCore:
         """REGISTER with the proxy/registrar (answering digest challenges); a token that
         ends in RegistrationDone. Once granted, the core refreshes it at half the granted
         time until `stop_refreshing`."""
-        self._now = now
+        self._table.now = now
         if self.proxy is None:
             raise RegistrationFailed(None, "no proxy/registrar configured")
+        if self._registration is None:
+            registrar = Peer(self.config.proxy_transport, *self.proxy)
+            self._registration = Registration(
+                self._table,
+                registrar=registrar,
+                aor=f"sip:{self.config.user}@{self.domain}",
+                domain=self.domain,
+                call_id=new_call_id(self.host),
+                contact=self.contact_uri(registrar.transport),
+                via=lambda: self._via(registrar.transport),
+                new_tag=new_tag,
+                user_agent=self.config.user_agent,
+                default_expires=self.config.register_expires,
+                credentials=self._with_credentials,
+                emit=self._events.append,
+                next_token=lambda: next(self._tokens),
+            )
         token = next(self._tokens)
-        wanted = self.config.register_expires if expires is None else expires
-        self._register(token, wanted, refresh=False)
+        self._registration.register(token, expires)
         return token
 
     def stop_refreshing(self) -> None:
-        self._refreshing = False
-        self._deadlines.cancel("register")
-
-    def _register(self, token: int, wanted: int, *, refresh: bool) -> None:
-        assert self.proxy is not None
-        peer = Peer(self.config.proxy_transport, *self.proxy)
-        if not self._register_call_id:
-            self._register_call_id = new_call_id(self.host)
-        aor = f"sip:{self.config.user}@{self.domain}"
-        self._register_seq += 1
-        request = build_request(
-            "REGISTER",
-            f"sip:{self.domain}",
-            via=self._via(peer.transport),
-            from_=f"<{aor}>;tag={new_tag()}",
-            to=f"<{aor}>",
-            call_id=self._register_call_id,
-            cseq=self._register_seq,
-            contact=self.contact_uri(peer.transport),
-            extra=Headers([("Expires", str(wanted)), ("User-Agent", self.config.user_agent)]),
-        )
-        attempts = 0
-
-        def final(response: SipResponse | None) -> None:
-            nonlocal request, attempts
-            if response is None:
-                self._registered(token, wanted, None, None, "no response from the registrar",
-                                 refresh)
-                return
-            if response.status in (401, 407) and attempts < MAX_AUTH_ATTEMPTS:
-                attempts += 1
-                retry = self._with_credentials(request, response)
-                if retry is not None:
-                    request = retry
-                    self._register_seq = retry.cseq[0]
-                    self._start_client(retry, peer, final)
-                    return
-            if not _is_2xx(response):
-                self._registered(token, wanted, None, response.status, response.reason, refresh)
-                return
-            granted = granted_expiry(response, wanted)
-            self._registered(token, wanted, granted, response.status, response.reason, refresh)
-
-        self._start_client(request, peer, final)
-
-    def _registered(
-        self,
-        token: int,
-        wanted: int,
-        granted: int | None,
-        status: int | None,
-        reason: str,
-        refresh: bool,
-    ) -> None:
-        if granted is not None:
-            self.registrations += 1
-            if wanted > 0 and (refresh or not self._refreshing):
-                self._refreshing = True
-                self._schedule_refresh(max(1.0, granted / 2))
-        elif refresh and self._refreshing:
-            log.warning("sip: registration refresh failed: %s %s", status or "-", reason)
-            self._schedule_refresh(REGISTER_RETRY_S)
-        self._events.append(RegistrationDone(token, granted, status, reason, refresh))
-
-    def _schedule_refresh(self, after: float) -> None:
-        def refresh() -> None:
-            if self._refreshing:
-                self._register(next(self._tokens), self.config.register_expires, refresh=True)
-
-        self._deadlines.set("register", self._now + after, refresh)
+        if self._registration is not None:
+            self._registration.stop()
 
     # -- the end ------------------------------------------------------------------------
 
     def shutdown(self, now: float) -> None:
         """Stop: every request still waiting ends as unanswered (its events follow), every
         timer is dropped, nothing more is sent or handled."""
-        self._now = now
+        self._table.now = now
         self.stop_refreshing()
         for ref, entry in list(self._dialing.items()):
             entry.finished = True
@@ -1278,14 +1121,12 @@ class SipCore:
                 )
         self._dialing.clear()
         self._closed = True
-        for entry in list(self._client_tx.values()):
-            if not entry.finished:
-                entry.finished = True
-                entry.on_final(None)
-        self._client_tx.clear()
-        self._server_tx.clear()
+        self._table.closed = True
+        for entry in self._table.unfinished_clients():
+            entry.finished = True
+            entry.on_final(None)
+        self._table.clear()
         self._deadlines.clear()
-        self._out.clear()
 
 
 def _ok(status: int) -> bool:
