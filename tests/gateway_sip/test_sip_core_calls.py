@@ -397,3 +397,25 @@ def test_captured_baresip_and_sipp_invites_are_offered(wire: Wire) -> None:
         assert offered.offer is not None and offered.offer.codec == "PCMU"
         assert offered.offer.remote_port == port
         assert wire.stray(("127.0.0.1", 25071))[-1].status == 100  # type: ignore[union-attr]
+
+
+def test_a_challenged_call_that_rings_past_timers_b_and_d_is_still_answered(wire: Wire) -> None:
+    """The challenged INVITE's transaction ends (timer D, 32 s) while the retry rings: the
+    retry's transaction must stay matched (each attempt keeps its own request and key)."""
+    phone = wire.node("robot", "10.0.0.1", proxy="10.0.0.7:5060", password="s3cret")
+    trunk = ("10.0.0.7", 5060)
+    ref = wire.command(lambda now: phone.core.invite(
+        "sip:service@trunk.test", media_port=4000, now=now, timeout_s=120))
+    first = wire.stray(trunk)[-1]
+    wire.inject(phone, reply(first, 407, headers=((
+        "Proxy-Authenticate", 'Digest realm="p", nonce="n"'),)), source=trunk)
+    retry = wire.stray(trunk)[-1]
+    assert isinstance(retry, SipRequest) and retry.branch != first.branch
+    wire.inject(phone, reply(retry, 180), source=trunk)
+    wire.advance(60)  # past timer B of the retry and timer D of the challenged INVITE
+    wire.inject(phone, reply(first, 407, headers=((  # a late retransmission is re-ACKed ...
+        "Proxy-Authenticate", 'Digest realm="p", nonce="n"'),)), source=trunk)
+    wire.inject(phone, reply(retry, 200, headers=(("Contact", "<sip:svc@10.0.0.8>"),),
+                             body=SDP_PCMU), source=trunk)
+    assert phone.last(CallAnswered).ref == ref  # ... and the retry's 200 is still a call
+    assert not phone.of(OutgoingCallFailed)
