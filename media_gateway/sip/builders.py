@@ -161,6 +161,10 @@ def add_credentials(
     return True
 
 
+MAX_AUTH_ATTEMPTS = 2
+"""Challenges answered for one request before its last challenge is taken as the answer."""
+
+
 def with_credentials(
     request: SipRequest, challenge: SipResponse, *, via: str, username: str, password: str
 ) -> SipRequest | None:

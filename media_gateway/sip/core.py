@@ -16,7 +16,6 @@ import contextlib
 import itertools
 import logging
 import secrets
-from collections.abc import Callable
 
 from media_gateway.sdp import (
     Direction,
@@ -30,6 +29,7 @@ from media_gateway.sdp import (
 )
 from media_gateway.sip.address import NameAddr, SipUri
 from media_gateway.sip.builders import (
+    MAX_AUTH_ATTEMPTS,
     build_cancel,
     build_request,
     make_response,
@@ -87,12 +87,12 @@ from media_gateway.sip.transaction_table import (
 log = logging.getLogger(__name__)
 
 ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, REFER, UPDATE"
-MAX_AUTH_ATTEMPTS = 2
 SUPPORTED: frozenset[str] = frozenset()
 """SIP extensions (option tags) we implement, for Require checks."""
 REFER_WAIT_S = 32.0
 """How long to wait for the NOTIFY that reports a transfer's outcome."""
 _IN_DIALOG_ONLY = ("BYE", "INFO", "NOTIFY", "REFER", "UPDATE")
+
 
 def _is_2xx(response: SipResponse | None) -> bool:
     return response is not None and 200 <= response.status < 300
@@ -257,15 +257,6 @@ class SipCore:
 
     def _send(self, message: SipMessage, peer: Peer) -> None:
         self._table.send(message, peer)
-
-    def _start_client(
-        self,
-        request: SipRequest,
-        peer: Peer,
-        on_final: FinalHandler,
-        on_provisional: Callable[[SipResponse], None] | None = None,
-    ) -> ClientEntry:
-        return self._table.start_client(request, peer, on_final, on_provisional)
 
     def _with_credentials(self, request: SipRequest, challenge: SipResponse) -> SipRequest | None:
         if self.config.password is None:
@@ -738,7 +729,7 @@ class SipCore:
         return call.ref
 
     def _send_invite(self, call: SipCall) -> None:
-        self._dialing[call.ref] = self._start_client(
+        self._dialing[call.ref] = self._table.start_client(
             call.invite,
             call.peer,
             lambda response: self._invite_final(call, response),
@@ -835,7 +826,7 @@ class SipCore:
             for key in call.ack_keys:
                 self._acks.pop(key, None)
 
-        self._start_client(bye, call.peer, done)
+        self._table.start_client(bye, call.peer, done)
 
     def _no_answer(self, call: SipCall) -> None:
         if call.phase == "calling":
@@ -851,7 +842,7 @@ class SipCore:
         if entry.tx.state == "calling":
             entry.cancel_after_provisional = build_cancel(call.invite)
         else:
-            self._start_client(build_cancel(call.invite), entry.peer, ignore_final)
+            self._table.start_client(build_cancel(call.invite), entry.peer, ignore_final)
         self._deadlines.set(
             (call, "cancel"), self._now + 64 * self.timers.t1, lambda: self._cancel_expired(call)
         )
@@ -912,7 +903,7 @@ class SipCore:
                 if retry is not None:
                     dialog.local_seq = retry.cseq[0]
                     request = retry
-                    self._start_client(retry, peer, final)
+                    self._table.start_client(retry, peer, final)
                     return
             if method == "INVITE" and _is_2xx(response):
                 ack = dialog.create_request(
@@ -924,7 +915,7 @@ class SipCore:
                 self._send(ack, peer)
             on_final(response)
 
-        self._start_client(request, peer, final)
+        self._table.start_client(request, peer, final)
 
     def _done(self, token: int, call: SipCall, method: str) -> FinalHandler:
         def final(response: SipResponse | None) -> None:

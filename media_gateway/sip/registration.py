@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from media_gateway.sip.builders import build_request, granted_expiry
+from media_gateway.sip.builders import MAX_AUTH_ATTEMPTS, build_request, granted_expiry
 from media_gateway.sip.events import RegistrationDone, SipEvent
 from media_gateway.sip.message import Headers, SipRequest, SipResponse
 from media_gateway.sip.peer import Peer
@@ -16,7 +16,6 @@ from media_gateway.sip.transaction_table import TransactionTable
 
 log = logging.getLogger(__name__)
 
-MAX_AUTH_ATTEMPTS = 2
 RETRY_S = 30.0
 """After a failed refresh, the next REGISTER goes out this much later."""
 
