@@ -89,6 +89,7 @@ class IncomingCall:
         if self._done:
             return
         self._done = True
+        self._ua._offers.pop(self.ref, None)
         self._ua._command(lambda core, now: core.reject(self.ref, code, reason, now))
 
     async def answer(self) -> SipCallLeg:

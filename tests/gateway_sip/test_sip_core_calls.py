@@ -419,3 +419,22 @@ def test_a_challenged_call_that_rings_past_timers_b_and_d_is_still_answered(wire
                              body=SDP_PCMU), source=trunk)
     assert phone.last(CallAnswered).ref == ref  # ... and the retry's 200 is still a call
     assert not phone.of(OutgoingCallFailed)
+
+
+def test_shutdown_ends_whatever_still_waits_and_sends_nothing_more(wire: Wire) -> None:
+    phone, robot = two(wire)
+    ref, _ = connect(wire, phone, robot)
+    wire.drop_once(lambda data: data.startswith(b"BYE "))
+    token = wire.command(lambda now: phone.core.bye(ref, now))
+    ringing = wire.command(
+        lambda now: phone.core.invite("sip:x@10.0.0.7:5060", media_port=4002, now=now)
+    )
+    sent = len(wire.sent)
+    phone.core.shutdown(wire.now)
+    wire.flush()
+    assert phone.last(RequestDone) == RequestDone(token, ref, "BYE", None, False)
+    failed = phone.last(OutgoingCallFailed)
+    assert (failed.ref, failed.kind, failed.status) == (ringing, "failed", None)
+    assert phone.core.next_timer() is None
+    wire.advance(64)
+    assert len(wire.sent) == sent  # nothing more went out

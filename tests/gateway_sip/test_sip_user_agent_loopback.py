@@ -160,6 +160,22 @@ async def test_unreachable_peer_fails_after_timer_b() -> None:
             await ua.close()
 
 
+async def test_closing_ends_a_call_still_ringing_out() -> None:
+    """A call() waiting for an answer ends when its user agent closes (not at its timeout)."""
+    ua = await SipUserAgent.start(SipConfig(port=0))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.setblocking(False)
+        placing = asyncio.create_task(
+            ua.call(f"sip:x@127.0.0.1:{silent.getsockname()[1]}", timeout_s=3600)
+        )
+        await asyncio.wait_for(asyncio.get_running_loop().sock_recv(silent, 65536), TIMEOUT)
+        await ua.close()
+        with pytest.raises(CallFailed) as failure:
+            await asyncio.wait_for(placing, TIMEOUT)
+        assert (failure.value.kind, failure.value.status) == ("failed", None)
+
+
 async def test_options_and_garbage_on_the_wire(pair: tuple[SipUserAgent, SipUserAgent]) -> None:
     _, uas = pair
     loop = asyncio.get_running_loop()
