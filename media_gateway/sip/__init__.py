@@ -4,8 +4,9 @@ Modules, one concern each: `grammar` (the parse error, parameters), `message`
 (parse/serialize), `address` (URIs, name-addr, Via), `transaction` (timers A-M as state
 machines), `dialog`, `auth` (digest), `info_dtmf`, `outcomes` (busy / no_answer / rejected /
 failed), `checks` (what callers and the application may send), `core` (the transaction user
-as a sans-I/O state machine, with `events` and `call_state`), `transport` (UDP+TCP
-sockets), `user_agent` (the asyncio adapter), `sip_call_leg` (a dialog + RTP as a CallLeg),
+as a sans-I/O state machine: `uas`, `uac`, `in_dialog`, `registration` over `core_state` and
+`transaction_table`, with `events` and `call_state`), `transport` (UDP+TCP sockets),
+`user_agent` (the asyncio adapter), `sip_call_leg` (a dialog + RTP as a CallLeg),
 `softphone` (the debug softphone behind `voicebot dial` / `voicebot answer`).
 
 The core alone, with a fake clock (what the in-memory tests do)::

@@ -9,6 +9,12 @@ FORBIDDEN = ("bot_engine", "asr_tts")
 IO_MODULES = ("asyncio", "socket", "selectors", "time", "threading", "subprocess")
 SANS_IO = (
     "media_gateway.sip.core",
+    "media_gateway.sip.core_state",
+    "media_gateway.sip.uas",
+    "media_gateway.sip.uac",
+    "media_gateway.sip.in_dialog",
+    "media_gateway.sip.registration",
+    "media_gateway.sip.transaction_table",
     "media_gateway.sip.call_state",
     "media_gateway.sip.checks",
     "media_gateway.sip.deadlines",
