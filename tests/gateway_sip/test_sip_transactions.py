@@ -86,6 +86,18 @@ def test_client_invite_provisional_stops_a_and_error_is_acked_until_timer_d() ->
     assert run_until(tx, 100) == [(33.0, "terminated")]  # D = 32 s on UDP
 
 
+def test_client_invite_timer_b_does_not_end_a_ringing_call() -> None:
+    """§17.1.1.2: B guards "calling" only; once a 1xx came, the TU bounds the call (it
+    CANCELs when nobody answers), so a call may ring longer than 64*T1."""
+    request = invite()
+    tx = ClientInviteTransaction(request, reliable=False, timers=T)
+    tx.start(0.0)
+    tx.receive(response_to(request, 180), 1.0)
+    assert run_until(tx, 100) == []
+    out = tx.receive(response_to(request, 200), 100.0)
+    assert [m.status for m in out.deliver] == [200]  # type: ignore[attr-defined]
+
+
 def test_client_invite_2xx_goes_to_the_tu_including_retransmissions() -> None:
     request = invite()
     tx = ClientInviteTransaction(request, reliable=True, timers=T)
