@@ -8,11 +8,12 @@ names holds what it should (null: must stay empty, "~re": a regex over the value
 
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
 tuned on), `fresh` (<lang>.fresh.yaml, a later batch measured once before tuning on it) and
-`fresh2` (<lang>.fresh2.yaml, written after that tuning and never tuned on). Prints accuracy
+`fresh2`, `fresh3` (later batches, each written before a round of tuning). Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
-misses (the held-out misses, `held` and `fresh2`, are counted, not shown, so they are never
-tuned on; `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the
-worst held-out accuracy (held, fresh2) over the languages.
+misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
+`--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
+held-out accuracy over the languages. A `menu` step is judged by the entry chosen; a
+`connect` step that hears the operator by `nlu.yes_no`, as the operator's leg does.
 
     .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
 """
@@ -29,8 +30,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from bot_engine import nlu
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
+from bot_engine.dialog import menu as menus
 from bot_engine.dialog.engine import Dialog, DialogState
 from bot_engine.dialog.runtime import runtime_for
 from bot_engine.script import load_script_file, validate_variables
@@ -39,8 +42,8 @@ from bot_engine.script.model import HANDLER_NAMES, Script, Step
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
-SPLITS = ("tuned", "held", "fresh", "fresh2")
-HELD_OUT = ("held", "fresh2")  # never tuned on: their misses are hidden unless --show-held
+SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4")
+HELD_OUT = ("held", "fresh2", "fresh3")  # never tuned on: misses hidden unless --show-held
 
 
 def _file_name(lang: str, split: str) -> str:
@@ -68,10 +71,14 @@ class Outcome:
     slot_problems: list[str] = field(default_factory=list)
 
 
-def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str, Any]]], datetime]:
+Scripts = dict[str, tuple[Script, dict[str, Any], dict[str, Any]]]
+"""Per script key: the script, its variables and the slots a call has when the step is asked."""
+
+
+def load_items(lang: str) -> tuple[list[Item], Scripts, datetime]:
     yaml = YAML(typ="safe", pure=True)
     items: list[Item] = []
-    scripts: dict[str, tuple[Script, dict[str, Any]]] = {}
+    scripts: Scripts = {}
     now = None
     for split in SPLITS:
         path = EVAL_DIR / _file_name(lang, split)
@@ -82,7 +89,8 @@ def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str,
         for key, file in data["scripts"].items():
             if key not in scripts:
                 script = load_script_file(DIALOGS / file).script
-                scripts[key] = (script, validate_variables(script, data["variables"][key]))
+                scripts[key] = (script, validate_variables(script, data["variables"][key]),
+                                dict((data.get("slots") or {}).get(key) or {}))
         for where, branches in data["steps"].items():
             script_key, step = where.split(".", 1)
             for expected, replies in branches.items():
@@ -98,12 +106,22 @@ def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str,
 
 
 def _kind(step: Step, expected: str) -> str:
-    assert step.expect is not None
     if expected in HANDLER_NAMES:
         return "handler"
+    if step.menu is not None:
+        return "menu"
+    if _hears_operator(step):
+        return "accept"
+    assert step.expect is not None
     if expected in step.expect.intents:
         return "intent"
     return step.expect.type
+
+
+def _hears_operator(step: Step) -> bool:
+    """A bridged connect that takes the operator's spoken yes or no on the operator's leg."""
+    accept = step.connect.accept if step.connect is not None else None
+    return accept is not None and accept.speech
 
 
 def _route(script: Script, step: Step, branch: str) -> tuple[Any, ...]:
@@ -115,13 +133,23 @@ def _route(script: Script, step: Step, branch: str) -> tuple[Any, ...]:
     return ("other", branch)
 
 
-def run_item(item: Item, script: Script, variables: dict[str, Any], now: datetime) -> Outcome:
+def run_item(item: Item, script: Script, variables: dict[str, Any], slots: dict[str, Any],
+             now: datetime) -> Outcome:
+    step = script.steps[item.step]
+    if _hears_operator(step):
+        # The operator's leg reads a spoken yes or no exactly as `call.transfer` does;
+        # anything else leaves the offer waiting (for a key, another phrase or the timeout).
+        answer = nlu.yes_no(item.text, nlu.lang_of(script.language)).answer
+        got = {"yes": "answered", "no": "declined"}.get(answer or "", "no_match")
+        return Outcome(item, got, got == item.expected, "yes_no")
     runtime = runtime_for(script)
     state = DialogState(
         script_id=script.id, step=item.step, waiting="input", variables=dict(variables),
-        slots={name: None for name in runtime.slot_types}, now=now,
+        slots={**{name: None for name in runtime.slot_types}, **slots}, now=now,
     )
     dialog = Dialog.restore(script, state)
+    if step.menu is not None:  # the menu the caller heard, as the engine builds it
+        dialog.state.menu_items = menus.entries(step.menu, dialog._context())
     actions = dialog.handle(ev.UserSaid(text=item.text, at=now))
     got = "no_match"
     layer = "-"
@@ -131,7 +159,11 @@ def run_item(item: Item, script: Script, variables: dict[str, Any], now: datetim
         if isinstance(action, act.Transition) and action.from_step == item.step:
             got = action.branch.removeprefix("handler:").split(":", 1)[0]
             break
-    step = script.steps[item.step]
+    if step.menu is not None and got not in HANDLER_NAMES and got != "no_match":
+        # every entry takes the same branch: the entry chosen is what counts
+        chosen = dialog.state.slots.get(step.menu.save) if step.menu.save else None
+        got = next((str(i + 1) for i, entry in enumerate(dialog.state.menu_items)
+                    if entry == chosen), got)
     right = got == item.expected or _route(script, step, got) == _route(
         script, step, item.expected)
     problems = []
@@ -197,7 +229,7 @@ def report(lang: str, outcomes: list[Outcome], show_held: bool, verbose: bool) -
     return held_out
 
 
-def semantic_alone(lang: str, items: list[Item], scripts: dict[str, Any]) -> None:
+def semantic_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
     """The semantic layer as the only reader of confirm and intent replies: how often it
     decides, and how often it is right when it does (the figures behind its choice)."""
     import time
