@@ -107,7 +107,10 @@ def _closest(
     return None
 
 
-def _joined(patterns: list[regex.Pattern[str]]) -> list[regex.Pattern[str]]:
+_Pattern = re.Pattern[str] | regex.Pattern[str]
+
+
+def _joined(patterns: list[_Pattern], trusted: bool) -> list[_Pattern]:
     """One alternation per intent: a turn then runs one regex search per intent instead
     of one per pattern. Patterns with back-references or inline flags, which would
     change meaning inside an alternation, stay separate."""
@@ -117,9 +120,11 @@ def _joined(patterns: list[regex.Pattern[str]]) -> list[regex.Pattern[str]]:
     rest = [p for p in patterns if p not in simple]
     if len(simple) < 2:
         return patterns
+    source = "|".join(f"(?:{p.pattern})" for p in simple)
     try:
-        joined = regex.compile("|".join(f"(?:{p.pattern})" for p in simple), regex.IGNORECASE)
-    except regex.error:
+        joined: _Pattern = (re.compile(source, re.IGNORECASE) if trusted
+                            else regex.compile(source, regex.IGNORECASE))
+    except (re.error, regex.error):
         return patterns
     return [joined, *rest]
 
@@ -149,14 +154,18 @@ def negated(lemmas: tuple[str, ...]) -> bool:
 _NEGATED_BEFORE = re.compile(r"(?:^|\s)(?:не|ни|not|never)\s$")
 
 
-def _affirmed_match(rx: regex.Pattern[str], norm: str, deadline: float) -> bool:
+def _affirmed_match(rx: _Pattern, norm: str, deadline: float) -> bool:
     """Whether ``rx`` matches ``norm`` other than right after a negator: a pattern that
     does not spell a negation itself (`\bзанят`, `\bbusy\b`) says nothing about
     "не занят", "not busy". A pattern that starts with its own "не" is unaffected.
 
     A script's pattern may backtrack without bound: every pattern of one utterance shares
     one deadline, and a pattern that runs out of it is a no-match with a log line (the GIL
-    is released while matching, for the simulator's dialogs in a thread)."""
+    is released while matching, for the simulator's dialogs in a thread). The built-in
+    patterns (`builtin.TRUSTED_PATTERNS`) are plain `re` and need no deadline."""
+    if isinstance(rx, re.Pattern):
+        return any(not _NEGATED_BEFORE.search(norm, 0, found.start())
+                   for found in rx.finditer(norm))
     try:
         timeout = max(0.001, deadline - time.monotonic())
         return any(
@@ -194,20 +203,27 @@ class IntentMatcher:
         # After the polarity gate (`negated`) a shared "не"/"not" says nothing more.
         light = _LIGHT_WORDS[self.lang] | _NEGATORS
         self._light = light
-        self._patterns: list[tuple[str, regex.Pattern[str]]] = []
+        from bot_engine.nlu.builtin import TRUSTED_PATTERNS
+
+        self._patterns: list[tuple[str, _Pattern]] = []
         parsed: list[tuple[str, frozenset[str], bool]] = []
         examples_text: list[str] = []
         for name, raw in intents.items():
             spec = raw if isinstance(raw, IntentSpec) else IntentSpec.model_validate(raw)
-            compiled = []
+            trusted: list[_Pattern] = []
+            tenant: list[_Pattern] = []
             for pattern in spec.patterns:
+                if pattern in TRUSTED_PATTERNS:
+                    trusted.append(re.compile(pattern, re.IGNORECASE))
+                    continue
                 try:
-                    compiled.append(regex.compile(pattern, regex.IGNORECASE))
+                    tenant.append(regex.compile(pattern, regex.IGNORECASE))
                 except regex.error as exc:
                     raise ValueError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
-            self._patterns += [(name, rx) for rx in _joined(compiled)]
+            self._patterns += [(name, rx) for rx in _joined(trusted, trusted=True)]
+            self._patterns += [(name, rx) for rx in _joined(tenant, trusted=False)]
             examples_text.extend(spec.examples)
             for example in spec.examples:
                 lem_seq = lemma_tuple(example, self.lang)

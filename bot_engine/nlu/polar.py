@@ -59,12 +59,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bраз (надо|нужно)\b", r"^(да )?(давайте|давай)( соедин\w*| поговор\w*)?$",
             r"^(ну )?(хорошо|ладно|окей|ок|можно|давайте|давай)$",
             r"^(в принципе|вообще|в целом) (можно|да|могу|давайте|не против)\b",
+            r"^(ну |да )?(я |мы )?(только |всегда |конечно )?за( это| это дело)?$",
+            r"^(ну |да |ладно |хорошо )?(пусть|пускай) (?!\w*(звон|пиш|присл|присыл|связ|набер|"
+            r"набир|скин))\w+(ют|ят|ут|ат)\b",
         ]),
         ("available", "yes", [
             r"\bминут\w* (есть|найдет\w*|имеется)", r"\b(есть|найдет\w*) (пара |пару )?минут",
             r"(?<!нет )\bвремя (есть|найдет\w*)", r"(?<!не )\bесть (немного )?времени",
             r"(?<!не )\b(могу|можем|можно) (говорить|разговаривать|поговорить)",
             r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
+            r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
             r"^(да )?только (быстро|недолго|коротко)", r"\bно (быстро|недолго|коротко)\b",
         ]),
@@ -158,6 +162,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(yes|yeah) you can\b", r"\b(yes|yeah) please\b", r"^please do$",
             r"^(yes |yeah )?(sure|okay|ok|alright|all right)( why not)?$",
             r"^(yes |yeah )?(thats|that is) (fine|ok|okay|alright)$",
+            r"^(yes |yeah )?(thats|that is) it$",
+            r"\b(id|i would|we would|wed) (like|love) (that|it)$",
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
@@ -214,6 +220,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week)( \w+)?$",
             r"\bin an? (hour|few hours|bit)\b",
             r"\b(talk|speak|chat|do this|do it) (tomorrow|tonight|later|next week|another time)\b",
+            r"^give (me|us) (an? |half an |a few |a couple( of)? |\w+ )?(minutes?|hours?|secs?|"
+            r"seconds?|moment)\b",
         ]),
         ("busy", "no", [
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
@@ -251,6 +259,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
+            r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
         ]),
         ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
@@ -401,7 +410,9 @@ _SELF = {
                      r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
     "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (?P<a>\w+)"
                      r"(?: here| speaking)?(?: (?:who|what|whats|whos|why)(?: \w+){0,3})?$"
-                     r"|^(?:yes |yeah )?(?P<b>\w+) (?:here|speaking)$"),
+                     r"|^(?:yes |yeah )?(?P<b>\w+) (?:here|speaking|is on the line)$"
+                     r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
+                     r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"),
 }
 
 
@@ -413,6 +424,7 @@ def _names_self(norm: str, lang: Lang) -> bool:
         return False
     word = found.group("a") or found.group("b")
     if lang == "en":
+        word = word or found.group("c") or found.group("d")
         from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 
         return word in EN_FIRST_NAMES
@@ -420,6 +432,71 @@ def _names_self(norm: str, lang: Lang) -> bool:
 
     tag = _ru_name_tag(word)
     return tag is not None and tag[0] == "Name"
+
+
+# "я не иван", "не анна я", "i'm not john": the caller says who they are not.
+_NOT_SELF = {
+    "ru": re.compile(r"^(?:нет |да нет |так )?(?:я |это )?(?:вообще то |вообще |же |ведь )?"
+                     r"не (?P<a>\w+)(?: я| это)?$"),
+    "en": re.compile(r"^(?:no |nope |sorry )?(?:im not|i am not|this isnt|this is not|its not|"
+                     r"it isnt|thats not|that isnt) (?P<a>\w+)(?: here| speaking)?$"),
+}
+# "я её дочка", "это его сосед": someone related to the one asked for answered.
+_KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут) (?:его|ее) (?P<n>\w+)")
+
+
+def _not_self(norm: str, lang: Lang) -> bool:
+    found = _NOT_SELF[lang].match(norm)
+    if found is not None and cues.is_first_name(found.group("a"), lang):
+        return True
+    if lang == "ru":
+        kin = _KIN_RU.match(norm)
+        if kin is not None:
+            from bot_engine.nlu.morph import ru_animate_noun
+
+            return ru_animate_noun(kin.group("n"))
+    return False
+
+
+# A reply that opens with a question word asks rather than answers: "кто это мне
+# звонит", "с кем я говорю", "what happens if I say yes" state no fact and give no yes.
+_OPENERS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"а", "и", "ну", "так", "подождите", "погодите", "стоп", "простите",
+                     "извините", "слушайте", "секунду", "девушка"}),
+    "en": frozenset({"and", "but", "so", "wait", "hold", "on", "sorry", "hey", "um", "uh",
+                     "hang"}),
+}
+_QUESTION_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"кто", "что", "чего", "откуда", "зачем", "почему", "какой", "какая",
+                     "какое", "какие", "какую", "каком", "какого", "какому", "куда", "где",
+                     "кому", "чей", "чья", "кем", "с", "для", "по", "из"}),
+    "en": frozenset({"who", "whom", "whose", "what", "whats", "where", "wheres", "why",
+                     "which", "whos"}),
+}
+_NOT_QUESTIONS = re.compile(
+    r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|с удовольствием|с радостью|"
+    r"для вас|по (делу|быстрому|возможности)|из (дома|дому)|"
+    r"why not|what about|whats up|what can i|what ever|whatever)\b"
+)
+_PAIRED = {"с": "кем", "для": "чего", "по": "какому", "из": "какой"}
+_CLOSING: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "нет", "неа"}), "en": frozenset({"yes", "no", "nope", "yeah"}),
+}
+
+
+def asks(norm: str, lang: Lang) -> bool:
+    """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
+    words = norm.split()
+    k = 0
+    while k < len(words) and words[k] in _OPENERS[lang]:
+        k += 1
+    if k >= len(words) or words[k] not in _QUESTION_WORDS[lang]:
+        return False
+    rest = " ".join(words[k:])
+    if _NOT_QUESTIONS.match(rest) or (len(words) - k > 2 and words[-1] in _CLOSING[lang]):
+        return False  # "какой иван? нет": the question is rhetorical, the answer follows
+    paired = _PAIRED.get(words[k])
+    return paired is None or (k + 1 < len(words) and words[k + 1].startswith(paired[:4]))
 
 
 _FAMILY_CONFIDENCE = 0.9
@@ -488,8 +565,10 @@ def question_topic(question: str, lang: str) -> Topic | None:
 
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
-    particles = yes_no(text, lang)
     norm = normalize(text, lang)
+    if asks(norm, lang):
+        return PolarReading(None, 0.0)
+    particles = yes_no(text, lang)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
@@ -498,6 +577,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     hits: dict[Answer, str] = {}
     if _names_self(norm, lang) and "identity" not in silent:
         hits["yes"] = "identity"
+    if "wrong" not in silent and _not_self(norm, lang):
+        hits["no"] = "wrong"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
