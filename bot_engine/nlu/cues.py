@@ -35,8 +35,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from bot_engine.nlu.entities.names import _ru_name_tag
+from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_first_person_present
+from bot_engine.nlu.morph import ru_first_person_present, ru_noun_lemma
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 Answer = Literal["yes", "no"]
@@ -569,14 +571,11 @@ def _about_someone_else(text: str, lang: Lang) -> bool:
     return any(is_first_name(w, lang) for w in words)
 
 
+@lru_cache(maxsize=8192)
 def is_first_name(word: str, lang: Lang) -> bool:
     """A first name: pymorphy3's `Name` tag (ru), the list of common names (en)."""
     if lang == "en":
-        from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
-
         return word in EN_FIRST_NAMES
-    from bot_engine.nlu.entities.names import _ru_name_tag
-
     tag = _ru_name_tag(word)
     return tag is not None and tag[0] == "Name"
 
@@ -612,8 +611,6 @@ def _whereabouts(text: str, lang: Lang) -> bool:
                     and rest[2] not in _EN_NOT_BUSY and rest[-1] not in _EN_NOT_BUSY):
                 return True
         return False
-    from bot_engine.nlu.morph import ru_noun_lemma
-
     for i, word in enumerate(words):
         if word not in ("я", "мы"):
             continue

@@ -35,6 +35,17 @@ _KEYS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+def key_of_word(word: str) -> str | None:
+    """The key one word names, in any case form («двойку», «второго», "third"), or None."""
+    for code, table in _KEYS.items():
+        found = table.get(word)
+        if found is None and code == "ru" and word.isalpha() and not word.isascii():
+            found = table.get(lemma_tuple(word, "ru")[0])
+        if found is not None:
+            return found
+    return None
+
+
 def spoken_key(text: str, lang: str) -> str | None:
     """The first keypad key named as a word in ``text``, or None."""
     code = lang_of(lang)

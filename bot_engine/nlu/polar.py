@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 from bot_engine.nlu import cues
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_animate_noun
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
 
@@ -425,13 +426,7 @@ def _names_self(norm: str, lang: Lang) -> bool:
     word = found.group("a") or found.group("b")
     if lang == "en":
         word = word or found.group("c") or found.group("d")
-        from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
-
-        return word in EN_FIRST_NAMES
-    from bot_engine.nlu.entities.names import _ru_name_tag
-
-    tag = _ru_name_tag(word)
-    return tag is not None and tag[0] == "Name"
+    return cues.is_first_name(word, lang)
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
@@ -452,8 +447,6 @@ def _not_self(norm: str, lang: Lang) -> bool:
     if lang == "ru":
         kin = _KIN_RU.match(norm)
         if kin is not None:
-            from bot_engine.nlu.morph import ru_animate_noun
-
             return ru_animate_noun(kin.group("n"))
     return False
 
@@ -568,7 +561,6 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     norm = normalize(text, lang)
     if asks(norm, lang):
         return PolarReading(None, 0.0)
-    particles = yes_no(text, lang)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
@@ -589,6 +581,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
+    particles = yes_no(text, lang)
     if len(hits) == 2 and particles.answer is not None:
         # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie
         # only when it agrees with one of them.

@@ -205,7 +205,8 @@ _RU_DATE_WORDS = frozenset(
         "осенью", "зимой", "весну", "лето", "осень", "зиму", "месяца", "года", "майских",
         "новогодних", "праздники", "концу", "конца", "начала", "середины", "весне", "лету",
         "осени", "зиме", "весны", "лета", "зимы", "позже", "позднее", "ближайшие",
-        "ближайший", "ближайшую", "месяц", "майским", "праздникам",
+        "ближайший", "ближайшую", "месяц", "майским", "праздникам", "вечеру", "обеду",
+        "минут", "вечер",
     }
 )  # fmt: skip
 
@@ -216,7 +217,7 @@ _EN_DATE_WORDS = frozenset(
         "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
         "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch",
         "minutes", "days", "weeks", "months", "spring", "summer", "fall", "autumn", "winter",
-        "holidays", "christmas", "xmas", "new", "start",
+        "holidays", "christmas", "xmas", "new", "start", "minute", "day",
     }
 )  # fmt: skip
 
