@@ -53,7 +53,8 @@ _ANSWERING_FAMILIES = frozenset({"identity", "available"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
 along."""
 _BUSY_FAMILIES = frozenset({"busy"})
-""""я в метро, плохо слышно": a caller who says why they cannot talk wants no repeat."""
+""""я в метро, плохо слышно", "а почему вы спрашиваете, я занят": a caller who says why
+they cannot talk wants no repeat and no introduction."""
 _DEFERRING_FAMILIES = frozenset({"later", "channel"})
 """"пусть менеджер перезвонит завтра", "have the manager email me": no transfer now."""
 @dataclass
@@ -189,7 +190,7 @@ def understand(
         and reading.answer is not None
         and (
             reading.family in _ANSWERING_FAMILIES
-            or (handler.intent == "repeat" and reading.family in _BUSY_FAMILIES)
+            or reading.family in _BUSY_FAMILIES
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
                 and polar.opens_with_answer(text, runtime.lang)

@@ -31,6 +31,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
+                r"\bотдел\w* продаж\b",
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
             ],
@@ -149,7 +150,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"salesperson|rep)\b",
                 r"\bget (a |an |some )?(real |live )?(person|human|agent|someone) on the "
                 r"(line|phone)\b",
-                r"\b(sales ?person|sales rep|salesman|saleswoman|someone in sales)\b",
+                r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
+                r"\b(someone|somebody|anyone) (from|in) sales\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -224,7 +226,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # are you calling from", "what does that mean", "what happens if i say yes"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
-                r"offer|offering|sell|selling)\b)"
+                r"offer|offering|sell|selling|charge|charges|pay|rate|rates)\b)"
                 r"(?=(?:\S+ ){0,3}(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
                 r"about|regarding|happens|for|information)\b)",

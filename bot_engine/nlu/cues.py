@@ -112,7 +112,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "минутка есть", "минутка", "есть время", "время есть", "найти время",
             "время найтись", "могу говорить", "могу разговаривать", "можно говорить",
             "свободен", "свободно", "ждать звонок", "слушаю", "если быстро", "только быстро",
-            "только недолго", "=если коротко",
+            "только недолго", "=если коротко", "=я дома", "=мы дома",
         ],
         "busy": [
             "занят", "=некогда", "=не до этого", "=не до того", "=не до вас",
@@ -179,7 +179,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=be my guest", "comfortable with", "fine with", "okay with", "ok with",
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
-            "accept", "=count me in", "=i am in",
+            "accept", "=count me in", "=i am in", "=no worries",
         ],
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
@@ -259,6 +259,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
             "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
+            "почем", "сколько выходить", "сколько обойтись", "сколько получиться",
             "=пока не", "=еще не", "цена", "стоимость", "расценка", "прайс", "стоить",
         ],
     },
@@ -273,7 +274,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=have to check", "=need to check", "=look at our", "=what do these cost",
             "=what does it cost", "=what do they cost", "=how much do", "=how much does",
             "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
-            "=we will see", "=well see", "=not yet", "price", "cost", "=going rate",
+            "=we will see", "=well see", "=not yet", "price", "cost", "charge", "=going rate",
             "=talk it over",
             "=think it over", "=sleep on it", "=discuss it",
         ],
@@ -293,10 +294,10 @@ _SKIP: dict[Lang, str] = {
     "ru": "очень особо особенно совсем самый так слишком сейчас щас уже еще вообще прямо то "
           "я мы вы это быть хотеть мочь надо нужно сильно совершенно настолько такой весь "
           "пока тут здесь думать считать кажется мне нам вам ничего ничто никак больше "
-          "буду будем иметь давать",
+          "буду будем иметь давать мой свой ваш",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
           "even particularly actually currently right will would can shall any much to go get "
-          "think believe guess suppose feel at give giving",
+          "think believe guess suppose feel at give giving my our your",
 }
 
 # First-person verbs that answer the call or still want the thing: not an activity.
@@ -514,20 +515,25 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
                 found.append((cue, spots))
     found.sort(key=lambda item: (-len(item[0].keys), min(item[1])))
     used: set[int] = set()
-    spent: set[int] = set()  # negators a cue already took: "не сейчас, я занят"
-    out: list[tuple[str, bool]] = []
-    for cue, spots in found:
+    kept: list[tuple[_Cue, list[int], set[int]]] = []
+    for cue, spots in found:  # longer cues first take their words
         if used.intersection(spots):
             continue
         # Negative concord: "я никогда не соглашался", "не буду ничего подтверждать" say
         # no once, however many negative words carry it.
         negators = _negations(cue, spots, lem, table)
+        if cue.mode == "negated" and not negators:
+            continue  # "знаю" is no hedge; a shorter cue over these words may still be
+        used.update(range(min(spots), max(spots) + 1))
+        kept.append((cue, spots, negators))
+    kept.sort(key=lambda item: min(item[1]))
+    spent: set[int] = set()  # a negator negates the first cue after it: "не сейчас, я занят"
+    out: list[tuple[str, bool]] = []
+    for cue, _spots, negators in kept:
         negated = bool(negators - spent)
         if cue.mode == "negated" and not negated:
-            continue  # "знаю" is no hedge; a shorter cue over these words may still be
-        if negated:
-            spent |= negators
-        used.update(range(min(spots), max(spots) + 1))
+            continue
+        spent |= negators
         family: str | None = cue.family
         if cue.mode == "flip" and negated:
             family = OPPOSITE.get(cue.family)
@@ -586,7 +592,7 @@ _RU_PLACE_PREPS = frozenset({"в", "во", "на", "за", "у"})
 _RU_NOT_BUSY_PLACES = frozenset({
     "связь", "телефон", "аппарат", "провод", "сила", "поиск", "процесс", "курс", "принцип",
     "целое", "общий", "раздумье", "порядок", "место", "дом", "офис", "кабинет", "рабочий",
-    "компьютер", "свобода", "ожидание", "очередь",
+    "компьютер", "свобода", "ожидание", "пенсия",
 })  # fmt: skip
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
 _EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")

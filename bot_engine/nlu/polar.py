@@ -131,6 +131,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне знаю никак\w* \w+", r"\b(он|она) (здесь |тут )?не (живет|работает)\b",
             r"\bэто не (?!проблем)\w+ это\b", r"\bне (живут|проживает|проживают)\b",
             r"\b(такого|такую|таких) не знаю\b", r"\bне знаю (такого|такую|таких)\b",
+            r"\bне (тот|та|того|ту) (кто|кого|человек|кто вам)\b",
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
             r"\b(сменил|поменял)\w* номер",
         ]),
@@ -431,13 +432,15 @@ def _names_self(norm: str, lang: Lang) -> bool:
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
 _NOT_SELF = {
-    "ru": re.compile(r"^(?:нет |да нет |так )?(?:я |это )?(?:вообще то |вообще |же |ведь )?"
-                     r"не (?P<a>\w+)(?: я| это)?$"),
+    "ru": re.compile(r"^(?:нет |да нет |так )?(?:я |это |меня зовут |зовут меня )?(?:вообще то |"
+                     r"вообще |же |ведь )?не (?P<a>\w+)(?: я| это| я \w+)?$"),
     "en": re.compile(r"^(?:no |nope |sorry )?(?:im not|i am not|this isnt|this is not|its not|"
-                     r"it isnt|thats not|that isnt) (?P<a>\w+)(?: here| speaking)?$"),
+                     r"it isnt|thats not|that isnt|my name isnt|my name is not) (?P<a>\w+)"
+                     r"(?: here| speaking| im \w+(?: \w+)?)?$"),
 }
 # "я её дочка", "это его сосед": someone related to the one asked for answered.
-_KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут) (?:его|ее) (?P<n>\w+)")
+_KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?:его|ее) (?P<n>\w+)")
+_KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:his|her) \w+$")
 
 
 def _not_self(norm: str, lang: Lang) -> bool:
@@ -448,7 +451,8 @@ def _not_self(norm: str, lang: Lang) -> bool:
         kin = _KIN_RU.match(norm)
         if kin is not None:
             return ru_animate_noun(kin.group("n"))
-    return False
+        return False
+    return _KIN_EN.match(norm) is not None
 
 
 # A reply that opens with a question word asks rather than answers: "кто это мне
@@ -467,11 +471,16 @@ _QUESTION_WORDS: dict[Lang, frozenset[str]] = {
                      "which", "whos"}),
 }
 _NOT_QUESTIONS = re.compile(
-    r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|с удовольствием|с радостью|"
+    r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
+    r"с удовольствием|с радостью|"
     r"для вас|по (делу|быстрому|возможности)|из (дома|дому)|"
     r"why not|what about|whats up|what can i|what ever|whatever)\b"
 )
 _PAIRED = {"с": "кем", "для": "чего", "по": "какому", "из": "какой"}
+_ASKING_SILENT = frozenset({"identity", "available", "agree", "still"})
+"""What a reply that opens with a question cannot be saying: "кто это мне звонит" is no
+"это я", "с кем я говорю" no "могу говорить"; "где вы раньше были, мы уже купили" still
+says `done`."""
 _CLOSING: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"да", "нет", "неа"}), "en": frozenset({"yes", "no", "nope", "yeah"}),
 }
@@ -559,10 +568,11 @@ def question_topic(question: str, lang: str) -> Topic | None:
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     norm = normalize(text, lang)
-    if asks(norm, lang):
-        return PolarReading(None, 0.0)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
+    asked = asks(norm, lang)
+    if asked:  # a question says no yes; a fact of the other side may still follow it
+        silent = silent | _ASKING_SILENT
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
     for rule in table.unkeyed:
         candidates[rule.order] = rule
@@ -570,7 +580,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     if _names_self(norm, lang) and "identity" not in silent:
         hits["yes"] = "identity"
     if "wrong" not in silent and _not_self(norm, lang):
-        hits["no"] = "wrong"
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
@@ -581,6 +591,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
+    if asked:
+        return PolarReading(None, 0.0)
     particles = yes_no(text, lang)
     if len(hits) == 2 and particles.answer is not None:
         # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie

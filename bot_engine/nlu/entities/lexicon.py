@@ -70,7 +70,7 @@ _RU_SPANS: dict[str, str] = {
     "минута": "minute", "час": "hour", "день": "day", "сутки": "day", "неделя": "week",
     "месяц": "month", "год": "year", "секунда": "second",
     # diminutives callers use for the same spans: "через часик", "минуток через пять"
-    "минутка": "minute", "часик": "hour", "денек": "day", "неделька": "week",
+    "минутка": "minute", "часик": "hour", "часок": "hour", "денек": "day", "неделька": "week",
 }  # fmt: skip
 
 _RU_CURRENCIES: dict[str, str] = {
