@@ -18,6 +18,7 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeAlias
 
 import regex
 from pydantic import BaseModel, Field
@@ -107,7 +108,7 @@ def _closest(
     return None
 
 
-_Pattern = re.Pattern[str] | regex.Pattern[str]
+_Pattern: TypeAlias = re.Pattern[str] | regex.Pattern[str]
 
 
 def _anchored(pattern: str) -> bool:

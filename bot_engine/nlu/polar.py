@@ -486,8 +486,12 @@ _CLOSING: dict[Lang, frozenset[str]] = {
 }
 
 
-def asks(norm: str, lang: Lang) -> bool:
+def asks(norm: str, lang: str) -> bool:
     """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
+    return _asks(norm, lang_of(lang))
+
+
+def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
     k = 0
     while k < len(words) and words[k] in _OPENERS[lang]:
@@ -570,7 +574,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     norm = normalize(text, lang)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
-    asked = asks(norm, lang)
+    asked = _asks(norm, lang)
     if asked:  # a question says no yes; a fact of the other side may still follow it
         silent = silent | _ASKING_SILENT
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
