@@ -52,9 +52,9 @@ _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
 _ANSWERING_FAMILIES = frozenset({"identity", "available"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
 along."""
-_BUSY_FAMILIES = frozenset({"busy"})
-""""я в метро, плохо слышно", "а почему вы спрашиваете, я занят": a caller who says why
-they cannot talk wants no repeat and no introduction."""
+_BUSY_FAMILIES = frozenset({"busy", "later"})
+""""я в метро, плохо слышно", "а почему вы спрашиваете, я занят", "what about tomorrow":
+a caller who says they cannot talk now wants no repeat and no introduction."""
 _DEFERRING_FAMILIES = frozenset({"later", "channel"})
 """"пусть менеджер перезвонит завтра", "have the manager email me": no transfer now."""
 @dataclass

@@ -120,7 +120,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:сказали|сказал|сказала|говорите|спросили|"
                 r"повтор\w*|расслыш\w*|сколько|стоит|стоят|цен\w*|предлага\w*|предложи\w*|"
                 r"продае\w*)\b)"
-                r"(?=(?:\S+ ){0,3}(?:кто|что|откуда|зачем|почему|какой|какая|какое|какие|какую|"
+                r"(?=(?:(?:а|и|ну|так|подождите|погодите|стоп|простите|извините|слушайте|девушка|"
+                r"вы|это|вообще|вот|же) )*(?:из |с |от |по |для |на )?(?:кто|что|откуда|зачем|"
+                r"почему|какой|"
+                r"какая|какое|какие|какую|"
                 r"каком|какого|какому|куда|кем)\b)"
                 r"(?=.*\b(?:вы|вас|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
                 r"организаци\w*|контор\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
@@ -227,7 +230,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates)\b)"
-                r"(?=(?:\S+ ){0,3}(?:who|whos|what|whats|where|wheres|why|which)\b)"
+                r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
+                r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
                 r"about|regarding|happens|for|information)\b)",
             ],

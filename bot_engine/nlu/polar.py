@@ -477,6 +477,9 @@ _NOT_QUESTIONS = re.compile(
     r"why not|what about|whats up|what can i|what ever|whatever)\b"
 )
 _PAIRED = {"с": "кем", "для": "чего", "по": "какому", "из": "какой"}
+_SAYING = frozenset({"say", "said", "says", "answer", "скажу", "сказать", "скажете", "ответить",
+                     "отвечу", "ответите", "сказал", "сказала"})
+"""Before a final particle, a verb of saying quotes it: "what happens if i say yes"."""
 _ASKING_SILENT = frozenset({"identity", "available", "agree", "still"})
 """What a reply that opens with a question cannot be saying: "кто это мне звонит" is no
 "это я", "с кем я говорю" no "могу говорить"; "где вы раньше были, мы уже купили" still
@@ -499,7 +502,9 @@ def _asks(norm: str, lang: Lang) -> bool:
     if k >= len(words) or words[k] not in _QUESTION_WORDS[lang]:
         return False
     rest = " ".join(words[k:])
-    if _NOT_QUESTIONS.match(rest) or (len(words) - k > 2 and words[-1] in _CLOSING[lang]):
+    if _NOT_QUESTIONS.match(rest) or (
+        len(words) - k > 2 and words[-1] in _CLOSING[lang] and words[-2] not in _SAYING
+    ):
         return False  # "какой иван? нет": the question is rhetorical, the answer follows
     paired = _PAIRED.get(words[k])
     return paired is None or (k + 1 < len(words) and words[k + 1].startswith(paired[:4]))
