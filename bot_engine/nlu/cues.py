@@ -124,6 +124,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "созвон", "на звонке", "конференция", "вебинар", "на линии",
             "на объекте", "на выезде", "в отъезде", "за границей",
             "=неудобно", "=занято", "=не могу", "=не вариант", "=никак", "=за столом",
+            "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
+            "=у меня посетитель", "=у меня люди",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -150,7 +152,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "done": [
             "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
             "нашли в другом", "взяли", "поставили", "установили", "оформили",
-            "=решили не", "=решили пока не", "отказались", "отпало",
+            "=решили не", "=решили пока не", "=решили подождать", "отказались", "отпало",
             "отложили", "другая фирма", "другая компания", "другое место", "сделали",
             "=уже сделано", "=все сделано", "справились", "=сами сделали",
             "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
@@ -228,6 +230,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=decided not to", "=decided against", "cancel", "=all set",
             "taken care", "sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
+            "=decided to wait", "=going to wait", "=put it off", "postpone",
             "=end up",
         ],
         "identity": [
@@ -260,6 +263,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
             "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
             "почем", "сколько выходить", "сколько обойтись", "сколько получиться",
+            "=что посоветуете", "=что порекомендуете", "=что предложите",
             "=пока не", "=еще не", "цена", "стоимость", "расценка", "прайс", "стоить",
         ],
     },
@@ -276,7 +280,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
             "=we will see", "=well see", "=not yet", "price", "cost", "charge", "=going rate",
             "=talk it over",
-            "=think it over", "=sleep on it", "=discuss it",
+            "=think it over", "=sleep on it", "=discuss it", "@family know",
+            "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",
         ],
     },
 }  # fmt: skip
@@ -596,7 +601,12 @@ _RU_NOT_BUSY_PLACES = frozenset({
 })  # fmt: skip
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
 _EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")
-_EN_PLACE_PREPS = frozenset({"at", "in", "on"})
+_EN_PLACE_PREPS = frozenset({"at", "in", "on", "with"})
+# "at church", "in class": a place said without an article
+_EN_BARE_PREPS = frozenset({"at", "in"})
+_EN_NOT_BUSY_BARE = frozenset({"home", "ease", "peace", "luck", "charge", "position", "time",
+                               "least", "first", "last", "all", "favor", "favour", "agreement",
+                               "general", "principle", "fact", "touch", "business", "the"})
 _EN_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "his", "her", "their", "this"})
 _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position", "place",
                           "office", "desk", "computer", "process", "way"})
@@ -616,6 +626,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             if (len(rest) >= 3 and rest[0] in _EN_PLACE_PREPS and rest[1] in _EN_DETERMINERS
                     and rest[2] not in _EN_NOT_BUSY and rest[-1] not in _EN_NOT_BUSY):
                 return True
+            if (len(rest) == 2 and rest[0] in _EN_BARE_PREPS and rest[1] not in _EN_NOT_BUSY_BARE
+                    and rest[1] not in _EN_DETERMINERS):
+                return True  # "im at church", "were in church"
         return False
     for i, word in enumerate(words):
         if word not in ("я", "мы"):

@@ -118,6 +118,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в метро|в машине|в больнице|у врача|на приеме|на паре|на уроке|в самолете|"
             r"в поезде|на руках|на обеде|в душе|в магазине|на улице)\b",
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
+            r"\bне до \w+",
         ]),
         ("wrong", "no", [
             r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
@@ -133,6 +134,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(такого|такую|таких) не знаю\b", r"\bне знаю (такого|такую|таких)\b",
             r"\bне (тот|та|того|ту) (кто|кого|человек|кто вам)\b",
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
+            r"\b(теперь )?мой номер( теперь)?$", r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
             r"\b(сменил|поменял)\w* номер",
         ]),
         ("refuse", "no", [
@@ -235,6 +237,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
             r"at lunch|in the shower|out|outside|on my way)\b",
+            r"\b(were|we are) (out|outside|away)\b",
         ]),
         ("wrong", "no", [
             r"\bwrong (number|person|guy|one|lady|man)\b",
@@ -243,6 +246,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
+            r"\b(passed away|died|moved out|moved away)\b", r"\b(number|phone) is mine\b",
+            r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
             r"\bno (?!objection|problem)\w+ here\b",
             r"\b(im )?(his|her) (wife|husband|brother|sister|mom|dad|son|"
@@ -410,9 +415,10 @@ def declines_human(text: str, lang: str) -> bool:
 _SELF = {
     "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
                      r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
-    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (?P<a>\w+)"
-                     r"(?: here| speaking)?(?: (?:who|what|whats|whos|why)(?: \w+){0,3})?$"
-                     r"|^(?:yes |yeah )?(?P<b>\w+) (?:here|speaking|is on the line)$"
+    "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
+                     r"(?: here| speaking)?(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
+                     r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
+                     r"(?:here|speaking|is on the line)$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
                      r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"),
 }
@@ -547,7 +553,7 @@ _SILENT: dict[Topic, frozenset[str]] = {
     "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
                            "identity", "wrong"}),
     "relevance": frozenset({"busy", "later", "available", "identity", "channel"}),
-    "availability": frozenset({"identity", "wrong"}),
+    "availability": frozenset({"identity", "wrong", "still", "done"}),
     "offer": frozenset({"identity", "wrong"}),
 }
 
