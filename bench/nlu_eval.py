@@ -7,8 +7,8 @@ the same way: `no` and `busy` both lead to the callback question) and every slot
 names holds what it should (null: must stay empty, "~re": a regex over the value).
 
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
-tuned on), `fresh` (<lang>.fresh.yaml, a later batch measured once before tuning on it) and
-`fresh2`, `fresh3` (later batches, each written before a round of tuning). Prints accuracy
+tuned on), `fresh`, `fresh2`, `fresh3` (later batches, each measured before a round of
+tuning, then tuned on) and `fresh4` (the final batch, never tuned on). Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
 misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
 `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
 SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4")
+# fresh2 and fresh3 were held out until the third round of tuning, which tuned on them.
 HELD_OUT = ("held", "fresh4")  # never tuned on: their misses are hidden unless --show-held
 
 
@@ -71,15 +72,17 @@ class Outcome:
     slot_problems: list[str] = field(default_factory=list)
 
 
-Scripts = dict[str, tuple[Script, dict[str, Any], dict[str, Any]]]
-"""Per script key: the script, its variables and the slots a call has when the step is asked."""
+Setup = tuple[Script, dict[str, Any], dict[str, Any], datetime]
+Scripts = dict[tuple[str, str], Setup]
+"""Per (split, script key): the script, its variables, the slots a call has when the step
+is asked (a menu's list) and the call's time; each file says its own."""
 
 
-def load_items(lang: str) -> tuple[list[Item], Scripts, datetime]:
+def load_items(lang: str) -> tuple[list[Item], Scripts]:
     yaml = YAML(typ="safe", pure=True)
     items: list[Item] = []
     scripts: Scripts = {}
-    now = None
+    loaded: dict[str, Script] = {}
     for split in SPLITS:
         path = EVAL_DIR / _file_name(lang, split)
         if not path.exists():
@@ -87,10 +90,11 @@ def load_items(lang: str) -> tuple[list[Item], Scripts, datetime]:
         data = yaml.load(path.read_text(encoding="utf-8"))
         now = datetime.fromisoformat(data["now"])
         for key, file in data["scripts"].items():
-            if key not in scripts:
-                script = load_script_file(DIALOGS / file).script
-                scripts[key] = (script, validate_variables(script, data["variables"][key]),
-                                dict((data.get("slots") or {}).get(key) or {}))
+            if file not in loaded:
+                loaded[file] = load_script_file(DIALOGS / file).script
+            script = loaded[file]
+            scripts[split, key] = (script, validate_variables(script, data["variables"][key]),
+                                   dict((data.get("slots") or {}).get(key) or {}), now)
         for where, branches in data["steps"].items():
             script_key, step = where.split(".", 1)
             for expected, replies in branches.items():
@@ -98,11 +102,10 @@ def load_items(lang: str) -> tuple[list[Item], Scripts, datetime]:
                     text, slots = (reply, {}) if isinstance(reply, str) else (
                         str(reply["say"]), reply.get("slots", {}))
                     items.append(Item(lang, split, script_key, step, str(expected), text, slots))
-    assert now is not None
     for item in items:
-        step_spec = scripts[item.script][0].steps[item.step]
+        step_spec = scripts[item.split, item.script][0].steps[item.step]
         item.kind = _kind(step_spec, item.expected)
-    return items, scripts, now
+    return items, scripts
 
 
 def _kind(step: Step, expected: str) -> str:
@@ -241,7 +244,7 @@ def semantic_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
     for item in items:
         if item.kind not in ("confirm", "intent"):
             continue
-        script = scripts[item.script][0]
+        script = scripts[item.split, item.script][0]
         runtime = runtime_for(script)
         step = script.steps[item.step]
         compiled = _step_nlu(runtime, step)
@@ -277,8 +280,8 @@ def main() -> None:
         semantic.THRESHOLD = 2.0  # no cosine reaches it
     worst = []
     for lang in args.lang or ["ru", "en"]:
-        items, scripts, now = load_items(lang)
-        outcomes = [run_item(item, *scripts[item.script], now) for item in items]
+        items, scripts = load_items(lang)
+        outcomes = [run_item(item, *scripts[item.split, item.script]) for item in items]
         if args.semantic_alone:
             semantic_alone(lang, items, scripts)
         worst += report(lang, outcomes, args.show_held, args.verbose)
