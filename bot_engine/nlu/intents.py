@@ -18,6 +18,8 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from re import _constants as sre_constants  # type: ignore[attr-defined,unused-ignore]
+from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import TypeAlias
 
 import regex
@@ -112,23 +114,13 @@ _Pattern: TypeAlias = re.Pattern[str] | regex.Pattern[str]
 
 
 def _anchored(pattern: str) -> bool:
-    """Whether every match of ``pattern`` starts at the beginning of the text."""
-    if not pattern.startswith("^"):
+    """Whether every match of ``pattern`` starts at the beginning of the text (it opens
+    with "^" outside any top-level alternation)."""
+    try:
+        items = list(sre_parser.parse(pattern))
+    except re.error:
         return False
-    depth = 0
-    escaped = False
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return False
-    return True
+    return bool(items) and items[0] == (sre_constants.AT, sre_constants.AT_BEGINNING)
 
 
 def _joined(patterns: list[_Pattern], trusted: bool) -> list[_Pattern]:
