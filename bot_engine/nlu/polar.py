@@ -297,11 +297,28 @@ def _prefix(items: Any) -> str:
 
 
 def _word_start(items: Any, k: int) -> bool:
-    """Whether item ``k`` of a parsed pattern can only begin at the start of a word."""
+    """Whether item ``k`` of a parsed pattern can only begin at the start of a word: after
+    "^" or a space, or after an optional group that ends with a space ("^(ну )?да")."""
     if k == 0:
         return True
     op, arg = items[k - 1]
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] == 0:
+        return _ends_with_space(arg[2]) and _word_start(items, k - 1)
     return op is sre_constants.AT or (op is sre_constants.LITERAL and chr(arg) == " ")
+
+
+def _ends_with_space(sub: Any) -> bool:
+    items = list(sub)
+    if not items:
+        return False
+    op, arg = items[-1]
+    if op is sre_constants.LITERAL:
+        return chr(arg) == " "
+    if op is sre_constants.SUBPATTERN:
+        return _ends_with_space(arg[-1])
+    if op is sre_constants.BRANCH:
+        return all(_ends_with_space(alt) for alt in arg[1])
+    return False
 
 
 def _required(pattern: str) -> tuple[str, ...] | None:
