@@ -1,0 +1,235 @@
+"""A SpeechKit STT v3 server for benchmarks: it "recognizes" a known set of caller lines.
+
+It speaks the real wire protocol (the `yandexcloud` stubs: `Recognizer.RecognizeStreaming`,
+status, partials, final, final refinement, EOU update, CLOSED), so the robot's own gRPC
+client runs exactly as against the cloud, and it costs little, so the robot's own work is
+what a density benchmark measures. It runs in its own process (`main`), as the cloud
+would be elsewhere.
+
+Recognition is by the shape of the sound: each known line's energy envelope (log RMS per
+20 ms, silence trimmed) is a template, and a stream is matched to the nearest template
+(allowing a few frames of shift and penalizing a different length). While audio flows,
+every 200 ms of speech brings a partial with the first words of the best guess so far; at
+the end of the request stream come the final (words timed over the speech), its
+refinement, the EOU update and CLOSED.
+
+    python bench/speechkit_lines.py --lines lines.json     # prints {"endpoint": "127.0.0.1:PORT"}
+
+`lines.json`: `{"lines": [{"text": "...", "wav": "path.wav"}, ...]}`. Commands on stdin:
+`stats` (sessions, matches per line, CPU seconds), `quit`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from yandex.cloud.ai.stt.v3 import stt_pb2, stt_service_pb2_grpc
+
+from asr_tts.audio import read_audio_file
+from bench.process_harness import emit, read_command, stdin_reader
+
+FRAME_S = 0.020
+SPEECH_LOG_RMS = math.log10(300.0)
+"""Frames under this s16 RMS (about -40 dBFS) are silence (the session's speech floor)."""
+MAX_SHIFT = 3
+PARTIAL_EVERY_FRAMES = 10
+
+
+def envelope(pcm: bytes, rate: int) -> np.ndarray:
+    """log10 RMS of each whole 20 ms frame."""
+    size = int(rate * FRAME_S)
+    samples = np.frombuffer(pcm[: len(pcm) // (2 * size) * 2 * size], dtype="<i2")
+    if not samples.size:
+        return np.zeros(0)
+    frames = samples.reshape(-1, size).astype(np.float64)
+    return np.log10(np.sqrt(np.mean(frames * frames, axis=1)) + 1.0)
+
+
+def voiced(env: np.ndarray) -> tuple[int, np.ndarray]:
+    """(index of the first speech frame, the envelope from the first to the last one)."""
+    loud = np.flatnonzero(env >= SPEECH_LOG_RMS)
+    if not loud.size:
+        return 0, env[:0]
+    return int(loud[0]), env[loud[0] : loud[-1] + 1]
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    shape: np.ndarray
+
+
+def distance(heard: np.ndarray, template: np.ndarray, *, prefix: bool = False) -> float:
+    """Mean absolute difference of log energy at the best small shift, plus a penalty for
+    a length that differs (not for a prefix still being spoken)."""
+    if not heard.size:
+        return math.inf
+    best = math.inf
+    for shift in range(-MAX_SHIFT, MAX_SHIFT + 1):
+        a = heard[max(0, shift) :]
+        b = template[max(0, -shift) :]
+        n = min(a.size, b.size)
+        if n < 3:
+            continue
+        best = min(best, float(np.mean(np.abs(a[:n] - b[:n]))))
+    if not prefix:
+        best += 0.02 * abs(heard.size - template.size)
+    elif heard.size > template.size + MAX_SHIFT:
+        best += 0.02 * (heard.size - template.size)
+    return best
+
+
+class LineRecognizer(stt_service_pb2_grpc.RecognizerServicer):
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.sessions = 0
+        self.matched: Counter[str] = Counter()
+
+    def best(self, shape: np.ndarray, *, prefix: bool = False) -> Line | None:
+        if not shape.size:
+            return None
+        return min(self.lines, key=lambda line: distance(shape, line.shape, prefix=prefix))
+
+    async def RecognizeStreaming(
+        self,
+        request_iterator: AsyncIterator[stt_pb2.StreamingRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[stt_pb2.StreamingResponse]:
+        self.sessions += 1
+        yield stt_pb2.StreamingResponse(
+            status_code=stt_pb2.StatusCode(code_type=stt_pb2.WORKING, message="ok")
+        )
+        rate = 8000
+        pending = b""
+        energies: list[float] = []
+        received = 0
+        spoken = 0
+        next_partial = PARTIAL_EVERY_FRAMES
+        async for request in request_iterator:
+            if request.HasField("session_options"):
+                raw = request.session_options.recognition_model.audio_format.raw_audio
+                rate = raw.sample_rate_hertz or rate
+                continue
+            if not request.HasField("chunk"):
+                continue
+            data = pending + request.chunk.data
+            received += len(request.chunk.data)
+            env = envelope(data, rate)
+            pending = data[env.size * int(rate * FRAME_S) * 2 :]
+            energies.extend(env.tolist())
+            spoken += int(np.count_nonzero(env >= SPEECH_LOG_RMS))
+            if spoken >= next_partial:
+                next_partial += PARTIAL_EVERY_FRAMES
+                _, shape = voiced(np.asarray(energies))
+                guess = self.best(shape, prefix=True)
+                if guess is not None:
+                    words = guess.text.split()
+                    count = max(1, min(len(words), round(len(words) * shape.size
+                                                         / max(1, guess.shape.size))))
+                    yield stt_pb2.StreamingResponse(
+                        partial=stt_pb2.AlternativeUpdate(
+                            alternatives=[stt_pb2.Alternative(text=" ".join(words[:count]))]
+                        ),
+                        audio_cursors=stt_pb2.AudioCursors(
+                            received_data_ms=received * 500 // rate
+                        ),
+                    )
+        start, shape = voiced(np.asarray(energies))
+        line = self.best(shape)
+        total_ms = received * 500 // rate
+        if line is not None:
+            self.matched[line.text] += 1
+            for response in final_responses(line.text, start, shape.size, total_ms):
+                yield response
+        else:
+            self.matched["(silence)"] += 1
+            yield stt_pb2.StreamingResponse(eou_update=stt_pb2.EouUpdate(time_ms=total_ms))
+        yield stt_pb2.StreamingResponse(
+            status_code=stt_pb2.StatusCode(code_type=stt_pb2.CLOSED, message="bye")
+        )
+
+
+def final_responses(
+    text: str, start_frame: int, frames: int, total_ms: int
+) -> list[stt_pb2.StreamingResponse]:
+    """A final with the words spread over the speech, its refinement and the EOU update."""
+    words = text.split()
+    begin_ms = round(start_frame * FRAME_S * 1000)
+    span_ms = round(frames * FRAME_S * 1000)
+    step = span_ms // max(1, len(words))
+    timed = [
+        stt_pb2.Word(text=w, start_time_ms=begin_ms + i * step,
+                     end_time_ms=begin_ms + (i + 1) * step)
+        for i, w in enumerate(words)
+    ]
+    return [
+        stt_pb2.StreamingResponse(
+            final=stt_pb2.AlternativeUpdate(
+                alternatives=[
+                    stt_pb2.Alternative(text=text, words=timed, start_time_ms=begin_ms,
+                                        end_time_ms=begin_ms + span_ms, confidence=0.9)
+                ]
+            ),
+            audio_cursors=stt_pb2.AudioCursors(final_index=0, final_time_ms=total_ms),
+        ),
+        stt_pb2.StreamingResponse(
+            final_refinement=stt_pb2.FinalRefinement(
+                final_index=0,
+                normalized_text=stt_pb2.AlternativeUpdate(
+                    alternatives=[stt_pb2.Alternative(text=text)]
+                ),
+            )
+        ),
+        stt_pb2.StreamingResponse(eou_update=stt_pb2.EouUpdate(time_ms=total_ms)),
+    ]
+
+
+def load_lines(spec: Path) -> list[Line]:
+    lines = []
+    for item in json.loads(spec.read_text())["lines"]:
+        pcm, rate = read_audio_file(item["wav"])
+        _, shape = voiced(envelope(pcm, rate))
+        lines.append(Line(item["text"], shape))
+    return lines
+
+
+async def serve(spec: Path) -> None:
+    recognizer = LineRecognizer(load_lines(spec))
+    server = grpc.aio.server()
+    stt_service_pb2_grpc.add_RecognizerServicer_to_server(recognizer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    emit({"endpoint": f"127.0.0.1:{port}"})
+    commands = await stdin_reader()
+    while True:
+        command = await read_command(commands)
+        if command[0] == "stats":
+            emit({"sessions": recognizer.sessions, "matched": dict(recognizer.matched),
+                  "cpu_s": time.process_time()})
+        else:
+            break
+    await server.stop(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=Path, required=True)
+    asyncio.run(serve(parser.parse_args().lines))
+
+
+if __name__ == "__main__":
+    main()
