@@ -554,6 +554,32 @@ def profile_robot(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes
     )
 
 
+def print_profile(path: Path, top: int = 25) -> None:
+    """The hottest functions of a py-spy raw profile (collapsed stacks): own samples, and
+    inclusive samples of the project's own functions."""
+    if not path.exists():
+        return
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        frames = stack.split(";")
+        own[frames[-1]] += samples
+        for frame in set(frames):
+            if any(part in frame for part in ("bot_engine/", "asr_tts/", "media_gateway/")):
+                inclusive[frame] += samples
+    print(f"       profile of the robot ({total} samples, {path}):", flush=True)
+    for title, table in (("own", own), ("inclusive, project code", inclusive)):
+        print(f"       -- {title}", flush=True)
+        for frame, samples in table.most_common(top):
+            print(f"       {100 * samples / max(1, total):5.1f}%  {frame}", flush=True)
+
+
 async def run_step(calls: int, settings: Settings, assets: dict[str, Any],
                    databases: Databases, run_dir: Path) -> dict[str, Any]:
     step_dir = run_dir / f"step-{calls}"
@@ -595,7 +621,7 @@ async def run_step(calls: int, settings: Settings, assets: dict[str, Any],
         profiler = None
         if settings.profile == calls:
             profiler = profile_robot(robots[0][0].pid, settings.window,
-                                     step_dir / "robot.pyspy.txt")
+                                     ASSETS / f"robot-{calls}.pyspy.txt")
         others = {"caller": caller.pid, "asr": asr.pid}
         cpu0 = {name: cpu_seconds(pid) for name, pid in others.items()}
         wall0 = time.perf_counter()
@@ -616,6 +642,7 @@ async def run_step(calls: int, settings: Settings, assets: dict[str, Any],
             ends.append(await receive(process, 90))
         if profiler is not None:
             profiler.wait(60)
+            print_profile(ASSETS / f"robot-{calls}.pyspy.txt")
         return {
             "setup": setup, "robots": measured, "ends": ends, "caller": caller_result,
             "other_cpu": other_cpu, "canary_p99_ms": canary_p99, "canary_max_ms": canary_max,
