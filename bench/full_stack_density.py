@@ -193,7 +193,8 @@ class WriteCounter:
         self.commits += 1
 
 
-async def robot_main(http_port: int, data_dir: Path, db_url: str | None) -> None:
+async def robot_main(http_port: int, data_dir: Path, db_url: str | None,
+                     realtime: bool) -> None:
     import uvicorn
 
     from bot_engine.service.app import create_app
@@ -202,6 +203,8 @@ async def robot_main(http_port: int, data_dir: Path, db_url: str | None) -> None
     from media_gateway.rtp.clock import shared_clock
     from media_gateway.rtp.session import RtpSession
 
+    if realtime:  # as media servers run (Asterisk -p, FreeSWITCH -rp); see gateway_concurrency
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(10))
     settings = ServiceSettings(
         host="127.0.0.1",
         port=http_port,
@@ -288,10 +291,12 @@ async def robot_main(http_port: int, data_dir: Path, db_url: str | None) -> None
                 while service.inbound.active:
                     await asyncio.sleep(0.2)
             stats = [rtp.stats() for rtp in measured]
+            found, odd = await outcomes(service.db)
             emit({
                 "lost": sum(s.packets_lost for s in stats),
                 "late": sum(s.packets_late for s in stats),
-                "outcomes": await outcomes(service.db),
+                "outcomes": found,
+                "unexpected": odd,
                 "writes": counter.writes,
                 "recordings": sum(1 for _ in settings.recordings_path.rglob("*.wav")),
             })
@@ -302,17 +307,26 @@ async def robot_main(http_port: int, data_dir: Path, db_url: str | None) -> None
         await asyncio.wait_for(serving, 30)
 
 
-async def outcomes(db: Any) -> dict[str, int]:
+async def outcomes(db: Any) -> tuple[dict[str, int], list[list[str]]]:
+    """Calls per outcome, and the transcripts of up to three calls that did not reach the
+    expected one (to tell a robot that fell behind from a misheard line)."""
     from sqlalchemy import select
 
+    from bot_engine.storage import calls as call_repo
     from bot_engine.storage.models import Call
 
     async with db.sessions() as session:
-        rows = (await session.execute(select(Call.status, Call.result))).all()
-    found: Counter[str] = Counter()
-    for status, result in rows:
-        found[(result or {}).get("outcome") or status] += 1
-    return dict(found)
+        rows = (await session.execute(select(Call.id, Call.status, Call.result))).all()
+        found: Counter[str] = Counter()
+        odd: list[list[str]] = []
+        for call_id, status, result in rows:
+            outcome = (result or {}).get("outcome") or status
+            found[outcome] += 1
+            if outcome != EXPECTED_OUTCOME and len(odd) < 3:
+                events = await call_repo.list_events(session, call_id)
+                odd.append([f"{e.kind}: {e.data.get('role', '')} {e.data.get('text', '')}"[:90]
+                            for e in events if e.kind in ("turn", "event")][:24])
+    return dict(found), odd
 
 
 # -- the callers: lean RTP that speaks lines and takes turns --------------------------------
@@ -475,6 +489,7 @@ class Settings:
     max_call_s: float
     seed: int
     profile: int | None
+    realtime: bool
 
 
 def free_port() -> int:
@@ -512,9 +527,11 @@ class Databases:
         return url
 
 
-async def start_robot(data: Path, db_url: str | None, env: dict[str, str],
-                      log: Any) -> tuple[asyncio.subprocess.Process, dict[str, Any]]:
+async def start_robot(data: Path, db_url: str | None, env: dict[str, str], log: Any,
+                      realtime: bool) -> tuple[asyncio.subprocess.Process, dict[str, Any]]:
     args = ["--role", "robot", "--data-dir", str(data), "--http-port", str(free_port())]
+    if realtime:
+        args.append("--realtime")
     if db_url:
         args += ["--db-url", db_url]
     process = await asyncio.create_subprocess_exec(
@@ -604,7 +621,8 @@ async def run_step(calls: int, settings: Settings, assets: dict[str, Any],
         env["VOICEBOT_YANDEX_STT_ENDPOINT"] = (await receive(asr, 60))["endpoint"]
         db_url = await databases.for_step()
         for index in range(settings.workers):
-            robot = await start_robot(step_dir / f"worker{index}", db_url, env, log)
+            robot = await start_robot(step_dir / f"worker{index}", db_url, env, log,
+                                      settings.realtime)
             robots.append(robot)
             if db_url is None or index == 0:  # a shared database needs the route once
                 await configure_route(robot[1])
@@ -697,8 +715,10 @@ async def orchestrate(ramp: list[int], settings: Settings) -> int:
     assets = await prepare_assets(ASSETS)
     print(
         f"machine: {os.cpu_count()} cores, load average {load_average()}; workers: "
-        f"{settings.workers}; database: {settings.db}; ASR: SpeechKit v3 wire protocol "
-        f"(local server); caller waits {settings.quiet_ms} ms of robot silence (longest pause "
+        f"{settings.workers}; robot priority: "
+        f"{'SCHED_RR' if settings.realtime else 'normal'}; database: {settings.db}; "
+        f"ASR: SpeechKit v3 wire protocol (local server); caller waits "
+        f"{settings.quiet_ms} ms of robot silence (longest pause "
         f"inside a prompt: {assets['longest_pause_ms']} ms), thinks "
         f"{settings.think_ms[0]}-{settings.think_ms[1]} ms",
         flush=True,
@@ -753,13 +773,18 @@ async def orchestrate(ramp: list[int], settings: Settings) -> int:
                 f"tick work p50 {max(r['tick_work_p50_ms'] for r in robots):.1f} p99 "
                 f"{max(r['tick_work_p99_ms'] for r in robots):.1f} ms; robot waited for a CPU "
                 f"{max(r['run_queue_wait'] for r in robots) * 1000:.0f} ms/s; gc max "
-                f"{max(r['gc_max_ms'] for r in robots):.1f} ms; idle canary p99 "
+                f"{max(r['gc_max_ms'] for r in robots):.1f} ms "
+                f"({sum(r['gc_gen2'] for r in robots)} full); idle canary p99 "
                 f"{step['canary_p99_ms']:.1f} max {step['canary_max_ms']:.1f} ms; "
                 f"load {step['load']}",
                 flush=True,
             )
             if s["up"] < calls:
                 print(f"       setup failures: {step['setup']['failures']}", flush=True)
+            for end in step["ends"]:
+                for transcript in end["unexpected"][:1]:
+                    print("       a call that did not qualify: " + " | ".join(transcript),
+                          flush=True)
             if s["ok"]:
                 best = max(best, calls)
                 failures = 0
@@ -788,6 +813,8 @@ def main() -> None:
     parser.add_argument("--max-call-s", type=float, default=150.0)
     parser.add_argument("--profile", type=int, default=None,
                         help="record the first robot with py-spy during this N's window")
+    parser.add_argument("--realtime", action="store_true",
+                        help="robots at SCHED_RR priority (the callers and ASR stay normal)")
     parser.add_argument("--role", choices=["robot", "caller"], help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--http-port", type=int, help=argparse.SUPPRESS)
@@ -800,7 +827,7 @@ def main() -> None:
     if len(think) != 2 or think[0] > think[1] or think[0] < 0:
         parser.error("--think-ms takes MIN,MAX")
     if args.role == "robot":
-        asyncio.run(robot_main(args.http_port, args.data_dir, args.db_url))
+        asyncio.run(robot_main(args.http_port, args.data_dir, args.db_url, args.realtime))
     elif args.role == "caller":
         asyncio.run(caller_main(args.targets.split(","), args.calls, args.rate, args.lines,
                                 args.quiet_ms, (think[0], think[1]), args.seed,
@@ -808,7 +835,8 @@ def main() -> None:
     else:
         ramp = [int(n) for n in args.ramp.split(",") if n.strip()][:8]
         settings = Settings(args.window, args.rate, args.workers, args.db, args.quiet_ms,
-                            (think[0], think[1]), args.max_call_s, args.seed, args.profile)
+                            (think[0], think[1]), args.max_call_s, args.seed, args.profile,
+                            args.realtime)
         asyncio.run(orchestrate(ramp, settings))
 
 

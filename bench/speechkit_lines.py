@@ -6,12 +6,12 @@ client runs exactly as against the cloud, and it costs little, so the robot's ow
 what a density benchmark measures. It runs in its own process (`main`), as the cloud
 would be elsewhere.
 
-Recognition is by the shape of the sound: each known line's energy envelope (log RMS per
-20 ms, silence trimmed) is a template, and a stream is matched to the nearest template
-(allowing a few frames of shift and penalizing a different length). While audio flows,
-every 200 ms of speech brings a partial with the first words of the best guess so far; at
-the end of the request stream come the final (words timed over the speech), its
-refinement, the EOU update and CLOSED.
+Recognition is by the shape of the sound: each known line's features (log RMS and the
+log energy of four frequency bands per 20 ms, silence trimmed) are a template, and a
+stream is matched to the nearest template (allowing a few frames of shift and penalizing
+a different length). While audio flows, every 200 ms of speech brings a partial with the
+first words of the best guess so far; at the end of the request stream come the final
+(words timed over the speech), its refinement, the EOU update and CLOSED.
 
     python bench/speechkit_lines.py --lines lines.json     # prints {"endpoint": "127.0.0.1:PORT"}
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import math
 import sys
@@ -49,19 +50,27 @@ MAX_SHIFT = 3
 PARTIAL_EVERY_FRAMES = 10
 
 
+BANDS_HZ = (0, 500, 1000, 2000, 4000)
+"""Band edges of the features: enough spectral shape to tell "go ahead" from "no thanks"."""
+
+
 def envelope(pcm: bytes, rate: int) -> np.ndarray:
-    """log10 RMS of each whole 20 ms frame."""
+    """Per whole 20 ms frame: log10 RMS (column 0), then log10 energy in each band."""
     size = int(rate * FRAME_S)
     samples = np.frombuffer(pcm[: len(pcm) // (2 * size) * 2 * size], dtype="<i2")
     if not samples.size:
-        return np.zeros(0)
+        return np.zeros((0, len(BANDS_HZ)))
     frames = samples.reshape(-1, size).astype(np.float64)
-    return np.log10(np.sqrt(np.mean(frames * frames, axis=1)) + 1.0)
+    rms = np.sqrt(np.mean(frames * frames, axis=1))
+    power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    edges = [round(hz * size / rate) for hz in BANDS_HZ]
+    bands = [power[:, a : max(a + 1, b)].sum(axis=1) for a, b in itertools.pairwise(edges)]
+    return np.log10(np.column_stack([rms, *bands]) + 1.0)
 
 
 def voiced(env: np.ndarray) -> tuple[int, np.ndarray]:
-    """(index of the first speech frame, the envelope from the first to the last one)."""
-    loud = np.flatnonzero(env >= SPEECH_LOG_RMS)
+    """(index of the first speech frame, the features from the first to the last one)."""
+    loud = np.flatnonzero(env[:, 0] >= SPEECH_LOG_RMS) if env.size else np.zeros(0, int)
     if not loud.size:
         return 0, env[:0]
     return int(loud[0]), env[loud[0] : loud[-1] + 1]
@@ -74,22 +83,22 @@ class Line:
 
 
 def distance(heard: np.ndarray, template: np.ndarray, *, prefix: bool = False) -> float:
-    """Mean absolute difference of log energy at the best small shift, plus a penalty for
-    a length that differs (not for a prefix still being spoken)."""
-    if not heard.size:
+    """Mean absolute difference of the features at the best small shift, plus a penalty
+    for a length that differs (not for a prefix still being spoken)."""
+    if not len(heard):
         return math.inf
     best = math.inf
     for shift in range(-MAX_SHIFT, MAX_SHIFT + 1):
         a = heard[max(0, shift) :]
         b = template[max(0, -shift) :]
-        n = min(a.size, b.size)
+        n = min(len(a), len(b))
         if n < 3:
             continue
         best = min(best, float(np.mean(np.abs(a[:n] - b[:n]))))
     if not prefix:
-        best += 0.02 * abs(heard.size - template.size)
-    elif heard.size > template.size + MAX_SHIFT:
-        best += 0.02 * (heard.size - template.size)
+        best += 0.02 * abs(len(heard) - len(template))
+    elif len(heard) > len(template) + MAX_SHIFT:
+        best += 0.02 * (len(heard) - len(template))
     return best
 
 
@@ -100,7 +109,7 @@ class LineRecognizer(stt_service_pb2_grpc.RecognizerServicer):
         self.matched: Counter[str] = Counter()
 
     def best(self, shape: np.ndarray, *, prefix: bool = False) -> Line | None:
-        if not shape.size:
+        if not len(shape):
             return None
         return min(self.lines, key=lambda line: distance(shape, line.shape, prefix=prefix))
 
@@ -115,7 +124,7 @@ class LineRecognizer(stt_service_pb2_grpc.RecognizerServicer):
         )
         rate = 8000
         pending = b""
-        energies: list[float] = []
+        features: list[np.ndarray] = []
         received = 0
         spoken = 0
         next_partial = PARTIAL_EVERY_FRAMES
@@ -129,17 +138,17 @@ class LineRecognizer(stt_service_pb2_grpc.RecognizerServicer):
             data = pending + request.chunk.data
             received += len(request.chunk.data)
             env = envelope(data, rate)
-            pending = data[env.size * int(rate * FRAME_S) * 2 :]
-            energies.extend(env.tolist())
-            spoken += int(np.count_nonzero(env >= SPEECH_LOG_RMS))
+            pending = data[len(env) * int(rate * FRAME_S) * 2 :]
+            features.append(env)
+            spoken += int(np.count_nonzero(env[:, 0] >= SPEECH_LOG_RMS))
             if spoken >= next_partial:
                 next_partial += PARTIAL_EVERY_FRAMES
-                _, shape = voiced(np.asarray(energies))
+                _, shape = voiced(np.concatenate(features))
                 guess = self.best(shape, prefix=True)
                 if guess is not None:
                     words = guess.text.split()
-                    count = max(1, min(len(words), round(len(words) * shape.size
-                                                         / max(1, guess.shape.size))))
+                    count = max(1, min(len(words), round(len(words) * len(shape)
+                                                         / max(1, len(guess.shape)))))
                     yield stt_pb2.StreamingResponse(
                         partial=stt_pb2.AlternativeUpdate(
                             alternatives=[stt_pb2.Alternative(text=" ".join(words[:count]))]
@@ -148,12 +157,13 @@ class LineRecognizer(stt_service_pb2_grpc.RecognizerServicer):
                             received_data_ms=received * 500 // rate
                         ),
                     )
-        start, shape = voiced(np.asarray(energies))
+        start, shape = voiced(np.concatenate(features) if features
+                              else np.zeros((0, len(BANDS_HZ))))
         line = self.best(shape)
         total_ms = received * 500 // rate
         if line is not None:
             self.matched[line.text] += 1
-            for response in final_responses(line.text, start, shape.size, total_ms):
+            for response in final_responses(line.text, start, len(shape), total_ms):
                 yield response
         else:
             self.matched["(silence)"] += 1
