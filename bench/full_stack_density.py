@@ -655,9 +655,12 @@ async def run_step(calls: int, settings: Settings, assets: dict[str, Any],
         await send(caller, "wait")
         caller_result = await receive(caller, settings.max_call_s + 60)
         ends = []
-        for process, _ in robots:
+        for process, _ in reversed(robots):  # the first robot last: every call has ended
             await send(process, "report 60")
-            ends.append(await receive(process, 90))
+            ends.insert(0, await receive(process, 90))
+        if db_url is not None:  # one shared database: count its calls once
+            for end in ends[1:]:
+                end["outcomes"], end["unexpected"] = {}, []
         if profiler is not None:
             profiler.wait(60)
             print_profile(ASSETS / f"robot-{calls}.pyspy.txt")
