@@ -295,6 +295,7 @@ async def robot_main(http_port: int, data_dir: Path, db_url: str | None,
             emit({
                 "lost": sum(s.packets_lost for s in stats),
                 "late": sum(s.packets_late for s in stats),
+                "discarded": sum(s.packets_discarded for s in stats),
                 "outcomes": found,
                 "unexpected": odd,
                 "writes": counter.writes,
@@ -433,9 +434,11 @@ async def converse(leg: SipCallLeg, max_call_s: float) -> bool:
 
 async def caller_main(targets: list[str], calls: int, rate: float, lines_spec: Path,
                       quiet_ms: int, think_ms: tuple[int, int], seed: int,
-                      max_call_s: float) -> None:
+                      max_call_s: float, realtime: bool) -> None:
     from asr_tts.audio import read_audio_file
 
+    if realtime:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(5))
     lines = [read_audio_file(item["wav"], 8000)[0]
              for item in json.loads(lines_spec.read_text())["lines"]]
     CallerMedia.conversation = Conversation(lines, quiet_ms, think_ms, seed)
@@ -490,6 +493,7 @@ class Settings:
     seed: int
     profile: int | None
     realtime: bool
+    realtime_caller: bool
 
 
 def free_port() -> int:
@@ -633,6 +637,7 @@ async def run_step(calls: int, settings: Settings, assets: dict[str, Any],
             "--quiet-ms", str(settings.quiet_ms),
             "--think-ms", f"{settings.think_ms[0]},{settings.think_ms[1]}",
             "--seed", str(settings.seed), "--max-call-s", str(settings.max_call_s),
+            *(["--realtime"] if settings.realtime_caller else []),
         )
         setup = await receive(caller, calls / settings.rate + 60)
         await asyncio.sleep(1.0)  # let jitter buffers and the clock settle before measuring
@@ -701,6 +706,8 @@ def summarize(calls: int, step: dict[str, Any]) -> dict[str, Any]:
         "send_p99_ms": p99,
         "send_max_ms": max(r["send_max_ms"] for r in robots),
         "lost": lost,
+        "late": sum(e["late"] for e in ends),
+        "discarded": sum(e["discarded"] for e in ends),
         "finished": finished,
         "outcomes": dict(outcomes),
         "robot_cpu": robot_cpu,
@@ -719,7 +726,8 @@ async def orchestrate(ramp: list[int], settings: Settings) -> int:
     print(
         f"machine: {os.cpu_count()} cores, load average {load_average()}; workers: "
         f"{settings.workers}; robot priority: "
-        f"{'SCHED_RR' if settings.realtime else 'normal'}; database: {settings.db}; "
+        f"{'SCHED_RR' if settings.realtime else 'normal'}, callers "
+        f"{'SCHED_RR' if settings.realtime_caller else 'normal'}; database: {settings.db}; "
         f"ASR: SpeechKit v3 wire protocol (local server); caller waits "
         f"{settings.quiet_ms} ms of robot silence (longest pause "
         f"inside a prompt: {assets['longest_pause_ms']} ms), thinks "
@@ -763,6 +771,7 @@ async def orchestrate(ramp: list[int], settings: Settings) -> int:
             previous = (calls, s["rss_total"])
             print(
                 f"       calls live in the window {s['live']} (at its end {s['live_after']}); "
+                f"robot jitter buffers: {s['late']} late, {s['discarded']} discarded; "
                 f"outcomes {s['outcomes']}; caller gap p50 {caller['gap_p50_ms'] or 0:.0f} "
                 f"p95 {caller['gap_p95_ms'] or 0:.0f} ms over {caller['turns']} turns; "
                 f"commits/s {s['commits_per_s']:.0f}, DB writes per call "
@@ -818,6 +827,9 @@ def main() -> None:
                         help="record the first robot with py-spy during this N's window")
     parser.add_argument("--realtime", action="store_true",
                         help="robots at SCHED_RR priority (the callers and ASR stay normal)")
+    parser.add_argument("--realtime-caller", action="store_true",
+                        help="the load generator at SCHED_RR too (to find the robots' own "
+                        "limit rather than the generator's)")
     parser.add_argument("--role", choices=["robot", "caller"], help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--http-port", type=int, help=argparse.SUPPRESS)
@@ -834,12 +846,12 @@ def main() -> None:
     elif args.role == "caller":
         asyncio.run(caller_main(args.targets.split(","), args.calls, args.rate, args.lines,
                                 args.quiet_ms, (think[0], think[1]), args.seed,
-                                args.max_call_s))
+                                args.max_call_s, args.realtime))
     else:
         ramp = [int(n) for n in args.ramp.split(",") if n.strip()][:8]
         settings = Settings(args.window, args.rate, args.workers, args.db, args.quiet_ms,
                             (think[0], think[1]), args.max_call_s, args.seed, args.profile,
-                            args.realtime)
+                            args.realtime, args.realtime_caller)
         asyncio.run(orchestrate(ramp, settings))
 
 
