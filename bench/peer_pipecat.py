@@ -75,7 +75,10 @@ LOUD_SAMPLES = 16
 CALLER_LINES = ["yes, that is right", "no, not really"]
 """Pipecat's default Silero settings at 16 kHz do not start a turn on a bare espeak-ng
 "yes" (too short a voiced run), so the lines are a little longer for both bots."""
-SESSION_TIMEOUT_S = 240.0
+NO_REPLY_S = 10.0
+"""A line the bot has not answered after this long counts as unanswered, and the caller
+says its next line (voicebot's script reprompts after 8 s of silence; Pipecat's bench bot
+has no idle handling, so a missed turn would otherwise end the call)."""
 
 SCRIPT = """
 id: peer_bench
@@ -158,11 +161,13 @@ class Call:
     rng: random.Random
     gaps_ms: list[float] = field(default_factory=list)
     spoken: int = 0
+    unanswered: int = 0
     marks_echoed: int = 0
     _playout: deque[bytes | str] = field(default_factory=deque)
     _heard_since_said = False
     _last_loud = 0.0
     _said_at: float | None = None
+    _said_end = 0.0
 
     def received(self, message: dict[str, Any], now: float) -> None:
         event = message.get("event")
@@ -226,11 +231,16 @@ class Call:
                 frame = speaking[position]
                 position += 1
                 if position == self.lines.voice_ends[(self.spoken - 1) % len(CALLER_LINES)]:
-                    self._said_at = now + 0.02
+                    self._said_at = self._said_end = now + 0.02
                 if position == len(speaking):
                     speaking = None
             else:
                 frame = silence
+                if (self.spoken and not self._heard_since_said and not self._playout
+                        and now - self._said_end > NO_REPLY_S):
+                    self.unanswered += 1  # no reply at all: go on with the next line
+                    self._said_at = None
+                    self._heard_since_said = True
                 quiet = (not self._playout and self._heard_since_said
                          and now - self._last_loud >= self.quiet_ms / 1000)
                 if quiet and self.spoken == self.turns:
@@ -292,7 +302,7 @@ async def run_calls(bot: Bot, sessions: int, turns: int, lines: CallerLines, qui
         await asyncio.sleep(index * 0.37)  # not all at once, as calls arrive
         await call.run(await bot.url())
 
-    async with asyncio.timeout(SESSION_TIMEOUT_S):
+    async with asyncio.timeout(60 + turns * (NO_REPLY_S + 10)):
         await asyncio.gather(*(one(i, c) for i, c in enumerate(calls)))
     return calls
 
@@ -329,6 +339,7 @@ async def measure_round(bot: Bot, args: argparse.Namespace, lines: CallerLines,
         "rss_per_session_mb": (peak[0] - idle_rss) / args.sessions / 2**20,
         "rss_idle_mb": idle_rss / 2**20,
         "marks_echoed": sum(c.marks_echoed for c in calls),
+        "unanswered": sum(c.unanswered for c in calls),
     }
 
 
@@ -433,7 +444,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 results[bot.name].append(figures)
                 print(f"round {round_index + 1} {bot.name:>8}: gap p50 "
                       f"{figures['gap_p50_ms']:.0f} p95 {figures['gap_p95_ms']:.0f} ms over "
-                      f"{figures['turns']:.0f} turns; CPU "
+                      f"{figures['turns']:.0f} turns ({figures['unanswered']:.0f} lines "
+                      f"unanswered); CPU "
                       f"{figures['cpu_per_session'] * 100:.1f}% of a core per session; RSS "
                       f"{figures['rss_per_session_mb']:.1f} MB per session (idle "
                       f"{figures['rss_idle_mb']:.0f} MB); load {load_average()}", flush=True)
