@@ -187,7 +187,9 @@ class Call:
     async def run(self, url: str) -> None:
         loop = asyncio.get_running_loop()
         stream, call = "MZ" + uuid.uuid4().hex, "CA" + uuid.uuid4().hex
-        async with connect(url, max_size=2**22, open_timeout=30) as ws:
+        # No keepalive pings: Twilio sends none, and a bot whose loop is busy loading a
+        # model for a new call must not lose its other calls to a ping timeout.
+        async with connect(url, max_size=2**22, open_timeout=30, ping_interval=None) as ws:
             await ws.send(json.dumps({"event": "connected", "protocol": "Call",
                                       "version": "1.0.0"}))
             await ws.send(json.dumps({
