@@ -24,8 +24,9 @@ voice to the first loud audio the bot sends back.
 
 Each round runs `--sessions` concurrent calls of `--turns` turns against each bot after
 one unmeasured warm-up call (models loaded, voicebot's prompts cached); the bot's process
-CPU over the round gives CPU per concurrent session, its RSS growth over the idle process
-RSS per session. Medians over `--rounds`; ratios are voicebot / Pipecat (below 1: voicebot
+CPU over the round gives CPU per concurrent session (and per caller turn, which does not
+depend on how long the replies took), its RSS growth over the idle process RSS per
+session. Medians over `--rounds`; ratios are voicebot / Pipecat (below 1: voicebot
 lower, i.e. faster or cheaper).
 
     .venv/bin/python bench/peer_pipecat.py [--sessions 4] [--turns 10] [--rounds 2]
@@ -338,6 +339,7 @@ async def measure_round(bot: Bot, args: argparse.Namespace, lines: CallerLines,
         "gap_p95_ms": float(np.percentile(gaps, 95)),
         "turns": len(gaps),
         "cpu_per_session": cpu / wall / args.sessions,
+        "cpu_ms_per_turn": cpu * 1000 / max(1, sum(c.spoken for c in calls)),
         "rss_per_session_mb": (peak[0] - idle_rss) / args.sessions / 2**20,
         "rss_idle_mb": idle_rss / 2**20,
         "marks_echoed": sum(c.marks_echoed for c in calls),
@@ -448,12 +450,14 @@ async def main_async(args: argparse.Namespace) -> None:
                       f"{figures['gap_p50_ms']:.0f} p95 {figures['gap_p95_ms']:.0f} ms over "
                       f"{figures['turns']:.0f} turns ({figures['unanswered']:.0f} lines "
                       f"unanswered); CPU "
-                      f"{figures['cpu_per_session'] * 100:.1f}% of a core per session; RSS "
+                      f"{figures['cpu_per_session'] * 100:.1f}% of a core per session, "
+                      f"{figures['cpu_ms_per_turn']:.0f} ms per turn; RSS "
                       f"{figures['rss_per_session_mb']:.1f} MB per session (idle "
                       f"{figures['rss_idle_mb']:.0f} MB); load {load_average()}", flush=True)
     rows = [("response gap p50 (ms)", "gap_p50_ms", 1.0),
             ("response gap p95 (ms)", "gap_p95_ms", 1.0),
             ("CPU per concurrent session (% core)", "cpu_per_session", 100.0),
+            ("CPU per caller turn (ms)", "cpu_ms_per_turn", 1.0),
             ("RSS per session (MB)", "rss_per_session_mb", 1.0)]
     print(f"\nmedians over {args.rounds} rounds; load average {load_average()}", flush=True)
     print(f"{'':38} {'voicebot':>9} {'pipecat':>9} {'voicebot/pipecat':>17}", flush=True)
