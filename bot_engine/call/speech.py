@@ -76,6 +76,16 @@ def best_offline_tts(language: str, festival_binary: str = "festival") -> str:
     return "espeak"
 
 
+def offline_fallback(settings: SpeechSettings, engine: str, language: str) -> SpeechSettings:
+    """`settings` with espeak-ng behind Festival when no fallback is configured: a text
+    Festival's voice cannot read is then spoken in the plainer voice, never skipped."""
+    if engine != "festival" or settings.tts_fallback:
+        return settings
+    voice = espeak.voice_for_language(language)
+    return settings.model_copy(update={"tts_fallback": ["espeak"],
+                                       "tts_fallback_voices": {"espeak": voice}})
+
+
 def default_voice(engine: str, language: str) -> str | None:
     """The voice of an offline engine for a language (other engines choose their own)."""
     if engine == "espeak":
@@ -139,7 +149,8 @@ class CallSpeech:
         cfg = settings or SpeechSettings()
         engine = choose_asr_engine(script.language, cfg, asr_engine)
         tts_engine = choose_tts_engine(script.language, cfg, script.settings.tts_engine)
-        synthesizer = create_synthesizer(cfg, tts_engine)
+        synthesizer = create_synthesizer(offline_fallback(cfg, tts_engine, script.language),
+                                         tts_engine)
         voice = script.settings.voice or default_voice(tts_engine, script.language)
         if cache is None:
             cache = TtsCache(cfg.tts_cache_dir, cfg.tts_cache_max_bytes,

@@ -40,6 +40,27 @@ def test_russian_gets_offline_whisper_and_festival_english_keeps_espeak() -> Non
     assert (en.tts_engine, en.caller_voice().engine) == ("espeak", "espeak")
 
 
+async def test_a_prompt_festival_cannot_read_is_spoken_by_espeak_not_skipped(
+        tmp_path: Path) -> None:
+    from asr_tts.tts.fallback import FallbackSynthesizer
+
+    settings = SpeechSettings(tts_cache_dir=tmp_path)
+    ru = CallSpeech.for_script(load_script_file(LEAD_RU).script, settings)
+    assert isinstance(ru.synthesizer, FallbackSynthesizer)
+    assert [e.name for e in ru.synthesizer.engines] == ["festival", "espeak"]
+    assert ru.synthesizer.voices == {"espeak": "ru"}
+    # a festival that fails every request: the prompt still has audio
+    broken = tmp_path / "festival"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    ru.synthesizer.engines[0].binary = str(broken)  # type: ignore[attr-defined]
+    pcm = await ru.synthesizer.render("Алло, вы меня слышите?", ru.voice, 8000)
+    assert len(pcm) > 8000  # over half a second of speech
+    configured = SpeechSettings(tts_cache_dir=tmp_path, tts_fallback=["festival"])
+    own = CallSpeech.for_script(load_script_file(LEAD_RU).script, configured)
+    assert own.synthesizer.name == "festival"  # a configured chain is left as it is
+
+
 @pytest.mark.slow
 def test_the_russian_lead_script_completes_over_sip(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
