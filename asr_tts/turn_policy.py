@@ -26,6 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+_PUNCTUATING = ("whisper",)
+
+
+def punctuates(engine: str) -> bool:
+    """Whether a recognizer's text carries sentence punctuation it chose from the audio
+    (Whisper ends a sentence it heard end with a full stop); Vosk's has none."""
+    return engine.lower().startswith(_PUNCTUATING)
+
+
 Completeness = Literal["complete", "incomplete", "unknown"]
 """What the words so far say about the turn: `complete` (a full answer to the step),
 `incomplete` (they stop mid-phrase), `unknown` (they cannot tell)."""

@@ -334,6 +334,30 @@ class _Flags(Endpointer):
         return True
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Inference times to replay with instead of those measured during the extraction
+    (which ran at a load average of about 8 on 2 cores)."""
+
+    decode_ms: dict[str, float]
+    """Speculative decode per language."""
+    infer_ms: float
+    """One Smart Turn verdict."""
+
+
+QUIET = Timing({"ru": 147.0, "en": 87.0}, 31.0)
+"""docs/speech.md at load about 1: speculative decode p50 (`bench/response_gap.py`) and
+one Smart Turn verdict (`bench/speech.py`)."""
+
+
+@dataclass(frozen=True)
+class Smart:
+    """A smart policy, and whether its text check reads Whisper's punctuation."""
+
+    settings: SmartTurnSettings
+    punctuated: bool = True
+
+
 @dataclass
 class Outcome:
     cut: bool
@@ -343,13 +367,12 @@ class Outcome:
     """At the real end: when the reply could go: max(end, speculative transcript ready)."""
 
 
-def replay(turn: ReplayTurn, policy: SmartTurnSettings | int,
-           decode_ms: float | None = None) -> Outcome:
+def replay(turn: ReplayTurn, policy: Smart | int, timing: Timing | None = None) -> Outcome:
     """One turn under a VAD window (an int, ms) or a smart policy, frame by frame; with
-    `decode_ms`, every speculative decode takes that long instead of its measured time."""
-    from bot_engine.dialog.completeness import text_completeness
-
-    window = policy if isinstance(policy, int) else policy.cap_ms
+    `timing`, inferences take those times instead of the measured ones."""
+    decode_ms = None if timing is None else timing.decode_ms[turn.lang]
+    infer_ms = turn.infer_ms if timing is None else timing.infer_ms
+    window = policy if isinstance(policy, int) else policy.settings.cap_ms
     vad = _Flags(turn.voiced, window)
     pauses = {p.start_frame: p for p in turn.pauses}
     final = next(p for p in turn.pauses if p.final)
@@ -369,8 +392,7 @@ def replay(turn: ReplayTurn, policy: SmartTurnSettings | int,
             current = pauses.get(frame)
         ended = any(isinstance(e, SpeechEnd) for e in events)
         if not ended and not isinstance(policy, int) and current is not None and silence:
-            ended = _smart_ends(policy, current, silence, turn.infer_ms,
-                                lambda text: text_completeness(text, turn.lang), decode_ms)
+            ended = _smart_ends(policy, current, silence, infer_ms, turn.lang, decode_ms)
         if ended:
             if current is not final:
                 return Outcome(cut=True)
@@ -379,9 +401,12 @@ def replay(turn: ReplayTurn, policy: SmartTurnSettings | int,
     raise AssertionError(f"{turn.name}: the turn never ended")
 
 
-def _smart_ends(s: SmartTurnSettings, pause: Pause, silence: int, infer_ms: float,
-                judge: Any, decode_ms: float | None) -> bool:
+def _smart_ends(policy: Smart, pause: Pause, silence: int, infer_ms: float, lang: str,
+                decode_ms: float | None) -> bool:
     """The policy at this frame, knowing what would have arrived by now."""
+    from bot_engine.dialog.completeness import text_completeness
+
+    s = policy.settings
     probability = None
     if silence >= s.check_ms + infer_ms:
         probability = pause.p[s.check_ms]
@@ -393,7 +418,7 @@ def _smart_ends(s: SmartTurnSettings, pause: Pause, silence: int, infer_ms: floa
     if s.use_text and pause.text is not None:
         decode = pause.decode_ms if decode_ms is None else decode_ms
         if silence >= SPECULATE_MS + decode:
-            text = judge(pause.text)
+            text = text_completeness(pause.text, lang, policy.punctuated)
         else:
             pending = silence >= SPECULATE_MS
     return turn_over(s, silence, probability, text, pending)
@@ -403,10 +428,10 @@ def percentile(values: list[float], q: float) -> float | None:
     return float(np.percentile(values, q)) if values else None
 
 
-def evaluate(turns: list[ReplayTurn], policy: SmartTurnSettings | int,
-             decode_ms: float | None = None) -> dict[str, Any]:
+def evaluate(turns: list[ReplayTurn], policy: Smart | int,
+             timing: Timing | None = None) -> dict[str, Any]:
     """False cut-offs and waits of one policy over these turns."""
-    outcomes = [(turn, replay(turn, policy, decode_ms)) for turn in turns]
+    outcomes = [(turn, replay(turn, policy, timing)) for turn in turns]
     ends = [o.end_ms for _, o in outcomes if o.end_ms is not None]
     ready = [o.ready_ms for _, o in outcomes if o.ready_ms is not None]
     whole = [o.ready_ms for t, o in outcomes if t.kind == "whole" and o.ready_ms is not None]
@@ -421,10 +446,10 @@ def evaluate(turns: list[ReplayTurn], policy: SmartTurnSettings | int,
     }
 
 
-def describe(policy: SmartTurnSettings | int) -> str:
+def describe(policy: Smart | int) -> str:
     if isinstance(policy, int):
         return f"vad {policy}"
-    s = policy
+    s = policy.settings
     parts = [f"smart t={s.threshold:g} {s.check_ms}"]
     if s.recheck_ms is not None:
         parts.append(f"+{s.recheck_ms}")
@@ -432,11 +457,11 @@ def describe(policy: SmartTurnSettings | int) -> str:
     parts.append(f"{s.unsure_ms}~{s.incomplete_ms}" if s.unsure_ms is not None
                  else f"{s.incomplete_ms}")
     if s.use_text:
-        parts.append(" +text")
+        parts.append(" +text" + ("/punct" if policy.punctuated else "/words"))
     return "".join(parts)
 
 
-def grid() -> list[SmartTurnSettings]:
+def grid() -> list[Smart]:
     """The smart policies compared: threshold, when to look (and look again), graded or
     two fixed waits, with and without the words."""
     out = []
@@ -446,28 +471,28 @@ def grid() -> list[SmartTurnSettings]:
                 if recheck is not None and recheck <= check:
                     continue
                 for unsure in (None, 300, 500):
-                    for text in (False, True):
-                        out.append(SmartTurnSettings(
+                    for text, punctuated in ((False, False), (True, False), (True, True)):
+                        out.append(Smart(SmartTurnSettings(
                             check_ms=check, complete_ms=complete, incomplete_ms=1000,
                             cap_ms=1500, threshold=threshold, recheck_ms=recheck,
-                            unsure_ms=unsure, use_text=text))
+                            unsure_ms=unsure, use_text=text), punctuated))
     return out
 
 
-BASELINE = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
-                             threshold=0.5)
+BASELINE = Smart(SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000,
+                                   cap_ms=1500, threshold=0.5), punctuated=False)
 """The policy before calibration (one look at 100 ms, 150/1000 ms waits)."""
 WINDOWS = (300, 500, 800)
 
 
-def choose(turns: list[ReplayTurn], candidates: list[SmartTurnSettings],
-           decode_ms: float | None = None) -> tuple[SmartTurnSettings, dict[str, Any]]:
+def choose(turns: list[ReplayTurn], candidates: list[Smart],
+           timing: Timing | None = None) -> tuple[Smart, dict[str, Any]]:
     """On these (tuning) turns: the policy meeting the target against VAD 300 ms (reply
     delay p50 no higher, false cut-offs at most half) with the lowest p95; failing that,
     the one with the fewest cut-offs among those with p50 no higher."""
-    vad = evaluate(turns, 300, decode_ms)
+    vad = evaluate(turns, 300, timing)
     cuts = vad["cut_paused"] + vad["cut_whole"]
-    scored = [(policy, evaluate(turns, policy, decode_ms)) for policy in candidates]
+    scored = [(policy, evaluate(turns, policy, timing)) for policy in candidates]
     fast = [(p, r) for p, r in scored if r["ready_p50"] <= vad["ready_p50"]]
     meeting = [(p, r) for p, r in fast if 2 * (r["cut_paused"] + r["cut_whole"]) <= cuts]
     if meeting:
@@ -487,19 +512,19 @@ def _row(name: str, split: str, lang: str, result: dict[str, Any]) -> str:
             f"| {ms(result['whole_ready_p50']):>5} | {ms(result['whole_ready_p95']):>5}")
 
 
-def report(turns: list[ReplayTurn], decode_ms: float | None = None) -> dict[str, Any]:
+def report(turns: list[ReplayTurn], timing: Timing | None = None) -> dict[str, Any]:
     """Tune on one half, report both halves: VAD windows, the old policy, the policy
     chosen for both languages together and one chosen per language."""
     candidates = grid()
     by = {(split, lang): [t for t in turns if t.split == split and (lang == "both"
                                                                     or t.lang == lang)]
           for split in ("tune", "held_out") for lang in ("ru", "en", "both")}
-    chosen = {"both": choose(by["tune", "both"], candidates, decode_ms)[0]}
-    audio_only = choose(by["tune", "both"], [c for c in candidates if not c.use_text],
-                        decode_ms)[0]
+    chosen = {"both": choose(by["tune", "both"], candidates, timing)[0]}
+    audio_only = choose(by["tune", "both"], [c for c in candidates if not c.settings.use_text],
+                        timing)[0]
     for lang in ("ru", "en"):
         if by["tune", lang]:
-            chosen[lang] = choose(by["tune", lang], candidates, decode_ms)[0]
+            chosen[lang] = choose(by["tune", lang], candidates, timing)[0]
     print("split    | lang  | policy                             | cut paused "
           "| cut whole | end p50 | p95 | ready p50 | p95 | whole turns ready p50 | p95")
     rows: dict[str, Any] = {}
@@ -508,7 +533,7 @@ def report(turns: list[ReplayTurn], decode_ms: float | None = None) -> dict[str,
             group = by[split, lang]
             if not group:
                 continue
-            policies: list[tuple[str, SmartTurnSettings | int]] = [
+            policies: list[tuple[str, Smart | int]] = [
                 (f"vad {w}", w) for w in WINDOWS]
             policies += [("smart (before)", BASELINE),
                          (f"audio only: {describe(audio_only)}", audio_only),
@@ -516,11 +541,11 @@ def report(turns: list[ReplayTurn], decode_ms: float | None = None) -> dict[str,
             if lang in chosen and lang != "both":
                 policies.append((f"per lang: {describe(chosen[lang])}", chosen[lang]))
             for name, policy in policies:
-                result = evaluate(group, policy, decode_ms)
+                result = evaluate(group, policy, timing)
                 rows[f"{split}/{lang}/{name}"] = result
                 print(_row(name, split, lang, result))
-    return {"chosen": {k: asdict(v) for k, v in chosen.items()},
-            "audio_only": asdict(audio_only), "rows": rows}
+    return {"chosen": {k: describe(v) for k, v in chosen.items()},
+            "audio_only": describe(audio_only), "rows": rows}
 
 
 if __name__ == "__main__":
@@ -531,15 +556,15 @@ if __name__ == "__main__":
     parser.add_argument("--out", type=Path, default=Path("var/turn_replay.json"))
     parser.add_argument("--report", nargs="*", type=Path,
                         help="replay the policies on these extracted files instead")
-    parser.add_argument("--decode-ms", type=float,
-                        help="with --report: every speculative decode takes this long "
-                        "(default: as measured during the extraction)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="with --report: replay with the inference times of a quiet "
+                        "machine (QUIET) instead of those measured during the extraction")
     parser.add_argument("--per-lang", type=int, default=110,
                         help="prompts per language (each gives a whole and a paused turn)")
     args = parser.parse_args()
     if args.report:
         loaded = [turn for path in args.report for turn in load(path)]
-        print(json.dumps(report(loaded, args.decode_ms)["chosen"], indent=1))
+        print(json.dumps(report(loaded, QUIET if args.quiet else None)["chosen"], indent=1))
         raise SystemExit(0)
     every: list[ReplayTurn] = []
     for language in args.lang.split(","):

@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable
 
 from asr_tts.turn import Completeness, SmartEndpointing, SmartTurnSettings
+from asr_tts.turn_policy import punctuates
 from bot_engine.call.listener import Heard, Utterance
 from bot_engine.call.speech import CallSpeech
 from bot_engine.dialog.completeness import step_completeness
@@ -25,7 +26,9 @@ from bot_engine.dialog.engine import Dialog
 class TurnEnd:
     """One call's end-of-turn policy with the transcript wired in."""
 
-    def __init__(self, smart: SmartEndpointing, judge: Callable[[str], Completeness]) -> None:
+    def __init__(self, smart: SmartEndpointing,
+                 judge: Callable[[str, bool], Completeness]) -> None:
+        """`judge(text, punctuated)` says what the words complete (`step_completeness`)."""
         self.smart = smart
         self._judge = judge
         self._hooked: asyncio.Task[Heard] | None = None
@@ -54,7 +57,7 @@ class TurnEnd:
             heard = task.result()
             if heard.error is None:
                 try:
-                    verdict = self._judge(heard.text)
+                    verdict = self._judge(heard.text, punctuates(heard.engine))
                 except Exception:  # a judge that fails leaves the audio in charge
                     verdict = None
         self.smart.hear_text(token, verdict)

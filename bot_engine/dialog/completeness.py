@@ -4,15 +4,22 @@ A live call decodes the audio speculatively at each pause (`call.listener`); the
 semantic end-of-turn policy (`asr_tts.turn_policy`) then takes the words' side of the
 question from here:
 
-- `incomplete`: the words stop mid-phrase: on a conjunction, a preposition, a filler, a
-  determiner ("ну, давайте в", "и", "and the", "um"), or, where the step waits for a
-  phone number, on digits that are not a whole number yet;
-- `complete`: a full answer to the current step: the step's own understanding (the same
-  pure `understand` the Dialog runs, on a copy of nothing: no state changes) finds a
-  clear yes/no, one of the step's intents, a value of the expected type, or a global
-  handler ("позовите оператора"). A value that may still grow is not a full answer: a
-  number or amount whose last word is a number ("двести…" may go on "…тысяч");
-- `unknown`: anything else (free text, words that match nothing): the audio decides.
+In this order:
+1. `incomplete`: the words stop mid-phrase: on a conjunction, a preposition, a filler, a
+   determiner ("ну, давайте в", "и", "and the", "um"), or, where the step waits for a
+   phone number, on digits that are not a whole number yet;
+2. `complete`: a full answer to the current step: the step's own understanding (the same
+   pure `understand` the Dialog runs; no state changes) finds a clear yes/no, one of the
+   step's intents, a value of the expected type, or a global handler ("повторите"). A
+   value that may still grow is not a full answer: a number or amount whose last word is
+   a number ("двести…" may go on "…тысяч");
+3. `incomplete` again, for a recognizer that punctuates (Whisper): no sentence-final
+   mark, or a trailing comma or ellipsis. Whisper writes the end of a sentence it heard
+   end with a full stop and leaves a phrase it heard break off open: on 440 recorded
+   human turns (`bench/turn_replay.py`) 65% of mid-turn pauses came back open and 2-10%
+   of turn ends. It comes after the step's answer because a bare "да" often comes back
+   without a full stop;
+4. `unknown`: anything else (free text, words that match nothing): the audio decides.
 """
 
 from __future__ import annotations
@@ -94,21 +101,29 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("ё", "е"))
 
 
-def _trails_off(text: str, lang: str) -> bool:
-    """Whisper writes a reply cut off mid-phrase with a trailing comma or ellipsis."""
-    stripped = text.rstrip()
-    return stripped.endswith((",", "...", "…", " -", "—"))
+def _open(text: str) -> bool:
+    """No sentence-final mark, or one that trails off (a comma, an ellipsis, a dash)."""
+    stripped = text.rstrip().rstrip("\"'»”)")
+    return (not stripped.endswith((".", "!", "?"))
+            or stripped.endswith(("...", "…")))
 
 
-def text_completeness(text: str, lang: str) -> Completeness:
-    """The words alone: `incomplete` when they stop on a word that needs more after it,
-    else `unknown` (words alone never prove a turn complete: that needs the step)."""
+def _stops_mid_phrase(words: list[str], lang: str) -> bool:
+    if not words:
+        return False
+    last = words[-1]
+    trailing = _TRAILING.get(lang_of(lang), frozenset())
+    return last in trailing and (len(words) > 1 or last not in _STANDALONE)
+
+
+def text_completeness(text: str, lang: str, punctuated: bool = False) -> Completeness:
+    """The words alone (rules 1 and 3 of the module docstring): `incomplete` or `unknown`;
+    words alone never prove a turn complete, that needs the step. `punctuated`: the text
+    comes from a recognizer that punctuates."""
     words = _words(text)
     if not words:
         return "unknown"
-    last = words[-1]
-    trailing = _TRAILING.get(lang_of(lang), frozenset())
-    if last in trailing and (len(words) > 1 or last not in _STANDALONE):
+    if _stops_mid_phrase(words, lang) or (punctuated and _open(text)):
         return "incomplete"
     return "unknown"
 
@@ -123,19 +138,29 @@ def _phone_digits(words: list[str]) -> int:
     return count
 
 
-def step_completeness(dialog: Dialog, text: str, at: datetime | None = None) -> Completeness:
-    """`text_completeness`, then whether the text fully answers the step the dialog waits
-    on (see the module docstring). Reads the dialog, changes nothing."""
+def step_completeness(dialog: Dialog, text: str, punctuated: bool = False,
+                      at: datetime | None = None) -> Completeness:
+    """Whether the text completes the turn at the step the dialog waits on (the module
+    docstring's rules in order). Reads the dialog, changes nothing."""
     lang = dialog.runtime.lang
-    verdict = text_completeness(text, lang)
-    if verdict != "unknown":
-        return verdict
-    state = dialog.state
-    step = dialog.script.steps.get(state.step or "")
-    if (state.waiting != "input" or step is None or step.expect is None
-            or step.menu is not None or not text.strip()):
-        return "unknown"
     words = _words(text)
+    if not words:
+        return "unknown"
+    if _stops_mid_phrase(words, lang):
+        return "incomplete"
+    answer = _answers_step(dialog, text, words, at)
+    if answer != "unknown":
+        return answer
+    return text_completeness(text, lang, punctuated)
+
+
+def _answers_step(dialog: Dialog, text: str, words: list[str],
+                  at: datetime | None = None) -> Completeness:
+    state = dialog.state
+    lang = dialog.runtime.lang
+    step = dialog.script.steps.get(state.step or "")
+    if state.waiting != "input" or step is None or step.expect is None or step.menu is not None:
+        return "unknown"
     expect = step.expect.type
     numbers = _NUMBER_WORDS.get(lang_of(lang), frozenset())
     ends_in_number = bool(words) and (words[-1].isdigit() or words[-1] in numbers)

@@ -117,3 +117,29 @@ def test_not_waiting_for_an_answer_is_unknown() -> None:
     d = dialog("confirm")
     d.state.waiting = "webhook"
     assert step_completeness(d, "да") == "unknown"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Наберите новый номер", "incomplete"),          # Whisper left the sentence open
+    ("Наберите новый номер.", "unknown"),
+    ("Please hold while we try to...", "incomplete"),  # an ellipsis trails off
+    ("Нам нужна кухня,", "incomplete"),
+    ("Кто это?", "unknown"),
+    ("«Эхо-тест» завершён.»", "unknown"),
+])
+def test_a_punctuating_recognizer_leaves_an_unfinished_sentence_open(text: str,
+                                                                     expected: str) -> None:
+    assert text_completeness(text, "ru", punctuated=True) == expected
+    assert text_completeness(text, "ru") == "unknown"  # Vosk writes no punctuation at all
+
+
+@pytest.mark.parametrize(("step", "text", "expected"), [
+    ("confirm", "да", "complete"),               # a bare "да" often has no full stop
+    ("budget", "около 200 тысяч", "complete"),
+    ("free", "нам нужна кухня", "incomplete"),
+    ("free", "Нам нужна кухня.", "unknown"),
+    ("confirm", "сейчас посмотрю", "incomplete"),
+    ("confirm", "Да, но", "incomplete"),
+])
+def test_the_step_answer_comes_before_punctuation(step: str, text: str, expected: str) -> None:
+    assert step_completeness(dialog(step), text, punctuated=True) == expected
