@@ -135,6 +135,7 @@ class SmartEndpointing:
         """Counts pauses, so a transcript of an earlier pause is not taken for this one."""
         self._text: Completeness | None = None
         self._text_pending = False
+        self._silence_ms = 0
         self.verdict: Verdict | None = None
         self.verdicts: list[Verdict] = []
         """Every verdict of this turn (for reports and benchmarks)."""
@@ -170,12 +171,20 @@ class SmartEndpointing:
         self._text_pending = True
         return self._pause
 
-    def hear_text(self, token: int, completeness: Completeness | None) -> None:
+    def hear_text(self, token: int, completeness: Completeness | None) -> bool:
         """What the transcript says (None: no transcript, e.g. the decode failed); ignored
-        when the caller has spoken since it was asked for."""
-        if token == self._pause:
-            self._text_pending = False
-            self._text = completeness
+        when the caller has spoken since it was asked for. True when the turn is over now,
+        at the silence of the last frame: the caller need not wait for the next frame."""
+        if token != self._pause:
+            return False
+        self._text_pending = False
+        self._text = completeness
+        return self._over()
+
+    def _over(self) -> bool:
+        probability = None if self.verdict is None else self.verdict.probability
+        return turn_over(self.settings, self._silence_ms, probability, self._text,
+                         self._text_pending)
 
     @property
     def text(self) -> Completeness | None:
@@ -185,6 +194,7 @@ class SmartEndpointing:
         """One frame of the turn and the silence so far (0 after a voiced frame); True
         when the turn is over by the policy. The VAD window (`cap_ms`) ends it otherwise."""
         self._append(frame)
+        self._silence_ms = silence_ms
         if silence_ms == 0:
             self._drop()
             return False
@@ -205,5 +215,4 @@ class SmartEndpointing:
                 self.verdict = Verdict(round(probability, 4), probability >= s.threshold,
                                        silence_ms)
                 self.verdicts.append(self.verdict)
-        probability = None if self.verdict is None else self.verdict.probability
-        return turn_over(s, silence_ms, probability, self._text, self._text_pending)
+        return self._over()

@@ -18,14 +18,21 @@ turn with a short acknowledgement.
   is timed on the same turns.
 
 `--voices human` (or `synthetic,human`) runs the same on real recorded speech: one-sentence
-prompts from Debian's `asterisk-core-sounds-{ru,en}-wav`, 10 with one of their word gaps
-stretched to a 350-900 ms pause and 6 left whole.
+prompts from Debian's `asterisk-core-sounds-{ru,en}-wav` (`turn_replay.build_turns`),
+`--human-prompts` of them per language from the held-out half (the smart policy's
+defaults were tuned on the other half with `bench/turn_replay.py`), each once whole and
+once with a 350-900 ms pause at a word boundary.
 
     .venv/bin/python bench/turn_taking.py [--lang ru,en] [--voices synthetic,human]
-        [--windows 300,500,800]
-        [--no-smart] [--smart-check-ms 100] [--smart-complete-ms 200]
-        [--smart-incomplete-ms 1000] [--smart-cap-ms 1500] [--smart-threshold 0.5]
+        [--windows 300,500,800] [--human-prompts 20]
+        [--no-smart] [--smart-before] [--smart-check-ms …] [--smart-recheck-ms …]
+        [--smart-complete-ms …] [--smart-unsure-ms …] [--smart-incomplete-ms …]
+        [--smart-cap-ms …] [--smart-threshold …] [--smart-no-text]
         [--repeat 1] [--json]
+
+`smart` is `SmartTurnSettings()` (the defaults) unless flags change it; `--smart-before`
+adds the policy before calibration (one look at 100 ms, 150/1000 ms, threshold 0.5, no
+text) to the same run.
 
 Also prints Smart Turn's verdicts on the rendered audio alone (no call): P(complete) at
 each mid-turn pause and at each turn's end. The last line is the target check against
@@ -37,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -175,11 +183,12 @@ def stretch_pauses(pcm: bytes, pauses_ms: list[int], rate: int = RATE
     return bytes(out), ends
 
 
+@functools.cache
 def human_turns(language: str, seed: int, prompts: int = 20,
                 split: str | None = "held_out") -> list[Turn]:
     """Recorded human prompts (`turn_replay.build_turns`): each whole and with a pause at
     a word boundary; `prompts` of them from the held-out half (the policies' thresholds
-    were tuned on the other half)."""
+    were tuned on the other half). Built once per run (Whisper finds the word gaps)."""
     from turn_replay import build_turns
 
     return [Turn(t.text, pcm, [t.pause_ms] if t.pause_ms else [],

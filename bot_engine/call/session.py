@@ -229,6 +229,8 @@ class CallSession:
         self._smart: TurnEnd | None = (
             turn_end(speech, self.rate, self.settings.smart_turn, self.dialog)
             if mode == "smart" else None)
+        if self._smart is not None:
+            self._smart.on_over = self._end_turn_now
         self._endpointer = self._new_endpointer(self.script.settings.endpoint_ms)
         self._listening: _Listening | None = None
         self._token = 0
@@ -690,6 +692,12 @@ class CallSession:
                 self._on_speech_start(event, now, sample)
             elif isinstance(event, SpeechEnd):
                 self._on_speech_end(event, now, sample)
+
+    def _end_turn_now(self) -> None:
+        """The end-of-turn policy decided between frames (its transcript arrived)."""
+        listening = self._listening
+        if self._endpointer.in_speech and listening is not None and listening.utt is not None:
+            self._on_speech_end(self._endpointer.end_now(), time.monotonic(), self._caller_end)
 
     def _speculate(self, utterance: Utterance) -> None:
         """At a pause, decode what was said so far; a voiced frame drops that decode."""

@@ -6,7 +6,9 @@ When that decode finishes, its text is judged for the step the dialog waits on a
 to the policy, which then ends the turn at the short wait ("да, это я" on a yes/no step),
 keeps it open ("…и", "…в"), or lets Smart Turn's verdict decide. The session calls three
 things: `turn_end(...)` once, `start` at speech start and `push` on every frame of the
-utterance.
+utterance; and it sets `on_over`, called when a transcript arriving between two frames
+ends the turn (the reply then goes at once, as it would with the VAD window, instead of
+up to a frame later).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class TurnEnd:
         self.smart = smart
         self._judge = judge
         self._hooked: asyncio.Task[Heard] | None = None
+        self.on_over: Callable[[], None] | None = None
+        """Called when the turn ends between frames (a transcript arrived)."""
 
     @property
     def settings(self) -> SmartTurnSettings:
@@ -60,7 +64,8 @@ class TurnEnd:
                     verdict = self._judge(heard.text, punctuates(heard.engine))
                 except Exception:  # a judge that fails leaves the audio in charge
                     verdict = None
-        self.smart.hear_text(token, verdict)
+        if self.smart.hear_text(token, verdict) and self.on_over is not None:
+            self.on_over()
 
 
 def turn_end(speech: CallSpeech, sample_rate: int, settings: SmartTurnSettings,

@@ -72,7 +72,18 @@ async def pause(end: TurnEnd, utt: FakeUtterance, text: str, gate: asyncio.Event
 
 async def test_the_turn_waits_for_the_pause_transcript_then_ends() -> None:
     end, utt, gate = policy(0.9), FakeUtterance(), asyncio.Event()
+    calls: list[int] = []
+    end.on_over = lambda: calls.append(1)
     assert await pause(end, utt, "что-то", gate, 1500, release_at=300) == 300
+    assert calls == [1]  # at the transcript's arrival, before the next frame
+
+
+async def test_a_transcript_before_the_short_wait_does_not_end_the_turn_early() -> None:
+    end, utt, gate = policy(0.9), FakeUtterance(), asyncio.Event()
+    calls: list[int] = []
+    end.on_over = lambda: calls.append(1)
+    assert await pause(end, utt, "что-то", gate, 1500, release_at=120) == 160
+    assert calls == []
 
 
 async def test_words_that_stop_mid_phrase_keep_a_complete_sounding_turn_open() -> None:
