@@ -42,23 +42,27 @@ Completeness = Literal["complete", "incomplete", "unknown"]
 
 @dataclass(frozen=True, slots=True)
 class SmartTurnSettings:
-    complete_ms: int = 150
+    """The defaults are those `bench/turn_replay.py` chose on the tuning half of 440 recorded
+    human turns (Russian and English) and checked on the other half: see docs/speech.md."""
+
+    complete_ms: int = 200
     """Silence after which a turn judged complete ends."""
     incomplete_ms: int = 1000
     """Silence after which a turn judged incomplete ends anyway."""
     cap_ms: int = 1500
     """Silence after which any turn ends, verdict or not (the VAD window)."""
-    check_ms: int = 100
+    check_ms: int = 160
     """Silence at which the model is asked."""
-    threshold: float = 0.5
+    threshold: float = 0.4
     """P(complete) at or above which the model's verdict is `complete`."""
     recheck_ms: int | None = None
     """Silence at which the model is asked again when its first verdict was below the
-    threshold (None: once per pause)."""
-    unsure_ms: int | None = None
+    threshold (None: once per pause). A second look did not pay: with more silence heard
+    the model leans to "complete" for pauses and ends alike."""
+    unsure_ms: int | None = 300
     """Wait for a verdict just below the threshold; the wait grows linearly to
     `incomplete_ms` as P falls to 0. None: `incomplete_ms` for any P below."""
-    use_text: bool = False
+    use_text: bool = True
     """Let the transcript's completeness decide where it can (see the module docstring)."""
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ from bot_engine.call.turn_end import TurnEnd
 
 FRAME = bytes(320)
 SETTINGS = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
-                             threshold=0.5, use_text=True)
+                             threshold=0.5, unsure_ms=None, use_text=True)
 
 
 class Immediate:
@@ -132,6 +132,6 @@ async def test_a_failed_decode_leaves_the_audio_in_charge() -> None:
 
 async def test_without_use_text_the_transcript_is_not_awaited() -> None:
     settings = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000,
-                                 cap_ms=1500, threshold=0.5)
+                                 cap_ms=1500, threshold=0.5, unsure_ms=None, use_text=False)
     end, utt, gate = policy(0.9, settings), FakeUtterance(), asyncio.Event()
     assert await pause(end, utt, "да, но", gate, 1500, release_at=400) == 160

@@ -7,11 +7,11 @@ import pytest
 from asr_tts.turn_policy import SmartTurnSettings, ask_at, turn_over, wait_ms
 
 TWO_WAITS = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
-                              threshold=0.5)
+                              threshold=0.5, unsure_ms=None, use_text=False)
 GRADED = SmartTurnSettings(check_ms=100, complete_ms=150, unsure_ms=300, incomplete_ms=900,
-                           cap_ms=1500, threshold=0.5)
+                           cap_ms=1500, threshold=0.5, use_text=False)
 TEXT = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
-                         threshold=0.5, use_text=True)
+                         threshold=0.5, unsure_ms=None, use_text=True)
 
 
 @pytest.mark.parametrize(("settings", "probability", "text", "expected"), [
@@ -58,7 +58,7 @@ def test_without_text_a_pending_transcript_does_not_hold_the_turn() -> None:
     assert turn_over(TWO_WAITS, 160, 0.9, None, text_pending=True)
 
 
-RECHECK = SmartTurnSettings(check_ms=100, recheck_ms=260, threshold=0.5)
+RECHECK = SmartTurnSettings(check_ms=100, complete_ms=150, recheck_ms=260, threshold=0.5)
 
 
 @pytest.mark.parametrize(("silence", "asked", "probability", "ask"), [
