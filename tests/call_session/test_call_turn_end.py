@@ -1,15 +1,22 @@
 """The call's end-of-turn wiring (`call.turn_end`): a pause's speculative transcript
-reaches the policy, and a stale one (the caller spoke again) does not."""
+reaches the policy, and a stale one (the caller spoke again) does not; in a live call too."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+import pytest
+
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings
 from bot_engine.call.listener import Heard
+from bot_engine.call.speech import CallSpeech
 from bot_engine.call.turn_end import TurnEnd
+from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
+from bot_engine.script import load_script
+from bot_engine.script.model import Script
 
 FRAME = bytes(320)
 SETTINGS = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
@@ -135,3 +142,52 @@ async def test_without_use_text_the_transcript_is_not_awaited() -> None:
                                  cap_ms=1500, threshold=0.5, unsure_ms=None, use_text=False)
     end, utt, gate = policy(0.9, settings), FakeUtterance(), asyncio.Event()
     assert await pause(end, utt, "да, но", gate, 1500, release_at=400) == 160
+
+
+CONFIRM = """
+id: turn_end_live
+language: en-US
+settings:
+  endpointing: smart
+  barge_in: false
+  no_input_timeout_ms: 5000
+result:
+  outcomes: [agreed, declined, unclear]
+  endings: {hangup: unclear, error: unclear}
+start: ask
+steps:
+  ask:
+    ask: "Is now a good time?"
+    expect: confirm
+    on:
+      yes: {say: "Great.", outcome: agreed, hangup: true}
+      no: {say: "Sorry.", outcome: declined, hangup: true}
+"""
+
+
+@pytest.mark.slow
+async def test_a_live_call_hands_the_pause_transcript_to_the_policy(
+    make_speech: Callable[[Script], CallSpeech],
+) -> None:
+    """Over SIP/RTP with the real decoder: the audio model here always says "incomplete",
+    yet the caller's "Yes." completes the yes/no step, and the policy hears that."""
+    script = load_script(CONFIRM).script
+    speech = make_speech(script)
+    made: list[SmartEndpointing] = []
+
+    def smart_endpointing(rate: int, settings: SmartTurnSettings | None = None
+                          ) -> SmartEndpointing:
+        made.append(SmartEndpointing(Fixed(0.0), rate, settings))
+        return made[-1]
+
+    speech.smart_endpointing = smart_endpointing  # type: ignore[method-assign]
+
+    async def drive(caller: SimulatedCaller) -> None:
+        await caller.wait_robot_quiet()
+        await caller.say("Yes.")
+        await caller.wait_robot_quiet()
+
+    simulation = await loopback_call(script, {}, speech, drive, quiet_ms=500, timeout_s=120)
+    assert simulation.report.result is not None
+    assert simulation.report.result.outcome == "agreed"
+    assert len(made) == 1 and made[0].text == "complete"
