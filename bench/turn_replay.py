@@ -1,22 +1,27 @@
 """End-of-turn policies replayed offline on real human turns: every verdict the live call
 would get, computed once, then each policy run frame by frame on the same turns.
 
+    .venv/bin/python bench/turn_replay.py [--lang ru,en] [--per-lang 110] [--out F]
+    .venv/bin/python bench/turn_replay.py --report [F ...]
+
 A live call (`bench/turn_taking.py`) times the whole path but costs ~4 s per turn and its
-gaps move with the machine's load, so comparing a dozen policies on 400 turns that way
-is out of reach. Here each turn goes once through the call's own VAD (`asr_tts.vad`, the
-session's settings) with the hard cap as its window; at every pause inside speech the
-audio the session would hold (pre-roll plus frames) is
+gaps move with the machine's load, so comparing hundreds of policies on 440 turns that
+way is out of reach. Here each turn goes once through the call's own VAD (`asr_tts.vad`,
+the session's settings) with a long window; at every pause inside speech of 100 ms or
+more, the audio the session would hold (pre-roll plus frames) is
 
-- judged by Smart Turn at several silences (`CHECKS_MS`), and
-- decoded by the call's ASR at the speculation point (100 ms), timing the decode; the
-  text is then judged by `bot_engine.dialog.completeness` for a free-text step.
+- judged by Smart Turn at several silences (`CHECKS_MS`), timing the inference, and
+- decoded by the call's ASR at the speculation point (100 ms), timing the decode.
 
-A policy is then replayed frame by frame with `asr_tts.turn_policy` (the code the call
-runs), a verdict becoming visible when its inference would have finished (the measured
-decode time; Smart Turn's inference time). Outcomes per turn: cut off (the policy ended
-the turn in a pause the caller went on after) or the reply-ready delay at the real end:
-max(the end decision, the speculative transcript ready), both from the VAD's first
-silent frame. VAD-only windows are replayed the same way with their own window.
+`--report` (on the extraction kept in `bench/turn_replay_data`, made at load average
+about 8) replays VAD windows and a grid of smart policies frame by frame with the code
+the call runs (`asr_tts.vad.Endpointer` on the recorded VAD flags, `asr_tts.turn_policy`,
+`bot_engine.dialog.completeness` on the transcript for a free-text step), each verdict
+visible once its inference would have finished: with the times measured during the
+extraction, and with a quiet machine's (`QUIET`). Per turn: cut off (the policy ended the
+turn in a pause after which the caller went on) or, at the real end, the reply-ready
+delay max(end of turn, speculative transcript ready) from the VAD's first silent frame.
+A policy is chosen on the tuning half (`choose`) and reported on both halves.
 
 Turns: Debian's `asterisk-core-sounds-{ru,en}-wav` one-sentence prompts (recorded human
 speech; commas allowed, no sentence breaks inside), each used twice: whole, and with a pause
@@ -58,6 +63,8 @@ CHECKS_MS = (100, 160, 200, 260, 300, 400)
 SPECULATE_MS = 100
 TAIL_MS = 2000
 PAUSES_MS = (350, 900)
+DATA = Path(__file__).parent / "turn_replay_data"
+"""The extraction behind docs/speech.md's table (load average about 8 while it ran)."""
 VAD = {"speech_start_ms": 200, "pre_roll_ms": 300, "aggressiveness": 2, "floor_rms": 100.0}
 
 
@@ -571,12 +578,14 @@ if __name__ == "__main__":
     parser.add_argument("--lang", default="ru,en")
     parser.add_argument("--out", type=Path, default=Path("var/turn_replay.json"))
     parser.add_argument("--report", nargs="*", type=Path,
-                        help="replay the policies on these extracted files instead")
+                        help="replay the policies on these extracted files instead (without "
+                        "files: the extraction kept in bench/turn_replay_data)")
     parser.add_argument("--per-lang", type=int, default=110,
                         help="prompts per language (each gives a whole and a paused turn)")
     args = parser.parse_args()
-    if args.report:
-        loaded = [turn for path in args.report for turn in load(path)]
+    if args.report is not None:
+        files = args.report or sorted(DATA.glob("*.json"))
+        loaded = [turn for path in files for turn in load(path)]
         print(json.dumps(report(loaded)["chosen"], indent=1))
         raise SystemExit(0)
     every: list[ReplayTurn] = []
