@@ -31,7 +31,7 @@ import numpy as np
 
 from asr_tts.audio import read_audio_file
 from asr_tts.errors import SpeechError
-from asr_tts.turn import SmartEndpointing, SmartTurnSettings
+from asr_tts.turn import SmartTurnSettings
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 from bot_engine.call.amd import (
     AmdDecision,
@@ -53,6 +53,7 @@ from bot_engine.call.timings import (
     compute_turn_timings,
 )
 from bot_engine.call.transfer import Connector, LegDialer, leg_dialer
+from bot_engine.call.turn_end import TurnEnd, turn_end
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner, outbound_of
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
@@ -225,9 +226,11 @@ class CallSession:
         self._caller_anchor: int | None = None
         self._caller_end = 0
         mode = self.settings.endpointing or self.script.settings.endpointing
-        self._smart: SmartEndpointing | None = (
-            speech.smart_endpointing(self.rate, self.settings.smart_turn)
+        self._smart: TurnEnd | None = (
+            turn_end(speech, self.rate, self.settings.smart_turn, self.dialog)
             if mode == "smart" else None)
+        if self._smart is not None:
+            self._smart.on_over = self._end_turn_now
         self._endpointer = self._new_endpointer(self.script.settings.endpoint_ms)
         self._listening: _Listening | None = None
         self._token = 0
@@ -681,13 +684,20 @@ class CallSession:
             listening.utt.utterance.feed(pcm)
             self._speculate(listening.utt.utterance)
             if (self._smart is not None and not events and self._endpointer.in_speech
-                    and self._smart.push(pcm, self._endpointer.trailing_silence_ms)):
+                    and self._smart.push(pcm, self._endpointer.trailing_silence_ms,
+                                         listening.utt.utterance)):
                 events = [self._endpointer.end_now()]  # the model heard the turn end
         for event in events:
             if isinstance(event, SpeechStart):
                 self._on_speech_start(event, now, sample)
             elif isinstance(event, SpeechEnd):
                 self._on_speech_end(event, now, sample)
+
+    def _end_turn_now(self) -> None:
+        """The end-of-turn policy decided between frames (its transcript arrived)."""
+        listening = self._listening
+        if self._endpointer.in_speech and listening is not None and listening.utt is not None:
+            self._on_speech_end(self._endpointer.end_now(), time.monotonic(), self._caller_end)
 
     def _speculate(self, utterance: Utterance) -> None:
         """At a pause, decode what was said so far; a voiced frame drops that decode."""
