@@ -8,6 +8,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 echo "== ruff"; ruff check .
 echo "== mypy"; mypy
+echo "== import contracts"; lint-imports --no-cache
 echo "== dialog tests"; voicebot test dialogs/ --coverage
 echo "== pytest"
 set +e
