@@ -14,6 +14,7 @@ import asyncio
 import logging
 from typing import Any
 
+from bot_engine.nlu.errors import NluError
 from bot_engine.nlu.external_model import ExternalReading, ExternalRequest, LlmTarget, RasaTarget
 from bot_engine.nlu.http import STRICT, NluBackendError, Outbound
 from bot_engine.nlu.llm import classify
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 _RASA_POLAR = {"affirm": "yes", "deny": "no"}
 
 
-class _MissingSecret(Exception):
+class _MissingSecret(NluError):
     pass
 
 

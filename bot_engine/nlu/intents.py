@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from bot_engine.nlu.builtin import TRUSTED_PATTERNS
+from bot_engine.nlu.errors import NluInputError
 from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
@@ -172,9 +173,9 @@ class IntentMatcher:
     ) -> None:
         self.lang: Lang = lang_of(lang)
         if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be within 0..1, got {threshold}")
+            raise NluInputError(f"threshold must be within 0..1, got {threshold}")
         if not 0.0 <= margin <= 1.0:
-            raise ValueError(f"margin must be within 0..1, got {margin}")
+            raise NluInputError(f"margin must be within 0..1, got {margin}")
         # A matcher is built when a script loads: the right moment to build the shared
         # tables too, so that no caller's first turn pays for them.
         warm_up(self.lang)
@@ -200,7 +201,7 @@ class IntentMatcher:
                 try:
                     tenant.append(regex.compile(pattern, regex.IGNORECASE))
                 except regex.error as exc:
-                    raise ValueError(
+                    raise NluInputError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
             self._patterns += [(name, rx, True) for rx in _joined(anchored, trusted=True)]
