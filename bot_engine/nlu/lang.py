@@ -16,8 +16,8 @@ _KNOWN: dict[str, Lang] = {"ru": "ru", "en": "en"}
 def lang_of(language: str) -> Lang:
     """Return the NLU language of a BCP-47-ish tag: ``"ru-RU"`` -> ``"ru"``.
 
-    Raises ``NluInputError`` (a ``ValueError``) for languages the NLU has no rules for, so a script in an
-    unsupported language fails at load time instead of mis-understanding callers.
+    Raises ``NluInputError`` (a ``ValueError``) for languages the NLU has no rules for, so a
+    script in an unsupported language fails at load time instead of mis-understanding callers.
     """
     if not isinstance(language, str):
         raise NluInputError(f"language must be a string like 'ru-RU' or 'en-US', got {language!r}")
