@@ -36,7 +36,7 @@ ROOTS: dict[str, type[Exception]] = {
 
 
 def _public_exceptions(package: str) -> list[type[BaseException]]:
-    top, _, rest = package.partition(".")
+    top = package.partition(".")[0]
     found: list[type[BaseException]] = []
     for name in modules(top):
         if not (name == package or name.startswith(package + ".")) or ".migrations" in name:
