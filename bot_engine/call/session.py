@@ -33,6 +33,7 @@ from asr_tts.audio import read_audio_file
 from asr_tts.errors import SpeechError
 from asr_tts.turn import SmartTurnSettings
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
+from bot_engine import log_context
 from bot_engine.call.amd import (
     AmdDecision,
     AmdReason,
@@ -259,6 +260,7 @@ class CallSession:
     def result(self) -> act.DialogResult | None:
         return self.dialog.result
 
+    @log_context.in_call(lambda self: self.meta.call_id)
     async def run(self) -> CallReport:
         loop = asyncio.get_running_loop()
         self._answered = time.monotonic()

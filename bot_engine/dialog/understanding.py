@@ -10,7 +10,7 @@ Order matters and is fixed here, in one place:
    means), the script intents the step accepts, the step's own expectation (on a confirm
    step the polar reading of `nlu.polar`: particles and fact families). The best score
    wins, so a clear yes/no is never outranked by a weaker fuzzy intent, and examples and
-   replies that disagree on negation never match (`nlu.intents.negated`);
+   replies that disagree on negation never match (`nlu.light_words.negated`);
 3. the semantic layer (`nlu.semantic`), only when the rules found nothing and never on a
    consent step: the reply's meaning compared with the step's examples and the built-in
    polar exemplars (a hedge nearest a "don't know" exemplar stays no-match);

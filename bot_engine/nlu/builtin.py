@@ -7,7 +7,7 @@ very short forms ("что?", "pardon?") are anchored regular expressions.
 
 from __future__ import annotations
 
-from bot_engine.nlu.intents import IntentSpec
+from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 
 _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from bot_engine.nlu.errors import NluInputError
 from bot_engine.nlu.morph import analyzer
 
 Gender = Literal["masc", "femn"]
@@ -45,7 +46,7 @@ _NUMBER_WORDS = {
 def case_code(case: str) -> str:
     code = CASES.get(str(case).strip().lower())
     if code is None:
-        raise ValueError(f"unknown case {case!r}; expected one of: " + ", ".join(CASES))
+        raise NluInputError(f"unknown case {case!r}; expected one of: " + ", ".join(CASES))
     return code
 
 

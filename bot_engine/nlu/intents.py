@@ -26,17 +26,16 @@ import regex
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
+from bot_engine.nlu.builtin import TRUSTED_PATTERNS
+from bot_engine.nlu.errors import NluInputError
+from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 
-
-class IntentSpec(BaseModel):
-    """One intent of a script: example utterances and/or regular expressions."""
-
-    examples: list[str] = []
-    patterns: list[str] = []
+__all__ = ["IntentMatch", "IntentMatcher", "IntentSpec", "negated"]
 
 
 class IntentMatch(BaseModel):
@@ -48,25 +47,6 @@ class IntentMatch(BaseModel):
     ambiguous: bool = False
 
 
-# Function words weigh little: sharing "мне" or "the" with an example says nothing.
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_LIGHT_WORDS: dict[Lang, frozenset[str]] = {
-    "ru": _words(
-        "я мне меня мой вы вас вам ваш ты тебя он она они мы нас это этот тот и а в во на с со"
-        " к ко по о об от до за из у же ли бы то так вот уже еще пожалуйста можно быть"
-        " просто там тут все весь как хотеть мочь надо нужно пока сейчас очень тоже также"
-        " вообще прямо ведь даже"
-    ),
-    "en": _words(
-        "i me my mine you your we us our he she it they them the a an to of in on at for"
-        " with and or be do have can will shall please just so that this there here"
-        " would could some any want need yet still now right really also too very already"
-        " even then"
-    ),
-}
 log = logging.getLogger(__name__)
 
 _LIGHT_WEIGHT = 0.3
@@ -151,20 +131,6 @@ class _Example:
     negated: bool
 
 
-# Negation words: an example and an utterance that disagree on negation never match, so
-# "this is not a good time" cannot match "yes, it's a good time". A leading "нет"/"no" is
-# the answer particle ("no, I'm busy"), not a negation of what follows.
-_NEGATORS = frozenset({"не", "ни", "not", "never"})
-_INNER_NEGATORS = _NEGATORS | {"нет", "no", "нету"}
-
-
-def negated(lemmas: tuple[str, ...]) -> bool:
-    """Whether an utterance (as lemmas) negates what it says."""
-    return bool(lemmas) and (
-        lemmas[0] in _NEGATORS or any(w in _INNER_NEGATORS for w in lemmas[1:])
-    )
-
-
 _NEGATED_BEFORE = re.compile(r"(?:^|\s)(?:не|ни|not|never)\s$")
 
 
@@ -207,9 +173,9 @@ class IntentMatcher:
     ) -> None:
         self.lang: Lang = lang_of(lang)
         if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be within 0..1, got {threshold}")
+            raise NluInputError(f"threshold must be within 0..1, got {threshold}")
         if not 0.0 <= margin <= 1.0:
-            raise ValueError(f"margin must be within 0..1, got {margin}")
+            raise NluInputError(f"margin must be within 0..1, got {margin}")
         # A matcher is built when a script loads: the right moment to build the shared
         # tables too, so that no caller's first turn pays for them.
         warm_up(self.lang)
@@ -217,10 +183,8 @@ class IntentMatcher:
         self.margin = margin
         self.intents: tuple[str, ...] = tuple(intents)
         # After the polarity gate (`negated`) a shared "не"/"not" says nothing more.
-        light = _LIGHT_WORDS[self.lang] | _NEGATORS
+        light = LIGHT_WORDS[self.lang] | NEGATORS
         self._light = light
-        from bot_engine.nlu.builtin import TRUSTED_PATTERNS
-
         self._patterns: list[tuple[str, _Pattern, bool]] = []
         parsed: list[tuple[str, frozenset[str], bool]] = []
         examples_text: list[str] = []
@@ -237,7 +201,7 @@ class IntentMatcher:
                 try:
                     tenant.append(regex.compile(pattern, regex.IGNORECASE))
                 except regex.error as exc:
-                    raise ValueError(
+                    raise NluInputError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
             self._patterns += [(name, rx, True) for rx in _joined(anchored, trusted=True)]

@@ -15,6 +15,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from bot_engine import log_context
 from bot_engine.call.report import CallReport, TranscriptTurn
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
@@ -42,6 +43,7 @@ async def run_live_session(
 ) -> None:
     """`webhooks` is the service's guarded runner (its allow-list and limits): required,
     so no live call can run a tenant's webhooks through anything else."""
+    log_context.enter_call(spec.call_id, spec.tenant_id)
     turns: asyncio.Queue[TranscriptTurn | None] = asyncio.Queue()
     latest: dict[str, dict[str, Any]] = {}
 

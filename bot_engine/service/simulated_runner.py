@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot_engine import log_context
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import Dialog
 from bot_engine.dialog.actions import CallWebhook, Connect, Hangup, Say, SetResult
@@ -189,6 +190,7 @@ class SimulatedRunner:
         self._tasks[spec.call_id] = task
 
     async def _run(self, call: _TextCall) -> None:
+        log_context.enter_call(call.spec.call_id, call.spec.tenant_id)  # its own task
         try:
             await call.run()
         except asyncio.CancelledError:

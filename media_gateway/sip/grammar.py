@@ -4,8 +4,10 @@ needs the other to parse (a message checks its Via/From/To with `address`)."""
 
 from __future__ import annotations
 
+from media_gateway.errors import GatewayError
 
-class SipParseError(ValueError):
+
+class SipParseError(GatewayError, ValueError):
     """The bytes are not a valid SIP message; the text says exactly why."""
 
 

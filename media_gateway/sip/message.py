@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from media_gateway.errors import GatewayError
 from media_gateway.sip.address import NameAddr, Via
 from media_gateway.sip.grammar import SipParseError as SipParseError  # re-exported
 from media_gateway.sip.grammar import parse_params as parse_params  # re-exported
@@ -77,7 +78,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _STATUS = re.compile(r"^SIP/2\.0 (\d{3}) ?(.*)$", re.IGNORECASE)
 
 
-class HeaderInjection(ValueError):
+class HeaderInjection(GatewayError, ValueError):
     """A value for a SIP start line or header holds CR, LF or NUL: it would end the line
     and let whoever chose the value write headers (or a whole message) of their own."""
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from call_session_helpers import ROOT
 from typer.testing import CliRunner
 
 from asr_tts.audio import read_audio_file
@@ -21,6 +20,7 @@ from bot_engine.call.speech import CallSpeech, choose_asr_engine, choose_tts_eng
 from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
 from bot_engine.cli import app
 from bot_engine.script import load_script, load_script_file
+from tests.call_session.call_session_helpers import ROOT
 
 LEAD_RU = ROOT / "dialogs" / "lead_qualification.ru.yaml"
 HUMAN = Path("/usr/share/asterisk/sounds/en_US_f_Allison/vm-reenterpassword.wav")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from call_session_helpers import load
 
 from asr_tts.settings import SpeechSettings
 from bot_engine.call.sip_runner import SipCallRunner
@@ -20,6 +19,7 @@ from bot_engine.script import validate_variables
 from bot_engine.script.model import Script
 from bot_engine.service.runner import CallSpec
 from media_gateway.sip import SipConfig, SipUserAgent
+from tests.call_session.call_session_helpers import load
 
 pytestmark = pytest.mark.slow
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from ..service.conftest import api, db_url, pg_server, script_yaml
-from .server import ConsoleServer
+from tests.console.server import ConsoleServer
+from tests.service.conftest import api
 
-__all__ = ["api", "db_url", "pg_server", "script_yaml"]
+__all__ = ["api"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"

@@ -8,7 +8,6 @@ INVITE and BYE, each checked on the wire (the ladder) and in the events.
 from __future__ import annotations
 
 import pytest
-from sip_wire import SDP_PCMU, Node, Wire, reply
 
 from media_gateway.sip.address import NameAddr
 from media_gateway.sip.call_state import SipCall
@@ -24,6 +23,7 @@ from media_gateway.sip.events import (
 )
 from media_gateway.sip.message import SipRequest, SipResponse, parse_message
 from media_gateway.sip.outcomes import CallFailed
+from tests.gateway_sip.sip_wire import SDP_PCMU, Node, Wire, reply
 
 T1 = 0.5
 

@@ -5,7 +5,6 @@ through a record-routing proxy (Record-Route -> Route set, next hop, transport).
 from __future__ import annotations
 
 import pytest
-from sip_wire import SDP_PCMU, Node, Wire, reply
 
 from media_gateway.sip.events import (
     CallAnswered,
@@ -18,6 +17,7 @@ from media_gateway.sip.events import (
 )
 from media_gateway.sip.message import Headers, SipRequest, SipResponse, parse_message
 from media_gateway.sip.peer import Peer
+from tests.gateway_sip.sip_wire import SDP_PCMU, Node, Wire, reply
 
 T1 = 0.5
 

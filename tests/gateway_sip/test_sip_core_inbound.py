@@ -9,13 +9,13 @@ import logging
 import secrets
 
 import pytest
-from sip_captured import BARESIP_INVITE, COMPACT_INVITE
-from sip_mutations import fuzz_messages
-from sip_wire import SDP_PCMU, Node, Wire
 
 from media_gateway.sip.address import NameAddr
 from media_gateway.sip.events import CallOffered
 from media_gateway.sip.message import SipResponse
+from tests.gateway_sip.sip_captured import BARESIP_INVITE, COMPACT_INVITE
+from tests.gateway_sip.sip_mutations import fuzz_messages
+from tests.gateway_sip.sip_wire import SDP_PCMU, Node, Wire
 
 PEER = ("10.0.0.9", 5060)
 

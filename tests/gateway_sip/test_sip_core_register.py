@@ -8,11 +8,11 @@ import hashlib
 import re
 
 import pytest
-from sip_wire import Node, Wire, reply
 
 from media_gateway.sip.events import RegistrationDone
 from media_gateway.sip.message import SipRequest
 from media_gateway.sip.outcomes import RegistrationFailed
+from tests.gateway_sip.sip_wire import Node, Wire, reply
 
 REGISTRAR = ("10.0.0.7", 5060)
 

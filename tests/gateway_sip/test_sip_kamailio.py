@@ -9,10 +9,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sip_kamailio import Kamailio, available
 
 from media_gateway.call_leg import CallEnded
 from media_gateway.sip import SipConfig, SipUserAgent
+from tests.gateway_sip.sip_kamailio import Kamailio, available
 
 pytestmark = [
     pytest.mark.slow,

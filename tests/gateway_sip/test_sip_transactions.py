@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sip_captured import BARESIP_INVITE
-
 from media_gateway.sip.message import Headers, SipRequest, SipResponse, parse_message
 from media_gateway.sip.transaction import (
     ClientInviteTransaction,
@@ -15,6 +13,7 @@ from media_gateway.sip.transaction import (
     client_key,
     server_key,
 )
+from tests.gateway_sip.sip_captured import BARESIP_INVITE
 
 T = TimerSettings()  # T1 0.5 s, T2 4 s, T4 5 s
 

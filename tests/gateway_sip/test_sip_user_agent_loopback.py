@@ -11,11 +11,11 @@ import socket
 from collections.abc import AsyncIterator
 
 import pytest
-from sip_audio import dominant_frequency, tone
 
 from media_gateway.call_leg import CallEnded, InboundDtmf, InboundFrame
 from media_gateway.sip import CallFailed, IncomingCall, SipCallLeg, SipConfig, SipUserAgent
 from media_gateway.sip.message import Headers
+from tests.gateway_sip.sip_audio import dominant_frequency, tone
 
 TIMEOUT = 20
 

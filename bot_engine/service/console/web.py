@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
+from bot_engine import log_context
 from bot_engine.service.console import i18n
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.routers.common import service
@@ -106,6 +107,7 @@ async def viewer(request: Request, svc: ServiceState = Depends(service)) -> View
     if found is None:
         raise SignInRequired
     row, tenant = found
+    log_context.set_tenant(tenant.id)
     return Viewer(tenant, token, csrf_token(svc.secret_key, token), row.key_id)
 
 
