@@ -18,12 +18,13 @@ from typing import Annotated, Any
 
 import httpx
 import typer
-from rich.console import Console, Group
+from rich.console import Group
 from rich.live import Live
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from bot_engine.cli.console import err, out
 from bot_engine.cli.options import VarOption, parse_vars
 
 campaigns_app = typer.Typer(
@@ -32,8 +33,6 @@ campaigns_app = typer.Typer(
 numbering_app = typer.Typer(
     help="The Russian numbering plan (zones of phone ranges).", no_args_is_help=True
 )
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 Url = Annotated[str, typer.Option("--url", envvar="VOICEBOT_URL", help="The service.")]
 Key = Annotated[str, typer.Option("--key", envvar="VOICEBOT_API_KEY", help="An API key.")]
@@ -126,7 +125,7 @@ def create(
     if var:
         body["variables"] = {**(body.get("variables") or {}), **parse_vars(var)}
     created = _request(url, key, "POST", "/v1/campaigns", json=body)
-    console.print(created["id"])
+    out.plain(created["id"])
 
 
 @campaigns_app.command("leads")
@@ -164,19 +163,19 @@ def leads(
         content=chunks(),
         headers={"content-type": content_type},
     )
-    console.print(f"accepted: {result['accepted']}")
+    out.print(f"accepted: {result['accepted']}")
     if result["rejected_count"]:
-        console.print(f"rejected: {result['rejected_count']}", style="yellow")
+        out.print(f"rejected: {result['rejected_count']}", style="yellow")
         for row in result["rejected"][:50]:
-            console.print(f"  row {row['row']}: {escape(row['error'])}")
+            out.print(f"  row {row['row']}: {escape(row['error'])}")
         if result["rejected_count"] > 50:
-            console.print(f"  … {result['rejected_count'] - 50} more")
+            out.print(f"  … {result['rejected_count'] - 50} more")
 
 
 def _move(action: str) -> Any:
     def command(campaign: CampaignId, url: Url = DEFAULT_URL, key: Key = "") -> None:
         moved = _request(url, key, "POST", f"/v1/campaigns/{campaign}/{action}")
-        console.print(f"{moved['id']}: {moved['status']}")
+        out.print(f"{moved['id']}: {moved['status']}")
 
     command.__doc__ = {
         "start": "Start dialling a draft campaign.",
@@ -224,7 +223,7 @@ def status(
 ) -> None:
     """Counts by lead state and by outcome."""
     if campaign is not None:
-        console.print(_table(_request(url, key, "GET", f"/v1/campaigns/{campaign}")))
+        out.table(_table(_request(url, key, "GET", f"/v1/campaigns/{campaign}")))
         return
     listed = _request(url, key, "GET", "/v1/campaigns", params={"limit": 100})
     table = Table("id", "name", "status", "leads", "pending", "calling", "done", "calls")
@@ -240,7 +239,7 @@ def status(
             str(states["done"]),
             str(item["counts"]["calls"]),
         )
-    console.print(table)
+    out.table(table)
 
 
 @campaigns_app.command("report")
@@ -269,7 +268,7 @@ def report(
     except httpx.TransportError as exc:
         err.print(f"error: cannot reach the service at {url}: {exc}", style="red")
         raise typer.Exit(1) from None
-    console.print(f"wrote {output}")
+    out.print(f"wrote {output}")
 
 
 def watch_view(campaign: dict[str, Any]) -> Panel:
@@ -305,7 +304,7 @@ def watch(
     """A live view of a campaign until it finishes (Ctrl-C to leave)."""
     current = _request(url, key, "GET", f"/v1/campaigns/{campaign}")
     try:
-        with Live(watch_view(current), console=console, refresh_per_second=4) as live:
+        with Live(watch_view(current), console=out.console, refresh_per_second=4) as live:
             while current["status"] not in FINAL:
                 time.sleep(interval)
                 current = _request(url, key, "GET", f"/v1/campaigns/{campaign}")
@@ -360,14 +359,14 @@ def numbering_import(
         raise typer.Exit(2)
     asyncio.run(_store_ranges(data_dir, ranges))
     placed = len(ranges) - sum(unplaced.values())
-    console.print(
+    out.print(
         f"imported {len(ranges)} ranges of {len({r.code for r in ranges})} codes; "
         f"{placed} with a zone"
     )
     if errors:
-        console.print(f"skipped {errors} bad rows", style="yellow")
+        out.print(f"skipped {errors} bad rows", style="yellow")
     for region, count in sorted(unplaced.items(), key=lambda kv: -kv[1])[:10]:
-        console.print(
+        out.print(
             f"  no zone for region {escape(region)!r} ({count} ranges): phonenumbers decides there"
         )
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from typer.testing import CliRunner
 
 from bot_engine.cli import app as cli
@@ -19,12 +20,16 @@ from tests.service.postgres_server import free_port
 
 from .line import drive, on_a_line
 
+# what these commands print must not depend on the terminal: scripts/test.sh reruns them
+# at COLUMNS=40 and 300
+pytestmark = pytest.mark.cli
+
 DATA = Path(__file__).parent / "data"
 START = datetime(2026, 12, 3, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
 async def _cli(*args: str, key: str | None = None, url: str = "") -> tuple[int, str]:
-    env = {"VOICEBOT_URL": url, "COLUMNS": "160"}
+    env = {"VOICEBOT_URL": url}
     if key is not None:
         env["VOICEBOT_API_KEY"] = key
     result = await asyncio.to_thread(CliRunner().invoke, cli, list(args), env=env)
