@@ -14,7 +14,8 @@ per language and split, per expect type, the layer that decided, and the confusi
 misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
 `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
 held-out accuracy over the languages. A `menu` step is judged by the entry chosen; a
-`connect` step that hears the operator by `nlu.yes_no`, as the operator's leg does.
+`connect` step that hears the operator by `nlu.answer_to_offer`, as the
+operator's leg does.
 
     .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
 """
@@ -143,11 +144,11 @@ def run_item(item: Item, script: Script, variables: dict[str, Any], slots: dict[
              now: datetime) -> Outcome:
     step = script.steps[item.step]
     if _hears_operator(step):
-        # The operator's leg reads a spoken yes or no exactly as `call.transfer` does;
+        # The operator's leg reads the answer to an offer exactly as `call.transfer` does;
         # anything else leaves the offer waiting (for a key, another phrase or the timeout).
-        answer = nlu.yes_no(item.text, nlu.lang_of(script.language)).answer
+        answer = nlu.answer_to_offer(item.text, script.language)
         got = {"yes": "answered", "no": "declined"}.get(answer or "", "no_match")
-        return Outcome(item, got, got == item.expected, "yes_no")
+        return Outcome(item, got, got == item.expected, "polar")
     runtime = runtime_for(script)
     state = DialogState(
         script_id=script.id, step=item.step, waiting="input", variables=dict(variables),

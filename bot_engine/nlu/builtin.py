@@ -42,14 +42,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 "повторите",
                 "не расслышал",
                 "не расслышала что вы сказали",
-                "еще раз",
                 "скажите еще раз",
                 "что вы сказали",
                 "не понял",
                 "не поняла повторите",
                 "плохо слышно",
                 "вас не слышно",
-                "можно еще раз",
             ],
             patterns=[
                 r"^(а )?(что|чего|как|шо|а|что что|что вы говорите|что вы сказали|простите)$",
@@ -115,6 +113,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bс кем я (говорю|разговариваю)\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
+                # "что за мебель плюс", "а что за заявка": what a name the robot said is
+                r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "а кто
                 # его спрашивает", "а вы из какой фирмы", "а что за обработка", "что это значит"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:сказали|сказал|сказала|говорите|спросили|"
@@ -225,6 +225,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # "whats acme furniture", "what is acme": what a name the robot said is
+                r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"
+                r"prices|cost|costs|wrong|happening|going)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|"

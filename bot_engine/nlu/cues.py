@@ -38,7 +38,12 @@ from typing import Literal
 from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_first_person_present, ru_noun_lemma
+from bot_engine.nlu.morph import (
+    ru_first_person_present,
+    ru_noun_lemma,
+    ru_past_verb,
+    ru_request_form,
+)
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 Answer = Literal["yes", "no"]
@@ -94,7 +99,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=так и быть", "=пускай",
             "=все верно", "=все правильно", "=все так", "=так и есть", "=именно так",
             "=нет проблем", "=проблем нет", "=нет вопросов", "=вопросов нет", "попробовать",
-            "принимаю", "готов",
+            "=никаких проблем", "=никаких вопросов",
+            "принимаю", "принять", "готов",
         ],
         "refuse": [
             "против", "иметь против", "возражение~", "отказываюсь",
@@ -105,6 +111,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "передумать", "отклонить", "отменить", "отмена", "воздержаться",
             "=просто узнать", "=просто спросить", "=просто поинтересоваться",
             "=просто интересуюсь", "=просто посмотреть", "=неохота", "=не хочется",
+            # the operator's "give it to someone else"
+            "=на другого", "=кому нибудь другому", "=кого нибудь другого", "=кому то другому",
+            "=кого то другого", "=другому оператору", "=другому менеджеру",
         ],
         "available": [
             "удобно", "удобный время", "удобный момент", "хороший время",
@@ -148,6 +157,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "интересно", "в силе", "нужен", "нужна", "хотим купить", "хотим заказать",
             "хотим поставить", "планируем", "собираемся", "ждем", "еще нужно", "ищем",
             "выбираем", "в поиске", "в процессе", "раздумья", "в раздумьях", "хотим",
+            # the imperfective partners of `done`'s verbs, negated: "ничего не покупали"
+            "!покупать", "!заказывать", "!приобретать", "!оформлять", "!устанавливать",
         ],
         "done": [
             "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
@@ -181,7 +192,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=be my guest", "comfortable with", "fine with", "okay with", "ok with",
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
-            "accept", "=count me in", "=i am in", "=no worries",
+            "accept", "=count me in", "=no worries",
         ],
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
@@ -193,7 +204,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         ],
         "available": [
             "free", "have time", "have minute", "have second", "have sec", "have moment",
-            "got minute", "got second", "got sec", "talk", "good time", "convenient",
+            "got minute", "got second", "got sec", "talk", "chat", "good time", "convenient",
             "now work", "now good", "now fine", "listen", "=make it quick",
             "=if its quick", "=long as its quick", "=if its short", "=long as its short",
             "=if you are quick", "=if you make it quick", "=keep it short",
@@ -291,7 +302,7 @@ _NEGATORS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"not", "never"}),
 }
 _NOUN_NEGATORS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"нет", "нету", "без"}),
+    "ru": frozenset({"нет", "нету", "без", "никакой"}),
     "en": frozenset({"no", "without"}),
 }
 # Words a negation reaches over: "не *очень* удобно", "not *a* good time".
@@ -302,7 +313,8 @@ _SKIP: dict[Lang, str] = {
           "буду будем иметь давать мой свой ваш",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
           "even particularly actually currently right will would can shall any much to go get "
-          "think believe guess suppose feel at give giving my our your",
+          "think believe guess suppose feel at give giving my our your comfortable ready "
+          "willing prepared able going want",
 }
 
 # First-person verbs that answer the call or still want the thing: not an activity.
@@ -314,7 +326,8 @@ _NOT_ACTIVITY: dict[Lang, str] = {
           "считать надеяться предлагать нуждаться благодарить извиняться записывать давать "
           "брать покупать заказывать копить повторить уточнять объяснять отвечать "
           "спрашивать узнавать находиться жить сидеть быть иметь являться есть стоить "
-          "соединить переключить перевести звать верить бояться любить",
+          "соединить переключить перевести звать верить бояться любить нажимать нажать "
+          "жать",
     "en": "listening looking thinking waiting planning shopping hoping calling speaking "
           "wondering considering comparing trying asking saying going interested getting "
           "doing talking",
@@ -342,6 +355,9 @@ class _Table:
     noun_negators: frozenset[str]
     skip: frozenset[str]
     not_activity: frozenset[str]
+    requests: frozenset[str]
+    """Lemmas some cue says as a request ("наберите", "созвонимся"): their past forms
+    ("раз позвонили") tell what happened, and match no cue."""
 
 
 def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
@@ -365,6 +381,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
             for lemma in lemma_tuple(word, lang):
                 classes.setdefault(lemma, set()).add("@" + name)
     cues: list[_Cue] = []
+    requests: set[str] = set()
     for family, entries in lexicon.items():
         for entry in entries:
             mode: Mode = "flip"
@@ -378,6 +395,8 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                     keys.append(word)
                 else:
                     keys.extend(lemma_tuple(word, lang))
+                    if lang == "ru" and ru_request_form(word):
+                        requests.update(lemma_tuple(word, lang))
             if keys:
                 cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
     # Each cue is indexed by its rarest key only (every key must occur anyway), so a
@@ -399,6 +418,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         noun_negators=_NOUN_NEGATORS[lang],
         skip=frozenset(_lemmas(_SKIP[lang], lang)) | frozenset(_SKIP[lang].split()) | {"_"},
         not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
+        requests=frozenset(requests),
     )
 
 
@@ -547,6 +567,21 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+_PAST = "~past"
+
+
+def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
+    """The reply's lemmas, with a past form of a request verb marked so no cue takes it:
+    "наберите" asks for a call later, "раз позвонили" only says the robot called."""
+    lem = lemma_tuple(text, lang)
+    if not table.requests or not table.requests.intersection(lem):
+        return lem
+    return tuple(
+        lemma + _PAST if lemma in table.requests and ru_past_verb(word) else lemma
+        for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas
+    )
+
+
 def read(text: str, lang: str) -> list[CueHit]:
     """The polar facts stated in ``text`` (see the module doc)."""
     return read_lang(text, lang_of(lang))
@@ -555,7 +590,7 @@ def read(text: str, lang: str) -> list[CueHit]:
 def read_lang(text: str, lang: Lang) -> list[CueHit]:
     """`read` for a language code already checked (the hot path of `nlu.polar`)."""
     table = _table(lang)
-    lem = _unprefixed(_with_phrase_negators(lemma_tuple(text, lang), lang), lang, table)
+    lem = _unprefixed(_with_phrase_negators(_cue_lemmas(text, lang, table), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
     if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):

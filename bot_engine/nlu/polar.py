@@ -34,7 +34,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined,unused-i
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any, Literal
 
-from bot_engine.nlu import cues
+from bot_engine.nlu import cues, given_names
+from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import ru_animate_noun
 from bot_engine.nlu.text import normalize, tokens
@@ -168,6 +169,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah )?(thats|that is) (fine|ok|okay|alright)$",
             r"^(yes |yeah )?(thats|that is) it$",
             r"\b(id|i would|we would|wed) (like|love) (that|it)$",
+            r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) in$",
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
@@ -421,6 +423,21 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
 }
 
 
+# "нет, и не звоните по этому поводу", "no, and don't call me about this again": a refusal
+# of what was asked, not of every call.
+_ABOUT_THIS: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bпо (этому|данному|такому|этой|данной) (поводу|вопросу|теме)\b"
+                     r"|\b(об|насчет|про) (этом|это|этого)\b"),
+    "en": re.compile(r"\b(about|regarding|for|over) (this|that|it)( again| anymore)?$"),
+}
+
+
+def about_this(text: str, lang: str) -> bool:
+    """The reply narrows what it says to the matter of this call ("по этому поводу")."""
+    code = lang_of(lang)
+    return _ABOUT_THIS[code].search(normalize(text, code)) is not None
+
+
 def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
@@ -444,13 +461,64 @@ _SELF = {
 def _names_self(norm: str, lang: Lang) -> bool:
     """"я иван", "i'm john": the caller says their own first name (identity, yes). A word
     that is not a first name ("я сплю", "i'm driving") is some other fact."""
+    return _self_named(norm, lang) is not None
+
+
+def _self_named(norm: str, lang: Lang) -> str | None:
+    """The first name in "я иван", "i'm john", "john here" (as said), or None."""
     found = _SELF[lang].match(norm)
     if found is None:
-        return False
+        return None
     word = found.group("a") or found.group("b")
     if lang == "en":
         word = word or found.group("c") or found.group("d")
-    return cues.is_first_name(word, lang)
+    return word if cues.is_first_name(word, lang) or given_names.is_short_form(word, lang) \
+        else None
+
+
+_NAME_LEADS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "ага", "угу", "так", "вот", "это"}),
+    "en": frozenset({"yes", "yeah", "yep", "yup", "hi", "hello", "hey", "its", "this", "is"}),
+}
+_NAME_TAILS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"а", "и", "да", "слушаю", "слушает", "здравствуйте", "добрый", "день"}),
+    "en": frozenset({"here", "speaking", "yes", "yeah", "who", "whos", "what", "whats", "and",
+                     "hi", "hello"}),
+}
+
+
+def _name_alone(norm: str, lang: Lang) -> str | None:
+    """A first name as (nearly) the whole answer, in the nominative: «иван», «да, ваня»,
+    «сергей петрович», «иван, а что?», "mike", "yeah john here"; its nominative form."""
+    words = norm.split()
+    k = 0
+    while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
+        k += 1
+    if k >= len(words) or len(words) - k > 4:
+        return None
+    word, rest = words[k], words[k + 1:]
+    if lang == "ru":
+        tag = _ru_name_tag(word)
+        if not ((tag is not None and tag[0] == "Name" and tag[1] == word)
+                or given_names.is_short_form(word, lang)):
+            return None
+        while rest and (_ru_name_tag(rest[0]) or ("", ""))[0] in ("Patr", "Surn"):
+            rest = rest[1:]  # «сергей петрович», «иван петров»
+    elif not (cues.is_first_name(word, lang) or given_names.is_short_form(word, lang)):
+        return None
+    return word if not rest or rest[0] in _NAME_TAILS[lang] else None
+
+
+def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
+    """Whether the caller named themselves as someone else than ``names`` (True), as one of
+    them or a short form of one (False), or named no one (None)."""
+    said = _self_named(norm, lang) or _name_alone(norm, lang)
+    if said is None:
+        return None
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        said = tag[1] if tag is not None else said
+    return not any(given_names.same_name(said, name, lang) for name in names)
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
@@ -580,6 +648,17 @@ def silent_families(topic: Topic | None) -> frozenset[str]:
     return _SILENT[topic] if topic is not None else frozenset()
 
 
+_SIMPLE_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}")
+
+
+def question_variables(question: str) -> tuple[str, ...]:
+    """The plain variables the question sentence names: "Подскажите, это {{ name }}?"
+    gives ("name",)."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    return tuple(_SIMPLE_VARIABLE.findall(asked[-1] if asked else question))
+
+
 def question_topic(question: str, lang: str) -> Topic | None:
     """What a confirm step's question asks about, or None (every family applies).
 
@@ -598,7 +677,8 @@ def question_topic(question: str, lang: str) -> Topic | None:
 
 
 @lru_cache(maxsize=4096)
-def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
+def _polar(text: str, lang: Lang, topic: Topic | None = None,
+           names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
@@ -609,8 +689,11 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    if _names_self(norm, lang) and "identity" not in silent:
-        hits["yes"] = "identity"
+    other = _other_person(norm, lang, names) if names and not asked else None
+    if other:  # «сергей», "this is mike" to "is this John?"
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if (other is False or _names_self(norm, lang)) and "identity" not in silent:
+        hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     for order in sorted(candidates):  # table order: the first family of each answer wins
@@ -635,10 +718,20 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     return PolarReading(particles.answer, particles.confidence)
 
 
-def polar(text: str, lang: str, topic: Topic | None = None) -> PolarReading:
+def polar(text: str, lang: str, topic: Topic | None = None,
+          names: tuple[str, ...] = ()) -> PolarReading:
     """Read ``text`` as an answer to a yes/no question (about ``topic``, when known):
-    facts first, then particles."""
-    return _polar(text, lang_of(lang), topic)
+    facts first, then particles. ``names`` are the first names a question about who
+    answered asks for («это Иван?»): a caller who gives one of them, or a short form
+    («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
+    return _polar(text, lang_of(lang), topic, tuple(n.lower() for n in names))
+
+
+def answer_to_offer(text: str, lang: str) -> Answer | None:
+    """The answer to an offer ("shall I put the call through?"): what the operator says on
+    the operator's leg of a transfer ("принял", "я на звонке", "перекинь на другого") is
+    read like a caller's answer to "Соединить?"."""
+    return _polar(text, lang_of(lang), "offer").answer
 
 
 

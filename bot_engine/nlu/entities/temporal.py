@@ -131,6 +131,8 @@ _UNIT_WORDS: dict[str, str] = {
 }  # fmt: skip
 _NEW_YEAR_TAILS = frozenset({"года", "году", "year", "years"})
 _HOLIDAY_WORDS = frozenset({"праздников", "праздники", "праздникам", "holidays"})
+_UNIT_END = {"year": "year", "years": "year", "month": "month", "months": "month"}
+_THIS_SEASON = frozenset({"этой", "этим", "эту", "this"})
 _PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
 _PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
 _HOLIDAY_NAMES: dict[str, str] = {
@@ -617,10 +619,11 @@ class _Rules:
         low = self.low(k)
         start = k
         following = False
-        cued = False
+        cued = this = False
         cues = _RU_SEASON_CUES if self.lang == "ru" else _EN_SEASON_CUES
         while low in cues and k - start < 2:
             following = following or low in _FOLLOWING
+            this = this or low in _THIS_SEASON
             cued = True
             k += 1
             low = self.low(k)
@@ -645,6 +648,8 @@ class _Rules:
         if year is not None:  # "весной следующего года", "next year in the summer"
             span = periods.season_of_year(self.today, season, year)
             return Part(start, after, day=span[0], until=span[1]) if span else None
+        if not this and periods.season_ending(self.today, season):
+            following = True  # "осенью" said in November: the autumn to come, not this one
         first, last = periods.season_span(self.today, season, following=following)
         return Part(start, end, day=first, until=last)
 
@@ -679,6 +684,15 @@ class _Rules:
     def phase(self, k: int) -> Part | None:
         """ "в конце месяца", "в начале следующего года", "early next month",
         "end of the month"; a named month ("в начале марта") is ``month_only``'s."""
+        if self.lang == "en" and self.low(k + 1) == "end" and self.low(k) in _UNIT_END:
+            # "by years end", "at year end", "month end": the end of this one
+            unit = _UNIT_END[self.low(k)]
+            if unit == "year":
+                span = periods.year_phase(self.today, "end", years_ahead=0)
+            else:
+                pointed = periods.month_phase(self.today, "end", months_ahead=0)
+                span = (pointed[0], pointed[1][1]) if pointed else None
+            return Part(k, k + 2, day=span[0], until=span[1]) if span else None
         phase = _PHASES.get(self.low(k))
         if phase is None:
             return None
