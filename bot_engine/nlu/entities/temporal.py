@@ -471,7 +471,7 @@ class _Rules:
                     or self.low(part.j + 1) not in ("now", "today")):
                 return None
             return replace(part, j=part.j + 2)
-        elif self.lang == "en" and self._says_amount(k) and (
+        elif self.lang == "en" and (self._says_amount(k) or self.low(k) == "half") and (
             k == 0 or self.low(k - 1) in _BARE_BEFORE_EN
         ):
             part = self._offset_from(k, k)  # a bare "three months or so" answers "when?"
@@ -975,6 +975,10 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        same = self._same_time(k)
+        if same is not None:  # "same time tomorrow", «завтра в это же время»
+            moment = self.now
+            return Part(k, same, hour=moment.hour, minute=moment.minute, meridiem_given=True)
         near = k + 1 if low in ("ближе", "поближе") else k
         if self.low(near) in ("к", "ко", "под") and self.low(near + 1) in ("вечеру", "вечер"):
             return Part(k, near + 2, daypart="вечером")  # "ближе к вечеру", "под вечер"
@@ -1003,6 +1007,19 @@ class _Rules:
             if low in ("morning", "afternoon", "evening", "night"):
                 return Part(k, k + 1, daypart=low)
         return None
+
+    def _same_time(self, k: int) -> int | None:
+        """One past "(at) the same time" / «в это (же) время», or None."""
+        m = k
+        if self.lang == "en":
+            m += self.low(m) == "at"
+            m += self.low(m) == "the"
+            return m + 2 if self.low(m) == "same" and self.low(m + 1) == "time" else None
+        m += self.low(m) == "в"
+        if self.low(m) not in ("это", "то"):
+            return None
+        m += 1 + (self.low(m + 1) == "же")
+        return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
     RULES = ("bounded", "season", "holiday", "offset", "period", "phase", "year_only",
              "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
