@@ -111,6 +111,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
         ]),
         ("channel", "no", [r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)"]),
+        ("indifferent", "no", [
+            r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
+            r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
+            r"^(да |ну )?все равно( кто| как| какой| какая| когда)?$",
+            r"^(да |мне |нам )?(не важно|неважно)\b",
+        ]),
         ("busy", "no", [
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
             r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
@@ -269,6 +275,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
+        ]),
+        ("indifferent", "no", [
+            r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
+            r"^whatever( works| is fine)?$",
         ]),
         ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
@@ -509,6 +519,32 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
+_COMING: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"подойдет", "подойду", "позову", "подождите", "сейчас", "минутку",
+                     "секунду", "возьмет", "слушает", "слушаю"}),
+    "en": frozenset({"here", "speaking", "coming", "get", "hold", "phone", "line", "minute",
+                     "sec", "second", "moment"}),
+}
+
+
+def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """«анна вышла», "john moved", "anna is out": the name asked for, then something said
+    about that person: the one who answered is someone else."""
+    words = norm.split()
+    if len(words) < 2 or _COMING[lang].intersection(words):
+        return False
+    said = words[0]
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        if tag is None or tag[0] != "Name" or tag[1] != said:
+            return False
+        if (_ru_name_tag(words[1]) or ("", ""))[0] in ("Patr", "Surn"):
+            return False
+    if words[1] in _NAME_TAILS[lang]:
+        return False
+    return any(given_names.same_name(said, name, lang) for name in names)
+
+
 def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     """Whether the caller named themselves as someone else than ``names`` (True), as one of
     them or a short form of one (False), or named no one (None)."""
@@ -632,15 +668,18 @@ _TOPICS: dict[Lang, list[tuple[Topic, re.Pattern[str]]]] = {
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")
 # Families that say nothing to a question about this topic.
 _SILENT: dict[Topic, frozenset[str]] = {
-    "identity": frozenset({"busy", "later", "done", "still", "channel"}),
+    "identity": frozenset({"busy", "later", "done", "still", "channel", "indifferent"}),
     "consent": frozenset({"busy", "later", "done", "still", "channel", "available",
-                          "identity", "wrong"}),
+                          "identity", "wrong", "indifferent"}),
     "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
-                           "identity", "wrong"}),
-    "relevance": frozenset({"busy", "later", "available", "identity", "channel"}),
-    "availability": frozenset({"identity", "wrong", "still", "done"}),
-    "offer": frozenset({"identity", "wrong"}),
+                           "identity", "wrong", "indifferent"}),
+    "relevance": frozenset({"busy", "later", "available", "identity", "channel",
+                            "indifferent"}),
+    "availability": frozenset({"identity", "wrong", "still", "done", "indifferent"}),
+    "offer": frozenset({"identity", "wrong", "indifferent"}),
 }
+"""`indifferent` ("без разницы", "doesn't matter") says no only to a question of what the
+caller wants ("Хотите, чтобы всегда отвечал этот менеджер?"), a question of no topic."""
 
 
 def silent_families(topic: Topic | None) -> frozenset[str]:
@@ -703,6 +742,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
         if hit.answer not in hits and hit.family not in silent:
             hits[hit.answer] = hit.family
+    if "yes" not in hits and names and not asked and _speaks_of(norm, lang, names):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)

@@ -1,0 +1,235 @@
+"""Classes of natural replies found by the fourth fresh batch, as tables in both languages:
+a later time to "is now good?", first names said alone or said about, the operator's leg,
+past request verbs and negated imperfectives, «никаких возражений» and «нет, я возражаю»,
+deferrals and hedges, indifference, money slang, short names in menus, "same time
+tomorrow", half an hour, seasons in their last month and the operator asked for as "a
+human". Every example is a paraphrase, not a sentence of the eval set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot_engine.dialog import menu as menus
+from bot_engine.nlu import IntentMatcher, builtin_intents, extract_entities
+from bot_engine.nlu.keys import spoken_key
+from bot_engine.nlu.polar import answer_to_offer, polar, question_topic
+
+RU_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+EN_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("America/New_York"))
+QUESTIONS = {
+    "identity": {"ru": "Здравствуйте! Подскажите, это {{ name }}?",
+                 "en": "Hello! Am I speaking with {{ name }}?"},
+    "availability": {"ru": "Вам удобно сейчас говорить?", "en": "Is now a good time to talk?"},
+    "offer": {"ru": "Соединить вас со специалистом прямо сейчас?",
+              "en": "Shall I connect you with a specialist now?"},
+    "relevance": {"ru": "Подскажите, ваша заявка ещё актуальна?",
+                  "en": "Is your request still relevant?"},
+    "consent": {"ru": "Вы согласны на обработку персональных данных?",
+                "en": "Do you agree to the processing of your personal data?"},
+    "wish": {"ru": "Хотите, чтобы на ваши звонки всегда отвечал этот менеджер?",
+             "en": "Do you want one manager to handle all your calls?"},
+}  # fmt: skip
+
+
+def answer(asked: str, text: str, lang: str, names: tuple[str, ...] = ()) -> str | None:
+    """The yes/no a reply gives to one of the questions above."""
+    return polar(text, lang, question_topic(QUESTIONS[asked][lang], lang), names).answer
+
+
+# --- a later time to "is now good?" or "shall I connect you now?" is a no ------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [
+        ("availability", "давайте ближе к вечеру", "ru"),
+        ("availability", "наберите через часик", "ru"),
+        ("availability", "try me around five", "en"),
+        ("offer", "давайте лучше завтра утром", "ru"),
+        ("offer", "tomorrow morning would be better", "en"),
+    ],
+)
+def test_a_later_time_to_now_is_a_no(asked: str, text: str, lang: str) -> None:
+    assert answer(asked, text, lang) == "no"
+
+
+# --- first names: the one asked for, a short form, another, or said about ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "expected"),
+    [
+        ("ваня", "ru", "иван", "yes"),  # a short form of the name asked for
+        ("саша", "ru", "александр", "yes"),
+        ("сергей", "ru", "иван", "no"),  # someone else
+        ("johnny", "en", "john", "yes"),
+        ("bill", "en", "william", "yes"),
+        ("mike", "en", "john", "no"),
+        # the name asked for, then something said about that person: someone else answered
+        ("анна ушла на обед", "ru", "анна", "no"),
+        ("аня в отпуске", "ru", "анна", "no"),
+        ("john moved", "en", "john", "no"),
+        ("johnny left the company", "en", "john", "no"),
+        # ... unless the words say that person is here or coming
+        ("анна петровна слушает", "ru", "анна", "yes"),
+        ("yeah johnny speaking", "en", "john", "yes"),
+        ("анна сейчас подойдет", "ru", "анна", None),
+    ],
+)
+def test_first_names_to_who_answered(text: str, lang: str, name: str,
+                                     expected: str | None) -> None:
+    assert answer("identity", text, lang, (name,)) == expected
+
+
+# --- the operator's leg: its answer is read as an answer to an offer ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("беру", "ru", "yes"),
+        ("давай соединяй", "ru", "yes"),
+        ("перекинь на другого", "ru", "no"),
+        ("отдай кому-нибудь другому", "ru", "no"),
+        ("не могу я на совещании", "ru", "no"),
+        ("put them through", "en", "yes"),
+        ("give it to someone else", "en", "no"),
+    ],
+)
+def test_the_operators_answer(text: str, lang: str, expected: str) -> None:
+    assert answer_to_offer(text, lang) == expected
+
+
+# --- verbs and negation: past requests, negated imperfectives, objections -----------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("availability", "ну раз уж позвонили говорите", "yes"),  # no request to call later
+        ("availability", "раз набрали слушаю", "yes"),
+        ("relevance", "мы вообще ничего еще не покупали", "yes"),  # nothing bought: still wanted
+        ("relevance", "нет ничего не заказывали еще", "yes"),
+        ("consent", "никаких возражений нет", "yes"),
+        ("consent", "нет никаких возражений", "yes"),
+        ("consent", "нет я возражаю", "no"),  # an answer particle, then a clause of its own
+        ("availability", "минутку", None),  # waits: it offers no time to talk
+    ],
+)
+def test_verbs_and_negation(asked: str, text: str, expected: str | None) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [
+        ("availability", "im not really comfortable talking now", "en"),
+        ("relevance", "dont call me about this anymore", "en"),  # about this matter: a no
+    ],
+)
+def test_negated_willingness_is_a_no(asked: str, text: str, lang: str) -> None:
+    assert answer(asked, text, lang) == "no"
+
+
+# --- deferring and hedging say neither yes nor no -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("мы еще подумаем", "ru"), ("как жена скажет", "ru"), ("это у нас муж решает", "ru"),
+     ("my wife will decide", "en")],
+)  # fmt: skip
+def test_deferrals_and_hedges_are_no_answer(text: str, lang: str) -> None:
+    assert answer("relevance", text, lang) is None
+
+
+# --- indifference is a no to a question of what the caller wants ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("мне все равно", "ru", "no"),
+        ("без разницы", "ru", "no"),
+        ("да какая разница", "ru", "no"),
+        ("doesnt matter", "en", "no"),
+        ("whatever", "en", "no"),
+        ("я все равно за", "ru", None),  # "anyway", not "I don't care"
+        ("i dont mind at all", "en", "yes"),
+    ],
+)
+def test_indifference(text: str, lang: str, expected: str | None) -> None:
+    assert answer("wish", text, lang) == expected
+
+
+def test_indifference_says_nothing_to_is_now_good() -> None:
+    assert answer("availability", "мне все равно", "ru") is None
+
+
+# --- the operator asked for as "a human" ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("позовите человека", "operator"), ("дайте мне человека", "operator"),
+     ("переключите на человека", "operator"), ("дайте человеку сказать", None)],
+)  # fmt: skip
+def test_a_human_is_the_operator(text: str, intent: str | None) -> None:
+    matcher = IntentMatcher(builtin_intents("ru"), "ru", threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+# --- keys, times and amounts as said --------------------------------------------------------
+
+
+def test_a_bare_raz_is_key_one() -> None:
+    assert spoken_key("ну раз", "ru") == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("через пол часа", "ru", "2026-11-21T12:30:00+03:00"),  # "пол часа" is one word
+        ("half an hour", "en", "2026-11-21T12:30:00-05:00"),  # a bare duration
+        ("same time tomorrow", "en", "2026-11-22T12:00:00-05:00"),
+        ("завтра в это же время", "ru", "2026-11-22T12:00:00+03:00"),
+    ],
+)
+def test_times_as_said(text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert [e.value for e in extract_entities(text, lang, ["datetime"], now=now)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("осенью", "ru", "2027-09-01"),  # said in November: the next autumn
+     ("by years end", "en", "2026-12-01")],
+)  # fmt: skip
+def test_periods_as_said(text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert [e.value for e in extract_entities(text, lang, ["date"], now=now)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("сотка", 100000), ("двести штук", 200000),
+     ("штук триста", 300000), ("сотки две", 200000)],  # inverted: about 300 000
+)  # fmt: skip
+def test_money_slang(text: str, value: int) -> None:
+    assert [e.value for e in extract_entities(text, "ru", ["money"], now=RU_NOW)] == [value]
+
+
+def test_money_slang_is_no_plain_number() -> None:
+    assert extract_entities("штук триста", "ru", ["number"], now=RU_NOW) == []
+
+
+MENU = [{"name": "Ольга Смирнова"}, {"name": "Павел Орлов"}, {"name": "Александр Ким"}]
+
+
+@pytest.mark.parametrize(("text", "index"),
+                         [("олю", 0), ("пашу пожалуйста", 1), ("давайте сашу", 2)])
+def test_menu_names_by_short_forms(text: str, index: int) -> None:
+    assert menus.choose_words(MENU, "name", text) == index
