@@ -151,6 +151,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(operator|human|representative|live agent|real person|manager|supervisor)s?\b",
+                r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
+                r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
+                r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"salesperson|rep)\b",
                 r"\bget (a |an |some )?(real |live )?(person|human|agent|someone) on the "

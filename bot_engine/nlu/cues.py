@@ -133,6 +133,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "переговоры", "командировка", "спортзал", "в зале", "бассейн", "отпуск",
             "поликлиника", "экзамен", "на смене", "на вахте", "дежурство", "на обеде",
             "созвон", "на звонке", "конференция", "вебинар", "на линии",
+            "спать",
             "на объекте", "на выезде", "в отъезде", "за границей",
             "=неудобно", "=занято", "=не могу", "=не вариант", "=никак", "=за столом",
             "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
@@ -185,7 +186,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=это не он", "=это не она", "=не он", "=не она",
             "не живет", "=его нет", "=ее нет", "=его нету", "=ее нету",
             "ошибка", "ошибочка", "перепутать", "=другой человек", "=не тот человек",
-            "=другому человеку", "=до меня",
+            "=другому человеку", "=до меня", "=за него", "=за нее", "=вместо него",
+            "=вместо нее",
         ],
     },
     "en": {
@@ -257,7 +259,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=no such", "=doesnt live", "=does not live", "=not home",
             "his @relative", "her @relative", "=this is his @relative",
             "=this is her @relative", "=i am his @relative", "=i am her @relative",
-            "=not the right person", "=mistaken", "=the wrong",
+            "=not the right person", "=mistaken", "=the wrong", "=answering for him",
+            "=answering for her", "=picking up for him", "=picking up for her",
+            "=on his behalf", "=on her behalf",
         ],
     },
 }  # fmt: skip
@@ -557,6 +561,8 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
         # Negative concord: "я никогда не соглашался", "не буду ничего подтверждать" say
         # no once, however many negative words carry it.
         negators = _negations(cue, spots, lem, table)
+        if cue.mode == "fixed" and any(min(spots) < p < max(spots) for p in negators):
+            continue  # "сейчас *не* может": a set phrase broken by a negation is not said
         if cue.mode == "negated" and not negators:
             continue  # "знаю" is no hedge; a shorter cue over these words may still be
         used.update(range(min(spots), max(spots) + 1))

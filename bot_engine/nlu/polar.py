@@ -166,7 +166,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
-            r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )\bagreed?\b",
+            r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
+            r"(?<!prepared to )\bagreed?\b",
             r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
@@ -243,6 +244,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
             r"\b(not|isnt|nots) a (good|great) time\b", r"\bbad time\b",
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
+            r"\b(now|nows|this|today)( is)? (bad|no good|rough|tough|terrible)\b",
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
             r"at lunch|in the shower|out|outside|on my way)\b",
             r"\b(were|we are) (out|outside|away)\b",
@@ -268,7 +270,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(manager|operator|human|person|representative|agent|me through|me)\b",
             r"\bno (manager|operator|human|transfer)s?\b",
             r"\b(dont|do not|wont|will not|cant|cannot|never|wouldnt) (consent|agree|give consent|"
-            r"accept)\b",
+            r"accept)\b", r"\bnot (really |quite )?(ready|willing|prepared) to\b",
             r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
             r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
@@ -462,7 +464,7 @@ _SELF = {
     "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
                      r"(?: here| speaking)?(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
-                     r"(?:here|speaking|is on the line)$"
+                     r"(?:here|speaking|(?:is )?on the (?:line|phone))$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
                      r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"),
 }
@@ -482,8 +484,9 @@ def _self_named(norm: str, lang: Lang) -> str | None:
     word = found.group("a") or found.group("b")
     if lang == "en":
         word = word or found.group("c") or found.group("d")
-    return word if cues.is_first_name(word, lang) or given_names.is_short_form(word, lang) \
-        else None
+    said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
+    return next((w for w in said
+                 if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)
 
 
 _NAME_LEADS: dict[Lang, frozenset[str]] = {

@@ -233,3 +233,79 @@ MENU = [{"name": "Ольга Смирнова"}, {"name": "Павел Орлов
                          [("олю", 0), ("пашу пожалуйста", 1), ("давайте сашу", 2)])
 def test_menu_names_by_short_forms(text: str, index: int) -> None:
     assert menus.choose_words(MENU, "name", text) == index
+
+
+# --- a set phrase broken by a negation is not said ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names", "expected"),
+    [
+        ("identity", "он сейчас не может подойти", "ru", ("иван",), "no"),  # not «сейчас может»
+        ("availability", "я сейчас правда не могу", "ru", (), "no"),
+        ("availability", "я сейчас могу", "ru", (), "yes"),
+    ],
+)
+def test_a_negation_inside_a_set_phrase(asked: str, text: str, lang: str,
+                                        names: tuple[str, ...], expected: str) -> None:
+    assert answer(asked, text, lang, names) == expected
+
+
+# --- the one who answered speaks for the one asked for, or says where that one is ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "expected"),
+    [
+        ("я за него", "ru", "иван", "no"),
+        ("я вместо нее отвечаю", "ru", "анна", "no"),
+        ("она спит", "ru", "анна", "no"),
+        ("im answering for him", "en", "john", "no"),
+        ("i am picking up on her behalf", "en", "anna", "no"),
+        ("john on the line", "en", "john", "yes"),  # the name, then where: on the line
+        ("johnny on the phone", "en", "john", "yes"),
+        ("mike on the line", "en", "john", "no"),
+    ],
+)
+def test_speaking_for_someone_else(text: str, lang: str, name: str, expected: str) -> None:
+    assert answer("identity", text, lang, (name,)) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [
+        ("availability", "я сплю еще", "ru"),
+        ("availability", "now is bad", "en"),
+        ("availability", "today is rough", "en"),
+        ("consent", "im not ready to agree to that", "en"),  # not a bare "agree"
+        ("consent", "not willing to do that", "en"),
+        ("consent", "we are not prepared to agree", "en"),
+    ],
+)
+def test_unready_and_bad_times_are_a_no(asked: str, text: str, lang: str) -> None:
+    assert answer(asked, text, lang) == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("put me through to an agent", "operator"), ("connect me to someone", "operator"),
+     ("transfer me to a person please", "operator"), ("put me through", None)],
+)  # fmt: skip
+def test_put_me_through_to_someone_is_the_operator(text: str, intent: str | None) -> None:
+    matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("лучше вечерком", "2026-11-21T19:00:00+03:00"),  # the affectionate part of the day
+        ("завтра утречком", "2026-11-22T10:00:00+03:00"),
+        ("завтра в полдесятого", "2026-11-22T09:30:00+03:00"),  # half past as one word
+        ("полвторого", "2026-11-21T13:30:00+03:00"),
+        ("в половине первого", "2026-11-21T12:30:00+03:00"),  # half past twelve, not 0:30
+        ("в полпервого", "2026-11-21T12:30:00+03:00"),
+    ],
+)
+def test_parts_of_the_day_and_half_hours(text: str, value: str) -> None:
+    assert [e.value for e in extract_entities(text, "ru", ["datetime"], now=RU_NOW)] == [value]

@@ -195,8 +195,9 @@ def _ru_lexicon() -> Lexicon:
     for lemma, code in _RU_CURRENCIES.items():
         for form in _ru_forms(lemma):
             currencies.setdefault(form, code)
+    half_past = {"пол" + form for form, n in ordinals.items() if n <= 12}  # "полдесятого"
     triggers = frozenset(
-        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS}
+        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS, *half_past}
         - {"к", "р", "k"}  # too common alone; they only matter after a digit
     )
     return Lexicon(numbers, ordinals, months, weekdays, spans, currencies, triggers)
@@ -206,6 +207,7 @@ _RU_DATE_WORDS = frozenset(
     {
         "сегодня", "завтра", "послезавтра", "вчера", "позавчера", "через", "утром", "утра",
         "днем", "вечером", "вечера", "ночью", "ночи", "полдень", "полночь", "обед", "обеда",
+        "вечерком", "утречком",
         "обедом", "половине", "полчаса", "полчасика", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
         "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",

@@ -38,6 +38,8 @@ _DAYPARTS: dict[str, tuple[int, str]] = {
     "night": (22, "night"), "am": (10, "am"), "pm": (14, "pm"), "tonight": (19, "pm"),
     "lunch": (13, "pm"), "lunchtime": (13, "pm"),
 }  # fmt: skip
+_DIMINUTIVE_DAYPARTS = {"вечерком": "вечером", "утречком": "утром", "денечком": "днем"}
+"""«давайте вечерком»: the affectionate form of a part of the day is that part."""
 _NOON = {"полдень": 12, "полдня": 12, "noon": 12, "midday": 12, "полночь": 0, "midnight": 0}
 _RELATIVE_DAYS: dict[str, int] = {
     "сегодня": 0, "завтра": 1, "послезавтра": 2, "вчера": -1, "позавчера": -2,
@@ -935,9 +937,13 @@ class _Rules:
             return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         # "в половине третьего" -> 2:30 (then business-hours reading)
         if low in ("половине", "пол") and self.low(k + 1) in self.lex.ordinals:
-            hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12
+            hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12 or 12  # "первого": 12:30
             start = k - 1 if self.low(k - 1) == "в" else k
             return self._with_qualifier(Part(start, k + 2, hour=hour, minute=30))
+        if self.lang == "ru" and low.startswith("пол") and low[3:] in self.lex.ordinals:
+            hour = (self.lex.ordinals[low[3:]] - 1) % 12 or 12  # "полдесятого", one word
+            start = k - 1 if self.low(k - 1) == "в" else k
+            return self._with_qualifier(Part(start, k + 1, hour=hour, minute=30))
         if self.lang == "en" and low in ("half", "quarter") and self.low(k + 1) == "past":
             hv = self._hour_value(k + 2)
             if hv is not None:
@@ -986,6 +992,7 @@ class _Rules:
             return Part(k, near + 2, hour=13, meridiem_given=True)
         if low == "с" and self.low(k + 1) == "утра":
             return Part(k, k + 2, daypart="утром")
+        low = _DIMINUTIVE_DAYPARTS.get(low, low)
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
