@@ -115,6 +115,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=на другого", "=кому нибудь другому", "=кого нибудь другого", "=кому то другому",
             "отдать другому", "передать другому", "перекинуть другому",
             "=кого то другого", "=другому оператору", "=другому менеджеру",
+            "=кого нибудь еще", "=кому нибудь еще", "=кого то еще", "=кому то еще",
         ],
         "available": [
             "удобно", "удобный время", "удобный момент", "хороший время",
@@ -650,6 +651,10 @@ _RU_NOT_BUSY_PLACES = frozenset({
     "целое", "общий", "раздумье", "порядок", "место", "дом", "офис", "кабинет", "рабочий",
     "компьютер", "свобода", "ожидание", "пенсия",
 })  # fmt: skip
+_RU_BUSY_COMPANY = frozenset({
+    "ребенок", "дети", "малыш", "сын", "дочь", "дочка", "внук", "внучка", "клиент",
+    "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
+})  # fmt: skip
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
 _EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")
 _EN_PLACE_PREPS = frozenset({"at", "in", "on", "with"})
@@ -691,6 +696,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             noun = ru_noun_lemma(words[k + 1])
             if noun is not None and noun not in _RU_NOT_BUSY_PLACES:
                 return True
+        if k + 1 < len(words) and words[k] in ("с", "со"):
+            if ru_noun_lemma(words[k + 1]) in _RU_BUSY_COMPANY:
+                return True  # "я с ребёнком", "мы с клиентом": with someone who needs them
     return False
 
 

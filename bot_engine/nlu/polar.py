@@ -217,7 +217,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
             r"a better)\b",
-            r"\bon hold\b", r"\bcancell?ed\b", r"\bsomeone else\b",
+            r"\bon hold\b", r"\bcancell?ed\b", r"\b(someone|somebody|anyone|anybody) else\b",
             r"\b(from|with) (another|a different) (company|place|vendor|supplier)\b",
             r"\b(not|no longer) (looking|doing|interested|relevant)\b",
             r"\b(we|i) (dont|do not) need (it|one|that)\b", r"\bfrom a competitor\b",

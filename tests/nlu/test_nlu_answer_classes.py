@@ -97,6 +97,10 @@ def test_first_names_to_who_answered(text: str, lang: str, name: str,
         ("не могу я на совещании", "ru", "no"),
         ("put them through", "en", "yes"),
         ("give it to someone else", "en", "no"),
+        ("переведи на кого-нибудь еще", "ru", "no"),  # «ещё» as «другой»
+        ("отдай кому-то еще", "ru", "no"),
+        ("transfer to somebody else", "en", "no"),
+        ("give it to anyone else", "en", "no"),
     ],
 )
 def test_the_operators_answer(text: str, lang: str, expected: str) -> None:
@@ -309,3 +313,12 @@ def test_put_me_through_to_someone_is_the_operator(text: str, intent: str | None
 )
 def test_parts_of_the_day_and_half_hours(text: str, value: str) -> None:
     assert [e.value for e in extract_entities(text, "ru", ["datetime"], now=RU_NOW)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("я с ребенком", "no"), ("мы сейчас с клиентом", "no"),  # with someone who needs them
+     ("я с удовольствием", "yes"), ("я с вами", None)],
+)  # fmt: skip
+def test_with_someone_as_a_reason_not_to_talk(text: str, expected: str | None) -> None:
+    assert answer("availability", text, "ru") == expected
