@@ -696,9 +696,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             noun = ru_noun_lemma(words[k + 1])
             if noun is not None and noun not in _RU_NOT_BUSY_PLACES:
                 return True
-        if k + 1 < len(words) and words[k] in ("с", "со"):
-            if ru_noun_lemma(words[k + 1]) in _RU_BUSY_COMPANY:
-                return True  # "я с ребёнком", "мы с клиентом": with someone who needs them
+        if (k + 1 < len(words) and words[k] in ("с", "со")
+                and ru_noun_lemma(words[k + 1]) in _RU_BUSY_COMPANY):
+            return True  # "я с ребёнком", "мы с клиентом": with someone who needs them
     return False
 
 
