@@ -124,7 +124,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "время найтись", "могу говорить", "могу разговаривать", "можно говорить",
             "свободен", "свободно", "ждать звонок", "слушаю", "если быстро", "только быстро",
             "только недолго", "=если коротко", "=я дома", "=мы дома",
-            "минута найтись", "=сейчас могу", "=сейчас можно",
+            "минута найтись", "=сейчас могу", "=сейчас можно", "=во внимании",
         ],
         "busy": [
             "занят", "=некогда", "=не до этого", "=не до того", "=не до вас",
@@ -139,13 +139,15 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=неудобно", "=занято", "=не могу", "=не вариант", "=никак", "=за столом",
             "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
             "=у меня посетитель", "=у меня люди", "=у меня пара", "=на паре",
+            "бежать надо", "уходить надо", "=мне пора", "=пора бежать", "=пора идти",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
             "в другой день", "в другое время", "перезвоните", "наберите", "позвоните",
             "@time @better", "@better @time", "=пусть перезвонит", "=пусть позвонит",
             "=пусть свяжется", "созвонимся", "поговорим @time", "=давайте @time",
-            "=я подумаю", "=подумаю еще", "=надо подумать",
+            "=я подумаю", "=подумаю еще", "=надо подумать", "=дайте подумать",
+            "=дай подумать",
             "=можно @time", "=лучше @time",
         ],
         "channel": [
@@ -213,7 +215,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "got minute", "got second", "got sec", "talk", "chat", "good time", "convenient",
             "now work", "now good", "now fine", "listen", "=make it quick",
             "=if its quick", "=long as its quick", "=if its short", "=long as its short",
-            "=if you are quick", "=if you make it quick", "=keep it short",
+            "=if you are quick", "=if you make it quick", "=keep it short", "=all ears",
         ],
         "busy": [
             "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",
@@ -223,17 +225,22 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=she away", "on vacation",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
+            "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
+            "need to go", "need to run",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
             "call me", "try me", "try again", "@time @better", "@time work better",
             "=next week", "=catch me", "=reach me", "talk @time", "speak @time",
             "chat @time", "=how about @time", "=maybe @time", "=can we do @time",
+            "ill think about it", "will think about it", "let me think", "need to think",
+            "have to think", "think it over", "sleep on it",
         ],
         "channel": [
             "=just email", "=just text", "=just send", "=send me", "=email me", "=text me",
             "=mail me", "=call them myself", "=call him myself", "=call her myself",
-            "=contact them myself", "=reach out myself",
+            "=contact them myself", "=reach out myself", "=rather get an email",
+            "=rather have an email", "=prefer an email", "=prefer a text", "=rather email",
         ],
         "still": [
             "still", "interested", "look for", "shopping", "shopping around",

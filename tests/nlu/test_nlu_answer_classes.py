@@ -322,3 +322,24 @@ def test_parts_of_the_day_and_half_hours(text: str, value: str) -> None:
 )  # fmt: skip
 def test_with_someone_as_a_reason_not_to_talk(text: str, expected: str | None) -> None:
     assert answer("availability", text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "expected"),
+    [
+        ("availability", "i'm all ears", "en", "yes"),
+        ("availability", "я весь во внимании", "ru", "yes"),
+        ("availability", "sorry gotta run", "en", "no"),  # about to leave
+        ("availability", "i have to go", "en", "no"),
+        ("availability", "мне бежать надо", "ru", "no"),
+        ("availability", "мне пора", "ru", "no"),
+        ("offer", "let me think about it first", "en", "no"),  # a deferral, as «я подумаю»
+        ("offer", "i'll sleep on it", "en", "no"),
+        ("offer", "дайте подумать", "ru", "no"),
+        ("offer", "i'd rather get an email", "en", "no"),  # another channel
+        ("relevance", "let me think about it", "en", None),  # says nothing of relevance
+    ],
+)
+def test_leaving_listening_and_deferring(asked: str, text: str, lang: str,
+                                         expected: str | None) -> None:
+    assert answer(asked, text, lang) == expected
