@@ -131,7 +131,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
-            r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я$",
+            r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
             r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
@@ -460,13 +460,15 @@ def declines_human(text: str, lang: str) -> bool:
 # this?".
 _SELF = {
     "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
-                     r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
+                     r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"
+                     r"|^(?:да |нет |ну )?(?:меня зовут|зовут меня|мое имя) (?P<c>\w+)(?: \w+)?$"),
     "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
                      r"(?: here| speaking)?(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
                      r"(?:here|speaking|(?:is )?on the (?:line|phone))$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
-                     r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"),
+                     r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"
+                     r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"),
 }
 
 
@@ -481,9 +483,9 @@ def _self_named(norm: str, lang: Lang) -> str | None:
     found = _SELF[lang].match(norm)
     if found is None:
         return None
-    word = found.group("a") or found.group("b")
+    word = found.group("a") or found.group("b") or found.group("c")
     if lang == "en":
-        word = word or found.group("c") or found.group("d")
+        word = word or found.group("d") or found.group("e")
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
                  if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)

@@ -16,6 +16,7 @@ from bot_engine.dialog import menu as menus
 from bot_engine.nlu import IntentMatcher, builtin_intents, extract_entities
 from bot_engine.nlu.keys import spoken_key
 from bot_engine.nlu.polar import answer_to_offer, polar, question_topic
+from bot_engine.nlu.yesno import yes_no
 
 RU_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 EN_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -343,3 +344,23 @@ def test_with_someone_as_a_reason_not_to_talk(text: str, expected: str | None) -
 def test_leaving_listening_and_deferring(asked: str, text: str, lang: str,
                                          expected: str | None) -> None:
     assert answer(asked, text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("да не надо", "no"), ("да не стоит", "no"), ("да не особо", "no"),  # a filler «да»
+     ("да не вопрос", "yes"), ("да конечно", "yes"),
+     ("так и быть", "yes"), ("перебьетесь", "no")],
+)  # fmt: skip
+def test_russian_particles(text: str, expected: str) -> None:
+    assert yes_no(text, "ru").answer == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "expected"),
+    [("меня зовут сергей", "ru", "иван", "no"), ("зовут меня ваня", "ru", "иван", "yes"),
+     ("my name is mike", "en", "john", "no"), ("yes my name is john smith", "en", "john", "yes"),
+     ("не я это", "ru", "иван", "no")],
+)  # fmt: skip
+def test_my_name_is(text: str, lang: str, name: str, expected: str) -> None:
+    assert answer("identity", text, lang, (name,)) == expected
