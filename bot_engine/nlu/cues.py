@@ -205,7 +205,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
             "=no way", "=rather not", "=prefer not", "=forget it", "=never mind",
-            "=hell no", "=no chance", "=not what i said", "=not what i meant",
+            "=please do not", "=hell no", "=no chance", "=not what i said", "=not what i meant",
             "=no thank you", "=leave me alone", "decline", "=count me out", "=ill pass",
             "=i will pass", "=pass on", "=changed mind", "=change mind", "=just asking",
             "=just curious", "=just wondering", "=just wanted to know",
@@ -225,6 +225,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=she away", "on vacation",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
+            "unavailable", "slammed", "=snowed under",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run",
         ],
@@ -255,7 +256,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "taken care", "sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
             "=decided to wait", "=going to wait", "=put it off", "postpone",
-            "=end up",
+            "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
+            "=sold the house",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",

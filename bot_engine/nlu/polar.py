@@ -192,7 +192,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
             r"\b(its|it is|thats|that is) me\b",
-            r"\bthat would be me\b", r"\byou(ve)? (got|have) (him|her|me)\b",
+            r"\bthat would be me\b", r"\bin the flesh\b",
+            r"^(yes )?last (time )?i checked$", r"\byou(ve)? (got|have) (him|her|me)\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
             r"^(yes |yeah )?this is \w+( yes)?$",
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",

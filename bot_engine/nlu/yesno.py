@@ -71,6 +71,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
     "en": {
         "yes": (
             "yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "alright",
+            "you may",
             "all right", "correct", "fine", "exactly", "indeed", "of course",
             "go ahead", "why not", "no problem", "not a problem", "sounds good",
             "i do not mind", "do not mind", "i agree", "agree", "i guess so", "that is right",
@@ -95,7 +96,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "i do not give consent", "no consent",
             "probably not", "i guess not", "i suppose not", "i believe not", "guess not",
             "not necessary", "no need", "unnecessary", "not needed", "i decline",
-            "decline",
+            "decline", "please do not", "you may not",
         ),
         "unsure": (
             "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",

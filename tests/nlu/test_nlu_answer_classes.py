@@ -364,3 +364,28 @@ def test_russian_particles(text: str, expected: str) -> None:
 )  # fmt: skip
 def test_my_name_is(text: str, lang: str, name: str, expected: str) -> None:
     assert answer("identity", text, lang, (name,)) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "name", "expected"),
+    [
+        ("relevance", "we scrapped the idea", "", "no"),  # given up on
+        ("relevance", "weve moved on", "", "no"),
+        ("relevance", "we cant afford it now", "", "no"),
+        ("relevance", "yes we can afford it", "", "yes"),
+        ("availability", "im slammed right now", "", "no"),
+        ("availability", "im unavailable", "", "no"),
+        ("identity", "hes unavailable", "john", "no"),  # someone else answered
+        ("identity", "in the flesh", "john", "yes"),
+        ("consent", "please don't", "", "no"),  # not «please do»
+        ("consent", "please do", "", "yes"),
+    ],
+)
+def test_english_idioms(asked: str, text: str, name: str, expected: str) -> None:
+    assert answer(asked, text, "en", (name,) if name else ()) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("please dont", "no"), ("you may", "yes"),
+                                                ("no you may not", "no")])
+def test_english_particles(text: str, expected: str) -> None:
+    assert yes_no(text, "en").answer == expected
