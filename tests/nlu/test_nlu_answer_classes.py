@@ -389,3 +389,23 @@ def test_english_idioms(asked: str, text: str, name: str, expected: str) -> None
                                                 ("no you may not", "no")])
 def test_english_particles(text: str, expected: str) -> None:
     assert yes_no(text, "en").answer == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "name", "expected"),
+    [
+        ("identity", "он недоступен", "ru", "иван", "no"),  # said of him: someone else
+        ("identity", "он болеет", "ru", "иван", "no"),
+        ("identity", "собственной персоной", "ru", "иван", "yes"),
+        ("availability", "у меня ребенок болеет", "ru", "", "no"),
+        ("availability", "my kid is sick", "en", "", "no"),
+        ("availability", "im not sick", "en", "", "yes"),
+        ("relevance", "мы уже определились", "ru", "", "no"),  # decided: done
+        ("relevance", "еще не определились", "ru", "", "yes"),  # not yet: still
+        ("relevance", "квартиру продали", "ru", "", "no"),
+        ("relevance", "смотрим разные варианты", "ru", "", "yes"),
+    ],
+)
+def test_illness_decisions_and_options(asked: str, text: str, lang: str, name: str,
+                                       expected: str) -> None:
+    assert answer(asked, text, lang, (name,) if name else ()) == expected
