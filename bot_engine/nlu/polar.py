@@ -115,7 +115,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
             r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
             r"^(да |ну )?все равно( кто| как| какой| какая| когда)?$",
-            r"^(да |мне |нам )?(не важно|неважно)\b",
+            r"^(да |мне |нам )?(не важно|неважно)\b", r"\b(не принципиально|непринципиально)\b",
         ]),
         ("busy", "no", [
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
@@ -281,7 +281,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("indifferent", "no", [
             r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
-            r"^whatever( works| is fine)?$",
+            r"^whatever( works| is fine)?$", r"\bno preference\b",
+            r"^(anyone|anybody|whoever|either one|either)( is fine| works| is ok| is okay)?$",
         ]),
         ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"

@@ -162,6 +162,9 @@ def test_deferrals_and_hedges_are_no_answer(text: str, lang: str) -> None:
         ("да какая разница", "ru", "no"),
         ("doesnt matter", "en", "no"),
         ("whatever", "en", "no"),
+        ("мне не принципиально", "ru", "no"),
+        ("no preference", "en", "no"),
+        ("anyone is fine", "en", "no"),
         ("я все равно за", "ru", None),  # "anyway", not "I don't care"
         ("i dont mind at all", "en", "yes"),
     ],
