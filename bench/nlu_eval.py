@@ -7,13 +7,15 @@ the same way: `no` and `busy` both lead to the callback question) and every slot
 names holds what it should (null: must stay empty, "~re": a regex over the value).
 
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
-tuned on), `fresh`, `fresh2`, `fresh3` (later batches, each measured before a round of
-tuning, then tuned on) and `fresh4` (the final batch, never tuned on). Prints accuracy
+tuned on), `fresh`, `fresh2`, `fresh3`, `fresh4` (later batches, each measured before a round
+of tuning, then tuned on) and `fresh5` (the final batch, never tuned on; `--skip fresh5`
+leaves it out while tuning). Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
 misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
 `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
 held-out accuracy over the languages. A `menu` step is judged by the entry chosen; a
-`connect` step that hears the operator by `nlu.yes_no`, as the operator's leg does.
+`connect` step that hears the operator by `nlu.answer_to_offer`, as the
+operator's leg does.
 
     .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
 """
@@ -42,9 +44,9 @@ from bot_engine.script.model import HANDLER_NAMES, Script, Step
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
-SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4")
-# fresh2 and fresh3 were held out until the third round of tuning, which tuned on them.
-HELD_OUT = ("held", "fresh4")  # never tuned on: their misses are hidden unless --show-held
+SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+# fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth.
+HELD_OUT = ("held", "fresh5")  # never tuned on: their misses are hidden unless --show-held
 
 
 def _file_name(lang: str, split: str) -> str:
@@ -78,12 +80,14 @@ Scripts = dict[tuple[str, str], Setup]
 is asked (a menu's list) and the call's time; each file says its own."""
 
 
-def load_items(lang: str) -> tuple[list[Item], Scripts]:
+def load_items(lang: str, skip: tuple[str, ...] = ()) -> tuple[list[Item], Scripts]:
     yaml = YAML(typ="safe", pure=True)
     items: list[Item] = []
     scripts: Scripts = {}
     loaded: dict[str, Script] = {}
     for split in SPLITS:
+        if split in skip:
+            continue
         path = EVAL_DIR / _file_name(lang, split)
         if not path.exists():
             continue
@@ -140,11 +144,11 @@ def run_item(item: Item, script: Script, variables: dict[str, Any], slots: dict[
              now: datetime) -> Outcome:
     step = script.steps[item.step]
     if _hears_operator(step):
-        # The operator's leg reads a spoken yes or no exactly as `call.transfer` does;
+        # The operator's leg reads the answer to an offer exactly as `call.transfer` does;
         # anything else leaves the offer waiting (for a key, another phrase or the timeout).
-        answer = nlu.yes_no(item.text, nlu.lang_of(script.language)).answer
+        answer = nlu.answer_to_offer(item.text, script.language)
         got = {"yes": "answered", "no": "declined"}.get(answer or "", "no_match")
-        return Outcome(item, got, got == item.expected, "yes_no")
+        return Outcome(item, got, got == item.expected, "polar")
     runtime = runtime_for(script)
     state = DialogState(
         script_id=script.id, step=item.step, waiting="input", variables=dict(variables),
@@ -271,6 +275,8 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--semantic-alone", action="store_true",
                         help="also score the semantic layer alone on confirm/intent replies")
+    parser.add_argument("--skip", choices=SPLITS, action="append", default=[],
+                        help="leave a split out (a held-out batch while tuning on the others)")
     parser.add_argument("--no-semantic", action="store_true",
                         help="rules only: turn the semantic layer off (an ablation)")
     args = parser.parse_args()
@@ -280,7 +286,7 @@ def main() -> None:
         semantic.THRESHOLD = 2.0  # no cosine reaches it
     worst = []
     for lang in args.lang or ["ru", "en"]:
-        items, scripts = load_items(lang)
+        items, scripts = load_items(lang, tuple(args.skip))
         outcomes = [run_item(item, *scripts[item.split, item.script]) for item in items]
         if args.semantic_alone:
             semantic_alone(lang, items, scripts)

@@ -339,7 +339,8 @@ class _Offer:
             utterance = Utterance(connector.speech, [], None, audio, speculative=False)
             utterance.finish()
             heard = await utterance.result()
-            answer = nlu.yes_no(heard.text, connector.action.language).answer
+            # read as the answer to an offer: "принял", "я на звонке", "перекинь на другого"
+            answer = nlu.answer_to_offer(heard.text, connector.action.language)
             connector.note(f"operator said: {heard.text!r}")
             if answer is not None:
                 self.decide("answered" if answer == "yes" else "declined")

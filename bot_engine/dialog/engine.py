@@ -157,7 +157,8 @@ class Dialog:
         step = self._current()
         now = at or self.state.now or datetime.now(UTC)
         question = " ".join(say.text for say in self.state.last_prompts if say.text)
-        return request_for(self.runtime, step, text.strip(), now, self.state.slots, question)
+        return request_for(self.runtime, step, text.strip(), now, self.state.slots, question,
+                           self.state.variables)
 
     # --- dispatch ------------------------------------------------------------------
 
@@ -350,7 +351,8 @@ class Dialog:
             self._menu_said(step, text, out)
             return
         now = self.state.now or datetime.now(UTC)
-        result = understand(self.runtime, step, text, now, self.state.slots, event.nlu)
+        result = understand(self.runtime, step, text, now, self.state.slots, event.nlu,
+                            self.state.variables)
         changed = self._store(step, result)
         out.append(
             act.Understood(

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot_engine.nlu import given_names
 from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
+from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import analyzer
 from bot_engine.script.model import Menu
 from bot_engine.script.templates import TemplateProblem, evaluate, render
@@ -99,8 +101,12 @@ def _number(word: str) -> int | None:
 def _same_word(name: str, heard: str) -> bool:
     if name == heard or _same_stem(name, heard):
         return True
-    if bool(_normal_forms(name) & _normal_forms(heard)):
+    names, said = _normal_forms(name), _normal_forms(heard)
+    if names & said:
         return True
+    lang: Lang = "en" if name.isascii() else "ru"
+    if any(given_names.same_name(h, n, lang) for n in names for h in said):
+        return True  # «оля» for Ольга, «пашу» for Павел, "mike" for Michael
     return _same_stem(sound_key(name), sound_key(heard))  # «чулкаву», «масленикова»
 
 

@@ -30,6 +30,7 @@ replayed event log gives the same dialog whatever the servers do later.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -90,6 +91,8 @@ class _StepNlu:
     settings: NluSettings
     topic: polar.Topic | None = None
     """What the step's yes/no question is about (`polar.question_topic`)."""
+    asked_names: tuple[str, ...] = ()
+    """A question about who answered: the variables it names («это {{ name }}?»)."""
     answer_keys: dict[str, str] = field(default_factory=dict)
     """A keypad step: the key its prompt gives for yes and for no (`keys.keys_for_answers`)."""
     hedge_intent: str | None = None
@@ -113,12 +116,16 @@ def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
     if step.nlu is not None:
         settings = step.nlu
     topic = None
+    asked_names: tuple[str, ...] = ()
     if expect is not None and expect.type == "confirm" and step.ask is not None:
         topic = polar.question_topic(step.ask.text or "", runtime.lang)
+        if topic == "identity":
+            asked_names = polar.question_variables(step.ask.text or "")
     answer_keys: dict[str, str] = {}
     if expect is not None and expect.type == "dtmf" and step.ask is not None:
         answer_keys = keys.keys_for_answers(step.ask.text or "", runtime.lang)
-    compiled = _StepNlu(matcher, settings, topic, answer_keys, _hedge_intent(runtime, step))
+    compiled = _StepNlu(matcher, settings, topic, asked_names, answer_keys,
+                        _hedge_intent(runtime, step))
     runtime.steps[key] = compiled
     return compiled
 
@@ -155,19 +162,27 @@ def understand(
     now: datetime,
     slots: dict[str, Any],
     hint: external.ExternalReading | None = None,
+    variables: dict[str, Any] | None = None,
 ) -> Understanding:
     expect = step.expect
     assert expect is not None
     out = Understanding()
     compiled = _step_nlu(runtime, step)
+    names = _asked_names(compiled, variables)
 
     if hint is not None and _from_hint(runtime, step, hint, now, out):
         _fill_also(runtime, step, text, now, slots, out)
         return out
 
     handler = _handler(runtime, text)
-    reading = (polar.polar(text, runtime.lang, compiled.topic)
+    reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)
+    if (reading is not None and compiled.topic in _NOW_TOPICS
+            and (reading.answer is None or (reading.answer == "yes" and reading.family is None))
+            and _names_later_time(runtime, text, now)):
+        # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
+        # then" to "is now a good time?" or "shall I connect you now?": not now
+        reading = polar.PolarReading("no", _LATER_TIME, "later")
     if (
         handler.intent in _REASKING_HANDLERS
         and compiled.hedge_intent is not None
@@ -178,6 +193,10 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is None and expect.type == "text" and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
+            and polar.about_this(text, runtime.lang)):
+        # "нет, и не звоните по этому поводу": a no to this question, not to every call
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "operator" and (
         polar.declines_human(text, runtime.lang)
         or (reading is not None and reading.family in _DEFERRING_FAMILIES)
@@ -267,6 +286,53 @@ def understand(
 
     _fill_also(runtime, step, text, now, slots, out)
     return out
+
+
+def _asked_names(compiled: _StepNlu, variables: dict[str, Any] | None) -> tuple[str, ...]:
+    """The first names a question about who answered asks for: «это {{ name }}?" with
+    name = "Иван Петров" asks for Иван."""
+    if not compiled.asked_names or not variables:
+        return ()
+    found = []
+    for name in compiled.asked_names:
+        value = variables.get(name)
+        words = str(value).split() if isinstance(value, str) else []
+        if words:
+            found.append(words[0].lower())
+    return tuple(found)
+
+
+_NOW_TOPICS = frozenset({"availability", "offer"})
+"""Questions about now: a later time named as the answer is a no ("not now, then")."""
+_LATER_TIME = 0.85
+_NOT_LATER = ("до ", "в течение ", "пока ", "until ", "till ", "within ", "for ")
+"""A time that says how long the caller is free ("до пяти", "for an hour"), not when."""
+
+
+def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
+    """Whether the reply names a time later than now (a callback time), not a span."""
+    if len(nlu.tokens(text, runtime.lang)) < 1:
+        return False
+    found = _entity(runtime, text, "datetime", now)
+    said = str(found.get("text", "")).lower() if found is not None else ""
+    if found is None or said.startswith(_NOT_LATER) or _BARE_SPAN.match(said):
+        return False
+    value = str(found["value"])
+    local = now.astimezone(runtime.timezone)
+    if "T" not in value:
+        return value > local.date().isoformat()
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return (when - local).total_seconds() >= _LATER_MIN_S
+
+
+_LATER_MIN_S = 120
+_BARE_SPAN = re.compile(
+    r"^(a |an |the )?(\w+ )?(few |couple (of )?)?(minutes?|mins?|hours?|seconds?|secs?|"
+    r"минут\w*|минуток|час\w*|секунд\w*)( or so)?$")
+""""a few minutes", "пару минут" to "do you have a minute?" say how long, not when."""
 
 
 def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
@@ -530,6 +596,7 @@ def request_for(
     now: datetime,
     slots: dict[str, Any],
     question: str,
+    variables: dict[str, Any] | None = None,
 ) -> external.ExternalRequest | None:
     """What to ask outside this process about ``text`` at ``step``, or None (pure).
 
@@ -548,7 +615,7 @@ def request_for(
             token_env=settings.rasa.token_env,
         )
     if settings.llm is not None:
-        offline = understand(runtime, step, text, now, slots)
+        offline = understand(runtime, step, text, now, slots, variables=variables)
         unsure = offline.branch is None and offline.handler is None
         if unsure or offline.confidence < settings.llm.below:
             llm = external.LlmTarget(

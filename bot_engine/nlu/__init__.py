@@ -8,6 +8,7 @@ from bot_engine.nlu.builtin import builtin_intents
 from bot_engine.nlu.entities import Entity, EntityType, extract_entities
 from bot_engine.nlu.intents import IntentMatch, IntentMatcher, IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.polar import answer_to_offer
 from bot_engine.nlu.rasa import (
     NluBackendError,
     RasaEntity,
@@ -31,6 +32,7 @@ __all__ = [
     "RasaNluBackend",
     "RasaParse",
     "YesNo",
+    "answer_to_offer",
     "builtin_intents",
     "extract_entities",
     "lang_of",

@@ -9,7 +9,8 @@ normalized words, so the repairs happen once, here, during normalization:
 1. a letter repeated three or more times is one letter ("дааа" -> "да");
 2. colloquial spellings map to the written word (a small table per language);
 3. two words join when the joined word is in the dictionary and one half is not a word
-   on its own ("пере звоните" -> "перезвоните"; "no pe" -> "nope" from a short list);
+   on its own, or is a split prefix ("пере звоните" -> "перезвоните", "пол часа" ->
+   "полчаса"; "no pe" -> "nope" from a short list);
 4. a merged negation splits when the word is not in the dictionary but its rest is
    ("незнаю" -> "не знаю", "непротив" -> "не против"; "неудобно" stays whole);
 5. an unknown Russian word that sounds like one of the answer words (unstressed о/а and
@@ -91,8 +92,9 @@ _JOINS: dict[Lang, dict[tuple[str, str], str]] = {
 _SPLIT_PART = 4
 """A recogniser's split leaves a short piece ("пере", "кей", "pe"): longer pairs stay apart."""
 
-# Halves that are dictionary words but, before a verb, are a recogniser's split prefix.
-_SPLIT_PREFIXES = frozenset({"пере", "недо"})
+# Halves that are dictionary words but, before a word they make one with, are a
+# recogniser's split prefix: "пере звоните", "пол часа" ("полчаса", "полгода").
+_SPLIT_PREFIXES = frozenset({"пере", "недо", "пол"})
 
 # Answer words an unknown word may be a mishearing of (their every form, by sound).
 _ANSWER_WORDS = (

@@ -33,6 +33,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
                 r"\bотдел\w* продаж\b",
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
+                r"\b(позов\w*|позвать|дайте|соедин\w* с|переключ\w* на|перевед\w* на) "
+                r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
             ],
         ),
@@ -42,14 +44,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 "повторите",
                 "не расслышал",
                 "не расслышала что вы сказали",
-                "еще раз",
                 "скажите еще раз",
                 "что вы сказали",
                 "не понял",
                 "не поняла повторите",
                 "плохо слышно",
                 "вас не слышно",
-                "можно еще раз",
             ],
             patterns=[
                 r"^(а )?(что|чего|как|шо|а|что что|что вы говорите|что вы сказали|простите)$",
@@ -115,6 +115,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bс кем я (говорю|разговариваю)\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
+                # "что за мебель плюс", "а что за заявка": what a name the robot said is
+                r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "а кто
                 # его спрашивает", "а вы из какой фирмы", "а что за обработка", "что это значит"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:сказали|сказал|сказала|говорите|спросили|"
@@ -149,6 +151,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(operator|human|representative|live agent|real person|manager|supervisor)s?\b",
+                r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
+                r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
+                r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"salesperson|rep)\b",
                 r"\bget (a |an |some )?(real |live )?(person|human|agent|someone) on the "
@@ -225,6 +230,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # "whats acme furniture", "what is acme": what a name the robot said is
+                r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"
+                r"prices|cost|costs|wrong|happening|going)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|"

@@ -38,7 +38,12 @@ from typing import Literal
 from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_first_person_present, ru_noun_lemma
+from bot_engine.nlu.morph import (
+    ru_first_person_present,
+    ru_noun_lemma,
+    ru_past_verb,
+    ru_request_form,
+)
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 Answer = Literal["yes", "no"]
@@ -94,7 +99,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=так и быть", "=пускай",
             "=все верно", "=все правильно", "=все так", "=так и есть", "=именно так",
             "=нет проблем", "=проблем нет", "=нет вопросов", "=вопросов нет", "попробовать",
-            "принимаю", "готов",
+            "=никаких проблем", "=никаких вопросов",
+            "принимаю", "принять", "готов",
         ],
         "refuse": [
             "против", "иметь против", "возражение~", "отказываюсь",
@@ -105,14 +111,20 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "передумать", "отклонить", "отменить", "отмена", "воздержаться",
             "=просто узнать", "=просто спросить", "=просто поинтересоваться",
             "=просто интересуюсь", "=просто посмотреть", "=неохота", "=не хочется",
+            # the operator's "give it to someone else"
+            "=на другого", "=кому нибудь другому", "=кого нибудь другого", "=кому то другому",
+            "отдать другому", "передать другому", "перекинуть другому",
+            "=кого то другого", "=другому оператору", "=другому менеджеру",
+            "=кого нибудь еще", "=кому нибудь еще", "=кого то еще", "=кому то еще",
         ],
         "available": [
             "удобно", "удобный время", "удобный момент", "хороший время",
             "подходящий время", "удачный время", "удачный момент", "минута есть",
-            "минутка есть", "минутка", "есть время", "время есть", "найти время",
+            "минутка есть", "есть время", "время есть", "найти время",
             "время найтись", "могу говорить", "могу разговаривать", "можно говорить",
             "свободен", "свободно", "ждать звонок", "слушаю", "если быстро", "только быстро",
             "только недолго", "=если коротко", "=я дома", "=мы дома",
+            "минута найтись", "=сейчас могу", "=сейчас можно", "=во внимании",
         ],
         "busy": [
             "занят", "=некогда", "=не до этого", "=не до того", "=не до вас",
@@ -122,16 +134,21 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "переговоры", "командировка", "спортзал", "в зале", "бассейн", "отпуск",
             "поликлиника", "экзамен", "на смене", "на вахте", "дежурство", "на обеде",
             "созвон", "на звонке", "конференция", "вебинар", "на линии",
+            "спать",
             "на объекте", "на выезде", "в отъезде", "за границей",
             "=неудобно", "=занято", "=не могу", "=не вариант", "=никак", "=за столом",
             "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
-            "=у меня посетитель", "=у меня люди",
+            "=у меня посетитель", "=у меня люди", "=у меня пара", "=на паре",
+            "бежать надо", "уходить надо", "=мне пора", "=пора бежать", "=пора идти",
+            "болеть", "недоступен",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
             "в другой день", "в другое время", "перезвоните", "наберите", "позвоните",
             "@time @better", "@better @time", "=пусть перезвонит", "=пусть позвонит",
             "=пусть свяжется", "созвонимся", "поговорим @time", "=давайте @time",
+            "=я подумаю", "=подумаю еще", "=надо подумать", "=дайте подумать",
+            "=дай подумать",
             "=можно @time", "=лучше @time",
         ],
         "channel": [
@@ -145,13 +162,17 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "еще ищем", "еще выбираем", "еще думаем", "пока думаем", "пока выбираем",
             "пока ищем", "как раз ищем", "как раз выбираем", "присматриваемся",
             "подбираем", "сравниваем", "актуально", "актуальный", "интересует",
+            "=смотрим варианты", "=смотрим разные", "=изучаем варианты",
             "интересно", "в силе", "нужен", "нужна", "хотим купить", "хотим заказать",
             "хотим поставить", "планируем", "собираемся", "ждем", "еще нужно", "ищем",
             "выбираем", "в поиске", "в процессе", "раздумья", "в раздумьях", "хотим",
+            # the imperfective partners of `done`'s verbs, negated: "ничего не покупали"
+            "!покупать", "!заказывать", "!приобретать", "!оформлять", "!устанавливать",
         ],
         "done": [
             "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
             "нашли в другом", "взяли", "поставили", "установили", "оформили",
+            "определиться", "=продали квартиру", "=квартиру продали",
             "=решили не", "=решили пока не", "=решили подождать", "отказались", "отпало",
             "отложили", "другая фирма", "другая компания", "другое место", "сделали",
             "=уже сделано", "=все сделано", "справились", "=сами сделали",
@@ -161,7 +182,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         ],
         "identity": [
             "=у телефона", "=на связи", "=на проводе", "=он самый", "=она самая",
-            "=это я", "=я слушаю", "=да я", "=слушаю вас",
+            "=это я", "=я слушаю", "=да я", "=слушаю вас", "=собственной персоной",
         ],
         "wrong": [
             "ошиблись", "=не туда", "=не тот номер", "=нет таких", "=нет такого",
@@ -171,7 +192,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=это не он", "=это не она", "=не он", "=не она",
             "не живет", "=его нет", "=ее нет", "=его нету", "=ее нету",
             "ошибка", "ошибочка", "перепутать", "=другой человек", "=не тот человек",
-            "=другому человеку", "=до меня",
+            "=другому человеку", "=до меня", "=за него", "=за нее", "=вместо него",
+            "=вместо нее",
         ],
     },
     "en": {
@@ -181,22 +203,22 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=be my guest", "comfortable with", "fine with", "okay with", "ok with",
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
-            "accept", "=count me in", "=i am in", "=no worries",
+            "accept", "=count me in", "=no worries",
         ],
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
             "=no way", "=rather not", "=prefer not", "=forget it", "=never mind",
-            "=hell no", "=no chance", "=not what i said", "=not what i meant",
+            "=please do not", "=hell no", "=no chance", "=not what i said", "=not what i meant",
             "=no thank you", "=leave me alone", "decline", "=count me out", "=ill pass",
             "=i will pass", "=pass on", "=changed mind", "=change mind", "=just asking",
             "=just curious", "=just wondering", "=just wanted to know",
         ],
         "available": [
             "free", "have time", "have minute", "have second", "have sec", "have moment",
-            "got minute", "got second", "got sec", "talk", "good time", "convenient",
+            "got minute", "got second", "got sec", "talk", "chat", "good time", "convenient",
             "now work", "now good", "now fine", "listen", "=make it quick",
             "=if its quick", "=long as its quick", "=if its short", "=long as its short",
-            "=if you are quick", "=if you make it quick", "=keep it short",
+            "=if you are quick", "=if you make it quick", "=keep it short", "=all ears",
         ],
         "busy": [
             "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",
@@ -206,17 +228,23 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=she away", "on vacation",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
+            "unavailable", "slammed", "=snowed under", "sick",
+            "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
+            "need to go", "need to run",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
             "call me", "try me", "try again", "@time @better", "@time work better",
             "=next week", "=catch me", "=reach me", "talk @time", "speak @time",
             "chat @time", "=how about @time", "=maybe @time", "=can we do @time",
+            "ill think about it", "will think about it", "let me think", "need to think",
+            "have to think", "think it over", "sleep on it",
         ],
         "channel": [
             "=just email", "=just text", "=just send", "=send me", "=email me", "=text me",
             "=mail me", "=call them myself", "=call him myself", "=call her myself",
-            "=contact them myself", "=reach out myself",
+            "=contact them myself", "=reach out myself", "=rather get an email",
+            "=rather have an email", "=prefer an email", "=prefer a text", "=rather email",
         ],
         "still": [
             "still", "interested", "look for", "shopping", "shopping around",
@@ -231,7 +259,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "taken care", "sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
             "=decided to wait", "=going to wait", "=put it off", "postpone",
-            "=end up",
+            "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
+            "=sold the house",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -243,7 +272,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=no such", "=doesnt live", "=does not live", "=not home",
             "his @relative", "her @relative", "=this is his @relative",
             "=this is her @relative", "=i am his @relative", "=i am her @relative",
-            "=not the right person", "=mistaken", "=the wrong",
+            "=not the right person", "=mistaken", "=the wrong", "=answering for him",
+            "=answering for her", "=picking up for him", "=picking up for her",
+            "=on his behalf", "=on her behalf",
         ],
     },
 }  # fmt: skip
@@ -259,7 +290,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сложный вопрос", "=хороший вопрос", "понятие", "зависит", "смотря",
             "=как получится", "=по ситуации", "=посмотрим", "=видно будет", "=хз",
             "=как пойдет", "=по обстоятельствам", "=как карта ляжет",
-            "посоветоваться", "обсудить", "подумать", "@family решает", "@family занимается",
+            "посоветоваться", "обсудить", "подумать", "@family решает", "@family решит",
+            "@family скажет", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
             "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
             "почем", "сколько выходить", "сколько обойтись", "сколько получиться",
@@ -291,7 +323,7 @@ _NEGATORS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"not", "never"}),
 }
 _NOUN_NEGATORS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"нет", "нету", "без"}),
+    "ru": frozenset({"нет", "нету", "без", "никакой"}),
     "en": frozenset({"no", "without"}),
 }
 # Words a negation reaches over: "не *очень* удобно", "not *a* good time".
@@ -302,7 +334,8 @@ _SKIP: dict[Lang, str] = {
           "буду будем иметь давать мой свой ваш",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
           "even particularly actually currently right will would can shall any much to go get "
-          "think believe guess suppose feel at give giving my our your",
+          "think believe guess suppose feel at give giving my our your comfortable ready "
+          "willing prepared able going want",
 }
 
 # First-person verbs that answer the call or still want the thing: not an activity.
@@ -314,7 +347,8 @@ _NOT_ACTIVITY: dict[Lang, str] = {
           "считать надеяться предлагать нуждаться благодарить извиняться записывать давать "
           "брать покупать заказывать копить повторить уточнять объяснять отвечать "
           "спрашивать узнавать находиться жить сидеть быть иметь являться есть стоить "
-          "соединить переключить перевести звать верить бояться любить",
+          "соединить переключить перевести звать верить бояться любить нажимать нажать "
+          "жать",
     "en": "listening looking thinking waiting planning shopping hoping calling speaking "
           "wondering considering comparing trying asking saying going interested getting "
           "doing talking",
@@ -342,6 +376,9 @@ class _Table:
     noun_negators: frozenset[str]
     skip: frozenset[str]
     not_activity: frozenset[str]
+    requests: frozenset[str]
+    """Lemmas some cue says as a request ("наберите", "созвонимся"): their past forms
+    ("раз позвонили") tell what happened, and match no cue."""
 
 
 def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
@@ -365,6 +402,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
             for lemma in lemma_tuple(word, lang):
                 classes.setdefault(lemma, set()).add("@" + name)
     cues: list[_Cue] = []
+    requests: set[str] = set()
     for family, entries in lexicon.items():
         for entry in entries:
             mode: Mode = "flip"
@@ -378,6 +416,8 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                     keys.append(word)
                 else:
                     keys.extend(lemma_tuple(word, lang))
+                    if lang == "ru" and ru_request_form(word):
+                        requests.update(lemma_tuple(word, lang))
             if keys:
                 cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
     # Each cue is indexed by its rarest key only (every key must occur anyway), so a
@@ -399,6 +439,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         noun_negators=_NOUN_NEGATORS[lang],
         skip=frozenset(_lemmas(_SKIP[lang], lang)) | frozenset(_SKIP[lang].split()) | {"_"},
         not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
+        requests=frozenset(requests),
     )
 
 
@@ -437,13 +478,17 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
     start, end = min(spots), max(spots)
     found = {p for p in range(start, end + 1) if p not in spots and lem[p] in table.negators}
     p = start - 1
+    subject = False  # "нет, я возражаю": the answer particle, then a clause of its own
     while p >= 0:
         word = lem[p]
-        if word in table.negators or (cue.nominal and word in table.noun_negators):
+        if word in table.negators or (
+            cue.nominal and word in table.noun_negators and not subject
+        ):
             found.add(p)
             break
         if word not in table.skip or start - p > 3:
             break
+        subject = subject or word in _SUBJECTS
         p -= 1
     if cue.nominal:  # "возражений нет", "возражений не имею"
         for p in range(end + 1, min(end + 3, len(lem))):
@@ -452,6 +497,8 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
                 break
     return found
 
+
+_SUBJECTS = frozenset({"я", "мы", "вы", "i", "we", "you"})
 
 # Negations of more than one word, as a lemma that `_NEGATORS` knows.
 _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
@@ -527,6 +574,8 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
         # Negative concord: "я никогда не соглашался", "не буду ничего подтверждать" say
         # no once, however many negative words carry it.
         negators = _negations(cue, spots, lem, table)
+        if cue.mode == "fixed" and any(min(spots) < p < max(spots) for p in negators):
+            continue  # "сейчас *не* может": a set phrase broken by a negation is not said
         if cue.mode == "negated" and not negators:
             continue  # "знаю" is no hedge; a shorter cue over these words may still be
         used.update(range(min(spots), max(spots) + 1))
@@ -547,6 +596,21 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+_PAST = "~past"
+
+
+def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
+    """The reply's lemmas, with a past form of a request verb marked so no cue takes it:
+    "наберите" asks for a call later, "раз позвонили" only says the robot called."""
+    lem = lemma_tuple(text, lang)
+    if not table.requests or not table.requests.intersection(lem):
+        return lem
+    return tuple(
+        lemma + _PAST if lemma in table.requests and ru_past_verb(word) else lemma
+        for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas
+    )
+
+
 def read(text: str, lang: str) -> list[CueHit]:
     """The polar facts stated in ``text`` (see the module doc)."""
     return read_lang(text, lang_of(lang))
@@ -555,7 +619,7 @@ def read(text: str, lang: str) -> list[CueHit]:
 def read_lang(text: str, lang: Lang) -> list[CueHit]:
     """`read` for a language code already checked (the hot path of `nlu.polar`)."""
     table = _table(lang)
-    lem = _unprefixed(_with_phrase_negators(lemma_tuple(text, lang), lang), lang, table)
+    lem = _unprefixed(_with_phrase_negators(_cue_lemmas(text, lang, table), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
     if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):
@@ -599,6 +663,10 @@ _RU_NOT_BUSY_PLACES = frozenset({
     "целое", "общий", "раздумье", "порядок", "место", "дом", "офис", "кабинет", "рабочий",
     "компьютер", "свобода", "ожидание", "пенсия",
 })  # fmt: skip
+_RU_BUSY_COMPANY = frozenset({
+    "ребенок", "дети", "малыш", "сын", "дочь", "дочка", "внук", "внучка", "клиент",
+    "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
+})  # fmt: skip
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
 _EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")
 _EN_PLACE_PREPS = frozenset({"at", "in", "on", "with"})
@@ -640,6 +708,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             noun = ru_noun_lemma(words[k + 1])
             if noun is not None and noun not in _RU_NOT_BUSY_PLACES:
                 return True
+        if (k + 1 < len(words) and words[k] in ("с", "со")
+                and ru_noun_lemma(words[k + 1]) in _RU_BUSY_COMPANY):
+            return True  # "я с ребёнком", "мы с клиентом": with someone who needs them
     return False
 
 

@@ -146,6 +146,11 @@ def _affirmed_match(rx: _Pattern, norm: str, deadline: float, anchored: bool = F
     if anchored:
         return rx.match(norm) is not None  # at the start: nothing before it to negate it
     if isinstance(rx, re.Pattern):
+        first = rx.search(norm)  # most patterns miss: one search, no iterator
+        if first is None:
+            return False
+        if not _NEGATED_BEFORE.search(norm, 0, first.start()):
+            return True
         return any(not _NEGATED_BEFORE.search(norm, 0, found.start())
                    for found in rx.finditer(norm))
     try:

@@ -46,6 +46,16 @@ def key_of_word(word: str) -> str | None:
     return None
 
 
+# Words that name a key only when they are all the reply says besides pressing it:
+# «раз» counts one, but «ещё раз» asks to repeat and «в другой раз» defers.
+_ALONE: dict[str, dict[str, str]] = {"ru": {"раз": "1"}, "en": {}}
+_PRESSING: dict[str, frozenset[str]] = {
+    "ru": frozenset({"нажимать", "нажать", "жать", "кнопка", "клавиша", "давайте", "давай",
+                     "пожалуйста", "вот"}),
+    "en": frozenset({"press", "push", "hit", "button", "key", "please"}),
+}
+
+
 def spoken_key(text: str, lang: str) -> str | None:
     """The first keypad key named as a word in ``text``, or None."""
     code = lang_of(lang)
@@ -53,6 +63,11 @@ def spoken_key(text: str, lang: str) -> str | None:
     for word in (*tokens(text, code), *lemma_tuple(text, code)):
         if word in table:
             return table[word]
+    alone = _ALONE[code]
+    if alone:
+        said = [w for w in lemma_tuple(text, code) if w not in _PRESSING[code]]
+        if len(said) == 1 and said[0] in alone:
+            return alone[said[0]]
     return None
 
 

@@ -87,6 +87,28 @@ def ru_first_person_present(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def ru_request_form(word: str) -> bool:
+    """Whether ``word`` is a verb said as a request or a plan with the listener: the
+    imperative or the second person ("наберите", "позвоните"), or "let's" ("созвонимся")."""
+    if not _CYRILLIC.match(word):
+        return False
+    tag = analyzer().parse(word)[0].tag
+    return tag.POS == "VERB" and (
+        tag.mood == "impr" or tag.person == "2per"
+        or (tag.person == "1per" and tag.number == "plur" and tag.tense == "futr")
+    )
+
+
+@lru_cache(maxsize=65536)
+def ru_past_verb(word: str) -> bool:
+    """Whether ``word``'s likeliest reading is a verb in the past tense ("позвонили")."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return False
+    tag = analyzer().parse(word)[0].tag
+    return tag.POS == "VERB" and tag.tense == "past"
+
+
+@lru_cache(maxsize=65536)
 def ru_noun_lemma(word: str) -> str | None:
     """The normal form of ``word`` when its likeliest reading is a noun, else None."""
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):

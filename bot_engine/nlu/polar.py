@@ -34,7 +34,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined,unused-i
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any, Literal
 
-from bot_engine.nlu import cues
+from bot_engine.nlu import cues, given_names
+from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import ru_animate_noun
 from bot_engine.nlu.text import normalize, tokens
@@ -110,6 +111,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
         ]),
         ("channel", "no", [r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)"]),
+        ("indifferent", "no", [
+            r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
+            r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
+            r"^(да |ну )?все равно( кто| как| какой| какая| когда)?$",
+            r"^(да |мне |нам )?(не важно|неважно)\b", r"\b(не принципиально|непринципиально)\b",
+        ]),
         ("busy", "no", [
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
             r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
@@ -124,7 +131,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
-            r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я$",
+            r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
             r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
@@ -159,7 +166,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
-            r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )\bagreed?\b",
+            r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
+            r"(?<!prepared to )\bagreed?\b",
             r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
@@ -168,6 +176,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah )?(thats|that is) (fine|ok|okay|alright)$",
             r"^(yes |yeah )?(thats|that is) it$",
             r"\b(id|i would|we would|wed) (like|love) (that|it)$",
+            r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) in$",
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
@@ -183,7 +192,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
             r"\b(its|it is|thats|that is) me\b",
-            r"\bthat would be me\b", r"\byou(ve)? (got|have) (him|her|me)\b",
+            r"\bthat would be me\b", r"\bin the flesh\b",
+            r"^(yes )?last (time )?i checked$", r"\byou(ve)? (got|have) (him|her|me)\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
             r"^(yes |yeah )?this is \w+( yes)?$",
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
@@ -208,7 +218,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
             r"a better)\b",
-            r"\bon hold\b", r"\bcancell?ed\b", r"\bsomeone else\b",
+            r"\bon hold\b", r"\bcancell?ed\b", r"\b(someone|somebody|anyone|anybody) else\b",
             r"\b(from|with) (another|a different) (company|place|vendor|supplier)\b",
             r"\b(not|no longer) (looking|doing|interested|relevant)\b",
             r"\b(we|i) (dont|do not) need (it|one|that)\b", r"\bfrom a competitor\b",
@@ -235,6 +245,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
             r"\b(not|isnt|nots) a (good|great) time\b", r"\bbad time\b",
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
+            r"\b(now|nows|this|today)( is)? (bad|no good|rough|tough|terrible)\b",
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
             r"at lunch|in the shower|out|outside|on my way)\b",
             r"\b(were|we are) (out|outside|away)\b",
@@ -260,13 +271,18 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(manager|operator|human|person|representative|agent|me through|me)\b",
             r"\bno (manager|operator|human|transfer)s?\b",
             r"\b(dont|do not|wont|will not|cant|cannot|never|wouldnt) (consent|agree|give consent|"
-            r"accept)\b",
+            r"accept)\b", r"\bnot (really |quite )?(ready|willing|prepared) to\b",
             r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
             r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
+        ]),
+        ("indifferent", "no", [
+            r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
+            r"^whatever( works| is fine)?$", r"\bno preference\b",
+            r"^(anyone|anybody|whoever|either one|either)( is fine| works| is ok| is okay)?$",
         ]),
         ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
@@ -421,6 +437,21 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
 }
 
 
+# "нет, и не звоните по этому поводу", "no, and don't call me about this again": a refusal
+# of what was asked, not of every call.
+_ABOUT_THIS: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bпо (этому|данному|такому|этой|данной) (поводу|вопросу|теме)\b"
+                     r"|\b(об|насчет|про) (этом|это|этого)\b"),
+    "en": re.compile(r"\b(about|regarding|for|over) (this|that|it)( again| anymore)?$"),
+}
+
+
+def about_this(text: str, lang: str) -> bool:
+    """The reply narrows what it says to the matter of this call ("по этому поводу")."""
+    code = lang_of(lang)
+    return _ABOUT_THIS[code].search(normalize(text, code)) is not None
+
+
 def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
@@ -431,26 +462,106 @@ def declines_human(text: str, lang: str) -> bool:
 # this?".
 _SELF = {
     "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
-                     r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
+                     r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"
+                     r"|^(?:да |нет |ну )?(?:меня зовут|зовут меня|мое имя) (?P<c>\w+)(?: \w+)?$"),
     "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
                      r"(?: here| speaking)?(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
-                     r"(?:here|speaking|is on the line)$"
+                     r"(?:here|speaking|(?:is )?on the (?:line|phone))$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
-                     r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"),
+                     r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"
+                     r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"),
 }
 
 
 def _names_self(norm: str, lang: Lang) -> bool:
     """"я иван", "i'm john": the caller says their own first name (identity, yes). A word
     that is not a first name ("я сплю", "i'm driving") is some other fact."""
+    return _self_named(norm, lang) is not None
+
+
+def _self_named(norm: str, lang: Lang) -> str | None:
+    """The first name in "я иван", "i'm john", "john here" (as said), or None."""
     found = _SELF[lang].match(norm)
     if found is None:
-        return False
-    word = found.group("a") or found.group("b")
+        return None
+    word = found.group("a") or found.group("b") or found.group("c")
     if lang == "en":
-        word = word or found.group("c") or found.group("d")
-    return cues.is_first_name(word, lang)
+        word = word or found.group("d") or found.group("e")
+    said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
+    return next((w for w in said
+                 if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)
+
+
+_NAME_LEADS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "ага", "угу", "так", "вот", "это"}),
+    "en": frozenset({"yes", "yeah", "yep", "yup", "hi", "hello", "hey", "its", "this", "is"}),
+}
+_NAME_TAILS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"а", "и", "да", "слушаю", "слушает", "здравствуйте", "добрый", "день"}),
+    "en": frozenset({"here", "speaking", "yes", "yeah", "who", "whos", "what", "whats", "and",
+                     "hi", "hello"}),
+}
+
+
+def _name_alone(norm: str, lang: Lang) -> str | None:
+    """A first name as (nearly) the whole answer, in the nominative: «иван», «да, ваня»,
+    «сергей петрович», «иван, а что?», "mike", "yeah john here"; its nominative form."""
+    words = norm.split()
+    k = 0
+    while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
+        k += 1
+    if k >= len(words) or len(words) - k > 4:
+        return None
+    word, rest = words[k], words[k + 1:]
+    if lang == "ru":
+        tag = _ru_name_tag(word)
+        if not ((tag is not None and tag[0] == "Name" and tag[1] == word)
+                or given_names.is_short_form(word, lang)):
+            return None
+        while rest and (_ru_name_tag(rest[0]) or ("", ""))[0] in ("Patr", "Surn"):
+            rest = rest[1:]  # «сергей петрович», «иван петров»
+    elif not (cues.is_first_name(word, lang) or given_names.is_short_form(word, lang)):
+        return None
+    return word if not rest or rest[0] in _NAME_TAILS[lang] else None
+
+
+_COMING: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"подойдет", "подойду", "позову", "подождите", "сейчас", "минутку",
+                     "секунду", "возьмет", "слушает", "слушаю"}),
+    "en": frozenset({"here", "speaking", "coming", "get", "hold", "phone", "line", "minute",
+                     "sec", "second", "moment"}),
+}
+
+
+def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """«анна вышла», "john moved", "anna is out": the name asked for, then something said
+    about that person: the one who answered is someone else."""
+    words = norm.split()
+    if len(words) < 2 or _COMING[lang].intersection(words):
+        return False
+    said = words[0]
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        if tag is None or tag[0] != "Name" or tag[1] != said:
+            return False
+        if (_ru_name_tag(words[1]) or ("", ""))[0] in ("Patr", "Surn"):
+            return False
+    if words[1] in _NAME_TAILS[lang]:
+        return False
+    return any(given_names.same_name(said, name, lang) for name in names)
+
+
+def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
+    """Whether the caller named themselves as someone else than ``names`` (True), as one of
+    them or a short form of one (False), or named no one (None)."""
+    said = _self_named(norm, lang) or _name_alone(norm, lang)
+    if said is None:
+        return None
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        said = tag[1] if tag is not None else said
+    return not any(given_names.same_name(said, name, lang) for name in names)
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
@@ -564,20 +675,34 @@ _TOPICS: dict[Lang, list[tuple[Topic, re.Pattern[str]]]] = {
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")
 # Families that say nothing to a question about this topic.
 _SILENT: dict[Topic, frozenset[str]] = {
-    "identity": frozenset({"busy", "later", "done", "still", "channel"}),
+    "identity": frozenset({"busy", "later", "done", "still", "channel", "indifferent"}),
     "consent": frozenset({"busy", "later", "done", "still", "channel", "available",
-                          "identity", "wrong"}),
+                          "identity", "wrong", "indifferent"}),
     "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
-                           "identity", "wrong"}),
-    "relevance": frozenset({"busy", "later", "available", "identity", "channel"}),
-    "availability": frozenset({"identity", "wrong", "still", "done"}),
-    "offer": frozenset({"identity", "wrong"}),
+                           "identity", "wrong", "indifferent"}),
+    "relevance": frozenset({"busy", "later", "available", "identity", "channel",
+                            "indifferent"}),
+    "availability": frozenset({"identity", "wrong", "still", "done", "indifferent"}),
+    "offer": frozenset({"identity", "wrong", "indifferent"}),
 }
+"""`indifferent` ("без разницы", "doesn't matter") says no only to a question of what the
+caller wants ("Хотите, чтобы всегда отвечал этот менеджер?"), a question of no topic."""
 
 
 def silent_families(topic: Topic | None) -> frozenset[str]:
     """The polar families that say nothing to a question about ``topic``."""
     return _SILENT[topic] if topic is not None else frozenset()
+
+
+_SIMPLE_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}")
+
+
+def question_variables(question: str) -> tuple[str, ...]:
+    """The plain variables the question sentence names: "Подскажите, это {{ name }}?"
+    gives ("name",)."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    return tuple(_SIMPLE_VARIABLE.findall(asked[-1] if asked else question))
 
 
 def question_topic(question: str, lang: str) -> Topic | None:
@@ -598,7 +723,8 @@ def question_topic(question: str, lang: str) -> Topic | None:
 
 
 @lru_cache(maxsize=4096)
-def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
+def _polar(text: str, lang: Lang, topic: Topic | None = None,
+           names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
@@ -609,8 +735,11 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    if _names_self(norm, lang) and "identity" not in silent:
-        hits["yes"] = "identity"
+    other = _other_person(norm, lang, names) if names and not asked else None
+    if other:  # «сергей», "this is mike" to "is this John?"
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if (other is False or _names_self(norm, lang)) and "identity" not in silent:
+        hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     for order in sorted(candidates):  # table order: the first family of each answer wins
@@ -620,6 +749,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
         if hit.answer not in hits and hit.family not in silent:
             hits[hit.answer] = hit.family
+    if "yes" not in hits and names and not asked and _speaks_of(norm, lang, names):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -635,10 +766,20 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     return PolarReading(particles.answer, particles.confidence)
 
 
-def polar(text: str, lang: str, topic: Topic | None = None) -> PolarReading:
+def polar(text: str, lang: str, topic: Topic | None = None,
+          names: tuple[str, ...] = ()) -> PolarReading:
     """Read ``text`` as an answer to a yes/no question (about ``topic``, when known):
-    facts first, then particles."""
-    return _polar(text, lang_of(lang), topic)
+    facts first, then particles. ``names`` are the first names a question about who
+    answered asks for («это Иван?»): a caller who gives one of them, or a short form
+    («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
+    return _polar(text, lang_of(lang), topic, tuple(n.lower() for n in names))
+
+
+def answer_to_offer(text: str, lang: str) -> Answer | None:
+    """The answer to an offer ("shall I put the call through?"): what the operator says on
+    the operator's leg of a transfer ("принял", "я на звонке", "перекинь на другого") is
+    read like a caller's answer to "Соединить?"."""
+    return _polar(text, lang_of(lang), "offer").answer
 
 
 

@@ -41,12 +41,13 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "я слушаю", "даю согласие", "вроде да", "скорее да", "думаю да",
             "разрешаю", "он самый", "она самая", "я самый", "соглашаюсь",
             "пожалуй да", "вроде бы да", "в принципе да", "в целом да",
+            "пусть так", "пусть будет так", "так и быть",
             # the operator's answer to an offered call: "принимаю", "беру", "соединяй"
             "принимаю", "беру", "соединяй", "соединяйте", "готов", "готова",
         ),
         "soft": (
             "конечно", "точно", "разумеется", "естественно", "безусловно", "обязательно",
-            "абсолютно", "совершенно",
+            "абсолютно", "совершенно", "вполне",
         ),
         "no": (
             "нет", "неа", "не", "не не", "никогда", "нисколько", "да нет", "ни в коем случае",
@@ -60,7 +61,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "не нужен", "не нужна", "не нужно", "не готов", "не разрешаю", "запрещаю",
             "пожалуй нет", "вроде бы нет", "не обязательно", "незачем",
             "уже нет", "отклоняю", "отмена", "отменяй", "отбой", "неохота", "не охота",
-            "не хочется",
+            "не хочется", "перебьетесь", "обойдетесь",
         ),
         "unsure": (
             "не знаю", "не уверен", "может быть", "наверное", "возможно", "посмотрим",
@@ -70,6 +71,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
     "en": {
         "yes": (
             "yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "alright",
+            "you may",
             "all right", "correct", "fine", "exactly", "indeed", "of course",
             "go ahead", "why not", "no problem", "not a problem", "sounds good",
             "i do not mind", "do not mind", "i agree", "agree", "i guess so", "that is right",
@@ -94,7 +96,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "i do not give consent", "no consent",
             "probably not", "i guess not", "i suppose not", "i believe not", "guess not",
             "not necessary", "no need", "unnecessary", "not needed", "i decline",
-            "decline",
+            "decline", "please do not", "you may not",
         ),
         "unsure": (
             "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",
@@ -179,6 +181,12 @@ def _plain_interjections(text: str, lang: Lang) -> str:
     return _INTERJECTIONS.sub(lambda m: words["yes" if m.group("yes") else "no"], text)
 
 
+def _negative_phrase_at(lem: tuple[str, ...], i: int, table: _Table) -> bool:
+    """Whether a "no" phrase of two words or more ("не надо") starts at ``i``."""
+    return any(kind == "no" and len(phrase) > 1 and lem[i : i + len(phrase)] == phrase
+               for phrase, kind in table.by_first.get(lem[i], ()))
+
+
 @lru_cache(maxsize=4096)
 def _yes_no(text: str, lang: Lang) -> YesNo:
     text = _plain_interjections(text, lang)
@@ -186,6 +194,8 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     lem = lemma_tuple(text, lang)
     if lem in table.whole_yes or (len(lem) <= 5 and _unsoftened(lem, lang) in table.whole_yes):
         return YesNo(answer="yes", confidence=0.9)
+    if lang == "ru" and lem[:2] == ("да", "не") and _negative_phrase_at(lem, 1, table):
+        lem = lem[1:]  # "да не надо", "да не стоит": the "да" is a filler, not a yes
     signals: list[_Kind] = []
     covered = 0
     i = 0

@@ -104,10 +104,14 @@ def test_halves_without_a_magnitude_are_not_numbers(text: str, lang: str) -> Non
 @pytest.mark.parametrize(
     ("text", "lang", "value", "until", "span"),
     [
-        # seasons: northern meteorological; the current one runs from today
+        # seasons: northern meteorological; the current one runs from today, except in
+        # its last month, when a plan for it means the next one ("этой осенью": this one)
         ("перезвоните весной", "ru", "2027-03-01", "2027-05-31", "весной"),
         ("летом", "ru", "2027-06-01", "2027-08-31", "летом"),
-        ("осенью", "ru", "2026-11-21", "2026-11-30", "осенью"),
+        ("осенью", "ru", "2027-09-01", "2027-11-30", "осенью"),
+        ("этой осенью", "ru", "2026-11-21", "2026-11-30", "этой осенью"),
+        ("in the fall", "en", "2027-09-01", "2027-11-30", "in the fall"),
+        ("this fall", "en", "2026-11-21", "2026-11-30", "this fall"),
         ("зимой", "ru", "2026-12-01", "2027-02-28", "зимой"),
         ("следующей весной", "ru", "2027-03-01", "2027-05-31", "следующей весной"),
         ("давайте на лето", "ru", "2027-06-01", "2027-08-31", "на лето"),

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, Lexicon, lexicon
+from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, MONEY_SLANG, Lexicon, lexicon
 from bot_engine.nlu.entities.model import ENTITY_TYPES, Entity, EntityType
 from bot_engine.nlu.entities.names import find_names
 from bot_engine.nlu.entities.numbers import NumSpan, find_numbers
@@ -193,11 +193,14 @@ def extract_entities(
             if any(start < b and a < end for a, b in taken):
                 continue
             amount = as_int_or_float(span.value)
+            slang = any(toks[k].low in MONEY_SLANG for k in range(span.i, span.j))
             if "money" in wanted:
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],
                                     start=m_start, end=m_end, unit=unit))  # fmt: skip
+            if slang:
+                continue  # "двести штук" is a sum of money, never a count
             if "number" in wanted:
                 out.append(Entity(type="number", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip

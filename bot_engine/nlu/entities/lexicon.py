@@ -42,6 +42,10 @@ _RU_CARDINALS: dict[str, tuple[float, NumKind]] = {
 _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "тыс": (1e3, "mult"), "тыщ": (1e3, "mult"), "тыщи": (1e3, "mult"), "к": (1e3, "mult"),
     "косарь": (1e3, "mult"), "косаря": (1e3, "mult"), "косарей": (1e3, "mult"),
+    # money slang: "двести штук" is 200 000, "сотка" 100 000
+    "штука": (1e3, "mult"), "штуки": (1e3, "mult"), "штук": (1e3, "mult"),
+    "штуку": (1e3, "mult"), "сотка": (1e5, "mult"), "сотку": (1e5, "mult"),
+    "сотки": (1e5, "mult"), "соточка": (1e5, "mult"), "соточку": (1e5, "mult"),
     "млн": (1e6, "mult"), "лям": (1e6, "mult"), "ляма": (1e6, "mult"),
     "лямов": (1e6, "mult"), "млрд": (1e9, "mult"), "k": (1e3, "mult"),
     "полторы": (1.5, "fraction"), "полутора": (1.5, "fraction"), "нуль": (0, "unit"),
@@ -50,6 +54,10 @@ _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "полумиллиона": (5e5, "mult"), "полутысячи": (500, "mult"),
     "полумиллиарда": (5e8, "mult"),
 }  # fmt: skip
+
+MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "сотка", "сотку", "сотки",
+                         "соточка", "соточку"})
+"""Multipliers only money has: "три штуки" as a plain number is three things."""
 
 _RU_ORDINALS: dict[str, int] = {
     "первый": 1, "второй": 2, "третий": 3, "четвертый": 4, "пятый": 5, "шестой": 6,
@@ -187,8 +195,9 @@ def _ru_lexicon() -> Lexicon:
     for lemma, code in _RU_CURRENCIES.items():
         for form in _ru_forms(lemma):
             currencies.setdefault(form, code)
+    half_past = {"пол" + form for form, n in ordinals.items() if n <= 12}  # "полдесятого"
     triggers = frozenset(
-        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS}
+        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS, *half_past}
         - {"к", "р", "k"}  # too common alone; they only matter after a digit
     )
     return Lexicon(numbers, ordinals, months, weekdays, spans, currencies, triggers)
@@ -198,6 +207,7 @@ _RU_DATE_WORDS = frozenset(
     {
         "сегодня", "завтра", "послезавтра", "вчера", "позавчера", "через", "утром", "утра",
         "днем", "вечером", "вечера", "ночью", "ночи", "полдень", "полночь", "обед", "обеда",
+        "вечерком", "утречком",
         "обедом", "половине", "полчаса", "полчасика", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
         "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",

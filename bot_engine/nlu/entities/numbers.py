@@ -39,9 +39,11 @@ def _peek(toks: list[Tok], k: int) -> Tok | None:
 
 
 # Colloquial Russian puts the multiplier first to mean "about": "тысяч пятьдесят" is
-# ~50 000, "миллиона два" ~2 000 000. Singular forms stay additive: "тысяча пятьсот".
+# ~50 000, "миллиона два" ~2 000 000, and so is money slang: "штук триста" ~300 000.
+# Singular forms stay additive: "тысяча пятьсот".
 _INVERTED_MULTS = frozenset(
-    {"тысяч", "тысячи", "тыщ", "тыщи", "миллионов", "миллиона", "миллиардов", "миллиарда"}
+    {"тысяч", "тысячи", "тыщ", "тыщи", "миллионов", "миллиона", "миллиардов", "миллиарда",
+     "штук", "штуки", "сотки"}
 )
 
 

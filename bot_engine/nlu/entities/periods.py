@@ -78,6 +78,12 @@ def season_span(today: date, season: Season, *, following: bool = False) -> Span
     raise AssertionError("unreachable: a season starts within a year")
 
 
+def season_ending(today: date, season: Season) -> bool:
+    """Whether ``season`` is in its last month: a plan for it "осенью" said in November
+    is for the next one ("этой осенью" still means this one)."""
+    return today.month == (_SEASON_START[season] + 1) % 12 + 1
+
+
 def season_of_year(today: date, season: Season, year: int) -> Span | None:
     """The season that starts in ``year`` ("весной следующего года"); None when over."""
     month = _SEASON_START[season]

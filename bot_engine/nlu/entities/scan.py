@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.morph import ru_is_known
 
 TokKind = Literal["word", "num", "time", "date", "sym"]
 
@@ -67,6 +68,21 @@ def scan(text: str, lang: Lang) -> list[Tok]:
             out.append(Tok("word", raw.lower().replace("ё", "е"), m.start(), m.end()))
         elif kind in ("time", "date", "sym"):
             out.append(Tok(kind, raw, m.start(), m.end()))  # type: ignore[arg-type]
+    return _joined_halves(out) if lang == "ru" else out
+
+
+def _joined_halves(toks: list[Tok]) -> list[Tok]:
+    """"пол часа", "пол года": the recogniser split one word in two (`nlu.asr`)."""
+    if not any(t.low == "пол" for t in toks):
+        return toks
+    out: list[Tok] = []
+    for tok in toks:
+        last = out[-1] if out else None
+        if (last is not None and last.low == "пол" and tok.kind == "word"
+                and ru_is_known("пол" + tok.low)):
+            out[-1] = Tok("word", "пол" + tok.low, last.start, tok.end)
+        else:
+            out.append(tok)
     return out
 
 

@@ -38,6 +38,8 @@ _DAYPARTS: dict[str, tuple[int, str]] = {
     "night": (22, "night"), "am": (10, "am"), "pm": (14, "pm"), "tonight": (19, "pm"),
     "lunch": (13, "pm"), "lunchtime": (13, "pm"),
 }  # fmt: skip
+_DIMINUTIVE_DAYPARTS = {"вечерком": "вечером", "утречком": "утром", "денечком": "днем"}
+"""«давайте вечерком»: the affectionate form of a part of the day is that part."""
 _NOON = {"полдень": 12, "полдня": 12, "noon": 12, "midday": 12, "полночь": 0, "midnight": 0}
 _RELATIVE_DAYS: dict[str, int] = {
     "сегодня": 0, "завтра": 1, "послезавтра": 2, "вчера": -1, "позавчера": -2,
@@ -131,6 +133,8 @@ _UNIT_WORDS: dict[str, str] = {
 }  # fmt: skip
 _NEW_YEAR_TAILS = frozenset({"года", "году", "year", "years"})
 _HOLIDAY_WORDS = frozenset({"праздников", "праздники", "праздникам", "holidays"})
+_UNIT_END = {"year": "year", "years": "year", "month": "month", "months": "month"}
+_THIS_SEASON = frozenset({"этой", "этим", "эту", "this"})
 _PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
 _PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
 _HOLIDAY_NAMES: dict[str, str] = {
@@ -469,7 +473,7 @@ class _Rules:
                     or self.low(part.j + 1) not in ("now", "today")):
                 return None
             return replace(part, j=part.j + 2)
-        elif self.lang == "en" and self._says_amount(k) and (
+        elif self.lang == "en" and (self._says_amount(k) or self.low(k) == "half") and (
             k == 0 or self.low(k - 1) in _BARE_BEFORE_EN
         ):
             part = self._offset_from(k, k)  # a bare "three months or so" answers "when?"
@@ -617,10 +621,11 @@ class _Rules:
         low = self.low(k)
         start = k
         following = False
-        cued = False
+        cued = this = False
         cues = _RU_SEASON_CUES if self.lang == "ru" else _EN_SEASON_CUES
         while low in cues and k - start < 2:
             following = following or low in _FOLLOWING
+            this = this or low in _THIS_SEASON
             cued = True
             k += 1
             low = self.low(k)
@@ -645,6 +650,8 @@ class _Rules:
         if year is not None:  # "весной следующего года", "next year in the summer"
             span = periods.season_of_year(self.today, season, year)
             return Part(start, after, day=span[0], until=span[1]) if span else None
+        if not this and periods.season_ending(self.today, season):
+            following = True  # "осенью" said in November: the autumn to come, not this one
         first, last = periods.season_span(self.today, season, following=following)
         return Part(start, end, day=first, until=last)
 
@@ -679,6 +686,15 @@ class _Rules:
     def phase(self, k: int) -> Part | None:
         """ "в конце месяца", "в начале следующего года", "early next month",
         "end of the month"; a named month ("в начале марта") is ``month_only``'s."""
+        if self.lang == "en" and self.low(k + 1) == "end" and self.low(k) in _UNIT_END:
+            # "by years end", "at year end", "month end": the end of this one
+            unit = _UNIT_END[self.low(k)]
+            if unit == "year":
+                span = periods.year_phase(self.today, "end", years_ahead=0)
+            else:
+                pointed = periods.month_phase(self.today, "end", months_ahead=0)
+                span = (pointed[0], pointed[1][1]) if pointed else None
+            return Part(k, k + 2, day=span[0], until=span[1]) if span else None
         phase = _PHASES.get(self.low(k))
         if phase is None:
             return None
@@ -921,9 +937,13 @@ class _Rules:
             return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         # "в половине третьего" -> 2:30 (then business-hours reading)
         if low in ("половине", "пол") and self.low(k + 1) in self.lex.ordinals:
-            hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12
+            hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12 or 12  # "первого": 12:30
             start = k - 1 if self.low(k - 1) == "в" else k
             return self._with_qualifier(Part(start, k + 2, hour=hour, minute=30))
+        if self.lang == "ru" and low.startswith("пол") and low[3:] in self.lex.ordinals:
+            hour = (self.lex.ordinals[low[3:]] - 1) % 12 or 12  # "полдесятого", one word
+            start = k - 1 if self.low(k - 1) == "в" else k
+            return self._with_qualifier(Part(start, k + 1, hour=hour, minute=30))
         if self.lang == "en" and low in ("half", "quarter") and self.low(k + 1) == "past":
             hv = self._hour_value(k + 2)
             if hv is not None:
@@ -961,6 +981,10 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        same = self._same_time(k)
+        if same is not None:  # "same time tomorrow", «завтра в это же время»
+            moment = self.now
+            return Part(k, same, hour=moment.hour, minute=moment.minute, meridiem_given=True)
         near = k + 1 if low in ("ближе", "поближе") else k
         if self.low(near) in ("к", "ко", "под") and self.low(near + 1) in ("вечеру", "вечер"):
             return Part(k, near + 2, daypart="вечером")  # "ближе к вечеру", "под вечер"
@@ -968,6 +992,7 @@ class _Rules:
             return Part(k, near + 2, hour=13, meridiem_given=True)
         if low == "с" and self.low(k + 1) == "утра":
             return Part(k, k + 2, daypart="утром")
+        low = _DIMINUTIVE_DAYPARTS.get(low, low)
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
@@ -989,6 +1014,19 @@ class _Rules:
             if low in ("morning", "afternoon", "evening", "night"):
                 return Part(k, k + 1, daypart=low)
         return None
+
+    def _same_time(self, k: int) -> int | None:
+        """One past "(at) the same time" / «в это (же) время», or None."""
+        m = k
+        if self.lang == "en":
+            m += self.low(m) == "at"
+            m += self.low(m) == "the"
+            return m + 2 if self.low(m) == "same" and self.low(m + 1) == "time" else None
+        m += self.low(m) == "в"
+        if self.low(m) not in ("это", "то"):
+            return None
+        m += 1 + (self.low(m + 1) == "же")
+        return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
     RULES = ("bounded", "season", "holiday", "offset", "period", "phase", "year_only",
              "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",

@@ -1,0 +1,124 @@
+"""Whether a first name a caller gives is the one the robot asked for.
+
+To "это Иван?" a caller often answers with a name alone: «Иван», «Ваня», «Сергей».
+The name asked for, or a short form of it («Ваня» for Иван, "Mike" for Michael), is a
+yes; another first name is someone else (the wrong person). English short forms come from
+the `nicknames` package (a hand-curated table of English given names and their
+nicknames); Russian ones from the table below, the everyday short forms of common names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot_engine.nlu.lang import Lang
+
+_RU_SHORT = """
+александр саша шура саня санек алекс
+александра саша шура саня
+алексей леша алеша леха
+анастасия настя
+анатолий толя
+андрей андрюша дрюня
+анна аня анечка нюра нюша
+антон антоша
+артем тема
+борис боря
+вадим вадик
+валентин валя
+валентина валя
+валерий валера
+василий вася
+вера верочка
+виктор витя
+виктория вика
+виталий виталик
+владимир вова володя вовчик
+владислав влад владик
+вячеслав слава
+галина галя
+геннадий гена
+георгий жора гоша
+григорий гриша
+дарья даша
+денис дениска
+дмитрий дима митя
+евгений женя
+евгения женя
+екатерина катя
+елена лена
+елизавета лиза
+иван ваня
+игорь игорек
+илья илюша
+ирина ира
+кирилл киря
+константин костя
+ксения ксюша
+лариса лара
+леонид леня
+людмила люда мила
+максим макс
+мария маша маня
+михаил миша
+надежда надя
+наталья наташа
+наталия наташа
+николай коля
+ольга оля
+павел паша
+петр петя
+полина поля
+роман рома
+светлана света
+семен сема
+сергей сережа серега
+софия соня
+софья соня
+станислав стас слава
+степан степа
+тамара тома
+татьяна таня
+юлия юля
+юрий юра
+ярослав ярик слава
+"""
+
+
+@lru_cache(maxsize=1)
+def _ru_forms() -> dict[str, frozenset[str]]:
+    """Each name (full or short) -> every form of the names it may stand for."""
+    groups: dict[str, set[str]] = {}
+    for line in _RU_SHORT.strip().splitlines():
+        names = line.split()
+        for name in names:
+            groups.setdefault(name, set()).update(names)
+    return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def _en_forms() -> dict[str, frozenset[str]]:
+    try:
+        from nicknames import NickNamer
+    except ImportError:  # the package is missing: names compare as written
+        return {}
+    namer = NickNamer()
+    groups: dict[str, set[str]] = {}
+    for lookup in (namer.nickname_lookup, namer.canonical_lookup):
+        for name, others in lookup.items():
+            groups.setdefault(name, {name}).update(others)
+    return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+def same_name(said: str, asked: str, lang: Lang) -> bool:
+    """Whether ``said`` is ``asked`` or a short form of it (both lowercase, nominative)."""
+    said, asked = said.replace("ё", "е"), asked.replace("ё", "е")
+    if said == asked:
+        return True
+    forms = (_ru_forms() if lang == "ru" else _en_forms()).get(asked)
+    return forms is not None and said in forms
+
+
+def is_short_form(word: str, lang: Lang) -> bool:
+    """Whether ``word`` is a known given name or a short form of one ("ваня", "johnny")."""
+    return word in (_ru_forms() if lang == "ru" else _en_forms())

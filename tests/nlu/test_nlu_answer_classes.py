@@ -1,0 +1,414 @@
+"""Classes of natural replies found by the fourth fresh batch, as tables in both languages:
+a later time to "is now good?", first names said alone or said about, the operator's leg,
+past request verbs and negated imperfectives, «никаких возражений» and «нет, я возражаю»,
+deferrals and hedges, indifference, money slang, short names in menus, "same time
+tomorrow", half an hour, seasons in their last month and the operator asked for as "a
+human". Every example is a paraphrase, not a sentence of the eval set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot_engine.dialog import menu as menus
+from bot_engine.nlu import IntentMatcher, builtin_intents, extract_entities
+from bot_engine.nlu.keys import spoken_key
+from bot_engine.nlu.polar import answer_to_offer, polar, question_topic
+from bot_engine.nlu.yesno import yes_no
+
+RU_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+EN_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("America/New_York"))
+QUESTIONS = {
+    "identity": {"ru": "Здравствуйте! Подскажите, это {{ name }}?",
+                 "en": "Hello! Am I speaking with {{ name }}?"},
+    "availability": {"ru": "Вам удобно сейчас говорить?", "en": "Is now a good time to talk?"},
+    "offer": {"ru": "Соединить вас со специалистом прямо сейчас?",
+              "en": "Shall I connect you with a specialist now?"},
+    "relevance": {"ru": "Подскажите, ваша заявка ещё актуальна?",
+                  "en": "Is your request still relevant?"},
+    "consent": {"ru": "Вы согласны на обработку персональных данных?",
+                "en": "Do you agree to the processing of your personal data?"},
+    "wish": {"ru": "Хотите, чтобы на ваши звонки всегда отвечал этот менеджер?",
+             "en": "Do you want one manager to handle all your calls?"},
+}  # fmt: skip
+
+
+def answer(asked: str, text: str, lang: str, names: tuple[str, ...] = ()) -> str | None:
+    """The yes/no a reply gives to one of the questions above."""
+    return polar(text, lang, question_topic(QUESTIONS[asked][lang], lang), names).answer
+
+
+# --- a later time to "is now good?" or "shall I connect you now?" is a no ------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [
+        ("availability", "давайте ближе к вечеру", "ru"),
+        ("availability", "наберите через часик", "ru"),
+        ("availability", "try me around five", "en"),
+        ("offer", "давайте лучше завтра утром", "ru"),
+        ("offer", "tomorrow morning would be better", "en"),
+    ],
+)
+def test_a_later_time_to_now_is_a_no(asked: str, text: str, lang: str) -> None:
+    assert answer(asked, text, lang) == "no"
+
+
+# --- first names: the one asked for, a short form, another, or said about ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "expected"),
+    [
+        ("ваня", "ru", "иван", "yes"),  # a short form of the name asked for
+        ("саша", "ru", "александр", "yes"),
+        ("сергей", "ru", "иван", "no"),  # someone else
+        ("johnny", "en", "john", "yes"),
+        ("bill", "en", "william", "yes"),
+        ("mike", "en", "john", "no"),
+        # the name asked for, then something said about that person: someone else answered
+        ("анна ушла на обед", "ru", "анна", "no"),
+        ("аня в отпуске", "ru", "анна", "no"),
+        ("john moved", "en", "john", "no"),
+        ("johnny left the company", "en", "john", "no"),
+        # ... unless the words say that person is here or coming
+        ("анна петровна слушает", "ru", "анна", "yes"),
+        ("yeah johnny speaking", "en", "john", "yes"),
+        ("анна сейчас подойдет", "ru", "анна", None),
+    ],
+)
+def test_first_names_to_who_answered(text: str, lang: str, name: str,
+                                     expected: str | None) -> None:
+    assert answer("identity", text, lang, (name,)) == expected
+
+
+# --- the operator's leg: its answer is read as an answer to an offer ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("беру", "ru", "yes"),
+        ("давай соединяй", "ru", "yes"),
+        ("перекинь на другого", "ru", "no"),
+        ("отдай кому-нибудь другому", "ru", "no"),
+        ("не могу я на совещании", "ru", "no"),
+        ("put them through", "en", "yes"),
+        ("give it to someone else", "en", "no"),
+        ("переведи на кого-нибудь еще", "ru", "no"),  # «ещё» as «другой»
+        ("отдай кому-то еще", "ru", "no"),
+        ("transfer to somebody else", "en", "no"),
+        ("give it to anyone else", "en", "no"),
+    ],
+)
+def test_the_operators_answer(text: str, lang: str, expected: str) -> None:
+    assert answer_to_offer(text, lang) == expected
+
+
+# --- verbs and negation: past requests, negated imperfectives, objections -----------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("availability", "ну раз уж позвонили говорите", "yes"),  # no request to call later
+        ("availability", "раз набрали слушаю", "yes"),
+        ("relevance", "мы вообще ничего еще не покупали", "yes"),  # nothing bought: still wanted
+        ("relevance", "нет ничего не заказывали еще", "yes"),
+        ("consent", "никаких возражений нет", "yes"),
+        ("consent", "нет никаких возражений", "yes"),
+        ("consent", "нет я возражаю", "no"),  # an answer particle, then a clause of its own
+        ("availability", "минутку", None),  # waits: it offers no time to talk
+    ],
+)
+def test_verbs_and_negation(asked: str, text: str, expected: str | None) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [
+        ("availability", "im not really comfortable talking now", "en"),
+        ("relevance", "dont call me about this anymore", "en"),  # about this matter: a no
+    ],
+)
+def test_negated_willingness_is_a_no(asked: str, text: str, lang: str) -> None:
+    assert answer(asked, text, lang) == "no"
+
+
+# --- deferring and hedging say neither yes nor no -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("мы еще подумаем", "ru"), ("как жена скажет", "ru"), ("это у нас муж решает", "ru"),
+     ("my wife will decide", "en")],
+)  # fmt: skip
+def test_deferrals_and_hedges_are_no_answer(text: str, lang: str) -> None:
+    assert answer("relevance", text, lang) is None
+
+
+# --- indifference is a no to a question of what the caller wants ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("мне все равно", "ru", "no"),
+        ("без разницы", "ru", "no"),
+        ("да какая разница", "ru", "no"),
+        ("doesnt matter", "en", "no"),
+        ("whatever", "en", "no"),
+        ("мне не принципиально", "ru", "no"),
+        ("no preference", "en", "no"),
+        ("anyone is fine", "en", "no"),
+        ("я все равно за", "ru", None),  # "anyway", not "I don't care"
+        ("i dont mind at all", "en", "yes"),
+    ],
+)
+def test_indifference(text: str, lang: str, expected: str | None) -> None:
+    assert answer("wish", text, lang) == expected
+
+
+def test_indifference_says_nothing_to_is_now_good() -> None:
+    assert answer("availability", "мне все равно", "ru") is None
+
+
+# --- the operator asked for as "a human" ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("позовите человека", "operator"), ("дайте мне человека", "operator"),
+     ("переключите на человека", "operator"), ("дайте человеку сказать", None)],
+)  # fmt: skip
+def test_a_human_is_the_operator(text: str, intent: str | None) -> None:
+    matcher = IntentMatcher(builtin_intents("ru"), "ru", threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+# --- keys, times and amounts as said --------------------------------------------------------
+
+
+def test_a_bare_raz_is_key_one() -> None:
+    assert spoken_key("ну раз", "ru") == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("через пол часа", "ru", "2026-11-21T12:30:00+03:00"),  # "пол часа" is one word
+        ("half an hour", "en", "2026-11-21T12:30:00-05:00"),  # a bare duration
+        ("same time tomorrow", "en", "2026-11-22T12:00:00-05:00"),
+        ("завтра в это же время", "ru", "2026-11-22T12:00:00+03:00"),
+    ],
+)
+def test_times_as_said(text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert [e.value for e in extract_entities(text, lang, ["datetime"], now=now)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("осенью", "ru", "2027-09-01"),  # said in November: the next autumn
+     ("by years end", "en", "2026-12-01")],
+)  # fmt: skip
+def test_periods_as_said(text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert [e.value for e in extract_entities(text, lang, ["date"], now=now)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("сотка", 100000), ("двести штук", 200000),
+     ("штук триста", 300000), ("сотки две", 200000)],  # inverted: about 300 000
+)  # fmt: skip
+def test_money_slang(text: str, value: int) -> None:
+    assert [e.value for e in extract_entities(text, "ru", ["money"], now=RU_NOW)] == [value]
+
+
+def test_money_slang_is_no_plain_number() -> None:
+    assert extract_entities("штук триста", "ru", ["number"], now=RU_NOW) == []
+
+
+MENU = [{"name": "Ольга Смирнова"}, {"name": "Павел Орлов"}, {"name": "Александр Ким"}]
+
+
+@pytest.mark.parametrize(("text", "index"),
+                         [("олю", 0), ("пашу пожалуйста", 1), ("давайте сашу", 2)])
+def test_menu_names_by_short_forms(text: str, index: int) -> None:
+    assert menus.choose_words(MENU, "name", text) == index
+
+
+# --- a set phrase broken by a negation is not said ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names", "expected"),
+    [
+        ("identity", "он сейчас не может подойти", "ru", ("иван",), "no"),  # not «сейчас может»
+        ("availability", "я сейчас правда не могу", "ru", (), "no"),
+        ("availability", "я сейчас могу", "ru", (), "yes"),
+    ],
+)
+def test_a_negation_inside_a_set_phrase(asked: str, text: str, lang: str,
+                                        names: tuple[str, ...], expected: str) -> None:
+    assert answer(asked, text, lang, names) == expected
+
+
+# --- the one who answered speaks for the one asked for, or says where that one is ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "expected"),
+    [
+        ("я за него", "ru", "иван", "no"),
+        ("я вместо нее отвечаю", "ru", "анна", "no"),
+        ("она спит", "ru", "анна", "no"),
+        ("im answering for him", "en", "john", "no"),
+        ("i am picking up on her behalf", "en", "anna", "no"),
+        ("john on the line", "en", "john", "yes"),  # the name, then where: on the line
+        ("johnny on the phone", "en", "john", "yes"),
+        ("mike on the line", "en", "john", "no"),
+    ],
+)
+def test_speaking_for_someone_else(text: str, lang: str, name: str, expected: str) -> None:
+    assert answer("identity", text, lang, (name,)) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [
+        ("availability", "я сплю еще", "ru"),
+        ("availability", "now is bad", "en"),
+        ("availability", "today is rough", "en"),
+        ("consent", "im not ready to agree to that", "en"),  # not a bare "agree"
+        ("consent", "not willing to do that", "en"),
+        ("consent", "we are not prepared to agree", "en"),
+    ],
+)
+def test_unready_and_bad_times_are_a_no(asked: str, text: str, lang: str) -> None:
+    assert answer(asked, text, lang) == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("put me through to an agent", "operator"), ("connect me to someone", "operator"),
+     ("transfer me to a person please", "operator"), ("put me through", None)],
+)  # fmt: skip
+def test_put_me_through_to_someone_is_the_operator(text: str, intent: str | None) -> None:
+    matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("лучше вечерком", "2026-11-21T19:00:00+03:00"),  # the affectionate part of the day
+        ("завтра утречком", "2026-11-22T10:00:00+03:00"),
+        ("завтра в полдесятого", "2026-11-22T09:30:00+03:00"),  # half past as one word
+        ("полвторого", "2026-11-21T13:30:00+03:00"),
+        ("в половине первого", "2026-11-21T12:30:00+03:00"),  # half past twelve, not 0:30
+        ("в полпервого", "2026-11-21T12:30:00+03:00"),
+    ],
+)
+def test_parts_of_the_day_and_half_hours(text: str, value: str) -> None:
+    assert [e.value for e in extract_entities(text, "ru", ["datetime"], now=RU_NOW)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("я с ребенком", "no"), ("мы сейчас с клиентом", "no"),  # with someone who needs them
+     ("я с удовольствием", "yes"), ("я с вами", None)],
+)  # fmt: skip
+def test_with_someone_as_a_reason_not_to_talk(text: str, expected: str | None) -> None:
+    assert answer("availability", text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "expected"),
+    [
+        ("availability", "i'm all ears", "en", "yes"),
+        ("availability", "я весь во внимании", "ru", "yes"),
+        ("availability", "sorry gotta run", "en", "no"),  # about to leave
+        ("availability", "i have to go", "en", "no"),
+        ("availability", "мне бежать надо", "ru", "no"),
+        ("availability", "мне пора", "ru", "no"),
+        ("offer", "let me think about it first", "en", "no"),  # a deferral, as «я подумаю»
+        ("offer", "i'll sleep on it", "en", "no"),
+        ("offer", "дайте подумать", "ru", "no"),
+        ("offer", "i'd rather get an email", "en", "no"),  # another channel
+        ("relevance", "let me think about it", "en", None),  # says nothing of relevance
+    ],
+)
+def test_leaving_listening_and_deferring(asked: str, text: str, lang: str,
+                                         expected: str | None) -> None:
+    assert answer(asked, text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("да не надо", "no"), ("да не стоит", "no"), ("да не особо", "no"),  # a filler «да»
+     ("да не вопрос", "yes"), ("да конечно", "yes"),
+     ("так и быть", "yes"), ("перебьетесь", "no")],
+)  # fmt: skip
+def test_russian_particles(text: str, expected: str) -> None:
+    assert yes_no(text, "ru").answer == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "expected"),
+    [("меня зовут сергей", "ru", "иван", "no"), ("зовут меня ваня", "ru", "иван", "yes"),
+     ("my name is mike", "en", "john", "no"), ("yes my name is john smith", "en", "john", "yes"),
+     ("не я это", "ru", "иван", "no")],
+)  # fmt: skip
+def test_my_name_is(text: str, lang: str, name: str, expected: str) -> None:
+    assert answer("identity", text, lang, (name,)) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "name", "expected"),
+    [
+        ("relevance", "we scrapped the idea", "", "no"),  # given up on
+        ("relevance", "weve moved on", "", "no"),
+        ("relevance", "we cant afford it now", "", "no"),
+        ("relevance", "yes we can afford it", "", "yes"),
+        ("availability", "im slammed right now", "", "no"),
+        ("availability", "im unavailable", "", "no"),
+        ("identity", "hes unavailable", "john", "no"),  # someone else answered
+        ("identity", "in the flesh", "john", "yes"),
+        ("consent", "please don't", "", "no"),  # not «please do»
+        ("consent", "please do", "", "yes"),
+    ],
+)
+def test_english_idioms(asked: str, text: str, name: str, expected: str) -> None:
+    assert answer(asked, text, "en", (name,) if name else ()) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("please dont", "no"), ("you may", "yes"),
+                                                ("no you may not", "no")])
+def test_english_particles(text: str, expected: str) -> None:
+    assert yes_no(text, "en").answer == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "name", "expected"),
+    [
+        ("identity", "он недоступен", "ru", "иван", "no"),  # said of him: someone else
+        ("identity", "он болеет", "ru", "иван", "no"),
+        ("identity", "собственной персоной", "ru", "иван", "yes"),
+        ("availability", "у меня ребенок болеет", "ru", "", "no"),
+        ("availability", "my kid is sick", "en", "", "no"),
+        ("availability", "im not sick", "en", "", "yes"),
+        ("relevance", "мы уже определились", "ru", "", "no"),  # decided: done
+        ("relevance", "еще не определились", "ru", "", "yes"),  # not yet: still
+        ("relevance", "квартиру продали", "ru", "", "no"),
+        ("relevance", "смотрим разные варианты", "ru", "", "yes"),
+    ],
+)
+def test_illness_decisions_and_options(asked: str, text: str, lang: str, name: str,
+                                       expected: str) -> None:
+    assert answer(asked, text, lang, (name,) if name else ()) == expected
