@@ -50,7 +50,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("agree", "yes", [
             r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
             r"^(ну )?(допустим|предположим)\b",
-            r"(?<!не )\b(соедините|переключите)\b",
+            r"(?<!не )\b(соедините|переключите|переведите)\b",
+            # an order to call the third party ("звони клиенту", "набирай его") to the
+            # offer of connecting them: a yes, not a deferral ("позвоните мне позже")
+            r"^(да |ну |ага )?(звони|звоните|набирай|набирайте|вызывай|вызывайте) "
+            r"(ему|ей|им|его|ее|их|клиент\w*)\b",
             r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
             r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
@@ -76,7 +80,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("identity", "yes", [
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
-            r"\b\w+ слушает\b", r"^(да )?(это )?я( да| слушаю| а что)?$",
+            r"\b\w+ слушает\b", r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
         ]),
         ("still", "yes", [
@@ -143,6 +147,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
             r"\b(теперь )?мой номер( теперь)?$", r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
             r"\b(сменил|поменял)\w* номер",
+            r"\bномер\w* (\w+ ){0,2}(неправильн|неверн|ошибочн)\w*",
+            r"\b(неправильн|неверн|ошибочн)\w* (\w+ ){0,2}номер",
         ]),
         ("refuse", "no", [
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
@@ -155,6 +161,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(нужен|нужна|надо|нужно)\b", r"\bбез (оператор|менеджер|специалист|консультант)",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
+            r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
+            r"набир)\w+(йте|ите)( пожалуйста| нас| меня| ничего)?$",
         ]),
     ],
     "en": [
@@ -167,7 +175,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
-            r"(?<!prepared to )\bagreed?\b",
+            r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
             r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
@@ -193,7 +201,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
             r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\bin the flesh\b",
-            r"^(yes )?last (time )?i checked$", r"\byou(ve)? (got|have) (him|her|me)\b",
+            r"^(yes )?last (time )?i checked$",
+            r"\byou(ve)? (got|have|found|reached) (him|her|me|the right (person|one|guy|man|"
+            r"lady|woman|number))\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
             r"^(yes |yeah )?this is \w+( yes)?$",
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
@@ -225,7 +235,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!havent )(?<!not )\bbought (one|it)\b", r"\bwe got (one|two|it)\b",
         ]),
         ("later", "no", [
-            r"\blater\b", r"\b(another|some other|a different) time\b", r"\bnext (week|time)\b",
+            r"\blater\b", r"\b(another|some other|a different|other) (time|day|week|moment)\b",
+            r"\bnext (week|time)\b",
             r"\bnot (now|today|at the moment|right now|yet|tonight)\b",
             r"\bcall (me )?back\b", r"\btry (me|again)\b", r"\bcatch me\b",
             r"\bcall me (tomorrow|on|next|in|monday|tuesday|wednesday|thursday|friday|"
@@ -272,9 +283,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bno (manager|operator|human|transfer)s?\b",
             r"\b(dont|do not|wont|will not|cant|cannot|never|wouldnt) (consent|agree|give consent|"
             r"accept)\b", r"\bnot (really |quite )?(ready|willing|prepared) to\b",
-            r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
+            r"\b(not|im not) (ok|okay|fine) with\b", r"\b(i|we) (refuse|decline)\b", r"\bno way\b",
             r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
+            r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
+            r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
@@ -757,6 +770,11 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if asked:
         return PolarReading(None, 0.0)
     particles = yes_no(text, lang)
+    if (len(hits) == 2 and topic in ("availability", "offer") and hits["no"] == "later"
+            and hits["yes"] in ("agree", "available")):
+        # "let's do this later", "sure, but some other day", «давайте, но попозже» to "is
+        # now good?": the deferral qualifies the agreement, so it is not now
+        return PolarReading("no", _FAMILY_CONFIDENCE, "later")
     if len(hits) == 2 and particles.answer is not None:
         # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie
         # only when it agrees with one of them.
