@@ -537,6 +537,9 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     return False
 
 
+_PRONOUN_ONE = frozenset({"one", "один", "одна", "одну", "одно"})
+
+
 def _primary(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str, now: datetime,
     out: Understanding,
@@ -546,6 +549,10 @@ def _primary(
     kind = expect.type
     if kind in ENTITY_EXPECTS:
         found = _entity(runtime, text, kind, now)
+        if (found is not None and kind == "money"
+                and str(found.get("text", "")).strip().lower() in _PRONOUN_ONE
+                and not _has_cue(runtime, text, kind, found)):
+            found = None  # "i don't have one", «у нас одна»: a pronoun, not a sum of 1
         if found is not None:
             out.entities.append(found)
             out.branch, out.value, out.confidence = "ok", found["value"], 1.0

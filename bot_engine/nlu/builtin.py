@@ -156,7 +156,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"\b(operator|human|representative|manager|supervisor)s?\b",
                 r"\b(live|real|actual) (agent|person|people|one|body|voice)\b",
-                r"\bget me (a |an |some |the )?(\w+ )?(person|agent|someone|somebody|rep)\b",
+                r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
+                r"somebody|rep)\b",
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
                 r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
@@ -239,7 +240,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"
-                r"prices|cost|costs|wrong|happening|going)\b)\w+( \w+)?$",
+                r"prices|cost|costs|wrong|happening|going|typical|usual|normal|average)\b)"
+                r"\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|why not|"
@@ -249,7 +251,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
-                r"about|regarding|happens|for|information|him|her|wants)\b)",
+                r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
+                r"application|form)\b)",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

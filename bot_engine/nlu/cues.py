@@ -256,11 +256,13 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "found someone", "found another", "found cheaper", "go with someone",
             "go with another", "went with", "another company", "someone else",
             "=decided not to", "=decided against", "cancel", "=all set",
-            "taken care", "sorted", "=no longer", "=not anymore", "=any more",
+            "taken care", "=sorted out", "=all sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
             "=decided to wait", "=going to wait", "=put it off", "postpone",
             "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
-            "=sold the house", "=too late", "=ship has sailed", "=missed the boat",
+            "=sold the house", "=did it ourselves", "=do it ourselves",
+            "=did it myself", "=do it myself", "=gave up", "=give up", "=stay with what",
+            "=keep what we have", "=too late", "=ship has sailed", "=missed the boat",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -304,7 +306,10 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
         "unsure": [
             "!know", "!sure", "unsure", "!decided", "!figured", "!thought about",
             "!talked about", "!discussed", "!worked out", "!settled", "!number~",
-            "!budget~", "!figure~",
+            "!budget~", "!figure~", "!clue~", "=wish i knew", "=beats me", "=search me",
+            "=you tell me", "=up to you", "=whatever you think", "=rather not say",
+            "=prefer not to say", "=working on it", "=working on that", "=to be determined",
+            "tbd",
             "=no idea", "=no clue", "depends", "=hard to say", "=tough to say",
             "=cant say", "=difficult to say", "@family handles", "@family decides",
             "@family in charge", "=check with", "=ask my", "=talk to my", "=have to look",
@@ -697,7 +702,8 @@ _RU_HERE_SUBJECTS = frozenset({"я", "мы", "сижу", "сидим", "стою
                                "нахожусь", "находимся", "торчу"})
 """Who is somewhere: «я», or a first-person verb of being somewhere («сижу у врача»)."""
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
-_EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")
+_EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re", "hes", "he is", "shes", "she is")
+"""Who is somewhere: the caller (busy), or the one asked for (then someone else answered)."""
 _EN_BEING_SOMEWHERE = frozenset({"sitting", "standing", "stuck", "lying", "waiting"})
 _EN_PLACE_PREPS = frozenset({"at", "in", "on", "with"})
 # "at church", "in class": a place said without an article

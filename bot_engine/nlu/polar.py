@@ -87,13 +87,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
             r"актуальн\w*|интерес\w*|хотим|планируем|в силе)",
             r"(?<!не )\bв силе\b", r"(?<!не )\bинтересует\b", r"\bкак раз (выбираем|ищем)",
-            r"\b(еще|пока) не (купил|нашл|взял|заказал|выбрал|сделал|приобрел|нашел)\w*",
+            r"\b(еще|пока) не (купил|нашл|взял|заказал|выбрал|сделал|приобрел|нашел|закончил|"
+            r"доделал|поставил|установил)\w*",
             r"\bне (купил|нашл|взял|заказал|выбрал|нашел)\w* (еще|пока)\b",
             r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
         ]),
         ("done", "no", [
             r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|"
-            r"оформил|приобрел|договорил|обошл|выбрал)\w*",
+            r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
             r"\b(передумал|раздумал|отпал|отказал|отложил)\w*", r"\bнеактуальн\w*",
             r"\bне актуальн\w*", r"\bуже не (надо|нужн\w*|интерес\w*|актуальн\w*|ищем|хотим|"
             r"планируем)", r"\bуже неинтерес\w*", r"\bпланы (поменялись|изменились)",
@@ -114,7 +115,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в (понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|"
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
         ]),
-        ("channel", "no", [r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)"]),
+        ("channel", "no", [
+            r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)",
+            r"\b(письмом|на почту|по почте|в (ватсап|вотсап|телеграм|мессенджер)|смской|по смс)"
+            r"( пожалуйста| спасибо)?$",
+        ]),
         ("indifferent", "no", [
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
             r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
@@ -185,6 +190,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah )?(thats|that is) it$",
             r"\b(id|i would|we would|wed) (like|love) (that|it)$",
             r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) in$",
+            r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) ready$",
+            r"^(yes |yeah |sure )?you (can|may)( do that| do it)?$",
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
@@ -213,6 +220,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",
             r"(?<!not )(?<!no longer )\binterested\b",
+            r"\b(not|isnt|is not|havent|hasnt|have not|has not) (been )?(done|finished|"
+            r"completed|installed|started)( yet)?\b",
         ]),
         ("done", "no", [
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
@@ -225,6 +234,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
             r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
+            r"^(im|i am|were|we are) (fine|ok|okay|alright)( thanks| thank you| for now)?$",
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
             r"a better)\b",
@@ -233,11 +243,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(not|no longer) (looking|doing|interested|relevant)\b",
             r"\b(we|i) (dont|do not) need (it|one|that)\b", r"\bfrom a competitor\b",
             r"(?<!havent )(?<!not )\bbought (one|it)\b", r"\bwe got (one|two|it)\b",
+            r"^(its|it is|thats|all|were|we are|we got it|got it|it was) (all )?(done|finished|"
+            r"completed?)\b", r"\b(is|was|got|been|are|were) (all )?(done|finished|completed)$",
         ]),
         ("later", "no", [
             r"\blater\b", r"\b(another|some other|a different|other) (time|day|week|moment)\b",
             r"\bnext (week|time)\b",
-            r"\bnot (now|today|at the moment|right now|yet|tonight)\b",
+            r"\bnot (now|today|at the moment|right now|yet|tonight|at this (time|point))\b",
             r"\bcall (me )?back\b", r"\btry (me|again)\b", r"\bcatch me\b",
             r"\bcall me (tomorrow|on|next|in|monday|tuesday|wednesday|thursday|friday|"
             r"tonight|this)\b",
@@ -254,7 +266,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
-            r"\b(not|isnt|nots) a (good|great) time\b", r"\bbad time\b",
+            r"\b(not|isnt|nots) (a|the) (good|great|best|right|ideal) time\b", r"\bbad time\b",
+            r"\b(have|got|ive got|we have|weve got) (company|guests|visitors)\b",
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
             r"\b(now|nows|this|today)( is)? (bad|no good|rough|tough|terrible)\b",
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
@@ -268,7 +281,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
-            r"\b(passed away|died|moved out|moved away)\b", r"\b(number|phone) is mine\b",
+            r"\b(passed away|died|deceased|moved out|moved away)\b",
+            r"\b(number|phone) is mine\b",
             r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
             r"\bno (?!objection|problem)\w+ here\b",
@@ -291,6 +305,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
+            r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
+            r"\b(dont|do not|cant|can not) (remember|recall) (asking|requesting|ordering|"
+            r"leaving|filling|signing|saying|agreeing)\b",
         ]),
         ("indifferent", "no", [
             r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
@@ -298,7 +315,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(anyone|anybody|whoever|either one|either)( is fine| works| is ok| is okay)?$",
         ]),
         ("channel", "no", [
-            r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
+            r"\bjust (email|text|send|mail)\b",
+            r"\b(by|via|over|in an?) (email|text|mail)( please| thanks| thank you)?$",
+            r"\b(ill|i will|we will) call (them|you|him|"
             r"her)( back)? (myself|ourselves)\b",
         ]),
     ],

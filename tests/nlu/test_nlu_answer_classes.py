@@ -578,3 +578,55 @@ def test_being_somewhere_by_a_verb_of_position_is_busy(text: str, lang: str) -> 
 )
 def test_handlers_by_structure(text: str, lang: str, intent: str | None) -> None:
     assert IntentMatcher(builtin_intents(lang), lang).match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "expected"),
+    [
+        ("relevance", "the bathroom is finished", "en", "no"),  # done as a state
+        ("relevance", "its all done", "en", "no"),
+        ("relevance", "it isnt finished yet", "en", "yes"),  # not done: still
+        ("relevance", "we did it ourselves in the end", "en", "no"),
+        ("relevance", "we gave up on the idea", "en", "no"),
+        ("relevance", "probably not", "en", "no"),
+        ("relevance", "i dont recall requesting that", "en", "no"),
+        ("relevance", "sort of", "en", None),  # no "sorted" in it
+        ("relevance", "стройку закончили", "ru", "no"),
+        ("relevance", "пока не закончили", "ru", "yes"),
+        ("offer", "were fine thank you", "en", "no"),  # a polite no to an offer
+        ("offer", "yeah im ready", "en", "yes"),
+        ("offer", "by email please", "en", "no"),  # another channel
+        ("offer", "лучше в телеграм", "ru", "no"),
+        ("consent", "sure you can", "en", "yes"),
+        ("availability", "not the ideal time", "en", "no"),
+        ("availability", "weve got guests over", "en", "no"),
+        ("identity", "she is at church", "en", "no"),  # said of the one asked for
+        ("identity", "hes deceased", "en", "no"),
+    ],
+)
+def test_states_polite_noes_and_channels(asked: str, text: str, lang: str,
+                                         expected: str | None) -> None:
+    assert answer(asked, text, lang, ("john",) if asked == "identity" else ()) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["haven't got a clue", "search me", "you tell me", "still working on it",
+     "id prefer not to say", "tbd", "whats usual for that"],
+)
+def test_more_ways_to_not_know_a_budget(text: str) -> None:
+    assert branch_at("en", "budget", text) == "unknown"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("we dont have one", "en"), ("у нас одна", "ru")])
+def test_the_pronoun_one_is_no_budget(text: str, lang: str) -> None:
+    assert branch_at(lang, "budget", text) != "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("which request", "who_is_this"), ("what inquiry is this", "who_is_this"),
+     ("find me somebody to talk to", "operator")],
+)
+def test_what_the_call_is_about_and_a_person(text: str, intent: str) -> None:
+    assert IntentMatcher(builtin_intents("en"), "en").match(text).intent == intent
