@@ -7,9 +7,9 @@ the same way: `no` and `busy` both lead to the callback question) and every slot
 names holds what it should (null: must stay empty, "~re": a regex over the value).
 
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
-tuned on), `fresh`, `fresh2`, `fresh3`, `fresh4` (later batches, each measured before a round
-of tuning, then tuned on) and `fresh5` (the final batch, never tuned on; `--skip fresh5`
-leaves it out while tuning). Prints accuracy
+tuned on), `fresh` to `fresh5` (later batches, each measured before a round of tuning, then tuned
+on) and `fresh6` (the latest batch, never tuned on; `--skip fresh6` leaves it out while
+tuning). Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
 misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
 `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
@@ -44,9 +44,10 @@ from bot_engine.script.model import HANDLER_NAMES, Script, Step
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
-SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
-# fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth.
-HELD_OUT = ("held", "fresh5")  # never tuned on: their misses are hidden unless --show-held
+SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
+# fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
+# fresh5 until the fifth.
+HELD_OUT = ("held", "fresh6")  # never tuned on: their misses are hidden unless --show-held
 
 
 def _file_name(lang: str, split: str) -> str:

@@ -178,7 +178,8 @@ def understand(
     reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)
     if (reading is not None and compiled.topic in _NOW_TOPICS
-            and (reading.answer is None or (reading.answer == "yes" and reading.family is None))
+            and (reading.answer is None
+                 or (reading.answer == "yes" and reading.family in _NOW_YES))
             and _names_later_time(runtime, text, now)):
         # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
         # then" to "is now a good time?" or "shall I connect you now?": not now
@@ -239,7 +240,7 @@ def understand(
         candidates.append(_Candidate(reading.answer, reading.confidence))
     if compiled.hedge_intent is not None and not any(
         c.branch == compiled.hedge_intent for c in candidates
-    ) and cues.hedge(text, runtime.lang):
+    ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)):
         candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
     if expect.type == "confirm" and any(key.isdigit() for key in step.on):
         key = _spoken_key(runtime, text, now)  # «один» to "Соединить? Нажмите 1 или скажите «да»"
@@ -303,6 +304,9 @@ def _asked_names(compiled: _StepNlu, variables: dict[str, Any] | None) -> tuple[
 
 
 _NOW_TOPICS = frozenset({"availability", "offer"})
+_NOW_YES = frozenset({None, "agree", "available"})
+"""A yes that a later time turns into a deferral: "ok, friday then", "let's do this on
+friday", "i have time tomorrow" are all not now."""
 """Questions about now: a later time named as the answer is a no ("not now, then")."""
 _LATER_TIME = 0.85
 _NOT_LATER = ("до ", "в течение ", "пока ", "until ", "till ", "within ", "for ")
@@ -333,6 +337,18 @@ _BARE_SPAN = re.compile(
     r"^(a |an |the )?(\w+ )?(few |couple (of )?)?(minutes?|mins?|hours?|seconds?|secs?|"
     r"минут\w*|минуток|час\w*|секунд\w*)( or so)?$")
 """"a few minutes", "пару минут" to "do you have a minute?" say how long, not when."""
+
+
+def _asks_back(runtime: Runtime, step: Step, text: str, now: datetime) -> bool:
+    """A question asked back, with no value, to a step that waits for a value or "don't
+    know" ("what do kitchens usually run", «а сколько обычно выходит»): the caller does
+    not know yet. Who-is-this and repeat were read before this, as handlers."""
+    expect = step.expect
+    if expect is None or expect.type not in ENTITY_EXPECTS:
+        return False
+    if not polar.asks(nlu.normalize(text, runtime.lang), runtime.lang):
+        return False
+    return _entity(runtime, text, expect.type, now) is None
 
 
 def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
@@ -521,6 +537,9 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     return False
 
 
+_PRONOUN_ONE = frozenset({"one", "один", "одна", "одну", "одно"})
+
+
 def _primary(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str, now: datetime,
     out: Understanding,
@@ -530,6 +549,10 @@ def _primary(
     kind = expect.type
     if kind in ENTITY_EXPECTS:
         found = _entity(runtime, text, kind, now)
+        if (found is not None and kind == "money"
+                and str(found.get("text", "")).strip().lower() in _PRONOUN_ONE
+                and not _has_cue(runtime, text, kind, found)):
+            found = None  # "i don't have one", «у нас одна»: a pronoun, not a sum of 1
         if found is not None:
             out.entities.append(found)
             out.branch, out.value, out.confidence = "ok", found["value"], 1.0

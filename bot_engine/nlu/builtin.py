@@ -59,6 +59,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bповтор\w*",
                 r"\bне (рас)?слыш\w*",
                 r"\bплохо слышно\b",
+                # a bare question word (said twice, «когда-когда?», it is one after
+                # normalization) asks for the question again
+                r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие)"
+                r"( (простите|извините|еще раз|вы сказали|говорите))?$",
                 r"\bеще раз\b",
             ],
         ),
@@ -121,13 +125,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # его спрашивает", "а вы из какой фирмы", "а что за обработка", "что это значит"
                 r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:сказали|сказал|сказала|говорите|спросили|"
                 r"повтор\w*|расслыш\w*|сколько|стоит|стоят|цен\w*|предлага\w*|предложи\w*|"
-                r"продае\w*)\b)"
+                r"продае\w*|обычно|выход\w*|обойд\w*)\b)"
                 r"(?=(?:(?:а|и|ну|так|подождите|погодите|стоп|простите|извините|слушайте|девушка|"
                 r"вы|это|вообще|вот|же) )*(?:из |с |от |по |для |на )?(?:кто|что|откуда|зачем|"
                 r"почему|какой|"
                 r"какая|какое|какие|какую|"
                 r"каком|какого|какому|куда|кем)\b)"
-                r"(?=.*\b(?:вы|вас|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
+                r"(?=.*\b(?:вы|вас|вам|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
                 r"организаци\w*|контор\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
                 r"повод\w*|вопрос\w*|беспоко\w*)\b)",
             ],
@@ -150,7 +154,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 "customer service",
             ],
             patterns=[
-                r"\b(operator|human|representative|live agent|real person|manager|supervisor)s?\b",
+                r"\b(operator|human|representative|manager|supervisor)s?\b",
+                r"\b(live|real|actual) (agent|person|people|one|body|voice)\b",
+                r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
+                r"somebody|rep)\b",
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
                 r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
@@ -183,6 +190,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"\bone more time\b",
+                r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
             ],
         ),
         "opt_out": IntentSpec(
@@ -232,17 +240,21 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"
-                r"prices|cost|costs|wrong|happening|going)\b)\w+( \w+)?$",
+                r"prices|cost|costs|wrong|happening|going|typical|usual|normal|average)\b)"
+                r"\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
-                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|"
+                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|why not|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"
-                r"advise)\b)"
+                r"advise|usually|normally|typically|go for|run)\b)"
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
-                r"about|regarding|happens|for|information)\b)",
+                r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
+                r"application|form)\b)",
+                # "and you are?", "and you?": the caller's name is asked back
+                r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],
         ),
     },

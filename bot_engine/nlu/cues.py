@@ -256,11 +256,13 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "found someone", "found another", "found cheaper", "go with someone",
             "go with another", "went with", "another company", "someone else",
             "=decided not to", "=decided against", "cancel", "=all set",
-            "taken care", "sorted", "=no longer", "=not anymore", "=any more",
+            "taken care", "=sorted out", "=all sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
             "=decided to wait", "=going to wait", "=put it off", "postpone",
             "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
-            "=sold the house",
+            "=sold the house", "=did it ourselves", "=do it ourselves",
+            "=did it myself", "=do it myself", "=gave up", "=give up", "=stay with what",
+            "=keep what we have", "=too late", "=ship has sailed", "=missed the boat",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -297,13 +299,17 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "почем", "сколько выходить", "сколько обойтись", "сколько получиться",
             "=что посоветуете", "=что порекомендуете", "=что предложите",
             "=пока не", "=еще не", "цена", "стоимость", "расценка", "прайс", "стоить",
+            "!бюджет~", "!сумма~", "!цифра~",
         ],
     },
     "en": {
         "unsure": [
             "!know", "!sure", "unsure", "!decided", "!figured", "!thought about",
             "!talked about", "!discussed", "!worked out", "!settled", "!number~",
-            "!budget~", "!figure~",
+            "!budget~", "!figure~", "!clue~", "=wish i knew", "=beats me", "=search me",
+            "=you tell me", "=up to you", "=whatever you think", "=rather not say",
+            "=prefer not to say", "=working on it", "=working on that", "=to be determined",
+            "tbd",
             "=no idea", "=no clue", "depends", "=hard to say", "=tough to say",
             "=cant say", "=difficult to say", "@family handles", "@family decides",
             "@family in charge", "=check with", "=ask my", "=talk to my", "=have to look",
@@ -331,11 +337,12 @@ _SKIP: dict[Lang, str] = {
     "ru": "очень особо особенно совсем самый так слишком сейчас щас уже еще вообще прямо то "
           "я мы вы это быть хотеть мочь надо нужно сильно совершенно настолько такой весь "
           "пока тут здесь думать считать кажется мне нам вам ничего ничто никак больше "
-          "буду будем иметь давать мой свой ваш",
+          "буду будем иметь давать мой свой ваш точный конкретный определенный четкий",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
           "even particularly actually currently right will would can shall any much to go get "
           "think believe guess suppose feel at give giving my our your comfortable ready "
-          "willing prepared able going want",
+          "willing prepared able going want set fixed real exact specific firm clear "
+          "particular concrete definite",
 }
 
 # First-person verbs that answer the call or still want the thing: not an activity.
@@ -503,7 +510,9 @@ _SUBJECTS = frozenset({"я", "мы", "вы", "i", "we", "you"})
 # Negations of more than one word, as a lemma that `_NEGATORS` knows.
 _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
     "ru": {("больше", "не"): "не"},
-    "en": {("no", "longer"): "not", ("no", "more"): "not"},
+    # "i refuse to consent", "we decline to agree": a refusal to do what the cue says
+    "en": {("no", "longer"): "not", ("no", "more"): "not", ("refuse", "to"): "not",
+           ("decline", "to"): "not"},
 }
 # A fact about someone else ("he's at work", "она на работе") says that person is not
 # the one who answered: `wrong`, when the question was who answered.
@@ -513,8 +522,25 @@ _THIRD_PERSON: dict[Lang, frozenset[str]] = {
 }
 
 
+@lru_cache(maxsize=2)
+def _phrase_negator_lemmas(lang: Lang) -> dict[tuple[str, str], str]:
+    """`_PHRASE_NEGATORS` by lemma ("refuse" is read as its lemma)."""
+    out = {}
+    for (first, second), single in _PHRASE_NEGATORS[lang].items():
+        a, b = lemma_tuple(first, lang), lemma_tuple(second, lang)
+        out[a[0] if a else first, b[0] if b else second] = single
+    return out
+
+
+@lru_cache(maxsize=2)
+def _phrase_negator_starts(lang: Lang) -> frozenset[str]:
+    return frozenset(first for first, _ in _phrase_negator_lemmas(lang))
+
+
 def _with_phrase_negators(lem: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
-    pairs = _PHRASE_NEGATORS[lang]
+    if _phrase_negator_starts(lang).isdisjoint(lem[:-1]):
+        return lem  # most replies: nothing to rewrite, no copy
+    pairs = _phrase_negator_lemmas(lang)
     out = list(lem)
     for i in range(len(out) - 1):
         single = pairs.get((out[i], out[i + 1]))
@@ -582,9 +608,14 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
         kept.append((cue, spots, negators))
     kept.sort(key=lambda item: min(item[1]))
     spent: set[int] = set()  # a negator negates the first cue after it: "не сейчас, я занят"
+    # ...and one inside a set phrase that says yes ("why not", "почему бы и нет") is that
+    # phrase's own: "why not go ahead" is no "not go ahead" (a set phrase that says no,
+    # "не хочу давать", still negates what follows: «не хочу давать согласие»)
+    inside = {p for cue, spots, _ in kept
+              if cue.mode == "fixed" and ANSWERS.get(cue.family) == "yes" for p in spots}
     out: list[tuple[str, bool]] = []
     for cue, _spots, negators in kept:
-        negated = bool(negators - spent)
+        negated = bool(negators - spent - inside)
         if cue.mode == "negated" and not negated:
             continue
         spent |= negators
@@ -667,8 +698,13 @@ _RU_BUSY_COMPANY = frozenset({
     "ребенок", "дети", "малыш", "сын", "дочь", "дочка", "внук", "внучка", "клиент",
     "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
 })  # fmt: skip
+_RU_HERE_SUBJECTS = frozenset({"я", "мы", "сижу", "сидим", "стою", "стоим", "лежу", "лежим",
+                               "нахожусь", "находимся", "торчу"})
+"""Who is somewhere: «я», or a first-person verb of being somewhere («сижу у врача»)."""
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
-_EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")
+_EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re", "hes", "he is", "shes", "she is")
+"""Who is somewhere: the caller (busy), or the one asked for (then someone else answered)."""
+_EN_BEING_SOMEWHERE = frozenset({"sitting", "standing", "stuck", "lying", "waiting"})
 _EN_PLACE_PREPS = frozenset({"at", "in", "on", "with"})
 # "at church", "in class": a place said without an article
 _EN_BARE_PREPS = frozenset({"at", "in"})
@@ -691,6 +727,8 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             rest = flat[at + len(subject) + 1 :].split()
             if rest[:1] in (["just"], ["still"], ["currently"], ["right"]):
                 rest = rest[1:] if rest[:1] != ["right"] or rest[1:2] != ["now"] else rest[2:]
+            if rest[:1] and rest[0] in _EN_BEING_SOMEWHERE:
+                rest = rest[1:]  # "im sitting at the dentists", "were stuck at the airport"
             if (len(rest) >= 3 and rest[0] in _EN_PLACE_PREPS and rest[1] in _EN_DETERMINERS
                     and rest[2] not in _EN_NOT_BUSY and rest[-1] not in _EN_NOT_BUSY):
                 return True
@@ -699,7 +737,7 @@ def _whereabouts(text: str, lang: Lang) -> bool:
                 return True  # "im at church", "were in church"
         return False
     for i, word in enumerate(words):
-        if word not in ("я", "мы"):
+        if word not in _RU_HERE_SUBJECTS:
             continue
         k = i + 1
         while k < len(words) and words[k] in _RU_HERE_WORDS:

@@ -129,6 +129,10 @@ class _Example:
     lemmas: frozenset[str]
     weight: float
     negated: bool
+    terms: tuple[tuple[str, float, bool], ...] = ()
+    """Each lemma with its weight and whether it is a content word, computed once."""
+    content: bool = False
+    """Whether the example has a content word at all."""
 
 
 _NEGATED_BEFORE = re.compile(r"(?:^|\s)(?:не|ни|not|never)\s$")
@@ -232,10 +236,18 @@ class IntentMatcher:
         for name, lem, neg in parsed:
             for w in lem:
                 index.setdefault(w, []).append(len(self._examples))
+            terms = tuple((w, self._weight[w], w not in light) for w in lem)
             self._examples.append(
-                _Example(name, lem, sum(self._weight[w] for w in lem), neg)
+                _Example(name, lem, sum(self._weight[w] for w in lem), neg, terms,
+                         any(heavy for _, _, heavy in terms))
             )
         self._index = {w: tuple(ids) for w, ids in index.items()}
+        # A function word ("i", "мне") only brings in examples made of function words: an
+        # example with a content word needs one of its content words said to count.
+        self._seeds = {
+            w: ids if w not in light else tuple(i for i in ids if not self._examples[i].content)
+            for w, ids in self._index.items()
+        }
         # Fuzzy mapping only for content words long enough that one edit is a slip, not
         # another word ("нет"/"не", "звонить"/"перезвонить" must stay apart).
         self._fuzzy_vocab = [w for w in self._index if len(w) >= 5 and w not in light]
@@ -317,23 +329,24 @@ class IntentMatcher:
             return
         candidates: set[int] = set()
         for target in mapped:
-            candidates.update(self._index[target])
+            candidates.update(self._seeds[target])
         examples = self._examples
+        similarity = mapped.get
         for idx in candidates:
             ex = examples[idx]
-            if (allowed is not None and ex.intent not in allowed) or ex.negated != is_negated:
+            if ex.negated != is_negated or (allowed is not None and ex.intent not in allowed):
                 continue
             got = 0.0
             got_input = 0.0
             content = False
-            for w in ex.lemmas:
-                sim = mapped.get(w, 0.0)
+            for w, weight, heavy in ex.terms:
+                sim = similarity(w, 0.0)
                 if sim:
-                    got += sim * weights[w]
-                    got_input += weights[w]
-                    content = content or w not in light
+                    got += sim * weight
+                    got_input += weight
+                    content = content or heavy
             # Sharing only function words ("мне", "the") with an example is no evidence.
-            if not content and any(w not in light for w in ex.lemmas):
+            if not content and ex.content:
                 continue
             recall = got / ex.weight
             precision = min(1.0, got_input / input_weight)

@@ -50,7 +50,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("agree", "yes", [
             r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
             r"^(ну )?(допустим|предположим)\b",
-            r"(?<!не )\b(соедините|переключите)\b",
+            r"(?<!не )\b(соедините|переключите|переведите)\b",
+            # an order to call the third party ("звони клиенту", "набирай его") to the
+            # offer of connecting them: a yes, not a deferral ("позвоните мне позже")
+            r"^(да |ну |ага )?(звони|звоните|набирай|набирайте|вызывай|вызывайте) "
+            r"(ему|ей|им|его|ее|их|клиент\w*)\b",
             r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
             r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
@@ -76,20 +80,21 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("identity", "yes", [
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
-            r"\b\w+ слушает\b", r"^(да )?(это )?я( да| слушаю| а что)?$",
+            r"\b\w+ слушает\b", r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
         ]),
         ("still", "yes", [
             r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
             r"актуальн\w*|интерес\w*|хотим|планируем|в силе)",
             r"(?<!не )\bв силе\b", r"(?<!не )\bинтересует\b", r"\bкак раз (выбираем|ищем)",
-            r"\b(еще|пока) не (купил|нашл|взял|заказал|выбрал|сделал|приобрел|нашел)\w*",
+            r"\b(еще|пока) не (купил|нашл|взял|заказал|выбрал|сделал|приобрел|нашел|закончил|"
+            r"доделал|поставил|установил)\w*",
             r"\bне (купил|нашл|взял|заказал|выбрал|нашел)\w* (еще|пока)\b",
             r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
         ]),
         ("done", "no", [
             r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|"
-            r"оформил|приобрел|договорил|обошл|выбрал)\w*",
+            r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
             r"\b(передумал|раздумал|отпал|отказал|отложил)\w*", r"\bнеактуальн\w*",
             r"\bне актуальн\w*", r"\bуже не (надо|нужн\w*|интерес\w*|актуальн\w*|ищем|хотим|"
             r"планируем)", r"\bуже неинтерес\w*", r"\bпланы (поменялись|изменились)",
@@ -110,7 +115,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в (понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)|"
             r"на (следующей|этой) неделе|на неделе)( \w+)?$",
         ]),
-        ("channel", "no", [r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)"]),
+        ("channel", "no", [
+            r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)",
+            r"\b(письмом|на почту|по почте|в (ватсап|вотсап|телеграм|мессенджер)|смской|по смс)"
+            r"( пожалуйста| спасибо)?$",
+        ]),
         ("indifferent", "no", [
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
             r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
@@ -143,6 +152,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
             r"\b(теперь )?мой номер( теперь)?$", r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
             r"\b(сменил|поменял)\w* номер",
+            r"\bномер\w* (\w+ ){0,2}(неправильн|неверн|ошибочн)\w*",
+            r"\b(неправильн|неверн|ошибочн)\w* (\w+ ){0,2}номер",
         ]),
         ("refuse", "no", [
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
@@ -155,6 +166,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(нужен|нужна|надо|нужно)\b", r"\bбез (оператор|менеджер|специалист|консультант)",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
+            r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
+            r"набир)\w+(йте|ите)( пожалуйста| нас| меня| ничего)?$",
         ]),
     ],
     "en": [
@@ -167,7 +180,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
-            r"(?<!prepared to )\bagreed?\b",
+            r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
             r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
@@ -177,6 +190,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah )?(thats|that is) it$",
             r"\b(id|i would|we would|wed) (like|love) (that|it)$",
             r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) in$",
+            r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) ready$",
+            r"^(yes |yeah |sure )?you (can|may)( do that| do it)?$",
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
@@ -193,7 +208,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
             r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\bin the flesh\b",
-            r"^(yes )?last (time )?i checked$", r"\byou(ve)? (got|have) (him|her|me)\b",
+            r"^(yes )?last (time )?i checked$",
+            r"\byou(ve)? (got|have|found|reached) (him|her|me|the right (person|one|guy|man|"
+            r"lady|woman|number))\b",
             r"\b(he|she|shes|hes) (is )?(speaking|on the phone)\b", r"^(yes )?(it is|its)$",
             r"^(yes |yeah )?this is \w+( yes)?$",
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
@@ -203,6 +220,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",
             r"(?<!not )(?<!no longer )\binterested\b",
+            r"\b(not|isnt|is not|havent|hasnt|have not|has not) (been )?(done|finished|"
+            r"completed|installed|started)( yet)?\b",
         ]),
         ("done", "no", [
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
@@ -215,6 +234,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
             r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
+            r"^(im|i am|were|we are) (fine|ok|okay|alright)( thanks| thank you| for now)?$",
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
             r"a better)\b",
@@ -223,10 +243,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(not|no longer) (looking|doing|interested|relevant)\b",
             r"\b(we|i) (dont|do not) need (it|one|that)\b", r"\bfrom a competitor\b",
             r"(?<!havent )(?<!not )\bbought (one|it)\b", r"\bwe got (one|two|it)\b",
+            r"^(its|it is|thats|all|were|we are|we got it|got it|it was) (all )?(done|finished|"
+            r"completed?)\b", r"\b(is|was|got|been|are|were) (all )?(done|finished|completed)$",
         ]),
         ("later", "no", [
-            r"\blater\b", r"\b(another|some other|a different) time\b", r"\bnext (week|time)\b",
-            r"\bnot (now|today|at the moment|right now|yet|tonight)\b",
+            r"\blater\b", r"\b(another|some other|a different|other) (time|day|week|moment)\b",
+            r"\bnext (week|time)\b",
+            r"\bnot (now|today|at the moment|right now|yet|tonight|at this (time|point))\b",
             r"\bcall (me )?back\b", r"\btry (me|again)\b", r"\bcatch me\b",
             r"\bcall me (tomorrow|on|next|in|monday|tuesday|wednesday|thursday|friday|"
             r"tonight|this)\b",
@@ -243,7 +266,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
-            r"\b(not|isnt|nots) a (good|great) time\b", r"\bbad time\b",
+            r"\b(not|isnt|nots) (a|the) (good|great|best|right|ideal) time\b", r"\bbad time\b",
+            r"\b(have|got|ive got|we have|weve got) (company|guests|visitors)\b",
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
             r"\b(now|nows|this|today)( is)? (bad|no good|rough|tough|terrible)\b",
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
@@ -257,7 +281,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
-            r"\b(passed away|died|moved out|moved away)\b", r"\b(number|phone) is mine\b",
+            r"\b(passed away|died|deceased|moved out|moved away)\b",
+            r"\b(number|phone) is mine\b",
             r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
             r"\bno (?!objection|problem)\w+ here\b",
@@ -272,12 +297,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bno (manager|operator|human|transfer)s?\b",
             r"\b(dont|do not|wont|will not|cant|cannot|never|wouldnt) (consent|agree|give consent|"
             r"accept)\b", r"\bnot (really |quite )?(ready|willing|prepared) to\b",
-            r"\b(not|im not) (ok|okay|fine) with\b", r"\bi refuse\b", r"\bno way\b",
+            r"\b(not|im not) (ok|okay|fine) with\b", r"\b(i|we) (refuse|decline)\b", r"\bno way\b",
             r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
+            r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
+            r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
+            r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
+            r"\b(dont|do not|cant|can not) (remember|recall) (asking|requesting|ordering|"
+            r"leaving|filling|signing|saying|agreeing)\b",
         ]),
         ("indifferent", "no", [
             r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
@@ -285,7 +315,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(anyone|anybody|whoever|either one|either)( is fine| works| is ok| is okay)?$",
         ]),
         ("channel", "no", [
-            r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
+            r"\bjust (email|text|send|mail)\b",
+            r"\b(by|via|over|in an?) (email|text|mail)( please| thanks| thank you)?$",
+            r"\b(ill|i will|we will) call (them|you|him|"
             r"her)( back)? (myself|ourselves)\b",
         ]),
     ],
@@ -757,6 +789,11 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if asked:
         return PolarReading(None, 0.0)
     particles = yes_no(text, lang)
+    if (len(hits) == 2 and topic in ("availability", "offer") and hits["no"] == "later"
+            and hits["yes"] in ("agree", "available")):
+        # "let's do this later", "sure, but some other day", «давайте, но попозже» to "is
+        # now good?": the deferral qualifies the agreement, so it is not now
+        return PolarReading("no", _FAMILY_CONFIDENCE, "later")
     if len(hits) == 2 and particles.answer is not None:
         # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie
         # only when it agrees with one of them.

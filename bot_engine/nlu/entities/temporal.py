@@ -199,10 +199,12 @@ class _Rules:
         self.lang = lang
         self.now = now
         self.today = now.date()
-        self.words = frozenset(t.low for t in toks)
+        self.lows = tuple(t.low for t in toks)
+        self.words = frozenset(self.lows)
+        self.n = len(toks)
 
     def low(self, k: int) -> str:
-        return self.toks[k].low if 0 <= k < len(self.toks) else ""
+        return self.lows[k] if 0 <= k < self.n else ""
 
     def kind(self, k: int) -> str:
         return self.toks[k].kind if 0 <= k < len(self.toks) else ""
