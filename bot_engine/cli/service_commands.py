@@ -86,9 +86,13 @@ def serve(
                err=True)
     # websockets' sans-I/O implementation for the media stream endpoint (the legacy one is
     # deprecated by the websockets library).
-    uvicorn.run(
+    from bot_engine.service.drain import DrainingServer, app_drain
+
+    config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level="info", ws="websockets-sansio"
     )
+    # SIGTERM drains first (docs/scaling.md): no new calls, calls in progress finish.
+    DrainingServer(config, lambda: app_drain(app)).run()
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
