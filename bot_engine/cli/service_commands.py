@@ -72,6 +72,10 @@ def serve(
             audiosocket_enabled=audiosocket,
         )
         settings.secret_box()  # a missing or malformed encryption key stops us here, clearly
+        if settings.worker_id is None:  # restarting in place, it takes its own calls back
+            from bot_engine.service.workers import default_worker_id
+
+            settings.worker_id = default_worker_id(settings.host, settings.port)
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])

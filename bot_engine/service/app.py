@@ -10,7 +10,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -58,7 +58,7 @@ from bot_engine.service.settings import ServiceSettings
 from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
 from bot_engine.service.sip_dialer import SharedUaDialer
 from bot_engine.service.state import ServiceState
-from bot_engine.service.workers import WorkerRegistry, default_worker_id
+from bot_engine.service.workers import WorkerRegistry, unique_worker_id
 from bot_engine.storage import open_database
 from bot_engine.storage.files import private_dir
 
@@ -326,10 +326,16 @@ def create_app(
             on_attempt=metrics.attempt,
         )
         worker_ref.append(worker)
+        async def take_over(calls: Collection[str]) -> int:
+            """A dead worker's calls (or, at start-up, the previous run's): campaign calls
+            never dialled go back to their leads, the others are recovered or placed."""
+            await campaign_engine.recover(calls)
+            return await call_service.recover(calls)
+
         registry = WorkerRegistry(
             db,
-            settings.worker_id or default_worker_id(settings.host, settings.port),
-            call_service.recover,
+            settings.worker_id or unique_worker_id(),
+            take_over,
             address=settings.sip_advertised_host or settings.sip_host,
             http_port=settings.port,
             sip_port=lambda: state.listeners.sip_port,
@@ -350,6 +356,8 @@ def create_app(
             limits=settings.outbound,
         )
         call_service.finish_hooks.append(campaign_engine.call_finished)
+        if not registry.single:
+            campaign_engine.dispatcher.share = registry.campaign_share
         call_service.after_finish = functools.partial(next_operator, call_service)
         inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
         state = ServiceState(
@@ -375,9 +383,7 @@ def create_app(
             workers=registry,
         )
         app.state.service = state
-        if registry.single:  # before the calls: it takes back undialled ones
-            await campaign_engine.recover()
-        recovered = await registry.start()  # and what dead workers left (a cluster)
+        recovered = await registry.start()  # what a previous run or dead workers left
         if recovered:
             log.warning("ended %d calls interrupted by the previous shutdown", recovered)
         registry_task = asyncio.create_task(registry.run())

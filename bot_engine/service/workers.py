@@ -15,10 +15,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import os
+import secrets
 import socket
 from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.storage import Database, leases
 from bot_engine.storage.models import utcnow
@@ -30,8 +35,14 @@ Recover = Callable[[Collection[str]], Awaitable[int]]
 
 
 def default_worker_id(host: str, port: int) -> str:
+    """`voicebot serve`'s id: its HTTP address, stable across restarts in place."""
     shown = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
     return f"{shown}:{port}"
+
+
+def unique_worker_id() -> str:
+    """An app not started by `serve` (embedded, tests): an id of its own."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
 class WorkerRegistry:
@@ -145,6 +156,15 @@ class WorkerRegistry:
             await leases.remove(session, self.id)
         if released:
             log.info("handed %d queued calls to the other workers", released)
+
+    async def campaign_share(
+        self, session: AsyncSession, campaign_id: str, max_concurrent: int
+    ) -> int:
+        """How many more of the campaign's calls this worker may place: its even share of
+        `max_concurrent` among the workers taking calls, less what it holds already."""
+        workers = max(1, await leases.taking_calls(session, utcnow(), self.lease_s))
+        mine = await leases.campaign_calls_here(session, campaign_id, self.id)
+        return max(0, math.ceil(max_concurrent / workers) - mine)
 
     async def snapshot(self) -> list[dict[str, Any]]:
         """Every worker's row, for /healthz."""

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot_engine.storage.campaign_models import CampaignLead
 from bot_engine.storage.models import Call, Lease, Worker
 
 ACTIVE = ("ringing", "in_progress")
@@ -88,6 +89,31 @@ async def active_calls(session: AsyncSession, worker_id: str) -> int:
         select(func.count())
         .select_from(Call)
         .where(Call.worker_id == worker_id, Call.status.in_(ACTIVE))
+    )
+    return int(count or 0)
+
+
+async def taking_calls(session: AsyncSession, now: datetime, lease_s: float) -> int:
+    """Workers alive and not draining."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Worker)
+        .where(Worker.heartbeat_at >= now - timedelta(seconds=lease_s), Worker.draining.is_(False))
+    )
+    return int(count or 0)
+
+
+async def campaign_calls_here(session: AsyncSession, campaign_id: str, worker_id: str) -> int:
+    """The campaign's calls this worker holds (leads being called)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(CampaignLead)
+        .join(Call, Call.id == CampaignLead.call_id)
+        .where(
+            CampaignLead.campaign_id == campaign_id,
+            CampaignLead.state == "calling",
+            Call.worker_id == worker_id,
+        )
     )
     return int(count or 0)
 

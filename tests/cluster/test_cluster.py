@@ -1,0 +1,265 @@
+"""Several `voicebot serve` workers on one PostgreSQL behind the shipped Kamailio edge
+(`deploy/kamailio/kamailio.cfg`), with SIPp as the callers and as the trunk, on loopback.
+
+- inbound calls spread over the workers, each ends with one result delivered once;
+- a campaign's calls spread over the workers, no number is dialled twice;
+- kill -9 of a worker under load: its calls end with a result (taken over by the other
+  worker), new calls go to the survivor, nothing is lost or delivered twice;
+- a rolling restart (SIGTERM, drain, start again) under load drops no call.
+
+Figures (calls lost, duplicates, the time the edge takes to take a dead worker out) are
+printed with `-s`; they are measured, never asserted on time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.campaigns.sip_trunk import campaign, finished_leads, invites, start_trunk
+from tests.cluster.rig import HERE, Cluster, available, caller
+from tests.service.local_server import LocalServer
+from tests.service.postgres_server import free_port
+from tests.service.receivers import WebhookReceiver
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.cluster,
+    pytest.mark.skipif(not available(), reason="kamailio is not installed (scripts/setup.sh)"),
+]
+NUMBER = "+15550100"
+SCRIPT = (HERE / "scripts" / "hold.en.yaml").read_text()
+CALLBACK_SCRIPT = (HERE.parent / "campaigns" / "scripts" / "callback_check.en.yaml").read_text()
+TERMINAL = ("completed", "failed", "cancelled", "no_answer", "busy")
+SETTLE_S = 180
+
+
+class Line:
+    """A running cluster with one tenant, the hold script on an inbound route, and a
+    webhook receiver for the results."""
+
+    def __init__(self, cluster: Cluster, key: str, receiver: WebhookReceiver) -> None:
+        self.cluster = cluster
+        self.key = key
+        self.receiver = receiver
+
+    async def route(self, hook: str) -> None:
+        async with self.cluster.client(self.key) as client:
+            uploaded = await client.post(
+                "/v1/scripts", content=SCRIPT, headers={"content-type": "application/yaml"}
+            )
+            assert uploaded.status_code == 201, uploaded.text
+            created = await client.post("/v1/inbound-routes", json={
+                "script_id": "cluster_hold", "match": {"to": NUMBER, "channel": "sip"},
+                "webhook": hook,
+            })
+            assert created.status_code == 201, created.text
+
+    async def calls(self) -> list[Any]:
+        return await self.cluster.rows(
+            "SELECT id, worker_id, status, from_number, result, created_at FROM calls"
+        )
+
+    async def settled(self, expected: int | None = None) -> list[Any]:
+        """Every call ended and every result delivered (bounded wait); the calls."""
+        async with asyncio.timeout(SETTLE_S):
+            while True:
+                calls = await self.calls()
+                done = all(c["status"] in TERMINAL for c in calls)
+                if done and (expected is None or len(calls) >= expected):
+                    delivered = await self.cluster.rows(
+                        "SELECT count(*) AS n FROM deliveries WHERE status = 'delivered'"
+                    )
+                    if delivered[0]["n"] >= len(calls):
+                        return calls
+                await asyncio.sleep(0.2)
+
+    async def check_once_each(self, calls: list[Any]) -> None:
+        """One result per call, delivered once: the receiver saw each result's id once."""
+        doubled = await self.cluster.rows(
+            "SELECT call_id FROM deliveries GROUP BY call_id HAVING count(*) > 1"
+        )
+        assert not doubled
+        assert len(self.receiver.received) == len(calls)
+        assert all(hits == 1 for hits in self.receiver.hits.values()), self.receiver.hits
+        sent = {body["call"]["id"] for body in self.receiver.received.values()}
+        assert sent == {c["id"] for c in calls}
+        assert all(c["result"] is not None for c in calls)
+
+
+async def open_line(tmp_path: Path, cluster_db: str, **env: str) -> tuple[Line, LocalServer]:
+    cluster = Cluster(tmp_path, cluster_db, **env)
+    try:
+        await cluster.start()
+        key, secret = cluster.tenant()
+    except BaseException:
+        print(cluster.report())
+        await cluster.close()
+        raise
+    receiver = WebhookReceiver(secret)
+    http = LocalServer(receiver.app, free_port())
+    await http.start()
+    line = Line(cluster, key, receiver)
+    await line.route(f"{http.url}/hook")
+    return line, http
+
+
+def by_caller(calls: list[Any]) -> dict[str, list[Any]]:
+    seen: dict[str, list[Any]] = {}
+    for call in calls:
+        seen.setdefault(call["from_number"], []).append(call)
+    return seen
+
+
+async def test_forty_inbound_calls_through_the_edge_spread_over_two_workers(
+    tmp_path: Path, cluster_db: str
+) -> None:
+    line, http = await open_line(tmp_path, cluster_db)
+    cluster = line.cluster
+    try:
+        assert cluster.edge is not None
+        sipp = caller(tmp_path / "sipp", cluster.edge, calls=40, rate=10, hold_ms=2000,
+                      service=NUMBER)
+        await sipp.start()
+        assert await sipp.wait(timeout=300) == 0, sipp.report() + cluster.report()
+        calls = await line.settled(40)
+        await line.check_once_each(calls)
+        assert sorted(by_caller(calls)) == sorted(f"caller{n}" for n in range(1, 41))
+        spread = Counter(c["worker_id"] for c in calls)
+        print(f"\ncalls per worker: {dict(spread)}")
+        assert set(spread) == {w.id for w in cluster.workers}
+        assert min(spread.values()) >= 10, spread  # round robin: 20 each unless failed over
+        health = await cluster.workers[0].health()
+        assert health["worker"] == cluster.workers[0].id
+        assert {w["id"] for w in health["workers"]} == {w.id for w in cluster.workers}
+        assert all(w["alive"] and not w["draining"] for w in health["workers"])
+    finally:
+        await http.stop()
+        await cluster.close()
+
+
+async def test_kill_9_of_a_worker_under_load_loses_no_call_and_doubles_no_result(
+    tmp_path: Path, cluster_db: str
+) -> None:
+    line, http = await open_line(tmp_path, cluster_db)
+    cluster = line.cluster
+    victim, survivor = cluster.workers
+    try:
+        assert cluster.edge is not None
+        sipp = caller(tmp_path / "sipp", cluster.edge, calls=30, rate=3, hold_ms=6000,
+                      service=NUMBER)
+        await sipp.start()
+        async with asyncio.timeout(120):  # the victim is in the middle of calls
+            while True:
+                on_victim = await cluster.rows(
+                    "SELECT id FROM calls WHERE worker_id = $1 AND status = 'in_progress'",
+                    victim.id,
+                )
+                if len(on_victim) >= 3:
+                    break
+                await asyncio.sleep(0.1)
+        victim.kill()
+        killed_at = time.monotonic()
+        (db_killed_at,) = [r["now"] for r in await cluster.rows("SELECT now()")]
+        async with asyncio.timeout(60):  # the edge's probes take it out
+            while not (await cluster.edge.destinations())[victim.sip_port].startswith("I"):
+                await asyncio.sleep(0.05)
+        taken_out_s = time.monotonic() - killed_at
+        await sipp.wait(timeout=300)  # calls on the killed worker fail on the SIP side
+        calls = await line.settled(30)
+        await line.check_once_each(calls)
+        callers = by_caller(calls)
+        lost = [n for n in range(1, 31) if f"caller{n}" not in callers]
+        recovered = await cluster.rows(
+            "SELECT DISTINCT call_id FROM call_events WHERE kind = 'recovered'"
+        )
+        print(f"\ncalls lost: {len(lost)}; results delivered twice: 0; calls ended by the "
+              f"survivor's recovery: {len(recovered)}; SIP attempts: {len(calls)} for 30 "
+              f"callers; edge took the dead worker out in {taken_out_s:.2f} s")
+        assert not lost
+        assert {r["call_id"] for r in on_victim} <= {r["call_id"] for r in recovered}
+        assert all(c["worker_id"] == survivor.id for c in calls)  # all the survivor's now
+        later = [c for c in calls if c["created_at"] > db_killed_at]
+        assert later, "calls came in after the kill"
+        health = await survivor.health()
+        assert [w["id"] for w in health["workers"]] == [survivor.id]
+    finally:
+        await http.stop()
+        await cluster.close()
+
+
+async def test_a_rolling_restart_under_load_drops_no_call(
+    tmp_path: Path, cluster_db: str
+) -> None:
+    line, http = await open_line(tmp_path, cluster_db)
+    cluster = line.cluster
+    try:
+        assert cluster.edge is not None
+        sipp = caller(tmp_path / "sipp", cluster.edge, calls=60, rate=2, hold_ms=4000,
+                      service=NUMBER)
+        await sipp.start()
+        for worker in cluster.workers:
+            async with asyncio.timeout(120):  # restart it while it has calls
+                while not (await worker.health())["workers"] or not any(
+                    w["id"] == worker.id and w["active_calls"] > 0
+                    for w in (await worker.health())["workers"]
+                ):
+                    await asyncio.sleep(0.1)
+            worker.terminate()
+            async with asyncio.timeout(30):
+                while (await worker.health())["status"] != "draining":
+                    await asyncio.sleep(0.05)
+            await worker.exited()
+            assert "drained in" in worker.tail()
+            worker.launch()
+            await worker.ready()
+            await cluster.until_active([worker])
+        assert await sipp.wait(timeout=300) == 0, sipp.report() + cluster.report()
+        calls = await line.settled(60)
+        await line.check_once_each(calls)
+        assert sorted(by_caller(calls)) == sorted(f"caller{n}" for n in range(1, 61))
+        assert not await cluster.rows("SELECT call_id FROM call_events WHERE kind = 'recovered'")
+    finally:
+        await http.stop()
+        await cluster.close()
+
+
+async def test_a_campaigns_calls_spread_over_both_workers(
+    tmp_path: Path, cluster_db: str
+) -> None:
+    trunk = await start_trunk(tmp_path)
+    cluster = Cluster(tmp_path, cluster_db, VOICEBOT_DIALER="sip", VOICEBOT_SIP_AMD="false",
+                      VOICEBOT_CAMPAIGNS__POLL_S="0.5")
+    try:
+        await cluster.start(trunk=f"sip:127.0.0.1:{trunk.port}")
+        key, _ = cluster.tenant()
+        leads = [f"+7495777{i:03d}1" for i in range(12)]  # every one answers
+        async with cluster.client(key) as client:
+            uploaded = await client.post("/v1/scripts", content=CALLBACK_SCRIPT,
+                                         headers={"content-type": "application/yaml"})
+            assert uploaded.status_code == 201, uploaded.text
+            created = await client.post("/v1/campaigns", json=campaign("spread", 600))
+            assert created.status_code == 201, created.text
+            campaign_id = created.json()["id"]
+            csv = "phone,name\n" + "".join(f"{p},Lead {n}\n" for n, p in enumerate(leads))
+            imported = await client.post(f"/v1/campaigns/{campaign_id}/leads", content=csv,
+                                         headers={"content-type": "text/csv"})
+            assert imported.json()["accepted"] == 12, imported.text
+            started = await client.post(f"/v1/campaigns/{campaign_id}/start")
+            assert started.status_code == 200, started.text
+            done = await finished_leads(client, campaign_id, timeout=300)
+        assert all(lead["state"] == "done" for lead in done), done
+        dialled = invites(trunk.messages())
+        assert sorted(dialled) == sorted(leads)
+        assert all(len(ids) == 1 for ids in dialled.values()), dialled  # none twice
+        calls = await cluster.rows("SELECT worker_id FROM calls")
+        spread = Counter(c["worker_id"] for c in calls)
+        print(f"\ncampaign calls per worker: {dict(spread)}")
+        assert len(calls) == 12 and set(spread) == {w.id for w in cluster.workers}, spread
+    finally:
+        await trunk.kill()
+        await cluster.close()
