@@ -181,7 +181,7 @@ async def test_kill_9_of_a_worker_under_load_loses_no_call_and_doubles_no_result
               f"survivor's recovery: {len(recovered)}; SIP attempts: {len(calls)} for 30 "
               f"callers; edge took the dead worker out in {taken_out_s:.2f} s")
         assert not lost
-        assert {r["call_id"] for r in on_victim} <= {r["call_id"] for r in recovered}
+        assert {r["id"] for r in on_victim} <= {r["call_id"] for r in recovered}
         assert all(c["worker_id"] == survivor.id for c in calls)  # all the survivor's now
         later = [c for c in calls if c["created_at"] > db_killed_at]
         assert later, "calls came in after the kill"
