@@ -53,6 +53,7 @@ from bot_engine.service.routers import (
 )
 from bot_engine.service.runner import CallRunner, NoDialer
 from bot_engine.service.script_cache import ScriptCache
+from bot_engine.service.script_renders import ScriptRenders
 from bot_engine.service.script_worker import ScriptWorkers
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
@@ -382,6 +383,8 @@ def create_app(
             campaigns=campaign_engine,
             workers=registry,
         )
+        state.renders = ScriptRenders(db, cache, state.prerenderer, registry.id)
+        registry.chores.append(state.renders.sweep)
         app.state.service = state
         recovered = await registry.start()  # what a previous run or dead workers left
         if recovered:

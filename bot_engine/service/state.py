@@ -23,6 +23,7 @@ from bot_engine.storage import Database
 
 if TYPE_CHECKING:
     from bot_engine.service.drain import Drain
+    from bot_engine.service.script_renders import ScriptRenders
     from bot_engine.service.workers import WorkerRegistry
 
 
@@ -48,6 +49,7 @@ class ServiceState:
     campaigns_task: asyncio.Task[None] | None = field(default=None)
     workers: WorkerRegistry | None = field(default=None)
     drain: Drain | None = field(default=None)
+    renders: ScriptRenders | None = field(default=None)
 
     def worker_alive(self) -> bool:
         return self.worker_task is not None and not self.worker_task.done()

@@ -68,6 +68,8 @@ class WorkerRegistry:
         self.lease_s = lease_s
         self.draining = False
         self.active_calls = 0
+        self.chores: list[Callable[[], Awaitable[Any]]] = []
+        """Other periodic claims, run after each sweep (unfinished prompt renderings)."""
         self.took_over: list[str] = []
         """Dead workers this one has taken over (for logs and tests)."""
         self._wake = asyncio.Event()
@@ -134,6 +136,9 @@ class WorkerRegistry:
             try:
                 await self.beat()
                 await self.sweep()
+                if not self.draining:
+                    for chore in self.chores:
+                        await chore()
             except Exception:
                 log.exception("worker heartbeat failed")
             with contextlib.suppress(TimeoutError):

@@ -19,7 +19,15 @@ from sqlalchemy import func, select, update
 
 from bot_engine.service.app import create_app
 from bot_engine.storage import leases
-from bot_engine.storage.models import Call, CallEvent, Delivery, Worker, utcnow
+from bot_engine.storage.models import (
+    Call,
+    CallEvent,
+    Delivery,
+    Script,
+    ScriptVersion,
+    Worker,
+    utcnow,
+)
 
 from .conftest import Api, make_settings, silent_speaker, upload
 from .postgres_server import PostgresServer
@@ -179,3 +187,48 @@ async def test_a_draining_worker_takes_no_calls_and_hands_its_queued_ones_on(
     async with service(db_url, tmp_path / "next", sip_port=0) as successor:
         await until_status(successor, created, "in_progress")  # placed by the next one
         assert (await call_row(successor, created)).worker_id == successor.service.workers.id
+
+
+async def test_a_rendering_left_unfinished_is_finished_by_one_worker(
+    db_url: str, tmp_path: Path, script_yaml: str
+) -> None:
+    """A worker died while rendering a version's prompts: the sweep renders it under the
+    lease; while another worker holds the lease it does not."""
+    async with service(db_url, tmp_path) as api:
+        _, key = await api.tenant("acme")
+        async with api.client(key) as client:
+            version = (await upload(client, script_yaml))
+        renders = api.service.renders
+        version_id = await _version_id(api, version["script_id"])
+        async with asyncio.timeout(30):  # the upload's own rendering is over
+            while (await _status(api, version_id)) in ("pending", "rendering"):
+                await asyncio.sleep(0.05)
+        async with api.service.db.write() as session:
+            row = await session.get(ScriptVersion, version_id)
+            row.render_status = "rendering"
+            row.created_at = utcnow() - timedelta(minutes=5)
+            assert await leases.acquire(session, f"render:{version_id}", "dead-worker", 60,
+                                        utcnow())
+        renders.sweep_every_s = 0
+        assert await renders.sweep() == 0  # the (dead) holder's lease has not run out
+        async with api.service.db.write() as session:
+            await leases.release(session, f"render:{version_id}", "dead-worker")
+        assert await renders.sweep() == 1
+        assert await _status(api, version_id) == "skipped"  # NoPrerender in these tests
+
+
+async def _status(api: Api, version_id: str) -> str:
+    async with api.service.db.sessions() as session:
+        row = await session.get(ScriptVersion, version_id)
+    assert row is not None
+    return row.render_status
+
+
+async def _version_id(api: Api, name: str) -> str:
+    async with api.service.db.sessions() as session:
+        found = await session.scalar(
+            select(ScriptVersion.id).join(Script, Script.id == ScriptVersion.script_id)
+            .where(Script.name == name)
+        )
+    assert found is not None
+    return str(found)
