@@ -70,8 +70,6 @@ class WorkerRegistry:
         self.active_calls = 0
         self.chores: list[Callable[[], Awaitable[Any]]] = []
         """Other periodic claims, run after each sweep (unfinished prompt renderings)."""
-        self.took_over: list[str] = []
-        """Dead workers this one has taken over (for logs and tests)."""
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -119,7 +117,6 @@ class WorkerRegistry:
             )
             orphans = await leases.adopt_orphans(session, self.id, queued=not self.draining)
         if dead:
-            self.took_over.extend(dead)
             log.warning("workers %s stopped beating: taking their calls over", dead)
         if not orphans.active and not orphans.queued:
             return 0
@@ -135,7 +132,8 @@ class WorkerRegistry:
             self._wake.clear()
             try:
                 await self.beat()
-                await self.sweep()
+                if not self.single:  # SQLite: nobody else to take over after start-up
+                    await self.sweep()
                 if not self.draining:
                     for chore in self.chores:
                         await chore()

@@ -245,11 +245,20 @@ class Cluster:
         return "\n".join(parts)
 
 
+class Caller(Sipp):
+    async def stop(self, timeout: float = 120) -> int:
+        """Place no more calls, let those in progress end (SIGUSR1); SIPp's exit code."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGUSR1)
+        return await self.wait(timeout)
+
+
 def caller(folder: Path, edge: Edge, *, calls: int, rate: float, hold_ms: int,
-           service: str = "100") -> Sipp:
-    """SIPp placing `calls` calls through the edge, `rate` per second, each hung up by the
-    caller after `hold_ms`."""
-    sipp = Sipp(
+           service: str = "100") -> Caller:
+    """SIPp placing up to `calls` calls through the edge, `rate` per second, each hung up
+    by the caller after `hold_ms`."""
+    sipp = Caller(
         str(HERE / "sipp" / "caller.xml"), folder, port=free_port(),
         remote=f"127.0.0.1:{edge.port}", calls=calls,
         extra=("-s", service, "-r", str(rate), "-d", str(hold_ms),
@@ -258,4 +267,4 @@ def caller(folder: Path, edge: Edge, *, calls: int, rate: float, hold_ms: int,
     sipp.args[sipp.args.index("-timeout") + 1] = "600s"  # the whole run, not one call
     return sipp
 
-__all__ = ["Cluster", "Edge", "Worker", "available", "caller"]
+__all__ = ["Caller", "Cluster", "Edge", "Worker", "available", "caller"]
