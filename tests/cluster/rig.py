@@ -18,10 +18,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
-from sip_kamailio import MODULES, STARTUP_S, Kamailio, available
-from sip_sipp import Sipp
-
+from tests.gateway_sip.sip_kamailio import MODULES, STARTUP_S, Kamailio, available
+from tests.gateway_sip.sip_sipp import Sipp
 from tests.service.conftest import TEST_ENCRYPTION_KEY
 from tests.service.postgres_server import free_port
 
