@@ -182,9 +182,9 @@ class Cluster:
         self.workers = [Worker(f"w{i}", folder, base) for i in range(workers)]
         self.edge: Edge | None = None
 
-    async def start(self, *, trunk: str | None = None) -> None:
+    async def start(self, *, trunk: str | None = None, ping_s: int = 1) -> None:
         self.edge = Edge(self.folder / "kamailio", [w.sip_uri for w in self.workers],
-                         trunk=trunk)
+                         ping_s=ping_s, trunk=trunk)
         for worker in self.workers:
             worker.env = {**worker.env, "VOICEBOT_SIP_PROXY": f"127.0.0.1:{self.edge.port}"}
             worker.launch()  # together: migrations take turns (an advisory lock)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,106 +21,21 @@ from typing import Any
 import pytest
 
 from tests.campaigns.sip_trunk import campaign, finished_leads, invites, start_trunk
+from tests.cluster.line import LOTS, NUMBER, by_caller, kill_under_load, open_line
 from tests.cluster.rig import HERE, Cluster, available, caller
-from tests.service.local_server import LocalServer
-from tests.service.postgres_server import free_port
-from tests.service.receivers import WebhookReceiver
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.cluster,
     pytest.mark.skipif(not available(), reason="kamailio is not installed (scripts/setup.sh)"),
 ]
-NUMBER = "+15550100"
-SCRIPT = (HERE / "scripts" / "hold.en.yaml").read_text()
 CALLBACK_SCRIPT = (HERE.parent / "campaigns" / "scripts" / "callback_check.en.yaml").read_text()
-TERMINAL = ("completed", "failed", "cancelled", "no_answer", "busy")
-SETTLE_S = 180
-LOTS = 2000
-"""Calls SIPp would place: the load runs until the test stops it (`Sipp.stop`)."""
-
-
-class Line:
-    """A running cluster with one tenant, the hold script on an inbound route, and a
-    webhook receiver for the results."""
-
-    def __init__(self, cluster: Cluster, key: str, receiver: WebhookReceiver) -> None:
-        self.cluster = cluster
-        self.key = key
-        self.receiver = receiver
-
-    async def route(self, hook: str) -> None:
-        async with self.cluster.client(self.key) as client:
-            uploaded = await client.post(
-                "/v1/scripts", content=SCRIPT, headers={"content-type": "application/yaml"}
-            )
-            assert uploaded.status_code == 201, uploaded.text
-            created = await client.post("/v1/inbound-routes", json={
-                "script_id": "cluster_hold", "match": {"to": NUMBER, "channel": "sip"},
-                "webhook": hook,
-            })
-            assert created.status_code == 201, created.text
-
-    async def calls(self) -> list[Any]:
-        return await self.cluster.rows(
-            "SELECT id, worker_id, status, from_number, result, created_at FROM calls"
-        )
-
-    async def settled(self, expected: int | None = None) -> list[Any]:
-        """Every call ended and every result delivered (bounded wait); the calls."""
-        async with asyncio.timeout(SETTLE_S):
-            while True:
-                calls = await self.calls()
-                done = all(c["status"] in TERMINAL for c in calls)
-                if done and (expected is None or len(calls) >= expected):
-                    delivered = await self.cluster.rows(
-                        "SELECT count(*) AS n FROM deliveries WHERE status = 'delivered'"
-                    )
-                    if delivered[0]["n"] >= len(calls):
-                        return calls
-                await asyncio.sleep(0.2)
-
-    async def check_once_each(self, calls: list[Any]) -> None:
-        """One result per call, delivered once: the receiver saw each result's id once."""
-        doubled = await self.cluster.rows(
-            "SELECT call_id FROM deliveries GROUP BY call_id HAVING count(*) > 1"
-        )
-        assert not doubled
-        assert len(self.receiver.received) == len(calls)
-        assert all(hits == 1 for hits in self.receiver.hits.values()), self.receiver.hits
-        sent = {body["call"]["id"] for body in self.receiver.received.values()}
-        assert sent == {c["id"] for c in calls}
-        assert all(c["result"] is not None for c in calls)
-
-
-async def open_line(tmp_path: Path, cluster_db: str, **env: str) -> tuple[Line, LocalServer]:
-    cluster = Cluster(tmp_path, cluster_db, **env)
-    try:
-        await cluster.start()
-        key, secret = cluster.tenant()
-    except BaseException:
-        print(cluster.report())
-        await cluster.close()
-        raise
-    receiver = WebhookReceiver(secret)
-    http = LocalServer(receiver.app, free_port())
-    await http.start()
-    line = Line(cluster, key, receiver)
-    await line.route(f"{http.url}/hook")
-    return line, http
-
-
-def by_caller(calls: list[Any]) -> dict[str, list[Any]]:
-    seen: dict[str, list[Any]] = {}
-    for call in calls:
-        seen.setdefault(call["from_number"], []).append(call)
-    return seen
 
 
 async def test_forty_inbound_calls_through_the_edge_spread_over_two_workers(
     tmp_path: Path, cluster_db: str
 ) -> None:
-    line, http = await open_line(tmp_path, cluster_db)
+    line = await open_line(tmp_path, cluster_db)
     cluster = line.cluster
     try:
         assert cluster.edge is not None
@@ -141,74 +55,36 @@ async def test_forty_inbound_calls_through_the_edge_spread_over_two_workers(
         assert {w["id"] for w in health["workers"]} == {w.id for w in cluster.workers}
         assert all(w["alive"] and not w["draining"] for w in health["workers"])
     finally:
-        await http.stop()
-        await cluster.close()
+        await line.close()
 
 
 async def test_kill_9_of_a_worker_under_load_loses_no_call_and_doubles_no_result(
     tmp_path: Path, cluster_db: str
 ) -> None:
-    line, http = await open_line(tmp_path, cluster_db)
-    cluster = line.cluster
-    victim, survivor = cluster.workers
+    line = await open_line(tmp_path, cluster_db)
+    survivor = line.cluster.workers[1]
     try:
-        assert cluster.edge is not None
-        sipp = caller(tmp_path / "sipp", cluster.edge, calls=LOTS, rate=3, hold_ms=6000,
-                      service=NUMBER)
-        await sipp.start()
-        async with asyncio.timeout(120):  # the victim is in the middle of calls
-            while True:
-                on_victim = await cluster.rows(
-                    "SELECT id FROM calls WHERE worker_id = $1 AND status = 'in_progress'",
-                    victim.id,
-                )
-                if len(on_victim) >= 3:
-                    break
-                await asyncio.sleep(0.1)
-        victim.kill()
-        killed_at = time.monotonic()
-        (db_killed_at,) = [r["now"] for r in await cluster.rows("SELECT now()")]
-        async with asyncio.timeout(60):  # the edge's probes take it out
-            while not (await cluster.edge.destinations())[victim.sip_port].startswith("I"):
-                await asyncio.sleep(0.05)
-        taken_out_s = time.monotonic() - killed_at
-        async with asyncio.timeout(180):  # new calls: the survivor answers them
-            while len(await cluster.rows(
-                "SELECT id FROM calls WHERE created_at > $1 AND status = 'completed'",
-                db_killed_at,
-            )) < 5:
-                await asyncio.sleep(0.2)
-        await sipp.stop()  # calls in progress on the killed worker failed on the SIP side
-        placed = len(invites(sipp.messages())[NUMBER])
-        calls = await line.settled(placed)
-        await line.check_once_each(calls)
-        callers = by_caller(calls)
-        lost = [n for n in range(1, placed + 1) if f"caller{n}" not in callers]
-        recovered = await cluster.rows(
-            "SELECT call_id, max(at) AS at FROM call_events WHERE kind = 'recovered'"
-            " GROUP BY call_id"
-        )
-        taken_over_s = max((r["at"] - db_killed_at).total_seconds() for r in recovered)
-        print(f"\ncalls lost: {len(lost)} of {placed}; results delivered twice: 0; calls "
-              f"ended by the survivor's recovery: {len(recovered)} (all within "
-              f"{taken_over_s:.2f} s of the kill; lease 3 s); call rows: {len(calls)}; the "
-              f"edge took the dead worker out in {taken_out_s:.2f} s (OPTIONS every 1 s)")
-        assert not lost
-        assert {r["id"] for r in on_victim} <= {r["call_id"] for r in recovered}
-        assert all(c["worker_id"] == survivor.id for c in calls)  # all the survivor's now
-        later = [c for c in calls if c["created_at"] > db_killed_at]
-        assert all(c["status"] == "completed" for c in later)  # no new call went to waste
+        run = await kill_under_load(line, tmp_path / "sipp")
+        await line.check_once_each(run.calls)
+        print(f"\ncalls lost: {len(run.lost)} of {run.placed}; results delivered twice: "
+              f"{run.doubled}; calls ended by the survivor's recovery: {len(run.recovered)} "
+              f"(the last {run.taken_over_s:.2f} s after the kill; lease 3 s); call rows: "
+              f"{len(run.calls)}; the edge took the dead worker out in "
+              f"{run.taken_out_s:.2f} s (OPTIONS every 1 s)")
+        assert not run.lost and run.doubled == 0
+        assert run.on_victim <= run.recovered  # each ended with a result by the survivor
+        assert all(c["worker_id"] == survivor.id for c in run.calls)  # all its calls now
+        assert all(c["status"] == "completed" for c in run.after_kill)  # none went to waste
         health = await survivor.health()
         assert [w["id"] for w in health["workers"]] == [survivor.id]
     finally:
-        await http.stop()
-        await cluster.close()
+        await line.close()
 
 
 async def test_a_rolling_restart_under_load_drops_no_call(
     tmp_path: Path, cluster_db: str
 ) -> None:
-    line, http = await open_line(tmp_path, cluster_db)
+    line = await open_line(tmp_path, cluster_db)
     cluster = line.cluster
     try:
         assert cluster.edge is not None
@@ -242,8 +118,7 @@ async def test_a_rolling_restart_under_load_drops_no_call(
         assert sorted(by_caller(calls)) == sorted(f"caller{n}" for n in range(1, placed + 1))
         assert not await cluster.rows("SELECT call_id FROM call_events WHERE kind = 'recovered'")
     finally:
-        await http.stop()
-        await cluster.close()
+        await line.close()
 
 
 def _active_calls(health: dict[str, Any], worker_id: str) -> int:
