@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -61,6 +62,7 @@ async def main() -> None:
                   "after the kill", flush=True)
     finally:
         pg.stop()
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"calls_lost_total: {sum(len(r.lost) for r in runs)}")
     print(f"results_delivered_twice_total: {sum(r.doubled for r in runs)}")
     print(f"takeover_s_p50: {statistics.median(r.taken_over_s for r in runs):.2f} "
