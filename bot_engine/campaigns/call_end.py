@@ -14,7 +14,7 @@ process died in between) is cancelled and its attempt forgotten, so its lead is 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from sqlalchemy import event
@@ -125,10 +125,13 @@ class CallEnds:
                 lead.state, lead.next_at = "pending", opening
 
 
-async def take_back_unplaced(db: Database, now: datetime) -> int:
-    """Runs before the service recovers calls. Returns how many calls were taken back."""
+async def take_back_unplaced(
+    db: Database, now: datetime, only: Collection[str] | None = None
+) -> int:
+    """Runs before the service recovers calls (`only`: a dead worker's calls). Returns how
+    many calls were taken back."""
     async with db.write() as session:
-        unplaced = await repo.unplaced_campaign_calls(session)
+        unplaced = await repo.unplaced_campaign_calls(session, only)
         for lead, call in unplaced:
             call.status, call.ended_at = "cancelled", now
             call.hangup_cause = "not placed: the service restarted"

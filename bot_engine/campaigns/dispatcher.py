@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,8 @@ from bot_engine.storage import dnc as dnc_repo
 from bot_engine.storage.campaign_models import Campaign, CampaignAttempt, CampaignLead
 
 log = logging.getLogger(__name__)
+
+Share = Callable[[AsyncSession, str, int], Awaitable[int]]
 
 MAX_BATCHES = 50
 """Claim batches per round: leads found outside their window are moved on and the next
@@ -73,6 +76,9 @@ class Dispatcher:
         self.clock = clock
         self.configs = configs
         self.metrics = metrics
+        self.share: Share | None = None
+        """In a cluster: how many more of a campaign's calls this worker may hold, so the
+        calls spread over the workers (`service.workers`)."""
 
     async def run_once(self) -> datetime | None:
         """Dispatch every running campaign once; returns when to look again (None: only
@@ -143,6 +149,8 @@ class Dispatcher:
             in_flight=in_flight,
             tenant_free=free,
         )
+        if self.share is not None and room > 0:
+            room = min(room, await self.share(session, campaign.id, pace.max_concurrent))
         pick = Pick(campaign, configured, room, now)
         if room > 0:
             pick.leads = await repo.due_leads(session, campaign.id, now, room)

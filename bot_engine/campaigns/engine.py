@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 
@@ -253,10 +253,10 @@ class CampaignEngine:
         """Inside the transaction that ends `call` (see `call_end`)."""
         await self.call_ends.record(session, call)
 
-    async def recover(self) -> int:
+    async def recover(self, only: Collection[str] | None = None) -> int:
         """Take back calls committed but never dialled (see `call_end`); runs before the
-        service recovers calls."""
-        return await take_back_unplaced(self.db, self.clock.now())
+        service recovers calls (`only`: among these, a dead worker's)."""
+        return await take_back_unplaced(self.db, self.clock.now(), only)
 
     # --- metrics -----------------------------------------------------------------------------
 

@@ -85,6 +85,10 @@ def serve(
             audiosocket_enabled=audiosocket,
         )
         settings.secret_box()  # a missing or malformed encryption key stops us here, clearly
+        if settings.worker_id is None:  # restarting in place, it takes its own calls back
+            from bot_engine.service.workers import default_worker_id
+
+            settings.worker_id = default_worker_id(settings.host, settings.port)
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])
@@ -103,10 +107,14 @@ def serve(
     # JSON handler; in text, uvicorn keeps its usual format.
     from uvicorn.config import LOGGING_CONFIG
 
-    uvicorn.run(
+    from bot_engine.service.drain import DrainingServer, app_drain
+
+    config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level=log_level.lower(),
         ws="websockets-sansio", log_config=None if fmt == "json" else LOGGING_CONFIG,
     )
+    # SIGTERM drains first (docs/scaling.md): no new calls, calls in progress finish.
+    DrainingServer(config, lambda: app_drain(app)).run()
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:

@@ -10,7 +10,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -31,6 +31,7 @@ from bot_engine.service.auth import FailureLimiter
 from bot_engine.service.callbacks import next_operator
 from bot_engine.service.calls import CallService
 from bot_engine.service.campaign_calls import ServiceCallPlacer
+from bot_engine.service.drain import Drain
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.housekeeping import Housekeeping
 from bot_engine.service.inbound import InboundCalls, SpeechFactory
@@ -52,11 +53,13 @@ from bot_engine.service.routers import (
 )
 from bot_engine.service.runner import CallRunner, NoDialer
 from bot_engine.service.script_cache import ScriptCache
+from bot_engine.service.script_renders import ScriptRenders
 from bot_engine.service.script_worker import ScriptWorkers
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
 from bot_engine.service.sip_dialer import SharedUaDialer
 from bot_engine.service.state import ServiceState
+from bot_engine.service.workers import WorkerRegistry, unique_worker_id
 from bot_engine.storage import open_database
 from bot_engine.storage.files import private_dir
 
@@ -249,6 +252,13 @@ def _dialer(
     return NoDialer()
 
 
+async def _stop_campaigns(state: ServiceState) -> None:
+    if state.campaigns is not None:
+        await state.campaigns.stop()
+    if state.campaigns_task is not None:
+        await state.campaigns_task
+
+
 def _speech_factory() -> SpeechFactory:
     from asr_tts.settings import SpeechSettings
     from bot_engine.call.speech import CallSpeech
@@ -317,6 +327,23 @@ def create_app(
             on_attempt=metrics.attempt,
         )
         worker_ref.append(worker)
+        async def take_over(calls: Collection[str]) -> int:
+            """A dead worker's calls (or, at start-up, the previous run's): campaign calls
+            never dialled go back to their leads, the others are recovered or placed."""
+            await campaign_engine.recover(calls)
+            return await call_service.recover(calls)
+
+        registry = WorkerRegistry(
+            db,
+            settings.worker_id or unique_worker_id(),
+            take_over,
+            address=settings.sip_advertised_host or settings.sip_host,
+            http_port=settings.port,
+            sip_port=lambda: state.listeners.sip_port,
+            heartbeat_s=settings.worker_heartbeat_s,
+            lease_s=settings.worker_lease_s,
+        )
+        call_service.worker_id = registry.id
         housekeeping = Housekeeping(db, settings)
         if isinstance(chosen, SimulatedRunner):
             call_service.before_start = housekeeping.make_room
@@ -330,6 +357,8 @@ def create_app(
             limits=settings.outbound,
         )
         call_service.finish_hooks.append(campaign_engine.call_finished)
+        if not registry.single:
+            campaign_engine.dispatcher.share = registry.campaign_share
         call_service.after_finish = functools.partial(next_operator, call_service)
         inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
         state = ServiceState(
@@ -352,12 +381,15 @@ def create_app(
                 settings.auth_limiter_addresses,
             ),
             campaigns=campaign_engine,
+            workers=registry,
         )
+        state.renders = ScriptRenders(db, cache, state.prerenderer, registry.id)
+        registry.chores.append(state.renders.sweep)
         app.state.service = state
-        await campaign_engine.recover()  # before the calls: it takes back undialled ones
-        recovered = await call_service.recover()
+        recovered = await registry.start()  # what a previous run or dead workers left
         if recovered:
             log.warning("ended %d calls interrupted by the previous shutdown", recovered)
+        registry_task = asyncio.create_task(registry.run())
         state.worker_task = asyncio.create_task(worker.run())
         housekeeping_task = asyncio.create_task(housekeeping.run())
         try:
@@ -368,7 +400,14 @@ def create_app(
                 chosen.metrics = metrics
             if settings.campaigns.dispatch:
                 state.campaigns_task = asyncio.create_task(campaign_engine.run())
+            state.drain = Drain(
+                registry,
+                timeout_s=settings.drain_timeout_s,
+                stop_taking=[call_service.stop_placing, state.listeners.stop_accepting],
+                stop_claiming=[functools.partial(_stop_campaigns, state), worker.stop],
+            )
         except BaseException:
+            registry_task.cancel()
             await campaign_engine.stop()
             housekeeping.stop()
             await housekeeping_task
@@ -396,6 +435,8 @@ def create_app(
                 await state.campaigns_task
             await state.listeners.close()
             await inbound.close()
+            await registry.leave()
+            await registry_task
             housekeeping.stop()
             await housekeeping_task
             await worker.stop()

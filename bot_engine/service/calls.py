@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -85,6 +85,10 @@ class CallService:
         """Background work per call (prompt pre-rendering), stopped when it is cancelled."""
         self.after_finish: Callable[[str, DialogResult], Awaitable[None]] | None = None
         """Runs once a call's result is committed (a callback's next operator)."""
+        self.worker_id: str | None = None
+        """This worker (`service.workers`): new calls are its own until it dies."""
+        self.draining = False
+        """Place no more queued calls (`service.drain`); other workers adopt them."""
 
     # --- creation ----------------------------------------------------------------------
 
@@ -148,6 +152,7 @@ class CallService:
             from_number=from_number,
             variables=_jsonable(values),
             delivery_target=delivery_target,
+            worker_id=self.worker_id,
         )
         if not prerender:
             call.prerender_status = "skipped"
@@ -205,6 +210,7 @@ class CallService:
                 variables=_jsonable(values),
                 delivery_target=delivery_target,
                 status="ringing",
+                worker_id=self.worker_id,
             )
             call.ringing_at = call.created_at
             call.prerender_status = "skipped"
@@ -250,8 +256,10 @@ class CallService:
         try:
             async with self.db.sessions() as session:
                 call = await session.get(Call, call_id)
-                if call is None or call.status != "queued":
+                if call is None or call.status != "queued" or self.draining:
                     return
+                if self.worker_id is not None and call.worker_id != self.worker_id:
+                    return  # another worker adopted it (we were taken for dead)
                 version = await session.get(ScriptVersion, call.script_version_id)
                 assert version is not None
                 loaded = self.scripts.get(version)
@@ -275,6 +283,10 @@ class CallService:
 
     def recording_path(self, call_id: str) -> Path:
         return self.settings.recordings_path / f"{call_id}.wav"
+
+    def stop_placing(self) -> None:
+        """Draining: queued calls stay queued for the other workers."""
+        self.draining = True
 
     async def cancel(self, tenant_id: str, call_id: str) -> Call:
         async with self.db.write() as session:
@@ -403,12 +415,13 @@ class CallService:
 
     # --- crash recovery ----------------------------------------------------------------
 
-    async def recover(self) -> int:
+    async def recover(self, only: Collection[str] | None = None) -> int:
         """End every call a previous process left running, from its saved dialog state;
-        then re-dispatch calls that were still queued. Returns how many were ended."""
+        then re-dispatch calls that were still queued. Returns how many were ended.
+        `only`: just these calls (a dead worker's, adopted by this one)."""
         async with self.db.sessions() as session:
-            stale = await call_repo.unfinished_calls(session)
-            queued = await call_repo.queued_call_ids(session)
+            stale = await call_repo.unfinished_calls(session, only)
+            queued = await call_repo.queued_call_ids(session, only)
             versions = {
                 c.script_version_id: await session.get(ScriptVersion, c.script_version_id)
                 for c in stale
@@ -435,6 +448,9 @@ class CallService:
             await self.call_event(call.id, "recovered", {"previous_status": call.status})
             await self.finish(call.id, result, hangup_cause="system_failure", dialog_state=state)
             ended += 1
+        if queued and self.worker_id is not None:
+            async with self.db.write() as session:
+                await call_repo.own_calls(session, queued, self.worker_id)
         for call_id in queued:
             self.spawn(self.dispatch(call_id))
         return ended

@@ -58,6 +58,11 @@ class Listeners:
             },
         }
 
+    def stop_accepting(self) -> None:
+        """Draining: new SIP calls and OPTIONS probes get 503 (the edge goes elsewhere)."""
+        if self.sip is not None:
+            self.sip.stop_accepting()
+
     def ok(self) -> bool:
         return self.sip is None or self.sip_alive()
 
@@ -91,6 +96,7 @@ async def start_listeners(settings: ServiceSettings, inbound: InboundCalls) -> L
                 auth_username=settings.sip_username,
                 password=settings.sip_password,
                 domain=settings.sip_domain,
+                max_calls=settings.max_calls,
             )
             try:
                 listeners.sip = await SipUserAgent.start(config)

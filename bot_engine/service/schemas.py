@@ -186,13 +186,19 @@ class DeliveryOut(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "degraded", "draining"]
     database: bool
     delivery_worker: bool
     dialer: str
     listeners: dict[str, Any] = Field(
         default_factory=dict,
         description="sip and audiosocket: enabled, listening, port.",
+    )
+    worker: str | None = Field(None, description="This worker's id in the cluster.")
+    workers: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Every worker sharing the database: id, address, http_port, sip_port, "
+        "active_calls, draining, heartbeat_age_s, alive.",
     )
 
 

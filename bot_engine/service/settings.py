@@ -154,6 +154,18 @@ class ServiceSettings(BaseSettings):
             if key is not None:
                 check_key(key.get_secret_value())
         return value
+    worker_id: str | None = None
+    """This worker's name in a cluster (`docs/scaling.md`); default `host:port` of the HTTP
+    API, so a worker restarting in place takes its own unfinished calls back at once."""
+    worker_heartbeat_s: float = Field(2.0, gt=0, le=60)
+    worker_lease_s: float = Field(10.0, gt=0, le=600)
+    """A worker silent this long is dead: a survivor ends its calls with a result and
+    places its queued ones. Keep it a few heartbeats long."""
+    drain_timeout_s: float = Field(600.0, ge=0)
+    """On SIGTERM, how long calls in progress may go on before the worker exits anyway."""
+    max_calls: int | None = Field(None, ge=1)
+    """Calls at which this worker is full: SIP INVITEs and OPTIONS probes get 503 (the
+    edge sends calls to another worker) until one ends. None: no limit."""
     campaigns: CampaignSettings = Field(default_factory=CampaignSettings)
     """Campaign dispatching, the tenant-wide call ceiling and upload limits."""
     script_limits: ScriptLimits = Field(default_factory=ScriptLimits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.campaigns.engine import CampaignEngine
@@ -19,6 +20,11 @@ from bot_engine.service.runner import CallRunner
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage import Database
+
+if TYPE_CHECKING:
+    from bot_engine.service.drain import Drain
+    from bot_engine.service.script_renders import ScriptRenders
+    from bot_engine.service.workers import WorkerRegistry
 
 
 @dataclass
@@ -41,6 +47,9 @@ class ServiceState:
     auth_failures: FailureLimiter = field(default_factory=FailureLimiter)
     campaigns: CampaignEngine | None = field(default=None)
     campaigns_task: asyncio.Task[None] | None = field(default=None)
+    workers: WorkerRegistry | None = field(default=None)
+    drain: Drain | None = field(default=None)
+    renders: ScriptRenders | None = field(default=None)
 
     def worker_alive(self) -> bool:
         return self.worker_task is not None and not self.worker_task.done()

@@ -3,10 +3,11 @@ transaction, together with the latest dialog state, so a crash loses almost noth
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.storage.campaign_models import CampaignAttempt
@@ -27,6 +28,7 @@ async def create_call(
     direction: str = "outbound",
     from_number: str | None = None,
     status: str = "queued",
+    worker_id: str | None = None,
 ) -> Call:
     now = utcnow()
     call = Call(
@@ -43,6 +45,7 @@ async def create_call(
         created_at=now,
         updated_at=now,
         event_count=0,
+        worker_id=worker_id,
     )
     session.add(call)
     await session.flush()
@@ -133,16 +136,33 @@ async def list_events(
     return list(rows)
 
 
-async def unfinished_calls(session: AsyncSession) -> list[Call]:
-    """Calls a previous process left ringing or in progress (all tenants: used by recovery)."""
-    rows = await session.scalars(
-        select(Call).where(Call.status.in_(ACTIVE_STATUSES)).order_by(Call.created_at)
-    )
+async def unfinished_calls(
+    session: AsyncSession, only: Collection[str] | None = None
+) -> list[Call]:
+    """Calls a previous process left ringing or in progress (all tenants: used by recovery);
+    `only`: among these calls (a dead worker's, in a cluster)."""
+    query = select(Call).where(Call.status.in_(ACTIVE_STATUSES))
+    if only is not None:
+        query = query.where(Call.id.in_(list(only)))
+    rows = await session.scalars(query.order_by(Call.created_at))
     return list(rows)
 
 
-async def queued_call_ids(session: AsyncSession) -> list[str]:
-    rows = await session.scalars(
-        select(Call.id).where(Call.status == "queued").order_by(Call.created_at)
-    )
+async def queued_call_ids(
+    session: AsyncSession, only: Collection[str] | None = None
+) -> list[str]:
+    query = select(Call.id).where(Call.status == "queued")
+    if only is not None:
+        query = query.where(Call.id.in_(list(only)))
+    rows = await session.scalars(query.order_by(Call.created_at))
     return list(rows)
+
+
+async def own_calls(session: AsyncSession, call_ids: Collection[str], worker_id: str) -> None:
+    """Recovery places these queued calls here: they are this worker's now."""
+    await session.execute(
+        update(Call)
+        .where(Call.id.in_(list(call_ids)), Call.status == "queued")
+        .values(worker_id=worker_id)
+        .execution_options(synchronize_session=False)
+    )

@@ -9,7 +9,7 @@ only writer (`BEGIN IMMEDIATE`), which gives the same guarantees for one worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -262,13 +262,19 @@ async def close_pending(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def unplaced_campaign_calls(session: AsyncSession) -> list[tuple[CampaignLead, Call]]:
-    """Leads whose call never left the queue (its process died before dialling)."""
-    rows = await session.execute(
+async def unplaced_campaign_calls(
+    session: AsyncSession, only: Collection[str] | None = None
+) -> list[tuple[CampaignLead, Call]]:
+    """Leads whose call never left the queue (its process died before dialling); `only`:
+    among these calls (a dead worker's)."""
+    query = (
         select(CampaignLead, Call)
         .join(Call, Call.id == CampaignLead.call_id)
         .where(CampaignLead.state == "calling", Call.status == "queued")
     )
+    if only is not None:
+        query = query.where(Call.id.in_(list(only)))
+    rows = await session.execute(query)
     return [(lead, call) for lead, call in rows]
 
 

@@ -97,6 +97,9 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # workers starting together migrate one at a time (held until this commits)
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
     command.upgrade(alembic_config(connection), "head")
 
 

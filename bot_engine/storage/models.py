@@ -134,6 +134,36 @@ class Call(Base):
     recording_path: Mapped[str | None] = mapped_column(Text, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
+    worker_id: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    """The worker that places or runs the call (`storage.leases`): when it dies, another
+    worker takes its calls over."""
+
+
+class Worker(Base):
+    """One `voicebot serve` process of a cluster, kept alive by its heartbeat. A row whose
+    heartbeat is older than the lease is a dead worker: its calls are taken over."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    address: Mapped[str] = mapped_column(String(200))
+    http_port: Mapped[int | None] = mapped_column(Integer, default=None)
+    sip_port: Mapped[int | None] = mapped_column(Integer, default=None)
+    active_calls: Mapped[int] = mapped_column(Integer, default=0)
+    draining: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Lease(Base):
+    """A named piece of singleton work (a script's prompt rendering, ...) held by one
+    worker until `expires_at`; a dead holder's lease simply runs out."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column()
 
 
 class CallEvent(Base):

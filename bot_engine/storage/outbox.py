@@ -3,7 +3,8 @@
 Claiming moves `next_attempt_at` forward by the lease in a conditional UPDATE (one per
 batch, `claim_due`). Whoever's
 UPDATE matched owns the attempt; if that worker dies, the row becomes due again when the
-lease runs out. This works the same on SQLite and PostgreSQL, and with several workers.
+lease runs out. This works the same on SQLite and PostgreSQL, and with several workers
+(on PostgreSQL `claim_due` skips rows another worker is claiming: `FOR UPDATE SKIP LOCKED`).
 """
 
 from __future__ import annotations
@@ -45,11 +46,14 @@ async def enqueue(
 
 
 async def due_ids(session: AsyncSession, now: datetime, limit: int) -> list[tuple[str, datetime]]:
+    """Due rows; on PostgreSQL rows another worker is claiming right now are skipped
+    (`SKIP LOCKED`), so workers claim different rows instead of queueing on the same."""
     rows = await session.execute(
         select(Delivery.id, Delivery.next_attempt_at)
         .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
         .order_by(Delivery.next_attempt_at)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
     return [(row[0], row[1]) for row in rows]
 

@@ -40,6 +40,9 @@ class SipConfig(BaseModel):
     """An incoming call neither answered nor rejected by then gets 480."""
     max_pending_calls: int = Field(1000, ge=1)
     """Incoming calls waiting for the application beyond this get 503."""
+    max_calls: int | None = Field(None, ge=1)
+    """Calls (ours and theirs, answered or being offered) at which this agent is full: new
+    INVITEs and OPTIONS probes then get 503, so a dispatching proxy sends calls elsewhere."""
     max_x_headers: int = Field(32, ge=0, le=256)
     """`X-` headers of an INVITE (call variables chosen by the caller) beyond this: 400."""
     max_x_header_chars: int = Field(1000, ge=1, le=8192)

@@ -93,6 +93,11 @@ class SipCore:
         self._state.accepting = False
 
     @property
+    def full(self) -> bool:
+        """`max_calls` reached: new calls and OPTIONS probes get 503 until one ends."""
+        return self._state.full
+
+    @property
     def active_calls(self) -> int:
         """Calls with a dialog (answered, or answering)."""
         return len(self._state.dialogs)
@@ -188,11 +193,12 @@ class SipCore:
         elif request.method == "INVITE":
             assert isinstance(tx, ServerInviteTransaction)
             self._uas.on_invite(request, peer, tx)
-        elif request.method == "OPTIONS" and self.accepting:
+        elif request.method == "OPTIONS" and self.accepting and not state.full:
             state.respond(tx, peer, request, 200, extra=state.capabilities())
         elif request.method == "OPTIONS":
             extra = Headers([("Retry-After", "60"), *state.capabilities()])
-            state.respond(tx, peer, request, 503, "Not Taking Calls", extra=extra)
+            reason = "Full" if self.accepting else "Not Taking Calls"
+            state.respond(tx, peer, request, 503, reason, extra=extra)
         else:
             status = 481 if request.method in _IN_DIALOG_ONLY else 405
             state.respond(tx, peer, request, status, extra=state.capabilities())

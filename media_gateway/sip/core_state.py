@@ -74,6 +74,11 @@ class CoreState:
     def now(self) -> float:
         return self.table.now
 
+    @property
+    def full(self) -> bool:
+        limit = self.config.max_calls
+        return limit is not None and len(self.dialogs) + len(self.offered) >= limit
+
     # -- addresses ----------------------------------------------------------------------
 
     @property

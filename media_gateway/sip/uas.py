@@ -45,6 +45,12 @@ class IncomingCalls:
                 tx, peer, invite, 503, "Not Taking Calls", extra=Headers([("Retry-After", "60")])
             )
             return
+        if state.full:
+            state.respond(
+                tx, peer, invite, 503, "Full", to_tag=new_tag(),
+                extra=Headers([("Retry-After", "5")]),
+            )
+            return
         if len(state.offered) >= config.max_pending_calls:
             # nobody is picking calls up fast enough: refuse rather than queue without bound
             state.respond(

@@ -62,6 +62,22 @@ def test_options_gets_200_with_a_tag_then_503_once_we_stop_accepting(
     assert replies(wire)[-1].status == 503 and not robot.of(CallOffered)
 
 
+def test_a_full_agent_answers_options_and_invites_with_503_until_a_call_ends(
+    wire: Wire,
+) -> None:
+    robot = wire.node("robot", "10.0.0.2", max_calls=1)
+    wire.inject(robot, request("INVITE", body=SDP_PCMU, call_id="first"))
+    assert len(robot.of(CallOffered)) == 1 and robot.core.full
+    wire.inject(robot, request("OPTIONS"))
+    assert (replies(wire)[-1].status, replies(wire)[-1].reason) == (503, "Full")
+    wire.inject(robot, request("INVITE", body=SDP_PCMU, call_id="second"))
+    assert replies(wire)[-1].status == 503 and len(robot.of(CallOffered)) == 1
+    wire.command(lambda now: robot.core.reject(robot.of(CallOffered)[0].ref, 486, None, now))
+    assert not robot.core.full
+    wire.inject(robot, request("OPTIONS"))
+    assert replies(wire)[-1].status == 200
+
+
 @pytest.mark.parametrize(
     ("extra", "body", "status", "reason"),
     [

@@ -27,6 +27,8 @@ def _env(data_dir: Path) -> dict[str, str]:
             "VOICEBOT_SIP_PORT": "0",
             "VOICEBOT_AUDIOSOCKET_PORT": "0",
             "VOICEBOT_TTS_CACHE_DIR": str(data_dir / "tts-cache"),
+            # SIGTERM drains: calls in progress (simulated ones wait for input) get 5 s
+            "VOICEBOT_DRAIN_TIMEOUT_S": "5",
         }
     )
     return env

@@ -18,7 +18,6 @@ from bot_engine.service.calls import issues_of
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.routers.common import problems, script_text, service
 from bot_engine.service.schemas import ScriptOut, ScriptVersionOut, ValidationOut
-from bot_engine.service.script_cache import warm
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
 from bot_engine.storage.models import Script, ScriptVersion
@@ -88,17 +87,9 @@ async def upload_script(
     else:
         raise Conflict("concurrent uploads of the same script; retry")
     svc.scripts.put(version.id, loaded)
-    svc.calls.spawn(_prerender_version(svc, version.id, loaded.script))
+    assert svc.renders is not None
+    svc.calls.spawn(svc.renders.render(version.id, loaded.script))
     return version_out(script, version)
-
-
-async def _prerender_version(svc: ServiceState, version_id: str, script: Any) -> None:
-    await warm(script)  # the intent matchers, before the first call
-    async with svc.db.write() as session:
-        await repo.set_render_status(session, version_id, "rendering", {})
-    detail = await svc.prerenderer.script_prompts(script)
-    async with svc.db.write() as session:
-        await repo.set_render_status(session, version_id, str(detail.get("status")), detail)
 
 
 @router.post(

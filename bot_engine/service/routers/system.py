@@ -33,16 +33,29 @@ async def healthz(response: Response, svc: ServiceState = Depends(service)) -> H
     except Exception:
         database = False
     worker = svc.worker_alive()
-    ok = database and worker and svc.listeners.ok()
+    draining = svc.drain is not None and svc.drain.draining
+    ok = database and worker and svc.listeners.ok() and not draining
     if not ok:
         response.status_code = 503
+    workers = await cluster_rows(svc) if database else []
     return Health(
-        status="ok" if ok else "degraded",
+        status="draining" if draining else "ok" if ok else "degraded",
         database=database,
         delivery_worker=worker,
         dialer=svc.settings.dialer,
         listeners=svc.listeners.health(),
+        worker=svc.workers.id if svc.workers is not None else None,
+        workers=workers,
     )
+
+
+async def cluster_rows(svc: ServiceState) -> list[dict[str, Any]]:
+    if svc.workers is None:
+        return []
+    try:
+        return await svc.workers.snapshot()
+    except Exception:  # health must answer even when this query cannot
+        return []
 
 
 @router.get("/metrics", response_class=Response)
