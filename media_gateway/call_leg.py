@@ -13,6 +13,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+FRAME_MS = 20
+"""Every leg's audio frame, inbound and outbound: 20 ms (one RTP packet, one media tick)."""
+TELEPHONE_RATE = 8000
+"""The telephone network's sample rate (G.711): what RTP, Twilio media and AudioSocket carry."""
+
 
 @dataclass(frozen=True)
 class CallInfo:

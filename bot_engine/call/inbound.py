@@ -3,7 +3,6 @@ run the session, hand the report on. One failing call never stops the others."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import prepare
 from bot_engine.script import ScriptError
+from bot_engine.tasks import TaskSet
 from media_gateway.sip import CallFailed, IncomingCall, SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ async def serve_inbound(
     ua = await SipUserAgent.start(SipConfig(host=host, port=port, user="voicebot"))
     if on_listen is not None:
         on_listen(ua.local_port)
-    tasks: set[asyncio.Task[None]] = set()
+    tasks = TaskSet()
 
     async def one(incoming: IncomingCall) -> None:
         try:
@@ -81,12 +81,9 @@ async def serve_inbound(
         count = 0
         async for incoming in ua.incoming():
             count += 1
-            task = asyncio.get_running_loop().create_task(one(incoming))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+            tasks.spawn(one(incoming))
             if max_calls is not None and count >= max_calls:
                 break
-        if tasks:
-            await asyncio.gather(*tasks)
+        await tasks.wait()
     finally:
         await ua.close()

@@ -1,5 +1,5 @@
 """Placing an outbound call: dial through the trunk, run the session, and turn call progress
-(busy, no answer, rejected) into the Dialog's `CallFailed`, so even a call nobody answered
+(busy, no answer, rejected) into the Dialog's `NotConnected`, so even a call nobody answered
 ends with a result valid against the script's contract."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def unanswered_report(
     """The result of a call that never connected, decided by the Dialog like any other."""
     started = started_at or datetime.now(UTC)
     dialog = Dialog(script, variables, now=started)
-    dialog.handle(ev.CallFailed(reason=failure.kind, at=datetime.now(UTC)))
+    dialog.handle(ev.NotConnected(reason=failure.kind, at=datetime.now(UTC)))
     assert dialog.result is not None
     meta = CallMeta(
         call_id=f"unanswered-{secrets.token_hex(6)}", direction="outbound", caller=caller,

@@ -59,12 +59,17 @@ from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.nlu.external import ExternalRequest, consult
 from bot_engine.script.model import Script
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
+from bot_engine.tasks import TaskSet
+from media_gateway.call_leg import (
+    FRAME_MS,
+    CallEnded,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+    Playback,
+)
 
 log = logging.getLogger(__name__)
-
-FRAME_MS = 20
-
 
 @dataclass(frozen=True)
 class SessionSettings:
@@ -241,7 +246,7 @@ class CallSession:
         self._pending: _PendingTurn | None = None
         self._turns = 0
         self._actions: asyncio.Queue[list[act.Action] | None] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet(log_errors=f"a task of call {self.meta.call_id}")
         self._ended: CallEnded | None = None
         self._hung_up = False
         self._amd: AnsweringMachineDetector | None = None
@@ -949,7 +954,7 @@ class CallSession:
             self.amd_result = self._amd.finish()
         cause = "caller" if ended.cause in ("caller_hangup", "remote_hangup") else ended.cause
         self._event("hangup", f"call ended: {ended.cause}", self.dialog.state.step)
-        self._handle(ev.Hangup(cause=cause, at=datetime.now(UTC)))
+        self._handle(ev.HungUp(cause=cause, at=datetime.now(UTC)))
 
     def _on_max_duration(self) -> None:
         if self.dialog.finished:
@@ -963,13 +968,13 @@ class CallSession:
         self._stop_prompts()
         self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
                     self.dialog.state.step)
-        self._handle(ev.Hangup(cause="max_duration", at=datetime.now(UTC)))
+        self._handle(ev.HungUp(cause="max_duration", at=datetime.now(UTC)))
 
     async def _finish(self, actor: asyncio.Task[None]) -> None:
         if self._listening is not None:
             self._stop_listening(self._listening)
         if not self.dialog.finished:  # the event stream ended without CallEnded
-            self._handle(ev.Hangup(cause=self._ended.cause if self._ended else "network_error",
+            self._handle(ev.HungUp(cause=self._ended.cause if self._ended else "network_error",
                                    at=datetime.now(UTC)))
         if self._ended is None:
             self._ended = CallEnded("session_ended")
@@ -979,10 +984,8 @@ class CallSession:
         self._actions.put_nowait(None)
         with contextlib.suppress(TimeoutError, Exception):
             await asyncio.wait_for(actor, 5)
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=5)
+        self._tasks.cancel()
+        await self._tasks.wait(5)
         self.meta.ended_at = datetime.now(UTC)
         if self._recorder is not None:
             with contextlib.suppress(Exception):
@@ -991,9 +994,7 @@ class CallSession:
     # -- helpers -----------------------------------------------------------------------
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro)
 
     def _sample(self, mono: float) -> int:
         return max(0, round((mono - self._answered) * self.rate))
@@ -1014,7 +1015,7 @@ class CallSession:
                                  start_ms=self._ms(time.monotonic())))
 
 
-_RENDERING: set[asyncio.Task[None]] = set()
+_RENDERING = TaskSet()
 
 
 def _keep_rendering(stream: Any) -> None:
@@ -1023,9 +1024,7 @@ def _keep_rendering(stream: Any) -> None:
             async for _ in stream:
                 pass
 
-    task = asyncio.get_running_loop().create_task(drain())
-    _RENDERING.add(task)
-    task.add_done_callback(_RENDERING.discard)
+    _RENDERING.spawn(drain())
 
 
 def _rms(pcm: bytes) -> float:

@@ -1,7 +1,7 @@
 """The service's live dialer when the service answers no SIP itself: each queued call gets
 its own SIP user agent (an ephemeral port), and everything else is the service's dialer
 (`bot_engine.service.sip_dialer.SharedUaDialer`): ringing while prompts render, call
-progress as the Dialog's `CallFailed`, the answered call run and reported by
+progress as the Dialog's `NotConnected`, the answered call run and reported by
 `bot_engine.service.live_session.run_live_session`, exactly one `finish` per call.
 """
 

@@ -17,16 +17,17 @@ from typing import Any
 from asr_tts.asr import StreamingRecognizer, create_recognizer, has_whisper_model
 from asr_tts.errors import ModelNotFoundError, SpeechError
 from asr_tts.settings import SpeechSettings, telephone_asr_settings
-from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer, espeak, festival
+from asr_tts.tts import Synthesizer, create_synthesizer, espeak, festival
 from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings, load_smart_turn
 from asr_tts.wheel_models import SMART_TURN
 from bot_engine.script.model import Script
+from media_gateway.call_leg import TELEPHONE_RATE
 
 log = logging.getLogger(__name__)
 
-CALL_RATE = 8000
+CALL_RATE = TELEPHONE_RATE
 LOCAL_ENGINES = frozenset({"vosk", "whisper"})
 
 
@@ -83,15 +84,6 @@ def default_voice(engine: str, language: str) -> str | None:
     if engine == "festival":
         return festival.voice_for_language(language)
     return None
-
-
-@dataclass(frozen=True)
-class CallerVoice:
-    """How a simulated caller speaks: engine, voice and options (part of the cache key)."""
-
-    engine: str
-    voice: str
-    options: TtsOptions
 
 
 @dataclass
@@ -207,12 +199,12 @@ class CallSpeech:
     def cached(self, text: str) -> bytes | None:
         """The prompt's audio if rendered already (memory, then the disk cache); never
         synthesizes, so it is safe on the hot path."""
-        key = self.spec(text).key
-        pcm = self._memory.get(key)
+        spec = self.spec(text)
+        pcm = self._memory.get(spec.key)
         if pcm is None:
-            pcm = self.cache.get(self.spec(text))
+            pcm = self.cache.get(spec)
             if pcm is not None:
-                self._memory[key] = pcm
+                self._memory[spec.key] = pcm
         return pcm
 
     async def prerender(self, texts: list[str]) -> PrerenderReport:
@@ -221,23 +213,6 @@ class CallSpeech:
         for text in texts:
             self.cached(text)
         return report
-
-    def caller_voice(self) -> CallerVoice:
-        """A simulated caller's voice, whatever engine the robot speaks with: Festival's
-        Russian voice for Russian where installed (Whisper cannot understand espeak-ng's
-        Russian), espeak-ng a little slower than normal otherwise (measured: Whisper
-        hears espeak-ng's numbers and short answers better at 0.9x)."""
-        engine = best_offline_tts(self.language, self.settings.festival_binary)
-        voice = default_voice(engine, self.language)
-        assert voice is not None
-        speed = 0.9 if engine == "espeak" else 1.0
-        return CallerVoice(engine, voice, TtsOptions(speed=speed))
-
-    def caller_synthesizer(self, engine: str = "espeak") -> Synthesizer:
-        """The engine a simulated caller speaks with (by default espeak-ng)."""
-        if engine == self.tts_engine:
-            return self.synthesizer
-        return create_synthesizer(self.settings, engine)
 
     async def stream(self, text: str) -> AsyncGenerator[bytes, None]:
         """Uncached text: chunks as the engine produces them, a sentence at a time (the

@@ -22,7 +22,7 @@ from bot_engine.call.outbound import place_call
 from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import CallerError, simulate_call
+from bot_engine.call.voice_simulator import CallerError, caller_voice, simulate_call
 from bot_engine.cli.console import err, out
 from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.script import LoadedScript, ScriptError, load_script_file, validate_variables
@@ -168,7 +168,7 @@ def demo_call(
     loaded = _script(str(script_path))
     variables = _variables(loaded.script, DEMO_VARIABLES[lang])
     speech = _speech(loaded.script, None)
-    caller = speech.caller_voice()
+    caller = caller_voice(speech)
     err.print(f"[bold]voicebot demo[/bold]: {script_path.name} over SIP on 127.0.0.1; "
               f"robot ASR: {speech.asr_engine} (offline), robot voice: {speech.tts_engine}; "
               f"caller voice: {caller.engine} {caller.voice}")

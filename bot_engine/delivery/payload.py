@@ -25,7 +25,7 @@ class RecordingLink(BaseModel):
     inline_base64: str | None = None
 
 
-class CallInfo(BaseModel):
+class CallDetails(BaseModel):
     id: str
     direction: str
     to: str
@@ -64,7 +64,7 @@ class ResultDocument(BaseModel):
 
     type: Literal["call.result"] = "call.result"
     idempotency_key: str
-    call: CallInfo
+    call: CallDetails
     result: dict[str, Any]
     transcript: list[TranscriptTurn]
     timings: list[dict[str, Any]] = Field(default_factory=list)

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot_engine import __version__
 from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.campaigns.engine import CampaignEngine
 from bot_engine.delivery.backoff import next_delay
@@ -409,7 +410,7 @@ def create_app(
 
     app = FastAPI(
         title="voicebot",
-        version="0.1.0",
+        version=__version__,
         description="Upload dialog scripts, place calls, receive qualified results.",
         lifespan=lifespan,
     )

@@ -22,7 +22,7 @@ from bot_engine.delivery.targets import DeliveryTarget
 from bot_engine.dialog.actions import DialogResult
 from bot_engine.service.calls import CallService
 from bot_engine.service.schemas import CallCreate
-from bot_engine.storage.models import Call, Script, ScriptVersion, Tenant
+from bot_engine.storage.models import Call, ScriptRecord, ScriptVersion, Tenant
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ async def next_operator(calls: CallService, call_id: str, result: DialogResult) 
             return
         version = await session.get(ScriptVersion, call.script_version_id)
         tenant = await session.get(Tenant, call.tenant_id)
-        script = await session.get(Script, version.script_id) if version else None
+        script = await session.get(ScriptRecord, version.script_id) if version else None
     if version is None or tenant is None or script is None:
         return
     operators = [o for o in remaining.split(",") if o]

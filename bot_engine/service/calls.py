@@ -18,11 +18,11 @@ from pydantic import AnyHttpUrl
 
 from bot_engine.call.dial_targets import DialRefused
 from bot_engine.delivery.base import DeliveryJob
-from bot_engine.delivery.payload import CallInfo, RecordingLink, ResultDocument, TranscriptTurn
+from bot_engine.delivery.payload import CallDetails, RecordingLink, ResultDocument, TranscriptTurn
 from bot_engine.delivery.targets import WebhookTarget, target_urls
 from bot_engine.dialog import Dialog
 from bot_engine.dialog.actions import DialogResult, SetResult
-from bot_engine.dialog.events import Hangup
+from bot_engine.dialog.events import HungUp
 from bot_engine.net import SsrfGuard, TargetRefused
 from bot_engine.script import ScriptError, validate_variables
 from bot_engine.service import recording
@@ -39,7 +39,8 @@ from bot_engine.service.telephony_policy import TelephonyPolicy
 from bot_engine.storage import Database, outbox
 from bot_engine.storage import calls as call_repo
 from bot_engine.storage import scripts as script_repo
-from bot_engine.storage.models import Call, Delivery, Script, ScriptVersion, Tenant, utcnow
+from bot_engine.storage.models import Call, Delivery, ScriptRecord, ScriptVersion, Tenant, utcnow
+from bot_engine.tasks import TaskSet
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class CallService:
         self.wake_delivery = wake_delivery
         self.secret_key = secret_key
         self.telephony = TelephonyPolicy(settings, db)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet()
         self.before_start: Callable[[CallSpec], Awaitable[None]] | None = None
         """Runs before an outbound call is handed to the runner (the recordings cap)."""
         self.finish_hooks: list[FinishHook] = []
@@ -223,9 +224,7 @@ class CallService:
 
     def spawn(self, coro: Any, *, call_id: str | None = None) -> None:
         """Run `coro` in the background; with `call_id`, `cancel` stops it too."""
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task = self._tasks.spawn(coro)
         if call_id is not None:
             work = self._work.setdefault(call_id, set())
             work.add(task)
@@ -394,7 +393,7 @@ class CallService:
             version = await session.get(ScriptVersion, call.script_version_id)
         assert version is not None
         dialog = Dialog(self.scripts.get(version).script, dict(call.variables))
-        result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
+        result = _result_of(dialog.handle(HungUp(cause="system_failure")), dialog)
         async with self.db.write() as session:
             fresh = await call_repo.lock_call(session, call_id)
             if fresh is not None:
@@ -423,12 +422,12 @@ class CallService:
                     dialog = Dialog.restore(script, call.dialog_state)
                 else:
                     dialog = Dialog(script, dict(call.variables))
-                result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
+                result = _result_of(dialog.handle(HungUp(cause="system_failure")), dialog)
                 state = dialog.state.model_dump(mode="json")
             except Exception as exc:  # a corrupt state must not block recovery
                 log.exception("cannot restore call %s", call.id)
                 dialog = Dialog(script, dict(call.variables))
-                result = _result_of(dialog.handle(Hangup(cause="system_failure")), dialog)
+                result = _result_of(dialog.handle(HungUp(cause="system_failure")), dialog)
                 state = {"restore_error": str(exc)}
             if call.recording_path:
                 recording.repair(Path(call.recording_path))
@@ -443,7 +442,7 @@ class CallService:
 
     async def document(self, session: Any, call: Call) -> ResultDocument:
         version = await session.get(ScriptVersion, call.script_version_id)
-        script = await session.get(Script, version.script_id)
+        script = await session.get(ScriptRecord, version.script_id)
         events = await call_repo.list_events(session, call.id, ("turn", "timing", "consent"))
         turns = [
             TranscriptTurn(at=e.at, **{k: v for k, v in e.data.items() if k != "at"})
@@ -464,7 +463,7 @@ class CallService:
             duration = (call.ended_at - call.answered_at).total_seconds()
         return ResultDocument(
             idempotency_key=idempotency_key(call.id),
-            call=CallInfo(
+            call=CallDetails(
                 id=call.id,
                 direction=call.direction,
                 to=call.to_number,
@@ -501,9 +500,7 @@ class CallService:
         )
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
 
 
 def _result_of(actions: list[Any], dialog: Dialog) -> DialogResult:

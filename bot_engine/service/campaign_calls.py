@@ -13,8 +13,7 @@ from bot_engine.delivery.payload import CampaignLeadRef, CampaignRef
 from bot_engine.service.errors import ServiceError
 from bot_engine.storage import campaigns as campaign_repo
 from bot_engine.storage import scripts as script_repo
-from bot_engine.storage.models import Script as ScriptRow
-from bot_engine.storage.models import ScriptVersion
+from bot_engine.storage.models import ScriptRecord, ScriptVersion
 
 
 class ServiceCallPlacer:
@@ -36,7 +35,7 @@ class ServiceCallPlacer:
     async def script_of(self, session: AsyncSession, version_id: str) -> ScriptRef:
         row = await session.get(ScriptVersion, version_id)
         assert row is not None
-        script = await session.get(ScriptRow, row.script_id)
+        script = await session.get(ScriptRecord, row.script_id)
         assert script is not None
         return ScriptRef(row.id, script.name, row.version, self.calls.scripts.get(row).script)
 

@@ -37,6 +37,7 @@ from bot_engine.service.route_lookup import RouteLookup, RoutingBusy, stored_rou
 from bot_engine.service.runner import CallSpec
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage import scripts as script_repo
+from bot_engine.tasks import TaskSet
 from media_gateway.call_leg import CallInfo, CallLeg
 from media_gateway.sip import CallFailed, IncomingCall
 
@@ -73,7 +74,7 @@ class InboundCalls:
             self.db, budget_s=calls.settings.routing_budget_ms / 1000
         )
         self._speeches: dict[tuple[str, str, int], CallSpeech] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet(log_errors="an inbound call handler")
 
     # --- routing -----------------------------------------------------------------------
 
@@ -188,7 +189,7 @@ class InboundCalls:
             log.info("SIP call %s ended before it was answered: %s", info.call_id, failure)
             await self.calls.finish(
                 spec.call_id,
-                ended_result(spec, ev.CallFailed(reason="no_answer")),
+                ended_result(spec, ev.NotConnected(reason="no_answer")),
                 hangup_cause="caller_cancelled",
                 at=datetime.now(UTC),
             )
@@ -330,16 +331,7 @@ class InboundCalls:
     # --- lifecycle ---------------------------------------------------------------------
 
     def _spawn(self, coro: Any, name: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._guarded(coro), name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def _guarded(coro: Any) -> None:
-        try:
-            await coro
-        except Exception:
-            log.exception("inbound call handler failed")
+        self._tasks.spawn(coro, name=name)
 
     @property
     def active(self) -> int:
@@ -349,9 +341,4 @@ class InboundCalls:
         """Calls still running after the listeners closed (their legs ended) get
         `timeout_s` to write their results, then are cancelled."""
         self.routes.close()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout_s)
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close(timeout_s)

@@ -89,12 +89,12 @@ async def run_live_session(
         report = await session.run()
         result, cause = report.result, report.call.hangup_cause or "completed"
     except asyncio.CancelledError:
-        result = session.result or ended_result(spec, ev.Hangup(cause="system_failure"))
+        result = session.result or ended_result(spec, ev.HungUp(cause="system_failure"))
         cause = "system_failure"
         raise
     except Exception as exc:
         log.exception("call %s failed", spec.call_id)
-        result = session.result or ended_result(spec, ev.Hangup(cause="error"))
+        result = session.result or ended_result(spec, ev.HungUp(cause="error"))
         cause = f"error: {type(exc).__name__}: {exc}"[:64]
     finally:
         turns.put_nowait(None)
@@ -131,6 +131,6 @@ def ended_result(spec: CallSpec, event: ev.Event) -> DialogResult:
     dialog = Dialog(spec.script, spec.variables)
     dialog.handle(event)
     if dialog.result is None:
-        dialog.handle(ev.Hangup(cause="error"))
+        dialog.handle(ev.HungUp(cause="error"))
     assert dialog.result is not None
     return dialog.result

@@ -11,31 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
+from bot_engine.call.recording import wav_header
 from bot_engine.storage.files import open_private, private_dir
+from media_gateway.call_leg import TELEPHONE_RATE
 
-SAMPLE_RATE = 8000
+SAMPLE_RATE = TELEPHONE_RATE
 _HEADER = 44
 
 
 def _header(data_bytes: int, rate: int = SAMPLE_RATE) -> bytes:
-    channels, bits = 2, 16
-    return (
-        b"RIFF"
-        + struct.pack("<I", 36 + data_bytes)
-        + b"WAVEfmt "
-        + struct.pack(
-            "<IHHIIHH",
-            16,
-            1,
-            channels,
-            rate,
-            rate * channels * bits // 8,
-            channels * bits // 8,
-            bits,
-        )
-        + b"data"
-        + struct.pack("<I", data_bytes)
-    )
+    return wav_header(rate, data_bytes // 4)
 
 
 class RecordingWriter:

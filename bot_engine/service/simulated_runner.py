@@ -17,8 +17,7 @@ from typing import Any
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.dialog import Dialog
 from bot_engine.dialog.actions import CallWebhook, Connect, Hangup, Say, SetResult
-from bot_engine.dialog.events import Dtmf, Event, NoInput, UserSaid
-from bot_engine.dialog.events import Hangup as HangupEvent
+from bot_engine.dialog.events import Dtmf, Event, HungUp, NoInput, UserSaid
 from bot_engine.service.recording import SAMPLE_RATE, RecordingWriter
 from bot_engine.service.runner import CallSink, CallSpec
 from bot_engine.service.schemas import CallInput
@@ -145,7 +144,7 @@ class _TextCall:
             return NoInput(at=utcnow())
         now = utcnow()
         if item.hangup:
-            return HangupEvent(cause="caller", at=now)
+            return HungUp(cause="caller", at=now)
         if item.dtmf:
             await self.sink.call_event(
                 self.spec.call_id, "dtmf", {"digits": item.dtmf}, at=now, dialog_state=self.state()
@@ -203,7 +202,7 @@ class SimulatedRunner:
     async def _end_after_failure(self, call: _TextCall, exc: Exception) -> None:
         """Even a broken call ends with exactly one contract-valid result."""
         try:
-            call.dialog.handle(HangupEvent(cause="system_failure", at=utcnow()))
+            call.dialog.handle(HungUp(cause="system_failure", at=utcnow()))
             result = call.dialog.result
             if result is not None:
                 await call.sink.call_event(call.spec.call_id, "error", {"error": str(exc)})

@@ -8,7 +8,7 @@ the service falls back to `bot_engine.call.sip_runner.SipCallRunner`, the same d
 a user agent per call (`user_agent` is the one difference).
 
 It implements `CallRunner`: the call rings while its prompts render and the ASR loads;
-call progress (busy, no answer, rejected) becomes the Dialog's `CallFailed`, so every
+call progress (busy, no answer, rejected) becomes the Dialog's `NotConnected`, so every
 call, answered or not, ends with exactly one result valid against the script's contract.
 
 What it dials is decided by the service's `TelephonyPolicy` (checked again here, since
@@ -194,6 +194,6 @@ class SharedUaDialer:
     async def _finish_unstarted(
         spec: CallSpec, sink: CallSink, cause: str, reason: str = "no_answer"
     ) -> None:
-        event = ev.CallFailed(reason="failed" if reason == "failed" else "no_answer")
+        event = ev.NotConnected(reason="failed" if reason == "failed" else "no_answer")
         result = ended_result(spec, event)
         await sink.finish(spec.call_id, result, hangup_cause=cause, at=datetime.now(UTC))

@@ -114,7 +114,7 @@ class TextSession:
         if self.finished:
             return []
         self.transcript.append(TranscriptEntry("event", "caller hung up", self.dialog.state.step))
-        return self._run(self.dialog.handle(ev.Hangup(cause="caller", at=self.now)))
+        return self._run(self.dialog.handle(ev.HungUp(cause="caller", at=self.now)))
 
     @staticmethod
     def parse(line: str, at: datetime) -> ev.Event:
@@ -122,7 +122,7 @@ class TextSession:
         if stripped == "/silence":
             return ev.NoInput(at=at)
         if stripped == "/hangup":
-            return ev.Hangup(cause="caller", at=at)
+            return ev.HungUp(cause="caller", at=at)
         if stripped.startswith("/dtmf"):
             digits = stripped[len("/dtmf"):].strip().replace(" ", "")
             if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):

@@ -90,7 +90,7 @@ class ScriptedLine:
         spec, sink, behaviour = call.spec, call.sink, call.behaviour
         if behaviour in ("busy", "no_answer", "rejected"):
             reason: Any = behaviour
-            result = _dialog_result(spec, [ev.CallFailed(reason=reason, at=call.ends)], call)
+            result = _dialog_result(spec, [ev.NotConnected(reason=reason, at=call.ends)], call)
             status = {"busy": 486, "no_answer": 408, "rejected": 404}[behaviour]
             await sink.finish(spec.call_id, result, hangup_cause=f"{behaviour} ({status})")
             return
@@ -113,7 +113,7 @@ def _dialog_result(spec: CallSpec, events: list[ev.Event], call: Placed) -> Dial
             break
         dialog.handle(event)
     if not dialog.finished:
-        dialog.handle(ev.Hangup(cause="caller"))
+        dialog.handle(ev.HungUp(cause="caller"))
     assert dialog.result is not None
     return dialog.result
 

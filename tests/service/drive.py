@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from bot_engine.dialog import Dialog
-from bot_engine.dialog.events import Hangup, UserSaid
+from bot_engine.dialog.events import HungUp, UserSaid
 from bot_engine.service.recording import RecordingWriter
 
 from .conftest import Api
@@ -55,7 +55,7 @@ async def run_call(api: Api, call_id: str, said: list[str], *, record: bool = Tr
         if dialog.finished:
             break
         if text is None:
-            actions = dialog.handle(Hangup(cause="caller"))
+            actions = dialog.handle(HungUp(cause="caller"))
             continue
         await sink.transcript_turn(call_id, "caller", text)
         if writer:

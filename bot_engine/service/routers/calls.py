@@ -24,7 +24,7 @@ from bot_engine.service.schemas import (
 from bot_engine.service.simulated_runner import SimulatedRunner
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import calls as repo
-from bot_engine.storage.models import Call, Script, ScriptVersion
+from bot_engine.storage.models import Call, ScriptRecord, ScriptVersion
 
 router = APIRouter(prefix="/v1", tags=["calls"])
 _ERRORS = problems(401, 404, 409, 413, 415, 422)
@@ -124,7 +124,7 @@ async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(
             raise NotFound(f"no call {call_id!r}")
         version = await session.get(ScriptVersion, call.script_version_id)
         assert version is not None
-        script = await session.get(Script, version.script_id)
+        script = await session.get(ScriptRecord, version.script_id)
         assert script is not None
         events = await repo.list_events(session, call.id, ("turn", "timing"))
     transcript = [

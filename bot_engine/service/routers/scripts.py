@@ -21,7 +21,7 @@ from bot_engine.service.schemas import ScriptOut, ScriptVersionOut, ValidationOu
 from bot_engine.service.script_cache import warm
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import scripts as repo
-from bot_engine.storage.models import Script, ScriptVersion
+from bot_engine.storage.models import ScriptRecord, ScriptVersion
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["scripts"])
@@ -47,7 +47,7 @@ async def checked_script(svc: ServiceState, text: str, source: str) -> LoadedScr
     return await svc.scripts.workers.load(text, source)
 
 
-def version_out(script: Script, version: ScriptVersion) -> ScriptVersionOut:
+def version_out(script: ScriptRecord, version: ScriptVersion) -> ScriptVersionOut:
     return ScriptVersionOut(
         script_id=script.name,
         version=version.version,
@@ -138,7 +138,7 @@ async def list_scripts(tenant: TenantDep, svc: ServiceState = Depends(service)) 
     ]
 
 
-async def _script(svc: ServiceState, tenant_id: str, script_id: str) -> Script:
+async def _script(svc: ServiceState, tenant_id: str, script_id: str) -> ScriptRecord:
     async with svc.db.sessions() as session:
         script = await repo.get_script(session, tenant_id, script_id)
     if script is None:
