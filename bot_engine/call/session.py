@@ -44,7 +44,7 @@ from bot_engine.call.amd import (
 from bot_engine.call.dtmf import DEFAULT_SPEC, DtmfCollector
 from bot_engine.call.listener import Heard, Utterance
 from bot_engine.call.recording import StereoRecorder
-from bot_engine.call.report import BargeIn, CallMeta, CallReport, PromptResume, TranscriptTurn
+from bot_engine.call.report import CallMeta, CallReport
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import (
     ConsentEvidence,
@@ -58,6 +58,7 @@ from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.nlu.external import ExternalRequest, consult
+from bot_engine.record import BargeIn, HangupCause, PromptResume, TranscriptTurn
 from bot_engine.script.model import Script
 from bot_engine.tasks import TaskSet
 from media_gateway.call_leg import (
@@ -323,9 +324,9 @@ class CallSession:
         except Exception:
             log.exception("on_state callback failed")
 
-    def _handle(self, event: ev.Event) -> None:
+    def _handle(self, event: ev.Event) -> list[act.Action]:
         if self.dialog.finished:
-            return
+            return []
         actions = self.dialog.handle(event)
         if actions:
             self._publish_state()
@@ -336,6 +337,7 @@ class CallSession:
             else:  # no spoken reply (a webhook first, or the end): no response gap to time
                 self._pending = None
         self._actions.put_nowait(actions)
+        return actions
 
     async def _act(self) -> None:
         """Perform action batches in order (prompts must queue in the Dialog's order)."""
@@ -812,7 +814,6 @@ class CallSession:
             confidence=heard.confidence, alternatives=list(heard.alternatives),
             engine=heard.engine, interrupted=utt.barged,
         )
-        self._add(turn)
         step = self.script.steps.get(listening.listen.step)
         evidence = None
         if step is not None and step.consent:
@@ -833,20 +834,28 @@ class CallSession:
                            alternatives=list(heard.alternatives), at=at)
         request = self.dialog.understanding_request(heard.text, at)
         if request is None:
-            self._said(said, evidence)
+            self._said(said, turn, evidence)
         else:  # Rasa or an LLM reads the turn first: awaited in a task, never on the loop
-            self._spawn(self._said_after(request, said, listening.listen.step, evidence))
+            self._spawn(self._said_after(request, said, turn, evidence))
 
-    async def _said_after(self, request: ExternalRequest, said: ev.UserSaid, step: str,
-                          evidence: ConsentEvidence | None) -> None:
+    async def _said_after(self, request: ExternalRequest, said: ev.UserSaid,
+                          turn: TranscriptTurn, evidence: ConsentEvidence | None) -> None:
         # bounded by the step's deadline, guarded like the webhooks; None on failure
         reading = await consult(request, outbound=outbound_of(self.webhooks))
-        if self.dialog.finished or self.dialog.state.step != step:
-            return  # the call ended (or moved on) while the reading was on its way
-        self._said(said.model_copy(update={"nlu": reading}) if reading else said, evidence)
+        if self.dialog.finished or self.dialog.state.step != turn.step:
+            self._add(turn)  # the call ended (or moved on) while the reading was on its way
+            return
+        self._said(said.model_copy(update={"nlu": reading}) if reading else said, turn,
+                   evidence)
 
-    def _said(self, said: ev.UserSaid, evidence: ConsentEvidence | None) -> None:
-        self._handle(said)
+    def _said(self, said: ev.UserSaid, turn: TranscriptTurn,
+              evidence: ConsentEvidence | None) -> None:
+        """The caller's words to the Dialog; the turn goes into the transcript with what the
+        Dialog understood (which layer decided, the runner-up)."""
+        for action in self._handle(said):
+            if isinstance(action, act.Understood) and action.layer is not None:
+                turn.understood(action.intent, action.layer, action.runner_up)
+        self._add(turn)
         if evidence is not None and (self.dialog.finished
                                      or self.dialog.state.step != evidence.step_id):
             self.consent.append(evidence)  # the answer the Dialog acted on, not a reprompt
@@ -942,7 +951,7 @@ class CallSession:
 
     def _on_call_ended(self, ended: CallEnded) -> None:
         self._ended = ended
-        self.meta.hangup_cause = ended.cause
+        self.meta.hangup_cause = HangupCause.of(ended.cause)
         self._stop_prompts()
         connected = self._connector.caller_ended() if self._connector is not None else None
         if connected is not None:  # mid-bridge: an answered transfer, then the end
@@ -1011,7 +1020,8 @@ class CallSession:
                 log.exception("on_turn callback failed")
 
     def _event(self, kind: str, text: str, step: str | None) -> None:
-        self._add(TranscriptTurn(role="event", text=text, step=step, at=datetime.now(UTC),
+        self._add(TranscriptTurn(role="event", kind=kind, text=text, step=step,
+                                 at=datetime.now(UTC),
                                  start_ms=self._ms(time.monotonic())))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings, load_smart_turn
 from asr_tts.wheel_models import SMART_TURN
+from bot_engine.call.prompts import call_prompts
 from bot_engine.script.model import Script
 from media_gateway.call_leg import TELEPHONE_RATE
 
@@ -127,11 +128,17 @@ class CallSpeech:
         *,
         asr_engine: str | None = None,
         cache: TtsCache | None = None,
+        synthesizers: Callable[[str], Synthesizer] | None = None,
     ) -> CallSpeech:
+        """The speech of one script's calls. A `SpeechPool` passes its shared `cache` and
+        `synthesizers` (one engine object per engine name); alone, it makes its own."""
         cfg = settings or SpeechSettings()
         engine = choose_asr_engine(script.language, cfg, asr_engine)
         tts_engine = choose_tts_engine(script.language, cfg, script.settings.tts_engine)
-        synthesizer = create_synthesizer(cfg, tts_engine)
+        if synthesizers is not None:
+            synthesizer = synthesizers(tts_engine)
+        else:
+            synthesizer = create_synthesizer(cfg, tts_engine)
         voice = script.settings.voice or default_voice(tts_engine, script.language)
         if cache is None:
             cache = TtsCache(cfg.tts_cache_dir, cfg.tts_cache_max_bytes,
@@ -206,6 +213,11 @@ class CallSpeech:
             if pcm is not None:
                 self._memory[spec.key] = pcm
         return pcm
+
+    async def prepare(self, script: Script, variables: dict[str, Any]) -> None:
+        """What happens while the phone rings: the prompts this call's variables determine
+        go into the cache, and the ASR model is loaded."""
+        await asyncio.gather(self.prerender(call_prompts(script, variables)), self.warm_up())
 
     async def prerender(self, texts: list[str]) -> PrerenderReport:
         """Render into the cache and keep the audio in memory for this process's calls."""

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 from bot_engine import nlu
+from bot_engine.call.dial_targets import target_uri
 from bot_engine.call.listener import Utterance
 from bot_engine.call.speech import CallSpeech
 from bot_engine.dialog import actions as act
@@ -64,8 +65,6 @@ def leg_dialer(leg: CallLeg) -> LegDialer | None:
     permits = getattr(rules, "permits", None)
 
     async def dial(target: str, timeout_s: float) -> CallLeg:
-        from bot_engine.call.outbound import target_uri  # outbound imports the session
-
         if callable(permits) and not permits(target):
             log.warning("call %s: connect to %r refused by the transfer rules",
                         leg.info.call_id, target[:80])

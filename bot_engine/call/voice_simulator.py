@@ -1,7 +1,7 @@
 """The voice simulator: a scripted caller talks to the robot over real SIP/RTP on loopback.
 
-The robot side is the production path (SIP user agent → CallSession → VAD → ASR →
-Dialog → TTS cache). The caller is our own UAC: it speaks its lines with an offline voice
+The robot side is the production path (SIP user agent → `Answerer` → CallSession → VAD
+→ ASR → Dialog → TTS cache). The caller is our own UAC: it speaks its lines with an offline voice
 (Festival's Russian voice for Russian, espeak-ng otherwise: `caller_voice`),
 each line starting when the robot stops talking, which it hears as the robot's audio going
 quiet (the robot sends exact digital silence between prompts). `/silence` says nothing,
@@ -24,13 +24,23 @@ import numpy as np
 
 from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer
 from asr_tts.tts_cache import PromptSpec
-from bot_engine.call.prompts import call_prompts
+from bot_engine.call.answerer import Answerer, OpenedCall
+from bot_engine.call.dialer import OperatorDialing
+from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
-from bot_engine.call.session import CallSession, SessionSettings
+from bot_engine.call.session import SessionSettings
+from bot_engine.call.spec import CallSpec
 from bot_engine.call.speech import CallSpeech, best_offline_tts, default_voice
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
-from media_gateway.call_leg import FRAME_MS, CallEnded, CallLeg, InboundDtmf, InboundFrame
+from media_gateway.call_leg import (
+    FRAME_MS,
+    CallEnded,
+    CallInfo,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+)
 from media_gateway.sip import SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
@@ -311,11 +321,6 @@ class LoopbackCall:
         await self.robot.close()
 
 
-async def prepare(speech: CallSpeech, script: Script, variables: dict[str, Any]) -> None:
-    """What happens while the phone rings: prompts into the cache, the ASR model loaded."""
-    await asyncio.gather(speech.prerender(call_prompts(script, variables)), speech.warm_up())
-
-
 CallerScript = Callable[[SimulatedCaller], Awaitable[object]]
 
 
@@ -358,7 +363,7 @@ async def loopback_call(
 ) -> Simulation:
     """One call over SIP/RTP on 127.0.0.1: `drive` plays the caller; the robot answers
     and runs `script`. Ends when both sides are done (bounded by `timeout_s`)."""
-    await prepare(speech, script, variables)
+    await speech.prepare(script, variables)
     net = await LoopbackCall.open()
     try:
         async with asyncio.timeout(timeout_s):
@@ -380,13 +385,23 @@ async def _converse(
     quiet_ms: int,
     caller_voice: str | None,
 ) -> Simulation:
+    # The robot answers as `voicebot serve-calls` does: the one answerer, a memory sink.
+    sink = MemorySink()
+    answerer = Answerer(sink, lambda _script: speech, policy=OperatorDialing(None),
+                        webhooks=webhooks, settings=settings or SessionSettings())
+
+    async def open_call(info: CallInfo) -> OpenedCall:
+        spec = CallSpec(call_id=info.call_id, tenant_id="", to=info.callee,
+                        from_=info.caller or None, direction="inbound", script=script,
+                        script_version=None, variables=variables,
+                        recording_path=Path(record) if record is not None else None)
+        sink.open(spec)
+        return OpenedCall(spec)
+
     async def robot() -> CallReport:
         async for incoming in net.robot.incoming():
-            incoming.ring()
-            leg = await incoming.answer()
-            session = CallSession(leg, script, variables, speech, settings=settings,
-                                  recording_path=record, webhooks=webhooks)
-            return await session.run()
+            await answerer.answer_sip(incoming, open_call)
+            return sink.report(incoming.info.call_id)
         raise CallerError("the robot's user agent closed before a call came in")
 
     robot_task = asyncio.get_running_loop().create_task(robot())

@@ -19,13 +19,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from asr_tts.settings import SpeechSettings
 from bot_engine import __version__
+from bot_engine.call.answerer import Answerer
+from bot_engine.call.dialer import Dialer, SpeechFor, own_user_agent, shared_user_agent
+from bot_engine.call.spec import CallRunner, NoDialer
+from bot_engine.call.speech_pool import SpeechPool
+from bot_engine.call.text_calls import Speaker, TextCallRunner
 from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.campaigns.engine import CampaignEngine
 from bot_engine.delivery.backoff import next_delay
 from bot_engine.delivery.worker import DeliveryWorker
 from bot_engine.net import SsrfGuard
-from bot_engine.script.model import Script
 from bot_engine.script.positions import is_unicode
 from bot_engine.service import access_log, console
 from bot_engine.service.auth import FailureLimiter
@@ -34,8 +39,8 @@ from bot_engine.service.calls import CallService
 from bot_engine.service.campaign_calls import ServiceCallPlacer
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.housekeeping import Housekeeping
-from bot_engine.service.inbound import InboundCalls, SpeechFactory
-from bot_engine.service.listeners import start_listeners
+from bot_engine.service.inbound import InboundCalls
+from bot_engine.service.listeners import Listeners, start_listeners
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
 from bot_engine.service.routers import (
@@ -51,15 +56,14 @@ from bot_engine.service.routers import (
     simulate,
     system,
 )
-from bot_engine.service.runner import CallRunner, NoDialer
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.script_worker import ScriptWorkers
 from bot_engine.service.settings import ServiceSettings
-from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
-from bot_engine.service.sip_dialer import SharedUaDialer
 from bot_engine.service.state import ServiceState
+from bot_engine.service.telephony_policy import TelephonyPolicy
 from bot_engine.storage import open_database
 from bot_engine.storage.files import private_dir
+from media_gateway.sip import SipConfig
 
 log = logging.getLogger(__name__)
 
@@ -223,43 +227,31 @@ def _dialer(
     settings: ServiceSettings,
     speak: Speaker | None,
     webhooks: WebhookRunner,
-    speech: SpeechFactory,
+    speech: SpeechFor,
+    policy: TelephonyPolicy,
+    listeners: Listeners,
 ) -> CallRunner:
     if settings.dialer == "sip":
         if settings.sip_enabled:  # outbound calls through the one user agent of sip_port
-            return SharedUaDialer(
-                speech,
-                proxy=settings.sip_proxy,
-                caller=settings.sip_caller,
-                amd=settings.sip_amd,
-                webhooks=webhooks,
-            )
-        from bot_engine.call.sip_runner import SipCallRunner
-
-        return SipCallRunner(
+            user_agents = shared_user_agent(lambda: listeners.sip)
+        else:  # a user agent of its own per call
+            user_agents = own_user_agent(SipConfig(
+                host=settings.sip_host, port=0, user=settings.sip_caller,
+                proxy=settings.sip_proxy, auth_username=settings.sip_username,
+                password=settings.sip_password,
+            ))
+        return Dialer(
+            speech,
+            user_agents,
+            policy=policy,
             proxy=settings.sip_proxy,
-            username=settings.sip_username,
-            password=settings.sip_password,
             caller=settings.sip_caller,
-            host=settings.sip_host,
             amd=settings.sip_amd,
             webhooks=webhooks,
         )
     if settings.dialer == "simulated":
-        return SimulatedRunner(speak=speak, webhooks=webhooks)
+        return TextCallRunner(speak=speak, webhooks=webhooks)
     return NoDialer()
-
-
-def _speech_factory() -> SpeechFactory:
-    from asr_tts.settings import SpeechSettings
-    from bot_engine.call.speech import CallSpeech
-
-    speech_settings = SpeechSettings()
-
-    def build(script: Script) -> CallSpeech:
-        return CallSpeech.for_script(script, speech_settings)
-
-    return build
 
 
 def create_app(
@@ -268,7 +260,7 @@ def create_app(
     runner: CallRunner | None = None,
     prerenderer: Prerenderer | None = None,
     speak: Speaker | None = None,
-    call_speech: SpeechFactory | None = None,
+    call_speech: SpeechFor | None = None,
 ) -> FastAPI:
     """Build the app. `runner` replaces the dialer chosen in settings (the live call session
     passes its own); `speak` replaces the TTS used for simulated-call recordings;
@@ -293,8 +285,12 @@ def create_app(
             memory_mb=settings.script_worker_memory_mb,
         )
         cache = ScriptCache(workers=script_workers)
-        speech_for = call_speech or _speech_factory()
-        chosen: CallRunner = runner or _dialer(settings, speak, webhooks, speech_for)
+        pool = SpeechPool(SpeechSettings())
+        speech_for = call_speech or pool.for_script
+        telephony = TelephonyPolicy(settings, db)
+        listeners = Listeners()
+        chosen: CallRunner = runner or _dialer(
+            settings, speak, webhooks, speech_for, telephony, listeners)
         worker_ref: list[DeliveryWorker] = []
         call_service = CallService(
             settings,
@@ -305,6 +301,7 @@ def create_app(
             chosen,
             wake_delivery=lambda: worker_ref[0].wake() if worker_ref else None,
             secret_key=secret_key,
+            telephony=telephony,
         )
         worker = DeliveryWorker(
             db,
@@ -319,7 +316,7 @@ def create_app(
         )
         worker_ref.append(worker)
         housekeeping = Housekeeping(db, settings)
-        if isinstance(chosen, SimulatedRunner):
+        if isinstance(chosen, TextCallRunner):
             call_service.before_start = housekeeping.make_room
         campaign_engine = CampaignEngine(
             db,
@@ -332,7 +329,8 @@ def create_app(
         )
         call_service.finish_hooks.append(campaign_engine.call_finished)
         call_service.after_finish = functools.partial(next_operator, call_service)
-        inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
+        answerer = Answerer(call_service, speech_for, policy=telephony, webhooks=webhooks)
+        inbound = InboundCalls(call_service, answerer)
         state = ServiceState(
             settings=settings,
             db=db,
@@ -344,7 +342,7 @@ def create_app(
             calls=call_service,
             worker=worker,
             prerenderer=prerenderer
-            or (TtsCachePrerenderer() if settings.prerender_prompts else NoPrerender()),
+            or (TtsCachePrerenderer(pool) if settings.prerender_prompts else NoPrerender()),
             secret_key=secret_key,
             inbound=inbound,
             auth_failures=FailureLimiter(
@@ -362,11 +360,7 @@ def create_app(
         state.worker_task = asyncio.create_task(worker.run())
         housekeeping_task = asyncio.create_task(housekeeping.run())
         try:
-            state.listeners = await start_listeners(settings, inbound)
-            if isinstance(chosen, SharedUaDialer):
-                chosen.ua = state.listeners.sip
-                chosen.policy = call_service.telephony
-                chosen.metrics = metrics
+            state.listeners = await start_listeners(settings, inbound, listeners)
             if settings.campaigns.dispatch:
                 state.campaigns_task = asyncio.create_task(campaign_engine.run())
         except BaseException:

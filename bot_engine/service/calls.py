@@ -16,22 +16,24 @@ from typing import Any, Literal
 
 from pydantic import AnyHttpUrl
 
+from bot_engine.call import recording
 from bot_engine.call.dial_targets import DialRefused
+from bot_engine.call.ended import ended_result
+from bot_engine.call.report import CallReport
+from bot_engine.call.spec import CallRunner, CallSpec
 from bot_engine.delivery.base import DeliveryJob
-from bot_engine.delivery.payload import CallDetails, RecordingLink, ResultDocument, TranscriptTurn
+from bot_engine.delivery.payload import CallDetails, RecordingLink, ResultDocument
 from bot_engine.delivery.targets import WebhookTarget, target_urls
-from bot_engine.dialog import Dialog
-from bot_engine.dialog.actions import DialogResult, SetResult
+from bot_engine.dialog.actions import DialogResult
 from bot_engine.dialog.events import HungUp
 from bot_engine.net import SsrfGuard, TargetRefused
+from bot_engine.record import HangupCause, TranscriptTurn
 from bot_engine.script import ScriptError, validate_variables
-from bot_engine.service import recording
 from bot_engine.service.call_status import TERMINAL, can_move, final_status
 from bot_engine.service.campaign_calls import campaign_ref
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.recording_urls import signed_recording_url
-from bot_engine.service.runner import CallRunner, CallSpec
 from bot_engine.service.schemas import CallCreate
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
@@ -45,6 +47,10 @@ from bot_engine.tasks import TaskSet
 log = logging.getLogger(__name__)
 
 FinishHook = Callable[[Any, Call], Awaitable[None]]
+
+
+MAX_ERROR_CHARS = 2000
+"""What a call's `error` keeps of a message (exception texts can be long)."""
 
 
 def idempotency_key(call_id: str) -> str:
@@ -67,6 +73,7 @@ class CallService:
         runner: CallRunner,
         wake_delivery: Callable[[], None],
         secret_key: str,
+        telephony: TelephonyPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -76,7 +83,7 @@ class CallService:
         self.runner = runner
         self.wake_delivery = wake_delivery
         self.secret_key = secret_key
-        self.telephony = TelephonyPolicy(settings, db)
+        self.telephony = telephony or TelephonyPolicy(settings, db)
         self._tasks = TaskSet()
         self.before_start: Callable[[CallSpec], Awaitable[None]] | None = None
         """Runs before an outbound call is handed to the runner (the recordings cap)."""
@@ -259,7 +266,7 @@ class CallService:
                     tenant_id=call.tenant_id,
                     to=call.to_number,
                     from_=call.from_number,
-                    direction=call.direction,
+                    direction="inbound" if call.direction == "inbound" else "outbound",
                     script=loaded.script,
                     script_version=version.version,
                     variables=dict(call.variables),
@@ -327,43 +334,55 @@ class CallService:
                 call.dialog_state = dialog_state
             await call_repo.add_event(session, call, kind, _jsonable(data), at)
 
-    async def transcript_turn(
-        self,
-        call_id: str,
-        role: Literal["bot", "caller"],
-        text: str,
-        *,
-        at: datetime | None = None,
-        step: str | None = None,
-        confidence: float | None = None,
-        dialog_state: dict[str, Any] | None = None,
+    async def record_turn(
+        self, call_id: str, turn: TranscriptTurn, *, dialog_state: dict[str, Any] | None = None
     ) -> None:
-        data: dict[str, Any] = {"role": role, "text": text, "step": step}
-        if confidence is not None:
-            data["confidence"] = confidence
-        self.metrics.turns.labels(role=role).inc()
-        await self.call_event(call_id, "turn", data, at=at, dialog_state=dialog_state)
+        """A bot or caller turn is stored as a `turn` event (the transcript), anything else
+        that happened as an `event` event."""
+        if turn.role == "event":
+            await self.call_event(call_id, "event", turn.stored(), at=turn.at,
+                                  dialog_state=dialog_state)
+            return
+        self.metrics.turns.labels(role=turn.role).inc()
+        await self.call_event(call_id, "turn", turn.stored(), at=turn.at,
+                              dialog_state=dialog_state)
+
+    async def call_report(self, call_id: str, report: CallReport) -> None:
+        """Timings (and the response-gap metric), consent evidence, the AMD verdict, and
+        where each turn, barge-in and resumed prompt sits in the recording."""
+        for timing in report.timings:
+            self.metrics.response_gap.observe(timing.response_gap_ms / 1000)
+            await self.call_event(call_id, "timing", timing.model_dump(mode="json"))
+        for consent in report.consent:
+            await self.call_event(call_id, "consent", consent.model_dump(mode="json"))
+        if report.amd is not None:
+            await self.call_event(call_id, "amd", report.amd.model_dump(mode="json"))
+        await self.call_event(call_id, "timeline", report.offsets())
 
     async def finish(
         self,
         call_id: str,
         result: DialogResult,
         *,
-        hangup_cause: str,
+        hangup_cause: HangupCause,
         at: datetime | None = None,
         dialog_state: dict[str, Any] | None = None,
+        error: str | None = None,
     ) -> None:
         at = at or utcnow()
+        cause = HangupCause(hangup_cause)
         async with self.db.write() as session:
             call = await call_repo.lock_call(session, call_id)
             if call is None or call.status in TERMINAL:
                 return
             if dialog_state is not None:
                 call.dialog_state = dialog_state
+            if error is not None:
+                call.error = error[:MAX_ERROR_CHARS]
             call.result = result.model_dump(mode="json")
-            call.status = final_status(call.answered_at is not None, result.ending, hangup_cause)
+            call.status = final_status(call.answered_at is not None, result.ending, cause)
             call.ended_at = at
-            call.hangup_cause = hangup_cause
+            call.hangup_cause = cause.value
             await call_repo.add_event(
                 session, call, "result", {"status": call.status, "result": call.result}, at
             )
@@ -392,13 +411,9 @@ class CallService:
                 return
             version = await session.get(ScriptVersion, call.script_version_id)
         assert version is not None
-        dialog = Dialog(self.scripts.get(version).script, dict(call.variables))
-        result = _result_of(dialog.handle(HungUp(cause="system_failure")), dialog)
-        async with self.db.write() as session:
-            fresh = await call_repo.lock_call(session, call_id)
-            if fresh is not None:
-                fresh.error = error
-        await self.finish(call_id, result, hangup_cause="system_failure")
+        result, _ = ended_result(self.scripts.get(version).script, dict(call.variables),
+                                 HungUp(cause="system_failure"))
+        await self.finish(call_id, result, hangup_cause=HangupCause.SYSTEM_FAILURE, error=error)
 
     # --- crash recovery ----------------------------------------------------------------
 
@@ -417,22 +432,13 @@ class CallService:
             version = versions[call.script_version_id]
             assert version is not None
             script = self.scripts.get(version).script
-            try:
-                if call.dialog_state is not None:
-                    dialog = Dialog.restore(script, call.dialog_state)
-                else:
-                    dialog = Dialog(script, dict(call.variables))
-                result = _result_of(dialog.handle(HungUp(cause="system_failure")), dialog)
-                state = dialog.state.model_dump(mode="json")
-            except Exception as exc:  # a corrupt state must not block recovery
-                log.exception("cannot restore call %s", call.id)
-                dialog = Dialog(script, dict(call.variables))
-                result = _result_of(dialog.handle(HungUp(cause="system_failure")), dialog)
-                state = {"restore_error": str(exc)}
+            result, state = ended_result(script, dict(call.variables),
+                                         HungUp(cause="system_failure"), state=call.dialog_state)
             if call.recording_path:
                 recording.repair(Path(call.recording_path))
             await self.call_event(call.id, "recovered", {"previous_status": call.status})
-            await self.finish(call.id, result, hangup_cause="system_failure", dialog_state=state)
+            await self.finish(call.id, result, hangup_cause=HangupCause.SYSTEM_FAILURE,
+                              dialog_state=state)
             ended += 1
         for call_id in queued:
             self.spawn(self.dispatch(call_id))
@@ -443,12 +449,11 @@ class CallService:
     async def document(self, session: Any, call: Call) -> ResultDocument:
         version = await session.get(ScriptVersion, call.script_version_id)
         script = await session.get(ScriptRecord, version.script_id)
-        events = await call_repo.list_events(session, call.id, ("turn", "timing", "consent"))
-        turns = [
-            TranscriptTurn(at=e.at, **{k: v for k, v in e.data.items() if k != "at"})
-            for e in events
-            if e.kind == "turn"
-        ]
+        events = await call_repo.list_events(
+            session, call.id, ("turn", "timing", "consent", "amd", "timeline"))
+        turns = [TranscriptTurn.from_stored(e.data, e.at) for e in events if e.kind == "turn"]
+        timeline = next((e.data for e in events if e.kind == "timeline"), {})
+        amd = next((e.data for e in events if e.kind == "amd"), None)
         link = None
         if call.recording_path and Path(call.recording_path).is_file():
             url, expires = signed_recording_url(
@@ -483,6 +488,9 @@ class CallService:
             transcript=turns,
             timings=[dict(e.data, at=e.at.isoformat()) for e in events if e.kind == "timing"],
             consent=[dict(e.data, at=e.at.isoformat()) for e in events if e.kind == "consent"],
+            barge_ins=list(timeline.get("barge_ins", [])),
+            resumed_prompts=list(timeline.get("resumed_prompts", [])),
+            amd=amd,
             recording=link,
             campaign=await campaign_ref(session, call.id),
         )
@@ -501,15 +509,6 @@ class CallService:
 
     async def close(self) -> None:
         await self._tasks.close()
-
-
-def _result_of(actions: list[Any], dialog: Dialog) -> DialogResult:
-    for action in actions:
-        if isinstance(action, SetResult):
-            return action.result
-    if dialog.result is not None:
-        return dialog.result
-    raise RuntimeError("the dialog ended without a result")
 
 
 def _jsonable(value: Any) -> Any:

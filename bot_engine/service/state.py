@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from bot_engine.call.spec import CallRunner
 from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.campaigns.engine import CampaignEngine
 from bot_engine.delivery.worker import DeliveryWorker
@@ -15,7 +16,6 @@ from bot_engine.service.inbound import InboundCalls
 from bot_engine.service.listeners import Listeners
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.prerender import Prerenderer
-from bot_engine.service.runner import CallRunner
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage import Database

@@ -306,7 +306,7 @@ async def test_do_not_call_list(api: Api) -> None:
             variables={"name": "In"},
         )
         opted = DialogResult(outcome="opted_out", ending="completed")
-        await api.service.calls.finish(spec.call_id, opted, hangup_cause="robot")
+        await api.service.calls.finish(spec.call_id, opted, hangup_cause="robot_hangup")
         entry = (await client.get("/v1/dnc/+79161110000")).json()["entry"]
         assert entry["source"] == "opt_out" and entry["call_id"] == spec.call_id
         _, other = await api.tenant("other")

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from bot_engine.dialog.actions import DialogResult
+from bot_engine.record import TranscriptTurn
 from bot_engine.service.app import create_app
 from bot_engine.service.console import i18n, timeline
 from bot_engine.service.console import web as console_web
@@ -158,7 +159,8 @@ async def test_calls_filters_of_the_api_and_the_console(api: Api, script_yaml: s
             from_number="+79160000001", variables={"lead_name": "Ann"},
         )
         await svc.calls.finish(
-            spec.call_id, DialogResult(outcome=outcome, ending="completed"), hangup_cause="robot"
+            spec.call_id, DialogResult(outcome=outcome, ending="completed"),
+            hangup_cause="robot_hangup",
         )
         return spec.call_id
 
@@ -326,13 +328,15 @@ async def test_the_understanding_layer_shows_where_a_turn_recorded_it(
         from_number=None, variables={"lead_name": "Ann"},
     )
     await calls.call_status(spec.call_id, "in_progress")
-    await calls.transcript_turn(spec.call_id, "bot", "Hello Ann!", step="greet")
+    await calls.record_turn(spec.call_id, TranscriptTurn(role="bot", text="Hello Ann!",
+                                                         step="greet"))
     await calls.call_event(spec.call_id, "turn", {
         "role": "caller", "text": "yeah sure", "step": "greet", "confidence": 0.8,
         "intent": "yes", "layer": "semantic",
     })
     await calls.finish(
-        spec.call_id, DialogResult(outcome="qualified", ending="completed"), hangup_cause="robot"
+        spec.call_id, DialogResult(outcome="qualified", ending="completed"),
+        hangup_cause="robot_hangup",
     )
     async with api.client(key) as client:
         transcript = (await client.get(f"/v1/calls/{spec.call_id}")).json()["transcript"]

@@ -309,7 +309,7 @@ async def test_a_personal_menu_from_the_crm_chosen_by_key_connects_that_contact(
 async def test_a_callback_calls_the_operator_then_bridges_the_lead(
     make_speech: SpeechFactory,
 ) -> None:
-    from bot_engine.call.outbound import place_call
+    from bot_engine.call.dialer import place_call
 
     script = load("callback.ru.yaml")
     operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")
@@ -343,7 +343,7 @@ async def test_a_callback_calls_the_operator_then_bridges_the_lead(
 async def test_a_callback_whose_lead_is_busy_tells_the_operator_and_ends(
     make_speech: SpeechFactory,
 ) -> None:
-    from bot_engine.call.outbound import place_call
+    from bot_engine.call.dialer import place_call
 
     script = load("callback.ru.yaml")
     operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")

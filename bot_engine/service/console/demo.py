@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.call.report import CallReport
+from bot_engine.call.spec import NoDialer
+from bot_engine.record import HangupCause
 from bot_engine.service import calls as call_service
-from bot_engine.service.live_session import _report_extras
 from bot_engine.service.metrics import ServiceMetrics
-from bot_engine.service.runner import NoDialer
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage import open_database
@@ -84,19 +84,15 @@ async def store(
             row = await session.get(Call, spec.call_id)
             if row is not None:
                 row.created_at = row.ringing_at = report.call.started_at
-        if recording is not None and recording.is_file():
+        if recording is not None and recording.is_file() and spec.recording_path is not None:
             private_file(spec.recording_path)
             shutil.copyfile(recording, spec.recording_path)
         await sink.call_status(spec.call_id, "in_progress", at=report.call.answered_at)
         for turn in report.transcript:
-            if turn.role == "event":
-                await sink.call_event(spec.call_id, "event", {"text": turn.text}, at=turn.at)
-            else:
-                await sink.transcript_turn(spec.call_id, turn.role, turn.text, at=turn.at,
-                                           step=turn.step, confidence=turn.confidence)
-        await _report_extras(spec, report, sink, None)
+            await sink.record_turn(spec.call_id, turn)
+        await sink.call_report(spec.call_id, report)
         await sink.finish(spec.call_id, report.result,
-                          hangup_cause=report.call.hangup_cause or "completed",
+                          hangup_cause=report.call.hangup_cause or HangupCause.SESSION_ENDED,
                           at=report.call.ended_at)
         return spec.call_id
     finally:

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 
+from bot_engine.call.text_calls import CallInput, TextCallRunner
+from bot_engine.record import TranscriptTurn
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.errors import Conflict, NotFound
 from bot_engine.service.prerender import NoPrerender
@@ -15,13 +17,10 @@ from bot_engine.service.routers.common import problems, require_json, service
 from bot_engine.service.schemas import (
     CallCreate,
     CallCreated,
-    CallInput,
     CallOut,
     CallSummary,
-    TurnOut,
     UtcDatetime,
 )
-from bot_engine.service.simulated_runner import SimulatedRunner
 from bot_engine.service.state import ServiceState
 from bot_engine.storage import calls as repo
 from bot_engine.storage.models import Call, ScriptRecord, ScriptVersion
@@ -126,12 +125,9 @@ async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(
         assert version is not None
         script = await session.get(ScriptRecord, version.script_id)
         assert script is not None
-        events = await repo.list_events(session, call.id, ("turn", "timing"))
-    transcript = [
-        TurnOut(at=e.at, **{k: v for k, v in e.data.items() if k in TurnOut.model_fields})
-        for e in events
-        if e.kind == "turn"
-    ]
+        events = await repo.list_events(session, call.id, ("turn", "timing", "amd", "timeline"))
+    transcript = [TranscriptTurn.from_stored(e.data, e.at) for e in events if e.kind == "turn"]
+    timeline = next((e.data for e in events if e.kind == "timeline"), {})
     timings: dict[str, Any] = {
         "created_at": call.created_at,
         "ringing_at": call.ringing_at,
@@ -159,6 +155,9 @@ async def get_call(call_id: str, tenant: TenantDep, svc: ServiceState = Depends(
         recording=f"/v1/calls/{call.id}/recording" if has_recording else None,
         prerender_status=call.prerender_status,
         error=call.error,
+        barge_ins=list(timeline.get("barge_ins", [])),
+        resumed_prompts=list(timeline.get("resumed_prompts", [])),
+        amd=next((e.data for e in events if e.kind == "amd"), None),
     )
 
 
@@ -209,6 +208,6 @@ async def call_input(
     """A caller turn for a simulated (text) call: what the caller says, a DTMF, or hangup."""
     call = await _call(svc, tenant.id, call_id)
     runner = svc.runner
-    if not isinstance(runner, SimulatedRunner) or not await runner.send(call.id, body):
+    if not isinstance(runner, TextCallRunner) or not await runner.send(call.id, body):
         raise Conflict(f"call {call_id} is {call.status} and takes no text input here")
     return CallCreated(id=call.id, status=call.status)
