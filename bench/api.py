@@ -136,7 +136,7 @@ async def results_per_second(db_url: str, count: int) -> float:
                 await svc.calls.record_turn(call_id, TranscriptTurn(role="bot", text="Hello"))
                 await svc.calls.finish(call_id, result, hangup_cause="robot_hangup")
             worker = DeliveryWorker(
-                svc.db, svc.settings.delivery, svc.guard, svc.calls.build_job, concurrency=16
+                svc.db, svc.settings.delivery, svc.guard, svc.documents.build_job, concurrency=16
             )
             start = time.perf_counter()
             async with asyncio.timeout(600):

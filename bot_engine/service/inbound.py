@@ -2,7 +2,7 @@
 as calls, run the live session, and report through the same sink as outbound calls.
 
 Whatever the transport (SIP, Twilio Media Streams WebSocket, Asterisk AudioSocket), a
-call goes: find the route → `CallService.open_inbound` (the call row appears, `ringing`)
+call goes: find the route → `CallCreation.open_inbound` (the call row appears, `ringing`)
 → the one `Answerer` (prompts rendered and ASR loaded while it rings → answer → the live
 session → turns and dialog state written as they happen → what the session measured →
 `finish`: result, outbox).
@@ -20,10 +20,11 @@ from typing import Any
 from bot_engine.call.answerer import Answerer, CallRefused, OpenedCall
 from bot_engine.call.routing import request_variables
 from bot_engine.script import ScriptError
-from bot_engine.service.calls import CallService
+from bot_engine.service.call_creation import CallCreation
 from bot_engine.service.errors import Invalid, NotFound, ServiceError
 from bot_engine.service.inbound_routing import AmbiguousRoute, StoredRoute
 from bot_engine.service.route_lookup import RouteLookup, RoutingBusy, stored_route
+from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage import scripts as script_repo
 from bot_engine.tasks import TaskSet
@@ -39,13 +40,14 @@ class InboundCalls:
     """Routes inbound calls from the stored routes, records them as calls, and hands them
     to the one `Answerer` (which reports to the service's sink like any call)."""
 
-    def __init__(self, calls: CallService, answerer: Answerer) -> None:
-        self.calls = calls
+    def __init__(
+        self, creation: CallCreation, answerer: Answerer, settings: ServiceSettings
+    ) -> None:
+        self.creation = creation
         self.answerer = answerer
-        self.db = calls.db
-        self.routes = RouteLookup(
-            self.db, budget_s=calls.settings.routing_budget_ms / 1000
-        )
+        self.settings = settings
+        self.db = creation.db
+        self.routes = RouteLookup(self.db, budget_s=settings.routing_budget_ms / 1000)
         self._tasks = TaskSet(log_errors="an inbound call handler")
 
     # --- routing -----------------------------------------------------------------------
@@ -88,12 +90,12 @@ class InboundCalls:
                 f"route {route.id}: script {route.script_id!r} is gone", 404, "Script not found"
             )
         try:  # parsed off the loop if not cached (after a restart)
-            loaded = await self.calls.scripts.load(version)
+            loaded = await self.creation.scripts.load(version)
         except (ScriptError, ServiceError) as exc:
             raise CallRefused(f"route {route.id}: {exc}", 503, "Service Unavailable") from None
         values = request_variables(route.rule(), loaded.script, info.params)
         try:
-            spec = await self.calls.open_inbound(
+            spec = await self.creation.open_inbound(
                 tenant_id=route.tenant_id,
                 script_id=route.script_id,
                 version=version.version,
@@ -161,7 +163,7 @@ class InboundCalls:
         route = await self.route_with_audiosocket_key(leg.info.call_id)
         if route is not None:
             info = replace(leg.info, callee=f"audiosocket:{route.id}")  # not the key itself
-        elif self.calls.settings.audiosocket_require_token:
+        elif self.settings.audiosocket_require_token:
             log.warning("AudioSocket call refused: its UUID is no route's audiosocket_uuid")
             await leg.hangup()
             return

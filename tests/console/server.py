@@ -217,7 +217,7 @@ class ConsoleServer:
 
     async def _live_call(self, tenant_id: str) -> str:
         sink = self.service.calls
-        spec = await sink.open_inbound(
+        spec = await self.service.creation.open_inbound(
             tenant_id=tenant_id, script_id="consent_confirmation", to_number="+74950000001",
             from_number="+79160000002",
             variables={"name": "Ann", "company": "Acme", "purpose": "call you about offers"},

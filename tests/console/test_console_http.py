@@ -154,7 +154,7 @@ async def test_calls_filters_of_the_api_and_the_console(api: Api, script_yaml: s
     svc = api.service
 
     async def finished(tenant: str, to: str, outcome: str) -> str:
-        spec = await svc.calls.open_inbound(
+        spec = await svc.creation.open_inbound(
             tenant_id=tenant, script_id="lead_qualification_en", to_number=to,
             from_number="+79160000001", variables={"lead_name": "Ann"},
         )
@@ -323,7 +323,7 @@ async def test_the_understanding_layer_shows_where_a_turn_recorded_it(
     async with api.client(key) as client:
         await upload(client, script_yaml)
     calls = api.service.calls
-    spec = await calls.open_inbound(
+    spec = await api.service.creation.open_inbound(
         tenant_id=tenant_id, script_id="lead_qualification_en", to_number="+74950000001",
         from_number=None, variables={"lead_name": "Ann"},
     )

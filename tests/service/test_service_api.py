@@ -296,7 +296,7 @@ async def test_inbound_calls_show_up_in_the_same_list(api: Api, script_yaml: str
             )
         ).json()["id"]
         sink = api.service.calls
-        spec = await sink.open_inbound(
+        spec = await api.service.creation.open_inbound(
             tenant_id=tenant_id,
             script_id="lead_qualification_en",
             to_number="+74950000000",

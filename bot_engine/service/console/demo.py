@@ -21,11 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.call.report import CallReport
 from bot_engine.call.spec import NoDialer
+from bot_engine.net import SsrfGuard
 from bot_engine.record import HangupCause
-from bot_engine.service import calls as call_service
+from bot_engine.service.call_creation import CallCreation
+from bot_engine.service.call_records import CallRecords
+from bot_engine.service.dispatch import Dispatcher
 from bot_engine.service.metrics import ServiceMetrics
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
+from bot_engine.service.telephony_policy import TelephonyPolicy
 from bot_engine.storage import open_database
 from bot_engine.storage import scripts as script_repo
 from bot_engine.storage.files import private_file
@@ -60,11 +64,12 @@ async def store(
 ) -> str | None:
     """Store the finished call for the tenant; returns its id (None: no single tenant)."""
     db = await open_database(settings.db_url, box=settings.secret_box())
-    guard = call_service.SsrfGuard(settings.ssrf_allowlist)  # unused: no webhook here
-    sink = call_service.CallService(
-        settings, db, ScriptCache(), ServiceMetrics(), guard, NoDialer(),
-        wake_delivery=lambda: None, secret_key="",
-    )
+    metrics = ServiceMetrics()
+    # the serving process delivers (its worker polls the outbox): nothing to wake here
+    sink = CallRecords(db, ScriptCache(), metrics, settings.recordings_path, lambda: None)
+    dispatcher = Dispatcher(sink, NoDialer())
+    creation = CallCreation(sink, dispatcher, SsrfGuard(settings.ssrf_allowlist),
+                            TelephonyPolicy(settings, db), metrics)
     try:
         async with db.write() as session:
             tenant = await _tenant(session, os.environ.get(TENANT_ENV))
@@ -76,7 +81,7 @@ async def store(
             source = script_path.read_text(encoding="utf-8")
             if latest is None or latest.source != source:
                 await script_repo.add_version(session, tenant.id, name, source, "yaml", [])
-        spec = await sink.open_inbound(
+        spec = await creation.open_inbound(
             tenant_id=tenant.id, script_id=name, to_number=report.call.callee,
             from_number=report.call.caller, variables=report.variables,
         )
@@ -96,7 +101,7 @@ async def store(
                           at=report.call.ended_at)
         return spec.call_id
     finally:
-        await sink.close()
+        await dispatcher.close()
         await db.close()
 
 
