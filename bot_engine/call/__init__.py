@@ -4,7 +4,9 @@
 - `dialer.Dialer`: the one way to place a call (the user agent is a parameter);
   `dialer.place_call`: one call the way `voicebot call` places it
 - `answerer.Answerer`: the one way to answer (the deployment routes and records the call)
-- `live.run_answered`: an answered call run by the live `session.CallSession` into a sink
+- `live.run_answered`: an answered call run by the live `session.CallSession` into a sink;
+  the session's parts: `prompt_player`, `listener` (with `utterance`), `timeline`,
+  `amd_gate`, and `asr_tts.barge_in`
 - `ended.ended_result`: the result of a call that ended without a dialog turn
 - `text_calls.TextCallRunner`: the service's text calls over the simulator's `TextSession`
 - `memory_sink.MemorySink`: the command line's sink; the service has its own

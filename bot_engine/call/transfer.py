@@ -24,8 +24,8 @@ from typing import Any, Literal
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 from bot_engine import nlu
 from bot_engine.call.dial_targets import target_uri
-from bot_engine.call.listener import Utterance
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.utterance import Utterance
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from media_gateway.bridge import LegRelay, pump
