@@ -6,15 +6,17 @@ every reply late. Smart Turn v3.2 (Pipecat's open model, BSD-2-Clause; 8 MB int8
 23 languages including Russian) judges from the last 8 s of the caller's audio — the
 intonation and the words' rhythm — whether the speaker has finished.
 
-`SmartEndpointing` runs the policy on a live stream, frame by frame:
+`SmartEndpointing` runs the policy of `asr_tts.turn_policy` on a live stream, frame by
+frame:
 - at `check_ms` of silence inside speech it asks the model, in a worker thread, about the
-  audio so far (one inference ≈ 25 ms of one core here);
-- complete (probability ≥ `threshold`): the turn ends once the silence reaches
-  `complete_ms`;
-- incomplete: it ends once the silence reaches `incomplete_ms`;
-- no verdict (the model failed or is late): the VAD's own window ends it, `cap_ms`, the
-  hard cap no turn's pause outlasts;
-- the caller speaking again drops the verdict; the next pause asks again.
+  audio so far (one inference ≈ 25 ms of one core here), and again at `recheck_ms` when
+  the first verdict was below the threshold;
+- the shell may add what the transcript so far says (`expect_text`, `hear_text`): the
+  dialog layer judges it for the current step;
+- `turn_over` turns the latest verdict, the text and the silence into the decision; with
+  no verdict (the model failed or is late) the VAD's own window ends the turn, `cap_ms`,
+  the hard cap no turn's pause outlasts;
+- the caller speaking again drops the verdicts and the text; the next pause asks again.
 
 Features are Whisper's log-mel spectrogram of the 8 s window (zero-padded in front,
 waveform normalized), computed with faster-whisper's feature extractor, which gives the
@@ -35,6 +37,10 @@ import numpy as np
 from asr_tts.audio import resample
 from asr_tts.checksums import verify
 from asr_tts.errors import ModelNotFoundError
+from asr_tts.turn_policy import Completeness, SmartTurnSettings, ask_at, turn_over
+
+__all__ = ["Completeness", "SmartEndpointing", "SmartTurnModel", "SmartTurnSettings",
+           "Verdict", "load_smart_turn"]
 
 MODEL_RATE = 16000
 WINDOW_S = 8
@@ -101,27 +107,6 @@ def load_smart_turn(path: str | Path, sha256: str | None = None) -> SmartTurnMod
 
 
 @dataclass(frozen=True, slots=True)
-class SmartTurnSettings:
-    complete_ms: int = 150
-    """Silence after which a turn the model judged complete ends (measured in
-    `bench/turn_taking.py`: 150 ms took 20-50 ms off the gap against 200 ms and cut off
-    no more turns, as a pause the model judges complete is cut at either wait)."""
-    incomplete_ms: int = 1000
-    """Silence after which a turn the model judged incomplete ends anyway."""
-    cap_ms: int = 1500
-    """Silence after which any turn ends, verdict or not (the VAD window)."""
-    check_ms: int = 100
-    """Silence at which the model is asked."""
-    threshold: float = 0.5
-
-    def __post_init__(self) -> None:
-        if not 0 < self.check_ms <= self.complete_ms < self.incomplete_ms <= self.cap_ms:
-            raise ValueError("need 0 < check_ms <= complete_ms < incomplete_ms <= cap_ms")
-        if not 0.0 < self.threshold < 1.0:
-            raise ValueError("threshold must be in (0, 1)")
-
-
-@dataclass(frozen=True, slots=True)
 class Verdict:
     probability: float
     complete: bool
@@ -145,7 +130,12 @@ class SmartEndpointing:
         self._bytes = 0
         self._max_bytes = sample_rate * 2 * WINDOW_S
         self._pending: Future[float] | None = None
-        self._asked = False
+        self._asked = 0
+        self._pause = 0
+        """Counts pauses, so a transcript of an earlier pause is not taken for this one."""
+        self._text: Completeness | None = None
+        self._text_pending = False
+        self._silence_ms = 0
         self.verdict: Verdict | None = None
         self.verdicts: list[Verdict] = []
         """Every verdict of this turn (for reports and benchmarks)."""
@@ -169,22 +159,51 @@ class SmartEndpointing:
         if self._pending is not None:
             self._pending.cancel()
         self._pending = None
-        self._asked = False
+        self._asked = 0
         self.verdict = None
+        self._pause += 1
+        self._text = None
+        self._text_pending = False
+
+    def expect_text(self) -> int:
+        """A transcript of the audio so far is being made; returns the token to hand back
+        with its completeness (`hear_text`). Until then the turn does not end."""
+        self._text_pending = True
+        return self._pause
+
+    def hear_text(self, token: int, completeness: Completeness | None) -> bool:
+        """What the transcript says (None: no transcript, e.g. the decode failed); ignored
+        when the caller has spoken since it was asked for. True when the turn is over now,
+        at the silence of the last frame: the caller need not wait for the next frame."""
+        if token != self._pause:
+            return False
+        self._text_pending = False
+        self._text = completeness
+        return self._over()
+
+    def _over(self) -> bool:
+        probability = None if self.verdict is None else self.verdict.probability
+        return turn_over(self.settings, self._silence_ms, probability, self._text,
+                         self._text_pending)
+
+    @property
+    def text(self) -> Completeness | None:
+        return self._text
 
     def push(self, frame: bytes, silence_ms: int) -> bool:
         """One frame of the turn and the silence so far (0 after a voiced frame); True
-        when the turn is over by the model's verdict. The VAD window (`cap_ms`) ends it
-        otherwise."""
+        when the turn is over by the policy. The VAD window (`cap_ms`) ends it otherwise."""
         self._append(frame)
+        self._silence_ms = silence_ms
         if silence_ms == 0:
             self._drop()
             return False
         s = self.settings
-        if silence_ms >= s.check_ms and not self._asked:
-            self._asked = True
+        probability = None if self.verdict is None else self.verdict.probability
+        if self._pending is None and ask_at(s, silence_ms, self._asked, probability):
+            self._asked += 1
             self._pending = self._executor.submit(self.model.probability, b"".join(self._audio),
-                                             self.sample_rate)
+                                                  self.sample_rate)
         pending = self._pending
         if pending is not None and pending.done():
             self._pending = None
@@ -196,7 +215,4 @@ class SmartEndpointing:
                 self.verdict = Verdict(round(probability, 4), probability >= s.threshold,
                                        silence_ms)
                 self.verdicts.append(self.verdict)
-        verdict = self.verdict
-        if verdict is None:
-            return False
-        return silence_ms >= (s.complete_ms if verdict.complete else s.incomplete_ms)
+        return self._over()

@@ -47,23 +47,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
-import json
 import os
 import resource
-import socket
-import struct
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import process_harness as harness
+from bench.lean_rtp import LeanMedia, LeanMediaLoop
+from bench.process_harness import (
+    emit,
+    install_gc_probe,
+    machine_canary,
+    read_command,
+    receive,
+    rss_bytes,
+    run_queue_wait_s,
+    send,
+    stdin_reader,
+)
 from media_gateway.call_leg import CallEnded
-from media_gateway.rtp import g711
 from media_gateway.rtp.clock import shared_clock
 from media_gateway.rtp.session import RtpSession
 from media_gateway.sip import CallFailed, SipCallLeg, SipConfig, SipUserAgent
@@ -72,59 +83,9 @@ JITTER_LIMIT_MS = 10.0
 STEP_TIMEOUT_S = 180.0
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def run_queue_wait_s() -> float:
-    """Time this process spent runnable but not running (waiting for a CPU), in seconds:
-    how much of the jitter is other processes holding the cores."""
-    try:
-        with open("/proc/self/schedstat") as schedstat:
-            return int(schedstat.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def install_gc_probe() -> list[tuple[int, float]]:
-    """Record (generation, pause ms) of every garbage collection, to tell GC pauses apart
-    from scheduling delays when the jitter is high."""
-    pauses: list[tuple[int, float]] = []
-    started: list[float] = [0.0]
-
-    def probe(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            started[0] = time.perf_counter()
-        else:
-            pauses.append((info["generation"], (time.perf_counter() - started[0]) * 1000))
-
-    gc.callbacks.append(probe)
-    return pauses
-
-
 def tone(freq_hz: float, seconds: float) -> bytes:
     t = np.arange(int(seconds * 8000)) / 8000
     return (np.sin(2 * np.pi * freq_hz * t) * 0.3 * 32767).astype("<i2").tobytes()
-
-
-def emit(payload: dict[str, Any]) -> None:
-    print(json.dumps(payload), flush=True)
-
-
-async def read_command(reader: asyncio.StreamReader) -> list[str]:
-    line = await reader.readline()
-    return line.decode().split() or ["quit"]
-
-
-async def stdin_reader() -> asyncio.StreamReader:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    return reader
 
 
 async def drain(leg: SipCallLeg) -> None:
@@ -225,149 +186,6 @@ async def robot_main(prompt_s: float, realtime: bool) -> None:
 
 # -- the load generator (UAC) process ------------------------------------------------------
 
-_RTP_HEADER = struct.Struct("!BBHII")
-TICK_S = 0.020
-
-
-class LeanMedia:
-    """The load generator's end of one call's RTP: the `RtpMedia` a `SipCallLeg` needs,
-    without playback or a jitter buffer. `LeanMediaLoop` sends and receives for it."""
-
-    def __init__(self, owner: LeanMediaLoop, sock: socket.socket, ssrc: int) -> None:
-        self._owner = owner
-        self._sock = sock
-        self.local_port: int = sock.getsockname()[1]
-        self.remote: tuple[str, int] | None = None
-        self._packet = bytearray(_RTP_HEADER.size + 160)
-        self._payload_type = 0
-        self._ssrc = ssrc
-        self._seq = 0
-        self._timestamp = 0
-        self._hold = False
-        self._closed = asyncio.Event()
-        # what arrived: RFC 3550 A.3 (extended sequence numbers, expected minus received)
-        self.received = 0
-        self.reordered = 0
-        self._base: int | None = None
-        self._highest = 0
-
-    def configure(
-        self,
-        remote: tuple[str, int],
-        *,
-        codec: Any,
-        payload_type: int,
-        dtmf_payload_type: int | None = 101,
-    ) -> None:
-        self.remote = (str(remote[0]), int(remote[1]))
-        self._payload_type = payload_type
-        self._packet[_RTP_HEADER.size :] = g711.encode(self._owner.frame_pcm, codec)
-
-    def set_hold(self, on_hold: bool) -> None:
-        self._hold = on_hold
-
-    def set_event_sink(self, sink: Callable[[Any], None] | None) -> None:
-        """Frames are counted, not decoded and delivered: nothing reaches the sink."""
-
-    async def events(self) -> AsyncIterator[Any]:
-        await self._closed.wait()
-        return
-        yield  # an async generator that only ends
-
-    def play(self, pcm: bytes) -> Any:
-        raise NotImplementedError("the lean load generator streams its own tone")
-
-    async def send_dtmf(self, digits: str) -> None:
-        raise NotImplementedError("the lean load generator sends no DTMF")
-
-    @property
-    def lost(self) -> int:
-        if self._base is None:
-            return 0
-        return max(0, self._highest - self._base + 1 - self.received)
-
-    def stats(self) -> Any:
-        return self
-
-    async def close(self) -> None:
-        if not self._closed.is_set():
-            self._closed.set()
-            self._owner.media.pop(self.local_port, None)
-            self._sock.close()
-
-    def send(self) -> None:
-        remote = self.remote
-        if remote is None or self._hold:
-            return
-        self._seq = (self._seq + 1) & 0xFFFF
-        self._timestamp = (self._timestamp + 160) & 0xFFFFFFFF
-        packet = self._packet
-        _RTP_HEADER.pack_into(
-            packet, 0, 0x80, self._payload_type, self._seq, self._timestamp, self._ssrc
-        )
-        # A full buffer loses this packet, and the robot's jitter buffer counts it.
-        with contextlib.suppress(OSError):
-            self._sock.sendto(packet, remote)
-
-    def drain(self) -> None:
-        recv = self._sock.recv
-        for _ in range(64):
-            try:
-                data = recv(2048)
-            except BlockingIOError:
-                return
-            except OSError:
-                continue
-            if len(data) < 12 or data[0] != 0x80 or data[1] & 0x7F != self._payload_type:
-                continue
-            sequence = data[2] << 8 | data[3]
-            self.received += 1
-            if self._base is None:
-                self._base = self._highest = sequence
-                continue
-            delta = ((sequence - self._highest + 0x8000) & 0xFFFF) - 0x8000
-            if delta > 0:
-                self._highest += delta
-            else:
-                self.reordered += 1
-
-
-class LeanMediaLoop:
-    """Every call's media on the load generator, in one loop per 20 ms tick: send to every
-    call, then drain every socket (none is registered with the event loop)."""
-
-    def __init__(self, frame_pcm: bytes) -> None:
-        self.frame_pcm = frame_pcm
-        self.media: dict[int, LeanMedia] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    async def open(self, host: str) -> LeanMedia:
-        """The `rtp_factory` of the generator's SipUserAgent."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.bind((host, 0))
-        sock.setblocking(False)
-        media = LeanMedia(self, sock, ssrc=len(self.media) + 1)
-        self.media[media.local_port] = media
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-        return media
-
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        next_tick = loop.time() + TICK_S
-        while True:
-            await asyncio.sleep(max(0.0, next_tick - loop.time()))
-            behind = int((loop.time() - next_tick) / TICK_S)
-            if behind > 5:  # stalled: skip ahead rather than burst, as the media clock does
-                next_tick += behind * TICK_S
-            media = list(self.media.values())
-            for one in media:
-                one.send()
-            for one in media:
-                one.drain()
-            next_tick += TICK_S
-
-
 async def caller_main(
     target: str, calls: int, rate: float, talk_s: float, realtime: bool, generator: str
 ) -> None:
@@ -423,42 +241,7 @@ async def caller_main(
 
 
 async def spawn(*args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        os.path.abspath(__file__),
-        *args,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-
-
-async def receive(process: asyncio.subprocess.Process, timeout: float) -> dict[str, Any]:
-    assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), timeout)
-    if not line:
-        raise RuntimeError("a benchmark process exited early")
-    result: dict[str, Any] = json.loads(line)
-    return result
-
-
-async def send(process: asyncio.subprocess.Process, command: str) -> None:
-    assert process.stdin is not None
-    process.stdin.write(command.encode() + b"\n")
-    await process.stdin.drain()
-
-
-async def machine_canary(seconds: float) -> tuple[float, float]:
-    """p99 and max lateness of an idle 20 ms ticker in this (otherwise idle) process: the
-    scheduling delay any process saw meanwhile. When it is high, the machine was busy
-    with other work and the robot's jitter says little about the robot."""
-    loop = asyncio.get_running_loop()
-    late: list[float] = []
-    next_tick = loop.time() + TICK_S
-    for _ in range(int(seconds / TICK_S)):
-        await asyncio.sleep(max(0.0, next_tick - loop.time()))
-        late.append((loop.time() - next_tick) * 1000)
-        next_tick = max(next_tick + TICK_S, loop.time())
-    return float(np.percentile(late, 99)), max(late)
+    return await harness.spawn(__file__, *args)
 
 
 @dataclass(frozen=True)
@@ -522,12 +305,7 @@ async def run_step(calls: int, settings: Settings) -> dict[str, Any]:
         }
     finally:
         for process in (robot, caller):
-            if process is not None:
-                try:
-                    await asyncio.wait_for(process.wait(), 10)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+            await harness.stop(process)
 
 
 async def orchestrate(ramp: list[int], settings: Settings) -> int:

@@ -8,15 +8,26 @@ Each timed call sees a fresh utterance (per-utterance caches are cleared before 
 outside the timing) with warm per-word caches, which is what a running worker sees.
 
     .venv/bin/python bench/nlu.py [--rounds N]
+    .venv/bin/python bench/nlu.py --against /path/to/baseline/checkout [--passes 3]
+
+`--against` measures other checkouts (say, the code before the NLU work and main) and this
+one alternately, each pass in its own process, and prints the median `turn` of the passes
+per checkout and its ratio to the first one: the shared machine's load then weighs on all
+of them alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot_engine.nlu import IntentMatcher, IntentSpec, builtin_intents, extract_entities, yes_no
@@ -74,10 +85,44 @@ def _median_us(fn: Callable[[str], object], texts: list[str], rounds: int) -> fl
     return statistics.median(_samples_us(fn, texts, rounds))
 
 
+_TURN = re.compile(r"^(ru|en) turn_all_three_us_median: ([0-9.]+)$", re.MULTILINE)
+
+
+def compare(trees: list[Path], rounds: int, passes: int) -> None:
+    """`turn` of each checkout, alternated pass by pass; ratios to the first checkout."""
+    here = Path(__file__).resolve()
+    found: dict[Path, dict[str, list[float]]] = {t: {"ru": [], "en": []} for t in trees}
+    for _ in range(passes):
+        for tree in trees:
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            out = subprocess.run(
+                [sys.executable, str(here), "--rounds", str(rounds)], cwd=tree, env=env,
+                capture_output=True, text=True, check=True,
+            ).stdout
+            for lang, value in _TURN.findall(out):
+                found[tree][lang].append(float(value))
+    base = {lang: statistics.median(found[trees[0]][lang]) for lang in ("ru", "en")}
+    for tree in trees:
+        cells = []
+        for lang in ("ru", "en"):
+            median = statistics.median(found[tree][lang])
+            runs = "/".join(f"{v:.1f}" for v in found[tree][lang])
+            cells.append(f"{lang} {median:.1f} µs ({runs}) {median / base[lang]:.2f}x")
+        print(f"{tree}: " + "; ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--against", type=Path, action="append", default=[],
+                        help="another checkout to measure in the same run (the first is "
+                             "the baseline of the ratios); this checkout is measured last")
+    parser.add_argument("--passes", type=int, default=3)
     args = parser.parse_args()
+    if args.against:
+        root = Path(__file__).resolve().parent.parent
+        compare([*[t.resolve() for t in args.against], root], args.rounds, args.passes)
+        return
     now = datetime(2026, 11, 21, 18, 25, tzinfo=ZoneInfo("Europe/Moscow"))
     for lang, texts in UTTERANCES.items():
         matcher = IntentMatcher({**SCRIPT_INTENTS[lang], **builtin_intents(lang)}, lang)

@@ -7,12 +7,13 @@ the same way: `no` and `busy` both lead to the callback question) and every slot
 names holds what it should (null: must stay empty, "~re": a regex over the value).
 
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
-tuned on), `fresh` (<lang>.fresh.yaml, a later batch measured once before tuning on it) and
-`fresh2` (<lang>.fresh2.yaml, written after that tuning and never tuned on). Prints accuracy
+tuned on), `fresh`, `fresh2`, `fresh3` (later batches, each measured before a round of
+tuning, then tuned on) and `fresh4` (the final batch, never tuned on). Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
-misses (the held-out misses, `held` and `fresh2`, are counted, not shown, so they are never
-tuned on; `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the
-worst held-out accuracy (held, fresh2) over the languages.
+misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
+`--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
+held-out accuracy over the languages. A `menu` step is judged by the entry chosen; a
+`connect` step that hears the operator by `nlu.yes_no`, as the operator's leg does.
 
     .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
 """
@@ -29,8 +30,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from bot_engine import nlu
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
+from bot_engine.dialog import menu as menus
 from bot_engine.dialog.engine import Dialog, DialogState
 from bot_engine.dialog.runtime import runtime_for
 from bot_engine.script import load_script_file, validate_variables
@@ -39,8 +42,9 @@ from bot_engine.script.model import HANDLER_NAMES, Script, Step
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
-SPLITS = ("tuned", "held", "fresh", "fresh2")
-HELD_OUT = ("held", "fresh2")  # never tuned on: their misses are hidden unless --show-held
+SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4")
+# fresh2 and fresh3 were held out until the third round of tuning, which tuned on them.
+HELD_OUT = ("held", "fresh4")  # never tuned on: their misses are hidden unless --show-held
 
 
 def _file_name(lang: str, split: str) -> str:
@@ -68,11 +72,17 @@ class Outcome:
     slot_problems: list[str] = field(default_factory=list)
 
 
-def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str, Any]]], datetime]:
+Setup = tuple[Script, dict[str, Any], dict[str, Any], datetime]
+Scripts = dict[tuple[str, str], Setup]
+"""Per (split, script key): the script, its variables, the slots a call has when the step
+is asked (a menu's list) and the call's time; each file says its own."""
+
+
+def load_items(lang: str) -> tuple[list[Item], Scripts]:
     yaml = YAML(typ="safe", pure=True)
     items: list[Item] = []
-    scripts: dict[str, tuple[Script, dict[str, Any]]] = {}
-    now = None
+    scripts: Scripts = {}
+    loaded: dict[str, Script] = {}
     for split in SPLITS:
         path = EVAL_DIR / _file_name(lang, split)
         if not path.exists():
@@ -80,9 +90,11 @@ def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str,
         data = yaml.load(path.read_text(encoding="utf-8"))
         now = datetime.fromisoformat(data["now"])
         for key, file in data["scripts"].items():
-            if key not in scripts:
-                script = load_script_file(DIALOGS / file).script
-                scripts[key] = (script, validate_variables(script, data["variables"][key]))
+            if file not in loaded:
+                loaded[file] = load_script_file(DIALOGS / file).script
+            script = loaded[file]
+            scripts[split, key] = (script, validate_variables(script, data["variables"][key]),
+                                   dict((data.get("slots") or {}).get(key) or {}), now)
         for where, branches in data["steps"].items():
             script_key, step = where.split(".", 1)
             for expected, replies in branches.items():
@@ -90,20 +102,29 @@ def load_items(lang: str) -> tuple[list[Item], dict[str, tuple[Script, dict[str,
                     text, slots = (reply, {}) if isinstance(reply, str) else (
                         str(reply["say"]), reply.get("slots", {}))
                     items.append(Item(lang, split, script_key, step, str(expected), text, slots))
-    assert now is not None
     for item in items:
-        step_spec = scripts[item.script][0].steps[item.step]
+        step_spec = scripts[item.split, item.script][0].steps[item.step]
         item.kind = _kind(step_spec, item.expected)
-    return items, scripts, now
+    return items, scripts
 
 
 def _kind(step: Step, expected: str) -> str:
-    assert step.expect is not None
     if expected in HANDLER_NAMES:
         return "handler"
+    if step.menu is not None:
+        return "menu"
+    if _hears_operator(step):
+        return "accept"
+    assert step.expect is not None
     if expected in step.expect.intents:
         return "intent"
     return step.expect.type
+
+
+def _hears_operator(step: Step) -> bool:
+    """A bridged connect that takes the operator's spoken yes or no on the operator's leg."""
+    accept = step.connect.accept if step.connect is not None else None
+    return accept is not None and accept.speech
 
 
 def _route(script: Script, step: Step, branch: str) -> tuple[Any, ...]:
@@ -115,13 +136,23 @@ def _route(script: Script, step: Step, branch: str) -> tuple[Any, ...]:
     return ("other", branch)
 
 
-def run_item(item: Item, script: Script, variables: dict[str, Any], now: datetime) -> Outcome:
+def run_item(item: Item, script: Script, variables: dict[str, Any], slots: dict[str, Any],
+             now: datetime) -> Outcome:
+    step = script.steps[item.step]
+    if _hears_operator(step):
+        # The operator's leg reads a spoken yes or no exactly as `call.transfer` does;
+        # anything else leaves the offer waiting (for a key, another phrase or the timeout).
+        answer = nlu.yes_no(item.text, nlu.lang_of(script.language)).answer
+        got = {"yes": "answered", "no": "declined"}.get(answer or "", "no_match")
+        return Outcome(item, got, got == item.expected, "yes_no")
     runtime = runtime_for(script)
     state = DialogState(
         script_id=script.id, step=item.step, waiting="input", variables=dict(variables),
-        slots={name: None for name in runtime.slot_types}, now=now,
+        slots={**{name: None for name in runtime.slot_types}, **slots}, now=now,
     )
     dialog = Dialog.restore(script, state)
+    if step.menu is not None:  # the menu the caller heard, as the engine builds it
+        dialog.state.menu_items = menus.entries(step.menu, dialog._context())
     actions = dialog.handle(ev.UserSaid(text=item.text, at=now))
     got = "no_match"
     layer = "-"
@@ -131,7 +162,11 @@ def run_item(item: Item, script: Script, variables: dict[str, Any], now: datetim
         if isinstance(action, act.Transition) and action.from_step == item.step:
             got = action.branch.removeprefix("handler:").split(":", 1)[0]
             break
-    step = script.steps[item.step]
+    if step.menu is not None and got not in HANDLER_NAMES and got != "no_match":
+        # every entry takes the same branch: the entry chosen is what counts
+        chosen = dialog.state.slots.get(step.menu.save) if step.menu.save else None
+        got = next((str(i + 1) for i, entry in enumerate(dialog.state.menu_items)
+                    if entry == chosen), got)
     right = got == item.expected or _route(script, step, got) == _route(
         script, step, item.expected)
     problems = []
@@ -197,7 +232,7 @@ def report(lang: str, outcomes: list[Outcome], show_held: bool, verbose: bool) -
     return held_out
 
 
-def semantic_alone(lang: str, items: list[Item], scripts: dict[str, Any]) -> None:
+def semantic_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
     """The semantic layer as the only reader of confirm and intent replies: how often it
     decides, and how often it is right when it does (the figures behind its choice)."""
     import time
@@ -209,7 +244,7 @@ def semantic_alone(lang: str, items: list[Item], scripts: dict[str, Any]) -> Non
     for item in items:
         if item.kind not in ("confirm", "intent"):
             continue
-        script = scripts[item.script][0]
+        script = scripts[item.split, item.script][0]
         runtime = runtime_for(script)
         step = script.steps[item.step]
         compiled = _step_nlu(runtime, step)
@@ -245,8 +280,8 @@ def main() -> None:
         semantic.THRESHOLD = 2.0  # no cosine reaches it
     worst = []
     for lang in args.lang or ["ru", "en"]:
-        items, scripts, now = load_items(lang)
-        outcomes = [run_item(item, *scripts[item.script], now) for item in items]
+        items, scripts = load_items(lang)
+        outcomes = [run_item(item, *scripts[item.split, item.script]) for item in items]
         if args.semantic_alone:
             semantic_alone(lang, items, scripts)
         worst += report(lang, outcomes, args.show_held, args.verbose)

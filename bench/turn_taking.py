@@ -18,14 +18,21 @@ turn with a short acknowledgement.
   is timed on the same turns.
 
 `--voices human` (or `synthetic,human`) runs the same on real recorded speech: one-sentence
-prompts from Debian's `asterisk-core-sounds-{ru,en}-wav`, 10 with one of their word gaps
-stretched to a 350-900 ms pause and 6 left whole.
+prompts from Debian's `asterisk-core-sounds-{ru,en}-wav` (`turn_replay.build_turns`),
+`--human-prompts` of them per language from the held-out half (the smart policy's
+defaults were tuned on the other half with `bench/turn_replay.py`), each once whole and
+once with a 350-900 ms pause at a word boundary.
 
     .venv/bin/python bench/turn_taking.py [--lang ru,en] [--voices synthetic,human]
-        [--windows 300,500,800]
-        [--no-smart] [--smart-check-ms 100] [--smart-complete-ms 200]
-        [--smart-incomplete-ms 1000] [--smart-cap-ms 1500] [--smart-threshold 0.5]
+        [--windows 300,500,800] [--human-prompts 20]
+        [--no-smart] [--smart-before] [--smart-check-ms …] [--smart-recheck-ms …]
+        [--smart-complete-ms …] [--smart-unsure-ms …] [--smart-incomplete-ms …]
+        [--smart-cap-ms …] [--smart-threshold …] [--smart-no-text]
         [--repeat 1] [--json]
+
+`smart` is `SmartTurnSettings()` (the defaults) unless flags change it; `--smart-before`
+adds the policy before calibration (one look at 100 ms, 150/1000 ms, threshold 0.5, no
+text) to the same run.
 
 Also prints Smart Turn's verdicts on the rendered audio alone (no call): P(complete) at
 each mid-turn pause and at each turn's end. The last line is the target check against
@@ -37,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -100,7 +108,12 @@ TURNS = {
     ],
 }
 PAUSES_MS = (350, 900)
+HUMAN_PROMPTS = [20]
+"""How many held-out human prompts per language (`--human-prompts`)."""
 ACK = {"ru": ("Угу.", "Так."), "en": ("Okay.", "Right.")}
+BEFORE = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
+                           threshold=0.5)
+"""The smart policy before calibration, for comparison in the same run."""
 
 SCRIPT = """
 id: turn_taking_bench
@@ -175,43 +188,17 @@ def stretch_pauses(pcm: bytes, pauses_ms: list[int], rate: int = RATE
     return bytes(out), ends
 
 
-def human_turns(language: str, seed: int, paused: int = 10, whole: int = 6) -> list[Turn]:
-    """One-sentence human prompts (no punctuation inside), the first `paused` with one word
-    gap stretched to a pause, the next `whole` as they are."""
-    import gzip
-    import re
+@functools.cache
+def human_turns(language: str, seed: int, prompts: int = 20,
+                split: str | None = "held_out") -> list[Turn]:
+    """Recorded human prompts (`turn_replay.build_turns`): each whole and with a pause at
+    a word boundary; `prompts` of them from the held-out half (the policies' thresholds
+    were tuned on the other half). Built once per run (Whisper finds the word gaps)."""
+    from turn_replay import build_turns
 
-    from asr_accuracy import SOUNDS
-
-    from asr_tts.audio import read_audio_file
-
-    rng = random.Random(seed)
-    folder, transcripts = SOUNDS[language]
-    turns: list[Turn] = []
-    with gzip.open(transcripts, "rt", encoding="utf-8") as handle:
-        lines = sorted(line.strip() for line in handle if ": " in line and
-                       not line.startswith(";"))
-    for line in lines:
-        name, _, text = line.partition(": ")
-        body = text.rstrip(".!?… ")
-        path = folder / f"{name}.wav"
-        if ("/" in name or "[" in text or re.search(r"[.,;:!?—-]", body)
-                or len(body.split()) < 3 or not path.is_file()):
-            continue
-        pcm, _ = read_audio_file(path, RATE)
-        if len(pcm) / (2 * RATE) > 6:
-            continue
-        want_pause = sum(bool(t.pauses_ms) for t in turns) < paused
-        if want_pause:
-            pause = rng.randrange(PAUSES_MS[0], PAUSES_MS[1] + 1, 10)
-            stretched = stretch_pauses(pcm, [pause])
-            if stretched is not None:
-                turns.append(Turn(text, stretched[0], [pause], stretched[1]))
-        elif sum(not t.pauses_ms for t in turns) < whole:
-            turns.append(Turn(text, pcm, [], []))
-        if len(turns) >= paused + whole:
-            break
-    return turns
+    return [Turn(t.text, pcm, [t.pause_ms] if t.pause_ms else [],
+                 [t.pause_end] if t.pause_ms else [])
+            for t, pcm in build_turns(language, seed, prompts, split)]
 
 
 async def render_turns(speech: CallSpeech, language: str, seed: int,
@@ -219,7 +206,7 @@ async def render_turns(speech: CallSpeech, language: str, seed: int,
     from asr_tts.tts_cache import PromptSpec
 
     if voices == "human":
-        return human_turns(language, seed)
+        return human_turns(language, seed, HUMAN_PROMPTS[0])
     rng = random.Random(seed)
     voice = caller_voice(speech)
     synthesizer = caller_synthesizer(speech, voice.engine)
@@ -263,7 +250,7 @@ class Result:
         return {
             "voices": self.voices,
             "language": self.language,
-            "endpointing": self.endpointing if self.endpointing == "smart"
+            "endpointing": self.endpointing if self.endpointing.startswith("smart")
             else f"vad {self.window_ms} ms",
             "turns": self.turns,
             "false_cut_offs": self.cut_offs,
@@ -282,7 +269,9 @@ class Result:
 async def run_call(language: str, endpointing: str, window: int, cache_dir: Path,
                    smart: SmartTurnSettings, repeat: int, seed: int,
                    voices: str = "synthetic") -> Result:
-    script = load_script(bench_script(language, window, endpointing)).script
+    """One call; `endpointing` is "vad" or a smart policy's label ("smart", "smart-…")."""
+    mode = "smart" if endpointing.startswith("smart") else "vad"
+    script = load_script(bench_script(language, window, mode)).script
     speech = CallSpeech.for_script(script, SpeechSettings(tts_cache_dir=cache_dir))
     turns: list[Turn] = []
     outcome = Result(voices, language, endpointing, window, 0, 0, 0, [], 0)
@@ -307,10 +296,11 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
                         outcome.whole_gaps_ms.append(caller.log.reply_gaps_ms[gaps_before])
         await caller.wait_robot_quiet()
 
-    settings = SessionSettings(endpointing=endpointing,  # type: ignore[arg-type]
+    settings = SessionSettings(endpointing=mode,  # type: ignore[arg-type]
                                smart_turn=smart)
+    most = max(len(TURNS[language]), 2 * HUMAN_PROMPTS[0])
     await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
-                        timeout_s=120 + 30 * len(TURNS[language]) * repeat)
+                        timeout_s=120 + 30 * most * repeat)
     return outcome
 
 
@@ -348,7 +338,7 @@ async def model_only(language: str, cache_dir: Path, seed: int,
 
 def _total(results: list[Result], voices: str, endpointing: str, window: int) -> Result:
     chosen = [r for r in results if r.endpointing == endpointing and r.voices == voices
-              and (endpointing == "smart" or r.window_ms == window)]
+              and (endpointing != "vad" or r.window_ms == window)]
     return Result(voices, "both", endpointing, window, sum(r.turns for r in chosen),
                   sum(r.paused_turns for r in chosen), sum(r.cut_offs for r in chosen),
                   [g for r in chosen for g in r.gaps_ms], sum(r.unanswered for r in chosen),
@@ -363,7 +353,11 @@ async def main(args: argparse.Namespace) -> None:
                               complete_ms=max(args.smart_check_ms, args.smart_complete_ms),
                               incomplete_ms=args.smart_incomplete_ms,
                               cap_ms=max(args.smart_incomplete_ms, args.smart_cap_ms),
-                              threshold=args.smart_threshold)
+                              threshold=args.smart_threshold, recheck_ms=args.smart_recheck_ms,
+                              unsure_ms=args.smart_unsure_ms, use_text=not args.smart_no_text)
+    policies = {"smart": smart}
+    if args.smart_before:
+        policies["smart-before"] = BEFORE
     load_before = os.getloadavg()[0]
     results: list[Result] = []
     verdicts = []
@@ -373,20 +367,20 @@ async def main(args: argparse.Namespace) -> None:
         for voices in voice_sets:
             for language in languages:
                 verdicts.append(await model_only(language, cache, args.seed, voices))
-                configs = [("vad", w) for w in windows]
+                configs = [("vad", w, smart) for w in windows]
                 if not args.no_smart:
-                    configs.append(("smart", smart.cap_ms))
-                for endpointing, window in configs:
-                    results.append(await run_call(language, endpointing, window, cache, smart,
+                    configs += [(name, p.cap_ms, p) for name, p in policies.items()]
+                for endpointing, window, policy in configs:
+                    results.append(await run_call(language, endpointing, window, cache, policy,
                                                   args.repeat, args.seed, voices))
     rows = [r.row() for r in results]
     totals = []
     for voices in voice_sets:
         totals += [_total(results, voices, "vad", w).row() for w in windows]
         if not args.no_smart:
-            totals.append(_total(results, voices, "smart", 0).row())
+            totals += [_total(results, voices, name, 0).row() for name in policies]
     figures = {
-        "smart_turn": dataclasses.asdict(smart),
+        "smart_turn": {name: dataclasses.asdict(p) for name, p in policies.items()},
         "model_only": verdicts,
         "per_language": rows,
         "both_languages": totals,
@@ -444,8 +438,19 @@ if __name__ == "__main__":
                         default=defaults.incomplete_ms)
     parser.add_argument("--smart-cap-ms", type=int, default=defaults.cap_ms)
     parser.add_argument("--smart-threshold", type=float, default=defaults.threshold)
+    parser.add_argument("--smart-recheck-ms", type=int, default=defaults.recheck_ms)
+    parser.add_argument("--smart-unsure-ms", type=int, default=defaults.unsure_ms)
+    parser.add_argument("--smart-no-text", action="store_true",
+                        help="the policy without the transcript's completeness")
+    parser.add_argument("--smart-before", action="store_true",
+                        help="also run the policy before calibration (one look at 100 ms, "
+                        "150/1000 ms waits, threshold 0.5)")
+    parser.add_argument("--human-prompts", type=int, default=HUMAN_PROMPTS[0],
+                        help="held-out human prompts per language (each whole and paused)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--json", action="store_true")
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(main(parser.parse_args()))
+    arguments = parser.parse_args()
+    HUMAN_PROMPTS[0] = arguments.human_prompts
+    asyncio.run(main(arguments))

@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from enum import IntEnum
 
+from media_gateway.errors import GatewayError
+
 _HEADER = struct.Struct(">BH")
 HEADER_SIZE = _HEADER.size
 MAX_PAYLOAD = 0xFFFF
@@ -56,7 +58,7 @@ ASTERISK_ERRORS = {
 }
 
 
-class AudioSocketProtocolError(ValueError):
+class AudioSocketProtocolError(GatewayError, ValueError):
     pass
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from media_gateway.errors import GatewayError
+
 Direction = Literal["sendrecv", "sendonly", "recvonly", "inactive"]
 Codec = Literal["PCMU", "PCMA"]
 
@@ -25,7 +27,7 @@ REVERSE_DIRECTION: dict[str, Direction] = {
 MAX_SDP_BYTES = 16_384
 
 
-class SdpError(ValueError):
+class SdpError(GatewayError, ValueError):
     """The body is not a usable SDP description; the text says why."""
 
 

@@ -15,8 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from media_gateway.errors import GatewayError
 
-class TwilioProtocolError(ValueError):
+
+class TwilioProtocolError(GatewayError, ValueError):
     """A message that is not valid JSON or not a valid Media Streams message."""
 
     def __init__(self, message: str, *, close_code: int = 1008) -> None:

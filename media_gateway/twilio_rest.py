@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 import httpx
 
 from media_gateway.call_leg import CallInfo
+from media_gateway.errors import GatewayError
 from media_gateway.stream_leg import TransferHandler
 from media_gateway.twilio_protocol import StartInfo
 
@@ -28,13 +29,17 @@ DEFAULT_API_BASE = "https://api.twilio.com"
 DEFAULT_TIMEOUT_S = 10.0
 
 
+class BadTransferTarget(GatewayError, ValueError):
+    """A transfer target Twilio cannot dial."""
+
+
 def dial_twiml(target: str) -> str:
     """The TwiML that dials `target`: a `sip:`/`sips:` URI as `<Sip>`, anything else
     (an E.164 number, `tel:+...`) as `<Number>`. The target is XML-escaped, so a script's
     variable cannot inject verbs."""
     target = target.strip()
     if not target:
-        raise ValueError("empty transfer target")
+        raise BadTransferTarget("empty transfer target")
     if target.lower().startswith(("sip:", "sips:")):
         noun = "Sip"
     else:

@@ -8,10 +8,12 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 echo "== ruff"; ruff check .
 echo "== mypy"; mypy
+echo "== import contracts"; lint-imports --no-cache
 echo "== dialog tests"; voicebot test dialogs/ --coverage
 echo "== pytest"
 set +e
-pytest "$@"
+# the 30 slowest tests in the log, so a test that grew slow is seen
+pytest --durations=30 "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

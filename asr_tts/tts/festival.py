@@ -54,6 +54,7 @@ from asr_tts.errors import (
     EngineUnavailableError,
 )
 from asr_tts.tts.base import Synthesizer, TtsOptions, check_text, chunk_pcm
+from asr_tts.tts.letters import in_voice_letters
 from asr_tts.tts.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -308,7 +309,9 @@ class FestivalSynthesizer(Synthesizer):
 
     def prepare(self, text: str, voice: str) -> str:
         """The text Festival is given: normalized for the voice's language, then cleaned."""
-        spoken = festival_text(normalize_text(check_text(text), voice_language(voice)))
+        language = voice_language(voice)
+        spoken = festival_text(in_voice_letters(normalize_text(check_text(text), language),
+                                                language))
         return check_text(spoken)
 
     async def synthesize(

@@ -15,6 +15,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from bot_engine import log_context
 from bot_engine.call.ended import ended_result
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import CallSession, SessionSettings
@@ -41,6 +42,7 @@ async def run_answered(
 ) -> None:
     """`webhooks` is the shell's guarded runner (its allow-list and limits): required, so
     no live call can run a tenant's webhooks through anything else."""
+    log_context.enter_call(spec.call_id, spec.tenant_id)
     turns: asyncio.Queue[TranscriptTurn | None] = asyncio.Queue()
     latest: dict[str, dict[str, Any]] = {}
 

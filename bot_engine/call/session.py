@@ -37,8 +37,9 @@ from typing import Any, Literal
 from asr_tts.audio import read_audio_file
 from asr_tts.barge_in import BargeInDetector, BargeInSettings
 from asr_tts.errors import SpeechError
-from asr_tts.turn import SmartEndpointing, SmartTurnSettings
+from asr_tts.turn import SmartTurnSettings
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
+from bot_engine import log_context
 from bot_engine.call.amd import AmdDecision, AmdReason, AmdResult, AmdSettings
 from bot_engine.call.amd_gate import AmdGate
 from bot_engine.call.listener import Hearing, Listener, Listening
@@ -48,6 +49,7 @@ from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timeline import CallTimeline
 from bot_engine.call.timings import ConsentEvidence, TurnTimings
 from bot_engine.call.transfer import Connector, LegDialer, leg_dialer
+from bot_engine.call.turn_end import TurnEnd, turn_end
 from bot_engine.call.utterance import Heard, Utterance
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner, outbound_of
 from bot_engine.dialog import actions as act
@@ -89,7 +91,7 @@ class SessionSettings:
     speculate_ms: int | None = 100
     """After this much silence inside an utterance, decode it speculatively while the
     endpointing window is still open (engines that decode at the end only, i.e. Whisper);
-    None turns it off. See `listener.Utterance.speculate`."""
+    None turns it off. See `utterance.Utterance.speculate`."""
     vad_aggressiveness: int = 2
     vad_floor_rms: float = 100.0
     """s16 RMS under which a frame is silence whatever webrtcvad says: trims its hangover
@@ -163,9 +165,11 @@ class CallSession:
         self.consent: list[ConsentEvidence] = []
         self.barge_ins: list[BargeIn] = []
         mode = self.settings.endpointing or self.script.settings.endpointing
-        self._smart: SmartEndpointing | None = (
-            speech.smart_endpointing(self.rate, self.settings.smart_turn)
+        self._smart: TurnEnd | None = (
+            turn_end(speech, self.rate, self.settings.smart_turn, self.dialog)
             if mode == "smart" else None)
+        if self._smart is not None:
+            self._smart.on_over = self._end_turn_now
         self._endpointer = self._new_endpointer(self.script.settings.endpoint_ms)
         self.listener = Listener(
             speech, alive=lambda: not self.dialog.finished,
@@ -200,6 +204,7 @@ class CallSession:
     def amd_result(self) -> AmdResult | None:
         return self._amd.result if self._amd is not None else None
 
+    @log_context.in_call(lambda self: self.meta.call_id)
     async def run(self) -> CallReport:
         loop = asyncio.get_running_loop()
         self.timeline.start(self.recording_path)
@@ -463,13 +468,21 @@ class CallSession:
             listening.utt.utterance.feed(pcm)
             self._speculate(listening.utt.utterance)
             if (self._smart is not None and not events and self._endpointer.in_speech
-                    and self._smart.push(pcm, self._endpointer.trailing_silence_ms)):
+                    and self._smart.push(pcm, self._endpointer.trailing_silence_ms,
+                                         listening.utt.utterance)):
                 events = [self._endpointer.end_now()]  # the model heard the turn end
         for event in events:
             if isinstance(event, SpeechStart):
                 self._on_speech_start(event, now, sample)
             elif isinstance(event, SpeechEnd):
                 self._on_speech_end(event, now, sample)
+
+    def _end_turn_now(self) -> None:
+        """The end-of-turn policy decided between frames (its transcript arrived)."""
+        listening = self.listener.active
+        if self._endpointer.in_speech and listening is not None and listening.utt is not None:
+            self._on_speech_end(self._endpointer.end_now(), time.monotonic(),
+                                self.timeline.caller_end)
 
     def _speculate(self, utterance: Utterance) -> None:
         """At a pause, decode what was said so far; a voiced frame drops that decode."""

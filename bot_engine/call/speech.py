@@ -78,6 +78,16 @@ def best_offline_tts(language: str, festival_binary: str = "festival") -> str:
     return "espeak"
 
 
+def offline_fallback(settings: SpeechSettings, engine: str, language: str) -> SpeechSettings:
+    """`settings` with espeak-ng behind Festival when no fallback is configured: a text
+    Festival's voice cannot read is then spoken in the plainer voice, never skipped."""
+    if engine != "festival" or settings.tts_fallback:
+        return settings
+    voice = espeak.voice_for_language(language)
+    return settings.model_copy(update={"tts_fallback": ["espeak"],
+                                       "tts_fallback_voices": {"espeak": voice}})
+
+
 def default_voice(engine: str, language: str) -> str | None:
     """The voice of an offline engine for a language (other engines choose their own)."""
     if engine == "espeak":
@@ -128,17 +138,19 @@ class CallSpeech:
         *,
         asr_engine: str | None = None,
         cache: TtsCache | None = None,
-        synthesizers: Callable[[str], Synthesizer] | None = None,
+        synthesizers: Callable[[str, str], Synthesizer] | None = None,
     ) -> CallSpeech:
         """The speech of one script's calls. A `SpeechPool` passes its shared `cache` and
-        `synthesizers` (one engine object per engine name); alone, it makes its own."""
+        `synthesizers` (one engine object per engine name and language); alone, it makes
+        its own."""
         cfg = settings or SpeechSettings()
         engine = choose_asr_engine(script.language, cfg, asr_engine)
         tts_engine = choose_tts_engine(script.language, cfg, script.settings.tts_engine)
         if synthesizers is not None:
-            synthesizer = synthesizers(tts_engine)
+            synthesizer = synthesizers(tts_engine, script.language)
         else:
-            synthesizer = create_synthesizer(cfg, tts_engine)
+            synthesizer = create_synthesizer(offline_fallback(cfg, tts_engine, script.language),
+                                             tts_engine)
         voice = script.settings.voice or default_voice(tts_engine, script.language)
         if cache is None:
             cache = TtsCache(cfg.tts_cache_dir, cfg.tts_cache_max_bytes,
@@ -221,7 +233,8 @@ class CallSpeech:
 
     async def prerender(self, texts: list[str]) -> PrerenderReport:
         """Render into the cache and keep the audio in memory for this process's calls."""
-        report = await self.cache.prerender([self.spec(t) for t in texts])
+        report = await self.cache.prerender([self.spec(t) for t in texts],
+                                            synthesizer=self.synthesizer)
         for text in texts:
             self.cached(text)
         return report

@@ -16,7 +16,7 @@ from pathlib import Path
 from asr_tts.settings import SpeechSettings
 from asr_tts.tts import Synthesizer, create_synthesizer
 from asr_tts.tts_cache import TtsCache
-from bot_engine.call.speech import CallSpeech
+from bot_engine.call.speech import CallSpeech, offline_fallback
 from bot_engine.script.model import Script
 
 DEFAULT_SIZE = 64
@@ -35,17 +35,21 @@ class SpeechPool:
         self.asr_engine = asr_engine
         self.size = size
         self._caches: dict[Path, TtsCache] = {}
-        self._synthesizers: dict[str, Synthesizer] = {}
+        self._synthesizers: dict[tuple[str, str | None], Synthesizer] = {}
         self._speeches: OrderedDict[tuple[str, str | None, str | None], CallSpeech] = (
             OrderedDict())
         self._lock = threading.Lock()
 
-    def synthesizer(self, engine: str) -> Synthesizer:
-        """The one engine object of a TTS engine (a Festival process, a gRPC channel)."""
+    def synthesizer(self, engine: str, language: str | None = None) -> Synthesizer:
+        """The one engine object of a TTS engine (a Festival process, a gRPC channel);
+        with a `language`, one whose offline fallback speaks it (`offline_fallback`)."""
+        settings = (self.settings if language is None
+                    else offline_fallback(self.settings, engine, language))
+        key = (engine, language if settings is not self.settings else None)
         with self._lock:
-            found = self._synthesizers.get(engine)
+            found = self._synthesizers.get(key)
             if found is None:
-                found = self._synthesizers[engine] = create_synthesizer(self.settings, engine)
+                found = self._synthesizers[key] = create_synthesizer(settings, engine)
             return found
 
     def cache(self, folder: Path | None = None) -> TtsCache:

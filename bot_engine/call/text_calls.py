@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot_engine import log_context
 from bot_engine.call.ended import ended_result
 from bot_engine.call.recording import TurnByTurnRecording
 from bot_engine.call.report import CallMeta, CallReport
@@ -217,6 +218,7 @@ class TextCallRunner:
         self._tasks[spec.call_id] = self._running.spawn(self._run(call))
 
     async def _run(self, call: TextCall) -> None:
+        log_context.enter_call(call.spec.call_id, call.spec.tenant_id)  # its own task
         try:
             await call.run()
         except asyncio.CancelledError:

@@ -45,6 +45,8 @@ class CallTimeline:
         self.answered = 0.0
         self.recorder: StereoRecorder | None = None
         self.pending: PendingTurn | None = None
+        self.caller_end = 0
+        """The end sample of the caller's latest frame."""
         self._turns = 0
         self._caller_anchor: int | None = None
 
@@ -73,7 +75,8 @@ class CallTimeline:
         if self.recorder is not None:
             with contextlib.suppress(Exception):
                 self.recorder.write_caller(frame.pcm, start)
-        return start + samples
+        self.caller_end = start + samples
+        return self.caller_end
 
     def record_robot(self, pcm: bytes, sent_at: float) -> None:
         if self.recorder is not None:

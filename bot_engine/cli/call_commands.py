@@ -26,11 +26,11 @@ from bot_engine.call.speech import CallSpeech
 from bot_engine.call.speech_pool import SpeechPool
 from bot_engine.call.voice_simulator import CallerError, caller_voice, simulate_call
 from bot_engine.cli.console import err, out
+from bot_engine.cli.demo_data import DEMO_VARIABLES, DIALOGS_DIR
 from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.script import LoadedScript, ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 
-DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
 DEMO_CALLER = {
     "ru": ["да, это я", "ну да, давайте", "да, бюджет около двухсот тысяч",
            "в следующем месяце", "конечно"],
@@ -164,8 +164,6 @@ def demo_call(
     """The main job, live: the robot answers a SIP call on loopback, a simulated caller
     speaks with an offline voice, the robot understands with the offline ASR and answers
     with the offline voice of the language."""
-    from bot_engine.cli.dialog_commands import DEMO_VARIABLES
-
     if lang not in DEMO_CALLER:
         raise typer.BadParameter("expected ru or en", param_hint="--lang")
     script_path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"

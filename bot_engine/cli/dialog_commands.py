@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from bot_engine.call.webhooks import STRICT, WebhookRunner
 from bot_engine.cli.console import err, out
+from bot_engine.cli.demo_data import DEMO_VARIABLES, DIALOGS_DIR
 from bot_engine.cli.options import VarOption, parse_vars
 from bot_engine.dialog import actions as act
 from bot_engine.net import SsrfGuard
@@ -304,13 +305,6 @@ def test(
         raise typer.Exit(1)
 
 
-DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
-DEMO_VARIABLES = {
-    "ru": {"name": "Иван", "product": "кухню на заказ", "company": "Мебель Плюс",
-           "min_budget": "100000"},
-    "en": {"name": "John", "product": "a custom kitchen", "company": "Acme Furniture",
-           "min_budget": "1000"},
-}
 DEMO_CALLER = {
     "ru": ["да, это я", "ну да, давайте", "да, бюджет около двухсот тысяч",
            "в следующем месяце", "конечно"],

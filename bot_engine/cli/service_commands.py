@@ -50,6 +50,11 @@ def serve(
         typer.Option("--audiosocket/--no-audiosocket", help="Run the AudioSocket server."),
     ] = None,
     data_dir: DataDir = None,
+    log_format: Annotated[
+        str, typer.Option(help="text (the default) or json: one JSON object per line, with "
+                               "the call id and tenant as fields.")
+    ] = "text",
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Run everything in one process: the HTTP API (with the Twilio Media Streams WebSocket
     at /v1/media/twilio), the delivery worker, the dialer, the SIP user agent and the
@@ -57,9 +62,17 @@ def serve(
     import uvicorn
     from pydantic import ValidationError
 
+    from bot_engine import log_context
     from bot_engine.service.app import create_app
     from bot_engine.service.settings import ConfigurationError
 
+    if log_format not in log_context.LOG_FORMATS:
+        raise typer.BadParameter("expected text or json", param_hint="--log-format")
+    if log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise typer.BadParameter("expected debug, info, warning or error",
+                                 param_hint="--log-level")
+    fmt: log_context.LogFormat = "json" if log_format == "json" else "text"
+    log_context.configure(fmt, log_level.upper())
     try:
         settings = _settings(
             data_dir,
@@ -86,8 +99,13 @@ def serve(
                err=True)
     # websockets' sans-I/O implementation for the media stream endpoint (the legacy one is
     # deprecated by the websockets library).
+    # In JSON, uvicorn's own loggers get no config of their own and propagate to the root's
+    # JSON handler; in text, uvicorn keeps its usual format.
+    from uvicorn.config import LOGGING_CONFIG
+
     uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="info", ws="websockets-sansio"
+        app, host=settings.host, port=settings.port, log_level=log_level.lower(),
+        ws="websockets-sansio", log_config=None if fmt == "json" else LOGGING_CONFIG,
     )
 
 

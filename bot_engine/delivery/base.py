@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from bot_engine.delivery.errors import DeliveryError
 from bot_engine.delivery.payload import ResultDocument
 from bot_engine.net import TargetRefused
 
@@ -37,7 +38,7 @@ class AttemptReport:
     """No point retrying (refused target, 410 Gone): dead-letter at once."""
 
 
-class StepFailed(Exception):
+class StepFailed(DeliveryError):
     def __init__(
         self, step: str, message: str, status_code: int | None = None, permanent: bool = False
     ) -> None:

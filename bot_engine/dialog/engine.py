@@ -19,6 +19,7 @@ from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog import menu as menus
 from bot_engine.dialog.connect import branch_for, connect_action, record
+from bot_engine.dialog.errors import StateMismatch
 from bot_engine.dialog.runtime import Runtime, runtime_for
 from bot_engine.dialog.understanding import Understanding, request_for, understand
 from bot_engine.nlu.external import ExternalRequest
@@ -105,7 +106,7 @@ class Dialog:
         if isinstance(state, dict):
             state = DialogState.model_validate(state)
         if state.script_id != script.id:
-            raise ValueError(f"state belongs to script {state.script_id!r}, not {script.id!r}")
+            raise StateMismatch(f"state belongs to script {state.script_id!r}, not {script.id!r}")
         return cls(script, state=state)
 
     # --- public API ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.morph import analyzer
 from bot_engine.script.model import Menu
@@ -96,15 +97,21 @@ def _number(word: str) -> int | None:
 
 
 def _same_word(name: str, heard: str) -> bool:
-    if name == heard:
+    if name == heard or _same_stem(name, heard):
         return True
+    if bool(_normal_forms(name) & _normal_forms(heard)):
+        return True
+    return _same_stem(sound_key(name), sound_key(heard))  # «чулкаву», «масленикова»
+
+
+def _same_stem(name: str, heard: str) -> bool:
     if len(name) >= 4 and len(heard) >= 4:
         short, long_ = sorted((name, heard), key=len)
         if long_.startswith(short) and len(long_) - len(short) <= 3:
             return True  # «масленников» / «масленниковым»
         if long_.startswith(short[:-1]) and len(long_) - len(short) <= 2:
             return True  # «евгения» / «евгению»
-    return bool(_normal_forms(name) & _normal_forms(heard))
+    return False
 
 
 def _normal_forms(word: str) -> set[str]:

@@ -10,7 +10,7 @@ Order matters and is fixed here, in one place:
    means), the script intents the step accepts, the step's own expectation (on a confirm
    step the polar reading of `nlu.polar`: particles and fact families). The best score
    wins, so a clear yes/no is never outranked by a weaker fuzzy intent, and examples and
-   replies that disagree on negation never match (`nlu.intents.negated`);
+   replies that disagree on negation never match (`nlu.light_words.negated`);
 3. the semantic layer (`nlu.semantic`), only when the rules found nothing and never on a
    consent step: the reply's meaning compared with the step's examples and the built-in
    polar exemplars (a hedge nearest a "don't know" exemplar stays no-match);
@@ -52,8 +52,9 @@ _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
 _ANSWERING_FAMILIES = frozenset({"identity", "available"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
 along."""
-_BUSY_FAMILIES = frozenset({"busy"})
-""""я в метро, плохо слышно": a caller who says why they cannot talk wants no repeat."""
+_BUSY_FAMILIES = frozenset({"busy", "later"})
+""""я в метро, плохо слышно", "а почему вы спрашиваете, я занят", "what about tomorrow":
+a caller who says they cannot talk now wants no repeat and no introduction."""
 _DEFERRING_FAMILIES = frozenset({"later", "channel"})
 """"пусть менеджер перезвонит завтра", "have the manager email me": no transfer now."""
 @dataclass
@@ -164,9 +165,19 @@ def understand(
         _fill_also(runtime, step, text, now, slots, out)
         return out
 
-    handler = runtime.handlers.match(text)
+    handler = _handler(runtime, text)
     reading = (polar.polar(text, runtime.lang, compiled.topic)
                if expect.type == "confirm" else None)
+    if (
+        handler.intent in _REASKING_HANDLERS
+        and compiled.hedge_intent is not None
+        and cues.hedge(text, runtime.lang)
+    ):
+        # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
+        # "don't know" step, not a request to repeat or to say who is calling
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if handler.intent is None and expect.type == "text" and _echoes(runtime, step, text):
+        handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if handler.intent == "operator" and (
         polar.declines_human(text, runtime.lang)
         or (reading is not None and reading.family in _DEFERRING_FAMILIES)
@@ -179,7 +190,7 @@ def understand(
         and reading.answer is not None
         and (
             reading.family in _ANSWERING_FAMILIES
-            or (handler.intent == "repeat" and reading.family in _BUSY_FAMILIES)
+            or reading.family in _BUSY_FAMILIES
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
                 and polar.opens_with_answer(text, runtime.lang)
@@ -211,9 +222,22 @@ def understand(
         c.branch == compiled.hedge_intent for c in candidates
     ) and cues.hedge(text, runtime.lang):
         candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
+    if expect.type == "confirm" and any(key.isdigit() for key in step.on):
+        key = _spoken_key(runtime, text, now)  # «один» to "Соединить? Нажмите 1 или скажите «да»"
+        if key is not None and key in step.on:
+            candidates.append(_Candidate(key, 1.0))
     candidates.sort(key=lambda c: -c.score)
     best = own if own is not None and own.score >= _EXAMPLES_FIRST else (
         candidates[0] if candidates else None)
+    if (
+        best is not None and best.branch in expect.intents and expect.type in ENTITY_EXPECTS
+        and best.branch == compiled.hedge_intent
+    ):
+        # "тысяч сто, смотря что предложите": a value with its own cue answers the
+        # question even when a "don't know" intent matched too
+        found = _entity(runtime, text, expect.type, now)
+        if found is not None and _has_cue(runtime, text, expect.type, found):
+            best = None
     if best is None and expect.type != "confirm":
         _primary(runtime, step, compiled, text, now, out)
         out.primary = out.branch is not None
@@ -243,6 +267,46 @@ def understand(
 
     _fill_also(runtime, step, text, now, slots, out)
     return out
+
+
+def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
+    """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
+    when the reply reads as either ("what company did you say?"), the likelier wins."""
+    found = runtime.handlers.match(text)
+    ranking = found.ranking
+    if (found.ambiguous and len(ranking) >= 2
+            and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
+        return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
+    return found
+
+
+_ECHO_MAX_WORDS = 3
+
+
+def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
+    """A short question that repeats a word of the step's own question ("что передать?"
+    to "скажите, что передать") asks for the question again: a free-text step must not
+    save it as the answer."""
+    if "repeat" not in runtime.handler_specs or step.ask is None:
+        return False
+    norm = nlu.normalize(text, runtime.lang)
+    words = norm.split()
+    if not words or len(words) > _ECHO_MAX_WORDS or not polar.asks(norm, runtime.lang):
+        return False
+    asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
+    said = nlu.lemmas(text, runtime.lang)[1:]
+    return any(len(word) > 3 and word in asked for word in said)
+
+
+def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
+    """A key said in words: «один», «нажал один», «единичка», "number one"."""
+    key = keys.spoken_key(text, runtime.lang)
+    if key is not None:
+        return key
+    found = _entity(runtime, text, "integer", now)
+    if found is not None and 0 <= found["value"] <= 9 and len(nlu.tokens(text, runtime.lang)) <= 3:
+        return str(found["value"])
+    return None
 
 
 def _semantic(

@@ -29,6 +29,7 @@ import httpcore
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot_engine.net.errors import NetError
 from bot_engine.net.guard import SsrfGuard, TargetRefused
 
 
@@ -48,7 +49,7 @@ class OutboundSettings(BaseModel):
     it must be allow-listed too, see `ssrf_allowlist`)."""
 
 
-class ResponseRefused(httpx.TransportError):
+class ResponseRefused(NetError, httpx.TransportError):
     """The answer is not one we read (too large, or compressed although we asked not)."""
 
 
@@ -56,7 +57,7 @@ class ResponseTooLarge(ResponseRefused):
     pass
 
 
-class RequestTooSlow(httpx.TimeoutException):
+class RequestTooSlow(NetError, httpx.TimeoutException):
     """The whole exchange took longer than `request_timeout_s`."""
 
 

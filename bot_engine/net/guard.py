@@ -22,6 +22,8 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
+from bot_engine.net.errors import NetError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
@@ -33,7 +35,7 @@ _IETF_PROTOCOL_V4 = ipaddress.IPv4Network("192.0.0.0/24")
 """Not globally reachable (RFC 6890); Python 3.11's `is_global` knows only parts of it."""
 
 
-class TargetRefused(ValueError):
+class TargetRefused(NetError, ValueError):
     """The URL is not an allowed target (bad URL, internal address, does not resolve)."""
 
 

@@ -7,7 +7,7 @@ very short forms ("что?", "pardon?") are anchored regular expressions.
 
 from __future__ import annotations
 
-from bot_engine.nlu.intents import IntentSpec
+from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 
 _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
@@ -31,6 +31,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
+                r"\bотдел\w* продаж\b",
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
             ],
@@ -52,6 +53,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"^(а )?(что|чего|как|шо|а|что что|что вы говорите|что вы сказали|простите)$",
+                r"^(а |простите |извините )*(что|как|чего) (вы )?(сказали|спросили|говорите|"
+                r"спрашиваете)( \w+)?$",
                 r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
                 r"\bповтор\w*",
                 r"\bне (рас)?слыш\w*",
@@ -80,7 +83,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bне (надо|нужно|стоит) (мне |нам )?(больше )?(звонить|набирать|беспокоить)\b",
                 r"\bне хочу,? чтобы (мне |вы )?(больше )?звонили\b",
                 r"\b(перестань|прекрати|хватит)\w* (мне )?(звон|названив|беспоко)\w*",
-                r"\bудали\w* (мой |мои |меня |этот )?(номер|телефон|данны|из баз)\w*",
+                r"\b(удали|убери|уберите|исключи|вычеркни|сотри)\w* (мой |мои |меня |этот |наш )?"
+                r"(номер|телефон|данны|контакт|из (баз|спис|ваш))\w*",
+                r"\b(запреща\w*|не разреша\w*) (мне |вам |вам мне |мне вам )?(звонить|набирать|"
+                r"беспокоить)\b",
                 r"\b(отпиши|отписа)\w*",
                 r"\bчерн\w* спис\w*",
             ],
@@ -109,6 +115,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bс кем я (говорю|разговариваю)\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
+                # a short question about the caller, the call or what it is about: "а кто
+                # его спрашивает", "а вы из какой фирмы", "а что за обработка", "что это значит"
+                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:сказали|сказал|сказала|говорите|спросили|"
+                r"повтор\w*|расслыш\w*|сколько|стоит|стоят|цен\w*|предлага\w*|предложи\w*|"
+                r"продае\w*)\b)"
+                r"(?=(?:(?:а|и|ну|так|подождите|погодите|стоп|простите|извините|слушайте|девушка|"
+                r"вы|это|вообще|вот|же) )*(?:из |с |от |по |для |на )?(?:кто|что|откуда|зачем|"
+                r"почему|какой|"
+                r"какая|какое|какие|какую|"
+                r"каком|какого|какому|куда|кем)\b)"
+                r"(?=.*\b(?:вы|вас|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
+                r"организаци\w*|контор\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
+                r"повод\w*|вопрос\w*|беспоко\w*)\b)",
             ],
         ),
     },
@@ -130,7 +149,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(operator|human|representative|live agent|real person|manager|supervisor)s?\b",
-                r"\b(speak|talk) (to|with) (a |an |some )?(person|agent|someone)\b",
+                r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
+                r"salesperson|rep)\b",
+                r"\bget (a |an |some )?(real |live )?(person|human|agent|someone) on the "
+                r"(line|phone)\b",
+                r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
+                r"\b(someone|somebody|anyone) (from|in) sales\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -171,7 +195,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(stop|quit|cease) (calling|ringing|bothering|contacting)\b",
-                r"\b(do not|dont|never) (call|contact|ring|bother)\b",
+                r"\b(do not|dont|never) (call|contact|ring)\b",
+                r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",
                 r"\bunsubscribe\b",
@@ -200,10 +225,28 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # a short question about the caller, the call or what it is about: "where
+                # are you calling from", "what does that mean", "what happens if i say yes"
+                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|"
+                r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
+                r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"
+                r"advise)\b)"
+                r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
+                r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
+                r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
+                r"about|regarding|happens|for|information)\b)",
             ],
         ),
     },
 }
+
+
+TRUSTED_PATTERNS: frozenset[str] = frozenset(
+    p for table in _BUILTIN.values() for spec in table.values() for p in spec.patterns
+)
+"""The built-in patterns: written here, known to run in linear time, so `IntentMatcher`
+runs them without the deadline it puts on a tenant's patterns (a tenant pattern of the
+same text is the same safe pattern)."""
 
 
 def builtin_intents(lang: str) -> dict[str, IntentSpec]:

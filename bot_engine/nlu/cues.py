@@ -35,8 +35,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from bot_engine.nlu.entities.names import _ru_name_tag
+from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_first_person_present
+from bot_engine.nlu.morph import ru_first_person_present, ru_noun_lemma
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 Answer = Literal["yes", "no"]
@@ -66,7 +68,9 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
                   "бухгалтерия родители мама папа сын дочь",
         "relative": "жена муж сын дочь мама мать папа отец брат сестра бабушка дедушка "
-                    "коллега секретарь помощник помощница сосед соседка супруга супруг",
+                    "коллега секретарь помощник помощница сосед соседка супруга супруг "
+                    "дочка сынок мамка внук внучка племянник племянница тетя дядя свекровь "
+                    "теща невестка зять бабуля",
     },
     "en": {
         "time": "tomorrow tonight evening morning afternoon monday tuesday wednesday thursday "
@@ -89,6 +93,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "соедините", "переключите", "=с удовольствием", "=так точно", "=пусть будет",
             "=так и быть", "=пускай",
             "=все верно", "=все правильно", "=все так", "=так и есть", "=именно так",
+            "=нет проблем", "=проблем нет", "=нет вопросов", "=вопросов нет", "попробовать",
+            "принимаю", "готов",
         ],
         "refuse": [
             "против", "иметь против", "возражение~", "отказываюсь",
@@ -96,14 +102,17 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=не надо мне этого", "=не хочу ничего давать", "=не хочу давать",
             "=не это имел в виду", "=не то имел в виду", "=не то сказал",
             "=я такого не говорил", "=не соглашался", "=оставьте меня",
+            "передумать", "отклонить", "отменить", "отмена", "воздержаться",
+            "=просто узнать", "=просто спросить", "=просто поинтересоваться",
+            "=просто интересуюсь", "=просто посмотреть", "=неохота", "=не хочется",
         ],
         "available": [
             "удобно", "удобный время", "удобный момент", "хороший время",
             "подходящий время", "удачный время", "удачный момент", "минута есть",
             "минутка есть", "минутка", "есть время", "время есть", "найти время",
             "время найтись", "могу говорить", "могу разговаривать", "можно говорить",
-            "свободен", "свободно", "ждать звонок", "слушаю", "рассказывайте",
-            "говорите", "если быстро", "только быстро", "только недолго", "=если коротко",
+            "свободен", "свободно", "ждать звонок", "слушаю", "если быстро", "только быстро",
+            "только недолго", "=если коротко", "=я дома", "=мы дома",
         ],
         "busy": [
             "занят", "=некогда", "=не до этого", "=не до того", "=не до вас",
@@ -114,7 +123,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "поликлиника", "экзамен", "на смене", "на вахте", "дежурство", "на обеде",
             "созвон", "на звонке", "конференция", "вебинар", "на линии",
             "на объекте", "на выезде", "в отъезде", "за границей",
-            "=неудобно", "=занято", "=не могу", "=не вариант", "=никак",
+            "=неудобно", "=занято", "=не могу", "=не вариант", "=никак", "=за столом",
+            "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
+            "=у меня посетитель", "=у меня люди",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -141,7 +152,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "done": [
             "купили", "приобрели", "заказали", "нашли другого", "нашли другую",
             "нашли в другом", "взяли", "поставили", "установили", "оформили",
-            "передумали", "=решили не", "=решили пока не", "отказались", "отпало",
+            "=решили не", "=решили пока не", "=решили подождать", "отказались", "отпало",
             "отложили", "другая фирма", "другая компания", "другое место", "сделали",
             "=уже сделано", "=все сделано", "справились", "=сами сделали",
             "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
@@ -159,6 +170,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "@relative ее",
             "=это не он", "=это не она", "=не он", "=не она",
             "не живет", "=его нет", "=ее нет", "=его нету", "=ее нету",
+            "ошибка", "ошибочка", "перепутать", "=другой человек", "=не тот человек",
+            "=другому человеку", "=до меня",
         ],
     },
     "en": {
@@ -168,12 +181,15 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=be my guest", "comfortable with", "fine with", "okay with", "ok with",
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
+            "accept", "=count me in", "=i am in", "=no worries",
         ],
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
             "=no way", "=rather not", "=prefer not", "=forget it", "=never mind",
             "=hell no", "=no chance", "=not what i said", "=not what i meant",
-            "=no thank you", "=leave me alone",
+            "=no thank you", "=leave me alone", "decline", "=count me out", "=ill pass",
+            "=i will pass", "=pass on", "=changed mind", "=change mind", "=just asking",
+            "=just curious", "=just wondering", "=just wanted to know",
         ],
         "available": [
             "free", "have time", "have minute", "have second", "have sec", "have moment",
@@ -189,7 +205,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=bad time", "=bad moment", "!time~", "=on the road", "=be away", "=he away",
             "=she away", "on vacation",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
-            "at the gym", "=he out", "=she out",
+            "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
@@ -211,9 +227,11 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "already", "bought", "buy elsewhere", "purchased", "ordered", "installed",
             "found someone", "found another", "found cheaper", "go with someone",
             "go with another", "went with", "another company", "someone else",
-            "changed mind", "=decided not to", "=decided against", "cancel", "=all set",
+            "=decided not to", "=decided against", "cancel", "=all set",
             "taken care", "sorted", "=no longer", "=not anymore", "=any more",
-            "=we are good", "=we are fine",
+            "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
+            "=decided to wait", "=going to wait", "=put it off", "postpone",
+            "=end up",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -225,6 +243,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=no such", "=doesnt live", "=does not live", "=not home",
             "his @relative", "her @relative", "=this is his @relative",
             "=this is her @relative", "=i am his @relative", "=i am her @relative",
+            "=not the right person", "=mistaken", "=the wrong",
         ],
     },
 }  # fmt: skip
@@ -243,7 +262,9 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
             "=сколько стоят", "=какие цены", "=какая цена", "=а сколько", "=как скажете",
-            "=пока не", "=еще не",
+            "почем", "сколько выходить", "сколько обойтись", "сколько получиться",
+            "=что посоветуете", "=что порекомендуете", "=что предложите",
+            "=пока не", "=еще не", "цена", "стоимость", "расценка", "прайс", "стоить",
         ],
     },
     "en": {
@@ -257,7 +278,10 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=have to check", "=need to check", "=look at our", "=what do these cost",
             "=what does it cost", "=what do they cost", "=how much do", "=how much does",
             "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
-            "=we will see", "=well see", "=not yet",
+            "=we will see", "=well see", "=not yet", "price", "cost", "charge", "=going rate",
+            "=talk it over",
+            "=think it over", "=sleep on it", "=discuss it", "@family know",
+            "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",
         ],
     },
 }  # fmt: skip
@@ -275,10 +299,10 @@ _SKIP: dict[Lang, str] = {
     "ru": "очень особо особенно совсем самый так слишком сейчас щас уже еще вообще прямо то "
           "я мы вы это быть хотеть мочь надо нужно сильно совершенно настолько такой весь "
           "пока тут здесь думать считать кажется мне нам вам ничего ничто никак больше "
-          "буду будем",
+          "буду будем иметь давать мой свой ваш",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
           "even particularly actually currently right will would can shall any much to go get "
-          "think believe guess suppose feel at",
+          "think believe guess suppose feel at give giving my our your",
 }
 
 # First-person verbs that answer the call or still want the thing: not an activity.
@@ -408,24 +432,25 @@ def _place(cue: _Cue, where: dict[str, list[int]]) -> list[int] | None:
     return best
 
 
-def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table) -> int:
+def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table) -> set[int]:
+    """Positions of the negators that negate this cue."""
     start, end = min(spots), max(spots)
-    count = sum(1 for p in range(start, end + 1)
-                if p not in spots and lem[p] in table.negators)
+    found = {p for p in range(start, end + 1) if p not in spots and lem[p] in table.negators}
     p = start - 1
     while p >= 0:
         word = lem[p]
         if word in table.negators or (cue.nominal and word in table.noun_negators):
-            count += 1
+            found.add(p)
             break
         if word not in table.skip or start - p > 3:
             break
         p -= 1
-    if cue.nominal:
-        after = lem[end + 1 : end + 3]
-        if any(word in table.noun_negators for word in after):
-            count += 1
-    return count
+    if cue.nominal:  # "возражений нет", "возражений не имею"
+        for p in range(end + 1, min(end + 3, len(lem))):
+            if lem[p] in table.noun_negators or (p == end + 1 and lem[p] in table.negators):
+                found.add(p)
+                break
+    return found
 
 
 # Negations of more than one word, as a lemma that `_NEGATORS` knows.
@@ -495,16 +520,25 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
                 found.append((cue, spots))
     found.sort(key=lambda item: (-len(item[0].keys), min(item[1])))
     used: set[int] = set()
-    out: list[tuple[str, bool]] = []
-    for cue, spots in found:
+    kept: list[tuple[_Cue, list[int], set[int]]] = []
+    for cue, spots in found:  # longer cues first take their words
         if used.intersection(spots):
             continue
         # Negative concord: "я никогда не соглашался", "не буду ничего подтверждать" say
         # no once, however many negative words carry it.
-        negated = _negations(cue, spots, lem, table) > 0
-        if cue.mode == "negated" and not negated:
+        negators = _negations(cue, spots, lem, table)
+        if cue.mode == "negated" and not negators:
             continue  # "знаю" is no hedge; a shorter cue over these words may still be
         used.update(range(min(spots), max(spots) + 1))
+        kept.append((cue, spots, negators))
+    kept.sort(key=lambda item: min(item[1]))
+    spent: set[int] = set()  # a negator negates the first cue after it: "не сейчас, я занят"
+    out: list[tuple[str, bool]] = []
+    for cue, _spots, negators in kept:
+        negated = bool(negators - spent)
+        if cue.mode == "negated" and not negated:
+            continue
+        spent |= negators
         family: str | None = cue.family
         if cue.mode == "flip" and negated:
             family = OPPOSITE.get(cue.family)
@@ -524,13 +558,89 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
     lem = _unprefixed(_with_phrase_negators(lemma_tuple(text, lang), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
-    if not hits and _activity(text, lang, table):
+    if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):
         hits.append(CueHit("no", "busy"))
-    if any(h.family == "busy" for h in hits) and _THIRD_PERSON[lang].intersection(
-        w for w, _ in surface_lemmas(text, lang)
-    ):
+    if any(h.family == "busy" for h in hits) and _about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
     return hits
+
+
+_FIRST_PERSON: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"я", "мы", "меня", "мне", "нас"}),
+    "en": frozenset({"i", "im", "we", "were", "me", "us", "ive", "id"}),
+}
+
+
+def _about_someone_else(text: str, lang: Lang) -> bool:
+    """A busy fact about someone else ("he's at work", "она на работе", "anna is on
+    vacation") says the one asked for is not the one who answered."""
+    words = [w for w, _ in surface_lemmas(text, lang)]
+    if _THIRD_PERSON[lang].intersection(words):
+        return True
+    if _FIRST_PERSON[lang].intersection(words):
+        return False
+    return any(is_first_name(w, lang) for w in words)
+
+
+@lru_cache(maxsize=8192)
+def is_first_name(word: str, lang: Lang) -> bool:
+    """A first name: pymorphy3's `Name` tag (ru), the list of common names (en)."""
+    if lang == "en":
+        return word in EN_FIRST_NAMES
+    tag = _ru_name_tag(word)
+    return tag is not None and tag[0] == "Name"
+
+
+# Where a caller is, as the reason they cannot talk: "я сейчас за столом", "мы на даче",
+# "i'm at my kid's game", "we're on the highway". A place that is no obstacle is not it.
+_RU_PLACE_PREPS = frozenset({"в", "во", "на", "за", "у"})
+_RU_NOT_BUSY_PLACES = frozenset({
+    "связь", "телефон", "аппарат", "провод", "сила", "поиск", "процесс", "курс", "принцип",
+    "целое", "общий", "раздумье", "порядок", "место", "дом", "офис", "кабинет", "рабочий",
+    "компьютер", "свобода", "ожидание", "пенсия",
+})  # fmt: skip
+_RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
+_EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re")
+_EN_PLACE_PREPS = frozenset({"at", "in", "on", "with"})
+# "at church", "in class": a place said without an article
+_EN_BARE_PREPS = frozenset({"at", "in"})
+_EN_NOT_BUSY_BARE = frozenset({"home", "ease", "peace", "luck", "charge", "position", "time",
+                               "least", "first", "last", "all", "favor", "favour", "agreement",
+                               "general", "principle", "fact", "touch", "business", "the"})
+_EN_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "his", "her", "their", "this"})
+_EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position", "place",
+                          "office", "desk", "computer", "process", "way"})
+
+
+def _whereabouts(text: str, lang: Lang) -> bool:
+    words = [w for w, _ in surface_lemmas(text, lang)]
+    if lang == "en":
+        flat = " ".join(words)
+        for subject in _EN_SUBJECTS:
+            at = flat.find(subject + " ")
+            if at < 0 or (at > 0 and flat[at - 1] != " "):
+                continue
+            rest = flat[at + len(subject) + 1 :].split()
+            if rest[:1] in (["just"], ["still"], ["currently"], ["right"]):
+                rest = rest[1:] if rest[:1] != ["right"] or rest[1:2] != ["now"] else rest[2:]
+            if (len(rest) >= 3 and rest[0] in _EN_PLACE_PREPS and rest[1] in _EN_DETERMINERS
+                    and rest[2] not in _EN_NOT_BUSY and rest[-1] not in _EN_NOT_BUSY):
+                return True
+            if (len(rest) == 2 and rest[0] in _EN_BARE_PREPS and rest[1] not in _EN_NOT_BUSY_BARE
+                    and rest[1] not in _EN_DETERMINERS):
+                return True  # "im at church", "were in church"
+        return False
+    for i, word in enumerate(words):
+        if word not in ("я", "мы"):
+            continue
+        k = i + 1
+        while k < len(words) and words[k] in _RU_HERE_WORDS:
+            k += 1
+        if k + 1 < len(words) and words[k] in _RU_PLACE_PREPS:
+            noun = ru_noun_lemma(words[k + 1])
+            if noun is not None and noun not in _RU_NOT_BUSY_PLACES:
+                return True
+    return False
 
 
 def hedge(text: str, lang: str) -> bool:
@@ -551,6 +661,8 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
     if lang == "en":
         flat = [w for w, _ in words]
         for i, word in enumerate(flat):
+            if word in ("am", "are") and i > 0 and flat[i - 1] in ("i", "we"):
+                word = "im"  # "i am cooking", "we are sitting down to eat"
             if word in ("im", "were") and i + 1 < len(flat):
                 nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:

@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 
 from bot_engine.net import OutboundSettings, SsrfGuard, TargetRefused, guarded_client
+from bot_engine.nlu.errors import NluError
 
 MAX_RESPONSE_BYTES = 1_000_000
 
 
-class NluBackendError(RuntimeError):
+class NluBackendError(NluError, RuntimeError):
     """An external NLU backend could not answer (network, timeout, bad response)."""
 
 

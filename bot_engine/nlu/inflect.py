@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from bot_engine.nlu.errors import NluInputError
 from bot_engine.nlu.morph import analyzer
 
 Gender = Literal["masc", "femn"]
@@ -45,7 +46,7 @@ _NUMBER_WORDS = {
 def case_code(case: str) -> str:
     code = CASES.get(str(case).strip().lower())
     if code is None:
-        raise ValueError(f"unknown case {case!r}; expected one of: " + ", ".join(CASES))
+        raise NluInputError(f"unknown case {case!r}; expected one of: " + ", ".join(CASES))
     return code
 
 
@@ -55,13 +56,18 @@ def number_word(number: int, lang: str = "ru") -> str:
 
 
 def number_of_word(word: str) -> int | None:
-    """A spoken digit («два», "two") as its number."""
+    """A spoken digit («два», "two"), an ordinal in any case form («первую», «второго»,
+    "third") or a key's name («двойку», «единичка») as its number."""
     lowered = word.lower().replace("ё", "е")
     for words in _NUMBER_WORDS.values():
         if lowered in words:
             return words.index(lowered)
-    return {"раз": 1, "первый": 1, "первая": 1, "второй": 2, "вторая": 2, "третий": 3,
-            "третья": 3, "четвертый": 4, "четвертая": 4, "пятый": 5, "пятая": 5}.get(lowered)
+    if lowered == "раз":
+        return 1
+    from bot_engine.nlu.keys import key_of_word
+
+    key = key_of_word(lowered)
+    return int(key) if key is not None and key.isdigit() else None
 
 
 @lru_cache(maxsize=4096)

@@ -15,15 +15,15 @@ from bot_engine.nlu.text import lemma_tuple, tokens
 _KEYS: dict[str, dict[str, str]] = {
     "ru": {
         **dict.fromkeys(("ноль", "нуль", "нолик", "нулевой"), "0"),
-        **dict.fromkeys(("единица", "единичка", "первый"), "1"),
-        **dict.fromkeys(("двойка", "двоечка", "второй"), "2"),
-        **dict.fromkeys(("тройка", "троечка", "третий"), "3"),
-        **dict.fromkeys(("четверка", "четвертый"), "4"),
-        **dict.fromkeys(("пятерка", "пятый"), "5"),
-        **dict.fromkeys(("шестерка", "шестой"), "6"),
-        **dict.fromkeys(("семерка", "седьмой"), "7"),
-        **dict.fromkeys(("восьмерка", "восьмой"), "8"),
-        **dict.fromkeys(("девятка", "девятый"), "9"),
+        **dict.fromkeys(("единица", "единичка", "первый", "первое"), "1"),
+        **dict.fromkeys(("двойка", "двоечка", "второй", "второе"), "2"),
+        **dict.fromkeys(("тройка", "троечка", "третий", "третье"), "3"),
+        **dict.fromkeys(("четверка", "четвертый", "четвертое"), "4"),
+        **dict.fromkeys(("пятерка", "пятый", "пятое"), "5"),
+        **dict.fromkeys(("шестерка", "шестой", "шестое"), "6"),
+        **dict.fromkeys(("семерка", "седьмой", "седьмое"), "7"),
+        **dict.fromkeys(("восьмерка", "восьмой", "восьмое"), "8"),
+        **dict.fromkeys(("девятка", "девятый", "девятое"), "9"),
         **dict.fromkeys(("звездочка", "звезда"), "*"),
         **dict.fromkeys(("решетка", "решеточка"), "#"),
     },
@@ -33,6 +33,17 @@ _KEYS: dict[str, dict[str, str]] = {
         "asterisk": "*", "pound": "#", "hash": "#",
     },
 }  # fmt: skip
+
+
+def key_of_word(word: str) -> str | None:
+    """The key one word names, in any case form («двойку», «второго», "third"), or None."""
+    for code, table in _KEYS.items():
+        found = table.get(word)
+        if found is None and code == "ru" and word.isalpha() and not word.isascii():
+            found = table.get(lemma_tuple(word, "ru")[0])
+        if found is not None:
+            return found
+    return None
 
 
 def spoken_key(text: str, lang: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot_engine.nlu.external import ExternalReading, ExternalRequest, LlmTarget
+from bot_engine.nlu.external_model import ExternalReading, ExternalRequest, LlmTarget
 from bot_engine.nlu.http import STRICT, NluBackendError, Outbound, post_json
 
 _GLOSS = {

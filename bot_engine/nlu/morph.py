@@ -86,6 +86,26 @@ def ru_first_person_present(word: str) -> bool:
     return tag.POS == "VERB" and tag.person == "1per" and tag.tense == "pres"
 
 
+@lru_cache(maxsize=65536)
+def ru_noun_lemma(word: str) -> str | None:
+    """The normal form of ``word`` when its likeliest reading is a noun, else None."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return None
+    parse = analyzer().parse(word)[0]
+    if parse.tag.POS != "NOUN":
+        return None
+    return str(parse.normal_form).replace("ё", "е")
+
+
+@lru_cache(maxsize=65536)
+def ru_animate_noun(word: str) -> bool:
+    """Whether ``word``'s likeliest reading is an animate noun ("дочка", "сосед")."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return False
+    tag = analyzer().parse(word)[0].tag
+    return tag.POS == "NOUN" and tag.animacy == "anim"
+
+
 # English: contractions lose their apostrophe in normalization ("don't" -> "dont"), so
 # they are expanded here; this keeps "do not mind" and "don't mind" one phrase.
 _EN_EXPAND: dict[str, tuple[str, ...]] = {

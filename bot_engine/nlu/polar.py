@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 from bot_engine.nlu import cues
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_animate_noun
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
 
@@ -59,12 +60,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bраз (надо|нужно)\b", r"^(да )?(давайте|давай)( соедин\w*| поговор\w*)?$",
             r"^(ну )?(хорошо|ладно|окей|ок|можно|давайте|давай)$",
             r"^(в принципе|вообще|в целом) (можно|да|могу|давайте|не против)\b",
+            r"^(ну |да )?(я |мы )?(только |всегда |конечно )?за( это| это дело)?$",
+            r"^(ну |да |ладно |хорошо )?(пусть|пускай) (?!\w*(звон|пиш|присл|присыл|связ|набер|"
+            r"набир|скин))\w+(ют|ят|ут|ат)\b",
         ]),
         ("available", "yes", [
             r"\bминут\w* (есть|найдет\w*|имеется)", r"\b(есть|найдет\w*) (пара |пару )?минут",
             r"(?<!нет )\bвремя (есть|найдет\w*)", r"(?<!не )\bесть (немного )?времени",
             r"(?<!не )\b(могу|можем|можно) (говорить|разговаривать|поговорить)",
             r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
+            r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
             r"^(да )?только (быстро|недолго|коротко)", r"\bно (быстро|недолго|коротко)\b",
         ]),
@@ -113,6 +118,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в метро|в машине|в больнице|у врача|на приеме|на паре|на уроке|в самолете|"
             r"в поезде|на руках|на обеде|в душе|в магазине|на улице)\b",
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
+            r"\bне до \w+",
         ]),
         ("wrong", "no", [
             r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
@@ -126,7 +132,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне знаю никак\w* \w+", r"\b(он|она) (здесь |тут )?не (живет|работает)\b",
             r"\bэто не (?!проблем)\w+ это\b", r"\bне (живут|проживает|проживают)\b",
             r"\b(такого|такую|таких) не знаю\b", r"\bне знаю (такого|такую|таких)\b",
+            r"\bне (тот|та|того|ту) (кто|кого|человек|кто вам)\b",
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
+            r"\b(теперь )?мой номер( теперь)?$", r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
             r"\b(сменил|поменял)\w* номер",
         ]),
         ("refuse", "no", [
@@ -158,6 +166,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(yes|yeah) you can\b", r"\b(yes|yeah) please\b", r"^please do$",
             r"^(yes |yeah )?(sure|okay|ok|alright|all right)( why not)?$",
             r"^(yes |yeah )?(thats|that is) (fine|ok|okay|alright)$",
+            r"^(yes |yeah )?(thats|that is) it$",
+            r"\b(id|i would|we would|wed) (like|love) (that|it)$",
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
@@ -214,6 +224,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week)( \w+)?$",
             r"\bin an? (hour|few hours|bit)\b",
             r"\b(talk|speak|chat|do this|do it) (tomorrow|tonight|later|next week|another time)\b",
+            r"^give (me|us) (an? |half an |a few |a couple( of)? |\w+ )?(minutes?|hours?|secs?|"
+            r"seconds?|moment)\b",
         ]),
         ("busy", "no", [
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
@@ -225,6 +237,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bnows not (good|a good time)\b", r"\b(now|this) is not (good|a good time)\b",
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
             r"at lunch|in the shower|out|outside|on my way)\b",
+            r"\b(were|we are) (out|outside|away)\b",
         ]),
         ("wrong", "no", [
             r"\bwrong (number|person|guy|one|lady|man)\b",
@@ -233,6 +246,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
+            r"\b(passed away|died|moved out|moved away)\b", r"\b(number|phone) is mine\b",
+            r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
             r"\bno (?!objection|problem)\w+ here\b",
             r"\b(im )?(his|her) (wife|husband|brother|sister|mom|dad|son|"
@@ -251,6 +266,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
+            r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
         ]),
         ("channel", "no", [
             r"\bjust (email|text|send|mail)\b", r"\b(ill|i will|we will) call (them|you|him|"
@@ -281,11 +297,28 @@ def _prefix(items: Any) -> str:
 
 
 def _word_start(items: Any, k: int) -> bool:
-    """Whether item ``k`` of a parsed pattern can only begin at the start of a word."""
+    """Whether item ``k`` of a parsed pattern can only begin at the start of a word: after
+    "^" or a space, or after an optional group that ends with a space ("^(ну )?да")."""
     if k == 0:
         return True
     op, arg = items[k - 1]
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] == 0:
+        return _ends_with_space(arg[2]) and _word_start(items, k - 1)
     return op is sre_constants.AT or (op is sre_constants.LITERAL and chr(arg) == " ")
+
+
+def _ends_with_space(sub: Any) -> bool:
+    items = list(sub)
+    if not items:
+        return False
+    op, arg = items[-1]
+    if op is sre_constants.LITERAL:
+        return chr(arg) == " "
+    if op is sre_constants.SUBPATTERN:
+        return _ends_with_space(arg[-1])
+    if op is sre_constants.BRANCH:
+        return all(_ends_with_space(alt) for alt in arg[1])
+    return False
 
 
 def _required(pattern: str) -> tuple[str, ...] | None:
@@ -399,9 +432,12 @@ def declines_human(text: str, lang: str) -> bool:
 _SELF = {
     "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
                      r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"),
-    "en": re.compile(r"^(?:yes |yeah )?(?:i am|im|its|this is|it is) (?P<a>\w+)"
-                     r"(?: here| speaking)?(?: (?:who|what|whats|whos|why)(?: \w+){0,3})?$"
-                     r"|^(?:yes |yeah )?(?P<b>\w+) (?:here|speaking)$"),
+    "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
+                     r"(?: here| speaking)?(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
+                     r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
+                     r"(?:here|speaking|is on the line)$"
+                     r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
+                     r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"),
 }
 
 
@@ -413,13 +449,88 @@ def _names_self(norm: str, lang: Lang) -> bool:
         return False
     word = found.group("a") or found.group("b")
     if lang == "en":
-        from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
+        word = word or found.group("c") or found.group("d")
+    return cues.is_first_name(word, lang)
 
-        return word in EN_FIRST_NAMES
-    from bot_engine.nlu.entities.names import _ru_name_tag
 
-    tag = _ru_name_tag(word)
-    return tag is not None and tag[0] == "Name"
+# "я не иван", "не анна я", "i'm not john": the caller says who they are not.
+_NOT_SELF = {
+    "ru": re.compile(r"^(?:нет |да нет |так )?(?:я |это |меня зовут |зовут меня )?(?:вообще то |"
+                     r"вообще |же |ведь )?не (?P<a>\w+)(?: я| это| я \w+)?$"),
+    "en": re.compile(r"^(?:no |nope |sorry )?(?:im not|i am not|this isnt|this is not|its not|"
+                     r"it isnt|thats not|that isnt|my name isnt|my name is not) (?P<a>\w+)"
+                     r"(?: here| speaking| im \w+(?: \w+)?)?$"),
+}
+# "я её дочка", "это его сосед": someone related to the one asked for answered.
+_KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?:его|ее) (?P<n>\w+)")
+_KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:his|her) \w+$")
+
+
+def _not_self(norm: str, lang: Lang) -> bool:
+    found = _NOT_SELF[lang].match(norm)
+    if found is not None and cues.is_first_name(found.group("a"), lang):
+        return True
+    if lang == "ru":
+        kin = _KIN_RU.match(norm)
+        if kin is not None:
+            return ru_animate_noun(kin.group("n"))
+        return False
+    return _KIN_EN.match(norm) is not None
+
+
+# A reply that opens with a question word asks rather than answers: "кто это мне
+# звонит", "с кем я говорю", "what happens if I say yes" state no fact and give no yes.
+_OPENERS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"а", "и", "ну", "так", "подождите", "погодите", "стоп", "простите",
+                     "извините", "слушайте", "секунду", "девушка"}),
+    "en": frozenset({"and", "but", "so", "wait", "hold", "on", "sorry", "hey", "um", "uh",
+                     "hang"}),
+}
+_QUESTION_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"кто", "что", "чего", "откуда", "зачем", "почему", "какой", "какая",
+                     "какое", "какие", "какую", "каком", "какого", "какому", "куда", "где",
+                     "кому", "чей", "чья", "кем", "с", "для", "по", "из"}),
+    "en": frozenset({"who", "whom", "whose", "what", "whats", "where", "wheres", "why",
+                     "which", "whos"}),
+}
+_NOT_QUESTIONS = re.compile(
+    r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
+    r"с удовольствием|с радостью|"
+    r"для вас|по (делу|быстрому|возможности)|из (дома|дому)|"
+    r"why not|what about|whats up|what can i|what ever|whatever)\b"
+)
+_PAIRED = {"с": "кем", "для": "чего", "по": "какому", "из": "какой"}
+_SAYING = frozenset({"say", "said", "says", "answer", "скажу", "сказать", "скажете", "ответить",
+                     "отвечу", "ответите", "сказал", "сказала"})
+"""Before a final particle, a verb of saying quotes it: "what happens if i say yes"."""
+_ASKING_SILENT = frozenset({"identity", "available", "agree", "still"})
+"""What a reply that opens with a question cannot be saying: "кто это мне звонит" is no
+"это я", "с кем я говорю" no "могу говорить"; "где вы раньше были, мы уже купили" still
+says `done`."""
+_CLOSING: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "нет", "неа"}), "en": frozenset({"yes", "no", "nope", "yeah"}),
+}
+
+
+def asks(norm: str, lang: str) -> bool:
+    """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
+    return _asks(norm, lang_of(lang))
+
+
+def _asks(norm: str, lang: Lang) -> bool:
+    words = norm.split()
+    k = 0
+    while k < len(words) and words[k] in _OPENERS[lang]:
+        k += 1
+    if k >= len(words) or words[k] not in _QUESTION_WORDS[lang]:
+        return False
+    rest = " ".join(words[k:])
+    if _NOT_QUESTIONS.match(rest) or (
+        len(words) - k > 2 and words[-1] in _CLOSING[lang] and words[-2] not in _SAYING
+    ):
+        return False  # "какой иван? нет": the question is rhetorical, the answer follows
+    paired = _PAIRED.get(words[k])
+    return paired is None or (k + 1 < len(words) and words[k + 1].startswith(paired[:4]))
 
 
 _FAMILY_CONFIDENCE = 0.9
@@ -459,7 +570,7 @@ _SILENT: dict[Topic, frozenset[str]] = {
     "readback": frozenset({"busy", "later", "done", "still", "channel", "available",
                            "identity", "wrong"}),
     "relevance": frozenset({"busy", "later", "available", "identity", "channel"}),
-    "availability": frozenset({"identity", "wrong"}),
+    "availability": frozenset({"identity", "wrong", "still", "done"}),
     "offer": frozenset({"identity", "wrong"}),
 }
 
@@ -488,16 +599,20 @@ def question_topic(question: str, lang: str) -> Topic | None:
 
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
-    particles = yes_no(text, lang)
     norm = normalize(text, lang)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
+    asked = _asks(norm, lang)
+    if asked:  # a question says no yes; a fact of the other side may still follow it
+        silent = silent | _ASKING_SILENT
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
     if _names_self(norm, lang) and "identity" not in silent:
         hits["yes"] = "identity"
+    if "wrong" not in silent and _not_self(norm, lang):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
@@ -508,6 +623,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None) -> PolarReading:
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
+    if asked:
+        return PolarReading(None, 0.0)
+    particles = yes_no(text, lang)
     if len(hits) == 2 and particles.answer is not None:
         # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie
         # only when it agrees with one of them.

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from bot_engine.nlu.errors import NluInputError, RasaFileError
 from bot_engine.nlu.http import STRICT, NluBackendError, Outbound, post_json
 from bot_engine.nlu.intents import IntentMatch, IntentSpec
 
@@ -35,7 +36,7 @@ def _example_lines(block: Any, where: str) -> list[str]:
             if not line:
                 continue
             if not line.startswith("-"):
-                raise ValueError(f"{where}: example lines must start with '- ', got {line!r}")
+                raise RasaFileError(f"{where}: example lines must start with '- ', got {line!r}")
             out.append(line[1:].strip())
         return out
     if isinstance(block, list):  # the extended form: [{text: ..., metadata: ...}, ...]
@@ -43,10 +44,10 @@ def _example_lines(block: Any, where: str) -> list[str]:
         for item in block:
             text = item.get("text") if isinstance(item, dict) else item
             if not isinstance(text, str):
-                raise ValueError(f"{where}: each example needs a 'text' string, got {item!r}")
+                raise RasaFileError(f"{where}: each example needs a 'text' string, got {item!r}")
             out.append(text.strip())
         return out
-    raise ValueError(f"{where}: 'examples' must be a '|' block of '- ' lines or a list")
+    raise RasaFileError(f"{where}: 'examples' must be a '|' block of '- ' lines or a list")
 
 
 def load_rasa_nlu(yaml_text: str) -> dict[str, IntentSpec]:
@@ -60,16 +61,16 @@ def load_rasa_nlu(yaml_text: str) -> dict[str, IntentSpec]:
     try:
         data = YAML(typ="safe", pure=True).load(yaml_text)
     except YAMLError as exc:
-        raise ValueError(f"nlu.yml is not valid YAML: {exc}") from None
+        raise RasaFileError(f"nlu.yml is not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("nlu"), list):
-        raise ValueError("nlu.yml must be a mapping with an 'nlu:' list (Rasa 3 format)")
+        raise RasaFileError("nlu.yml must be a mapping with an 'nlu:' list (Rasa 3 format)")
     intents: dict[str, IntentSpec] = {}
     regexes: dict[str, list[str]] = {}
     synonyms: list[tuple[str, list[str]]] = []
     for n, item in enumerate(data["nlu"]):
         where = f"nlu[{n}]"
         if not isinstance(item, dict):
-            raise ValueError(f"{where}: expected a mapping with intent/regex/synonym/lookup")
+            raise RasaFileError(f"{where}: expected a mapping with intent/regex/synonym/lookup")
         if "intent" in item:
             name = str(item["intent"])
             spec = intents.setdefault(name, IntentSpec())
@@ -87,14 +88,16 @@ def load_rasa_nlu(yaml_text: str) -> dict[str, IntentSpec]:
         elif "lookup" in item:
             continue
         else:
-            raise ValueError(f"{where}: unknown entry, expected intent, regex, synonym or lookup")
+            raise RasaFileError(
+                f"{where}: unknown entry, expected intent, regex, synonym or lookup")
     for name, patterns in regexes.items():
         if name in intents:
             for pattern in patterns:
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    raise ValueError(f"regex {name}: invalid pattern {pattern!r}: {exc}") from None
+                    raise RasaFileError(
+                        f"regex {name}: invalid pattern {pattern!r}: {exc}") from None
             intents[name].patterns.extend(patterns)
     for spec in intents.values():
         spec.examples = _with_synonyms(spec.examples, synonyms)
@@ -166,7 +169,7 @@ class RasaNluBackend:
         outbound: Outbound = STRICT,
     ) -> None:
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"Rasa URL must start with http:// or https://, got {url!r}")
+            raise NluInputError(f"Rasa URL must start with http:// or https://, got {url!r}")
         self.url = url.rstrip("/") + "/model/parse"
         self.timeout_s = timeout_s
         self._params = {"token": token} if token else {}

@@ -43,8 +43,8 @@ from typing import Any
 import numpy as np
 
 from bot_engine.nlu import cues
-from bot_engine.nlu.intents import _LIGHT_WORDS, negated
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.light_words import LIGHT_WORDS, negated
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
 
 log = logging.getLogger(__name__)
@@ -219,7 +219,7 @@ def embed(text: str, lang: str) -> np.ndarray | None:
     vectors = word_vectors(code)
     if vectors is None:
         return None
-    light = _LIGHT_WORDS[code]
+    light = LIGHT_WORDS[code]
     content: list[np.ndarray] = []
     function: list[np.ndarray] = []
     for surface, lemmas in surface_lemmas(text, code):

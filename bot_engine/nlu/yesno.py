@@ -41,10 +41,12 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "я слушаю", "даю согласие", "вроде да", "скорее да", "думаю да",
             "разрешаю", "он самый", "она самая", "я самый", "соглашаюсь",
             "пожалуй да", "вроде бы да", "в принципе да", "в целом да",
+            # the operator's answer to an offered call: "принимаю", "беру", "соединяй"
+            "принимаю", "беру", "соединяй", "соединяйте", "готов", "готова",
         ),
         "soft": (
             "конечно", "точно", "разумеется", "естественно", "безусловно", "обязательно",
-            "абсолютно", "совершенно", "вообще",
+            "абсолютно", "совершенно",
         ),
         "no": (
             "нет", "неа", "не", "не не", "никогда", "нисколько", "да нет", "ни в коем случае",
@@ -57,7 +59,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "да ну нет", "ну нет", "вроде нет", "скорее нет", "думаю нет", "не подходит",
             "не нужен", "не нужна", "не нужно", "не готов", "не разрешаю", "запрещаю",
             "пожалуй нет", "вроде бы нет", "не обязательно", "незачем",
-            "уже нет",
+            "уже нет", "отклоняю", "отмена", "отменяй", "отбой", "неохота", "не охота",
+            "не хочется",
         ),
         "unsure": (
             "не знаю", "не уверен", "может быть", "наверное", "возможно", "посмотрим",
@@ -76,6 +79,7 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "i think so", "go on", "still relevant", "yes right",
             "i consent", "consent", "i give my consent", "i allow it",
             "i suppose so", "i believe so", "i reckon so", "i would say so", "probably yes",
+            "i accept", "accept", "put them through", "put him through", "put her through",
         ),
         "soft": ("certainly", "absolutely", "definitely", "totally", "really", "surely"),
         "no": (
@@ -89,7 +93,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "not a good time", "i refuse", "refuse", "i do not consent", "i object",
             "i do not give consent", "no consent",
             "probably not", "i guess not", "i suppose not", "i believe not", "guess not",
-            "not necessary", "no need", "unnecessary", "not needed",
+            "not necessary", "no need", "unnecessary", "not needed", "i decline",
+            "decline",
         ),
         "unsure": (
             "i do not know", "not sure", "maybe", "perhaps", "i am not sure", "possibly",
@@ -106,7 +111,8 @@ _WHOLE_YES: dict[Lang, tuple[str, ...]] = {
     "en": ("right", "it is", "i am", "i do", "i have", "i can", "i want", "i want to", "good",
            "deal", "very good", "good idea",
            "speaking", "we are",
-           "we do", "that is right", "yes it is", "yes i am"),
+           "we do", "that is right", "yes it is", "yes i am", "i suppose", "i guess",
+           "i reckon"),
 }  # fmt: skip
 
 # A negator before one of these flips it to "no" even when no phrase above covers it.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot_engine.script.errors import ScriptLanguageError
+
 
 class ScriptLimits(BaseModel):
     """Bounds on one script document; `voicebot serve` takes them from `script_limits`."""
@@ -37,7 +39,7 @@ class ScriptLimits(BaseModel):
 DEFAULT_LIMITS = ScriptLimits()
 
 
-class LimitExceeded(ValueError):
+class LimitExceeded(ScriptLanguageError, ValueError):
     """A document over one of the limits; `limit` names it (`max_depth`, ...)."""
 
     def __init__(self, limit: str, message: str, line: int = 1, column: int = 1) -> None:

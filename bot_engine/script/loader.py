@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot_engine.script import positions
 from bot_engine.script.checks import check_script
+from bot_engine.script.errors import ScriptLanguageError
 from bot_engine.script.limits import DEFAULT_LIMITS, LimitExceeded, ScriptLimits
 from bot_engine.script.model import IntentDef, Script
 
@@ -40,7 +41,7 @@ class ScriptIssue(BaseModel):
         return f"{where}: {self.severity}:{path} {self.message}"
 
 
-class ScriptError(Exception):
+class ScriptError(ScriptLanguageError):
     """The script is invalid; `issues` lists every error (and the warnings found with them)."""
 
     def __init__(self, issues: list[ScriptIssue]) -> None:

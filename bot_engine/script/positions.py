@@ -22,10 +22,13 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, ScalarEvent
 from ruamel.yaml.scanner import RoundTripScanner
 
+from bot_engine.script.errors import ScriptLanguageError
 from bot_engine.script.limits import DEFAULT_LIMITS, LimitExceeded, ScriptLimits
 
 
-class ParseError(Exception):
+class ParseError(ScriptLanguageError):
+    """YAML or JSON that does not parse, or parses over a limit, at `line`:`column`."""
+
     def __init__(self, message: str, line: int, column: int, limit: str | None = None) -> None:
         super().__init__(message)
         self.message = message

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 
+from bot_engine.script.errors import ScriptLanguageError
 from bot_engine.script.name_filters import name_filters
 from bot_engine.script.template_bounds import (
     BoundedEnvironment,
@@ -35,7 +36,7 @@ _NATIVE = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 _SIMPLE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(ScriptLanguageError):
     """A template or condition that cannot be compiled or evaluated."""
 
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import phonenumbers
 
+from bot_engine.script.errors import ScriptLanguageError
 
-class ValueProblem(ValueError):
-    pass
+
+class ValueProblem(ScriptLanguageError, ValueError):
+    """A value that does not fit its declared type (a variable, a result field)."""
 
 
 def shown(value: Any, limit: int = 60) -> str:

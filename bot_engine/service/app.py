@@ -246,7 +246,7 @@ def create_app(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         upload_bytes=settings.campaigns.max_upload_bytes,
-        upload_paths=("/leads", "/dnc/import"),
+        upload_paths=("/leads", "/dnc/import", "/ui/campaigns"),  # + the console's create form
     )
 
     @app.exception_handler(ServiceError)

@@ -22,6 +22,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from bot_engine import log_context
 from bot_engine.storage import tenants
 from bot_engine.storage.models import Tenant
 
@@ -116,6 +117,7 @@ async def current_tenant(
     if tenant is None:
         limiter.failed(address)
         raise _unauthorized("invalid API key")
+    log_context.set_tenant(tenant.id)
     return tenant
 
 

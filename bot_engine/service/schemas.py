@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
+from bot_engine.delivery.payload import CampaignRef
 from bot_engine.delivery.targets import DeliveryTarget
 from bot_engine.record import TranscriptTurn
 from bot_engine.service.inbound_routing import RouteMatch
@@ -121,6 +122,9 @@ class CallOut(BaseModel):
         default_factory=list, description="Prompts paused by a noise, then resumed.")
     amd: dict[str, Any] | None = Field(
         default=None, description="The answering-machine verdict, if AMD ran.")
+    campaign: CampaignRef | None = Field(
+        default=None, description="The campaign, lead and attempt that placed this call."
+    )
 
 
 class CallSummary(BaseModel):

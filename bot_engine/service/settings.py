@@ -158,7 +158,7 @@ class ServiceSettings(BaseSettings):
     """Campaign dispatching, the tenant-wide call ceiling and upload limits."""
     script_limits: ScriptLimits = Field(default_factory=ScriptLimits)
     """Bounds on an uploaded script (size, nesting, aliases, values, steps); see
-    docs/security-limits.md."""
+    docs/security.md (Input limits)."""
     script_workers: int = Field(2, ge=1, le=32)
     """Processes that parse and validate uploaded scripts (off the event loop)."""
     script_timeout_s: float = Field(10.0, gt=0, le=300)

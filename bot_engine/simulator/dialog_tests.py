@@ -37,6 +37,7 @@ from bot_engine.script import ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 from bot_engine.script.positions import ParseError, parse, to_plain
 from bot_engine.simulator.connects import CannedConnects
+from bot_engine.simulator.errors import BadTestFile
 from bot_engine.simulator.session import TextSession, Trace
 from bot_engine.simulator.webhooks import CannedWebhooks
 
@@ -111,11 +112,11 @@ def load_test_file(path: Path) -> tuple[TestFile, Script]:
     try:
         data = to_plain(parse(path.read_text(encoding="utf-8")))
     except (OSError, ParseError) as exc:
-        raise ValueError(f"{path}: {exc}") from exc
+        raise BadTestFile(f"{path}: {exc}") from exc
     try:
         spec = TestFile.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"{path}: invalid dialog test file:\n{exc}") from exc
+        raise BadTestFile(f"{path}: invalid dialog test file:\n{exc}") from exc
     loaded = load_script_file(path.parent / spec.script)
     return spec, loaded.script
 

@@ -21,6 +21,7 @@ from bot_engine.nlu.http import STRICT, Outbound
 from bot_engine.record.turns import Role, TranscriptTurn
 from bot_engine.script.model import Script
 from bot_engine.simulator.connects import CannedConnects
+from bot_engine.simulator.errors import BadCommand
 
 WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
 ConnectRunner = Callable[[act.Connect], ev.ConnectResult]
@@ -126,10 +127,10 @@ class TextSession:
         if stripped.startswith("/dtmf"):
             digits = stripped[len("/dtmf"):].strip().replace(" ", "")
             if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
-                raise ValueError(f"/dtmf needs keys 0-9, *, #: {line!r}")
+                raise BadCommand(f"/dtmf needs keys 0-9, *, #: {line!r}")
             return ev.Dtmf(digits=digits, at=at)
         if stripped.startswith("/") and not stripped.startswith("//"):
-            raise ValueError(f"unknown command {stripped.split()[0]!r}")
+            raise BadCommand(f"unknown command {stripped.split()[0]!r}")
         return ev.UserSaid(text=line, at=at)
 
     def _run(self, actions: list[act.Action]) -> list[act.Action]:

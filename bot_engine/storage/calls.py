@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot_engine.storage.campaign_models import CampaignAttempt
 from bot_engine.storage.ids import new_id
 from bot_engine.storage.models import Call, CallEvent, utcnow
 
@@ -72,9 +73,10 @@ async def list_calls(
     phone: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    campaign_id: str | None = None,
 ) -> list[Call]:
     """Newest first; `phone` matches part of either number, `since`/`until` bound
-    `created_at` (`since` inclusive)."""
+    `created_at` (`since` inclusive), `campaign_id` keeps the calls of that campaign."""
     query = select(Call).where(Call.tenant_id == tenant_id)
     if status is not None:
         query = query.where(Call.status == status)
@@ -95,6 +97,11 @@ async def list_calls(
         query = query.where(Call.created_at >= since)
     if until is not None:
         query = query.where(Call.created_at < until)
+    if campaign_id is not None:
+        attempts = select(CampaignAttempt.call_id).where(
+            CampaignAttempt.campaign_id == campaign_id
+        )
+        query = query.where(Call.id.in_(attempts))
     rows = await session.scalars(query.order_by(Call.created_at.desc(), Call.id).limit(limit))
     return list(rows)
 

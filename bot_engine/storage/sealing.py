@@ -24,14 +24,20 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import JSON, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
+from bot_engine.storage.errors import StorageError
+
 PREFIX = "vbenc1:"
 OPENED_CACHE = 4096
 """Opened values kept per box (a few MB at most)."""
 _DIALECT_ATTR = "voicebot_secret_box"
 
 
-class SecretsLocked(RuntimeError):
+class SecretsLocked(StorageError, RuntimeError):
     """A sealed value was read without the key that sealed it."""
+
+
+class BadEncryptionKey(StorageError, ValueError):
+    """An encryption key that is not one (or none at all)."""
 
 
 def key_id(key: str) -> str:
@@ -44,11 +50,11 @@ def new_key() -> str:
 
 
 def check_key(key: str) -> None:
-    """Raise ValueError unless `key` is a Fernet key (32 bytes, url-safe base64)."""
+    """Raise BadEncryptionKey unless `key` is a Fernet key (32 bytes, url-safe base64)."""
     try:
         Fernet(key.encode())
     except (ValueError, TypeError) as exc:
-        raise ValueError(
+        raise BadEncryptionKey(
             "an encryption key is 32 random bytes in url-safe base64 (44 characters); make one"
             " with `voicebot keys new-encryption-key`"
         ) from exc
@@ -59,7 +65,7 @@ class SecretBox:
 
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
-            raise ValueError("a SecretBox needs at least one key")
+            raise BadEncryptionKey("a SecretBox needs at least one key")
         for key in keys:
             check_key(key)
         self.current_id = key_id(keys[0])

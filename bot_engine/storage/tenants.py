@@ -15,13 +15,14 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot_engine.storage.errors import StorageError
 from bot_engine.storage.ids import new_id
 from bot_engine.storage.models import ApiKey, Tenant, utcnow
 
 KEY_PREFIX = "vb_"
 
 
-class TenantExists(Exception):
+class TenantExists(StorageError):
     pass
 
 

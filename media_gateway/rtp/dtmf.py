@@ -13,13 +13,15 @@ import struct
 from collections import deque
 from dataclasses import dataclass
 
+from media_gateway.errors import GatewayError
+
 EVENTS = "0123456789*#ABCD"
 """Event codes 0–15 (RFC 4733 §3.2), in order."""
 
 _PAYLOAD = struct.Struct("!BBH")
 
 
-class DtmfError(ValueError):
+class DtmfError(GatewayError, ValueError):
     pass
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from media_gateway.errors import GatewayError
+
 _HEADER = struct.Struct("!BBHII")
 HEADER_SIZE = _HEADER.size
 
@@ -18,7 +20,7 @@ HEADER_SIZE = _HEADER.size
 _RTCP_TYPES = range(192, 224)
 
 
-class RtpParseError(ValueError):
+class RtpParseError(GatewayError, ValueError):
     """The datagram is not a well-formed RTP packet."""
 
 

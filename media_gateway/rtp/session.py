@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from media_gateway.call_leg import FRAME_MS, TELEPHONE_RATE, InboundDtmf, InboundFrame
+from media_gateway.errors import GatewayError
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue, QueuedPlayback
 from media_gateway.rtp import g711
@@ -64,6 +65,11 @@ PORT_RANGE = (16384, 32766)
 LATCH_PACKETS = 10
 
 Address = tuple[str, int]
+
+
+class RtpSetupError(GatewayError, ValueError):
+    """Media that cannot be set up: a codec or payload type we do not speak, an address
+    that does not resolve."""
 
 
 @dataclass(frozen=True)
@@ -223,11 +229,11 @@ class RtpSession:
     ) -> None:
         """Apply the negotiated SDP; may be called again (re-INVITE, hold/resume)."""
         if codec not in ("PCMU", "PCMA"):
-            raise ValueError(f"unsupported codec {codec!r}; RtpSession speaks PCMU and PCMA")
+            raise RtpSetupError(f"unsupported codec {codec!r}; RtpSession speaks PCMU and PCMA")
         if not 0 <= payload_type <= 127 or (
             dtmf_payload_type is not None and not 0 <= dtmf_payload_type <= 127
         ):
-            raise ValueError("RTP payload types are 0-127")
+            raise RtpSetupError("RTP payload types are 0-127")
         remote = (_resolve(str(remote[0])), int(remote[1]))
         if remote != self._sdp_remote:
             self._sdp_remote = self._remote = remote
@@ -646,7 +652,7 @@ def _resolve(host: str) -> str:
         try:
             return str(socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0][4][0])
         except OSError as exc:
-            raise ValueError(f"cannot resolve RTP address {host!r}: {exc}") from exc
+            raise RtpSetupError(f"cannot resolve RTP address {host!r}: {exc}") from exc
 
 
 def _bind_udp(host: str, port: int) -> socket.socket:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from media_gateway.sip.message import SipParseError, parse_params
+from media_gateway.sip.grammar import SipParseError, parse_params
 
 _URI = re.compile(
     r"^(?P<scheme>sips?|tel):(?:(?P<user>[^@;?]*)@)?(?P<host>\[[^\]]+\]|[^:;?]+)"

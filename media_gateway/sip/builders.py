@@ -7,6 +7,7 @@ Keeping them here lets the user agent stay wiring, and lets tests check header r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 
 from media_gateway.sip.address import NameAddr
@@ -158,6 +159,23 @@ def add_credentials(
         ),
     )
     return True
+
+
+MAX_AUTH_ATTEMPTS = 2
+"""Challenges answered for one request before its last challenge is taken as the answer."""
+
+
+def with_credentials(
+    request: SipRequest, challenge: SipResponse, *, via: str, username: str, password: str
+) -> SipRequest | None:
+    """`request` again as a new transaction (new Via, next CSeq) answering a 401/407
+    challenge, or None when the challenge cannot be answered. A copy: the challenged
+    transaction keeps its own request, from which its key and its ACK are made."""
+    retry = dataclasses.replace(request, headers=request.headers.copy())
+    renew(retry, via)
+    if not add_credentials(retry, challenge, username=username, password=password):
+        return None
+    return retry
 
 
 def granted_expiry(response: SipResponse, wanted: int) -> int:

@@ -12,6 +12,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from media_gateway.errors import GatewayError
+from media_gateway.sip.address import NameAddr, Via
+from media_gateway.sip.grammar import SipParseError as SipParseError  # re-exported
+from media_gateway.sip.grammar import parse_params as parse_params  # re-exported
+
 SIP_VERSION = "SIP/2.0"
 MAX_MESSAGE_BYTES = 32_768
 """Larger messages are dropped unread (an INVITE with SDP is 1-4 KB; SDP is capped at 16 KB)."""
@@ -73,11 +78,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _STATUS = re.compile(r"^SIP/2\.0 (\d{3}) ?(.*)$", re.IGNORECASE)
 
 
-class SipParseError(ValueError):
-    """The bytes are not a valid SIP message; the text says exactly why."""
-
-
-class HeaderInjection(ValueError):
+class HeaderInjection(GatewayError, ValueError):
     """A value for a SIP start line or header holds CR, LF or NUL: it would end the line
     and let whoever chose the value write headers (or a whole message) of their own."""
 
@@ -275,21 +276,6 @@ def parse_cseq(value: str) -> tuple[int, str]:
     return number, parts[1].upper()
 
 
-def parse_params(text: str) -> dict[str, str]:
-    """`a=1;b;c="x"` -> {"a": "1", "b": "", "c": "x"} (names lower-cased)."""
-    params: dict[str, str] = {}
-    for part in text.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1]
-        params[name.strip().lower()] = value
-    return params
-
-
 def _unfold(header_block: str) -> list[str]:
     lines: list[str] = []
     for raw in header_block.split("\r\n") if "\r\n" in header_block else header_block.split("\n"):
@@ -326,8 +312,6 @@ def _parse_start_line(line: str) -> SipRequest | SipResponse:
 
 def _check_addresses(headers: Headers) -> None:
     """Every Via, From and To must parse: transactions and dialogs are keyed on them."""
-    from media_gateway.sip.address import NameAddr, Via  # address builds on this module
-
     for via in headers.get_all("via"):
         Via.parse(via)
     for name in ("from", "to"):

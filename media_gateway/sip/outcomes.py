@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from media_gateway.errors import GatewayError
+
 FailureKind = Literal["busy", "no_answer", "rejected", "failed"]
 
 BUSY = frozenset({486, 600})
@@ -24,7 +26,7 @@ def classify_failure(status: int) -> FailureKind:
     return "rejected"
 
 
-class CallFailed(Exception):
+class CallFailed(GatewayError):
     """An outgoing call did not connect. `status` is the final SIP status (None when no
     response came at all)."""
 
@@ -35,7 +37,7 @@ class CallFailed(Exception):
         self.reason = reason
 
 
-class RegistrationFailed(Exception):
+class RegistrationFailed(GatewayError):
     def __init__(self, status: int | None, reason: str = "") -> None:
         super().__init__(f"REGISTER failed: {status or '-'} {reason}".strip())
         self.status = status

@@ -3,6 +3,10 @@
 Audio and RFC 4733 digits come from the RTP session; INFO digits and the end of the call
 come from the SIP side. Both are merged into one ordered event stream that ends with
 exactly one `CallEnded`.
+
+The leg reads its call's SIP state (`SipCall`, owned by the core) and asks its signalling
+(the user agent, seen through the `CallSignalling` protocol) to hang up, hold or transfer;
+it never writes SIP state, and this module does not import the user agent.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from media_gateway.call_leg import (
     CallEnded,
@@ -25,19 +29,13 @@ from media_gateway.call_leg import (
 )
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.sdp import NegotiatedMedia
+from media_gateway.sip.call_state import SipCall
 from media_gateway.sip.dialog import Dialog
-from media_gateway.sip.transaction import OkRetransmitter
-from media_gateway.sip.transport import Peer
-
-if TYPE_CHECKING:
-    from media_gateway.sip.user_agent import SipUserAgent
 
 log = logging.getLogger(__name__)
 
 MAX_QUEUED_FRAMES = 500
 """10 s of unread audio per call at most."""
-REFER_WAIT_S = 32.0
-"""How long to wait for the NOTIFY that reports the transfer's outcome."""
 
 
 class RtpMedia(Protocol):
@@ -67,37 +65,43 @@ class RtpMedia(Protocol):
     async def close(self) -> None: ...
 
 
+class CallSignalling(Protocol):
+    """What a leg asks of the user agent that carries it."""
+
+    async def bye(self, leg: SipCallLeg, cause: str = "robot_hangup") -> None: ...
+
+    async def refer(self, leg: SipCallLeg, target: str) -> bool: ...
+
+    async def reinvite(self, leg: SipCallLeg, *, hold: bool) -> bool: ...
+
+
 class SipCallLeg(CallLeg):
     sample_rate = 8000
 
-    def __init__(
-        self,
-        ua: SipUserAgent,
-        *,
-        info: CallInfo,
-        dialog: Dialog,
-        rtp: RtpMedia,
-        peer: Peer,
-    ) -> None:
-        self.info = info
-        self.dialog = dialog
+    def __init__(self, signalling: CallSignalling, *, call: SipCall, rtp: RtpMedia) -> None:
+        assert call.info is not None
+        self.info: CallInfo = call.info
+        self.sip = call
+        """The call's SIP state, owned by the core (read here, never written)."""
         self.rtp = rtp
-        self.peer = peer
-        """Where in-dialog requests go (the next hop)."""
-        self._ua = ua
+        self._signalling = signalling
         self._queue: InboundQueue[InboundEvent] = InboundQueue(MAX_QUEUED_FRAMES)
         self._ended: CallEnded | None = None
         self._started = asyncio.get_running_loop().time()
         self._pump: asyncio.Task[None] | None = None
         self._sink_attached = False
-        self.retransmitter: OkRetransmitter | None = None
-        self.confirmed = asyncio.Event()
-        """Set when the dialog is confirmed (ACK received, or sent as UAC)."""
         self.media: NegotiatedMedia | None = None
-        self.sdp_version = 1
-        self.session_id = 0
-        self.refer_result: asyncio.Future[int] | None = None
-        self.awaiting_answer_in_ack = False
+        """The media RTP was last configured with."""
+
+    @property
+    def ref(self) -> int:
+        """The core's number for this call."""
+        return self.sip.ref
+
+    @property
+    def dialog(self) -> Dialog:
+        assert self.sip.dialog is not None
+        return self.sip.dialog
 
     # -- media wiring -------------------------------------------------------------------
 
@@ -190,29 +194,27 @@ class SipCallLeg(CallLeg):
         await self.rtp.send_dtmf(digits)
 
     @property
-    def user_agent(self) -> SipUserAgent:
+    def user_agent(self) -> CallSignalling:
         """The user agent that carries this call: a second call (a bridged transfer)
         leaves through it, with the same trunk and credentials."""
-        return self._ua
+        return self._signalling
 
     @property
     def refer_status(self) -> int | None:
-        """The final status the last transfer's NOTIFY reported (None: none came)."""
-        result = self.refer_result
-        if result is None or not result.done() or result.cancelled():
-            return None
-        return result.result() if result.exception() is None else None
+        """The final status the last transfer's NOTIFY reported, or the REFER's refusal
+        (None: none came)."""
+        return self.sip.refer_status
 
     async def transfer(self, target: str) -> bool:
         """Blind transfer (REFER); on success the far end is gone, so we hang up."""
         if self._ended is not None:
             return False
-        return await self._ua.refer(self, target)
+        return await self._signalling.refer(self, target)
 
     async def hold(self, on_hold: bool = True) -> bool:
         """re-INVITE the far end to hold (sendonly) or resume (sendrecv)."""
-        return await self._ua.reinvite(self, hold=on_hold)
+        return await self._signalling.reinvite(self, hold=on_hold)
 
     async def hangup(self) -> None:
         if self._ended is None:
-            await self._ua.bye(self)
+            await self._signalling.bye(self)

@@ -109,8 +109,11 @@ class ClientInviteTransaction(Transaction):
         status = response.status
         if self.state in ("calling", "proceeding"):
             if status < 200:
+                # §17.1.1.2: timer B guards "calling" only; a ringing call is bounded by the
+                # TU, which CANCELs it when nobody answers (§9.1)
                 self.state = "proceeding"
                 self.timers.pop("A", None)
+                self.timers.pop("B", None)
                 out.deliver.append(response)
             elif status < 300:
                 self.state = "accepted"
@@ -134,7 +137,7 @@ class ClientInviteTransaction(Transaction):
             out.send.append(self.request)
             self.intervals["A"] *= 2
             self._arm("A", now, self.intervals["A"])
-        elif name == "B" and self.state in ("calling", "proceeding"):
+        elif name == "B" and self.state == "calling":
             out.timed_out = True
             self._terminate(out)
         elif name in ("D", "M"):

@@ -1,8 +1,8 @@
 """The asyncio edge of the SIP stack: UDP and TCP sockets in, parsed messages out.
 
-Everything protocol-related happens above (`user_agent`) or below (`message`). A datagram
-or TCP frame that does not parse is logged and dropped here; a broken TCP connection
-closes alone. Neither ever reaches the caller as an exception.
+Everything protocol-related happens above (`core`, which parses, and drops and logs what
+does not parse). A TCP stream that cannot be framed, or breaks, closes alone; an error in
+the handler is logged and counted. Neither ever reaches the caller as an exception.
 
 TCP connections are reused the way RFC 3261 §18 and RFC 5923 describe: a request sent to
 HOST:PORT goes over a live connection to that address, or over a connection the peer
@@ -17,31 +17,17 @@ import asyncio
 import logging
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from media_gateway.sip.address import Via
-from media_gateway.sip.message import (
-    SipMessage,
-    SipParseError,
-    SipRequest,
-    StreamFramer,
-    parse_message,
-)
+from media_gateway.sip.message import SipMessage, SipParseError, SipRequest, StreamFramer
+from media_gateway.sip.peer import Peer as Peer  # re-exported
+from media_gateway.sip.peer import TransportName as TransportName  # re-exported
 
 log = logging.getLogger(__name__)
 
-TransportName = Literal["udp", "tcp"]
-
-
-@dataclass(frozen=True)
-class Peer:
-    transport: TransportName
-    host: str
-    port: int
-
-
-MessageHandler = Callable[[SipMessage, Peer], None]
+MessageHandler = Callable[[bytes, Peer], SipMessage | None]
+"""Handles what arrived (parsing it); returns the message, or None when it was dropped."""
 
 
 class _UdpProtocol(asyncio.DatagramProtocol):
@@ -71,8 +57,6 @@ class SipNetwork:
         self.host = "127.0.0.1"
         self.port = 0
         self.received = 0
-        self.dropped = 0
-        """Malformed messages dropped (for tests and metrics)."""
         self.handler_errors = 0
         """Messages whose handling raised: a bug, logged with its traceback, never fatal."""
 
@@ -115,21 +99,15 @@ class SipNetwork:
 
     def _received(self, data: bytes, peer: Peer, *, stream: bool) -> None:
         self.received += 1
-        if data.strip(b"\r\n") == b"":
-            return  # keep-alive
         try:
-            message = parse_message(data, stream=stream)
-        except SipParseError as exc:
-            self.dropped += 1
-            log.info("sip: dropped malformed message from %s:%s: %s", peer.host, peer.port, exc)
+            message = self._handler(data, peer)
+        except Exception:  # the stack must survive any single bad message
+            self.handler_errors += 1
+            log.exception("sip: error while handling %d bytes from %s:%s",
+                          len(data), peer.host, peer.port)
             return
         if stream and isinstance(message, SipRequest):
             self._learn_alias(message, peer)
-        try:
-            self._handler(message, peer)
-        except Exception:  # the stack must survive any single bad message
-            self.handler_errors += 1
-            log.exception("sip: error while handling %r from %s:%s", message, peer.host, peer.port)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -170,8 +148,7 @@ class SipNetwork:
             for alias in [a for a, target in self._aliases.items() if target == key]:
                 del self._aliases[alias]
 
-    def send(self, message: SipMessage, peer: Peer) -> None:
-        data = message.to_bytes()
+    def send(self, data: bytes, peer: Peer) -> None:
         if peer.transport == "udp":
             if self._udp is not None and not self._udp.is_closing():
                 self._udp.sendto(data, (peer.host, peer.port))

@@ -3,20 +3,13 @@ Whisper tiny.en model, and one TTS cache for the whole run (prompts render once)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from asr_tts.settings import SpeechSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.script.model import Script
-
-HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "tests" / "gateway_sip"))  # the baresip driver
 
 
 @pytest.fixture(scope="session")

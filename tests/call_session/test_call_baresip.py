@@ -7,8 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from call_session_helpers import channel_rms, load, turns, words
-from sip_baresip import Baresip
 
 from asr_tts.tts.espeak import EspeakSynthesizer
 from bot_engine.call.report import CallReport
@@ -17,6 +15,8 @@ from bot_engine.call.speech import CallSpeech
 from bot_engine.script.model import Script
 from media_gateway.sip import SipConfig, SipUserAgent
 from media_gateway.sip.softphone import save_pcm
+from tests.call_session.call_session_helpers import channel_rms, load, turns, words
+from tests.gateway_sip.sip_baresip import Baresip
 
 pytestmark = pytest.mark.slow
 RATE = 8000

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from call_session_helpers import HERE
 from typer.testing import CliRunner
 
 from bot_engine.cli import app
+from tests.call_session.call_session_helpers import HERE
 
 SCRIPT = str(HERE / "scripts" / "call_features.en.yaml")
 pytestmark = pytest.mark.cli

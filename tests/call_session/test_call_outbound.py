@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from call_session_helpers import load, turns
 
 from asr_tts.tts.espeak import EspeakSynthesizer
 from bot_engine.call.dial_targets import target_uri
@@ -19,6 +18,7 @@ from bot_engine.script import validate_variables
 from bot_engine.script.model import Script
 from media_gateway.sip import SipConfig, SipUserAgent
 from media_gateway.sip.softphone import LegSummary, run_leg
+from tests.call_session.call_session_helpers import load, turns
 
 pytestmark = pytest.mark.slow
 

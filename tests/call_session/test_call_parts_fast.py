@@ -9,12 +9,12 @@ import wave
 from pathlib import Path
 
 import numpy as np
-from fakes import FRAME, FakeLeg, fake_speech, tone
 
 from bot_engine.call.listener import Listener, Listening
 from bot_engine.call.timeline import CallTimeline
 from bot_engine.dialog import actions as act
 from media_gateway.call_leg import InboundFrame
+from tests.call_session.fakes import FRAME, FakeLeg, fake_speech, tone
 
 
 class FakeClock:

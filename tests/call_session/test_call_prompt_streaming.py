@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from call_session_helpers import load
-
 from asr_tts.settings import SpeechSettings
 from asr_tts.tts.base import TtsOptions
 from asr_tts.tts.espeak import EspeakSynthesizer
 from asr_tts.tts_cache import TtsCache
 from bot_engine.call.speech import CallSpeech
 from bot_engine.script.model import Script
+from tests.call_session.call_session_helpers import load
 
 TEXT = "Thank you for waiting. Let me check your order. One more moment, please."
 

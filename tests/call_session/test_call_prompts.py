@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from call_session_helpers import load
-
 from bot_engine.call.prompts import call_prompts, script_prompts
 from bot_engine.script import validate_variables
 from bot_engine.simulator import CannedWebhooks, run_conversation
+from tests.call_session.call_session_helpers import load
 
 VARS = {"name": "John", "product": "a custom kitchen", "company": "Acme Furniture"}
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from call_session_helpers import HERE, turns
 
 from bot_engine.call.answerer import Answerer
 from bot_engine.call.dialer import OperatorDialing
@@ -21,6 +20,7 @@ from bot_engine.script import ScriptError
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallInfo
 from media_gateway.sip import CallFailed, SipConfig, SipUserAgent
+from tests.call_session.call_session_helpers import HERE, turns
 
 ROUTES = f"""
 routes:

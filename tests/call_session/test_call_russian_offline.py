@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from call_session_helpers import ROOT
 from typer.testing import CliRunner
 
 from asr_tts.audio import read_audio_file
@@ -21,6 +20,7 @@ from bot_engine.call.speech import CallSpeech, choose_asr_engine, choose_tts_eng
 from bot_engine.call.voice_simulator import SimulatedCaller, caller_voice, loopback_call
 from bot_engine.cli import app
 from bot_engine.script import load_script, load_script_file
+from tests.call_session.call_session_helpers import ROOT
 
 LEAD_RU = ROOT / "dialogs" / "lead_qualification.ru.yaml"
 HUMAN = Path("/usr/share/asterisk/sounds/en_US_f_Allison/vm-reenterpassword.wav")
@@ -38,6 +38,27 @@ def test_russian_gets_offline_whisper_and_festival_english_keeps_espeak() -> Non
     en = CallSpeech.for_script(load_script_file(ROOT / "dialogs" / "lead_qualification.en.yaml")
                                .script, settings)
     assert (en.tts_engine, caller_voice(en).engine) == ("espeak", "espeak")
+
+
+async def test_a_prompt_festival_cannot_read_is_spoken_by_espeak_not_skipped(
+        tmp_path: Path) -> None:
+    from asr_tts.tts.fallback import FallbackSynthesizer
+
+    settings = SpeechSettings(tts_cache_dir=tmp_path)
+    ru = CallSpeech.for_script(load_script_file(LEAD_RU).script, settings)
+    assert isinstance(ru.synthesizer, FallbackSynthesizer)
+    assert [e.name for e in ru.synthesizer.engines] == ["festival", "espeak"]
+    assert ru.synthesizer.voices == {"espeak": "ru"}
+    # a festival that fails every request: the prompt still has audio
+    broken = tmp_path / "festival"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    ru.synthesizer.engines[0].binary = str(broken)  # type: ignore[attr-defined]
+    pcm = await ru.synthesizer.render("Алло, вы меня слышите?", ru.voice, 8000)
+    assert len(pcm) > 8000  # over half a second of speech
+    configured = SpeechSettings(tts_cache_dir=tmp_path, tts_fallback=["festival"])
+    own = CallSpeech.for_script(load_script_file(LEAD_RU).script, configured)
+    assert own.synthesizer.name == "festival"  # a configured chain is left as it is
 
 
 @pytest.mark.slow

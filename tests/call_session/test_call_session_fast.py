@@ -9,8 +9,6 @@ import asyncio
 from pathlib import Path
 
 import numpy as np
-from call_session_helpers import load, turns
-from fakes import FRAME, RATE, FakeLeg, fake_speech, tone, wait_for
 
 from asr_tts.barge_in import BargeInDetector, BargeInSettings
 from bot_engine.call.prompt_player import PromptPlayer
@@ -18,6 +16,8 @@ from bot_engine.call.prompts import call_prompts
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.record import TranscriptTurn
 from bot_engine.script import validate_variables
+from tests.call_session.call_session_helpers import load, turns
+from tests.call_session.fakes import FRAME, RATE, FakeLeg, fake_speech, tone, wait_for
 
 LOUD = tone(20, level=6000)
 QUIET = bytes(FRAME)

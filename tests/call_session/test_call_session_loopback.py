@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from call_session_helpers import channel_rms, load, turns, words
 
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
@@ -21,6 +20,7 @@ from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.net import SsrfGuard
 from bot_engine.script import validate_variables
 from bot_engine.script.model import Script
+from tests.call_session.call_session_helpers import channel_rms, load, turns, words
 
 pytestmark = pytest.mark.slow
 

@@ -3,12 +3,9 @@ peer speaking Rasa's /model/parse) off the event loop and the Dialog follows its
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from call_session_helpers import load, turns
 
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import simulate_call
@@ -16,9 +13,8 @@ from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.net import SsrfGuard
 from bot_engine.script import validate_variables
 from bot_engine.script.model import NluSettings, RasaSettings, Script
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nlu"))
-from json_server import JsonServer, rasa_parse
+from tests.call_session.call_session_helpers import load, turns
+from tests.nlu.json_server import JsonServer, rasa_parse
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from call_session_helpers import load
 
 from bot_engine.call.dialer import Dialer, own_user_agent
 from bot_engine.call.report import CallReport
@@ -22,6 +21,7 @@ from bot_engine.record import HangupCause, TranscriptTurn
 from bot_engine.script import validate_variables
 from bot_engine.script.model import Script
 from media_gateway.sip import SipConfig, SipUserAgent
+from tests.call_session.call_session_helpers import load
 
 pytestmark = pytest.mark.slow
 

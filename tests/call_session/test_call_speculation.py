@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
-from call_session_helpers import load, turns, words
 
 from asr_tts.audio import silence
 from asr_tts.tts.base import TtsOptions
@@ -17,6 +16,7 @@ from bot_engine.call.speech import CallSpeech
 from bot_engine.call.utterance import Heard, Utterance
 from bot_engine.call.voice_simulator import simulate_call
 from bot_engine.script.model import Script
+from tests.call_session.call_session_helpers import load, turns, words
 
 pytestmark = pytest.mark.slow
 RATE = 8000

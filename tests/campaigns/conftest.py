@@ -1,5 +1,6 @@
 """Fixtures of the campaign tests: the service's app on both storage backends (the same
-fixtures as tests/service), and a lead-qualification script with a callback."""
+fixtures as tests/service, the backends from tests/conftest.py), and a lead-qualification
+script with a callback."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import (  # noqa: F401 - fixtures, shared with the service tests
+from tests.service.conftest import (  # noqa: F401 - the service tests' app fixture and helpers
     Api,
     api,
-    db_url,
     make_settings,
-    pg_server,
     silent_speaker,
     upload,
 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import struct
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,8 @@ from typing import Any
 import numpy as np
 
 from media_gateway.rtp.g711 import ulaw_encode
+from tests.gateway_sip.sip_sipp import Sipp
 from tests.service.postgres_server import free_port
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
-from sip_sipp import Sipp
 
 HERE = Path(__file__).parent
 RATE = 8000

@@ -116,7 +116,7 @@ def test_speech_commands_print_paths_whole(deep: Path) -> None:
     one_line_with(out, f"wrote {deep / 'hello.wav'} (", "engine espeak")
     code, out, _ = run("models", "list", VOICEBOT_MODELS_DIR=str(deep / "models"))
     assert code == 0
-    one_line_with(out, f"folder: {deep / 'models'}")
+    one_line_with(out, f"Vosk models to fetch (folder: {deep / 'models'})")
     row = one_line_with(out, "vosk-model-small-ru")
     assert row.split("│")[4].strip() == "no"  # the row's cells are not wrapped either
 

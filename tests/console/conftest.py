@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from ..service.conftest import api, db_url, pg_server, script_yaml
-from .server import ConsoleServer
+from tests.console.server import ConsoleServer
+from tests.service.conftest import api
 
-__all__ = ["api", "db_url", "pg_server", "script_yaml"]
+__all__ = ["api"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
@@ -35,6 +35,19 @@ CHROMIUM_ARGS = [
 ]
 WIDE = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+UNLABELLED = (
+    "() => [...document.querySelectorAll('input, select, textarea, button')]"
+    ".filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)"
+    " && !e.getAttribute('aria-label') && !e.textContent.trim())"
+    ".map(e => e.outerHTML.slice(0, 80))"
+)
+"""Controls a screen reader could not name (the page's evaluate returns them)."""
+TOO_WIDE = (
+    "() => [...document.querySelectorAll('body *')].filter(e => "
+    "e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))"
+    ".map(e => e.tagName + '.' + e.className + ' ' + (e.id || '')).slice(0, 8)"
+)
+"""Elements that stick out of the viewport (tables scroll in their own box)."""
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from bot_engine.service.console.demo import TENANT_ENV, console_url
 
-from .conftest import PHONE, Browser, screenshot
+from .conftest import PHONE, TOO_WIDE, UNLABELLED, Browser, screenshot
 from .server import (
     CONSENT_SCRIPT,
     LEAD_SCRIPT,
@@ -120,11 +120,7 @@ def test_finished_call_recording_plays(browser: Browser, seeded: Seeded) -> None
     for path in (f"/ui/calls/{seeded.simulated_call}", "/ui/editor?script=lead_qualification_en"):
         page.set_viewport_size(PHONE)
         page.goto(f"{browser.base}{path}")
-        wide = page.evaluate(
-            "() => [...document.querySelectorAll('body *')].filter(e => "
-            "e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))"
-            ".map(e => e.tagName + '.' + e.className + ' ' + (e.id || '')).slice(0, 8)"
-        )
+        wide = page.evaluate(TOO_WIDE)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, wide
     screenshot(page, "editor-phone")
 
@@ -335,19 +331,13 @@ def test_every_control_is_labelled_and_the_keyboard_gets_in(
 ) -> None:
     page = browser.page()
     browser.sign_in(page, seeded.key)
-    unlabelled = (
-        "() => [...document.querySelectorAll('input, select, textarea, button')]"
-        ".filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)"
-        " && !e.getAttribute('aria-label') && !e.textContent.trim())"
-        ".map(e => e.outerHTML.slice(0, 80))"
-    )
     for path in (
         "/ui/calls", f"/ui/calls/{seeded.live_call}", "/ui/scripts",
         "/ui/scripts/lead_qualification_en", "/ui/editor", "/ui/deliveries",
         f"/ui/deliveries/{seeded.dead_delivery}", "/ui/routes", "/ui/keys",
     ):
         page.goto(f"{browser.base}{path}")
-        assert page.evaluate(unlabelled) == [], path
+        assert page.evaluate(UNLABELLED) == [], path
         assert page.locator("h1").count() == 1, path
     page.goto(f"{browser.base}/ui/calls")
     page.keyboard.press("Tab")

@@ -21,38 +21,21 @@ from bot_engine.service.console import i18n, timeline
 from bot_engine.service.console import web as console_web
 from bot_engine.service.console.account import CHANNELS
 from bot_engine.service.console.calls import DIRECTIONS, STATUSES
+from bot_engine.service.console.campaigns import (
+    ACTION_LABELS,
+    DAY_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+)
 from bot_engine.service.console.deliveries import STATES
 from bot_engine.service.routers import account
 from bot_engine.storage.models import ConsoleSession
 
 from ..service.conftest import Api, make_settings, silent_speaker, upload
+from .client import Console
 from .server import write_stereo
 
 CONSOLE = Path(__file__).parents[2] / "bot_engine" / "service" / "console"
-
-
-class Console:
-    """A browser-less client: cookies, the sign-in form's token, the CSRF token."""
-
-    def __init__(self, api: Api) -> None:
-        self.client = httpx.AsyncClient(
-            transport=api.transport, base_url="http://console.test", follow_redirects=False
-        )
-        self.csrf = ""
-
-    async def sign_in(self, key: str, next_page: str = "/ui/calls") -> httpx.Response:
-        form = await self.client.get("/ui/login")
-        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
-        assert token is not None
-        response = await self.client.post(
-            "/ui/login", data={"api_key": key, "csrf": token.group(1), "next": next_page}
-        )
-        if response.status_code == 303:
-            page = await self.client.get("/ui/calls")
-            found = re.search(r'data-csrf="([^"]+)"', page.text)
-            assert found is not None
-            self.csrf = found.group(1)
-        return response
 
 
 async def test_session_cookie_is_http_only_strict_and_scoped(api: Api) -> None:
@@ -213,6 +196,8 @@ def _template_strings() -> set[str]:
     found.update(label for _, label in console_web.NAV)
     found.update([*STATUSES, *DIRECTIONS, *STATES, "bot", "caller", "event"])
     found.update(["Barge-in", "Key press", "Webhook", "Transfer", "Consent"])
+    for labels in (STATUS_LABELS, STATE_LABELS, ACTION_LABELS, DAY_LABELS):
+        found.update(labels.values())
     found.discard("{count} issue(s)")  # the template passes it on to the script whole
     return found - set(CHANNELS)
 

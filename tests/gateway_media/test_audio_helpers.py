@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
-from gateway_media_helpers import dominant_frequency, rms, tone
 
 from media_gateway.audio import StreamResampler, dtmf_tones, resample
 from media_gateway.rtp.dtmf import DtmfError
+from tests.gateway_media.gateway_media_helpers import dominant_frequency, rms, tone
 
 
 def _stream(resampler: StreamResampler, pcm: bytes, rate: int) -> list[bytes]:

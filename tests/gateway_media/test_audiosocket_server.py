@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import pytest
-from gateway_media_helpers import TIMEOUT_S, dominant_frequency, tone
 
 from media_gateway.audiosocket import AudioSocketServer
 from media_gateway.call_leg import (
@@ -20,6 +19,7 @@ from media_gateway.call_leg import (
     InboundFrame,
     PlaybackResult,
 )
+from tests.gateway_media.gateway_media_helpers import TIMEOUT_S, dominant_frequency, tone
 
 CALL = uuid.UUID("40325ec2-5efd-4bd3-805f-53576e581d13")
 

@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-from gateway_media_helpers import TIMEOUT_S, TickWaiter, UdpPeer
 
 from media_gateway.call_leg import InboundFrame
 from media_gateway.rtp import g711
 from media_gateway.rtp.clock import shared_clock
 from media_gateway.rtp.packet import build_packet, parse_packet
 from media_gateway.rtp.session import MAX_DATAGRAMS_PER_TICK, RtpSession
+from tests.gateway_media.gateway_media_helpers import TIMEOUT_S, TickWaiter, UdpPeer
 
 
 def level_payload(level: int) -> bytes:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from gateway_media_helpers import dominant_frequency, loud_audio, tone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from media_gateway.rtp.dtmf import TelephoneEvent
 from media_gateway.rtp.packet import build_packet
 from media_gateway.rtp.session import MAX_PENDING_EVENTS, RtpSession
+from tests.gateway_media.gateway_media_helpers import dominant_frequency, loud_audio, tone
 
 PEER = ("127.0.0.1", 40000)
 

@@ -8,10 +8,10 @@ import struct
 from typing import cast
 
 import pytest
-from gateway_media_helpers import TIMEOUT_S, dominant_frequency, tone
 
 from media_gateway.call_leg import InboundFrame
 from media_gateway.rtp.session import RtpSession
+from tests.gateway_media.gateway_media_helpers import TIMEOUT_S, dominant_frequency, tone
 
 
 class LossyRelay(asyncio.DatagramProtocol):

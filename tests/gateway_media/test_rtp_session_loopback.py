@@ -6,7 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from gateway_media_helpers import (
+
+from media_gateway.call_leg import InboundFrame
+from media_gateway.rtp import g711
+from media_gateway.rtp.clock import shared_clock
+from media_gateway.rtp.dtmf import DtmfError
+from media_gateway.rtp.packet import build_packet, parse_packet
+from media_gateway.rtp.session import LATCH_PACKETS, RtpSession
+from tests.gateway_media.gateway_media_helpers import (
     TickWaiter,
     UdpPeer,
     digits,
@@ -15,13 +22,6 @@ from gateway_media_helpers import (
     rms,
     tone,
 )
-
-from media_gateway.call_leg import InboundFrame
-from media_gateway.rtp import g711
-from media_gateway.rtp.clock import shared_clock
-from media_gateway.rtp.dtmf import DtmfError
-from media_gateway.rtp.packet import build_packet, parse_packet
-from media_gateway.rtp.session import LATCH_PACKETS, RtpSession
 
 
 @pytest.fixture

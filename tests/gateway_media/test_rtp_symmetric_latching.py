@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from gateway_media_helpers import TickWaiter, UdpPeer
 
 from media_gateway.rtp.clock import shared_clock
 from media_gateway.rtp.packet import build_packet, parse_packet
 from media_gateway.rtp.session import LATCH_PACKETS, RtpSession
+from tests.gateway_media.gateway_media_helpers import TickWaiter, UdpPeer
 
 AUDIO = b"\xff" * 160
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from gateway_media_helpers import TIMEOUT_S, LocalAsgiServer, dominant_frequency, tone
 from starlette.applications import Starlette
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, connect
@@ -29,6 +28,12 @@ from media_gateway.rtp import g711
 from media_gateway.stream_leg import TransferHandler
 from media_gateway.twilio_protocol import StartInfo
 from media_gateway.websocket_media import websocket_route
+from tests.gateway_media.gateway_media_helpers import (
+    TIMEOUT_S,
+    LocalAsgiServer,
+    dominant_frequency,
+    tone,
+)
 
 STREAM_SID = "MZ18ad3ab5a668481ce02b83e7395059f0"
 CALL_SID = "CA2ad3ab5a668481ce02b83e7395059f0b"

@@ -13,7 +13,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from sip_baresip import free_port
+from tests.gateway_sip.sip_baresip import free_port
 
 MODULES = Path("/usr/lib/x86_64-linux-gnu/kamailio/modules")
 STARTUP_S = 15

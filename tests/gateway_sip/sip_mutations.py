@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from sip_captured import BARESIP_INVITE, COMPACT_INVITE, SIPP_200_OK
+from tests.gateway_sip.sip_captured import BARESIP_INVITE, COMPACT_INVITE, SIPP_200_OK
 
 EXTRA_TEMPLATES = [
     b"BYE sip:robot@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKb1\r\n"

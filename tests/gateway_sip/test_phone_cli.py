@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import soundfile
-from sip_audio import dominant_frequency, tone
-from sip_baresip import free_port
 
 from media_gateway.sip import SipConfig, SipUserAgent
 from media_gateway.sip.softphone import save_pcm
+from tests.gateway_sip.sip_audio import dominant_frequency, tone
+from tests.gateway_sip.sip_baresip import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.cli]
 VOICEBOT = [str(Path(sys.executable).parent / "voicebot")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sip_captured import BARESIP_INVITE, COMPACT_INVITE
 
 from media_gateway.sdp import (
     NoUsableCodec,
@@ -14,6 +13,7 @@ from media_gateway.sdp import (
     parse_sdp,
 )
 from media_gateway.sip.message import parse_message
+from tests.gateway_sip.sip_captured import BARESIP_INVITE, COMPACT_INVITE
 
 
 def test_baresip_offer_gives_pcmu_with_dtmf() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import soundfile
-from sip_audio import dominant_frequency, tone
-from sip_baresip import Baresip
 
 from media_gateway.call_leg import CallEnded, InboundDtmf, InboundFrame
 from media_gateway.sip import SipCallLeg, SipConfig, SipUserAgent
 from media_gateway.sip.softphone import save_pcm
+from tests.gateway_sip.sip_audio import dominant_frequency, tone
+from tests.gateway_sip.sip_baresip import Baresip
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 20

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sip_captured import BARESIP_INVITE, SIPP_200_OK
-
 from media_gateway.sip.address import NameAddr
 from media_gateway.sip.builders import (
     add_credentials,
@@ -13,6 +11,7 @@ from media_gateway.sip.builders import (
     renew,
 )
 from media_gateway.sip.message import Headers, SipRequest, SipResponse, parse_message
+from tests.gateway_sip.sip_captured import BARESIP_INVITE, SIPP_200_OK
 
 
 def invite() -> SipRequest:

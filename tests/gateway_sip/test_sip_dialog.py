@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sip_captured import BARESIP_INVITE, SIPP_200_OK
-
 from media_gateway.sip.address import NameAddr
 from media_gateway.sip.dialog import Dialog
 from media_gateway.sip.message import SipRequest, SipResponse, parse_message
+from tests.gateway_sip.sip_captured import BARESIP_INVITE, SIPP_200_OK
 
 
 def test_uas_dialog_builds_bye_to_the_callers_contact() -> None:

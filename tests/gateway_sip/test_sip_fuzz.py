@@ -9,10 +9,6 @@ import contextlib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sip_audio import dominant_frequency, tone
-from sip_audio import rms as rms_of
-from sip_captured import BARESIP_INVITE
-from sip_mutations import TEMPLATES, fuzz_messages, mutate
 
 from media_gateway.call_leg import CallEnded, InboundFrame
 from media_gateway.sdp import SdpError, negotiate, parse_sdp
@@ -21,6 +17,10 @@ from media_gateway.sip.address import NameAddr, SipUri, Via
 from media_gateway.sip.auth import parse_challenge
 from media_gateway.sip.info_dtmf import parse_info_dtmf
 from media_gateway.sip.message import SipParseError, StreamFramer, parse_message
+from tests.gateway_sip.sip_audio import dominant_frequency, tone
+from tests.gateway_sip.sip_audio import rms as rms_of
+from tests.gateway_sip.sip_captured import BARESIP_INVITE
+from tests.gateway_sip.sip_mutations import TEMPLATES, fuzz_messages, mutate
 
 SDP = BARESIP_INVITE.split(b"\r\n\r\n", 1)[1]
 FUZZ = settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))

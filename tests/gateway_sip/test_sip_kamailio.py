@@ -9,10 +9,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sip_kamailio import Kamailio, available
 
 from media_gateway.call_leg import CallEnded
 from media_gateway.sip import SipConfig, SipUserAgent
+from tests.gateway_sip.sip_kamailio import Kamailio, available
 
 pytestmark = [
     pytest.mark.slow,
@@ -38,7 +38,9 @@ async def test_the_robots_bye_reaches_the_caller_after_the_proxy_dropped_its_con
         assert incoming.invite.headers.get_all("record-route"), "the proxy record-routes"
         leg = await incoming.answer()
         caller = await asyncio.wait_for(placing, TIMEOUT)
-        await asyncio.wait_for(leg.confirmed.wait(), TIMEOUT)  # the ACK came through
+        async with asyncio.timeout(TIMEOUT):  # the ACK came through
+            while not leg.sip.confirmed:
+                await asyncio.sleep(0.05)
         inbound = (incoming.peer.host, incoming.peer.port)
         assert inbound[1] != proxy.port  # Kamailio connected from an ephemeral port
         async with asyncio.timeout(TIMEOUT):  # Kamailio closes idle connections (lifetime)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sip_captured import BARESIP_INVITE, COMPACT_INVITE, SIPP_200_OK
 
 from media_gateway.sip.address import NameAddr, SipUri, Via
 from media_gateway.sip.message import (
@@ -15,6 +14,7 @@ from media_gateway.sip.message import (
     StreamFramer,
     parse_message,
 )
+from tests.gateway_sip.sip_captured import BARESIP_INVITE, COMPACT_INVITE, SIPP_200_OK
 
 
 def test_baresip_invite_parses_with_body_cut_at_content_length() -> None:

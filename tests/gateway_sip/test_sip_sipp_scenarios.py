@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sip_baresip import free_port
-from sip_sipp import Sipp
 
 from media_gateway.call_leg import CallEnded
 from media_gateway.sip import CallFailed, IncomingCall, SipConfig, SipUserAgent
+from tests.gateway_sip.sip_baresip import free_port
+from tests.gateway_sip.sip_sipp import Sipp
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 30

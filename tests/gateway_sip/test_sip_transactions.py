@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sip_captured import BARESIP_INVITE
-
 from media_gateway.sip.message import Headers, SipRequest, SipResponse, parse_message
 from media_gateway.sip.transaction import (
     ClientInviteTransaction,
@@ -15,6 +13,7 @@ from media_gateway.sip.transaction import (
     client_key,
     server_key,
 )
+from tests.gateway_sip.sip_captured import BARESIP_INVITE
 
 T = TimerSettings()  # T1 0.5 s, T2 4 s, T4 5 s
 
@@ -84,6 +83,18 @@ def test_client_invite_provisional_stops_a_and_error_is_acked_until_timer_d() ->
     again = tx.receive(busy, 2.0)
     assert len(again.send) == 1 and not again.deliver
     assert run_until(tx, 100) == [(33.0, "terminated")]  # D = 32 s on UDP
+
+
+def test_client_invite_timer_b_does_not_end_a_ringing_call() -> None:
+    """§17.1.1.2: B guards "calling" only; once a 1xx came, the TU bounds the call (it
+    CANCELs when nobody answers), so a call may ring longer than 64*T1."""
+    request = invite()
+    tx = ClientInviteTransaction(request, reliable=False, timers=T)
+    tx.start(0.0)
+    tx.receive(response_to(request, 180), 1.0)
+    assert run_until(tx, 100) == []
+    out = tx.receive(response_to(request, 200), 100.0)
+    assert [m.status for m in out.deliver] == [200]  # type: ignore[attr-defined]
 
 
 def test_client_invite_2xx_goes_to_the_tu_including_retransmissions() -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from json_server import JsonServer, chat_completion, rasa_parse
 from pydantic import ValidationError
 
 from bot_engine.dialog.engine import Dialog
@@ -21,6 +20,7 @@ from bot_engine.script import load_script_file, validate_variables
 from bot_engine.script.model import LlmSettings, NluSettings, RasaSettings, Script, Step
 from bot_engine.simulator.session import TextSession, run_conversation
 from bot_engine.simulator.webhooks import CannedWebhooks
+from tests.nlu.json_server import JsonServer, chat_completion, rasa_parse
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 LOOPBACK = Outbound(SsrfGuard(["127.0.0.1/32"]))

@@ -3,20 +3,13 @@ Whisper base.en for English), one TTS cache for the run, and the SIP test helper
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from asr_tts.settings import SpeechSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.script.model import Script
-
-HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "tests" / "gateway_sip"))  # tones, FFT, the baresip driver
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sip_audio import dominant_frequency, rms, tone
-
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import CallSession, SessionSettings
 from bot_engine.call.speech import CallSpeech
@@ -25,6 +23,7 @@ from bot_engine.net import SsrfGuard
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame
 from media_gateway.sip import SipConfig, SipUserAgent
+from tests.gateway_sip.sip_audio import dominant_frequency, rms, tone
 
 LOUD = 500.0
 SAFETY_S = 30.0

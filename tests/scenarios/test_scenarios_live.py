@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 import pytest
 import soundfile
-from scenario_peers import Caller, Phone, Robot, until
-from sip_audio import dominant_frequency, rms, tone
 
 from bot_engine.call.speech import CallSpeech
 from bot_engine.script import load_script_file, validate_variables
 from bot_engine.script.model import Script
 from media_gateway.sip import SipConfig, SipUserAgent
+from tests.gateway_sip.sip_audio import dominant_frequency, rms, tone
+from tests.scenarios.scenario_peers import Caller, Phone, Robot, until
 
 pytestmark = pytest.mark.slow
 
@@ -399,7 +399,7 @@ async def test_operators_accept_or_decline_by_voice(make_speech: SpeechFactory) 
 async def test_baresip_as_the_operator_is_bridged_with_keys_both_ways(
     make_speech: SpeechFactory, tmp_path: Path
 ) -> None:
-    from sip_baresip import Baresip
+    from tests.gateway_sip.sip_baresip import Baresip
 
     microphone = tmp_path / "operator.wav"
     soundfile.write(str(microphone), np.frombuffer(tone(OPERATOR_HZ, 30), dtype="<i2"), 8000,

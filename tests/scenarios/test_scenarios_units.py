@@ -253,7 +253,7 @@ async def test_a_guarded_leg_dials_only_the_targets_its_rules_permit() -> None:
         def permits(self, target: str) -> bool:
             return target in self.allowed
 
-    from scenario_peers import Phone
+    from tests.scenarios.scenario_peers import Phone
 
     busy = await Phone.start("allowed", mode="busy")
     ua = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot",

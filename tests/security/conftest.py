@@ -1,8 +1,8 @@
-"""Fixtures for the security tests: the service tests' own (both storage backends, a local
-PostgreSQL on loopback, an in-process app with fast settings)."""
+"""Fixtures for the security tests: the service tests' in-process app with fast settings, on
+both storage backends (tests/conftest.py: one local PostgreSQL on loopback)."""
 
 from __future__ import annotations
 
-from ..service.conftest import api, db_url, pg_server, script_yaml
+from tests.service.conftest import api
 
-__all__ = ["api", "db_url", "pg_server", "script_yaml"]
+__all__ = ["api"]

@@ -1,10 +1,9 @@
-"""Fixtures for the service tests: both storage backends, an in-process app with its
-lifespan, tenants with keys, and fast delivery schedules."""
+"""Fixtures for the service tests: an in-process app with its lifespan (on both storage
+backends, from tests/conftest.py), tenants with keys, and fast delivery schedules."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,33 +13,13 @@ import pytest
 from bot_engine.service.app import create_app
 from bot_engine.service.settings import DeliverySchedule, ServiceSettings
 from bot_engine.storage import open_database, tenants
+from tests.conftest import SCRIPT_PATH
 
-from .postgres_server import PostgresServer
-
-SCRIPT_PATH = Path(__file__).parents[2] / "examples" / "scripts" / "lead_qualification_en.yaml"
 TEST_ENCRYPTION_KEY = "dm9pY2Vib3QtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="
 """A fixed key (`encryption_key` is required with PostgreSQL); never a real deployment's."""
 FAST_SCHEDULE = DeliverySchedule(
     first_delay_s=0.05, factor=2.0, max_delay_s=0.4, horizon_s=30.0, jitter=0.2, timeout_s=5.0
 )
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'voicebot.db'}"
-    server: PostgresServer = request.getfixturevalue("pg_server")
-    return await server.create_database("t_" + uuid.uuid4().hex[:16])
 
 
 async def silent_speaker(text: str, language: str) -> bytes:
@@ -98,11 +77,6 @@ async def api(db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
         yield Api(app)
 
 
-@pytest.fixture
-def script_yaml() -> str:
-    return SCRIPT_PATH.read_text()
-
-
 async def upload(client: httpx.AsyncClient, text: str) -> dict[str, Any]:
     response = await client.post(
         "/v1/scripts", content=text, headers={"content-type": "application/yaml"}
@@ -112,4 +86,4 @@ async def upload(client: httpx.AsyncClient, text: str) -> dict[str, Any]:
     return body
 
 
-__all__ = ["Api", "make_settings", "open_database", "silent_speaker", "upload"]
+__all__ = ["SCRIPT_PATH", "Api", "make_settings", "open_database", "silent_speaker", "upload"]

@@ -49,10 +49,14 @@ def create_tenant(data_dir: Path, name: str = "acme") -> tuple[str, str]:
 
 
 async def _start(
-    data_dir: Path, port: int, log: Path, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    port: int,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [VOICEBOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [VOICEBOT, "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args],
         env={**_env(data_dir), **(extra_env or {})},
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,

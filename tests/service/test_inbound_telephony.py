@@ -368,13 +368,10 @@ async def test_baresip_dials_the_service_and_the_call_is_answered_by_its_route(
 ) -> None:
     """A real softphone: baresip dials the number, says yes when asked, and the inbound call
     ends confirmed with both sides in the recording."""
-    import sys
 
     from asr_tts.tts.espeak import EspeakSynthesizer
     from media_gateway.sip.softphone import save_pcm
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
-    from sip_baresip import Baresip
+    from tests.gateway_sip.sip_baresip import Baresip
 
     greeting = (
         Path(__file__).parents[1] / "call_session" / "scripts" / "greeting_check.en.yaml"

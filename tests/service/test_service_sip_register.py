@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot_engine.service.app import create_app
+from tests.gateway_sip.sip_sipp import Sipp
 
 from .conftest import Api, make_settings
 from .postgres_server import free_port
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "gateway_sip"))
-from sip_sipp import Sipp
 
 pytestmark = pytest.mark.slow
 

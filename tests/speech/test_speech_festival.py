@@ -110,3 +110,19 @@ async def test_missing_binary_and_bad_input_are_clear_errors() -> None:
         await FestivalSynthesizer().render(" — … ", None, 8000)
     with pytest.raises(Exception, match="voice"):
         await FestivalSynthesizer().render("Привет.", "bad voice (x)", 8000)
+
+
+@pytest.mark.parametrize(
+    ("voice", "text"),
+    [
+        # a lead's website in a callback prompt: the Russian voice had no rule for Latin
+        (VOICE, "Обратный звонок: клиент Иван, заявка с kuhni.example. Соединить?"),
+        (VOICE, "Пишите на info@mebel-shop.ru, мы есть в WhatsApp и в CRM."),
+        (VOICE, "Café Müller, Ελλάδα и 東京: остальное скажу по-русски."),
+        ("kal_diphone", "Hello Иван, your order from Москва is ready."),
+    ],
+)
+async def test_words_in_another_alphabet_are_spoken_not_refused(voice: str, text: str) -> None:
+    pcm = await FestivalSynthesizer().render(text, voice, 8000)
+    assert duration_s(pcm, 8000) > 1.0
+    assert rms(pcm) > 500

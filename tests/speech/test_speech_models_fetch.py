@@ -201,7 +201,9 @@ def test_cli_fetch_and_list(
     assert (tmp_path / "models" / NAME / "am" / "final.mdl").is_file()
     listing = runner.invoke(app, ["models", "list"])
     assert listing.exit_code == 0
-    row = next(line for line in listing.output.splitlines() if "small-ru" in line)
+    offline, to_fetch = listing.output.split("Vosk models to fetch")
+    assert "installed" in next(line for line in offline.splitlines() if "small-ru" in line)
+    row = next(line for line in to_fetch.splitlines() if "small-ru" in line)
     assert "yes" in row
     missing = runner.invoke(app, ["models", "fetch", "no-such-model"])
     assert missing.exit_code == 1 and "unknown model" in missing.output

@@ -169,7 +169,8 @@ class Fixed:
 
 
 FRAME = bytes(320)
-SETTINGS = SmartTurnSettings(check_ms=100, complete_ms=200, incomplete_ms=800, cap_ms=1500)
+SETTINGS = SmartTurnSettings(check_ms=100, complete_ms=200, incomplete_ms=800, cap_ms=1500,
+                             threshold=0.5, unsure_ms=None, use_text=False)
 
 
 def run(policy: SmartEndpointing, silences: list[int]) -> list[int]:

@@ -138,6 +138,26 @@ async def test_refined_final_arrives_while_the_stream_is_open(
     await rec.close()
 
 
+async def test_call_frames_go_out_in_larger_chunks(stt: tuple[FakeRecognizer, str]) -> None:
+    """A call feeds 20 ms frames; one gRPC message per frame costs the client more than
+    the audio is worth, so frames are coalesced (the last chunk may be shorter)."""
+    servicer, endpoint = stt
+    pcm = tone_pcm(8000, 0.53)
+    rec = recognizer(endpoint)
+    await rec.start("ru-RU", 8000)
+    for i in range(0, len(pcm), 320):
+        await rec.feed(pcm[i : i + 320])
+    await rec.close()
+    results = [r async for r in rec]
+
+    [session] = servicer.sessions
+    chunks = [r.chunk.data for r in session.requests if r.HasField("chunk")]
+    assert session.audio == pcm
+    assert all(len(c) >= 1600 for c in chunks[:-1])
+    assert len(chunks) <= len(pcm) // 1600 + 1
+    assert [r.text for r in results if r.is_final] == [NORMALIZED]
+
+
 async def test_reconnects_before_session_limit(stt: tuple[FakeRecognizer, str]) -> None:
     servicer, endpoint = stt
     pcm = tone_pcm(8000, 2.5)

@@ -15,6 +15,7 @@ from bot_engine.nlu.entities.numbers import NumSpan, find_numbers
 from bot_engine.nlu.entities.phone import find_phones
 from bot_engine.nlu.entities.scan import Tok, as_int_or_float, has_digit, scan
 from bot_engine.nlu.entities.temporal import Temporal, date_looking, resolve
+from bot_engine.nlu.errors import NluInputError
 from bot_engine.nlu.lang import Lang, lang_of
 
 _TEMPORAL = frozenset({"date", "time", "datetime"})
@@ -147,9 +148,10 @@ def extract_entities(
     wanted = frozenset(types)
     unknown = wanted - ENTITY_TYPES
     if unknown:
-        raise ValueError(f"unknown entity types {sorted(unknown)}; expected {sorted(ENTITY_TYPES)}")
+        raise NluInputError(
+            f"unknown entity types {sorted(unknown)}; expected {sorted(ENTITY_TYPES)}")
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("extract_entities needs a timezone-aware `now` (the call's time zone)")
+        raise NluInputError("extract_entities needs a timezone-aware `now` (the call's time zone)")
     if not wanted or not text:
         return []
     toks = scan(text, code)

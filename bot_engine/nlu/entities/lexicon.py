@@ -70,7 +70,7 @@ _RU_SPANS: dict[str, str] = {
     "минута": "minute", "час": "hour", "день": "day", "сутки": "day", "неделя": "week",
     "месяц": "month", "год": "year", "секунда": "second",
     # diminutives callers use for the same spans: "через часик", "минуток через пять"
-    "минутка": "minute", "часик": "hour", "денек": "day", "неделька": "week",
+    "минутка": "minute", "часик": "hour", "часок": "hour", "денек": "day", "неделька": "week",
 }  # fmt: skip
 
 _RU_CURRENCIES: dict[str, str] = {
@@ -205,7 +205,8 @@ _RU_DATE_WORDS = frozenset(
         "осенью", "зимой", "весну", "лето", "осень", "зиму", "месяца", "года", "майских",
         "новогодних", "праздники", "концу", "конца", "начала", "середины", "весне", "лету",
         "осени", "зиме", "весны", "лета", "зимы", "позже", "позднее", "ближайшие",
-        "ближайший", "ближайшую", "месяц", "майским", "праздникам",
+        "ближайший", "ближайшую", "месяц", "майским", "праздникам", "вечеру", "обеду",
+        "минут", "вечер",
     }
 )  # fmt: skip
 
@@ -216,7 +217,7 @@ _EN_DATE_WORDS = frozenset(
         "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
         "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch",
         "minutes", "days", "weeks", "months", "spring", "summer", "fall", "autumn", "winter",
-        "holidays", "christmas", "xmas", "new", "start",
+        "holidays", "christmas", "xmas", "new", "start", "minute", "day",
     }
 )  # fmt: skip
 

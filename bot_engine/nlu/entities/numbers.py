@@ -56,10 +56,20 @@ def parse_number_at(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpa
     return _parse(toks, i, lex, lang)
 
 
+# Words a colloquial amount puts between its number and its multiplier: "тысяч на
+# двести", "тысяч за триста", "сто пятьдесят где-то тысяч".
+_FILLERS = frozenset({"где", "то", "около", "примерно", "так", "наверное", "ну", "вот"})
+_BETWEEN = _FILLERS | {"на", "за"}  # after an inverted multiplier only
+_MAX_BETWEEN = 2
+
+
 def _inverted(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
-    if i + 1 >= len(toks):
+    k = i + 1
+    while k < len(toks) and k - i - 1 < _MAX_BETWEEN and toks[k].low in _BETWEEN:
+        k += 1
+    if k >= len(toks):
         return None
-    group = _parse(toks, i + 1, lex, lang)
+    group = _parse(toks, k, lex, lang)
     if group is None or group.value >= 1000 or group.value <= 0:
         return None
     mult = lex.numbers[toks[i].low].value
@@ -271,7 +281,29 @@ def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
                 i = span.j
                 continue
         i += 1
-    return _share_scale(found, toks)
+    return _share_scale(_late_multiplier(found, toks, lex, lang), toks)
+
+
+def _late_multiplier(found: list[NumSpan], toks: list[Tok], lex: Lexicon,
+                     lang: Lang) -> list[NumSpan]:
+    """ "сто пятьдесят где-то тысяч": a multiplier said alone a word or two after the
+    number it scales."""
+    if lang != "ru":
+        return found
+    out: list[NumSpan] = []
+    for span in found:
+        prev = out[-1] if out else None
+        word = lex.numbers.get(toks[span.i].low) if span.j == span.i + 1 else None
+        if (
+            prev is not None and word is not None and word.kind == "mult" and word.value >= 1000
+            and prev.scale == 1.0 and 0 < prev.value < 1000
+            and 0 < span.i - prev.j <= _MAX_BETWEEN
+            and all(t.low in _FILLERS for t in toks[prev.j : span.i])
+        ):
+            out[-1] = NumSpan(prev.value * word.value, prev.i, span.j, True, word.value)
+            continue
+        out.append(span)
+    return out
 
 
 _RANGE_WORDS = frozenset({"до", "или", "to", "or", "and", "и"})

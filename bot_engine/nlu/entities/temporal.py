@@ -69,6 +69,15 @@ _RANGE_FROM = frozenset({"с", "from", "between"})
 _BOUND_STARTS = _RANGE_FROM | {"до", "к", "ко", "не", "by", "before", "until", "till", "no"}
 _RANGE_TO = frozenset({"по", "до", "to", "until", "till", "through", "and"})
 _OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
+# A unit in the genitive before its amount means "about": "через минут двадцать",
+# "через часа два" (a nominative "через час двадцать" is an hour and twenty minutes).
+_APPROX_UNITS = frozenset({"минут", "минуты", "минуток", "часа", "часов", "часика", "дня",
+                           "дней", "денька", "недели", "недель", "месяца", "месяцев",
+                           "года", "лет"})  # fmt: skip
+# After a bare English duration ("three months or so", "two weeks tops")
+_ROUGHLY_EN = frozenset({"or", "tops", "max", "maybe", "probably", "roughly"})
+_BARE_BEFORE_EN = _ABOUT | {"probably", "maybe", "like", "perhaps", "um", "uh", "well",
+                            "just", "only"}
 _RANGE_OR = frozenset({"или", "or", "to"})
 _ANOTHER = frozenset({"другой", "другую", "другое", "другие", "другого"})
 
@@ -447,14 +456,30 @@ class _Rules:
         elif self._within_the_next(k):
             m = k + 3
         elif low == "через" or (self.lang == "en" and low in ("in", "within")):
-            pass
+            if (self.lang == "ru" and self.low(m) in _APPROX_UNITS
+                    and self._says_amount(m + 1)):
+                return self._offset_from(k, m + 1, unit_at=m)  # "через минут двадцать"
+        elif self.lang == "en" and low == "give" and self.low(k + 1) in ("me", "us"):
+            m = k + 2  # "give me an hour", "give me twenty minutes"
         elif self.lang == "ru" and low in self.lex.spans and self.low(k + 1) == "через":
             return self._inverted_offset(k)
-        elif self.lang == "en" and "now" in self.words and self._says_amount(k):
-            part = self._offset_from(k, k)  # "two weeks from now"
-            if part is None or self.low(part.j) != "from" or self.low(part.j + 1) != "now":
+        elif self.lang == "en" and "from" in self.words and self._says_amount(k):
+            part = self._offset_from(k, k)  # "two weeks from now", "... from today"
+            if (part is None or self.low(part.j) != "from"
+                    or self.low(part.j + 1) not in ("now", "today")):
                 return None
             return replace(part, j=part.j + 2)
+        elif self.lang == "en" and self._says_amount(k) and (
+            k == 0 or self.low(k - 1) in _BARE_BEFORE_EN
+        ):
+            part = self._offset_from(k, k)  # a bare "three months or so" answers "when?"
+            if part is None or self.low(part.j) in ("ago", "back", "old", "before"):
+                return None
+            if self.low(part.j) in _ROUGHLY_EN:
+                end = part.j + 1 + (self.low(part.j) == "or" and self.low(part.j + 1) == "so")
+                return replace(part, j=end)
+            return part if part.j >= len(self.toks) or self.low(part.j) in (
+                "from", "or", "and", "if", "i", "we") else None
         else:
             return None
         if self.low(m) in _ABOUT:  # "in about two weeks", "через примерно месяц"
@@ -598,6 +623,10 @@ class _Rules:
             following = following or low in _FOLLOWING
             cued = True
             k += 1
+            low = self.low(k)
+        if self.lang == "en" and low in _NEAR and self.low(k + 1) == "to":
+            cued = True  # "closer to summer": summer itself, as "ближе к лету"
+            k += 2
             low = self.low(k)
         if self.lang == "en" and low == "the":
             k += 1
@@ -932,6 +961,11 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        near = k + 1 if low in ("ближе", "поближе") else k
+        if self.low(near) in ("к", "ко", "под") and self.low(near + 1) in ("вечеру", "вечер"):
+            return Part(k, near + 2, daypart="вечером")  # "ближе к вечеру", "под вечер"
+        if self.low(near) in ("к", "ко") and self.low(near + 1) == "обеду":
+            return Part(k, near + 2, hour=13, meridiem_given=True)
         if low == "с" and self.low(k + 1) == "утра":
             return Part(k, k + 2, daypart="утром")
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):

@@ -1,5 +1,6 @@
-"""The web console at `/ui`: the customer's window onto calls, scripts, deliveries, inbound
-routes and API keys, served by the same process as the API.
+"""The web console at `/ui`: the customer's window onto calls, scripts, campaigns, the
+do-not-call list, deliveries, inbound routes and API keys, served by the same process as the
+API.
 
 Server-rendered pages (Jinja2) with a little plain JavaScript, no build step and nothing
 fetched from outside (it works on an offline LAN). Every page reads and writes through the
@@ -12,10 +13,26 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from bot_engine.service.console import account, auth, calls, deliveries, scripts
+from bot_engine.service.console import (
+    account,
+    auth,
+    calls,
+    campaigns,
+    deliveries,
+    dnc,
+    scripts,
+)
 from bot_engine.service.console.web import STATIC_DIR
 
-ROUTERS = (auth.router, calls.router, scripts.router, deliveries.router, account.router)
+ROUTERS = (
+    auth.router,
+    calls.router,
+    scripts.router,
+    campaigns.router,
+    dnc.router,
+    deliveries.router,
+    account.router,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -274,6 +274,152 @@ RU: dict[str, str] = {
     "this session": "этот сеанс",
     "Revoking the key of this session signs you out.":
         "Отзыв ключа этого сеанса завершит ваш вход.",
+    # campaigns
+    "Do not call": "Не звонить",
+    "New campaign": "Новая кампания",
+    "Campaigns, newest first": "Кампании, сначала новые",
+    "No campaigns yet.": "Кампаний пока нет.",
+    "Name": "Название",
+    "Progress": "Ход",
+    "Leads": "Лиды",
+    "Calls in progress": "Идущие звонки",
+    "Calls placed": "Звонков сделано",
+    "Draft": "Черновик",
+    "Running": "Идёт",
+    "Paused": "На паузе",
+    "Complete": "Завершена",
+    "Cancelled": "Отменена",
+    "Start": "Запустить",
+    "Pause": "Приостановить",
+    "Resume": "Продолжить",
+    "Cancel": "Отменить",
+    "Cancel this campaign? Pending leads will not be called; calls in progress finish.":
+        "Отменить кампанию? Ожидающим лидам звонить не будут; идущие звонки завершатся.",
+    "calling": "звоним",
+    "done": "готово",
+    "do not call": "не звонить",
+    "expired": "срок истёк",
+    "{done} of {total} leads finished": "Обработано лидов: {done} из {total}",
+    "Leads finished": "Лидов обработано",
+    "Due now": "Пора звонить",
+    "Leads by state": "Лиды по состояниям",
+    "Outcomes": "Итоги",
+    "Chart": "Диаграмма",
+    "No outcomes yet.": "Итогов пока нет.",
+    "No call in progress.": "Сейчас звонков нет.",
+    "Showing the first {count}.": "Показаны первые {count}.",
+    "External id": "Внешний id",
+    "Campaign created as a draft: check the leads, then start it.":
+        "Кампания создана как черновик: проверьте лиды и запустите её.",
+    "Lead file": "Файл с лидами",
+    "Accepted rows: {accepted}; rejected: {rejected}.":
+        "Принято строк: {accepted}; отклонено: {rejected}.",
+    "Rejected rows (in a CSV file the header is row 1)":
+        "Отклонённые строки (в CSV заголовок — строка 1)",
+    "the first {shown} of {count}": "первые {shown} из {count}",
+    "Row": "Строка",
+    "Reason": "Причина",
+    "Leads and results": "Лиды и результаты",
+    "All leads, with their calls": "Все лиды с их звонками",
+    "Calls of this campaign": "Звонки этой кампании",
+    "Download the report (CSV, one row per lead)": "Скачать отчёт (CSV, строка на лида)",
+    "Add leads from a file": "Добавить лидов из файла",
+    "Upload": "Загрузить",
+    "The same columns as the first file; a phone already in the campaign is rejected as a "
+    "duplicate.": "Те же столбцы, что в первом файле; номер, который уже есть в кампании, "
+    "отклоняется как повтор.",
+    "Settings": "Настройки",
+    "Caller ID": "Номер отправителя",
+    "Default region": "Регион по умолчанию",
+    "Default time zone": "Часовой пояс по умолчанию",
+    "Calls at once": "Звонков одновременно",
+    "Calls per minute": "Звонков в минуту",
+    "Dates without calls": "Даты без звонков",
+    "Not before": "Не раньше",
+    "Not after": "Не позже",
+    "Calling windows (the lead's local time)": "Окна звонков (местное время лида)",
+    "no calls": "без звонков",
+    "Retries": "Повторы",
+    "Again after": "Снова через",
+    "At the time in": "В момент из поля",
+    "Mon": "Пн",
+    "Tue": "Вт",
+    "Wed": "Ср",
+    "Thu": "Чт",
+    "Fri": "Пт",
+    "Sat": "Сб",
+    "Sun": "Вс",
+    "Upload a script first: a campaign calls its leads with one script.":
+        "Сначала загрузите сценарий: кампания звонит лидам по одному сценарию.",
+    "Optional: the From of every call.": "Необязательно: номер «От кого» для всех звонков.",
+    "For numbers written without +country (e.g. RU).":
+        "Для номеров без кода страны (например, RU).",
+    "For leads whose zone nothing else tells (e.g. Europe/Moscow).":
+        "Для лидов, чей пояс ничем другим не определён (например, Europe/Moscow).",
+    "Schedule": "Расписание",
+    "Calling windows in each lead's local time, such as 09:00-13:00, 14:00-21:00; empty: no "
+    "calls that day.": "Окна звонков по местному времени лида, например 09:00-13:00, "
+    "14:00-21:00; пусто — в этот день не звонить.",
+    "The lead's local dates, such as 2026-12-31, 2027-01-01.":
+        "Местные даты лида, например 2026-12-31, 2027-01-01.",
+    "Optional, in the default time zone; leads still due at the end expire.":
+        "Необязательно, в поясе по умолчанию; лиды, которым не дозвонились к концу, "
+        "истекают.",
+    "Pacing and retries": "Темп и повторы",
+    "Retries (YAML)": "Повторы (YAML)",
+    "Per outcome: attempts, and after (a wait such as 2h) or at (a datetime result field). "
+    "Empty: no_answer 3 × 2h, busy 3 × 20m, voicemail 2 × 4h, failed 2 × 10m, callback at "
+    "callback_at.": "По итогу: attempts (попытки) и after (пауза, например 2h) или at (поле "
+    "результата с датой и временем). Пусто: no_answer 3 × 2h, busy 3 × 20m, voicemail 2 × 4h, "
+    "failed 2 × 10m, callback в callback_at.",
+    "For every lead; a lead's own columns override them. One per line, as YAML: name: value":
+        "Для всех лидов; столбцы лида их переопределяют. По одной в строке, как YAML: "
+        "имя: значение",
+    "Optional: where each call's result goes.":
+        "Необязательно: куда отправлять результат каждого звонка.",
+    "Lead file (CSV)": "Файл с лидами (CSV)",
+    "A header row: phone, the script's variables, optionally external_id, timezone, region. "
+    "Each bad row is reported with its number; the good rows are kept. Up to 100,000 leads a "
+    "file.": "Строка заголовка: phone, переменные сценария, по желанию external_id, timezone, "
+    "region. Каждая ошибочная строка показывается с номером; верные строки сохраняются. "
+    "До 100 000 лидов в файле.",
+    "Create campaign": "Создать кампанию",
+    "State": "Состояние",
+    "Leads in the order of the files": "Лиды в порядке файлов",
+    "Next call": "Следующий звонок",
+    "Time zones": "Часовые пояса",
+    "Note": "Примечание",
+    "No leads match.": "Лидов не найдено.",
+    "First page": "Первая страница",
+    "Next": "Дальше",
+    "attempt {n}": "попытка {n}",
+    "in progress": "идёт",
+    "lead": "лид",
+    # do-not-call
+    "Do-not-call list": "Список «не звонить»",
+    "Campaigns skip these numbers (at upload and again just before each call) and a single "
+    "call to one is refused. A lead who asks not to be called again is added by the call "
+    "itself.": "Кампании пропускают эти номера (при загрузке и ещё раз перед каждым звонком), "
+    "а отдельный звонок на такой номер отклоняется. Лид, попросивший больше не звонить, "
+    "попадает сюда сам, из звонка.",
+    "Check a number": "Проверить номер",
+    "Check": "Проверить",
+    "{phone} is on the list ({source}, {reason}).": "{phone} в списке ({source}, {reason}).",
+    "no reason given": "причина не указана",
+    "{phone} is not on the list.": "{phone} нет в списке.",
+    "{phone} is on the list.": "{phone} внесён в список.",
+    "{phone} was taken off the list.": "{phone} убран из списка.",
+    "Add a number": "Добавить номер",
+    "Add": "Добавить",
+    "Import a file": "Загрузить файл",
+    "Numbers (CSV: phone, reason)": "Номера (CSV: phone, reason)",
+    "Import": "Загрузить",
+    "Choose a file.": "Выберите файл.",
+    "Numbers on the list": "Номера в списке",
+    "Source": "Источник",
+    "Added": "Добавлен",
+    "Remove": "Убрать",
+    "The list is empty.": "Список пуст.",
     # misc
     "Actions": "Действия",
     "Details": "Подробности",

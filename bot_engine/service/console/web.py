@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
+from bot_engine import log_context
 from bot_engine.service.composition import Service
 from bot_engine.service.console import i18n
 from bot_engine.service.deps import running
@@ -52,12 +53,14 @@ SECURITY_HEADERS = {
 NAV = (
     ("/ui/calls", "Calls"),
     ("/ui/scripts", "Scripts"),
+    ("/ui/campaigns", "Campaigns"),
+    ("/ui/dnc", "Do not call"),
     ("/ui/deliveries", "Deliveries"),
     ("/ui/routes", "Inbound routes"),
     ("/ui/keys", "API keys"),
 )
-"""The menu, in order. A new section (campaigns: after Scripts) adds its entry here and its
-router in `console.ROUTERS`."""
+"""The menu, in order. A new section adds its entry here and its router in
+`console.ROUTERS`."""
 
 
 class SignInRequired(Exception):
@@ -104,6 +107,7 @@ async def viewer(request: Request, svc: Service = Depends(running)) -> Viewer:
     if found is None:
         raise SignInRequired
     row, tenant = found
+    log_context.set_tenant(tenant.id)
     return Viewer(tenant, token, csrf_token(svc.secret_key, token), row.key_id)
 
 
@@ -279,20 +283,26 @@ class ConsoleRoute(APIRoute):
 MAX_MAPPING_CHARS = 10_000
 
 
-def yaml_mapping(text: str) -> dict[str, Any]:
-    """`name: value` lines (a YAML or JSON mapping of scalars) typed into a form; ValueError
-    says what is wrong. Bounded in size; the safe loader builds plain values only."""
+def yaml_value(text: str) -> Any:
+    """A small YAML (or JSON) document typed into a form; ValueError says what is wrong.
+    Bounded in size; the safe loader builds plain values only (callers check the shape, which
+    also refuses alias bombs: they need nesting deeper than a form's values have)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    if not text.strip():
-        return {}
     if len(text) > MAX_MAPPING_CHARS:
         raise ValueError(f"at most {MAX_MAPPING_CHARS} characters")
+    if not text.strip():
+        return None
     try:
-        value = YAML(typ="safe", pure=True).load(text)
+        return YAML(typ="safe", pure=True).load(text)
     except YAMLError as exc:
         raise ValueError(str(exc).splitlines()[0] if str(exc) else "not YAML") from None
+
+
+def yaml_mapping(text: str) -> dict[str, Any]:
+    """`name: value` lines (a YAML or JSON mapping of scalars) typed into a form."""
+    value = yaml_value(text)
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):

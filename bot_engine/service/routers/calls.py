@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from bot_engine.call.text_calls import CallInput, TextCallRunner
 from bot_engine.record import TranscriptTurn
 from bot_engine.service.auth import TenantDep
+from bot_engine.service.campaign_calls import campaign_ref
 from bot_engine.service.deps import (
     CampaignsDep,
     CreationDep,
@@ -22,6 +23,7 @@ from bot_engine.service.deps import (
 )
 from bot_engine.service.errors import Conflict, NotFound
 from bot_engine.service.prerender import NoPrerender, Prerenderer
+from bot_engine.service.routers.campaigns import translated
 from bot_engine.service.routers.common import problems, require_json
 from bot_engine.service.schemas import (
     CallCreate,
@@ -87,6 +89,7 @@ async def _prerender_call(
 async def list_calls(
     tenant: TenantDep,
     db: DbDep,
+    campaigns: CampaignsDep,
     status: Literal["queued", "ringing", "in_progress", "completed", "failed", "cancelled"]
     | None = None,
     direction: Literal["inbound", "outbound"] | None = None,
@@ -96,8 +99,14 @@ async def list_calls(
     phone: str | None = Query(default=None, max_length=64, description="Part of a number."),
     since: UtcDatetime | None = Query(default=None, description="Created at or after this."),
     until: UtcDatetime | None = Query(default=None, description="Created before this."),
+    campaign: str | None = Query(
+        default=None, max_length=64, description="Calls of this campaign (404 if not yours)."
+    ),
 ) -> list[CallSummary]:
     """Outbound and inbound calls, newest first."""
+    if campaign is not None:
+        with translated():
+            await campaigns.get(tenant.id, campaign)
     async with db.sessions() as session:
         rows = await repo.list_calls(
             session,
@@ -110,6 +119,7 @@ async def list_calls(
             phone=phone,
             since=since,
             until=until,
+            campaign_id=campaign,
         )
     return [
         CallSummary(
@@ -145,6 +155,7 @@ async def get_call(call_id: str, tenant: TenantDep, db: DbDep) -> Any:
         script = await session.get(ScriptRecord, version.script_id)
         assert script is not None
         events = await repo.list_events(session, call.id, ("turn", "timing", "amd", "timeline"))
+        campaign = await campaign_ref(session, call.id)
     transcript = [TranscriptTurn.from_stored(e.data, e.at) for e in events if e.kind == "turn"]
     timeline = next((e.data for e in events if e.kind == "timeline"), {})
     timings: dict[str, Any] = {
@@ -177,6 +188,7 @@ async def get_call(call_id: str, tenant: TenantDep, db: DbDep) -> Any:
         barge_ins=list(timeline.get("barge_ins", [])),
         resumed_prompts=list(timeline.get("resumed_prompts", [])),
         amd=next((e.data for e in events if e.kind == "amd"), None),
+        campaign=campaign,
     )
 
 

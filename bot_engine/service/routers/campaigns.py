@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from bot_engine.campaigns.engine import CampaignEngine, LeadState
 from bot_engine.campaigns.errors import CampaignError
 from bot_engine.campaigns.model import CampaignCreate
-from bot_engine.campaigns.uploads import UploadError, records, upload_kind
+from bot_engine.campaigns.uploads import ImportResult, UploadError, records, upload_kind
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.deps import CampaignsDep, CreationDep, DbDep, SecretKeyDep, SettingsDep
 from bot_engine.service.errors import Conflict, Invalid, NotFound
@@ -184,13 +184,26 @@ async def list_campaigns(
     limit: int = Query(default=20, ge=1, le=100),
 ) -> list[CampaignOut]:
     """Newest first, each with its counts by lead state and by outcome."""
+    rows = await campaign_rows(db, tenant.id, status=status, before=before, limit=limit)
+    return [await campaign_out(db, campaigns, campaign) for campaign in rows]
+
+
+async def campaign_rows(
+    db: Database,
+    tenant_id: str,
+    *,
+    status: str | None = None,
+    before: datetime | None = None,
+    limit: int = 20,
+) -> list[Campaign]:
+    """The tenant's campaigns, newest first, without counts (the console's calls filter
+    needs only their names)."""
     if before is not None and before.tzinfo is None:
         before = before.replace(tzinfo=UTC)
     async with db.sessions() as session:
-        rows = await repo.list_campaigns(
-            session, tenant.id, status=status, limit=limit, before=before
+        return await repo.list_campaigns(
+            session, tenant_id, status=status, limit=limit, before=before
         )
-    return [await campaign_out(db, campaigns, campaign) for campaign in rows]
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut, responses=_ERRORS)
@@ -233,10 +246,21 @@ async def upload_leads(
             "leads are sent as text/csv, application/json (an array) or "
             f"application/x-ndjson; got {media_type(request) or 'none'}"
         )
+    return await import_leads(campaigns, tenant.id, campaign_id, request_chunks(request), kind)
+
+
+async def import_leads(
+    campaigns: CampaignEngine, tenant_id: str, campaign_id: str, chunks: AsyncIterable[bytes],
+    kind: str,
+) -> LeadsImported:
+    """An upload's bytes (csv, json or jsonl) into the campaign: the API's request body
+    and the console's uploaded file alike."""
     with translated():
-        result = await campaigns.import_leads(
-            tenant.id, campaign_id, records(request_chunks(request), kind)
-        )
+        result = await campaigns.import_leads(tenant_id, campaign_id, records(chunks, kind))
+    return imported(result)
+
+
+def imported(result: ImportResult) -> LeadsImported:
     return LeadsImported(
         accepted=result.accepted,
         rejected=[RejectedRow(**r) for r in result.rejected],

@@ -3,6 +3,7 @@ numbers and `POST /v1/calls` to one is refused (409)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -18,7 +19,7 @@ from bot_engine.service.routers.campaigns import (
     MAX_ID,
     UPLOAD_TYPES,
     LeadsImported,
-    RejectedRow,
+    imported,
     request_chunks,
     translated,
 )
@@ -29,6 +30,7 @@ from bot_engine.service.routers.common import (
     require_json,
 )
 from bot_engine.service.settings import ServiceSettings
+from bot_engine.storage import Database
 from bot_engine.storage import dnc as repo
 from bot_engine.storage.campaign_models import DncEntry
 
@@ -148,17 +150,22 @@ async def import_list(
     kind = upload_kind(media_type(request))
     if kind is None:
         raise UnsupportedMediaType("send text/csv, application/json or application/x-ndjson")
+    return await import_entries(db, settings, tenant.id, request_chunks(request), kind)
+
+
+async def import_entries(
+    db: Database, settings: ServiceSettings, tenant_id: str, chunks: AsyncIterable[bytes],
+    kind: str,
+) -> LeadsImported:
+    """An upload's bytes (csv, json or jsonl) onto the list: the API's request body and
+    the console's uploaded file alike."""
     limits = settings.campaigns
     with translated():
         result = await import_numbers(
             db,
-            tenant.id,
-            records(request_chunks(request), kind),
+            tenant_id,
+            records(chunks, kind),
             limits.dnc_default_region,
             limits.max_leads_per_upload,
         )
-    return LeadsImported(
-        accepted=result.accepted,
-        rejected=[RejectedRow(**r) for r in result.rejected],
-        rejected_count=result.rejected_count,
-    )
+    return imported(result)

@@ -34,7 +34,9 @@
           }
           if (response.ok) {
             const html = await response.text();
-            if (last !== null && html !== last) {
+            // The first answer is swapped in too: what changed between the page's render and
+            // this first poll would otherwise never show.
+            if (html !== last) {
               const finished = html.indexOf('data-final="1"') >= 0 && !el.querySelector("[data-final]");
               if (finished) {
                 window.location.reload();
@@ -54,7 +56,21 @@
     window.setTimeout(tick, every);
   }
 
+  // A form that asks first (cancelling a campaign cannot be undone). Delegated, so forms
+  // swapped in by `follow` ask too.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    // A page answered to a form post shows the address it can be reloaded from.
+    const canonical = document.querySelector("[data-canonical]");
+    if (canonical && window.location.pathname !== canonical.dataset.canonical) {
+      window.history.replaceState(null, "", canonical.dataset.canonical);
+    }
     localizeTimes(document);
     document.querySelectorAll("[data-refresh]").forEach(follow);
     document.querySelectorAll("[data-refresh-page]").forEach(function (el) {

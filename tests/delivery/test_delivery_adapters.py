@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Api, make_settings, silent_speaker, upload
-from .drive import place, run_call, wait_deliveries
-from .local_server import LocalServer
-from .postgres_server import free_port
-from .receivers import AmoCrmFake, Bitrix24Fake, WebhookReceiver
+from tests.service.conftest import Api, make_settings, silent_speaker, upload
+from tests.service.drive import place, run_call, wait_deliveries
+from tests.service.local_server import LocalServer
+from tests.service.postgres_server import free_port
+from tests.service.receivers import AmoCrmFake, Bitrix24Fake, WebhookReceiver
 
 
 @pytest.fixture

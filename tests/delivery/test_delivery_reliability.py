@@ -10,12 +10,11 @@ import pytest
 
 from bot_engine.service.app import create_app
 from bot_engine.service.settings import DeliverySchedule
-
-from .conftest import Api, make_settings, silent_speaker, upload
-from .drive import place, wait_deliveries
-from .local_server import LocalServer
-from .postgres_server import free_port
-from .receivers import WebhookReceiver
+from tests.service.conftest import Api, make_settings, silent_speaker, upload
+from tests.service.drive import place, wait_deliveries
+from tests.service.local_server import LocalServer
+from tests.service.postgres_server import free_port
+from tests.service.receivers import WebhookReceiver
 
 RESULTS = 200
 

@@ -25,11 +25,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot_engine.service.app import create_app
-
-from .conftest import FAST_SCHEDULE, Api, make_settings, silent_speaker, upload
-from .local_server import LocalServer
-from .postgres_server import free_port
-from .serve_process import _start, _until, create_tenant
+from tests.service.conftest import FAST_SCHEDULE, Api, make_settings, silent_speaker, upload
+from tests.service.local_server import LocalServer
+from tests.service.postgres_server import free_port
+from tests.service.serve_process import _start, _until, create_tenant
 
 FAST = 10
 SCRIPT = """
