@@ -278,7 +278,7 @@ async def test_a_personal_menu_from_the_crm_chosen_by_key_connects_that_contact(
                 caller = await Caller.dial(caller_ua, robot.uri, tone_hz=None)
                 # the key cuts the menu short, as soon as the robot listens (mid-menu)
                 assert await until(lambda: robot.session is not None
-                                   and robot.session._listening is not None)
+                                   and robot.session.listener.active is not None)
                 await caller.leg.send_dtmf("2")
                 assert await until(lambda: second.leg is not None)
                 caller.leg.play(tone(CALLER_HZ, 20, amplitude=0.3))
