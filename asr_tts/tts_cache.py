@@ -177,12 +177,10 @@ class TtsCache:
         self._record(spec.key, len(pcm))
 
     async def prerender(
-        self, prompts: Iterable[PromptSpec], concurrency: int = 2,
-        synthesizer: Synthesizer | None = None,
+        self, prompts: Iterable[PromptSpec], concurrency: int = 2
     ) -> PrerenderReport:
-        """Render every prompt not yet cached (with `synthesizer`, else the engine its
-        spec names). Failures are reported, not raised, so one bad prompt does not stop
-        the batch."""
+        """Render every prompt not yet cached. Failures are reported, not raised, so one
+        bad prompt does not stop the batch."""
         report = PrerenderReport()
         limit = asyncio.Semaphore(max(1, concurrency))
         unique = list({spec.key: spec for spec in prompts}.values())
@@ -193,7 +191,7 @@ class TtsCache:
                 return
             async with limit:
                 try:
-                    await self.get_or_render(spec, synthesizer)
+                    await self.get_or_render(spec)
                     report.rendered += 1
                 except SpeechError as exc:
                     log.warning("prerender failed for %r: %s", spec.text, exc)

@@ -233,8 +233,7 @@ class CallSpeech:
 
     async def prerender(self, texts: list[str]) -> PrerenderReport:
         """Render into the cache and keep the audio in memory for this process's calls."""
-        report = await self.cache.prerender([self.spec(t) for t in texts],
-                                            synthesizer=self.synthesizer)
+        report = await self.cache.prerender([self.spec(t) for t in texts])
         for text in texts:
             self.cached(text)
         return report
