@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot_engine.delivery.worker import DeliveryWorker  # noqa: E402
 from bot_engine.dialog.actions import DialogResult  # noqa: E402
+from bot_engine.record import TranscriptTurn  # noqa: E402
 from bot_engine.service.app import create_app  # noqa: E402
 from bot_engine.service.settings import ServiceSettings  # noqa: E402
 from bot_engine.storage import tenants  # noqa: E402
@@ -132,10 +133,10 @@ async def results_per_second(db_url: str, count: int) -> float:
             result = DialogResult(outcome="qualified", fields={"budget": 5000}, ending="completed")
             for call_id in ids:
                 await svc.calls.call_status(call_id, "in_progress")
-                await svc.calls.transcript_turn(call_id, "bot", "Hello")
-                await svc.calls.finish(call_id, result, hangup_cause="robot")
+                await svc.calls.record_turn(call_id, TranscriptTurn(role="bot", text="Hello"))
+                await svc.calls.finish(call_id, result, hangup_cause="robot_hangup")
             worker = DeliveryWorker(
-                svc.db, svc.settings.delivery, svc.guard, svc.calls.build_job, concurrency=16
+                svc.db, svc.settings.delivery, svc.guard, svc.documents.build_job, concurrency=16
             )
             start = time.perf_counter()
             async with asyncio.timeout(600):

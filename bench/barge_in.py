@@ -45,6 +45,8 @@ from bot_engine.call.timings import percentile
 from bot_engine.call.voice_simulator import (
     VOICED_LEVEL,
     SimulatedCaller,
+    caller_synthesizer,
+    caller_voice,
     loopback_call,
 )
 from bot_engine.script import load_script
@@ -119,11 +121,11 @@ async def run(cycles: int, onset_ms: int, cache_dir: Path) -> dict[str, object]:
                                    asr_engine="whisper")
     rate = speech.sample_rate
     settings = SessionSettings(barge_in_onset_ms=onset_ms or None)
-    voice = speech.caller_voice()
+    voice = caller_voice(speech)
     words_spec = PromptSpec(engine=voice.engine, voice=voice.voice, options=voice.options,
                             sample_rate=rate, text=WORDS)
     words_pcm = await speech.cache.get_or_render(words_spec,
-                                                 speech.caller_synthesizer(voice.engine))
+                                                 caller_synthesizer(speech, voice.engine))
     words_onset_s = first_loud_s(words_pcm, rate)
     rng = np.random.default_rng(0)
     pick = random.Random(0)

@@ -49,7 +49,7 @@ from asr_tts.settings import SpeechSettings
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import TimingSummary, percentile
-from bot_engine.call.voice_simulator import simulate_call
+from bot_engine.call.voice_simulator import caller_voice, simulate_call
 from bot_engine.script import load_script
 
 SCRIPT = """
@@ -137,7 +137,7 @@ async def run(turns: int, endpoint_ms: int, asr: str | None, cache_dir: Path, *,
         "endpointing": endpointing,
         "asr_engine": speech.asr_engine,
         "tts_engine": speech.tts_engine,
-        "caller_voice": speech.caller_voice().engine if not vosk else "espeak",
+        "caller_voice": caller_voice(speech).engine if not vosk else "espeak",
         "whisper": "classic" if classic_whisper else "telephone",
         "answers": answers,
         "endpoint_ms": endpoint_ms,

@@ -62,7 +62,12 @@ from asr_tts.turn import SmartTurnSettings
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import percentile
-from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
+from bot_engine.call.voice_simulator import (
+    SimulatedCaller,
+    caller_synthesizer,
+    caller_voice,
+    loopback_call,
+)
 from bot_engine.script import load_script
 
 RATE = 8000
@@ -203,8 +208,8 @@ async def render_turns(speech: CallSpeech, language: str, seed: int,
     if voices == "human":
         return human_turns(language, seed, HUMAN_PROMPTS[0])
     rng = random.Random(seed)
-    voice = speech.caller_voice()
-    synthesizer = speech.caller_synthesizer(voice.engine)
+    voice = caller_voice(speech)
+    synthesizer = caller_synthesizer(speech, voice.engine)
     turns = []
     for text in TURNS[language]:
         parts = [p.strip() for p in text.split("|")]

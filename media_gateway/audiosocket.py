@@ -27,6 +27,8 @@ from media_gateway.audiosocket_framing import (
     parse_uuid,
 )
 from media_gateway.call_leg import (
+    FRAME_MS,
+    TELEPHONE_RATE,
     CallEnded,
     CallInfo,
     CallLeg,
@@ -45,7 +47,6 @@ OnCall = Callable[[CallLeg], Awaitable[None]]
 # AudioSocket has no transfer; the service may redirect the channel through AMI/ARI
 # (`TransferHandler`, shared with the media stream endpoint).
 
-FRAME_MS = 20
 #: Unsent bytes allowed to pile up in the socket (about 2 s at 8 kHz) before giving up.
 MAX_WRITE_BUFFER = 64 * 1024
 
@@ -75,7 +76,7 @@ class AudioSocketCallLeg(StreamCallLeg):
         self._frame_bytes = sample_rate * 2 * FRAME_MS // 1000
         self._events: InboundQueue[InboundEvent] = InboundQueue()
         self._player = PlaybackQueue(self._frame_bytes, sample_rate * 2 // 1000)
-        self._wire_rate = 8000
+        self._wire_rate = TELEPHONE_RATE
         """The rate Asterisk sends at; we answer at the same rate."""
         self._inbound: StreamResampler | None = None
         self._inbound_rate = sample_rate

@@ -20,11 +20,17 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
+from media_gateway.call_leg import (
+    FRAME_MS,
+    CallEnded,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+    Playback,
+)
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 20
 
 
 class LegRelay:

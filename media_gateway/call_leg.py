@@ -9,9 +9,14 @@ CallLegs, so the call session above never knows which one it drives.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
+
+FRAME_MS = 20
+"""Every leg's audio frame, inbound and outbound: 20 ms (one RTP packet, one media tick)."""
+TELEPHONE_RATE = 8000
+"""The telephone network's sample rate (G.711): what RTP, Twilio media and AudioSocket carry."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,17 @@ class Playback(abc.ABC):
     @abc.abstractmethod
     async def wait(self) -> PlaybackResult: ...
 
+    @abc.abstractmethod
+    async def started(self) -> bool:
+        """Returns when the sender takes the prompt's first frame (True: the moment the
+        far end's first packet of it leaves), or when it ended unplayed (False)."""
+
+    @property
+    @abc.abstractmethod
+    def played_ms(self) -> int:
+        """How much has gone out so far, read at once (a barge-in must know it before
+        the words or keys that caused it reach the dialog)."""
+
 
 class CallLeg(abc.ABC):
     info: CallInfo
@@ -88,3 +104,15 @@ class CallLeg(abc.ABC):
 
     @abc.abstractmethod
     async def hangup(self) -> None: ...
+
+
+async def events_until_ended(
+    next_event: Callable[[], Awaitable[InboundEvent]],
+) -> AsyncIterator[InboundEvent]:
+    """A leg's `events()` over its inbound queue: everything up to and including the
+    CallEnded."""
+    while True:
+        event = await next_event()
+        yield event
+        if isinstance(event, CallEnded):
+            return

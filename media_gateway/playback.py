@@ -2,7 +2,9 @@
 
 Every transport (RTP, WebSocket media, AudioSocket) sends audio one frame per 20 ms tick.
 This queue is the part they share: `play` appends a prompt, the sender takes one frame per
-tick, and each prompt's `Playback` reports how much of it went out, which barge-in needs.
+tick, and each prompt's `Playback` reports when its first frame went out (`started`: the
+response gap's end, and where the robot's audio goes in the recording) and how much of it
+went out (`played_ms`, which barge-in needs).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ class QueuedPlayback(Playback):
         """Bytes handed to the sender so far."""
         self._bytes_per_ms = bytes_per_ms
         self._on_cancel = on_cancel
-        self._future: asyncio.Future[PlaybackResult] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self._future: asyncio.Future[PlaybackResult] = loop.create_future()
+        self._started: asyncio.Future[bool] = loop.create_future()
 
     @property
     def done(self) -> bool:
@@ -39,11 +43,21 @@ class QueuedPlayback(Playback):
             self._on_cancel(self)
 
     def finish(self, *, completed: bool) -> None:
+        if not self._started.done():
+            self._started.set_result(self.position > 0)
         if not self._future.done():
             self._future.set_result(PlaybackResult(self.played_ms, completed))
 
+    def mark_started(self) -> None:
+        """The sender took the first frame."""
+        if not self._started.done():
+            self._started.set_result(True)
+
     async def wait(self) -> PlaybackResult:
         return await asyncio.shield(self._future)
+
+    async def started(self) -> bool:
+        return await asyncio.shield(self._started)
 
 
 class PlaybackQueue:
@@ -105,6 +119,8 @@ class PlaybackQueue:
                 continue
             start = current.position
             end = current.position = min(start + self.frame_bytes, len(current.pcm))
+            if start == 0:
+                current.mark_started()
             if end >= len(current.pcm):
                 self._queue.popleft()
                 if self._finish_on_sent:

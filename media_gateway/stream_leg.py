@@ -16,7 +16,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import ClassVar
 
 from media_gateway.audio import dtmf_tones
-from media_gateway.call_leg import CallEnded, CallInfo, CallLeg, InboundEvent, Playback
+from media_gateway.call_leg import (
+    CallEnded,
+    CallInfo,
+    CallLeg,
+    InboundEvent,
+    Playback,
+    events_until_ended,
+)
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue
 
@@ -34,12 +41,8 @@ class StreamCallLeg(CallLeg):
     _ended: CallEnded | None
     _transfer_handler: TransferHandler | None
 
-    async def events(self) -> AsyncIterator[InboundEvent]:
-        while True:
-            event = await self._events.get()
-            yield event
-            if isinstance(event, CallEnded):
-                return
+    def events(self) -> AsyncIterator[InboundEvent]:
+        return events_until_ended(self._events.get)
 
     def play(self, pcm: bytes) -> Playback:
         playback = self._player.enqueue(pcm)

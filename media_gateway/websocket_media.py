@@ -24,6 +24,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketState
 
 from media_gateway.call_leg import (
+    FRAME_MS,
+    TELEPHONE_RATE,
     CallEnded,
     CallInfo,
     CallLeg,
@@ -64,8 +66,7 @@ header, ...) before the stream is accepted; False refuses it with HTTP 403."""
 # platform's REST API instead (`TransferHandler`, shared with AudioSocket; for Twilio
 # itself, `media_gateway.twilio_rest`).
 
-FRAME_MS = 20
-SAMPLE_RATE = 8000
+SAMPLE_RATE = TELEPHONE_RATE
 FRAME_BYTES = SAMPLE_RATE * 2 * FRAME_MS // 1000
 _ENCODINGS: dict[str, g711.Codec] = {"audio/x-mulaw": "PCMU", "audio/x-alaw": "PCMA"}
 #: Outbound messages allowed to wait for a slow socket (5 s of audio) before hanging up.

@@ -1,12 +1,18 @@
-"""Live calls: the call session (the third shell around the pure Dialog) and what it needs.
+"""The one call runtime: placing, answering and running calls, live or in text.
 
-- `session.CallSession(leg, script, variables, speech, ...).run() -> CallReport`
-- `speech.CallSpeech.for_script(script, settings, asr_engine=None)`: ASR choice, prompts
-  from the TTS cache
-- `prompts.script_prompts(script)`, `prompts.call_prompts(script, variables)`: what to
-  render before a call
-- `outbound.place_call(number, script, variables, speech, ...)`, `inbound.serve_inbound`,
-  `routing.Router`, `sip_runner.SipCallRunner` (the service's live dialer)
+- `spec`: `CallSpec` (what a call is), `CallSink` (where it reports), `CallRunner`
+- `dialer.Dialer`: the one way to place a call (the user agent is a parameter);
+  `dialer.place_call`: one call the way `voicebot call` places it
+- `answerer.Answerer`: the one way to answer (the deployment routes and records the call)
+- `live.run_answered`: an answered call run by the live `session.CallSession` into a sink;
+  the session's parts: `prompt_player`, `listener` (with `utterance`), `timeline`,
+  `amd_gate`, and `asr_tts.barge_in`
+- `ended.ended_result`: the result of a call that ended without a dialog turn
+- `text_calls.TextCallRunner`: the service's text calls over the simulator's `TextSession`
+- `memory_sink.MemorySink`: the command line's sink; the service has its own
+- `speech.CallSpeech` (ASR choice, prompts from the TTS cache) and `speech_pool.SpeechPool`
+  (one per process: one cache per folder); `prompts`: what to render before a call
+- `inbound.serve_inbound` and `routing.Router`: `voicebot serve-calls` from a routing file
 - `route_patterns`: routing patterns matched within a time budget, and whether two of
   them can share a number; `dial_targets`: what an outbound call may dial;
   `transfer_guard`: transfers to caller-chosen targets only from an allow-list

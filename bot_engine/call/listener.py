@@ -1,226 +1,191 @@
-"""One caller utterance through the ASR: started at speech start with the pre-roll, fed
-frame by frame, closed at the endpoint; the result is read without blocking the loop
-(engines decode in their own thread pools).
+"""The caller's side of a live call: what the Dialog asked to hear (one `Listen` at a
+time), the utterance that is being heard (started at speech start, finished at the
+endpoint, read without blocking), keys into the DTMF collector, and the two timers that
+end a wait: no input, and the pause between keys.
 
-Speculative finalization, for engines that decode only at the end (Whisper): when the
-caller pauses, `speculate()` decodes a copy of the audio so far in a second recognizer
-while the endpointing window is still open. If the caller speaks again, `resume()`
-drops that result; if the window closes first, the speculative result is the final one,
-so the reply waits for max(window, decode) instead of window + decode. It is the same
-decode a fresh recognizer would make of that audio; the only audio it lacks is the rest
-of the (silent) window.
+It decides nothing about prompts or the Dialog: the session says when speech started
+(after its barge-in decision) and is told when a wait ended without input or a key
+sequence is complete. A timer or a result that arrives for a `Listen` that has since been
+replaced is dropped (each `Listen` has its own token).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import dataclasses
-import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from asr_tts.asr import AsrResult, StreamingRecognizer
+from bot_engine.call.dtmf import DEFAULT_SPEC, DtmfCollector
 from bot_engine.call.speech import CallSpeech
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Heard:
-    text: str
-    confidence: float | None
-    alternatives: tuple[str, ...]
-    engine: str
-    final_at: float
-    """Monotonic time the final text was available."""
-    error: str | None = None
-    speculative: bool = False
-    """The result came from a decode started at a pause, before the endpoint."""
+from bot_engine.call.utterance import Utterance
+from bot_engine.dialog import actions as act
 
 
-class Utterance:
-    """Created when listening begins (the recognizer starts while nobody speaks, so opening
-    a stream is off the response path); audio arrives from speech start."""
+@dataclass
+class Hearing:
+    """An utterance under way: its recognizer, where the caller's turn began in the
+    recording, and whether it cut a prompt."""
 
+    utterance: Utterance
+    turn_start_sample: int
+    barged: bool = False
+
+
+@dataclass
+class Listening:
+    listen: act.Listen
+    token: int
+    dtmf: DtmfCollector = field(default_factory=DtmfCollector)
+    utt: Hearing | None = None
+    standby: Utterance | None = None
+    """A recognizer already started, waiting for speech."""
+    recognizing: int = 0
+    """Utterances finished at their endpoint whose text has not come back yet."""
+    no_input: asyncio.TimerHandle | None = None
+    digit_timer: asyncio.TimerHandle | None = None
+
+
+class Listener:
     def __init__(
-        self, speech: CallSpeech, hints: list[str], grammar: list[str] | None,
-        pre_roll: bytes | None = None, *, speculative: bool = True,
+        self,
+        speech: CallSpeech,
+        *,
+        alive: Callable[[], bool],
+        robot_talking: Callable[[], bool],
+        on_no_input: Callable[[Listening], None],
+        on_keys: Callable[[Listening, str], None],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._speech = speech
-        self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._rec: StreamingRecognizer | None = None
-        self._broken: Exception | None = None
-        try:
-            self._rec = speech.new_recognizer()
-        except Exception as exc:  # reported as this utterance's result, like any ASR error
-            self._broken = exc
-        self._buffered = speculative and self._rec is not None and self._rec.utterance_level
-        self._fed: list[bytes] = []
-        """Buffered mode: every chunk fed, so a pause can decode a copy of it."""
-        self._finished = asyncio.Event()
-        self._spec: asyncio.Task[Heard] | None = None
-        if pre_roll is not None:
-            self.feed(pre_roll)
-        self.on_heard: Callable[[Heard], None] | None = None
-        """Called with the result inside the recognizer's task, the moment it is final:
-        one event-loop hop less on the response path than awaiting `result()`."""
-        self._hints = hints
-        self._grammar = grammar
-        self.task: asyncio.Task[Heard] = asyncio.get_running_loop().create_task(self._run())
+        """`alive` says whether the Dialog still listens at all; `robot_talking` holds
+        the no-input timer back while a prompt plays; `on_no_input` and `on_keys(digits)`
+        are told once per `Listen`, after it has stopped."""
+        self.speech = speech
+        self.active: Listening | None = None
+        self._alive = alive
+        self._robot_talking = robot_talking
+        self._on_no_input = on_no_input
+        self._on_keys = on_keys
+        self._clock = clock
+        self._token = 0
 
-    @property
-    def speculating(self) -> bool:
-        return self._spec is not None
+    def arm(self, listen: act.Listen) -> Listening:
+        """Listen for this step from now on (any earlier wait is replaced)."""
+        self._token += 1
+        listening = self.active = Listening(listen, self._token,
+                                            DtmfCollector(listen.dtmf or DEFAULT_SPEC))
+        self.standby(listening)
+        return listening
 
-    @property
-    def speculation(self) -> asyncio.Task[Heard] | None:
-        """The running (or finished) speculative decode, if any."""
-        return self._spec
+    def standby(self, listening: Listening, *, now: bool = False) -> None:
+        """Start a recognizer ahead of speech (when the engine gains from it, or `now`)."""
+        if listening.standby is None and (now or self.speech.prestart):
+            listen = listening.listen
+            listening.standby = Utterance(self.speech, list(listen.hints), listen.grammar)
 
-    def feed(self, pcm: bytes) -> None:
-        if self._buffered:
-            self._fed.append(pcm)
-        else:
-            self._audio.put_nowait(pcm)
+    def current(self, token: int) -> Listening | None:
+        listening = self.active
+        if listening is None or listening.token != token or not self._alive():
+            return None
+        return listening
 
-    def speculate(self) -> None:
-        """The caller paused: decode the audio so far now (no-op unless the engine decodes
-        at the end, or when a speculation is already running)."""
-        if not self._buffered or self._spec is not None or self._finished.is_set():
+    def stop(self, listening: Listening) -> None:
+        for handle in (listening.no_input, listening.digit_timer):
+            if handle is not None:
+                handle.cancel()
+        if listening.utt is not None:
+            listening.utt.utterance.abort()
+            listening.utt = None
+        if listening.standby is not None:
+            listening.standby.abort()
+            listening.standby = None
+        if self.active is listening:
+            self.active = None
+
+    # -- no input ----------------------------------------------------------------------
+
+    def wait_for_input(self, listening: Listening) -> None:
+        """(Re)start the no-input timer, unless keys are being entered."""
+        if listening.no_input is not None:
+            listening.no_input.cancel()
+        if listening.dtmf.digits:
             return
-        try:
-            rec = self._speech.new_recognizer()
-        except Exception:  # the final decode reports it
+        listening.no_input = asyncio.get_running_loop().call_later(
+            listening.listen.timeout_ms / 1000, self._no_input, listening.token)
+
+    def _no_input(self, token: int) -> None:
+        listening = self.current(token)
+        if listening is None or listening.utt is not None or listening.recognizing:
             return
-        self._speech.speculation.started += 1
-        self._spec = asyncio.get_running_loop().create_task(
-            self._decode(rec, b"".join(self._fed), speculative=True))
+        if self._robot_talking() or listening.dtmf.digits:
+            return
+        self.active = None
+        self._on_no_input(listening)
 
-    def resume(self) -> None:
-        """The caller spoke again: the speculative result no longer covers the utterance."""
-        if self._spec is not None and not self._finished.is_set():
-            self._drop_speculation()
+    # -- the utterance -----------------------------------------------------------------
 
-    def _drop_speculation(self, *, count: bool = True) -> None:
-        if self._spec is not None:
-            self._spec.cancel()
-            self._spec = None
-            if count:
-                self._speech.speculation.discarded += 1
+    def begin(self, listening: Listening, audio: bytes, start_sample: int,
+              barged: bool) -> None:
+        """Speech started (`audio`: the VAD's window with its pre-roll)."""
+        if listening.no_input is not None:
+            listening.no_input.cancel()
+        self.standby(listening, now=True)
+        utterance, listening.standby = listening.standby, None
+        assert utterance is not None
+        utterance.feed(audio)
+        listening.utt = Hearing(utterance, start_sample, barged)
 
-    def finish(self) -> None:
-        """The endpoint: no more audio; the final result follows."""
-        self._finished.set()
-        self._audio.put_nowait(None)
+    def end(self, listening: Listening) -> Hearing | None:
+        """The endpoint: the utterance goes to the recognizer's final decode."""
+        utt, listening.utt = listening.utt, None
+        if utt is not None:
+            listening.recognizing += 1
+            utt.utterance.finish()
+        return utt
 
-    def abort(self) -> None:
-        self._drop_speculation(count=False)
-        self.task.cancel()
+    def recognized(self, listening: Listening, text: str, *, prompt_on_leg: bool) -> bool:
+        """A final text came back; False when it is no longer wanted. Empty text (noise,
+        or words the recognizer could not make out) keeps listening, and restarts the
+        no-input wait unless a prompt is on the leg."""
+        listening.recognizing -= 1
+        if self.current(listening.token) is None:
+            return False
+        if not text.strip():
+            self.standby(listening)
+            if not prompt_on_leg and listening.utt is None:
+                self.wait_for_input(listening)
+            return False
+        self.stop(listening)
+        return True
 
-    async def result(self) -> Heard:
-        return await self.task
+    # -- keys --------------------------------------------------------------------------
 
-    async def _run(self) -> Heard:
-        heard = await self._recognize()
-        if self.on_heard is not None:
-            try:
-                self.on_heard(heard)
-            except Exception:
-                log.exception("handling an utterance failed")
-        return heard
+    def key(self, listening: Listening, digit: str) -> None:
+        """A key ends any utterance under way; a complete sequence goes to `on_keys`."""
+        if listening.no_input is not None:
+            listening.no_input.cancel()
+        if listening.utt is not None:
+            listening.utt.utterance.abort()
+            listening.utt = None
+        if listening.digit_timer is not None:
+            listening.digit_timer.cancel()
+        digits = listening.dtmf.push(digit, self._clock())
+        if digits is not None:
+            self._keys(listening, digits)
+            return
+        deadline = listening.dtmf.deadline
+        if deadline is not None:
+            listening.digit_timer = asyncio.get_running_loop().call_later(
+                max(0.0, deadline - self._clock()), self._digit_timeout, listening.token)
 
-    async def _recognize(self) -> Heard:
-        if self._rec is None:
-            return self._failed(self._broken or RuntimeError("no recognizer"))
-        if self._buffered:
-            return await self._recognize_buffered(self._rec)
-        rec = self._rec
-        try:
-            await rec.start(self._speech.language, self._speech.sample_rate,
-                            hints=self._hints, grammar=self._grammar)
-            while (pcm := await self._audio.get()) is not None:
-                await rec.feed(pcm)
-            await rec.close()
-            finals: list[AsrResult] = [r async for r in rec if r.is_final and r.text.strip()]
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await rec.close()
-            raise
-        except Exception as exc:  # an engine failure is a turn with nothing heard
-            return self._failed(exc)
-        return self._heard(finals)
+    def _digit_timeout(self, token: int) -> None:
+        listening = self.current(token)
+        if listening is None:
+            return
+        digits = listening.dtmf.expire(self._clock() + 1e-3)
+        if digits:
+            self._keys(listening, digits)
 
-    async def _recognize_buffered(self, rec: StreamingRecognizer) -> Heard:
-        """Start the stream now (model loaded off the response path), decode at the end:
-        the speculative result when it still covers the utterance, else all the audio."""
-        try:
-            await rec.start(self._speech.language, self._speech.sample_rate,
-                            hints=self._hints, grammar=self._grammar)
-        except Exception as exc:
-            return self._failed(exc)
-        try:
-            await self._finished.wait()
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await rec.close()
-            raise
-        spec = self._spec
-        if spec is not None:
-            with contextlib.suppress(Exception):
-                await rec.close()  # nothing was fed: nothing to decode
-            try:
-                heard = await spec
-            except asyncio.CancelledError:
-                spec.cancel()
-                raise
-            if heard.error is None:
-                self._speech.speculation.used += 1
-                return heard
-            try:  # the speculative decode failed: decode again
-                rec = self._speech.new_recognizer()
-            except Exception as exc:
-                return self._failed(exc)
-        return await self._decode(rec, b"".join(self._fed), started=spec is None)
-
-    async def _decode(
-        self, rec: StreamingRecognizer, audio: bytes, *, started: bool = False,
-        speculative: bool = False,
-    ) -> Heard:
-        """One whole-utterance decode in `rec`."""
-        began = time.monotonic()
-        try:
-            if not started:
-                await rec.start(self._speech.language, self._speech.sample_rate,
-                                hints=self._hints, grammar=self._grammar)
-            await rec.feed(audio)
-            await rec.close()
-            finals = [r async for r in rec if r.is_final and r.text.strip()]
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await rec.close()
-            raise
-        except Exception as exc:
-            return self._failed(exc)
-        if speculative:
-            self._speech.speculation.durations_s.append(time.monotonic() - began)
-        heard = self._heard(finals)
-        if speculative:
-            heard = dataclasses.replace(heard, speculative=True)
-        return heard
-
-    def _failed(self, exc: Exception) -> Heard:
-        """An engine failure is a turn with nothing heard."""
-        engine = self._speech.asr_engine
-        log.warning("ASR %s failed: %s", engine, exc)
-        return Heard("", None, (), engine, time.monotonic(), error=str(exc))
-
-    def _heard(self, finals: list[AsrResult]) -> Heard:
-        engine = self._speech.asr_engine
-        text = " ".join(r.text.strip() for r in finals)
-        confs = [r.confidence for r in finals if r.confidence is not None]
-        confidence = min(confs) if confs else None
-        alternatives = tuple(a.text for a in finals[-1].alternatives) if finals else ()
-        used = finals[-1].engine if finals and finals[-1].engine else engine
-        return Heard(text, confidence, alternatives, used, time.monotonic())
+    def _keys(self, listening: Listening, digits: str) -> None:
+        self.stop(listening)
+        self._on_keys(listening, digits)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from bot_engine.storage.files import open_private
+from bot_engine.storage.files import open_private, private_dir
 
 HEADER_BYTES = 44
 _MAX_DATA_BYTES = 0xFFFFFFFF - (HEADER_BYTES - 8)
@@ -231,3 +231,51 @@ class StereoRecorder:
         f.seek(pos)
         f.write(frames.tobytes())
         f.flush()
+
+
+class TurnByTurnRecording:
+    """A stereo recording of a call whose audio comes a turn at a time (a text call's
+    spoken turns): each `append` goes after the previous one, the shorter side padded
+    with silence, and is in the file (header included) when `append` returns."""
+
+    def __init__(self, path: Path, sample_rate: int = 8000) -> None:
+        private_dir(path.parent)
+        self._recorder = StereoRecorder(path, sample_rate)
+        self.path = path
+        self.sample_rate = sample_rate
+        self._position = 0
+
+    @property
+    def ms(self) -> int:
+        """How long the recording is so far: where the next append starts."""
+        return self._position * 1000 // self.sample_rate
+
+    def append(self, caller: bytes, robot: bytes) -> None:
+        self._recorder.write_caller(caller, self._position)
+        self._recorder.write_robot(robot, self._position)
+        self._position += max(len(caller), len(robot)) // 2
+        self._recorder.flush(final=True)
+
+    def close(self) -> None:
+        self._recorder.close()
+
+
+def repair(path: Path) -> bool:
+    """Make the RIFF and data sizes of a recording whose writer died match the file; False
+    when it is not a WAV this module wrote."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            head = handle.read(HEADER_BYTES)
+            if len(head) < HEADER_BYTES or head[:4] != b"RIFF" or head[36:40] != b"data":
+                return False
+            (channels,) = struct.unpack("<H", head[22:24])
+            (rate,) = struct.unpack("<I", head[24:28])
+            block = max(1, channels) * 2
+            frames = (size - HEADER_BYTES) // block
+            handle.seek(0)
+            handle.write(wav_header(rate, frames, channels))
+            handle.truncate(HEADER_BYTES + frames * block)
+    except OSError:
+        return False
+    return True

@@ -8,10 +8,17 @@ on it blocks: ASR engines decode in their own thread pools, webhooks are async w
 deadline, and a cached prompt is queued on the leg in the same loop iteration in which
 the Dialog returned `Say`.
 
-Timing is measured with `time.monotonic()`. Each prompt chunk is queued as a one-frame
-"marker" playback followed by the rest: the marker completes when its frame is taken by
-the sender, which is exactly the first robot audio packet of the reply. That time also
-places the robot's audio in the recording.
+It is the event loop that ties its parts to the Dialog: the prompt player
+(`prompt_player`: chunks on the leg, paused at a speech onset and resumed, or stopped at a
+barge-in), the barge-in detector beside the VAD (`asr_tts.barge_in`: onsets, resumes and
+whether a sound was a word), the listener (`listener`: the current `Listen`, its
+utterance through the ASR, keys, the no-input and inter-digit timers), the call timeline
+(`timeline`: the recording and each turn's response gap) and the AMD gate (`amd_gate`).
+Each part is tested on its own with fakes (tests/call_session/fakes.py).
+
+Timing is measured with `time.monotonic()`. A prompt chunk's `Playback.started` returns
+when the sender takes its first frame, which is exactly the first robot audio packet of
+the reply. That time also places the robot's audio in the recording.
 """
 
 from __future__ import annotations
@@ -27,46 +34,40 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-
 from asr_tts.audio import read_audio_file
+from asr_tts.barge_in import BargeInDetector, BargeInSettings
 from asr_tts.errors import SpeechError
 from asr_tts.turn import SmartTurnSettings
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 from bot_engine import log_context
-from bot_engine.call.amd import (
-    AmdDecision,
-    AmdReason,
-    AmdResult,
-    AmdSettings,
-    AnsweringMachineDetector,
-    phrase_hints,
-)
-from bot_engine.call.dtmf import DEFAULT_SPEC, DtmfCollector
-from bot_engine.call.listener import Heard, Utterance
-from bot_engine.call.recording import StereoRecorder
-from bot_engine.call.report import BargeIn, CallMeta, CallReport, PromptResume, TranscriptTurn
+from bot_engine.call.amd import AmdDecision, AmdReason, AmdResult, AmdSettings
+from bot_engine.call.amd_gate import AmdGate
+from bot_engine.call.listener import Hearing, Listener, Listening
+from bot_engine.call.prompt_player import PromptPlayer
+from bot_engine.call.report import CallMeta, CallReport
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.timings import (
-    ConsentEvidence,
-    TurnTimestamps,
-    TurnTimings,
-    compute_turn_timings,
-)
+from bot_engine.call.timeline import CallTimeline
+from bot_engine.call.timings import ConsentEvidence, TurnTimings
 from bot_engine.call.transfer import Connector, LegDialer, leg_dialer
 from bot_engine.call.turn_end import TurnEnd, turn_end
+from bot_engine.call.utterance import Heard, Utterance
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner, outbound_of
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.nlu.external import ExternalRequest, consult
+from bot_engine.record import BargeIn, HangupCause, TranscriptTurn
 from bot_engine.script.model import Script
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
+from bot_engine.tasks import TaskSet
+from media_gateway.call_leg import (
+    FRAME_MS,
+    CallEnded,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+)
 
 log = logging.getLogger(__name__)
-
-FRAME_MS = 20
-
 
 @dataclass(frozen=True)
 class SessionSettings:
@@ -90,7 +91,7 @@ class SessionSettings:
     speculate_ms: int | None = 100
     """After this much silence inside an utterance, decode it speculatively while the
     endpointing window is still open (engines that decode at the end only, i.e. Whisper);
-    None turns it off. See `listener.Utterance.speculate`."""
+    None turns it off. See `utterance.Utterance.speculate`."""
     vad_aggressiveness: int = 2
     vad_floor_rms: float = 100.0
     """s16 RMS under which a frame is silence whatever webrtcvad says: trims its hangover
@@ -107,64 +108,6 @@ class SessionSettings:
     """Overrides the script's `settings.endpointing` (benchmarks compare the two)."""
     smart_turn: SmartTurnSettings = field(default_factory=SmartTurnSettings)
     """Waits of semantic end-of-turn (`asr_tts.turn`) when endpointing is `smart`."""
-
-
-@dataclass
-class _Chunk:
-    pcm: bytes
-    marker: Playback
-    rest: Playback
-    turn: TranscriptTurn | None
-    barge_in: bool
-    sent_at: float | None = None
-    held: bool = False
-    """Cancelled by a pause: its rest is held to resume, and it was not interrupted."""
-
-
-@dataclass
-class _Held:
-    """A paused prompt: the audio still to play, and what a barge-in must know."""
-
-    onset: float
-    """Arrival of the first frame of the loud run (its audio began a frame earlier)."""
-    at: float
-    stopped: float
-    heard_ms: int
-    step: str | None
-    rest: list[tuple[bytes, TranscriptTurn | None, bool]] = field(default_factory=list)
-
-
-@dataclass
-class _PendingTurn:
-    """Timing marks of one caller turn, filled in as the reply is produced."""
-
-    index: int
-    step: str | None
-    speech_end: float
-    endpoint: float
-    asr_final: float
-    dialogue_done: float | None = None
-    first_audio: float | None = None
-
-
-@dataclass
-class _Utt:
-    utterance: Utterance
-    turn_start_sample: int
-    barged: bool = False
-
-
-@dataclass
-class _Listening:
-    listen: act.Listen
-    token: int
-    dtmf: DtmfCollector = field(default_factory=DtmfCollector)
-    utt: _Utt | None = None
-    standby: Utterance | None = None
-    """A recognizer already started, waiting for speech."""
-    recognizing: int = 0
-    no_input: asyncio.TimerHandle | None = None
-    digit_timer: asyncio.TimerHandle | None = None
 
 
 class CallSession:
@@ -217,15 +160,10 @@ class CallSession:
         self.rate = leg.sample_rate
         self.frame_bytes = self.rate * FRAME_MS // 1000 * 2
         self.transcript: list[TranscriptTurn] = []
-        self.timings: list[TurnTimings] = []
+        self.timeline = CallTimeline(self.rate, self.meta.call_id)
+        self.timings: list[TurnTimings] = self.timeline.timings
         self.consent: list[ConsentEvidence] = []
         self.barge_ins: list[BargeIn] = []
-        self.resumed_prompts: list[PromptResume] = []
-        self.amd_result: AmdResult | None = None
-        self._recorder: StereoRecorder | None = None
-        self._answered = 0.0
-        self._caller_anchor: int | None = None
-        self._caller_end = 0
         mode = self.settings.endpointing or self.script.settings.endpointing
         self._smart: TurnEnd | None = (
             turn_end(speech, self.rate, self.settings.smart_turn, self.dialog)
@@ -233,26 +171,28 @@ class CallSession:
         if self._smart is not None:
             self._smart.on_over = self._end_turn_now
         self._endpointer = self._new_endpointer(self.script.settings.endpoint_ms)
-        self._listening: _Listening | None = None
-        self._token = 0
-        self._chunks: list[_Chunk] = []
-        self._held: _Held | None = None
-        self._loud_run = 0
-        self._loud_since = 0.0
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._epoch = 0
-        self._pending: _PendingTurn | None = None
-        self._turns = 0
+        self.listener = Listener(
+            speech, alive=lambda: not self.dialog.finished,
+            robot_talking=lambda: self.player.playing, on_no_input=self._on_no_input,
+            on_keys=self._on_keys)
+        self.player = PromptPlayer(
+            leg, spawn=self._spawn, ms=self.timeline.ms, on_queued=self.timeline.audio_queued,
+            on_first_packet=self.timeline.first_packet, on_played=self.timeline.record_robot,
+            on_idle=self._on_prompts_done,
+        )
+        self.resumed_prompts = self.player.resumed
+        self._barge = BargeInDetector(BargeInSettings(
+            onset_ms=self.settings.barge_in_onset_ms,
+            min_speech_rms=self.settings.min_speech_rms,
+            resume_after_ms=self.settings.resume_after_ms,
+            max_pause_ms=self.settings.max_pause_ms,
+            min_word_ms=self.settings.min_word_ms,
+        ), FRAME_MS)
         self._actions: asyncio.Queue[list[act.Action] | None] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet(log_errors=f"a task of call {self.meta.call_id}")
         self._ended: CallEnded | None = None
         self._hung_up = False
-        self._amd: AnsweringMachineDetector | None = None
-        self._amd_audio = bytearray()
-        self._amd_asr = False
-        self._await_beep = False
-        self._beep = asyncio.Event()
+        self._amd: AmdGate | None = None
 
     # -- public ------------------------------------------------------------------------
 
@@ -260,19 +200,21 @@ class CallSession:
     def result(self) -> act.DialogResult | None:
         return self.dialog.result
 
+    @property
+    def amd_result(self) -> AmdResult | None:
+        return self._amd.result if self._amd is not None else None
+
     @log_context.in_call(lambda self: self.meta.call_id)
     async def run(self) -> CallReport:
         loop = asyncio.get_running_loop()
-        self._answered = time.monotonic()
+        self.timeline.start(self.recording_path)
         self.meta.answered_at = datetime.now(UTC)
-        if self.recording_path is not None:
-            self.recording_path.parent.mkdir(parents=True, exist_ok=True)
-            self._recorder = StereoRecorder(self.recording_path, self.rate)
         actor = loop.create_task(self._act(), name=f"call-actions-{self.meta.call_id}")
         max_timer = loop.call_later(self.settings.max_duration_s, self._on_max_duration)
         try:
             if self.settings.amd:
-                self._amd = AnsweringMachineDetector(self.settings.amd_settings)
+                self._amd = AmdGate(self.settings.amd_settings, self.speech, self.rate,
+                                    spawn=self._spawn, on_decided=self._amd_decided)
             else:
                 self._start_dialog()
             async for event in self.leg.events():
@@ -323,19 +265,15 @@ class CallSession:
         except Exception:
             log.exception("on_state callback failed")
 
-    def _handle(self, event: ev.Event) -> None:
+    def _handle(self, event: ev.Event) -> list[act.Action]:
         if self.dialog.finished:
-            return
+            return []
         actions = self.dialog.handle(event)
         if actions:
             self._publish_state()
-        pending = self._pending
-        if pending is not None and pending.dialogue_done is None:
-            if any(isinstance(a, act.Say) for a in actions):
-                pending.dialogue_done = time.monotonic()
-            else:  # no spoken reply (a webhook first, or the end): no response gap to time
-                self._pending = None
+        self.timeline.dialog_replied(any(isinstance(a, act.Say) for a in actions))
         self._actions.put_nowait(actions)
+        return actions
 
     async def _act(self) -> None:
         """Perform action batches in order (prompts must queue in the Dialog's order)."""
@@ -375,7 +313,8 @@ class CallSession:
     async def _connect(self, action: act.Connect) -> None:
         """A transfer whose outcome the script branches on (see `transfer.Connector`)."""
         connector = self._connector = Connector(
-            action, self.leg, self.dialer, self.speech, record_operator=self._record_operator,
+            action, self.leg, self.dialer, self.speech,
+            record_operator=self.timeline.record_operator,
             note=lambda text: self._event("connect", text, action.step), caller_ready=self._drain)
         try:
             result = await connector.run()
@@ -383,14 +322,6 @@ class CallSession:
             self._connector = None
         if not connector.reported:
             self._handle(result.model_copy(update={"at": datetime.now(UTC)}))
-
-    def _record_operator(self, pcm: bytes) -> None:
-        """The operator's voice goes on the robot's channel: the recording keeps both
-        parties of a bridged call."""
-        if self._recorder is not None:
-            with contextlib.suppress(Exception):
-                self._recorder.write_robot(pcm, max(0, self._sample(time.monotonic())
-                                                    - len(pcm) // 2))
 
     async def _hangup(self) -> None:
         if self._hung_up:
@@ -401,8 +332,7 @@ class CallSession:
             await self.leg.hangup()
 
     async def _drain(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), self.settings.drain_timeout_s)
+        await self.player.drain(self.settings.drain_timeout_s)
 
     async def _webhook(self, action: act.CallWebhook) -> None:
         try:
@@ -416,14 +346,12 @@ class CallSession:
     # -- prompts -----------------------------------------------------------------------
 
     async def _say(self, say: act.Say) -> None:
-        if self._await_beep:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._beep.wait(), self.settings.beep_wait_s)
-            self._await_beep = False
+        if self._amd is not None:
+            await self._amd.wait_for_beep(self.settings.beep_wait_s)
         turn = TranscriptTurn(role="bot", text=say.text, step=say.step,
                               at=datetime.now(UTC), heard_ms=0)
         self._add(turn)
-        epoch = self._epoch
+        epoch = self.player.epoch
         pcm = self._prompt_audio(say)
         if pcm is not None:
             self._enqueue(pcm, turn, say.barge_in)
@@ -431,7 +359,7 @@ class CallSession:
         stream = self.speech.stream(say.text)
         try:
             async for chunk in stream:
-                if epoch != self._epoch or self._ended is not None:
+                if epoch != self.player.epoch or self._ended is not None:
                     if say.keep:  # a recurring phrase: finish it into the cache anyway,
                         _keep_rendering(stream)  # even when the call is over
                     break  # barged in (or hung up) while synthesizing
@@ -450,152 +378,42 @@ class CallSession:
         return self.speech.cached(say.text) if say.text.strip() else None
 
     def _enqueue(self, pcm: bytes, turn: TranscriptTurn | None, barge_in: bool) -> None:
-        if self._held is not None:  # paused: streamed audio waits its turn
-            self._held.rest.append((pcm, turn, barge_in))
-            return
-        pending = self._pending
-        if pending is not None and pending.first_audio is None:
-            pending.first_audio = time.monotonic()
-        head, rest = pcm[: self.frame_bytes], pcm[self.frame_bytes :]
-        chunk = _Chunk(pcm, self.leg.play(head), self.leg.play(rest), turn, barge_in)
-        self._chunks.append(chunk)
-        self._idle.clear()
-        self._spawn(self._track(chunk))
-
-    async def _track(self, chunk: _Chunk) -> None:
-        first = await chunk.marker.wait()
-        if first.completed:
-            chunk.sent_at = time.monotonic()
-            self._on_first_packet(chunk)
-        second = await chunk.rest.wait()
-        played_ms = first.played_ms + second.played_ms
-        played = chunk.pcm[: played_ms * self.rate // 1000 * 2]
-        if chunk.sent_at is not None and self._recorder is not None and played:
-            with contextlib.suppress(Exception):
-                self._recorder.write_robot(played, self._sample(chunk.sent_at))
-        if chunk.turn is not None:
-            chunk.turn.heard_ms = (chunk.turn.heard_ms or 0) + played_ms
-            chunk.turn.end_ms = self._ms(time.monotonic())
-            if not (first.completed and second.completed) and not chunk.held:
-                chunk.turn.interrupted = True
-        with contextlib.suppress(ValueError):
-            self._chunks.remove(chunk)
-        if not self._chunks and self._held is None:
-            self._idle.set()
-            self._on_prompts_done()
-
-    def _on_first_packet(self, chunk: _Chunk) -> None:
-        assert chunk.sent_at is not None
-        if chunk.turn is not None and chunk.turn.start_ms is None:
-            chunk.turn.start_ms = self._ms(chunk.sent_at)
-        pending = self._pending
-        if pending is None:
-            return
-        self._pending = None
-        try:
-            stamps = TurnTimestamps(
-                speech_end=pending.speech_end,
-                endpoint=pending.endpoint,
-                asr_final=pending.asr_final,
-                dialogue_done=pending.dialogue_done or pending.asr_final,
-                first_audio=pending.first_audio or chunk.sent_at,
-                first_packet=chunk.sent_at,
-            )
-        except ValueError as exc:
-            log.warning("call %s: inconsistent turn timing: %s", self.meta.call_id, exc)
-            return
-        self.timings.append(compute_turn_timings(stamps, pending.index, pending.step))
+        self.player.enqueue(pcm, turn, barge_in)
 
     def _stop_prompts(self) -> None:
-        self._epoch += 1
-        held, self._held = self._held, None
-        if held is not None:
-            for _, turn, _ in held.rest:
-                if turn is not None:
-                    turn.interrupted = True
-            if not self._chunks:
-                self._idle.set()
-        for chunk in list(self._chunks):
-            chunk.marker.cancel()
-            chunk.rest.cancel()
+        self.player.stop()
 
     # -- barge-in: pause at the onset, then a word interrupts or the prompt resumes ----
 
     def _watch_onset(self, pcm: bytes, now: float) -> None:
-        onset_ms = self.settings.barge_in_onset_ms
-        if onset_ms is None or not (self._chunks or self._held):
-            self._loud_run = 0  # nothing playing: nothing to pause (and no energy to compute)
-            return
-        endpointer = self._endpointer
-        if endpointer.last_voiced and _rms(pcm) >= self.settings.min_speech_rms:
-            self._loud_run += 1
-            if self._loud_run == 1:
-                self._loud_since = now
-        else:
-            self._loud_run = 0
-        held = self._held
-        if held is None:
-            if self._loud_run * FRAME_MS >= onset_ms and self._may_barge_in():
-                self._pause(now)
-        elif not endpointer.in_speech and (
-            endpointer.unvoiced_run_ms >= self.settings.resume_after_ms
-            or (now - held.at) * 1000 >= self.settings.max_pause_ms
-        ):
-            self._resume(now)
+        player, endpointer = self.player, self._endpointer
+        held = player.held
+        decision = self._barge.push(
+            pcm, voiced=endpointer.last_voiced, in_speech=endpointer.in_speech,
+            unvoiced_run_ms=endpointer.unvoiced_run_ms, now=now, playing=player.playing,
+            paused_at=held.at if held is not None else None, may_pause=self._may_barge_in,
+        )
+        if decision == "pause":
+            listening = self.listener.active
+            player.pause(now, self._barge.loud_since,
+                         listening.listen.step if listening else None)
+        elif decision == "resume":
+            player.resume(now)
 
     def _may_barge_in(self) -> bool:
-        listening = self._listening
-        return (bool(self._chunks) and listening is not None and listening.utt is None
+        listening = self.listener.active
+        return (bool(self.player.chunks) and listening is not None and listening.utt is None
                 and not self.dialog.finished and not self._endpointer.in_speech
-                and listening.listen.barge_in and all(c.barge_in for c in self._chunks))
-
-    def _pause(self, now: float) -> None:
-        """Silence the robot at once; keep the unplayed audio to resume it."""
-        listening = self._listening
-        heard = 0
-        rest: list[tuple[bytes, TranscriptTurn | None, bool]] = []
-        for chunk in list(self._chunks):
-            chunk.held = True
-            chunk.marker.cancel()
-            chunk.rest.cancel()
-            played = _played_ms(chunk.marker) + _played_ms(chunk.rest)
-            heard += played
-            unplayed = chunk.pcm[played * self.rate // 1000 * 2:]
-            if unplayed:
-                rest.append((unplayed, chunk.turn, chunk.barge_in))
-        self._held = _Held(onset=self._loud_since, at=now, stopped=time.monotonic(),
-                           heard_ms=heard,
-                           step=listening.listen.step if listening else None, rest=rest)
-
-    def _resume(self, now: float) -> None:
-        """The onset was not a word: play on from where the prompt paused."""
-        held, self._held = self._held, None
-        if held is None:
-            return
-        self.resumed_prompts.append(PromptResume(
-            step=held.step, at_ms=self._ms(held.at), paused_ms=round((now - held.at) * 1000, 1)))
-        for pcm, turn, barge_in in held.rest:
-            self._enqueue(pcm, turn, barge_in)
-        if not self._chunks:
-            self._idle.set()
-            self._on_prompts_done()
+                and listening.listen.barge_in and self.player.interruptible())
 
     # -- listening ---------------------------------------------------------------------
 
     def _arm(self, listen: act.Listen) -> None:
-        self._token += 1
-        collector = DtmfCollector(listen.dtmf or DEFAULT_SPEC)
-        self._listening = _Listening(listen, self._token, collector)
-        self._standby(self._listening)
+        self.listener.arm(listen)
         if not self._endpointer.in_speech and listen.endpoint_ms != self._endpoint_ms:
             self._endpointer = self._new_endpointer(listen.endpoint_ms)
-        if not self._chunks and self._held is None:
+        if not self.player.playing:
             self._on_prompts_done()
-
-    def _standby(self, listening: _Listening, *, now: bool = False) -> None:
-        if listening.standby is None and (now or self.speech.prestart):
-            listen = listening.listen
-            listening.standby = Utterance(self.speech, list(listen.hints), listen.grammar)
 
     def _new_endpointer(self, endpoint_ms: int) -> Endpointer:
         """The VAD; with smart endpointing its window is the hard cap of a turn's pause
@@ -613,72 +431,36 @@ class CallSession:
         )
 
     def _on_prompts_done(self) -> None:
-        listening = self._listening
+        listening = self.listener.active
         if listening is None or listening.utt is not None or listening.recognizing:
             return
         if not listening.listen.barge_in and self._endpointer.in_speech:
             self._endpointer.reset()  # speech over a prompt that may not be interrupted
-        self._start_no_input(listening)
+        self.listener.wait_for_input(listening)
 
-    def _start_no_input(self, listening: _Listening) -> None:
-        if listening.no_input is not None:
-            listening.no_input.cancel()
-        if listening.dtmf.digits:
-            return
-        loop = asyncio.get_running_loop()
-        listening.no_input = loop.call_later(
-            listening.listen.timeout_ms / 1000, self._on_no_input, listening.token
-        )
-
-    def _current(self, token: int) -> _Listening | None:
-        listening = self._listening
-        if listening is None or listening.token != token or self.dialog.finished:
-            return None
-        return listening
-
-    def _on_no_input(self, token: int) -> None:
-        listening = self._current(token)
-        if listening is None or listening.utt is not None or listening.recognizing:
-            return
-        if self._chunks or self._held is not None or listening.dtmf.digits:
-            return
-        self._listening = None
+    def _on_no_input(self, listening: Listening) -> None:
         self._add(TranscriptTurn(role="caller", text="[silence]", step=listening.listen.step,
                                  at=datetime.now(UTC)))
         self._handle(ev.NoInput(at=datetime.now(UTC)))
-
-    def _stop_listening(self, listening: _Listening) -> None:
-        for handle in (listening.no_input, listening.digit_timer):
-            if handle is not None:
-                handle.cancel()
-        if listening.utt is not None:
-            listening.utt.utterance.abort()
-            listening.utt = None
-        if listening.standby is not None:
-            listening.standby.abort()
-            listening.standby = None
-        if self._listening is listening:
-            self._listening = None
 
     # -- inbound audio -----------------------------------------------------------------
 
     def _on_frame(self, frame: InboundFrame) -> None:
         now = time.monotonic()
-        sample = self._record_caller(frame, now)
+        sample = self.timeline.record_caller(frame, now)
         if self._connector is not None and self._connector.bridged:
             self._connector.caller_event(frame)
             return
         pcm = frame.pcm
         if len(pcm) != self.frame_bytes:
             return  # a transport that cuts frames differently: recorded, not analysed
-        if self._amd is not None and self.amd_result is None:
-            self._amd_frame(pcm)
-            return
-        if self._await_beep and self._amd is not None:
-            self._amd.feed_audio(pcm)
-            if self._amd.beep_ended:
-                self._beep.set()
-        listening = self._listening
+        gate = self._amd
+        if gate is not None:
+            deciding = gate.deciding
+            gate.feed(pcm)  # before the verdict, the caller's audio is the detector's alone
+            if deciding:
+                return
+        listening = self.listener.active
         had_utterance = listening is not None and listening.utt is not None
         events = self._endpointer.push(pcm)
         self._watch_onset(pcm, now)
@@ -697,9 +479,10 @@ class CallSession:
 
     def _end_turn_now(self) -> None:
         """The end-of-turn policy decided between frames (its transcript arrived)."""
-        listening = self._listening
+        listening = self.listener.active
         if self._endpointer.in_speech and listening is not None and listening.utt is not None:
-            self._on_speech_end(self._endpointer.end_now(), time.monotonic(), self._caller_end)
+            self._on_speech_end(self._endpointer.end_now(), time.monotonic(),
+                                self.timeline.caller_end)
 
     def _speculate(self, utterance: Utterance) -> None:
         """At a pause, decode what was said so far; a voiced frame drops that decode."""
@@ -712,63 +495,33 @@ class CallSession:
         elif quiet >= after:
             utterance.speculate()
 
-    def _record_caller(self, frame: InboundFrame, now: float) -> int:
-        """Place caller audio on the recording's timeline; returns the frame's end sample."""
-        samples = len(frame.pcm) // 2
-        if self._caller_anchor is None:
-            arrival = self._sample(now) - samples
-            self._caller_anchor = max(0, arrival - frame.timestamp_ms * self.rate // 1000)
-        start = self._caller_anchor + frame.timestamp_ms * self.rate // 1000
-        if self._recorder is not None:
-            with contextlib.suppress(Exception):
-                self._recorder.write_caller(frame.pcm, start)
-        self._caller_end = start + samples
-        return self._caller_end
-
     def _on_speech_start(self, event: SpeechStart, now: float, end_sample: int) -> None:
-        listening = self._listening
+        listening = self.listener.active
         if listening is None or self.dialog.finished or listening.utt is not None:
             return
-        if not self._word_like(event.audio):
-            if self._held is not None:
-                self._resume(now)
+        if not self._barge.word_like(event.audio, self.rate, self.settings.vad_start_ms):
+            if self.player.held is not None:
+                self.player.resume(now)
             return
-        barged = self._held is not None or bool(self._chunks)
+        barged = self.player.playing
         if barged:
-            allowed = self._held is not None or (  # a pause was allowed when it began
-                listening.listen.barge_in and all(c.barge_in for c in self._chunks))
+            allowed = self.player.held is not None or (  # a pause was allowed when it began
+                listening.listen.barge_in and self.player.interruptible())
             if not allowed:
                 return
             self._barge_in(listening, now, "speech")
-        if listening.no_input is not None:
-            listening.no_input.cancel()
         start_sample = max(0, end_sample - len(event.audio) // 2)
-        self._standby(listening, now=True)
-        utterance, listening.standby = listening.standby, None
-        assert utterance is not None
-        utterance.feed(event.audio)
-        listening.utt = _Utt(utterance, start_sample, barged)
+        self.listener.begin(listening, event.audio, start_sample, barged)
         if self._smart is not None:
             self._smart.start(event.audio)
 
-    def _word_like(self, audio: bytes) -> bool:
-        window = self.settings.vad_start_ms * self.rate // 1000 * 2
-        tail = np.frombuffer(audio[-window:][: window - window % self.frame_bytes], dtype="<i2")
-        if not tail.size:
-            return False
-        frames = tail.reshape(-1, self.frame_bytes // 2).astype(np.float64)
-        rms = np.sqrt(np.mean(frames * frames, axis=1))
-        loud_ms = int(np.count_nonzero(rms >= self.settings.min_speech_rms)) * FRAME_MS
-        return loud_ms >= self.settings.min_word_ms
-
-    def _barge_in(self, listening: _Listening, detected: float,
+    def _barge_in(self, listening: Listening, detected: float,
                   cause: Literal["speech", "dtmf"]) -> None:
         """Stop the prompt for good and tell the Dialog how much of it was heard."""
-        chunks = list(self._chunks)
-        held = self._held
+        heard = self.player.heard_ms()
+        held = self.player.held
         self._stop_prompts()
         stopped = time.monotonic()
-        heard = sum(_played_ms(c.marker) + _played_ms(c.rest) for c in chunks)
         window_ms = self.settings.vad_start_ms if cause == "speech" else 0
         onset_to_stop = window_ms + (stopped - detected) * 1000
         trigger: Literal["onset", "speech", "dtmf"] = cause
@@ -784,13 +537,10 @@ class CallSession:
         self._handle(ev.Interrupted(heard_ms=heard, at=datetime.now(UTC)))
 
     def _on_speech_end(self, event: SpeechEnd, now: float, end_sample: int) -> None:
-        listening = self._listening
-        if listening is None or listening.utt is None:
+        listening = self.listener.active
+        utt = self.listener.end(listening) if listening is not None else None
+        if listening is None or utt is None:
             return
-        utt = listening.utt
-        listening.utt = None
-        listening.recognizing += 1
-        utt.utterance.finish()
         lag_s = event.time_s - event.speech_end_s
         speech_end = now - lag_s
         voiced_s = event.time_s - event.speech_start_s
@@ -800,18 +550,12 @@ class CallSession:
             self._on_heard, listening, utt, speech_end, now, start, stop)
 
     def _on_heard(
-        self, listening: _Listening, utt: _Utt, speech_end: float, endpoint: float,
+        self, listening: Listening, utt: Hearing, speech_end: float, endpoint: float,
         start_sample: int, end_sample: int, heard: Heard,
     ) -> None:
-        listening.recognizing -= 1
-        if self._current(listening.token) is None:
+        if not self.listener.recognized(listening, heard.text,
+                                        prompt_on_leg=bool(self.player.chunks)):
             return
-        if not heard.text.strip():
-            self._standby(listening)
-            if not self._chunks and listening.utt is None:
-                self._start_no_input(listening)  # noise, or words the ASR could not make out
-            return
-        self._stop_listening(listening)
         at = datetime.now(UTC)
         turn = TranscriptTurn(
             role="caller", text=heard.text, step=listening.listen.step, at=at,
@@ -819,7 +563,6 @@ class CallSession:
             confidence=heard.confidence, alternatives=list(heard.alternatives),
             engine=heard.engine, interrupted=utt.barged,
         )
-        self._add(turn)
         step = self.script.steps.get(listening.listen.step)
         evidence = None
         if step is not None and step.consent:
@@ -830,30 +573,34 @@ class CallSession:
                                                                               heard.confidence)),
                 recording=str(self.recording_path) if self.recording_path else None,
             )
-        self._pending = _PendingTurn(
-            index=self._turns, step=listening.listen.step, speech_end=speech_end,
-            endpoint=endpoint, asr_final=heard.final_at,
-        )
-        self._turns += 1
+        self.timeline.turn_heard(listening.listen.step, speech_end, endpoint, heard.final_at)
         confidence = 1.0 if heard.confidence is None else heard.confidence
         said = ev.UserSaid(text=heard.text, confidence=confidence,
                            alternatives=list(heard.alternatives), at=at)
         request = self.dialog.understanding_request(heard.text, at)
         if request is None:
-            self._said(said, evidence)
+            self._said(said, turn, evidence)
         else:  # Rasa or an LLM reads the turn first: awaited in a task, never on the loop
-            self._spawn(self._said_after(request, said, listening.listen.step, evidence))
+            self._spawn(self._said_after(request, said, turn, evidence))
 
-    async def _said_after(self, request: ExternalRequest, said: ev.UserSaid, step: str,
-                          evidence: ConsentEvidence | None) -> None:
+    async def _said_after(self, request: ExternalRequest, said: ev.UserSaid,
+                          turn: TranscriptTurn, evidence: ConsentEvidence | None) -> None:
         # bounded by the step's deadline, guarded like the webhooks; None on failure
         reading = await consult(request, outbound=outbound_of(self.webhooks))
-        if self.dialog.finished or self.dialog.state.step != step:
-            return  # the call ended (or moved on) while the reading was on its way
-        self._said(said.model_copy(update={"nlu": reading}) if reading else said, evidence)
+        if self.dialog.finished or self.dialog.state.step != turn.step:
+            self._add(turn)  # the call ended (or moved on) while the reading was on its way
+            return
+        self._said(said.model_copy(update={"nlu": reading}) if reading else said, turn,
+                   evidence)
 
-    def _said(self, said: ev.UserSaid, evidence: ConsentEvidence | None) -> None:
-        self._handle(said)
+    def _said(self, said: ev.UserSaid, turn: TranscriptTurn,
+              evidence: ConsentEvidence | None) -> None:
+        """The caller's words to the Dialog; the turn goes into the transcript with what the
+        Dialog understood (which layer decided, the runner-up)."""
+        for action in self._handle(said):
+            if isinstance(action, act.Understood) and action.layer is not None:
+                turn.understood(action.intent, action.layer, action.runner_up)
+        self._add(turn)
         if evidence is not None and (self.dialog.finished
                                      or self.dialog.state.step != evidence.step_id):
             self.consent.append(evidence)  # the answer the Dialog acted on, not a reprompt
@@ -864,82 +611,24 @@ class CallSession:
         if self._connector is not None and self._connector.bridged:
             self._connector.caller_event(key)
             return
-        listening = self._listening
+        listening = self.listener.active
         if listening is None or self.dialog.finished:
             return
-        if self._chunks or self._held is not None:
+        if self.player.playing:
             self._barge_in(listening, time.monotonic(), "dtmf")
-        if listening.no_input is not None:
-            listening.no_input.cancel()
-        if listening.utt is not None:
-            listening.utt.utterance.abort()
-            listening.utt = None
-        if listening.digit_timer is not None:
-            listening.digit_timer.cancel()
-        digits = listening.dtmf.push(key.digit, time.monotonic())
-        if digits is not None:
-            self._dtmf_done(listening, digits)
-            return
-        deadline = listening.dtmf.deadline
-        if deadline is not None:
-            loop = asyncio.get_running_loop()
-            listening.digit_timer = loop.call_later(
-                max(0.0, deadline - time.monotonic()), self._on_digit_timeout, listening.token
-            )
+        self.listener.key(listening, key.digit)
 
-    def _on_digit_timeout(self, token: int) -> None:
-        listening = self._current(token)
-        if listening is None:
-            return
-        digits = listening.dtmf.expire(time.monotonic() + 1e-3)
-        if digits:
-            self._dtmf_done(listening, digits)
-
-    def _dtmf_done(self, listening: _Listening, digits: str) -> None:
-        self._stop_listening(listening)
+    def _on_keys(self, listening: Listening, digits: str) -> None:
         self._add(TranscriptTurn(role="caller", text=f"[dtmf {digits}]",
                                  step=listening.listen.step, at=datetime.now(UTC)))
         self._handle(ev.Dtmf(digits=digits, at=datetime.now(UTC)))
 
     # -- answering-machine detection ---------------------------------------------------
 
-    def _amd_frame(self, pcm: bytes) -> None:
-        detector = self._amd
-        assert detector is not None
-        self._amd_audio += pcm
-        verdict = detector.feed_audio(pcm)
-        if verdict is None and detector.awaiting_text and not self._amd_asr:
-            self._amd_asr = True
-            start = (detector.greeting_start_ms or 0) * self.rate // 1000 * 2
-            self._spawn(self._amd_text(bytes(self._amd_audio[start:])))
-        elif verdict is None and detector.elapsed_ms >= detector.settings.total_analysis_ms + 2000:
-            verdict = detector.finish()
-        if verdict is not None:
-            self._amd_decided(verdict)
-
-    async def _amd_text(self, greeting: bytes) -> None:
-        hints = list(phrase_hints(self.speech.language))
-        utterance = Utterance(self.speech, hints, None, greeting)
-        utterance.finish()
-        heard = await utterance.result()
-        detector = self._amd
-        if detector is None or self.amd_result is not None:
-            return
-        verdict = detector.feed_text(heard.text, final=True)
-        if verdict is not None:
-            self._amd_decided(verdict)
-
     def _amd_decided(self, verdict: AmdResult) -> None:
-        if self.amd_result is not None:
-            return
-        self.amd_result = verdict
         self._event("amd", f"{verdict.decision.value} ({verdict.reason.value}: {verdict.detail})",
                     None)
         if verdict.decision is AmdDecision.MACHINE:
-            self._await_beep = True
-            detector = self._amd
-            if detector is not None and detector.beep_ended:
-                self._beep.set()
             self._handle(ev.MachineDetected(beep=verdict.reason is AmdReason.BEEP,
                                             at=datetime.now(UTC)))
         else:
@@ -949,7 +638,7 @@ class CallSession:
 
     def _on_call_ended(self, ended: CallEnded) -> None:
         self._ended = ended
-        self.meta.hangup_cause = ended.cause
+        self.meta.hangup_cause = HangupCause.of(ended.cause)
         self._stop_prompts()
         connected = self._connector.caller_ended() if self._connector is not None else None
         if connected is not None:  # mid-bridge: an answered transfer, then the end
@@ -957,11 +646,11 @@ class CallSession:
             self._handle(connected.model_copy(update={"at": datetime.now(UTC)}))
         if self.dialog.finished:
             return
-        if self._amd is not None and self.amd_result is None:
-            self.amd_result = self._amd.finish()
+        if self._amd is not None:
+            self._amd.ended()
         cause = "caller" if ended.cause in ("caller_hangup", "remote_hangup") else ended.cause
         self._event("hangup", f"call ended: {ended.cause}", self.dialog.state.step)
-        self._handle(ev.Hangup(cause=cause, at=datetime.now(UTC)))
+        self._handle(ev.HungUp(cause=cause, at=datetime.now(UTC)))
 
     def _on_max_duration(self) -> None:
         if self.dialog.finished:
@@ -975,13 +664,13 @@ class CallSession:
         self._stop_prompts()
         self._event("max_duration", f"call reached {self.settings.max_duration_s:g} s",
                     self.dialog.state.step)
-        self._handle(ev.Hangup(cause="max_duration", at=datetime.now(UTC)))
+        self._handle(ev.HungUp(cause="max_duration", at=datetime.now(UTC)))
 
     async def _finish(self, actor: asyncio.Task[None]) -> None:
-        if self._listening is not None:
-            self._stop_listening(self._listening)
+        if self.listener.active is not None:
+            self.listener.stop(self.listener.active)
         if not self.dialog.finished:  # the event stream ended without CallEnded
-            self._handle(ev.Hangup(cause=self._ended.cause if self._ended else "network_error",
+            self._handle(ev.HungUp(cause=self._ended.cause if self._ended else "network_error",
                                    at=datetime.now(UTC)))
         if self._ended is None:
             self._ended = CallEnded("session_ended")
@@ -991,27 +680,15 @@ class CallSession:
         self._actions.put_nowait(None)
         with contextlib.suppress(TimeoutError, Exception):
             await asyncio.wait_for(actor, 5)
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=5)
+        self._tasks.cancel()
+        await self._tasks.wait(5)
         self.meta.ended_at = datetime.now(UTC)
-        if self._recorder is not None:
-            with contextlib.suppress(Exception):
-                self._recorder.close()
+        self.timeline.close()
 
     # -- helpers -----------------------------------------------------------------------
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _sample(self, mono: float) -> int:
-        return max(0, round((mono - self._answered) * self.rate))
-
-    def _ms(self, mono: float) -> int:
-        return max(0, round((mono - self._answered) * 1000))
+        self._tasks.spawn(coro)
 
     def _add(self, turn: TranscriptTurn) -> None:
         self.transcript.append(turn)
@@ -1022,11 +699,12 @@ class CallSession:
                 log.exception("on_turn callback failed")
 
     def _event(self, kind: str, text: str, step: str | None) -> None:
-        self._add(TranscriptTurn(role="event", text=text, step=step, at=datetime.now(UTC),
-                                 start_ms=self._ms(time.monotonic())))
+        self._add(TranscriptTurn(role="event", kind=kind, text=text, step=step,
+                                 at=datetime.now(UTC),
+                                 start_ms=self.timeline.ms(time.monotonic())))
 
 
-_RENDERING: set[asyncio.Task[None]] = set()
+_RENDERING = TaskSet()
 
 
 def _keep_rendering(stream: Any) -> None:
@@ -1035,18 +713,4 @@ def _keep_rendering(stream: Any) -> None:
             async for _ in stream:
                 pass
 
-    task = asyncio.get_running_loop().create_task(drain())
-    _RENDERING.add(task)
-    task.add_done_callback(_RENDERING.discard)
-
-
-def _rms(pcm: bytes) -> float:
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    return float(np.sqrt(np.dot(samples, samples) / samples.size)) if samples.size else 0.0
-
-
-def _played_ms(playback: Playback) -> int:
-    """How much of a (cancelled) playback went out, read at once: the Dialog must hear
-    about the interruption before the words or keys that caused it."""
-    played = getattr(playback, "played_ms", 0)
-    return played if isinstance(played, int) else 0
+    _RENDERING.spawn(drain())

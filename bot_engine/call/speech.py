@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,18 @@ from typing import Any
 from asr_tts.asr import StreamingRecognizer, create_recognizer, has_whisper_model
 from asr_tts.errors import ModelNotFoundError, SpeechError
 from asr_tts.settings import SpeechSettings, telephone_asr_settings
-from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer, espeak, festival
+from asr_tts.tts import Synthesizer, create_synthesizer, espeak, festival
 from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings, load_smart_turn
 from asr_tts.wheel_models import SMART_TURN
+from bot_engine.call.prompts import call_prompts
 from bot_engine.script.model import Script
+from media_gateway.call_leg import TELEPHONE_RATE
 
 log = logging.getLogger(__name__)
 
-CALL_RATE = 8000
+CALL_RATE = TELEPHONE_RATE
 LOCAL_ENGINES = frozenset({"vosk", "whisper"})
 
 
@@ -95,15 +97,6 @@ def default_voice(engine: str, language: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class CallerVoice:
-    """How a simulated caller speaks: engine, voice and options (part of the cache key)."""
-
-    engine: str
-    voice: str
-    options: TtsOptions
-
-
 @dataclass
 class SpeculationStats:
     """How speculative decodes fared (per CallSpeech, across its calls)."""
@@ -145,12 +138,19 @@ class CallSpeech:
         *,
         asr_engine: str | None = None,
         cache: TtsCache | None = None,
+        synthesizers: Callable[[str, str], Synthesizer] | None = None,
     ) -> CallSpeech:
+        """The speech of one script's calls. A `SpeechPool` passes its shared `cache` and
+        `synthesizers` (one engine object per engine name and language); alone, it makes
+        its own."""
         cfg = settings or SpeechSettings()
         engine = choose_asr_engine(script.language, cfg, asr_engine)
         tts_engine = choose_tts_engine(script.language, cfg, script.settings.tts_engine)
-        synthesizer = create_synthesizer(offline_fallback(cfg, tts_engine, script.language),
-                                         tts_engine)
+        if synthesizers is not None:
+            synthesizer = synthesizers(tts_engine, script.language)
+        else:
+            synthesizer = create_synthesizer(offline_fallback(cfg, tts_engine, script.language),
+                                             tts_engine)
         voice = script.settings.voice or default_voice(tts_engine, script.language)
         if cache is None:
             cache = TtsCache(cfg.tts_cache_dir, cfg.tts_cache_max_bytes,
@@ -218,13 +218,18 @@ class CallSpeech:
     def cached(self, text: str) -> bytes | None:
         """The prompt's audio if rendered already (memory, then the disk cache); never
         synthesizes, so it is safe on the hot path."""
-        key = self.spec(text).key
-        pcm = self._memory.get(key)
+        spec = self.spec(text)
+        pcm = self._memory.get(spec.key)
         if pcm is None:
-            pcm = self.cache.get(self.spec(text))
+            pcm = self.cache.get(spec)
             if pcm is not None:
-                self._memory[key] = pcm
+                self._memory[spec.key] = pcm
         return pcm
+
+    async def prepare(self, script: Script, variables: dict[str, Any]) -> None:
+        """What happens while the phone rings: the prompts this call's variables determine
+        go into the cache, and the ASR model is loaded."""
+        await asyncio.gather(self.prerender(call_prompts(script, variables)), self.warm_up())
 
     async def prerender(self, texts: list[str]) -> PrerenderReport:
         """Render into the cache and keep the audio in memory for this process's calls."""
@@ -232,23 +237,6 @@ class CallSpeech:
         for text in texts:
             self.cached(text)
         return report
-
-    def caller_voice(self) -> CallerVoice:
-        """A simulated caller's voice, whatever engine the robot speaks with: Festival's
-        Russian voice for Russian where installed (Whisper cannot understand espeak-ng's
-        Russian), espeak-ng a little slower than normal otherwise (measured: Whisper
-        hears espeak-ng's numbers and short answers better at 0.9x)."""
-        engine = best_offline_tts(self.language, self.settings.festival_binary)
-        voice = default_voice(engine, self.language)
-        assert voice is not None
-        speed = 0.9 if engine == "espeak" else 1.0
-        return CallerVoice(engine, voice, TtsOptions(speed=speed))
-
-    def caller_synthesizer(self, engine: str = "espeak") -> Synthesizer:
-        """The engine a simulated caller speaks with (by default espeak-ng)."""
-        if engine == self.tts_engine:
-            return self.synthesizer
-        return create_synthesizer(self.settings, engine)
 
     async def stream(self, text: str) -> AsyncGenerator[bytes, None]:
         """Uncached text: chunks as the engine produces them, a sentence at a time (the

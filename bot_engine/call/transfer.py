@@ -24,12 +24,19 @@ from typing import Any, Literal
 from asr_tts.vad import Endpointer, SpeechEnd, SpeechStart
 from bot_engine import nlu
 from bot_engine.call.dial_targets import target_uri
-from bot_engine.call.listener import Utterance
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.utterance import Utterance
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from media_gateway.bridge import LegRelay, pump
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame, Playback
+from media_gateway.call_leg import (
+    FRAME_MS,
+    CallEnded,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+    Playback,
+)
 from media_gateway.sip import CallFailed, SipUserAgent
 
 log = logging.getLogger(__name__)
@@ -292,7 +299,7 @@ class _Offer:
         self.endpointer: Endpointer | None = None
         if self.accept is not None and self.accept.speech:
             rate = leg.sample_rate if leg.sample_rate in (8000, 16000) else 8000
-            self.endpointer = Endpointer(rate, 20, speech_end_ms=500, floor_rms=100.0)
+            self.endpointer = Endpointer(rate, FRAME_MS, speech_end_ms=500, floor_rms=100.0)
         self._speech = bytearray()
         self._hearing: asyncio.Task[None] | None = None
         self.reader = loop.create_task(pump(leg, self._on_event))

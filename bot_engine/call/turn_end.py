@@ -1,7 +1,7 @@
 """Semantic end of turn in a live call: the audio policy (`asr_tts.turn`) told what the
 words at each pause say (`dialog.completeness`).
 
-The session already decodes the caller speculatively at a pause (`listener.Utterance`).
+The session already decodes the caller speculatively at a pause (`utterance.Utterance`).
 When that decode finishes, its text is judged for the step the dialog waits on and handed
 to the policy, which then ends the turn at the short wait ("да, это я" on a yes/no step),
 keeps it open ("…и", "…в"), or lets Smart Turn's verdict decide. The session calls three
@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from asr_tts.turn import Completeness, SmartEndpointing, SmartTurnSettings
 from asr_tts.turn_policy import punctuates
-from bot_engine.call.listener import Heard, Utterance
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.utterance import Heard, Utterance
 from bot_engine.dialog.completeness import step_completeness
 from bot_engine.dialog.engine import Dialog
 

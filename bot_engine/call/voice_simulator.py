@@ -1,8 +1,8 @@
 """The voice simulator: a scripted caller talks to the robot over real SIP/RTP on loopback.
 
-The robot side is the production path (SIP user agent → CallSession → VAD → ASR →
-Dialog → TTS cache). The caller is our own UAC: it speaks its lines with an offline voice
-(Festival's Russian voice for Russian, espeak-ng otherwise: `CallSpeech.caller_voice`),
+The robot side is the production path (SIP user agent → `Answerer` → CallSession → VAD
+→ ASR → Dialog → TTS cache). The caller is our own UAC: it speaks its lines with an offline voice
+(Festival's Russian voice for Russian, espeak-ng otherwise: `caller_voice`),
 each line starting when the robot stops talking, which it hears as the robot's audio going
 quiet (the robot sends exact digital silence between prompts). `/silence` says nothing,
 `/dtmf N` presses keys, `/hangup` hangs up. When the lines run out the caller waits for
@@ -22,14 +22,25 @@ from typing import Any
 
 import numpy as np
 
+from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer
 from asr_tts.tts_cache import PromptSpec
-from bot_engine.call.prompts import call_prompts
+from bot_engine.call.answerer import Answerer, OpenedCall
+from bot_engine.call.dialer import OperatorDialing
+from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
-from bot_engine.call.session import CallSession, SessionSettings
-from bot_engine.call.speech import CallerVoice, CallSpeech
+from bot_engine.call.session import SessionSettings
+from bot_engine.call.spec import CallSpec
+from bot_engine.call.speech import CallSpeech, best_offline_tts, default_voice
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
-from media_gateway.call_leg import CallEnded, CallLeg, InboundDtmf, InboundFrame
+from media_gateway.call_leg import (
+    FRAME_MS,
+    CallEnded,
+    CallInfo,
+    CallLeg,
+    InboundDtmf,
+    InboundFrame,
+)
 from media_gateway.sip import SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
@@ -40,6 +51,34 @@ VOICED_LEVEL = 64
 
 class CallerError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class CallerVoice:
+    """How a simulated caller speaks: engine, voice and options (part of the cache key)."""
+
+    engine: str
+    voice: str
+    options: TtsOptions
+
+
+def caller_voice(speech: CallSpeech) -> CallerVoice:
+    """A simulated caller's voice, whatever engine the robot speaks with: Festival's
+    Russian voice for Russian where installed (Whisper cannot understand espeak-ng's
+    Russian), espeak-ng a little slower than normal otherwise (measured: Whisper hears
+    espeak-ng's numbers and short answers better at 0.9x)."""
+    engine = best_offline_tts(speech.language, speech.settings.festival_binary)
+    voice = default_voice(engine, speech.language)
+    assert voice is not None
+    speed = 0.9 if engine == "espeak" else 1.0
+    return CallerVoice(engine, voice, TtsOptions(speed=speed))
+
+
+def caller_synthesizer(speech: CallSpeech, engine: str = "espeak") -> Synthesizer:
+    """The engine a simulated caller speaks with (the robot's own when it is the same)."""
+    if engine == speech.tts_engine:
+        return speech.synthesizer
+    return create_synthesizer(speech.settings, engine)
 
 
 def _trailing_quiet_s(pcm: bytes, rate: int) -> float:
@@ -77,7 +116,7 @@ class SimulatedCaller:
     ) -> None:
         self.leg = leg
         self.speech = speech
-        caller = speech.caller_voice()
+        caller = caller_voice(speech)
         if voice is not None:  # an explicit voice is an espeak-ng voice (e.g. Korean)
             caller = CallerVoice("espeak", voice, caller.options)
         self.caller = caller
@@ -164,7 +203,7 @@ class SimulatedCaller:
         # the end of the sound is timed when its last frame leaves, even if the robot's
         # reply starts during the pause.
         rate = self.leg.sample_rate
-        frame = rate * 20 // 1000 * 2
+        frame = rate * FRAME_MS // 1000 * 2
         sound_bytes = len(pcm) - round(_trailing_quiet_s(pcm, rate) * rate) * 2
         cut = min(len(pcm), -(-max(sound_bytes, 1) // frame) * frame)
         spoken = self.leg.play(pcm[:cut])
@@ -183,7 +222,7 @@ class SimulatedCaller:
         spec = PromptSpec(engine=caller.engine, voice=caller.voice, options=caller.options,
                           sample_rate=self.leg.sample_rate, text=text)
         return await self.speech.cache.get_or_render(
-            spec, self.speech.caller_synthesizer(caller.engine))
+            spec, caller_synthesizer(self.speech, caller.engine))
 
     async def press(self, digits: str) -> None:
         self.log.lines.append(f"/dtmf {digits}")
@@ -282,11 +321,6 @@ class LoopbackCall:
         await self.robot.close()
 
 
-async def prepare(speech: CallSpeech, script: Script, variables: dict[str, Any]) -> None:
-    """What happens while the phone rings: prompts into the cache, the ASR model loaded."""
-    await asyncio.gather(speech.prerender(call_prompts(script, variables)), speech.warm_up())
-
-
 CallerScript = Callable[[SimulatedCaller], Awaitable[object]]
 
 
@@ -329,7 +363,7 @@ async def loopback_call(
 ) -> Simulation:
     """One call over SIP/RTP on 127.0.0.1: `drive` plays the caller; the robot answers
     and runs `script`. Ends when both sides are done (bounded by `timeout_s`)."""
-    await prepare(speech, script, variables)
+    await speech.prepare(script, variables)
     net = await LoopbackCall.open()
     try:
         async with asyncio.timeout(timeout_s):
@@ -351,13 +385,23 @@ async def _converse(
     quiet_ms: int,
     caller_voice: str | None,
 ) -> Simulation:
+    # The robot answers as `voicebot serve-calls` does: the one answerer, a memory sink.
+    sink = MemorySink()
+    answerer = Answerer(sink, lambda _script: speech, policy=OperatorDialing(None),
+                        webhooks=webhooks, settings=settings or SessionSettings())
+
+    async def open_call(info: CallInfo) -> OpenedCall:
+        spec = CallSpec(call_id=info.call_id, tenant_id="", to=info.callee,
+                        from_=info.caller or None, direction="inbound", script=script,
+                        script_version=None, variables=variables,
+                        recording_path=Path(record) if record is not None else None)
+        sink.open(spec)
+        return OpenedCall(spec)
+
     async def robot() -> CallReport:
         async for incoming in net.robot.incoming():
-            incoming.ring()
-            leg = await incoming.answer()
-            session = CallSession(leg, script, variables, speech, settings=settings,
-                                  recording_path=record, webhooks=webhooks)
-            return await session.run()
+            await answerer.answer_sip(incoming, open_call)
+            return sink.report(incoming.info.call_id)
         raise CallerError("the robot's user agent closed before a call came in")
 
     robot_task = asyncio.get_running_loop().create_task(robot())

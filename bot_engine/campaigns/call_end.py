@@ -26,6 +26,7 @@ from bot_engine.campaigns.metrics import CampaignMetrics
 from bot_engine.campaigns.outcomes import OPT_OUT_OUTCOMES, attempt_outcome
 from bot_engine.campaigns.phones import normalize_or_none
 from bot_engine.campaigns.retries import next_step
+from bot_engine.record import HangupCause
 from bot_engine.storage import Database
 from bot_engine.storage import campaigns as repo
 from bot_engine.storage import dnc as dnc_repo
@@ -134,7 +135,8 @@ async def take_back_unplaced(
         unplaced = await repo.unplaced_campaign_calls(session, only)
         for lead, call in unplaced:
             call.status, call.ended_at = "cancelled", now
-            call.hangup_cause = "not placed: the service restarted"
+            call.hangup_cause = HangupCause.CANCELLED
+            call.error = "not placed: the service restarted"
             await repo.forget_attempt(session, call.id)
             lead.attempts = max(0, lead.attempts - 1)
             lead.state, lead.next_at, lead.updated_at = "pending", now, now

@@ -17,12 +17,14 @@ from rich.markup import escape
 
 from asr_tts.errors import SpeechError
 from asr_tts.settings import SpeechSettings
+from bot_engine.call.dial_targets import target_uri
+from bot_engine.call.dialer import place_call
 from bot_engine.call.inbound import serve_inbound
-from bot_engine.call.outbound import place_call
 from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import CallerError, simulate_call
+from bot_engine.call.speech_pool import SpeechPool
+from bot_engine.call.voice_simulator import CallerError, caller_voice, simulate_call
 from bot_engine.cli.console import err, out
 from bot_engine.cli.demo_data import DEMO_VARIABLES, DIALOGS_DIR
 from bot_engine.cli.options import VarOption, parse_vars
@@ -71,8 +73,10 @@ def _variables(script: Script, pairs: dict[str, str]) -> dict[str, Any]:
         raise typer.Exit(2) from None
 
 
-def _speech(script: Script, asr: str | None) -> CallSpeech:
+def _speech(script: Script, asr: str | None, pool: SpeechPool | None = None) -> CallSpeech:
     try:
+        if pool is not None:
+            return pool.for_script(script)
         return CallSpeech.for_script(script, SpeechSettings(), asr_engine=asr)
     except SpeechError as exc:
         err.print(f"cannot run a call: {escape(str(exc))}", style="red")
@@ -166,7 +170,7 @@ def demo_call(
     loaded = _script(str(script_path))
     variables = _variables(loaded.script, DEMO_VARIABLES[lang])
     speech = _speech(loaded.script, None)
-    caller = speech.caller_voice()
+    caller = caller_voice(speech)
     err.print(f"[bold]voicebot demo[/bold]: {script_path.name} over SIP on 127.0.0.1; "
               f"robot ASR: {speech.asr_engine} (offline), robot voice: {speech.tts_engine}; "
               f"caller voice: {caller.engine} {caller.voice}")
@@ -205,6 +209,11 @@ def call_command(
         if not sep or not username:
             raise typer.BadParameter("expected USER:PASSWORD", param_hint="--auth")
     try:
+        target_uri(number, proxy)  # what cannot be dialled at all is a usage error
+    except ValueError as exc:
+        err.print(f"cannot place the call: {escape(str(exc))}", style="red")
+        raise typer.Exit(1) from None
+    try:
         report = asyncio.run(place_call(
             number, loaded.script, variables, speech, proxy=proxy, username=username,
             password=password, caller=caller_id, host=sip_host, record=record, amd=amd,
@@ -233,13 +242,13 @@ def serve_calls(
     except RoutingError as exc:
         err.print(escape(str(exc)), style="red", keep=[routes])
         raise typer.Exit(2) from None
-    speeches: dict[str, CallSpeech] = {}
-    for name, script in router.scripts.items():
-        speeches[name] = _speech(script, asr)
+    pool = SpeechPool(SpeechSettings(), asr_engine=asr)
+    for script in router.scripts.values():  # no ASR for a language: say so before serving
+        _speech(script, asr, pool)
 
     def on_result(report: CallReport) -> None:
         out.plain(json.dumps(report.document(), ensure_ascii=False))
 
-    asyncio.run(serve_inbound(router, speeches, host=sip_host, port=sip_port,
+    asyncio.run(serve_inbound(router, pool.for_script, host=sip_host, port=sip_port,
                               record_dir=record_dir, max_calls=calls, on_result=on_result,
                               on_listen=lambda port: err.print(f"listening on {sip_host}:{port}")))

@@ -1,21 +1,14 @@
-"""The result document every adapter starts from (and the generic webhook's body)."""
+"""The result document every adapter starts from (and the generic webhook's body); its
+transcript turns are the call record's own (`bot_engine.record`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-
-class TranscriptTurn(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    role: Literal["bot", "caller", "system"]
-    text: str
-    at: datetime | None = None
-    step: str | None = None
-    confidence: float | None = None
+from bot_engine.record import TranscriptTurn
 
 
 class RecordingLink(BaseModel):
@@ -25,7 +18,7 @@ class RecordingLink(BaseModel):
     inline_base64: str | None = None
 
 
-class CallInfo(BaseModel):
+class CallDetails(BaseModel):
     id: str
     direction: str
     to: str
@@ -64,13 +57,23 @@ class ResultDocument(BaseModel):
 
     type: Literal["call.result"] = "call.result"
     idempotency_key: str
-    call: CallInfo
+    call: CallDetails
     result: dict[str, Any]
     transcript: list[TranscriptTurn]
     timings: list[dict[str, Any]] = Field(default_factory=list)
     consent: list[dict[str, Any]] = Field(default_factory=list)
+    barge_ins: list[dict[str, Any]] = Field(default_factory=list)
+    """Where the caller spoke over a prompt (`record.BargeIn`)."""
+    resumed_prompts: list[dict[str, Any]] = Field(default_factory=list)
+    """Prompts paused by a noise that was not a word, then resumed (`record.PromptResume`)."""
+    amd: dict[str, Any] | None = None
+    """The answering-machine verdict of an outbound call that ran AMD."""
     recording: RecordingLink | None = None
     campaign: CampaignRef | None = None
+
+    @field_serializer("transcript")
+    def _turns(self, turns: list[TranscriptTurn]) -> list[dict[str, Any]]:
+        return [turn.delivered() for turn in turns]
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True)

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot_engine.script.model import Ending
+
 
 class _Action(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -102,10 +104,7 @@ class DialogResult(BaseModel):
 
     outcome: str
     fields: dict[str, Any] = Field(default_factory=dict)
-    ending: Literal[
-        "completed", "transfer", "hangup", "no_input", "no_match", "max_turns",
-        "error", "voicemail", "no_answer",
-    ]
+    ending: Ending
     """How the dialog ended, independent of the business outcome."""
     step: str | None = None
     """The step the dialog was in when it ended."""

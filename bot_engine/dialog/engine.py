@@ -25,6 +25,7 @@ from bot_engine.dialog.understanding import Understanding, request_for, understa
 from bot_engine.nlu.external import ExternalRequest
 from bot_engine.script.model import (
     ENTITY_EXPECTS,
+    Ending,
     Expect,
     Prompt,
     RetryPolicy,
@@ -42,17 +43,6 @@ log = logging.getLogger(__name__)
 MAX_STEPS_PER_EVENT = 64
 """Steps entered without waiting for the caller; more means a goto loop."""
 
-Ending = Literal[
-    "completed",
-    "transfer",
-    "hangup",
-    "no_input",
-    "no_match",
-    "max_turns",
-    "error",
-    "voicemail",
-    "no_answer",
-]
 _FORCED_ENDINGS = {"voicemail", "no_answer", "busy"}
 
 
@@ -180,7 +170,7 @@ class Dialog:
         return out
 
     def _dispatch(self, event: ev.Event, out: list[act.Action]) -> None:
-        if isinstance(event, ev.Hangup):
+        if isinstance(event, ev.HungUp):
             ending: Ending = "error" if event.cause in ("system_failure", "error") else "hangup"
             self._finish(
                 ending,
@@ -188,7 +178,7 @@ class Dialog:
                 hangup=False,
                 error=f"call ended: {event.cause}" if ending == "error" else None,
             )
-        elif isinstance(event, ev.CallFailed):
+        elif isinstance(event, ev.NotConnected):
             ending_name = "busy" if event.reason == "busy" else "no_answer"
             self._finish("no_answer", out, hangup=False, outcome_ending=ending_name)
         elif isinstance(event, ev.MachineDetected):

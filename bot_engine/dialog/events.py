@@ -92,7 +92,7 @@ class ConnectResult(_Event):
     error: str | None = None
 
 
-class Hangup(_Event):
+class HungUp(_Event):
     """The caller (or the network) ended the call."""
 
     type: Literal["hangup"] = "hangup"
@@ -106,7 +106,7 @@ class MachineDetected(_Event):
     beep: bool = False
 
 
-class CallFailed(_Event):
+class NotConnected(_Event):
     """The call never reached a person: busy, no answer, rejected or a network failure."""
 
     type: Literal["call_failed"] = "call_failed"
@@ -121,8 +121,8 @@ Event = Annotated[
     | Interrupted
     | WebhookResult
     | ConnectResult
-    | Hangup
+    | HungUp
     | MachineDetected
-    | CallFailed,
+    | NotConnected,
     Field(discriminator="type"),
 ]

@@ -1,11 +1,15 @@
 """What a script compiles to once: intent matchers, handler matchers and default wording.
 
 Compiling per script rather than per call keeps call creation cheap and the per-turn path
-free of regex and lemma work that does not depend on the caller's words.
+free of regex and lemma work that does not depend on the caller's words. The compiled form
+is kept here, per script object, for as long as the script lives (the script model itself
+knows nothing of it).
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +35,7 @@ DEFAULT_WORDING: dict[str, dict[str, list[str] | str]] = {
 
 @dataclass
 class Runtime:
-    script: Script
+    script_ref: weakref.ref[Script]
     lang: str
     timezone: ZoneInfo
     intents: nlu.IntentMatcher | None
@@ -42,11 +46,23 @@ class Runtime:
     steps: dict[int, Any] = field(default_factory=dict)
     """Per-step NLU compiled on first use (`dialog.understanding`), keyed by the step."""
 
+    @property
+    def script(self) -> Script:
+        script = self.script_ref()
+        if script is None:  # only a runtime kept past its script could see this
+            raise ReferenceError("the script of this runtime is gone")
+        return script
+
+
+_COMPILED: dict[int, Runtime] = {}
+"""Runtime per live script object (by id; an entry goes when its script is collected)."""
+_LOCK = threading.Lock()
+
 
 def runtime_for(script: Script) -> Runtime:
-    """The compiled form of a script, built on first use and kept on the script object."""
-    cached = script._runtime
-    if isinstance(cached, Runtime):
+    """The compiled form of a script, built on first use and kept while the script lives."""
+    cached = _COMPILED.get(id(script))
+    if cached is not None and cached.script_ref() is script:
         return cached
     lang = nlu.lang_of(script.language)
     zone = ZoneInfo(script.settings.timezone or DEFAULT_TIMEZONE[lang])
@@ -83,7 +99,7 @@ def runtime_for(script: Script) -> Runtime:
         )
     handlers = nlu.IntentMatcher(handler_intents, lang, threshold=max(threshold, 0.7))
     runtime = Runtime(
-        script=script,
+        script_ref=weakref.ref(script),
         lang=lang,
         timezone=zone,
         intents=intents,
@@ -92,5 +108,16 @@ def runtime_for(script: Script) -> Runtime:
         wording=dict(DEFAULT_WORDING[lang]),
         slot_types=script.slot_types(),
     )
-    script._runtime = runtime
+    with _LOCK:
+        found = _COMPILED.get(id(script))
+        if found is not None and found.script_ref() is script:
+            return found  # another thread compiled it meanwhile
+        _COMPILED[id(script)] = runtime
+    weakref.finalize(script, _forget, id(script), runtime)
     return runtime
+
+
+def _forget(key: int, runtime: Runtime) -> None:
+    with _LOCK:
+        if _COMPILED.get(key) is runtime:
+            del _COMPILED[key]

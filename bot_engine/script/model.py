@@ -7,14 +7,13 @@ exported JSON Schema still accepts both.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     model_validator,
 )
 
@@ -43,7 +42,9 @@ ENTITY_EXPECTS: frozenset[str] = frozenset(
     ("number", "integer", "money", "date", "time", "datetime", "phone", "name")
 )
 HANDLER_NAMES = ("operator", "repeat", "opt_out", "who_is_this")
-ENDING_NAMES = (
+Ending = Literal[
+    "completed",
+    "transfer",
     "hangup",
     "no_input",
     "no_match",
@@ -51,8 +52,15 @@ ENDING_NAMES = (
     "error",
     "voicemail",
     "no_answer",
+]
+"""How a dialog ended (`DialogResult.ending`), independent of the business outcome."""
+ENDING_NAMES: tuple[str, ...] = (
+    *(name for name in get_args(Ending) if name not in ("completed", "transfer")),
     "busy",
 )
+"""The ways of ending a script maps to outcomes (`result.endings`) when no step decided one:
+every ending but a step's own (`completed`, `transfer`), and `busy` (an unanswered call
+that ends as `no_answer`, with an outcome of its own if the script wants one)."""
 
 
 class _Model(BaseModel):
@@ -577,8 +585,6 @@ class Script(_Model):
     result: ResultContract
     start: str
     steps: dict[str, Step] = Field(min_length=1)
-
-    _runtime: Any = PrivateAttr(default=None)
 
     @property
     def lang(self) -> str:

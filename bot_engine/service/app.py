@@ -1,16 +1,14 @@
-"""The FastAPI application: wiring, lifespan (migrations, crash recovery, delivery worker)
-and the error format every 4xx shares."""
+"""The FastAPI application: its routers, its lifespan (the parts built and stopped by
+`composition`), the body limits and the error format every 4xx shares."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
 import gc
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,25 +17,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot_engine.call.webhooks import WebhookRunner
-from bot_engine.campaigns.engine import CampaignEngine
-from bot_engine.delivery.backoff import next_delay
-from bot_engine.delivery.worker import DeliveryWorker
-from bot_engine.net import SsrfGuard
-from bot_engine.script.model import Script
+from bot_engine import __version__
+from bot_engine.call.dialer import SpeechFor
+from bot_engine.call.spec import CallRunner
+from bot_engine.call.text_calls import Speaker
 from bot_engine.script.positions import is_unicode
 from bot_engine.service import access_log, console
-from bot_engine.service.auth import FailureLimiter
-from bot_engine.service.callbacks import next_operator
-from bot_engine.service.calls import CallService
-from bot_engine.service.campaign_calls import ServiceCallPlacer
-from bot_engine.service.drain import Drain
+from bot_engine.service.composition import Overrides, running_service
 from bot_engine.service.errors import ServiceError
-from bot_engine.service.housekeeping import Housekeeping
-from bot_engine.service.inbound import InboundCalls, SpeechFactory
-from bot_engine.service.listeners import start_listeners
-from bot_engine.service.metrics import ServiceMetrics
-from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
+from bot_engine.service.prerender import Prerenderer
 from bot_engine.service.routers import (
     account,
     callbacks,
@@ -51,17 +39,7 @@ from bot_engine.service.routers import (
     simulate,
     system,
 )
-from bot_engine.service.runner import CallRunner, NoDialer
-from bot_engine.service.script_cache import ScriptCache
-from bot_engine.service.script_renders import ScriptRenders
-from bot_engine.service.script_worker import ScriptWorkers
 from bot_engine.service.settings import ServiceSettings
-from bot_engine.service.simulated_runner import SimulatedRunner, Speaker
-from bot_engine.service.sip_dialer import SharedUaDialer
-from bot_engine.service.state import ServiceState
-from bot_engine.service.workers import WorkerRegistry, unique_worker_id
-from bot_engine.storage import open_database
-from bot_engine.storage.files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -221,236 +199,46 @@ def lone_surrogate(body: bytes) -> str | None:
     return None
 
 
-def _dialer(
-    settings: ServiceSettings,
-    speak: Speaker | None,
-    webhooks: WebhookRunner,
-    speech: SpeechFactory,
-) -> CallRunner:
-    if settings.dialer == "sip":
-        if settings.sip_enabled:  # outbound calls through the one user agent of sip_port
-            return SharedUaDialer(
-                speech,
-                proxy=settings.sip_proxy,
-                caller=settings.sip_caller,
-                amd=settings.sip_amd,
-                webhooks=webhooks,
-            )
-        from bot_engine.call.sip_runner import SipCallRunner
-
-        return SipCallRunner(
-            proxy=settings.sip_proxy,
-            username=settings.sip_username,
-            password=settings.sip_password,
-            caller=settings.sip_caller,
-            host=settings.sip_host,
-            amd=settings.sip_amd,
-            webhooks=webhooks,
-        )
-    if settings.dialer == "simulated":
-        return SimulatedRunner(speak=speak, webhooks=webhooks)
-    return NoDialer()
-
-
-async def _stop_campaigns(state: ServiceState) -> None:
-    if state.campaigns is not None:
-        await state.campaigns.stop()
-    if state.campaigns_task is not None:
-        await state.campaigns_task
-
-
-def _speech_factory() -> SpeechFactory:
-    from asr_tts.settings import SpeechSettings
-    from bot_engine.call.speech import CallSpeech
-
-    speech_settings = SpeechSettings()
-
-    def build(script: Script) -> CallSpeech:
-        return CallSpeech.for_script(script, speech_settings)
-
-    return build
-
-
 def create_app(
     settings: ServiceSettings | None = None,
     *,
     runner: CallRunner | None = None,
     prerenderer: Prerenderer | None = None,
     speak: Speaker | None = None,
-    call_speech: SpeechFactory | None = None,
+    call_speech: SpeechFor | None = None,
 ) -> FastAPI:
-    """Build the app. `runner` replaces the dialer chosen in settings (the live call session
-    passes its own); `speak` replaces the TTS used for simulated-call recordings;
-    `call_speech` builds the ASR/TTS of inbound calls (default: `VOICEBOT_*` speech
-    settings, offline engines)."""
+    """Build the app (its parts are built by `composition.running_service` when it starts).
+    `runner` replaces the dialer chosen in settings; `speak` replaces the TTS used for
+    text-call recordings; `call_speech` builds the ASR/TTS of live calls (default: the
+    speech pool on the `VOICEBOT_*` speech settings, offline engines)."""
     settings = settings or ServiceSettings()
+
+    overrides = Overrides(runner=runner, prerenderer=prerenderer, speak=speak,
+                          call_speech=call_speech)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        private_dir(settings.data_dir)
-        db = await open_database(settings.db_url, box=settings.secret_box())
-        private_dir(settings.recordings_path)
-        secret_key = settings.resolved_secret_key()
-        metrics = ServiceMetrics()
-        guard = SsrfGuard(settings.ssrf_allowlist)
-        webhooks = WebhookRunner(guard, settings.outbound)
-        webhooks.open()
-        script_workers = ScriptWorkers(
-            settings.script_limits,
-            workers=settings.script_workers,
-            timeout_s=settings.script_timeout_s,
-            memory_mb=settings.script_worker_memory_mb,
-        )
-        cache = ScriptCache(workers=script_workers)
-        speech_for = call_speech or _speech_factory()
-        chosen: CallRunner = runner or _dialer(settings, speak, webhooks, speech_for)
-        worker_ref: list[DeliveryWorker] = []
-        call_service = CallService(
-            settings,
-            db,
-            cache,
-            metrics,
-            guard,
-            chosen,
-            wake_delivery=lambda: worker_ref[0].wake() if worker_ref else None,
-            secret_key=secret_key,
-        )
-        worker = DeliveryWorker(
-            db,
-            settings.delivery,
-            guard,
-            call_service.build_job,
-            limits=settings.outbound,
-            concurrency=settings.delivery_concurrency,
-            poll_s=settings.delivery_poll_s,
-            lease_s=settings.delivery_lease_s,
-            on_attempt=metrics.attempt,
-        )
-        worker_ref.append(worker)
-        async def take_over(calls: Collection[str]) -> int:
-            """A dead worker's calls (or, at start-up, the previous run's): campaign calls
-            never dialled go back to their leads, the others are recovered or placed."""
-            await campaign_engine.recover(calls)
-            return await call_service.recover(calls)
-
-        registry = WorkerRegistry(
-            db,
-            settings.worker_id or unique_worker_id(),
-            take_over,
-            address=settings.sip_advertised_host or settings.sip_host,
-            http_port=settings.port,
-            sip_port=lambda: state.listeners.sip_port,
-            heartbeat_s=settings.worker_heartbeat_s,
-            lease_s=settings.worker_lease_s,
-        )
-        call_service.worker_id = registry.id
-        housekeeping = Housekeeping(db, settings)
-        if isinstance(chosen, SimulatedRunner):
-            call_service.before_start = housekeeping.make_room
-        campaign_engine = CampaignEngine(
-            db,
-            ServiceCallPlacer(call_service),
-            settings.campaigns,
-            guard=guard,
-            retry_delay=lambda attempt: next_delay(attempt, settings.delivery),
-            registry=metrics.registry,
-            limits=settings.outbound,
-        )
-        call_service.finish_hooks.append(campaign_engine.call_finished)
-        if not registry.single:
-            campaign_engine.dispatcher.share = registry.campaign_share
-        call_service.after_finish = functools.partial(next_operator, call_service)
-        inbound = InboundCalls(call_service, speech_for, webhooks=webhooks)
-        state = ServiceState(
-            settings=settings,
-            db=db,
-            scripts=cache,
-            metrics=metrics,
-            guard=guard,
-            webhooks=webhooks,
-            runner=chosen,
-            calls=call_service,
-            worker=worker,
-            prerenderer=prerenderer
-            or (TtsCachePrerenderer() if settings.prerender_prompts else NoPrerender()),
-            secret_key=secret_key,
-            inbound=inbound,
-            auth_failures=FailureLimiter(
-                settings.auth_failure_burst,
-                settings.auth_failure_refill_s,
-                settings.auth_limiter_addresses,
-            ),
-            campaigns=campaign_engine,
-            workers=registry,
-        )
-        state.renders = ScriptRenders(db, cache, state.prerenderer, registry.id)
-        registry.chores.append(state.renders.sweep)
-        app.state.service = state
-        recovered = await registry.start()  # what a previous run or dead workers left
-        if recovered:
-            log.warning("ended %d calls interrupted by the previous shutdown", recovered)
-        registry_task = asyncio.create_task(registry.run())
-        state.worker_task = asyncio.create_task(worker.run())
-        housekeeping_task = asyncio.create_task(housekeeping.run())
-        try:
-            state.listeners = await start_listeners(settings, inbound)
-            if isinstance(chosen, SharedUaDialer):
-                chosen.ua = state.listeners.sip
-                chosen.policy = call_service.telephony
-                chosen.metrics = metrics
-            if settings.campaigns.dispatch:
-                state.campaigns_task = asyncio.create_task(campaign_engine.run())
-            state.drain = Drain(
-                registry,
-                timeout_s=settings.drain_timeout_s,
-                stop_taking=[call_service.stop_placing, state.listeners.stop_accepting],
-                stop_claiming=[functools.partial(_stop_campaigns, state), worker.stop],
+        async with running_service(settings, overrides) as service:
+            app.state.service = service
+            # Everything loaded so far (modules, models, settings) lives as long as the
+            # process: keep it out of the collector's full passes, whose pauses would show
+            # as RTP jitter.
+            gc.collect()
+            gc.freeze()
+            unredact = access_log.install(
+                access_log.Redactor.for_routes(
+                    [*app.routes, *(route for module in ROUTERS for route in module.router.routes)]
+                )
             )
-        except BaseException:
-            registry_task.cancel()
-            await campaign_engine.stop()
-            housekeeping.stop()
-            await housekeeping_task
-            await worker.stop()
-            await state.worker_task
-            await webhooks.aclose()
-            await script_workers.close()
-            await db.close()
-            raise
-        # Everything loaded so far (modules, models, settings) lives as long as the process:
-        # keep it out of the collector's full passes, whose pauses would show as RTP jitter.
-        gc.collect()
-        gc.freeze()
-        unredact = access_log.install(
-            access_log.Redactor.for_routes(
-                [*app.routes, *(route for module in ROUTERS for route in module.router.routes)]
-            )
-        )
-        try:
-            yield
-        finally:
-            gc.unfreeze()
-            await campaign_engine.stop()
-            if state.campaigns_task is not None:
-                await state.campaigns_task
-            await state.listeners.close()
-            await inbound.close()
-            await registry.leave()
-            await registry_task
-            housekeeping.stop()
-            await housekeeping_task
-            await worker.stop()
-            await state.worker_task
-            await chosen.close()
-            await call_service.close()
-            await webhooks.aclose()
-            await script_workers.close()
-            await db.close()
-            unredact()
+            try:
+                yield
+            finally:
+                gc.unfreeze()
+                unredact()
 
     app = FastAPI(
         title="voicebot",
-        version="0.1.0",
+        version=__version__,
         description="Upload dialog scripts, place calls, receive qualified results.",
         lifespan=lifespan,
     )

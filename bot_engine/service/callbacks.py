@@ -20,9 +20,9 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, TypeAdapter
 
 from bot_engine.delivery.targets import DeliveryTarget
 from bot_engine.dialog.actions import DialogResult
-from bot_engine.service.calls import CallService
+from bot_engine.service.call_creation import CallCreation
 from bot_engine.service.schemas import CallCreate
-from bot_engine.storage.models import Call, Script, ScriptVersion, Tenant
+from bot_engine.storage.models import Call, ScriptRecord, ScriptVersion, Tenant
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class CallbackCreated(BaseModel):
     operators_next: list[str] = Field(default_factory=list)
 
 
-async def create_callback(calls: CallService, tenant: Tenant, body: CallbackCreate) -> Call:
+async def create_callback(calls: CallCreation, tenant: Tenant, body: CallbackCreate) -> Call:
     operators = body.operators()
     variables = {**body.variables, "lead_phone": body.lead_phone}
     if body.announce:
@@ -72,9 +72,9 @@ async def create_callback(calls: CallService, tenant: Tenant, body: CallbackCrea
     ))
 
 
-async def next_operator(calls: CallService, call_id: str, result: DialogResult) -> None:
+async def next_operator(calls: CallCreation, call_id: str, result: DialogResult) -> None:
     """After a callback call the operator did not answer: the same callback to the next
-    operator, if any is left (`CallService.after_finish`)."""
+    operator, if any is left (a hook of `CallRecords.after_finish`)."""
     if result.ending not in UNANSWERED:
         return
     async with calls.db.sessions() as session:
@@ -84,7 +84,7 @@ async def next_operator(calls: CallService, call_id: str, result: DialogResult) 
             return
         version = await session.get(ScriptVersion, call.script_version_id)
         tenant = await session.get(Tenant, call.tenant_id)
-        script = await session.get(Script, version.script_id) if version else None
+        script = await session.get(ScriptRecord, version.script_id) if version else None
     if version is None or tenant is None or script is None:
         return
     operators = [o for o in remaining.split(",") if o]

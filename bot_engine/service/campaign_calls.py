@@ -10,17 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.campaigns.ports import ScriptRef
 from bot_engine.delivery.payload import CampaignLeadRef, CampaignRef
+from bot_engine.service.call_creation import CallCreation
 from bot_engine.service.errors import ServiceError
 from bot_engine.storage import campaigns as campaign_repo
 from bot_engine.storage import scripts as script_repo
-from bot_engine.storage.models import Script as ScriptRow
-from bot_engine.storage.models import ScriptVersion
+from bot_engine.storage.models import ScriptRecord, ScriptVersion
 
 
 class ServiceCallPlacer:
-    def __init__(self, calls: Any) -> None:
-        self.calls = calls
-        """The service's `CallService` (typed loosely: it imports this module)."""
+    def __init__(self, creation: CallCreation) -> None:
+        self.creation = creation
 
     async def find_script(
         self, session: AsyncSession, tenant_id: str, script_id: str, version: int | None
@@ -31,14 +30,14 @@ class ServiceCallPlacer:
         row = await script_repo.get_version(session, script, version)
         if row is None:
             return None
-        return ScriptRef(row.id, script.name, row.version, self.calls.scripts.get(row).script)
+        return ScriptRef(row.id, script.name, row.version, self.creation.scripts.get(row).script)
 
     async def script_of(self, session: AsyncSession, version_id: str) -> ScriptRef:
         row = await session.get(ScriptVersion, version_id)
         assert row is not None
-        script = await session.get(ScriptRow, row.script_id)
+        script = await session.get(ScriptRecord, row.script_id)
         assert script is not None
-        return ScriptRef(row.id, script.name, row.version, self.calls.scripts.get(row).script)
+        return ScriptRef(row.id, script.name, row.version, self.creation.scripts.get(row).script)
 
     async def create_call(
         self,
@@ -53,7 +52,7 @@ class ServiceCallPlacer:
     ) -> str:
         ref = await self.script_of(session, script_version_id)
         try:
-            call = await self.calls.create_in(
+            call = await self.creation.create_in(
                 session,
                 tenant_id=tenant_id,
                 script_id=ref.script_id,
@@ -69,7 +68,8 @@ class ServiceCallPlacer:
         return str(call.id)
 
     def start_call(self, call_id: str) -> None:
-        self.calls.spawn(self.calls.dispatch(call_id))
+        dispatcher = self.creation.dispatcher
+        dispatcher.spawn(dispatcher.dispatch(call_id))
 
 
 async def campaign_ref(session: AsyncSession, call_id: str) -> CampaignRef | None:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot_engine.call.spec import CallSpec
 from bot_engine.service.call_status import TERMINAL
-from bot_engine.service.runner import CallSpec
 from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage import Database, purge
 from bot_engine.storage.models import utcnow

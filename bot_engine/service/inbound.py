@@ -2,78 +2,53 @@
 as calls, run the live session, and report through the same sink as outbound calls.
 
 Whatever the transport (SIP, Twilio Media Streams WebSocket, Asterisk AudioSocket), a
-call goes: find the route → `CallService.open_inbound` (the call row appears, `ringing`)
-→ prompts rendered and ASR loaded while it rings → answer → `CallSession` → turns and
-dialog state written as they happen → timings and consent → `finish` (result, outbox).
+call goes: find the route → `CallCreation.open_inbound` (the call row appears, `ringing`)
+→ the one `Answerer` (prompts rendered and ASR loaded while it rings → answer → the live
+session → turns and dialog state written as they happen → what the session measured →
+`finish`: result, outbox).
 A call that cannot be routed is refused at the edge (SIP 404, WebSocket/AudioSocket
 closed) with a log line; one failing call never stops the others.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hmac
 import logging
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
+from bot_engine.call.answerer import Answerer, CallRefused, OpenedCall
 from bot_engine.call.routing import request_variables
-from bot_engine.call.session import SessionSettings
-from bot_engine.call.speech import CallSpeech
-from bot_engine.call.transfer_guard import TransferGuardedLeg, TransferRules
-from bot_engine.call.voice_simulator import prepare
-from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
-from bot_engine.dialog import events as ev
 from bot_engine.script import ScriptError
-from bot_engine.script.model import Script
-from bot_engine.service.calls import CallService
+from bot_engine.service.call_creation import CallCreation
 from bot_engine.service.errors import Invalid, NotFound, ServiceError
 from bot_engine.service.inbound_routing import AmbiguousRoute, StoredRoute
-from bot_engine.service.live_session import ended_result, run_live_session
 from bot_engine.service.route_lookup import RouteLookup, RoutingBusy, stored_route
-from bot_engine.service.runner import CallSpec
+from bot_engine.service.settings import ServiceSettings
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage import scripts as script_repo
+from bot_engine.tasks import TaskSet
 from media_gateway.call_leg import CallInfo, CallLeg
-from media_gateway.sip import CallFailed, IncomingCall
+from media_gateway.sip import IncomingCall
 
 log = logging.getLogger(__name__)
 
-SpeechFactory = Callable[[Script], CallSpeech]
-_MAX_SPEECHES = 64
-
-
-class CallRefused(Exception):
-    """The call cannot be taken; `sip_status` is what a SIP caller is told."""
-
-    def __init__(self, message: str, sip_status: int, reason: str) -> None:
-        super().__init__(message)
-        self.sip_status = sip_status
-        self.reason = reason
+__all__ = ["CallRefused", "InboundCalls"]
 
 
 class InboundCalls:
+    """Routes inbound calls from the stored routes, records them as calls, and hands them
+    to the one `Answerer` (which reports to the service's sink like any call)."""
+
     def __init__(
-        self,
-        calls: CallService,
-        speech_for: SpeechFactory,
-        *,
-        webhooks: AsyncWebhookRunner = STRICT,
-        session_settings: SessionSettings | None = None,
+        self, creation: CallCreation, answerer: Answerer, settings: ServiceSettings
     ) -> None:
-        self.calls = calls
-        self.webhooks = webhooks
-        self.db = calls.db
-        self.speech_for = speech_for
-        self.session_settings = session_settings or SessionSettings(amd=False)
-        self.routes = RouteLookup(
-            self.db, budget_s=calls.settings.routing_budget_ms / 1000
-        )
-        self._speeches: dict[tuple[str, str, int], CallSpeech] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.creation = creation
+        self.answerer = answerer
+        self.settings = settings
+        self.db = creation.db
+        self.routes = RouteLookup(self.db, budget_s=settings.routing_budget_ms / 1000)
+        self._tasks = TaskSet(log_errors="an inbound call handler")
 
     # --- routing -----------------------------------------------------------------------
 
@@ -103,7 +78,7 @@ class InboundCalls:
             return None
         return stored_route(row)
 
-    async def open(self, route: StoredRoute, info: CallInfo) -> CallSpec:
+    async def open(self, route: StoredRoute, info: CallInfo) -> OpenedCall:
         """Record the call (`ringing`) with its variables from the route and the request."""
         async with self.db.sessions() as session:
             script = await script_repo.get_script(session, route.tenant_id, route.script_id)
@@ -115,12 +90,12 @@ class InboundCalls:
                 f"route {route.id}: script {route.script_id!r} is gone", 404, "Script not found"
             )
         try:  # parsed off the loop if not cached (after a restart)
-            loaded = await self.calls.scripts.load(version)
+            loaded = await self.creation.scripts.load(version)
         except (ScriptError, ServiceError) as exc:
             raise CallRefused(f"route {route.id}: {exc}", 503, "Service Unavailable") from None
         values = request_variables(route.rule(), loaded.script, info.params)
         try:
-            return await self.calls.open_inbound(
+            spec = await self.creation.open_inbound(
                 tenant_id=route.tenant_id,
                 script_id=route.script_id,
                 version=version.version,
@@ -136,15 +111,9 @@ class InboundCalls:
             ) from None
         except NotFound as exc:
             raise CallRefused(exc.message, 404, "Script not found") from None
-
-    def speech(self, spec: CallSpec) -> CallSpeech:
-        key = (spec.tenant_id, spec.script.id, spec.script_version)
-        speech = self._speeches.get(key)
-        if speech is None:
-            if len(self._speeches) >= _MAX_SPEECHES:
-                self._speeches.clear()
-            speech = self._speeches[key] = self.speech_for(spec.script)
-        return speech
+        # only the route's own variables are the tenant's: whatever the request carried
+        # (headers, stream parameters) is the caller's (see `TransferRules`)
+        return OpenedCall(spec, trusted=dict(route.variables))
 
     # --- transports --------------------------------------------------------------------
 
@@ -153,47 +122,13 @@ class InboundCalls:
         self._spawn(self.answer_sip(incoming), f"inbound-sip-{incoming.info.call_id}")
 
     async def answer_sip(self, incoming: IncomingCall) -> None:
-        info = incoming.info
-        try:
+        async def open_call(info: CallInfo) -> OpenedCall:
             route = await self.find(info)
-            spec = await self.open(route, info)
-        except CallRefused as exc:
-            log.warning(
-                "SIP call %s from %r to %r refused (%d): %s",
-                info.call_id,
-                info.caller,
-                info.callee,
-                exc.sip_status,
-                exc,
-            )
-            await incoming.reject(exc.sip_status, exc.reason)
-            return
-        log.info(
-            "SIP call %s to %r: route %s, call %s",
-            info.call_id,
-            info.callee,
-            route.id,
-            spec.call_id,
-        )
-        incoming.ring()
-        prepared = await self._prepare_unless(incoming.cancelled, spec, route)
-        if prepared is None and not incoming.cancelled.is_set():
-            await incoming.reject(503, "Service Unavailable")
-            return
-        try:
-            if prepared is None:
-                raise CallFailed("no_answer", 487, "the caller cancelled while it rang")
-            leg = await incoming.answer()
-        except CallFailed as failure:
-            log.info("SIP call %s ended before it was answered: %s", info.call_id, failure)
-            await self.calls.finish(
-                spec.call_id,
-                ended_result(spec, ev.CallFailed(reason="no_answer")),
-                hangup_cause="caller_cancelled",
-                at=datetime.now(UTC),
-            )
-            return
-        await self.run(leg, spec, *prepared)
+            opened = await self.open(route, info)
+            log.info("SIP call %s to %r: route %s", info.call_id, info.callee, route.id)
+            return opened
+
+        await self.answerer.answer_sip(incoming, open_call)
 
     async def answer_stream(self, leg: CallLeg, route: StoredRoute) -> None:
         """A Twilio Media Streams call, already authenticated for `route`."""
@@ -228,7 +163,7 @@ class InboundCalls:
         route = await self.route_with_audiosocket_key(leg.info.call_id)
         if route is not None:
             info = replace(leg.info, callee=f"audiosocket:{route.id}")  # not the key itself
-        elif self.calls.settings.audiosocket_require_token:
+        elif self.settings.audiosocket_require_token:
             log.warning("AudioSocket call refused: its UUID is no route's audiosocket_uuid")
             await leg.hangup()
             return
@@ -257,89 +192,19 @@ class InboundCalls:
     async def _answer_connected(self, leg: CallLeg, route: StoredRoute, info: CallInfo) -> None:
         """Media streams arrive connected: open, prepare, run (or hang up on bad input)."""
         try:
-            spec = await self.open(route, info)
+            opened = await self.open(route, info)
         except CallRefused as exc:
             log.warning("%s call %s refused: %s", info.transport, info.call_id, exc)
             await leg.hangup()
             return
-        log.info(
-            "%s call %s: route %s, call %s", info.transport, info.call_id, route.id, spec.call_id
-        )
-        prepared = await self._prepare(spec, route)
-        if prepared is None:
-            await leg.hangup()
-            return
-        await self.run(leg, spec, *prepared)
-
-    async def _prepare_unless(
-        self, cancelled: asyncio.Event, spec: CallSpec, route: StoredRoute
-    ) -> tuple[CallSpeech, TransferRules] | None:
-        """`_prepare`, stopped as soon as the caller cancels (no TTS keeps starting for a
-        call nobody will hear); None when cancelled or when preparing failed."""
-        preparing = asyncio.ensure_future(self._prepare(spec, route))
-        waiting = asyncio.ensure_future(cancelled.wait())
-        try:
-            await asyncio.wait({preparing, waiting}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiting.cancel()
-            if not preparing.done():
-                preparing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await preparing
-        return None if preparing.cancelled() else preparing.result()
-
-    async def _prepare(
-        self, spec: CallSpec, route: StoredRoute
-    ) -> tuple[CallSpeech, TransferRules] | None:
-        """Prompts into the cache and the ASR model loaded while the phone rings, and the
-        call's transfer rules. A failure here (no ASR for the language, say) still ends the
-        call with a valid result."""
-        try:
-            rules = await self._transfer_rules(spec, route)
-            speech = self.speech(spec)
-            await prepare(speech, spec.script, spec.variables)
-        except Exception as exc:
-            log.exception("call %s: cannot prepare speech", spec.call_id)
-            await self.calls.fail_unstarted(spec.call_id, f"{type(exc).__name__}: {exc}")
-            return None
-        return speech, rules
-
-    async def _transfer_rules(self, spec: CallSpec, route: StoredRoute) -> TransferRules:
-        """Only the route's own variables are the tenant's: whatever the request carried
-        (headers, stream parameters) is the caller's, so a transfer target built from it
-        must be on the tenant's allow-list."""
-        allowed = await self.calls.telephony.transfer_targets(route.tenant_id)
-        return TransferRules.for_call(spec.script, route.variables, allowed)
-
-    # --- the session -------------------------------------------------------------------
-
-    async def run(
-        self, leg: CallLeg, spec: CallSpec, speech: CallSpeech, rules: TransferRules
-    ) -> None:
-        """Run the answered call to its end; exactly one `finish`, whatever happens."""
-        await run_live_session(
-            TransferGuardedLeg(leg, rules),
-            spec,
-            speech,
-            self.calls,
-            settings=self.session_settings,
-            webhooks=self.webhooks,
-            metrics=self.calls.metrics,
-        )
+        log.info("%s call %s: route %s, call %s", info.transport, info.call_id, route.id,
+                 opened.spec.call_id)
+        await self.answerer.answer_connected(leg, opened)
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def _spawn(self, coro: Any, name: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._guarded(coro), name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def _guarded(coro: Any) -> None:
-        try:
-            await coro
-        except Exception:
-            log.exception("inbound call handler failed")
+        self._tasks.spawn(coro, name=name)
 
     @property
     def active(self) -> int:
@@ -349,9 +214,4 @@ class InboundCalls:
         """Calls still running after the listeners closed (their legs ended) get
         `timeout_s` to write their results, then are cancelled."""
         self.routes.close()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout_s)
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close(timeout_s)

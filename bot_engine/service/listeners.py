@@ -82,8 +82,12 @@ class Listeners:
                 await self._sip_loop
 
 
-async def start_listeners(settings: ServiceSettings, inbound: InboundCalls) -> Listeners:
-    listeners = Listeners()
+async def start_listeners(
+    settings: ServiceSettings, inbound: InboundCalls, listeners: Listeners | None = None
+) -> Listeners:
+    """Start the configured listeners (into `listeners`, which the dialer already reads
+    its shared user agent from)."""
+    listeners = listeners if listeners is not None else Listeners()
     try:
         if settings.sip_enabled:
             # The trunk settings too: outbound calls of the `sip` dialer use this agent.

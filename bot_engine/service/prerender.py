@@ -9,9 +9,10 @@ the call's variables when the call is created (while it rings).
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from typing import Any, Protocol
 
+from bot_engine.call.prompts import call_prompts, script_prompts
+from bot_engine.call.speech_pool import SpeechPool
 from bot_engine.script import Script
 
 log = logging.getLogger(__name__)
@@ -28,28 +29,15 @@ class Prerenderer(Protocol):
 
 
 class TtsCachePrerenderer:
-    """Renders through one `CallSpeech` per (language, engine, voice): what decides the
-    audio. Each holds a `TtsCache` that indexes the folder once."""
+    """Renders through the service's `SpeechPool`: the very `CallSpeech` (and so the cache
+    folder, engine and voice) the calls of the script will use."""
 
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._speech: OrderedDict[tuple[str, str | None, str | None], Any] = OrderedDict()
-
-    def _speech_for(self, script: Script) -> Any:
-        from bot_engine.call.speech import CallSpeech
-
-        key = (script.language, script.settings.tts_engine, script.settings.voice)
-        speech = self._speech.get(key)
-        if speech is None:
-            speech = CallSpeech.for_script(script)
-            self._speech[key] = speech
-            while len(self._speech) > self.size:
-                self._speech.popitem(last=False)
-        return speech
+    def __init__(self, pool: SpeechPool) -> None:
+        self.pool = pool
 
     async def _render(self, script: Script, texts: list[str]) -> dict[str, Any]:
         try:
-            report = await self._speech_for(script).prerender(texts)
+            report = await self.pool.for_script(script).prerender(texts)
         except Exception as exc:  # rendering is an optimisation: never fail the request
             log.exception("prerender failed")
             return {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
@@ -62,13 +50,9 @@ class TtsCachePrerenderer:
         }
 
     async def script_prompts(self, script: Script) -> dict[str, Any]:
-        from bot_engine.call.prompts import script_prompts
-
         return await self._render(script, script_prompts(script))
 
     async def call_prompts(self, script: Script, variables: dict[str, Any]) -> dict[str, Any]:
-        from bot_engine.call.prompts import call_prompts
-
         return await self._render(script, call_prompts(script, variables))
 
 

@@ -1,4 +1,5 @@
-"""Request and response bodies of the HTTP API."""
+"""Request and response bodies of the HTTP API (a call's transcript turns are the call
+record's own model, `bot_engine.record.TranscriptTurn`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import AfterValidator, AnyHttpUrl, BaseModel, ConfigDict, Field, f
 
 from bot_engine.delivery.payload import CampaignRef
 from bot_engine.delivery.targets import DeliveryTarget
+from bot_engine.record import TranscriptTurn
 from bot_engine.service.inbound_routing import RouteMatch
 
 
@@ -98,17 +100,6 @@ class CallCreated(BaseModel):
     status: str
 
 
-class TurnOut(BaseModel):
-    role: str
-    text: str
-    at: datetime | None = None
-    step: str | None = None
-    confidence: float | None = None
-    intent: str | None = None
-    layer: str | None = None
-    """Which understanding layer decided (rule, semantic, rasa, llm), where recorded."""
-
-
 class CallOut(BaseModel):
     id: str
     direction: str
@@ -119,12 +110,18 @@ class CallOut(BaseModel):
     script_version: int
     variables: dict[str, Any]
     result: dict[str, Any] | None = None
-    transcript: list[TurnOut] = Field(default_factory=list)
+    transcript: list[TranscriptTurn] = Field(default_factory=list)
     timings: dict[str, Any] = Field(default_factory=dict)
     hangup_cause: str | None = None
     recording: str | None = Field(default=None, description="Path of GET .../recording")
     prerender_status: str
     error: str | None = None
+    barge_ins: list[dict[str, Any]] = Field(
+        default_factory=list, description="Where the caller spoke over a prompt.")
+    resumed_prompts: list[dict[str, Any]] = Field(
+        default_factory=list, description="Prompts paused by a noise, then resumed.")
+    amd: dict[str, Any] | None = Field(
+        default=None, description="The answering-machine verdict, if AMD ran.")
     campaign: CampaignRef | None = Field(
         default=None, description="The campaign, lead and attempt that placed this call."
     )
@@ -137,16 +134,6 @@ class CallSummary(BaseModel):
     status: str
     created_at: datetime
     outcome: str | None = None
-
-
-class CallInput(BaseModel):
-    """One caller turn for a simulated call (dialer `simulated`)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    text: str | None = Field(default=None, max_length=2000)
-    dtmf: str | None = Field(default=None, pattern=r"^[0-9*#A-D]{1,32}$")
-    hangup: bool = False
 
 
 class SimulateRequest(BaseModel):

@@ -11,37 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from bot_engine.dialog import actions as act
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog
 from bot_engine.nlu.external import consult_sync
 from bot_engine.nlu.http import STRICT, Outbound
+from bot_engine.record.turns import Role, TranscriptTurn
 from bot_engine.script.model import Script
 from bot_engine.simulator.connects import CannedConnects
 from bot_engine.simulator.errors import BadCommand
 
 WebhookRunner = Callable[[act.CallWebhook], ev.WebhookResult]
 ConnectRunner = Callable[[act.Connect], ev.ConnectResult]
+CallerEvent = ev.UserSaid | ev.Dtmf | ev.NoInput | ev.HungUp
+"""What a caller's turn can be in text: words, keys, silence or hanging up."""
 TURN_SECONDS = 5
 """Simulated time between caller turns, so times in results move like a real call's."""
-
-
-@dataclass
-class TranscriptEntry:
-    role: Literal["bot", "caller", "event"]
-    text: str
-    step: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"role": self.role, "text": self.text}
-        if self.step is not None:
-            data["step"] = self.step
-        if self.detail:
-            data.update(self.detail)
-        return data
 
 
 @dataclass
@@ -60,16 +47,20 @@ class TextSession:
         connects: ConnectRunner | None = None,
         now: datetime | None = None,
         outbound: Outbound = STRICT,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         """`outbound` guards the step's Rasa/LLM requests, as `webhooks` does the script's
-        webhooks (the strict default reaches public addresses only)."""
+        webhooks (the strict default reaches public addresses only). Time moves
+        `TURN_SECONDS` a caller turn from `now`, or follows `clock` (a service's text call
+        runs on the wall clock)."""
         self.script = script
+        self.clock = clock
         self.outbound = outbound
         self.connects = connects or CannedConnects()
-        self.now = now or datetime.now(UTC)
+        self.now = now or (clock() if clock is not None else datetime.now(UTC))
         self.dialog = Dialog(script, variables, now=self.now)
         self.webhooks = webhooks
-        self.transcript: list[TranscriptEntry] = []
+        self.transcript: list[TranscriptTurn] = []
         self.trace = Trace()
         self.last_actions: list[act.Action] = []
 
@@ -89,10 +80,22 @@ class TextSession:
         """One caller turn: text, `/silence`, `/dtmf DIGITS` or `/hangup`."""
         if self.finished:
             return []
-        self.now += timedelta(seconds=TURN_SECONDS)
-        event = self.parse(line, self.now)
+        return self.feed(self.parse(line, self.tick()))
+
+    def tick(self) -> datetime:
+        """The time of the next caller turn."""
+        if self.clock is not None:
+            self.now = self.clock()
+        else:
+            self.now += timedelta(seconds=TURN_SECONDS)
+        return self.now
+
+    def feed(self, event: CallerEvent) -> list[act.Action]:
+        """One caller turn as an event (its `at` from `tick()`)."""
+        if self.finished:
+            return []
         if isinstance(event, ev.UserSaid):
-            self.transcript.append(TranscriptEntry("caller", event.text, self.dialog.state.step))
+            self._line("caller", event.text, self.dialog.state.step)
             # Rasa or an LLM, when the step asks for them: the same step as on a live call.
             reading = consult_sync(
                 self.dialog.understanding_request(event.text, event.at), outbound=self.outbound
@@ -100,30 +103,27 @@ class TextSession:
             if reading is not None:
                 event = event.model_copy(update={"nlu": reading})
         elif isinstance(event, ev.Dtmf):
-            self.transcript.append(
-                TranscriptEntry("caller", f"[dtmf {event.digits}]", self.dialog.state.step)
-            )
+            self._line("caller", f"[dtmf {event.digits}]", self.dialog.state.step)
         elif isinstance(event, ev.NoInput):
-            self.transcript.append(TranscriptEntry("caller", "[silence]", self.dialog.state.step))
+            self._line("caller", "[silence]", self.dialog.state.step)
         else:
-            self.transcript.append(TranscriptEntry("event", "caller hung up",
-                                                   self.dialog.state.step))
+            self._line("event", "caller hung up", self.dialog.state.step, "hangup")
         return self._run(self.dialog.handle(event))
 
     def hangup(self) -> list[act.Action]:
         """Input ran out: the caller is gone."""
         if self.finished:
             return []
-        self.transcript.append(TranscriptEntry("event", "caller hung up", self.dialog.state.step))
-        return self._run(self.dialog.handle(ev.Hangup(cause="caller", at=self.now)))
+        self._line("event", "caller hung up", self.dialog.state.step, "hangup")
+        return self._run(self.dialog.handle(ev.HungUp(cause="caller", at=self.now)))
 
     @staticmethod
-    def parse(line: str, at: datetime) -> ev.Event:
+    def parse(line: str, at: datetime) -> CallerEvent:
         stripped = line.strip()
         if stripped == "/silence":
             return ev.NoInput(at=at)
         if stripped == "/hangup":
-            return ev.Hangup(cause="caller", at=at)
+            return ev.HungUp(cause="caller", at=at)
         if stripped.startswith("/dtmf"):
             digits = stripped[len("/dtmf"):].strip().replace(" ", "")
             if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
@@ -141,59 +141,56 @@ class TextSession:
             action = queue.pop(0)
             done.append(action)
             if isinstance(action, act.Say):
-                self.transcript.append(TranscriptEntry("bot", action.text, action.step))
+                self._line("bot", action.text, action.step)
             elif isinstance(action, act.Understood) and action.layer is not None:
                 caller = next((e for e in reversed(self.transcript) if e.role == "caller"), None)
                 if caller is not None:
-                    caller.detail.update(intent=action.intent, layer=action.layer,
-                                         runner_up=action.runner_up)
+                    caller.understood(action.intent, action.layer, action.runner_up)
             elif isinstance(action, act.Transition):
                 if action.from_step is not None:
                     self.trace.branches.add((action.from_step, action.branch))
                 if action.to_step is not None:
                     self.trace.steps.add(action.to_step)
             elif isinstance(action, act.Transfer):
-                self.transcript.append(TranscriptEntry("event", f"transfer to {action.target}",
-                                                       self.dialog.state.step))
+                self._line("event", f"transfer to {action.target}", self.dialog.state.step,
+                           "transfer")
             elif isinstance(action, act.Listen) and action.expect == "menu":
                 entries = ", ".join(f"{i + 1} {item.get('name', '')}".strip() for i, item
                                     in enumerate(self.dialog.state.menu_items))
-                self.transcript.append(TranscriptEntry("event", f"menu: {entries}",
-                                                       action.step))
+                self._line("event", f"menu: {entries}", action.step, "menu")
             elif isinstance(action, act.Connect):
                 queue.extend(self._connect(action))
             elif isinstance(action, act.Hangup):
-                self.transcript.append(TranscriptEntry("event", "robot hung up",
-                                                       self.dialog.state.step))
+                self._line("event", "robot hung up", self.dialog.state.step, "hangup")
             elif isinstance(action, act.CallWebhook):
-                self.transcript.append(
-                    TranscriptEntry("event", f"webhook {action.method} {action.url}",
-                                    action.step)
-                )
+                self._line("event", f"webhook {action.method} {action.url}", action.step,
+                           "webhook")
                 result = self.webhooks(action)
-                self.transcript.append(
-                    TranscriptEntry("event", f"webhook {result.status}", action.step)
-                )
+                self._line("event", f"webhook {result.status}", action.step, "webhook")
                 queue.extend(self.dialog.handle(result.model_copy(update={"at": self.now})))
         self.last_actions = done
         return done
 
     def _connect(self, action: act.Connect) -> list[act.Action]:
         how = "bridge" if action.mode == "bridge" else "transfer (REFER)"
-        self.transcript.append(TranscriptEntry(
-            "event", f"{how} to {', '.join(action.targets)}", action.step,
-            {"connect": action.model_dump(exclude={"type", "request_id", "step"})}))
+        self._line("event", f"{how} to {', '.join(action.targets)}", action.step, "connect",
+                   connect=action.model_dump(exclude={"type", "request_id", "step"}))
         result = self.connects(action)
         if action.whisper and result.outcome in ("answered", "declined"):  # someone heard it
-            self.transcript.append(TranscriptEntry("event", f"whisper to the operator: "
-                                                   f"{action.whisper}", action.step))
+            self._line("event", f"whisper to the operator: {action.whisper}", action.step,
+                       "connect")
         text = f"{result.target or 'operator'}: {result.outcome}"
         if result.sip_status is not None:
             text += f" ({result.sip_status})"
         if result.outcome == "answered" and action.mode == "bridge":
             text += f", bridged; ended by {result.ended_by or 'operator'}"
-        self.transcript.append(TranscriptEntry("event", text, action.step))
+        self._line("event", text, action.step, "connect")
         return self.dialog.handle(result.model_copy(update={"at": self.now}))
+
+    def _line(self, role: Role, text: str, step: str | None, kind: str | None = None, *,
+              connect: dict[str, Any] | None = None) -> None:
+        self.transcript.append(TranscriptTurn(role=role, text=text, step=step, kind=kind,
+                                              connect=connect))
 
     def document(self) -> dict[str, Any]:
         """The `voicebot chat --json` document."""

@@ -77,7 +77,7 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class Script(Base):
+class ScriptRecord(Base):
     __tablename__ = "scripts"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 

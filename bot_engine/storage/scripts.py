@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.storage.ids import new_id
-from bot_engine.storage.models import Script, ScriptVersion, utcnow
+from bot_engine.storage.models import ScriptRecord, ScriptVersion, utcnow
 
 
 async def add_version(
@@ -18,14 +18,16 @@ async def add_version(
     source: str,
     source_format: str,
     warnings: list[dict[str, Any]],
-) -> tuple[Script, ScriptVersion]:
+) -> tuple[ScriptRecord, ScriptVersion]:
     """Append a version (creating or undeleting the script)."""
     script = await session.scalar(
-        select(Script).where(Script.tenant_id == tenant_id, Script.name == name).with_for_update()
+        select(ScriptRecord)
+        .where(ScriptRecord.tenant_id == tenant_id, ScriptRecord.name == name)
+        .with_for_update()
     )
     now = utcnow()
     if script is None:
-        script = Script(id=new_id(), tenant_id=tenant_id, name=name, latest_version=0)
+        script = ScriptRecord(id=new_id(), tenant_id=tenant_id, name=name, latest_version=0)
         session.add(script)
     script.latest_version += 1
     script.updated_at = now
@@ -46,24 +48,26 @@ async def add_version(
     return script, version
 
 
-async def list_scripts(session: AsyncSession, tenant_id: str) -> list[Script]:
+async def list_scripts(session: AsyncSession, tenant_id: str) -> list[ScriptRecord]:
     rows = await session.scalars(
-        select(Script)
-        .where(Script.tenant_id == tenant_id, Script.deleted_at.is_(None))
-        .order_by(Script.name)
+        select(ScriptRecord)
+        .where(ScriptRecord.tenant_id == tenant_id, ScriptRecord.deleted_at.is_(None))
+        .order_by(ScriptRecord.name)
     )
     return list(rows)
 
 
-async def get_script(session: AsyncSession, tenant_id: str, name: str) -> Script | None:
+async def get_script(session: AsyncSession, tenant_id: str, name: str) -> ScriptRecord | None:
     return await session.scalar(
-        select(Script).where(
-            Script.tenant_id == tenant_id, Script.name == name, Script.deleted_at.is_(None)
+        select(ScriptRecord).where(
+            ScriptRecord.tenant_id == tenant_id,
+            ScriptRecord.name == name,
+            ScriptRecord.deleted_at.is_(None),
         )
     )
 
 
-async def list_versions(session: AsyncSession, script: Script) -> list[ScriptVersion]:
+async def list_versions(session: AsyncSession, script: ScriptRecord) -> list[ScriptVersion]:
     rows = await session.scalars(
         select(ScriptVersion)
         .where(ScriptVersion.script_id == script.id)
@@ -73,7 +77,7 @@ async def list_versions(session: AsyncSession, script: Script) -> list[ScriptVer
 
 
 async def get_version(
-    session: AsyncSession, script: Script, version: int | None = None
+    session: AsyncSession, script: ScriptRecord, version: int | None = None
 ) -> ScriptVersion | None:
     number = script.latest_version if version is None else version
     return await session.scalar(
@@ -87,7 +91,7 @@ async def version_by_id(session: AsyncSession, version_id: str) -> ScriptVersion
     return await session.get(ScriptVersion, version_id)
 
 
-async def soft_delete(session: AsyncSession, script: Script) -> None:
+async def soft_delete(session: AsyncSession, script: ScriptRecord) -> None:
     script.deleted_at = utcnow()
     await session.flush()
 

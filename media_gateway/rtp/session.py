@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from media_gateway.call_leg import InboundDtmf, InboundFrame
+from media_gateway.call_leg import FRAME_MS, TELEPHONE_RATE, InboundDtmf, InboundFrame
 from media_gateway.errors import GatewayError
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue, QueuedPlayback
@@ -39,8 +39,8 @@ _HEADER = struct.Struct("!BBHII")
 #: RFC 5761 §4: second-byte values 192–223 are RTCP packet types, not RTP.
 _RTCP_FIRST, _RTCP_LAST = 192, 223
 
-SAMPLE_RATE = 8000
-FRAME_SAMPLES = 160
+SAMPLE_RATE = TELEPHONE_RATE
+FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
 FRAME_BYTES = FRAME_SAMPLES * 2
 _BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
 #: How much of a prompt is encoded at once: one numpy call per second, not per packet.
@@ -491,7 +491,7 @@ class RtpSession:
                 if len(pcm) == FRAME_BYTES:  # nothing to split or carry over
                     self._gap_bytes = FRAME_BYTES
                     self._emit(InboundFrame(pcm, self._media_ms))
-                    self._media_ms += 20
+                    self._media_ms += FRAME_MS
                     return
                 self._carry = pcm
                 self._gap_bytes = len(pcm) or FRAME_BYTES
@@ -508,7 +508,7 @@ class RtpSession:
                 self._carry += pcm
         frame, self._carry = self._carry[:FRAME_BYTES], self._carry[FRAME_BYTES:]
         self._emit(InboundFrame(frame, self._media_ms))
-        self._media_ms += 20
+        self._media_ms += FRAME_MS
 
     def _accept_source(self, addr: Address, ssrc: int, sequence: int) -> bool:
         """Symmetric RTP for a valid packet from somewhere other than where we send.

@@ -25,6 +25,7 @@ from media_gateway.call_leg import (
     InboundEvent,
     InboundFrame,
     Playback,
+    events_until_ended,
 )
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.sdp import NegotiatedMedia
@@ -183,12 +184,8 @@ class SipCallLeg(CallLeg):
 
     # -- CallLeg ------------------------------------------------------------------------
 
-    async def events(self) -> AsyncIterator[InboundEvent]:
-        while True:
-            event = await self._queue.get()
-            yield event
-            if isinstance(event, CallEnded):
-                return
+    def events(self) -> AsyncIterator[InboundEvent]:
+        return events_until_ended(self._queue.get)
 
     def play(self, pcm: bytes) -> Playback:
         return self.rtp.play(pcm)

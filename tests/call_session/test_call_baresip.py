@@ -12,7 +12,6 @@ from asr_tts.tts.espeak import EspeakSynthesizer
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import CallSession
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import prepare
 from bot_engine.script.model import Script
 from media_gateway.sip import SipConfig, SipUserAgent
 from media_gateway.sip.softphone import save_pcm
@@ -28,7 +27,7 @@ async def test_baresip_calls_the_robot_which_runs_the_script_and_records_both_si
 ) -> None:
     script = load("greeting_check.en.yaml")
     speech = make_speech(script)
-    await prepare(speech, script, {})
+    await speech.prepare(script, {})
     # tiny.en hears espeak-ng's "this is John" as "they've been done" or "living on"
     # whatever the decoding settings; "I am here" comes through either way.
     answer = await EspeakSynthesizer().render("Yes, I am here.", "en-us", RATE)

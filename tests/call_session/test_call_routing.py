@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot_engine.call.inbound import answer_routed
+from bot_engine.call.answerer import Answerer
+from bot_engine.call.dialer import OperatorDialing
+from bot_engine.call.inbound import routed
+from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
 from bot_engine.call.speech import CallSpeech
@@ -93,14 +96,20 @@ def test_bad_routing_files_name_the_problem(tmp_path: Path, text: str, problem: 
 async def test_an_inbound_call_is_routed_and_answered_with_header_variables(
     router: Router, make_speech: Callable[[Script], CallSpeech]
 ) -> None:
-    speeches = {name: make_speech(script) for name, script in router.scripts.items()}
+    speeches = {script.id: make_speech(script) for script in router.scripts.values()}
     robot = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot", tcp=False))
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller", tcp=False))
     try:
+        reports: list[CallReport] = []
+        sink = MemorySink(reports.append)
+        answerer = Answerer(sink, lambda script: speeches[script.id], policy=OperatorDialing(None))
+
         async def serve() -> list[CallReport | None]:
             results: list[CallReport | None] = []
             async for incoming in robot.incoming():
-                results.append(await answer_routed(incoming, router, speeches))
+                before = len(reports)
+                await answerer.answer_sip(incoming, routed(router, sink))
+                results.append(reports[-1] if len(reports) > before else None)
                 if len(results) == 2:
                     return results
             return results

@@ -17,7 +17,7 @@ from asr_tts.settings import SpeechSettings
 from asr_tts.turn import SmartTurnSettings
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech, choose_asr_engine, choose_tts_engine
-from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
+from bot_engine.call.voice_simulator import SimulatedCaller, caller_voice, loopback_call
 from bot_engine.cli import app
 from bot_engine.script import load_script, load_script_file
 from tests.call_session.call_session_helpers import ROOT
@@ -34,10 +34,10 @@ def test_russian_gets_offline_whisper_and_festival_english_keeps_espeak() -> Non
     assert choose_tts_engine("en-US", settings) == "espeak"
     ru = CallSpeech.for_script(load_script_file(LEAD_RU).script, settings)
     assert (ru.tts_engine, ru.voice) == ("festival", "msu_ru_nsh_clunits")
-    assert ru.caller_voice().engine == "festival"
+    assert caller_voice(ru).engine == "festival"
     en = CallSpeech.for_script(load_script_file(ROOT / "dialogs" / "lead_qualification.en.yaml")
                                .script, settings)
-    assert (en.tts_engine, en.caller_voice().engine) == ("espeak", "espeak")
+    assert (en.tts_engine, caller_voice(en).engine) == ("espeak", "espeak")
 
 
 async def test_a_prompt_festival_cannot_read_is_spoken_by_espeak_not_skipped(

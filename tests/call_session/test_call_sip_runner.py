@@ -1,4 +1,5 @@
-"""The service's live dialer: status, turns and exactly one result reach the sink."""
+"""The one dialer (here with a SIP user agent per call): status, turns, what the session
+measured and exactly one result reach the sink."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from typing import Any
 
 import pytest
 
-from asr_tts.settings import SpeechSettings
-from bot_engine.call.sip_runner import SipCallRunner
+from bot_engine.call.dialer import Dialer, own_user_agent
+from bot_engine.call.report import CallReport
+from bot_engine.call.spec import CallSpec
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.voice_simulator import SimulatedCaller
 from bot_engine.dialog.actions import DialogResult
+from bot_engine.record import HangupCause, TranscriptTurn
 from bot_engine.script import validate_variables
 from bot_engine.script.model import Script
-from bot_engine.service.runner import CallSpec
 from media_gateway.sip import SipConfig, SipUserAgent
 from tests.call_session.call_session_helpers import load
 
@@ -41,18 +43,26 @@ class ListSink:
                          dialog_state: dict[str, Any] | None = None) -> None:
         self.log.append(("event", data))
 
-    async def transcript_turn(self, call_id: str, role: str, text: str, *,
-                              at: datetime | None = None, step: str | None = None,
-                              confidence: float | None = None,
-                              dialog_state: dict[str, Any] | None = None) -> None:
-        self.log.append((role, text))
+    async def record_turn(self, call_id: str, turn: TranscriptTurn, *,
+                          dialog_state: dict[str, Any] | None = None) -> None:
+        self.log.append((turn.role, turn.text))
         self.states.append(dialog_state)
 
-    async def finish(self, call_id: str, result: DialogResult, *, hangup_cause: str,
-                     at: datetime | None = None,
-                     dialog_state: dict[str, Any] | None = None) -> None:
-        self.log.append(("finish", (result, hangup_cause)))
+    async def call_report(self, call_id: str, report: CallReport) -> None:
+        self.log.append(("report", report))
+
+    async def finish(self, call_id: str, result: DialogResult, *, hangup_cause: HangupCause,
+                     at: datetime | None = None, dialog_state: dict[str, Any] | None = None,
+                     error: str | None = None) -> None:
+        self.log.append(("finish", (result, hangup_cause, error)))
         self.finished.set()
+
+
+def dialer(make_speech: Callable[[Script], CallSpeech], proxy: str | None = None) -> Dialer:
+    """The service's dialer when it answers no SIP itself: a user agent per call, and no
+    policy (numbers through the trunk only)."""
+    config = SipConfig(host="127.0.0.1", port=0, proxy=proxy)
+    return Dialer(make_speech, own_user_agent(config), proxy=proxy, amd=False)
 
 
 def spec(script: Script, to: str, tmp_path: Path) -> CallSpec:
@@ -63,13 +73,12 @@ def spec(script: Script, to: str, tmp_path: Path) -> CallSpec:
 
 
 async def test_an_answered_call_reports_status_turns_and_one_result(
-    speech_settings: SpeechSettings, make_speech: Callable[[Script], CallSpeech],
+    make_speech: Callable[[Script], CallSpeech],
     tmp_path: Path,
 ) -> None:
     script = load("call_features.en.yaml")
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
-    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False,
-                           proxy=f"127.0.0.1:{phone.local_port}")  # the phone is the trunk
+    runner = dialer(make_speech, proxy=f"127.0.0.1:{phone.local_port}")  # the phone: a trunk
     sink = ListSink()
 
     async def answer() -> None:
@@ -92,8 +101,8 @@ async def test_an_answered_call_reports_status_turns_and_one_result(
     assert kinds[:2] == ["status", "status"]
     assert [value for _, value in sink.log[:2]] == ["ringing", "in_progress"]
     assert ("caller", "[dtmf 2]") in sink.log and "bot" in kinds
-    assert kinds.count("finish") == 1 and kinds[-1] == "finish"
-    result, cause = sink.log[-1][1]
+    assert kinds.count("finish") == 1 and kinds[-2:] == ["report", "finish"]
+    result, cause, _ = sink.log[-1][1]
     assert result.outcome == "agent" and cause == "robot_hangup"
     assert (tmp_path / "call-1.wav").stat().st_size > 44
     # every stored line carries a restorable dialog state, so a crash loses no progress
@@ -105,7 +114,7 @@ async def test_an_answered_call_reports_status_turns_and_one_result(
 
 
 async def test_a_call_nobody_answers_still_finishes_once(
-    speech_settings: SpeechSettings, tmp_path: Path
+    make_speech: Callable[[Script], CallSpeech], tmp_path: Path
 ) -> None:
     script = load("call_features.en.yaml")
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
@@ -116,8 +125,7 @@ async def test_a_call_nobody_answers_still_finishes_once(
             return
 
     declining = asyncio.get_running_loop().create_task(decline())
-    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False,
-                           proxy=f"127.0.0.1:{phone.local_port}")
+    runner = dialer(make_speech, proxy=f"127.0.0.1:{phone.local_port}")
     sink = ListSink()
     try:
         await runner.start(spec(script, "+15550100", tmp_path), sink)
@@ -128,20 +136,20 @@ async def test_a_call_nobody_answers_still_finishes_once(
         await phone.close()
     finishes = [value for kind, value in sink.log if kind == "finish"]
     assert len(finishes) == 1
-    result, cause = finishes[0]
+    result, cause, error = finishes[0]
     assert result.ending == "no_answer" and result.outcome == "no_answer"
-    assert cause.startswith("no_answer")
+    assert cause == "no_answer" and error is not None and error.startswith("SIP 480")
     assert ("status", "in_progress") not in sink.log
 
 
 async def test_without_a_policy_a_sip_uri_is_not_dialled(
-    speech_settings: SpeechSettings, tmp_path: Path
+    make_speech: Callable[[Script], CallSpeech], tmp_path: Path
 ) -> None:
     """A `to` naming its own host would go straight there (SSRF over SIP): only numbers,
     through the trunk, unless the service's policy allows the tenant SIP URIs."""
     script = load("call_features.en.yaml")
     phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="bob", tcp=False))
-    runner = SipCallRunner(speech_settings=speech_settings, asr_engine="whisper", amd=False)
+    runner = dialer(make_speech)
     sink = ListSink()
     try:
         await runner.start(spec(script, f"sip:bob@127.0.0.1:{phone.local_port}", tmp_path),
@@ -151,5 +159,6 @@ async def test_without_a_policy_a_sip_uri_is_not_dialled(
         await runner.close()
         await phone.close()
     finishes = [value for kind, value in sink.log if kind == "finish"]
-    assert len(finishes) == 1 and "must be a number" in finishes[0][1]
+    [(_, cause, error)] = finishes
+    assert cause == "failed" and error is not None and "must be a number" in error
     assert phone.received_messages == 0

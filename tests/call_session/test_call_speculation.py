@@ -11,9 +11,9 @@ import pytest
 from asr_tts.audio import silence
 from asr_tts.tts.base import TtsOptions
 from asr_tts.tts.espeak import EspeakSynthesizer
-from bot_engine.call.listener import Heard, Utterance
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.speech import CallSpeech
+from bot_engine.call.utterance import Heard, Utterance
 from bot_engine.call.voice_simulator import simulate_call
 from bot_engine.script.model import Script
 from tests.call_session.call_session_helpers import load, turns, words

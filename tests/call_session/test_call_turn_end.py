@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings
-from bot_engine.call.listener import Heard
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.turn_end import TurnEnd
+from bot_engine.call.utterance import Heard
 from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
 from bot_engine.script import load_script
 from bot_engine.script.model import Script
@@ -39,7 +39,7 @@ class Fixed:
 
 
 class FakeUtterance:
-    """What `TurnEnd` reads of a `listener.Utterance`: its running speculation."""
+    """What `TurnEnd` reads of a `utterance.Utterance`: its running speculation."""
 
     def __init__(self) -> None:
         self.speculation: asyncio.Task[Heard] | None = None

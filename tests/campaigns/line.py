@@ -17,12 +17,13 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from bot_engine.call.spec import CallSink, CallSpec
 from bot_engine.campaigns.clock import VirtualClock
 from bot_engine.dialog import Dialog
 from bot_engine.dialog import events as ev
 from bot_engine.dialog.actions import DialogResult
+from bot_engine.record import HangupCause
 from bot_engine.service.app import create_app
-from bot_engine.service.runner import CallSink, CallSpec
 from bot_engine.storage.campaign_models import CampaignLead
 from bot_engine.storage.models import Call
 from tests.service.conftest import Api, make_settings, upload
@@ -90,19 +91,20 @@ class ScriptedLine:
         spec, sink, behaviour = call.spec, call.sink, call.behaviour
         if behaviour in ("busy", "no_answer", "rejected"):
             reason: Any = behaviour
-            result = _dialog_result(spec, [ev.CallFailed(reason=reason, at=call.ends)], call)
+            result = _dialog_result(spec, [ev.NotConnected(reason=reason, at=call.ends)], call)
             status = {"busy": 486, "no_answer": 408, "rejected": 404}[behaviour]
-            await sink.finish(spec.call_id, result, hangup_cause=f"{behaviour} ({status})")
+            await sink.finish(spec.call_id, result, hangup_cause=HangupCause(behaviour),
+                              error=f"SIP {status}")
             return
         await sink.call_status(spec.call_id, "in_progress")
         if behaviour == "voicemail":
             result = _dialog_result(spec, [ev.MachineDetected(beep=True)], call)
-            await sink.finish(spec.call_id, result, hangup_cause="robot")
+            await sink.finish(spec.call_id, result, hangup_cause="robot_hangup")
             return
         lines = behaviour.removeprefix("say:").split("|")
         events: list[ev.Event] = [ev.UserSaid(text=line, confidence=0.95) for line in lines]
         result = _dialog_result(spec, events, call)
-        await sink.finish(spec.call_id, result, hangup_cause="robot")
+        await sink.finish(spec.call_id, result, hangup_cause="robot_hangup")
 
 
 def _dialog_result(spec: CallSpec, events: list[ev.Event], call: Placed) -> DialogResult:
@@ -113,7 +115,7 @@ def _dialog_result(spec: CallSpec, events: list[ev.Event], call: Placed) -> Dial
             break
         dialog.handle(event)
     if not dialog.finished:
-        dialog.handle(ev.Hangup(cause="caller"))
+        dialog.handle(ev.HungUp(cause="caller"))
     assert dialog.result is not None
     return dialog.result
 

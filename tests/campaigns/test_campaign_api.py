@@ -298,7 +298,7 @@ async def test_do_not_call_list(api: Api) -> None:
         )
         assert allowed.status_code == 202
         # A caller who opts out of an inbound call is listed too, with that call.
-        spec = await api.service.calls.open_inbound(
+        spec = await api.service.creation.open_inbound(
             tenant_id=tenant_id,
             script_id="callback_check",
             to_number="+74950000000",
@@ -306,7 +306,7 @@ async def test_do_not_call_list(api: Api) -> None:
             variables={"name": "In"},
         )
         opted = DialogResult(outcome="opted_out", ending="completed")
-        await api.service.calls.finish(spec.call_id, opted, hangup_cause="robot")
+        await api.service.calls.finish(spec.call_id, opted, hangup_cause="robot_hangup")
         entry = (await client.get("/v1/dnc/+79161110000")).json()["entry"]
         assert entry["source"] == "opt_out" and entry["call_id"] == spec.call_id
         _, other = await api.tenant("other")
@@ -404,7 +404,7 @@ async def test_the_tenant_ceiling_is_shared_and_keeps_room_for_inbound(
             assert single.status_code == 202
         if busy_with == "inbound calls":
             for n in range(2):
-                await svc.calls.open_inbound(
+                await svc.creation.open_inbound(
                     tenant_id=tenant_id,
                     script_id="callback_check",
                     to_number="+74950000000",

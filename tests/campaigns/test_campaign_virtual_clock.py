@@ -225,7 +225,7 @@ async def test_a_three_day_campaign_on_a_virtual_clock(db_url: str, tmp_path: Pa
             )
             call = await session.get(Call, attempt.call_id)
             lead = await session.get(CampaignLead, attempt.lead_id)
-            doc = await svc.calls.document(session, call)
+            doc = await svc.documents.document(session, call)
             entries = list(await session.scalars(select(DncEntry)))
         assert doc.campaign is not None and doc.campaign.id == campaign_id
         assert doc.campaign.lead.external_id == lead.external_id

@@ -3,7 +3,7 @@ data the browser tests look at: two tenants, scripts, calls and deliveries.
 
 The browser talks HTTP to it like to `voicebot serve`; the tests seed it through the API (with
 an API key) or, for the parts of a live call that only a phone call produces, through the
-same sink a live session reports to (`CallService`, `live_session._report_extras`)."""
+same sink a live session reports to (`CallService`: `record_turn`, `call_report`)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from bot_engine.call.report import BargeIn, CallMeta, CallReport, TranscriptTurn
 from bot_engine.call.timings import ConsentEvidence, TurnTimings
 from bot_engine.dialog.actions import DialogResult
 from bot_engine.service.app import create_app
-from bot_engine.service.live_session import _report_extras
 from bot_engine.service.settings import DeliverySchedule, ServiceSettings
 from bot_engine.storage import tenants
 
@@ -218,7 +217,7 @@ class ConsoleServer:
 
     async def _live_call(self, tenant_id: str) -> str:
         sink = self.service.calls
-        spec = await sink.open_inbound(
+        spec = await self.service.creation.open_inbound(
             tenant_id=tenant_id, script_id="consent_confirmation", to_number="+74950000001",
             from_number="+79160000002",
             variables={"name": "Ann", "company": "Acme", "purpose": "call you about offers"},
@@ -228,13 +227,9 @@ class ConsoleServer:
         await sink.call_status(spec.call_id, "in_progress", at=answered)
         report = live_report(spec.call_id, answered)
         for turn in report.transcript:
-            if turn.role == "event":
-                await sink.call_event(spec.call_id, "event", {"text": turn.text}, at=turn.at)
-            else:
-                await sink.transcript_turn(spec.call_id, turn.role, turn.text, at=turn.at,
-                                           step=turn.step, confidence=turn.confidence)
-        await _report_extras(spec, report, sink, None)
-        await sink.finish(spec.call_id, report.result, hangup_cause="transfer",
+            await sink.record_turn(spec.call_id, turn)
+        await sink.call_report(spec.call_id, report)
+        await sink.finish(spec.call_id, report.result, hangup_cause="transferred",
                           at=answered + timedelta(seconds=12))
         return spec.call_id
 
@@ -274,7 +269,7 @@ def live_report(call_id: str, answered: datetime) -> CallReport:
         call=CallMeta(call_id=call_id, direction="inbound", caller="+79160000002",
                       callee="+74950000001", transport="sip", script_id="consent_confirmation",
                       started_at=answered, answered_at=answered,
-                      ended_at=answered + timedelta(seconds=12), hangup_cause="transfer"),
+                      ended_at=answered + timedelta(seconds=12), hangup_cause="transferred"),
         variables={"name": "Ann", "company": "Acme", "purpose": "call you about offers"},
         result=result,
         transcript=turns,

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from bot_engine.dialog.actions import DialogResult
+from bot_engine.record import TranscriptTurn
 from bot_engine.service.app import create_app
 from bot_engine.service.console import i18n, timeline
 from bot_engine.service.console import web as console_web
@@ -136,12 +137,13 @@ async def test_calls_filters_of_the_api_and_the_console(api: Api, script_yaml: s
     svc = api.service
 
     async def finished(tenant: str, to: str, outcome: str) -> str:
-        spec = await svc.calls.open_inbound(
+        spec = await svc.creation.open_inbound(
             tenant_id=tenant, script_id="lead_qualification_en", to_number=to,
             from_number="+79160000001", variables={"lead_name": "Ann"},
         )
         await svc.calls.finish(
-            spec.call_id, DialogResult(outcome=outcome, ending="completed"), hangup_cause="robot"
+            spec.call_id, DialogResult(outcome=outcome, ending="completed"),
+            hangup_cause="robot_hangup",
         )
         return spec.call_id
 
@@ -306,18 +308,20 @@ async def test_the_understanding_layer_shows_where_a_turn_recorded_it(
     async with api.client(key) as client:
         await upload(client, script_yaml)
     calls = api.service.calls
-    spec = await calls.open_inbound(
+    spec = await api.service.creation.open_inbound(
         tenant_id=tenant_id, script_id="lead_qualification_en", to_number="+74950000001",
         from_number=None, variables={"lead_name": "Ann"},
     )
     await calls.call_status(spec.call_id, "in_progress")
-    await calls.transcript_turn(spec.call_id, "bot", "Hello Ann!", step="greet")
+    await calls.record_turn(spec.call_id, TranscriptTurn(role="bot", text="Hello Ann!",
+                                                         step="greet"))
     await calls.call_event(spec.call_id, "turn", {
         "role": "caller", "text": "yeah sure", "step": "greet", "confidence": 0.8,
         "intent": "yes", "layer": "semantic",
     })
     await calls.finish(
-        spec.call_id, DialogResult(outcome="qualified", ending="completed"), hangup_cause="robot"
+        spec.call_id, DialogResult(outcome="qualified", ending="completed"),
+        hangup_cause="robot_hangup",
     )
     async with api.client(key) as client:
         transcript = (await client.get(f"/v1/calls/{spec.call_id}")).json()["transcript"]

@@ -43,14 +43,15 @@ async def test_outage_then_flaky_receiver_gets_every_result_once(
             call_ids = [await place(client, hook) for _ in range(RESULTS)]
 
             from bot_engine.dialog.actions import DialogResult
+            from bot_engine.record import HangupCause, TranscriptTurn
 
             for call_id in call_ids:
                 await sink.call_status(call_id, "in_progress")
-                await sink.transcript_turn(call_id, "bot", "Hello")
+                await sink.record_turn(call_id, TranscriptTurn(role="bot", text="Hello"))
                 result = DialogResult(
                     outcome="qualified", fields={"budget": 10}, ending="completed"
                 )
-                await sink.finish(call_id, result, hangup_cause="robot")
+                await sink.finish(call_id, result, hangup_cause=HangupCause.ROBOT_HANGUP)
 
             # every result is retried during the outage, none is lost or dead
             async with asyncio.timeout(60):

@@ -204,13 +204,13 @@ def test_low_confidence_asks_again() -> None:
 def test_hangup_before_and_after_the_decision() -> None:
     d = Dialog(script(), {"name": "Иван"}, now=T0)
     d.start()
-    out = d.handle(ev.Hangup())
+    out = d.handle(ev.HungUp())
     assert result_of(out).outcome == "hangup" and not any(isinstance(a, act.Hangup) for a in out)
     d = Dialog(script(), {"name": "Иван"}, now=T0)
     d.start()
     d.handle(said("да"))
     d.handle(said("пятьсот рублей"))  # decides "qualified"
-    result = result_of(d.handle(ev.Hangup()))
+    result = result_of(d.handle(ev.HungUp()))
     assert (result.outcome, result.ending) == ("qualified", "hangup")
 
 
@@ -219,7 +219,7 @@ def test_voicemail_and_unanswered_calls_still_get_results() -> None:
     d.start()
     assert result_of(d.handle(ev.MachineDetected())).outcome == "voicemail"
     d = Dialog(script(), {"name": "Иван"}, now=T0)
-    assert result_of(d.handle(ev.CallFailed(reason="busy"))).outcome == "no_answer"
+    assert result_of(d.handle(ev.NotConnected(reason="busy"))).outcome == "no_answer"
 
 
 def test_too_many_turns_end_the_dialog() -> None:
@@ -294,7 +294,7 @@ EVENTS = st.one_of(
         status=st.sampled_from(["success", "error", "timeout"]),
         data=st.sampled_from([None, {"status": "ok"}, [1], "x"]),
     ),
-    st.just(ev.Hangup()),
+    st.just(ev.HungUp()),
     st.just(ev.MachineDetected()),
 )
 
@@ -307,7 +307,7 @@ def test_every_dialog_ends_with_exactly_one_valid_result(events: list, now: date
     actions = d.start()
     for event in events:
         actions += d.handle(event)
-    actions += d.handle(ev.Hangup())  # the call always ends eventually
+    actions += d.handle(ev.HungUp())  # the call always ends eventually
     results = [a.result for a in actions if isinstance(a, act.SetResult)]
     assert len(results) == 1
     result = results[0]

@@ -278,7 +278,7 @@ async def test_a_personal_menu_from_the_crm_chosen_by_key_connects_that_contact(
                 caller = await Caller.dial(caller_ua, robot.uri, tone_hz=None)
                 # the key cuts the menu short, as soon as the robot listens (mid-menu)
                 assert await until(lambda: robot.session is not None
-                                   and robot.session._listening is not None)
+                                   and robot.session.listener.active is not None)
                 await caller.leg.send_dtmf("2")
                 assert await until(lambda: second.leg is not None)
                 caller.leg.play(tone(CALLER_HZ, 20, amplitude=0.3))
@@ -309,7 +309,7 @@ async def test_a_personal_menu_from_the_crm_chosen_by_key_connects_that_contact(
 async def test_a_callback_calls_the_operator_then_bridges_the_lead(
     make_speech: SpeechFactory,
 ) -> None:
-    from bot_engine.call.outbound import place_call
+    from bot_engine.call.dialer import place_call
 
     script = load("callback.ru.yaml")
     operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")
@@ -343,7 +343,7 @@ async def test_a_callback_calls_the_operator_then_bridges_the_lead(
 async def test_a_callback_whose_lead_is_busy_tells_the_operator_and_ends(
     make_speech: SpeechFactory,
 ) -> None:
-    from bot_engine.call.outbound import place_call
+    from bot_engine.call.dialer import place_call
 
     script = load("callback.ru.yaml")
     operator = await Phone.start("operator", tone_hz=OPERATOR_HZ, accept_key="1")

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from asr_tts.tts_cache import PromptSpec, TtsCache
-from bot_engine.call.recording import Channel, StereoRecorder
+from bot_engine.call.recording import Channel, StereoRecorder, TurnByTurnRecording
 from bot_engine.service.app import create_app
-from bot_engine.service.recording import RecordingWriter
 from bot_engine.storage import open_database
 from bot_engine.storage.files import secret_file
 
@@ -85,12 +84,12 @@ def test_recorders_write_private_files(tmp_path: Path) -> None:
     old = tmp_path / "rec" / "reused.wav"
     old.write_bytes(b"")
     old.chmod(0o644)  # a file of the same name left by an earlier run
-    writer = RecordingWriter(old)
+    writer = TurnByTurnRecording(old)
     writer.append(bytes(320), b"")
     writer.close()
     assert mode(old) == 0o600
     fresh = tmp_path / "new-folder" / "sim.wav"
-    writer = RecordingWriter(fresh)
+    writer = TurnByTurnRecording(fresh)
     writer.close()
     assert mode(fresh) == 0o600 and mode(fresh.parent) == 0o700
 

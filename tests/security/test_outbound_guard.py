@@ -26,7 +26,7 @@ import trustme
 from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.delivery.adapters import adapter_for
 from bot_engine.delivery.base import DeliveryJob
-from bot_engine.delivery.payload import CallInfo, ResultDocument
+from bot_engine.delivery.payload import CallDetails, ResultDocument
 from bot_engine.dialog.actions import CallWebhook
 from bot_engine.net import OutboundSettings, SsrfGuard, TargetRefused, guarded_client
 from bot_engine.service.app import create_app
@@ -195,7 +195,7 @@ async def test_the_webhook_runner_resolves_once_and_keeps_the_host_header(
 
 def _job(secret: str) -> DeliveryJob:
     now = datetime.now(UTC)
-    call = CallInfo(
+    call = CallDetails(
         id="c1", direction="outbound", to="+15550001", status="completed", script_id="s",
         script_version=1, variables={"lead_name": "Ann"}, created_at=now, answered_at=now,
         ended_at=now,

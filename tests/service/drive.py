@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
+from bot_engine.call.recording import TurnByTurnRecording
 from bot_engine.dialog import Dialog
-from bot_engine.dialog.events import Hangup, UserSaid
-from bot_engine.service.recording import RecordingWriter
+from bot_engine.dialog.events import HungUp, UserSaid
+from bot_engine.record import HangupCause, TranscriptTurn
 
 from .conftest import Api
 
@@ -41,23 +42,25 @@ async def run_call(api: Api, call_id: str, said: list[str], *, record: bool = Tr
     script = svc.scripts.get(version).script
     await sink.call_status(call_id, "ringing")
     await sink.call_status(call_id, "in_progress")
-    writer = RecordingWriter(sink.recording_path(call_id)) if record else None
+    writer = TurnByTurnRecording(sink.recording_path(call_id)) if record else None
     dialog = Dialog(script, dict(call.variables))
     actions = dialog.start()
     for text in [*said, None]:
         for action in actions:
             if getattr(action, "type", "") == "say":
-                await sink.transcript_turn(
-                    call_id, "bot", action.text, dialog_state=dialog.state.model_dump(mode="json")
+                await sink.record_turn(
+                    call_id,
+                    TranscriptTurn(role="bot", text=action.text),
+                    dialog_state=dialog.state.model_dump(mode="json"),
                 )
                 if writer:
                     writer.append(b"", bytes(1600))
         if dialog.finished:
             break
         if text is None:
-            actions = dialog.handle(Hangup(cause="caller"))
+            actions = dialog.handle(HungUp(cause="caller"))
             continue
-        await sink.transcript_turn(call_id, "caller", text)
+        await sink.record_turn(call_id, TranscriptTurn(role="caller", text=text))
         if writer:
             writer.append(bytes(1600), b"")
         actions = dialog.handle(UserSaid(text=text))
@@ -67,7 +70,7 @@ async def run_call(api: Api, call_id: str, said: list[str], *, record: bool = Tr
     await sink.finish(
         call_id,
         dialog.result,
-        hangup_cause="robot",
+        hangup_cause=HangupCause.ROBOT_HANGUP,
         dialog_state=dialog.state.model_dump(mode="json"),
     )
 

@@ -30,6 +30,7 @@ from media_gateway.call_leg import (
     InboundFrame,
     Playback,
     PlaybackResult,
+    events_until_ended,
 )
 from media_gateway.rtp import g711
 
@@ -45,8 +46,11 @@ class _Queued(Playback):
         ]
         self.sent = 0
         self.done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.first: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
 
     def finish(self, completed: bool) -> None:
+        if not self.first.done():
+            self.first.set_result(self.sent > 0)
         if not self.done.done():
             self.done.set_result(completed)
 
@@ -55,7 +59,14 @@ class _Queued(Playback):
 
     async def wait(self) -> PlaybackResult:
         completed = await asyncio.shield(self.done)
-        return PlaybackResult(played_ms=self.sent * 20, completed=completed)
+        return PlaybackResult(played_ms=self.played_ms, completed=completed)
+
+    async def started(self) -> bool:
+        return await asyncio.shield(self.first)
+
+    @property
+    def played_ms(self) -> int:
+        return self.sent * 20
 
 
 class _ClientLeg(CallLeg):
@@ -74,12 +85,8 @@ class _ClientLeg(CallLeg):
         self._queue: list[_Queued] = []
         self._line: asyncio.Task[None] | None = None
 
-    async def events(self) -> AsyncIterator[InboundEvent]:
-        while True:
-            event = await self._events.get()
-            yield event
-            if isinstance(event, CallEnded):
-                return
+    def events(self) -> AsyncIterator[InboundEvent]:
+        return events_until_ended(self._events.get)
 
     def _start_line(self) -> None:
         self._line = asyncio.get_running_loop().create_task(self._tick())
@@ -108,6 +115,8 @@ class _ClientLeg(CallLeg):
                 continue
             frame = playing.frames[playing.sent]
             playing.sent += 1
+            if not playing.first.done():
+                playing.first.set_result(True)
             if playing.sent == len(playing.frames):
                 playing.finish(True)
                 self._queue.pop(0)

@@ -23,7 +23,7 @@ from bot_engine.storage.models import (
     Call,
     CallEvent,
     Delivery,
-    Script,
+    ScriptRecord,
     ScriptVersion,
     Worker,
     utcnow,
@@ -98,7 +98,7 @@ async def test_a_dead_workers_calls_are_taken_over_once(
             await upload(client, script_yaml)
             running = (await client.post("/v1/calls", json=CALL)).json()["id"]
             await until_status(dead, running, "in_progress")
-            dead.service.calls.draining = True  # this one stays queued
+            dead.service.dispatch.draining = True  # this one stays queued
             queued = (await client.post("/v1/calls", json=CALL)).json()["id"]
         registry = dead.service.workers
         registry._stopping = True  # it stops beating: as if killed
@@ -227,8 +227,8 @@ async def _status(api: Api, version_id: str) -> str:
 async def _version_id(api: Api, name: str) -> str:
     async with api.service.db.sessions() as session:
         found = await session.scalar(
-            select(ScriptVersion.id).join(Script, Script.id == ScriptVersion.script_id)
-            .where(Script.name == name)
+            select(ScriptVersion.id).join(ScriptRecord, ScriptRecord.id == ScriptVersion.script_id)
+            .where(ScriptRecord.name == name)
         )
     assert found is not None
     return str(found)

@@ -198,7 +198,7 @@ async def test_the_service_finds_the_route_and_opens_the_call(api: Api) -> None:
     )
     found = await inbound.find(info)
     assert found.id == route["id"] and found.tenant_id == tenant_id
-    spec = await inbound.open(found, info)
+    spec = (await inbound.open(found, info)).spec
     assert spec.direction == "inbound" and spec.variables["lead_name"] == "Mary"
     assert spec.variables["account"] == "A-1"
     with pytest.raises(CallRefused) as unknown:

@@ -280,6 +280,7 @@ async def test_simulate_over_http_matches_the_simulator(api: Api, script_yaml: s
 
 async def test_inbound_calls_show_up_in_the_same_list(api: Api, script_yaml: str) -> None:
     from bot_engine.dialog.actions import DialogResult
+    from bot_engine.record import HangupCause, TranscriptTurn
 
     tenant_id, key = await api.tenant("acme")
     async with api.client(key) as client:
@@ -295,7 +296,7 @@ async def test_inbound_calls_show_up_in_the_same_list(api: Api, script_yaml: str
             )
         ).json()["id"]
         sink = api.service.calls
-        spec = await sink.open_inbound(
+        spec = await api.service.creation.open_inbound(
             tenant_id=tenant_id,
             script_id="lead_qualification_en",
             to_number="+74950000000",
@@ -303,9 +304,11 @@ async def test_inbound_calls_show_up_in_the_same_list(api: Api, script_yaml: str
             variables={"lead_name": "Caller"},
         )
         await sink.call_status(spec.call_id, "in_progress")
-        await sink.transcript_turn(spec.call_id, "caller", "hello")
+        await sink.record_turn(spec.call_id, TranscriptTurn(role="caller", text="hello"))
         await sink.finish(
-            spec.call_id, DialogResult(outcome="hung_up", ending="hangup"), hangup_cause="caller"
+            spec.call_id,
+            DialogResult(outcome="hung_up", ending="hangup"),
+            hangup_cause=HangupCause.CALLER_HANGUP,
         )
         listed = {c["id"]: c for c in (await client.get("/v1/calls")).json()}
         assert listed[spec.call_id]["direction"] == "inbound"

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from bot_engine.dialog.actions import DialogResult
+from bot_engine.record import HangupCause
 
 from .conftest import Api, upload
 
@@ -64,7 +65,7 @@ async def test_operators_are_tried_in_turn_when_one_does_not_answer(api: Api) ->
         # the first operator's phone was not answered (as the dialer reports it)
         unanswered = DialogResult(outcome="operator_declined", ending="no_answer")
         await api.app.state.service.calls.finish(body["id"], unanswered,
-                                                 hangup_cause="no_answer (480)")
+                                                 hangup_cause=HangupCause.NO_ANSWER)
         calls = (await client.get("/v1/calls")).json()
         assert [c["to"] for c in calls][:2] == ["+74950000002", "+74950000001"]
         second = (await client.get(f"/v1/calls/{calls[0]['id']}")).json()

@@ -24,9 +24,9 @@ from bot_engine.call.amd.phrases import DEFAULT_PHRASES, PhraseMatcher
 from bot_engine.call.amd.result import AmdDecision, AmdReason, AmdResult, BeepEvent
 from bot_engine.call.amd.settings import AmdSettings
 from bot_engine.call.amd.timing import GreetingTimer, TimingVerdict
+from media_gateway.call_leg import FRAME_MS, TELEPHONE_RATE
 
-RATE = 8000
-FRAME_MS = 20
+RATE = TELEPHONE_RATE
 FRAME_BYTES = RATE * FRAME_MS // 1000 * 2
 
 

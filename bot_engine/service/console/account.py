@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+from bot_engine.service.composition import Service
 from bot_engine.service.console import i18n
 from bot_engine.service.console.web import (
     CheckedViewerDep,
@@ -19,13 +20,12 @@ from bot_engine.service.console.web import (
     render,
     yaml_mapping,
 )
+from bot_engine.service.deps import running
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.routers import account as account_api
 from bot_engine.service.routers import inbound_routes as routes_api
 from bot_engine.service.routers import scripts as scripts_api
-from bot_engine.service.routers.common import service
 from bot_engine.service.schemas import InboundRouteCreate
-from bot_engine.service.state import ServiceState
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -35,7 +35,7 @@ CHANNELS = ("sip", "websocket", "audiosocket")
 async def _routes_page(
     request: Request,
     who: Viewer,
-    svc: ServiceState,
+    svc: Service,
     *,
     created: Any = None,
     form: dict[str, Any] | None = None,
@@ -43,8 +43,8 @@ async def _routes_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    rows = await routes_api.list_routes(who.tenant, svc)
-    scripts = await scripts_api.list_scripts(who.tenant, svc)
+    rows = await routes_api.list_routes(who.tenant, svc.db)
+    scripts = await scripts_api.list_scripts(who.tenant, svc.db)
     return render(
         request,
         "routes.html",
@@ -64,7 +64,7 @@ async def _routes_page(
 
 @router.get("/routes", response_class=Response)
 async def routes_page(
-    request: Request, who: ViewerDep, svc: ServiceState = Depends(service), deleted: bool = False
+    request: Request, who: ViewerDep, svc: Service = Depends(running), deleted: bool = False
 ) -> Response:
     t = i18n.translator(i18n.choose(request))
     return await _routes_page(request, who, svc, notice=t("Route deleted.") if deleted else None)
@@ -94,7 +94,7 @@ def _route_body(form: dict[str, str]) -> InboundRouteCreate:
 async def create_route(
     request: Request,
     who: CheckedViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     to: Annotated[str, Form(max_length=200)] = "",
     from_: Annotated[str, Form(alias="from", max_length=200)] = "",
     sip_user: Annotated[str, Form(max_length=200)] = "",
@@ -122,7 +122,8 @@ async def create_route(
         return await _routes_page(request, who, svc, form=form, errors=[str(exc)],
                                   status_code=422)
     try:
-        created = await routes_api.create_route(body, who.tenant, svc)
+        created = await routes_api.create_route(body, who.tenant, svc.creation, svc.db, svc.scripts,
+                                                svc.settings)
     except ServiceError as exc:
         messages = [exc.message, *(str(i.get("message", i)) for i in exc.issues or [])]
         return await _routes_page(request, who, svc, form=form, errors=messages,
@@ -132,17 +133,17 @@ async def create_route(
 
 @router.post("/routes/{route_id}/delete", response_class=Response)
 async def delete_route(
-    route_id: str, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    route_id: str, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
-    await routes_api.delete_route(route_id, who.tenant, svc)
+    await routes_api.delete_route(route_id, who.tenant, svc.db)
     return RedirectResponse("/ui/routes?deleted=1", status_code=303)
 
 
 async def _keys_page(
-    request: Request, who: Viewer, svc: ServiceState, *, created: Any = None,
+    request: Request, who: Viewer, svc: Service, *, created: Any = None,
     notice: str | None = None, status_code: int = 200,
 ) -> Response:
-    keys = await account_api.list_keys(who.tenant, svc)
+    keys = await account_api.list_keys(who.tenant, svc.db)
     return render(
         request, "keys.html", {"keys": keys, "created": created, "notice": notice}, who=who,
         status_code=status_code,
@@ -151,7 +152,7 @@ async def _keys_page(
 
 @router.get("/keys", response_class=Response)
 async def keys_page(
-    request: Request, who: ViewerDep, svc: ServiceState = Depends(service), revoked: bool = False
+    request: Request, who: ViewerDep, svc: Service = Depends(running), revoked: bool = False
 ) -> Response:
     t = i18n.translator(i18n.choose(request))
     return await _keys_page(request, who, svc, notice=t("Key revoked.") if revoked else None)
@@ -159,16 +160,16 @@ async def keys_page(
 
 @router.post("/keys", response_class=Response)
 async def create_key(
-    request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    request: Request, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
-    created = await account_api.create_key(who.tenant, svc)
+    created = await account_api.create_key(who.tenant, svc.db)
     return await _keys_page(request, who, svc, created=created, status_code=201)
 
 
 @router.post("/keys/{key_id}/revoke", response_class=Response)
 async def revoke_key(
-    key_id: str, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    key_id: str, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
     """`DELETE /v1/keys/{id}`; revoking this session's own key signs it out at once."""
-    await account_api.revoke_key(key_id, who.tenant, svc)
+    await account_api.revoke_key(key_id, who.tenant, svc.db)
     return RedirectResponse("/ui/keys?revoked=1", status_code=303)

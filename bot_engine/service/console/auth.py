@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from bot_engine.service.auth import FailureLimiter, client_address
+from bot_engine.service.composition import Service
 from bot_engine.service.console import i18n
 from bot_engine.service.console.web import (
     SESSION_COOKIE,
@@ -29,8 +30,7 @@ from bot_engine.service.console.web import (
     same_origin,
     viewer,
 )
-from bot_engine.service.routers.common import service
-from bot_engine.service.state import ServiceState
+from bot_engine.service.deps import running
 from bot_engine.storage import console_sessions, tenants
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
@@ -69,7 +69,7 @@ async def home() -> Response:
 @router.get("/login", response_class=Response)
 async def login_page(
     request: Request,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     next_page: str | None = Query(default=None, alias="next", max_length=500),
 ) -> Response:
     try:
@@ -85,7 +85,7 @@ async def login(
     api_key: Annotated[str, Form(max_length=300)],
     csrf: Annotated[str, Form(max_length=100)] = "",
     next_page: Annotated[str, Form(alias="next", max_length=500)] = "/ui/calls",
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
 ) -> Response:
     t = i18n.translator(i18n.choose(request))
     expected = request.cookies.get(LOGIN_COOKIE, "")
@@ -116,7 +116,7 @@ async def login(
 
 
 @router.post("/logout", response_class=Response)
-async def logout(who: CheckedViewerDep, svc: ServiceState = Depends(service)) -> Response:
+async def logout(who: CheckedViewerDep, svc: Service = Depends(running)) -> Response:
     async with svc.db.write() as session:
         await console_sessions.close(session, who.token)
     response = RedirectResponse("/ui/login", status_code=303)

@@ -13,15 +13,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 
 from bot_engine.service.call_status import TERMINAL
+from bot_engine.service.composition import Service
 from bot_engine.service.console import timeline
 from bot_engine.service.console.web import ConsoleRoute, ViewerDep, render
+from bot_engine.service.deps import running
 from bot_engine.service.errors import NotFound
 from bot_engine.service.routers import calls as calls_api
 from bot_engine.service.routers import campaigns as campaigns_api
 from bot_engine.service.routers import deliveries as deliveries_api
-from bot_engine.service.routers.common import service
 from bot_engine.service.schemas import CallOut, DeliveryOut
-from bot_engine.service.state import ServiceState
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -51,7 +51,7 @@ def _utc(day: date | None) -> datetime | None:
 async def calls_page(
     request: Request,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     status: str | None = Query(None, max_length=20),
     direction: str | None = Query(None, max_length=20),
     outcome: str | None = Query(None, max_length=64),
@@ -72,7 +72,8 @@ async def calls_page(
     since_day, until_day = _day(since), _day(until)
     rows = await calls_api.list_calls(
         tenant=who.tenant,
-        svc=svc,
+        db=svc.db,
+        campaigns=svc.campaigns,
         status=chosen_status,  # type: ignore[arg-type]
         direction=chosen_direction,  # type: ignore[arg-type]
         before=before,
@@ -106,7 +107,7 @@ async def calls_page(
     if fragment:
         return render(request, "calls_rows.html", context, who=who)
     context["campaigns"] = await campaigns_api.campaign_rows(
-        svc, who.tenant.id, limit=CAMPAIGNS_LISTED
+        svc.db, who.tenant.id, limit=CAMPAIGNS_LISTED
     )
     return render(request, "calls.html", context, who=who)
 
@@ -138,16 +139,16 @@ def _gaps(call: CallOut) -> tuple[list[dict[str, Any]], float]:
     return turns, longest
 
 
-async def _deliveries(svc: ServiceState, who: Any, call_id: str) -> list[DeliveryOut]:
+async def _deliveries(svc: Service, who: Any, call_id: str) -> list[DeliveryOut]:
     rows = await deliveries_api.list_deliveries(
-        tenant=who.tenant, svc=svc, status=None, call_id=call_id, limit=20
+        tenant=who.tenant, db=svc.db, status=None, call_id=call_id, limit=20
     )
-    return [await deliveries_api.get_delivery(d.id, who.tenant, svc) for d in rows]
+    return [await deliveries_api.get_delivery(d.id, who.tenant, svc.db) for d in rows]
 
 
-async def _recording_path(svc: ServiceState, who: Any, call_id: str) -> Path | None:
+async def _recording_path(svc: Service, who: Any, call_id: str) -> Path | None:
     try:
-        response = await calls_api.get_recording(call_id, who.tenant, svc)
+        response = await calls_api.get_recording(call_id, who.tenant, svc.db)
     except NotFound:
         return None
     return Path(response.path)
@@ -158,11 +159,11 @@ async def call_page(
     request: Request,
     call_id: str,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     fragment: bool = False,
 ) -> Response:
-    call: CallOut = await calls_api.get_call(call_id, who.tenant, svc)
-    events = await calls_api.get_call_events(call_id, who.tenant, svc)
+    call: CallOut = await calls_api.get_call(call_id, who.tenant, svc.db)
+    events = await calls_api.get_call_events(call_id, who.tenant, svc.db)
     live = call.status not in TERMINAL
     context: dict[str, Any] = {
         "call": call,
@@ -194,10 +195,10 @@ async def call_page(
 
 @router.get("/calls/{call_id}/recording", response_class=FileResponse)
 async def call_recording(
-    call_id: str, who: ViewerDep, svc: ServiceState = Depends(service)
+    call_id: str, who: ViewerDep, svc: Service = Depends(running)
 ) -> FileResponse:
     """The API's recording response itself (range requests included, so the player seeks),
     shown inline so a link with a media fragment (`#t=12.3,14`) plays that span."""
-    response: FileResponse = await calls_api.get_recording(call_id, who.tenant, svc)
+    response: FileResponse = await calls_api.get_recording(call_id, who.tenant, svc.db)
     response.headers["content-disposition"] = f'inline; filename="{call_id}.wav"'
     return response

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 
 from bot_engine.campaigns.engine import LEAD_STATES
 from bot_engine.campaigns.model import WEEKDAYS
+from bot_engine.service.composition import Service
 from bot_engine.service.console import campaign_form
 from bot_engine.service.console.progress import FINAL_CAMPAIGN, progress
 from bot_engine.service.console.uploads import ACCEPT, Upload, chosen_file, text_fields
@@ -24,13 +25,12 @@ from bot_engine.service.console.web import (
     ViewerDep,
     render,
 )
+from bot_engine.service.deps import running
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.routers import campaigns as campaigns_api
 from bot_engine.service.routers import scripts as scripts_api
 from bot_engine.service.routers.campaigns import LeadsImported
-from bot_engine.service.routers.common import service
 from bot_engine.service.schemas import ScriptOut
-from bot_engine.service.state import ServiceState
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -80,7 +80,7 @@ def _shared() -> dict[str, Any]:
 async def campaigns_page(
     request: Request,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     status: str | None = Query(None, max_length=20),
     before: datetime | None = None,
     fragment: bool = False,
@@ -88,7 +88,7 @@ async def campaigns_page(
     """Newest first, PAGE_SIZE a page, each with its progress; the first page follows."""
     chosen = status if status in STATUSES else None
     rows = await campaigns_api.list_campaigns(
-        tenant=who.tenant, svc=svc, status=chosen,  # type: ignore[arg-type]
+        tenant=who.tenant, db=svc.db, campaigns=svc.campaigns, status=chosen,  # type: ignore[arg-type]
         before=before, limit=PAGE_SIZE + 1,
     )
     more = len(rows) > PAGE_SIZE
@@ -108,12 +108,12 @@ async def campaigns_page(
 async def _new_page(
     request: Request,
     who: Viewer,
-    svc: ServiceState,
+    svc: Service,
     form: dict[str, str],
     errors: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    scripts: list[ScriptOut] = await scripts_api.list_scripts(who.tenant, svc)
+    scripts: list[ScriptOut] = await scripts_api.list_scripts(who.tenant, svc.db)
     return render(
         request,
         "campaign_new.html",
@@ -134,7 +134,7 @@ async def _new_page(
 async def new_campaign_page(
     request: Request,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     script: str | None = Query(None, max_length=200),
 ) -> Response:
     form = campaign_form.defaults()
@@ -154,7 +154,7 @@ def _problem_lines(exc: ServiceError) -> list[str]:
 
 @router.post("/campaigns", response_class=Response)
 async def create_campaign(
-    request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    request: Request, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
     """`POST /v1/campaigns` from the form, then the chosen lead file as
     `POST /v1/campaigns/{id}/leads`: the campaign's page answers (201, the campaign exists
@@ -166,7 +166,8 @@ async def create_campaign(
         except campaign_form.FormProblems as exc:
             return await _new_page(request, who, svc, form, exc.messages, status_code=422)
         try:
-            created = await campaigns_api.create_campaign(body, who.tenant, svc)
+            created = await campaigns_api.create_campaign(body, who.tenant, svc.creation,
+                                                          svc.campaigns)
         except ServiceError as exc:
             return await _new_page(
                 request, who, svc, form, _problem_lines(exc), status_code=exc.status_code
@@ -187,13 +188,13 @@ class UploadAnswer:
 
 
 async def _import(
-    svc: ServiceState, who: Viewer, campaign_id: str, upload: Upload | None
+    svc: Service, who: Viewer, campaign_id: str, upload: Upload | None
 ) -> UploadAnswer | None:
     if upload is None:
         return None
     try:
         imported = await campaigns_api.import_leads(
-            svc, who.tenant.id, campaign_id, upload.chunks(), upload.kind
+            svc.campaigns, who.tenant.id, campaign_id, upload.chunks(), upload.kind
         )
     except ServiceError as exc:
         return UploadAnswer(upload.file.filename, errors=_problem_lines(exc),
@@ -204,7 +205,7 @@ async def _import(
 async def _campaign_page(
     request: Request,
     who: Viewer,
-    svc: ServiceState,
+    svc: Service,
     campaign_id: str,
     *,
     fragment: bool = False,
@@ -213,9 +214,9 @@ async def _campaign_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    campaign = await campaigns_api.get_campaign(campaign_id, who.tenant, svc)
+    campaign = await campaigns_api.get_campaign(campaign_id, who.tenant, svc.db, svc.campaigns)
     calling = await campaigns_api.list_leads(
-        campaign_id, who.tenant, svc, state="calling", outcome=None, after=0,
+        campaign_id, who.tenant, svc.campaigns, state="calling", outcome=None, after=0,
         limit=CALLING_SHOWN,
     )
     context = {
@@ -243,7 +244,7 @@ async def campaign_page(
     request: Request,
     campaign_id: str,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     fragment: bool = False,
 ) -> Response:
     return await _campaign_page(request, who, svc, campaign_id, fragment=fragment)
@@ -254,10 +255,11 @@ async def upload_leads(
     request: Request,
     campaign_id: str,
     who: CheckedViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
 ) -> Response:
     """More leads for a draft, running or paused campaign (the file as the API's body)."""
-    await campaigns_api.get_campaign(campaign_id, who.tenant, svc)  # another tenant's: 404
+    # another tenant's: 404
+    await campaigns_api.get_campaign(campaign_id, who.tenant, svc.db, svc.campaigns)
     async with request.form() as posted:
         upload = await _import(svc, who, campaign_id, chosen_file(posted, "leads"))
     status_code = upload.status_code if upload is not None else 200
@@ -272,12 +274,12 @@ async def move_campaign(
     campaign_id: str,
     action: Action,
     who: CheckedViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
 ) -> Response:
     """`POST /v1/campaigns/{id}/{action}`; a refusal (409: start with no lead to call) is
     shown on the campaign's page."""
     try:
-        await campaigns_api.move_campaign(campaign_id, action, who.tenant, svc)
+        await campaigns_api.move_campaign(campaign_id, action, who.tenant, svc.campaigns)
     except ServiceError as exc:
         if exc.status_code == 404:
             raise
@@ -292,18 +294,18 @@ async def leads_page(
     request: Request,
     campaign_id: str,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     state: str | None = Query(None, max_length=20),
     outcome: str | None = Query(None, max_length=64),
     after: int = Query(0, ge=0, le=campaigns_api.MAX_ID),
 ) -> Response:
     """A page of leads with their calls, by state and outcome, paged by id (the API's
     cursor)."""
-    campaign = await campaigns_api.get_campaign(campaign_id, who.tenant, svc)
+    campaign = await campaigns_api.get_campaign(campaign_id, who.tenant, svc.db, svc.campaigns)
     chosen_state = state if state in LEAD_STATES else None
     outcome = (outcome or "").strip() or None
     page = await campaigns_api.list_leads(
-        campaign_id, who.tenant, svc, state=chosen_state,  # type: ignore[arg-type]
+        campaign_id, who.tenant, svc.campaigns, state=chosen_state,  # type: ignore[arg-type]
         outcome=outcome, after=after, limit=LEADS_PAGE,
     )
     outcomes = sorted({*campaign.counts.outcomes, *([outcome] if outcome else [])})
@@ -326,7 +328,8 @@ async def leads_page(
 
 @router.get("/campaigns/{campaign_id}/report.csv", response_class=StreamingResponse)
 async def report(
-    campaign_id: str, who: ViewerDep, svc: ServiceState = Depends(service)
+    campaign_id: str, who: ViewerDep, svc: Service = Depends(running)
 ) -> StreamingResponse:
     """The API's report itself (one row per lead, streamed)."""
-    return await campaigns_api.report(campaign_id, who.tenant, svc)
+    return await campaigns_api.report(campaign_id, who.tenant, svc.db, svc.campaigns, svc.settings,
+                                      svc.secret_key)

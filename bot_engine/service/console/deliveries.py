@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from bot_engine.service.composition import Service
 from bot_engine.service.console.web import CheckedViewerDep, ConsoleRoute, ViewerDep, render
+from bot_engine.service.deps import running
 from bot_engine.service.routers import deliveries as deliveries_api
-from bot_engine.service.routers.common import service
-from bot_engine.service.state import ServiceState
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -21,13 +21,13 @@ LIMIT = 100
 async def deliveries_page(
     request: Request,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     status: str | None = Query(None, max_length=20),
     fragment: bool = False,
 ) -> Response:
     chosen = status if status in STATES else None
     rows = await deliveries_api.list_deliveries(
-        tenant=who.tenant, svc=svc, status=chosen, call_id=None, limit=LIMIT  # type: ignore[arg-type]
+        tenant=who.tenant, db=svc.db, status=chosen, call_id=None, limit=LIMIT  # type: ignore[arg-type]
     )
     context = {"rows": rows, "status": chosen, "states": STATES}
     template = "deliveries_rows.html" if fragment else "deliveries.html"
@@ -39,10 +39,10 @@ async def delivery_page(
     request: Request,
     delivery_id: str,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     retried: bool = False,
 ) -> Response:
-    delivery = await deliveries_api.get_delivery(delivery_id, who.tenant, svc)
+    delivery = await deliveries_api.get_delivery(delivery_id, who.tenant, svc.db)
     return render(
         request, "delivery.html", {"delivery": delivery, "retried": retried}, who=who
     )
@@ -50,8 +50,8 @@ async def delivery_page(
 
 @router.post("/deliveries/{delivery_id}/retry", response_class=Response)
 async def retry(
-    delivery_id: str, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    delivery_id: str, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
     """`POST /v1/deliveries/{id}/retry`: a dead (or delivered) result goes out again."""
-    await deliveries_api.retry_delivery(delivery_id, who.tenant, svc)
+    await deliveries_api.retry_delivery(delivery_id, who.tenant, svc.db, svc.worker)
     return RedirectResponse(f"/ui/deliveries/{delivery_id}?retried=1", status_code=303)

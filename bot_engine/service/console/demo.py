@@ -20,12 +20,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_engine.call.report import CallReport
-from bot_engine.service import calls as call_service
-from bot_engine.service.live_session import _report_extras
+from bot_engine.call.spec import NoDialer
+from bot_engine.net import SsrfGuard
+from bot_engine.record import HangupCause
+from bot_engine.service.call_creation import CallCreation
+from bot_engine.service.call_records import CallRecords
+from bot_engine.service.dispatch import Dispatcher
 from bot_engine.service.metrics import ServiceMetrics
-from bot_engine.service.runner import NoDialer
 from bot_engine.service.script_cache import ScriptCache
 from bot_engine.service.settings import ServiceSettings
+from bot_engine.service.telephony_policy import TelephonyPolicy
 from bot_engine.storage import open_database
 from bot_engine.storage import scripts as script_repo
 from bot_engine.storage.files import private_file
@@ -60,11 +64,12 @@ async def store(
 ) -> str | None:
     """Store the finished call for the tenant; returns its id (None: no single tenant)."""
     db = await open_database(settings.db_url, box=settings.secret_box())
-    guard = call_service.SsrfGuard(settings.ssrf_allowlist)  # unused: no webhook here
-    sink = call_service.CallService(
-        settings, db, ScriptCache(), ServiceMetrics(), guard, NoDialer(),
-        wake_delivery=lambda: None, secret_key="",
-    )
+    metrics = ServiceMetrics()
+    # the serving process delivers (its worker polls the outbox): nothing to wake here
+    sink = CallRecords(db, ScriptCache(), metrics, settings.recordings_path, lambda: None)
+    dispatcher = Dispatcher(sink, NoDialer())
+    creation = CallCreation(sink, dispatcher, SsrfGuard(settings.ssrf_allowlist),
+                            TelephonyPolicy(settings, db), metrics)
     try:
         async with db.write() as session:
             tenant = await _tenant(session, os.environ.get(TENANT_ENV))
@@ -76,7 +81,7 @@ async def store(
             source = script_path.read_text(encoding="utf-8")
             if latest is None or latest.source != source:
                 await script_repo.add_version(session, tenant.id, name, source, "yaml", [])
-        spec = await sink.open_inbound(
+        spec = await creation.open_inbound(
             tenant_id=tenant.id, script_id=name, to_number=report.call.callee,
             from_number=report.call.caller, variables=report.variables,
         )
@@ -84,23 +89,19 @@ async def store(
             row = await session.get(Call, spec.call_id)
             if row is not None:
                 row.created_at = row.ringing_at = report.call.started_at
-        if recording is not None and recording.is_file():
+        if recording is not None and recording.is_file() and spec.recording_path is not None:
             private_file(spec.recording_path)
             shutil.copyfile(recording, spec.recording_path)
         await sink.call_status(spec.call_id, "in_progress", at=report.call.answered_at)
         for turn in report.transcript:
-            if turn.role == "event":
-                await sink.call_event(spec.call_id, "event", {"text": turn.text}, at=turn.at)
-            else:
-                await sink.transcript_turn(spec.call_id, turn.role, turn.text, at=turn.at,
-                                           step=turn.step, confidence=turn.confidence)
-        await _report_extras(spec, report, sink, None)
+            await sink.record_turn(spec.call_id, turn)
+        await sink.call_report(spec.call_id, report)
         await sink.finish(spec.call_id, report.result,
-                          hangup_cause=report.call.hangup_cause or "completed",
+                          hangup_cause=report.call.hangup_cause or HangupCause.SESSION_ENDED,
                           at=report.call.ended_at)
         return spec.call_id
     finally:
-        await sink.close()
+        await dispatcher.close()
         await db.close()
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+from bot_engine.service.composition import Service
 from bot_engine.service.console import i18n
 from bot_engine.service.console.uploads import ACCEPT, chosen_file
 from bot_engine.service.console.web import (
@@ -19,11 +20,10 @@ from bot_engine.service.console.web import (
     ViewerDep,
     render,
 )
+from bot_engine.service.deps import running
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.routers import campaigns as campaigns_api
 from bot_engine.service.routers import dnc as dnc_api
-from bot_engine.service.routers.common import service
-from bot_engine.service.state import ServiceState
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -33,7 +33,7 @@ PAGE_SIZE = 100
 async def _dnc_page(
     request: Request,
     who: Viewer,
-    svc: ServiceState,
+    svc: Service,
     *,
     after: int = 0,
     checked: Any = None,
@@ -45,7 +45,7 @@ async def _dnc_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    page = await dnc_api.list_entries(who.tenant, svc, after=after, limit=PAGE_SIZE)
+    page = await dnc_api.list_entries(who.tenant, svc.db, after=after, limit=PAGE_SIZE)
     return render(
         request,
         "dnc.html",
@@ -71,7 +71,7 @@ async def _dnc_page(
 async def dnc_page(
     request: Request,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     after: int = Query(0, ge=0, le=campaigns_api.MAX_ID),
     check: str | None = Query(None, max_length=40),
     added: str | None = Query(None, max_length=40),
@@ -82,7 +82,7 @@ async def dnc_page(
     checked, check_error = None, None
     if check and check.strip():
         try:
-            checked = await dnc_api.check(check.strip(), who.tenant, svc)
+            checked = await dnc_api.check(check.strip(), who.tenant, svc.db, svc.settings)
         except ServiceError as exc:
             check_error = exc.message
     notice = None
@@ -101,7 +101,7 @@ async def dnc_page(
 async def add_number(
     request: Request,
     who: CheckedViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     phone: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
@@ -109,7 +109,7 @@ async def add_number(
     form = {"phone": phone, "reason": reason}
     try:
         body = dnc_api.DncAdd(phone=phone.strip(), reason=reason.strip() or None)
-        entry = await dnc_api.add(body, who.tenant, svc)
+        entry = await dnc_api.add(body, who.tenant, svc.db, svc.settings)
     except ValidationError as exc:
         errors = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
         return await _dnc_page(request, who, svc, form=form, errors=errors, status_code=422)
@@ -122,7 +122,7 @@ async def add_number(
 
 @router.post("/dnc/import", response_class=Response)
 async def import_numbers(
-    request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    request: Request, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
     """`POST /v1/dnc/import` with the chosen file as its body."""
     async with request.form() as posted:
@@ -134,7 +134,7 @@ async def import_numbers(
             )
         try:
             imported = await dnc_api.import_entries(
-                svc, who.tenant.id, upload.chunks(), upload.kind
+                svc.db, svc.settings, who.tenant.id, upload.chunks(), upload.kind
             )
         except ServiceError as exc:
             return await _dnc_page(
@@ -145,8 +145,8 @@ async def import_numbers(
 
 @router.post("/dnc/{phone}/remove", response_class=Response)
 async def remove_number(
-    phone: str, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    phone: str, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Response:
     """`DELETE /v1/dnc/{phone}`."""
-    await dnc_api.remove(phone, who.tenant, svc)
+    await dnc_api.remove(phone, who.tenant, svc.db, svc.settings)
     return RedirectResponse(f"/ui/dnc?removed={quote(phone, safe='')}", status_code=303)

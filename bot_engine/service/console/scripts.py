@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot_engine.script import ScriptError, load_script
+from bot_engine.service.composition import Service
 from bot_engine.service.console.web import (
     CheckedViewerDep,
     ConsoleRoute,
@@ -26,12 +27,11 @@ from bot_engine.service.console.web import (
     render,
     yaml_mapping,
 )
+from bot_engine.service.deps import running
 from bot_engine.service.errors import Invalid
 from bot_engine.service.routers import scripts as scripts_api
 from bot_engine.service.routers import simulate as simulate_api
-from bot_engine.service.routers.common import service
 from bot_engine.service.schemas import ScriptOut, SimulateRequest
-from bot_engine.service.state import ServiceState
 
 router = APIRouter(prefix="/ui", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -79,15 +79,15 @@ def sample_variables(source: str) -> str:
 
 @router.get("/scripts", response_class=Response)
 async def scripts_page(
-    request: Request, who: ViewerDep, svc: ServiceState = Depends(service)
+    request: Request, who: ViewerDep, svc: Service = Depends(running)
 ) -> Response:
-    rows = await scripts_api.list_scripts(who.tenant, svc)
+    rows = await scripts_api.list_scripts(who.tenant, svc.db)
     return render(request, "scripts.html", {"rows": rows}, who=who)
 
 
-async def _version(svc: ServiceState, who: ViewerDep, script_id: str, version: int) -> ScriptOut:
+async def _version(svc: Service, who: ViewerDep, script_id: str, version: int) -> ScriptOut:
     return await scripts_api.get_version(
-        script_id=script_id, tenant=who.tenant, version=version, svc=svc
+        script_id=script_id, tenant=who.tenant, version=version, db=svc.db
     )
 
 
@@ -96,15 +96,15 @@ async def script_page(
     request: Request,
     script_id: str,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     version: int | None = Query(None, ge=1, le=2**31 - 1),
 ) -> Response:
     shown = (
         await _version(svc, who, script_id, version)
         if version is not None
-        else await scripts_api.get_script(script_id, who.tenant, svc)
+        else await scripts_api.get_script(script_id, who.tenant, svc.db)
     )
-    versions = await scripts_api.list_versions(script_id, who.tenant, svc)
+    versions = await scripts_api.list_versions(script_id, who.tenant, svc.db)
     return render(
         request, "script.html", {"script": shown, "versions": versions}, who=who
     )
@@ -136,13 +136,13 @@ async def diff_page(
     request: Request,
     script_id: str,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     a: int = Query(ge=1, le=2**31 - 1),
     b: int = Query(ge=1, le=2**31 - 1),
 ) -> Response:
     old = await _version(svc, who, script_id, a)
     new = await _version(svc, who, script_id, b)
-    versions = await scripts_api.list_versions(script_id, who.tenant, svc)
+    versions = await scripts_api.list_versions(script_id, who.tenant, svc.db)
     return render(
         request,
         "diff.html",
@@ -161,7 +161,7 @@ async def diff_page(
 async def editor_page(
     request: Request,
     who: ViewerDep,
-    svc: ServiceState = Depends(service),
+    svc: Service = Depends(running),
     script: str | None = Query(None, max_length=200),
     version: int | None = Query(None, ge=1, le=2**31 - 1),
 ) -> Response:
@@ -170,7 +170,7 @@ async def editor_page(
         found = (
             await _version(svc, who, script, version)
             if version is not None
-            else await scripts_api.get_script(script, who.tenant, svc)
+            else await scripts_api.get_script(script, who.tenant, svc.db)
         )
         source, base = found.source or "", found
     variables = await asyncio.to_thread(sample_variables, source)
@@ -181,19 +181,20 @@ async def editor_page(
 
 @router.post("/api/validate", response_class=JSONResponse)
 async def validate(
-    request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    request: Request, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Any:
     """The editor's checks as you type: `POST /v1/scripts/validate` on the editor's text."""
-    checked = await scripts_api.validate_script(request, who.tenant, svc)
+    checked = await scripts_api.validate_script(request, who.tenant, svc.scripts)
     return checked.model_dump(mode="json")
 
 
 @router.post("/api/scripts", response_class=JSONResponse, status_code=201)
 async def save(
-    request: Request, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    request: Request, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Any:
     """Save as a new version: `POST /v1/scripts` on the editor's text."""
-    saved = await scripts_api.upload_script(request, who.tenant, svc)
+    saved = await scripts_api.upload_script(request, who.tenant, svc.db, svc.scripts,
+                                            svc.dispatch, svc.renders)
     return saved.model_dump(mode="json")
 
 
@@ -207,7 +208,7 @@ class ChatRequest(BaseModel):
 
 @router.post("/api/simulate", response_class=JSONResponse)
 async def simulate(
-    body: ChatRequest, who: CheckedViewerDep, svc: ServiceState = Depends(service)
+    body: ChatRequest, who: CheckedViewerDep, svc: Service = Depends(running)
 ) -> Any:
     """One more turn of the chat: `POST /v1/simulate` with the unsaved script and every turn
     so far (the simulator keeps no state between requests, like the API's)."""
@@ -216,4 +217,4 @@ async def simulate(
     except ValueError as exc:
         raise Invalid(f"variables: {exc}", [{"path": "variables", "message": str(exc)}]) from None
     request = SimulateRequest(script=body.script, variables=variables, turns=body.turns)
-    return await simulate_api.simulate(request, who.tenant, svc)
+    return await simulate_api.simulate(request, who.tenant, svc.webhooks, svc.db, svc.scripts)

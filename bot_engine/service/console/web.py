@@ -22,10 +22,10 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from bot_engine import log_context
+from bot_engine.service.composition import Service
 from bot_engine.service.console import i18n
+from bot_engine.service.deps import running
 from bot_engine.service.errors import ServiceError
-from bot_engine.service.routers.common import service
-from bot_engine.service.state import ServiceState
 from bot_engine.storage import console_sessions
 from bot_engine.storage.models import Tenant
 
@@ -98,7 +98,7 @@ def same_origin(request: Request) -> bool:
     return site in (None, "same-origin", "none")
 
 
-async def viewer(request: Request, svc: ServiceState = Depends(service)) -> Viewer:
+async def viewer(request: Request, svc: Service = Depends(running)) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         raise SignInRequired

@@ -11,8 +11,8 @@ from bot_engine.service.callbacks import (
     CallbackCreated,
     create_callback,
 )
-from bot_engine.service.routers.common import problems, require_json, service
-from bot_engine.service.state import ServiceState
+from bot_engine.service.deps import CreationDep
+from bot_engine.service.routers.common import problems, require_json
 
 router = APIRouter(prefix="/v1", tags=["calls"])
 
@@ -24,14 +24,12 @@ router = APIRouter(prefix="/v1", tags=["calls"])
     responses=problems(401, 404, 413, 415, 422),
     dependencies=[Depends(require_json)],
 )
-async def create(
-    body: CallbackCreate, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> CallbackCreated:
+async def create(body: CallbackCreate, tenant: TenantDep, creation: CreationDep) -> CallbackCreated:
     """Queue a callback: a call to the operator (the first of the list; the next ones when
     nobody answers) running the callback script, which announces the lead and, on the
     operator's yes, calls the lead and bridges them. The result and the recording reach
     the CRM like any call's."""
-    call = await create_callback(svc.calls, tenant, body)
+    call = await create_callback(creation, tenant, body)
     rest = str(call.variables.get(NEXT_OPERATORS) or "")
     return CallbackCreated(id=call.id, status=call.status, operator=call.to_number,
                            operators_next=[o for o in rest.split(",") if o])

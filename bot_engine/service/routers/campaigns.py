@@ -20,6 +20,7 @@ from bot_engine.campaigns.errors import CampaignError
 from bot_engine.campaigns.model import CampaignCreate
 from bot_engine.campaigns.uploads import ImportResult, UploadError, records, upload_kind
 from bot_engine.service.auth import TenantDep
+from bot_engine.service.deps import CampaignsDep, CreationDep, DbDep, SecretKeyDep, SettingsDep
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.recording_urls import signed_recording_url
 from bot_engine.service.routers.common import (
@@ -27,9 +28,9 @@ from bot_engine.service.routers.common import (
     media_type,
     problems,
     require_json,
-    service,
 )
-from bot_engine.service.state import ServiceState
+from bot_engine.service.settings import ServiceSettings
+from bot_engine.storage import Database
 from bot_engine.storage import campaigns as repo
 from bot_engine.storage.campaign_models import Campaign, CampaignAttempt, CampaignLead
 from bot_engine.storage.models import Call
@@ -131,15 +132,9 @@ def translated() -> Iterator[None]:
         raise Invalid(str(exc)) from None
 
 
-def engine(svc: ServiceState = Depends(service)) -> CampaignEngine:
-    assert svc.campaigns is not None
-    return svc.campaigns
-
-
-async def campaign_out(svc: ServiceState, campaign: Campaign) -> CampaignOut:
-    assert svc.campaigns is not None
-    async with svc.db.sessions() as session:
-        counts = await svc.campaigns.counts(session, campaign.id)
+async def campaign_out(db: Database, campaigns: CampaignEngine, campaign: Campaign) -> CampaignOut:
+    async with db.sessions() as session:
+        counts = await campaigns.counts(session, campaign.id)
     settings = dict(campaign.settings)
     return CampaignOut(
         id=campaign.id,
@@ -165,12 +160,15 @@ async def campaign_out(svc: ServiceState, campaign: Campaign) -> CampaignOut:
     dependencies=[Depends(require_json)],
 )
 async def create_campaign(
-    body: CampaignCreate, tenant: TenantDep, svc: ServiceState = Depends(service)
+    body: CampaignCreate,
+    tenant: TenantDep,
+    creation: CreationDep,
+    campaigns: CampaignsDep,
 ) -> CampaignCreated:
     """A campaign in `draft`: upload leads, then start it."""
-    target = await svc.calls.checked_target(body.webhook)
+    target = await creation.checked_target(body.webhook)
     with translated():
-        campaign = await engine(svc).create(
+        campaign = await campaigns.create(
             tenant.id, body, target.model_dump(mode="json") if target is not None else None
         )
     return CampaignCreated(id=campaign.id, status=campaign.status)
@@ -179,18 +177,19 @@ async def create_campaign(
 @router.get("/campaigns", response_model=list[CampaignOut], responses=_ERRORS)
 async def list_campaigns(
     tenant: TenantDep,
-    svc: ServiceState = Depends(service),
+    db: DbDep,
+    campaigns: CampaignsDep,
     status: Literal["draft", "running", "paused", "finished", "cancelled"] | None = None,
     before: datetime | None = Query(default=None, description="Page: created before this."),
     limit: int = Query(default=20, ge=1, le=100),
 ) -> list[CampaignOut]:
     """Newest first, each with its counts by lead state and by outcome."""
-    rows = await campaign_rows(svc, tenant.id, status=status, before=before, limit=limit)
-    return [await campaign_out(svc, campaign) for campaign in rows]
+    rows = await campaign_rows(db, tenant.id, status=status, before=before, limit=limit)
+    return [await campaign_out(db, campaigns, campaign) for campaign in rows]
 
 
 async def campaign_rows(
-    svc: ServiceState,
+    db: Database,
     tenant_id: str,
     *,
     status: str | None = None,
@@ -201,7 +200,7 @@ async def campaign_rows(
     needs only their names)."""
     if before is not None and before.tzinfo is None:
         before = before.replace(tzinfo=UTC)
-    async with svc.db.sessions() as session:
+    async with db.sessions() as session:
         return await repo.list_campaigns(
             session, tenant_id, status=status, limit=limit, before=before
         )
@@ -209,11 +208,14 @@ async def campaign_rows(
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut, responses=_ERRORS)
 async def get_campaign(
-    campaign_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+    campaign_id: str,
+    tenant: TenantDep,
+    db: DbDep,
+    campaigns: CampaignsDep,
 ) -> CampaignOut:
     with translated():
-        campaign = await engine(svc).get(tenant.id, campaign_id)
-    return await campaign_out(svc, campaign)
+        campaign = await campaigns.get(tenant.id, campaign_id)
+    return await campaign_out(db, campaigns, campaign)
 
 
 async def request_chunks(request: Request) -> AsyncIterator[bytes]:
@@ -229,7 +231,10 @@ async def request_chunks(request: Request) -> AsyncIterator[bytes]:
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_TYPES}},
 )
 async def upload_leads(
-    campaign_id: str, request: Request, tenant: TenantDep, svc: ServiceState = Depends(service)
+    campaign_id: str,
+    request: Request,
+    tenant: TenantDep,
+    campaigns: CampaignsDep,
 ) -> LeadsImported:
     """Leads as CSV (a header row: `phone`, the script's variables, optionally
     `external_id`, `timezone`, `region`) or JSON (an array, or JSON lines). Read as it
@@ -241,16 +246,17 @@ async def upload_leads(
             "leads are sent as text/csv, application/json (an array) or "
             f"application/x-ndjson; got {media_type(request) or 'none'}"
         )
-    return await import_leads(svc, tenant.id, campaign_id, request_chunks(request), kind)
+    return await import_leads(campaigns, tenant.id, campaign_id, request_chunks(request), kind)
 
 
 async def import_leads(
-    svc: ServiceState, tenant_id: str, campaign_id: str, chunks: AsyncIterable[bytes], kind: str
+    campaigns: CampaignEngine, tenant_id: str, campaign_id: str, chunks: AsyncIterable[bytes],
+    kind: str,
 ) -> LeadsImported:
     """An upload's bytes (csv, json or jsonl) into the campaign: the API's request body
     and the console's uploaded file alike."""
     with translated():
-        result = await engine(svc).import_leads(tenant_id, campaign_id, records(chunks, kind))
+        result = await campaigns.import_leads(tenant_id, campaign_id, records(chunks, kind))
     return imported(result)
 
 
@@ -271,12 +277,12 @@ async def move_campaign(
     campaign_id: str,
     action: Literal["start", "pause", "resume", "cancel"],
     tenant: TenantDep,
-    svc: ServiceState = Depends(service),
+    campaigns: CampaignsDep,
 ) -> CampaignCreated:
     """`start` (draft → running), `pause`, `resume`, `cancel` (calls in progress finish;
     nothing more is dialled)."""
     with translated():
-        campaign = await engine(svc).move(tenant.id, campaign_id, action)
+        campaign = await campaigns.move(tenant.id, campaign_id, action)
     return CampaignCreated(id=campaign.id, status=campaign.status)
 
 
@@ -312,7 +318,7 @@ def _lead_out(lead: CampaignLead, attempts: list[CampaignAttempt]) -> LeadOut:
 async def list_leads(
     campaign_id: str,
     tenant: TenantDep,
-    svc: ServiceState = Depends(service),
+    campaigns: CampaignsDep,
     state: LeadState | None = None,
     outcome: str | None = Query(default=None, max_length=64),
     after: int = Query(
@@ -321,7 +327,7 @@ async def list_leads(
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> LeadPage:
     with translated():
-        leads, attempts = await engine(svc).list_leads(
+        leads, attempts = await campaigns.list_leads(
             tenant.id, campaign_id, state=state, outcome=outcome, after_id=after, limit=limit
         )
     items = [_lead_out(lead, attempts.get(lead.id, [])) for lead in leads]
@@ -334,23 +340,28 @@ async def list_leads(
     responses={200: {"content": {"text/csv": {}}}, **_ERRORS},
 )
 async def report(
-    campaign_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+    campaign_id: str,
+    tenant: TenantDep,
+    db: DbDep,
+    campaigns: CampaignsDep,
+    settings: SettingsDep,
+    secret_key: SecretKeyDep,
 ) -> StreamingResponse:
     """One row per lead: phone, external_id, state, attempts, last outcome, the result
     fields of its last call, its call ids and recording links (expiring, signed)."""
     with translated():
-        campaign = await engine(svc).get(tenant.id, campaign_id)
-        ref = await engine(svc).script_of(campaign)
+        campaign = await campaigns.get(tenant.id, campaign_id)
+        ref = await campaigns.script_of(campaign)
     fields = list(ref.script.result.fields)
     return StreamingResponse(
-        _report_rows(svc, campaign.id, fields),
+        _report_rows(db, settings, secret_key, campaign.id, fields),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="campaign-{campaign.id}.csv"'},
     )
 
 
 async def _report_rows(
-    svc: ServiceState, campaign_id: str, fields: list[str]
+    db: Database, settings: ServiceSettings, secret_key: str, campaign_id: str, fields: list[str]
 ) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -370,7 +381,7 @@ async def _report_rows(
     )
     after = 0
     while True:
-        async with svc.db.sessions() as session:
+        async with db.sessions() as session:
             leads = await repo.list_leads(session, campaign_id, after_id=after, limit=500)
             attempts = await repo.attempts_of(session, [lead.id for lead in leads])
             call_ids = [a.call_id for group in attempts.values() for a in group if a.call_id]
@@ -379,7 +390,8 @@ async def _report_rows(
             tried = attempts.get(lead.id, [])
             last = calls.get(tried[-1].call_id or "") if tried else None
             values = ((last.result or {}).get("fields") or {}) if last is not None else {}
-            links = [_recording_link(svc, calls[a.call_id]) for a in tried if a.call_id in calls]
+            links = [_recording_link(settings, secret_key, calls[a.call_id])
+                     for a in tried if a.call_id in calls]
             purged = "(purged)"
             writer.writerow(
                 [
@@ -411,14 +423,14 @@ async def _calls(session: Any, ids: list[str]) -> list[Call]:
     return list(await session.scalars(select(Call).where(Call.id.in_(ids))))
 
 
-def _recording_link(svc: ServiceState, call: Call) -> str:
+def _recording_link(settings: ServiceSettings, secret_key: str, call: Call) -> str:
     if not call.recording_path or not Path(call.recording_path).is_file():
         return ""
     url, _ = signed_recording_url(
-        svc.settings.public_base_url or "",
-        svc.secret_key,
+        settings.public_base_url or "",
+        secret_key,
         call.id,
-        svc.settings.recording_url_ttl_s,
+        settings.recording_url_ttl_s,
     )
     return url
 

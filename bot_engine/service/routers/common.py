@@ -8,7 +8,6 @@ from fastapi import Request
 
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.schemas import Problem
-from bot_engine.service.state import ServiceState
 
 SCRIPT_CONTENT_TYPES = {
     "application/json": "json",
@@ -28,11 +27,6 @@ class UnsupportedMediaType(ServiceError):
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for error statuses, all answered with a `Problem` body."""
     return {status: {"model": Problem} for status in statuses}
-
-
-def service(request: Request) -> ServiceState:
-    state: ServiceState = request.app.state.service
-    return state
 
 
 def media_type(request: Request) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from bot_engine.service.auth import TenantDep
+from bot_engine.service.deps import DbDep, WorkerDep
 from bot_engine.service.errors import Conflict, NotFound
-from bot_engine.service.routers.common import problems, service
+from bot_engine.service.routers.common import problems
 from bot_engine.service.schemas import AttemptOut, DeliveryOut
-from bot_engine.service.state import ServiceState
 from bot_engine.storage import outbox
 from bot_engine.storage.models import Delivery, DeliveryAttempt
 
@@ -50,12 +50,12 @@ def delivery_out(d: Delivery, attempts: list[DeliveryAttempt] | None = None) -> 
 @router.get("/deliveries", response_model=list[DeliveryOut], responses=_ERRORS)
 async def list_deliveries(
     tenant: TenantDep,
-    svc: ServiceState = Depends(service),
+    db: DbDep,
     status: Literal["pending", "delivered", "dead"] | None = None,
     call_id: str | None = Query(default=None, max_length=64),
     limit: int = Query(default=50, ge=1, le=500),
 ) -> list[DeliveryOut]:
-    async with svc.db.sessions() as session:
+    async with db.sessions() as session:
         rows = await outbox.list_deliveries(
             session, tenant.id, status=status, call_id=call_id, limit=limit
         )
@@ -63,10 +63,8 @@ async def list_deliveries(
 
 
 @router.get("/deliveries/{delivery_id}", response_model=DeliveryOut, responses=_ERRORS)
-async def get_delivery(
-    delivery_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> DeliveryOut:
-    async with svc.db.sessions() as session:
+async def get_delivery(delivery_id: str, tenant: TenantDep, db: DbDep) -> DeliveryOut:
+    async with db.sessions() as session:
         d = await outbox.get_delivery(session, tenant.id, delivery_id)
         if d is None:
             raise NotFound(f"no delivery {delivery_id!r}")
@@ -76,16 +74,19 @@ async def get_delivery(
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryOut, responses=_ERRORS)
 async def retry_delivery(
-    delivery_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
+    delivery_id: str,
+    tenant: TenantDep,
+    db: DbDep,
+    worker: WorkerDep,
 ) -> DeliveryOut:
     """Redeliver a dead-lettered (or already delivered) result, with a fresh retry budget.
     The idempotency key stays the same, so receivers can still deduplicate."""
-    async with svc.db.write() as session:
+    async with db.write() as session:
         d = await outbox.get_delivery(session, tenant.id, delivery_id)
         if d is None:
             raise NotFound(f"no delivery {delivery_id!r}")
         if d.status == "pending":
             raise Conflict("the delivery is still pending")
         await outbox.requeue(session, d)
-    svc.worker.wake()
+    worker.wake()
     return delivery_out(d)

@@ -13,6 +13,7 @@ from bot_engine.campaigns.dnc import import_numbers
 from bot_engine.campaigns.phones import BadPhone, normalize
 from bot_engine.campaigns.uploads import records, upload_kind
 from bot_engine.service.auth import TenantDep
+from bot_engine.service.deps import DbDep, SettingsDep
 from bot_engine.service.errors import Invalid, NotFound
 from bot_engine.service.routers.campaigns import (
     MAX_ID,
@@ -27,9 +28,9 @@ from bot_engine.service.routers.common import (
     media_type,
     problems,
     require_json,
-    service,
 )
-from bot_engine.service.state import ServiceState
+from bot_engine.service.settings import ServiceSettings
+from bot_engine.storage import Database
 from bot_engine.storage import dnc as repo
 from bot_engine.storage.campaign_models import DncEntry
 
@@ -73,9 +74,9 @@ def _out(entry: DncEntry) -> DncOut:
     )
 
 
-def _phone(svc: ServiceState, raw: str) -> str:
+def _phone(settings: ServiceSettings, raw: str) -> str:
     try:
-        return normalize(raw, svc.settings.campaigns.dnc_default_region)
+        return normalize(raw, settings.campaigns.dnc_default_region)
     except BadPhone as exc:
         raise Invalid(f"phone: {exc}") from None
 
@@ -87,10 +88,10 @@ def _phone(svc: ServiceState, raw: str) -> str:
     responses=_ERRORS,
     dependencies=[Depends(require_json)],
 )
-async def add(body: DncAdd, tenant: TenantDep, svc: ServiceState = Depends(service)) -> DncOut:
+async def add(body: DncAdd, tenant: TenantDep, db: DbDep, settings: SettingsDep) -> DncOut:
     """List a number (normalised to E.164). Listing it again keeps the first entry."""
-    phone = _phone(svc, body.phone)
-    async with svc.db.write() as session:
+    phone = _phone(settings, body.phone)
+    async with db.write() as session:
         await repo.add(session, tenant.id, phone, reason=body.reason, source="api")
         entry = await repo.get(session, tenant.id, phone)
     assert entry is not None
@@ -100,11 +101,11 @@ async def add(body: DncAdd, tenant: TenantDep, svc: ServiceState = Depends(servi
 @router.get("/dnc", response_model=DncPage, responses=_ERRORS)
 async def list_entries(
     tenant: TenantDep,
-    svc: ServiceState = Depends(service),
+    db: DbDep,
     after: int = Query(default=0, ge=0, le=MAX_ID),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> DncPage:
-    async with svc.db.sessions() as session:
+    async with db.sessions() as session:
         rows = await repo.page(session, tenant.id, after_id=after, limit=limit)
     return DncPage(
         items=[_out(r) for r in rows], next_after=rows[-1].id if len(rows) == limit else None
@@ -112,10 +113,10 @@ async def list_entries(
 
 
 @router.get("/dnc/{phone}", response_model=DncCheck, responses=_ERRORS)
-async def check(phone: str, tenant: TenantDep, svc: ServiceState = Depends(service)) -> DncCheck:
+async def check(phone: str, tenant: TenantDep, db: DbDep, settings: SettingsDep) -> DncCheck:
     """Is this number listed?"""
-    number = _phone(svc, phone)
-    async with svc.db.sessions() as session:
+    number = _phone(settings, phone)
+    async with db.sessions() as session:
         entry = await repo.get(session, tenant.id, number)
     return DncCheck(
         phone=number, listed=entry is not None, entry=_out(entry) if entry is not None else None
@@ -123,9 +124,9 @@ async def check(phone: str, tenant: TenantDep, svc: ServiceState = Depends(servi
 
 
 @router.delete("/dnc/{phone}", status_code=204, response_class=Response, responses=_ERRORS)
-async def remove(phone: str, tenant: TenantDep, svc: ServiceState = Depends(service)) -> Response:
-    number = _phone(svc, phone)
-    async with svc.db.write() as session:
+async def remove(phone: str, tenant: TenantDep, db: DbDep, settings: SettingsDep) -> Response:
+    number = _phone(settings, phone)
+    async with db.write() as session:
         removed = await repo.remove(session, tenant.id, number)
     if not removed:
         raise NotFound(f"{number} is not on the do-not-call list")
@@ -139,28 +140,32 @@ async def remove(phone: str, tenant: TenantDep, svc: ServiceState = Depends(serv
     openapi_extra={"requestBody": {"required": True, "content": UPLOAD_TYPES}},
 )
 async def import_list(
-    request: Request, tenant: TenantDep, svc: ServiceState = Depends(service)
+    request: Request,
+    tenant: TenantDep,
+    settings: SettingsDep,
+    db: DbDep,
 ) -> LeadsImported:
     """Numbers as CSV (`phone`, optional `reason`), a JSON array or JSON lines
     (application/x-ndjson), read as they arrive."""
     kind = upload_kind(media_type(request))
     if kind is None:
         raise UnsupportedMediaType("send text/csv, application/json or application/x-ndjson")
-    return await import_entries(svc, tenant.id, request_chunks(request), kind)
+    return await import_entries(db, settings, tenant.id, request_chunks(request), kind)
 
 
 async def import_entries(
-    svc: ServiceState, tenant_id: str, chunks: AsyncIterable[bytes], kind: str
+    db: Database, settings: ServiceSettings, tenant_id: str, chunks: AsyncIterable[bytes],
+    kind: str,
 ) -> LeadsImported:
     """An upload's bytes (csv, json or jsonl) onto the list: the API's request body and
     the console's uploaded file alike."""
-    settings = svc.settings.campaigns
+    limits = settings.campaigns
     with translated():
         result = await import_numbers(
-            svc.db,
+            db,
             tenant_id,
             records(chunks, kind),
-            settings.dnc_default_region,
-            settings.max_leads_per_upload,
+            limits.dnc_default_region,
+            limits.max_leads_per_upload,
         )
     return imported(result)

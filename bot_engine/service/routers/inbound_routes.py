@@ -12,16 +12,16 @@ from fastapi import APIRouter, Depends, Response
 from bot_engine.call.route_patterns import check_speed
 from bot_engine.script import Script, ScriptError, validate_variables
 from bot_engine.service.auth import TenantDep
-from bot_engine.service.calls import issues_of
+from bot_engine.service.call_creation import issues_of
+from bot_engine.service.deps import CreationDep, DbDep, ScriptsDep, SettingsDep
 from bot_engine.service.errors import Conflict, Invalid, NotFound
 from bot_engine.service.inbound_routing import RouteMatch, conflict_with
-from bot_engine.service.routers.common import problems, require_json, service
+from bot_engine.service.routers.common import problems, require_json
 from bot_engine.service.schemas import (
     InboundRouteCreate,
     InboundRouteCreated,
     InboundRouteOut,
 )
-from bot_engine.service.state import ServiceState
 from bot_engine.storage import inbound_routes as repo
 from bot_engine.storage import scripts as script_repo
 from bot_engine.storage.models import InboundRoute
@@ -61,15 +61,20 @@ def stream_url(public_base_url: str, route_id: str, token: str) -> str:
     dependencies=[Depends(require_json)],
 )
 async def create_route(
-    body: InboundRouteCreate, tenant: TenantDep, svc: ServiceState = Depends(service)
+    body: InboundRouteCreate,
+    tenant: TenantDep,
+    creation: CreationDep,
+    db: DbDep,
+    scripts: ScriptsDep,
+    settings: SettingsDep,
 ) -> InboundRouteCreated:
     """Route inbound calls to a script. The response carries the route's WebSocket secret
     (`token`, shown once) and the Twilio `<Stream>` URL built from it. A route that could
     match a number another tenant already routes (by `to` or `sip_user`, exactly or by a
     pattern) is a 409, and so is a route beyond the tenant's limit."""
     await asyncio.to_thread(_check_pattern_speed, body.match)
-    target = await svc.calls.checked_target(body.webhook)
-    async with svc.db.write() as session:
+    target = await creation.checked_target(body.webhook)
+    async with db.write() as session:
         script = await script_repo.get_script(session, tenant.id, body.script_id)
         if script is None:
             raise NotFound(f"no script {body.script_id!r}")
@@ -77,7 +82,7 @@ async def create_route(
         if version is None:
             raise NotFound(f"script {body.script_id!r} has no version {body.version}")
         try:
-            declared = svc.scripts.get(version).script.variables
+            declared = scripts.get(version).script.variables
         except ScriptError as exc:  # pragma: no cover - stored versions are valid
             raise Invalid("the script cannot be loaded", issues_of(exc)) from exc
         unknown = sorted((set(body.variables) | set(body.variable_headers)) - set(declared))
@@ -86,10 +91,10 @@ async def create_route(
                 f"the script {body.script_id!r} declares no variable(s) {', '.join(unknown)}",
                 [{"path": name, "message": "not a variable of the script"} for name in unknown],
             )
-        _check_variables(svc.scripts.get(version).script, body.variables)
+        _check_variables(scripts.get(version).script, body.variables)
         others = [RouteMatch.model_validate(r.match)  # takes the routes lock first
                   for r in await repo.other_tenants_routes(session, tenant.id)]
-        limit = svc.settings.inbound_routes_per_tenant
+        limit = settings.inbound_routes_per_tenant
         if len(await repo.list_routes(session, tenant.id)) >= limit:
             raise Conflict(f"the tenant already has {limit} inbound routes (the limit); "
                            "delete one, or match several numbers with one pattern")
@@ -115,26 +120,22 @@ async def create_route(
     return InboundRouteCreated(
         **out.model_dump(),
         token=token,
-        twilio_stream_url=stream_url(svc.settings.public_base_url or "", row.id, token),
+        twilio_stream_url=stream_url(settings.public_base_url or "", row.id, token),
         audiosocket_uuid=repo.audiosocket_uuid(row.token_hash) if audiosocket else None,
     )
 
 
 @router.get("/inbound-routes", response_model=list[InboundRouteOut], responses=_ERRORS)
-async def list_routes(
-    tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> list[InboundRouteOut]:
+async def list_routes(tenant: TenantDep, db: DbDep) -> list[InboundRouteOut]:
     """The tenant's routes, highest priority first."""
-    async with svc.db.sessions() as session:
+    async with db.sessions() as session:
         rows = await repo.list_routes(session, tenant.id)
     return [route_out(r) for r in rows]
 
 
 @router.get("/inbound-routes/{route_id}", response_model=InboundRouteOut, responses=_ERRORS)
-async def get_route(
-    route_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> InboundRouteOut:
-    async with svc.db.sessions() as session:
+async def get_route(route_id: str, tenant: TenantDep, db: DbDep) -> InboundRouteOut:
+    async with db.sessions() as session:
         row = await repo.get_route(session, tenant.id, route_id)
     if row is None:
         raise NotFound(f"no inbound route {route_id!r}")
@@ -142,11 +143,9 @@ async def get_route(
 
 
 @router.delete("/inbound-routes/{route_id}", status_code=204, responses=_ERRORS)
-async def delete_route(
-    route_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> Response:
+async def delete_route(route_id: str, tenant: TenantDep, db: DbDep) -> Response:
     """Calls already answered through the route carry on; new calls no longer match it."""
-    async with svc.db.write() as session:
+    async with db.write() as session:
         row = await repo.get_route(session, tenant.id, route_id)
         if row is None:
             raise NotFound(f"no inbound route {route_id!r}")

@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, WebSocket
 
-from bot_engine.service.state import ServiceState
+from bot_engine.service.deps import InboundDep, SettingsDep
+from bot_engine.service.settings import ServiceSettings
 from bot_engine.service.twilio_streams import signature_ok, twilio_calls
 from media_gateway.call_leg import CallLeg
 from media_gateway.websocket_media import twilio_media_endpoint
@@ -31,19 +32,14 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["media"])
 
 
-def _service(websocket: WebSocket) -> ServiceState:
-    state: ServiceState = websocket.app.state.service
-    return state
-
-
 async def _refuse(websocket: WebSocket) -> None:
     await websocket.close(code=1008)  # before accept: the handshake gets HTTP 403
 
 
 async def _serve(
-    websocket: WebSocket, svc: ServiceState, on_call: Callable[[CallLeg], Awaitable[None]]
+    websocket: WebSocket, settings: ServiceSettings, on_call: Callable[[CallLeg], Awaitable[None]]
 ) -> None:
-    rest = twilio_calls(svc.settings)
+    rest = twilio_calls(settings)
     endpoint = twilio_media_endpoint(
         on_call, transfer_for=rest.handler_for if rest is not None else None
     )
@@ -51,12 +47,17 @@ async def _serve(
 
 
 @router.websocket("/v1/media/twilio/{route_id}/{token}")
-async def twilio_stream_for_route(websocket: WebSocket, route_id: str, token: str) -> None:
-    svc = _service(websocket)
-    if not signature_ok(svc.settings, websocket):
+async def twilio_stream_for_route(
+    websocket: WebSocket,
+    route_id: str,
+    token: str,
+    settings: SettingsDep,
+    inbound: InboundDep,
+) -> None:
+    if not signature_ok(settings, websocket):
         await _refuse(websocket)
         return
-    route = await svc.inbound.route_with_token(route_id, token)
+    route = await inbound.route_with_token(route_id, token)
     if route is None:
         peer = websocket.client.host if websocket.client else "?"
         log.warning("media stream from %s refused: unknown route or bad token", peer)
@@ -64,15 +65,14 @@ async def twilio_stream_for_route(websocket: WebSocket, route_id: str, token: st
         return
 
     async def on_call(leg: CallLeg) -> None:
-        await svc.inbound.answer_stream(leg, route)
+        await inbound.answer_stream(leg, route)
 
-    await _serve(websocket, svc, on_call)
+    await _serve(websocket, settings, on_call)
 
 
 @router.websocket("/v1/media/twilio")
-async def twilio_stream(websocket: WebSocket) -> None:
-    svc = _service(websocket)
-    if not signature_ok(svc.settings, websocket):
+async def twilio_stream(websocket: WebSocket, settings: SettingsDep, inbound: InboundDep) -> None:
+    if not signature_ok(settings, websocket):
         await _refuse(websocket)
         return
-    await _serve(websocket, svc, svc.inbound.answer_stream_params)
+    await _serve(websocket, settings, inbound.answer_stream_params)

@@ -9,18 +9,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from bot_engine.script import LoadedScript, ScriptError, json_schema, load_script
 from bot_engine.service.auth import TenantDep
-from bot_engine.service.calls import issues_of
+from bot_engine.service.call_creation import issues_of
+from bot_engine.service.deps import DbDep, DispatchDep, RendersDep, ScriptsDep
 from bot_engine.service.errors import Conflict, Invalid, NotFound
-from bot_engine.service.routers.common import problems, script_text, service
+from bot_engine.service.routers.common import problems, script_text
 from bot_engine.service.schemas import ScriptOut, ScriptVersionOut, ValidationOut
-from bot_engine.service.state import ServiceState
+from bot_engine.service.script_cache import ScriptCache
+from bot_engine.storage import Database
 from bot_engine.storage import scripts as repo
-from bot_engine.storage.models import Script, ScriptVersion
+from bot_engine.storage.models import ScriptRecord, ScriptVersion
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["scripts"])
@@ -39,14 +41,14 @@ MAX_VERSION = 2**31 - 1
 """Versions are 32-bit in the database; a larger number in a path is a 422, not a 500."""
 
 
-async def checked_script(svc: ServiceState, text: str, source: str) -> LoadedScript:
+async def checked_script(scripts: ScriptCache, text: str, source: str) -> LoadedScript:
     """Parse and validate in a worker process; ScriptError lists every issue."""
-    if svc.scripts.workers is None:
+    if scripts.workers is None:
         return load_script(text, source=source)
-    return await svc.scripts.workers.load(text, source)
+    return await scripts.workers.load(text, source)
 
 
-def version_out(script: Script, version: ScriptVersion) -> ScriptVersionOut:
+def version_out(script: ScriptRecord, version: ScriptVersion) -> ScriptVersionOut:
     return ScriptVersionOut(
         script_id=script.name,
         version=version.version,
@@ -65,19 +67,24 @@ def version_out(script: Script, version: ScriptVersion) -> ScriptVersionOut:
     responses=_ERRORS,
 )
 async def upload_script(
-    request: Request, tenant: TenantDep, svc: ServiceState = Depends(service)
+    request: Request,
+    tenant: TenantDep,
+    db: DbDep,
+    scripts: ScriptsDep,
+    dispatch: DispatchDep,
+    renders: RendersDep,
 ) -> ScriptVersionOut:
     """Upload a script (YAML or JSON). Each upload is a new immutable version; the static
     prompts are pre-rendered in the background (see `render_status`)."""
     text, fmt = await script_text(request)
     try:
-        loaded = await checked_script(svc, text, f"upload.{fmt}")
+        loaded = await checked_script(scripts, text, f"upload.{fmt}")
     except ScriptError as exc:
         raise Invalid("the script is invalid", issues_of(exc)) from exc
     warnings = [w.model_dump() for w in loaded.warnings]
     for _ in range(3):
         try:
-            async with svc.db.write() as session:
+            async with db.write() as session:
                 script, version = await repo.add_version(
                     session, tenant.id, loaded.script.id, text, fmt, warnings
                 )
@@ -86,9 +93,8 @@ async def upload_script(
             continue
     else:
         raise Conflict("concurrent uploads of the same script; retry")
-    svc.scripts.put(version.id, loaded)
-    assert svc.renders is not None
-    svc.calls.spawn(svc.renders.render(version.id, loaded.script))
+    scripts.put(version.id, loaded)
+    dispatch.spawn(renders.render(version.id, loaded.script))
     return version_out(script, version)
 
 
@@ -99,12 +105,14 @@ async def upload_script(
     responses=_ERRORS,
 )
 async def validate_script(
-    request: Request, tenant: TenantDep, svc: ServiceState = Depends(service)
+    request: Request,
+    tenant: TenantDep,
+    scripts: ScriptsDep,
 ) -> ValidationOut:
     """Check a script without storing it: 200 with `valid` and every issue found."""
     text, fmt = await script_text(request)
     try:
-        loaded = await checked_script(svc, text, f"upload.{fmt}")
+        loaded = await checked_script(scripts, text, f"upload.{fmt}")
     except ScriptError as exc:
         return ValidationOut(valid=False, issues=issues_of(exc))
     return ValidationOut(
@@ -115,8 +123,8 @@ async def validate_script(
 
 
 @router.get("/scripts", response_model=list[ScriptOut], responses=_ERRORS)
-async def list_scripts(tenant: TenantDep, svc: ServiceState = Depends(service)) -> list[ScriptOut]:
-    async with svc.db.sessions() as session:
+async def list_scripts(tenant: TenantDep, db: DbDep) -> list[ScriptOut]:
+    async with db.sessions() as session:
         rows = await repo.list_scripts(session, tenant.id)
     return [
         ScriptOut(
@@ -129,8 +137,8 @@ async def list_scripts(tenant: TenantDep, svc: ServiceState = Depends(service)) 
     ]
 
 
-async def _script(svc: ServiceState, tenant_id: str, script_id: str) -> Script:
-    async with svc.db.sessions() as session:
+async def _script(db: Database, tenant_id: str, script_id: str) -> ScriptRecord:
+    async with db.sessions() as session:
         script = await repo.get_script(session, tenant_id, script_id)
     if script is None:
         raise NotFound(f"no script {script_id!r}")
@@ -138,11 +146,9 @@ async def _script(svc: ServiceState, tenant_id: str, script_id: str) -> Script:
 
 
 @router.get("/scripts/{script_id}", response_model=ScriptOut, responses=_ERRORS)
-async def get_script(
-    script_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> ScriptOut:
-    script = await _script(svc, tenant.id, script_id)
-    async with svc.db.sessions() as session:
+async def get_script(script_id: str, tenant: TenantDep, db: DbDep) -> ScriptOut:
+    script = await _script(db, tenant.id, script_id)
+    async with db.sessions() as session:
         version = await repo.get_version(session, script)
     return ScriptOut(
         script_id=script.name,
@@ -157,11 +163,9 @@ async def get_script(
 @router.get(
     "/scripts/{script_id}/versions", response_model=list[ScriptVersionOut], responses=_ERRORS
 )
-async def list_versions(
-    script_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> list[ScriptVersionOut]:
-    script = await _script(svc, tenant.id, script_id)
-    async with svc.db.sessions() as session:
+async def list_versions(script_id: str, tenant: TenantDep, db: DbDep) -> list[ScriptVersionOut]:
+    script = await _script(db, tenant.id, script_id)
+    async with db.sessions() as session:
         versions = await repo.list_versions(session, script)
     return [version_out(script, v) for v in versions]
 
@@ -170,11 +174,11 @@ async def list_versions(
 async def get_version(
     script_id: str,
     tenant: TenantDep,
+    db: DbDep,
     version: int = Path(ge=1, le=MAX_VERSION),
-    svc: ServiceState = Depends(service),
 ) -> ScriptOut:
-    script = await _script(svc, tenant.id, script_id)
-    async with svc.db.sessions() as session:
+    script = await _script(db, tenant.id, script_id)
+    async with db.sessions() as session:
         row = await repo.get_version(session, script, version)
     if row is None:
         raise NotFound(f"script {script_id!r} has no version {version}")
@@ -189,11 +193,9 @@ async def get_version(
 
 
 @router.delete("/scripts/{script_id}", status_code=204, responses=_ERRORS)
-async def delete_script(
-    script_id: str, tenant: TenantDep, svc: ServiceState = Depends(service)
-) -> Response:
+async def delete_script(script_id: str, tenant: TenantDep, db: DbDep) -> Response:
     """Soft delete: new calls cannot use it; calls already created keep their version."""
-    async with svc.db.write() as session:
+    async with db.write() as session:
         script = await repo.get_script(session, tenant.id, script_id)
         if script is None:
             raise NotFound(f"no script {script_id!r}")

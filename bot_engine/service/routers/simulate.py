@@ -11,12 +11,14 @@ from fastapi import APIRouter, Depends
 
 from bot_engine.script import LoadedScript, ScriptError, validate_variables
 from bot_engine.service.auth import TenantDep
-from bot_engine.service.calls import issues_of
+from bot_engine.service.call_creation import issues_of
+from bot_engine.service.deps import DbDep, ScriptsDep, WebhooksDep
 from bot_engine.service.errors import Invalid, NotFound, ServiceError
-from bot_engine.service.routers.common import problems, require_json, service
+from bot_engine.service.routers.common import problems, require_json
 from bot_engine.service.routers.scripts import checked_script
 from bot_engine.service.schemas import SimulateRequest
-from bot_engine.service.state import ServiceState
+from bot_engine.service.script_cache import ScriptCache
+from bot_engine.storage import Database
 from bot_engine.storage import scripts as repo
 
 router = APIRouter(prefix="/v1", tags=["simulate"])
@@ -27,22 +29,24 @@ class NotAvailable(ServiceError):
     code = "not_available"
 
 
-async def _loaded(svc: ServiceState, tenant_id: str, body: SimulateRequest) -> LoadedScript:
+async def _loaded(
+    db: Database, scripts: ScriptCache, tenant_id: str, body: SimulateRequest
+) -> LoadedScript:
     if (body.script is None) == (body.script_id is None):
         raise Invalid("give exactly one of script_id and script")
     if body.script is not None:
         text = body.script if isinstance(body.script, str) else json.dumps(body.script)
         try:
-            return await checked_script(svc, text, "inline")
+            return await checked_script(scripts, text, "inline")
         except ScriptError as exc:
             raise Invalid("the script is invalid", issues_of(exc)) from exc
     assert body.script_id is not None
-    async with svc.db.sessions() as session:
+    async with db.sessions() as session:
         script = await repo.get_script(session, tenant_id, body.script_id)
         version = await repo.get_version(session, script, body.version) if script else None
     if version is None:
         raise NotFound(f"no script {body.script_id!r} (version {body.version or 'latest'})")
-    return await svc.scripts.load(version)
+    return await scripts.load(version)
 
 
 def check_turns(turns: list[str]) -> None:
@@ -67,11 +71,15 @@ def check_turns(turns: list[str]) -> None:
     dependencies=[Depends(require_json)],
 )
 async def simulate(
-    body: SimulateRequest, tenant: TenantDep, svc: ServiceState = Depends(service)
+    body: SimulateRequest,
+    tenant: TenantDep,
+    webhooks: WebhooksDep,
+    db: DbDep,
+    scripts: ScriptsDep,
 ) -> dict[str, Any]:
     """Run the script against typed caller turns; returns `result` and `transcript`."""
     check_turns(body.turns)
-    loaded = await _loaded(svc, tenant.id, body)
+    loaded = await _loaded(db, scripts, tenant.id, body)
     try:
         variables = validate_variables(loaded.script, body.variables)
     except ScriptError as exc:
@@ -87,8 +95,8 @@ async def simulate(
         loaded.script,
         variables,
         body.turns,
-        webhooks=svc.webhooks.from_thread(asyncio.get_running_loop()),
-        outbound=svc.webhooks.outbound,
+        webhooks=webhooks.from_thread(asyncio.get_running_loop()),
+        outbound=webhooks.outbound,
     )
     document: dict[str, Any] = session.document()
     return document

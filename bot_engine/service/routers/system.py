@@ -6,17 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 
 from bot_engine.service.auth import TenantDep
+from bot_engine.service.deps import (
+    CampaignsDep,
+    DbDep,
+    DeliveryAliveDep,
+    DrainDep,
+    ListenersDep,
+    MetricsDep,
+    SecretKeyDep,
+    SettingsDep,
+    WorkersDep,
+)
 from bot_engine.service.errors import NotFound
 from bot_engine.service.recording_urls import check_signature
-from bot_engine.service.routers.common import problems, service
+from bot_engine.service.routers.common import problems
 from bot_engine.service.schemas import Health
-from bot_engine.service.state import ServiceState
+from bot_engine.service.workers import WorkerRegistry
 from bot_engine.storage import outbox
 from bot_engine.storage.calls import ACTIVE_STATUSES
 from bot_engine.storage.models import Call
@@ -25,50 +36,55 @@ router = APIRouter(tags=["system"])
 
 
 @router.get("/healthz", response_model=Health)
-async def healthz(response: Response, svc: ServiceState = Depends(service)) -> Health:
+async def healthz(
+    response: Response,
+    db: DbDep,
+    delivery_alive: DeliveryAliveDep,
+    listeners: ListenersDep,
+    settings: SettingsDep,
+    workers: WorkersDep,
+    drain: DrainDep,
+) -> Health:
     try:
-        async with svc.db.sessions() as session:
+        async with db.sessions() as session:
             await session.execute(text("SELECT 1"))
         database = True
     except Exception:
         database = False
-    worker = svc.worker_alive()
-    draining = svc.drain is not None and svc.drain.draining
-    ok = database and worker and svc.listeners.ok() and not draining
+    worker = delivery_alive
+    draining = drain is not None and drain.draining
+    ok = database and worker and listeners.ok() and not draining
     if not ok:
         response.status_code = 503
-    workers = await cluster_rows(svc) if database else []
     return Health(
         status="draining" if draining else "ok" if ok else "degraded",
         database=database,
         delivery_worker=worker,
-        dialer=svc.settings.dialer,
-        listeners=svc.listeners.health(),
-        worker=svc.workers.id if svc.workers is not None else None,
-        workers=workers,
+        dialer=settings.dialer,
+        listeners=listeners.health(),
+        worker=workers.id,
+        workers=await cluster_rows(workers) if database else [],
     )
 
 
-async def cluster_rows(svc: ServiceState) -> list[dict[str, Any]]:
-    if svc.workers is None:
-        return []
+async def cluster_rows(workers: WorkerRegistry) -> list[dict[str, Any]]:
     try:
-        return await svc.workers.snapshot()
+        return await workers.snapshot()
     except Exception:  # health must answer even when this query cannot
         return []
 
 
 @router.get("/metrics", response_class=Response)
-async def metrics(svc: ServiceState = Depends(service)) -> Response:
-    async with svc.db.sessions() as session:
+async def metrics(db: DbDep, metrics: MetricsDep, campaigns: CampaignsDep) -> Response:
+    async with db.sessions() as session:
         active = await session.scalar(
             select(func.count()).select_from(Call).where(Call.status.in_(ACTIVE_STATUSES))
         )
-        svc.metrics.active_calls.set(int(active or 0))
-        svc.metrics.delivery_backlog.set(await outbox.backlog(session))
-    if svc.campaigns is not None:
-        await svc.campaigns.refresh_metrics()
-    return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        metrics.active_calls.set(int(active or 0))
+        metrics.delivery_backlog.set(await outbox.backlog(session))
+    if campaigns is not None:
+        await campaigns.refresh_metrics()
+    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/v1/tenant", responses=problems(401))
@@ -84,14 +100,15 @@ async def tenant_info(tenant: TenantDep) -> dict[str, Any]:
 )
 async def signed_recording(
     call_id: str,
+    secret_key: SecretKeyDep,
+    db: DbDep,
     expires: int = Query(ge=0, le=2**40),
     signature: str = Query(max_length=128),
-    svc: ServiceState = Depends(service),
 ) -> FileResponse:
     """The recording behind an expiring link sent to a CRM. A bad or expired link is a 404."""
-    if not check_signature(svc.secret_key, call_id, expires, signature):
+    if not check_signature(secret_key, call_id, expires, signature):
         raise NotFound("this link is invalid or has expired")
-    async with svc.db.sessions() as session:
+    async with db.sessions() as session:
         call = await session.get(Call, call_id)
     if call is None or not call.recording_path or not Path(call.recording_path).is_file():
         raise NotFound("no recording")

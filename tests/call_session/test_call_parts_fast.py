@@ -1,0 +1,168 @@
+"""The session's parts on their own, with a fake clock and a fake leg: the call timeline
+(the recording's placement and one turn's response gap), the listener (no input, keys and
+their inter-digit timeout, a stale Listen's timer) and `Playback.started`/`played_ms`."""
+
+from __future__ import annotations
+
+import asyncio
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from bot_engine.call.listener import Listener, Listening
+from bot_engine.call.timeline import CallTimeline
+from bot_engine.dialog import actions as act
+from media_gateway.call_leg import InboundFrame
+from tests.call_session.fakes import FRAME, FakeLeg, fake_speech, tone
+
+
+class FakeClock:
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_turns_response_gap_is_split_by_its_marks() -> None:
+    clock = FakeClock()
+    timeline = CallTimeline(8000, "c1", clock=clock)
+    timeline.start(None)
+    timeline.turn_heard("ask", speech_end=100.0, endpoint=100.5, asr_final=100.7)
+    clock.now = 100.8
+    timeline.dialog_replied(speaks=True)
+    clock.now = 100.9
+    timeline.audio_queued()
+    timeline.first_packet(100.95)
+    [timing] = timeline.timings
+    assert (timing.endpointing_ms, timing.asr_final_ms, timing.dialogue_ms, timing.tts_ms,
+            timing.send_ms) == (500.0, 200.0, 100.0, 100.0, 50.0)
+    assert timing.response_gap_ms == 950.0 and timing.step_id == "ask"
+
+
+def test_a_reply_without_speech_is_not_timed() -> None:
+    clock = FakeClock()
+    timeline = CallTimeline(8000, "c1", clock=clock)
+    timeline.start(None)
+    timeline.turn_heard("ask", speech_end=100.0, endpoint=100.5, asr_final=100.7)
+    timeline.dialog_replied(speaks=False)  # a webhook first, or the end
+    timeline.first_packet(101.0)
+    assert timeline.timings == []
+
+
+def test_the_recording_places_each_party_where_it_was_heard(tmp_path: Path) -> None:
+    clock = FakeClock(10.0)
+    timeline = CallTimeline(8000, "c1", clock=clock)
+    path = tmp_path / "call.wav"
+    timeline.start(path)
+    caller = tone(20, level=5000)
+    # the caller's first frame (media time 0) arrives 100 ms after the answer
+    end = timeline.record_caller(InboundFrame(caller, 0), 10.1)
+    assert end == 800
+    # a later frame is placed by its media timestamp, not by when it arrived
+    assert timeline.record_caller(InboundFrame(caller, 40), 10.5) == 640 + 320 + 160
+    timeline.record_robot(tone(20, level=7000), 10.25)  # its first packet left at 250 ms
+    timeline.close()
+    with wave.open(str(path)) as wav:
+        assert wav.getnchannels() == 2
+        frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").reshape(-1, 2)
+    caller_ch, robot_ch = frames[:, 0], frames[:, 1]
+    assert not caller_ch[:640].any() and caller_ch[640:800].any()
+    assert not robot_ch[:2000].any() and robot_ch[2000:2160].any()
+
+
+def _listen(**fields: object) -> act.Listen:
+    return act.Listen.model_validate({"expect": "text", "endpoint_ms": 600, **fields})
+
+
+def _listener(tmp_path: Path, events: list[tuple[str, str]],
+              talking: list[bool] | None = None) -> Listener:
+    talking = talking if talking is not None else [False]
+    return Listener(
+        fake_speech(tmp_path), alive=lambda: True, robot_talking=lambda: talking[0],
+        on_no_input=lambda listening: events.append(("no_input", listening.listen.step or "")),
+        on_keys=lambda listening, digits: events.append(("keys", digits)))
+
+
+async def _until(events: list[tuple[str, str]], count: int = 1) -> None:
+    while len(events) < count:
+        await asyncio.sleep(0.005)
+
+
+async def test_no_input_ends_the_wait_once_and_stops_listening(tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    listener = _listener(tmp_path, events)
+    listening = listener.arm(_listen(step="ask", timeout_ms=10))
+    listener.wait_for_input(listening)
+    await asyncio.wait_for(_until(events), 10)
+    assert events == [("no_input", "ask")] and listener.active is None
+
+
+async def test_a_replaced_listens_timer_is_dropped(tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    listener = _listener(tmp_path, events)
+    first = listener.arm(_listen(step="first", timeout_ms=10))
+    listener.wait_for_input(first)
+    second = listener.arm(_listen(step="second", timeout_ms=60))
+    listener.wait_for_input(second)
+    await asyncio.wait_for(_until(events), 10)
+    assert events == [("no_input", "second")]
+
+
+async def test_no_input_waits_while_the_robot_talks(tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    talking = [True]
+    listener = _listener(tmp_path, events, talking)
+    listening = listener.arm(_listen(step="ask", timeout_ms=5))
+    listener.wait_for_input(listening)
+    await asyncio.sleep(0.05)
+    assert events == [] and listener.active is listening  # the prompt's end restarts it
+
+
+async def test_keys_complete_by_count_or_by_the_inter_digit_timeout(tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    listener = _listener(tmp_path, events)
+    spec = act.DtmfSpec(max_digits=3, inter_digit_timeout_ms=20)
+    listening = listener.arm(_listen(step="pin", timeout_ms=60_000, dtmf=spec))
+    for digit in "123":
+        listener.key(listening, digit)
+    assert events == [("keys", "123")] and listener.active is None
+    listening = listener.arm(_listen(step="pin", timeout_ms=60_000, dtmf=spec))
+    listener.key(listening, "4")
+    listener.key(listening, "5")
+    await asyncio.wait_for(_until(events, 2), 10)
+    assert events[1] == ("keys", "45")
+
+
+async def test_an_utterance_whose_text_is_empty_keeps_listening(tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    listener = _listener(tmp_path, events)
+    listening: Listening = listener.arm(_listen(step="ask", timeout_ms=60_000))
+    listener.begin(listening, tone(200), 0, barged=False)
+    hearing = listener.end(listening)
+    assert hearing is not None and listening.recognizing == 1
+    assert not listener.recognized(listening, "  ", prompt_on_leg=False)
+    assert listener.active is listening and listening.no_input is not None
+    listener.begin(listening, tone(200), 0, barged=False)
+    listener.end(listening)
+    assert listener.recognized(listening, "yes", prompt_on_leg=False)
+    assert listener.active is None
+    hearing.utterance.abort()
+
+
+async def test_a_playback_says_when_its_first_frame_left_and_how_much_went_out() -> None:
+    leg = FakeLeg()
+    first = leg.play(tone(100))
+    second = leg.play(tone(100))
+    started = asyncio.ensure_future(second.started())
+    leg.send(5)
+    assert await first.started() and first.played_ms == 100
+    assert not started.done() and second.played_ms == 0
+    leg.send(1)
+    assert await started and second.played_ms == 20
+    unplayed = leg.play(tone(100))
+    unplayed.cancel()
+    second.cancel()
+    assert not await unplayed.started() and (await second.wait()).played_ms == 20
+    assert len(leg.heard) == 6 * FRAME
