@@ -142,7 +142,7 @@ class Endpointer:
                 f"VAD frame must be {self.frame_size} bytes ({self.frame_ms} ms at "
                 f"{self.sample_rate} Hz), got {len(frame)}"
             )
-        return self._vad.is_speech(frame, self.sample_rate)
+        return bool(self._vad.is_speech(frame, self.sample_rate))
 
     def _loud(self, frame: bytes) -> bool:
         samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)

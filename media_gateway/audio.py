@@ -66,7 +66,7 @@ class StreamResampler:
             self._history = padded[len(padded) - (self._TAPS - 1) :]
             samples = np.convolve(padded, self._lowpass, mode="valid").astype(np.float32)
         out = self._stream.resample_chunk(samples, last=last)
-        return np.clip(np.round(out), -32768, 32767).astype("<i2").tobytes()
+        return bytes(np.clip(np.round(out), -32768, 32767).astype("<i2").tobytes())
 
 
 def dtmf_tones(

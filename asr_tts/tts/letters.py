@@ -58,7 +58,7 @@ def _latin_word_ru(match: re.Match[str]) -> str:
     lowered = word.lower()
     for spelling, sound in _LATIN_SOUNDS:
         lowered = lowered.replace(spelling, sound)
-    spoken = cyrtranslit.to_cyrillic(lowered, "ru")
+    spoken = str(cyrtranslit.to_cyrillic(lowered, "ru"))
     return spoken[:1].upper() + spoken[1:] if word[:1].isupper() else spoken
 
 

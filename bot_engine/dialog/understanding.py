@@ -609,7 +609,7 @@ def _entity(
 def _begun(value: Any, now: datetime, runtime: Runtime) -> bool:
     """A period that has already begun ("до весны", "до конца месяца", "by spring") says
     when at the latest, and its first day is just today: the slot keeps its last day."""
-    return value == now.astimezone(runtime.timezone).date().isoformat()
+    return bool(value == now.astimezone(runtime.timezone).date().isoformat())
 
 
 def request_for(

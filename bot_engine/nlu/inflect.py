@@ -80,7 +80,7 @@ def name_gender(name: str) -> Gender | None:
             tag = parse.tag
             if "Name" in tag and "nomn" in tag and "sing" in tag and tag.gender in ("masc",
                                                                                    "femn"):
-                return tag.gender
+                return "masc" if tag.gender == "masc" else "femn"
     for word in words:
         if re.search(r"(ова|ева|ёва|ина|ына|ская|цкая)$", word):
             return "femn"

@@ -83,7 +83,7 @@ def ru_first_person_present(word: str) -> bool:
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
         return False
     tag = analyzer().parse(word)[0].tag
-    return tag.POS == "VERB" and tag.person == "1per" and tag.tense == "pres"
+    return bool(tag.POS == "VERB" and tag.person == "1per" and tag.tense == "pres")
 
 
 @lru_cache(maxsize=65536)
@@ -93,10 +93,10 @@ def ru_request_form(word: str) -> bool:
     if not _CYRILLIC.match(word):
         return False
     tag = analyzer().parse(word)[0].tag
-    return tag.POS == "VERB" and (
+    return bool(tag.POS == "VERB" and (
         tag.mood == "impr" or tag.person == "2per"
         or (tag.person == "1per" and tag.number == "plur" and tag.tense == "futr")
-    )
+    ))
 
 
 @lru_cache(maxsize=65536)
@@ -105,7 +105,7 @@ def ru_past_verb(word: str) -> bool:
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
         return False
     tag = analyzer().parse(word)[0].tag
-    return tag.POS == "VERB" and tag.tense == "past"
+    return bool(tag.POS == "VERB" and tag.tense == "past")
 
 
 @lru_cache(maxsize=65536)
@@ -125,7 +125,7 @@ def ru_animate_noun(word: str) -> bool:
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
         return False
     tag = analyzer().parse(word)[0].tag
-    return tag.POS == "NOUN" and tag.animacy == "anim"
+    return bool(tag.POS == "NOUN" and tag.animacy == "anim")
 
 
 # English: contractions lose their apostrophe in normalization ("don't" -> "dont"), so

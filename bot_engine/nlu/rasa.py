@@ -15,6 +15,8 @@ from ruamel.yaml.error import YAMLError
 
 from bot_engine.nlu.errors import NluInputError, RasaFileError
 from bot_engine.nlu.http import STRICT, NluBackendError, Outbound, post_json
+
+__all__ = ["NluBackendError", "RasaNluBackend"]
 from bot_engine.nlu.intents import IntentMatch, IntentSpec
 
 # [сто тысяч](amount), [Иван]{"entity": "name"}, [Ivan]{"entity": "name", "value": "x"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NoReturn
 
 import phonenumbers
 
@@ -150,7 +150,7 @@ def _json(value: Any, depth: int = 0) -> Any:
     raise ValueProblem(f"expected JSON, got {type(value).__name__}")
 
 
-def _bad(value: Any, what: str) -> Any:
+def _bad(value: Any, what: str) -> NoReturn:
     raise ValueProblem(f"expected {what}, got {shown(value)}")
 
 

@@ -164,7 +164,7 @@ def _is_json(scope: Scope) -> bool:
     for name, value in scope.get("headers", []):
         if name == b"content-type":
             kind = value.split(b";")[0].strip().lower()
-            return kind == b"application/json" or kind.endswith(b"+json")
+            return bool(kind == b"application/json" or kind.endswith(b"+json"))
     return False
 
 

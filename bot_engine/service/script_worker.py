@@ -119,7 +119,7 @@ class ScriptWorkers:
     async def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.stop()
+            pool.stop()  # type: ignore[no-untyped-call]
             await asyncio.to_thread(pool.join, 10)
 
 

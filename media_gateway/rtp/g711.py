@@ -86,7 +86,7 @@ def encode(pcm: bytes, codec: Codec) -> bytes:
     if len(pcm) % 2:
         raise ValueError(f"PCM length {len(pcm)} is not a whole number of 16-bit samples")
     samples = np.frombuffer(pcm, dtype="<u2")
-    return _ENCODE[codec][samples].tobytes()
+    return bytes(_ENCODE[codec][samples].tobytes())
 
 
 def _byte_tables(table: npt.NDArray[np.int16]) -> tuple[bytes, bytes]:

@@ -27,7 +27,7 @@ def load_pcm(path: Path) -> bytes:
     mono = data.mean(axis=1)
     if rate != RATE:
         mono = soxr.resample(mono, rate, RATE)
-    return (np.clip(mono, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    return bytes((np.clip(mono, -1.0, 1.0) * 32767).astype("<i2").tobytes())
 
 
 def save_pcm(path: Path, pcm: bytes) -> None:

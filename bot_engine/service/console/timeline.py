@@ -135,7 +135,7 @@ def _offset(at: Any, answered: datetime | None) -> float | None:
             at = datetime.fromisoformat(at)
         except ValueError:
             return None
-    return max(0.0, (at - answered).total_seconds())
+    return float(max(0.0, (at - answered).total_seconds()))
 
 
 def _event_mark(text: str) -> MarkKind | None:
