@@ -62,7 +62,7 @@ def test_rasa_intents_drive_the_steps_branches(server: JsonServer) -> None:
     assert server.requests[0][0] == "/model/parse"
     assert server.requests[0][1] == {"text": "да, это я"}
     caller = next(e for e in session.transcript if e.role == "caller")
-    assert caller.detail["layer"] == "rasa" and caller.detail["intent"] == "no"
+    assert (caller.layer, caller.intent) == ("rasa", "no")
 
 
 def test_rasa_entities_fill_slots_through_the_same_parsers(server: JsonServer) -> None:
@@ -139,7 +139,7 @@ def test_the_llm_reads_only_unsure_turns_and_chooses_among_the_options(
     assert "couple of minutes" in asked["question"]
     assert session.dialog.state.step == "ask_callback"
     caller = [e for e in session.transcript if e.role == "caller"][-1]
-    assert caller.detail["layer"] == "llm"
+    assert caller.layer == "llm"
 
 
 @pytest.mark.parametrize(
@@ -284,4 +284,4 @@ def test_a_rasa_server_on_an_internal_address_is_not_reached_by_default(
     )
     assert server.requests == []
     caller = next(e for e in session.transcript if e.role == "caller")
-    assert caller.detail.get("layer") != "rasa" and caller.detail.get("intent") == "yes"
+    assert caller.layer != "rasa" and caller.intent == "yes"
