@@ -33,7 +33,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
                 r"\bотдел\w* продаж\b",
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
-                r"\b(позов\w*|позвать|дайте|соедин\w* с|переключ\w* на|перевед\w* на) "
+                r"\b(позов\w*|позвать|дайте|можно|соедин\w* с|переключ\w* на|перевед\w* на) "
                 r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
             ],
@@ -188,7 +188,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"^(what|sorry|pardon|excuse me|huh|come again|pardon me|say again)$",
-                r"^(sorry|what|pardon|excuse me|huh)( (sorry|what|pardon|again|was that))+$",
+                r"^(sorry|what|pardon|excuse me|huh|wait)( (sorry|what|pardon|again|was that))+$",
                 r"\brepeat\w*",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",

@@ -263,7 +263,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
             "=sold the house", "=did it ourselves", "=do it ourselves",
             "=did it myself", "=do it myself", "=gave up", "=give up", "=stay with what",
-            "=keep what we have", "=too late", "=ship has sailed", "=missed the boat",
+            "=keep what we have", "=keep the old", "=keep our old", "=too late",
+            "=ship has sailed", "=missed the boat",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -318,7 +319,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=what does it cost", "=what do they cost", "=how much do", "=how much does",
             "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
             "=we will see", "=well see", "=not yet", "price", "cost", "charge", "=going rate",
-            "=talk it over", "=good question", "=let me think", "=tough one",
+            "=talk it over", "ask @family", "=good question", "=let me think", "=tough one",
             "=open question",
             "=think it over", "=sleep on it", "=discuss it", "@family know",
             "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",

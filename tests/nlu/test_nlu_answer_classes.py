@@ -739,3 +739,39 @@ def test_by_a_period_and_a_phase_of_a_season(text: str, value: str, until: str) 
 def test_a_time_ruled_out_gives_way_to_the_next(text: str, lang: str, value: str) -> None:
     now = RU_NOW if lang == "ru" else EN_NOW
     assert [str(e.value) for e in extract_entities(text, lang, ["date"], now=now)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [("hes workin", "hes working"), ("speakin", "speaking"), ("nothin yet", "nothing yet"),
+     ("just fixin dinner", "just fixing dinner"), ("martin speaking", "martin speaking"),
+     ("im martin", "im martin"), ("again", "again"), ("idk", "i dont know"),
+     ("maybe tmrw", "maybe tomorrow"), ("not rn", "not right now"), ("who dis", "who this")],
+)
+def test_casual_and_texting_spellings(text: str, normalized: str) -> None:
+    from bot_engine.nlu.text import normalize
+
+    assert normalize(text, "en") == normalized
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("identity", "hes workin", "no"), ("availability", "im drivin", "no"),
+     ("identity", "speakin", "yes"), ("relevance", "we decided to keep the old one", "no")],
+)
+def test_dropped_g_and_keeping_the_old_one(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [("wait what", "en", "repeat"), ("who dis", "en", "who_is_this"),
+     ("можно человека живого", "ru", "operator")],
+)
+def test_short_handlers_in_casual_forms(text: str, lang: str, intent: str) -> None:
+    assert IntentMatcher(builtin_intents(lang), lang).match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["idk man", "gotta ask the wife"])
+def test_casual_dont_knows(text: str) -> None:
+    assert branch_at("en", "budget", text) == "unknown"
