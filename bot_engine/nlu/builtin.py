@@ -192,6 +192,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\brepeat\w*",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
+                r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
                 r"\bone more time\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
                 # a question about the robot's own words: "what did you just ask", "what

@@ -546,8 +546,13 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     k = 0
     while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
         k += 1
-    if k >= len(words) or len(words) - k > 4:
+    if k >= len(words):
         return None
+    if len(words) - k > 4 and not (
+        len(words) - k <= 8 and words[k + 1] in _ANSWER_TAILS[lang]
+        and words[k + 2] in _QUESTION_WORDS[lang]
+    ):
+        return None  # longer only as the name, a yes and a question: "linda yes who is this"
     word, rest = words[k], words[k + 1:]
     if lang == "ru":
         tag = _ru_name_tag(word)
@@ -561,6 +566,10 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
+_ANSWER_TAILS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "слушаю", "слушает"}),
+    "en": frozenset({"yes", "yeah", "here", "speaking"}),
+}
 _COMING: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"подойдет", "подойду", "позову", "подождите", "сейчас", "минутку",
                      "секунду", "возьмет", "слушает", "слушаю"}),

@@ -775,3 +775,24 @@ def test_short_handlers_in_casual_forms(text: str, lang: str, intent: str) -> No
 @pytest.mark.parametrize("text", ["idk man", "gotta ask the wife"])
 def test_casual_dont_knows(text: str) -> None:
     assert branch_at("en", "budget", text) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("relevance", "we got quotes and went elsewhere", "no"),
+     ("relevance", "its too pricey for us", "no"),
+     ("identity", "john yes who is this", "yes"),  # the name, a yes, then a question
+     ("identity", "john and his wife are away", "no")],  # said about him: not him
+)
+def test_elsewhere_too_expensive_and_a_name_before_a_question(asked: str, text: str,
+                                                              expected: str | None) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+def test_getting_quotes_first_is_a_dont_know() -> None:
+    assert branch_at("en", "budget", "we need to get a few quotes first") == "unknown"
+
+
+def test_missing_what_was_said_is_a_repeat() -> None:
+    assert IntentMatcher(builtin_intents("en"), "en").match("sorry i missed that").intent == (
+        "repeat")
