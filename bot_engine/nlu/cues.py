@@ -230,7 +230,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
             "unavailable", "slammed", "=snowed under", "sick",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
-            "need to go", "need to run", "=get back to work", "=back to work",
+            "need to go", "need to run", "=get back to work", "=back to work", "=have to",
+            "=got to", "=gotta",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
@@ -315,6 +316,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "tbd",
             "=no idea", "=no clue", "depends", "=hard to say", "=tough to say",
             "=cant say", "=difficult to say", "@family handles", "@family decides",
+            "@family take care",
             "@family in charge", "=check with", "=ask my", "=talk to my", "=have to look",
             "=have to check", "=need to check", "=look at our", "=what do these cost",
             "=what does it cost", "=what do they cost", "=how much do", "=how much does",

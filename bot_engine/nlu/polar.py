@@ -779,6 +779,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
+    if (names and lang == "en" and norm.endswith(" who") and norm.count(" ") == 1
+            and any(given_names.same_name(norm.split()[0], name, lang) for name in names)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
     other = _other_person(norm, lang, names) if names and not asked else None
     if other:  # «сергей», "this is mike" to "is this John?"
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")

@@ -796,3 +796,17 @@ def test_getting_quotes_first_is_a_dont_know() -> None:
 def test_missing_what_was_said_is_a_repeat() -> None:
     assert IntentMatcher(builtin_intents("en"), "en").match("sorry i missed that").intent == (
         "repeat")
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("identity", "johnny who", "no"),  # the name asked back: nobody by that name here
+     ("availability", "i have to grab my daughter from school", "no"),  # an obligation
+     ("availability", "sorry gotta feed the dog", "no")],
+)
+def test_a_name_asked_back_and_an_obligation(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+def test_a_relative_taking_care_of_money_is_a_dont_know() -> None:
+    assert branch_at("en", "budget", "my husband takes care of the finances") == "unknown"
