@@ -240,7 +240,8 @@ def understand(
         candidates.append(_Candidate(reading.answer, reading.confidence))
     if compiled.hedge_intent is not None and not any(
         c.branch == compiled.hedge_intent for c in candidates
-    ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)):
+    ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)
+           or _denies_without_value(runtime, step, text, now)):
         candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
     if expect.type == "confirm" and any(key.isdigit() for key in step.on):
         key = _spoken_key(runtime, text, now)  # «один» to "Соединить? Нажмите 1 или скажите «да»"
@@ -349,6 +350,22 @@ def _asks_back(runtime: Runtime, step: Step, text: str, now: datetime) -> bool:
     if not polar.asks(nlu.normalize(text, runtime.lang), runtime.lang):
         return False
     return _entity(runtime, text, expect.type, now) is None
+
+
+def _denies_without_value(runtime: Runtime, step: Step, text: str, now: datetime) -> bool:
+    """"we havent gotten that far", "i didnt set one" to "what is your budget?": a negated
+    statement with no value of the kind asked for does not know it yet."""
+    expect = step.expect
+    return (expect is not None and expect.type in ENTITY_EXPECTS
+            and polar.denies(text, runtime.lang)
+            and not _valued(runtime, text, expect.type, now))
+
+
+def _valued(runtime: Runtime, text: str, kind: str, now: datetime) -> bool:
+    """Whether ``text`` holds a value of ``kind`` with its entity's own cue ("one" in "we
+    didnt set one" is no budget)."""
+    found = _entity(runtime, text, kind, now)
+    return found is not None and _has_cue(runtime, text, kind, found)
 
 
 def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:

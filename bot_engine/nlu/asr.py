@@ -78,6 +78,23 @@ _SPELLING: dict[Lang, dict[str, tuple[str, ...]]] = {
         "prolly": ("probably",),
         **dict.fromkeys(("cuz", "coz", "cos"), ("because",)),
         "thx": ("thanks",),
+        # what a texting-trained recogniser writes
+        "idk": ("i", "dont", "know"),
+        "idc": ("i", "dont", "care"),
+        **dict.fromkeys(("tmrw", "tmr", "tmrow", "tomorow", "tommorow", "tommorrow",
+                         "tomoro", "2morrow", "2moro"), ("tomorrow",)),
+        "rn": ("right", "now"),
+        "tbh": ("to", "be", "honest"),
+        **dict.fromkeys(("wk", "wks"), ("weeks",)),
+        **dict.fromkeys(("hr", "hrs"), ("hours",)),
+        **dict.fromkeys(("min", "mins"), ("minutes",)),
+        **dict.fromkeys(("pls", "plz", "pleez"), ("please",)),
+        "dis": ("this",),
+        "dat": ("that",),
+        "em": ("them",),
+        "bout": ("about",),
+        "ur": ("your",),
+        "u": ("you",),
     },
 }  # fmt: skip
 
@@ -168,12 +185,44 @@ def _fix(word: str, lang: Lang) -> tuple[str, ...]:
     return _ru_word(word) if lang == "ru" else (word,)
 
 
+_EN_IN_WORDS = frozenset({
+    "again", "begin", "within", "cabin", "cousin", "basin", "robin", "satin", "latin",
+    "violin", "margin", "origin", "raisin", "muffin", "napkin", "pumpkin", "dolphin",
+    "coffin", "admin", "login", "bulletin", "vitamin", "insulin", "aspirin", "goblin",
+    "cumin", "resin", "toxin", "checkin", "plugin", "vermin",
+})  # fmt: skip
+_EN_IN_ENDINGS = ("ain", "oin", "ein", "uin")
+_EN_DROPPED_G = frozenset({
+    "nothin", "somethin", "anythin", "everythin", "goin", "doin", "comin", "talkin",
+    "speakin", "lookin", "kiddin", "tryin", "sayin", "gettin", "thinkin", "workin",
+    "drivin", "havin", "eatin", "callin", "waitin", "leavin", "runnin", "shoppin",
+    "askin", "hopin", "plannin", "cookin", "sleepin", "nappin", "movin", "travelin",
+    "walkin", "listenin",
+})  # fmt: skip
+"""Casual speech drops the g ("workin", "nothin"); a recogniser spells it so."""
+_EN_BEFORE_ING = frozenset({"just", "still", "keep", "stop", "currently", "been", "kinda"})
+"""Words after which a word in -in is a present participle with its g dropped ("just
+fixin dinner"); elsewhere it may be a name ("martin speaking", "im martin")."""
+
+
+def _en_dropped_g(word: str, before: str | None) -> str:
+    """"workin", "nothin", "hes fixin" -> "working", "nothing", "fixing"."""
+    if word in _EN_DROPPED_G:
+        return word + "g"
+    if (before in _EN_BEFORE_ING and len(word) >= 5 and word.endswith("in")
+            and not word.endswith(_EN_IN_ENDINGS) and word not in _EN_IN_WORDS):
+        return word + "g"
+    return word
+
+
 def repair(words: list[str], lang: Lang) -> list[str]:
     """The words of one utterance with fillers dropped and the recogniser's slips undone
     (see the module doc)."""
     out: list[str] = []
     for word in words:
         for fixed in _fix(word, lang):
+            if lang == "en" and fixed.endswith("in"):
+                fixed = _en_dropped_g(fixed, out[-1] if out else None)
             if not out or out[-1] != fixed:  # "можно можно", "да да да": said once
                 out.append(fixed)
     if len(out) < 2:

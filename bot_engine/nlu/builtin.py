@@ -33,7 +33,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
                 r"\bотдел\w* продаж\b",
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
-                r"\b(позов\w*|позвать|дайте|соедин\w* с|переключ\w* на|перевед\w* на) "
+                r"\b(позов\w*|позвать|дайте|можно|соедин\w* с|переключ\w* на|перевед\w* на) "
                 r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
             ],
@@ -163,6 +163,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"salesperson|rep)\b",
+                # "discuss that with a person", "talk it over with an agent": a subject between
+                r"\b(speak|talk|discuss|go over|deal|sort|chat)( \w+){1,3} (to|with) (a |an |the )?"
+                r"(\w+ )?(person|agent|salesperson|rep)\b",
                 r"\bget (a |an |some )?(real |live )?(person|human|agent|someone) on the "
                 r"(line|phone)\b",
                 r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
@@ -185,12 +188,18 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"^(what|sorry|pardon|excuse me|huh|come again|pardon me|say again)$",
-                r"^(sorry|what|pardon|excuse me|huh)( (sorry|what|pardon|again|was that))+$",
+                r"^(sorry|what|pardon|excuse me|huh|wait)( (sorry|what|pardon|again|was that))+$",
                 r"\brepeat\w*",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
+                r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
                 r"\bone more time\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
+                # a question about the robot's own words: "what did you just ask", "what
+                # was the question", "whats the question again"
+                r"^((sorry|wait|um|uh|and|so) )*(what|whats) ((did|do) you (just )?(ask|say|"
+                r"mean)|(are|were) you (asking|saying)|(was|is) (the|that|your) (question|"
+                r"last (part|bit|thing))|the question)\b",
             ],
         ),
         "opt_out": IntentSpec(
@@ -240,11 +249,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"
-                r"prices|cost|costs|wrong|happening|going|typical|usual|normal|average)\b)"
+                r"prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
+                r"question)\b)"
                 r"\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
-                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you say|you said|was that|say that|again|why not|"
+                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you (?:just )?say|you (?:just )?said|was that|"
+                r"say that|again|why not|"
+                r"ask|asked|asking|question|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"
                 r"advise|usually|normally|typically|go for|run)\b)"

@@ -230,7 +230,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
             "unavailable", "slammed", "=snowed under", "sick",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
-            "need to go", "need to run",
+            "need to go", "need to run", "=get back to work", "=back to work", "=have to",
+            "=got to", "=gotta",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
@@ -256,13 +257,16 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "found someone", "found another", "found cheaper", "go with someone",
             "go with another", "went with", "another company", "someone else",
             "=decided not to", "=decided against", "cancel", "=all set",
-            "taken care", "=sorted out", "=all sorted", "=no longer", "=not anymore", "=any more",
+            "taken care", "=sorted out", "=dealt with", "=handled it", "=handled that",
+            "=all sorted", "=no longer", "=not anymore", "=any more",
             "=we are good", "=we are fine", "=lost interest", "=lose interest", "=ended up",
             "=decided to wait", "=going to wait", "=put it off", "postpone",
             "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
             "=sold the house", "=did it ourselves", "=do it ourselves",
             "=did it myself", "=do it myself", "=gave up", "=give up", "=stay with what",
-            "=keep what we have", "=too late", "=ship has sailed", "=missed the boat",
+            "=keep what we have", "=keep the old", "=keep our old", "=too late", "elsewhere",
+            "=too expensive", "=too pricey", "=out of our budget", "=out of our price range",
+            "=ship has sailed", "=missed the boat",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -312,12 +316,15 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "tbd",
             "=no idea", "=no clue", "depends", "=hard to say", "=tough to say",
             "=cant say", "=difficult to say", "@family handles", "@family decides",
+            "@family take care",
             "@family in charge", "=check with", "=ask my", "=talk to my", "=have to look",
             "=have to check", "=need to check", "=look at our", "=what do these cost",
             "=what does it cost", "=what do they cost", "=how much do", "=how much does",
             "=how much is", "=whats the price", "=what are the prices", "=whatever it takes",
-            "=we will see", "=well see", "=not yet", "price", "cost", "charge", "=going rate",
-            "=talk it over",
+            "=we will see", "=well see", "=not yet", "price", "cost", "charge", "quote",
+            "=going rate",
+            "=talk it over", "ask @family", "=good question", "=let me think", "=tough one",
+            "=open question",
             "=think it over", "=sleep on it", "=discuss it", "@family know",
             "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",
         ],
@@ -339,7 +346,7 @@ _SKIP: dict[Lang, str] = {
           "пока тут здесь думать считать кажется мне нам вам ничего ничто никак больше "
           "буду будем иметь давать мой свой ваш точный конкретный определенный четкий",
     "en": "a an the really very that so too quite exactly all be do have i we you it just "
-          "even particularly actually currently right will would can shall any much to go get "
+          "even particularly actually currently right will would can shall any much to go get see "
           "think believe guess suppose feel at give giving my our your comfortable ready "
           "willing prepared able going want set fixed real exact specific firm clear "
           "particular concrete definite",
@@ -772,9 +779,13 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
         for i, word in enumerate(flat):
             if word in ("am", "are") and i > 0 and flat[i - 1] in ("i", "we"):
                 word = "im"  # "i am cooking", "we are sitting down to eat"
-            if word in ("im", "were") and i + 1 < len(flat):
+            if word == "is" and i > 0 and flat[i - 1] in ("he", "she"):
+                word = "hes"  # "she is napping": the one asked for (see _about_someone_else)
+            if word in ("im", "were", "hes", "shes") and i + 1 < len(flat):
                 nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:
+                    return True
+                if word in ("hes", "shes") and nxt in _EN_AWAY_STATES:
                     return True
         return False
     for i, (word, lems) in enumerate(words):
@@ -785,6 +796,10 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
             return not any(w in table.negators for w in before)
     return False
 
+
+_EN_AWAY_STATES = frozenset({"asleep", "away", "gone", "unavailable", "out", "resting",
+                             "unwell", "ill", "sick", "abroad", "overseas", "deceased"})
+""""he's asleep", "she's abroad": the one asked for cannot come to the phone."""
 
 _NOT_WORD: dict[Lang, str] = {"ru": "не", "en": "not"}
 

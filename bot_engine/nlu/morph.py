@@ -220,6 +220,15 @@ def _en_stem(word: str) -> str:
     return w
 
 
+# Irregular pasts whose base form means the same fact ("took care of it", "we've taken
+# care of it", "dealt with it"), lemmatized to the stem of that base form.
+_EN_EXPAND.update({
+    past: (_en_stem(base),) for past, base in (
+        ("took", "take"), ("taken", "take"), ("dealt", "deal"),
+    )
+})
+
+
 @lru_cache(maxsize=65536)
 def en_lemmas(word: str) -> tuple[str, ...]:
     """Lemma(s) of a lowercase English word; a contraction gives two."""

@@ -462,8 +462,10 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"(нужен|нужна|надо|нужно)\b|\bбез (оператор|менеджер|специалист|консультант)"
     ),
     "en": re.compile(
-        r"\b(dont|do not|no need to|wont|not) (need|want|transfer|connect|put)\b[\w ]{0,25}"
-        r"\b(manager|operator|human|person|representative|agent|me through|me)\b"
+        r"\b(dont|do not|no need to|wont|not) (need|want|wanna|transfer|connect|put|talk|"
+        r"speak)\b[\w ]{0,25}"
+        r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"
+        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody)\b"
         r"|\bno (manager|operator|human|transfer)s?\b"
     ),
 }
@@ -499,7 +501,8 @@ _SELF = {
     "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
                      r"(?: here| speaking)?(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
-                     r"(?:here|speaking|(?:is )?on the (?:line|phone))$"
+                     r"(?:here|speaking|(?:is )?on the (?:line|phone))"
+                     r"(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
                      r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"
                      r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"),
@@ -543,8 +546,13 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     k = 0
     while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
         k += 1
-    if k >= len(words) or len(words) - k > 4:
+    if k >= len(words):
         return None
+    if len(words) - k > 4 and not (
+        len(words) - k <= 8 and words[k + 1] in _ANSWER_TAILS[lang]
+        and words[k + 2] in _QUESTION_WORDS[lang]
+    ):
+        return None  # longer only as the name, a yes and a question: "linda yes who is this"
     word, rest = words[k], words[k + 1:]
     if lang == "ru":
         tag = _ru_name_tag(word)
@@ -558,6 +566,10 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
+_ANSWER_TAILS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"да", "слушаю", "слушает"}),
+    "en": frozenset({"yes", "yeah", "here", "speaking"}),
+}
 _COMING: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"подойдет", "подойду", "позову", "подождите", "сейчас", "минутку",
                      "секунду", "возьмет", "слушает", "слушаю"}),
@@ -767,6 +779,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
+    if (names and lang == "en" and norm.endswith(" who") and norm.count(" ") == 1
+            and any(given_names.same_name(norm.split()[0], name, lang) for name in names)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
     other = _other_person(norm, lang, names) if names and not asked else None
     if other:  # «сергей», "this is mike" to "is this John?"
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -800,7 +815,45 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading(particles.answer, 0.7, hits[particles.answer])
     if hits:
         return PolarReading(None, 0.5)
+    if (particles.answer is None and lang == "en" and topic == "relevance"
+            and "yet" in norm.split() and not _EN_NEGATORS.isdisjoint(norm.split())):
+        # "nothing's happened yet", "we havent signed anything yet": not done, so still on
+        return PolarReading("yes", _NEGATION_CONFIDENCE, "still")
+    if particles.answer is None and lang == "en" and _states_a_negation(norm, text):
+        # A statement nobody wrote down that denies something ("never heard of him", "we
+        # havent gotten around to it", "i wont") answers a yes/no question with its
+        # polarity: a no, weak enough for a step's own examples or the semantic layer.
+        return PolarReading("no", _NEGATION_CONFIDENCE, "negated")
     return PolarReading(particles.answer, particles.confidence)
+
+
+_NEGATION_CONFIDENCE = 0.7
+_EN_NEGATORS = frozenset({
+    "not", "never", "dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent",
+    "wasnt", "werent", "havent", "hasnt", "hadnt", "aint", "shouldnt", "wouldnt", "couldnt",
+    "nobody", "nothing", "nowhere", "neither", "nor",
+})  # fmt: skip
+"""English negators as a phone line spells them (no apostrophe): the polarity of a
+statement."""
+
+
+def denies(text: str, lang: str) -> bool:
+    """Whether an English reply holds a negated statement ("we havent gotten that far",
+    "i didnt set one"): with no value in it, a "don't know" to a question of a value."""
+    return lang_of(lang) == "en" and not _EN_NEGATORS.isdisjoint(normalize(text, "en").split())
+
+
+def _states_a_negation(norm: str, text: str) -> bool:
+    """A negated statement that is not a hedge ("not sure", "i dont know"), which says
+    nothing either way."""
+    if _EN_NEGATORS.isdisjoint(norm.split()):
+        return False
+    return _KNOWS_NOBODY.search(norm) is not None or not cues.hedge(text, "en")
+
+
+_KNOWS_NOBODY = re.compile(r"\b(?:dont|do not|never|didnt) know (?:any|anyone|anybody|him|her|"
+                           r"them|no|a|an|that|this|who|of)\b")
+"""Not knowing a person ("i dont know anyone called that") is a fact, not a hedge."""
 
 
 def polar(text: str, lang: str, topic: Topic | None = None,

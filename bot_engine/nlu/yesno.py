@@ -236,8 +236,8 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     kinds = set(signals)
     if "soft" in kinds:
         kinds.discard("soft")
-        if not kinds - {"unsure"}:
-            kinds.add("yes")
+        if not kinds - {"unsure"} and table.negators.isdisjoint(lem):
+            kinds.add("yes")  # "really" alone; "i really cant" intensifies a negation
     if not kinds:
         return YesNo(answer=None, confidence=0.0)
     firm = kinds - {"unsure"}

@@ -630,3 +630,183 @@ def test_the_pronoun_one_is_no_budget(text: str, lang: str) -> None:
 )
 def test_what_the_call_is_about_and_a_person(text: str, intent: str) -> None:
     assert IntentMatcher(builtin_intents("en"), "en").match(text).intent == intent
+
+
+# --- round six: mechanisms rather than words ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        # a negated statement nobody wrote down answers with its polarity
+        ("identity", "i dont know anyone by that name", "no"),
+        ("identity", "never met the guy", "no"),
+        ("identity", "he cant come to the phone", "no"),
+        ("availability", "this aint a good moment", "no"),
+        ("availability", "i wont be able to talk now", "no"),
+        ("consent", "i wont", "no"),
+        ("relevance", "we wont be needing that", "no"),
+        ("availability", "i really cant", "no"),  # "really" intensifies the negation
+        ("consent", "i dont see a problem", "yes"),  # a negated refusal is still a yes
+        ("relevance", "nothing signed yet", "yes"),  # not done yet: still on
+        ("relevance", "i dont know", None),  # a hedge says nothing either way
+    ],
+)
+def test_a_negated_statement_answers_with_its_polarity(asked: str, text: str,
+                                                       expected: str | None) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hes sleeping", "no"),  # the one asked for is in some state: someone else answered
+        ("she is napping right now", "no"),
+        ("hes away on business", "no"),
+        ("john here what is it regarding", "yes"),  # the name, then a question
+        ("johnny speaking whats going on", "yes"),
+    ],
+)
+def test_the_one_asked_for_in_some_state_or_answering_and_asking(text: str,
+                                                                 expected: str) -> None:
+    assert answer("identity", text, "en", ("john",)) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [("relevance", "my son took care of it"), ("relevance", "the landlord dealt with it"),
+     ("availability", "gotta get back to work")],
+)
+def test_irregular_pasts_and_obligations(asked: str, text: str) -> None:
+    assert answer(asked, text, "en") == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we didnt get that far", "we aint decided", "havent priced it out",
+     "we didnt budget anything", "im not gonna give a number", "hmm thats a good question",
+     "let me think about that"],
+)
+def test_a_negation_without_a_value_does_not_know_the_budget(text: str) -> None:
+    assert branch_at("en", "budget", text) == "unknown"
+
+
+@pytest.mark.parametrize("text", ["not more than ten grand", "no more than 8000"])
+def test_a_negated_bound_is_still_a_budget(text: str) -> None:
+    assert branch_at("en", "budget", text) == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("what did you ask me", "repeat"), ("sorry whats the question", "repeat"),
+     ("what did you just say", "repeat"), ("what are you asking", "repeat"),
+     ("i wanna talk this over with a rep", "operator"),
+     ("id rather discuss this with an agent", "operator"),
+     ("whats this regarding", "who_is_this")],
+)
+def test_questions_about_the_robots_words_and_a_person_after_an_object(text: str,
+                                                                       intent: str) -> None:
+    assert IntentMatcher(builtin_intents("en"), "en").match(text).intent == intent
+
+
+def test_declining_a_salesman_is_no_operator_request() -> None:
+    assert branch_at("en", "convenient", "i dont wanna talk to a salesman") != "operator"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "until"),
+    [
+        ("by june", "2026-11-21", "2027-06-30"),  # "by": that month included
+        ("by fall", "2026-11-21", "2026-11-30"),
+        ("by next month", "2026-11-21", "2026-12-31"),
+        ("the end of summer", "2027-08-01", "2027-08-31"),  # a season's phase: one month
+        ("early fall", "2027-09-01", "2027-09-30"),
+        ("в конце лета", "2027-08-01", "2027-08-31"),
+    ],
+)
+def test_by_a_period_and_a_phase_of_a_season(text: str, value: str, until: str) -> None:
+    lang = "ru" if text[0] > "z" else "en"
+    now = RU_NOW if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["date"], now=now)
+    assert [(str(e.value), str(e.until)) for e in found] == [(value, until)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("not today maybe friday", "en", "2026-11-27"), ("not monday tuesday", "en", "2026-11-24"),
+     ("не завтра а в среду", "ru", "2026-11-25")],
+)
+def test_a_time_ruled_out_gives_way_to_the_next(text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert [str(e.value) for e in extract_entities(text, lang, ["date"], now=now)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [("hes workin", "hes working"), ("speakin", "speaking"), ("nothin yet", "nothing yet"),
+     ("just fixin dinner", "just fixing dinner"), ("martin speaking", "martin speaking"),
+     ("im martin", "im martin"), ("again", "again"), ("idk", "i dont know"),
+     ("maybe tmrw", "maybe tomorrow"), ("not rn", "not right now"), ("who dis", "who this")],
+)
+def test_casual_and_texting_spellings(text: str, normalized: str) -> None:
+    from bot_engine.nlu.text import normalize
+
+    assert normalize(text, "en") == normalized
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("identity", "hes workin", "no"), ("availability", "im drivin", "no"),
+     ("identity", "speakin", "yes"), ("relevance", "we decided to keep the old one", "no")],
+)
+def test_dropped_g_and_keeping_the_old_one(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [("wait what", "en", "repeat"), ("who dis", "en", "who_is_this"),
+     ("можно человека живого", "ru", "operator")],
+)
+def test_short_handlers_in_casual_forms(text: str, lang: str, intent: str) -> None:
+    assert IntentMatcher(builtin_intents(lang), lang).match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["idk man", "gotta ask the wife"])
+def test_casual_dont_knows(text: str) -> None:
+    assert branch_at("en", "budget", text) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("relevance", "we got quotes and went elsewhere", "no"),
+     ("relevance", "its too pricey for us", "no"),
+     ("identity", "john yes who is this", "yes"),  # the name, a yes, then a question
+     ("identity", "john and his wife are away", "no")],  # said about him: not him
+)
+def test_elsewhere_too_expensive_and_a_name_before_a_question(asked: str, text: str,
+                                                              expected: str | None) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+def test_getting_quotes_first_is_a_dont_know() -> None:
+    assert branch_at("en", "budget", "we need to get a few quotes first") == "unknown"
+
+
+def test_missing_what_was_said_is_a_repeat() -> None:
+    assert IntentMatcher(builtin_intents("en"), "en").match("sorry i missed that").intent == (
+        "repeat")
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("identity", "johnny who", "no"),  # the name asked back: nobody by that name here
+     ("availability", "i have to grab my daughter from school", "no"),  # an obligation
+     ("availability", "sorry gotta feed the dog", "no")],
+)
+def test_a_name_asked_back_and_an_obligation(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "en", ("john",) if asked == "identity" else ()) == expected
+
+
+def test_a_relative_taking_care_of_money_is_a_dont_know() -> None:
+    assert branch_at("en", "budget", "my husband takes care of the finances") == "unknown"

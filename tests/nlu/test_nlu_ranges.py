@@ -159,10 +159,11 @@ def test_an_hour_range_books_its_first_hour_and_leaves_no_number() -> None:
         ("until next week", "2026-11-22", "until next week"),
         ("no later than next week", "2026-11-29", "no later than next week"),
         ("before the end of march", "2027-03-31", "before the end of march"),
-        ("by spring", "2027-02-28", "by spring"),
+        ("by spring", "2027-05-31", "by spring"),  # "by": no later than, spring included
         ("until spring", "2027-02-28", "until spring"),
         ("before the summer", "2027-05-31", "before the summer"),
-        ("by march", "2027-02-28", "by march"),
+        ("by march", "2027-03-31", "by march"),
+        ("before march", "2027-02-28", "before march"),
         ("no later than march", "2027-03-31", "no later than march"),
         ("until the end of the month", "2026-11-30", "until the end of the month"),
         ("before the end of the year", "2026-12-31", "before the end of the year"),

@@ -182,6 +182,7 @@ def extract_entities(
                     found = [f for f in found if f not in clash] + [extra]
             found.sort(key=lambda f: f.start)
         found = _day_of_week_period(text, found)
+        found = _without_negated(text, found)
         out += _temporal_entities(text, found, wanted)
         taken += [(f.start, f.end) for f in found]
     elif wanted & _NUMERIC and _may_hold_a_date(toks, lex):
@@ -209,6 +210,23 @@ def extract_entities(
                                   start=start, end=end))  # fmt: skip
         out += _share_currency(text, money)
     return sorted(out, key=lambda e: e.start)
+
+
+_NOT = frozenset({"not", "не"})
+
+
+def _without_negated(text: str, found: list[Temporal]) -> list[Temporal]:
+    """Drop a time the caller rules out when another follows: "not today, maybe
+    thursday", «не завтра, а в среду» name thursday and wednesday."""
+    if len(found) < 2:
+        return found
+    keep = []
+    for n, tmp in enumerate(found):
+        before = text[: tmp.start].split()
+        if n < len(found) - 1 and before and before[-1].lower() in _NOT:
+            continue
+        keep.append(tmp)
+    return keep
 
 
 def _may_hold_a_date(toks: list[Tok], lex: Lexicon) -> bool:

@@ -78,6 +78,23 @@ def season_span(today: date, season: Season, *, following: bool = False) -> Span
     raise AssertionError("unreachable: a season starts within a year")
 
 
+_PHASE_MONTH: dict[Phase, int] = {"start": 0, "middle": 1, "end": 2}
+
+
+def season_phase(today: date, season: Season, phase: Phase) -> Span:
+    """One month of a season ("the end of summer" is its last month, "early fall" its
+    first), this one's when that month is not over, else the next one's."""
+    for following in (False, True):
+        first, _ = season_span(today, season, following=following)
+        year, month = divmod_month(first.year, _SEASON_START[season] + _PHASE_MONTH[phase])
+        if first.month < _SEASON_START[season] and season == "winter":
+            year -= 1  # a winter under way started in last year's December
+        last = _month_end(year, month)
+        if last >= today:
+            return _clip((date(year, month, 1), last), today)
+    raise AssertionError("unreachable: the next season's month is ahead")
+
+
 def season_ending(today: date, season: Season) -> bool:
     """Whether ``season`` is in its last month: a plan for it "осенью" said in November
     is for the next one ("этой осенью" still means this one)."""

@@ -721,6 +721,10 @@ class _Rules:
         if unit in ("недели", "week"):
             span = periods.week_phase(self.today, phase, weeks_ahead=ahead)
             return Part(k, m + 1, day=span[0], until=span[1]) if span else None
+        season = (_EN_SEASONS if self.lang == "en" else _RU_SEASON_DEADLINES).get(unit)
+        if season is not None and ahead != 1:  # "the end of summer", «в конце лета»
+            first, last = periods.season_phase(self.today, season, phase)
+            return Part(k, m + 1, day=first, until=last)
         if ahead is None and self.kind(m) == "num":  # "в конце 2027 года"
             year, end = self._named_year(m)
             if year is not None:
@@ -796,6 +800,9 @@ class _Rules:
             m, inclusive = k + 3, True
         elif low in _DEADLINE_PREPS[self.lang] and self.low(k - 1) not in _NEAR:
             m = k + 1
+            # English "by may", "by summer" is no later than that month or season, which
+            # it includes (callers say it of the period itself); "before may" is not.
+            inclusive = low == "by" and self._names_month_or_season(m)
         else:
             return None
         target = self._deadline_target(m, inclusive, loose=low in ("к", "ко", "by"))
@@ -804,6 +811,14 @@ class _Rules:
         last, end = target
         span = periods.deadline(self.today, last)
         return Part(k, end, day=span[0], until=span[1]) if span else None
+
+    def _names_month_or_season(self, m: int) -> bool:
+        if self.low(m) == "the":
+            m += 1
+        low = self.low(m)
+        if low in _PERIOD_NEXT:  # "by next month": within it
+            return self.low(m + 1) in _UNIT_WORDS
+        return low in self.lex.months or low in _EN_SEASONS
 
     def _deadline_target(self, m: int, inclusive: bool, *, loose: bool) -> tuple[date, int] | None:
         """(the deadline's last day, one past the phrase) of what is named at ``m``."""
