@@ -22,6 +22,7 @@ from typing import Any
 
 from bot_engine.call.dialer import DialPolicy, NumbersOnly, SpeechFor
 from bot_engine.call.ended import ended_result
+from bot_engine.call.errors import CallError
 from bot_engine.call.live import run_answered
 from bot_engine.call.session import SessionSettings
 from bot_engine.call.spec import CallSink, CallSpec
@@ -36,7 +37,7 @@ from media_gateway.sip import CallFailed, IncomingCall
 log = logging.getLogger(__name__)
 
 
-class CallRefused(Exception):
+class CallRefused(CallError):
     """The call cannot be taken; `sip_status` is what a SIP caller is told."""
 
     def __init__(self, message: str, sip_status: int, reason: str) -> None:

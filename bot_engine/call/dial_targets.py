@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot_engine.call.errors import CallError
 from bot_engine.net import SsrfGuard, TargetRefused
 from media_gateway.sip.address import SipUri
 from media_gateway.sip.message import SipParseError
@@ -21,7 +22,7 @@ NUMBER = re.compile(r"^\+?[0-9A-Za-z_.*#-]{1,64}$")
 """A number or a user name at the trunk: no scheme, no host."""
 
 
-class DialRefused(ValueError):
+class DialRefused(CallError, ValueError):
     """The target may not be dialled; the text says why."""
 
 

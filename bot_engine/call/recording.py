@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from bot_engine.call.errors import CallError
 from bot_engine.storage.files import open_private, private_dir
 
 HEADER_BYTES = 44
@@ -37,7 +38,7 @@ class Channel(IntEnum):
     ROBOT = 1
 
 
-class RecordingError(ValueError):
+class RecordingError(CallError, ValueError):
     """Audio that cannot go into the recording (odd bytes, bad timestamps, closed file)."""
 
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import regex
 
+from bot_engine.call.errors import CallError
+
 log = logging.getLogger(__name__)
 
 MATCH_TIMEOUT_S = 0.05
@@ -43,7 +45,7 @@ _PROBES = tuple(
 backtracking blows up on the values a pattern almost matches."""
 
 
-class PatternGaveUp(Exception):
+class PatternGaveUp(CallError):
     """A match ran out of time (the pattern is too slow on this value)."""
 
 

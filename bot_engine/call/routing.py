@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot_engine.call.errors import CallError
 from bot_engine.call.route_patterns import MatchBudget, check_pattern, matches
 from bot_engine.script import ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
@@ -32,7 +33,7 @@ from media_gateway.call_leg import CallInfo
 VAR_HEADER = "x-var-"
 
 
-class RoutingError(ValueError):
+class RoutingError(CallError, ValueError):
     """A routing file that cannot be used; the message says where and why."""
 
 

@@ -22,6 +22,7 @@ from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings, load_smart_turn
 from asr_tts.wheel_models import SMART_TURN
+from bot_engine.call.errors import CallError
 from bot_engine.call.prompts import call_prompts
 from bot_engine.script.model import Script
 from media_gateway.call_leg import TELEPHONE_RATE
@@ -32,7 +33,7 @@ CALL_RATE = TELEPHONE_RATE
 LOCAL_ENGINES = frozenset({"vosk", "whisper"})
 
 
-class NoOfflineAsr(ModelNotFoundError):
+class NoOfflineAsr(CallError, ModelNotFoundError):
     """No recognizer this machine can run for the script's language."""
 
 

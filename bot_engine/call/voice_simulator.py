@@ -26,6 +26,7 @@ from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer
 from asr_tts.tts_cache import PromptSpec
 from bot_engine.call.answerer import Answerer, OpenedCall
 from bot_engine.call.dialer import OperatorDialing
+from bot_engine.call.errors import CallError
 from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import SessionSettings
@@ -49,7 +50,7 @@ VOICED_LEVEL = 64
 """Peak above which a received frame is robot speech (its idle frames are all zeros)."""
 
 
-class CallerError(Exception):
+class CallerError(CallError):
     pass
 
 

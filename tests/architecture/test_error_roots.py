@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from asr_tts.errors import SpeechError
+from bot_engine.call.errors import CallError
 from bot_engine.delivery.errors import DeliveryError
 from bot_engine.dialog.errors import DialogError
 from bot_engine.net.errors import NetError
@@ -32,6 +33,7 @@ ROOTS: dict[str, type[Exception]] = {
     "bot_engine.delivery": DeliveryError,
     "bot_engine.storage": StorageError,
     "bot_engine.net": NetError,
+    "bot_engine.call": CallError,
 }
 
 

@@ -24,13 +24,14 @@ from bot_engine.call.amd.phrases import DEFAULT_PHRASES, PhraseMatcher
 from bot_engine.call.amd.result import AmdDecision, AmdReason, AmdResult, BeepEvent
 from bot_engine.call.amd.settings import AmdSettings
 from bot_engine.call.amd.timing import GreetingTimer, TimingVerdict
+from bot_engine.call.errors import CallError
 from media_gateway.call_leg import FRAME_MS, TELEPHONE_RATE
 
 RATE = TELEPHONE_RATE
 FRAME_BYTES = RATE * FRAME_MS // 1000 * 2
 
 
-class AmdInputError(ValueError):
+class AmdInputError(CallError, ValueError):
     """The audio handed to the detector is not 20 ms of 8 kHz s16le mono."""
 
 
