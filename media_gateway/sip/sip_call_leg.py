@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from media_gateway.call_leg import (
     CallEnded,
@@ -63,6 +63,14 @@ class RtpMedia(Protocol):
     def stats(self) -> Any: ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class PushedRtpMedia(Protocol):
+    """RTP media that can hand inbound frames and digits to a callback from its media
+    clock (`RtpSession.set_event_sink`) instead of through `events()`."""
+
+    def set_event_sink(self, sink: Any) -> None: ...
 
 
 class CallSignalling(Protocol):
@@ -120,11 +128,10 @@ class SipCallLeg(CallLeg):
     def start_media(self) -> None:
         if self._pump is not None or self._sink_attached:
             return
-        set_sink = getattr(self.rtp, "set_event_sink", None)
-        if callable(set_sink):
+        if isinstance(self.rtp, PushedRtpMedia):
             # Frames go straight into our queue from the media clock: no pump task to wake
             # for every 20 ms frame of every call.
-            set_sink(self._on_rtp_event)
+            self.rtp.set_event_sink(self._on_rtp_event)
             self._sink_attached = True
         else:
             self._pump = asyncio.get_running_loop().create_task(self._pump_rtp())
@@ -172,7 +179,8 @@ class SipCallLeg(CallLeg):
         self._push(self._ended)
         if self._sink_attached:
             self._sink_attached = False
-            self.rtp.set_event_sink(None)  # type: ignore[attr-defined]
+            if isinstance(self.rtp, PushedRtpMedia):
+                self.rtp.set_event_sink(None)
         if self._pump is not None:
             self._pump.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
