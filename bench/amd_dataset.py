@@ -190,7 +190,9 @@ def _finish(rng: random.Random, parts: list[np.ndarray], speech_level: float) ->
     return telephone_line(np.clip(audio + noise, -1.0, 1.0))
 
 
-def _human(rng: random.Random, idx: int) -> tuple[str, str, str, np.ndarray, int]:
+def _human(
+    rng: random.Random, idx: int  # noqa: ARG001 (same call as _machine, which uses idx)
+) -> tuple[str, str, str, np.ndarray, int]:
     language = rng.choice(("ru", "en"))
     text = rng.choice(HUMAN_RU if language == "ru" else HUMAN_EN)
     level = rng.uniform(0.2, 0.9)

@@ -212,7 +212,7 @@ async def score(clips: list[Clip], lang: str, settings: SpeechSettings, *,
     return result
 
 
-def engine_settings(engine: str, models_dir: Path, *, prompt: bool = False) -> SpeechSettings:
+def engine_settings(engine: str, *, prompt: bool = False) -> SpeechSettings:
     settings = SpeechSettings(asr_engine="whisper", whisper_prompt_hints=prompt)
     if engine == "whisper-base":
         from asr_tts.packaged_models import whisper_base_model
@@ -236,7 +236,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             engines = ["whisper"] if lang == "ru" else ["whisper", "whisper-base"]
             for engine in engines:
                 for name, clips in sets.items():
-                    s = await score(clips, lang, engine_settings(engine, Path(tmp)),
+                    s = await score(clips, lang, engine_settings(engine),
                                     show=args.verbose)
                     rows.append({"language": lang, "engine": engine, "set": name,
                                  "clips": s.clips, "wer_pct": s.wer,
@@ -254,7 +254,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                             ("noise, prompt", noise_clips(groups), True)]
                 for name, clips, use in variants:
                     s = await score(clips, lang,
-                                    engine_settings("whisper", Path(tmp), prompt=use),
+                                    engine_settings("whisper", prompt=use),
                                     use_hints=use, show=args.verbose)
                     rows.append({"language": lang, "engine": "whisper", "set": name,
                                  "clips": s.clips, "wer_pct": s.wer, "exact": s.exact,

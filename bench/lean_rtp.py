@@ -54,7 +54,7 @@ class LeanMedia:
         *,
         codec: Any,
         payload_type: int,
-        dtmf_payload_type: int | None = 101,
+        dtmf_payload_type: int | None = 101,  # noqa: ARG002 (the RTP session's call; no DTMF)
     ) -> None:
         self.remote = (str(remote[0]), int(remote[1]))
         self._payload_type = payload_type

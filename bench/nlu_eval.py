@@ -132,7 +132,7 @@ def _hears_operator(step: Step) -> bool:
     return accept is not None and accept.speech
 
 
-def _route(script: Script, step: Step, branch: str) -> tuple[Any, ...]:
+def _route(step: Step, branch: str) -> tuple[Any, ...]:
     """Where a branch leads: equal routes are the same way through the dialog."""
     if branch in step.on:
         return tuple((t.goto, t.transfer, t.hangup, t.resume, t.repeat) for t in step.on[branch])
@@ -172,8 +172,7 @@ def run_item(item: Item, script: Script, variables: dict[str, Any], slots: dict[
         chosen = dialog.state.slots.get(step.menu.save) if step.menu.save else None
         got = next((str(i + 1) for i, entry in enumerate(dialog.state.menu_items)
                     if entry == chosen), got)
-    right = got == item.expected or _route(script, step, got) == _route(
-        script, step, item.expected)
+    right = got == item.expected or _route(step, got) == _route(step, item.expected)
     problems = []
     for name, want in item.slots.items():
         have = dialog.state.slots.get(name)
@@ -260,8 +259,8 @@ def semantic_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
         total += 1
         if found is not None:
             decided += 1
-            right += found.branch == item.expected or _route(
-                script, step, found.branch) == _route(script, step, item.expected)
+            right += found.branch == item.expected or (
+                _route(step, found.branch) == _route(step, item.expected))
     times.sort()
     print(f"{lang} semantic alone: decides {decided}/{total}, right {right}/{decided or 1} "
           f"when it decides ({right / (decided or 1):.3f}), accuracy {right / total:.3f}; "

@@ -188,7 +188,9 @@ def build_app(whisper_model: str, compute_type: str) -> FastAPI:
         )
 
         @transport.event_handler("on_client_disconnected")
-        async def on_client_disconnected(transport: object, client: object) -> None:
+        async def on_client_disconnected(  # pipecat's event signature
+            transport: object, client: object  # noqa: ARG001
+        ) -> None:
             await worker.cancel()
 
         runner = WorkerRunner(handle_sigint=False)

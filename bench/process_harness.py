@@ -93,7 +93,9 @@ async def spawn(
     )
 
 
-async def receive(process: asyncio.subprocess.Process, timeout: float) -> dict[str, Any]:
+async def receive(
+    process: asyncio.subprocess.Process, timeout: float  # noqa: ASYNC109 (every call bounds it)
+) -> dict[str, Any]:
     """The child's next JSON line; lines that are not JSON (a library's print) are skipped."""
     assert process.stdout is not None
     async with asyncio.timeout(timeout):
@@ -112,7 +114,9 @@ async def send(process: asyncio.subprocess.Process, command: str) -> None:
     await process.stdin.drain()
 
 
-async def stop(process: asyncio.subprocess.Process | None, timeout: float = 10) -> None:
+async def stop(
+    process: asyncio.subprocess.Process | None, timeout: float = 10  # noqa: ASYNC109 (then kill)
+) -> None:
     """Wait for a child to exit, killing it after `timeout` seconds."""
     if process is None or process.returncode is not None:
         return

@@ -38,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from typing_extensions import override
 from yandex.cloud.ai.stt.v3 import stt_pb2, stt_service_pb2_grpc
 
 from asr_tts.audio import read_audio_file
@@ -140,6 +141,7 @@ class LineRecognizer(stt_service_pb2_grpc.RecognizerServicer):
                 return line
         return min(self.lines, key=lambda line: distance(shape, line.shape, prefix=prefix))
 
+    @override
     async def RecognizeStreaming(
         self,
         request_iterator: AsyncIterator[stt_pb2.StreamingRequest],

@@ -51,6 +51,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from asr_accuracy import SOUNDS
+from typing_extensions import override
 
 from asr_tts.audio import read_audio_file
 from asr_tts.turn_policy import SmartTurnSettings, turn_over
@@ -334,9 +335,11 @@ class _Flags(Endpointer):
         super().__init__(RATE, FRAME_MS, speech_end_ms=window_ms, **VAD)  # type: ignore[arg-type]
         self._next = iter(flags)
 
+    @override
     def is_speech(self, frame: bytes) -> bool:
         return next(self._next) == "1"
 
+    @override
     def _loud(self, frame: bytes) -> bool:
         return True
 

@@ -47,16 +47,17 @@ class TaskSet:
         for task in list(self._tasks):
             task.cancel()
 
-    async def wait(self, timeout: float | None = None) -> None:
-        """Until every task has finished (or `timeout` seconds passed)."""
+    async def wait(self) -> None:
+        """Until every task has finished (bound it with `asyncio.timeout`: the tasks go on)."""
         if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout)
+            await asyncio.wait(list(self._tasks))
 
-    async def close(self, timeout: float | None = None) -> None:
+    # A grace period, not a deadline: when it runs out the rest is cancelled, not an error.
+    async def close(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Give running tasks `timeout` seconds (None: cancel them at once), then cancel
         what is left and wait for it to stop."""
-        if timeout:
-            await self.wait(timeout)
+        if timeout and self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

@@ -119,7 +119,7 @@ class AudioSocketCallLeg(StreamCallLeg):
 
     # -- outbound, on the media clock ------------------------------------------------------
 
-    def on_tick(self, scheduled: float) -> None:
+    def on_tick(self, scheduled: float) -> None:  # noqa: ARG002 (ClockClient's signature)
         if self._ended is not None:
             return
         frame = self._player.next_frame()

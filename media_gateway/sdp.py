@@ -186,7 +186,7 @@ def _choose(media: MediaDescription, codecs: tuple[str, ...]) -> tuple[Codec, in
 
 
 def negotiate(
-    remote: SessionDescription, *, codecs: tuple[str, ...] = ("PCMU", "PCMA"), is_offer: bool
+    remote: SessionDescription, *, codecs: tuple[str, ...] = ("PCMU", "PCMA")
 ) -> NegotiatedMedia:
     """Pick codec, DTMF payload type, remote address and our direction from the remote
     description (the offer when we answer, the answer when we offered)."""

@@ -159,7 +159,7 @@ class TwilioCallLeg(StreamCallLeg):
 
     # -- outbound, on the media clock ------------------------------------------------------
 
-    def on_tick(self, scheduled: float) -> None:
+    def on_tick(self, scheduled: float) -> None:  # noqa: ARG002 (ClockClient's signature)
         frame = self._player.next_frame()
         if frame is None:
             return
@@ -173,7 +173,8 @@ class TwilioCallLeg(StreamCallLeg):
     def _prompt_sent(self, playback: QueuedPlayback) -> None:
         self._just_sent.append(playback)
 
-    def _prompt_cancelled(self, playback: QueuedPlayback) -> None:
+    # PlaybackQueue's on_cancel callback: which prompt does not matter, all are cleared.
+    def _prompt_cancelled(self, playback: QueuedPlayback) -> None:  # noqa: ARG002
         # Drop what the platform has buffered. Prompts already sent and waiting for their
         # mark were cleared too: they were not heard in full.
         self._enqueue(clear_message(self.stream_sid))

@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import override
+
 from asr_tts.asr.base import StreamingRecognizer
 from asr_tts.asr.vosk_results import grammar_json, parse_final, parse_partial
 from asr_tts.decode_threads import lower_thread_priority
@@ -74,6 +76,7 @@ class VoskRecognizer(StreamingRecognizer):
         self._worker: asyncio.Task[None] | None = None
         self._last_partial = ""
 
+    @override
     async def _start(
         self, language: str, sample_rate: int, hints: list[str], grammar: list[str]
     ) -> None:

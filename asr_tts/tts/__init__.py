@@ -26,7 +26,7 @@ __all__ = [
 TtsFactory = Callable[[SpeechSettings], Synthesizer]
 
 
-def _espeak(config: SpeechSettings) -> Synthesizer:
+def _espeak(config: SpeechSettings) -> Synthesizer:  # noqa: ARG001 (a TtsFactory; espeak-ng needs no settings)
     from asr_tts.tts.espeak import EspeakSynthesizer
 
     return EspeakSynthesizer()

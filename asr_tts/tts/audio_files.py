@@ -10,6 +10,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from typing_extensions import override
+
 from asr_tts.audio import check_output_rate, read_audio_file
 from asr_tts.errors import AudioInputError
 from asr_tts.tts.base import Synthesizer, TtsOptions, check_text, chunk_pcm
@@ -30,6 +32,7 @@ class AudioFileSynthesizer(Synthesizer):
             raise AudioInputError(f"prompt file {name!r} is outside the prompts folder {base}")
         return path
 
+    @override
     async def synthesize(
         self, text: str, voice: str | None, sample_rate: int, options: TtsOptions | None = None
     ) -> AsyncIterator[bytes]:

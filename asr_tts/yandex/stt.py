@@ -18,6 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import grpc
+from typing_extensions import override
 from yandex.cloud.ai.stt.v3 import stt_pb2, stt_service_pb2_grpc
 
 from asr_tts.asr.base import AsrAlternative, AsrResult, StreamingRecognizer, WordTiming
@@ -140,6 +141,7 @@ class YandexRecognizer(StreamingRecognizer):
         self._runner: asyncio.Task[None] | None = None
         self._pending: dict[int, AsrResult] = {}
 
+    @override
     async def _start(
         self, language: str, sample_rate: int, hints: list[str], grammar: list[str]
     ) -> None:

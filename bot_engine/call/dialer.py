@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from typing_extensions import override
+
 from bot_engine.call.dial_targets import target_uri
 from bot_engine.call.ended import ended_result
 from bot_engine.call.live import run_answered
@@ -73,27 +75,30 @@ class DialPolicy(Protocol):
         ...
 
 
-class OperatorDialing:
+class OperatorDialing(DialPolicy):
     """The command line's policy: the operator dials what they typed (a number through
     the trunk, or any SIP URI) and may transfer anywhere."""
 
     def __init__(self, proxy: str | None) -> None:
         self.proxy = proxy
 
+    @override
     async def dial_target(self, tenant_id: str, to: str) -> str:
         return target_uri(to, self.proxy)
 
+    @override
     async def transfer_targets(self, tenant_id: str) -> tuple[str, ...]:
         return (ANY_TARGET,)
 
 
-class NumbersOnly:
+class NumbersOnly(DialPolicy):
     """No policy given: numbers through the trunk, never a SIP URI (it would name a host of
     its own: SSRF over SIP), and transfers only to the script's own targets."""
 
     def __init__(self, proxy: str | None) -> None:
         self.proxy = proxy
 
+    @override
     async def dial_target(self, tenant_id: str, to: str) -> str:
         from bot_engine.call.dial_targets import DialRefused, is_sip_uri
 
@@ -101,6 +106,7 @@ class NumbersOnly:
             raise DialRefused("`to` must be a number (no policy allows SIP URIs here)")
         return target_uri(to, self.proxy)
 
+    @override
     async def transfer_targets(self, tenant_id: str) -> tuple[str, ...]:
         return ()
 
@@ -110,7 +116,7 @@ def shared_user_agent(current: Callable[[], SipUserAgent | None]) -> UserAgents:
     SIP listener, started after the dialer exists)."""
 
     @contextlib.asynccontextmanager
-    async def use(caller: str) -> AsyncIterator[SipUserAgent]:
+    async def use(caller: str) -> AsyncIterator[SipUserAgent]:  # noqa: ARG001 (UserAgents; the shared agent has one identity)
         ua = current()
         if ua is None:
             raise RuntimeError("the SIP user agent is not running (sip_enabled is off?)")

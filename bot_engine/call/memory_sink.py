@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from typing_extensions import override
+
 from bot_engine.call.report import CallMeta, CallReport
-from bot_engine.call.spec import CallSpec
+from bot_engine.call.spec import CallSink, CallSpec
 from bot_engine.dialog.actions import DialogResult
 from bot_engine.record import HangupCause, TranscriptTurn
 
@@ -25,7 +27,7 @@ class _Call:
     final: CallReport | None = None
 
 
-class MemorySink:
+class MemorySink(CallSink):
     def __init__(self, on_result: Callable[[CallReport], None] | None = None) -> None:
         """`on_result` gets each call's report once it has its result."""
         self.on_result = on_result
@@ -51,11 +53,13 @@ class MemorySink:
         else:
             call.answered_at = at or datetime.now(UTC)
 
+    @override
     async def record_turn(
         self, call_id: str, turn: TranscriptTurn, *, dialog_state: dict[str, Any] | None = None
     ) -> None:
         self._calls[call_id].transcript.append(turn)
 
+    @override
     async def call_event(
         self,
         call_id: str,
@@ -70,6 +74,7 @@ class MemorySink:
     async def call_report(self, call_id: str, report: CallReport) -> None:
         self._calls[call_id].report = report
 
+    @override
     async def finish(
         self,
         call_id: str,

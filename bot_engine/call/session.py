@@ -681,7 +681,9 @@ class CallSession:
         with contextlib.suppress(TimeoutError, Exception):
             await asyncio.wait_for(actor, 5)
         self._tasks.cancel()
-        await self._tasks.wait(5)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(5):
+                await self._tasks.wait()
         self.meta.ended_at = datetime.now(UTC)
         self.timeline.close()
 

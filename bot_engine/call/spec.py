@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from typing_extensions import override
+
 from bot_engine.dialog.actions import DialogResult
 from bot_engine.record import HangupCause, TranscriptTurn
 from bot_engine.script.model import Script
@@ -92,12 +94,14 @@ class CallRunner(Protocol):
     async def close(self) -> None: ...
 
 
-class NoDialer:
+class NoDialer(CallRunner):
     """Leaves calls queued: for deployments where another process places them."""
 
+    @override
     async def start(self, spec: CallSpec, sink: CallSink) -> None:
         return None
 
+    @override
     async def cancel(self, call_id: str) -> bool:
         return True
 

@@ -163,10 +163,16 @@ class SimulatedCaller:
     def robot_talking(self) -> bool:
         return self._spoke and time.monotonic() - self._last_voice < self.quiet_s
 
-    async def until(self, predicate: Callable[[], bool], timeout: float | None = None) -> bool:
+    # The waits below take a timeout because running out is an answer (False), not an error,
+    # and None means the simulator's own `wait_s`; asyncio.timeout would make it raise.
+    async def until(
+        self, predicate: Callable[[], bool], timeout: float | None = None  # noqa: ASYNC109
+    ) -> bool:
         return await self._until(predicate, timeout)
 
-    async def _until(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
+    async def _until(
+        self, predicate: Callable[[], bool], timeout: float | None  # noqa: ASYNC109
+    ) -> bool:
         """Wait (bounded) until `predicate()` holds or the call ends; True if it held."""
         try:
             async with asyncio.timeout(self.wait_s if timeout is None else timeout):
@@ -179,14 +185,14 @@ class SimulatedCaller:
             return False
         return True
 
-    async def wait_robot_speaking(self, timeout: float | None = None, *,
+    async def wait_robot_speaking(self, timeout: float | None = None, *,  # noqa: ASYNC109
                                   for_ms: int = 0) -> bool:
         """The robot is talking (and, with `for_ms`, has said that much more audio)."""
         target = self.robot_voiced_ms + for_ms
         return await self._until(
             lambda: self.robot_talking and self.robot_voiced_ms >= target, timeout)
 
-    async def wait_robot_quiet(self, timeout: float | None = None) -> bool:
+    async def wait_robot_quiet(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109
         """The robot spoke since our last turn and has now been quiet for `quiet_ms`."""
         return await self._until(lambda: self._spoke and not self.robot_talking, timeout)
 

@@ -127,7 +127,7 @@ async def _dial(
     record: Path | None,
     dtmf: str | None,
     duration: float | None,
-    timeout: float,
+    timeout: float,  # noqa: ASYNC109 (the INVITE's ring time: on expiry the UA sends CANCEL)
 ) -> int:
     ua = await SipUserAgent.start(config)
     try:

@@ -685,7 +685,7 @@ class Dialog:
                 self.state.slots[key] = coerce(value, types[key])
             else:
                 spec = self.script.variables[key]
-                self.state.variables[key] = checked_length(key, spec, coerce(value, spec.type))
+                self.state.variables[key] = checked_length(spec, coerce(value, spec.type))
             context[key] = value
 
     def _context(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any
 import httpcore
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import override
 
 from bot_engine.net.errors import NetError
 from bot_engine.net.guard import SsrfGuard, TargetRefused
@@ -78,6 +79,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self.guard = guard
         self.inner = httpcore.AnyIOBackend()
 
+    @override
     async def connect_tcp(
         self,
         host: str,
@@ -102,6 +104,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         assert failure is not None  # resolve() never returns an empty list
         raise failure
 
+    @override
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
     ) -> httpcore.AsyncNetworkStream:

@@ -188,7 +188,8 @@ def _minilm() -> WordVectors | None:
             return None
         return _unit(np.asarray(table[ids], dtype=np.float32).mean(axis=0) - common)
 
-    def lookup(surface: str, lemmas: tuple[str, ...]) -> np.ndarray | None:
+    # WordVectors' signature; subword vectors need the surface form, never the lemmas.
+    def lookup(surface: str, lemmas: tuple[str, ...]) -> np.ndarray | None:  # noqa: ARG001
         return vector(surface)
 
     return lookup

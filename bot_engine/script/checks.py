@@ -101,7 +101,7 @@ class _Checker:
         for name in HANDLER_NAMES:
             handler = getattr(script.handlers, name)
             if handler is not None:
-                yield from self._handler(("handlers", name), name, handler)
+                yield from self._handler(("handlers", name), handler)
         if script.voicemail is not None:
             yield from self._transitions(("voicemail",), script.voicemail)
         for step_id, step in script.steps.items():
@@ -247,7 +247,7 @@ class _Checker:
         if policy.then is not None:
             yield from self._transitions((*path, "then"), policy.then)
 
-    def _handler(self, path: Path, name: str, handler: Handler) -> Iterator[Problem]:
+    def _handler(self, path: Path, handler: Handler) -> Iterator[Problem]:
         yield from self._transition(path, handler, in_handler=True)
         for i, pattern in enumerate(handler.patterns):
             yield from self._regex((*path, "patterns", i), pattern)

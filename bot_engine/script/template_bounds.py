@@ -34,6 +34,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
+from typing_extensions import override
 
 MAX_LENGTH = 100_000
 """Characters of a string, or items of a list, that an expression may build."""
@@ -294,6 +295,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         code: str = super()._generate(bounded, name, filename, defer_init)
         return code
 
+    @override
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         _tick()
         if operator_ == "**":

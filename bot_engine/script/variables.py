@@ -36,8 +36,8 @@ def validate_variables(script: Script, values: Mapping[str, Any]) -> dict[str, A
             raw = spec.default
         try:
             if isinstance(raw, str):
-                checked_length(name, spec, raw)
-            result[name] = checked_length(name, spec, coerce(raw, spec.type))
+                checked_length(spec, raw)
+            result[name] = checked_length(spec, coerce(raw, spec.type))
         except ValueProblem as exc:
             issues.append(_issue(name, f"variable {name!r}: {exc}"))
     if issues:
@@ -45,7 +45,7 @@ def validate_variables(script: Script, values: Mapping[str, Any]) -> dict[str, A
     return result
 
 
-def checked_length(name: str, spec: VariableSpec, value: Any) -> Any:
+def checked_length(spec: VariableSpec, value: Any) -> Any:
     """`value` if it is not text, or is valid Unicode text within the variable's limit."""
     if isinstance(value, str):
         if len(value) > spec.length_limit:

@@ -249,18 +249,19 @@ def create_app(
         upload_paths=("/leads", "/dnc/import", "/ui/campaigns"),  # + the console's create form
     )
 
+    # Starlette calls exception handlers with (request, exc); these need only exc.
     @app.exception_handler(ServiceError)
-    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:  # noqa: ARG001
         return problem(exc.status_code, exc.code, exc.message, exc.issues)
 
     @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:  # noqa: ARG001
         return problem(
             exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None)
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:  # noqa: ARG001
         issues = [
             {"path": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
             for e in exc.errors()

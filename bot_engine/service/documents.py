@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from bot_engine.delivery.base import DeliveryJob
 from bot_engine.delivery.payload import CallDetails, RecordingLink, ResultDocument
 from bot_engine.record import TranscriptTurn
@@ -32,7 +34,7 @@ class ResultDocuments:
         timeline = next((e.data for e in events if e.kind == "timeline"), {})
         amd = next((e.data for e in events if e.kind == "amd"), None)
         link = None
-        if call.recording_path and Path(call.recording_path).is_file():
+        if call.recording_path and await anyio.Path(call.recording_path).is_file():
             url, expires = signed_recording_url(
                 self.settings.public_base_url or "",
                 self.secret_key,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from typing_extensions import override
+
 from bot_engine.call.prompts import call_prompts, script_prompts
 from bot_engine.call.speech_pool import SpeechPool
 from bot_engine.script import Script
@@ -56,9 +58,11 @@ class TtsCachePrerenderer:
         return await self._render(script, call_prompts(script, variables))
 
 
-class NoPrerender:
+class NoPrerender(Prerenderer):
+    @override
     async def script_prompts(self, script: Script) -> dict[str, Any]:
         return {"status": "skipped", "reason": "pre-rendering is disabled"}
 
+    @override
     async def call_prompts(self, script: Script, variables: dict[str, Any]) -> dict[str, Any]:
         return {"status": "skipped", "reason": "pre-rendering is disabled"}

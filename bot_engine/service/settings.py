@@ -18,6 +18,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from typing_extensions import override
 
 from bot_engine.campaigns.settings import CampaignSettings
 from bot_engine.delivery.backoff import DeliverySchedule
@@ -235,6 +236,7 @@ class ServiceSettings(BaseSettings):
             )
         return SecretBox([secret_file(self.data_dir / "encryption_key", new_key), *old])
 
+    @override
     @classmethod
     def settings_customise_sources(
         cls,

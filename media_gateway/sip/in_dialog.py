@@ -74,7 +74,7 @@ class DialogRequests:
         if request.body:
             try:
                 media = negotiate(
-                    parse_sdp(request.body), codecs=state.config.codecs, is_offer=True
+                    parse_sdp(request.body), codecs=state.config.codecs
                 )
             except SdpError as exc:
                 warning = Headers([("Warning", f'304 voicebot "{exc}"'[:200])])
@@ -166,7 +166,7 @@ class DialogRequests:
             if response is not None and is_2xx(response):
                 try:
                     media = negotiate(
-                        parse_sdp(response.body), codecs=state.config.codecs, is_offer=False
+                        parse_sdp(response.body), codecs=state.config.codecs
                     )
                 except SdpError as exc:
                     log.info("sip: unusable SDP in re-INVITE answer of %s: %s",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing_extensions import override
+
 from media_gateway.sip.message import Headers, SipMessage, SipRequest, SipResponse
 
 
@@ -260,12 +262,15 @@ class ServerNonInviteTransaction(Transaction):
             self._arm("J", now, 0 if self.reliable else 64 * self.settings.t1)
         return out
 
-    def receive(self, request: SipRequest, now: float) -> TransactionOutput:
+    # Same call as ServerInviteTransaction.receive; a retransmitted request needs only the
+    # last response again.
+    def receive(self, request: SipRequest, now: float) -> TransactionOutput:  # noqa: ARG002
         out = TransactionOutput()
         if self.state in ("proceeding", "completed") and self.last_response is not None:
             out.send.append(self.last_response)
         return out
 
+    @override
     def _fire(self, name: str, now: float, out: TransactionOutput) -> None:
         if name == "J":
             self._terminate(out)

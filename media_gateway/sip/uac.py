@@ -149,7 +149,7 @@ class OutgoingCalls:
         call.phase = "confirmed"
         call.confirmed = True
         try:
-            media = negotiate(parse_sdp(response.body), codecs=state.config.codecs, is_offer=False)
+            media = negotiate(parse_sdp(response.body), codecs=state.config.codecs)
         except SdpError as exc:
             log.info("sip: unusable SDP answer for %s: %s", invite.call_id, exc)
             state.hangup(call, None)

@@ -74,7 +74,7 @@ class IncomingCalls:
             try:
                 if invite.content_type != "application/sdp":
                     raise NoUsableCodec(f"unsupported body type {invite.content_type[:40]}")
-                offer = negotiate(parse_sdp(invite.body), codecs=config.codecs, is_offer=True)
+                offer = negotiate(parse_sdp(invite.body), codecs=config.codecs)
             except NoUsableCodec as exc:
                 log.info("sip: 488 for %s: %s", invite.call_id, exc)
                 warning = Headers([("Warning", f'304 voicebot "{exc}"'[:200])])
@@ -153,7 +153,7 @@ class IncomingCalls:
             if ack.body:
                 try:
                     media = negotiate(
-                        parse_sdp(ack.body), codecs=state.config.codecs, is_offer=False
+                        parse_sdp(ack.body), codecs=state.config.codecs
                     )
                 except SdpError as exc:
                     log.info("sip: unusable SDP answer in ACK of %s: %s", ack.call_id, exc)

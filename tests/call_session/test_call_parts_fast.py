@@ -85,13 +85,26 @@ def _listener(tmp_path: Path, events: list[tuple[str, str]],
         on_keys=lambda listening, digits: events.append(("keys", digits)))
 
 
-async def _until(events: list[tuple[str, str]], count: int = 1) -> None:
+class _Events(list[tuple[str, str]]):
+    """The listener's callbacks, with an event to wait on instead of polling."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = asyncio.Event()
+
+    def append(self, item: tuple[str, str]) -> None:
+        super().append(item)
+        self.changed.set()
+
+
+async def _until(events: _Events, count: int = 1) -> None:
     while len(events) < count:
-        await asyncio.sleep(0.005)
+        events.changed.clear()
+        await events.changed.wait()
 
 
 async def test_no_input_ends_the_wait_once_and_stops_listening(tmp_path: Path) -> None:
-    events: list[tuple[str, str]] = []
+    events = _Events()
     listener = _listener(tmp_path, events)
     listening = listener.arm(_listen(step="ask", timeout_ms=10))
     listener.wait_for_input(listening)
@@ -100,7 +113,7 @@ async def test_no_input_ends_the_wait_once_and_stops_listening(tmp_path: Path) -
 
 
 async def test_a_replaced_listens_timer_is_dropped(tmp_path: Path) -> None:
-    events: list[tuple[str, str]] = []
+    events = _Events()
     listener = _listener(tmp_path, events)
     first = listener.arm(_listen(step="first", timeout_ms=10))
     listener.wait_for_input(first)
@@ -111,7 +124,7 @@ async def test_a_replaced_listens_timer_is_dropped(tmp_path: Path) -> None:
 
 
 async def test_no_input_waits_while_the_robot_talks(tmp_path: Path) -> None:
-    events: list[tuple[str, str]] = []
+    events = _Events()
     talking = [True]
     listener = _listener(tmp_path, events, talking)
     listening = listener.arm(_listen(step="ask", timeout_ms=5))
@@ -121,7 +134,7 @@ async def test_no_input_waits_while_the_robot_talks(tmp_path: Path) -> None:
 
 
 async def test_keys_complete_by_count_or_by_the_inter_digit_timeout(tmp_path: Path) -> None:
-    events: list[tuple[str, str]] = []
+    events = _Events()
     listener = _listener(tmp_path, events)
     spec = act.DtmfSpec(max_digits=3, inter_digit_timeout_ms=20)
     listening = listener.arm(_listen(step="pin", timeout_ms=60_000, dtmf=spec))
@@ -136,7 +149,7 @@ async def test_keys_complete_by_count_or_by_the_inter_digit_timeout(tmp_path: Pa
 
 
 async def test_an_utterance_whose_text_is_empty_keeps_listening(tmp_path: Path) -> None:
-    events: list[tuple[str, str]] = []
+    events = _Events()
     listener = _listener(tmp_path, events)
     listening: Listening = listener.arm(_listen(step="ask", timeout_ms=60_000))
     listener.begin(listening, tone(200), 0, barged=False)

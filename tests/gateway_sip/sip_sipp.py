@@ -69,7 +69,8 @@ class Sipp:
             "sipp",
             *self.args,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=open(self.folder / "stdout.log", "wb"),  # noqa: SIM115
+            # the child writes its log there; opening a local file is instant
+            stdout=open(self.folder / "stdout.log", "wb"),  # noqa: SIM115, ASYNC230
             stderr=asyncio.subprocess.STDOUT,
         )
 

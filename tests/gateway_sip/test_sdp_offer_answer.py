@@ -17,17 +17,17 @@ from tests.gateway_sip.sip_captured import BARESIP_INVITE, COMPACT_INVITE
 
 
 def test_baresip_offer_gives_pcmu_with_dtmf() -> None:
-    media = negotiate(parse_sdp(parse_message(BARESIP_INVITE).body), is_offer=True)
+    media = negotiate(parse_sdp(parse_message(BARESIP_INVITE).body))
     assert (media.remote_host, media.remote_port) == ("127.0.0.1", 10078)
     assert (media.codec, media.payload_type, media.dtmf_payload_type) == ("PCMU", 0, 101)
     assert media.local_direction == "sendrecv" and media.sending and media.ptime == 20
 
 
 def test_offer_order_is_respected_and_static_types_need_no_rtpmap() -> None:
-    media = negotiate(parse_sdp(parse_message(COMPACT_INVITE).body), is_offer=True)
+    media = negotiate(parse_sdp(parse_message(COMPACT_INVITE).body))
     assert (media.codec, media.payload_type) == ("PCMA", 8)
     only_pcmu = negotiate(
-        parse_sdp(parse_message(COMPACT_INVITE).body), codecs=("PCMU",), is_offer=True
+        parse_sdp(parse_message(COMPACT_INVITE).body), codecs=("PCMU",)
     )
     assert only_pcmu.codec == "PCMU"
 
@@ -47,7 +47,7 @@ def _offer(media_line: str, *attributes: str, connection: str = "192.0.2.1") -> 
     ],
 )
 def test_direction_is_mirrored(direction: str, ours: str, sending: bool) -> None:
-    media = negotiate(parse_sdp(_offer("m=audio 4000 RTP/AVP 0", direction)), is_offer=True)
+    media = negotiate(parse_sdp(_offer("m=audio 4000 RTP/AVP 0", direction)))
     assert media.local_direction == ours and media.sending is sending
     answer = parse_sdp(build_answer(media, "127.0.0.1", 5000, session_id=7))
     assert answer.media[0].direction == ours
@@ -55,7 +55,7 @@ def test_direction_is_mirrored(direction: str, ours: str, sending: bool) -> None
 
 def test_old_style_hold_with_zero_address_stops_sending() -> None:
     media = negotiate(
-        parse_sdp(_offer("m=audio 4000 RTP/AVP 0", connection="0.0.0.0")), is_offer=True
+        parse_sdp(_offer("m=audio 4000 RTP/AVP 0", connection="0.0.0.0"))
     )
     assert not media.sending
 
@@ -64,12 +64,11 @@ def test_no_usable_codec() -> None:
     with pytest.raises(NoUsableCodec, match="no common audio codec"):
         negotiate(
             parse_sdp(_offer("m=audio 4000 RTP/AVP 18 96", "a=rtpmap:96 opus/48000/2")),
-            is_offer=True,
         )
     with pytest.raises(NoUsableCodec, match="no audio stream"):
-        negotiate(parse_sdp(_offer("m=video 4000 RTP/AVP 31")), is_offer=True)
+        negotiate(parse_sdp(_offer("m=video 4000 RTP/AVP 31")))
     with pytest.raises(NoUsableCodec, match="transport"):
-        negotiate(parse_sdp(_offer("m=audio 4000 RTP/SAVP 0")), is_offer=True)
+        negotiate(parse_sdp(_offer("m=audio 4000 RTP/SAVP 0")))
 
 
 @pytest.mark.parametrize(
@@ -94,8 +93,8 @@ def test_our_offer_round_trips_and_answer_has_one_codec() -> None:
     audio = offer.audio()
     assert audio is not None
     assert audio.formats == ["0", "8", "101"] and audio.ptime == 30
-    media = negotiate(offer, is_offer=True)
+    media = negotiate(offer)
     answer = parse_sdp(build_answer(media, "127.0.0.1", 4004, session_id=3))
     assert answer.media[0].formats == ["0", "101"]
-    back = negotiate(answer, is_offer=False)
+    back = negotiate(answer)
     assert (back.remote_port, back.codec, back.ptime) == (4004, "PCMU", 20)

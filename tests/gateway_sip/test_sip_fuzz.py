@@ -51,7 +51,7 @@ def _exercise(data: bytes) -> None:
                 parse_challenge(value)
     parse_info_dtmf(message.content_type, message.body)
     with contextlib.suppress(SdpError):
-        negotiate(parse_sdp(message.body), is_offer=True)
+        negotiate(parse_sdp(message.body))
 
 
 @pytest.mark.slow
@@ -80,7 +80,7 @@ def test_random_bytes_only_raise_parse_errors(data: bytes) -> None:
 def test_mutated_sdp_only_raises_sdp_errors(rng: object) -> None:
     body = mutate(SDP, rng)  # type: ignore[arg-type]
     try:
-        media = negotiate(parse_sdp(body), is_offer=True)
+        media = negotiate(parse_sdp(body))
     except SdpError:
         return
     assert media.codec in ("PCMU", "PCMA") and 0 <= media.remote_port <= 65535

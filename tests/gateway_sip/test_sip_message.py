@@ -154,9 +154,9 @@ def test_real_captured_invites_parse_and_negotiate() -> None:
     baresip = parse_message((CAPTURES / "baresip_invite.sip").read_bytes())
     assert isinstance(baresip, SipRequest) and baresip.method == "INVITE"
     assert baresip.headers["user-agent"].startswith("baresip")
-    media = negotiate(parse_sdp(baresip.body), is_offer=True)
+    media = negotiate(parse_sdp(baresip.body))
     assert (media.codec, media.dtmf_payload_type, media.ptime) == ("PCMU", 101, 20)
     sipp = parse_message((CAPTURES / "sipp_uac_invite.sip").read_bytes())
     assert isinstance(sipp, SipRequest) and sipp.uri.startswith("sip:robot@127.0.0.1")
     assert NameAddr.parse(sipp.headers["from"]).tag
-    assert negotiate(parse_sdp(sipp.body), is_offer=True).codec == "PCMU"
+    assert negotiate(parse_sdp(sipp.body)).codec == "PCMU"

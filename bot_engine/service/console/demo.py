@@ -15,6 +15,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,7 +79,7 @@ async def store(
             name = report.call.script_id
             script = await script_repo.get_script(session, tenant.id, name)
             latest = await script_repo.get_version(session, script) if script else None
-            source = script_path.read_text(encoding="utf-8")
+            source = await anyio.Path(script_path).read_text(encoding="utf-8")
             if latest is None or latest.source != source:
                 await script_repo.add_version(session, tenant.id, name, source, "yaml", [])
         spec = await creation.open_inbound(
@@ -89,9 +90,10 @@ async def store(
             row = await session.get(Call, spec.call_id)
             if row is not None:
                 row.created_at = row.ringing_at = report.call.started_at
-        if recording is not None and recording.is_file() and spec.recording_path is not None:
+        if (recording is not None and spec.recording_path is not None
+                and await anyio.Path(recording).is_file()):
             private_file(spec.recording_path)
-            shutil.copyfile(recording, spec.recording_path)
+            await asyncio.to_thread(shutil.copyfile, recording, spec.recording_path)
         await sink.call_status(spec.call_id, "in_progress", at=report.call.answered_at)
         for turn in report.transcript:
             await sink.record_turn(spec.call_id, turn)

@@ -24,6 +24,7 @@ from bot_engine.service.console.web import (
     CheckedViewerDep,
     ConsoleRoute,
     ViewerDep,
+    checked_viewer,
     render,
     yaml_mapping,
 )
@@ -179,12 +180,14 @@ async def editor_page(
     )
 
 
-@router.post("/api/validate", response_class=JSONResponse)
-async def validate(
-    request: Request, who: CheckedViewerDep, svc: Service = Depends(running)
-) -> Any:
+@router.post(
+    "/api/validate",
+    response_class=JSONResponse,
+    dependencies=[Depends(checked_viewer)],  # a signed-in viewer with a valid form token
+)
+async def validate(request: Request, svc: Service = Depends(running)) -> Any:
     """The editor's checks as you type: `POST /v1/scripts/validate` on the editor's text."""
-    checked = await scripts_api.validate_script(request, who.tenant, svc.scripts)
+    checked = await scripts_api.validate_script(request, svc.scripts)
     return checked.model_dump(mode="json")
 
 

@@ -114,7 +114,9 @@ def speech(path: Path) -> tuple[float, list[Span], list[Span]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _cached_speech(path: str, mtime_ns: int, size: int) -> tuple[float, list[Span], list[Span]]:
+def _cached_speech(
+    path: str, mtime_ns: int, size: int  # noqa: ARG001 (the file version: part of the cache key)
+) -> tuple[float, list[Span], list[Span]]:
     return speech(Path(path))
 
 

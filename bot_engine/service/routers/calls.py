@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 
@@ -168,7 +168,7 @@ async def get_call(call_id: str, tenant: TenantDep, db: DbDep) -> Any:
         else None,
         "turns": [dict(e.data, at=e.at) for e in events if e.kind == "timing"],
     }
-    has_recording = bool(call.recording_path and Path(call.recording_path).is_file())
+    has_recording = bool(call.recording_path and await anyio.Path(call.recording_path).is_file())
     return CallOut(
         id=call.id,
         direction=call.direction,
@@ -208,7 +208,7 @@ async def get_call_events(call_id: str, tenant: TenantDep, db: DbDep) -> list[di
 )
 async def get_recording(call_id: str, tenant: TenantDep, db: DbDep) -> FileResponse:
     call = await _call(db, tenant.id, call_id)
-    if not call.recording_path or not Path(call.recording_path).is_file():
+    if not call.recording_path or not await anyio.Path(call.recording_path).is_file():
         raise NotFound("this call has no recording")
     return FileResponse(call.recording_path, media_type="audio/wav", filename=f"{call.id}.wav")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from bot_engine.script import LoadedScript, ScriptError, json_schema, load_script
-from bot_engine.service.auth import TenantDep
+from bot_engine.service.auth import TenantDep, current_tenant
 from bot_engine.service.call_creation import issues_of
 from bot_engine.service.deps import DbDep, DispatchDep, RendersDep, ScriptsDep
 from bot_engine.service.errors import Conflict, Invalid, NotFound
@@ -103,10 +103,10 @@ async def upload_script(
     response_model=ValidationOut,
     openapi_extra=_SCRIPT_BODY,
     responses=_ERRORS,
+    dependencies=[Depends(current_tenant)],  # only a tenant may validate
 )
 async def validate_script(
     request: Request,
-    tenant: TenantDep,
     scripts: ScriptsDep,
 ) -> ValidationOut:
     """Check a script without storing it: 200 with `valid` and every issue found."""

@@ -3,9 +3,9 @@ the authorization, so CRMs can fetch the file)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -110,6 +110,7 @@ async def signed_recording(
         raise NotFound("this link is invalid or has expired")
     async with db.sessions() as session:
         call = await session.get(Call, call_id)
-    if call is None or not call.recording_path or not Path(call.recording_path).is_file():
+    if (call is None or not call.recording_path
+            or not await anyio.Path(call.recording_path).is_file()):
         raise NotFound("no recording")
     return FileResponse(call.recording_path, media_type="audio/wav", filename=f"{call_id}.wav")
