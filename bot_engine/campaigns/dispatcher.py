@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot_engine.campaigns import pacing
+import bot_engine.campaigns.pacing as pacing
 from bot_engine.campaigns.clock import Clock
 from bot_engine.campaigns.configs import Configs, Configured
 from bot_engine.campaigns.metrics import CampaignMetrics

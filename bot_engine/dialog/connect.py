@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot_engine.dialog import actions as act
-from bot_engine.dialog import events as ev
+import bot_engine.dialog.actions as act
+import bot_engine.dialog.events as ev
 from bot_engine.script.model import Step
 from bot_engine.script.templates import render
 

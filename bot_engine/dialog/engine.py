@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot_engine.dialog import actions as act
-from bot_engine.dialog import events as ev
-from bot_engine.dialog import menu as menus
+import bot_engine.dialog.actions as act
+import bot_engine.dialog.events as ev
+import bot_engine.dialog.menu as menus
 from bot_engine.dialog.connect import branch_for, connect_action, record
 from bot_engine.dialog.errors import StateMismatch
 from bot_engine.dialog.runtime import Runtime, runtime_for

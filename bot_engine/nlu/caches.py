@@ -10,7 +10,11 @@ def clear_caches(*, words: bool = False) -> None:
     calls rarely repeat a sentence exactly) while words stay warm, as they are in a
     running worker.
     """
-    from bot_engine.nlu import cues, morph, polar, text, yesno
+    import bot_engine.nlu.cues as cues
+    import bot_engine.nlu.morph as morph
+    import bot_engine.nlu.polar as polar
+    import bot_engine.nlu.text as text
+    import bot_engine.nlu.yesno as yesno
 
     text._tokens.cache_clear()
     text.lemma_tuple.cache_clear()

@@ -34,7 +34,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined,unused-i
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any, Literal
 
-from bot_engine.nlu import cues, given_names
+import bot_engine.nlu.cues as cues
+import bot_engine.nlu.given_names as given_names
 from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import ru_animate_noun

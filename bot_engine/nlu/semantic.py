@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from bot_engine.nlu import cues
+import bot_engine.nlu.cues as cues
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, negated
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas

@@ -26,7 +26,7 @@ def warm_up(lang: str) -> None:
     yes_no("да" if code == "ru" else "yes", code)
     if code not in _vectors_started:
         _vectors_started.add(code)
-        from bot_engine.nlu import semantic
+        import bot_engine.nlu.semantic as semantic
 
         threading.Thread(target=semantic.word_vectors, args=(code,), daemon=True,
                          name=f"nlu-vectors-{code}").start()

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot_engine.script import positions
+import bot_engine.script.positions as positions
 from bot_engine.script.checks import check_script
 from bot_engine.script.errors import ScriptLanguageError
 from bot_engine.script.limits import DEFAULT_LIMITS, LimitExceeded, ScriptLimits

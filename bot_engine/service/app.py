@@ -17,12 +17,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import bot_engine.service.access_log as access_log
+import bot_engine.service.console as console
 from bot_engine import __version__
 from bot_engine.call.dialer import SpeechFor
 from bot_engine.call.spec import CallRunner
 from bot_engine.call.text_calls import Speaker
 from bot_engine.script.positions import is_unicode
-from bot_engine.service import access_log, console
 from bot_engine.service.composition import Overrides, running_service
 from bot_engine.service.errors import ServiceError
 from bot_engine.service.prerender import Prerenderer

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot_engine.storage import sealing
+import bot_engine.storage.sealing as sealing
 from bot_engine.storage.files import narrow, private_file
 from bot_engine.storage.resealing import check_key
 

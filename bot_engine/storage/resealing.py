@@ -17,7 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.expression import ColumnClause
 
-from bot_engine.storage import sealing
+import bot_engine.storage.sealing as sealing
 from bot_engine.storage.campaign_models import Campaign
 from bot_engine.storage.models import Call, Delivery, InboundRoute, Tenant
 

@@ -23,11 +23,11 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import media_gateway.rtp.g711 as g711
 from media_gateway.call_leg import FRAME_MS, TELEPHONE_RATE, InboundDtmf, InboundFrame
 from media_gateway.errors import GatewayError
 from media_gateway.inbound_queue import InboundQueue
 from media_gateway.playback import PlaybackQueue, QueuedPlayback
-from media_gateway.rtp import g711
 from media_gateway.rtp.clock import TICK_S, MediaClock, shared_clock
 from media_gateway.rtp.dtmf import DtmfError, DtmfReceiver, DtmfSender, digit_code
 from media_gateway.rtp.jitter import GAP, JitterBuffer

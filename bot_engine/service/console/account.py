@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+import bot_engine.service.console.i18n as i18n
 from bot_engine.service.composition import Service
-from bot_engine.service.console import i18n
 from bot_engine.service.console.web import (
     CheckedViewerDep,
     ConsoleRoute,

@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+import bot_engine.service.console.i18n as i18n
 from bot_engine.service.auth import FailureLimiter, client_address
 from bot_engine.service.composition import Service
-from bot_engine.service.console import i18n
 from bot_engine.service.console.web import (
     SESSION_COOKIE,
     CheckedViewerDep,

@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 
+import bot_engine.service.console.timeline as timeline
 from bot_engine.service.call_status import TERMINAL
 from bot_engine.service.composition import Service
-from bot_engine.service.console import timeline
 from bot_engine.service.console.web import ConsoleRoute, ViewerDep, render
 from bot_engine.service.deps import running
 from bot_engine.service.errors import NotFound

@@ -12,10 +12,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 
+import bot_engine.service.console.campaign_form as campaign_form
 from bot_engine.campaigns.engine import LEAD_STATES
 from bot_engine.campaigns.model import WEEKDAYS
 from bot_engine.service.composition import Service
-from bot_engine.service.console import campaign_form
 from bot_engine.service.console.progress import FINAL_CAMPAIGN, progress
 from bot_engine.service.console.uploads import ACCEPT, Upload, chosen_file, text_fields
 from bot_engine.service.console.web import (

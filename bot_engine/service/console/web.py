@@ -21,9 +21,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
+import bot_engine.service.console.i18n as i18n
 from bot_engine import log_context
 from bot_engine.service.composition import Service
-from bot_engine.service.console import i18n
 from bot_engine.service.deps import running
 from bot_engine.service.errors import ServiceError
 from bot_engine.storage import console_sessions
