@@ -36,9 +36,13 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
                 anchor = package.split(".")
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
+            # `from pkg import mod` runs pkg/__init__ first: an edge to the package too, so
+            # a cycle through an __init__ that imports its modules back shows
+            targets.add(base)
             for alias in node.names:
                 full = f"{base}.{alias.name}"
-                targets.add(full if full in known else base)
+                if full in known:
+                    targets.add(full)
     return targets
 
 
