@@ -70,7 +70,10 @@ class Listener:
         self._token = 0
 
     def arm(self, listen: act.Listen) -> Listening:
-        """Listen for this step from now on (any earlier wait is replaced)."""
+        """Listen for this step from now on (any earlier wait is replaced, and its
+        recognizer closed: a stream left open would wait for audio until the call ends)."""
+        if self.active is not None:
+            self.stop(self.active)
         self._token += 1
         listening = self.active = Listening(listen, self._token,
                                             DtmfCollector(listen.dtmf or DEFAULT_SPEC))
@@ -119,7 +122,7 @@ class Listener:
             return
         if self._robot_talking() or listening.dtmf.digits:
             return
-        self.active = None
+        self.stop(listening)
         self._on_no_input(listening)
 
     # -- the utterance -----------------------------------------------------------------

@@ -5,6 +5,7 @@ their inter-digit timeout, a stale Listen's timer) and `Playback.started`/`playe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import wave
 from pathlib import Path
 
@@ -179,3 +180,49 @@ async def test_a_playback_says_when_its_first_frame_left_and_how_much_went_out()
     second.cancel()
     assert not await unplayed.started() and (await second.wait()).played_ms == 20
     assert len(leg.heard) == 6 * FRAME
+
+
+def _prestarting_listener(tmp_path: Path, events: list[tuple[str, str]]) -> Listener:
+    """A listener whose engine opens the next stream before the caller speaks (Whisper
+    and Vosk do), so every wait holds a standby recognizer."""
+    speech = fake_speech(tmp_path)
+    speech.asr_engine = "whisper"
+    assert speech.prestart
+    return Listener(
+        speech, alive=lambda: True, robot_talking=lambda: False,
+        on_no_input=lambda listening: events.append(("no_input", listening.listen.step or "")),
+        on_keys=lambda listening, digits: events.append(("keys", digits)))
+
+
+async def _settled(task: asyncio.Task[object]) -> bool:
+    """Whether the task ends once the loop has run (a safety net of 10 s, not a timing)."""
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        await asyncio.wait_for(asyncio.shield(task), 10)
+    return task.done()
+
+
+async def test_a_wait_ended_by_no_input_closes_its_standby_recognizer(tmp_path: Path) -> None:
+    events = _Events()
+    listener = _prestarting_listener(tmp_path, events)
+    listening = listener.arm(_listen(step="ask", timeout_ms=10))
+    standby = listening.standby
+    assert standby is not None
+    listener.wait_for_input(listening)
+    await asyncio.wait_for(_until(events), 10)
+    assert events == [("no_input", "ask")] and listening.standby is None
+    assert await _settled(standby.task)  # before: pending until the garbage collector
+
+
+async def test_a_replaced_wait_closes_its_recognizers(tmp_path: Path) -> None:
+    events = _Events()
+    listener = _prestarting_listener(tmp_path, events)
+    first = listener.arm(_listen(step="first", timeout_ms=60_000))
+    standby = first.standby
+    assert standby is not None
+    listener.begin(first, tone(200), 0, barged=False)  # the caller is speaking...
+    assert first.utt is not None
+    speaking = first.utt.utterance
+    listener.arm(_listen(step="second", timeout_ms=60_000))  # ...when the step moves on
+    assert await _settled(speaking.task) and first.utt is None
+    assert listener.active is not first and listener.active is not None
+    listener.stop(listener.active)
