@@ -7,6 +7,11 @@ each line starting when the robot stops talking, which it hears as the robot's a
 quiet (the robot sends exact digital silence between prompts). `/silence` says nothing,
 `/dtmf N` presses keys, `/hangup` hangs up. When the lines run out the caller waits for
 the robot's reply and hangs up, as `voicebot chat` does when input runs out.
+
+With a simulated manager (`ManagerSetup`), the script's transfer targets point at a
+second user agent that answers (`simulated_manager`), and the caller stays on the line
+through a transfer: its phone follows a REFER (a blind transfer) by calling the target
+and reporting the outcome in a NOTIFY, or it hears the manager through the robot's bridge.
 """
 
 from __future__ import annotations
@@ -22,16 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer
-from asr_tts.tts_cache import PromptSpec
 from bot_engine.call.answerer import Answerer, OpenedCall
 from bot_engine.call.dialer import OperatorDialing
 from bot_engine.call.errors import CallError
 from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_manager import ManagerLog, SimulatedManager
+from bot_engine.call.simulated_voices import CallerVoice, caller_voice, render_line
 from bot_engine.call.spec import CallSpec
-from bot_engine.call.speech import CallSpeech, best_offline_tts, default_voice
+from bot_engine.call.speech import CallSpeech
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
 from media_gateway.call_leg import (
@@ -42,7 +47,7 @@ from media_gateway.call_leg import (
     InboundDtmf,
     InboundFrame,
 )
-from media_gateway.sip import SipConfig, SipUserAgent
+from media_gateway.sip import CallFailed, SipCallLeg, SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
 
@@ -54,32 +59,16 @@ class CallerError(CallError):
     pass
 
 
+_REASONS = {"busy": "Busy Here", "no_answer": "Request Timeout", "rejected": "Decline"}
+
+
 @dataclass(frozen=True)
-class CallerVoice:
-    """How a simulated caller speaks: engine, voice and options (part of the cache key)."""
+class ManagerSetup:
+    """Ring a simulated manager: `variables` (the script's transfer targets the user left
+    unset) point at it; `line` is what it says (default: one for the script's language)."""
 
-    engine: str
-    voice: str
-    options: TtsOptions
-
-
-def caller_voice(speech: CallSpeech) -> CallerVoice:
-    """A simulated caller's voice, whatever engine the robot speaks with: Festival's
-    Russian voice for Russian where installed (Whisper cannot understand espeak-ng's
-    Russian), espeak-ng a little slower than normal otherwise (measured: Whisper hears
-    espeak-ng's numbers and short answers better at 0.9x)."""
-    engine = best_offline_tts(speech.language, speech.settings.festival_binary)
-    voice = default_voice(engine, speech.language)
-    assert voice is not None
-    speed = 0.9 if engine == "espeak" else 1.0
-    return CallerVoice(engine, voice, TtsOptions(speed=speed))
-
-
-def caller_synthesizer(speech: CallSpeech, engine: str = "espeak") -> Synthesizer:
-    """The engine a simulated caller speaks with (the robot's own when it is the same)."""
-    if engine == speech.tts_engine:
-        return speech.synthesizer
-    return create_synthesizer(speech.settings, engine)
+    variables: tuple[str, ...] = ()
+    line: str | None = None
 
 
 def _trailing_quiet_s(pcm: bytes, rate: int) -> float:
@@ -101,6 +90,12 @@ class CallerLog:
     reply_gaps_ms: list[float] = field(default_factory=list)
     """Per spoken line answered: from the end of the caller's sound to the first robot
     audio the caller received, as the caller's ear has it (both RTP paths included)."""
+    referred_to: str | None = None
+    """The target of the robot's REFER, when the caller's phone followed one."""
+    transfer_status: int | None = None
+    """The final SIP status of the call placed for that REFER (reported back in a NOTIFY)."""
+    transfer_heard_ms: int = 0
+    """Voice heard on that new call (the manager's line)."""
 
 
 class SimulatedCaller:
@@ -114,8 +109,14 @@ class SimulatedCaller:
         quiet_ms: int = 700,
         wait_s: float = 30.0,
         voice: str | None = None,
+        phone: SipUserAgent | None = None,
+        manager: SimulatedManager | None = None,
     ) -> None:
+        """`phone` places the call a REFER asks for (its agent must `follow_refer`);
+        `manager` answers transfers, so the caller waits for one when its lines run out."""
         self.leg = leg
+        self.phone = phone
+        self.manager = manager
         self.speech = speech
         caller = caller_voice(speech)
         if voice is not None:  # an explicit voice is an espeak-ng voice (e.g. Korean)
@@ -133,6 +134,9 @@ class SimulatedCaller:
         self._said_end: float | None = None
         self._changed = asyncio.Event()
         self._reader = asyncio.get_running_loop().create_task(self._read())
+        referral = self._referral_future()
+        if referral is not None:
+            referral.add_done_callback(lambda _done: self._changed.set())
 
     async def _read(self) -> None:
         async for event in self.leg.events():
@@ -225,11 +229,7 @@ class SimulatedCaller:
 
     async def render(self, text: str) -> bytes:
         """The caller's line as audio at the call's rate (from the TTS cache)."""
-        caller = self.caller
-        spec = PromptSpec(engine=caller.engine, voice=caller.voice, options=caller.options,
-                          sample_rate=self.leg.sample_rate, text=text)
-        return await self.speech.cache.get_or_render(
-            spec, caller_synthesizer(self.speech, caller.engine))
+        return await render_line(self.speech, self.caller, text, self.leg.sample_rate)
 
     async def press(self, digits: str) -> None:
         self.log.lines.append(f"/dtmf {digits}")
@@ -269,8 +269,56 @@ class SimulatedCaller:
                 break
         if not self.ended.is_set():
             await self.wait_robot_quiet()
-            await self.hangup()
+            if self.manager is not None:  # a transfer may be under way: stay on the line
+                await self._until(self._handed_over, None)
+                if self.manager.answered.is_set() and self.robot_talking:
+                    await self.wait_robot_quiet()  # bridged: the manager's line
+            if self._referral() is None:
+                await self.hangup()
+        target = self._referral()
+        if target is not None and self.phone is not None:
+            await self._follow(target, self.phone)
         return self.log
+
+    def _referral_future(self) -> asyncio.Future[str] | None:
+        referred = getattr(self.leg, "referred_to", None)
+        return referred if isinstance(referred, asyncio.Future) else None
+
+    def _referral(self) -> str | None:
+        referred = self._referral_future()
+        return referred.result() if referred is not None and referred.done() else None
+
+    def _handed_over(self) -> bool:
+        """The robot sent a REFER, the manager answered the robot's call, or the robot
+        speaks again (no transfer after all: it asks something)."""
+        assert self.manager is not None
+        return (self._referral() is not None or self.manager.answered.is_set()
+                or self.robot_talking)
+
+    async def _follow(self, target: str, phone: SipUserAgent) -> None:
+        """A blind transfer: call the target, tell the robot how it went (NOTIFY), then
+        hear the other party's line and hang up."""
+        self.log.referred_to = target
+        assert isinstance(self.leg, SipCallLeg)
+        try:
+            leg = await phone.call(target, timeout_s=self.wait_s)
+        except CallFailed as failure:
+            self.log.transfer_status = failure.status or 503
+            await self.leg.report_transfer(self.log.transfer_status,
+                                           _REASONS.get(failure.kind, "Service Unavailable"))
+            await self.hangup()
+            return
+        self.log.transfer_status = 200
+        await self.leg.report_transfer(200, "OK")
+        other = SimulatedCaller(leg, self.speech, quiet_ms=round(self.quiet_s * 1000),
+                                wait_s=self.wait_s)
+        try:
+            await other.wait_robot_quiet()
+            self.log.transfer_heard_ms = other.robot_voiced_ms
+            await other.hangup()
+        finally:
+            await other.close()
+        await self.hangup()  # the robot hangs up once it has the NOTIFY; never left open
 
     async def close(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -298,6 +346,8 @@ def check_lines(lines: list[str]) -> None:
 class Simulation:
     report: CallReport
     caller: CallerLog
+    manager: ManagerLog | None = None
+    """The simulated manager's side, when one was ringing."""
 
 
 class LoopbackCall:
@@ -306,14 +356,15 @@ class LoopbackCall:
     def __init__(self, robot: SipUserAgent, caller: SipUserAgent) -> None:
         self.robot = robot
         self.caller = caller
+        self.manager: SimulatedManager | None = None
 
     @classmethod
-    async def open(cls) -> LoopbackCall:
+    async def open(cls, *, follow_refer: bool = False) -> LoopbackCall:
         robot = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot",
                                                    tcp=False))
         try:
             caller = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller",
-                                                        tcp=False))
+                                                        tcp=False, follow_refer=follow_refer))
         except BaseException:
             await robot.close()
             raise
@@ -324,6 +375,8 @@ class LoopbackCall:
         return f"sip:robot@127.0.0.1:{self.robot.local_port}"
 
     async def close(self) -> None:
+        if self.manager is not None:
+            await self.manager.close()
         await self.caller.close()
         await self.robot.close()
 
@@ -343,8 +396,10 @@ async def simulate_call(
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
     caller_voice: str | None = None,
+    manager: ManagerSetup | None = None,
 ) -> Simulation:
-    """One complete simulated call from caller lines; the robot runs the full pipeline."""
+    """One complete simulated call from caller lines; the robot runs the full pipeline
+    (and, with `manager`, transfers reach a simulated manager)."""
     check_lines(lines)
 
     async def drive(caller: SimulatedCaller) -> None:
@@ -352,7 +407,7 @@ async def simulate_call(
 
     return await loopback_call(script, variables, speech, drive, record=record,
                                settings=settings, webhooks=webhooks, timeout_s=timeout_s,
-                               quiet_ms=quiet_ms, caller_voice=caller_voice)
+                               quiet_ms=quiet_ms, caller_voice=caller_voice, manager=manager)
 
 
 async def loopback_call(
@@ -367,17 +422,24 @@ async def loopback_call(
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
     caller_voice: str | None = None,
+    manager: ManagerSetup | None = None,
 ) -> Simulation:
     """One call over SIP/RTP on 127.0.0.1: `drive` plays the caller; the robot answers
     and runs `script`. Ends when both sides are done (bounded by `timeout_s`)."""
-    await speech.prepare(script, variables)
-    net = await LoopbackCall.open()
+    net = await LoopbackCall.open(follow_refer=manager is not None)
     try:
+        if manager is not None:
+            net.manager = await SimulatedManager.start(speech, manager.line)
+            variables = {**variables, **dict.fromkeys(manager.variables, net.manager.uri)}
+        await speech.prepare(script, variables)
         async with asyncio.timeout(timeout_s):
-            return await _converse(net, script, variables, speech, drive, record, settings,
-                                   webhooks, quiet_ms, caller_voice)
+            simulation = await _converse(net, script, variables, speech, drive, record,
+                                         settings, webhooks, quiet_ms, caller_voice)
     finally:
         await net.close()
+    if net.manager is not None:
+        simulation.manager = net.manager.log
+    return simulation
 
 
 async def _converse(
@@ -414,7 +476,8 @@ async def _converse(
     robot_task = asyncio.get_running_loop().create_task(robot())
     try:
         leg = await net.caller.call(net.robot_uri, timeout_s=10)
-        caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms, voice=caller_voice)
+        caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms, voice=caller_voice,
+                                 phone=net.caller, manager=net.manager)
         try:
             await drive(caller)
             if not caller.ended.is_set():
