@@ -4,7 +4,9 @@ A second SIP user agent on 127.0.0.1 (an ephemeral port), in the same process as
 robot and the simulated caller: it answers every call, says one short line in the
 script's language with the offline voice, and stays on the line until the other side
 hangs up. So `voicebot demo` and `voicebot simulate-call` show a transfer that connects,
-whether the robot bridges the call or the caller's phone follows a REFER.
+whether the robot bridges the call or the caller's phone follows a REFER. On a bridged
+transfer with a whisper it listens to the whisper first and accepts with the script's key,
+as the operator in the call-centre scenarios does.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot_engine.call.simulated_voices import CallerVoice, caller_voice, render_line
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.transfer_guard import transfer_templates
+from bot_engine.call.transfer_guard import connects, transfer_templates
 from bot_engine.script.model import Script
 from bot_engine.script.templates import undeclared_names
-from media_gateway.call_leg import CallEnded, CallLeg
+from media_gateway.call_leg import CallLeg
 from media_gateway.sip import IncomingCall, SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,17 @@ def transfer_variables(script: Script) -> set[str]:
     return names & set(script.variables)
 
 
+def accept_key(script: Script) -> str | None:
+    """The key that accepts the script's bridged transfers (after a whisper), if any."""
+    return next((c.accept.dtmf[0] for c in connects(script)
+                 if c.mode == "bridge" and c.accept is not None and c.accept.dtmf), None)
+
+
+def whispers(script: Script) -> bool:
+    """Whether a bridged transfer of the script whispers to the person it reaches."""
+    return any(c.mode == "bridge" and c.whisper is not None for c in connects(script))
+
+
 @dataclass
 class ManagerLog:
     """What happened at the simulated manager's phone."""
@@ -59,24 +72,42 @@ class ManagerLog:
                 "said": self.said, "callers": list(self.callers)}
 
 
-class SimulatedManager:
-    """Answers, says its line once per call, and waits for the hang-up."""
+REPEATS = 3
+"""A bridged call without a whisper: the line is said up to this many times, as a person
+says "hello?" again when nobody answers (the robot puts the caller through only after its
+own last words, so the first one may go unheard)."""
+ANSWER_WAIT_S = 2.0
+"""How long the manager waits for an answer before saying the line again."""
 
-    def __init__(self, ua: SipUserAgent, speech: CallSpeech, voice: CallerVoice,
-                 line: str) -> None:
+
+class SimulatedManager:
+    """Answers, says its line, and waits for the hang-up. A call from `robot_user` is a
+    bridged transfer: with `whisper`, the manager hears the whisper out, accepts with
+    `accept_key` (if one is needed) and speaks; without, it says its line again until
+    someone answers or hangs up (at most `REPEATS` times)."""
+
+    def __init__(self, ua: SipUserAgent, speech: CallSpeech, line: str, *,
+                 robot_user: str | None = None, whisper: bool = False,
+                 accept_key: str | None = None, wait_s: float = 30.0) -> None:
         self.ua = ua
         self.speech = speech
-        self.voice = voice
+        self.robot_user = robot_user
+        self.whisper = whisper
+        self.accept_key = accept_key
+        self.wait_s = wait_s
         self.log = ManagerLog(self.uri_of(ua), line)
         self.answered = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._server = asyncio.get_running_loop().create_task(self._serve())
 
     @classmethod
-    async def start(cls, speech: CallSpeech, line: str | None = None) -> SimulatedManager:
+    async def start(cls, speech: CallSpeech, line: str | None = None, *,
+                    robot_user: str | None = None, whisper: bool = False,
+                    accept_key: str | None = None) -> SimulatedManager:
         ua = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="manager",
                                                 tcp=False))
-        return cls(ua, speech, caller_voice(speech), line or manager_line(speech.language))
+        return cls(ua, speech, line or manager_line(speech.language),
+                   robot_user=robot_user, whisper=whisper, accept_key=accept_key)
 
     @staticmethod
     def uri_of(ua: SipUserAgent) -> str:
@@ -102,20 +133,31 @@ class SimulatedManager:
         self.log.answered += 1
         self.log.callers.append(incoming.info.caller)
         self.answered.set()
-        await self._talk(leg)
+        await self._talk(leg, bridged=incoming.info.caller == self.robot_user)
 
-    async def _talk(self, leg: CallLeg) -> None:
-        ended = asyncio.get_running_loop().create_task(_until_ended(leg))
+    async def _talk(self, leg: CallLeg, *, bridged: bool) -> None:
+        me = SimulatedCaller(leg, self.speech, wait_s=self.wait_s)
         try:
-            pcm = await render_line(self.speech, self.voice, self.log.line, leg.sample_rate)
-            await leg.play(pcm).wait()
-            if not ended.done():
-                self.log.said += 1
-            await ended
+            repeats = 1
+            if bridged and self.whisper:
+                await me.wait_robot_quiet()  # the whisper, to its end
+                if self.accept_key is not None and not me.ended.is_set():
+                    await me.press(self.accept_key)
+            elif bridged:
+                repeats = REPEATS
+            for _ in range(repeats):
+                if me.ended.is_set():
+                    break
+                await me.say(self.log.line)
+                if not me.ended.is_set():
+                    self.log.said += 1
+                if await me.until(lambda: me.robot_talking, timeout=ANSWER_WAIT_S):
+                    break  # an answer: no need to say it again
+            await me.ended.wait()
         finally:
-            ended.cancel()
             with contextlib.suppress(Exception):
                 await leg.hangup()
+            await me.close()
 
     async def close(self) -> None:
         self._server.cancel()
@@ -124,8 +166,3 @@ class SimulatedManager:
         await asyncio.gather(self._server, *self._tasks, return_exceptions=True)
         await self.ua.close()
 
-
-async def _until_ended(leg: CallLeg) -> None:
-    async for event in leg.events():
-        if isinstance(event, CallEnded):
-            return

@@ -23,17 +23,11 @@ from bot_engine.call.dialer import place_call
 from bot_engine.call.inbound import serve_inbound
 from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
-from bot_engine.call.simulated_manager import transfer_variables
+from bot_engine.call.simulated_caller import CallerError
 from bot_engine.call.simulated_voices import caller_voice
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.speech_pool import SpeechPool
-from bot_engine.call.transfer_guard import transfer_templates
-from bot_engine.call.voice_simulator import (
-    CallerError,
-    ManagerSetup,
-    Simulation,
-    simulate_call,
-)
+from bot_engine.call.voice_simulator import ManagerSetup, Simulation, simulate_call
 from bot_engine.cli.console import err, out
 from bot_engine.cli.demo_data import DEMO_VARIABLES, DIALOGS_DIR
 from bot_engine.cli.options import VarOption, parse_vars
@@ -130,14 +124,6 @@ def print_report(report: CallReport, *, as_json: bool,
         out.print(f"recording: {escape(report.recording)}", keep=[report.recording])
 
 
-def _manager(script: Script, given: dict[str, str]) -> ManagerSetup | None:
-    """A script that transfers rings a simulated manager: its transfer variables point
-    there, unless the user set them (`--var manager=...`: that target, as given)."""
-    if not transfer_templates(script):
-        return None
-    return ManagerSetup(variables=tuple(sorted(transfer_variables(script) - set(given))))
-
-
 def _print_simulation(simulation: Simulation, *, as_json: bool) -> None:
     manager = simulation.manager
     if manager is None:
@@ -197,7 +183,7 @@ def simulate_call_command(
     if not as_json:
         err.print(f"robot ASR: {speech.asr_engine}; TTS: {speech.tts_engine}")
     simulation = _run_simulation(loaded.script, variables, list(caller or []), speech, record,
-                                 _manager(loaded.script, given))
+                                 ManagerSetup.for_script(loaded.script, given))
     _print_simulation(simulation, as_json=as_json)
     raise typer.Exit(0 if simulation.report.result.ending != "error" else 1)
 
@@ -225,7 +211,7 @@ def demo_call(
               f"robot ASR: {speech.asr_engine} (offline), robot voice: {speech.tts_engine}; "
               f"caller voice: {caller.engine} {caller.voice}")
     simulation = _run_simulation(loaded.script, variables, DEMO_CALLER[lang], speech, record,
-                                 _manager(loaded.script, given))
+                                 ManagerSetup.for_script(loaded.script, given))
     _print_simulation(simulation, as_json=as_json)
     report = simulation.report
     from bot_engine.service.console.demo import console_url

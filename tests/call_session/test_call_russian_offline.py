@@ -16,9 +16,10 @@ from asr_tts.audio import read_audio_file
 from asr_tts.settings import SpeechSettings
 from asr_tts.turn import SmartTurnSettings
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.simulated_voices import caller_voice
 from bot_engine.call.speech import CallSpeech, choose_asr_engine, choose_tts_engine
-from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
+from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.cli import app
 from bot_engine.script import load_script, load_script_file
 from tests.call_session.call_session_helpers import ROOT
