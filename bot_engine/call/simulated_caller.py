@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from bot_engine.call.simulated_voices import CallerVoice, caller_voice, render_l
 from bot_engine.call.speech import CallSpeech
 from media_gateway.call_leg import FRAME_MS, CallEnded, CallLeg, InboundDtmf, InboundFrame
 from media_gateway.sip import CallFailed, SipCallLeg, SipUserAgent
+from media_gateway.sip.address import SipUri
+from media_gateway.sip.grammar import SipParseError
 
 VOICED_LEVEL = 64
 """Peak above which a received frame is robot speech (its idle frames are all zeros)."""
@@ -27,6 +30,7 @@ class CallerError(CallError):
     pass
 
 
+_NUMBER = re.compile(r"^\+?[0-9]{1,32}$")
 _REASONS = {"busy": "Busy Here", "no_answer": "Request Timeout", "rejected": "Decline"}
 
 
@@ -70,13 +74,17 @@ class SimulatedCaller:
         voice: str | None = None,
         phone: SipUserAgent | None = None,
         transfer_answered: asyncio.Event | None = None,
+        numbers_to: str | None = None,
     ) -> None:
         """`phone` places the call a REFER asks for (its agent must `follow_refer`);
         `transfer_answered` is set when a simulated manager answers a call: with it, the
-        caller waits for a transfer when its lines run out, as a caller who asked for one."""
+        caller waits for a transfer when its lines run out, as a caller who asked for one.
+        `numbers_to` (HOST:PORT) is where a REFER to a number goes: the robot names a
+        number at the caller's own host, which has no phone network behind it here."""
         self.leg = leg
         self.phone = phone
         self.transfer_answered = transfer_answered
+        self.numbers_to = numbers_to
         self.speech = speech
         caller = caller_voice(speech)
         if voice is not None:  # an explicit voice is an espeak-ng voice (e.g. Korean)
@@ -256,13 +264,29 @@ class SimulatedCaller:
         robot speaks again (no transfer after all: it asks something)."""
         return self._referral() is not None or answered.is_set() or self.robot_talking
 
+    def _route(self, target: str) -> str:
+        """A number the robot referred us to (`sip:NUMBER@our-host`) goes to `numbers_to`;
+        any other target is dialled as given."""
+        try:
+            uri = SipUri.parse(target)
+        except SipParseError:
+            return target
+        if (self.numbers_to is None or not _NUMBER.match(uri.user) or uri.port is not None
+                or uri.host != self.leg_host):
+            return target
+        return f"sip:{uri.user}@{self.numbers_to}"
+
+    @property
+    def leg_host(self) -> str:
+        return self.phone.advertised_host if self.phone is not None else ""
+
     async def _follow(self, target: str, phone: SipUserAgent) -> None:
         """A blind transfer: call the target, tell the robot how it went (NOTIFY), then
         hear the other party's line and hang up."""
         self.log.referred_to = target
         assert isinstance(self.leg, SipCallLeg)
         try:
-            leg = await phone.call(target, timeout_s=self.wait_s)
+            leg = await phone.call(self._route(target), timeout_s=self.wait_s)
         except CallFailed as failure:
             self.log.transfer_status = failure.status or 503
             await self.leg.report_transfer(self.log.transfer_status,

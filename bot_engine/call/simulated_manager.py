@@ -117,6 +117,11 @@ class SimulatedManager:
     def uri(self) -> str:
         return self.log.uri
 
+    @property
+    def address(self) -> str:
+        """HOST:PORT of the manager's phone."""
+        return f"127.0.0.1:{self.ua.local_port}"
+
     async def _serve(self) -> None:
         async for incoming in self.ua.incoming():
             task = asyncio.get_running_loop().create_task(self._take(incoming))

@@ -214,7 +214,8 @@ async def _converse(
         leg = await net.caller.call(net.robot_uri, timeout_s=10)
         caller = SimulatedCaller(
             leg, speech, quiet_ms=quiet_ms, voice=caller_voice, phone=net.caller,
-            transfer_answered=net.manager.answered if net.manager is not None else None)
+            transfer_answered=net.manager.answered if net.manager is not None else None,
+            numbers_to=net.manager.address if net.manager is not None else None)
         try:
             await drive(caller)
             if not caller.ended.is_set():
