@@ -219,7 +219,7 @@ def test_a_phone_that_follows_refer_accepts_it_and_notifies_the_new_calls_status
 
 
 def test_without_follow_refer_a_refer_is_refused(wire: Wire) -> None:
-    phone, robot, ref, robot_ref = connected(wire)
+    phone, robot, ref, _ = connected(wire)
     token = wire.command(lambda now: phone.core.refer(ref, "sip:manager@10.0.0.5", now))
     assert phone.last(TransferDone) == TransferDone(token, ref, 405, False)
     assert not robot.of(TransferRequested)
