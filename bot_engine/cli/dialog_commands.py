@@ -333,7 +333,13 @@ def demo(
         raise typer.BadParameter("expected ru or en", param_hint="--lang")
     path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
     loaded = load_or_exit(path)
-    variables = validate_variables(loaded.script, {**DEMO_VARIABLES[lang], **parse_vars(var)})
+    try:
+        variables = validate_variables(loaded.script,
+                                       {**DEMO_VARIABLES[lang], **parse_vars(var)})
+    except ScriptError as exc:
+        for issue in exc.issues:
+            err.error(issue.message)
+        raise typer.Exit(2) from None
     out.print(f"[bold]voicebot demo[/bold]: {escape(str(path))} (text simulation)",
               keep=[path])
     session = TextSession(loaded.script, variables, webhooks=STRICT.blocking())
