@@ -40,15 +40,11 @@ import numpy as np
 from asr_tts.settings import SpeechSettings
 from asr_tts.tts_cache import PromptSpec
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_caller import VOICED_LEVEL, SimulatedCaller
+from bot_engine.call.simulated_voices import caller_synthesizer, caller_voice
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import percentile
-from bot_engine.call.voice_simulator import (
-    VOICED_LEVEL,
-    SimulatedCaller,
-    caller_synthesizer,
-    caller_voice,
-    loopback_call,
-)
+from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.script import load_script
 
 PROMPT = ("Thank you for taking our call today. We have several new offers this month, "

@@ -47,9 +47,10 @@ from pathlib import Path
 
 from asr_tts.settings import SpeechSettings
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_voices import caller_voice
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import TimingSummary, percentile
-from bot_engine.call.voice_simulator import caller_voice, simulate_call
+from bot_engine.call.voice_simulator import simulate_call
 from bot_engine.script import load_script
 
 SCRIPT = """

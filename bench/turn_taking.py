@@ -60,14 +60,11 @@ import numpy as np
 from asr_tts.settings import SpeechSettings
 from asr_tts.turn import SmartTurnSettings
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_caller import SimulatedCaller
+from bot_engine.call.simulated_voices import caller_synthesizer, caller_voice
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timings import percentile
-from bot_engine.call.voice_simulator import (
-    SimulatedCaller,
-    caller_synthesizer,
-    caller_voice,
-    loopback_call,
-)
+from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.script import load_script
 
 RATE = 8000

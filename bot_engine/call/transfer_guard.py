@@ -31,12 +31,23 @@ log = logging.getLogger(__name__)
 def transfer_templates(script: Script) -> set[str]:
     """Every `transfer` value and `connect.to` target anywhere in the script (steps,
     transitions, handlers)."""
-    return set(_transfers(script))
+    templates: set[str] = set()
+    for found in _transfers(script):
+        if isinstance(found, Connect):
+            templates.update([found.to] if isinstance(found.to, str) else found.to)
+        else:
+            templates.add(found)
+    return templates
 
 
-def _transfers(node: Any) -> Iterator[str]:
+def connects(script: Script) -> list[Connect]:
+    """Every `connect` anywhere in the script."""
+    return [found for found in _transfers(script) if isinstance(found, Connect)]
+
+
+def _transfers(node: Any) -> Iterator[str | Connect]:
     if isinstance(node, Connect):
-        yield from [node.to] if isinstance(node.to, str) else node.to
+        yield node
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             value = getattr(node, name)

@@ -7,297 +7,81 @@ each line starting when the robot stops talking, which it hears as the robot's a
 quiet (the robot sends exact digital silence between prompts). `/silence` says nothing,
 `/dtmf N` presses keys, `/hangup` hangs up. When the lines run out the caller waits for
 the robot's reply and hangs up, as `voicebot chat` does when input runs out.
+
+With a simulated manager (`ManagerSetup`), the script's transfer targets point at a
+second user agent that answers (`simulated_manager`), and the caller stays on the line
+through a transfer: its phone follows a REFER (a blind transfer) by calling the target
+and reporting the outcome in a NOTIFY, or it hears the manager through the robot's bridge.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from asr_tts.tts import Synthesizer, TtsOptions, create_synthesizer
-from asr_tts.tts_cache import PromptSpec
 from bot_engine.call.answerer import Answerer, OpenedCall
 from bot_engine.call.dialer import OperatorDialing
-from bot_engine.call.errors import CallError
 from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_caller import (
+    CallerError,
+    CallerLog,
+    SimulatedCaller,
+    check_lines,
+)
+from bot_engine.call.simulated_manager import (
+    ManagerLog,
+    SimulatedManager,
+    accept_key,
+    transfer_variables,
+    whispers,
+)
 from bot_engine.call.spec import CallSpec
-from bot_engine.call.speech import CallSpeech, best_offline_tts, default_voice
+from bot_engine.call.speech import CallSpeech
+from bot_engine.call.transfer_guard import transfer_templates
 from bot_engine.call.webhooks import STRICT, AsyncWebhookRunner
 from bot_engine.script.model import Script
 from media_gateway.call_leg import (
-    FRAME_MS,
-    CallEnded,
     CallInfo,
-    CallLeg,
-    InboundDtmf,
-    InboundFrame,
 )
 from media_gateway.sip import SipConfig, SipUserAgent
 
 log = logging.getLogger(__name__)
 
-VOICED_LEVEL = 64
-"""Peak above which a received frame is robot speech (its idle frames are all zeros)."""
-
-
-class CallerError(CallError):
-    pass
-
 
 @dataclass(frozen=True)
-class CallerVoice:
-    """How a simulated caller speaks: engine, voice and options (part of the cache key)."""
+class ManagerSetup:
+    """Ring a simulated manager: `variables` (the script's transfer targets the user left
+    unset) point at it; `line` is what it says (default: one for the script's language);
+    on a bridged transfer it hears out a whisper (`whisper`) and accepts with
+    `accept_key`."""
 
-    engine: str
-    voice: str
-    options: TtsOptions
+    variables: tuple[str, ...] = ()
+    line: str | None = None
+    whisper: bool = False
+    accept_key: str | None = None
 
-
-def caller_voice(speech: CallSpeech) -> CallerVoice:
-    """A simulated caller's voice, whatever engine the robot speaks with: Festival's
-    Russian voice for Russian where installed (Whisper cannot understand espeak-ng's
-    Russian), espeak-ng a little slower than normal otherwise (measured: Whisper hears
-    espeak-ng's numbers and short answers better at 0.9x)."""
-    engine = best_offline_tts(speech.language, speech.settings.festival_binary)
-    voice = default_voice(engine, speech.language)
-    assert voice is not None
-    speed = 0.9 if engine == "espeak" else 1.0
-    return CallerVoice(engine, voice, TtsOptions(speed=speed))
-
-
-def caller_synthesizer(speech: CallSpeech, engine: str = "espeak") -> Synthesizer:
-    """The engine a simulated caller speaks with (the robot's own when it is the same)."""
-    if engine == speech.tts_engine:
-        return speech.synthesizer
-    return create_synthesizer(speech.settings, engine)
-
-
-def _trailing_quiet_s(pcm: bytes, rate: int) -> float:
-    """How long the end of `pcm` stays under the voiced level (the TTS's trailing pause)."""
-    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
-    loud = np.flatnonzero(samples > VOICED_LEVEL)
-    last = int(loud[-1]) + 1 if loud.size else 0
-    return (samples.size - last) / rate
-
-
-@dataclass
-class CallerLog:
-    lines: list[str] = field(default_factory=list)
-    """Lines actually spoken (or commands performed)."""
-    heard_ms: int = 0
-    digits: str = ""
-    ended_by: str = ""
-    """`caller` when the simulated caller hung up, else the robot's cause."""
-    reply_gaps_ms: list[float] = field(default_factory=list)
-    """Per spoken line answered: from the end of the caller's sound to the first robot
-    audio the caller received, as the caller's ear has it (both RTP paths included)."""
-
-
-class SimulatedCaller:
-    """Drives a connected CallLeg as a caller: hears when the robot talks, speaks lines."""
-
-    def __init__(
-        self,
-        leg: CallLeg,
-        speech: CallSpeech,
-        *,
-        quiet_ms: int = 700,
-        wait_s: float = 30.0,
-        voice: str | None = None,
-    ) -> None:
-        self.leg = leg
-        self.speech = speech
-        caller = caller_voice(speech)
-        if voice is not None:  # an explicit voice is an espeak-ng voice (e.g. Korean)
-            caller = CallerVoice("espeak", voice, caller.options)
-        self.caller = caller
-        self.voice = caller.voice
-        self.quiet_s = quiet_ms / 1000
-        self.wait_s = wait_s
-        self.log = CallerLog()
-        self.ended = asyncio.Event()
-        self._spoke = False
-        self._last_voice = 0.0
-        self.robot_voiced_ms = 0
-        """Robot speech heard so far (frames above the idle level)."""
-        self._said_end: float | None = None
-        self._changed = asyncio.Event()
-        self._reader = asyncio.get_running_loop().create_task(self._read())
-
-    async def _read(self) -> None:
-        async for event in self.leg.events():
-            if isinstance(event, InboundFrame):
-                self.log.heard_ms += len(event.pcm) * 1000 // (2 * self.leg.sample_rate)
-                samples = np.frombuffer(event.pcm, dtype="<i2")
-                if samples.size and int(np.abs(samples.astype(np.int32)).max()) > VOICED_LEVEL:
-                    if self._said_end is not None:
-                        gap_ms = (time.monotonic() - self._said_end) * 1000
-                        self.log.reply_gaps_ms.append(round(gap_ms, 3))
-                        self._said_end = None
-                    self._spoke = True
-                    self._last_voice = time.monotonic()
-                    self.robot_voiced_ms += len(event.pcm) * 1000 // (2 * self.leg.sample_rate)
-            elif isinstance(event, InboundDtmf):
-                self.log.digits += event.digit
-            elif isinstance(event, CallEnded):
-                self.log.ended_by = self.log.ended_by or event.cause
-                self.ended.set()
-            self._changed.set()
-
-    @property
-    def last_robot_voice_at(self) -> float:
-        """`time.monotonic()` when the last voiced robot frame arrived (0 before any)."""
-        return self._last_voice
-
-    @property
-    def robot_talking(self) -> bool:
-        return self._spoke and time.monotonic() - self._last_voice < self.quiet_s
-
-    # The waits below take a timeout because running out is an answer (False), not an error,
-    # and None means the simulator's own `wait_s`; asyncio.timeout would make it raise.
-    async def until(
-        self, predicate: Callable[[], bool], timeout: float | None = None  # noqa: ASYNC109
-    ) -> bool:
-        return await self._until(predicate, timeout)
-
-    async def _until(
-        self, predicate: Callable[[], bool], timeout: float | None  # noqa: ASYNC109
-    ) -> bool:
-        """Wait (bounded) until `predicate()` holds or the call ends; True if it held."""
-        try:
-            async with asyncio.timeout(self.wait_s if timeout is None else timeout):
-                while not predicate():
-                    if self.ended.is_set():
-                        return False
-                    self._changed.clear()
-                    await self._changed.wait()
-        except TimeoutError:
-            return False
-        return True
-
-    async def wait_robot_speaking(self, timeout: float | None = None, *,  # noqa: ASYNC109
-                                  for_ms: int = 0) -> bool:
-        """The robot is talking (and, with `for_ms`, has said that much more audio)."""
-        target = self.robot_voiced_ms + for_ms
-        return await self._until(
-            lambda: self.robot_talking and self.robot_voiced_ms >= target, timeout)
-
-    async def wait_robot_quiet(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109
-        """The robot spoke since our last turn and has now been quiet for `quiet_ms`."""
-        return await self._until(lambda: self._spoke and not self.robot_talking, timeout)
-
-    async def say(self, text: str) -> None:
-        pcm = await self.render(text)
-        self.log.lines.append(text)
-        await self.say_audio(pcm)
-
-    async def say_audio(self, pcm: bytes) -> bool:
-        """Speak rendered audio; True when the robot's voice reached us before the sound
-        ended (it replied while we were still talking: a cut-off)."""
-        voiced_before = self.robot_voiced_ms
-        self._said_end = None
-        # The sound and the TTS's trailing pause go out as two back-to-back playbacks, so
-        # the end of the sound is timed when its last frame leaves, even if the robot's
-        # reply starts during the pause.
-        rate = self.leg.sample_rate
-        frame = rate * FRAME_MS // 1000 * 2
-        sound_bytes = len(pcm) - round(_trailing_quiet_s(pcm, rate) * rate) * 2
-        cut = min(len(pcm), -(-max(sound_bytes, 1) // frame) * frame)
-        spoken = self.leg.play(pcm[:cut])
-        pause = self.leg.play(pcm[cut:]) if cut < len(pcm) else None
-        await spoken.wait()
-        cut_off = self.robot_voiced_ms > voiced_before
-        self._said_end = time.monotonic()
-        self._spoke = False  # from here on, robot audio is its answer to this line
-        if pause is not None:
-            await pause.wait()
-        return cut_off
-
-    async def render(self, text: str) -> bytes:
-        """The caller's line as audio at the call's rate (from the TTS cache)."""
-        caller = self.caller
-        spec = PromptSpec(engine=caller.engine, voice=caller.voice, options=caller.options,
-                          sample_rate=self.leg.sample_rate, text=text)
-        return await self.speech.cache.get_or_render(
-            spec, caller_synthesizer(self.speech, caller.engine))
-
-    async def press(self, digits: str) -> None:
-        self.log.lines.append(f"/dtmf {digits}")
-        await self.leg.send_dtmf(digits)
-        self._spoke = False
-
-    async def hangup(self) -> None:
-        if not self.ended.is_set():
-            self.log.ended_by = "caller"
-            await self.leg.hangup()
-
-    async def perform(self, line: str) -> None:
-        stripped = line.strip()
-        if stripped == "/silence":
-            self.log.lines.append("/silence")
-            self._spoke = False
-        elif stripped == "/hangup":
-            self.log.lines.append("/hangup")
-            await self.hangup()
-        elif stripped.startswith("/dtmf"):
-            digits = stripped[len("/dtmf"):].strip().replace(" ", "")
-            if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
-                raise CallerError(f"/dtmf needs keys 0-9, *, #: {line!r}")
-            await self.press(digits)
-        elif stripped.startswith("/") and not stripped.startswith("//"):
-            raise CallerError(f"unknown command {stripped.split()[0]!r}")
-        else:
-            await self.say(stripped)
-
-    async def run(self, lines: list[str]) -> CallerLog:
-        """Each line after the robot stops talking; then wait for the reply and hang up."""
-        for line in lines:
-            if not await self.wait_robot_quiet() or self.ended.is_set():
-                break
-            await self.perform(line)
-            if self.ended.is_set():
-                break
-        if not self.ended.is_set():
-            await self.wait_robot_quiet()
-            await self.hangup()
-        return self.log
-
-    async def close(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.ended.wait(), 5)
-        self._reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._reader
-
-
-def check_lines(lines: list[str]) -> None:
-    """Reject a bad command before any call is placed."""
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith("/dtmf"):
-            digits = stripped[len("/dtmf"):].strip().replace(" ", "")
-            if not digits or any(ch not in "0123456789*#ABCD" for ch in digits):
-                raise CallerError(f"/dtmf needs keys 0-9, *, #: {line!r}")
-        elif stripped.startswith("/") and stripped not in ("/silence", "/hangup"):
-            raise CallerError(f"unknown command {stripped.split()[0]!r}")
-        elif not stripped:
-            raise CallerError("an empty caller line (use /silence to say nothing)")
+    @classmethod
+    def for_script(cls, script: Script, given: Collection[str] = ()) -> ManagerSetup | None:
+        """A script that transfers rings a simulated manager; its transfer variables
+        point there unless set in `given` (then that target is used as given)."""
+        if not transfer_templates(script):
+            return None
+        return cls(variables=tuple(sorted(transfer_variables(script) - set(given))),
+                   whisper=whispers(script), accept_key=accept_key(script))
 
 
 @dataclass
 class Simulation:
     report: CallReport
     caller: CallerLog
+    manager: ManagerLog | None = None
+    """The simulated manager's side, when one was ringing."""
 
 
 class LoopbackCall:
@@ -306,14 +90,15 @@ class LoopbackCall:
     def __init__(self, robot: SipUserAgent, caller: SipUserAgent) -> None:
         self.robot = robot
         self.caller = caller
+        self.manager: SimulatedManager | None = None
 
     @classmethod
-    async def open(cls) -> LoopbackCall:
+    async def open(cls, *, follow_refer: bool = False) -> LoopbackCall:
         robot = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="robot",
                                                    tcp=False))
         try:
             caller = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, user="caller",
-                                                        tcp=False))
+                                                        tcp=False, follow_refer=follow_refer))
         except BaseException:
             await robot.close()
             raise
@@ -324,6 +109,8 @@ class LoopbackCall:
         return f"sip:robot@127.0.0.1:{self.robot.local_port}"
 
     async def close(self) -> None:
+        if self.manager is not None:
+            await self.manager.close()
         await self.caller.close()
         await self.robot.close()
 
@@ -343,8 +130,10 @@ async def simulate_call(
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
     caller_voice: str | None = None,
+    manager: ManagerSetup | None = None,
 ) -> Simulation:
-    """One complete simulated call from caller lines; the robot runs the full pipeline."""
+    """One complete simulated call from caller lines; the robot runs the full pipeline
+    (and, with `manager`, transfers reach a simulated manager)."""
     check_lines(lines)
 
     async def drive(caller: SimulatedCaller) -> None:
@@ -352,7 +141,7 @@ async def simulate_call(
 
     return await loopback_call(script, variables, speech, drive, record=record,
                                settings=settings, webhooks=webhooks, timeout_s=timeout_s,
-                               quiet_ms=quiet_ms, caller_voice=caller_voice)
+                               quiet_ms=quiet_ms, caller_voice=caller_voice, manager=manager)
 
 
 async def loopback_call(
@@ -367,17 +156,26 @@ async def loopback_call(
     timeout_s: float = 300.0,
     quiet_ms: int = 700,
     caller_voice: str | None = None,
+    manager: ManagerSetup | None = None,
 ) -> Simulation:
     """One call over SIP/RTP on 127.0.0.1: `drive` plays the caller; the robot answers
     and runs `script`. Ends when both sides are done (bounded by `timeout_s`)."""
-    await speech.prepare(script, variables)
-    net = await LoopbackCall.open()
+    net = await LoopbackCall.open(follow_refer=manager is not None)
     try:
+        if manager is not None:
+            net.manager = await SimulatedManager.start(
+                speech, manager.line, robot_user=net.robot.config.user,
+                whisper=manager.whisper, accept_key=manager.accept_key)
+            variables = {**variables, **dict.fromkeys(manager.variables, net.manager.uri)}
+        await speech.prepare(script, variables)
         async with asyncio.timeout(timeout_s):
-            return await _converse(net, script, variables, speech, drive, record, settings,
-                                   webhooks, quiet_ms, caller_voice)
+            simulation = await _converse(net, script, variables, speech, drive, record,
+                                         settings, webhooks, quiet_ms, caller_voice)
     finally:
         await net.close()
+    if net.manager is not None:
+        simulation.manager = net.manager.log
+    return simulation
 
 
 async def _converse(
@@ -414,7 +212,10 @@ async def _converse(
     robot_task = asyncio.get_running_loop().create_task(robot())
     try:
         leg = await net.caller.call(net.robot_uri, timeout_s=10)
-        caller = SimulatedCaller(leg, speech, quiet_ms=quiet_ms, voice=caller_voice)
+        caller = SimulatedCaller(
+            leg, speech, quiet_ms=quiet_ms, voice=caller_voice, phone=net.caller,
+            transfer_answered=net.manager.answered if net.manager is not None else None,
+            numbers_to=net.manager.address if net.manager is not None else None)
         try:
             await drive(caller)
             if not caller.ended.is_set():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,9 +23,11 @@ from bot_engine.call.dialer import place_call
 from bot_engine.call.inbound import serve_inbound
 from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
+from bot_engine.call.simulated_caller import CallerError
+from bot_engine.call.simulated_voices import caller_voice
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.speech_pool import SpeechPool
-from bot_engine.call.voice_simulator import CallerError, caller_voice, simulate_call
+from bot_engine.call.voice_simulator import ManagerSetup, Simulation, simulate_call
 from bot_engine.cli.console import err, out
 from bot_engine.cli.demo_data import DEMO_VARIABLES, DIALOGS_DIR
 from bot_engine.cli.options import VarOption, parse_vars
@@ -35,7 +38,7 @@ DEMO_CALLER = {
     "ru": ["да, это я", "ну да, давайте", "да, бюджет около двухсот тысяч",
            "в следующем месяце", "конечно"],
     "en": ["yes, speaking", "sure, go ahead", "yes, it is still relevant", "next month",
-           "about two thousand dollars", "no, thank you"],
+           "about two thousand dollars", "yes, please"],
 }
 """The live demo's caller, per language (spoken by Festival in Russian, espeak-ng in
 English)."""
@@ -83,9 +86,13 @@ def _speech(script: Script, asr: str | None, pool: SpeechPool | None = None) -> 
         raise typer.Exit(1) from None
 
 
-def print_report(report: CallReport, *, as_json: bool) -> None:
+def print_report(report: CallReport, *, as_json: bool,
+                 extra: dict[str, Any] | None = None, after: Sequence[str] = ()) -> None:
+    """The call's transcript, result and timings (`extra`: more keys for --json; `after`:
+    lines, in markup, that follow the transcript)."""
     if as_json:
-        out.plain(json.dumps(report.document(), ensure_ascii=False, indent=2))
+        out.plain(json.dumps({**report.document(), **(extra or {})}, ensure_ascii=False,
+                             indent=2))
         return
     for turn in report.transcript:
         if turn.role == "bot":
@@ -96,6 +103,8 @@ def print_report(report: CallReport, *, as_json: bool) -> None:
             out.print(f"[green]caller:[/green] {escape(turn.text)}{conf}")
         else:
             out.print(f"[dim]* {escape(turn.text)}[/dim]")
+    for line in after:
+        out.print(line)
     result = report.result
     out.print(f"[bold]outcome:[/bold] {result.outcome} ({result.ending})")
     out.print("fields: " + escape(json.dumps(result.fields, ensure_ascii=False,
@@ -115,19 +124,42 @@ def print_report(report: CallReport, *, as_json: bool) -> None:
         out.print(f"recording: {escape(report.recording)}", keep=[report.recording])
 
 
+def _print_simulation(simulation: Simulation, *, as_json: bool) -> None:
+    manager = simulation.manager
+    if manager is None:
+        print_report(simulation.report, as_json=as_json)
+        return
+    caller = simulation.caller
+    transfer = {"target": caller.referred_to, "sip_status": caller.transfer_status,
+                "heard_ms": caller.transfer_heard_ms}
+    after = []
+    if caller.referred_to is not None:
+        status = caller.transfer_status
+        state = "connected" if status == 200 else f"failed ({status})"
+        after.append(f"[dim]* the caller's phone called {escape(caller.referred_to)}: "
+                     f"{state}[/dim]")
+    if manager.said:
+        after.append(f"[magenta]manager:[/magenta] {escape(manager.line)} [dim](simulated, "
+                     f"{escape(manager.uri)})[/dim]")
+    print_report(simulation.report, as_json=as_json, after=after, extra={
+        "simulated_manager": manager.document(),
+        "caller_transfer": transfer if caller.referred_to is not None else None})
+
+
 def _run_simulation(
     script: Script, variables: dict[str, Any], lines: list[str], speech: CallSpeech,
-    record: Path | None,
-) -> CallReport:
+    record: Path | None, manager: ManagerSetup | None = None,
+) -> Simulation:
     try:
-        simulation = asyncio.run(simulate_call(script, variables, lines, speech, record=record))
+        simulation = asyncio.run(simulate_call(script, variables, lines, speech, record=record,
+                                               manager=manager))
     except CallerError as exc:
         raise typer.BadParameter(str(exc), param_hint="--caller") from None
     except (OSError, SpeechError, TimeoutError) as exc:
         err.print(f"the simulated call failed: {escape(str(exc) or type(exc).__name__)}",
                   style="red")
         raise typer.Exit(1) from None
-    return simulation.report
+    return simulation
 
 
 def simulate_call_command(
@@ -145,13 +177,15 @@ def simulate_call_command(
     """A simulated caller talks to the robot over SIP/RTP on loopback (full pipeline)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
     loaded = _script(script_path)
-    variables = _variables(loaded.script, parse_vars(var))
+    given = parse_vars(var)
+    variables = _variables(loaded.script, given)
     speech = _speech(loaded.script, asr)
     if not as_json:
         err.print(f"robot ASR: {speech.asr_engine}; TTS: {speech.tts_engine}")
-    report = _run_simulation(loaded.script, variables, list(caller or []), speech, record)
-    print_report(report, as_json=as_json)
-    raise typer.Exit(0 if report.result.ending != "error" else 1)
+    simulation = _run_simulation(loaded.script, variables, list(caller or []), speech, record,
+                                 ManagerSetup.for_script(loaded.script, given))
+    _print_simulation(simulation, as_json=as_json)
+    raise typer.Exit(0 if simulation.report.result.ending != "error" else 1)
 
 
 def demo_call(
@@ -160,6 +194,7 @@ def demo_call(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
     lang: Annotated[str, typer.Option(help="ru (Festival and multilingual Whisper) or en "
                                            "(espeak-ng and Whisper tiny.en).")] = "ru",
+    var: VarOption = None,
 ) -> None:
     """The main job, live: the robot answers a SIP call on loopback, a simulated caller
     speaks with an offline voice, the robot understands with the offline ASR and answers
@@ -168,14 +203,17 @@ def demo_call(
         raise typer.BadParameter("expected ru or en", param_hint="--lang")
     script_path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
     loaded = _script(str(script_path))
-    variables = _variables(loaded.script, DEMO_VARIABLES[lang])
+    given = parse_vars(var)
+    variables = _variables(loaded.script, {**DEMO_VARIABLES[lang], **given})
     speech = _speech(loaded.script, None)
     caller = caller_voice(speech)
     err.print(f"[bold]voicebot demo[/bold]: {script_path.name} over SIP on 127.0.0.1; "
               f"robot ASR: {speech.asr_engine} (offline), robot voice: {speech.tts_engine}; "
               f"caller voice: {caller.engine} {caller.voice}")
-    report = _run_simulation(loaded.script, variables, DEMO_CALLER[lang], speech, record)
-    print_report(report, as_json=as_json)
+    simulation = _run_simulation(loaded.script, variables, DEMO_CALLER[lang], speech, record,
+                                 ManagerSetup.for_script(loaded.script, given))
+    _print_simulation(simulation, as_json=as_json)
+    report = simulation.report
     from bot_engine.service.console.demo import console_url
 
     if (url := console_url(report, script_path, record)) is not None:

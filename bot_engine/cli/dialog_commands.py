@@ -318,6 +318,7 @@ def demo(
         bool, typer.Option("--text", help="A text simulation instead of a live call.")
     ] = False,
     lang: Annotated[str, typer.Option(help="ru (the default) or en.")] = "ru",
+    var: VarOption = None,
 ) -> None:
     """The main job on embedded defaults: a live demo call over SIP on loopback, with
     offline speech in Russian (or English with --lang en); with --text, the lead script
@@ -326,13 +327,19 @@ def demo(
         from bot_engine.cli.call_commands import demo_call
 
         demo_call(record=Path(f"var/recordings/demo-call.{lang}.wav"), as_json=False,
-                  lang=lang)
+                  lang=lang, var=var)
         return
     if lang not in DEMO_VARIABLES:
         raise typer.BadParameter("expected ru or en", param_hint="--lang")
     path = DIALOGS_DIR / f"lead_qualification.{lang}.yaml"
     loaded = load_or_exit(path)
-    variables = validate_variables(loaded.script, DEMO_VARIABLES[lang])
+    try:
+        variables = validate_variables(loaded.script,
+                                       {**DEMO_VARIABLES[lang], **parse_vars(var)})
+    except ScriptError as exc:
+        for issue in exc.issues:
+            err.error(issue.message)
+        raise typer.Exit(2) from None
     out.print(f"[bold]voicebot demo[/bold]: {escape(str(path))} (text simulation)",
               keep=[path])
     session = TextSession(loaded.script, variables, webhooks=STRICT.blocking())

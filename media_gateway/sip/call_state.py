@@ -52,6 +52,8 @@ class SipCall:
     refer_status: int | None = None
     """The final status the last transfer's NOTIFY reported, or the REFER's refusal."""
     refer_waiting: bool = False
+    referred: bool = False
+    """The far end's REFER was accepted (`follow_refer`): one per call."""
     auth_attempts: int = 0
     abandoned: bool = False
     """Outbound: nobody waits for the answer any more (cancelled, or timed out)."""

@@ -50,6 +50,22 @@ def refer_uri(target: str, remote_target: str) -> SipUri:
     return uri
 
 
+def referred_to(refer: SipRequest) -> str | None:
+    """The SIP URI a REFER asks us to call, or None when it names no bounded, plain
+    `sip:` URI (a far end chooses it: nothing else is dialled)."""
+    value = refer.headers.get("refer-to")
+    if not value or len(value) > 512:
+        return None
+    try:
+        uri = SipUri.parse(NameAddr.parse(value).uri)
+    except (SipParseError, ValueError):
+        return None
+    text = str(uri)
+    if uri.scheme != "sip" or not _SAFE_URI_TEXT.match(text) or "?" in text:
+        return None
+    return text
+
+
 def oversized_x_headers(invite: SipRequest, max_count: int, max_chars: int) -> str | None:
     """`X-` headers become call variables: the caller chooses them, so they are bounded in
     number and length (the reason phrase for a 400, or None)."""

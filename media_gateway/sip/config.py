@@ -51,6 +51,10 @@ class SipConfig(BaseModel):
     """SO_RCVBUF asked for the UDP socket, so a burst of INVITEs waits in the kernel
     instead of being dropped (Linux caps it at `net.core.rmem_max`)."""
     user_agent: str = "voicebot/0.1"
+    follow_refer: bool = False
+    """Accept a REFER from the far end (202) and hand its target to the application, which
+    places the new call and reports how it went (a simulated phone that follows a blind
+    transfer). Off, a REFER gets 405: a far end must not make this agent dial anywhere."""
 
     @property
     def timers(self) -> TimerSettings:

@@ -113,6 +113,15 @@ class RequestDone:
 
 
 @dataclass(frozen=True)
+class TransferRequested:
+    """The far end asked us to call `target` instead (a REFER we accepted with 202: only
+    with `SipConfig.follow_refer`)."""
+
+    ref: int
+    target: str
+
+
+@dataclass(frozen=True)
 class TransferDone:
     """A REFER finished: refused (`status` of the refusal), timed out (None), or the
     NOTIFY reported the new call's final status."""
@@ -145,6 +154,7 @@ SipEvent = (
     | DtmfReceived
     | MediaChanged
     | RequestDone
+    | TransferRequested
     | TransferDone
     | RegistrationDone
 )

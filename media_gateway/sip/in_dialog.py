@@ -9,7 +9,7 @@ import logging
 
 from media_gateway.sdp import SdpError, build_answer, negotiate, parse_sdp
 from media_gateway.sip.call_state import SipCall
-from media_gateway.sip.checks import refer_uri
+from media_gateway.sip.checks import refer_uri, referred_to
 from media_gateway.sip.core_state import REFER_WAIT_S, CoreState, is_2xx
 from media_gateway.sip.events import (
     DialogEnded,
@@ -17,6 +17,7 @@ from media_gateway.sip.events import (
     MediaChanged,
     RequestDone,
     TransferDone,
+    TransferRequested,
 )
 from media_gateway.sip.grammar import SipParseError
 from media_gateway.sip.info_dtmf import parse_info_dtmf
@@ -60,10 +61,29 @@ class DialogRequests:
         elif method == "NOTIFY":
             state.respond(tx, peer, request, 200)
             self._on_notify(call, request)
+        elif method == "REFER" and state.config.follow_refer:
+            self._on_refer(call, request, peer, tx)
         elif method in ("OPTIONS", "UPDATE"):
             state.respond(tx, peer, request, 200, extra=state.capabilities())
         else:
             state.respond(tx, peer, request, 405, extra=state.capabilities())
+
+    def _on_refer(
+        self, call: SipCall, request: SipRequest, peer: Peer, tx: ServerTransaction
+    ) -> None:
+        """A blind transfer asked of us: 202, then the application places the new call and
+        reports it in a NOTIFY (`SipCallLeg.report_transfer`). One at a time per call."""
+        state = self.state
+        target = referred_to(request)
+        if target is None:
+            log.info("sip: REFER of %s refused: bad Refer-To", request.call_id)
+            state.respond(tx, peer, request, 400, "Bad Refer-To")
+        elif call.referred:
+            state.respond(tx, peer, request, 491)
+        else:
+            call.referred = True
+            state.respond(tx, peer, request, 202)
+            state.events.append(TransferRequested(call.ref, target))
 
     def _on_offer(
         self, call: SipCall, request: SipRequest, peer: Peer, tx: ServerTransaction

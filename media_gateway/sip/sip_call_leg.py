@@ -82,6 +82,8 @@ class CallSignalling(Protocol):
 
     async def reinvite(self, leg: SipCallLeg, *, hold: bool) -> bool: ...
 
+    async def notify_transfer(self, leg: SipCallLeg, status: int, reason: str) -> None: ...
+
 
 class SipCallLeg(CallLeg):
     sample_rate = 8000
@@ -100,6 +102,9 @@ class SipCallLeg(CallLeg):
         self._sink_attached = False
         self.media: NegotiatedMedia | None = None
         """The media RTP was last configured with."""
+        self.referred_to: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        """The target of a REFER the far end sent us (only with `SipConfig.follow_refer`):
+        the application places that call and answers with `report_transfer`."""
 
     @property
     def ref(self) -> int:
@@ -218,6 +223,14 @@ class SipCallLeg(CallLeg):
         if self._ended is not None:
             return False
         return await self._signalling.refer(self, target)
+
+    def push_referral(self, target: str) -> None:
+        if not self.referred_to.done():
+            self.referred_to.set_result(target)
+
+    async def report_transfer(self, status: int, reason: str) -> None:
+        """Tell the far end how the call its REFER asked for went (a final SIP status)."""
+        await self._signalling.notify_transfer(self, status, reason)
 
     async def hold(self, on_hold: bool = True) -> bool:
         """re-INVITE the far end to hold (sendonly) or resume (sendrecv)."""

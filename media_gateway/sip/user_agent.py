@@ -35,6 +35,7 @@ from media_gateway.sip.events import (
     RequestDone,
     SipEvent,
     TransferDone,
+    TransferRequested,
 )
 from media_gateway.sip.message import Headers, SipMessage, SipRequest, SipResponse
 from media_gateway.sip.outcomes import CallFailed, RegistrationFailed
@@ -338,6 +339,10 @@ class SipUserAgent:
             leg = self._legs.get(event.ref)
             if leg is not None:
                 leg.push_dtmf(event.digit)
+        elif isinstance(event, TransferRequested):
+            leg = self._legs.get(event.ref)
+            if leg is not None:
+                leg.push_referral(event.target)
         elif isinstance(event, MediaChanged):
             leg = self._legs.get(event.ref)
             if leg is not None:
@@ -451,6 +456,17 @@ class SipUserAgent:
             await self.bye(leg, cause="transferred")
             return True
         return False
+
+    async def notify_transfer(self, leg: SipCallLeg, status: int, reason: str) -> None:
+        """The final NOTIFY of a REFER we followed: the new call's status as a sipfrag
+        (RFC 3515), ending the implicit subscription."""
+        headers = Headers([
+            ("Event", "refer"),
+            ("Subscription-State", "terminated;reason=noresource"),
+            ("Content-Type", "message/sipfrag;version=2.0"),
+        ])
+        await self.request(leg, "NOTIFY", headers=headers,
+                           body=f"SIP/2.0 {status} {reason}".encode())
 
     # -- outgoing calls -----------------------------------------------------------------
 

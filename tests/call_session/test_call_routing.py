@@ -14,8 +14,8 @@ from bot_engine.call.inbound import routed
 from bot_engine.call.memory_sink import MemorySink
 from bot_engine.call.report import CallReport
 from bot_engine.call.routing import Router, RoutingError
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import SimulatedCaller
 from bot_engine.script import ScriptError
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallInfo

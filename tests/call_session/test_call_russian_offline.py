@@ -16,9 +16,13 @@ from asr_tts.audio import read_audio_file
 from asr_tts.settings import SpeechSettings
 from asr_tts.turn import SmartTurnSettings
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_caller import SimulatedCaller
+from bot_engine.call.simulated_voices import caller_voice
 from bot_engine.call.speech import CallSpeech, choose_asr_engine, choose_tts_engine
-from bot_engine.call.voice_simulator import SimulatedCaller, caller_voice, loopback_call
+from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.cli import app
+from bot_engine.cli.call_commands import DEMO_CALLER
+from bot_engine.cli.demo_data import DEMO_VARIABLES
 from bot_engine.script import load_script, load_script_file
 from tests.call_session.call_session_helpers import ROOT
 
@@ -62,16 +66,19 @@ async def test_a_prompt_festival_cannot_read_is_spoken_by_espeak_not_skipped(
 
 
 @pytest.mark.slow
-def test_the_russian_lead_script_completes_over_sip(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_russian_lead_script_completes_over_sip_and_the_transfer_reaches_the_manager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Russian demo's call (its caller and variables) through `simulate-call`: the
+    caller asks for a manager, the robot REFERs, the caller's phone calls the simulated
+    manager on loopback, who answers in Russian: the transfer connects."""
     monkeypatch.setenv("VOICEBOT_TTS_CACHE_DIR", str(tmp_path / "cache"))
     record = tmp_path / "call.wav"
-    result = CliRunner().invoke(app, [
-        "simulate-call", str(LEAD_RU), "--var", "name=Иван", "--var", "product=кухню на заказ",
-        "--var", "company=Мебель Плюс", "--var", "min_budget=100000",
-        "--caller", "да, это я", "--caller", "ну да, давайте",
-        "--caller", "да, бюджет около двухсот тысяч", "--caller", "в следующем месяце",
-        "--caller", "конечно", "--json", "--record", str(record)])
+    variables = [arg for name, value in DEMO_VARIABLES["ru"].items()
+                 for arg in ("--var", f"{name}={value}")]
+    lines = [arg for line in DEMO_CALLER["ru"] for arg in ("--caller", line)]
+    result = CliRunner().invoke(app, ["simulate-call", str(LEAD_RU), *variables, *lines,
+                                      "--json", "--record", str(record)])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["call"]["asr_engine"] == "whisper"
@@ -83,6 +90,16 @@ def test_the_russian_lead_script_completes_over_sip(tmp_path: Path,
     assert len(heard) == 5 and "это я" in heard[0].lower()
     assert len(document["timings"]) == 5
     assert record.stat().st_size > 44
+    # the transfer: the robot's REFER accepted, the manager's phone answered and spoke
+    manager = document["simulated_manager"]
+    assert manager["uri"].startswith("sip:manager@127.0.0.1:")
+    assert (manager["answered"], manager["said"], manager["line"]) == (
+        1, 1, "Менеджер Анна, слушаю.")
+    assert document["transcript"][-1]["text"] == f"transfer to {manager['uri']}: accepted"
+    assert document["result"]["ending"] == "transfer"
+    transfer = document["caller_transfer"]
+    assert (transfer["target"], transfer["sip_status"]) == (manager["uri"], 200)
+    assert transfer["heard_ms"] > 500  # the manager's line reached the caller's ear
 
 
 SCRIPT = """

@@ -14,8 +14,9 @@ import pytest
 import soundfile
 
 from bot_engine.call.session import SessionSettings
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call, simulate_call
+from bot_engine.call.voice_simulator import loopback_call, simulate_call
 from bot_engine.call.webhooks import WebhookRunner
 from bot_engine.net import SsrfGuard
 from bot_engine.script import validate_variables

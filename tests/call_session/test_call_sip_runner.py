@@ -13,9 +13,9 @@ import pytest
 
 from bot_engine.call.dialer import Dialer, own_user_agent
 from bot_engine.call.report import CallReport
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.spec import CallSpec
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import SimulatedCaller
 from bot_engine.dialog.actions import DialogResult
 from bot_engine.record import HangupCause, TranscriptTurn
 from bot_engine.script import validate_variables

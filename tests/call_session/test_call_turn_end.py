@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.speech import CallSpeech
 from bot_engine.call.turn_end import TurnEnd
 from bot_engine.call.utterance import Heard
-from bot_engine.call.voice_simulator import SimulatedCaller, loopback_call
+from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.script import load_script
 from bot_engine.script.model import Script
 

@@ -14,6 +14,7 @@ from media_gateway.sip.events import (
     MediaChanged,
     RequestDone,
     TransferDone,
+    TransferRequested,
 )
 from media_gateway.sip.message import Headers, SipRequest, SipResponse, parse_message
 from media_gateway.sip.peer import Peer
@@ -186,6 +187,42 @@ def test_a_notify_before_the_202_and_bad_targets() -> None:
     wire.inject(robot, notify(refer, b"SIP/2.0 200 OK\r\n"), source=("10.0.0.7", 5060))
     wire.inject(robot, reply(refer, 202), source=("10.0.0.7", 5060))
     assert robot.of(TransferDone) == [TransferDone(token, ref, 200, True)]
+
+
+def test_a_phone_that_follows_refer_accepts_it_and_notifies_the_new_calls_status(
+    wire: Wire,
+) -> None:
+    """A phone that follows transfers (`follow_refer`): 202, the target for the
+    application, and its report as the NOTIFY that completes the robot's transfer; one
+    REFER per call, and a Refer-To that is not a plain SIP URI is refused."""
+    phone = wire.node("phone", "10.0.0.1", follow_refer=True)
+    robot = wire.node("robot", "10.0.0.2")
+    ref = wire.command(
+        lambda now: phone.core.invite("sip:robot@10.0.0.2:5060", media_port=4000, now=now)
+    )
+    robot_ref = robot.last(CallOffered).ref
+    wire.command(lambda now: robot.core.answer(robot_ref, media_port=5000, now=now))
+    bad = Headers([("Refer-To", "<sips:x@10.0.0.9?Replaces=abc>")])
+    wire.command(lambda now: robot.core.request(robot_ref, "REFER", now, headers=bad))
+    assert robot.last(RequestDone).status == 400 and not phone.of(TransferRequested)
+    token = wire.command(lambda now: robot.core.refer(robot_ref, "sip:manager@10.0.0.5:5070",
+                                                      now))
+    assert phone.of(TransferRequested) == [TransferRequested(ref, "sip:manager@10.0.0.5:5070")]
+    assert not robot.of(TransferDone)  # accepted (202): the outcome comes in the NOTIFY
+    again = Headers([("Refer-To", "<sip:other@10.0.0.6>")])
+    wire.command(lambda now: robot.core.request(robot_ref, "REFER", now, headers=again))
+    assert robot.last(RequestDone).status == 491 and len(phone.of(TransferRequested)) == 1
+    notify_headers = Headers([("Event", "refer"), ("Content-Type", "message/sipfrag")])
+    wire.command(lambda now: phone.core.request(ref, "NOTIFY", now, headers=notify_headers,
+                                                body=b"SIP/2.0 200 OK"))
+    assert robot.of(TransferDone) == [TransferDone(token, robot_ref, 200, True)]
+
+
+def test_without_follow_refer_a_refer_is_refused(wire: Wire) -> None:
+    phone, robot, ref, _ = connected(wire)
+    token = wire.command(lambda now: phone.core.refer(ref, "sip:manager@10.0.0.5", now))
+    assert phone.last(TransferDone) == TransferDone(token, ref, 405, False)
+    assert not robot.of(TransferRequested)
 
 
 def test_a_bye_while_waiting_for_the_notify_ends_the_transfer() -> None:

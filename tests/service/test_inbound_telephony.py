@@ -23,8 +23,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from asr_tts.settings import SpeechSettings
+from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.speech import CallSpeech
-from bot_engine.call.voice_simulator import SimulatedCaller
 from bot_engine.script.model import Script
 from bot_engine.service.app import create_app
 from media_gateway.sip import CallFailed, SipConfig, SipUserAgent

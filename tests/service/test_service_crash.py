@@ -108,8 +108,8 @@ async def test_sigkill_mid_inbound_sip_call_then_recovery_delivers_its_result(
     """An inbound call answered by `voicebot serve` is as safe as an outbound one: killed
     mid-call, it is ended from its saved dialog state after restart and delivered."""
     from asr_tts.settings import SpeechSettings
+    from bot_engine.call.simulated_caller import SimulatedCaller
     from bot_engine.call.speech import CallSpeech
-    from bot_engine.call.voice_simulator import SimulatedCaller
     from bot_engine.script import load_script
     from media_gateway.sip import SipConfig, SipUserAgent
 

@@ -136,8 +136,8 @@ async def test_examples_against_a_running_server(tmp_path: Path) -> None:
 async def _inbound_call(sip_port: int, tmp_path: Path) -> None:
     """Call the server's SIP port as a phone would: an unknown number, then the routed one."""
     from asr_tts.settings import SpeechSettings
+    from bot_engine.call.simulated_caller import SimulatedCaller
     from bot_engine.call.speech import CallSpeech
-    from bot_engine.call.voice_simulator import SimulatedCaller
     from bot_engine.script import load_script_file
     from media_gateway.sip import CallFailed, SipConfig, SipUserAgent
 
