@@ -90,9 +90,6 @@ class ServiceSettings(BaseSettings):
     """Asterisk's own examples use 9092: `AudioSocket(${UUID},bot.example:9092)`."""
     inbound_routes_per_tenant: int = Field(100, ge=1, le=100_000)
     """Inbound routes one tenant may have (each INVITE is matched against all of them)."""
-    routing_budget_ms: int = Field(200, ge=1, le=10_000)
-    """Time all route patterns together may take to route one call (off the event loop);
-    a pattern still running then counts as no match."""
     sip_uri_tenants: list[str] = Field(default_factory=list)
     """Tenants (names or ids) whose calls may have a `sip:` URI as `to`; its host must
     still be public or in `ssrf_allowlist`. Everyone else dials numbers, via `sip_proxy`."""
