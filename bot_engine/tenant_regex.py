@@ -91,6 +91,7 @@ class TenantPattern:
     ignore_case: bool
     _rx: Any = field(repr=False)
     _prefixes: Any = field(repr=False)
+    _whole: Any = field(repr=False)
     _marks: bool = False
 
     def _text(self, text: str) -> str:
@@ -100,7 +101,7 @@ class TenantPattern:
         return self._rx.search(self._text(text)) is not None
 
     def fullmatch(self, text: str) -> bool:
-        return self._rx.fullmatch(self._text(text)) is not None
+        return self._whole.fullmatch(self._text(text)) is not None
 
     def can_start(self, text: str) -> bool:
         """Whether some value that starts with `text` could match the whole pattern (an
@@ -108,18 +109,24 @@ class TenantPattern:
         return self._prefixes.fullmatch(text) is not None
 
     def starts(self, text: str) -> Iterator[int]:
-        """Where the non-overlapping matches start, left to right (like `finditer`)."""
-        if not self._marks:
-            for found in self._rx.finditer(text):
-                yield found.start()
-            return
+        """Where the non-overlapping matches start, left to right, as `finditer` has them
+        (but for a lazy empty match, `x??`, where `re` also gives the non-empty one)."""
         marked = self._text(text)
-        before = 0  # marks before the current position
-        last = 0
-        for found in self._rx.finditer(marked):
-            before += marked.count(_MARK, last, found.start())
-            last = found.start()
-            yield found.start() - before
+        source: list[int] = []  # the text's position of each marked position
+        first: dict[int, int] = {}  # the first marked position of each text position
+        count = 0
+        for i, ch in enumerate(f"{marked}\0"):
+            source.append(count)
+            first.setdefault(count, i)
+            count += ch != _MARK
+        pos = 0
+        while pos <= len(text):
+            found = self._rx.search(marked, first[pos])
+            if found is None:
+                return
+            start, end = source[found.start()], source[found.end()]
+            yield start
+            pos = end if end > start else start + 1  # as `finditer`: past an empty match
 
 
 def _is_word(ch: str) -> bool:
@@ -168,6 +175,7 @@ class _Writer:
                 part = self.item(op, arg, flags, prefix=True)
                 out = f"(?:{part}|{whole}{out})" if out else part
             return out
+        items = _ordered_assertions(items)
         parts: list[str] = []
         for i, (op, arg) in enumerate(items):
             if (op is C.AT and arg is C.AT_BOUNDARY and i
@@ -267,6 +275,25 @@ class _Writer:
         return classes[0] if len(classes) == 1 else "(?:" + "|".join(classes) + ")"
 
 
+_AT_ORDER = {C.AT_BEGINNING: 0, C.AT_BEGINNING_STRING: 0, C.AT_BOUNDARY: 1}
+
+
+def _ordered_assertions(items: list[Any]) -> list[Any]:
+    """Assertions next to each other hold at one position, in any order; with the marks,
+    a start (`^`) must come before a `\\b`'s mark and an end (`$`) after it."""
+    out: list[Any] = []
+    run: list[Any] = []
+    for item in [*items, (None, None)]:
+        if item[0] is C.AT:
+            run.append(item)
+            continue
+        out += sorted(run, key=lambda at: _AT_ORDER.get(at[1], 2))
+        run = []
+        if item[0] is not None:
+            out.append(item)
+    return out
+
+
 def _char(code: int) -> str:
     ch = chr(code)
     return ch if ch.isalnum() and ch != _MARK else f"\\x{{{code:X}}}"
@@ -300,9 +327,12 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> TenantPattern
     try:
         compiled = re2.compile(source, _options(flags.ignore_case))
         starts = re2.compile(prefixes, _options(flags.ignore_case))
+        # the marks at either end of the text belong to no item
+        whole = re2.compile(f"{_M}?(?:{source}){_M}?", _options(flags.ignore_case)) if marks \
+            else compiled
     except re2.error as exc:
         raise PatternError(f"the regular expression cannot run: {exc}") from None
-    return TenantPattern(pattern, flags.ignore_case, compiled, starts, marks)
+    return TenantPattern(pattern, flags.ignore_case, compiled, starts, whole, marks)
 
 
 def _walk(items: list[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
