@@ -111,20 +111,15 @@ class TenantPattern:
     def starts(self, text: str) -> Iterator[int]:
         """Where the non-overlapping matches start, left to right, as `finditer` has them
         (but for a lazy empty match, `x??`, where `re` also gives the non-empty one)."""
-        marked = self._text(text)
-        source: list[int] = []  # the text's position of each marked position
-        first: dict[int, int] = {}  # the first marked position of each text position
-        count = 0
-        for i, ch in enumerate(f"{marked}\0"):
-            source.append(count)
-            first.setdefault(count, i)
-            count += ch != _MARK
+        marked, source, first = _positions(text) if self._marks else (text, None, None)
         pos = 0
         while pos <= len(text):
-            found = self._rx.search(marked, first[pos])
+            found = self._rx.search(marked, pos if first is None else first[pos])
             if found is None:
                 return
-            start, end = source[found.start()], source[found.end()]
+            start, end = found.start(), found.end()
+            if source is not None:
+                start, end = source[start], source[end]
             yield start
             pos = end if end > start else start + 1  # as `finditer`: past an empty match
 
@@ -133,6 +128,23 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+@lru_cache(maxsize=256)  # one utterance, every intent's patterns
+def _positions(text: str) -> tuple[str, list[int], list[int]]:
+    """The marked text, the text's position of each marked position, and the first
+    marked position of each text position."""
+    marked = _marked(text)
+    source: list[int] = []
+    first: list[int] = []
+    count = 0
+    for i, ch in enumerate(f"{marked}\0"):  # "\0": the end is a position too
+        source.append(count)
+        if len(first) == count:
+            first.append(i)
+        count += ch != _MARK
+    return marked, source, first
+
+
+@lru_cache(maxsize=256)
 def _marked(text: str) -> str:
     """`text` with `_MARK` at each Unicode word boundary (as Python's `\\b` sees them)."""
     text = text.replace(_MARK, "\ufffd")

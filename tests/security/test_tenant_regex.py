@@ -87,3 +87,15 @@ def test_the_same_matches_as_re(pattern: str, text: str) -> None:
     assert list(rx.starts(text)) == list(dict.fromkeys(expected))  # `x??`: once each
     assert rx.search(text) is bool(expected)
     assert rx.fullmatch(text) is (re.fullmatch(pattern, text, re.IGNORECASE) is not None)
+
+
+def test_classes_and_boundaries_agree_with_re_over_cyrillic_latin_and_digits() -> None:
+    chars = [chr(cp) for cp in [*range(0x20, 0x250), *range(0x400, 0x530), *range(0x660, 0x670),
+                                0x2116, 0x2160, 0x3000, 0xFF10]]  # fmt: skip
+    for pattern in (r"\w", r"\W", r"\d", r"\s", r"\S"):
+        rx = compile_pattern(pattern)
+        assert [c for c in chars if rx.fullmatch(c)] == [
+            c for c in chars if re.fullmatch(pattern, c)], pattern
+    text = "".join(chars)
+    boundaries = [m.start() for m in re.finditer(r"\b", text)]
+    assert list(compile_pattern(r"\b").starts(text)) == boundaries
