@@ -111,54 +111,30 @@ class TenantPattern:
     def starts(self, text: str) -> Iterator[int]:
         """Where the non-overlapping matches start, left to right, as `finditer` has them
         (but for a lazy empty match, `x??`, where `re` also gives the non-empty one)."""
-        marked, source, first = _positions(text) if self._marks else (text, None, None)
-        pos = 0
-        while pos <= len(text):
-            found = self._rx.search(marked, pos if first is None else first[pos])
+        marked = self._text(text)
+        at = 0  # in the marked text
+        while at <= len(marked):
+            found = self._rx.search(marked, at)
             if found is None:
                 return
-            start, end = found.start(), found.end()
-            if source is not None:
-                start, end = source[start], source[end]
+            begin, finish = found.start(), found.end()
+            start, end = (begin - marked.count(_MARK, 0, begin),
+                          finish - marked.count(_MARK, 0, finish)) if self._marks else (
+                begin, finish)
             yield start
-            pos = end if end > start else start + 1  # as `finditer`: past an empty match
+            if end > start:  # a mark the match ended on may start the next one (`\\b`)
+                at = finish - 1 if finish and marked[finish - 1] == _MARK else finish
+            else:  # as `finditer`: one character past an empty match
+                at = begin + 1 + (begin < len(marked) and marked[begin] == _MARK)
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+_BOUNDARY = re.compile(r"\b")  # Python's own Unicode word boundary
 
 
 @lru_cache(maxsize=256)  # one utterance, every intent's patterns
-def _positions(text: str) -> tuple[str, list[int], list[int]]:
-    """The marked text, the text's position of each marked position, and the first
-    marked position of each text position."""
-    marked = _marked(text)
-    source: list[int] = []
-    first: list[int] = []
-    count = 0
-    for i, ch in enumerate(f"{marked}\0"):  # "\0": the end is a position too
-        source.append(count)
-        if len(first) == count:
-            first.append(i)
-        count += ch != _MARK
-    return marked, source, first
-
-
-@lru_cache(maxsize=256)
 def _marked(text: str) -> str:
     """`text` with `_MARK` at each Unicode word boundary (as Python's `\\b` sees them)."""
-    text = text.replace(_MARK, "\ufffd")
-    out: list[str] = []
-    previous = False
-    for ch in text:
-        word = _is_word(ch)
-        if word != previous:
-            out.append(_MARK)
-        out.append(ch)
-        previous = word
-    if previous:
-        out.append(_MARK)
-    return "".join(out)
+    return _BOUNDARY.sub(_MARK, text.replace(_MARK, "\ufffd"))
 
 
 def _offset_of(pattern: str, construct: str) -> int | None:

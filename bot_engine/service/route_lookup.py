@@ -11,7 +11,6 @@ immutable once created, so each is parsed once and kept until it is deleted.
 from __future__ import annotations
 
 import asyncio
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from bot_engine.service.inbound_routing import RouteMatch, StoredRoute, choose
@@ -19,8 +18,6 @@ from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage.db import Database
 from bot_engine.storage.models import InboundRoute
 from media_gateway.call_leg import CallInfo
-
-log = logging.getLogger(__name__)
 
 MAX_WAITING = 32
 """Calls waiting for the routing worker beyond this are refused as busy."""
