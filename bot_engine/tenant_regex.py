@@ -145,7 +145,10 @@ def _offset_of(pattern: str, construct: str) -> int | None:
 def _unsupported(pattern: str, construct: str) -> PatternError:
     offset = _offset_of(pattern, construct)
     where = f" at character {offset + 1}" if offset is not None else ""
-    return PatternError(f"unsupported {construct}{where}: {_WHY}", offset)
+    why = _WHY if not construct.startswith("\\B") else (
+        "the linear-time engine (RE2) tenant patterns run on knows only ASCII words there; "
+        "spell out what may stand on either side (such as \\w\\w)")
+    return PatternError(f"unsupported {construct}{where}: {why}", offset)
 
 
 class _Writer:

@@ -99,3 +99,13 @@ def test_classes_and_boundaries_agree_with_re_over_cyrillic_latin_and_digits() -
     text = "".join(chars)
     boundaries = [m.start() for m in re.finditer(r"\b", text)]
     assert list(compile_pattern(r"\b").starts(text)) == boundaries
+
+
+def test_an_operator_transfer_pattern_that_cannot_run_fails_at_start_up() -> None:
+    from pydantic import ValidationError
+
+    from bot_engine.service.settings import ServiceSettings
+
+    assert ServiceSettings(transfer_allowlist={"*": ["^\\+7495\\d{7}$"]}).transfer_allowlist
+    with pytest.raises(ValidationError, match=r"transfer_allowlist.*unsupported lookahead"):
+        ServiceSettings(transfer_allowlist={"acme": ["^(?!\\+7)\\d+$"]})
