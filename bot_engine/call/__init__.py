@@ -13,7 +13,7 @@
 - `speech.CallSpeech` (ASR choice, prompts from the TTS cache) and `speech_pool.SpeechPool`
   (one per process: one cache per folder); `prompts`: what to render before a call
 - `inbound.serve_inbound` and `routing.Router`: `voicebot serve-calls` from a routing file
-- `route_patterns`: routing patterns matched within a time budget, and whether two of
+- `route_patterns`: routing patterns matched in linear time (RE2), and whether two of
   them can share a number; `dial_targets`: what an outbound call may dial;
   `transfer_guard`: transfers to caller-chosen targets only from an allow-list
 - `voice_simulator.simulate_call` / `loopback_call`: a scripted caller over SIP on loopback

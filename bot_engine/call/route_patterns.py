@@ -1,52 +1,30 @@
-"""Route patterns: what a routing field means, matched within a time budget, and whether
-two patterns could ever match the same number.
+"""Route patterns: what a routing field means and whether two patterns could ever match
+the same number.
 
 A pattern is exact text, or (when it holds a regex metacharacter) a regular expression
-that must match the whole value. Patterns come from tenants, so matching is bounded: each
-match runs in the `regex` module with a timeout and without holding the GIL, and all the
-matches made for one call share a `MatchBudget`. A pattern that gives up is a no-match
-with a log line, never a stall.
+that must match the whole value. Patterns come from tenants, so they run on the
+linear-time engine of `bot_engine.tenant_regex`: a match takes time linear in the value
+whatever the pattern, and a pattern that engine cannot run is refused when the route is
+made (`check_pattern`).
 
 Overlap (`may_overlap`) decides route ownership between tenants, so it must never say
 "disjoint" for two patterns that share a number. It is exact for text against text and
 text against a pattern. For two regular expressions it is conservative: every number a
 pattern matches starts with the pattern's *literal prefix* (`^\\+7812\\d{7}$` → `+7812`),
 so two patterns whose prefixes are not prefixes of each other are disjoint; otherwise
-each pattern must be able to continue the longer prefix (`regex` partial matching), and if
-both can, they are taken to overlap even when a cleverer analysis could tell them apart.
+each pattern must be able to continue the longer prefix (`TenantPattern.can_start`), and
+if both can, they are taken to overlap even when a cleverer analysis could tell them apart.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import re._parser as sre_parse  # the stdlib's own parser: the exact `re` syntax
-import time
-from functools import lru_cache
 from typing import Any
 
-import regex
+from bot_engine.tenant_regex import PatternError, compile_pattern
 
-from bot_engine.call.errors import CallError
-
-log = logging.getLogger(__name__)
-
-MATCH_TIMEOUT_S = 0.05
-"""The most one pattern may take against one value."""
-PROBE_TIMEOUT_S = 0.1
-"""At creation, a pattern that needs longer than this on a probe is refused as too slow."""
 _METACHARACTERS = frozenset("^$*+?[](){}|\\")
-_PROBES = tuple(
-    body + tail
-    for body in ("7" * 48, "+7" + "9" * 46, "a" * 48, "1a" * 24, "+" * 48, "sip" * 16)
-    for tail in ("", "!")
-)
-"""Long runs of digits, letters and "+", each also with a tail that fails the match:
-backtracking blows up on the values a pattern almost matches."""
-
-
-class PatternGaveUp(CallError):
-    """A match ran out of time (the pattern is too slow on this value)."""
 
 
 def is_regex(pattern: str) -> bool:
@@ -57,59 +35,22 @@ def is_regex(pattern: str) -> bool:
 
 
 def check_pattern(pattern: str) -> None:
-    """ValueError for a regular expression that does not compile."""
+    """PatternError (a ValueError) for a regular expression that does not compile or that
+    the linear-time engine cannot run (backreferences, lookaround)."""
     if is_regex(pattern):
         try:
-            re.compile(pattern)
-            _compiled(pattern)
-        except (re.error, regex.error) as exc:
-            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+            compile_pattern(pattern)
+        except PatternError as exc:
+            raise PatternError(f"regular expression {pattern!r}: {exc}", exc.offset) from None
 
 
-def check_speed(pattern: str) -> None:
-    """ValueError for a regular expression that is too slow on simple probe values
-    (catastrophic backtracking such as `^(a|aa)+$`): checked when a tenant creates it."""
-    if not is_regex(pattern):
-        return
-    compiled = _compiled(pattern)
-    for probe in _PROBES:
-        try:
-            compiled.fullmatch(probe, timeout=PROBE_TIMEOUT_S, concurrent=True)
-        except TimeoutError:
-            raise ValueError(
-                f"the regular expression {pattern!r} is too slow (it backtracks without "
-                "bound); simplify it"
-            ) from None
-
-
-class MatchBudget:
-    """The time all the pattern matches made for one call may take together."""
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.exhausted = False
-
-    def timeout(self) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            self.exhausted = True
-        return max(0.0, min(MATCH_TIMEOUT_S, left))
-
-
-def matches(pattern: str | None, value: str, budget: MatchBudget | None = None) -> bool:
-    """Does `pattern` (None: anything) match the whole `value`? Too slow: no match."""
+def matches(pattern: str | None, value: str) -> bool:
+    """Does `pattern` (None: anything) match the whole `value`?"""
     if pattern is None:
         return True
     if not is_regex(pattern):
         return pattern == value
-    timeout = budget.timeout() if budget is not None else MATCH_TIMEOUT_S
-    if timeout <= 0:
-        return False  # the call's budget is spent (logged once by whoever set it)
-    try:
-        return _compiled(pattern).fullmatch(value, timeout=timeout, concurrent=True) is not None
-    except TimeoutError:
-        log.warning("routing: pattern %r gave up on %r (too slow); no match", pattern, value[:80])
-        return False
+    return compile_pattern(pattern).fullmatch(value)
 
 
 def literal_prefix(pattern: str) -> str:
@@ -136,8 +77,7 @@ def literal_prefix(pattern: str) -> str:
 
 
 def may_overlap(a: str, b: str) -> bool:
-    """Could one value match both patterns? Never False when they share a value; a
-    pattern that is too slow to tell counts as overlapping."""
+    """Could one value match both patterns? Never False when they share a value."""
     a_regex, b_regex = is_regex(a), is_regex(b)
     if not a_regex and not b_regex:
         return a == b
@@ -151,15 +91,5 @@ def may_overlap(a: str, b: str) -> bool:
 
 
 def _can_match(pattern: str, text: str, *, partial: bool) -> bool:
-    try:
-        found = _compiled(pattern).fullmatch(
-            text, partial=partial, timeout=PROBE_TIMEOUT_S, concurrent=True
-        )
-    except TimeoutError:
-        return True
-    return found is not None
-
-
-@lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> Any:
-    return regex.compile(pattern)
+    compiled = compile_pattern(pattern)
+    return compiled.can_start(text) if partial else compiled.fullmatch(text)

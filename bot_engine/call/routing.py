@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot_engine.call.errors import CallError
-from bot_engine.call.route_patterns import MatchBudget, check_pattern, matches
+from bot_engine.call.route_patterns import check_pattern, matches
 from bot_engine.script import ScriptError, load_script_file, validate_variables
 from bot_engine.script.model import Script
 from media_gateway.call_leg import CallInfo
@@ -55,13 +55,13 @@ class Match(BaseModel):
             check_pattern(value)
         return value
 
-    def matches(self, info: CallInfo, budget: MatchBudget | None = None) -> bool:
-        """All fields match (regexes within `budget`, shared by the call's matches)."""
+    def matches(self, info: CallInfo) -> bool:
+        """All fields match (regexes in linear time: `route_patterns`)."""
         return (
             (self.transport is None or self.transport == info.transport)
-            and matches(self.callee, info.callee, budget)
-            and matches(self.request_user, request_user(info), budget)
-            and matches(self.caller, info.caller, budget)
+            and matches(self.callee, info.callee)
+            and matches(self.request_user, request_user(info))
+            and matches(self.caller, info.caller)
         )
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,6 @@ from re import _constants as sre_constants  # type: ignore[attr-defined,unused-i
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import TypeAlias
 
-import regex
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
@@ -34,6 +32,7 @@ from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
+from bot_engine.tenant_regex import PatternError, TenantPattern, compile_pattern
 
 __all__ = ["IntentMatch", "IntentMatcher", "IntentSpec", "negated"]
 
@@ -51,12 +50,6 @@ log = logging.getLogger(__name__)
 
 _LIGHT_WEIGHT = 0.3
 _PATTERN_CONFIDENCE = 0.95
-PATTERNS_TIMEOUT_S = 0.2
-"""What all of a script's patterns may spend on one utterance. Patterns come from tenants
-and run on the call's event loop: `regex` gives up on a catastrophic one (`(x+)+y`), which
-is then a no-match with a log line, never a long stall. The limit is wall-clock, so it is
-a safety net far above an ordinary pattern's microseconds: at 50 ms a loaded machine
-(load 8 on 2 cores) timed out an ordinary pattern and changed what a reply meant."""
 _BETA2 = 4.0  # F-beta with beta=2: recall of the example matters more than extra words.
 
 
@@ -92,7 +85,7 @@ def _closest(
     return None
 
 
-_Pattern: TypeAlias = re.Pattern[str] | regex.Pattern[str]
+_Pattern: TypeAlias = re.Pattern[str] | TenantPattern
 
 
 def _anchored(pattern: str) -> bool:
@@ -119,8 +112,8 @@ def _joined(patterns: list[_Pattern], trusted: bool) -> list[_Pattern]:
     source = "|".join(f"(?:{p.pattern})" for p in simple)
     try:
         joined: _Pattern = (re.compile(source) if trusted
-                            else regex.compile(source, regex.IGNORECASE))
-    except (re.error, regex.error):
+                            else compile_pattern(source, ignore_case=True))
+    except (re.error, PatternError):
         return patterns
     return [joined, *rest]
 
@@ -140,16 +133,15 @@ class _Example:
 _NEGATED_BEFORE = re.compile(r"(?:^|\s)(?:не|ни|not|never)\s$")
 
 
-def _affirmed_match(rx: _Pattern, norm: str, deadline: float, anchored: bool = False) -> bool:
+def _affirmed_match(rx: _Pattern, norm: str, anchored: bool = False) -> bool:
     """Whether ``rx`` matches ``norm`` other than right after a negator: a pattern that
     does not spell a negation itself (`\bзанят`, `\bbusy\b`) says nothing about
     "не занят", "not busy". A pattern that starts with its own "не" is unaffected.
 
-    A script's pattern may backtrack without bound: every pattern of one utterance shares
-    one deadline, and a pattern that runs out of it is a no-match with a log line (the GIL
-    is released while matching, for the simulator's dialogs in a thread). The built-in
-    patterns (`builtin.TRUSTED_PATTERNS`) are plain `re` and need no deadline."""
-    if anchored:
+    A script's pattern runs on a linear-time engine (`bot_engine.tenant_regex`), so it
+    needs no time limit and its answer never depends on the machine's load. The built-in
+    patterns (`builtin.TRUSTED_PATTERNS`) are plain `re`."""
+    if anchored and isinstance(rx, re.Pattern):
         return rx.match(norm) is not None  # at the start: nothing before it to negate it
     if isinstance(rx, re.Pattern):
         first = rx.search(norm)  # most patterns miss: one search, no iterator
@@ -159,16 +151,7 @@ def _affirmed_match(rx: _Pattern, norm: str, deadline: float, anchored: bool = F
             return True
         return any(not _NEGATED_BEFORE.search(norm, 0, found.start())
                    for found in rx.finditer(norm))
-    try:
-        timeout = max(0.001, deadline - time.monotonic())
-        return any(
-            not _NEGATED_BEFORE.search(norm, 0, found.start())
-            for found in rx.finditer(norm, timeout=timeout, concurrent=True)
-        )
-    except TimeoutError:
-        log.warning("intent pattern %r gave up on %r (too slow); no match",
-                    rx.pattern[:80], norm[:80])
-        return False
+    return any(not _NEGATED_BEFORE.search(norm, 0, start) for start in rx.starts(norm))
 
 
 class IntentMatcher:
@@ -210,8 +193,8 @@ class IntentMatcher:
                     (anchored if _anchored(pattern) else trusted).append(re.compile(pattern))
                     continue
                 try:
-                    tenant.append(regex.compile(pattern, regex.IGNORECASE))
-                except regex.error as exc:
+                    tenant.append(compile_pattern(pattern, ignore_case=True))
+                except PatternError as exc:
                     raise NluInputError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
@@ -289,10 +272,9 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
-            deadline = time.monotonic() + PATTERNS_TIMEOUT_S
             for name, rx, anchored in self._patterns:
                 if (allowed is None or name in allowed) and _affirmed_match(
-                    rx, norm, deadline, anchored
+                    rx, norm, anchored
                 ):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:

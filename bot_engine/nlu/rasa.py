@@ -18,6 +18,7 @@ from bot_engine.nlu.http import STRICT, NluBackendError, Outbound, post_json
 
 __all__ = ["NluBackendError", "RasaNluBackend"]
 from bot_engine.nlu.intents import IntentMatch, IntentSpec
+from bot_engine.tenant_regex import PatternError, compile_pattern
 
 # [сто тысяч](amount), [Иван]{"entity": "name"}, [Ivan]{"entity": "name", "value": "x"}
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
@@ -96,8 +97,8 @@ def load_rasa_nlu(yaml_text: str) -> dict[str, IntentSpec]:
         if name in intents:
             for pattern in patterns:
                 try:
-                    re.compile(pattern)
-                except re.error as exc:
+                    compile_pattern(pattern, ignore_case=True)
+                except PatternError as exc:
                     raise RasaFileError(
                         f"regex {name}: invalid pattern {pattern!r}: {exc}") from None
             intents[name].patterns.extend(patterns)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import regex
-
+from bot_engine.nlu.builtin import TRUSTED_PATTERNS
 from bot_engine.script.limits import DEFAULT_LIMITS, ScriptLimits
 from bot_engine.script.model import (
     ENTITY_EXPECTS,
@@ -32,6 +31,7 @@ from bot_engine.script.templates import (
     undeclared_names,
 )
 from bot_engine.script.values import ValueProblem, coerce
+from bot_engine.tenant_regex import PatternError, compile_pattern
 
 Path = tuple[str | int, ...]
 
@@ -145,8 +145,8 @@ class _Checker:
         )
 
     def _regex(self, path: Path, pattern: str) -> Iterator[Problem]:
-        """Patterns run with the `regex` module and a time limit (a catastrophic one is a
-        no-match, never a stall); here they must compile and stay short."""
+        """Patterns run on a linear-time engine (`tenant_regex`): here they must compile,
+        use nothing that engine lacks (backreferences, lookaround) and stay short."""
         if len(pattern) > self.limits.max_pattern_length:
             yield Problem(
                 path,
@@ -155,10 +155,12 @@ class _Checker:
                 limit="max_pattern_length",
             )
             return
+        if pattern in TRUSTED_PATTERNS:
+            return  # a built-in pattern, run as plain `re`
         try:
-            regex.compile(pattern)
-        except regex.error as exc:
-            yield Problem(path, f"bad regular expression: {exc}")
+            compile_pattern(pattern, ignore_case=True)
+        except PatternError as exc:
+            yield Problem(path, f"regular expression {pattern!r}: {exc}")
 
     def _template(self, path: Path, source: str,
                   extra: frozenset[str] = frozenset()) -> Iterator[Problem]:

@@ -47,7 +47,7 @@ class InboundCalls:
         self.answerer = answerer
         self.settings = settings
         self.db = creation.db
-        self.routes = RouteLookup(self.db, budget_s=settings.routing_budget_ms / 1000)
+        self.routes = RouteLookup(self.db)
         self._tasks = TaskSet(log_errors="an inbound call handler")
 
     # --- routing -----------------------------------------------------------------------

@@ -14,8 +14,8 @@ A number belongs to at most one tenant, whatever field or pattern matches it:
   overlapping patterns disjoint). WebSocket streams are addressed by route id and secret,
   not matched, so a `websocket`-only route claims no number;
 - at call time, a call that routes of two tenants match is refused (`AmbiguousRoute`,
-  naming both routes), never given to either; routes created before this rule, or a
-  pattern that gave up, can still lead there;
+  naming both routes), never given to either; routes created before this rule can still
+  lead there;
 - within the one tenant whose routes match, the most specific wins (an exact `to`/
   `sip_user` before a pattern, a pattern before a route that matches any number), then
   the higher `priority`, then the older route. Priority never reaches across tenants.
@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot_engine.call.route_patterns import MatchBudget, is_regex, may_overlap
+from bot_engine.call.route_patterns import is_regex, may_overlap
 from bot_engine.call.routing import Match, Rule
 from media_gateway.call_leg import CallInfo
 
@@ -174,14 +174,12 @@ class AmbiguousRoute(Exception):
                          f"{described}")
 
 
-def choose(
-    routes: list[StoredRoute], info: CallInfo, budget: MatchBudget | None = None
-) -> StoredRoute | None:
+def choose(routes: list[StoredRoute], info: CallInfo) -> StoredRoute | None:
     """The route that answers the call, or None. Raises AmbiguousRoute when routes of
     different tenants match (whatever their specificity or priority)."""
     best: dict[str, StoredRoute] = {}
     for route in routes:
-        if not route.matcher.matches(info, budget):
+        if not route.matcher.matches(info):
             continue
         current = best.get(route.tenant_id)
         if current is None or _better(route, current):

@@ -2,8 +2,8 @@
 
 Every tenant's route patterns are matched for every INVITE (a number belongs to one
 tenant, so all of them must be asked), and patterns come from tenants. The matching runs
-in one worker thread (`regex` releases the GIL while it matches), all of one call's
-matches share a time budget, and only a bounded number of calls may wait for the worker:
+in one worker thread (patterns run in linear time: `bot_engine.tenant_regex`), and only a
+bounded number of calls may wait for the worker:
 beyond that a call is refused as busy rather than queued without bound. Routes are
 immutable once created, so each is parsed once and kept until it is deleted.
 """
@@ -11,17 +11,13 @@ immutable once created, so each is parsed once and kept until it is deleted.
 from __future__ import annotations
 
 import asyncio
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from bot_engine.call.route_patterns import MatchBudget
 from bot_engine.service.inbound_routing import RouteMatch, StoredRoute, choose
 from bot_engine.storage import inbound_routes as route_repo
 from bot_engine.storage.db import Database
 from bot_engine.storage.models import InboundRoute
 from media_gateway.call_leg import CallInfo
-
-log = logging.getLogger(__name__)
 
 MAX_WAITING = 32
 """Calls waiting for the routing worker beyond this are refused as busy."""
@@ -47,9 +43,8 @@ def stored_route(row: InboundRoute) -> StoredRoute:
 
 
 class RouteLookup:
-    def __init__(self, db: Database, *, budget_s: float, max_waiting: int = MAX_WAITING) -> None:
+    def __init__(self, db: Database, *, max_waiting: int = MAX_WAITING) -> None:
         self.db = db
-        self.budget_s = budget_s
         self.max_waiting = max_waiting
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbound-routing")
         self._parsed: dict[str, StoredRoute] = {}
@@ -72,17 +67,12 @@ class RouteLookup:
             self._waiting -= 1
 
     def _choose(self, rows: list[InboundRoute], info: CallInfo) -> StoredRoute | None:
-        budget = MatchBudget(self.budget_s)  # starts when the worker takes the call
         routes = [self._parsed.get(row.id) or self._parse(row) for row in rows]
         if len(self._parsed) > len(rows):
             live = {row.id for row in rows}
             for gone in [key for key in self._parsed if key not in live]:
                 del self._parsed[gone]
-        route = choose(routes, info, budget)
-        if budget.exhausted:
-            log.warning("routing of call %s ran out of its %.0f ms budget; slow patterns "
-                        "counted as no match", info.call_id, self.budget_s * 1000)
-        return route
+        return choose(routes, info)
 
     def _parse(self, row: InboundRoute) -> StoredRoute:
         route = self._parsed[row.id] = stored_route(row)

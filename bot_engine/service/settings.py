@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 from typing_extensions import override
 
+from bot_engine.call.route_patterns import check_pattern
 from bot_engine.campaigns.settings import CampaignSettings
 from bot_engine.delivery.backoff import DeliverySchedule
 from bot_engine.net import OutboundSettings
@@ -90,9 +91,6 @@ class ServiceSettings(BaseSettings):
     """Asterisk's own examples use 9092: `AudioSocket(${UUID},bot.example:9092)`."""
     inbound_routes_per_tenant: int = Field(100, ge=1, le=100_000)
     """Inbound routes one tenant may have (each INVITE is matched against all of them)."""
-    routing_budget_ms: int = Field(200, ge=1, le=10_000)
-    """Time all route patterns together may take to route one call (off the event loop);
-    a pattern still running then counts as no match."""
     sip_uri_tenants: list[str] = Field(default_factory=list)
     """Tenants (names or ids) whose calls may have a `sip:` URI as `to`; its host must
     still be public or in `ssrf_allowlist`. Everyone else dials numbers, via `sip_proxy`."""
@@ -178,6 +176,18 @@ class ServiceSettings(BaseSettings):
     """A script that takes longer to check is refused (its worker is replaced)."""
     script_worker_memory_mb: int = Field(1024, ge=256, le=65536)
     """Address-space limit of each script worker."""
+
+    @field_validator("transfer_allowlist")
+    @classmethod
+    def _patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Patterns run on RE2 (`route_patterns`): one it cannot run fails at start-up."""
+        for key, patterns in value.items():
+            for pattern in patterns:
+                try:
+                    check_pattern(pattern)
+                except ValueError as exc:
+                    raise ValueError(f"transfer_allowlist[{key!r}]: {exc}") from None
+        return value
 
     @field_validator("twilio_api_base")
     @classmethod

@@ -176,3 +176,16 @@ def test_shipped_scripts_validate_cleanly(path: Path) -> None:
 
     loaded = load_script_file(path)
     assert loaded.warnings == []
+
+
+def test_a_pattern_that_needs_backtracking_is_refused_with_its_place() -> None:
+    """Intent patterns run on a linear-time engine: a backreference or a lookaround is
+    refused at load, at the pattern's line and column, naming the construct."""
+    text = GOOD.replace("steps:\n", "intents:\n  busy:\n    patterns: ['\\bзанят', "
+                        "'(да) \\1', 'да(?= нет)']\nsteps:\n", 1)
+    issues = issues_of(text)
+    assert [(i.line, i.column, i.path) for i in issues] == [
+        (12, 27, "intents.busy.patterns[1]"), (12, 38, "intents.busy.patterns[2]")]
+    assert "unsupported backreference at character 6" in issues[0].message
+    assert "unsupported lookahead at character 3" in issues[1].message
+    assert "linear-time engine" in issues[0].message

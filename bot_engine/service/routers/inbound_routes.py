@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 
-from bot_engine.call.route_patterns import check_speed
 from bot_engine.script import Script, ScriptError, validate_variables
 from bot_engine.service.auth import TenantDep
 from bot_engine.service.call_creation import issues_of
@@ -72,7 +71,6 @@ async def create_route(
     (`token`, shown once) and the Twilio `<Stream>` URL built from it. A route that could
     match a number another tenant already routes (by `to` or `sip_user`, exactly or by a
     pattern) is a 409, and so is a route beyond the tenant's limit."""
-    await asyncio.to_thread(_check_pattern_speed, body.match)
     target = await creation.checked_target(body.webhook)
     async with db.write() as session:
         script = await script_repo.get_script(session, tenant.id, body.script_id)
@@ -151,16 +149,6 @@ async def delete_route(route_id: str, tenant: TenantDep, db: DbDep) -> Response:
             raise NotFound(f"no inbound route {route_id!r}")
         await repo.delete_route(session, row)
     return Response(status_code=204)
-
-
-def _check_pattern_speed(match: RouteMatch) -> None:
-    """422 for a pattern that backtracks without bound (run off the event loop)."""
-    for field, pattern in (("to", match.to), ("from", match.from_), ("sip_user", match.sip_user)):
-        if pattern is not None:
-            try:
-                check_speed(pattern)
-            except ValueError as exc:
-                raise Invalid(str(exc), [{"path": f"match.{field}", "message": str(exc)}]) from None
 
 
 def _check_variables(script: Script, values: dict[str, Any]) -> None:
