@@ -85,9 +85,9 @@ _SPELLING: dict[Lang, dict[str, tuple[str, ...]]] = {
                          "tomoro", "2morrow", "2moro"), ("tomorrow",)),
         "rn": ("right", "now"),
         "tbh": ("to", "be", "honest"),
-        **dict.fromkeys(("wk", "wks"), ("weeks",)),
-        **dict.fromkeys(("hr", "hrs"), ("hours",)),
-        **dict.fromkeys(("min", "mins"), ("minutes",)),
+        "wk": ("week",), "wks": ("weeks",), "hr": ("hour",), "hrs": ("hours",),
+        "min": ("minute",), "mins": ("minutes",), "mos": ("months",),
+        "yr": ("year",), "yrs": ("years",), "sec": ("second",), "secs": ("seconds",),
         **dict.fromkeys(("pls", "plz", "pleez"), ("please",)),
         "dis": ("this",),
         "dat": ("that",),
@@ -182,7 +182,22 @@ def _fix(word: str, lang: Lang) -> tuple[str, ...]:
     fixed = _SPELLING[lang].get(word)
     if fixed is not None:
         return fixed
+    if lang == "en" and word.endswith("ish") and word[:-3] in _EN_ISH_STEMS:
+        return (word[:-3],)  # "noonish", "fiveish": about that time
     return _ru_word(word) if lang == "ru" else (word,)
+
+
+_EN_ISH_STEMS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "noon", "midday", "lunch", "lunchtime", "teatime",
+})  # fmt: skip
+
+
+def respell(word: str, lang: Lang) -> tuple[str, ...]:
+    """One lowercased word as normalization spells it ("wks" -> "weeks", "tmrw" ->
+    "tomorrow", "noonish" -> "noon", «щас» -> «сейчас»), for readers that keep their own
+    offsets (the entity scanner); a filler stays itself (it is no entity word anyway)."""
+    return _fix(word, lang) or (word,)
 
 
 _EN_IN_WORDS = frozenset({

@@ -64,6 +64,7 @@ _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 _AMOUNT_WORDS = _FEW | {"a", "an", "couple"}
 _HALF_HOUR = frozenset({"полчаса", "полчасика", "получаса"})
+_HALF_YEAR = frozenset({"полгода", "полугода", "полгодика"})
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
@@ -527,10 +528,10 @@ class _Rules:
         ):  # fmt: skip
             end = m + 1 if self.low(m) in _HALF_HOUR else m + 3
             return Part(k, end, moment=self._minutes(30))
-        if self.low(m) in ("полгода", "полугода") or (
+        if self.low(m) in _HALF_YEAR or (
             self.lang == "en" and [self.low(m + x) for x in range(3)] == ["half", "a", "year"]
         ):
-            end = m + 1 if self.low(m) in ("полгода", "полугода") else m + 3
+            end = m + 1 if self.low(m) in _HALF_YEAR else m + 3
             return Part(k, end, day=_add_months(self.today, 6))
         amount, high, m = self._span_amount(m)
         unit = self.lex.spans.get(self.low(m if unit_at is None else unit_at))
@@ -1013,7 +1014,8 @@ class _Rules:
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
-            return Part(k, k + 2, hour=15, meridiem_given=True)
+            # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
+            return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True)
         if low in ("до", "before") and self.low(k + 1) in ("обеда", "lunch"):
             return Part(k, k + 2, hour=11, meridiem_given=True)
         # "с 10 до 12": the range starts at its first hour
