@@ -132,7 +132,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"какая|какое|какие|какую|"
                 r"каком|какого|какому|куда|кем)\b)"
                 r"(?=.*\b(?:вы|вас|вам|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
-                r"организаци\w*|контор\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
+                r"организаци\w*|контор\w*|клиник\w*|банк\w*|агентств\w*|магазин\w*|салон\w*|"
+                r"офис\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
                 r"повод\w*|вопрос\w*|беспоко\w*)\b)",
             ],
         ),
@@ -243,7 +244,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
-                r"\bwhat company\b",
+                r"\b(what|which) (company|firm|clinic|office|practice|hospital|bank|agency|store|"
+                r"shop|organization|organisation|outfit|center|centre|department)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",

@@ -40,6 +40,7 @@ from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import (
     ru_first_person_present,
+    ru_future_verb,
     ru_noun_lemma,
     ru_past_verb,
     ru_request_form,
@@ -228,6 +229,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=she away", "on vacation",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
+            "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
             "unavailable", "slammed", "=snowed under", "sick",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
@@ -267,6 +269,11 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=keep what we have", "=keep the old", "=keep our old", "=too late", "elsewhere",
             "=too expensive", "=too pricey", "=out of our budget", "=out of our price range",
             "=ship has sailed", "=missed the boat",
+            "somewhere else", "better deal", "better offer", "better price", "cheaper option",
+            "=got a guy", "=have a guy", "sold place", "sold home", "sold property",
+            "sold condo", "sold apartment", "sold building", "sold business", "move out",
+            "move away", "relocate", "=out of state", "=we rent", "=renting now", "landlord",
+            "=not in the budget", "=cant swing it",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -296,6 +303,9 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сложный вопрос", "=хороший вопрос", "понятие", "зависит", "смотря",
             "=как получится", "=по ситуации", "=посмотрим", "=видно будет", "=хз",
             "=как пойдет", "=по обстоятельствам", "=как карта ляжет",
+            "=как выйдет", "=как сложится", "=сколько выйдет", "=как договоримся",
+            "=вопрос открытый", "=открытый вопрос", "непонятно", "неясно", "=не понятно",
+            "=не ясно",
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family решит",
             "@family скажет", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
@@ -326,6 +336,11 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=talk it over", "ask @family", "=good question", "=let me think", "=tough one",
             "=open question",
             "=think it over", "=sleep on it", "=discuss it", "@family know",
+            "still figure", "still work out", "still working on", "still crunch",
+            "crunch number", "=figuring out", "=figure it out", "=up in the air",
+            "whatever reasonable", "whatever fair", "whatever make sense", "whatever work",
+            "=open to whatever", "=open to suggestion", "flexible", "!set in stone",
+            "!pin down", "!nail down", "=ballpark it",
             "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",
         ],
     },
@@ -393,6 +408,9 @@ class _Table:
     requests: frozenset[str]
     """Lemmas some cue says as a request ("наберите", "созвонимся"): their past forms
     ("раз позвонили") tell what happened, and match no cue."""
+    done_verbs: frozenset[str] = frozenset()
+    """Lemmas of verbs a cue says in the past ("купили", "взяли"): their future forms
+    ("возьму", "закажем") state an intention, and match no cue."""
 
 
 def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
@@ -417,6 +435,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                 classes.setdefault(lemma, set()).add("@" + name)
     cues: list[_Cue] = []
     requests: set[str] = set()
+    done_verbs: set[str] = set()
     for family, entries in lexicon.items():
         for entry in entries:
             mode: Mode = "flip"
@@ -432,6 +451,8 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                     keys.extend(lemma_tuple(word, lang))
                     if lang == "ru" and ru_request_form(word):
                         requests.update(lemma_tuple(word, lang))
+                    if lang == "ru" and family == "done" and ru_past_verb(word):
+                        done_verbs.update(lemma_tuple(word, lang))
             if keys:
                 cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
     # Each cue is indexed by its rarest key only (every key must occur anyway), so a
@@ -454,6 +475,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         skip=frozenset(_lemmas(_SKIP[lang], lang)) | frozenset(_SKIP[lang].split()) | {"_"},
         not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
         requests=frozenset(requests),
+        done_verbs=frozenset(done_verbs),
     )
 
 
@@ -635,16 +657,20 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
 
 
 _PAST = "~past"
+_FUTURE = "~futr"
 
 
 def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
     """The reply's lemmas, with a past form of a request verb marked so no cue takes it:
-    "наберите" asks for a call later, "раз позвонили" only says the robot called."""
+    "наберите" asks for a call later, "раз позвонили" only says the robot called; and a
+    future form of a verb of something done: "взяли" is done, "возьму" is not."""
     lem = lemma_tuple(text, lang)
-    if not table.requests or not table.requests.intersection(lem):
+    if lang != "ru" or (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
         return lem
     return tuple(
-        lemma + _PAST if lemma in table.requests and ru_past_verb(word) else lemma
+        lemma + _PAST if lemma in table.requests and ru_past_verb(word)
+        else lemma + _FUTURE if lemma in table.done_verbs and ru_future_verb(word)
+        else lemma
         for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas
     )
 
@@ -681,7 +707,9 @@ def _about_someone_else(text: str, lang: Lang) -> bool:
         return True
     if _FIRST_PERSON[lang].intersection(words):
         return False
-    return any(is_first_name(w, lang) for w in words)
+    return any(is_first_name(w, lang) or (
+        lang == "en" and w.endswith("s") and is_first_name(w[:-1], lang)  # "sarahs at work"
+    ) for w in words)
 
 
 @lru_cache(maxsize=8192)

@@ -50,7 +50,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     "ru": [
         ("agree", "yes", [
             r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
-            r"^(ну )?(допустим|предположим)\b",
+            r"^(ну )?(допустим|предположим)\b", r"(?<!не )\b(возьму|приму)\b",
             r"(?<!не )\b(соедините|переключите|переведите)\b",
             # an order to call the third party ("звони клиенту", "набирай его") to the
             # offer of connecting them: a yes, not a deferral ("позвоните мне позже")
@@ -58,6 +58,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(ему|ей|им|его|ее|их|клиент\w*)\b",
             r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
+            r"\b(без|нет|никаких) (ошибок|опечаток)\b", r"\bошибок (нет|никаких)\b",
             r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
             r"(?<!не )\bсогласн\w*", r"(?<!не )\bсоглаш\w*", r"\bне возражаю",
             r"\b(даю|дам) согласие", r"(?<!не )\bразрешаю", r"\bбез проблем",
@@ -101,6 +102,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"планируем)", r"\bуже неинтерес\w*", r"\bпланы (поменялись|изменились)",
             r"\b(с )?(другой|другими) (фирм|компан)\w*", r"\bу (других|конкурентов)\b",
             r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+", r"\bуже (есть|стоит)\b",
+            r"\b(переезжаем|переезжаю|продаем квартиру|продаем дом|квартиру продаем|"
+            r"дом продаем)\b", r"\b(не по карману|не потянем|не тянем|слишком дорого|"
+            r"дорого для нас|дороговато)\b",
         ]),
         ("later", "no", [
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -138,7 +142,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне до \w+",
         ]),
         ("wrong", "no", [
-            r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
+            r"\b(ошиблись|ошибка|ошибочка|перепутали|напутали|не туда|не тот номер|номер не тот|"
+            r"неправильный номер)\b",
+            # the one asked for has gone away: «она уехала», «он уже ушёл», «ушла она»
+            r"\b(он|она)( \w+)? (уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал|"
+            r"уплыл)а?\b", r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? "
+            r"(он|она)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
             r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
@@ -159,6 +168,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("refuse", "no", [
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
             r"\bне (согласн|соглаш)\w*", r"\bне (даю|дам)\b", r"\bне разрешаю\b",
+            # the operator's negated acceptance: «не возьму», «не смогу принять»
+            r"\bне (возьму|приму|беру|принимаю)\b",
+            r"\bне (буду|смогу|могу|стану) (брать|взять|принимать|принять)\b",
+            # a denial of having made the request: «это не я заявку оставляла»
+            r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
+            r"регистрировал|писал)\w*",
+            r"\b(оставлял|заполнял|отправлял|подавал)\w* (\w+ )?не я\b",
             r"\bотказываюсь\b", r"\bя против\b", r"^(нет )?против\b", r"\bстоп\b",
             r"\bне (надо|нужно) (соединять|переключать|переводить)\b",
             r"\bне (надо|нужно|нужен|нужна|хочу|соединяйте|переключайте|переводите|зовите)\b"
@@ -166,6 +182,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
             r"(нужен|нужна|надо|нужно)\b", r"\bбез (оператор|менеджер|специалист|консультант)",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
+            r"(?<!нет )(?<!без )(?<!никаких )\b(ошибк|ошибочк|опечатк)\w*(?! нет)",
+            r"\bошиб(лись|лась|ся|аетесь)\b", r"\b(перепутали|напутали)\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
             r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
             r"набир)\w+(йте|ите)( пожалуйста| нас| меня| ничего)?$",
@@ -179,6 +197,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
+            r"\bno (mistakes?|errors?|typos?)\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
             r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
@@ -265,6 +284,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
+            r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
+            r"\bhands (are )?(full|tied)\b",
+            r"\b(im|i am|were|we are) with (someone|somebody|people|a few people|family|guests)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
             r"\b(not|isnt|nots) (a|the) (good|great|best|right|ideal) time\b", r"\bbad time\b",
@@ -304,6 +326,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
+            r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
             r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
@@ -461,12 +484,14 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"[\w ]{0,20}\b(оператор|менеджер|специалист|консультант|сотрудник|человек)"
         r"|\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
         r"(нужен|нужна|надо|нужно)\b|\bбез (оператор|менеджер|специалист|консультант)"
+        r"|\bни с кем\b|\bникого не (надо|нужно|зовите|хочу)\b|\bне (надо|нужно|зовите) никого"
     ),
     "en": re.compile(
-        r"\b(dont|do not|no need to|wont|not) (need|want|wanna|transfer|connect|put|talk|"
-        r"speak)\b[\w ]{0,25}"
+        r"\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"actually )?(need|want|wanna|gonna|going to|have to|gotta|care to|transfer|connect|"
+        r"put|talk|speak|chat)\b[\w ]{0,25}"
         r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"
-        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody)\b"
+        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody|nobody|no one)\b"
         r"|\bno (manager|operator|human|transfer)s?\b"
     ),
 }
@@ -790,6 +815,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
+    if _DECLINES_HUMAN[lang].search(norm) is not None:
+        # "i dont need to talk to anyone", «ни с кем не хочу говорить»: the negation
+        # reaches over need/want/have to, so the "talk" in it is no availability
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
