@@ -285,7 +285,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
-            r"\bhands (are )?(full|tied)\b",
+            r"\bhands (are )?(full|tied)\b", r"\b(got|have) (another|a second|an incoming) call\b",
             r"\b(im|i am|were|we are) with (someone|somebody|people|a few people|family|guests)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
