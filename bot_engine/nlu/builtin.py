@@ -245,7 +245,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
                 r"\b(what|which) (company|firm|clinic|office|practice|hospital|bank|agency|store|"
-                r"shop|organization|organisation|outfit|center|centre|department)\b",
+                r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
+                r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",

@@ -141,7 +141,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
             "=у меня посетитель", "=у меня люди", "=у меня пара", "=на паре",
             "бежать надо", "уходить надо", "=мне пора", "=пора бежать", "=пора идти",
-            "болеть", "недоступен",
+            "болеть", "недоступен", "завал", "=по горло", "=не одна", "=не один",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -179,7 +179,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=уже сделано", "=все сделано", "справились", "=сами сделали",
             "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
             "=поздно уже", "=уже поздно", "неактуально", "неинтересно",
-            "=уже не", "=больше не нужно", "=больше не надо",
+            "=уже не", "=больше не нужно", "=больше не надо", "=вопрос решен",
+            "=вопрос решили", "=решили вопрос", "=все устраивает", "=уже устраивает",
         ],
         "identity": [
             "=у телефона", "=на связи", "=на проводе", "=он самый", "=она самая",
@@ -230,6 +231,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
+            "lunch break", "=on my break",
             "unavailable", "slammed", "=snowed under", "sick",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
@@ -273,7 +275,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=got a guy", "=have a guy", "sold place", "sold home", "sold property",
             "sold condo", "sold apartment", "sold building", "sold business", "move out",
             "move away", "relocate", "=out of state", "=we rent", "=renting now", "landlord",
-            "=not in the budget", "=cant swing it",
+            "=not in the budget", "=cant swing it", "=gonna wait", "=wait till next",
+            "=wait until next", "=friend of ours", "=friend of mine", "=brother in law",
+            "=does that for us", "=do that for us", "=does it for us",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -305,7 +309,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=как пойдет", "=по обстоятельствам", "=как карта ляжет",
             "=как выйдет", "=как сложится", "=сколько выйдет", "=как договоримся",
             "=вопрос открытый", "=открытый вопрос", "непонятно", "неясно", "=не понятно",
-            "=не ясно",
+            "=не ясно", "=пока вопрос", "подешевле", "дешевле", "недорого", "недорогой",
+            "разумный", "разумно", "=в пределах разумного",
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family решит",
             "@family скажет", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
@@ -338,6 +343,9 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=think it over", "=sleep on it", "=discuss it", "@family know",
             "still figure", "still work out", "still working on", "still crunch",
             "crunch number", "=figuring out", "=figure it out", "=up in the air",
+            "still decide", "discuss", "discussion", "open", "=get back to you",
+            "=put a number on", "cheap", "affordable", "reasonable", "inexpensive",
+            "=the less the better", "=as low as possible", "=budget friendly",
             "whatever reasonable", "whatever fair", "whatever make sense", "whatever work",
             "=open to whatever", "=open to suggestion", "flexible", "!set in stone",
             "!pin down", "!nail down", "=ballpark it",
@@ -546,8 +554,10 @@ _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
 # A fact about someone else ("he's at work", "она на работе") says that person is not
 # the one who answered: `wrong`, when the question was who answered.
 _THIRD_PERSON: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"он", "она", "его", "ее", "муж", "жена"}),
-    "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife"}),
+    "ru": frozenset({"он", "она", "его", "ее", "муж", "жена", "мама", "папа", "мать", "отец",
+                     "сын", "дочь", "дочка", "брат", "сестра", "бабушка", "дедушка"}),
+    "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife", "mom", "dad",
+                     "son", "daughter", "brother", "sister"}),
 }
 
 
@@ -688,7 +698,7 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
             for family, negated in _matches(table, lem)]
     if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):
         hits.append(CueHit("no", "busy"))
-    if any(h.family == "busy" for h in hits) and _about_someone_else(text, lang):
+    if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
     return hits
 
@@ -699,7 +709,7 @@ _FIRST_PERSON: dict[Lang, frozenset[str]] = {
 }
 
 
-def _about_someone_else(text: str, lang: Lang) -> bool:
+def about_someone_else(text: str, lang: Lang) -> bool:
     """A busy fact about someone else ("he's at work", "она на работе", "anna is on
     vacation") says the one asked for is not the one who answered."""
     words = [w for w, _ in surface_lemmas(text, lang)]
@@ -808,7 +818,7 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
             if word in ("am", "are") and i > 0 and flat[i - 1] in ("i", "we"):
                 word = "im"  # "i am cooking", "we are sitting down to eat"
             if word == "is" and i > 0 and flat[i - 1] in ("he", "she"):
-                word = "hes"  # "she is napping": the one asked for (see _about_someone_else)
+                word = "hes"  # "she is napping": the one asked for (see about_someone_else)
             if word in ("im", "were", "hes", "shes") and i + 1 < len(flat):
                 nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:

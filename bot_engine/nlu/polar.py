@@ -102,9 +102,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"планируем)", r"\bуже неинтерес\w*", r"\bпланы (поменялись|изменились)",
             r"\b(с )?(другой|другими) (фирм|компан)\w*", r"\bу (других|конкурентов)\b",
             r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+", r"\bуже (есть|стоит)\b",
-            r"\b(переезжаем|переезжаю|продаем квартиру|продаем дом|квартиру продаем|"
-            r"дом продаем)\b", r"\b(не по карману|не потянем|не тянем|слишком дорого|"
-            r"дорого для нас|дороговато)\b",
+            r"\b(переезжаем|переезжаю|съезжаем|съезжаю|продаем квартиру|продаем дом|"
+            r"квартиру продаем|дом продаем)\b",
+            r"\b(не по карману|не потянем|не тянем|слишком дорого|дорого для нас|дороговато)\b",
         ]),
         ("later", "no", [
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -145,9 +145,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(ошиблись|ошибка|ошибочка|перепутали|напутали|не туда|не тот номер|номер не тот|"
             r"неправильный номер)\b",
             # the one asked for has gone away: «она уехала», «он уже ушёл», «ушла она»
-            r"\b(он|она)( \w+)? (уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал|"
-            r"уплыл)а?\b", r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? "
-            r"(он|она)\b",
+            r"\b(он|она)( \w+){0,3} (уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал|"
+            r"уплыл)а?\b", r"\b(его|ее) не застали\b|\bне застали (его|ее)\b",
+            r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? (он|она)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
             r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
@@ -171,6 +171,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # the operator's negated acceptance: «не возьму», «не смогу принять»
             r"\bне (возьму|приму|беру|принимаю)\b",
             r"\bне (буду|смогу|могу|стану) (брать|взять|принимать|принять)\b",
+            # a part of a read-back that is wrong: «одна цифра не та», «фамилия не так»
+            r"\b(цифр|букв|номер|фамили|имя|адрес)\w* (\w+ )?не (та|тот|то|те|так)\b",
+            r"\bне (та|те) (цифр|букв)\w*",
             # a denial of having made the request: «это не я заявку оставляла»
             r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
             r"регистрировал|писал)\w*",
@@ -197,7 +200,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
-            r"\bno (mistakes?|errors?|typos?)\b",
+            r"\bno (mistakes?|errors?|typos?)\b", r"\b(spot|dead|bang) on\b",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
             r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
@@ -251,9 +254,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwent with (someone|somebody|another|a different|the other|some other|other|"
             r"a competitor)\b", r"\b(another|other|a different) (company|vendor|firm|"
             r"contractor|supplier|store)\b",
-            r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
+            r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
+            r"\b(were|we are|im|i am) (moving|relocating|selling)\b",
+            r"\b(hold|holding|held) off\b", r"\bfell through\b", r"\bback burner\b",
+            r"\b(money|cash|budget|things)( is| are|s)? (tight|short)\b",
+            r"\b(im|i am|were|we are) over it\b", r"\bhappy with (what|our|the one)\b",
+            r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
-            r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
+            r"\b(were|we are|im|i am) (all )?(good|all set|sorted|covered)\b", r"\ball set\b",
             r"^(im|i am|were|we are) (fine|ok|okay|alright)( thanks| thank you| for now)?$",
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
@@ -285,7 +293,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
-            r"\bhands (are )?(full|tied)\b", r"\b(got|have) (another|a second|an incoming) call\b",
+            r"\bhands (are )?(full|tied)\b", r"\b(a lot|too much) (going on|on my plate)\b",
+            r"\bcan (this|it) wait\b", r"\b(got|have) (another|a second|an incoming) call\b",
             r"\b(im|i am|were|we are) with (someone|somebody|people|a few people|family|guests)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
@@ -305,6 +314,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
             r"\b(passed away|died|deceased|moved out|moved away)\b",
+            r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
+            r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
+            r"on another call|in the shower)\b", r"\bmissed (him|her)\b",
             r"\b(number|phone) is mine\b",
             r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
@@ -327,6 +339,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
+            r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
+            r"(off|missing|switched|swapped)\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
             r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
@@ -485,13 +499,22 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"|\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
         r"(нужен|нужна|надо|нужно)\b|\bбез (оператор|менеджер|специалист|консультант)"
         r"|\bни с кем\b|\bникого не (надо|нужно|зовите|хочу)\b|\bне (надо|нужно|зовите) никого"
+        r"|\b(неинтересно|не интересно|не хочу|не буду|нет желания|не хочется) (\w+ )?"
+        r"(общаться|говорить|разговаривать|беседовать)\b"
     ),
     "en": re.compile(
         r"\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
         r"actually )?(need|want|wanna|gonna|going to|have to|gotta|care to|transfer|connect|"
         r"put|talk|speak|chat)\b[\w ]{0,25}"
         r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"
-        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody|nobody|no one)\b"
+        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody|nobody|no one|them|him|"
+        r"her)\b"
+        # declining to talk at all: "i dont feel like talking", "not interested in talking"
+        r"|\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"actually )?(need to|want to|wanna|feel like|interested in|have time to|care to|"
+        r"going to|gonna) (talk|talking|speak|speaking|chat|chatting)\b"
+        r"|\bpass on (the |a |your )?(manager|operator|human|person|representative|agent|"
+        r"call|transfer)\b"
         r"|\bno (manager|operator|human|transfer)s?\b"
     ),
 }
@@ -619,6 +642,10 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             return False
     if words[1] in _NAME_TAILS[lang]:
         return False
+    if lang == "en" and said.endswith("s") and not any(
+        given_names.same_name(said, name, lang) for name in names
+    ):
+        said = said[:-1]  # "karens out running errands": "karen is"
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
@@ -823,6 +850,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
             hits[rule.answer] = rule.family
+    if "no" not in hits and "busy" in silent and "wrong" not in silent and any(
+        rule.family == "busy" and rule.rx.search(norm) for rule in candidates.values()
+    ) and cues.about_someone_else(text, lang):
+        hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
         if hit.answer not in hits and hit.family not in silent:
             hits[hit.answer] = hit.family
