@@ -133,6 +133,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"каком|какого|какому|куда|кем)\b)"
                 r"(?=.*\b(?:вы|вас|вам|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
                 r"организаци\w*|контор\w*|клиник\w*|банк\w*|агентств\w*|магазин\w*|салон\w*|"
+                r"стоматолог\w*|врач\w*|аптек\w*|медцентр\w*|больниц\w*|поликлиник\w*|"
                 r"офис\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
                 r"повод\w*|вопрос\w*|беспоко\w*)\b)",
             ],
@@ -244,7 +245,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
-                r"\b(what|which) (company|firm|clinic|office|practice|hospital|bank|agency|store|"
+                r"\b(what|which) (medical |dental |law |insurance )?(company|firm|clinic|office|"
+                r"practice|hospital|bank|agency|store|doctor|doctors|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "

@@ -277,7 +277,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "move away", "relocate", "=out of state", "=we rent", "=renting now", "landlord",
             "=not in the budget", "=cant swing it", "=gonna wait", "=wait till next",
             "=wait until next", "=friend of ours", "=friend of mine", "=brother in law",
-            "=does that for us", "=do that for us", "=does it for us",
+            "=does that for us", "=do that for us", "=does it for us", "=fixed it",
+            "=already fixed", "=fixed the", "=got a new", "=have a new", "=put in a new",
+            "=covered it", "=too high", "=way too much", "=too much money",
+            "=on the market", "=leaving the area", "=leaving town", "=tapped out",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -345,7 +348,9 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "crunch number", "=figuring out", "=figure it out", "=up in the air",
             "still decide", "discuss", "discussion", "open", "=get back to you",
             "=put a number on", "cheap", "affordable", "reasonable", "inexpensive",
-            "=the less the better", "=as low as possible", "=budget friendly",
+            "=the less the better", "=as low as possible", "=budget friendly", "=as low as",
+            "@family pay", "=whatever insurance", "insurance cover", "=know more",
+            "=once i see", "=after the inspection", "=after i see",
             "whatever reasonable", "whatever fair", "whatever make sense", "whatever work",
             "=open to whatever", "=open to suggestion", "flexible", "!set in stone",
             "!pin down", "!nail down", "=ballpark it",
@@ -744,8 +749,10 @@ _RU_BUSY_COMPANY = frozenset({
     "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
 })  # fmt: skip
 _RU_HERE_SUBJECTS = frozenset({"я", "мы", "сижу", "сидим", "стою", "стоим", "лежу", "лежим",
-                               "нахожусь", "находимся", "торчу"})
-"""Who is somewhere: «я», or a first-person verb of being somewhere («сижу у врача»)."""
+                               "нахожусь", "находимся", "торчу", "он", "она", "мама", "папа",
+                               "муж", "жена", "сын", "дочь", "дочка"})
+"""Who is somewhere: «я», a first-person verb of being somewhere («сижу у врача»), or the
+one asked for («она на даче»: then someone else answered, see `about_someone_else`)."""
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
 _EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re", "hes", "he is", "shes", "she is")
 """Who is somewhere: the caller (busy), or the one asked for (then someone else answered)."""

@@ -95,7 +95,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
         ]),
         ("done", "no", [
-            r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|"
+            r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|собрал|"
+            r"смонтировал|привезл|доставил|поменял|заменил|починил|отремонтировал|"
             r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
             r"\b(передумал|раздумал|отпал|отказал|отложил)\w*", r"\bнеактуальн\w*",
             r"\bне актуальн\w*", r"\bуже не (надо|нужн\w*|интерес\w*|актуальн\w*|ищем|хотим|"
@@ -105,6 +106,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(переезжаем|переезжаю|съезжаем|съезжаю|продаем квартиру|продаем дом|"
             r"квартиру продаем|дом продаем)\b",
             r"\b(не по карману|не потянем|не тянем|слишком дорого|дорого для нас|дороговато)\b",
+            r"(?<!не )(?<!не так )(?<!не очень )\bдорого\b",
+            r"\bвопрос (уже )?(закрыт|решен|снят)\b",
         ]),
         ("later", "no", [
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -145,7 +148,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(ошиблись|ошибка|ошибочка|перепутали|напутали|не туда|не тот номер|номер не тот|"
             r"неправильный номер)\b",
             # the one asked for has gone away: «она уехала», «он уже ушёл», «ушла она»
-            r"\b(он|она)( \w+){0,3} (уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал|"
+            r"\b(он|она|мама|папа|муж|жена|сын|дочь|дочка|брат|сестра|бабушка|дедушка)"
+            r"( \w+){0,3} (уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал|"
             r"уплыл)а?\b", r"\b(его|ее) не застали\b|\bне застали (его|ее)\b",
             r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? (он|она)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
@@ -174,6 +178,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # a part of a read-back that is wrong: «одна цифра не та», «фамилия не так»
             r"\b(цифр|букв|номер|фамили|имя|адрес)\w* (\w+ )?не (та|тот|то|те|так)\b",
             r"\bне (та|те) (цифр|букв)\w*",
+            r"\b(старый|прежний|бывший|устаревший) (номер|телефон|адрес)\b",
             # a denial of having made the request: «это не я заявку оставляла»
             r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
             r"регистрировал|писал)\w*",
@@ -200,7 +205,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
-            r"\bno (mistakes?|errors?|typos?)\b", r"\b(spot|dead|bang) on\b",
+            r"\bno (mistakes?|errors?|typos?)\b", r"\b(spot|dead|bang) on\b", r"^bingo$",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
             r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
@@ -341,6 +346,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
             r"(off|missing|switched|swapped)\b",
+            r"\b(old|outdated|previous|former) (number|phone|address|email)\b", r"\boutdated\b",
+            r"\b(gonna|going to|will|ill|well|gotta|have to) pass\b", r"^(eh |nah |no )?pass\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
             r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
@@ -499,6 +506,7 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"|\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
         r"(нужен|нужна|надо|нужно)\b|\bбез (оператор|менеджер|специалист|консультант)"
         r"|\bни с кем\b|\bникого не (надо|нужно|зовите|хочу)\b|\bне (надо|нужно|зовите) никого"
+        r"|\bне (надо|нужно)( \w+){1,2} (соединять|переключать|переводить)\b"
         r"|\b(неинтересно|не интересно|не хочу|не буду|нет желания|не хочется) (\w+ )?"
         r"(общаться|говорить|разговаривать|беседовать)\b"
     ),
