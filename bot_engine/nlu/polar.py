@@ -953,3 +953,11 @@ def opens_with_answer(text: str, lang: str) -> bool:
     code = lang_of(lang)
     words = tokens(_plain_interjections(text, code), code)
     return bool(words) and words[0] in _OPENING_PARTICLES[code]
+
+
+def closes_with_answer(text: str, lang: str) -> bool:
+    """"зачем мне это? нет", "why would i, no": a question asked back and then answered
+    with a closing particle; the answer counts, not the question."""
+    code = lang_of(lang)
+    words = tokens(text, code)
+    return len(words) > 2 and words[-1] in _CLOSING[code] and words[-2] not in _SAYING

@@ -4,17 +4,28 @@ know" budgets, declining to talk to anyone (the negation reaches over need/want/
 the one asked for gone away, a denial of having left the request, a mistake in a
 read-back, the operator's negated acceptance (and a future "возьму" is no "взяли"), short
 questions about the caller's organisation, and entities read from the words as
-normalization spells them. Every example is a paraphrase, not a sentence of the eval set."""
+normalization spells them; a question asked back and then answered, "а что надо?" as
+who-is-this, and a menu entry named by its distinctive word. Every example is a
+paraphrase, not a sentence of the eval set."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from bot_engine.dialog import menu as menus
+from bot_engine.dialog.engine import Dialog, DialogState
+from bot_engine.dialog.runtime import runtime_for
 from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
 from bot_engine.nlu.polar import answer_to_offer, polar, question_topic
+from bot_engine.script import load_script_file, validate_variables
+
+DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 
 RU_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 EN_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -183,3 +194,48 @@ def test_entities_read_the_normalized_words(text: str, lang: str, kind: str, val
 def test_entity_offsets_stay_in_the_text_as_said() -> None:
     found = extract_entities("ok tmrw at 4", "en", ["datetime"], now=EN_NOW)
     assert [(e.start, e.end, e.text) for e in found] == [(3, 12, "tmrw at 4")]
+
+
+# --- a question asked back, then answered; "а что надо?" asks who is calling ---------------
+
+
+def _branch(script_file: str, step: str, variables: dict[str, object], text: str) -> str | None:
+    """The branch a reply takes at ``step`` of a shipped script, through the dialog engine."""
+    script = load_script_file(DIALOGS / script_file).script
+    runtime = runtime_for(script)
+    state = DialogState(
+        script_id=script.id, step=step, waiting="input",
+        variables=dict(validate_variables(script, variables)),
+        slots={name: None for name in runtime.slot_types}, now=RU_NOW,
+    )
+    dialog = Dialog.restore(script, state)
+    for action in dialog.handle(ev.UserSaid(text=text, at=RU_NOW)):
+        if isinstance(action, act.Transition) and action.from_step == step:
+            return action.branch
+    return None
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "lang"),
+    [("consent_confirmation.ru.yaml", "а зачем вам это, нет", "ru"),
+     ("consent_confirmation.en.yaml", "why would i want that no", "en")],
+)  # fmt: skip
+def test_a_question_then_a_closing_no_is_a_no(script_file: str, text: str, lang: str) -> None:
+    variables = {"name": "Олег" if lang == "ru" else "Megan", "company": "Дентал"}
+    assert _branch(script_file, "ask_consent", variables, text) == "no"
+
+
+@pytest.mark.parametrize("text", ["а вам чего надо", "чего вам нужно"])
+def test_what_do_you_want_asks_who_is_calling(text: str) -> None:
+    matcher = IntentMatcher(builtin_intents("ru"), "ru", threshold=0.7)
+    assert matcher.match(text).intent == "who_is_this"
+
+
+# --- menus: a distinctive word outweighs a word many entries share ----------------------
+
+
+def test_a_distinctive_word_outweighs_a_shared_one() -> None:
+    items = [{"name": "Отдел продаж"}, {"name": "Бухгалтерия"}, {"name": "Сервисная служба"}]
+    assert menus.choose_words(items, "name", "мне в сервисный отдел") == 2
+    assert menus.choose_words(items, "name", "отдел продаж") == 0
+    assert menus.choose_words(items, "name", "какой-то отдел") == 0
