@@ -193,6 +193,7 @@ _EN_ISH_STEMS = frozenset({
 })  # fmt: skip
 
 
+@lru_cache(maxsize=32768)
 def respell(word: str, lang: Lang) -> tuple[str, ...]:
     """One lowercased word as normalization spells it ("wks" -> "weeks", "tmrw" ->
     "tomorrow", "noonish" -> "noon", «щас» -> «сейчас»), for readers that keep their own

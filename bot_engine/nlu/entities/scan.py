@@ -68,8 +68,11 @@ def scan(text: str, lang: Lang) -> list[Tok]:
         elif kind == "word":
             # the words as every other layer reads them ("wks", "tmrw", «щас»), each
             # keeping the offsets of what was said
-            for word in respell(raw.lower().replace("ё", "е"), lang):
-                out.append(Tok("word", word, m.start(), m.end()))
+            spelt = respell(raw.lower().replace("ё", "е"), lang)
+            if len(spelt) == 1:
+                out.append(Tok("word", spelt[0], m.start(), m.end()))
+            else:
+                out += [Tok("word", word, m.start(), m.end()) for word in spelt]
         elif kind in ("time", "date", "sym"):
             out.append(Tok(kind, raw, m.start(), m.end()))  # type: ignore[arg-type]
     return _joined_halves(out) if lang == "ru" else out
