@@ -269,8 +269,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
+                r"agree|agreeing|consenting|signing|"
                 r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
                 r"application|form)\b)",
+                # what the caller is asked to agree to: "agree to what", "consent for what"
+                r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
+                r"what( exactly)?$",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

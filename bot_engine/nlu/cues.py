@@ -221,6 +221,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "now work", "now good", "now fine", "listen", "=make it quick",
             "=if its quick", "=long as its quick", "=if its short", "=long as its short",
             "=if you are quick", "=if you make it quick", "=keep it short", "=all ears",
+            "=not doing anything", "=not doing much", "=doing nothing", "=not up to much",
+            "=just relaxing", "=just chilling", "=just sitting here",
         ],
         "busy": [
             "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",

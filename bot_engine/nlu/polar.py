@@ -248,6 +248,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",
             r"(?<!not )(?<!no longer )\binterested\b",
+            r"\b(getting|collecting|comparing) (some |a few |more )?(quotes|estimates|prices|"
+            r"bids)\b",
+            r"\b(weighing|looking at|comparing) (our |the |some |different )?options\b",
             r"\b(not|isnt|is not|havent|hasnt|have not|has not) (been )?(done|finished|"
             r"completed|installed|started)( yet)?\b",
         ]),
@@ -733,8 +736,23 @@ def asks(norm: str, lang: str) -> bool:
     return _asks(norm, lang_of(lang))
 
 
+_TRAILING_QUESTION: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"что", "чего", "чем", "кого", "кому", "кем", "зачем", "почему", "куда"}),
+    "en": frozenset({"what", "who", "whom", "which", "why", "where"}),
+}
+_RIDING: dict[Lang, frozenset[str]] = {"ru": frozenset({"а", "и", "ну"}),
+                                       "en": frozenset({"and", "so", "but"})}
+"""«я, а что?», "speaking, and who?": a question riding along after an answer."""
+_QUESTION_TAILS = frozenset({"exactly", "again", "именно", "конкретно"})
+
+
 def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
+    end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
+    if (2 <= len(end) <= 5 and end[-1] in _TRAILING_QUESTION[lang]
+            and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
+            and words[0] not in _QUESTION_WORDS[lang]):
+        return True  # "agree to what", «согласна на что»: the question echoed, not answered
     k = 0
     while k < len(words) and words[k] in _OPENERS[lang]:
         k += 1

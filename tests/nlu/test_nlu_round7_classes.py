@@ -239,3 +239,26 @@ def test_a_distinctive_word_outweighs_a_shared_one() -> None:
     assert menus.choose_words(items, "name", "мне в сервисный отдел") == 2
     assert menus.choose_words(items, "name", "отдел продаж") == 0
     assert menus.choose_words(items, "name", "какой-то отдел") == 0
+
+
+# --- a yes said as a fact; the question echoed back is no answer ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [("availability", "honestly im not doing much"), ("availability", "just chilling"),
+     ("relevance", "were collecting estimates"), ("relevance", "weighing the options")],
+)  # fmt: skip
+def test_a_yes_said_as_a_fact(asked: str, text: str) -> None:
+    assert answer(asked, text, "en") == "yes"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("consent to what exactly", "en"),
+                                            ("согласен на что", "ru")])
+def test_the_question_echoed_back_gives_no_yes(text: str, lang: str) -> None:
+    assert polar(text, lang, question_topic("Do you agree?", "en")).answer is None
+
+
+def test_agree_to_what_asks_what_the_consent_covers() -> None:
+    matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
+    assert matcher.match("uh agree to what").intent == "who_is_this"
