@@ -208,7 +208,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bno (mistakes?|errors?|typos?)\b", r"\b(spot|dead|bang) on\b", r"^bingo$",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
-            r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
+            r"(?<!prepared to )(?<!refuse to )(?<!decline to )(?<!what i )\bagreed?\b",
+            r"(?<!not )(?<!isnt )(?<!not very )\b(accurate|about right|sounds right|looks right)\b",
             r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
@@ -231,6 +232,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(this|its|that) is fine\b", r"^(yes |yeah |ok )?(its|this is) fine$",
             r"\b(im|i am) listening\b", r"\bmake it quick\b", r"\bwhats up\b",
             r"\bwhat can i do for you\b",
+            r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have|got like) a (few|couple|sec|second|"
+            r"minute|moment)$",
         ]),
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
@@ -342,7 +345,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"accept)\b", r"\bnot (really |quite )?(ready|willing|prepared) to\b",
             r"\b(not|im not) (ok|okay|fine) with\b", r"\b(i|we) (refuse|decline)\b", r"\bno way\b",
             r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
-            r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
+            r"\b(not|isnt|thats not) (right|correct|accurate|what i (said|agreed to|meant|asked "
+            r"for))\b", r"\bnever agreed\b", r"\binaccurate\b",
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",

@@ -77,6 +77,7 @@ def test_needing_to_talk_is_still_a_yes() -> None:
         ("availability", "sorry got another call going", "en", ()),
         ("availability", "my hands are tied right now", "en", ()),
         ("availability", "were with guests", "en", ()),
+        ("availability", "i just got home", "en", ()),
         ("relevance", "a better price somewhere else", "en", ()),
         ("relevance", "we sold the property", "en", ()),
         ("relevance", "we sold our home", "en", ()),
@@ -111,6 +112,8 @@ def test_denying_the_request_is_a_no(text: str) -> None:
         ("theres a mistake in it", "en", "no"),
         ("one typo there", "en", "no"),
         ("no errors", "en", "yes"),
+        ("thats not what i agreed to", "en", "no"),
+        ("yeah thats accurate", "en", "yes"),
         ("там опечатка", "ru", "no"),
         ("вы напутали", "ru", "no"),
         ("без ошибок", "ru", "yes"),
@@ -247,6 +250,7 @@ def test_a_distinctive_word_outweighs_a_shared_one() -> None:
 @pytest.mark.parametrize(
     ("asked", "text"),
     [("availability", "honestly im not doing much"), ("availability", "just chilling"),
+     ("availability", "yeah i have a couple"),
      ("relevance", "were collecting estimates"), ("relevance", "weighing the options")],
 )  # fmt: skip
 def test_a_yes_said_as_a_fact(asked: str, text: str) -> None:
