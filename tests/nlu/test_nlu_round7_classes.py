@@ -183,6 +183,11 @@ def test_questions_about_the_organisation(text: str, lang: str) -> None:
         ("noonish tmrw", "en", "datetime", "2026-11-22T12:00:00-05:00"),
         ("after lunch", "en", "datetime", "2026-11-21T14:00:00-05:00"),
         ("in a few wks", "en", "date", "2026-12-12"),
+        ("give it 20 minutes", "en", "datetime", "2026-11-21T12:20:00-05:00"),
+        ("a quarter to three", "en", "datetime", "2026-11-21T14:45:00-05:00"),
+        ("без четверти четыре", "ru", "datetime", "2026-11-21T15:45:00+03:00"),
+        ("в четверть пятого", "ru", "datetime", "2026-11-21T16:15:00+03:00"),
+        ("без десяти два", "ru", "datetime", "2026-11-21T13:50:00+03:00"),
         ("через месяцок", "ru", "date", "2026-12-21"),
         ("через годик", "ru", "date", "2027-11-21"),
         ("щас через полгодика", "ru", "date", "2027-05-21"),
@@ -192,6 +197,10 @@ def test_entities_read_the_normalized_words(text: str, lang: str, kind: str, val
     now = RU_NOW if lang == "ru" else EN_NOW
     found = extract_entities(text, lang, [kind], now=now)  # type: ignore[list-item]
     assert [e.value for e in found if e.type == kind][:1] == [value]
+
+
+def test_bez_is_no_time_without_an_hour() -> None:
+    assert extract_entities("без проблем, без десяти минут", "ru", ["datetime"], now=RU_NOW) == []
 
 
 def test_entity_offsets_stay_in_the_text_as_said() -> None:
