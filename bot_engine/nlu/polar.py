@@ -309,7 +309,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
-            r"\bhands (are )?(full|tied)\b", r"\b(a lot|too much) (going on|on my plate)\b",
+            r"\bhands (are )?(full|tied)\b",
+            r"\b(a lot|too much|stuff|things|something|some stuff|a bunch) (going on|on my "
+            r"plate)\b",
             r"\bcan (this|it) wait\b", r"\b(got|have) (another|a second|an incoming) call\b",
             r"\b(im|i am|were|we are) with (someone|somebody|people|a few people|family|guests)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
@@ -602,9 +604,10 @@ _NAME_LEADS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"yes", "yeah", "yep", "yup", "hi", "hello", "hey", "its", "this", "is"}),
 }
 _NAME_TAILS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"а", "и", "да", "слушаю", "слушает", "здравствуйте", "добрый", "день"}),
-    "en": frozenset({"here", "speaking", "yes", "yeah", "who", "whos", "what", "whats", "and",
-                     "hi", "hello"}),
+    "ru": frozenset({"а", "и", "да", "ага", "угу", "слушаю", "слушает", "здравствуйте", "добрый",
+                     "день"}),
+    "en": frozenset({"here", "speaking", "yes", "yeah", "yep", "yup", "mhm", "who", "whos",
+                     "what", "whats", "and", "hi", "hello"}),
 }
 
 
@@ -637,7 +640,7 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
 
 _ANSWER_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"да", "слушаю", "слушает"}),
-    "en": frozenset({"yes", "yeah", "here", "speaking"}),
+    "en": frozenset({"yes", "yeah", "yep", "yup", "here", "speaking"}),
 }
 _COMING: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"подойдет", "подойду", "позову", "подождите", "сейчас", "минутку",

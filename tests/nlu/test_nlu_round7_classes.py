@@ -78,6 +78,7 @@ def test_needing_to_talk_is_still_a_yes() -> None:
         ("availability", "my hands are tied right now", "en", ()),
         ("availability", "were with guests", "en", ()),
         ("availability", "i just got home", "en", ()),
+        ("availability", "i got stuff going on", "en", ()),
         ("relevance", "a better price somewhere else", "en", ()),
         ("relevance", "we sold the property", "en", ()),
         ("relevance", "we sold our home", "en", ()),
@@ -274,6 +275,12 @@ def test_a_yes_said_as_a_fact(asked: str, text: str) -> None:
                                             ("согласен на что", "ru")])
 def test_the_question_echoed_back_gives_no_yes(text: str, lang: str) -> None:
     assert polar(text, lang, question_topic("Do you agree?", "en")).answer is None
+
+
+@pytest.mark.parametrize(("text", "lang", "name"), [("lisa yep", "en", "lisa"),
+                                                    ("ольга угу", "ru", "ольга")])
+def test_the_name_then_a_yes_is_identity(text: str, lang: str, name: str) -> None:
+    assert answer("identity", text, lang, (name,)) == "yes"
 
 
 def test_agree_to_what_asks_what_the_consent_covers() -> None:
