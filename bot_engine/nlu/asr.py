@@ -193,12 +193,15 @@ _EN_ISH_STEMS = frozenset({
 })  # fmt: skip
 
 
-@lru_cache(maxsize=32768)
-def respell(word: str, lang: Lang) -> tuple[str, ...]:
-    """One lowercased word as normalization spells it ("wks" -> "weeks", "tmrw" ->
-    "tomorrow", "noonish" -> "noon", «щас» -> «сейчас»), for readers that keep their own
-    offsets (the entity scanner); a filler stays itself (it is no entity word anyway)."""
-    return _fix(word, lang) or (word,)
+def respell(word: str, lang: Lang) -> tuple[str, ...] | None:
+    """The words normalization writes for one lowercased word spelt as people text or a
+    recogniser hears it ("wks" -> "weeks", "tmrw" -> "tomorrow", "noonish" -> "noon",
+    «щас» -> «сейчас»), or None when it keeps the word: for readers that keep their own
+    offsets (the entity scanner). One dict lookup: no dictionary repairs, no fillers."""
+    fixed = _SPELLING[lang].get(word)
+    if fixed is None and lang == "en" and word.endswith("ish") and word[:-3] in _EN_ISH_STEMS:
+        return (word[:-3],)
+    return fixed
 
 
 _EN_IN_WORDS = frozenset({

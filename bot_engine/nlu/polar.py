@@ -560,7 +560,19 @@ def about_this(text: str, lang: str) -> bool:
 def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
-    return _DECLINES_HUMAN[code].search(normalize(text, code)) is not None
+    return _declines(normalize(text, code), code)
+
+
+_DECLINE_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"не", "ни", "никого", "без", "неинтересно", "нет"}),
+    "en": frozenset({"dont", "didnt", "wont", "not", "never", "no", "pass"}),
+}
+"""Every decline of `_DECLINES_HUMAN` holds one of these: most replies skip the search."""
+
+
+def _declines(norm: str, lang: Lang) -> bool:
+    return (not _DECLINE_WORDS[lang].isdisjoint(norm.split())
+            and _DECLINES_HUMAN[lang].search(norm) is not None)
 
 
 # A short question or remark may follow the name: "я иван, а что?", "this is john, who's
@@ -880,7 +892,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
-    if _DECLINES_HUMAN[lang].search(norm) is not None:
+    if _declines(norm, lang):
         # "i dont need to talk to anyone", «ни с кем не хочу говорить»: the negation
         # reaches over need/want/have to, so the "talk" in it is no availability
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")

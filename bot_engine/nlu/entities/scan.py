@@ -68,9 +68,10 @@ def scan(text: str, lang: Lang) -> list[Tok]:
         elif kind == "word":
             # the words as every other layer reads them ("wks", "tmrw", «щас»), each
             # keeping the offsets of what was said
-            spelt = respell(raw.lower().replace("ё", "е"), lang)
-            if len(spelt) == 1:
-                out.append(Tok("word", spelt[0], m.start(), m.end()))
+            low = raw.lower().replace("ё", "е")
+            spelt = respell(low, lang)
+            if spelt is None:
+                out.append(Tok("word", low, m.start(), m.end()))
             else:
                 out += [Tok("word", word, m.start(), m.end()) for word in spelt]
         elif kind in ("time", "date", "sym"):
