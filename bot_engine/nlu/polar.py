@@ -470,7 +470,10 @@ class _Table:
     """Rules with no required string: always searched."""
     by_string: dict[str, list[_Rule]]
     by_head: dict[str, tuple[str, ...]]
-    """Required strings by their first two characters, for a lookup at each word start."""
+    """Required strings shorter than four characters by their first two, and..."""
+    by_head4: dict[str, tuple[str, ...]]
+    """...the others by their first four, for two lookups at each word start (the «не »
+    strings are many: their fourth character tells them apart)."""
 
 
 @lru_cache(maxsize=2)
@@ -486,13 +489,18 @@ def _compiled(lang: Lang) -> _Table:
         for needed in rule.needs or ():
             by_string.setdefault(needed, []).append(rule)
     by_head: dict[str, list[str]] = {}
+    by_head4: dict[str, list[str]] = {}
     for needed in by_string:
-        by_head.setdefault(needed[:2], []).append(needed)
+        if len(needed) < 4:
+            by_head.setdefault(needed[:2], []).append(needed)
+        else:
+            by_head4.setdefault(needed[:4], []).append(needed)
     return _Table(
         rules=rules,
         unkeyed=[r for r in rules if r.needs is None],
         by_string=by_string,
         by_head={head: tuple(strings) for head, strings in by_head.items()},
+        by_head4={head: tuple(strings) for head, strings in by_head4.items()},
     )
 
 
@@ -500,9 +508,12 @@ def _present(norm: str, table: _Table) -> list[str]:
     """The required strings that occur in ``norm`` at a word start."""
     found = []
     start = 0
-    by_head = table.by_head
+    by_head, by_head4 = table.by_head, table.by_head4
     while start >= 0:
         for needed in by_head.get(norm[start : start + 2], ()):
+            if norm.startswith(needed, start):
+                found.append(needed)
+        for needed in by_head4.get(norm[start : start + 4], ()):
             if norm.startswith(needed, start):
                 found.append(needed)
         start = norm.find(" ", start)
