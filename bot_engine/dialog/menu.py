@@ -77,10 +77,11 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     """The entry the caller named («Евгению», «соедините с Масленниковым») or numbered
     («два», «второй»); None when nothing or more than one entry fits equally well."""
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(text[:500])]
-    scores = [0] * len(items)
+    scores = [0.0] * len(items)
     for index, item in enumerate(items):
         names = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
-        scores[index] = sum(1 for name in names if any(_same_word(name, w) for w in words))
+        scores[index] = sum(0.5 if _normal_forms(name) & _GENERIC else 1.0
+                            for name in names if any(_same_word(name, w) for w in words))
     best = max(scores, default=0)
     if best > 0:
         if scores.count(best) == 1:
@@ -90,6 +91,12 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     if len(numbers) == 1:
         return choose_digits(items, str(numbers.pop()))
     return None
+
+
+_GENERIC = frozenset({"отдел", "служба", "департамент", "подразделение", "группа",
+                      "department", "team", "desk", "division"})
+"""Words many entries share («Отдел продаж», «Сервисная служба»): a distinctive word the
+caller says outweighs them («сервисный отдел» is the service, not the sales department)."""
 
 
 def _number(word: str) -> int | None:

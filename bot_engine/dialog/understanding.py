@@ -213,7 +213,8 @@ def understand(
             or reading.family in _BUSY_FAMILIES
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
-                and polar.opens_with_answer(text, runtime.lang)
+                and (polar.opens_with_answer(text, runtime.lang)
+                     or polar.closes_with_answer(text, runtime.lang))
             )
         )
     ):

@@ -85,9 +85,9 @@ _SPELLING: dict[Lang, dict[str, tuple[str, ...]]] = {
                          "tomoro", "2morrow", "2moro"), ("tomorrow",)),
         "rn": ("right", "now"),
         "tbh": ("to", "be", "honest"),
-        **dict.fromkeys(("wk", "wks"), ("weeks",)),
-        **dict.fromkeys(("hr", "hrs"), ("hours",)),
-        **dict.fromkeys(("min", "mins"), ("minutes",)),
+        "wk": ("week",), "wks": ("weeks",), "hr": ("hour",), "hrs": ("hours",),
+        "min": ("minute",), "mins": ("minutes",), "mos": ("months",),
+        "yr": ("year",), "yrs": ("years",), "sec": ("second",), "secs": ("seconds",),
         **dict.fromkeys(("pls", "plz", "pleez"), ("please",)),
         "dis": ("this",),
         "dat": ("that",),
@@ -182,7 +182,26 @@ def _fix(word: str, lang: Lang) -> tuple[str, ...]:
     fixed = _SPELLING[lang].get(word)
     if fixed is not None:
         return fixed
+    if lang == "en" and word.endswith("ish") and word[:-3] in _EN_ISH_STEMS:
+        return (word[:-3],)  # "noonish", "fiveish": about that time
     return _ru_word(word) if lang == "ru" else (word,)
+
+
+_EN_ISH_STEMS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "noon", "midday", "lunch", "lunchtime", "teatime",
+})  # fmt: skip
+
+
+def respell(word: str, lang: Lang) -> tuple[str, ...] | None:
+    """The words normalization writes for one lowercased word spelt as people text or a
+    recogniser hears it ("wks" -> "weeks", "tmrw" -> "tomorrow", "noonish" -> "noon",
+    «щас» -> «сейчас»), or None when it keeps the word: for readers that keep their own
+    offsets (the entity scanner). One dict lookup: no dictionary repairs, no fillers."""
+    fixed = _SPELLING[lang].get(word)
+    if fixed is None and lang == "en" and word.endswith("ish") and word[:-3] in _EN_ISH_STEMS:
+        return (word[:-3],)
+    return fixed
 
 
 _EN_IN_WORDS = frozenset({

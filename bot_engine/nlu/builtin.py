@@ -113,6 +113,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"^(а )?(кто это|кто вы|вы кто|кто звонит|кто говорит)\b",
+                r"^(а |и )?(вам |вы )?(что|чего) (вам |вы )?(надо|нужно|хотите|хотели)$",
                 r"\bоткуда (у вас )?(мой|моя|мои|этот)? ?(номер|телефон|контакт|данны)\w*",
                 r"\b(где|как) вы (взяли|узнали|нашли) (мой )?(номер|телефон)\w*",
                 r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
@@ -132,7 +133,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"какая|какое|какие|какую|"
                 r"каком|какого|какому|куда|кем)\b)"
                 r"(?=.*\b(?:вы|вас|вам|ваш\w*|это|звон\w*|спрашива\w*|заявк\w*|компани\w*|фирм\w*|"
-                r"организаци\w*|контор\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
+                r"организаци\w*|контор\w*|клиник\w*|банк\w*|агентств\w*|магазин\w*|салон\w*|"
+                r"стоматолог\w*|врач\w*|аптек\w*|медцентр\w*|больниц\w*|поликлиник\w*|"
+                r"офис\w*|данн\w*|согласи\w*|обработк\w*|номер\w*|говорю|значит|"
                 r"повод\w*|вопрос\w*|беспоко\w*)\b)",
             ],
         ),
@@ -243,7 +246,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
-                r"\bwhat company\b",
+                r"\b(what|which) (medical |dental |law |insurance )?(company|firm|clinic|office|"
+                r"practice|hospital|bank|agency|store|doctor|doctors|"
+                r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
+                r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"\bwho am i (speaking|talking) (to|with)\b",
@@ -263,8 +269,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
+                r"agree|agreeing|consenting|signing|"
                 r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
                 r"application|form)\b)",
+                # what the caller is asked to agree to: "agree to what", "consent for what"
+                r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
+                r"what( exactly)?$",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

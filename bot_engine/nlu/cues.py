@@ -40,6 +40,7 @@ from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import (
     ru_first_person_present,
+    ru_future_verb,
     ru_noun_lemma,
     ru_past_verb,
     ru_request_form,
@@ -140,7 +141,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=у меня клиент", "=с клиентом", "=у меня пациент", "=с пациентом",
             "=у меня посетитель", "=у меня люди", "=у меня пара", "=на паре",
             "бежать надо", "уходить надо", "=мне пора", "=пора бежать", "=пора идти",
-            "болеть", "недоступен",
+            "болеть", "недоступен", "завал", "=по горло", "=не одна", "=не один",
+            "=у меня гости", "=у нас гости",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -178,7 +180,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=уже сделано", "=все сделано", "справились", "=сами сделали",
             "=у других", "конкурент", "=без вас", "=уже есть", "обошлись",
             "=поздно уже", "=уже поздно", "неактуально", "неинтересно",
-            "=уже не", "=больше не нужно", "=больше не надо",
+            "=уже не", "=больше не нужно", "=больше не надо", "=вопрос решен",
+            "=вопрос решили", "=решили вопрос", "=все устраивает", "=уже устраивает",
         ],
         "identity": [
             "=у телефона", "=на связи", "=на проводе", "=он самый", "=она самая",
@@ -209,6 +212,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
             "=no way", "=rather not", "=prefer not", "=forget it", "=never mind",
             "=please do not", "=hell no", "=no chance", "=not what i said", "=not what i meant",
+            "=not what i agreed", "=not what i asked for",
             "=no thank you", "=leave me alone", "decline", "=count me out", "=ill pass",
             "=i will pass", "=pass on", "=changed mind", "=change mind", "=just asking",
             "=just curious", "=just wondering", "=just wanted to know",
@@ -219,6 +223,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "now work", "now good", "now fine", "listen", "=make it quick",
             "=if its quick", "=long as its quick", "=if its short", "=long as its short",
             "=if you are quick", "=if you make it quick", "=keep it short", "=all ears",
+            "=not doing anything", "=not doing much", "=doing nothing", "=not up to much",
+            "=just relaxing", "=just chilling", "=just sitting here",
         ],
         "busy": [
             "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",
@@ -228,6 +234,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=she away", "on vacation",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
+            "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
+            "lunch break", "=on my break", "=just walked in", "=just got home", "=just got in",
+            "=walking in the door", "=running late",
             "unavailable", "slammed", "=snowed under", "sick",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
@@ -267,6 +276,16 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=keep what we have", "=keep the old", "=keep our old", "=too late", "elsewhere",
             "=too expensive", "=too pricey", "=out of our budget", "=out of our price range",
             "=ship has sailed", "=missed the boat",
+            "somewhere else", "better deal", "better offer", "better price", "cheaper option",
+            "=got a guy", "=have a guy", "sold place", "sold home", "sold property",
+            "sold condo", "sold apartment", "sold building", "sold business", "move out",
+            "move away", "relocate", "=out of state", "=we rent", "=renting now", "landlord",
+            "=not in the budget", "=cant swing it", "=gonna wait", "=wait till next",
+            "=wait until next", "=friend of ours", "=friend of mine", "=brother in law",
+            "=does that for us", "=do that for us", "=does it for us", "=fixed it",
+            "=already fixed", "=fixed the", "=got a new", "=have a new", "=put in a new",
+            "=covered it", "=too high", "=way too much", "=too much money",
+            "=on the market", "=leaving the area", "=leaving town", "=tapped out",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -296,6 +315,12 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сложный вопрос", "=хороший вопрос", "понятие", "зависит", "смотря",
             "=как получится", "=по ситуации", "=посмотрим", "=видно будет", "=хз",
             "=как пойдет", "=по обстоятельствам", "=как карта ляжет",
+            "=как выйдет", "=как сложится", "=сколько выйдет", "=как договоримся",
+            "=вопрос открытый", "=открытый вопрос", "непонятно", "неясно", "=не понятно",
+            "=не ясно", "=пока вопрос", "подешевле", "дешевле", "недорого", "недорогой",
+            "разумный", "разумно", "=в пределах разумного",
+            "=надо прикинуть", "=надо посчитать", "=нужно прикинуть", "=нужно посчитать",
+            "=прикину", "=посчитаю",
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family решит",
             "@family скажет", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
@@ -326,6 +351,16 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=talk it over", "ask @family", "=good question", "=let me think", "=tough one",
             "=open question",
             "=think it over", "=sleep on it", "=discuss it", "@family know",
+            "still figure", "still work out", "still working on", "still crunch",
+            "crunch number", "=figuring out", "=figure it out", "=up in the air",
+            "still decide", "discuss", "discussion", "open", "=get back to you",
+            "=put a number on", "cheap", "affordable", "reasonable", "inexpensive",
+            "=the less the better", "=as low as possible", "=budget friendly", "=as low as",
+            "@family pay", "=whatever insurance", "insurance cover", "=know more",
+            "=once i see", "=after the inspection", "=after i see",
+            "whatever reasonable", "whatever fair", "whatever make sense", "whatever work",
+            "=open to whatever", "=open to suggestion", "flexible", "!set in stone",
+            "!pin down", "!nail down", "=ballpark it",
             "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",
         ],
     },
@@ -393,6 +428,9 @@ class _Table:
     requests: frozenset[str]
     """Lemmas some cue says as a request ("наберите", "созвонимся"): their past forms
     ("раз позвонили") tell what happened, and match no cue."""
+    done_verbs: frozenset[str] = frozenset()
+    """Lemmas of verbs a cue says in the past ("купили", "взяли"): their future forms
+    ("возьму", "закажем") state an intention, and match no cue."""
 
 
 def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
@@ -417,6 +455,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                 classes.setdefault(lemma, set()).add("@" + name)
     cues: list[_Cue] = []
     requests: set[str] = set()
+    done_verbs: set[str] = set()
     for family, entries in lexicon.items():
         for entry in entries:
             mode: Mode = "flip"
@@ -432,6 +471,8 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                     keys.extend(lemma_tuple(word, lang))
                     if lang == "ru" and ru_request_form(word):
                         requests.update(lemma_tuple(word, lang))
+                    if lang == "ru" and family == "done" and ru_past_verb(word):
+                        done_verbs.update(lemma_tuple(word, lang))
             if keys:
                 cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
     # Each cue is indexed by its rarest key only (every key must occur anyway), so a
@@ -454,6 +495,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         skip=frozenset(_lemmas(_SKIP[lang], lang)) | frozenset(_SKIP[lang].split()) | {"_"},
         not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
         requests=frozenset(requests),
+        done_verbs=frozenset(done_verbs),
     )
 
 
@@ -524,8 +566,10 @@ _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
 # A fact about someone else ("he's at work", "она на работе") says that person is not
 # the one who answered: `wrong`, when the question was who answered.
 _THIRD_PERSON: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"он", "она", "его", "ее", "муж", "жена"}),
-    "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife"}),
+    "ru": frozenset({"он", "она", "его", "ее", "муж", "жена", "мама", "папа", "мать", "отец",
+                     "сын", "дочь", "дочка", "брат", "сестра", "бабушка", "дедушка"}),
+    "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife", "mom", "dad",
+                     "son", "daughter", "brother", "sister"}),
 }
 
 
@@ -635,16 +679,20 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
 
 
 _PAST = "~past"
+_FUTURE = "~futr"
 
 
 def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
     """The reply's lemmas, with a past form of a request verb marked so no cue takes it:
-    "наберите" asks for a call later, "раз позвонили" only says the robot called."""
+    "наберите" asks for a call later, "раз позвонили" only says the robot called; and a
+    future form of a verb of something done: "взяли" is done, "возьму" is not."""
     lem = lemma_tuple(text, lang)
-    if not table.requests or not table.requests.intersection(lem):
+    if lang != "ru" or (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
         return lem
     return tuple(
-        lemma + _PAST if lemma in table.requests and ru_past_verb(word) else lemma
+        lemma + _PAST if lemma in table.requests and ru_past_verb(word)
+        else lemma + _FUTURE if lemma in table.done_verbs and ru_future_verb(word)
+        else lemma
         for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas
     )
 
@@ -662,7 +710,7 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
             for family, negated in _matches(table, lem)]
     if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):
         hits.append(CueHit("no", "busy"))
-    if any(h.family == "busy" for h in hits) and _about_someone_else(text, lang):
+    if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
     return hits
 
@@ -673,7 +721,7 @@ _FIRST_PERSON: dict[Lang, frozenset[str]] = {
 }
 
 
-def _about_someone_else(text: str, lang: Lang) -> bool:
+def about_someone_else(text: str, lang: Lang) -> bool:
     """A busy fact about someone else ("he's at work", "она на работе", "anna is on
     vacation") says the one asked for is not the one who answered."""
     words = [w for w, _ in surface_lemmas(text, lang)]
@@ -681,7 +729,9 @@ def _about_someone_else(text: str, lang: Lang) -> bool:
         return True
     if _FIRST_PERSON[lang].intersection(words):
         return False
-    return any(is_first_name(w, lang) for w in words)
+    return any(is_first_name(w, lang) or (
+        lang == "en" and w.endswith("s") and is_first_name(w[:-1], lang)  # "sarahs at work"
+    ) for w in words)
 
 
 @lru_cache(maxsize=8192)
@@ -706,8 +756,10 @@ _RU_BUSY_COMPANY = frozenset({
     "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
 })  # fmt: skip
 _RU_HERE_SUBJECTS = frozenset({"я", "мы", "сижу", "сидим", "стою", "стоим", "лежу", "лежим",
-                               "нахожусь", "находимся", "торчу"})
-"""Who is somewhere: «я», or a first-person verb of being somewhere («сижу у врача»)."""
+                               "нахожусь", "находимся", "торчу", "он", "она", "мама", "папа",
+                               "муж", "жена", "сын", "дочь", "дочка"})
+"""Who is somewhere: «я», a first-person verb of being somewhere («сижу у врача»), or the
+one asked for («она на даче»: then someone else answered, see `about_someone_else`)."""
 _RU_HERE_WORDS = frozenset({"сейчас", "щас", "уже", "тут", "здесь", "еще", "пока", "как", "раз"})
 _EN_SUBJECTS = ("im", "i am", "were", "we are", "i m", "we re", "hes", "he is", "shes", "she is")
 """Who is somewhere: the caller (busy), or the one asked for (then someone else answered)."""
@@ -780,7 +832,7 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
             if word in ("am", "are") and i > 0 and flat[i - 1] in ("i", "we"):
                 word = "im"  # "i am cooking", "we are sitting down to eat"
             if word == "is" and i > 0 and flat[i - 1] in ("he", "she"):
-                word = "hes"  # "she is napping": the one asked for (see _about_someone_else)
+                word = "hes"  # "she is napping": the one asked for (see about_someone_else)
             if word in ("im", "were", "hes", "shes") and i + 1 < len(flat):
                 nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:

@@ -109,6 +109,16 @@ def ru_past_verb(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def ru_future_verb(word: str) -> bool:
+    """Whether ``word``'s likeliest reading is a perfective verb in the future ("возьму",
+    "закажем"): an intention, not a thing done."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return False
+    tag = analyzer().parse(word)[0].tag
+    return bool(tag.POS == "VERB" and tag.tense == "futr")
+
+
+@lru_cache(maxsize=65536)
 def ru_noun_lemma(word: str) -> str | None:
     """The normal form of ``word`` when its likeliest reading is a noun, else None."""
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):

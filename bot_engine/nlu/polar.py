@@ -50,7 +50,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     "ru": [
         ("agree", "yes", [
             r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
-            r"^(ну )?(допустим|предположим)\b",
+            r"^(ну )?(допустим|предположим)\b", r"(?<!не )\b(возьму|приму)\b",
             r"(?<!не )\b(соедините|переключите|переведите)\b",
             # an order to call the third party ("звони клиенту", "набирай его") to the
             # offer of connecting them: a yes, not a deferral ("позвоните мне позже")
@@ -58,6 +58,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(ему|ей|им|его|ее|их|клиент\w*)\b",
             r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
+            r"\b(без|нет|никаких) (ошибок|опечаток)\b", r"\bошибок (нет|никаких)\b",
             r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
             r"(?<!не )\bсогласн\w*", r"(?<!не )\bсоглаш\w*", r"\bне возражаю",
             r"\b(даю|дам) согласие", r"(?<!не )\bразрешаю", r"\bбез проблем",
@@ -94,13 +95,24 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
         ]),
         ("done", "no", [
-            r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|"
+            r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|собрал|"
+            r"смонтировал|привезл|доставил|поменял|заменил|починил|отремонтировал|"
             r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
             r"\b(передумал|раздумал|отпал|отказал|отложил)\w*", r"\bнеактуальн\w*",
             r"\bне актуальн\w*", r"\bуже не (надо|нужн\w*|интерес\w*|актуальн\w*|ищем|хотим|"
             r"планируем)", r"\bуже неинтерес\w*", r"\bпланы (поменялись|изменились)",
             r"\b(с )?(другой|другими) (фирм|компан)\w*", r"\bу (других|конкурентов)\b",
-            r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+", r"\bуже (есть|стоит)\b",
+            r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+",
+            r"\bуже (все |всё )?(есть|стоит|стоят)\b",
+            r"\b(не будем|не станем) (\w+ )?(делать|менять|ставить|заказывать|покупать|брать|"
+            r"связываться)\b",
+            r"\b(сам|сами|сама) (\w+ )?(поставит|поставим|сделает|сделаем|установит|установим|"
+            r"поменяет|поменяем|соберет|соберем)\b", r"\bотмен(ился|илась|илось|ились|яется)\b",
+            r"\b(переезжаем|переезжаю|съезжаем|съезжаю|продаем квартиру|продаем дом|"
+            r"квартиру продаем|дом продаем)\b",
+            r"\b(не по карману|не потянем|не тянем|слишком дорого|дорого для нас|дороговато)\b",
+            r"(?<!не )(?<!не так )(?<!не очень )\bдорого\b",
+            r"\bвопрос (уже )?(закрыт|решен|снят)\b",
         ]),
         ("later", "no", [
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -138,7 +150,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне до \w+",
         ]),
         ("wrong", "no", [
-            r"\b(ошиблись|ошибка|не туда|не тот номер|номер не тот|неправильный номер)\b",
+            r"\b(ошиблись|ошибка|ошибочка|перепутали|напутали|не туда|не тот номер|номер не тот|"
+            r"неправильный номер)\b",
+            # the one asked for has gone away: «она уехала», «он уже ушёл», «ушла она»
+            r"\b(он|она|мама|папа|муж|жена|сын|дочь|дочка|брат|сестра|бабушка|дедушка)"
+            r"( \w+){0,3} (уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал|"
+            r"уплыл)а?\b", r"\b(его|ее) не застали\b", r"\bне застали (его|ее)\b",
+            r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? (он|она)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
             r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
@@ -159,6 +177,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("refuse", "no", [
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
             r"\bне (согласн|соглаш)\w*", r"\bне (даю|дам)\b", r"\bне разрешаю\b",
+            # the operator's negated acceptance: «не возьму», «не смогу принять»
+            r"\bне (возьму|приму|беру|принимаю)\b",
+            r"\bне (буду|смогу|могу|стану) (брать|взять|принимать|принять)\b",
+            # a part of a read-back that is wrong: «одна цифра не та», «фамилия не так»
+            r"\b(цифр|букв|номер|фамили|имя|адрес)\w* (\w+ )?не (та|тот|то|те|так)\b",
+            r"\bне (та|те) (цифр|букв)\w*",
+            r"\b(старый|прежний|бывший|устаревший) (номер|телефон|адрес)\b",
+            # a denial of having made the request: «это не я заявку оставляла»
+            r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
+            r"регистрировал|писал)\w*",
+            r"\b(оставлял|заполнял|отправлял|подавал)\w* (\w+ )?не я\b",
             r"\bотказываюсь\b", r"\bя против\b", r"^(нет )?против\b", r"\bстоп\b",
             r"\bне (надо|нужно) (соединять|переключать|переводить)\b",
             r"\bне (надо|нужно|нужен|нужна|хочу|соединяйте|переключайте|переводите|зовите)\b"
@@ -166,6 +195,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
             r"(нужен|нужна|надо|нужно)\b", r"\bбез (оператор|менеджер|специалист|консультант)",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
+            r"(?<!нет )(?<!без )(?<!никаких )\b(ошибк|ошибочк|опечатк)\w*(?! нет)",
+            r"\bошиб(лись|лась|ся|аетесь)\b", r"\b(перепутали|напутали)\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
             r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
             r"набир)\w+(йте|ите)( пожалуйста| нас| меня| ничего)?$",
@@ -179,9 +210,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
             r"\bno objections?\b", r"\bi (dont|do not) (object|mind)\b",
+            r"\bno (mistakes?|errors?|typos?)\b", r"\b(spot|dead|bang) on\b", r"^bingo$",
             r"\b(dont|do not) have (a|any) problem\b", r"\bno problem\b",
             r"(?<!dont )(?<!not )(?<!wont )(?<!never )(?<!cant )(?<!ready to )(?<!willing to )"
-            r"(?<!prepared to )(?<!refuse to )(?<!decline to )\bagreed?\b",
+            r"(?<!prepared to )(?<!refuse to )(?<!decline to )(?<!what i )\bagreed?\b",
+            r"(?<!not )(?<!isnt )(?<!not very )\b(accurate|about right|sounds right|looks right)\b",
             r"\byou have my (consent|permission)\b",
             r"(?<!dont )(?<!not )\bi consent\b", r"(?<!dont )(?<!not )\bconfirm(ed)?\b",
             r"\bid like that\b", r"\bwhy not\b", r"\bsure am\b", r"\bvery much( so)?\b",
@@ -204,6 +237,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(this|its|that) is fine\b", r"^(yes |yeah |ok )?(its|this is) fine$",
             r"\b(im|i am) listening\b", r"\bmake it quick\b", r"\bwhats up\b",
             r"\bwhat can i do for you\b",
+            r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have|got like) a (few|couple|sec|second|"
+            r"minute|moment)$",
         ]),
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
@@ -221,6 +256,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",
             r"(?<!not )(?<!no longer )\binterested\b",
+            r"\b(getting|collecting|comparing) (some |a few |more )?(quotes|estimates|prices|"
+            r"bids)\b",
+            r"\b(weighing|looking at|comparing) (our |the |some |different )?options\b",
             r"\b(not|isnt|is not|havent|hasnt|have not|has not) (been )?(done|finished|"
             r"completed|installed|started)( yet)?\b",
         ]),
@@ -232,9 +270,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwent with (someone|somebody|another|a different|the other|some other|other|"
             r"a competitor)\b", r"\b(another|other|a different) (company|vendor|firm|"
             r"contractor|supplier|store)\b",
-            r"\bwent (another|a different) (way|route)\b", r"\bchanged (our|my) (minds?|plans)\b",
+            r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
+            r"\b(were|we are|im|i am) (moving|relocating|selling)\b",
+            r"\b(hold|holding|held) off\b", r"\bfell through\b", r"\bback burner\b",
+            r"\b(money|cash|budget|things)( is| are|s)? (tight|short)\b",
+            r"\b(im|i am|were|we are) over it\b", r"\bhappy with (what|our|the one)\b",
+            r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
-            r"\b(were|we are|im|i am) (good|all set|sorted|covered)\b", r"\ball set\b",
+            r"\b(were|we are|im|i am) (all )?(good|all set|sorted|covered)\b", r"\ball set\b",
             r"^(im|i am|were|we are) (fine|ok|okay|alright)( thanks| thank you| for now)?$",
             r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
@@ -265,6 +308,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
+            r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
+            r"\bhands (are )?(full|tied)\b",
+            r"\b(a lot|too much|stuff|things|something|some stuff|a bunch) (going on|on my "
+            r"plate)\b",
+            r"\bcan (this|it) wait\b", r"\b(got|have) (another|a second|an incoming) call\b",
+            r"\b(im|i am|were|we are) with (someone|somebody|people|a few people|family|guests)\b",
             r"\bwith a (client|customer|patient)\b", r"\bon a call\b",
             r"\b(cant|can not|cannot) (talk|speak|do this)\b", r"\bno time\b",
             r"\b(not|isnt|nots) (a|the) (good|great|best|right|ideal) time\b", r"\bbad time\b",
@@ -283,6 +332,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
             r"\b(passed away|died|deceased|moved out|moved away)\b",
+            r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
+            r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
+            r"on another call|in the shower)\b", r"\bmissed (him|her)\b",
             r"\b(number|phone) is mine\b",
             r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
@@ -300,10 +352,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"accept)\b", r"\bnot (really |quite )?(ready|willing|prepared) to\b",
             r"\b(not|im not) (ok|okay|fine) with\b", r"\b(i|we) (refuse|decline)\b", r"\bno way\b",
             r"\b(id|i would) (rather|prefer) not\b", r"\bagainst it\b", r"\bhell no\b",
-            r"\b(not|isnt|thats not) (right|correct|what i said)\b", r"\bnever agreed\b",
+            r"\b(not|isnt|thats not) (right|correct|accurate|what i (said|agreed to|meant|asked "
+            r"for))\b", r"\bnever agreed\b", r"\binaccurate\b",
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
+            r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
+            r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
+            r"(off|missing|switched|swapped)\b",
+            r"\b(old|outdated|previous|former) (number|phone|address|email)\b", r"\boutdated\b",
+            r"\b(gonna|going to|will|ill|well|gotta|have to) pass\b", r"^(eh |nah |no )?pass\b",
             r"^(no|nah|nope) (thats|its|that is|im|were) (fine|ok|okay|alright|good)\b",
             r"^(ill |i will |i think ill |i think i will |i guess ill )?pass( thanks| thank you)?$",
             r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
@@ -412,7 +470,10 @@ class _Table:
     """Rules with no required string: always searched."""
     by_string: dict[str, list[_Rule]]
     by_head: dict[str, tuple[str, ...]]
-    """Required strings by their first two characters, for a lookup at each word start."""
+    """Required strings shorter than four characters by their first two, and..."""
+    by_head4: dict[str, tuple[str, ...]]
+    """...the others by their first four, for two lookups at each word start (the «не »
+    strings are many: their fourth character tells them apart)."""
 
 
 @lru_cache(maxsize=2)
@@ -428,13 +489,18 @@ def _compiled(lang: Lang) -> _Table:
         for needed in rule.needs or ():
             by_string.setdefault(needed, []).append(rule)
     by_head: dict[str, list[str]] = {}
+    by_head4: dict[str, list[str]] = {}
     for needed in by_string:
-        by_head.setdefault(needed[:2], []).append(needed)
+        if len(needed) < 4:
+            by_head.setdefault(needed[:2], []).append(needed)
+        else:
+            by_head4.setdefault(needed[:4], []).append(needed)
     return _Table(
         rules=rules,
         unkeyed=[r for r in rules if r.needs is None],
         by_string=by_string,
         by_head={head: tuple(strings) for head, strings in by_head.items()},
+        by_head4={head: tuple(strings) for head, strings in by_head4.items()},
     )
 
 
@@ -442,9 +508,12 @@ def _present(norm: str, table: _Table) -> list[str]:
     """The required strings that occur in ``norm`` at a word start."""
     found = []
     start = 0
-    by_head = table.by_head
+    by_head, by_head4 = table.by_head, table.by_head4
     while start >= 0:
         for needed in by_head.get(norm[start : start + 2], ()):
+            if norm.startswith(needed, start):
+                found.append(needed)
+        for needed in by_head4.get(norm[start : start + 4], ()):
             if norm.startswith(needed, start):
                 found.append(needed)
         start = norm.find(" ", start)
@@ -461,12 +530,24 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"[\w ]{0,20}\b(оператор|менеджер|специалист|консультант|сотрудник|человек)"
         r"|\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
         r"(нужен|нужна|надо|нужно)\b|\bбез (оператор|менеджер|специалист|консультант)"
+        r"|\bни с кем\b|\bникого не (надо|нужно|зовите|хочу)\b|\bне (надо|нужно|зовите) никого"
+        r"|\bне (надо|нужно)( \w+){1,2} (соединять|переключать|переводить)\b"
+        r"|\b(неинтересно|не интересно|не хочу|не буду|нет желания|не хочется) (\w+ )?"
+        r"(общаться|говорить|разговаривать|беседовать)\b"
     ),
     "en": re.compile(
-        r"\b(dont|do not|no need to|wont|not) (need|want|wanna|transfer|connect|put|talk|"
-        r"speak)\b[\w ]{0,25}"
+        r"\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"actually )?(need|want|wanna|gonna|going to|have to|gotta|care to|transfer|connect|"
+        r"put|talk|speak|chat)\b[\w ]{0,25}"
         r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"
-        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody)\b"
+        r"salesperson|sales ?rep|rep|anyone|anybody|someone|somebody|nobody|no one|them|him|"
+        r"her)\b"
+        # declining to talk at all: "i dont feel like talking", "not interested in talking"
+        r"|\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"actually )?(need to|want to|wanna|feel like|interested in|have time to|care to|"
+        r"going to|gonna) (talk|talking|speak|speaking|chat|chatting)\b"
+        r"|\bpass on (the |a |your )?(manager|operator|human|person|representative|agent|"
+        r"call|transfer)\b"
         r"|\bno (manager|operator|human|transfer)s?\b"
     ),
 }
@@ -490,7 +571,19 @@ def about_this(text: str, lang: str) -> bool:
 def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
-    return _DECLINES_HUMAN[code].search(normalize(text, code)) is not None
+    return _declines(normalize(text, code), code)
+
+
+_DECLINE_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"не", "ни", "никого", "без", "неинтересно", "нет"}),
+    "en": frozenset({"dont", "didnt", "wont", "not", "never", "no", "pass"}),
+}
+"""Every decline of `_DECLINES_HUMAN` holds one of these: most replies skip the search."""
+
+
+def _declines(norm: str, lang: Lang) -> bool:
+    return (not _DECLINE_WORDS[lang].isdisjoint(norm.split())
+            and _DECLINES_HUMAN[lang].search(norm) is not None)
 
 
 # A short question or remark may follow the name: "я иван, а что?", "this is john, who's
@@ -534,9 +627,10 @@ _NAME_LEADS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"yes", "yeah", "yep", "yup", "hi", "hello", "hey", "its", "this", "is"}),
 }
 _NAME_TAILS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"а", "и", "да", "слушаю", "слушает", "здравствуйте", "добрый", "день"}),
-    "en": frozenset({"here", "speaking", "yes", "yeah", "who", "whos", "what", "whats", "and",
-                     "hi", "hello"}),
+    "ru": frozenset({"а", "и", "да", "ага", "угу", "слушаю", "слушает", "здравствуйте", "добрый",
+                     "день"}),
+    "en": frozenset({"here", "speaking", "yes", "yeah", "yep", "yup", "mhm", "who", "whos",
+                     "what", "whats", "and", "hi", "hello"}),
 }
 
 
@@ -569,7 +663,7 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
 
 _ANSWER_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"да", "слушаю", "слушает"}),
-    "en": frozenset({"yes", "yeah", "here", "speaking"}),
+    "en": frozenset({"yes", "yeah", "yep", "yup", "here", "speaking"}),
 }
 _COMING: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"подойдет", "подойду", "позову", "подождите", "сейчас", "минутку",
@@ -594,6 +688,10 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             return False
     if words[1] in _NAME_TAILS[lang]:
         return False
+    if lang == "en" and said.endswith("s") and not any(
+        given_names.same_name(said, name, lang) for name in names
+    ):
+        said = said[:-1]  # "karens out running errands": "karen is"
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
@@ -673,8 +771,23 @@ def asks(norm: str, lang: str) -> bool:
     return _asks(norm, lang_of(lang))
 
 
+_TRAILING_QUESTION: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"что", "чего", "чем", "кого", "кому", "кем", "зачем", "почему", "куда"}),
+    "en": frozenset({"what", "who", "whom", "which", "why", "where"}),
+}
+_RIDING: dict[Lang, frozenset[str]] = {"ru": frozenset({"а", "и", "ну"}),
+                                       "en": frozenset({"and", "so", "but"})}
+"""«я, а что?», "speaking, and who?": a question riding along after an answer."""
+_QUESTION_TAILS = frozenset({"exactly", "again", "именно", "конкретно"})
+
+
 def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
+    end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
+    if (2 <= len(end) <= 5 and end[-1] in _TRAILING_QUESTION[lang]
+            and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
+            and words[0] not in _QUESTION_WORDS[lang]):
+        return True  # "agree to what", «согласна на что»: the question echoed, not answered
     k = 0
     while k < len(words) and words[k] in _OPENERS[lang]:
         k += 1
@@ -790,10 +903,18 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
+    if _declines(norm, lang):
+        # "i dont need to talk to anyone", «ни с кем не хочу говорить»: the negation
+        # reaches over need/want/have to, so the "talk" in it is no availability
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     for order in sorted(candidates):  # table order: the first family of each answer wins
         rule = candidates[order]
         if rule.answer not in hits and rule.family not in silent and rule.rx.search(norm):
             hits[rule.answer] = rule.family
+    if "no" not in hits and "busy" in silent and "wrong" not in silent and any(
+        rule.family == "busy" and rule.rx.search(norm) for rule in candidates.values()
+    ) and cues.about_someone_else(text, lang):
+        hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
         if hit.answer not in hits and hit.family not in silent:
             hits[hit.answer] = hit.family
@@ -885,3 +1006,11 @@ def opens_with_answer(text: str, lang: str) -> bool:
     code = lang_of(lang)
     words = tokens(_plain_interjections(text, code), code)
     return bool(words) and words[0] in _OPENING_PARTICLES[code]
+
+
+def closes_with_answer(text: str, lang: str) -> bool:
+    """"зачем мне это? нет", "why would i, no": a question asked back and then answered
+    with a closing particle; the answer counts, not the question."""
+    code = lang_of(lang)
+    words = tokens(text, code)
+    return len(words) > 2 and words[-1] in _CLOSING[code] and words[-2] not in _SAYING

@@ -111,6 +111,7 @@ _WHOLE_YES: dict[Lang, tuple[str, ...]] = {
     "ru": ("я", "он", "она", "так", "слушаю", "слушаю вас", "говорите", "можно", "могу",
            "хочу", "нужно", "надо", "конечно можно"),
     "en": ("right", "it is", "i am", "i do", "i have", "i can", "i want", "i want to", "good",
+           "k",
            "deal", "very good", "good idea",
            "speaking", "we are",
            "we do", "that is right", "yes it is", "yes i am", "i suppose", "i guess",

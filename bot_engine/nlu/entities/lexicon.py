@@ -79,6 +79,8 @@ _RU_SPANS: dict[str, str] = {
     "месяц": "month", "год": "year", "секунда": "second",
     # diminutives callers use for the same spans: "через часик", "минуток через пять"
     "минутка": "minute", "часик": "hour", "часок": "hour", "денек": "day", "неделька": "week",
+    "минуточка": "minute", "часочек": "hour", "денечек": "day", "месячишко": "month",
+    "годик": "year", "годок": "year", "секундочка": "second",
 }  # fmt: skip
 
 _RU_CURRENCIES: dict[str, str] = {
@@ -190,7 +192,8 @@ def _ru_lexicon() -> Lexicon:
     for lemma, unit in _RU_SPANS.items():
         for form in _ru_forms(lemma):
             spans.setdefault(form, unit)
-    spans.update({"дня": "day", "дней": "day", "лет": "year", "мин": "minute"})
+    spans.update({"дня": "day", "дней": "day", "лет": "year", "мин": "minute",
+                  "месяцок": "month", "месяцка": "month"})  # «через месяцок»: not in pymorphy3
     currencies: dict[str, str] = dict(_RU_CURRENCY_EXTRA)
     for lemma, code in _RU_CURRENCIES.items():
         for form in _ru_forms(lemma):

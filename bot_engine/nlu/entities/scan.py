@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot_engine.nlu.asr import respell
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import ru_is_known
 
@@ -65,7 +66,14 @@ def scan(text: str, lang: Lang) -> list[Tok]:
         if kind == "num":
             out.append(Tok("num", raw, m.start(), m.end(), _num_value(raw, lang)))
         elif kind == "word":
-            out.append(Tok("word", raw.lower().replace("ё", "е"), m.start(), m.end()))
+            # the words as every other layer reads them ("wks", "tmrw", «щас»), each
+            # keeping the offsets of what was said
+            low = raw.lower().replace("ё", "е")
+            spelt = respell(low, lang)
+            if spelt is None:
+                out.append(Tok("word", low, m.start(), m.end()))
+            else:
+                out += [Tok("word", word, m.start(), m.end()) for word in spelt]
         elif kind in ("time", "date", "sym"):
             out.append(Tok(kind, raw, m.start(), m.end()))  # type: ignore[arg-type]
     return _joined_halves(out) if lang == "ru" else out

@@ -64,6 +64,9 @@ _RANGE_ENDS = frozenset({"до", "по", "час", "часа", "часов"})
 _FEW = frozenset({"несколько", "нескольких", "few", "several"})
 _AMOUNT_WORDS = _FEW | {"a", "an", "couple"}
 _HALF_HOUR = frozenset({"полчаса", "полчасика", "получаса"})
+_HALF_YEAR = frozenset({"полгода", "полугода", "полгодика"})
+_RU_MINUTES_TO = {"четверти": 15, "пятнадцати": 15, "десяти": 10, "пяти": 5, "двадцати": 20}
+"""«без четверти пять», «без десяти три»: minutes before the hour."""
 _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайший", "ближайшую", "ближайшее"})
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
@@ -465,8 +468,8 @@ class _Rules:
             if (self.lang == "ru" and self.low(m) in _APPROX_UNITS
                     and self._says_amount(m + 1)):
                 return self._offset_from(k, m + 1, unit_at=m)  # "через минут двадцать"
-        elif self.lang == "en" and low == "give" and self.low(k + 1) in ("me", "us"):
-            m = k + 2  # "give me an hour", "give me twenty minutes"
+        elif self.lang == "en" and low == "give" and self.low(k + 1) in ("me", "us", "it"):
+            m = k + 2  # "give me an hour", "give me twenty minutes", "give it ten minutes"
         elif self.lang == "ru" and low in self.lex.spans and self.low(k + 1) == "через":
             return self._inverted_offset(k)
         elif self.lang == "en" and "from" in self.words and self._says_amount(k):
@@ -527,10 +530,10 @@ class _Rules:
         ):  # fmt: skip
             end = m + 1 if self.low(m) in _HALF_HOUR else m + 3
             return Part(k, end, moment=self._minutes(30))
-        if self.low(m) in ("полгода", "полугода") or (
+        if self.low(m) in _HALF_YEAR or (
             self.lang == "en" and [self.low(m + x) for x in range(3)] == ["half", "a", "year"]
         ):
-            end = m + 1 if self.low(m) in ("полгода", "полугода") else m + 3
+            end = m + 1 if self.low(m) in _HALF_YEAR else m + 3
             return Part(k, end, day=_add_months(self.today, 6))
         amount, high, m = self._span_amount(m)
         unit = self.lex.spans.get(self.low(m if unit_at is None else unit_at))
@@ -957,6 +960,18 @@ class _Rules:
             hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12 or 12  # "первого": 12:30
             start = k - 1 if self.low(k - 1) == "в" else k
             return self._with_qualifier(Part(start, k + 2, hour=hour, minute=30))
+        if self.lang == "ru" and low == "без" and self.low(k + 1) in _RU_MINUTES_TO:
+            hv = self._hour_value(k + 2)  # "без четверти пять": 4:45, "без десяти три": 2:50
+            if hv is not None and hv[1] == 0:
+                start = k - 1 if self.low(k - 1) == "в" else k
+                hour = (hv[0] - 2) % 12 + 1
+                minute = 60 - _RU_MINUTES_TO[self.low(k + 1)]
+                return self._with_qualifier(Part(start, hv[2], hour=hour, minute=minute))
+        if (self.lang == "ru" and low == "четверть" and self.low(k + 1) in self.lex.ordinals
+                and self.lex.ordinals[self.low(k + 1)] <= 12):
+            hour = (self.lex.ordinals[self.low(k + 1)] - 1) % 12 or 12  # "четверть шестого"
+            start = k - 1 if self.low(k - 1) == "в" else k
+            return self._with_qualifier(Part(start, k + 2, hour=hour, minute=15))
         if self.lang == "ru" and low.startswith("пол") and low[3:] in self.lex.ordinals:
             hour = (self.lex.ordinals[low[3:]] - 1) % 12 or 12  # "полдесятого", one word
             start = k - 1 if self.low(k - 1) == "в" else k
@@ -967,6 +982,12 @@ class _Rules:
                 minute = 30 if low == "half" else 15
                 start = k - 1 if self.low(k - 1) == "at" else k
                 return self._with_qualifier(Part(start, hv[2], hour=hv[0], minute=minute))
+        if self.lang == "en" and low == "quarter" and self.low(k + 1) in ("to", "till", "of"):
+            hv = self._hour_value(k + 2)  # "quarter to five": 4:45
+            if hv is not None:
+                start = k - 1 if self.low(k - 1) in ("at", "a") else k
+                hour = (hv[0] - 2) % 12 + 1
+                return self._with_qualifier(Part(start, hv[2], hour=hour, minute=45))
         if low in _TIME_PREPS:
             m = k + 2 if self.low(k + 1) in ("в", "at") else k + 1  # "часов в пять"
             hv = self._hour_value(m)
@@ -1013,7 +1034,8 @@ class _Rules:
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
-            return Part(k, k + 2, hour=15, meridiem_given=True)
+            # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
+            return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True)
         if low in ("до", "before") and self.low(k + 1) in ("обеда", "lunch"):
             return Part(k, k + 2, hour=11, meridiem_given=True)
         # "с 10 до 12": the range starts at its first hour

@@ -1,0 +1,288 @@
+"""Classes of natural replies found by the seventh fresh batch (round seven), as tables in
+both languages: a no buried in a reason or said as an indirect refusal, hedged "don't
+know" budgets, declining to talk to anyone (the negation reaches over need/want/have to),
+the one asked for gone away, a denial of having left the request, a mistake in a
+read-back, the operator's negated acceptance (and a future "возьму" is no "взяли"), short
+questions about the caller's organisation, and entities read from the words as
+normalization spells them; a question asked back and then answered, "а что надо?" as
+who-is-this, and a menu entry named by its distinctive word. Every example is a
+paraphrase, not a sentence of the eval set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot_engine.dialog import actions as act
+from bot_engine.dialog import events as ev
+from bot_engine.dialog import menu as menus
+from bot_engine.dialog.engine import Dialog, DialogState
+from bot_engine.dialog.runtime import runtime_for
+from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
+from bot_engine.nlu.polar import answer_to_offer, polar, question_topic
+from bot_engine.script import load_script_file, validate_variables
+
+DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
+
+RU_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+EN_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("America/New_York"))
+QUESTIONS = {
+    "identity": {"ru": "Здравствуйте! Подскажите, это {{ name }}?",
+                 "en": "Hello! Am I speaking with {{ name }}?"},
+    "availability": {"ru": "Вам удобно сейчас говорить?", "en": "Is now a good time to talk?"},
+    "offer": {"ru": "Соединить вас с менеджером прямо сейчас?",
+              "en": "Would you like me to connect you with a manager right now?"},
+    "relevance": {"ru": "Подскажите, ваша заявка ещё актуальна?",
+                  "en": "Are you still interested in new windows?"},
+    "readback": {"ru": "Я записала ваш номер. Всё верно?",
+                 "en": "I have your number down. Is that correct?"},
+}  # fmt: skip
+
+
+def answer(asked: str, text: str, lang: str, names: tuple[str, ...] = ()) -> str | None:
+    return polar(text, lang, question_topic(QUESTIONS[asked][lang], lang), names).answer
+
+
+# --- declining to talk to anyone: the negation reaches over need/want/have to -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("nah i dont need to talk to anybody", "en"),
+        ("no need to talk with anybody", "en"),
+        ("i dont really need to talk to somebody", "en"),
+        ("no need to chat with somebody", "en"),
+        ("я ни с кем не буду общаться", "ru"),
+    ],
+)
+def test_declining_to_talk_to_anyone_is_a_no_to_the_offer(text: str, lang: str) -> None:
+    assert answer("offer", text, lang) == "no"
+
+
+def test_needing_to_talk_is_still_a_yes() -> None:
+    assert answer("offer", "yes i need to talk to somebody", "en") == "yes"
+
+
+# --- a no buried in a reason ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names"),
+    [
+        ("availability", "im on my other line", "en", ()),
+        ("availability", "sorry got another call going", "en", ()),
+        ("availability", "my hands are tied right now", "en", ()),
+        ("availability", "were with guests", "en", ()),
+        ("availability", "i just got home", "en", ()),
+        ("availability", "i got stuff going on", "en", ()),
+        ("relevance", "a better price somewhere else", "en", ()),
+        ("relevance", "we sold the property", "en", ()),
+        ("relevance", "we sold our home", "en", ()),
+        ("relevance", "were relocating next month", "en", ()),
+        ("relevance", "мы дом продаем", "ru", ()),
+        ("relevance", "нам дороговато", "ru", ()),
+        ("relevance", "мы пока ничего не будем менять", "ru", ()),
+        ("relevance", "заказ отменился", "ru", ()),
+        ("relevance", "у нас уже всё стоит", "ru", ()),
+        ("availability", "у нас гости", "ru", ()),
+        ("identity", "toms at the gym", "en", ("tom",)),
+        ("identity", "she ran to the bank", "en", ("anna",)),
+        ("identity", "она уже ушла домой", "ru", ("анна",)),
+        ("identity", "отошел он", "ru", ("иван",)),
+    ],
+)
+def test_a_no_buried_in_a_reason(asked: str, text: str, lang: str,
+                                 names: tuple[str, ...]) -> None:
+    assert answer(asked, text, lang, names) == "no"
+
+
+# --- a denial of having left the request ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["не я оставлял эту заявку", "заполняла ее не я"])
+def test_denying_the_request_is_a_no(text: str) -> None:
+    assert answer("relevance", text, "ru") == "no"
+
+
+# --- a mistake in a read-back -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("theres a mistake in it", "en", "no"),
+        ("one typo there", "en", "no"),
+        ("no errors", "en", "yes"),
+        ("thats not what i agreed to", "en", "no"),
+        ("yeah thats accurate", "en", "yes"),
+        ("там опечатка", "ru", "no"),
+        ("вы напутали", "ru", "no"),
+        ("без ошибок", "ru", "yes"),
+    ],
+)
+def test_a_mistake_in_a_readback(text: str, lang: str, expected: str) -> None:
+    assert answer("readback", text, lang) == expected
+
+
+# --- the operator's negated acceptance; a future form is no thing done -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("не приму его", "no"), ("нет не смогу принять", "no"), ("не стану брать", "no"),
+     ("приму", "yes"), ("ну возьму", "yes")],
+)  # fmt: skip
+def test_the_operators_negated_acceptance(text: str, expected: str) -> None:
+    assert answer_to_offer(text, "ru") == expected
+
+
+def test_a_future_done_verb_is_an_intention() -> None:
+    assert [h.family for h in cues.read("закажем", "ru")] == []
+    assert [h.family for h in cues.read("заказали", "ru")] == ["done"]
+
+
+# --- hedged "don't know" ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("we are still figuring the money part out", "en"),
+        ("thats kinda up in the air", "en"),
+        ("whatever is fair", "en"),
+        ("havent nailed it down", "en"),
+        ("we can be flexible", "en"),
+        ("там как выйдет", "ru"),
+        ("пока неясно", "ru"),
+        ("это пока открытый вопрос", "ru"),
+    ],
+)
+def test_hedged_dont_knows(text: str, lang: str) -> None:
+    assert cues.hedge(text, lang)
+
+
+# --- short questions about the caller's organisation ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("which bank", "en"), ("what store", "en"), ("какое агентство", "ru")],
+)  # fmt: skip
+def test_questions_about_the_organisation(text: str, lang: str) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang, threshold=0.7)
+    assert matcher.match(text).intent == "who_is_this"
+
+
+# --- entities read the normalized words ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value"),
+    [
+        ("tmrw at 4", "en", "datetime", "2026-11-22T16:00:00-05:00"),
+        ("in 3 hrs", "en", "datetime", "2026-11-21T15:00:00-05:00"),
+        ("noonish tmrw", "en", "datetime", "2026-11-22T12:00:00-05:00"),
+        ("after lunch", "en", "datetime", "2026-11-21T14:00:00-05:00"),
+        ("in a few wks", "en", "date", "2026-12-12"),
+        ("give it 20 minutes", "en", "datetime", "2026-11-21T12:20:00-05:00"),
+        ("a quarter to three", "en", "datetime", "2026-11-21T14:45:00-05:00"),
+        ("без четверти четыре", "ru", "datetime", "2026-11-21T15:45:00+03:00"),
+        ("в четверть пятого", "ru", "datetime", "2026-11-21T16:15:00+03:00"),
+        ("без десяти два", "ru", "datetime", "2026-11-21T13:50:00+03:00"),
+        ("через месяцок", "ru", "date", "2026-12-21"),
+        ("через годик", "ru", "date", "2027-11-21"),
+        ("щас через полгодика", "ru", "date", "2027-05-21"),
+    ],
+)
+def test_entities_read_the_normalized_words(text: str, lang: str, kind: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, [kind], now=now)  # type: ignore[list-item]
+    assert [e.value for e in found if e.type == kind][:1] == [value]
+
+
+def test_bez_is_no_time_without_an_hour() -> None:
+    assert extract_entities("без проблем, без десяти минут", "ru", ["datetime"], now=RU_NOW) == []
+
+
+def test_entity_offsets_stay_in_the_text_as_said() -> None:
+    found = extract_entities("ok tmrw at 4", "en", ["datetime"], now=EN_NOW)
+    assert [(e.start, e.end, e.text) for e in found] == [(3, 12, "tmrw at 4")]
+
+
+# --- a question asked back, then answered; "а что надо?" asks who is calling ---------------
+
+
+def _branch(script_file: str, step: str, variables: dict[str, object], text: str) -> str | None:
+    """The branch a reply takes at ``step`` of a shipped script, through the dialog engine."""
+    script = load_script_file(DIALOGS / script_file).script
+    runtime = runtime_for(script)
+    state = DialogState(
+        script_id=script.id, step=step, waiting="input",
+        variables=dict(validate_variables(script, variables)),
+        slots={name: None for name in runtime.slot_types}, now=RU_NOW,
+    )
+    dialog = Dialog.restore(script, state)
+    for action in dialog.handle(ev.UserSaid(text=text, at=RU_NOW)):
+        if isinstance(action, act.Transition) and action.from_step == step:
+            return action.branch
+    return None
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "lang"),
+    [("consent_confirmation.ru.yaml", "а зачем вам это, нет", "ru"),
+     ("consent_confirmation.en.yaml", "why would i want that no", "en")],
+)  # fmt: skip
+def test_a_question_then_a_closing_no_is_a_no(script_file: str, text: str, lang: str) -> None:
+    variables = {"name": "Олег" if lang == "ru" else "Megan", "company": "Дентал"}
+    assert _branch(script_file, "ask_consent", variables, text) == "no"
+
+
+@pytest.mark.parametrize("text", ["а вам чего надо", "чего вам нужно"])
+def test_what_do_you_want_asks_who_is_calling(text: str) -> None:
+    matcher = IntentMatcher(builtin_intents("ru"), "ru", threshold=0.7)
+    assert matcher.match(text).intent == "who_is_this"
+
+
+# --- menus: a distinctive word outweighs a word many entries share ----------------------
+
+
+def test_a_distinctive_word_outweighs_a_shared_one() -> None:
+    items = [{"name": "Отдел продаж"}, {"name": "Бухгалтерия"}, {"name": "Сервисная служба"}]
+    assert menus.choose_words(items, "name", "мне в сервисный отдел") == 2
+    assert menus.choose_words(items, "name", "отдел продаж") == 0
+    assert menus.choose_words(items, "name", "какой-то отдел") == 0
+
+
+# --- a yes said as a fact; the question echoed back is no answer ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [("availability", "honestly im not doing much"), ("availability", "just chilling"),
+     ("availability", "i got a few"),
+     ("relevance", "were collecting estimates"), ("relevance", "weighing the options")],
+)  # fmt: skip
+def test_a_yes_said_as_a_fact(asked: str, text: str) -> None:
+    assert answer(asked, text, "en") == "yes"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("consent to what exactly", "en"),
+                                            ("согласен на что", "ru")])
+def test_the_question_echoed_back_gives_no_yes(text: str, lang: str) -> None:
+    assert polar(text, lang, question_topic("Do you agree?", "en")).answer is None
+
+
+@pytest.mark.parametrize(("text", "lang", "name"), [("lisa yep", "en", "lisa"),
+                                                    ("ольга угу", "ru", "ольга")])
+def test_the_name_then_a_yes_is_identity(text: str, lang: str, name: str) -> None:
+    assert answer("identity", text, lang, (name,)) == "yes"
+
+
+def test_agree_to_what_asks_what_the_consent_covers() -> None:
+    matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
+    assert matcher.match("uh agree to what").intent == "who_is_this"
