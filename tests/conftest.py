@@ -11,7 +11,9 @@ themselves take `empty_db_url`."""
 from __future__ import annotations
 
 import asyncio
+import compileall
 import shutil
+import sys
 import uuid
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +26,23 @@ from bot_engine.storage import open_database
 from bot_engine.storage.files import private_file
 from tests.service.postgres_server import PostgresServer
 
-SCRIPT_PATH = Path(__file__).parents[1] / "examples" / "scripts" / "lead_qualification_en.yaml"
+ROOT = Path(__file__).parents[1]
+SCRIPT_PATH = ROOT / "examples" / "scripts" / "lead_qualification_en.yaml"
 PG_TEMPLATE = "voicebot_template"
 T = TypeVar("T")
+
+
+def pytest_configure() -> None:
+    """Bytecode files, even where PYTHONDONTWRITEBYTECODE is set: the run starts hundreds of
+    Python processes (`voicebot` commands, `voicebot serve`, cluster workers, script
+    workers), and without .pyc files each compiles the packages again (importing the CLI
+    and the app: 7.4 s instead of 2.7 s on a loaded 2-core machine); pytest likewise
+    rewrites every test module's asserts anew. The variable only stops writing, so the
+    packages are compiled here once (unchanged files are skipped) and child processes
+    read them."""
+    sys.dont_write_bytecode = False
+    for package in ("asr_tts", "bot_engine", "media_gateway"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
 def _run_apart(work: Coroutine[Any, Any, T]) -> T:
