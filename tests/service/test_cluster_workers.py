@@ -103,6 +103,8 @@ async def test_a_dead_workers_calls_are_taken_over_once(
         registry = dead.service.workers
         registry._stopping = True  # it stops beating: as if killed
         registry.wake()
+        # a beat already under way would land after the stale heartbeat written below
+        await asyncio.wait_for(dead.service.tasks["workers"], 30)
         async with (
             service(pg_url, tmp_path / "b", worker_lease_s=1) as one,
             service(pg_url, tmp_path / "c", worker_lease_s=1) as two,
