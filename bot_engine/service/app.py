@@ -224,8 +224,9 @@ def create_app(
             # Everything loaded so far (modules, models, settings) lives as long as the
             # process: keep it out of the collector's full passes, whose pauses would show
             # as RTP jitter.
-            gc.collect()
-            gc.freeze()
+            if settings.freeze_heap:
+                gc.collect()
+                gc.freeze()
             unredact = access_log.install(
                 access_log.Redactor.for_routes(
                     [*app.routes, *(route for module in ROUTERS for route in module.router.routes)]
@@ -234,7 +235,8 @@ def create_app(
             try:
                 yield
             finally:
-                gc.unfreeze()
+                if settings.freeze_heap:
+                    gc.unfreeze()
                 unredact()
 
     app = FastAPI(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import resource
 from concurrent.futures import CancelledError
 from typing import Any
 
@@ -23,6 +22,7 @@ from pebble import ProcessExpired, ProcessPool
 from bot_engine.script import LoadedScript, ScriptError, ScriptIssue
 from bot_engine.script.limits import DEFAULT_LIMITS, ScriptLimits
 from bot_engine.script.loader import load_outcome
+from bot_engine.script.worker_process import limit_memory
 from bot_engine.service.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -31,15 +31,6 @@ log = logging.getLogger(__name__)
 class Busy(ServiceError):
     status_code = 503
     code = "busy"
-
-
-def _limit_memory(megabytes: int) -> None:
-    """Worker initializer: cap the address space (RLIMIT_AS) of this worker only."""
-    limit = megabytes * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 class ScriptWorkers:
@@ -70,7 +61,7 @@ class ScriptWorkers:
             context.set_forkserver_preload(["bot_engine.script"])
             self._pool = ProcessPool(
                 max_workers=self.workers,
-                initializer=_limit_memory,
+                initializer=limit_memory,
                 initargs=(self.memory_mb,),
                 context=context,
             )

@@ -176,6 +176,11 @@ class ServiceSettings(BaseSettings):
     """A script that takes longer to check is refused (its worker is replaced)."""
     script_worker_memory_mb: int = Field(1024, ge=256, le=65536)
     """Address-space limit of each script worker."""
+    freeze_heap: bool = True
+    """Once started, collect and freeze the start-up heap (`gc.freeze`), so the collector's
+    full passes, whose pauses show as RTP jitter, skip it. The one full collection costs
+    time in proportion to the process's heap: a process that starts many apps (the tests)
+    turns it off."""
 
     @field_validator("transfer_allowlist")
     @classmethod

@@ -83,8 +83,11 @@ async def write_trunk(folder: Path) -> Path:
 
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 BEHAVIOUR = {"1": "answers", "2": "busy", "3": "no answer", "4": "voicemail"}
-LEADS = [f"+7495777{i:03d}{d}" for d in "1234" for i in range(5)]
-"""20 leads: five of each behaviour (the last digit)."""
+
+
+def leads(per_behaviour: int = 5) -> list[str]:
+    """Phone numbers, `per_behaviour` of each behaviour (the last digit)."""
+    return [f"+7495777{i:03d}{d}" for d in "1234" for i in range(per_behaviour)]
 
 
 async def start_trunk(folder: Path) -> Sipp:
@@ -116,9 +119,9 @@ def campaign(name: str, calls_per_minute: float, **retries: Any) -> dict[str, An
     }
 
 
-def leads_csv() -> str:
+def leads_csv(per_behaviour: int = 5) -> str:
     return "phone,name,external_id\n" + "".join(
-        f"{phone},Lead {n},x{n}\n" for n, phone in enumerate(LEADS)
+        f"{phone},Lead {n},x{n}\n" for n, phone in enumerate(leads(per_behaviour))
     )
 
 

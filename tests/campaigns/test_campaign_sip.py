@@ -1,7 +1,12 @@
-"""A real run: 20 leads dialled by the service's SIP dialer through a SIPp trunk on
-loopback whose subscribers answer, are busy, never answer, or are a voicemail greeting.
-Checks pacing, concurrency, retries per outcome, outcomes, and that every lead's attempt
-count is the number of INVITEs the trunk saw for its number."""
+"""A real run: leads dialled by the service's SIP dialer through a SIPp trunk on loopback
+whose subscribers answer, are busy, never answer, or are a voicemail greeting. Checks
+pacing, concurrency, retries per outcome, outcomes, and that every lead's attempt count is
+the number of INVITEs the trunk saw for its number.
+
+Two leads of each behaviour (14 calls, paced a second apart): each check holds per call or
+per pair of calls, and the first round alone fills the 4-call ceiling, so the 20 leads (35
+calls, 35 s of pacing) this ran with before proved nothing more; the kill -9 test
+(test_campaign_crash.py) still runs 20 through the trunk."""
 
 from __future__ import annotations
 
@@ -23,9 +28,11 @@ from .line import max_overlap
 from .sip_trunk import BEHAVIOUR, campaign, finished_leads, invites, leads_csv, start_trunk
 
 pytestmark = pytest.mark.slow
+EACH = 2
+"""Leads of each behaviour."""
 
 
-async def test_twenty_leads_through_a_sipp_trunk(tmp_path: Path) -> None:
+async def test_leads_of_every_behaviour_through_a_sipp_trunk(tmp_path: Path) -> None:
     speech_settings = SpeechSettings(tts_cache_dir=tmp_path / "tts-cache")
 
     def speech(script: Script) -> CallSpeech:
@@ -51,10 +58,10 @@ async def test_twenty_leads_through_a_sipp_trunk(tmp_path: Path) -> None:
                 campaign_id = created.json()["id"]
                 imported = await client.post(
                     f"/v1/campaigns/{campaign_id}/leads",
-                    content=leads_csv(),
+                    content=leads_csv(EACH),
                     headers={"content-type": "text/csv"},
                 )
-                assert imported.json()["accepted"] == 20, imported.text
+                assert imported.json()["accepted"] == 4 * EACH, imported.text
                 await client.post(f"/v1/campaigns/{campaign_id}/start")
                 leads = await finished_leads(client, campaign_id)
                 calls: dict[str, Any] = {}
@@ -72,11 +79,11 @@ async def test_twenty_leads_through_a_sipp_trunk(tmp_path: Path) -> None:
         assert lead["state"] == "done", lead
         assert lead["attempts"] == len(seen[lead["phone"]]), (lead, seen[lead["phone"]])
         by_behaviour[BEHAVIOUR[lead["phone"][-1]]].append((lead["attempts"], lead["outcome"]))
-    assert by_behaviour["busy"] == [(2, "busy")] * 5
-    assert by_behaviour["no answer"] == [(2, "no_answer")] * 5
-    assert by_behaviour["voicemail"] == [(2, "voicemail")] * 5
-    assert by_behaviour["answers"] == [(1, "hangup")] * 5  # a person, who hung up
-    assert sum(len(ids) for ids in seen.values()) == 35
+    assert by_behaviour["busy"] == [(2, "busy")] * EACH
+    assert by_behaviour["no answer"] == [(2, "no_answer")] * EACH
+    assert by_behaviour["voicemail"] == [(2, "voicemail")] * EACH
+    assert by_behaviour["answers"] == [(1, "hangup")] * EACH  # a person, who hung up
+    assert sum(len(ids) for ids in seen.values()) == 7 * EACH
 
     # Pacing: 60 a minute, so rounds started calls at least a second apart; and at most 4
     # calls were up at once (a call is created only after another one's end committed).

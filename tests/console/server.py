@@ -89,6 +89,7 @@ class ConsoleServer:
             sip_enabled=False,
             audiosocket_enabled=False,
             dialer="simulated",
+            freeze_heap=False,  # a full collection per app start; see tests/service/conftest
         )
         self.app = create_app(settings)
         self.servers = [

@@ -104,13 +104,13 @@ async def test_secrets_are_sealed_at_rest_and_deliveries_still_sign(
                 assert secret.encode() not in files
 
 
-async def test_plain_rows_of_an_older_version_are_sealed(db_url: str) -> None:
+async def test_plain_rows_of_an_older_version_are_sealed(empty_db_url: str) -> None:
     from alembic import command
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from bot_engine.storage.db import alembic_config
 
-    engine = create_async_engine(db_url)  # the schema and rows of the previous release
+    engine = create_async_engine(empty_db_url)  # the schema and rows of the previous release
     async with engine.begin() as conn:
         await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0002"))
         await conn.execute(
@@ -120,7 +120,7 @@ async def test_plain_rows_of_an_older_version_are_sealed(db_url: str) -> None:
             )
         )
     await engine.dispose()
-    db = await open_database(db_url, box=None)  # a tool without the key writes plain values
+    db = await open_database(empty_db_url, box=None)  # a tool without the key writes plain values
     async with db.write() as session:
         _, version = await script_repo.add_version(session, "t1", "s", "x", "yaml", [])
         call = await call_repo.create_call(
@@ -132,10 +132,10 @@ async def test_plain_rows_of_an_older_version_are_sealed(db_url: str) -> None:
             delivery_target={"type": "amocrm", "access_token": "amo-plain"},
         )
     await db.close()
-    assert "amo-plain" in " ".join(await raw_values(db_url))
+    assert "amo-plain" in " ".join(await raw_values(empty_db_url))
 
     box = SecretBox([new_key()])
-    db = await open_database(db_url, box=box)
+    db = await open_database(empty_db_url, box=box)
     async with db.sessions() as session:  # plain rows read as they are meanwhile
         assert (await session.get(Tenant, "t1")).webhook_secret == "whsec_plain"
     assert await reseal(db, batch=1) == 2
@@ -145,7 +145,7 @@ async def test_plain_rows_of_an_older_version_are_sealed(db_url: str) -> None:
         stored = await session.get(Call, call.id)
         assert stored.delivery_target == {"type": "amocrm", "access_token": "amo-plain"}
     await db.close()
-    raw = " ".join(await raw_values(db_url))
+    raw = " ".join(await raw_values(empty_db_url))
     assert "amo-plain" not in raw and "whsec_plain" not in raw
 
 

@@ -72,14 +72,16 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
-    async def create_database(self, name: str) -> str:
+    async def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database: empty, or a copy of `template` (which nobody may be connected to)."""
         import asyncpg
 
         conn = await asyncpg.connect(
             host="127.0.0.1", port=self.port, user="postgres", database="postgres"
         )
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            copy = f' TEMPLATE "{template}"' if template else ""
+            await conn.execute(f'CREATE DATABASE "{name}"{copy}')
         finally:
             await conn.close()
         return self.url(name)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 import httpx
 import pytest
+
+from bot_engine.service.app import create_app
+from bot_engine.service.settings import ServiceSettings
 
 from .conftest import Api, make_settings, upload
 
@@ -366,3 +370,17 @@ async def _until(predicate, timeout: float = 60):  # type: ignore[no-untyped-def
             if value:
                 return value
             await asyncio.sleep(0.05)
+
+
+async def test_a_started_service_freezes_its_start_up_heap_until_it_stops(
+    tmp_path: Path,
+) -> None:
+    """`freeze_heap` (on by default, as `voicebot serve` runs) keeps the start-up heap out of
+    the collector's full passes while the app runs; the other tests turn it off."""
+    assert ServiceSettings.model_fields["freeze_heap"].default is True
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'v.db'}", tmp_path,
+                             freeze_heap=True)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0

@@ -4,6 +4,7 @@ script; operators are tried in turn when one does not answer (both storage backe
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,13 +17,19 @@ from .conftest import Api, upload
 CALLBACK_SCRIPT = Path(__file__).parents[2] / "dialogs" / "callback.ru.yaml"
 
 
-async def wait_status(client: httpx.AsyncClient, call_id: str, statuses: set[str]) -> dict:
+async def wait_call(
+    client: httpx.AsyncClient, call_id: str, ready: Callable[[dict], bool]
+) -> dict:
     async with asyncio.timeout(20):
         while True:
             body = (await client.get(f"/v1/calls/{call_id}")).json()
-            if body["status"] in statuses:
+            if ready(body):
                 return body
-            await asyncio.sleep(0.05)  # polling the API for a status, bounded above
+            await asyncio.sleep(0.05)  # polling the API for a state, bounded above
+
+
+async def wait_status(client: httpx.AsyncClient, call_id: str, statuses: set[str]) -> dict:
+    return await wait_call(client, call_id, lambda body: body["status"] in statuses)
 
 
 async def test_a_callback_calls_the_operator_then_connects_the_lead(api: Api) -> None:
@@ -37,8 +44,9 @@ async def test_a_callback_calls_the_operator_then_connects_the_lead(api: Api) ->
         assert created.status_code == 202, created.text
         body = created.json()
         assert body["operator"] == "+74950000001" and body["operators_next"] == []
-        await wait_status(client, body["id"], {"in_progress"})
-        call = (await client.get(f"/v1/calls/{body['id']}")).json()
+        # the call is in progress a moment before the robot's first turn is recorded
+        call = await wait_call(client, body["id"],
+                               lambda c: c["status"] == "in_progress" and c["transcript"])
         assert call["to"] == "+74950000001"
         assert call["variables"]["lead_phone"] == "+79161234567"
         first = call["transcript"][0]["text"]

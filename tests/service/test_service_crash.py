@@ -126,7 +126,10 @@ async def test_sigkill_mid_inbound_sip_call_then_recovery_delivers_its_result(
     )
     async with (
         LocalServer(receiver.app, free_port()) as crm,
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers) as client,
+        # a safety net as in the test above: the first upload starts the script workers,
+        # which took over 5 s (httpx's default) on a loaded machine
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers,
+                          timeout=30) as client,
     ):
         proc = await _start(data_dir, port, log)
         phone = await SipUserAgent.start(SipConfig(host="127.0.0.1", port=0, tcp=False))

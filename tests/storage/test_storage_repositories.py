@@ -12,10 +12,10 @@ from bot_engine.storage import scripts as script_repo
 from bot_engine.storage.models import utcnow
 
 
-async def test_migrations_create_schema_and_are_idempotent(db_url: str) -> None:
-    db = await open_database(db_url)
+async def test_migrations_create_schema_and_are_idempotent(empty_db_url: str) -> None:
+    db = await open_database(empty_db_url)
     await db.close()
-    db = await open_database(db_url)  # second run: already at head
+    db = await open_database(empty_db_url)  # second run: already at head
     async with db.sessions() as session:
         version = await session.scalar(text("SELECT version_num FROM alembic_version"))
         if db.is_sqlite:
@@ -35,13 +35,13 @@ def _head() -> str:
     return head
 
 
-async def test_a_database_of_the_first_schema_is_upgraded_with_its_data(db_url: str) -> None:
+async def test_a_database_of_the_first_schema_is_upgraded_with_its_data(empty_db_url: str) -> None:
     from alembic import command
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from bot_engine.storage.db import alembic_config
 
-    engine = create_async_engine(db_url)
+    engine = create_async_engine(empty_db_url)
     async with engine.begin() as conn:
         await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0001"))
         await conn.execute(
@@ -51,7 +51,7 @@ async def test_a_database_of_the_first_schema_is_upgraded_with_its_data(db_url: 
             )
         )
     await engine.dispose()
-    db = await open_database(db_url)
+    db = await open_database(empty_db_url)
     async with db.sessions() as session:
         assert await session.scalar(text("SELECT name FROM tenants")) == "old"
         assert await session.scalar(text("SELECT count(*) FROM inbound_routes")) == 0

@@ -48,6 +48,7 @@ def settings_for(data_dir: Path, **extra: Any) -> ServiceSettings:
         "ssrf_allowlist": ["127.0.0.1/32"],
         "sip_enabled": False,
         "audiosocket_enabled": False,
+        "freeze_heap": False,  # a full collection per app start; see tests/service/conftest
         **extra,
     }
     return ServiceSettings(**values)

@@ -5,6 +5,7 @@ worker processes with a time limit, and the CLI applies the same limits."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,23 @@ async def test_a_script_that_takes_too_long_is_refused_and_the_worker_replaced()
         assert loaded.script.id == "stall_base"
     finally:
         await workers.close()
+
+
+async def test_a_script_worker_holds_the_script_package_and_not_the_service() -> None:
+    """Workers start from the forkserver that preloaded `bot_engine.script`; whatever else
+    they import costs every (re)started worker its start-up and part of its memory cap.
+    Its initializer once lived in `bot_engine.service` and pulled in SQLAlchemy and Alembic."""
+    workers = ScriptWorkers(workers=1)
+    try:
+        await workers.load(BASE_SCRIPT, "base.yaml")
+        # `eval` pickles by name, so the probe needs no module of ours in the worker
+        probe = "sorted(__import__('sys').modules)"
+        loaded = set(await asyncio.wrap_future(workers._started().schedule(eval, (probe,))))
+    finally:
+        await workers.close()
+    assert "bot_engine.script.loader" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in {"sqlalchemy", "alembic", "fastapi"}}
+    assert not {m for m in loaded if m.startswith(("bot_engine.service", "bot_engine.storage"))}
 
 
 def test_too_many_intent_examples_are_refused() -> None:
