@@ -13,6 +13,9 @@ written out again for RE2 with Python's Unicode meanings: RE2's `\\w`, `\\d`, `\
 numbers and "_", and a pattern with `\\b` runs over the text with a marker character
 (`_MARK`) at every Unicode word boundary: `\\b` matches the marker, every other item may
 skip one before its character. Positions reported are those of the original text.
+Known difference: two `\\b` separated only by a part that matched nothing (`\\bа*\\b` on
+"1", an empty match) need two marks, so they match where `re` finds two boundaries but
+not at one; `\\b\\b` written together is one `\\b`.
 """
 
 from __future__ import annotations
