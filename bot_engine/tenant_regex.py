@@ -11,11 +11,12 @@ Tenants write Python `re` syntax, so a pattern is parsed by the stdlib's own par
 written out again for RE2 with Python's Unicode meanings: RE2's `\\w`, `\\d`, `\\s` and
 `\\b` are ASCII-only, which would make `\\bзанят` never match. `\\w` becomes letters,
 numbers and "_", and a pattern with `\\b` runs over the text with a marker character
-(`_MARK`) at every Unicode word boundary: `\\b` matches the marker, every other item may
-skip one before its character. Positions reported are those of the original text.
-Known difference: two `\\b` separated only by a part that matched nothing (`\\bа*\\b` on
-"1", an empty match) need two marks, so they match where `re` finds two boundaries but
-not at one; `\\b\\b` written together is one `\\b`.
+(`_MARK`) at every Unicode word boundary: `\\b` takes a marker, every other item may
+skip the markers before its character. Positions reported are those of the original text.
+Each boundary carries one mark per `\\b` of the pattern, so several `\\b` around parts
+that matched nothing (`\\bа*\\b` on "1") hold at one boundary, as in `re`.
+Known difference: an anchor (`^`, `$`) and a `\\b` on the far side of a part that matched
+nothing (`$(?:x|)\\b`) are not reordered, so such a pattern may miss an empty match.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ _MARK = "\ue000"
 """A private-use character at every word boundary of a text matched by a `\\b` pattern;
 the same character in the text itself is read as U+FFFD."""
 _M = r"\x{E000}"
+_MAX_MARKS = 8
+"""Marks per boundary at most: more `\\b` than this around empty matches at one place
+would need more (no real pattern has them)."""
 _WORD = r"\p{L}\p{N}_"
 _DIGIT = r"\p{Nd}"
 _SPACE = r"\t\n\x{B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}"
@@ -95,10 +99,11 @@ class TenantPattern:
     _rx: Any = field(repr=False)
     _prefixes: Any = field(repr=False)
     _whole: Any = field(repr=False)
-    _marks: bool = False
+    _marks: int = 0
+    """Marks per word boundary in the text (0: the pattern has no `\\b`)."""
 
     def _text(self, text: str) -> str:
-        return _marked(text) if self._marks else text
+        return _marked(text, self._marks) if self._marks else text
 
     def search(self, text: str) -> bool:
         return self._rx.search(self._text(text)) is not None
@@ -125,19 +130,26 @@ class TenantPattern:
                           finish - marked.count(_MARK, 0, finish)) if self._marks else (
                 begin, finish)
             yield start
-            if end > start:  # a mark the match ended on may start the next one (`\\b`)
-                at = finish - 1 if finish and marked[finish - 1] == _MARK else finish
+            if end > start:  # marks the match ended on may start the next one (`\\b`)
+                at = finish
+                while at > begin + 1 and marked[at - 1] == _MARK:
+                    at -= 1
             else:  # as `finditer`: one character past an empty match
-                at = begin + 1 + (begin < len(marked) and marked[begin] == _MARK)
+                at = begin
+                while at < len(marked) and marked[at] == _MARK:
+                    at += 1
+                at += 1
 
 
 _BOUNDARY = re.compile(r"\b")  # Python's own Unicode word boundary
 
 
 @lru_cache(maxsize=256)  # one utterance, every intent's patterns
-def _marked(text: str) -> str:
-    """`text` with `_MARK` at each Unicode word boundary (as Python's `\\b` sees them)."""
-    return _BOUNDARY.sub(_MARK, text.replace(_MARK, "\ufffd"))
+def _marked(text: str, marks: int = 1) -> str:
+    """`text` with `marks` times `_MARK` at each Unicode word boundary (as Python's `\\b`
+    sees them): one per `\\b` of the pattern, so that several `\\b` around parts that
+    matched nothing all find a mark at the one boundary they share."""
+    return _BOUNDARY.sub(_MARK * marks, text.replace(_MARK, "\ufffd"))
 
 
 def _offset_of(pattern: str, construct: str) -> int | None:
@@ -157,8 +169,10 @@ def _unsupported(pattern: str, construct: str) -> PatternError:
 class _Writer:
     """Writes a parsed `re` pattern out in RE2 syntax."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, marks: int = 1) -> None:
         self.source = source
+        self.skip = f"{_M}{{0,{marks}}}"
+        """Before a character: the marks of the boundary before it (those no `\\b` took)."""
 
     def seq(self, items: Any, flags: _Flags, prefix: bool = False) -> str:
         items = list(items)
@@ -179,7 +193,7 @@ class _Writer:
         return "".join(parts)
 
     def item(self, op: Any, arg: Any, flags: _Flags, prefix: bool = False) -> str:
-        skip = f"{_M}?" if flags.marks else ""
+        skip = self.skip if flags.marks else ""
         if op is C.LITERAL:
             char = f"{skip}{_char(arg)}"
         elif op is C.NOT_LITERAL:
@@ -237,7 +251,7 @@ class _Writer:
         if prefix:
             return ""  # the end of a whole value, not of a prefix of it
         end = "(?m:$)" if arg is C.AT_END and flags.multiline else r"\z"
-        return f"{_M}?{end}" if flags.marks else end
+        return f"{_M}*{end}" if flags.marks else end
 
     def charset(self, items: list[tuple[Any, Any]], flags: _Flags) -> str:
         negate = bool(items) and items[0][0] is C.NEGATE
@@ -310,11 +324,12 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> TenantPattern
     except RecursionError:
         raise PatternError("bad regular expression: nested too deeply") from None
     state = parsed.state.flags
-    marks = any(op is C.AT and arg is C.AT_BOUNDARY for op, arg in _walk(list(parsed)))
+    marks = min(_MAX_MARKS, sum(op is C.AT and arg is C.AT_BOUNDARY
+                                for op, arg in _walk(list(parsed))))
     flags = _Flags(ignore_case or bool(state & C.SRE_FLAG_IGNORECASE),
                    bool(state & C.SRE_FLAG_DOTALL), bool(state & C.SRE_FLAG_MULTILINE),
-                   bool(state & C.SRE_FLAG_ASCII), marks)
-    writer = _Writer(pattern)
+                   bool(state & C.SRE_FLAG_ASCII), bool(marks))
+    writer = _Writer(pattern, marks)
     source = writer.seq(parsed, flags)
     plain = _Flags(flags.ignore_case, flags.dotall, flags.multiline, flags.ascii, False)
     prefixes = writer.seq(parsed, plain, prefix=True) or ""
@@ -322,7 +337,7 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> TenantPattern
         compiled = re2.compile(source, _options(flags.ignore_case))
         starts = re2.compile(prefixes, _options(flags.ignore_case))
         # the marks at either end of the text belong to no item
-        whole = re2.compile(f"{_M}?(?:{source}){_M}?", _options(flags.ignore_case)) if marks \
+        whole = re2.compile(f"{_M}*(?:{source}){_M}*", _options(flags.ignore_case)) if marks \
             else compiled
     except re2.error as exc:
         raise PatternError(f"the regular expression cannot run: {exc}") from None
