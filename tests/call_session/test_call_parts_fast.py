@@ -78,10 +78,16 @@ def _listen(**fields: object) -> act.Listen:
 
 
 def _listener(tmp_path: Path, events: list[tuple[str, str]],
-              talking: list[bool] | None = None) -> Listener:
+              talking: list[bool] | None = None, *, prestart: bool = False) -> Listener:
+    """`prestart`: the engine opens the next stream before the caller speaks (Whisper and
+    Vosk do), so every wait holds a standby recognizer."""
     talking = talking if talking is not None else [False]
+    speech = fake_speech(tmp_path)
+    if prestart:
+        speech.asr_engine = "whisper"
+        assert speech.prestart
     return Listener(
-        fake_speech(tmp_path), alive=lambda: True, robot_talking=lambda: talking[0],
+        speech, alive=lambda: True, robot_talking=lambda: talking[0],
         on_no_input=lambda listening: events.append(("no_input", listening.listen.step or "")),
         on_keys=lambda listening, digits: events.append(("keys", digits)))
 
@@ -182,18 +188,6 @@ async def test_a_playback_says_when_its_first_frame_left_and_how_much_went_out()
     assert len(leg.heard) == 6 * FRAME
 
 
-def _prestarting_listener(tmp_path: Path, events: list[tuple[str, str]]) -> Listener:
-    """A listener whose engine opens the next stream before the caller speaks (Whisper
-    and Vosk do), so every wait holds a standby recognizer."""
-    speech = fake_speech(tmp_path)
-    speech.asr_engine = "whisper"
-    assert speech.prestart
-    return Listener(
-        speech, alive=lambda: True, robot_talking=lambda: False,
-        on_no_input=lambda listening: events.append(("no_input", listening.listen.step or "")),
-        on_keys=lambda listening, digits: events.append(("keys", digits)))
-
-
 async def _settled(task: asyncio.Task[object]) -> bool:
     """Whether the task ends once the loop has run (a safety net of 10 s, not a timing)."""
     with contextlib.suppress(asyncio.CancelledError, TimeoutError):
@@ -203,7 +197,7 @@ async def _settled(task: asyncio.Task[object]) -> bool:
 
 async def test_a_wait_ended_by_no_input_closes_its_standby_recognizer(tmp_path: Path) -> None:
     events = _Events()
-    listener = _prestarting_listener(tmp_path, events)
+    listener = _listener(tmp_path, events, prestart=True)
     listening = listener.arm(_listen(step="ask", timeout_ms=10))
     standby = listening.standby
     assert standby is not None
@@ -215,7 +209,7 @@ async def test_a_wait_ended_by_no_input_closes_its_standby_recognizer(tmp_path: 
 
 async def test_a_replaced_wait_closes_its_recognizers(tmp_path: Path) -> None:
     events = _Events()
-    listener = _prestarting_listener(tmp_path, events)
+    listener = _listener(tmp_path, events, prestart=True)
     first = listener.arm(_listen(step="first", timeout_ms=60_000))
     standby = first.standby
     assert standby is not None
