@@ -286,3 +286,55 @@ def test_the_name_then_a_yes_is_identity(text: str, lang: str, name: str) -> Non
 def test_agree_to_what_asks_what_the_consent_covers() -> None:
     matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
     assert matcher.match("uh agree to what").intent == "who_is_this"
+
+
+# --- round eight: entities as said on the phone ---------------------------------------------
+# (each example is a paraphrase written for its class, not a reply of the eval set)
+
+RU_WINTER = datetime(2026, 2, 10, 11, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("где-то двадцатку", 20000), ("полтинник максимум", 50000), ("ну сороковник", 40000),
+     ("сотни две наверное", 200000), ("полторы сотни", 150000), ("тридцатки хватит", 30000)],
+)  # fmt: skip
+def test_sums_said_as_one_slang_noun(text: str, value: int) -> None:
+    found = extract_entities(text, "ru", ["money"], now=RU_NOW)
+    assert [e.value for e in found] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("три комнаты по пятнадцать метров", "ru"), ("у нас два окна", "ru"),
+     ("about 2000 square feet", "en"), ("three bedrooms", "en")],
+)  # fmt: skip
+def test_a_number_that_counts_things_is_no_sum(text: str, lang: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert extract_entities(text, lang, ["money"], now=now) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("в пятницу где-то в четыре", "ru", "2026-11-27T16:00:00+03:00"),
+     ("завтра ну вот часов в одиннадцать", "ru", "2026-11-22T11:00:00+03:00"),
+     ("monday um say at nine", "en", "2026-11-23T09:00:00-05:00"),
+     ("seven oclock", "en", "2026-11-21T19:00:00-05:00"),
+     ("lets say four o clock tomorrow", "en", "2026-11-22T16:00:00-05:00")],
+)  # fmt: skip
+def test_fillers_between_a_day_and_its_time_and_oclock_in_words(
+        text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["datetime"], now=now)
+    assert [e.value for e in found] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [("ну на новогодние", "ru", "2027-01-01"), ("на майские праздники", "ru", "2026-05-01"),
+     ("на новый год", "ru", "2027-01-01"), ("over christmas", "en", "2026-12-24")],
+)  # fmt: skip
+def test_a_holiday_named_as_the_time(text: str, lang: str, day: str) -> None:
+    now = RU_WINTER if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["date"], now=now)
+    assert [e.value for e in found][:1] == [day]
