@@ -53,13 +53,13 @@ _RU_COUNTED = frozenset({
     "метр", "квадрат", "сантиметр", "километр", "комната", "окно", "этаж", "человек",
     "ребенок", "дверь", "балкон", "лоджия", "потолок", "квартира", "дом", "помещение",
     "спальня", "санузел", "стена", "угол", "светильник", "штора", "кухня", "ванная",
-    "гектар", "участок", "раз", "ступенька", "уровень",
+    "гектар", "участок", "ступенька", "уровень",
 })  # fmt: skip
 _EN_COUNTED = frozenset({
     "room", "rooms", "bedroom", "bedrooms", "bathroom", "bathrooms", "window", "windows",
     "door", "doors", "foot", "feet", "ft", "sq", "square", "squares", "meter", "meters",
     "metre", "metres", "floor", "floors", "story", "stories", "storey", "storeys", "kids",
-    "people", "times", "acres", "acre", "units", "apartments", "houses", "skylights",
+    "people", "acres", "acre", "units", "apartments", "houses", "skylights",
 })  # fmt: skip
 
 
