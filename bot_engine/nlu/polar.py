@@ -38,7 +38,12 @@ import bot_engine.nlu.cues as cues
 import bot_engine.nlu.given_names as given_names
 from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_animate_noun, ru_imperative, ru_perfective_past
+from bot_engine.nlu.morph import (
+    ru_animate_noun,
+    ru_imperative,
+    ru_past_verb,
+    ru_perfective_past,
+)
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
 
@@ -993,12 +998,19 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             hits[hit.answer] = hit.family
     if "yes" not in hits and names and not asked and _speaks_of(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
-    if topic == "relevance" and "no" not in hits and lang == "ru" and _done_already(norm):
-        hits["no"] = "done"  # «нам уже натянули», «уже всё поменяли»: a thing done
+    if topic == "relevance" and lang == "ru" and not hits:
+        done = _done_so_far(norm)
+        if done is not None:  # «нам уже натянули»: done; «ещё не повесили»: still on
+            hits["no" if done else "yes"] = "done" if done else "still"
     if (topic == "relevance" and lang == "en" and hits.get("no") in (None, "wrong")
             and _not_yet(norm)):
         # "nobody has come out yet", "no one has been by yet": not done, so still on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (topic == "availability" and hits.get("no") == "busy"
+            and hits.get("yes") in (None, "agree", "available") and _GO_AHEAD[lang].search(norm)):
+        # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
+        # tells the robot to go on
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -1010,11 +1022,6 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # "let's do this later", "sure, but some other day", «давайте, но попозже» to "is
         # now good?": the deferral qualifies the agreement, so it is not now
         return PolarReading("no", _FAMILY_CONFIDENCE, "later")
-    if (len(hits) == 2 and topic == "availability" and hits["no"] == "busy"
-            and hits["yes"] in ("agree", "available") and _GO_AHEAD[lang].search(norm)):
-        # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
-        # tells the robot to go on
-        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if len(hits) == 2 and hits["no"] == "channel" and _PREFERS[lang].search(norm):
         # "email works better for me", «почтой удобнее»: another channel preferred, however
         # agreeable it sounds
@@ -1045,8 +1052,8 @@ _NEGATION_CONFIDENCE = 0.7
 _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько)\b"),
-    "en": re.compile(r"\b(go ahead|shoot|fire away|go on|im listening|i am listening|make it "
-                     r"quick|but quick|talk fast|go for it)\b"),
+    "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
+                     r"talk fast|go for it)\b|\bshoot$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
 _PREFERS: dict[Lang, re.Pattern[str]] = {
@@ -1091,20 +1098,26 @@ _DONE_NOT: frozenset[str] = frozenset({
 заявку», «уже решили», «уже устали ждать»)."""
 
 
-def _done_already(norm: str) -> bool:
-    """«уже» and then a perfective verb in the past, not negated: a thing done («нам уже
-    натянули», «уже всё поменяли»)."""
+def _done_so_far(norm: str) -> bool | None:
+    """«уже» and then a perfective verb in the past: a thing done («нам уже натянули», «уже
+    всё поменяли»), True; «ещё не»/«пока не» and then a verb in the past: not done yet
+    («ещё не повесили», «пока никто не приезжал»), False; None when neither is said."""
     words = norm.split()
     for i, word in enumerate(words):
-        if word != "уже":
+        if word not in ("уже", "еще", "пока"):
             continue
-        for nxt in words[i + 1 : i + 3]:
+        negated = False
+        for nxt in words[i + 1 : i + 4]:
             if nxt == "не":
-                break
-            lemma = ru_perfective_past(nxt)
-            if lemma is not None:
-                return lemma not in _DONE_NOT
-    return False
+                negated = True
+                continue
+            if word == "уже" and not negated:
+                lemma = ru_perfective_past(nxt)
+                if lemma is not None:
+                    return True if lemma not in _DONE_NOT else None
+            elif negated and ru_past_verb(nxt):
+                return False
+    return None
 
 
 _NOT_YET = re.compile(r"\b(nobody|no one|noone|not|never|havent|hasnt|didnt|dont|doesnt|"

@@ -338,3 +338,158 @@ def test_a_holiday_named_as_the_time(text: str, lang: str, day: str) -> None:
     now = RU_WINTER if lang == "ru" else EN_NOW
     found = extract_entities(text, lang, ["date"], now=now)
     assert [e.value for e in found][:1] == [day]
+
+
+# --- round eight: handlers said by their structure ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        ("youre breaking up a bit", "en", "repeat"),
+        ("hold on you keep cutting out", "en", "repeat"),
+        ("really bad connection here", "en", "repeat"),
+        ("i think i lost you", "en", "repeat"),
+        ("вы прерываетесь", "ru", "repeat"),
+        ("что-то связь пропадает", "ru", "repeat"),
+        ("ужасная связь", "ru", "repeat"),
+        ("well it depends on whos asking", "en", "who_is_this"),
+        ("acme what", "en", "who_is_this"),
+        ("смотря кто спрашивает", "ru", "who_is_this"),
+        ("is there an agent i can get", "en", "operator"),
+        ("isnt there someone i could speak with", "en", "operator"),
+        ("i just want a person", "en", "operator"),
+        ("хотел бы с человеком", "ru", "operator"),
+        ("давайте лучше с человеком", "ru", "operator"),
+        ("есть там кто живой", "ru", "operator"),
+    ],
+)
+def test_handlers_by_structure(text: str, lang: str, intent: str) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang, threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["sorry what", "yes what", "so what"])
+def test_a_filler_then_what_is_no_echoed_name(text: str) -> None:
+    matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
+    assert matcher.match(text).intent != "who_is_this"
+
+
+# --- round eight: facts that answer the question ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "expected"),
+    [
+        # a child who needs the caller now; the motorway; someone standing by
+        ("availability", "дети проснулись", "ru", "no"),
+        ("availability", "малыш капризничает", "ru", "no"),
+        ("availability", "the kids are fighting", "en", "no"),
+        ("availability", "my baby just woke up", "en", "no"),
+        ("availability", "doing eighty on the turnpike", "en", "no"),
+        ("availability", "my supervisor is right behind me", "en", "no"),
+        ("availability", "начальник рядом стоит", "ru", "no"),
+        # a little time is time; go ahead said with a reason not to
+        ("availability", "ive got a tiny bit of time", "en", "yes"),
+        ("availability", "я на работе но рассказывайте", "ru", "yes"),
+        ("availability", "driving but shoot", "en", "yes"),
+        # nothing done yet; the request was meant
+        ("relevance", "no one has been out yet", "en", "yes"),
+        ("relevance", "nobody came by yet", "en", "yes"),
+        ("relevance", "пока никто не приезжал", "ru", "yes"),
+        ("relevance", "ещё ничего не замеряли", "ru", "yes"),
+        ("relevance", "that is why we called you", "en", "yes"),
+        ("relevance", "для того и звонила", "ru", "yes"),
+        ("relevance", "we havent got it installed yet", "en", "yes"),
+        # another way instead; another company; money tight; a thing done "уже"
+        ("relevance", "we decided to just repaint instead", "en", "no"),
+        ("relevance", "were just going to patch it instead", "en", "no"),
+        ("relevance", "решили иначе", "ru", "no"),
+        ("relevance", "решили просто подклеить", "ru", "no"),
+        ("relevance", "we signed with the other guys", "en", "no"),
+        ("relevance", "hired one of the other outfits", "en", "no"),
+        ("relevance", "с деньгами сейчас напряг", "ru", "no"),
+        ("relevance", "с финансами туго", "ru", "no"),
+        ("relevance", "финансы не позволяют", "ru", "no"),
+        ("relevance", "уже всё залили", "ru", "no"),
+        ("relevance", "уже повесили", "ru", "no"),
+        # another channel preferred
+        ("offer", "text works better for me", "en", "no"),
+        ("offer", "a text would be easier", "en", "no"),
+        ("offer", "почтой мне удобнее", "ru", "no"),
+    ],
+)
+def test_facts_that_answer_the_question(asked: str, text: str, lang: str, expected: str) -> None:
+    assert answer(asked, text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang"),
+    [("relevance", "ещё не повесили", "ru"), ("relevance", "someone already came out", "en"),
+     ("relevance", "уже оставила заявку", "ru"), ("relevance", "пока не заказывали", "ru")],
+)  # fmt: skip
+def test_the_same_words_negated_or_about_something_else(asked: str, text: str, lang: str) -> None:
+    expected = {"уже оставила заявку": None, "someone already came out": "no"}.get(text, "yes")
+    assert answer(asked, text, lang) == expected
+
+
+CONSENT_RU = question_topic("Вы согласны?", "ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("записывайте", "yes"), ("оформляйте уж", "yes"), ("ну обрабатывайте", "yes"),
+     ("не обрабатывайте", "no"), ("перезвоните", None), ("подождите", None)],
+)  # fmt: skip
+def test_a_bare_imperative_of_the_asked_action(text: str, expected: str | None) -> None:
+    assert polar(text, "ru", CONSENT_RU).answer == expected
+
+
+CONSENT_VARIABLES = {"name": "Олег", "company": "Дентал"}
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "branch"),
+    [
+        ("ask_consent", "а что, согласна", "yes"),
+        ("ask_consent", "а чего, давайте", "yes"),
+        ("ask_consent", "а что за согласие", "handler:who_is_this"),
+        ("read_back", "не то вы поняли", "no"),
+        ("read_back", "вы меня не так поняли", "no"),
+        ("read_back", "я не понял", "handler:repeat"),
+    ],
+)
+def test_a_shrug_before_the_answer_and_a_misunderstanding(step: str, text: str,
+                                                          branch: str) -> None:
+    assert _branch("consent_confirmation.ru.yaml", step, CONSENT_VARIABLES, text) == branch
+
+
+@pytest.mark.parametrize("text", ["i think you misheard", "you misunderstood me"])
+def test_you_misunderstood_is_a_no_to_a_readback(text: str) -> None:
+    variables = {"name": "Megan", "company": "Dental"}
+    assert _branch("consent_confirmation.en.yaml", "read_back", variables, text) == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("бог его знает", "ru"), ("надо у мужа спросить", "ru"), ("вам виднее", "ru"),
+     ("we figured you could tell us", "en"), ("youre the expert", "en"), ("lord knows", "en")],
+)  # fmt: skip
+def test_hedges_that_leave_the_sum_to_someone_else(text: str, lang: str) -> None:
+    assert cues.hedge(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("хочу купить у вас кухню", 0), ("вопрос по счёту на оплату", 1),
+     ("у нас сломалось по гарантии", 2), ("акт сверки нужен", 1), ("добрый день", None)],
+)  # fmt: skip
+def test_a_department_by_what_the_caller_wants_from_it(text: str, index: int | None) -> None:
+    items = [{"name": "Отдел продаж"}, {"name": "Бухгалтерия"}, {"name": "Сервисная служба"}]
+    assert menus.choose_words(items, "name", text) == index
+
+
+def test_a_department_by_purpose_in_english() -> None:
+    items = [{"name": "Sales"}, {"name": "Billing"}, {"name": "Customer support"}]
+    assert menus.choose_words(items, "name", "i have a question about my invoice") == 1
+    assert menus.choose_words(items, "name", "the faucet is leaking again") == 2
