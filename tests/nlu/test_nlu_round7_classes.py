@@ -493,3 +493,15 @@ def test_a_department_by_purpose_in_english() -> None:
     items = [{"name": "Sales"}, {"name": "Billing"}, {"name": "Customer support"}]
     assert menus.choose_words(items, "name", "i have a question about my invoice") == 1
     assert menus.choose_words(items, "name", "the faucet is leaking again") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "until"),
+    [("within the year", "en", "2026-12-31"), ("sometime this year", "en", "2026-12-31"),
+     ("later this month", "en", "2026-11-30"), ("в этом году", "ru", "2026-12-31"),
+     ("ну в этом месяце", "ru", "2026-11-30")],
+)  # fmt: skip
+def test_the_current_period_runs_to_its_end(text: str, lang: str, until: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["date"], now=now)
+    assert [(e.value, e.until) for e in found] == [(now.date().isoformat(), until)]

@@ -131,7 +131,7 @@ _RU_SEASON_DEADLINES: dict[str, periods.Season] = {
     "весне": "spring", "лету": "summer", "зиме": "winter",
 }  # fmt: skip
 _UNIT_WORDS: dict[str, str] = {
-    "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month",
+    "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month", "месяце": "month",
     "года": "year", "году": "year", "week": "week", "month": "month", "year": "year",
 }  # fmt: skip
 _NEW_YEAR_TAILS = frozenset({"год", "года", "году", "year", "years"})
@@ -140,6 +140,8 @@ _UNIT_END = {"year": "year", "years": "year", "month": "month", "months": "month
 _THIS_SEASON = frozenset({"этой", "этим", "эту", "this"})
 _PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
 _PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
+_CURRENT_UNITS = frozenset({"неделе", "месяце", "году", "week", "month", "year"})
+_CURRENT_PREPS = frozenset({"в", "на", "within", "sometime", "later"})
 _DURING_PREPS = frozenset({"на", "over", "during", "for", "around"})
 _HOLIDAY_NAMES: dict[str, str] = {
     "новогодних": "new_year", "новогодние": "new_year", "новогодним": "new_year",
@@ -437,6 +439,16 @@ class _Rules:
             if nxt in ("году", "год", "year"):
                 year = self.today.year + 1
                 return Part(k, k + 2, day=date(year, 1, 1), until=date(year, 12, 31))
+        # "в этом году", "this month", "within the year", "later this week": from today
+        # to the end of the current week, month or year, like "до конца года"
+        if (low in _THIS_WORDS or (self.lang == "en" and low == "the"
+                                   and self.low(k - 1) == "within")) and not (
+                self.low(k - 1) in _PHASES or self.low(k - 2) in _PHASES):  # "early this month"
+            unit = _UNIT_WORDS.get(nxt) if nxt in _CURRENT_UNITS else None
+            if unit is not None:
+                start = k - 1 if self.low(k - 1) in _CURRENT_PREPS else k
+                span = periods.deadline(self.today, self._unit_start(unit, 1) - timedelta(days=1))
+                return Part(start, k + 2, day=span[0], until=span[1]) if span else None
         # "в конце недели", "at the end of the week" -> the coming Friday
         if (low == "конце" and nxt == "недели") or (
             low == "end" and self.low(k + 1) == "of"
