@@ -37,8 +37,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
                 # "хочу с человеком", «мне бы с кем-нибудь из людей», «есть кто живой»
-                r"\b(хочу|хотим|хотел\w*|мне бы|нам бы|давайте|давай|лучше) (\w+ )?с (живым )?"
-                r"(человеком|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
+                r"\b(хочу|хотим|хотел\w*|мне бы|нам бы|давайте|давай|лучше) (\w+ )?с (живым|"
+                r"(живым )?(человеком|людьми)|кем[- ]нибудь из (людей|сотрудников))\b",
+                r"^(а |ну )?(живой )?(человек|люди) (\w+ ){0,2}(есть|имеется|бывает)\b",
                 r"\b(есть|там) (\w+ )?кто[- ]?(нибудь|то)? (живой|живые)\b",
             ],
         ),
@@ -185,8 +186,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # "is there a person i could talk to", "i want a real person", "a human"
                 r"\b(is|isnt) there (a |an |some )?(real |live |actual )?"
                 r"(person|human|agent|rep)\b",
-                r"\b(is|isnt) there (someone|somebody|anyone|anybody) (i|we) (can|could) "
-                r"(talk|speak)\b",
+                r"\b(is|isnt) there (someone|somebody|anyone|anybody) (real |live |actual )?"
+                r"(i|we) (can|could) (talk|speak)\b",
                 r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
                 r"(person|agent)\b",
             ],
@@ -217,7 +218,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\byou(re| are)? (\w+ )?(broke|break|breaking) up\b",
                 r"\byou(re| are)? (\w+ )?(cut|cutting|dropped|dropping|went|going|kept) out\b",
                 r"\b(bad|poor|terrible|awful|weak) (connection|line|reception|signal)\b",
-                r"\bi (just )?lost you\b", r"\byou (went|are going|re going) (quiet|silent)\b",
+                r"\bi (just )?lost you\b",
+                r"\b(line|connection|reception|signal)( is|s) (\w+ )?(bad|terrible|awful|poor|"
+                r"crackling|breaking up|cutting out)\b",
+                r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
@@ -274,7 +278,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
-                r"(asking|calling)\b",
+                r"(asking|calling|wants to know)\b",
                 # "acme what?": a name the robot said, echoed with a question word
                 r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|excuse|"
                 r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"

@@ -370,7 +370,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # the robot to say: "we were hoping you could tell us", "youre the expert"
             "=you could tell", "=you can tell", "=you would tell", "=you tell us",
             "=you are the expert", "=you are the pro", "=gonna ask you", "=going to ask you",
-            "=god knows", "=who knows", "=lord knows", "=heaven knows",
+            "=god knows", "=who knows", "=lord knows", "=heaven knows", "=heck if i know",
+            "=hell if i know", "=damned if i know", "=you are the professional",
         ],
     },
 }  # fmt: skip

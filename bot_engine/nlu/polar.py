@@ -285,7 +285,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bgot a (sec|second|minute|moment)\b",
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? |"
             r"a little (bit of )?|a bit of |a tiny bit of |a little while |a few more )"
-            r"?(minutes?|secs?|seconds|time)\b", r"(?<!dont )\bi have time\b",
+            r"?(minutes?|secs?|seconds|time)\b",
+            r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a little while|a while|a bit|"
+            r"a little bit)( now| right now)?$", r"(?<!dont )\bi have time\b",
             r"(?<!cant )(?<!not )\bi can talk\b", r"\bnow (is|works|s) (fine|good|ok|okay)\b",
             r"^(yes |yeah )?now works$", r"\bnows (fine|good|ok)\b", r"^(yes |yeah )?now is good$",
             r"(?<!not a )(?<!isnt a )(?<!not a great )\bgood time\b",
@@ -335,7 +337,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(the |those )?(other|another|a different)\b",
             r"\b(were|we are|im|i am) (moving|relocating|selling)\b",
             r"\b(hold|holding|held) off\b", r"\bfell through\b", r"\bback burner\b",
-            r"\b(money|cash|budget|things)( is| are|s)? (tight|short)\b",
+            r"\b(money|cash|budget|things|finances)( is| are|s)? (\w+ )?(tight|short)\b",
+            # the old one kept: "just going to repair the old one", "well fix what we have"
+            r"\b(repair|fix|patch|keep|reuse|redo|refinish|paint) (up )?(the|our) (old|existing|"
+            r"current) \w+\b",
             r"\b(im|i am|were|we are) over it\b", r"\bhappy with (what|our|the one)\b",
             r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
@@ -387,13 +392,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
             r"at lunch|in the shower|out|outside|on my way)\b",
             r"\b(were|we are) (out|outside|away)\b",
-            r"\bon the (interstate|highway|freeway|turnpike|parkway|expressway|motorway|"
-            r"thruway|beltway)\b",
+            r"\b(on|down|along|up) the (interstate|highway|freeway|turnpike|parkway|expressway|"
+            r"motorway|thruway|beltway)\b",
             r"\b(baby|babys|kid|kids|child|children|toddler|little one|son|daughter)"
             r"( is| are|s|re)? (just )?(crying|screaming|yelling|fussing|fighting|melting down|"
             r"waking up|woke up|calling me|needs me)\b",
             r"\b(boss|manager|supervisor|supervisors|bosses)( is|s)? (\w+ )?(right )?(here|"
             r"next to me|beside me|behind me|watching|standing over)\b",
+            r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
+            r"(over|in|up)\b",
         ]),
         ("wrong", "no", [
             r"\bwrong (number|person|guy|one|lady|man)\b",
@@ -822,12 +829,15 @@ _QUESTION_WORDS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"who", "whom", "whose", "what", "whats", "where", "wheres", "why",
                      "which", "whos"}),
 }
+_SHRUG_ANSWERS = (r"(согласен|согласна|согласны|соглашаюсь|соглашусь|давай\w*|можно|ладно|"
+                  r"хорошо|пусть|пускай|нормально|да|могу|не против|годится|подходит|валяйте)")
+_SHRUG = re.compile(r"^((а|ну|и|да|так) )*(что|чего) (?=" + _SHRUG_ANSWERS + r"\b)")
+"""«а что, можно», «ну а чего, давайте»: the shrug is dropped, the answer after it read."""
 _NOT_QUESTIONS = re.compile(
     r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
     r"с удовольствием|с радостью|"
     # «ну а что, согласен», «а чего, давайте»: a shrug before the answer, not a question
-    r"(что|чего) (согласен|согласна|согласны|соглашаюсь|соглашусь|давай\w*|можно|ладно|"
-    r"хорошо|пусть|пускай|нормально|да|могу|не против|годится|подходит|валяйте)|"
+    r"(что|чего) " + _SHRUG_ANSWERS + "|"
     r"для вас|по (делу|быстрому|возможности)|из (дома|дому)|"
     r"why not|what about|whats up|what can i|what ever|whatever)\b"
 )
@@ -962,6 +972,8 @@ def question_topic(question: str, lang: str) -> Topic | None:
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
+    if lang == "ru" and (shrug := _SHRUG.match(norm)) is not None:
+        return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
@@ -1120,7 +1132,8 @@ def _done_so_far(norm: str) -> bool | None:
     return None
 
 
-_NOT_YET = re.compile(r"\b(nobody|no one|noone|not|never|havent|hasnt|didnt|dont|doesnt|"
+_NOT_YET = re.compile(r"\b(nobody|nobodys|no one|noone|no ones|not|never|havent|hasnt|didnt|"
+                      r"dont|doesnt|"
                       r"nothing)\b(?!.*\balready\b).*\byet\b")
 """"nobody has come out yet", "we havent had it done yet": nothing done so far."""
 

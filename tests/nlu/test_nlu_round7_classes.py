@@ -362,6 +362,11 @@ def test_a_holiday_named_as_the_time(text: str, lang: str, day: str) -> None:
         ("хотел бы с человеком", "ru", "operator"),
         ("давайте лучше с человеком", "ru", "operator"),
         ("есть там кто живой", "ru", "operator"),
+        ("the line is really bad", "en", "repeat"),
+        ("is there anybody real i can speak to", "en", "operator"),
+        ("depends who wants to know", "en", "who_is_this"),
+        ("а человек у вас есть", "ru", "operator"),
+        ("давайте с живым", "ru", "operator"),
     ],
 )
 def test_handlers_by_structure(text: str, lang: str, intent: str) -> None:
@@ -389,6 +394,9 @@ def test_a_filler_then_what_is_no_echoed_name(text: str) -> None:
         ("availability", "doing eighty on the turnpike", "en", "no"),
         ("availability", "my supervisor is right behind me", "en", "no"),
         ("availability", "начальник рядом стоит", "ru", "no"),
+        ("availability", "cruising down the highway at the moment", "en", "no"),
+        ("availability", "my boss just walked over", "en", "no"),
+        ("availability", "ive got a little while", "en", "yes"),
         # a little time is time; go ahead said with a reason not to
         ("availability", "ive got a tiny bit of time", "en", "yes"),
         ("availability", "я на работе но рассказывайте", "ru", "yes"),
@@ -401,6 +409,7 @@ def test_a_filler_then_what_is_no_echoed_name(text: str) -> None:
         ("relevance", "that is why we called you", "en", "yes"),
         ("relevance", "для того и звонила", "ru", "yes"),
         ("relevance", "we havent got it installed yet", "en", "yes"),
+        ("relevance", "nobodys been out to look at it yet", "en", "yes"),
         # another way instead; another company; money tight; a thing done "уже"
         ("relevance", "we decided to just repaint instead", "en", "no"),
         ("relevance", "were just going to patch it instead", "en", "no"),
@@ -413,6 +422,8 @@ def test_a_filler_then_what_is_no_echoed_name(text: str) -> None:
         ("relevance", "финансы не позволяют", "ru", "no"),
         ("relevance", "уже всё залили", "ru", "no"),
         ("relevance", "уже повесили", "ru", "no"),
+        ("relevance", "we are just going to repair the old one", "en", "no"),
+        ("relevance", "money is really tight right now", "en", "no"),
         # another channel preferred
         ("offer", "text works better for me", "en", "no"),
         ("offer", "a text would be easier", "en", "no"),
@@ -453,6 +464,7 @@ CONSENT_VARIABLES = {"name": "Олег", "company": "Дентал"}
     [
         ("ask_consent", "а что, согласна", "yes"),
         ("ask_consent", "а чего, давайте", "yes"),
+        ("ask_consent", "ну а что, можно", "yes"),
         ("ask_consent", "а что за согласие", "handler:who_is_this"),
         ("read_back", "не то вы поняли", "no"),
         ("read_back", "вы меня не так поняли", "no"),
@@ -473,7 +485,8 @@ def test_you_misunderstood_is_a_no_to_a_readback(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("бог его знает", "ru"), ("надо у мужа спросить", "ru"), ("вам виднее", "ru"),
-     ("we figured you could tell us", "en"), ("youre the expert", "en"), ("lord knows", "en")],
+     ("we figured you could tell us", "en"), ("youre the expert", "en"), ("lord knows", "en"),
+     ("heck if i know", "en"), ("youre the professionals", "en")],
 )  # fmt: skip
 def test_hedges_that_leave_the_sum_to_someone_else(text: str, lang: str) -> None:
     assert cues.hedge(text, lang)
