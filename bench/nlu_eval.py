@@ -8,9 +8,9 @@ names holds what it should (null: must stay empty, "~re": a regex over the value
 
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
 tuned on), `fresh` to `fresh7` (later batches, each measured once before a round of tuning,
-then tuned on), `round7` (replies written for the classes of round seven) and `fresh8` (the
-latest batch, never tuned on; `--skip fresh8` leaves it out while tuning; a split whose file
-is missing is skipped with a note). Prints accuracy
+then tuned on), `round7` (replies written for the classes of round seven) and `fresh8`
+(held out in round seven, tuned on in round eight); `--skip <split>` leaves a batch out, and
+a held-out split whose file is missing is skipped with a note. Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
 misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
 `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
