@@ -149,7 +149,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bвместо (этого|потолк\w*|окон|окна|ремонта)\b",
             # money: «с деньгами туго», «денег сейчас нет», «финансы не позволяют»
             r"\b(с )?(деньгами|финансами|деньгам) (сейчас |пока |у нас |совсем )*(туго|напряг\w*|"
-            r"проблем\w*|сложно|плохо|не очень|никак)\b",
+            r"проблем\w*(?! нет)|сложно|плохо|не очень|никак)\b",
             r"\b(денег|финансов|средств) (сейчас |пока |у нас |совсем )*(нет|нету|не хватает)\b",
             r"\b(нет|нету) (сейчас |пока )?(денег|финансов|средств)\b",
             r"\bфинансы (\w+ )?не позволяют\b",
@@ -194,12 +194,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(на|по) трасс\w*",
             # a child who needs them now: «ребёнок плачет», «дети проснулись»
             r"\b(ребенок|ребенка|дети|детей|малыш|малая|малой|младенец|сын|дочь|дочка|внук|внучка)"
-            r"( \w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
+            r"( (?!не\b)\w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
             r"капризнич\w*|зовет|зовут|дерутся|хнычет|не спит|не спят)\b",
             r"\b(плачет|кричит|орет|ревет|проснул\w*|капризничает|хнычет) (\w+ )?(ребенок|малыш|"
             r"дочка|сын|дочь|младенец)\b",
             # someone beside them they cannot talk in front of
-            r"\b(начальник|директор|шеф|босс|руководитель|начальство)\w* (\w+ ){0,2}(рядом|тут|"
+            r"\b(начальник|директор|шеф|босс|руководитель|начальство)\w* ((?!нет |не )\w+ ){0,2}"
+            r"(рядом|тут|"
             r"здесь|над душой)\b",
         ]),
         ("wrong", "no", [
@@ -331,16 +332,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"contractor|supplier|store)\b",
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
             # another way than this one: "decided to repair it instead", "well just patch it"
-            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just) (to )?(\w+ ){1,4}"
-            r"instead\b",
+            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just) (to )?"
+            r"((?!you |your )\w+ ){1,4}instead\b",
             r"\b(signed|contracted|went|go|going|hired|chose|picked) (with )?(one of )?"
             r"(the |those )?(other|another|a different)\b",
             r"\b(were|we are|im|i am) (moving|relocating|selling)\b",
             r"\b(hold|holding|held) off\b", r"\bfell through\b", r"\bback burner\b",
-            r"\b(money|cash|budget|things|finances)( is| are|s)? (\w+ )?(tight|short)\b",
+            r"\b(money|cash|budget|things|finances)( is| are|s)? (really |very |pretty |super |"
+            r"kinda |a bit |a little |real )?(tight|short)\b",
             # the old one kept: "just going to repair the old one", "well fix what we have"
-            r"\b(repair|fix|patch|keep|reuse|redo|refinish|paint) (up )?(the|our) (old|existing|"
-            r"current) \w+\b",
+            r"\b(just|rather|decided to|going to|gonna|will|ll|instead) (\w+ )?(repair|fix|patch|"
+            r"keep|reuse|redo|refinish|paint) (up )?(the|our) (old|existing|current) \w+\b",
             r"\b(im|i am|were|we are) over it\b", r"\bhappy with (what|our|the one)\b",
             r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
@@ -397,8 +399,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(baby|babys|kid|kids|child|children|toddler|little one|son|daughter)"
             r"( is| are|s|re)? (just )?(crying|screaming|yelling|fussing|fighting|melting down|"
             r"waking up|woke up|calling me|needs me)\b",
-            r"\b(boss|manager|supervisor|supervisors|bosses)( is|s)? (\w+ )?(right )?(here|"
-            r"next to me|beside me|behind me|watching|standing over)\b",
+            r"\b(boss|manager|supervisor|supervisors|bosses)( is|s)? ((?!not |isnt )\w+ )?(right )?"
+            r"(here|next to me|beside me|behind me|watching|standing over)\b",
             r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
             r"(over|in|up)\b",
         ]),
@@ -1065,46 +1067,43 @@ _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько)\b"),
     "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
-                     r"talk fast|go for it)\b|\bshoot$"),
+                     r"talk fast|go for it)\b(?! to)|\bshoot$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
 _PREFERS: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(лучше|удобнее|проще|предпочитаю|предпочтительнее)\b"),
     "en": re.compile(r"\b(better|easier|rather|prefer|preferable)\b"),
 }
+_PROCEED = frozenset({
+    "обрабатывать", "обработать", "записывать", "записать", "оформлять", "оформить",
+    "звонить", "соединять", "соединить", "переключать", "переключить", "подключать",
+    "подключить", "действовать", "продолжать", "продолжить", "начинать", "начать",
+    "фиксировать", "зафиксировать", "регистрировать", "зарегистрировать", "вносить",
+    "внести", "заносить", "занести", "сохранять", "сохранить", "назначать", "назначить",
+    "бронировать", "забронировать", "включать", "включить", "запускать", "запустить",
+    "делать", "сделать", "подтверждать", "ставить", "поставить", "отмечать", "отметить",
+    "передавать", "передать", "переводить", "перевести", "заказывать",
+    "бронить", "выставлять", "выставить", "присоединять", "вызывать", "валять",
+})  # fmt: skip
+"""Verbs of going on with what was asked: said as a bare imperative they agree."""
 _PERMIT_FILLERS = frozenset({"ну", "да", "пожалуйста", "тогда", "уж", "уже", "давайте", "давай",
                              "ладно", "хорошо", "так", "вот", "скорее", "быстрее", "же", "мне",
                              "нам", "ага", "окей", "ок", "конечно"})
-_NOT_PERMITTING = frozenset({
-    "перезвонить", "перезванивать", "набрать", "набирать", "позвонить", "написать", "писать",
-    "прислать", "присылать", "скинуть", "скидывать", "отправить", "отправлять", "подождать",
-    "ждать", "погодить", "постоять", "стоять", "отстать", "убрать", "удалить", "удалять",
-    "отписать", "прекратить", "прекращать", "перестать", "повторить", "повторять", "сказать",
-    "говорить", "объяснить", "объяснять", "извинить", "простить", "слушать", "отменить",
-    "отменять", "оставить", "забыть", "уточнить", "представиться", "подумать", "думать",
-    "отключить", "отключать", "положить", "класть", "бросить", "остановить", "стоп",
-    "уйти", "идти", "пойти", "выйти", "отвалить", "звать", "позвать", "спросить",
-    "спрашивать", "проверить", "послушать", "посмотреть", "смотреть", "угадать", "знать",
-})  # fmt: skip
-"""Imperatives that ask for something else than what the robot asked: a call later, a
-message, a wait, to stop, to repeat or explain."""
-
-
 def _permits(norm: str) -> bool:
     """A bare imperative that tells the robot to go on with what it asked («обрабатывайте
     пожалуйста», «звони», «ну соединяйте»)."""
     words = [w for w in norm.split() if w not in _PERMIT_FILLERS]
     if len(words) != 1:
         return False
-    lemma = ru_imperative(words[0])
-    return lemma is not None and lemma not in _NOT_PERMITTING
+    return ru_imperative(words[0]) in _PROCEED
 
 
 _DONE_NOT: frozenset[str] = frozenset({
     "решить", "оставить", "подать", "позвонить", "написать", "сказать", "ответить",
     "отправить", "объяснить", "спросить", "начать", "забыть", "узнать", "посмотреть",
     "подумать", "обсудить", "прочитать", "получить", "услышать", "понять", "заждаться",
-    "устать", "соскучиться", "привыкнуть", "связаться", "созвониться",
+    "устать", "соскучиться", "привыкнуть", "связаться", "созвониться", "рассказать",
+    "сообщить", "поговорить",
 })  # fmt: skip
 """Verbs done "already" that are no thing done in place of the offer («уже оставили
 заявку», «уже решили», «уже устали ждать»)."""

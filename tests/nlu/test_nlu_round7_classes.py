@@ -435,12 +435,16 @@ def test_facts_that_answer_the_question(asked: str, text: str, lang: str, expect
 
 
 @pytest.mark.parametrize(
-    ("asked", "text", "lang"),
-    [("relevance", "ещё не повесили", "ru"), ("relevance", "someone already came out", "en"),
-     ("relevance", "уже оставила заявку", "ru"), ("relevance", "пока не заказывали", "ru")],
+    ("asked", "text", "lang", "expected"),
+    [("relevance", "ещё не повесили", "ru", "yes"),
+     ("relevance", "пока не заказывали", "ru", "yes"),
+     ("relevance", "someone already came out", "en", "no"),
+     ("relevance", "уже оставила заявку", "ru", None),
+     ("availability", "ребёнок не плачет", "ru", None),
+     ("relevance", "с деньгами проблем нет", "ru", "yes")],
 )  # fmt: skip
-def test_the_same_words_negated_or_about_something_else(asked: str, text: str, lang: str) -> None:
-    expected = {"уже оставила заявку": None, "someone already came out": "no"}.get(text, "yes")
+def test_the_same_words_negated_or_about_something_else(asked: str, text: str, lang: str,
+                                                        expected: str | None) -> None:
     assert answer(asked, text, lang) == expected
 
 
@@ -450,7 +454,8 @@ CONSENT_RU = question_topic("Вы согласны?", "ru")
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("записывайте", "yes"), ("оформляйте уж", "yes"), ("ну обрабатывайте", "yes"),
-     ("не обрабатывайте", "no"), ("перезвоните", None), ("подождите", None)],
+     ("не обрабатывайте", "no"), ("перезвоните", None), ("подождите", None),
+     ("успокойтесь", None), ("закругляйтесь", None)],
 )  # fmt: skip
 def test_a_bare_imperative_of_the_asked_action(text: str, expected: str | None) -> None:
     assert polar(text, "ru", CONSENT_RU).answer == expected
