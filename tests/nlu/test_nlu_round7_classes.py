@@ -5,8 +5,9 @@ the one asked for gone away, a denial of having left the request, a mistake in a
 read-back, the operator's negated acceptance (and a future "возьму" is no "взяли"), short
 questions about the caller's organisation, and entities read from the words as
 normalization spells them; a question asked back and then answered, "а что надо?" as
-who-is-this, and a menu entry named by its distinctive word. Every example is a
-paraphrase, not a sentence of the eval set."""
+who-is-this, and a menu entry named by its distinctive word. Round eight's classes (found
+by the eighth fresh batch) follow, under "round eight". Every example is a paraphrase, not
+a sentence of the eval set."""
 
 from __future__ import annotations
 
