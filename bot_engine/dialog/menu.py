@@ -18,6 +18,7 @@ from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import analyzer
+from bot_engine.nlu.text import lemma_tuple
 from bot_engine.script.model import Menu
 from bot_engine.script.templates import TemplateProblem, evaluate, render
 from bot_engine.script.values import ValueProblem, coerce
@@ -90,7 +91,44 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     numbers = {n for w in words if (n := _number(w)) is not None}
     if len(numbers) == 1:
         return choose_digits(items, str(numbers.pop()))
-    return None
+    return _by_purpose(items, label, text)
+
+
+# What callers say they want from a department they do not name: «хочу заказать» is for
+# sales, «по поводу оплаты счёта» for accounting, «провис по гарантии» for the service.
+# Keyed by a word of the department's name (its lemma), in both languages.
+_PURPOSE_TABLE = (
+    ("продажа продажи sales sale", "купить покупать покупка заказать заказывать заказ приобрести "
+     "приобретать цена стоимость стоить прайс скидка замер смета оформить buy buying purchase "
+     "order ordering price pricing quote estimate discount cost"),
+    ("бухгалтерия бухгалтер accounting accounts billing finance",
+     "оплата оплатить платеж платить счет акт сверка документ накладная чек возврат квитанция "
+     "реквизиты invoice bill billing payment pay paid refund receipt statement charge"),
+    ("сервисный сервис поддержка ремонт гарантийный service support repair repairs warranty",
+     "гарантия ремонт сломаться поломка провис провиснуть протечь протекать течь починить "
+     "мастер неисправность брак дефект трещина отклеиться отвалиться warranty repair broken "
+     "broke break leak leaking fix defect crack problem damaged"),
+)
+_PURPOSES: dict[str, frozenset[str]] = {
+    name: frozenset(said.split()) for names, said in _PURPOSE_TABLE for name in names.split()
+}
+
+
+def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | None:
+    """The one entry whose department serves what the caller says they want."""
+    if not any(word in _PURPOSES for item in items for word in _label_lemmas(item, label)):
+        return None
+    lang: Lang = "en" if text.isascii() else "ru"
+    said = set(lemma_tuple(text[:500], lang)) | {w.lower() for w in _WORD.findall(text[:500])}
+    scores = [sum(len(_PURPOSES.get(word, frozenset()) & said) for word in
+                  set(_label_lemmas(item, label))) for item in items]
+    best = max(scores, default=0)
+    return scores.index(best) if best > 0 and scores.count(best) == 1 else None
+
+
+def _label_lemmas(item: dict[str, Any], label: str) -> list[str]:
+    words = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
+    return [form for w in words for form in _normal_forms(w)]
 
 
 _GENERIC = frozenset({"отдел", "служба", "департамент", "подразделение", "группа",

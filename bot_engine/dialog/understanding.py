@@ -192,6 +192,11 @@ def understand(
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and reading is not None
+            and polar.corrects(text, runtime.lang)):
+        # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
+        # read back, not a request to hear the question again
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is None and expect.type == "text" and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
@@ -214,7 +219,8 @@ def understand(
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
                 and (polar.opens_with_answer(text, runtime.lang)
-                     or polar.closes_with_answer(text, runtime.lang))
+                     or polar.closes_with_answer(text, runtime.lang)
+                     or polar.opens_with_idiom(text, runtime.lang))
             )
         )
     ):

@@ -36,6 +36,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(позов\w*|позвать|дайте|можно|соедин\w* с|переключ\w* на|перевед\w* на) "
                 r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
+                # "хочу с человеком", «мне бы с кем-нибудь из людей», «есть кто живой»
+                r"\b(хочу|хотим|хотел\w*|мне бы|нам бы|давайте|давай|лучше) (\w+ )?с (живым|"
+                r"(живым )?(человеком|людьми)|кем[- ]нибудь из (людей|сотрудников))\b",
+                r"^(а |ну )?(живой )?(человек|люди) (\w+ ){0,2}(есть|имеется|бывает)\b",
+                r"\b(есть|там) (\w+ )?кто[- ]?(нибудь|то)? (живой|живые)\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -64,6 +69,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие)"
                 r"( (простите|извините|еще раз|вы сказали|говорите))?$",
                 r"\bеще раз\b",
+                # the line, not the words: «вы пропадаете», «связь прерывается»
+                r"\bвы (\w+ )?(пропада|прерыва|пропал|исчеза)\w*",
+                r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
+                r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
         ),
         "opt_out": IntentSpec(
@@ -119,6 +128,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
                 r"\bс кем я (говорю|разговариваю)\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
+                r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
                 # "что за мебель плюс", "а что за заявка": what a name the robot said is
                 r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
@@ -173,6 +183,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(line|phone)\b",
                 r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
                 r"\b(someone|somebody|anyone) (from|in) sales\b",
+                # "is there a person i could talk to", "i want a real person", "a human"
+                r"\b(is|isnt) there (a |an |some )?(real |live |actual )?"
+                r"(person|human|agent|rep)\b",
+                r"\b(is|isnt) there (someone|somebody|anyone|anybody) (real |live |actual )?"
+                r"(i|we) (can|could) (talk|speak)\b",
+                r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
+                r"(person|agent)\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -197,6 +214,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
                 r"\bone more time\b",
+                # the line, not the words: "you broke up", "youre cutting out", "bad connection"
+                r"\byou(re| are)? (\w+ )?(broke|break|breaking) up\b",
+                r"\byou(re| are)? (\w+ )?(cut|cutting|dropped|dropping|went|going|kept) out\b",
+                r"\b(bad|poor|terrible|awful|weak) (connection|line|reception|signal)\b",
+                r"\bi (just )?lost you\b",
+                r"\b(line|connection|reception|signal)( is|s) (\w+ )?(bad|terrible|awful|poor|"
+                r"crackling|breaking up|cutting out)\b",
+                r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
@@ -252,6 +277,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
+                r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
+                r"(asking|calling|wants to know)\b",
+                # "acme what?": a name the robot said, echoed with a question word
+                r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|excuse|"
+                r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"
+                r"well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|for|of|on|in|"
+                r"at|by|of|because|cause|doing|did|does|the|a|an|mean|meaning|was|were|are)\b)"
+                r"[a-z]{3,} what$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"

@@ -321,6 +321,11 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "разумный", "разумно", "=в пределах разумного",
             "=надо прикинуть", "=надо посчитать", "=нужно прикинуть", "=нужно посчитать",
             "=прикину", "=посчитаю",
+            # who knows, someone else to ask, the robot to say: «кто ж его знает», «мужа
+            # надо спросить», «вам виднее»
+            "=кто знает", "=бог знает", "=черт знает", "спросить @family", "уточнить @family",
+            "=вам виднее", "=вы скажите", "=у вас узнать", "=у вас спросить", "=вы же специалист",
+            "=вы специалисты",
             "посоветоваться", "обсудить", "подумать", "@family решает", "@family решит",
             "@family скажет", "@family занимается",
             "@family знает", "@family в курсе", "=спросить у", "=сколько стоит",
@@ -362,6 +367,11 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=open to whatever", "=open to suggestion", "flexible", "!set in stone",
             "!pin down", "!nail down", "=ballpark it",
             "=you suggest", "=you recommend", "=would you suggest", "=would you recommend",
+            # the robot to say: "we were hoping you could tell us", "youre the expert"
+            "=you could tell", "=you can tell", "=you would tell", "=you tell us",
+            "=you are the expert", "=you are the pro", "=gonna ask you", "=going to ask you",
+            "=god knows", "=who knows", "=lord knows", "=heaven knows", "=heck if i know",
+            "=hell if i know", "=damned if i know", "=you are the professional",
         ],
     },
 }  # fmt: skip

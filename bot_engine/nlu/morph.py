@@ -119,6 +119,31 @@ def ru_future_verb(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def ru_perfective_past(word: str) -> str | None:
+    """The lemma of ``word`` when its likeliest reading is a perfective verb in the past
+    ("натянули", "поменяли"): a thing done. Else None."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return None
+    parse = analyzer().parse(word)[0]
+    tag = parse.tag
+    if tag.POS != "VERB" or tag.tense != "past" or tag.aspect != "perf":
+        return None
+    return str(parse.normal_form).replace("ё", "е")
+
+
+@lru_cache(maxsize=65536)
+def ru_imperative(word: str) -> str | None:
+    """The lemma of ``word`` when it can be read as an imperative ("обрабатывайте",
+    "звоните"), else None."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return None
+    for parse in analyzer().parse(word):
+        if parse.tag.POS == "VERB" and parse.tag.mood == "impr":
+            return str(parse.normal_form).replace("ё", "е")
+    return None
+
+
+@lru_cache(maxsize=65536)
 def ru_noun_lemma(word: str) -> str | None:
     """The normal form of ``word`` when its likeliest reading is a noun, else None."""
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):

@@ -38,11 +38,35 @@ import bot_engine.nlu.cues as cues
 import bot_engine.nlu.given_names as given_names
 from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_animate_noun
+from bot_engine.nlu.morph import (
+    ru_animate_noun,
+    ru_imperative,
+    ru_past_verb,
+    ru_perfective_past,
+)
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
 
 Answer = Literal["yes", "no"]
+
+# "вы не так поняли", "you misheard me": the robot got it wrong, which is a no to what it
+# read back, not a request to repeat.
+_MISUNDERSTOOD: dict[Lang, str] = {
+    "ru": r"\b((вы|ты) (меня |нас |все |это )?(не так|не то|не совсем так|неправильно|неверно|"
+          r"не правильно|не верно)|(не так|не то|не совсем так|неправильно|неверно) (вы|ты)"
+          r"( меня| нас)?) (понял|поняли|услышал|услышали|расслышал|расслышали|записал|записали|"
+          r"запомнил\w*)\b",
+    "en": r"\byou (misunderstood|misheard|misread|got (me|it|that|this|the \w+) wrong|heard "
+          r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b",
+}
+_MISUNDERSTOOD_RX = {lang: re.compile(p) for lang, p in _MISUNDERSTOOD.items()}
+
+
+def corrects(text: str, lang: str) -> bool:
+    """Whether the reply says the robot misunderstood ("вы не так поняли")."""
+    code = lang_of(lang)
+    return _MISUNDERSTOOD_RX[code].search(normalize(text, code)) is not None
+
 
 # (family, answer, patterns over normalized text). Lookbehinds keep a negated form
 # ("не согласна", "not a good time") out of the positive families.
@@ -73,7 +97,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("available", "yes", [
             r"\bминут\w* (есть|найдет\w*|имеется)", r"\b(есть|найдет\w*) (пара |пару )?минут",
-            r"(?<!нет )\bвремя (есть|найдет\w*)", r"(?<!не )\bесть (немного )?времени",
+            r"(?<!нет )\bвремя (есть|найдет\w*)",
+            r"(?<!не )\b(есть|найдется) (немного |немножко |чуть-чуть |чуток |чуть )?времени",
+            r"\b(немного|немножко|чуток|чуть-чуть) (времени )?(есть|найдется)\b",
             r"(?<!не )\b(могу|можем|можно) (говорить|разговаривать|поговорить)",
             r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
             r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
@@ -89,8 +115,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
             r"актуальн\w*|интерес\w*|хотим|планируем|в силе)",
             r"(?<!не )\bв силе\b", r"(?<!не )\bинтересует\b", r"\bкак раз (выбираем|ищем)",
-            r"\b(еще|пока) не (купил|нашл|взял|заказал|выбрал|сделал|приобрел|нашел|закончил|"
-            r"доделал|поставил|установил)\w*",
+            r"\b(еще|пока) (никто |ничего |никто ничего |ничего никто )?не (купил|нашл|взял|"
+            r"заказал|выбрал|сделал|приобрел|нашел|закончил|доделал|поставил|установил|делал|"
+            r"приходил|приезжал|замерял|монтировал|ставил|устанавливал|заказывал|покупал|"
+            r"натягивал|менял|занимал)\w*",
+            # the request was meant: «для этого и оставляла заявку», «поэтому и звонили»
+            r"\b(поэтому|потому|для этого|для того|затем|за этим) (я |мы )?и (я |мы )?"
+            r"(оставлял|оставила|оставили|звонил|писал|обращал|заявку|заявк)\w*",
             r"\bне (купил|нашл|взял|заказал|выбрал|нашел)\w* (еще|пока)\b",
             r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
         ]),
@@ -113,6 +144,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(не по карману|не потянем|не тянем|слишком дорого|дорого для нас|дороговато)\b",
             r"(?<!не )(?<!не так )(?<!не очень )\bдорого\b",
             r"\bвопрос (уже )?(закрыт|решен|снят)\b",
+            # chose another way: «решили просто покрасить», «сделаем по-другому»
+            r"\bрешили (\w+ )?(просто|по-другому|по другому|иначе|обойтись|пока обойтись)\b",
+            r"\bвместо (этого|потолк\w*|окон|окна|ремонта)\b",
+            # money: «с деньгами туго», «денег сейчас нет», «финансы не позволяют»
+            r"\b(с )?(деньгами|финансами|деньгам) (сейчас |пока |у нас |совсем )*(туго|напряг\w*|"
+            r"проблем\w*(?! нет)|сложно|плохо|не очень|никак)\b",
+            r"\b(денег|финансов|средств) (сейчас |пока |у нас |совсем )*(нет|нету|не хватает)\b",
+            r"\b(нет|нету) (сейчас |пока )?(денег|финансов|средств)\b",
+            r"\bфинансы (\w+ )?не позволяют\b",
+            r"\b(подписали|заключили) (\w+ ){0,2}(договор|контракт)\w*",
         ]),
         ("later", "no", [
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -132,6 +173,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(пусть|пускай) (\w+ )?(напишет|пришлет)",
             r"\b(письмом|на почту|по почте|в (ватсап|вотсап|телеграм|мессенджер)|смской|по смс)"
             r"( пожалуйста| спасибо)?$",
+            r"\b(почтой|письмом|на почту|в (ватсап|вотсап|телеграм\w*|мессенджер\w*)|смской|по смс)"
+            r" (\w+ )?(лучше|удобнее|проще)\b",
         ]),
         ("indifferent", "no", [
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
@@ -148,6 +191,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"в поезде|на руках|на обеде|в душе|в магазине|на улице)\b",
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
             r"\bне до \w+",
+            r"\b(на|по) трасс\w*",
+            # a child who needs them now: «ребёнок плачет», «дети проснулись»
+            r"\b(ребенок|ребенка|дети|детей|малыш|малая|малой|младенец|сын|дочь|дочка|внук|внучка)"
+            r"( (?!не\b)\w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
+            r"капризнич\w*|зовет|зовут|дерутся|хнычет|не спит|не спят)\b",
+            r"\b(плачет|кричит|орет|ревет|проснул\w*|капризничает|хнычет) (\w+ )?(ребенок|малыш|"
+            r"дочка|сын|дочь|младенец)\b",
+            # someone beside them they cannot talk in front of
+            r"\b(начальник|директор|шеф|босс|руководитель|начальство)\w* ((?!нет |не )\w+ ){0,2}"
+            r"(рядом|тут|"
+            r"здесь|над душой)\b",
         ]),
         ("wrong", "no", [
             r"\b(ошиблись|ошибка|ошибочка|перепутали|напутали|не туда|не тот номер|номер не тот|"
@@ -195,6 +249,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w* (мне |нам )?не "
             r"(нужен|нужна|надо|нужно)\b", r"\bбез (оператор|менеджер|специалист|консультант)",
             r"\bне (так|верно|правильно)\b", r"\bнеправильно\b", r"\bневерно\b",
+            _MISUNDERSTOOD["ru"],
             r"(?<!нет )(?<!без )(?<!никаких )\b(ошибк|ошибочк|опечатк)\w*(?! нет)",
             r"\bошиб(лись|лась|ся|аетесь)\b", r"\b(перепутали|напутали)\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
@@ -229,8 +284,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("available", "yes", [
             r"\bgot a (sec|second|minute|moment)\b",
-            r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? )"
-            r"?(minutes?|secs?|seconds|time)\b", r"(?<!dont )\bi have time\b",
+            r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? |"
+            r"a little (bit of )?|a bit of |a tiny bit of |a little while |a few more )"
+            r"?(minutes?|secs?|seconds|time)\b",
+            r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a little while|a while|a bit|"
+            r"a little bit)( now| right now)?$", r"(?<!dont )\bi have time\b",
             r"(?<!cant )(?<!not )\bi can talk\b", r"\bnow (is|works|s) (fine|good|ok|okay)\b",
             r"^(yes |yeah )?now works$", r"\bnows (fine|good|ok)\b", r"^(yes |yeah )?now is good$",
             r"(?<!not a )(?<!isnt a )(?<!not a great )\bgood time\b",
@@ -261,6 +319,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(weighing|looking at|comparing) (our |the |some |different )?options\b",
             r"\b(not|isnt|is not|havent|hasnt|have not|has not) (been )?(done|finished|"
             r"completed|installed|started)( yet)?\b",
+            r"\b(thats|that is|this is) (why|what) (i|we) (\w+ )?(put in|called|reached out|filled|"
+            r"asked|requested|left|submitted|contacted|signed up|wrote|emailed|sent)\b",
         ]),
         ("done", "no", [
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
@@ -271,15 +331,26 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"a competitor)\b", r"\b(another|other|a different) (company|vendor|firm|"
             r"contractor|supplier|store)\b",
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
+            # another way than this one: "decided to repair it instead", "well just patch it"
+            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just) (to )?"
+            r"((?!you |your )\w+ ){1,4}instead\b",
+            r"\b(signed|contracted|went|go|going|hired|chose|picked) (with )?(one of )?"
+            r"(the |those )?(other|another|a different)\b",
             r"\b(were|we are|im|i am) (moving|relocating|selling)\b",
             r"\b(hold|holding|held) off\b", r"\bfell through\b", r"\bback burner\b",
-            r"\b(money|cash|budget|things)( is| are|s)? (tight|short)\b",
+            r"\b(money|cash|budget|things|finances)( is| are|s)? (really |very |pretty |super |"
+            r"kinda |a bit |a little |real )?(tight|short)\b",
+            # the old one kept: "just going to repair the old one", "well fix what we have"
+            r"\b(just|rather|decided to|going to|gonna|will|ll|instead) (\w+ )?(repair|fix|patch|"
+            r"keep|reuse|redo|refinish|paint) (up )?(the|our) (old|existing|current) \w+\b",
             r"\b(im|i am|were|we are) over it\b", r"\bhappy with (what|our|the one)\b",
             r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
             r"\b(were|we are|im|i am) (all )?(good|all set|sorted|covered)\b", r"\ball set\b",
             r"^(im|i am|were|we are) (fine|ok|okay|alright)( thanks| thank you| for now)?$",
-            r"\bbeen sorted\b", r"\b(got|have|had) it (done|elsewhere|installed)\b",
+            r"\bbeen sorted\b",
+            r"(?<!havent )(?<!hasnt )(?<!not )(?<!never )(?<!didnt )(?<!dont )\b(got|have|had) it "
+            r"(done|elsewhere|installed)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
             r"a better)\b",
             r"\bon hold\b", r"\bcancell?ed\b", r"\b(someone|somebody|anyone|anybody) else\b",
@@ -323,6 +394,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\babout to go\b", r"\b(im|i am) (sleeping|eating|cooking|working|walking|"
             r"at lunch|in the shower|out|outside|on my way)\b",
             r"\b(were|we are) (out|outside|away)\b",
+            r"\b(on|down|along|up) the (interstate|highway|freeway|turnpike|parkway|expressway|"
+            r"motorway|thruway|beltway)\b",
+            r"\b(baby|babys|kid|kids|child|children|toddler|little one|son|daughter)"
+            r"( is| are|s|re)? (just )?(crying|screaming|yelling|fussing|fighting|melting down|"
+            r"waking up|woke up|calling me|needs me)\b",
+            r"\b(boss|manager|supervisor|supervisors|bosses)( is|s)? ((?!not |isnt )\w+ )?(right )?"
+            r"(here|next to me|beside me|behind me|watching|standing over)\b",
+            r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
+            r"(over|in|up)\b",
         ]),
         ("wrong", "no", [
             r"\bwrong (number|person|guy|one|lady|man)\b",
@@ -356,7 +436,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"for))\b", r"\bnever agreed\b", r"\binaccurate\b",
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
-            r"\bincorrect\b", r"\bwrong\b", r"^wait no\b",
+            r"\bincorrect\b", r"\bwrong\b", r"^wait no\b", _MISUNDERSTOOD["en"],
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
             r"(off|missing|switched|swapped)\b",
@@ -376,6 +456,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("channel", "no", [
             r"\bjust (email|text|send|mail)\b",
             r"\b(by|via|over|in an?) (email|text|mail)( please| thanks| thank you)?$",
+            r"\b(email|emails|text|texts|texting|mail|a letter|messaging|whatsapp)( is| would be| "
+            r"works| would work|s)? (much |a lot |way )?(better|easier|best|preferable)\b",
+            r"\b(prefer|rather|rather have|rather get|rather do) (it by |it over |by |an? |to )?"
+            r"(email|text|mail|messages)\b",
             r"\b(ill|i will|we will) call (them|you|him|"
             r"her)( back)? (myself|ourselves)\b",
         ]),
@@ -747,9 +831,15 @@ _QUESTION_WORDS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"who", "whom", "whose", "what", "whats", "where", "wheres", "why",
                      "which", "whos"}),
 }
+_SHRUG_ANSWERS = (r"(согласен|согласна|согласны|соглашаюсь|соглашусь|давай\w*|можно|ладно|"
+                  r"хорошо|пусть|пускай|нормально|да|могу|не против|годится|подходит|валяйте)")
+_SHRUG = re.compile(r"^((а|ну|и|да|так) )*(что|чего) (?=" + _SHRUG_ANSWERS + r"\b)")
+"""«а что, можно», «ну а чего, давайте»: the shrug is dropped, the answer after it read."""
 _NOT_QUESTIONS = re.compile(
     r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
     r"с удовольствием|с радостью|"
+    # «ну а что, согласен», «а чего, давайте»: a shrug before the answer, not a question
+    r"(что|чего) " + _SHRUG_ANSWERS + "|"
     r"для вас|по (делу|быстрому|возможности)|из (дома|дому)|"
     r"why not|what about|whats up|what can i|what ever|whatever)\b"
 )
@@ -884,6 +974,8 @@ def question_topic(question: str, lang: str) -> Topic | None:
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
+    if lang == "ru" and (shrug := _SHRUG.match(norm)) is not None:
+        return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
@@ -920,6 +1012,19 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             hits[hit.answer] = hit.family
     if "yes" not in hits and names and not asked and _speaks_of(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if topic == "relevance" and lang == "ru" and not hits:
+        done = _done_so_far(norm)
+        if done is not None:  # «нам уже натянули»: done; «ещё не повесили»: still on
+            hits["no" if done else "yes"] = "done" if done else "still"
+    if (topic == "relevance" and lang == "en" and hits.get("no") in (None, "wrong")
+            and _not_yet(norm)):
+        # "nobody has come out yet", "no one has been by yet": not done, so still on
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (topic == "availability" and hits.get("no") == "busy"
+            and hits.get("yes") in (None, "agree", "available") and _GO_AHEAD[lang].search(norm)):
+        # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
+        # tells the robot to go on
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -931,6 +1036,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # "let's do this later", "sure, but some other day", «давайте, но попозже» to "is
         # now good?": the deferral qualifies the agreement, so it is not now
         return PolarReading("no", _FAMILY_CONFIDENCE, "later")
+    if len(hits) == 2 and hits["no"] == "channel" and _PREFERS[lang].search(norm):
+        # "email works better for me", «почтой удобнее»: another channel preferred, however
+        # agreeable it sounds
+        return PolarReading("no", _FAMILY_CONFIDENCE, "channel")
     if len(hits) == 2 and particles.answer is not None:
         # Both kinds of fact ("удобно, но давайте попозже"): the particle breaks the tie
         # only when it agrees with one of them.
@@ -941,6 +1050,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and "yet" in norm.split() and not _EN_NEGATORS.isdisjoint(norm.split())):
         # "nothing's happened yet", "we havent signed anything yet": not done, so still on
         return PolarReading("yes", _NEGATION_CONFIDENCE, "still")
+    if (particles.answer is None and lang == "ru" and topic not in ("identity", "relevance")
+            and _permits(norm)):
+        # «обрабатывайте», «звони», «соединяйте давайте»: told to do what was asked
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if particles.answer is None and lang == "en" and _states_a_negation(norm, text):
         # A statement nobody wrote down that denies something ("never heard of him", "we
         # havent gotten around to it", "i wont") answers a yes/no question with its
@@ -950,6 +1063,82 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_GO_AHEAD: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
+                     r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько)\b"),
+    "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
+                     r"talk fast|go for it)\b(?! to)|\bshoot$"),
+}
+""""Go on" said with a reason not to: the caller lets the robot talk anyway."""
+_PREFERS: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(лучше|удобнее|проще|предпочитаю|предпочтительнее)\b"),
+    "en": re.compile(r"\b(better|easier|rather|prefer|preferable)\b"),
+}
+_PROCEED = frozenset({
+    "обрабатывать", "обработать", "записывать", "записать", "оформлять", "оформить",
+    "звонить", "соединять", "соединить", "переключать", "переключить", "подключать",
+    "подключить", "действовать", "продолжать", "продолжить", "начинать", "начать",
+    "фиксировать", "зафиксировать", "регистрировать", "зарегистрировать", "вносить",
+    "внести", "заносить", "занести", "сохранять", "сохранить", "назначать", "назначить",
+    "бронировать", "забронировать", "включать", "включить", "запускать", "запустить",
+    "делать", "сделать", "подтверждать", "ставить", "поставить", "отмечать", "отметить",
+    "передавать", "передать", "переводить", "перевести", "заказывать",
+    "бронить", "выставлять", "выставить", "присоединять", "вызывать", "валять",
+})  # fmt: skip
+"""Verbs of going on with what was asked: said as a bare imperative they agree."""
+_PERMIT_FILLERS = frozenset({"ну", "да", "пожалуйста", "тогда", "уж", "уже", "давайте", "давай",
+                             "ладно", "хорошо", "так", "вот", "скорее", "быстрее", "же", "мне",
+                             "нам", "ага", "окей", "ок", "конечно"})
+def _permits(norm: str) -> bool:
+    """A bare imperative that tells the robot to go on with what it asked («обрабатывайте
+    пожалуйста», «звони», «ну соединяйте»)."""
+    words = [w for w in norm.split() if w not in _PERMIT_FILLERS]
+    if len(words) != 1:
+        return False
+    return ru_imperative(words[0]) in _PROCEED
+
+
+_DONE_NOT: frozenset[str] = frozenset({
+    "решить", "оставить", "подать", "позвонить", "написать", "сказать", "ответить",
+    "отправить", "объяснить", "спросить", "начать", "забыть", "узнать", "посмотреть",
+    "подумать", "обсудить", "прочитать", "получить", "услышать", "понять", "заждаться",
+    "устать", "соскучиться", "привыкнуть", "связаться", "созвониться", "рассказать",
+    "сообщить", "поговорить",
+})  # fmt: skip
+"""Verbs done "already" that are no thing done in place of the offer («уже оставили
+заявку», «уже решили», «уже устали ждать»)."""
+
+
+def _done_so_far(norm: str) -> bool | None:
+    """«уже» and then a perfective verb in the past: a thing done («нам уже натянули», «уже
+    всё поменяли»), True; «ещё не»/«пока не» and then a verb in the past: not done yet
+    («ещё не повесили», «пока никто не приезжал»), False; None when neither is said."""
+    words = norm.split()
+    for i, word in enumerate(words):
+        if word not in ("уже", "еще", "пока"):
+            continue
+        negated = False
+        for nxt in words[i + 1 : i + 4]:
+            if nxt == "не":
+                negated = True
+                continue
+            if word == "уже" and not negated:
+                lemma = ru_perfective_past(nxt)
+                if lemma is not None:
+                    return True if lemma not in _DONE_NOT else None
+            elif negated and ru_past_verb(nxt):
+                return False
+    return None
+
+
+_NOT_YET = re.compile(r"\b(nobody|nobodys|no one|noone|no ones|not|never|havent|hasnt|didnt|"
+                      r"dont|doesnt|"
+                      r"nothing)\b(?!.*\balready\b).*\byet\b")
+""""nobody has come out yet", "we havent had it done yet": nothing done so far."""
+
+
+def _not_yet(norm: str) -> bool:
+    return "yet" in norm and _NOT_YET.search(norm) is not None
 _EN_NEGATORS = frozenset({
     "not", "never", "dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent",
     "wasnt", "werent", "havent", "hasnt", "hadnt", "aint", "shouldnt", "wouldnt", "couldnt",
@@ -1006,6 +1195,18 @@ def opens_with_answer(text: str, lang: str) -> bool:
     code = lang_of(lang)
     words = tokens(_plain_interjections(text, code), code)
     return bool(words) and words[0] in _OPENING_PARTICLES[code]
+
+
+def opens_with_idiom(text: str, lang: str) -> bool:
+    """«ну а что, согласен», «почему бы и нет», "why not": a question word that opens an
+    idiom, not a question, so the answer that follows counts."""
+    code = lang_of(lang)
+    words = normalize(text, code).split()
+    k = 0
+    while k < len(words) and words[k] in _OPENERS[code]:
+        k += 1
+    return (k < len(words) and words[k] in _QUESTION_WORDS[code]
+            and _NOT_QUESTIONS.match(" ".join(words[k:])) is not None)
 
 
 def closes_with_answer(text: str, lang: str) -> bool:

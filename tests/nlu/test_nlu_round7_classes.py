@@ -5,8 +5,9 @@ the one asked for gone away, a denial of having left the request, a mistake in a
 read-back, the operator's negated acceptance (and a future "возьму" is no "взяли"), short
 questions about the caller's organisation, and entities read from the words as
 normalization spells them; a question asked back and then answered, "а что надо?" as
-who-is-this, and a menu entry named by its distinctive word. Every example is a
-paraphrase, not a sentence of the eval set."""
+who-is-this, and a menu entry named by its distinctive word. Round eight's classes (found
+by the eighth fresh batch) follow, under "round eight". Every example is a paraphrase, not
+a sentence of the eval set."""
 
 from __future__ import annotations
 
@@ -286,3 +287,240 @@ def test_the_name_then_a_yes_is_identity(text: str, lang: str, name: str) -> Non
 def test_agree_to_what_asks_what_the_consent_covers() -> None:
     matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
     assert matcher.match("uh agree to what").intent == "who_is_this"
+
+
+# --- round eight: entities as said on the phone ---------------------------------------------
+# (each example is a paraphrase written for its class, not a reply of the eval set)
+
+RU_WINTER = datetime(2026, 2, 10, 11, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("где-то двадцатку", 20000), ("полтинник максимум", 50000), ("ну сороковник", 40000),
+     ("сотни две наверное", 200000), ("полторы сотни", 150000), ("тридцатки хватит", 30000)],
+)  # fmt: skip
+def test_sums_said_as_one_slang_noun(text: str, value: int) -> None:
+    found = extract_entities(text, "ru", ["money"], now=RU_NOW)
+    assert [e.value for e in found] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("три комнаты по пятнадцать метров", "ru"), ("у нас два окна", "ru"),
+     ("about 2000 square feet", "en"), ("three bedrooms", "en")],
+)  # fmt: skip
+def test_a_number_that_counts_things_is_no_sum(text: str, lang: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    assert extract_entities(text, lang, ["money"], now=now) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("в пятницу где-то в четыре", "ru", "2026-11-27T16:00:00+03:00"),
+     ("завтра ну вот часов в одиннадцать", "ru", "2026-11-22T11:00:00+03:00"),
+     ("monday um say at nine", "en", "2026-11-23T09:00:00-05:00"),
+     ("seven oclock", "en", "2026-11-21T19:00:00-05:00"),
+     ("lets say four o clock tomorrow", "en", "2026-11-22T16:00:00-05:00")],
+)  # fmt: skip
+def test_fillers_between_a_day_and_its_time_and_oclock_in_words(
+        text: str, lang: str, value: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["datetime"], now=now)
+    assert [e.value for e in found] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [("ну на новогодние", "ru", "2027-01-01"), ("на майские праздники", "ru", "2026-05-01"),
+     ("на новый год", "ru", "2027-01-01"), ("over christmas", "en", "2026-12-24")],
+)  # fmt: skip
+def test_a_holiday_named_as_the_time(text: str, lang: str, day: str) -> None:
+    now = RU_WINTER if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["date"], now=now)
+    assert [e.value for e in found][:1] == [day]
+
+
+# --- round eight: handlers said by their structure ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        ("youre breaking up a bit", "en", "repeat"),
+        ("hold on you keep cutting out", "en", "repeat"),
+        ("really bad connection here", "en", "repeat"),
+        ("i think i lost you", "en", "repeat"),
+        ("вы прерываетесь", "ru", "repeat"),
+        ("что-то связь пропадает", "ru", "repeat"),
+        ("ужасная связь", "ru", "repeat"),
+        ("well it depends on whos asking", "en", "who_is_this"),
+        ("acme what", "en", "who_is_this"),
+        ("смотря кто спрашивает", "ru", "who_is_this"),
+        ("is there an agent i can get", "en", "operator"),
+        ("isnt there someone i could speak with", "en", "operator"),
+        ("i just want a person", "en", "operator"),
+        ("хотел бы с человеком", "ru", "operator"),
+        ("давайте лучше с человеком", "ru", "operator"),
+        ("есть там кто живой", "ru", "operator"),
+        ("the line is really bad", "en", "repeat"),
+        ("is there anybody real i can speak to", "en", "operator"),
+        ("depends who wants to know", "en", "who_is_this"),
+        ("а человек у вас есть", "ru", "operator"),
+        ("давайте с живым", "ru", "operator"),
+    ],
+)
+def test_handlers_by_structure(text: str, lang: str, intent: str) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang, threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["sorry what", "yes what", "so what"])
+def test_a_filler_then_what_is_no_echoed_name(text: str) -> None:
+    matcher = IntentMatcher(builtin_intents("en"), "en", threshold=0.7)
+    assert matcher.match(text).intent != "who_is_this"
+
+
+# --- round eight: facts that answer the question ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "expected"),
+    [
+        # a child who needs the caller now; the motorway; someone standing by
+        ("availability", "дети проснулись", "ru", "no"),
+        ("availability", "малыш капризничает", "ru", "no"),
+        ("availability", "the kids are fighting", "en", "no"),
+        ("availability", "my baby just woke up", "en", "no"),
+        ("availability", "doing eighty on the turnpike", "en", "no"),
+        ("availability", "my supervisor is right behind me", "en", "no"),
+        ("availability", "начальник рядом стоит", "ru", "no"),
+        ("availability", "cruising down the highway at the moment", "en", "no"),
+        ("availability", "my boss just walked over", "en", "no"),
+        ("availability", "ive got a little while", "en", "yes"),
+        # a little time is time; go ahead said with a reason not to
+        ("availability", "ive got a tiny bit of time", "en", "yes"),
+        ("availability", "я на работе но рассказывайте", "ru", "yes"),
+        ("availability", "driving but shoot", "en", "yes"),
+        # nothing done yet; the request was meant
+        ("relevance", "no one has been out yet", "en", "yes"),
+        ("relevance", "nobody came by yet", "en", "yes"),
+        ("relevance", "пока никто не приезжал", "ru", "yes"),
+        ("relevance", "ещё ничего не замеряли", "ru", "yes"),
+        ("relevance", "that is why we called you", "en", "yes"),
+        ("relevance", "для того и звонила", "ru", "yes"),
+        ("relevance", "we havent got it installed yet", "en", "yes"),
+        ("relevance", "nobodys been out to look at it yet", "en", "yes"),
+        # another way instead; another company; money tight; a thing done "уже"
+        ("relevance", "we decided to just repaint instead", "en", "no"),
+        ("relevance", "were just going to patch it instead", "en", "no"),
+        ("relevance", "решили иначе", "ru", "no"),
+        ("relevance", "решили просто подклеить", "ru", "no"),
+        ("relevance", "we signed with the other guys", "en", "no"),
+        ("relevance", "hired one of the other outfits", "en", "no"),
+        ("relevance", "с деньгами сейчас напряг", "ru", "no"),
+        ("relevance", "с финансами туго", "ru", "no"),
+        ("relevance", "финансы не позволяют", "ru", "no"),
+        ("relevance", "уже всё залили", "ru", "no"),
+        ("relevance", "уже повесили", "ru", "no"),
+        ("relevance", "we are just going to repair the old one", "en", "no"),
+        ("relevance", "money is really tight right now", "en", "no"),
+        # another channel preferred
+        ("offer", "text works better for me", "en", "no"),
+        ("offer", "a text would be easier", "en", "no"),
+        ("offer", "почтой мне удобнее", "ru", "no"),
+    ],
+)
+def test_facts_that_answer_the_question(asked: str, text: str, lang: str, expected: str) -> None:
+    assert answer(asked, text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "expected"),
+    [("relevance", "ещё не повесили", "ru", "yes"),
+     ("relevance", "пока не заказывали", "ru", "yes"),
+     ("relevance", "someone already came out", "en", "no"),
+     ("relevance", "уже оставила заявку", "ru", None),
+     ("availability", "ребёнок не плачет", "ru", None),
+     ("relevance", "с деньгами проблем нет", "ru", "yes")],
+)  # fmt: skip
+def test_the_same_words_negated_or_about_something_else(asked: str, text: str, lang: str,
+                                                        expected: str | None) -> None:
+    assert answer(asked, text, lang) == expected
+
+
+CONSENT_RU = question_topic("Вы согласны?", "ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("записывайте", "yes"), ("оформляйте уж", "yes"), ("ну обрабатывайте", "yes"),
+     ("не обрабатывайте", "no"), ("перезвоните", None), ("подождите", None),
+     ("успокойтесь", None), ("закругляйтесь", None)],
+)  # fmt: skip
+def test_a_bare_imperative_of_the_asked_action(text: str, expected: str | None) -> None:
+    assert polar(text, "ru", CONSENT_RU).answer == expected
+
+
+CONSENT_VARIABLES = {"name": "Олег", "company": "Дентал"}
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "branch"),
+    [
+        ("ask_consent", "а что, согласна", "yes"),
+        ("ask_consent", "а чего, давайте", "yes"),
+        ("ask_consent", "ну а что, можно", "yes"),
+        ("ask_consent", "а что за согласие", "handler:who_is_this"),
+        ("read_back", "не то вы поняли", "no"),
+        ("read_back", "вы меня не так поняли", "no"),
+        ("read_back", "я не понял", "handler:repeat"),
+    ],
+)
+def test_a_shrug_before_the_answer_and_a_misunderstanding(step: str, text: str,
+                                                          branch: str) -> None:
+    assert _branch("consent_confirmation.ru.yaml", step, CONSENT_VARIABLES, text) == branch
+
+
+@pytest.mark.parametrize("text", ["i think you misheard", "you misunderstood me"])
+def test_you_misunderstood_is_a_no_to_a_readback(text: str) -> None:
+    variables = {"name": "Megan", "company": "Dental"}
+    assert _branch("consent_confirmation.en.yaml", "read_back", variables, text) == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("бог его знает", "ru"), ("надо у мужа спросить", "ru"), ("вам виднее", "ru"),
+     ("we figured you could tell us", "en"), ("youre the expert", "en"), ("lord knows", "en"),
+     ("heck if i know", "en"), ("youre the professionals", "en")],
+)  # fmt: skip
+def test_hedges_that_leave_the_sum_to_someone_else(text: str, lang: str) -> None:
+    assert cues.hedge(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("хочу купить у вас кухню", 0), ("вопрос по счёту на оплату", 1),
+     ("у нас сломалось по гарантии", 2), ("акт сверки нужен", 1), ("добрый день", None)],
+)  # fmt: skip
+def test_a_department_by_what_the_caller_wants_from_it(text: str, index: int | None) -> None:
+    items = [{"name": "Отдел продаж"}, {"name": "Бухгалтерия"}, {"name": "Сервисная служба"}]
+    assert menus.choose_words(items, "name", text) == index
+
+
+def test_a_department_by_purpose_in_english() -> None:
+    items = [{"name": "Sales"}, {"name": "Billing"}, {"name": "Customer support"}]
+    assert menus.choose_words(items, "name", "i have a question about my invoice") == 1
+    assert menus.choose_words(items, "name", "the faucet is leaking again") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "until"),
+    [("within the year", "en", "2026-12-31"), ("sometime this year", "en", "2026-12-31"),
+     ("later this month", "en", "2026-11-30"), ("в этом году", "ru", "2026-12-31"),
+     ("ну в этом месяце", "ru", "2026-11-30")],
+)  # fmt: skip
+def test_the_current_period_runs_to_its_end(text: str, lang: str, until: str) -> None:
+    now = RU_NOW if lang == "ru" else EN_NOW
+    found = extract_entities(text, lang, ["date"], now=now)
+    assert [(e.value, e.until) for e in found] == [(now.date().isoformat(), until)]

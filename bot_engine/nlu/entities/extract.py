@@ -17,6 +17,7 @@ from bot_engine.nlu.entities.scan import Tok, as_int_or_float, has_digit, scan
 from bot_engine.nlu.entities.temporal import Temporal, date_looking, resolve
 from bot_engine.nlu.errors import NluInputError
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_noun_lemma
 
 _TEMPORAL = frozenset({"date", "time", "datetime"})
 _NUMERIC = frozenset({"number", "integer", "money"})
@@ -44,6 +45,32 @@ def _currency_near(toks: list[Tok], span: NumSpan, lex: Lexicon) -> tuple[str | 
         if code is not None:
             return code, i - 1, j
     return None, i, j
+
+
+# Nouns a number counts or measures ("две комнаты", "двадцать метров", "three bedrooms",
+# "2000 square feet"): such a number is no sum of money.
+_RU_COUNTED = frozenset({
+    "метр", "квадрат", "сантиметр", "километр", "комната", "окно", "этаж", "человек",
+    "ребенок", "дверь", "балкон", "лоджия", "потолок", "квартира", "дом", "помещение",
+    "спальня", "санузел", "стена", "угол", "светильник", "штора", "кухня", "ванная",
+    "гектар", "участок", "ступенька", "уровень",
+})  # fmt: skip
+_EN_COUNTED = frozenset({
+    "room", "rooms", "bedroom", "bedrooms", "bathroom", "bathrooms", "window", "windows",
+    "door", "doors", "foot", "feet", "ft", "sq", "square", "squares", "meter", "meters",
+    "metre", "metres", "floor", "floors", "story", "stories", "storey", "storeys", "kids",
+    "people", "acres", "acre", "units", "apartments", "houses", "skylights",
+})  # fmt: skip
+
+
+def _counts_things(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
+    """Whether the word after the number is a thing it counts or a measure."""
+    if span.j >= len(toks) or toks[span.j].kind != "word":
+        return False
+    word = toks[span.j].low
+    if lang == "en":
+        return word in _EN_COUNTED
+    return ru_noun_lemma(word) in _RU_COUNTED
 
 
 def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str]) -> list[Entity]:
@@ -195,7 +222,7 @@ def extract_entities(
                 continue
             amount = as_int_or_float(span.value)
             slang = any(toks[k].low in MONEY_SLANG for k in range(span.i, span.j))
-            if "money" in wanted:
+            if "money" in wanted and not _counts_things(toks, span, code):
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],

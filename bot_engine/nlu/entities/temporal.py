@@ -131,15 +131,18 @@ _RU_SEASON_DEADLINES: dict[str, periods.Season] = {
     "весне": "spring", "лету": "summer", "зиме": "winter",
 }  # fmt: skip
 _UNIT_WORDS: dict[str, str] = {
-    "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month",
+    "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month", "месяце": "month",
     "года": "year", "году": "year", "week": "week", "month": "month", "year": "year",
 }  # fmt: skip
-_NEW_YEAR_TAILS = frozenset({"года", "году", "year", "years"})
+_NEW_YEAR_TAILS = frozenset({"год", "года", "году", "year", "years"})
 _HOLIDAY_WORDS = frozenset({"праздников", "праздники", "праздникам", "holidays"})
 _UNIT_END = {"year": "year", "years": "year", "month": "month", "months": "month"}
 _THIS_SEASON = frozenset({"этой", "этим", "эту", "this"})
 _PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
 _PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
+_CURRENT_UNITS = frozenset({"неделе", "месяце", "году", "week", "month", "year"})
+_CURRENT_PREPS = frozenset({"в", "на", "within", "sometime", "later"})
+_DURING_PREPS = frozenset({"на", "over", "during", "for", "around"})
 _HOLIDAY_NAMES: dict[str, str] = {
     "новогодних": "new_year", "новогодние": "new_year", "новогодним": "new_year",
     "майских": "may", "майские": "may", "майским": "may",
@@ -436,6 +439,16 @@ class _Rules:
             if nxt in ("году", "год", "year"):
                 year = self.today.year + 1
                 return Part(k, k + 2, day=date(year, 1, 1), until=date(year, 12, 31))
+        # "в этом году", "this month", "within the year", "later this week": from today
+        # to the end of the current week, month or year, like "до конца года"
+        if (low in _THIS_WORDS or (self.lang == "en" and low == "the"
+                                   and self.low(k - 1) == "within")) and not (
+                self.low(k - 1) in _PHASES or self.low(k - 2) in _PHASES):  # "early this month"
+            unit = _UNIT_WORDS.get(nxt) if nxt in _CURRENT_UNITS else None
+            if unit is not None:
+                start = k - 1 if self.low(k - 1) in _CURRENT_PREPS else k
+                span = periods.deadline(self.today, self._unit_start(unit, 1) - timedelta(days=1))
+                return Part(start, k + 2, day=span[0], until=span[1]) if span else None
         # "в конце недели", "at the end of the week" -> the coming Friday
         if (low == "конце" and nxt == "недели") or (
             low == "end" and self.low(k + 1) == "of"
@@ -738,6 +751,8 @@ class _Rules:
     def holiday(self, k: int) -> Part | None:
         """ "после праздников", "после майских", "после нового года", "after the
         holidays", "after christmas": the day after that holiday period."""
+        if self.low(k) in _DURING_PREPS:
+            return self._during_holiday(k)
         if self.low(k) not in ("после", "after"):
             return None
         m = k + 1
@@ -756,6 +771,17 @@ class _Rules:
             return None
         day = periods.day_after_holiday(self.today, self.lang, name)
         return Part(k, m, day=day) if day is not None else None
+
+    def _during_holiday(self, k: int) -> Part | None:
+        """ "на майские", "на новогодние праздники", "over christmas", "for new year's":
+        the first day of that holiday period."""
+        m = k + 1 + (self.low(k + 1) == "the")
+        held = self._holiday_name(m)
+        if held is None:
+            return None
+        name, end = held
+        day = periods.next_holiday_start(self.today, self.lang, name)
+        return Part(k, end, day=day) if day is not None else None
 
     def bounded(self, k: int) -> Part | None:
         """Month ranges and deadlines, behind one cheap look at the first word (the
@@ -880,7 +906,7 @@ class _Rules:
         """ "нового года", "праздников", "майских", "new year", "christmas" at ``m`` ->
         (holiday name or None for the nearest, one past it)."""
         low = self.low(m)
-        if low in ("нового", "новому", "new") and self.low(m + 1) in _NEW_YEAR_TAILS:
+        if low in ("нового", "новому", "новый", "new") and self.low(m + 1) in _NEW_YEAR_TAILS:
             return "new_year", m + 2
         name = _HOLIDAY_NAMES.get(low)
         if name is not None:
@@ -999,8 +1025,9 @@ class _Rules:
         if hv is not None:
             after = self.low(hv[2])
             said_hours = self.low(hv[2] - 1) in _HOUR_WORDS or self.low(hv[2] - 1) == "clock"
+            oclock = self.low(hv[2] - 1) in ("oclock", "clock")  # "six o'clock": never a span
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
-                said_hours and self.toks[k].kind == "num"
+                said_hours and (self.toks[k].kind == "num" or oclock)
             ):
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
@@ -1105,12 +1132,18 @@ def _final_hour(part_hour: int, daypart: str | None, given: bool) -> int:
     return part_hour % 24
 
 
-def _merge(parts: list[Part]) -> list[list[Part]]:
+_GAP_FILLERS = frozenset({"где", "то", "ну", "вот", "так", "наверное", "наверно", "значит",
+                          "say", "like", "um", "uh", "maybe", "probably", "lets"})
+"""Words a caller puts between a day and its time ("завтра где-то в десять", "tomorrow,
+um, let's say at six"): they do not part the two."""
+
+
+def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
     groups: list[list[Part]] = []
     for part in parts:
         if groups:
             last = groups[-1][-1]
-            gap = part.i - last.j
+            gap = sum(toks[g].low not in _GAP_FILLERS for g in range(last.j, part.i))
             has_day = any(p.day is not None or p.moment is not None for p in groups[-1])
             has_time = any(p.hour is not None or p.daypart is not None for p in groups[-1])
             adds_day = part.day is not None or part.moment is not None
@@ -1128,7 +1161,7 @@ def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Te
     """Every date/time expression in ``toks``, resolved against ``now``."""
     rules = _Rules(toks, lex, lang, now)
     out: list[Temporal] = []
-    for group in _merge(rules.parts()):
+    for group in _merge(rules.parts(), toks):
         day: date | None = None
         hour: int | None = None
         minute = 0
