@@ -9,9 +9,9 @@ names holds what it should (null: must stay empty, "~re": a regex over the value
 Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned set and never
 tuned on), `fresh` to `fresh7` (later batches, each measured once before a round of tuning,
 then tuned on), `round7` (replies written for the classes of round seven), `fresh8` (held out
-in round seven, tuned on in round eight) and `fresh9` (the latest batch, written before round
-eight changed any code, never tuned on); `--skip <split>` leaves a batch out, and a held-out
-split whose file is missing is skipped with a note. Prints accuracy
+in round seven, tuned on in round eight) and `fresh9` (written before round eight changed
+any code, held out in round eight, tuned on in round nine); `--skip <split>` leaves a batch
+out, and a held-out split whose file is missing is skipped with a note. Prints accuracy
 per language and split, per expect type, the layer that decided, and the confusion of the
 misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never tuned on;
 `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the worst
@@ -50,9 +50,9 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
           "round7", "fresh8", "fresh9")
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
-# eighth; round7 holds the replies written for the seventh round's classes (tuned on from the
-# start).
-HELD_OUT = ("held", "fresh9")  # never tuned on: their misses are hidden unless --show-held
+# eighth, fresh9 until the ninth; round7 holds the replies written for the seventh round's
+# classes (tuned on from the start).
+HELD_OUT = ("held",)  # never tuned on: their misses are hidden unless --show-held
 
 
 def _file_name(lang: str, split: str) -> str:

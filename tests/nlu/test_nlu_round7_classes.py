@@ -524,3 +524,109 @@ def test_the_current_period_runs_to_its_end(text: str, lang: str, until: str) ->
     now = RU_NOW if lang == "ru" else EN_NOW
     found = extract_entities(text, lang, ["date"], now=now)
     assert [(e.value, e.until) for e in found] == [(now.date().isoformat(), until)]
+
+
+# --- round nine: times and sums as said on the phone --------------------------------------------
+# (each example is a paraphrase written for its class, not a reply of the eval set)
+
+RU_EVENING = datetime(2026, 11, 20, 18, 40, tzinfo=ZoneInfo("Europe/Moscow"))  # a Friday
+EN_EVENING = datetime(2026, 11, 20, 18, 40, tzinfo=ZoneInfo("America/New_York"))
+
+
+def _first(text: str, lang: str, kind: str, now: datetime) -> str | None:
+    found = extract_entities(text, lang, [kind], now=now)  # type: ignore[list-item]
+    found = [e for e in found if e.type == kind]
+    return found[0].value if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [
+        # every public holiday by its common names, in any case form, after any preposition
+        ("на пасху", "ru", "2027-05-02"),  # Orthodox Easter
+        ("после масленицы", "ru", "2027-03-15"),
+        ("после дня победы", "ru", "2027-05-10"),
+        ("поближе к рождеству", "ru", "2027-01-07"),
+        ("на старый новый год", "ru", "2027-01-14"),
+        ("ко дню знаний", "ru", "2026-11-21"),  # a deadline: from today
+        ("on thanksgiving", "en", "2026-11-26"),  # the fourth Thursday of November
+        ("after labor day", "en", "2027-09-07"),  # the first Monday of September, then a day
+        ("over memorial day weekend", "en", "2027-05-31"),
+        ("new years eve maybe", "en", "2026-12-31"),
+        ("over presidents day", "en", "2027-02-15"),  # the third Monday of February
+        ("sometime after easter", "en", "2027-03-29"),  # Western Easter
+        ("valentines day", "en", "2027-02-14"),
+    ],
+)
+def test_every_public_holiday_by_name(text: str, lang: str, day: str) -> None:
+    assert _first(text, lang, "date", RU_NOW if lang == "ru" else EN_NOW) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "until"),
+    [("before easter", "en", "2027-03-27"), ("by thanksgiving", "en", "2026-11-25"),
+     ("до масленицы", "ru", "2027-03-07"), ("до дня победы", "ru", "2027-05-08")],
+)  # fmt: skip
+def test_a_holiday_as_a_deadline(text: str, lang: str, until: str) -> None:
+    found = extract_entities(text, lang, ["date"], now=RU_NOW if lang == "ru" else EN_NOW)
+    assert [e.until for e in found][:1] == [until]
+
+
+def test_a_holiday_with_a_part_of_the_day() -> None:
+    assert _first("halloween evening", "en", "datetime", EN_NOW) == "2027-10-31T19:00:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [("после выходных", "ru", "2026-11-23"), ("after the weekend", "en", "2026-11-23"),
+     ("после вторника", "ru", "2026-11-25"), ("after next week", "en", "2026-11-30"),
+     ("после января", "ru", "2027-02-01"), ("после этих выходных", "ru", "2026-11-23")],
+)  # fmt: skip
+def test_after_a_day_or_period_is_the_day_after_it(text: str, lang: str, day: str) -> None:
+    assert _first(text, lang, "date", RU_NOW if lang == "ru" else EN_NOW) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        # an hour said in the evening that has passed in the morning is the evening's
+        ("давай в девять", "ru", "2026-11-20T21:00:00+03:00"),
+        ("где-то в половине девятого", "ru", "2026-11-20T20:30:00+03:00"),
+        ("сегодня часов в десять", "ru", "2026-11-20T22:00:00+03:00"),
+        ("call me at nine", "en", "2026-11-20T21:00:00-05:00"),
+        # guards: a later hour, a named day or a named part of the day stays as it was
+        ("в десять", "ru", "2026-11-21T10:00:00+03:00"),
+        ("завтра в восемь", "ru", "2026-11-21T08:00:00+03:00"),
+        ("at eight in the morning", "en", "2026-11-21T08:00:00-05:00"),
+    ],
+)
+def test_an_hour_said_in_the_evening(text: str, lang: str, value: str) -> None:
+    assert _first(text, lang, "datetime", RU_EVENING if lang == "ru" else EN_EVENING) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("half after four", "en", "2026-11-21T16:30:00-05:00"),
+     ("quarter after nine tomorrow", "en", "2026-11-22T09:15:00-05:00"),
+     ("9 45 tomorrow", "en", "2026-11-22T09:45:00-05:00"),
+     ("11 30 в среду", "ru", "2026-11-25T11:30:00+03:00"),
+     ("at 6 tomorrow morning", "en", "2026-11-22T06:00:00-05:00"),
+     ("в 8 завтра вечером", "ru", "2026-11-22T20:00:00+03:00")],
+)  # fmt: skip
+def test_clock_times_in_their_spoken_forms(text: str, lang: str, value: str) -> None:
+    assert _first(text, lang, "datetime", RU_NOW if lang == "ru" else EN_NOW) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("тысяч под сто", 100000), ("тысяч порядка сорока", 40000),
+     ("тысяч в районе тридцати", 30000)],
+)  # fmt: skip
+def test_a_multiplier_then_an_approximate_number(text: str, value: int) -> None:
+    assert [e.value for e in extract_entities(text, "ru", ["money"], now=RU_NOW)] == [value]
+
+
+@pytest.mark.parametrize(("text", "lang"), [("ну на днях", "ru"), ("на этих днях", "ru"),
+                                            ("in the coming days", "en")])
+def test_the_next_few_days(text: str, lang: str) -> None:
+    assert _first(text, lang, "date", RU_NOW if lang == "ru" else EN_NOW) == "2026-11-22"
