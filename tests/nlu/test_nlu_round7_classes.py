@@ -630,3 +630,66 @@ def test_a_multiplier_then_an_approximate_number(text: str, value: int) -> None:
                                             ("in the coming days", "en")])
 def test_the_next_few_days(text: str, lang: str) -> None:
     assert _first(text, lang, "date", RU_NOW if lang == "ru" else EN_NOW) == "2026-11-22"
+
+
+# --- round nine: the whole family of asking to repeat and asking who is calling ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        # question words only, two or more, or one that echoes whom the robot asked for
+        ("что когда", "ru", "repeat"),
+        ("а кому", "ru", "repeat"),
+        ("um when where", "en", "repeat"),
+        ("huh what who", "en", "repeat"),
+        # the question not understood
+        ("я не особо поняла что именно", "ru", "repeat"),
+        ("честно не уловил о чем вы", "ru", "repeat"),
+        ("ну не уловила вопроса", "ru", "repeat"),
+        ("sorry i didnt quite get that", "en", "repeat"),
+        ("i dont really follow", "en", "repeat"),
+        ("um i dont get what you mean", "en", "repeat"),
+        # why the robot wants the one it asked for; which organisation it said
+        ("она вам зачем", "ru", "who_is_this"),
+        ("а его вам для чего", "ru", "who_is_this"),
+        ("из какого банка вы говорите", "ru", "who_is_this"),
+        ("а из какой клиники вы сказали", "ru", "who_is_this"),
+        ("а кто звонит ещё раз", "ru", "who_is_this"),
+        # the robot's name (any length) echoed with "what" or "who"
+        ("pinecrest dental what", "en", "who_is_this"),
+        ("bluewave home insurance what", "en", "who_is_this"),
+        ("summit who", "en", "who_is_this"),
+    ],
+)
+def test_the_family_of_asking_again(text: str, lang: str, intent: str) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang, threshold=0.7)
+    assert matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "lang"), [("you said what", "en"), ("and then what", "en"),
+                                            ("so you want what", "en"),
+                                            ("не понимаю зачем мне это", "ru")])
+def test_what_only_resembles_a_name_echoed_or_a_who(text: str, lang: str) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang, threshold=0.7)
+    assert matcher.match(text).intent != "who_is_this"
+
+
+EN_LEAD = {"name": "Megan", "product": "windows", "company": "Acme Roofing", "min_budget": 3000}
+RU_LEAD = {"name": "Ольга", "product": "окна", "company": "Окна Плюс", "min_budget": 30000}
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        ("lead_qualification.en.yaml", "greet", "acme roofing who", "handler:who_is_this"),
+        ("lead_qualification.en.yaml", "greet", "megan who", "no"),  # the name asked for
+        ("lead_qualification.ru.yaml", "greet", "кого кого", "handler:repeat"),
+        ("lead_qualification.en.yaml", "ask_budget", "wait what budget", "handler:repeat"),
+        ("lead_qualification.en.yaml", "ask_budget", "budget for what", "handler:repeat"),
+        ("lead_qualification.ru.yaml", "ask_budget", "а какой бюджет", "handler:repeat"),
+    ],
+)
+def test_asking_again_in_the_dialog(script_file: str, step: str, text: str, branch: str) -> None:
+    variables = RU_LEAD if script_file.endswith(".ru.yaml") else EN_LEAD
+    assert _branch(script_file, step, variables, text) == branch
