@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from bot_engine import nlu
@@ -335,6 +335,8 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
     value = str(found["value"])
     local = now.astimezone(runtime.timezone)
     if "T" not in value:
+        if len(said.split()) == 1 and value == (local.date() + timedelta(days=7)).isoformat():
+            return False  # "i got time, its friday" said on a Friday: today, named
         return value > local.date().isoformat()
     try:
         when = datetime.fromisoformat(value)

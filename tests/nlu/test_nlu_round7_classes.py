@@ -693,3 +693,93 @@ RU_LEAD = {"name": "Ольга", "product": "окна", "company": "Окна П�
 def test_asking_again_in_the_dialog(script_file: str, step: str, text: str, branch: str) -> None:
     variables = RU_LEAD if script_file.endswith(".ru.yaml") else EN_LEAD
     assert _branch(script_file, step, variables, text) == branch
+
+
+# --- round nine: facts that answer the question ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names", "expected"),
+    [
+        # the one asked for away for long, gone from the job, without the phone, someone
+        # else listening
+        ("identity", "дима на сборах сейчас", "ru", ("дмитрий",), "no"),
+        ("identity", "а он здесь больше не работает", "ru", ("сергей",), "no"),
+        ("identity", "он телефон у меня забыл", "ru", ("сергей",), "no"),
+        ("identity", "сестра её слушает", "ru", ("ольга",), "no"),
+        ("identity", "she forgot her phone at home", "en", ("lisa",), "no"),
+        ("identity", "im only her flatmate", "en", ("lisa",), "no"),
+        # the name asked for by its shape: clipped, an unstressed «е» dropped, two letters
+        # swapped by the recogniser
+        ("identity", "лизавета слушает", "ru", ("елизавета",), "yes"),
+        ("identity", "micheal here", "en", ("michael",), "yes"),
+        ("identity", "jacq here", "en", ("jacqueline",), "yes"),
+        # telling the robot to say its piece; indignation
+        ("availability", "ну докладывайте", "ru", (), "yes"),
+        ("availability", "ну жгите", "ru", (), "yes"),
+        ("availability", "вы издеваетесь", "ru", (), "no"),
+        ("availability", "are you kidding me", "en", (), "no"),
+        # why else would I have asked; the old one broke
+        ("relevance", "а зачем бы я тогда звонила", "ru", (), "yes"),
+        ("relevance", "why else would we have reached out", "en", (), "yes"),
+        ("relevance", "наш старый совсем сдох", "ru", (), "yes"),
+        ("relevance", "our current unit stopped working", "en", (), "yes"),
+        # someone else did it or gave one; someone forbade it
+
+        ("relevance", "нам родители подарили", "ru", (), "no"),
+        ("relevance", "we had them redone", "en", (), "no"),
+        ("relevance", "тёща запретила", "ru", (), "no"),
+        ("relevance", "свекровь не разрешила", "ru", (), "no"),
+        # declining the offer
+        ("offer", "ну давайте без всего этого", "ru", (), "no"),
+        ("offer", "were good for now", "en", (), "no"),
+        # the robot misunderstood, said in another order
+        ("readback", "не то записали вы", "ru", (), "no"),
+    ],
+)
+def test_round_nine_facts(asked: str, text: str, lang: str, names: tuple[str, ...],
+                          expected: str) -> None:
+    assert answer(asked, text, lang, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names"),
+    [
+        ("relevance", "we want to get it replaced", "en", ()),
+        ("relevance", "we havent had it fixed yet", "en", ()),
+        ("relevance", "муж хочет купить", "ru", ()),
+        ("identity", "brain who", "en", ("brian",)),  # the name unknown here: a no
+        ("identity", "ben", "en", ("benjamin",)),  # a short form stays a yes
+    ],
+)
+def test_round_nine_guards(asked: str, text: str, lang: str, names: tuple[str, ...]) -> None:
+    expected = {"brain who": "no", "ben": "yes"}.get(text)
+    got = answer(asked, text, lang, names)
+    assert got == expected if expected else got != "no"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("не возражаю против обработки", "yes"),
+                                                ("обрабатывайте ради бога", "yes"),
+                                                ("возражаю против", "no")])
+def test_consent_not_objected_to(text: str, expected: str) -> None:
+    topic = question_topic("Вы согласны на обработку персональных данных?", "ru")
+    assert polar(text, "ru", topic).answer == expected
+
+
+@pytest.mark.parametrize(("text", "lang"), [("владелец решает", "ru"), ("хозяйка решит", "ru"),
+                                            ("the owner decides that", "en")])
+def test_someone_else_decides_the_sum(text: str, lang: str) -> None:
+    assert cues.hedge(text, lang)
+
+
+@pytest.mark.parametrize("text", ["да нет подумаем", "ну да нет подумаю"])
+def test_da_net_then_a_deferral_declines_the_offer(text: str) -> None:
+    assert _branch("lead_qualification.ru.yaml", "offer_manager", RU_LEAD, text) == "no"
+
+
+def test_todays_weekday_named_is_no_later_time() -> None:
+    # RU_NOW is a Saturday: "its saturday" states today, "saturday" alone to "now?" is too
+    assert _branch("lead_qualification.en.yaml", "convenient", EN_LEAD,
+                   "sure its saturday i got time") == "yes"
+    assert _branch("lead_qualification.en.yaml", "convenient", EN_LEAD,
+                   "next saturday would be better") in ("no", "busy")
