@@ -783,3 +783,17 @@ def test_todays_weekday_named_is_no_later_time() -> None:
                    "sure its saturday i got time") == "yes"
     assert _branch("lead_qualification.en.yaml", "convenient", EN_LEAD,
                    "next saturday would be better") in ("no", "busy")
+
+
+# --- round nine: a name in a menu as the recogniser heard it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("хидотову", 0), ("фаритонова пожалуйста", 1), ("ерославу", 2),  # ф/х, a first е/я
+     ("надо", None), ("никого не надо", None)],
+)  # fmt: skip
+def test_a_name_in_a_menu_by_ear(text: str, index: int | None) -> None:
+    items = [{"name": "Евгения Федотова"}, {"name": "Игорь Харитонов"},
+             {"name": "Ярослава Белова"}]
+    assert menus.choose_words(items, "name", text) == index
