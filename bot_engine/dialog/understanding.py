@@ -50,9 +50,9 @@ _EXAMPLES_FIRST = 0.75
 _ANSWER_BEATS_REASK = 0.8
 """On a yes/no question, an answer this clear beats who-is-this/repeat in the same turn."""
 _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
-_ANSWERING_FAMILIES = frozenset({"identity", "available"})
+_ANSWERING_FAMILIES = frozenset({"identity", "available", "meant"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
-along."""
+along; "зачем бы я вам иначе писал?" (``polar``'s "meant") only looks like a question."""
 _BUSY_FAMILIES = frozenset({"busy", "later"})
 """"я в метро, плохо слышно", "а почему вы спрашиваете, я занят", "what about tomorrow":
 a caller who says they cannot talk now wants no repeat and no introduction."""

@@ -148,7 +148,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"((а|и|так|ну) )*(вам |он |она |его |ее |зачем |для чего )",
                 # which organisation the robot said: «а какой банк вы сказали», «из какой
                 # фирмы говорите»
-                r"^(?=(?:\S+ ){0,8}\S+$)((а|и|так|ну|простите|извините|еще раз) )*(из |с |от )?"
+                r"^(?=(?:\S+ ){0,8}\S+$)((а|и|так|ну|простите|извините|еще раз|вы) )*(из |с |от )?"
                 r"(какой|какая|какое|какого|какую|каком|как) (\w+ )?(компани|фирм|банк|"
                 r"организаци|клиник|контор|магазин|салон|агентств)\w*",
                 # "что за мебель плюс", "а что за заявка": what a name the robot said is
@@ -249,7 +249,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
                 r"(said|mean|meant|asked|are asking|were asking|want)))?$",
                 r"^((sorry|wait|um|uh|huh|pardon) )*(what|when|where|who|how much|which|why)"
-                r"( (what|when|where|who|how much|which|why))+$",
+                r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
                 r"^((sorry|wait|um|uh|and|so) )*(what|whats) ((did|do) you (just )?(ask|say|"

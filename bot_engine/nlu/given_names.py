@@ -91,9 +91,21 @@ def _ru_forms() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for line in _RU_SHORT.strip().splitlines():
         names = line.split()
+        names += [kind for short in names[1:] for kind in _affectionate(short)]
         for name in names:
             groups.setdefault(name, set()).update(names)
     return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+def _affectionate(short: str) -> list[str]:
+    """The affectionate forms of a short name: «Оля» -> «Олечка», «Оленька»; «Ваня» ->
+    «Ванюша»; «Лиза» -> «Лизочка», «Лизонька»."""
+    if len(short) < 3 or short[-1] not in "ая":
+        return []
+    stem = short[:-1]
+    soft = short[-1] == "я" or stem[-1] in "шжчщ"
+    forms = [stem + "ечка", stem + "енька"] if soft else [stem + "очка", stem + "онька"]
+    return [*forms, stem + "юша"] if short[-1] == "я" else forms
 
 
 @lru_cache(maxsize=1)

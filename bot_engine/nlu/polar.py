@@ -72,7 +72,8 @@ def corrects(text: str, lang: str) -> bool:
 # "Why else would I have asked?": the request was meant, a yes to "still relevant?".
 _RHETORICAL: dict[Lang, str] = {
     "ru": r"\b(зачем|чего|почему|для чего|иначе зачем|а то зачем) (же |тогда |еще |иначе )?"
-          r"(бы )?(я|мы) (бы )?(тогда )?(оставлял|оставила|оставил|оставляла|оставляли|оставили|"
+          r"(бы )?(я|мы) (бы )?(тогда |вам |вас |к вам |вообще )*(оставлял|оставила|оставил|"
+          r"оставляла|оставляли|оставили|"
           r"звонил|звонила|звонили|писал|писала|писали|обращался|обращалась|обращались|"
           r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
     "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
@@ -272,7 +273,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bотказываюсь\b", r"\bя против\b",
             # indignation: «пятница вечер, вы серьёзно?», «вы издеваетесь»
             r"\b(вы|ты) (что )?(серьезно|издеваетесь|издеваешься|шутите|смеетесь|"
-            r"в своем уме|с ума сошли)\b", r"^(нет )?против\b", r"\bстоп\b",
+            r"в своем уме|с ума сошли)\b", r"^(\w+ )?(издеваетесь|шутите|смеетесь)\b",
+            r"^(нет )?против\b", r"\bстоп\b",
             r"\bне (надо|нужно) (соединять|переключать|переводить)\b",
             r"\bне (надо|нужно|нужен|нужна|хочу|соединяйте|переключайте|переводите|зовите)\b"
             r"[\w ]{0,20}\b(оператор|менеджер|специалист|консультант|сотрудник|человек)",
@@ -355,8 +357,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"asked|requested|left|submitted|contacted|signed up|wrote|emailed|sent)\b",
             # the old one broke: "the old one died", "our furnace just gave out"
             r"\b(old|current|existing|our|my)( \w+)? (one |unit )?(just |finally |totally )?"
-            r"(died|broke|broke down|is broken|stopped working|quit|gave out|crapped out|"
-            r"conked out|is dead|is shot|is leaking|went out)\b",
+            r"(died|broke|broke down|stopped working|quit|gave out|crapped out|conked out|went out|"
+            r"fell apart|rotted|(is|are|s|re) (broken|dead|shot|leaking|rotten|falling apart|"
+            r"cracked|done for))\b",
         ]),
         ("done", "no", [
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
@@ -484,7 +487,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
             r"\bincorrect\b", r"\bwrong\b",
-            r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts)\b", r"^seriously$",
+            r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts|for real)\b",
+            r"\byou (gotta|got to|have to|must) be (kidding|joking)\b", r"^seriously$",
             r"^wait no\b", _MISUNDERSTOOD["en"],
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
@@ -1044,7 +1048,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
-        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # asked, but not a question
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
     if asked:  # a question says no yes; a fact of the other side may still follow it

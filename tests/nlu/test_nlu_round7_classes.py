@@ -797,3 +797,46 @@ def test_a_name_in_a_menu_by_ear(text: str, index: int | None) -> None:
     items = [{"name": "Евгения Федотова"}, {"name": "Игорь Харитонов"},
              {"name": "Ярослава Белова"}]
     assert menus.choose_words(items, "name", text) == index
+
+
+# --- round nine, second batch: paraphrases written after the first fixes -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value"),
+    [("в канун нового года", "ru", "date", "2026-12-31"),
+     ("в сочельник", "ru", "date", "2027-01-06"),
+     ("тысяч эдак пятьдесят", "ru", "money", 50000),
+     ("завтра перед обедом", "ru", "datetime", "2026-11-22T11:00:00+03:00")],
+)  # fmt: skip
+def test_eves_fillers_and_before(text: str, lang: str, kind: str, value: object) -> None:
+    assert _first(text, lang, kind, RU_NOW) == value
+
+
+def test_right_before_a_holiday_is_a_deadline() -> None:
+    found = extract_entities("перед новым годом", "ru", ["date"], now=RU_NOW)
+    assert [e.until for e in found] == ["2026-12-31"]
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # an affectionate form of the name asked for
+        ("lead_qualification.ru.yaml", "greet", "олечка слушает", "yes"),
+        # indignation as the answer to "is now a good time?"
+        ("lead_qualification.ru.yaml", "convenient", "шутите что ли в такое время", "no"),
+        ("lead_qualification.en.yaml", "convenient", "are you for real", "no"),
+        # why else would I have asked: said as a question, it is no who-is-this
+        ("lead_qualification.ru.yaml", "relevant", "а зачем бы я вам писал иначе", "yes"),
+        ("lead_qualification.en.yaml", "relevant",
+         "why would i have put in a request otherwise", "yes"),
+        ("lead_qualification.en.yaml", "relevant", "the old windows are shot", "yes"),
+        # question words only, with a tail; which firm, asked with «вы»
+        ("lead_qualification.en.yaml", "ask_callback", "when what now", "handler:repeat"),
+        ("lead_qualification.ru.yaml", "ask_budget", "а вы из какой фирмы говорите",
+         "handler:who_is_this"),
+    ],
+)
+def test_round_nine_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
+    variables = RU_LEAD if script_file.endswith(".ru.yaml") else EN_LEAD
+    assert _branch(script_file, step, variables, text) == branch

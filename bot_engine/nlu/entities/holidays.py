@@ -59,6 +59,7 @@ def _from_easter(method: int, offset: int, length: int = 1) -> _Rule:
 
 _RU_CALENDAR: dict[str, _Rule] = {
     "new_year": _fixed(1, 1, 1, 8),
+    "christmas_eve": _fixed(1, 6),
     "christmas": _fixed(1, 7),
     "old_new_year": _fixed(1, 14),
     "defender": _fixed(2, 23),
@@ -115,7 +116,9 @@ _RU_NAMES: dict[str, str | None] = {
     "новый* год*": "new_year", "новогодний* праздник*?": "new_year",
     "новогодний* каникулы*": "new_year", "новогодний*": "new_year",
     "старый* новый* год*": "old_new_year",
-    "рождество*": "christmas", "рождественский* праздник*?": "christmas",
+    "рождество*": "christmas", "канун* рождества": "christmas_eve",
+    "канун* нового года": "new_year_eve", "сочельник*": "christmas_eve",
+    "рождественский* праздник*?": "christmas",
     "день* защитника отечества?": "defender", "масленица*": "maslenitsa",
     "женский* день*": "women", "пасха*": "easter",
     "майский* праздник*?": "may", "майский* каникулы*": "may",
@@ -147,7 +150,8 @@ _EN_ALONE = frozenset({"thanksgiving", "halloween", "christmas", "xmas", "easter
                        "new_year_eve", "christmas_eve", "independence", "memorial", "labor",
                        "juneteenth", "valentine", "st_patrick", "mlk", "presidents",
                        "columbus", "veterans", "mothers", "fathers", "black_friday"})  # fmt: skip
-_RU_ALONE = frozenset({"new_year", "old_new_year", "christmas", "easter", "maslenitsa",
+_RU_ALONE = frozenset({"new_year", "old_new_year", "christmas", "christmas_eve", "new_year_eve",
+                       "easter", "maslenitsa",
                        "victory", "defender", "women", "russia", "knowledge", "unity"})
 
 

@@ -72,7 +72,8 @@ _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайш�
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
 _RANGE_FROM = frozenset({"с", "from", "between"})
-_BOUND_STARTS = _RANGE_FROM | {"до", "к", "ко", "не", "by", "before", "until", "till", "no"}
+_BOUND_STARTS = _RANGE_FROM | {"до", "к", "ко", "перед", "не", "by", "before", "until", "till",
+                               "no"}
 _RANGE_TO = frozenset({"по", "до", "to", "until", "till", "through", "and"})
 _OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
 # A unit in the genitive before its amount means "about": "через минут двадцать",
@@ -123,7 +124,7 @@ _PHASES: dict[str, periods.Phase] = {
 # Deadlines ("до весны", "by march"): the prepositions, and the words that make "к"
 # mean "around" instead ("ближе к лету" is summer itself).
 _DEADLINE_PREPS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"до", "к", "ко"}),
+    "ru": frozenset({"до", "к", "ко", "перед"}),
     "en": frozenset({"by", "before", "until", "till"}),
 }
 _NEAR = frozenset({"ближе", "поближе", "closer", "nearer"})
@@ -1072,7 +1073,7 @@ class _Rules:
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
             # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
             return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True)
-        if low in ("до", "before") and self.low(k + 1) in ("обеда", "lunch"):
+        if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch"):
             return Part(k, k + 2, hour=11, meridiem_given=True)
         # "с 10 до 12": the range starts at its first hour
         if low == "с" and self.low(k + 2) in _RANGE_ENDS:
