@@ -68,7 +68,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # normalization) asks for the question again
                 r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие|кого|кому)"
                 r"( (простите|извините|еще раз|вы сказали|говорите))?$",
-                r"^(?!.*\bкто\b).*\bеще раз\b",
+                r"(?<!кто )(?<!кто вы )(?<!вы кто )(?<!кто это )(?<!кто звонит )\bеще раз\b",
                 # the question not understood: «не понял про что вопрос», «я не очень поняла
                 # о чем речь», «не понял вас» (not «вы не так поняли»: a correction)
                 r"^((а|я|ну|извините|простите|честно|что-то|чето|чего-то) )*не (очень |совсем |"
@@ -143,14 +143,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
                 # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
-                r"^(?=(?:\S+ ){0,6}\S+$)(?=.*\b(?:зачем|для чего|почему|на что)\b)"
-                r"(?=.*\b(?:он|она|они|его|ее|их|него|нее|них)\b)(?=.*\b(?:вам|вы)\b)"
-                r"((а|и|так|ну) )*(вам |он |она |его |ее |зачем |для чего )",
+                r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
+                r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
+                r"(зачем|для чего|на что) (вам|вы) (он|она|они|его|ее|их)|"
+                r"(зачем|для чего|на что) (он|она|они|его|ее|их) (вам|вы))( \w+)?$",
                 # which organisation the robot said: «а какой банк вы сказали», «из какой
                 # фирмы говорите»
-                r"^(?=(?:\S+ ){0,8}\S+$)((а|и|так|ну|простите|извините|еще раз|вы) )*(из |с |от )?"
+                r"^((а|и|так|ну|простите|извините|еще раз|вы) )*(из |с |от )?"
                 r"(какой|какая|какое|какого|какую|каком|как) (\w+ )?(компани|фирм|банк|"
-                r"организаци|клиник|контор|магазин|салон|агентств)\w*",
+                r"организаци|клиник|контор|магазин|салон|агентств)\w*(?=( \S+){0,6}$)",
                 # "что за мебель плюс", "а что за заявка": what a name the robot said is
                 r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "а кто
@@ -314,8 +315,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"[a-z]{3,} what$",
                 # the same with a name of two to four words ("acme home services what") or
                 # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
-                r"^(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|"
-                r"excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|youre|"
+                r"^(?=.* what$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"pardon|excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|youre|"
                 r"me|but|or|well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|of|"
                 r"on|in|at|by|because|cause|doing|did|does|the|mean|meaning|was|were|are|want|"
                 r"wants|need|needs|asking|calling|talking|saying|speaking|called|call|doing|"
@@ -323,8 +324,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|you|"
                 r"said|say|to|for|with|that|this|is|the|was|are|about|what|who)\b)[a-z]{3,} "
                 r"what$",
-                r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|excuse|"
-                r"say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were|are|is|"
+                r"^(?=.* who$)(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"pardon|excuse|say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were|are|is|"
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",

@@ -169,10 +169,12 @@ Pattern = tuple[tuple[frozenset[str], bool], ...]  # (the word's forms, optional
 
 @cache
 def _patterns(lang: str) -> tuple[dict[str, list[tuple[Pattern, str | None]]], frozenset[str]]:
-    """Phrases indexed by the forms of their first word; and the forms of every word."""
+    """Phrases indexed by the forms of their first word; and the words that wake the date
+    rules up: the first word's forms, or the second's when the first is «день» (each name
+    with it has a word of its own: «день победы»)."""
     names = _RU_NAMES if lang == "ru" else _EN_NAMES
     index: dict[str, list[tuple[Pattern, str | None]]] = {}
-    every: set[str] = set()
+    wake: set[str] = set()
     for phrase, name in names.items():
         words: list[tuple[frozenset[str], bool]] = []
         for raw in phrase.replace("'", "").split():
@@ -180,10 +182,14 @@ def _patterns(lang: str) -> tuple[dict[str, list[tuple[Pattern, str | None]]], f
             raw = raw.rstrip("?")
             forms = _ru_forms(raw.rstrip("*")) if raw.endswith("*") else frozenset({raw})
             words.append((forms, optional))
-            every |= forms
+        wake |= words[1][0] if _first_word(phrase) == "день" and len(words) > 1 else words[0][0]
         for form in words[0][0]:
             index.setdefault(form, []).append((tuple(words), name))
-    return index, frozenset(every)
+    return index, frozenset(wake)
+
+
+def _first_word(phrase: str) -> str:
+    return phrase.split()[0].rstrip("*?")
 
 
 def name_at(
@@ -215,7 +221,11 @@ def name_at(
 
 
 def trigger_words(lang: str) -> frozenset[str]:
-    """Every word of every name, in every form, that may wake the date rules up: not
-    «день» (each name with it has a word of its own: «день победы»)."""
-    _, words = _patterns(lang)
-    return words - _ru_forms("день") if lang == "ru" else words
+    """The words of the names that wake the date rules up (see ``_patterns``)."""
+    return _patterns(lang)[1]
+
+
+@cache
+def first_words(lang: str) -> frozenset[str]:
+    """Every form of a name's first word: where ``name_at`` can match at all."""
+    return frozenset(_patterns(lang)[0])

@@ -203,6 +203,7 @@ class _Rules:
         self.lows = tuple(t.low for t in toks)
         self.words = frozenset(self.lows)
         self.n = len(toks)
+        self.holiday_starts = holidays.first_words(lang)
 
     def low(self, k: int) -> str:
         return self.lows[k] if 0 <= k < self.n else ""
@@ -765,6 +766,8 @@ class _Rules:
             return self._during_holiday(k, k + 2)  # "ближе к новому году": the holiday itself
         if low in _DURING_PREPS:
             return self._during_holiday(k, k + 1)
+        if low not in self.holiday_starts:
+            return None
         named = holidays.name_at(self.lows, k, self.lang, alone=True)
         if named is None:
             return None
