@@ -842,3 +842,25 @@ def test_right_before_a_holiday_is_a_deadline() -> None:
 def test_round_nine_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
     variables = RU_LEAD if script_file.endswith(".ru.yaml") else EN_LEAD
     assert _branch(script_file, step, variables, text) == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "now", "value"),
+    [
+        # minutes past or to an hour, in words; «N минут» into the hour named by its ordinal
+        ("twenty past seven", "en", EN_NOW, "2026-11-21T19:20:00-05:00"),
+        ("ten to nine tomorrow", "en", EN_NOW, "2026-11-22T08:50:00-05:00"),
+        ("at five after six", "en", EN_NOW, "2026-11-21T18:05:00-05:00"),
+        ("десять минут девятого утра", "ru", RU_NOW, "2026-11-22T08:10:00+03:00"),
+        ("в двадцать минут восьмого", "ru", RU_NOW, "2026-11-21T19:20:00+03:00"),
+        # an hour and its minutes in words, alone
+        ("nine forty five", "en", EN_NOW, "2026-11-22T09:45:00-05:00"),
+        ("десять пятнадцать завтра", "ru", RU_NOW, "2026-11-22T10:15:00+03:00"),
+        # today named: a passed morning hour is the evening's, whenever it is said;
+        # with no day named at noon, "в девять" stays the next morning's
+        ("сегодня в десять", "ru", RU_NOW, "2026-11-21T22:00:00+03:00"),
+        ("в девять", "ru", RU_NOW, "2026-11-22T09:00:00+03:00"),
+    ],
+)
+def test_spoken_clock_times_third_batch(text: str, lang: str, now: datetime, value: str) -> None:
+    assert _first(text, lang, "datetime", now) == value

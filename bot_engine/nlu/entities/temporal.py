@@ -1022,6 +1022,12 @@ class _Rules:
                 start = k - 1 if self.low(k - 1) in ("at", "a") else k
                 hour = (hv[0] - 2) % 12 + 1
                 return self._with_qualifier(Part(start, hv[2], hour=hour, minute=45))
+        spoken = self._minutes_of_hour(k)
+        if spoken is None and low in _TIME_PREPS:
+            spoken = self._minutes_of_hour(k + 1)  # "at twenty past seven"
+            spoken = replace(spoken, i=k) if spoken is not None else None
+        if spoken is not None:
+            return self._with_qualifier(spoken)
         if low in _TIME_PREPS:
             m = k + 2 if self.low(k + 1) in ("в", "at") else k + 1  # "часов в пять"
             hv = self._hour_value(m)
@@ -1037,13 +1043,48 @@ class _Rules:
             # "8 30 tomorrow", «10 15 в понедельник»: an hour and its minutes in digits,
             # then the day they belong to
             digits = hv[2] == k + 2 and self.toks[k].kind == self.toks[k + 1].kind == "num"
+            # "eight thirty", «восемь сорок пять»: an hour and its minutes in words, alone
+            # or before a day or a part of the day
+            in_words = (hv[1] >= 10 and hv[0] <= 12 and hv[2] > k + 1
+                        and self.toks[k].kind == self.toks[hv[2] - 1].kind == "word"
+                        and (after == "" or after in _RELATIVE_DAYS or after in _DAYPARTS
+                             or after in self.lex.weekdays))
             if digits and after in ("в", "во", "on"):
                 after = self.low(hv[2] + 1)
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
-            ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays)):
+            ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays)) or in_words:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _minutes_of_hour(self, k: int) -> Part | None:
+        """ "twenty past seven", "ten to nine", "five after six" (en); «десять минут
+        девятого», «двадцать минут восьмого» (ru: minutes into the hour named by its
+        ordinal, so 7:20)."""
+        if self.kind(k) != "num" and self.low(k) not in self.lex.numbers:
+            return None
+        num = parse_number_at(self.toks, k, self.lex, self.lang)
+        if num is None or not num.value.is_integer() or not 0 < num.value < 60:
+            return None
+        minutes, m = int(num.value), num.j
+        if self.lang == "en":
+            m += self.low(m) in ("minutes", "minute")
+            way = self.low(m)
+            if way not in ("past", "after", "to", "till", "til", "of", "before"):
+                return None
+            hv = self._hour_value(m + 1)
+            if (hv is None or hv[1] != 0 or not 1 <= hv[0] <= 12
+                    or (minutes >= 30 and way != "past")):
+                return None
+            if way in ("past", "after"):
+                return Part(k, hv[2], hour=hv[0], minute=minutes)
+            return Part(k, hv[2], hour=(hv[0] - 2) % 12 + 1, minute=60 - minutes)
+        if self.low(m) not in ("минут", "минуты", "минуту"):
+            return None
+        ordinal = self.lex.ordinals.get(self.low(m + 1))
+        if ordinal is None or not 1 <= ordinal <= 12:
+            return None
+        return Part(k, m + 2, hour=(ordinal - 1) % 12 or 12, minute=minutes)
 
     def _with_qualifier(self, part: Part) -> Part:
         """Attach a following "утра"/"вечера"/"pm"/"in the morning" to a clock time."""
@@ -1145,14 +1186,21 @@ def _final_hour(part_hour: int, daypart: str | None, given: bool) -> int:
     return part_hour % 24
 
 
-def _evening_hour(hour: int, minute: int, now: datetime, latest: int) -> int:
-    """An hour said without a part of the day, today, that has passed in the morning but
-    not in the evening, is the evening's: "at eight" said at six in the evening is 20:00,
-    «сегодня часов в десять» 22:00 (an unnamed day only up to ``latest``, 21: a later
-    hour is more likely the next morning)."""
+_EVENING = 17
+"""From when a call is in the evening: earlier, "в девять" is still tomorrow morning's."""
+_LATEST_UNNAMED = 21
+
+
+def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) -> int:
+    """An hour said without a part of the day that has passed in the morning but not in
+    the evening is the evening's: «сегодня часов в десять» said at noon is 22:00; with no
+    day named, only in the evening and up to 21:00 ("at eight" said at six in the evening
+    is 20:00; at noon, or "at ten" in the evening, it is the next morning's)."""
     said = (hour, minute)
     later = (hour + 12, minute)
-    if said <= (now.hour, now.minute) < later and hour + 12 <= latest:
+    if not today_said and (now.hour < _EVENING or hour + 12 > _LATEST_UNNAMED):
+        return hour
+    if said <= (now.hour, now.minute) < later:
         return hour + 12
     return hour
 
@@ -1218,7 +1266,7 @@ def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Te
         if hour is not None:
             h = _final_hour(hour, daypart if daypart != "tonight" else "pm", given)
             if daypart is None and not given and h < 12 and day in (None, now.date()):
-                h = _evening_hour(h, minute, now, latest=23 if day is not None else 21)
+                h = _evening_hour(h, minute, now, today_said=day is not None)
             clock = time(h % 24, minute)
         elif daypart is not None:
             clock = time(_DAYPARTS[daypart][0], 0)
