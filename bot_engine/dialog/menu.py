@@ -152,7 +152,26 @@ def _same_word(name: str, heard: str) -> bool:
     lang: Lang = "en" if name.isascii() else "ru"
     if any(given_names.same_name(h, n, lang) for n in names for h in said):
         return True  # «оля» for Ольга, «пашу» for Павел, "mike" for Michael
-    return _same_stem(sound_key(name), sound_key(heard))  # «чулкаву», «масленикова»
+    if _same_stem(sound_key(name), sound_key(heard)):  # «чулкаву», «масленикова»
+        return True
+    return (lang == "ru" and min(len(name), len(heard)) >= _EAR_MIN
+            and _same_stem(_ear_key(name), _ear_key(heard)))  # «ягорова», «хомину»
+
+
+_EAR_MIN = 5
+"""Shorter words change too much by ear («надо» would be «Наталья»)."""
+
+
+_DEVOICED = str.maketrans({"б": "п", "в": "ф", "г": "к", "д": "т", "ж": "ш", "з": "с", "х": "ф"})
+
+
+def _ear_key(word: str) -> str:
+    """What the recogniser confuses in a name besides vowels: a first е/я/ю (all «йи»
+    unstressed: «Ягорова» for Егорова), voiced and voiceless pairs, and ф/х («Хомину» for
+    Фомину)."""
+    if word[:1] in ("е", "я", "ю"):
+        word = "и" + word[1:]
+    return sound_key(word).translate(_DEVOICED)
 
 
 def _same_stem(name: str, heard: str) -> bool:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from bot_engine import nlu
@@ -50,9 +50,9 @@ _EXAMPLES_FIRST = 0.75
 _ANSWER_BEATS_REASK = 0.8
 """On a yes/no question, an answer this clear beats who-is-this/repeat in the same turn."""
 _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
-_ANSWERING_FAMILIES = frozenset({"identity", "available"})
+_ANSWERING_FAMILIES = frozenset({"identity", "available", "meant"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
-along."""
+along; "зачем бы я вам иначе писал?" (``polar``'s "meant") only looks like a question."""
 _BUSY_FAMILIES = frozenset({"busy", "later"})
 """"я в метро, плохо слышно", "а почему вы спрашиваете, я занят", "what about tomorrow":
 a caller who says they cannot talk now wants no repeat and no introduction."""
@@ -175,6 +175,7 @@ def understand(
         return out
 
     handler = _handler(runtime, text)
+    names_said = frozenset(text.lower().split()) if names else frozenset()
     reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)
     if (reading is not None and compiled.topic in _NOW_TOPICS
@@ -197,7 +198,7 @@ def understand(
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
         # read back, not a request to hear the question again
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if handler.intent is None and expect.type == "text" and _echoes(runtime, step, text):
+    if handler.intent is None and expect.type != "confirm" and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)):
@@ -216,6 +217,8 @@ def understand(
         and (
             reading.family in _ANSWERING_FAMILIES
             or reading.family in _BUSY_FAMILIES
+            # "lisa who?" to "is this Lisa?": the name asked for is unknown here, a no
+            or (reading.family == "wrong" and not names_said.isdisjoint(names))
             or (
                 (reading.confidence >= _ANSWER_BEATS_REASK or reading.family is None)
                 and (polar.opens_with_answer(text, runtime.lang)
@@ -332,6 +335,8 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
     value = str(found["value"])
     local = now.astimezone(runtime.timezone)
     if "T" not in value:
+        if len(said.split()) == 1 and value == (local.date() + timedelta(days=7)).isoformat():
+            return False  # "i got time, its friday" said on a Friday: today, named
         return value > local.date().isoformat()
     try:
         when = datetime.fromisoformat(value)
@@ -391,8 +396,9 @@ _ECHO_MAX_WORDS = 3
 
 def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     """A short question that repeats a word of the step's own question ("что передать?"
-    to "скажите, что передать") asks for the question again: a free-text step must not
-    save it as the answer."""
+    to "скажите, что передать", "sorry, what budget?" to "what budget do you have in
+    mind?") asks for the question again: a free-text step must not save it as the answer,
+    nor an entity step read it as a "don't know"."""
     if "repeat" not in runtime.handler_specs or step.ask is None:
         return False
     norm = nlu.normalize(text, runtime.lang)

@@ -66,9 +66,21 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bплохо слышно\b",
                 # a bare question word (said twice, «когда-когда?», it is one after
                 # normalization) asks for the question again
-                r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие)"
+                r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие|кого|кому)"
                 r"( (простите|извините|еще раз|вы сказали|говорите))?$",
-                r"\bеще раз\b",
+                r"(?<!кто )(?<!кто вы )(?<!вы кто )(?<!кто это )(?<!кто звонит )\bеще раз\b",
+                # the question not understood: «не понял про что вопрос», «я не очень поняла
+                # о чем речь», «не понял вас» (not «вы не так поняли»: a correction)
+                r"^((а|я|ну|извините|простите|честно|что-то|чето|чего-то) )*не (очень |совсем |"
+                r"до конца |особо |сразу )?(понял|поняла|поняли|понимаю|уловил|уловила|разобрал|"
+                r"разобрала)( (вас|тебя|вопрос\w*|что|чего|о чем|про что|что вы|что именно|"
+                r"к чему)\b.*)?$",
+                # question words only, two or more («кого-кого», «что-что когда»): the
+                # caller echoes the question, not asking a new one
+                r"^((а|ой|ну|простите|извините) )*(что|чего|кто|кого|кому|когда|где|куда|"
+                r"сколько|как|какой|какая|какое|какие|зачем|почему)"
+                r"( (что|чего|кто|кого|кому|когда|где|куда|сколько|как|какой|какая|какое|какие|"
+                r"зачем|почему))+$",
                 # the line, not the words: «вы пропадаете», «связь прерывается»
                 r"\bвы (\w+ )?(пропада|прерыва|пропал|исчеза)\w*",
                 r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
@@ -130,6 +142,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
+                # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
+                r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
+                r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
+                r"(зачем|для чего|на что) (вам|вы) (он|она|они|его|ее|их)|"
+                r"(зачем|для чего|на что) (он|она|они|его|ее|их) (вам|вы))( \w+)?$",
+                # which organisation the robot said: «а какой банк вы сказали», «из какой
+                # фирмы говорите»
+                r"^((а|и|так|ну|простите|извините|еще раз|вы) )*(из |с |от )?"
+                r"(какой|какая|какое|какого|какую|каком|как) (\w+ )?(компани|фирм|банк|"
+                r"организаци|клиник|контор|магазин|салон|агентств)\w*(?=( \S+){0,6}$)",
                 # "что за мебель плюс", "а что за заявка": what a name the robot said is
                 r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "а кто
@@ -223,6 +245,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
+                # the question not understood: "i dont get the question", "didnt quite follow"
+                r"^((sorry|um|uh|well|honestly|wait) )*(i )?(dont|do not|didnt|did not) (quite |"
+                r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
+                r"(said|mean|meant|asked|are asking|were asking|want)))?$",
+                r"^((sorry|wait|um|uh|huh|pardon) )*(what|when|where|who|how much|which|why)"
+                r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
                 r"^((sorry|wait|um|uh|and|so) )*(what|whats) ((did|do) you (just )?(ask|say|"
@@ -285,6 +313,21 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|for|of|on|in|"
                 r"at|by|of|because|cause|doing|did|does|the|a|an|mean|meaning|was|were|are)\b)"
                 r"[a-z]{3,} what$",
+                # the same with a name of two to four words ("acme home services what") or
+                # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
+                r"^(?=.* what$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"pardon|excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|youre|"
+                r"me|but|or|well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|of|"
+                r"on|in|at|by|because|cause|doing|did|does|the|mean|meaning|was|were|are|want|"
+                r"wants|need|needs|asking|calling|talking|saying|speaking|called|call|doing|"
+                r"with|who|what|when|where|and|then|after|before)\b)[a-z]{3,} ){1,3}"
+                r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|you|"
+                r"said|say|to|for|with|that|this|is|the|was|are|about|what|who)\b)[a-z]{3,} "
+                r"what$",
+                r"^(?=.* who$)(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"pardon|excuse|say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were|are|is|"
+                r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
+                r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"

@@ -72,7 +72,8 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "better": "лучше удобнее удобный хороший проще",
         "human": "менеджер оператор специалист консультант сотрудник человек",
         "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
-                  "бухгалтерия родители мама папа сын дочь",
+                  "бухгалтерия родители мама папа сын дочь шеф босс руководство начальство "
+                  "руководитель владелец хозяин хозяйка собственник учредитель",
         "relative": "жена муж сын дочь мама мать папа отец брат сестра бабушка дедушка "
                     "коллега секретарь помощник помощница сосед соседка супруга супруг "
                     "дочка сынок мамка внук внучка племянник племянница тетя дядя свекровь "
@@ -83,7 +84,8 @@ _CLASSES: dict[Lang, dict[str, str]] = {
                 "friday saturday sunday week weekend later hour",
         "better": "better easier best",
         "human": "manager operator specialist agent person human representative",
-        "family": "wife husband partner boss spouse accountant parents mom dad",
+        "family": "wife husband partner boss spouse accountant parents mom dad owner "
+                  "landlord management",
         "relative": "wife husband son daughter mom mother dad father brother sister "
                     "colleague secretary assistant neighbor grandma grandpa",
     },
@@ -104,7 +106,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "принимаю", "принять", "готов",
         ],
         "refuse": [
-            "против", "иметь против", "возражение~", "отказываюсь",
+            "против", "иметь против", "возражать против", "возражение~", "отказываюсь",
             "=ни за что", "=ни в коем случае", "=категорически", "запрещаю",
             "=не надо мне этого", "=не хочу ничего давать", "=не хочу давать",
             "=не это имел в виду", "=не то имел в виду", "=не то сказал",
@@ -143,6 +145,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "бежать надо", "уходить надо", "=мне пора", "=пора бежать", "=пора идти",
             "болеть", "недоступен", "завал", "=по горло", "=не одна", "=не один",
             "=у меня гости", "=у нас гости",
+            # away for long: «в армии», «в рейсе», «на сборах» (of the one asked for: not here)
+            "армия", "=на службе", "=в рейсе", "=в плавании", "=на сборах", "санаторий",
+            "роддом", "=на даче", "=в деревне", "=на учебе", "=на сессии", "=в экспедиции",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -150,6 +155,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "@time @better", "@better @time", "=пусть перезвонит", "=пусть позвонит",
             "=пусть свяжется", "созвонимся", "поговорим @time", "=давайте @time",
             "=я подумаю", "=подумаю еще", "=надо подумать", "=дайте подумать",
+            "=подумаю", "=подумаем",
             "=дай подумать",
             "=можно @time", "=лучше @time",
         ],
@@ -197,6 +203,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "ошибка", "ошибочка", "перепутать", "=другой человек", "=не тот человек",
             "=другому человеку", "=до меня", "=за него", "=за нее", "=вместо него",
             "=вместо нее",
+            # no longer here: «уволился», «тут больше не работает»; the phone left behind
+            "уволиться", "=больше не работает", "=тут не работает", "=здесь не работает",
+            "=не работает тут", "=не работает здесь", "=уже не работает", "забыть телефон",
+            "забыть трубка",
         ],
     },
     "en": {
@@ -220,7 +230,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "available": [
             "free", "have time", "have minute", "have second", "have sec", "have moment",
             "got minute", "got second", "got sec", "talk", "chat", "good time", "convenient",
-            "now work", "now good", "now fine", "listen", "=make it quick",
+            "=now work", "=now good", "=now fine", "listen", "=make it quick",
             "=if its quick", "=long as its quick", "=if its short", "=long as its short",
             "=if you are quick", "=if you make it quick", "=keep it short", "=all ears",
             "=not doing anything", "=not doing much", "=doing nothing", "=not up to much",
@@ -231,7 +241,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "doctor", "hospital", "at work", "swamped", "tied up", "=about to",
             "on way", "with customer", "with client", "with patient", "in class",
             "=bad time", "=bad moment", "!time~", "=on the road", "=be away", "=he away",
-            "=she away", "on vacation",
+            "=she away", "on vacation", "=in the army", "=in the military", "deployed",
+            "=overseas", "=away at college", "=at college",
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
@@ -300,6 +311,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=not the right person", "=mistaken", "=the wrong", "=answering for him",
             "=answering for her", "=picking up for him", "=picking up for her",
             "=on his behalf", "=on her behalf",
+            # no longer here; the phone left behind
+            "=doesnt work here", "=does not work here", "=no longer works",
+            "=left the company", "=not with the company", "=forgot his phone",
+            "=forgot her phone", "=left his phone", "=left her phone",
         ],
     },
 }  # fmt: skip

@@ -91,9 +91,21 @@ def _ru_forms() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for line in _RU_SHORT.strip().splitlines():
         names = line.split()
+        names += [kind for short in names[1:] for kind in _affectionate(short)]
         for name in names:
             groups.setdefault(name, set()).update(names)
     return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+def _affectionate(short: str) -> list[str]:
+    """The affectionate forms of a short name: «Оля» -> «Олечка», «Оленька»; «Ваня» ->
+    «Ванюша»; «Лиза» -> «Лизочка», «Лизонька»."""
+    if len(short) < 3 or short[-1] not in "ая":
+        return []
+    stem = short[:-1]
+    soft = short[-1] == "я" or stem[-1] in "шжчщ"
+    forms = [stem + "ечка", stem + "енька"] if soft else [stem + "очка", stem + "онька"]
+    return [*forms, stem + "юша"] if short[-1] == "я" else forms
 
 
 @lru_cache(maxsize=1)
@@ -111,12 +123,31 @@ def _en_forms() -> dict[str, frozenset[str]]:
 
 
 def same_name(said: str, asked: str, lang: Lang) -> bool:
-    """Whether ``said`` is ``asked`` or a short form of it (both lowercase, nominative)."""
+    """Whether ``said`` is ``asked`` or a short form of it (both lowercase, nominative):
+    from the tables, or by its shape: the name clipped to its first syllable ("bri" for
+    Brian, "chris" for Christina), an unstressed first «е» dropped («Катерина»,
+    «Лизавета»), or two neighbouring letters swapped by the recogniser ("brain")."""
     said, asked = said.replace("ё", "е"), asked.replace("ё", "е")
     if said == asked:
         return True
     forms = (_ru_forms() if lang == "ru" else _en_forms()).get(asked)
-    return forms is not None and said in forms
+    return (forms is not None and said in forms) or _same_shape(said, asked, lang)
+
+
+_MIN_CLIPPED = 3
+_MIN_SWAPPED = 5
+
+
+def _same_shape(said: str, asked: str, lang: Lang) -> bool:
+    if lang == "en" and _MIN_CLIPPED <= len(said) < len(asked) and asked.startswith(said):
+        return True
+    if lang == "ru" and asked.startswith("е") and said == asked[1:] and len(said) >= 5:
+        return True
+    if len(said) != len(asked) or len(said) < _MIN_SWAPPED:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(said, asked, strict=True)) if a != b]
+    return (len(diff) == 2 and diff[1] == diff[0] + 1
+            and said[diff[0]] == asked[diff[1]] and said[diff[1]] == asked[diff[0]])
 
 
 def is_short_form(word: str, lang: Lang) -> bool:

@@ -55,7 +55,8 @@ _MISUNDERSTOOD: dict[Lang, str] = {
     "ru": r"\b((вы|ты) (меня |нас |все |это )?(не так|не то|не совсем так|неправильно|неверно|"
           r"не правильно|не верно)|(не так|не то|не совсем так|неправильно|неверно) (вы|ты)"
           r"( меня| нас)?) (понял|поняли|услышал|услышали|расслышал|расслышали|записал|записали|"
-          r"запомнил\w*)\b",
+          r"запомнил\w*)\b|\b(не так|не то|не совсем так|неправильно|неверно) (понял|поняли|"
+          r"услышал|услышали|расслышал|расслышали|записал|записали|запомнил\w*) (вы|ты)\b",
     "en": r"\byou (misunderstood|misheard|misread|got (me|it|that|this|the \w+) wrong|heard "
           r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b",
 }
@@ -67,6 +68,19 @@ def corrects(text: str, lang: str) -> bool:
     code = lang_of(lang)
     return _MISUNDERSTOOD_RX[code].search(normalize(text, code)) is not None
 
+
+# "Why else would I have asked?": the request was meant, a yes to "still relevant?".
+_RHETORICAL: dict[Lang, str] = {
+    "ru": r"\b(зачем|чего|почему|для чего|иначе зачем|а то зачем) (же |тогда |еще |иначе )?"
+          r"(бы )?(я|мы) (бы )?(тогда |вам |вас |к вам |вообще )*(оставлял|оставила|оставил|"
+          r"оставляла|оставляли|оставили|"
+          r"звонил|звонила|звонили|писал|писала|писали|обращался|обращалась|обращались|"
+          r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
+    "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
+          r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)",
+}
+
+_RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
 
 # (family, answer, patterns over normalized text). Lookbehinds keep a negated form
 # ("не согласна", "not a good time") out of the positive families.
@@ -108,7 +122,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("identity", "yes", [
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
-            r"\b\w+ слушает\b", r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
+            r"\b(?!(?:его|ее|их|муж|жена|сын|дочь|дочка|мама|папа|мать|отец|брат|сестра|"
+            r"бабушка|дедушка|сосед|соседка|коллега|секретарь)\b)\w+ слушает\b",
+            r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
         ]),
         ("still", "yes", [
@@ -124,6 +140,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(оставлял|оставила|оставили|звонил|писал|обращал|заявку|заявк)\w*",
             r"\bне (купил|нашл|взял|заказал|выбрал|нашел)\w* (еще|пока)\b",
             r"(?<!не )\bхотим (заказ|купи|приобре)\w*",
+            # the old one broke: «старый сломался», «наш совсем сдох»
+            r"\b(стар\w*|прежн\w*|наш|наша|наше|мой|моя|мое)( \w+)? (совсем |уже |опять )?"
+            r"(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|перегорел\w*|не работает|барахлит|"
+            r"потек\w*|течет|развалил\w*)",
         ]),
         ("done", "no", [
             r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|собрал|"
@@ -154,6 +174,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(нет|нету) (сейчас |пока )?(денег|финансов|средств)\b",
             r"\bфинансы (\w+ )?не позволяют\b",
             r"\b(подписали|заключили) (\w+ ){0,2}(договор|контракт)\w*",
+            # someone else brought, put up or gave one: «зять привёз и повесил», «брат подарил»
+            r"\b(зять|брат|сват|муж|сын|отец|папа|тесть|свекор|друг|друзья|сосед|соседи|"
+            r"знакомый|знакомые|родители|дети|дочь|дочка|сестра|кум|хозяин|хозяйка|родня)"
+            r" (\w+ )?(уже )?(привез|повесил|поставил|установил|подарил|купил|отдал|"
+            r"смонтировал|сделал|поменял|заменил)\w*", r"\bподарил\w*",
+            # someone forbade it: «хозяйка запретила», «управляющая не разрешает»
+            r"\b(запретил\w*|запрещает|запрещают|не (разрешил\w*|разрешает|разрешают|дал\w* "
+            r"разрешени\w*|согласовал\w*))\b",
         ]),
         ("later", "no", [
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -242,7 +270,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
             r"регистрировал|писал)\w*",
             r"\b(оставлял|заполнял|отправлял|подавал)\w* (\w+ )?не я\b",
-            r"\bотказываюсь\b", r"\bя против\b", r"^(нет )?против\b", r"\bстоп\b",
+            r"\bотказываюсь\b", r"\bя против\b",
+            # indignation: «пятница вечер, вы серьёзно?», «вы издеваетесь»
+            r"\b(вы|ты) (что )?(серьезно|издеваетесь|издеваешься|шутите|смеетесь|"
+            r"в своем уме|с ума сошли)\b", r"^(\w+ )?(издеваетесь|шутите|смеетесь)\b",
+            r"^(нет )?против\b", r"\bстоп\b",
             r"\bне (надо|нужно) (соединять|переключать|переводить)\b",
             r"\bне (надо|нужно|нужен|нужна|хочу|соединяйте|переключайте|переводите|зовите)\b"
             r"[\w ]{0,20}\b(оператор|менеджер|специалист|консультант|сотрудник|человек)",
@@ -253,6 +285,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!нет )(?<!без )(?<!никаких )\b(ошибк|ошибочк|опечатк)\w*(?! нет)",
             r"\bошиб(лись|лась|ся|аетесь)\b", r"\b(перепутали|напутали)\b",
             r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
+            r"\b(давайте|давай|можно|лучше|обойдемся|обойдусь) (\w+ )?без (этого|него|нее|них|"
+            r"всего этого|вот этого)\b",
             r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
             r"набир)\w+(йте|ите)( пожалуйста| нас| меня| ничего)?$",
         ]),
@@ -321,6 +355,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"completed|installed|started)( yet)?\b",
             r"\b(thats|that is|this is) (why|what) (i|we) (\w+ )?(put in|called|reached out|filled|"
             r"asked|requested|left|submitted|contacted|signed up|wrote|emailed|sent)\b",
+            # the old one broke: "the old one died", "our furnace just gave out"
+            r"\b(old|current|existing|our|my)( \w+)? (one |unit )?(just |finally |totally )?"
+            r"(died|broke|broke down|stopped working|quit|gave out|crapped out|conked out|went out|"
+            r"fell apart|rotted|(is|are|s|re) (broken|dead|shot|leaking|rotten|falling apart|"
+            r"cracked|done for))\b",
         ]),
         ("done", "no", [
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
@@ -347,10 +386,20 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bchanged (our|my) (minds?|plans)\b",
             r"\bdecided (against|not to)\b", r"\bnot \w* ?any ?more\b", r"\bno longer\b",
             r"\b(were|we are|im|i am) (all )?(good|all set|sorted|covered)\b", r"\ball set\b",
-            r"^(im|i am|were|we are) (fine|ok|okay|alright)( thanks| thank you| for now)?$",
+            r"^(im|i am|were|we are) (fine|ok|okay|alright|good)( thanks| thank you| for now)?$",
             r"\bbeen sorted\b",
             r"(?<!havent )(?<!hasnt )(?<!not )(?<!never )(?<!didnt )(?<!dont )\b(got|have|had) it "
             r"(done|elsewhere|installed)\b",
+            # done by someone: "we had it replaced", "the gas company replaced it"
+            r"(?<!to )(?<!wanna )(?<!gonna )(?<!need )(?<!not )(?<!never )(?<!havent )(?<!hasnt )"
+            r"(?<!didnt )(?<!dont )(?<!yet )\b(had|got) (it|them|"
+            r"one|the \w+) (replaced|fixed|swapped( out)?|redone|installed|put in|taken care of)\b",
+            r"\b(company|guy|guys|landlord|utility|plumber|contractor|he|she|they|brother|dad|"
+            r"father|son|neighbor|friend|husband|wife|someone|somebody)( \w+)? (already |just )?"
+            r"(replaced|installed|fixed|swapped|put in|gave us) (it|them|one|a new|the|ours)\b",
+            # not allowed: "the landlord wont let us", "our hoa doesnt allow it"
+            r"\b(wont|will not|doesnt|does not|didnt|did not) (let (us|me)|allow|approve|"
+            r"permit)\b", r"\b(not|isnt|arent) (allowed|permitted|approved)\b",
             r"(?<!havent )(?<!not )(?<!never )\bfound (someone|somebody|a cheaper|another|one|"
             r"a better)\b",
             r"\bon hold\b", r"\bcancell?ed\b", r"\b(someone|somebody|anyone|anybody) else\b",
@@ -411,7 +460,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
-            r"\b(passed away|died|deceased|moved out|moved away)\b",
+            r"\b(passed away|deceased|moved out|moved away)\b",
+            r"(?<!one )(?<!it )(?<!unit )(?<!thing )\bdied\b",
             r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
             r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
             r"on another call|in the shower)\b", r"\bmissed (him|her)\b",
@@ -436,7 +486,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"for))\b", r"\bnever agreed\b", r"\binaccurate\b",
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
-            r"\bincorrect\b", r"\bwrong\b", r"^wait no\b", _MISUNDERSTOOD["en"],
+            r"\bincorrect\b", r"\bwrong\b",
+            r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts|for real)\b",
+            r"\byou (gotta|got to|have to|must) be (kidding|joking)\b", r"^seriously$",
+            r"^wait no\b", _MISUNDERSTOOD["en"],
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
             r"(off|missing|switched|swapped)\b",
@@ -745,6 +798,22 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
+def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """The name asked for as (nearly) the whole answer, even when the word is no known
+    name ("brain here", «катерина»): ``given_names.same_name`` reads its shape."""
+    words = norm.split()
+    if not words:
+        return False
+    k = 0
+    while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
+        k += 1
+    rest = words[k + 1:]
+    if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
+                                   or rest[0] in ("who", "whos", "what", "whats"))):
+        return False
+    return any(given_names.same_name(words[k], name, lang) for name in names)
+
+
 _ANSWER_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"да", "слушаю", "слушает"}),
     "en": frozenset({"yes", "yeah", "yep", "yup", "here", "speaking"}),
@@ -801,7 +870,8 @@ _NOT_SELF = {
 }
 # "я её дочка", "это его сосед": someone related to the one asked for answered.
 _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?:его|ее) (?P<n>\w+)")
-_KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:his|her) \w+$")
+_KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
+                     r"(?:his|her) \w+$")
 
 
 def _not_self(norm: str, lang: Lang) -> bool:
@@ -977,6 +1047,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if lang == "ru" and (shrug := _SHRUG.match(norm)) is not None:
         return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
+    if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
     if asked:  # a question says no yes; a fact of the other side may still follow it
@@ -991,6 +1063,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     other = _other_person(norm, lang, names) if names and not asked else None
     if other:  # «сергей», "this is mike" to "is this John?"
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if other is None and names and not asked and _asked_name_alone(norm, lang, names):
+        other = False  # "brain here" for Brian: the name asked for as the recogniser wrote it
     if (other is False or _names_self(norm, lang)) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
@@ -1025,6 +1099,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
+        # «муж её слушает», "her husband listening": someone else answered, whoever listens
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -1084,14 +1161,23 @@ _PROCEED = frozenset({
     "делать", "сделать", "подтверждать", "ставить", "поставить", "отмечать", "отметить",
     "передавать", "передать", "переводить", "перевести", "заказывать",
     "бронить", "выставлять", "выставить", "присоединять", "вызывать", "валять",
+    # telling the robot to say its piece: «вещайте», «излагайте», «жгите»
+    "вещать", "излагать", "изложить", "рассказывать", "рассказать", "выкладывать",
+    "выложить", "докладывать", "доложить", "спрашивать", "спросить", "жечь",
 })  # fmt: skip
 """Verbs of going on with what was asked: said as a bare imperative they agree."""
 _PERMIT_FILLERS = frozenset({"ну", "да", "пожалуйста", "тогда", "уж", "уже", "давайте", "давай",
                              "ладно", "хорошо", "так", "вот", "скорее", "быстрее", "же", "мне",
                              "нам", "ага", "окей", "ок", "конечно"})
+_BLESSINGS = ("на здоровье", "на здоровьице", "ради бога", "бога ради", "с богом")
+"""«обрабатывайте на здоровье», «звоните ради бога»: a blessing that only adds warmth."""
+
+
 def _permits(norm: str) -> bool:
     """A bare imperative that tells the robot to go on with what it asked («обрабатывайте
     пожалуйста», «звони», «ну соединяйте»)."""
+    for idiom in _BLESSINGS:
+        norm = norm.replace(idiom, " ")
     words = [w for w in norm.split() if w not in _PERMIT_FILLERS]
     if len(words) != 1:
         return False

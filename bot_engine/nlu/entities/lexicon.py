@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from bot_engine.nlu.entities import holidays
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import analyzer
 
@@ -215,7 +216,8 @@ def _ru_lexicon() -> Lexicon:
             currencies.setdefault(form, code)
     half_past = {"пол" + form for form, n in ordinals.items() if n <= 12}  # "полдесятого"
     triggers = frozenset(
-        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS, *half_past}
+        {*numbers, *ordinals, *months, *weekdays, *_RU_DATE_WORDS, *half_past,
+         *holidays.trigger_words("ru")}
         - {"к", "р", "k"}  # too common alone; they only matter after a digit
     )
     return Lexicon(numbers, ordinals, months, weekdays, spans, currencies, triggers)
@@ -234,7 +236,7 @@ _RU_DATE_WORDS = frozenset(
         "новогодних", "праздники", "концу", "конца", "начала", "середины", "весне", "лету",
         "осени", "зиме", "весны", "лета", "зимы", "позже", "позднее", "ближайшие",
         "ближайший", "ближайшую", "месяц", "майским", "праздникам", "вечеру", "обеду",
-        "минут", "вечер", "майские", "новогодние", "новогодним", "год",
+        "минут", "вечер", "майские", "новогодние", "новогодним", "год", "днях",
     }
 )  # fmt: skip
 
@@ -253,7 +255,8 @@ _EN_DATE_WORDS = frozenset(
 def _en_lexicon() -> Lexicon:
     numbers = {w: NumWord(v, k) for w, (v, k) in _EN_NUMBERS.items()}
     triggers = frozenset(
-        ({*numbers, *_EN_ORDINALS, *_EN_MONTHS, *_EN_WEEKDAYS, *_EN_DATE_WORDS} - {"k", "m", "in"})
+        ({*numbers, *_EN_ORDINALS, *_EN_MONTHS, *_EN_WEEKDAYS, *_EN_DATE_WORDS,
+          *holidays.trigger_words("en")} - {"k", "m", "in"})
         - {"sat", "sun", "mar", "may", "oh"}
     ) | {"may"}
     return Lexicon(

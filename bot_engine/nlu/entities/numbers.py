@@ -60,8 +60,11 @@ def parse_number_at(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpa
 
 # Words a colloquial amount puts between its number and its multiplier: "тысяч на
 # двести", "тысяч за триста", "сто пятьдесят где-то тысяч".
-_FILLERS = frozenset({"где", "то", "около", "примерно", "так", "наверное", "ну", "вот"})
-_BETWEEN = _FILLERS | {"на", "за"}  # after an inverted multiplier only
+_FILLERS = frozenset({"где", "то", "около", "примерно", "так", "наверное", "ну", "вот", "эдак",
+                      "этак"})
+# after an inverted multiplier only: "тысяч на двести", "тысяч под семьдесят", "тысяч в
+# районе ста", "тысяч порядка пятидесяти" (an approximation of the sum, said before it)
+_BETWEEN = _FILLERS | {"на", "за", "под", "порядка", "в", "районе", "до", "с"}
 _MAX_BETWEEN = 2
 
 

@@ -14,11 +14,9 @@ range. Every function returns ``(first, last)`` days (inclusive), never before
 - Parts of a year: the beginning is January, the middle June–July, the end December.
 - Parts of a week: the beginning is Monday–Tuesday, the middle Wednesday–Thursday, the
   end Friday–Sunday.
-- Holidays: "after the holidays" is the day after the nearest holiday period that is
-  under way or starts within ``HOLIDAY_HORIZON`` days; a holiday further away is not
-  what the caller means, so nothing is resolved. The tables are fixed calendar days
-  (the Russian New Year break is January 1–8; the exact days off move by decree each
-  year, which is finer than a callback needs).
+- Holidays (their calendar is ``holidays``'): "after the holidays" is the day after the
+  nearest holiday period that is under way or starts within ``HOLIDAY_HORIZON`` days; a
+  holiday further away is not what the caller means, so nothing is resolved.
 """
 
 from __future__ import annotations
@@ -27,26 +25,14 @@ import calendar
 from datetime import date, timedelta
 from typing import Literal
 
+from bot_engine.nlu.entities import holidays
+
 Season = Literal["spring", "summer", "autumn", "winter"]
 Phase = Literal["start", "middle", "end"]
 Span = tuple[date, date]
 
 _SEASON_START: dict[Season, int] = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
-# (name, first month, first day, last month, last day); a period may wrap the year end.
-_RU_HOLIDAYS: tuple[tuple[str, int, int, int, int], ...] = (
-    ("new_year", 1, 1, 1, 8),
-    ("defender", 2, 23, 2, 23),
-    ("women", 3, 8, 3, 8),
-    ("may", 5, 1, 5, 10),
-    ("russia", 6, 12, 6, 12),
-    ("unity", 11, 4, 11, 4),
-)
-_EN_HOLIDAYS: tuple[tuple[str, int, int, int, int], ...] = (
-    ("holidays", 12, 24, 1, 1),  # the winter holidays: Christmas Eve to New Year's Day
-    ("christmas", 12, 24, 12, 25),
-    ("new_year", 1, 1, 1, 1),
-)
 HOLIDAY_HORIZON = 60  # days ahead a holiday may start and still be "the holidays"
 
 
@@ -182,27 +168,31 @@ def year_phase(
     return _clip(span, today)
 
 
-def _occurrences(today: date, row: tuple[str, int, int, int, int]) -> list[Span]:
-    _, m1, d1, m2, d2 = row
+def _occurrences(today: date, lang: str, name: str) -> list[Span]:
     out = []
     for year in (today.year - 1, today.year, today.year + 1):
-        first = date(year, m1, d1)
-        last = date(year + (m2 < m1), m2, d2)
-        out.append((first, last))
+        days = holidays.span(lang, name, year)
+        if days is not None:
+            out.append(days)
     return out
+
+
+def _names(lang: str, name: str | None) -> list[str]:
+    """The holidays ``name`` may be: itself, or (None) every period of days off the
+    caller may mean by "the holidays" (in English, only the winter break)."""
+    if name is not None:
+        return [name]
+    if lang == "en":
+        return ["holidays"]
+    return ["new_year", "defender", "women", "may", "russia", "unity"]
 
 
 def day_after_holiday(today: date, lang: str, name: str | None = None) -> date | None:
     """The day after the named holiday period ("new_year", "may", "christmas"), or after
     the nearest one when ``name`` is None; None when no holiday is near enough."""
-    table = _RU_HOLIDAYS if lang == "ru" else _EN_HOLIDAYS
     best: date | None = None
-    for row in table:
-        if name is not None and row[0] != name:
-            continue
-        if name is None and lang == "en" and row[0] != "holidays":
-            continue  # "the holidays" in English are the whole winter break
-        for first, last in _occurrences(today, row):
+    for each in _names(lang, name):
+        for first, last in _occurrences(today, lang, each):
             if last < today:
                 continue
             if name is None and (first - today).days > HOLIDAY_HORIZON:
@@ -246,14 +236,9 @@ def coming_month_span(today: date, month: int) -> Span:
 def next_holiday_start(today: date, lang: str, name: str | None = None) -> date | None:
     """The first day of the named holiday period that starts after today, or of the
     nearest one starting within ``HOLIDAY_HORIZON`` days when ``name`` is None."""
-    table = _RU_HOLIDAYS if lang == "ru" else _EN_HOLIDAYS
     best: date | None = None
-    for row in table:
-        if name is not None and row[0] != name:
-            continue
-        if name is None and lang == "en" and row[0] != "holidays":
-            continue
-        for first, _ in _occurrences(today, row):
+    for each in _names(lang, name):
+        for first, _ in _occurrences(today, lang, each):
             if first <= today:
                 continue
             if name is None and (first - today).days > HOLIDAY_HORIZON:

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 import bot_engine.nlu.entities.periods as periods
+from bot_engine.nlu.entities import holidays
 from bot_engine.nlu.entities.lexicon import Lexicon
 from bot_engine.nlu.entities.numbers import parse_number_at
 from bot_engine.nlu.entities.scan import Tok
@@ -71,7 +72,8 @@ _WITHIN_RU = frozenset({"течение", "ближайшие", "ближайш�
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "maybe", "примерно",
                     "около", "приблизительно"})  # fmt: skip
 _RANGE_FROM = frozenset({"с", "from", "between"})
-_BOUND_STARTS = _RANGE_FROM | {"до", "к", "ко", "не", "by", "before", "until", "till", "no"}
+_BOUND_STARTS = _RANGE_FROM | {"до", "к", "ко", "перед", "не", "by", "before", "until", "till",
+                               "no"}
 _RANGE_TO = frozenset({"по", "до", "to", "until", "till", "through", "and"})
 _OVER_EN = frozenset({"in", "within", "over", "during"})  # "... the next two weeks"
 # A unit in the genitive before its amount means "about": "через минут двадцать",
@@ -122,7 +124,7 @@ _PHASES: dict[str, periods.Phase] = {
 # Deadlines ("до весны", "by march"): the prepositions, and the words that make "к"
 # mean "around" instead ("ближе к лету" is summer itself).
 _DEADLINE_PREPS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"до", "к", "ко"}),
+    "ru": frozenset({"до", "к", "ко", "перед"}),
     "en": frozenset({"by", "before", "until", "till"}),
 }
 _NEAR = frozenset({"ближе", "поближе", "closer", "nearer"})
@@ -134,20 +136,13 @@ _UNIT_WORDS: dict[str, str] = {
     "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month", "месяце": "month",
     "года": "year", "году": "year", "week": "week", "month": "month", "year": "year",
 }  # fmt: skip
-_NEW_YEAR_TAILS = frozenset({"год", "года", "году", "year", "years"})
-_HOLIDAY_WORDS = frozenset({"праздников", "праздники", "праздникам", "holidays"})
 _UNIT_END = {"year": "year", "years": "year", "month": "month", "months": "month"}
 _THIS_SEASON = frozenset({"этой", "этим", "эту", "this"})
 _PERIOD_THIS = frozenset({"этого", "текущего", "этой", "текущей", "this", "the"})
 _PERIOD_NEXT = frozenset({"следующего", "следующей", "next"})
 _CURRENT_UNITS = frozenset({"неделе", "месяце", "году", "week", "month", "year"})
 _CURRENT_PREPS = frozenset({"в", "на", "within", "sometime", "later"})
-_DURING_PREPS = frozenset({"на", "over", "during", "for", "around"})
-_HOLIDAY_NAMES: dict[str, str] = {
-    "новогодних": "new_year", "новогодние": "new_year", "новогодним": "new_year",
-    "майских": "may", "майские": "may", "майским": "may",
-    "christmas": "christmas", "xmas": "christmas",
-}  # fmt: skip
+_DURING_PREPS = frozenset({"на", "в", "over", "during", "for", "around", "on", "at"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +203,7 @@ class _Rules:
         self.lows = tuple(t.low for t in toks)
         self.words = frozenset(self.lows)
         self.n = len(toks)
+        self.holiday_starts = holidays.first_words(lang)
 
     def low(self, k: int) -> str:
         return self.lows[k] if 0 <= k < self.n else ""
@@ -460,6 +456,12 @@ class _Rules:
                 start -= 1
             friday = _upcoming(self.today, 4, include_today=True)
             return Part(start, end, day=friday, until=friday + timedelta(days=2))
+        # "на днях", "на этих днях", "in the coming days": the next days, as "в ближайшие дни"
+        days_at = k + 1 + (self.low(k + 1) in ("этих", "the"))
+        if (low == "на" and self.low(days_at) == "днях") or (
+                low == "in" and self.low(days_at) == "coming" and self.low(days_at + 1) == "days"):
+            end = days_at + 1 + (low == "in")
+            return Part(k, end, day=self.today + timedelta(days=1))
         if low in ("выходных", "выходные", "weekend"):
             start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
             saturday = _upcoming(self.today, 5, include_today=True)
@@ -750,32 +752,45 @@ class _Rules:
 
     def holiday(self, k: int) -> Part | None:
         """ "после праздников", "после майских", "после нового года", "after the
-        holidays", "after christmas": the day after that holiday period."""
-        if self.low(k) in _DURING_PREPS:
-            return self._during_holiday(k)
+        holidays", "after christmas": the day after that holiday period; "на пасху",
+        "ближе к новому году", "over the fourth of july", "thanksgiving" alone: its
+        first day (``holidays`` lists the names)."""
+        low = self.low(k)
+        if low in ("после", "after"):
+            held = self._holiday_name(k + 1)
+            if held is None:
+                return None
+            day = periods.day_after_holiday(self.today, self.lang, held[0])
+            return Part(k, held[1], day=day) if day is not None else None
+        if low in _NEAR and self.low(k + 1) in ("к", "ко", "to"):
+            return self._during_holiday(k, k + 2)  # "ближе к новому году": the holiday itself
+        if low in _DURING_PREPS:
+            return self._during_holiday(k, k + 1)
+        if low not in self.holiday_starts:
+            return None
+        named = holidays.name_at(self.lows, k, self.lang, alone=True)
+        if named is None:
+            return None
+        day = periods.next_holiday_start(self.today, self.lang, named[0])
+        return Part(k, named[1], day=day) if day is not None else None
+
+    def after_day(self, k: int) -> Part | None:
+        """ "после выходных", "after the weekend", "после понедельника", "after next
+        week", "после марта": the day after the day or period named (its last day)."""
         if self.low(k) not in ("после", "after"):
             return None
-        m = k + 1
-        if self.low(m) == "the":
-            m += 1
-        name = _HOLIDAY_NAMES.get(self.low(m))
-        if name is not None:
-            m += 1
-            if self.low(m) in ("праздников", "праздники", "holidays"):
-                m += 1
-        elif self.low(m) in ("праздников", "праздники", "holidays"):
-            m += 1
-        elif self.low(m) in ("нового", "new") and self.low(m + 1) in ("года", "year", "years"):
-            name, m = "new_year", m + 2
-        else:
-            return None
-        day = periods.day_after_holiday(self.today, self.lang, name)
-        return Part(k, m, day=day) if day is not None else None
+        m = k + 1 + (self.low(k + 1) in _THIS_WORDS or self.low(k + 1) in ("the", "этих"))
+        for rule in (self.period, self.weekday, self.relative_day, self.month_only,
+                     self.day_month):
+            part = rule(m)
+            if part is not None and part.day is not None and part.hour is None:
+                last = part.until or part.day
+                return Part(k, part.j, day=last + timedelta(days=1))
+        return None
 
-    def _during_holiday(self, k: int) -> Part | None:
+    def _during_holiday(self, k: int, m: int) -> Part | None:
         """ "на майские", "на новогодние праздники", "over christmas", "for new year's":
-        the first day of that holiday period."""
-        m = k + 1 + (self.low(k + 1) == "the")
+        the first day of that holiday period named at ``m``."""
         held = self._holiday_name(m)
         if held is None:
             return None
@@ -903,18 +918,10 @@ class _Rules:
         return None
 
     def _holiday_name(self, m: int) -> tuple[str | None, int] | None:
-        """ "нового года", "праздников", "майских", "new year", "christmas" at ``m`` ->
+        """ "нового года", "праздников", "майских", "the fourth of july" at ``m`` ->
         (holiday name or None for the nearest, one past it)."""
-        low = self.low(m)
-        if low in ("нового", "новому", "новый", "new") and self.low(m + 1) in _NEW_YEAR_TAILS:
-            return "new_year", m + 2
-        name = _HOLIDAY_NAMES.get(low)
-        if name is not None:
-            end = m + 1 + (self.low(m + 1) in _HOLIDAY_WORDS)
-            return name, end
-        if low in _HOLIDAY_WORDS:
-            return None, m + 1
-        return None
+        m += self.lang == "en" and self.low(m) == "the"
+        return holidays.name_at(self.lows, m, self.lang)
 
     def _unit_start(self, unit: str, ahead: int) -> date:
         """The first day of the week/month/year ``ahead`` units from this one."""
@@ -1002,7 +1009,8 @@ class _Rules:
             hour = (self.lex.ordinals[low[3:]] - 1) % 12 or 12  # "полдесятого", one word
             start = k - 1 if self.low(k - 1) == "в" else k
             return self._with_qualifier(Part(start, k + 1, hour=hour, minute=30))
-        if self.lang == "en" and low in ("half", "quarter") and self.low(k + 1) == "past":
+        if self.lang == "en" and low in ("half", "quarter") and self.low(k + 1) in (
+                "past", "after"):
             hv = self._hour_value(k + 2)
             if hv is not None:
                 minute = 30 if low == "half" else 15
@@ -1014,6 +1022,12 @@ class _Rules:
                 start = k - 1 if self.low(k - 1) in ("at", "a") else k
                 hour = (hv[0] - 2) % 12 + 1
                 return self._with_qualifier(Part(start, hv[2], hour=hour, minute=45))
+        spoken = self._minutes_of_hour(k)
+        if spoken is None and low in _TIME_PREPS:
+            spoken = self._minutes_of_hour(k + 1)  # "at twenty past seven"
+            spoken = replace(spoken, i=k) if spoken is not None else None
+        if spoken is not None:
+            return self._with_qualifier(spoken)
         if low in _TIME_PREPS:
             m = k + 2 if self.low(k + 1) in ("в", "at") else k + 1  # "часов в пять"
             hv = self._hour_value(m)
@@ -1026,11 +1040,51 @@ class _Rules:
             after = self.low(hv[2])
             said_hours = self.low(hv[2] - 1) in _HOUR_WORDS or self.low(hv[2] - 1) == "clock"
             oclock = self.low(hv[2] - 1) in ("oclock", "clock")  # "six o'clock": never a span
+            # "8 30 tomorrow", «10 15 в понедельник»: an hour and its minutes in digits,
+            # then the day they belong to
+            digits = hv[2] == k + 2 and self.toks[k].kind == self.toks[k + 1].kind == "num"
+            # "eight thirty", «восемь сорок пять»: an hour and its minutes in words, alone
+            # or before a day or a part of the day
+            in_words = (hv[1] >= 10 and hv[0] <= 12 and hv[2] > k + 1
+                        and self.toks[k].kind == self.toks[hv[2] - 1].kind == "word"
+                        and (after == "" or after in _RELATIVE_DAYS or after in _DAYPARTS
+                             or after in self.lex.weekdays))
+            if digits and after in ("в", "во", "on"):
+                after = self.low(hv[2] + 1)
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
-            ):
+            ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays)) or in_words:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _minutes_of_hour(self, k: int) -> Part | None:
+        """ "twenty past seven", "ten to nine", "five after six" (en); «десять минут
+        девятого», «двадцать минут восьмого» (ru: minutes into the hour named by its
+        ordinal, so 7:20)."""
+        if self.kind(k) != "num" and self.low(k) not in self.lex.numbers:
+            return None
+        num = parse_number_at(self.toks, k, self.lex, self.lang)
+        if num is None or not num.value.is_integer() or not 0 < num.value < 60:
+            return None
+        minutes, m = int(num.value), num.j
+        if self.lang == "en":
+            m += self.low(m) in ("minutes", "minute")
+            way = self.low(m)
+            if way not in ("past", "after", "to", "till", "til", "of", "before"):
+                return None
+            hv = self._hour_value(m + 1)
+            if (hv is None or hv[1] != 0 or not 1 <= hv[0] <= 12
+                    or (minutes >= 30 and way != "past")):
+                return None
+            if way in ("past", "after"):
+                return Part(k, hv[2], hour=hv[0], minute=minutes)
+            return Part(k, hv[2], hour=(hv[0] - 2) % 12 + 1, minute=60 - minutes)
+        if self.low(m) not in ("минут", "минуты", "минуту"):
+            return None
+        ordinal = self.lex.ordinals.get(self.low(m + 1))
+        if ordinal is None or not 1 <= ordinal <= 12:
+            return None
+        return Part(k, m + 2, hour=(ordinal - 1) % 12 or 12, minute=minutes)
 
     def _with_qualifier(self, part: Part) -> Part:
         """Attach a following "утра"/"вечера"/"pm"/"in the morning" to a clock time."""
@@ -1063,7 +1117,7 @@ class _Rules:
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
             # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
             return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True)
-        if low in ("до", "before") and self.low(k + 1) in ("обеда", "lunch"):
+        if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch"):
             return Part(k, k + 2, hour=11, meridiem_given=True)
         # "с 10 до 12": the range starts at its first hour
         if low == "с" and self.low(k + 2) in _RANGE_ENDS:
@@ -1094,7 +1148,7 @@ class _Rules:
         m += 1 + (self.low(m + 1) == "же")
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
-    RULES = ("bounded", "season", "holiday", "offset", "period", "phase", "year_only",
+    RULES = ("bounded", "season", "holiday", "after_day", "offset", "period", "phase", "year_only",
              "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
              "daypart")  # fmt: skip
 
@@ -1132,6 +1186,25 @@ def _final_hour(part_hour: int, daypart: str | None, given: bool) -> int:
     return part_hour % 24
 
 
+_EVENING = 17
+"""From when a call is in the evening: earlier, "в девять" is still tomorrow morning's."""
+_LATEST_UNNAMED = 21
+
+
+def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) -> int:
+    """An hour said without a part of the day that has passed in the morning but not in
+    the evening is the evening's: «сегодня часов в десять» said at noon is 22:00; with no
+    day named, only in the evening and up to 21:00 ("at eight" said at six in the evening
+    is 20:00; at noon, or "at ten" in the evening, it is the next morning's)."""
+    said = (hour, minute)
+    later = (hour + 12, minute)
+    if not today_said and (now.hour < _EVENING or hour + 12 > _LATEST_UNNAMED):
+        return hour
+    if said <= (now.hour, now.minute) < later:
+        return hour + 12
+    return hour
+
+
 _GAP_FILLERS = frozenset({"где", "то", "ну", "вот", "так", "наверное", "наверно", "значит",
                           "say", "like", "um", "uh", "maybe", "probably", "lets"})
 """Words a caller puts between a day and its time ("завтра где-то в десять", "tomorrow,
@@ -1148,7 +1221,12 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
             has_time = any(p.hour is not None or p.daypart is not None for p in groups[-1])
             adds_day = part.day is not None or part.moment is not None
             adds_time = part.hour is not None or part.daypart is not None
+            # "8 30 tomorrow morning": a part of the day after the day qualifies the hour
+            qualifies = part.hour is None and part.daypart is not None and part.day is None and all(
+                p.daypart is None and not p.meridiem_given for p in groups[-1]) and any(
+                p.hour is not None for p in groups[-1])
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
+                             qualifies or
                              (adds_time and part.hour is not None and all(
                                  p.hour is None for p in groups[-1]))):  # fmt: skip
                 groups[-1].append(part)
@@ -1187,6 +1265,8 @@ def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Te
         clock: time | None = None
         if hour is not None:
             h = _final_hour(hour, daypart if daypart != "tonight" else "pm", given)
+            if daypart is None and not given and h < 12 and day in (None, now.date()):
+                h = _evening_hour(h, minute, now, today_said=day is not None)
             clock = time(h % 24, minute)
         elif daypart is not None:
             clock = time(_DAYPARTS[daypart][0], 0)
