@@ -28,7 +28,7 @@ once with a 350-900 ms pause at a word boundary.
         [--no-smart] [--smart-before] [--smart-check-ms …] [--smart-recheck-ms …]
         [--smart-complete-ms …] [--smart-unsure-ms …] [--smart-incomplete-ms …]
         [--smart-cap-ms …] [--smart-threshold …] [--smart-no-text]
-        [--repeat 1] [--json]
+        [--repeat 1] [--trace] [--json]
 
 `smart` is `SmartTurnSettings()` (the defaults) unless flags change it; `--smart-before`
 adds the policy before calibration (one look at 100 ms, 150/1000 ms, threshold 0.5, no
@@ -67,6 +67,14 @@ from bot_engine.call.timings import percentile
 from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.script import load_script
 
+sys.path.insert(0, str(Path(__file__).parent))
+from turn_trace import breakdown, summary, tracing
+
+STAGE_NOTES = (
+    "spec_start: speculative decode started", "decode_queued: it waited for the Whisper "
+    "thread", "decode_ms: its decode", "decode_end", "infer_start / infer_ms: Smart Turn",
+    "text_at: its verdict reached the policy", "end_of_turn", "transcript: final text",
+    "heard: max(end of turn, text)", "first_packet: the reply's first RTP packet left")
 RATE = 8000
 FRAME = RATE // 50 * 2
 
@@ -241,6 +249,8 @@ class Result:
     gaps_ms: list[float]
     unanswered: int
     whole_gaps_ms: list[float] = dataclasses.field(default_factory=list)
+    stages: list[dict[str, object]] = dataclasses.field(default_factory=list)
+    """Per-turn stage marks (`--trace`, `turn_trace.breakdown`)."""
 
     def row(self) -> dict[str, object]:
         gaps = self.gaps_ms
@@ -296,8 +306,10 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
     settings = SessionSettings(endpointing=mode,  # type: ignore[arg-type]
                                smart_turn=smart)
     most = max(len(TURNS[language]), 2 * HUMAN_PROMPTS[0])
-    await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
-                        timeout_s=120 + 30 * most * repeat)
+    with tracing() as trace:
+        await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
+                            timeout_s=120 + 30 * most * repeat)
+    outcome.stages = breakdown(trace, smart.threshold)
     return outcome
 
 
@@ -380,6 +392,9 @@ async def main(args: argparse.Namespace) -> None:
         "smart_turn": {name: dataclasses.asdict(p) for name, p in policies.items()},
         "model_only": verdicts,
         "per_language": rows,
+        "stages": [{"voices": r.voices, "language": r.language,
+                    "endpointing": r.row()["endpointing"], **summary(r.stages)}
+                   for r in results] if args.trace else [],
         "both_languages": totals,
         "wall_s": round(time.monotonic() - started, 1),
         "load_average_before": load_before,
@@ -402,6 +417,14 @@ async def main(args: argparse.Namespace) -> None:
                   f"{row['gap_p50_ms']} | {row['gap_p95_ms']} | "
                   f"{row['gaps_timed']} | {row['whole_turn_gap_p50_ms']} | "
                   f"{row['whole_turn_gap_p95_ms']} | {row['unanswered']}")
+        if args.trace:
+            print("stages, p50 ms after the caller's last voiced frame (VAD): " +
+                  ", ".join(STAGE_NOTES))
+            for result in results:
+                print(f"{result.voices} | {result.language} | {result.row()['endpointing']} | "
+                      + json.dumps(summary(result.stages), ensure_ascii=False))
+                for stage in result.stages if args.trace_turns else ():
+                    print("    " + json.dumps(stage, ensure_ascii=False))
         print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
               f"wall {figures['wall_s']} s")
     for voices in voice_sets:
@@ -446,6 +469,10 @@ if __name__ == "__main__":
                         help="held-out human prompts per language (each whole and paused)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--trace", action="store_true",
+                        help="print where the gap goes, per stage (bench/turn_trace.py)")
+    parser.add_argument("--trace-turns", action="store_true",
+                        help="with --trace, also each turn's stages")
     parser.add_argument("--json", action="store_true")
     logging.basicConfig(level=logging.ERROR)
     arguments = parser.parse_args()
