@@ -28,7 +28,7 @@ once with a 350-900 ms pause at a word boundary.
         [--no-smart] [--smart-before] [--smart-check-ms …] [--smart-recheck-ms …]
         [--smart-complete-ms …] [--smart-unsure-ms …] [--smart-incomplete-ms …]
         [--smart-cap-ms …] [--smart-threshold …] [--smart-no-text]
-        [--repeat 1] [--trace] [--json]
+        [--speculate-ms …] [--repeat 1] [--trace] [--json]
 
 `smart` is `SmartTurnSettings()` (the defaults) unless flags change it; `--smart-before`
 adds the policy before calibration (one look at 100 ms, 150/1000 ms, threshold 0.5, no
@@ -251,6 +251,8 @@ class Result:
     whole_gaps_ms: list[float] = dataclasses.field(default_factory=list)
     stages: list[dict[str, object]] = dataclasses.field(default_factory=list)
     """Per-turn stage marks (`--trace`, `turn_trace.breakdown`)."""
+    speculations: tuple[int, int, int] = (0, 0, 0)
+    """Speculative decodes started, used, discarded (the caller spoke on)."""
 
     def row(self) -> dict[str, object]:
         gaps = self.gaps_ms
@@ -275,7 +277,7 @@ class Result:
 
 async def run_call(language: str, endpointing: str, window: int, cache_dir: Path,
                    smart: SmartTurnSettings, repeat: int, seed: int,
-                   voices: str = "synthetic") -> Result:
+                   voices: str = "synthetic", speculate_ms: int | None = None) -> Result:
     """One call; `endpointing` is "vad" or a smart policy's label ("smart", "smart-…")."""
     mode = "smart" if endpointing.startswith("smart") else "vad"
     script = load_script(bench_script(language, window, mode)).script
@@ -305,11 +307,15 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
 
     settings = SessionSettings(endpointing=mode,  # type: ignore[arg-type]
                                smart_turn=smart)
+    if speculate_ms is not None:
+        settings = dataclasses.replace(settings, speculate_ms=speculate_ms or None)
     most = max(len(TURNS[language]), 2 * HUMAN_PROMPTS[0])
     with tracing() as trace:
         await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
                             timeout_s=120 + 30 * most * repeat)
     outcome.stages = breakdown(trace, smart.threshold)
+    spec = speech.speculation
+    outcome.speculations = (spec.started, spec.used, spec.discarded)
     return outcome
 
 
@@ -381,7 +387,8 @@ async def main(args: argparse.Namespace) -> None:
                     configs += [(name, p.cap_ms, p) for name, p in policies.items()]
                 for endpointing, window, policy in configs:
                     results.append(await run_call(language, endpointing, window, cache, policy,
-                                                  args.repeat, args.seed, voices))
+                                                  args.repeat, args.seed, voices,
+                                                  args.speculate_ms))
     rows = [r.row() for r in results]
     totals = []
     for voices in voice_sets:
@@ -421,8 +428,11 @@ async def main(args: argparse.Namespace) -> None:
             print("stages, p50 ms after the caller's last voiced frame (VAD): " +
                   ", ".join(STAGE_NOTES))
             for result in results:
+                started, used, discarded = result.speculations
                 print(f"{result.voices} | {result.language} | {result.row()['endpointing']} | "
-                      + json.dumps(summary(result.stages), ensure_ascii=False))
+                      + json.dumps(summary(result.stages), ensure_ascii=False)
+                      + f" | speculative decodes: {started} started, {used} used, "
+                      f"{discarded} talked over")
                 for stage in result.stages if args.trace_turns else ():
                     print("    " + json.dumps(stage, ensure_ascii=False))
         print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
@@ -467,6 +477,9 @@ if __name__ == "__main__":
                         "150/1000 ms waits, threshold 0.5)")
     parser.add_argument("--human-prompts", type=int, default=HUMAN_PROMPTS[0],
                         help="held-out human prompts per language (each whole and paused)")
+    parser.add_argument("--speculate-ms", type=int, default=None,
+                        help="silence before the speculative decode (default: the "
+                        "session's; 0: none)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--trace", action="store_true",

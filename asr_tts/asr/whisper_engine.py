@@ -49,7 +49,7 @@ from asr_tts.asr.whisper_fast import (
 )
 from asr_tts.asr.whisper_hallucinations import is_hallucination
 from asr_tts.audio import SAMPLE_WIDTH, FrameSplitter, resample
-from asr_tts.decode_threads import lower_thread_priority
+from asr_tts.decode_threads import lower_thread_priority, single_threaded_blas
 from asr_tts.errors import (
     EngineError,
     EngineRequestError,
@@ -65,6 +65,8 @@ MAX_UTTERANCE_S = 30.0
 """Longer utterances are cut to their first 30 s (one Whisper window) before decoding."""
 DEFAULT_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 """faster-whisper's fallback schedule, kept for whole-file transcription only."""
+ECHO_MIN_CONFIDENCE = 0.5
+"""Below this, a result that repeats part of the prompt is taken for an echo of it."""
 MAX_PROMPT_CHARS = 200
 """Phrase hints beyond this (from the end) are dropped: Whisper's prompt is bounded."""
 ModelPath = str | Path | Callable[[str], str | Path]
@@ -74,7 +76,8 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper",
                                initializer=lower_thread_priority)
 """One decode at a time: CTranslate2 already spreads one decode over `cpu_threads`, and
 two at once on 2 cores only make both late."""
-_loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper-load")
+_loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper-load",
+                             initializer=lower_thread_priority)
 """Model and decoder look-ups at stream start (instant once loaded): not behind a decode."""
 _decoders: dict[tuple[int, str, float], WindowedDecoder] = {}
 
@@ -91,6 +94,8 @@ def load_whisper(path: str | Path, compute_type: str = "int8", cpu_threads: int 
         if not (folder / "model.bin").is_file():
             raise ModelNotFoundError(f"no CTranslate2 Whisper model (model.bin) in {folder}")
         from faster_whisper import WhisperModel
+
+        single_threaded_blas()
 
         try:
             model = WhisperModel(str(folder), device="cpu", compute_type=compute_type,
@@ -228,7 +233,7 @@ class WhisperRecognizer(StreamingRecognizer):
                         f"Whisper took over {self.decode_timeout_s:g} s for one utterance",
                         engine=self.name) from None
                 if result is not None and (is_hallucination(result.text)
-                                           or self._echoes_prompt(result.text)):
+                                           or self._echoes_prompt(result)):
                     log.info("dropped a Whisper hallucination: %r", result.text)
                     result = None
                 if result is not None:
@@ -240,13 +245,20 @@ class WhisperRecognizer(StreamingRecognizer):
         finally:
             self._finish()
 
-    def _echoes_prompt(self, text: str) -> bool:
-        """The decoder gave back the end of its own prompt, three words or more (seen on
-        line noise with phrase hints as the prompt)."""
-        if not self._prompt:
+    def _echoes_prompt(self, result: AsrResult) -> bool:
+        """The decoder gave back three words or more of its own prompt (seen on line noise
+        with phrase hints as the prompt): its end, or, unsure of them, a run of words from
+        elsewhere in it ("в следующем месяце," at confidence 0.38; a caller who says a hint
+        is heard at 0.66-0.91, Festival's Russian voice, eight hints)."""
+        said = _words(result.text)
+        if not self._prompt or len(said) < 3:
             return False
-        said = _words(text)
-        return len(said) > 2 and said == _words(self._prompt)[-len(said):]
+        prompt = _words(self._prompt)
+        if said == prompt[-len(said):]:
+            return True
+        unsure = result.confidence is None or result.confidence < ECHO_MIN_CONFIDENCE
+        return unsure and any(prompt[i : i + len(said)] == said
+                              for i in range(len(prompt) - len(said) + 1))
 
     def _load(self, language: str) -> Any:
         source = self._model_source
