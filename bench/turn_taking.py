@@ -34,6 +34,12 @@ once with a 350-900 ms pause at a word boundary.
 adds the policy before calibration (one look at 100 ms, 150/1000 ms, threshold 0.5, no
 text) to the same run.
 
+`--trace` (`bench/turn_trace.py`) adds where each configuration's gap went, per stage, in
+ms after the caller's last voiced frame (p50 over the turns heard): the speculative decode
+(start, wait for the Whisper thread, decode), the Smart Turn inference, the transcript's
+verdict, the end of turn and the evidence that ended it, the reply's first packet;
+`--trace-turns` prints every turn's marks. `--speculate-ms` moves the speculative decode.
+
 Also prints Smart Turn's verdicts on the rendered audio alone (no call): P(complete) at
 each mid-turn pause and at each turn's end. The last line is the target check against
 VAD-only at 300 ms: smart gap p50 no higher, false cut-offs at most half.
