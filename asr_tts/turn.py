@@ -36,6 +36,7 @@ import numpy as np
 
 from asr_tts.audio import resample
 from asr_tts.checksums import verify
+from asr_tts.decode_threads import single_threaded_blas
 from asr_tts.errors import ModelNotFoundError
 from asr_tts.turn_policy import Completeness, SmartTurnSettings, ask_at, turn_over
 
@@ -57,6 +58,7 @@ class SmartTurnModel:
         from faster_whisper.feature_extractor import FeatureExtractor
 
         self.path = Path(path)
+        single_threaded_blas()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -28,11 +28,17 @@ once with a 350-900 ms pause at a word boundary.
         [--no-smart] [--smart-before] [--smart-check-ms …] [--smart-recheck-ms …]
         [--smart-complete-ms …] [--smart-unsure-ms …] [--smart-incomplete-ms …]
         [--smart-cap-ms …] [--smart-threshold …] [--smart-no-text]
-        [--repeat 1] [--json]
+        [--speculate-ms …] [--repeat 1] [--trace] [--json]
 
 `smart` is `SmartTurnSettings()` (the defaults) unless flags change it; `--smart-before`
 adds the policy before calibration (one look at 100 ms, 150/1000 ms, threshold 0.5, no
 text) to the same run.
+
+`--trace` (`bench/turn_trace.py`) adds where each configuration's gap went, per stage, in
+ms after the caller's last voiced frame (p50 over the turns heard): the speculative decode
+(start, wait for the Whisper thread, decode), the Smart Turn inference, the transcript's
+verdict, the end of turn and the evidence that ended it, the reply's first packet;
+`--trace-turns` prints every turn's marks. `--speculate-ms` moves the speculative decode.
 
 Also prints Smart Turn's verdicts on the rendered audio alone (no call): P(complete) at
 each mid-turn pause and at each turn's end. The last line is the target check against
@@ -67,6 +73,14 @@ from bot_engine.call.timings import percentile
 from bot_engine.call.voice_simulator import loopback_call
 from bot_engine.script import load_script
 
+sys.path.insert(0, str(Path(__file__).parent))
+from turn_trace import breakdown, summary, tracing
+
+STAGE_NOTES = (
+    "spec_start: speculative decode started", "decode_queued: it waited for the Whisper "
+    "thread", "decode_ms: its decode", "decode_end", "infer_start / infer_ms: Smart Turn",
+    "text_at: its verdict reached the policy", "end_of_turn", "transcript: final text",
+    "heard: max(end of turn, text)", "first_packet: the reply's first RTP packet left")
 RATE = 8000
 FRAME = RATE // 50 * 2
 
@@ -241,6 +255,10 @@ class Result:
     gaps_ms: list[float]
     unanswered: int
     whole_gaps_ms: list[float] = dataclasses.field(default_factory=list)
+    stages: list[dict[str, object]] = dataclasses.field(default_factory=list)
+    """Per-turn stage marks (`--trace`, `turn_trace.breakdown`)."""
+    speculations: tuple[int, int, int] = (0, 0, 0)
+    """Speculative decodes started, used, discarded (the caller spoke on)."""
 
     def row(self) -> dict[str, object]:
         gaps = self.gaps_ms
@@ -265,7 +283,7 @@ class Result:
 
 async def run_call(language: str, endpointing: str, window: int, cache_dir: Path,
                    smart: SmartTurnSettings, repeat: int, seed: int,
-                   voices: str = "synthetic") -> Result:
+                   voices: str = "synthetic", speculate_ms: int | None = None) -> Result:
     """One call; `endpointing` is "vad" or a smart policy's label ("smart", "smart-…")."""
     mode = "smart" if endpointing.startswith("smart") else "vad"
     script = load_script(bench_script(language, window, mode)).script
@@ -295,9 +313,15 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
 
     settings = SessionSettings(endpointing=mode,  # type: ignore[arg-type]
                                smart_turn=smart)
+    if speculate_ms is not None:
+        settings = dataclasses.replace(settings, speculate_ms=speculate_ms or None)
     most = max(len(TURNS[language]), 2 * HUMAN_PROMPTS[0])
-    await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
-                        timeout_s=120 + 30 * most * repeat)
+    with tracing() as trace:
+        await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
+                            timeout_s=120 + 30 * most * repeat)
+    outcome.stages = breakdown(trace, smart.threshold)
+    spec = speech.speculation
+    outcome.speculations = (spec.started, spec.used, spec.discarded)
     return outcome
 
 
@@ -369,7 +393,8 @@ async def main(args: argparse.Namespace) -> None:
                     configs += [(name, p.cap_ms, p) for name, p in policies.items()]
                 for endpointing, window, policy in configs:
                     results.append(await run_call(language, endpointing, window, cache, policy,
-                                                  args.repeat, args.seed, voices))
+                                                  args.repeat, args.seed, voices,
+                                                  args.speculate_ms))
     rows = [r.row() for r in results]
     totals = []
     for voices in voice_sets:
@@ -380,6 +405,9 @@ async def main(args: argparse.Namespace) -> None:
         "smart_turn": {name: dataclasses.asdict(p) for name, p in policies.items()},
         "model_only": verdicts,
         "per_language": rows,
+        "stages": [{"voices": r.voices, "language": r.language,
+                    "endpointing": r.row()["endpointing"], **summary(r.stages)}
+                   for r in results] if args.trace else [],
         "both_languages": totals,
         "wall_s": round(time.monotonic() - started, 1),
         "load_average_before": load_before,
@@ -402,6 +430,17 @@ async def main(args: argparse.Namespace) -> None:
                   f"{row['gap_p50_ms']} | {row['gap_p95_ms']} | "
                   f"{row['gaps_timed']} | {row['whole_turn_gap_p50_ms']} | "
                   f"{row['whole_turn_gap_p95_ms']} | {row['unanswered']}")
+        if args.trace:
+            print("stages, p50 ms after the caller's last voiced frame (VAD): " +
+                  ", ".join(STAGE_NOTES))
+            for result in results:
+                started, used, discarded = result.speculations
+                print(f"{result.voices} | {result.language} | {result.row()['endpointing']} | "
+                      + json.dumps(summary(result.stages), ensure_ascii=False)
+                      + f" | speculative decodes: {started} started, {used} used, "
+                      f"{discarded} talked over")
+                for stage in result.stages if args.trace_turns else ():
+                    print("    " + json.dumps(stage, ensure_ascii=False))
         print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
               f"wall {figures['wall_s']} s")
     for voices in voice_sets:
@@ -444,8 +483,15 @@ if __name__ == "__main__":
                         "150/1000 ms waits, threshold 0.5)")
     parser.add_argument("--human-prompts", type=int, default=HUMAN_PROMPTS[0],
                         help="held-out human prompts per language (each whole and paused)")
+    parser.add_argument("--speculate-ms", type=int, default=None,
+                        help="silence before the speculative decode (default: the "
+                        "session's; 0: none)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--trace", action="store_true",
+                        help="print where the gap goes, per stage (bench/turn_trace.py)")
+    parser.add_argument("--trace-turns", action="store_true",
+                        help="with --trace, also each turn's stages")
     parser.add_argument("--json", action="store_true")
     logging.basicConfig(level=logging.ERROR)
     arguments = parser.parse_args()

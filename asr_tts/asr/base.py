@@ -114,6 +114,11 @@ class StreamingRecognizer(ABC):
             return
         await self._close()
 
+    def abort(self) -> None:
+        """Nobody waits for this stream's result any more: engines that queue work drop
+        it (`WhisperRecognizer`); by default nothing happens. `close()` still follows."""
+        return None
+
     def __aiter__(self) -> AsyncIterator[AsrResult]:
         return self._iterate()
 

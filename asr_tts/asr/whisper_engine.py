@@ -18,6 +18,12 @@ at most `MAX_UTTERANCE_S` of audio, a token budget per second of speech, and
 
 `model_path` may be a function of the stream's language: the packaged models differ
 per language (tiny.en for English, multilingual base for the rest).
+
+Decodes run one at a time in one thread per process. A stream whose result nobody waits
+for any more is `abort()`ed: its decode leaves that thread's queue, or stops after the
+encoder when it is already running, so the next stream's decode (the caller's pause after
+a talked-over speculative decode) does not wait behind it. Opening a stream (the model
+lookup) goes through a second thread, never behind a decode.
 """
 
 from __future__ import annotations
@@ -34,10 +40,16 @@ from typing import Any
 import numpy as np
 
 from asr_tts.asr.base import AsrResult, StreamingRecognizer, WordTiming
-from asr_tts.asr.whisper_fast import FULL_WINDOW_S, TOKENS_PER_S, WindowedDecoder, looped
+from asr_tts.asr.whisper_fast import (
+    FULL_WINDOW_S,
+    TOKENS_PER_S,
+    DecodeStopped,
+    WindowedDecoder,
+    looped,
+)
 from asr_tts.asr.whisper_hallucinations import is_hallucination
 from asr_tts.audio import SAMPLE_WIDTH, FrameSplitter, resample
-from asr_tts.decode_threads import lower_thread_priority
+from asr_tts.decode_threads import lower_thread_priority, single_threaded_blas
 from asr_tts.errors import (
     EngineError,
     EngineRequestError,
@@ -53,6 +65,8 @@ MAX_UTTERANCE_S = 30.0
 """Longer utterances are cut to their first 30 s (one Whisper window) before decoding."""
 DEFAULT_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 """faster-whisper's fallback schedule, kept for whole-file transcription only."""
+ECHO_MIN_CONFIDENCE = 0.5
+"""Below this, a result that repeats part of the prompt is taken for an echo of it."""
 MAX_PROMPT_CHARS = 200
 """Phrase hints beyond this (from the end) are dropped: Whisper's prompt is bounded."""
 ModelPath = str | Path | Callable[[str], str | Path]
@@ -62,6 +76,9 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper",
                                initializer=lower_thread_priority)
 """One decode at a time: CTranslate2 already spreads one decode over `cpu_threads`, and
 two at once on 2 cores only make both late."""
+_loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper-load",
+                             initializer=lower_thread_priority)
+"""Model and decoder look-ups at stream start (instant once loaded): not behind a decode."""
 _decoders: dict[tuple[int, str, float], WindowedDecoder] = {}
 
 
@@ -77,6 +94,8 @@ def load_whisper(path: str | Path, compute_type: str = "int8", cpu_threads: int 
         if not (folder / "model.bin").is_file():
             raise ModelNotFoundError(f"no CTranslate2 Whisper model (model.bin) in {folder}")
         from faster_whisper import WhisperModel
+
+        single_threaded_blas()
 
         try:
             model = WhisperModel(str(folder), device="cpu", compute_type=compute_type,
@@ -140,12 +159,14 @@ class WhisperRecognizer(StreamingRecognizer):
         self._utterance_start_s = 0.0
         self._jobs: asyncio.Queue[tuple[bytes, float] | None] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._stop = threading.Event()
+        """Set by `abort()`: the decode thread drops this stream's work."""
 
     async def _start(
         self, language: str, sample_rate: int, hints: list[str], grammar: list[str]
     ) -> None:
         loop = asyncio.get_running_loop()
-        self._model = await loop.run_in_executor(_executor, self._load, language)
+        self._model = await loop.run_in_executor(_loader, self._load, language)
         self._lang = whisper_language(language)
         if not self._model.model.is_multilingual and self._lang != "en":
             raise EngineRequestError(
@@ -156,7 +177,7 @@ class WhisperRecognizer(StreamingRecognizer):
         phrases = [*hints, *grammar]
         self._prompt = ", ".join(phrases)[-MAX_PROMPT_CHARS:] if phrases else None
         if not self.word_timestamps and self.window_s < FULL_WINDOW_S:
-            self._fast = await loop.run_in_executor(_executor, self._decoder)
+            self._fast = await loop.run_in_executor(_loader, self._decoder)
         self._endpointer = Endpointer(sample_rate, 20, speech_end_ms=self.speech_end_ms)
         self._splitter = FrameSplitter(self._endpointer.frame_size)
         self._worker = asyncio.create_task(self._run(), name="whisper-stream")
@@ -181,7 +202,17 @@ class WhisperRecognizer(StreamingRecognizer):
             self._jobs.put_nowait((b"".join(self._utterance), self._utterance_start_s))
         self._utterance = []
 
+    def abort(self) -> None:
+        """Nobody waits for this stream's result any more: a decode still queued never
+        runs, a running one stops after the encoder, and the stream ends with no result."""
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.cancel()
+
     async def _close(self) -> None:
+        if self._stop.is_set():
+            self._finish()
+            return
         if self._splitter is not None and self._utterance:
             self._utterance.append(self._splitter.remainder())
         self._submit()
@@ -202,7 +233,7 @@ class WhisperRecognizer(StreamingRecognizer):
                         f"Whisper took over {self.decode_timeout_s:g} s for one utterance",
                         engine=self.name) from None
                 if result is not None and (is_hallucination(result.text)
-                                           or self._echoes_prompt(result.text)):
+                                           or self._echoes_prompt(result)):
                     log.info("dropped a Whisper hallucination: %r", result.text)
                     result = None
                 if result is not None:
@@ -214,13 +245,20 @@ class WhisperRecognizer(StreamingRecognizer):
         finally:
             self._finish()
 
-    def _echoes_prompt(self, text: str) -> bool:
-        """The decoder gave back the end of its own prompt, three words or more (seen on
-        line noise with phrase hints as the prompt)."""
-        if not self._prompt:
+    def _echoes_prompt(self, result: AsrResult) -> bool:
+        """The decoder gave back three words or more of its own prompt (seen on line noise
+        with phrase hints as the prompt): its end, or, unsure of them, a run of words from
+        elsewhere in it ("в следующем месяце," at confidence 0.38; a caller who says a hint
+        is heard at 0.66-0.91, Festival's Russian voice, eight hints)."""
+        said = _words(result.text)
+        if not self._prompt or len(said) < 3:
             return False
-        said = _words(text)
-        return len(said) > 2 and said == _words(self._prompt)[-len(said):]
+        prompt = _words(self._prompt)
+        if said == prompt[-len(said):]:
+            return True
+        unsure = result.confidence is None or result.confidence < ECHO_MIN_CONFIDENCE
+        return unsure and any(prompt[i : i + len(said)] == said
+                              for i in range(len(prompt) - len(said) + 1))
 
     def _load(self, language: str) -> Any:
         source = self._model_source
@@ -241,6 +279,14 @@ class WhisperRecognizer(StreamingRecognizer):
         return decoder
 
     def _transcribe(self, pcm: bytes, offset_s: float) -> AsrResult | None:
+        try:
+            return self._transcribe_unless_stopped(pcm, offset_s)
+        except DecodeStopped:
+            return None
+
+    def _transcribe_unless_stopped(self, pcm: bytes, offset_s: float) -> AsrResult | None:
+        if self._stop.is_set():
+            raise DecodeStopped
         audio16 = resample(pcm, self.sample_rate, WHISPER_RATE)
         if len(audio16) < SAMPLE_WIDTH * WHISPER_RATE // 10:  # under 100 ms: nothing to say
             return None
@@ -248,13 +294,15 @@ class WhisperRecognizer(StreamingRecognizer):
         samples = samples[: int(MAX_UTTERANCE_S * WHISPER_RATE)]
         if self._fast is not None and self._fast.fits(samples):
             prompt = self._prompt if self.prompt_hints else None
-            decoded = self._fast.decode(samples, prompt=prompt)
+            decoded = self._fast.decode(samples, prompt=prompt, stop=self._stop)
             if decoded is not None:
                 if not decoded.text:
                     return None
                 return AsrResult(text=decoded.text, is_final=True,
                                  confidence=decoded.confidence, engine=self.name)
             # a repetition loop in the short window: decode again the classic way
+        if self._stop.is_set():
+            raise DecodeStopped
         segments, _info = self._model.transcribe(
             samples,
             language=self._lang,

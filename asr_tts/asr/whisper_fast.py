@@ -12,11 +12,16 @@ initial prompt (phrase hints) even at 10 s with tiny.en, so the prompt is option
 (`prompt=`) and off by default; `bench/asr_accuracy.py --prompt` measures it on the
 multilingual model. A decode that still loops (zlib compression ratio above 2.4,
 Whisper's own test) returns None and the caller decodes again in the full window.
+
+The encoder and the token decoder run as two calls, so a decode nobody waits for any more
+(a speculative decode the caller talked over) stops after the encoder (`stop`) instead of
+holding the one decode thread for its whole length.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +46,10 @@ def looped(text: str) -> bool:
     """Whisper's own test for a repetition loop: the text compresses too well."""
     raw = text.encode("utf-8")
     return bool(raw) and len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO
+
+
+class DecodeStopped(Exception):
+    """The decode was stopped (`stop` set) before its result was made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +92,11 @@ class WindowedDecoder:
         previous = self._tokenizer.encode(" " + prompt.strip())[-MAX_PROMPT_TOKENS:]
         return [self._tokenizer.sot_prev, *previous, *self._prompt]
 
-    def decode(self, samples: np.ndarray, prompt: str | None = None) -> Decoded | None:
+    def decode(self, samples: np.ndarray, prompt: str | None = None,
+               stop: threading.Event | None = None) -> Decoded | None:
         """Float32 16 kHz mono audio that `fits`; None when the result is a repetition loop.
-        `prompt` biases the decoder towards its words (Whisper's initial prompt)."""
+        `prompt` biases the decoder towards its words (Whisper's initial prompt). Raises
+        `DecodeStopped` when `stop` is set before the token decoder starts."""
         import ctranslate2
 
         features = self.model.feature_extractor(samples)
@@ -93,10 +104,13 @@ class WindowedDecoder:
         if features.shape[-1] < self.frames:
             features = np.pad(features, ((0, 0), (0, self.frames - features.shape[-1])))
         storage = ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None]))
+        encoded = self.model.model.encode(storage)
+        if stop is not None and stop.is_set():
+            raise DecodeStopped
         prefix = self.prompt_tokens(prompt)
         max_length = len(prefix) + 8 + math.ceil(len(samples) / 16000 * TOKENS_PER_S)
         result = self.model.model.generate(
-            storage, [prefix], beam_size=1, max_length=max_length, return_scores=True,
+            encoded, [prefix], beam_size=1, max_length=max_length, return_scores=True,
             return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self._suppress,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]

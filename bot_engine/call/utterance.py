@@ -9,6 +9,10 @@ drops that result; if the window closes first, the speculative result is the fin
 so the reply waits for max(window, decode) instead of window + decode. It is the same
 decode a fresh recognizer would make of that audio; the only audio it lacks is the rest
 of the (silent) window.
+
+A dropped speculation aborts its recognizer (`StreamingRecognizer.abort`): Whisper
+decodes one utterance at a time per process, and a decode nobody waits for would
+otherwise hold that thread while the caller's next pause is decoded.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class Utterance:
         """Buffered mode: every chunk fed, so a pause can decode a copy of it."""
         self._finished = asyncio.Event()
         self._spec: asyncio.Task[Heard] | None = None
+        self._spec_rec: StreamingRecognizer | None = None
         if pre_roll is not None:
             self.feed(pre_roll)
         self.on_heard: Callable[[Heard], None] | None = None
@@ -97,6 +102,7 @@ class Utterance:
         except Exception:  # the final decode reports it
             return
         self._speech.speculation.started += 1
+        self._spec_rec = rec
         self._spec = asyncio.get_running_loop().create_task(
             self._decode(rec, b"".join(self._fed), speculative=True))
 
@@ -107,8 +113,10 @@ class Utterance:
 
     def _drop_speculation(self, *, count: bool = True) -> None:
         if self._spec is not None:
+            if self._spec_rec is not None:
+                self._spec_rec.abort()
             self._spec.cancel()
-            self._spec = None
+            self._spec = self._spec_rec = None
             if count:
                 self._speech.speculation.discarded += 1
 
@@ -200,6 +208,7 @@ class Utterance:
             await rec.close()
             finals = [r async for r in rec if r.is_final and r.text.strip()]
         except asyncio.CancelledError:
+            rec.abort()
             with contextlib.suppress(Exception):
                 await rec.close()
             raise

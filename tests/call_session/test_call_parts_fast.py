@@ -1,18 +1,26 @@
 """The session's parts on their own, with a fake clock and a fake leg: the call timeline
 (the recording's placement and one turn's response gap), the listener (no input, keys and
-their inter-digit timeout, a stale Listen's timer) and `Playback.started`/`played_ms`."""
+their inter-digit timeout, a stale Listen's timer), `Playback.started`/`played_ms`, and
+a talked-over speculative Whisper decode (a stand-in model)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import wave
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
+from asr_tts.asr import whisper_engine
+from asr_tts.asr.whisper_engine import WhisperRecognizer
 from bot_engine.call.listener import Listener, Listening
+from bot_engine.call.speech import CallSpeech
 from bot_engine.call.timeline import CallTimeline
+from bot_engine.call.utterance import Utterance
 from bot_engine.dialog import actions as act
 from media_gateway.call_leg import InboundFrame
 from tests.call_session.fakes import FRAME, FakeLeg, fake_speech, tone
@@ -220,3 +228,107 @@ async def test_a_replaced_wait_closes_its_recognizers(tmp_path: Path) -> None:
     assert await _settled(speaking.task) and first.utt is None
     assert listener.active is not first and listener.active is not None
     listener.stop(listener.active)
+
+
+# -- a talked-over speculative decode does not hold the Whisper thread --------------------
+
+
+class _RecordingWhisperModel:
+    """Stands in for faster-whisper's model: records what it was asked to decode."""
+
+    model = SimpleNamespace(is_multilingual=False)
+
+    def __init__(self) -> None:
+        self.decoded: list[int] = []
+        """The length (samples at 16 kHz) of each utterance decoded."""
+
+    def transcribe(self, samples: np.ndarray, **_options: object) -> tuple[object, None]:
+        self.decoded.append(len(samples))
+        return iter([SimpleNamespace(text=" yes", avg_logprob=-0.1, words=None)]), None
+
+
+class _Recognizer(WhisperRecognizer):
+    """Whisper on the stand-in model; says when its audio went to the decode thread."""
+
+    def __init__(self, model: _RecordingWhisperModel) -> None:
+        super().__init__(Path("unused"))
+        self.stand_in = model
+        self.queued = asyncio.Event()
+
+    def _load(self, language: str) -> object:
+        return self.stand_in
+
+    async def _close(self) -> None:
+        self.queued.set()
+        await super()._close()
+
+
+def _whisper_speech(tmp_path: Path, model: _RecordingWhisperModel,
+                    made: list[_Recognizer] | None = None) -> CallSpeech:
+    def new() -> _Recognizer:
+        rec = _Recognizer(model)
+        if made is not None:
+            made.append(rec)
+        return rec
+
+    speech = fake_speech(tmp_path)
+    speech.new_recognizer = new  # type: ignore[method-assign]
+    return speech
+
+
+@contextlib.contextmanager
+def _decode_thread_busy() -> Iterator[threading.Event]:
+    """Holds the process's one Whisper decode thread until the event is set."""
+    release = threading.Event()
+    held = whisper_engine._executor.submit(release.wait, 60)
+    try:
+        yield release
+    finally:
+        release.set()
+        held.result(timeout=60)
+
+
+def _say(utterance: Utterance, ms: int) -> None:
+    for i in range(0, ms, 20):
+        utterance.feed(tone(20, hz=300 + 37 * (i // 20 % 7), level=8000))
+    for _ in range(5):  # 100 ms of pause
+        utterance.feed(bytes(FRAME))
+
+
+async def test_a_talked_over_speculation_is_never_decoded_and_the_next_one_is(
+    tmp_path: Path,
+) -> None:
+    """The caller paused (a speculative decode queued behind another stream's decode),
+    spoke on, and paused again: only the second pause's audio is decoded."""
+    model = _RecordingWhisperModel()
+    made: list[_Recognizer] = []
+    speech = _whisper_speech(tmp_path, model, made)
+    utterance = Utterance(speech, [], None)
+    with _decode_thread_busy() as release:
+        _say(utterance, 600)
+        utterance.speculate()
+        await asyncio.wait_for(made[-1].queued.wait(), 30)
+        utterance.resume()  # the caller speaks again
+        _say(utterance, 400)
+        utterance.speculate()
+        utterance.finish()
+        release.set()
+        heard = await asyncio.wait_for(utterance.result(), 30)
+    assert heard.speculative and heard.text == "yes"
+    assert speech.speculation.discarded == 1 and speech.speculation.used == 1
+    [decoded] = model.decoded  # the second pause's audio, not the first's
+    assert decoded > 16000 * 700 // 1000  # longer than all the first pause had
+
+
+async def test_opening_a_whisper_stream_does_not_wait_for_a_running_decode(
+    tmp_path: Path,
+) -> None:
+    """A speculation starts its recognizer at the caller's pause: the model look-up must not
+    queue behind the decode of another stream."""
+    speech = _whisper_speech(tmp_path, _RecordingWhisperModel())
+    rec = speech.new_recognizer()
+    with _decode_thread_busy():
+        await asyncio.wait_for(rec.start("en-US", 8000), 30)  # the decode thread is held
+        rec.abort()
+        await asyncio.wait_for(rec.close(), 30)
+    assert [r async for r in rec] == []

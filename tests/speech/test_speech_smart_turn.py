@@ -241,3 +241,12 @@ def test_bad_settings_are_refused() -> None:
         SmartTurnSettings(complete_ms=1200, incomplete_ms=1000)
     with pytest.raises(ValueError):
         SmartTurnSettings(incomplete_ms=1000, cap_ms=900)
+
+
+def test_loading_the_model_puts_numpys_blas_on_one_thread(model: Any) -> None:
+    """The features' matrix product spread over both cores left BLAS threads spinning on
+    the cores the Whisper decode of the same pause needs (asr_tts.decode_threads)."""
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)

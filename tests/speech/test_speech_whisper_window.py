@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ from rapidfuzz import fuzz
 
 from asr_tts.asr import AsrResult, create_recognizer
 from asr_tts.asr.whisper_engine import WhisperRecognizer, load_whisper
-from asr_tts.asr.whisper_fast import WindowedDecoder
+from asr_tts.asr.whisper_fast import DecodeStopped, WindowedDecoder
 from asr_tts.settings import SpeechSettings, telephone_asr_settings
 
 from .conftest import Speak
@@ -72,3 +74,42 @@ def test_explicit_settings_win_over_the_telephone_defaults() -> None:
 def test_a_window_out_of_range_is_a_clear_error(whisper_model: Path) -> None:
     with pytest.raises(ValueError, match="window_s"):
         WindowedDecoder(load_whisper(whisper_model), "en", 0.5)
+
+
+class _CountingModel:
+    """The model with its CTranslate2 calls counted (the extension's object cannot be
+    patched)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = self
+        self._model = model
+        self.hf_tokenizer = model.hf_tokenizer
+        self.feature_extractor = model.feature_extractor
+        self.is_multilingual = model.model.is_multilingual
+        self.calls: list[str] = []
+
+    def encode(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append("encode")
+        return self._model.model.encode(*args, **kwargs)
+
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append("generate")
+        return self._model.model.generate(*args, **kwargs)
+
+
+async def test_a_decode_nobody_waits_for_stops_after_the_encoder(
+    whisper_model: Path, speak: Speak
+) -> None:
+    model = _CountingModel(load_whisper(whisper_model))
+    decoder = WindowedDecoder(model, "en", 10.0)
+    pcm = await speak("Call me back tomorrow.", "en-us", 16000, lead_s=0.3, tail_s=0.3)
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+    stop = threading.Event()
+    decoded = decoder.decode(samples, stop=stop)
+    assert decoded is not None and "tomorrow" in normalized(decoded.text)
+    assert model.calls == ["encode", "generate"]
+    model.calls.clear()
+    stop.set()
+    with pytest.raises(DecodeStopped):
+        decoder.decode(samples, stop=stop)
+    assert model.calls == ["encode"]
