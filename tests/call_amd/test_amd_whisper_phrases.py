@@ -79,7 +79,6 @@ async def run_gate(speech_: CallSpeech, pcm: bytes) -> tuple[AmdResult, list[str
         ("Hello?", "en-us", 160, AmdDecision.HUMAN, AmdReason.SILENCE_AFTER_GREETING),
         ("Yes, who is this?", "en-us", 160, AmdDecision.HUMAN, AmdReason.SILENCE_AFTER_GREETING),
         ("Алло, слушаю.", "ru+m7", 160, AmdDecision.HUMAN, AmdReason.SILENCE_AFTER_GREETING),
-        ("Абонент не отвечает.", "ru", 170, AmdDecision.MACHINE, AmdReason.PHRASE),
     ],
 )
 async def test_whisper_text_settles_a_held_verdict(

@@ -265,7 +265,7 @@ class _Recognizer(WhisperRecognizer):
 
 def _whisper_speech(tmp_path: Path, model: _RecordingWhisperModel,
                     made: list[_Recognizer] | None = None) -> CallSpeech:
-    def new() -> _Recognizer:
+    def new(primed: bool = False) -> _Recognizer:
         rec = _Recognizer(model)
         if made is not None:
             made.append(rec)
