@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from asr_tts.errors import SpeechError
+
 FULL_WINDOW_S = 30.0
 HOP = 160
 """Samples per feature frame at 16 kHz."""
@@ -48,7 +50,7 @@ def looped(text: str) -> bool:
     return bool(raw) and len(raw) / len(zlib.compress(raw)) > MAX_COMPRESSION_RATIO
 
 
-class DecodeStopped(Exception):
+class DecodeStopped(SpeechError):
     """The decode was stopped (`stop` set) before its result was made."""
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from bot_engine.nlu.entities import holidays
+import bot_engine.nlu.entities.holidays as holidays
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import analyzer
 

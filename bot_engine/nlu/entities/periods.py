@@ -25,7 +25,7 @@ import calendar
 from datetime import date, timedelta
 from typing import Literal
 
-from bot_engine.nlu.entities import holidays
+import bot_engine.nlu.entities.holidays as holidays
 
 Season = Literal["spring", "summer", "autumn", "winter"]
 Phase = Literal["start", "middle", "end"]

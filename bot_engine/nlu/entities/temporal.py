@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
+import bot_engine.nlu.entities.holidays as holidays
 import bot_engine.nlu.entities.periods as periods
-from bot_engine.nlu.entities import holidays
 from bot_engine.nlu.entities.lexicon import Lexicon
 from bot_engine.nlu.entities.numbers import parse_number_at
 from bot_engine.nlu.entities.scan import Tok
