@@ -80,10 +80,13 @@ TELEPHONE_ASR = {
     "whisper_beam_size": 1,
     "whisper_word_timestamps": False,
     "whisper_window_s": 10.0,
-    "whisper_cpu_threads": 2,
+    "whisper_cpu_threads": 1,
 }
 """Whisper for live calls: turns are short, the reply waits on the decode, and a call needs
-text and confidence, not word times. Measured in `bench/response_gap.py`."""
+text and confidence, not word times. Measured in `bench/response_gap.py`. One thread: a
+short turn's decode is mostly the token loop, small memory-bound products that a second
+thread only slows (Russian base: ~8 against ~12 ms a token), and the other core stays with
+Smart Turn and the call."""
 
 
 def telephone_asr_settings(settings: SpeechSettings) -> SpeechSettings:

@@ -24,7 +24,7 @@ defaults were tuned on the other half with `bench/turn_replay.py`), each once wh
 once with a 350-900 ms pause at a word boundary.
 
     .venv/bin/python bench/turn_taking.py [--lang ru,en] [--voices synthetic,human]
-        [--windows 300,500,800] [--human-prompts 20]
+        [--windows 300,500,800] [--human-prompts 20] [--human-split held_out|tune]
         [--no-smart] [--smart-before] [--smart-check-ms …] [--smart-recheck-ms …]
         [--smart-complete-ms …] [--smart-unsure-ms …] [--smart-incomplete-ms …]
         [--smart-cap-ms …] [--smart-threshold …] [--smart-no-text]
@@ -121,6 +121,9 @@ TURNS = {
 PAUSES_MS = (350, 900)
 HUMAN_PROMPTS = [20]
 """How many held-out human prompts per language (`--human-prompts`)."""
+HUMAN_SPLIT = ["held_out"]
+"""Which half of the human prompts (`--human-split`): `tune` to choose a setting on,
+`held_out` to report it on."""
 ACK = {"ru": ("Угу.", "Так."), "en": ("Okay.", "Right.")}
 BEFORE = SmartTurnSettings(check_ms=100, complete_ms=150, incomplete_ms=1000, cap_ms=1500,
                            threshold=0.5)
@@ -217,7 +220,7 @@ async def render_turns(speech: CallSpeech, language: str, seed: int,
     from asr_tts.tts_cache import PromptSpec
 
     if voices == "human":
-        return human_turns(language, seed, HUMAN_PROMPTS[0])
+        return human_turns(language, seed, HUMAN_PROMPTS[0], HUMAN_SPLIT[0])
     rng = random.Random(seed)
     voice = caller_voice(speech)
     synthesizer = caller_synthesizer(speech, voice.engine)
@@ -315,6 +318,9 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
                                smart_turn=smart)
     if speculate_ms is not None:
         settings = dataclasses.replace(settings, speculate_ms=speculate_ms or None)
+        if speculate_ms:
+            settings = dataclasses.replace(
+                settings, smart_turn=dataclasses.replace(smart, speculate_ms=speculate_ms))
     most = max(len(TURNS[language]), 2 * HUMAN_PROMPTS[0])
     with tracing() as trace:
         await loopback_call(script, {}, speech, drive, settings=settings, quiet_ms=500,
@@ -482,10 +488,13 @@ if __name__ == "__main__":
                         help="also run the policy before calibration (one look at 100 ms, "
                         "150/1000 ms waits, threshold 0.5)")
     parser.add_argument("--human-prompts", type=int, default=HUMAN_PROMPTS[0],
-                        help="held-out human prompts per language (each whole and paused)")
+                        help="human prompts per language (each whole and paused)")
+    parser.add_argument("--human-split", choices=("held_out", "tune"), default="held_out",
+                        help="the half of the human prompts: tune a setting on `tune`, "
+                        "report it on `held_out`")
     parser.add_argument("--speculate-ms", type=int, default=None,
-                        help="silence before the speculative decode (default: the "
-                        "session's; 0: none)")
+                        help="silence before the speculative decode, both endpointings "
+                        "(default: 100 ms with VAD, the smart policy's 60 ms; 0: none)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--trace", action="store_true",
@@ -496,4 +505,5 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
     arguments = parser.parse_args()
     HUMAN_PROMPTS[0] = arguments.human_prompts
+    HUMAN_SPLIT[0] = arguments.human_split
     asyncio.run(main(arguments))

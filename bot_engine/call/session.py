@@ -91,7 +91,8 @@ class SessionSettings:
     speculate_ms: int | None = 100
     """After this much silence inside an utterance, decode it speculatively while the
     endpointing window is still open (engines that decode at the end only, i.e. Whisper);
-    None turns it off. See `utterance.Utterance.speculate`."""
+    None turns it off. Smart endpointing starts at its own `SmartTurnSettings.speculate_ms`.
+    See `utterance.Utterance.speculate`."""
     vad_aggressiveness: int = 2
     vad_floor_rms: float = 100.0
     """s16 RMS under which a frame is silence whatever webrtcvad says: trims its hangover
@@ -489,6 +490,8 @@ class CallSession:
         after = self.settings.speculate_ms
         if after is None or not self._endpointer.in_speech:
             return
+        if self._smart is not None:  # a smart turn waits on this transcript: start sooner
+            after = self._smart.settings.speculate_ms
         quiet = self._endpointer.trailing_silence_ms
         if quiet == 0:
             utterance.resume()

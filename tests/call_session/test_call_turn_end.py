@@ -192,3 +192,60 @@ async def test_a_live_call_hands_the_pause_transcript_to_the_policy(
     assert simulation.report.result is not None
     assert simulation.report.result.outcome == "agreed"
     assert len(made) == 1 and made[0].text == "complete"
+
+
+def trailing_silence_ms(pcm: bytes, rate: int = 8000) -> int:
+    """Whole 20 ms frames of (near-)digital silence at the end of `pcm`."""
+    import numpy as np
+
+    frame = rate // 50
+    samples = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2")
+    quiet = 0
+    for end in range(len(samples), frame - 1, -frame):
+        if np.abs(samples[end - frame:end].astype(np.int32)).max() > 64:
+            break
+        quiet += 1
+    return quiet * 20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["smart", "vad"])
+async def test_a_smart_turn_speculates_sooner_than_the_vad_window(
+    make_speech: Callable[[Script], CallSpeech], mode: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A smart turn ends no sooner than its transcript, so its speculative decode starts
+    at `SmartTurnSettings.speculate_ms` of silence (60 ms), not at the VAD window's 100."""
+    from bot_engine.call import utterance as utterance_module
+    from bot_engine.call.session import SessionSettings
+
+    script = load_script(CONFIRM).script
+    speech = make_speech(script)
+    speech.smart_endpointing = (  # type: ignore[method-assign]
+        lambda rate, settings=None: SmartEndpointing(Fixed(0.9), rate, settings))
+    at: list[int] = []
+    original = utterance_module.Utterance.speculate
+
+    def speculate(self: utterance_module.Utterance) -> None:
+        before = self.speculation
+        original(self)
+        if self.speculation is not None and self.speculation is not before:
+            at.append(trailing_silence_ms(b"".join(self._fed)))
+
+    monkeypatch.setattr(utterance_module.Utterance, "speculate", speculate)
+
+    async def drive(caller: SimulatedCaller) -> None:
+        await caller.wait_robot_quiet()
+        await caller.say("Yes, it is.")
+        await caller.wait_robot_quiet()
+
+    simulation = await loopback_call(script, {}, speech, drive, quiet_ms=500, timeout_s=120,
+                                     settings=SessionSettings(endpointing=mode))  # type: ignore[arg-type]
+    assert simulation.report.result is not None
+    assert simulation.report.result.outcome == "agreed"
+    assert at, "no speculative decode started"
+    if mode == "smart":
+        assert SmartTurnSettings().speculate_ms < SessionSettings().speculate_ms  # type: ignore[operator]
+        assert 20 <= at[0] <= 60, at  # the last speech frame may be quiet: one frame off
+    else:
+        assert at[0] >= 80, at
