@@ -583,6 +583,8 @@ def _primary(
                 and str(found.get("text", "")).strip().lower() in _PRONOUN_ONE
                 and not _has_cue(runtime, text, kind, found)):
             found = None  # "i don't have one", «у нас одна»: a pronoun, not a sum of 1
+        if found is not None and kind == "money" and runtime.lang == "ru":
+            found = _in_thousands(found)
         if found is not None:
             out.entities.append(found)
             out.branch, out.value, out.confidence = "ok", found["value"], 1.0
@@ -604,6 +606,18 @@ def _primary(
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
             out.confidence = 1.0
+
+
+def _in_thousands(found: dict[str, Any]) -> dict[str, Any]:
+    """A Russian budget said as a bare number under a thousand ("ну сто десять", «не
+    больше восьмидесяти», «полтораста») counts thousands: nobody budgets 110 roubles,
+    and the phone drops the «тысяч» the way writing never would. A currency or a
+    multiplier said keeps the number as it is ("пятьсот рублей")."""
+    value = found.get("value")
+    if found.get("unit") or not isinstance(value, (int, float)) or not 10 <= value < 1000:
+        return found
+    scaled = value * 1000
+    return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
 
 
 def _entity(
