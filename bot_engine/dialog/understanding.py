@@ -189,6 +189,7 @@ def understand(
         handler.intent in _REASKING_HANDLERS
         and compiled.hedge_intent is not None
         and cues.hedge(text, runtime.lang)
+        and not _NOT_UNDERSTOOD.search(text.lower())
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -334,6 +335,8 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
         return False
     value = str(found["value"])
     local = now.astimezone(runtime.timezone)
+    if _this_part_of_day(said, local.hour):
+        return False  # "im free this morning" said in the morning: now, named
     if "T" not in value:
         if len(said.split()) == 1 and value == (local.date() + timedelta(days=7)).isoformat():
             return False  # "i got time, its friday" said on a Friday: today, named
@@ -346,6 +349,22 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
 
 
 _LATER_MIN_S = 120
+_PARTS_OF_DAY: dict[str, tuple[int, int]] = {
+    "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
+    "днем": (12, 17), "evening": (17, 24), "tonight": (17, 24), "вечером": (17, 24),
+    "вечер": (17, 24),
+}  # fmt: skip
+_TODAY_WORDS = frozenset({"this", "today", "in", "the", "сегодня", "этим", "этот", "с"})
+
+
+def _this_part_of_day(said: str, hour: int) -> bool:
+    """Whether the time said is only the part of the day it is now ("this morning" in
+    the morning, «сегодня вечером» in the evening)."""
+    words = [w for w in said.split() if w not in _TODAY_WORDS]
+    if len(words) != 1 or words[0] not in _PARTS_OF_DAY:
+        return False
+    first, last = _PARTS_OF_DAY[words[0]]
+    return first <= hour < last
 _BARE_SPAN = re.compile(
     r"^(a |an |the )?(\w+ )?(few |couple (of )?)?(minutes?|mins?|hours?|seconds?|secs?|"
     r"минут\w*|минуток|час\w*|секунд\w*)( or so)?$")
@@ -392,6 +411,15 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 
 _ECHO_MAX_WORDS = 3
+_ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
+                           "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
+                           "сколько", "чего", "кого"})
+_NOT_UNDERSTOOD = re.compile(
+    r"\bне (очень |совсем |до конца )?(понял|поняла|понимаю|уловил|уловила|разобрал|разобрала) "
+    r"(\w+ )?(вопрос|о чем|про что)|\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
+    r"(get|understand|follow) (the|your) question")
+"""The question not understood, said anywhere in the reply («какой бюджет, не понял
+вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
 
 
 def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
@@ -406,7 +434,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     if not words or len(words) > _ECHO_MAX_WORDS or not polar.asks(norm, runtime.lang):
         return False
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
-    said = nlu.lemmas(text, runtime.lang)[1:]
+    said = [w for w in nlu.lemmas(text, runtime.lang)  # "planning what sorry": it may lead
+            if w not in _ASKING_WORDS]
     return any(len(word) > 3 and word in asked for word in said)
 
 
