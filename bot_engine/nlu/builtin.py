@@ -349,13 +349,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
-                r"price|"
-                r"prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
+                r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
                 r"question)\b)"
                 r"\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
-                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you (?:just )?say|you (?:just )?said|"
+                r"^(?!(?:(?:sorry|wait|huh|um|uh) )*(?:whats|what is|what was) that$)"
+                r"(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you (?:just )?say|you (?:just )?said|"
                 r"what was that|"
                 r"say that|again|why not|"
                 r"ask|asked|asking|question|"

@@ -73,7 +73,8 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "human": "менеджер оператор специалист консультант сотрудник человек",
         "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
                   "бухгалтерия родители мама папа сын дочь шеф босс руководство начальство "
-                  "руководитель владелец хозяин хозяйка собственник учредитель",
+                  "руководитель владелец хозяин хозяйка собственник учредитель дочка сынок "
+                  "зять невестка внук внучка брат сестра",
         "relative": "жена муж сын дочь мама мать папа отец брат сестра бабушка дедушка "
                     "коллега секретарь помощник помощница сосед соседка супруга супруг "
                     "дочка сынок мамка внук внучка племянник племянница тетя дядя свекровь "
@@ -221,6 +222,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
             "accept", "=count me in", "=no worries",
+            # the verb carries the negation: "never gave you any consent"
+            "give consent", "give permission", "grant permission", "give ok", "gave consent",
+            "gave permission", "give my consent", "give my permission", "gave my consent",
         ],
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
@@ -252,7 +256,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
             "lunch break", "=on my break", "=just walked in", "=just got home", "=just got in",
             "=walking in the door", "=running late",
-            "unavailable", "slammed", "=snowed under", "sick",
+            "unavailable", "slammed", "=snowed under", "sick", "asleep",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
             "=got to", "=gotta",
@@ -355,7 +359,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "!бюджет~", "!сумма~", "!цифра~",
             # someone else pays, the price decides, too little money to name a sum:
             # «сын будет оплачивать», «сколько насчитаете», «денег немного»
-            "@family платить", "@family оплачивать", "@family оплатить", "=у него спросите",
+            "@family платить", "@family оплачивать", "=у него спросите",
             "=у нее спросите", "=у них спросите", "=сколько насчитаете", "=сколько скажете",
             "=сколько выставите", "=сколько будет стоить", "=денег немного", "=денег мало",
             "=денег немного", "=пенсия маленькая", "=маленькая пенсия", "=на пенсии",
@@ -583,7 +587,7 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
             if not (subject and lem[p + 1] in _MANNER):
                 found.add(p)  # «не так я отказывалась»: «не так» is a clause of its own
             break
-        if word not in table.skip or start - p > 3:
+        if word.partition("~")[0] not in table.skip or start - p > 3:  # "давать~past" too
             break
         subject = subject or word in _SUBJECTS
         p -= 1
