@@ -565,6 +565,8 @@ def _fill_also(
             continue
         found = _entity(runtime, text, kind, now, exclude=out.entities)
         if found is not None and _has_cue(runtime, text, kind, found):
+            if kind == "money" and runtime.lang == "ru":
+                found = _in_thousands(found)
             _put(runtime, slot, found, out)
 
 
@@ -578,6 +580,18 @@ _MONEY_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+_HAVE: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(у (нас|меня)( есть)?|есть|имеется|располагаем) (около |где-то |где то |"
+                     r"примерно |порядка |до )?$"),
+    "en": re.compile(r"\b(we have|we got|weve got|i have|i got|ive got|we can do|i can do|"
+                     r"we can spend|i can spend) (about |around |like |maybe |roughly |up to "
+                     r"|only |just )?$"),
+}
+"""A possession said right before a number offers a sum (a count of things is caught by
+the noun after it: "we have about 1800 square feet")."""
+_HAVE_AT_LEAST = 100
+
+
 def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> bool:
     if kind not in ("money", "number", "integer"):
         return True  # dates and times come from time words already
@@ -586,6 +600,10 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     if found.get("unit"):
         return True
     lang = runtime.lang
+    start = found.get("start")
+    if (isinstance(start, int) and isinstance(found.get("value"), (int, float))
+            and found["value"] >= _HAVE_AT_LEAST and _HAVE[lang].search(low[:start])):
+        return True  # "and we have about 1800", «а у нас есть тысяч сто»: a sum held
     for cue in _MONEY_CUES[lang]:
         if cue in ("k", "к "):
             if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):

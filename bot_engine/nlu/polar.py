@@ -866,9 +866,19 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
                                    or rest[0] in ("who", "whos", "what", "whats"))):
         return False
+    if (lang == "en" and len(words[k]) == 2 and rest in (["here"], ["speaking"])
+            and words[k] not in _TWO_LETTER_WORDS
+            and any(name.startswith(words[k]) for name in names)):
+        return True  # "ty here" for Tyler: a clip this short only before "here"
     return any(given_names.same_name(words[k], name, lang) for name in names)
 
 
+_TWO_LETTER_WORDS = frozenset({
+    "no", "so", "hi", "me", "oh", "ok", "um", "uh", "ya", "ye", "he", "we", "it", "is", "at",
+    "on", "in", "to", "do", "go", "an", "as", "be", "by", "if", "my", "of", "or", "up", "us",
+    "am", "ah", "eh", "hm", "mm",
+})
+"""Words, not clipped names: "no here" is no Nora."""
 _ANSWER_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"да", "слушаю", "слушает"}),
     "en": frozenset({"yes", "yeah", "yep", "yup", "here", "speaking"}),

@@ -333,3 +333,26 @@ def test_round_ten_budget_replies(script_file: str, step: str, text: str, branch
 @pytest.mark.parametrize(("text", "lang"), [("сын оплатил уже", "ru"), ("we paid it off", "en")])
 def test_paying_done_is_no_hedge(text: str, lang: str) -> None:
     assert not cues.hedge(text, lang)
+
+
+# --- a sum volunteered with "we have"; a two-letter clip of the name before "here" -------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "budget"),
+    [(LEAD_EN, "in a month or so and we have around 2500", 2500),
+     (LEAD_RU, "в марте и у нас есть где-то двести", 200000),
+     (LEAD_EN, "next month we have about 1800 square feet", None),  # guards: a count, or
+     (LEAD_EN, "next month we have about 12", None)],  # too small to be a sum
+)  # fmt: skip
+def test_a_sum_held_is_offered(script_file: str, text: str, budget: int | None) -> None:
+    branch, slots = _step(script_file, "ask_timeframe", text)
+    assert branch == "ok"
+    assert slots["budget"] == budget
+
+
+@pytest.mark.parametrize(("text", "names", "expected"),
+                         [("its ty here", ("tyler",), True), ("its ty here", ("linda",), False),
+                          ("no here", ("nora",), False), ("ty", ("tyler",), False)])
+def test_a_two_letter_clip_before_here(text: str, names: tuple[str, ...], expected: bool) -> None:
+    assert (_answer("identity", text, "en", names) == "yes") is expected
