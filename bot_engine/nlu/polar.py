@@ -157,7 +157,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # another way instead: «подключились к центральному», «перешли на газ»
             r"\b(перешли|подключились|переключились|перевелись|провели себе|"
             r"поставили себе) (\w+ )?(на|к)\b",
-            r"\b(на|к) (\w+ ){1,3}(перешли|подключились|переключились|перевелись)\b",
+            r"\b(на |к |ко )(\w+ ){1,3}(перешли|подключились|переключились|перевелись)\b",
             r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|собрал|"
             r"смонтировал|привезл|доставил|поменял|заменил|починил|отремонтировал|"
             r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
@@ -1121,15 +1121,25 @@ _CONCLUSION: dict[Lang, re.Pattern[str]] = {
 """A reason, then the answer it leads to: «я в отпуске, так что да», "we have no hot water
 so yes": the conclusion is the answer, whatever the reason sounds like."""
 _CONCLUDES_NO = frozenset({"нет", "no", "nope"})
+_CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "yeah", "yep", "sure",
+                         "no", "nope"})
+_GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
+                             "день", "вечер", "утро", "hello", "hi", "hey", "good", "morning",
+                             "afternoon", "evening"})
+"""The first or last words a greeting or a conclusion can have: the regex runs only then."""
 
 
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
-    if (greeting := _GREETING[lang].search(norm)) is not None and greeting.group(0) != norm:
+    first, _, rest = norm.partition(" ")
+    last = rest.rpartition(" ")[2]
+    if (rest and (first in _GREETING_EDGES or last in _GREETING_EDGES)
+            and (greeting := _GREETING[lang].search(norm)) is not None
+            and greeting.group(0) != norm):
         norm = _GREETING[lang].sub("", norm).strip()
-    if (concluded := _CONCLUSION[lang].search(norm)) is not None:
+    if last in _CONCLUDING and (concluded := _CONCLUSION[lang].search(norm)) is not None:
         said = concluded.group("a")
         return PolarReading("no" if said in _CONCLUDES_NO else "yes", _FAMILY_CONFIDENCE,
                             "refuse" if said in _CONCLUDES_NO else "agree")
