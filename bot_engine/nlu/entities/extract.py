@@ -252,8 +252,19 @@ _URGENT = {
 }
 
 
+_URGENT_WORDS = frozenset({
+    "прям", "прямо", "срочно", "немедленно", "безотлагательно", "скорее", "быстрее", "раньше",
+    "поскорее", "побыстрее", "сразу", "right", "asap", "immediately", "urgently", "straight",
+    "soon",
+})
+"""A word each urgency phrase holds: the pattern runs only when one is said."""
+
+
 def _urgent(text: str, lang: Lang, now: datetime) -> list[Entity]:
-    found = _URGENT[lang].search(text.lower())
+    low = text.lower()
+    if _URGENT_WORDS.isdisjoint(low.replace(",", " ").split()):
+        return []
+    found = _URGENT[lang].search(low)
     if found is None:
         return []
     return [Entity(type="date", value=now.date().isoformat(), text=found.group(0),
