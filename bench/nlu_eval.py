@@ -10,9 +10,9 @@ Splits: `tuned` (<lang>.yaml), `held` (<lang>.held.yaml, written with the tuned 
 tuned on), `fresh` to `fresh7` (later batches, each measured once before a round of tuning,
 then tuned on), `round7` (replies written for the classes of round seven), `fresh8` (held out
 in round seven, tuned on in round eight), `fresh9` (written before round eight changed any
-code, held out in round eight, tuned on in round nine) and `fresh10` (the latest batch,
-written before round nine changed any code, never tuned on); `--skip <split>` leaves a
-batch out, and a held-out split whose file is missing is skipped with a note. Prints
+code, held out in round eight, tuned on in round nine) and `fresh10` (written before round
+nine changed any code, held out in round nine, tuned on in round ten); `--skip <split>`
+leaves a batch out, and a held-out split whose file is missing is skipped with a note. Prints
 accuracy per language and split, per expect type, the layer that decided, and the confusion
 of the misses (the held-out misses, HELD_OUT, are counted, not shown, so they are never
 tuned on; `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: X`, the
