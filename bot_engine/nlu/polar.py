@@ -1116,13 +1116,14 @@ _GREETING: dict[Lang, re.Pattern[str]] = {
 """A greeting before or after the answer ("this is tyler, good morning") says nothing."""
 _CONCLUSION: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(так что|поэтому|значит) (?P<a>да|нет|можно|давайте|конечно)$"),
-    "en": re.compile(r"\b(so|thats why|which means) (?P<a>yes|yeah|yep|sure|no|nope)$"),
+    "en": re.compile(r"\b(so|thats why|which means) (?P<a>yes|sure|no|nope)$"),
 }
 """A reason, then the answer it leads to: «я в отпуске, так что да», "we have no hot water
-so yes": the conclusion is the answer, whatever the reason sounds like."""
+so yes": the conclusion is the answer, whatever the reason sounds like. "so yeah" is left
+out: trailing, it is a filler ("im at work so yeah")."""
 _CONCLUDES_NO = frozenset({"нет", "no", "nope"})
-_CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "yeah", "yep", "sure",
-                         "no", "nope"})
+_CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "sure", "no",
+                         "nope"})
 _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
                              "день", "вечер", "утро", "hello", "hi", "hey", "good", "morning",
                              "afternoon", "evening"})

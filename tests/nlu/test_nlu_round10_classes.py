@@ -169,6 +169,7 @@ CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.e
         (LEAD_EN, "convenient", "im on vacation so yes", "yes"),
         (LEAD_RU, "convenient", "в машине сижу так что нет", "no"),  # guards: a no stays
         (LEAD_EN, "convenient", "im at the office so no", "no"),
+        (LEAD_EN, "convenient", "im at the office so yeah", "no"),  # "so yeah": a filler
         # a busy-sounding situation with a permission: talking is allowed
         (LEAD_RU, "convenient", "да пока в автобусе еду можно", "yes"),
         (LEAD_RU, "convenient", "в пробке стою можно", "yes"),
