@@ -259,6 +259,12 @@ def understand(
         if key is not None and key in step.on:
             candidates.append(_Candidate(key, 1.0))
     candidates.sort(key=lambda c: -c.score)
+    if (own is not None and reading is not None and reading.family in _BUSY_FAMILIES
+            and reading.answer is not None and reading.answer != own.branch
+            and own.score < reading.confidence):
+        # "i have a meeting in two minutes" is no "i have a minute": an example met only in
+        # part yields to a busy fact said of the other side
+        own = None
     best = own if own is not None and own.score >= _EXAMPLES_FIRST else (
         candidates[0] if candidates else None)
     if (

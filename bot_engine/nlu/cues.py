@@ -105,6 +105,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=нет проблем", "=проблем нет", "=нет вопросов", "=вопросов нет", "попробовать",
             "=никаких проблем", "=никаких вопросов",
             "принимаю", "принять", "готов",
+            # «оставьте его за мной» keeps the manager, no «оставьте меня»
+            "оставить за мной", "закрепить за мной",
         ],
         "refuse": [
             "против", "иметь против", "возражать против", "возражение~", "отказываюсь",
@@ -256,7 +258,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
             "lunch break", "=on my break", "=just walked in", "=just got home", "=just got in",
             "=walking in the door", "=running late",
-            "unavailable", "slammed", "=snowed under", "sick", "asleep",
+            "unavailable", "slammed", "=snowed under", "sick", "asleep", "sleeping", "napping",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
             "=got to", "=gotta",

@@ -227,6 +227,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("busy", "no", [
             # just woke up, about to go out or into the shower
             r"\b(только|только что|еле|недавно) (проснул\w*|встал\w*)\b", r"\bв себя прийти\b",
+            r"\b(глаза продрал\w*|продрал\w* глаза)\b",
             r"\b(еще )?(в кровати|в постели|лежу)\b", r"\bв (душ|ванну)\b",
             r"\b(уже )?(выхожу|убегаю|на выходе|ухожу)\b",
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
@@ -279,7 +280,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("refuse", "no", [
             # emphatic never; the data not to be touched; dislike; a no to the consent itself
-            r"\bни в жизнь\b", r"\bни за какие\b", r"\bни при каких\b", r"^(да )?еще чего\b",
+            r"\bни в жизнь\b", r"\bни в коем разе\b", r"\bни за какие\b", r"\bни при каких\b",
+            r"^(да )?еще чего\b",
             r"\bне (трога|использ|обрабатыва|переда|храни|собира|сохраня|распространя)\w*(йте|"
             r"ите)\b",
             r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
@@ -409,7 +411,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"contractor|supplier|store)\b",
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
             # another way than this one: "decided to repair it instead", "well just patch it"
-            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just) (to )?"
+            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just|went|got|did|"
+            r"put) (to )?"
             r"((?!you |your )\w+ ){1,4}instead\b",
             r"\b(signed|contracted|went|go|going|hired|chose|picked) (with )?(one of )?"
             r"(the |those )?(other|another|a different)\b",

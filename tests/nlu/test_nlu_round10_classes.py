@@ -357,3 +357,28 @@ def test_a_sum_held_is_offered(script_file: str, text: str, budget: int | None) 
                           ("no here", ("nora",), False), ("ty", ("tyler",), False)])
 def test_a_two_letter_clip_before_here(text: str, names: tuple[str, ...], expected: bool) -> None:
     assert (_answer("identity", text, "en", names) == "yes") is expected
+
+
+# --- round ten, second batch: paraphrases written after the first fixes -------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "convenient", "только глаза продрал", "no"),
+        # a yes example met only in part yields to a busy fact of the other side
+        (LEAD_EN, "convenient", "i have a meeting in two minutes", "no"),
+        (LEAD_EN, "convenient", "i have a minute", "yes"),  # guard: the example itself
+        (LEAD_EN, "greet", "my mom is sleeping", "no"),
+        (LEAD_EN, "relevant", "we went solar instead", "no"),
+        (CONSENT_RU, "ask_consent", "ни в коем разе", "no"),
+        ("own_manager.ru.yaml", "ask_keep", "да оставьте его за мной", "yes"),
+        ("own_manager.ru.yaml", "ask_keep", "оставьте меня в покое", "no"),  # guard
+    ],
+)
+def test_round_ten_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
+    assert _step(script_file, step, text)[0] in (branch, "busy" if branch == "no" else branch)
+
+
+def test_urgency_with_a_past_day_is_today() -> None:
+    assert _values("срочно надо было ещё вчера", "ru", "date")[:1] == ["2026-02-03"]

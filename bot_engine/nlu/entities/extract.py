@@ -211,7 +211,11 @@ def extract_entities(
             found.sort(key=lambda f: f.start)
         found = _day_of_week_period(text, found)
         found = _without_negated(text, found)
-        out += _temporal_entities(text, found, wanted) or urgent  # a day named wins
+        said = _temporal_entities(text, found, wanted)
+        today = now.date().isoformat()
+        if urgent and all(str(e.value) < today for e in said):
+            said = urgent  # «срочно, надо было вчера»: a day named wins, unless it is past
+        out += said
         taken += [(f.start, f.end) for f in found]
     elif wanted & _NUMERIC and _may_hold_a_date(toks, lex):
         taken += _day_spans(toks, lex, code, now)
