@@ -86,7 +86,7 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "better": "better easier best",
         "human": "manager operator specialist agent person human representative",
         "family": "wife husband partner boss spouse accountant parents mom dad owner "
-                  "landlord management",
+                  "landlord management son daughter brother sister kids children",
         "relative": "wife husband son daughter mom mother dad father brother sister "
                     "colleague secretary assistant neighbor grandma grandpa",
     },

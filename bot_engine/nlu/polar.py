@@ -1248,7 +1248,7 @@ _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"
                      r"(?<!не )можно|(?<!не )могу)\b(?! (позже|попозже|потом|завтра|вечером))"),
     "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
-                     r"talk fast|go for it)\b(?! to)|\bshoot$"),
+                     r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
 _PREFERS: dict[Lang, re.Pattern[str]] = {

@@ -374,6 +374,11 @@ def test_a_two_letter_clip_before_here(text: str, names: tuple[str, ...], expect
         (CONSENT_RU, "ask_consent", "ни в коем разе", "no"),
         ("own_manager.ru.yaml", "ask_keep", "да оставьте его за мной", "yes"),
         ("own_manager.ru.yaml", "ask_keep", "оставьте меня в покое", "no"),  # guard
+        # a third batch
+        (LEAD_RU, "convenient", "ась чего", "handler:repeat"),
+        (LEAD_EN, "convenient", "im in the car but i can talk", "yes"),
+        (LEAD_EN, "convenient", "im driving i cant talk", "no"),  # guard
+        (LEAD_EN, "ask_budget", "my daughter is paying", "unknown"),
     ],
 )
 def test_round_ten_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
@@ -382,3 +387,13 @@ def test_round_ten_second_batch(script_file: str, step: str, text: str, branch: 
 
 def test_urgency_with_a_past_day_is_today() -> None:
     assert _values("срочно надо было ещё вчера", "ru", "date")[:1] == ["2026-02-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value"),
+    [("в пятницу 10 30", "ru", "datetime", "2026-02-06T10:30:00+03:00"),
+     ("around lunch maybe 12 30", "en", "datetime", "2026-02-03T12:30:00-05:00"),
+     ("в марте где-то двадцатого", "ru", "date", "2026-03-20")],
+)  # fmt: skip
+def test_round_ten_third_batch_times(text: str, lang: str, kind: str, value: str) -> None:
+    assert _values(text, lang, kind)[:1] == [value]

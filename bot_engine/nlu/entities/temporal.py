@@ -358,6 +358,8 @@ class _Rules:
     def _day_in_month(self, m: int, year: int, month: int) -> tuple[date, int] | None:
         """A day said after its month: «числа десятого», «десятого числа», "on the
         tenth". A bare number ("в феврале 10 дней") is no day."""
+        while self.low(m) in _GAP_FILLERS or self.low(m) in ("примерно", "около"):
+            m += 1  # «в марте где-то двадцатого»
         lead = self.low(m) in ("числа", "число", "on", "around", "about")
         dn = self._day_number(m + lead)
         if dn is None:
@@ -1076,9 +1078,19 @@ class _Rules:
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
             ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
-                              or self.low(k - 1) in _RELATIVE_DAYS)) or in_words:
+                              or self._day_or_part_before(k))) or in_words:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _day_or_part_before(self, k: int) -> bool:
+        """Whether a day or a part of the day stands before ``k`` (a filler between):
+        «сегодня 14 00», «в пятницу 10 30», "around lunch maybe 12 30"."""
+        p = k - 1
+        if self.low(p) in _GAP_FILLERS:
+            p -= 1
+        word = self.low(p)
+        return (word in _RELATIVE_DAYS or word in self.lex.weekdays or word in _DAYPARTS
+                or word in ("обед", "lunchtime"))
 
     def _minutes_of_hour(self, k: int) -> Part | None:
         """ "twenty past seven", "ten to nine", "five after six" (en); «десять минут
@@ -1147,7 +1159,8 @@ class _Rules:
             hv = self._hour_value(k + 1)
             if hv is not None:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
-        if low in ("в", "at") and self.low(k + 1) in ("обед", "lunchtime", "lunch"):
+        if low in ("в", "at", "around", "about", "near", "by") and self.low(k + 1) in (
+                "обед", "lunchtime", "lunch"):
             # a part of the day: an hour said after it is read in it («в обед часа в два»)
             return Part(k, k + 2, daypart=self.low(k + 1))
         if low in ("после", "after") and self.low(k + 1) in ("работы", "work"):
