@@ -154,7 +154,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=у меня гости", "=у нас гости", "летучка", "пятиминутка",
             # away for long: «в армии», «в рейсе», «на сборах» (of the one asked for: not here)
             "армия", "=на службе", "=в рейсе", "=в плавании", "=на сборах", "санаторий",
-            "роддом", "=на даче", "=в деревне", "=на учебе", "=на сессии", "=в экспедиции",
+            "роддом", "=на даче", "=в деревне", "=в огороде", "=в гараже", "=на рыбалке",
+            "=на огороде", "=в саду", "=на учебе", "=на сессии", "=в экспедиции",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -402,7 +403,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # the robot to say: "we were hoping you could tell us", "youre the expert"
             "=you could tell", "=you can tell", "=you would tell", "=you tell us",
             "=you are the expert", "=you are the pro", "=gonna ask you", "=going to ask you",
-            "cheapest", "=as cheap as", "=whatever it costs", "=however much",
+            "cheapest", "=as cheap as", "=as little as", "=whatever it costs", "=however much",
             "=not much money", "=fixed income", "@family paying", "=ask him", "=ask her",
             "=god knows", "=who knows", "=lord knows", "=heaven knows", "=heck if i know",
             "=hell if i know", "=damned if i know", "=you are the professional",

@@ -158,6 +158,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(перешли|подключились|переключились|перевелись|провели себе|"
             r"поставили себе) (\w+ )?(на|к)\b",
             r"\b(на |к |ко )(\w+ ){1,3}(перешли|подключились|переключились|перевелись)\b",
+            r"\bрешили (\w+ ){0,3}(перейти|подключиться|переключиться)\b",
             r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|собрал|"
             r"смонтировал|привезл|доставил|поменял|заменил|починил|отремонтировал|"
             r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
@@ -230,6 +231,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(глаза продрал\w*|продрал\w* глаза)\b",
             r"\b(еще )?(в кровати|в постели|лежу)\b", r"\bв (душ|ванну)\b",
             r"\b(уже )?(выхожу|убегаю|на выходе|ухожу)\b",
+            r"\b(собираюсь|собираемся|собирался|собиралась) (\w+ )?(выходить|уходить|уезжать|"
+            r"выезжать|на работу)\b",
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
             r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
             r"\bне могу\b.*\b(сейчас|щас)\b", r"\bнеудобно\b", r"\bне (очень |особо )?удобно\b",
@@ -324,7 +327,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     ],
     "en": [
         ("agree", "yes", [
-            r"\b(ill|i will|i can|we can|ill just|i dont mind to) (hold|wait on the line|"
+            r"\b(ill|i will|i can|we can|ill just|i dont mind to) (hold|hang on|wait on the line|"
             r"stay on( the line)?)\b",
             r"^(ok |okay |yeah |yes |sure )?(lets go|bet|say less)$",
             r"\b(keep|assign) (him|her|them) (on|for me|to me|as mine)\b",
@@ -353,7 +356,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("available", "yes", [
             # all the time in the world: "im retired i got all day"
-            r"\b(got|have|ive got) (all day|all the time in the world|plenty of time|"
+            r"\b(got|have|ive got) (all (day|morning|afternoon|evening|week)|"
+            r"all the time in the world|plenty of time|"
             r"nothing but time)\b",
             r"\b(im|i am) retired\b",
             r"\bgot a (sec|second|minute|moment)\b",

@@ -379,6 +379,13 @@ def test_a_two_letter_clip_before_here(text: str, names: tuple[str, ...], expect
         (LEAD_EN, "convenient", "im in the car but i can talk", "yes"),
         (LEAD_EN, "convenient", "im driving i cant talk", "no"),  # guard
         (LEAD_EN, "ask_budget", "my daughter is paying", "unknown"),
+        # a fourth batch
+        (LEAD_RU, "greet", "дед в огороде", "no"),
+        (LEAD_RU, "convenient", "собираюсь выходить", "no"),
+        (LEAD_EN, "convenient", "i got all morning", "yes"),
+        (LEAD_RU, "relevant", "мы решили на электричество перейти", "no"),
+        (LEAD_EN, "offer_manager", "ill hang on", "yes"),
+        (LEAD_EN, "ask_budget", "as little as possible", "unknown"),
     ],
 )
 def test_round_ten_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
