@@ -226,7 +226,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=by all means", "=sure thing", "=works for me", "=thats right",
             "accept", "=count me in", "=no worries",
             # the verb carries the negation: "never gave you any consent"
-            "give consent", "give permission", "grant permission", "give ok", "gave consent",
+            "give consent", "give permission", "grant permission", "gave consent",
             "gave permission", "give my consent", "give my permission", "gave my consent",
         ],
         "refuse": [

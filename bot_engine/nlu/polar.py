@@ -528,13 +528,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(no )?not (me|him|her)\b", r"^(nope )?not \w+$",
         ]),
         ("refuse", "no", [
-            r"\b(dont|do not|wont|will not|never|didnt|did not) (give|grant|"
-            r"gave) (\w+ ){0,3}(permission|consent|authorization|the ok)\b",
-            r"\b(dont|do not) (use|touch|store|keep|share|process|sell) my\b",
+            # keyed by the verb, not by the common "dont": a negator before it
+            r"(?:(?<=dont )|(?<=not )|(?<=wont )|(?<=never )|(?<=didnt ))\b(give|grant|gave) "
+            r"(\w+ ){0,3}(permission|consent|authorization|the ok)\b",
+            r"(?:(?<=dont )|(?<=do not ))\b(use|touch|store|keep|share|process|sell) my\b",
             r"\bleave my (data|info|information|details) alone\b",
             r"\bnot in a million years\b", r"\bno chance\b", r"\bnot a chance\b",
             r"\bover my dead body\b", r"\babsolutely not\b",
-            r"\b(didnt|did not|dont|do not) (like|care for) (him|her|them)\b",
+            r"(?:(?<=didnt )|(?<=dont )|(?<=not ))\b(like|care for) (him|her|them)\b",
             r"\bnot a (big )?fan\b",
             r"\bi object\b",
             r"\b(dont|do not|no need to|wont|not) (need|want|transfer|connect|put)\b[\w ]{0,25}"
