@@ -189,6 +189,7 @@ def understand(
         handler.intent in _REASKING_HANDLERS
         and compiled.hedge_intent is not None
         and cues.hedge(text, runtime.lang)
+        and not _NOT_UNDERSTOOD.search(text.lower())
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -258,6 +259,12 @@ def understand(
         if key is not None and key in step.on:
             candidates.append(_Candidate(key, 1.0))
     candidates.sort(key=lambda c: -c.score)
+    if (own is not None and reading is not None and reading.family in _BUSY_FAMILIES
+            and reading.answer is not None and reading.answer != own.branch
+            and own.score < reading.confidence):
+        # "i have a meeting in two minutes" is no "i have a minute": an example met only in
+        # part yields to a busy fact said of the other side
+        own = None
     best = own if own is not None and own.score >= _EXAMPLES_FIRST else (
         candidates[0] if candidates else None)
     if (
@@ -334,6 +341,8 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
         return False
     value = str(found["value"])
     local = now.astimezone(runtime.timezone)
+    if _this_part_of_day(said, local.hour):
+        return False  # "im free this morning" said in the morning: now, named
     if "T" not in value:
         if len(said.split()) == 1 and value == (local.date() + timedelta(days=7)).isoformat():
             return False  # "i got time, its friday" said on a Friday: today, named
@@ -346,6 +355,22 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
 
 
 _LATER_MIN_S = 120
+_PARTS_OF_DAY: dict[str, tuple[int, int]] = {
+    "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
+    "днем": (12, 17), "evening": (17, 24), "tonight": (17, 24), "вечером": (17, 24),
+    "вечер": (17, 24),
+}  # fmt: skip
+_TODAY_WORDS = frozenset({"this", "today", "in", "the", "сегодня", "этим", "этот", "с"})
+
+
+def _this_part_of_day(said: str, hour: int) -> bool:
+    """Whether the time said is only the part of the day it is now ("this morning" in
+    the morning, «сегодня вечером» in the evening)."""
+    words = [w for w in said.split() if w not in _TODAY_WORDS]
+    if len(words) != 1 or words[0] not in _PARTS_OF_DAY:
+        return False
+    first, last = _PARTS_OF_DAY[words[0]]
+    return first <= hour < last
 _BARE_SPAN = re.compile(
     r"^(a |an |the )?(\w+ )?(few |couple (of )?)?(minutes?|mins?|hours?|seconds?|secs?|"
     r"минут\w*|минуток|час\w*|секунд\w*)( or so)?$")
@@ -392,6 +417,15 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 
 _ECHO_MAX_WORDS = 3
+_ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
+                           "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
+                           "сколько", "чего", "кого"})
+_NOT_UNDERSTOOD = re.compile(
+    r"\bне (очень |совсем |до конца )?(понял|поняла|понимаю|уловил|уловила|разобрал|разобрала) "
+    r"(\w+ )?(вопрос|о чем|про что)|\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
+    r"(get|understand|follow) (the|your) question")
+"""The question not understood, said anywhere in the reply («какой бюджет, не понял
+вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
 
 
 def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
@@ -406,7 +440,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     if not words or len(words) > _ECHO_MAX_WORDS or not polar.asks(norm, runtime.lang):
         return False
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
-    said = nlu.lemmas(text, runtime.lang)[1:]
+    said = [w for w in nlu.lemmas(text, runtime.lang)  # "planning what sorry": it may lead
+            if w not in _ASKING_WORDS]
     return any(len(word) > 3 and word in asked for word in said)
 
 
@@ -536,6 +571,8 @@ def _fill_also(
             continue
         found = _entity(runtime, text, kind, now, exclude=out.entities)
         if found is not None and _has_cue(runtime, text, kind, found):
+            if kind == "money" and runtime.lang == "ru":
+                found = _in_thousands(found)
             _put(runtime, slot, found, out)
 
 
@@ -549,6 +586,18 @@ _MONEY_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+_HAVE: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(у (нас|меня)( есть)?|есть|имеется|располагаем) (около |где-то |где то |"
+                     r"примерно |порядка |до )?$"),
+    "en": re.compile(r"\b(we have|we got|weve got|i have|i got|ive got|we can do|i can do|"
+                     r"we can spend|i can spend) (about |around |like |maybe |roughly |up to "
+                     r"|only |just )?$"),
+}
+"""A possession said right before a number offers a sum (a count of things is caught by
+the noun after it: "we have about 1800 square feet")."""
+_HAVE_AT_LEAST = 100
+
+
 def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> bool:
     if kind not in ("money", "number", "integer"):
         return True  # dates and times come from time words already
@@ -557,6 +606,10 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     if found.get("unit"):
         return True
     lang = runtime.lang
+    start = found.get("start")
+    if (isinstance(start, int) and isinstance(found.get("value"), (int, float))
+            and found["value"] >= _HAVE_AT_LEAST and _HAVE[lang].search(low[:start])):
+        return True  # "and we have about 1800", «а у нас есть тысяч сто»: a sum held
     for cue in _MONEY_CUES[lang]:
         if cue in ("k", "к "):
             if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
@@ -583,6 +636,8 @@ def _primary(
                 and str(found.get("text", "")).strip().lower() in _PRONOUN_ONE
                 and not _has_cue(runtime, text, kind, found)):
             found = None  # "i don't have one", «у нас одна»: a pronoun, not a sum of 1
+        if found is not None and kind == "money" and runtime.lang == "ru":
+            found = _in_thousands(found)
         if found is not None:
             out.entities.append(found)
             out.branch, out.value, out.confidence = "ok", found["value"], 1.0
@@ -604,6 +659,18 @@ def _primary(
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
             out.confidence = 1.0
+
+
+def _in_thousands(found: dict[str, Any]) -> dict[str, Any]:
+    """A Russian budget said as a bare number under a thousand ("ну сто десять", «не
+    больше восьмидесяти», «полтораста») counts thousands: nobody budgets 110 roubles,
+    and the phone drops the «тысяч» the way writing never would. A currency or a
+    multiplier said keeps the number as it is ("пятьсот рублей")."""
+    value = found.get("value")
+    if found.get("unit") or not isinstance(value, (int, float)) or not 10 <= value < 1000:
+        return found
+    scaled = value * 1000
+    return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
 
 
 def _entity(

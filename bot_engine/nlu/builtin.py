@@ -57,9 +57,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 "вас не слышно",
             ],
             patterns=[
-                r"^(а )?(что|чего|как|шо|а|что что|что вы говорите|что вы сказали|простите)$",
-                r"^(а |простите |извините )*(что|как|чего) (вы )?(сказали|спросили|говорите|"
-                r"спрашиваете)( \w+)?$",
+                r"^(а )?(что|чего|как|шо|а|ась|аюшки|что что|что вы говорите|что вы сказали|"
+                r"простите)$",
+                r"^(а |простите |извините )*(что|как|чего|когда|где|куда|во сколько|сколько|"
+                r"какой|какая|какое|кого|кому) (вы )?(сказали|спросили|говорите|спрашиваете)"
+                r"( \w+)?$",
+                # the question not understood, said after its words: «какой бюджет, не понял
+                # вопроса»
+                r"\bне (очень |совсем |до конца |особо )?(понял|поняла|понимаю|уловил|уловила|"
+                r"разобрал|разобрала) (\w+ )?(вопрос\w*|о чем (вы|речь)|про что)\b",
                 r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
                 r"\bповтор\w*",
                 r"\bне (рас)?слыш\w*",
@@ -77,7 +83,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"к чему)\b.*)?$",
                 # question words only, two or more («кого-кого», «что-что когда»): the
                 # caller echoes the question, not asking a new one
-                r"^((а|ой|ну|простите|извините) )*(что|чего|кто|кого|кому|когда|где|куда|"
+                r"^((а|ой|ну|простите|извините) )*(что|чего|ась|кто|кого|кому|когда|где|куда|"
                 r"сколько|как|какой|какая|какое|какие|зачем|почему)"
                 r"( (что|чего|кто|кого|кому|когда|где|куда|сколько|как|какой|какая|какое|какие|"
                 r"зачем|почему))+$",
@@ -107,9 +113,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(больше|никогда) не (пере)?(звон|званива|набира)\w*",
                 r"\bне (надо|нужно|стоит) (мне |нам )?(больше )?(звонить|набирать|беспокоить)\b",
                 r"\bне хочу,? чтобы (мне |вы )?(больше )?звонили\b",
-                r"\b(перестань|прекрати|хватит)\w* (мне )?(звон|названив|беспоко)\w*",
+                r"\b(перестань|прекрати|хватит)\w* ((мне|нам|нас|сюда|уже|тут|мне сюда|на этот "
+                r"номер|по этому номеру) )*(звон|названив|трезвон|беспоко|набир)\w*",
                 r"\b(удали|убери|уберите|исключи|вычеркни|сотри)\w* (мой |мои |меня |этот |наш )?"
-                r"(номер|телефон|данны|контакт|из (баз|спис|ваш))\w*",
+                r"(номер|телефон|данны|контакт|из (баз|спис|ваш|обзвон|рассыл|картотек|реестр))\w*",
+                # the object first: «номер мой сотрите», «данные удалите»
+                r"\b(номер|телефон|контакт|данные)\w* (мой |мои |наш |мои все )?(удали|убери|"
+                r"уберите|исключи|вычеркни|сотри)\w*",
                 r"\b(запреща\w*|не разреша\w*) (мне |вам |вам мне |мне вам )?(звонить|набирать|"
                 r"беспокоить)\b",
                 r"\b(отпиши|отписа)\w*",
@@ -231,6 +241,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"^(what|sorry|pardon|excuse me|huh|come again|pardon me|say again)$",
                 r"^(sorry|what|pardon|excuse me|huh|wait)( (sorry|what|pardon|again|was that))+$",
+                r"^((sorry|wait|huh|um|uh) )*(whats|what is|what was) that( again| sorry| now)?$",
+                # a question about the robot's own words: "when did you say", "what time did
+                # you say"
+                r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
+                r"what) (did|do) you (just )?(say|said)( again| sorry)?$",
                 r"\brepeat\w*",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
@@ -273,6 +288,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(stop|quit|cease) (calling|ringing|bothering|contacting)\b",
+                r"\b(stop|quit|enough) ((with )?(the|all the|these) )?(calls|calling|robocalls)\b",
+                r"\b(remove|take|delete) (me|us|my number) (off|from) (your|the|this) "
+                r"(\w+ )?(list|lists|database|system)\b",
                 r"\b(do not|dont|never) (call|contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
@@ -330,13 +348,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # "whats acme furniture", "what is acme": what a name the robot said is
-                r"^(and |but |sorry |wait )?(whats|what is) (?!.*\b(?:up|new|next|time|price|"
-                r"prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
+                r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
+                r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
                 r"question)\b)"
                 r"\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
-                r"^(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you (?:just )?say|you (?:just )?said|was that|"
+                r"^(?!(?:(?:sorry|wait|huh|um|uh) )*(?:whats|what is|what was) that$)"
+                r"(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you (?:just )?say|you (?:just )?said|"
+                r"what was that|"
                 r"say that|again|why not|"
                 r"ask|asked|asking|question|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"

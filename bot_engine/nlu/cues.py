@@ -73,7 +73,8 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "human": "менеджер оператор специалист консультант сотрудник человек",
         "family": "жена муж супруг супруга партнер начальник директор бухгалтер "
                   "бухгалтерия родители мама папа сын дочь шеф босс руководство начальство "
-                  "руководитель владелец хозяин хозяйка собственник учредитель",
+                  "руководитель владелец хозяин хозяйка собственник учредитель дочка сынок "
+                  "зять невестка внук внучка брат сестра",
         "relative": "жена муж сын дочь мама мать папа отец брат сестра бабушка дедушка "
                     "коллега секретарь помощник помощница сосед соседка супруга супруг "
                     "дочка сынок мамка внук внучка племянник племянница тетя дядя свекровь "
@@ -85,7 +86,7 @@ _CLASSES: dict[Lang, dict[str, str]] = {
         "better": "better easier best",
         "human": "manager operator specialist agent person human representative",
         "family": "wife husband partner boss spouse accountant parents mom dad owner "
-                  "landlord management",
+                  "landlord management son daughter brother sister kids children",
         "relative": "wife husband son daughter mom mother dad father brother sister "
                     "colleague secretary assistant neighbor grandma grandpa",
     },
@@ -104,6 +105,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=нет проблем", "=проблем нет", "=нет вопросов", "=вопросов нет", "попробовать",
             "=никаких проблем", "=никаких вопросов",
             "принимаю", "принять", "готов",
+            # «оставьте его за мной» keeps the manager, no «оставьте меня»
+            "оставить за мной", "закрепить за мной",
         ],
         "refuse": [
             "против", "иметь против", "возражать против", "возражение~", "отказываюсь",
@@ -128,6 +131,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "свободен", "свободно", "ждать звонок", "слушаю", "если быстро", "только быстро",
             "только недолго", "=если коротко", "=я дома", "=мы дома",
             "минута найтись", "=сейчас могу", "=сейчас можно", "=во внимании",
+            # all the time in the world: «я на пенсии», «времени вагон»
+            "=времени полно", "=времени вагон", "=полно времени", "=вагон времени",
+            "=весь день свободен", "=весь день свободна", "=на пенсии", "=никуда не спешу",
+            "=никуда не тороплюсь",
         ],
         "busy": [
             "занят", "=некогда", "=не до этого", "=не до того", "=не до вас",
@@ -144,10 +151,11 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=у меня посетитель", "=у меня люди", "=у меня пара", "=на паре",
             "бежать надо", "уходить надо", "=мне пора", "=пора бежать", "=пора идти",
             "болеть", "недоступен", "завал", "=по горло", "=не одна", "=не один",
-            "=у меня гости", "=у нас гости",
+            "=у меня гости", "=у нас гости", "летучка", "пятиминутка",
             # away for long: «в армии», «в рейсе», «на сборах» (of the one asked for: not here)
             "армия", "=на службе", "=в рейсе", "=в плавании", "=на сборах", "санаторий",
-            "роддом", "=на даче", "=в деревне", "=на учебе", "=на сессии", "=в экспедиции",
+            "роддом", "=на даче", "=в деревне", "=в огороде", "=в гараже", "=на рыбалке",
+            "=на огороде", "=в саду", "=на учебе", "=на сессии", "=в экспедиции",
         ],
         "later": [
             "!сейчас", "!сегодня", "позже", "попозже", "позднее", "потом", "в другой раз",
@@ -217,6 +225,9 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
             "accept", "=count me in", "=no worries",
+            # the verb carries the negation: "never gave you any consent"
+            "give consent", "give permission", "grant permission", "gave consent",
+            "gave permission", "give my consent", "give my permission", "gave my consent",
         ],
         "refuse": [
             "refuse", "object", "objection~", "mind", "problem~", "issue~", "against",
@@ -248,7 +259,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
             "lunch break", "=on my break", "=just walked in", "=just got home", "=just got in",
             "=walking in the door", "=running late",
-            "unavailable", "slammed", "=snowed under", "sick",
+            "unavailable", "slammed", "=snowed under", "sick", "asleep", "sleeping", "napping",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
             "=got to", "=gotta",
@@ -349,6 +360,13 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=что посоветуете", "=что порекомендуете", "=что предложите",
             "=пока не", "=еще не", "цена", "стоимость", "расценка", "прайс", "стоить",
             "!бюджет~", "!сумма~", "!цифра~",
+            # someone else pays, the price decides, too little money to name a sum:
+            # «сын будет оплачивать», «сколько насчитаете», «денег немного»
+            "@family платить", "@family оплачивать", "=у него спросите",
+            "=у нее спросите", "=у них спросите", "=сколько насчитаете", "=сколько скажете",
+            "=сколько выставите", "=сколько будет стоить", "=денег немного", "=денег мало",
+            "=денег немного", "=пенсия маленькая", "=маленькая пенсия", "=на пенсии",
+            "=живем на пенсию", "небогато",
         ],
     },
     "en": {
@@ -385,6 +403,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # the robot to say: "we were hoping you could tell us", "youre the expert"
             "=you could tell", "=you can tell", "=you would tell", "=you tell us",
             "=you are the expert", "=you are the pro", "=gonna ask you", "=going to ask you",
+            "cheapest", "=as cheap as", "=as little as", "=whatever it costs", "=however much",
+            "=not much money", "=fixed income", "@family paying", "=ask him", "=ask her",
             "=god knows", "=who knows", "=lord knows", "=heaven knows", "=heck if i know",
             "=hell if i know", "=damned if i know", "=you are the professional",
         ],
@@ -563,11 +583,14 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
     while p >= 0:
         word = lem[p]
         if word in table.negators or (
-            cue.nominal and word in table.noun_negators and not subject
-        ):
-            found.add(p)
+            (cue.nominal or (p == start - 1 and word in _NO_ANY
+                             and lem[start] not in table.negators))
+            and word in table.noun_negators and not subject
+        ):  # «никаких согласий»: "no" before any word of the cue
+            if not (subject and lem[p + 1] in _MANNER):
+                found.add(p)  # «не так я отказывалась»: «не так» is a clause of its own
             break
-        if word not in table.skip or start - p > 3:
+        if word.partition("~")[0] not in table.skip or start - p > 3:  # "давать~past" too
             break
         subject = subject or word in _SUBJECTS
         p -= 1
@@ -580,6 +603,8 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
 
 
 _SUBJECTS = frozenset({"я", "мы", "вы", "i", "we", "you"})
+_MANNER = frozenset({"так", "то", "тот"})
+_NO_ANY = frozenset({"никакой", "no"})
 
 # Negations of more than one word, as a lemma that `_NEGATORS` knows.
 _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
@@ -592,9 +617,13 @@ _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
 # the one who answered: `wrong`, when the question was who answered.
 _THIRD_PERSON: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"он", "она", "его", "ее", "муж", "жена", "мама", "папа", "мать", "отец",
-                     "сын", "дочь", "дочка", "брат", "сестра", "бабушка", "дедушка"}),
+                     "сын", "дочь", "дочка", "брат", "сестра", "бабушка", "дедушка", "дед",
+                     "бабуля", "дедуля", "баба", "внук", "внучка", "свекровь", "теща", "тесть",
+                     "свекор", "супруг", "супруга", "хозяин", "хозяйка"}),
     "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife", "mom", "dad",
-                     "son", "daughter", "brother", "sister"}),
+                     "son", "daughter", "brother", "sister", "grandpa", "grandma", "granddad",
+                     "grandmother", "grandfather", "mother", "father", "grandpas", "grandmas",
+                     "moms", "dads"}),
 }
 
 

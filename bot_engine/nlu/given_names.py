@@ -141,6 +141,8 @@ _MIN_SWAPPED = 5
 def _same_shape(said: str, asked: str, lang: Lang) -> bool:
     if lang == "en" and _MIN_CLIPPED <= len(said) < len(asked) and asked.startswith(said):
         return True
+    if len(asked) >= _MIN_SWAPPED and said != asked and _undoubled(said) == _undoubled(asked):
+        return True  # a double letter heard single or the other way: «генадий», "phillip"
     if lang == "ru" and asked.startswith("е") and said == asked[1:] and len(said) >= 5:
         return True
     if len(said) != len(asked) or len(said) < _MIN_SWAPPED:
@@ -148,6 +150,10 @@ def _same_shape(said: str, asked: str, lang: Lang) -> bool:
     diff = [i for i, (a, b) in enumerate(zip(said, asked, strict=True)) if a != b]
     return (len(diff) == 2 and diff[1] == diff[0] + 1
             and said[diff[0]] == asked[diff[1]] and said[diff[1]] == asked[diff[0]])
+
+
+def _undoubled(word: str) -> str:
+    return "".join(ch for k, ch in enumerate(word) if k == 0 or word[k - 1] != ch)
 
 
 def is_short_form(word: str, lang: Lang) -> bool:

@@ -53,7 +53,8 @@ Answer = Literal["yes", "no"]
 # read back, not a request to repeat.
 _MISUNDERSTOOD: dict[Lang, str] = {
     "ru": r"\b((вы|ты) (меня |нас |все |это )?(не так|не то|не совсем так|неправильно|неверно|"
-          r"не правильно|не верно)|(не так|не то|не совсем так|неправильно|неверно) (вы|ты)"
+          r"не правильно|не верно)( меня| нас)?|(не так|не то|не совсем так|неправильно|"
+          r"неверно) (вы|ты)"
           r"( меня| нас)?) (понял|поняли|услышал|услышали|расслышал|расслышали|записал|записали|"
           r"запомнил\w*)\b|\b(не так|не то|не совсем так|неправильно|неверно) (понял|поняли|"
           r"услышал|услышали|расслышал|расслышали|записал|записали|запомнил\w*) (вы|ты)\b",
@@ -87,6 +88,12 @@ _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
 _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     "ru": [
         ("agree", "yes", [
+            # slang and "I'll wait on the line": «го», «погнали», «подожду на линии»
+            r"^(ну |да |давай |давайте )?(го|гоу|погнали|поехали)( давай| давайте| уже)?$",
+            r"(?<!не )\b(подожду|подождем|повишу|повисим|побуду)( \w+)? на (линии|трубке|"
+            r"проводе)\b",
+            # «мне не жалко»: I don't mind; «закрепите его за мной»: keep it so
+            r"\b(мне |нам )?не жалко\b", r"(?<!не )\bзакреп(ите|ляйте|и|ляй)\b",
             r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
             r"^(ну )?(допустим|предположим)\b", r"(?<!не )\b(возьму|приму)\b",
             r"(?<!не )\b(соедините|переключите|переведите)\b",
@@ -121,6 +128,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(да )?только (быстро|недолго|коротко)", r"\bно (быстро|недолго|коротко)\b",
         ]),
         ("identity", "yes", [
+            r"\b(я|это я|я это)( же| ведь)? и есть\b",
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
             r"\b(?!(?:его|ее|их|муж|жена|сын|дочь|дочка|мама|папа|мать|отец|брат|сестра|"
             r"бабушка|дедушка|сосед|соседка|коллега|секретарь)\b)\w+ слушает\b",
@@ -146,6 +154,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"потек\w*|течет|развалил\w*)",
         ]),
         ("done", "no", [
+            # another way instead: «подключились к центральному», «перешли на газ»
+            r"\b(перешли|подключились|переключились|перевелись|провели себе|"
+            r"поставили себе) (\w+ )?(на|к)\b",
+            r"\b(на |к |ко )(\w+ ){1,3}(перешли|подключились|переключились|перевелись)\b",
+            r"\bрешили (\w+ ){0,3}(перейти|подключиться|переключиться)\b",
             r"(?<!не )\b(уже )?(купил|нашли|нашел|взял|заказал|сделал|поставил|установил|собрал|"
             r"смонтировал|привезл|доставил|поменял|заменил|починил|отремонтировал|"
             r"оформил|приобрел|договорил|обошл|выбрал|закончил|завершил|доделал)\w*",
@@ -184,6 +197,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"разрешени\w*|согласовал\w*))\b",
         ]),
         ("later", "no", [
+            r"\bчерез (минуту|минутку|пару минут|секунду)\b",
+            r"^(ну )?дайте (мне |нам )?(\w+ )?(час|часик|полчаса|полчасика|пару часов|минут\w*)\b",
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
             r"\bв (другой|другое|иной) (раз|день|время)\b",
             r"\bне (сейчас|сегодня)\b", r"^(нет )?потом\b",
@@ -211,6 +226,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(да |мне |нам )?(не важно|неважно)\b", r"\b(не принципиально|непринципиально)\b",
         ]),
         ("busy", "no", [
+            # just woke up, about to go out or into the shower
+            r"\b(только|только что|еле|недавно) (проснул\w*|встал\w*)\b", r"\bв себя прийти\b",
+            r"\b(глаза продрал\w*|продрал\w* глаза)\b",
+            r"\b(еще )?(в кровати|в постели|лежу)\b", r"\bв (душ|ванну)\b",
+            r"\b(уже )?(выхожу|убегаю|на выходе|ухожу)\b",
+            r"\b(собираюсь|собираемся|собирался|собиралась) (\w+ )?(выходить|уходить|уезжать|"
+            r"выезжать|на работу)\b",
             r"(?<!не )\bзанят\w*", r"\bнекогда\b", r"\bнет времени\b", r"\bвремени нет\b",
             r"\bне могу (сейчас )?(говорить|разговаривать)", r"\b(сейчас|щас) не могу\b",
             r"\bне могу\b.*\b(сейчас|щас)\b", r"\bнеудобно\b", r"\bне (очень |особо )?удобно\b",
@@ -232,6 +254,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"здесь|над душой)\b",
         ]),
         ("wrong", "no", [
+            # the number changed hands: «у меня номер новый», «симку недавно купил»
+            r"\b(номер|симк\w*) (у меня |теперь |вообще |\w+ )?(нов\w*|недавн\w*)\b",
+            r"\b(нов\w*) (номер|симк\w*)\b",
             r"\b(ошиблись|ошибка|ошибочка|перепутали|напутали|не туда|не тот номер|номер не тот|"
             r"неправильный номер)\b",
             # the one asked for has gone away: «она уехала», «он уже ушёл», «ушла она»
@@ -257,6 +282,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(неправильн|неверн|ошибочн)\w* (\w+ ){0,2}номер",
         ]),
         ("refuse", "no", [
+            # emphatic never; the data not to be touched; dislike; a no to the consent itself
+            r"\bни в жизнь\b", r"\bни в коем разе\b", r"\bни за какие\b", r"\bни при каких\b",
+            r"^(да )?еще чего\b",
+            r"\bне (трога|использ|обрабатыва|переда|храни|собира|сохраня|распространя)\w*(йте|"
+            r"ите)\b",
+            r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
+            r"\bсогласи\w* (\w+ )?(не|никакого|никакие) (\w+ )?(давал|дала|давала|давали|дал|даю|"
+            r"дам)\b",
+            r"\bне (давал|дала|давала|давали|дал)\w* (\w+ ){0,2}согласи",
             r"\bкатегорически\b", r"\bни за что\b", r"\bни в коем случае\b",
             r"\bне (согласн|соглаш)\w*", r"\bне (даю|дам)\b", r"\bне разрешаю\b",
             # the operator's negated acceptance: «не возьму», «не смогу принять»
@@ -293,6 +327,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     ],
     "en": [
         ("agree", "yes", [
+            r"\b(ill|i will|i can|we can|ill just|i dont mind to) (hold|hang on|wait on the line|"
+            r"stay on( the line)?)\b",
+            r"^(ok |okay |yeah |yes |sure )?(lets go|bet|say less)$",
+            r"\b(keep|assign) (him|her|them) (on|for me|to me|as mine)\b",
             r"\bfire away\b", r"^(ok |okay )?shoot\b", r"\bgo for it\b", r"\bgo ahead\b",
             r"\bsure thing\b", r"\b(put|patch) me through\b", r"\b(connect|transfer) me\b",
             r"\blets do (it|this|that)\b", r"\bthat(d| would) be (great|good|nice|fine|"
@@ -317,6 +355,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah |sure )?you (can|may)( do that| do it)?$",
         ]),
         ("available", "yes", [
+            # all the time in the world: "im retired i got all day"
+            r"\b(got|have|ive got) (all (day|morning|afternoon|evening|week)|"
+            r"all the time in the world|plenty of time|"
+            r"nothing but time)\b",
+            r"\b(im|i am) retired\b",
             r"\bgot a (sec|second|minute|moment)\b",
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? |"
             r"a little (bit of )?|a bit of |a tiny bit of |a little while |a few more )"
@@ -362,6 +405,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"cracked|done for))\b",
         ]),
         ("done", "no", [
+            r"\b(switched|converted|hooked up|changed over|moved over) (over )?to\b",
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
             r"went|installed|signed|hired|chose|picked)\b",
             r"\b(bought|got|ordered|found|purchased) (one|it|something|two|them)( \w+)?"
@@ -371,7 +415,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"contractor|supplier|store)\b",
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
             # another way than this one: "decided to repair it instead", "well just patch it"
-            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just) (to )?"
+            r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just|went|got|did|"
+            r"put) (to )?"
             r"((?!you |your )\w+ ){1,4}instead\b",
             r"\b(signed|contracted|went|go|going|hired|chose|picked) (with )?(one of )?"
             r"(the |those )?(other|another|a different)\b",
@@ -421,10 +466,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week)( \w+)?$",
             r"\bin an? (hour|few hours|bit)\b",
             r"\b(talk|speak|chat|do this|do it) (tomorrow|tonight|later|next week|another time)\b",
-            r"^give (me|us) (an? |half an |a few |a couple( of)? |\w+ )?(minutes?|hours?|secs?|"
-            r"seconds?|moment)\b",
+            r"^give (me|us) (like |about |maybe |just |at least )?(an? |half an |a few |"
+            r"a couple( of)? |\w+ )?(minutes?|hours?|secs?|seconds?|moment)\b",
         ]),
         ("busy", "no", [
+            # getting up, getting the kids out, standing in line, heading out
+            r"\b(still )?in bed\b", r"\b(just )?(woke up|got up|rolled out of bed)\b",
+            r"\b(getting|got) (the )?(kids|kid|children|family|baby) (ready|dressed|to school|"
+            r"off)\b",
+            r"\bin (line|a line|the line|a queue|the checkout)\b",
+            r"\b(heading|headed|running) out\b",
+            r"\babout to (jump |hop |get )?in the shower\b", r"\bmeeting (starts|is starting)\b",
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
@@ -454,6 +506,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(over|in|up)\b",
         ]),
         ("wrong", "no", [
+            r"\b(new number|just got this number|got this number|this number is new)\b",
+            r"\b(cant|can not|cannot|is unable to) come to the phone\b",
             r"\bwrong (number|person|guy|one|lady|man)\b",
             r"\bno ?(one|body) (named|by that name|here|called)\b",
             r"\bnobody (named|by that name|here|called)\b",
@@ -474,6 +528,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(no )?not (me|him|her)\b", r"^(nope )?not \w+$",
         ]),
         ("refuse", "no", [
+            # keyed by the verb, not by the common "dont": a negator before it
+            r"(?:(?<=dont )|(?<=not )|(?<=wont )|(?<=never )|(?<=didnt ))\b(give|grant|gave) "
+            r"(\w+ ){0,3}(permission|consent|authorization|the ok)\b",
+            r"(?:(?<=dont )|(?<=do not ))\b(use|touch|store|keep|share|process|sell) my\b",
+            r"\bleave my (data|info|information|details) alone\b",
+            r"\bnot in a million years\b", r"\bno chance\b", r"\bnot a chance\b",
+            r"\bover my dead body\b", r"\babsolutely not\b",
+            r"(?:(?<=didnt )|(?<=dont )|(?<=not ))\b(like|care for) (him|her|them)\b",
+            r"\bnot a (big )?fan\b",
             r"\bi object\b",
             r"\b(dont|do not|no need to|wont|not) (need|want|transfer|connect|put)\b[\w ]{0,25}"
             r"\b(manager|operator|human|person|representative|agent|me through|me)\b",
@@ -811,9 +874,19 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
                                    or rest[0] in ("who", "whos", "what", "whats"))):
         return False
+    if (lang == "en" and len(words[k]) == 2 and rest in (["here"], ["speaking"])
+            and words[k] not in _TWO_LETTER_WORDS
+            and any(name.startswith(words[k]) for name in names)):
+        return True  # "ty here" for Tyler: a clip this short only before "here"
     return any(given_names.same_name(words[k], name, lang) for name in names)
 
 
+_TWO_LETTER_WORDS = frozenset({
+    "no", "so", "hi", "me", "oh", "ok", "um", "uh", "ya", "ye", "he", "we", "it", "is", "at",
+    "on", "in", "to", "do", "go", "an", "as", "be", "by", "if", "my", "of", "or", "up", "us",
+    "am", "ah", "eh", "hm", "mm",
+})
+"""Words, not clipped names: "no here" is no Nora."""
 _ANSWER_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"да", "слушаю", "слушает"}),
     "en": frozenset({"yes", "yeah", "yep", "yup", "here", "speaking"}),
@@ -871,7 +944,8 @@ _NOT_SELF = {
 # "я её дочка", "это его сосед": someone related to the one asked for answered.
 _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?:его|ее) (?P<n>\w+)")
 _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
-                     r"(?:his|her) \w+$")
+                     r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|and|but|"
+                     r"so|who)\b)")
 
 
 def _not_self(norm: str, lang: Lang) -> bool:
@@ -903,13 +977,13 @@ _QUESTION_WORDS: dict[Lang, frozenset[str]] = {
 }
 _SHRUG_ANSWERS = (r"(согласен|согласна|согласны|соглашаюсь|соглашусь|давай\w*|можно|ладно|"
                   r"хорошо|пусть|пускай|нормально|да|могу|не против|годится|подходит|валяйте)")
-_SHRUG = re.compile(r"^((а|ну|и|да|так) )*(что|чего) (?=" + _SHRUG_ANSWERS + r"\b)")
+_SHRUG = re.compile(r"^((а|ну|и|да|так) )*(что|чего) (там )?(?=" + _SHRUG_ANSWERS + r"\b)")
 """«а что, можно», «ну а чего, давайте»: the shrug is dropped, the answer after it read."""
 _NOT_QUESTIONS = re.compile(
     r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
     r"с удовольствием|с радостью|"
     # «ну а что, согласен», «а чего, давайте»: a shrug before the answer, not a question
-    r"(что|чего) " + _SHRUG_ANSWERS + "|"
+    r"(что|чего) (там )?" + _SHRUG_ANSWERS + "|"
     r"для вас|по (делу|быстрому|возможности)|из (дома|дому)|"
     r"why not|what about|whats up|what can i|what ever|whatever)\b"
 )
@@ -938,7 +1012,8 @@ _TRAILING_QUESTION: dict[Lang, frozenset[str]] = {
 _RIDING: dict[Lang, frozenset[str]] = {"ru": frozenset({"а", "и", "ну"}),
                                        "en": frozenset({"and", "so", "but"})}
 """«я, а что?», "speaking, and who?": a question riding along after an answer."""
-_QUESTION_TAILS = frozenset({"exactly", "again", "именно", "конкретно"})
+_QUESTION_TAILS = frozenset({"exactly", "again", "именно", "конкретно", "sorry", "простите",
+                             "извините"})
 
 
 def _asks(norm: str, lang: Lang) -> bool:
@@ -1040,10 +1115,43 @@ def question_topic(question: str, lang: str) -> Topic | None:
     return None
 
 
+_GREETING: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((алло|здравствуйте|здрасте|привет|добрый (день|вечер)|доброе утро) )+|"
+                     r"( (здравствуйте|здрасте|добрый (день|вечер)|доброе утро))+$"),
+    "en": re.compile(r"^((hello|hi|hey|good (morning|afternoon|evening)) )+|"
+                     r"( (hello|hi|hey|good (morning|afternoon|evening)))+$"),
+}
+"""A greeting before or after the answer ("this is tyler, good morning") says nothing."""
+_CONCLUSION: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(так что|поэтому|значит) (?P<a>да|нет|можно|давайте|конечно)$"),
+    "en": re.compile(r"\b(so|thats why|which means) (?P<a>yes|sure|no|nope)$"),
+}
+"""A reason, then the answer it leads to: «я в отпуске, так что да», "we have no hot water
+so yes": the conclusion is the answer, whatever the reason sounds like. "so yeah" is left
+out: trailing, it is a filler ("im at work so yeah")."""
+_CONCLUDES_NO = frozenset({"нет", "no", "nope"})
+_CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "sure", "no",
+                         "nope"})
+_GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
+                             "день", "вечер", "утро", "hello", "hi", "hey", "good", "morning",
+                             "afternoon", "evening"})
+"""The first or last words a greeting or a conclusion can have: the regex runs only then."""
+
+
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
+    first, _, rest = norm.partition(" ")
+    last = rest.rpartition(" ")[2]
+    if (rest and (first in _GREETING_EDGES or last in _GREETING_EDGES)
+            and (greeting := _GREETING[lang].search(norm)) is not None
+            and greeting.group(0) != norm):
+        norm = _GREETING[lang].sub("", norm).strip()
+    if last in _CONCLUDING and (concluded := _CONCLUSION[lang].search(norm)) is not None:
+        said = concluded.group("a")
+        return PolarReading("no" if said in _CONCLUDES_NO else "yes", _FAMILY_CONFIDENCE,
+                            "refuse" if said in _CONCLUDES_NO else "agree")
     if lang == "ru" and (shrug := _SHRUG.match(norm)) is not None:
         return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
@@ -1142,9 +1250,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 _NEGATION_CONFIDENCE = 0.7
 _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
-                     r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько)\b"),
+                     r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"
+                     r"(?<!не )можно|(?<!не )могу)\b(?! (позже|попозже|потом|завтра|вечером))"),
     "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
-                     r"talk fast|go for it)\b(?! to)|\bshoot$"),
+                     r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
 _PREFERS: dict[Lang, re.Pattern[str]] = {

@@ -160,8 +160,9 @@ def test_a_clear_answer_beats_a_weaker_fuzzy_intent() -> None:
 
 @pytest.mark.parametrize(
     ("text", "budget"),
+    # a bare Russian budget counts thousands: «бюджет сто» is 100 000
     [("да, уже купил один", None), ("нет, ещё два выбираю", None),
-     ("да, купил, стоил двести тысяч", 200000), ("да, бюджет сто", 100),
+     ("да, купил, стоил двести тысяч", 200000), ("да, бюджет сто", 100000),
      ("да, где-то на 5к", 5000)],
 )
 def test_also_fills_money_only_from_a_value_with_its_cue(text: str, budget: int | None) -> None:

@@ -188,9 +188,10 @@ def extract_entities(
         for value, start, end in find_names(text, toks, code):
             out.append(Entity(type="name", value=value, text=text[start:end], start=start,
                               end=end))  # fmt: skip
+    urgent = _urgent(text, code, now) if "date" in wanted and "datetime" not in wanted else []
     numeric_or_time = wanted & (_TEMPORAL | _NUMERIC | {"phone"})
     if not numeric_or_time or not (has_digit(text) or _has_trigger(toks, lex)):
-        return sorted(out, key=lambda e: e.start)
+        return sorted(out + urgent, key=lambda e: e.start)
 
     taken: list[tuple[int, int]] = []  # character spans numbers must not reuse
     if "phone" in wanted:
@@ -210,7 +211,11 @@ def extract_entities(
             found.sort(key=lambda f: f.start)
         found = _day_of_week_period(text, found)
         found = _without_negated(text, found)
-        out += _temporal_entities(text, found, wanted)
+        said = _temporal_entities(text, found, wanted)
+        today = now.date().isoformat()
+        if urgent and all(str(e.value) < today for e in said):
+            said = urgent  # «срочно, надо было вчера»: a day named wins, unless it is past
+        out += said
         taken += [(f.start, f.end) for f in found]
     elif wanted & _NUMERIC and _may_hold_a_date(toks, lex):
         taken += _day_spans(toks, lex, code, now)
@@ -237,6 +242,37 @@ def extract_entities(
                                   start=start, end=end))  # fmt: skip
         out += _share_currency(text, money)
     return sorted(out, key=lambda e: e.start)
+
+
+# "right away", «прям сейчас надо», asked when the caller needs it: today. Not when
+# negated («не срочно», "not right away", "no rush").
+_URGENT = {
+    "ru": re.compile(r"(?<!не )\b(?:прям(?:о)? сейчас|срочно|немедленно|безотлагательно|"
+                     r"как можно (?:скорее|быстрее|раньше)|поскорее|побыстрее|"
+                     r"сразу же)\b"),
+    "en": re.compile(r"(?<!not )\b(?:right (?:away|now)|asap|immediately|urgently|"
+                     r"straight away|as soon as (?:possible|we can|you can)|"
+                     r"right this minute)\b"),
+}
+
+
+_URGENT_WORDS = frozenset({
+    "прям", "прямо", "срочно", "немедленно", "безотлагательно", "скорее", "быстрее", "раньше",
+    "поскорее", "побыстрее", "сразу", "right", "asap", "immediately", "urgently", "straight",
+    "soon",
+})
+"""A word each urgency phrase holds: the pattern runs only when one is said."""
+
+
+def _urgent(text: str, lang: Lang, now: datetime) -> list[Entity]:
+    low = text.lower()
+    if _URGENT_WORDS.isdisjoint(low.replace(",", " ").split()):
+        return []
+    found = _URGENT[lang].search(low)
+    if found is None:
+        return []
+    return [Entity(type="date", value=now.date().isoformat(), text=found.group(0),
+                   start=found.start(), end=found.end())]
 
 
 _NOT = frozenset({"not", "не"})

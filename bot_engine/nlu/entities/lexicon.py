@@ -43,12 +43,16 @@ _RU_CARDINALS: dict[str, tuple[float, NumKind]] = {
 _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "тыс": (1e3, "mult"), "тыщ": (1e3, "mult"), "тыщи": (1e3, "mult"), "к": (1e3, "mult"),
     "косарь": (1e3, "mult"), "косаря": (1e3, "mult"), "косарей": (1e3, "mult"),
+    # "девяносто косых", "восемьдесят тыр": thousands in slang, only after a number
+    "косых": (1e3, "mult"), "косые": (1e3, "mult"), "косого": (1e3, "mult"),
+    "тыр": (1e3, "mult"), "тыры": (1e3, "mult"), "тыров": (1e3, "mult"),
     # money slang: "двести штук" is 200 000, "сотка" 100 000
     "штука": (1e3, "mult"), "штуки": (1e3, "mult"), "штук": (1e3, "mult"),
     "штуку": (1e3, "mult"), "сотка": (1e5, "mult"), "сотку": (1e5, "mult"),
     "сотки": (1e5, "mult"), "соточка": (1e5, "mult"), "соточку": (1e5, "mult"),
     "млн": (1e6, "mult"), "лям": (1e6, "mult"), "ляма": (1e6, "mult"),
     "лямов": (1e6, "mult"), "млрд": (1e9, "mult"), "k": (1e3, "mult"),
+    "полтораста": (150, "hundred"), "полутораста": (150, "hundred"),
     "полторы": (1.5, "fraction"), "полутора": (1.5, "fraction"), "нуль": (0, "unit"),
     "пару": (2, "unit"), "пара": (2, "unit"), "пары": (2, "unit"),
     "полтысячи": (500, "mult"), "полмиллиона": (5e5, "mult"), "полмиллиарда": (5e8, "mult"),
@@ -71,7 +75,8 @@ _RU_EXTRA.update({form: (value, "mult") for value, forms in _RU_SLANG_SUMS.items
                   for form in forms})
 
 MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "сотка", "сотку", "сотки",
-                         "соточка", "соточку"}) | frozenset(
+                         "соточка", "соточку", "косых", "косые", "косого", "тыр", "тыры",
+                         "тыров", "large"}) | frozenset(
     form for forms in _RU_SLANG_SUMS.values() for form in forms)
 """Multipliers only money has: "три штуки" as a plain number is three things."""
 
@@ -119,7 +124,8 @@ _EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
     "sixty": (60, "ten"), "seventy": (70, "ten"), "eighty": (80, "ten"),
     "ninety": (90, "ten"), "hundred": (100, "mult"), "thousand": (1e3, "mult"),
     "million": (1e6, "mult"), "billion": (1e9, "mult"), "k": (1e3, "mult"),
-    "grand": (1e3, "mult"), "m": (1e6, "mult"), "mln": (1e6, "mult"), "bn": (1e9, "mult"),
+    "grand": (1e3, "mult"), "large": (1e3, "mult"), "m": (1e6, "mult"), "mln": (1e6, "mult"),
+    "bn": (1e9, "mult"),
     "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
 }  # fmt: skip
 

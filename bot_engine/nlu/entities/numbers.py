@@ -16,7 +16,8 @@ from bot_engine.nlu.lang import Lang
 
 # Abbreviated multipliers only count after a number ("120k"); full words stand alone
 # ("тысяча рублей", "a thousand").
-_BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand"})
+_BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand",
+                          "large", "косых", "косые", "косого", "тыр", "тыры", "тыров"})
 
 
 _STARTERS = frozenset({"a", "an", "half", "пол", "couple", "few"})

@@ -349,7 +349,30 @@ class _Rules:
             year += 1  # "в начале ноября" said on the 21st: next November's
             until = self._month_part_end(year, month, phase)
         first = date(year, month, phase or 1)
+        if phase is None and not named_year:
+            day = self._day_in_month(end, year, month)
+            if day is not None:  # «в феврале числа десятого», "in march on the 5th"
+                return Part(start, day[1], day=day[0])
         return Part(start, end, day=max(first, self.today), until=until)
+
+    def _day_in_month(self, m: int, year: int, month: int) -> tuple[date, int] | None:
+        """A day said after its month: «числа десятого», «десятого числа», "on the
+        tenth". A bare number ("в феврале 10 дней") is no day."""
+        while self.low(m) in _GAP_FILLERS or self.low(m) in ("примерно", "около"):
+            m += 1  # «в марте где-то двадцатого»
+        lead = self.low(m) in ("числа", "число", "on", "around", "about")
+        dn = self._day_number(m + lead)
+        if dn is None:
+            return None
+        day, nxt = dn
+        if self.low(nxt) in ("числа", "число"):
+            lead, nxt = True, nxt + 1
+        said = self.toks[m + lead]
+        ordinal = said.low in self.lex.ordinals or (said.kind == "word" and said.low == "the")
+        if not (lead or ordinal or nxt > m + 1 + lead):
+            return None
+        d = _safe_date(year, month, day)
+        return (d, nxt) if d is not None and d >= self.today else None
 
     @staticmethod
     def _month_part_end(year: int, month: int, phase: int | None) -> date:
@@ -970,7 +993,8 @@ class _Rules:
             num = parse_number_at(self.toks, nxt, self.lex, self.lang)
             if (
                 num is not None and num.value.is_integer() and 0 <= num.value < 60
-                and (num.value >= 10 or self.low(num.j) in ("минут", "минуты", "минуту", "minutes"))
+                and (num.value >= 10 or self.low(num.j) in ("минут", "минуты", "минуту", "minutes")
+                     or (mt.kind == "num" and len(mt.low) == 2))  # "14 00", "9 05"
             ):  # fmt: skip
                 minute, nxt = int(num.value), num.j
                 if self.low(nxt) in ("минут", "минуты", "минуту", "minutes"):
@@ -1053,9 +1077,20 @@ class _Rules:
                 after = self.low(hv[2] + 1)
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
-            ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays)) or in_words:
+            ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
+                              or self._day_or_part_before(k))) or in_words:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _day_or_part_before(self, k: int) -> bool:
+        """Whether a day or a part of the day stands before ``k`` (a filler between):
+        «сегодня 14 00», «в пятницу 10 30», "around lunch maybe 12 30"."""
+        p = k - 1
+        if self.low(p) in _GAP_FILLERS:
+            p -= 1
+        word = self.low(p)
+        return (word in _RELATIVE_DAYS or word in self.lex.weekdays or word in _DAYPARTS
+                or word in ("обед", "lunchtime"))
 
     def _minutes_of_hour(self, k: int) -> Part | None:
         """ "twenty past seven", "ten to nine", "five after six" (en); «десять минут
@@ -1124,8 +1159,12 @@ class _Rules:
             hv = self._hour_value(k + 1)
             if hv is not None:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
-        if low in ("в", "at") and self.low(k + 1) in ("обед", "lunchtime", "lunch"):
-            return Part(k, k + 2, hour=13, meridiem_given=True)
+        if low in ("в", "at", "around", "about", "near", "by") and self.low(k + 1) in (
+                "обед", "lunchtime", "lunch"):
+            # a part of the day: an hour said after it is read in it («в обед часа в два»)
+            return Part(k, k + 2, daypart=self.low(k + 1))
+        if low in ("после", "after") and self.low(k + 1) in ("работы", "work"):
+            return Part(k, k + 2, daypart="вечером" if low == "после" else "evening")
         if self.lang == "en":
             if low == "in" and self.low(k + 1) == "the" and self.low(k + 2) in (
                 "morning", "afternoon", "evening"
