@@ -21,8 +21,8 @@ from bot_engine.dialog import events as ev
 from bot_engine.dialog.engine import Dialog, DialogState
 from bot_engine.dialog.runtime import runtime_for
 from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
-from bot_engine.nlu.polar import polar, question_topic
 from bot_engine.script import load_script_file, validate_variables
+from tests.nlu.polar_questions import answer as _answer
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 RU_NOW = datetime(2026, 2, 3, 9, 30, tzinfo=ZoneInfo("Europe/Moscow"))  # a Tuesday morning
@@ -189,23 +189,6 @@ def test_round_ten_answers_in_the_dialog(script_file: str, step: str, text: str,
     assert _step(script_file, step, text)[0] == branch
 
 
-QUESTIONS = {
-    "identity": {"ru": "Здравствуйте! Подскажите, это {{ name }}?",
-                 "en": "Hello! Am I speaking with {{ name }}?"},
-    "availability": {"ru": "Вам удобно сейчас говорить?", "en": "Is now a good time to talk?"},
-    "offer": {"ru": "Соединить вас с менеджером прямо сейчас?",
-              "en": "Would you like me to connect you with a manager right now?"},
-    "relevance": {"ru": "Подскажите, ваша заявка ещё актуальна?",
-                  "en": "Are you still interested in new windows?"},
-    "consent": {"ru": "Вы согласны на обработку персональных данных?",
-                "en": "Do you agree to the processing of your personal data?"},
-    "readback": {"ru": "Я записала ваш номер. Всё верно?",
-                 "en": "I have your number down. Is that correct?"},
-}  # fmt: skip
-
-
-def _answer(asked: str, text: str, lang: str, names: tuple[str, ...] = ()) -> str | None:
-    return polar(text, lang, question_topic(QUESTIONS[asked][lang], lang), names).answer
 
 
 @pytest.mark.parametrize(

@@ -25,26 +25,12 @@ from bot_engine.dialog.runtime import runtime_for
 from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
 from bot_engine.nlu.polar import answer_to_offer, polar, question_topic
 from bot_engine.script import load_script_file, validate_variables
+from tests.nlu.polar_questions import answer
 
 DIALOGS = Path(__file__).resolve().parents[2] / "dialogs"
 
 RU_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 EN_NOW = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("America/New_York"))
-QUESTIONS = {
-    "identity": {"ru": "Здравствуйте! Подскажите, это {{ name }}?",
-                 "en": "Hello! Am I speaking with {{ name }}?"},
-    "availability": {"ru": "Вам удобно сейчас говорить?", "en": "Is now a good time to talk?"},
-    "offer": {"ru": "Соединить вас с менеджером прямо сейчас?",
-              "en": "Would you like me to connect you with a manager right now?"},
-    "relevance": {"ru": "Подскажите, ваша заявка ещё актуальна?",
-                  "en": "Are you still interested in new windows?"},
-    "readback": {"ru": "Я записала ваш номер. Всё верно?",
-                 "en": "I have your number down. Is that correct?"},
-}  # fmt: skip
-
-
-def answer(asked: str, text: str, lang: str, names: tuple[str, ...] = ()) -> str | None:
-    return polar(text, lang, question_topic(QUESTIONS[asked][lang], lang), names).answer
 
 
 # --- declining to talk to anyone: the negation reaches over need/want/have to -------------
