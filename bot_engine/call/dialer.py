@@ -195,7 +195,6 @@ class Dialer:
         caller = spec.from_ or self.caller
         async with contextlib.AsyncExitStack() as stack:
             try:
-                await sink.call_status(spec.call_id, "ringing", at=started)
                 uri = await self.policy.dial_target(spec.tenant_id, spec.to)
                 allowed = await self.policy.transfer_targets(spec.tenant_id)
                 # the call's variables all came from the tenant (POST /v1/calls)
@@ -222,11 +221,20 @@ class Dialer:
         started: datetime,
         rules: TransferRules,
     ) -> None:
-        """Dial (prompts render and the ASR loads while it rings), then run the session."""
+        """Dial (prompts render and the ASR loads while it rings), then run the session.
+        The call is `ringing` from right before its INVITE is written, so a crash while it
+        is still being prepared leaves it `queued`: it never reached the wire, and a
+        campaign does not count it as an attempt."""
+
+        async def sending() -> None:
+            await sink.call_status(spec.call_id, "ringing", at=started)
+
         preparing = asyncio.ensure_future(speech.prepare(spec.script, spec.variables))
         try:
             try:
-                leg = await ua.call(uri, caller=caller, timeout_s=self.ring_timeout_s)
+                leg = await ua.call(
+                    uri, caller=caller, timeout_s=self.ring_timeout_s, sending=sending
+                )
             except CallFailed as failure:
                 status = failure.status
                 detail = f"SIP {status} {failure.reason}".strip() if status else None

@@ -13,7 +13,7 @@ import contextlib
 import ipaddress
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -493,13 +493,19 @@ class SipUserAgent:
         caller: str | None = None,
         headers: dict[str, str] | None = None,
         timeout_s: float = 60,
+        sending: Callable[[], Awaitable[None]] | None = None,
     ) -> SipCallLeg:
         """Place a call; returns once answered, or raises CallFailed(kind, status). A
-        target, caller or header that would break a SIP line is refused before sending."""
+        target, caller or header that would break a SIP line is refused before sending.
+        `sending` runs once everything is ready, right before the INVITE is written: the
+        moment a caller may record that the call has left (a crash before it means no
+        call reached the wire)."""
         target = dial_target(uri, caller, headers)
         peer = await self._resolve(self.core.out_of_dialog_peer(target))
         rtp: RtpMedia = await self._rtp_factory(self.config.rtp_host or self.config.host)
         try:
+            if sending is not None:
+                await sending()
             answered: asyncio.Future[SipCallLeg] = asyncio.get_running_loop().create_future()
             ref = self._command(
                 lambda core, now: core.invite(

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typing_extensions import override
 
-from bot_engine.call.dialer import Dialer, own_user_agent
+from bot_engine.call.dialer import Dialer, NumbersOnly, own_user_agent
 from bot_engine.call.report import CallReport
 from bot_engine.call.simulated_caller import SimulatedCaller
 from bot_engine.call.spec import CallSpec
@@ -162,3 +163,63 @@ async def test_without_a_policy_a_sip_uri_is_not_dialled(
     [(_, cause, error)] = finishes
     assert cause == "failed" and error is not None and "must be a number" in error
     assert phone.received_messages == 0
+
+
+class HeldPolicy(NumbersOnly):
+    """Numbers through the trunk, but the target is given only once `release` is set (a
+    slow DNS or database: the call is being prepared)."""
+
+    def __init__(self, proxy: str) -> None:
+        super().__init__(proxy)
+        self.asked = asyncio.Event()
+        self.release = asyncio.Event()
+
+    @override
+    async def dial_target(self, tenant_id: str, to: str) -> str:
+        self.asked.set()
+        await self.release.wait()
+        return await super().dial_target(tenant_id, to)
+
+
+class TrunkSocket(asyncio.DatagramProtocol):
+    """A trunk that only notes which SIP requests reached it, and what the sink had been
+    told at that moment."""
+
+    def __init__(self, sink: ListSink) -> None:
+        self.sink = sink
+        self.invited = asyncio.Event()
+        self.log_at_invite: list[tuple[str, Any]] = []
+
+    @override
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        if data.startswith(b"INVITE ") and not self.invited.is_set():
+            self.log_at_invite = list(self.sink.log)
+            self.invited.set()
+
+
+async def test_a_call_is_ringing_only_once_its_invite_is_written(
+    make_speech: Callable[[Script], CallSpeech], tmp_path: Path
+) -> None:
+    """A crash while a call is being prepared must leave it `queued` (it never reached the
+    wire, so a campaign does not count it as an attempt); once the INVITE is out, the call
+    is `ringing` (a crash then counts it)."""
+    script = load("call_features.en.yaml")
+    sink = ListSink()
+    transport, trunk = await asyncio.get_running_loop().create_datagram_endpoint(
+        lambda: TrunkSocket(sink), local_addr=("127.0.0.1", 0)
+    )
+    proxy = "127.0.0.1:{}".format(transport.get_extra_info("sockname")[1])
+    policy = HeldPolicy(proxy)
+    config = SipConfig(host="127.0.0.1", port=0, proxy=proxy, tcp=False)
+    runner = Dialer(make_speech, own_user_agent(config), policy=policy, amd=False,
+                    ring_timeout_s=5)
+    try:
+        await runner.start(spec(script, "+15550100", tmp_path), sink)
+        await asyncio.wait_for(policy.asked.wait(), 10)
+        assert ("status", "ringing") not in sink.log  # still being prepared: queued
+        policy.release.set()
+        await asyncio.wait_for(trunk.invited.wait(), 10)
+        assert trunk.log_at_invite == [("status", "ringing")]
+    finally:
+        await runner.close()
+        transport.close()
