@@ -39,6 +39,7 @@ ms after the caller's last voiced frame (p50 over the turns heard): the speculat
 (start, wait for the Whisper thread, decode), the Smart Turn inference, the transcript's
 verdict, the end of turn and the evidence that ended it, the reply's first packet;
 `--trace-turns` prints every turn's marks. `--speculate-ms` moves the speculative decode.
+`--show-cuts` prints the prompt of each turn cut off.
 
 Also prints Smart Turn's verdicts on the rendered audio alone (no call): P(complete) at
 each mid-turn pause and at each turn's end. The last line is the target check against
@@ -262,6 +263,8 @@ class Result:
     """Per-turn stage marks (`--trace`, `turn_trace.breakdown`)."""
     speculations: tuple[int, int, int] = (0, 0, 0)
     """Speculative decodes started, used, discarded (the caller spoke on)."""
+    cut_texts: list[str] = dataclasses.field(default_factory=list)
+    """The prompts of the turns cut off (`--show-cuts`)."""
 
     def row(self) -> dict[str, object]:
         gaps = self.gaps_ms
@@ -306,6 +309,8 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
                 outcome.turns += 1
                 outcome.paused_turns += bool(turn.pauses_ms)
                 outcome.cut_offs += cut
+                if cut:
+                    outcome.cut_texts.append(turn.text)
                 if not answered:
                     outcome.unanswered += 1
                 elif not cut and len(caller.log.reply_gaps_ms) > gaps_before:
@@ -447,6 +452,9 @@ async def main(args: argparse.Namespace) -> None:
                       f"{discarded} talked over")
                 for stage in result.stages if args.trace_turns else ():
                     print("    " + json.dumps(stage, ensure_ascii=False))
+        for result in results if args.show_cuts else ():
+            for text in result.cut_texts:
+                print(f"cut off | {result.language} | {result.row()['endpointing']} | {text}")
         print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
               f"wall {figures['wall_s']} s")
     for voices in voice_sets:
@@ -501,6 +509,8 @@ if __name__ == "__main__":
                         help="print where the gap goes, per stage (bench/turn_trace.py)")
     parser.add_argument("--trace-turns", action="store_true",
                         help="with --trace, also each turn's stages")
+    parser.add_argument("--show-cuts", action="store_true",
+                        help="print the prompt of each turn cut off")
     parser.add_argument("--json", action="store_true")
     logging.basicConfig(level=logging.ERROR)
     arguments = parser.parse_args()
