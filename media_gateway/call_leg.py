@@ -99,8 +99,10 @@ class CallLeg(abc.ABC):
     async def send_dtmf(self, digits: str) -> None: ...
 
     @abc.abstractmethod
-    async def transfer(self, target: str) -> bool:
-        """Blind transfer; True when the far end accepted it."""
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
+        """Blind transfer; True when the far end accepted it. `wait_s`: how long to wait
+        for the outcome once the far end took the request (None: the transport's own
+        safety net), so a target that never answers fails when the script says."""
 
     @abc.abstractmethod
     async def hangup(self) -> None: ...

@@ -54,7 +54,7 @@ class StreamCallLeg(CallLeg):
         """In-band tones: the stream carries DTMF only from the caller to us."""
         await self.play(dtmf_tones(digits, self.sample_rate)).wait()
 
-    async def transfer(self, target: str) -> bool:
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:  # noqa: ARG002 (the handler's platform decides how long the new call rings)
         if self._transfer_handler is None:
             log.warning(
                 "transfer to %s not possible on %s without a handler", target, self.transport_name

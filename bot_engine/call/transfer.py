@@ -48,6 +48,12 @@ answered leg or raises `CallFailed`."""
 _FAILURE: dict[str, ev.ConnectOutcome] = {
     "busy": "busy", "no_answer": "no_answer", "rejected": "declined", "failed": "failed",
 }
+_REFER_FAILURE: dict[int, ev.ConnectOutcome] = {
+    486: "busy", 600: "busy", 603: "declined",
+    408: "no_answer", 480: "no_answer", 487: "no_answer",
+}
+"""A blind transfer's final status (the NOTIFY's sipfrag, or 408 when none came within the
+ring timeout) as the outcome a script branches on."""
 Decision = Literal["answered", "declined", "no_answer"]
 
 
@@ -148,10 +154,10 @@ class Connector:
         if self.caller_ready is not None:
             await self.caller_ready()
         self.note(f"REFER to {target}")
-        accepted = await self.caller.transfer(target)
+        accepted = await self.caller.transfer(target, wait_s=self.action.ring_timeout_s)
         status = getattr(self.caller, "refer_status", None)
-        outcome: ev.ConnectOutcome = "answered" if accepted else (
-            "busy" if status in (486, 600) else "failed")
+        outcome: ev.ConnectOutcome = "answered" if accepted else _REFER_FAILURE.get(
+            status or 0, "failed")
         status = status or (200 if accepted else None)
         self.attempts.append(ev.ConnectAttempt(target=target, outcome=outcome,
                                                sip_status=status))

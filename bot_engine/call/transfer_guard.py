@@ -112,14 +112,14 @@ class TransferGuardedLeg(CallLeg):
     async def hangup(self) -> None:
         await self._leg.hangup()
 
-    async def transfer(self, target: str) -> bool:
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
         if not self.rules.permits(target):
             log.warning(
                 "call %s: transfer to %r refused: not a target of the script's own, and not "
                 "in the tenant's transfer allow-list", self.info.call_id, target[:80]
             )
             return False
-        return await self._leg.transfer(target)
+        return await self._leg.transfer(target, wait_s=wait_s)
 
     def __getattr__(self, name: str) -> Any:  # transport extras (hold, stats, ...)
         return getattr(self._leg, name)

@@ -281,11 +281,13 @@ class SipCore:
         self._state.table.now = now
         return self._dialogs.reinvite(ref, hold)
 
-    def refer(self, ref: int, target: str, now: float) -> int | None:
-        """Blind transfer: REFER, then follow the NOTIFY sipfrag to a final status. A
-        token (ends in TransferDone), or None: no dialog, or a bad target (logged)."""
+    def refer(self, ref: int, target: str, now: float, *, wait_s: float | None = None
+              ) -> int | None:
+        """Blind transfer: REFER, then follow the NOTIFY sipfrag to a final status (for at
+        most `wait_s` after the REFER's 2xx, then 408; None: `REFER_WAIT_S`). A token
+        (ends in TransferDone), or None: no dialog, or a bad target (logged)."""
         self._state.table.now = now
-        return self._dialogs.refer(ref, target)
+        return self._dialogs.refer(ref, target, wait_s)
 
     # -- registration -------------------------------------------------------------------
 

@@ -36,7 +36,11 @@ ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, REFER, UPDATE"
 SUPPORTED: frozenset[str] = frozenset()
 """SIP extensions (option tags) we implement, for Require checks."""
 REFER_WAIT_S = 32.0
-"""How long to wait for the NOTIFY that reports a transfer's outcome."""
+"""How long to wait for the NOTIFY that reports a transfer's outcome, unless the caller
+says (a script's ring timeout)."""
+REFER_TIMED_OUT = 408
+"""The status a transfer reports when no final NOTIFY came in time (Request Timeout: the
+target did not answer while we waited)."""
 
 
 def is_2xx(response: SipResponse | None) -> bool:

@@ -10,7 +10,7 @@ import logging
 from media_gateway.sdp import SdpError, build_answer, negotiate, parse_sdp
 from media_gateway.sip.call_state import SipCall
 from media_gateway.sip.checks import refer_uri, referred_to
-from media_gateway.sip.core_state import REFER_WAIT_S, CoreState, is_2xx
+from media_gateway.sip.core_state import REFER_TIMED_OUT, REFER_WAIT_S, CoreState, is_2xx
 from media_gateway.sip.events import (
     DialogEnded,
     DtmfReceived,
@@ -203,7 +203,7 @@ class DialogRequests:
         )
         return token
 
-    def refer(self, ref: int, target: str) -> int | None:
+    def refer(self, ref: int, target: str, wait_s: float | None = None) -> int | None:
         state = self.state
         call = state.confirmed_call(ref)
         if call is None or call.dialog is None:
@@ -220,6 +220,12 @@ class DialogRequests:
         call.refer_status = None
         call.refer_waiting = False
 
+        def timed_out() -> None:
+            """No final NOTIFY in time: the transfer failed as a 408 (a late NOTIFY is
+            ignored; the call is back with the script)."""
+            call.refer_status = REFER_TIMED_OUT
+            state.transfer_done(call, REFER_TIMED_OUT)
+
         def final(response: SipResponse | None) -> None:
             if response is None:
                 state.events.append(TransferDone(token, call.ref, None, False))
@@ -234,8 +240,8 @@ class DialogRequests:
                 call.refer_waiting = True
                 state.deadlines.set(
                     (call, "refer"),
-                    state.now + REFER_WAIT_S,
-                    lambda: state.transfer_done(call, None),
+                    state.now + (REFER_WAIT_S if wait_s is None else wait_s),
+                    timed_out,
                 )
 
         headers = Headers(

@@ -78,7 +78,8 @@ class CallSignalling(Protocol):
 
     async def bye(self, leg: SipCallLeg, cause: str = "robot_hangup") -> None: ...
 
-    async def refer(self, leg: SipCallLeg, target: str) -> bool: ...
+    async def refer(self, leg: SipCallLeg, target: str, *, wait_s: float | None = None
+                    ) -> bool: ...
 
     async def reinvite(self, leg: SipCallLeg, *, hold: bool) -> bool: ...
 
@@ -218,11 +219,11 @@ class SipCallLeg(CallLeg):
         (None: none came)."""
         return self.sip.refer_status
 
-    async def transfer(self, target: str) -> bool:
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
         """Blind transfer (REFER); on success the far end is gone, so we hang up."""
         if self._ended is not None:
             return False
-        return await self._signalling.refer(self, target)
+        return await self._signalling.refer(self, target, wait_s=wait_s)
 
     def push_referral(self, target: str) -> None:
         if not self.referred_to.done():

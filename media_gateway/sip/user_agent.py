@@ -446,12 +446,15 @@ class SipUserAgent:
                 self._waiting.pop(token, None)
             await finishing
 
-    async def refer(self, leg: SipCallLeg, target: str) -> bool:
-        """Blind transfer: REFER, then follow the NOTIFY sipfrag to a final status; on
-        success the far end is gone, so we hang up (cause `transferred`)."""
+    async def refer(self, leg: SipCallLeg, target: str, *, wait_s: float | None = None
+                    ) -> bool:
+        """Blind transfer: REFER, then follow the NOTIFY sipfrag to a final status (for at
+        most `wait_s` after the REFER's 2xx; None: `REFER_WAIT_S`); on success the far end
+        is gone, so we hang up (cause `transferred`)."""
         if leg.ended:
             return False
-        done = await self._outcome(lambda core, now: core.refer(leg.ref, target, now))
+        done = await self._outcome(
+            lambda core, now: core.refer(leg.ref, target, now, wait_s=wait_s))
         if isinstance(done, TransferDone) and done.accepted:
             await self.bye(leg, cause="transferred")
             return True

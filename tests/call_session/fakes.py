@@ -66,7 +66,7 @@ class FakeLeg(CallLeg):
     async def send_dtmf(self, digits: str) -> None:
         self.dtmf_sent.append(digits)
 
-    async def transfer(self, target: str) -> bool:
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
         self.transfers.append(target)
         return False
 

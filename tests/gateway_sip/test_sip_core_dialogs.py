@@ -172,8 +172,26 @@ def test_a_refused_refer_reports_its_status_and_a_silent_one_times_out() -> None
     wire.inject(robot, reply(refer, 202), source=("10.0.0.7", 5060))
     wire.advance(31.9)
     assert len(robot.of(TransferDone)) == 1
-    wire.advance(0.1)  # no NOTIFY within REFER_WAIT_S
-    assert robot.last(TransferDone) == TransferDone(second, ref, None, False)
+    wire.advance(0.1)  # no NOTIFY within REFER_WAIT_S: Request Timeout
+    assert robot.last(TransferDone) == TransferDone(second, ref, 408, False)
+
+
+def test_a_transfer_waits_for_its_outcome_only_as_long_as_the_caller_says() -> None:
+    """A target that never answers fails at the wait given (a script's ring timeout), not
+    at the 32 s safety net, as a 408; a NOTIFY that comes later changes nothing."""
+    wire, robot, ref = transferee()
+    token = wire.command(lambda now: robot.core.refer(ref, "sip:operator@10.0.0.8", now,
+                                                      wait_s=5.0))
+    refer = wire.stray(("10.0.0.7", 5060))[-1]
+    wire.inject(robot, reply(refer, 202), source=("10.0.0.7", 5060))
+    wire.inject(robot, notify(refer, b"SIP/2.0 180 Ringing\r\n", 1), source=("10.0.0.7", 5060))
+    wire.advance(4.9)
+    assert not robot.of(TransferDone)  # still ringing
+    wire.advance(0.1)
+    assert robot.of(TransferDone) == [TransferDone(token, ref, 408, False)]
+    assert robot.core.call(ref).refer_status == 408  # type: ignore[union-attr]
+    wire.inject(robot, notify(refer, b"SIP/2.0 200 OK\r\n", 2), source=("10.0.0.7", 5060))
+    assert robot.of(TransferDone) == [TransferDone(token, ref, 408, False)]
 
 
 def test_a_notify_before_the_202_and_bad_targets() -> None:

@@ -203,7 +203,7 @@ class _SlowLeg(CallLeg):
         await asyncio.sleep(0)
         self.keys.append(digits)
 
-    async def transfer(self, target: str) -> bool:
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
         return False
 
     async def hangup(self) -> None:
@@ -277,3 +277,39 @@ async def test_a_guarded_leg_dials_only_the_targets_its_rules_permit() -> None:
     finally:
         await ua.close()
         await busy.close()
+
+
+class _ReferLeg(_SlowLeg):
+    """A far end that takes the REFER and reports `status` as the new call's outcome."""
+
+    def __init__(self, status: int | None) -> None:
+        super().__init__()
+        self.refer_status = status
+        self.waits: list[float | None] = []
+
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
+        self.waits.append(wait_s)
+        return self.refer_status == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [(200, "answered"), (486, "busy"), (603, "declined"), (408, "no_answer"),
+     (480, "no_answer"), (487, "no_answer"), (500, "failed"), (None, "failed")],
+)
+async def test_a_blind_transfer_waits_the_ring_timeout_and_reports_no_answer_as_such(
+    status: int | None, outcome: str
+) -> None:
+    """The REFER's outcome is waited for as long as the script rings a target, and a
+    target that did not answer (408: no NOTIFY in time; 480, 487) takes the script's
+    `no_answer` branch rather than `failed`."""
+    from bot_engine.call.transfer import Connector
+    from bot_engine.dialog import actions as act
+
+    leg = _ReferLeg(status)
+    action = act.Connect(request_id="r1", step="s", targets=["+74951234567"], mode="refer",
+                         ring_timeout_s=7.0)
+    result = await Connector(action, leg, None, None).run()  # type: ignore[arg-type]
+    assert leg.waits == [7.0]
+    assert result.outcome == outcome
+    assert [a.outcome for a in result.attempts] == [outcome]

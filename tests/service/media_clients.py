@@ -151,7 +151,7 @@ class _ClientLeg(CallLeg):
     async def _send_audio(self, frame: bytes) -> None:
         raise NotImplementedError
 
-    async def transfer(self, target: str) -> bool:
+    async def transfer(self, target: str, *, wait_s: float | None = None) -> bool:
         return False
 
 
