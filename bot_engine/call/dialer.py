@@ -167,6 +167,8 @@ class Dialer:
         self.settings = settings or SessionSettings(amd=amd)
         self._calls: dict[str, asyncio.Task[None]] = {}
         self._answered: set[str] = set()
+        self._placing = True
+        """False once draining or closing: a call not yet on the wire stays `queued`."""
 
     async def start(self, spec: CallSpec, sink: CallSink) -> None:
         task = asyncio.get_running_loop().create_task(self.run(spec, sink),
@@ -183,7 +185,11 @@ class Dialer:
         task.cancel()
         return True
 
+    def stop_placing(self) -> None:
+        self._placing = False
+
     async def close(self) -> None:
+        self._placing = False
         for task in list(self._calls.values()):
             task.cancel()
         if self._calls:
@@ -202,7 +208,10 @@ class Dialer:
                 speech = self.speech_for(spec.script)
                 ua = await stack.enter_async_context(self.user_agents(caller))
             except asyncio.CancelledError:
-                await _unstarted(spec, sink, HangupCause.CANCELLED)
+                if self._placing:
+                    await _unstarted(spec, sink, HangupCause.CANCELLED)
+                else:
+                    _left_queued(spec)
                 raise
             except Exception as exc:
                 log.warning("call %s cannot be placed: %s", spec.call_id, exc)
@@ -226,8 +235,14 @@ class Dialer:
         is still being prepared leaves it `queued`: it never reached the wire, and a
         campaign does not count it as an attempt."""
 
+        sent = False
+
         async def sending() -> None:
+            nonlocal sent
+            if not self._placing:
+                raise _NotPlaced
             await sink.call_status(spec.call_id, "ringing", at=started)
+            sent = True
 
         preparing = asyncio.ensure_future(speech.prepare(spec.script, spec.variables))
         try:
@@ -235,13 +250,19 @@ class Dialer:
                 leg = await ua.call(
                     uri, caller=caller, timeout_s=self.ring_timeout_s, sending=sending
                 )
+            except _NotPlaced:
+                _left_queued(spec)
+                return
             except CallFailed as failure:
                 status = failure.status
                 detail = f"SIP {status} {failure.reason}".strip() if status else None
                 await _unstarted(spec, sink, HangupCause.of(failure.kind), error=detail)
                 return
             except asyncio.CancelledError:
-                await _unstarted(spec, sink, HangupCause.CANCELLED)
+                if sent or self._placing:
+                    await _unstarted(spec, sink, HangupCause.CANCELLED)
+                else:
+                    _left_queued(spec)
                 raise
             except Exception as exc:  # the user agent failed under us: still one result
                 log.exception("call %s: dialling failed", spec.call_id)
@@ -261,6 +282,15 @@ class Dialer:
             with contextlib.suppress(BaseException):
                 await preparing
             self._answered.discard(spec.call_id)
+
+
+class _NotPlaced(Exception):
+    """The dialer stopped placing calls before this one reached the wire."""
+
+
+def _left_queued(spec: CallSpec) -> None:
+    log.info("call %s: not placed (this worker stops), left queued for another",
+             spec.call_id)
 
 
 async def _unstarted(

@@ -91,7 +91,13 @@ class CallRunner(Protocol):
     async def cancel(self, call_id: str) -> bool:
         """Stop a call that has not been answered; False when it is already running."""
 
-    async def close(self) -> None: ...
+    def stop_placing(self) -> None:
+        """Draining: a call not yet on the wire is not placed and stays `queued` (no result)
+        for another worker; calls already ringing or answered go on."""
+
+    async def close(self) -> None:
+        """Stop: calls not yet on the wire stay `queued`; the others are ended with a
+        result."""
 
 
 class NoDialer(CallRunner):
@@ -105,5 +111,10 @@ class NoDialer(CallRunner):
     async def cancel(self, call_id: str) -> bool:
         return True
 
+    @override
+    def stop_placing(self) -> None:
+        return None
+
+    @override
     async def close(self) -> None:
         return None

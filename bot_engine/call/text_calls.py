@@ -256,5 +256,8 @@ class TextCallRunner:
             task.cancel()
         return True
 
+    def stop_placing(self) -> None:
+        """A text call has no wire: one started runs to its end."""
+
     async def close(self) -> None:
         await self._running.close()

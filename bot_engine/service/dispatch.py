@@ -96,8 +96,10 @@ class Dispatcher:
             await self.records.fail_unstarted(call_id, f"cannot start the call: {exc}")
 
     def stop_placing(self) -> None:
-        """Draining: queued calls stay queued for the other workers."""
+        """Draining: queued calls stay queued for the other workers, and so do those the
+        runner is still preparing (not yet on the wire)."""
         self.draining = True
+        self.runner.stop_placing()
 
     async def cancel(self, tenant_id: str, call_id: str) -> Call:
         async with self.db.write() as session:

@@ -223,3 +223,35 @@ async def test_a_call_is_ringing_only_once_its_invite_is_written(
     finally:
         await runner.close()
         transport.close()
+
+
+@pytest.mark.parametrize("how", ["stop_placing", "close"])
+async def test_a_call_still_being_prepared_when_the_worker_stops_stays_queued(
+    make_speech: Callable[[Script], CallSpeech], tmp_path: Path, how: str
+) -> None:
+    """Draining (or closing) a dialer leaves a call that has not reached the wire queued,
+    with no result, for another worker to place; it is not cancelled, and no INVITE goes."""
+    script = load("call_features.en.yaml")
+    sink = ListSink()
+    transport, trunk = await asyncio.get_running_loop().create_datagram_endpoint(
+        lambda: TrunkSocket(sink), local_addr=("127.0.0.1", 0)
+    )
+    proxy = "127.0.0.1:{}".format(transport.get_extra_info("sockname")[1])
+    policy = HeldPolicy(proxy)
+    config = SipConfig(host="127.0.0.1", port=0, proxy=proxy, tcp=False)
+    runner = Dialer(make_speech, own_user_agent(config), policy=policy, amd=False,
+                    ring_timeout_s=5)
+    try:
+        await runner.start(spec(script, "+15550100", tmp_path), sink)
+        await asyncio.wait_for(policy.asked.wait(), 10)
+        if how == "close":
+            await runner.close()
+        else:
+            runner.stop_placing()
+            policy.release.set()
+            [task] = runner._calls.values()
+            await asyncio.wait_for(task, 10)
+    finally:
+        await runner.close()
+        transport.close()
+    assert sink.log == [] and not trunk.invited.is_set()

@@ -74,6 +74,9 @@ class ScriptedLine:
     async def cancel(self, call_id: str) -> bool:
         return True
 
+    def stop_placing(self) -> None:
+        return None
+
     async def close(self) -> None:
         return None
 
