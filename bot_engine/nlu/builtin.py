@@ -152,6 +152,17 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
+                # why they ask: «с какой целью интересуетесь», «а зачем спрашиваете»
+                r"^(а |и )?(с какой целью|зачем|для чего|почему) (вы )?(интересуетесь|"
+                r"спрашиваете|интересуются|узнаете)\b",
+                # the robot's word for itself doubted: «а вы точно из автошколы», «это правда банк»
+                r"^(а |и )?(вы|это) (точно|правда|действительно|вообще) (из|с|от) \w+",
+                # the name the robot said, then «это что»: «дачный двор это что»
+                r"^(?!(?:а|ну|и|так|вот|бюджет|цена|сумма)\b)\w+( \w+){0,2} это (что|кто|откуда|"
+                r"где)( такое| такие| за (фирма|компания|контора))?$",
+                # whether it must be done: «а это обязательно», «а без этого никак»
+                r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)$",
+                r"^(а |и )(без (этого|него|согласия)) (никак|нельзя)$",
                 # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
                 r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
                 r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
@@ -323,6 +334,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
+                r"^(and |so |um |uh )*(this is|this|its|it is|and this is) (regarding|concerning|"
+                r"in regards to|in reference to)( what)?$",
+                # the name the robot said doubted: "are you really from lakeshore"
+                r"^(and |so |wait )?(are you|is this|is it) (really|actually|sure youre|truly) "
+                r"(from |with )?\w+",
+                # whether it must be done: "is this mandatory", "do i have to"
+                r"^(and |so |wait )?(is|does) (this|that|it) (really )?(mandatory|required|"
+                r"obligatory|a must|necessary|have to be done)$",
+                r"^(and |so |wait )?(do|must) i (really )?(have to|need to)( do (this|that|it)| "
+                r"agree| consent| give (it|consent))?$",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know)\b",
                 # "acme what?": a name the robot said, echoed with a question word

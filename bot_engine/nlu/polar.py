@@ -276,7 +276,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(такого|такую|таких) не знаю\b", r"\bне знаю (такого|такую|таких)\b",
             r"\bне (тот|та|того|ту) (кто|кого|человек|кто вам)\b",
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
-            r"\b(теперь )?мой номер( теперь)?$", r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
+            r"\b(теперь )?мой номер( теперь)?$", r"\bномер (теперь|уже|сейчас) мой\b",
+            r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
             r"\b(сменил|поменял)\w* номер",
             r"\bномер\w* (\w+ ){0,2}(неправильн|неверн|ошибочн)\w*",
             r"\b(неправильн|неверн|ошибочн)\w* (\w+ ){0,2}номер",
@@ -514,6 +515,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
+            r"\b(he|she) (passed|died) (last|this|in|a|two|three|back|over|recently)\b",
             r"\b(passed away|deceased|moved out|moved away)\b",
             r"(?<!one )(?<!it )(?<!unit )(?<!thing )\bdied\b",
             r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
@@ -858,6 +860,11 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
             rest = rest[1:]  # «сергей петрович», «иван петров»
     elif not (cues.is_first_name(word, lang) or given_names.is_short_form(word, lang)):
         return None
+    elif (len(rest) == 2 and rest[1] in _ANSWER_TAILS[lang] and rest[0] not in _NOT_SURNAMES
+          and not rest[0].endswith("ed")):
+        rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
+    if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
+        return word  # «тамара я да»: the name, then «я»
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
@@ -881,6 +888,11 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(words[k], name, lang) for name in names)
 
 
+_NOT_SURNAMES = frozenset({
+    "is", "was", "isnt", "wasnt", "aint", "not", "out", "left", "gone", "away", "who", "what",
+    "says", "said", "also", "too", "no", "yes", "yeah", "sorry", "dead", "died", "passed",
+})
+"""Words after an English first name that say something about that person, no surname."""
 _TWO_LETTER_WORDS = frozenset({
     "no", "so", "hi", "me", "oh", "ok", "um", "uh", "ya", "ye", "he", "we", "it", "is", "at",
     "on", "in", "to", "do", "go", "an", "as", "be", "by", "if", "my", "of", "or", "up", "us",
@@ -921,6 +933,22 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+_KNOWS_NOT_RU = re.compile(r"\bне (?:знаю|знаем) (?:никакую |никакого |никакой )?(?P<a>\w+)"
+                           r"|(?P<b>\w+) (?:я |мы )?(?:вообще |даже )?не (?:знаю|знаем)\b")
+
+
+def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """«тамару не знаю», «не знаю никакую тамару»: the one asked for, in any case, is
+    someone the one who answered does not know."""
+    if lang != "ru" or ("знаю" not in norm and "знаем" not in norm):
+        return False
+    found = _KNOWS_NOT_RU.search(norm)
+    if found is None:
+        return False
+    tag = _ru_name_tag(found.group("a") or found.group("b"))
+    return tag is not None and any(given_names.same_name(tag[1], name, lang) for name in names)
+
+
 def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     """Whether the caller named themselves as someone else than ``names`` (True), as one of
     them or a short form of one (False), or named no one (None)."""
@@ -943,6 +971,8 @@ _NOT_SELF = {
 }
 # "я её дочка", "это его сосед": someone related to the one asked for answered.
 _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?:его|ее) (?P<n>\w+)")
+_KIN_AFTER_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?P<n>\w+) "
+                           r"(?:его|ее)\b")
 _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
                      r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|and|but|"
                      r"so|who)\b)")
@@ -953,7 +983,7 @@ def _not_self(norm: str, lang: Lang) -> bool:
     if found is not None and cues.is_first_name(found.group("a"), lang):
         return True
     if lang == "ru":
-        kin = _KIN_RU.match(norm)
+        kin = _KIN_RU.match(norm) or _KIN_AFTER_RU.match(norm)  # «это сосед её»
         if kin is not None:
             return ru_animate_noun(kin.group("n"))
         return False
@@ -1192,7 +1222,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
         if hit.answer not in hits and hit.family not in silent:
             hits[hit.answer] = hit.family
-    if "yes" not in hits and names and not asked and _speaks_of(norm, lang, names):
+    if "yes" not in hits and names and not asked and (
+            _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "relevance" and lang == "ru" and not hits:
         done = _done_so_far(norm)
