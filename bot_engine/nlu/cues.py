@@ -257,7 +257,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
-            "lunch break", "=on my break", "=just walked in", "=just got home", "=just got in",
+            "=just walked in", "=just got home", "=just got in",
             "=walking in the door", "=running late",
             "unavailable", "slammed", "=snowed under", "sick", "asleep", "sleeping", "napping",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
@@ -445,7 +445,7 @@ _NOT_ACTIVITY: dict[Lang, str] = {
           "жать",
     "en": "listening looking thinking waiting planning shopping hoping calling speaking "
           "wondering considering comparing trying asking saying going interested getting "
-          "doing talking",
+          "doing talking relaxing chilling lounging",
 }
 
 
@@ -762,7 +762,8 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
     lem = _unprefixed(_with_phrase_negators(_cue_lemmas(text, lang, table), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
-    if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):
+    if all(h.family == "wrong" for h in hits) and (  # «с внуком гуляю, он…»: «внук он»
+            _activity(text, lang, table) or _whereabouts(text, lang)):
         hits.append(CueHit("no", "busy"))
     if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
@@ -826,7 +827,9 @@ _EN_NOT_BUSY_BARE = frozenset({"home", "ease", "peace", "luck", "charge", "posit
                                "general", "principle", "fact", "touch", "business", "the"})
 _EN_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "his", "her", "their", "this"})
 _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position", "place",
-                          "office", "desk", "computer", "process", "way"})
+                          "office", "desk", "computer", "process", "way",
+                          # at rest: "on my lunch break", "sitting on the porch"
+                          "break", "porch", "couch", "sofa", "patio", "deck", "hammock"})
 
 
 def _whereabouts(text: str, lang: Lang) -> bool:
@@ -888,7 +891,10 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
             if word == "is" and i > 0 and flat[i - 1] in ("he", "she"):
                 word = "hes"  # "she is napping": the one asked for (see about_someone_else)
             if word in ("im", "were", "hes", "shes") and i + 1 < len(flat):
-                nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
+                j = i + 1 if flat[i + 1] != "just" or i + 2 >= len(flat) else i + 2
+                nxt = flat[j]
+                if nxt == "sitting" and flat[j + 1 : j + 2] != ["down"]:
+                    continue  # "im sitting on the porch" is at rest; "sitting down to eat" busy
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:
                     return True
                 if word in ("hes", "shes") and nxt in _EN_AWAY_STATES:

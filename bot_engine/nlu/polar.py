@@ -125,7 +125,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
             r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
-            r"^(да )?только (быстро|недолго|коротко)", r"\bно (быстро|недолго|коротко)\b",
+            r"^(да |ну |ну да )?(только|но|разве что) (быстро|быстренько|недолго|коротко|"
+            r"коротенько|кратко|вкратце|в двух словах|в двух словах только|по-быстрому)\b",
+            r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
+            r"(?<!не )\bудобненько\b",
         ]),
         ("identity", "yes", [
             r"\b(я|это я|я это)( же| ведь)? и есть\b",
@@ -242,6 +245,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
             r"\bне до \w+",
             r"\b(на|по) трасс\w*",
+            # food on the fire, a child running off: «пироги в духовке», «он убегает»
+            r"\b(в духовке|на плите|на огне|подгора\w*|пригора\w*|выкипа\w*|убегает|убежит|"
+            r"удирает)\b", r"\bнеудобн(енько|ехонько)\b",
             # a child who needs them now: «ребёнок плачет», «дети проснулись»
             r"\b(ребенок|ребенка|дети|детей|малыш|малая|малой|младенец|сын|дочь|дочка|внук|внучка)"
             r"( (?!не\b)\w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
@@ -361,6 +367,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"all the time in the world|plenty of time|"
             r"nothing but time)\b",
             r"\b(im|i am) retired\b",
+            # a break is free time: "im on my lunch break", "taking a break"
+            r"\b(on (my |a |our )?(lunch |coffee |smoke |work )?break|taking a break)\b"
+            r"(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|ends)\b)",
             r"\bgot a (sec|second|minute|moment)\b",
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? |"
             r"a little (bit of )?|a bit of |a tiny bit of |a little while |a few more )"
@@ -505,6 +514,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(here|next to me|beside me|behind me|watching|standing over)\b",
             r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
             r"(over|in|up)\b",
+            # a break about to end: "on my lunch break and its almost over"
+            r"\b(its|it is|break is|breaks|lunch is|lunchs) ((almost|nearly|just about) (over|"
+            r"done|up)|(really |very |pretty )?short|ending)\b",
+            # just arrived somewhere: "i just walked into the store", "we just pulled up to"
+            r"\b(i|we) (just )?(walked|pulled|stepped|went|got|ran) (in|into|up to|up at|in at) "
+            r"(the|a|my|our) (?!house|home|couch|porch)\w+",
+            # food on the fire: "i have something in the oven", "dinners on the stove"
+            r"\b(in the oven|on the stove|on the grill|on the burner|(is|s) burning|"
+            r"boiling over)\b",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
