@@ -578,12 +578,12 @@ def _fill_also(
 
 # A value offered without being asked for must carry its entity's own cue: a currency or
 # a magnitude for money ("двести тысяч", "5k", "$300", "бюджет сто"), not a bare count.
-_MONEY_CUES: dict[str, tuple[str, ...]] = {
-    "ru": ("тыс", "миллион", "млн", "лям", "рубл", "руб", "₽", "долл", "евро", "бюджет",
-           "сумм", "стоимост", "к "),
-    "en": ("thousand", "million", "grand", "hundred", "dollar", "buck", "euro", "pound",
-           "budget", "$", "k", "spend", "cost"),
+_MONEY_CUES: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"(?<!\w)(тыс|миллион|млн|лям|рубл|руб|долл|евро|бюджет|сумм|стоимост)|₽"),
+    "en": re.compile(r"\b(thousand|million|grand|hundred|dollar|buck|euro|pound|budget|spend|"
+                     r"cost)(s|ing)?\b|\$"),
 }
+"""Each cue is a word or the start of one: "costco" is no "cost"."""
 
 
 _HAVE: dict[str, re.Pattern[str]] = {
@@ -610,14 +610,9 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     if (isinstance(start, int) and isinstance(found.get("value"), (int, float))
             and found["value"] >= _HAVE_AT_LEAST and _HAVE[lang].search(low[:start])):
         return True  # "and we have about 1800", «а у нас есть тысяч сто»: a sum held
-    for cue in _MONEY_CUES[lang]:
-        if cue in ("k", "к "):
-            if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
-                return True
-            continue
-        if cue in said or cue in low:
-            return True
-    return False
+    if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
+        return True  # "5k", «50к»
+    return _MONEY_CUES[lang].search(low) is not None
 
 
 _PRONOUN_ONE = frozenset({"one", "один", "одна", "одну", "одно"})

@@ -155,6 +155,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(стар\w*|прежн\w*|наш|наша|наше|мой|моя|мое)( \w+)? (совсем |уже |опять )?"
             r"(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|перегорел\w*|не работает|барахлит|"
             r"потек\w*|течет|развалил\w*)",
+            r"\b(компрессор|мотор|двигатель|котел|насос|бойлер|кондиционер|каркас|поликарбонат|"
+            r"крыша|стекло)( \w+)? (совсем |уже |опять )?(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|"
+            r"перегорел\w*|треснул\w*|прогнил\w*|развалил\w*)",
         ]),
         ("done", "no", [
             # another way instead: «подключились к центральному», «перешли на газ»
@@ -194,7 +197,22 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(зять|брат|сват|муж|сын|отец|папа|тесть|свекор|друг|друзья|сосед|соседи|"
             r"знакомый|знакомые|родители|дети|дочь|дочка|сестра|кум|хозяин|хозяйка|родня)"
             r" (\w+ )?(уже )?(привез|повесил|поставил|установил|подарил|купил|отдал|"
-            r"смонтировал|сделал|поменял|заменил)\w*", r"\bподарил\w*",
+            r"смонтировал|сделал|поменял|заменил|сварил|собрал|построил|смастерил|соорудил|"
+            r"сколотил)\w*", r"\bподарил\w*",
+            r"\b(сам|сами|сама) (\w+ ){0,2}(сделал|сварил|собрал|построил|смастерил|соорудил|"
+            r"сколотил)\w*", r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил)\w* "
+            r"(\w+ )?(сам|сами|сама)\b",
+            # one came for free: «на работе дали бесплатно старую», «соседи отдали даром»
+            r"\b(дали|отдали|отдал|отдала|достал(ась|ся|ись))( \w+){0,2} (бесплатно|даром|задаром|"
+            r"насовсем|свою|свой|старую|старый|старые)\b",
+            r"\b(бесплатно|даром|задаром) (\w+ )?(дали|отдали|отдал|отдала|достал\w*)\b",
+            # someone else provides it: «застройщик ставит», «управляющая компания поменяет»
+            r"\b(застройщик|управляющ\w*|арендодател\w*|гарантия|страховая)( \w+)? (сам |сама )?"
+            r"(ставит|поставит|сделает|делает|включ\w*|оплатит|оплачивает|покроет|покрывает|"
+            r"меняет|поменяет)\b",
+            # it works again: «снова заработал», «мастер его оживил»
+            r"\b(снова|опять) (работает|заработал\w*)\b", r"\bзаработал\w* (снова|опять)\b",
+            r"\b(оживил|реанимировал|подлатал|подшаманил)\w*",
             # someone forbade it: «хозяйка запретила», «управляющая не разрешает»
             r"\b(запретил\w*|запрещает|запрещают|не (разрешил\w*|разрешает|разрешают|дал\w* "
             r"разрешени\w*|согласовал\w*))\b",
@@ -413,9 +431,26 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(died|broke|broke down|stopped working|quit|gave out|crapped out|conked out|went out|"
             r"fell apart|rotted|(is|are|s|re) (broken|dead|shot|leaking|rotten|falling apart|"
             r"cracked|done for))\b",
+            # a part of it broke: "the compressor died", "our blower motor quit"
+            r"\b(compressor|condenser|motor|blower|fan|furnace|boiler|heater|pump|coil|"
+            r"thermostat|system|unit|frame|roof|glass)( \w+)? (just |finally |totally )?"
+            r"(died|broke|broke down|stopped working|quit|gave out|crapped out|went out|"
+            r"(is|s) (broken|dead|shot|leaking))\b",
         ]),
         ("done", "no", [
             r"\b(switched|converted|hooked up|changed over|moved over) (over )?to\b",
+            # a stopgap for now: "we got a window unit for now", "using fans for the time being"
+            r"\b(got|bought|have|put in|using|use|went with|making do with) (a |an |some |the )?"
+            r"(\w+ ){0,2}(for now|in the meantime|for the time being)\b",
+            # someone else provides it: "the builder includes it", "the landlord is handling it"
+            r"\b(builder|landlord|contractor|hoa|management|seller|owner|warranty|insurance|"
+            r"home warranty)( \w+)? (includes|covers|is (doing|handling|covering|including|"
+            r"taking care of|providing)|will (do|handle|cover|include|take care of|provide)|"
+            r"handles|provides|takes care of|took care of|(is )?paying for)\b",
+            # it works again: "the repair guy got the old one running again"
+            r"\b(got|get|have|had) (it|the old one|the old unit|ours|that|the thing|the unit|"
+            r"the old thing) (\w+ )?(running|working|going|fixed|up and running)( again)?\b",
+            r"(?<!not )(?<!isnt )(?<!never )\b(working|running) (again|fine now|just fine now)\b",
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
             r"went|installed|signed|hired|chose|picked)\b",
             r"\b(bought|got|ordered|found|purchased) (one|it|something|two|them)( \w+)?"
@@ -535,7 +570,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
             r"\b(he|she) (passed|died) (last|this|in|a|two|three|back|over|recently)\b",
             r"\b(passed away|deceased|moved out|moved away)\b",
-            r"(?<!one )(?<!it )(?<!unit )(?<!thing )\bdied\b",
+            r"(?<!one )(?<!it )(?<!unit )(?<!thing )(?<!compressor )(?<!motor )(?<!furnace )"
+            r"(?<!boiler )(?<!heater )(?<!system )(?<!pump )(?<!fan )\bdied\b",
             r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
             r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
             r"on another call|in the shower)\b", r"\bmissed (him|her)\b",

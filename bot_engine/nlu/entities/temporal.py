@@ -55,6 +55,9 @@ _NEXT_WORDS = frozenset({"следующий", "следующую", "следу
                          "next", "coming"})  # fmt: skip
 _THIS_WORDS = frozenset({"этот", "эту", "это", "этой", "этом", "this"})
 _ORDINAL_SUFFIXES = frozenset({"го", "е", "ое", "ого", "число", "числа", "st", "nd", "rd", "th"})
+_RU_OBLIQUE_NUMBERS = ("ух", "ех", "ёх", "ти", "ми")
+"""Endings of «двух», «трёх», «пяти», «семи»: a number after «в» in such a case is no hour
+(«в два» is; «в двух словах», «в пяти минутах от дома» are not)."""
 _CONNECTORS = frozenset({"в", "во", "на", "к", "и", "районе", "at", "on", "in", "the", "around",
                          "by",
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
@@ -1054,6 +1057,8 @@ class _Rules:
             return self._with_qualifier(spoken)
         if low in _TIME_PREPS:
             m = k + 2 if self.low(k + 1) in ("в", "at") else k + 1  # "часов в пять"
+            if self.low(m - 1) in ("в", "во") and self.low(m).endswith(_RU_OBLIQUE_NUMBERS):
+                return None  # «в двух словах», «в пяти минутах»: «в» + an oblique case
             hv = self._hour_value(m)
             if hv is None:
                 return None
