@@ -417,6 +417,7 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 
 _ECHO_MAX_WORDS = 3
+_ECHO_MAX_ASKING = 5
 _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
                            "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
                            "сколько", "чего", "кого"})
@@ -437,12 +438,21 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
         return False
     norm = nlu.normalize(text, runtime.lang)
     words = norm.split()
-    if not words or len(words) > _ECHO_MAX_WORDS or not polar.asks(norm, runtime.lang):
+    if not words or len(words) > _ECHO_MAX_ASKING or not polar.asks(norm, runtime.lang):
         return False
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
-    said = [w for w in nlu.lemmas(text, runtime.lang)  # "planning what sorry": it may lead
-            if w not in _ASKING_WORDS]
-    return any(len(word) > 3 and word in asked for word in said)
+    lemmas = nlu.lemmas(text, runtime.lang)
+    said = [w for w in lemmas if w not in _ASKING_WORDS]  # "planning what sorry": it may lead
+    if len(words) <= _ECHO_MAX_WORDS and any(len(word) > 3 and word in asked for word in said):
+        return True
+    # two question words around the question's own small words: «когда что простите»,
+    # "sorry when are we what" (the question's "you" said as "we")
+    return (len(lemmas) - len(said) >= 2
+            and all(w in asked or w in _ECHO_FILLERS for w in said))
+
+
+_ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",
+                           "извинить", "а", "ну", "мы", "я", "нам", "мне"})
 
 
 def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:

@@ -89,6 +89,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"зачем|почему))+$",
                 # the line, not the words: «вы пропадаете», «связь прерывается»
                 r"\bвы (\w+ )?(пропада|прерыва|пропал|исчеза)\w*",
+                # an apology, then what the question was about: «простите, что насчёт бюджета»
+                r"^((простите|извините|подождите|погодите) )+(а )?(что|как) (насчет|по поводу|"
+                r"про) \w+( еще раз)?$",
                 r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
                 r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
@@ -271,6 +274,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
+                # an apology, then what the question was about: "sorry what about the budget"
+                r"^((sorry|wait|um|uh|huh|pardon) )+(what|how) about (the |my |our |your )?\w+"
+                r"( again)?$",
                 # the question not understood: "i dont get the question", "didnt quite follow"
                 r"^((sorry|um|uh|well|honestly|wait) )*(i )?(dont|do not|didnt|did not) (quite |"
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "

@@ -367,6 +367,12 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сколько выставите", "=сколько будет стоить", "=денег немного", "=денег мало",
             "=денег немного", "=пенсия маленькая", "=маленькая пенсия", "=на пенсии",
             "=живем на пенсию", "небогато",
+            # a subsidy decides, or someone must come and look first: «сколько субсидия
+            # покроет», «пусть сначала приедут посмотрят», «после замера»
+            "субсидия", "компенсация", "вычет", "=сколько вернут", "=сколько компенсируют",
+            "=сколько покроет", "=после замера", "=без замера", "замерщик",
+            "=сначала посмотреть", "=пусть посмотрят", "=приедут посмотрят",
+            "=сначала приехать", "=сначала приедут",
         ],
     },
     "en": {
@@ -407,6 +413,11 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=not much money", "=fixed income", "@family paying", "=ask him", "=ask her",
             "=god knows", "=who knows", "=lord knows", "=heaven knows", "=heck if i know",
             "=hell if i know", "=damned if i know", "=you are the professional",
+            # a rebate decides, or someone must come and look first: "whatever the rebate
+            # covers", "we need someone to come out and look first"
+            "rebate", "tax credit", "incentive", "subsidy", "look first", "see first",
+            "measure first", "=come out and", "=come take a look", "=someone to come",
+            "=somebody to come", "assessment", "estimate first", "quote first", "inspection",
         ],
     },
 }  # fmt: skip
