@@ -194,7 +194,7 @@ def understand(
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if (handler.intent == "repeat" and reading is not None
+    if (handler.intent in _REASKING_HANDLERS and reading is not None
             and polar.corrects(text, runtime.lang)):
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
         # read back, not a request to hear the question again

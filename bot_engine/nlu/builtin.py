@@ -41,6 +41,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(живым )?(человеком|людьми)|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"^(а |ну )?(живой )?(человек|люди) (\w+ ){0,2}(есть|имеется|бывает)\b",
                 r"\b(есть|там) (\w+ )?кто[- ]?(нибудь|то)? (живой|живые)\b",
+                # a person by their role at the place: «соедините с администратором»,
+                # «переключите на регистратуру», «дайте ресепшн»
+                r"\b(соедин\w*|переключ\w*|перевед\w*|позов\w*|позвать|дайте|хочу|можно|мне бы|"
+                r"поговорить|пообщаться) (\w+ )?(с |на )?(администратор|регистратур|ресепшн|"
+                r"ресепшен|приемн|секретар|директор|руководств|диспетчер|дежурн)\w*",
+                r"^(а |ну )?(администратор\w*|регистратур\w*|ресепшн|ресепшен|диспетчер\w*)"
+                r"( пожалуйста| можно| дайте)?$",
             ],
         ),
         "repeat": IntentSpec(
@@ -236,6 +243,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(i|we) (can|could) (talk|speak)\b",
                 r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
                 r"(person|agent)\b",
+                # a person by their role at the place: "let me talk to the front desk",
+                # "put me through to reception", "the receptionist please"
+                r"\b(talk|speak|put me through|connect me|transfer me|get me|switch me|patch me)"
+                r"( \w+){0,2} (to|with)? ?(the |your |a |an |someone at the |somebody at the )?"
+                r"(front desk|reception|receptionist|front office|office manager|dispatcher|"
+                r"scheduler|scheduling desk)\b",
+                r"^(the )?(front desk|reception|receptionist|dispatcher)( please)?$",
             ],
         ),
         "repeat": IntentSpec(

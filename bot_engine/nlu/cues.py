@@ -622,6 +622,7 @@ _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
     "ru": {("больше", "не"): "не"},
     # "i refuse to consent", "we decline to agree": a refusal to do what the cue says
     "en": {("no", "longer"): "not", ("no", "more"): "not", ("refuse", "to"): "not",
+           ("no", "way"): "not",  # "no way im agreeing to that"
            ("decline", "to"): "not"},
 }
 # A fact about someone else ("he's at work", "она на работе") says that person is not

@@ -57,9 +57,15 @@ _MISUNDERSTOOD: dict[Lang, str] = {
           r"неверно) (вы|ты)"
           r"( меня| нас)?) (понял|поняли|услышал|услышали|расслышал|расслышали|записал|записали|"
           r"запомнил\w*)\b|\b(не так|не то|не совсем так|неправильно|неверно) (понял|поняли|"
-          r"услышал|услышали|расслышал|расслышали|записал|записали|запомнил\w*) (вы|ты)\b",
+          r"услышал|услышали|расслышал|расслышали|записал|записали|запомнил\w*) (вы|ты)\b"
+          # the robot is mistaken: «вы что-то путаете»; reminded: «я же сказал, что против»
+          r"|\b(вы|ты) (что-то |чего-то |что то |все |опять )?(путаете|путаешь|перепутали|"
+          r"напутали|ошибаетесь|ошибаешься)\b|\bя (же|ведь) (вам )?(сказал|сказала|говорил|"
+          r"говорила)\b",
     "en": r"\byou (misunderstood|misheard|misread|got (me|it|that|this|the \w+) wrong|heard "
-          r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b",
+          r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b"
+          r"|\byou(re| are) (mistaken|confused|mixing (it|me|this) up)\b|\bi (already |just )?"
+          r"(refused|declined|said no|told you no)\b",
 }
 _MISUNDERSTOOD_RX = {lang: re.compile(p) for lang, p in _MISUNDERSTOOD.items()}
 
@@ -307,6 +313,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(неправильн|неверн|ошибочн)\w* (\w+ ){0,2}номер",
         ]),
         ("refuse", "no", [
+            # the robot is mistaken: «вы что-то путаете», «я такого не говорил»
+            r"\b(вы|ты) (что-то |чего-то |что то |все |опять )?(путаете|путаешь|перепутали|"
+            r"напутали|ошибаетесь|ошибаешься)\b", r"\bя такого не (говорил|говорила|говорили)\b",
             # emphatic never; the data not to be touched; dislike; a no to the consent itself
             r"\bни в жизнь\b", r"\bни в коем разе\b", r"\bни за какие\b", r"\bни при каких\b",
             r"^(да )?еще чего\b",
@@ -1274,7 +1283,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     ) and cues.about_someone_else(text, lang):
         hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
-        if hit.answer not in hits and hit.family not in silent:
+        if hit.answer not in hits and hit.family not in silent and not (
+            hit.negated and hit.answer == "yes"
+            and (said := cues.OPPOSITE[hit.family]) is not None and hits.get("no") == said
+        ):  # "thats not right i refused": the «not» of «not right» read over «refused»
             hits[hit.answer] = hit.family
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
@@ -1369,10 +1381,13 @@ _BLESSINGS = ("на здоровье", "на здоровьице", "ради б
 
 def _permits(norm: str) -> bool:
     """A bare imperative that tells the robot to go on with what it asked («обрабатывайте
-    пожалуйста», «звони», «ну соединяйте»)."""
+    пожалуйста», «звони», «ну соединяйте»), or «можно» with the verb of it («ну можно
+    обрабатывать»)."""
     for idiom in _BLESSINGS:
         norm = norm.replace(idiom, " ")
     words = [w for w in norm.split() if w not in _PERMIT_FILLERS]
+    if len(words) == 2 and "можно" in words:  # «можно обрабатывать», «записывать можно»
+        return words[words[0] == "можно"] in _PROCEED
     if len(words) != 1:
         return False
     return ru_imperative(words[0]) in _PROCEED
