@@ -224,6 +224,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"разрешени\w*|согласовал\w*))\b",
         ]),
         ("later", "no", [
+            # someone to consult first: «сначала с мужем посоветуюсь», «надо жену спросить»
+            r"\b(посовет\w*|обсу[дж]\w*|поговор\w*|спрош\w*|спросить|уточн\w*) (\w+ )?(с |у )?"
+            r"(жен|муж|супруг|семь|сын|доч|дет|родител|начальств|начальник|хозя)\w*",
+            r"\b(с |у )(жен|муж|супруг|семь|сын|доч|дет|родител|начальств|начальник|хозя)\w* "
+            r"(\w+ ){0,2}(посовет|обсу[дж]|поговор|спрош|спрос|уточн)\w*",
+            r"\b(жену|мужа|супруга|супругу|сына|дочь|дочку|детей|родителей|начальство|"
+            r"начальника|хозяина|хозяйку) (\w+ )?(спрошу|спросить|спрошу)\b",
             r"\bчерез (минуту|минутку|пару минут|секунду)\b",
             r"^(ну )?дайте (мне |нам )?(\w+ )?(час|часик|полчаса|полчасика|пару часов|минут\w*)\b",
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -510,6 +517,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"completed?)\b", r"\b(is|was|got|been|are|were) (all )?(done|finished|completed)$",
         ]),
         ("later", "no", [
+            # someone to consult first: "i need to talk to my wife first", "let me ask my boss"
+            r"\b(need|have|got|gotta|want|wanna|let me|ill|i will|should|must) (to )?(talk|speak|"
+            r"check|discuss (it|this|that)|run (it|this|that)|ask|consult|confer|clear (it|this|"
+            r"that))( it over| this over| that over)? (to |with |by |past )?(my |our |the )(wife|"
+            r"husband|partner|spouse|boss|family|son|daughter|landlord|accountant|kids|parents|"
+            r"hubby|wifey)\b",
             r"\blater\b", r"\b(another|some other|a different|other) (time|day|week|moment)\b",
             r"\bnext (week|time)\b",
             r"\bnot (now|today|at the moment|right now|yet|tonight|at this (time|point))\b",
@@ -801,7 +814,7 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"(общаться|говорить|разговаривать|беседовать)\b"
     ),
     "en": re.compile(
-        r"\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"(?<!why )\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
         r"actually )?(need|want|wanna|gonna|going to|have to|gotta|care to|transfer|connect|"
         r"put|talk|speak|chat)\b[\w ]{0,25}"
         r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"
