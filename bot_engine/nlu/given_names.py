@@ -50,6 +50,7 @@ _RU_SHORT = """
 елизавета лиза
 иван ваня
 игорь игорек
+иннокентий кеша кешка
 илья илюша
 ирина ира
 кирилл киря
@@ -120,6 +121,12 @@ def _en_forms() -> dict[str, frozenset[str]]:
         for name, others in lookup.items():
             groups.setdefault(name, {name}).update(others)
     return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+def forms_of(name: str, lang: Lang) -> frozenset[str]:
+    """Every form the tables give for ``name`` (lowercase, nominative), itself included."""
+    name = name.replace("ё", "е")
+    return (_ru_forms() if lang == "ru" else _en_forms()).get(name, frozenset()) | {name}
 
 
 def same_name(said: str, asked: str, lang: Lang) -> bool:

@@ -329,6 +329,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне (трога|использ|обрабатыва|переда|храни|собира|сохраня|распространя)\w*(йте|"
             r"ите)\b",
             r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
+            r"^(ну |нет |тогда |все )?отказ( от \w+)?$",
             r"\bсогласи\w* (\w+ )?(не|никакого|никакие) (\w+ )?(давал|дала|давала|давали|дал|даю|"
             r"дам)\b",
             r"\bне (давал|дала|давала|давали|дал)\w* (\w+ ){0,2}согласи",
@@ -1236,6 +1237,13 @@ _CONCLUSION: dict[Lang, re.Pattern[str]] = {
 so yes": the conclusion is the answer, whatever the reason sounds like. "so yeah" is left
 out: trailing, it is a filler ("im at work so yeah")."""
 _CONCLUDES_NO = frozenset({"нет", "no", "nope"})
+_OTHER_TOPICS_YES = frozenset({"still", "available", "identity"})
+_WAIT: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((секунд\w*|минутк\w*|минуточк\w*|погоди\w*|подожди\w*) )+"),
+    "en": re.compile(r"^((hold on|hang on|one sec|one second|just a sec|just a second|"
+                     r"a sec|wait|gimme a sec|give me a sec) )+"),
+}
+"""A request to wait that opens the reply: what follows is why, not an answer."""
 _CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "sure", "no",
                          "nope"})
 _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
@@ -1320,6 +1328,14 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
         # «муж её слушает», "her husband listening": someone else answered, whoever listens
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if (topic is None and first in _CONCLUDES_NO and hits.get("yes") in _OTHER_TOPICS_YES
+            and "no" not in hits):
+        # «нет, хочу другого», "no, whoever is free": a plain no, then its reason in words
+        # that are a yes only to some other question (still wanted, free to talk)
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "offer" and hits == {"no": "busy"} and _WAIT[lang].search(norm):
+        # «секунду, погоди, дописываю», "hold on im finishing up": waiting, no answer yet
+        return PolarReading(None, 0.0)
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, MONEY_SLANG, Lexicon, lexicon
 from bot_engine.nlu.entities.model import ENTITY_TYPES, Entity, EntityType
@@ -71,6 +72,19 @@ def _counts_things(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
     if lang == "en":
         return word in _EN_COUNTED
     return ru_noun_lemma(word) in _RU_COUNTED
+
+
+_BY = frozenset({"на", "by", "x", "х"})
+
+
+def _dimension_sides(toks: list[Tok], spans: list[NumSpan]) -> frozenset[int]:
+    """The first tokens of the numbers that are the sides of a size («шесть на три метра»,
+    "ten by twelve"): a size is no sum of money."""
+    sides: set[int] = set()
+    for a, b in pairwise(spans):
+        if b.i == a.j + 1 and toks[a.j].low in _BY:
+            sides.update((a.i, b.i))
+    return frozenset(sides)
 
 
 def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str]) -> list[Entity]:
@@ -221,13 +235,15 @@ def extract_entities(
         taken += _day_spans(toks, lex, code, now)
     if wanted & _NUMERIC:
         money: list[Entity] = []
-        for span in find_numbers(toks, lex, code):
+        spans = list(find_numbers(toks, lex, code))
+        sides = _dimension_sides(toks, spans)
+        for span in spans:
             start, end = toks[span.i].start, toks[span.j - 1].end
             if any(start < b and a < end for a, b in taken):
                 continue
             amount = as_int_or_float(span.value)
             slang = any(toks[k].low in MONEY_SLANG for k in range(span.i, span.j))
-            if "money" in wanted and not _counts_things(toks, span, code):
+            if "money" in wanted and span.i not in sides and not _counts_things(toks, span, code):
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],
