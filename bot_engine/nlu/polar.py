@@ -457,15 +457,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("done", "no", [
             r"\b(switched|converted|hooked up|changed over|moved over) (over )?to\b",
             # a stopgap for now: "we got a window unit for now", "using fans for the time being"
-            r"\b(got|bought|have|put in|using|use|went with|making do with) (a |an |some |the )?"
-            r"(\w+ ){0,2}(for now|in the meantime|for the time being)\b",
+            r"(?<!dont )(?<!not )(?<!havent )(?<!never )\b(got|bought|have|put in|using|use|"
+            r"went with|making do with) (a|an|some|the|one|two) (\w+ ){0,2}(for now|"
+            r"in the meantime|for the time being)\b",
             # someone else provides it: "the builder includes it", "the landlord is handling it"
             r"\b(builder|landlord|contractor|hoa|management|seller|owner|warranty|insurance|"
             r"home warranty)( \w+)? (includes|covers|is (doing|handling|covering|including|"
             r"taking care of|providing)|will (do|handle|cover|include|take care of|provide)|"
             r"handles|provides|takes care of|took care of|(is )?paying for)\b",
             # it works again: "the repair guy got the old one running again"
-            r"\b(got|get|have|had) (it|the old one|the old unit|ours|that|the thing|the unit|"
+            r"(?<!havent )(?<!hasnt )(?<!hadnt )(?<!not )(?<!never )(?<!to )\b(got|had) (it|"
+            r"the old one|the old unit|ours|that|the thing|the unit|"
             r"the old thing) (\w+ )?(running|working|going|fixed|up and running)( again)?\b",
             r"(?<!not )(?<!isnt )(?<!never )\b(working|running) (again|fine now|just fine now)\b",
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
@@ -1022,8 +1024,12 @@ def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     found = _KNOWS_NOT_RU.search(norm)
     if found is None:
         return False
-    tag = _ru_name_tag(found.group("a") or found.group("b"))
-    return tag is not None and any(given_names.same_name(tag[1], name, lang) for name in names)
+    word = found.group("a") or found.group("b")
+    tag = _ru_name_tag(word)
+    if tag is None:
+        return False
+    said = (tag[1], word, word[:-1] + "а", word[:-1] + "я")  # «марину»: not «Марин»
+    return any(given_names.same_name(w, name, lang) for w in said for name in names)
 
 
 def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:

@@ -75,6 +75,7 @@ def _counts_things(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
 
 
 _BY = frozenset({"на", "by", "x", "х"})
+_SIZE_BELOW = 1000
 
 
 def _dimension_sides(toks: list[Tok], spans: list[NumSpan]) -> frozenset[int]:
@@ -82,7 +83,8 @@ def _dimension_sides(toks: list[Tok], spans: list[NumSpan]) -> frozenset[int]:
     "ten by twelve"): a size is no sum of money."""
     sides: set[int] = set()
     for a, b in pairwise(spans):
-        if b.i == a.j + 1 and toks[a.j].low in _BY:
+        if (b.i == a.j + 1 and toks[a.j].low in _BY
+                and max(a.value, b.value) < _SIZE_BELOW):  # «сто на тысячу» is two sums
             sides.update((a.i, b.i))
     return frozenset(sides)
 

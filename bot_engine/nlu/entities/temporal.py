@@ -336,8 +336,10 @@ class _Rules:
     }  # fmt: skip
     _WEEK_WORDS: ClassVar[frozenset[str]] = frozenset({"week", "неделя", "неделю", "неделе"})
 
-    def _week_of_month(self, k: int) -> Part | None:
+    def week_of_month(self, k: int) -> Part | None:
         """ "the first week of may", «в первую неделю мая», «на последней неделе июня"."""
+        start = k
+        k += self.low(k) in ("the", "в", "на")
         nth = self._WEEK_ORDINALS.get(self.low(k))
         if nth is None or self.low(k + 1) not in self._WEEK_WORDS:
             return None
@@ -355,15 +357,11 @@ class _Rules:
             first_day = last_day - 6 if nth == 5 else first_day
             until = date(year, month, min(first_day + 6, last_day))
         first = date(year, month, first_day)
-        start = k - 1 if self.low(k - 1) in ("the", "в", "на") else k
         return Part(start, m + 1, day=max(first, self.today), until=until)
 
     def month_only(self, k: int) -> Part | None:
         """ "в декабре", "в начале декабря", "early December", "end of December"."""
         start = k
-        week = self._week_of_month(k)
-        if week is not None:
-            return week
         phase = self._MONTH_PHASE.get(self.low(k))
         if phase is not None:
             k += 1
@@ -1232,9 +1230,9 @@ class _Rules:
         m += 1 + (self.low(m + 1) == "же")
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
-    RULES = ("bounded", "season", "holiday", "after_day", "offset", "period", "phase", "year_only",
-             "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
-             "daypart")  # fmt: skip
+    RULES = ("bounded", "season", "holiday", "after_day", "week_of_month", "offset", "period",
+             "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
+             "weekday", "clock", "daypart")  # fmt: skip
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
