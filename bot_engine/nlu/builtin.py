@@ -224,11 +224,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(live|real|actual) (agent|person|people|one|body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"somebody|rep)\b",
+                # also a person by their role at the place: "let me talk to the front desk",
+                # "put me through to reception"
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
-                r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
+                r"salesperson|sales (person|rep|team|department)|staff|employee|front desk|"
+                r"reception|receptionist|front office|office manager|dispatcher)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
-                r"salesperson|rep)\b",
+                r"salesperson|rep|front desk|reception|receptionist|front office|office manager|"
+                r"dispatcher)\b",
                 # "discuss that with a person", "talk it over with an agent": a subject between
                 r"\b(speak|talk|discuss|go over|deal|sort|chat)( \w+){1,3} (to|with) (a |an |the )?"
                 r"(\w+ )?(person|agent|salesperson|rep)\b",
@@ -243,13 +247,6 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(i|we) (can|could) (talk|speak)\b",
                 r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
                 r"(person|agent)\b",
-                # a person by their role at the place: "let me talk to the front desk",
-                # "put me through to reception", "the receptionist please"
-                r"\b(talk|speak|put me through|connect me|transfer me|get me|switch me|patch me)"
-                r"( \w+){0,2} (to|with)? ?(the |your |a |an |someone at the |somebody at the )?"
-                r"(front desk|reception|receptionist|front office|office manager|dispatcher|"
-                r"scheduler|scheduling desk)\b",
-                r"^(the )?(front desk|reception|receptionist|dispatcher)( please)?$",
             ],
         ),
         "repeat": IntentSpec(
@@ -289,8 +286,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
                 # an apology, then what the question was about: "sorry what about the budget"
-                r"^((sorry|wait|um|uh|huh|pardon) )+(what|how) about (the |my |our |your )?\w+"
-                r"( again)?$",
+                r"^(?:sorry|wait|um|uh|huh|pardon) (?:(?:sorry|wait|um|uh) )?(?:what|how) about "
+                r"(?:the |my |our |your )?\w+(?: again)?$",
                 # the question not understood: "i dont get the question", "didnt quite follow"
                 r"^((sorry|um|uh|well|honestly|wait) )*(i )?(dont|do not|didnt|did not) (quite |"
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
@@ -354,16 +351,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
-                r"^(and |so |um |uh )*(this is|this|its|it is|and this is) (regarding|concerning|"
-                r"in regards to|in reference to)( what)?$",
-                # the name the robot said doubted: "are you really from lakeshore"
-                r"^(and |so |wait )?(are you|is this|is it) (really|actually|sure youre|truly) "
-                r"(from |with )?\w+",
-                # whether it must be done: "is this mandatory", "do i have to"
-                r"^(and |so |wait )?(is|does) (this|that|it) (really )?(mandatory|required|"
-                r"obligatory|a must|necessary|have to be done)$",
-                r"^(and |so |wait )?(do|must) i (really )?(have to|need to)( do (this|that|it)| "
-                r"agree| consent| give (it|consent))?$",
+                # what it is regarding ("and this is regarding"), the name the robot said
+                # doubted ("are you really from lakeshore"), whether it must be done ("is this
+                # mandatory", "do i have to"): one pattern, one try at the start
+                r"^(?:and |so |wait |um |uh )?(?:(?:this is|this|its|it is|and this is) "
+                r"(?:regarding|concerning|in regards to|in reference to)(?: what)?$|"
+                r"(?:are you|is this|is it) (?:really|actually|sure youre|truly) (?:from |with )?"
+                r"\w+|(?:is|does) (?:this|that|it) (?:really )?(?:mandatory|required|obligatory|"
+                r"a must|necessary|have to be done)$|(?:do|must) i (?:really )?(?:have to|need to)"
+                r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent))?$)",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know)\b",
                 # "acme what?": a name the robot said, echoed with a question word

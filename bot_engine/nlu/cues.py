@@ -774,7 +774,7 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
     lem = _unprefixed(_with_phrase_negators(_cue_lemmas(text, lang, table), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
-    if all(h.family == "wrong" for h in hits) and (  # «с внуком гуляю, он…»: «внук он»
+    if (not hits or all(h.family == "wrong" for h in hits)) and (  # «внуком гуляю, он»
             _activity(text, lang, table) or _whereabouts(text, lang)):
         hits.append(CueHit("no", "busy"))
     if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):

@@ -57,23 +57,28 @@ _MISUNDERSTOOD: dict[Lang, str] = {
           r"неверно) (вы|ты)"
           r"( меня| нас)?) (понял|поняли|услышал|услышали|расслышал|расслышали|записал|записали|"
           r"запомнил\w*)\b|\b(не так|не то|не совсем так|неправильно|неверно) (понял|поняли|"
-          r"услышал|услышали|расслышал|расслышали|записал|записали|запомнил\w*) (вы|ты)\b"
-          # the robot is mistaken: «вы что-то путаете»; reminded: «я же сказал, что против»
-          r"|\b(вы|ты) (что-то |чего-то |что то |все |опять )?(путаете|путаешь|перепутали|"
-          r"напутали|ошибаетесь|ошибаешься)\b|\bя (же|ведь) (вам )?(сказал|сказала|говорил|"
-          r"говорила)\b",
+          r"услышал|услышали|расслышал|расслышали|записал|записали|запомнил\w*) (вы|ты)\b",
     "en": r"\byou (misunderstood|misheard|misread|got (me|it|that|this|the \w+) wrong|heard "
-          r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b"
-          r"|\byou(re| are) (mistaken|confused|mixing (it|me|this) up)\b|\bi (already |just )?"
-          r"(refused|declined|said no|told you no)\b",
+          r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b",
 }
-_MISUNDERSTOOD_RX = {lang: re.compile(p) for lang, p in _MISUNDERSTOOD.items()}
+# "вы что-то путаете", "youre mistaken", «я же сказал, что против», "i already said no": the
+# robot is mistaken or the caller recalls their answer; each keyed by its own words.
+_MISTAKEN: dict[Lang, list[str]] = {
+    "ru": [r"\b(вы|ты) (что-то |чего-то |что то |все |опять )?(путаете|путаешь|перепутали|"
+           r"напутали|ошибаетесь|ошибаешься)\b",
+           r"\bя (же|ведь) (вам )?(сказал|сказала|говорил|говорила)\b"],
+    "en": [r"\byou(re| are) (mistaken|confused|mixing (it|me|this) up)\b",
+           r"\bi (already |just )?(refused|declined|said no|told you no)\b"],
+}
+_MISUNDERSTOOD_RX = {lang: [re.compile(p) for p in (_MISUNDERSTOOD[lang], *_MISTAKEN[lang])]
+                     for lang in _MISUNDERSTOOD}
 
 
 def corrects(text: str, lang: str) -> bool:
     """Whether the reply says the robot misunderstood ("вы не так поняли")."""
     code = lang_of(lang)
-    return _MISUNDERSTOOD_RX[code].search(normalize(text, code)) is not None
+    norm = normalize(text, code)
+    return any(rx.search(norm) is not None for rx in _MISUNDERSTOOD_RX[code])
 
 
 # "Why else would I have asked?": the request was meant, a yes to "still relevant?".
@@ -321,8 +326,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("refuse", "no", [
             # the robot is mistaken: «вы что-то путаете», «я такого не говорил»
-            r"\b(вы|ты) (что-то |чего-то |что то |все |опять )?(путаете|путаешь|перепутали|"
-            r"напутали|ошибаетесь|ошибаешься)\b", r"\bя такого не (говорил|говорила|говорили)\b",
+            _MISTAKEN["ru"][0], r"\bя такого не (говорил|говорила|говорили)\b",
             # emphatic never; the data not to be touched; dislike; a no to the consent itself
             r"\bни в жизнь\b", r"\bни в коем разе\b", r"\bни за какие\b", r"\bни при каких\b",
             r"^(да )?еще чего\b",
@@ -403,8 +407,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"nothing but time)\b",
             r"\b(im|i am) retired\b",
             # a break is free time: "im on my lunch break", "taking a break"
-            r"\b(on (my |a |our )?(lunch |coffee |smoke |work )?break|taking a break)\b"
+            r"\bon (my |a |our )?(lunch |coffee |smoke |work )?break\b"
             r"(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|ends)\b)",
+            r"\btaking a break\b(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|"
+            r"ends)\b)",
             r"\bgot a (sec|second|minute|moment)\b",
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? |"
             r"a little (bit of )?|a bit of |a tiny bit of |a little while |a few more )"
@@ -468,7 +474,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # it works again: "the repair guy got the old one running again"
             r"(?<!havent )(?<!hasnt )(?<!hadnt )(?<!not )(?<!never )(?<!to )\b(got|had) (it|"
             r"the old one|the old unit|ours|that|the thing|the unit|"
-            r"the old thing) (\w+ )?(running|working|going|fixed|up and running)( again)?\b",
+            r"the old thing) (\w+ )?(running|working|fixed|up and running)( again)?\b",
             r"(?<!not )(?<!isnt )(?<!never )\b(working|running) (again|fine now|just fine now)\b",
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
             r"went|installed|signed|hired|chose|picked)\b",
@@ -523,8 +529,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # someone to consult first: "i need to talk to my wife first", "let me ask my boss"
             r"\b(need|have|got|gotta|want|wanna|let me|ill|i will|should|must) (to )?(talk|speak|"
             r"check|discuss (it|this|that)|run (it|this|that)|ask|consult|confer|clear (it|this|"
-            r"that))( it over| this over| that over)? (to |with |by |past )?(my |our |the )(wife|"
-            r"husband|partner|spouse|boss|family|son|daughter|landlord|accountant|kids|parents|"
+            r"that))( it over| this over| that over)? (to |with |by |past )?(my|our|the) (wife|"
+            r"husband|partner|spouse|boss|family|daughter|landlord|accountant|kids|parents|"
             r"hubby|wifey)\b",
             r"\blater\b", r"\b(another|some other|a different|other) (time|day|week|moment)\b",
             r"\bnext (week|time)\b",
@@ -575,14 +581,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
             r"(over|in|up)\b",
             # a break about to end: "on my lunch break and its almost over"
-            r"\b(its|it is|break is|breaks|lunch is|lunchs) ((almost|nearly|just about) (over|"
-            r"done|up)|(really |very |pretty )?short|ending)\b",
+            r"\b(its|it is|break is|breaks|lunch is|lunchs) (almost|nearly|just about) (over|"
+            r"done|up)\b",
+            r"\b(its|it is|break is|breaks|lunch is|lunchs) (really |very |pretty )?(short|"
+            r"ending)\b",
             # just arrived somewhere: "i just walked into the store", "we just pulled up to"
-            r"\b(i|we) (just )?(walked|pulled|stepped|went|got|ran) (in|into|up to|up at|in at) "
+            r"\b(i|we) just (walked|pulled|stepped|went|got|ran) (in|into|up to|up at|in at) "
             r"(the|a|my|our) (?!house|home|couch|porch)\w+",
             # food on the fire: "i have something in the oven", "dinners on the stove"
-            r"\b(in the oven|on the stove|on the grill|on the burner|(is|s) burning|"
-            r"boiling over)\b",
+            r"\b(in the oven|on the stove|on the grill|on the burner|boiling over)\b",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
@@ -633,7 +640,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bincorrect\b", r"\bwrong\b",
             r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts|for real)\b",
             r"\byou (gotta|got to|have to|must) be (kidding|joking)\b", r"^seriously$",
-            r"^wait no\b", _MISUNDERSTOOD["en"],
+            r"^wait no\b", _MISUNDERSTOOD["en"], *_MISTAKEN["en"],
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
             r"(off|missing|switched|swapped)\b",
@@ -817,7 +824,7 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"(общаться|говорить|разговаривать|беседовать)\b"
     ),
     "en": re.compile(
-        r"(?<!why )\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"\b(?<!why )(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
         r"actually )?(need|want|wanna|gonna|going to|have to|gotta|care to|transfer|connect|"
         r"put|talk|speak|chat)\b[\w ]{0,25}"
         r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"

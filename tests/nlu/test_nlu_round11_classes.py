@@ -216,7 +216,7 @@ def test_asking_again_and_hedges_guards(script_file: str, step: str, text: str,
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("переключите на ресепшн", "ru"), ("мне бы с регистратурой поговорить", "ru"),
-     ("put me through to the receptionist", "en"), ("the front desk please", "en")],
+     ("put me through to the receptionist", "en"), ("can i talk to the front desk", "en")],
 )  # fmt: skip
 def test_a_person_by_their_role(text: str, lang: str) -> None:
     assert _handler(text, lang) == "operator"

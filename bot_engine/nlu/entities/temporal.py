@@ -1233,12 +1233,15 @@ class _Rules:
     RULES = ("bounded", "season", "holiday", "after_day", "week_of_month", "offset", "period",
              "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
              "weekday", "clock", "daypart")  # fmt: skip
+    _RULES_NO_WEEK = tuple(name for name in RULES if name != "week_of_month")
+    """Without a word for "week" in the reply, no week of a month is said."""
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
         k = 0
         n = len(self.toks)
-        rules = [getattr(self, name) for name in self.RULES]
+        names = self.RULES if not self.words.isdisjoint(self._WEEK_WORDS) else self._RULES_NO_WEEK
+        rules = [getattr(self, name) for name in names]
         while k < n:
             for rule in rules:
                 part = rule(k)
