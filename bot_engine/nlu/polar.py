@@ -137,7 +137,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
             r"^(да |ну |ну да )?(только|но|разве что) (быстро|быстренько|недолго|коротко|"
-            r"коротенько|кратко|вкратце|в двух словах|в двух словах только|по-быстрому)\b",
+            r"коротенько|кратко|вкратце|в двух словах|в двух словах только|по-быстрому|"
+            r"по быстрому)\b",
             r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
             r"(?<!не )\bудобненько\b",
         ]),
@@ -334,6 +335,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"ите)\b",
             r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
             r"^(ну |нет |тогда |все )?отказ( от \w+)?$",
+            r"^(ну |нет |нет нет )?нельзя( (обрабатывать|записывать|использовать|хранить|"
+            r"передавать|звонить|соединять))?$",
             r"\bсогласи\w* (\w+ )?(не|никакого|никакие) (\w+ )?(давал|дала|давала|давали|дал|даю|"
             r"дам)\b",
             r"\bне (давал|дала|давала|давали|дал)\w* (\w+ ){0,2}согласи",
@@ -587,7 +590,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"ending)\b",
             # just arrived somewhere: "i just walked into the store", "we just pulled up to"
             r"\b(i|we) just (walked|pulled|stepped|went|got|ran) (in|into|up to|up at|in at) "
-            r"(the|a|my|our) (?!house|home|couch|porch)\w+",
+            r"(the |a |my |our )?(?!house|home|couch|porch|it\b|this\b|that\b)\w+",
             # food on the fire: "i have something in the oven", "dinners on the stove"
             r"\b(in the oven|on the stove|on the grill|on the burner|boiling over)\b",
         ]),
@@ -1019,8 +1022,10 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
-_KNOWS_NOT_RU = re.compile(r"\bне (?:знаю|знаем) (?:никакую |никакого |никакой )?(?P<a>\w+)"
-                           r"|(?P<b>\w+) (?:я |мы )?(?:вообще |даже )?не (?:знаю|знаем)\b")
+_KNOWS_NOT_RU = re.compile(r"\bне (?:знаю|знаем) (?:я |мы )?(?:никакую |никакого |никакой )?"
+                           r"(?P<a>\w+)"
+                           r"|(?P<b>\w+) (?:какую то |какого то |какой то |такую |такого )?"
+                           r"(?:я |мы )?(?:вообще |даже )?не (?:знаю|знаем)\b")
 
 
 def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:

@@ -357,3 +357,56 @@ MENU = [{"name": "Иннокентий Петров"}, {"name": "Ильдар М
 )  # fmt: skip
 def test_menu_names_misheard(text: str, index: int | None) -> None:
     assert menu.choose_words(MENU, "name", text) == index
+
+
+# --- a second batch: more of each class, said at the dialog step --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "greet", "не знаю я никакой ольги", "no"),
+        (LEAD_RU, "greet", "это сын её я ответил", "no"),
+        (LEAD_RU, "greet", "ну людмила я да", "no"),  # another name, then «я да»
+        (LEAD_EN, "greet", "megan miller yes", "yes"),
+        (LEAD_RU, "convenient", "у меня котлеты на плите", "no"),
+        (LEAD_RU, "convenient", "с внучкой гуляю она убегает", "no"),
+        (LEAD_RU, "convenient", "да в двух словах можно", "yes"),
+        (LEAD_RU, "convenient", "только по-быстрому", "yes"),
+        (LEAD_EN, "convenient", "i got dinner in the oven", "no"),
+        (LEAD_EN, "convenient", "we just walked into church", "no"),
+        (LEAD_EN, "convenient", "yeah im sitting on the porch", "yes"),
+        (LEAD_RU, "relevant", "зять сам построил", "no"),
+        (LEAD_RU, "relevant", "мастер подлатал старую", "no"),
+        (LEAD_RU, "relevant", "старая крыша треснула", "yes"),
+        (LEAD_EN, "relevant", "we got a window unit for the time being", "no"),
+        (LEAD_EN, "relevant", "a tech got it running again", "no"),
+        (LEAD_RU, "ask_callback", "когда что извините", "handler:repeat"),
+        (LEAD_EN, "ask_callback", "hour from now", "ok"),
+        (LEAD_RU, "ask_budget", "после замера станет ясно", "unknown"),
+        (LEAD_EN, "ask_budget", "someone needs to look at it first", "unknown"),
+        (LEAD_EN, "ask_budget", "sorry how about the budget", "handler:repeat"),
+        (LEAD_RU, "offer_manager", "я с мужем посоветуюсь сначала", "no"),
+        (LEAD_EN, "offer_manager", "sure why not put me through", "yes"),
+        (CONSENT_RU, "ask_consent", "позовите администратора", "handler:operator"),
+        (CONSENT_RU, "ask_consent", "нельзя обрабатывать", "no"),
+        (CONSENT_RU, "ask_consent", "а это обязательно давать", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "is it mandatory", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "no way am i agreeing", "no"),
+    ],
+)
+def test_round_eleven_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_EN, "convenient", "were sitting down for dinner", "no"),
+        (LEAD_EN, "relevant", "we havent had it fixed yet", "yes"),
+        (CONSENT_RU, "ask_consent", "можно обрабатывать конечно", "yes"),
+    ],
+)
+def test_round_eleven_second_batch_guards(script_file: str, step: str, text: str,
+                                          branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
