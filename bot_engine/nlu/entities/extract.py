@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from bot_engine.nlu.asr import respell
 from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, MONEY_SLANG, Lexicon, lexicon
 from bot_engine.nlu.entities.model import ENTITY_TYPES, Entity, EntityType
 from bot_engine.nlu.entities.names import find_names
@@ -22,6 +23,27 @@ from bot_engine.nlu.morph import ru_noun_lemma
 
 _TEMPORAL = frozenset({"date", "time", "datetime"})
 _NUMERIC = frozenset({"number", "integer", "money"})
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_SIGNS = frozenset("$€₽£%+")
+
+
+def _may_hold_numbers(text: str, lang: Lang, lex: Lexicon) -> bool:
+    """A look before `scan`, for the same answer as `_has_trigger` over its tokens: a digit,
+    a currency or percent sign, or a word that is a number, date or time word as said, as
+    respelt («щас», "tmrw") or as the first half of one («пол часа»)."""
+    if has_digit(text) or not _SIGNS.isdisjoint(text):
+        return True
+    triggers = lex.triggers
+    for raw in _WORDS.findall(text):
+        low = raw.lower().replace("ё", "е")
+        if low in triggers or low == "пол":
+            return True
+        spelt = respell(low, lang)
+        if spelt is not None and not triggers.isdisjoint(spelt):
+            return True
+    return False
 
 
 def _has_trigger(toks: list[Tok], lex: Lexicon) -> bool:
@@ -197,8 +219,12 @@ def extract_entities(
         raise NluInputError("extract_entities needs a timezone-aware `now` (the call's time zone)")
     if not wanted or not text:
         return []
-    toks = scan(text, code)
     lex = lexicon(code)
+    if "name" not in wanted and not _may_hold_numbers(text, code, lex):
+        # most replies ("no thanks", «я подумаю»): no number, date or time word at all, so
+        # no tokens with offsets are needed
+        return _urgent(text, code, now) if "date" in wanted and "datetime" not in wanted else []
+    toks = scan(text, code)
     out: list[Entity] = []
     if "name" in wanted:
         for value, start, end in find_names(text, toks, code):
