@@ -152,10 +152,29 @@ def _same_word(name: str, heard: str) -> bool:
     lang: Lang = "en" if name.isascii() else "ru"
     if any(given_names.same_name(h, n, lang) for n in names for h in said):
         return True  # «оля» for Ольга, «пашу» for Павел, "mike" for Michael
+    if lang == "ru" and any(_same_stem(form, heard) for n in names
+                            for form in given_names.forms_of(n, lang) if len(form) >= _FORM_MIN):
+        return True  # «кешу» for Иннокентий: a short form in another case
+    if lang == "ru" and min(len(name), len(heard)) >= _SKELETON_MIN and _same_skeleton(
+            name, heard):
+        return True  # «гафарова» for Гафуров: one vowel misheard, a case ending added
     if _same_stem(sound_key(name), sound_key(heard)):  # «чулкаву», «масленикова»
         return True
     return (lang == "ru" and min(len(name), len(heard)) >= _EAR_MIN
             and _same_stem(_ear_key(name), _ear_key(heard)))  # «ягорова», «хомину»
+
+
+_FORM_MIN = 4
+_SKELETON_MIN = 6
+_RU_VOWEL_LETTERS = frozenset("аеёиоуыэюяйь")
+
+
+def _same_skeleton(name: str, heard: str) -> bool:
+    """The same consonants in the same order (a surname's vowels are what the recogniser
+    mishears), the heard word ending in at most one more (a case: «-ым», «-ой»)."""
+    a = "".join(ch for ch in name if ch not in _RU_VOWEL_LETTERS)
+    b = "".join(ch for ch in heard if ch not in _RU_VOWEL_LETTERS)
+    return len(a) >= 4 and (b == a or (len(b) == len(a) + 1 and b.startswith(a) and b[-1] == "м"))
 
 
 _EAR_MIN = 5

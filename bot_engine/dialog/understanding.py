@@ -194,7 +194,7 @@ def understand(
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if (handler.intent == "repeat" and reading is not None
+    if (handler.intent in _REASKING_HANDLERS and reading is not None
             and polar.corrects(text, runtime.lang)):
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
         # read back, not a request to hear the question again
@@ -417,6 +417,7 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 
 _ECHO_MAX_WORDS = 3
+_ECHO_MAX_ASKING = 5
 _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
                            "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
                            "сколько", "чего", "кого"})
@@ -437,12 +438,21 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
         return False
     norm = nlu.normalize(text, runtime.lang)
     words = norm.split()
-    if not words or len(words) > _ECHO_MAX_WORDS or not polar.asks(norm, runtime.lang):
+    if not words or len(words) > _ECHO_MAX_ASKING or not polar.asks(norm, runtime.lang):
         return False
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
-    said = [w for w in nlu.lemmas(text, runtime.lang)  # "planning what sorry": it may lead
-            if w not in _ASKING_WORDS]
-    return any(len(word) > 3 and word in asked for word in said)
+    lemmas = nlu.lemmas(text, runtime.lang)
+    said = [w for w in lemmas if w not in _ASKING_WORDS]  # "planning what sorry": it may lead
+    if len(words) <= _ECHO_MAX_WORDS and any(len(word) > 3 and word in asked for word in said):
+        return True
+    # two question words around the question's own small words: «когда что простите»,
+    # "sorry when are we what" (the question's "you" said as "we")
+    return (len(lemmas) - len(said) >= 2
+            and all(w in asked or w in _ECHO_FILLERS for w in said))
+
+
+_ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",
+                           "извинить", "а", "ну", "мы", "я", "нам", "мне"})
 
 
 def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
@@ -578,12 +588,12 @@ def _fill_also(
 
 # A value offered without being asked for must carry its entity's own cue: a currency or
 # a magnitude for money ("двести тысяч", "5k", "$300", "бюджет сто"), not a bare count.
-_MONEY_CUES: dict[str, tuple[str, ...]] = {
-    "ru": ("тыс", "миллион", "млн", "лям", "рубл", "руб", "₽", "долл", "евро", "бюджет",
-           "сумм", "стоимост", "к "),
-    "en": ("thousand", "million", "grand", "hundred", "dollar", "buck", "euro", "pound",
-           "budget", "$", "k", "spend", "cost"),
+_MONEY_CUES: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"(?<!\w)(тыс|миллион|млн|лям|рубл|руб|долл|евро|бюджет|сумм|стоимост)|₽"),
+    "en": re.compile(r"\b(thousand|million|grand|hundred|dollar|buck|euro|pound|budget|spend|"
+                     r"cost)(s|ing)?\b|\$"),
 }
+"""Each cue is a word or the start of one: "costco" is no "cost"."""
 
 
 _HAVE: dict[str, re.Pattern[str]] = {
@@ -610,14 +620,9 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     if (isinstance(start, int) and isinstance(found.get("value"), (int, float))
             and found["value"] >= _HAVE_AT_LEAST and _HAVE[lang].search(low[:start])):
         return True  # "and we have about 1800", «а у нас есть тысяч сто»: a sum held
-    for cue in _MONEY_CUES[lang]:
-        if cue in ("k", "к "):
-            if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
-                return True
-            continue
-        if cue in said or cue in low:
-            return True
-    return False
+    if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
+        return True  # "5k", «50к»
+    return _MONEY_CUES[lang].search(low) is not None
 
 
 _PRONOUN_ONE = frozenset({"one", "один", "одна", "одну", "одно"})

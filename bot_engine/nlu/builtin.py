@@ -41,6 +41,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(живым )?(человеком|людьми)|кем[- ]нибудь из (людей|сотрудников))\b",
                 r"^(а |ну )?(живой )?(человек|люди) (\w+ ){0,2}(есть|имеется|бывает)\b",
                 r"\b(есть|там) (\w+ )?кто[- ]?(нибудь|то)? (живой|живые)\b",
+                # a person by their role at the place: «соедините с администратором»,
+                # «переключите на регистратуру», «дайте ресепшн»
+                r"\b(соедин\w*|переключ\w*|перевед\w*|позов\w*|позвать|дайте|хочу|можно|мне бы|"
+                r"поговорить|пообщаться) (\w+ )?(с |на )?(администратор|регистратур|ресепшн|"
+                r"ресепшен|приемн|секретар|директор|руководств|диспетчер|дежурн)\w*",
+                r"^(а |ну )?(администратор\w*|регистратур\w*|ресепшн|ресепшен|диспетчер\w*)"
+                r"( пожалуйста| можно| дайте)?$",
             ],
         ),
         "repeat": IntentSpec(
@@ -89,6 +96,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"зачем|почему))+$",
                 # the line, not the words: «вы пропадаете», «связь прерывается»
                 r"\bвы (\w+ )?(пропада|прерыва|пропал|исчеза)\w*",
+                # an apology, then what the question was about: «простите, что насчёт бюджета»
+                r"^((простите|извините|подождите|погодите) )+(а )?(что|как) (насчет|по поводу|"
+                r"про) \w+( еще раз)?$",
                 r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
                 r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
@@ -152,6 +162,18 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
+                # why they ask: «с какой целью интересуетесь», «а зачем спрашиваете»
+                r"^(а |и )?(с какой целью|зачем|для чего|почему) (вы )?(интересуетесь|"
+                r"спрашиваете|интересуются|узнаете)\b",
+                # the robot's word for itself doubted: «а вы точно из автошколы», «это правда банк»
+                r"^(а |и )?(вы|это) (точно|правда|действительно|вообще) (из|с|от) \w+",
+                # the name the robot said, then «это что»: «дачный двор это что»
+                r"^(?!(?:а|ну|и|так|вот|бюджет|цена|сумма)\b)\w+( \w+){0,2} это (что|кто|откуда|"
+                r"где)( такое| такие| за (фирма|компания|контора))?$",
+                # whether it must be done: «а это обязательно», «а без этого никак»
+                r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
+                r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
+                r"^(а |и )(без (этого|него|согласия)) (никак|нельзя)$",
                 # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
                 r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
                 r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
@@ -203,11 +225,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(live|real|actual) (agent|person|people|one|body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"somebody|rep)\b",
+                # also a person by their role at the place: "let me talk to the front desk",
+                # "put me through to reception"
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
-                r"salesperson|sales (person|rep|team|department)|staff|employee)\b",
+                r"salesperson|sales (person|rep|team|department)|staff|employee|front desk|"
+                r"reception|receptionist|front office|office manager|dispatcher)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
-                r"salesperson|rep)\b",
+                r"salesperson|rep|front desk|reception|receptionist|front office|office manager|"
+                r"dispatcher)\b",
                 # "discuss that with a person", "talk it over with an agent": a subject between
                 r"\b(speak|talk|discuss|go over|deal|sort|chat)( \w+){1,3} (to|with) (a |an |the )?"
                 r"(\w+ )?(person|agent|salesperson|rep)\b",
@@ -260,6 +286,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
+                # an apology, then what the question was about: "sorry what about the budget"
+                r"^(?:sorry|wait|um|uh|huh|pardon) (?:(?:sorry|wait|um|uh) )?(?:what|how) about "
+                r"(?:the |my |our |your )?\w+(?: again)?$",
                 # the question not understood: "i dont get the question", "didnt quite follow"
                 r"^((sorry|um|uh|well|honestly|wait) )*(i )?(dont|do not|didnt|did not) (quite |"
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
@@ -323,6 +352,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
+                # what it is regarding ("and this is regarding"), the name the robot said
+                # doubted ("are you really from lakeshore"), whether it must be done ("is this
+                # mandatory", "do i have to"): one pattern, one try at the start
+                r"^(?:and |so |wait |um |uh )?(?:(?:this is|this|its|it is|and this is) "
+                r"(?:regarding|concerning|in regards to|in reference to)(?: what)?$|"
+                r"(?:are you|is this|is it) (?:really|actually|sure youre|truly) (?:from |with )?"
+                r"\w+|(?:is|does) (?:this|that|it) (?:really )?(?:mandatory|required|obligatory|"
+                r"a must|necessary|have to be done)$|(?:do|must) i (?:really )?(?:have to|need to)"
+                r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent))?$)",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know)\b",
                 # "acme what?": a name the robot said, echoed with a question word

@@ -257,7 +257,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "traveling", "on holiday", "on a trip", "out of town", "out of the office",
             "at the gym", "=he out", "=she out", "=on the highway", "=on the freeway",
             "=ran to the", "=ran out", "=popped out", "=run to the", "=stepped away",
-            "lunch break", "=on my break", "=just walked in", "=just got home", "=just got in",
+            "=just walked in", "=just got home", "=just got in",
             "=walking in the door", "=running late",
             "unavailable", "slammed", "=snowed under", "sick", "asleep", "sleeping", "napping",
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
@@ -367,6 +367,12 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сколько выставите", "=сколько будет стоить", "=денег немного", "=денег мало",
             "=денег немного", "=пенсия маленькая", "=маленькая пенсия", "=на пенсии",
             "=живем на пенсию", "небогато",
+            # a subsidy decides, or someone must come and look first: «сколько субсидия
+            # покроет», «пусть сначала приедут посмотрят», «после замера»
+            "субсидия", "компенсация", "вычет", "=сколько вернут", "=сколько компенсируют",
+            "=сколько покроет", "=после замера", "=без замера", "замерщик",
+            "=сначала посмотреть", "=пусть посмотрят", "=приедут посмотрят",
+            "=сначала приехать", "=сначала приедут",
         ],
     },
     "en": {
@@ -407,6 +413,11 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=not much money", "=fixed income", "@family paying", "=ask him", "=ask her",
             "=god knows", "=who knows", "=lord knows", "=heaven knows", "=heck if i know",
             "=hell if i know", "=damned if i know", "=you are the professional",
+            # a rebate decides, or someone must come and look first: "whatever the rebate
+            # covers", "we need someone to come out and look first"
+            "rebate", "tax credit", "incentive", "subsidy", "look first", "see first",
+            "measure first", "=come out and", "=come take a look", "=someone to come",
+            "=somebody to come", "assessment", "estimate first", "quote first", "inspection",
         ],
     },
 }  # fmt: skip
@@ -445,7 +456,7 @@ _NOT_ACTIVITY: dict[Lang, str] = {
           "жать",
     "en": "listening looking thinking waiting planning shopping hoping calling speaking "
           "wondering considering comparing trying asking saying going interested getting "
-          "doing talking",
+          "doing talking relaxing chilling lounging",
 }
 
 
@@ -611,6 +622,7 @@ _PHRASE_NEGATORS: dict[Lang, dict[tuple[str, str], str]] = {
     "ru": {("больше", "не"): "не"},
     # "i refuse to consent", "we decline to agree": a refusal to do what the cue says
     "en": {("no", "longer"): "not", ("no", "more"): "not", ("refuse", "to"): "not",
+           ("no", "way"): "not",  # "no way im agreeing to that"
            ("decline", "to"): "not"},
 }
 # A fact about someone else ("he's at work", "она на работе") says that person is not
@@ -762,7 +774,8 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
     lem = _unprefixed(_with_phrase_negators(_cue_lemmas(text, lang, table), lang), lang, table)
     hits = [CueHit(ANSWERS[family], family, negated)
             for family, negated in _matches(table, lem)]
-    if not hits and (_activity(text, lang, table) or _whereabouts(text, lang)):
+    if (not hits or all(h.family == "wrong" for h in hits)) and (  # «внуком гуляю, он»
+            _activity(text, lang, table) or _whereabouts(text, lang)):
         hits.append(CueHit("no", "busy"))
     if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
@@ -826,7 +839,9 @@ _EN_NOT_BUSY_BARE = frozenset({"home", "ease", "peace", "luck", "charge", "posit
                                "general", "principle", "fact", "touch", "business", "the"})
 _EN_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "his", "her", "their", "this"})
 _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position", "place",
-                          "office", "desk", "computer", "process", "way"})
+                          "office", "desk", "computer", "process", "way",
+                          # at rest: "on my lunch break", "sitting on the porch"
+                          "break", "porch", "couch", "sofa", "patio", "deck", "hammock"})
 
 
 def _whereabouts(text: str, lang: Lang) -> bool:
@@ -888,7 +903,10 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
             if word == "is" and i > 0 and flat[i - 1] in ("he", "she"):
                 word = "hes"  # "she is napping": the one asked for (see about_someone_else)
             if word in ("im", "were", "hes", "shes") and i + 1 < len(flat):
-                nxt = flat[i + 1] if flat[i + 1] != "just" or i + 2 >= len(flat) else flat[i + 2]
+                j = i + 1 if flat[i + 1] != "just" or i + 2 >= len(flat) else i + 2
+                nxt = flat[j]
+                if nxt == "sitting" and flat[j + 1 : j + 2] != ["down"]:
+                    continue  # "im sitting on the porch" is at rest; "sitting down to eat" busy
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:
                     return True
                 if word in ("hes", "shes") and nxt in _EN_AWAY_STATES:

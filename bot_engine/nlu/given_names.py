@@ -50,6 +50,7 @@ _RU_SHORT = """
 елизавета лиза
 иван ваня
 игорь игорек
+иннокентий кеша кешка
 илья илюша
 ирина ира
 кирилл киря
@@ -122,11 +123,19 @@ def _en_forms() -> dict[str, frozenset[str]]:
     return {name: frozenset(forms) for name, forms in groups.items()}
 
 
+def forms_of(name: str, lang: Lang) -> frozenset[str]:
+    """Every form the tables give for ``name`` (lowercase, nominative), itself included."""
+    name = name.replace("ё", "е")
+    return (_ru_forms() if lang == "ru" else _en_forms()).get(name, frozenset()) | {name}
+
+
 def same_name(said: str, asked: str, lang: Lang) -> bool:
     """Whether ``said`` is ``asked`` or a short form of it (both lowercase, nominative):
     from the tables, or by its shape: the name clipped to its first syllable ("bri" for
     Brian, "chris" for Christina), an unstressed first «е» dropped («Катерина»,
-    «Лизавета»), or two neighbouring letters swapped by the recogniser ("brain")."""
+    «Лизавета»), an unstressed «о» and «а» written for each other inside the name («тамора»
+    for Тамара: the two sound alike unstressed), or two neighbouring letters swapped by the
+    recogniser ("brain")."""
     said, asked = said.replace("ё", "е"), asked.replace("ё", "е")
     if said == asked:
         return True
@@ -148,8 +157,14 @@ def _same_shape(said: str, asked: str, lang: Lang) -> bool:
     if len(said) != len(asked) or len(said) < _MIN_SWAPPED:
         return False
     diff = [i for i, (a, b) in enumerate(zip(said, asked, strict=True)) if a != b]
+    if (lang == "ru" and len(diff) == 1 and 0 < diff[0] < len(said) - 1
+            and {said[diff[0]], asked[diff[0]]} == _AKANYE):
+        return True
     return (len(diff) == 2 and diff[1] == diff[0] + 1
             and said[diff[0]] == asked[diff[1]] and said[diff[1]] == asked[diff[0]])
+
+
+_AKANYE = {"о", "а"}
 
 
 def _undoubled(word: str) -> str:

@@ -61,13 +61,24 @@ _MISUNDERSTOOD: dict[Lang, str] = {
     "en": r"\byou (misunderstood|misheard|misread|got (me|it|that|this|the \w+) wrong|heard "
           r"(me |it |that )?wrong|wrote (it |that )?(down )?wrong|took (it|that) wrong)\b",
 }
-_MISUNDERSTOOD_RX = {lang: re.compile(p) for lang, p in _MISUNDERSTOOD.items()}
+# "вы что-то путаете", "youre mistaken", «я же сказал, что против», "i already said no": the
+# robot is mistaken or the caller recalls their answer; each keyed by its own words.
+_MISTAKEN: dict[Lang, list[str]] = {
+    "ru": [r"\b(вы|ты) (что-то |чего-то |что то |все |опять )?(путаете|путаешь|перепутали|"
+           r"напутали|ошибаетесь|ошибаешься)\b",
+           r"\bя (же|ведь) (вам )?(сказал|сказала|говорил|говорила)\b"],
+    "en": [r"\byou(re| are) (mistaken|confused|mixing (it|me|this) up)\b",
+           r"\bi (already |just )?(refused|declined|said no|told you no)\b"],
+}
+_MISUNDERSTOOD_RX = {lang: [re.compile(p) for p in (_MISUNDERSTOOD[lang], *_MISTAKEN[lang])]
+                     for lang in _MISUNDERSTOOD}
 
 
 def corrects(text: str, lang: str) -> bool:
     """Whether the reply says the robot misunderstood ("вы не так поняли")."""
     code = lang_of(lang)
-    return _MISUNDERSTOOD_RX[code].search(normalize(text, code)) is not None
+    norm = normalize(text, code)
+    return any(rx.search(norm) is not None for rx in _MISUNDERSTOOD_RX[code])
 
 
 # "Why else would I have asked?": the request was meant, a yes to "still relevant?".
@@ -125,7 +136,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
             r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
-            r"^(да )?только (быстро|недолго|коротко)", r"\bно (быстро|недолго|коротко)\b",
+            r"^(да |ну |ну да )?(только|но|разве что) (быстро|быстренько|недолго|коротко|"
+            r"коротенько|кратко|вкратце|в двух словах|в двух словах только|по-быстрому|"
+            r"по быстрому)\b",
+            r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
+            r"(?<!не )\bудобненько\b",
         ]),
         ("identity", "yes", [
             r"\b(я|это я|я это)( же| ведь)? и есть\b",
@@ -152,6 +167,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(стар\w*|прежн\w*|наш|наша|наше|мой|моя|мое)( \w+)? (совсем |уже |опять )?"
             r"(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|перегорел\w*|не работает|барахлит|"
             r"потек\w*|течет|развалил\w*)",
+            r"\b(компрессор|мотор|двигатель|котел|насос|бойлер|кондиционер|каркас|поликарбонат|"
+            r"крыша|стекло)( \w+)? (совсем |уже |опять )?(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|"
+            r"перегорел\w*|треснул\w*|прогнил\w*|развалил\w*)",
         ]),
         ("done", "no", [
             # another way instead: «подключились к центральному», «перешли на газ»
@@ -191,12 +209,34 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(зять|брат|сват|муж|сын|отец|папа|тесть|свекор|друг|друзья|сосед|соседи|"
             r"знакомый|знакомые|родители|дети|дочь|дочка|сестра|кум|хозяин|хозяйка|родня)"
             r" (\w+ )?(уже )?(привез|повесил|поставил|установил|подарил|купил|отдал|"
-            r"смонтировал|сделал|поменял|заменил)\w*", r"\bподарил\w*",
+            r"смонтировал|сделал|поменял|заменил|сварил|собрал|построил|смастерил|соорудил|"
+            r"сколотил)\w*", r"\bподарил\w*",
+            r"\b(сам|сами|сама) (\w+ ){0,2}(сделал|сварил|собрал|построил|смастерил|соорудил|"
+            r"сколотил)\w*", r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил)\w* "
+            r"(\w+ )?(сам|сами|сама)\b",
+            # one came for free: «на работе дали бесплатно старую», «соседи отдали даром»
+            r"\b(дали|отдали|отдал|отдала|достал(ась|ся|ись))( \w+){0,2} (бесплатно|даром|задаром|"
+            r"насовсем|свою|свой|старую|старый|старые)\b",
+            r"\b(бесплатно|даром|задаром) (\w+ )?(дали|отдали|отдал|отдала|достал\w*)\b",
+            # someone else provides it: «застройщик ставит», «управляющая компания поменяет»
+            r"\b(застройщик|управляющ\w*|арендодател\w*|гарантия|страховая)( \w+)? (сам |сама )?"
+            r"(ставит|поставит|сделает|делает|включ\w*|оплатит|оплачивает|покроет|покрывает|"
+            r"меняет|поменяет)\b",
+            # it works again: «снова заработал», «мастер его оживил»
+            r"\b(снова|опять) (работает|заработал\w*)\b", r"\bзаработал\w* (снова|опять)\b",
+            r"\b(оживил|реанимировал|подлатал|подшаманил)\w*",
             # someone forbade it: «хозяйка запретила», «управляющая не разрешает»
             r"\b(запретил\w*|запрещает|запрещают|не (разрешил\w*|разрешает|разрешают|дал\w* "
             r"разрешени\w*|согласовал\w*))\b",
         ]),
         ("later", "no", [
+            # someone to consult first: «сначала с мужем посоветуюсь», «надо жену спросить»
+            r"\b(посовет\w*|обсу[дж]\w*|поговор\w*|спрош\w*|спросить|уточн\w*) (\w+ )?(с |у )?"
+            r"(жен|муж|супруг|семь|сын|доч|дет|родител|начальств|начальник|хозя)\w*",
+            r"\b(с |у )(жен|муж|супруг|семь|сын|доч|дет|родител|начальств|начальник|хозя)\w* "
+            r"(\w+ ){0,2}(посовет|обсу[дж]|поговор|спрош|спрос|уточн)\w*",
+            r"\b(жену|мужа|супруга|супругу|сына|дочь|дочку|детей|родителей|начальство|"
+            r"начальника|хозяина|хозяйку) (\w+ )?(спрошу|спросить|спрошу)\b",
             r"\bчерез (минуту|минутку|пару минут|секунду)\b",
             r"^(ну )?дайте (мне |нам )?(\w+ )?(час|часик|полчаса|полчасика|пару часов|минут\w*)\b",
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
@@ -242,6 +282,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
             r"\bне до \w+",
             r"\b(на|по) трасс\w*",
+            # food on the fire, a child running off: «пироги в духовке», «он убегает»
+            r"\b(в духовке|на плите|на огне|подгора\w*|пригора\w*|выкипа\w*|убегает|убежит|"
+            r"удирает)\b", r"\bнеудобн(енько|ехонько)\b",
             # a child who needs them now: «ребёнок плачет», «дети проснулись»
             r"\b(ребенок|ребенка|дети|детей|малыш|малая|малой|младенец|сын|дочь|дочка|внук|внучка)"
             r"( (?!не\b)\w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
@@ -276,18 +319,24 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(такого|такую|таких) не знаю\b", r"\bне знаю (такого|такую|таких)\b",
             r"\bне (тот|та|того|ту) (кто|кого|человек|кто вам)\b",
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
-            r"\b(теперь )?мой номер( теперь)?$", r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
+            r"\b(теперь )?мой номер( теперь)?$", r"\bномер (теперь|уже|сейчас) мой\b",
+            r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
             r"\b(сменил|поменял)\w* номер",
             r"\bномер\w* (\w+ ){0,2}(неправильн|неверн|ошибочн)\w*",
             r"\b(неправильн|неверн|ошибочн)\w* (\w+ ){0,2}номер",
         ]),
         ("refuse", "no", [
+            # the robot is mistaken: «вы что-то путаете», «я такого не говорил»
+            _MISTAKEN["ru"][0], r"\bя такого не (говорил|говорила|говорили)\b",
             # emphatic never; the data not to be touched; dislike; a no to the consent itself
             r"\bни в жизнь\b", r"\bни в коем разе\b", r"\bни за какие\b", r"\bни при каких\b",
             r"^(да )?еще чего\b",
             r"\bне (трога|использ|обрабатыва|переда|храни|собира|сохраня|распространя)\w*(йте|"
             r"ите)\b",
             r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
+            r"^(ну |нет |тогда |все )?отказ( от \w+)?$",
+            r"^(ну |нет |нет нет )?нельзя( (обрабатывать|записывать|использовать|хранить|"
+            r"передавать|звонить|соединять))?$",
             r"\bсогласи\w* (\w+ )?(не|никакого|никакие) (\w+ )?(давал|дала|давала|давали|дал|даю|"
             r"дам)\b",
             r"\bне (давал|дала|давала|давали|дал)\w* (\w+ ){0,2}согласи",
@@ -360,6 +409,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"all the time in the world|plenty of time|"
             r"nothing but time)\b",
             r"\b(im|i am) retired\b",
+            # a break is free time: "im on my lunch break", "taking a break"
+            r"\bon (my |a |our )?(lunch |coffee |smoke |work )?break\b"
+            r"(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|ends)\b)",
+            r"\btaking a break\b(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|"
+            r"ends)\b)",
             r"\bgot a (sec|second|minute|moment)\b",
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a |some |a few |a couple( of)? |"
             r"a little (bit of )?|a bit of |a tiny bit of |a little while |a few more )"
@@ -403,9 +457,28 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(died|broke|broke down|stopped working|quit|gave out|crapped out|conked out|went out|"
             r"fell apart|rotted|(is|are|s|re) (broken|dead|shot|leaking|rotten|falling apart|"
             r"cracked|done for))\b",
+            # a part of it broke: "the compressor died", "our blower motor quit"
+            r"\b(compressor|condenser|motor|blower|fan|furnace|boiler|heater|pump|coil|"
+            r"thermostat|system|unit|frame|roof|glass)( \w+)? (just |finally |totally )?"
+            r"(died|broke|broke down|stopped working|quit|gave out|crapped out|went out|"
+            r"(is|s) (broken|dead|shot|leaking))\b",
         ]),
         ("done", "no", [
             r"\b(switched|converted|hooked up|changed over|moved over) (over )?to\b",
+            # a stopgap for now: "we got a window unit for now", "using fans for the time being"
+            r"(?<!dont )(?<!not )(?<!havent )(?<!never )\b(got|bought|have|put in|using|use|"
+            r"went with|making do with) (a|an|some|the|one|two) (\w+ ){0,2}(for now|"
+            r"in the meantime|for the time being)\b",
+            # someone else provides it: "the builder includes it", "the landlord is handling it"
+            r"\b(builder|landlord|contractor|hoa|management|seller|owner|warranty|insurance|"
+            r"home warranty)( \w+)? (includes|covers|is (doing|handling|covering|including|"
+            r"taking care of|providing)|will (do|handle|cover|include|take care of|provide)|"
+            r"handles|provides|takes care of|took care of|(is )?paying for)\b",
+            # it works again: "the repair guy got the old one running again"
+            r"(?<!havent )(?<!hasnt )(?<!hadnt )(?<!not )(?<!never )(?<!to )\b(got|had) (it|"
+            r"the old one|the old unit|ours|that|the thing|the unit|"
+            r"the old thing) (\w+ )?(running|working|fixed|up and running)( again)?\b",
+            r"(?<!not )(?<!isnt )(?<!never )\b(working|running) (again|fine now|just fine now)\b",
             r"\balready (bought|got|have|found|ordered|purchased|did|done|taken care|sorted|"
             r"went|installed|signed|hired|chose|picked)\b",
             r"\b(bought|got|ordered|found|purchased) (one|it|something|two|them)( \w+)?"
@@ -456,6 +529,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"completed?)\b", r"\b(is|was|got|been|are|were) (all )?(done|finished|completed)$",
         ]),
         ("later", "no", [
+            # someone to consult first: "i need to talk to my wife first", "let me ask my boss"
+            r"\b(need|have|got|gotta|want|wanna|let me|ill|i will|should|must) (to )?(talk|speak|"
+            r"check|discuss (it|this|that)|run (it|this|that)|ask|consult|confer|clear (it|this|"
+            r"that))( it over| this over| that over)? (to |with |by |past )?(my|our|the) (wife|"
+            r"husband|partner|spouse|boss|family|daughter|landlord|accountant|kids|parents|"
+            r"hubby|wifey)\b",
             r"\blater\b", r"\b(another|some other|a different|other) (time|day|week|moment)\b",
             r"\bnext (week|time)\b",
             r"\bnot (now|today|at the moment|right now|yet|tonight|at this (time|point))\b",
@@ -504,6 +583,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(here|next to me|beside me|behind me|watching|standing over)\b",
             r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
             r"(over|in|up)\b",
+            # a break about to end: "on my lunch break and its almost over"
+            r"\b(its|it is|break is|breaks|lunch is|lunchs) (almost|nearly|just about) (over|"
+            r"done|up)\b",
+            r"\b(its|it is|break is|breaks|lunch is|lunchs) (really |very |pretty )?(short|"
+            r"ending)\b",
+            # just arrived somewhere: "i just walked into the store", "we just pulled up to"
+            r"\b(i|we) just (walked|pulled|stepped|went|got|ran) (in|into|up to|up at|in at) "
+            r"(the |a |my |our )?(?!house|home|couch|porch|it\b|this\b|that\b)\w+",
+            # food on the fire: "i have something in the oven", "dinners on the stove"
+            r"\b(in the oven|on the stove|on the grill|on the burner|boiling over)\b",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
@@ -514,8 +603,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(hes|shes|he is|she is) not (here|in|home|available|around)\b",
             r"\b(hes|shes|he|she) (isnt|is not) (here|in|home|available|around)\b",
             r"\b(doesnt|does not) live here\b", r"\b(he|she|hes|shes) (moved|passed away)\b",
+            r"\b(he|she) (passed|died) (last|this|in|a|two|three|back|over|recently)\b",
             r"\b(passed away|deceased|moved out|moved away)\b",
-            r"(?<!one )(?<!it )(?<!unit )(?<!thing )\bdied\b",
+            r"(?<!one )(?<!it )(?<!unit )(?<!thing )(?<!compressor )(?<!motor )(?<!furnace )"
+            r"(?<!boiler )(?<!heater )(?<!system )(?<!pump )(?<!fan )\bdied\b",
             r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
             r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
             r"on another call|in the shower)\b", r"\bmissed (him|her)\b",
@@ -552,7 +643,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bincorrect\b", r"\bwrong\b",
             r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts|for real)\b",
             r"\byou (gotta|got to|have to|must) be (kidding|joking)\b", r"^seriously$",
-            r"^wait no\b", _MISUNDERSTOOD["en"],
+            r"^wait no\b", _MISUNDERSTOOD["en"], *_MISTAKEN["en"],
             r"(?<!no )(?<!not a )(?<!any )\b(mistakes?|errors?|typos?|mixed up|mix up)\b",
             r"\b(digits?|numbers?|letters?|code|spelling|name|part|one)( is| are| was|s)? "
             r"(off|missing|switched|swapped)\b",
@@ -736,7 +827,7 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"(общаться|говорить|разговаривать|беседовать)\b"
     ),
     "en": re.compile(
-        r"\b(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
+        r"\b(?<!why )(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
         r"actually )?(need|want|wanna|gonna|going to|have to|gotta|care to|transfer|connect|"
         r"put|talk|speak|chat)\b[\w ]{0,25}"
         r"\b(manager|operator|human|person|representative|agent|me through|me|salesman|"
@@ -858,6 +949,11 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
             rest = rest[1:]  # «сергей петрович», «иван петров»
     elif not (cues.is_first_name(word, lang) or given_names.is_short_form(word, lang)):
         return None
+    elif (len(rest) == 2 and rest[1] in _ANSWER_TAILS[lang] and rest[0] not in _NOT_SURNAMES
+          and not rest[0].endswith("ed")):
+        rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
+    if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
+        return word  # «тамара я да»: the name, then «я»
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
@@ -881,6 +977,11 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(words[k], name, lang) for name in names)
 
 
+_NOT_SURNAMES = frozenset({
+    "is", "was", "isnt", "wasnt", "aint", "not", "out", "left", "gone", "away", "who", "what",
+    "says", "said", "also", "too", "no", "yes", "yeah", "sorry", "dead", "died", "passed",
+})
+"""Words after an English first name that say something about that person, no surname."""
 _TWO_LETTER_WORDS = frozenset({
     "no", "so", "hi", "me", "oh", "ok", "um", "uh", "ya", "ye", "he", "we", "it", "is", "at",
     "on", "in", "to", "do", "go", "an", "as", "be", "by", "if", "my", "of", "or", "up", "us",
@@ -921,6 +1022,28 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+_KNOWS_NOT_RU = re.compile(r"\bне (?:знаю|знаем) (?:я |мы )?(?:никакую |никакого |никакой )?"
+                           r"(?P<a>\w+)"
+                           r"|(?P<b>\w+) (?:какую то |какого то |какой то |такую |такого )?"
+                           r"(?:я |мы )?(?:вообще |даже )?не (?:знаю|знаем)\b")
+
+
+def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """«тамару не знаю», «не знаю никакую тамару»: the one asked for, in any case, is
+    someone the one who answered does not know."""
+    if lang != "ru" or ("знаю" not in norm and "знаем" not in norm):
+        return False
+    found = _KNOWS_NOT_RU.search(norm)
+    if found is None:
+        return False
+    word = found.group("a") or found.group("b")
+    tag = _ru_name_tag(word)
+    if tag is None:
+        return False
+    said = (tag[1], word, word[:-1] + "а", word[:-1] + "я")  # «марину»: not «Марин»
+    return any(given_names.same_name(w, name, lang) for w in said for name in names)
+
+
 def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     """Whether the caller named themselves as someone else than ``names`` (True), as one of
     them or a short form of one (False), or named no one (None)."""
@@ -943,6 +1066,8 @@ _NOT_SELF = {
 }
 # "я её дочка", "это его сосед": someone related to the one asked for answered.
 _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?:его|ее) (?P<n>\w+)")
+_KIN_AFTER_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?P<n>\w+) "
+                           r"(?:его|ее)\b")
 _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
                      r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|and|but|"
                      r"so|who)\b)")
@@ -953,7 +1078,7 @@ def _not_self(norm: str, lang: Lang) -> bool:
     if found is not None and cues.is_first_name(found.group("a"), lang):
         return True
     if lang == "ru":
-        kin = _KIN_RU.match(norm)
+        kin = _KIN_RU.match(norm) or _KIN_AFTER_RU.match(norm)  # «это сосед её»
         if kin is not None:
             return ru_animate_noun(kin.group("n"))
         return False
@@ -1130,6 +1255,13 @@ _CONCLUSION: dict[Lang, re.Pattern[str]] = {
 so yes": the conclusion is the answer, whatever the reason sounds like. "so yeah" is left
 out: trailing, it is a filler ("im at work so yeah")."""
 _CONCLUDES_NO = frozenset({"нет", "no", "nope"})
+_OTHER_TOPICS_YES = frozenset({"still", "available", "identity"})
+_WAIT: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((секунд\w*|минутк\w*|минуточк\w*|погоди\w*|подожди\w*) )+"),
+    "en": re.compile(r"^((hold on|hang on|one sec|one second|just a sec|just a second|"
+                     r"a sec|wait|gimme a sec|give me a sec) )+"),
+}
+"""A request to wait that opens the reply: what follows is why, not an answer."""
 _CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "sure", "no",
                          "nope"})
 _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
@@ -1190,9 +1322,13 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     ) and cues.about_someone_else(text, lang):
         hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
-        if hit.answer not in hits and hit.family not in silent:
+        if hit.answer not in hits and hit.family not in silent and not (
+            hit.negated and hit.answer == "yes"
+            and (said := cues.OPPOSITE[hit.family]) is not None and hits.get("no") == said
+        ):  # "thats not right i refused": the «not» of «not right» read over «refused»
             hits[hit.answer] = hit.family
-    if "yes" not in hits and names and not asked and _speaks_of(norm, lang, names):
+    if "yes" not in hits and names and not asked and (
+            _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "relevance" and lang == "ru" and not hits:
         done = _done_so_far(norm)
@@ -1210,6 +1346,14 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
         # «муж её слушает», "her husband listening": someone else answered, whoever listens
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if (topic is None and first in _CONCLUDES_NO and hits.get("yes") in _OTHER_TOPICS_YES
+            and "no" not in hits):
+        # «нет, хочу другого», "no, whoever is free": a plain no, then its reason in words
+        # that are a yes only to some other question (still wanted, free to talk)
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "offer" and hits == {"no": "busy"} and _WAIT[lang].search(norm):
+        # «секунду, погоди, дописываю», "hold on im finishing up": waiting, no answer yet
+        return PolarReading(None, 0.0)
     if len(hits) == 1:
         answer, family = next(iter(hits.items()))
         return PolarReading(answer, _FAMILY_CONFIDENCE, family)
@@ -1284,10 +1428,13 @@ _BLESSINGS = ("на здоровье", "на здоровьице", "ради б
 
 def _permits(norm: str) -> bool:
     """A bare imperative that tells the robot to go on with what it asked («обрабатывайте
-    пожалуйста», «звони», «ну соединяйте»)."""
+    пожалуйста», «звони», «ну соединяйте»), or «можно» with the verb of it («ну можно
+    обрабатывать»)."""
     for idiom in _BLESSINGS:
         norm = norm.replace(idiom, " ")
     words = [w for w in norm.split() if w not in _PERMIT_FILLERS]
+    if len(words) == 2 and "можно" in words:  # «можно обрабатывать», «записывать можно»
+        return words[words[0] == "можно"] in _PROCEED
     if len(words) != 1:
         return False
     return ru_imperative(words[0]) in _PROCEED

@@ -7,7 +7,9 @@ import re
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
+from bot_engine.nlu.asr import respell
 from bot_engine.nlu.entities.lexicon import CURRENCY_SYMBOLS, MONEY_SLANG, Lexicon, lexicon
 from bot_engine.nlu.entities.model import ENTITY_TYPES, Entity, EntityType
 from bot_engine.nlu.entities.names import find_names
@@ -21,6 +23,27 @@ from bot_engine.nlu.morph import ru_noun_lemma
 
 _TEMPORAL = frozenset({"date", "time", "datetime"})
 _NUMERIC = frozenset({"number", "integer", "money"})
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_SIGNS = frozenset("$€₽£%+")
+
+
+def _may_hold_numbers(text: str, lang: Lang, lex: Lexicon) -> bool:
+    """A look before `scan`, for the same answer as `_has_trigger` over its tokens: a digit,
+    a currency or percent sign, or a word that is a number, date or time word as said, as
+    respelt («щас», "tmrw") or as the first half of one («пол часа»)."""
+    if has_digit(text) or not _SIGNS.isdisjoint(text):
+        return True
+    triggers = lex.triggers
+    for raw in _WORDS.findall(text):
+        low = raw.lower().replace("ё", "е")
+        if low in triggers or low == "пол":
+            return True
+        spelt = respell(low, lang)
+        if spelt is not None and not triggers.isdisjoint(spelt):
+            return True
+    return False
 
 
 def _has_trigger(toks: list[Tok], lex: Lexicon) -> bool:
@@ -71,6 +94,21 @@ def _counts_things(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
     if lang == "en":
         return word in _EN_COUNTED
     return ru_noun_lemma(word) in _RU_COUNTED
+
+
+_BY = frozenset({"на", "by", "x", "х"})
+_SIZE_BELOW = 1000
+
+
+def _dimension_sides(toks: list[Tok], spans: list[NumSpan]) -> frozenset[int]:
+    """The first tokens of the numbers that are the sides of a size («шесть на три метра»,
+    "ten by twelve"): a size is no sum of money."""
+    sides: set[int] = set()
+    for a, b in pairwise(spans):
+        if (b.i == a.j + 1 and toks[a.j].low in _BY
+                and max(a.value, b.value) < _SIZE_BELOW):  # «сто на тысячу» is two sums
+            sides.update((a.i, b.i))
+    return frozenset(sides)
 
 
 def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str]) -> list[Entity]:
@@ -181,8 +219,12 @@ def extract_entities(
         raise NluInputError("extract_entities needs a timezone-aware `now` (the call's time zone)")
     if not wanted or not text:
         return []
-    toks = scan(text, code)
     lex = lexicon(code)
+    if "name" not in wanted and not _may_hold_numbers(text, code, lex):
+        # most replies ("no thanks", «я подумаю»): no number, date or time word at all, so
+        # no tokens with offsets are needed
+        return _urgent(text, code, now) if "date" in wanted and "datetime" not in wanted else []
+    toks = scan(text, code)
     out: list[Entity] = []
     if "name" in wanted:
         for value, start, end in find_names(text, toks, code):
@@ -221,13 +263,15 @@ def extract_entities(
         taken += _day_spans(toks, lex, code, now)
     if wanted & _NUMERIC:
         money: list[Entity] = []
-        for span in find_numbers(toks, lex, code):
+        spans = list(find_numbers(toks, lex, code))
+        sides = _dimension_sides(toks, spans)
+        for span in spans:
             start, end = toks[span.i].start, toks[span.j - 1].end
             if any(start < b and a < end for a, b in taken):
                 continue
             amount = as_int_or_float(span.value)
             slang = any(toks[k].low in MONEY_SLANG for k in range(span.i, span.j))
-            if "money" in wanted and not _counts_things(toks, span, code):
+            if "money" in wanted and span.i not in sides and not _counts_things(toks, span, code):
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],

@@ -55,6 +55,11 @@ _NEXT_WORDS = frozenset({"следующий", "следующую", "следу
                          "next", "coming"})  # fmt: skip
 _THIS_WORDS = frozenset({"этот", "эту", "это", "этой", "этом", "this"})
 _ORDINAL_SUFFIXES = frozenset({"го", "е", "ое", "ого", "число", "числа", "st", "nd", "rd", "th"})
+_RU_OBLIQUE_NUMBERS = ("ух", "ех", "ёх", "ти", "ми")
+"""Endings of «двух», «трёх», «пяти», «семи»: a number after «в» in such a case is no hour
+(«в два» is; «в двух словах», «в пяти минутах от дома» are not)."""
+_MONTH_LEADS_EN = frozenset({"in", "by", "until", "till", "til", "before", "after", "during",
+                             "through", "thru", "since", "of"})
 _CONNECTORS = frozenset({"в", "во", "на", "к", "и", "районе", "at", "on", "in", "the", "around",
                          "by",
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
@@ -324,6 +329,36 @@ class _Rules:
         "концу": 25,
     }  # fmt: skip
 
+    _WEEK_ORDINALS: ClassVar[dict[str, int]] = {
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "last": 5, "первая": 1, "первую": 1,
+        "первой": 1, "вторая": 2, "вторую": 2, "второй": 2, "третья": 3, "третью": 3,
+        "третьей": 3, "последняя": 5, "последнюю": 5, "последней": 5,
+    }  # fmt: skip
+    _WEEK_WORDS: ClassVar[frozenset[str]] = frozenset({"week", "неделя", "неделю", "неделе"})
+
+    def week_of_month(self, k: int) -> Part | None:
+        """ "the first week of may", «в первую неделю мая», «на последней неделе июня"."""
+        start = k
+        k += self.low(k) in ("the", "в", "на")
+        nth = self._WEEK_ORDINALS.get(self.low(k))
+        if nth is None or self.low(k + 1) not in self._WEEK_WORDS:
+            return None
+        m = k + 2 + (self.low(k + 2) in ("of", "in"))
+        if self.low(m) not in self.lex.months:
+            return None
+        month = self.lex.months[self.low(m)]
+        year = self.today.year + (month < self.today.month)
+        last_day = calendar.monthrange(year, month)[1]
+        first_day = last_day - 6 if nth == 5 else 1 + 7 * (nth - 1)
+        until = date(year, month, min(first_day + 6, last_day))
+        if until < self.today:
+            year += 1
+            last_day = calendar.monthrange(year, month)[1]
+            first_day = last_day - 6 if nth == 5 else first_day
+            until = date(year, month, min(first_day + 6, last_day))
+        first = date(year, month, first_day)
+        return Part(start, m + 1, day=max(first, self.today), until=until)
+
     def month_only(self, k: int) -> Part | None:
         """ "в декабре", "в начале декабря", "early December", "end of December"."""
         start = k
@@ -334,8 +369,10 @@ class _Rules:
                 k += 1
             if self.low(k) == "the":
                 k += 1
-        if self.low(k) not in self.lex.months or (self.lang == "en" and self.low(k) == "may"
-                                                  and phase is None):  # fmt: skip
+        if self.low(k) not in self.lex.months or (
+            self.lang == "en" and self.low(k) == "may" and phase is None
+            and self.low(k - 1) not in _MONTH_LEADS_EN
+        ):  # "in may", "by may" name the month; "you may", "may i" do not
             return None
         month = self.lex.months[self.low(k)]
         year, end = self._year_at(k + 1)
@@ -510,8 +547,10 @@ class _Rules:
             m = k + 2  # "give me an hour", "give me twenty minutes", "give it ten minutes"
         elif self.lang == "ru" and low in self.lex.spans and self.low(k + 1) == "через":
             return self._inverted_offset(k)
-        elif self.lang == "en" and "from" in self.words and self._says_amount(k):
-            part = self._offset_from(k, k)  # "two weeks from now", "... from today"
+        elif self.lang == "en" and "from" in self.words and (self._says_amount(k) or (
+            low in self.lex.spans and (k == 0 or self.low(k - 1) in _ABOUT)
+        )):  # "two weeks from now", "... from today", "hour and a half from now"
+            part = self._offset_from(k, k)
             if (part is None or self.low(part.j) != "from"
                     or self.low(part.j + 1) not in ("now", "today")):
                 return None
@@ -624,6 +663,8 @@ class _Rules:
         if num is None:
             return 1.0, None, m
         amount, m = num.value, num.j
+        if self.lang == "en" and self.low(m) == "or" and self.low(m + 1) == "so":
+            m += 2  # "in six or so weeks": the rough amount before its unit
         if self.lang == "ru" and self.low(m) in ("тройку", "тройка") and amount == 2:
             return amount, 3.0, m + 1  # "через пару-тройку недель"
         top = m + (self.low(m) in _RANGE_OR)  # "две-три" (the hyphen is not a token), "или"
@@ -1054,6 +1095,8 @@ class _Rules:
             return self._with_qualifier(spoken)
         if low in _TIME_PREPS:
             m = k + 2 if self.low(k + 1) in ("в", "at") else k + 1  # "часов в пять"
+            if self.low(m - 1) in ("в", "во") and self.low(m).endswith(_RU_OBLIQUE_NUMBERS):
+                return None  # «в двух словах», «в пяти минутах»: «в» + an oblique case
             hv = self._hour_value(m)
             if hv is None:
                 return None
@@ -1187,15 +1230,18 @@ class _Rules:
         m += 1 + (self.low(m + 1) == "же")
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
-    RULES = ("bounded", "season", "holiday", "after_day", "offset", "period", "phase", "year_only",
-             "relative_day", "day_month", "month_only", "numeric_date", "weekday", "clock",
-             "daypart")  # fmt: skip
+    RULES = ("bounded", "season", "holiday", "after_day", "week_of_month", "offset", "period",
+             "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
+             "weekday", "clock", "daypart")  # fmt: skip
+    _RULES_NO_WEEK = tuple(name for name in RULES if name != "week_of_month")
+    """Without a word for "week" in the reply, no week of a month is said."""
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
         k = 0
         n = len(self.toks)
-        rules = [getattr(self, name) for name in self.RULES]
+        names = self.RULES if not self.words.isdisjoint(self._WEEK_WORDS) else self._RULES_NO_WEEK
+        rules = [getattr(self, name) for name in names]
         while k < n:
             for rule in rules:
                 part = rule(k)
