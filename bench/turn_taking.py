@@ -310,7 +310,8 @@ async def run_call(language: str, endpointing: str, window: int, cache_dir: Path
                 outcome.paused_turns += bool(turn.pauses_ms)
                 outcome.cut_offs += cut
                 if cut:
-                    outcome.cut_texts.append(turn.text)
+                    kind = "paused" if turn.pauses_ms else "whole"
+                    outcome.cut_texts.append(f"{kind}: {turn.text}")
                 if not answered:
                     outcome.unanswered += 1
                 elif not cut and len(caller.log.reply_gaps_ms) > gaps_before:
