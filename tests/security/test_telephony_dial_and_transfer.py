@@ -111,9 +111,9 @@ async def test_a_caller_chosen_transfer_target_sends_no_refer(
     refers: list[str] = []
     real_refer = RobotAgent.refer
 
-    async def spy(self: RobotAgent, leg: Any, target: str) -> bool:
+    async def spy(self: RobotAgent, leg: Any, target: str, **options: Any) -> bool:
         refers.append(target)
-        return await real_refer(self, leg, target)
+        return await real_refer(self, leg, target, **options)
 
     monkeypatch.setattr(RobotAgent, "refer", spy)
 
