@@ -4,7 +4,8 @@ measured and exactly one result reach the sink."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -197,12 +198,12 @@ class TrunkSocket(asyncio.DatagramProtocol):
             self.invited.set()
 
 
-async def test_a_call_is_ringing_only_once_its_invite_is_written(
+@contextlib.asynccontextmanager
+async def call_being_prepared(
     make_speech: Callable[[Script], CallSpeech], tmp_path: Path
-) -> None:
-    """A crash while a call is being prepared must leave it `queued` (it never reached the
-    wire, so a campaign does not count it as an attempt); once the INVITE is out, the call
-    is `ringing` (a crash then counts it)."""
+) -> AsyncIterator[tuple[Dialer, HeldPolicy, TrunkSocket, ListSink]]:
+    """A dialer whose one call waits in its preparation (the policy holds the target),
+    toward a trunk that notes the INVITE."""
     script = load("call_features.en.yaml")
     sink = ListSink()
     transport, trunk = await asyncio.get_running_loop().create_datagram_endpoint(
@@ -216,13 +217,23 @@ async def test_a_call_is_ringing_only_once_its_invite_is_written(
     try:
         await runner.start(spec(script, "+15550100", tmp_path), sink)
         await asyncio.wait_for(policy.asked.wait(), 10)
+        yield runner, policy, trunk, sink
+    finally:
+        await runner.close()
+        transport.close()
+
+
+async def test_a_call_is_ringing_only_once_its_invite_is_written(
+    make_speech: Callable[[Script], CallSpeech], tmp_path: Path
+) -> None:
+    """A crash while a call is being prepared must leave it `queued` (it never reached the
+    wire, so a campaign does not count it as an attempt); once the INVITE is out, the call
+    is `ringing` (a crash then counts it)."""
+    async with call_being_prepared(make_speech, tmp_path) as (_, policy, trunk, sink):
         assert ("status", "ringing") not in sink.log  # still being prepared: queued
         policy.release.set()
         await asyncio.wait_for(trunk.invited.wait(), 10)
         assert trunk.log_at_invite == [("status", "ringing")]
-    finally:
-        await runner.close()
-        transport.close()
 
 
 @pytest.mark.parametrize("how", ["stop_placing", "close"])
@@ -231,19 +242,7 @@ async def test_a_call_still_being_prepared_when_the_worker_stops_stays_queued(
 ) -> None:
     """Draining (or closing) a dialer leaves a call that has not reached the wire queued,
     with no result, for another worker to place; it is not cancelled, and no INVITE goes."""
-    script = load("call_features.en.yaml")
-    sink = ListSink()
-    transport, trunk = await asyncio.get_running_loop().create_datagram_endpoint(
-        lambda: TrunkSocket(sink), local_addr=("127.0.0.1", 0)
-    )
-    proxy = "127.0.0.1:{}".format(transport.get_extra_info("sockname")[1])
-    policy = HeldPolicy(proxy)
-    config = SipConfig(host="127.0.0.1", port=0, proxy=proxy, tcp=False)
-    runner = Dialer(make_speech, own_user_agent(config), policy=policy, amd=False,
-                    ring_timeout_s=5)
-    try:
-        await runner.start(spec(script, "+15550100", tmp_path), sink)
-        await asyncio.wait_for(policy.asked.wait(), 10)
+    async with call_being_prepared(make_speech, tmp_path) as (runner, policy, trunk, sink):
         if how == "close":
             await runner.close()
         else:
@@ -251,7 +250,4 @@ async def test_a_call_still_being_prepared_when_the_worker_stops_stays_queued(
             policy.release.set()
             [task] = runner._calls.values()
             await asyncio.wait_for(task, 10)
-    finally:
-        await runner.close()
-        transport.close()
     assert sink.log == [] and not trunk.invited.is_set()
