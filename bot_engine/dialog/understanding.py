@@ -14,7 +14,10 @@ Order matters and is fixed here, in one place:
 3. the semantic layer (`nlu.semantic`), only when the rules found nothing and never on a
    consent step: the reply's meaning compared with the step's examples and the built-in
    polar exemplars (a hedge nearest a "don't know" exemplar stays no-match);
-4. opportunistic slots (`also`), so "да, бюджет около двухсот тысяч" fills both, but
+4. the reply memory (`nlu.reply_memory`), only when nothing above decided: the nearest of
+   thousands of labelled phone replies, by the question's topic (a handler anywhere; a
+   yes or a no on a yes/no step that is not a consent step);
+5. opportunistic slots (`also`), so "да, бюджет около двухсот тысяч" fills both, but
    only from a value with its entity's own cue ("one" in "we already bought one" is no
    budget).
 
@@ -37,7 +40,7 @@ from typing import Any, cast
 
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
-from bot_engine.nlu import cues, external, keys, polar, semantic
+from bot_engine.nlu import cues, external, keys, polar, reply_memory, semantic
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
@@ -293,6 +296,12 @@ def understand(
         elif meant is not None and meant.score >= _MEANING_OVERRULES:
             candidates.append(meant)
             best = meant
+    if best is None and out.branch is None:
+        best = _remembered(runtime, step, compiled, text)
+        if best is not None and best.branch in HANDLER_NAMES:
+            out.handler = out.intent = best.branch
+            out.confidence, out.layer = best.score, best.layer
+            return out
     if best is not None:
         out.branch, out.intent, out.confidence = best.branch, best.branch, min(1.0, best.score)
         out.layer = best.layer
@@ -488,6 +497,32 @@ def _semantic(
     if found is None:
         return None
     return _Candidate(found[0], found[1], "semantic")
+
+
+def _remembered(
+    runtime: Runtime, step: Step, compiled: _StepNlu, text: str
+) -> _Candidate | None:
+    """The reply memory's reading of a turn nothing else understood: a handler on any
+    step; on a yes/no step (not a consent step) also a yes or a no to its topic. Replies
+    to other questions (`STEP`) are always among the neighbours: nearest, they say none."""
+    if not compiled.settings.semantic or cues.hedge(text, runtime.lang):
+        return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
+    table = reply_memory.memory(runtime.lang)
+    expect = step.expect
+    if table is None or expect is None:
+        return None
+    labels = [name for name in HANDLER_NAMES if name in runtime.handler_specs]
+    if expect.type == "confirm":
+        groups = (reply_memory.confirm_group(compiled.topic), reply_memory.HANDLER,
+                  reply_memory.STEP)
+        if not step.consent:
+            labels += [answer for answer in ("yes", "no") if answer in step.on]
+    else:
+        groups = (reply_memory.HANDLER, reply_memory.STEP)
+    found = table.recall(text, groups, labels)
+    if found is None:
+        return None
+    return _Candidate(found.label, found.score, "memory")
 
 
 def _options(runtime: Runtime, step: Step) -> list[str]:

@@ -1,0 +1,112 @@
+"""The reply memory (`nlu.reply_memory`): what it holds, when it answers, what it never does."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from bot_engine.dialog.runtime import runtime_for
+from bot_engine.dialog.understanding import _remembered, _step_nlu, understand
+from bot_engine.nlu import reply_memory
+from bot_engine.script import load_script_file
+from bot_engine.script.model import NluSettings
+from tests.nlu.polar_questions import DIALOGS, now_of, step_reply
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _nlu_eval() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("nlu_eval", ROOT / "bench" / "nlu_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("nlu_eval", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_shipped_memory_is_every_tuned_reply_and_no_held_out_one(lang: str) -> None:
+    evaluation = _nlu_eval()
+    items, scripts = evaluation.load_items(lang)
+    shipped = reply_memory.read_rows(lang)
+    assert shipped == evaluation.memory_rows(items, scripts), (
+        "regenerate with: python bench/nlu_eval.py --write-memory")
+    held_out = {item.text for item in items if item.split in evaluation.HELD_OUT}
+    tuned = {item.text for item in items if item.split not in evaluation.HELD_OUT}
+    assert held_out - tuned, "the eval set has held-out replies of its own"
+    assert not (held_out - tuned) & {text for _, _, text in shipped}
+    assert {label for _, label, _ in shipped} >= {"yes", "no", "opt_out", "who_is_this"}
+
+
+@pytest.mark.parametrize(
+    ("script", "step", "text", "branch"),
+    [
+        # "not X, I am Y" with names the rules do not know as a pair: a no to "is this X?"
+        ("lead_qualification.ru.yaml", "greet", "не света я марина", "no"),
+        # a stammered no with a deferral to "shall I connect a manager?"
+        ("lead_qualification.ru.yaml", "offer_manager", "не не не потом", "no"),
+    ],
+)
+def test_a_reply_nothing_else_understood_takes_the_remembered_answer(
+        script: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script, step, text)[0] == branch
+
+
+def _memory(lang: str, rows: list[tuple[str, str, str]]) -> reply_memory.ReplyMemory:
+    table = reply_memory.build(lang, rows)
+    assert table is not None
+    return table
+
+
+def test_a_reply_is_never_compared_with_one_that_disagrees_on_negation() -> None:
+    table = _memory("ru", [(reply_memory.confirm_group("availability"), "yes",
+                            "удобно сейчас говорить")])
+    groups = (reply_memory.confirm_group("availability"),)
+    assert table.recall("удобно говорить", groups, ("yes", "no")) is not None
+    assert table.recall("не удобно говорить", groups, ("yes", "no")) is None
+
+
+def test_only_the_asked_groups_and_the_options_the_step_has_can_answer() -> None:
+    table = _memory("en", [
+        (reply_memory.HANDLER, "opt_out", "take me off your list"),
+        (reply_memory.confirm_group("relevance"), "no", "we already bought one"),
+        (reply_memory.STEP, reply_memory.NONE, "next spring"),
+    ])
+    handler = (reply_memory.HANDLER, reply_memory.STEP)
+    found = table.recall("take me off your calling list", handler, ("opt_out",))
+    assert found is not None and found.label == "opt_out"
+    # a script without an opt-out handler: the nearest reply's meaning is not an option
+    assert table.recall("take me off your calling list", handler, ("operator",)) is None
+    # a yes/no fact of another question's topic is not asked on this step
+    assert table.recall("we already bought one", handler, ("opt_out",)) is None
+    # the nearest remembered reply answered none of the options: no decision
+    assert table.recall("next spring", handler, ("opt_out",)) is None
+
+
+def test_a_consent_step_never_takes_a_yes_or_a_no_from_memory() -> None:
+    script = load_script_file(DIALOGS / "consent_confirmation.ru.yaml").script
+    runtime = runtime_for(script)
+    step = script.steps["ask_consent"]
+    compiled = _step_nlu(runtime, step)
+    group = reply_memory.confirm_group(compiled.topic)
+    remembered = [text for g, label, text in reply_memory.read_rows("ru")
+                  if g == group and label == "yes"]
+    assert remembered, "the memory holds yes answers to consent questions"
+    for text in remembered[:20]:  # each is its own nearest reply, at cosine 1
+        found = _remembered(runtime, step, compiled, text)
+        assert found is None or found.branch not in ("yes", "no"), text
+
+
+def test_the_semantic_switch_turns_the_memory_off_too() -> None:
+    script = load_script_file(DIALOGS / "lead_qualification.ru.yaml").script
+    on = understand(runtime_for(script), script.steps["greet"], "не света я марина",
+                    now_of("ru"), {})
+    assert (on.branch, on.layer) == ("no", "memory")
+    off_script = script.model_copy(update={"nlu": NluSettings(semantic=False)})
+    off = understand(runtime_for(off_script), off_script.steps["greet"], "не света я марина",
+                     now_of("ru"), {})
+    assert off.branch is None
