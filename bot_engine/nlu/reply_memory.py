@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot_engine.nlu import semantic
+import bot_engine.nlu.semantic as semantic
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import negated
 from bot_engine.nlu.text import lemma_tuple
