@@ -12,7 +12,7 @@ import pytest
 from bot_engine.dialog.runtime import runtime_for
 from bot_engine.dialog.understanding import _remembered, _step_nlu, understand
 from bot_engine.nlu import reply_memory
-from bot_engine.script import load_script_file
+from bot_engine.script import load_script, load_script_file
 from bot_engine.script.model import NluSettings
 from tests.nlu.polar_questions import DIALOGS, now_of, step_reply
 
@@ -110,3 +110,44 @@ def test_the_semantic_switch_turns_the_memory_off_too() -> None:
     off = understand(runtime_for(off_script), off_script.steps["greet"], "не света я марина",
                      now_of("ru"), {})
     assert off.branch is None
+
+
+CUSTOM = """
+id: dentist_reminder
+language: ru-RU
+result:
+  outcomes: [talk, later, hangup, error]
+  endings: {hangup: hangup, error: error}
+start: can_talk
+steps:
+  can_talk:
+    ask: "Добрый день! Это стоматология «Улыбка». Вам сейчас удобно говорить?"
+    expect: confirm
+    on:
+      yes: {say: "Отлично.", outcome: talk, hangup: true}
+      no: {say: "Перезвоним позже.", outcome: later, hangup: true}
+"""
+
+
+def test_a_customers_own_question_meets_the_replies_of_its_topic() -> None:
+    """Keyed by the question's topic, not by the shipped scripts' step names: a step named
+    and worded by a customer recalls the replies to "is now convenient?"."""
+    script = load_script(CUSTOM, source="dentist.yaml").script
+    runtime = runtime_for(script)
+    step = script.steps["can_talk"]
+    compiled = _step_nlu(runtime, step)
+    assert compiled.topic == "availability"
+    shipped = load_script_file(DIALOGS / "lead_qualification.ru.yaml").script
+    shipped_runtime = runtime_for(shipped)
+    convenient = shipped.steps["convenient"]
+    shipped_compiled = _step_nlu(shipped_runtime, convenient)
+    assert shipped_compiled.topic == "availability"
+    texts = [text for group, label, text in reply_memory.read_rows("ru")
+             if group == reply_memory.confirm_group("availability") and label in ("yes", "no")]
+    answered = []
+    for text in texts[:: max(1, len(texts) // 40)]:
+        found = _remembered(runtime, step, compiled, text)
+        same = _remembered(shipped_runtime, convenient, shipped_compiled, text)
+        assert (found and found.branch) == (same and same.branch), text
+        answered += [found.branch] if found is not None else []
+    assert {"yes", "no"} <= set(answered)
