@@ -512,13 +512,11 @@ def _remembered(
     if table is None or expect is None:
         return None
     labels = [name for name in HANDLER_NAMES if name in runtime.handler_specs]
+    groups = [reply_memory.HANDLER, reply_memory.STEP]
     if expect.type == "confirm":
-        groups = (reply_memory.confirm_group(compiled.topic), reply_memory.HANDLER,
-                  reply_memory.STEP)
+        groups.append(reply_memory.confirm_group(compiled.topic))
         if not step.consent:
             labels += [answer for answer in ("yes", "no") if answer in step.on]
-    else:
-        groups = (reply_memory.HANDLER, reply_memory.STEP)
     found = table.recall(text, groups, labels)
     if found is None:
         return None
