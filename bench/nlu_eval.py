@@ -295,15 +295,26 @@ def _yes_no_group(step: Step, lang: str) -> str | None:
 
 def memory_row(item: Item, script: Script) -> tuple[str, str, str]:
     """What a reply teaches the reply memory: (group, label, reply), keyed by what it can
-    mean on any script (a handler; a yes or a no to a yes/no question of its topic; else
-    none of those), not by this script's step names."""
+    mean on any script (a handler; a yes or a no to a yes/no question of its topic; a
+    "don't know" where the step waits for one; else none of those), not by this script's
+    step names."""
     if item.expected in HANDLER_NAMES:
         return reply_memory.HANDLER, item.expected, item.text
-    group = _yes_no_group(script.steps[item.step], script.language)
+    step = script.steps[item.step]
+    group = _yes_no_group(step, script.language)
     if group is not None:
         label = item.expected if item.expected in ("yes", "no") else reply_memory.NONE
         return group, label, item.text
+    if step.expect is not None and item.expected == _hedge_intent(script, step):
+        return reply_memory.STEP, reply_memory.DONT_KNOW, item.text
     return reply_memory.STEP, reply_memory.NONE, item.text
+
+
+def _hedge_intent(script: Script, step: Step) -> str | None:
+    """The step's "don't know" intent, as the understanding finds it."""
+    from bot_engine.dialog.understanding import _step_nlu
+
+    return _step_nlu(runtime_for(script), step).hedge_intent
 
 
 def memory_rows(items: list[Item], scripts: Scripts,
@@ -349,6 +360,9 @@ def memory_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
                 continue  # a menu entry or the operator's answer: the memory is not asked
             runtime = runtime_for(script)
             handlers = [n for n in HANDLER_NAMES if n in runtime.handler_specs]
+            hedge = _hedge_intent(script, step)
+            if hedge is not None:
+                handlers.append(reply_memory.DONT_KNOW)
             group = _yes_no_group(step, lang)
             if group is not None:
                 groups = (group, reply_memory.HANDLER, reply_memory.STEP)
@@ -365,8 +379,10 @@ def memory_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
                 if found is None:
                     continue
                 decided[point] += 1
-                right[point] += found.label == item.expected or (
-                    _route(step, found.label) == _route(step, item.expected))
+                label = hedge if found.label == reply_memory.DONT_KNOW else found.label
+                assert label is not None
+                right[point] += label == item.expected or (
+                    _route(step, label) == _route(step, item.expected))
     total = len([i for i in items if i.split in splits])
     for point in points:
         share = right[point] / (decided[point] or 1)

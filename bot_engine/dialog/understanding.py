@@ -503,7 +503,8 @@ def _remembered(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
     """The reply memory's reading of a turn nothing else understood: a handler on any
-    step; on a yes/no step (not a consent step) also a yes or a no to its topic. Replies
+    step; on a yes/no step (not a consent step) also a yes or a no to its topic; on a step
+    with a "don't know" intent, that intent. Replies
     to other questions (`STEP`) are always among the neighbours: nearest, they say none."""
     if not compiled.settings.semantic or cues.hedge(text, runtime.lang):
         return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
@@ -513,6 +514,8 @@ def _remembered(
         return None
     labels = [name for name in HANDLER_NAMES if name in runtime.handler_specs]
     groups = [reply_memory.HANDLER, reply_memory.STEP]
+    if compiled.hedge_intent is not None:
+        labels.append(reply_memory.DONT_KNOW)
     if expect.type == "confirm":
         groups.append(reply_memory.confirm_group(compiled.topic))
         if not step.consent:
@@ -520,6 +523,8 @@ def _remembered(
     found = table.recall(text, groups, labels)
     if found is None:
         return None
+    if found.label == reply_memory.DONT_KNOW and compiled.hedge_intent is not None:
+        return _Candidate(compiled.hedge_intent, found.score, "memory")
     return _Candidate(found.label, found.score, "memory")
 
 

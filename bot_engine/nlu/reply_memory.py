@@ -12,8 +12,9 @@ what they can mean anywhere, not by the shipped scripts' step names:
 - ``confirm:<topic>``: a yes, a no or neither to a yes/no question of that topic
   (`polar.question_topic`: "is now convenient", "is it still relevant", "is this Ivan"…),
   so a customer's own question of the same topic meets them too;
-- ``step``: replies to other questions (a date, a budget, an intent): none of the above,
-  kept so a value or an intent is never pulled toward a handler.
+- ``step``: replies to other questions (a date, a budget, an intent): a "don't know"
+  (`DONT_KNOW`) where the step waits for one, else none of the above, kept so a value or
+  an intent is never pulled toward a handler.
 
 It runs last, only when the rules and the semantic layer decided nothing (a re-ask
 otherwise), with the semantic layer's word vectors; a reply and a remembered reply that
@@ -42,6 +43,8 @@ HANDLER = "handler"
 STEP = "step"
 NONE = "_none"
 """The label of a remembered reply that answered none of a group's options."""
+DONT_KNOW = "dont_know"
+"""A "don't know yet" to a question that waits for one (a step's hedge intent)."""
 
 THRESHOLD = 0.75
 """Cosine the nearest remembered reply must reach."""

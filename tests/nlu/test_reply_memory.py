@@ -151,3 +151,23 @@ def test_a_customers_own_question_meets_the_replies_of_its_topic() -> None:
         assert (found and found.branch) == (same and same.branch), text
         answered += [found.branch] if found is not None else []
     assert {"yes", "no"} <= set(answered)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_remembered_dont_know_is_the_steps_own_dont_know_intent(lang: str) -> None:
+    script = load_script_file(DIALOGS / f"lead_qualification.{lang}.yaml").script
+    runtime = runtime_for(script)
+    step = script.steps["ask_budget"]
+    compiled = _step_nlu(runtime, step)
+    assert compiled.hedge_intent is not None
+    texts = [text for group, label, text in reply_memory.read_rows(lang)
+             if group == reply_memory.STEP and label == reply_memory.DONT_KNOW]
+    recalled = [found.branch for text in texts[:: max(1, len(texts) // 30)]
+                if (found := _remembered(runtime, step, compiled, text)) is not None]
+    assert recalled and set(recalled) == {compiled.hedge_intent}
+    # a step without a "don't know" intent never takes one from memory
+    ask_timeframe = script.steps["ask_timeframe"]
+    plain = _step_nlu(runtime, ask_timeframe)
+    assert plain.hedge_intent is None
+    plain_found = [_remembered(runtime, ask_timeframe, plain, text) for text in texts[:30]]
+    assert all(found is None or found.branch != compiled.hedge_intent for found in plain_found)
