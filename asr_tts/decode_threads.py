@@ -14,7 +14,10 @@ small matrix product per decode; OpenBLAS spreads it over both cores and its thr
 keep spinning for a while, on the cores CTranslate2's threads need for the encoder right
 after. Measured on 20 Russian human prompts with the multilingual base model (load 2):
 decode p50 171 → 142 ms alone, and 190 → 136 ms with a Smart Turn inference beside it
-(the smart endpointing's pause), which then costs the decode nothing.
+(the smart endpointing's pause), which then costs the decode nothing. The NLU's reply
+memory (`bot_engine.nlu.reply_memory`) asks the same when it is built: its recall, one
+matrix-vector product over thousands of rows, otherwise wakes every core for ~100 µs of
+work and halved the dialog engine's turns per CPU-second.
 """
 
 from __future__ import annotations

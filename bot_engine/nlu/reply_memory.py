@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 import bot_engine.nlu.semantic as semantic
+from asr_tts.decode_threads import single_threaded_blas
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import negated
 from bot_engine.nlu.text import lemma_tuple
@@ -126,6 +127,10 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
     code = lang_of(lang)
     if semantic.word_vectors(code) is None:
         return None
+    # A recall is one matrix-vector product over thousands of rows: large enough for
+    # OpenBLAS to spread it over every core and leave its threads spinning there, which
+    # halved the dialog engine's turns per CPU-second (bench/dialog_throughput.py).
+    single_threaded_blas()
     texts: list[str] = []
     labels: list[str] = []
     groups: list[str] = []

@@ -171,3 +171,20 @@ def test_a_remembered_dont_know_is_the_steps_own_dont_know_intent(lang: str) -> 
     assert plain.hedge_intent is None
     plain_found = [_remembered(runtime, ask_timeframe, plain, text) for text in texts[:30]]
     assert all(found is None or found.branch != compiled.hedge_intent for found in plain_found)
+
+
+def test_building_the_memory_keeps_numpys_blas_on_one_thread() -> None:
+    """A recall's matrix product must not wake every core (a fresh process: other tests
+    may have limited BLAS already)."""
+    import subprocess
+
+    probe = (
+        "from threadpoolctl import threadpool_info\n"
+        "from bot_engine.nlu import reply_memory\n"
+        "assert reply_memory.memory('en') is not None\n"
+        "print(max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT),
+                                                    "OPENBLAS_NUM_THREADS": "2"})
+    assert out.stdout.strip() == "1"
