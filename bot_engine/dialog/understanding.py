@@ -199,7 +199,8 @@ def understand(
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
         # read back, not a request to hear the question again
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if handler.intent is None and expect.type != "confirm" and _echoes(runtime, step, text):
+    if handler.intent is None and (expect.type != "confirm" or (
+            reading is not None and reading.answer is None)) and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)):
@@ -418,6 +419,7 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 _ECHO_MAX_WORDS = 3
 _ECHO_MAX_ASKING = 5
+_ECHO_STEM = 6
 _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
                            "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
                            "сколько", "чего", "кого"})
@@ -438,17 +440,26 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
         return False
     norm = nlu.normalize(text, runtime.lang)
     words = norm.split()
-    if not words or len(words) > _ECHO_MAX_ASKING or not polar.asks(norm, runtime.lang):
+    if not words or len(words) > _ECHO_MAX_ASKING or not (
+            polar.asks(norm, runtime.lang)
+            or (len(words) <= _ECHO_MAX_WORDS and words[-1] in _ASKING_WORDS)):  # "call when"
         return False
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
+    asked |= {w[:_ECHO_STEM] for w in asked if len(w) > _ECHO_STEM}
     lemmas = nlu.lemmas(text, runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS]  # "planning what sorry": it may lead
-    if len(words) <= _ECHO_MAX_WORDS and any(len(word) > 3 and word in asked for word in said):
+    # «актуально» echoes «актуальна» (lemma «актуальный»): a long word by its stem too
+    echoed = [w in asked or w[:_ECHO_STEM] in asked for w in said]
+    if len(words) <= _ECHO_MAX_WORDS and any(
+            len(word) > 3 and hit for word, hit in zip(said, echoed, strict=True)):
         return True
+    if not said or not all(hit or w in _ECHO_FILLERS for w, hit in zip(said, echoed, strict=True)):
+        return False
     # two question words around the question's own small words: «когда что простите»,
-    # "sorry when are we what" (the question's "you" said as "we")
-    return (len(lemmas) - len(said) >= 2
-            and all(w in asked or w in _ECHO_FILLERS for w in said))
+    # "sorry when are we what" (the question's "you" said as "we"); or one question word
+    # at an edge of the question's own words: "still interested in what", «с кем соединить»
+    return len(lemmas) - len(said) >= 2 or any(
+        len(w) > 3 and hit for w, hit in zip(said, echoed, strict=True))
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",

@@ -120,7 +120,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\bне (звони(те)?|набирай(те)?|беспокой(те)?|трезвонь(те)?)\b",
-                r"\b(больше|никогда) не (пере)?(звон|званива|набира)\w*",
+                r"\b(больше|никогда) ((мне|нам|сюда) ){0,2}не (пере|на)?(звон|званива|набира)\w*",
+                # «отстаньте от меня», «оставьте нас в покое»: leave me alone for good
+                r"\b(отстан|отвяж|отцеп)\w* (уже |вы |же )?от (меня|нас)\b",
+                r"\bоставьте (меня|нас) в покое\b",
                 r"\bне (надо|нужно|стоит) (мне |нам )?(больше )?(звонить|набирать|беспокоить)\b",
                 r"\bне хочу,? чтобы (мне |вы )?(больше )?звонили\b",
                 r"\b(перестань|прекрати|хватит)\w* ((мне|нам|нас|сюда|уже|тут|мне сюда|на этот "
@@ -318,8 +321,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"\b(stop|quit|cease) (calling|ringing|bothering|contacting)\b",
                 r"\b(stop|quit|enough) ((with )?(the|all the|these) )?(calls|calling|robocalls)\b",
-                r"\b(remove|take|delete) (me|us|my number) (off|from) (your|the|this) "
-                r"(\w+ )?(list|lists|database|system)\b",
+                r"\b(remove|take|delete|erase) (me|us|my|our|this|that)( \w+){0,2} (off|from) "
+                r"(your|the|this) (\w+ ){0,2}(list|lists|database|system|records)\b",
+                # "leave me alone", "no more calls": for good
+                r"\bleave (me|us) alone\b", r"\bno more (phone )?(calls|calling)\b",
                 r"\b(do not|dont|never) (call|contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
