@@ -48,6 +48,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ресепшен|приемн|секретар|директор|руководств|диспетчер|дежурн)\w*",
                 r"^(а |ну )?(администратор\w*|регистратур\w*|ресепшн|ресепшен|диспетчер\w*)"
                 r"( пожалуйста| можно| дайте)?$",
+                # someone from the organisation: «мне нужен кто-то из управляющей компании»
+                r"\b(нужен|нужна|нужно|надо|дайте|соедин\w*|переключ\w*|позов\w*|хочу|хотел\w*|"
+                r"мне бы|поговорить) (\w+ )?(с )?(кто|кого|кем|кому) (то|нибудь) (живой )?"
+                r"(из|с|от) (\w+ )?(компани|фирм|банк|офис|организаци|управляющ|отдел|руководств|"
+                r"правлени|кооператив|товариществ|администраци|клиник)\w*",
             ],
         ),
         "repeat": IntentSpec(
@@ -100,6 +105,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^((простите|извините|подождите|погодите) )+(а )?(что|как) (насчет|по поводу|"
                 r"про) \w+( еще раз)?$",
                 r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
+                # whom the robot asked for: «простите, кого вы хотели», «вам кого»
+                r"^((а|простите|извините|ой) )*(вам |вы )?кого( вам| вы)?( хотели| просили|"
+                r" спрашивали| ищете| искали| нужно было)?( еще раз)?$",
                 r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
         ),
@@ -177,6 +185,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
                 r"^(а |и )(без (этого|него|согласия)) (никак|нельзя)$",
+                # the matter of the call guessed: «а это вы про счётчики что ли», «вы насчёт
+                # кредита»; «…, что это такое» after a statement
+                r"^((а|и|так|ну|подождите) )*(это вы|вы это|это|вы) (звоните |звонили )?(про|"
+                r"насчет|по поводу) (?!(?:меня|нас|него|нее|вас|это|то|того)\b)\w+( \w+){0,2}?"
+                r"( что ли| да| наверное)?$",
+                r"\b(что|кто) это (такое|такие|вообще такое|за звонок)$",
                 # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
                 r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
                 r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
@@ -251,6 +265,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(i|we) (can|could) (talk|speak)\b",
                 r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
                 r"(person|agent)\b",
+                # someone from the organisation: "i need somebody from the credit union"
+                r"\b(need|want|get|give|put|connect|transfer|talk|speak)( \w+){0,3} (someone|"
+                r"somebody|anyone|anybody|a person|a human) (from|at|in) (the|your) (\w+ ){0,2}"
+                r"(company|office|bank|credit union|union|management|firm|clinic|cooperative|"
+                r"association|department|branch)\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -289,6 +308,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
+                # whom the robot asked for: "sorry who did you want", "you wanted who"
+                r"^((im |i am )?sorry |wait |um |uh )*(who|whom) ((did|do) you (say you )?(want|"
+                r"need|ask for)|(are|were) you (looking|asking) for)( again| sorry)?$",
+                r"^((im |i am )?sorry |wait |um |uh )*you (wanted|want|asked for|need|said) "
+                r"(who|whom)( again| sorry)?$",
                 # an apology, then what the question was about: "sorry what about the budget"
                 r"^(?:sorry|wait|um|uh|huh|pardon) (?:(?:sorry|wait|um|uh) )?(?:what|how) about "
                 r"(?:the |my |our |your )?\w+(?: again)?$",
@@ -352,7 +376,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
                 r"\b(what|which) (medical |dental |law |insurance )?(company|firm|clinic|office|"
-                r"practice|hospital|bank|agency|store|doctor|doctors|"
+                r"practice|hospital|bank|agency|store|doctor|doctors|credit union|union|"
+                r"cooperative|association|utility|lender|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
@@ -390,6 +415,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # the matter of the call guessed: "is this about my car loan"; "..., what is
+                # this" after a statement
+                r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"
+                r"(?:about|regarding|concerning|in regards to) (?:my|the|our|a|an|that|those|"
+                r"some) (?:\w+ ){0,2}\w+$",
+                r"\b(?:what|who) is this(?: about| call about| regarding| now)?$",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
                 r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
