@@ -373,6 +373,13 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сколько покроет", "=после замера", "=без замера", "замерщик",
             "=сначала посмотреть", "=пусть посмотрят", "=приедут посмотрят",
             "=сначала приехать", "=сначала приедут",
+            # an estimate first, not ready to name it, whether it must be said: «сначала
+            # хочу смету увидеть», «не готов сейчас назвать сумму», «а это обязательно говорить»
+            "смета", "=сначала расчет", "=сначала посчитайте", "=пусть посчитают",
+            "=не готов назвать", "=не готов сказать", "=не готов озвучить",
+            "=не хочу называть", "=не буду называть", "=не хочу говорить",
+            "=обязательно говорить", "=обязательно называть", "=обязательно отвечать",
+            "=обязательно сообщать", "=обязательно озвучивать",
         ],
     },
     "en": {
@@ -418,6 +425,14 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "rebate", "tax credit", "incentive", "subsidy", "look first", "see first",
             "measure first", "=come out and", "=come take a look", "=someone to come",
             "=somebody to come", "assessment", "estimate first", "quote first", "inspection",
+            # someone else keeps the books, a loan decides, whether it must be said: "my
+            # husband does the numbers", "thats my wifes department", "whatever the loan
+            # covers", "do i have to answer that"
+            "@family department", "@family do number", "@family do finance",
+            "@family do money", "@family do budget", "@family handle money", "=loan cover",
+            "=financing cover", "=loan approve", "=bank approve", "=bank give", "=bank lend",
+            "=have to answer", "=need to answer", "=have to tell you",
+            "=have to say", "=need to know that", "=rather not", "=none of your business",
         ],
     },
 }  # fmt: skip
