@@ -116,7 +116,7 @@ _RU_SEASON_CUES = frozenset({"на", "к", "по", "следующей", "сле
                              "будущей", "будущим", "будущее", "будущую", "этой", "этим",
                              "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
-                             "till", "before"})  # fmt: skip
+                             "till", "before", "come"})  # fmt: skip  "come spring": when it comes
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
                         "будущим", "будущее", "будущую", "next"})  # fmt: skip
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
