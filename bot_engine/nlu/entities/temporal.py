@@ -1087,6 +1087,14 @@ class _Rules:
                 start = k - 1 if self.low(k - 1) in ("at", "a") else k
                 hour = (hv[0] - 2) % 12 + 1
                 return self._with_qualifier(Part(start, hv[2], hour=hour, minute=45))
+        if (self.lang == "ru" and low in _ONE_OCLOCK_PREPS and self.low(k + 1) in _ONE_OCLOCK
+                and self.low(k + 2) not in self.lex.numbers
+                and (self.low(k + 2) in ("дня", "ночи")
+                     or any(self.low(p) in _RELATIVE_DAYS or self.low(p) in self.lex.weekdays
+                            for p in range(k)))):
+            # «завтра около часа», «в час дня»: «час» alone is one o'clock after a day named
+            # (without one, «около часа» is more often how long)
+            return self._with_qualifier(Part(k, k + 2, hour=1))
         spoken = self._minutes_of_hour(k)
         if spoken is None and low in _TIME_PREPS:
             spoken = self._minutes_of_hour(k + 1)  # "at twenty past seven"
@@ -1290,6 +1298,9 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
+_ONE_OCLOCK = frozenset({"час", "часа", "часу"})
+
 _GAP_FILLERS = frozenset({"где", "то", "ну", "вот", "так", "наверное", "наверно", "значит",
                           "say", "like", "um", "uh", "maybe", "probably", "lets"})
 """Words a caller puts between a day and its time ("завтра где-то в десять", "tomorrow,
@@ -1317,6 +1328,32 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
                 groups[-1].append(part)
                 continue
         groups.append([part])
+    return _day_then_its_hour(groups, toks)
+
+
+_ERRAND_GAP = 6
+_SUM_UNITS = frozenset({"k", "к", "grand", "thousand", "bucks", "dollars", "тысяч", "тыс",
+                        "тысячи", "рублей", "руб", "косых", "штук"})
+_PARTING = frozenset({"не", "нет", "или", "либо", "а", "но", "not", "no", "or", "but", "either",
+                      "и", "and", "then", "потом"})
+
+
+def _day_then_its_hour(groups: list[list[Part]], toks: list[Tok]) -> list[list[Part]]:
+    """ "tomorrow on my lunch around one", «завтра как на обед пойду около часа»: a day, a
+    few words of what the caller will be doing, then the hour: one time, when they are the
+    reply's only two and nothing between them sets them apart (a no, an or, a but)."""
+    if len(groups) != 2:
+        return groups
+    first, second = groups
+    day_only = all(p.hour is None and p.daypart is None and p.moment is None and p.until is None
+                   for p in first) and any(p.day is not None for p in first)
+    time_only = all(p.day is None and p.moment is None for p in second) and any(
+        p.hour is not None for p in second)
+    between = [toks[g].low for g in range(first[-1].j, second[0].i)]
+    after = toks[second[-1].j].low if second[-1].j < len(toks) else ""
+    if (day_only and time_only and len(between) <= _ERRAND_GAP and _PARTING.isdisjoint(between)
+            and after not in _SUM_UNITS):  # "in two weeks budget is around 3k": no hour
+        return [first + second]
     return groups
 
 
