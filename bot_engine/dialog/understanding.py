@@ -328,7 +328,8 @@ _NOW_YES = frozenset({None, "agree", "available"})
 friday", "i have time tomorrow" are all not now."""
 """Questions about now: a later time named as the answer is a no ("not now, then")."""
 _LATER_TIME = 0.85
-_NOT_LATER = ("до ", "в течение ", "пока ", "until ", "till ", "within ", "for ")
+_NOT_LATER = ("до ", "в течение ", "пока ", "until ", "till ", "within ", "for ", "before ",
+              "перед ")
 """A time that says how long the caller is free ("до пяти", "for an hour"), not when."""
 
 

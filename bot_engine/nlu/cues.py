@@ -759,6 +759,7 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+_INFINITIVE = ("ть", "ти", "чь")
 _PAST = "~past"
 _FUTURE = "~futr"
 
@@ -772,7 +773,8 @@ def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
         return lem
     return tuple(
         lemma + _PAST if lemma in table.requests and ru_past_verb(word)
-        else lemma + _FUTURE if lemma in table.done_verbs and ru_future_verb(word)
+        else lemma + _FUTURE if lemma in table.done_verbs and (
+            ru_future_verb(word) or word.endswith(_INFINITIVE))  # «бы сделать»: not done
         else lemma
         for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas
     )

@@ -89,7 +89,10 @@ _RHETORICAL: dict[Lang, str] = {
           r"звонил|звонила|звонили|писал|писала|писали|обращался|обращалась|обращались|"
           r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
     "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
-          r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)",
+          r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)"
+          r"|\b(i|we) (wouldnt|would not|wouldve never|would never) have (called|put in|left|"
+          r"filled|asked|requested|reached out|submitted|signed up|contacted)\b.*\bif (i|we) "
+          r"(didnt|did not|wasnt|werent|was not|were not)\b",
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
@@ -105,7 +108,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"проводе)\b",
             # «мне не жалко»: I don't mind; «закрепите его за мной»: keep it so
             r"\b(мне |нам )?не жалко\b", r"(?<!не )\bзакреп(ите|ляйте|и|ляй)\b",
-            r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
+            r"\bвалял?й\w*", r"\b(почему|чего|отчего|что) бы (и )?нет\b",
+            r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
             r"^(ну )?(допустим|предположим)\b", r"(?<!не )\b(возьму|приму)\b",
             r"(?<!не )\b(соедините|переключите|переведите)\b",
             # an order to call the third party ("звони клиенту", "набирай его") to the
@@ -141,6 +145,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"по быстрому)\b",
             r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
             r"(?<!не )\bудобненько\b",
+            # time found by the caller: «пару минуток найду», «минутку выкрою»
+            r"(?<!не )\b(найду|найдем|выкрою|выделю|уделю) (\w+ )?(\w+ )?(минут\w*|минуток|"
+            r"времени|время|минутк\w*)\b",
+            r"\b(минут\w*|минуток|минутк\w*|время|времени) (\w+ )?(найду|найдем|выкрою|выделю|"
+            r"уделю)\b",
+            # tea or coffee in hand is time at rest: «как раз чай пью»
+            r"\b(чай|чаек|чаю|чайку|чаи|кофе|кофеек|кофейку) (\w+ )?(пью|попиваю|пьем|гоняю|"
+            r"гоняем)\b", r"\b(пью|попиваю|пьем|гоняю|гоняем) (\w+ )?(чай|чаек|чаю|чайку|чаи|кофе|"
+            r"кофеек|кофейку)\b",
         ]),
         ("identity", "yes", [
             r"\b(я|это я|я это)( же| ведь)? и есть\b",
@@ -212,8 +225,23 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"смонтировал|сделал|поменял|заменил|сварил|собрал|построил|смастерил|соорудил|"
             r"сколотил)\w*", r"\bподарил\w*",
             r"\b(сам|сами|сама) (\w+ ){0,2}(сделал|сварил|собрал|построил|смастерил|соорудил|"
-            r"сколотил)\w*", r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил)\w* "
-            r"(\w+ )?(сам|сами|сама)\b",
+            r"сколотил|обшил|утеплил|облицевал|обложил|застеклил|оштукатурил|покрасил|постелил|"
+            r"перекрыл|отремонтировал|починил|заменил|поменял|залил|установил|поставил)\w*",
+            r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил|обшил|утеплил|"
+            r"облицевал|обложил|застеклил|оштукатурил)\w* (\w+ )?(сам|сами|сама)\b",
+            # others hired: «мы соседскую бригаду наняли», «наняли частника»
+            r"\b(наняли|нанял|наняла|наняли уже|пригласили|позвали|подрядили) (\w+ ){0,2}"
+            r"(бригад|мастер|рабоч|строител|ребят|мужик|знакомых|частник|шабашник|фирм|людей)\w*",
+            r"\b(бригад|мастер|рабоч|строител|частник|шабашник)\w* (\w+ )?(наняли|нанял|наняла|"
+            r"пригласили|подрядили)\b",
+            # the thing itself gone: «мы дом снесли», «дачу продали»
+            r"\b(дом|дачу|дача|квартиру|здание|баню|гараж|сарай) (\w+ )?(снесли|сносим|снесем|"
+            r"продали|разобрали|сгорел\w*)\b",
+            r"\b(снесли|сносим|снесем|продали|разобрали) (\w+ )?(дом|дачу|квартиру|здание|баню|"
+            r"гараж|сарай)\b",
+            # making do as it is: «зимовать так будем», «так и будем жить»
+            r"\b(так|как есть) (и )?(будем|поживем|проживем|перезимуем|останемся|перебьемся)\b",
+            r"\b(зимовать|жить|перезимуем|поживем) (\w+ )?так (и )?(будем)?\b",
             # one came for free: «на работе дали бесплатно старую», «соседи отдали даром»
             r"\b(дали|отдали|отдал|отдала|достал(ась|ся|ись))( \w+){0,2} (бесплатно|даром|задаром|"
             r"насовсем|свою|свой|старую|старый|старые)\b",
@@ -241,7 +269,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(ну )?дайте (мне |нам )?(\w+ )?(час|часик|полчаса|полчасика|пару часов|минут\w*)\b",
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
             r"\bв (другой|другое|иной) (раз|день|время)\b",
-            r"\bне (сейчас|сегодня)\b", r"^(нет )?потом\b",
+            r"\bне (сейчас|сегодня)\b", r"^(нет |не )?потом\b(?! а\b)",
             r"\b(давайте|давай|можно|лучше) потом\b",
             r"\b(пусть|пускай) (\w+ )?(перезвонит|позвонит|свяжется)",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
@@ -282,6 +310,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
             r"\bне до \w+",
             r"\b(на|по) трасс\w*",
+            # an occasion: «на похоронах я», «мы на свадьбе»
+            r"\bна (похоронах|поминках|свадьбе|юбилее|дне рождения|кладбище|концерте|спектакле|"
+            r"экзамене|собеседовании|планерке|родительском собрании|утреннике|линейке)\b",
+            r"\bв (церкви|храме|театре|кинотеатре|сауне|бассейне|спортзале|зале суда|суде)\b",
+            # hands busy: «руки в краске по локоть», «руки в тесте»
+            r"\bруки (у меня |все |по локоть )*(в (краске|тесте|муке|земле|масле|мазуте|глине|"
+            r"цементе|клее|мыле|грязи|шпаклевке|растворе|фарше)|заняты|грязные|мокрые)\b",
+            r"\b(в|по локоть в) (краске|тесте|муке|мазуте|глине|цементе|шпаклевке|растворе)"
+            r" (\w+ )?(руки|по локоть)\b",
             # food on the fire, a child running off: «пироги в духовке», «он убегает»
             r"\b(в духовке|на плите|на огне|подгора\w*|пригора\w*|выкипа\w*|убегает|убежит|"
             r"удирает)\b", r"\bнеудобн(енько|ехонько)\b",
@@ -421,6 +458,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a little while|a while|a bit|"
             r"a little bit)( now| right now)?$", r"(?<!dont )\bi have time\b",
             r"(?<!cant )(?<!not )\bi can talk\b", r"\bnow (is|works|s) (fine|good|ok|okay)\b",
+            r"(?<!not )(?<!dont )\btalk to me\b(?! (later|tomorrow|another|some other|next))",
             r"^(yes |yeah )?now works$", r"\bnows (fine|good|ok)\b", r"^(yes |yeah )?now is good$",
             r"(?<!not a )(?<!isnt a )(?<!not a great )\bgood time\b",
             r"\b(this|its|that) is fine\b", r"^(yes |yeah |ok )?(its|this is) fine$",
@@ -561,6 +599,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
             r"\bhands (are )?(full|tied)\b",
+            # up a ladder, under a car, hands covered: "im up on a ladder", "under the sink"
+            r"\b(up )?on (a|the|my) (ladder|roof|scaffold|scaffolding|tractor|mower)\b",
+            r"\b(up )?(a|the) ladder\b", r"\bunder (a|the|my|our|some) (car|truck|sink|house|"
+            r"hood|van|deck|porch)\b",
+            r"\bhands are (all )?(covered|dirty|wet|greasy|messy|sticky|full of)\b",
+            r"\b(covered|elbow deep|up to my elbows) in (paint|dough|grease|mud|dirt|flour|"
+            r"concrete|oil)\b",
+            r"\b(terrible|bad|awful|horrible|lousy|rough|worst|poor) timing\b",
+            r"\bat a (funeral|wake|wedding|memorial|viewing|recital|game)\b",
             r"\b(a lot|too much|stuff|things|something|some stuff|a bunch) (going on|on my "
             r"plate)\b",
             r"\bcan (this|it) wait\b", r"\b(got|have) (another|a second|an incoming) call\b",
@@ -880,7 +927,7 @@ def _declines(norm: str, lang: Lang) -> bool:
 # A short question or remark may follow the name: "я иван, а что?", "this is john, who's
 # this?".
 _SELF = {
-    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
+    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+){0,2})?$"
                      r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"
                      r"|^(?:да |нет |ну )?(?:меня зовут|зовут меня|мое имя) (?P<c>\w+)(?: \w+)?$"),
     "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
@@ -1075,8 +1122,9 @@ _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |onl
 
 def _not_self(norm: str, lang: Lang) -> bool:
     found = _NOT_SELF[lang].match(norm)
-    if found is not None and cues.is_first_name(found.group("a"), lang):
-        return True
+    if found is not None and (cues.is_first_name(found.group("a"), lang)
+                              or given_names.is_short_form(found.group("a"), lang)):
+        return True  # «не гена я виктор»
     if lang == "ru":
         kin = _KIN_RU.match(norm) or _KIN_AFTER_RU.match(norm)  # «это сосед её»
         if kin is not None:
@@ -1105,7 +1153,8 @@ _SHRUG_ANSWERS = (r"(согласен|согласна|согласны|согл
 _SHRUG = re.compile(r"^((а|ну|и|да|так) )*(что|чего) (там )?(?=" + _SHRUG_ANSWERS + r"\b)")
 """«а что, можно», «ну а чего, давайте»: the shrug is dropped, the answer after it read."""
 _NOT_QUESTIONS = re.compile(
-    r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
+    r"^(почему бы|чего бы|отчего бы|что бы и нет|почему нет|где то|что то|кто то|что ж|"
+    r"что же|чего уж|какая (мне )?разница|"
     r"с удовольствием|с радостью|"
     # «ну а что, согласен», «а чего, давайте»: a shrug before the answer, not a question
     r"(что|чего) (там )?" + _SHRUG_ANSWERS + "|"
@@ -1343,6 +1392,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (hits.get("no") == "refuse" and hits.get("yes") == "agree"
+            and _REFUSES_IT[lang].search(norm) is not None):
+        # «отказываюсь от согласия», "i withdraw my consent": the yes word is what is refused
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
         # «муж её слушает», "her husband listening": someone else answered, whoever listens
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -1392,12 +1445,18 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_REFUSES_IT: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bотказ\w* (\w+ )?от\b|\bотзыва\w*|\bотозва\w*|\bотзову\b"),
+    "en": re.compile(r"\b(withdraw|withdrawing|revoke|revoking|take back|taking back|pull|"
+                     r"pulling|rescind|rescinding)( my| any| the)? (consent|agreement)\b"),
+}
 _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"
                      r"(?<!не )можно|(?<!не )могу)\b(?! (позже|попозже|потом|завтра|вечером))"),
     "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
-                     r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$"),
+                     r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$|"
+                     r"\btalk to me$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
 _PREFERS: dict[Lang, re.Pattern[str]] = {
