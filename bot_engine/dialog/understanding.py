@@ -592,7 +592,8 @@ def _fill_also(
         if slots.get(slot) is not None or slot == expect.save or slot in out.also:
             continue
         found = _entity(runtime, text, kind, now, exclude=out.entities)
-        if found is not None and _has_cue(runtime, text, kind, found):
+        if found is not None and _has_cue(runtime, text, kind, found) and not (
+                kind == "money" and _RUNNING_COST[runtime.lang].search(text.lower())):
             if kind == "money" and runtime.lang == "ru":
                 found = _in_thousands(found)
             _put(runtime, slot, found, out)
@@ -606,6 +607,16 @@ _MONEY_CUES: dict[str, re.Pattern[str]] = {
                      r"cost)(s|ing)?\b|\$"),
 }
 """Each cue is a word or the start of one: "costco" is no "cost"."""
+
+
+_RUNNING_COST: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(сч[её]т\w*|квитанци\w*|платеж\w*|платим|плачу|в месяц|за месяц|"
+                     r"ежемесячн\w*|коммуналк\w*|за свет|за газ|за отопление|аренд\w*)"),
+    "en": re.compile(r"\b(bill|bills|payment|payments|rent|per month|a month|monthly|last month|"
+                     r"each month|every month|utilities)\b"),
+}
+"""A sum volunteered about a running cost ("the electric bill was three hundred", «за
+отопление платим тысяч пять») is what they pay now, not what they would spend."""
 
 
 _HAVE: dict[str, re.Pattern[str]] = {

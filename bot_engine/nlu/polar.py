@@ -1004,6 +1004,25 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
+def _joined_name(norm: str, names: tuple[str, ...]) -> str:
+    """The name asked for, split in two by the recogniser ("mary sol" for Marisol, "anna
+    belle" for Annabelle), joined again."""
+    words = norm.split()
+    spelt = {_spelt(name): name for name in names}
+    for k in range(min(len(words) - 1, 3)):
+        joined = words[k] + words[k + 1]
+        if len(joined) >= 6 and _spelt(joined) in spelt:
+            return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
+    return norm
+
+
+def _spelt(name: str) -> str:
+    """A name as it sounds, near enough: "marysol" and "marisol", "annabel" and "annabelle"
+    (y for i, doubled letters, a final silent e)."""
+    name = name.replace("y", "i").removesuffix("e")
+    return "".join(ch for k, ch in enumerate(name) if k == 0 or ch != name[k - 1])
+
+
 def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     """The name asked for as (nearly) the whole answer, even when the word is no known
     name ("brain here", «катерина»): ``given_names.same_name`` reads its shape."""
@@ -1349,6 +1368,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if (names and lang == "en" and norm.endswith(" who") and norm.count(" ") == 1
             and any(given_names.same_name(norm.split()[0], name, lang) for name in names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
+    if names and not asked:
+        norm = _joined_name(norm, names)  # "mary sol yes" for Marisol
     other = _other_person(norm, lang, names) if names and not asked else None
     if other:  # «сергей», "this is mike" to "is this John?"
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
