@@ -1011,7 +1011,7 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     spelt = {_spelt(name): name for name in names}
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
-        if len(joined) >= 6 and _spelt(joined) in spelt:
+        if len(words[k]) >= 3 and len(words[k + 1]) >= 3 and _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
     return norm
 
