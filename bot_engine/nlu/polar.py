@@ -1413,7 +1413,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
-    if (hits.get("no") == "refuse" and hits.get("yes") == "agree"
+    if (hits.get("yes") == "agree" and hits.get("no") in (None, "refuse")
             and _REFUSES_IT[lang].search(norm) is not None):
         # «отказываюсь от согласия», "i withdraw my consent": the yes word is what is refused
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
