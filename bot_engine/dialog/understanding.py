@@ -610,10 +610,11 @@ _MONEY_CUES: dict[str, re.Pattern[str]] = {
 
 
 _RUNNING_COST: dict[str, re.Pattern[str]] = {
-    "ru": re.compile(r"\b(сч[её]т\w*|квитанци\w*|платеж\w*|платим|плачу|в месяц|за месяц|"
+    "ru": re.compile(r"\b(сч[её]т\w*|квитанци\w*|платеж\w*|платим|плачу|(?<!раз )в месяц|"
                      r"ежемесячн\w*|коммуналк\w*|за свет|за газ|за отопление|аренд\w*)"),
-    "en": re.compile(r"\b(bill|bills|payment|payments|rent|per month|a month|monthly|last month|"
-                     r"each month|every month|utilities)\b"),
+    "en": re.compile(r"\b(bill|bills|payment|payments|rent|per month|monthly|each month|"
+                     r"every month|utilities|"
+                     r"(dollars|bucks|hundred|thousand|grand|\d+) a month)\b"),
 }
 """A sum volunteered about a running cost ("the electric bill was three hundred", «за
 отопление платим тысяч пять») is what they pay now, not what they would spend."""
