@@ -309,8 +309,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
                 # whom the robot asked for: "sorry who did you want", "you wanted who"
-                r"^((im |i am )?sorry |wait |um |uh )*(who|whom) ((did|do) you (say you )?(want|"
-                r"need|ask for)|(are|were) you (looking|asking) for)( again| sorry)?$",
+                r"^((im |i am )?sorry |wait |um |uh )*(who|whom|whos)( is it| is that| that)?"
+                r"( did| do| are| were)? you( say you| said you)? (want|wanted|need|needed|"
+                r"ask for|asked for|looking for|asking for)( again| sorry)?$",
                 r"^((im |i am )?sorry |wait |um |uh )*you (wanted|want|asked for|need|said) "
                 r"(who|whom)( again| sorry)?$",
                 # an apology, then what the question was about: "sorry what about the budget"

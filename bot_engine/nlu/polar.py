@@ -90,9 +90,10 @@ _RHETORICAL: dict[Lang, str] = {
           r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
     "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
           r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)"
-          r"|\b(i|we) (wouldnt|would not|wouldve never|would never) have (called|put in|left|"
-          r"filled|asked|requested|reached out|submitted|signed up|contacted)\b.*\bif (i|we) "
-          r"(didnt|did not|wasnt|werent|was not|were not)\b",
+          r"|\b(i|we) (wouldnt|would not|wouldve never|would never) (have (called|put in|left|"
+          r"filled|asked|requested|reached out|submitted|signed up|contacted)|be (talking|here|"
+          r"on the phone|answering))\b.*\bif (i|we) (didnt|did not|wasnt|werent|was not|"
+          r"were not)\b",
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
@@ -151,6 +152,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(минут\w*|минуток|минутк\w*|время|времени) (\w+ )?(найду|найдем|выкрою|выделю|"
             r"уделю)\b",
             # tea or coffee in hand is time at rest: «как раз чай пью»
+            r"(?<!не )\bчаевнича\w*",
             r"\b(чай|чаек|чаю|чайку|чаи|кофе|кофеек|кофейку) (\w+ )?(пью|попиваю|пьем|гоняю|"
             r"гоняем)\b", r"\b(пью|попиваю|пьем|гоняю|гоняем) (\w+ )?(чай|чаек|чаю|чайку|чаи|кофе|"
             r"кофеек|кофейку)\b",
@@ -314,6 +316,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bна (похоронах|поминках|свадьбе|юбилее|дне рождения|кладбище|концерте|спектакле|"
             r"экзамене|собеседовании|планерке|родительском собрании|утреннике|линейке)\b",
             r"\bв (церкви|храме|театре|кинотеатре|сауне|бассейне|спортзале|зале суда|суде)\b",
+            r"\b(не (очень |совсем |сильно )?вовремя|невовремя|неудачное время)\b",
             # hands busy: «руки в краске по локоть», «руки в тесте»
             r"\bруки (у меня |все |по локоть )*(в (краске|тесте|муке|земле|масле|мазуте|глине|"
             r"цементе|клее|мыле|грязи|шпаклевке|растворе|фарше)|заняты|грязные|мокрые)\b",
@@ -1205,7 +1208,7 @@ _TRAILING_QUESTION: dict[Lang, frozenset[str]] = {
 _RIDING: dict[Lang, frozenset[str]] = {"ru": frozenset({"а", "и", "ну"}),
                                        "en": frozenset({"and", "so", "but"})}
 """«я, а что?», "speaking, and who?": a question riding along after an answer."""
-_QUESTION_TAILS = frozenset({"exactly", "again", "именно", "конкретно", "sorry", "простите",
+_QUESTION_TAILS = frozenset({"exactly", "again", "now", "именно", "конкретно", "sorry", "простите",
                              "извините"})
 
 
@@ -1467,7 +1470,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 _NEGATION_CONFIDENCE = 0.7
 _REFUSES_IT: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"\bотказ\w* (\w+ )?от\b|\bотзыва\w*|\bотозва\w*|\bотзову\b"),
+    "ru": re.compile(r"\bотказ\w* (\w+ )?(от|дать|давать)\b|\bотзыва\w*|\bотозва\w*|"
+                     r"\bотзову\b"),
     "en": re.compile(r"\b(withdraw|withdrawing|revoke|revoking|take back|taking back|pull|"
                      r"pulling|rescind|rescinding)( my| any| the)? (consent|agreement)\b"),
 }

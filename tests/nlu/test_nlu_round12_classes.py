@@ -326,3 +326,29 @@ def test_a_running_cost_is_no_budget_guards() -> None:
     assert step_reply(LEAD_EN, "relevant", "yes and we can spend about 4000")[1]["budget"] == 4000
     assert step_reply(LEAD_RU, "relevant", "да тысяч на двести рассчитываем")[1][
         "budget"] == 200000
+
+
+# --- a second batch: more of each class, said at the dialog step --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "convenient", "чаёвничаем как раз давайте", "yes"),
+        (LEAD_RU, "convenient", "совсем не вовремя звоните", "no"),
+        (LEAD_EN, "relevant", "my son in law did it himself", "no"),
+        (LEAD_EN, "relevant", "we tore the old house down", "no"),
+        (LEAD_EN, "relevant", "well make do with what we have", "no"),
+        (LEAD_EN, "relevant", "i wouldnt be talking to you if i wasnt", "yes"),
+        (LEAD_RU, "ask_budget", "это к жене она деньгами распоряжается", "unknown"),
+        (LEAD_RU, "ask_budget", "сколько банк одобрит", "unknown"),
+        (LEAD_RU, "ask_budget", "а зачем вам это знать", "unknown"),
+        (LEAD_EN, "ask_budget", "is that really necessary", "unknown"),
+        (LEAD_EN, "greet", "whos that you want", "handler:repeat"),
+        (LEAD_EN, "greet", "who did you say you wanted", "handler:repeat"),
+        (LEAD_EN, "offer_manager", "connect me to who now", "handler:repeat"),
+        (CONSENT_RU, "ask_consent", "отказываюсь давать согласие", "no"),
+    ],
+)
+def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
