@@ -245,7 +245,11 @@ def understand(
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if expect.intents and runtime.intents is not None:
         match = runtime.intents.match(text, only=expect.intents)
-        if match.intent is not None:
+        if match.intent is not None and not (
+                reading is not None and reading.answer == "yes"
+                and compiled.topic == "availability" and polar.goes_ahead(text, runtime.lang)):
+            # "im driving but go ahead", «занят, но говорите быстро»: a busy intent's words,
+            # then the caller tells the robot to go on
             candidates.append(_Candidate(match.intent, match.confidence))
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if reading is not None and reading.answer is not None:

@@ -324,7 +324,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r" (\w+ )?(руки|по локоть)\b",
             # food on the fire, a child running off: «пироги в духовке», «он убегает»
             r"\b(в духовке|на плите|на огне|подгора\w*|пригора\w*|выкипа\w*|убегает|убежит|"
-            r"удирает)\b", r"\bнеудобн(енько|ехонько)\b",
+            r"удирает)\b", r"\bтесто (у меня |уже )?(подошло|подходит|поднялось|убегает)\b",
+            r"\bнеудобн(енько|ехонько)\b",
             # a child who needs them now: «ребёнок плачет», «дети проснулись»
             r"\b(ребенок|ребенка|дети|детей|малыш|малая|малой|младенец|сын|дочь|дочка|внук|внучка)"
             r"( (?!не\b)\w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
@@ -510,6 +511,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!dont )(?<!not )(?<!havent )(?<!never )\b(got|bought|have|put in|using|use|"
             r"went with|making do with) (a|an|some|the|one|two) (\w+ ){0,2}(for now|"
             r"in the meantime|for the time being)\b",
+            # a relative does it: "my brother is an electrician hes doing it"
+            r"\b(brother|son|dad|father|husband|uncle|cousin|nephew|friend|neighbor|buddy|"
+            r"in law)\b.*\b(hes|shes|he is|she is|theyre|they are|he will|hell|shell) (doing|"
+            r"handling|installing|taking care of|do|handle|install) (it|them|that|the job)\b",
             # someone else provides it: "the builder includes it", "the landlord is handling it"
             r"\b(builder|landlord|contractor|hoa|management|seller|owner|warranty|insurance|"
             r"home warranty)( \w+)? (includes|covers|is (doing|handling|covering|including|"
@@ -1484,6 +1489,12 @@ _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
                      r"\btalk to me$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
+def goes_ahead(text: str, lang: str) -> bool:
+    """Whether the reply tells the robot to go on ("go ahead", «говорите»), whatever else it
+    says of being busy."""
+    return _GO_AHEAD[lang_of(lang)].search(normalize(text, lang)) is not None
+
+
 _PREFERS: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(лучше|удобнее|проще|предпочитаю|предпочтительнее)\b"),
     "en": re.compile(r"\b(better|easier|rather|prefer|preferable)\b"),

@@ -348,6 +348,12 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "greet", "who did you say you wanted", "handler:repeat"),
         (LEAD_EN, "offer_manager", "connect me to who now", "handler:repeat"),
         (CONSENT_RU, "ask_consent", "отказываюсь давать согласие", "no"),
+        # a third batch: busy, then told to go on, where the script has a busy intent
+        (LEAD_EN, "convenient", "busy but go ahead", "yes"),
+        (LEAD_EN, "convenient", "kinda busy but make it quick", "yes"),
+        (LEAD_RU, "convenient", "занят но говорите быстро", "yes"),
+        (LEAD_RU, "convenient", "у меня тесто подошло", "no"),
+        (LEAD_EN, "relevant", "my brother is an electrician hes doing it", "no"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
