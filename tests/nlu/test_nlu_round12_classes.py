@@ -354,6 +354,10 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "convenient", "занят но говорите быстро", "yes"),
         (LEAD_RU, "convenient", "у меня тесто подошло", "no"),
         (LEAD_EN, "relevant", "my brother is an electrician hes doing it", "no"),
+        # resigned, then the answer: «куда деваться» opens no question
+        (CONSENT_RU, "ask_consent", "ну а куда деваться согласен", "yes"),
+        (LEAD_RU, "offer_manager", "куда деваться соединяйте", "yes"),
+        (CONSENT_RU, "ask_consent", "куда деваться", "no_match:retry"),  # guard
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
