@@ -169,6 +169,12 @@ def test_budget_hedges_guards(script_file: str, text: str, branch: str,
         ("двести тысяч многовато а так сто пятьдесят", "ru", [150000]),
         ("twenty grand is too steep so more like twelve", "en", [12000]),
         ("forty thousand is way too much maybe twenty five thousand", "en", [25000]),
+        # a third batch: hundreds then two digits, the second end of a range in the first's
+        # scale, "mil", half of any magnitude
+        ("two fifty", "en", [250]), ("twelve fifty", "en", [1250]),
+        ("тысяч триста-четыреста", "ru", [300000, 400000]),
+        ("тысяч сто или двести", "ru", [100000, 200000]), ("300k to 400", "en", [300000, 400000]),
+        ("half a mil", "en", [500000]), ("half a grand", "en", [500]),
     ],
 )
 def test_sums(text: str, lang: str, expected: list[int]) -> None:
@@ -180,7 +186,8 @@ def test_sums(text: str, lang: str, expected: list[int]) -> None:
     [("twenty five", "en", [25]), ("nine five", "en", [9, 5]),
      ("five to ten thousand", "en", [5000, 10000]),
      ("двести или триста тысяч", "ru", [200000, 300000]),
-     ("сто тысяч это много", "ru", [100000]), ("in two weeks budget is around 3k", "en", [3000])],
+     ("сто тысяч это много", "ru", [100000]), ("in two weeks budget is around 3k", "en", [3000]),
+     ("two or three", "en", [2, 3]), ("двести тысяч и пять", "ru", [200005])],
 )  # fmt: skip
 def test_sums_guards(text: str, lang: str, expected: list[int]) -> None:
     assert values(text, lang, "money") == expected

@@ -272,13 +272,12 @@ def extract_entities(
                 continue
             amount = as_int_or_float(span.value)
             slang = any(toks[k].low in MONEY_SLANG for k in range(span.i, span.j))
-            if price is not None:
-                if span.i == price.i:  # "twenty two five": 22 500, the money only
-                    end = toks[price.j - 1].end
-                    money.append(Entity(type="money", value=int(price.value),
-                                        text=text[start:end], start=start, end=end))
-                continue
-            if "money" in wanted and span.i not in sides and not _counts_things(toks, span, code):
+            if price is not None and span.i == price.i:  # "twenty two five": 22 500
+                p_end = toks[price.j - 1].end
+                money.append(Entity(type="money", value=int(price.value),
+                                    text=text[start:p_end], start=start, end=p_end))
+            if price is None and "money" in wanted and span.i not in sides and not (
+                    _counts_things(toks, span, code)):
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],
@@ -391,14 +390,19 @@ def _without_dismissed(text: str, money: list[Entity]) -> list[Entity]:
 
 def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
     """ "twenty two five", "fourteen five": a sum said as its thousands, then one digit for
-    its hundreds, as prices are read out: the only two numbers of the reply, in words."""
+    its hundreds; "two fifty", "twelve fifty": its hundreds, then two digits; as prices are
+    read out: the only two numbers of the reply, in words."""
     if len(spans) != 2:
         return None
     a, b = spans
-    if (a.j == b.i and b.j == b.i + 1 and a.words and b.words and a.scale == 1.0
-            and b.scale == 1.0 and 10 <= a.value <= 99 and a.value == int(a.value)
-            and b.value in range(1, 10) and all(t.kind != "num" for t in toks[a.i:b.j])):
+    if not (a.j == b.i and a.words and b.words and a.scale == 1.0 and b.scale == 1.0
+            and a.value == int(a.value) and b.value == int(b.value)
+            and all(t.kind != "num" for t in toks[a.i:b.j])):
+        return None
+    if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, True, 1000)
+    if 1 <= a.value <= 99 and 10 <= b.value <= 99:
+        return NumSpan(a.value * 100 + b.value, a.i, b.j, True, 1.0)
     return None
 
 

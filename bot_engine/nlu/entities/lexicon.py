@@ -129,7 +129,8 @@ _EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
     "sixty": (60, "ten"), "seventy": (70, "ten"), "eighty": (80, "ten"),
     "ninety": (90, "ten"), "hundred": (100, "mult"), "thousand": (1e3, "mult"),
     "million": (1e6, "mult"), "billion": (1e9, "mult"), "k": (1e3, "mult"),
-    "grand": (1e3, "mult"), "large": (1e3, "mult"), "m": (1e6, "mult"), "mln": (1e6, "mult"),
+    "grand": (1e3, "mult"), "large": (1e3, "mult"), "mil": (1e6, "mult"), "m": (1e6, "mult"),
+    "mln": (1e6, "mult"),
     "bn": (1e9, "mult"),
     "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
 }  # fmt: skip
