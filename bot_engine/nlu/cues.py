@@ -440,6 +440,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=have to answer", "=need to answer", "=have to tell you",
             "=have to say", "=need to know that", "=rather not", "=none of your business",
             "=loan come", "=that necessary", "=it necessary", "=that required",
+            "=whatever gets", "=whatever it needs", "=whatever is needed",
         ],
     },
 }  # fmt: skip

@@ -317,6 +317,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"экзамене|собеседовании|планерке|родительском собрании|утреннике|линейке)\b",
             r"\bв (церкви|храме|театре|кинотеатре|сауне|бассейне|спортзале|зале суда|суде)\b",
             r"\b(не (очень |совсем |сильно )?вовремя|невовремя|неудачное время)\b",
+            r"\bпо (уши|горло|макушку) в\b",
             # hands busy: «руки в краске по локоть», «руки в тесте»
             r"\bруки (у меня |все |по локоть )*(в (краске|тесте|муке|земле|масле|мазуте|глине|"
             r"цементе|клее|мыле|грязи|шпаклевке|растворе|фарше)|заняты|грязные|мокрые)\b",
@@ -615,6 +616,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(covered|elbow deep|up to my elbows) in (paint|dough|grease|mud|dirt|flour|"
             r"concrete|oil)\b",
             r"\b(terrible|bad|awful|horrible|lousy|rough|worst|poor) timing\b",
+            r"\bup to my (ears|eyeballs|eyes|neck) in\b",
             r"\bat a (funeral|wake|wedding|memorial|viewing|recital|game)\b",
             r"\b(a lot|too much|stuff|things|something|some stuff|a bunch) (going on|on my "
             r"plate)\b",

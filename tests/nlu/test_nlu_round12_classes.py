@@ -365,6 +365,10 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (CONSENT_RU, "ask_consent", "ну а куда деваться согласен", "yes"),
         (LEAD_RU, "offer_manager", "куда деваться соединяйте", "yes"),
         (CONSENT_RU, "ask_consent", "куда деваться", "no_match:retry"),  # guard
+        # up to the ears in it; whatever it needs
+        (LEAD_EN, "convenient", "im up to my ears in work", "no"),
+        (LEAD_RU, "convenient", "я по уши в делах", "no"),
+        (LEAD_EN, "ask_budget", "whatever gets the job done", "unknown"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
