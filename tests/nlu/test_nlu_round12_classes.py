@@ -369,6 +369,8 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "convenient", "im up to my ears in work", "no"),
         (LEAD_RU, "convenient", "я по уши в делах", "no"),
         (LEAD_EN, "ask_budget", "whatever gets the job done", "unknown"),
+        (LEAD_RU, "convenient", "ой да какое там", "no"),  # «какое там»: hardly
+        (LEAD_RU, "offer_manager", "ну какое там", "no"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
