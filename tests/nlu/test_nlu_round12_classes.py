@@ -20,6 +20,7 @@ from __future__ import annotations
 import pytest
 
 from bot_engine.dialog import menu
+from bot_engine.nlu.polar import answer_to_offer
 from tests.nlu.polar_questions import answer, step_reply, values
 
 LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
@@ -375,3 +376,18 @@ def test_a_running_cost_is_no_budget_guards() -> None:
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("подключай клиента", "yes"), ("кидай его мне", "yes"),  # an order with its object
+     ("не кидай", None), ("не подключай его", None)],  # guards
+)  # fmt: skip
+def test_an_order_on_the_operators_leg(text: str, expected: str | None) -> None:
+    assert answer_to_offer(text, "ru") == expected
+
+
+@pytest.mark.parametrize(("text", "branch"), [("набирай", "yes"), ("ну набирайте", "yes"),
+                                              ("не набирай", "no_match:retry")])
+def test_told_to_dial(text: str, branch: str) -> None:
+    assert step_reply("callback.ru.yaml", "announce", text)[0] == branch
