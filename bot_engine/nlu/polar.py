@@ -201,6 +201,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(с )?(другой|другими) (фирм|компан)\w*", r"\bу (других|конкурентов)\b",
             r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+",
             r"\bуже (все |всё )?(есть|стоит|стоят)\b",
+            r"\b(у нас|у меня) (уже|давно) (\w+ )?(новые|новый|новое|новая|новенькие|свои)\b",
             r"\b(не будем|не станем) (\w+ )?(делать|менять|ставить|заказывать|покупать|брать|"
             r"связываться)\b",
             r"\b(сам|сами|сама) (\w+ )?(поставит|поставим|сделает|сделаем|установит|установим|"
@@ -1014,6 +1015,27 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
+_WHICH: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"какая", "какой", "какую", "какого", "это какая", "это какой"}),
+    "en": frozenset({"which", "what"}),
+}
+
+
+def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """"john who?", "which john?", «какая ольга?»: the name asked for, not known here."""
+    first, last = norm.split()
+    if lang == "en" and last == "who":
+        said = first
+    elif first in _WHICH[lang]:
+        said = last
+    else:
+        return False
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        said = tag[1] if tag is not None else said
+    return any(given_names.same_name(said, name, lang) for name in names)
+
+
 def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     """The name asked for, split in two by the recogniser ("mary sol" for Marisol, "anna
     belle" for Annabelle), joined again."""
@@ -1377,8 +1399,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    if (names and lang == "en" and norm.endswith(" who") and norm.count(" ") == 1
-            and any(given_names.same_name(norm.split()[0], name, lang) for name in names)):
+    if names and norm.count(" ") == 1 and _which_one(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
     if names and not asked:
         norm = _joined_name(norm, names)  # "mary sol yes" for Marisol

@@ -372,6 +372,11 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "ask_budget", "whatever gets the job done", "unknown"),
         (LEAD_RU, "convenient", "ой да какое там", "no"),  # «какое там»: hardly
         (LEAD_RU, "offer_manager", "ну какое там", "no"),
+        # which one of that name: «какая ольга», "which megan" (as "megan who")
+        (LEAD_RU, "greet", "какая ольга", "no"),
+        (LEAD_EN, "greet", "which megan", "no"),
+        (LEAD_RU, "greet", "а какая", "handler:repeat"),  # guard: no name
+        (LEAD_RU, "relevant", "у нас уже новые окна", "no"),  # new ones in already
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
