@@ -166,6 +166,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
         ]),
         ("still", "yes", [
+            # the trouble it would fix, said as a fact: «холодно у нас», «плесень в углах»,
+            # «счета за отопление огромные»; «нужно как никогда»
+            r"(?<!не )(?<!не так )\b(холодно|холодина|дубак|мерзнем|мерзнут|мерзну|промерза\w*|"
+            r"сквозит|плесень|плесенью|сырость|сыреет|протека\w*|течет|продувает)\b",
+            r"\b(сч[её]т\w*|платежк\w*|квитанци\w*)( \w+){0,2} (огромн|бешен|космическ|конск|"
+            r"заоблачн|дики|большие|растут|выросли)\w*", r"\bкак никогда\b",
             r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
             r"актуальн\w*|интерес\w*|хотим|планируем|в силе)",
             r"(?<!не )\bв силе\b", r"(?<!не )\bинтересует\b", r"\bкак раз (выбираем|ищем)",
@@ -485,6 +491,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
         ]),
         ("still", "yes", [
+            # the trouble it would fix, said as a fact: "its freezing in here", "the bills are
+            # through the roof"; "more than ever"
+            r"(?<!not )(?<!isnt )\b(freezing|drafty|drafts|moldy|mold|leaking|leaks|so cold|"
+            r"ice cold|sweltering|roasting)\b",
+            r"\bbills? (are |is |were |keep )?(\w+ )?(through the roof|crazy|insane|huge|killing "
+            r"us|outrageous|sky high|going up|ridiculous)\b", r"\bmore than ever\b",
             r"\bstill (interested|looking|need|want|shopping|open|on|relevant|in the market|"
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",

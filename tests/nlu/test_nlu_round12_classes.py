@@ -377,6 +377,13 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "greet", "which megan", "no"),
         (LEAD_RU, "greet", "а какая", "handler:repeat"),  # guard: no name
         (LEAD_RU, "relevant", "у нас уже новые окна", "no"),  # new ones in already
+        # the trouble it would fix, said as a fact; a bad line, then "go on"
+        (LEAD_RU, "relevant", "счета за отопление огромные", "yes"),
+        (LEAD_EN, "relevant", "our bedroom is freezing every night", "yes"),
+        (LEAD_EN, "relevant", "the electric bills are through the roof", "yes"),
+        (LEAD_EN, "relevant", "more than ever", "yes"),
+        (LEAD_RU, "convenient", "я на даче связь плохая но говорите", "yes"),
+        (LEAD_RU, "convenient", "связь плохая", "handler:repeat"),  # guard
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
