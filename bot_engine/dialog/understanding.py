@@ -468,7 +468,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",
-                           "извинить", "а", "ну", "мы", "я", "нам", "мне"})
+                           "извинить", "а", "ну", "мы", "я", "нам", "мне", "exactly", "именно",
+                           "конкретно"})
 
 
 def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:

@@ -202,6 +202,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^((а|и|так|ну|простите|извините|еще раз|вы) )*(из |с |от )?"
                 r"(какой|какая|какое|какого|какую|каком|как) (\w+ )?(компани|фирм|банк|"
                 r"организаци|клиник|контор|магазин|салон|агентств)\w*(?=( \S+){0,6}$)",
+                # what happens if the caller refuses: «а что будет, если откажусь»
+                r"^(а |и )?что (будет|случится|мне будет) (\w+ )?если (я )?(откажусь|не соглашусь|"
+                r"не дам|против)\b",
                 # "что за мебель плюс", "а что за заявка": what a name the robot said is
                 r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "а кто
@@ -392,7 +395,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?:are you|is this|is it) (?:really|actually|sure youre|truly) (?:from |with )?"
                 r"\w+|(?:is|does) (?:this|that|it) (?:really )?(?:mandatory|required|obligatory|"
                 r"a must|necessary|have to be done)$|(?:do|must) i (?:really )?(?:have to|need to)"
-                r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent))?$)",
+                r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent)|"
+                r" answer(?: that| this| it)?)?$)",
+                # the organisation guessed: "is this the credit union", "are you the bank"
+                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
+                r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
+                r"company|clinic|office|cooperative|co op|utility|lender|hoa|association)$",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know)\b",
                 # "acme what?": a name the robot said, echoed with a question word
@@ -446,7 +454,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"application|form)\b)",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
-                r"what( exactly)?$",
+                r"what( exactly| now| again)?$",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

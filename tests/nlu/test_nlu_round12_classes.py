@@ -384,6 +384,14 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "relevant", "more than ever", "yes"),
         (LEAD_RU, "convenient", "я на даче связь плохая но говорите", "yes"),
         (LEAD_RU, "convenient", "связь плохая", "handler:repeat"),  # guard
+        # asking who or why at the consent question, in more words
+        (CONSENT_EN, "ask_consent", "do i have to answer that", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "is this the credit union", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "agree to what now", "handler:who_is_this"),
+        (CONSENT_RU, "ask_consent", "а что будет если откажусь", "handler:who_is_this"),
+        # the question's words around "exactly"
+        (LEAD_EN, "relevant", "interested in what exactly", "handler:repeat"),
+        (LEAD_RU, "relevant", "а что именно актуально", "handler:repeat"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
