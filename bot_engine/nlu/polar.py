@@ -666,6 +666,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
+            # the one asked for is someone's relative: "thats my wife", "shes my daughter"
+            r"^(?!.*\b(hold on|hang on|one sec|one second|let me get|ill get|just a sec)\b)"
+            r"((no|nope|oh|well|yeah|um|uh) )*(\w+ )?(thats|that is|shes|she is|hes|he is|"
+            r"thatd be) my (wife|husband|daughter|son|mother|mom|father|dad|sister|brother|"
+            r"mother in law|father in law|girlfriend|boyfriend|partner|roommate|tenant|"
+            r"grandmother|grandma|grandfather|grandpa|aunt|uncle|niece|nephew)\b",
             r"\b(cant|can not|cannot|is unable to) come to the phone\b",
             r"\bwrong (number|person|guy|one|lady|man)\b",
             r"\bno ?(one|body) (named|by that name|here|called)\b",

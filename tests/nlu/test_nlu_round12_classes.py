@@ -392,6 +392,9 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         # the question's words around "exactly"
         (LEAD_EN, "relevant", "interested in what exactly", "handler:repeat"),
         (LEAD_RU, "relevant", "а что именно актуально", "handler:repeat"),
+        # the one asked for is the speaker's relative
+        (LEAD_EN, "greet", "thats my wife", "no"),
+        (LEAD_EN, "greet", "oh shes my mom hold on", "no_match:retry"),  # guard: fetching her
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
