@@ -395,6 +395,9 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         # the one asked for is the speaker's relative
         (LEAD_EN, "greet", "thats my wife", "no"),
         (LEAD_EN, "greet", "oh shes my mom hold on", "no_match:retry"),  # guard: fetching her
+        # any of them will do, to "always this manager?"
+        ("own_manager.ru.yaml", "ask_keep", "любой", "no"),
+        ("own_manager.ru.yaml", "ask_keep", "да любой подойдёт", "no"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
