@@ -286,6 +286,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "done": [
             "already", "bought", "buy elsewhere", "purchased", "ordered", "installed",
             "found someone", "found another", "found cheaper", "go with someone",
+            "found guy", "found somebody", "found contractor", "found company", "hired guy",
+            "hired someone", "hired somebody", "hired contractor",
             "go with another", "went with", "another company", "someone else",
             "=decided not to", "=decided against", "cancel", "=all set",
             "taken care", "=sorted out", "=dealt with", "=handled it", "=handled that",

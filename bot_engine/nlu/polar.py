@@ -479,6 +479,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwhat can i do for you\b",
             r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have|got like) a (few|couple|sec|second|"
             r"minute|moment)$",
+            r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have) (like |about |maybe )?(two|three|"
+            r"five|ten|fifteen|a few)( minutes| mins)?$",
         ]),
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
@@ -617,6 +619,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bin (line|a line|the line|a queue|the checkout)\b",
             r"\b(heading|headed|running) out\b",
             r"\babout to (jump |hop |get )?in the shower\b", r"\bmeeting (starts|is starting)\b",
+            r"\bat the (vet|vets|dmv|bank|mall|airport|salon|barber|barbers|mechanic|dentist|"
+            r"pharmacy|post office|courthouse|school)\b",
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",

@@ -398,6 +398,12 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         # any of them will do, to "always this manager?"
         ("own_manager.ru.yaml", "ask_keep", "любой", "no"),
         ("own_manager.ru.yaml", "ask_keep", "да любой подойдёт", "no"),
+        # minutes on hand, an errand in town, someone found
+        (LEAD_EN, "convenient", "i got like five", "yes"),
+        (LEAD_EN, "convenient", "i have about ten minutes", "yes"),  # no hour: "ten minutes"
+        (LEAD_EN, "convenient", "at the vet with my dog", "no"),
+        (LEAD_EN, "relevant", "we found a guy", "no"),
+        (LEAD_EN, "relevant", "we havent found a guy yet", "yes"),  # guard: negated
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:

@@ -1106,8 +1106,8 @@ class _Rules:
             if self.low(m - 1) in ("в", "во") and self.low(m).endswith(_RU_OBLIQUE_NUMBERS):
                 return None  # «в двух словах», «в пяти минутах»: «в» + an oblique case
             hv = self._hour_value(m)
-            if hv is None:
-                return None
+            if hv is None or self.low(hv[2]) in _MINUTE_WORDS:
+                return None  # "about ten minutes", «около десяти минут»: how long, no hour
             return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         # bare "3 pm", "3pm", "пять вечера", "в 10 утра", "3 o'clock"
         hv = self._hour_value(k)
@@ -1298,6 +1298,8 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "минуты", "минуток",
+                           "минутки", "секунд", "seconds"})
 _ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
 _ONE_OCLOCK = frozenset({"час", "часа", "часу"})
 
