@@ -404,6 +404,11 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "convenient", "at the vet with my dog", "no"),
         (LEAD_EN, "relevant", "we found a guy", "no"),
         (LEAD_EN, "relevant", "we havent found a guy yet", "yes"),  # guard: negated
+        (LEAD_RU, "convenient", "в бане я", "no"),
+        (LEAD_RU, "convenient", "у ветеринара сижу", "no"),
+        (LEAD_RU, "relevant", "ну их нафиг", "no"),  # sent packing
+        (LEAD_RU, "offer_manager", "да ну его к лешему", "no"),
+        (LEAD_RU, "relevant", "ясен пень", "yes"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
