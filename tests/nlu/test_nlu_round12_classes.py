@@ -409,6 +409,17 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "relevant", "ну их нафиг", "no"),  # sent packing
         (LEAD_RU, "offer_manager", "да ну его к лешему", "no"),
         (LEAD_RU, "relevant", "ясен пень", "yes"),
+        # what kind of call it is; the request not remembered; someone proper; told before
+        (LEAD_RU, "convenient", "это реклама что ли", "handler:who_is_this"),
+        (LEAD_RU, "convenient", "это опять вы", "handler:who_is_this"),
+        (LEAD_EN, "relevant", "is this a sales call", "handler:who_is_this"),
+        (LEAD_EN, "relevant", "is this a scam", "handler:who_is_this"),
+        (LEAD_RU, "relevant", "не помню никакой заявки", "no"),
+        (LEAD_RU, "relevant", "помню заявку да", "yes"),  # guard
+        (LEAD_RU, "ask_budget", "позовите кого-нибудь нормального", "handler:operator"),
+        (LEAD_RU, "ask_budget", "я с автоответчиком разговаривать не буду", "handler:operator"),
+        (LEAD_RU, "relevant", "я вам уже говорила не звонить", "handler:opt_out"),
+        (LEAD_RU, "relevant", "сколько можно названивать", "handler:opt_out"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
