@@ -425,7 +425,7 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 _ECHO_MAX_WORDS = 3
 _ECHO_MAX_ASKING = 5
 _ECHO_STEM = 6
-_ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
+_ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "whom", "which", "why", "how",
                            "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
                            "сколько", "чего", "кого"})
 _NOT_UNDERSTOOD = re.compile(

@@ -330,7 +330,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # whom the robot asked for: "sorry who did you want", "you wanted who"
                 r"^((im |i am )?sorry |wait |um |uh )*(who|whom|whos)( is it| is that| that)?"
                 r"( did| do| are| were)? you( say you| said you)? (want|wanted|need|needed|"
-                r"ask for|asked for|looking for|asking for)( again| sorry)?$",
+                r"ask for|asked for|looking for|asking for)( to (talk|speak) (to|with))?"
+                r"( again| sorry)?$",
                 r"^((im |i am )?sorry |wait |um |uh )*you (wanted|want|asked for|need|said) "
                 r"(who|whom)( again| sorry)?$",
                 # an apology, then what the question was about: "sorry what about the budget"

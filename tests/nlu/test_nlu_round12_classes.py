@@ -420,6 +420,8 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "ask_budget", "я с автоответчиком разговаривать не буду", "handler:operator"),
         (LEAD_RU, "relevant", "я вам уже говорила не звонить", "handler:opt_out"),
         (LEAD_RU, "relevant", "сколько можно названивать", "handler:opt_out"),
+        (LEAD_EN, "offer_manager", "connect me to whom", "handler:repeat"),
+        (LEAD_EN, "greet", "who did you want to talk to", "handler:repeat"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
