@@ -463,7 +463,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(got|have|ive got) (all (day|morning|afternoon|evening|week)|"
             r"all the time in the world|plenty of time|"
             r"nothing but time)\b",
-            r"\b(im|i am) retired\b",
+            r"\b(im|i am) retired\b", r"\bhome all (day|morning|afternoon|evening)\b",
             # a break is free time: "im on my lunch break", "taking a break"
             r"\bon (my |a |our )?(lunch |coffee |smoke |work )?break\b"
             r"(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|ends)\b)",
@@ -539,9 +539,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"handling|installing|taking care of|do|handle|install) (it|them|that|the job)\b",
             # someone else provides it: "the builder includes it", "the landlord is handling it"
             r"\b(builder|landlord|contractor|hoa|management|seller|owner|warranty|insurance|"
-            r"home warranty)( \w+)? (includes|covers|is (doing|handling|covering|including|"
+            r"home warranty)( (?!(?:hasnt|havent|didnt|wont|doesnt|isnt|never|not)\b)\w+)? "
+            r"(includes|covers|is (doing|handling|covering|including|"
             r"taking care of|providing)|will (do|handle|cover|include|take care of|provide)|"
-            r"handles|provides|takes care of|took care of|(is )?paying for)\b",
+            r"handles|provides|takes care of|took care of|(is )?paying for|covered|paid for|"
+            r"replaced|bought)\b",
+            # another way chosen: "we decided to just patch it"
+            r"\bdecided to (just |simply )?(patch|repair|fix|keep|paint|seal|caulk|tape) (it|them|"
+            r"the old|what)\b",
             # it works again: "the repair guy got the old one running again"
             r"(?<!havent )(?<!hasnt )(?<!hadnt )(?<!not )(?<!never )(?<!to )\b(got|had) (it|"
             r"the old one|the old unit|ours|that|the thing|the unit|"

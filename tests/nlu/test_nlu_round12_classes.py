@@ -422,6 +422,10 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "relevant", "сколько можно названивать", "handler:opt_out"),
         (LEAD_EN, "offer_manager", "connect me to whom", "handler:repeat"),
         (LEAD_EN, "greet", "who did you want to talk to", "handler:repeat"),
+        (LEAD_EN, "convenient", "im home all day", "yes"),
+        (LEAD_EN, "relevant", "the insurance covered a new one", "no"),
+        (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),  # guard
+        (LEAD_EN, "relevant", "we decided to just patch it", "no"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
