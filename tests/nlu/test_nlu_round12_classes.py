@@ -426,6 +426,11 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "relevant", "the insurance covered a new one", "no"),
         (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),  # guard
         (LEAD_EN, "relevant", "we decided to just patch it", "no"),
+        (LEAD_RU, "relevant", "управляйка обещала сама утеплить", "no"),
+        (LEAD_RU, "relevant", "старые окна совсем сгнили", "yes"),
+        (LEAD_RU, "relevant", "с потолка капает", "yes"),
+        (LEAD_RU, "relevant", "батареи не греют", "yes"),
+        (LEAD_RU, "relevant", "батареи греют нормально так что нет", "no"),  # guard
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
