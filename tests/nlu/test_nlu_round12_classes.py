@@ -211,6 +211,9 @@ def test_sums_guards(text: str, lang: str, expected: list[int]) -> None:
          ["2026-02-04T15:00:00-05:00"]),
         ("в понедельник как с работы приду часов в семь", "ru", "datetime",
          ["2026-02-09T19:00:00+03:00"]),
+        # a lunch break of a day named
+        ("tomorrow on my lunch break", "en", "datetime", ["2026-02-04T13:00:00-05:00"]),
+        ("завтра в обеденный перерыв", "ru", "datetime", ["2026-02-04T13:00:00+03:00"]),
     ],
 )
 def test_dates_and_times(text: str, lang: str, kind: str, expected: list[str]) -> None:
@@ -220,6 +223,7 @@ def test_dates_and_times(text: str, lang: str, kind: str, expected: list[str]) -
 @pytest.mark.parametrize(
     ("text", "lang", "kind", "expected"),
     [("около часа", "ru", "datetime", []),  # how long, with no day named
+     ("im on my lunch break", "en", "datetime", []),  # where one is now, no time named
      ("tomorrow or at five", "en", "datetime", ["2026-02-04T17:00:00-05:00"])],
 )  # fmt: skip
 def test_dates_and_times_guards(text: str, lang: str, kind: str, expected: list[str]) -> None:

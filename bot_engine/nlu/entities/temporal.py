@@ -1089,9 +1089,7 @@ class _Rules:
                 return self._with_qualifier(Part(start, hv[2], hour=hour, minute=45))
         if (self.lang == "ru" and low in _ONE_OCLOCK_PREPS and self.low(k + 1) in _ONE_OCLOCK
                 and self.low(k + 2) not in self.lex.numbers
-                and (self.low(k + 2) in ("дня", "ночи")
-                     or any(self.low(p) in _RELATIVE_DAYS or self.low(p) in self.lex.weekdays
-                            for p in range(k)))):
+                and (self.low(k + 2) in ("дня", "ночи") or self._day_named_before(k))):
             # «завтра около часа», «в час дня»: «час» alone is one o'clock after a day named
             # (without one, «около часа» is more often how long)
             return self._with_qualifier(Part(k, k + 2, hour=1))
@@ -1132,6 +1130,11 @@ class _Rules:
                               or self._day_or_part_before(k))) or in_words:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _day_named_before(self, k: int) -> bool:
+        """Whether a day (tomorrow, a weekday) is named anywhere before ``k``."""
+        return any(self.low(p) in _RELATIVE_DAYS or self.low(p) in self.lex.weekdays
+                   for p in range(k))
 
     def _day_or_part_before(self, k: int) -> bool:
         """Whether a day or a part of the day stands before ``k`` (a filler between):
@@ -1214,6 +1217,12 @@ class _Rules:
                 "обед", "lunchtime", "lunch"):
             # a part of the day: an hour said after it is read in it («в обед часа в два»)
             return Part(k, k + 2, daypart=self.low(k + 1))
+        if low in ("в", "on", "during", "at") and self._day_named_before(k):
+            # «завтра в обеденный перерыв», "tomorrow on my lunch break": lunchtime of that
+            # day («я на обеденном перерыве», "im on my lunch break" say where one is now)
+            m = k + 1 + (self.low(k + 1) in ("my", "our", "the", "a"))
+            if self.low(m) in _LUNCH_BREAK and self.low(m + 1) in ("перерыв", "break"):
+                return Part(k, m + 2, daypart="lunch")
         if low in ("после", "after") and self.low(k + 1) in ("работы", "work"):
             return Part(k, k + 2, daypart="вечером" if low == "после" else "evening")
         if self.lang == "en":
@@ -1298,6 +1307,7 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_LUNCH_BREAK = frozenset({"обеденный", "обеденном", "lunch"})
 _MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "минуты", "минуток",
                            "минутки", "секунд", "seconds"})
 _ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
