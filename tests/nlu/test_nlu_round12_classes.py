@@ -316,10 +316,15 @@ MENU = [{"name": "Клавдия Иванова"}, {"name": "Фёдор Сидо
 
 @pytest.mark.parametrize(
     ("text", "index"),
-    [("рите", 2), ("дайте риту", 2), ("яшу можно", 3),  # short forms not in the table before
-     ("федора", 1), ("гусева", 3), ("толку нет", None)],  # guards: as before
+    [("рите", 2), ("дайте риту", 2), ("яшу можно", 3)],  # short forms not in the table before
 )  # fmt: skip
 def test_menu_short_forms(text: str, index: int | None) -> None:
+    assert menu.choose_words(MENU, "name", text) == index
+
+
+@pytest.mark.parametrize(("text", "index"),
+                         [("федора", 1), ("гусева", 3), ("толку нет", None)])  # as before
+def test_menu_short_forms_guards(text: str, index: int | None) -> None:
     assert menu.choose_words(MENU, "name", text) == index
 
 
@@ -369,7 +374,6 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         # resigned, then the answer: «куда деваться» opens no question
         (CONSENT_RU, "ask_consent", "ну а куда деваться согласен", "yes"),
         (LEAD_RU, "offer_manager", "куда деваться соединяйте", "yes"),
-        (CONSENT_RU, "ask_consent", "куда деваться", "no_match:retry"),  # guard
         # up to the ears in it; whatever it needs
         (LEAD_EN, "convenient", "im up to my ears in work", "no"),
         (LEAD_RU, "convenient", "я по уши в делах", "no"),
@@ -379,7 +383,6 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         # which one of that name: «какая ольга», "which megan" (as "megan who")
         (LEAD_RU, "greet", "какая ольга", "no"),
         (LEAD_EN, "greet", "which megan", "no"),
-        (LEAD_RU, "greet", "а какая", "handler:repeat"),  # guard: no name
         (LEAD_RU, "relevant", "у нас уже новые окна", "no"),  # new ones in already
         # the trouble it would fix, said as a fact; a bad line, then "go on"
         (LEAD_RU, "relevant", "счета за отопление огромные", "yes"),
@@ -387,7 +390,6 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "relevant", "the electric bills are through the roof", "yes"),
         (LEAD_EN, "relevant", "more than ever", "yes"),
         (LEAD_RU, "convenient", "я на даче связь плохая но говорите", "yes"),
-        (LEAD_RU, "convenient", "связь плохая", "handler:repeat"),  # guard
         # asking who or why at the consent question, in more words
         (CONSENT_EN, "ask_consent", "do i have to answer that", "handler:who_is_this"),
         (CONSENT_EN, "ask_consent", "is this the credit union", "handler:who_is_this"),
@@ -398,7 +400,6 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "relevant", "а что именно актуально", "handler:repeat"),
         # the one asked for is the speaker's relative
         (LEAD_EN, "greet", "thats my wife", "no"),
-        (LEAD_EN, "greet", "oh shes my mom hold on", "no_match:retry"),  # guard: fetching her
         # any of them will do, to "always this manager?"
         ("own_manager.ru.yaml", "ask_keep", "любой", "no"),
         ("own_manager.ru.yaml", "ask_keep", "да любой подойдёт", "no"),
@@ -407,7 +408,6 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "convenient", "i have about ten minutes", "yes"),  # no hour: "ten minutes"
         (LEAD_EN, "convenient", "at the vet with my dog", "no"),
         (LEAD_EN, "relevant", "we found a guy", "no"),
-        (LEAD_EN, "relevant", "we havent found a guy yet", "yes"),  # guard: negated
         (LEAD_RU, "convenient", "в бане я", "no"),
         (LEAD_RU, "convenient", "у ветеринара сижу", "no"),
         (LEAD_RU, "relevant", "ну их нафиг", "no"),  # sent packing
@@ -419,7 +419,6 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "relevant", "is this a sales call", "handler:who_is_this"),
         (LEAD_EN, "relevant", "is this a scam", "handler:who_is_this"),
         (LEAD_RU, "relevant", "не помню никакой заявки", "no"),
-        (LEAD_RU, "relevant", "помню заявку да", "yes"),  # guard
         (LEAD_RU, "ask_budget", "позовите кого-нибудь нормального", "handler:operator"),
         (LEAD_RU, "ask_budget", "я с автоответчиком разговаривать не буду", "handler:operator"),
         (LEAD_RU, "relevant", "я вам уже говорила не звонить", "handler:opt_out"),
@@ -428,13 +427,11 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "greet", "who did you want to talk to", "handler:repeat"),
         (LEAD_EN, "convenient", "im home all day", "yes"),
         (LEAD_EN, "relevant", "the insurance covered a new one", "no"),
-        (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),  # guard
         (LEAD_EN, "relevant", "we decided to just patch it", "no"),
         (LEAD_RU, "relevant", "управляйка обещала сама утеплить", "no"),
         (LEAD_RU, "relevant", "старые окна совсем сгнили", "yes"),
         (LEAD_RU, "relevant", "с потолка капает", "yes"),
         (LEAD_RU, "relevant", "батареи не греют", "yes"),
-        (LEAD_RU, "relevant", "батареи греют нормально так что нет", "no"),  # guard
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
@@ -442,15 +439,41 @@ def test_round_twelve_second_batch(script_file: str, step: str, text: str, branc
 
 
 @pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (CONSENT_RU, "ask_consent", "куда деваться", "no_match:retry"),
+        (LEAD_RU, "greet", "а какая", "handler:repeat"),  # no name
+        (LEAD_RU, "convenient", "связь плохая", "handler:repeat"),
+        (LEAD_EN, "greet", "oh shes my mom hold on", "no_match:retry"),  # fetching her
+        (LEAD_EN, "relevant", "we havent found a guy yet", "yes"),  # negated
+        (LEAD_RU, "relevant", "помню заявку да", "yes"),
+        (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),
+        (LEAD_RU, "relevant", "батареи греют нормально так что нет", "no"),
+    ],
+)
+def test_round_twelve_second_batch_guards(script_file: str, step: str, text: str,
+                                          branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [("подключай клиента", "yes"), ("кидай его мне", "yes"),  # an order with its object
-     ("не кидай", None), ("не подключай его", None)],  # guards
+     ("ну перекидывай", "yes")],
 )  # fmt: skip
 def test_an_order_on_the_operators_leg(text: str, expected: str | None) -> None:
     assert answer_to_offer(text, "ru") == expected
 
 
-@pytest.mark.parametrize(("text", "branch"), [("набирай", "yes"), ("ну набирайте", "yes"),
-                                              ("не набирай", "no_match:retry")])
+@pytest.mark.parametrize("text", ["не кидай", "не подключай его"])
+def test_an_order_on_the_operators_leg_guards(text: str) -> None:
+    assert answer_to_offer(text, "ru") is None
+
+
+@pytest.mark.parametrize(("text", "branch"), [("набирай", "yes"), ("ну набирайте", "yes")])
 def test_told_to_dial(text: str, branch: str) -> None:
     assert step_reply("callback.ru.yaml", "announce", text)[0] == branch
+
+
+def test_told_to_dial_guards() -> None:
+    assert step_reply("callback.ru.yaml", "announce", "не набирай")[0] == "no_match:retry"
