@@ -11,9 +11,11 @@ short form, a name split in two); busy or free right now (time found, tea in han
 occasion, hands busy, a ladder, bad timing, "talk to me", free before lunch); relevance (made
 it themselves, others hired, the house gone, making do as it is, a wish, the rhetorical "i
 wouldnt have asked"); a refused or withdrawn consent, «не-не, потом», «а чего бы и нет»;
-short forms of names on a menu; a running cost is no budget. Every example is a
-paraphrase, in no eval file, and fails on the code before the round; each table has guards
-that go the other way on both."""
+short forms of names on a menu; a running cost is no budget. The "second batch" tables hold
+the classes found by the round's own paraphrases after the first fixes (see
+docs/understanding.md, round twelve). Every example is a paraphrase, in no eval file, and
+fails on the code before the round; the guards (in `*_guards` tests or marked as such) go
+the other way on both."""
 
 from __future__ import annotations
 
