@@ -388,6 +388,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=к жене", "=к мужу", "@family распоряжаться", "@family заведовать",
             "=деньгами распоряжается", "=банк одобрить", "=сколько одобрят", "=сколько дадут",
             "=зачем вам это знать", "=зачем вам знать", "=для чего вам это",
+            "=вам какая разница", "=какая вам разница", "=лишних денег нет", "=денег лишних нет",
+            "=не густо",
         ],
     },
     "en": {
@@ -442,7 +444,8 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=have to answer", "=need to answer", "=have to tell you",
             "=have to say", "=need to know that", "=rather not", "=none of your business",
             "=loan come", "=that necessary", "=it necessary", "=that required",
-            "=whatever gets", "=whatever it needs", "=whatever is needed",
+            "=whatever gets", "=whatever it needs", "=whatever is needed", "=least amount",
+            "=lowest possible", "=as little as possible",
         ],
     },
 }  # fmt: skip

@@ -434,6 +434,9 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "relevant", "старые окна совсем сгнили", "yes"),
         (LEAD_RU, "relevant", "с потолка капает", "yes"),
         (LEAD_RU, "relevant", "батареи не греют", "yes"),
+        (LEAD_RU, "ask_budget", "лишних денег нет", "unknown"),  # little to spare
+        (LEAD_RU, "ask_budget", "вам какая разница", "unknown"),  # whether it must be said
+        (LEAD_EN, "ask_budget", "the least amount possible", "unknown"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
