@@ -418,7 +418,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
                 r"company|clinic|office|cooperative|co op|utility|lender|hoa|association)$",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
-                r"(asking|calling|wants to know)\b",
+                r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word
                 r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|excuse|"
                 r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"

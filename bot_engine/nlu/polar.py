@@ -363,6 +363,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? (он|она)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
+            r"^((а|да|ну) )?(нет|нету) (тут|здесь|у нас|дома) \w+$",
             r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
@@ -1027,10 +1028,10 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
         k += 1
     if k >= len(words):
         return None
-    if len(words) - k > 4 and not (
-        len(words) - k <= 8 and words[k + 1] in _ANSWER_TAILS[lang]
-        and words[k + 2] in _QUESTION_WORDS[lang]
-    ):
+    if len(words) - k > 4 and not (len(words) - k <= 8 and any(
+        words[k + j] in _ANSWER_TAILS[lang] and words[k + j + 1] in _QUESTION_WORDS[lang]
+        for j in (1, 2)  # "linda yes who is this", "linda miller yes who is this"
+    )):
         return None  # longer only as the name, a yes and a question: "linda yes who is this"
     word, rest = words[k], words[k + 1:]
     if lang == "ru":
@@ -1042,7 +1043,8 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
             rest = rest[1:]  # «сергей петрович», «иван петров»
     elif not (cues.is_first_name(word, lang) or given_names.is_short_form(word, lang)):
         return None
-    elif (len(rest) == 2 and rest[1] in _ANSWER_TAILS[lang] and rest[0] not in _NOT_SURNAMES
+    elif (len(rest) >= 2 and rest[1] in _ANSWER_TAILS[lang] and rest[0] not in _NOT_SURNAMES
+          and (len(rest) == 2 or rest[2] in _QUESTION_WORDS[lang])
           and not rest[0].endswith("ed")):
         rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
     if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
@@ -1084,9 +1086,10 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
 
 
 def _spelt(name: str) -> str:
-    """A name as it sounds, near enough: "marysol" and "marisol", "annabel" and "annabelle"
-    (y for i, doubled letters, a final silent e)."""
-    name = name.replace("y", "i").removesuffix("e")
+    """A name as it sounds, near enough: "marysol" and "marisol", "annabel" and "annabelle",
+    "meghan" and "megan" (y for i, a silent h, doubled letters, a final silent e)."""
+    name = name[:1] + name[1:].replace("y", "i").replace("h", "")
+    name = name.removesuffix("e")
     return "".join(ch for k, ch in enumerate(name) if k == 0 or ch != name[k - 1])
 
 
@@ -1107,7 +1110,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             and words[k] not in _TWO_LETTER_WORDS
             and any(name.startswith(words[k]) for name in names)):
         return True  # "ty here" for Tyler: a clip this short only before "here"
-    return any(given_names.same_name(words[k], name, lang) for name in names)
+    return any(given_names.same_name(words[k], name, lang) or _spelt(words[k]) == _spelt(name)
+               for name in names)
 
 
 _NOT_SURNAMES = frozenset({
@@ -1186,7 +1190,8 @@ def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     if lang == "ru":
         tag = _ru_name_tag(said)
         said = tag[1] if tag is not None else said
-    return not any(given_names.same_name(said, name, lang) for name in names)
+    return not any(given_names.same_name(said, name, lang) or _spelt(said) == _spelt(name)
+                   for name in names)  # "meghan" for Megan: the same name, spelt otherwise
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.

@@ -437,6 +437,11 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_RU, "ask_budget", "лишних денег нет", "unknown"),  # little to spare
         (LEAD_RU, "ask_budget", "вам какая разница", "unknown"),  # whether it must be said
         (LEAD_EN, "ask_budget", "the least amount possible", "unknown"),
+        # the name asked for spelt otherwise, a surname before "yes" and a question; not here
+        (LEAD_EN, "greet", "meghan yes", "yes"),
+        (LEAD_EN, "greet", "megan miller yes who is this", "yes"),
+        (LEAD_EN, "greet", "depends who wants her", "handler:who_is_this"),
+        (LEAD_RU, "greet", "нету тут ольги", "no"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
@@ -454,6 +459,7 @@ def test_round_twelve_second_batch(script_file: str, step: str, text: str, branc
         (LEAD_RU, "relevant", "помню заявку да", "yes"),
         (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),
         (LEAD_RU, "relevant", "батареи греют нормально так что нет", "no"),
+        (LEAD_EN, "greet", "morgan yes", "no"),  # another name
     ],
 )
 def test_round_twelve_second_batch_guards(script_file: str, step: str, text: str,
