@@ -459,6 +459,7 @@ def test_round_twelve_second_batch(script_file: str, step: str, text: str, branc
         (LEAD_RU, "relevant", "помню заявку да", "yes"),
         (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),
         (LEAD_RU, "relevant", "батареи греют нормально так что нет", "no"),
+        (LEAD_EN, "greet", "karen yes", "no"),  # another name
     ],
 )
 def test_round_twelve_second_batch_guards(script_file: str, step: str, text: str,
