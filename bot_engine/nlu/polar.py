@@ -508,6 +508,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"ice cold|sweltering|roasting)\b",
             r"\bbills? (are |is |were |keep )?(\w+ )?(through the roof|crazy|insane|huge|killing "
             r"us|outrageous|sky high|going up|ridiculous)\b", r"\bmore than ever\b",
+            # a yes that is in no hurry: "yes but no rush" (the "no" is the rush's)
+            r"^(yes|yeah|yep|sure|still)( \w+)? (but )?(no rush|no hurry|not urgent|no big rush)\b",
             r"\bstill (interested|looking|need|want|shopping|open|on|relevant|in the market|"
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",

@@ -442,6 +442,8 @@ def test_a_running_cost_is_no_budget_guards() -> None:
         (LEAD_EN, "greet", "megan miller yes who is this", "yes"),
         (LEAD_EN, "greet", "depends who wants her", "handler:who_is_this"),
         (LEAD_RU, "greet", "нету тут ольги", "no"),
+        (LEAD_EN, "relevant", "yes but no rush", "yes"),  # the "no" is the rush's
+        (LEAD_EN, "relevant", "yeah no rush though", "yes"),
     ],
 )
 def test_round_twelve_second_batch(script_file: str, step: str, text: str, branch: str) -> None:
@@ -460,6 +462,7 @@ def test_round_twelve_second_batch(script_file: str, step: str, text: str, branc
         (LEAD_EN, "relevant", "the insurance hasnt covered anything yet", "yes"),
         (LEAD_RU, "relevant", "батареи греют нормально так что нет", "no"),
         (LEAD_EN, "greet", "karen yes", "no"),  # another name
+        (LEAD_EN, "relevant", "no not anymore", "no"),
     ],
 )
 def test_round_twelve_second_batch_guards(script_file: str, step: str, text: str,
