@@ -202,7 +202,8 @@ def understand(
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
         # read back, not a request to hear the question again
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if handler.intent is None and expect.type != "confirm" and _echoes(runtime, step, text):
+    if handler.intent is None and (expect.type != "confirm" or (
+            reading is not None and reading.answer is None)) and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)):
@@ -247,7 +248,11 @@ def understand(
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if expect.intents and runtime.intents is not None:
         match = runtime.intents.match(text, only=expect.intents)
-        if match.intent is not None:
+        if match.intent is not None and not (
+                reading is not None and reading.answer == "yes"
+                and compiled.topic == "availability" and polar.goes_ahead(text, runtime.lang)):
+            # "im driving but go ahead", «занят, но говорите быстро»: a busy intent's words,
+            # then the caller tells the robot to go on
             candidates.append(_Candidate(match.intent, match.confidence))
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if reading is not None and reading.answer is not None:
@@ -336,7 +341,8 @@ _NOW_YES = frozenset({None, "agree", "available"})
 friday", "i have time tomorrow" are all not now."""
 """Questions about now: a later time named as the answer is a no ("not now, then")."""
 _LATER_TIME = 0.85
-_NOT_LATER = ("до ", "в течение ", "пока ", "until ", "till ", "within ", "for ")
+_NOT_LATER = ("до ", "в течение ", "пока ", "until ", "till ", "within ", "for ", "before ",
+              "перед ")
 """A time that says how long the caller is free ("до пяти", "for an hour"), not when."""
 
 
@@ -427,7 +433,8 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 _ECHO_MAX_WORDS = 3
 _ECHO_MAX_ASKING = 5
-_ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "which", "why", "how",
+_ECHO_STEM = 6
+_ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "whom", "which", "why", "how",
                            "что", "когда", "где", "кто", "какой", "куда", "зачем", "почему",
                            "сколько", "чего", "кого"})
 _NOT_UNDERSTOOD = re.compile(
@@ -447,21 +454,31 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
         return False
     norm = nlu.normalize(text, runtime.lang)
     words = norm.split()
-    if not words or len(words) > _ECHO_MAX_ASKING or not polar.asks(norm, runtime.lang):
+    if not words or len(words) > _ECHO_MAX_ASKING or not (
+            polar.asks(norm, runtime.lang)
+            or (len(words) <= _ECHO_MAX_WORDS and words[-1] in _ASKING_WORDS)):  # "call when"
         return False
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
+    asked |= {w[:_ECHO_STEM] for w in asked if len(w) > _ECHO_STEM}
     lemmas = nlu.lemmas(text, runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS]  # "planning what sorry": it may lead
-    if len(words) <= _ECHO_MAX_WORDS and any(len(word) > 3 and word in asked for word in said):
+    # «актуально» echoes «актуальна» (lemma «актуальный»): a long word by its stem too
+    echoed = [w in asked or w[:_ECHO_STEM] in asked for w in said]
+    if len(words) <= _ECHO_MAX_WORDS and any(
+            len(word) > 3 and hit for word, hit in zip(said, echoed, strict=True)):
         return True
+    if not said or not all(hit or w in _ECHO_FILLERS for w, hit in zip(said, echoed, strict=True)):
+        return False
     # two question words around the question's own small words: «когда что простите»,
-    # "sorry when are we what" (the question's "you" said as "we")
-    return (len(lemmas) - len(said) >= 2
-            and all(w in asked or w in _ECHO_FILLERS for w in said))
+    # "sorry when are we what" (the question's "you" said as "we"); or one question word
+    # at an edge of the question's own words: "still interested in what", «с кем соединить»
+    return len(lemmas) - len(said) >= 2 or any(
+        len(w) > 3 and hit for w, hit in zip(said, echoed, strict=True))
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",
-                           "извинить", "а", "ну", "мы", "я", "нам", "мне"})
+                           "извинить", "а", "ну", "мы", "я", "нам", "мне", "exactly", "именно",
+                           "конкретно"})
 
 
 def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
@@ -618,7 +635,8 @@ def _fill_also(
         if slots.get(slot) is not None or slot == expect.save or slot in out.also:
             continue
         found = _entity(runtime, text, kind, now, exclude=out.entities)
-        if found is not None and _has_cue(runtime, text, kind, found):
+        if found is not None and _has_cue(runtime, text, kind, found) and not (
+                kind == "money" and _RUNNING_COST[runtime.lang].search(text.lower())):
             if kind == "money" and runtime.lang == "ru":
                 found = _in_thousands(found)
             _put(runtime, slot, found, out)
@@ -632,6 +650,17 @@ _MONEY_CUES: dict[str, re.Pattern[str]] = {
                      r"cost)(s|ing)?\b|\$"),
 }
 """Each cue is a word or the start of one: "costco" is no "cost"."""
+
+
+_RUNNING_COST: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(сч[её]т\w*|квитанци\w*|платеж\w*|платим|плачу|(?<!раз )в месяц|"
+                     r"ежемесячн\w*|коммуналк\w*|за свет|за газ|за отопление|аренд\w*)"),
+    "en": re.compile(r"\b(bill|bills|payment|payments|rent|per month|monthly|each month|"
+                     r"every month|utilities|"
+                     r"(dollars|bucks|hundred|thousand|grand|\d+) a month)\b"),
+}
+"""A sum volunteered about a running cost ("the electric bill was three hundred", «за
+отопление платим тысяч пять») is what they pay now, not what they would spend."""
 
 
 _HAVE: dict[str, re.Pattern[str]] = {

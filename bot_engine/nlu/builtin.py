@@ -35,7 +35,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
                 r"\b(позов\w*|позвать|дайте|можно|соедин\w* с|переключ\w* на|перевед\w* на) "
                 r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
-                r"\b(не хочу|не буду) (говорить|разговаривать) с (робот|машин|автомат)\w*",
+                r"\b(не хочу|не буду) (говорить|разговаривать|общаться) с (робот|машин|автомат|"
+                r"автоответчик)\w*",
+                r"\bс (робот|машин|автомат|автоответчик)\w* ((\w+ )?(не хочу|не буду|не стану) "
+                r"(говорить|разговаривать|общаться)|(говорить|разговаривать|общаться) (не хочу|"
+                r"не буду|не стану))\b",
+                r"\b(позов\w*|дайте|соедин\w* с|переключ\w* на) (\w+ )?(кого|кем)[- ]?(то|нибудь) "
+                r"(\w+ )?(нормальн|живо|адекватн|толков|настоящ)\w*",
                 # "хочу с человеком", «мне бы с кем-нибудь из людей», «есть кто живой»
                 r"\b(хочу|хотим|хотел\w*|мне бы|нам бы|давайте|давай|лучше) (\w+ )?с (живым|"
                 r"(живым )?(человеком|людьми)|кем[- ]нибудь из (людей|сотрудников))\b",
@@ -48,6 +54,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ресепшен|приемн|секретар|директор|руководств|диспетчер|дежурн)\w*",
                 r"^(а |ну )?(администратор\w*|регистратур\w*|ресепшн|ресепшен|диспетчер\w*)"
                 r"( пожалуйста| можно| дайте)?$",
+                # someone from the organisation: «мне нужен кто-то из управляющей компании»
+                r"\b(нужен|нужна|нужно|надо|дайте|соедин\w*|переключ\w*|позов\w*|хочу|хотел\w*|"
+                r"мне бы|поговорить) (\w+ )?(с )?(кто|кого|кем|кому) (то|нибудь) (живой )?"
+                r"(из|с|от) (\w+ )?(компани|фирм|банк|офис|организаци|управляющ|отдел|руководств|"
+                r"правлени|кооператив|товариществ|администраци|клиник)\w*",
             ],
         ),
         "repeat": IntentSpec(
@@ -76,7 +87,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
                 r"\bповтор\w*",
                 r"\bне (рас)?слыш\w*",
-                r"\bплохо слышно\b",
+                r"\bплохо слышно\b(?!.*\bно (говорите|слушаю|давайте|продолжайте|рассказывайте)\b)",
                 # a bare question word (said twice, «когда-когда?», it is one after
                 # normalization) asks for the question again
                 r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие|кого|кому)"
@@ -99,7 +110,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # an apology, then what the question was about: «простите, что насчёт бюджета»
                 r"^((простите|извините|подождите|погодите) )+(а )?(что|как) (насчет|по поводу|"
                 r"про) \w+( еще раз)?$",
-                r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
+                r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*"
+                r"(?!.*\bно (говорите|слушаю|давайте|продолжайте|рассказывайте)\b)",
+                # whom the robot asked for: «простите, кого вы хотели», «вам кого»
+                r"^((а|простите|извините|ой) )*(вам |вы )?кого( вам| вы)?( хотели| просили|"
+                r" спрашивали| ищете| искали| нужно было)?( еще раз)?$",
                 r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
         ),
@@ -120,8 +135,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\bне (звони(те)?|набирай(те)?|беспокой(те)?|трезвонь(те)?)\b",
-                r"\b(больше|никогда) не (пере)?(звон|званива|набира)\w*",
+                r"\b(больше|никогда) ((мне|нам|сюда) ){0,2}не (пере|на)?(звон|званива|набира)\w*",
+                # «отстаньте от меня», «оставьте нас в покое»: leave me alone for good
+                r"\b(отстан|отвяж|отцеп)\w* (уже |вы |же )?от (меня|нас)\b",
+                r"\bоставьте (меня|нас) в покое\b",
                 r"\bне (надо|нужно|стоит) (мне |нам )?(больше )?(звонить|набирать|беспокоить)\b",
+                # told before, or asking how long it goes on: «я вам уже говорила не звонить»,
+                # «сколько можно названивать»
+                r"\b(говорил\w*|просил\w*|сказал\w*) (\w+ )?не (звонить|названивать|беспокоить)\b",
+                r"\bсколько (можно|уже|еще) (мне |нам )?(звонить|названивать|трезвонить|"
+                r"беспокоить)\b",
                 r"\bне хочу,? чтобы (мне |вы )?(больше )?звонили\b",
                 r"\b(перестань|прекрати|хватит)\w* ((мне|нам|нас|сюда|уже|тут|мне сюда|на этот "
                 r"номер|по этому номеру) )*(звон|названив|трезвон|беспоко|набир)\w*",
@@ -174,6 +197,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
                 r"^(а |и )(без (этого|него|согласия)) (никак|нельзя)$",
+                # what kind of call it is: «это реклама что ли», «это опять вы»
+                r"^((а|и|так|ну) )*(это|вы) (опять |снова )?(реклама|спам|мошенник\w*|развод|"
+                r"продаж\w*|опрос)( что ли| да| какая то)?$",
+                r"^((а|и|так|ну) )*это (опять|снова) вы$",
+                # the matter of the call guessed: «а это вы про счётчики что ли», «вы насчёт
+                # кредита»; «…, что это такое» after a statement
+                r"^((а|и|так|ну|подождите) )*(это вы|вы это|это|вы) (звоните |звонили )?(про|"
+                r"насчет|по поводу) (?!(?:меня|нас|него|нее|вас|это|то|того)\b)\w+( \w+){0,2}?"
+                r"( что ли| да| наверное)?$",
+                r"\b(что|кто) это (такое|такие|вообще такое|за звонок)$",
                 # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
                 r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
                 r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
@@ -184,6 +217,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^((а|и|так|ну|простите|извините|еще раз|вы) )*(из |с |от )?"
                 r"(какой|какая|какое|какого|какую|каком|как) (\w+ )?(компани|фирм|банк|"
                 r"организаци|клиник|контор|магазин|салон|агентств)\w*(?=( \S+){0,6}$)",
+                # what happens if the caller refuses: «а что будет, если откажусь»
+                r"^(а |и )?что (будет|случится|мне будет) (\w+ )?если (я )?(откажусь|не соглашусь|"
+                r"не дам|против)\b",
                 # "что за мебель плюс", "а что за заявка": what a name the robot said is
                 r"^(а |и )?что (это )?(еще )?за (?!.*\b(?:цен\w*|стои\w*|вопрос)\b)\w+( \w+)?$",
                 # a short question about the caller, the call or what it is about: "а кто
@@ -248,6 +284,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(i|we) (can|could) (talk|speak)\b",
                 r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
                 r"(person|agent)\b",
+                # someone from the organisation: "i need somebody from the credit union"
+                r"\b(need|want|get|give|put|connect|transfer|talk|speak)( \w+){0,3} (someone|"
+                r"somebody|anyone|anybody|a person|a human) (from|at|in) (the|your) (\w+ ){0,2}"
+                r"(company|office|bank|credit union|union|management|firm|clinic|cooperative|"
+                r"association|department|branch)\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -286,6 +327,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
                 r"^(sorry |wait )?(when|where|how much|which one)( sorry| again| was that)?$",
+                # whom the robot asked for: "sorry who did you want", "you wanted who"
+                r"^((im |i am )?sorry |wait |um |uh )*(who|whom|whos)( is it| is that| that)?"
+                r"( did| do| are| were)? you( say you| said you)? (want|wanted|need|needed|"
+                r"ask for|asked for|looking for|asking for)( to (talk|speak) (to|with))?"
+                r"( again| sorry)?$",
+                r"^((im |i am )?sorry |wait |um |uh )*you (wanted|want|asked for|need|said) "
+                r"(who|whom)( again| sorry)?$",
                 # an apology, then what the question was about: "sorry what about the budget"
                 r"^(?:sorry|wait|um|uh|huh|pardon) (?:(?:sorry|wait|um|uh) )?(?:what|how) about "
                 r"(?:the |my |our |your )?\w+(?: again)?$",
@@ -318,8 +366,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"\b(stop|quit|cease) (calling|ringing|bothering|contacting)\b",
                 r"\b(stop|quit|enough) ((with )?(the|all the|these) )?(calls|calling|robocalls)\b",
-                r"\b(remove|take|delete) (me|us|my number) (off|from) (your|the|this) "
-                r"(\w+ )?(list|lists|database|system)\b",
+                r"\b(remove|take|delete|erase) (me|us|my|our|this|that)( \w+){0,2} (off|from) "
+                r"(your|the|this) (\w+ ){0,2}(list|lists|database|system|records)\b",
+                # "leave me alone", "no more calls": for good
+                r"\bleave (me|us) alone\b", r"\bno more (phone )?(calls|calling)\b",
                 r"\b(do not|dont|never) (call|contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
@@ -347,7 +397,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
                 r"\b(what|which) (medical |dental |law |insurance )?(company|firm|clinic|office|"
-                r"practice|hospital|bank|agency|store|doctor|doctors|"
+                r"practice|hospital|bank|agency|store|doctor|doctors|credit union|union|"
+                r"cooperative|association|utility|lender|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
@@ -360,9 +411,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?:are you|is this|is it) (?:really|actually|sure youre|truly) (?:from |with )?"
                 r"\w+|(?:is|does) (?:this|that|it) (?:really )?(?:mandatory|required|obligatory|"
                 r"a must|necessary|have to be done)$|(?:do|must) i (?:really )?(?:have to|need to)"
-                r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent))?$)",
+                r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent)|"
+                r" answer(?: that| this| it)?)?$)",
+                # the organisation guessed: "is this the credit union", "are you the bank"
+                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
+                r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
+                r"company|clinic|office|cooperative|co op|utility|lender|hoa|association)$",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
-                r"(asking|calling|wants to know)\b",
+                r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word
                 r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|excuse|"
                 r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"
@@ -385,6 +441,17 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # what kind of call it is: "is this a sales call", "is this a scam"
+                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is it|are you) "
+                r"(?:a |an |some |another )?"
+                r"(?:sales call|scam|scammer|telemarketer|telemarketing call|survey|spam call|"
+                r"sales pitch|advertisement)$",
+                # the matter of the call guessed: "is this about my car loan"; "..., what is
+                # this" after a statement
+                r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"
+                r"(?:about|regarding|concerning|in regards to) (?:my|the|our|a|an|that|those|"
+                r"some) (?:\w+ ){0,2}\w+$",
+                r"\b(?:what|who) is this(?: about| call about| regarding| now)?$",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
                 r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
@@ -408,7 +475,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"application|form)\b)",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
-                r"what( exactly)?$",
+                r"what( exactly| now| again)?$",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

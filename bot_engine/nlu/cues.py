@@ -286,6 +286,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
         "done": [
             "already", "bought", "buy elsewhere", "purchased", "ordered", "installed",
             "found someone", "found another", "found cheaper", "go with someone",
+            "found guy", "found somebody", "found contractor", "found company", "hired guy",
+            "hired someone", "hired somebody", "hired contractor",
             "go with another", "went with", "another company", "someone else",
             "=decided not to", "=decided against", "cancel", "=all set",
             "taken care", "=sorted out", "=dealt with", "=handled it", "=handled that",
@@ -294,7 +296,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=decided to wait", "=going to wait", "=put it off", "postpone",
             "=end up", "scrap", "=moved on", "=move on", "=cant afford", "=can not afford",
             "=sold the house", "=did it ourselves", "=do it ourselves",
-            "=did it myself", "=do it myself", "=gave up", "=give up", "=stay with what",
+            "=did it myself", "=do it myself", "=did it himself", "=did it herself",
+            "=did it themselves", "=done it ourselves", "=tore down", "=torn down",
+            "=knocked down", "demolish", "=make do", "=live with it", "=gave up", "=give up",
+            "=stay with what",
             "=keep what we have", "=keep the old", "=keep our old", "=too late", "elsewhere",
             "=too expensive", "=too pricey", "=out of our budget", "=out of our price range",
             "=ship has sailed", "=missed the boat",
@@ -373,6 +378,18 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сколько покроет", "=после замера", "=без замера", "замерщик",
             "=сначала посмотреть", "=пусть посмотрят", "=приедут посмотрят",
             "=сначала приехать", "=сначала приедут",
+            # an estimate first, not ready to name it, whether it must be said: «сначала
+            # хочу смету увидеть», «не готов сейчас назвать сумму», «а это обязательно говорить»
+            "смета", "=сначала расчет", "=сначала посчитайте", "=пусть посчитают",
+            "=не готов назвать", "=не готов сказать", "=не готов озвучить",
+            "=не хочу называть", "=не буду называть", "=не хочу говорить",
+            "=обязательно говорить", "=обязательно называть", "=обязательно отвечать",
+            "=обязательно сообщать", "=обязательно озвучивать",
+            "=к жене", "=к мужу", "@family распоряжаться", "@family заведовать",
+            "=деньгами распоряжается", "=банк одобрить", "=сколько одобрят", "=сколько дадут",
+            "=зачем вам это знать", "=зачем вам знать", "=для чего вам это",
+            "=вам какая разница", "=какая вам разница", "=лишних денег нет", "=денег лишних нет",
+            "=не густо",
         ],
     },
     "en": {
@@ -418,6 +435,17 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "rebate", "tax credit", "incentive", "subsidy", "look first", "see first",
             "measure first", "=come out and", "=come take a look", "=someone to come",
             "=somebody to come", "assessment", "estimate first", "quote first", "inspection",
+            # someone else keeps the books, a loan decides, whether it must be said: "my
+            # husband does the numbers", "thats my wifes department", "whatever the loan
+            # covers", "do i have to answer that"
+            "@family department", "@family do number", "@family do finance",
+            "@family do money", "@family do budget", "@family handle money", "=loan cover",
+            "=financing cover", "=loan approve", "=bank approve", "=bank give", "=bank lend",
+            "=have to answer", "=need to answer", "=have to tell you",
+            "=have to say", "=need to know that", "=rather not", "=none of your business",
+            "=loan come", "=that necessary", "=it necessary", "=that required",
+            "=whatever gets", "=whatever it needs", "=whatever is needed", "=least amount",
+            "=lowest possible", "=as little as possible",
         ],
     },
 }  # fmt: skip
@@ -744,6 +772,7 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+_INFINITIVE = ("ть", "ти", "чь")
 _PAST = "~past"
 _FUTURE = "~futr"
 
@@ -757,7 +786,8 @@ def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
         return lem
     return tuple(
         lemma + _PAST if lemma in table.requests and ru_past_verb(word)
-        else lemma + _FUTURE if lemma in table.done_verbs and ru_future_verb(word)
+        else lemma + _FUTURE if lemma in table.done_verbs and (
+            ru_future_verb(word) or word.endswith(_INFINITIVE))  # «бы сделать»: not done
         else lemma
         for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas
     )

@@ -89,7 +89,11 @@ _RHETORICAL: dict[Lang, str] = {
           r"звонил|звонила|звонили|писал|писала|писали|обращался|обращалась|обращались|"
           r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
     "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
-          r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)",
+          r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)"
+          r"|\b(i|we) (wouldnt|would not|wouldve never|would never) (have (called|put in|left|"
+          r"filled|asked|requested|reached out|submitted|signed up|contacted)|be (talking|here|"
+          r"on the phone|answering))\b.*\bif (i|we) (didnt|did not|wasnt|werent|was not|"
+          r"were not)\b",
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
@@ -105,7 +109,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"проводе)\b",
             # «мне не жалко»: I don't mind; «закрепите его за мной»: keep it so
             r"\b(мне |нам )?не жалко\b", r"(?<!не )\bзакреп(ите|ляйте|и|ляй)\b",
-            r"\bвалял?й\w*", r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
+            r"\bвалял?й\w*", r"\b(почему|чего|отчего|что) бы (и )?нет\b", r"\bясен пень\b",
+            r"(?<!не )(?<!не надо )(?<!не нужно )\b(соединя|переключа)\w*",
             r"^(ну )?(допустим|предположим)\b", r"(?<!не )\b(возьму|приму)\b",
             r"(?<!не )\b(соедините|переключите|переведите)\b",
             # an order to call the third party ("звони клиенту", "набирай его") to the
@@ -141,6 +146,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"по быстрому)\b",
             r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
             r"(?<!не )\bудобненько\b",
+            # time found by the caller: «пару минуток найду», «минутку выкрою»
+            r"(?<!не )\b(найду|найдем|выкрою|выделю|уделю) (\w+ )?(\w+ )?(минут\w*|минуток|"
+            r"времени|время|минутк\w*)\b",
+            r"\b(минут\w*|минуток|минутк\w*|время|времени) (\w+ )?(найду|найдем|выкрою|выделю|"
+            r"уделю)\b",
+            # tea or coffee in hand is time at rest: «как раз чай пью»
+            r"(?<!не )\bчаевнича\w*",
+            r"\b(чай|чаек|чаю|чайку|чаи|кофе|кофеек|кофейку) (\w+ )?(пью|попиваю|пьем|гоняю|"
+            r"гоняем)\b", r"\b(пью|попиваю|пьем|гоняю|гоняем) (\w+ )?(чай|чаек|чаю|чайку|чаи|кофе|"
+            r"кофеек|кофейку)\b",
         ]),
         ("identity", "yes", [
             r"\b(я|это я|я это)( же| ведь)? и есть\b",
@@ -151,6 +166,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
         ]),
         ("still", "yes", [
+            # the trouble it would fix, said as a fact: «холодно у нас», «плесень в углах»,
+            # «счета за отопление огромные»; «нужно как никогда»
+            r"(?<!не )(?<!не так )\b(холодно|холодина|дубак|мерзнем|мерзнут|мерзну|промерза\w*|"
+            r"сквозит|плесень|плесенью|сырость|сыреет|протека\w*|течет|продувает|капает|каплет)\b",
+            r"\b(батаре\w*|отоплени\w*|котел|радиатор\w*) (\w+ )?не (грее|грею|работа|тян)\w*",
+            r"\b(сч[её]т\w*|платежк\w*|квитанци\w*)( \w+){0,2} (огромн|бешен|космическ|конск|"
+            r"заоблачн|дики|большие|растут|выросли)\w*", r"\bкак никогда\b",
             r"\b(еще|все еще|пока|по-прежнему) (ищем|выбираем|думаем|смотрим|нужн\w*|"
             r"актуальн\w*|интерес\w*|хотим|планируем|в силе)",
             r"(?<!не )\bв силе\b", r"(?<!не )\bинтересует\b", r"\bкак раз (выбираем|ищем)",
@@ -166,7 +188,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # the old one broke: «старый сломался», «наш совсем сдох»
             r"\b(стар\w*|прежн\w*|наш|наша|наше|мой|моя|мое)( \w+)? (совсем |уже |опять )?"
             r"(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|перегорел\w*|не работает|барахлит|"
-            r"потек\w*|течет|развалил\w*)",
+            r"потек\w*|течет|развалил\w*|сгнил\w*|прогнил\w*|рассохл\w*)",
             r"\b(компрессор|мотор|двигатель|котел|насос|бойлер|кондиционер|каркас|поликарбонат|"
             r"крыша|стекло)( \w+)? (совсем |уже |опять )?(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|"
             r"перегорел\w*|треснул\w*|прогнил\w*|развалил\w*)",
@@ -186,6 +208,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(с )?(другой|другими) (фирм|компан)\w*", r"\bу (других|конкурентов)\b",
             r"\bв другом месте\b", r"\bбез вас\b", r"\bне до \w+",
             r"\bуже (все |всё )?(есть|стоит|стоят)\b",
+            r"\b(у нас|у меня) (уже|давно) (\w+ )?(новые|новый|новое|новая|новенькие|свои)\b",
             r"\b(не будем|не станем) (\w+ )?(делать|менять|ставить|заказывать|покупать|брать|"
             r"связываться)\b",
             r"\b(сам|сами|сама) (\w+ )?(поставит|поставим|сделает|сделаем|установит|установим|"
@@ -212,16 +235,32 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"смонтировал|сделал|поменял|заменил|сварил|собрал|построил|смастерил|соорудил|"
             r"сколотил)\w*", r"\bподарил\w*",
             r"\b(сам|сами|сама) (\w+ ){0,2}(сделал|сварил|собрал|построил|смастерил|соорудил|"
-            r"сколотил)\w*", r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил)\w* "
-            r"(\w+ )?(сам|сами|сама)\b",
+            r"сколотил|обшил|утеплил|облицевал|обложил|застеклил|оштукатурил|покрасил|постелил|"
+            r"перекрыл|отремонтировал|починил|заменил|поменял|залил|установил|поставил)\w*",
+            r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил|обшил|утеплил|"
+            r"облицевал|обложил|застеклил|оштукатурил)\w* (\w+ )?(сам|сами|сама)\b",
+            # others hired: «мы соседскую бригаду наняли», «наняли частника»
+            r"\b(наняли|нанял|наняла|наняли уже|пригласили|позвали|подрядили) (\w+ ){0,2}"
+            r"(бригад|мастер|рабоч|строител|ребят|мужик|знакомых|частник|шабашник|фирм|людей)\w*",
+            r"\b(бригад|мастер|рабоч|строител|частник|шабашник)\w* (\w+ )?(наняли|нанял|наняла|"
+            r"пригласили|подрядили)\b",
+            # the thing itself gone: «мы дом снесли», «дачу продали»
+            r"\b(дом|дачу|дача|квартиру|здание|баню|гараж|сарай) (\w+ )?(снесли|сносим|снесем|"
+            r"продали|разобрали|сгорел\w*)\b",
+            r"\b(снесли|сносим|снесем|продали|разобрали) (\w+ )?(дом|дачу|квартиру|здание|баню|"
+            r"гараж|сарай)\b",
+            # making do as it is: «зимовать так будем», «так и будем жить»
+            r"\b(так|как есть) (и )?(будем|поживем|проживем|перезимуем|останемся|перебьемся)\b",
+            r"\b(зимовать|жить|перезимуем|поживем) (\w+ )?так (и )?(будем)?\b",
             # one came for free: «на работе дали бесплатно старую», «соседи отдали даром»
             r"\b(дали|отдали|отдал|отдала|достал(ась|ся|ись))( \w+){0,2} (бесплатно|даром|задаром|"
             r"насовсем|свою|свой|старую|старый|старые)\b",
             r"\b(бесплатно|даром|задаром) (\w+ )?(дали|отдали|отдал|отдала|достал\w*)\b",
             # someone else provides it: «застройщик ставит», «управляющая компания поменяет»
-            r"\b(застройщик|управляющ\w*|арендодател\w*|гарантия|страховая)( \w+)? (сам |сама )?"
-            r"(ставит|поставит|сделает|делает|включ\w*|оплатит|оплачивает|покроет|покрывает|"
-            r"меняет|поменяет)\b",
+            r"\b(застройщик|управляющ\w*|управляйк\w*|жэк|тсж|арендодател\w*|гарантия|страховая)"
+            r"( \w+)? (сам |сама )?(обещал\w* )?(сама |сам )?(ставит|поставит|сделает|делает|"
+            r"включ\w*|оплатит|оплачивает|покроет|покрывает|меняет|поменяет|сделать|поставить|"
+            r"поменять|утеплит|утеплить|заменить|заменит)\b",
             # it works again: «снова заработал», «мастер его оживил»
             r"\b(снова|опять) (работает|заработал\w*)\b", r"\bзаработал\w* (снова|опять)\b",
             r"\b(оживил|реанимировал|подлатал|подшаманил)\w*",
@@ -241,7 +280,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(ну )?дайте (мне |нам )?(\w+ )?(час|часик|полчаса|полчасика|пару часов|минут\w*)\b",
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
             r"\bв (другой|другое|иной) (раз|день|время)\b",
-            r"\bне (сейчас|сегодня)\b", r"^(нет )?потом\b",
+            r"\bне (сейчас|сегодня)\b", r"^(нет |не )?потом\b(?! а\b)",
             r"\b(давайте|давай|можно|лучше) потом\b",
             r"\b(пусть|пускай) (\w+ )?(перезвонит|позвонит|свяжется)",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
@@ -263,6 +302,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
             r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
             r"^(да |ну )?все равно( кто| как| какой| какая| когда)?$",
+            r"^(да |ну |нет |мне )?(любой|любая|любой свободный|кто угодно)( пусть| подойдет)?$",
             r"^(да |мне |нам )?(не важно|неважно)\b", r"\b(не принципиально|непринципиально)\b",
         ]),
         ("busy", "no", [
@@ -282,9 +322,23 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(сплю|обедаю|работаю|еду|веду машину)\b", r"\b(сейчас|щас) (никак|не вариант)\b",
             r"\bне до \w+",
             r"\b(на|по) трасс\w*",
+            # an occasion: «на похоронах я», «мы на свадьбе»
+            r"\bна (похоронах|поминках|свадьбе|юбилее|дне рождения|кладбище|концерте|спектакле|"
+            r"экзамене|собеседовании|планерке|родительском собрании|утреннике|линейке)\b",
+            r"\bв (церкви|храме|театре|кинотеатре|сауне|бассейне|спортзале|зале суда|суде|бане|"
+            r"парикмахерской|автосервисе|налоговой|мфц)\b",
+            r"\bу (ветеринара|стоматолога|нотариуса|юриста|парикмахера)\b",
+            r"\b(не (очень |совсем |сильно )?вовремя|невовремя|неудачное время)\b",
+            r"\bпо (уши|горло|макушку) в\b",
+            # hands busy: «руки в краске по локоть», «руки в тесте»
+            r"\bруки (у меня |все |по локоть )*(в (краске|тесте|муке|земле|масле|мазуте|глине|"
+            r"цементе|клее|мыле|грязи|шпаклевке|растворе|фарше)|заняты|грязные|мокрые)\b",
+            r"\b(в|по локоть в) (краске|тесте|муке|мазуте|глине|цементе|шпаклевке|растворе)"
+            r" (\w+ )?(руки|по локоть)\b",
             # food on the fire, a child running off: «пироги в духовке», «он убегает»
             r"\b(в духовке|на плите|на огне|подгора\w*|пригора\w*|выкипа\w*|убегает|убежит|"
-            r"удирает)\b", r"\bнеудобн(енько|ехонько)\b",
+            r"удирает)\b", r"\bтесто (у меня |уже )?(подошло|подходит|поднялось|убегает)\b",
+            r"\bнеудобн(енько|ехонько)\b",
             # a child who needs them now: «ребёнок плачет», «дети проснулись»
             r"\b(ребенок|ребенка|дети|детей|малыш|малая|малой|младенец|сын|дочь|дочка|внук|внучка)"
             r"( (?!не\b)\w+)? (плачет|плачут|кричит|кричат|орет|орут|ревет|ревут|проснул\w*|"
@@ -309,6 +363,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(уехал|ушел|ушла|вышел|вышла|отошел|отошла|улетел|отъехал)а? (он|она)\b",
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
+            r"^((а|да|ну) )?(нет|нету) (тут|здесь|у нас|дома) \w+$",
             r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
@@ -330,7 +385,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             _MISTAKEN["ru"][0], r"\bя такого не (говорил|говорила|говорили)\b",
             # emphatic never; the data not to be touched; dislike; a no to the consent itself
             r"\bни в жизнь\b", r"\bни в коем разе\b", r"\bни за какие\b", r"\bни при каких\b",
-            r"^(да )?еще чего\b",
+            r"^(да )?еще чего\b", r"^((ой|да|ну|ай) )*какое (там|уж там)\b",
+            r"\b(его|их|ее|это|все) (в баню|к лешему|нафиг|на фиг|к черту|к чертям)\b",
             r"\bне (трога|использ|обрабатыва|переда|храни|собира|сохраня|распространя)\w*(йте|"
             r"ите)\b",
             r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
@@ -350,6 +406,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне (та|те) (цифр|букв)\w*",
             r"\b(старый|прежний|бывший|устаревший) (номер|телефон|адрес)\b",
             # a denial of having made the request: «это не я заявку оставляла»
+            r"\bне (помню|припомню|помним) (никак\w* |такой |такую |чтобы )?(заявк|обращени|"
+            r"оставлял|просил)\w*",
             r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
             r"регистрировал|писал)\w*",
             r"\b(оставлял|заполнял|отправлял|подавал)\w* (\w+ )?не я\b",
@@ -408,7 +466,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(got|have|ive got) (all (day|morning|afternoon|evening|week)|"
             r"all the time in the world|plenty of time|"
             r"nothing but time)\b",
-            r"\b(im|i am) retired\b",
+            r"\b(im|i am) retired\b", r"\bhome all (day|morning|afternoon|evening)\b",
             # a break is free time: "im on my lunch break", "taking a break"
             r"\bon (my |a |our )?(lunch |coffee |smoke |work )?break\b"
             r"(?!.*\b((almost|nearly|just about) (over|done|up)|short|ending|ends)\b)",
@@ -421,6 +479,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!dont )(?<!not )\b(have|got|ive got|i got) (a little while|a while|a bit|"
             r"a little bit)( now| right now)?$", r"(?<!dont )\bi have time\b",
             r"(?<!cant )(?<!not )\bi can talk\b", r"\bnow (is|works|s) (fine|good|ok|okay)\b",
+            r"(?<!not )(?<!dont )\btalk to me\b(?! (later|tomorrow|another|some other|next))",
             r"^(yes |yeah )?now works$", r"\bnows (fine|good|ok)\b", r"^(yes |yeah )?now is good$",
             r"(?<!not a )(?<!isnt a )(?<!not a great )\bgood time\b",
             r"\b(this|its|that) is fine\b", r"^(yes |yeah |ok )?(its|this is) fine$",
@@ -428,6 +487,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwhat can i do for you\b",
             r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have|got like) a (few|couple|sec|second|"
             r"minute|moment)$",
+            r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have) (like |about |maybe )?(two|three|"
+            r"five|ten|fifteen|a few)( minutes| mins)?$",
         ]),
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
@@ -441,6 +502,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah )?its \w+( yes| yeah)?$", r"^(yes |yeah )?\w+ speaking$",
         ]),
         ("still", "yes", [
+            # the trouble it would fix, said as a fact: "its freezing in here", "the bills are
+            # through the roof"; "more than ever"
+            r"(?<!not )(?<!isnt )\b(freezing|drafty|drafts|moldy|mold|leaking|leaks|so cold|"
+            r"ice cold|sweltering|roasting)\b",
+            r"\bbills? (are |is |were |keep )?(\w+ )?(through the roof|crazy|insane|huge|killing "
+            r"us|outrageous|sky high|going up|ridiculous)\b", r"\bmore than ever\b",
+            # a yes that is in no hurry: "yes but no rush" (the "no" is the rush's)
+            r"^(yes|yeah|yep|sure|still)( \w+)? (but )?(no rush|no hurry|not urgent|no big rush)\b",
             r"\bstill (interested|looking|need|want|shopping|open|on|relevant|in the market|"
             r"planning)\b", r"\bhavent (bought|found|got|purchased|ordered)\b",
             r"\b(have not|not yet) (bought|found|got|purchased|ordered)\b",
@@ -469,11 +538,20 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!dont )(?<!not )(?<!havent )(?<!never )\b(got|bought|have|put in|using|use|"
             r"went with|making do with) (a|an|some|the|one|two) (\w+ ){0,2}(for now|"
             r"in the meantime|for the time being)\b",
+            # a relative does it: "my brother is an electrician hes doing it"
+            r"\b(brother|son|dad|father|husband|uncle|cousin|nephew|friend|neighbor|buddy|"
+            r"in law)\b.*\b(hes|shes|he is|she is|theyre|they are|he will|hell|shell) (doing|"
+            r"handling|installing|taking care of|do|handle|install) (it|them|that|the job)\b",
             # someone else provides it: "the builder includes it", "the landlord is handling it"
             r"\b(builder|landlord|contractor|hoa|management|seller|owner|warranty|insurance|"
-            r"home warranty)( \w+)? (includes|covers|is (doing|handling|covering|including|"
+            r"home warranty)( (?!(?:hasnt|havent|didnt|wont|doesnt|isnt|never|not)\b)\w+)? "
+            r"(includes|covers|is (doing|handling|covering|including|"
             r"taking care of|providing)|will (do|handle|cover|include|take care of|provide)|"
-            r"handles|provides|takes care of|took care of|(is )?paying for)\b",
+            r"handles|provides|takes care of|took care of|(is )?paying for|covered|paid for|"
+            r"replaced|bought)\b",
+            # another way chosen: "we decided to just patch it"
+            r"\bdecided to (just |simply )?(patch|repair|fix|keep|paint|seal|caulk|tape) (it|them|"
+            r"the old|what)\b",
             # it works again: "the repair guy got the old one running again"
             r"(?<!havent )(?<!hasnt )(?<!hadnt )(?<!not )(?<!never )(?<!to )\b(got|had) (it|"
             r"the old one|the old unit|ours|that|the thing|the unit|"
@@ -556,11 +634,23 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bin (line|a line|the line|a queue|the checkout)\b",
             r"\b(heading|headed|running) out\b",
             r"\babout to (jump |hop |get )?in the shower\b", r"\bmeeting (starts|is starting)\b",
+            r"\bat the (vet|vets|dmv|bank|mall|airport|salon|barber|barbers|mechanic|dentist|"
+            r"pharmacy|post office|courthouse|school)\b",
             r"(?<!not )\bbusy\b", r"(?<!not )\bdriving\b", r"\bin (a|the middle of|class|"
             r"traffic|the car|a meeting|surgery)\b", r"\bat (work|the doctors?|dinner|the "
             r"hospital|the office|the gym)\b", r"\bon the (other line|road|phone with)\b",
             r"\bon (another|a different|the other|my other|a second) (line|call|phone)\b",
             r"\bhands (are )?(full|tied)\b",
+            # up a ladder, under a car, hands covered: "im up on a ladder", "under the sink"
+            r"\b(up )?on (a|the|my) (ladder|roof|scaffold|scaffolding|tractor|mower)\b",
+            r"\b(up )?(a|the) ladder\b", r"\bunder (a|the|my|our|some) (car|truck|sink|house|"
+            r"hood|van|deck|porch)\b",
+            r"\bhands are (all )?(covered|dirty|wet|greasy|messy|sticky|full of)\b",
+            r"\b(covered|elbow deep|up to my elbows) in (paint|dough|grease|mud|dirt|flour|"
+            r"concrete|oil)\b",
+            r"\b(terrible|bad|awful|horrible|lousy|rough|worst|poor) timing\b",
+            r"\bup to my (ears|eyeballs|eyes|neck) in\b",
+            r"\bat a (funeral|wake|wedding|memorial|viewing|recital|game)\b",
             r"\b(a lot|too much|stuff|things|something|some stuff|a bunch) (going on|on my "
             r"plate)\b",
             r"\bcan (this|it) wait\b", r"\b(got|have) (another|a second|an incoming) call\b",
@@ -596,6 +686,12 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
+            # the one asked for is someone's relative: "thats my wife", "shes my daughter"
+            r"^(?!.*\b(hold on|hang on|one sec|one second|let me get|ill get|just a sec)\b)"
+            r"((no|nope|oh|well|yeah|um|uh) )*(\w+ )?(thats|that is|shes|she is|hes|he is|"
+            r"thatd be) my (wife|husband|daughter|son|mother|mom|father|dad|sister|brother|"
+            r"mother in law|father in law|girlfriend|boyfriend|partner|roommate|tenant|"
+            r"grandmother|grandma|grandfather|grandpa|aunt|uncle|niece|nephew)\b",
             r"\b(cant|can not|cannot|is unable to) come to the phone\b",
             r"\bwrong (number|person|guy|one|lady|man)\b",
             r"\bno ?(one|body) (named|by that name|here|called)\b",
@@ -880,7 +976,7 @@ def _declines(norm: str, lang: Lang) -> bool:
 # A short question or remark may follow the name: "я иван, а что?", "this is john, who's
 # this?".
 _SELF = {
-    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+)?)?$"
+    "ru": re.compile(r"^(?:да |ну )?(?:это )?я (?P<a>\w+)(?: да)?(?: (?:а|и) \w+(?: \w+){0,2})?$"
                      r"|^(?:да )?(?P<b>\w+) (?:я|слушает)$"
                      r"|^(?:да |нет |ну )?(?:меня зовут|зовут меня|мое имя) (?P<c>\w+)(?: \w+)?$"),
     "en": re.compile(r"^(?:(?:yes|yeah|hi|hello|hey) )*(?:i am|im|its|this is|it is) (?P<a>\w+)"
@@ -934,10 +1030,10 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
         k += 1
     if k >= len(words):
         return None
-    if len(words) - k > 4 and not (
-        len(words) - k <= 8 and words[k + 1] in _ANSWER_TAILS[lang]
-        and words[k + 2] in _QUESTION_WORDS[lang]
-    ):
+    if len(words) - k > 4 and not (len(words) - k <= 8 and any(
+        words[k + j] in _ANSWER_TAILS[lang] and words[k + j + 1] in _QUESTION_WORDS[lang]
+        for j in (1, 2)  # "linda yes who is this", "linda miller yes who is this"
+    )):
         return None  # longer only as the name, a yes and a question: "linda yes who is this"
     word, rest = words[k], words[k + 1:]
     if lang == "ru":
@@ -949,12 +1045,54 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
             rest = rest[1:]  # «сергей петрович», «иван петров»
     elif not (cues.is_first_name(word, lang) or given_names.is_short_form(word, lang)):
         return None
-    elif (len(rest) == 2 and rest[1] in _ANSWER_TAILS[lang] and rest[0] not in _NOT_SURNAMES
+    elif (len(rest) >= 2 and rest[1] in _ANSWER_TAILS[lang] and rest[0] not in _NOT_SURNAMES
+          and (len(rest) == 2 or rest[2] in _QUESTION_WORDS[lang])
           and not rest[0].endswith("ed")):
         rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
     if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
         return word  # «тамара я да»: the name, then «я»
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
+
+
+_WHICH: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"какая", "какой", "какую", "какого", "это какая", "это какой"}),
+    "en": frozenset({"which", "what"}),
+}
+
+
+def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """"john who?", "which john?", «какая ольга?»: the name asked for, not known here."""
+    first, last = norm.split()
+    if lang == "en" and last == "who":
+        said = first
+    elif first in _WHICH[lang]:
+        said = last
+    else:
+        return False
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        said = tag[1] if tag is not None else said
+    return any(given_names.same_name(said, name, lang) for name in names)
+
+
+def _joined_name(norm: str, names: tuple[str, ...]) -> str:
+    """The name asked for, split in two by the recogniser ("mary sol" for Marisol, "anna
+    belle" for Annabelle), joined again."""
+    words = norm.split()
+    spelt = {_spelt(name): name for name in names}
+    for k in range(min(len(words) - 1, 3)):
+        joined = words[k] + words[k + 1]
+        if len(words[k]) >= 3 and len(words[k + 1]) >= 3 and _spelt(joined) in spelt:
+            return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
+    return norm
+
+
+def _spelt(name: str) -> str:
+    """A name as it sounds, near enough: "marysol" and "marisol", "annabel" and "annabelle",
+    "meghan" and "megan" (y for i, a silent h, doubled letters, a final silent e)."""
+    name = name[:1] + name[1:].replace("y", "i").replace("h", "")
+    name = name.removesuffix("e")
+    return "".join(ch for k, ch in enumerate(name) if k == 0 or ch != name[k - 1])
 
 
 def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
@@ -974,7 +1112,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             and words[k] not in _TWO_LETTER_WORDS
             and any(name.startswith(words[k]) for name in names)):
         return True  # "ty here" for Tyler: a clip this short only before "here"
-    return any(given_names.same_name(words[k], name, lang) for name in names)
+    return any(given_names.same_name(words[k], name, lang) or _spelt(words[k]) == _spelt(name)
+               for name in names)
 
 
 _NOT_SURNAMES = frozenset({
@@ -1053,7 +1192,8 @@ def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     if lang == "ru":
         tag = _ru_name_tag(said)
         said = tag[1] if tag is not None else said
-    return not any(given_names.same_name(said, name, lang) for name in names)
+    return not any(given_names.same_name(said, name, lang) or _spelt(said) == _spelt(name)
+                   for name in names)  # "meghan" for Megan: the same name, spelt otherwise
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
@@ -1075,8 +1215,9 @@ _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |onl
 
 def _not_self(norm: str, lang: Lang) -> bool:
     found = _NOT_SELF[lang].match(norm)
-    if found is not None and cues.is_first_name(found.group("a"), lang):
-        return True
+    if found is not None and (cues.is_first_name(found.group("a"), lang)
+                              or given_names.is_short_form(found.group("a"), lang)):
+        return True  # «не гена я виктор»
     if lang == "ru":
         kin = _KIN_RU.match(norm) or _KIN_AFTER_RU.match(norm)  # «это сосед её»
         if kin is not None:
@@ -1105,7 +1246,10 @@ _SHRUG_ANSWERS = (r"(согласен|согласна|согласны|согл
 _SHRUG = re.compile(r"^((а|ну|и|да|так) )*(что|чего) (там )?(?=" + _SHRUG_ANSWERS + r"\b)")
 """«а что, можно», «ну а чего, давайте»: the shrug is dropped, the answer after it read."""
 _NOT_QUESTIONS = re.compile(
-    r"^(почему бы|почему нет|где то|что то|кто то|что ж|что же|чего уж|какая (мне )?разница|"
+    r"^(почему бы|чего бы|отчего бы|что бы и нет|почему нет|где то|что то|кто то|что ж|"
+    r"что же|чего уж|какая (мне )?разница|"
+    # resigned, then the answer: «ну а куда деваться, согласен», «что ж поделаешь»
+    r"куда (ж |же |тут )?деваться|куда (ж |же |ты )?денешься|что (ж |же )?(делать|поделаешь)|"
     r"с удовольствием|с радостью|"
     # «ну а что, согласен», «а чего, давайте»: a shrug before the answer, not a question
     r"(что|чего) (там )?" + _SHRUG_ANSWERS + "|"
@@ -1137,7 +1281,7 @@ _TRAILING_QUESTION: dict[Lang, frozenset[str]] = {
 _RIDING: dict[Lang, frozenset[str]] = {"ru": frozenset({"а", "и", "ну"}),
                                        "en": frozenset({"and", "so", "but"})}
 """«я, а что?», "speaking, and who?": a question riding along after an answer."""
-_QUESTION_TAILS = frozenset({"exactly", "again", "именно", "конкретно", "sorry", "простите",
+_QUESTION_TAILS = frozenset({"exactly", "again", "now", "именно", "конкретно", "sorry", "простите",
                              "извините"})
 
 
@@ -1297,9 +1441,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     for rule in table.unkeyed:
         candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
-    if (names and lang == "en" and norm.endswith(" who") and norm.count(" ") == 1
-            and any(given_names.same_name(norm.split()[0], name, lang) for name in names)):
+    if names and norm.count(" ") == 1 and _which_one(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
+    if names and not asked:
+        norm = _joined_name(norm, names)  # "mary sol yes" for Marisol
     other = _other_person(norm, lang, names) if names and not asked else None
     if other:  # «сергей», "this is mike" to "is this John?"
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -1343,6 +1488,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (hits.get("yes") == "agree" and hits.get("no") in (None, "refuse")
+            and _REFUSES_IT[lang].search(norm) is not None):
+        # «отказываюсь от согласия», "i withdraw my consent": the yes word is what is refused
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
         # «муж её слушает», "her husband listening": someone else answered, whoever listens
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -1392,14 +1541,27 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_REFUSES_IT: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bотказ\w* (\w+ )?(от|дать|давать)\b|\bотзыва\w*|\bотозва\w*|"
+                     r"\bотзову\b"),
+    "en": re.compile(r"\b(withdraw|withdrawing|revoke|revoking|take back|taking back|pull|"
+                     r"pulling|rescind|rescinding)( my| any| the)? (consent|agreement)\b"),
+}
 _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"
                      r"(?<!не )можно|(?<!не )могу)\b(?! (позже|попозже|потом|завтра|вечером))"),
     "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
-                     r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$"),
+                     r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$|"
+                     r"\btalk to me$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
+def goes_ahead(text: str, lang: str) -> bool:
+    """Whether the reply tells the robot to go on ("go ahead", «говорите»), whatever else it
+    says of being busy."""
+    return _GO_AHEAD[lang_of(lang)].search(normalize(text, lang)) is not None
+
+
 _PREFERS: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(лучше|удобнее|проще|предпочитаю|предпочтительнее)\b"),
     "en": re.compile(r"\b(better|easier|rather|prefer|preferable)\b"),
@@ -1412,7 +1574,8 @@ _PROCEED = frozenset({
     "внести", "заносить", "занести", "сохранять", "сохранить", "назначать", "назначить",
     "бронировать", "забронировать", "включать", "включить", "запускать", "запустить",
     "делать", "сделать", "подтверждать", "ставить", "поставить", "отмечать", "отметить",
-    "передавать", "передать", "переводить", "перевести", "заказывать",
+    "передавать", "передать", "переводить", "перевести", "заказывать", "набирать", "набрать",
+    "кидать", "кинуть", "перекидывать", "перекинуть",
     "бронить", "выставлять", "выставить", "присоединять", "вызывать", "валять",
     # telling the robot to say its piece: «вещайте», «излагайте», «жгите»
     "вещать", "излагать", "изложить", "рассказывать", "рассказать", "выкладывать",
@@ -1426,13 +1589,18 @@ _BLESSINGS = ("на здоровье", "на здоровьице", "ради б
 """«обрабатывайте на здоровье», «звоните ради бога»: a blessing that only adds warmth."""
 
 
+_PERMIT_OBJECTS = frozenset({"его", "ее", "их", "нам", "сюда", "клиента", "клиентку",
+                             "клиентов", "звонок", "абонента", "человека"})
+"""What the order is about, said with it: «кидай его мне», «подключай клиента»."""
+
+
 def _permits(norm: str) -> bool:
     """A bare imperative that tells the robot to go on with what it asked («обрабатывайте
     пожалуйста», «звони», «ну соединяйте»), or «можно» with the verb of it («ну можно
     обрабатывать»)."""
     for idiom in _BLESSINGS:
         norm = norm.replace(idiom, " ")
-    words = [w for w in norm.split() if w not in _PERMIT_FILLERS]
+    words = [w for w in norm.split() if w not in _PERMIT_FILLERS and w not in _PERMIT_OBJECTS]
     if len(words) == 2 and "можно" in words:  # «можно обрабатывать», «записывать можно»
         return words[words[0] == "можно"] in _PROCEED
     if len(words) != 1:

@@ -265,13 +265,19 @@ def extract_entities(
         money: list[Entity] = []
         spans = list(find_numbers(toks, lex, code))
         sides = _dimension_sides(toks, spans)
+        price = _price_speak(spans, toks) if code == "en" and "money" in wanted else None
         for span in spans:
             start, end = toks[span.i].start, toks[span.j - 1].end
             if any(start < b and a < end for a, b in taken):
                 continue
             amount = as_int_or_float(span.value)
             slang = any(toks[k].low in MONEY_SLANG for k in range(span.i, span.j))
-            if "money" in wanted and span.i not in sides and not _counts_things(toks, span, code):
+            if price is not None and span.i == price.i:  # "twenty two five": 22 500
+                p_end = toks[price.j - 1].end
+                money.append(Entity(type="money", value=int(price.value),
+                                    text=text[start:p_end], start=start, end=p_end))
+            if price is None and "money" in wanted and span.i not in sides and not (
+                    _counts_things(toks, span, code)):
                 unit, i, j = _currency_near(toks, span, lex)
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],
@@ -284,7 +290,7 @@ def extract_entities(
             if "integer" in wanted and isinstance(amount, int):
                 out.append(Entity(type="integer", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip
-        out += _share_currency(text, money)
+        out += _without_dismissed(text, _share_currency(text, money))
     return sorted(out, key=lambda e: e.start)
 
 
@@ -359,6 +365,45 @@ def _day_spans(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list
 
 
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|до|или|to|or|and|и)?\s*$", re.IGNORECASE)
+
+
+_DISMISSED = re.compile(
+    r"\s*(?:(?:это|уже|ну|для нас|нам|is|its|thats|that|would be|is way|way|for us)\s+)*"
+    r"(?:много|многовато|дорого|дороговато|слишком|перебор|too much|too high|too steep|"
+    r"a lot|out of the question|way too)\b")
+
+
+def _without_dismissed(text: str, money: list[Entity]) -> list[Entity]:
+    """«миллион это много, а так тысяч четыреста», "fifty is too much, maybe thirty": a sum
+    named only to be turned down is not the sum, when another one is said."""
+    if len(money) < 2:
+        return money
+    kept = [e for e in money if _DISMISSED.match(text, e.end) is None]
+    if not kept or len(kept) == len(money):
+        return money
+    if min(float(e.value) for e in money if e not in kept) >= 1000:
+        # "триста тысяч многовато, давайте двести": the other sum in the same thousands
+        kept = [e.model_copy(update={"value": e.value * 1000}) if float(e.value) < 1000 else e
+                for e in kept]
+    return kept
+
+
+def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
+    """ "twenty two five", "fourteen five": a sum said as its thousands, then one digit for
+    its hundreds; "two fifty", "twelve fifty": its hundreds, then two digits; as prices are
+    read out: the only two numbers of the reply, in words."""
+    if len(spans) != 2:
+        return None
+    a, b = spans
+    if not (a.j == b.i and a.words and b.words and a.scale == 1.0 and b.scale == 1.0
+            and a.value == int(a.value) and b.value == int(b.value)
+            and all(t.kind != "num" for t in toks[a.i:b.j])):
+        return None
+    if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:
+        return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, True, 1000)
+    if 1 <= a.value <= 99 and 10 <= b.value <= 99:
+        return NumSpan(a.value * 100 + b.value, a.i, b.j, True, 1.0)
+    return None
 
 
 def _share_currency(text: str, money: list[Entity]) -> list[Entity]:

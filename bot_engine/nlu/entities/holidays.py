@@ -123,11 +123,13 @@ _RU_NAMES: dict[str, str | None] = {
     "женский* день*": "women", "пасха*": "easter",
     "майский* праздник*?": "may", "майский* каникулы*": "may",
     "день* победы": "victory", "день* россии": "russia", "день* знаний": "knowledge",
-    "день* народного единства": "unity", "праздник*": None,
+    "день* народного единства": "unity", "день* единства": "unity",
+    "ноябрьский* праздник*?": "unity", "ноябрьский* выходной*": "unity", "праздник*": None,
 }  # fmt: skip
 _EN_NAMES: dict[str, str | None] = {
     "new year day?": "new_year", "new years day?": "new_year",
     "new year eve": "new_year_eve", "new years eve": "new_year_eve",
+    "first of the year": "new_year", "1st of the year": "new_year",
     "mlk day?": "mlk", "martin luther king day?": "mlk",
     "valentines day?": "valentine", "valentine's day": "valentine", "valentine day": "valentine",
     "presidents day": "presidents", "presidents' day": "presidents",

@@ -58,6 +58,11 @@ _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "полтысячи": (500, "mult"), "полмиллиона": (5e5, "mult"), "полмиллиарда": (5e8, "mult"),
     "полумиллиона": (5e5, "mult"), "полутысячи": (500, "mult"),
     "полумиллиарда": (5e8, "mult"),
+    # half of a slang unit in one word: «полляма», «поллимона», «полкосаря»; «лимон» for a
+    # million
+    "полляма": (5e5, "mult"), "пол-ляма": (5e5, "mult"), "поллимона": (5e5, "mult"),
+    "полкосаря": (500, "mult"), "лимон": (1e6, "mult"), "лимона": (1e6, "mult"),
+    "лимонов": (1e6, "mult"),
 }  # fmt: skip
 
 # Sums said as one noun ("тридцатку где-то", "полтинник", "сотни полторы"): what a caller
@@ -124,7 +129,8 @@ _EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
     "sixty": (60, "ten"), "seventy": (70, "ten"), "eighty": (80, "ten"),
     "ninety": (90, "ten"), "hundred": (100, "mult"), "thousand": (1e3, "mult"),
     "million": (1e6, "mult"), "billion": (1e9, "mult"), "k": (1e3, "mult"),
-    "grand": (1e3, "mult"), "large": (1e3, "mult"), "m": (1e6, "mult"), "mln": (1e6, "mult"),
+    "grand": (1e3, "mult"), "large": (1e3, "mult"), "mil": (1e6, "mult"), "m": (1e6, "mult"),
+    "mln": (1e6, "mult"),
     "bn": (1e9, "mult"),
     "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
 }  # fmt: skip

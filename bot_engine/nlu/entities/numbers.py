@@ -155,8 +155,11 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             break
         if lang == "en" and low == "half" and group is None and k == i and nxt is not None:
             after = _peek(toks, k + 2)
-            if nxt.low in ("a", "an") and after is not None and after.low in _EN_BIG:
-                group = 0.5  # "half a million"
+            big = lex.numbers.get(after.low) if after is not None else None
+            if nxt.low in ("a", "an") and after is not None and (
+                    after.low in _EN_BIG
+                    or (big is not None and big.kind == "mult" and big.value >= 1000)):
+                group = 0.5  # "half a million", "half a mil", "half a grand"
                 k += 2
                 continue
             break
@@ -313,6 +316,7 @@ def _late_multiplier(found: list[NumSpan], toks: list[Tok], lex: Lexicon,
 
 
 _RANGE_WORDS = frozenset({"до", "или", "to", "or", "and", "и"})
+_OR_WORDS = frozenset({"до", "или", "to", "or"})  # not "and": "two thousand and three weeks"
 
 
 def _share_scale(found: list[NumSpan], toks: list[Tok]) -> list[NumSpan]:
@@ -326,4 +330,11 @@ def _share_scale(found: list[NumSpan], toks: list[Tok]) -> list[NumSpan]:
             and a.value * b.scale <= b.value
         ):  # fmt: skip
             found[n] = NumSpan(a.value * b.scale, a.i, a.j, a.words, b.scale)
+        elif (
+            (a.j == b.i or (b.i == a.j + 1 and toks[a.j].low in _OR_WORDS))
+            and a.scale > 1.0 and b.scale == 1.0 and 0 < b.value < 1000
+            and a.value <= b.value * a.scale < 1000 * a.scale
+        ):  # fmt: skip
+            # «тысяч триста-четыреста», "300k to 400": the second end in the first's scale
+            found[n + 1] = NumSpan(b.value * a.scale, b.i, b.j, b.words, a.scale)
     return found

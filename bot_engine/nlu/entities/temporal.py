@@ -116,7 +116,7 @@ _RU_SEASON_CUES = frozenset({"на", "к", "по", "следующей", "сле
                              "будущей", "будущим", "будущее", "будущую", "этой", "этим",
                              "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
-                             "till", "before"})  # fmt: skip
+                             "till", "before", "come"})  # fmt: skip  "come spring": when it comes
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
                         "будущим", "будущее", "будущую", "next"})  # fmt: skip
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
@@ -1087,6 +1087,12 @@ class _Rules:
                 start = k - 1 if self.low(k - 1) in ("at", "a") else k
                 hour = (hv[0] - 2) % 12 + 1
                 return self._with_qualifier(Part(start, hv[2], hour=hour, minute=45))
+        if (self.lang == "ru" and low in _ONE_OCLOCK_PREPS and self.low(k + 1) in _ONE_OCLOCK
+                and self.low(k + 2) not in self.lex.numbers
+                and (self.low(k + 2) in ("дня", "ночи") or self._day_named_before(k))):
+            # «завтра около часа», «в час дня»: «час» alone is one o'clock after a day named
+            # (without one, «около часа» is more often how long)
+            return self._with_qualifier(Part(k, k + 2, hour=1))
         spoken = self._minutes_of_hour(k)
         if spoken is None and low in _TIME_PREPS:
             spoken = self._minutes_of_hour(k + 1)  # "at twenty past seven"
@@ -1098,8 +1104,8 @@ class _Rules:
             if self.low(m - 1) in ("в", "во") and self.low(m).endswith(_RU_OBLIQUE_NUMBERS):
                 return None  # «в двух словах», «в пяти минутах»: «в» + an oblique case
             hv = self._hour_value(m)
-            if hv is None:
-                return None
+            if hv is None or self.low(hv[2]) in _MINUTE_WORDS:
+                return None  # "about ten minutes", «около десяти минут»: how long, no hour
             return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         # bare "3 pm", "3pm", "пять вечера", "в 10 утра", "3 o'clock"
         hv = self._hour_value(k)
@@ -1124,6 +1130,11 @@ class _Rules:
                               or self._day_or_part_before(k))) or in_words:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _day_named_before(self, k: int) -> bool:
+        """Whether a day (tomorrow, a weekday) is named anywhere before ``k``."""
+        return any(self.low(p) in _RELATIVE_DAYS or self.low(p) in self.lex.weekdays
+                   for p in range(k))
 
     def _day_or_part_before(self, k: int) -> bool:
         """Whether a day or a part of the day stands before ``k`` (a filler between):
@@ -1206,6 +1217,12 @@ class _Rules:
                 "обед", "lunchtime", "lunch"):
             # a part of the day: an hour said after it is read in it («в обед часа в два»)
             return Part(k, k + 2, daypart=self.low(k + 1))
+        if low in ("в", "on", "during", "at") and self._day_named_before(k):
+            # «завтра в обеденный перерыв», "tomorrow on my lunch break": lunchtime of that
+            # day («я на обеденном перерыве», "im on my lunch break" say where one is now)
+            m = k + 1 + (self.low(k + 1) in ("my", "our", "the", "a"))
+            if self.low(m) in _LUNCH_BREAK and self.low(m + 1) in ("перерыв", "break"):
+                return Part(k, m + 2, daypart="lunch")
         if low in ("после", "after") and self.low(k + 1) in ("работы", "work"):
             return Part(k, k + 2, daypart="вечером" if low == "после" else "evening")
         if self.lang == "en":
@@ -1290,6 +1307,12 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_LUNCH_BREAK = frozenset({"обеденный", "обеденном", "lunch"})
+_MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "минуты", "минуток",
+                           "минутки", "секунд", "seconds"})
+_ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
+_ONE_OCLOCK = frozenset({"час", "часа", "часу"})
+
 _GAP_FILLERS = frozenset({"где", "то", "ну", "вот", "так", "наверное", "наверно", "значит",
                           "say", "like", "um", "uh", "maybe", "probably", "lets"})
 """Words a caller puts between a day and its time ("завтра где-то в десять", "tomorrow,
@@ -1317,6 +1340,32 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
                 groups[-1].append(part)
                 continue
         groups.append([part])
+    return _day_then_its_hour(groups, toks)
+
+
+_ERRAND_GAP = 6
+_SUM_UNITS = frozenset({"k", "к", "grand", "thousand", "bucks", "dollars", "тысяч", "тыс",
+                        "тысячи", "рублей", "руб", "косых", "штук"})
+_PARTING = frozenset({"не", "нет", "или", "либо", "а", "но", "not", "no", "or", "but", "either",
+                      "и", "and", "then", "потом"})
+
+
+def _day_then_its_hour(groups: list[list[Part]], toks: list[Tok]) -> list[list[Part]]:
+    """ "tomorrow on my lunch around one", «завтра как на обед пойду около часа»: a day, a
+    few words of what the caller will be doing, then the hour: one time, when they are the
+    reply's only two and nothing between them sets them apart (a no, an or, a but)."""
+    if len(groups) != 2:
+        return groups
+    first, second = groups
+    day_only = all(p.hour is None and p.daypart is None and p.moment is None and p.until is None
+                   for p in first) and any(p.day is not None for p in first)
+    time_only = all(p.day is None and p.moment is None for p in second) and any(
+        p.hour is not None for p in second)
+    between = [toks[g].low for g in range(first[-1].j, second[0].i)]
+    after = toks[second[-1].j].low if second[-1].j < len(toks) else ""
+    if (day_only and time_only and len(between) <= _ERRAND_GAP and _PARTING.isdisjoint(between)
+            and after not in _SUM_UNITS):  # "in two weeks budget is around 3k": no hour
+        return [first + second]
     return groups
 
 
