@@ -25,7 +25,12 @@ tuned on; `--show-held` shows them). The last line is `nlu_eval_worst_accuracy: 
 worst held-out accuracy over the languages. A `menu` step is judged by the entry chosen; a
 `connect` step that hears the operator by `nlu.answer_to_offer`, as the operator's leg does.
 
-    .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v]
+    .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v] [--no-semantic]
+        [--no-memory] [--semantic-alone] [--memory-alone] [--write-memory]
+
+`--write-memory` regenerates the reply memory (`bot_engine/nlu/reply_memory.<lang>.json`)
+from every split that is not held out; `--memory-alone` calibrates it, each tuned split
+recalled from the others only.
 """
 
 from __future__ import annotations
