@@ -49,9 +49,11 @@ def test_the_shipped_memory_is_every_tuned_reply_and_no_held_out_one(lang: str) 
         ("lead_qualification.ru.yaml", "greet", "не света я марина", "no"),
         # a stammered no with a deferral to "shall I connect a manager?"
         ("lead_qualification.ru.yaml", "offer_manager", "не не не потом", "no"),
+        # a moment found, in words no rule lists, to "is now convenient?"
+        ("lead_qualification.ru.yaml", "convenient", "минутку для вас найду", "yes"),
     ],
 )
-def test_a_reply_nothing_else_understood_takes_the_remembered_answer(
+def test_replies_once_re_asked_go_the_right_way(
         script: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script, step, text)[0] == branch
 
@@ -101,14 +103,18 @@ def test_a_consent_step_never_takes_a_yes_or_a_no_from_memory() -> None:
         assert found is None or found.branch not in ("yes", "no"), text
 
 
-def test_the_semantic_switch_turns_the_memory_off_too() -> None:
+def test_the_semantic_switch_turns_the_memory_off_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memory that knows a phrase nothing else does: read with the switch on, not off."""
+    table = _memory("ru", [(reply_memory.confirm_group("identity"), "no",
+                            "марсианская ботаника")])
+    monkeypatch.setitem(reply_memory._loaded, "ru", table)
     script = load_script_file(DIALOGS / "lead_qualification.ru.yaml").script
-    on = understand(runtime_for(script), script.steps["greet"], "не света я марина",
+    on = understand(runtime_for(script), script.steps["greet"], "ботаника марсианская",
                     now_of("ru"), {})
     assert (on.branch, on.layer) == ("no", "memory")
     off_script = script.model_copy(update={"nlu": NluSettings(semantic=False)})
-    off = understand(runtime_for(off_script), off_script.steps["greet"], "не света я марина",
-                     now_of("ru"), {})
+    off = understand(runtime_for(off_script), off_script.steps["greet"],
+                     "ботаника марсианская", now_of("ru"), {})
     assert off.branch is None
 
 
