@@ -134,6 +134,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"беспокоить)\b",
                 r"\b(отпиши|отписа)\w*",
                 r"\bчерн\w* спис\w*",
+                # calls refused by their noun or by «отстаньте»: «не хочу больше звонков»,
+                # «внесите в стоп-лист», «все отстаньте», «не перезванивайте вообще»
+                r"\bне (хочу|хотим|желаю|желаем|надо|нужно)( больше| никаких| ваших| этих| "
+                r"ваши| эти| мне| нам){0,2} (звонк(ов|и)|звонить)\b",
+                r"\bстоп[- ]?лист\w*",
+                r"^((все|всё|да|ну|слушайте|так|короче|вообще) )*отстань(те)?\b",
+                r"\bне перезванива(йте|й)\b",
+                r"^(мне |нам )?(вообще |больше |никогда )?не (надо|нужно) (мне |нам )?(больше |"
+                r"вообще )?перезванивать( (вообще|больше|никогда))*$",
             ],
         ),
         "who_is_this": IntentSpec(
@@ -325,6 +334,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",
                 r"\bunsubscribe\b",
+                # calls refused by their noun or by "leave me alone": "no more calls", "i never
+                # want another call from you", "dont ever dial this number", "remove us please"
+                r"\bno more (phone |robo)?(calls|calling|robocalls)\b",
+                r"\b(dont|do not|never) (ever )?want (any |another |more |anymore |any more |"
+                r"your |these |those )*(phone )?calls?\b",
+                r"\b(do not|dont|never) ever (call|contact|ring|dial|phone)\b",
+                r"\b(do not|dont|never) (dial|phone) (me|us|this|my|here)\b",
+                r"^((please|just|now|oh|ugh|man|can you|could you|would you|will you) )*leave "
+                r"(me|us) (the hell |the heck )?alone\b",
+                r"^(please |just )?(remove|delete) us( please| now| already)?$",
             ],
         ),
         "who_is_this": IntentSpec(
