@@ -193,6 +193,7 @@ def understand(
         and compiled.hedge_intent is not None
         and cues.hedge(text, runtime.lang)
         and not _NOT_UNDERSTOOD.search(text.lower())
+        and not _WORDS_ASKED_AGAIN.search(text.lower())
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -203,6 +204,10 @@ def understand(
         # read back, not a request to hear the question again
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is None and expect.type != "confirm" and _echoes(runtime, step, text):
+        handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text):
+        # "interested in what", «что актуально», "planning what", «на что согласен», "a
+        # what": the question's own words around a question word, nothing new said
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)):
@@ -438,6 +443,11 @@ _NOT_UNDERSTOOD = re.compile(
 вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
 
 
+_WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз) )*(что|как|чего) (вы|ты) "
+                                r"(сейчас |только что )?(сказали|сказал|сказала|говорили)$")
+"""«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
+
+
 def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     """A short question that repeats a word of the step's own question ("что передать?"
     to "скажите, что передать", "sorry, what budget?" to "what budget do you have in
@@ -458,6 +468,49 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     # "sorry when are we what" (the question's "you" said as "we")
     return (len(lemmas) - len(said) >= 2
             and all(w in asked or w in _ECHO_FILLERS for w in said))
+
+
+def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
+    """The question's own words (any of its yes/no steps too) around one question word, and
+    nothing else but small words ("still what", «заявка что», "my what" for "your budget",
+    «с кем» to «соединить вас с менеджером?»): the caller asks to hear the question again."""
+    if "repeat" not in runtime.handler_specs or step.ask is None:
+        return False
+    words = nlu.normalize(text, runtime.lang).replace("-", " ").split()
+    if not words or len(words) > _ECHO_MAX_ASKING or words[0] in _ECHO_NOT_OPENING:
+        return False
+    rest = [w for w in words if w not in _ECHO_FILLERS]
+    if rest and (rest[0] in _ECHO_NAMING or rest[1:2] == ["за"] or (
+            rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):
+        return False  # «какая заявка», «что за менеджер», "what request", "who calls back":
+        # what the thing named is, or who, asks who is calling and why (who-is-this)
+    if words[-2:-1] and words[-2] in _ECHO_PURPOSE and words[-1] in ("что", "чего", "what"):
+        return False  # «согласна на что», "agree to what": what it is for (who-is-this)
+    lemmas = nlu.lemmas(" ".join(words), runtime.lang)
+    said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
+    if len(said) == len(lemmas) or not polar.asks(" ".join(words), runtime.lang):
+        return False
+    asked = nlu.lemmas(step.ask.text or "", runtime.lang)
+    content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
+    if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
+        return lemmas[-1] in _ECHO_CLOSING and len(words) >= 2
+    return all(len(w) > 3 and any(w == a or (len(a) > 4 and w[:5] == a[:5]) for a in asked)
+               for w in content)
+
+
+_ECHO_ASKING = frozenset({"кем", "ком", "whom"})
+_ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
+_ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
+                          "чья", "кто", "which", "who", "whos"})
+_ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})
+_ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", "and", "but",
+                               "да", "нет", "ну", "так", "и", "но", "ладно", "хорошо", "еще"})
+"""A reply that opens with an answer or a conjunction ("so what", «да а что») is no echo."""
+_ECHO_SMALL = frozenset({"a", "an", "the", "my", "your", "you", "to", "do", "did", "was",
+                         "that", "about", "of", "kind", "sort", "want", "in", "on", "for",
+                         "again", "it", "with", "is", "are", "вы", "ты", "с", "на", "в", "о",
+                         "про", "за", "сделать", "делать", "сказать", "мой", "ваш", "еще", "раз",
+                         "ли"})
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",

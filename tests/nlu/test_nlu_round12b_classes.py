@@ -1,6 +1,7 @@
 """Classes of natural replies found by round twelve's memory batch (round12), as tables in
 both languages where the class exists in both: calls refused by their noun or by "leave me
-alone". Every example is a paraphrase, in no eval file, and fails on the code before the
+alone"; asking who by where the caller is; the question's own words around a question
+word. Every example is a paraphrase, in no eval file, and fails on the code before the
 round; each table has guards that go the other way on both."""
 
 from __future__ import annotations
@@ -8,6 +9,10 @@ from __future__ import annotations
 import pytest
 
 from bot_engine.nlu import IntentMatcher, builtin_intents
+from tests.nlu.polar_questions import step_reply
+
+LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
+CONSENT_RU = "consent_confirmation.ru.yaml"
 
 
 def _handler(text: str, lang: str) -> str | None:
@@ -37,3 +42,59 @@ def test_calls_refused(text: str, lang: str) -> None:
 )  # fmt: skip
 def test_calls_refused_guards(text: str, lang: str) -> None:
     assert _handler(text, lang) != "opt_out"
+
+
+# --- asking who, by where the caller is ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("а вы в какой стране находитесь", "ru"), ("а ваша фирма в какой области работает", "ru"),
+     ("в каком районе вы сидите", "ru"), ("вы в каком городе базируетесь", "ru"),
+     ("а в каком регионе вы работаете", "ru")],
+)  # fmt: skip
+def test_where_the_caller_is(text: str, lang: str) -> None:
+    assert _handler(text, lang) == "who_is_this"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("в каком районе у вас квартира", "ru"), ("из какого города", "ru"),
+     ("в каком городе", "ru")],
+)  # fmt: skip
+def test_where_the_caller_is_guards(text: str, lang: str) -> None:
+    assert _handler(text, lang) != "who_is_this"
+
+
+# --- the question's own words around a question word --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "relevant", "актуальна что"),  # a yes/no step too
+        (LEAD_RU, "ask_budget", "а что вы сейчас сказали"),  # the robot's words, no hedge
+        (LEAD_EN, "relevant", "still interested what"),  # not who-is-this
+        (LEAD_EN, "ask_budget", "your what"),  # nothing but small words before "what"
+        (LEAD_EN, "ask_budget", "the what"),
+        (CONSENT_RU, "read_back", "верно что"),
+    ],
+)
+def test_question_echoed_back(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:repeat"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "relevant", "а что за заявка такая", "handler:who_is_this"),  # what it is
+        (LEAD_RU, "relevant", "да а что", "yes"),  # an answer, then a question
+        (CONSENT_RU, "ask_consent", "согласие на что именно", "handler:who_is_this"),
+        (CONSENT_RU, "ask_consent", "еще чего", "no"),  # an idiom: "no way"
+        (LEAD_EN, "relevant", "so what", "no"),
+        (LEAD_EN, "relevant", "yes what", "yes"),
+    ],
+)
+def test_question_echoed_back_guards(script_file: str, step: str, text: str,
+                                     branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
