@@ -241,6 +241,8 @@ def understand(
         out.confidence = handler.confidence
         return out
 
+    if expect.type == "confirm" and polar.holds(text, runtime.lang):
+        return out  # «так так», "okay hang on", "one moment": no answer yet, a no-match
     candidates: list[_Candidate] = []
     near: list[_Candidate] = []  # scored but below the threshold: runner-ups only
     own = None

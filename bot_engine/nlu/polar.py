@@ -1125,6 +1125,14 @@ _CLOSING: dict[Lang, frozenset[str]] = {
 }
 
 
+def holds(text: str, lang: str) -> bool:
+    """Whether the reply only asks to wait or leads in (``_HOLDS``): no answer yet."""
+    code = lang_of(lang)
+    said = " ".join(re.findall(r"\w+", text.lower()))  # «сейчас сейчас» kept doubled
+    return _HOLDS[code].match(said) is not None or _HOLDS[code].match(
+        normalize(text, code)) is not None
+
+
 def asks(norm: str, lang: str) -> bool:
     """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
     return _asks(norm, lang_of(lang))
@@ -1262,6 +1270,17 @@ _WAIT: dict[Lang, re.Pattern[str]] = {
                      r"a sec|wait|gimme a sec|give me a sec) )+"),
 }
 """A request to wait that opens the reply: what follows is why, not an answer."""
+_HOLDS: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?!(сейчас|щас)$)((ну|так|ой|а|сейчас|щас|секунд\w*|минутк\w*|"
+                     r"минуточк\w*|погоди\w*|подожди\w*|одну|один|момент\w*) )*(так|сейчас|щас|"
+                     r"секунд\w*|минутк\w*|минуточк\w*|погоди\w*|подожди\w*|момент\w*)$"),
+    "en": re.compile(r"^((ok|okay|alright|oh|um|uh|well|so) )*((((hang|hold) on|wait)"
+                     r"( a (sec|second|moment|minute|min))?|(one|a|just a|give me a|gimme a) "
+                     r"(sec|second|moment|minute|min))( (please|ok|okay|um|uh))*|so( (um|uh))*)$|"
+                     r"^(huh|hm+|oh|wow) interesting$"),
+}
+"""Nothing but a request to wait or a lead-in («так так», «сейчас сейчас», "okay hang on",
+"ok so um", "one moment"): no answer yet, whatever "ok" or «так» would say alone."""
 _CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "sure", "no",
                          "nope"})
 _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",

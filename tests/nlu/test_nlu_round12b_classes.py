@@ -1,8 +1,10 @@
 """Classes of natural replies found by round twelve's memory batch (round12), as tables in
-both languages where the class exists in both: calls refused by their noun or by "leave me
-alone"; asking who by where the caller is; the question's own words around a question
-word. Every example is a paraphrase, in no eval file, and fails on the code before the
-round; each table has guards that go the other way on both."""
+both languages where the class exists in both. Every example is a paraphrase, in no eval
+file, and fails on the code before the round; each table has guards that go the other way.
+
+Classes: calls refused by their noun or by "leave me alone"; asking who by where the
+caller is; the question's own words around a question word; a wait or a lead-in is no
+answer yet."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot_engine.nlu import IntentMatcher, builtin_intents
 from tests.nlu.polar_questions import step_reply
 
 LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
-CONSENT_RU = "consent_confirmation.ru.yaml"
+CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.en.yaml"
 
 
 def _handler(text: str, lang: str) -> str | None:
@@ -97,4 +99,38 @@ def test_question_echoed_back(script_file: str, step: str, text: str) -> None:
 )
 def test_question_echoed_back_guards(script_file: str, step: str, text: str,
                                      branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- a wait or a lead-in is no answer yet -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "convenient", "ну так"),  # «так» leads in
+        (LEAD_RU, "convenient", "щас щас"),  # «сейчас» said twice is a wait, once a «now»
+        (LEAD_EN, "convenient", "alright hold on a sec"),  # "ok" before a wait
+        (LEAD_EN, "convenient", "ok so uh"),
+        (LEAD_EN, "relevant", "just a moment please"),
+        (LEAD_EN, "convenient", "wow interesting"),
+        (CONSENT_EN, "ask_consent", "okay one sec"),  # no consent either
+    ],
+)
+def test_a_wait_is_no_answer(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "no_match:retry"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "convenient", "так точно", "yes"),
+        (LEAD_RU, "convenient", "погодите да удобно", "yes"),  # the answer after the wait
+        (LEAD_EN, "convenient", "ok", "yes"),
+        (LEAD_EN, "convenient", "hold on yeah go ahead", "yes"),
+        (CONSENT_EN, "ask_consent", "okay", "yes"),
+    ],
+)
+def test_a_wait_is_no_answer_guards(script_file: str, step: str, text: str,
+                                    branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
