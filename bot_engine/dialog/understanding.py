@@ -205,6 +205,9 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is None and expect.type != "confirm" and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if (handler.intent in (None, "who_is_this") and compiled.topic == "identity"
+            and polar.asks_whom(text, runtime.lang, names)):
+        handler = nlu.IntentMatch(intent="repeat", confidence=0.9)  # "who?" to "is this Ann?"
     if handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said

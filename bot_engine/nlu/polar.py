@@ -1133,6 +1133,31 @@ def holds(text: str, lang: str) -> bool:
         normalize(text, code)) is not None
 
 
+_ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((алло|а|ой|простите|извините|ну) )*(кто( простите| извините)?|(вам )?"
+                     r"кого( (вам|вы|надо|нужно|позвать|ищете|спрашиваете|просите|хотели|хотите|"
+                     r"сказали|говорите|простите)){0,2})$"),
+    "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me) )*((you|you want|"
+                     r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
+                     r"( (did you (want|say|ask for|need)|do you (want|need)|are you (looking|"
+                     r"asking|calling) for|you (want|wanted|need)|was that|again|sorry))?$"),
+}
+_WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
+
+
+def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
+    """To "am I speaking with Darnell?": whom the robot asked for, not who is calling ("who?",
+    "sorry who did you want", «алло, кого позвать», a name cut short then "who": "darn
+    who", «тама кто»): the name was not caught, so the question is asked again."""
+    code = lang_of(lang)
+    said = " ".join(re.findall(r"\w+", text.lower()))
+    if _ASKS_WHOM[code].match(said) is not None:
+        return True
+    words = said.split()
+    return (len(words) == 2 and words[1] in _WHO[code] and len(words[0]) >= 3
+            and any(name.startswith(words[0]) and name != words[0] for name in names))
+
+
 def asks(norm: str, lang: str) -> bool:
     """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
     return _asks(norm, lang_of(lang))

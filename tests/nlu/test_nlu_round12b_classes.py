@@ -134,3 +134,37 @@ def test_a_wait_is_no_answer(script_file: str, step: str, text: str) -> None:
 def test_a_wait_is_no_answer_guards(script_file: str, step: str, text: str,
                                     branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- "who?" to "is this Ann?" asks whom again ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "greet", "кого вам надо"),
+        (LEAD_RU, "greet", "ой кого позвать простите"),
+        (LEAD_RU, "greet", "оль кто"),  # the name cut short, then «кто»
+        (LEAD_RU, "greet", "кто простите"),
+        (LEAD_EN, "greet", "excuse me who"),
+        (LEAD_EN, "greet", "looking for who"),
+        (LEAD_EN, "greet", "who do you need"),
+        (CONSENT_EN, "greet", "wait whom did you ask for"),
+    ],
+)
+def test_whom_asked_again(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:repeat"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "greet", "вы кто", "handler:who_is_this"),  # who is calling
+        (LEAD_RU, "greet", "ольга кто", "no"),  # the whole name: not known here
+        (LEAD_RU, "convenient", "кого позвать", "handler:who_is_this"),  # no name asked
+        (LEAD_EN, "greet", "who are you", "handler:who_is_this"),
+        (LEAD_EN, "greet", "megan who", "no"),
+    ],
+)
+def test_whom_asked_again_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
