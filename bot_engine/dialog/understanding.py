@@ -222,7 +222,7 @@ def understand(
     ):
         # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if handler.intent is not None and not (
+    if handler.intent is not None and (_speak_up(handler.intent, reading, text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
@@ -238,7 +238,7 @@ def understand(
                      or polar.opens_with_idiom(text, runtime.lang))
             )
         )
-    ):
+    )):
         out.handler = handler.intent
         out.intent = handler.intent
         out.confidence = handler.confidence
@@ -324,6 +324,18 @@ def understand(
 
     _fill_also(runtime, step, text, now, slots, out)
     return out
+
+
+_SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
+                       r"\b(cant|can not|cannot) hear (you|anything|a thing)\b")
+
+
+def _speak_up(intent: str | None, reading: polar.PolarReading | None, text: str) -> bool:
+    """«не слышу ничего, говорите громче», "can you speak up, i cant hear you": the robot
+    was not heard, whatever «говорите» or "can you" reads as; a busy fact ("я в метро,
+    плохо слышно") still answers."""
+    return (intent == "repeat" and (reading is None or reading.family not in _BUSY_FAMILIES)
+            and _SPEAK_UP.search(text.lower()) is not None)
 
 
 def _asked_names(compiled: _StepNlu, variables: dict[str, Any] | None) -> tuple[str, ...]:

@@ -48,6 +48,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ресепшен|приемн|секретар|директор|руководств|диспетчер|дежурн)\w*",
                 r"^(а |ну )?(администратор\w*|регистратур\w*|ресепшн|ресепшен|диспетчер\w*)"
                 r"( пожалуйста| можно| дайте)?$",
+                # the machine refused first, a person by their trade or rank, the one who does
+                # the work: «с роботом не буду говорить», «соедините с вашим руководителем»,
+                # «соедините меня с дизайнером», «дайте того, кто замер делает»
+                r"\bс (робот|машин|автомат)\w* (\w+ )?(не хочу|не буду|не стану|не желаю)\b",
+                r"\bдавайте (\w+ )?(человек|людей|оператор)\w*",
+                r"\b(соедините|переключите|переведите)( меня| нас)? (с|на) (вашим |вашего |вашу |"
+                r"вашей |своим |своего )?(руководител|начальник|мастер|дизайнер|замерщик|инженер|"
+                r"технолог|юрист|бухгалтер|главн|старш|ответственн)\w*",
+                r"\b(дайте|позовите|соедините с|позвать|переключите на) (того|тех|кого-нибудь|"
+                r"кого-то),? кто\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -262,6 +272,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(i|we) (can|could) (talk|speak)\b",
                 r"\b(i|we) (just )?(want|need|would like|wanna) (a |an |to get a )?(real |live )?"
                 r"(person|agent)\b",
+                # the one who does the work, someone at the office: "connect me with the guy who
+                # does inspections", "i need to speak with somebody in your office"
+                r"\b(connect|put|transfer|patch|switch|speak|talk) (me |us )?(through |over )?"
+                r"(to|with) (the|a|your|someone|somebody) (guy|person|lady|woman|man|one|people|"
+                r"folks)( who| that)\b",
+                r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (in|at|from) "
+                r"(your|the) (office|company|team|store|shop)\b",
             ],
         ),
         "repeat": IntentSpec(

@@ -862,7 +862,16 @@ def about_this(text: str, lang: str) -> bool:
 def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
-    return _declines(normalize(text, code), code)
+    norm = normalize(text, code)
+    return _declines(norm, code) and _REFUSES_MACHINE[code].search(norm) is None
+
+
+_REFUSES_MACHINE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(робот|машин|автомат|автоответчик)\w*"),
+    "en": re.compile(r"\b(robots?|machines?|computers?|bots?|recordings?)\b"),
+}
+"""«с машиной не хочу, дайте человека», "i dont talk to robots": the machine is declined,
+the human asked for."""
 
 
 _DECLINE_WORDS: dict[Lang, frozenset[str]] = {

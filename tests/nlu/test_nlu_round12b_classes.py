@@ -168,3 +168,49 @@ def test_whom_asked_again(script_file: str, step: str, text: str) -> None:
 )
 def test_whom_asked_again_guards(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- a person by trade or rank, or after the machine is refused ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "greet", "с автоматом не стану разговаривать"),
+        (LEAD_RU, "convenient", "с машиной не хочу говорить дайте человека"),
+        (LEAD_RU, "convenient", "переключите на вашего начальника"),
+        (LEAD_RU, "convenient", "позовите того кто монтаж делает"),
+        (LEAD_EN, "greet", "i wont talk to a machine get me a person"),
+        (LEAD_EN, "convenient", "put me through to the lady who handles billing"),
+    ],
+)
+def test_a_person_asked_for(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:operator"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "convenient", "не надо никого звать", "no"),
+        (LEAD_RU, "convenient", "соедините с ним позже", "no"),
+        (LEAD_EN, "convenient", "i dont need anyone", "no"),
+    ],
+)
+def test_a_person_asked_for_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- "speak up, I can't hear you" ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "greet", "говорите погромче ничего не слышу", "handler:repeat"),
+        (LEAD_EN, "greet", "speak up please i cant hear you", "handler:repeat"),
+        (LEAD_RU, "convenient", "я в метро плохо слышно", "no"),  # guard: busy, no repeat
+        (LEAD_EN, "convenient", "im on the subway i cant hear you", "no"),
+    ],
+)
+def test_speak_up(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
