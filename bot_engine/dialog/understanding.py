@@ -184,6 +184,7 @@ def understand(
     if (reading is not None and compiled.topic in _NOW_TOPICS
             and (reading.answer is None
                  or (reading.answer == "yes" and reading.family in _NOW_YES))
+            and not _FREE_NOW_SAID.search(text.lower())
             and _names_later_time(runtime, text, now)):
         # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
         # then" to "is now a good time?" or "shall I connect you now?": not now
@@ -385,6 +386,9 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
     return (when - local).total_seconds() >= _LATER_MIN_S
 
 
+_FREE_NOW_SAID = re.compile(r"\b(сейчас|щас) (могу|можно|удобно|свобод\w*)\b|"
+                            r"\b(i can|i can talk|i can chat|free) (right )?now\b")
+"""«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free."""
 _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),

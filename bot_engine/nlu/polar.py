@@ -1396,6 +1396,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
+        # «давайте, пока ребёнок спит», "yeah while the kids are napping", "im just
+        # watching tv": a free spell or rest, not a busy fact
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
         # «муж её слушает», "her husband listening": someone else answered, whoever listens
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -1445,6 +1449,17 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_FREE_NOW: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bпока (\w+ ){0,2}(спит|спят|дремлет|гуляет|гуляют|в школе|в садике|"
+                     r"на работе|отдыхает)\b"),
+    "en": re.compile(r"\bwhile (the |my |our )?(kids?|baby|babies|children|toddler|little ones?|"
+                     r"son|daughter|husband|wife)( is| are|s)? (napping|asleep|sleeping|at school|"
+                     r"at daycare|out)\b|\b(im|i am|were|we are) just watching (tv|television|"
+                     r"the game|a show|a movie|netflix)\b|\b(im|i am|were|we are) (just )?"
+                     r"(relaxing|chilling|lounging|resting)\b"),
+}
+"""A free spell or rest: the one who needs the caller is asleep or away, the caller is
+idle ("im just watching tv"; "im watching the game" stays busy)."""
 _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"

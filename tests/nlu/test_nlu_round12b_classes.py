@@ -214,3 +214,25 @@ def test_a_person_asked_for_guards(script_file: str, step: str, text: str, branc
 )
 def test_speak_up(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- a free spell, or «сейчас могу» after an hour -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "branch"),
+    [
+        (LEAD_RU, "давайте пока дочка спит", "yes"),  # the one who needs the caller asleep
+        (LEAD_RU, "да пока дети спят", "yes"),
+        (LEAD_RU, "в обед щас могу", "yes"),  # an hour, then «сейчас могу»: now
+        (LEAD_EN, "sure while the baby is asleep", "yes"),
+        (LEAD_EN, "yeah while my daughter is napping", "yes"),
+        (LEAD_EN, "im just watching a movie", "yes"),  # idle
+        (LEAD_RU, "я с ребенком пока не уснет", "no"),  # guards: busy until then
+        (LEAD_RU, "пока не могу", "no"),
+        (LEAD_EN, "im watching the kids", "no"),
+        (LEAD_EN, "were watching the game", "no"),  # watching, not idle
+    ],
+)
+def test_a_free_spell(script_file: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, "convenient", text)[0] == branch
