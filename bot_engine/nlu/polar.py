@@ -863,7 +863,21 @@ def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
     norm = normalize(text, code)
-    return _declines(norm, code) and _REFUSES_MACHINE[code].search(norm) is None
+    return ((_declines(norm, code) and _REFUSES_MACHINE[code].search(norm) is None)
+            or _NO_TIME_FOR_HUMAN[code].search(norm) is not None)
+
+
+_NO_TIME_FOR_HUMAN: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(нет времени|некогда|неудобно|не до)( (?!соедин|переключ|перевед|позов|"
+                     r"дайте|давайте|лучше)\w+){0,3} (на |с |для |до )?"
+                     r"(менеджер|оператор|специалист|консультант)\w*"),
+    "en": re.compile(r"\b(no time|not a good time|dont have time|do not have time|bad time)"
+                     r"( (?!connect|transfer|put|get|give|just|but)\w+){0,3} (for|to talk to|"
+                     r"to speak to|with) (a |the |your )?(manager|"
+                     r"operator|rep|salesperson|agent)s?\b"),
+}
+"""«нет времени на менеджера», "i dont have time for a manager": the human declined for
+lack of time, not asked for."""
 
 
 _REFUSES_MACHINE: dict[Lang, re.Pattern[str]] = {
@@ -1396,6 +1410,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic == "offer" and _CONNECTING_NOT_NEEDED[lang].search(norm):
+        # «нет, соединять не нужно», "connecting me isnt necessary": the transfer declined
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
         # «давайте, пока ребёнок спит», "yeah while the kids are napping", "im just
         # watching tv": a free spell or rest, not a busy fact
@@ -1449,6 +1466,12 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_CONNECTING_NOT_NEEDED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(соединять|переключать|переводить|звать|связывать) (\w+ )?(не (надо|"
+                     r"нужно|стоит|обязательно)|незачем|ни к чему)\b"),
+    "en": re.compile(r"\b(connecting|transferring|a transfer)( me| us)? (is not|isnt|wont be|is "
+                     r"not really|not) (needed|necessary)\b"),
+}
 _FREE_NOW: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\bпока (\w+ ){0,2}(спит|спят|дремлет|гуляет|гуляют|в школе|в садике|"
                      r"на работе|отдыхает)\b"),

@@ -236,3 +236,24 @@ def test_speak_up(script_file: str, step: str, text: str, branch: str) -> None:
 )
 def test_a_free_spell(script_file: str, text: str, branch: str) -> None:
     assert step_reply(script_file, "convenient", text)[0] == branch
+
+
+# --- a manager declined for lack of time --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "branch"),
+    [
+        (LEAD_RU, "некогда мне с менеджером болтать", "no"),
+        (LEAD_RU, "нет времени у меня на специалиста", "no"),
+        (LEAD_RU, "не до консультанта сейчас", "no"),
+        (LEAD_RU, "переключать не надо", "no"),  # the verb first, then its «не надо»
+        (LEAD_EN, "i dont have time for a manager today", "no"),
+        (LEAD_EN, "no time to talk to a rep", "no"),
+        (LEAD_RU, "мне неудобно соедините с менеджером", "operator"),  # guards
+        (LEAD_RU, "да соединяйте", "yes"),
+        (LEAD_EN, "bad time just connect me with a manager", "operator"),
+    ],
+)
+def test_a_manager_declined_for_time(script_file: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, "offer_manager", text)[0] == branch
