@@ -498,7 +498,7 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
     if "repeat" not in runtime.handler_specs or step.ask is None:
         return False
     words = nlu.normalize(text, runtime.lang).replace("-", " ").split()
-    if not words or len(words) > _ECHO_MAX_ASKING or words[0] in _ECHO_NOT_OPENING:
+    if not words or len(words) > _ECHO_MAX_ASKING + 1 or words[0] in _ECHO_NOT_OPENING:
         return False
     rest = [w for w in words if w not in _ECHO_FILLERS]
     if rest and (rest[0] in _ECHO_NAMING or rest[1:2] == ["за"] or (
@@ -511,14 +511,16 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
     if len(said) == len(lemmas) or not polar.asks(" ".join(words), runtime.lang):
         return False
-    asked = nlu.lemmas(step.ask.text or "", runtime.lang)
+    asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
     if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
-        return lemmas[-1] in _ECHO_CLOSING and len(words) >= 2
+        return len(words) >= 2 and (lemmas[-1] in _ECHO_CLOSING or (
+            len(words) == 2 and lemmas[0] in _ECHO_CLOSING))
     return all(len(w) > 3 and any(w == a or (len(a) > 4 and w[:5] == a[:5]) for a in asked)
                for w in content)
 
 
+_PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
 _ECHO_ASKING = frozenset({"кем", "ком", "whom"})
 _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
 _ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
@@ -529,9 +531,9 @@ _ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", 
 """A reply that opens with an answer or a conjunction ("so what", «да а что») is no echo."""
 _ECHO_SMALL = frozenset({"a", "an", "the", "my", "your", "you", "to", "do", "did", "was",
                          "that", "about", "of", "kind", "sort", "want", "in", "on", "for",
-                         "again", "it", "with", "is", "are", "вы", "ты", "с", "на", "в", "о",
-                         "про", "за", "сделать", "делать", "сказать", "мой", "ваш", "еще", "раз",
-                         "ли"})
+                         "again", "it", "with", "is", "are", "be", "this", "thi", "вы", "ты",
+                         "с", "на", "в", "о", "про", "за", "сделать", "делать", "сказать", "мой",
+                         "ваш", "еще", "раз", "ли"})
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",

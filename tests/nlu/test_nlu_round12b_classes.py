@@ -80,6 +80,8 @@ def test_where_the_caller_is_guards(text: str, lang: str) -> None:
         (LEAD_EN, "ask_budget", "your what"),  # nothing but small words before "what"
         (LEAD_EN, "ask_budget", "the what"),
         (CONSENT_RU, "read_back", "верно что"),
+        (LEAD_RU, "offer_manager", "что делать"),  # «что» and a small verb: "do what?"
+        (LEAD_EN, "ask_budget", "wait what was that about budget"),
     ],
 )
 def test_question_echoed_back(script_file: str, step: str, text: str) -> None:
@@ -95,6 +97,8 @@ def test_question_echoed_back(script_file: str, step: str, text: str) -> None:
         (CONSENT_RU, "ask_consent", "еще чего", "no"),  # an idiom: "no way"
         (LEAD_EN, "relevant", "so what", "no"),
         (LEAD_EN, "relevant", "yes what", "yes"),
+        (LEAD_EN, "greet", "whats this about", "handler:who_is_this"),  # no word of its own
+        (LEAD_EN, "greet", "what sort of company is this", "handler:who_is_this"),  # a variable
     ],
 )
 def test_question_echoed_back_guards(script_file: str, step: str, text: str,
