@@ -178,6 +178,8 @@ def understand(
         return out
 
     handler = _handler(runtime, text)
+    if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
+        return out  # «секундочку, гляну, кто в дверь звонит», "hold on someones at the door"
     names_said = frozenset(text.lower().split()) if names else frozenset()
     reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)

@@ -1148,6 +1148,29 @@ _CLOSING: dict[Lang, frozenset[str]] = {
 }
 
 
+_ASIDE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((ой|ну|а|так) )*(секунд\w*|минутк\w*|минуточк\w*|погоди\w*|подожди\w*)"
+                     r"\b.*\b(двер\w*|звонят|звонок|пришел|пришла|пришли|стучат|кричит|плачет|"
+                     r"лает|кипит|телефон\w*)\b|\b(двер\w*|звонят|пришел|пришла|пришли|стучат|"
+                     r"кричит|плачет|лает|кипит)\b.*\b(погоди\w*|подожди\w*|секунд\w*|минутк\w*|"
+                     r"минуточк\w*)$|^(а |ой )?кто (там|это там) (пришел|пришла|пришли|стучит|"
+                     r"звонит в дверь)$"),
+    "en": re.compile(r"^((oh|um|uh|ok|okay|wait) )*(hold on|hang on|one sec|one second|just a sec|"
+                     r"just a second|wait)\b.*\b(door|doorbell|other (phone|line)|phone is ringing|"
+                     r"(someone|somebody)( i|)s (here|at the door)|(someone|somebody) (is )?(here|"
+                     r"at the door)|knocking|dog is barking|baby is crying)\b"),
+}
+"""A wait for what happens around the caller (the door, the other phone, a child crying,
+«кто там пришёл» said into the room): no answer, and no question to the robot either."""
+
+
+def aside(text: str, lang: str) -> bool:
+    """Whether the reply is an aside (``_ASIDE``): the caller turns away, says nothing."""
+    code = lang_of(lang)
+    return (_ASIDE[code].search(normalize(text, code)) is not None
+            and yes_no(text, code).answer is None)  # «секунду, дверь закрою, да, удобно»
+
+
 def holds(text: str, lang: str) -> bool:
     """Whether the reply only asks to wait or leads in (``_HOLDS``): no answer yet."""
     code = lang_of(lang)

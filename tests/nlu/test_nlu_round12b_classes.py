@@ -261,3 +261,24 @@ def test_a_free_spell(script_file: str, text: str, branch: str) -> None:
 )
 def test_a_manager_declined_for_time(script_file: str, text: str, branch: str) -> None:
     assert step_reply(script_file, "offer_manager", text)[0] == branch
+
+
+# --- an aside: a wait for the door, the other phone, a child ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "greet", "ой погодите внучка плачет", "no_match:retry"),
+        (LEAD_RU, "greet", "погодите тут сын кричит", "no_match:retry"),
+        (LEAD_RU, "convenient", "кто там пришла", "no_match:retry"),  # said into the room
+        (LEAD_RU, "greet", "кто это там пришел", "no_match:retry"),
+        (LEAD_EN, "convenient", "wait my other line is ringing", "no_match:retry"),
+        (LEAD_EN, "ask_budget", "oh hang on somebodys at the door", "no_match:retry"),
+        (LEAD_RU, "convenient", "секунду дверь закрою да удобно", "yes"),  # guards: an answer
+        (LEAD_EN, "convenient", "hold on someones at the door yeah go ahead", "yes"),
+        (LEAD_RU, "convenient", "кто там", "handler:who_is_this"),  # asks the robot
+    ],
+)
+def test_an_aside(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
