@@ -193,6 +193,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
                 r"^(а |и )(без (этого|него|согласия)) (никак|нельзя)$",
+                # the number or the name asked in another order: «а где вы мой номер нашли»,
+                # «напомните название фирмы»; the company doubted by its kind: «а вы точно
+                # страховая»
+                r"\b(где|откуда|как) (вы |у вас )?(мой |наш |этот )?(номер|телефон)\w* (взяли|"
+                r"нашли|узнали|достали|получили)\b",
+                r"^(а |ну )?(напомни\w*|подскаж\w*|скаж\w*) (\w+ )?(название|наименование) (\w+ )?"
+                r"(фирм|компани|организаци|контор)\w*",
+                r"^(а |и )?(вы|это) (точно|правда|действительно) (\w+ )?(страхов|банк|компани|фирм|"
+                r"клиник|магазин|салон|агентств|организаци|контор|служб)\w*$",
                 # where the caller is: «а вы в каком городе находитесь», «вы из какого региона»
                 r"^(?=.*\b(вы|ваша)\b)((а|и|так|ну|вы) )*(ваша (фирма|компания|контора) )?(в|из) "
                 r"(каком|какой|какого|какую) (город|област|регион|район|стран|штат)\w*"
@@ -426,6 +435,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # why the one asked for is wanted; the company doubted against someone else:
+                # "why are you asking for him", "is this bugaway or someone else"
+                r"^((and|but|so|wait|um|uh) )*why (are|do) you (asking|want|need|looking) (for |"
+                r"about )?(him|her|them)\b",
+                r"^(is this|are you|is it|this is) \w+( \w+)? or (someone|somebody|something) "
+                r"else$",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
                 r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"

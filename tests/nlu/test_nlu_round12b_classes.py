@@ -4,7 +4,11 @@ file, and fails on the code before the round; each table has guards that go the 
 
 Classes: calls refused by their noun or by "leave me alone"; asking who by where the
 caller is; the question's own words around a question word; a wait or a lead-in is no
-answer yet."""
+answer yet; "who?" to "is this Ann?" asks whom again; a person asked for by trade or rank,
+or after the machine is refused; "speak up, I can't hear you"; a free spell ("while the
+kids nap") or «сейчас могу» after an hour; a manager declined for lack of time; an aside
+to the room; asking who in other words (the number found, the name recalled, the company
+doubted)."""
 
 from __future__ import annotations
 
@@ -281,4 +285,25 @@ def test_a_manager_declined_for_time(script_file: str, text: str, branch: str) -
     ],
 )
 def test_an_aside(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- asking who in other words ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "ask_timeframe", "а где вы мой телефон достали", "handler:who_is_this"),
+        (LEAD_RU, "ask_timeframe", "как вы наш номер получили", "handler:who_is_this"),
+        (LEAD_RU, "ask_timeframe", "подскажите название вашей компании", "handler:who_is_this"),
+        (CONSENT_RU, "ask_consent", "это точно ваша компания", "handler:who_is_this"),
+        (LEAD_EN, "greet", "why are you asking about her", "handler:who_is_this"),
+        (LEAD_EN, "relevant", "are you acme or somebody else", "handler:who_is_this"),
+        (LEAD_EN, "relevant", "is it the roofer or someone else", "handler:who_is_this"),
+        (CONSENT_RU, "ask_consent", "вы точно уверены", "yes"),  # guards: no company doubted
+        (LEAD_RU, "ask_timeframe", "через месяц", "ok"),
+    ],
+)
+def test_asking_who_in_other_words(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
