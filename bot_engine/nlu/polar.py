@@ -1433,6 +1433,11 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «на обеде как раз, говорите», "im driving but go ahead": busy, yet the caller
         # tells the robot to go on
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic in ("readback", "consent") and first in _CONCLUDES_NO
+            and _ONLY[lang].search(norm) is not None):
+        # «нет, я только на звонки соглашался», "no i only agreed to the calls": what was
+        # read back is narrowed, a correction, however much agreeing it says
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if topic == "offer" and _CONNECTING_NOT_NEEDED[lang].search(norm):
         # «нет, соединять не нужно», "connecting me isnt necessary": the transfer declined
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
@@ -1489,6 +1494,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_ONLY: dict[Lang, re.Pattern[str]] = {"ru": re.compile(r"\b(только|лишь)\b"),
+                                     "en": re.compile(r"\b(only|just)\b")}
 _CONNECTING_NOT_NEEDED: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(соединять|переключать|переводить|звать|связывать) (\w+ )?(не (надо|"
                      r"нужно|стоит|обязательно)|незачем|ни к чему)\b"),

@@ -8,7 +8,7 @@ answer yet; "who?" to "is this Ann?" asks whom again; a person asked for by trad
 or after the machine is refused; "speak up, I can't hear you"; a free spell ("while the
 kids nap") or «сейчас могу» after an hour; a manager declined for lack of time; an aside
 to the room; asking who in other words (the number found, the name recalled, the company
-doubted)."""
+doubted); a read-back narrowed («нет, только на…», "no, i only…") is a no."""
 
 from __future__ import annotations
 
@@ -307,3 +307,21 @@ def test_an_aside(script_file: str, step: str, text: str, branch: str) -> None:
 )
 def test_asking_who_in_other_words(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- a read-back narrowed is a no ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "branch"),
+    [
+        (CONSENT_RU, "нет я соглашался только на рассылку", "no"),
+        (CONSENT_RU, "нет только на смс согласна", "no"),
+        (CONSENT_EN, "nope i only said yes to emails", "no"),
+        (CONSENT_RU, "да только побыстрее", "yes"),  # guards: a yes with «только»
+        (CONSENT_RU, "нет нет все верно", "yes"),
+        (CONSENT_EN, "no thats right", "yes"),
+    ],
+)
+def test_a_read_back_narrowed(script_file: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, "read_back", text)[0] == branch
