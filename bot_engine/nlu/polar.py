@@ -170,6 +170,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(компрессор|мотор|двигатель|котел|насос|бойлер|кондиционер|каркас|поликарбонат|"
             r"крыша|стекло)( \w+)? (совсем |уже |опять )?(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|"
             r"перегорел\w*|треснул\w*|прогнил\w*|развалил\w*)",
+            # a move that makes the need: «да, мы как раз переезжаем», «переезжаем как раз»
+            r"\bкак раз (\w+ )?(переезжаем|въезжаем|заезжаем)\b|\b(переезжаем|въезжаем|"
+            r"заезжаем) (\w+ )?как раз\b",
         ]),
         ("done", "no", [
             # another way instead: «подключились к центральному», «перешли на газ»
@@ -228,6 +231,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # someone forbade it: «хозяйка запретила», «управляющая не разрешает»
             r"\b(запретил\w*|запрещает|запрещают|не (разрешил\w*|разрешает|разрешают|дал\w* "
             r"разрешени\w*|согласовал\w*))\b",
+            # in place for a while: «уже месяц как стоит», «уже год как висят»
+            r"\bуже (\w+ ){0,2}как (стоит|стоят|висит|висят|работает|работают|поставили|"
+            r"повесили|установили)\b",
         ]),
         ("later", "no", [
             # someone to consult first: «сначала с мужем посоветуюсь», «надо жену спросить»
@@ -462,6 +468,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"thermostat|system|unit|frame|roof|glass)( \w+)? (just |finally |totally )?"
             r"(died|broke|broke down|stopped working|quit|gave out|crapped out|went out|"
             r"(is|s) (broken|dead|shot|leaking))\b",
+            # nobody hired yet: "we havent booked anyone", "didnt call anybody else"
+            r"\b((havent|have not|hasnt) (booked|hired|scheduled|called|chosen|picked|found|"
+            r"gotten)|(didnt|did not) (book|hire|schedule|call|choose|pick|find|get)) (anyone|"
+            r"anybody|someone|a company|a contractor|an exterminator)\b",
         ]),
         ("done", "no", [
             r"\b(switched|converted|hooked up|changed over|moved over) (over )?to\b",
@@ -527,6 +537,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!havent )(?<!not )\bbought (one|it)\b", r"\bwe got (one|two|it)\b",
             r"^(its|it is|thats|all|were|we are|we got it|got it|it was) (all )?(done|finished|"
             r"completed?)\b", r"\b(is|was|got|been|are|were) (all )?(done|finished|completed)$",
+            # the trouble gone, or nothing found: "the problem went away", "the inspector
+            # said its fine"
+            r"(?<!not )(?<!never )\b(problem|issue|bugs|termites|ants|roaches|mice|pests|leak)"
+            r"( \w+)? (went away|are gone|is gone|disappeared|cleared up|went away on its own)\b",
+            r"\b(inspector|inspection|exterminator|technician|tech|guy|contractor)( \w+)? (said|"
+            r"says|found|told us|showed) (that )?(its|it is|it was|were|we are|we were|everything "
+            r"(is|was)|nothing|theres nothing|there was nothing|no (termites|bugs|damage|problem))"
+            r"( \w+)?( (fine|ok|okay|good|clear|clean|wrong))?\b",
         ]),
         ("later", "no", [
             # someone to consult first: "i need to talk to my wife first", "let me ask my boss"

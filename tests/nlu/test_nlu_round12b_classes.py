@@ -8,14 +8,16 @@ answer yet; "who?" to "is this Ann?" asks whom again; a person asked for by trad
 or after the machine is refused; "speak up, I can't hear you"; a free spell ("while the
 kids nap") or «сейчас могу» after an hour; a manager declined for lack of time; an aside
 to the room; asking who in other words (the number found, the name recalled, the company
-doubted); a read-back narrowed («нет, только на…», "no, i only…") is a no."""
+doubted); a read-back narrowed («нет, только на…», "no, i only…") is a no;
+relevance facts (in place for a while, a move that makes the need, the trouble gone,
+nobody hired)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot_engine.nlu import IntentMatcher, builtin_intents
-from tests.nlu.polar_questions import step_reply
+from tests.nlu.polar_questions import answer, step_reply
 
 LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
 CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.en.yaml"
@@ -325,3 +327,23 @@ def test_asking_who_in_other_words(script_file: str, step: str, text: str, branc
 )
 def test_a_read_back_narrowed(script_file: str, text: str, branch: str) -> None:
     assert step_reply(script_file, "read_back", text)[0] == branch
+
+
+# --- relevance facts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("уже полгода как висят", "ru", "no"),  # in place for a while
+        ("они уже год как стоят", "ru", "no"),
+        ("мы как раз въезжаем", "ru", "yes"),  # a move that makes the need
+        ("the leak went away on its own", "en", "no"),  # the trouble gone
+        ("the mice are gone now", "en", "no"),
+        ("we didnt hire anybody", "en", "yes"),  # nobody hired
+        ("мы переезжаем", "ru", "no"),  # guards: moving away
+        ("we already hired someone", "en", "no"),
+    ],
+)
+def test_relevance_facts(text: str, lang: str, expected: str) -> None:
+    assert answer("relevance", text, lang) == expected
