@@ -301,6 +301,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(начальник|директор|шеф|босс|руководитель|начальство)\w* ((?!нет |не )\w+ ){0,2}"
             r"(рядом|тут|"
             r"здесь|над душой)\b",
+            # standing or sitting in an office with a queue: «я в налоговой стою»
+            r"\b(в|на) (\w+ )?(налогов|поликлиник|больниц|банк|очеред|пенсионн|мфц|паспортн|"
+            r"суд|загс|приеме|приёме|собеседовани|экзамен|таможн|гибдд|госуслуг)\w* (\w+ )?"
+            r"(стою|стоим|сижу|сидим|нахожусь)\b",
         ]),
         ("wrong", "no", [
             # the number changed hands: «у меня номер новый», «симку недавно купил»
@@ -611,6 +615,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(the |a |my |our )?(?!house|home|couch|porch|it\b|this\b|that\b)\w+",
             # food on the fire: "i have something in the oven", "dinners on the stove"
             r"\b(in the oven|on the stove|on the grill|on the burner|boiling over)\b",
+            # work in hand right now: "im doing a home inspection right now"
+            r"\b(im|i am|were|we are) (doing|running|conducting|finishing|giving|teaching) (a|an|"
+            r"the|my|our|some) (\w+ ){0,2}(right now|at the moment|now)\b",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",

@@ -10,7 +10,7 @@ kids nap") or «сейчас могу» after an hour; a manager declined for la
 to the room; asking who in other words (the number found, the name recalled, the company
 doubted); a read-back narrowed («нет, только на…», "no, i only…") is a no;
 relevance facts (in place for a while, a move that makes the need, the trouble gone,
-nobody hired)."""
+nobody hired); busy in an office with a queue or with work in hand."""
 
 from __future__ import annotations
 
@@ -347,3 +347,21 @@ def test_a_read_back_narrowed(script_file: str, text: str, branch: str) -> None:
 )
 def test_relevance_facts(text: str, lang: str, expected: str) -> None:
     assert answer("relevance", text, lang) == expected
+
+
+# --- busy in an office with a queue, or with work in hand ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("мы в мфц стоим", "ru", "no"),
+        ("я в пенсионном стою", "ru", "no"),
+        ("в банке сижу", "ru", "no"),
+        ("im doing an estimate right now", "en", "no"),
+        ("were doing a walkthrough now", "en", "no"),
+        ("im doing nothing right now", "en", "yes"),  # guard: idle
+    ],
+)
+def test_busy_in_an_office_or_at_work(text: str, lang: str, expected: str) -> None:
+    assert answer("availability", text, lang) == expected
