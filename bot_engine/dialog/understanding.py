@@ -211,6 +211,10 @@ def understand(
     if (handler.intent in (None, "who_is_this") and compiled.topic == "identity"
             and polar.asks_whom(text, runtime.lang, names)):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)  # "who?" to "is this Ann?"
+    if (handler.intent is None and compiled.topic == "availability"
+            and polar.denies_request(text, runtime.lang)):
+        # "i never asked for anything" to "do you have a minute?": what is this call about
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
     if handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said

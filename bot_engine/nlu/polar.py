@@ -1196,6 +1196,23 @@ def aside(text: str, lang: str) -> bool:
             and yes_no(text, code).answer is None)  # «секунду, дверь закрою, да, удобно»
 
 
+_DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*)\b).*\bне (оставлял|заказывал|просил|"
+                     r"подавал|регистрировал)\w*"),
+    "en": re.compile(r"\b(never|didnt|did not|dont remember|do not remember) (asking|ask|asked|"
+                     r"request|requested|requesting|sign up|signed up|signing up|fill out|filled "
+                     r"out) (for )?(anything|any|nothing|a quote|a request)\b"),
+}
+"""«я ничего не оставляла», "i never asked for anything": the request behind the call
+denied."""
+
+
+def denies_request(text: str, lang: str) -> bool:
+    """Whether the reply denies making the request the call is about (``_DENIES_REQUEST``)."""
+    code = lang_of(lang)
+    return _DENIES_REQUEST[code].search(normalize(text, code)) is not None
+
+
 def holds(text: str, lang: str) -> bool:
     """Whether the reply only asks to wait or leads in (``_HOLDS``): no answer yet."""
     code = lang_of(lang)

@@ -10,7 +10,8 @@ kids nap") or «сейчас могу» after an hour; a manager declined for la
 to the room; asking who in other words (the number found, the name recalled, the company
 doubted); a read-back narrowed («нет, только на…», "no, i only…") is a no;
 relevance facts (in place for a while, a move that makes the need, the trouble gone,
-nobody hired); busy in an office with a queue or with work in hand."""
+nobody hired); busy in an office with a queue or with work in hand;
+the request denied to "do you have a minute?" asks what the call is about."""
 
 from __future__ import annotations
 
@@ -365,3 +366,22 @@ def test_relevance_facts(text: str, lang: str, expected: str) -> None:
 )
 def test_busy_in_an_office_or_at_work(text: str, lang: str, expected: str) -> None:
     assert answer("availability", text, lang) == expected
+
+
+# --- the request denied to "do you have a minute?" ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "convenient", "я нигде ничего не оставляла", "handler:who_is_this"),
+        (LEAD_RU, "convenient", "ничего я не заказывала", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "we never requested anything", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "i dont remember signing up for anything", "handler:who_is_this"),
+        (LEAD_RU, "relevant", "я нигде ничего не оставляла", "no"),  # guards: to "still on?"
+        (LEAD_EN, "relevant", "we never requested anything", "no"),
+        (LEAD_EN, "convenient", "i never asked for anything stop calling", "handler:opt_out"),
+    ],
+)
+def test_the_request_denied(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
