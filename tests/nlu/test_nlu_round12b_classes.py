@@ -11,13 +11,15 @@ to the room; asking who in other words (the number found, the name recalled, the
 doubted); a read-back narrowed («нет, только на…», "no, i only…") is a no;
 relevance facts (in place for a while, a move that makes the need, the trouble gone,
 nobody hired); busy in an office with a queue or with work in hand;
-the request denied to "do you have a minute?" asks what the call is about."""
+the request denied to "do you have a minute?" asks what the call is about;
+nothing signed over the phone; the operator's «давай другому»."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot_engine.nlu import IntentMatcher, builtin_intents
+from bot_engine.nlu.polar import answer_to_offer
 from tests.nlu.polar_questions import answer, step_reply
 
 LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
@@ -385,3 +387,20 @@ def test_busy_in_an_office_or_at_work(text: str, lang: str, expected: str) -> No
 )
 def test_the_request_denied(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- nothing signed over the phone; the operator's «давай другому» ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("по телефону не подпишу ничего", "no"), ("я не буду подписывать", "no"),
+     ("подпишу конечно", "yes")],
+)  # fmt: skip
+def test_nothing_signed(text: str, expected: str) -> None:
+    assert answer("consent", text, "ru") == expected
+
+
+def test_the_operator_passes_it_on() -> None:
+    assert answer_to_offer("нет давайте другому", "ru") == "no"
+    assert answer_to_offer("давай соединяй", "ru") == "yes"  # guard
