@@ -1196,6 +1196,12 @@ def aside(text: str, lang: str) -> bool:
             and yes_no(text, code).answer is None)  # «секунду, дверь закрою, да, удобно»
 
 
+_NAME_TWICE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((ну|да|так|ой) )*(?P<n>\w+) (это )?я (?P=n)( да)?$"),
+    "en": re.compile(r"^((well|yes|yeah|uh|um) )*(?P<n>\w+) (its|it is|this is|im|i am) "
+                     r"(?P=n)$"),
+}
+"""«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*)\b).*\bне (оставлял|заказывал|просил|"
                      r"подавал|регистрировал)\w*"),
@@ -1459,8 +1465,15 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and (said := cues.OPPOSITE[hit.family]) is not None and hits.get("no") == said
         ):  # "thats not right i refused": the «not» of «not right» read over «refused»
             hits[hit.answer] = hit.family
+    if (topic == "identity" and names and (twice := _NAME_TWICE[lang].match(norm)) is not None
+            and any(given_names.same_name(twice.group("n"), name, lang) for name in names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # «ну тамара я тамара»
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if (topic == "identity" and names and not asked and hits == {"yes": "available"}
+            and _speaks_of(norm, lang, names)):
+        # «тамара ушла на пенсию»: free, but it is said of the one asked for
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "relevance" and lang == "ru" and not hits:
         done = _done_so_far(norm)

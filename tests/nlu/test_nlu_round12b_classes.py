@@ -12,7 +12,7 @@ doubted); a read-back narrowed («нет, только на…», "no, i only…
 relevance facts (in place for a while, a move that makes the need, the trouble gone,
 nobody hired); busy in an office with a queue or with work in hand;
 the request denied to "do you have a minute?" asks what the call is about;
-nothing signed over the phone; the operator's «давай другому»."""
+nothing signed over the phone; the operator's «давай другому»; the name said twice, or retired."""
 
 from __future__ import annotations
 
@@ -404,3 +404,23 @@ def test_nothing_signed(text: str, expected: str) -> None:
 def test_the_operator_passes_it_on() -> None:
     assert answer_to_offer("нет давайте другому", "ru") == "no"
     assert answer_to_offer("давай соединяй", "ru") == "yes"  # guard
+
+
+# --- who answered: the name said twice, or the one asked for retired ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "names", "expected"),
+    [
+        ("ну ольга я ольга", "ru", ("ольга",), "yes"),  # the name said twice
+        ("karen this is karen", "en", ("karen",), "yes"),
+        ("well karen im karen", "en", ("karen",), "yes"),
+        ("ольга на пенсии давно", "ru", ("ольга",), "no"),  # free, but said of her
+        ("ольга ушла на пенсию", "ru", ("ольга",), "no"),
+        ("ну ольга я ирина", "ru", ("ольга",), "no"),  # guards: another name
+        ("ольга я да", "ru", ("ольга",), "yes"),
+        ("karen is retired now", "en", ("karen",), "no"),
+    ],
+)
+def test_who_answered(text: str, lang: str, names: tuple[str, ...], expected: str) -> None:
+    assert answer("identity", text, lang, names) == expected
