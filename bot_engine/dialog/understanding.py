@@ -454,7 +454,17 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
+    if (found.ambiguous and len(ranking) >= 2
+            and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
+            and _ASKS_WHAT_IT_IS.match(text.lower())):
+        # «а что за менеджер»: what the person is, not a request for one
+        return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
+                              r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
+                              r"operator|specialist|agent|rep)\b")
 
 
 _ECHO_MAX_WORDS = 3

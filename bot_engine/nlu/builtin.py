@@ -109,6 +109,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # an apology, then what the question was about: «простите, что насчёт бюджета»
                 r"^((простите|извините|подождите|погодите) )+(а )?(что|как) (насчет|по поводу|"
                 r"про) \w+( еще раз)?$",
+                # what the robot wrote down, asked back: «что вы записали»
+                r"^((а|простите|извините|подождите) )*(что|чего|как) (вы|ты) (там )?(записали|"
+                r"записал|записала|зафиксировали|зафиксировала|отметили|отметила)( \w+)?$",
                 r"\b(связь|звук)\w* (\w+ )?(плох|пропа|преры|ужасн|отвратит)\w*",
                 r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
@@ -337,6 +340,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
+                # what the robot wrote down, asked back: "sorry what did you record"
+                r"^((sorry|wait|um|uh) )*what (did|have) you (just )?(record|recorded|write down|"
+                r"wrote down|put down|note|noted|note down|mark down|put)( (down|there|again))?$",
                 r"^((sorry|wait|um|uh|and|so) )*(what|whats) ((did|do) you (just )?(ask|say|"
                 r"mean)|(are|were) you (asking|saying)|(was|is) (the|that|your) (question|"
                 r"last (part|bit|thing))|the question)\b",

@@ -12,7 +12,8 @@ doubted); a read-back narrowed («нет, только на…», "no, i only…
 relevance facts (in place for a while, a move that makes the need, the trouble gone,
 nobody hired); busy in an office with a queue or with work in hand;
 the request denied to "do you have a minute?" asks what the call is about;
-nothing signed over the phone; the operator's «давай другому»; the name said twice, or retired."""
+nothing signed over the phone; the operator's «давай другому»; the name said twice, or retired;
+what the robot wrote down, asked back; what the manager is, asked."""
 
 from __future__ import annotations
 
@@ -424,3 +425,22 @@ def test_the_operator_passes_it_on() -> None:
 )
 def test_who_answered(text: str, lang: str, names: tuple[str, ...], expected: str) -> None:
     assert answer("identity", text, lang, names) == expected
+
+
+# --- what the robot wrote down, asked back; what the manager is, asked ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (CONSENT_RU, "read_back", "простите что вы там зафиксировали", "handler:repeat"),
+        (CONSENT_EN, "read_back", "wait what did you write down", "handler:repeat"),
+        (CONSENT_EN, "read_back", "what have you noted", "handler:repeat"),
+        (LEAD_RU, "offer_manager", "что это еще за менеджер", "handler:who_is_this"),
+        (LEAD_RU, "offer_manager", "кто такой менеджер", "handler:who_is_this"),
+        (LEAD_RU, "offer_manager", "дайте менеджера", "operator"),  # guards: one asked for
+        (LEAD_EN, "offer_manager", "yes a manager please", "operator"),
+    ],
+)
+def test_asked_back(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
