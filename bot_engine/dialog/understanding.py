@@ -334,13 +334,15 @@ def understand(
 
 
 _SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
-                       r"\b(cant|can not|cannot) hear (you|anything|a thing)\b")
+                       r"\b(cant|can not|cannot) hear (you|anything|a thing)\b|"
+                       r"\b(didnt|did not) catch (it|that|the name|your name)\b|"
+                       r"\bне расслышал\w* (имя|фамилию|кого)\b")
 
 
 def _speak_up(intent: str | None, reading: polar.PolarReading | None, text: str) -> bool:
-    """«не слышу ничего, говорите громче», "can you speak up, i cant hear you": the robot
-    was not heard, whatever «говорите» or "can you" reads as; a busy fact ("я в метро,
-    плохо слышно") still answers."""
+    """«не слышу ничего, говорите громче», "can you speak up, i cant hear you", "darnell or
+    darrell, i didnt catch it": the robot was not heard, whatever «говорите», "can you" or a
+    name reads as; a busy fact ("я в метро, плохо слышно") still answers."""
     return (intent == "repeat" and (reading is None or reading.family not in _BUSY_FAMILIES)
             and _SPEAK_UP.search(text.lower()) is not None)
 

@@ -1493,6 +1493,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # «нет, я только на звонки соглашался», "no i only agreed to the calls": what was
         # read back is narrowed, a correction, however much agreeing it says
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "relevance" and lang == "ru" and _READY_MADE.search(norm) is not None:
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # «мы взяли готовую»
     if topic == "offer" and _CONNECTING_NOT_NEEDED[lang].search(norm):
         # «нет, соединять не нужно», "connecting me isnt necessary": the transfer declined
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
@@ -1551,6 +1553,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 _NEGATION_CONFIDENCE = 0.7
 _ONLY: dict[Lang, re.Pattern[str]] = {"ru": re.compile(r"\b(только|лишь)\b"),
                                      "en": re.compile(r"\b(only|just)\b")}
+_READY_MADE = re.compile(r"(?<!не )\b(взяли|купили|заказали|поставили|нашли|взял|купил|"
+                         r"взяла|купила) (\w+ )?готов(ую|ый|ое|ые|ых)\b")
+"""«мы взяли готовую»: a ready-made one bought (not «готов», ready to agree)."""
 _CONNECTING_NOT_NEEDED: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(соединять|переключать|переводить|звать|связывать) (\w+ )?(не (надо|"
                      r"нужно|стоит|обязательно)|незачем|ни к чему)\b"),

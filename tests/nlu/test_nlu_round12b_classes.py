@@ -13,7 +13,8 @@ relevance facts (in place for a while, a move that makes the need, the trouble g
 nobody hired); busy in an office with a queue or with work in hand;
 the request denied to "do you have a minute?" asks what the call is about;
 nothing signed over the phone; the operator's «давай другому»; the name said twice, or retired;
-what the robot wrote down, asked back; what the manager is, asked."""
+what the robot wrote down, asked back; what the manager is, asked;
+a ready-made one bought, the manager to explain now, a name not caught."""
 
 from __future__ import annotations
 
@@ -443,4 +444,31 @@ def test_who_answered(text: str, lang: str, names: tuple[str, ...], expected: st
     ],
 )
 def test_asked_back(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+# --- a ready-made one bought; the manager to explain now; a name not caught ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("купили готовую уже", "no"), ("да взяла готовый", "no"),
+     ("мы не купили готовую", "yes")],  # guard: not bought
+)  # fmt: skip
+def test_a_ready_made_one(text: str, expected: str) -> None:
+    assert answer("relevance", text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_RU, "offer_manager", "ну пусть расскажет что к чему", "yes"),
+        (LEAD_RU, "offer_manager", "пусть перезвонит завтра", "no"),  # guard: deferred
+        (LEAD_EN, "greet", "megan or meghan i didnt catch the name", "handler:repeat"),
+        (LEAD_RU, "greet", "ольга или олеся не расслышала кого", "handler:repeat"),
+        (LEAD_RU, "greet", "ольга кто", "no"),  # guard: the name known, not this one
+    ],
+)
+def test_explain_now_and_a_name_not_caught(script_file: str, step: str, text: str,
+                                           branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
