@@ -178,12 +178,15 @@ def understand(
         return out
 
     handler = _handler(runtime, text)
+    if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
+        return out  # «секундочку, гляну, кто в дверь звонит», "hold on someones at the door"
     names_said = frozenset(text.lower().split()) if names else frozenset()
     reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)
     if (reading is not None and compiled.topic in _NOW_TOPICS
             and (reading.answer is None
                  or (reading.answer == "yes" and reading.family in _NOW_YES))
+            and not _FREE_NOW_SAID.search(text.lower())
             and _names_later_time(runtime, text, now)):
         # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
         # then" to "is now a good time?" or "shall I connect you now?": not now
@@ -193,6 +196,7 @@ def understand(
         and compiled.hedge_intent is not None
         and cues.hedge(text, runtime.lang)
         and not _NOT_UNDERSTOOD.search(text.lower())
+        and not _WORDS_ASKED_AGAIN.search(text.lower())
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -205,6 +209,17 @@ def understand(
     if handler.intent is None and (expect.type != "confirm" or (
             reading is not None and reading.answer is None)) and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if (handler.intent in (None, "who_is_this") and compiled.topic == "identity"
+            and polar.asks_whom(text, runtime.lang, names)):
+        handler = nlu.IntentMatch(intent="repeat", confidence=0.9)  # "who?" to "is this Ann?"
+    if (handler.intent is None and compiled.topic == "availability"
+            and polar.denies_request(text, runtime.lang)):
+        # "i never asked for anything" to "do you have a minute?": what is this call about
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+    if handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text):
+        # "interested in what", «что актуально», "planning what", «на что согласен», "a
+        # what": the question's own words around a question word, nothing new said
+        handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)):
         # "нет, и не звоните по этому поводу": a no to this question, not to every call
@@ -215,7 +230,7 @@ def understand(
     ):
         # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if handler.intent is not None and not (
+    if handler.intent is not None and (_speak_up(handler.intent, reading, text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
@@ -231,12 +246,14 @@ def understand(
                      or polar.opens_with_idiom(text, runtime.lang))
             )
         )
-    ):
+    )):
         out.handler = handler.intent
         out.intent = handler.intent
         out.confidence = handler.confidence
         return out
 
+    if expect.type == "confirm" and polar.holds(text, runtime.lang):
+        return out  # «так так», "okay hang on", "one moment": no answer yet, a no-match
     candidates: list[_Candidate] = []
     near: list[_Candidate] = []  # scored but below the threshold: runner-ups only
     own = None
@@ -321,6 +338,20 @@ def understand(
     return out
 
 
+_SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
+                       r"\b(cant|can not|cannot) hear (you|anything|a thing)\b|"
+                       r"\b(didnt|did not) catch (it|that|the name|your name)\b|"
+                       r"\bне расслышал\w* (имя|фамилию|кого)\b")
+
+
+def _speak_up(intent: str | None, reading: polar.PolarReading | None, text: str) -> bool:
+    """«не слышу ничего, говорите громче», "can you speak up, i cant hear you", "darnell or
+    darrell, i didnt catch it": the robot was not heard, whatever «говорите», "can you" or a
+    name reads as; a busy fact ("я в метро, плохо слышно") still answers."""
+    return (intent == "repeat" and (reading is None or reading.family not in _BUSY_FAMILIES)
+            and _SPEAK_UP.search(text.lower()) is not None)
+
+
 def _asked_names(compiled: _StepNlu, variables: dict[str, Any] | None) -> tuple[str, ...]:
     """The first names a question about who answered asks for: «это {{ name }}?" with
     name = "Иван Петров" asks for Иван."""
@@ -369,6 +400,9 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
     return (when - local).total_seconds() >= _LATER_MIN_S
 
 
+_FREE_NOW_SAID = re.compile(r"\b(сейчас|щас) (могу|можно|удобно|свобод\w*)\b|"
+                            r"\b(i can|i can talk|i can chat|free) (right )?now\b")
+"""«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free."""
 _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
@@ -428,7 +462,17 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
+    if (found.ambiguous and len(ranking) >= 2
+            and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
+            and _ASKS_WHAT_IT_IS.match(text.lower())):
+        # «а что за менеджер»: what the person is, not a request for one
+        return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
+                              r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
+                              r"operator|specialist|agent|rep)\b")
 
 
 _ECHO_MAX_WORDS = 3
@@ -443,6 +487,11 @@ _NOT_UNDERSTOOD = re.compile(
     r"(get|understand|follow) (the|your) question")
 """The question not understood, said anywhere in the reply («какой бюджет, не понял
 вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
+
+
+_WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз) )*(что|как|чего) (вы|ты) "
+                                r"(сейчас |только что )?(сказали|сказал|сказала|говорили)$")
+"""«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
 
 
 def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
@@ -474,6 +523,51 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     # at an edge of the question's own words: "still interested in what", «с кем соединить»
     return len(lemmas) - len(said) >= 2 or any(
         len(w) > 3 and hit for w, hit in zip(said, echoed, strict=True))
+
+
+def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
+    """The question's own words (any of its yes/no steps too) around one question word, and
+    nothing else but small words ("still what", «заявка что», "my what" for "your budget",
+    «с кем» to «соединить вас с менеджером?»): the caller asks to hear the question again."""
+    if "repeat" not in runtime.handler_specs or step.ask is None:
+        return False
+    words = nlu.normalize(text, runtime.lang).replace("-", " ").split()
+    if not words or len(words) > _ECHO_MAX_ASKING + 1 or words[0] in _ECHO_NOT_OPENING:
+        return False
+    rest = [w for w in words if w not in _ECHO_FILLERS]
+    if rest and (rest[0] in _ECHO_NAMING or rest[1:2] == ["за"] or (
+            rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):
+        return False  # «какая заявка», «что за менеджер», "what request", "who calls back":
+        # what the thing named is, or who, asks who is calling and why (who-is-this)
+    if words[-2:-1] and words[-2] in _ECHO_PURPOSE and words[-1] in ("что", "чего", "what"):
+        return False  # «согласна на что», "agree to what": what it is for (who-is-this)
+    lemmas = nlu.lemmas(" ".join(words), runtime.lang)
+    said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
+    if len(said) == len(lemmas) or not polar.asks(" ".join(words), runtime.lang):
+        return False
+    asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
+    content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
+    if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
+        return len(words) >= 2 and (lemmas[-1] in _ECHO_CLOSING or (
+            len(words) == 2 and lemmas[0] in _ECHO_CLOSING))
+    return all(len(w) > 3 and any(w == a or (len(a) > 4 and w[:5] == a[:5]) for a in asked)
+               for w in content)
+
+
+_PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
+_ECHO_ASKING = frozenset({"кем", "ком", "whom"})
+_ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
+_ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
+                          "чья", "кто", "which", "who", "whos"})
+_ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})
+_ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", "and", "but",
+                               "да", "нет", "ну", "так", "и", "но", "ладно", "хорошо", "еще"})
+"""A reply that opens with an answer or a conjunction ("so what", «да а что») is no echo."""
+_ECHO_SMALL = frozenset({"a", "an", "the", "my", "your", "you", "to", "do", "did", "was",
+                         "that", "about", "of", "kind", "sort", "want", "in", "on", "for",
+                         "again", "it", "with", "is", "are", "be", "this", "thi", "вы", "ты",
+                         "с", "на", "в", "о", "про", "за", "сделать", "делать", "сказать", "мой",
+                         "ваш", "еще", "раз", "ли"})
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",

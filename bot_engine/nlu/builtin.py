@@ -59,6 +59,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"мне бы|поговорить) (\w+ )?(с )?(кто|кого|кем|кому) (то|нибудь) (живой )?"
                 r"(из|с|от) (\w+ )?(компани|фирм|банк|офис|организаци|управляющ|отдел|руководств|"
                 r"правлени|кооператив|товариществ|администраци|клиник)\w*",
+                # the machine refused first, a person by their trade or rank, the one who does
+                # the work: «с роботом не буду говорить», «соедините с вашим руководителем»,
+                # «соедините меня с дизайнером», «дайте того, кто замер делает»
+                r"\bс (робот|машин|автомат)\w* (\w+ )?(не хочу|не буду|не стану|не желаю)\b",
+                r"\bдавайте (\w+ )?(человек|людей|оператор)\w*",
+                r"\b(соедините|переключите|переведите)( меня| нас)? (с|на) (вашим |вашего |вашу |"
+                r"вашей |своим |своего )?(руководител|начальник|мастер|дизайнер|замерщик|инженер|"
+                r"технолог|юрист|бухгалтер|главн|старш|ответственн)\w*",
+                r"\b(дайте|позовите|соедините с|позвать|переключите на) (того|тех|кого-нибудь|"
+                r"кого-то),? кто\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -115,6 +125,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # whom the robot asked for: «простите, кого вы хотели», «вам кого»
                 r"^((а|простите|извините|ой) )*(вам |вы )?кого( вам| вы)?( хотели| просили|"
                 r" спрашивали| ищете| искали| нужно было)?( еще раз)?$",
+                # what the robot wrote down, asked back: «что вы записали»
+                r"^((а|простите|извините|подождите) )*(что|чего|как) (вы|ты) (там )?(записали|"
+                r"записал|записала|зафиксировали|зафиксировала|отметили|отметила)( \w+)?$",
                 r"\b(плох|ужасн)\w* (связь|слышимость)\b",
             ],
         ),
@@ -157,6 +170,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"беспокоить)\b",
                 r"\b(отпиши|отписа)\w*",
                 r"\bчерн\w* спис\w*",
+                # calls refused by their noun or by «отстаньте»: «не хочу больше звонков»,
+                # «внесите в стоп-лист», «все отстаньте», «не перезванивайте вообще»
+                r"\bне (хочу|хотим|желаю|желаем|надо|нужно)( больше| никаких| ваших| этих| "
+                r"ваши| эти| мне| нам){0,2} (звонк(ов|и)|звонить)\b",
+                r"\bстоп[- ]?лист\w*",
+                r"^((все|всё|да|ну|слушайте|так|короче|вообще) )*отстань(те)?\b",
+                r"\bне перезванива(йте|й)\b",
+                r"^(мне |нам )?(вообще |больше |никогда )?не (надо|нужно) (мне |нам )?(больше |"
+                r"вообще )?перезванивать( (вообще|больше|никогда))*$",
             ],
         ),
         "who_is_this": IntentSpec(
@@ -207,6 +229,20 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"насчет|по поводу) (?!(?:меня|нас|него|нее|вас|это|то|того)\b)\w+( \w+){0,2}?"
                 r"( что ли| да| наверное)?$",
                 r"\b(что|кто) это (такое|такие|вообще такое|за звонок)$",
+                # the number or the name asked in another order: «а где вы мой номер нашли»,
+                # «напомните название фирмы»; the company doubted by its kind: «а вы точно
+                # страховая»
+                r"\b(где|откуда|как) (вы |у вас )?(мой |наш |этот )?(номер|телефон)\w* (взяли|"
+                r"нашли|узнали|достали|получили)\b",
+                r"^(а |ну )?(напомни\w*|подскаж\w*|скаж\w*) (\w+ )?(название|наименование) (\w+ )?"
+                r"(фирм|компани|организаци|контор)\w*",
+                r"^(а |и )?(вы|это) (точно|правда|действительно) (\w+ )?(страхов|банк|компани|фирм|"
+                r"клиник|магазин|салон|агентств|организаци|контор|служб)\w*$",
+                # where the caller is: «а вы в каком городе находитесь», «вы из какого региона»
+                r"^(?=.*\b(вы|ваша)\b)((а|и|так|ну|вы) )*(ваша (фирма|компания|контора) )?(в|из) "
+                r"(каком|какой|какого|какую) (город|област|регион|район|стран|штат)\w*"
+                r"( (вы|ваша (фирма|компания|контора)))?( (находит|располага|сиди|сидит|работае|"
+                r"базиру|звони)\w*)?( вообще)?$",
                 # why the caller wants the one asked for: «а вам он зачем», «а он вам для чего»
                 r"^((а|и|так|ну) )*((вам|вы) (он|она|они|его|ее|их) (зачем|для чего|на что)|"
                 r"(он|она|они|его|ее|их) (вам|вы) (зачем|для чего|на что)|"
@@ -289,6 +325,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"somebody|anyone|anybody|a person|a human) (from|at|in) (the|your) (\w+ ){0,2}"
                 r"(company|office|bank|credit union|union|management|firm|clinic|cooperative|"
                 r"association|department|branch)\b",
+                # the one who does the work, someone at the office: "connect me with the guy who
+                # does inspections", "i need to speak with somebody in your office"
+                r"\b(connect|put|transfer|patch|switch|speak|talk) (me |us )?(through |over )?"
+                r"(to|with) (the|a|your|someone|somebody) (guy|person|lady|woman|man|one|people|"
+                r"folks)( who| that)\b",
+                r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (in|at|from) "
+                r"(your|the) (office|company|team|store|shop)\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -345,6 +388,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
+                # what the robot wrote down, asked back: "sorry what did you record"
+                r"^((sorry|wait|um|uh) )*what (did|have) you (just )?(record|recorded|write down|"
+                r"wrote down|put down|note|noted|note down|mark down|put)( (down|there|again))?$",
                 r"^((sorry|wait|um|uh|and|so) )*(what|whats) ((did|do) you (just )?(ask|say|"
                 r"mean)|(are|were) you (asking|saying)|(was|is) (the|that|your) (question|"
                 r"last (part|bit|thing))|the question)\b",
@@ -375,6 +421,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",
                 r"\bunsubscribe\b",
+                # calls refused by their noun or by "leave me alone": "no more calls", "i never
+                # want another call from you", "dont ever dial this number", "remove us please"
+                r"\bno more (phone |robo)?(calls|calling|robocalls)\b",
+                r"\b(dont|do not|never) (ever )?want (any |another |more |anymore |any more |"
+                r"your |these |those )*(phone )?calls?\b",
+                r"\b(do not|dont|never) ever (call|contact|ring|dial|phone)\b",
+                r"\b(do not|dont|never) (dial|phone) (me|us|this|my|here)\b",
+                r"^((please|just|now|oh|ugh|man|can you|could you|would you|will you) )*leave "
+                r"(me|us) (the hell |the heck )?alone\b",
+                r"^(please |just )?(remove|delete) us( please| now| already)?$",
             ],
         ),
         "who_is_this": IntentSpec(
@@ -452,6 +508,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?:about|regarding|concerning|in regards to) (?:my|the|our|a|an|that|those|"
                 r"some) (?:\w+ ){0,2}\w+$",
                 r"\b(?:what|who) is this(?: about| call about| regarding| now)?$",
+                # why the one asked for is wanted; the company doubted against someone else:
+                # "why are you asking for him", "is this bugaway or someone else"
+                r"^((and|but|so|wait|um|uh) )*why (are|do) you (asking|want|need|looking) (for |"
+                r"about )?(him|her|them)\b",
+                r"^(is this|are you|is it|this is) \w+( \w+)? or (someone|somebody|something) "
+                r"else$",
                 # "whats acme furniture", "what is acme": what a name the robot said is
                 r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
                 r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"

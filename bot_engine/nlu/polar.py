@@ -192,6 +192,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(компрессор|мотор|двигатель|котел|насос|бойлер|кондиционер|каркас|поликарбонат|"
             r"крыша|стекло)( \w+)? (совсем |уже |опять )?(сломал\w*|сдох\w*|накрыл\w*|полетел\w*|"
             r"перегорел\w*|треснул\w*|прогнил\w*|развалил\w*)",
+            # a move that makes the need: «да, мы как раз переезжаем», «переезжаем как раз»
+            r"\bкак раз (\w+ )?(переезжаем|въезжаем|заезжаем)\b|\b(переезжаем|въезжаем|"
+            r"заезжаем) (\w+ )?как раз\b",
         ]),
         ("done", "no", [
             # another way instead: «подключились к центральному», «перешли на газ»
@@ -267,6 +270,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # someone forbade it: «хозяйка запретила», «управляющая не разрешает»
             r"\b(запретил\w*|запрещает|запрещают|не (разрешил\w*|разрешает|разрешают|дал\w* "
             r"разрешени\w*|согласовал\w*))\b",
+            # in place for a while: «уже месяц как стоит», «уже год как висят»
+            r"\bуже (\w+ ){0,2}как (стоит|стоят|висит|висят|работает|работают|поставили|"
+            r"повесили|установили)\b",
         ]),
         ("later", "no", [
             # someone to consult first: «сначала с мужем посоветуюсь», «надо жену спросить»
@@ -349,6 +355,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(начальник|директор|шеф|босс|руководитель|начальство)\w* ((?!нет |не )\w+ ){0,2}"
             r"(рядом|тут|"
             r"здесь|над душой)\b",
+            # standing or sitting in an office with a queue: «я в налоговой стою»
+            r"\b(в|на) (\w+ )?(налогов|поликлиник|больниц|банк|очеред|пенсионн|мфц|паспортн|"
+            r"суд|загс|приеме|приёме|собеседовани|экзамен|таможн|гибдд|госуслуг)\w* (\w+ )?"
+            r"(стою|стоим|сижу|сидим|нахожусь)\b",
         ]),
         ("wrong", "no", [
             # the number changed hands: «у меня номер новый», «симку недавно купил»
@@ -531,6 +541,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"thermostat|system|unit|frame|roof|glass)( \w+)? (just |finally |totally )?"
             r"(died|broke|broke down|stopped working|quit|gave out|crapped out|went out|"
             r"(is|s) (broken|dead|shot|leaking))\b",
+            # nobody hired yet: "we havent booked anyone", "didnt call anybody else"
+            r"\b((havent|have not|hasnt) (booked|hired|scheduled|called|chosen|picked|found|"
+            r"gotten)|(didnt|did not) (book|hire|schedule|call|choose|pick|find|get)) (anyone|"
+            r"anybody|someone|a company|a contractor|an exterminator)\b",
         ]),
         ("done", "no", [
             r"\b(switched|converted|hooked up|changed over|moved over) (over )?to\b",
@@ -605,6 +619,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!havent )(?<!not )\bbought (one|it)\b", r"\bwe got (one|two|it)\b",
             r"^(its|it is|thats|all|were|we are|we got it|got it|it was) (all )?(done|finished|"
             r"completed?)\b", r"\b(is|was|got|been|are|were) (all )?(done|finished|completed)$",
+            # the trouble gone, or nothing found: "the problem went away", "the inspector
+            # said its fine"
+            r"(?<!not )(?<!never )\b(problem|issue|bugs|termites|ants|roaches|mice|pests|leak)"
+            r"( \w+)? (went away|are gone|is gone|disappeared|cleared up|went away on its own)\b",
+            r"\b(inspector|inspection|exterminator|technician|tech|guy|contractor)( \w+)? (said|"
+            r"says|found|told us|showed) (that )?(its|it is|it was|were|we are|we were|everything "
+            r"(is|was)|nothing|theres nothing|there was nothing|no (termites|bugs|damage|problem))"
+            r"( \w+)?( (fine|ok|okay|good|clear|clean|wrong))?\b",
         ]),
         ("later", "no", [
             # someone to consult first: "i need to talk to my wife first", "let me ask my boss"
@@ -683,6 +705,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(the |a |my |our )?(?!house|home|couch|porch|it\b|this\b|that\b)\w+",
             # food on the fire: "i have something in the oven", "dinners on the stove"
             r"\b(in the oven|on the stove|on the grill|on the burner|boiling over)\b",
+            # work in hand right now: "im doing a home inspection right now"
+            r"\b(im|i am|were|we are) (doing|running|conducting|finishing|giving|teaching) (a|an|"
+            r"the|my|our|some) (\w+ ){0,2}(right now|at the moment|now)\b",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
@@ -958,7 +983,30 @@ def about_this(text: str, lang: str) -> bool:
 def declines_human(text: str, lang: str) -> bool:
     """The reply mentions a human only to decline one (no operator request)."""
     code = lang_of(lang)
-    return _declines(normalize(text, code), code)
+    norm = normalize(text, code)
+    return ((_declines(norm, code) and _REFUSES_MACHINE[code].search(norm) is None)
+            or _NO_TIME_FOR_HUMAN[code].search(norm) is not None)
+
+
+_NO_TIME_FOR_HUMAN: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(нет времени|некогда|неудобно|не до)( (?!соедин|переключ|перевед|позов|"
+                     r"дайте|давайте|лучше)\w+){0,3} (на |с |для |до )?"
+                     r"(менеджер|оператор|специалист|консультант)\w*"),
+    "en": re.compile(r"\b(no time|not a good time|dont have time|do not have time|bad time)"
+                     r"( (?!connect|transfer|put|get|give|just|but)\w+){0,3} (for|to talk to|"
+                     r"to speak to|with) (a |the |your )?(manager|"
+                     r"operator|rep|salesperson|agent)s?\b"),
+}
+"""«нет времени на менеджера», "i dont have time for a manager": the human declined for
+lack of time, not asked for."""
+
+
+_REFUSES_MACHINE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(робот|машин|автомат|автоответчик)\w*"),
+    "en": re.compile(r"\b(robots?|machines?|computers?|bots?|recordings?)\b"),
+}
+"""«с машиной не хочу, дайте человека», "i dont talk to robots": the machine is declined,
+the human asked for."""
 
 
 _DECLINE_WORDS: dict[Lang, frozenset[str]] = {
@@ -1269,6 +1317,85 @@ _CLOSING: dict[Lang, frozenset[str]] = {
 }
 
 
+_ASIDE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((ой|ну|а|так) )*(секунд\w*|минутк\w*|минуточк\w*|погоди\w*|подожди\w*)"
+                     r"\b.*\b(двер\w*|звонят|звонок|пришел|пришла|пришли|стучат|кричит|плачет|"
+                     r"лает|кипит|телефон\w*)\b|\b(двер\w*|звонят|пришел|пришла|пришли|стучат|"
+                     r"кричит|плачет|лает|кипит)\b.*\b(погоди\w*|подожди\w*|секунд\w*|минутк\w*|"
+                     r"минуточк\w*)$|^(а |ой )?кто (там|это там) (пришел|пришла|пришли|стучит|"
+                     r"звонит в дверь)$"),
+    "en": re.compile(r"^((oh|um|uh|ok|okay|wait) )*(hold on|hang on|one sec|one second|just a sec|"
+                     r"just a second|wait)\b.*\b(door|doorbell|other (phone|line)|phone is ringing|"
+                     r"(someone|somebody)( i|)s (here|at the door)|(someone|somebody) (is )?(here|"
+                     r"at the door)|knocking|dog is barking|baby is crying)\b"),
+}
+"""A wait for what happens around the caller (the door, the other phone, a child crying,
+«кто там пришёл» said into the room): no answer, and no question to the robot either."""
+
+
+def aside(text: str, lang: str) -> bool:
+    """Whether the reply is an aside (``_ASIDE``): the caller turns away, says nothing."""
+    code = lang_of(lang)
+    return (_ASIDE[code].search(normalize(text, code)) is not None
+            and yes_no(text, code).answer is None)  # «секунду, дверь закрою, да, удобно»
+
+
+_NAME_TWICE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((ну|да|так|ой) )*(?P<n>\w+) (это )?я (?P=n)( да)?$"),
+    "en": re.compile(r"^((well|yes|yeah|uh|um) )*(?P<n>\w+) (its|it is|this is|im|i am) "
+                     r"(?P=n)$"),
+}
+"""«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
+_DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*)\b).*\bне (оставлял|заказывал|просил|"
+                     r"подавал|регистрировал)\w*"),
+    "en": re.compile(r"\b(never|didnt|did not|dont remember|do not remember) (asking|ask|asked|"
+                     r"request|requested|requesting|sign up|signed up|signing up|fill out|filled "
+                     r"out) (for )?(anything|any|nothing|a quote|a request)\b"),
+}
+"""«я ничего не оставляла», "i never asked for anything": the request behind the call
+denied."""
+
+
+def denies_request(text: str, lang: str) -> bool:
+    """Whether the reply denies making the request the call is about (``_DENIES_REQUEST``)."""
+    code = lang_of(lang)
+    return _DENIES_REQUEST[code].search(normalize(text, code)) is not None
+
+
+def holds(text: str, lang: str) -> bool:
+    """Whether the reply only asks to wait or leads in (``_HOLDS``): no answer yet."""
+    code = lang_of(lang)
+    said = " ".join(re.findall(r"\w+", text.lower()))  # «сейчас сейчас» kept doubled
+    return _HOLDS[code].match(said) is not None or _HOLDS[code].match(
+        normalize(text, code)) is not None
+
+
+_ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((алло|а|ой|простите|извините|ну) )*(кто( простите| извините)?|(вам )?"
+                     r"кого( (вам|вы|надо|нужно|позвать|ищете|спрашиваете|просите|хотели|хотите|"
+                     r"сказали|говорите|простите)){0,2})$"),
+    "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me) )*((you|you want|"
+                     r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
+                     r"( (did you (want|say|ask for|need)|do you (want|need)|are you (looking|"
+                     r"asking|calling) for|you (want|wanted|need)|was that|again|sorry))?$"),
+}
+_WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
+
+
+def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
+    """To "am I speaking with Darnell?": whom the robot asked for, not who is calling ("who?",
+    "sorry who did you want", «алло, кого позвать», a name cut short then "who": "darn
+    who", «тама кто»): the name was not caught, so the question is asked again."""
+    code = lang_of(lang)
+    said = " ".join(re.findall(r"\w+", text.lower()))
+    if _ASKS_WHOM[code].match(said) is not None:
+        return True
+    words = said.split()
+    return (len(words) == 2 and words[1] in _WHO[code] and len(words[0]) >= 3
+            and any(name.startswith(words[0]) and name != words[0] for name in names))
+
+
 def asks(norm: str, lang: str) -> bool:
     """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
     return _asks(norm, lang_of(lang))
@@ -1406,6 +1533,17 @@ _WAIT: dict[Lang, re.Pattern[str]] = {
                      r"a sec|wait|gimme a sec|give me a sec) )+"),
 }
 """A request to wait that opens the reply: what follows is why, not an answer."""
+_HOLDS: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?!(сейчас|щас)$)((ну|так|ой|а|сейчас|щас|секунд\w*|минутк\w*|"
+                     r"минуточк\w*|погоди\w*|подожди\w*|одну|один|момент\w*) )*(так|сейчас|щас|"
+                     r"секунд\w*|минутк\w*|минуточк\w*|погоди\w*|подожди\w*|момент\w*)$"),
+    "en": re.compile(r"^((ok|okay|alright|oh|um|uh|well|so) )*((((hang|hold) on|wait)"
+                     r"( a (sec|second|moment|minute|min))?|(one|a|just a|give me a|gimme a) "
+                     r"(sec|second|moment|minute|min))( (please|ok|okay|um|uh))*|so( (um|uh))*)$|"
+                     r"^(huh|hm+|oh|wow) interesting$"),
+}
+"""Nothing but a request to wait or a lead-in («так так», «сейчас сейчас», "okay hang on",
+"ok so um", "one moment"): no answer yet, whatever "ok" or «так» would say alone."""
 _CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "yes", "sure", "no",
                          "nope"})
 _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
@@ -1472,8 +1610,15 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and (said := cues.OPPOSITE[hit.family]) is not None and hits.get("no") == said
         ):  # "thats not right i refused": the «not» of «not right» read over «refused»
             hits[hit.answer] = hit.family
+    if (topic == "identity" and names and (twice := _NAME_TWICE[lang].match(norm)) is not None
+            and any(given_names.same_name(twice.group("n"), name, lang) for name in names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # «ну тамара я тамара»
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if (topic == "identity" and names and not asked and hits == {"yes": "available"}
+            and _speaks_of(norm, lang, names)):
+        # «тамара ушла на пенсию»: free, but it is said of the one asked for
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "relevance" and lang == "ru" and not hits:
         done = _done_so_far(norm)
@@ -1492,6 +1637,20 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and _REFUSES_IT[lang].search(norm) is not None):
         # «отказываюсь от согласия», "i withdraw my consent": the yes word is what is refused
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic in ("readback", "consent") and first in _CONCLUDES_NO
+            and _ONLY[lang].search(norm) is not None):
+        # «нет, я только на звонки соглашался», "no i only agreed to the calls": what was
+        # read back is narrowed, a correction, however much agreeing it says
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "relevance" and lang == "ru" and _READY_MADE.search(norm) is not None:
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # «мы взяли готовую»
+    if topic == "offer" and _CONNECTING_NOT_NEEDED[lang].search(norm):
+        # «нет, соединять не нужно», "connecting me isnt necessary": the transfer declined
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
+        # «давайте, пока ребёнок спит», "yeah while the kids are napping", "im just
+        # watching tv": a free spell or rest, not a busy fact
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "identity" and hits.get("no") == "wrong" and hits.get("yes") == "available":
         # «муж её слушает», "her husband listening": someone else answered, whoever listens
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -1547,6 +1706,28 @@ _REFUSES_IT: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"\b(withdraw|withdrawing|revoke|revoking|take back|taking back|pull|"
                      r"pulling|rescind|rescinding)( my| any| the)? (consent|agreement)\b"),
 }
+_ONLY: dict[Lang, re.Pattern[str]] = {"ru": re.compile(r"\b(только|лишь)\b"),
+                                     "en": re.compile(r"\b(only|just)\b")}
+_READY_MADE = re.compile(r"(?<!не )\b(взяли|купили|заказали|поставили|нашли|взял|купил|"
+                         r"взяла|купила) (\w+ )?готов(ую|ый|ое|ые|ых)\b")
+"""«мы взяли готовую»: a ready-made one bought (not «готов», ready to agree)."""
+_CONNECTING_NOT_NEEDED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(соединять|переключать|переводить|звать|связывать) (\w+ )?(не (надо|"
+                     r"нужно|стоит|обязательно)|незачем|ни к чему)\b"),
+    "en": re.compile(r"\b(connecting|transferring|a transfer)( me| us)? (is not|isnt|wont be|is "
+                     r"not really|not) (needed|necessary)\b"),
+}
+_FREE_NOW: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bпока (\w+ ){0,2}(спит|спят|дремлет|гуляет|гуляют|в школе|в садике|"
+                     r"на работе|отдыхает)\b"),
+    "en": re.compile(r"\bwhile (the |my |our )?(kids?|baby|babies|children|toddler|little ones?|"
+                     r"son|daughter|husband|wife)( is| are|s)? (napping|asleep|sleeping|at school|"
+                     r"at daycare|out)\b|\b(im|i am|were|we are) just watching (tv|television|"
+                     r"the game|a show|a movie|netflix)\b|\b(im|i am|were|we are) (just )?"
+                     r"(relaxing|chilling|lounging|resting)\b"),
+}
+"""A free spell or rest: the one who needs the caller is asleep or away, the caller is
+idle ("im just watching tv"; "im watching the game" stays busy)."""
 _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(говорите|рассказывайте|излагайте|выкладывайте|спрашивайте|валяйте|"
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"
