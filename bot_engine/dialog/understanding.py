@@ -507,6 +507,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
             polar.asks(norm, runtime.lang)
             or (len(words) <= _ECHO_MAX_WORDS and words[-1] in _ASKING_WORDS)):  # "call when"
         return False
+    if _asks_purpose(words):
+        return False  # «согласие на что именно»: what it is for (who-is-this)
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
     asked |= {w[:_ECHO_STEM] for w in asked if len(w) > _ECHO_STEM}
     lemmas = nlu.lemmas(text, runtime.lang)
@@ -539,7 +541,7 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
             rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):
         return False  # «какая заявка», «что за менеджер», "what request", "who calls back":
         # what the thing named is, or who, asks who is calling and why (who-is-this)
-    if words[-2:-1] and words[-2] in _ECHO_PURPOSE and words[-1] in ("что", "чего", "what"):
+    if _asks_purpose(words):
         return False  # «согласна на что», "agree to what": what it is for (who-is-this)
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
@@ -552,6 +554,14 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
             len(words) == 2 and lemmas[0] in _ECHO_CLOSING))
     return all(len(w) > 3 and any(w == a or (len(a) > 4 and w[:5] == a[:5]) for a in asked)
                for w in content)
+
+
+def _asks_purpose(words: list[str]) -> bool:
+    """«согласна на что (именно)», "agree to what exactly": what a thing is for, which asks
+    who is calling and why, not for the question again."""
+    while words and words[-1] in _ECHO_FILLERS:
+        words = words[:-1]
+    return len(words) >= 2 and words[-2] in _ECHO_PURPOSE and words[-1] in ("что", "чего", "what")
 
 
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")

@@ -414,8 +414,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(stop|quit|enough) ((with )?(the|all the|these) )?(calls|calling|robocalls)\b",
                 r"\b(remove|take|delete|erase) (me|us|my|our|this|that)( \w+){0,2} (off|from) "
                 r"(your|the|this) (\w+ ){0,2}(list|lists|database|system|records)\b",
-                # "leave me alone", "no more calls": for good
-                r"\bleave (me|us) alone\b", r"\bno more (phone )?(calls|calling)\b",
+                # "no more calls": for good ("leave me alone" below, at the start only: "my
+                # kids wont leave me alone" is no request)
+                r"\bno more (phone )?(calls|calling)\b",
                 r"\b(do not|dont|never) (call|contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",

@@ -91,7 +91,7 @@ def test_where_the_caller_is_guards(text: str, lang: str) -> None:
         (LEAD_EN, "ask_budget", "your what"),  # nothing but small words before "what"
         (LEAD_EN, "ask_budget", "the what"),
         (CONSENT_RU, "read_back", "верно что"),
-        (LEAD_RU, "offer_manager", "что делать"),  # «что» and a small verb: "do what?"
+        (LEAD_RU, "offer_manager", "сделать что"),  # «что» and a small verb: "do what?"
         (LEAD_EN, "ask_budget", "wait what was that about budget"),
     ],
 )
