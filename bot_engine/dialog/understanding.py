@@ -507,8 +507,9 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
             polar.asks(norm, runtime.lang)
             or (len(words) <= _ECHO_MAX_WORDS and words[-1] in _ASKING_WORDS)):  # "call when"
         return False
-    if _asks_purpose(words):
-        return False  # «согласие на что именно»: what it is for (who-is-this)
+    if step.expect is not None and step.expect.type == "confirm" and _asks_purpose(words):
+        return False  # «согласие на что именно» to a yes/no question: what it is for
+        # (who-is-this); "budget for what" to "what budget?" asks again
     asked = set(nlu.lemmas(step.ask.text or "", runtime.lang))
     asked |= {w[:_ECHO_STEM] for w in asked if len(w) > _ECHO_STEM}
     lemmas = nlu.lemmas(text, runtime.lang)
