@@ -23,6 +23,7 @@ from bot_engine import __version__
 from bot_engine.call.dialer import SpeechFor
 from bot_engine.call.spec import CallRunner
 from bot_engine.call.text_calls import Speaker
+from bot_engine.campaigns.clock import Clock
 from bot_engine.script.positions import is_unicode
 from bot_engine.service.composition import Overrides, running_service
 from bot_engine.service.errors import ServiceError
@@ -207,15 +208,17 @@ def create_app(
     prerenderer: Prerenderer | None = None,
     speak: Speaker | None = None,
     call_speech: SpeechFor | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
     """Build the app (its parts are built by `composition.running_service` when it starts).
     `runner` replaces the dialer chosen in settings; `speak` replaces the TTS used for
     text-call recordings; `call_speech` builds the ASR/TTS of live calls (default: the
-    speech pool on the `VOICEBOT_*` speech settings, offline engines)."""
+    speech pool on the `VOICEBOT_*` speech settings, offline engines); `clock` is the
+    campaigns' clock from start-up on (default: the system clock)."""
     settings = settings or ServiceSettings()
 
     overrides = Overrides(runner=runner, prerenderer=prerenderer, speak=speak,
-                          call_speech=call_speech)
+                          call_speech=call_speech, clock=clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

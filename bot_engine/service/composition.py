@@ -22,6 +22,7 @@ from bot_engine.call.spec import CallRunner, NoDialer
 from bot_engine.call.speech_pool import SpeechPool
 from bot_engine.call.text_calls import Speaker, TextCallRunner
 from bot_engine.call.webhooks import WebhookRunner
+from bot_engine.campaigns.clock import Clock
 from bot_engine.campaigns.engine import CampaignEngine
 from bot_engine.delivery.backoff import next_delay
 from bot_engine.delivery.worker import DeliveryWorker
@@ -57,12 +58,14 @@ log = logging.getLogger(__name__)
 class Overrides:
     """What tests and embedders replace: `runner` the dialer chosen in settings, `speak` the
     TTS of text-call recordings, `call_speech` the ASR/TTS of live calls, `prerenderer`
-    the prompt pre-rendering."""
+    the prompt pre-rendering, `clock` the campaigns' clock (from start-up on, so the calls
+    taken back when the service starts are stamped by it too)."""
 
     runner: CallRunner | None = None
     prerenderer: Prerenderer | None = None
     speak: Speaker | None = None
     call_speech: SpeechFor | None = None
+    clock: Clock | None = None
 
 
 @dataclass
@@ -194,6 +197,7 @@ async def running_service(
             guard=guard,
             retry_delay=lambda attempt: next_delay(attempt, settings.delivery),
             registry=metrics.registry,
+            clock=overrides.clock,
             limits=settings.outbound,
         )
         calls.on_finish(campaigns.call_finished)
