@@ -785,9 +785,16 @@ _FUTURE = "~futr"
 def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
     """The reply's lemmas, with a past form of a request verb marked so no cue takes it:
     "наберите" asks for a call later, "раз позвонили" only says the robot called; and a
-    future form of a verb of something done: "взяли" is done, "возьму" is not."""
+    future form of a verb of something done: "взяли" is done, "возьму" is not. In English
+    "calling" is the call going on ("since youre calling", "what company is this calling
+    me"), no "call me" asked for."""
     lem = lemma_tuple(text, lang)
-    if lang != "ru" or (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
+    if lang == "en":
+        if "call" not in lem:
+            return lem
+        return tuple(lemma + _PAST if word == "calling" else lemma
+                     for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas)
+    if (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
         return lem
     return tuple(
         lemma + _PAST if lemma in table.requests and ru_past_verb(word)

@@ -361,6 +361,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(стою|стоим|сижу|сидим|нахожусь)\b",
         ]),
         ("wrong", "no", [
+            # a message offered for the one asked for: «что ему передать», «я ей передам»
+            r"\bчто (ему|ей) (\w+ )?передать\b", r"\b(ему|ей) (что нибудь |что то )?передать\b",
+            r"\bя (ему|ей) (\w+ )?передам\b", r"\bпередам (ему|ей)\b",
             # the number changed hands: «у меня номер новый», «симку недавно купил»
             r"\b(номер|симк\w*) (у меня |теперь |вообще |\w+ )?(нов\w*|недавн\w*)\b",
             r"\b(нов\w*) (номер|симк\w*)\b",
@@ -711,6 +714,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
+            # a message offered for the one asked for: "can i take a message"
+            r"\b(can|could|may|should|shall) i take (a|your) message\b",
+            r"\b(want|like) (me )?to leave (him |her |them )?a message\b",
+            r"\bi(ll| will| can) (tell|let) (him|her|them) (know|you called)\b",
             # the one asked for is someone's relative: "thats my wife", "shes my daughter"
             r"^(?!.*\b(hold on|hang on|one sec|one second|let me get|ill get|just a sec)\b)"
             r"((no|nope|oh|well|yeah|um|uh) )*(\w+ )?(thats|that is|shes|she is|hes|he is|"
@@ -761,7 +768,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"for))\b", r"\bnever agreed\b", r"\binaccurate\b",
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
-            r"\bincorrect\b", r"\bwrong\b",
+            # "is something wrong", "whats wrong": a worried question, no correction
+            r"\bincorrect\b", r"(?<!is something )(?<!is anything )(?<!whats )(?<!what is )"
+            r"(?<!something go )(?<!anything go )(?<!what went )\bwrong\b",
             r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts|for real)\b",
             r"\byou (gotta|got to|have to|must) be (kidding|joking)\b", r"^seriously$",
             r"^wait no\b", _MISUNDERSTOOD["en"], *_MISTAKEN["en"],
@@ -1055,6 +1064,33 @@ def _self_named(norm: str, lang: Lang) -> str | None:
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
                  if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)
+
+
+_SELF_FIRST: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:это )?я (?:(?:а|и) (?:вы|ты) |(?P<n>\w+) \w+)"),
+    "en": re.compile(r"^(?:(?:yes|yeah|yep|hi|hello|hey) )*(?:this is|its|it is|im|i am) "
+                     r"(?P<n>\w+) \w+"),
+}
+
+
+def _self_first(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """«я станислав, суббота же с утра», «ну я, а вы по кровле?», "this is bernadette is
+    something wrong": the caller names themselves as the one asked for (or says «я»),
+    then goes on with a remark or a question of their own: a yes to "is this X?"."""
+    found = _SELF_FIRST[lang].match(norm)
+    if found is None:
+        return False
+    said = found.group("n")
+    if said is None:
+        return True
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        said = tag[1] if tag is not None else said
+        return any(given_names.same_name(said, name, lang) for name in names)
+    known = cues.is_first_name(said, lang) or given_names.is_short_form(said, lang)
+    return any(said == name or (given_names.same_name(said, name, lang)
+                                and (known or not name.startswith(said)))
+               for name in names)  # "this is the office": no clipped Theodore
 
 
 _NAME_LEADS: dict[Lang, frozenset[str]] = {
@@ -1571,6 +1607,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     table = _compiled(lang)
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
+    if topic == "offer" and _STAYING_ON[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "im holding", «я на линии»
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
     if asked:  # a question says no yes; a fact of the other side may still follow it
@@ -1588,7 +1626,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if other is None and names and not asked and _asked_name_alone(norm, lang, names):
         other = False  # "brain here" for Brian: the name asked for as the recogniser wrote it
-    if (other is False or _names_self(norm, lang)) and "identity" not in silent:
+    if (other is False or _names_self(norm, lang)
+            or (topic == "identity" and names and _self_first(norm, lang, names))
+            ) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
@@ -1700,6 +1740,15 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_STAYING_ON: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
+                     r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),
+    "en": re.compile(r"^((yes|yeah|yep|yup|sure|ok|okay|alright) )*(im|i am|ill|i will|ill be|"
+                     r"were|we are)( still| just)? (holding( on)?|waiting|here|on the line|"
+                     r"staying on|hanging on|hold|wait|stay on the line)$"),
+}
+"""To "shall I connect you?", staying on the line is the yes: "yep im holding", «да, я на
+линии» (elsewhere «на линии» is another call, and "im holding" something in hand)."""
 _REFUSES_IT: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\bотказ\w* (\w+ )?(от|дать|давать)\b|\bотзыва\w*|\bотозва\w*|"
                      r"\bотзову\b"),

@@ -1,0 +1,122 @@
+"""Classes of natural replies found by the thirteenth fresh batch (round thirteen), as tables
+in both languages where the class exists in both: pet forms of a name (a clipped name with
+"-ie", «Стас» -> «Стасик»); the caller naming themselves first, then a remark or a question
+of their own; a worried "is something wrong?" is no correction; a message offered for the
+one asked for (someone else answered); "literally" says nothing; staying on the line is
+the yes to an offered transfer; "calling" is the call going on, no "call me". Every example
+is a paraphrase, in no eval file, and fails on the code before the round; the guards (in
+`*_guards` tests) go the other way on both."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot_engine.nlu import given_names
+from tests.nlu.polar_questions import answer, step_reply
+
+LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
+CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.en.yaml"
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "lang"),
+    [
+        ("rosie", "rosalind", "en"),
+        ("georgie", "georgina", "en"),
+        ("gwennie", "gwendolyn", "en"),
+        ("bernie", "bernadine", "en"),
+        ("стасик", "станислав", "ru"),
+        ("максик", "максим", "ru"),
+    ],
+)
+def test_pet_forms(said: str, asked: str, lang: str) -> None:
+    assert given_names.same_name(said, asked, lang)
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "lang"),
+    [("rosie", "roberta", "en"), ("bobby", "bernadette", "en"), ("владик", "станислав", "ru")],
+)
+def test_pet_forms_guards(said: str, asked: str, lang: str) -> None:
+    assert not given_names.same_name(said, asked, lang)
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names", "expected"),
+    [
+        # pet forms as the answer
+        ("identity", "rosie speaking", "en", ("rosalind",), "yes"),
+        ("identity", "yeah georgie here", "en", ("georgina",), "yes"),
+        ("identity", "ну максик", "ru", ("максим",), "yes"),
+        # the caller's own name (or «я») first, then a remark or a question of their own
+        ("identity", "я ольга с утра пораньше звоните", "ru", ("ольга",), "yes"),
+        ("identity", "ну я ольга воскресенье же", "ru", ("ольга",), "yes"),
+        ("identity", "я а вы собственно кто такие будете", "ru", ("ольга",), "yes"),
+        ("identity", "ну я а вы по поводу чего звоните", "ru", ("ольга",), "yes"),
+        ("identity", "ну я и вы по какому вопросу", "ru", ("ольга",), "yes"),
+        ("identity", "its megan did something happen", "en", ("megan",), "yes"),
+        ("identity", "its megan is anything the matter", "en", ("megan",), "yes"),
+        ("identity", "im megan and you are", "en", ("megan",), "yes"),
+        # a worried question is no correction
+        ("identity", "yes speaking what went wrong", "en", ("megan",), "yes"),
+        ("identity", "speaking is something wrong", "en", ("megan",), "yes"),
+        # a message offered for the one asked for: someone else answered
+        ("identity", "sorry can i take a message", "en", ("megan",), "no"),
+        ("identity", "would you like to leave her a message", "en", ("megan",), "no"),
+        ("identity", "а что ей передать", "ru", ("ольга",), "no"),
+        ("identity", "я ей всё передам", "ru", ("ольга",), "no"),
+        # "literally" says nothing
+        ("availability", "im literally in the bath", "en", (), "no"),
+        # staying on the line, to an offered transfer
+        ("offer", "yes im holding on", "en", (), "yes"),
+        ("offer", "yeah were holding", "en", (), "yes"),
+        ("offer", "ok im hanging on", "en", (), "yes"),
+        ("offer", "угу я ещё на линии", "ru", (), "yes"),
+        ("offer", "да вишу", "ru", (), "yes"),
+    ],
+)
+def test_answers(asked: str, text: str, lang: str, names: tuple[str, ...],
+                 expected: str) -> None:
+    assert answer(asked, text, lang, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "lang", "names", "expected"),
+    [
+        ("identity", "this is the office megan left", "en", ("megan",), None),
+        ("identity", "я сергей воскресенье же", "ru", ("ольга",), None),
+        ("identity", "my wife will take a message", "en", ("megan",), None),
+        ("readback", "thats wrong", "en", (), "no"),
+        ("readback", "something is wrong", "en", (), "no"),
+        ("offer", "im holding the baby", "en", (), "no"),
+        ("offer", "я на линии с другим клиентом", "ru", (), "no"),
+        ("offer", "im holding off for now", "en", (), "no"),
+    ],
+)
+def test_answers_guards(asked: str, text: str, lang: str, names: tuple[str, ...],
+                        expected: str | None) -> None:
+    assert answer(asked, text, lang, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # "calling" is the call going on, no "call me (back)"
+        (LEAD_EN, "convenient", "which outfit is this calling me", "handler:who_is_this"),
+        (LEAD_EN, "offer_manager", "sure seeing as youre calling connect me", "yes"),
+        (LEAD_EN, "offer_manager", "sure since youre calling patch me through", "yes"),
+    ],
+)
+def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_EN, "convenient", "call me back later", "no"),
+        (LEAD_EN, "convenient", "stop calling me", "handler:opt_out"),
+    ],
+)
+def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
