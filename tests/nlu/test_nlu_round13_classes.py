@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bot_engine.nlu import given_names
-from tests.nlu.polar_questions import answer, step_reply
+from tests.nlu.polar_questions import answer, step_reply, values
 
 LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
 CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.en.yaml"
@@ -120,3 +120,33 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # an hour near a meal, and the clock time said beside it: one time, the clock's
+        ("после обеда часа в четыре", "ru", ["2026-02-03T16:00"]),
+        ("завтра после обеда часа в четыре", "ru", ["2026-02-04T16:00"]),
+        ("до обеда где то в половине одиннадцатого", "ru", ["2026-02-03T10:30"]),
+        ("часов в двенадцать ближе к обеду", "ru", ["2026-02-03T12:00"]),
+        ("after lunch say two fifteen", "en", ["2026-02-03T14:15"]),
+        ("tomorrow after lunch at three", "en", ["2026-02-04T15:00"]),
+        ("before lunch like eleven thirty", "en", ["2026-02-03T11:30"]),
+    ],
+)
+def test_an_hour_near_a_meal(text: str, lang: str, expected: list[str]) -> None:
+    assert [str(v)[:16] for v in values(text, lang, "datetime")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("после обеда", "ru", ["2026-02-03T15:00"]),
+        ("ближе к обеду", "ru", ["2026-02-03T13:00"]),
+        ("after lunch", "en", ["2026-02-03T14:00"]),
+        ("before lunch", "en", ["2026-02-03T11:00"]),
+    ],
+)
+def test_an_hour_near_a_meal_guards(text: str, lang: str, expected: list[str]) -> None:
+    assert [str(v)[:16] for v in values(text, lang, "datetime")] == expected
