@@ -647,6 +647,8 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
 
 
 _SUBJECTS = frozenset({"я", "мы", "вы", "i", "we", "you"})
+_WANTING = frozenset({"хотеть", "want"})
+"""A negated want negates the verb it governs as well: «не хочу ничего подтверждать»."""
 _MANNER = frozenset({"так", "то", "тот"})
 _NO_ANY = frozenset({"никакой", "no"})
 
@@ -768,7 +770,8 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
         negated = bool(negators - spent - inside)
         if cue.mode == "negated" and not negated:
             continue
-        spent |= negators
+        if cue.keys[0] not in _WANTING:
+            spent |= negators  # «не хочу я ничего подтверждать»: the want's «не» goes on
         family: str | None = cue.family
         if cue.mode == "flip" and negated:
             family = OPPOSITE.get(cue.family)

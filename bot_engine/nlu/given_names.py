@@ -149,6 +149,16 @@ def _en_forms() -> dict[str, frozenset[str]]:
     return {name: frozenset(forms) for name, forms in groups.items()}
 
 
+@lru_cache(maxsize=1)
+def _en_full_names() -> frozenset[str]:
+    """English names that have short forms of their own ("mary", "emily")."""
+    try:
+        from nicknames import NickNamer
+    except ImportError:
+        return frozenset()
+    return frozenset(name for name, short in NickNamer().nickname_lookup.items() if short)
+
+
 def forms_of(name: str, lang: Lang) -> frozenset[str]:
     """Every form the tables give for ``name`` (lowercase, nominative), itself included."""
     name = name.replace("ё", "е")
@@ -176,7 +186,8 @@ _MIN_SWAPPED = 5
 def _same_shape(said: str, asked: str, lang: Lang) -> bool:
     if lang == "en" and _MIN_CLIPPED <= len(said) < len(asked) and asked.startswith(said):
         return True
-    if lang == "en" and len(said) < len(asked) and _pet_clip(said, asked):
+    if (lang == "en" and len(said) < len(asked) and _pet_clip(said, asked)
+            and said not in _en_full_names()):  # "mary" is a name of its own, no Marisol
         return True
     if len(asked) >= _MIN_SWAPPED and said != asked and _undoubled(said) == _undoubled(asked):
         return True  # a double letter heard single or the other way: «генадий», "phillip"

@@ -438,7 +438,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             _MISUNDERSTOOD["ru"],
             r"(?<!нет )(?<!без )(?<!никаких )\b(ошибк|ошибочк|опечатк)\w*(?! нет)",
             r"\bошиб(лись|лась|ся|аетесь)\b", r"\b(перепутали|напутали)\b",
-            r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
+            # the subject or «ничего» between: «не хочу я ничего подтверждать»
+            r"\bне (хочу|буду|стану|собираюсь) (я |мы )?(ничего |никакого |никаких |никакое )?"
+            r"(давать|соглаш\w*|подтвержд\w*|подписыва\w*)",
             r"\b(давайте|давай|можно|лучше|обойдемся|обойдусь) (\w+ )?без (этого|него|нее|них|"
             r"всего этого|вот этого)\b",
             r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
@@ -1645,6 +1647,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     ) and cues.about_someone_else(text, lang):
         hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
+        if (hit.negated and hit.answer == "no" and hit.family not in silent
+                and (said := hits.get("yes")) is not None and said == cues.OPPOSITE[hit.family]):
+            del hits["yes"]  # «не хочу я соглашаться»: the pattern read the negated word
         if hit.answer not in hits and hit.family not in silent and not (
             hit.negated and hit.answer == "yes"
             and (said := cues.OPPOSITE[hit.family]) is not None and hits.get("no") == said

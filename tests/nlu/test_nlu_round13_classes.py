@@ -3,7 +3,10 @@ in both languages where the class exists in both: pet forms of a name (a clipped
 "-ie", «Стас» -> «Стасик»); the caller naming themselves first, then a remark or a question
 of their own; a worried "is something wrong?" is no correction; a message offered for the
 one asked for (someone else answered); "literally" says nothing; staying on the line is
-the yes to an offered transfer; "calling" is the call going on, no "call me". Every example
+the yes to an offered transfer; "calling" is the call going on, no "call me"; an hour near
+a meal gives way to a clock time said beside it; «ещё раз» after who is calling asks that
+again; a negated want negates the verb it governs; asking for a person with the person
+first («с человеком соедините») or by not wanting a robot. Every example
 is a paraphrase, in no eval file, and fails on the code before the round; the guards (in
 `*_guards` tests) go the other way on both."""
 
@@ -67,6 +70,11 @@ def test_pet_forms_guards(said: str, asked: str, lang: str) -> None:
         ("identity", "я ей всё передам", "ru", ("ольга",), "no"),
         # "literally" says nothing
         ("availability", "im literally in the bath", "en", (), "no"),
+        # a negated want negates the verb it governs: no to the consent
+        ("consent", "не хочу я ничего подтверждать", "ru", (), "no"),
+        ("consent", "не хочу ничего разрешать", "ru", (), "no"),
+        ("consent", "i dont really want to agree", "en", (), "no"),
+        ("consent", "i do not want to agree to this", "en", (), "no"),
         # staying on the line, to an offered transfer
         ("offer", "yes im holding on", "en", (), "yes"),
         ("offer", "yeah were holding", "en", (), "yes"),
@@ -91,6 +99,8 @@ def test_answers(asked: str, text: str, lang: str, names: tuple[str, ...],
         ("offer", "im holding the baby", "en", (), "no"),
         ("offer", "я на линии с другим клиентом", "ru", (), "no"),
         ("offer", "im holding off for now", "en", (), "no"),
+        ("identity", "mary here", "en", ("marisol",), "no"),  # a name of its own
+        ("relevance", "не хочу ничего менять", "ru", (), "no"),
     ],
 )
 def test_answers_guards(asked: str, text: str, lang: str, names: tuple[str, ...],
@@ -101,6 +111,16 @@ def test_answers_guards(asked: str, text: str, lang: str, names: tuple[str, ...]
 @pytest.mark.parametrize(
     ("script_file", "step", "text", "branch"),
     [
+        # «ещё раз» after who is calling asks that again: who-is-this, not a repeat
+        (LEAD_RU, "ask_callback", "а вы кто такие напомните ещё раз", "handler:who_is_this"),
+        (LEAD_RU, "ask_callback", "так вы откуда ещё раз", "handler:who_is_this"),
+        (LEAD_RU, "ask_timeframe", "вы кто вообще ещё раз", "handler:who_is_this"),
+        # asking for a person: the person first, or a robot not wanted
+        (LEAD_RU, "convenient", "с людьми соедините", "handler:operator"),
+        (LEAD_RU, "relevant", "с человеком меня соедините", "handler:operator"),
+        (CONSENT_EN, "ask_consent", "i hate talking to machines", "handler:operator"),
+        (LEAD_EN, "relevant", "i cant stand talking to a computer", "handler:operator"),
+        (LEAD_EN, "convenient", "i dont want to talk to a robot", "handler:operator"),
         # "calling" is the call going on, no "call me (back)"
         (LEAD_EN, "convenient", "which outfit is this calling me", "handler:who_is_this"),
         (LEAD_EN, "offer_manager", "sure seeing as youre calling connect me", "yes"),
@@ -115,6 +135,8 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
     ("script_file", "step", "text", "branch"),
     [
         (LEAD_EN, "convenient", "call me back later", "no"),
+        (LEAD_RU, "ask_callback", "скажите ещё раз", "handler:repeat"),
+        (LEAD_RU, "ask_callback", "а кого вы спрашивали ещё раз", "handler:repeat"),
         (LEAD_EN, "convenient", "stop calling me", "handler:opt_out"),
     ],
 )
