@@ -470,6 +470,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
+                # "who is asking for her", "may i ask whos calling for him"
+                r"^((and|so|sorry|um|uh|may i ask|can i ask) )*(who is|whos|who) (asking|calling|"
+                r"looking) for (her|him|them|\w+)( please| today)?$",
                 # what it is regarding ("and this is regarding"), the name the robot said
                 # doubted ("are you really from lakeshore"), whether it must be done ("is this
                 # mandatory", "do i have to"): one pattern, one try at the start

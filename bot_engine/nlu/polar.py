@@ -455,6 +455,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(keep|assign) (him|her|them) (on|for me|to me|as mine)\b",
             r"\bfire away\b", r"^(ok |okay )?shoot\b", r"\bgo for it\b", r"\bgo ahead\b",
             r"\bsure thing\b", r"\b(put|patch) me through\b", r"\b(connect|transfer) me\b",
+
             r"\blets do (it|this|that)\b", r"\bthat(d| would) be (great|good|nice|fine|"
             r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
@@ -1609,6 +1610,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     table = _compiled(lang)
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
+    if topic in ("consent", "readback", "offer") and _LEAVE[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
+    if topic == "readback" and _SAID_SO[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # "thats what i said"
     if topic == "offer" and _STAYING_ON[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "im holding", «я на линии»
     silent = _SILENT[topic] if topic is not None else frozenset()
@@ -1745,6 +1750,14 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_SAID_SO: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
+                     r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
+    "en": re.compile(r"^((yes|yeah|yep|yup|right|correct|exactly) )*(thats|that is)( exactly| "
+                     r"just)? what i (said|told you|meant|gave you)$"),
+}
+"""To a read-back, the caller's own words confirmed ("right thats what i said", «да, так
+я и сказал»): a yes, though its words ask what was said."""
 _STAYING_ON: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
                      r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),
@@ -1791,6 +1804,22 @@ _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
                      r"\btalk to me$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
+_LEAVE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((да|ну|ладно|хорошо|давайте|пожалуйста) )*(делайте|оформляйте) (все )?"
+                     r"(что|как) (нужно|надо|хотите|считаете нужным|положено)$"),
+    "en": re.compile(r"^((ok|okay|fine|sure|yes|yeah|go ahead|fine by me) )*do what(ever)? you "
+                     r"(need|have|gotta|got|must|want)( to)?( do)?$"),
+}
+""""do what you need", «делайте что нужно»: leave to do it, a yes; its words are those of
+"what do you need" (who-is-this) in another order."""
+
+
+def gives_leave(text: str, lang: str) -> bool:
+    """Whether the reply leaves the robot to do what it needs (`_LEAVE`)."""
+    code = lang_of(lang)
+    return _LEAVE[code].search(normalize(text, code)) is not None
+
+
 def goes_ahead(text: str, lang: str) -> bool:
     """Whether the reply tells the robot to go on ("go ahead", «говорите»), whatever else it
     says of being busy."""

@@ -6,7 +6,10 @@ one asked for (someone else answered); "literally" says nothing; staying on the 
 the yes to an offered transfer; "calling" is the call going on, no "call me"; an hour near
 a meal gives way to a clock time said beside it; «ещё раз» after who is calling asks that
 again; a negated want negates the verb it governs; asking for a person with the person
-first («с человеком соедините») or by not wanting a robot. Every example
+first («с человеком соедините») or by not wanting a robot; the caller's own words
+confirmed to a read-back ("thats what i said"); "who is asking for her"; leave to do what
+is needed ("do what you need", «делайте что нужно»); not to call "about this" without a no
+first is an opt-out; "interested in what now" asks again. Every example
 is a paraphrase, in no eval file, and fails on the code before the round; the guards (in
 `*_guards` tests) go the other way on both."""
 
@@ -121,6 +124,22 @@ def test_answers_guards(asked: str, text: str, lang: str, names: tuple[str, ...]
         (CONSENT_EN, "ask_consent", "i hate talking to machines", "handler:operator"),
         (LEAD_EN, "relevant", "i cant stand talking to a computer", "handler:operator"),
         (LEAD_EN, "convenient", "i dont want to talk to a robot", "handler:operator"),
+        # to a read-back, the caller's own words confirmed
+        (CONSENT_EN, "read_back", "correct thats just what i said", "yes"),
+        (CONSENT_EN, "read_back", "right that is what i said", "yes"),
+        (CONSENT_RU, "read_back", "ну так я и сказала", "yes"),
+        # who is asking for the one asked for
+        (CONSENT_EN, "greet", "um who is asking for her please", "handler:who_is_this"),
+        # leave to do what is needed: a yes, no "what do you need"
+        (CONSENT_EN, "ask_consent", "do what you need", "yes"),
+        (CONSENT_EN, "ask_consent", "fine do what you need", "yes"),
+        (CONSENT_RU, "ask_consent", "делайте что считаете нужным", "yes"),
+        (CONSENT_RU, "ask_consent", "ну делайте что нужно", "yes"),
+        # not to call "about this" without a no first: an opt-out
+        (CONSENT_EN, "ask_consent", "please dont call me about this anymore", "handler:opt_out"),
+        (CONSENT_EN, "ask_consent", "dont call about this again", "handler:opt_out"),
+        # the question's words around a question word, "now" after it: asked again
+        (LEAD_EN, "relevant", "interested in what now", "handler:repeat"),
         # "calling" is the call going on, no "call me (back)"
         (LEAD_EN, "convenient", "which outfit is this calling me", "handler:who_is_this"),
         (LEAD_EN, "offer_manager", "sure seeing as youre calling connect me", "yes"),
@@ -135,6 +154,10 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
     ("script_file", "step", "text", "branch"),
     [
         (LEAD_EN, "convenient", "call me back later", "no"),
+        (CONSENT_EN, "read_back", "thats not what i said", "no"),
+        (CONSENT_EN, "ask_consent", "what do you need", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "no and dont call me about this again", "no"),
+        (CONSENT_RU, "ask_consent", "нет и не звоните по этому поводу", "no"),
         (LEAD_RU, "ask_callback", "скажите ещё раз", "handler:repeat"),
         (LEAD_RU, "ask_callback", "а кого вы спрашивали ещё раз", "handler:repeat"),
         (LEAD_EN, "convenient", "stop calling me", "handler:opt_out"),
