@@ -87,13 +87,20 @@ _RHETORICAL: dict[Lang, str] = {
           r"(бы )?(я|мы) (бы )?(тогда |вам |вас |к вам |вообще )*(оставлял|оставила|оставил|"
           r"оставляла|оставляли|оставили|"
           r"звонил|звонила|звонили|писал|писала|писали|обращался|обращалась|обращались|"
-          r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
+          r"заполнял|заполняла|заполняли|просил|просила|просили)\w*"
+          # «а то бы не оставлял», «иначе я бы не звонила»: otherwise it would not be asked
+          r"|\b(а то|иначе|а иначе) (бы )?(я |мы )?(бы )?(и )?не (оставлял|оставила|оставил|"
+          r"оставляла|оставляли|оставили|звонил|звонила|звонили|писал|писала|писали|обращался|"
+          r"обращалась|обращались|заполнял|заполняла|заполняли|просил|просила|просили)",
     "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
           r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)"
           r"|\b(i|we) (wouldnt|would not|wouldve never|would never) (have (called|put in|left|"
           r"filled|asked|requested|reached out|submitted|signed up|contacted)|be (talking|here|"
           r"on the phone|answering))\b.*\bif (i|we) (didnt|did not|wasnt|werent|was not|"
-          r"were not)\b",
+          r"were not)\b"
+          r"|\b(otherwise|or else) (i|we) (wouldnt|would not|wouldve never|would never) (have )?"
+          r"(called|put in|left|filled|asked|requested|reached out|submitted|signed up|"
+          r"contacted)\b",
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}

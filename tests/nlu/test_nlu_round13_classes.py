@@ -9,9 +9,11 @@ again; a negated want negates the verb it governs; asking for a person with the 
 first («с человеком соедините») or by not wanting a robot; the caller's own words
 confirmed to a read-back ("thats what i said"); "who is asking for her"; leave to do what
 is needed ("do what you need", «делайте что нужно»); not to call "about this" without a no
-first is an opt-out; "interested in what now" asks again. Every example
-is a paraphrase, in no eval file, and fails on the code before the round; the guards (in
-`*_guards` tests) go the other way on both."""
+first is an opt-out; "interested in what now" asks again; a question word and one
+content word («а что решить», "whats the time") are no fact for the meaning layer;
+"otherwise i would not have asked" («а то бы не оставлял»); «ещё как». Every
+example is a paraphrase, in no eval file, and fails on the code before the round; the
+guards (in `*_guards` tests) go the other way on both."""
 
 from __future__ import annotations
 
@@ -140,6 +142,18 @@ def test_answers_guards(asked: str, text: str, lang: str, names: tuple[str, ...]
         (CONSENT_EN, "ask_consent", "dont call about this again", "handler:opt_out"),
         # the question's words around a question word, "now" after it: asked again
         (LEAD_EN, "relevant", "interested in what now", "handler:repeat"),
+        # a question word and one content word: no fact for the meaning layer to read
+        (LEAD_RU, "relevant", "а что решить", "no_match:retry"),
+        (LEAD_RU, "relevant", "а что оформить", "no_match:retry"),
+        (LEAD_RU, "offer_manager", "а что решить", "no_match:retry"),
+        (LEAD_EN, "convenient", "whats the time", "no_match:retry"),
+        # "otherwise i would not have asked": the request was meant
+        (LEAD_RU, "relevant", "иначе я бы не звонила", "yes"),
+        (LEAD_RU, "relevant", "конечно а то бы и не оставляли", "yes"),
+        (LEAD_EN, "relevant", "otherwise i wouldnt have called", "yes"),
+        # «ещё как» is a yes, a fact after it its reason
+        (LEAD_RU, "relevant", "ещё как у нас вся крыша в дырах", "yes"),
+        (LEAD_RU, "relevant", "ещё как снегом всё завалило", "yes"),
         # "calling" is the call going on, no "call me (back)"
         (LEAD_EN, "convenient", "which outfit is this calling me", "handler:who_is_this"),
         (LEAD_EN, "offer_manager", "sure seeing as youre calling connect me", "yes"),
@@ -154,6 +168,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
     ("script_file", "step", "text", "branch"),
     [
         (LEAD_EN, "convenient", "call me back later", "no"),
+        (LEAD_EN, "relevant", "so what", "no"),  # dismissive, no question of one word
         (CONSENT_EN, "read_back", "thats not what i said", "no"),
         (CONSENT_EN, "ask_consent", "what do you need", "handler:who_is_this"),
         (CONSENT_EN, "ask_consent", "no and dont call me about this again", "no"),
