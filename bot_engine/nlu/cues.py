@@ -39,6 +39,7 @@ from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import (
+    ru_adjective,
     ru_first_person_present,
     ru_future_verb,
     ru_noun_lemma,
@@ -863,6 +864,11 @@ _RU_NOT_BUSY_PLACES = frozenset({
     "целое", "общий", "раздумье", "порядок", "место", "дом", "офис", "кабинет", "рабочий",
     "компьютер", "свобода", "ожидание", "пенсия",
 })  # fmt: skip
+_RU_TIME_NOUNS = frozenset({"неделя", "месяц", "год", "день", "выходные", "раз", "время",
+                            "час", "минута", "этап", "стадия", "очередь", "настроение",
+                            "состояние", "форма", "положение", "возраст", "шок", "восторг"})
+"""«мы на следующей неделе», «я в хорошем настроении»: a time or a state after an
+adjective, no place."""
 _RU_BUSY_COMPANY = frozenset({
     "ребенок", "дети", "малыш", "сын", "дочь", "дочка", "внук", "внучка", "клиент",
     "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
@@ -892,6 +898,8 @@ _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position",
 def _whereabouts(text: str, lang: Lang) -> bool:
     words = [w for w, _ in surface_lemmas(text, lang)]
     if lang == "en":
+        if _EN_PLACE_PREPS.isdisjoint(words):
+            return False  # most replies: no place said, no subject to look for
         flat = " ".join(words)
         for subject in _EN_SUBJECTS:
             at = flat.find(subject + " ")
@@ -917,6 +925,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             k += 1
         if k + 1 < len(words) and words[k] in _RU_PLACE_PREPS:
             noun = ru_noun_lemma(words[k + 1])
+            if noun is None and k + 2 < len(words) and ru_adjective(words[k + 1]):
+                noun = ru_noun_lemma(words[k + 2])  # «на ёлочном базаре», «в детском саду»
+                noun = None if noun in _RU_TIME_NOUNS else noun
             if noun is not None and noun not in _RU_NOT_BUSY_PLACES:
                 return True
         if (k + 1 < len(words) and words[k] in ("с", "со")

@@ -11,7 +11,8 @@ confirmed to a read-back ("thats what i said"); "who is asking for her"; leave t
 is needed ("do what you need", «делайте что нужно»); not to call "about this" without a no
 first is an opt-out; "interested in what now" asks again; a question word and one
 content word («а что решить», "whats the time") are no fact for the meaning layer;
-"otherwise i would not have asked" («а то бы не оставлял»); «ещё как». Every
+"otherwise i would not have asked" («а то бы не оставлял»); «ещё как»; where the caller
+is with an adjective before the place («на строительном рынке»). Every
 example is a paraphrase, in no eval file, and fails on the code before the round; the
 guards (in `*_guards` tests) go the other way on both."""
 
@@ -154,6 +155,9 @@ def test_answers_guards(asked: str, text: str, lang: str, names: tuple[str, ...]
         # «ещё как» is a yes, a fact after it its reason
         (LEAD_RU, "relevant", "ещё как у нас вся крыша в дырах", "yes"),
         (LEAD_RU, "relevant", "ещё как снегом всё завалило", "yes"),
+        # where the caller is, an adjective before the place
+        (LEAD_RU, "convenient", "мы на строительном рынке", "no"),
+        (LEAD_RU, "convenient", "я на вещевом рынке", "no"),
         # "calling" is the call going on, no "call me (back)"
         (LEAD_EN, "convenient", "which outfit is this calling me", "handler:who_is_this"),
         (LEAD_EN, "offer_manager", "sure seeing as youre calling connect me", "yes"),
@@ -169,6 +173,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
     [
         (LEAD_EN, "convenient", "call me back later", "no"),
         (LEAD_EN, "relevant", "so what", "no"),  # dismissive, no question of one word
+        (LEAD_RU, "convenient", "я в хорошем настроении", "no_match:retry"),
         (CONSENT_EN, "read_back", "thats not what i said", "no"),
         (CONSENT_EN, "ask_consent", "what do you need", "handler:who_is_this"),
         (CONSENT_EN, "ask_consent", "no and dont call me about this again", "no"),
