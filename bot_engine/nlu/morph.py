@@ -159,7 +159,7 @@ def ru_adjective(word: str) -> bool:
     """Whether ``word``'s likeliest reading is a full adjective («ёлочном», «детском»)."""
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
         return False
-    return analyzer().parse(word)[0].tag.POS == "ADJF"
+    return bool(analyzer().parse(word)[0].tag.POS == "ADJF")
 
 
 @lru_cache(maxsize=65536)
