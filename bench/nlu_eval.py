@@ -15,8 +15,9 @@ nine changed any code, held out in round nine, tuned on in round ten), `fresh11`
 before round ten changed any code, held out in round ten, tuned on in round eleven),
 `fresh12` (written before round eleven changed any code, held out in round eleven, tuned on
 in round twelve), `round12` (replies written in round twelve to widen the reply memory,
-tuned on from the start) and `fresh13` (the latest batch, written before round twelve changed any
-code, never tuned on);
+tuned on from the start) and `fresh13` (written before round twelve changed any code, held
+out in round twelve, tuned on in round thirteen) and `fresh14` (written blind while round
+thirteen was tuned, held out in it);
 `--skip <split>` leaves a batch out, and a held-out split whose file is missing is skipped
 with a note. Prints accuracy per language and split, per expect type, the layer that
 decided, and the confusion
@@ -62,15 +63,15 @@ EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
 SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7",
           "round7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "round12",
-          "fresh13")
+          "fresh13", "fresh14")
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
 # eighth, fresh9 until the ninth, fresh10 until the tenth, fresh11 until the eleventh, fresh12
-# until the twelfth; round7 holds the replies written for the seventh round's classes and
-# round12 those written in round twelve to widen the reply memory (both tuned on from the
-# start). The held-out splits are never tuned on: their misses are hidden unless
-# --show-held.
-HELD_OUT = ("held", "fresh13")
+# until the twelfth, fresh13 until the thirteenth; round7 holds the replies written for the
+# seventh round's classes and round12 those written in round twelve to widen the reply
+# memory (both tuned on from the start). The held-out splits are never tuned on: their
+# misses are hidden unless --show-held.
+HELD_OUT = ("held", "fresh14")
 
 
 def _file_name(lang: str, split: str) -> str:

@@ -206,6 +206,9 @@ def understand(
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
         # read back, not a request to hear the question again
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if handler.intent in _REASKING_HANDLERS and polar.gives_leave(text, runtime.lang):
+        # "do what you need", «делайте что нужно»: leave given, not "what do you need"
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent is None and (expect.type != "confirm" or (
             reading is not None and reading.answer is None)) and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
@@ -221,8 +224,10 @@ def understand(
         # what": the question's own words around a question word, nothing new said
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
-            and polar.about_this(text, runtime.lang)):
-        # "нет, и не звоните по этому поводу": a no to this question, not to every call
+            and polar.about_this(text, runtime.lang)
+            and polar.opens_with_answer(text, runtime.lang)):
+        # "нет, и не звоните по этому поводу": a no to this question, not to every call;
+        # without the no first ("dont call me again about this") it asks to stop calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "operator" and (
         polar.declines_human(text, runtime.lang)
@@ -576,9 +581,9 @@ _ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", 
 """A reply that opens with an answer or a conjunction ("so what", «да а что») is no echo."""
 _ECHO_SMALL = frozenset({"a", "an", "the", "my", "your", "you", "to", "do", "did", "was",
                          "that", "about", "of", "kind", "sort", "want", "in", "on", "for",
-                         "again", "it", "with", "is", "are", "be", "this", "thi", "вы", "ты",
-                         "с", "на", "в", "о", "про", "за", "сделать", "делать", "сказать", "мой",
-                         "ваш", "еще", "раз", "ли"})
+                         "again", "now", "it", "with", "is", "are", "be", "this", "thi", "вы",
+                         "ты", "с", "на", "в", "о", "про", "за", "сделать", "делать", "сказать",
+                         "мой", "ваш", "еще", "раз", "ли"})
 
 
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",

@@ -40,6 +40,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bс (робот|машин|автомат|автоответчик)\w* ((\w+ )?(не хочу|не буду|не стану) "
                 r"(говорить|разговаривать|общаться)|(говорить|разговаривать|общаться) (не хочу|"
                 r"не буду|не стану))\b",
+                # the person first: «с человеком соедините», «с живым человеком свяжите»
+                r"\bс (живым )?(человеком|людьми|кем[- ]нибудь из (людей|сотрудников)) (\w+ )?"
+                r"(соедин|переключ|свяж|связ)\w*",
                 r"\b(позов\w*|дайте|соедин\w* с|переключ\w* на) (\w+ )?(кого|кем)[- ]?(то|нибудь) "
                 r"(\w+ )?(нормальн|живо|адекватн|толков|настоящ)\w*",
                 # "хочу с человеком", «мне бы с кем-нибудь из людей», «есть кто живой»
@@ -102,7 +105,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # normalization) asks for the question again
                 r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие|кого|кому)"
                 r"( (простите|извините|еще раз|вы сказали|говорите))?$",
-                r"(?<!кто )(?<!кто вы )(?<!вы кто )(?<!кто это )(?<!кто звонит )\bеще раз\b",
+                # «ещё раз» after a question of who is calling asks that again: who-is-this
+                # («а вы кто такие ещё раз», «а вы откуда, напомните ещё раз»)
+                r"^(?!.*\b(кто|откуда)\b.*\bеще раз\b).*\bеще раз\b",
                 # the question not understood: «не понял про что вопрос», «я не очень поняла
                 # о чем речь», «не понял вас» (not «вы не так поняли»: a correction)
                 r"^((а|я|ну|извините|простите|честно|что-то|чето|чего-то) )*не (очень |совсем |"
@@ -311,6 +316,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(\w+ )?(person|agent|salesperson|rep)\b",
                 r"\bget (a |an |some )?(real |live )?(person|human|agent|someone) on the "
                 r"(line|phone)\b",
+                # "put a person on", "put someone real on"; a robot not wanted
+                r"\b(put|get) (a |an |some )?(real |live )?(person|human|agent|someone|somebody)"
+                r"( real| live)? on\b",
+                r"\b(dont|do not|hate|cant stand|wont)( like| want| wanna)?( to)? (talk|talking|"
+                r"speak|speaking) (to|with) (a |the )?(robot|machine|computer|bot|recording)s?\b",
                 r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
                 r"\b(someone|somebody|anyone) (from|in) sales\b",
                 # "is there a person i could talk to", "i want a real person", "a human"
@@ -460,6 +470,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
                 r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
+                # "who is asking for her", "may i ask whos calling for him"
+                r"^((and|so|sorry|um|uh|may i ask|can i ask) )*(who is|whos|who) (asking|calling|"
+                r"looking) for (her|him|them|\w+)( please| today)?$",
                 # what it is regarding ("and this is regarding"), the name the robot said
                 # doubted ("are you really from lakeshore"), whether it must be done ("is this
                 # mandatory", "do i have to"): one pattern, one try at the start

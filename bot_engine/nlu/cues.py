@@ -39,6 +39,7 @@ from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import (
+    ru_adjective,
     ru_first_person_present,
     ru_future_verb,
     ru_noun_lemma,
@@ -647,6 +648,8 @@ def _negations(cue: _Cue, spots: list[int], lem: tuple[str, ...], table: _Table)
 
 
 _SUBJECTS = frozenset({"я", "мы", "вы", "i", "we", "you"})
+_WANTING = frozenset({"хотеть", "want"})
+"""A negated want negates the verb it governs as well: «не хочу ничего подтверждать»."""
 _MANNER = frozenset({"так", "то", "тот"})
 _NO_ANY = frozenset({"никакой", "no"})
 
@@ -768,7 +771,8 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
         negated = bool(negators - spent - inside)
         if cue.mode == "negated" and not negated:
             continue
-        spent |= negators
+        if cue.keys[0] not in _WANTING:
+            spent |= negators  # «не хочу я ничего подтверждать»: the want's «не» goes on
         family: str | None = cue.family
         if cue.mode == "flip" and negated:
             family = OPPOSITE.get(cue.family)
@@ -785,9 +789,16 @@ _FUTURE = "~futr"
 def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
     """The reply's lemmas, with a past form of a request verb marked so no cue takes it:
     "наберите" asks for a call later, "раз позвонили" only says the robot called; and a
-    future form of a verb of something done: "взяли" is done, "возьму" is not."""
+    future form of a verb of something done: "взяли" is done, "возьму" is not. In English
+    "calling" is the call going on ("since youre calling", "what company is this calling
+    me"), no "call me" asked for."""
     lem = lemma_tuple(text, lang)
-    if lang != "ru" or (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
+    if lang == "en":
+        if "call" not in lem:
+            return lem
+        return tuple(lemma + _PAST if word == "calling" else lemma
+                     for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas)
+    if (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
         return lem
     return tuple(
         lemma + _PAST if lemma in table.requests and ru_past_verb(word)
@@ -853,6 +864,11 @@ _RU_NOT_BUSY_PLACES = frozenset({
     "целое", "общий", "раздумье", "порядок", "место", "дом", "офис", "кабинет", "рабочий",
     "компьютер", "свобода", "ожидание", "пенсия",
 })  # fmt: skip
+_RU_TIME_NOUNS = frozenset({"неделя", "месяц", "год", "день", "выходные", "раз", "время",
+                            "час", "минута", "этап", "стадия", "очередь", "настроение",
+                            "состояние", "форма", "положение", "возраст", "шок", "восторг"})
+"""«мы на следующей неделе», «я в хорошем настроении»: a time or a state after an
+adjective, no place."""
 _RU_BUSY_COMPANY = frozenset({
     "ребенок", "дети", "малыш", "сын", "дочь", "дочка", "внук", "внучка", "клиент",
     "пациент", "начальник", "руководитель", "гость", "ученик", "покупатель",
@@ -882,6 +898,8 @@ _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position",
 def _whereabouts(text: str, lang: Lang) -> bool:
     words = [w for w, _ in surface_lemmas(text, lang)]
     if lang == "en":
+        if _EN_PLACE_PREPS.isdisjoint(words):
+            return False  # most replies: no place said, no subject to look for
         flat = " ".join(words)
         for subject in _EN_SUBJECTS:
             at = flat.find(subject + " ")
@@ -907,6 +925,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             k += 1
         if k + 1 < len(words) and words[k] in _RU_PLACE_PREPS:
             noun = ru_noun_lemma(words[k + 1])
+            if noun is None and k + 2 < len(words) and ru_adjective(words[k + 1]):
+                noun = ru_noun_lemma(words[k + 2])  # «на ёлочном базаре», «в детском саду»
+                noun = None if noun in _RU_TIME_NOUNS else noun
             if noun is not None and noun not in _RU_NOT_BUSY_PLACES:
                 return True
         if (k + 1 < len(words) and words[k] in ("с", "со")

@@ -120,13 +120,19 @@ def _ru_forms() -> dict[str, frozenset[str]]:
 
 def _affectionate(short: str) -> list[str]:
     """The affectionate forms of a short name: «Оля» -> «Олечка», «Оленька»; «Ваня» ->
-    «Ванюша»; «Лиза» -> «Лизочка», «Лизонька»."""
+    «Ванюша»; «Лиза» -> «Лизочка», «Лизонька»; one ending in a consonant takes «-ик»: «Стас»
+    -> «Стасик», «Макс» -> «Максик»."""
+    if len(short) >= 3 and short[-1] not in _RU_VOWELS and short[-2:] not in ("ик", "ек", "ок"):
+        return [short + "ик"]
     if len(short) < 3 or short[-1] not in "ая":
         return []
     stem = short[:-1]
     soft = short[-1] == "я" or stem[-1] in "шжчщ"
     forms = [stem + "ечка", stem + "енька"] if soft else [stem + "очка", stem + "онька"]
     return [*forms, stem + "юша"] if short[-1] == "я" else forms
+
+
+_RU_VOWELS = frozenset("аеёиоуыэюяйь")
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +147,16 @@ def _en_forms() -> dict[str, frozenset[str]]:
         for name, others in lookup.items():
             groups.setdefault(name, {name}).update(others)
     return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def _en_full_names() -> frozenset[str]:
+    """English names that have short forms of their own ("mary", "emily")."""
+    try:
+        from nicknames import NickNamer
+    except ImportError:
+        return frozenset()
+    return frozenset(name for name, short in NickNamer().nickname_lookup.items() if short)
 
 
 def forms_of(name: str, lang: Lang) -> frozenset[str]:
@@ -170,6 +186,9 @@ _MIN_SWAPPED = 5
 def _same_shape(said: str, asked: str, lang: Lang) -> bool:
     if lang == "en" and _MIN_CLIPPED <= len(said) < len(asked) and asked.startswith(said):
         return True
+    if (lang == "en" and len(said) < len(asked) and _pet_clip(said, asked)
+            and said not in _en_full_names()):  # "mary" is a name of its own, no Marisol
+        return True
     if len(asked) >= _MIN_SWAPPED and said != asked and _undoubled(said) == _undoubled(asked):
         return True  # a double letter heard single or the other way: «генадий», "phillip"
     if lang == "ru" and asked.startswith("е") and said == asked[1:] and len(said) >= 5:
@@ -185,6 +204,19 @@ def _same_shape(said: str, asked: str, lang: Lang) -> bool:
 
 
 _AKANYE = {"о", "а"}
+_PET_ENDINGS = ("ie", "ey", "y", "i")
+
+
+def _pet_clip(said: str, asked: str) -> bool:
+    """"bernie" for Bernadette, "rosie" for Rosalind, "gwennie" for Gwendolyn: the name
+    clipped and given the pet ending, its last consonant maybe doubled before it."""
+    for ending in _PET_ENDINGS:
+        if said.endswith(ending):
+            stem = said[: -len(ending)]
+            if len(stem) >= 2 and stem[-1] == stem[-2]:
+                stem = stem[:-1]
+            return len(stem) >= _MIN_CLIPPED and asked.startswith(stem)
+    return False
 
 
 def _undoubled(word: str) -> str:

@@ -339,7 +339,7 @@ class IntentMatcher:
                 scores[ex.intent] = f
 
     def _decide(self, scores: dict[str, float]) -> IntentMatch:
-        made = IntentMatch
+        made = IntentMatch.model_construct  # every field is set here: no validation per turn
         ranking = sorted(
             ((name, round(min(score, 1.0), 4)) for name, score in scores.items() if score > 0),
             key=lambda item: -item[1],

@@ -155,6 +155,14 @@ def ru_noun_lemma(word: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
+def ru_adjective(word: str) -> bool:
+    """Whether ``word``'s likeliest reading is a full adjective («ёлочном», «детском»)."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return False
+    return bool(analyzer().parse(word)[0].tag.POS == "ADJF")
+
+
+@lru_cache(maxsize=65536)
 def ru_animate_noun(word: str) -> bool:
     """Whether ``word``'s likeliest reading is an animate noun ("дочка", "сосед")."""
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):

@@ -87,13 +87,20 @@ _RHETORICAL: dict[Lang, str] = {
           r"(бы )?(я|мы) (бы )?(тогда |вам |вас |к вам |вообще )*(оставлял|оставила|оставил|"
           r"оставляла|оставляли|оставили|"
           r"звонил|звонила|звонили|писал|писала|писали|обращался|обращалась|обращались|"
-          r"заполнял|заполняла|заполняли|просил|просила|просили)\w*",
+          r"заполнял|заполняла|заполняли|просил|просила|просили)\w*"
+          # «а то бы не оставлял», «иначе я бы не звонила»: otherwise it would not be asked
+          r"|\b(а то|иначе|а иначе) (бы )?(я |мы )?(бы )?(и )?не (оставлял|оставила|оставил|"
+          r"оставляла|оставляли|оставили|звонил|звонила|звонили|писал|писала|писали|обращался|"
+          r"обращалась|обращались|заполнял|заполняла|заполняли|просил|просила|просили)",
     "en": r"\bwhy (else )?would (i|we) (have )?(called|put in|left|filled|asked|requested|"
           r"reached out|submitted|signed up|contacted)\b(?!.*\bnot\b)"
           r"|\b(i|we) (wouldnt|would not|wouldve never|would never) (have (called|put in|left|"
           r"filled|asked|requested|reached out|submitted|signed up|contacted)|be (talking|here|"
           r"on the phone|answering))\b.*\bif (i|we) (didnt|did not|wasnt|werent|was not|"
-          r"were not)\b",
+          r"were not)\b"
+          r"|\b(otherwise|or else) (i|we) (wouldnt|would not|wouldve never|would never) (have )?"
+          r"(called|put in|left|filled|asked|requested|reached out|submitted|signed up|"
+          r"contacted)\b",
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
@@ -361,6 +368,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(стою|стоим|сижу|сидим|нахожусь)\b",
         ]),
         ("wrong", "no", [
+            # a message offered for the one asked for: «что ему передать», «я ей передам»
+            r"\bчто (ему|ей) (\w+ )?передать\b", r"\b(ему|ей) (что нибудь |что то )?передать\b",
+            r"\bя (ему|ей) (\w+ )?передам\b", r"\bпередам (ему|ей)\b",
             # the number changed hands: «у меня номер новый», «симку недавно купил»
             r"\b(номер|симк\w*) (у меня |теперь |вообще |\w+ )?(нов\w*|недавн\w*)\b",
             r"\b(нов\w*) (номер|симк\w*)\b",
@@ -435,7 +445,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             _MISUNDERSTOOD["ru"],
             r"(?<!нет )(?<!без )(?<!никаких )\b(ошибк|ошибочк|опечатк)\w*(?! нет)",
             r"\bошиб(лись|лась|ся|аетесь)\b", r"\b(перепутали|напутали)\b",
-            r"\bне хочу (давать|соглаш\w*|подтвержд\w*)",
+            # the subject or «ничего» between: «не хочу я ничего подтверждать»
+            r"\bне (хочу|буду|стану|собираюсь) (я |мы )?(ничего |никакого |никаких |никакое )?"
+            r"(давать|соглаш\w*|подтвержд\w*|подписыва\w*)",
             r"\b(давайте|давай|можно|лучше|обойдемся|обойдусь) (\w+ )?без (этого|него|нее|них|"
             r"всего этого|вот этого)\b",
             r"^(нет |да нет |ой )?(пожалуйста )?не (?!переж|волн|беспок|стесн|тороп|спеш|звон|"
@@ -450,6 +462,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(keep|assign) (him|her|them) (on|for me|to me|as mine)\b",
             r"\bfire away\b", r"^(ok |okay )?shoot\b", r"\bgo for it\b", r"\bgo ahead\b",
             r"\bsure thing\b", r"\b(put|patch) me through\b", r"\b(connect|transfer) me\b",
+
             r"\blets do (it|this|that)\b", r"\bthat(d| would) be (great|good|nice|fine|"
             r"helpful)\b", r"\bsounds (good|great|fine)\b", r"\bfine (by|with) me\b",
             r"(?<!not )\b(im|i am) (ok|okay|fine|good) with (it|that|this)\b",
@@ -711,6 +724,10 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
+            # a message offered for the one asked for: "can i take a message"
+            r"\b(can|could|may|should|shall) i take (a|your) message\b",
+            r"\b(want|like) (me )?to leave (him |her |them )?a message\b",
+            r"\bi(ll| will| can) (tell|let) (him|her|them) (know|you called)\b",
             # the one asked for is someone's relative: "thats my wife", "shes my daughter"
             r"^(?!.*\b(hold on|hang on|one sec|one second|let me get|ill get|just a sec)\b)"
             r"((no|nope|oh|well|yeah|um|uh) )*(\w+ )?(thats|that is|shes|she is|hes|he is|"
@@ -761,7 +778,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"for))\b", r"\bnever agreed\b", r"\binaccurate\b",
             r"\b(never|didnt|did not|not) (said|say|ask|asked|request|requested|sign|signed|"
             r"order|ordered) (that|so|yes|for|anything|up)\b",
-            r"\bincorrect\b", r"\bwrong\b",
+            # "is something wrong", "whats wrong": a worried question, no correction
+            r"\bincorrect\b", r"(?<!is something )(?<!is anything )(?<!whats )(?<!what is )"
+            r"(?<!something go )(?<!anything go )(?<!what went )\bwrong\b",
             r"\b(are you|you) (serious|kidding( me)?|joking|crazy|nuts|for real)\b",
             r"\byou (gotta|got to|have to|must) be (kidding|joking)\b", r"^seriously$",
             r"^wait no\b", _MISUNDERSTOOD["en"], *_MISTAKEN["en"],
@@ -1055,6 +1074,33 @@ def _self_named(norm: str, lang: Lang) -> str | None:
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
                  if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)
+
+
+_SELF_FIRST: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:это )?я (?:(?:а|и) (?:вы|ты) |(?P<n>\w+) \w+)"),
+    "en": re.compile(r"^(?:(?:yes|yeah|yep|hi|hello|hey) )*(?:this is|its|it is|im|i am) "
+                     r"(?P<n>\w+) \w+"),
+}
+
+
+def _self_first(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
+    """«я станислав, суббота же с утра», «ну я, а вы по кровле?», "this is bernadette is
+    something wrong": the caller names themselves as the one asked for (or says «я»),
+    then goes on with a remark or a question of their own: a yes to "is this X?"."""
+    found = _SELF_FIRST[lang].match(norm)
+    if found is None:
+        return False
+    said = found.group("n")
+    if said is None:
+        return True
+    if lang == "ru":
+        tag = _ru_name_tag(said)
+        said = tag[1] if tag is not None else said
+        return any(given_names.same_name(said, name, lang) for name in names)
+    known = cues.is_first_name(said, lang) or given_names.is_short_form(said, lang)
+    return any(said == name or (given_names.same_name(said, name, lang)
+                                and (known or not name.startswith(said)))
+               for name in names)  # "this is the office": no clipped Theodore
 
 
 _NAME_LEADS: dict[Lang, frozenset[str]] = {
@@ -1571,6 +1617,12 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     table = _compiled(lang)
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
+    if topic in ("consent", "readback", "offer") and _LEAVE[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
+    if topic == "readback" and _SAID_SO[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # "thats what i said"
+    if topic == "offer" and _STAYING_ON[lang].search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "im holding", «я на линии»
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
     if asked:  # a question says no yes; a fact of the other side may still follow it
@@ -1588,7 +1640,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if other is None and names and not asked and _asked_name_alone(norm, lang, names):
         other = False  # "brain here" for Brian: the name asked for as the recogniser wrote it
-    if (other is False or _names_self(norm, lang)) and "identity" not in silent:
+    if (other is False or _names_self(norm, lang)
+            or (topic == "identity" and names and _self_first(norm, lang, names))
+            ) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
@@ -1605,6 +1659,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     ) and cues.about_someone_else(text, lang):
         hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
+        if (hit.negated and hit.answer == "no" and hit.family not in silent
+                and (said := hits.get("yes")) is not None and said == cues.OPPOSITE[hit.family]):
+            del hits["yes"]  # «не хочу я соглашаться»: the pattern read the negated word
         if hit.answer not in hits and hit.family not in silent and not (
             hit.negated and hit.answer == "yes"
             and (said := cues.OPPOSITE[hit.family]) is not None and hits.get("no") == said
@@ -1700,6 +1757,23 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_SAID_SO: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
+                     r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
+    "en": re.compile(r"^((yes|yeah|yep|yup|right|correct|exactly) )*(thats|that is)( exactly| "
+                     r"just)? what i (said|told you|meant|gave you)$"),
+}
+"""To a read-back, the caller's own words confirmed ("right thats what i said", «да, так
+я и сказал»): a yes, though its words ask what was said."""
+_STAYING_ON: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
+                     r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),
+    "en": re.compile(r"^((yes|yeah|yep|yup|sure|ok|okay|alright) )*(im|i am|ill|i will|ill be|"
+                     r"were|we are)( still| just)? (holding( on)?|waiting|here|on the line|"
+                     r"staying on|hanging on|hold|wait|stay on the line)$"),
+}
+"""To "shall I connect you?", staying on the line is the yes: "yep im holding", «да, я на
+линии» (elsewhere «на линии» is another call, and "im holding" something in hand)."""
 _REFUSES_IT: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\bотказ\w* (\w+ )?(от|дать|давать)\b|\bотзыва\w*|\bотозва\w*|"
                      r"\bотзову\b"),
@@ -1737,6 +1811,22 @@ _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
                      r"\btalk to me$"),
 }
 """"Go on" said with a reason not to: the caller lets the robot talk anyway."""
+_LEAVE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((да|ну|ладно|хорошо|давайте|пожалуйста) )*(делайте|оформляйте) (все )?"
+                     r"(что|как) (нужно|надо|хотите|считаете нужным|положено)$"),
+    "en": re.compile(r"^((ok|okay|fine|sure|yes|yeah|go ahead|fine by me) )*do what(ever)? you "
+                     r"(need|have|gotta|got|must|want)( to)?( do)?$"),
+}
+""""do what you need", «делайте что нужно»: leave to do it, a yes; its words are those of
+"what do you need" (who-is-this) in another order."""
+
+
+def gives_leave(text: str, lang: str) -> bool:
+    """Whether the reply leaves the robot to do what it needs (`_LEAVE`)."""
+    code = lang_of(lang)
+    return _LEAVE[code].search(normalize(text, code)) is not None
+
+
 def goes_ahead(text: str, lang: str) -> bool:
     """Whether the reply tells the robot to go on ("go ahead", «говорите»), whatever else it
     says of being busy."""

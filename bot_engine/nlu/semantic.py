@@ -216,22 +216,46 @@ def word_vectors(lang: str) -> WordVectors | None:
 
 def embed(text: str, lang: str) -> np.ndarray | None:
     """The mean unit vector of the content words of ``text`` (None: no known word)."""
+    return _embed(text, lang)[0]
+
+
+def _embed(text: str, lang: str) -> tuple[np.ndarray | None, list[str]]:
+    """`embed`, and the content words it rests on (none: only function words)."""
     code = lang_of(lang)
     vectors = word_vectors(code)
     if vectors is None:
-        return None
+        return None, []
     light = LIGHT_WORDS[code]
+    said: list[str] = []
     content: list[np.ndarray] = []
     function: list[np.ndarray] = []
     for surface, lemmas in surface_lemmas(text, code):
         found = vectors(surface, lemmas)
         if found is None:
             continue
-        (function if lemmas and lemmas[0] in light else content).append(found)
+        if lemmas and lemmas[0] in light:
+            function.append(found)
+        else:
+            content.append(found)
+            said.append(surface)
     chosen = content or function
     if not chosen:
-        return None
-    return _unit(np.mean(chosen, axis=0))
+        return None, []
+    return _unit(np.mean(chosen, axis=0)), said
+
+
+def _asks_of_one_word(content: list[str], lang: Lang) -> bool:
+    """«а что сделать», "what time is it": a question word and one other content word.
+    Its meaning is that one word's, near a fact it does not state (сделать ~ сделали)."""
+    asking = _QUESTION_WORDS[lang]
+    return any(w in asking for w in content) and sum(w not in asking for w in content) == 1
+
+
+_QUESTION_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"что", "чего", "кто", "кого", "как", "где", "куда", "когда", "зачем",
+                     "почему", "какой", "какая", "какое", "какие", "сколько", "откуда"}),
+    "en": frozenset({"what", "whats", "who", "whos", "how", "where", "when", "why", "which"}),
+}
 
 
 @dataclass
@@ -245,8 +269,8 @@ class StepIndex:
 
     def classify(self, text: str) -> tuple[str, float] | None:
         """The option nearest to ``text`` with its cosine, or None when unsure."""
-        vector = embed(text, self.lang)
-        if vector is None:
+        vector, content = _embed(text, self.lang)
+        if vector is None or _asks_of_one_word(content, self.lang):
             return None
         scores = self.matrix @ vector
         scores[self.negated != negated(lemma_tuple(text, self.lang))] = -1.0

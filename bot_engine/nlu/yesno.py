@@ -36,7 +36,8 @@ _PHRASES: dict[Lang, dict[_Kind, tuple[str, ...]]] = {
             "интересно", "пойдет", "правильно", "нормально", "отлично", "прекрасно",
             "замечательно", "супер", "договорились",
             "не против", "не возражаю", "почему бы и нет", "почему нет", "а почему нет",
-            "без проблем", "не вопрос", "еще бы", "так и есть", "все верно", "да конечно",
+            "без проблем", "не вопрос", "еще бы", "еще как", "так и есть", "все верно",
+            "да конечно",
             "конечно да", "а как же", "само собой", "было дело", "оставлял", "это я",
             "я слушаю", "даю согласие", "вроде да", "скорее да", "думаю да",
             "разрешаю", "он самый", "она самая", "я самый", "соглашаюсь",
@@ -194,7 +195,7 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     table = _table(lang)
     lem = lemma_tuple(text, lang)
     if lem in table.whole_yes or (len(lem) <= 5 and _unsoftened(lem, lang) in table.whole_yes):
-        return YesNo(answer="yes", confidence=0.9)
+        return _SAID_YES
     if lang == "ru" and lem[:2] == ("да", "не") and _negative_phrase_at(lem, 1, table):
         lem = lem[1:]  # "да не надо", "да не стоит": the "да" is a filler, not a yes
     signals: list[_Kind] = []
@@ -240,16 +241,22 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
         if not kinds - {"unsure"} and table.negators.isdisjoint(lem):
             kinds.add("yes")  # "really" alone; "i really cant" intensifies a negation
     if not kinds:
-        return YesNo(answer=None, confidence=0.0)
+        return _NO_SIGNAL
     firm = kinds - {"unsure"}
     if len(firm) != 1:  # only hedging, or a real mix of yes and no
-        return YesNo(answer=None, confidence=0.5)
+        return _MIXED
     answer: Literal["yes", "no"] = "yes" if firm == {"yes"} else "no"
     # Words around the answer ("да, бюджет около двухсот тысяч") and hedges ("наверное
     # да") lower confidence.
     extra = max(0, len(lem) - covered)
     confidence = max(0.6, 0.97 - 0.05 * extra - (0.25 if "unsure" in kinds else 0.0))
-    return YesNo(answer=answer, confidence=round(confidence, 3))
+    return YesNo.model_construct(answer=answer, confidence=round(confidence, 3))
+
+
+# The answers without a computed confidence, built once (the hot path builds no model).
+_SAID_YES = YesNo(answer="yes", confidence=0.9)
+_NO_SIGNAL = YesNo(answer=None, confidence=0.0)
+_MIXED = YesNo(answer=None, confidence=0.5)
 
 
 def yes_no(text: str, lang: str) -> YesNo:

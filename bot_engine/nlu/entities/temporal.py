@@ -163,6 +163,7 @@ class Part:
     moment: datetime | None = None  # exact instant ("через два часа")
     meridiem_given: bool = False
     until: date | None = None  # last day of a named period ("летом", "next week")
+    vague: bool = False  # an hour near a meal («ближе к обеду»): a clock time said beside wins
 
 
 @dataclass(frozen=True, slots=True)
@@ -1197,7 +1198,7 @@ class _Rules:
         if self.low(near) in ("к", "ко", "под") and self.low(near + 1) in ("вечеру", "вечер"):
             return Part(k, near + 2, daypart="вечером")  # "ближе к вечеру", "под вечер"
         if self.low(near) in ("к", "ко") and self.low(near + 1) == "обеду":
-            return Part(k, near + 2, hour=13, meridiem_given=True)
+            return Part(k, near + 2, hour=13, meridiem_given=True, vague=True)
         if low == "с" and self.low(k + 1) == "утра":
             return Part(k, k + 2, daypart="утром")
         low = _DIMINUTIVE_DAYPARTS.get(low, low)
@@ -1205,9 +1206,11 @@ class _Rules:
             return Part(k, k + 1, daypart=low)
         if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
             # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
-            return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True)
+            return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True,
+                        daypart="днем" if low == "после" else "afternoon", vague=True)
         if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch"):
-            return Part(k, k + 2, hour=11, meridiem_given=True)
+            return Part(k, k + 2, hour=11, meridiem_given=True,
+                        daypart="утром" if self.lang == "ru" else "morning", vague=True)
         # "с 10 до 12": the range starts at its first hour
         if low == "с" and self.low(k + 2) in _RANGE_ENDS:
             hv = self._hour_value(k + 1)
@@ -1333,8 +1336,12 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
             qualifies = part.hour is None and part.daypart is not None and part.day is None and all(
                 p.daypart is None and not p.meridiem_given for p in groups[-1]) and any(
                 p.hour is not None for p in groups[-1])
+            # «ближе к обеду, часов в двенадцать», "after lunch around one thirty": the
+            # hour near a meal and the clock time said beside it are one time
+            near_meal = part.hour is not None and any(
+                p.vague or part.vague for p in groups[-1] if p.hour is not None)
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
-                             qualifies or
+                             qualifies or near_meal or
                              (adds_time and part.hour is not None and all(
                                  p.hour is None for p in groups[-1]))):  # fmt: skip
                 groups[-1].append(part)
@@ -1385,7 +1392,7 @@ def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Te
             if p.day is not None:
                 until = p.until
             day = p.day or day
-            if p.hour is not None:
+            if p.hour is not None and not (p.vague and hour is not None):
                 hour, minute, given = p.hour, p.minute, p.meridiem_given
             daypart = p.daypart or daypart
             moment = p.moment or moment
