@@ -18,7 +18,11 @@ In this order:
    end with a full stop and leaves a phrase it heard break off open: on 440 recorded
    human turns (`bench/turn_replay.py`) 65% of mid-turn pauses came back open and 2-10%
    of turn ends. It comes after the step's answer because a bare "да" often comes back
-   without a full stop;
+   without a full stop. No words at all is the most open text: the VAD heard speech that
+   Whisper made nothing of yet (a first word cut short, or dropped as no speech), as at
+   7 pauses of those turns, none at a turn's end. Such a turn has nothing to answer:
+   ending it sends no reply (the call keeps listening) but drops the audio heard, so the
+   caller's next words would be decoded without their start;
 4. `unknown`: anything else (free text, words that match nothing): the audio decides.
 """
 
@@ -119,10 +123,10 @@ def _stops_mid_phrase(words: list[str], lang: str) -> bool:
 def text_completeness(text: str, lang: str, punctuated: bool = False) -> Completeness:
     """The words alone (rules 1 and 3 of the module docstring): `incomplete` or `unknown`;
     words alone never prove a turn complete, that needs the step. `punctuated`: the text
-    comes from a recognizer that punctuates."""
+    comes from a recognizer that punctuates (then no words at all is `incomplete`)."""
     words = _words(text)
     if not words:
-        return "unknown"
+        return "incomplete" if punctuated else "unknown"
     if _stops_mid_phrase(words, lang) or (punctuated and _open(text)):
         return "incomplete"
     return "unknown"
@@ -145,7 +149,7 @@ def step_completeness(dialog: Dialog, text: str, punctuated: bool = False,
     lang = dialog.runtime.lang
     words = _words(text)
     if not words:
-        return "unknown"
+        return text_completeness(text, lang, punctuated)
     if _stops_mid_phrase(words, lang):
         return "incomplete"
     answer = _answers_step(dialog, text, words, at)

@@ -16,6 +16,7 @@ from bot_engine.call.speech import CallSpeech
 from bot_engine.call.turn_end import TurnEnd
 from bot_engine.call.utterance import Heard
 from bot_engine.call.voice_simulator import loopback_call
+from bot_engine.dialog.completeness import text_completeness
 from bot_engine.script import load_script
 from bot_engine.script.model import Script
 
@@ -134,6 +135,29 @@ async def test_a_failed_decode_leaves_the_audio_in_charge() -> None:
             await asyncio.sleep(0)
         if end.push(FRAME, silence, utt):  # type: ignore[arg-type]
             assert silence == 160
+            return
+    raise AssertionError("never ended")
+
+
+async def test_speech_whisper_made_no_words_of_keeps_the_turn_open() -> None:
+    """Unlike a failed decode, an empty Whisper transcript is words still to come: the turn
+    waits the long wait even though the audio model says complete."""
+    smart = SmartEndpointing(Fixed(0.9), 8000, SETTINGS, Immediate())  # type: ignore[arg-type]
+    end = TurnEnd(smart, lambda text, punctuated: text_completeness(text, "ru", punctuated))
+    end.start(FRAME)
+    utt = FakeUtterance()
+
+    async def nothing() -> Heard:
+        return Heard("", None, (), "whisper-base", 0.0)
+
+    for silence in range(20, 1500, 20):
+        if silence == 100:
+            utt.speculation = asyncio.get_running_loop().create_task(nothing())
+        if silence == 120:
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+        if end.push(FRAME, silence, utt):  # type: ignore[arg-type]
+            assert silence == 1000
             return
     raise AssertionError("never ended")
 

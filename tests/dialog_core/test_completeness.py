@@ -113,6 +113,10 @@ def test_english_steps() -> None:
     assert step_completeness(dialog("when", "en-US"), "on Thursday") == "complete"
 
 
+def test_no_words_without_punctuation_is_unknown() -> None:
+    assert step_completeness(dialog("confirm"), "") == "unknown"  # Vosk: the audio decides
+
+
 def test_not_waiting_for_an_answer_is_unknown() -> None:
     d = dialog("confirm")
     d.state.waiting = "webhook"
@@ -126,6 +130,8 @@ def test_not_waiting_for_an_answer_is_unknown() -> None:
     ("Нам нужна кухня,", "incomplete"),
     ("Кто это?", "unknown"),
     ("«Эхо-тест» завершён.»", "unknown"),
+    ("", "incomplete"),                              # speech Whisper made no words of yet
+    (" ... ", "incomplete"),
 ])
 def test_a_punctuating_recognizer_leaves_an_unfinished_sentence_open(text: str,
                                                                      expected: str) -> None:
@@ -140,6 +146,7 @@ def test_a_punctuating_recognizer_leaves_an_unfinished_sentence_open(text: str,
     ("free", "Нам нужна кухня.", "unknown"),
     ("confirm", "сейчас посмотрю", "incomplete"),
     ("confirm", "Да, но", "incomplete"),
+    ("confirm", "", "incomplete"),                 # no words: nothing to answer yet
 ])
 def test_the_step_answer_comes_before_punctuation(step: str, text: str, expected: str) -> None:
     assert step_completeness(dialog(step), text, punctuated=True) == expected
