@@ -30,6 +30,7 @@ from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
+from bot_engine.nlu.regex_keys import required_of_any
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 from bot_engine.tenant_regex import PatternError, TenantPattern, compile_pattern
@@ -118,6 +119,18 @@ def _joined(patterns: list[_Pattern], trusted: bool) -> list[_Pattern]:
     return [joined, *rest]
 
 
+def _gate(rx: _Pattern) -> re.Pattern[str] | None:
+    """A search for the strings a built-in pattern cannot match without (`regex_keys`):
+    a few literals cost a fraction of the pattern's own search, and most replies say
+    none of them. None: the pattern is searched on every reply."""
+    if not isinstance(rx, re.Pattern) or rx.flags & re.IGNORECASE:
+        return None  # a literal is compared as written: only lowercase over lowercase
+    needed = required_of_any(rx.pattern)
+    if needed is None:
+        return None
+    return re.compile("|".join(re.escape(s) for s in sorted(needed, key=len)))
+
+
 @dataclass(frozen=True, slots=True)
 class _Example:
     intent: str
@@ -179,7 +192,7 @@ class IntentMatcher:
         # After the polarity gate (`negated`) a shared "не"/"not" says nothing more.
         light = LIGHT_WORDS[self.lang] | NEGATORS
         self._light = light
-        self._patterns: list[tuple[str, _Pattern, bool]] = []
+        self._patterns: list[tuple[str, _Pattern, bool, re.Pattern[str] | None]] = []
         parsed: list[tuple[str, frozenset[str], bool]] = []
         examples_text: list[str] = []
         for name, raw in intents.items():
@@ -198,9 +211,11 @@ class IntentMatcher:
                     raise NluInputError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
-            self._patterns += [(name, rx, True) for rx in _joined(anchored, trusted=True)]
-            self._patterns += [(name, rx, False) for rx in _joined(trusted, trusted=True)]
-            self._patterns += [(name, rx, False) for rx in _joined(tenant, trusted=False)]
+            self._patterns += [(name, rx, True, _gate(rx))
+                               for rx in _joined(anchored, trusted=True)]
+            self._patterns += [(name, rx, False, _gate(rx))
+                               for rx in _joined(trusted, trusted=True)]
+            self._patterns += [(name, rx, False, None) for rx in _joined(tenant, trusted=False)]
             examples_text.extend(spec.examples)
             for example in spec.examples:
                 lem_seq = lemma_tuple(example, self.lang)
@@ -272,10 +287,10 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
-            for name, rx, anchored in self._patterns:
-                if (allowed is None or name in allowed) and _affirmed_match(
-                    rx, norm, anchored
-                ):
+            for name, rx, anchored, gate in self._patterns:
+                if (allowed is None or name in allowed) and (
+                    gate is None or gate.search(norm) is not None
+                ) and _affirmed_match(rx, norm, anchored):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
             words = surface_lemmas(text, self.lang)
