@@ -192,7 +192,7 @@ class IntentMatcher:
         # After the polarity gate (`negated`) a shared "не"/"not" says nothing more.
         light = LIGHT_WORDS[self.lang] | NEGATORS
         self._light = light
-        self._patterns: list[tuple[str, _Pattern, bool, re.Pattern[str] | None]] = []
+        self._patterns: list[tuple[str, _Pattern, bool]] = []
         parsed: list[tuple[str, frozenset[str], bool]] = []
         examples_text: list[str] = []
         for name, raw in intents.items():
@@ -211,16 +211,16 @@ class IntentMatcher:
                     raise NluInputError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
-            self._patterns += [(name, rx, True, _gate(rx))
-                               for rx in _joined(anchored, trusted=True)]
-            self._patterns += [(name, rx, False, _gate(rx))
-                               for rx in _joined(trusted, trusted=True)]
-            self._patterns += [(name, rx, False, None) for rx in _joined(tenant, trusted=False)]
+            self._patterns += [(name, rx, True) for rx in _joined(anchored, trusted=True)]
+            self._patterns += [(name, rx, False) for rx in _joined(trusted, trusted=True)]
+            self._patterns += [(name, rx, False) for rx in _joined(tenant, trusted=False)]
             examples_text.extend(spec.examples)
             for example in spec.examples:
                 lem_seq = lemma_tuple(example, self.lang)
                 if lem_seq:
                     parsed.append((name, frozenset(lem_seq), negated(lem_seq)))
+        self._gates = [_gate(rx) for _, rx, _ in self._patterns]
+        """Per pattern, the search that must find something before it runs (or None)."""
         # A word shared by several intents ("не" in opt-out and repeat) tells them apart
         # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
         users: dict[str, set[str]] = {}
@@ -287,7 +287,7 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
-            for name, rx, anchored, gate in self._patterns:
+            for (name, rx, anchored), gate in zip(self._patterns, self._gates, strict=True):
                 if (allowed is None or name in allowed) and (
                     gate is None or gate.search(norm) is not None
                 ) and _affirmed_match(rx, norm, anchored):
