@@ -30,7 +30,7 @@ from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
-from bot_engine.nlu.regex_keys import required_of_any
+from bot_engine.nlu.regex_keys import needed_anywhere
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 from bot_engine.tenant_regex import PatternError, TenantPattern, compile_pattern
@@ -125,7 +125,7 @@ def _gate(rx: _Pattern) -> re.Pattern[str] | None:
     none of them. None: the pattern is searched on every reply."""
     if not isinstance(rx, re.Pattern) or rx.flags & re.IGNORECASE:
         return None  # a literal is compared as written: only lowercase over lowercase
-    needed = required_of_any(rx.pattern)
+    needed = needed_anywhere(rx.pattern)
     if needed is None:
         return None
     return re.compile("|".join(re.escape(s) for s in sorted(needed, key=len)))

@@ -8,6 +8,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined,unused-i
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any
 
+_IGNORECASE = 2  # re.IGNORECASE as the parser keeps it in a group's flags
+
 
 def _prefix(items: Any) -> str:
     """The plain characters a parsed (sub)pattern starts with."""
@@ -51,21 +53,49 @@ def required(pattern: str) -> tuple[str, ...] | None:
     return _required(list(sre_parser.parse(pattern)))
 
 
-def required_of_any(pattern: str) -> tuple[str, ...] | None:
-    """`required` of a pattern that may be an alternation of patterns at its top
-    ("(?:a)|(?:b)", as `nlu.intents` joins an intent's patterns): the strings of every
-    alternative, or None when one alternative has none."""
-    items = list(sre_parser.parse(pattern))
-    at = next((k for k, (op, _) in enumerate(items) if op is sre_constants.BRANCH), None)
-    if at is None:
-        return _required(items)
-    found: list[str] = []
-    for alternative in items[at][1][1]:  # the parser factors a common start out of them
-        strings = _required(items[:at] + list(alternative) + items[at + 1:])
-        if strings is None:
-            return None
-        found += strings
-    return tuple(dict.fromkeys(found))
+def needed_anywhere(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains, wherever in the text:
+    read through groups, alternations (each alternative must have some), lookaheads and
+    repeats of at least one. None: nothing is needed (or the reading gives up)."""
+    return _anywhere(list(sre_parser.parse(pattern)))
+
+
+_MIN_LEN = 2
+
+
+def _anywhere(items: list[Any]) -> tuple[str, ...] | None:
+    options: list[tuple[str, ...]] = []
+    k = 0
+    while k < len(items):
+        op, arg = items[k]
+        if op is sre_constants.LITERAL:
+            run = _prefix(items[k:])
+            if len(run) >= _MIN_LEN:
+                options.append((run,))
+            k += len(run)
+            continue
+        found: tuple[str, ...] | None = None
+        if op is sre_constants.SUBPATTERN and not (arg[1] & _IGNORECASE):
+            found = _anywhere(list(arg[-1]))
+        elif op is sre_constants.BRANCH:
+            strings: list[str] = []
+            for alternative in arg[1]:
+                each = _anywhere(list(alternative))
+                if each is None:
+                    strings = []
+                    break
+                strings += each
+            found = tuple(dict.fromkeys(strings)) or None
+        elif op is sre_constants.ASSERT and arg[0] == 1:  # a lookahead, not a lookbehind
+            found = _anywhere(list(arg[1]))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
+            found = _anywhere(list(arg[2]))
+        if found is not None:
+            options.append(found)
+        k += 1
+    if not options:
+        return None
+    return max(options, key=lambda alts: min(len(a) for a in alts))
 
 
 def _required(items: list[Any]) -> tuple[str, ...] | None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot_engine.nlu import IntentMatcher, builtin_intents, extract_entities
-from bot_engine.nlu.regex_keys import required_of_any
+from bot_engine.nlu.regex_keys import needed_anywhere
 from bot_engine.nlu.text import normalize
 
 NOW = datetime(2026, 11, 21, 11, 25, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -64,11 +64,14 @@ def test_clock_and_part_of_day_forms_survive_the_word_gates(
     assert got == expected
 
 
-def test_an_alternation_needs_a_string_of_each_alternative() -> None:
+def test_the_strings_a_pattern_needs_anywhere() -> None:
     # the parser factors the common \b out of the alternatives: each still counts
-    assert required_of_any(r"(?:\bнадо звонить)|(?:\bпозов\w+)") == ("надо звонить", "позов")
-    assert required_of_any(r"(?:\bнадо звонить)|(?:\w+)") is None  # one needs nothing
-    assert required_of_any(r"\bзвон") == ("звон",)
+    assert needed_anywhere(r"(?:\bнадо звонить)|(?:\bпозов\w+)") == ("надо звонить", "позов")
+    assert needed_anywhere(r"(?:\bнадо звонить)|(?:\w+)") is None  # one needs nothing
+    assert needed_anywhere(r"^(?!.*\bне\b)(?=.*\bкто\b)") == ("кто",)  # no negative lookahead
+    assert needed_anywhere(r"(ab)+c") == ("ab",)
+    assert needed_anywhere(r"(ab)*c") is None  # a repeat that may be absent needs nothing
+    assert needed_anywhere(r"(?i:abc)") is None  # a case-blind group is compared as written
 
 
 def _replies(lang: str) -> list[str]:
