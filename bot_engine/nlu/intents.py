@@ -30,7 +30,7 @@ from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
-from bot_engine.nlu.regex_keys import needed_anywhere
+from bot_engine.nlu.regex_keys import any_of, needed_anywhere
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 from bot_engine.tenant_regex import PatternError, TenantPattern, compile_pattern
@@ -128,7 +128,7 @@ def _gate(rx: _Pattern) -> re.Pattern[str] | None:
     needed = needed_anywhere(rx.pattern)
     if needed is None:
         return None
-    return re.compile("|".join(re.escape(s) for s in sorted(needed, key=len)))
+    return any_of(needed)
 
 
 @dataclass(frozen=True, slots=True)

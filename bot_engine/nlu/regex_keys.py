@@ -4,11 +4,10 @@ those are searched (`nlu.polar`, the built-in intent patterns of `nlu.intents`).
 
 from __future__ import annotations
 
+import re
 from re import _constants as sre_constants  # type: ignore[attr-defined,unused-ignore]
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any
-
-_IGNORECASE = 2  # re.IGNORECASE as the parser keeps it in a group's flags
 
 
 def _prefix(items: Any) -> str:
@@ -75,7 +74,7 @@ def _anywhere(items: list[Any]) -> tuple[str, ...] | None:
             k += len(run)
             continue
         found: tuple[str, ...] | None = None
-        if op is sre_constants.SUBPATTERN and not (arg[1] & _IGNORECASE):
+        if op is sre_constants.SUBPATTERN and not (arg[1] & re.IGNORECASE):
             found = _anywhere(list(arg[-1]))
         elif op is sre_constants.BRANCH:
             strings: list[str] = []
@@ -118,3 +117,23 @@ def _required(items: list[Any]) -> tuple[str, ...] | None:
     if not options:
         return None
     return max(options, key=lambda alts: min(len(a) for a in alts))
+
+
+def any_of(strings: tuple[str, ...]) -> re.Pattern[str]:
+    """A search for any of ``strings``, as a trie ("(?:за(?:чем|хотел)|...)"): the regex
+    engine then tries the few branches of the next character, not every string in turn.
+    A string that holds another is left out: where it occurs, so does the other."""
+    kept = [s for s in strings if not any(o != s and o in s for o in strings)]
+    trie: dict[str, Any] = {}
+    for s in kept:
+        node = trie
+        for ch in s:
+            node = node.setdefault(ch, {})
+
+    def branches(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(ch) + branches(child) for ch, child in sorted(node.items())]
+        if len(alternatives) < 2:
+            return "".join(alternatives)
+        return "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branches(trie))

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot_engine.nlu import IntentMatcher, builtin_intents, extract_entities
-from bot_engine.nlu.regex_keys import needed_anywhere
+from bot_engine.nlu.regex_keys import any_of, needed_anywhere
 from bot_engine.nlu.text import normalize
 
 NOW = datetime(2026, 11, 21, 11, 25, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -72,6 +72,15 @@ def test_the_strings_a_pattern_needs_anywhere() -> None:
     assert needed_anywhere(r"(ab)+c") == ("ab",)
     assert needed_anywhere(r"(ab)*c") is None  # a repeat that may be absent needs nothing
     assert needed_anywhere(r"(?i:abc)") is None  # a case-blind group is compared as written
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("не звоните", True), ("перезвонить", True), ("позвать", True), ("зво", False),
+    ("за чем", False), ("зачемто", True), ("зачем", True), ("", False),
+])
+def test_any_of_finds_a_string_wherever_it_is(text: str, found: bool) -> None:
+    search = any_of(("звони", "звонить", "позв", "зачем", "зачемто"))
+    assert (search.search(text) is not None) is found
 
 
 def _replies(lang: str) -> list[str]:
