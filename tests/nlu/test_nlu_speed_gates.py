@@ -1,6 +1,7 @@
 """Speed gates that must never drop an answer: the date rules skip words no form of
-theirs starts with (`entities.temporal`), and a built-in intent pattern is searched only
-when a reply holds a string it cannot match without (`nlu.regex_keys`)."""
+theirs starts with (`entities.temporal`), a built-in intent pattern is searched only
+when a reply holds a string it cannot match without (`nlu.regex_keys`), and a cue whose
+words are each said once is placed without a search (`nlu.cues`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot_engine.nlu import IntentMatcher, builtin_intents, extract_entities
+from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
 from bot_engine.nlu.regex_keys import any_of, needed_anywhere
 from bot_engine.nlu.text import normalize
 
@@ -102,3 +103,15 @@ def test_a_gated_pattern_never_matches_a_reply_its_gate_passes_over(lang: str) -
             assert isinstance(rx, re.Pattern)
             if rx.search(norm) is not None:
                 assert gate.search(norm) is not None, (text, rx.pattern[:80])
+
+
+def test_a_cue_with_one_position_per_key_is_placed_as_the_search_would() -> None:
+    fixed = cues._Cue("later", ("i", "will", "think"), "fixed", False)
+    loose = cues._Cue("later", ("i", "will", "think"), "flip", False)
+    assert cues._place(fixed, {"i": [0], "will": [1], "think": [2]}) == [0, 1, 2]
+    assert cues._place(fixed, {"i": [0], "will": [2], "think": [1]}) is None  # in its order
+    assert cues._place(loose, {"i": [0], "will": [2], "think": [1]}) == [0, 2, 1]
+    assert cues._place(loose, {"i": [0], "will": [0], "think": [1]}) is None  # one word each
+    far = 2 + cues._GAP + 1
+    assert cues._place(loose, {"i": [0], "will": [1], "think": [far]}) is None
+    assert cues._place(loose, {"i": [0], "will": [1], "think": [far - 1]}) == [0, 1, far - 1]
