@@ -11,6 +11,7 @@ def clear_caches(*, words: bool = False) -> None:
     running worker.
     """
     import bot_engine.nlu.cues as cues
+    import bot_engine.nlu.entities.extract as extract
     import bot_engine.nlu.morph as morph
     import bot_engine.nlu.polar as polar
     import bot_engine.nlu.text as text
@@ -25,3 +26,4 @@ def clear_caches(*, words: bool = False) -> None:
     if words:
         morph.ru_lemma.cache_clear()
         morph.en_lemmas.cache_clear()
+        extract._trigger_word.cache_clear()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 from bot_engine.nlu.entities.names import _ru_name_tag
@@ -600,6 +601,12 @@ class CueHit:
 
 def _place(cue: _Cue, where: dict[str, list[int]]) -> list[int] | None:
     """Positions of the cue's keys, as close together as the reply allows, or None."""
+    if all(len(where[key]) == 1 for key in cue.keys):  # most replies: nothing to choose
+        taken = [where[key][0] for key in cue.keys]
+        if len(set(taken)) < len(taken) or (
+                cue.mode == "fixed" and any(a > b for a, b in pairwise(taken))):
+            return None
+        return taken if max(taken) - min(taken) <= len(cue.keys) - 1 + _GAP else None
     best: list[int] | None = None
     for anchor in where[cue.keys[0]]:
         taken = [anchor]

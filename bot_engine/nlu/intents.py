@@ -30,6 +30,7 @@ from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
+from bot_engine.nlu.regex_keys import any_of, needed_anywhere
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 from bot_engine.tenant_regex import PatternError, TenantPattern, compile_pattern
@@ -116,6 +117,18 @@ def _joined(patterns: list[_Pattern], trusted: bool) -> list[_Pattern]:
     except (re.error, PatternError):
         return patterns
     return [joined, *rest]
+
+
+def _gate(rx: _Pattern) -> re.Pattern[str] | None:
+    """A search for the strings a built-in pattern cannot match without (`regex_keys`):
+    a few literals cost a fraction of the pattern's own search, and most replies say
+    none of them. None: the pattern is searched on every reply."""
+    if not isinstance(rx, re.Pattern) or rx.flags & re.IGNORECASE:
+        return None  # a literal is compared as written: only lowercase over lowercase
+    needed = needed_anywhere(rx.pattern)
+    if needed is None:
+        return None
+    return any_of(needed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +219,8 @@ class IntentMatcher:
                 lem_seq = lemma_tuple(example, self.lang)
                 if lem_seq:
                     parsed.append((name, frozenset(lem_seq), negated(lem_seq)))
+        self._gates = [_gate(rx) for _, rx, _ in self._patterns]
+        """Per pattern, the search that must find something before it runs (or None)."""
         # A word shared by several intents ("не" in opt-out and repeat) tells them apart
         # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
         users: dict[str, set[str]] = {}
@@ -272,10 +287,10 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
-            for name, rx, anchored in self._patterns:
-                if (allowed is None or name in allowed) and _affirmed_match(
-                    rx, norm, anchored
-                ):
+            for (name, rx, anchored), gate in zip(self._patterns, self._gates, strict=True):
+                if (allowed is None or name in allowed) and (
+                    gate is None or gate.search(norm) is not None
+                ) and _affirmed_match(rx, norm, anchored):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
             words = surface_lemmas(text, self.lang)

@@ -30,9 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _constants as sre_constants  # type: ignore[attr-defined,unused-ignore]
-from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
-from typing import Any, Literal
+from typing import Literal
 
 import bot_engine.nlu.cues as cues
 import bot_engine.nlu.given_names as given_names
@@ -44,6 +42,7 @@ from bot_engine.nlu.morph import (
     ru_past_verb,
     ru_perfective_past,
 )
+from bot_engine.nlu.regex_keys import required
 from bot_engine.nlu.text import normalize, tokens
 from bot_engine.nlu.yesno import _plain_interjections, yes_no
 
@@ -824,67 +823,6 @@ class PolarReading:
     """The family that decided (`done`, `busy`, ...), or None for plain particles."""
 
 
-def _prefix(items: Any) -> str:
-    """The plain characters a parsed (sub)pattern starts with."""
-    out = ""
-    for op, arg in items:
-        if op is not sre_constants.LITERAL:
-            break
-        out += chr(arg)
-    return out
-
-
-def _word_start(items: Any, k: int) -> bool:
-    """Whether item ``k`` of a parsed pattern can only begin at the start of a word: after
-    "^" or a space, or after an optional group that ends with a space ("^(ну )?да")."""
-    if k == 0:
-        return True
-    op, arg = items[k - 1]
-    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] == 0:
-        return _ends_with_space(arg[2]) and _word_start(items, k - 1)
-    return op is sre_constants.AT or (op is sre_constants.LITERAL and chr(arg) == " ")
-
-
-def _ends_with_space(sub: Any) -> bool:
-    items = list(sub)
-    if not items:
-        return False
-    op, arg = items[-1]
-    if op is sre_constants.LITERAL:
-        return chr(arg) == " "
-    if op is sre_constants.SUBPATTERN:
-        return _ends_with_space(arg[-1])
-    if op is sre_constants.BRANCH:
-        return all(_ends_with_space(alt) for alt in arg[1])
-    return False
-
-
-def _required(pattern: str) -> tuple[str, ...] | None:
-    """Strings, each starting a word, one of which every match of ``pattern`` contains:
-    a literal after a word boundary, or the literals a top-level group of alternatives
-    starts with ("(bought|got|found)"). None: the pattern is searched on every reply."""
-    items = list(sre_parser.parse(pattern))
-    options: list[tuple[str, ...]] = []
-    for k, (op, arg) in enumerate(items):
-        if not _word_start(items, k):
-            continue
-        if op is sre_constants.LITERAL:
-            literal = _prefix(items[k:]).strip()
-            if len(literal) >= 3:
-                options.append((literal,))
-        elif op is sre_constants.SUBPATTERN:
-            inner = list(arg[-1])
-            head = _prefix(inner)  # the parser factors out a common start: "(сейчас|сегодня)"
-            rest = inner[len(head):]
-            if len(rest) == 1 and rest[0][0] is sre_constants.BRANCH:
-                alternatives = tuple(head + _prefix(alt) for alt in rest[0][1][1])
-                if all(len(a) >= 2 and not a.startswith(" ") for a in alternatives):
-                    options.append(alternatives)
-    if not options:
-        return None
-    return max(options, key=lambda alts: min(len(a) for a in alts))
-
-
 @dataclass(frozen=True, slots=True)
 class _Rule:
     order: int
@@ -913,7 +851,7 @@ def _compiled(lang: Lang) -> _Table:
     each word start of the reply finds which occur, and only their patterns are searched.
     Measured: ~150 patterns cost a few µs a reply instead of ~50 µs searched one by one."""
     flat = [(family, answer, p) for family, answer, patterns in _FAMILIES[lang] for p in patterns]
-    rules = [_Rule(n, family, answer, _required(p), re.compile(p))
+    rules = [_Rule(n, family, answer, required(p), re.compile(p))
              for n, (family, answer, p) in enumerate(flat)]
     by_string: dict[str, list[_Rule]] = {}
     for rule in rules:

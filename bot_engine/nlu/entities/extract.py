@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 
 from bot_engine.nlu.asr import respell
@@ -29,21 +30,24 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _SIGNS = frozenset("$€₽£%+")
 
 
-def _may_hold_numbers(text: str, lang: Lang, lex: Lexicon) -> bool:
+def _may_hold_numbers(text: str, lang: Lang) -> bool:
     """A look before `scan`, for the same answer as `_has_trigger` over its tokens: a digit,
     a currency or percent sign, or a word that is a number, date or time word as said, as
     respelt («щас», "tmrw") or as the first half of one («пол часа»)."""
     if has_digit(text) or not _SIGNS.isdisjoint(text):
         return True
-    triggers = lex.triggers
-    for raw in _WORDS.findall(text):
-        low = raw.lower().replace("ё", "е")
-        if low in triggers or low == "пол":
-            return True
-        spelt = respell(low, lang)
-        if spelt is not None and not triggers.isdisjoint(spelt):
-            return True
-    return False
+    return any(_trigger_word(raw, lang) for raw in _WORDS.findall(text))
+
+
+@lru_cache(maxsize=65536)
+def _trigger_word(raw: str, lang: Lang) -> bool:
+    """`_may_hold_numbers` for one word as written, kept per word: replies repeat words."""
+    low = raw.lower().replace("ё", "е")
+    triggers = lexicon(lang).triggers
+    if low in triggers or low == "пол":
+        return True
+    spelt = respell(low, lang)
+    return spelt is not None and not triggers.isdisjoint(spelt)
 
 
 def _has_trigger(toks: list[Tok], lex: Lexicon) -> bool:
@@ -220,7 +224,7 @@ def extract_entities(
     if not wanted or not text:
         return []
     lex = lexicon(code)
-    if "name" not in wanted and not _may_hold_numbers(text, code, lex):
+    if "name" not in wanted and not _may_hold_numbers(text, code):
         # most replies ("no thanks", «я подумаю»): no number, date or time word at all, so
         # no tokens with offsets are needed
         return _urgent(text, code, now) if "date" in wanted and "datetime" not in wanted else []

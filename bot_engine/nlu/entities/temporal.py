@@ -1046,6 +1046,9 @@ class _Rules:
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
         t = self.toks[k]
+        if (t.kind not in ("num", "time") and low not in _CLOCK_STARTS
+                and low not in self.lex.numbers and not low.startswith("пол")):
+            return None  # no form below starts here: most words of a reply
         if low in _NOON:
             start = k - 1 if self.low(k - 1) in ("в", "at", "к", "around", "by") else k
             return Part(start, k + 1, hour=_NOON[low], meridiem_given=True)
@@ -1190,6 +1193,8 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        if low not in _DAYPART_STARTS:
+            return None  # no form below starts here: most words of a reply
         same = self._same_time(k)
         if same is not None:  # "same time tomorrow", «завтра в это же время»
             moment = self.now
@@ -1315,6 +1320,16 @@ _MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "м
                            "минутки", "секунд", "seconds"})
 _ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
 _ONE_OCLOCK = frozenset({"час", "часа", "часу"})
+
+_CLOCK_STARTS = _TIME_PREPS | _ONE_OCLOCK_PREPS | frozenset(_NOON) | {
+    "без", "четверть", "half", "quarter"}
+"""The words a clock time can start with besides a number, a time and «пол...» (`clock`)."""
+_DAYPART_STARTS = frozenset({
+    "at", "the", "same", "в", "это", "то", "ближе", "поближе", "к", "ко", "под", "с",
+    "после", "after", "до", "before", "перед", "around", "about", "near", "by", "on",
+    "during", "in", "morning", "afternoon", "evening", "night", "утром", "днем", "вечером",
+    "ночью", "tonight", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
+"""The words a part of the day can start with (`daypart`)."""
 
 _GAP_FILLERS = frozenset({"где", "то", "ну", "вот", "так", "наверное", "наверно", "значит",
                           "say", "like", "um", "uh", "maybe", "probably", "lets"})

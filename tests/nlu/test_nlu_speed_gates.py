@@ -1,0 +1,117 @@
+"""Speed gates that must never drop an answer: the date rules skip words no form of
+theirs starts with (`entities.temporal`), a built-in intent pattern is searched only
+when a reply holds a string it cannot match without (`nlu.regex_keys`), and a cue whose
+words are each said once is placed without a search (`nlu.cues`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
+from bot_engine.nlu.regex_keys import any_of, needed_anywhere
+from bot_engine.nlu.text import normalize
+
+NOW = datetime(2026, 11, 21, 11, 25, tzinfo=ZoneInfo("Europe/Moscow"))
+
+# Clock times and parts of the day that start at a word other than a number: case, ё,
+# split and joined «пол», diminutives, prepositions; the values are what the rules gave
+# before the gates.
+CASES = [
+    ('ru', 'давайте четверть шестого', ['2026-11-21T17:15:00+03:00']),
+    ('ru', 'в ПОЛДЕНЬ', ['2026-11-21T12:00:00+03:00']),
+    ('ru', 'Завтра В Полдесятого', ['2026-11-22T09:30:00+03:00']),
+    ('ru', 'ну тогда ближе к обеду', ['2026-11-21T13:00:00+03:00']),
+    ('ru', 'с 10 до 12', ['2026-11-22T10:00:00+03:00', '2026-11-21T12:00:00+03:00']),
+    ('ru', 'под вечер', ['2026-11-21T19:00:00+03:00']),
+    ('ru', 'в это же время', []),
+    ('ru', 'во вторник вечерком', ['2026-11-24T19:00:00+03:00']),
+    ('ru', 'после работы', []),
+    ('ru', 'полчетвёртого', ['2026-11-21T15:30:00+03:00']),
+    ('ru', 'в пол четвертого', ['2026-11-21T15:30:00+03:00']),
+    ('ru', 'без десяти три', ['2026-11-21T14:50:00+03:00']),
+    ('ru', 'Ё-моё, завтра с утра', ['2026-11-22T10:00:00+03:00']),
+    ('ru', 'в обед часа в два', ['2026-11-21T14:00:00+03:00']),
+    ('ru', 'завтра около часа', ['2026-11-22T13:00:00+03:00']),
+    ('ru', 'часов в пять', ['2026-11-21T17:00:00+03:00']),
+    ('ru', 'пятнадцать тридцать', []),
+    ('ru', 'в 15.30', ['2026-11-21T15:30:00+03:00']),
+    ('en', 'Quarter Past Three', ['2026-11-21T15:15:00+03:00']),
+    ('en', 'at NOON tomorrow', ['2026-11-22T12:00:00+03:00']),
+    ('en', 'twenty past seven', ['2026-11-21T19:20:00+03:00']),
+    ('en', 'same time tomorrow', ['2026-11-22T11:25:00+03:00']),
+    ('en', 'tomorrow on my lunch break', ['2026-11-22T13:00:00+03:00']),
+    ('en', 'after work', []),
+    ('en', 'in the evening', ['2026-11-21T19:00:00+03:00']),
+    ('en', 'at 3pm', ['2026-11-21T15:00:00+03:00']),
+    ('en', 'tonight', ['2026-11-21T19:00:00+03:00']),
+    ('en', 'around lunchtime', []),
+    ('en', 'half past 7', ['2026-11-21T19:30:00+03:00']),
+    ('en', '8 30 tomorrow', ['2026-11-22T08:30:00+03:00']),
+    ('en', 'tmrw at 3', ['2026-11-22T15:00:00+03:00']),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), CASES)
+def test_clock_and_part_of_day_forms_survive_the_word_gates(
+    lang: str, text: str, expected: list[str]
+) -> None:
+    got = [e.value for e in extract_entities(text, lang, ["datetime"], now=NOW)]
+    assert got == expected
+
+
+def test_the_strings_a_pattern_needs_anywhere() -> None:
+    # the parser factors the common \b out of the alternatives: each still counts
+    assert needed_anywhere(r"(?:\bнадо звонить)|(?:\bпозов\w+)") == ("надо звонить", "позов")
+    assert needed_anywhere(r"(?:\bнадо звонить)|(?:\w+)") is None  # one needs nothing
+    assert needed_anywhere(r"^(?!.*\bне\b)(?=.*\bкто\b)") == ("кто",)  # no negative lookahead
+    assert needed_anywhere(r"(ab)+c") == ("ab",)
+    assert needed_anywhere(r"(ab)*c") is None  # a repeat that may be absent needs nothing
+    assert needed_anywhere(r"(?i:abc)") is None  # a case-blind group is compared as written
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("не звоните", True), ("перезвонить", True), ("позвать", True), ("зво", False),
+    ("за чем", False), ("зачемто", True), ("зачем", True), ("", False),
+])
+def test_any_of_finds_a_string_wherever_it_is(text: str, found: bool) -> None:
+    search = any_of(("звони", "звонить", "позв", "зачем", "зачемто"))
+    assert (search.search(text) is not None) is found
+
+
+def _replies(lang: str) -> list[str]:
+    path = Path(__file__).resolve().parents[2] / "bot_engine" / "nlu" / f"reply_memory.{lang}.json"
+    return [row[-1] for row in json.loads(path.read_text(encoding="utf-8"))["replies"]]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_gated_pattern_never_matches_a_reply_its_gate_passes_over(lang: str) -> None:
+    intents = builtin_intents(lang)
+    matcher = IntentMatcher(intents, lang)
+    gated = [(rx, gate) for (_, rx, _), gate in zip(matcher._patterns, matcher._gates, strict=True)
+             if gate is not None]
+    assert gated  # most built-in patterns have a gate
+    texts = _replies(lang) + [ex for spec in intents.values() for ex in spec.examples]
+    for text in texts:
+        norm = normalize(text, lang)
+        for rx, gate in gated:
+            assert isinstance(rx, re.Pattern)
+            if rx.search(norm) is not None:
+                assert gate.search(norm) is not None, (text, rx.pattern[:80])
+
+
+def test_a_cue_with_one_position_per_key_is_placed_as_the_search_would() -> None:
+    fixed = cues._Cue("later", ("i", "will", "think"), "fixed", False)
+    loose = cues._Cue("later", ("i", "will", "think"), "flip", False)
+    assert cues._place(fixed, {"i": [0], "will": [1], "think": [2]}) == [0, 1, 2]
+    assert cues._place(fixed, {"i": [0], "will": [2], "think": [1]}) is None  # in its order
+    assert cues._place(loose, {"i": [0], "will": [2], "think": [1]}) == [0, 2, 1]
+    assert cues._place(loose, {"i": [0], "will": [0], "think": [1]}) is None  # one word each
+    far = 2 + cues._GAP + 1
+    assert cues._place(loose, {"i": [0], "will": [1], "think": [far]}) is None
+    assert cues._place(loose, {"i": [0], "will": [1], "think": [far - 1]}) == [0, 1, far - 1]
