@@ -63,11 +63,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the work: «с роботом не буду говорить», «соедините с вашим руководителем»,
                 # «соедините меня с дизайнером», «дайте того, кто замер делает»
                 r"\bс (робот|машин|автомат)\w* (\w+ )?(не хочу|не буду|не стану|не желаю)\b",
+                r"\b(не хочу|не буду|не стану|не желаю) с (робот|машин|автомат|автоответчик)\w*",
+                r"^((а|да|так|ну) )*(вы|ты|это) (же |что ли |там )?(робот|машина|автомат|"
+                r"автоответчик)\b.*\b(не буду|не хочу|не стану|не желаю)\b",
                 r"\bдавайте (\w+ )?(человек|людей|оператор)\w*",
                 r"\b(соедините|переключите|переведите)( меня| нас)? (с|на) (вашим |вашего |вашу |"
                 r"вашей |своим |своего )?(руководител|начальник|мастер|дизайнер|замерщик|инженер|"
                 r"технолог|юрист|бухгалтер|главн|старш|ответственн)\w*",
-                r"\b(дайте|позовите|соедините с|позвать|переключите на) (того|тех|кого-нибудь|"
+                r"\b(дайте|позовите|соедините с|позвать|переключите на|переведите на) (того|тех|"
+                r"кого-нибудь|"
                 r"кого-то),? кто\b",
             ],
         ),
@@ -95,9 +99,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bне (очень |совсем |до конца |особо )?(понял|поняла|понимаю|уловил|уловила|"
                 r"разобрал|разобрала) (\w+ )?(вопрос\w*|о чем (вы|речь)|про что)\b",
                 r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
-                r"\bповтор\w*",
+                r"(?<!не надо )(?<!не нужно )\bповтор(?!яю\b|ять не (надо|нужно)\b)\w*",
                 r"\bне (рас)?слыш\w*",
-                r"\bплохо слышно\b(?!.*\bно (говорите|слушаю|давайте|продолжайте|рассказывайте)\b)",
+                r"\bплохо (слышно|слышу)\b(?!.*\bно (говорите|слушаю|давайте|продолжайте|"
+                r"рассказывайте)\b)",
                 # a bare question word (said twice, «когда-когда?», it is one after
                 # normalization) asks for the question again
                 r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие|кого|кому)"
@@ -166,7 +171,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the object first: «номер мой сотрите», «данные удалите»
                 r"\b(номер|телефон|контакт|данные)\w* (мой |мои |наш |мои все )?(удали|убери|"
                 r"уберите|исключи|вычеркни|сотри)\w*",
-                r"\b(запреща\w*|не разреша\w*) (мне |вам |вам мне |мне вам )?(звонить|набирать|"
+                r"\b(запреща\w*|не разреша\w*) (мне |вам |вам мне |мне вам )?(сюда |на этот (номер|"
+                r"телефон) )?(звонить|набирать|"
                 r"беспокоить)\b",
                 r"\b(отпиши|отписа)\w*",
                 r"\bчерн\w* спис\w*",
@@ -176,6 +182,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ваши| эти| мне| нам){0,2} (звонк(ов|и)|звонить)\b",
                 r"\bстоп[- ]?лист\w*",
                 r"^((все|всё|да|ну|слушайте|так|короче|вообще) )*отстань(те)?\b",
+                r"\bотстаньте( уже| наконец| пожалуйста| от меня| от нас)?$",
                 r"\bне перезванива(йте|й)\b",
                 r"^(мне |нам )?(вообще |больше |никогда )?не (надо|нужно) (мне |нам )?(больше |"
                 r"вообще )?перезванивать( (вообще|больше|никогда))*$",
@@ -203,9 +210,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bоткуда (у вас )?(мой|моя|мои|этот)? ?(номер|телефон|контакт|данны)\w*",
                 r"\b(где|как) вы (взяли|узнали|нашли) (мой )?(номер|телефон)\w*",
                 r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
-                r"\bс кем я (говорю|разговариваю)\b",
+                r"\bс кем (я )?(говорю|разговариваю|имею честь)\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
-                r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
+                r"^(а |ну )?(смотря|зависит от того) кто (\w+ )?(спрашивает|звонит|интересуется|"
+                r"ищет|просит)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
                 # why they ask: «с какой целью интересуетесь», «а зачем спрашиваете»
                 r"^(а |и )?(с какой целью|зачем|для чего|почему) (вы )?(интересуетесь|"
@@ -215,6 +223,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the name the robot said, then «это что»: «дачный двор это что»
                 r"^(?!(?:а|ну|и|так|вот|бюджет|цена|сумма)\b)\w+( \w+){0,2} это (что|кто|откуда|"
                 r"где)( такое| такие| за (фирма|компания|контора))?$",
+                # why they need to know, who they are not understood, who the person offered
+                # is: «а вам зачем это знать», «я не понимаю кто вы», «а менеджер это кто»
+                r"^(а |и )?(вам |вы )?(зачем|для чего|почему|на что) (вам |вы )?(это |такое |"
+                r"все это )?(знать|интересно|нужно знать|надо знать)$",
+                r"\bне (понимаю|понял|поняла|пойму) (\w+ )?(кто|откуда) (вы|это|звонит|звоните|"
+                r"говорит)\b",
+                r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* (это |этот |ваш )?"
+                r"(кто|какой|какая)( такой| такая)?$",
                 # whether it must be done: «а это обязательно», «а без этого никак»
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
@@ -294,7 +310,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(operator|human|representative|manager|supervisor)s?\b",
-                r"\b(live|real|actual) (agent|person|people|one|body|voice)\b",
+                r"(?<!im a )(?<!i am a )\b(live|real|actual) (agent|person|people|one|body|"
+                r"voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"somebody|rep)\b",
                 # also a person by their role at the place: "let me talk to the front desk",
@@ -332,6 +349,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"folks)( who| that)\b",
                 r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (in|at|from) "
                 r"(your|the) (office|company|team|store|shop)\b",
+                # a bare request ("agent please"), the machine refused ("i dont talk to
+                # machines", "im not agreeing to anything with a robot")
+                r"^((an?|the|um|uh) )?(agent|rep|live agent|real person|live person)( please| now|"
+                r" right now)?$",
+                r"\b(dont|do not|wont|will not|never|not gonna|not going to) (talk|speak|deal) "
+                r"(to|with) (a |an )?(machines?|robots?|bots?|computers?|recordings?)\b",
+                r"\bnot (agreeing|consenting|signing|saying yes)( \w+){0,3} (with|to) (a |an )?"
+                r"(machine|robot|bot|computer|recording)\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -356,7 +381,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # you say"
                 r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
                 r"what) (did|do) you (just )?(say|said)( again| sorry)?$",
-                r"\brepeat\w*",
+                r"(?<!\bi )(?<!no need to )(?<!dont need to )\brepeat\w*",
+                r"\bspeak up\b|\blouder\b",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
@@ -429,9 +455,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"your |these |those )*(phone )?calls?\b",
                 r"\b(do not|dont|never) ever (call|contact|ring|dial|phone)\b",
                 r"\b(do not|dont|never) (dial|phone) (me|us|this|my|here)\b",
-                r"^((please|just|now|oh|ugh|man|can you|could you|would you|will you) )*leave "
-                r"(me|us) (the hell |the heck )?alone\b",
+                r"^((please|just|now|oh|ugh|man|no|nah|nope|can you|could you|would you|"
+                r"will you) )*leave (me|us) (the hell |the heck )?alone\b",
                 r"^(please |just )?(remove|delete) us( please| now| already)?$",
+                r"\blose (my|this|our) (phone )?(number|info|details)\b",
+                r"\bno (more )?(calls|callbacks|call backs|phone calls) ever\b",
             ],
         ),
         "who_is_this": IntentSpec(
@@ -529,13 +557,18 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ask|asked|asking|question|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"
-                r"advise|usually|normally|typically|go for|run)\b)"
+                r"advise|usually|normally|typically|go for|run|think)\b)"
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
                 r"agree|agreeing|consenting|signing|"
                 r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
                 r"application|form)\b)",
+                # how they know, why they ask: "how do you know about that", "why are you asking"
+                r"^((and|but|so|wait|um|uh|well) )*how (do|did|would|come) you (guys |people |"
+                r"even )?(know|knew|find out|hear|get|got)\b",
+                r"^((and|but|so|wait|um|uh|well) )*why (are|do|would) you (even )?(asking|ask|"
+                r"want to know|need to know|wanna know)( me| that| this)?$",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",
