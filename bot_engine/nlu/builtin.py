@@ -210,7 +210,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bоткуда (у вас )?(мой|моя|мои|этот)? ?(номер|телефон|контакт|данны)\w*",
                 r"\b(где|как) вы (взяли|узнали|нашли) (мой )?(номер|телефон)\w*",
                 r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
-                r"\bс кем (я )?(говорю|разговариваю|имею честь)\b",
+                r"\bс кем (я )?(говорю|разговариваю|имею (честь|дело))\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
                 r"^(а |ну )?(смотря|зависит от того) кто (\w+ )?(спрашивает|звонит|интересуется|"
                 r"ищет|просит)\b",
@@ -227,6 +227,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # is: «а вам зачем это знать», «я не понимаю кто вы», «а менеджер это кто»
                 r"^(а |и )?(вам |вы )?(зачем|для чего|почему|на что) (вам |вы )?(это |такое |"
                 r"все это )?(знать|интересно|нужно знать|надо знать)$",
+                r"^((а|и|ну|так) )*кто (вам |вы )?(его |ее |их |меня |нас )?(ищет|ищете|"
+                r"разыскивает|сказал|рассказал|сообщил|передал|дал)\b",
                 r"\bне (понимаю|понял|поняла|пойму) (\w+ )?(кто|откуда) (вы|это|звонит|звоните|"
                 r"говорит)\b",
                 r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* (это |этот |ваш )?"
@@ -566,7 +568,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"application|form)\b)",
                 # how they know, why they ask: "how do you know about that", "why are you asking"
                 r"^((and|but|so|wait|um|uh|well) )*how (do|did|would|come) you (guys |people |"
-                r"even )?(know|knew|find out|hear|get|got)\b",
+                r"even )?(know|knew|find|found|hear|get|got)\b",
                 r"^((and|but|so|wait|um|uh|well) )*why (are|do|would) you (even )?(asking|ask|"
                 r"want to know|need to know|wanna know)( me| that| this)?$",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
