@@ -99,7 +99,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bне (очень |совсем |до конца |особо )?(понял|поняла|понимаю|уловил|уловила|"
                 r"разобрал|разобрала) (\w+ )?(вопрос\w*|о чем (вы|речь)|про что)\b",
                 r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
-                r"(?<!не надо )(?<!не нужно )\bповтор(?!яю\b|ять не (надо|нужно)\b)\w*",
+                r"\bповтор(?<!не надо повтор)(?<!не нужно повтор)(?!яю\b|ять не (надо|нужно)\b)\w*",
                 r"\bне (рас)?слыш\w*",
                 r"\bплохо (слышно|слышу)\b(?!.*\bно (говорите|слушаю|давайте|продолжайте|"
                 r"рассказывайте)\b)",
@@ -312,8 +312,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(operator|human|representative|manager|supervisor)s?\b",
-                r"(?<!im a )(?<!i am a )\b(live|real|actual) (agent|person|people|one|body|"
-                r"voice)\b",
+                r"\b(live|real|actual)(?<!im a real)(?<!i am a real) (agent|person|people|one|"
+                r"body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"somebody|rep)\b",
                 # also a person by their role at the place: "let me talk to the front desk",
@@ -383,7 +383,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # you say"
                 r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
                 r"what) (did|do) you (just )?(say|said)( again| sorry)?$",
-                r"(?<!\bi )(?<!no need to )(?<!dont need to )\brepeat\w*",
+                r"\brepeat(?<!\bi repeat)(?<!no need to repeat)(?<!dont need to repeat)\w*",
                 r"\bspeak up\b|\blouder\b",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
