@@ -1,0 +1,117 @@
+"""Classes of the global handlers found by round thirteen's batch (`bench/nlu_eval/
+*.round13.yaml`), at the steps of the shipped scripts, in both languages where the class
+exists in both: who is calling (whom one has the honour of, who is looking for her, who told
+you, why they need to know, who the person offered is, the call not understood by who
+makes it, how they know, why they ask, why they call at all); opting out (forbidding calls
+here, «отстаньте» closing a reply, "lose our number", no calls ever, "nah leave us alone",
+don't call about this with no answer before it); a person (the machine refused in either
+order, the one at the top, a bare "agent"); the line, not the words («плохо слышу», "speak up",
+"louder"). The guards go the other way: an answer that only borrows a handler's word ("i
+repeat", «повторяю», "im a real person"), the idiom «кто ж его знает» / "who knows" / "what
+do you reckon", the manager's later work («пусть менеджер рассчитает»). Every example is a
+paraphrase, in no eval file, and fails on the code before the round; the `*_guards` tests
+hold on both."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.polar_questions import step_reply
+
+LEAD_RU, LEAD_EN = "lead_qualification.ru.yaml", "lead_qualification.en.yaml"
+CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.en.yaml"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "greet", "простите а с кем имею дело"),
+        (LEAD_RU, "greet", "смотря кто её просит"),
+        (LEAD_RU, "greet", "а кто его разыскивает"),
+        (LEAD_RU, "convenient", "я не поняла кто это звонит"),
+        (LEAD_RU, "offer_manager", "а специалист это кто такой"),
+        (LEAD_EN, "relevant", "how did you guys know about it"),
+        (LEAD_EN, "ask_budget", "how come you know about that"),
+        (LEAD_EN, "relevant", "why are you even asking me"),
+        (LEAD_EN, "convenient", "why do you keep calling me"),
+    ],
+)
+def test_who_is_calling(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:who_is_this"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "convenient", "я запрещаю сюда названивать"),
+        (LEAD_RU, "relevant", "я запрещаю на этот номер звонить"),
+        (CONSENT_RU, "ask_consent", "нет отстаньте уже"),
+        (LEAD_EN, "convenient", "nah leave us alone"),
+        (LEAD_EN, "relevant", "dont call me about it again"),
+        (LEAD_EN, "ask_callback", "no phone calls ever"),
+    ],
+)
+def test_opting_out(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:opt_out"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "convenient", "не желаю с автоматом разговаривать"),
+        (LEAD_RU, "relevant", "это машина что ли я с ней говорить не стану"),
+        (LEAD_RU, "greet", "переведите на того кто у вас главный"),
+        (LEAD_EN, "greet", "agent now"),
+        (LEAD_EN, "relevant", "i wont speak with a computer"),
+        (CONSENT_EN, "ask_consent", "im not consenting to anything with a machine"),
+    ],
+)
+def test_asking_for_a_person(script_file: str, step: str, text: str) -> None:
+    # the consent scripts say they cannot transfer and resume: the handler still answers
+    assert step_reply(script_file, step, text)[0] == "handler:operator"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [
+        (LEAD_RU, "ask_timeframe", "ой плохо слышу"),
+        (LEAD_EN, "convenient", "could you speak up a bit"),
+        (LEAD_EN, "relevant", "a bit louder"),
+    ],
+)
+def test_asking_again(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:repeat"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_EN, "greet", "yes im a real person its marcus", "yes"),
+        (LEAD_RU, "ask_callback", "завтра к обеду повторяю к обеду", "ok"),
+        (LEAD_RU, "convenient", "да кто его там знает", "no_match:retry"),
+        (LEAD_RU, "relevant", "ну кто ж его знает то", "no_match:retry"),
+        (LEAD_EN, "relevant", "who knows what the landlord wants", "no_match:retry"),
+        (CONSENT_EN, "ask_consent", "well what do you reckon", "no_match:retry"),
+        (LEAD_RU, "ask_budget", "пусть менеджер рассчитает тогда скажу", "unknown"),
+    ],
+)
+def test_handler_words_in_answers(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # an answer before it keeps "about this" a no to this question only
+        (LEAD_EN, "relevant", "no and dont call me about this again", "no"),
+        (LEAD_RU, "relevant", "нет и не звоните нам по этому поводу", "no"),
+        (LEAD_RU, "greet", "алло а кто это мне звонит", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "yes i have time i repeat yes", "yes"),
+        (LEAD_EN, "greet", "yeah marcus i repeat its marcus", "yes"),
+        (LEAD_EN, "greet", "could i talk to a real person maybe", "handler:operator"),
+        (LEAD_RU, "offer_manager", "не надо менеджера", "no"),
+    ],
+)
+def test_handler_words_in_answers_guards(script_file: str, step: str, text: str,
+                                         branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
