@@ -491,8 +491,9 @@ _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(к�
                         r"what do you (think|reckon)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
 question about the caller."""
-_ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why (are|do|did|would) "
-                              r"you (keep )?(calling|call|ringing)|зачем (вы )?(мне )?звони)")
+_ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why ((are|do|did|would) )?"
+                              r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
+                              r"what(s| is) (this|the) call (for|about)|зачем (вы )?(мне )?звони)")
 """"why are you calling me", «зачем вы мне звоните»: the call is the question, no later fact."""
 
 
