@@ -67,12 +67,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bс (робот|машин|автомат)\w* (\w+ )?(не хочу|не буду|не стану|не желаю)\b",
                 # the machine named as a question («вы бот», «это автоответчик что ли»), someone
                 # at all («соедините с кем-нибудь»)
-                r"^((а|так|ну) )*(вы|это|ты) (что )?(бот|автоответчик|автомат|машина|робот)"
-                r"( что ли| да| или человек| или живой человек)?$",
-                r"^((а|так|ну|тогда) )*(соедин\w*|переключ\w*|перевед\w*)( меня| нас)? (с|на) "
-                r"(кем|кого)[- ]?(то|нибудь)( \w+)?$",
-                r"^((а|да|так|ну) )*(вы|ты|это) (же |что ли |там )?(робот|машина|автомат|"
-                r"автоответчик)\b.*\b(не буду|не хочу|не стану|не желаю)\b",
+                r"^((а|да|так|ну|тогда) )*((вы|это|ты) (что )?(бот|автоответчик|автомат|машина|"
+                r"робот)( что ли| да| или человек| или живой человек)?$|(вы|ты|это) (же |что ли |"
+                r"там )?(робот|машина|автомат|автоответчик)\b.*\b(не буду|не хочу|не стану|"
+                r"не желаю)\b|(соедин\w*|переключ\w*|перевед\w*)( меня| нас)? (с|на) (кем|кого)"
+                r"[- ]?(то|нибудь)( \w+)?$)",
                 r"\bдавайте (\w+ )?(человек|людей|оператор)\w*",
                 r"\b(соедините|переключите|переведите)( меня| нас)? (с|на) (вашим |вашего |вашу |"
                 r"вашей |своим |своего )?(руководител|начальник|мастер|дизайнер|замерщик|инженер|"
@@ -98,9 +97,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"^(а )?(что|чего|как|шо|а|ась|аюшки|что что|что вы говорите|что вы сказали|"
                 r"простите)$",
-                r"^((а|ну|алло|простите|извините|можно|пожалуйста) )*(говорите )?(погромче|громче)"
-                r"( пожалуйста| говорите| можно)?$",
-                r"^(у вас |связь |звук )?(все )?(прерывается|пропадает|пропадаете|прерываетесь)$",
+                r"^((а|ну|алло|простите|извините|можно|пожалуйста|у вас|связь|звук|все) )*"
+                r"((говорите )?(погромче|громче)( пожалуйста| говорите| можно)?|прерывается|"
+                r"пропадает|пропадаете|прерываетесь)$",
                 r"^(а |простите |извините )*(что|как|чего|когда|где|куда|во сколько|сколько|"
                 r"какой|какая|какое|кого|кому) (вы )?(там )?(сказали|спросили|говорите|спрашиваете)"
                 r"( \w+)?$",
@@ -194,11 +193,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # calls refused by their noun, the number forgotten, a threat: «звонки мне не
                 # нужны», «я против ваших звонков», «забудьте мой телефон», «заблокирую вас»,
                 # «буду жаловаться»
-                r"\b(звонки (ваши |эти )?(мне |нам )?(больше )?не (нужны|надо)|против (ваших |"
-                r"этих |любых )?звонков|забудьте (мой |этот |наш )?(номер|телефон)|заблокирую|"
-                r"заблокировать|в блок|буду жаловаться|пожалуюсь)\b",
-                r"^((все|всё|да|ну|слушайте|так|короче|вообще) )*отстань(те)?\b",
-                r"\bотстаньте( уже| наконец| пожалуйста| от меня| от нас)?$",
+                r"^(\w+ ){0,3}(звонки (ваши |эти )?(мне |нам )?(больше )?не (нужны|надо)|против "
+                r"(ваших |этих |любых )?звонков|забудьте (мой |этот |наш )?(номер|телефон)|"
+                r"заблокирую|заблокировать|в блок|буду жаловаться|пожалуюсь)\b",
+                # «все отстаньте», after a short refusal too: «не согласна, отстаньте»
+                r"^((все|всё|да|ну|слушайте|так|короче|вообще|нет|не \w+) )*отстань(те)?\b",
                 r"\bне перезванива(йте|й)\b",
                 r"^(мне |нам )?(вообще |больше |никогда )?не (надо|нужно) (мне |нам )?(больше |"
                 r"вообще )?перезванивать( (вообще|больше|никогда))*$",
@@ -239,20 +238,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the name the robot said, then «это что»: «дачный двор это что»
                 r"^(?!(?:а|ну|и|так|вот|бюджет|цена|сумма)\b)\w+( \w+){0,2} это (что|кто|откуда|"
                 r"где)( такое| такие| за (фирма|компания|контора))?$",
-                # why they need to know, who they are not understood, who the person offered
-                # is: «а вам зачем это знать», «я не понимаю кто вы», «а менеджер это кто»
-                r"^(а |и )?(вам |вы )?(зачем|для чего|почему|на что) (вам |вы )?(это |такое |"
-                r"все это )?(знать|интересно|нужно знать|надо знать)$",
-                r"^((а|и|ну|так) )*кто (вам |вы )?(его |ее |их |меня |нас )?(ищет|ищете|"
-                r"разыскивает|сказал|рассказал|сообщил|передал|дал)\b",
-                r"^((а|я|ну|простите|извините|честно) )*не (понимаю|понял|поняла|пойму) (\w+ )?"
-                r"(кто|откуда) (вы|это|звонит|звоните|говорит)\b",
-                r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* (это |этот |ваш )?"
-                r"(кто|какой|какая)( такой| такая)?$",
-                # what the matter is, whose number, the name asked: «а в чём дело», «что
-                # случилось», «в связи с чем звонок», «а чей это номер», «назовитесь»
-                r"^((а|и|так|ну|девушка) )*(в чем дело|что случилось|что стряслось|в связи с чем|"
-                r"по какому делу|чей это (номер|телефон)|назовитесь|представьтесь)\b",
+                # one opening, several questions: why they need to know («а вам зачем это
+                # знать»), who is after them («кто её ищет», «кто вам сказал»), the caller not
+                # understood («я не понимаю кто вы»), who the person offered is («а менеджер
+                # это кто»), what the matter is («а в чём дело», «в связи с чем звонок», «а чей
+                # это номер», «назовитесь»)
+                r"^((а|и|ну|так|я|девушка|простите|извините|честно) )*((вам |вы )?(зачем|для чего|"
+                r"почему|на что) (вам |вы )?(это |такое |все это )?(знать|интересно|нужно знать|"
+                r"надо знать)$|кто (вам |вы )?(его |ее |их |меня |нас )?(ищет|ищете|разыскивает|"
+                r"сказал|рассказал|сообщил|передал|дал)\b|не (понимаю|понял|поняла|пойму) (\w+ )?"
+                r"(кто|откуда) (вы|это|звонит|звоните|говорит)\b|(менеджер|оператор|специалист|"
+                r"консультант)\w* (это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|(в чем дело|"
+                r"что случилось|что стряслось|в связи с чем|по какому делу|чей это (номер|телефон)|"
+                r"назовитесь|представьтесь)\b)",
                 # whether it must be done: «а это обязательно», «а без этого никак»
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
@@ -373,17 +371,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(your|the) (office|company|team|store|shop)\b",
                 # a bare request ("agent please"), the machine refused ("i dont talk to
                 # machines", "im not agreeing to anything with a robot")
-                r"^((so|wait|um|uh|hey|hello) )*(are you|is this|am i talking to|am i speaking "
-                r"(to|with)) (a |an )?(bot|robot|machine|recording|computer|automated (system|"
-                r"call|voice))( or (a )?(real )?(person|human))?$",
                 r"\b(can|could|may) (i|we) (get|have|speak to|talk to) (a |an |some )?(real |live |"
                 r"actual )?(person|human|agent|rep|representative)\b",
-                r"^((an?|the|um|uh) )?(agent|rep|live agent|real person|live person)( please| now|"
-                r" right now)?$",
-                r"\b(dont|do not|wont|will not|never|not gonna|not going to) (talk|speak|deal) "
-                r"(to|with) (a |an )?(machines?|robots?|bots?|computers?|recordings?)\b",
-                r"\bnot (agreeing|consenting|signing|saying yes)( \w+){0,3} (with|to) (a |an )?"
-                r"(machine|robot|bot|computer|recording)\b",
+                r"^((so|wait|um|uh|hey|hello|an?|the) )*((are you|is this|am i talking to|am i "
+                r"speaking (to|with)) (a |an )?(bot|robot|machine|recording|computer|automated "
+                r"(system|call|voice))( or (a )?(real )?(person|human))?|(agent|rep|live agent|"
+                r"real person|live person)( please| now| right now)?)$",
+                r"\b((dont|do not|wont|will not|never|not gonna|not going to) (talk|speak|deal) "
+                r"(to|with) (a |an )?(machines?|robots?|bots?|computers?|recordings?)|not "
+                r"(agreeing|consenting|signing|saying yes)( \w+){0,3} (with|to) (a |an )?(machine|"
+                r"robot|bot|computer|recording))\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -485,9 +482,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^((please|just|now|oh|ugh|man|no|nah|nope|can you|could you|would you|"
                 r"will you) )*leave (me|us) (the hell |the heck )?alone\b",
                 r"^(please |just )?(remove|delete) us( please| now| already)?$",
-                r"\blose (my|this|our) (phone )?(number|info|details)\b",
-                r"\bdnc\b|\b(report|reporting|block|blocking) (you|this number|your number)\b",
-                r"\bno (more )?(calls|callbacks|call backs|phone calls) ever\b",
+                r"\b(lose (my|this|our) (phone )?(number|info|details)|no (more )?(calls|callbacks|"
+                r"call backs|phone calls) ever|dnc|(report|reporting|block|blocking) (you|this "
+                r"number|your number))\b",
             ],
         ),
         "who_is_this": IntentSpec(
@@ -592,13 +589,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"agree|agreeing|consenting|signing|"
                 r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
                 r"application|form)\b)",
-                # how they know, why they ask: "how do you know about that", "why are you asking"
-                r"^((and|but|so|wait|um|uh|well) )*how (do|did|would|come) you (guys |people |"
-                r"even )?(know|knew|find|found|hear|get|got)\b",
-                r"^((and|but|so|wait|um|uh|well) )*why (are|do|would) you (even )?(asking|ask|"
-                r"want to know|need to know|wanna know)( me| that| this)?$",
-                r"^((and|but|so|wait|um|uh|sorry) )*((do|should) i know you|identify yourself|"
-                r"please identify yourself)\b",
+                # how they know, why they ask, who they are: "how do you know about that", "why
+                # are you asking", "do i know you", "identify yourself"
+                r"^((and|but|so|wait|um|uh|well|sorry) )*(how (do|did|would|come) you (guys |"
+                r"people |even )?(know|knew|find|found|hear|get|got)\b|why (are|do|would) you "
+                r"(even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
+                r"(do|should) i know you\b|(please )?identify yourself\b)",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",
