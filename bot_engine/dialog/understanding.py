@@ -493,8 +493,11 @@ _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(к�
 question about the caller."""
 _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why ((are|do|did|would) )?"
                               r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
-                              r"what(s| is) (this|the) call (for|about)|зачем (вы )?(мне )?звони)")
-""""why are you calling me", «зачем вы мне звоните»: the call is the question, no later fact."""
+                              r"what(s| is) (this|the) call (for|about)|who(s| is) (this )?"
+                              r"calling|where are you calling|who told you to call|"
+                              r"зачем (вы )?(мне )?звони)")
+""""why are you calling me", "whos this calling me", "where are you calling me from", «зачем
+вы мне звоните»: the call is the question, no later fact."""
 
 
 _APOLOGIES = frozenset({"простите", "извините", "sorry", "pardon"})
@@ -513,8 +516,9 @@ _NOT_UNDERSTOOD = re.compile(
 вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
 
 
-_WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз) )*(что|как|чего) (вы|ты) "
-                                r"(сейчас |только что )?(сказали|сказал|сказала|говорили)$")
+_WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"
+                                r"(вы|ты) что[- ]?то) (сейчас |только что )?(сказали|сказал|"
+                                r"сказала|говорили)$")
 """«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
 
 

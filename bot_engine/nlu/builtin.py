@@ -71,7 +71,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"робот)( что ли| да| или человек| или живой человек)?$|(вы|ты|это) (же |что ли |"
                 r"там )?(робот|машина|автомат|автоответчик)\b.*\b(не буду|не хочу|не стану|"
                 r"не желаю)\b|(соедин\w*|переключ\w*|перевед\w*)( меня| нас)? (с|на) (кем|кого)"
-                r"[- ]?(то|нибудь)( \w+)?$)",
+                r"[- ]?(то|нибудь)( \w+)?$|(мне|нам) (бы )?(надо |нужно )?с (живым )?человеком"
+                r"( надо| нужно| поговорить)?$)",
                 r"\bдавайте (\w+ )?(человек|людей|оператор)\w*",
                 r"\b(соедините|переключите|переведите)( меня| нас)? (с|на) (вашим |вашего |вашу |"
                 r"вашей |своим |своего )?(руководител|начальник|мастер|дизайнер|замерщик|инженер|"
@@ -250,7 +251,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(кто|откуда) (вы|это|звонит|звоните|говорит)\b|(менеджер|оператор|специалист|"
                 r"консультант)\w* (это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|(в чем дело|"
                 r"что случилось|что стряслось|в связи с чем|по какому делу|чей это (номер|телефон)|"
-                r"назовитесь|представьтесь)\b)",
+                r"назовитесь|представьтесь|(вы )?чьих (вы )?будете)\b)",
                 # whether it must be done: «а это обязательно», «а без этого никак»
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
@@ -376,7 +377,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^((so|wait|um|uh|hey|hello|an?|the) )*((are you|is this|am i talking to|am i "
                 r"speaking (to|with)) (a |an )?(bot|robot|machine|recording|computer|automated "
                 r"(system|call|voice))( or (a )?(real )?(person|human))?|(agent|rep|live agent|"
-                r"real person|live person)( please| now| right now)?)$",
+                r"real person|live person)( please| now| right now)?|put (someone|somebody|"
+                r"a person|a human) on( the (line|phone))?( please)?)$",
                 r"\b((dont|do not|wont|will not|never|not gonna|not going to) (talk|speak|deal) "
                 r"(to|with) (a |an )?(machines?|robots?|bots?|computers?|recordings?)|not "
                 r"(agreeing|consenting|signing|saying yes)( \w+){0,3} (with|to) (a |an )?(machine|"
@@ -484,7 +486,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(please |just )?(remove|delete) us( please| now| already)?$",
                 r"\b(lose (my|this|our) (phone )?(number|info|details)|no (more )?(calls|callbacks|"
                 r"call backs|phone calls) ever|dnc|(report|reporting|block|blocking) (you|this "
-                r"number|your number))\b",
+                r"number|your number)|(take|get) (my|our) (name|number) off( (it|that|there|"
+                r"please))?$)\b",
             ],
         ),
         "who_is_this": IntentSpec(

@@ -45,6 +45,10 @@ CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.e
         (LEAD_EN, "greet", "do i know you"),
         (LEAD_EN, "ask_callback", "what are you calling about"),
         (LEAD_EN, "ask_callback", "whats this call for"),
+        (LEAD_RU, "relevant", "а вы чьих будете"),
+        (LEAD_EN, "convenient", "whos this calling me"),
+        (LEAD_EN, "convenient", "where are you calling me from"),
+        (LEAD_EN, "convenient", "who told you to call me"),
     ],
 )
 def test_who_is_calling(script_file: str, step: str, text: str) -> None:
@@ -68,6 +72,8 @@ def test_who_is_calling(script_file: str, step: str, text: str) -> None:
         (LEAD_RU, "greet", "прекращайте звонить"),
         (LEAD_EN, "convenient", "put me on your dnc list"),
         (LEAD_EN, "relevant", "ill block you"),
+        (LEAD_EN, "greet", "take my name off"),
+        (LEAD_EN, "relevant", "get our number off please"),
     ],
 )
 def test_opting_out(script_file: str, step: str, text: str) -> None:
@@ -92,6 +98,8 @@ def test_opting_out(script_file: str, step: str, text: str) -> None:
         (LEAD_RU, "relevant", "соедините с кем нибудь"),
         (LEAD_RU, "ask_budget", "дайте руководителя"),
         (LEAD_EN, "greet", "can i get a person"),
+        (LEAD_RU, "greet", "мне с человеком надо"),
+        (LEAD_EN, "convenient", "put someone on"),
     ],
 )
 def test_asking_for_a_person(script_file: str, step: str, text: str) -> None:
@@ -108,6 +116,9 @@ def test_asking_for_a_person(script_file: str, step: str, text: str) -> None:
         (LEAD_RU, "greet", "говорите громче"),
         (LEAD_RU, "relevant", "прерывается"),
         (LEAD_RU, "convenient", "что вы там говорите"),
+        # the robot's words asked again on a "don't know" step: no hedge
+        (LEAD_RU, "ask_budget", "что что вы сказали"),
+        (LEAD_RU, "ask_budget", "вы что то сказали"),
     ],
 )
 def test_asking_again(script_file: str, step: str, text: str) -> None:
