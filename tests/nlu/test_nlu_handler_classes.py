@@ -47,7 +47,7 @@ CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.e
         (LEAD_EN, "ask_callback", "whats this call for"),
         (LEAD_RU, "relevant", "а вы чьих будете"),
         (LEAD_EN, "convenient", "whos this calling me"),
-        (LEAD_EN, "convenient", "where are you calling me from"),
+        (LEAD_EN, "convenient", "wait where are you calling me from"),
         (LEAD_EN, "convenient", "who told you to call me"),
     ],
 )
