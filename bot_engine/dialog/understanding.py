@@ -178,6 +178,8 @@ def understand(
         return out
 
     handler = _handler(runtime, text)
+    if handler.intent == "who_is_this" and _WHO_KNOWS.match(text.lower()):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «кто его знает», "who knows"
     if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
         return out  # «секундочку, гляну, кто в дверь звонит», "hold on someones at the door"
     names_said = frozenset(text.lower().split()) if names else frozenset()
@@ -219,7 +221,8 @@ def understand(
             and polar.denies_request(text, runtime.lang)):
         # "i never asked for anything" to "do you have a minute?": what is this call about
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
-    if handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text):
+    if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text)
+            and not _ASKS_WHY_CALLED.match(text.lower())):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
@@ -235,6 +238,9 @@ def understand(
     ):
         # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "who_is_this" and reading is not None
+            and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
+        reading = None  # "why are you calling me": the call named in the question, no later
     if handler.intent is not None and (_speak_up(handler.intent, reading, text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
@@ -257,8 +263,9 @@ def understand(
         out.confidence = handler.confidence
         return out
 
-    if expect.type == "confirm" and polar.holds(text, runtime.lang):
-        return out  # «так так», "okay hang on", "one moment": no answer yet, a no-match
+    if expect.type == "confirm" and (polar.holds(text, runtime.lang)
+                                     or _WHO_KNOWS.match(text.lower())):
+        return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
     candidates: list[_Candidate] = []
     near: list[_Candidate] = []  # scored but below the threshold: runner-ups only
     own = None
@@ -476,10 +483,28 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 
 
 _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
+                              r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
+                              r"(это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|"
                               r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
                               r"operator|specialist|agent|rep)\b")
 
 
+_WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(кто (ж |же |бы |его |ее |"
+                        r"их |там )*(знает|знал|поймет|разберет)|who knows\b|"
+                        r"what do you (think|reckon)$)")
+"""«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
+question about the caller."""
+_ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why ((are|do|did|would) )?"
+                              r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
+                              r"what(s| is) (this|the) call (for|about)|who(s| is) (this )?"
+                              r"calling|where are you calling|who told you to call|"
+                              r"зачем (вы )?(мне )?звони)")
+""""why are you calling me", "whos this calling me", "where are you calling me from", «зачем
+вы мне звоните»: the call is the question, no later fact."""
+
+
+_APOLOGIES = frozenset({"простите", "извините", "sorry", "pardon"})
+"""«сколько минут, простите»: a question word and the question's word, then an apology."""
 _ECHO_MAX_WORDS = 3
 _ECHO_MAX_ASKING = 5
 _ECHO_STEM = 6
@@ -494,8 +519,9 @@ _NOT_UNDERSTOOD = re.compile(
 вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
 
 
-_WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз) )*(что|как|чего) (вы|ты) "
-                                r"(сейчас |только что )?(сказали|сказал|сказала|говорили)$")
+_WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"
+                                r"(вы|ты) что[- ]?то) (сейчас |только что )?(сказали|сказал|"
+                                r"сказала|говорили)$")
 """«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
 
 
@@ -510,7 +536,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     words = norm.split()
     if not words or len(words) > _ECHO_MAX_ASKING or not (
             polar.asks(norm, runtime.lang)
-            or (len(words) <= _ECHO_MAX_WORDS and words[-1] in _ASKING_WORDS)):  # "call when"
+            or (len(words) <= _ECHO_MAX_WORDS and (words[-1] in _ASKING_WORDS  # "call when"
+                or (words[0] in _ASKING_WORDS and words[-1] in _APOLOGIES)))):
         return False
     if step.expect is not None and step.expect.type == "confirm" and _asks_purpose(words):
         return False  # «согласие на что именно» to a yes/no question: what it is for

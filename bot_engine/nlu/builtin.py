@@ -33,10 +33,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(оператор|менеджер|специалист|консультант|сотрудник)\w*\b",
                 r"\bотдел\w* продаж\b",
                 r"\bживо\w* (человек|челове\w+|люд\w+)",
-                r"\b(позов\w*|позвать|дайте|можно|соедин\w* с|переключ\w* на|перевед\w* на) "
+                r"\b(позов\w*|позвать|дайте|можно|(соедин\w*|переключ\w*|перевед\w*)( меня| нас)? "
+                r"(с|на)) "
                 r"(\w+ )?(человек(а|ом)?|людьми|кем[- ]нибудь из (людей|сотрудников))\b",
-                r"\b(не хочу|не буду) (говорить|разговаривать|общаться) с (робот|машин|автомат|"
-                r"автоответчик)\w*",
+                r"\b(не хочу|не буду|не стану|не желаю) ((говорить|разговаривать|общаться) )?с "
+                r"(робот|машин|автомат|автоответчик)\w*",
                 r"\bс (робот|машин|автомат|автоответчик)\w* ((\w+ )?(не хочу|не буду|не стану) "
                 r"(говорить|разговаривать|общаться)|(говорить|разговаривать|общаться) (не хочу|"
                 r"не буду|не стану))\b",
@@ -52,9 +53,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(есть|там) (\w+ )?кто[- ]?(нибудь|то)? (живой|живые)\b",
                 # a person by their role at the place: «соедините с администратором»,
                 # «переключите на регистратуру», «дайте ресепшн»
-                r"\b(соедин\w*|переключ\w*|перевед\w*|позов\w*|позвать|дайте|хочу|можно|мне бы|"
-                r"поговорить|пообщаться) (\w+ )?(с |на )?(администратор|регистратур|ресепшн|"
-                r"ресепшен|приемн|секретар|директор|руководств|диспетчер|дежурн)\w*",
+                r"\b(соедин\w*|переключ\w*|перевед\w*|позов\w*|позвать|пригласите|дайте|хочу|можно|"
+                r"мне бы|поговорить|пообщаться) (\w+ )?(с |на )?(администратор|регистратур|ресепшн|"
+                r"ресепшен|приемн|секретар|директор|руководств|руководител|начальник|диспетчер|"
+                r"дежурн)\w*",
                 r"^(а |ну )?(администратор\w*|регистратур\w*|ресепшн|ресепшен|диспетчер\w*)"
                 r"( пожалуйста| можно| дайте)?$",
                 # someone from the organisation: «мне нужен кто-то из управляющей компании»
@@ -66,11 +68,20 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the work: «с роботом не буду говорить», «соедините с вашим руководителем»,
                 # «соедините меня с дизайнером», «дайте того, кто замер делает»
                 r"\bс (робот|машин|автомат)\w* (\w+ )?(не хочу|не буду|не стану|не желаю)\b",
+                # the machine named as a question («вы бот», «это автоответчик что ли»), someone
+                # at all («соедините с кем-нибудь»)
+                r"^((а|да|так|ну|тогда) )*((вы|это|ты) (что )?(бот|автоответчик|автомат|машина|"
+                r"робот)( что ли| да| или человек| или живой человек)?$|(вы|ты|это) (же |что ли |"
+                r"там )?(робот|машина|автомат|автоответчик)\b.*\b(не буду|не хочу|не стану|"
+                r"не желаю)\b|(соедин\w*|переключ\w*|перевед\w*)( меня| нас)? (с|на) (кем|кого)"
+                r"[- ]?(то|нибудь)( \w+)?$|(мне|нам) (бы )?(надо |нужно )?с (живым )?человеком"
+                r"( надо| нужно| поговорить)?$)",
                 r"\bдавайте (\w+ )?(человек|людей|оператор)\w*",
                 r"\b(соедините|переключите|переведите)( меня| нас)? (с|на) (вашим |вашего |вашу |"
                 r"вашей |своим |своего )?(руководител|начальник|мастер|дизайнер|замерщик|инженер|"
                 r"технолог|юрист|бухгалтер|главн|старш|ответственн)\w*",
-                r"\b(дайте|позовите|соедините с|позвать|переключите на) (того|тех|кого-нибудь|"
+                r"\b(дайте|позовите|соедините с|позвать|переключите на|переведите на) (того|тех|"
+                r"кого-нибудь|"
                 r"кого-то),? кто\b",
             ],
         ),
@@ -90,17 +101,21 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"^(а )?(что|чего|как|шо|а|ась|аюшки|что что|что вы говорите|что вы сказали|"
                 r"простите)$",
+                r"^((а|ну|алло|простите|извините|можно|пожалуйста|у вас|связь|звук|все) )*"
+                r"((говорите )?(погромче|громче)( пожалуйста| говорите| можно)?|прерывается|"
+                r"пропадает|пропадаете|прерываетесь)$",
                 r"^(а |простите |извините )*(что|как|чего|когда|где|куда|во сколько|сколько|"
-                r"какой|какая|какое|кого|кому) (вы )?(сказали|спросили|говорите|спрашиваете)"
+                r"какой|какая|какое|кого|кому) (вы )?(там )?(сказали|спросили|говорите|спрашиваете)"
                 r"( \w+)?$",
                 # the question not understood, said after its words: «какой бюджет, не понял
                 # вопроса»
                 r"\bне (очень |совсем |до конца |особо )?(понял|поняла|понимаю|уловил|уловила|"
                 r"разобрал|разобрала) (\w+ )?(вопрос\w*|о чем (вы|речь)|про что)\b",
                 r"^(а )?(что|чего|как|простите|извините)( (что|простите|извините|не понял\w*))+$",
-                r"\bповтор\w*",
+                r"\bповтор(?<!не надо повтор)(?<!не нужно повтор)(?!яю\b|ять не (надо|нужно)\b)\w*",
                 r"\bне (рас)?слыш\w*",
-                r"\bплохо слышно\b(?!.*\bно (говорите|слушаю|давайте|продолжайте|рассказывайте)\b)",
+                r"\bплохо (слышно|слышу)\b(?!.*\bно (говорите|слушаю|давайте|продолжайте|"
+                r"рассказывайте)\b)",
                 # a bare question word (said twice, «когда-когда?», it is one after
                 # normalization) asks for the question again
                 r"^(а )?(когда|где|куда|сколько|во сколько|какой|какая|какое|какие|кого|кому)"
@@ -164,14 +179,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bсколько (можно|уже|еще) (мне |нам )?(звонить|названивать|трезвонить|"
                 r"беспокоить)\b",
                 r"\bне хочу,? чтобы (мне |вы )?(больше )?звонили\b",
-                r"\b(перестань|прекрати|хватит)\w* ((мне|нам|нас|сюда|уже|тут|мне сюда|на этот "
-                r"номер|по этому номеру) )*(звон|названив|трезвон|беспоко|набир)\w*",
+                r"\b(перестань|прекрати|прекраща|хватит)\w* ((мне|нам|нас|сюда|уже|тут|мне сюда|"
+                r"на этот номер|по этому номеру) )*(звон|названив|трезвон|беспоко|набир)\w*",
                 r"\b(удали|убери|уберите|исключи|вычеркни|сотри)\w* (мой |мои |меня |этот |наш )?"
                 r"(номер|телефон|данны|контакт|из (баз|спис|ваш|обзвон|рассыл|картотек|реестр))\w*",
                 # the object first: «номер мой сотрите», «данные удалите»
                 r"\b(номер|телефон|контакт|данные)\w* (мой |мои |наш |мои все )?(удали|убери|"
                 r"уберите|исключи|вычеркни|сотри)\w*",
-                r"\b(запреща\w*|не разреша\w*) (мне |вам |вам мне |мне вам )?(звонить|набирать|"
+                r"\b(запреща\w*|не разреша\w*) (мне |вам |вам мне |мне вам )?(сюда |на этот (номер|"
+                r"телефон) )?(звонить|названивать|набирать|"
                 r"беспокоить)\b",
                 r"\b(отпиши|отписа)\w*",
                 r"\bчерн\w* спис\w*",
@@ -180,7 +196,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bне (хочу|хотим|желаю|желаем|надо|нужно)( больше| никаких| ваших| этих| "
                 r"ваши| эти| мне| нам){0,2} (звонк(ов|и)|звонить)\b",
                 r"\bстоп[- ]?лист\w*",
-                r"^((все|всё|да|ну|слушайте|так|короче|вообще) )*отстань(те)?\b",
+                # calls refused by their noun, the number forgotten, a threat: «звонки мне не
+                # нужны», «я против ваших звонков», «забудьте мой телефон», «заблокирую вас»,
+                # «буду жаловаться»
+                r"^(\w+ ){0,3}(звонки (ваши |эти )?(мне |нам )?(больше )?не (нужны|надо)|против "
+                r"(ваших |этих |любых )?звонков|забудьте (мой |этот |наш )?(номер|телефон)|"
+                r"заблокирую|заблокировать|в блок|буду жаловаться|пожалуюсь)\b",
+                # «все отстаньте», after a short refusal too: «не согласна, отстаньте»
+                r"^((все|всё|да|ну|слушайте|так|короче|вообще|нет|не \w+) )*отстань(те)?\b",
                 r"\bне перезванива(йте|й)\b",
                 r"^(мне |нам )?(вообще |больше |никогда )?не (надо|нужно) (мне |нам )?(больше |"
                 r"вообще )?перезванивать( (вообще|больше|никогда))*$",
@@ -208,9 +231,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bоткуда (у вас )?(мой|моя|мои|этот)? ?(номер|телефон|контакт|данны)\w*",
                 r"\b(где|как) вы (взяли|узнали|нашли) (мой )?(номер|телефон)\w*",
                 r"\b(зачем|почему|по какому поводу|по какому вопросу) (вы )?(мне )?звони\w*",
-                r"\bс кем я (говорю|разговариваю)\b",
+                r"\bс кем (я )?(говорю|разговариваю|имею (честь|дело))\b",
                 r"^(а )?(по какому (поводу|вопросу)|вы откуда|откуда вы|кто спрашивает)\b",
-                r"^(а |ну )?(смотря|зависит от того) кто (спрашивает|звонит|интересуется)\b",
+                r"^(а |ну )?(смотря|зависит от того) кто (\w+ )?(спрашивает|звонит|интересуется|"
+                r"ищет|просит)\b",
                 r"\bчто (это )?за (компания|фирма|организация)\b",
                 # why they ask: «с какой целью интересуетесь», «а зачем спрашиваете»
                 r"^(а |и )?(с какой целью|зачем|для чего|почему) (вы )?(интересуетесь|"
@@ -220,6 +244,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the name the robot said, then «это что»: «дачный двор это что»
                 r"^(?!(?:а|ну|и|так|вот|бюджет|цена|сумма)\b)\w+( \w+){0,2} это (что|кто|откуда|"
                 r"где)( такое| такие| за (фирма|компания|контора))?$",
+                # one opening, several questions: why they need to know («а вам зачем это
+                # знать»), who is after them («кто её ищет», «кто вам сказал»), the caller not
+                # understood («я не понимаю кто вы»), who the person offered is («а менеджер
+                # это кто»), what the matter is («а в чём дело», «в связи с чем звонок», «а чей
+                # это номер», «назовитесь»)
+                r"^((а|и|ну|так|я|девушка|простите|извините|честно) )*((вам |вы )?(зачем|для чего|"
+                r"почему|на что) (вам |вы )?(это |такое |все это )?(знать|интересно|нужно знать|"
+                r"надо знать)$|кто (вам |вы )?(его |ее |их |меня |нас )?(ищет|ищете|разыскивает|"
+                r"сказал|рассказал|сообщил|передал|дал)\b|не (понимаю|понял|поняла|пойму) (\w+ )?"
+                r"(кто|откуда) (вы|это|звонит|звоните|говорит)\b|(менеджер|оператор|специалист|"
+                r"консультант)\w* (это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|(в чем дело|"
+                r"что случилось|что стряслось|в связи с чем|по какому делу|чей это (номер|телефон)|"
+                r"назовитесь|представьтесь|(вы )?чьих (вы )?будете)\b)",
                 # whether it must be done: «а это обязательно», «а без этого никак»
                 r"^(а |и )(это|оно|согласие) (\w+ )?(обязательно|обязательное|нужно прямо)"
                 r"( (давать|делать|соглашаться|подписывать|отвечать))?$",
@@ -299,7 +336,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 r"\b(operator|human|representative|manager|supervisor)s?\b",
-                r"\b(live|real|actual) (agent|person|people|one|body|voice)\b",
+                r"\b(live|real|actual)(?<!im a real)(?<!i am a real) (agent|person|people|one|"
+                r"body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"somebody|rep)\b",
                 # also a person by their role at the place: "let me talk to the front desk",
@@ -342,6 +380,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"folks)( who| that)\b",
                 r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (in|at|from) "
                 r"(your|the) (office|company|team|store|shop)\b",
+                # a bare request ("agent please"), the machine refused ("i dont talk to
+                # machines", "im not agreeing to anything with a robot")
+                r"\b(can|could|may) (i|we) (get|have|speak to|talk to) (a |an |some )?(real |live |"
+                r"actual )?(person|human|agent|rep|representative)\b",
+                r"^((so|wait|um|uh|hey|hello|an?|the) )*((are you|is this|am i talking to|am i "
+                r"speaking (to|with)) (a |an )?(bot|robot|machine|recording|computer|automated "
+                r"(system|call|voice))( or (a )?(real )?(person|human))?|(agent|rep|live agent|"
+                r"real person|live person)( please| now| right now)?|put (someone|somebody|"
+                r"a person|a human) on( the (line|phone))?( please)?)$",
+                r"\b((dont|do not|wont|will not|never|not gonna|not going to) (talk|speak|deal) "
+                r"(to|with) (a |an )?(machines?|robots?|bots?|computers?|recordings?)|not "
+                r"(agreeing|consenting|signing|saying yes)( \w+){0,3} (with|to) (a |an )?(machine|"
+                r"robot|bot|computer|recording))\b",
             ],
         ),
         "repeat": IntentSpec(
@@ -366,7 +417,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # you say"
                 r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
                 r"what) (did|do) you (just )?(say|said)( again| sorry)?$",
-                r"\brepeat\w*",
+                r"\brepeat(?<!\bi repeat)(?<!no need to repeat)(?<!dont need to repeat)\w*",
+                r"\bspeak up\b|\blouder\b",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
@@ -439,9 +491,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"your |these |those )*(phone )?calls?\b",
                 r"\b(do not|dont|never) ever (call|contact|ring|dial|phone)\b",
                 r"\b(do not|dont|never) (dial|phone) (me|us|this|my|here)\b",
-                r"^((please|just|now|oh|ugh|man|can you|could you|would you|will you) )*leave "
-                r"(me|us) (the hell |the heck )?alone\b",
+                r"^((please|just|now|oh|ugh|man|no|nah|nope|can you|could you|would you|"
+                r"will you) )*leave (me|us) (the hell |the heck )?alone\b",
                 r"^(please |just )?(remove|delete) us( please| now| already)?$",
+                r"\b(lose (my|this|our) (phone )?(number|info|details)|no (more )?(calls|callbacks|"
+                r"call backs|phone calls) ever|dnc|(report|reporting|block|blocking) (you|this "
+                r"number|your number)|(take|get) (my|our) (name|number) off( (it|that|there|"
+                r"please))?$)\b",
             ],
         ),
         "who_is_this": IntentSpec(
@@ -542,13 +598,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ask|asked|asking|question|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"
-                r"advise|usually|normally|typically|go for|run)\b)"
+                r"advise|usually|normally|typically|go for|run|think)\b)"
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
                 r"agree|agreeing|consenting|signing|"
                 r"about|regarding|happens|for|information|him|her|wants|request|inquiry|"
                 r"application|form)\b)",
+                # how they know, why they ask, who they are: "how do you know about that", "why
+                # are you asking", "do i know you", "identify yourself"
+                r"^((and|but|so|wait|um|uh|well|sorry) )*(how (do|did|would|come) you (guys |"
+                r"people |even )?(know|knew|find|found|hear|get|got)\b|why (are|do|would) you "
+                r"(even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
+                r"(do|should) i know you\b|(please )?identify yourself\b)",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",

@@ -903,6 +903,9 @@ _DECLINES_HUMAN: dict[Lang, re.Pattern[str]] = {
         r"|\bне (надо|нужно)( \w+){1,2} (соединять|переключать|переводить)\b"
         r"|\b(неинтересно|не интересно|не хочу|не буду|нет желания|не хочется) (\w+ )?"
         r"(общаться|говорить|разговаривать|беседовать)\b"
+        # the human's later work, no transfer now: «пусть менеджер посчитает, тогда скажу»
+        r"|\b(пусть|пускай) (ваш |сам |сначала )?(менеджер|специалист|консультант|оператор)\w* "
+        r"(\w+ )?(посчита|перезвон|позвон|напиш|пришл|скин|рассчита|свяж|прикин)\w*"
     ),
     "en": re.compile(
         r"\b(?<!why )(dont|do not|didnt|wont|not|never|no need( for (me|us))? to) (really |even |"
@@ -967,7 +970,7 @@ the human asked for."""
 
 
 _DECLINE_WORDS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"не", "ни", "никого", "без", "неинтересно", "нет"}),
+    "ru": frozenset({"не", "ни", "никого", "без", "неинтересно", "нет", "пусть", "пускай"}),
     "en": frozenset({"dont", "didnt", "wont", "not", "never", "no", "pass"}),
 }
 """Every decline of `_DECLINES_HUMAN` holds one of these: most replies skip the search."""
