@@ -211,7 +211,12 @@ class IntentMatcher:
                     raise NluInputError(
                         f"intent {name!r}: invalid regular expression {pattern!r}: {exc}"
                     ) from None
-            self._patterns += [(name, rx, True) for rx in _joined(anchored, trusted=True)]
+            # An anchored pattern with no string it needs (`_gate`) would keep its whole
+            # alternation from being gated: those are joined apart (any of them matching
+            # at the start is the same answer, so the split changes nothing).
+            gated = [rx for rx in anchored if _gate(rx) is not None]
+            for group in (gated, [rx for rx in anchored if rx not in gated]):
+                self._patterns += [(name, rx, True) for rx in _joined(group, trusted=True)]
             self._patterns += [(name, rx, False) for rx in _joined(trusted, trusted=True)]
             self._patterns += [(name, rx, False) for rx in _joined(tenant, trusted=False)]
             examples_text.extend(spec.examples)
@@ -354,11 +359,18 @@ class IntentMatcher:
                 scores[ex.intent] = f
 
     def _decide(self, scores: dict[str, float]) -> IntentMatch:
-        made = IntentMatch.model_construct  # every field is set here: no validation per turn
-        ranking = sorted(
-            ((name, round(min(score, 1.0), 4)) for name, score in scores.items() if score > 0),
-            key=lambda item: -item[1],
-        )
+        # Plain construction: pydantic validates in compiled code, faster (~1.3 µs) than
+        # `model_construct` (~2.9 µs), which copies the fields in Python.
+        made = IntentMatch
+        if len(scores) < 2:  # most turns: no sort to run
+            ranking = [(name, round(min(score, 1.0), 4)) for name, score in scores.items()
+                       if score > 0]
+        else:
+            ranking = sorted(
+                ((name, round(min(score, 1.0), 4)) for name, score in scores.items()
+                 if score > 0),
+                key=lambda item: -item[1],
+            )
         if not ranking:
             return made(intent=None, confidence=0.0, ranking=[], ambiguous=False)
         best_name, best = ranking[0]
