@@ -225,7 +225,24 @@ class IntentMatcher:
                 if lem_seq:
                     parsed.append((name, frozenset(lem_seq), negated(lem_seq)))
         self._gates = [_gate(rx) for _, rx, _ in self._patterns]
-        """Per pattern, the search that must find something before it runs (or None)."""
+        """Per pattern, the search that must find something before it runs (or None)..."""
+        # ...answered a word at a time: a needed string with no space in it occurs in the
+        # reply when it occurs in one of its words, and which gates a word opens is a pure
+        # function of the word, kept per word; only strings with a space are looked for in
+        # the whole reply. One bit per pattern.
+        self._ungated = sum(1 << i for i, gate in enumerate(self._gates) if gate is None)
+        self._in_word: list[tuple[int, re.Pattern[str]]] = []
+        self._spanning: list[tuple[int, tuple[str, ...]]] = []
+        for i, ((_, rx, _), gate) in enumerate(zip(self._patterns, self._gates, strict=True)):
+            needed = needed_anywhere(rx.pattern) if gate is not None else None
+            if needed is None:
+                continue
+            inside = tuple(s for s in needed if " " not in s)
+            if inside:
+                self._in_word.append((1 << i, any_of(inside)))
+            if len(inside) < len(needed):
+                self._spanning.append((1 << i, tuple(s for s in needed if " " in s)))
+        self._word_gates = lru_cache(maxsize=16384)(self._word_gates_uncached)
         # A word shared by several intents ("не" in opt-out and repeat) tells them apart
         # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
         users: dict[str, set[str]] = {}
@@ -267,6 +284,24 @@ class IntentMatcher:
         self._sound_list = list(self._sounds)
         self._surface_to_vocab = lru_cache(maxsize=8192)(self._map_surface_uncached)
 
+    def _word_gates_uncached(self, word: str) -> int:
+        bits = 0
+        for bit, search in self._in_word:
+            if search.search(word) is not None:
+                bits |= bit
+        return bits
+
+    def _open_gates(self, norm: str) -> int:
+        """The bits of the patterns whose gate finds something in ``norm`` (or that have
+        none): what `_gates` would say, pattern by pattern."""
+        bits = self._ungated
+        for word in norm.split():
+            bits |= self._word_gates(word)
+        for bit, strings in self._spanning:
+            if not bits & bit and any(s in norm for s in strings):
+                bits |= bit
+        return bits
+
     def _map_uncached(self, word: str) -> tuple[str, float] | None:
         if word in self._index:
             return word, 1.0
@@ -292,10 +327,10 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         if self._patterns:
             norm = normalize(text, self.lang)
-            for (name, rx, anchored), gate in zip(self._patterns, self._gates, strict=True):
-                if (allowed is None or name in allowed) and (
-                    gate is None or gate.search(norm) is not None
-                ) and _affirmed_match(rx, norm, anchored):
+            open_gates = self._open_gates(norm)
+            for i, (name, rx, anchored) in enumerate(self._patterns):
+                if (open_gates >> i & 1 and (allowed is None or name in allowed)
+                        and _affirmed_match(rx, norm, anchored)):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
             words = surface_lemmas(text, self.lang)

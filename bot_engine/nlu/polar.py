@@ -881,8 +881,10 @@ def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     """One alternation that matches where any of ``patterns`` does, or None when one of
     them would mean something else inside it (a back-reference, a named group, a flag)
     or there is nothing to join."""
-    if len(patterns) < 2 or any(re.search(r"\\\d|\(\?P|\(\?[aiLmsux]+\)", p.pattern) or p.flags & ~re.UNICODE
-           for p in patterns):
+    if len(patterns) < 2 or any(
+        re.search(r"\\\d|\(\?P|\(\?[aiLmsux]+\)", p.pattern) or p.flags & ~re.UNICODE
+        for p in patterns
+    ):
         return None
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 

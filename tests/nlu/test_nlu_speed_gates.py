@@ -115,3 +115,35 @@ def test_a_cue_with_one_position_per_key_is_placed_as_the_search_would() -> None
     far = 2 + cues._GAP + 1
     assert cues._place(loose, {"i": [0], "will": [1], "think": [far]}) is None
     assert cues._place(loose, {"i": [0], "will": [1], "think": [far - 1]}) == [0, 1, far - 1]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_gates_read_word_by_word_open_exactly_where_the_gate_searches_find(
+    lang: str,
+) -> None:
+    intents = builtin_intents(lang)
+    matcher = IntentMatcher(intents, lang)
+    assert matcher._spanning  # some needed strings hold a space ("о чем ", "is this")
+    texts = _replies(lang) + [ex for spec in intents.values() for ex in spec.examples] + [""]
+    for text in texts:
+        norm = normalize(text, lang)
+        opened = matcher._open_gates(norm)
+        for i, gate in enumerate(matcher._gates):
+            expected = gate is None or gate.search(norm) is not None
+            assert bool(opened >> i & 1) is expected, (text, i)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_needed_string_with_a_space_opens_its_gate_only_with_its_words_together(
+    lang: str,
+) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang)
+    for bit, strings in matcher._spanning:
+        gate = matcher._gates[bit.bit_length() - 1]
+        assert gate is not None
+        for string in strings:
+            together = f"ab{string}cd".strip()  # inside longer words at its edges
+            apart = together.replace(" ", " zz ")  # the same words with one between
+            for norm in (together, apart, together.replace(" ", "")):
+                assert bool(matcher._open_gates(norm) & bit) is (gate.search(norm) is not None)
+            assert matcher._open_gates(together) & bit
