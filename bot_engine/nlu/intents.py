@@ -232,7 +232,8 @@ class IntentMatcher:
         # the whole reply. One bit per pattern.
         self._ungated = sum(1 << i for i, gate in enumerate(self._gates) if gate is None)
         self._in_word: list[tuple[int, re.Pattern[str]]] = []
-        self._spanning: list[tuple[int, tuple[str, ...]]] = []
+        self._spanning: list[tuple[int, re.Pattern[str]]] = []
+        spanning: list[str] = []
         for i, ((_, rx, _), gate) in enumerate(zip(self._patterns, self._gates, strict=True)):
             needed = needed_anywhere(rx.pattern) if gate is not None else None
             if needed is None:
@@ -241,7 +242,11 @@ class IntentMatcher:
             if inside:
                 self._in_word.append((1 << i, any_of(inside)))
             if len(inside) < len(needed):
-                self._spanning.append((1 << i, tuple(s for s in needed if " " in s)))
+                spans = tuple(s for s in needed if " " in s)
+                self._spanning.append((1 << i, any_of(spans)))
+                spanning += spans
+        self._any_spanning = any_of(tuple(spanning)) if spanning else None
+        """All those strings at once: most replies say none, and skip them gate by gate."""
         self._word_gates = lru_cache(maxsize=16384)(self._word_gates_uncached)
         # A word shared by several intents ("не" in opt-out and repeat) tells them apart
         # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
@@ -297,8 +302,10 @@ class IntentMatcher:
         bits = self._ungated
         for word in norm.split():
             bits |= self._word_gates(word)
-        for bit, strings in self._spanning:
-            if not bits & bit and any(s in norm for s in strings):
+        if self._any_spanning is None or self._any_spanning.search(norm) is None:
+            return bits
+        for bit, search in self._spanning:
+            if not bits & bit and search.search(norm) is not None:
                 bits |= bit
         return bits
 
