@@ -836,10 +836,7 @@ class _Rule:
 class _Table:
     rules: list[_Rule]
     unkeyed: list[_Rule]
-    """Rules with no required string: always searched..."""
-    unkeyed_any: re.Pattern[str] | None
-    """...once all together, and one by one only when that finds something (None: no
-    such union, each is searched)."""
+    """Rules with no required string: always searched."""
     by_string: dict[str, list[_Rule]]
     by_head: dict[str, tuple[str, ...]]
     """Required strings shorter than four characters by their first two, and..."""
@@ -870,23 +867,10 @@ def _compiled(lang: Lang) -> _Table:
     return _Table(
         rules=rules,
         unkeyed=[r for r in rules if r.needs is None],
-        unkeyed_any=_union([r.rx for r in rules if r.needs is None]),
         by_string=by_string,
         by_head={head: tuple(strings) for head, strings in by_head.items()},
         by_head4={head: tuple(strings) for head, strings in by_head4.items()},
     )
-
-
-def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """One alternation that matches where any of ``patterns`` does, or None when one of
-    them would mean something else inside it (a back-reference, a named group, a flag)
-    or there is nothing to join."""
-    if len(patterns) < 2 or any(
-        re.search(r"\\\d|\(\?P|\(\?[aiLmsux]+\)", p.pattern) or p.flags & ~re.UNICODE
-        for p in patterns
-    ):
-        return None
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def _present(norm: str, table: _Table) -> list[str]:
@@ -1582,9 +1566,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if asked:  # a question says no yes; a fact of the other side may still follow it
         silent = silent | _ASKING_SILENT
     candidates = {r.order: r for s in _present(norm, table) for r in table.by_string[s]}
-    if table.unkeyed_any is None or table.unkeyed_any.search(norm) is not None:
-        for rule in table.unkeyed:
-            candidates[rule.order] = rule
+    for rule in table.unkeyed:
+        candidates[rule.order] = rule
     hits: dict[Answer, str] = {}
     if names and norm.count(" ") == 1 and _which_one(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here

@@ -151,27 +151,6 @@ def test_a_needed_string_with_a_space_opens_its_gate_only_with_its_words_togethe
             assert matcher._open_gates(together) & bit
 
 
-def test_the_union_of_the_unkeyed_polar_rules_finds_what_any_of_them_finds() -> None:
-    from bot_engine.nlu import polar
-
-    for lang in ("ru", "en"):
-        table = polar._compiled(lang)
-        if table.unkeyed_any is None:
-            assert len(table.unkeyed) < 2
-            continue
-        for text in _replies(lang):
-            norm = normalize(text, lang)
-            each = any(rule.rx.search(norm) is not None for rule in table.unkeyed)
-            assert (table.unkeyed_any.search(norm) is not None) is each, text
-    assert polar._union([re.compile("a"), re.compile("(?P<n>b)")]) is None  # a named group
-    assert polar._union([re.compile(r"(a)\1"), re.compile("b")]) is None  # a back-reference
-    assert polar._union([re.compile("a")]) is None  # nothing to join
-    both = polar._union([re.compile("^да$"), re.compile(r"\bнет\b")])
-    assert both is not None
-    assert [both.search(t) is not None for t in ("да", "ну да", "ну нет", "")] == [
-        True, False, True, False]
-
-
 @pytest.mark.parametrize("mark", ["'", "’", "`", "ʼ"])
 def test_each_apostrophe_still_joins_a_contraction(mark: str) -> None:
     assert normalize(f"I don{mark}t know, it{mark}s fine", "en") == "i dont know its fine"
