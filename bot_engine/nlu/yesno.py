@@ -179,6 +179,9 @@ _PLAIN: dict[Lang, dict[str, str]] = {
 
 
 def _plain_interjections(text: str, lang: Lang) -> str:
+    low = text.lower()  # each hum holds one of these strings: most replies skip the search
+    if not ("m" in low or "uh" in low or "a-ha" in low or "мгм" in low or "м-м" in low):
+        return text
     words = _PLAIN[lang]
     return _INTERJECTIONS.sub(lambda m: words["yes" if m.group("yes") else "no"], text)
 

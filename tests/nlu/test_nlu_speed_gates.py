@@ -168,3 +168,16 @@ def test_a_words_lemmas_are_kept_per_word_and_forgotten_with_the_words() -> None
     assert text.surface_lemmas("dont call", "en") == (("dont", ("do", "not")), ("call", ("call",)))
     clear_caches(words=True)
     assert text._word_lemmas.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("text", [
+    "mm-hmm", "Mhm, sure", "UH-HUH", "uh uh", "nuh-uh", "A-ha!", "МГМ", "мгмм да", "м-м",
+    "М-М, нет", "uhh huh", "ммм", "да", "yes", "",
+])  # fmt: skip
+def test_the_hums_are_read_as_the_search_alone_reads_them(text: str) -> None:
+    from bot_engine.nlu import yesno
+
+    def plain(found: re.Match[str]) -> str:
+        return "да" if found.group("yes") else "нет"
+
+    assert yesno._plain_interjections(text, "ru") == yesno._INTERJECTIONS.sub(plain, text)
