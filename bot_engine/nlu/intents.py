@@ -288,6 +288,7 @@ class IntentMatcher:
                     self._sounds.setdefault(_sound(word, self.lang), lems[0])
         self._sound_list = list(self._sounds)
         self._surface_to_vocab = lru_cache(maxsize=8192)(self._map_surface_uncached)
+        self._term = lru_cache(maxsize=16384)(self._term_uncached)
 
     def _word_gates_uncached(self, word: str) -> int:
         bits = 0
@@ -317,6 +318,18 @@ class IntentMatcher:
         if len(word) < 5 or word in self._light:
             return None
         return _closest(word, self._fuzzy_vocab)
+
+    def _term_uncached(self, surface: str, word: str, single: bool
+                       ) -> tuple[str | None, float, float]:
+        """What one word of a reply brings (a pure function of it, kept per word): the
+        vocabulary lemma it maps to (or None), how close, and its weight in the reply.
+        ``single``: the word has one lemma, so its surface form may name a slip."""
+        hit = self._to_vocab(word)
+        if hit is None and single:
+            hit = self._surface_to_vocab(surface)
+        if hit is None:
+            return None, 0.0, _LIGHT_WEIGHT if word in self._light else 1.0
+        return hit[0], hit[1], self._weight[hit[0]]
 
     def _map_surface_uncached(self, word: str) -> tuple[str, float] | None:
         # A real Russian word ("работе") is not a slip of a similar-sounding one ("робот").
@@ -351,25 +364,19 @@ class IntentMatcher:
         scores: dict[str, float],
         is_negated: bool = False,
     ) -> None:
-        light = self._light
-        weights = self._weight
+        term = self._term
         mapped: dict[str, float] = {}  # vocabulary lemma -> similarity
         input_weight = 0.0
         seen: set[str] = set()
         for surface, lems in words:
+            single = len(lems) == 1
             for word in lems:
                 if word in seen:
                     continue
                 seen.add(word)
-                hit = self._to_vocab(word)
-                if hit is None and len(lems) == 1:
-                    hit = self._surface_to_vocab(surface)
-                if hit is None:
-                    input_weight += _LIGHT_WEIGHT if word in light else 1.0
-                    continue
-                target, sim = hit
-                input_weight += weights[target]
-                if sim > mapped.get(target, 0.0):
+                target, sim, weight = term(surface, word, single)
+                input_weight += weight
+                if target is not None and sim > mapped.get(target, 0.0):
                     mapped[target] = sim
         if not mapped or input_weight == 0.0:
             return

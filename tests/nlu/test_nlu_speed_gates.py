@@ -181,3 +181,25 @@ def test_the_hums_are_read_as_the_search_alone_reads_them(text: str) -> None:
         return "да" if found.group("yes") else "нет"
 
     assert yesno._plain_interjections(text, "ru") == yesno._INTERJECTIONS.sub(plain, text)
+
+
+@pytest.mark.parametrize(("lemmas", "said"), [
+    ((), False), (("не",), True), (("нет",), False), (("нет", "не", "надо"), True),
+    (("да", "нету"), True), (("no", "thanks"), False), (("i", "do", "not"), True),
+    (("never",), True), (("ни", "за", "что"), True),
+])  # fmt: skip
+def test_negated_reads_a_leading_answer_particle_as_no_negation(
+    lemmas: tuple[str, ...], said: bool
+) -> None:
+    from bot_engine.nlu.light_words import negated
+
+    assert negated(lemmas) is said
+
+
+def test_a_words_term_is_kept_per_word_and_scores_as_before() -> None:
+    matcher = IntentMatcher(builtin_intents("ru"), "ru")
+    first = matcher.match("соедините с оператором")
+    assert first.intent == "operator"
+    assert matcher._term.cache_info().currsize > 0
+    assert matcher.match("соедините с оператором") == first
+    assert matcher.match("саедините с аператором").intent == "operator"  # slips still map
