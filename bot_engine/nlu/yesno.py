@@ -253,7 +253,14 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     # да") lower confidence.
     extra = max(0, len(lem) - covered)
     confidence = max(0.6, 0.97 - 0.05 * extra - (0.25 if "unsure" in kinds else 0.0))
-    return YesNo(answer=answer, confidence=round(confidence, 3))  # faster than model_construct
+    return _reading(answer, round(confidence, 3))
+
+
+@lru_cache(maxsize=256)
+def _reading(answer: Literal["yes", "no"], confidence: float) -> YesNo:
+    """One shared reading per answer and confidence (a few dozen in all), as the cached
+    replies already share theirs: no model is built on the hot path."""
+    return YesNo(answer=answer, confidence=confidence)
 
 
 # The answers without a computed confidence, built once (the hot path builds no model).

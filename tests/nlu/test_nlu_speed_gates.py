@@ -203,3 +203,15 @@ def test_a_words_term_is_kept_per_word_and_scores_as_before() -> None:
     assert matcher._term.cache_info().currsize > 0
     assert matcher.match("соедините с оператором") == first
     assert matcher.match("саедините с аператором").intent == "operator"  # slips still map
+
+
+def test_a_computed_yes_no_reading_is_shared_and_equals_one_built_afresh() -> None:
+    from bot_engine.nlu import yesno
+    from bot_engine.nlu.caches import clear_caches
+
+    first = yesno.yes_no("да, бюджет около двухсот тысяч", "ru")
+    clear_caches()
+    again = yesno.yes_no("ага, бюджет около трёхсот тысяч", "ru")
+    assert first == yesno.YesNo(answer="yes", confidence=first.confidence)
+    assert first.answer == "yes" and 0.6 <= first.confidence < 0.97
+    assert again is first  # the same answer and confidence: one shared model
