@@ -215,3 +215,24 @@ def test_a_computed_yes_no_reading_is_shared_and_equals_one_built_afresh() -> No
     assert first == yesno.YesNo(answer="yes", confidence=first.confidence)
     assert first.answer == "yes" and 0.6 <= first.confidence < 0.97
     assert again is first  # the same answer and confidence: one shared model
+
+
+def test_the_russian_self_naming_patterns_are_skipped_only_where_they_cannot_match() -> None:
+    from bot_engine.nlu import polar
+
+    texts = [normalize(t, "ru") for t in _replies("ru")] + [
+        "не гена я виктор", "это сосед ее", "я ее дочка", "меня зовут иван", "иван слушает",
+        "ну что ж давайте", "а чего ладно", "это я", "", "нет",
+    ]
+    for norm in texts:
+        nobody = "я" not in norm and "слушает" not in norm and "зовут" not in norm
+        if nobody:
+            assert polar._SELF["ru"].match(norm) is None, norm
+        if "не " not in norm and "его" not in norm and "ее" not in norm:
+            assert polar._NOT_SELF["ru"].match(norm) is None, norm
+            assert polar._KIN_RU.match(norm) is None and polar._KIN_AFTER_RU.match(norm) is None
+        if "что " not in norm and "чего " not in norm:
+            assert polar._SHRUG.match(norm) is None, norm
+    assert polar._not_self("не гена я виктор", "ru")
+    assert polar._self_named("меня зовут иван", "ru") == "иван"
+    assert polar.polar("ну что ж давайте", "ru").answer == "yes"
