@@ -26,4 +26,5 @@ def clear_caches(*, words: bool = False) -> None:
     if words:
         morph.ru_lemma.cache_clear()
         morph.en_lemmas.cache_clear()
+        text._word_lemmas.cache_clear()
         extract._trigger_word.cache_clear()

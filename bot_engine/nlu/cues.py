@@ -751,6 +751,8 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
             spots = _place(cue, where) if len(cue.keys) > 1 else [where[key][0]]
             if spots is not None:
                 found.append((cue, spots))
+    if not found:  # words of cues, but no cue whole ("не", "нет" alone)
+        return []
     found.sort(key=lambda item: (-len(item[0].keys), min(item[1])))
     used: set[int] = set()
     kept: list[tuple[_Cue, list[int], set[int]]] = []
@@ -924,6 +926,8 @@ def _whereabouts(text: str, lang: Lang) -> bool:
                     and rest[1] not in _EN_DETERMINERS):
                 return True  # "im at church", "were in church"
         return False
+    if _RU_HERE_SUBJECTS.isdisjoint(words):
+        return False  # most replies: no one said to be anywhere
     for i, word in enumerate(words):
         if word not in _RU_HERE_SUBJECTS:
             continue

@@ -37,5 +37,5 @@ INNER_NEGATORS = NEGATORS | {"нет", "no", "нету"}
 def negated(lemmas: tuple[str, ...]) -> bool:
     """Whether an utterance (as lemmas) negates what it says."""
     return bool(lemmas) and (
-        lemmas[0] in NEGATORS or any(w in INNER_NEGATORS for w in lemmas[1:])
+        lemmas[0] in NEGATORS or not INNER_NEGATORS.isdisjoint(lemmas[1:])
     )

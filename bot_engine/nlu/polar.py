@@ -1006,6 +1006,8 @@ def _names_self(norm: str, lang: Lang) -> bool:
 
 def _self_named(norm: str, lang: Lang) -> str | None:
     """The first name in "я иван", "i'm john", "john here" (as said), or None."""
+    if lang == "ru" and "я" not in norm and "слушает" not in norm and "зовут" not in norm:
+        return None  # each form of `_SELF` holds one of these: most replies skip it
     found = _SELF[lang].match(norm)
     if found is None:
         return None
@@ -1249,6 +1251,8 @@ _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |onl
 
 
 def _not_self(norm: str, lang: Lang) -> bool:
+    if lang == "ru" and "не " not in norm and "его" not in norm and "ее" not in norm:
+        return False  # each pattern below holds one of these: most replies skip them
     found = _NOT_SELF[lang].match(norm)
     if found is not None and (cues.is_first_name(found.group("a"), lang)
                               or given_names.is_short_form(found.group("a"), lang)):
@@ -1553,7 +1557,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         said = concluded.group("a")
         return PolarReading("no" if said in _CONCLUDES_NO else "yes", _FAMILY_CONFIDENCE,
                             "refuse" if said in _CONCLUDES_NO else "agree")
-    if lang == "ru" and (shrug := _SHRUG.match(norm)) is not None:
+    if (lang == "ru" and ("что " in norm or "чего " in norm)  # what `_SHRUG` needs
+            and (shrug := _SHRUG.match(norm)) is not None):
         return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):

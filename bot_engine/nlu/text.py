@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
 from bot_engine.nlu.asr import repair
 from bot_engine.nlu.lang import Lang, lang_of
@@ -17,7 +18,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 @lru_cache(maxsize=4096)
 def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
-    lowered = _APOSTROPHE.sub("", text.lower().replace("ё", "е"))
+    lowered = text.lower().replace("ё", "е")
+    if "'" in lowered or "’" in lowered or "`" in lowered or "ʼ" in lowered:  # most have none
+        lowered = _APOSTROPHE.sub("", lowered)
     return tuple(repair(_WORD.findall(lowered), lang))
 
 
@@ -37,7 +40,13 @@ def surface_lemmas(text: str, lang: Lang) -> tuple[tuple[str, tuple[str, ...]], 
 
     The intent matcher needs both: lemmas to meet other forms of a word, and the surface
     word to recognise an ASR slip that pymorphy3 cannot lemmatize ("званите")."""
-    return tuple((w, tuple(lemmas_of_tokens([w], lang))) for w in _tokens(text, lang))
+    return tuple(map(_word_lemmas, _tokens(text, lang), repeat(lang)))
+
+
+@lru_cache(maxsize=65536)
+def _word_lemmas(word: str, lang: Lang) -> tuple[str, tuple[str, ...]]:
+    """One word with its lemma(s): a pure function of the word, kept warm across replies."""
+    return word, tuple(lemmas_of_tokens([word], lang))
 
 
 @lru_cache(maxsize=4096)

@@ -179,6 +179,9 @@ _PLAIN: dict[Lang, dict[str, str]] = {
 
 
 def _plain_interjections(text: str, lang: Lang) -> str:
+    low = text.lower()  # each hum holds one of these strings: most replies skip the search
+    if not ("m" in low or "uh" in low or "a-ha" in low or "мгм" in low or "м-м" in low):
+        return text
     words = _PLAIN[lang]
     return _INTERJECTIONS.sub(lambda m: words["yes" if m.group("yes") else "no"], text)
 
@@ -250,7 +253,14 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
     # да") lower confidence.
     extra = max(0, len(lem) - covered)
     confidence = max(0.6, 0.97 - 0.05 * extra - (0.25 if "unsure" in kinds else 0.0))
-    return YesNo.model_construct(answer=answer, confidence=round(confidence, 3))
+    return _reading(answer, round(confidence, 3))
+
+
+@lru_cache(maxsize=256)
+def _reading(answer: Literal["yes", "no"], confidence: float) -> YesNo:
+    """One shared reading per answer and confidence (a few dozen in all), as the cached
+    replies already share theirs: no model is built on the hot path."""
+    return YesNo(answer=answer, confidence=confidence)
 
 
 # The answers without a computed confidence, built once (the hot path builds no model).

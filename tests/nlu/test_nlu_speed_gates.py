@@ -115,3 +115,124 @@ def test_a_cue_with_one_position_per_key_is_placed_as_the_search_would() -> None
     far = 2 + cues._GAP + 1
     assert cues._place(loose, {"i": [0], "will": [1], "think": [far]}) is None
     assert cues._place(loose, {"i": [0], "will": [1], "think": [far - 1]}) == [0, 1, far - 1]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_gates_read_word_by_word_open_exactly_where_the_gate_searches_find(
+    lang: str,
+) -> None:
+    intents = builtin_intents(lang)
+    matcher = IntentMatcher(intents, lang)
+    assert matcher._spanning  # some needed strings hold a space ("о чем ", "is this")
+    texts = _replies(lang) + [ex for spec in intents.values() for ex in spec.examples] + [""]
+    for text in texts:
+        norm = normalize(text, lang)
+        opened = matcher._open_gates(norm)
+        for i, gate in enumerate(matcher._gates):
+            expected = gate is None or gate.search(norm) is not None
+            assert bool(opened >> i & 1) is expected, (text, i)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_needed_string_with_a_space_opens_its_gate_only_with_its_words_together(
+    lang: str,
+) -> None:
+    matcher = IntentMatcher(builtin_intents(lang), lang)
+    strings_of = {bit: needed_anywhere(matcher._patterns[bit.bit_length() - 1][1].pattern)
+                  for bit, _ in matcher._spanning}
+    for bit, _ in matcher._spanning:
+        gate = matcher._gates[bit.bit_length() - 1]
+        assert gate is not None
+        for string in [s for s in strings_of[bit] or () if " " in s]:
+            together = f"ab{string}cd".strip()  # inside longer words at its edges
+            apart = together.replace(" ", " zz ")  # the same words with one between
+            for norm in (together, apart, together.replace(" ", "")):
+                assert bool(matcher._open_gates(norm) & bit) is (gate.search(norm) is not None)
+            assert matcher._open_gates(together) & bit
+
+
+@pytest.mark.parametrize("mark", ["'", "’", "`", "ʼ"])
+def test_each_apostrophe_still_joins_a_contraction(mark: str) -> None:
+    assert normalize(f"I don{mark}t know, it{mark}s fine", "en") == "i dont know its fine"
+
+
+def test_a_words_lemmas_are_kept_per_word_and_forgotten_with_the_words() -> None:
+    from bot_engine.nlu import text
+    from bot_engine.nlu.caches import clear_caches
+
+    clear_caches(words=True)
+    assert text.surface_lemmas("звоните завтра", "ru") == (
+        ("звоните", ("звонить",)), ("завтра", ("завтра",)))
+    clear_caches()  # a new reply: its words stay warm
+    assert text._word_lemmas.cache_info().currsize >= 2
+    assert text.surface_lemmas("dont call", "en") == (("dont", ("do", "not")), ("call", ("call",)))
+    clear_caches(words=True)
+    assert text._word_lemmas.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("text", [
+    "mm-hmm", "Mhm, sure", "UH-HUH", "uh uh", "nuh-uh", "A-ha!", "МГМ", "мгмм да", "м-м",
+    "М-М, нет", "uhh huh", "ммм", "да", "yes", "",
+])  # fmt: skip
+def test_the_hums_are_read_as_the_search_alone_reads_them(text: str) -> None:
+    from bot_engine.nlu import yesno
+
+    def plain(found: re.Match[str]) -> str:
+        return "да" if found.group("yes") else "нет"
+
+    assert yesno._plain_interjections(text, "ru") == yesno._INTERJECTIONS.sub(plain, text)
+
+
+@pytest.mark.parametrize(("lemmas", "said"), [
+    ((), False), (("не",), True), (("нет",), False), (("нет", "не", "надо"), True),
+    (("да", "нету"), True), (("no", "thanks"), False), (("i", "do", "not"), True),
+    (("never",), True), (("ни", "за", "что"), True),
+])  # fmt: skip
+def test_negated_reads_a_leading_answer_particle_as_no_negation(
+    lemmas: tuple[str, ...], said: bool
+) -> None:
+    from bot_engine.nlu.light_words import negated
+
+    assert negated(lemmas) is said
+
+
+def test_a_words_term_is_kept_per_word_and_scores_as_before() -> None:
+    matcher = IntentMatcher(builtin_intents("ru"), "ru")
+    first = matcher.match("соедините с оператором")
+    assert first.intent == "operator"
+    assert matcher._term.cache_info().currsize > 0
+    assert matcher.match("соедините с оператором") == first
+    assert matcher.match("саедините с аператором").intent == "operator"  # slips still map
+
+
+def test_a_computed_yes_no_reading_is_shared_and_equals_one_built_afresh() -> None:
+    from bot_engine.nlu import yesno
+    from bot_engine.nlu.caches import clear_caches
+
+    first = yesno.yes_no("да, бюджет около двухсот тысяч", "ru")
+    clear_caches()
+    again = yesno.yes_no("ага, бюджет около трёхсот тысяч", "ru")
+    assert first == yesno.YesNo(answer="yes", confidence=first.confidence)
+    assert first.answer == "yes" and 0.6 <= first.confidence < 0.97
+    assert again is first  # the same answer and confidence: one shared model
+
+
+def test_the_russian_self_naming_patterns_are_skipped_only_where_they_cannot_match() -> None:
+    from bot_engine.nlu import polar
+
+    texts = [normalize(t, "ru") for t in _replies("ru")] + [
+        "не гена я виктор", "это сосед ее", "я ее дочка", "меня зовут иван", "иван слушает",
+        "ну что ж давайте", "а чего ладно", "это я", "", "нет",
+    ]
+    for norm in texts:
+        nobody = "я" not in norm and "слушает" not in norm and "зовут" not in norm
+        if nobody:
+            assert polar._SELF["ru"].match(norm) is None, norm
+        if "не " not in norm and "его" not in norm and "ее" not in norm:
+            assert polar._NOT_SELF["ru"].match(norm) is None, norm
+            assert polar._KIN_RU.match(norm) is None and polar._KIN_AFTER_RU.match(norm) is None
+        if "что " not in norm and "чего " not in norm:
+            assert polar._SHRUG.match(norm) is None, norm
+    assert polar._not_self("не гена я виктор", "ru")
+    assert polar._self_named("меня зовут иван", "ru") == "иван"
+    assert polar.polar("ну что ж давайте", "ru").answer == "yes"
