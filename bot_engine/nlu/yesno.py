@@ -12,14 +12,18 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.text import lemma_tuple
 
 
 class YesNo(BaseModel):
-    """The caller's answer to a yes/no question; ``answer`` is None when unclear."""
+    """The caller's answer to a yes/no question; ``answer`` is None when unclear. Frozen:
+    readings are shared between calls (cached per reply, and one per answer and
+    confidence), so no caller may change one."""
+
+    model_config = ConfigDict(frozen=True)
 
     answer: Literal["yes", "no"] | None
     confidence: float = Field(ge=0.0, le=1.0)

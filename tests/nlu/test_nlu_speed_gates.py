@@ -11,9 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pydantic
 import pytest
 
-from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities
+from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities, yes_no
 from bot_engine.nlu.regex_keys import any_of, needed_anywhere
 from bot_engine.nlu.text import normalize
 
@@ -236,3 +237,11 @@ def test_the_russian_self_naming_patterns_are_skipped_only_where_they_cannot_mat
     assert polar._not_self("не гена я виктор", "ru")
     assert polar._self_named("меня зовут иван", "ru") == "иван"
     assert polar.polar("ну что ж давайте", "ru").answer == "yes"
+
+
+def test_a_shared_yes_no_reading_cannot_be_changed_by_one_caller() -> None:
+    reading = yes_no("да, конечно", "ru")
+    assert reading is yes_no("да, конечно", "ru")  # shared, so it must not change
+    with pytest.raises(pydantic.ValidationError):
+        reading.answer = "no"  # type: ignore[misc]
+    assert yes_no("да, конечно", "ru").answer == "yes"
