@@ -1366,7 +1366,8 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((алло|а|ой|простите|извините|ну) )*(кто( простите| извините)?|(вам )?"
                      r"кого( (вам|вы|надо|нужно|позвать|ищете|спрашиваете|просите|хотели|хотите|"
                      r"сказали|говорите|простите)){0,2})$"),
-    "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me) )*((you|you want|"
+    "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
+                     r"come again|say again|say that again) )*((you|you want|"
                      r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|are you (looking|"
                      r"asking|calling) for|you (want|wanted|need)|was that|again|sorry))?$"),
@@ -1406,6 +1407,8 @@ _QUESTION_TAILS = frozenset({"exactly", "again", "now", "именно", "кон�
 def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
     end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
+    if len(end) > 2 and end[-1] in _QUESTION_TAILS:
+        end = end[:-1]  # "interested in what exactly sorry": two tails
     if (2 <= len(end) <= 5 and end[-1] in _TRAILING_QUESTION[lang]
             and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
             and words[0] not in _QUESTION_WORDS[lang]):
