@@ -41,6 +41,7 @@ from typing import Any, cast
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
 from bot_engine.nlu import cues, external, keys, polar, reply_memory, semantic
+from bot_engine.nlu.light_words import LIGHT_WORDS
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
@@ -614,9 +615,10 @@ def _asks_what_named(runtime: Runtime, step: Step, text: str,
     prompt = " ".join(p.text or "" for p in (step.say, step.ask) if p is not None)
     prompt = _SIMPLE_PLACEHOLDER.sub(
         lambda m: str((variables or {}).get(m.group(1), "")), prompt)
-    said = {w[:_WHAT_NAMED_STEM] for w in nlu.lemmas(prompt, "en") if len(w) > 3}
+    said = {w[:_WHAT_NAMED_STEM] for w in nlu.lemmas(prompt, "en") if len(w) > 2}
     named = nlu.lemmas(found.group("named"), "en")
-    return bool(named) and all(len(w) > 3 and w[:_WHAT_NAMED_STEM] in said for w in named)
+    return bool(named) and all(len(w) > 2 and w not in LIGHT_WORDS["en"]
+                               and w[:_WHAT_NAMED_STEM] in said for w in named)
 
 
 _SIMPLE_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")

@@ -993,7 +993,8 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
 
 _EN_SERVICED = re.compile(
     r"(?:my|our|the) (?:\w+ ){1,2}(?:done|fixed|cut|cleaned|colored|trimmed|waxed|checked|"
-    r"serviced|repaired|washed|detailed|pierced|tattooed|worked on|looked at|x rayed)\b|"
+    r"serviced|repaired|washed|detailed|pierced|tattooed|worked on|looked at|x rayed|changed|"
+    r"replaced|rotated|inspected|tuned|tuned up|painted|styled|highlighted|permed)\b|"
     r"(?:a|my|our) (?:haircut|massage|manicure|pedicure|facial|checkup|check up|trim|perm|"
     r"tattoo|flu shot|shot|vaccine|blowout|physical|scan|mri|filling|root canal|oil change)\b")
 """Being serviced, after "getting" (which alone is no activity: "getting a quote"): "im

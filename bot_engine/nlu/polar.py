@@ -1896,7 +1896,9 @@ def _not_yet(norm: str) -> bool:
 _BUSINESS_ANSWERS_EN = re.compile(
     r"^(?:hello |hi |good (?:morning|afternoon) )?(?:(?:this is|youve reached|you have reached|"
     r"you reached) (?:the )?(?:\w+ ){0,2}(?:office|offices|practice|clinic|front desk|"
-    r"reception) (?:of|at|for) \w+|thank(?:s| you) for calling \w+)")
+    r"reception) (?:of|at|for) \w+|thank(?:s| you) for calling \w+|(?:this is|youve reached|"
+    r"you have reached) (?:\w+ ){1,3}(?:office|offices|practice|clinic|dentistry|dental|"
+    r"pediatrics|law firm|agency|realty)$)")
 """"this is the office of dr patel", "thank you for calling lakeside dental": a business
 answered the phone, not the person asked for."""
 _IDLE_WAIT_EN = re.compile(
@@ -1913,7 +1915,7 @@ _EXCLAIMED_EN = re.compile(
 _GOOD_QUESTION_EN = re.compile(
     r"^(?:(?:well|hmm+|um|uh|oh|now|ok|okay|wow|ooh) )*(?:(?:thats|that is|its|it is|what) )?"
     r"(?:a |such a )?(?:really |very |pretty |real )?(?:good|great|fair|tough|excellent|"
-    r"interesting) (?:question|one)$")
+    r"interesting) (?:question|one)(?: (?:honestly|really|actually|though|there))?$")
 """"well thats a good question": the question praised, not answered (a "great" in it is
 no yes)."""
 _READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally )?ready"
@@ -1923,7 +1925,8 @@ _DONE_LATELY_EN = re.compile(
     r"^(?!.*\b(?:price|prices|bill|bills|cost|costs|rate|rates|tax|taxes|rent|payment|"
     r"payments|premium)\b).*\b(?:went|got put|were put|was put|got|were|was) (?:up|in|on|"
     r"installed|done|finished|put in|put up)\b.*\b(?:last (?:\w+)|yesterday|ago|earlier this "
-    r"(?:week|month|year))$")
+    r"(?:week|month|year)|(?:back )?in (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|the (?:spring|summer|fall|winter)))$")
 """"panels went up on the roof last thursday", "they were put in two weeks ago": the thing
 done lately (a bill or a price that went up is no purchase)."""
 _DONE_BY_OTHERS_EN = re.compile(

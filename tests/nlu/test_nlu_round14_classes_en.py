@@ -26,6 +26,7 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("identity", "this is the law office of jim baker", ("megan",), "no"),
         ("identity", "youve reached the offices of harmon and sons", ("megan",), "no"),
         ("identity", "thank you for calling lakeside dental", ("megan",), "no"),
+        ("identity", "this is doctor hoffmans office", ("megan",), "no"),
         # a yes, then the caller waits or sits idle: still free to talk
         ("availability", "yeah im just waiting on the school bus", (), "yes"),
         ("availability", "sure im sitting in the pickup line anyway", (), "yes"),
@@ -36,6 +37,7 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("availability", "im getting my car fixed right now", (), "no"),
         ("availability", "were getting our carpets cleaned", (), "no"),
         ("availability", "im getting a haircut", (), "no"),
+        ("availability", "im getting my oil changed", (), "no"),
         # an exclamation about the traffic: no fact
         ("availability", "ugh the traffic this morning", (), None),
         ("availability", "man the traffic out there", (), None),
@@ -48,6 +50,7 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "the panels went in last month", (), "no"),
         ("relevance", "ours went up last spring", (), "no"),
         ("relevance", "they were put in two weeks ago", (), "no"),
+        ("relevance", "the new ones went in back in march", (), "no"),
         # someone else's trade does it
         ("relevance", "my uncle is a plumber and he does ours", (), "no"),
         ("relevance", "my brother is an installer so hes doing ours", (), "no"),
@@ -95,6 +98,7 @@ def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
         (LEAD_EN, "relevant", "hmm thats a great question", "no_match:retry"),
         (LEAD_EN, "relevant", "now thats a good question", "no_match:retry"),
         (LEAD_EN, "relevant", "that is a really good question", "no_match:retry"),
+        (LEAD_EN, "relevant", "wow thats a great question honestly", "no_match:retry"),
         # "what" and a word of the question: what the call is about
         (LEAD_EN, "relevant", "what kind of windows", "handler:who_is_this"),
         (LEAD_EN, "relevant", "which windows", "handler:who_is_this"),
@@ -133,6 +137,8 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
         (LEAD_EN, "relevant", "what is this about", "handler:who_is_this"),
         (LEAD_EN, "ask_callback", "where are you calling from", "handler:who_is_this"),
         (LEAD_EN, "ask_budget", "my wife handles the money", "unknown"),
+        (LEAD_EN, "ask_budget", "my husband will call you back", "no_match:retry"),
+        (LEAD_EN, "convenient", "what time", "no_match:retry"),
     ],
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
