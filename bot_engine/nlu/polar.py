@@ -1923,8 +1923,8 @@ _READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally
 """"we just got a new roof so were ready": the reason leads to the answer, a yes."""
 _DONE_LATELY_EN = re.compile(
     r"^(?!.*\b(?:price|prices|bill|bills|cost|costs|rate|rates|tax|taxes|rent|payment|"
-    r"payments|premium)\b).*\b(?:went|got put|were put|was put|got|were|was) (?:up|in|on|"
-    r"installed|done|finished|put in|put up)\b.*\b(?:last (?:\w+)|yesterday|ago|earlier this "
+    r"payments|premium)\b).*\b(?:went (?:up|in|on)|(?:got|were|was) (?:put (?:in|up|on)|"
+    r"installed|done|finished))\b.*\b(?:last (?:\w+)|yesterday|ago|earlier this "
     r"(?:week|month|year)|(?:back )?in (?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december|the (?:spring|summer|fall|winter)))$")
 """"panels went up on the roof last thursday", "they were put in two weeks ago": the thing
