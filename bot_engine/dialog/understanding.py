@@ -41,6 +41,7 @@ from typing import Any, cast
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
 from bot_engine.nlu import cues, external, keys, polar, reply_memory, semantic
+from bot_engine.nlu.light_words import LIGHT_WORDS
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
 
@@ -214,6 +215,10 @@ def understand(
     if handler.intent is None and (expect.type != "confirm" or (
             reading is not None and reading.answer is None)) and _echoes(runtime, step, text):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if (handler.intent is None and expect.type == "confirm"
+            and _asks_what_named(runtime, step, text, variables)):
+        # "what solar panels", "what terms" to a question about them: what the call is about
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
     if (handler.intent in (None, "who_is_this") and compiled.topic == "identity"
             and polar.asks_whom(text, runtime.lang, names)):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)  # "who?" to "is this Ann?"
@@ -353,6 +358,7 @@ def understand(
 _SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
                        r"\b(cant|can not|cannot) hear (you|anything|a thing)\b|"
                        r"\b(didnt|did not) catch (it|that|the name|your name)\b|"
+                       r"\bi (just |totally )?missed (it|that)$|"
                        r"\bне расслышал\w* (имя|фамилию|кого)\b")
 
 
@@ -587,6 +593,35 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
             len(words) == 2 and lemmas[0] in _ECHO_CLOSING))
     return all(len(w) > 3 and any(w == a or (len(a) > 4 and w[:5] == a[:5]) for a in asked)
                for w in content)
+
+
+_WHAT_NAMED_EN = re.compile(
+    r"^(?:(?:sorry|wait|um|uh|and|so|huh) )*(?:what|which)(?: (?:is|are|was|were|kind of|sort "
+    r"of|type of))?(?: (?:the|these|this|those|that|your|my|our|a|an|new))*(?P<named>(?: [a-z]+)"
+    r"{1,3}?)(?: (?:now|exactly|again|sorry|you mean|are you talking about|do you mean))?$")
+_WHAT_NAMED_STEM = 5
+
+
+def _asks_what_named(runtime: Runtime, step: Step, text: str,
+                     variables: dict[str, Any] | None) -> bool:
+    """"what solar panels", "what terms", "which membership": "what" and only words the
+    step said (its prompt, variables filled in) asks what the thing named is, so what the
+    call is about (English; "what budget" to "what budget?" on a value step asks again)."""
+    if runtime.lang != "en" or (step.ask is None and step.say is None):
+        return False
+    found = _WHAT_NAMED_EN.match(nlu.normalize(text, "en"))
+    if found is None:
+        return False
+    prompt = " ".join(p.text or "" for p in (step.say, step.ask) if p is not None)
+    prompt = _SIMPLE_PLACEHOLDER.sub(
+        lambda m: str((variables or {}).get(m.group(1), "")), prompt)
+    said = {w[:_WHAT_NAMED_STEM] for w in nlu.lemmas(prompt, "en") if len(w) > 2}
+    named = nlu.lemmas(found.group("named"), "en")
+    return bool(named) and all(len(w) > 2 and w not in LIGHT_WORDS["en"]
+                               and w[:_WHAT_NAMED_STEM] in said for w in named)
+
+
+_SIMPLE_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
 def _asks_purpose(words: list[str]) -> bool:

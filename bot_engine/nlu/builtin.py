@@ -346,6 +346,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
                 r"salesperson|sales (person|rep|team|department)|staff|employee|front desk|"
                 r"reception|receptionist|front office|office manager|dispatcher)\b",
+                # someone of theirs by a trade or a team: "put me through to your sales guy"
+                r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
+                r"(the|your) (\w+ )?(guy|gal|lady|man|woman|folks|people|team|department|dept)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
                 r"salesperson|rep|front desk|reception|receptionist|front office|office manager|"
                 r"dispatcher)\b",
@@ -422,6 +425,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
+                # after the question's words: "planning what sorry i missed it"
+                r"\bi (just |totally )?missed (that|it|what you said|the question|the last part)$",
                 r"\bone more time\b",
                 # the line, not the words: "you broke up", "youre cutting out", "bad connection"
                 r"\byou(re| are)? (\w+ )?(broke|break|breaking) up\b",
@@ -598,7 +603,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"ask|asked|asking|question|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"
-                r"advise|usually|normally|typically|go for|run|think)\b)"
+                r"advise|usually|normally|typically|go for|run|think|hours|open|opening|close|"
+                r"closing)\b)"
                 r"(?=(?:(?:and|but|so|wait|hold|hang|on|sorry|hey|um|uh|ok|okay|well) )*"
                 r"(?:who|whos|what|whats|where|wheres|why|which)\b)"
                 r"(?=.*\b(?:you|your|youre|this|that|it|company|calling|call|data|consent|mean|"
@@ -611,6 +617,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"people |even )?(know|knew|find|found|hear|get|got)\b|why (are|do|would) you "
                 r"(even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
                 r"(do|should) i know you\b|(please )?identify yourself\b)",
+                # what changes: "what changed", "whats changing exactly"
+                r"^((and|so|wait|sorry|um|uh) )*(what|whats|what has|what have|what is) "
+                r"(changed|changing|different|new|the change|the changes)( exactly| now)?$",
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",

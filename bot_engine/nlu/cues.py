@@ -31,6 +31,7 @@ same lemmatizer the replies go through, so an entry matches every form of its wo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -445,7 +446,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # someone else keeps the books, a loan decides, whether it must be said: "my
             # husband does the numbers", "thats my wifes department", "whatever the loan
             # covers", "do i have to answer that"
-            "@family department", "@family do number", "@family do finance",
+            "=up to @family", "@family department", "@family do number", "@family do finance",
             "@family do money", "@family do budget", "@family handle money", "=loan cover",
             "=financing cover", "=loan approve", "=bank approve", "=bank give", "=bank lend",
             "=have to answer", "=need to answer", "=have to tell you",
@@ -976,6 +977,8 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
                     continue  # "im sitting on the porch" is at rest; "sitting down to eat" busy
                 if nxt.endswith("ing") and len(nxt) > 5 and nxt not in table.not_activity:
                     return True
+                if nxt == "getting" and _EN_SERVICED.match(" ".join(flat[j + 1 :])):
+                    return True  # "im getting my hair done", "were getting a haircut"
                 if word in ("hes", "shes") and nxt in _EN_AWAY_STATES:
                     return True
         return False
@@ -988,6 +991,14 @@ def _activity(text: str, lang: Lang, table: _Table) -> bool:
     return False
 
 
+_EN_SERVICED = re.compile(
+    r"(?:my|our|the) (?:\w+ ){1,2}(?:done|fixed|cut|cleaned|colored|trimmed|waxed|checked|"
+    r"serviced|repaired|washed|detailed|pierced|tattooed|worked on|looked at|x rayed|changed|"
+    r"replaced|rotated|inspected|tuned|tuned up|painted|styled|highlighted|permed)\b|"
+    r"(?:a|my|our) (?:haircut|massage|manicure|pedicure|facial|checkup|check up|trim|perm|"
+    r"tattoo|flu shot|shot|vaccine|blowout|physical|scan|mri|filling|root canal|oil change)\b")
+"""Being serviced, after "getting" (which alone is no activity: "getting a quote"): "im
+getting my hair done", "were getting our carpets cleaned", "im getting a haircut"."""
 _EN_AWAY_STATES = frozenset({"asleep", "away", "gone", "unavailable", "out", "resting",
                              "unwell", "ill", "sick", "abroad", "overseas", "deceased"})
 """"he's asleep", "she's abroad": the one asked for cannot come to the phone."""

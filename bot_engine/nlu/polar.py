@@ -1262,7 +1262,7 @@ def _not_self(norm: str, lang: Lang) -> bool:
         if kin is not None:
             return ru_animate_noun(kin.group("n"))
         return False
-    return _KIN_EN.match(norm) is not None
+    return _KIN_EN.match(norm) is not None or _BUSINESS_ANSWERS_EN.match(norm) is not None
 
 
 # A reply that opens with a question word asks rather than answers: "кто это мне
@@ -1366,7 +1366,8 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((алло|а|ой|простите|извините|ну) )*(кто( простите| извините)?|(вам )?"
                      r"кого( (вам|вы|надо|нужно|позвать|ищете|спрашиваете|просите|хотели|хотите|"
                      r"сказали|говорите|простите)){0,2})$"),
-    "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me) )*((you|you want|"
+    "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
+                     r"come again|say again|say that again) )*((you|you want|"
                      r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|are you (looking|"
                      r"asking|calling) for|you (want|wanted|need)|was that|again|sorry))?$"),
@@ -1406,6 +1407,8 @@ _QUESTION_TAILS = frozenset({"exactly", "again", "now", "именно", "кон�
 def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
     end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
+    if len(end) > 2 and end[-1] in _QUESTION_TAILS:
+        end = end[:-1]  # "interested in what exactly sorry": two tails
     if (2 <= len(end) <= 5 and end[-1] in _TRAILING_QUESTION[lang]
             and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
             and words[0] not in _QUESTION_WORDS[lang]):
@@ -1561,6 +1564,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and (shrug := _SHRUG.match(norm)) is not None):
         return _polar(norm[shrug.end():], lang, topic, names)
     table = _compiled(lang)
+    if lang == "en" and ((topic == "availability" and _EXCLAIMED_EN.match(norm))
+                         or _GOOD_QUESTION_EN.match(norm)):
+        return PolarReading(None, 0.0)  # "oh man the traffic today", "thats a good question"
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
     if topic in ("consent", "readback", "offer") and _LEAVE[lang].search(norm):
@@ -1650,6 +1656,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if topic == "offer" and _CONNECTING_NOT_NEEDED[lang].search(norm):
         # «нет, соединять не нужно», "connecting me isnt necessary": the transfer declined
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if lang == "en" and (english := _english_reading(norm, topic, hits)) is not None:
+        return english
     if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
         # «давайте, пока ребёнок спит», "yeah while the kids are napping", "im just
         # watching tv": a free spell or rest, not a busy fact
@@ -1703,6 +1711,22 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+
+
+def _english_reading(norm: str, topic: Topic | None,
+                     hits: dict[Answer, str]) -> PolarReading | None:
+    """The English facts of round fourteen that overrule what the families found."""
+    if topic == "availability" and hits.get("no") == "busy" and (
+            idle := _IDLE_WAIT_EN.match(norm)) is not None:
+        tail = idle.group("tail") if idle.group("tail") is not None else idle.group("idle")
+        if not any(hit.family == "busy" for hit in cues.read_lang(tail, "en")):
+            return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and "yes" not in hits and (
+            _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    return None
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
@@ -1866,6 +1890,54 @@ _NOT_YET = re.compile(r"\b(nobody|nobodys|no one|noone|no ones|not|never|havent|
 
 def _not_yet(norm: str) -> bool:
     return "yet" in norm and _NOT_YET.search(norm) is not None
+
+
+# English facts of round fourteen, each read only where its topic is asked.
+_BUSINESS_ANSWERS_EN = re.compile(
+    r"^(?:hello |hi |good (?:morning|afternoon) )?(?:(?:this is|youve reached|you have reached|"
+    r"you reached) (?:the )?(?:\w+ ){0,2}(?:office|offices|practice|clinic|front desk|"
+    r"reception) (?:of|at|for) \w+|thank(?:s| you) for calling \w+|(?:this is|youve reached|"
+    r"you have reached) (?:\w+ ){1,3}(?:office|offices|practice|clinic|dentistry|dental|"
+    r"pediatrics|law firm|agency|realty)$)")
+""""this is the office of dr patel", "thank you for calling lakeside dental": a business
+answered the phone, not the person asked for."""
+_IDLE_WAIT_EN = re.compile(
+    r"^(?:(?:yes|yeah|yep|yup|sure|ok|okay|alright)(?: \w+)? (?:im|i am|were|we are)"
+    r"(?: just)? (?:sitting|waiting)\b(?! down)(?P<tail>.*)|(?:im|i am|were|we are)(?: just)? "
+    r"(?:sitting|waiting)\b(?! down)(?P<idle>.*) anyway)$")
+""""yeah im just sitting in the car line", "im waiting on the plumber anyway": a yes (or
+"anyway"), then the caller waits or sits idle, which leaves them free to talk; a busy fact
+of its own in what follows ("yeah im sitting in a meeting") still says no."""
+_EXCLAIMED_EN = re.compile(
+    r"^(?:(?:oh|ah|ugh|man|boy|geez|jeez|gosh|god|wow|whew|phew|my|lord|dude) )+the \w+"
+    r"(?: (?:today|tonight|lately|out there|these days|this (?:morning|afternoon|evening|week)))?$")
+""""oh man the traffic today": an exclamation about something, no fact about the caller."""
+_GOOD_QUESTION_EN = re.compile(
+    r"^(?:(?:well|hmm+|um|uh|oh|now|ok|okay|wow|ooh) )*(?:(?:thats|that is|its|it is|what) )?"
+    r"(?:a |such a )?(?:really |very |pretty |real )?(?:good|great|fair|tough|excellent|"
+    r"interesting) (?:question|one)(?: (?:honestly|really|actually|though|there))?$")
+""""well thats a good question": the question praised, not answered (a "great" in it is
+no yes)."""
+_READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally )?ready"
+                           r"(?: now| for (?:it|them|this|that)| to go)?$")
+""""we just got a new roof so were ready": the reason leads to the answer, a yes."""
+_DONE_LATELY_EN = re.compile(
+    r"^(?!.*\b(?:price|prices|bill|bills|cost|costs|rate|rates|tax|taxes|rent|payment|"
+    r"payments|premium)\b).*\b(?:went (?:up|in|on)|(?:got|were|was) (?:put (?:in|up|on)|"
+    r"installed|done|finished))\b.*\b(?:last (?:\w+)|yesterday|ago|earlier this "
+    r"(?:week|month|year)|(?:back )?in (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|the (?:spring|summer|fall|winter)))$")
+""""panels went up on the roof last thursday", "they were put in two weeks ago": the thing
+done lately (a bill or a price that went up is no purchase)."""
+_DONE_BY_OTHERS_EN = re.compile(
+    r"\b(?:my|our) (?:\w+ ){1,3}(?:is|s) an? (?:\w+ )?(?:electrician|roofer|contractor|"
+    r"installer|plumber|builder|carpenter|handyman|glazier|solar \w+)\b.*\b(?:hes|shes|"
+    r"theyre|he is|she is|they are|he|she|they)( \w+)? (?:doing|handling|installing|putting in|"
+    r"taking care of|does|handles|will do|is doing)\b|\b(?:signed|signing) (?:up )?(?:with|"
+    r"a contract with|the contract with) (?!you\b|your\b|yall\b|u\b)\w+|\bsigned (?:a|the) "
+    r"contract\b(?! with (?:you|your)\b)")
+""""my dad is an electrician and hes doing ours", "we signed with tesla last week":
+someone else does the work."""
 _EN_NEGATORS = frozenset({
     "not", "never", "dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent",
     "wasnt", "werent", "havent", "hasnt", "hadnt", "aint", "shouldnt", "wouldnt", "couldnt",

@@ -314,7 +314,7 @@ UNSURE_EXEMPLARS: dict[Lang, list[str]] = {
     "ru": ["не знаю", "трудно сказать", "сложно ответить", "может быть", "не уверен",
            "посмотрим", "надо подумать", "как сказать", "пока не решил"],
     "en": ["i do not know", "hard to say", "maybe", "not sure", "we will see",
-           "let me think", "it depends", "i have not decided"],
+           "let me think", "it depends", "i have not decided", "good question"],
 }
 UNSURE = "_unsure"
 
