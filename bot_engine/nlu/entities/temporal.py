@@ -847,8 +847,8 @@ class _Rules:
         if self.low(k) not in ("после", "after"):
             return None
         m = k + 1 + (self.low(k + 1) in _THIS_WORDS or self.low(k + 1) in ("the", "этих"))
-        for rule in (self.period, self.weekday, self.relative_day, self.month_only,
-                     self.day_month):
+        for rule in (self.period, self.weekday, self.relative_day, self.day_month,
+                     self.month_only):  # "after july 4": the day, not the month
             part = rule(m)
             if part is not None and part.day is not None and part.hour is None:
                 last = part.until or part.day
@@ -957,11 +957,12 @@ class _Rules:
             if phase == "end" and loose:
                 return None  # "к концу месяца", "by the end of the year": the end itself
             part = self.phase(m) or self.month_only(m)  # "до конца года", "до начала марта"
-            if part is None or part.day is None or part.until is None:
+            if part is not None and part.day is not None and part.until is not None:
+                if phase == "end" or inclusive:
+                    return part.until, part.j
+                return part.day - timedelta(days=1), part.j
+            if self._holiday_name(m) is None:  # "до конца учебного года": a name, below
                 return None
-            if phase == "end" or inclusive:
-                return part.until, part.j
-            return part.day - timedelta(days=1), part.j
         holiday = self._holiday_name(m)
         if holiday is not None:
             name, end = holiday
