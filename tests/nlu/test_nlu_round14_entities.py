@@ -145,8 +145,8 @@ def test_money_slang(text: str, lang: str, value: int) -> None:
     ("text", "lang", "day", "until"),
     [
         ("after the long weekend", "en", "2027-06-01", None),
-        ("over the long weekend", "en", "2027-05-29", None),
-        ("memorial day weekend", "en", "2027-05-29", None),
+        ("over the long weekend", "en", "2027-05-31", None),
+        ("memorial day weekend", "en", "2027-05-31", None),
         ("after labor day weekend", "en", "2027-09-07", None),
         ("after school gets out", "en", "2027-06-16", None),
         ("maybe before school gets out", "en", "2027-05-19", "2027-06-14"),

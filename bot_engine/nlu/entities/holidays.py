@@ -50,14 +50,6 @@ def _nth_weekday(month: int, weekday: int, n: int, length: int = 1) -> _Rule:
     return rule
 
 
-def _weekend_of(monday: _Rule) -> _Rule:
-    """The long weekend a Monday holiday ends: its Saturday to the Monday."""
-    def rule(year: int) -> Span:
-        day = monday(year)[0]
-        return day - timedelta(days=2), day
-    return rule
-
-
 def _from_easter(method: int, offset: int, length: int = 1) -> _Rule:
     def rule(year: int) -> Span:
         first = easter(year, method) + timedelta(days=offset)
@@ -105,12 +97,6 @@ _EN_CALENDAR: dict[str, _Rule] = {
     "christmas": _fixed(12, 24, 12, 25),
     "new_year_eve": _fixed(12, 31),
     "holidays": _fixed(12, 24, 1, 1),  # the winter holidays: Christmas Eve to New Year's Day
-    # the long weekends of the Monday holidays ("memorial day weekend", "the long weekend")
-    "mlk_weekend": _weekend_of(_nth_weekday(1, 0, 3)),
-    "presidents_weekend": _weekend_of(_nth_weekday(2, 0, 3)),
-    "memorial_weekend": _weekend_of(_nth_weekday(5, 0, -1)),
-    "labor_weekend": _weekend_of(_nth_weekday(9, 0, 1)),
-    "columbus_weekend": _weekend_of(_nth_weekday(10, 0, 2)),
     # the school year ends in most US districts by mid-June ("before school lets out");
     # summer break runs from then to the end of August
     "school_out": _fixed(6, 15),
@@ -118,11 +104,11 @@ _EN_CALENDAR: dict[str, _Rule] = {
 }
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "ru": {"long_weekend": ("new_year", "defender", "women", "may", "russia", "unity")},
-    "en": {"long_weekend": ("mlk_weekend", "presidents_weekend", "memorial_weekend",
-                            "labor_weekend", "columbus_weekend")},
+    "en": {"long_weekend": ("mlk", "presidents", "memorial", "labor", "columbus")},
 }
-"""Names that mean the nearest of several holidays: "after the long weekend" said in May
-is after Memorial Day's; «после длинных выходных» after the nearest days off."""
+"""Names that mean the nearest of several holidays: "the long weekend" said in May is
+Memorial Day's (a Monday holiday's weekend is named by its Monday, the day off: "after the
+long weekend" is the Tuesday); «после длинных выходных» is after the nearest days off."""
 
 CALENDARS: dict[str, dict[str, _Rule]] = {"ru": _RU_CALENDAR, "en": _EN_CALENDAR}
 
@@ -177,12 +163,10 @@ _EN_NAMES: dict[str, str | None] = {
     "turkey day": "thanksgiving", "black friday": "black_friday",
     "christmas eve": "christmas_eve", "xmas eve": "christmas_eve",
     "christmas": "christmas", "xmas": "christmas", "holidays": None,
-    "mlk weekend": "mlk_weekend", "mlk day weekend": "mlk_weekend",
-    "presidents day weekend": "presidents_weekend",
-    "memorial day weekend": "memorial_weekend", "memorial weekend": "memorial_weekend",
-    "labor day weekend": "labor_weekend", "labour day weekend": "labor_weekend",
-    "columbus day weekend": "columbus_weekend", "long weekend": "long_weekend",
-    "three day weekend": "long_weekend",
+    "mlk day? weekend": "mlk", "presidents day weekend": "presidents",
+    "memorial day? weekend": "memorial", "labor day? weekend": "labor",
+    "labour day? weekend": "labor", "columbus day weekend": "columbus",
+    "long weekend": "long_weekend", "three day weekend": "long_weekend",
     "school lets out": "school_out", "school gets out": "school_out",
     "school is out": "school_out", "school s out": "school_out", "schools out": "school_out",
     "school ends": "school_out", "school year ends": "school_out",
@@ -195,9 +179,7 @@ _EN_NAMES: dict[str, str | None] = {
 _EN_ALONE = frozenset({"thanksgiving", "halloween", "christmas", "xmas", "easter", "new_year",
                        "new_year_eve", "christmas_eve", "independence", "memorial", "labor",
                        "juneteenth", "valentine", "st_patrick", "mlk", "presidents",
-                       "columbus", "veterans", "mothers", "fathers", "black_friday",
-                       "mlk_weekend", "presidents_weekend", "memorial_weekend",
-                       "labor_weekend", "columbus_weekend"})  # fmt: skip
+                       "columbus", "veterans", "mothers", "fathers", "black_friday"})  # fmt: skip
 _RU_ALONE = frozenset({"new_year", "old_new_year", "christmas", "christmas_eve", "new_year_eve",
                        "easter", "maslenitsa",
                        "victory", "defender", "women", "russia", "knowledge", "unity"})

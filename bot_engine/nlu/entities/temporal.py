@@ -1398,10 +1398,12 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
 def _same_day_named_again(group: list[Part], part: Part) -> bool:
     """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»):
     one day said twice, so an hour after the date is that day's."""
-    return (len(group) == 1 and group[0].weekday and not part.weekday
-            and group[0].day is not None and part.day is not None and group[0].hour is None and group[0].daypart is None and group[0].until is None
-            and part.until is None and group[0].moment is None and part.moment is None
-            and group[0].day.weekday() == part.day.weekday())
+    first = group[0]
+    return (len(group) == 1 and first.weekday and not part.weekday
+            and first.day is not None and part.day is not None
+            and first.hour is None and first.daypart is None
+            and first.until is None and part.until is None
+            and first.day.weekday() == part.day.weekday())
 
 
 _ERRAND_GAP = 6
