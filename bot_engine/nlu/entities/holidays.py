@@ -139,9 +139,9 @@ _RU_NAMES: dict[str, str | None] = {
     "день* победы": "victory", "день* россии": "russia", "день* знаний": "knowledge",
     "день* народного единства": "unity", "день* единства": "unity",
     "ноябрьский* праздник*?": "unity", "ноябрьский* выходной*": "unity", "праздник*": None,
-    "длинный* выходной*": "long_weekend", "долгий* выходной*": "long_weekend",
+    "длинный* выходной*": "long_weekend",
     "конец* учебного года": "school_year_end", "окончание* учебного года": "school_year_end",
-    "окончание* школы": "school_year_end", "последний* звонок*": "school_year_end",
+    "окончание* школы": "school_year_end",
     "летний* каникулы*": "summer_break",
 }  # fmt: skip
 _EN_NAMES: dict[str, str | None] = {
@@ -171,7 +171,7 @@ _EN_NAMES: dict[str, str | None] = {
     "school is out": "school_out", "school s out": "school_out", "schools out": "school_out",
     "school ends": "school_out", "school year ends": "school_out",
     "end of the school year": "school_out", "end of school": "school_out",
-    "last day of school": "school_out", "summer break": "summer_break",
+    "summer break": "summer_break",
     "summer vacation": "summer_break",
 }  # fmt: skip
 # Names safe to read alone ("halloween afternoon"), not only after a preposition:
