@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot_engine.nlu import Entity, EntityType, extract_entities
+from tests.nlu.polar_questions import step_reply
 
 # Wednesday, 19 May 2027, 11:30: a late spring morning (Memorial Day is Monday 31 May).
 NOW = {
@@ -165,3 +166,37 @@ def test_spring_and_summer_days(text: str, lang: str, day: str, until: str | Non
 def test_school_said_in_passing_is_no_date() -> None:
     assert found("my kids school is out", "en", ["date"]) == []
     assert found("у детей каникулы", "ru", ["date"]) == []
+
+
+# ---- at the steps: a sum volunteered with a timeframe, a doubted span to a callback -------
+
+LEAD_EN, LEAD_RU = "lead_qualification.en.yaml", "lead_qualification.ru.yaml"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text", "budget"),
+    [
+        (LEAD_EN, "next month with about twenty gs", 20_000),
+        (LEAD_EN, "in june with about 20 g", 20_000),
+        (LEAD_EN, "by summer and maybe thirty thou", 30_000),
+        (LEAD_RU, "летом и стольник есть", 100_000),
+        (LEAD_RU, "осенью, пятихатка есть", 500_000),
+    ],
+)
+def test_slang_sum_volunteered_with_a_timeframe(script_file: str, text: str, budget: int) -> None:
+    branch, slots = step_reply(script_file, "ask_timeframe", text)
+    assert (branch, slots["budget"]) == ("ok", budget)
+    assert slots["timeframe"] is not None
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text"),
+    [
+        (LEAD_EN, "the week after next i suppose"),
+        (LEAD_EN, "honestly no idea maybe next month"),
+        (LEAD_RU, "в следующем месяце, не знаю"),
+    ],
+)
+def test_a_doubted_span_is_no_callback_time(script_file: str, text: str) -> None:
+    branch, slots = step_reply(script_file, "ask_callback", text)
+    assert branch != "ok" and slots["callback_at"] is None

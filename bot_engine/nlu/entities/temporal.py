@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import bot_engine.nlu.entities.holidays as holidays
 import bot_engine.nlu.entities.periods as periods
-from bot_engine.nlu.entities.lexicon import Lexicon
+from bot_engine.nlu.entities.lexicon import MONEY_SLANG, Lexicon
 from bot_engine.nlu.entities.numbers import parse_number_at
 from bot_engine.nlu.entities.scan import Tok
 from bot_engine.nlu.lang import Lang
@@ -1055,7 +1055,7 @@ class _Rules:
         low = self.low(k)
         if low in ("k", "к"):
             return self.toks[k].start == self.toks[k - 1].end
-        return low in _SUM_WORDS or low in self.lex.currencies
+        return low in _SUM_WORDS or low in MONEY_SLANG or low in self.lex.currencies
 
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
@@ -1407,9 +1407,9 @@ def _same_day_named_again(group: list[Part], part: Part) -> bool:
 
 
 _ERRAND_GAP = 6
-_SUM_WORDS = frozenset({"grand", "gs", "thousand", "thou", "тысяч", "тыс", "тысячи", "тыщ",
-                        "косых", "штук", "штуки", "large"})
-_SUM_UNITS = _SUM_WORDS | {"k", "к", "bucks", "dollars", "рублей", "руб"}
+_SUM_WORDS = frozenset({"grand", "thousand", "тысяч", "тыс", "тысячи", "тыщ"})
+"""With `MONEY_SLANG`, the magnitudes of a sum: a number before one is no hour."""
+_SUM_UNITS = _SUM_WORDS | MONEY_SLANG | {"k", "к", "bucks", "dollars", "рублей", "руб"}
 _PARTING = frozenset({"не", "нет", "или", "либо", "а", "но", "not", "no", "or", "but", "either",
                       "и", "and", "then", "потом"})
 
