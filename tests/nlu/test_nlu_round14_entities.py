@@ -53,7 +53,12 @@ def test_a_loose_hour_after_the_evening_is_the_evenings(text: str, lang: str, wa
 
 def test_a_count_after_tonight_is_no_hour() -> None:
     out = found("tonight i have like nine things to do", "en", ["datetime"])
-    assert [e.value[:16] for e in out] == ["2027-05-19T19:00"]
+    assert [str(e.value)[:16] for e in out] == ["2027-05-19T19:00"]
+
+
+def test_an_hour_no_morning_has_stays_apart_from_the_morning() -> None:
+    out = found("tomorrow morning im out so at 2", "en", ["datetime"])
+    assert [str(e.value)[:16] for e in out] == ["2027-05-20T10:00", "2027-05-19T14:00"]
 
 
 # ---- a weekday, its date, then the hour ---------------------------------------------

@@ -1353,7 +1353,7 @@ _DAYPART_STARTS = frozenset({
     "ночью", "tonight", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
 """The words a part of the day can start with (`daypart`)."""
 
-_HOUR_HEDGES = frozenset({"like", "say", "maybe", "probably", "roughly", "ish", "где",
+_HOUR_HEDGES = frozenset({"like", "say", "maybe", "probably", "roughly", "где",
                           "наверное", "примерно", "эдак", "этак"})
 """Words before a loose hour at the end of a reply ("... like nine", «... где-то в девять»
 has its «в» already)."""
@@ -1428,6 +1428,10 @@ def _day_then_its_hour(groups: list[list[Part]], toks: list[Tok]) -> list[list[P
                                            for p in first)
     time_only = all(p.day is None and p.moment is None for p in second) and any(
         p.hour is not None for p in second)
+    # "tomorrow morning im out so at 2": an hour no morning has is a time of its own
+    morning = any(q.daypart in _DAYPARTS and _DAYPARTS[q.daypart][1] == "am" for q in first)
+    if morning and any(p.hour is not None and not 5 <= p.hour <= 12 for p in second):
+        return groups
     between = [toks[g].low for g in range(first[-1].j, second[0].i)]
     after = toks[second[-1].j].low if second[-1].j < len(toks) else ""
     errand = [w for w in between if w not in _GAP_FILLERS]
