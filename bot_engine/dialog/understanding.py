@@ -41,6 +41,7 @@ from typing import Any, cast
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
 from bot_engine.nlu import cues, external, keys, polar, reply_memory, semantic
+from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.light_words import LIGHT_WORDS
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.values import ValueProblem, coerce
@@ -861,6 +862,8 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
         return True  # "and we have about 1800", «а у нас есть тысяч сто»: a sum held
     if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
         return True  # "5k", «50к»
+    if not MONEY_SLANG.isdisjoint(said.replace("ё", "е").split()):
+        return True  # "twenty gs", «стольник»: words only money is counted in
     return _MONEY_CUES[lang].search(low) is not None
 
 

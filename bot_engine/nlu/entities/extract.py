@@ -257,6 +257,8 @@ def extract_entities(
             found.sort(key=lambda f: f.start)
         found = _day_of_week_period(text, found)
         found = _without_negated(text, found)
+        if "datetime" in wanted and "date" not in wanted:
+            found = _without_unsure_spans(text, code, found)
         said = _temporal_entities(text, found, wanted)
         today = now.date().isoformat()
         if urgent and all(str(e.value) < today for e in said):
@@ -344,6 +346,27 @@ def _without_negated(text: str, found: list[Temporal]) -> list[Temporal]:
             continue
         keep.append(tmp)
     return keep
+
+
+# Doubt about a whole span: "sometime next week i guess", "my schedule is all over the
+# place this month", «на той неделе, не знаю». A day said so ("tomorrow i guess") is still
+# that day.
+_UNSURE = {
+    "en": re.compile(r"\b(?:i guess|i suppose|i dunno|dunno|(?:i )?do ?n[o']?t know|not sure|"
+                     r"no idea|who knows|all over the place|hard to say|unpredictable)\b"),
+    "ru": re.compile(r"(?:не знаю|без понятия|сложно сказать|трудно сказать|кто (?:его )?знает|"
+                     r"как получится|непредсказуем\w*)"),
+}
+
+
+def _without_unsure_spans(text: str, lang: Lang, found: list[Temporal]) -> list[Temporal]:
+    """A time to call back is a day or an hour: a week or a month said with doubt about it
+    names none. A timeframe ("date") keeps it: there a rough span is the answer."""
+    if not any(tmp.until is not None and tmp.clock is None for tmp in found):
+        return found
+    if _UNSURE[lang].search(text.lower()) is None:
+        return found
+    return [tmp for tmp in found if tmp.until is None or tmp.clock is not None]
 
 
 def _may_hold_a_date(toks: list[Tok], lex: Lexicon) -> bool:

@@ -70,6 +70,8 @@ _RU_CALENDAR: dict[str, _Rule] = {
     "victory": _fixed(5, 9),
     "russia": _fixed(6, 12),
     "knowledge": _fixed(9, 1),
+    "school_year_end": _fixed(5, 31),  # «до конца учебного года», «после окончания школы»
+    "summer_break": _fixed(6, 1, 8, 31),  # «летние каникулы»: June to August
     "unity": _fixed(11, 4),
     "new_year_eve": _fixed(12, 31),
 }
@@ -95,7 +97,19 @@ _EN_CALENDAR: dict[str, _Rule] = {
     "christmas": _fixed(12, 24, 12, 25),
     "new_year_eve": _fixed(12, 31),
     "holidays": _fixed(12, 24, 1, 1),  # the winter holidays: Christmas Eve to New Year's Day
+    # the school year ends in most US districts by mid-June ("before school lets out");
+    # summer break runs from then to the end of August
+    "school_out": _fixed(6, 15),
+    "summer_break": _fixed(6, 15, 8, 31),
 }
+GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ru": {"long_weekend": ("new_year", "defender", "women", "may", "russia", "unity")},
+    "en": {"long_weekend": ("mlk", "presidents", "memorial", "labor", "columbus")},
+}
+"""Names that mean the nearest of several holidays: "the long weekend" said in May is
+Memorial Day's (a Monday holiday's weekend is named by its Monday, the day off: "after the
+long weekend" is the Tuesday); «после длинных выходных» is after the nearest days off."""
+
 CALENDARS: dict[str, dict[str, _Rule]] = {"ru": _RU_CALENDAR, "en": _EN_CALENDAR}
 
 
@@ -125,6 +139,11 @@ _RU_NAMES: dict[str, str | None] = {
     "день* победы": "victory", "день* россии": "russia", "день* знаний": "knowledge",
     "день* народного единства": "unity", "день* единства": "unity",
     "ноябрьский* праздник*?": "unity", "ноябрьский* выходной*": "unity", "праздник*": None,
+    "длинный* выходной*": "long_weekend",
+    "июньский* праздник*?": "russia", "июньский* выходной*": "russia",
+    "конец* учебного года": "school_year_end", "окончание* учебного года": "school_year_end",
+    "окончание* школы": "school_year_end",
+    "летний* каникулы*": "summer_break",
 }  # fmt: skip
 _EN_NAMES: dict[str, str | None] = {
     "new year day?": "new_year", "new years day?": "new_year",
@@ -145,6 +164,17 @@ _EN_NAMES: dict[str, str | None] = {
     "turkey day": "thanksgiving", "black friday": "black_friday",
     "christmas eve": "christmas_eve", "xmas eve": "christmas_eve",
     "christmas": "christmas", "xmas": "christmas", "holidays": None,
+    "mlk day? weekend": "mlk", "presidents day weekend": "presidents",
+    "memorial day? weekend": "memorial", "labor day? weekend": "labor",
+    "labour day? weekend": "labor", "columbus day weekend": "columbus",
+    "long weekend": "long_weekend", "three day weekend": "long_weekend",
+    "holiday weekend": "long_weekend",
+    "school lets out": "school_out", "school gets out": "school_out",
+    "school is out": "school_out", "school s out": "school_out", "schools out": "school_out",
+    "school ends": "school_out", "school year ends": "school_out",
+    "end of the school year": "school_out", "end of school": "school_out",
+    "summer break": "summer_break",
+    "summer vacation": "summer_break",
 }  # fmt: skip
 # Names safe to read alone ("halloween afternoon"), not only after a preposition:
 # words that name nothing but the holiday.

@@ -74,14 +74,20 @@ _RU_SLANG_SUMS: dict[float, tuple[str, ...]] = {
     4e4: ("сороковник", "сороковника", "сороковнику", "сороковником", "сороковнике"),
     5e4: ("полтинник", "полтинника", "полтиннику", "полтинником", "полтиннике", "полтинников",
           "полтос", "полтоса"),
-    1e5: ("сотня", "сотни", "сотню", "сотней", "сотне", "сотен"),
+    1e5: ("сотня", "сотни", "сотню", "сотней", "сотне", "сотен",
+          "стольник", "стольника", "стольнику", "стольником", "стольнике", "стольников",
+          "стошка", "стошку", "стошки"),
+    # the note's name, in thousands like the others: «пятихатка» for a budget is 500 000
+    2.5e4: ("четвертак", "четвертака", "четвертаку", "четвертаком", "четвертаке"),
+    5e5: ("пятихатка", "пятихатки", "пятихатку", "пятихаткой", "пятихатке", "пятихаток",
+          "пятисотка", "пятисотку", "пятисотки"),
 }  # fmt: skip
 _RU_EXTRA.update({form: (value, "mult") for value, forms in _RU_SLANG_SUMS.items()
                   for form in forms})
 
 MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "сотка", "сотку", "сотки",
                          "соточка", "соточку", "косых", "косые", "косого", "тыр", "тыры",
-                         "тыров", "large"}) | frozenset(
+                         "тыров", "large", "g", "gs", "gees", "thou"}) | frozenset(
     form for forms in _RU_SLANG_SUMS.values() for form in forms)
 """Multipliers only money has: "три штуки" as a plain number is three things."""
 
@@ -131,6 +137,9 @@ _EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
     "million": (1e6, "mult"), "billion": (1e9, "mult"), "k": (1e3, "mult"),
     "grand": (1e3, "mult"), "large": (1e3, "mult"), "mil": (1e6, "mult"), "m": (1e6, "mult"),
     "mln": (1e6, "mult"),
+    # slang for thousands: "twenty gs", "fifteen g", "thirty thou"
+    "g": (1e3, "mult"), "gs": (1e3, "mult"), "gees": (1e3, "mult"), "thou": (1e3, "mult"),
+    "grands": (1e3, "mult"),
     "bn": (1e9, "mult"),
     "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
 }  # fmt: skip
@@ -268,7 +277,7 @@ def _en_lexicon() -> Lexicon:
     numbers = {w: NumWord(v, k) for w, (v, k) in _EN_NUMBERS.items()}
     triggers = frozenset(
         ({*numbers, *_EN_ORDINALS, *_EN_MONTHS, *_EN_WEEKDAYS, *_EN_DATE_WORDS,
-          *holidays.trigger_words("en")} - {"k", "m", "in"})
+          *holidays.trigger_words("en")} - {"k", "m", "g", "in"})
         - {"sat", "sun", "mar", "may", "oh"}
     ) | {"may"}
     return Lexicon(

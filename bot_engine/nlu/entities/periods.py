@@ -181,7 +181,8 @@ def _names(lang: str, name: str | None) -> list[str]:
     """The holidays ``name`` may be: itself, or (None) every period of days off the
     caller may mean by "the holidays" (in English, only the winter break)."""
     if name is not None:
-        return [name]
+        group = holidays.GROUPS["ru" if lang == "ru" else "en"].get(name)
+        return list(group) if group is not None else [name]
     if lang == "en":
         return ["holidays"]
     return ["new_year", "defender", "women", "may", "russia", "unity"]

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import bot_engine.nlu.entities.holidays as holidays
 import bot_engine.nlu.entities.periods as periods
-from bot_engine.nlu.entities.lexicon import Lexicon
+from bot_engine.nlu.entities.lexicon import MONEY_SLANG, Lexicon
 from bot_engine.nlu.entities.numbers import parse_number_at
 from bot_engine.nlu.entities.scan import Tok
 from bot_engine.nlu.lang import Lang
@@ -164,6 +164,7 @@ class Part:
     meridiem_given: bool = False
     until: date | None = None  # last day of a named period ("летом", "next week")
     vague: bool = False  # an hour near a meal («ближе к обеду»): a clock time said beside wins
+    weekday: bool = False  # a weekday by name: a date said right after may name the same day
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +473,8 @@ class _Rules:
         if self.lang == "en" and low in ("sat", "sun", "mar", "may", "wed") and start == k:
             return None
         return Part(
-            start, k + 1, day=_upcoming(self.today, self.lex.weekdays[low], include_today=is_this)
+            start, k + 1, day=_upcoming(self.today, self.lex.weekdays[low], include_today=is_this),
+            weekday=True,
         )
 
     def period(self, k: int) -> Part | None:
@@ -845,8 +847,8 @@ class _Rules:
         if self.low(k) not in ("после", "after"):
             return None
         m = k + 1 + (self.low(k + 1) in _THIS_WORDS or self.low(k + 1) in ("the", "этих"))
-        for rule in (self.period, self.weekday, self.relative_day, self.month_only,
-                     self.day_month):
+        for rule in (self.period, self.weekday, self.relative_day, self.day_month,
+                     self.month_only):  # "after july 4": the day, not the month
             part = rule(m)
             if part is not None and part.day is not None and part.hour is None:
                 last = part.until or part.day
@@ -955,11 +957,12 @@ class _Rules:
             if phase == "end" and loose:
                 return None  # "к концу месяца", "by the end of the year": the end itself
             part = self.phase(m) or self.month_only(m)  # "до конца года", "до начала марта"
-            if part is None or part.day is None or part.until is None:
+            if part is not None and part.day is not None and part.until is not None:
+                if phase == "end" or inclusive:
+                    return part.until, part.j
+                return part.day - timedelta(days=1), part.j
+            if self._holiday_name(m) is None:  # "до конца учебного года": a name, below
                 return None
-            if phase == "end" or inclusive:
-                return part.until, part.j
-            return part.day - timedelta(days=1), part.j
         holiday = self._holiday_name(m)
         if holiday is not None:
             name, end = holiday
@@ -1024,6 +1027,8 @@ class _Rules:
             hour, nxt = int(num.value), num.j
         else:
             return None
+        if self._sum_unit_at(nxt):
+            return None  # "about 20k", "around five grand": a sum, no hour
         if self.low(nxt) in _HOUR_WORDS:
             nxt += 1
         elif self.low(nxt) == "o" and self.low(nxt + 1) == "clock":  # "o'clock" splits
@@ -1042,6 +1047,15 @@ class _Rules:
                 if self.low(nxt) in ("минут", "минуты", "минуту", "minutes"):
                     nxt += 1
         return hour, minute, nxt
+
+    def _sum_unit_at(self, k: int) -> bool:
+        """Whether a magnitude or currency of money stands at ``k``, right after a number:
+        "20k", "five grand", "ten bucks"; «к» only glued to its digits («20к»), as «в 5 к
+        врачу» is an hour."""
+        low = self.low(k)
+        if low in ("k", "к"):
+            return self.toks[k].start == self.toks[k - 1].end
+        return low in _SUM_WORDS or low in MONEY_SLANG or low in self.lex.currencies
 
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
@@ -1128,10 +1142,14 @@ class _Rules:
                              or after in self.lex.weekdays))
             if digits and after in ("в", "во", "on"):
                 after = self.low(hv[2] + 1)
+            # "tonight after the kids are in bed like nine": a loose hour ending the reply,
+            # after a day or a part of the day named earlier
+            hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
+                      and 1 <= hv[0] <= 12 and self._day_or_daypart_named_before(k - 1))
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
             ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
-                              or self._day_or_part_before(k))) or in_words:
+                              or self._day_or_part_before(k))) or in_words or hedged:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
 
@@ -1139,6 +1157,10 @@ class _Rules:
         """Whether a day (tomorrow, a weekday) is named anywhere before ``k``."""
         return any(self.low(p) in _RELATIVE_DAYS or self.low(p) in self.lex.weekdays
                    for p in range(k))
+
+    def _day_or_daypart_named_before(self, k: int) -> bool:
+        """Whether a day or a part of the day is named anywhere before ``k``."""
+        return self._day_named_before(k) or any(self.low(p) in _DAYPARTS for p in range(k))
 
     def _day_or_part_before(self, k: int) -> bool:
         """Whether a day or a part of the day stands before ``k`` (a filler between):
@@ -1331,6 +1353,11 @@ _DAYPART_STARTS = frozenset({
     "ночью", "tonight", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
 """The words a part of the day can start with (`daypart`)."""
 
+_HOUR_HEDGES = frozenset({"like", "say", "maybe", "probably", "roughly", "где",
+                          "наверное", "примерно", "эдак", "этак"})
+"""Words before a loose hour at the end of a reply ("... like nine", «... где-то в девять»
+has its «в» already)."""
+
 _GAP_FILLERS = frozenset({"где", "то", "ну", "вот", "так", "наверное", "наверно", "значит",
                           "say", "like", "um", "uh", "maybe", "probably", "lets"})
 """Words a caller puts between a day and its time ("завтра где-то в десять", "tomorrow,
@@ -1355,6 +1382,9 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
             # hour near a meal and the clock time said beside it are one time
             near_meal = part.hour is not None and any(
                 p.vague or part.vague for p in groups[-1] if p.hour is not None)
+            if gap <= 1 and _same_day_named_again(groups[-1], part):
+                groups[-1].append(part)  # "monday the 24th": the date names the weekday's day
+                continue
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
                              qualifies or near_meal or
                              (adds_time and part.hour is not None and all(
@@ -1365,9 +1395,21 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
     return _day_then_its_hour(groups, toks)
 
 
+def _same_day_named_again(group: list[Part], part: Part) -> bool:
+    """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»):
+    one day said twice, so an hour after the date is that day's."""
+    first = group[0]
+    return (len(group) == 1 and first.weekday and not part.weekday
+            and first.day is not None and part.day is not None
+            and first.hour is None and first.daypart is None
+            and first.until is None and part.until is None
+            and first.day.weekday() == part.day.weekday())
+
+
 _ERRAND_GAP = 6
-_SUM_UNITS = frozenset({"k", "к", "grand", "thousand", "bucks", "dollars", "тысяч", "тыс",
-                        "тысячи", "рублей", "руб", "косых", "штук"})
+_SUM_WORDS = frozenset({"grand", "thousand", "тысяч", "тыс", "тысячи", "тыщ"})
+"""With `MONEY_SLANG`, the magnitudes of a sum: a number before one is no hour."""
+_SUM_UNITS = _SUM_WORDS | MONEY_SLANG | {"k", "к", "bucks", "dollars", "рублей", "руб"}
 _PARTING = frozenset({"не", "нет", "или", "либо", "а", "но", "not", "no", "or", "but", "either",
                       "и", "and", "then", "потом"})
 
@@ -1379,13 +1421,21 @@ def _day_then_its_hour(groups: list[list[Part]], toks: list[Tok]) -> list[list[P
     if len(groups) != 2:
         return groups
     first, second = groups
-    day_only = all(p.hour is None and p.daypart is None and p.moment is None and p.until is None
-                   for p in first) and any(p.day is not None for p in first)
+    # a day, a part of the day or both: "tonight after the kids are in bed like nine" is
+    # nine in the evening
+    day_only = all(p.hour is None and p.moment is None and p.until is None
+                   for p in first) and any(p.day is not None or p.daypart is not None
+                                           for p in first)
     time_only = all(p.day is None and p.moment is None for p in second) and any(
         p.hour is not None for p in second)
+    # "tomorrow morning im out so at 2": an hour no morning has is a time of its own
+    morning = any(q.daypart in _DAYPARTS and _DAYPARTS[q.daypart][1] == "am" for q in first)
+    if morning and any(p.hour is not None and not 5 <= p.hour <= 12 for p in second):
+        return groups
     between = [toks[g].low for g in range(first[-1].j, second[0].i)]
     after = toks[second[-1].j].low if second[-1].j < len(toks) else ""
-    if (day_only and time_only and len(between) <= _ERRAND_GAP and _PARTING.isdisjoint(between)
+    errand = [w for w in between if w not in _GAP_FILLERS]
+    if (day_only and time_only and len(errand) <= _ERRAND_GAP and _PARTING.isdisjoint(between)
             and after not in _SUM_UNITS):  # "in two weeks budget is around 3k": no hour
         return [first + second]
     return groups
