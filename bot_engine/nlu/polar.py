@@ -1033,7 +1033,8 @@ _SELF_FIRST: dict[Lang, re.Pattern[str]] = {
     # the name after «я», or before it («ну гена я, а вы насчёт окон», «евгения я, только
     # быстро»)
     "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:(?:это )?я (?:(?:а|и) (?:вы|ты) |(?P<n>\w+) \w+)"
-                     r"|(?P<m>\w+) я (?:(?:а|и) (?:вы|ты) |\w+))"),
+                     r"|(?P<m>\w+) я (?:(?:а|и) (?:вы|ты) |(?!(?:ее|его|их|не|им|ей|ему)\b)"
+                     r"(?P<after>\w+)))"),
     "en": re.compile(r"^(?:(?:yes|yeah|yep|hi|hello|hey) )*(?:this is|its|it is|im|i am) "
                      r"(?P<n>\w+) \w+"),
 }
@@ -1049,6 +1050,9 @@ def _self_first(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     said = found.group("n") or (found.group("m") if lang == "ru" else None)
     if said is None:
         return True
+    if (lang == "ru" and (after := found.group("after"))
+            and (cues.is_first_name(after, lang) or given_names.is_short_form(after, lang))):
+        return False  # «ольга я ирина»: the name asked for, then the caller's own
     if lang == "ru":
         tag = _ru_name_tag(said)
         said = tag[1] if tag is not None else said

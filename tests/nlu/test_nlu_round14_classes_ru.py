@@ -61,6 +61,8 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str) -
     [
         ("identity", "сергей я а вы кто", ("ольга",), None),  # a name of its own
         ("identity", "сплю я а вы кто", ("ольга",), None),
+        ("identity", "оля я её сестра", ("ольга",), "no"),  # who is speaking, after the name
+        ("identity", "ну оля я вера", ("ольга",), "no"),  # the caller's own name after «я»
         ("consent", "да буду соглашаться", (), "yes"),
         ("relevance", "нет без менеджеров", (), "no"),
         ("availability", "не надо менеджера", (), "no"),
