@@ -1233,7 +1233,8 @@ def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     any case, is someone the one who answered does not know, or who is not there."""
     if lang != "ru" or ("знаю" not in norm and "знаем" not in norm and "нет" not in norm):
         return False
-    found = _KNOWS_NOT_RU.search(norm) or _ABSENT_RU.match(norm)
+    found = ((_KNOWS_NOT_RU.search(norm) if "зна" in norm else None)
+             or (_ABSENT_RU.match(norm) if "нет" in norm else None))
     if found is None:
         return False
     word = found.group("a") or found.group("b")
@@ -1616,11 +1617,11 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         hits["yes"] = "identity"  # «ваня», "john here"
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
-    if (lang == "ru" and topic in ("availability", "relevance")
-            and (aside := _HUMAN_DECLINED_ASIDE_RU.sub(" ", norm).strip()) != norm and aside
-            and (kept := _polar(aside, lang, topic, names)).answer == "yes"):
-        return kept  # «удобно, но без менеджеров»: a yes to the question, no transfer after it
     if _declines(norm, lang):
+        if (lang == "ru" and topic in ("availability", "relevance")
+                and (aside := _HUMAN_DECLINED_ASIDE_RU.sub(" ", norm).strip()) != norm and aside
+                and (kept := _polar(aside, lang, topic, names)).answer == "yes"):
+            return kept  # «удобно, но без менеджеров»: a yes to the question, no transfer
         # "i dont need to talk to anyone", «ни с кем не хочу говорить»: the negation
         # reaches over need/want/have to, so the "talk" in it is no availability
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
