@@ -398,11 +398,16 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
     if handler.intent is None and step.say is not None and (
             found := _NAMING_QUESTION_RU.match(nlu.normalize(text, "ru"))) is not None:
         said = nlu.lemmas(_rendered(step.say.text or "", variables), "ru")
+        asked = nlu.lemmas(_rendered(step.ask.text or "", variables), "ru") if step.ask else []
         content = [w for w in nlu.lemmas(found.group("rest"), "ru") if w not in _ASK_SMALL_RU]
-        if content and any(len(w) > 3 and any(w[:5] == a[:5] for a in said if len(a) > 3)
+        if content and any(len(w) > 3 and _stem_in(w, said) and not _stem_in(w, asked)
                            for w in content):
-            return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+            return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # not the question
     return handler
+
+
+def _stem_in(word: str, words: list[str]) -> bool:
+    return any(word[:5] == w[:5] for w in words if len(w) > 3)
 
 
 _PATTERN_SURE = 0.95
