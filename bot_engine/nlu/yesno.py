@@ -138,7 +138,7 @@ _AUXILIARIES: dict[Lang, frozenset[str]] = {
 }
 
 
-_SUBJECTS = frozenset({"я", "мы"})
+_SUBJECTS = frozenset({"я", "мы", "ничто", "ничего"})
 
 
 # Words that soften an answer without changing it: "в принципе можно", "я думаю, могу".
@@ -235,7 +235,7 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
         if len(phrase) == 1 and phrase[0] in table.negators:
             j = k = i + 1
             while k < len(lem) and (lem[k] in table.auxiliaries or (
-                    k > i + 1 and lem[k] in _SUBJECTS)):  # «не буду (я) соглашаться»
+                    k > i + 1 and lem[k] in _SUBJECTS)):  # «не стану (я) (ничего) подтверждать»
                 k += 1
             if k < len(lem) and lem[k] in table.yes_words:
                 j = k

@@ -38,10 +38,12 @@ MENU = [{"name": "Отдел продаж"}, {"name": "Бухгалтерия"},
         ("identity", "ольги тут нету", ("ольга",), "no"),
         ("identity", "ольги дома нету", ("ольга",), "no"),
         ("identity", "так марины тут нету", ("марина",), "no"),
+        ("identity", "тани нету сейчас", ("татьяна",), "no"),
         # a negator over «буду/стану/собираюсь» reaches the yes word
         ("consent", "нет не стану соглашаться", (), "no"),
         ("consent", "не собираюсь я подтверждать", (), "no"),
         ("consent", "не буду соглашаться я", (), "no"),
+        ("consent", "я не стану ничего подтверждать", (), "no"),
         # a human declined beside a yes to the question asked
         ("availability", "удобно только менеджеров не надо", (), "yes"),
         ("availability", "говорите но без операторов", (), "yes"),
@@ -110,9 +112,12 @@ LOYALTY = {"purpose": "подключение к программе лояльн
         (LEAD, "convenient", "ещё раз откуда вы", "handler:who_is_this"),
         (LEAD, "ask_callback", "вы ещё раз кто", "handler:who_is_this"),
         (LEAD, "relevant", "что за фирма ещё раз", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "ещё раз какой банк", "handler:who_is_this"),
         # the robot's own offer or words asked back
         (LEAD, "offer_manager", "а что вы там предлагали", "handler:repeat"),
         (LEAD, "relevant", "что вы имели в виду", "handler:repeat"),
+        (LEAD, "offer_manager", "что вы мне предлагали", "handler:repeat"),
+        (CONSENT, "ask_consent", "о чем вы говорили", "handler:repeat"),
         (LEAD, "convenient", "что вы там спрашивали", "handler:repeat"),
         # the subject not understood: the words were heard
         (CONSENT, "ask_consent", "я в этих делах не понимаю", "no_match:retry"),
@@ -142,6 +147,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
         (LEAD, "offer_manager", "что вы сказали", "handler:repeat"),
         (LEAD, "greet", "да что это", "yes"),
         (LEAD, "convenient", "что вы говорили", "handler:repeat"),
+        (LEAD, "relevant", "о чем вы спрашиваете", "handler:who_is_this"),
         (LEAD, "offer_manager", "давайте послушаем что расскажут", "yes"),
     ],
 )
