@@ -68,11 +68,11 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
 # eighth, fresh9 until the ninth, fresh10 until the tenth, fresh11 until the eleventh, fresh12
-# until the twelfth, fresh13 until the thirteenth, fresh14 until the fourteenth; round7 holds the replies written for the
-# seventh round's classes, round12 those written in round twelve to widen the reply memory,
-# round13 those written in round thirteen for the global handlers (all three tuned on from
-# the start). The held-out splits are never tuned on: their misses are hidden unless
-# --show-held.
+# until the twelfth, fresh13 until the thirteenth, fresh14 until the fourteenth; round7 holds
+# the replies written for the seventh round's classes, round12 those written in round twelve
+# to widen the reply memory, round13 those written in round thirteen for the global handlers
+# (all three tuned on from the start). The held-out splits are never tuned on: their misses
+# are hidden unless --show-held.
 HELD_OUT = ("held", "fresh15")
 
 
