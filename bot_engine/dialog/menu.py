@@ -81,13 +81,15 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     scores = [0.0] * len(items)
     for index, item in enumerate(items):
         names = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
-        scores[index] = sum(0.5 if _normal_forms(name) & _GENERIC else 1.0
+        scores[index] = sum(_GENERIC_WEIGHT if _normal_forms(name) & _GENERIC else 1.0
                             for name in names if any(_same_word(name, w) for w in words))
     best = max(scores, default=0)
     if best > 0:
-        if scores.count(best) == 1:
-            return scores.index(best)
-        return None
+        if scores.count(best) != 1:
+            return None
+        if best < 1 and _names_another(items, label, words):
+            return None  # «мне отдел кадров»: met by «отдел» alone, a department not listed
+        return scores.index(best)
     numbers = {n for w in words if (n := _number(w)) is not None}
     if len(numbers) == 1:
         return choose_digits(items, str(numbers.pop()))
@@ -105,13 +107,19 @@ _PURPOSE_TABLE = (
      "оплата оплатить платеж платить счет акт сверка документ накладная чек возврат квитанция "
      "реквизиты invoice bill billing payment pay paid refund receipt statement charge"),
     ("сервисный сервис поддержка ремонт гарантийный service support repair repairs warranty",
-     "гарантия ремонт сломаться поломка провис провиснуть протечь протекать течь починить "
-     "мастер неисправность брак дефект трещина отклеиться отвалиться warranty repair broken "
+     "гарантия гарантийный ремонт сломаться поломка провис провиснуть протечь протекать течь "
+     "починить мастер неисправность брак дефект трещина отклеиться отвалиться рекламация "
+     "претензия warranty repair broken "
      "broke break leak leaking fix defect crack problem damaged"),
 )
 _PURPOSES: dict[str, frozenset[str]] = {
     name: frozenset(said.split()) for names, said in _PURPOSE_TABLE for name in names.split()
 }
+
+
+_BUYING = {"купить": 1.5, "заказать": 1.5, "приобрести": 1.5, "заказывать": 1.5}
+"""A verb of buying outweighs the thing bought: «хочу заказать ремонт крыши» is for sales,
+«заказать ремонт по гарантии» still for the service."""
 
 
 def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | None:
@@ -120,8 +128,8 @@ def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | Non
         return None
     lang: Lang = "en" if text.isascii() else "ru"
     said = set(lemma_tuple(text[:500], lang)) | {w.lower() for w in _WORD.findall(text[:500])}
-    scores = [sum(len(_PURPOSES.get(word, frozenset()) & said) for word in
-                  set(_label_lemmas(item, label))) for item in items]
+    scores = [sum(sum(_BUYING.get(w, 1.0) for w in _PURPOSES.get(word, frozenset()) & said)
+                  for word in set(_label_lemmas(item, label))) for item in items]
     best = max(scores, default=0)
     return scores.index(best) if best > 0 and scores.count(best) == 1 else None
 
@@ -129,6 +137,24 @@ def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | Non
 def _label_lemmas(item: dict[str, Any], label: str) -> list[str]:
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
     return [form for w in words for form in _normal_forms(w)]
+
+
+_GENERIC_WEIGHT = 0.5
+
+
+def _names_another(items: list[dict[str, Any]], label: str, words: list[str]) -> bool:
+    """The generic word the caller said is followed by a word no entry's name holds: «отдел
+    кадров», «юридический отдел» name a department that is not in the menu."""
+    names = [w.lower().replace("ё", "е") for item in items
+             for w in _WORD.findall(str(item.get(label, "")))]
+    for at, word in enumerate(words):
+        if not _normal_forms(word) & _GENERIC:
+            continue
+        near = [w for w in (words[at - 1] if at else "", words[at + 1] if at + 1 < len(words)
+                            else "") if len(w) > 3]
+        if any(not any(_same_word(n, w) for n in names) for w in near):
+            return True
+    return False
 
 
 _GENERIC = frozenset({"отдел", "служба", "департамент", "подразделение", "группа",

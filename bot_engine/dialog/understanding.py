@@ -195,6 +195,12 @@ def understand(
         # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
         # then" to "is now a good time?" or "shall I connect you now?": not now
         reading = polar.PolarReading("no", _LATER_TIME, "later")
+    if runtime.lang == "ru":
+        handler = _ru_handler(step, text, handler, variables)
+        if handler.intent == "repeat" and _ECHOED_WORD_RU.match(text.lower().replace("ё", "е")):
+            out.handler = out.intent = handler.intent
+            out.confidence = handler.confidence
+            return out  # «что-что, согласна?», «кого-кого вам»: the question echoed, not answered
     if (
         handler.intent in _REASKING_HANDLERS
         and compiled.hedge_intent is not None
@@ -354,6 +360,73 @@ def understand(
 
     _fill_also(runtime, step, text, now, slots, out)
     return out
+
+
+# Russian handler readings that need the raw reply or the step (normalization says a doubled
+# word once; the offer is named in what the robot said).
+_ECHOED_WORD_RU = re.compile(
+    r"^(?:(?:а|ой|ну|простите|извините) )*(?P<q>что|чего|кто|кого|кому|где|куда|когда|сколько|"
+    r"какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}$")
+"""«кого-кого вам надо», «что что согласна»: a question word said twice, then at most the
+question's own words, echoes what was not heard: a repeat."""
+_SUBJECT_NOT_UNDERSTOOD_RU = re.compile(
+    r"^(?=.*\bне (?:\w+ )?(?:понимаю|понимаем|разбираюсь|разбираемся|соображаю|смыслю)\b)"
+    r"(?=.*\bв (?:этом|этих|таком|таких|них|нем|ней|этой|этом деле)\b)")
+"""«не понимаю я в этом ничего», «в таких вещах не разбираюсь»: the subject is beyond the
+caller, the words were heard: no repeat."""
+_SOMEONE_ELSE_SPEAKS_RU = re.compile(
+    r"\b(?:скажет|скажут|предложит|предложат|ответит|ответят|посоветует|посоветуют|"
+    r"расскажет|расскажут|объяснит|объяснят)\b")
+"""«давайте посмотрим, что скажет», «послушаем, что предложат»: someone else's words to
+come, not the robot's asked again."""
+_NAMING_QUESTION_RU = re.compile(
+    r"^(?:(?:а|и|ну|так|подождите|простите|извините) )*(?:какие|какой|какая|какое|какую|каких|"
+    r"что за|что там за|что (?:\w+ )?(?:за|с|со|по|насчет|про))(?: еще| это| там| такие| такое| "
+    r"у вас)* (?P<rest>\w+(?: \w+){0,3})$")
+"""«а какие условия новые», «какие ещё условия по карте»: a question about a thing the robot
+named in what it said before the question (its offer, its purpose): what the call is about."""
+_ASK_SMALL_RU = frozenset({"по", "на", "в", "с", "у", "для", "за", "о", "об", "про", "мне", "вам",
+                           "вас", "нас", "мой", "ваш", "ваша", "ваши", "новый", "новые", "еще",
+                           "это", "такой", "там", "вообще", "именно"})
+
+
+def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
+                variables: dict[str, Any] | None) -> nlu.IntentMatch:
+    """The Russian readings of a handler beyond its patterns: a doubled question word asks
+    again; the subject not understood and someone else's words to come ask nothing; a
+    question about what the robot said before its question asks what the call is about."""
+    low = text.lower().replace("ё", "е")
+    if handler.intent in (None, "who_is_this", "repeat") and _ECHOED_WORD_RU.match(low):
+        return nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if handler.intent == "repeat" and handler.confidence < _PATTERN_SURE and (
+            _SUBJECT_NOT_UNDERSTOOD_RU.match(low) or _SOMEONE_ELSE_SPEAKS_RU.search(low)):
+        return nlu.IntentMatch(intent=None, confidence=0.0)
+    if handler.intent is None and step.say is not None and (
+            found := _NAMING_QUESTION_RU.match(nlu.normalize(text, "ru"))) is not None:
+        said = nlu.lemmas(_rendered(step.say.text or "", variables), "ru")
+        asked = nlu.lemmas(_rendered(step.ask.text or "", variables), "ru") if step.ask else []
+        content = [w for w in nlu.lemmas(found.group("rest"), "ru") if w not in _ASK_SMALL_RU]
+        if content and any(len(w) > 3 and _stem_in(w, said) and not _stem_in(w, asked)
+                           for w in content):
+            return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # not the question
+    return handler
+
+
+def _stem_in(word: str, words: list[str]) -> bool:
+    return any(word[:5] == w[:5] for w in words if len(w) > 3)
+
+
+_PATTERN_SURE = 0.95
+"""A handler's pattern matches at this confidence; below it, only its examples were near."""
+
+
+def _rendered(template: str, variables: dict[str, Any] | None) -> str:
+    """A prompt's words with its plain variables filled in («{{ purpose }}»)."""
+    values = variables or {}
+    return _VARIABLE.sub(lambda m: str(values.get(m.group(1), " ")), template)
+
+
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}|\{[%#].*?[%#]\}")
 
 
 _SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"

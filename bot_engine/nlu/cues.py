@@ -42,8 +42,10 @@ from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import (
     ru_adjective,
+    ru_animate_noun,
     ru_first_person_present,
     ru_future_verb,
+    ru_noun_case,
     ru_noun_lemma,
     ru_past_verb,
     ru_request_form,
@@ -927,6 +929,8 @@ def _whereabouts(text: str, lang: Lang) -> bool:
                     and rest[1] not in _EN_DETERMINERS):
                 return True  # "im at church", "were in church"
         return False
+    if "у" in words and _ru_event_at_place(words):
+        return True
     if _RU_HERE_SUBJECTS.isdisjoint(words):
         return False  # most replies: no one said to be anywhere
     for i, word in enumerate(words):
@@ -945,6 +949,29 @@ def _whereabouts(text: str, lang: Lang) -> bool:
         if (k + 1 < len(words) and words[k] in ("с", "со")
                 and ru_noun_lemma(words[k + 1]) in _RU_BUSY_COMPANY):
             return True  # "я с ребёнком", "мы с клиентом": with someone who needs them
+    return False
+
+
+_RU_HOLDERS = frozenset({"меня", "нас"})
+_RU_NOT_EVENTS = frozenset({"вопрос", "заявка", "просьба", "проблема", "время", "дело", "номер",
+                            "телефон", "окно", "дом", "квартира", "дача", "деньги", "ремонт"})
+
+
+def _ru_event_at_place(words: list[str]) -> bool:
+    """«у меня обход в отделении», «у нас планёрка на складе»: the caller's own event at a
+    place (a thing in the nominative, a place in the prepositional) keeps them busy."""
+    for i, word in enumerate(words[:-4]):
+        if word != "у" or words[i + 1] not in _RU_HOLDERS:
+            continue
+        k = i + 2
+        while k < len(words) and words[k] in _RU_HERE_WORDS:
+            k += 1
+        if (k + 2 < len(words) and ru_noun_case(words[k]) in ("nomn", "accs")
+                and ru_noun_lemma(words[k]) not in _RU_NOT_EVENTS and not ru_animate_noun(words[k])
+                and words[k + 1] in ("в", "во", "на")
+                and ru_noun_case(words[k + 2]) in ("loct", "loc2")
+                and ru_noun_lemma(words[k + 2]) not in _RU_NOT_BUSY_PLACES):
+            return True
     return False
 
 

@@ -163,6 +163,15 @@ def ru_adjective(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def ru_noun_case(word: str) -> str | None:
+    """The case of ``word``'s likeliest reading when it is a noun («отделении»: loct)."""
+    if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):
+        return None
+    tag = analyzer().parse(word)[0].tag
+    return str(tag.case) if tag.POS == "NOUN" and tag.case is not None else None
+
+
+@lru_cache(maxsize=65536)
 def ru_animate_noun(word: str) -> bool:
     """Whether ``word``'s likeliest reading is an animate noun ("дочка", "сосед")."""
     if not _CYRILLIC.match(word) or not analyzer().word_is_known(word):

@@ -976,6 +976,16 @@ _DECLINE_WORDS: dict[Lang, frozenset[str]] = {
 """Every decline of `_DECLINES_HUMAN` holds one of these: most replies skip the search."""
 
 
+_HUMAN_DECLINED_ASIDE_RU = re.compile(
+    r"(?:\b(?:но|только|лишь|и|а) )*\b(?:без (?:\w+ )?|не (?:надо|нужно|нужен|нужны|зовите|"
+    r"соединяйте|переключайте) (?:мне |нам )?(?:\w+ )?)(?:оператор|менеджер|специалист|консультант|"
+    r"сотрудник|звонк|людей|человека)\w*"
+    r"|(?:\b(?:но|только|лишь|и|а) )*\b(?:оператор|менеджер|специалист|консультант)\w* "
+    r"(?:мне |нам )?не (?:надо|нужно|нужен|нужны)\b")
+"""A human declined beside the answer («актуально, но без оператора», «удобно, только
+менеджеров не надо»): said of a transfer to come, not of the question asked."""
+
+
 def _declines(norm: str, lang: Lang) -> bool:
     return (not _DECLINE_WORDS[lang].isdisjoint(norm.split())
             and _DECLINES_HUMAN[lang].search(norm) is not None)
@@ -1020,7 +1030,11 @@ def _self_named(norm: str, lang: Lang) -> str | None:
 
 
 _SELF_FIRST: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:это )?я (?:(?:а|и) (?:вы|ты) |(?P<n>\w+) \w+)"),
+    # the name after «я», or before it («ну гена я, а вы насчёт окон», «евгения я, только
+    # быстро»)
+    "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:(?:это )?я (?:(?:а|и) (?:вы|ты) |(?P<n>\w+) \w+)"
+                     r"|(?P<m>\w+) я (?:(?:а|и) (?:вы|ты) |(?!(?:ее|его|их|не|им|ей|ему)\b)"
+                     r"(?P<after>\w+)))"),
     "en": re.compile(r"^(?:(?:yes|yeah|yep|hi|hello|hey) )*(?:this is|its|it is|im|i am) "
                      r"(?P<n>\w+) \w+"),
 }
@@ -1033,9 +1047,12 @@ def _self_first(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     found = _SELF_FIRST[lang].match(norm)
     if found is None:
         return False
-    said = found.group("n")
+    said = found.group("n") or (found.group("m") if lang == "ru" else None)
     if said is None:
         return True
+    if (lang == "ru" and (after := found.group("after"))
+            and (cues.is_first_name(after, lang) or given_names.is_short_form(after, lang))):
+        return False  # «ольга я ирина»: the name asked for, then the caller's own
     if lang == "ru":
         tag = _ru_name_tag(said)
         said = tag[1] if tag is not None else said
@@ -1204,12 +1221,21 @@ _KNOWS_NOT_RU = re.compile(r"\bне (?:знаю|знаем) (?:я |мы )?(?:н�
                            r"(?:я |мы )?(?:вообще |даже )?не (?:знаю|знаем)\b")
 
 
+_ABSENT_RU = re.compile(r"^(?:(?:а|да|ну|нет|так|ой) )*(?P<a>\w+) (?:(?:тут|здесь|дома|сейчас|"
+                        r"у нас|пока|уже|такой|такого|такая|такую) )*(?:нет|нету)"
+                        r"(?: (?:тут|здесь|дома|сейчас|пока|уже|у нас))*$"
+                        r"|^(?:(?:а|да|ну|так|ой) )*(?:нет|нету) (?:(?:тут|здесь|дома|сейчас|"
+                        r"у нас|пока|уже) )*(?P<b>\w+)$")
+"""«геннадия тут нету», «нет тут геннадия»: the one asked for, in the genitive, is not here."""
+
+
 def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
-    """«тамару не знаю», «не знаю никакую тамару»: the one asked for, in any case, is
-    someone the one who answered does not know."""
-    if lang != "ru" or ("знаю" not in norm and "знаем" not in norm):
+    """«тамару не знаю», «не знаю никакую тамару», «тамары тут нету»: the one asked for, in
+    any case, is someone the one who answered does not know, or who is not there."""
+    if lang != "ru" or ("знаю" not in norm and "знаем" not in norm and "нет" not in norm):
         return False
-    found = _KNOWS_NOT_RU.search(norm)
+    found = ((_KNOWS_NOT_RU.search(norm) if "зна" in norm else None)
+             or (_ABSENT_RU.match(norm) if "нет" in norm else None))
     if found is None:
         return False
     word = found.group("a") or found.group("b")
@@ -1599,6 +1625,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if "wrong" not in silent and _not_self(norm, lang):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     if _declines(norm, lang):
+        if (lang == "ru" and topic in ("availability", "relevance")
+                and (aside := _HUMAN_DECLINED_ASIDE_RU.sub(" ", norm).strip()) != norm and aside
+                and (kept := _polar(aside, lang, topic, names)).answer == "yes"):
+            return kept  # «удобно, но без менеджеров»: a yes to the question, no transfer
         # "i dont need to talk to anyone", «ни с кем не хочу говорить»: the negation
         # reaches over need/want/have to, so the "talk" in it is no availability
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")

@@ -130,6 +130,17 @@ _NEGATORS: dict[Lang, frozenset[str]] = {
 }
 
 
+# Verbs a negator reaches over to the yes word they govern: «не буду соглашаться», «не стану
+# подтверждать», «не собираюсь соглашаться» are a no, however the yes word reads.
+_AUXILIARIES: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"быть", "стать", "собираться"}),
+    "en": frozenset(),
+}
+
+
+_SUBJECTS = frozenset({"я", "мы", "ничто", "ничего"})
+
+
 # Words that soften an answer without changing it: "в принципе можно", "я думаю, могу".
 _SOFTENERS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"в", "принцип", "целом", "целое", "общем", "общий", "пожалуй", "наверное",
@@ -161,6 +172,7 @@ class _Table:
             if " " not in p
         )
         self.negators = frozenset(lemma_tuple(n, lang)[0] for n in _NEGATORS[lang])
+        self.auxiliaries = _AUXILIARIES[lang]
         self.whole_yes = frozenset(lemma_tuple(p, lang) for p in _WHOLE_YES[lang])
 
 
@@ -221,7 +233,12 @@ def _yes_no(text: str, lang: Lang) -> YesNo:
         # A bare negator only counts before a positive word ("не удобно" is no), never on
         # its own inside unrelated speech ("это не я звонил" says nothing about yes/no).
         if len(phrase) == 1 and phrase[0] in table.negators:
-            j = i + 1
+            j = k = i + 1
+            while k < len(lem) and (lem[k] in table.auxiliaries or (
+                    k > i + 1 and lem[k] in _SUBJECTS)):  # «не стану (я) (ничего) подтверждать»
+                k += 1
+            if k < len(lem) and lem[k] in table.yes_words:
+                j = k
             while j < len(lem) and lem[j] in table.yes_words:  # "не даю согласия"
                 j += 1
             if j > i + 1:
