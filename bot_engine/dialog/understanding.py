@@ -238,6 +238,11 @@ def understand(
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if handler.intent in (None, "repeat") and _asks_about(text, runtime.lang, expect.type):
+        # "call back about what", "reminders for what" to "do you agree?": what the call or
+        # the thing named is about, so who is calling and why (no fact, whatever its words)
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+        reading = None
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)
             and polar.opens_with_answer(text, runtime.lang)):
@@ -698,6 +703,20 @@ def _asks_what_named(runtime: Runtime, step: Step, text: str,
 _SIMPLE_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
+def _asks_about(text: str, lang: str, expect_type: str) -> bool:
+    """A short English reply closed by "about what" on any step, or by "for what" on a yes/no
+    step ("call back about what", "reminders for what"): what the call is about."""
+    if lang != "en":
+        return False
+    words = nlu.normalize(text, lang).split()
+    if len(words) > _ECHO_MAX_ASKING + 1 or (words and words[0] in _ECHO_NOT_OPENING):
+        return False
+    while words and (words[-1] in _ECHO_FILLERS or words[-1] in ("now", "again", "then")):
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "what" and (
+        words[-2] in _ECHO_ABOUT or (expect_type == "confirm" and _asks_purpose(words)))
+
+
 def _asks_purpose(words: list[str]) -> bool:
     """«согласна на что (именно)», "agree to what exactly": what a thing is for, which asks
     who is calling and why, not for the question again."""
@@ -709,6 +728,7 @@ def _asks_purpose(words: list[str]) -> bool:
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
 _ECHO_ASKING = frozenset({"кем", "ком", "whom"})
 _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
+_ECHO_ABOUT = frozenset({"about", "regarding", "concerning"})
 _ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
                           "чья", "кто", "which", "who", "whos"})
 _ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})

@@ -556,7 +556,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the organisation guessed: "is this the credit union", "are you the bank"
                 r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
                 r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
-                r"company|clinic|office|cooperative|co op|utility|lender|hoa|association)$",
+                r"company|clinic|office|cooperative|co op|utility|lender|hoa|association|vet|vets|"
+                r"veterinarian|animal hospital|hospital|pharmacy|dentist|doctors office|school|"
+                r"church|gas company|power company|electric company|cable company|"
+                r"heating company|plumber|plumbers|contractor|dealership|insurance)$",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word
@@ -564,7 +567,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"
                 r"well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|for|of|on|in|"
                 r"at|by|of|because|cause|doing|did|does|the|a|an|mean|meaning|was|were|are)\b)"
-                r"[a-z]{3,} what$",
+                r"[a-z]{3,} what(?: is that| is this| is it| now)?$",
                 # the same with a name of two to four words ("acme home services what") or
                 # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
                 r"^(?=.* what$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
@@ -583,9 +586,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # what kind of call it is: "is this a sales call", "is this a scam"
                 r"^(?:and |so |wait |um |uh |oh )?(?:is this|is it|are you) "
-                r"(?:a |an |some |another )?"
+                r"(?:a |an |some |another )?(?:(?:kind|sort|type) of (?:a |an )?)?"
                 r"(?:sales call|scam|scammer|telemarketer|telemarketing call|survey|spam call|"
-                r"sales pitch|advertisement)$",
+                r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
+                r"pitch|solicitation|solicitor)$",
                 # the matter of the call guessed: "is this about my car loan"; "..., what is
                 # this" after a statement
                 r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"
@@ -632,6 +636,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",
+                # how much of it there will be: "how many texts are we talking", "how often
+                # will you text me"
+                r"^(?:(?:and|so|wait|um|uh|ok|okay|well) )*how (?:many|often) (?:\w+ ){0,2}"
+                r"(?:are we talking(?: about)?|(?:will|would|do) you (?:send|text|call|message|"
+                r"email)(?: \w+){0,2})$",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

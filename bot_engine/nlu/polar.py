@@ -1746,6 +1746,9 @@ _NEGATION_CONFIDENCE = 0.7
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
+            _NO_REASON_NOT_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "availability" and hits.get("no") == "busy" and (
             idle := _IDLE_WAIT_EN.match(norm)) is not None:
         tail = idle.group("tail") if idle.group("tail") is not None else idle.group("idle")
@@ -1756,7 +1759,70 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "relevance" and "yes" not in hits and (
             _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic == "relevance" and hits.get("no") in (None, "refuse", "busy") and (
+            _NOT_DONE_EN.search(norm) or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and "yes" not in hits and _DONE_OTHERWISE_EN.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic == "consent" and hits.get("yes") in (None, "agree") and (
+            _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
+            or _DIED_EN.search(norm) or _NO_LONGER_THEIRS_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     return None
+
+
+_NO_REASON_NOT_EN = re.compile(r"\b(?:no|dont see (?:any|a)|cant (?:think of|see) (?:any|a)) "
+                               r"reason (?:not to|why not|to say no)\b")
+""""no reason not to", "i dont see any reason why not": two negations that agree (not in
+the lexicon: as a semantic prototype its "no ... not" would draw every negated reply)."""
+_DIED_EN = re.compile(r"\b(?:he|she|\w+) (?:\w+ )?(?:passed|died)\b|\b(?:deceased|late "
+                      r"(?:husband|wife|father|mother|dad|mom))\b")
+""""my husband harold passed in the fall", "hes deceased": the one asked for has died; to
+consent ("our dog passed away"), the one it was for has."""
+_NO_LONGER_THEIRS_EN = re.compile(
+    r"\b(?:moved away|moved out of (?:state|town|the area)|no longer (?:a )?(?:clients?|customers?|"
+    r"patients?|members?)|not (?:a )?(?:clients?|customers?|patients?|members?) (?:there )?"
+    r"(?:anymore|any more))\b")
+""""we moved away", "were no longer patients there": to consent, the caller is no longer
+theirs to remind (as "our dog passed away" is), a no."""
+_TROUBLE_EN = re.compile(
+    r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
+    r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
+    r"off|go(?:es|ing)? out|not working|stopped working|wont (?:start|turn on|kick on|light|"
+    r"come on)|problems?|issues?|bills?|space heaters?|smell\w*|making that)\b")
+"""Trouble with the thing the request was for: a noise, a leak, the cold, a bill."""
+_PERSISTS_EN = re.compile(
+    r"\b(?:still|again|keeps?|kept|constantly|always|every (?:day|night|morning|time)|all "
+    r"(?:the time|night|day|winter)|since|doubled|tripled|(?:went|goes|going|gone) up|worse|"
+    r"higher|through the roof)\b")
+""""the heat keeps cutting out", "its making that noise again", "our gas bill doubled":
+the trouble goes on, so the request does too (a yes to "still interested?")."""
+_NOT_DONE_EN = re.compile(
+    r"\b(?:havent|hasnt|have not|has not|never|didnt|did not|nobody has|no one has)(?: \w+)?"
+    r"(?: been| yet)? (?:signed(?: up)?|picked|chosen|hired|booked|scheduled|serviced|fixed|"
+    r"repaired|replaced|looked at|checked|inspected|tuned up|bought|purchased|committed|"
+    r"gone with|went with)\b(?!.*\b(?:anymore|any more|no longer)\b)")
+""""we havent signed up anywhere", "it hasnt been serviced in years": nothing done about
+it, so the request stands."""
+_DONE_OTHERWISE_EN = re.compile(
+    r"^(?!.*\b(?:need|needs|want|wants|have to|has to|got to|gotta|should)\b).*\b(?:replaced|"
+    r"swapped out|switched out|upgraded|converted)\b|\b(?:did|done|does|doing|handled) "
+    r"(?:\w+ ){0,2}(?:ourselves|myself|himself|herself|themselves)\b")
+""""we replaced the whole furnace", "my son did the service himself": the need met
+another way."""
+_OTHER_WAY_EN = re.compile(
+    r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|\b(?:prefer|rather (?:have|"
+    r"get|do|you)|id rather|would rather)(?: \w+)? (?:an? )?(?:emails?|calls?|phone calls?|"
+    r"letters?|mail|voicemails?)\b")
+""""email me instead", "i prefer an email": another way asked for, a no to this one."""
+_NO_TEXTS_EN = re.compile(
+    r"\b(?:landline|flip phone|house phone|home phone)\b|\btoo many (?:texts|messages|text "
+    r"messages)\b|\b(?:doesnt|does not|dont|do not|cant|cannot|wont) (?:get|receive|take|do|"
+    r"accept) (?:texts|text messages|messages|sms)\b")
+""""i have a landline", "my phone doesnt get texts", "i get too many texts already": no
+texts possible or wanted, a no to consent to them."""
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
