@@ -570,7 +570,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"[a-z]{3,} what(?: is that| is this| is it| now)?$",
                 # the same with a name of two to four words ("acme home services what") or
                 # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
-                r"^(?=.* what$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"^(?=.* what(?: is that| is this| is it| now)?$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|youre|"
                 r"me|but|or|well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|of|"
                 r"on|in|at|by|because|cause|doing|did|does|the|mean|meaning|was|were|are|want|"
@@ -578,7 +578,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"with|who|what|when|where|and|then|after|before)\b)[a-z]{3,} ){1,3}"
                 r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|you|"
                 r"said|say|to|for|with|that|this|is|the|was|are|about|what|who)\b)[a-z]{3,} "
-                r"what$",
+                r"what(?: is that| is this| is it| now)?$",
                 r"^(?=.* who$)(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were|are|is|"
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"

@@ -1756,12 +1756,13 @@ def _english_reading(norm: str, topic: Topic | None,
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
+            _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm)
+            or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and "yes" not in hits and (
             _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
-    if topic == "relevance" and hits.get("no") in (None, "refuse", "busy") and (
-            _NOT_DONE_EN.search(norm) or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
-        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and "yes" not in hits and _DONE_OTHERWISE_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
@@ -1795,10 +1796,11 @@ _TROUBLE_EN = re.compile(
 """Trouble with the thing the request was for: a noise, a leak, the cold, a bill."""
 _PERSISTS_EN = re.compile(
     r"\b(?:still|again|keeps?|kept|constantly|always|every (?:day|night|morning|time)|all "
-    r"(?:the time|night|day|winter)|since|doubled|tripled|(?:went|goes|going|gone) up|worse|"
+    r"(?:the time|night|day|winter)|since|doubled|tripled|(?:goes|going) up|worse|"
     r"higher|through the roof)\b")
 """"the heat keeps cutting out", "its making that noise again", "our gas bill doubled":
-the trouble goes on, so the request does too (a yes to "still interested?")."""
+the trouble goes on, so the request does too (a yes to "still interested?"; "the bill
+went up last month" is one rise, no more)."""
 _NOT_DONE_EN = re.compile(
     r"\b(?:havent|hasnt|have not|has not|never|didnt|did not|nobody has|no one has)(?: \w+)?"
     r"(?: been| yet)? (?:signed(?: up)?|picked|chosen|hired|booked|scheduled|serviced|fixed|"
@@ -1806,9 +1808,16 @@ _NOT_DONE_EN = re.compile(
     r"gone with|went with)\b(?!.*\b(?:anymore|any more|no longer)\b)")
 """"we havent signed up anywhere", "it hasnt been serviced in years": nothing done about
 it, so the request stands."""
+_NEEDS_EN = re.compile(
+    r"(?<!dont )(?<!do not )(?<!doesnt )(?<!does not )(?<!didnt )(?<!no longer )(?<!wont )"
+    r"\b(?:need|needs|have to|has to|got to|gotta)(?: to)? (?:get |have )?(?:\w+ )?(?:replace\w*|"
+    r"fix\w*|repair\w*|servic\w*|look\w* at|check\w*|someone|somebody|a new|done|sorted)\b"
+    r"(?!.*\b(?:anymore|any more|no longer)\b)")
+""""we need to replace the whole thing", "it has to be looked at": a need not yet met."""
 _DONE_OTHERWISE_EN = re.compile(
     r"^(?!.*\b(?:need|needs|want|wants|have to|has to|got to|gotta|should)\b).*\b(?:replaced|"
-    r"swapped out|switched out|upgraded|converted)\b|\b(?:did|done|does|doing|handled) "
+    r"swapped out|switched out|upgraded|converted)\b|\bhad to (?:replace|swap|get a new|put in "
+    r"a new)\b|\b(?:did|done|does|doing|handled) "
     r"(?:\w+ ){0,2}(?:ourselves|myself|himself|herself|themselves)\b")
 """"we replaced the whole furnace", "my son did the service himself": the need met
 another way."""

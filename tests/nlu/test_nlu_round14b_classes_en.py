@@ -1,0 +1,138 @@
+"""English classes of indirect answers written in round fourteen, by family rather than
+one sentence at a time: the trouble that goes on ("the radiator keeps rattling") and
+nothing done about it yet ("we havent booked anyone") say the request stands; replaced or
+done by hand says it does not; "no reason not to" agrees; an idle chore or a break is free
+to talk, full hands or a full house are not; the one asked for has died or the line is a
+fax; to consent to texts, another way asked for, a phone that takes no texts, or no longer
+theirs (the pet died, moved away) is a no; "about what" (any step) and "for what" (a yes/no
+step) ask what the call is about, as "how many texts are we talking" does; "is this some
+kind of sales call" and "is this the vet" ask who is calling. Every example is a
+paraphrase, in no eval file, and fails on the code before the round; the guards go the
+other way."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.polar_questions import answer, step_reply
+
+LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yaml"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "names", "expected"),
+    [
+        # the trouble goes on: the request stands
+        ("relevance", "the radiator keeps rattling", (), "yes"),
+        ("relevance", "the furnace keeps clanking", (), "yes"),
+        ("relevance", "the boiler is dripping again", (), "yes"),
+        ("relevance", "our water bill tripled", (), "yes"),
+        ("relevance", "the heater shuts off every night", (), "yes"),
+        ("relevance", "the house is cold all the time", (), "yes"),
+        ("relevance", "we still have that issue", (), "yes"),
+        # nothing done about it yet
+        ("relevance", "it hasnt been checked in ages", (), "yes"),
+        ("relevance", "we never hired anyone for it", (), "yes"),
+        ("relevance", "we havent signed with anyone", (), "yes"),
+        ("relevance", "nobody has checked it out", (), "yes"),
+        # a need not yet met
+        ("relevance", "we need to replace the whole thing", (), "yes"),
+        ("relevance", "it has to be looked at soon", (), "yes"),
+        ("relevance", "we gotta get somebody out here", (), "yes"),
+        # replaced, or done by hand
+        ("relevance", "we swapped out the old unit last week", (), "no"),
+        ("relevance", "my husband did the repair himself", (), "no"),
+        ("relevance", "we upgraded to a new system", (), "no"),
+        ("relevance", "we had to replace it over christmas", (), "no"),
+        # two negations that agree
+        ("consent", "theres no reason not to", (), "yes"),
+        ("availability", "no reason not to honestly", (), "yes"),
+        ("offer", "cant think of a reason not to", (), "yes"),
+        ("offer", "cant see any reason not to", (), "yes"),
+        # an idle chore or a break: free to talk
+        ("availability", "im folding the laundry", (), "yes"),
+        ("availability", "just killing time here", (), "yes"),
+        ("availability", "im sitting around killing time", (), "yes"),
+        ("offer", "sure im not going anywhere", (), "yes"),
+        # a house full, hands deep in something: busy
+        ("availability", "we got a full house tonight", (), "no"),
+        ("availability", "ive got a house full of kids", (), "no"),
+        ("availability", "elbow deep in the garden", (), "no"),
+        # the one asked for has died, the line is a fax
+        ("identity", "my wife megan passed last year", ("megan",), "no"),
+        ("identity", "my late wife megan", ("megan",), "no"),
+        ("identity", "you reached a fax machine", ("megan",), "no"),
+        ("identity", "this number is a fax line", ("megan",), "no"),
+        # consent: another way asked for
+        ("consent", "could you email me instead", (), "no"),
+        ("consent", "id rather get a letter", (), "no"),
+        ("consent", "i would rather have phone calls", (), "no"),
+        # consent: no texts possible or wanted
+        ("consent", "we only have a house phone", (), "no"),
+        ("consent", "i already get too many messages", (), "no"),
+        ("consent", "its a flip phone", (), "no"),
+        # consent: no longer theirs
+        ("consent", "my cat died in the spring", (), "no"),
+        ("consent", "our old dog died", (), "no"),
+        ("consent", "we moved out of town last year", (), "no"),
+    ],
+)
+def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | None) -> None:
+    assert answer(asked, text, "en", names) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "names", "expected"),
+    [
+        ("relevance", "my electric bill went up last month", (), None),
+        ("relevance", "we havent replaced it we dont need it anymore", (), "no"),
+        ("relevance", "we got it fixed it doesnt leak anymore", (), "no"),
+        ("consent", "i prefer texts honestly", (), None),
+        ("consent", "yes text me instead of calling", (), "yes"),
+        ("availability", "im cooking dinner", (), "no"),
+        ("identity", "yes its me i passed my exam", ("megan",), "yes"),
+    ],
+)
+def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
+                        expected: str | None) -> None:
+    assert answer(asked, text, "en", names) == expected
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # "about what" on any step, "for what" on a yes/no step: what the call is about
+        (LEAD_EN, "ask_callback", "call me about what", "handler:who_is_this"),
+        (LEAD_EN, "ask_timeframe", "sorry about what", "handler:who_is_this"),
+        (LEAD_EN, "relevant", "a quote for what now", "handler:who_is_this"),
+        # how much of it: what the call is about
+        (CONSENT_EN, "ask_consent", "how many messages are we talking", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "how often will you text me", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "how often would you call", "handler:who_is_this"),
+        # the kind of call, the place guessed
+        (LEAD_EN, "greet", "is this some sort of robocall", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "is it a marketing call", "handler:who_is_this"),
+        (LEAD_EN, "greet", "is this some kind of sales pitch", "handler:who_is_this"),
+        (CONSENT_EN, "greet", "are you the animal hospital", "handler:who_is_this"),
+        # a name the robot said, then "what is that"
+        (LEAD_EN, "greet", "acme what is that", "handler:who_is_this"),
+        (LEAD_EN, "greet", "acme what is it", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "acme roofing what is that", "handler:who_is_this"),
+    ],
+)
+def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_EN, "ask_budget", "budget for what", "handler:repeat"),
+        (LEAD_EN, "relevant", "interested in what", "handler:repeat"),
+        (LEAD_EN, "ask_timeframe", "sorry plan to buy what", "handler:repeat"),
+        (CONSENT_EN, "ask_consent", "agree to what", "handler:who_is_this"),
+        (LEAD_EN, "ask_budget", "how much are we talking", "unknown"),
+    ],
+)
+def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
