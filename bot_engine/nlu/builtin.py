@@ -570,7 +570,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"[a-z]{3,} what(?: is that| is this| is it| now)?$",
                 # the same with a name of two to four words ("acme home services what") or
                 # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
-                r"^(?=.* what(?: is that| is this| is it| now)?$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"^(?=.* what(?: is that| is this| is it| now)?$)"
+                r"(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|youre|"
                 r"me|but|or|well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|of|"
                 r"on|in|at|by|because|cause|doing|did|does|the|mean|meaning|was|were|are|want|"
