@@ -262,7 +262,7 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=just relaxing", "=just chilling", "=just sitting here",
             # an idle chore or a break leaves the caller free: "just folding laundry", "on
             # my lunch break", "im not going anywhere"
-            "fold laundry", "folding laundry", "lunch break", "=on break", "=on my break",
+            "fold laundry", "folding laundry", "lunch break",
             "=killing time", "=not going anywhere",
             "=just hanging out", "=puttering around", "=nothing going on",
         ],

@@ -1778,7 +1778,8 @@ _NO_REASON_NOT_EN = re.compile(r"\b(?:no|dont see (?:any|a)|cant (?:think of|see
                                r"reason (?:not to|why not|to say no)\b")
 """"no reason not to", "i dont see any reason why not": two negations that agree (not in
 the lexicon: as a semantic prototype its "no ... not" would draw every negated reply)."""
-_DIED_EN = re.compile(r"\b(?:he|she|\w+) (?:\w+ )?(?:passed|died)\b|\b(?:deceased|late "
+_DIED_EN = re.compile(r"\b(?:he|she|\w+) (?:\w+ )?(?:passed|died)\b(?! (?:the|a|an|it|me|him|her|"
+                      r"this|that|my|his|its|out|by|over|up|along|down)\b)|\b(?:deceased|late "
                       r"(?:husband|wife|father|mother|dad|mom))\b")
 """"my husband harold passed in the fall", "hes deceased": the one asked for has died; to
 consent ("our dog passed away"), the one it was for has."""
