@@ -211,6 +211,10 @@ def understand(
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "opt_out" and compiled.hedge_intent is not None
+            and _CALL_AS_DECISION.search(text.lower()) and cues.hedge(text, runtime.lang)):
+        # "not my call, my wife does the bills": a call as a decision, not a phone call
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent in _REASKING_HANDLERS and reading is not None
             and polar.corrects(text, runtime.lang)):
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
@@ -579,6 +583,9 @@ _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(к�
                         r"what do you (think|reckon)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
 question about the caller."""
+_CALL_AS_DECISION = re.compile(r"\b(?:not|isnt|its|thats|that is|it is)(?: \w+)? call\b"
+                               r"(?! (?:me|us|back|again|here|this))")
+""""not my call", "thats my husbands call": the call is a decision to make."""
 _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why ((are|do|did|would) )?"
                               r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
                               r"what(s| is) (this|the) call (for|about)|who(s| is) (this )?"

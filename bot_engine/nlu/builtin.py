@@ -494,6 +494,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # kids wont leave me alone" is no request)
                 r"\bno more (phone )?(calls|calling)\b",
                 r"\b(do not|dont|never) (call|contact|ring)\b",
+                r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
+                r"contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",

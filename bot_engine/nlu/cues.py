@@ -282,9 +282,11 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
             "=got to", "=gotta",
-            # hands full, a house full: "elbow deep in raw chicken", "a house full of guests"
-            "=elbow deep", "=up to my elbows", "=hands are full", "=house full", "=full house",
-            "=have company", "=got company", "=company over", "guests over",
+            # a shift, hands full, a house full: "im on shift", "elbow deep in raw chicken",
+            # "a house full of guests"
+            "=on shift", "=on my shift", "=elbow deep", "=up to my elbows", "=hands are full",
+            "=house full", "=full house", "=have company", "=got company", "=company over",
+            "guests over",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
@@ -472,6 +474,9 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=loan come", "=that necessary", "=it necessary", "=that required",
             "=whatever gets", "=whatever it needs", "=whatever is needed", "=least amount",
             "=lowest possible", "=as little as possible",
+            # not the caller's to decide: "not my call", "the landlord pays for that"
+            "=not my call", "=not my decision", "=not up to me", "=not mine to decide",
+            "@family call", "landlord", "=the owner decides", "=the owners call",
         ],
     },
 }  # fmt: skip

@@ -1756,6 +1756,10 @@ def _english_reading(norm: str, topic: Topic | None,
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
+            idle := _IDLE_EN.match(norm)) is not None and not any(
+            hit.family == "busy" for hit in cues.read_lang(idle.group("tail"), "en")):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
             _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
@@ -1763,7 +1767,8 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "relevance" and "yes" not in hits and (
             _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
-    if topic == "relevance" and "yes" not in hits and _DONE_OTHERWISE_EN.search(norm):
+    if topic == "relevance" and "yes" not in hits and (
+            _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
@@ -1778,6 +1783,14 @@ _NO_REASON_NOT_EN = re.compile(r"\b(?:no|dont see (?:any|a)|cant (?:think of|see
                                r"reason (?:not to|why not|to say no)\b")
 """"no reason not to", "i dont see any reason why not": two negations that agree (not in
 the lexicon: as a semantic prototype its "no ... not" would draw every negated reply)."""
+_IDLE_EN = re.compile(
+    r"^(?:(?:oh|well|yeah|yes|sure|um|uh|nah|no) )*(?:im|i am|were|we are) (?:just |only |"
+    r"basically )?(?:sitting|hanging|lounging|waiting|lying|laying|chilling|relaxing|puttering|"
+    r"resting|killing time|watching (?:the )?(?:snow|rain|tv|birds|news))(?! down\b)(?! in\b)"
+    r"(?: around)?(?P<tail>.*)$")
+""""im just sitting around", "im waiting for my ride", "im just watching the snow": idle,
+so free to talk, unless what follows is busy ("im waiting at the doctors") or the caller
+sits down to something or in somewhere ("sitting down to dinner", "sitting in a lecture")."""
 _DIED_EN = re.compile(r"\b(?:he|she|\w+) (?:\w+ )?(?:passed|died)\b(?! (?:the|a|an|it|me|him|her|"
                       r"this|that|my|his|its|out|by|over|up|along|down)\b)|\b(?:deceased|late "
                       r"(?:husband|wife|father|mother|dad|mom))\b")
@@ -1803,12 +1816,16 @@ _PERSISTS_EN = re.compile(
 the trouble goes on, so the request does too (a yes to "still interested?"; "the bill
 went up last month" is one rise, no more)."""
 _NOT_DONE_EN = re.compile(
-    r"\b(?:havent|hasnt|have not|has not|never|didnt|did not|nobody has|no one has)(?: \w+)?"
-    r"(?: been| yet)? (?:signed(?: up)?|picked|chosen|hired|booked|scheduled|serviced|fixed|"
-    r"repaired|replaced|looked at|checked|inspected|tuned up|bought|purchased|committed|"
-    r"gone with|went with)\b(?!.*\b(?:anymore|any more|no longer)\b)")
-""""we havent signed up anywhere", "it hasnt been serviced in years": nothing done about
-it, so the request stands."""
+    r"\b(?:havent|hasnt|have not|has not|hadnt|never|didnt|did not|nobody|no one|noone|nothing|"
+    r"isnt|wasnt)(?: \w+){0,2}? (?:been |yet |ever |even )?(?:signed(?: up)?|picked|chosen|"
+    r"hired|booked|scheduled|serviced|fixed|repaired|replaced|looked at|checked|inspected|"
+    r"tuned up|bought|purchased|committed|gone with|went with|changed|come out|came out|"
+    r"showed up|show up|shown up|got around|gotten around|called (?:us |me )?back|gone away|"
+    r"went away|come by|came by|happened|resolved)\b(?!.*\b(?:anymore|any more|no longer)\b)"
+    r"|\b(?:getting|gotten|keeps getting) (?:worse|colder|louder)\b")
+""""we havent signed up anywhere", "it hasnt been serviced in years", "nobody ever called
+us back", "the problem hasnt gone away", "its getting worse": nothing done about it, so the
+request stands."""
 _NEEDS_EN = re.compile(
     r"(?<!dont )(?<!do not )(?<!doesnt )(?<!does not )(?<!didnt )(?<!no longer )(?<!wont )"
     r"\b(?:need|needs|have to|has to|got to|gotta)(?: to)? (?:get |have )?(?:\w+ )?(?:replace\w*|"
@@ -1822,6 +1839,13 @@ _DONE_OTHERWISE_EN = re.compile(
     r"(?:\w+ ){0,2}(?:ourselves|myself|himself|herself|themselves)\b")
 """"we replaced the whole furnace", "my son did the service himself": the need met
 another way."""
+_DONE_NOW_EN = re.compile(
+    r"^(?:(?:oh|well|no|nah|nope|yeah|um|uh|actually) )*(?:it|its|it is|everything|everythings|"
+    r"all|the \w+|the \w+s)(?: is| s)? (?:\w+ )?(?:works|working|runs|running|fine|good|ok|"
+    r"okay)(?: \w+)? now$|\b(?:been|got|gotten|was|were) (?:all )?(?:repaired|fixed|replaced|"
+    r"sorted|resolved)\b|^(?:(?:oh|well|no|nah|nope|um|uh|actually) )*we (?:just |already )?"
+    r"(?:sold (?:it|the \w+)|moved(?! in\b)(?: out| away| to \w+)?)(?: \w+){0,2}$")
+""""it works now", "its been repaired", "we sold it", "we moved": the need is gone."""
 _OTHER_WAY_EN = re.compile(
     r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|\b(?:prefer|rather (?:have|"
     r"get|do|you)|id rather|would rather)(?: \w+)? (?:an? )?(?:emails?|calls?|phone calls?|"

@@ -1,12 +1,14 @@
 """English classes of indirect answers written in round fourteen, by family rather than
-one sentence at a time: the trouble that goes on ("the radiator keeps rattling") and
-nothing done about it yet ("we havent booked anyone") say the request stands; replaced or
-done by hand says it does not; "no reason not to" agrees; an idle chore or a break is free
-to talk, full hands or a full house are not; the one asked for has died or the line is a
-fax; to consent to texts, another way asked for, a phone that takes no texts, or no longer
-theirs (the pet died, moved away) is a no; "about what" (any step) and "for what" (a yes/no
-step) ask what the call is about, as "how many texts are we talking" does; "is this some
-kind of sales call" and "is this the vet" ask who is calling. Every example is a
+one sentence at a time: the trouble that goes on ("the radiator keeps rattling"), nothing
+done about it yet ("nobody ever came by") and a need not yet met say the request stands;
+replaced, done by hand, working again, sold or moved say it does not; "no reason not to"
+agrees; idling, an idle chore or a lunch break is free to talk, full hands, a full house or
+a shift are not; the one asked for has died or the line is a fax; to consent to texts,
+another way asked for, a phone that takes no texts, or no longer theirs (the pet died,
+moved away) is a no; "about what" (any step) and "for what" (a yes/no step) ask what the
+call is about, as "how many texts are we talking" does; "is this some kind of sales call"
+and "is this the vet" ask who is calling; "dont text or call me" stops the calls; "not my
+call" does not know. Every example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards go the
 other way."""
 
@@ -35,6 +37,12 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "we never hired anyone for it", (), "yes"),
         ("relevance", "we havent signed with anyone", (), "yes"),
         ("relevance", "nobody has checked it out", (), "yes"),
+        ("relevance", "nothing has changed since", (), "yes"),
+        ("relevance", "we never got around to it", (), "yes"),
+        ("relevance", "the guy never showed up", (), "yes"),
+        ("relevance", "no one ever came by", (), "yes"),
+        ("relevance", "the leak hasnt gone away", (), "yes"),
+        ("relevance", "its gotten worse since fall", (), "yes"),
         # a need not yet met
         ("relevance", "we need to replace the whole thing", (), "yes"),
         ("relevance", "it has to be looked at soon", (), "yes"),
@@ -44,6 +52,12 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "my husband did the repair himself", (), "no"),
         ("relevance", "we upgraded to a new system", (), "no"),
         ("relevance", "we had to replace it over christmas", (), "no"),
+        # working again, sold, moved: the need is gone
+        ("relevance", "it works now", (), "no"),
+        ("relevance", "its been repaired", (), "no"),
+        ("relevance", "we sold it last summer", (), "no"),
+        ("relevance", "we moved to ohio", (), "no"),
+        ("relevance", "the pipes got fixed", (), "no"),
         # two negations that agree
         ("consent", "theres no reason not to", (), "yes"),
         ("availability", "no reason not to honestly", (), "yes"),
@@ -54,10 +68,17 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("availability", "just killing time here", (), "yes"),
         ("availability", "im sitting around killing time", (), "yes"),
         ("offer", "sure im not going anywhere", (), "yes"),
+        ("availability", "im just sitting around", (), "yes"),
+        ("availability", "were just hanging around the house", (), "yes"),
+        ("availability", "im waiting for my ride", (), "yes"),
+        ("availability", "im just watching the snow come down", (), "yes"),
         # a house full, hands deep in something: busy
         ("availability", "we got a full house tonight", (), "no"),
         ("availability", "ive got a house full of kids", (), "no"),
         ("availability", "elbow deep in the garden", (), "no"),
+        ("availability", "im on shift right now", (), "no"),
+        ("availability", "were on shift til six", (), "no"),
+        ("availability", "i work a double and im on shift", (), "no"),
         # the one asked for has died, the line is a fax
         ("identity", "my wife megan passed last year", ("megan",), "no"),
         ("identity", "my late wife megan", ("megan",), "no"),
@@ -90,6 +111,10 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | 
         ("consent", "i prefer texts honestly", (), None),
         ("consent", "yes text me instead of calling", (), "yes"),
         ("availability", "im cooking dinner", (), "no"),
+        ("availability", "im sitting down to lunch", (), "no"),
+        ("availability", "im waiting in line at the bank", (), "no"),
+        ("relevance", "we moved in last year and its still cold", (), "yes"),
+        ("relevance", "everything is running fine now", (), "no"),
         ("identity", "yes its me i passed my exam", ("megan",), "yes"),
     ],
 )
@@ -114,6 +139,14 @@ def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
         (LEAD_EN, "convenient", "is it a marketing call", "handler:who_is_this"),
         (LEAD_EN, "greet", "is this some kind of sales pitch", "handler:who_is_this"),
         (CONSENT_EN, "greet", "are you the animal hospital", "handler:who_is_this"),
+        # texts or email and calls refused together: stop calling
+        (CONSENT_EN, "ask_consent", "dont text or call me ever", "handler:opt_out"),
+        (CONSENT_EN, "ask_consent", "do not message or contact me", "handler:opt_out"),
+        (CONSENT_EN, "ask_consent", "please dont email or ring me", "handler:opt_out"),
+        # a call as a decision: not the caller's to make
+        (LEAD_EN, "ask_budget", "not my call", "unknown"),
+        (LEAD_EN, "ask_budget", "thats my husbands call", "unknown"),
+        (LEAD_EN, "ask_budget", "that isnt my call", "unknown"),
         # a name the robot said, then "what is that"
         (LEAD_EN, "greet", "acme what is that", "handler:who_is_this"),
         (LEAD_EN, "greet", "acme what is it", "handler:who_is_this"),
@@ -132,6 +165,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
         (LEAD_EN, "ask_timeframe", "sorry plan to buy what", "handler:repeat"),
         (CONSENT_EN, "ask_consent", "agree to what", "handler:who_is_this"),
         (LEAD_EN, "ask_budget", "how much are we talking", "unknown"),
+        (LEAD_EN, "ask_budget", "dont call me about money", "handler:opt_out"),
     ],
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
