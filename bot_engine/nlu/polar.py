@@ -1749,6 +1749,11 @@ def _english_reading(norm: str, topic: Topic | None,
     if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
             _NO_REASON_NOT_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic != "identity" and hits.get("yes") in (None, "agree", "available") and (
+            hits.get("no") in (None, "refuse", "busy", "negated")) and (
+            _NEGATED_NO_EN.search(norm) or (topic == "availability" and _NOT_BUSY_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE,
+                            "available" if topic == "availability" else "agree")
     if topic == "availability" and hits.get("no") == "busy" and (
             idle := _IDLE_WAIT_EN.match(norm)) is not None:
         tail = idle.group("tail") if idle.group("tail") is not None else idle.group("idle")
@@ -1779,6 +1784,26 @@ def _english_reading(norm: str, topic: Topic | None,
     return None
 
 
+_NEGATED_NO_EN = re.compile(
+    r"\b(?:not|nothing|never been|im not|i am not|were not|we are not) (?:really |at all |"
+    r"totally |necessarily )?(?:against|opposed)\b(?! to (?:you|your|calls|calling|texts))|"
+    r"\b(?:doesnt|does not|wouldnt|would not|wont|will not) bother (?:me|us)\b|"
+    r"\bnothing wrong with (?:that|it|this|those|them)\b|"
+    r"\b(?:cant|can not|cannot|could i|how could i|wont) say no\b|"
+    r"\b(?:no|never any) harm\b|\b(?:cant|can not|wont|wouldnt|never|doesnt) hurts?\b|"
+    r"^(?:(?:well|oh|hey|eh) )?(?:no complaints|cant complain)\b|"
+    r"^(?:(?:oh|well) )?(?:no doubt|without a doubt)\b|"
+    r"^(?:no|nah|nope)(?: no)? (?:go ahead|go on|shoot|fire away|im listening)$")
+""""im not against it", "that doesnt bother me", "nothing wrong with that", "how could i
+say no", "no harm in that", "cant complain", "no doubt", "no no go ahead": a no word
+negated or set aside, a yes (so it is read before the no word's family)."""
+_NOT_BUSY_EN = re.compile(
+    r"\b(?:not|isnt|is not|its not|aint) (?:a |such a |that |too )?(?:bad|terrible|awful) "
+    r"(?:time|moment)\b|\bnow (?:is|s) not (?:too )?bad\b|"
+    r"\b(?:not|aint|isnt|arent|wasnt) (?:really |that |too |very |at all |all that )?busy\b|"
+    r"\b(?:dont|do not) have (?:anything|much) (?:going on|planned|on)\b")
+""""its not a bad time", "i aint busy", "not really busy", "i dont have anything going
+on": to "is now a good time?", a yes."""
 _NO_REASON_NOT_EN = re.compile(r"\b(?:no|dont see (?:any|a)|cant (?:think of|see) (?:any|a)) "
                                r"reason (?:not to|why not|to say no)\b")
 """"no reason not to", "i dont see any reason why not": two negations that agree (not in
@@ -1821,7 +1846,8 @@ _NOT_DONE_EN = re.compile(
     r"hired|booked|scheduled|serviced|fixed|repaired|replaced|looked at|checked|inspected|"
     r"tuned up|bought|purchased|committed|gone with|went with|changed|come out|came out|"
     r"showed up|show up|shown up|got around|gotten around|called (?:us |me )?back|gone away|"
-    r"went away|come by|came by|happened|resolved)\b(?!.*\b(?:anymore|any more|no longer)\b)"
+    r"went away|come by|came by|came|happened|resolved|done|did it|got it|gotten it|get it "
+    r"(?:done|fixed))\b(?!.*\b(?:anymore|any more|no longer)\b)"
     r"|\b(?:getting|gotten|keeps getting) (?:worse|colder|louder)\b")
 """"we havent signed up anywhere", "it hasnt been serviced in years", "nobody ever called
 us back", "the problem hasnt gone away", "its getting worse": nothing done about it, so the

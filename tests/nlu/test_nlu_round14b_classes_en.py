@@ -1,8 +1,10 @@
 """English classes of indirect answers written in round fourteen, by family rather than
 one sentence at a time: the trouble that goes on ("the radiator keeps rattling"), nothing
 done about it yet ("nobody ever came by") and a need not yet met say the request stands;
-replaced, done by hand, working again, sold or moved say it does not; "no reason not to"
-agrees; idling, an idle chore or a lunch break is free to talk, full hands, a full house or
+replaced, done by hand, working again, sold or moved say it does not; "no reason not to",
+"im not against it", "nothing wrong with that", "how could i say no", "no harm in it",
+"cant complain", "no doubt", "no no go ahead" agree, and "not a bad time", "i aint busy" are
+free to talk; idling, an idle chore or a lunch break is free to talk, full hands, a full house or
 a shift are not; the one asked for has died or the line is a fax; to consent to texts,
 another way asked for, a phone that takes no texts, or no longer theirs (the pet died,
 moved away) is a no; "about what" (any step) and "for what" (a yes/no step) ask what the
@@ -43,6 +45,9 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "no one ever came by", (), "yes"),
         ("relevance", "the leak hasnt gone away", (), "yes"),
         ("relevance", "its gotten worse since fall", (), "yes"),
+        ("relevance", "nobody came", (), "yes"),
+        ("relevance", "we didnt get it done", (), "yes"),
+        ("relevance", "we never got it fixed", (), "yes"),
         # a need not yet met
         ("relevance", "we need to replace the whole thing", (), "yes"),
         ("relevance", "it has to be looked at soon", (), "yes"),
@@ -63,6 +68,29 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("availability", "no reason not to honestly", (), "yes"),
         ("offer", "cant think of a reason not to", (), "yes"),
         ("offer", "cant see any reason not to", (), "yes"),
+        # a no word negated or set aside: a yes
+        ("consent", "im not against it", (), "yes"),
+        ("consent", "honestly im not opposed", (), "yes"),
+        ("offer", "i have nothing against that", (), "yes"),
+        ("consent", "that wouldnt bother me", (), "yes"),
+        ("availability", "it doesnt bother me go on", (), "yes"),
+        ("readback", "nothing wrong with that", (), "yes"),
+        ("consent", "how could i say no to that", (), "yes"),
+        ("offer", "i cant say no", (), "yes"),
+        ("consent", "no harm in it i guess", (), "yes"),
+        ("offer", "it cant hurt", (), "yes"),
+        ("consent", "never hurts", (), "yes"),
+        ("offer", "no complaints here", (), "yes"),
+        ("relevance", "oh no doubt", (), "yes"),
+        ("relevance", "without a doubt", (), "yes"),
+        ("availability", "no no go ahead", (), "yes"),
+        ("consent", "nah go on", (), "yes"),
+        # not busy, not a bad time
+        ("availability", "its not a bad time", (), "yes"),
+        ("availability", "now is not too bad", (), "yes"),
+        ("availability", "i aint busy", (), "yes"),
+        ("availability", "not really busy", (), "yes"),
+        ("availability", "i dont have anything going on", (), "yes"),
         # an idle chore or a break: free to talk
         ("availability", "im folding the laundry", (), "yes"),
         ("availability", "just killing time here", (), "yes"),
@@ -106,6 +134,11 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | 
     ("asked", "text", "names", "expected"),
     [
         ("relevance", "my electric bill went up last month", (), None),
+        ("consent", "im against it", (), "no"),
+        ("availability", "its a bad time", (), "no"),
+        ("availability", "im too busy", (), "no"),
+        ("consent", "no not at all", (), "no"),
+        ("relevance", "no doubt we found someone else", (), "no"),
         ("relevance", "we havent replaced it we dont need it anymore", (), "no"),
         ("relevance", "we got it fixed it doesnt leak anymore", (), "no"),
         ("consent", "i prefer texts honestly", (), None),
