@@ -1773,12 +1773,16 @@ def _english_reading(norm: str, topic: Topic | None,
             _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "relevance" and "yes" not in hits and (
-            _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)):
+            _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)
+            or _NOT_THEIRS_EN.search(norm) or _SEEN_TO_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
-            or _DIED_EN.search(norm) or _NO_LONGER_THEIRS_EN.search(norm)):
+            or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
+            or _NO_LONGER_THEIRS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "identity" and "yes" not in hits and _ANOTHER_PLACE_EN.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     return None
@@ -1872,11 +1876,41 @@ _DONE_NOW_EN = re.compile(
     r"sorted|resolved)\b|^(?:(?:oh|well|no|nah|nope|um|uh|actually) )*we (?:just |already )?"
     r"(?:sold (?:it|the \w+)|moved(?! in\b)(?: out| away| to \w+)?)(?: \w+){0,2}$")
 """"it works now", "its been repaired", "we sold it", "we moved": the need is gone."""
+_NOT_THEIRS_EN = re.compile(
+    r"\b(?:renter|renters|rental|tenant|tenants|(?:we|i) lease)\b|\b(?:the )?(?:owner|owners|"
+    r"landlord|property manager|management company) (?:would|will|has to|have to|needs to|"
+    r"decides|handles|takes care)\b|\b(?:house|home|place|property) (?:is|was|got|has been) "
+    r"sold\b|\bclos(?:ed|ing) on (?:the|our) (?:house|home|sale)\b")
+""""im just a renter", "the owner would have to decide", "the house is sold": not the
+caller's to buy."""
+_SEEN_TO_EN = re.compile(
+    r"\b(?:just |already |recently )?(?:had|got) (?:it|them|the \w+) (?:serviced|checked|"
+    r"looked at|inspected|tuned up|cleaned|fixed|repaired)\b|\b(?:was|were|got) (?:just |"
+    r"already |recently )?(?:serviced|inspected|tuned up|checked|cleaned|looked at)\b|"
+    r"\b(?:someone|somebody|a guy|a tech|a technician) (?:already |just )?(?:came|come) (?:out|"
+    r"by|over)\b|\bsent (?:someone|somebody|a guy|a tech|a technician)\b|\b(?:it|that) "
+    r"(?:was|turned out to be) (?:just |only )?(?:a |the )?(?:\w+ ){0,2}(?:fuse|breaker|"
+    r"battery|filter|switch)\b|\bturned out to be nothing\b")
+""""we just had it serviced", "someone came out last week", "it was just a fuse": seen to
+already (read after the facts of nothing done, "it hasnt been serviced in years")."""
+_WENT_ELSEWHERE_EN = re.compile(
+    r"\b(?:switched|changed) (?:vets|clinics|doctors|dentists|providers|offices|practices|"
+    r"companies|pharmacies)\b|\b(?:go|going|went) (?:somewhere|someplace) else\b")
+""""we switched vets", "we go somewhere else now": no longer theirs, a no to consent."""
+_ANOTHER_PLACE_EN = re.compile(
+    r"^(?:(?:no|nope|sorry|um|uh) )*(?:this is|you(?:ve)? (?:called|reached|got)|its) (?:a|an) "
+    r"(?:\w+ )?(?:business|restaurant|store|shop|office|company|church|school|salon|clinic|"
+    r"bar|hotel|law firm|fax)\b|\b(?:were|we are|im|i am) the new (?:owners?|tenants?)\b|"
+    r"\b(?:previous|former|last|old) (?:owners?|tenants?)\b")
+""""this is a business", "you called a restaurant", "were the new owners": another place
+or other people than the one asked for."""
 _OTHER_WAY_EN = re.compile(
-    r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|\b(?:prefer|rather (?:have|"
-    r"get|do|you)|id rather|would rather)(?: \w+)? (?:an? )?(?:emails?|calls?|phone calls?|"
-    r"letters?|mail|voicemails?)\b")
-""""email me instead", "i prefer an email": another way asked for, a no to this one."""
+    r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|^(?:please |just |can you |"
+    r"could you )+(?:call|phone|email)(?: me| us)?(?: please| instead| only)?$|"
+    r"\b(?:prefer|rather (?:have|get|do|you)|id rather|would rather)(?: \w+)? (?:an? )?"
+    r"(?:emails?|calls?|phone calls?|letters?|mail|voicemails?)\b")
+""""email me instead", "please just call me", "i prefer an email": another way asked for, a
+no to this one."""
 _NO_TEXTS_EN = re.compile(
     r"\b(?:landline|flip phone|house phone|home phone)\b|\btoo many (?:texts|messages|text "
     r"messages)\b|\b(?:doesnt|does not|dont|do not|cant|cannot|wont) (?:get|receive|take|do|"

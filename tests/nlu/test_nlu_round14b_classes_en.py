@@ -1,18 +1,19 @@
-"""English classes of indirect answers written in round fourteen, by family rather than
-one sentence at a time: the trouble that goes on ("the radiator keeps rattling"), nothing
-done about it yet ("nobody ever came by") and a need not yet met say the request stands;
-replaced, done by hand, working again, sold or moved say it does not; "no reason not to",
-"im not against it", "nothing wrong with that", "how could i say no", "no harm in it",
-"cant complain", "no doubt", "no no go ahead" agree, and "not a bad time", "i aint busy" are
-free to talk; idling, an idle chore or a lunch break is free to talk, full hands, a full house or
-a shift are not; the one asked for has died or the line is a fax; to consent to texts,
-another way asked for, a phone that takes no texts, or no longer theirs (the pet died,
-moved away) is a no; "about what" (any step) and "for what" (a yes/no step) ask what the
-call is about, as "how many texts are we talking" does; "is this some kind of sales call"
-and "is this the vet" ask who is calling; "dont text or call me" stops the calls; "not my
-call" does not know. Every example is a
-paraphrase, in no eval file, and fails on the code before the round; the guards go the
-other way."""
+"""English classes of indirect answers written in round fourteen, by family rather than one
+sentence at a time: the trouble that goes on ("the radiator keeps rattling"), nothing done
+about it yet ("nobody ever came by") and a need not yet met say the request stands;
+replaced, done by hand, working again, seen to already, sold or moved, rented (the owner
+decides) say it does not; "no reason not to", "im not against it", "nothing wrong with
+that", "how could i say no", "no harm in it", "cant complain", "no doubt", "no no go ahead"
+agree, and "not a bad time", "i aint busy" are free to talk; idling, an idle chore or a
+lunch break is free to talk, full hands, a full house or a shift are not; the one asked for
+has died, the line is a fax or another place ("this is a hair salon", "were the new
+tenants"); to consent to texts, another way asked for, a phone that takes no texts, or no
+longer theirs (the pet died, moved away, switched clinics) is a no; "about what" (any step)
+and "for what" (a yes/no step) ask what the call is about, as "how many texts are we
+talking" does; "is this some kind of sales call" and "is this the vet" ask who is calling;
+"dont text or call me" stops the calls; "not my call" does not know. Every example is a
+paraphrase, in no eval file, and fails on the code before the round; the guards go the other
+way."""
 
 from __future__ import annotations
 
@@ -63,6 +64,16 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "we sold it last summer", (), "no"),
         ("relevance", "we moved to ohio", (), "no"),
         ("relevance", "the pipes got fixed", (), "no"),
+        # not the caller's to buy: renting, the owner decides, the house sold
+        ("relevance", "im only a tenant here", (), "no"),
+        ("relevance", "its a rental property", (), "no"),
+        ("relevance", "we lease this place", (), "no"),
+        ("relevance", "were closing on the house friday", (), "no"),
+        # seen to already
+        ("relevance", "it got tuned up in october", (), "no"),
+        ("relevance", "a tech came out on monday", (), "no"),
+        ("relevance", "the gas company sent a guy", (), "no"),
+        ("relevance", "it was only a tripped breaker", (), "no"),
         # two negations that agree
         ("consent", "theres no reason not to", (), "yes"),
         ("availability", "no reason not to honestly", (), "yes"),
@@ -112,15 +123,26 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("identity", "my late wife megan", ("megan",), "no"),
         ("identity", "you reached a fax machine", ("megan",), "no"),
         ("identity", "this number is a fax line", ("megan",), "no"),
+        # another place, other people: not the one asked for
+        ("identity", "this is a hair salon", ("megan",), "no"),
+        ("identity", "you reached a restaurant", ("megan",), "no"),
+        ("identity", "were the new tenants", ("megan",), "no"),
+        ("identity", "must be the previous owner", ("megan",), "no"),
         # consent: another way asked for
         ("consent", "could you email me instead", (), "no"),
         ("consent", "id rather get a letter", (), "no"),
         ("consent", "i would rather have phone calls", (), "no"),
+        ("consent", "please just call me", (), "no"),
+        ("consent", "could you phone me please", (), "no"),
+        ("consent", "just email", (), "no"),
         # consent: no texts possible or wanted
         ("consent", "we only have a house phone", (), "no"),
         ("consent", "i already get too many messages", (), "no"),
         ("consent", "its a flip phone", (), "no"),
         # consent: no longer theirs
+        ("consent", "we changed clinics", (), "no"),
+        ("consent", "we go someplace else these days", (), "no"),
+        ("consent", "we switched doctors last year", (), "no"),
         ("consent", "my cat died in the spring", (), "no"),
         ("consent", "our old dog died", (), "no"),
         ("consent", "we moved out of town last year", (), "no"),
@@ -135,6 +157,8 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | 
     [
         ("relevance", "my electric bill went up last month", (), None),
         ("consent", "im against it", (), "no"),
+        ("relevance", "it hasnt been inspected in years", (), "yes"),
+        ("relevance", "we own the house", (), None),
         ("availability", "its a bad time", (), "no"),
         ("availability", "im too busy", (), "no"),
         ("consent", "no not at all", (), "no"),
