@@ -372,6 +372,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(dont|do not|hate|cant stand|wont)( like| want| wanna)?( to)? (talk|talking|"
                 r"speak|speaking) (to|with) (a |the )?(robot|machine|computer|bot|recording)s?\b",
                 r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
+                # the boss, a transfer alone: "put your boss on", "just transfer me"
+                r"\b(put|get) (your|the) boss on\b|\b(talk|speak) (to|with) (your|the) boss\b",
+                r"^((please|just|ok|okay|can you|could you|yeah|yes) )*transfer me( please| now| "
+                r"over)?$",
                 r"\b(someone|somebody|anyone) (from|in) sales\b",
                 # "is there a person i could talk to", "i want a real person", "a human"
                 r"\b(is|isnt) there (a |an |some )?(real |live |actual )?"
@@ -592,7 +596,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?:a |an |some |another )?(?:(?:kind|sort|type) of (?:a |an )?)?"
                 r"(?:sales call|scam|scammer|telemarketer|telemarketing call|survey|spam call|"
                 r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
-                r"pitch|solicitation|solicitor)$",
+                r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call)$",
+                # the name asked again: "what was your name again", "whats your company called"
+                r"^(?:(?:sorry|wait|um|uh|and|so) )*(?:what|whats|what is|what was) your "
+                r"(?:name|company|company name|companys name|business)(?: again| called)?$",
                 # the matter of the call guessed: "is this about my car loan"; "..., what is
                 # this" after a statement
                 r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"

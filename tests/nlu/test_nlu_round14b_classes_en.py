@@ -10,10 +10,11 @@ has died, the line is a fax or another place ("this is a hair salon", "were the 
 tenants"); to consent to texts, another way asked for, a phone that takes no texts, or no
 longer theirs (the pet died, moved away, switched clinics) is a no; "about what" (any step)
 and "for what" (a yes/no step) ask what the call is about, as "how many texts are we
-talking" does; "is this some kind of sales call" and "is this the vet" ask who is calling;
-"dont text or call me" stops the calls; "not my call" does not know. Every example is a
-paraphrase, in no eval file, and fails on the code before the round; the guards go the other
-way."""
+talking" does; "is this some kind of sales call", "is this the vet", "is this spam" and
+"what was your name again" ask who is calling; "put your boss on" and "just transfer me" ask
+for a person; "dont text or call me" stops the calls; "not my call", "how should i know",
+"totally clueless", "the insurance is paying" do not know. Every example is a paraphrase, in
+no eval file, and fails on the code before the round; the guards go the other way."""
 
 from __future__ import annotations
 
@@ -204,6 +205,25 @@ def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
         (LEAD_EN, "ask_budget", "not my call", "unknown"),
         (LEAD_EN, "ask_budget", "thats my husbands call", "unknown"),
         (LEAD_EN, "ask_budget", "that isnt my call", "unknown"),
+        # spam or a prank guessed
+        (LEAD_EN, "greet", "is this spam", "handler:who_is_this"),
+        (CONSENT_EN, "greet", "is it some prank call", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "is this a spam thing", "handler:who_is_this"),
+        # the robot's name asked again
+        (LEAD_EN, "relevant", "what was your name again", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "whats your business again", "handler:who_is_this"),
+        (LEAD_EN, "convenient", "sorry what is your name again", "handler:who_is_this"),
+        # the boss, a transfer alone: a person
+        (LEAD_EN, "convenient", "put your boss on", "handler:operator"),
+        (LEAD_EN, "ask_budget", "could you transfer me", "handler:operator"),
+        (LEAD_EN, "convenient", "just transfer me please", "handler:operator"),
+        # how would the caller know, someone else pays: a "don't know"
+        (LEAD_EN, "ask_budget", "how should i know", "unknown"),
+        (LEAD_EN, "ask_budget", "how would i know that", "unknown"),
+        (LEAD_EN, "ask_budget", "how am i supposed to know", "unknown"),
+        (LEAD_EN, "ask_budget", "totally clueless", "unknown"),
+        (LEAD_EN, "ask_budget", "the insurance is paying for it", "unknown"),
+        (LEAD_EN, "ask_budget", "insurance pays for most of it", "unknown"),
         # a name the robot said, then "what is that"
         (LEAD_EN, "greet", "acme what is that", "handler:who_is_this"),
         (LEAD_EN, "greet", "acme what is it", "handler:who_is_this"),
@@ -223,6 +243,8 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
         (CONSENT_EN, "ask_consent", "agree to what", "handler:who_is_this"),
         (LEAD_EN, "ask_budget", "how much are we talking", "unknown"),
         (LEAD_EN, "ask_budget", "dont call me about money", "handler:opt_out"),
+        (LEAD_EN, "greet", "whats your name", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "can you transfer me to the clinic", "yes"),
     ],
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
