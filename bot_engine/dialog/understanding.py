@@ -212,7 +212,7 @@ def understand(
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent == "opt_out" and compiled.hedge_intent is not None
-            and _CALL_AS_DECISION.search(text.lower()) and cues.hedge(text, runtime.lang)):
+            and _CALL_AS_DECISION.search(text.lower())):
         # "not my call, my wife does the bills": a call as a decision, not a phone call
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent in _REASKING_HANDLERS and reading is not None
@@ -310,6 +310,7 @@ def understand(
     if compiled.hedge_intent is not None and not any(
         c.branch == compiled.hedge_intent for c in candidates
     ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)
+           or _CALL_AS_DECISION.search(text.lower())
            or _denies_without_value(runtime, step, text, now)):
         candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
     if expect.type == "confirm" and any(key.isdigit() for key in step.on):
@@ -583,8 +584,8 @@ _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(к�
                         r"what do you (think|reckon)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
 question about the caller."""
-_CALL_AS_DECISION = re.compile(r"\b(?:not|isnt|its|thats|that is|it is)(?: \w+)? call\b"
-                               r"(?! (?:me|us|back|again|here|this))")
+_CALL_AS_DECISION = re.compile(r"\b(?:not|isnt|its|thats|that is|it is) (?:\w+ )?(?:my|your|"
+                               r"his|her|their|our|\w+s) call\b(?! (?:me|us|back|again|here))")
 """"not my call", "thats my husbands call": the call is a decision to make."""
 _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why ((are|do|did|would) )?"
                               r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"

@@ -476,7 +476,7 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=lowest possible", "=as little as possible",
             # not the caller's to decide: "not my call", "the landlord pays for that"
             "=not my call", "=not my decision", "=not up to me", "=not mine to decide",
-            "@family call", "landlord", "=the owner decides", "=the owners call",
+            "landlord", "=the owner decides", "=the owners call",
             # how would the caller know; someone else pays: "how should i know", "im clueless",
             # "insurance is paying"
             "=how should i know", "=how would i know", "=how am i supposed to know",

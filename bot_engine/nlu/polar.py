@@ -1816,10 +1816,11 @@ _IDLE_EN = re.compile(
     r"^(?:(?:oh|well|yeah|yes|sure|um|uh|nah|no) )*(?:im|i am|were|we are) (?:just |only |"
     r"basically )?(?:sitting|hanging|lounging|waiting|lying|laying|chilling|relaxing|puttering|"
     r"resting|killing time|watching (?:the )?(?:snow|rain|tv|birds|news))(?! down\b)(?! in\b)"
+    r"(?! at (?!home\b))"
     r"(?: around)?(?P<tail>.*)$")
 """"im just sitting around", "im waiting for my ride", "im just watching the snow": idle,
-so free to talk, unless what follows is busy ("im waiting at the doctors") or the caller
-sits down to something or in somewhere ("sitting down to dinner", "sitting in a lecture")."""
+so free to talk, unless what follows is busy or the caller sits down to something, in or
+at somewhere ("sitting down to dinner", "sitting in a lecture", "sitting at the vet")."""
 _DIED_EN = re.compile(r"\b(?:he|she|\w+) (?:\w+ )?(?:passed|died)\b(?! (?:the|a|an|it|me|him|her|"
                       r"this|that|my|his|its|out|by|over|up|along|down)\b)|\b(?:deceased|late "
                       r"(?:husband|wife|father|mother|dad|mom))\b")
