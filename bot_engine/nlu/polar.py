@@ -1766,7 +1766,7 @@ def _english_reading(norm: str, topic: Topic | None,
             hit.family == "busy" for hit in cues.read_lang(idle.group("tail"), "en")):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
-            _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm)
+            _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and "yes" not in hits and (
@@ -1781,6 +1781,9 @@ def _english_reading(norm: str, topic: Topic | None,
             or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
             or _NO_LONGER_THEIRS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "identity" and hits.get("no") in (None, "negated", "refuse") and (
+            _SELF_IDIOM_EN.match(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
     if topic == "identity" and "yes" not in hits and _ANOTHER_PLACE_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
@@ -1851,7 +1854,8 @@ _NOT_DONE_EN = re.compile(
     r"hired|booked|scheduled|serviced|fixed|repaired|replaced|looked at|checked|inspected|"
     r"tuned up|bought|purchased|committed|gone with|went with|changed|come out|came out|"
     r"showed up|show up|shown up|got around|gotten around|called (?:us |me )?back|gone away|"
-    r"went away|come by|came by|came|happened|resolved|done|did it|got it|gotten it|get it "
+    r"went away|come by|came by|came|happened|resolved|done|did it|got it|gotten it|"
+    r"(?:gotten|got|get) (?:to|around to) it|get it "
     r"(?:done|fixed))\b(?!.*\b(?:anymore|any more|no longer)\b)"
     r"|\b(?:getting|gotten|keeps getting) (?:worse|colder|louder)\b")
 """"we havent signed up anywhere", "it hasnt been serviced in years", "nobody ever called
@@ -1877,6 +1881,17 @@ _DONE_NOW_EN = re.compile(
     r"sorted|resolved)\b|^(?:(?:oh|well|no|nah|nope|um|uh|actually) )*we (?:just |already )?"
     r"(?:sold (?:it|the \w+)|moved(?! in\b)(?: out| away| to \w+)?)(?: \w+){0,2}$")
 """"it works now", "its been repaired", "we sold it", "we moved": the need is gone."""
+_WAITED_EN = re.compile(
+    r"\b(?:about time|finally) (?:you|somebody|someone) (?:\w+ )?(?:called|got back|calls)\b|"
+    r"\bthought you (?:guys |people |folks )?(?:would|were gonna|was gonna|were going to) "
+    r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b")
+""""about time you called", "i thought you guys would never call", "its on our to do
+list": the caller has been waiting for it, a yes."""
+_SELF_IDIOM_EN = re.compile(
+    r"^(?:(?:yes|yeah|yep|well|uh|um|oh) )*(?:guilty as charged|who else would it be|"
+    r"thats what they call me|(?:thats|that is) my name|(?:im|i am) (?:her|him|she|he)|"
+    r"(?:last (?:time )?i checked|as far as i know)(?: yes| yeah)?$|in the flesh)\b")
+""""guilty as charged", "thats my name dont wear it out", "i am she": the one asked for."""
 _NOT_THEIRS_EN = re.compile(
     r"\b(?:renter|renters|rental|tenant|tenants|(?:we|i) lease)\b|\b(?:the )?(?:owner|owners|"
     r"landlord|property manager|management company) (?:would|will|has to|have to|needs to|"
@@ -1888,6 +1903,9 @@ _SEEN_TO_EN = re.compile(
     r"\b(?:just |already |recently )?(?:had|got) (?:it|them|the \w+) (?:serviced|checked|"
     r"looked at|inspected|tuned up|cleaned|fixed|repaired)\b|\b(?:was|were|got) (?:just |"
     r"already |recently )?(?:serviced|inspected|tuned up|checked|cleaned|looked at)\b|"
+    r"\b(?:we|i|weve|ive)(?: ve| have)? (?:got|have) (?:someone|somebody|a guy)\b"
+    r"(?! (?:to|who can)\b)|"
+    r"\b(?:took|taking|waited) (?:too|way too|so) long\b|"
     r"\b(?:someone|somebody|a guy|a tech|a technician) (?:already |just )?(?:came|come) (?:out|"
     r"by|over)\b|\bsent (?:someone|somebody|a guy|a tech|a technician)\b|\b(?:it|that) "
     r"(?:was|turned out to be) (?:just |only )?(?:a |the )?(?:\w+ ){0,2}(?:fuse|breaker|"

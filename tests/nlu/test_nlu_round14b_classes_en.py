@@ -1,20 +1,22 @@
 """English classes of indirect answers written in round fourteen, by family rather than one
 sentence at a time: the trouble that goes on ("the radiator keeps rattling"), nothing done
-about it yet ("nobody ever came by") and a need not yet met say the request stands;
-replaced, done by hand, working again, seen to already, sold or moved, rented (the owner
+about it yet ("nobody ever came by") and a need not yet met say the request stands, as
+"about time you called" and "its on our to do list" do; replaced, done by hand, working
+again, seen to already, someone found, the wait too long, sold or moved, rented (the owner
 decides) say it does not; "no reason not to", "im not against it", "nothing wrong with
 that", "how could i say no", "no harm in it", "cant complain", "no doubt", "no no go ahead"
 agree, and "not a bad time", "i aint busy" are free to talk; idling, an idle chore or a
-lunch break is free to talk, full hands, a full house or a shift are not; the one asked for
-has died, the line is a fax or another place ("this is a hair salon", "were the new
-tenants"); to consent to texts, another way asked for, a phone that takes no texts, or no
-longer theirs (the pet died, moved away, switched clinics) is a no; "about what" (any step)
-and "for what" (a yes/no step) ask what the call is about, as "how many texts are we
-talking" does; "is this some kind of sales call", "is this the vet", "is this spam" and
-"what was your name again" ask who is calling; "put your boss on" and "just transfer me" ask
-for a person; "dont text or call me" stops the calls; "not my call", "how should i know",
-"totally clueless", "the insurance is paying" do not know. Every example is a paraphrase, in
-no eval file, and fails on the code before the round; the guards go the other way."""
+lunch break is free to talk, full hands, a full house or a shift are not; "guilty as
+charged", "i am she" are the one asked for, and a death, a fax line or another place ("this
+is a hair salon", "were the new tenants") are not; to consent to texts, another way asked
+for, a phone that takes no texts, or no longer theirs (the pet died, moved away, switched
+clinics) is a no; "about what" (any step) and "for what" (a yes/no step) ask what the call
+is about, as "how many texts are we talking" does; "is this some kind of sales call", "is
+this the vet", "is this spam" and "what was your name again" ask who is calling; "put your
+boss on" and "just transfer me" ask for a person; "dont text or call me" stops the calls;
+"not my call", "how should i know", "totally clueless", "the insurance is paying" do not
+know. Every example is a paraphrase, in no eval file, and fails on the code before the
+round; the guards go the other way."""
 
 from __future__ import annotations
 
@@ -65,6 +67,17 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "we sold it last summer", (), "no"),
         ("relevance", "we moved to ohio", (), "no"),
         ("relevance", "the pipes got fixed", (), "no"),
+        # someone found, or the wait too long
+        ("relevance", "we got someone", (), "no"),
+        ("relevance", "weve got somebody coming", (), "no"),
+        ("relevance", "we have somebody lined up", (), "no"),
+        ("relevance", "you took way too long", (), "no"),
+        # the caller has been waiting for it
+        ("relevance", "about time somebody called", (), "yes"),
+        ("relevance", "finally you called back", (), "yes"),
+        ("relevance", "i thought you people would never call", (), "yes"),
+        ("relevance", "its on our to do list", (), "yes"),
+        ("relevance", "we havent gotten to it", (), "yes"),
         # not the caller's to buy: renting, the owner decides, the house sold
         ("relevance", "im only a tenant here", (), "no"),
         ("relevance", "its a rental property", (), "no"),
@@ -124,6 +137,11 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("identity", "my late wife megan", ("megan",), "no"),
         ("identity", "you reached a fax machine", ("megan",), "no"),
         ("identity", "this number is a fax line", ("megan",), "no"),
+        # the one asked for, by an idiom
+        ("identity", "guilty as charged", ("megan",), "yes"),
+        ("identity", "well thats what they call me", ("megan",), "yes"),
+        ("identity", "i am she", ("megan",), "yes"),
+        ("identity", "im him", ("megan",), "yes"),
         # another place, other people: not the one asked for
         ("identity", "this is a hair salon", ("megan",), "no"),
         ("identity", "you reached a restaurant", ("megan",), "no"),
@@ -160,6 +178,9 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | 
         ("consent", "im against it", (), "no"),
         ("relevance", "it hasnt been inspected in years", (), "yes"),
         ("relevance", "we own the house", (), None),
+        ("relevance", "we have someone to ask", (), None),
+        ("identity", "im her sister", ("megan",), "no"),
+        ("identity", "thats not my name", ("megan",), "no"),
         ("availability", "its a bad time", (), "no"),
         ("availability", "im too busy", (), "no"),
         ("consent", "no not at all", (), "no"),
