@@ -1776,6 +1776,8 @@ def _english_reading(norm: str, topic: Topic | None,
             _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)
             or _NOT_THEIRS_EN.search(norm) or _SEEN_TO_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic in ("consent", "offer") and hits.get("no") is None and _WELCOMED_EN.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
             or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
@@ -1930,12 +1932,25 @@ _OTHER_WAY_EN = re.compile(
     r"(?:emails?|calls?|phone calls?|letters?|mail|voicemails?)\b")
 """"email me instead", "please just call me", "i prefer an email": another way asked for, a
 no to this one."""
+_WELCOMED_EN = re.compile(
+    r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh|honestly|actually) )*(?:that|thatd|that would|"
+    r"it would|itd|this would|sounds|that sounds|would be)(?: be)? (?:really |very |actually |"
+    r"super |so )?(?:helpful|handy|useful|a (?:big |huge )?help)\b|(?<!not )(?<!wouldnt )"
+    r"(?<!wont )\b(?:that would|thatd|it would|itd|that will|thatll|it will|itll) (?:really |"
+    r"actually |definitely )?help\b|^(?:(?:ok|okay|sure|yeah|yes|oh) )*(?:thats |that is |"
+    r"its |what )?a (?:good|great|smart) idea\b|(?<!dont )(?<!do not )(?<!never )(?<!not )"
+    r"\b(?:sign me up|put me down(?: for (?:it|that|them))?|send (?:them|those|away)|"
+    r"text away)\b|(?<!dont )(?<!not )\bprefer (?:texts?|texting|text messages)"
+    r"\b|\b(?:texts?|texting) (?:is|are|would be) (?:easier|better|best)\b")
+""""that would help me a lot", "thats a good idea", "sign me up", "i prefer texts": the
+thing asked for welcomed, a yes."""
 _NO_TEXTS_EN = re.compile(
     r"\b(?:landline|flip phone|house phone|home phone)\b|\btoo many (?:texts|messages|text "
     r"messages)\b|\b(?:doesnt|does not|dont|do not|cant|cannot|wont) (?:get|receive|take|do|"
-    r"accept) (?:texts|text messages|messages|sms)\b")
-""""i have a landline", "my phone doesnt get texts", "i get too many texts already": no
-texts possible or wanted, a no to consent to them."""
+    r"accept) (?:texts|text messages|messages|sms)\b|\benough (?:spam|texts|messages)\b|"
+    r"\b(?:inbox|phone|mailbox) is (?:always )?(?:full|off|dead)\b|\bleave (?:me|us) out\b")
+""""i have a landline", "my phone doesnt get texts", "i get too many texts already", "my
+inbox is full", "leave me out": no texts possible or wanted, a no to consent to them."""
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),

@@ -8,15 +8,16 @@ that", "how could i say no", "no harm in it", "cant complain", "no doubt", "no n
 agree, and "not a bad time", "i aint busy" are free to talk; idling, an idle chore or a
 lunch break is free to talk, full hands, a full house or a shift are not; "guilty as
 charged", "i am she" are the one asked for, and a death, a fax line or another place ("this
-is a hair salon", "were the new tenants") are not; to consent to texts, another way asked
-for, a phone that takes no texts, or no longer theirs (the pet died, moved away, switched
-clinics) is a no; "about what" (any step) and "for what" (a yes/no step) ask what the call
-is about, as "how many texts are we talking" does; "is this some kind of sales call", "is
-this the vet", "is this spam" and "what was your name again" ask who is calling; "put your
-boss on" and "just transfer me" ask for a person; "dont text or call me" stops the calls;
-"not my call", "how should i know", "totally clueless", "the insurance is paying" do not
-know. Every example is a paraphrase, in no eval file, and fails on the code before the
-round; the guards go the other way."""
+is a hair salon", "were the new tenants") are not; to consent to texts, the thing welcomed
+("itd be super helpful", "sign me up", "i prefer texting") is a yes, and another way asked
+for, a phone that takes no texts or enough spam already, or no longer theirs (the pet died,
+moved away, switched clinics) is a no; "about what" (any step) and "for what" (a yes/no
+step) ask what the call is about, as "how many texts are we talking" does; "is this some
+kind of sales call", "is this the vet", "is this spam" and "what was your name again" ask
+who is calling; "put your boss on" and "just transfer me" ask for a person; "dont text or
+call me" stops the calls; "not my call", "how should i know", "totally clueless", "the
+insurance is paying" do not know. Every example is a paraphrase, in no eval file, and fails
+on the code before the round; the guards go the other way."""
 
 from __future__ import annotations
 
@@ -147,6 +148,13 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("identity", "you reached a restaurant", ("megan",), "no"),
         ("identity", "were the new tenants", ("megan",), "no"),
         ("identity", "must be the previous owner", ("megan",), "no"),
+        # the thing asked for welcomed: a yes
+        ("consent", "itd be super helpful", (), "yes"),
+        ("offer", "that would be a big help", (), "yes"),
+        ("consent", "sign me up then", (), "yes"),
+        ("consent", "i prefer texting anyway", (), "yes"),
+        ("consent", "texting is easier for me", (), "yes"),
+        ("consent", "send them over", (), "yes"),
         # consent: another way asked for
         ("consent", "could you email me instead", (), "no"),
         ("consent", "id rather get a letter", (), "no"),
@@ -158,6 +166,10 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("consent", "we only have a house phone", (), "no"),
         ("consent", "i already get too many messages", (), "no"),
         ("consent", "its a flip phone", (), "no"),
+        ("consent", "leave me out of it", (), "no"),
+        ("consent", "i get enough spam already", (), "no"),
+        ("consent", "my inbox is always full", (), "no"),
+        ("consent", "my phone is always off", (), "no"),
         # consent: no longer theirs
         ("consent", "we changed clinics", (), "no"),
         ("consent", "we go someplace else these days", (), "no"),
@@ -179,6 +191,10 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | 
         ("relevance", "it hasnt been inspected in years", (), "yes"),
         ("relevance", "we own the house", (), None),
         ("relevance", "we have someone to ask", (), None),
+        ("consent", "please dont send them", (), "no"),
+        ("consent", "thats not a good idea", (), "no"),
+        ("consent", "that wouldnt help", (), "no"),
+        ("consent", "dont sign me up", (), "no"),
         ("identity", "im her sister", ("megan",), "no"),
         ("identity", "thats not my name", ("megan",), "no"),
         ("availability", "its a bad time", (), "no"),
@@ -187,7 +203,7 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str | 
         ("relevance", "no doubt we found someone else", (), "no"),
         ("relevance", "we havent replaced it we dont need it anymore", (), "no"),
         ("relevance", "we got it fixed it doesnt leak anymore", (), "no"),
-        ("consent", "i prefer texts honestly", (), None),
+        ("consent", "i prefer calls not texts", (), "no"),
         ("consent", "yes text me instead of calling", (), "yes"),
         ("availability", "im cooking dinner", (), "no"),
         ("availability", "im sitting down to lunch", (), "no"),
