@@ -211,6 +211,10 @@ def understand(
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "opt_out" and compiled.hedge_intent is not None
+            and _CALL_AS_DECISION.search(text.lower())):
+        # "not my call, my wife does the bills": a call as a decision, not a phone call
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent in _REASKING_HANDLERS and reading is not None
             and polar.corrects(text, runtime.lang)):
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
@@ -238,6 +242,11 @@ def understand(
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if handler.intent in (None, "repeat") and _asks_about(text, runtime.lang, expect.type):
+        # "call back about what", "reminders for what" to "do you agree?": what the call or
+        # the thing named is about, so who is calling and why (no fact, whatever its words)
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+        reading = None
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)
             and polar.opens_with_answer(text, runtime.lang)):
@@ -301,6 +310,7 @@ def understand(
     if compiled.hedge_intent is not None and not any(
         c.branch == compiled.hedge_intent for c in candidates
     ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)
+           or _CALL_AS_DECISION.search(text.lower())
            or _denies_without_value(runtime, step, text, now)):
         candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
     if expect.type == "confirm" and any(key.isdigit() for key in step.on):
@@ -574,6 +584,9 @@ _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(к�
                         r"what do you (think|reckon)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
 question about the caller."""
+_CALL_AS_DECISION = re.compile(r"\b(?:not|isnt|its|thats|that is|it is) (?:\w+ )?(?:my|your|"
+                               r"his|her|their|our|\w+s) call\b(?! (?:me|us|back|again|here))")
+""""not my call", "thats my husbands call": the call is a decision to make."""
 _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(why ((are|do|did|would) )?"
                               r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
                               r"what(s| is) (this|the) call (for|about)|who(s| is) (this )?"
@@ -698,6 +711,20 @@ def _asks_what_named(runtime: Runtime, step: Step, text: str,
 _SIMPLE_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
+def _asks_about(text: str, lang: str, expect_type: str) -> bool:
+    """A short English reply closed by "about what" on any step, or by "for what" on a yes/no
+    step ("call back about what", "reminders for what"): what the call is about."""
+    if lang != "en":
+        return False
+    words = nlu.normalize(text, lang).split()
+    if len(words) > _ECHO_MAX_ASKING + 1 or (words and words[0] in _ECHO_NOT_OPENING):
+        return False
+    while words and (words[-1] in _ECHO_FILLERS or words[-1] in ("now", "again", "then")):
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "what" and (
+        words[-2] in _ECHO_ABOUT or (expect_type == "confirm" and _asks_purpose(words)))
+
+
 def _asks_purpose(words: list[str]) -> bool:
     """«согласна на что (именно)», "agree to what exactly": what a thing is for, which asks
     who is calling and why, not for the question again."""
@@ -709,6 +736,7 @@ def _asks_purpose(words: list[str]) -> bool:
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
 _ECHO_ASKING = frozenset({"кем", "ком", "whom"})
 _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
+_ECHO_ABOUT = frozenset({"about", "regarding", "concerning"})
 _ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
                           "чья", "кто", "which", "who", "whos"})
 _ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})

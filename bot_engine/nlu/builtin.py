@@ -372,6 +372,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(dont|do not|hate|cant stand|wont)( like| want| wanna)?( to)? (talk|talking|"
                 r"speak|speaking) (to|with) (a |the )?(robot|machine|computer|bot|recording)s?\b",
                 r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
+                # the boss, a transfer alone: "put your boss on", "just transfer me"
+                r"\b(put|get) (your|the) boss on\b|\b(talk|speak) (to|with) (your|the) boss\b",
+                r"^((please|just|ok|okay|can you|could you|yeah|yes) )*transfer me( please| now| "
+                r"over)?$",
                 r"\b(someone|somebody|anyone) (from|in) sales\b",
                 # "is there a person i could talk to", "i want a real person", "a human"
                 r"\b(is|isnt) there (a |an |some )?(real |live |actual )?"
@@ -494,6 +498,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # kids wont leave me alone" is no request)
                 r"\bno more (phone )?(calls|calling)\b",
                 r"\b(do not|dont|never) (call|contact|ring)\b",
+                r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
+                r"contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
                 r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",
@@ -556,7 +562,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # the organisation guessed: "is this the credit union", "are you the bank"
                 r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
                 r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
-                r"company|clinic|office|cooperative|co op|utility|lender|hoa|association)$",
+                r"company|clinic|office|cooperative|co op|utility|lender|hoa|association|vet|vets|"
+                r"veterinarian|animal hospital|hospital|pharmacy|dentist|doctors office|school|"
+                r"church|gas company|power company|electric company|cable company|"
+                r"heating company|plumber|plumbers|contractor|dealership|insurance)$",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word
@@ -564,10 +573,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"
                 r"well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|for|of|on|in|"
                 r"at|by|of|because|cause|doing|did|does|the|a|an|mean|meaning|was|were|are)\b)"
-                r"[a-z]{3,} what$",
+                r"[a-z]{3,} what(?: is that| is this| is it| now)?$",
                 # the same with a name of two to four words ("acme home services what") or
                 # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
-                r"^(?=.* what$)(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"^(?=.* what(?: is that| is this| is it| now)?$)"
+                r"(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|youre|"
                 r"me|but|or|well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|of|"
                 r"on|in|at|by|because|cause|doing|did|does|the|mean|meaning|was|were|are|want|"
@@ -575,7 +585,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"with|who|what|when|where|and|then|after|before)\b)[a-z]{3,} ){1,3}"
                 r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|you|"
                 r"said|say|to|for|with|that|this|is|the|was|are|about|what|who)\b)[a-z]{3,} "
-                r"what$",
+                r"what(?: is that| is this| is it| now)?$",
                 r"^(?=.* who$)(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were|are|is|"
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
@@ -583,9 +593,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bwho am i (speaking|talking) (to|with)\b",
                 # what kind of call it is: "is this a sales call", "is this a scam"
                 r"^(?:and |so |wait |um |uh |oh )?(?:is this|is it|are you) "
-                r"(?:a |an |some |another )?"
+                r"(?:a |an |some |another )?(?:(?:kind|sort|type) of (?:a |an )?)?"
                 r"(?:sales call|scam|scammer|telemarketer|telemarketing call|survey|spam call|"
-                r"sales pitch|advertisement)$",
+                r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
+                r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call)$",
+                # the name asked again: "what was your name again", "whats your company called"
+                r"^(?:(?:sorry|wait|um|uh|and|so) )*(?:what|whats|what is|what was) your "
+                r"(?:name|company|company name|companys name|business)(?: again| called)?$",
                 # the matter of the call guessed: "is this about my car loan"; "..., what is
                 # this" after a statement
                 r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"
@@ -632,6 +646,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",
+                # how much of it there will be: "how many texts are we talking", "how often
+                # will you text me"
+                r"^(?:(?:and|so|wait|um|uh|ok|okay|well) )*how (?:many|often) (?:\w+ ){0,2}"
+                r"(?:are we talking(?: about)?|(?:will|would|do) you (?:send|text|call|message|"
+                r"email)(?: \w+){0,2})$",
                 # "and you are?", "and you?": the caller's name is asked back
                 r"^(and |so |um |uh )*(you are|and you|you would be|this is)$",
             ],

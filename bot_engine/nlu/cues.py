@@ -235,6 +235,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "happy to", "=go for it", "=lets do it", "=please do",
             "=by all means", "=sure thing", "=works for me", "=thats right",
             "accept", "=count me in", "=no worries",
+            # a "not" that agrees: "cant argue with that", "cant hurt"
+            "=cant argue with that",
+            "=cant argue with it", "=can not argue with that", "=no harm in it",
+            "=cant hurt", "=can not hurt", "=wont hurt",
             # the verb carries the negation: "never gave you any consent"
             "give consent", "give permission", "grant permission", "gave consent",
             "gave permission", "give my consent", "give my permission", "gave my consent",
@@ -256,6 +260,11 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=if you are quick", "=if you make it quick", "=keep it short", "=all ears",
             "=not doing anything", "=not doing much", "=doing nothing", "=not up to much",
             "=just relaxing", "=just chilling", "=just sitting here",
+            # an idle chore or a break leaves the caller free: "just folding laundry", "on
+            # my lunch break", "im not going anywhere"
+            "fold laundry", "folding laundry", "lunch break",
+            "=killing time", "=not going anywhere",
+            "=just hanging out", "=puttering around", "=nothing going on",
         ],
         "busy": [
             "busy", "driving", "meeting", "in middle of", "plane", "flight", "traffic",
@@ -273,6 +282,11 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "gotta run", "got to run", "have to run", "gotta go", "got to go", "have to go",
             "need to go", "need to run", "=get back to work", "=back to work", "=have to",
             "=got to", "=gotta",
+            # a shift, hands full, a house full: "im on shift", "elbow deep in raw chicken",
+            # "a house full of guests"
+            "=on shift", "=on my shift", "=elbow deep", "=up to my elbows", "=hands are full",
+            "=house full", "=full house", "=have company", "=got company", "=company over",
+            "guests over",
         ],
         "later": [
             "!now", "!today", "later", "another time", "another day", "call back",
@@ -341,6 +355,10 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=doesnt work here", "=does not work here", "=no longer works",
             "=left the company", "=not with the company", "=forgot his phone",
             "=forgot her phone", "=left his phone", "=left her phone",
+            # the house or the line changed hands: "we bought this house from him", "this is
+            # a fax line"
+            "=bought this house from", "=bought the house from", "=bought this place from",
+            "=fax line", "=fax machine",
         ],
     },
 }  # fmt: skip
@@ -456,6 +474,13 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=loan come", "=that necessary", "=it necessary", "=that required",
             "=whatever gets", "=whatever it needs", "=whatever is needed", "=least amount",
             "=lowest possible", "=as little as possible",
+            # not the caller's to decide: "not my call", "the landlord pays for that"
+            "=not my call", "=not my decision", "=not up to me", "=not mine to decide",
+            "landlord", "=the owner decides", "=the owners call",
+            # how would the caller know; someone else pays: "how should i know", "im clueless",
+            # "insurance is paying"
+            "=how should i know", "=how would i know", "=how am i supposed to know",
+            "clueless", "insurance pay", "insurance paying", "=insurance is covering",
         ],
     },
 }  # fmt: skip

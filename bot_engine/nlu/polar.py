@@ -1746,6 +1746,14 @@ _NEGATION_CONFIDENCE = 0.7
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
+            _NO_REASON_NOT_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic != "identity" and hits.get("yes") in (None, "agree", "available") and (
+            hits.get("no") in (None, "refuse", "busy", "negated")) and (
+            _NEGATED_NO_EN.search(norm) or (topic == "availability" and _NOT_BUSY_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE,
+                            "available" if topic == "availability" else "agree")
     if topic == "availability" and hits.get("no") == "busy" and (
             idle := _IDLE_WAIT_EN.match(norm)) is not None:
         tail = idle.group("tail") if idle.group("tail") is not None else idle.group("idle")
@@ -1753,10 +1761,196 @@ def _english_reading(norm: str, topic: Topic | None,
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
+            idle := _IDLE_EN.match(norm)) is not None and not any(
+            hit.family == "busy" for hit in cues.read_lang(idle.group("tail"), "en")):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
+            _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
+            or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and "yes" not in hits and (
             _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic == "relevance" and "yes" not in hits and (
+            _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)
+            or _NOT_THEIRS_EN.search(norm) or _SEEN_TO_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic in ("consent", "offer") and hits.get("no") is None and _WELCOMED_EN.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic == "consent" and hits.get("yes") in (None, "agree") and (
+            _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
+            or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
+            or _NO_LONGER_THEIRS_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if topic == "identity" and hits.get("no") in (None, "negated", "refuse") and (
+            _SELF_IDIOM_EN.match(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
+    if topic == "identity" and "yes" not in hits and _ANOTHER_PLACE_EN.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     return None
+
+
+_NEGATED_NO_EN = re.compile(
+    r"\b(?:not|nothing|never been|im not|i am not|were not|we are not) (?:really |at all |"
+    r"totally |necessarily )?(?:against|opposed)\b(?! to (?:you|your|calls|calling|texts))|"
+    r"\b(?:doesnt|does not|wouldnt|would not|wont|will not) bother (?:me|us)\b|"
+    r"\bnothing wrong with (?:that|it|this|those|them)\b|"
+    r"\b(?:cant|can not|cannot|could i|how could i|wont) say no\b|"
+    r"\b(?:no|never any) harm\b|\b(?:cant|can not|wont|wouldnt|never|doesnt) hurts?\b|"
+    r"^(?:(?:well|oh|hey|eh) )?(?:no complaints|cant complain)\b|"
+    r"^(?:(?:oh|well) )?(?:no doubt|without a doubt)\b|"
+    r"^(?:no|nah|nope)(?: no)? (?:go ahead|go on|shoot|fire away|im listening)$")
+""""im not against it", "that doesnt bother me", "nothing wrong with that", "how could i
+say no", "no harm in that", "cant complain", "no doubt", "no no go ahead": a no word
+negated or set aside, a yes (so it is read before the no word's family)."""
+_NOT_BUSY_EN = re.compile(
+    r"\b(?:not|isnt|is not|its not|aint) (?:a |such a |that |too )?(?:bad|terrible|awful) "
+    r"(?:time|moment)\b|\bnow (?:is|s) not (?:too )?bad\b|"
+    r"\b(?:not|aint|isnt|arent|wasnt) (?:really |that |too |very |at all |all that )?busy\b|"
+    r"\b(?:dont|do not) have (?:anything|much) (?:going on|planned|on)\b")
+""""its not a bad time", "i aint busy", "not really busy", "i dont have anything going
+on": to "is now a good time?", a yes."""
+_NO_REASON_NOT_EN = re.compile(r"\b(?:no|dont see (?:any|a)|cant (?:think of|see) (?:any|a)) "
+                               r"reason (?:not to|why not|to say no)\b")
+""""no reason not to", "i dont see any reason why not": two negations that agree (not in
+the lexicon: as a semantic prototype its "no ... not" would draw every negated reply)."""
+_IDLE_EN = re.compile(
+    r"^(?:(?:oh|well|yeah|yes|sure|um|uh|nah|no) )*(?:im|i am|were|we are) (?:just |only |"
+    r"basically )?(?:sitting|hanging|lounging|waiting|lying|laying|chilling|relaxing|puttering|"
+    r"resting|killing time|watching (?:the )?(?:snow|rain|tv|birds|news))(?! down\b)(?! in\b)"
+    r"(?! at (?!home\b))"
+    r"(?: around)?(?P<tail>.*)$")
+""""im just sitting around", "im waiting for my ride", "im just watching the snow": idle,
+so free to talk, unless what follows is busy or the caller sits down to something, in or
+at somewhere ("sitting down to dinner", "sitting in a lecture", "sitting at the vet")."""
+_DIED_EN = re.compile(r"\b(?:he|she|\w+) (?:\w+ )?(?:passed|died)\b(?! (?:the|a|an|it|me|him|her|"
+                      r"this|that|my|his|its|out|by|over|up|along|down)\b)|\b(?:deceased|late "
+                      r"(?:husband|wife|father|mother|dad|mom))\b")
+""""my husband harold passed in the fall", "hes deceased": the one asked for has died; to
+consent ("our dog passed away"), the one it was for has."""
+_NO_LONGER_THEIRS_EN = re.compile(
+    r"\b(?:moved away|moved out of (?:state|town|the area)|no longer (?:a )?(?:clients?|customers?|"
+    r"patients?|members?)|not (?:a )?(?:clients?|customers?|patients?|members?) (?:there )?"
+    r"(?:anymore|any more))\b")
+""""we moved away", "were no longer patients there": to consent, the caller is no longer
+theirs to remind (as "our dog passed away" is), a no."""
+_TROUBLE_EN = re.compile(
+    r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
+    r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
+    r"off|go(?:es|ing)? out|not working|stopped working|wont (?:start|turn on|kick on|light|"
+    r"come on)|problems?|issues?|bills?|space heaters?|smell\w*|making that)\b")
+"""Trouble with the thing the request was for: a noise, a leak, the cold, a bill."""
+_PERSISTS_EN = re.compile(
+    r"\b(?:still|again|keeps?|kept|constantly|always|every (?:day|night|morning|time)|all "
+    r"(?:the time|night|day|winter)|since|doubled|tripled|(?:goes|going) up|worse|"
+    r"higher|through the roof)\b")
+""""the heat keeps cutting out", "its making that noise again", "our gas bill doubled":
+the trouble goes on, so the request does too (a yes to "still interested?"; "the bill
+went up last month" is one rise, no more)."""
+_NOT_DONE_EN = re.compile(
+    r"\b(?:havent|hasnt|have not|has not|hadnt|never|didnt|did not|nobody|no one|noone|nothing|"
+    r"isnt|wasnt)(?: \w+){0,2}? (?:been |yet |ever |even )?(?:signed(?: up)?|picked|chosen|"
+    r"hired|booked|scheduled|serviced|fixed|repaired|replaced|looked at|checked|inspected|"
+    r"tuned up|bought|purchased|committed|gone with|went with|changed|come out|came out|"
+    r"showed up|show up|shown up|got around|gotten around|called (?:us |me )?back|gone away|"
+    r"went away|come by|came by|came|happened|resolved|done|did it|got it|gotten it|"
+    r"(?:gotten|got|get) (?:to|around to) it|get it "
+    r"(?:done|fixed))\b(?!.*\b(?:anymore|any more|no longer)\b)"
+    r"|\b(?:getting|gotten|keeps getting) (?:worse|colder|louder)\b")
+""""we havent signed up anywhere", "it hasnt been serviced in years", "nobody ever called
+us back", "the problem hasnt gone away", "its getting worse": nothing done about it, so the
+request stands."""
+_NEEDS_EN = re.compile(
+    r"(?<!dont )(?<!do not )(?<!doesnt )(?<!does not )(?<!didnt )(?<!no longer )(?<!wont )"
+    r"\b(?:need|needs|have to|has to|got to|gotta)(?: to)? (?:get |have )?(?:\w+ )?(?:replace\w*|"
+    r"fix\w*|repair\w*|servic\w*|look\w* at|check\w*|someone|somebody|a new|done|sorted)\b"
+    r"(?!.*\b(?:anymore|any more|no longer)\b)")
+""""we need to replace the whole thing", "it has to be looked at": a need not yet met."""
+_DONE_OTHERWISE_EN = re.compile(
+    r"^(?!.*\b(?:need|needs|want|wants|have to|has to|got to|gotta|should)\b).*\b(?:replaced|"
+    r"swapped out|switched out|upgraded|converted)\b|\bhad to (?:replace|swap|get a new|put in "
+    r"a new)\b|\b(?:did|done|does|doing|handled) "
+    r"(?:\w+ ){0,2}(?:ourselves|myself|himself|herself|themselves)\b")
+""""we replaced the whole furnace", "my son did the service himself": the need met
+another way."""
+_DONE_NOW_EN = re.compile(
+    r"^(?:(?:oh|well|no|nah|nope|yeah|um|uh|actually) )*(?:it|its|it is|everything|everythings|"
+    r"all|the \w+|the \w+s)(?: is| s)? (?:\w+ )?(?:works|working|runs|running|fine|good|ok|"
+    r"okay)(?: \w+)? now$|\b(?:been|got|gotten|was|were) (?:all )?(?:repaired|fixed|replaced|"
+    r"sorted|resolved)\b|^(?:(?:oh|well|no|nah|nope|um|uh|actually) )*we (?:just |already )?"
+    r"(?:sold (?:it|the \w+)|moved(?! in\b)(?: out| away| to \w+)?)(?: \w+){0,2}$")
+""""it works now", "its been repaired", "we sold it", "we moved": the need is gone."""
+_WAITED_EN = re.compile(
+    r"\b(?:about time|finally) (?:you|somebody|someone) (?:\w+ )?(?:called|got back|calls)\b|"
+    r"\bthought you (?:guys |people |folks )?(?:would|were gonna|was gonna|were going to) "
+    r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b")
+""""about time you called", "i thought you guys would never call", "its on our to do
+list": the caller has been waiting for it, a yes."""
+_SELF_IDIOM_EN = re.compile(
+    r"^(?:(?:yes|yeah|yep|well|uh|um|oh) )*(?:guilty as charged|who else would it be|"
+    r"thats what they call me|(?:thats|that is) my name|(?:im|i am) (?:her|him|she|he)|"
+    r"(?:last (?:time )?i checked|as far as i know)(?: yes| yeah)?$|in the flesh)\b")
+""""guilty as charged", "thats my name dont wear it out", "i am she": the one asked for."""
+_NOT_THEIRS_EN = re.compile(
+    r"\b(?:renter|renters|rental|tenant|tenants|(?:we|i) lease)\b|\b(?:the )?(?:owner|owners|"
+    r"landlord|property manager|management company) (?:would|will|has to|have to|needs to|"
+    r"decides|handles|takes care)\b|\b(?:house|home|place|property) (?:is|was|got|has been) "
+    r"sold\b|\bclos(?:ed|ing) on (?:the|our) (?:house|home|sale)\b")
+""""im just a renter", "the owner would have to decide", "the house is sold": not the
+caller's to buy."""
+_SEEN_TO_EN = re.compile(
+    r"\b(?:just |already |recently )?(?:had|got) (?:it|them|the \w+) (?:serviced|checked|"
+    r"looked at|inspected|tuned up|cleaned|fixed|repaired)\b|\b(?:was|were|got) (?:just |"
+    r"already |recently )?(?:serviced|inspected|tuned up|checked|cleaned|looked at)\b|"
+    r"\b(?:we|i|weve|ive)(?: ve| have)? (?:got|have) (?:someone|somebody|a guy)\b"
+    r"(?! (?:to|who can)\b)|"
+    r"\b(?:took|taking|waited) (?:too|way too|so) long\b|"
+    r"\b(?:someone|somebody|a guy|a tech|a technician) (?:already |just )?(?:came|come) (?:out|"
+    r"by|over)\b|\bsent (?:someone|somebody|a guy|a tech|a technician)\b|\b(?:it|that) "
+    r"(?:was|turned out to be) (?:just |only )?(?:a |the )?(?:\w+ ){0,2}(?:fuse|breaker|"
+    r"battery|filter|switch)\b|\bturned out to be nothing\b")
+""""we just had it serviced", "someone came out last week", "it was just a fuse": seen to
+already (read after the facts of nothing done, "it hasnt been serviced in years")."""
+_WENT_ELSEWHERE_EN = re.compile(
+    r"\b(?:switched|changed) (?:vets|clinics|doctors|dentists|providers|offices|practices|"
+    r"companies|pharmacies)\b|\b(?:go|going|went) (?:somewhere|someplace) else\b")
+""""we switched vets", "we go somewhere else now": no longer theirs, a no to consent."""
+_ANOTHER_PLACE_EN = re.compile(
+    r"^(?:(?:no|nope|sorry|um|uh) )*(?:this is|you(?:ve)? (?:called|reached|got)|its) (?:a|an) "
+    r"(?:\w+ )?(?:business|restaurant|store|shop|office|company|church|school|salon|clinic|"
+    r"bar|hotel|law firm|fax)\b|\b(?:were|we are|im|i am) the new (?:owners?|tenants?)\b|"
+    r"\b(?:previous|former|last|old) (?:owners?|tenants?)\b")
+""""this is a business", "you called a restaurant", "were the new owners": another place
+or other people than the one asked for."""
+_OTHER_WAY_EN = re.compile(
+    r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|^(?:please |just |can you |"
+    r"could you )+(?:call|phone|email)(?: me| us)?(?: please| instead| only)?$|"
+    r"\b(?:prefer|rather (?:have|get|do|you)|id rather|would rather)(?: \w+)? (?:an? )?"
+    r"(?:emails?|calls?|phone calls?|letters?|mail|voicemails?)\b")
+""""email me instead", "please just call me", "i prefer an email": another way asked for, a
+no to this one."""
+_WELCOMED_EN = re.compile(
+    r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh|honestly|actually) )*(?:that|thatd|that would|"
+    r"it would|itd|this would|sounds|that sounds|would be)(?: be)? (?:really |very |actually |"
+    r"super |so )?(?:helpful|handy|useful|a (?:big |huge )?help)\b|(?<!not )(?<!wouldnt )"
+    r"(?<!wont )\b(?:that would|thatd|it would|itd|that will|thatll|it will|itll) (?:really |"
+    r"actually |definitely )?help\b|^(?:(?:ok|okay|sure|yeah|yes|oh) )*(?:thats |that is |"
+    r"its |what )?a (?:good|great|smart) idea\b|(?<!dont )(?<!do not )(?<!never )(?<!not )"
+    r"\b(?:sign me up|put me down(?: for (?:it|that|them))?|send (?:them|those|away)|"
+    r"text away)\b|(?<!dont )(?<!not )\bprefer (?:texts?|texting|text messages)"
+    r"\b|\b(?:texts?|texting) (?:is|are|would be) (?:easier|better|best)\b")
+""""that would help me a lot", "thats a good idea", "sign me up", "i prefer texts": the
+thing asked for welcomed, a yes."""
+_NO_TEXTS_EN = re.compile(
+    r"\b(?:landline|flip phone|house phone|home phone)\b|\btoo many (?:texts|messages|text "
+    r"messages)\b|\b(?:doesnt|does not|dont|do not|cant|cannot|wont) (?:get|receive|take|do|"
+    r"accept) (?:texts|text messages|messages|sms)\b|\benough (?:spam|texts|messages)\b|"
+    r"\b(?:inbox|phone|mailbox) is (?:always )?(?:full|off|dead)\b|\bleave (?:me|us) out\b")
+""""i have a landline", "my phone doesnt get texts", "i get too many texts already", "my
+inbox is full", "leave me out": no texts possible or wanted, a no to consent to them."""
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
