@@ -17,7 +17,8 @@ before round ten changed any code, held out in round ten, tuned on in round elev
 in round twelve), `round12` (replies written in round twelve to widen the reply memory,
 tuned on from the start) and `fresh13` (written before round twelve changed any code, held
 out in round twelve, tuned on in round thirteen) `fresh14` (written blind while round
-thirteen was tuned, held out in it, tuned on in round fourteen) and `fresh15` (written blind
+thirteen was tuned, held out in it, tuned on in round fourteen), `round14` (replies written in
+round fourteen for the indirect answers, tuned on from the start) and `fresh15` (written blind
 before round fourteen changed any code, held out in it);
 `--skip <split>` leaves a batch out, and a held-out split whose file is missing is skipped
 with a note. Prints accuracy per language and split, per expect type, the layer that
@@ -64,14 +65,15 @@ EVAL_DIR = ROOT / "bench" / "nlu_eval"
 DIALOGS = ROOT / "dialogs"
 SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7",
           "round7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "round12",
-          "fresh13", "round13", "fresh14", "fresh15")
+          "fresh13", "round13", "fresh14", "round14", "fresh15")
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
 # eighth, fresh9 until the ninth, fresh10 until the tenth, fresh11 until the eleventh, fresh12
 # until the twelfth, fresh13 until the thirteenth, fresh14 until the fourteenth; round7 holds
 # the replies written for the seventh round's classes, round12 those written in round twelve
-# to widen the reply memory, round13 those written in round thirteen for the global handlers
-# (all three tuned on from the start). The held-out splits are never tuned on: their misses
+# to widen the reply memory, round13 those written in round thirteen for the global handlers,
+# round14 those written in round fourteen for the indirect answers (all four tuned on from
+# the start). The held-out splits are never tuned on: their misses
 # are hidden unless --show-held.
 HELD_OUT = ("held", "fresh15")
 
