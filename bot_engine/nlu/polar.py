@@ -127,6 +127,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
             r"\b(без|нет|никаких) (ошибок|опечаток)\b", r"\bошибок (нет|никаких)\b",
             r"\bничего не имею против", r"\bне имею ничего против", r"\b(я )?не против\b",
+            # a refusal denied: «не откажусь», «не отказался бы»
+            r"\bне (откажусь|откажемся|отказался бы|отказалась бы|отказались бы)\b",
             r"(?<!не )\bсогласн\w*", r"(?<!не )\bсоглаш\w*", r"\bне возражаю",
             r"\b(даю|дам) согласие", r"(?<!не )\bразрешаю", r"\bбез проблем",
             r"\bне вопрос\b", r"\bтак точно\b", r"\bвсе (так|верно|правильно)\b",
@@ -409,6 +411,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне (трога|использ|обрабатыва|переда|храни|собира|сохраня|распространя)\w*(йте|"
             r"ите)\b",
             r"\bне (понравил|устроил|подош)\w*", r"\bотбой\b",
+            # no phone for it: «у меня кнопочный телефон», «кнопочная звонилка»
+            r"\bкнопочн\w*",
             r"^(ну |нет |тогда |все )?отказ( от \w+)?$",
             r"^(ну |нет |нет нет )?нельзя( (обрабатывать|записывать|использовать|хранить|"
             r"передавать|звонить|соединять))?$",
@@ -1599,6 +1603,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
     if topic == "readback" and _SAID_SO[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # "thats what i said"
+    if topic == "offer" and lang == "ru" and _KEY_ONE_RU.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # «нажимаю первую»
     if topic == "offer" and _STAYING_ON[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "im holding", «я на линии»
     silent = _SILENT[topic] if topic is not None else frozenset()
@@ -1741,6 +1747,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
 
 
 _NEGATION_CONFIDENCE = 0.7
+_KEY_ONE_RU = re.compile(r"^((ну|да|вот|так|ага) )*(нажимаю|нажму|нажала|нажал|жму|выбираю|"
+                         r"давлю) (на )?(один|единиц\w*|единичк\w*|первую|первое|первый)\b")
+"""The key that accepts an offer («Нажмите 1 или скажите «да»»), said in words."""
 
 
 def _english_reading(norm: str, topic: Topic | None,
