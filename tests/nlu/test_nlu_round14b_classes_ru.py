@@ -1,0 +1,141 @@
+"""Russian classes of indirect answers (round fourteen, second part): the trouble still
+there or nothing done so far is a yes to «актуально?»; serviced, set right, moved out or
+the landlord's call is a no; a refusal denied («не откажусь») agrees; the phone or the plan
+kept as it is refuses a consent; a busy place; the key that accepts, said in words on the
+operator's leg, and a talk with another client that declines it; a person asked for in a
+diminutive; a carrier is no person; not the caller's decision is a don't-know; a refusal
+already said, or a rude manager, is a no. Every example is a paraphrase, in no eval file,
+and fails on the code before the round; the guards go the other way on both."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot_engine.nlu.polar import answer_to_offer
+from tests.nlu.polar_questions import answer, step_reply
+
+LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
+OWN = "own_manager.ru.yaml"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        # the trouble goes on: a yes to «актуально?»
+        ("relevance", "колонка всё время тухнет", "yes"),
+        ("relevance", "батареи в спальне еле тёплые", "yes"),
+        ("relevance", "в зале радиаторы ледяные", "yes"),
+        ("relevance", "котёл барахлит с осени", "yes"),
+        ("relevance", "в котельной пахнет газом", "yes"),
+        # nothing done so far
+        ("relevance", "замерщик так и не приехал", "yes"),
+        ("relevance", "сантехник так и не появился", "yes"),
+        ("relevance", "ответа от них так и нет", "yes"),
+        ("relevance", "котёл никто ни разу не обслуживал", "yes"),
+        # serviced or set right by someone
+        ("relevance", "газовики обслуживают нас по договору", "no"),
+        ("relevance", "мастер в пятницу всё наладил", "no"),
+        ("relevance", "сосед сам прочистил котёл", "no"),
+        ("relevance", "этим управляющая компания занимается", "no"),
+        # moved out, the boiler taken out, the landlord's call
+        ("relevance", "мы съехали в прошлом месяце", "no"),
+        ("relevance", "живём теперь у дочери", "no"),
+        ("relevance", "котёл сняли весной", "no"),
+        ("relevance", "газовую колонку сняли и выкинули", "no"),
+        ("relevance", "хозяин квартиры сам решает", "no"),
+        # a refusal denied agrees
+        ("consent", "пожалуй не откажусь", "yes"),
+        ("consent", "пожалуй не откажемся", "yes"),
+        ("consent", "не откажусь пожалуй", "yes"),
+        # the phone or the plan kept as it is
+        ("consent", "у меня кнопочная звонилка", "no"),
+        ("consent", "мне и на старом тарифе нормально", "no"),
+        ("consent", "этой симкой я не пользуюсь", "no"),
+        ("consent", "у меня корпоративная симка", "no"),
+        # a busy place
+        ("availability", "стою на морозе жду такси", "no"),
+        ("availability", "на морозе стою с коляской", "no"),
+        ("availability", "в операционной я", "no"),
+        # a refusal already said
+        ("readback", "так я ведь отказался", "no"),
+        ("readback", "я ж отказалась вообще-то", "no"),
+        ("readback", "так я уже отказалась", "no"),
+    ],
+)
+def test_answers(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("consent", "отказываюсь наотрез", "no"),
+        ("relevance", "ещё не обслуживали", "yes"),
+        ("relevance", "котёл надо почистить", None),
+        ("availability", "свободен говорите", "yes"),
+        ("readback", "верно всё", "yes"),
+    ],
+)
+def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the accepting key said in words, a talk with another client
+        ("жму на единичку", "yes"),
+        ("нажму первую", "yes"),
+        ("жму один", "yes"),
+        ("у меня клиентка в кабинете", "no"),
+        ("у меня клиентка на замере", "no"),
+        ("сижу с клиенткой", "no"),
+    ],
+)
+def test_operator_leg(text: str, expected: str) -> None:
+    assert answer_to_offer(text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("нажимаю двойку", None), ("секундочку", None), ("беру", "yes")],
+)
+def test_operator_leg_guards(text: str, expected: str | None) -> None:
+    assert answer_to_offer(text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # a person asked for in a diminutive is no yes
+        (LEAD, "convenient", "соедините с человечком", "handler:operator"),
+        (LEAD, "offer_manager", "а человечка можно", "operator"),
+        (LEAD, "relevant", "мне бы человечка", "handler:operator"),
+        # a carrier is no person
+        (CONSENT, "ask_consent", "перехожу к другому оператору", "no"),
+        (CONSENT, "ask_consent", "я уже к другому оператору ушла", "no"),
+        (CONSENT, "ask_consent", "нет ухожу к другому оператору", "no"),
+        # not the caller's decision
+        (LEAD, "ask_budget", "плачу не я", "unknown"),
+        (LEAD, "ask_budget", "это не я плачу", "unknown"),
+        (LEAD, "ask_budget", "так не я плачу", "unknown"),
+        (LEAD, "ask_budget", "плачу-то не я", "unknown"),
+        # a rude manager is no one to keep
+        (OWN, "ask_keep", "он мне нагрубил", "no"),
+        (OWN, "ask_keep", "хамил он мне", "no"),
+        (OWN, "ask_keep", "он хамил по телефону", "no"),
+    ],
+)
+def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD, "convenient", "соедините с другим оператором", "handler:operator"),
+        (LEAD, "ask_budget", "я решаю тысяч сорок", "ok"),
+        (OWN, "ask_keep", "да он вежливый", "yes"),
+    ],
+)
+def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
