@@ -73,7 +73,7 @@ def test_answers(asked: str, text: str, expected: str) -> None:
         ("relevance", "ещё не обслуживали", "yes"),
         ("relevance", "котёл надо почистить", None),
         ("availability", "свободен говорите", "yes"),
-        ("readback", "верно всё", "yes"),
+        ("readback", "всё верно записали", "yes"),
     ],
 )
 def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
@@ -84,9 +84,9 @@ def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
     ("text", "expected"),
     [
         # the accepting key said in words, a talk with another client
-        ("жму на единичку", "yes"),
+        ("нажму единицу", "yes"),
         ("нажму первую", "yes"),
-        ("жму один", "yes"),
+        ("жму первую кнопку", "yes"),
         ("у меня клиентка в кабинете", "no"),
         ("у меня клиентка на замере", "no"),
         ("сижу с клиенткой", "no"),
@@ -97,7 +97,7 @@ def test_operator_leg(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("нажимаю двойку", None), ("секундочку", None), ("беру", "yes")],
+    ("text", "expected"), [("нажимаю двойку", None), ("секундочку погоди", None), ("беру её", "yes")],
 )
 def test_operator_leg_guards(text: str, expected: str | None) -> None:
     assert answer_to_offer(text, "ru") == expected
