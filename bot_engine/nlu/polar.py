@@ -1614,6 +1614,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
     if topic == "readback" and _SAID_SO[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # "thats what i said"
+    if topic == "offer" and lang == "ru" and _COMING_RU.match(norm):
+        return PolarReading(None, 0.0)  # «сейчас иду», «да-да, секунду»: no answer yet
     if topic == "offer" and lang == "ru" and _KEY_ONE_RU.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # «нажимаю первую»
     if topic == "offer" and _STAYING_ON[lang].search(norm):
@@ -1761,6 +1763,10 @@ _NEGATION_CONFIDENCE = 0.7
 _KEY_ONE_RU = re.compile(r"^((ну|да|вот|так|ага) )*(нажимаю|нажму|нажала|нажал|жму|выбираю|"
                          r"давлю) (на )?(один|единиц\w*|единичк\w*|первую|первое|первый)\b")
 """The key that accepts an offer («Нажмите 1 или скажите «да»»), said in words."""
+_COMING_RU = re.compile(r"^((ну|так|ой|а|да|ага|сейчас|щас|уже) )*(иду|бегу|подойду|подхожу)"
+                        r"( (иду|бегу))?$|^((да|ага|угу) )+((ну|так|ой|сейчас|щас|одну|одна) )*"
+                        r"(секунд\w*|минутк\w*|минуточк\w*|момент\w*)$")
+"""On the way to the phone, or a yes that asks to wait: the offer is still to be answered."""
 
 
 def _english_reading(norm: str, topic: Topic | None,
