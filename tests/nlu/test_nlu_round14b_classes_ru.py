@@ -4,8 +4,13 @@ the landlord's call is a no; a refusal denied («не откажусь») agrees
 kept as it is refuses a consent; a busy place; the key that accepts, said in words on the
 operator's leg, and a talk with another client that declines it; a person asked for in a
 diminutive; a carrier is no person; not the caller's decision is a don't-know; a refusal
-already said, or a rude manager, is a no. Every example is a paraphrase, in no eval file,
-and fails on the code before the round; the guards go the other way on both."""
+already said, or a rude manager, is a no; a free day is time to talk, a feast or a dying
+phone is not; the trouble again or staying is still on, working now or another's home is
+done; the plan kept as it is refuses a change, the change wanted or «почему бы не ...»
+agrees; a work phone answered is no one asked for; on the operator's leg, on the way to
+the phone keeps the offer open; «продублируйте» asks to repeat. Every example is a
+paraphrase, in no eval file, and fails on the code before the round; the guards go the
+other way on both."""
 
 from __future__ import annotations
 
@@ -139,3 +144,79 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        # a free day or a free spell
+        ("availability", "у меня выходной", "yes"),
+        ("availability", "я уже освободилась", "yes"),
+        ("availability", "дома на диване", "yes"),
+        # a feast, a dying phone
+        ("availability", "у нас застолье", "no"),
+        ("availability", "телефон разряжается", "no"),
+        ("offer", "у меня батарея садится", "no"),
+        # the trouble again, or staying
+        ("relevance", "опять сломался", "yes"),
+        ("relevance", "котёл опять шумит", "yes"),
+        ("relevance", "ничего не изменилось", "yes"),
+        ("relevance", "проблема осталась", "yes"),
+        ("relevance", "вопрос открыт", "yes"),
+        # it works now, the master has been, not the caller's home
+        ("relevance", "всё работает нормально", "no"),
+        ("relevance", "мастер уже был", "no"),
+        ("relevance", "квартира не моя", "no"),
+        ("relevance", "сдали квартиру", "no"),
+        ("relevance", "съехали от родителей", "no"),
+        # the plan kept as it is
+        ("consent", "мне удобнее по старинке", "no"),
+        ("consent", "меня всё устраивает как есть", "no"),
+        ("consent", "оставьте старый тариф", "no"),
+        ("consent", "мне старый нравится", "no"),
+        ("consent", "интернетом не пользуюсь", "no"),
+        # the change wanted already, or told to go on
+        ("consent", "давно хотел поменять", "yes"),
+        ("consent", "я сам хотел перейти", "yes"),
+        ("consent", "переводите на новый", "yes"),
+        ("consent", "мне без разницы переводите", "yes"),
+        # «почему бы не ...» agrees
+        ("consent", "а почему бы не попробовать", "yes"),
+        ("consent", "почему бы не перейти", "yes"),
+        ("consent", "ну почему бы и не подключить", "yes"),
+        # a work phone answered
+        ("identity", "это служебный телефон", "no"),
+        ("identity", "это рабочий номер офиса", "no"),
+        ("identity", "это общий телефон", "no"),
+    ],
+)
+def test_more_answers(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("consent", "мне старый не нравится", None),
+        ("consent", "почему бы не отказаться", None),
+        ("consent", "не переводите", "no"),
+        ("relevance", "хотели поменять котёл", "yes"),
+        ("availability", "я в отпуске", "no"),
+    ],
+)
+def test_more_answers_guards(asked: str, text: str, expected: str | None) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize("text", ["сейчас иду", "да-да секунду", "да иду", "ага секундочку"])
+def test_operator_leg_waits(text: str) -> None:
+    assert answer_to_offer(text, "ru") is None
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text"),
+    [(LEAD, "relevant", "продублируйте"), (LEAD, "relevant", "скажите снова"),
+     (LEAD, "relevant", "я прослушал")],
+)
+def test_repeat_asked(script_file: str, step: str, text: str) -> None:
+    assert step_reply(script_file, step, text)[0] == "handler:repeat"
