@@ -102,7 +102,8 @@ def test_operator_leg(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("нажимаю двойку", None), ("секундочку погоди", None), ("беру её", "yes")],
+    ("text", "expected"),
+    [("нажимаю двойку", None), ("секундочку погоди", None), ("беру её", "yes")],
 )
 def test_operator_leg_guards(text: str, expected: str | None) -> None:
     assert answer_to_offer(text, "ru") == expected
