@@ -1639,6 +1639,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if topic == "consent" and lang == "ru" and _KEEPS_AS_IS_RU.search(norm):
         # «меня всё устраивает как есть», «оставьте старый»: the change is refused
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic == "availability" and lang == "ru" and first not in _CONCLUDES_NO
+            and _BREAK_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")  # «у меня перерыв»
     if topic == "offer" and lang == "ru" and _COMING_RU.match(norm):
         return PolarReading(None, 0.0)  # «сейчас иду», «да-да, секунду»: no answer yet
     if topic == "offer" and lang == "ru" and _KEY_ONE_RU.search(norm):
@@ -1792,6 +1795,10 @@ _COMING_RU = re.compile(r"^((ну|так|ой|а|да|ага|сейчас|щас
                         r"( (иду|бегу))?$|^((да|ага|угу) )+((ну|так|ой|сейчас|щас|одну|одна) )*"
                         r"(секунд\w*|минутк\w*|минуточк\w*|момент\w*)$")
 """On the way to the phone, or a yes that asks to wait: the offer is still to be answered."""
+_BREAK_RU = re.compile(r"\b(у меня|сейчас|как раз) (\w+ )?перерыв\b(?! (\w+ )?(кончает|заканчива|"
+                       r"закончил|кончил))")
+"""A break, to «удобно говорить?»: time to talk (to an offer of a call it is a no: the
+operator on a break takes none)."""
 _WHY_NOT_RU = re.compile(r"^((а|ну|да|так) )*(почему|отчего|чего|что) бы (и )?не (?!отказ)\w+"
                          r"( \w+)?$")
 """«почему бы не попробовать»: the idiom agrees, whatever verb it negates."""

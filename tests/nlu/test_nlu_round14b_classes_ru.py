@@ -8,7 +8,9 @@ already said, or a rude manager, is a no; a free day is time to talk, a feast or
 phone is not; the trouble again or staying is still on, working now or another's home is
 done; the plan kept as it is refuses a change, the change wanted or «почему бы не ...»
 agrees; a work phone answered is no one asked for; on the operator's leg, on the way to
-the phone keeps the offer open; «продублируйте» asks to repeat. Every example is a
+the phone keeps the offer open; «продублируйте» asks to repeat; «а вы из горгаза что
+ли» and what the offered plan holds ask who is calling; «отключите от рассылки» opts out;
+a break is time to talk. Every example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards go the
 other way on both."""
 
@@ -221,3 +223,38 @@ def test_operator_leg_waits(text: str) -> None:
 )
 def test_repeat_asked(script_file: str, step: str, text: str) -> None:
     assert step_reply(script_file, step, text)[0] == "handler:repeat"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # asked whether the call comes from some place
+        (LEAD, "greet", "а вы из горгаза что ли", "handler:who_is_this"),
+        (LEAD, "greet", "так это из поликлиники что ли", "handler:who_is_this"),
+        (LEAD, "convenient", "вы из водоканала или как", "handler:who_is_this"),
+        # what the offered plan holds
+        (CONSENT, "ask_consent", "а что в этом тарифе", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "что там в тарифе входит", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "что в новом предложении", "handler:who_is_this"),
+        # cut off from the calls
+        (LEAD, "convenient", "отключите меня от рассылки", "handler:opt_out"),
+        (CONSENT, "ask_consent", "отключите мой номер от обзвона", "handler:opt_out"),
+        (LEAD, "relevant", "отключите нас от рекламы", "handler:opt_out"),
+    ],
+)
+def test_handlers(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        # a break is time to talk, but no time to take a call
+        ("availability", "у меня сейчас перерыв", "yes"),
+        ("availability", "как раз перерыв обеденный", "yes"),
+        ("availability", "у меня перерыв на кофе", "yes"),
+        ("availability", "нет у меня перерыв кончается", "no"),
+    ],
+)
+def test_a_break(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "ru") == expected
