@@ -10,7 +10,10 @@ done; the plan kept as it is refuses a change, the change wanted or «почем
 agrees; a work phone answered is no one asked for; on the operator's leg, on the way to
 the phone keeps the offer open; «продублируйте» asks to repeat; «а вы из горгаза что
 ли» and what the offered plan holds ask who is calling; «отключите от рассылки» opts out;
-a break is time to talk. Every example is a
+a break or just the right time is time to talk, not the place for it is no; «проехали»
+is done, «куда ж мы денемся» and «звучит неплохо» agree; not interested, nothing to
+change or too dear refuses a change; a manager praised is kept, anyone at all is not.
+Every example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards go the
 other way on both."""
 
@@ -257,4 +260,63 @@ def test_handlers(script_file: str, step: str, text: str, branch: str) -> None:
     ],
 )
 def test_a_break(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        # just the right time, a free slot
+        ("availability", "сейчас в самый раз", "yes"),
+        ("availability", "как раз есть окошко", "yes"),
+        ("availability", "как раз выдалось окошко", "yes"),
+        # not in the place or state for it
+        ("offer", "я сейчас не в том месте", "no"),
+        ("offer", "мы не в том положении сейчас", "no"),
+        ("offer", "я не в том состоянии", "no"),
+        # past it
+        ("relevance", "проехали", "no"),
+        ("relevance", "поезд ушёл", "no"),
+        ("relevance", "забудьте про заявку", "no"),
+        # nowhere else to go
+        ("relevance", "куда ж мы денемся", "yes"),
+        ("relevance", "куда нам деваться", "yes"),
+        ("consent", "куда я денусь", "yes"),
+        # it sounds good
+        ("consent", "звучит неплохо", "yes"),
+        ("consent", "звучит заманчиво", "yes"),
+        ("offer", "звучит разумно", "yes"),
+        # not interested, nothing to change, too dear
+        ("consent", "меня это не интересует", "no"),
+        ("consent", "ничего не меняйте", "no"),
+        ("consent", "мне дорого будет", "no"),
+        ("consent", "новый дороже", "no"),
+    ],
+)
+def test_idioms(asked: str, text: str, expected: str) -> None:
+    assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "branch"),
+    [
+        # the manager praised is kept; anyone at all is no one kept
+        ("он хороший специалист", "yes"),
+        ("она толковый менеджер", "yes"),
+        ("он грамотный парень", "yes"),
+        ("любой пусть отвечает", "no"),
+        ("любой пусть берёт", "no"),
+        ("да любой пусть отвечает", "no"),
+    ],
+)
+def test_keep_the_manager(text: str, branch: str) -> None:
+    assert step_reply(OWN, "ask_keep", text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [("consent", "совсем не дорого", None), ("consent", "мне не дорого", None),
+     ("relevance", "ещё не проехали", "yes")],
+)
+def test_idioms_guards(asked: str, text: str, expected: str | None) -> None:
     assert answer(asked, text, "ru") == expected
