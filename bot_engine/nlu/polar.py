@@ -1812,6 +1812,11 @@ _NEGATION_CONFIDENCE = 0.7
 _KEY_ONE_RU = re.compile(r"^((ну|да|вот|так|ага) )*(нажимаю|нажму|нажала|нажал|жму|выбираю|"
                          r"давлю) (на )?(один|единиц\w*|единичк\w*|первую|первое|первый)\b")
 """The key that accepts an offer («Нажмите 1 или скажите «да»»), said in words."""
+_KEY_ONE_ALONE_RU = re.compile(
+    r"^((ну|да|так|вот|ок|окей|тогда) )*((нажимаю|нажму|нажала|нажал|жму|выбираю|давлю|ставлю|"
+    r"кнопк\w*|цифр\w*|номер|клавиш\w*) )*(на )?(один|единиц\w*|единичк\w*|первую|первая|"
+    r"первое|первый)( (кнопк\w*|клавиш\w*|цифр\w*))?$")
+"""The accepting key alone, on the operator's leg where the whisper names it."""
 _COMING_RU = re.compile(r"^((ну|так|ой|а|да|ага|сейчас|щас|уже) )*(иду|бегу|подойду|подхожу)"
                         r"( (иду|бегу))?$|^((да|ага|угу) )+((ну|так|ой|сейчас|щас|одну|одна) )*"
                         r"(секунд\w*|минутк\w*|минуточк\w*|момент\w*)$")
@@ -2100,8 +2105,12 @@ def polar(text: str, lang: str, topic: Topic | None = None,
 def answer_to_offer(text: str, lang: str) -> Answer | None:
     """The answer to an offer ("shall I put the call through?"): what the operator says on
     the operator's leg of a transfer ("принял", "я на звонке", "перекинь на другого") is
-    read like a caller's answer to "Соединить?"."""
-    return _polar(text, lang_of(lang), "offer").answer
+    read like a caller's answer to "Соединить?". The key the whisper names («Нажмите 1»)
+    said alone, «один», «единичку», «цифра один», takes the call."""
+    code = lang_of(lang)
+    if code == "ru" and _KEY_ONE_ALONE_RU.match(normalize(text, code)):
+        return "yes"
+    return _polar(text, code, "offer").answer
 
 
 

@@ -12,7 +12,8 @@ the phone keeps the offer open; «продублируйте» asks to repeat; �
 ли» and what the offered plan holds ask who is calling; «отключите от рассылки» opts out;
 a break or just the right time is time to talk, not the place for it is no; «проехали»
 is done, «куда ж мы денемся» and «звучит неплохо» agree; not interested, nothing to
-change or too dear refuses a change; a manager praised is kept, anyone at all is not.
+change or too dear refuses a change; a manager praised is kept, anyone at all is not; on
+the operator's leg the accepting key said alone («единичку») takes the call.
 Every example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards go the
 other way on both."""
@@ -320,3 +321,16 @@ def test_keep_the_manager(text: str, branch: str) -> None:
 )
 def test_idioms_guards(asked: str, text: str, expected: str | None) -> None:
     assert answer(asked, text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["единичку", "ну один", "цифра один", "первую кнопку", "ставлю единицу"],
+)
+def test_operator_leg_key_alone(text: str) -> None:
+    # the key the whisper names («Нажмите 1»), said alone, takes the call
+    assert answer_to_offer(text, "ru") == "yes"
+
+
+@pytest.mark.parametrize("text", ["двойка", "нажимаю", "два"])
+def test_operator_leg_key_alone_guards(text: str) -> None:
+    assert answer_to_offer(text, "ru") is None
