@@ -13,7 +13,9 @@ the phone keeps the offer open; «продублируйте» asks to repeat; �
 a break or just the right time is time to talk, not the place for it is no; «проехали»
 is done, «куда ж мы денемся» and «звучит неплохо» agree; not interested, nothing to
 change or too dear refuses a change; a manager praised is kept, anyone at all is not; on
-the operator's leg the accepting key said alone («единичку») takes the call.
+the operator's leg the accepting key said alone («единичку») takes the call; a person after
+a yes or by trade («да, с мастером соедините») asks for the operator; «не подскажу»,
+«решение за хозяином» do not know.
 Every example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards go the
 other way on both."""
@@ -334,3 +336,23 @@ def test_operator_leg_key_alone(text: str) -> None:
 @pytest.mark.parametrize("text", ["двойка", "нажимаю", "два"])
 def test_operator_leg_key_alone_guards(text: str) -> None:
     assert answer_to_offer(text, "ru") is None
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # a person asked for after a yes, or by trade, is no yes
+        (LEAD, "relevant", "да только с человеком", "handler:operator"),
+        (LEAD, "convenient", "а с человеком можно", "handler:operator"),
+        (LEAD, "greet", "живые у вас есть", "handler:operator"),
+        (LEAD, "relevant", "да с мастером соедините", "handler:operator"),
+        (LEAD, "convenient", "хочу поговорить с инженером", "handler:operator"),
+        (CONSENT, "ask_consent", "да с юристом вашим свяжите", "handler:operator"),
+        # not the caller's to say: a don't-know
+        (LEAD, "ask_budget", "ой не подскажу", "unknown"),
+        (LEAD, "ask_budget", "вам не подскажу", "unknown"),
+        (LEAD, "ask_budget", "решение за хозяином", "unknown"),
+    ],
+)
+def test_person_and_dont_know(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
