@@ -1828,9 +1828,10 @@ operator on a break takes none)."""
 _WHY_NOT_RU = re.compile(r"^((а|ну|да|так) )*(почему|отчего|чего|что) бы (и )?не (?!отказ)\w+"
                          r"( \w+)?$")
 """«почему бы не попробовать»: the idiom agrees, whatever verb it negates."""
-_NOWHERE_ELSE_RU = re.compile(r"\bкуда (ж |же )?(мы |я |нам |мне )?(\w+ )?(денемся|деться|денусь|"
+_NOWHERE_ELSE_RU = re.compile(r"\bкуда (ж |же )?(мы|я|нам|мне) (\w+ )?(денемся|деться|денусь|"
                               r"деваться)\b")
-"""«куда ж мы денемся», «куда деваться»: a question in form, a yes in sense."""
+"""«куда ж мы денемся», «куда нам деваться»: a question in form, a yes in sense (a bare
+«куда деваться» is only resignation)."""
 _KEEPS_AS_IS_RU = re.compile(
     r"\b(по старинке|как есть|как было|как раньше)\b|\b(стар|прежн)\w* ((?!не\b)\w+ )?"
     r"(нравится|устраивает|лучше|хорош\w*|удобн\w*|хватает)\b|\bоставьте (\w+ )?(стар|прежн)\w*"
