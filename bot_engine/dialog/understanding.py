@@ -699,16 +699,13 @@ def _asks_what_named(runtime: Runtime, step: Step, text: str,
     found = _WHAT_NAMED_EN.match(nlu.normalize(text, "en"))
     if found is None:
         return False
-    prompt = " ".join(p.text or "" for p in (step.say, step.ask) if p is not None)
-    prompt = _SIMPLE_PLACEHOLDER.sub(
-        lambda m: str((variables or {}).get(m.group(1), "")), prompt)
+    prompt = _rendered(" ".join(p.text or "" for p in (step.say, step.ask) if p is not None),
+                       variables)
     said = {w[:_WHAT_NAMED_STEM] for w in nlu.lemmas(prompt, "en") if len(w) > 2}
     named = nlu.lemmas(found.group("named"), "en")
     return bool(named) and all(len(w) > 2 and w not in LIGHT_WORDS["en"]
                                and w[:_WHAT_NAMED_STEM] in said for w in named)
 
-
-_SIMPLE_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
 def _asks_about(text: str, lang: str, expect_type: str) -> bool:
