@@ -62,9 +62,11 @@ VARIABLES: dict[str, dict[str, object]] = {
 }  # fmt: skip
 
 
-def step_reply(script_file: str, step: str, text: str) -> tuple[str | None, dict[str, object]]:
-    """The branch a reply takes at ``step`` of a shipped script, and the slots it fills."""
-    variables = VARIABLES[script_file]
+def step_reply(script_file: str, step: str, text: str,
+               **overrides: object) -> tuple[str | None, dict[str, object]]:
+    """The branch a reply takes at ``step`` of a shipped script, and the slots it fills
+    (``overrides``: variables other than the table's, such as another consent purpose)."""
+    variables = {**VARIABLES[script_file], **overrides}
     script = load_script_file(DIALOGS / script_file).script
     runtime = runtime_for(script)
     now = now_of("ru" if script_file.endswith(".ru.yaml") else "en")

@@ -15,13 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot_engine.dialog import actions as act
-from bot_engine.dialog import events as ev
 from bot_engine.dialog import menu as menus
-from bot_engine.dialog.engine import Dialog, DialogState
-from bot_engine.dialog.runtime import runtime_for
-from bot_engine.script import load_script_file, validate_variables
-from tests.nlu.polar_questions import DIALOGS, RU_NOW, answer, step_reply
+from tests.nlu.polar_questions import answer, step_reply
 
 LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
 MENU = [{"name": "Отдел продаж"}, {"name": "Бухгалтерия"}, {"name": "Сервисная служба"}]
@@ -75,26 +70,6 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str) -
 def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
                         expected: str | None) -> None:
     assert answer(asked, text, "ru", names) == expected
-
-
-def said_at(script_file: str, step: str, text: str, **variables: str) -> str | None:
-    """The branch a reply takes at ``step`` of a shipped Russian script whose variables are
-    the round's own (the consent asked for another purpose)."""
-    script = load_script_file(DIALOGS / script_file).script
-    runtime = runtime_for(script)
-    values = {"name": "Ольга", "company": "Окна Плюс", **variables}
-    if script_file == LEAD:
-        values |= {"product": "окна", "min_budget": "30000"}
-    state = DialogState(
-        script_id=script.id, step=step, waiting="input",
-        variables=dict(validate_variables(script, values)),
-        slots={name: None for name in runtime.slot_types}, now=RU_NOW,
-    )
-    dialog = Dialog.restore(script, state)
-    for action in dialog.handle(ev.UserSaid(text=text, at=RU_NOW)):
-        if isinstance(action, act.Transition) and action.from_step == step:
-            return action.branch
-    return None
 
 
 LOYALTY = {"purpose": "подключение к программе лояльности"}
@@ -165,12 +140,12 @@ def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str)
     ],
 )
 def test_the_offer_asked_about(text: str, branch: str) -> None:
-    assert said_at(CONSENT, "ask_consent", text, **LOYALTY) == branch
+    assert step_reply(CONSENT, "ask_consent", text, **LOYALTY)[0] == branch
 
 
 @pytest.mark.parametrize("text", ["а какие у вас цены", "а какая погода"])
 def test_the_offer_asked_about_guards(text: str) -> None:
-    assert said_at(CONSENT, "ask_consent", text, **LOYALTY) != "handler:who_is_this"
+    assert step_reply(CONSENT, "ask_consent", text, **LOYALTY)[0] != "handler:who_is_this"
 
 
 @pytest.mark.parametrize(
