@@ -2318,7 +2318,7 @@ _CONTRAST_EN = re.compile(r"^(?P<head>.*\S) (?:but|though|although|however|that 
 """The last "but" of a reply and what follows it: "we put it off but we still want it"."""
 
 
-def _after_contrast_en(text: str, topic: Topic, reading: PolarReading) -> PolarReading | None:
+def _after_contrast_en(text: str, topic: Topic | None, reading: PolarReading) -> PolarReading | None:
     """The clause after the last "but / though / that said / anyway" decides ("its been on
     hold but yes", "sounds nice but no thanks", "i was gonna say no but sure"): when it is a
     clear answer on its own, not a question, and the whole reads otherwise."""
