@@ -2316,14 +2316,18 @@ _CONTRASTED: frozenset[Topic | None] = frozenset({"availability", "relevance", "
 _CONTRAST_EN = re.compile(r"^(?P<head>.*\S) (?:but|though|although|however|that said|anyway|"
                           r"anyways) (?P<tail>\S.*)$")
 """The last "but" of a reply and what follows it: "we put it off but we still want it"."""
+_NO_HURRY_EN = re.compile(r"(?:no|not|theres no|there is no) (?:big |real |great )?(?:rush|hurry|"
+                          r"pressure|urgency|urgent)\b")
+""""yes but no rush": the "no" is the hurry's, not the answer's."""
 
 
-def _after_contrast_en(text: str, topic: Topic | None, reading: PolarReading) -> PolarReading | None:
+def _after_contrast_en(text: str, topic: Topic | None,
+                       reading: PolarReading) -> PolarReading | None:
     """The clause after the last "but / though / that said / anyway" decides ("its been on
     hold but yes", "sounds nice but no thanks", "i was gonna say no but sure"): when it is a
-    clear answer on its own, not a question, and the whole reads otherwise."""
+    clear answer on its own, not a question nor a "no rush", and the whole reads otherwise."""
     found = _CONTRAST_EN.match(normalize(text, "en"))
-    if found is None or _asks(found.group("tail"), "en"):
+    if found is None or _asks(found.group("tail"), "en") or _NO_HURRY_EN.match(found["tail"]):
         return None
     tail = _polar(found.group("tail"), "en", topic)
     if tail.answer is None or tail.answer == reading.answer or tail.confidence < 0.9:
