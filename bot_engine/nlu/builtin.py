@@ -618,7 +618,16 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?:a |an |some |another )?(?:(?:kind|sort|type) of (?:a |an )?)?"
                 r"(?:sales call|scam|scammer|telemarketer|telemarketing call|survey|spam call|"
                 r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
-                r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call)$",
+                r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call|poll|"
+                r"questionnaire)(?: or (?:something|what|anything|something like that))?$",
+                # what the caller sells or does, what is going on, who they said they were:
+                # "what are you guys selling", "whats going on here", "whod you say you were"
+                r"^(?:(?:so|and|wait|um|uh|ok|okay|well|sorry|hey) )*(?:(?:what|whats|what "
+                r"exactly) (?:are|do) (?:you|yall|ya)(?: guys| people| folks| all)? (?:selling|"
+                r"sell|pushing|peddling|do)|(?:whats|what is) going on)(?: exactly| again| here| "
+                r"now| today| for a living)?$",
+                r"^(?:(?:sorry|and|so|wait|um|uh) )*whod you say (?:you (?:were|are|was)|this "
+                r"(?:was|is))(?: with| from| again| calling from)?$",
                 # the name asked again: "what was your name again", "whats your company called"
                 r"^(?:(?:sorry|wait|um|uh|and|so) )*(?:what|whats|what is|what was) your "
                 r"(?:name|company|company name|companys name|business)(?: again| called)?$",

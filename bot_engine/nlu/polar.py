@@ -566,6 +566,15 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"minute|moment)$",
             r"^(yeah |sure |yes |ok )?(i|ive|i have) (got|have) (like |about |maybe )?(two|three|"
             r"five|ten|fifteen|a few)( minutes| mins)?$",
+            # a short window is still a yes: "i can give you five minutes", "only while the
+            # kettle boils", "till my train comes", "be quick about it"
+            r"\b(i can|i could|ill|i will) (give|spare) you (like |about |maybe |just )?(a |an "
+            r"|one |two |three |five |ten |a few |a couple( of)? )?(minutes?|mins?|secs?|"
+            r"seconds?|moment)\b",
+            r"^((ok|okay|yeah|yes|sure|well|um|uh) )*(only |just )?(while|till|until|til) "
+            r"(the|my|our) \w+( \w+)? (boils|brews|comes|arrives|gets here|shows up|pulls in|"
+            r"is ready|is done)$",
+            r"\bbe quick\b",
         ]),
         ("identity", "yes", [
             r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
@@ -2099,6 +2108,7 @@ _GO_AHEAD: dict[Lang, re.Pattern[str]] = {
                      r"слушаю|только быстро|но быстро|давайте быстро|давайте быстренько|"
                      r"(?<!не )можно|(?<!не )могу)\b(?! (позже|попозже|потом|завтра|вечером))"),
     "en": re.compile(r"\b(go ahead|fire away|im listening|i am listening|make it quick|but quick|"
+                     r"be quick|keep it (short|quick|brief)|^quickly|"
                      r"talk fast|go for it|i can (talk|chat|speak))\b(?! to)|\bshoot$|"
                      r"\btalk to me$"),
 }
@@ -2294,7 +2304,35 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     facts first, then particles. ``names`` are the first names a question about who
     answered asks for («это Иван?»): a caller who gives one of them, or a short form
     («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
-    return _polar(text, lang_of(lang), topic, tuple(n.lower() for n in names))
+    code, lowered = lang_of(lang), tuple(n.lower() for n in names)
+    reading = _polar(text, code, topic, lowered)
+    if code == "en" and topic in _CONTRASTED and (
+            turned := _after_contrast_en(text, topic, reading)) is not None:
+        return turned
+    return reading
+
+
+_CONTRASTED: frozenset[Topic | None] = frozenset({"availability", "relevance", "consent"})
+_CONTRAST_EN = re.compile(r"^(?P<head>.*\S) (?:but|though|although|however|that said|anyway|"
+                          r"anyways) (?P<tail>\S.*)$")
+"""The last "but" of a reply and what follows it: "we put it off but we still want it"."""
+_NO_HURRY_EN = re.compile(r"(?:no|not|theres no|there is no) (?:big |real |great )?(?:rush|hurry|"
+                          r"pressure|urgency|urgent)\b")
+""""yes but no rush": the "no" is the hurry's, not the answer's."""
+
+
+def _after_contrast_en(text: str, topic: Topic | None,
+                       reading: PolarReading) -> PolarReading | None:
+    """The clause after the last "but / though / that said / anyway" decides ("its been on
+    hold but yes", "sounds nice but no thanks", "i was gonna say no but sure"): when it is a
+    clear answer on its own, not a question nor a "no rush", and the whole reads otherwise."""
+    found = _CONTRAST_EN.match(normalize(text, "en"))
+    if found is None or _asks(found.group("tail"), "en") or _NO_HURRY_EN.match(found["tail"]):
+        return None
+    tail = _polar(found.group("tail"), "en", topic)
+    if tail.answer is None or tail.answer == reading.answer or tail.confidence < 0.9:
+        return None
+    return tail
 
 
 def answer_to_offer(text: str, lang: str) -> Answer | None:
