@@ -164,6 +164,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"по быстрому)\b",
             r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
             r"(?<!не )\bудобненько\b",
+            # a yes within a short spell: «пока суп варится могу», «пока такси едет можем»
+            r"^пока (?!.*\b(не|нет) (могу|можем|можно)\b)(\w+ ){1,4}(могу|можем|можно|"
+            r"говорите|давайте|слушаю)$",
             # just the right time, a free slot: «сейчас в самый раз», «как раз есть окошко»
             r"\b(в самый раз|самое время)\b",
             r"\b(есть|найдется|выдалось|появилось) (\w+ )?окошк\w*",
@@ -438,6 +441,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
             r"\b(теперь )?мой номер( теперь)?$", r"\bномер (теперь|уже|сейчас) мой\b",
             r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
+            # the home's owner is elsewhere or gone: «квартиру сдают, хозяйка в другом
+            # городе», «прежний хозяин уехал», «прежние жильцы съехали»
+            r"\b(хозяин|хозяйка|хозяева|владелец|владелица|владельцы|собственник\w*)( \w+){0,2} "
+            r"(не здесь|не тут|уехал\w*|съехал\w*|в другом \w+|за границей|за рубежом)\b",
+            r"\b(прежн\w*|бывш\w*|предыдущ\w*) (хозя\w*|владел\w*|жильц\w*|собственник\w*)\b",
             r"\b(сменил|поменял)\w* номер",
             r"^это (\w+ )?(служебн|рабоч|офисн|общ)\w* (телефон|номер)\b",
             r"\bномер\w* (\w+ ){0,2}(неправильн|неверн|ошибочн)\w*",
@@ -476,6 +484,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
             r"регистрировал|писал)\w*",
             r"\b(оставлял|заполнял|отправлял|подавал)\w* (\w+ )?не я\b",
+            r"\b(никуда|ни к кому) (\w+ )?не обращал\w*", r"\bне обращал\w* (никуда|ни к кому)\b",
             r"\bотказываюсь\b", r"\bя против\b",
             # the refusal already said: «я же отказался»; the manager was rude: «он грубил»
             # not interested, nothing to change, someone else wanted: «меня это не интересует»,
@@ -1419,20 +1428,36 @@ _NAME_TWICE: dict[Lang, re.Pattern[str]] = {
 }
 """«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*)\b).*\bне (оставлял|заказывал|просил|"
-                     r"подавал|регистрировал)\w*"),
+    "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*|никуда)\b|((а|и|так|ну) )*(какой|какая|"
+                     r"какое|какую|какие|что за) ).*\bне (оставлял|заказывал|просил|подавал|"
+                     r"регистрировал|обращал)\w*"),
     "en": re.compile(r"\b(never|didnt|did not|dont remember|do not remember) (asking|ask|asked|"
                      r"request|requested|requesting|sign up|signed up|signing up|fill out|filled "
                      r"out) (for )?(anything|any|nothing|a quote|a request)\b"),
 }
 """«я ничего не оставляла», "i never asked for anything": the request behind the call
 denied."""
+_ASKS_WHICH: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((а|и|так|ну|это) )*(какой|какая|какое|какую|какие|каких|что за|"
+                     r"что еще за) "),
+    "en": re.compile(r"^((and|so|well) )*(what|which) "),
+}
+"""«какой котёл…», "what quote…": a reply that opens by asking which thing is meant."""
 
 
 def denies_request(text: str, lang: str) -> bool:
     """Whether the reply denies making the request the call is about (``_DENIES_REQUEST``)."""
     code = lang_of(lang)
     return _DENIES_REQUEST[code].search(normalize(text, code)) is not None
+
+
+def asks_denied_request(text: str, lang: str) -> bool:
+    """Whether the reply asks which thing is meant while denying the request behind the call
+    («какой котёл, я не оставлял»): what the call is about, not a plain no."""
+    code = lang_of(lang)
+    norm = normalize(text, code)
+    return _ASKS_WHICH[code].search(norm) is not None and _DENIES_REQUEST[code].search(
+        norm) is not None
 
 
 def holds(text: str, lang: str) -> bool:
