@@ -2319,7 +2319,36 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     facts first, then particles. ``names`` are the first names a question about who
     answered asks for («это Иван?»): a caller who gives one of them, or a short form
     («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
-    return _polar(text, lang_of(lang), topic, tuple(n.lower() for n in names))
+    code = lang_of(lang)
+    reading = _polar(text, code, topic, tuple(n.lower() for n in names))
+    if code == "ru" and topic in _CONTRASTED_RU and (" но " in text or " вообще " in text):
+        return _after_contrast_ru(text, topic, reading) or reading
+    return reading
+
+
+_CONTRASTED_RU: frozenset[Topic | None] = frozenset({"availability", "relevance", "consent",
+                                                     "offer"})
+_CONTRAST_RU = re.compile(r"^(?P<head>.*\S) (?:но|а вообще|но вообще|но в целом) (?P<tail>\S.*)$")
+"""The last «но» of a reply and what follows it: «дорого конечно но нужно»."""
+_RESERVATION_RU = re.compile(r"\b(дорог\w*|недешев\w*|не по карману)\b")
+"""A remark on the price: a reservation after «но», not the answer («актуально но дорого»)."""
+
+
+def _after_contrast_ru(text: str, topic: Topic, reading: PolarReading) -> PolarReading | None:
+    """The clause after the last «но / а вообще» decides («дороговато но давайте», «интересно
+    но не надо», «не знаю а вообще нужно»): when it is a clear answer on its own, not a
+    question, a price remark or a human declined («удобно но без менеджеров»), and the whole
+    reads otherwise."""
+    found = _CONTRAST_RU.match(normalize(text, "ru"))
+    if found is None:
+        return None
+    said = found.group("tail")
+    if _asks(said, "ru") or _RESERVATION_RU.search(said) or _declines(said, "ru"):
+        return None
+    tail = _polar(said, "ru", topic)
+    if tail.answer is None or tail.answer == reading.answer or tail.confidence < 0.9:
+        return None
+    return tail
 
 
 def answer_to_offer(text: str, lang: str) -> Answer | None:

@@ -2,7 +2,9 @@
 is not here through a fact about the home (the flat is rented and its owner elsewhere, the
 former owner gone); a yes within a short spell («пока суп варится могу»); what the call is
 about, asked while denying the request it rests on («какой котёл я не оставлял»), and that
-denial alone («я никуда не обращалась»), a no to «актуально?». Every example is a
+denial alone («я никуда не обращалась»), a no to «актуально?»; after «но» or «а вообще»
+the clause that follows decides («дорого конечно но нужно», «интересно но не надо»). Every
+example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards go the
 other way on both."""
 
@@ -13,7 +15,7 @@ import pytest
 from bot_engine.nlu import reply_memory
 from tests.nlu.polar_questions import step_reply
 
-LEAD = "lead_qualification.ru.yaml"
+LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +49,35 @@ def _rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_classes(step: str, text: str, branch: str) -> None:
     assert step_reply(LEAD, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # after «но» or «а вообще» the clause that follows decides
+        (LEAD, "relevant", "дорого конечно но нужно", "yes"),
+        (LEAD, "relevant", "не знаю а вообще нужно", "yes"),
+        (LEAD, "relevant", "актуально было но уже сделали", "no"),
+        (LEAD, "offer_manager", "дороговато но давайте", "yes"),
+        (CONSENT, "ask_consent", "дорого но согласен", "yes"),
+        (CONSENT, "ask_consent", "интересно но не надо", "no"),
+    ],
+)
+def test_contrast(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # the clause after «хотя» concedes, it does not decide; the same answer both sides
+        (LEAD, "relevant", "актуально хотя дороговато", "yes"),
+        (LEAD, "convenient", "удобно но не сейчас", "no"),
+        (LEAD, "relevant", "хотели отложить но пожалуй актуально", "yes"),
+    ],
+)
+def test_contrast_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
 
 
 @pytest.mark.parametrize(
