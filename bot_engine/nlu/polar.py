@@ -2321,13 +2321,13 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
     code = lang_of(lang)
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
-    if code == "ru" and topic in _CONTRASTED_RU and (" но " in text or " вообще " in text):
+    if (code == "ru" and topic is not None and topic in _CONTRASTED_RU
+            and (" но " in text or " вообще " in text)):
         return _after_contrast_ru(text, topic, reading) or reading
     return reading
 
 
-_CONTRASTED_RU: frozenset[Topic | None] = frozenset({"availability", "relevance", "consent",
-                                                     "offer"})
+_CONTRASTED_RU: frozenset[Topic] = frozenset({"availability", "relevance", "consent", "offer"})
 _CONTRAST_RU = re.compile(r"^(?P<head>.*\S) (?:но|а вообще|но вообще|но в целом) (?P<tail>\S.*)$")
 """The last «но» of a reply and what follows it: «дорого конечно но нужно»."""
 _RESERVATION_RU = re.compile(r"\b(дорог\w*|недешев\w*|не по карману)\b")
