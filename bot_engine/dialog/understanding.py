@@ -237,6 +237,11 @@ def understand(
             and polar.denies_request(text, runtime.lang)):
         # "i never asked for anything" to "do you have a minute?": what is this call about
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+    if (handler.intent is None and expect.type == "confirm"
+            and polar.asks_denied_request(text, runtime.lang)):
+        # «какой котёл, я ничего не оставлял» to any question: what the call is about
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+        reading = None
     if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text)
             and not _ASKS_WHY_CALLED.match(text.lower())):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a

@@ -164,6 +164,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"по быстрому)\b",
             r"\bно (быстро|недолго|коротко|кратко|вкратце|в двух словах)\b",
             r"(?<!не )\bудобненько\b",
+            # a yes within a short spell: «пока суп варится могу», «пока такси едет можем»
+            r"^пока (?!.*\b(не|нет) (могу|можем|можно)\b)(\w+ ){1,4}(могу|можем|можно|"
+            r"говорите|давайте|слушаю)$",
             # just the right time, a free slot: «сейчас в самый раз», «как раз есть окошко»
             r"\b(в самый раз|самое время)\b",
             r"\b(есть|найдется|выдалось|появилось) (\w+ )?окошк\w*",
@@ -438,6 +441,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
             r"\b(теперь )?мой номер( теперь)?$", r"\bномер (теперь|уже|сейчас) мой\b",
             r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
+            # the home's owner is elsewhere or gone: «квартиру сдают, хозяйка в другом
+            # городе», «прежний хозяин уехал», «прежние жильцы съехали»
+            r"\b(хозяин|хозяйка|хозяева|владелец|владелица|владельцы|собственник\w*)( \w+){0,2} "
+            r"(не здесь|не тут|уехал\w*|съехал\w*|в другом \w+|за границей|за рубежом)\b",
+            r"\b(прежн\w*|бывш\w*|предыдущ\w*) (хозя\w*|владел\w*|жильц\w*|собственник\w*)\b",
             r"\b(сменил|поменял)\w* номер",
             r"^это (\w+ )?(служебн|рабоч|офисн|общ)\w* (телефон|номер)\b",
             r"\bномер\w* (\w+ ){0,2}(неправильн|неверн|ошибочн)\w*",
@@ -476,6 +484,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне я (\w+ )?(оставлял|заполнял|отправлял|заказывал|просил|подавал|"
             r"регистрировал|писал)\w*",
             r"\b(оставлял|заполнял|отправлял|подавал)\w* (\w+ )?не я\b",
+            r"\b(никуда|ни к кому) (\w+ )?не обращал\w*", r"\bне обращал\w* (никуда|ни к кому)\b",
             r"\bотказываюсь\b", r"\bя против\b",
             # the refusal already said: «я же отказался»; the manager was rude: «он грубил»
             # not interested, nothing to change, someone else wanted: «меня это не интересует»,
@@ -1428,20 +1437,36 @@ _NAME_TWICE: dict[Lang, re.Pattern[str]] = {
 }
 """«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*)\b).*\bне (оставлял|заказывал|просил|"
-                     r"подавал|регистрировал)\w*"),
+    "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*|никуда)\b|((а|и|так|ну) )*(какой|какая|"
+                     r"какое|какую|какие|что за) ).*\bне (оставлял|заказывал|просил|подавал|"
+                     r"регистрировал|обращал)\w*"),
     "en": re.compile(r"\b(never|didnt|did not|dont remember|do not remember) (asking|ask|asked|"
                      r"request|requested|requesting|sign up|signed up|signing up|fill out|filled "
                      r"out) (for )?(anything|any|nothing|a quote|a request)\b"),
 }
 """«я ничего не оставляла», "i never asked for anything": the request behind the call
 denied."""
+_ASKS_WHICH: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^((а|и|так|ну|это) )*(какой|какая|какое|какую|какие|каких|что за|"
+                     r"что еще за) "),
+    "en": re.compile(r"^((and|so|well) )*(what|which) "),
+}
+"""«какой котёл…», "what quote…": a reply that opens by asking which thing is meant."""
 
 
 def denies_request(text: str, lang: str) -> bool:
     """Whether the reply denies making the request the call is about (``_DENIES_REQUEST``)."""
     code = lang_of(lang)
     return _DENIES_REQUEST[code].search(normalize(text, code)) is not None
+
+
+def asks_denied_request(text: str, lang: str) -> bool:
+    """Whether the reply asks which thing is meant while denying the request behind the call
+    («какой котёл, я не оставлял»): what the call is about, not a plain no."""
+    code = lang_of(lang)
+    norm = normalize(text, code)
+    return _ASKS_WHICH[code].search(norm) is not None and _DENIES_REQUEST[code].search(
+        norm) is not None
 
 
 def holds(text: str, lang: str) -> bool:
@@ -2304,35 +2329,60 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     facts first, then particles. ``names`` are the first names a question about who
     answered asks for («это Иван?»): a caller who gives one of them, or a short form
     («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
-    code, lowered = lang_of(lang), tuple(n.lower() for n in names)
-    reading = _polar(text, code, topic, lowered)
-    if code == "en" and topic in _CONTRASTED and (
-            turned := _after_contrast_en(text, topic, reading)) is not None:
-        return turned
+    code = lang_of(lang)
+    reading = _polar(text, code, topic, tuple(n.lower() for n in names))
+    if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):
+        return _after_contrast(text, code, topic, reading) or reading
     return reading
 
 
-_CONTRASTED: frozenset[Topic | None] = frozenset({"availability", "relevance", "consent"})
-_CONTRAST_EN = re.compile(r"^(?P<head>.*\S) (?:but|though|although|however|that said|anyway|"
-                          r"anyways) (?P<tail>\S.*)$")
-"""The last "but" of a reply and what follows it: "we put it off but we still want it"."""
+_CONTRASTED: dict[Lang, frozenset[Topic | None]] = {
+    "en": frozenset({"availability", "relevance", "consent"}),
+    "ru": frozenset({"availability", "relevance", "consent", "offer"}),
+}
+"""The questions a reply's last clause after "but" / «но» may answer on its own."""
+_CONTRAST: dict[Lang, re.Pattern[str]] = {
+    "en": re.compile(r"^(?P<head>.*\S) (?:but|though|although|however|that said|anyway|"
+                     r"anyways) (?P<tail>\S.*)$"),
+    "ru": re.compile(r"^(?P<head>.*\S) (?:но|а вообще|но вообще|но в целом) (?P<tail>\S.*)$"),
+}
+"""The last contrast of a reply and what follows it: "we put it off but we still want it",
+«дорого конечно но нужно»."""
+_CONTRAST_GATE: dict[Lang, tuple[str, ...]] = {
+    "en": (" but ", "though ", " however ", " that said ", " anyway"),
+    "ru": (" но ", " вообще "),
+}
+"""Words without which no reply has a contrast (a cheap check before the pattern)."""
 _NO_HURRY_EN = re.compile(r"(?:no|not|theres no|there is no) (?:big |real |great )?(?:rush|hurry|"
                           r"pressure|urgency|urgent)\b")
 """"yes but no rush": the "no" is the hurry's, not the answer's."""
+_PRICE_RU = re.compile(r"\b(дорог\w*|недешев\w*|не по карману)\b")
+"""A remark on the price: a reservation after «но», not the answer («актуально но дорого»)."""
 
 
-def _after_contrast_en(text: str, topic: Topic | None,
-                       reading: PolarReading) -> PolarReading | None:
-    """The clause after the last "but / though / that said / anyway" decides ("its been on
-    hold but yes", "sounds nice but no thanks", "i was gonna say no but sure"): when it is a
-    clear answer on its own, not a question nor a "no rush", and the whole reads otherwise."""
-    found = _CONTRAST_EN.match(normalize(text, "en"))
-    if found is None or _asks(found.group("tail"), "en") or _NO_HURRY_EN.match(found["tail"]):
+def _reserves(tail: str, lang: Lang) -> bool:
+    """What follows the contrast only qualifies the answer: a "no rush" ("yes but no
+    rush"), a remark on the price or a human declined («удобно, но без менеджеров»)."""
+    if lang == "en":
+        return _NO_HURRY_EN.match(tail) is not None
+    return _PRICE_RU.search(tail) is not None or _declines(tail, lang)
+
+
+def _after_contrast(text: str, lang: Lang, topic: Topic | None,
+                    reading: PolarReading) -> PolarReading | None:
+    """The clause after the last contrast decides ("its been on hold but yes", "sounds nice
+    but no thanks", «дороговато но давайте», «не знаю а вообще нужно») when it is a clear
+    answer on its own, not a question nor a reservation, and the whole reads otherwise."""
+    found = _CONTRAST[lang].match(normalize(text, lang))
+    if found is None:
         return None
-    tail = _polar(found.group("tail"), "en", topic)
-    if tail.answer is None or tail.answer == reading.answer or tail.confidence < 0.9:
+    tail = found.group("tail")
+    if _asks(tail, lang) or _reserves(tail, lang):
         return None
-    return tail
+    said = _polar(tail, lang, topic)
+    if said.answer is None or said.answer == reading.answer or said.confidence < 0.9:
+        return None
+    return said
 
 
 def answer_to_offer(text: str, lang: str) -> Answer | None:
