@@ -173,3 +173,10 @@ def test_menu_purposes(text: str, index: int | None) -> None:
 )  # fmt: skip
 def test_menu_purposes_guards(text: str, index: int | None) -> None:
     assert menus.choose_words(MENU, "name", text) == index
+
+
+@pytest.mark.parametrize("text", ["тут надо думать", "это нужно думать", "надо думать ещё"])
+def test_a_need_to_think_in_the_imperfective_does_not_know_the_budget_yet(text: str) -> None:
+    """«надо думать» as «надо подумать»: the caller does not know yet, the step's "don't
+    know" intent (it had been re-asked)."""
+    assert step_reply(LEAD, "ask_budget", text)[0] == "unknown"
