@@ -2360,9 +2360,22 @@ _PRICE_RU = re.compile(r"\b(дорог\w*|недешев\w*|не по карма
 """A remark on the price: a reservation after «но», not the answer («актуально но дорого»)."""
 
 
-def _reserves(tail: str, lang: Lang) -> bool:
+_NOT_NOW: dict[Lang, re.Pattern[str]] = {
+    "en": re.compile(r"^(?:(?:just|maybe|probably|only|well) )*(?:not (?:right )?(?:now|today|"
+                     r"tonight|yet|at the moment|this (?:week|month|year))|later|(?:some|an)"
+                     r"other time)(?: though| thanks| sorry)?$"),
+    "ru": re.compile(r"^(?:(?:только|просто|наверное|ну) )*(?:не (?:сейчас|сегодня|прямо сейчас|"
+                     r"в этом (?:месяце|году))|позже|попозже|потом)(?: спасибо| извините)?$"),
+}
+"""A deferral alone: when, not whether ("still interested but not now")."""
+
+
+def _reserves(tail: str, lang: Lang, topic: Topic | None) -> bool:
     """What follows the contrast only qualifies the answer: a "no rush" ("yes but no
-    rush"), a remark on the price or a human declined («удобно, но без менеджеров»)."""
+    rush"), a remark on the price, a human declined («удобно, но без менеджеров»), or, to
+    "still interested?", a deferral ("still interested but not now")."""
+    if topic == "relevance" and _NOT_NOW[lang].match(tail):
+        return True
     if lang == "en":
         return _NO_HURRY_EN.match(tail) is not None
     return _PRICE_RU.search(tail) is not None or _declines(tail, lang)
@@ -2377,7 +2390,7 @@ def _after_contrast(text: str, lang: Lang, topic: Topic | None,
     if found is None:
         return None
     tail = found.group("tail")
-    if _asks(tail, lang) or _reserves(tail, lang):
+    if _asks(tail, lang) or _reserves(tail, lang, topic):
         return None
     said = _polar(tail, lang, topic)
     if said.answer is None or said.answer == reading.answer or said.confidence < 0.9:

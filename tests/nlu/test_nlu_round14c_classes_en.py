@@ -78,3 +78,19 @@ def test_step_replies(script_file: str, step: str, text: str, branch: str) -> No
 )
 def test_step_replies_guards(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("lang", "script_file", "text"),
+    [
+        ("en", "lead_qualification.en.yaml", "still interested but not now"),
+        ("en", "lead_qualification.en.yaml", "still need it but later though"),
+        ("ru", "lead_qualification.ru.yaml", "актуально но не сейчас"),
+    ],
+)
+def test_a_deferral_after_the_contrast_leaves_still_interested_a_yes(
+        lang: str, script_file: str, text: str) -> None:
+    """To "still interested?" a deferral after "but" says when, not whether: the yes before
+    it stands (to "is now a good time?" the same words are a no)."""
+    assert step_reply(script_file, "relevant", text)[0] == "yes"
+    assert step_reply(script_file, "convenient", text)[0] in ("no", "busy")
