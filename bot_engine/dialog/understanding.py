@@ -44,6 +44,7 @@ from bot_engine.nlu import cues, external, keys, polar, reply_memory, semantic
 from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.light_words import LIGHT_WORDS
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
+from bot_engine.script.templates import TemplateProblem, render
 from bot_engine.script.values import ValueProblem, coerce
 
 _ENTITY_REQUEST: dict[str, tuple[nlu.EntityType, ...]] = {
@@ -436,12 +437,12 @@ _PATTERN_SURE = 0.95
 
 
 def _rendered(template: str, variables: dict[str, Any] | None) -> str:
-    """A prompt's words with its plain variables filled in («{{ purpose }}»)."""
-    values = variables or {}
-    return _VARIABLE.sub(lambda m: str(values.get(m.group(1), " ")), template)
-
-
-_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?:\|[^}]*)?\}\}|\{[%#].*?[%#]\}")
+    """A prompt's words with the script's variables filled in, as the caller heard them (the
+    template as written when it needs more than the variables)."""
+    try:
+        return render(template, dict(variables or {}))
+    except TemplateProblem:
+        return template
 
 
 _SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"

@@ -2360,25 +2360,21 @@ _PRICE_RU = re.compile(r"\b(дорог\w*|недешев\w*|не по карма
 """A remark on the price: a reservation after «но», not the answer («актуально но дорого»)."""
 
 
-_NOT_NOW: dict[Lang, re.Pattern[str]] = {
-    "en": re.compile(r"^(?:(?:just|maybe|probably|only|well) )*(?:not (?:right )?(?:now|today|"
-                     r"tonight|yet|at the moment|this (?:week|month|year))|later|(?:some|an)"
-                     r"other time)(?: though| thanks| sorry)?$"),
-    "ru": re.compile(r"^(?:(?:только|просто|наверное|ну) )*(?:не (?:сейчас|сегодня|прямо сейчас|"
-                     r"в этом (?:месяце|году))|позже|попозже|потом)(?: спасибо| извините)?$"),
-}
-"""A deferral alone: when, not whether ("still interested but not now")."""
-
-
 def _reserves(tail: str, lang: Lang, topic: Topic | None) -> bool:
     """What follows the contrast only qualifies the answer: a "no rush" ("yes but no
     rush"), a remark on the price, a human declined («удобно, но без менеджеров»), or, to
     "still interested?", a deferral ("still interested but not now")."""
-    if topic == "relevance" and _NOT_NOW[lang].match(tail):
+    if topic == "relevance" and _defers(tail, lang):
         return True
     if lang == "en":
         return _NO_HURRY_EN.match(tail) is not None
     return _PRICE_RU.search(tail) is not None or _declines(tail, lang)
+
+
+def _defers(tail: str, lang: Lang) -> bool:
+    """Only a deferral ("not now", «попозже»): every fact the cues read is a later one."""
+    hits = cues.read_lang(tail, lang)
+    return bool(hits) and all(hit.family == "later" for hit in hits)
 
 
 def _after_contrast(text: str, lang: Lang, topic: Topic | None,
