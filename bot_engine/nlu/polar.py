@@ -1519,9 +1519,12 @@ _QUESTION_TAILS = frozenset({"exactly", "again", "now", "именно", "кон�
                              "извините"})
 
 
+_EITHER_OR = (" или нет", " or not")
+
+
 def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
-    if (len(words) > 2 and words[-2:] in (["или", "нет"], ["or", "not"])
+    if (norm.endswith(_EITHER_OR) and len(words) > 2
             and words[0] not in _CLOSING[lang] and words[-3] not in _CLOSING[lang]):
         return True  # «а он первичный или нет», "is it urgent or not": a question put
     end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
@@ -1706,7 +1709,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # «нажимаю первую»
     if topic == "offer" and _STAYING_ON[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "im holding", «я на линии»
-    if lang == "ru" and _WHO_ON_LINE_RU.match(norm):
+    if lang == "ru" and "кто " in norm and _WHO_ON_LINE_RU.match(norm):
         return PolarReading(None, 0.0)  # «кто это на линии»: who is there, no call of one's own
     if topic == "offer" and lang == "ru" and _HANDED_ON_RU.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # «пусть коллега примет»
