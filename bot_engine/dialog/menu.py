@@ -101,15 +101,16 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
 # Keyed by a word of the department's name (its lemma), in both languages.
 _PURPOSE_TABLE = (
     ("продажа продажи sales sale", "купить покупать покупка заказать заказывать заказ приобрести "
-     "приобретать цена стоимость стоить прайс скидка замер смета оформить buy buying purchase "
-     "order ordering price pricing quote estimate discount cost"),
+     "приобретать цена стоимость стоить прайс скидка замер смета оформить заключить заключать "
+     "подписать buy buying purchase order ordering price pricing quote estimate discount "
+     "cost sign"),
     ("бухгалтерия бухгалтер accounting accounts billing finance",
      "оплата оплатить платеж платить счет акт сверка документ накладная чек возврат квитанция "
      "реквизиты invoice bill billing payment pay paid refund receipt statement charge"),
     ("сервисный сервис поддержка ремонт гарантийный service support repair repairs warranty",
      "гарантия гарантийный ремонт сломаться поломка провис провиснуть протечь протекать течь "
      "починить мастер неисправность брак дефект трещина отклеиться отвалиться рекламация "
-     "претензия warranty repair broken "
+     "претензия обслуживание техобслуживание warranty repair broken maintenance servicing "
      "broke break leak leaking fix defect crack problem damaged"),
 )
 _PURPOSES: dict[str, frozenset[str]] = {
@@ -117,9 +118,11 @@ _PURPOSES: dict[str, frozenset[str]] = {
 }
 
 
-_BUYING = {"купить": 1.5, "заказать": 1.5, "приобрести": 1.5, "заказывать": 1.5}
-"""A verb of buying outweighs the thing bought: «хочу заказать ремонт крыши» is for sales,
-«заказать ремонт по гарантии» still for the service."""
+_BUYING = {"купить": 1.5, "заказать": 1.5, "приобрести": 1.5, "заказывать": 1.5,
+           "заключить": 1.5, "заключать": 1.5, "подписать": 1.5, "sign": 1.5}
+"""A verb of buying or of signing a contract outweighs the thing bought: «хочу заказать
+ремонт крыши», «заключить договор на обслуживание» are for sales, «заказать ремонт по
+гарантии» still for the service."""
 
 
 def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | None:

@@ -343,6 +343,10 @@ def understand(
             best = None
     if best is None and expect.type != "confirm":
         _primary(runtime, step, compiled, text, now, out)
+        if (out.branch == "ok" and expect.type == "money" and runtime.lang == "en"
+                and out.entities and _step_scale(step, expect.save, variables) >= 1000):
+            out.entities[-1] = _in_thousands_en(out.entities[-1])
+            out.value = out.entities[-1]["value"]
         out.primary = out.branch is not None
         if out.branch is not None:
             _fill_also(runtime, step, text, now, slots, out)
@@ -766,7 +770,7 @@ def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
     found = _entity(runtime, text, "integer", now)
     if found is not None and 0 <= found["value"] <= 9 and len(nlu.tokens(text, runtime.lang)) <= 3:
         return str(found["value"])
-    return None
+    return keys.pressed_key(text, runtime.lang)  # «один жму, звони ему»: a key pressed
 
 
 def _semantic(
@@ -1022,6 +1026,43 @@ def _in_thousands(found: dict[str, Any]) -> dict[str, Any]:
         return found
     scaled = value * 1000
     return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _step_scale(step: Step, slot: str | None, variables: dict[str, Any] | None) -> float:
+    """The largest number the step's conditions compare its slot with ("budget >=
+    min_budget", min_budget 8000): the scale the caller's amount is said in."""
+    if not slot or not variables:
+        return 0.0
+    scale = 0.0
+    for transitions in step.on.values():
+        for tr in transitions:
+            when = tr.when
+            if not when or slot not in _IDENTIFIER.findall(when):
+                continue
+            for name in _IDENTIFIER.findall(when):
+                value = variables.get(name)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    scale = max(scale, float(value))
+    return scale
+
+
+def _in_thousands_en(found: dict[str, Any]) -> dict[str, Any]:
+    """An English amount under a hundred said bare ("thirteen and a half", "like
+    fourteen") where the step counts in thousands (its threshold is): thousands, as the
+    phone drops "grand". A currency or a multiplier said keeps it ("fifty bucks")."""
+    value = found.get("value")
+    if found.get("unit") or not isinstance(value, (int, float)) or not 1 <= value < 100:
+        return found
+    if any(word in str(found.get("text", "")).lower().split() for word in _EN_SCALED):
+        return found
+    scaled = value * 1000
+    return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
+
+
+_EN_SCALED = frozenset({"hundred", "thousand", "grand", "k", "million", "percent"})
 
 
 def _entity(

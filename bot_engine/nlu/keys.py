@@ -79,6 +79,30 @@ _DIGIT_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+_PRESS_VERBS = frozenset({"нажимать", "нажать", "жать", "давить", "press", "push", "hit"})
+_PRESS_BETWEEN = frozenset({"на", "я", "уже", "вот", "кнопка", "клавиша", "цифра", "i", "be",
+                            "the", "number", "key", "button", "already", "just"})
+
+
+def pressed_key(text: str, lang: str) -> str | None:
+    """A digit said next to pressing it, wherever it stands in a longer reply: «один жму,
+    звони», «жму на два», "one i'm pressing", "i pressed two go ahead"."""
+    code = lang_of(lang)
+    words = lemma_tuple(text, code)
+    digits = _DIGIT_WORDS[code]
+    for at, word in enumerate(words):
+        if word not in _PRESS_VERBS:
+            continue
+        for step in (1, -1):
+            k = at + step
+            while 0 <= k < len(words) and abs(k - at) <= 3 and words[k] in _PRESS_BETWEEN:
+                k += step
+            if (0 <= k < len(words) and (words[k] in digits or words[k] in _KEYS[code])
+                    and words[k + 1 : k + 2] not in (("of",), ("из",))):  # "hit one of them"
+                return digits.get(words[k]) or _KEYS[code][words[k]]
+    return None
+
+
 def _keys_in(sentence: str, code: str) -> list[str]:
     words = (*tokens(sentence, code), *lemma_tuple(sentence, code))
     found = {ch for ch in sentence if ch.isdigit()}

@@ -1519,8 +1519,14 @@ _QUESTION_TAILS = frozenset({"exactly", "again", "now", "именно", "кон�
                              "извините"})
 
 
+_EITHER_OR = (" или нет", " or not")
+
+
 def _asks(norm: str, lang: Lang) -> bool:
     words = norm.split()
+    if (norm.endswith(_EITHER_OR) and len(words) > 2
+            and words[0] not in _CLOSING[lang] and words[-3] not in _CLOSING[lang]):
+        return True  # «а он первичный или нет», "is it urgent or not": a question put
     end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
     if len(end) > 2 and end[-1] in _QUESTION_TAILS:
         end = end[:-1]  # "interested in what exactly sorry": two tails
@@ -1703,6 +1709,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # «нажимаю первую»
     if topic == "offer" and _STAYING_ON[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "im holding", «я на линии»
+    if lang == "ru" and "кто " in norm and _WHO_ON_LINE_RU.match(norm):
+        return PolarReading(None, 0.0)  # «кто это на линии»: who is there, no call of one's own
+    if topic == "offer" and lang == "ru" and _HANDED_ON_RU.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # «пусть коллега примет»
     silent = _SILENT[topic] if topic is not None else frozenset()
     asked = _asks(norm, lang)
     if asked:  # a question says no yes; a fact of the other side may still follow it
@@ -2091,6 +2101,13 @@ _SAID_SO: dict[Lang, re.Pattern[str]] = {
 }
 """To a read-back, the caller's own words confirmed ("right thats what i said", «да, так
 я и сказал»): a yes, though its words ask what was said."""
+_WHO_ON_LINE_RU = re.compile(r"^((а|алло|ну) )*кто (это |там |у нас |же |сейчас )*"
+                             r"(на линии|на проводе|на связи|на звонке)$")
+"""Who is on the line, asked: no busy «на линии» of one's own."""
+_HANDED_ON_RU = re.compile(r"\b(пусть|пускай) (?!(он|она|они|я|мы|сам|сама)\b)(\w+ ){1,2}"
+                           r"(примет|принимает|возьмет|берет|ответит|займется|поговорит)\b")
+"""To an offer of a call, someone else told to take it: «нет, пусть администратор примет»,
+«пускай дежурный врач возьмёт»."""
 _STAYING_ON: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
                      r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),

@@ -113,6 +113,28 @@ def test_the_operators_answer(text: str, lang: str, expected: str) -> None:
     assert answer_to_offer(text, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # someone else told to take the call declines it
+        ("нет пускай медсестра возьмёт", "ru", "no"),
+        ("пусть дежурный доктор примет", "ru", "no"),
+        # who is on the line, or an either-or question, is no answer yet
+        ("а кто там на линии", "ru", None),
+        ("кто это у нас на линии", "ru", None),
+        ("а она повторная или нет", "ru", None),
+        ("is she a returning patient or not", "en", None),
+        # guards: the call taken, or only "no" at the end of a plain answer
+        ("пусть примут", "ru", "yes"),
+        ("да пусть он примет", "ru", "yes"),
+        ("я на линии", "ru", "yes"),
+    ],
+)
+def test_the_operators_answer_handed_on_or_asked(text: str, lang: str,
+                                                 expected: str | None) -> None:
+    assert answer_to_offer(text, lang) == expected
+
+
 # --- verbs and negation: past requests, negated imperfectives, objections -----------------
 
 

@@ -349,13 +349,15 @@ def _without_negated(text: str, found: list[Temporal]) -> list[Temporal]:
 
 
 # Doubt about a whole span: "sometime next week i guess", "my schedule is all over the
-# place this month", «на той неделе, не знаю». A day said so ("tomorrow i guess") is still
-# that day.
+# place this month", «на той неделе, не знаю», «на неделе как-нибудь», "next week we'll
+# see". A day said so ("tomorrow i guess") is still that day.
 _UNSURE = {
     "en": re.compile(r"\b(?:i guess|i suppose|i dunno|dunno|(?:i )?do ?n[o']?t know|not sure|"
-                     r"no idea|who knows|all over the place|hard to say|unpredictable)\b"),
+                     r"no idea|who knows|all over the place|hard to say|unpredictable|"
+                     r"we['’ ]?ll see|at some point|one of these days|whenever)\b"),
     "ru": re.compile(r"(?:не знаю|без понятия|сложно сказать|трудно сказать|кто (?:его )?знает|"
-                     r"как получится|непредсказуем\w*)"),
+                     r"как получится|непредсказуем\w*|\b(?:как|когда)[- ]?(?:нибудь|либо)\b|"
+                     r"видно будет|\bпосмотрим\b)"),
 }
 
 

@@ -129,6 +129,9 @@ def span(lang: str, name: str, year: int) -> Span | None:
 _RU_NAMES: dict[str, str | None] = {
     "новый* год*": "new_year", "новогодний* праздник*?": "new_year",
     "новогодний* каникулы*": "new_year", "новогодний*": "new_year",
+    # the January days off («на январских каникулах», «после январских праздников»)
+    "январский* каникулы*": "new_year", "январский* праздник*": "new_year",
+    "январский* выходной*": "new_year", "рождественский* каникулы*": "new_year",
     "старый* новый* год*": "old_new_year",
     "рождество*": "christmas", "канун* рождества": "christmas_eve",
     "канун* нового года": "new_year_eve", "сочельник*": "christmas_eve",
@@ -174,6 +177,7 @@ _EN_NAMES: dict[str, str | None] = {
     "school ends": "school_out", "school year ends": "school_out",
     "end of the school year": "school_out", "end of school": "school_out",
     "summer break": "summer_break",
+    "christmas break": "holidays", "winter break": "holidays", "holiday break": "holidays",
     "summer vacation": "summer_break",
 }  # fmt: skip
 # Names safe to read alone ("halloween afternoon"), not only after a preposition:

@@ -261,6 +261,13 @@ class _Rules:
             return self._day_number(k + 1)
         return None
 
+    def _compound_ordinal(self, k: int, j: int) -> bool:
+        """Whether the tens at ``k`` (ending at ``j``) open a compound ordinal: «двадцать
+        первого», «тридцать первому», "twenty fifth"."""
+        tens = self.lex.numbers.get(self.low(k))
+        return (j == k + 1 and tens is not None and tens.kind == "ten"
+                and tens.value in (20, 30) and 0 < self.lex.ordinals.get(self.low(j), 0) < 10)
+
     def _year_at(self, k: int) -> tuple[int | None, int]:
         """A year at ``k``: "2027", "2027 года", "две тысячи двадцать седьмого года"."""
         t = self.toks[k] if k < len(self.toks) else None
@@ -303,7 +310,9 @@ class _Rules:
                 return Part(k, nxt + 1, day=d) if d else None
             # Russian "пятого", "5-го", "на 5-е": a day of month said on its own
             last = self.toks[nxt - 1]
-            spoken = last.kind == "word" and last.low.endswith(("ого", "его"))
+            spoken = last.kind == "word" and (
+                last.low.endswith(("ого", "его"))  # «пятого»
+                or (last.low.endswith(("ому", "ему")) and self.low(k - 1) in ("к", "ко")))
             suffixed = self.toks[k].kind == "num" and nxt == k + 2
             if self.lang == "ru" and (spoken or suffixed) and self.low(nxt) not in _YEAR_WORDS:
                 d = self._day_this_or_next_month(day)
@@ -730,8 +739,8 @@ class _Rules:
             # a sentence ("summer sale").
             alone = k == 0 or self.low(k - 1) in _ABOUT | {"probably", "sometime", "perhaps"}
             season = _EN_SEASONS.get(low) if cued or alone else None
-        if season is None:
-            return None
+        if season is None or (self.lang == "en" and self.low(k + 1) == "break"):
+            return None  # "winter break": the holidays, ``holiday``'s
         end = k + 1
         year, after = self._named_year(end + (self.low(end) == "of"))
         if year is not None:  # "весной следующего года", "next year in the summer"
@@ -948,6 +957,8 @@ class _Rules:
                 return periods.season_span(self.today, season)[1], m + 1
             return periods.next_season_start(self.today, season) - timedelta(days=1), m + 1
         if low in self.lex.months:
+            if self.lang == "en" and self._day_number(m + 1) is not None:
+                return None  # "by october twenty first": the day itself, ``day_month``'s
             month = self.lex.months[low]
             if inclusive:
                 return periods.coming_month_span(self.today, month)[1], m + 1
@@ -1024,6 +1035,8 @@ class _Rules:
             num = parse_number_at(self.toks, k, self.lex, self.lang)
             if num is None or not num.value.is_integer() or num.value > 24:
                 return None
+            if self._compound_ordinal(k, num.j):
+                return None  # «к двадцать пятому», "twenty first": a day, no hour
             hour, nxt = int(num.value), num.j
         else:
             return None
