@@ -612,10 +612,12 @@ _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "whom", "whi
                            "сколько", "чего", "кого"})
 _NOT_UNDERSTOOD = re.compile(
     r"\bне (очень |совсем |до конца )?(понял|поняла|понимаю|уловил|уловила|разобрал|разобрала) "
-    r"(\w+ )?(вопрос|о чем|про что)|\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
+    r"(\w+ )?(вопрос|о чем|про что)|\bне (рас)?(слышал|понял|разобрал|уловил)\w*$|"
+    r"\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
     r"(get|understand|follow) (the|your) question")
 """The question not understood, said anywhere in the reply («какой бюджет, не понял
-вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
+вопроса», «какой бюджет, не расслышал»): a request to hear it again, even where a negated
+noun sounds like a hedge."""
 
 
 _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"

@@ -1,0 +1,52 @@
+"""Russian classes of natural replies found by the fifteenth fresh batch (round fifteen): a
+person asked for by their role at the place, before or after the verb or with no verb
+(«с доктором свяжите», «нам бы с регистратурой»); what was asked, then not heard or not
+understood («во сколько вы сказали, не расслышала»), or a slower voice asked for. Every
+example is a paraphrase, in no eval file, and fails on the code before the round; the
+guards (in `*_guards` tests) go the other way on both."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.polar_questions import step_reply
+
+LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # a person by their role at the place, the verb after, before or left out
+        (LEAD, "relevant", "с доктором свяжите", "handler:operator"),
+        (LEAD, "convenient", "с хирургом соедините пожалуйста", "handler:operator"),
+        (CONSENT, "ask_consent", "переключите на страхового агента", "handler:operator"),
+        (CONSENT, "ask_consent", "свяжите меня с юристом", "handler:operator"),
+        (LEAD, "relevant", "нам бы с регистратурой", "handler:operator"),
+        (LEAD, "ask_budget", "мне с доктором лучше", "handler:operator"),
+        (LEAD, "ask_budget", "насчёт денег лучше с администратором", "handler:operator"),
+        # what was asked, then not heard or not understood
+        (LEAD, "ask_budget", "какая сумма не расслышала", "handler:repeat"),
+        (LEAD, "ask_callback", "во сколько вы сказали не разобрала", "handler:repeat"),
+        (LEAD, "relevant", "что вы там сказали не уловил", "handler:repeat"),
+        # a slower voice asked for
+        (CONSENT, "ask_consent", "можно помедленнее", "handler:repeat"),
+        (LEAD, "relevant", "не так быстро пожалуйста", "handler:repeat"),
+    ],
+)
+def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD, "relevant", "я с доктором поговорю сначала", "no_match:retry"),
+        (LEAD, "offer_manager", "да соедините", "yes"),
+        (LEAD, "relevant", "актуально мне с мужем посоветоваться надо", "yes"),
+        (LEAD, "ask_budget", "не знаю пока", "unknown"),
+        (CONSENT, "ask_consent", "согласна я всё поняла", "yes"),
+    ],
+)
+def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
