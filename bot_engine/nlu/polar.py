@@ -1178,6 +1178,8 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
         rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
     if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
         return word  # «тамара я да»: the name, then «я»
+    if lang == "ru" and rest == ["это"]:
+        return word  # «варя это»: the name, then «это» (it is Varya), nothing said of her
     return word if not rest or rest[0] in _NAME_TAILS[lang] else None
 
 
@@ -1436,6 +1438,10 @@ _NAME_TWICE: dict[Lang, re.Pattern[str]] = {
                      r"(?P=n)$"),
 }
 """«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
+_NAMED_AWAKE_RU = re.compile(r"^(?:(?:да|ага|угу) )+(?P<n>\w+) (?:только|только что|еле|недавно|"
+                             r"вот) (?:проснул|встал|просыпа)\w*$")
+"""«да, Станислав, только проснулся»: a yes, the name asked for, then the one who answered
+has just woken up; no one away, no busy fact said of someone else."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*|никуда)\b|((а|и|так|ну) )*(какой|какая|"
                      r"какое|какую|какие|что за) ).*\bне (оставлял|заказывал|просил|подавал|"
@@ -1754,6 +1760,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if (topic == "identity" and names and (twice := _NAME_TWICE[lang].match(norm)) is not None
             and any(given_names.same_name(twice.group("n"), name, lang) for name in names)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # «ну тамара я тамара»
+    if (topic == "identity" and names and lang == "ru"
+            and (awake := _NAMED_AWAKE_RU.match(norm)) is not None
+            and any(given_names.same_name(awake.group("n"), name, lang) for name in names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")

@@ -9,9 +9,39 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu.polar_questions import step_reply
+from tests.nlu.polar_questions import answer, step_reply
 
 LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "names", "expected"),
+    [
+        # the name asked for (a pet form too), then «это»: it is them
+        ("identity", "оля это", ("ольга",), "yes"),
+        ("identity", "ну таня это", ("татьяна",), "yes"),
+        ("identity", "валя это", ("валентина",), "yes"),
+        # a yes, the name asked for, then the one who answered has just woken up
+        ("identity", "да оля только встала", ("ольга",), "yes"),
+        ("identity", "ага дима только что проснулся", ("дмитрий",), "yes"),
+    ],
+)
+def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str) -> None:
+    assert answer(asked, text, "ru", names) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "names", "expected"),
+    [
+        ("identity", "света это", ("ольга",), "no"),  # a name of its own
+        ("identity", "оля это её сестра", ("ольга",), "no"),  # who speaks, after the name
+        ("identity", "дима только проснулся", ("дмитрий",), "no"),  # said of him, no yes
+        ("identity", "ну света это", ("ольга",), "no"),
+    ],
+)
+def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
+                        expected: str | None) -> None:
+    assert answer(asked, text, "ru", names) == expected
 
 
 @pytest.mark.parametrize(
