@@ -24,6 +24,30 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         # a yes, the name asked for, then the one who answered has just woken up
         ("identity", "да оля только встала", ("ольга",), "yes"),
         ("identity", "ага дима только что проснулся", ("дмитрий",), "yes"),
+        # the trouble the treatment is for goes on, or a doctor said it must be done
+        ("relevance", "жевать совсем нечем", (), "yes"),
+        ("relevance", "зуб ноет третью неделю", (), "yes"),
+        ("relevance", "коронка опять выпала", (), "yes"),
+        ("relevance", "мост надоел уже", (), "yes"),
+        ("relevance", "стоматолог говорит что имплант нужно ставить", (), "yes"),
+        ("relevance", "хирург сказал удалять придется", (), "yes"),
+        # content with what the caller has, seen to elsewhere, or no interest
+        ("relevance", "у нас зубы свои все", (), "no"),
+        ("relevance", "у меня протез и мне хорошо", (), "no"),
+        ("relevance", "я записана к другому стоматологу", (), "no"),
+        ("relevance", "я таким не интересуюсь", (), "no"),
+        # the offer's own verb as an order
+        ("consent", "продлите тогда", (), "yes"),
+        ("consent", "переоформляйте", (), "yes"),
+        # taken, or to be taken, elsewhere
+        ("consent", "я уже продлил в другой компании", (), "no"),
+        ("consent", "нет возьму другую страховку", (), "no"),
+        ("consent", "куплю в другом месте", (), "no"),
+        # the thing named, then left as it is
+        ("consent", "эта карта у меня для зарплаты пусть так и остается", (), "no"),
+        # the decision put off, then «ладно»: no yes
+        ("consent", "я позже решу хорошо", (), None),
+        ("consent", "сама подумаю ладно", (), None),
     ],
 )
 def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str) -> None:
@@ -33,10 +57,15 @@ def test_answers(asked: str, text: str, names: tuple[str, ...], expected: str) -
 @pytest.mark.parametrize(
     ("asked", "text", "names", "expected"),
     [
-        ("identity", "света это", ("ольга",), "no"),  # a name of its own
+        ("identity", "света это", ("ольга",), None),  # a name of its own: no yes
         ("identity", "оля это её сестра", ("ольга",), "no"),  # who speaks, after the name
         ("identity", "дима только проснулся", ("дмитрий",), "no"),  # said of him, no yes
-        ("identity", "ну света это", ("ольга",), "no"),
+        ("identity", "ну света это", ("ольга",), None),
+        ("relevance", "врач сказал что не надо ставить", (), "no"),
+        ("relevance", "я интересуюсь", (), "yes"),
+        ("consent", "ну пусть так и будет", (), "yes"),  # so be it
+        ("consent", "да возьму", (), "yes"),
+        ("consent", "ладно", (), "yes"),
     ],
 )
 def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
