@@ -439,6 +439,10 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             "=сколько покроет", "=после замера", "=без замера", "замерщик",
             "=сначала посмотреть", "=пусть посмотрят", "=приедут посмотрят",
             "=сначала приехать", "=сначала приедут",
+            # an examination first, the sum after it: «после снимка скажу», «после осмотра»
+            "после снимка", "после осмотр", "после обследование", "после диагностика",
+            "после консультация", "=потом скажу", "=позже скажу", "=скажу потом",
+            "=скажу позже",
             # an estimate first, not ready to name it, whether it must be said: «сначала
             # хочу смету увидеть», «не готов сейчас назвать сумму», «а это обязательно говорить»
             "смета", "=сначала расчет", "=сначала посчитайте", "=пусть посчитают",
@@ -994,6 +998,8 @@ def _whereabouts(text: str, lang: Lang) -> bool:
         return True
     if _RU_HERE_SUBJECTS.isdisjoint(words):
         return False  # most replies: no one said to be anywhere
+    if any(not _RU_VERSED.isdisjoint(lemmas) for _, lemmas in surface_lemmas(text, lang)):
+        return False  # «он в моём котле разобрался»: versed in a thing, not somewhere
     for i, word in enumerate(words):
         if word not in _RU_HERE_SUBJECTS:
             continue
@@ -1013,6 +1019,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
     return False
 
 
+_RU_VERSED = frozenset({"разобраться", "разбираться", "ориентироваться", "смыслить",
+                        "шарить", "понимать"})
+"""Verbs that take «в» of a subject, not a place: «он в котлах разбирается»."""
 _RU_HOLDERS = frozenset({"меня", "нас"})
 _RU_NOT_EVENTS = frozenset({"вопрос", "заявка", "просьба", "проблема", "время", "дело", "номер",
                             "телефон", "окно", "дом", "квартира", "дача", "деньги", "ремонт"})

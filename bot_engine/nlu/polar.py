@@ -149,6 +149,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(ну )?(хорошо|ладно|окей|ок|можно|давайте|давай)$",
             r"^(в принципе|вообще|в целом) (можно|да|могу|давайте|не против)\b",
             r"^(ну |да )?(я |мы )?(только |всегда |конечно )?за( это| это дело)?$",
+            # the one offered kept: «пусть он», «пускай она и дальше»
+            r"\b(пусть|пускай) (он|она|этот|эта)( же| и| и дальше| дальше| и ведет| ведет)?$",
             r"^(ну |да |ладно |хорошо )?(пусть|пускай) (?!\w*(звон|пиш|присл|присыл|связ|набер|"
             r"набир|скин))\w+(ют|ят|ут|ат)\b",
         ]),
@@ -2162,13 +2164,15 @@ _SAID_SO: dict[Lang, re.Pattern[str]] = {
 я и сказал»): a yes, though its words ask what was said."""
 _STAYING_ON: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
-                     r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),
+                     r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)"
+                     r"(( и)? (на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку))*$"),
     "en": re.compile(r"^((yes|yeah|yep|yup|sure|ok|okay|alright) )*(im|i am|ill|i will|ill be|"
                      r"were|we are)( still| just)? (holding( on)?|waiting|here|on the line|"
                      r"staying on|hanging on|hold|wait|stay on the line)$"),
 }
 """To "shall I connect you?", staying on the line is the yes: "yep im holding", «да, я на
-линии» (elsewhere «на линии» is another call, and "im holding" something in hand)."""
+линии», «на связи, не кладу трубку» (elsewhere «на линии» is another call, and "im holding"
+something in hand)."""
 _REFUSES_IT: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\bотказ\w* (\w+ )?(от|дать|давать)\b|\bотзыва\w*|\bотозва\w*|"
                      r"\bотзову\b"),

@@ -1,9 +1,16 @@
-"""Russian classes of natural replies found by the fifteenth fresh batch (round fifteen): a
+"""Russian classes of natural replies found by the fifteenth fresh batch (round fifteen):
+the name asked for, then «это», or a yes, the name and «только проснулся» (it is them); a
 person asked for by their role at the place, before or after the verb or with no verb
 («с доктором свяжите», «нам бы с регистратурой»); what was asked, then not heard or not
-understood («во сколько вы сказали, не расслышала»), or a slower voice asked for. Every
-example is a paraphrase, in no eval file, and fails on the code before the round; the
-guards (in `*_guards` tests) go the other way on both."""
+understood («во сколько вы сказали, не расслышала»), or a slower voice asked for; to
+«актуально?» a symptom or a doctor's verdict says yes, content with what one has, treated
+elsewhere or no interest says no; to a consent the offer's verb as an order says yes, taken
+elsewhere or kept as it is says no, a decision put off with «ладно» says nothing, the price
+or the robot's own name asked about asks who is calling; an examination first leaves the
+budget unknown; staying on the line said twice is a yes to the transfer; the manager who
+knows the case, «пусть он», is kept. Every example is a paraphrase, in no eval file, and
+fails on the code before the round; the guards (in `*_guards` tests) go the other way
+after it."""
 
 from __future__ import annotations
 
@@ -88,6 +95,14 @@ def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
         (LEAD, "ask_budget", "какая сумма не расслышала", "handler:repeat"),
         (LEAD, "ask_callback", "во сколько вы сказали не разобрала", "handler:repeat"),
         (LEAD, "relevant", "что вы там сказали не уловил", "handler:repeat"),
+        # to a consent, the offer's price or the robot's own name asked about
+        (CONSENT, "ask_consent", "почем это теперь будет", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "и сколько это будет стоить", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "а вы правда окна плюс", "handler:who_is_this"),
+        # an examination first, the sum after it
+        (LEAD, "ask_budget", "после обследования скажу", "unknown"),
+        # staying on the line, said twice over
+        (LEAD, "offer_manager", "на связи не кладу трубку", "yes"),
         # a slower voice asked for
         (CONSENT, "ask_consent", "можно помедленнее", "handler:repeat"),
         (LEAD, "relevant", "не так быстро пожалуйста", "handler:repeat"),
@@ -105,7 +120,27 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
         (LEAD, "relevant", "актуально мне с мужем посоветоваться надо", "yes"),
         (LEAD, "ask_budget", "не знаю пока", "unknown"),
         (CONSENT, "ask_consent", "согласна я всё поняла", "yes"),
+        (CONSENT, "ask_consent", "это точно бесплатно", "yes"),  # not a name the robot said
+        (LEAD, "relevant", "да сколько стоит", "yes"),
     ],
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "branch", "keep"),
+    [
+        # the one offered already knows the case: kept
+        ("она в моём заказе уже разобралась пусть она", "yes", True),
+        ("он в моей проблеме разобрался пусть он ведет", "yes", True),
+    ],
+)
+def test_the_manager_kept(text: str, branch: str, keep: bool) -> None:
+    got, slots = step_reply("own_manager.ru.yaml", "ask_keep", text)
+    assert (got, slots.get("keep_manager")) == (branch, keep)
+
+
+@pytest.mark.parametrize("text", ["пусть другой", "нет пусть сменят"])
+def test_the_manager_kept_guards(text: str) -> None:
+    assert step_reply("own_manager.ru.yaml", "ask_keep", text)[0] != "yes"
