@@ -433,7 +433,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and step.expect.type == "confirm" and _PRICE_ASKED_RU.match(low)):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
-    if norm and (found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
+    if norm and step.say is not None and (
+            found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
         said = nlu.lemmas(_rendered(step.say.text or "", variables), "ru")
         asked = nlu.lemmas(_rendered(step.ask.text or "", variables), "ru") if step.ask else []
         content = [w for w in nlu.lemmas(found.group("rest"), "ru") if w not in _ASK_SMALL_RU]
