@@ -43,6 +43,7 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         ("relevance", "у меня протез и мне хорошо", (), "no"),
         ("relevance", "я записана к другому стоматологу", (), "no"),
         ("relevance", "я таким не интересуюсь", (), "no"),
+        ("relevance", "нам и так хорошо", (), "no"),
         # the offer's own verb as an order
         ("consent", "продлите тогда", (), "yes"),
         ("consent", "переоформляйте", (), "yes"),
@@ -50,6 +51,7 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         ("consent", "я уже продлил в другой компании", (), "no"),
         ("consent", "нет возьму другую страховку", (), "no"),
         ("consent", "куплю в другом месте", (), "no"),
+        ("consent", "в другой фирме уже продлила", (), "no"),
         # the thing named, then left as it is
         ("consent", "эта карта у меня для зарплаты пусть так и остается", (), "no"),
         # the decision put off, then «ладно»: no yes
@@ -89,6 +91,8 @@ def test_answers_guards(asked: str, text: str, names: tuple[str, ...],
         (CONSENT, "ask_consent", "переключите на страхового агента", "handler:operator"),
         (CONSENT, "ask_consent", "свяжите меня с юристом", "handler:operator"),
         (LEAD, "relevant", "нам бы с регистратурой", "handler:operator"),
+        (LEAD, "relevant", "позовите доктора", "handler:operator"),
+        (LEAD, "convenient", "дайте стоматолога", "handler:operator"),
         (LEAD, "ask_budget", "мне с доктором лучше", "handler:operator"),
         (LEAD, "ask_budget", "насчёт денег лучше с администратором", "handler:operator"),
         # what was asked, then not heard or not understood
@@ -116,6 +120,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
     ("script_file", "step", "text", "branch"),
     [
         (LEAD, "relevant", "я с доктором поговорю сначала", "no_match:retry"),
+        (LEAD, "relevant", "хочу к врачу", "yes"),  # to the doctor, no one asked for
         (LEAD, "offer_manager", "да соедините", "yes"),
         (LEAD, "relevant", "актуально мне с мужем посоветоваться надо", "yes"),
         (LEAD, "ask_budget", "не знаю пока", "unknown"),
