@@ -405,6 +405,17 @@ _NAMING_QUESTION_RU = re.compile(
     r"у вас)* (?P<rest>\w+(?: \w+){0,3})$")
 """«а какие условия новые», «какие ещё условия по карте»: a question about a thing the robot
 named in what it said before the question (its offer, its purpose): what the call is about."""
+_DOUBTED_NAME_RU = re.compile(
+    r"^(?:(?:а|и|ну|так) )*(?:вы|это) (?:точно|правда|действительно|вообще) "
+    r"(?P<rest>\w+(?: \w+){0,3})$")
+"""«это точно Надёжный Щит», «вы правда из ДентаЛайна»: the name the robot gave itself,
+doubted: who is calling."""
+_PRICE_ASKED_RU = re.compile(
+    r"^(?:(?:а|и|ну|так|подождите|простите) )*(?:сколько|почем|какая цена|какая стоимость|"
+    r"по чем)(?: \w+){0,3} (?:стоит|стоить|стоят|будет|обойдется|выйдет|теперь|сейчас)"
+    r"(?: \w+)?$")
+"""To a consent to an offer, what it costs («а сколько он теперь стоит»): a question about
+the offer, so about the call."""
 _ASK_SMALL_RU = frozenset({"по", "на", "в", "с", "у", "для", "за", "о", "об", "про", "мне", "вам",
                            "вас", "нас", "мой", "ваш", "ваша", "ваши", "новый", "новые", "еще",
                            "это", "такой", "там", "вообще", "именно"})
@@ -414,15 +425,20 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
                 variables: dict[str, Any] | None) -> nlu.IntentMatch:
     """The Russian readings of a handler beyond its patterns: a doubled question word asks
     again; the subject not understood and someone else's words to come ask nothing; a
-    question about what the robot said before its question asks what the call is about."""
+    question about what the robot said before its question (its name doubted, the offer's
+    price to a consent) asks what the call is about."""
     low = text.lower().replace("ё", "е")
     if handler.intent in (None, "who_is_this", "repeat") and _ECHOED_WORD_RU.match(low):
         return nlu.IntentMatch(intent="repeat", confidence=0.9)
     if handler.intent == "repeat" and handler.confidence < _PATTERN_SURE and (
             _SUBJECT_NOT_UNDERSTOOD_RU.match(low) or _SOMEONE_ELSE_SPEAKS_RU.search(low)):
         return nlu.IntentMatch(intent=None, confidence=0.0)
-    if handler.intent is None and step.say is not None and (
-            found := _NAMING_QUESTION_RU.match(nlu.normalize(text, "ru"))) is not None:
+    if (handler.intent is None and step.consent and step.expect is not None
+            and step.expect.type == "confirm" and _PRICE_ASKED_RU.match(low)):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
+    norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
+    if norm and step.say is not None and (
+            found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
         said = nlu.lemmas(_rendered(step.say.text or "", variables), "ru")
         asked = nlu.lemmas(_rendered(step.ask.text or "", variables), "ru") if step.ask else []
         content = [w for w in nlu.lemmas(found.group("rest"), "ru") if w not in _ASK_SMALL_RU]
@@ -616,10 +632,12 @@ _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "whom", "whi
                            "сколько", "чего", "кого"})
 _NOT_UNDERSTOOD = re.compile(
     r"\bне (очень |совсем |до конца )?(понял|поняла|понимаю|уловил|уловила|разобрал|разобрала) "
-    r"(\w+ )?(вопрос|о чем|про что)|\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
+    r"(\w+ )?(вопрос|о чем|про что)|\bне (рас)?(слышал|понял|разобрал|уловил)\w*$|"
+    r"\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
     r"(get|understand|follow) (the|your) question")
 """The question not understood, said anywhere in the reply («какой бюджет, не понял
-вопроса»): a request to hear it again, even where a negated noun sounds like a hedge."""
+вопроса», «какой бюджет, не расслышал»): a request to hear it again, even where a negated
+noun sounds like a hedge."""
 
 
 _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"

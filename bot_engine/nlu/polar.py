@@ -136,7 +136,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # wanted the change already: «давно хотел поменять», «сам собирался перейти»
             r"\b(хотел|хотела|хотели|собирался|собиралась|собирались) (\w+ )?(поменять|перейти|"
             r"сменить|подключить|обновить)\b",
-            r"(?<!не )\b(переводите|переводи|подключайте|подключай|переходите|оформляйте)\b",
+            # the offer's own verb as an order: «переходите», «ну продлевайте»
+            r"(?<!не )\b(переводите|переводи|подключайте|подключай|переходите|оформляйте|"
+            r"продлевайте|продлевай|продлите|переоформляйте|переоформите)\b",
             # a refusal denied: «не откажусь», «не отказался бы»
             r"\bне (откажусь|откажемся|отказался бы|отказалась бы|отказались бы)\b",
             r"(?<!не )\bсогласн\w*", r"(?<!не )\bсоглаш\w*", r"\bне возражаю",
@@ -147,6 +149,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(ну )?(хорошо|ладно|окей|ок|можно|давайте|давай)$",
             r"^(в принципе|вообще|в целом) (можно|да|могу|давайте|не против)\b",
             r"^(ну |да )?(я |мы )?(только |всегда |конечно )?за( это| это дело)?$",
+            # the one offered kept: «пусть он», «пускай она и дальше»
+            r"\b(пусть|пускай) (он|она|этот|эта)( же| и| и дальше| дальше| и ведет| ведет)?$",
             r"^(ну |да |ладно |хорошо )?(пусть|пускай) (?!\w*(звон|пиш|присл|присыл|связ|набер|"
             r"набир|скин))\w+(ют|ят|ут|ат)\b",
         ]),
@@ -1232,6 +1236,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
         k += 1
     rest = words[k + 1:]
+    if lang == "ru" and rest == ["это"]:
+        rest = []  # «варя это»: the name asked for, then «это» (it is Varya)
     if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
                                    or rest[0] in ("who", "whos", "what", "whats"))):
         return False
@@ -1436,6 +1442,10 @@ _NAME_TWICE: dict[Lang, re.Pattern[str]] = {
                      r"(?P=n)$"),
 }
 """«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
+_NAMED_AWAKE_RU = re.compile(r"^(?:(?:да|ага|угу) )+(?P<n>\w+) (?:только|только что|еле|недавно|"
+                             r"вот) (?:проснул|встал|просыпа)\w*$")
+"""«да, Станислав, только проснулся»: a yes, the name asked for, then the one who answered
+has just woken up; no one away, no busy fact said of someone else."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*|никуда)\b|((а|и|так|ну) )*(какой|какая|"
                      r"какое|какую|какие|что за) ).*\bне (оставлял|заказывал|просил|подавал|"
@@ -1764,6 +1774,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     if (topic == "identity" and names and (twice := _NAME_TWICE[lang].match(norm)) is not None
             and any(given_names.same_name(twice.group("n"), name, lang) for name in names)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # «ну тамара я тамара»
+    if (topic == "identity" and names and lang == "ru"
+            and (awake := _NAMED_AWAKE_RU.match(norm)) is not None
+            and any(given_names.same_name(awake.group("n"), name, lang) for name in names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -1800,6 +1814,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if lang == "en" and (english := _english_reading(norm, topic, hits)) is not None:
         return english
+    if lang == "ru" and topic in ("relevance", "consent") and (
+            russian := _russian_reading(norm, topic, hits)) is not None:
+        return russian
     if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
         # «давайте, пока ребёнок спит», "yeah while the kids are napping", "im just
         # watching tv": a free spell or rest, not a busy fact
@@ -1881,8 +1898,66 @@ _KEEPS_AS_IS_RU = re.compile(
     r"(нравится|устраивает|лучше|хорош\w*|удобн\w*|хватает)\b|\bоставьте (\w+ )?(стар|прежн)\w*"
     r"|\b(на|со) (стар|прежн)\w* (\w+ )?(хорошо|нормально|удобно|останусь|остаюсь|посижу)\b"
     r"|(?<!\bне )(?<!\bне так )(?<!\bне очень )(?<!\bне так уж )(?<!\bне слишком )\bдорого\b"
-    r"|\bдороже\b")
+    r"|\bдороже\b"
+    # the thing named, then left as it is: «этот тариф у меня для работы, пусть так и будет»
+    # (not the bare idiom «ну пусть так и будет»: so be it)
+    r"|^(?!((ну|да|ладно|хорошо|тогда|что ж) )*(пусть|пускай) так и будет$).*\b(пусть|пускай) "
+    r"(все |он |она |оно )?(так и (будет|остается|останется)|(остается|останется) (как есть|"
+    r"так|как было))\b")
 """What the caller has now kept, to a consent to change it: a no."""
+_ELSEWHERE_RU = re.compile(
+    r"\b(другое|другую|другой|другие|другого) (\w+ )?(возьму|возьмем|оформлю|оформим|выберу|"
+    r"выберем|куплю|купим)\b|\b(возьму|возьмем|оформлю|оформим|выберу|выберем|куплю|купим) "
+    r"(\w+ )?(другое|другую|другой|другие|в другом|в другой|у других|у другой)\b"
+    r"|\b(оформил|оформила|оформили|продлил|продлила|продлили|застраховал\w*|купил|купила|"
+    r"купили|сделал|сделала|сделали)( \w+){0,3} (в другой|в другом|у других|у другой|у другого)\b"
+    r"|\b(в другой|в другом|у других|у другой|у другого) (\w+ ){0,2}(оформил|оформила|оформили|"
+    r"продлил|продлила|продлили|застраховал\w*|купил|купила|купили)\b")
+"""To a consent to renew or take something: taken, or to be taken, elsewhere («уже оформила
+в другой страховой», «нет, другое возьму»): a no."""
+_LEAVE_ASKED_RU = frozenset({"ладно", "хорошо", "ок", "окей", "договорились"})
+"""Said last after a deferral («я потом решу, ладно»), these ask leave for it: no yes."""
+_SYMPTOM_RU = re.compile(
+    r"\b(жую|жуем|жевать|жует|кусать|кусаю)( \w+){0,2} (на одну сторону|одной стороной|"
+    r"нечем|больно|тяжело|неудобно)\b"
+    r"|\b(зуб|зубы|десна|десны|коронка|коронки|пломба|мост|протез|челюсть)( \w+)? (шатается|"
+    r"шатаются|болит|болят|ноет|ноют|крошится|крошатся|выпала|выпал|выпадает|сломался|сломалась|"
+    r"разваливается|натирает|мешает|надоел|надоела|надоели)\b"
+    r"|\b(надоел|надоела|надоели) (\w+ )?(протез|мост|челюст|коронк|съемн)\w*")
+"""To "is it still of interest?": the trouble the treatment is for goes on («жую на одну
+сторону», «протез съёмный надоел»): a yes."""
+_VERDICT_RU = re.compile(
+    r"^(?!.*\bне (надо|нужно|обязательно|стоит)\b).*\b(врач|доктор|стоматолог|хирург)\w* "
+    r"(\w+ )?(сказал|сказала|говорит|говорил|говорила|посоветовал|посоветовала|советует|"
+    r"рекомендовал|рекомендует|направил|направила|велел)( \w+){0,5} (надо|нужно|необходимо|"
+    r"пора|придется)\b")
+"""«мне врач сказал, что зуб удалять надо»: a doctor's verdict that it must be done: a yes."""
+_CONTENT_RU = re.compile(
+    r"\bу (меня|нас) (\w+ ){0,2}свои( \w+)?$"
+    r"|\bи (мне|нам) (\w+ )?(нормально|хорошо|норм|удобно|хватает)$"
+    r"|\b(мне|нам) (\w+ )?(нормально|хорошо|норм) и так$|\b(мне|нам) (и )?так (\w+ )?(нормально|"
+    r"хорошо|норм)\b"
+    r"|\b(записан|записана|записаны|записался|записалась|записались|лечусь|лечимся|наблюдаюсь)"
+    r" (\w+ )?(к|у) (своему|своей|своим|своих|другому|другой|другим)\b")
+"""To "is it still of interest?": content with what the caller has («у меня все зубы свои»,
+«вставные, и мне нормально») or seen to by someone else («записан к своему врачу»): a no."""
+
+
+def _russian_reading(norm: str, topic: Topic | None,
+                     hits: dict[Answer, str]) -> PolarReading | None:
+    """The Russian facts of round fifteen that overrule what the families found."""
+    if topic == "relevance" and hits.get("no") is None and (
+            _SYMPTOM_RU.search(norm) or _VERDICT_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and "yes" not in hits and _CONTENT_RU.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic == "consent" and hits.get("yes") in (None, "agree") and _ELSEWHERE_RU.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic == "consent" and "yes" not in hits and " " in norm
+            and norm.rpartition(" ")[2] in _LEAVE_ASKED_RU
+            and any(hit.family == "later" for hit in cues.read_lang(norm, "ru"))):
+        return PolarReading(None, 0.0)  # the decision put off: undecided, no yes
+    return None
 
 
 def _english_reading(norm: str, topic: Topic | None,
@@ -2110,13 +2185,15 @@ _HANDED_ON_RU = re.compile(r"\b(пусть|пускай) (?!(он|она|они|
 «пускай дежурный врач возьмёт»."""
 _STAYING_ON: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
-                     r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),
+                     r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)"
+                     r"(( и)? (на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку))*$"),
     "en": re.compile(r"^((yes|yeah|yep|yup|sure|ok|okay|alright) )*(im|i am|ill|i will|ill be|"
                      r"were|we are)( still| just)? (holding( on)?|waiting|here|on the line|"
                      r"staying on|hanging on|hold|wait|stay on the line)$"),
 }
 """To "shall I connect you?", staying on the line is the yes: "yep im holding", «да, я на
-линии» (elsewhere «на линии» is another call, and "im holding" something in hand)."""
+линии», «на связи, не кладу трубку» (elsewhere «на линии» is another call, and "im holding"
+something in hand)."""
 _REFUSES_IT: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\bотказ\w* (\w+ )?(от|дать|давать)\b|\bотзыва\w*|\bотозва\w*|"
                      r"\bотзову\b"),
