@@ -1081,14 +1081,15 @@ _SELF = {
 }
 
 
-def _names_self(norm: str, lang: Lang) -> bool:
+def _names_self(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> bool:
     """"я иван", "i'm john": the caller says their own first name (identity, yes). A word
     that is not a first name ("я сплю", "i'm driving") is some other fact."""
-    return _self_named(norm, lang) is not None
+    return _self_named(norm, lang, names) is not None
 
 
-def _self_named(norm: str, lang: Lang) -> str | None:
-    """The first name in "я иван", "i'm john", "john here" (as said), or None."""
+def _self_named(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> str | None:
+    """The first name in "я иван", "i'm john", "john here" (as said), or None; in English
+    also the name asked for as the recogniser spelt it ("margarit here" for Marguerite)."""
     if lang == "ru" and "я" not in norm and "слушает" not in norm and "зовут" not in norm:
         return None  # each form of `_SELF` holds one of these: most replies skip it
     found = _SELF[lang].match(norm)
@@ -1099,7 +1100,14 @@ def _self_named(norm: str, lang: Lang) -> str | None:
         word = word or found.group("d") or found.group("e")
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
-                 if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)
+                 if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)
+                 or (len(w) >= _MIN_HEARD_NAME
+                     and any(given_names.same_name(w, name, lang) for name in names))), None)
+
+
+_MIN_HEARD_NAME = 5
+"""A word no name of its own is read as the name asked for only this long: "im the" is no
+clipped Theodore."""
 
 
 _SELF_FIRST: dict[Lang, re.Pattern[str]] = {
@@ -1209,8 +1217,13 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     spelt = {_spelt(name): name for name in names}
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
-        if len(words[k]) >= 3 and len(words[k + 1]) >= 3 and _spelt(joined) in spelt:
+        if len(words[k]) < 3 or len(words[k + 1]) < 3:
+            continue
+        if _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
+        if (heard := next((name for name in names
+                           if given_names.same_name(joined, name, "en")), None)) is not None:
+            return " ".join([*words[:k], heard, *words[k + 2:]])  # "mar gareet" for Marguerite
     return norm
 
 
@@ -1720,7 +1733,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if other is None and names and not asked and _asked_name_alone(norm, lang, names):
         other = False  # "brain here" for Brian: the name asked for as the recogniser wrote it
-    if (other is False or _names_self(norm, lang)
+    if (other is False or _names_self(norm, lang, names)
             or (topic == "identity" and names and _self_first(norm, lang, names))
             ) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
