@@ -1914,8 +1914,19 @@ def _english_reading(norm: str, topic: Topic | None,
             _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
+            _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
+            and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (topic == "relevance" and hits.get("no") == "done" and _THEIRS_DONE_EN.search(norm)
+            and yes_no(norm, "en").answer == "yes"):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yes my neighbors did theirs"
+    if (topic == "relevance" and hits.get("yes") in (None, "agree", "available")
+            and _FINE_AS_IS_EN.match(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "fine" is no agreeing here
     if topic == "relevance" and "yes" not in hits and (
-            _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
+            _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)
+            or _DONE_FOR_US_EN.search(norm) or _HANDLED_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "relevance" and "yes" not in hits and (
             _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)
@@ -2031,9 +2042,12 @@ _DONE_NOW_EN = re.compile(
 _WAITED_EN = re.compile(
     r"\b(?:about time|finally) (?:you|somebody|someone) (?:\w+ )?(?:called|got back|calls)\b|"
     r"\bthought you (?:guys |people |folks )?(?:would|were gonna|was gonna|were going to) "
-    r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b")
+    r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b|"
+    r"\b(?:we|i) (?:were|was) (?:just )?(?:gonna|going to|about to|meaning to|planning to|"
+    r"fixing to) (?:call|ring|contact|reach out to|get in touch with|get a hold of) (?:you|"
+    r"yall|your)\b")
 """"about time you called", "i thought you guys would never call", "its on our to do
-list": the caller has been waiting for it, a yes."""
+list", "we were gonna call you guys": the caller has been waiting for it, a yes."""
 _SELF_IDIOM_EN = re.compile(
     r"^(?:(?:yes|yeah|yep|well|uh|um|oh) )*(?:guilty as charged|who else would it be|"
     r"thats what they call me|(?:thats|that is) my name|(?:im|i am) (?:her|him|she|he)|"
@@ -2291,6 +2305,46 @@ no yes)."""
 _READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally )?ready"
                            r"(?: now| for (?:it|them|this|that)| to go)?$")
 """"we just got a new roof so were ready": the reason leads to the answer, a yes."""
+_DAMAGE_EN = re.compile(
+    r"\b(?:hanging|falling|coming|ripped|torn|blown|peeling|pulling) (?:right |half |clean )?"
+    r"off\b|\b(?:buckets?|pots?|pans?|towels?) (?:under|catching|to catch)\b|"
+    r"\b(?:shingles|tiles|siding|gutters?|debris|branches|pieces)\b(?: \w+){0,3} (?:all over|"
+    r"everywhere|scattered|in the (?:yard|driveway|street|grass)|on the (?:lawn|ground|grass|"
+    r"driveway))\b|\btarps? (?:on|over|up on)\b|\b(?:lost|missing|blew off) (?:half |most |"
+    r"some |a bunch |a lot |a few |all )?(?:of )?(?:the |our |my )?(?:shingles|tiles|siding|"
+    r"gutters?|flashing)\b|\b(?:shingles|tiles) (?:are )?(?:missing|gone|blown off)\b|"
+    r"\b(?:said|says) (?:its|it is|it was|the \w+ is|the \w+ was) (?:totaled|totalled|"
+    r"a total loss|a goner|toast|done for)\b|\b(?:hail|storm|water|wind) damage\b")
+""""the gutter is hanging off", "theres a bucket under the leak", "shingles all over the
+lawn", "a tarp on it", "the adjuster said its totaled": the damage the request is for,
+there to be seen, a yes to "still interested?" (unless denied or already mended)."""
+_MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
+                        r"taken care)\b")
+_NO_WORDS_EN = frozenset({"no", "nope", "nah"})
+_THEIRS_DONE_EN = re.compile(
+    r"\b(?:neighbors?|neighbours?|next door|across the street|down the street|everyone|"
+    r"everybody|the \w+s)\b.*\b(?:theirs|their (?:roofs?|houses?|homes?|\w+s? (?:done|fixed|"
+    r"replaced)))\b")
+""""my neighbors already got theirs done": the job done is someone else's, no answer
+about ours (a yes before it stands)."""
+_DONE_FOR_US_EN = re.compile(
+    r"\b(?:roofers?|crew|contractors?|installers?|company|guys|they|he|she)\b (?:already |just |"
+    r"finally )?(?:finished|did|redid|completed|wrapped up|fixed|replaced|patched) (?:ours|"
+    r"our (?:roof|house|\w+)|the roof|the job|the work|it)\b")
+""""the roofers finished ours on friday", "the crew already did the roof": done for us."""
+_FINE_AS_IS_EN = re.compile(
+    r"^(?:(?:no|nope|nah|well|oh|um|uh|actually) )*(?:the |our |my )?(?:roof|roofs|house|home|"
+    r"windows?|furnace|heater|boiler|system|unit|panels?|gutters?|siding|basement|"
+    r"everything|all|it)(?: is| s| are| looks| seems)? (?:totally |perfectly |just |still |"
+    r"actually )?(?:fine|ok|okay|good|alright|solid|in good shape|holding up)"
+    r"(?: (?:now|thanks|thank you|for now|though|honestly))*$")
+""""nope roof is fine", "the house is in good shape": nothing to fix, a no."""
+_HANDLED_BY_OTHERS_EN = re.compile(
+    r"\b(?:association|hoa|condo board|board|strata|building|landlord|management|city|county)"
+    r"\b (?:does|handles|takes care of|fixes|covers|is responsible for|is in charge of|"
+    r"deals with|would (?:do|handle|take care of))\b|"
+    r"\b(?:live|living|rent) (?:in )?(?:a|an) (?:condo|apartment|townhome|rental)\b")
+""""we live in a condo the association does the roof": not the caller's to buy."""
 _DONE_LATELY_EN = re.compile(
     r"^(?!.*\b(?:price|prices|bill|bills|cost|costs|rate|rates|tax|taxes|rent|payment|"
     r"payments|premium)\b).*\b(?:went (?:up|in|on)|(?:got|were|was) (?:put (?:in|up|on)|"
