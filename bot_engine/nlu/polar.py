@@ -1891,6 +1891,12 @@ _KEEPS_AS_IS_RU = re.compile(
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if topic == "availability" and hits.get("no") in (None, "later") and (
+            _NOW_BETTER_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if topic == "availability" and hits.get("no") in (None, "busy") and (
+            _SO_YES_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
             _NO_REASON_NOT_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
@@ -1949,6 +1955,16 @@ def _english_reading(norm: str, topic: Topic | None,
     return None
 
 
+_NOW_BETTER_EN = re.compile(
+    r"(?<!not )\bnow (?:works|is|s|would be|would work) (?:much |way |a lot )?(?:better|best)\b|"
+    r"\b(?:better|rather|sooner) now than (?:later|tomorrow|tonight|another time)\b")
+""""now works better than later", "better now than later": now preferred, a yes (the
+"later" in it is the time turned down)."""
+_SO_YES_EN = re.compile(
+    r"^(?!.*\b(?:but|not|cant|busy|driving)\b).+ so (?:yeah|yes|yep|sure|go ahead|go for it|"
+    r"shoot|fire away|im free|i can talk)(?: go ahead| shoot| sure)?$")
+""""im sitting in the waiting room so yeah": the situation, then the caller's own
+conclusion: a yes (a busy word or a "but" in it keeps the fact's reading)."""
 _NEGATED_NO_EN = re.compile(
     r"\b(?:not|nothing|never been|im not|i am not|were not|we are not) (?:really |at all |"
     r"totally |necessarily )?(?:against|opposed)\b(?! to (?:you|your|calls|calling|texts))|"
@@ -2113,11 +2129,13 @@ inbox is full", "leave me out": no texts possible or wanted, a no to consent to 
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
-    "en": re.compile(r"^((yes|yeah|yep|yup|right|correct|exactly) )*(thats|that is)( exactly| "
-                     r"just)? what i (said|told you|meant|gave you)$"),
+    "en": re.compile(r"^(?!.*\b(?:no|nope|nah|not|never|wrong)\b)(?:\w+ ){0,3}(thats|that is)"
+                     r"( exactly| just)? what i (said|told you|meant|gave you)"
+                     r"(?: (?:yes|yeah|yep|right|exactly))?$"),
 }
-"""To a read-back, the caller's own words confirmed ("right thats what i said", «да, так
-я и сказал»): a yes, though its words ask what was said."""
+"""To a read-back, the caller's own words confirmed ("right on thats what i said", «да,
+так я и сказал»), whatever agreeing words lead in: a yes, though its words ask what was
+said."""
 _STAYING_ON: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|хорошо|ладно|давайте|конечно) )*(я )?(все еще |еще |пока )?"
                      r"(на линии|на связи|на проводе|жду|подожду|вишу|не кладу трубку)$"),
