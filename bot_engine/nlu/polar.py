@@ -1961,10 +1961,12 @@ _NOW_BETTER_EN = re.compile(
 """"now works better than later", "better now than later": now preferred, a yes (the
 "later" in it is the time turned down)."""
 _SO_YES_EN = re.compile(
-    r"^(?!.*\b(?:but|not|cant|busy|driving)\b).+ so (?:yeah|yes|yep|sure|go ahead|go for it|"
-    r"shoot|fire away|im free|i can talk)(?: go ahead| shoot| sure)?$")
-""""im sitting in the waiting room so yeah": the situation, then the caller's own
-conclusion: a yes (a busy word or a "but" in it keeps the fact's reading)."""
+    r"^(?!.*\b(?:but|not|cant|busy|driving)\b)(?=.*\b(?:waiting|lobby|parked|parking lot|"
+    r"laundromat|sitting in (?:the|my) (?:car|truck|van))\b).+ so (?:yeah|yes|yep|sure|"
+    r"go ahead|go for it|shoot|fire away|im free|i can talk)(?: go ahead| shoot| sure)?$")
+""""im sitting in the waiting room so yeah": somewhere to wait, then the caller's own
+conclusion: a yes ("im at the office so yeah" keeps the busy reading: there "so yeah" only
+fills the pause)."""
 _NEGATED_NO_EN = re.compile(
     r"\b(?:not|nothing|never been|im not|i am not|were not|we are not) (?:really |at all |"
     r"totally |necessarily )?(?:against|opposed)\b(?! to (?:you|your|calls|calling|texts))|"

@@ -8,8 +8,8 @@ calls"), a sign-up doubted, the trade guessed, what it costs and where the numbe
 who is calling; someone of theirs by role ("the pharmacist") or a person to call instead
 is a person wanted; "what was that name", "when what do you mean", "my budget for what"
 ask again; the adjuster or the bank deciding the sum is a "don't know"; agreeing words
-before "thats what i said" confirm a read-back; a situation, then "so yeah", and "now
-works better than later" are a yes to "is now a good time?". Every example is a
+before "thats what i said" confirm a read-back; somewhere to wait, then "so yeah", and
+"now works better than later" are a yes to "is now a good time?". Every example is a
 paraphrase, in no eval file, and fails on the code before the round; the guards (in
 `*_guards` tests) go the other way."""
 
@@ -138,6 +138,7 @@ def test_step_replies(script_file: str, step: str, text: str, branch: str) -> No
         (LEAD_EN, "convenient", "have the manager call me tomorrow", "no"),
         (LEAD_EN, "convenient", "later works better than now", "no"),
         (LEAD_EN, "convenient", "im driving so no", "busy"),
+        (LEAD_EN, "convenient", "im at work so yeah", "no"),  # "so yeah" fills the pause
         (LEAD_EN, "convenient", "im sitting in a meeting so", "no"),
         (CONSENT_EN, "ask_consent", "is it free", "no_match:retry"),
         (CONSENT_EN, "read_back", "no thats not what i said", "no"),
