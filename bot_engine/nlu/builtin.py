@@ -641,26 +641,26 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # where the number goes: "is this one of those storm chaser calls", "did i
                 # sign up for something", "are you a roofer", "does it cost anything", "will
                 # you share my number"
-                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:is this|is it|are you|are you guys) "
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(is this|is it|are you|are you guys) "
                 r"(?:just )?(?:one of (?:those|them|these)|another (?:one of those|of those))"
                 r"(?: \w+){0,3} (?:calls?|people|companies|outfits|scams?|guys|things|pitches|"
                 r"deals|chasers)(?: or (?:something|what))?$",
                 r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:did|have|when did) i (?:ever )?"
-                r"(?:sign(?:ed)? up|register(?:ed)?|subscribe(?:d)?|enter(?:ed)?|ask(?:ed)?|"
+                r"(sign(?:ed)? up|register(?:ed)?|subscribe(?:d)?|enter(?:ed)?|ask(?:ed)?|"
                 r"request(?:ed)?|appl(?:y|ied)|order(?:ed)?|fill(?:ed)? out|agree(?:d)?) "
                 r"(?:for|to)? ?(?:something|anything|this|that|it|one|a \w+)(?: or (?:something|"
                 r"what))?$",
-                r"^(?:(?:and|so|wait|um|uh|oh) )*(?:are you|are you guys|are yall|is this) "
+                r"^(?:(?:and|so|wait|um|uh|oh) )*(are you|are you guys|are yall|is this) "
                 r"(?:a |an |the )?(?:\w+ )?(?:roofers?|roofing (?:company|guys|people)|"
                 r"electricians?|installers?|builders?|handyman|salesman|adjusters?|"
                 r"insurance (?:agent|adjuster|company)|solar (?:company|guys|people)|"
                 r"storm chasers?)$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:does|will|would) (?:it|this|that) "
-                r"(?:cost|charge) (?:me |us )?(?:anything|something|money|extra)$|"
+                r"(cost|charge) (?:me |us )?(?:anything|something|money|extra)$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:is|will) there (?:be )?(?:a|any) "
-                r"(?:fee|charge|cost)(?: for (?:it|this|that))?$",
+                r"(fee|charge|cost)(?: for (?:it|this|that))?$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay|but) )*(?:will|would|do|are|did) you "
-                r"(?:guys |people |folks )?(?:going to |gonna )?(?:share|sell|give|pass|hand) "
+                r"(?:guys |people |folks )?(?:going to |gonna )?(share|sell|give|pass|hand) "
                 r"(?:out |on )?(?:my|our) (?:phone )?(?:number|info|information|data|details|"
                 r"email|address)"
                 r"(?: (?:to|with) (?:anyone|anybody|others|other companies|third parties))?$",
