@@ -641,20 +641,18 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # where the number goes: "is this one of those storm chaser calls", "did i
                 # sign up for something", "are you a roofer", "does it cost anything", "will
                 # you share my number"
-                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(is this|is it|are you|are you guys) "
-                r"(?:just )?(?:one of (?:those|them|these)|another (?:one of those|of those))"
-                r"(?: \w+){0,3} (?:calls?|people|companies|outfits|scams?|guys|things|pitches|"
-                r"deals|chasers)(?: or (?:something|what))?$",
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(is this|is it|are you|are you guys|"
+                r"are yall) (?:(?:just )?(?:one of (?:those|them|these)|another (?:one of those|"
+                r"of those))(?: \w+){0,3} (?:calls?|people|companies|outfits|scams?|guys|things|"
+                r"pitches|deals|chasers)(?: or (?:something|what))?|(?:a |an |the )?(?:\w+ )?"
+                r"(?:roofers?|roofing (?:company|guys|people)|electricians?|installers?|builders?|"
+                r"handyman|salesman|adjusters?|insurance (?:agent|adjuster|company)|solar "
+                r"(?:company|guys|people)|storm chasers?))$",
                 r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:did|have|when did) i (?:ever )?"
                 r"(sign(?:ed)? up|register(?:ed)?|subscribe(?:d)?|enter(?:ed)?|ask(?:ed)?|"
                 r"request(?:ed)?|appl(?:y|ied)|order(?:ed)?|fill(?:ed)? out|agree(?:d)?) "
                 r"(?:for|to)? ?(?:something|anything|this|that|it|one|a \w+)(?: or (?:something|"
                 r"what))?$",
-                r"^(?:(?:and|so|wait|um|uh|oh) )*(are you|are you guys|are yall|is this) "
-                r"(?:a |an |the )?(?:\w+ )?(?:roofers?|roofing (?:company|guys|people)|"
-                r"electricians?|installers?|builders?|handyman|salesman|adjusters?|"
-                r"insurance (?:agent|adjuster|company)|solar (?:company|guys|people)|"
-                r"storm chasers?)$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:does|will|would) (?:it|this|that) "
                 r"(cost|charge) (?:me |us )?(?:anything|something|money|extra)$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:is|will) there (?:be )?(?:a|any) "
