@@ -2355,10 +2355,11 @@ _DONE_FOR_US_EN = re.compile(
 _FINE_AS_IS_EN = re.compile(
     r"^(?:(?:no|nope|nah|well|oh|um|uh|actually) )*(?:the |our |my )?(?:roof|roofs|house|home|"
     r"windows?|furnace|heater|boiler|system|unit|panels?|gutters?|siding|basement|"
-    r"everything|all|it)(?: is| s| are| looks| seems)? (?:totally |perfectly |just |still |"
+    r"everythings?)(?: is| s| are| looks| seems)? (?:totally |perfectly |just |still |"
     r"actually )?(?:fine|ok|okay|good|alright|solid|in good shape|holding up)"
     r"(?: (?:now|thanks|thank you|for now|though|honestly))*$")
-""""nope roof is fine", "the house is in good shape": nothing to fix, a no."""
+""""nope roof is fine", "the house is in good shape": nothing to fix, a no ("it is fine"
+may as well agree: no thing named, no reading)."""
 _HANDLED_BY_OTHERS_EN = re.compile(
     r"\b(?:association|hoa|condo board|board|strata|building|landlord|management|city|county)"
     r"\b (?:does|handles|takes care of|fixes|covers|is responsible for|is in charge of|"
