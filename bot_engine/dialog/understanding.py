@@ -64,6 +64,9 @@ _BUSY_FAMILIES = frozenset({"busy", "later"})
 a caller who says they cannot talk now wants no repeat and no introduction."""
 _DEFERRING_FAMILIES = frozenset({"later", "channel"})
 """"пусть менеджер перезвонит завтра", "have the manager email me": no transfer now."""
+_HUMAN_INSTEAD = re.compile(r"\b(?:a|an|some) (?:real |live |actual )?(?:human|person|human being)"
+                            r" (?:call|ring|phone) (?:me|us)(?: (?:instead|back instead|rather))?$")
+""""can a human call me instead": a person wanted instead of the robot, whenever it is."""
 @dataclass
 class Understanding:
     branch: str | None = None
@@ -261,7 +264,8 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "operator" and (
         polar.declines_human(text, runtime.lang)
-        or (reading is not None and reading.family in _DEFERRING_FAMILIES)
+        or (reading is not None and reading.family in _DEFERRING_FAMILIES
+            and not _HUMAN_INSTEAD.search(text.lower()))
     ):
         # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
@@ -672,7 +676,9 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     if len(words) <= _ECHO_MAX_WORDS and any(
             len(word) > 3 and hit for word, hit in zip(said, echoed, strict=True)):
         return True
-    if not said or not all(hit or w in _ECHO_FILLERS for w, hit in zip(said, echoed, strict=True)):
+    small = _ECHO_SMALL if runtime.lang == "en" else frozenset()  # "my budget for what sorry"
+    if not said or not all(hit or w in _ECHO_FILLERS or w in small
+                           for w, hit in zip(said, echoed, strict=True)):
         return False
     # two question words around the question's own small words: «когда что простите»,
     # "sorry when are we what" (the question's "you" said as "we"); or one question word
@@ -815,6 +821,12 @@ def _semantic(
     return _Candidate(found[0], found[1], "semantic")
 
 
+_SAYS_NOTHING_EN = re.compile(r"^(?:(?:you know|i mean|like|you see|kind of|sort of|kinda|sorta|"
+                              r"lets see|let me see|so|and|but|anyway|i guess) ?)+$")
+""""you know", "i mean like": a pause filled, no reply (the nearest remembered reply to
+so few words is chance)."""
+
+
 def _remembered(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
@@ -824,6 +836,8 @@ def _remembered(
     to other questions (`STEP`) are always among the neighbours: nearest, they say none."""
     if not compiled.settings.semantic or cues.hedge(text, runtime.lang):
         return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
+    if runtime.lang == "en" and _SAYS_NOTHING_EN.match(nlu.normalize(text, "en")):
+        return None  # "uh well you know": the words that fill a pause, nothing to recall
     table = reply_memory.memory(runtime.lang)
     expect = step.expect
     if table is None or expect is None:

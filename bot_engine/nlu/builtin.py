@@ -413,6 +413,20 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(dont|do not|hate|cant stand|wont)( like| want| wanna)?( to)? (talk|talking|"
                 r"speak|speaking) (to|with) (a |the )?(robot|machine|computer|bot|recording)s?\b",
                 r"\b(sales ?person|sales rep|salesman|saleswoman|sales department|sales team)\b",
+                # someone of theirs by their role, asked for: "let me talk to the pharmacist",
+                # "put your estimator on", "can a human call me instead"
+                r"\b(let me|can i|could i|may i|i want to|i wanna|id like to|i would like to) "
+                r"(just )?(talk|speak) (to|with) (the|your|a|an) (\w+ )?(pharmacist|estimator|"
+                r"technician|tech|nurse|doctor|inspector|installer|specialist|consultant|advisor|"
+                r"adviser|engineer|foreman|owner|roofer|electrician|plumber|dentist|hygienist|"
+                r"banker|loan officer|agent|estimater)\b",
+                r"\bput (your|the) (\w+ )?(pharmacist|estimator|technician|tech|nurse|doctor|"
+                r"inspector|installer|specialist|consultant|advisor|engineer|foreman|owner|roofer|"
+                r"agent) on( the (line|phone))?( please| now| instead)?$",
+                r"\b(can|could|would|will) (a|an|some|your|the) (real |live |actual )?(human|"
+                r"person|agent|rep|representative|manager|salesperson|estimator|technician|"
+                r"pharmacist) "
+                r"(call|ring|phone|contact) (me|us)\b",
                 # the boss, a transfer alone: "put your boss on", "just transfer me"
                 r"\b(put|get) (your|the) boss on\b|\b(talk|speak) (to|with) (your|the) boss\b",
                 r"^((please|just|ok|okay|can you|could you|yeah|yes) )*transfer me( please| now| "
@@ -469,7 +483,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"^(what|sorry|pardon|excuse me|huh|come again|pardon me|say again)$",
                 r"^(sorry|what|pardon|excuse me|huh|wait)( (sorry|what|pardon|again|was that))+$",
-                r"^((sorry|wait|huh|um|uh) )*(whats|what is|what was) that( again| sorry| now)?$",
+                r"^((sorry|wait|huh|um|uh) )*(whats|what is|what was) that( (name|word|number|"
+                r"part|bit|last (part|bit|word)))?( again| sorry| now)?$",
                 # a question about the robot's own words: "when did you say", "what time did
                 # you say"
                 r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
@@ -506,7 +521,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
                 r"(said|mean|meant|asked|are asking|were asking|want)))?$",
                 r"^((sorry|wait|um|uh|huh|pardon) )*(what|when|where|who|how much|which|why)"
-                r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly)?$",
+                r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly|"
+                r" (do )?you mean| are you asking)?$",
                 # a question about the robot's own words: "what did you just ask", "what
                 # was the question", "whats the question again"
                 # what the robot wrote down, asked back: "sorry what did you record"
@@ -585,7 +601,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"cooperative|association|utility|lender|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
-                r"^(and )?(whos asking|who wants to know|what is this regarding|whats this "
+                r"^((and|hold on|hang on|wait|wait a (minute|sec|second)|well|um|uh|ok|okay|now|"
+                r"hey) )*(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
                 # "who is asking for her", "may i ask whos calling for him"
                 r"^((and|so|sorry|um|uh|may i ask|can i ask) )*(who is|whos|who) (asking|calling|"
@@ -639,6 +656,31 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
                 r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call|poll|"
                 r"questionnaire)(?: or (?:something|what|anything|something like that))?$",
+                # the kind of call guessed, a request doubted, the trade guessed, what it costs,
+                # where the number goes: "is this one of those storm chaser calls", "did i
+                # sign up for something", "are you a roofer", "does it cost anything", "will
+                # you share my number"
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(is this|is it|are you|are you guys|"
+                r"are yall) (?:(?:just )?(?:one of (?:those|them|these)|another (?:one of those|"
+                r"of those))(?: \w+){0,3} (?:calls?|people|companies|outfits|scams?|guys|things|"
+                r"pitches|deals|chasers)(?: or (?:something|what))?|(?:a |an |the )?(?:\w+ )?"
+                r"(?:roofers?|roofing (?:company|guys|people)|electricians?|installers?|builders?|"
+                r"handyman|salesman|adjusters?|insurance (?:agent|adjuster|company)|solar "
+                r"(?:company|guys|people)|storm chasers?))$",
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:did|have|when did) i (?:ever )?"
+                r"(sign(?:ed)? up|register(?:ed)?|subscribe(?:d)?|enter(?:ed)?|ask(?:ed)?|"
+                r"request(?:ed)?|appl(?:y|ied)|order(?:ed)?|fill(?:ed)? out|agree(?:d)?) "
+                r"(?:for|to)? ?(?:something|anything|this|that|it|one|a \w+)(?: or (?:something|"
+                r"what))?$",
+                r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:does|will|would) (?:it|this|that) "
+                r"(cost|charge) (?:me |us )?(?:anything|something|money|extra)$",
+                r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:is|will) there (?:be )?(?:a|any) "
+                r"(fee|charge|cost)(?: for (?:it|this|that))?$",
+                r"^(?:(?:and|so|wait|um|uh|oh|ok|okay|but) )*(?:will|would|do|are|did) you "
+                r"(?:guys |people |folks )?(?:going to |gonna )?(share|sell|give|pass|hand) "
+                r"(?:out |on )?(?:my|our) (?:phone )?(?:number|info|information|data|details|"
+                r"email|address)"
+                r"(?: (?:to|with) (?:anyone|anybody|others|other companies|third parties))?$",
                 # what the caller sells or does, what is going on, who they said they were:
                 # "what are you guys selling", "whats going on here", "whod you say you were"
                 r"^(?:(?:so|and|wait|um|uh|ok|okay|well|sorry|hey) )*(?:(?:what|whats|what "

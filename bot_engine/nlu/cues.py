@@ -521,6 +521,10 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # "insurance is paying"
             "=how should i know", "=how would i know", "=how am i supposed to know",
             "clueless", "insurance pay", "insurance paying", "=insurance is covering",
+            # someone outside sets the sum: "whatever the adjuster writes up", "i have to
+            # talk to the bank first"
+            "adjuster", "appraiser", "=talk to the bank", "=talk to my bank",
+            "=talk to the lender", "=ask the bank", "=check with the bank", "=see what the bank",
         ],
     },
 }  # fmt: skip

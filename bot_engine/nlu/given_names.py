@@ -176,7 +176,63 @@ def same_name(said: str, asked: str, lang: Lang) -> bool:
     if said == asked:
         return True
     forms = (_ru_forms() if lang == "ru" else _en_forms()).get(asked)
-    return (forms is not None and said in forms) or _same_shape(said, asked, lang)
+    return ((forms is not None and said in forms) or _same_shape(said, asked, lang)
+            or (lang == "en" and _en_sounds_alike(said, asked)))
+
+
+_MIN_SKELETON = 4
+_SKELETON_DROPPED = frozenset("aeiouyh")
+
+
+def skeleton(name: str) -> str:
+    """A name's first letter and then its consonants, each once: "margaret", "marguerite"
+    and the recogniser's "margarit" all read "mrgrt"."""
+    tail = [ch for ch in name[1:] if ch not in _SKELETON_DROPPED]
+    return name[:1] + "".join(ch for k, ch in enumerate(tail) if k == 0 or tail[k - 1] != ch)
+
+
+@lru_cache(maxsize=1)
+def _en_by_skeleton() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for name in _en_forms():
+        groups.setdefault(skeleton(name), set()).add(name)
+    return {key: frozenset(names) for key, names in groups.items()}
+
+
+@lru_cache(maxsize=256)
+def _en_variant_forms(asked: str) -> frozenset[str]:
+    """The short forms of the names spelt like ``asked`` ("maggie", "peggy" for Marguerite
+    through Margaret): the table lists a name under one spelling only. A name with short
+forms of its own ("megan" under Margarita) is another person's."""
+    key = skeleton(asked)
+    if len(key) < _MIN_SKELETON:
+        return frozenset()
+    table, full = _en_forms(), _en_full_names()
+    return frozenset(form for variant in _en_by_skeleton().get(key, ())
+                     if variant != asked and _same_kind(variant, asked)
+                     for form in table[variant] if form != variant and form not in full)
+
+
+def _same_kind(one: str, other: str) -> bool:
+    """Marguerite and Margaret end alike (a final "e" is silent); Alexandra is no
+    Alexander, Stephanie no Stephen: the same consonants, another ending, another name."""
+    return _last_sound(one) == _last_sound(other)
+
+
+def _last_sound(name: str) -> str:
+    name = name.removesuffix("e")
+    return "i" if name[-1:] == "y" else name[-1:]
+
+
+def _en_sounds_alike(said: str, asked: str) -> bool:
+    """"maggie" for Marguerite (a short form of its other spelling), "margarit" for it (no
+    name of its own, but the same consonants: the recogniser's spelling). A known full name
+    with the same consonants is another person ("christian" is no Christina)."""
+    if said in _en_variant_forms(asked):
+        return True
+    key = skeleton(said)
+    return (len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked)
+            and said not in _en_forms())
 
 
 _MIN_CLIPPED = 3

@@ -1085,14 +1085,15 @@ _SELF = {
 }
 
 
-def _names_self(norm: str, lang: Lang) -> bool:
+def _names_self(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> bool:
     """"я иван", "i'm john": the caller says their own first name (identity, yes). A word
     that is not a first name ("я сплю", "i'm driving") is some other fact."""
-    return _self_named(norm, lang) is not None
+    return _self_named(norm, lang, names) is not None
 
 
-def _self_named(norm: str, lang: Lang) -> str | None:
-    """The first name in "я иван", "i'm john", "john here" (as said), or None."""
+def _self_named(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> str | None:
+    """The first name in "я иван", "i'm john", "john here" (as said), or None; in English
+    also the name asked for as the recogniser spelt it ("margarit here" for Marguerite)."""
     if lang == "ru" and "я" not in norm and "слушает" not in norm and "зовут" not in norm:
         return None  # each form of `_SELF` holds one of these: most replies skip it
     found = _SELF[lang].match(norm)
@@ -1103,7 +1104,14 @@ def _self_named(norm: str, lang: Lang) -> str | None:
         word = word or found.group("d") or found.group("e")
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
-                 if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)), None)
+                 if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)
+                 or (len(w) >= _MIN_HEARD_NAME
+                     and any(given_names.same_name(w, name, lang) for name in names))), None)
+
+
+_MIN_HEARD_NAME = 5
+"""A word no name of its own is read as the name asked for only this long: "im the" is no
+clipped Theodore."""
 
 
 _SELF_FIRST: dict[Lang, re.Pattern[str]] = {
@@ -1213,8 +1221,13 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     spelt = {_spelt(name): name for name in names}
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
-        if len(words[k]) >= 3 and len(words[k + 1]) >= 3 and _spelt(joined) in spelt:
+        if len(words[k]) < 3 or len(words[k + 1]) < 3:
+            continue
+        if _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
+        if (heard := next((name for name in names
+                           if given_names.same_name(joined, name, "en")), None)) is not None:
+            return " ".join([*words[:k], heard, *words[k + 2:]])  # "mar gareet" for Marguerite
     return norm
 
 
@@ -1740,7 +1753,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if other is None and names and not asked and _asked_name_alone(norm, lang, names):
         other = False  # "brain here" for Brian: the name asked for as the recogniser wrote it
-    if (other is False or _names_self(norm, lang)
+    if (other is False or _names_self(norm, lang, names)
             or (topic == "identity" and names and _self_first(norm, lang, names))
             ) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
@@ -1963,6 +1976,12 @@ def _russian_reading(norm: str, topic: Topic | None,
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if topic == "availability" and hits.get("no") in (None, "later") and (
+            _NOW_BETTER_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if topic == "availability" and hits.get("no") in (None, "busy") and (
+            _SO_YES_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
             _NO_REASON_NOT_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
@@ -1986,8 +2005,19 @@ def _english_reading(norm: str, topic: Topic | None,
             _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
+            _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
+            and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (topic == "relevance" and hits.get("no") == "done" and _THEIRS_DONE_EN.search(norm)
+            and yes_no(norm, "en").answer == "yes"):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yes my neighbors did theirs"
+    if (topic == "relevance" and hits.get("yes") in (None, "agree", "available")
+            and _FINE_AS_IS_EN.match(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "fine" is no agreeing here
     if topic == "relevance" and "yes" not in hits and (
-            _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)):
+            _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)
+            or _DONE_FOR_US_EN.search(norm) or _HANDLED_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "relevance" and "yes" not in hits and (
             _DONE_OTHERWISE_EN.search(norm) or _DONE_NOW_EN.search(norm)
@@ -2010,6 +2040,18 @@ def _english_reading(norm: str, topic: Topic | None,
     return None
 
 
+_NOW_BETTER_EN = re.compile(
+    r"(?<!not )\bnow (?:works|is|s|would be|would work) (?:much |way |a lot )?(?:better|best)\b|"
+    r"\b(?:better|rather|sooner) now than (?:later|tomorrow|tonight|another time)\b")
+""""now works better than later", "better now than later": now preferred, a yes (the
+"later" in it is the time turned down)."""
+_SO_YES_EN = re.compile(
+    r"^(?!.*\b(?:but|not|cant|busy|driving)\b)(?=.*\b(?:waiting|lobby|parked|parking lot|"
+    r"laundromat|sitting in (?:the|my) (?:car|truck|van))\b).+ so (?:yeah|yes|yep|sure|"
+    r"go ahead|go for it|shoot|fire away|im free|i can talk)(?: go ahead| shoot| sure)?$")
+""""im sitting in the waiting room so yeah": somewhere to wait, then the caller's own
+conclusion: a yes ("im at the office so yeah" keeps the busy reading: there "so yeah" only
+fills the pause)."""
 _NEGATED_NO_EN = re.compile(
     r"\b(?:not|nothing|never been|im not|i am not|were not|we are not) (?:really |at all |"
     r"totally |necessarily )?(?:against|opposed)\b(?! to (?:you|your|calls|calling|texts))|"
@@ -2103,9 +2145,12 @@ _DONE_NOW_EN = re.compile(
 _WAITED_EN = re.compile(
     r"\b(?:about time|finally) (?:you|somebody|someone) (?:\w+ )?(?:called|got back|calls)\b|"
     r"\bthought you (?:guys |people |folks )?(?:would|were gonna|was gonna|were going to) "
-    r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b")
+    r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b|"
+    r"\b(?:we|i) (?:were|was) (?:just )?(?:gonna|going to|about to|meaning to|planning to|"
+    r"fixing to) (?:call|ring|contact|reach out to|get in touch with|get a hold of) (?:you|"
+    r"yall|your)\b")
 """"about time you called", "i thought you guys would never call", "its on our to do
-list": the caller has been waiting for it, a yes."""
+list", "we were gonna call you guys": the caller has been waiting for it, a yes."""
 _SELF_IDIOM_EN = re.compile(
     r"^(?:(?:yes|yeah|yep|well|uh|um|oh) )*(?:guilty as charged|who else would it be|"
     r"thats what they call me|(?:thats|that is) my name|(?:im|i am) (?:her|him|she|he)|"
@@ -2171,11 +2216,13 @@ inbox is full", "leave me out": no texts possible or wanted, a no to consent to 
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
-    "en": re.compile(r"^((yes|yeah|yep|yup|right|correct|exactly) )*(thats|that is)( exactly| "
-                     r"just)? what i (said|told you|meant|gave you)$"),
+    "en": re.compile(r"^(?!.*\b(?:no|nope|nah|not|never|wrong)\b)(?:\w+ ){0,3}(thats|that is)"
+                     r"( exactly| just)? what i (said|told you|meant|gave you)"
+                     r"(?: (?:yes|yeah|yep|right|exactly))?$"),
 }
-"""To a read-back, the caller's own words confirmed ("right thats what i said", «да, так
-я и сказал»): a yes, though its words ask what was said."""
+"""To a read-back, the caller's own words confirmed ("right on thats what i said", «да,
+так я и сказал»), whatever agreeing words lead in: a yes, though its words ask what was
+said."""
 _WHO_ON_LINE_RU = re.compile(r"^((а|алло|ну) )*кто (это |там |у нас |же |сейчас )*"
                              r"(на линии|на проводе|на связи|на звонке)$")
 """Who is on the line, asked: no busy «на линии» of one's own."""
@@ -2372,6 +2419,47 @@ no yes)."""
 _READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally )?ready"
                            r"(?: now| for (?:it|them|this|that)| to go)?$")
 """"we just got a new roof so were ready": the reason leads to the answer, a yes."""
+_DAMAGE_EN = re.compile(
+    r"\b(?:hanging|falling|coming|ripped|torn|blown|peeling|pulling) (?:right |half |clean )?"
+    r"off\b|\b(?:buckets?|pots?|pans?|towels?) (?:under|catching|to catch)\b|"
+    r"\b(?:shingles|tiles|siding|gutters?|debris|branches|pieces)\b(?: \w+){0,3} (?:all over|"
+    r"everywhere|scattered|in the (?:yard|driveway|street|grass)|on the (?:lawn|ground|grass|"
+    r"driveway))\b|\btarps? (?:on|over|up on)\b|\b(?:lost|missing|blew off) (?:half |most |"
+    r"some |a bunch |a lot |a few |all )?(?:of )?(?:the |our |my )?(?:shingles|tiles|siding|"
+    r"gutters?|flashing)\b|\b(?:shingles|tiles) (?:are )?(?:missing|gone|blown off)\b|"
+    r"\b(?:said|says) (?:its|it is|it was|the \w+ is|the \w+ was) (?:totaled|totalled|"
+    r"a total loss|a goner|toast|done for)\b|\b(?:hail|storm|water|wind) damage\b")
+""""the gutter is hanging off", "theres a bucket under the leak", "shingles all over the
+lawn", "a tarp on it", "the adjuster said its totaled": the damage the request is for,
+there to be seen, a yes to "still interested?" (unless denied or already mended)."""
+_MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
+                        r"taken care)\b")
+_NO_WORDS_EN = frozenset({"no", "nope", "nah"})
+_THEIRS_DONE_EN = re.compile(
+    r"\b(?:neighbors?|neighbours?|next door|across the street|down the street|everyone|"
+    r"everybody|the \w+s)\b.*\b(?:theirs|their (?:roofs?|houses?|homes?|\w+s? (?:done|fixed|"
+    r"replaced)))\b")
+""""my neighbors already got theirs done": the job done is someone else's, no answer
+about ours (a yes before it stands)."""
+_DONE_FOR_US_EN = re.compile(
+    r"\b(?:roofers?|crew|contractors?|installers?|company|guys|they|he|she)\b (?:already |just |"
+    r"finally )?(?:finished|did|redid|completed|wrapped up|fixed|replaced|patched) (?:ours|"
+    r"our (?:roof|house|\w+)|the roof|the job|the work|it)\b")
+""""the roofers finished ours on friday", "the crew already did the roof": done for us."""
+_FINE_AS_IS_EN = re.compile(
+    r"^(?:(?:no|nope|nah|well|oh|um|uh|actually) )*(?:the |our |my )?(?:roof|roofs|house|home|"
+    r"windows?|furnace|heater|boiler|system|unit|panels?|gutters?|siding|basement|"
+    r"everythings?)(?: is| s| are| looks| seems)? (?:totally |perfectly |just |still |"
+    r"actually )?(?:fine|ok|okay|good|alright|solid|in good shape|holding up)"
+    r"(?: (?:now|thanks|thank you|for now|though|honestly))*$")
+""""nope roof is fine", "the house is in good shape": nothing to fix, a no ("it is fine"
+may as well agree: no thing named, no reading)."""
+_HANDLED_BY_OTHERS_EN = re.compile(
+    r"\b(?:association|hoa|condo board|board|strata|building|landlord|management|city|county)"
+    r"\b (?:does|handles|takes care of|fixes|covers|is responsible for|is in charge of|"
+    r"deals with|would (?:do|handle|take care of))\b|"
+    r"\b(?:live|living|rent) (?:in )?(?:a|an) (?:condo|apartment|townhome|rental)\b")
+""""we live in a condo the association does the roof": not the caller's to buy."""
 _DONE_LATELY_EN = re.compile(
     r"^(?!.*\b(?:price|prices|bill|bills|cost|costs|rate|rates|tax|taxes|rent|payment|"
     r"payments|premium)\b).*\b(?:went (?:up|in|on)|(?:got|were|was) (?:put (?:in|up|on)|"
