@@ -797,11 +797,19 @@ def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
     return keys.pressed_key(text, runtime.lang)  # «один жму, звони ему»: a key pressed
 
 
+_SAYS_NOTHING_RU = re.compile(r"^(?:(?:как бы|типа|это самое|значит|короче|вот|так сказать|"
+                              r"в общем|ну|так|это|слушай(?:те)?|как его) ?)+$")
+"""«эээ ну как бы», «это самое, короче»: a pause filled in Russian, no reply (as
+`_SAYS_NOTHING_EN`): neither its nearest meaning nor its nearest remembered reply counts."""
+
+
 def _semantic(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
     if not compiled.settings.semantic or step.consent:
         return None  # consent evidence is decided by rules or by a layer the author named
+    if runtime.lang == "ru" and _SAYS_NOTHING_RU.match(nlu.normalize(text, "ru")):
+        return None  # «ну как бы вот»: the nearest meaning of a pause filled is chance
     if not compiled.semantic_built:
         expect = step.expect
         assert expect is not None
@@ -826,7 +834,6 @@ _SAYS_NOTHING_EN = re.compile(r"^(?:(?:you know|i mean|like|you see|kind of|sort
 """"you know", "i mean like": a pause filled, no reply (the nearest remembered reply to
 so few words is chance)."""
 
-
 def _remembered(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
@@ -838,6 +845,8 @@ def _remembered(
         return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
     if runtime.lang == "en" and _SAYS_NOTHING_EN.match(nlu.normalize(text, "en")):
         return None  # "uh well you know": the words that fill a pause, nothing to recall
+    if runtime.lang == "ru" and _SAYS_NOTHING_RU.match(nlu.normalize(text, "ru")):
+        return None  # «эээ ну как бы», the same in Russian
     table = reply_memory.memory(runtime.lang)
     expect = step.expect
     if table is None or expect is None:

@@ -1386,8 +1386,9 @@ def _not_self(norm: str, lang: Lang) -> bool:
 # A reply that opens with a question word asks rather than answers: "кто это мне
 # звонит", "с кем я говорю", "what happens if I say yes" state no fact and give no yes.
 _OPENERS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"а", "и", "ну", "так", "подождите", "погодите", "стоп", "простите",
-                     "извините", "слушайте", "секунду", "девушка"}),
+    "ru": frozenset({"а", "и", "ну", "так", "подождите", "погодите", "постойте", "стойте",
+                     "подожди", "погоди", "постой", "стоп", "простите", "извините",
+                     "слушайте", "секунду", "девушка"}),
     "en": frozenset({"and", "but", "so", "wait", "hold", "on", "sorry", "hey", "um", "uh",
                      "hang"}),
 }
