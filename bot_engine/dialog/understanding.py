@@ -539,7 +539,7 @@ _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
     "днем": (12, 17), "evening": (17, 24), "tonight": (17, 24), "вечером": (17, 24),
-    "вечер": (17, 24),
+    "вечер": (17, 24), "утра": (5, 12),  # «я с утра свободен» in the morning: since, now
 }  # fmt: skip
 _TODAY_WORDS = frozenset({"this", "today", "in", "the", "сегодня", "этим", "этот", "с"})
 
