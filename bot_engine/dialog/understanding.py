@@ -349,7 +349,7 @@ def understand(
         _primary(runtime, step, compiled, text, now, out)
         if (out.branch == "ok" and expect.type == "money" and runtime.lang == "en"
                 and out.entities and _step_scale(step, expect.save, variables) >= 1000):
-            out.entities[-1] = _in_thousands_en(out.entities[-1])
+            out.entities[-1] = _in_thousands_en(_digit_pair_en(text, out.entities[-1]))
             out.value = out.entities[-1]["value"]
         out.primary = out.branch is not None
         if out.branch is not None:
@@ -1088,6 +1088,25 @@ def _step_scale(step: Step, slot: str | None, variables: dict[str, Any] | None) 
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     scale = max(scale, float(value))
     return scale
+
+
+_DIGIT_WORDS_EN = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                   "eight": 8, "nine": 9, "one": 1}
+_DIGIT_PAIR_EN = re.compile(r"^(?:(?:about|around|maybe|like|say|um|uh|so|well|probably) )*"
+                            r"(?P<a>\w+) (?P<b>\w+)(?: (?:or so|tops|max|i think|i guess))?$")
+
+
+def _digit_pair_en(text: str, found: dict[str, Any]) -> dict[str, Any]:
+    """"seven five" where the step counts in thousands: 7500, a price read out as its
+    thousands, then its hundreds (as "eleven five" is anywhere); elsewhere two digits stay
+    two numbers, and two in a row ("six seven") are a range said fast."""
+    pair = _DIGIT_PAIR_EN.match(nlu.normalize(text, "en"))
+    if pair is None or found.get("unit"):
+        return found
+    a, b = _DIGIT_WORDS_EN.get(pair.group("a")), _DIGIT_WORDS_EN.get(pair.group("b"))
+    if a is None or b is None or a < 2 or b == a + 1 or found.get("value") != a:
+        return found
+    return {**found, "value": a * 1000 + b * 100, "text": f"{pair.group('a')} {pair.group('b')}"}
 
 
 def _in_thousands_en(found: dict[str, Any]) -> dict[str, Any]:

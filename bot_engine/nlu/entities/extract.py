@@ -454,10 +454,7 @@ def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
             and a.value == int(a.value) and b.value == int(b.value)
             and all(t.kind != "num" for t in toks[a.i:b.j])):
         return None
-    if b.j == b.i + 1 and 1 <= b.value <= 9 and (
-        10 <= a.value <= 99 or (a.j == a.i + 1 and 2 <= a.value <= 9 and b.value != a.value + 1)
-    ):
-        # "seven five" too (7500), but not a range said fast ("six seven")
+    if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, True, 1000)
     if 1 <= a.value <= 99 and 10 <= b.value <= 99:
         return NumSpan(a.value * 100 + b.value, a.i, b.j, True, 1.0)
