@@ -172,7 +172,7 @@ def _day_of_week_period(text: str, found: list[Temporal]) -> list[Temporal]:
 
 _BETWEEN_WIDE_AND_NARROW = frozenset({
     "в", "во", "а", "ну", "наверное", "наверно", "скорее", "всего", "где-то", "точнее",
-    "именно", "скорее всего", "in", "like", "maybe", "probably", "say", "or", "so",
+    "именно", "in", "like", "maybe", "probably", "say", "i", "think", "guess",
 })  # fmt: skip
 
 
