@@ -118,6 +118,7 @@ def test_a_month_inside_the_season_said(text: str, lang: str, want: str) -> None
     [
         ("летом или в сентябре", "ru", "2028-06-01"),  # another span, not inside: the first
         ("в апреле весной", "ru", "2028-04-01"),
+        ("in the summer or july", "en", "2028-06-01"),  # an alternative, no closer guess
     ],
 )
 def test_a_span_outside_the_season_keeps_the_first(text: str, lang: str, want: str) -> None:
