@@ -349,7 +349,7 @@ def understand(
         _primary(runtime, step, compiled, text, now, out)
         if (out.branch == "ok" and expect.type == "money" and runtime.lang == "en"
                 and out.entities and _step_scale(step, expect.save, variables) >= 1000):
-            out.entities[-1] = _in_thousands_en(out.entities[-1])
+            out.entities[-1] = _in_thousands_en(_digit_pair_en(text, out.entities[-1]))
             out.value = out.entities[-1]["value"]
         out.primary = out.branch is not None
         if out.branch is not None:
@@ -539,7 +539,7 @@ _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
     "днем": (12, 17), "evening": (17, 24), "tonight": (17, 24), "вечером": (17, 24),
-    "вечер": (17, 24),
+    "вечер": (17, 24), "утра": (5, 12),  # «я с утра свободен» in the morning: since, now
 }  # fmt: skip
 _TODAY_WORDS = frozenset({"this", "today", "in", "the", "сегодня", "этим", "этот", "с"})
 
@@ -797,11 +797,19 @@ def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
     return keys.pressed_key(text, runtime.lang)  # «один жму, звони ему»: a key pressed
 
 
+_SAYS_NOTHING_RU = re.compile(r"^(?:(?:как бы|типа|это самое|значит|короче|вот|так сказать|"
+                              r"в общем|ну|так|это|слушай(?:те)?|как его) ?)+$")
+"""«эээ ну как бы», «это самое, короче»: a pause filled in Russian, no reply (as
+`_SAYS_NOTHING_EN`): neither its nearest meaning nor its nearest remembered reply counts."""
+
+
 def _semantic(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
     if not compiled.settings.semantic or step.consent:
         return None  # consent evidence is decided by rules or by a layer the author named
+    if runtime.lang == "ru" and _SAYS_NOTHING_RU.match(nlu.normalize(text, "ru")):
+        return None  # «ну как бы вот»: the nearest meaning of a pause filled is chance
     if not compiled.semantic_built:
         expect = step.expect
         assert expect is not None
@@ -826,7 +834,6 @@ _SAYS_NOTHING_EN = re.compile(r"^(?:(?:you know|i mean|like|you see|kind of|sort
 """"you know", "i mean like": a pause filled, no reply (the nearest remembered reply to
 so few words is chance)."""
 
-
 def _remembered(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
@@ -838,6 +845,8 @@ def _remembered(
         return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
     if runtime.lang == "en" and _SAYS_NOTHING_EN.match(nlu.normalize(text, "en")):
         return None  # "uh well you know": the words that fill a pause, nothing to recall
+    if runtime.lang == "ru" and _SAYS_NOTHING_RU.match(nlu.normalize(text, "ru")):
+        return None  # «эээ ну как бы», the same in Russian
     table = reply_memory.memory(runtime.lang)
     expect = step.expect
     if table is None or expect is None:
@@ -1079,6 +1088,25 @@ def _step_scale(step: Step, slot: str | None, variables: dict[str, Any] | None) 
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     scale = max(scale, float(value))
     return scale
+
+
+_DIGIT_WORDS_EN = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                   "eight": 8, "nine": 9, "one": 1}
+_DIGIT_PAIR_EN = re.compile(r"^(?:(?:about|around|maybe|like|say|um|uh|so|well|probably) )*"
+                            r"(?P<a>\w+) (?P<b>\w+)(?: (?:or so|tops|max|i think|i guess))?$")
+
+
+def _digit_pair_en(text: str, found: dict[str, Any]) -> dict[str, Any]:
+    """"seven five" where the step counts in thousands: 7500, a price read out as its
+    thousands, then its hundreds (as "eleven five" is anywhere); elsewhere two digits stay
+    two numbers, and two in a row ("six seven") are a range said fast."""
+    pair = _DIGIT_PAIR_EN.match(nlu.normalize(text, "en"))
+    if pair is None or found.get("unit"):
+        return found
+    a, b = _DIGIT_WORDS_EN.get(pair.group("a")), _DIGIT_WORDS_EN.get(pair.group("b"))
+    if a is None or b is None or a < 2 or b == a + 1 or found.get("value") != a:
+        return found
+    return {**found, "value": a * 1000 + b * 100, "text": f"{pair.group('a')} {pair.group('b')}"}
 
 
 def _in_thousands_en(found: dict[str, Any]) -> dict[str, Any]:

@@ -444,7 +444,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bне (тот|та|того|ту) (кто|кого|человек|кто вам)\b",
             r"\bномер (сменился|поменялся|теперь другой|не его|не ее)\b",
             r"\b(теперь )?мой номер( теперь)?$", r"\bномер (теперь|уже|сейчас) мой\b",
-            r"\b(умер|умерла|скончал\w*|переехал\w*)\b",
+            r"\b(умер|умерла|помер|померла|почил\w*|скончал\w*|переехал\w*)\b",
+            r"\b(его|ее) (уже )?(не стало|нет в живых|похоронили)\b",
             # the home's owner is elsewhere or gone: «квартиру сдают, хозяйка в другом
             # городе», «прежний хозяин уехал», «прежние жильцы съехали»
             r"\b(хозяин|хозяйка|хозяева|владелец|владелица|владельцы|собственник\w*)( \w+){0,2} "
@@ -1386,8 +1387,9 @@ def _not_self(norm: str, lang: Lang) -> bool:
 # A reply that opens with a question word asks rather than answers: "кто это мне
 # звонит", "с кем я говорю", "what happens if I say yes" state no fact and give no yes.
 _OPENERS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"а", "и", "ну", "так", "подождите", "погодите", "стоп", "простите",
-                     "извините", "слушайте", "секунду", "девушка"}),
+    "ru": frozenset({"а", "и", "ну", "так", "подождите", "погодите", "постойте", "стойте",
+                     "подожди", "погоди", "постой", "стоп", "простите", "извините",
+                     "слушайте", "секунду", "девушка"}),
     "en": frozenset({"and", "but", "so", "wait", "hold", "on", "sorry", "hey", "um", "uh",
                      "hang"}),
 }
@@ -1795,7 +1797,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if (topic == "identity" and names and not asked and hits == {"yes": "available"}
-            and _speaks_of(norm, lang, names)):
+            and _speaks_of(norm, lang, names) and not any(
+                rule.family == "identity" and rule.rx.search(norm)
+                for rule in candidates.values())):  # «иван у телефона, говорите»: it is him
         # «тамара ушла на пенсию»: free, but it is said of the one asked for
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "relevance" and lang == "ru" and not hits:
@@ -1954,11 +1958,31 @@ _CONTENT_RU = re.compile(
     r" (\w+ )?(к|у) (своему|своей|своим|своих|другому|другой|другим)\b")
 """To "is it still of interest?": content with what the caller has («у меня все зубы свои»,
 «вставные, и мне нормально») or seen to by someone else («записан к своему врачу»): a no."""
+_NEED_NOW_RU = re.compile(
+    r"^(?!.*\bне (надо|нужно|нужен|нужна|нужны)\b).*\b(теперь|сейчас|как раз|вот и|уже и) "
+    r"(\w+ ){0,2}(надо|нужно|нужен|нужна|нужны|требуется)"
+    r"(?! (\w+ )?(подума|посовет|реши|обсуди|спроси|уточни|переговори|взвеси)\w*)\b"
+    r"|^((да|конечно|ага|ну) )+(?!нет\b)(?!.*\b(интерес|нужд|необходимост|смысл|желани|"
+    r"времени|денег|потребност|надобност)\w*)(\w+ ){1,3}(нет|нету)( и (не будет|не было|"
+    r"не предвидится|не светит))?$")
+"""To "is it still of interest?": the need stated now («дом достроили, теперь отопление
+надо») or, after a yes, what there is none of («конечно, газа у нас нет и не будет»: so
+heating is needed): a yes, whatever «нет» the lack is said with."""
+_IDLE_REQUEST_RU = re.compile(
+    r"^(?!(да|ага|конечно)\b).*\b((ради|для|из) (чистого |простого )?(интереса|любопытства|"
+    r"прикола|смеха)|просто (посмотреть|поглядеть|узнать|прицениться|спросить))\b")
+"""«я просто ради интереса оставлял», «из любопытства заявку кинул»: the request was never
+meant: no interest now, a no."""
 
 
 def _russian_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The Russian facts of round fifteen that overrule what the families found."""
+    if (topic == "relevance" and hits.get("no") in (None, "negated", "done")
+            and _NEED_NOW_RU.search(norm)):  # what is done is what makes the need
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and "yes" not in hits and _IDLE_REQUEST_RU.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "relevance" and hits.get("no") is None and (
             _SYMPTOM_RU.search(norm) or _VERDICT_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")

@@ -140,7 +140,7 @@ def _temporal_entities(text: str, found: list[Temporal], wanted: frozenset[str])
 _SAYS_TIME = re.compile(r"\d:\d|\b(?:am|pm|час\w*|утра|вечера|дня|ночи|o'?clock)\b", re.I)
 
 
-_BETWEEN_WEEK_AND_DAY = frozenset({"", "в", "во", "on", "the", ","})
+_BETWEEN_WEEK_AND_DAY = frozenset({"", "в", "во", "on", "the", ",", "of"})
 
 
 def _day_of_week_period(text: str, found: list[Temporal]) -> list[Temporal]:
@@ -167,6 +167,32 @@ def _day_of_week_period(text: str, found: list[Temporal]) -> list[Temporal]:
                 continue
         out.append(a)
         k += 1
+    return out
+
+
+_BETWEEN_WIDE_AND_NARROW = frozenset({
+    "в", "во", "а", "ну", "наверное", "наверно", "скорее", "всего", "где-то", "точнее",
+    "именно", "in", "like", "maybe", "probably", "say", "i", "think", "guess",
+})  # fmt: skip
+
+
+def _narrower_inside(text: str, found: list[Temporal]) -> list[Temporal]:
+    """«летом, наверное в июле», "in the spring, probably april": a span, then a narrower
+    one inside it said as the closer guess; the narrower one is the answer, not the wider
+    one that would win by coming first."""
+    out: list[Temporal] = []
+    for b in found:
+        a = out[-1] if out else None
+        gap = text[a.end : b.start].replace(",", " ").lower().split() if a else []
+        if (
+            a is not None and a.until is not None and all(w in _BETWEEN_WIDE_AND_NARROW
+                                                          for w in gap)
+            and a.day <= b.day and (b.until or b.day) <= a.until
+            and (b.day, b.until) != (a.day, a.until)
+        ):  # fmt: skip
+            out[-1] = replace(b, start=a.start)
+            continue
+        out.append(b)
     return out
 
 
@@ -255,7 +281,7 @@ def extract_entities(
                 if all(extra.end - extra.start > f.end - f.start for f in clash):
                     found = [f for f in found if f not in clash] + [extra]
             found.sort(key=lambda f: f.start)
-        found = _day_of_week_period(text, found)
+        found = _narrower_inside(text, _day_of_week_period(text, found))
         found = _without_negated(text, found)
         if "datetime" in wanted and "date" not in wanted:
             found = _without_unsure_spans(text, code, found)

@@ -281,6 +281,10 @@ class _Rules:
             num = parse_number_at(self.toks, k, self.lex, self.lang)
             if num is not None:
                 year, end = num.value, num.j
+                rest = (parse_number_at(self.toks, end, self.lex, self.lang)
+                        if self.lang == "en" and year in (19, 20) else None)
+                if rest is not None and rest.words and 10 <= rest.value <= 99:
+                    year, end = year * 100 + rest.value, rest.j  # "twenty twenty eight"
                 if self.low(end) in self.lex.ordinals:  # "...двадцать седьмого"
                     year, end = year + self.lex.ordinals[self.low(end)], end + 1
                 if year < 100 and self.low(end) in _YEAR_WORDS:  # "двадцать седьмого года"
@@ -769,9 +773,14 @@ class _Rules:
     def year_only(self, k: int) -> Part | None:
         """ "в 2027 году", "2027 год", "in 2027": the whole year (from today if under way)."""
         m = k + 1 if self.lang == "en" and self.low(k) in ("in", "by") else k
-        if self.kind(m) != "num" or (self.lang == "en" and m == k):
+        if self.lang == "en" and m > k and self.kind(m) == "word":
+            year, end = self._year_at(m)  # "in twenty twenty eight", "by two thousand thirty"
+            if year is None or end < m + 2 or year < self.today.year:
+                return None
+        elif self.kind(m) != "num" or (self.lang == "en" and m == k):
             return None
-        year, end = self._year_at(m)
+        else:
+            year, end = self._year_at(m)
         if year is None or (self.lang == "ru" and end == m + 1):
             return None  # Russian needs "году"/"года": a bare 2027 is a number
         if self.lang == "en" and (self.low(end) in self.lex.currencies or self.kind(end) == "sym"):
