@@ -211,6 +211,7 @@ def understand(
         and cues.hedge(text, runtime.lang)
         and not _NOT_UNDERSTOOD.search(text.lower())
         and not _WORDS_ASKED_AGAIN.search(text.lower())
+        and not (handler.intent == "who_is_this" and _WHO_CALLS_EN.search(text.lower()))
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -533,8 +534,12 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
 
 
 _FREE_NOW_SAID = re.compile(r"\b(сейчас|щас) (могу|можно|удобно|свобод\w*)\b|"
-                            r"\b(i can|i can talk|i can chat|free) (right )?now\b")
-"""«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free."""
+                            r"\b(i can|i can talk|i can chat|free) (right )?now\b|"
+                            r"\b(leaving|leave|heading out|head out|taking off|going out|"
+                            r"have to go|gotta go|got to go|need to go) (\w+ ){0,3}(at|in|around|"
+                            r"by) ")
+"""«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free; "im
+leaving at four": the time said is when the caller goes, free till then."""
 _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
@@ -644,6 +649,10 @@ _NOT_UNDERSTOOD = re.compile(
 noun sounds like a hedge."""
 
 
+_WHO_CALLS_EN = re.compile(r"\bwho (?:is|are) (?:this|you|calling)\b|\bwhos (?:this|calling)\b|"
+                           r"\bwho am i (?:speaking|talking) (?:to|with)\b")
+""""why do you need to know that who is this": who is calling asked outright, whatever
+hedge the words before it make."""
 _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"
                                 r"(вы|ты) что[- ]?то) (сейчас |только что )?(сказали|сказал|"
                                 r"сказала|говорили)$")
@@ -838,6 +847,9 @@ def _remembered(
         return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
     if runtime.lang == "en" and _SAYS_NOTHING_EN.match(nlu.normalize(text, "en")):
         return None  # "uh well you know": the words that fill a pause, nothing to recall
+    if runtime.lang == "en" and step.consent and _defers_only(text):
+        return None  # "can i call you back on that": a deferral the consent cannot take
+        # as an answer, re-asked, no request to hear the question again
     table = reply_memory.memory(runtime.lang)
     expect = step.expect
     if table is None or expect is None:
@@ -856,6 +868,12 @@ def _remembered(
     if found.label == reply_memory.DONT_KNOW and compiled.hedge_intent is not None:
         return _Candidate(compiled.hedge_intent, found.score, "memory")
     return _Candidate(found.label, found.score, "memory")
+
+
+def _defers_only(text: str) -> bool:
+    """Every fact the cues read in an English reply is a deferral ("let me call you back")."""
+    hits = cues.read_lang(text, "en")
+    return bool(hits) and all(hit.family == "later" for hit in hits)
 
 
 def _options(runtime: Runtime, step: Step) -> list[str]:
