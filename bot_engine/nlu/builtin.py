@@ -386,7 +386,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             ],
             patterns=[
                 # not the caller's own ("my supervisor is right here": someone watching)
-                r"(?<!\bmy )(?<!\bour )\b(operator|human|representative|manager|supervisor)s?\b",
+                r"\b(?<!\bmy )(?<!\bour )(operator|human|representative|manager|supervisor)s?\b",
                 r"\b(live|real|actual)(?<!im a real)(?<!i am a real) (agent|person|people|one|"
                 r"body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"

@@ -2492,6 +2492,8 @@ _SINCE_BOUGHT_EN = re.compile(
     r"purchased|moved into|moved in|closed on)(?: (?:the|this|our|my) (?:house|home|place|"
     r"property|condo))?\b")
 """"when we bought the house": when a need came up, no purchase of what is offered."""
+_BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
+"""Words without which no reply has such a clause (a cheap check before the pattern)."""
 _DONE_FOR_US_EN = re.compile(
     r"\b(?:roofers?|crew|contractors?|installers?|company|guys|they|he|she)\b (?:already |just |"
     r"finally )?(?:finished|did|redid|completed|wrapped up|fixed|replaced|patched) (?:ours|"
@@ -2563,7 +2565,7 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     answered asks for («это Иван?»): a caller who gives one of them, or a short form
     («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
     code = lang_of(lang)
-    if code == "en" and topic == "relevance" and (
+    if code == "en" and topic == "relevance" and any(w in text for w in _BOUGHT_GATE) and (
             (unbought := _SINCE_BOUGHT_EN.sub(" ", text.lower())) != text.lower()):
         text = unbought  # "yes the inspector flagged it when we bought the house"
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
