@@ -211,6 +211,7 @@ def understand(
         and cues.hedge(text, runtime.lang)
         and not _NOT_UNDERSTOOD.search(text.lower())
         and not _WORDS_ASKED_AGAIN.search(text.lower())
+        and not (handler.intent == "who_is_this" and _WHO_CALLS_EN.search(text.lower()))
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -533,8 +534,12 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
 
 
 _FREE_NOW_SAID = re.compile(r"\b(сейчас|щас) (могу|можно|удобно|свобод\w*)\b|"
-                            r"\b(i can|i can talk|i can chat|free) (right )?now\b")
-"""«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free."""
+                            r"\b(i can|i can talk|i can chat|free) (right )?now\b|"
+                            r"\b(leaving|leave|heading out|head out|taking off|going out|"
+                            r"have to go|gotta go|got to go|need to go) (\w+ ){0,3}(at|in|around|"
+                            r"by) ")
+"""«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free; "im
+leaving at four": the time said is when the caller goes, free till then."""
 _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
@@ -644,6 +649,10 @@ _NOT_UNDERSTOOD = re.compile(
 noun sounds like a hedge."""
 
 
+_WHO_CALLS_EN = re.compile(r"\bwho (?:is|are) (?:this|you|calling)\b|\bwhos (?:this|calling)\b|"
+                           r"\bwho am i (?:speaking|talking) (?:to|with)\b")
+""""why do you need to know that who is this": who is calling asked outright, whatever
+hedge the words before it make."""
 _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"
                                 r"(вы|ты) что[- ]?то) (сейчас |только что )?(сказали|сказал|"
                                 r"сказала|говорили)$")
@@ -797,10 +806,19 @@ def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:
     return keys.pressed_key(text, runtime.lang)  # «один жму, звони ему»: a key pressed
 
 
-_SAYS_NOTHING_RU = re.compile(r"^(?:(?:как бы|типа|это самое|значит|короче|вот|так сказать|"
-                              r"в общем|ну|так|это|слушай(?:те)?|как его) ?)+$")
-"""«эээ ну как бы», «это самое, короче»: a pause filled in Russian, no reply (as
-`_SAYS_NOTHING_EN`): neither its nearest meaning nor its nearest remembered reply counts."""
+_SAYS_NOTHING: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:как бы|типа|это самое|значит|короче|вот|так сказать|"
+                     r"в общем|ну|так|это|слушай(?:те)?|как его) ?)+$"),
+    "en": re.compile(r"^(?:(?:you know|i mean|like|you see|kind of|sort of|kinda|sorta|"
+                     r"lets see|let me see|so|and|but|anyway|i guess) ?)+$"),
+}
+"""«эээ ну как бы», "uh well you know": a pause filled, no reply. Neither its nearest
+meaning nor its nearest remembered reply counts: to so few words either is chance."""
+
+
+def _says_nothing(text: str, lang: str) -> bool:
+    pattern = _SAYS_NOTHING.get(lang)
+    return pattern is not None and pattern.match(nlu.normalize(text, lang)) is not None
 
 
 def _semantic(
@@ -808,7 +826,7 @@ def _semantic(
 ) -> _Candidate | None:
     if not compiled.settings.semantic or step.consent:
         return None  # consent evidence is decided by rules or by a layer the author named
-    if runtime.lang == "ru" and _SAYS_NOTHING_RU.match(nlu.normalize(text, "ru")):
+    if _says_nothing(text, runtime.lang):
         return None  # «ну как бы вот»: the nearest meaning of a pause filled is chance
     if not compiled.semantic_built:
         expect = step.expect
@@ -829,11 +847,6 @@ def _semantic(
     return _Candidate(found[0], found[1], "semantic")
 
 
-_SAYS_NOTHING_EN = re.compile(r"^(?:(?:you know|i mean|like|you see|kind of|sort of|kinda|sorta|"
-                              r"lets see|let me see|so|and|but|anyway|i guess) ?)+$")
-""""you know", "i mean like": a pause filled, no reply (the nearest remembered reply to
-so few words is chance)."""
-
 def _remembered(
     runtime: Runtime, step: Step, compiled: _StepNlu, text: str
 ) -> _Candidate | None:
@@ -843,10 +856,11 @@ def _remembered(
     to other questions (`STEP`) are always among the neighbours: nearest, they say none."""
     if not compiled.settings.semantic or cues.hedge(text, runtime.lang):
         return None  # a hedge ("трудно сказать") answers nothing: re-asked, never recalled
-    if runtime.lang == "en" and _SAYS_NOTHING_EN.match(nlu.normalize(text, "en")):
+    if _says_nothing(text, runtime.lang):
         return None  # "uh well you know": the words that fill a pause, nothing to recall
-    if runtime.lang == "ru" and _SAYS_NOTHING_RU.match(nlu.normalize(text, "ru")):
-        return None  # «эээ ну как бы», the same in Russian
+    if runtime.lang == "en" and step.consent and _defers_only(text):
+        return None  # "can i call you back on that": a deferral the consent cannot take
+        # as an answer, re-asked, no request to hear the question again
     table = reply_memory.memory(runtime.lang)
     expect = step.expect
     if table is None or expect is None:
@@ -865,6 +879,12 @@ def _remembered(
     if found.label == reply_memory.DONT_KNOW and compiled.hedge_intent is not None:
         return _Candidate(compiled.hedge_intent, found.score, "memory")
     return _Candidate(found.label, found.score, "memory")
+
+
+def _defers_only(text: str) -> bool:
+    """Every fact the cues read in an English reply is a deferral ("let me call you back")."""
+    hits = cues.read_lang(text, "en")
+    return bool(hits) and all(hit.family == "later" for hit in hits)
 
 
 def _options(runtime: Runtime, step: Step) -> list[str]:

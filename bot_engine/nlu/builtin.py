@@ -397,7 +397,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 "customer service",
             ],
             patterns=[
-                r"\b(operator|human|representative|manager|supervisor)s?\b",
+                # not the caller's own ("my supervisor is right here": someone watching)
+                r"\b(?<!\bmy )(?<!\bour )(operator|human|representative|manager|supervisor)s?\b",
                 r"\b(live|real|actual)(?<!im a real)(?<!i am a real) (agent|person|people|one|"
                 r"body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
@@ -455,7 +456,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(need|want|get|give|put|connect|transfer|talk|speak)( \w+){0,3} (someone|"
                 r"somebody|anyone|anybody|a person|a human) (from|at|in) (the|your) (\w+ ){0,2}"
                 r"(company|office|bank|credit union|union|management|firm|clinic|cooperative|"
-                r"association|department|branch)\b",
+                r"association|department|branch|desk|reception|billing|scheduling|dispatch)\b",
                 # the one who does the work, someone at the office: "connect me with the guy who
                 # does inspections", "i need to speak with somebody in your office"
                 r"\b(connect|put|transfer|patch|switch|speak|talk) (me |us )?(through |over )?"
@@ -500,7 +501,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # a question about the robot's own words: "when did you say", "what time did
                 # you say"
                 r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
-                r"what) (did|do) you (just )?(say|said)( again| sorry)?$",
+                r"what) (did|do) you (just )?(say|said|ask|asked|mention|mentioned)"
+                r"( again| sorry)?$",
+                # an apology, then one question word: "sorry who now", "pardon when again"
+                r"^((im |i am )?sorry |pardon |excuse me |wait )+(sorry |um |uh )?(who|when|where)"
+                r"( now| again| was that)?$",
                 r"\brepeat(?<!\bi repeat)(?<!no need to repeat)(?<!dont need to repeat)\w*",
                 r"\bspeak up\b|\blouder\b",
                 r"\bsay (that |it )?again\b",
@@ -750,6 +755,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # what the caller is asked to agree to: "agree to what", "consent for what"
                 r"^((so|and|wait|sorry) )*(i )?(agree|consent|sign up|confirm|accept)( to| for)? "
                 r"what( exactly| now| again)?$",
+                # the thing named as a "what ... thing": "interested in what roof thing",
+                # "agree to what email thing"
+                r"^((so|and|wait|sorry|um|uh) )*((im|i am|were|we are|still) )?(interested|agree|"
+                r"agreeing|consent|consenting|signed up|sign up) (in|to|for|with) what (\w+ ){0,2}"
+                r"(thing|things|stuff|business|deal|program|service)( exactly| now| again)?$",
                 # how much of it there will be: "how many texts are we talking", "how often
                 # will you text me"
                 r"^(?:(?:and|so|wait|um|uh|ok|okay|well) )*how (?:many|often) (?:\w+ ){0,2}"

@@ -372,6 +372,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=already fixed", "=fixed the", "=got a new", "=have a new", "=put in a new",
             "=covered it", "=too high", "=way too much", "=too much money",
             "=on the market", "=leaving the area", "=leaving town", "=tapped out",
+            # not the caller's to fix: "not our problem", "not my concern anymore"
+            "=not our problem", "=not my problem", "=not our concern", "=not my concern",
         ],
         "identity": [
             "=speaking", "=it is me", "=that is me", "=this is he", "=this is she",
@@ -529,6 +531,9 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # talk to the bank first"
             "adjuster", "appraiser", "=talk to the bank", "=talk to my bank",
             "=talk to the lender", "=ask the bank", "=check with the bank", "=see what the bank",
+            # knowing only after someone has looked: "ill know after the walkthrough", "we
+            # will know once they measure"
+            "=know after", "=know once", "=know more after", "walkthrough", "walk through",
         ],
     },
 }  # fmt: skip
@@ -973,6 +978,10 @@ _EN_BARE_PREPS = frozenset({"at", "in"})
 _EN_NOT_BUSY_BARE = frozenset({"home", "ease", "peace", "luck", "charge", "position", "time",
                                "least", "first", "last", "all", "favor", "favour", "agreement",
                                "general", "principle", "fact", "touch", "business", "the"})
+_EN_BUSY_EVENTS = frozenset({"practice", "rehearsal", "training", "study", "lesson", "lessons",
+                             "recital", "tryouts", "service", "mass", "meeting", "class",
+                             "appointment", "group", "camp", "game", "match"})
+"""An activity at a place named without an article: "at choir practice", "in bible study"."""
 _EN_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "his", "her", "their", "this"})
 _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position", "place",
                           "office", "desk", "computer", "process", "way",
@@ -1001,6 +1010,9 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             if (len(rest) == 2 and rest[0] in _EN_BARE_PREPS and rest[1] not in _EN_NOT_BUSY_BARE
                     and rest[1] not in _EN_DETERMINERS):
                 return True  # "im at church", "were in church"
+            if (len(rest) == 3 and rest[0] in _EN_BARE_PREPS and rest[1] not in _EN_DETERMINERS
+                    and rest[2] in _EN_BUSY_EVENTS):
+                return True  # "im at choir practice", "were at bible study"
         return False
     if "у" in words and _ru_event_at_place(words):
         return True

@@ -1232,10 +1232,16 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     return norm
 
 
+_SOFT_C = re.compile(r"s?c(?=[eiy])")
+"""A soft c, alone or after s, sounds as s: "prisilla" is Priscilla, "lusy" Lucy."""
+
+
 def _spelt(name: str) -> str:
     """A name as it sounds, near enough: "marysol" and "marisol", "annabel" and "annabelle",
-    "meghan" and "megan" (y for i, a silent h, doubled letters, a final silent e)."""
-    name = name[:1] + name[1:].replace("y", "i").replace("h", "")
+    "meghan" and "megan", "pris illa" and "priscilla" (y for i, a silent h, a soft c, ck for
+    k, ph for f, doubled letters, a final silent e)."""
+    rest = _SOFT_C.sub("s", name[1:].replace("ck", "k").replace("ph", "f"))
+    name = name[:1] + rest.replace("y", "i").replace("h", "")
     name = name.removesuffix("e")
     return "".join(ch for k, ch in enumerate(name) if k == 0 or ch != name[k - 1])
 
@@ -2019,6 +2025,11 @@ def _english_reading(norm: str, topic: Topic | None,
         tail = idle.group("tail") if idle.group("tail") is not None else idle.group("idle")
         if not any(hit.family == "busy" for hit in cues.read_lang(tail, "en")):
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "availability" and hits.get("no") == "busy"
+            and hits.get("yes") in (None, "agree", "available")
+            and norm.partition(" ")[0] in _YES_FIRST_EN and _FREE_SITUATION_EN.search(norm)
+            and not _STILL_BUSY_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
@@ -2027,6 +2038,7 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
             _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
+            or _FOUND_BY_INSPECTION_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
@@ -2040,7 +2052,8 @@ def _english_reading(norm: str, topic: Topic | None,
             and _FINE_AS_IS_EN.match(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "fine" is no agreeing here
     if topic == "relevance" and "yes" not in hits and (
-            _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)
+            _DONE_BY_FAMILY_EN.search(norm) or _REMOVED_EN.search(norm)
+            or _DONE_LATELY_EN.search(norm) or _DONE_BY_OTHERS_EN.search(norm)
             or _DONE_FOR_US_EN.search(norm) or _HANDLED_BY_OTHERS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "relevance" and "yes" not in hits and (
@@ -2076,6 +2089,20 @@ _SO_YES_EN = re.compile(
 """"im sitting in the waiting room so yeah": somewhere to wait, then the caller's own
 conclusion: a yes ("im at the office so yeah" keeps the busy reading: there "so yeah" only
 fills the pause)."""
+_YES_FIRST_EN = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay"})
+_FREE_SITUATION_EN = re.compile(
+    r"\b(?:got|get|gotten|getting|came|come|coming) (?:back )?home\b|\b(?:working|work|"
+    r"works) from home\b|\bhome (?:from|for) (?:work|school|the day|the night)\b|"
+    r"\b(?:leaving|leave|heading out|head out|going out|go out|taking off|take off) (?:\w+ ){0,3}"
+    r"(?:at|in|around|by) (?:\w+ )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|noon|half|an hour|a few|a bit|twenty|thirty|fifteen|\w+ minutes)\b")
+"""A situation that leaves the caller free now: at home, working from home, leaving only
+later ("yes i just got home from work", "sure but quick im leaving at four"); after a yes
+it is the reason the caller can talk, not a busy fact."""
+_STILL_BUSY_EN = re.compile(
+    r"\b(?:driving|drive|on the road|in traffic|in (?:a|the) meeting|at work|on (?:my|the|our) "
+    r"way|with (?:a|my) (?:customer|client|patient)|in class|cant talk|busy|bad time)\b")
+"""What keeps a caller busy whatever the yes before it ("yes im driving home from work")."""
 _NEGATED_NO_EN = re.compile(
     r"\b(?:not|nothing|never been|im not|i am not|were not|we are not) (?:really |at all |"
     r"totally |necessarily )?(?:against|opposed)\b(?! to (?:you|your|calls|calling|texts))|"
@@ -2462,9 +2489,35 @@ _NO_WORDS_EN = frozenset({"no", "nope", "nah"})
 _THEIRS_DONE_EN = re.compile(
     r"\b(?:neighbors?|neighbours?|next door|across the street|down the street|everyone|"
     r"everybody|the \w+s)\b.*\b(?:theirs|their (?:roofs?|houses?|homes?|\w+s? (?:done|fixed|"
-    r"replaced)))\b")
-""""my neighbors already got theirs done": the job done is someone else's, no answer
-about ours (a yes before it stands)."""
+    r"replaced)))\b|\b(?:neighbors?|neighbours?|friends?|coworkers?|co workers?|buddy|"
+    r"people next door|folks next door)(?: \w+)? (?:had|got|did|has had|have had|just had) "
+    r"(?:it|theirs|one|that|them|his|hers) (?:done|fixed|installed|put in|sealed|replaced)\b")
+""""my neighbors already got theirs done", "yes my friend had it done": the job done is
+someone else's, no answer about ours (a yes before it stands)."""
+_DONE_BY_FAMILY_EN = re.compile(
+    r"\b(?:my|our) (?:son|daughter|brother|sister|father|mother|dad|mom|husband|wife|nephew|"
+    r"uncle|cousin|grandson|granddaughter|kids|boys|son in law|daughter in law|father in law|"
+    r"brother in law) (?:already |just |finally |went and |went ahead and )?(?:sealed|fixed|"
+    r"patched|waterproofed|replaced|installed|put in|took care of|repaired|redid|finished|"
+    r"did it|did that|did ours|did the \w+)\b")
+""""my son in law sealed the walls", "our nephew patched it up": the job done in the family."""
+_REMOVED_EN = re.compile(
+    r"\b(?:filled|fill) (?:it|them|the \w+|our \w+|in the \w+|in our \w+) in\b|\bfilled in "
+    r"(?:the|our) \w+\b|\b(?:tore|torn|ripped|took|taken|pulled) (?:out|down) (?:the|our) "
+    r"\w+\b|\b(?:tore|ripped|took|pulled) (?:it|them|the \w+|our \w+) (?:out|down)\b|"
+    r"\bgot rid of (?:it|them|the|our)\b")
+""""we filled the basement in", "we tore out the old pool": the thing itself is gone."""
+_FOUND_BY_INSPECTION_EN = re.compile(
+    r"\b(?:inspector|inspection|appraiser|adjuster|engineer)(?: \w+)? (?:flagged|found|noted|"
+    r"caught|pointed out|wrote up|called out|mentioned)\b(?! (?:nothing|no)\b)")
+""""the inspector flagged it": a need found, not met."""
+_SINCE_BOUGHT_EN = re.compile(
+    r"\b(?:when|since|after|before|right after|just after) (?:we|i) (?:first )?(?:bought|"
+    r"purchased|moved into|moved in|closed on)(?: (?:the|this|our|my) (?:house|home|place|"
+    r"property|condo))?\b")
+""""when we bought the house": when a need came up, no purchase of what is offered."""
+_BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
+"""Words without which no reply has such a clause (a cheap check before the pattern)."""
 _DONE_FOR_US_EN = re.compile(
     r"\b(?:roofers?|crew|contractors?|installers?|company|guys|they|he|she)\b (?:already |just |"
     r"finally )?(?:finished|did|redid|completed|wrapped up|fixed|replaced|patched) (?:ours|"
@@ -2536,6 +2589,9 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     answered asks for («это Иван?»): a caller who gives one of them, or a short form
     («Ваня»), says yes; one who gives another first name («Сергей») is the wrong person."""
     code = lang_of(lang)
+    if code == "en" and topic == "relevance" and any(w in text for w in _BOUGHT_GATE) and (
+            (unbought := _SINCE_BOUGHT_EN.sub(" ", text.lower())) != text.lower()):
+        text = unbought  # "yes the inspector flagged it when we bought the house"
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
     if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):
         return _after_contrast(text, code, topic, reading) or reading
@@ -2572,6 +2628,8 @@ def _reserves(tail: str, lang: Lang, topic: Topic | None) -> bool:
     "still interested?", a deferral ("still interested but not now")."""
     if topic == "relevance" and _defers(tail, lang):
         return True
+    if lang == "en" and topic == "availability" and _FREE_SITUATION_EN.search(tail):
+        return True  # "sure but quick im leaving at four": free till then
     if lang == "en":
         return _NO_HURRY_EN.match(tail) is not None
     return _PRICE_RU.search(tail) is not None or _declines(tail, lang)
