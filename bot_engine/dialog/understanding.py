@@ -421,6 +421,16 @@ _PRICE_ASKED_RU = re.compile(
     r"(?: \w+)?$")
 """To a consent to an offer, what it costs («а сколько он теперь стоит»): a question about
 the offer, so about the call."""
+_OFFER_ASKED_RU = re.compile(
+    r"^(?:(?:а|и|ну|так|подождите|простите|стоп) )*(?:(?:зачем|для чего|с какой (?:стати|целью))"
+    r"(?!.*\bбы\b)(?!.*\bотказ)(?: \w+){1,5}"
+    r"|а? ?если (?:я |мы )?(?:откажусь|откажемся|не соглашусь|не согласимся|не дам|не разрешу|"
+    r"буду против)(?: \w+)*"
+    r"|(?:а )?это (?:\w+ )?обязательн\w*(?: \w+)*)$"
+    r"|\bобязательн\w* (?:что ли|ли|или (?:нет|можно))\b")
+"""To a consent, why the offer wants it, what a refusal would cost, or whether it is
+compulsory («а зачем страховой мои поездки», «а если откажусь?», «это обязательно что ли»):
+a question about the offer, so about the call, not an answer."""
 _ASK_SMALL_RU = frozenset({"по", "на", "в", "с", "у", "для", "за", "о", "об", "про", "мне", "вам",
                            "вас", "нас", "мой", "ваш", "ваша", "ваши", "новый", "новые", "еще",
                            "это", "такой", "там", "вообще", "именно"})
@@ -439,7 +449,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             _SUBJECT_NOT_UNDERSTOOD_RU.match(low) or _SOMEONE_ELSE_SPEAKS_RU.search(low)):
         return nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent is None and step.consent and step.expect is not None
-            and step.expect.type == "confirm" and _PRICE_ASKED_RU.match(low)):
+            and step.expect.type == "confirm"
+            and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
