@@ -102,20 +102,29 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
 _PURPOSE_TABLE = (
     ("продажа продажи sales sale", "купить покупать покупка заказать заказывать заказ приобрести "
      "приобретать цена стоимость стоить прайс скидка замер смета оформить заключить заключать "
-     "подписать buy buying purchase order ordering price pricing quote estimate discount "
+     "подписать продажник продавец salesman salesperson salespeople buy buying purchase order "
+     "ordering price pricing quote estimate discount "
      "cost sign"),
     ("бухгалтерия бухгалтер accounting accounts billing finance",
      "оплата оплатить платеж платить счет акт сверка документ накладная чек возврат квитанция "
-     "реквизиты invoice bill billing payment pay paid refund receipt statement charge"),
+     "реквизиты бухгалтер invoice bill billing payment pay paid refund receipt statement charge"),
     ("сервисный сервис поддержка ремонт гарантийный service support repair repairs warranty",
      "гарантия гарантийный ремонт сломаться поломка провис провиснуть протечь протекать течь "
      "починить мастер неисправность брак дефект трещина отклеиться отвалиться рекламация "
-     "претензия обслуживание техобслуживание warranty repair broken maintenance servicing "
+     "претензия обслуживание техобслуживание сервисник неисправный warranty repair broken "
+     "maintenance servicing "
      "broke break leak leaking fix defect crack problem damaged"),
 )
 _PURPOSES: dict[str, frozenset[str]] = {
     name: frozenset(said.split()) for names, said in _PURPOSE_TABLE for name in names.split()
 }
+
+
+_OUT_OF_ORDER = re.compile(
+    r"\bне (?:работает|работают|включается|включаются|запускается|заводится|греет|"
+    r"качает|греют|качают)\b|\b(?:doesnt|dont|isnt|not|stopped) (?:work|working|turn on)\b")
+"""«станция не работает», "the pump stopped working": a thing out of order is the
+service's, whatever the thing."""
 
 
 _BUYING = {"купить": 1.5, "заказать": 1.5, "приобрести": 1.5, "заказывать": 1.5,
@@ -131,6 +140,8 @@ def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | Non
         return None
     lang: Lang = "en" if text.isascii() else "ru"
     said = set(lemma_tuple(text[:500], lang)) | {w.lower() for w in _WORD.findall(text[:500])}
+    if _OUT_OF_ORDER.search(text[:500].lower()):
+        said.add("неисправный")
     scores = [sum(sum(_BUYING.get(w, 1.0) for w in _PURPOSES.get(word, frozenset()) & said)
                   for word in set(_label_lemmas(item, label))) for item in items]
     best = max(scores, default=0)

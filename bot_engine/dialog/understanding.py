@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from bot_engine import nlu
@@ -216,6 +216,9 @@ def understand(
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and handler.confidence < _PATTERN_SURE
+            and _MESSAGE_GIVEN.match(nlu.normalize(text, runtime.lang))):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «скажите, что я согласен»
     if (handler.intent == "opt_out" and compiled.hedge_intent is not None
             and _CALL_AS_DECISION.search(text.lower())):
         # "not my call, my wife does the bills": a call as a decision, not a phone call
@@ -670,6 +673,19 @@ _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще
 """«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
 
 
+_MESSAGE_GIVEN = re.compile(r"^((а|ну|да|вот) )*(скажите|скажи|передайте|передай) ((ему|ей|им) )?"
+                            r"что (я|мы|он|она|они|все|у меня|у нас|мне|нам)\b"
+                            r"|^((and|so|yes|well) )*(tell|let) (him|her|them) (know )?(that )?"
+                            r"(i|im|we|were|my|our)\b")
+"""«скажите, что я согласен», "tell him i agree": the message to pass on, in reported
+speech, though it opens with the question's own «скажите, что»."""
+
+
+_TOPIC_TAIL = re.compile(r"(?<=\w) (?:на|для|под|for|on)(?: the| a| my| our)? \w+$")
+_TOPIC_ASKING = frozenset({"какой", "какая", "какие", "какое", "сколько", "what", "which",
+                           "how"})
+
+
 def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     """A short question that repeats a word of the step's own question ("что передать?"
     to "скажите, что передать", "sorry, what budget?" to "what budget do you have in
@@ -678,6 +694,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     if "repeat" not in runtime.handler_specs or step.ask is None:
         return False
     norm = nlu.normalize(text, runtime.lang)
+    if (topic := _TOPIC_TAIL.search(norm)) is not None and norm.split()[0] in _TOPIC_ASKING:
+        norm = norm[:topic.start()]  # «какой бюджет на септик»: the question and its topic
     words = norm.split()
     if not words or len(words) > _ECHO_MAX_ASKING or not (
             polar.asks(norm, runtime.lang)
@@ -1172,6 +1190,8 @@ def _entity(
     for entity in entities:
         if any(entity.start < end and start < entity.end for start, end in taken):
             continue
+        if kind == "datetime" and _no_day_to_call(entity):
+            continue
         if kind == "integer" and not (
             isinstance(entity.value, int)
             or (isinstance(entity.value, float) and entity.value.is_integer())
@@ -1184,6 +1204,18 @@ def _entity(
             data["value"] = entity.until
         return data
     return None
+
+
+_CALL_SPAN_DAYS = 31
+
+
+def _no_day_to_call(entity: nlu.Entity) -> bool:
+    """A period longer than a month («летом», "in the spring") is a timeframe, no time to
+    call back: a date step still reads it, a callback step asks again."""
+    if entity.type != "date" or entity.until is None:
+        return False
+    first, last = date.fromisoformat(str(entity.value)), date.fromisoformat(entity.until)
+    return (last - first).days > _CALL_SPAN_DAYS
 
 
 def _begun(value: Any, now: datetime, runtime: Runtime) -> bool:

@@ -9,9 +9,11 @@ nicknames); Russian ones from the table below, the everyday short forms of commo
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bot_engine.nlu.lang import Lang
+from bot_engine.nlu.morph import ru_is_known
 
 _RU_SHORT = """
 александр саша шура саня санек алекс
@@ -19,6 +21,7 @@ _RU_SHORT = """
 алексей леша алеша леха
 анастасия настя
 анатолий толя
+ангелина геля лина
 андрей андрюша дрюня
 анна аня анечка нюра нюша
 антон антоша
@@ -62,6 +65,7 @@ _RU_SHORT = """
 иннокентий кеша кешка
 ирина ира
 кирилл киря
+кристина кристя
 клавдия клава
 константин костя
 ксения ксюша
@@ -84,12 +88,14 @@ _RU_SHORT = """
 павел паша
 петр петя
 полина поля
+прохор проша
 раиса рая
 роман рома
 светлана света
 святослав слава славик свят
 семен сема
 сергей сережа серега
+таисия тая тася
 софия соня
 софья соня
 станислав стас слава
@@ -100,6 +106,7 @@ _RU_SHORT = """
 тимур тима
 федор федя
 эдуард эдик
+эльвира эля
 юлия юля
 юрий юра
 яков яша
@@ -178,7 +185,33 @@ def same_name(said: str, asked: str, lang: Lang) -> bool:
         return True
     forms = (_ru_forms() if lang == "ru" else _en_forms()).get(asked)
     return ((forms is not None and said in forms) or _same_shape(said, asked, lang)
+            or (lang == "ru" and _ru_sounds_alike(said, asked))
             or (lang == "en" and _en_sounds_alike(said, asked)))
+
+
+_MIN_SOUNDED = 4
+_RU_SOFT_VOWEL = re.compile(r"ь(?=[аеиоуюя])")
+_RU_AFTER_VOWEL_I = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюяй])")
+
+
+def _ru_sound(name: str, *, loose: bool) -> str:
+    """A Russian name as the recogniser may spell it: «ья» and a final «иа» read «ия»
+    («таисья», «таисиа»), an unstressed «о» reads «а» («оркадий»); ``loose`` also reads
+    «е» as «и» and drops an «и» after a vowel («тасия» for Таисия)."""
+    name = _RU_SOFT_VOWEL.sub("и", name).replace("о", "а")
+    name = name[:-2] + "ия" if name.endswith("иа") else name
+    return _RU_AFTER_VOWEL_I.sub("", name.replace("е", "и")) if loose else name
+
+
+def _ru_sounds_alike(said: str, asked: str) -> bool:
+    """Whether ``said`` is ``asked`` through the vowels the recogniser confuses. A word
+    of the dictionary is matched only strictly: «алена» is no Алина."""
+    if min(len(said), len(asked)) < _MIN_SOUNDED:
+        return False
+    if _ru_sound(said, loose=False) == _ru_sound(asked, loose=False):
+        return True
+    return (not ru_is_known(said)
+            and _ru_sound(said, loose=True) == _ru_sound(asked, loose=True))
 
 
 _MIN_SKELETON = 4

@@ -40,7 +40,8 @@ def key_of_word(word: str) -> str | None:
     for code, table in _KEYS.items():
         found = table.get(word)
         if found is None and code == "ru" and word.isalpha() and not word.isascii():
-            found = table.get(lemma_tuple(word, "ru")[0])
+            lemmas = lemma_tuple(word, "ru")  # none for a filler: «ну»
+            found = table.get(lemmas[0]) if lemmas else None
         if found is not None:
             return found
     return None

@@ -123,6 +123,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # offer of connecting them: a yes, not a deferral ("позвоните мне позже")
             r"^(да |ну |ага )?(звони|звоните|набирай|набирайте|вызывай|вызывайте) "
             r"(ему|ей|им|его|ее|их|клиент\w*)\b",
+            # or the one to call by name: «звони аркадию», «набирайте ольгу»
+            r"^(да |ну |ага )?(звони|звоните|набирай|набирайте) (?!(мне|нам|позже|попозже|"
+            r"потом|завтра|послезавтра|сегодня|снова|опять|туда|сюда)$)\w+[аеиуюя]$",
             r"\bбыло бы (неплохо|хорошо|здорово|отлично|замечательно)",
             r"\bвозражени\w* (нет|не имею|никаких)", r"\b(нет|никаких) возражений",
             r"\b(без|нет|никаких) (ошибок|опечаток)\b", r"\bошибок (нет|никаких)\b",
@@ -477,7 +480,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(таких|такого|такой) (нет|нету|здесь нет|тут нет)\b",
             r"\b(нет|нету) (такого|такой|таких)\b", r"\bне живет\b", r"\bне угадали\b",
             r"^((а|да|ну) )?(нет|нету) (тут|здесь|у нас|дома) \w+$",
-            r"^(нет )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
+            r"^(нет |не )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
             r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
@@ -1169,7 +1172,8 @@ clipped Theodore."""
 _SELF_FIRST: dict[Lang, re.Pattern[str]] = {
     # the name after «я», or before it («ну гена я, а вы насчёт окон», «евгения я, только
     # быстро»)
-    "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:(?:это )?я (?:(?:а|и) (?:вы|ты) |(?P<n>\w+) \w+)"
+    "ru": re.compile(r"^(?:(?:да|ну|ага|угу) )*(?:(?:это )?я (?:(?:(?:а|и) )?(?:вы|ты) "
+                     r"|(?P<n>\w+) \w+)"
                      r"|(?P<m>\w+) я (?:(?:а|и) (?:вы|ты) |(?!(?:ее|его|их|не|им|ей|ему)\b)"
                      r"(?P<after>\w+)))"),
     "en": re.compile(r"^(?:(?:yes|yeah|yep|hi|hello|hey) )*(?:this is|its|it is|im|i am) "
@@ -1309,6 +1313,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     rest = words[k + 1:]
     if lang == "ru" and rest == ["это"]:
         rest = []  # «варя это»: the name asked for, then «это» (it is Varya)
+    if rest and _WHO_ASKS[lang].match(" ".join(rest)):
+        rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
     if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
                                    or rest[0] in ("who", "whos", "what", "whats"))):
         return False
@@ -1343,6 +1349,14 @@ _COMING: dict[Lang, frozenset[str]] = {
 }
 
 
+_WHO_ASKS: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:а|это|ну|слушаю) )*кто (?:это )?(?:спрашивает|звонит|интересуется)"
+                     r"(?: \w+)?$"),
+    "en": re.compile(r"^(?:(?:here|speaking|yes|and) )*(?:whos|who is) (?:this|calling|asking)"),
+}
+"""«аркадий, это кто спрашивает»: after the name, a question of who is calling; it is them."""
+
+
 def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     """«анна вышла», "john moved", "anna is out": the name asked for, then something said
     about that person: the one who answered is someone else."""
@@ -1356,7 +1370,7 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             return False
         if (_ru_name_tag(words[1]) or ("", ""))[0] in ("Patr", "Surn"):
             return False
-    if words[1] in _NAME_TAILS[lang]:
+    if words[1] in _NAME_TAILS[lang] or _WHO_ASKS[lang].match(" ".join(words[1:])):
         return False
     if lang == "en" and said.endswith("s") and not any(
         given_names.same_name(said, name, lang) for name in names

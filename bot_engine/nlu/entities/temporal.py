@@ -485,10 +485,11 @@ class _Rules:
             return None
         if self.lang == "en" and low in ("sat", "sun", "mar", "may", "wed") and start == k:
             return None
-        return Part(
-            start, k + 1, day=_upcoming(self.today, self.lex.weekdays[low], include_today=is_this),
-            weekday=True,
-        )
+        day = _upcoming(self.today, self.lex.weekdays[low], include_today=is_this)
+        if self.lang == "ru" and start < k and not is_this and day == self.today + timedelta(1):
+            day += timedelta(weeks=1)  # «в следующий понедельник» on a Sunday: not tomorrow,
+            # which «в понедельник» (or «завтра») already names, but the one after it
+        return Part(start, k + 1, day=day, weekday=True)
 
     def period(self, k: int) -> Part | None:
         """ "на следующей неделе" / "next week" -> its Monday; month -> the 1st; weekend."""
