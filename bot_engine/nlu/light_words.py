@@ -39,3 +39,18 @@ def negated(lemmas: tuple[str, ...]) -> bool:
     return bool(lemmas) and (
         lemmas[0] in NEGATORS or not INNER_NEGATORS.isdisjoint(lemmas[1:])
     )
+
+
+# Whose side a reply speaks of: the caller's household («у нас», "our") or the caller's
+# listener («у вас», "your"). Word vectors weigh neither, so «человек у нас над этим
+# работает» (someone of ours is on it) sat next to «а человек у вас вообще работает» (is
+# there a person at your end?), an operator request.
+ADDRESSEE_WORDS = frozenset({"вы", "ваш", "you", "your", "yours"})
+OWN_SIDE_WORDS = frozenset({"мы", "наш", "we", "our", "ours", "us"})
+
+
+def side(lemmas: tuple[str, ...]) -> str:
+    """"you" or "we" when a reply speaks of one side only, else ""."""
+    you = not ADDRESSEE_WORDS.isdisjoint(lemmas)
+    we = not OWN_SIDE_WORDS.isdisjoint(lemmas)
+    return "you" if you and not we else "we" if we and not you else ""

@@ -18,7 +18,8 @@ what they can mean anywhere, not by the shipped scripts' step names:
 
 It runs last, only when the rules and the semantic layer decided nothing (a re-ask
 otherwise), with the semantic layer's word vectors; a reply and a remembered reply that
-disagree on negation are never compared. Its threshold and margin come from leave-one-
+disagree on negation, or speak of opposite sides («у нас» / «у вас»), are never
+compared. Its threshold and margin come from leave-one-
 batch-out calibration (`bench/nlu_eval.py --memory-alone`): each batch recalled from the
 others only. The table is built once per process from `reply_memory.<lang>.json`
 (regenerated with `bench/nlu_eval.py --write-memory`) and shared by every call.
@@ -37,7 +38,7 @@ import numpy as np
 import bot_engine.nlu.semantic as semantic
 from asr_tts.decode_threads import single_threaded_blas
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.light_words import negated
+from bot_engine.nlu.light_words import negated, side
 from bot_engine.nlu.text import lemma_tuple
 
 HANDLER = "handler"
@@ -77,6 +78,9 @@ class ReplyMemory:
     labels: np.ndarray
     groups: np.ndarray
     negated: np.ndarray
+    sides: np.ndarray
+    """Whose side each reply speaks of (`light_words.side`): replies about opposite sides
+    are never compared, as replies that disagree on negation."""
     matrix: np.ndarray
 
     def ranked(self, text: str, groups: Collection[str]) -> list[tuple[str, float, int]]:
@@ -86,8 +90,11 @@ class ReplyMemory:
         if vector is None:
             return []
         scores = self.matrix @ vector
-        usable = np.isin(self.groups, list(groups)) & (
-            self.negated == negated(lemma_tuple(text, self.lang)))
+        lemmas = lemma_tuple(text, self.lang)
+        usable = np.isin(self.groups, list(groups)) & (self.negated == negated(lemmas))
+        speaks_of = side(lemmas)
+        if speaks_of:
+            usable &= (self.sides == speaks_of) | (self.sides == "")
         scores = np.where(usable, scores, -1.0)
         top = np.argpartition(-scores, min(_TOP, len(scores) - 1))[:_TOP]
         best: dict[str, tuple[str, float, int]] = {}
@@ -135,6 +142,7 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
     labels: list[str] = []
     groups: list[str] = []
     negs: list[bool] = []
+    sides: list[str] = []
     vectors: list[np.ndarray] = []
     for group, label, text in rows:
         vector = semantic.embed(text, code)
@@ -143,12 +151,14 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
         texts.append(text)
         labels.append(label)
         groups.append(group)
-        negs.append(negated(lemma_tuple(text, code)))
+        lemmas = lemma_tuple(text, code)
+        negs.append(negated(lemmas))
+        sides.append(side(lemmas))
         vectors.append(vector)
     if not vectors:
         return None
     return ReplyMemory(code, texts, np.array(labels), np.array(groups), np.array(negs),
-                       np.vstack(vectors))
+                       np.array(sides), np.vstack(vectors))
 
 
 def read_rows(lang: str) -> list[tuple[str, str, str]]:

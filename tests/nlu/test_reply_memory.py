@@ -12,6 +12,8 @@ import pytest
 from bot_engine.dialog.runtime import runtime_for
 from bot_engine.dialog.understanding import _remembered, _step_nlu, understand
 from bot_engine.nlu import cues, reply_memory
+from bot_engine.nlu.light_words import side
+from bot_engine.nlu.text import lemma_tuple
 from bot_engine.script import load_script, load_script_file
 from bot_engine.script.model import NluSettings
 from tests.nlu.polar_questions import DIALOGS, now_of, step_reply
@@ -196,3 +198,32 @@ def test_building_the_memory_keeps_numpys_blas_on_one_thread() -> None:
                          check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT),
                                                     "OPENBLAS_NUM_THREADS": "2"})
     assert out.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "человек у нас работает над этим", "we"),
+        ("ru", "а человек у вас вообще работает", "you"),
+        ("ru", "у нас с вами договор", ""),
+        ("ru", "давайте попозже", ""),
+        ("en", "our guy is on it", "we"),
+        ("en", "is your manager there", "you"),
+    ],
+)
+def test_a_reply_speaks_of_one_side_or_none(lang: str, text: str, expected: str) -> None:
+    assert side(lemma_tuple(text, lang)) == expected
+
+
+def test_a_remembered_reply_about_the_other_side_is_never_recalled() -> None:
+    """«у нас человек над этим работает» (someone of ours is on it) is no request for a
+    person at the robot's end, however near its words are to one."""
+    table = reply_memory.build("ru", [
+        (reply_memory.HANDLER, "operator", "а человек у вас вообще работает"),
+        (reply_memory.HANDLER, "repeat", "повторите пожалуйста"),
+    ])
+    assert table is not None
+    labels = ["operator", "repeat"]
+    assert table.recall("а человек у вас там работает", [reply_memory.HANDLER], labels)
+    assert table.recall("человек у нас работает над этим", [reply_memory.HANDLER],
+                        labels) is None
