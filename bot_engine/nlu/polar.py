@@ -1215,11 +1215,26 @@ def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+_MIN_NAME_SKELETON = 5
+"""Consonants enough for three pieces to be read as one name, not as three words."""
+
+
 def _joined_name(norm: str, names: tuple[str, ...]) -> str:
-    """The name asked for, split in two by the recogniser ("mary sol" for Marisol, "anna
-    belle" for Annabelle), joined again."""
+    """The name asked for, split in two or three by the recogniser ("mary sol" for
+    Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew), joined again."""
     words = norm.split()
     spelt = {_spelt(name): name for name in names}
+    sounds = {given_names.skeleton(_spelt(name)): name for name in names}
+    for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
+        pieces = words[k:k + 3]
+        if min(len(w) for w in pieces) < 2 or pieces[1] in _TWO_LETTER_WORDS:
+            continue
+        joined = "".join([*(w.removesuffix("w") if w.endswith("ow") else w
+                            for w in pieces[:2]), pieces[2]])  # "hollow" sounds "hollo"
+        key = given_names.skeleton(_spelt(joined))
+        if ((heard := sounds.get(key)) is not None and len(key) >= _MIN_NAME_SKELETON
+                and heard.removesuffix("e")[-1:] == joined.removesuffix("e")[-1:]):
+            return " ".join([*words[:k], heard, *words[k + 3:]])  # "chris toe fur"
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
         if len(words[k]) < 3 or len(words[k + 1]) < 3:
