@@ -1273,6 +1273,9 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     rest = words[k + 1:]
     if lang == "ru" and rest == ["это"]:
         rest = []  # «варя это»: the name asked for, then «это» (it is Varya)
+    if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
+            and (rest[1] == "about" or rest[1:4] == ["is", "this", "about"])):
+        rest = rest[:1]  # "bart here about the pool i guess": the topic guessed after it
     if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
                                    or rest[0] in ("who", "whos", "what", "whats"))):
         return False
