@@ -626,6 +626,21 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(died|broke|broke down|stopped working|quit|gave out|crapped out|conked out|went out|"
             r"fell apart|rotted|(is|are|s|re) (broken|dead|shot|leaking|rotten|falling apart|"
             r"cracked|done for))\b",
+            # the one there was gave way: "the above ground one collapsed in the storm"
+            r"\b(the|our|my) (\w+ ){0,2}(one|unit|thing) (just |finally |totally |completely )?"
+            r"(collapsed|caved in|blew (over|away|down)|fell (down|over|in|apart)|gave way|"
+            r"burst|split|rusted (out|through)|sprang a leak)\b",
+            # the family keeps asking for it: "the kids have been begging for one"
+            r"\b(kids|children|wife|husband|family|daughter|son|boys|girls|grandkids|"
+            r"everyone|mom|dad)( (have|has|keep|keeps|are|is|were|was))?( been)? (begging|asking|"
+            r"nagging|bugging|pestering|on at) (me |us )?(for|about)\b",
+            # tired of making do without it: "tired of driving to the public pool"
+            r"\b(tired|sick) of (?!(being|getting|hearing|answering|taking)\b)\w+ing\b",
+            # a want of the thing named last: "and want a pool", "we need a fence"
+            r"(?<!dont )(?<!do not )(?<!doesnt )(?<!didnt )(?<!no longer )(?<!never )\b(want|"
+            r"wants|need|needs) (a|an) (?!(different|other|another|refund|break|word|minute|"
+            r"second|moment|call|callback|manager|human|person|rep|representative)\b)\w+"
+            r"( \w+)?$",
             # a part of it broke: "the compressor died", "our blower motor quit"
             r"\b(compressor|condenser|motor|blower|fan|furnace|boiler|heater|pump|coil|"
             r"thermostat|system|unit|frame|roof|glass)( \w+)? (just |finally |totally )?"
@@ -671,7 +686,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
             # another way than this one: "decided to repair it instead", "well just patch it"
             r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just|went|got|did|"
-            r"put) (to )?"
+            r"put|joined|bought|signed up for|switched to|use|using) (to )?"
             r"((?!you |your )\w+ ){1,4}instead\b",
             r"\b(signed|contracted|went|go|going|hired|chose|picked) (with )?(one of )?"
             r"(the |those )?(other|another|a different)\b",
@@ -2049,7 +2064,8 @@ def _english_reading(norm: str, topic: Topic | None,
             and norm.partition(" ")[0] in _YES_FIRST_EN and _FREE_SITUATION_EN.search(norm)
             and not _STILL_BUSY_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
-    if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
+    if topic == "relevance" and hits.get("no") in (None, "done") and (
+            _READY_NOW_EN.search(norm) or _PREPARED_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
             idle := _IDLE_EN.match(norm)) is not None and not any(
@@ -2489,6 +2505,13 @@ no yes)."""
 _READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally )?ready"
                            r"(?: now| for (?:it|them|this|that)| to go)?$")
 """"we just got a new roof so were ready": the reason leads to the answer, a yes."""
+_PREPARED_EN = re.compile(
+    r"^(?!.*\b(?:bought|ordered|installed|purchased|put in|got one|have one)\b)"
+    r".*(?<!not )(?<!nt )\b(?:cleared|cleaned out|made room|made space|leveled|graded|prepped|"
+    r"prepared|measured|saved up|set money aside|budgeted) (?:\w+ ){0,3}for (?:it|one|them|"
+    r"the (?:new )?\w+)\b")
+""""we cleared the backyard for it already": the ground made ready, the thing still wanted
+(an "already" of the preparing, not of the thing done)."""
 _DAMAGE_EN = re.compile(
     r"\b(?:hanging|falling|coming|ripped|torn|blown|peeling|pulling) (?:right |half |clean )?"
     r"off\b|\b(?:buckets?|pots?|pans?|towels?) (?:under|catching|to catch)\b|"
@@ -2533,7 +2556,8 @@ _FOUND_BY_INSPECTION_EN = re.compile(
 _SINCE_BOUGHT_EN = re.compile(
     r"\b(?:when|since|after|before|right after|just after) (?:we|i) (?:first )?(?:bought|"
     r"purchased|moved into|moved in|closed on)(?: (?:the|this|our|my) (?:house|home|place|"
-    r"property|condo))?\b")
+    r"property|condo))?\b|\b(?:we|i) (?:just |finally |recently )?(?:bought|purchased|moved "
+    r"into|closed on) (?:the|a|our|my) (?:new )?(?:house|home|place|property|condo)(?= and\b)")
 """"when we bought the house": when a need came up, no purchase of what is offered."""
 _BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
 """Words without which no reply has such a clause (a cheap check before the pattern)."""
