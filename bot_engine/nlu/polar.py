@@ -2099,6 +2099,7 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
+            or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
             or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
             or _NO_LONGER_THEIRS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
@@ -2280,6 +2281,18 @@ _OTHER_WAY_EN = re.compile(
     r"(?:emails?|calls?|phone calls?|letters?|mail|voicemails?)\b")
 """"email me instead", "please just call me", "i prefer an email": another way asked for, a
 no to this one."""
+_PAPER_GATE_EN = re.compile(r"\b(?:paper|printed|hard|physical|mail|mailbox|post|check|checks)\b")
+"""Words without which no reply keeps to paper (a cheap check before the pattern)."""
+_KEEPS_AS_IS_EN = re.compile(
+    r"(?<!dont )(?<!not )(?<!no longer )\b(?:want|prefer|like|need|keep|rather have|stick "
+    r"with|stay with|stay on) (?:to (?:keep|get) )?(?:my |the |our |a |getting |receiving )?"
+    r"(?:paper|printed|mailed|hard copy|hard|physical) (?:\w+ )?(?:bills?|statements?|cop(?:y|ies)|"
+    r"checks?|invoices?|receipts?|tickets?|letters?|notices?|mail|version|one|ones|forms?)\b|"
+    r"\b(?:pays?|paying|reads?|opens?|files?|checks?|handles?|does|gets?|likes?|prefers?) "
+    r"(?:\w+ ){0,3}(?:from|by|through|in|with|out of) (?:the |a )?(?:mail|mailbox|post|paper|"
+    r"check|checks|envelope)\b")
+""""i want paper bills", "my husband pays the bills from the mail": the way it is done now
+kept, by the caller or by whoever handles it, a no to changing it."""
 _WELCOMED_EN = re.compile(
     r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh|honestly|actually) )*(?:that|thatd|that would|"
     r"it would|itd|this would|sounds|that sounds|would be)(?: be)? (?:really |very |actually |"
