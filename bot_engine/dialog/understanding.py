@@ -1054,6 +1054,8 @@ def _primary(
             found = None  # "i don't have one", «у нас одна»: a pronoun, not a sum of 1
         if found is not None and kind == "money" and runtime.lang == "ru":
             found = _in_thousands(found)
+        if found is not None and kind == "datetime" and runtime.lang == "en" and _too_wide(found):
+            found = None  # "in the spring maybe": a season is no time to call back at
         if found is not None:
             out.entities.append(found)
             out.branch, out.value, out.confidence = "ok", found["value"], 1.0
@@ -1075,6 +1077,22 @@ def _primary(
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
             out.confidence = 1.0
+
+
+_WIDEST_CALL_SPAN = timedelta(days=45)
+
+
+def _too_wide(found: dict[str, Any]) -> bool:
+    """A date that spans a season or more ("in the spring", "sometime this year"), said
+    for a time to call: too vague to call at, unlike a day, a week or a month."""
+    until, value = found.get("until"), found.get("value")
+    if found.get("type") != "date" or not isinstance(until, str) or not isinstance(value, str):
+        return False
+    try:
+        first, last = datetime.fromisoformat(value), datetime.fromisoformat(until)
+    except ValueError:
+        return False
+    return last - first > _WIDEST_CALL_SPAN
 
 
 def _in_thousands(found: dict[str, Any]) -> dict[str, Any]:
