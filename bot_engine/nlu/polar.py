@@ -1548,9 +1548,9 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
                      r"come again|say again|say that again) )*((you|you want|"
                      r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
-                     r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you ((looking|"
-                     r"asking|calling) for|after|trying to (reach|get))|you (want|wanted|need)|"
-                     r"was that|again|sorry))?$"),
+                     r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
+                     r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
+                     r"wanted|need)|was that|again|sorry))?$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
 
