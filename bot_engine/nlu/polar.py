@@ -2065,7 +2065,7 @@ def _english_reading(norm: str, topic: Topic | None,
             and not _STILL_BUSY_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "relevance" and hits.get("no") in (None, "done") and (
-            _READY_NOW_EN.search(norm) or _PREPARED_EN.search(norm)):
+            _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
             idle := _IDLE_EN.match(norm)) is not None and not any(
