@@ -720,6 +720,17 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"now| today| for a living)?$",
                 r"^(?:(?:sorry|and|so|wait|um|uh) )*whod you say (?:you (?:were|are|was)|this "
                 r"(?:was|is))(?: with| from| again| calling from)?$",
+                # who called before, whether the offer is binding: "who did i talk to
+                # before", "do i have to switch", "is this mandatory"
+                r"^(?:(?:and|so|wait|um|uh|sorry|well) )*who (?:did|have|was) i (?:talk|talked|"
+                r"talking|speak|spoken|spoke|speaking) (?:to|with)(?: (?:before|last time|earlier|"
+                r"already|the other day|last week|then))?$",
+                r"^(?:(?:and|so|wait|um|uh|well|but) )*(?:do|would|will) i (?:have to|need to|"
+                r"gotta) (?:switch|change|sign|sign up|enroll|opt in|join|upgrade|convert|do "
+                r"anything)(?: (?:anything|over|up|providers?|plans?|accounts?|companies|now|"
+                r"right away))?$",
+                r"^(?:(?:and|so|wait|um|uh|well|but) )*(?:is|was) (?:it|this|that) (?:mandatory|"
+                r"required|compulsory|optional|obligatory)(?: now)?$",
                 # the name asked again: "what was your name again", "whats your company called"
                 r"^(?:(?:sorry|wait|um|uh|and|so) )*(?:what|whats|what is|what was) your "
                 r"(?:name|company|company name|companys name|business)(?: again| called)?$",

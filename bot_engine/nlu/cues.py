@@ -535,6 +535,12 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # knowing only after someone has looked: "ill know after the walkthrough", "we
             # will know once they measure"
             "=know after", "=know once", "=know more after", "walkthrough", "walk through",
+            # someone else runs the money, knowing after a payout: "my wife runs the numbers",
+            # "after we get the tax refund ill know"
+            "@family run number", "@family crunch number", "@family handle number",
+            "@family handle finance", "@family manage money", "@family manage finance",
+            "@family run finance", "@family keep book", "tax refund", "=will know", "=bonus come",
+            "=refund come", "=settlement come",
         ],
     },
 }  # fmt: skip

@@ -246,6 +246,8 @@ _EN_EXPAND: dict[str, tuple[str, ...]] = {
     "women": ("woman",),
     "children": ("child",),
     "its": ("it", "be"),
+    "plane": ("plane",),  # a plane is no plan: "on a plane about to take off"
+    "planes": ("plane",),
 }
 
 _EN_KEEP_S = ("ss", "us", "is", "os", "as")

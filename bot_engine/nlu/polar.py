@@ -680,6 +680,21 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(died|broke|broke down|stopped working|quit|gave out|crapped out|conked out|went out|"
             r"fell apart|rotted|(is|are|s|re) (broken|dead|shot|leaking|rotten|falling apart|"
             r"cracked|done for))\b",
+            # the one there was gave way: "the above ground one collapsed in the storm"
+            r"\b(the|our|my) (\w+ ){0,2}(one|unit|thing) (just |finally |totally |completely )?"
+            r"(collapsed|caved in|blew (over|away|down)|fell (down|over|in|apart)|gave way|"
+            r"burst|split|rusted (out|through)|sprang a leak)\b",
+            # the family keeps asking for it: "the kids have been begging for one"
+            r"\b(kids|children|wife|husband|family|daughter|son|boys|girls|grandkids|"
+            r"everyone|mom|dad)( (have|has|keep|keeps|are|is|were|was))?( been)? (begging|asking|"
+            r"nagging|bugging|pestering|on at) (me |us )?(for|about)\b",
+            # tired of making do without it: "tired of driving to the public pool"
+            r"\b(tired|sick) of (?!(being|getting|hearing|answering|taking)\b)\w+ing\b",
+            # a want of the thing named last: "and want a pool", "we need a fence"
+            r"(?<!dont )(?<!do not )(?<!doesnt )(?<!didnt )(?<!no longer )(?<!never )\b(want|"
+            r"wants|need|needs) (a|an) (?!(different|other|another|refund|break|word|minute|"
+            r"second|moment|call|callback|manager|human|person|rep|representative)\b)\w+"
+            r"( \w+)?$",
             # a part of it broke: "the compressor died", "our blower motor quit"
             r"\b(compressor|condenser|motor|blower|fan|furnace|boiler|heater|pump|coil|"
             r"thermostat|system|unit|frame|roof|glass)( \w+)? (just |finally |totally )?"
@@ -725,7 +740,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
             # another way than this one: "decided to repair it instead", "well just patch it"
             r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just|went|got|did|"
-            r"put) (to )?"
+            r"put|joined|bought|signed up for|switched to|use|using) (to )?"
             r"((?!you |your )\w+ ){1,4}instead\b",
             r"\b(signed|contracted|went|go|going|hired|chose|picked) (with )?(one of )?"
             r"(the |those )?(other|another|a different)\b",
@@ -1270,11 +1285,26 @@ def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+_MIN_NAME_SKELETON = 5
+"""Consonants enough for three pieces to be read as one name, not as three words."""
+
+
 def _joined_name(norm: str, names: tuple[str, ...]) -> str:
-    """The name asked for, split in two by the recogniser ("mary sol" for Marisol, "anna
-    belle" for Annabelle), joined again."""
+    """The name asked for, split in two or three by the recogniser ("mary sol" for
+    Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew), joined again."""
     words = norm.split()
     spelt = {_spelt(name): name for name in names}
+    sounds = {given_names.skeleton(_spelt(name)): name for name in names}
+    for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
+        pieces = words[k:k + 3]
+        if min(len(w) for w in pieces) < 2 or pieces[1] in _TWO_LETTER_WORDS:
+            continue
+        joined = "".join([*(w.removesuffix("w") if w.endswith("ow") else w
+                            for w in pieces[:2]), pieces[2]])  # "hollow" sounds "hollo"
+        key = given_names.skeleton(_spelt(joined))
+        if ((heard := sounds.get(key)) is not None and len(key) >= _MIN_NAME_SKELETON
+                and heard.removesuffix("e")[-1:] == joined.removesuffix("e")[-1:]):
+            return " ".join([*words[:k], heard, *words[k + 3:]])  # "chris toe fur"
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
         if len(words[k]) < 3 or len(words[k + 1]) < 3:
@@ -1315,6 +1345,9 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
         rest = []  # «варя это»: the name asked for, then «это» (it is Varya)
     if rest and _WHO_ASKS[lang].match(" ".join(rest)):
         rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
+    if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
+            and (rest[1] == "about" or rest[1:4] == ["is", "this", "about"])):
+        rest = rest[:1]  # "bart here about the pool i guess": the topic guessed after it
     if len(rest) > 1 or (rest and (rest[0] not in _NAME_TAILS[lang]
                                    or rest[0] in ("who", "whos", "what", "whats"))):
         return False
@@ -1580,8 +1613,9 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
                      r"come again|say again|say that again) )*((you|you want|"
                      r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
-                     r"( (did you (want|say|ask for|need)|do you (want|need)|are you (looking|"
-                     r"asking|calling) for|you (want|wanted|need)|was that|again|sorry))?$"),
+                     r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
+                     r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
+                     r"wanted|need)|was that|again|sorry))?$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
 
@@ -2122,7 +2156,8 @@ def _english_reading(norm: str, topic: Topic | None,
             and norm.partition(" ")[0] in _YES_FIRST_EN and _FREE_SITUATION_EN.search(norm)
             and not _STILL_BUSY_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
-    if topic == "relevance" and hits.get("no") in (None, "done") and _READY_NOW_EN.search(norm):
+    if topic == "relevance" and hits.get("no") in (None, "done") and (
+            _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
             idle := _IDLE_EN.match(norm)) is not None and not any(
@@ -2156,6 +2191,7 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
+            or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
             or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
             or _NO_LONGER_THEIRS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
@@ -2337,6 +2373,18 @@ _OTHER_WAY_EN = re.compile(
     r"(?:emails?|calls?|phone calls?|letters?|mail|voicemails?)\b")
 """"email me instead", "please just call me", "i prefer an email": another way asked for, a
 no to this one."""
+_PAPER_GATE_EN = re.compile(r"\b(?:paper|printed|hard|physical|mail|mailbox|post|check|checks)\b")
+"""Words without which no reply keeps to paper (a cheap check before the pattern)."""
+_KEEPS_AS_IS_EN = re.compile(
+    r"(?<!dont )(?<!not )(?<!no longer )\b(?:want|prefer|like|need|keep|rather have|stick "
+    r"with|stay with|stay on) (?:to (?:keep|get) )?(?:my |the |our |a |getting |receiving )?"
+    r"(?:paper|printed|mailed|hard copy|hard|physical) (?:\w+ )?(?:bills?|statements?|cop(?:y|ies)|"
+    r"checks?|invoices?|receipts?|tickets?|letters?|notices?|mail|version|one|ones|forms?)\b|"
+    r"\b(?:pays?|paying|reads?|opens?|files?|checks?|handles?|does|gets?|likes?|prefers?) "
+    r"(?:\w+ ){0,3}(?:from|by|through|in|with|out of) (?:the |a )?(?:mail|mailbox|post|paper|"
+    r"check|checks|envelope)\b")
+""""i want paper bills", "my husband pays the bills from the mail": the way it is done now
+kept, by the caller or by whoever handles it, a no to changing it."""
 _WELCOMED_EN = re.compile(
     r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh|honestly|actually) )*(?:that|thatd|that would|"
     r"it would|itd|this would|sounds|that sounds|would be)(?: be)? (?:really |very |actually |"
@@ -2565,6 +2613,13 @@ no yes)."""
 _READY_NOW_EN = re.compile(r"\b(?:so|and|now) (?:were|we are|im|i am) (?:finally )?ready"
                            r"(?: now| for (?:it|them|this|that)| to go)?$")
 """"we just got a new roof so were ready": the reason leads to the answer, a yes."""
+_PREPARED_EN = re.compile(
+    r"^(?!.*\b(?:bought|ordered|installed|purchased|put in|got one|have one)\b)"
+    r".*(?<!not )(?<!nt )\b(?:cleared|cleaned out|made room|made space|leveled|graded|prepped|"
+    r"prepared|measured|saved up|set money aside|budgeted) (?:\w+ ){0,3}for (?:it|one|them|"
+    r"the (?:new )?\w+)\b")
+""""we cleared the backyard for it already": the ground made ready, the thing still wanted
+(an "already" of the preparing, not of the thing done)."""
 _DAMAGE_EN = re.compile(
     r"\b(?:hanging|falling|coming|ripped|torn|blown|peeling|pulling) (?:right |half |clean )?"
     r"off\b|\b(?:buckets?|pots?|pans?|towels?) (?:under|catching|to catch)\b|"
@@ -2609,7 +2664,8 @@ _FOUND_BY_INSPECTION_EN = re.compile(
 _SINCE_BOUGHT_EN = re.compile(
     r"\b(?:when|since|after|before|right after|just after) (?:we|i) (?:first )?(?:bought|"
     r"purchased|moved into|moved in|closed on)(?: (?:the|this|our|my) (?:house|home|place|"
-    r"property|condo))?\b")
+    r"property|condo))?\b|\b(?:we|i) (?:just |finally |recently )?(?:bought|purchased|moved "
+    r"into|closed on) (?:the|a|our|my) (?:new )?(?:house|home|place|property|condo)(?= and\b)")
 """"when we bought the house": when a need came up, no purchase of what is offered."""
 _BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
 """Words without which no reply has such a clause (a cheap check before the pattern)."""
