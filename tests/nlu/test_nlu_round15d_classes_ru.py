@@ -8,8 +8,10 @@ offered stays as it was («крышу перекрыли, а водосток с
 or let or the same done for all by the management says no; to a consent no longer being a
 client («перешли к другому тренеру», «больше не ходим») says no; the request the caller
 cites denied («когда это я заявку оставлял»), and at a consent who sees the record or where
-it is kept, ask who is calling. Every example is a paraphrase, in no eval file, and fails on
-the code before the part; the guards (in `*_guards` tests) go the other way after it."""
+it is kept, ask who is calling; louder for the hard of hearing, or what was said with its
+noun («сколько часов вы сказали»), asks again. Every example is a paraphrase, in no eval
+file, and fails on the code before the part; the guards (in `*_guards` tests) go the other
+way after it."""
 
 from __future__ import annotations
 
@@ -81,6 +83,10 @@ def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
         # the request the caller cites denied
         (LEAD, "convenient", "где же это я заполнял анкету", "handler:who_is_this"),
         (LEAD, "relevant", "когда это мы подавали запрос", "handler:who_is_this"),
+        # said again: louder for a hard of hearing caller, or what was said with its noun
+        (LEAD, "relevant", "говорите погромче я туговат на ухо", "handler:repeat"),
+        (LEAD, "relevant", "какой номер вы сказали", "handler:repeat"),
+        (LEAD, "convenient", "сколько часов вы сказали", "handler:repeat"),
         # at a consent: who sees it, where or how long it is kept
         (CONSENT, "ask_consent", "а кто будет видеть эти фотографии", "handler:who_is_this"),
         (CONSENT, "ask_consent", "сколько будут храниться данные", "handler:who_is_this"),
@@ -96,6 +102,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
     [
         (LEAD, "relevant", "да я оставлял заявку", "yes"),
         (CONSENT, "ask_consent", "да пусть хранятся", "yes"),
+        (CONSENT, "ask_consent", "а какая компания вы сказали", "handler:who_is_this"),
     ],
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
