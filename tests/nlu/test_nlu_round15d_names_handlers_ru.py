@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu.polar_questions import answer
+from tests.nlu.polar_questions import answer, step_reply
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,38 @@ def test_names(text: str, names: tuple[str, ...], expected: str) -> None:
 )
 def test_names_guards(text: str, names: tuple[str, ...], expected: str | None) -> None:
     assert answer("identity", text, "ru", names) == expected
+
+
+LEAD, OWN = "lead_qualification.ru.yaml", "own_manager.ru.yaml"
+CONSENT, WARM = "consent_confirmation.ru.yaml", "warm_transfer.ru.yaml"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # a digit word as the recogniser spells its unstressed «о»
+        (CONSENT, "consent_keypad", "адно", "1"),
+        (CONSENT, "consent_keypad", "ну адну", "1"),
+        # calls refused as such
+        (CONSENT, "greet", "мы отказываемся от любых звонков", "handler:opt_out"),
+        (CONSENT, "ask_consent", "отказываюсь от рассылок ваших", "handler:opt_out"),
+        # a call declined for another channel: a no, not an opt-out
+        (LEAD, "offer_manager", "не нужно звонить лучше напишите", "no"),
+        (LEAD, "offer_manager", "не надо мне звонить а в вотсап скиньте", "no"),
+    ],
+)
+def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (CONSENT, "consent_keypad", "два", "2"),
+        (LEAD, "offer_manager", "не надо мне звонить", "handler:opt_out"),
+        (LEAD, "offer_manager", "не надо звонить больше никогда", "handler:opt_out"),
+        (LEAD, "offer_manager", "не хочу звонков", "handler:opt_out"),
+    ],
+)
+def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
