@@ -2000,6 +2000,12 @@ _KEY_ONE_ALONE_RU = re.compile(
     r"кнопк\w*|цифр\w*|номер|клавиш\w*) )*(на )?(один|единиц\w*|единичк\w*|первую|первая|"
     r"первое|первый)( (кнопк\w*|клавиш\w*|цифр\w*))?$")
 """The accepting key alone, on the operator's leg where the whisper names it."""
+_PASSED_ON_RU = re.compile(
+    r"^((ну|а|нет|неа|не) )*(нет|неа|не) ((ну|лучше|тогда|сразу) )*(переводи|переведи|переводите|"
+    r"переключи|переключай|перекинь|перекидывай|соедини|соединяй|отдай|отдавай|передай|"
+    r"передавай|давай)\w* (на|с|со) \w+")
+"""«нет, переводи на Свету»: the operator declines and hands the call to someone else; the
+verb of putting through is no yes here."""
 _COMING_RU = re.compile(r"^((ну|так|ой|а|да|ага|сейчас|щас|уже) )*(иду|бегу|подойду|подхожу)"
                         r"( (иду|бегу))?$|^((да|ага|угу) )+((ну|так|ой|сейчас|щас|одну|одна) )*"
                         r"(секунд\w*|минутк\w*|минуточк\w*|момент\w*)$")
@@ -2817,6 +2823,8 @@ def answer_to_offer(text: str, lang: str) -> Answer | None:
     code = lang_of(lang)
     if code == "ru" and _KEY_ONE_ALONE_RU.match(normalize(text, code)):
         return "yes"
+    if code == "ru" and _PASSED_ON_RU.match(normalize(text, code)):
+        return "no"
     return _polar(text, code, "offer").answer
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot_engine.nlu.polar import answer_to_offer
 from tests.nlu.polar_questions import answer, step_reply
 
 
@@ -40,7 +41,7 @@ def test_names_guards(text: str, names: tuple[str, ...], expected: str | None) -
 
 
 LEAD, OWN = "lead_qualification.ru.yaml", "own_manager.ru.yaml"
-CONSENT, WARM = "consent_confirmation.ru.yaml", "warm_transfer.ru.yaml"
+CONSENT = "consent_confirmation.ru.yaml"
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,18 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
 )
 def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the operator declines and hands the call to someone else
+        ("нет соединяй с олегом", "no"),
+        ("неа лучше переведи на галину", "no"),
+        # guards
+        ("да соединяй", "yes"),
+        ("переключай", "yes"),
+    ],
+)
+def test_warm_transfer_handed_on(text: str, expected: str) -> None:
+    assert answer_to_offer(text, "ru") == expected
