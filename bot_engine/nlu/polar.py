@@ -482,6 +482,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^((а|да|ну) )?(нет|нету) (тут|здесь|у нас|дома) \w+$",
             r"^(нет |не )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
+            # «нету тут никаких Слав»; a place answering: «это школа, вы куда звоните»
+            r"\b(нет|нету) (тут |здесь |у нас |такого )?никаких \w+",
+            r"\b(куда|кому) (вы |ты )?(звоните|звонишь|звонили|набираете|набрали)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
             r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
             r"^(нет )?не \w+ я$", r"\bне (его|ее|тот|мой) (телефон|номер)\b",
@@ -1565,6 +1568,11 @@ _NAMED_AWAKE_RU = re.compile(r"^(?:(?:да|ага|угу) )+(?P<n>\w+) (?:тол
                              r"вот) (?:проснул|встал|просыпа)\w*$")
 """«да, Станислав, только проснулся»: a yes, the name asked for, then the one who answered
 has just woken up; no one away, no busy fact said of someone else."""
+_NAMED_EMPHATIC_RU = re.compile(r"^(?:(?:ну|да|так|а|вот) )*(?:это )?я (?:ж|же) (?P<n>\w+)"
+                                r"(?: (?:а )?кто (?:ж |же )?(?:еще|ещё|другой))?$")
+"""«ну так я ж Вячеслав, кто ещё»: the caller insists it is them; the «кто» asks nothing."""
+_NOT_BUT_RU = re.compile(r"^(?:(?:нет|да|ну) )*не (?P<n>\w+) а (?P<m>\w+)$")
+"""«не Вячеслав, а Владислав»: the name asked for corrected to another: someone else."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*|никуда)\b|((а|и|так|ну) )*(какой|какая|"
                      r"какое|какую|какие|что за) ).*\bне (оставлял|заказывал|просил|подавал|"
@@ -1898,6 +1906,17 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and (awake := _NAMED_AWAKE_RU.match(norm)) is not None
             and any(given_names.same_name(awake.group("n"), name, lang) for name in names)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
+    if (topic == "identity" and names and lang == "ru"
+            and (insist := _NAMED_EMPHATIC_RU.match(norm)) is not None
+            and any(given_names.same_name(insist.group("n"), name, lang) for name in names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
+    if (topic == "identity" and names and lang == "ru"
+            and (fixed := _NOT_BUT_RU.match(norm)) is not None
+            and any(given_names.same_name(fixed.group("n"), name, lang) for name in names)
+            and not any(given_names.same_name(fixed.group("m"), name, lang) for name in names)
+            and (cues.is_first_name(fixed.group("m"), lang)
+                 or given_names.is_short_form(fixed.group("m"), lang))):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")

@@ -88,3 +88,64 @@ def test_at_the_step_guards(script_file: str, step: str, text: str, branch: str)
 )
 def test_warm_transfer_handed_on(text: str, expected: str) -> None:
     assert answer_to_offer(text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # the caller insists it is them
+        ("да я же тамара кто же еще", ("тамара",), "yes"),
+        ("так я ж степан", ("степан",), "yes"),
+        # the name asked for corrected to another
+        ("нет не галина а алина", ("галина",), "no"),
+        ("не олег а игорь", ("олег",), "no"),
+        # nobody of that name here, in the plural of a short form
+        ("нет у нас никаких маш", ("мария",), "no"),
+        # a place answers and asks where the call goes
+        ("это детская поликлиника куда вы звоните", ("ирина",), "no"),
+    ],
+)
+def test_identity(text: str, names: tuple[str, ...], expected: str) -> None:
+    assert answer("identity", text, "ru", names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("не галина а галя", ("галина",), None),  # a short form is no correction
+        ("я ж ирина", ("тамара",), None),
+    ],
+)
+def test_identity_guards(text: str, names: tuple[str, ...], expected: str | None) -> None:
+    assert answer("identity", text, "ru", names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "branch"),
+    [
+        # the company named doubted, a kind of caller guessed
+        ("что за окна плюс впервые слышу", "handler:who_is_this"),
+        ("а вы мошенники или кто", "handler:who_is_this"),
+        ("это банк что ли", "handler:who_is_this"),
+        # what?, then the noise that drowned the question
+        ("что простите шумно тут", "handler:repeat"),
+        ("чего у меня стройка", "handler:repeat"),
+        # the line checked over a noise: no question about the caller
+        ("алло кто там сопит", "no_match:retry"),
+        ("кто это там трещит", "no_match:retry"),
+    ],
+)
+def test_greet_handlers(text: str, branch: str) -> None:
+    assert step_reply(LEAD, "greet", text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "branch"),
+    [
+        ("кто там", "handler:who_is_this"),
+        ("кто это звонит", "handler:who_is_this"),
+        ("что за окна плюс", "handler:who_is_this"),
+    ],
+)
+def test_greet_handlers_guards(text: str, branch: str) -> None:
+    assert step_reply(LEAD, "greet", text)[0] == branch
