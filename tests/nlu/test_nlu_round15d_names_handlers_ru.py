@@ -149,3 +149,18 @@ def test_greet_handlers(text: str, branch: str) -> None:
 )
 def test_greet_handlers_guards(text: str, branch: str) -> None:
     assert step_reply(LEAD, "greet", text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        # a sum said in parts, then its total
+        ("сто на окна и пятьдесят на монтаж всего сто пятьдесят", 150000),
+        ("двести на баню триста на дом в сумме пятьсот", 500000),
+        # guards: the total said first, one sum alone
+        ("всего двести тысяч из них сто на окна", 200000),
+        ("тысяч сто восемьдесят", 180000),
+    ],
+)
+def test_total_of_parts(text: str, budget: int) -> None:
+    assert step_reply(LEAD, "ask_budget", text)[1]["budget"] == budget
