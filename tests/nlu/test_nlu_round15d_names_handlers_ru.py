@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot_engine.dialog.runtime import runtime_for
 from bot_engine.nlu.polar import answer_to_offer
-from tests.nlu.polar_questions import answer, step_reply
+from bot_engine.script import load_script_file
+from tests.nlu.polar_questions import DIALOGS, answer, step_reply
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,7 @@ CONSENT = "consent_confirmation.ru.yaml"
         (CONSENT, "consent_keypad", "ну адну", "1"),
         # calls refused as such
         (CONSENT, "greet", "мы отказываемся от любых звонков", "handler:opt_out"),
-        (CONSENT, "ask_consent", "отказываюсь от рассылок ваших", "handler:opt_out"),
+        (CONSENT, "ask_consent", "отказываюсь от обзвона вашего", "handler:opt_out"),
         # a call declined for another channel: a no, not an opt-out
         (LEAD, "offer_manager", "не нужно звонить лучше напишите", "no"),
         (LEAD, "offer_manager", "не надо мне звонить а в вотсап скиньте", "no"),
@@ -164,3 +166,24 @@ def test_greet_handlers_guards(text: str, branch: str) -> None:
 )
 def test_total_of_parts(text: str, budget: int) -> None:
     assert step_reply(LEAD, "ask_budget", text)[1]["budget"] == budget
+
+
+def _menu_handler(text: str) -> str | None:
+    """The handler a reply to a menu's list meets before any entry is looked for."""
+    script = load_script_file(DIALOGS / "contact_menu.ru.yaml").script
+    return runtime_for(script).handlers.match(text).intent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the list asked for again: no «раз» counted as entry one
+        ("а еще раз какие были", "repeat"),
+        ("так кто там был еще раз", "repeat"),
+        # guards
+        ("соедините с бухгалтерией", None),
+        ("раз", None),
+    ],
+)
+def test_menu_list_again(text: str, expected: str | None) -> None:
+    assert _menu_handler(text) == expected
