@@ -277,6 +277,10 @@ def understand(
     ):
         # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and reading is not None and reading.family == "done"
+            and not _speak_up(handler.intent, reading, text)):
+        # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
     if (handler.intent == "who_is_this" and reading is not None

@@ -187,3 +187,30 @@ def _menu_handler(text: str) -> str | None:
 )
 def test_menu_list_again(text: str, expected: str | None) -> None:
     assert _menu_handler(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # the gain of keeping one manager: no one new to explain it all to
+        (OWN, "ask_keep", "да не придется каждому новому пересказывать", "yes"),
+        # nothing more wanted, whatever the hearing word
+        (OWN, "ask_keep", "не хочу больше ничего слышать", "no"),
+        # the thing itself is for a later season: not now
+        (LEAD, "offer_manager", "стройка у нас только летом", "no"),
+    ],
+)
+def test_answers_at_the_step(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (OWN, "ask_keep", "не слышу", "handler:repeat"),
+        (OWN, "ask_keep", "не надо заново объяснять", "no"),
+        (LEAD, "relevant", "да но только летом", "yes"),
+    ],
+)
+def test_answers_at_the_step_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
