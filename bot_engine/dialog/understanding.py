@@ -59,6 +59,10 @@ _REASKING_HANDLERS = frozenset({"who_is_this", "repeat"})
 _ANSWERING_FAMILIES = frozenset({"identity", "available", "meant"})
 """"я слушаю, кто это?", "speaking, who's this?": the answer is given, the question rides
 along; "зачем бы я вам иначе писал?" (``polar``'s "meant") only looks like a question."""
+_NOISE_ON_LINE = re.compile(r"^(?:(?:а|алло|ну|эй|ой)[ ,.!?]+)*кто (?:это |там |тут |у вас )*"
+                            r"(?:шуршит|шумит|трещит|хрипит|шипит|дышит|сопит|стучит|пищит|"
+                            r"шелестит|скребет|скребёт|гудит)[ .!?]*$")
+"""«алло, кто там шуршит»: the line checked over a noise, no question of who is calling."""
 _BUSY_FAMILIES = frozenset({"busy", "later"})
 """"я в метро, плохо слышно", "а почему вы спрашиваете, я занят", "what about tomorrow":
 a caller who says they cannot talk now wants no repeat and no introduction."""
@@ -273,6 +277,12 @@ def understand(
     ):
         # "не надо менеджера"; "нет, пусть менеджер позвонит завтра" defers, asks no human
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and reading is not None and reading.family == "done"
+            and not _speak_up(handler.intent, reading, text)):
+        # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
     if (handler.intent == "who_is_this" and reading is not None
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
@@ -299,7 +309,8 @@ def understand(
         return out
 
     if expect.type == "confirm" and (polar.holds(text, runtime.lang)
-                                     or _WHO_KNOWS.match(text.lower())):
+                                     or _WHO_KNOWS.match(text.lower())
+                                     or _NOISE_ON_LINE.match(text.lower())):
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
     candidates: list[_Candidate] = []
     near: list[_Candidate] = []  # scored but below the threshold: runner-ups only

@@ -21,7 +21,7 @@ _RU_SHORT = """
 алексей леша алеша леха
 анастасия настя
 анатолий толя
-ангелина геля лина
+ангелина геля лина анжелина
 андрей андрюша дрюня
 анна аня анечка нюра нюша
 антон антоша
@@ -192,15 +192,24 @@ def same_name(said: str, asked: str, lang: Lang) -> bool:
 _MIN_SOUNDED = 4
 _RU_SOFT_VOWEL = re.compile(r"ь(?=[аеиоуюя])")
 _RU_AFTER_VOWEL_I = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюяй])")
+_RU_CONSONANT = "(?<=[бвгджзклмнпрстфхцчшщ])"
+_RU_INNER_YA = re.compile(_RU_CONSONANT + "я(?=.)")
+_RU_REDUCED = re.compile(_RU_CONSONANT + "[яеа](?=.)")
 
 
 def _ru_sound(name: str, *, loose: bool) -> str:
     """A Russian name as the recogniser may spell it: «ья» and a final «иа» read «ия»
-    («таисья», «таисиа»), an unstressed «о» reads «а» («оркадий»); ``loose`` also reads
-    «е» as «и» and drops an «и» after a vowel («тасия» for Таисия)."""
+    («таисья», «таисиа»), an unstressed «о» reads «а» («оркадий»), «я» after a consonant
+    inside the name reads «е» («вечеслав», a word of the dictionary); ``loose`` also reads
+    «я», «е» and «а» after a consonant inside the name as «и» (all sound alike unstressed:
+    «вечеслав», «вачеслав» for Вячеслав) and drops an «и» after a vowel («тасия» for
+    Таисия). The last letter keeps its vowel: the ending tells Александра from Александр."""
     name = _RU_SOFT_VOWEL.sub("и", name).replace("о", "а")
     name = name[:-2] + "ия" if name.endswith("иа") else name
-    return _RU_AFTER_VOWEL_I.sub("", name.replace("е", "и")) if loose else name
+    name = _RU_INNER_YA.sub("е", name)
+    if not loose:
+        return name
+    return _RU_AFTER_VOWEL_I.sub("", _RU_REDUCED.sub("и", name).replace("е", "и"))
 
 
 def _ru_sounds_alike(said: str, asked: str) -> bool:

@@ -24,6 +24,11 @@ _KEYS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("семерка", "седьмой", "седьмое"), "7"),
         **dict.fromkeys(("восьмерка", "восьмой", "восьмое"), "8"),
         **dict.fromkeys(("девятка", "девятый", "девятое"), "9"),
+        # digit words as the recogniser spells an unstressed «о», «е», «я» («адин»)
+        **dict.fromkeys(("адин", "адна", "адно", "адну"), "1"),
+        **dict.fromkeys(("читыре", "чатыре"), "4"),
+        **dict.fromkeys(("васемь", "васем"), "8"),
+        **dict.fromkeys(("дивять", "девить"), "9"),
         **dict.fromkeys(("звездочка", "звезда"), "*"),
         **dict.fromkeys(("решетка", "решеточка"), "#"),
     },

@@ -109,6 +109,10 @@ _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
 _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
     "ru": [
         ("agree", "yes", [
+            # the gain of saying yes: no one new to explain it all to («так удобнее, не надо
+            # каждому объяснять»)
+            r"\bне (надо|нужно|придется|приходится) (\w+ )?(каждому|всем|каждому новому|новому|"
+            r"другим|разным) (\w+ )?(объяснять|рассказывать|пересказывать|пояснять)\b",
             # slang and "I'll wait on the line": «го», «погнали», «подожду на линии»
             r"^(ну |да |давай |давайте )?(го|гоу|погнали|поехали)( давай| давайте| уже)?$",
             r"(?<!не )\b(подожду|подождем|повишу|повисим|побуду)( \w+)? на (линии|трубке|"
@@ -404,6 +408,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(попозже|позже|позднее|попозднее|в следующий раз)\b",
             r"\bв (другой|другое|иной) (раз|день|время)\b",
             r"\bне (сейчас|сегодня)\b", r"^(нет |не )?потом\b(?! а\b)",
+            # the thing itself is for a later season: «у меня ремонт только весной»
+            r"\b(только|не раньше|лишь|аж) (весной|летом|осенью|зимой|к (весне|лету|осени|зиме)|"
+            r"в (следующем|том) (году|сезоне)|на следующий (год|сезон))\b",
             r"\b(давайте|давай|можно|лучше) потом\b",
             r"\b(пусть|пускай) (\w+ )?(перезвонит|позвонит|свяжется)",
             r"\bперезвон\w*", r"\b(наберите|позвоните)\b",
@@ -507,6 +514,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^((а|да|ну) )?(нет|нету) (тут|здесь|у нас|дома) \w+$",
             r"^(нет |не )?это не (?!проблем)\w+$", r"^(нет )?не я( это)?$",
             r"\bникак\w* \w+ (нет|нету|здесь нет|тут нет)\b",
+            # «нету тут никаких Слав»; a place answering: «это школа, вы куда звоните»
+            r"\b(нет|нету) (тут |здесь |у нас |такого )?никаких \w+",
+            r"\b(куда|кому) (вы |ты )?(звоните|звонишь|звонили|набираете|набрали)\b",
             r"\b(его|ее) (нет|нету)\b", r"\b(нет|нету) (его|ее)\b",
             r"\bэто (его|ее) (жена|муж|брат|сестра|мама|папа|сын|дочь)\b",
             r"^(нет )?не \w+ я$", r"\bне (его|ее|тот|мой) (телефон|номер)\b",
@@ -1590,6 +1600,11 @@ _NAMED_AWAKE_RU = re.compile(r"^(?:(?:да|ага|угу) )+(?P<n>\w+) (?:тол
                              r"вот) (?:проснул|встал|просыпа)\w*$")
 """«да, Станислав, только проснулся»: a yes, the name asked for, then the one who answered
 has just woken up; no one away, no busy fact said of someone else."""
+_NAMED_EMPHATIC_RU = re.compile(r"^(?:(?:ну|да|так|а|вот) )*(?:это )?я (?:ж|же) (?P<n>\w+)"
+                                r"(?: (?:а )?кто (?:ж |же )?(?:еще|ещё|другой))?$")
+"""«ну так я ж Вячеслав, кто ещё»: the caller insists it is them; the «кто» asks nothing."""
+_NOT_BUT_RU = re.compile(r"^(?:(?:нет|да|ну) )*не (?P<n>\w+) а (?P<m>\w+)$")
+"""«не Вячеслав, а Владислав»: the name asked for corrected to another: someone else."""
 _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?=.*\b(ничего|никак\w*|заявк\w*|никуда)\b|((а|и|так|ну) )*(какой|какая|"
                      r"какое|какую|какие|что за) ).*\bне (оставлял|заказывал|просил|подавал|"
@@ -1923,6 +1938,17 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             and (awake := _NAMED_AWAKE_RU.match(norm)) is not None
             and any(given_names.same_name(awake.group("n"), name, lang) for name in names)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
+    if (topic == "identity" and names and lang == "ru"
+            and (insist := _NAMED_EMPHATIC_RU.match(norm)) is not None
+            and any(given_names.same_name(insist.group("n"), name, lang) for name in names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")
+    if (topic == "identity" and names and lang == "ru"
+            and (fixed := _NOT_BUT_RU.match(norm)) is not None
+            and any(given_names.same_name(fixed.group("n"), name, lang) for name in names)
+            and not any(given_names.same_name(fixed.group("m"), name, lang) for name in names)
+            and (cues.is_first_name(fixed.group("m"), lang)
+                 or given_names.is_short_form(fixed.group("m"), lang))):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if "yes" not in hits and names and not asked and (
             _speaks_of(norm, lang, names) or _knows_not(norm, lang, names)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -2025,6 +2051,12 @@ _KEY_ONE_ALONE_RU = re.compile(
     r"кнопк\w*|цифр\w*|номер|клавиш\w*) )*(на )?(один|единиц\w*|единичк\w*|первую|первая|"
     r"первое|первый)( (кнопк\w*|клавиш\w*|цифр\w*))?$")
 """The accepting key alone, on the operator's leg where the whisper names it."""
+_PASSED_ON_RU = re.compile(
+    r"^((ну|а|нет|неа|не) )*(нет|неа|не) ((ну|лучше|тогда|сразу) )*(переводи|переведи|переводите|"
+    r"переключи|переключай|перекинь|перекидывай|соедини|соединяй|отдай|отдавай|передай|"
+    r"передавай|давай)\w* (на|с|со) \w+")
+"""«нет, переводи на Свету»: the operator declines and hands the call to someone else; the
+verb of putting through is no yes here."""
 _COMING_RU = re.compile(r"^((ну|так|ой|а|да|ага|сейчас|щас|уже) )*(иду|бегу|подойду|подхожу)"
                         r"( (иду|бегу))?$|^((да|ага|угу) )+((ну|так|ой|сейчас|щас|одну|одна) )*"
                         r"(секунд\w*|минутк\w*|минуточк\w*|момент\w*)$")
@@ -2867,6 +2899,8 @@ def answer_to_offer(text: str, lang: str) -> Answer | None:
     code = lang_of(lang)
     if code == "ru" and _KEY_ONE_ALONE_RU.match(normalize(text, code)):
         return "yes"
+    if code == "ru" and _PASSED_ON_RU.match(normalize(text, code)):
+        return "no"
     return _polar(text, code, "offer").answer
 
 

@@ -322,7 +322,7 @@ def extract_entities(
             if "integer" in wanted and isinstance(amount, int):
                 out.append(Entity(type="integer", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip
-        out += _without_dismissed(text, _share_currency(text, money))
+        out += _totalled(text, _without_dismissed(text, _share_currency(text, money)))
     return sorted(out, key=lambda e: e.start)
 
 
@@ -441,6 +441,20 @@ def _without_dismissed(text: str, money: list[Entity]) -> list[Entity]:
         kept = [e.model_copy(update={"value": e.value * 1000}) if float(e.value) < 1000 else e
                 for e in kept]
     return kept
+
+
+_TOTAL = re.compile(r"(?:\b(?:итого|итог|всего|в сумме|в общей сложности|вместе|в целом|in total|"
+                    r"total|altogether|all in all|all together)\b|=)[\s,:]*(?:(?:это|выходит|"
+                    r"получается|будет|выйдет|около|примерно|comes to|is|its|about)\s+)*$")
+
+
+def _totalled(text: str, money: list[Entity]) -> list[Entity]:
+    """«полтинник на автоматику и сто на ворота, итого сто пятьдесят»: a sum said in parts
+    and then added up; the total after «итого», «всего», "in total" is the sum."""
+    if len(money) < 2:
+        return money
+    totals = [e for e in money if _TOTAL.search(text, 0, e.start) is not None]
+    return totals[-1:] if totals else money
 
 
 def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
