@@ -2153,9 +2153,13 @@ def _english_reading(norm: str, topic: Topic | None,
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if (topic == "availability" and hits.get("no") == "busy"
             and hits.get("yes") in (None, "agree", "available")
-            and norm.partition(" ")[0] in _YES_FIRST_EN and _FREE_SITUATION_EN.search(norm)
+            and (norm.partition(" ")[0] in _YES_FIRST_EN or _TIMING_YES_EN.match(norm))
+            and _FREE_SITUATION_EN.search(norm)
             and not _STILL_BUSY_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "consent" and hits.get("no") in ("negated", "refuse")
+            and norm.partition(" ")[0] in _YES_FIRST_EN and _ON_CONDITION_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "relevance" and hits.get("no") in (None, "done") and (
             _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
@@ -2223,10 +2227,22 @@ _FREE_SITUATION_EN = re.compile(
     r"works) from home\b|\bhome (?:from|for) (?:work|school|the day|the night)\b|"
     r"\b(?:leaving|leave|heading out|head out|going out|go out|taking off|take off) (?:\w+ ){0,3}"
     r"(?:at|in|around|by) (?:\w+ )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|noon|half|an hour|a few|a bit|twenty|thirty|fifteen|\w+ minutes)\b")
+    r"eleven|twelve|noon|half|an hour|a few|a bit|twenty|thirty|fifteen|\w+ minutes)\b|"
+    r"\bin (?:a|the) (?:waiting room|lobby|waiting area)\b|\bon (?:the )?speaker(?:phone)?\b|"
+    r"\bhands ?free\b|\bon (?:the )?bluetooth\b|\bsitting (?:here )?in the dark\b|"
+    r"\b(?:im|i am|were|we are) just (?:watering|weeding|folding|raking|sweeping|dusting|"
+    r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
-later ("yes i just got home from work", "sure but quick im leaving at four"); after a yes
-it is the reason the caller can talk, not a busy fact."""
+later, somewhere to wait, on the speaker, sitting in the dark, a light chore ("yes i just
+got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
+"yeah im just folding laundry"); after a yes it is the reason the caller can talk, not a
+busy fact."""
+_ON_CONDITION_EN = re.compile(
+    r"^\w+ (?:(?:thats )?fine |ok |okay )?(?:as long as|so long as|provided|providing|"
+    r"on condition)\b(?!.*\b(?:but|though|except)\b)")
+""""sure as long as its not sold", "yes provided you dont share it": a yes with a condition;
+the negation is the condition's, not a refusal."""
+_TIMING_YES_EN = re.compile(r"^(?:perfect|good|great) timing\b")
 _STILL_BUSY_EN = re.compile(
     r"\b(?:driving|drive|on the road|in traffic|in (?:a|the) meeting|at work|on (?:my|the|our) "
     r"way|with (?:a|my) (?:customer|client|patient)|in class|cant talk|busy|bad time)\b")

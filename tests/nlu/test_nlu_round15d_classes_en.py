@@ -1,0 +1,60 @@
+"""English classes of natural replies found by the eighteenth fresh batch (round fifteen,
+fourth part): to "is now a good time?", a yes then a situation that leaves the caller free
+(somewhere to wait, on the speaker, sitting in the dark, a light chore) is a yes, and a
+place named with its kind ("the flea market") or a bare place with an event ("in town for
+a funeral") is busy; a yes on a condition ("yes as long as you dont share it") agrees; a
+keypad digit said alone as its homophone ("won", "too") is the key. Every example is a
+paraphrase, in no eval file, and fails on the code before the round; the guards (in
+`*_guards` tests) go the other way."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot_engine.nlu import keys
+from tests.nlu.polar_questions import answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        # a yes, then a situation that leaves the caller free
+        ("availability", "sure im in the lobby at the dentist", "yes"),
+        ("availability", "yeah im in the truck but youre on speaker", "yes"),
+        # a place named with its kind, a bare place with an event
+        ("availability", "were at the flea market", "no"),
+        ("availability", "im in town for a funeral", "no"),
+        # a yes on a condition
+        ("consent", "yes as long as you dont share my number", "yes"),
+        ("consent", "ok provided it isnt passed on to anyone", "yes"),
+    ],
+)
+def test_answers(asked: str, text: str, expected: str | None) -> None:
+    assert answer(asked, text, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "expected"),
+    [
+        ("availability", "yes im just folding laundry", "yes"),
+        ("availability", "yeah im driving but on speaker", "no"),
+        ("availability", "yes im in a meeting in the lobby", "no"),
+        ("availability", "perfect timing im in a meeting", "no"),
+        ("availability", "our house is on the market", None),
+        ("availability", "im at home for a game", None),
+        ("consent", "no as long as you dont call me", "no"),
+    ],
+)
+def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
+    assert answer(asked, text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "key"), [("won", "1"), ("too", "2"), ("for", "4"),
+                                           ("ate", "8"), ("press too", "2")])
+def test_homophone_keys(text: str, key: str) -> None:
+    assert keys.spoken_key(text, "en") == key
+
+
+@pytest.mark.parametrize("text", ["i want to", "we won the lottery", "me too"])
+def test_homophone_keys_guards(text: str) -> None:
+    assert keys.spoken_key(text, "en") is None
