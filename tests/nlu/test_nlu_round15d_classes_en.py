@@ -3,9 +3,10 @@ fourth part): to "is now a good time?", a yes then a situation that leaves the c
 (somewhere to wait, on the speaker, sitting in the dark, a light chore) is a yes, and a
 place named with its kind ("the flea market") or a bare place with an event ("in town for
 a funeral") is busy; a yes on a condition ("yes as long as you dont share it") agrees; a
-keypad digit said alone as its homophone ("won", "too") is the key. Every example is a
-paraphrase, in no eval file, and fails on the code before the round; the guards (in
-`*_guards` tests) go the other way."""
+keypad digit said alone as its homophone ("won", "too") is the key; a name the table lacks
+("madalyn") is said as one of its spellings there ("madeline") or their short forms. Every
+example is a paraphrase, in no eval file, and fails on the code before the round; the
+guards (in `*_guards` tests) go the other way."""
 
 from __future__ import annotations
 
@@ -58,3 +59,27 @@ def test_homophone_keys(text: str, key: str) -> None:
 @pytest.mark.parametrize("text", ["i want to", "we won the lottery", "me too"])
 def test_homophone_keys_guards(text: str) -> None:
     assert keys.spoken_key(text, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # a name the table lacks, said as one of its spellings there or their short forms
+        ("yeah this is madeline", "madalyn", "yes"),
+        ("madelyn speaking", "madalyn", "yes"),
+        ("rosalinda here", "rosalind", "yes"),
+    ],
+)
+def test_names(text: str, name: str, expected: str) -> None:
+    assert answer("identity", text, "en", (name,)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("yeah this is megan", "madalyn", "no"),
+        ("linda here", "rosalind", "no"),
+    ],
+)
+def test_names_guards(text: str, name: str, expected: str) -> None:
+    assert answer("identity", text, "en", (name,)) == expected
