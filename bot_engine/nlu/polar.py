@@ -2161,7 +2161,8 @@ def _english_reading(norm: str, topic: Topic | None,
             and norm.partition(" ")[0] in _YES_FIRST_EN and _ON_CONDITION_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "relevance" and hits.get("no") in (None, "done") and (
-            _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))):
+            _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))
+            or (_GROUNDWORK_WORDS_EN.search(norm) and _GROUNDWORK_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
             idle := _IDLE_EN.match(norm)) is not None and not any(
@@ -2288,9 +2289,13 @@ consent ("our dog passed away"), the one it was for has."""
 _NO_LONGER_THEIRS_EN = re.compile(
     r"\b(?:moved away|moved out of (?:state|town|the area)|no longer (?:a )?(?:clients?|customers?|"
     r"patients?|members?)|not (?:a )?(?:clients?|customers?|patients?|members?) (?:there )?"
-    r"(?:anymore|any more))\b")
-""""we moved away", "were no longer patients there": to consent, the caller is no longer
-theirs to remind (as "our dog passed away" is), a no."""
+    r"(?:anymore|any more)|(?:canceled|cancelled|closed|dropped|gave up|turned in) (?:my|our) "
+    r"(?:\w+ )?(?:card|membership|account|subscription|plan|policy)|(?:stopped|quit) (?:going|"
+    r"shopping|banking|coming) (?:to |at |with )?(?:that|this|the|there|them|you)\b(?! (?:\w+ )?"
+    r"(?:now|today|soon)\b))\b")
+""""we moved away", "were no longer patients there", "i closed my account", "i stopped
+going to that gym years ago": to consent, the caller is no longer theirs to remind (as
+"our dog passed away" is), a no."""
 _TROUBLE_EN = re.compile(
     r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
     r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
@@ -2636,6 +2641,15 @@ _PREPARED_EN = re.compile(
     r"the (?:new )?\w+)\b")
 """"we cleared the backyard for it already": the ground made ready, the thing still wanted
 (an "already" of the preparing, not of the thing done)."""
+_GROUNDWORK_WORDS_EN = re.compile(r"\b(?:poured|laid|dug|run|roughed|framed|place)\b")
+_GROUNDWORK_EN = re.compile(
+    r"^(?!.*\b(?:bought|ordered|installed|purchased|put in|got one|have one|hooked up)\b)"
+    r".*\b(?:pads?|slabs?|foundations?|footings?|base|wiring|conduit|gas line|trench|hookups?|"
+    r"posts?|frame|rough in)\b (?:(?:is|are|was|were|all|already|been|just) )*(?:poured|laid|"
+    r"dug|run|roughed in|framed|in place)\b")
+""""we have a pad poured already", "the wiring is run", "the footings are dug": the ground
+work for the thing done, the thing itself still wanted (the "already" is of the ground
+work), as `_PREPARED_EN`."""
 _DAMAGE_EN = re.compile(
     r"\b(?:hanging|falling|coming|ripped|torn|blown|peeling|pulling) (?:right |half |clean )?"
     r"off\b|\b(?:buckets?|pots?|pans?|towels?) (?:under|catching|to catch)\b|"

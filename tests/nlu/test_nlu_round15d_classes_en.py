@@ -2,11 +2,14 @@
 fourth part): to "is now a good time?", a yes then a situation that leaves the caller free
 (somewhere to wait, on the speaker, sitting in the dark, a light chore) is a yes, and a
 place named with its kind ("the flea market") or a bare place with an event ("in town for
-a funeral") is busy; a yes on a condition ("yes as long as you dont share it") agrees; a
-keypad digit said alone as its homophone ("won", "too") is the key; a name the table lacks
-("madalyn") is said as one of its spellings there ("madeline") or their short forms. Every
-example is a paraphrase, in no eval file, and fails on the code before the round; the
-guards (in `*_guards` tests) go the other way."""
+a funeral") is busy; to "still interested?", the ground work done ("the footings are dug
+already") is a yes, a thing rigged up "so were set" a no; to a consent, a card or account
+given up or a place stopped going to is no longer theirs, a no, and a yes on a condition
+("yes as long as you dont share it") agrees; a keypad digit said alone as its homophone
+("won", "too") is the key; a name the table lacks ("madalyn") is said as one of its
+spellings there ("madeline") or their short forms. Every example is a paraphrase, in no
+eval file, and fails on the code before the round; the guards (in `*_guards` tests) go
+the other way."""
 
 from __future__ import annotations
 
@@ -25,6 +28,13 @@ from tests.nlu.polar_questions import answer
         # a place named with its kind, a bare place with an event
         ("availability", "were at the flea market", "no"),
         ("availability", "im in town for a funeral", "no"),
+        # the ground work done, the thing still wanted; made do, so set
+        ("relevance", "the footings are dug already", "yes"),
+        ("relevance", "we had the conduit run last month", "yes"),
+        ("relevance", "my brother rigged something up so were set", "no"),
+        # no longer theirs: the card or account given up, stopped going there
+        ("consent", "we closed our account there last year", "no"),
+        ("consent", "i quit going to that gym", "no"),
         # a yes on a condition
         ("consent", "yes as long as you dont share my number", "yes"),
         ("consent", "ok provided it isnt passed on to anyone", "yes"),
@@ -44,6 +54,9 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
         ("availability", "our house is on the market", None),
         ("availability", "im at home for a game", None),
         ("consent", "no as long as you dont call me", "no"),
+        ("relevance", "the slab is poured and the unit is installed", "no"),
+        ("relevance", "were set", None),
+        ("consent", "sure i closed my old account but go ahead", "yes"),
     ],
 )
 def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
