@@ -2157,7 +2157,7 @@ def _english_reading(norm: str, topic: Topic | None,
             and _FREE_SITUATION_EN.search(norm)
             and not _STILL_BUSY_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
-    if (topic == "consent" and hits.get("no") in ("negated", "refuse")
+    if (topic == "consent" and hits.get("no") in (None, "negated", "refuse")
             and norm.partition(" ")[0] in _YES_FIRST_EN and _ON_CONDITION_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "relevance" and hits.get("no") in (None, "done") and (

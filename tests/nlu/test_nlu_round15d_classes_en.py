@@ -5,7 +5,9 @@ place named with its kind ("the flea market") or a bare place with an event ("in
 a funeral") is busy; to "still interested?", the ground work done ("the footings are dug
 already") is a yes, a thing rigged up "so were set" a no; to a consent, a card or account
 given up or a place stopped going to is no longer theirs, a no, and a yes on a condition
-("yes as long as you dont share it") agrees; a keypad digit said alone as its homophone
+("yes as long as you dont share it") agrees; the caller's company never heard of, which
+place of a kind ("which gym"), and whether it is required to keep something ask about the
+call; a keypad digit said alone as its homophone
 ("won", "too") is the key; a name the table lacks ("madalyn") is said as one of its
 spellings there ("madeline") or their short forms. Every example is a paraphrase, in no
 eval file, and fails on the code before the round; the guards (in `*_guards` tests) go
@@ -16,7 +18,9 @@ from __future__ import annotations
 import pytest
 
 from bot_engine.nlu import keys
-from tests.nlu.polar_questions import answer
+from tests.nlu.polar_questions import answer, step_reply
+
+LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yaml"
 
 
 @pytest.mark.parametrize(
@@ -38,6 +42,7 @@ from tests.nlu.polar_questions import answer
         # a yes on a condition
         ("consent", "yes as long as you dont share my number", "yes"),
         ("consent", "ok provided it isnt passed on to anyone", "yes"),
+        ("consent", "yeah as long as it isnt given to advertisers", "yes"),
     ],
 )
 def test_answers(asked: str, text: str, expected: str | None) -> None:
@@ -96,3 +101,30 @@ def test_names(text: str, name: str, expected: str) -> None:
 )
 def test_names_guards(text: str, name: str, expected: str) -> None:
     assert answer("identity", text, "en", (name,)) == expected
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # the caller's company never heard of; which place of the kind; whether it is
+        # required to keep something
+        (LEAD_EN, "greet", "acme roofing never heard of you", "handler:who_is_this"),
+        (LEAD_EN, "relevant", "never heard of your company", "handler:who_is_this"),
+        (CONSENT_EN, "greet", "which gym", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "is this required to keep my account", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "is it mandatory to use the app", "handler:who_is_this"),
+    ],
+)
+def test_step_replies(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        (LEAD_EN, "greet", "never heard of her", "no"),
+        (CONSENT_EN, "ask_consent", "its not required", "no"),
+    ],
+)
+def test_step_replies_guards(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
