@@ -522,6 +522,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"( now| again| was that)?$",
                 r"\brepeat(?<!\bi repeat)(?<!no need to repeat)(?<!dont need to repeat)\w*",
                 r"\bspeak up\b|\blouder\b",
+                # a noise that drowned the question, then asking it back: "sorry the fan is
+                # loud what", "the dog is barking huh"
+                r"^(?:(?:sorry|wait|um|uh) )*(?:the |my |our |its |it is )?(?:\w+ )?"
+                r"(?:is |are |s )?(?:so |too |really |very )?(?:loud|noisy|blaring|barking|"
+                r"roaring|howling)"
+                r"(?: here| in here| right now)? (?:what|huh|sorry|come again|pardon)"
+                r"(?: again| was that| did you say)?$",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",

@@ -7,7 +7,8 @@ already") is a yes, a thing rigged up "so were set" a no; to a consent, a card o
 given up or a place stopped going to is no longer theirs, a no, and a yes on a condition
 ("yes as long as you dont share it") agrees; the caller's company never heard of, which
 place of a kind ("which gym"), and whether it is required to keep something ask about the
-call; a keypad digit said alone as its homophone
+call; a noise that drowned the question, then "what" ("the dog is barking what") asks it
+again; a keypad digit said alone as its homophone
 ("won", "too") is the key; a name the table lacks ("madalyn") is said as one of its
 spellings there ("madeline") or their short forms. Every example is a paraphrase, in no
 eval file, and fails on the code before the round; the guards (in `*_guards` tests) go
@@ -113,6 +114,9 @@ def test_names_guards(text: str, name: str, expected: str) -> None:
         (CONSENT_EN, "greet", "which gym", "handler:who_is_this"),
         (CONSENT_EN, "ask_consent", "is this required to keep my account", "handler:who_is_this"),
         (CONSENT_EN, "ask_consent", "is it mandatory to use the app", "handler:who_is_this"),
+        # a noise that drowned the question, then asking it back
+        (LEAD_EN, "convenient", "the dog is barking what", "handler:repeat"),
+        (CONSENT_EN, "ask_consent", "sorry the mixer is so loud huh", "handler:repeat"),
     ],
 )
 def test_step_replies(script_file: str, step: str, text: str, branch: str) -> None:
@@ -124,6 +128,7 @@ def test_step_replies(script_file: str, step: str, text: str, branch: str) -> No
     [
         (LEAD_EN, "greet", "never heard of her", "no"),
         (CONSENT_EN, "ask_consent", "its not required", "no"),
+        (LEAD_EN, "convenient", "its loud here so no", "no"),
     ],
 )
 def test_step_replies_guards(script_file: str, step: str, text: str, branch: str) -> None:
