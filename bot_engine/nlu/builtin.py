@@ -557,6 +557,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"( now| again| was that)?$",
                 r"\brepeat(?<!\bi repeat)(?<!no need to repeat)(?<!dont need to repeat)\w*",
                 r"\bspeak up\b|\blouder\b",
+                # a noise that drowned the question, then asking it back: "sorry the fan is
+                # loud what", "the dog is barking huh"
+                r"^(?:(?:sorry|wait|um|uh) )*(?:the |my |our |its |it is )?(?:\w+ )?"
+                r"(?:is |are |s )?(?:so |too |really |very )?(?:loud|noisy|blaring|barking|"
+                r"roaring|howling)"
+                r"(?: here| in here| right now)? (?:what|huh|sorry|come again|pardon)"
+                r"(?: again| was that| did you say)?$",
                 r"\bsay (that |it )?again\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
@@ -666,7 +673,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"practice|hospital|bank|agency|store|doctor|doctors|credit union|union|"
                 r"cooperative|association|utility|lender|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
-                r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business)\b",
+                r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business|"
+                r"library|gym|club|museum|hotel|school)\b",
                 r"^((and|hold on|hang on|wait|wait a (minute|sec|second)|well|um|uh|ok|okay|now|"
                 r"hey) )*(whos asking|who wants to know|what is this regarding|whats this "
                 r"regarding)\b",
@@ -682,7 +690,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\w+|(?:is|does) (?:this|that|it) (?:really )?(?:mandatory|required|obligatory|"
                 r"a must|necessary|have to be done)$|(?:do|must) i (?:really )?(?:have to|need to)"
                 r"(?: do (?:this|that|it)| agree| consent| give (?:it|consent)|"
-                r" answer(?: that| this| it)?)?$)",
+                r" answer(?: that| this| it)?)?$|(?:\w+ ){0,3}never (?:even )?heard of (?:you|ya|"
+                r"yall|you guys|you people|your (?:company|outfit|business|firm|group))$)",
                 # the organisation guessed: "is this the credit union", "are you the bank"
                 r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
                 r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
@@ -765,7 +774,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"anything)(?: (?:anything|over|up|providers?|plans?|accounts?|companies|now|"
                 r"right away))?$",
                 r"^(?:(?:and|so|wait|um|uh|well|but) )*(?:is|was) (?:it|this|that) (?:mandatory|"
-                r"required|compulsory|optional|obligatory)(?: now)?$",
+                r"required|compulsory|optional|obligatory)(?: now| (?:to|in order to|if i want "
+                r"to) (?:keep|use|renew|stay on|get|have) (?:my |the |an? |our )?\w+(?: \w+)?)?$",
                 # the name asked again: "what was your name again", "whats your company called"
                 r"^(?:(?:sorry|wait|um|uh|and|so) )*(?:what|whats|what is|what was) your "
                 r"(?:name|company|company name|companys name|business)(?: again| called)?$",

@@ -359,7 +359,8 @@ _LEXICON: dict[Lang, dict[str, list[str]]] = {
             "=did it myself", "=do it myself", "=did it himself", "=did it herself",
             "=did it themselves", "=done it ourselves", "=tore down", "=torn down",
             "=knocked down", "demolish", "=make do", "=live with it", "=gave up", "=give up",
-            "=stay with what",
+            "=stay with what", "=so we are set", "=so were set", "=so im set", "=rigged up",
+            "=jury rigged", "=rigged something",
             "=keep what we have", "=keep the old", "=keep our old", "=too late", "elsewhere",
             "=too expensive", "=too pricey", "=out of our budget", "=out of our price range",
             "=ship has sailed", "=missed the boat",
@@ -987,8 +988,12 @@ _EN_NOT_BUSY_BARE = frozenset({"home", "ease", "peace", "luck", "charge", "posit
                                "general", "principle", "fact", "touch", "business", "the"})
 _EN_BUSY_EVENTS = frozenset({"practice", "rehearsal", "training", "study", "lesson", "lessons",
                              "recital", "tryouts", "service", "mass", "meeting", "class",
-                             "appointment", "group", "camp", "game", "match"})
+                             "appointment", "group", "camp", "game", "match", "wedding",
+                             "funeral", "shower", "reunion"})
 """An activity at a place named without an article: "at choir practice", "in bible study"."""
+_EN_PLACE_KINDS = frozenset({"farmers", "flea", "fish", "night", "street", "christmas", "craft",
+                             "antique"})
+"""What makes a market a place one is at ("the farmers market"), not "on the market"."""
 _EN_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "his", "her", "their", "this"})
 _EN_NOT_BUSY = frozenset({"home", "line", "phone", "market", "mood", "position", "place",
                           "office", "desk", "computer", "process", "way",
@@ -1012,8 +1017,13 @@ def _whereabouts(text: str, lang: Lang) -> bool:
             if rest[:1] and rest[0] in _EN_BEING_SOMEWHERE:
                 rest = rest[1:]  # "im sitting at the dentists", "were stuck at the airport"
             if (len(rest) >= 3 and rest[0] in _EN_PLACE_PREPS and rest[1] in _EN_DETERMINERS
-                    and rest[2] not in _EN_NOT_BUSY and rest[-1] not in _EN_NOT_BUSY):
-                return True
+                    and rest[2] not in _EN_NOT_BUSY and (rest[-1] not in _EN_NOT_BUSY
+                                                         or rest[-2] in _EN_PLACE_KINDS)):
+                return True  # "im at the dentist", "im at the farmers market"
+            if (len(rest) >= 4 and rest[0] in _EN_BARE_PREPS and rest[2] == "for"
+                    and rest[1] not in _EN_NOT_BUSY_BARE and rest[1] not in _EN_DETERMINERS
+                    and not _EN_BUSY_EVENTS.isdisjoint(rest[3:])):
+                return True  # "im at church for a rehearsal", "were in town for a game"
             if (len(rest) == 2 and rest[0] in _EN_BARE_PREPS and rest[1] not in _EN_NOT_BUSY_BARE
                     and rest[1] not in _EN_DETERMINERS):
                 return True  # "im at church", "were in church"

@@ -251,9 +251,18 @@ forms of its own ("megan" under Margarita) is another person's."""
     if len(key) < _MIN_SKELETON:
         return frozenset()
     table, full = _en_forms(), _en_full_names()
-    return frozenset(form for variant in _en_by_skeleton().get(key, ())
-                     if variant != asked and _same_kind(variant, asked)
-                     for form in table[variant] if form != variant and form not in full)
+    found = frozenset(form for variant in _en_by_skeleton().get(key, ())
+                      if variant != asked and _same_kind(variant, asked)
+                      for form in table[variant] if form != variant and form not in full)
+    if asked in table:
+        return found
+    # a name the table lacks ("rosalind") borrows the short forms of its spellings there
+    # ("rosalinda", "rosalyn": a final "nd" is often heard as "n"), and the recogniser may
+    # write it as one of them
+    spellings = {*_en_by_skeleton().get(key, ()), *(
+        _en_by_skeleton().get(key[:-1], ()) if key.endswith("nd") else ())}
+    return found | frozenset(form for variant in spellings for form in table[variant]
+                             if form == variant or form not in full)
 
 
 def _same_kind(one: str, other: str) -> bool:

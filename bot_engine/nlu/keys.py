@@ -53,8 +53,13 @@ def key_of_word(word: str) -> str | None:
 
 
 # Words that name a key only when they are all the reply says besides pressing it:
-# «раз» counts one, but «ещё раз» asks to repeat and «в другой раз» defers.
-_ALONE: dict[str, dict[str, str]] = {"ru": {"раз": "1"}, "en": {}}
+# «раз» counts one, but «ещё раз» asks to repeat and «в другой раз» defers; the recogniser
+# spells a digit said alone as its homophone ("won", "too", "fore", "ate"), which in a
+# longer reply is the word it spells.
+_ALONE: dict[str, dict[str, str]] = {
+    "ru": {"раз": "1"},
+    "en": {"won": "1", "too": "2", "to": "2", "for": "4", "ate": "8"},
+}
 _PRESSING: dict[str, frozenset[str]] = {
     "ru": frozenset({"нажимать", "нажать", "жать", "кнопка", "клавиша", "давайте", "давай",
                      "пожалуйста", "вот"}),

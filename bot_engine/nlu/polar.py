@@ -2229,11 +2229,16 @@ def _english_reading(norm: str, topic: Topic | None,
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if (topic == "availability" and hits.get("no") == "busy"
             and hits.get("yes") in (None, "agree", "available")
-            and norm.partition(" ")[0] in _YES_FIRST_EN and _FREE_SITUATION_EN.search(norm)
+            and (norm.partition(" ")[0] in _YES_FIRST_EN or _TIMING_YES_EN.match(norm))
+            and _FREE_SITUATION_EN.search(norm)
             and not _STILL_BUSY_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "consent" and hits.get("no") in (None, "negated", "refuse")
+            and norm.partition(" ")[0] in _YES_FIRST_EN and _ON_CONDITION_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "relevance" and hits.get("no") in (None, "done") and (
-            _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))):
+            _READY_NOW_EN.search(norm) or (" for " in norm and _PREPARED_EN.search(norm))
+            or (_GROUNDWORK_WORDS_EN.search(norm) and _GROUNDWORK_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits and (
             idle := _IDLE_EN.match(norm)) is not None and not any(
@@ -2299,10 +2304,22 @@ _FREE_SITUATION_EN = re.compile(
     r"works) from home\b|\bhome (?:from|for) (?:work|school|the day|the night)\b|"
     r"\b(?:leaving|leave|heading out|head out|going out|go out|taking off|take off) (?:\w+ ){0,3}"
     r"(?:at|in|around|by) (?:\w+ )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|noon|half|an hour|a few|a bit|twenty|thirty|fifteen|\w+ minutes)\b")
+    r"eleven|twelve|noon|half|an hour|a few|a bit|twenty|thirty|fifteen|\w+ minutes)\b|"
+    r"\bin (?:a|the) (?:waiting room|lobby|waiting area)\b|\bon (?:the )?speaker(?:phone)?\b|"
+    r"\bhands ?free\b|\bon (?:the )?bluetooth\b|\bsitting (?:here )?in the dark\b|"
+    r"\b(?:im|i am|were|we are) just (?:watering|weeding|folding|raking|sweeping|dusting|"
+    r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
-later ("yes i just got home from work", "sure but quick im leaving at four"); after a yes
-it is the reason the caller can talk, not a busy fact."""
+later, somewhere to wait, on the speaker, sitting in the dark, a light chore ("yes i just
+got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
+"yeah im just folding laundry"); after a yes it is the reason the caller can talk, not a
+busy fact."""
+_ON_CONDITION_EN = re.compile(
+    r"^\w+ (?:(?:thats )?fine |ok |okay )?(?:as long as|so long as|provided|providing|"
+    r"on condition)\b(?!.*\b(?:but|though|except)\b)")
+""""sure as long as its not sold", "yes provided you dont share it": a yes with a condition;
+the negation is the condition's, not a refusal."""
+_TIMING_YES_EN = re.compile(r"^(?:perfect|good|great) timing\b")
 _STILL_BUSY_EN = re.compile(
     r"\b(?:driving|drive|on the road|in traffic|in (?:a|the) meeting|at work|on (?:my|the|our) "
     r"way|with (?:a|my) (?:customer|client|patient)|in class|cant talk|busy|bad time)\b")
@@ -2348,9 +2365,13 @@ consent ("our dog passed away"), the one it was for has."""
 _NO_LONGER_THEIRS_EN = re.compile(
     r"\b(?:moved away|moved out of (?:state|town|the area)|no longer (?:a )?(?:clients?|customers?|"
     r"patients?|members?)|not (?:a )?(?:clients?|customers?|patients?|members?) (?:there )?"
-    r"(?:anymore|any more))\b")
-""""we moved away", "were no longer patients there": to consent, the caller is no longer
-theirs to remind (as "our dog passed away" is), a no."""
+    r"(?:anymore|any more)|(?:canceled|cancelled|closed|dropped|gave up|turned in) (?:my|our) "
+    r"(?:\w+ )?(?:card|membership|account|subscription|plan|policy)|(?:stopped|quit) (?:going|"
+    r"shopping|banking|coming) (?:to |at |with )?(?:that|this|the|there|them|you)\b(?! (?:\w+ )?"
+    r"(?:now|today|soon)\b))\b")
+""""we moved away", "were no longer patients there", "i closed my account", "i stopped
+going to that gym years ago": to consent, the caller is no longer theirs to remind (as
+"our dog passed away" is), a no."""
 _TROUBLE_EN = re.compile(
     r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
     r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
@@ -2702,6 +2723,15 @@ _PREPARED_EN = re.compile(
     r"the (?:new )?\w+)\b")
 """"we cleared the backyard for it already": the ground made ready, the thing still wanted
 (an "already" of the preparing, not of the thing done)."""
+_GROUNDWORK_WORDS_EN = re.compile(r"\b(?:poured|laid|dug|run|roughed|framed|place)\b")
+_GROUNDWORK_EN = re.compile(
+    r"^(?!.*\b(?:bought|ordered|installed|purchased|put in|got one|have one|hooked up)\b)"
+    r".*\b(?:pads?|slabs?|foundations?|footings?|base|wiring|conduit|gas line|trench|hookups?|"
+    r"posts?|frame|rough in)\b (?:(?:is|are|was|were|all|already|been|just) )*(?:poured|laid|"
+    r"dug|run|roughed in|framed|in place)\b")
+""""we have a pad poured already", "the wiring is run", "the footings are dug": the ground
+work for the thing done, the thing itself still wanted (the "already" is of the ground
+work), as `_PREPARED_EN`."""
 _DAMAGE_EN = re.compile(
     r"\b(?:hanging|falling|coming|ripped|torn|blown|peeling|pulling) (?:right |half |clean )?"
     r"off\b|\b(?:buckets?|pots?|pans?|towels?) (?:under|catching|to catch)\b|"
