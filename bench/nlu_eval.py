@@ -341,7 +341,11 @@ def memory_rows(items: list[Item], scripts: Scripts,
     """The reply memory's rows from every split that is not held out (nor left out)."""
     rows = {memory_row(item, scripts[item.split, item.script][0]) for item in items
             if item.split not in HELD_OUT and item.split not in leave_out}
-    return sorted(rows)
+    # a "don't know" where a step waits for one says more than "none" where another did not
+    knows_not = {text for group, label, text in rows
+                 if group == reply_memory.STEP and label == reply_memory.DONT_KNOW}
+    return sorted(row for row in rows if not (
+        row[0] == reply_memory.STEP and row[1] == reply_memory.NONE and row[2] in knows_not))
 
 
 def write_memory(lang: str, items: list[Item], scripts: Scripts) -> Path:

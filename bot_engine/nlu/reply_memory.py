@@ -39,7 +39,7 @@ import bot_engine.nlu.semantic as semantic
 from asr_tts.decode_threads import single_threaded_blas
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import negated, side
-from bot_engine.nlu.text import lemma_tuple
+from bot_engine.nlu.text import lemma_tuple, normalize
 
 HANDLER = "handler"
 STEP = "step"
@@ -82,6 +82,10 @@ class ReplyMemory:
     """Whose side each reply speaks of (`light_words.side`): replies about opposite sides
     are never compared, as replies that disagree on negation."""
     matrix: np.ndarray
+    exact: dict[tuple[str, str], frozenset[str]]
+    """(group, normalized reply) -> its labels: a reply heard word for word as remembered
+    takes its label, however many others its averaged vector ties with («ну я же вы мне
+    звоните» and «как хотите так и звоните» both come down to «звонить»)."""
 
     def ranked(self, text: str, groups: Collection[str]) -> list[tuple[str, float, int]]:
         """Each label's nearest remembered reply among ``groups``: (label, cosine, row),
@@ -112,6 +116,11 @@ class ReplyMemory:
         """The label of the remembered replies nearest to ``text`` among ``groups``, if
         near and clear enough; None when unsure, or when the nearest answered none of
         ``labels`` (a `_none` reply, or a handler the script does not have)."""
+        key = normalize(text, self.lang)
+        same = frozenset().union(*(self.exact.get((group, key), ()) for group in groups))
+        if len(same) == 1:
+            label = next(iter(same))
+            return Recalled(label, 1.0, text) if label in labels else None
         return decide(self.ranked(text, groups), labels, THRESHOLD, MARGIN, self.texts)
 
 
@@ -143,6 +152,7 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
     groups: list[str] = []
     negs: list[bool] = []
     sides: list[str] = []
+    exact: dict[tuple[str, str], set[str]] = {}
     vectors: list[np.ndarray] = []
     for group, label, text in rows:
         vector = semantic.embed(text, code)
@@ -154,11 +164,13 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
         lemmas = lemma_tuple(text, code)
         negs.append(negated(lemmas))
         sides.append(side(lemmas))
+        exact.setdefault((group, normalize(text, code)), set()).add(label)
         vectors.append(vector)
     if not vectors:
         return None
     return ReplyMemory(code, texts, np.array(labels), np.array(groups), np.array(negs),
-                       np.array(sides), np.vstack(vectors))
+                       np.array(sides), np.vstack(vectors),
+                       {key: frozenset(found) for key, found in exact.items()})
 
 
 def read_rows(lang: str) -> list[tuple[str, str, str]]:

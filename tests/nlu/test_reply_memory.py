@@ -227,3 +227,29 @@ def test_a_remembered_reply_about_the_other_side_is_never_recalled() -> None:
     assert table.recall("а человек у вас там работает", [reply_memory.HANDLER], labels)
     assert table.recall("человек у нас работает над этим", [reply_memory.HANDLER],
                         labels) is None
+
+
+def test_a_reply_heard_word_for_word_takes_its_remembered_label() -> None:
+    """Two remembered replies whose averaged vectors tie (both come down to «звонить») no
+    longer cancel each other out for the one heard exactly."""
+    table = reply_memory.build("ru", [
+        ("confirm:identity", "yes", "ну я же вы мне звоните"),
+        (reply_memory.STEP, reply_memory.NONE, "как хотите так и звоните"),
+    ])
+    assert table is not None
+    groups = ["confirm:identity", reply_memory.STEP]
+    found = table.recall("ну я же вы мне звоните", groups, ["yes", "no"])
+    assert found is not None and found.label == "yes"
+    assert table.recall("как хотите так и звоните", groups, ["yes", "no"]) is None
+    assert table.recall("ну вы же мне звоните", groups, ["yes", "no"]) is None  # a tie
+
+
+def test_the_written_memory_keeps_a_dont_know_over_none_for_the_same_reply() -> None:
+    evaluation = _nlu_eval()
+    items, scripts = evaluation.load_items("ru")
+    rows = evaluation.memory_rows(items, scripts)
+    dont_know = {text for group, label, text in rows
+                 if group == reply_memory.STEP and label == reply_memory.DONT_KNOW}
+    assert "как зарплату дадут" in dont_know
+    assert not any(group == reply_memory.STEP and label == reply_memory.NONE
+                   and text in dont_know for group, label, text in rows)
