@@ -66,7 +66,7 @@ DIALOGS = ROOT / "dialogs"
 SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7",
           "round7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "round12",
           "fresh13", "round13", "fresh14", "round14", "fresh15", "fresh16", "fresh17", "fresh18",
-          "fresh19")
+          "fresh19", "fresh20")
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
 # eighth, fresh9 until the ninth, fresh10 until the tenth, fresh11 until the eleventh, fresh12
@@ -75,13 +75,13 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
 # its first part) until the second part of round fifteen, in which fresh18 (written blind
 # after the first part) is held out beside fresh17, fresh17 until the third part, in which
 # fresh18 alone is held out, fresh18 until the fourth part, in which fresh19 (written blind
-# during the round) is held out; round7 holds
+# during the round) is held out, as fresh20 (written blind after the round) is; round7 holds
 # the replies written for the seventh round's classes, round12 those written in round twelve
 # to widen the reply memory, round13 those written in round thirteen for the global handlers,
 # round14 those written in round fourteen for the indirect answers (all four tuned on from
 # the start). The held-out splits are never tuned on: their misses
 # are hidden unless --show-held.
-HELD_OUT = ("held", "fresh19")
+HELD_OUT = ("held", "fresh19", "fresh20")
 
 
 def _file_name(lang: str, split: str) -> str:
@@ -140,6 +140,9 @@ def load_items(lang: str, skip: tuple[str, ...] = ()) -> tuple[list[Item], Scrip
             script_key, step = where.split(".", 1)
             for expected, replies in branches.items():
                 for reply in replies or []:
+                    if not isinstance(reply, str | dict):
+                        raise SystemExit(f"{path.name}: {where} {expected}: a reply is a "
+                                         f"string or {{say: ...}}, not {reply!r} (quote it)")
                     text, slots = (reply, {}) if isinstance(reply, str) else (
                         str(reply["say"]), reply.get("slots", {}))
                     items.append(Item(lang, split, script_key, step, str(expected), text, slots))
