@@ -364,7 +364,7 @@ def understand(
         _primary(runtime, step, compiled, text, now, out)
         if (out.branch == "ok" and expect.type == "money" and runtime.lang == "en"
                 and out.entities and _step_scale(step, expect.save, variables) >= 1000):
-            out.entities[-1] = _in_thousands_en(_digit_pair_en(text, out.entities[-1]))
+            out.entities[-1] = _in_thousands(_digit_pair_en(text, out.entities[-1]), below=100)
             out.value = out.entities[-1]["value"]
         out.primary = out.branch is not None
         if out.branch is not None:
@@ -1025,7 +1025,7 @@ def _fill_also(
         if found is not None and _has_cue(runtime, text, kind, found) and not (
                 kind == "money" and _RUNNING_COST[runtime.lang].search(text.lower())):
             if kind == "money" and runtime.lang == "ru":
-                found = _in_thousands(found)
+                found = _in_thousands(found, below=1000, at_least=10)
             _put(runtime, slot, found, out)
 
 
@@ -1098,7 +1098,7 @@ def _primary(
                 and not _has_cue(runtime, text, kind, found)):
             found = None  # "i don't have one", «у нас одна»: a pronoun, not a sum of 1
         if found is not None and kind == "money" and runtime.lang == "ru":
-            found = _in_thousands(found)
+            found = _in_thousands(found, below=1000, at_least=10)
         if found is not None:
             out.entities.append(found)
             out.branch, out.value, out.confidence = "ok", found["value"], 1.0
@@ -1122,16 +1122,24 @@ def _primary(
             out.confidence = 1.0
 
 
-def _in_thousands(found: dict[str, Any]) -> dict[str, Any]:
-    """A Russian budget said as a bare number under a thousand ("ну сто десять", «не
-    больше восьмидесяти», «полтораста») counts thousands: nobody budgets 110 roubles,
-    and the phone drops the «тысяч» the way writing never would. A currency or a
-    multiplier said keeps the number as it is ("пятьсот рублей")."""
+def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[str, Any]:
+    """A budget said as a bare number under ``below`` counts thousands: the phone drops the
+    «тысяч» or the "grand" the way writing never would. Russian budgets always do ("ну сто
+    десять", «не больше восьмидесяти», «полтораста»: nobody budgets 110 roubles); English
+    ones under a hundred where the step counts in thousands ("thirteen and a half", "like
+    fourteen"). A currency or a multiplier said keeps the number ("пятьсот рублей", "fifty
+    bucks", "two hundred")."""
     value = found.get("value")
-    if found.get("unit") or not isinstance(value, (int, float)) or not 10 <= value < 1000:
+    if found.get("unit") or not isinstance(value, (int, float)) or not at_least <= value < below:
+        return found
+    if any(word in str(found.get("text", "")).lower().split() for word in _SCALE_WORDS_EN):
         return found
     scaled = value * 1000
     return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
+
+
+_SCALE_WORDS_EN = frozenset({"hundred", "thousand", "grand", "k", "million", "percent"})
+"""English words that already give an amount its scale (Russian ones come as a unit)."""
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -1172,22 +1180,6 @@ def _digit_pair_en(text: str, found: dict[str, Any]) -> dict[str, Any]:
     if a is None or b is None or a < 2 or b == a + 1 or found.get("value") != a:
         return found
     return {**found, "value": a * 1000 + b * 100, "text": f"{pair.group('a')} {pair.group('b')}"}
-
-
-def _in_thousands_en(found: dict[str, Any]) -> dict[str, Any]:
-    """An English amount under a hundred said bare ("thirteen and a half", "like
-    fourteen") where the step counts in thousands (its threshold is): thousands, as the
-    phone drops "grand". A currency or a multiplier said keeps it ("fifty bucks")."""
-    value = found.get("value")
-    if found.get("unit") or not isinstance(value, (int, float)) or not 1 <= value < 100:
-        return found
-    if any(word in str(found.get("text", "")).lower().split() for word in _EN_SCALED):
-        return found
-    scaled = value * 1000
-    return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
-
-
-_EN_SCALED = frozenset({"hundred", "thousand", "grand", "k", "million", "percent"})
 
 
 def _entity(

@@ -304,14 +304,10 @@ def _same_shape(said: str, asked: str, lang: Lang) -> bool:
     if len(said) != len(asked) or len(said) < _MIN_SWAPPED:
         return False
     diff = [i for i, (a, b) in enumerate(zip(said, asked, strict=True)) if a != b]
-    if (lang == "ru" and len(diff) == 1 and 0 < diff[0] < len(said) - 1
-            and {said[diff[0]], asked[diff[0]]} == _AKANYE):
-        return True
     return (len(diff) == 2 and diff[1] == diff[0] + 1
             and said[diff[0]] == asked[diff[1]] and said[diff[1]] == asked[diff[0]])
 
 
-_AKANYE = {"о", "а"}
 _PET_ENDINGS = ("ie", "ey", "y", "i")
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot_engine.nlu import Entity, EntityType, extract_entities
+from tests.nlu.entity_reading import entity_readers
 from tests.nlu.polar_questions import step_reply
 
 # Wednesday, 19 May 2027, 11:30: a late spring morning (Memorial Day is Monday 31 May).
@@ -21,11 +21,7 @@ NOW = {
 }
 
 
-def found(text: str, lang: str, kinds: list[EntityType]) -> list[Entity]:
-    out = extract_entities(text, lang, kinds, now=NOW[lang])
-    for e in out:
-        assert text[e.start : e.end] == e.text
-    return out
+found, _ = entity_readers(NOW)
 
 
 def first_time(text: str, lang: str) -> str:

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot_engine.dialog.menu import choose_words
-from bot_engine.nlu import Entity, EntityType, extract_entities
 from bot_engine.nlu.keys import pressed_key
+from tests.nlu.entity_reading import entity_readers
 from tests.nlu.polar_questions import step_reply
 
 # Tuesday, 12 October 2027, 10:00: a mid autumn morning.
@@ -25,17 +25,7 @@ NOW = {
 }
 
 
-def found(text: str, lang: str, kinds: list[EntityType]) -> list[Entity]:
-    out = extract_entities(text, lang, kinds, now=NOW[lang])
-    for e in out:
-        assert text[e.start : e.end] == e.text
-    return out
-
-
-def first_date(text: str, lang: str) -> str:
-    out = found(text, lang, ["date"])
-    assert out, text
-    return str(out[0].value)
+found, first_date = entity_readers(NOW)
 
 
 # ---- a compound ordinal day is no hour --------------------------------------------
