@@ -51,6 +51,7 @@ from bot_engine.nlu.morph import (
     ru_request_form,
 )
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
+from bot_engine.nlu.yesno import i_will_see_to_it
 
 Answer = Literal["yes", "no"]
 Mode = Literal["flip", "fixed", "negated"]
@@ -923,6 +924,8 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
         hits.append(CueHit("no", "busy"))
     if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
+    if lang == "ru" and "это я " in text and i_will_see_to_it(text):
+        hits = [h for h in hits if h.family != "identity"]
     return hits
 
 
