@@ -693,11 +693,14 @@ _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще
 
 
 _MESSAGE_GIVEN = re.compile(r"^((а|ну|да|вот) )*(скажите|скажи|передайте|передай) ((ему|ей|им) )?"
-                            r"что (я|мы|он|она|они|все|у меня|у нас|мне|нам)\b"
+                            r"что ((я|мы|он|она|они|все|у меня|у нас|мне|нам)\b|(?!(?:передать|"
+                            r"сказать|именно|конкретно|вы|нужно|надо|говорить|еще|там|это|вам|"
+                            r"нибудь|то|ли|случилось|такое|значит)\b)\w+ \w+)"
                             r"|^((and|so|yes|well) )*(tell|let) (him|her|them) (know )?(that )?"
                             r"(i|im|we|were|my|our)\b")
-"""«скажите, что я согласен», "tell him i agree": the message to pass on, in reported
-speech, though it opens with the question's own «скажите, что»."""
+"""«скажите, что я согласен», «передайте, что деньги перевёл», "tell him i agree": the
+message to pass on, in reported speech, though it opens with the question's own «скажите,
+что» (not «скажите, что передать?»)."""
 
 
 _TOPIC_TAIL = re.compile(r"(?<=\w) (?:на|для|под|for|on)(?: the| a| my| our)? \w+$")

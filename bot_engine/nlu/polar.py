@@ -2519,9 +2519,12 @@ _SAID_SO: dict[Lang, re.Pattern[str]] = {
 """To a read-back, the caller's own words confirmed ("right on thats what i said", «да,
 так я и сказал»), whatever agreeing words lead in: a yes, though its words ask what was
 said."""
-_WHO_ON_LINE_RU = re.compile(r"^((а|алло|ну) )*кто (это |там |у нас |же |сейчас )*"
-                             r"(на линии|на проводе|на связи|на звонке)$")
-"""Who is on the line, asked: no busy «на линии» of one's own."""
+_WHO_ON_LINE_RU = re.compile(r"^((а|алло|ну|эй) )*кто (это |там |у нас |же |сейчас |мне |нам )*"
+                             r"((звонит|говорит|подключился|подключилась|влез|вклинился|"
+                             r"вклинилась|пришел|пришла) )?"
+                             r"(на линии|на линию|на проводе|на связи|на звонке|по линии)$")
+"""Who is on the line or calling onto it, asked («алло, кто это звонит на линию»): no busy
+«на линии» of one's own."""
 _HANDED_ON_RU = re.compile(r"\b(пусть|пускай) (?!(он|она|они|я|мы|сам|сама)\b)(\w+ ){1,2}"
                            r"(примет|принимает|возьмет|берет|ответит|займется|поговорит)\b")
 """To an offer of a call, someone else told to take it: «нет, пусть администратор примет»,
