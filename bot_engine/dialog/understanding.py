@@ -688,8 +688,11 @@ _WHO_CALLS = re.compile(r"\bwho (?:is|are) (?:this|you|calling)\b|\bwhos (?:this
 calling asked outright, whatever hedge the words before it make."""
 _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"
                                 r"(вы|ты) что[- ]?то) (сейчас |только что )?(сказали|сказал|"
-                                r"сказала|говорили)$")
-"""«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
+                                r"сказала|говорили)$|^(а |простите |извините )*\w+ (какой|какая|"
+                                r"какое|какие|какую|сколько|когда) (вы |там )*(сказали|спросили|"
+                                r"спрашиваете|спрашивали|говорите|говорили|назвали)$")
+"""«что вы сказали», «сумма какая вы сказали» ask for the robot's words again: no hedge,
+though «что сказать» is one."""
 
 
 _MESSAGE_GIVEN = re.compile(r"^((а|ну|да|вот) )*(скажите|скажи|передайте|передай) ((ему|ей|им) )?"

@@ -210,14 +210,15 @@ def _negative_phrase_at(lem: tuple[str, ...], i: int, table: _Table) -> bool:
                for phrase, kind in table.by_first.get(lem[i], ()))
 
 
-_THAT_I_WILL_RU = re.compile(r"\bэто я (?:(?:еще|ещё|сам|сама|потом|тогда|уж|лучше) )*(\w+)")
+_THAT_I_WILL_RU = re.compile(r"\bэто я ((?:\w+ ?){1,3})")
 
 
 def i_will_see_to_it(text: str) -> bool:
     """«ну это я подумаю», «это я с мужем ещё решу»: «это» is the thing asked about and
-    «я» the one who will see to it later (a verb in the future), no «это я» of identity."""
+    «я» the one who will see to it later (a verb in the future within three words), no
+    «это я» of identity."""
     found = _THAT_I_WILL_RU.search(text.lower())
-    return found is not None and ru_future_verb(found.group(1))
+    return found is not None and any(ru_future_verb(w) for w in found.group(1).split())
 
 
 @lru_cache(maxsize=4096)
