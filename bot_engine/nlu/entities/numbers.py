@@ -125,7 +125,7 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             last_kind = "joined"
             break
         if (lang == "ru" and low in _RU_PARTS and nxt is not None
-                and (group is None and k == i or group is not None and low in _RU_PARTS_OF)):
+                and ((group is None and k == i) or (group is not None and low in _RU_PARTS_OF))):
             follow = lex.numbers.get(nxt.low)
             if follow is None or follow.kind != "mult" or follow.value < 1000:
                 break
