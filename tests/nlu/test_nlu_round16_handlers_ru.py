@@ -113,6 +113,7 @@ def test_at_the_step(script_file: str, step: str, text: str, branch: str) -> Non
         (LEAD, "ask_budget", "не знаю", "unknown"),
         (LEAD, "ask_budget", "зачем вам это знать", "unknown"),
         (LEAD, "offer_manager", "с кем я говорю", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "для чего согласие я не поняла", "handler:who_is_this"),
         (OWN, "take_message", "скажите что передать", "handler:repeat"),
         (OWN, "take_message", "скажите что нужно сказать", "handler:repeat"),
         (OWN, "take_message", "передайте что я перезвоню", "ok"),
