@@ -215,7 +215,7 @@ def understand(
         and cues.hedge(text, runtime.lang)
         and not _NOT_UNDERSTOOD.search(text.lower())
         and not _WORDS_ASKED_AGAIN.search(text.lower())
-        and not (handler.intent == "who_is_this" and _WHO_CALLS_EN.search(text.lower()))
+        and not (handler.intent == "who_is_this" and _WHO_CALLS.search(text.lower()))
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
         # "don't know" step, not a request to repeat or to say who is calling
@@ -671,7 +671,8 @@ _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "whom", "whi
                            "сколько", "чего", "кого"})
 _NOT_UNDERSTOOD = re.compile(
     r"\bне (очень |совсем |до конца )?(понял|поняла|понимаю|уловил|уловила|разобрал|разобрала) "
-    r"(\w+ )?(вопрос|о чем|про что)|\bне (рас)?(слышал|понял|разобрал|уловил)\w*$|"
+    r"(\w+ )?(вопрос|о чем|про что)|\bне (рас)?(слышал|понял|разобрал|уловил)\w*( вас)?$|"
+    r"\bне (рас)?слышу( вас)?$|"
     r"\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
     r"(get|understand|follow) (the|your) question")
 """The question not understood, said anywhere in the reply («какой бюджет, не понял
@@ -679,22 +680,30 @@ _NOT_UNDERSTOOD = re.compile(
 noun sounds like a hedge."""
 
 
-_WHO_CALLS_EN = re.compile(r"\bwho (?:is|are) (?:this|you|calling)\b|\bwhos (?:this|calling)\b|"
-                           r"\bwho am i (?:speaking|talking) (?:to|with)\b")
-""""why do you need to know that who is this": who is calling asked outright, whatever
-hedge the words before it make."""
+_WHO_CALLS = re.compile(r"\bwho (?:is|are) (?:this|you|calling)\b|\bwhos (?:this|calling)\b|"
+                        r"\bwho am i (?:speaking|talking) (?:to|with)\b|"
+                        r"\b(?:вы кто|кто вы|кто это|кто звонит|кто говорит|с кем (?:я )?говорю)"
+                        r"(?: такие| вообще)?$")
+""""why do you need to know that who is this", «а зачем вам это знать, вы кто»: who is
+calling asked outright, whatever hedge the words before it make."""
 _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще раз|что) )*((что|как|чего) (вы|ты)|"
                                 r"(вы|ты) что[- ]?то) (сейчас |только что )?(сказали|сказал|"
-                                r"сказала|говорили)$")
-"""«что вы сказали» asks for the robot's words again: no hedge, though «что сказать» is one."""
+                                r"сказала|говорили)$|^(а |простите |извините )*\w+ (какой|какая|"
+                                r"какое|какие|какую|сколько|когда) (вы |там )*(сказали|спросили|"
+                                r"спрашиваете|спрашивали|говорите|говорили|назвали)$")
+"""«что вы сказали», «сумма какая вы сказали» ask for the robot's words again: no hedge,
+though «что сказать» is one."""
 
 
 _MESSAGE_GIVEN = re.compile(r"^((а|ну|да|вот) )*(скажите|скажи|передайте|передай) ((ему|ей|им) )?"
-                            r"что (я|мы|он|она|они|все|у меня|у нас|мне|нам)\b"
+                            r"что ((я|мы|он|она|они|все|у меня|у нас|мне|нам)\b|(?!(?:передать|"
+                            r"сказать|именно|конкретно|вы|нужно|надо|говорить|еще|там|это|вам|"
+                            r"нибудь|то|ли|случилось|такое|значит|у)\b)\w+ \w+)"
                             r"|^((and|so|yes|well) )*(tell|let) (him|her|them) (know )?(that )?"
                             r"(i|im|we|were|my|our)\b")
-"""«скажите, что я согласен», "tell him i agree": the message to pass on, in reported
-speech, though it opens with the question's own «скажите, что»."""
+"""«скажите, что я согласен», «передайте, что деньги перевёл», "tell him i agree": the
+message to pass on, in reported speech, though it opens with the question's own «скажите,
+что» (not «скажите, что передать?»)."""
 
 
 _TOPIC_TAIL = re.compile(r"(?<=\w) (?:на|для|под|for|on)(?: the| a| my| our)? \w+$")

@@ -51,6 +51,7 @@ from bot_engine.nlu.morph import (
     ru_request_form,
 )
 from bot_engine.nlu.text import lemma_tuple, surface_lemmas
+from bot_engine.nlu.yesno import i_will_see_to_it
 
 Answer = Literal["yes", "no"]
 Mode = Literal["flip", "fixed", "negated"]
@@ -466,6 +467,11 @@ _HEDGES: dict[Lang, dict[str, list[str]]] = {
             # not the caller's decision: «это не я решаю», «не мне решать»
             "=не я решаю", "=решаю не я", "=не мне решать", "=не я плачу", "=плачу не я",
             "=не могу сказать", "=не могу ответить", "=не подскажу", "=решение за",
+            # the sum waits for an event: «как премию дадут, тогда будет ясно», «продадим
+            # машину, станет понятно»
+            "=будет ясно", "=будет понятно", "=будет видно", "=станет ясно", "=станет понятно",
+            "=станет видно", "=тогда ясно", "=тогда понятно", "=тогда скажу", "=тогда и скажу",
+            "=тогда посчитаем", "=тогда и посчитаем", "=тогда решим", "=тогда и решим",
         ],
     },
     "en": {
@@ -923,6 +929,8 @@ def read_lang(text: str, lang: Lang) -> list[CueHit]:
         hits.append(CueHit("no", "busy"))
     if any(h.family == "busy" for h in hits) and about_someone_else(text, lang):
         hits.append(CueHit("no", "wrong"))
+    if lang == "ru" and "это я " in text and i_will_see_to_it(text):
+        hits = [h for h in hits if h.family != "identity"]
     return hits
 
 

@@ -91,6 +91,16 @@ _RU_SHORT = """
 прохор проша
 раиса рая
 роман рома
+ростислав ростик слава
+мирослав мирик слава
+богдан бодя
+арсений арсюша сеня
+матвей мотя
+савелий сава савва
+ульяна уля
+вероника ника
+милана мила
+ефим фима
 светлана света
 святослав слава славик свят
 семен сема
@@ -120,10 +130,20 @@ def _ru_forms() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for line in _RU_SHORT.strip().splitlines():
         names = line.split()
+        names += _slav_nickname(names[0])
         names += [kind for short in names[1:] for kind in _affectionate(short)]
         for name in names:
             groups.setdefault(name, set()).update(names)
     return {name: frozenset(forms) for name, forms in groups.items()}
+
+
+def _slav_nickname(full: str) -> list[str]:
+    """A name in «-слав» is called by its first part and «-ик»: Ростислав «Ростик»,
+    Владислав «Владик», Ярослав «Ярик», Вячеслав «Вячик», Мирослав «Мирик»."""
+    stem = full.removesuffix("слав")
+    if stem == full or len(stem) < 3 or stem[-1] not in "иое":
+        return []
+    return [stem[:-1] + "ик"]
 
 
 def _affectionate(short: str) -> list[str]:

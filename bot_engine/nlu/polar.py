@@ -1376,8 +1376,9 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     while k < len(words) - 1 and words[k] in _NAME_LEADS[lang]:
         k += 1
     rest = words[k + 1:]
-    if lang == "ru" and rest == ["это"]:
-        rest = []  # «варя это»: the name asked for, then «это» (it is Varya)
+    if lang == "ru" and rest[:1] == ["это"] and (
+            len(rest) == 1 or _SPEAKS_AFTER_ETO_RU.search(" ".join(rest[1:]))):
+        rest = []  # «варя это», «тоня это да», «аркадий это, с огорода отвечаю»: it is them
     if rest and _WHO_ASKS[lang].match(" ".join(rest)):
         rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
     if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
@@ -1394,6 +1395,11 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
                for name in names)
 
 
+_SPEAKS_AFTER_ETO_RU = re.compile(r"^(?:я )?(?:да|ага|угу|слушаю|я)$|^(?:я )?(?:да|ага|угу) "
+                                  r"(?:слушаю|я|говорите|а что|что такое)$"
+                                  r"|^(?!.*\b(?:его|ее|не)\b)(?:\w+ ){0,3}(?:отвечаю|говорю|"
+                                  r"слушаю|на связи|у телефона)$")
+"""After «<имя> это», the caller's own yes or speaking (not «это его сын», «это кто»)."""
 _NOT_SURNAMES = frozenset({
     "is", "was", "isnt", "wasnt", "aint", "not", "out", "left", "gone", "away", "who", "what",
     "says", "said", "also", "too", "no", "yes", "yeah", "sorry", "dead", "died", "passed",
@@ -1591,11 +1597,13 @@ def aside(text: str, lang: str) -> bool:
 
 
 _NAME_TWICE: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"^((ну|да|так|ой) )*(?P<n>\w+) (это )?я (?P=n)( да)?$"),
+    "ru": re.compile(r"^((ну|да|так|ой) )*(?P<n>\w+) (это )?я (?P=n)( да)?"
+                     r"(?: (?!(?:его|ее|не|нет)\b)\w+){0,3}$"),
     "en": re.compile(r"^((well|yes|yeah|uh|um) )*(?P<n>\w+) (its|it is|this is|im|i am) "
                      r"(?P=n)$"),
 }
-"""«ну тамара я тамара», "karen yeah this is karen": the name asked for, said twice."""
+"""«ну тамара я тамара», «слава я, слава, что хотели», "karen yeah this is karen": the name
+asked for, said twice (then perhaps a question of the caller's own)."""
 _NAMED_AWAKE_RU = re.compile(r"^(?:(?:да|ага|угу) )+(?P<n>\w+) (?:только|только что|еле|недавно|"
                              r"вот) (?:проснул|встал|просыпа)\w*$")
 """«да, Станислав, только проснулся»: a yes, the name asked for, then the one who answered
@@ -2511,9 +2519,12 @@ _SAID_SO: dict[Lang, re.Pattern[str]] = {
 """To a read-back, the caller's own words confirmed ("right on thats what i said", «да,
 так я и сказал»), whatever agreeing words lead in: a yes, though its words ask what was
 said."""
-_WHO_ON_LINE_RU = re.compile(r"^((а|алло|ну) )*кто (это |там |у нас |же |сейчас )*"
-                             r"(на линии|на проводе|на связи|на звонке)$")
-"""Who is on the line, asked: no busy «на линии» of one's own."""
+_WHO_ON_LINE_RU = re.compile(r"^((а|алло|ну|эй) )*кто (это |там |у нас |же |сейчас |мне |нам )*"
+                             r"((звонит|говорит|подключился|подключилась|влез|вклинился|"
+                             r"вклинилась|пришел|пришла) )?"
+                             r"(на линии|на линию|на проводе|на связи|на звонке|по линии)$")
+"""Who is on the line or calling onto it, asked («алло, кто это звонит на линию»): no busy
+«на линии» of one's own."""
 _HANDED_ON_RU = re.compile(r"\b(пусть|пускай) (?!(он|она|они|я|мы|сам|сама)\b)(\w+ ){1,2}"
                            r"(примет|принимает|возьмет|берет|ответит|займется|поговорит)\b")
 """To an offer of a call, someone else told to take it: «нет, пусть администратор примет»,

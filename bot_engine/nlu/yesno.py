@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.morph import ru_future_verb
 from bot_engine.nlu.text import lemma_tuple
 
 
@@ -209,11 +210,25 @@ def _negative_phrase_at(lem: tuple[str, ...], i: int, table: _Table) -> bool:
                for phrase, kind in table.by_first.get(lem[i], ()))
 
 
+_THAT_I_WILL_RU = re.compile(r"\bэто я ((?:\w+ ?){1,3})")
+
+
+def i_will_see_to_it(text: str) -> bool:
+    """«ну это я подумаю», «это я с мужем ещё решу»: «это» is the thing asked about and
+    «я» the one who will see to it later (a verb in the future within three words), no
+    «это я» of identity."""
+    found = _THAT_I_WILL_RU.search(text.lower())
+    return found is not None and any(ru_future_verb(w) for w in found.group(1).split())
+
+
 @lru_cache(maxsize=4096)
 def _yes_no(text: str, lang: Lang) -> YesNo:
     text = _plain_interjections(text, lang)
     table = _table(lang)
     lem = lemma_tuple(text, lang)
+    if lang == "ru" and "это я " in text and i_will_see_to_it(text):
+        at = next(i for i in range(len(lem) - 1) if lem[i:i + 2] == ("это", "я"))
+        lem = lem[:at + 1] + lem[at + 2:]  # «это я подумаю»: no «это я» of identity
     if lem in table.whole_yes or (len(lem) <= 5 and _unsoftened(lem, lang) in table.whole_yes):
         return _SAID_YES
     if lang == "ru" and lem[:2] == ("да", "не") and _negative_phrase_at(lem, 1, table):

@@ -20,7 +20,7 @@ _BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "
                           "large", "косых", "косые", "косого", "тыр", "тыры", "тыров"})
 
 
-_STARTERS = frozenset({"a", "an", "half", "пол", "couple", "few"})
+_STARTERS = frozenset({"a", "an", "half", "пол", "четверть", "треть", "couple", "few"})
 # "a couple of thousand", "a few grand": a small count said as a word before a multiplier.
 _EN_COUNTS = {"couple": 2.0, "few": 3.0}
 _EN_BIG = frozenset({"hundred", "thousand", "million", "billion"})
@@ -34,6 +34,12 @@ class NumSpan:
     words: bool  # written (at least partly) in words
     scale: float = 1.0  # the multiplier it ended with: 1000 for "двести тысяч"
 
+
+
+_RU_PARTS = {"четверть": 0.25, "четверти": 0.25, "треть": 1 / 3, "трети": 1 / 3}
+"""A part of a large sum named before it: «четверть миллиона», «треть ляма»."""
+_RU_PARTS_OF = frozenset({"четверти", "трети"})
+"""The forms after a count: «три четверти миллиона», «две трети»."""
 
 def _peek(toks: list[Tok], k: int) -> Tok | None:
     return toks[k] if k < len(toks) else None
@@ -118,6 +124,15 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
             k = joined.j
             last_kind = "joined"
             break
+        if (lang == "ru" and low in _RU_PARTS and nxt is not None
+                and ((group is None and k == i) or (group is not None and low in _RU_PARTS_OF))):
+            follow = lex.numbers.get(nxt.low)
+            if follow is None or follow.kind != "mult" or follow.value < 1000:
+                break
+            # «четверть миллиона», «треть ляма», «три четверти миллиона»: a part of the sum
+            group = (group or 1) * _RU_PARTS[low]
+            k += 1
+            continue
         if lang == "ru" and low == "пол" and group is None and k == i and nxt is not None:
             follow = lex.numbers.get(nxt.low)
             if (

@@ -137,6 +137,14 @@ _RU_SEASON_DEADLINES: dict[str, periods.Season] = {
     "весны": "spring", "лета": "summer", "осени": "autumn", "зимы": "winter",
     "весне": "spring", "лету": "summer", "зиме": "winter",
 }  # fmt: skip
+_RU_WEATHER_DEADLINES: dict[str, periods.Season] = {
+    "холодов": "winter", "холодам": "winter", "морозов": "winter", "морозам": "winter",
+    "снега": "winter", "снегу": "winter", "заморозков": "autumn", "заморозкам": "autumn",
+    "дождей": "autumn", "дождям": "autumn", "слякоти": "autumn", "жары": "summer",
+    "жаре": "summer", "тепла": "spring", "теплу": "spring",
+}  # fmt: skip
+"""«до холодов», «к морозам», «до жары»: a deadline named by the weather that opens a
+season, read as the day before that season starts."""
 _UNIT_WORDS: dict[str, str] = {
     "недели": "week", "неделе": "week", "месяца": "month", "месяцу": "month", "месяце": "month",
     "года": "year", "году": "year", "week": "week", "month": "month", "year": "year",
@@ -956,6 +964,8 @@ class _Rules:
             m += 1
         low = self.low(m)
         season = (_RU_SEASON_DEADLINES if self.lang == "ru" else _EN_SEASONS).get(low)
+        if season is None and self.lang == "ru" and (weather := _RU_WEATHER_DEADLINES.get(low)):
+            return periods.next_season_start(self.today, weather) - timedelta(days=1), m + 1
         if season is not None:
             year, after = self._named_year(m + 1)  # "до весны следующего года"
             if year is not None:
