@@ -2249,6 +2249,14 @@ def _english_reading(norm: str, topic: Topic | None,
             or _FOUND_BY_INSPECTION_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and hits.get("no") in (None, "done", "negated", "wrong") and (
+            not _COMPLAINT_GATE_EN.isdisjoint(words := norm.split())) and _complains(norm, words):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and "yes" not in hits and (
+            not _SITUATION_GATE_EN.isdisjoint(norm.split())) and (
+            _SUFFICES_EN.search(norm) or _IN_PLACE_EN.search(norm) or _LEAVING_HOME_EN.search(norm)
+            or _SOUND_AS_IS_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
             _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
             and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
@@ -2745,6 +2753,109 @@ _DAMAGE_EN = re.compile(
 """"the gutter is hanging off", "theres a bucket under the leak", "shingles all over the
 lawn", "a tarp on it", "the adjuster said its totaled": the damage the request is for,
 there to be seen, a yes to "still interested?" (unless denied or already mended)."""
+_COMPLAINT_GATE_EN = frozenset({
+    "crust", "crusty", "crusted", "caked", "scale", "scaly", "limescale", "lime", "calcium",
+    "minerals", "buildup", "build", "deposits", "residue", "film", "filmy", "gunk", "sludge",
+    "sediment", "spots", "spotty", "spotted", "stains", "stained", "staining", "rings", "streaks",
+    "streaky", "cloudy", "hazy", "dingy", "discolored", "discoloured", "rust", "rusty", "rusted",
+    "clog", "clogs", "clogged", "clogging", "stiff", "scratchy", "itchy", "dry", "eczema",
+    "rash", "brittle", "tastes", "taste", "smells", "stinks", "chalky", "chalk", "metallic",
+    "mold", "moldy", "mould", "mildew", "musty", "rotting", "rotten", "cracked", "crumbling",
+    "sagging", "warped", "drafty", "draughty", "corroded", "corrosion", "worn", "old", "hard",
+    "through", "bottled", "want", "need", "sticks", "stuck", "fogged", "foggy",
+})  # fmt: skip
+"""Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
+_COMPLAINT_EN = re.compile(
+    r"\b(?:crust|crusty|crusted|caked|scale|scaly|limescale|lime|calcium|minerals|build ?up|"
+    r"deposits|residue|film|filmy|gunk|sludge|sediment|spots|spotty|stains|stained|staining|"
+    r"rings|streaks|streaky|cloudy|hazy|dingy|discolou?red|rust|rusty|rusted|clogs?|clogged|"
+    r"clogging|stiff|scratchy|itchy|eczema|rash|brittle|chalky|metallic|mou?ldy?|mildew|musty|"
+    r"rotting|rotten|cracked|crumbling|sagging|warped|drafty|draughty|corroded|corrosion|"
+    r"fogged|foggy)\b|"
+    r"\b(?:skin|hair|hands)\b.*\bdry\b|\bdry (?:skin|hair|hands)\b|"
+    r"\b(?:tastes?|smells?) (?:like|funny|bad|off|weird|awful|terrible|of)\b|\bstinks\b|"
+    r"\bhard water\b|\bwater\b.*\b(?:is|its|s) (?:\w+ )?hard\b(?! to\b)|"
+    r"\b(?:is|are|s|re|getting|gotten|got) (?:so |really |very |pretty |too |quite |getting )?"
+    r"(?:old|ancient|worn out|wearing out|on its last legs|"
+    r"falling apart|shot)\b(?! (?:enough|man|lady|friend)\b)|"
+    r"\b(?:sticks|stuck) (?:shut|open|closed)\b|"
+    r"\b(?:go|goes|going|went) through (?:a ton|tons|a lot|lots|so much|so many|cases|gallons|"
+    r"crates|boxes) of\b|\bbuy(?:ing)? (?:\w+ )?bottled\b|\bbottled water\b|"
+    r"(?<!dont )(?<!do not )(?<!no longer )\b(?:so |and )?(?:we|i) (?:still |really |do )?"
+    r"(?:want|need) (?:a|an|some|another|one|a new|a backup)\b")
+"""The state of the thing the product fixes, complained of: a deposit, a mark, a clog, a
+stiff or dry feel, a taste or smell, decay, age, a substitute bought by the case, or a
+want said outright ("the kettle is furred with lime", "the windows are always fogged",
+"our roof is old", "we buy bottled water every week", "so we want a backup"): the trouble
+the request was for is there, a yes to "still interested?"."""
+_EASED_EN = re.compile(
+    r"\b(?:used to|anymore|any more|no longer|went away|gone|solved|cleared|cleaned|got rid|"
+    r"removed|since (?:we|i|they) (?:got|put|had|installed|added|switched|bought)|"
+    r"takes care|took care|handles|fixed|before (?:we|i) (?:got|put|had|installed))\b")
+"""What says the complained-of state is over ("the spots went away since we got one")."""
+_CAUSED_BY_EN = re.compile(r"\b(?:from|because of|due to|thanks to|with all) (?:the |all the |"
+                           r"that |this |our |so much )?(?:\w+ )?(?:scale|lime|buildup|build up|"
+                           r"minerals|deposits|rust|corrosion|crust|clogs?|mold|rot|hard water)\b")
+""""we replaced two faucets from the buildup": a repair the trouble forced, no cure."""
+
+
+def _complains(norm: str, words: list[str]) -> bool:
+    """Whether an English reply complains of the state of the thing (`_COMPLAINT_EN`), not
+    negated, not said over or mended (unless the mending was forced by the trouble)."""
+    if not _EN_NEGATORS.isdisjoint(words) or not _NO_WORDS_EN.isdisjoint(words):
+        return False
+    if _CAUSED_BY_EN.search(norm):
+        return not _EASED_EN.search(norm)
+    return (_COMPLAINT_EN.search(norm) is not None and not _EASED_EN.search(norm)
+            and not _MENDED_EN.search(norm))
+
+
+_SITUATION_GATE_EN = frozenset({
+    "enough", "plenty", "job", "trick", "works", "put", "set", "installed", "hooked", "fitted",
+    "foreclosure", "foreclosed", "evicted", "market", "sale", "selling", "sold", "listed",
+    "moved", "moving", "downsizing", "renting", "fine", "soft", "clean", "ok", "okay", "good",
+    "great", "alright",
+})  # fmt: skip
+"""Words without which no reply states a situation that ends the need (the patterns below)."""
+_SUFFICES_EN = re.compile(
+    r"\b(?:thats|that is|its|it is|which is|thats more than|is) (?:plenty|enough|good enough|"
+    r"all (?:we|i) need)\b|\b(?:does|do|did) the (?:job|trick)\b|"
+    r"\bworks (?:fine|well|great|ok|okay|just fine) for (?:us|me)\b")
+""""we use a filter pitcher and thats enough", "a space heater does the job": what the
+caller has suffices, a no."""
+_IN_PLACE_EN = re.compile(
+    r"^(?!.*\b(?:request|order|application|inquiry|claim|ticket|bid|offer|deposit|word|"
+    r"call)\b)(?:.*\b(?:had|have had|got|just got|already have|have) (?:a|an|one|the|our) "
+    r"(?:\w+ ){0,3}(?:put in|installed|hooked up|set up|fitted)\b|"
+    r".*\b(?:we|i|he|she|they|dad|son)(?: just| already| finally| recently| went and)? "
+    r"(?:put in|installed|hooked up|set up|fitted) (?:a|an|one|our|the|it)\b|"
+    r".*\b(?:he|she|they|we)(?: just| already)? (?:set|put|hooked|rigged) (?:one|it|"
+    r"something) (?:up|in)\b)")
+""""we had a kinetico put in two years ago", "we just put in a whole house filter", "my
+dad is a plumber he set one up for us": the thing is in place already, a no (a request
+or an order put in is no such thing)."""
+_LEAVING_HOME_EN = re.compile(
+    r"\b(?:foreclos\w*|evicted|being evicted|(?:house|home|place|property|condo|farm) "
+    r"(?:is |s )?(?:on the market|for sale|under contract|being sold|sold)|(?:selling|sold|"
+    r"listed|listing) (?:the|our|my) (?:house|home|place|property|condo|farm)|moved (?:into|to|"
+    r"in with) (?:assisted living|an? (?:nursing|retirement|care) (?:home|facility|community)|"
+    r"senior (?:living|housing)|an? (?:apartment|condo|rental)|my (?:daughter|son|kids)s?|our "
+    r"(?:daughter|son|kids)s?)|(?:moving|downsizing)(?: out| away)? (?:next|this) (?:week|"
+    r"month|year|spring|summer|fall|winter)|(?:were|we are|im|i am) (?:renting|moving out|"
+    r"moving away) now)\b")
+""""the house is in foreclosure", "we moved into assisted living", "were selling the
+house": the caller is leaving the home the thing was for, a no."""
+_SOUND_AS_IS_EN = re.compile(
+    r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?!(?:the |our |my )?(?:price|"
+    r"prices|cost|quote|offer|deal|estimate|timing|time|that|it|this|now|plan|idea|you)\b)"
+    r"(?:(?:the|our|my) )?(?:\w+ ){0,2}\w+(?: here)?(?: is| s| are)? (?:totally |perfectly |"
+    r"pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay|alright)(?: here)?$|"
+    r"\b(?:tested|checked|inspected)\b.*\band (?:its|it is|it was|theyre|they are) (?:totally |"
+    r"perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$|"
+    r"\b(?:on|have) (?:city|town|municipal|county) (?:water|sewer|gas)\b.*\band (?:its|it is) "
+    r"(?:totally |perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$")
+""""city water here is fine", "were on city water and its soft", "our well was tested and
+its clean": the thing the product fixes is sound, a no."""
 _MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
                         r"taken care)\b")
 _NO_WORDS_EN = frozenset({"no", "nope", "nah"})
@@ -2767,8 +2878,11 @@ _REMOVED_EN = re.compile(
     r"\b(?:filled|fill) (?:it|them|the \w+|our \w+|in the \w+|in our \w+) in\b|\bfilled in "
     r"(?:the|our) \w+\b|\b(?:tore|torn|ripped|took|taken|pulled) (?:out|down) (?:the|our) "
     r"\w+\b|\b(?:tore|ripped|took|pulled) (?:it|them|the \w+|our \w+) (?:out|down)\b|"
-    r"\bgot rid of (?:it|them|the|our)\b")
-""""we filled the basement in", "we tore out the old pool": the thing itself is gone."""
+    r"\bgot rid of (?:it|them|the|our)\b|\b(?:brick|bricked|board|boarded|wall|walled|"
+    r"cap|capped|close|closed) (?:it |them |up |off )?(?:up |off )?(?:the|our|that) (?!deal\b)"
+    r"\w+(?: (?:up|off))?$")
+""""we filled the basement in", "we tore out the old pool", "we decided to brick up the
+fireplace", "we capped off the old well": the thing itself is gone or closed for good."""
 _FOUND_BY_INSPECTION_EN = re.compile(
     r"\b(?:inspector|inspection|appraiser|adjuster|engineer)(?: \w+)? (?:flagged|found|noted|"
     r"caught|pointed out|wrote up|called out|mentioned)\b(?! (?:nothing|no)\b)")
