@@ -902,6 +902,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # work in hand right now: "im doing a home inspection right now"
             r"\b(im|i am|were|we are) (doing|running|conducting|finishing|giving|teaching) (a|an|"
             r"the|my|our|some) (\w+ ){0,2}(right now|at the moment|now)\b",
+            # the hour of a duty or a meal: "my shift just started", "its supper time here"
+            r"\b(shift|class|practice|service|rehearsal|meeting|appointment|game) (just |already )?"
+            r"(started|starting|begins|began|is starting)\b",
+            r"\b(its|it is|its just about|its almost|it is almost) (dinner|supper|breakfast|bath|"
+            r"bed|feeding|story|homework) ?time\b", r"\bon the clock\b",
+            r"\bat (church|mass|temple|synagogue|the mosque|services|bible study|choir|(a |the )?"
+            r"(parent teacher |\w+ )?conferences?)\b",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
@@ -1186,7 +1193,9 @@ _SELF = {
                      r"(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
                      r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"
-                     r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"),
+                     r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"
+                     r"|^(?:(?:yes|yeah|yep|um|uh) )*(?P<f>\w+)(?: \w+)? (?:thats|that is|is|"
+                     r"thats me thats|yes thats) my (?:name|first name)$"),
 }
 
 
@@ -1206,7 +1215,7 @@ def _self_named(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> str | Non
         return None
     word = found.group("a") or found.group("b") or found.group("c")
     if lang == "en":
-        word = word or found.group("d") or found.group("e")
+        word = word or found.group("d") or found.group("e") or found.group("f")
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
                  if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)
@@ -2231,7 +2240,7 @@ def _english_reading(norm: str, topic: Topic | None,
             and hits.get("yes") in (None, "agree", "available")
             and (norm.partition(" ")[0] in _YES_FIRST_EN or _TIMING_YES_EN.match(norm))
             and _FREE_SITUATION_EN.search(norm)
-            and not _STILL_BUSY_EN.search(norm)):
+            and (not _STILL_BUSY_EN.search(norm) or _STUCK_ANYWAY_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if (topic == "consent" and hits.get("no") in (None, "negated", "refuse")
             and norm.partition(" ")[0] in _YES_FIRST_EN and _ON_CONDITION_EN.search(norm)):
@@ -2316,12 +2325,21 @@ _FREE_SITUATION_EN = re.compile(
     r"\bin (?:a|the) (?:waiting room|lobby|waiting area)\b|\bon (?:the )?speaker(?:phone)?\b|"
     r"\bhands ?free\b|\bon (?:the )?bluetooth\b|\bsitting (?:here )?in the dark\b|"
     r"\b(?:im|i am|were|we are) just (?:watering|weeding|folding|raking|sweeping|dusting|"
-    r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b")
+    r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b|"
+    r"\b(?:kids?|baby|babies|children|toddlers?|twins|little ones?|husband|wife|grandkids)"
+    r"(?: is| are|s|re)? (?:all )?(?:napping|asleep|sleeping|in bed|down for (?:a|the|their|"
+    r"his|her) nap|at school|at daycare|at practice)\b|\b(?:just )?(?:walked|got|came|stepped) "
+    r"in (?:the door|the house|from work)\b|\bjust got in\b|"
+    r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$")
 """A situation that leaves the caller free now: at home, working from home, leaving only
-later, somewhere to wait, on the speaker, sitting in the dark, a light chore ("yes i just
+later, somewhere to wait, on the speaker, sitting in the dark, a light chore, the ones who
+need the caller asleep or away, just in the door, stuck somewhere anyway ("yes i just
 got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
-"yeah im just folding laundry"); after a yes it is the reason the caller can talk, not a
-busy fact."""
+"yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
+the airport anyway"); after a yes it is the reason the caller can talk, not a busy fact."""
+_STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
+""""yeah im stuck in traffic anyway": held where the caller is, so free to talk, even in
+the traffic that otherwise keeps one busy."""
 _ON_CONDITION_EN = re.compile(
     r"^\w+ (?:(?:thats )?fine |ok |okay )?(?:as long as|so long as|provided|providing|"
     r"on condition)\b(?!.*\b(?:but|though|except)\b)")
