@@ -482,7 +482,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"technician|tech|nurse|doctor|inspector|installer|specialist|consultant|advisor|"
                 r"adviser|engineer|foreman|owner|roofer|electrician|plumber|dentist|hygienist|"
                 r"banker|loan officer|agent|estimater)\b",
-                r"\bput (your|the) (\w+ )?(pharmacist|estimator|technician|tech|nurse|doctor|"
+                r"\bput (your|the|a|an|some) (\w+ )?(pharmacist|estimator|technician|tech|nurse|"
+                r"doctor|"
                 r"inspector|installer|specialist|consultant|advisor|engineer|foreman|owner|roofer|"
                 r"agent) on( the (line|phone))?( please| now| instead)?$",
                 r"\b(can|could|would|will) (a|an|some|your|the) (real |live |actual )?(human|"
@@ -575,6 +576,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\byou(re| are)? (\w+ )?(cut|cutting|dropped|dropping|went|going|kept) out\b",
                 r"\b(bad|poor|terrible|awful|weak) (connection|line|reception|signal)\b",
                 r"\bi (just )?lost you\b",
+                r"\b(the )?(line|call|connection|signal|audio|sound|phone) (just )?(cut|cuts|"
+                r"cutting|"
+                r"dropped|dropping|broke|breaking|glitched|froze) ?(out|off|up)?\b",
                 r"\b(line|connection|reception|signal)( is|s) (\w+ )?(bad|terrible|awful|poor|"
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
@@ -669,7 +673,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
-                r"\b(what|which) (medical |dental |law |insurance )?(company|firm|clinic|office|"
+                r"\b(what|which) (medical |dental |law |insurance |animal |pet |vet |veterinary |"
+                r"eye |"
+                r"health |water |heating |plumbing |roofing |solar |home |auto |cable |power |"
+                r"electric |gas )?(company|firm|clinic|office|"
                 r"practice|hospital|bank|agency|store|doctor|doctors|credit union|union|"
                 r"cooperative|association|utility|lender|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
@@ -693,12 +700,25 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r" answer(?: that| this| it)?)?$|(?:\w+ ){0,3}never (?:even )?heard of (?:you|ya|"
                 r"yall|you guys|you people|your (?:company|outfit|business|firm|group))$)",
                 # the organisation guessed: "is this the credit union", "are you the bank"
-                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
+                r"^(?:and |so |wait |um |uh |oh |hold on |hang on |wait a (?:sec|second|minute) )?"
+                r"(?:is this|is that|is it|are you|are you guys) "
                 r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
                 r"company|clinic|office|cooperative|co op|utility|lender|hoa|association|vet|vets|"
                 r"veterinarian|animal hospital|hospital|pharmacy|dentist|doctors office|school|"
                 r"church|gas company|power company|electric company|cable company|"
-                r"heating company|plumber|plumbers|contractor|dealership|insurance)$",
+                r"heating company|plumber|plumbers|contractor|dealership|insurance)"
+                r"(?: (?:on|in|at|by|near|off|over on|down on|out on) (?:\w+ ){0,2}\w+)?$",
+                # which of two kinds the caller is, why a stranger asks: "are you the dealer
+                # or a middleman", "why would a stranger need my address"
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:are you|are you guys|are yall|is this) "
+                r"(?!(?:asking|saying|talking|calling (?:about|for))\b)(?:the |a |an |from the |"
+                r"from |with the |with )?(?:\w+ ){0,2}\w+ or (?:the |a |an |just |some )?"
+                r"(?:\w+ ){0,2}"
+                r"(?!not$|something$|what$|anything$)\w+$",
+                r"^(?:(?:and|so|wait|um|uh|but|sorry) )*why (?:does|do|would|should|did) (?:a |an |"
+                r"some |the )?(?:\w+ )?(?:stranger|strangers|robot|computer|machine|company|"
+                r"anyone|anybody|somebody|someone|telemarketer|caller)s? (?:even )?(?:need|want|"
+                r"care about|have to know|need to know|want to know|get)\b",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word

@@ -2394,10 +2394,14 @@ _NO_LONGER_THEIRS_EN = re.compile(
     r"(?:anymore|any more)|(?:canceled|cancelled|closed|dropped|gave up|turned in) (?:my|our) "
     r"(?:\w+ )?(?:card|membership|account|subscription|plan|policy)|(?:stopped|quit) (?:going|"
     r"shopping|banking|coming) (?:to |at |with )?(?:that|this|the|there|them|you)\b(?! (?:\w+ )?"
-    r"(?:now|today|soon)\b))\b")
+    r"(?:now|today|soon)\b)|(?:moved|switched|went|changed|transferred|go|going) (?:over )?to "
+    r"(?:another|a different|a new|some other) (?:\w+ )?(?:vet|vets|veterinarian|doctor|dentist|"
+    r"clinic|practice|hospital|pharmacy|bank|gym|provider|salon|groomer|office|company|"
+    r"carrier|school)|(?:switched|changed) (?:vets|doctors|dentists|clinics|banks|gyms|"
+    r"providers|pharmacies|carriers))\b")
 """"we moved away", "were no longer patients there", "i closed my account", "i stopped
-going to that gym years ago": to consent, the caller is no longer theirs to remind (as
-"our dog passed away" is), a no."""
+going to that gym years ago", "we switched to a different dentist": to consent, the caller
+is no longer theirs to remind (as "our dog passed away" is), a no."""
 _TROUBLE_EN = re.compile(
     r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
     r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
