@@ -2261,6 +2261,9 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "wrong") and (
             not _COMPLAINT_GATE_EN.isdisjoint(words := norm.split())) and _complains(norm, words):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (topic == "relevance" and hits.get("no") in (None, "done")
+            and norm.partition(" ")[0] in _YES_FIRST_EN and _STOCKED_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yeah the pellets came"
     if topic == "relevance" and "yes" not in hits and (
             not _SITUATION_GATE_EN.isdisjoint(norm.split())) and (
             _SUFFICES_EN.search(norm) or _IN_PLACE_EN.search(norm) or _LEAVING_HOME_EN.search(norm)
@@ -2784,7 +2787,8 @@ _COMPLAINT_GATE_EN = frozenset({
     "rash", "brittle", "tastes", "taste", "smells", "stinks", "chalky", "chalk", "metallic",
     "mold", "moldy", "mould", "mildew", "musty", "rotting", "rotten", "cracked", "crumbling",
     "sagging", "warped", "drafty", "draughty", "corroded", "corrosion", "worn", "old", "hard",
-    "through", "bottled", "want", "need", "sticks", "stuck", "fogged", "foggy",
+    "through", "bottled", "want", "need", "sticks", "stuck", "fogged", "foggy", "fog", "fogs",
+    "fogging", "ancient", "legs", "shot", "falling", "wearing",
 })  # fmt: skip
 """Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
 _COMPLAINT_EN = re.compile(
@@ -2793,7 +2797,7 @@ _COMPLAINT_EN = re.compile(
     r"rings|streaks|streaky|cloudy|hazy|dingy|discolou?red|rust|rusty|rusted|clogs?|clogged|"
     r"clogging|stiff|scratchy|itchy|eczema|rash|brittle|chalky|metallic|mou?ldy?|mildew|musty|"
     r"rotting|rotten|cracked|crumbling|sagging|warped|drafty|draughty|corroded|corrosion|"
-    r"fogged|foggy)\b|"
+    r"fogged|foggy|fogs? up|fogging up)\b|"
     r"\b(?:skin|hair|hands)\b.*\bdry\b|\bdry (?:skin|hair|hands)\b|"
     r"\b(?:tastes?|smells?) (?:like|funny|bad|off|weird|awful|terrible|of)\b|\bstinks\b|"
     r"\bhard water\b|\bwater\b.*\b(?:is|its|s) (?:\w+ )?hard\b(?! to\b)|"
@@ -2832,11 +2836,19 @@ def _complains(norm: str, words: list[str]) -> bool:
             and not _MENDED_EN.search(norm))
 
 
+_STOCKED_EN = re.compile(
+    r"\b(?:cords?|loads?|bags|pallets?|tons?|cases|gallons|truckloads?) of (?:\w+ )?(?:wood|"
+    r"firewood|pellets|salt|propane|fuel|oil|coal|mulch|seed|filters|tile|lumber|shingles)\b|"
+    r"\b(?:stocked|stacked|stocking) up\b|\b(?:the )?(?:wood|firewood|pellets|salt|propane|"
+    r"fuel|lumber|tile|shingles) (?:came|got delivered|was delivered|is stacked|is in)\b")
+""""yeah we got a cord of wood delivered already", "yes the salt bags are stocked up":
+after a yes, the supplies the thing will use are ready; the "already" is theirs, the
+thing is still wanted."""
 _SITUATION_GATE_EN = frozenset({
     "enough", "plenty", "job", "trick", "works", "put", "set", "installed", "hooked", "fitted",
     "foreclosure", "foreclosed", "evicted", "market", "sale", "selling", "sold", "listed",
     "moved", "moving", "downsizing", "renting", "fine", "soft", "clean", "ok", "okay", "good",
-    "great", "alright",
+    "great", "alright", "shape", "holding",
 })  # fmt: skip
 """Words without which no reply states a situation that ends the need (the patterns below)."""
 _SUFFICES_EN = re.compile(
@@ -2869,9 +2881,11 @@ _LEAVING_HOME_EN = re.compile(
 house": the caller is leaving the home the thing was for, a no."""
 _SOUND_AS_IS_EN = re.compile(
     r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?!(?:the |our |my )?(?:price|"
-    r"prices|cost|quote|offer|deal|estimate|timing|time|that|it|this|now|plan|idea|you)\b)"
+    r"prices|cost|quote|offer|deal|estimate|timing|time|that|it|its|thats|this|now|plan|idea|"
+    r"you|yes|yeah|sure|all|everything|everythings)\b)"
     r"(?:(?:the|our|my) )?(?:\w+ ){0,2}\w+(?: here)?(?: is| s| are)? (?:totally |perfectly |"
-    r"pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay|alright)(?: here)?$|"
+    r"pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay|alright|in (?:good|great|"
+    r"fine) shape|holding up)(?: here)?$|"
     r"\b(?:tested|checked|inspected)\b.*\band (?:its|it is|it was|theyre|they are) (?:totally |"
     r"perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$|"
     r"\b(?:on|have) (?:city|town|municipal|county) (?:water|sewer|gas)\b.*\band (?:its|it is) "
