@@ -907,8 +907,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(started|starting|begins|began|is starting)\b",
             r"\b(its|it is|its just about|its almost|it is almost) (dinner|supper|breakfast|bath|"
             r"bed|feeding|story|homework) ?time\b", r"\bon the clock\b",
-            r"\bat (church|mass|temple|synagogue|the mosque|services|bible study|choir|(a |the )?"
-            r"(parent teacher |\w+ )?conferences?)\b",
+            r"\bat (church|mass|temple|synagogue|the mosque|services|bible study|choir)\b",
+            r"\bat (a |the )?(parent teacher |\w+ )?conference",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
