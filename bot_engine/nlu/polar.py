@@ -2808,7 +2808,8 @@ _COMPLAINT_EN = re.compile(
     r"\b(?:go|goes|going|went) through (?:a ton|tons|a lot|lots|so much|so many|cases|gallons|"
     r"crates|boxes) of\b|\bbuy(?:ing)? (?:\w+ )?bottled\b|\bbottled water\b|"
     r"(?<!dont )(?<!do not )(?<!no longer )\b(?:so |and )?(?:we|i) (?:still |really |do )?"
-    r"(?:want|need) (?:a|an|some|another|one|a new|a backup)\b")
+    r"(?:want|need) (?:a |an |some |one )?(?:new|backup|replacement|better|second|spare|"
+    r"bigger|proper|real|another)\b")
 """The state of the thing the product fixes, complained of: a deposit, a mark, a clog, a
 stiff or dry feel, a taste or smell, decay, age, a substitute bought by the case, or a
 want said outright ("the kettle is furred with lime", "the windows are always fogged",
