@@ -451,7 +451,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(live|real|actual)(?<!im a real)(?<!i am a real) (agent|person|people|one|"
                 r"body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
-                r"somebody|rep)\b",
+                r"somebody|rep|front desk|reception|receptionist|front office|dispatcher)\b",
+                # "id like an agent please", "i want a rep": the staff asked for outright
+                r"^(?:(?:um|uh|well|ok|okay|no|then) )*(?:id like|i would like|i want|i need|"
+                r"can i (?:get|have)|could i (?:get|have)) (?:a|an|the|your|some) (?:real |live )?"
+                r"(?:agent|rep|person|receptionist|front desk|dispatcher)"
+                r"(?: please| now| instead)?$",
                 # also a person by their role at the place: "let me talk to the front desk",
                 # "put me through to reception"
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
@@ -566,6 +571,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?: here| in here| right now)? (?:what|huh|sorry|come again|pardon)"
                 r"(?: again| was that| did you say)?$",
                 r"\bsay (that |it )?again\b",
+                # "say that once more", "whatd you say", "can you ask that again"
+                r"\b(say|ask|read) (that|it|the question) (once more|one more time|again)\b|"
+                r"\bwhatd you (just )?say\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
                 # after the question's words: "planning what sorry i missed it"
@@ -635,7 +643,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
                 r"contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
-                r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
+                r"\b(remove|delete|take) (me|my number|my phone|my details|my data|"
+                r"my information|my info|my contact (info|information|details))\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",
                 r"\bunsubscribe\b",
                 # calls refused by their noun or by "leave me alone": "no more calls", "i never

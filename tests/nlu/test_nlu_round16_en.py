@@ -154,3 +154,19 @@ def test_step_replies(script_file: str, step: str, text: str, branch: str) -> No
 def test_step_replies_guards(script_file: str, step: str, text: str,
                              branch: str | None) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # the staff asked for outright, the words asked again, one's details removed
+        (LEAD_EN, "relevant", "i want a rep please", "handler:operator"),
+        (CONSENT_EN, "ask_consent", "can i get the receptionist", "handler:operator"),
+        (CONSENT_EN, "greet", "give me reception", "handler:operator"),
+        (LEAD_EN, "relevant", "ask the question once more", "handler:repeat"),
+        (LEAD_EN, "ask_timeframe", "read it once more please", "handler:repeat"),
+        (LEAD_EN, "convenient", "delete my contact info", "handler:opt_out"),
+    ],
+)
+def test_handlers_said_plainly(script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
