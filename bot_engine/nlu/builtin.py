@@ -490,7 +490,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\bput (your|the|a|an|some) (\w+ )?(pharmacist|estimator|technician|tech|nurse|"
                 r"doctor|"
                 r"inspector|installer|specialist|consultant|advisor|engineer|foreman|owner|roofer|"
-                r"agent) on( the (line|phone))?( please| now| instead)?$",
+                r"agent|expert|professional|pro|rep|representative) on( the (line|phone))?"
+                r"( please| now| instead)?$",
                 r"\b(can|could|would|will) (a|an|some|your|the) (real |live |actual )?(human|"
                 r"person|agent|rep|representative|manager|salesperson|estimator|technician|"
                 r"pharmacist) "

@@ -904,7 +904,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"the|my|our|some) (\w+ ){0,2}(right now|at the moment|now)\b",
             # the hour of a duty or a meal: "my shift just started", "its supper time here"
             r"\b(shift|class|practice|service|rehearsal|meeting|appointment|game) (just |already )?"
-            r"(started|starting|begins|began|is starting)\b",
+            r"(started|starting|starts|begins|began|is starting)\b",
+            r"\b(lunch|dinner|breakfast|morning|evening|after school) rush\b", r"\bon duty\b",
             r"\b(its|it is|its just about|its almost|it is almost) (dinner|supper|breakfast|bath|"
             r"bed|feeding|story|homework) ?time\b", r"\bon the clock\b",
             r"\bat (church|mass|temple|synagogue|the mosque|services|bible study|choir)\b",
@@ -2264,6 +2265,9 @@ def _english_reading(norm: str, topic: Topic | None,
     if (topic == "relevance" and hits.get("no") in (None, "done")
             and norm.partition(" ")[0] in _YES_FIRST_EN and _STOCKED_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yeah the pellets came"
+    if topic == "relevance" and hits.get("yes") in (None, "still", "agree") and (
+            _STILL_WORKS_EN.match(norm) or _YOUNG_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "the old one still runs fine"
     if topic == "relevance" and "yes" not in hits and (
             not _SITUATION_GATE_EN.isdisjoint(norm.split())) and (
             _SUFFICES_EN.search(norm) or _IN_PLACE_EN.search(norm) or _LEAVING_HOME_EN.search(norm)
@@ -2788,7 +2792,12 @@ _COMPLAINT_GATE_EN = frozenset({
     "mold", "moldy", "mould", "mildew", "musty", "rotting", "rotten", "cracked", "crumbling",
     "sagging", "warped", "drafty", "draughty", "corroded", "corrosion", "worn", "old", "hard",
     "through", "bottled", "want", "need", "sticks", "stuck", "fogged", "foggy", "fog", "fogs",
-    "fogging", "ancient", "legs", "shot", "falling", "wearing",
+    "fogging", "ancient", "legs", "shot", "falling", "wearing", "stain", "ants", "mice", "rats",
+    "roaches", "cockroaches", "termites", "bugs", "wasps", "fleas", "ticks", "mosquitoes",
+    "moles", "weeds", "patches", "dying", "floods", "flooded", "flooding", "overflow",
+    "overflows", "overflowing", "seeps", "seeping", "condensation", "damp", "peeling",
+    "chipping", "flaking", "faded", "banging", "rattling", "squealing", "clanking", "grinding",
+    "hissing", "keeps", "keep", "runs", "allergies", "asthma",
 })  # fmt: skip
 """Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
 _COMPLAINT_EN = re.compile(
@@ -2797,7 +2806,13 @@ _COMPLAINT_EN = re.compile(
     r"rings|streaks|streaky|cloudy|hazy|dingy|discolou?red|rust|rusty|rusted|clogs?|clogged|"
     r"clogging|stiff|scratchy|itchy|eczema|rash|brittle|chalky|metallic|mou?ldy?|mildew|musty|"
     r"rotting|rotten|cracked|crumbling|sagging|warped|drafty|draughty|corroded|corrosion|"
-    r"fogged|foggy|fogs? up|fogging up)\b|"
+    r"fogged|foggy|fogs? up|fogging up|stain|ants|mice|rats|(?:cock)?roaches|termites|bugs|"
+    r"wasps|fleas|ticks|mosquitoes|moles|weeds|(?:brown|bare|dead) patches|dying|floods|flooded|"
+    r"flooding|overflows?|overflowing|seeps|seeping|condensation|damp|peeling|chipping|flaking|"
+    r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma)\b|"
+    r"\bkeeps? (?:on )?(?:running|tripping|cycling|breaking|leaking|clogging|dripping|going out|"
+    r"shutting off|cutting out|backing up|coming back|finding)\b|"
+    r"\bruns? out (?:of|after|before|in)\b|"
     r"\b(?:skin|hair|hands)\b.*\bdry\b|\bdry (?:skin|hair|hands)\b|"
     r"\b(?:tastes?|smells?) (?:like|funny|bad|off|weird|awful|terrible|of)\b|\bstinks\b|"
     r"\bhard water\b|\bwater\b.*\b(?:is|its|s) (?:\w+ )?hard\b(?! to\b)|"
@@ -2811,15 +2826,18 @@ _COMPLAINT_EN = re.compile(
     r"(?:want|need) (?:a |an |some |one )?(?:new|backup|replacement|better|second|spare|"
     r"bigger|proper|real|another)\b")
 """The state of the thing the product fixes, complained of: a deposit, a mark, a clog, a
-stiff or dry feel, a taste or smell, decay, age, a substitute bought by the case, or a
-want said outright ("the kettle is furred with lime", "the windows are always fogged",
-"our roof is old", "we buy bottled water every week", "so we want a backup"): the trouble
-the request was for is there, a yes to "still interested?"."""
+stiff or dry feel, a taste or smell, decay, age, pests, damp or a flood, peeling, a noise,
+a fault that keeps coming, a substitute bought by the case, or a want said outright ("the
+kettle is furred with lime", "the windows are always fogged", "our roof is old", "we keep
+finding ants", "the breaker keeps tripping", "we buy bottled water every week", "so we
+want a backup"): the trouble the request was for is there, a yes to "still interested?"."""
 _EASED_EN = re.compile(
     r"\b(?:used to|anymore|any more|no longer|went away|gone|solved|cleared|cleaned|got rid|"
     r"removed|since (?:we|i|they) (?:got|put|had|installed|added|switched|bought)|"
-    r"takes care|took care|handles|fixed|before (?:we|i) (?:got|put|had|installed))\b")
-"""What says the complained-of state is over ("the spots went away since we got one")."""
+    r"takes care|took care|handles|fixed|before (?:we|i) (?:got|put|had|installed)|(?:was|were|"
+    r"is|are|its|it was) (?:just|only|merely))\b")
+"""What says the complained-of state is over or nothing much ("the spots went away since we
+got one", "they were just ants")."""
 _CAUSED_BY_EN = re.compile(r"\b(?:from|because of|due to|thanks to|with all) (?:the |all the |"
                            r"that |this |our |so much )?(?:\w+ )?(?:scale|lime|buildup|build up|"
                            r"minerals|deposits|rust|corrosion|crust|clogs?|mold|rot|hard water)\b")
@@ -2845,6 +2863,16 @@ _STOCKED_EN = re.compile(
 """"yeah we got a cord of wood delivered already", "yes the salt bags are stocked up":
 after a yes, the supplies the thing will use are ready; the "already" is theirs, the
 thing is still wanted."""
+_STILL_WORKS_EN = re.compile(
+    r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?:the |our |my )?(?:\w+ ){0,2}\w+ "
+    r"(?:still )?(?:works|runs|is working|is running|working|running|does the job) (?:just |"
+    r"perfectly |really )?(?:fine|great|ok|okay|well|perfectly)(?: (?:now|still|for now|"
+    r"thanks))?$")
+""""the old system still works fine", "ours still runs great": the thing the product would
+replace does its job, a no (the "still" is of the old one, not of the request)."""
+_YOUNG_EN = re.compile(r"\b(?:only|just|barely|not even|less than) (?:a|one|two|three|four|five|"
+                       r"a few|a couple|six)(?: of)? (?:years?|months?|weeks?) old\b")
+""""our windows are only two years old": too new to replace, a no."""
 _SITUATION_GATE_EN = frozenset({
     "enough", "plenty", "job", "trick", "works", "put", "set", "installed", "hooked", "fitted",
     "foreclosure", "foreclosed", "evicted", "market", "sale", "selling", "sold", "listed",

@@ -1,15 +1,17 @@
 """English classes of natural replies found by the nineteenth and twentieth fresh batches
 (round sixteen): to "still interested?", a complaint of the state of the thing the product
-fixes (a deposit, a mark, a clog, a dry or stiff feel, a taste or smell, decay, age, a
-substitute bought by the case) is a yes, and so are supplies for it made ready after a
-yes; the thing in place already, what the caller has sufficing, the thing sound as it is
-and the home being left are a no; to "is now a good time?", a yes with the ones who need
-the caller asleep, just in the door or stuck somewhere anyway is free, the hour of a duty
-or a meal busy; a name then "thats my name" is the caller's own; to a consent, a move to
-another practice refuses; a question about the question itself is a repeat, and which of
-two kinds the caller is, why a stranger asks, or the place guessed with its street ask
-who is calling. Every example is a paraphrase, in no eval file, and fails on the code
-before the round; the guards (in `*_guards` tests) go the other way."""
+fixes (a deposit, a mark, a clog, a dry or stiff feel, a taste or smell, decay, age,
+pests, a flood, a noise, a fault that keeps coming, a substitute bought by the case) is a
+yes, and so are supplies for it made ready after a yes; the thing in place already, what
+the caller has sufficing, the thing sound, working or new as it is and the home being
+left are a no; to "is now a good time?", a yes with the ones who need the caller asleep,
+just in the door or stuck somewhere anyway is free, the hour of a duty or a meal busy; a
+name then "thats my name" is the caller's own; to a consent, a move to another practice
+refuses; a question about the question itself is a repeat, and which of two kinds the
+caller is, why a stranger asks, or the place guessed with its street ask who is calling;
+the staff asked for outright, the words asked again once more and one's information
+removed are the global handlers. Every example is a paraphrase, in no eval file, and
+fails on the code before the round; the guards (in `*_guards` tests) go the other way."""
 
 from __future__ import annotations
 
@@ -35,6 +37,11 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "we buy cases of bottled water every week", "yes"),
         ("relevance", "the sliding door sticks shut in winter", "yes"),
         ("relevance", "we had to replace the dishwasher because of the scale", "yes"),
+        ("relevance", "we keep finding ants in the kitchen", "yes"),
+        ("relevance", "the basement floods every spring", "yes"),
+        ("relevance", "the furnace makes a banging noise", "yes"),
+        ("relevance", "the breaker keeps tripping", "yes"),
+        ("relevance", "theres condensation between the panes", "yes"),
         ("relevance", "the heater is on its last legs", "yes"),
         # supplies for it made ready, after a yes
         ("relevance", "yeah we had a truckload of firewood dropped off already", "yes"),
@@ -46,6 +53,8 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "our water is fine here", "no"),
         ("relevance", "the siding here is in good shape", "no"),
         ("relevance", "our well was tested and its clean", "no"),
+        ("relevance", "the old system still works fine", "no"),
+        ("relevance", "our windows are only two years old", "no"),
         ("relevance", "the bank foreclosed on the house", "no"),
         ("relevance", "mom moved into a nursing home", "no"),
         ("relevance", "we capped off the old well", "no"),
@@ -53,10 +62,13 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("availability", "yeah the twins are down for a nap", "yes"),
         ("availability", "sure im stuck at the airport anyway", "yes"),
         ("availability", "yes i just got in from work", "yes"),
+        ("availability", "yeah my husband is asleep so its quiet", "yes"),
         # the hour of a duty or a meal, a service attended
         ("availability", "my class just started", "no"),
         ("availability", "its bath time for the kids", "no"),
         ("availability", "my rehearsal is starting", "no"),
+        ("availability", "my shift starts in five minutes", "no"),
+        ("availability", "its my lunch rush", "no"),
         ("availability", "were at temple right now", "no"),
         # a move to another practice
         ("consent", "we switched to a different dentist", "no"),
@@ -76,6 +88,7 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
         ("relevance", "the windows dont fog up at all", "no"),
         ("relevance", "no the frames are rotting but we replaced them", "no"),
         ("relevance", "the repair guy got the old one running again", "no"),
+        ("relevance", "they were just ants", None),
         ("relevance", "we just put in a request online", None),
         ("relevance", "the price is fine", "yes"),
         ("relevance", "no we got a pellet stove instead", "no"),
@@ -134,6 +147,10 @@ def test_names_guards(text: str, name: str, expected: str) -> None:
          "handler:who_is_this"),
         # someone put on by their trade
         (LEAD_EN, "relevant", "put an installer on", "handler:operator"),
+        (LEAD_EN, "relevant", "put an expert on the phone", "handler:operator"),
+        (LEAD_EN, "ask_timeframe", "is this the manufacturer or a dealer", "handler:who_is_this"),
+        (CONSENT_EN, "ask_consent", "wait is this the dentist on elm street",
+         "handler:who_is_this"),
     ],
 )
 def test_step_replies(script_file: str, step: str, text: str, branch: str) -> None:
