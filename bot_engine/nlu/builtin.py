@@ -585,7 +585,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\byou(re| are)? (\w+ )?(cut|cutting|dropped|dropping|went|going|kept) out\b",
                 r"\b(bad|poor|terrible|awful|weak) (connection|line|reception|signal)\b",
                 r"\bi (just )?lost you\b",
-                r"\b(the )?(line|call|connection|signal|audio|sound|phone) (just )?(cut|cuts|"
+                r"\b(line|call|connection|signal|audio|sound|phone) (just )?(cut|cuts|"
                 r"cutting|"
                 r"dropped|dropping|broke|breaking|glitched|froze) ?(out|off|up)?\b",
                 r"\b(line|connection|reception|signal)( is|s) (\w+ )?(bad|terrible|awful|poor|"

@@ -2259,20 +2259,8 @@ def _english_reading(norm: str, topic: Topic | None,
             or _FOUND_BY_INSPECTION_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
-    if topic == "relevance" and hits.get("no") in (None, "done", "negated", "wrong") and (
-            not _COMPLAINT_GATE_EN.isdisjoint(words := norm.split())) and _complains(norm, words):
-        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
-    if (topic == "relevance" and hits.get("no") in (None, "done")
-            and norm.partition(" ")[0] in _YES_FIRST_EN and _STOCKED_EN.search(norm)):
-        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yeah the pellets came"
-    if topic == "relevance" and hits.get("yes") in (None, "still", "agree") and (
-            _STILL_WORKS_EN.match(norm) or _YOUNG_EN.search(norm)):
-        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "the old one still runs fine"
-    if topic == "relevance" and "yes" not in hits and (
-            not _SITUATION_GATE_EN.isdisjoint(norm.split())) and (
-            _SUFFICES_EN.search(norm) or _IN_PLACE_EN.search(norm) or _LEAVING_HOME_EN.search(norm)
-            or _SOUND_AS_IS_EN.search(norm)):
-        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if topic == "relevance" and (state := _state_of_thing(norm, hits)) is not None:
+        return state
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
             _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
             and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
@@ -2307,6 +2295,28 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    return None
+
+
+def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
+    """To "still interested?", the state of the thing the product fixes: complained of (a
+    yes), its supplies made ready after a yes (a yes), or working, new, in place, enough,
+    sound, or the home left (a no). Each pattern waits behind a word-set test."""
+    words = norm.split()
+    said = set(words)
+    if (hits.get("no") in (None, "done", "negated", "wrong")
+            and not _COMPLAINT_GATE_EN.isdisjoint(said) and _complains(norm, words)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (hits.get("no") in (None, "done") and words and words[0] in _YES_FIRST_EN
+            and _STOCKED_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yeah the pellets came"
+    if (hits.get("yes") in (None, "still", "agree") and not _WORKING_GATE_EN.isdisjoint(said)
+            and (_STILL_WORKS_EN.match(norm) or _YOUNG_EN.search(norm))):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "the old one still runs fine"
+    if "yes" not in hits and not _SITUATION_GATE_EN.isdisjoint(said) and (
+            _SUFFICES_EN.search(norm) or _IN_PLACE_EN.search(norm)
+            or _LEAVING_HOME_EN.search(norm) or _SOUND_AS_IS_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     return None
 
 
@@ -2870,6 +2880,8 @@ _STILL_WORKS_EN = re.compile(
     r"thanks))?$")
 """"the old system still works fine", "ours still runs great": the thing the product would
 replace does its job, a no (the "still" is of the old one, not of the request)."""
+_WORKING_GATE_EN = frozenset({"works", "runs", "working", "running", "job", "old"})
+"""Words without which neither `_STILL_WORKS_EN` nor `_YOUNG_EN` matches."""
 _YOUNG_EN = re.compile(r"\b(?:only|just|barely|not even|less than) (?:a|one|two|three|four|five|"
                        r"a few|a couple|six)(?: of)? (?:years?|months?|weeks?) old\b")
 """"our windows are only two years old": too new to replace, a no."""
