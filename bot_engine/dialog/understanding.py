@@ -715,7 +715,8 @@ _QUESTION_BACK_EN = re.compile(
     r"^(?:sorry|pardon|excuse me|wait|huh)(?: (?:sorry|um|uh))* (?:what|whats) "
     + _NOT_THE_QUESTION_EN + r"\w+(?: \w+)?$|"
     r"^(?:what|whats) " + _NOT_THE_QUESTION_EN + r"\w+(?: \w+)? (?:sorry|pardon)$|"
-    r"^(?!(?:yes|yeah|no|nope|ok|okay|so|and|but)\b)(?:\w+ ){1,4}(?:when|how much|how many|"
+    r"^(?!(?:yes|yeah|no|nope|ok|okay|so|and|but)\b)(?!.*\b(?:cost|costs|price|charge|pay|"
+    r"fee)\b)(?:\w+ ){1,4}(?:when|how much|how many|"
     r"how soon)(?: (?:sorry|again|exactly|you said|did you say))+$")
 """"what was that about a photo", "whats that about again", "is that the question", "the
 time frame you mean", "how much did you say", "sorry what texts", "whats relevant sorry",
