@@ -906,6 +906,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(shift|class|practice|service|rehearsal|meeting|appointment|game) (just |already )?"
             r"(started|starting|starts|begins|began|is starting)\b",
             r"\b(lunch|dinner|breakfast|morning|evening|after school) rush\b", r"\bon duty\b",
+            r"\b(have|got) (a|an|another) (client|patient|customer|meeting|appointment|class|"
+            r"interview|lesson) (in|at|coming)\b",
             r"\b(its|it is|its just about|its almost|it is almost) (dinner|supper|breakfast|bath|"
             r"bed|feeding|story|homework) ?time\b", r"\bon the clock\b",
             r"\bat (church|mass|temple|synagogue|the mosque|services|bible study|choir)\b",
@@ -2344,10 +2346,12 @@ _FREE_SITUATION_EN = re.compile(
     r"\b(?:im|i am|were|we are) just (?:watering|weeding|folding|raking|sweeping|dusting|"
     r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b|"
     r"\b(?:kids?|baby|babies|children|toddlers?|twins|little ones?|husband|wife|grandkids)"
-    r"(?: is| are|s|re)? (?:all )?(?:napping|asleep|sleeping|in bed|down for (?:a|the|their|"
+    r"(?: is| are|s|re)? (?:all |finally |both |already |just )?(?:napping|asleep|sleeping|in bed|"
+    r"down for (?:a|the|their|"
     r"his|her) nap|at school|at daycare|at practice)\b|\b(?:just )?(?:walked|got|came|stepped) "
     r"in (?:the door|the house|from work)\b|\bjust got in\b|"
-    r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$")
+    r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
+    r"\b(?:but |im |were |its )parked\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
 later, somewhere to wait, on the speaker, sitting in the dark, a light chore, the ones who
 need the caller asleep or away, just in the door, stuck somewhere anyway ("yes i just

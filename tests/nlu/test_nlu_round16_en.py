@@ -63,6 +63,9 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("availability", "sure im stuck at the airport anyway", "yes"),
         ("availability", "yes i just got in from work", "yes"),
         ("availability", "yeah my husband is asleep so its quiet", "yes"),
+        ("availability", "sure the baby is finally asleep", "yes"),
+        ("availability", "yes im in the car but parked", "yes"),
+        ("availability", "i have a client in five minutes", "no"),
         # the hour of a duty or a meal, a service attended
         ("availability", "my class just started", "no"),
         ("availability", "its bath time for the kids", "no"),
@@ -94,6 +97,7 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
         ("relevance", "no we got a pellet stove instead", "no"),
         ("availability", "yeah im driving", "no"),
         ("availability", "its lunch time", None),
+        ("availability", "yeah im parked but the kids are screaming", "no"),
         ("consent", "yes we switched to a new plan with you", "yes"),
     ],
 )
