@@ -2811,7 +2811,7 @@ _COMPLAINT_GATE_EN = frozenset({
     "moles", "weeds", "patches", "dying", "floods", "flooded", "flooding", "overflow",
     "overflows", "overflowing", "seeps", "seeping", "condensation", "damp", "peeling",
     "chipping", "flaking", "faded", "banging", "rattling", "squealing", "clanking", "grinding",
-    "hissing", "keeps", "keep", "runs", "allergies", "asthma",
+    "hissing", "keeps", "keep", "runs", "allergies", "asthma", "spend",
 })  # fmt: skip
 """Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
 _COMPLAINT_EN = re.compile(
@@ -2826,7 +2826,8 @@ _COMPLAINT_EN = re.compile(
     r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma)\b|"
     r"\bkeeps? (?:on )?(?:running|tripping|cycling|breaking|leaking|clogging|dripping|going out|"
     r"shutting off|cutting out|backing up|coming back|finding)\b|"
-    r"\bruns? out (?:of|after|before|in)\b|"
+    r"\bruns? out (?:of|after|before|in)\b|\bspend (?:a fortune|so much|a lot|tons|too much|"
+    r"hundreds) on\b|"
     r"\b(?:skin|hair|hands)\b.*\bdry\b|\bdry (?:skin|hair|hands)\b|"
     r"\b(?:tastes?|smells?) (?:like|funny|bad|off|weird|awful|terrible|of)\b|\bstinks\b|"
     r"\bhard water\b|\bwater\b.*\b(?:is|its|s) (?:\w+ )?hard\b(?! to\b)|"
@@ -2893,7 +2894,8 @@ _SITUATION_GATE_EN = frozenset({
     "enough", "plenty", "job", "trick", "works", "put", "set", "installed", "hooked", "fitted",
     "foreclosure", "foreclosed", "evicted", "market", "sale", "selling", "sold", "listed",
     "moved", "moving", "downsizing", "renting", "fine", "soft", "clean", "ok", "okay", "good",
-    "great", "alright", "shape", "holding",
+    "great", "alright", "shape", "holding", "left", "new", "income", "divorce", "divorced",
+    "lost", "perfect", "excellent",
 })  # fmt: skip
 """Words without which no reply states a situation that ends the need (the patterns below)."""
 _SUFFICES_EN = re.compile(
@@ -2904,18 +2906,21 @@ _SUFFICES_EN = re.compile(
 caller has suffices, a no."""
 _IN_PLACE_EN = re.compile(
     r"^(?!.*\b(?:request|order|application|inquiry|claim|ticket|bid|offer|deposit|word|"
-    r"call)\b)(?:.*\b(?:had|have had|got|just got|already have|have) (?:a|an|one|the|our) "
+    r"call|quote|estimate|price|baby|puppy|job)\b)(?:.*\b(?:had|have had|got|just got|already have|have) (?:a|an|one|the|our) "
     r"(?:\w+ ){0,3}(?:put in|installed|hooked up|set up|fitted)\b|"
     r".*\b(?:we|i|he|she|they|dad|son)(?: just| already| finally| recently| went and)? "
     r"(?:put in|installed|hooked up|set up|fitted) (?:a|an|one|our|the|it)\b|"
-    r".*\b(?:he|she|they|we)(?: just| already)? (?:set|put|hooked|rigged) (?:one|it|"
-    r"something) (?:up|in)\b)")
+    r".*\b(?:set|put|hooked|rigged) (?:one|it|something) (?:up|in)\b|"
+    r".*\b(?:previous|last|old|former) owners? (?:left|put in|installed)\b|"
+    r".*\b(?:put|got|had) (?:a |an )?(?:brand )?new \w+ (?:on|in|put in|installed)\b)")
 """"we had a kinetico put in two years ago", "we just put in a whole house filter", "my
 dad is a plumber he set one up for us": the thing is in place already, a no (a request
 or an order put in is no such thing)."""
 _LEAVING_HOME_EN = re.compile(
     r"\b(?:foreclos\w*|evicted|being evicted|(?:house|home|place|property|condo|farm) "
-    r"(?:is |s )?(?:on the market|for sale|under contract|being sold|sold)|(?:selling|sold|"
+    r"(?:is |s )?(?:on the market|for sale|under contract|being sold|sold|going up for sale|"
+    r"up for sale)|fixed income|(?:getting|got|going through) (?:a )?divorced?|lost (?:my|our) "
+    r"jobs?|downsizing (?:to|into)|(?:selling|sold|"
     r"listed|listing) (?:the|our|my) (?:house|home|place|property|condo|farm)|moved (?:into|to|"
     r"in with) (?:assisted living|an? (?:nursing|retirement|care) (?:home|facility|community)|"
     r"senior (?:living|housing)|an? (?:apartment|condo|rental)|my (?:daughter|son|kids)s?|our "
@@ -2923,14 +2928,15 @@ _LEAVING_HOME_EN = re.compile(
     r"month|year|spring|summer|fall|winter)|(?:were|we are|im|i am) (?:renting|moving out|"
     r"moving away) now)\b")
 """"the house is in foreclosure", "we moved into assisted living", "were selling the
-house": the caller is leaving the home the thing was for, a no."""
+house", "were on a fixed income now": the caller is leaving the home the thing was for, or
+the household's means are gone, a no."""
 _SOUND_AS_IS_EN = re.compile(
     r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?!(?:the |our |my )?(?:price|"
     r"prices|cost|quote|offer|deal|estimate|timing|time|that|it|its|thats|this|now|plan|idea|"
     r"you|yes|yeah|sure|all|everything|everythings)\b)"
     r"(?:(?:the|our|my) )?(?:\w+ ){0,2}\w+(?: here)?(?: is| s| are)? (?:totally |perfectly |"
-    r"pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay|alright|in (?:good|great|"
-    r"fine) shape|holding up)(?: here)?$|"
+    r"pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay|alright|perfect|excellent|"
+    r"in (?:good|great|fine) shape|holding up|(?:brand |pretty |fairly )?new)(?: here)?$|"
     r"\b(?:tested|checked|inspected)\b.*\band (?:its|it is|it was|theyre|they are) (?:totally |"
     r"perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$|"
     r"\b(?:on|have) (?:city|town|municipal|county) (?:water|sewer|gas)\b.*\band (?:its|it is) "

@@ -42,6 +42,7 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "the furnace makes a banging noise", "yes"),
         ("relevance", "the breaker keeps tripping", "yes"),
         ("relevance", "theres condensation between the panes", "yes"),
+        ("relevance", "we spend a fortune on descaler", "yes"),
         ("relevance", "the heater is on its last legs", "yes"),
         # supplies for it made ready, after a yes
         ("relevance", "yeah we had a truckload of firewood dropped off already", "yes"),
@@ -58,6 +59,12 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "the bank foreclosed on the house", "no"),
         ("relevance", "mom moved into a nursing home", "no"),
         ("relevance", "we capped off the old well", "no"),
+        ("relevance", "the builder put one in when they built the house", "no"),
+        ("relevance", "the previous owners left one", "no"),
+        ("relevance", "we are on a fixed income now", "no"),
+        ("relevance", "the house is going up for sale", "no"),
+        ("relevance", "the roof is brand new", "no"),
+        ("relevance", "the water here is perfect", "no"),
         # a yes, then the ones needing the caller asleep, just in the door, stuck anyway
         ("availability", "yeah the twins are down for a nap", "yes"),
         ("availability", "sure im stuck at the airport anyway", "yes"),
