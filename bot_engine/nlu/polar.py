@@ -2288,7 +2288,9 @@ def _english_reading(norm: str, topic: Topic | None,
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
             or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
             or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
-            or _NO_LONGER_THEIRS_EN.search(norm)):
+            or _NO_LONGER_THEIRS_EN.search(norm)
+            or ("yes" not in hits and norm.partition(" ")[0] not in _YES_FIRST_EN
+                and _MOVED_ON_EN.search(norm))):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if topic == "identity" and hits.get("no") in (None, "negated", "refuse") and (
             _SELF_IDIOM_EN.match(norm)):
@@ -2418,11 +2420,23 @@ _NO_LONGER_THEIRS_EN = re.compile(
     r"(?:now|today|soon)\b)|(?:moved|switched|went|changed|transferred|go|going) (?:over )?to "
     r"(?:another|a different|a new|some other) (?:\w+ )?(?:vet|vets|veterinarian|doctor|dentist|"
     r"clinic|practice|hospital|pharmacy|bank|gym|provider|salon|groomer|office|company|"
-    r"carrier|school)|(?:switched|changed) (?:vets|doctors|dentists|clinics|banks|gyms|"
-    r"providers|pharmacies|carriers))\b")
+    r"carrier|school|district|insurer|insurance)|(?:switched|changed) (?:\w+ )?(?:vets|doctors|"
+    r"dentists|clinics|banks|gyms|providers|pharmacies|carriers|companies|insurers|schools|"
+    r"districts))\b")
 """"we moved away", "were no longer patients there", "i closed my account", "i stopped
-going to that gym years ago", "we switched to a different dentist": to consent, the caller
-is no longer theirs to remind (as "our dog passed away" is), a no."""
+going to that gym years ago", "we switched to a different dentist": to consent, the
+caller is no longer theirs to remind (as "our dog passed away" is), a no."""
+_MOVED_ON_EN = re.compile(
+    r"\b(?:(?:in|at|with|attend|use) (?:another|a different|a new) (?:\w+ )?(?:district|school|"
+    r"clinic|practice|vet|doctor|dentist|bank|pharmacy|provider)|(?:gave|given|rehomed|sold|"
+    r"gave away) (?:away )?(?:the|our|my|his|her) (?:\w+ )?(?:dog|cat|pet|puppy|kitten|horse|"
+    r"bird)|(?:transferred|moved) (?:my|our|his|her|the) (?:\w+ )?(?:account|accounts|"
+    r"prescriptions?|records|policy|membership) (?:to|over to)|(?:left|quit) (?:that|the|this|"
+    r"our) (?:church|gym|club|school|practice|bank|program|team|clinic)|(?:graduated|aged "
+    r"out|finished school))\b")
+""""my kids are in a different district now", "we gave the dog to my sister", "i
+transferred my prescriptions to cvs", "we left that church", "my son graduated": said
+alone to a consent, the caller (or the one it was for) has moved on from them, a no."""
 _TROUBLE_EN = re.compile(
     r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
     r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
@@ -2906,7 +2920,8 @@ _SUFFICES_EN = re.compile(
 caller has suffices, a no."""
 _IN_PLACE_EN = re.compile(
     r"^(?!.*\b(?:request|order|application|inquiry|claim|ticket|bid|offer|deposit|word|"
-    r"call|quote|estimate|price|baby|puppy|job)\b)(?:.*\b(?:had|have had|got|just got|already have|have) (?:a|an|one|the|our) "
+    r"call|quote|estimate|price|baby|puppy|job)\b)(?:.*\b(?:had|have had|got|just got|"
+    r"already have|have) (?:a|an|one|the|our) "
     r"(?:\w+ ){0,3}(?:put in|installed|hooked up|set up|fitted)\b|"
     r".*\b(?:we|i|he|she|they|dad|son)(?: just| already| finally| recently| went and)? "
     r"(?:put in|installed|hooked up|set up|fitted) (?:a|an|one|our|the|it)\b|"

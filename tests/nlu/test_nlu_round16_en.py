@@ -7,11 +7,12 @@ the caller has sufficing, the thing sound, working or new as it is and the home 
 left are a no; to "is now a good time?", a yes with the ones who need the caller asleep,
 just in the door or stuck somewhere anyway is free, the hour of a duty or a meal busy; a
 name then "thats my name" is the caller's own; to a consent, a move to another practice
-refuses; a question about the question itself is a repeat, and which of two kinds the
-caller is, why a stranger asks, or the place guessed with its street ask who is calling;
-the staff asked for outright, the words asked again once more and one's information
-removed are the global handlers. Every example is a paraphrase, in no eval file, and
-fails on the code before the round; the guards (in `*_guards` tests) go the other way."""
+refuses, and so does having moved on from them (a pet given away, a child graduated); a
+question about the question itself is a repeat, and which of two kinds the caller is, why
+a stranger asks, or the place guessed with its street ask who is calling; the staff asked
+for outright, the words asked again once more and one's information removed are the
+global handlers. Every example is a paraphrase, in no eval file, and fails on the code
+before the round; the guards (in `*_guards` tests) go the other way."""
 
 from __future__ import annotations
 
@@ -84,6 +85,13 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("consent", "we switched to a different dentist", "no"),
         ("consent", "i go to another pharmacy now", "no"),
         ("consent", "we changed banks last year", "no"),
+        ("consent", "we switched insurance companies", "no"),
+        # moved on from them, said alone
+        ("consent", "we gave the dog to my sister", "no"),
+        ("consent", "my son graduated last year", "no"),
+        ("consent", "i transferred my prescriptions to cvs", "no"),
+        ("consent", "we left that church", "no"),
+        ("consent", "my kids are in a different district now", "no"),
     ],
 )
 def test_answers(asked: str, text: str, expected: str | None) -> None:
@@ -106,6 +114,8 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
         ("availability", "its lunch time", None),
         ("availability", "yeah im parked but the kids are screaming", "no"),
         ("consent", "yes we switched to a new plan with you", "yes"),
+        ("consent", "yes i left that church but go ahead", "yes"),
+        ("consent", "yes please my son graduated and wants updates", "yes"),
     ],
 )
 def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
