@@ -188,6 +188,9 @@ def understand(
         return out
 
     handler = _handler(runtime, text)
+    if (handler.intent in (None, "who_is_this", "operator") and runtime.lang == "en"
+            and "repeat" in runtime.handler_specs and _asks_question_back(text)):
+        handler = nlu.IntentMatch(intent="repeat", confidence=0.9)  # "the time frame you mean"
     if handler.intent == "who_is_this" and _WHO_KNOWS.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «кто его знает», "who knows"
     if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
@@ -215,6 +218,7 @@ def understand(
         and cues.hedge(text, runtime.lang)
         and not _NOT_UNDERSTOOD.search(text.lower())
         and not _WORDS_ASKED_AGAIN.search(text.lower())
+        and not (runtime.lang == "en" and _asks_question_back(text))
         and not (handler.intent == "who_is_this" and _WHO_CALLS.search(text.lower()))
     ):
         # "по деньгам пока не понимаю", "depends on what you offer": an answer to a
@@ -501,6 +505,8 @@ def _rendered(template: str, variables: dict[str, Any] | None) -> str:
 
 
 _SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
+                       r"\b(line|call|connection|signal|audio) (just )?(cut|cutting|dropped|"
+                       r"broke|breaking) ?(out|off|up)?\b|"
                        r"\b(cant|can not|cannot) hear (you|anything|a thing)\b|"
                        r"\b(didnt|did not) catch (it|that|the name|your name)\b|"
                        r"\bi (just |totally )?missed (it|that)$|"
@@ -693,6 +699,44 @@ _WORDS_ASKED_AGAIN = re.compile(r"^((а|простите|извините|еще
                                 r"спрашиваете|спрашивали|говорите|говорили|назвали)$")
 """«что вы сказали», «сумма какая вы сказали» ask for the robot's words again: no hedge,
 though «что сказать» is one."""
+
+
+_BACK_GATE_EN = frozenset({"sorry", "pardon", "again", "mean", "say", "said", "question", "was",
+                           "asked", "asking"})
+"""Words without which no reply asks about the question itself (`_QUESTION_BACK_EN`)."""
+_NOT_THE_QUESTION_EN = (r"(?!(?:company|this|that|it|is|up|going|happening|wrong|new|about|for|"
+                        r"kind|sort|business|place|office|clinic|number|your|you|do|are|the "
+                        r"heck|the hell)\b)")
+_QUESTION_BACK_EN = re.compile(
+    r"^(?:(?:hello|hi|sorry|wait|um|uh|huh|pardon|excuse me|hold on|so) )*(?:what was that "
+    r"(?:about|"
+    r"regarding|part|bit)(?: (?:a|an|the|my|your|some|those|these) \w+)?|(?:whats|what is) that "
+    r"(?:about|regarding) again)(?: again| sorry)?$|"
+    r"\b(?:is|was) (?:that|this) (?:the|your) question\b|\bis that what (?:you are|youre) "
+    r"asking\b|"
+    r"^(?!.*\b(?:company|who|whos|name|calling|from)\b)(?:(?:sorry|um|uh) )*(?:how much|how "
+    r"many|how soon|when|what time|the|my|your|a|an) (?:\w+ ){0,3}(?:you mean|do you "
+    r"mean|you said|did you say|you asked|you are asking about|youre asking about)"
+    r"(?: sorry| again)?$|"
+    r"^(?:sorry|pardon|excuse me|wait|huh)(?: (?:sorry|um|uh))* (?:what|whats) "
+    + _NOT_THE_QUESTION_EN + r"\w+(?: \w+)?$|"
+    r"^(?:what|whats) " + _NOT_THE_QUESTION_EN + r"\w+(?: \w+)? (?:sorry|pardon)$|"
+    r"^(?!(?:yes|yeah|no|nope|ok|okay|so|and|but)\b)(?!.*\b(?:cost|costs|price|charge|pay|"
+    r"fee)\b)(?:\w+ ){1,4}(?:when|how much|how many|"
+    r"how soon)(?: (?:sorry|again|exactly|you said|did you say))+$")
+""""what was that about a photo", "whats that about again", "is that the question", "the
+time frame you mean", "how much did you say", "sorry what texts", "whats relevant sorry",
+"planning the purchase when sorry": a question about the robot's own question, not about
+who calls or why, so a request to hear it again (an apology or "again" says it was not
+heard; "what company", "whats this about", "which bank did you say" still ask who is
+calling)."""
+
+
+def _asks_question_back(text: str) -> bool:
+    """Whether an English reply asks about the question itself (`_QUESTION_BACK_EN`)."""
+    words = text.lower().split()
+    return not _BACK_GATE_EN.isdisjoint(words) and _QUESTION_BACK_EN.search(
+        nlu.normalize(text, "en")) is not None
 
 
 _MESSAGE_GIVEN = re.compile(r"^((а|ну|да|вот) )*(скажите|скажи|передайте|передай) ((ему|ей|им) )?"

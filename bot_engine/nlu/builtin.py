@@ -474,7 +474,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(live|real|actual)(?<!im a real)(?<!i am a real) (agent|person|people|one|"
                 r"body|voice)\b",
                 r"\b(get|give|find) me (a |an |some |the )?(\w+ )?(person|agent|someone|"
-                r"somebody|rep)\b",
+                r"somebody|rep|front desk|reception|receptionist|front office|dispatcher)\b",
+                # "id like an agent please", "i want a rep": the staff asked for outright
+                r"^(?:(?:um|uh|well|ok|okay|no|then) )*(?:id like|i would like|i want|i need|"
+                r"can i (?:get|have)|could i (?:get|have)) (?:a|an|the|your|some) (?:real |live )?"
+                r"(?:agent|rep|person|receptionist|front desk|dispatcher)"
+                r"(?: please| now| instead)?$",
                 # also a person by their role at the place: "let me talk to the front desk",
                 # "put me through to reception"
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
@@ -505,9 +510,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"technician|tech|nurse|doctor|inspector|installer|specialist|consultant|advisor|"
                 r"adviser|engineer|foreman|owner|roofer|electrician|plumber|dentist|hygienist|"
                 r"banker|loan officer|agent|estimater)\b",
-                r"\bput (your|the) (\w+ )?(pharmacist|estimator|technician|tech|nurse|doctor|"
+                r"\bput (your|the|a|an|some) (\w+ )?(pharmacist|estimator|technician|tech|nurse|"
+                r"doctor|"
                 r"inspector|installer|specialist|consultant|advisor|engineer|foreman|owner|roofer|"
-                r"agent) on( the (line|phone))?( please| now| instead)?$",
+                r"agent|expert|professional|pro|rep|representative) on( the (line|phone))?"
+                r"( please| now| instead)?$",
                 r"\b(can|could|would|will) (a|an|some|your|the) (real |live |actual )?(human|"
                 r"person|agent|rep|representative|manager|salesperson|estimator|technician|"
                 r"pharmacist) "
@@ -588,6 +595,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?: here| in here| right now)? (?:what|huh|sorry|come again|pardon)"
                 r"(?: again| was that| did you say)?$",
                 r"\bsay (that |it )?again\b",
+                # "say that once more", "whatd you say", "can you ask that again"
+                r"\b(say|ask|read) (that|it|the question) (once more|one more time|again)\b|"
+                r"\bwhatd you (just )?say\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
                 # after the question's words: "planning what sorry i missed it"
@@ -598,6 +608,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\byou(re| are)? (\w+ )?(cut|cutting|dropped|dropping|went|going|kept) out\b",
                 r"\b(bad|poor|terrible|awful|weak) (connection|line|reception|signal)\b",
                 r"\bi (just )?lost you\b",
+                r"\b(line|call|connection|signal|audio|sound|phone) (just )?(cut|cuts|"
+                r"cutting|"
+                r"dropped|dropping|broke|breaking|glitched|froze) ?(out|off|up)?\b",
                 r"\b(line|connection|reception|signal)( is|s) (\w+ )?(bad|terrible|awful|poor|"
                 r"crackling|breaking up|cutting out)\b",
                 r"\byou (went|are going|re going) (quiet|silent)\b",
@@ -654,7 +667,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
                 r"contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
-                r"\b(remove|delete|take) (me|my number|my phone|my details|my data)\b",
+                r"\b(remove|delete|take) (me|my number|my phone|my details|my data|"
+                r"my information|my info|my contact (info|information|details))\b",
                 r"\b(off|from) (your|the) (list|database|calling list)\b",
                 r"\bunsubscribe\b",
                 # calls refused by their noun or by "leave me alone": "no more calls", "i never
@@ -692,7 +706,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
-                r"\b(what|which) (medical |dental |law |insurance )?(company|firm|clinic|office|"
+                r"\b(what|which) (medical |dental |law |insurance |animal |pet |vet |veterinary |"
+                r"eye |"
+                r"health |water |heating |plumbing |roofing |solar |home |auto |cable |power |"
+                r"electric |gas )?(company|firm|clinic|office|"
                 r"practice|hospital|bank|agency|store|doctor|doctors|credit union|union|"
                 r"cooperative|association|utility|lender|"
                 r"shop|organization|organisation|outfit|center|centre|department|pharmacy|"
@@ -716,12 +733,25 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r" answer(?: that| this| it)?)?$|(?:\w+ ){0,3}never (?:even )?heard of (?:you|ya|"
                 r"yall|you guys|you people|your (?:company|outfit|business|firm|group))$)",
                 # the organisation guessed: "is this the credit union", "are you the bank"
-                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is that|is it|are you|are you guys) "
+                r"^(?:and |so |wait |um |uh |oh |hold on |hang on |wait a (?:sec|second|minute) )?"
+                r"(?:is this|is that|is it|are you|are you guys) "
                 r"(?:the |from the |with the |from |with )?(?:\w+ ){0,2}(?:credit union|union|bank|"
                 r"company|clinic|office|cooperative|co op|utility|lender|hoa|association|vet|vets|"
                 r"veterinarian|animal hospital|hospital|pharmacy|dentist|doctors office|school|"
                 r"church|gas company|power company|electric company|cable company|"
-                r"heating company|plumber|plumbers|contractor|dealership|insurance)$",
+                r"heating company|plumber|plumbers|contractor|dealership|insurance)"
+                r"(?: (?:on|in|at|by|near|off|over on|down on|out on) (?:\w+ ){0,2}\w+)?$",
+                # which of two kinds the caller is, why a stranger asks: "are you the dealer
+                # or a middleman", "why would a stranger need my address"
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:are you|are you guys|are yall|is this) "
+                r"(?!(?:asking|saying|talking|calling (?:about|for))\b)(?:the |a |an |from the |"
+                r"from |with the |with )?(?:\w+ ){0,2}\w+ or (?:the |a |an |just |some )?"
+                r"(?:\w+ ){0,2}"
+                r"(?!not$|something$|what$|anything$)\w+$",
+                r"^(?:(?:and|so|wait|um|uh|but|sorry) )*why (?:does|do|would|should|did) (?:a |an |"
+                r"some |the )?(?:\w+ )?(?:stranger|strangers|robot|computer|machine|company|"
+                r"anyone|anybody|somebody|someone|telemarketer|caller)s? (?:even )?(?:need|want|"
+                r"care about|have to know|need to know|want to know|get)\b",
                 r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word

@@ -902,6 +902,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # work in hand right now: "im doing a home inspection right now"
             r"\b(im|i am|were|we are) (doing|running|conducting|finishing|giving|teaching) (a|an|"
             r"the|my|our|some) (\w+ ){0,2}(right now|at the moment|now)\b",
+            # the hour of a duty or a meal: "my shift just started", "its supper time here"
+            r"\b(shift|class|practice|service|rehearsal|meeting|appointment|game) (just |already )?"
+            r"(started|starting|starts|begins|began|is starting)\b",
+            r"\b(lunch|dinner|breakfast|morning|evening|after school) rush\b", r"\bon duty\b",
+            r"\b(have|got) (a|an|another) (client|patient|customer|meeting|appointment|class|"
+            r"interview|lesson) (in|at|coming)\b",
+            r"\b(its|it is|its just about|its almost|it is almost) (dinner|supper|breakfast|bath|"
+            r"bed|feeding|story|homework) ?time\b", r"\bon the clock\b",
+            r"\bat (church|mass|temple|synagogue|the mosque|services|bible study|choir)\b",
+            r"\bat (a |the )?(parent teacher |\w+ )?conference",
         ]),
         ("wrong", "no", [
             r"\b(new number|just got this number|got this number|this number is new)\b",
@@ -1186,7 +1196,9 @@ _SELF = {
                      r"(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
                      r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
                      r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"
-                     r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"),
+                     r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"
+                     r"|^(?:(?:yes|yeah|yep|um|uh) )*(?P<f>\w+)(?: \w+)? (?:thats|that is|is|"
+                     r"thats me thats|yes thats) my (?:name|first name)$"),
 }
 
 
@@ -1206,7 +1218,7 @@ def _self_named(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> str | Non
         return None
     word = found.group("a") or found.group("b") or found.group("c")
     if lang == "en":
-        word = word or found.group("d") or found.group("e")
+        word = word or found.group("d") or found.group("e") or found.group("f")
     said = [word, word[:-1]] if lang == "en" and word.endswith("s") else [word]  # "johns on"
     return next((w for w in said
                  if cues.is_first_name(w, lang) or given_names.is_short_form(w, lang)
@@ -2239,7 +2251,7 @@ def _english_reading(norm: str, topic: Topic | None,
             and hits.get("yes") in (None, "agree", "available")
             and (norm.partition(" ")[0] in _YES_FIRST_EN or _TIMING_YES_EN.match(norm))
             and _FREE_SITUATION_EN.search(norm)
-            and not _STILL_BUSY_EN.search(norm)):
+            and (not _STILL_BUSY_EN.search(norm) or _STUCK_ANYWAY_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if (topic == "consent" and hits.get("no") in (None, "negated", "refuse")
             and norm.partition(" ")[0] in _YES_FIRST_EN and _ON_CONDITION_EN.search(norm)):
@@ -2257,6 +2269,8 @@ def _english_reading(norm: str, topic: Topic | None,
             or _FOUND_BY_INSPECTION_EN.search(norm)
             or (_TROUBLE_EN.search(norm) and _PERSISTS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if topic == "relevance" and (state := _state_of_thing(norm, hits)) is not None:
+        return state
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
             _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
             and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
@@ -2282,7 +2296,9 @@ def _english_reading(norm: str, topic: Topic | None,
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
             or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
             or _WENT_ELSEWHERE_EN.search(norm) or _DIED_EN.search(norm)
-            or _NO_LONGER_THEIRS_EN.search(norm)):
+            or _NO_LONGER_THEIRS_EN.search(norm)
+            or ("yes" not in hits and norm.partition(" ")[0] not in _YES_FIRST_EN
+                and _MOVED_ON_EN.search(norm))):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if topic == "identity" and hits.get("no") in (None, "negated", "refuse") and (
             _SELF_IDIOM_EN.match(norm)):
@@ -2291,6 +2307,28 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
+    return None
+
+
+def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
+    """To "still interested?", the state of the thing the product fixes: complained of (a
+    yes), its supplies made ready after a yes (a yes), or working, new, in place, enough,
+    sound, or the home left (a no). Each pattern waits behind a word-set test."""
+    words = norm.split()
+    said = set(words)
+    if (hits.get("no") in (None, "done", "negated", "wrong")
+            and not _COMPLAINT_GATE_EN.isdisjoint(said) and _complains(norm, words)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (hits.get("no") in (None, "done") and words and words[0] in _YES_FIRST_EN
+            and _STOCKED_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # "yeah the pellets came"
+    if (hits.get("yes") in (None, "still", "agree") and not _WORKING_GATE_EN.isdisjoint(said)
+            and (_STILL_WORKS_EN.match(norm) or _YOUNG_EN.search(norm))):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "the old one still runs fine"
+    if "yes" not in hits and not _SITUATION_GATE_EN.isdisjoint(said) and (
+            _SUFFICES_EN.search(norm) or _IN_PLACE_EN.search(norm)
+            or _LEAVING_HOME_EN.search(norm) or _SOUND_AS_IS_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     return None
 
 
@@ -2316,12 +2354,23 @@ _FREE_SITUATION_EN = re.compile(
     r"\bin (?:a|the) (?:waiting room|lobby|waiting area)\b|\bon (?:the )?speaker(?:phone)?\b|"
     r"\bhands ?free\b|\bon (?:the )?bluetooth\b|\bsitting (?:here )?in the dark\b|"
     r"\b(?:im|i am|were|we are) just (?:watering|weeding|folding|raking|sweeping|dusting|"
-    r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b")
+    r"knitting|puttering|pottering|tidying|feeding|walking the dog)\b|"
+    r"\b(?:kids?|baby|babies|children|toddlers?|twins|little ones?|husband|wife|grandkids)"
+    r"(?: is| are|s|re)? (?:all |finally |both |already |just )?(?:napping|asleep|sleeping|in bed|"
+    r"down for (?:a|the|their|"
+    r"his|her) nap|at school|at daycare|at practice)\b|\b(?:just )?(?:walked|got|came|stepped) "
+    r"in (?:the door|the house|from work)\b|\bjust got in\b|"
+    r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
+    r"\b(?:but |im |were |its )parked\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
-later, somewhere to wait, on the speaker, sitting in the dark, a light chore ("yes i just
+later, somewhere to wait, on the speaker, sitting in the dark, a light chore, the ones who
+need the caller asleep or away, just in the door, stuck somewhere anyway ("yes i just
 got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
-"yeah im just folding laundry"); after a yes it is the reason the caller can talk, not a
-busy fact."""
+"yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
+the airport anyway"); after a yes it is the reason the caller can talk, not a busy fact."""
+_STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
+""""yeah im stuck in traffic anyway": held where the caller is, so free to talk, even in
+the traffic that otherwise keeps one busy."""
 _ON_CONDITION_EN = re.compile(
     r"^\w+ (?:(?:thats )?fine |ok |okay )?(?:as long as|so long as|provided|providing|"
     r"on condition)\b(?!.*\b(?:but|though|except)\b)")
@@ -2376,10 +2425,26 @@ _NO_LONGER_THEIRS_EN = re.compile(
     r"(?:anymore|any more)|(?:canceled|cancelled|closed|dropped|gave up|turned in) (?:my|our) "
     r"(?:\w+ )?(?:card|membership|account|subscription|plan|policy)|(?:stopped|quit) (?:going|"
     r"shopping|banking|coming) (?:to |at |with )?(?:that|this|the|there|them|you)\b(?! (?:\w+ )?"
-    r"(?:now|today|soon)\b))\b")
+    r"(?:now|today|soon)\b)|(?:moved|switched|went|changed|transferred|go|going) (?:over )?to "
+    r"(?:another|a different|a new|some other) (?:\w+ )?(?:vet|vets|veterinarian|doctor|dentist|"
+    r"clinic|practice|hospital|pharmacy|bank|gym|provider|salon|groomer|office|company|"
+    r"carrier|school|district|insurer|insurance)|(?:switched|changed) (?:\w+ )?(?:vets|doctors|"
+    r"dentists|clinics|banks|gyms|providers|pharmacies|carriers|companies|insurers|schools|"
+    r"districts))\b")
 """"we moved away", "were no longer patients there", "i closed my account", "i stopped
-going to that gym years ago": to consent, the caller is no longer theirs to remind (as
-"our dog passed away" is), a no."""
+going to that gym years ago", "we switched to a different dentist": to consent, the
+caller is no longer theirs to remind (as "our dog passed away" is), a no."""
+_MOVED_ON_EN = re.compile(
+    r"\b(?:(?:in|at|with|attend|use) (?:another|a different|a new) (?:\w+ )?(?:district|school|"
+    r"clinic|practice|vet|doctor|dentist|bank|pharmacy|provider)|(?:gave|given|rehomed|sold|"
+    r"gave away) (?:away )?(?:the|our|my|his|her) (?:\w+ )?(?:dog|cat|pet|puppy|kitten|horse|"
+    r"bird)|(?:transferred|moved) (?:my|our|his|her|the) (?:\w+ )?(?:account|accounts|"
+    r"prescriptions?|records|policy|membership) (?:to|over to)|(?:left|quit) (?:that|the|this|"
+    r"our) (?:church|gym|club|school|practice|bank|program|team|clinic)|(?:graduated|aged "
+    r"out|finished school))\b")
+""""my kids are in a different district now", "we gave the dog to my sister", "i
+transferred my prescriptions to cvs", "we left that church", "my son graduated": said
+alone to a consent, the caller (or the one it was for) has moved on from them, a no."""
 _TROUBLE_EN = re.compile(
     r"\b(?:noises?|noisy|bang\w*|rattl\w*|squeal\w*|squeak\w*|clank\w*|leak\w*|drip\w*|cold|"
     r"colder|freezing|froze|frozen|broke|broken|acting up|cut(?:s|ting)? out|shut(?:s|ting)? "
@@ -2756,6 +2821,154 @@ _DAMAGE_EN = re.compile(
 """"the gutter is hanging off", "theres a bucket under the leak", "shingles all over the
 lawn", "a tarp on it", "the adjuster said its totaled": the damage the request is for,
 there to be seen, a yes to "still interested?" (unless denied or already mended)."""
+_COMPLAINT_GATE_EN = frozenset({
+    "crust", "crusty", "crusted", "caked", "scale", "scaly", "limescale", "lime", "calcium",
+    "minerals", "buildup", "build", "deposits", "residue", "film", "filmy", "gunk", "sludge",
+    "sediment", "spots", "spotty", "spotted", "stains", "stained", "staining", "rings", "streaks",
+    "streaky", "cloudy", "hazy", "dingy", "discolored", "discoloured", "rust", "rusty", "rusted",
+    "clog", "clogs", "clogged", "clogging", "stiff", "scratchy", "itchy", "dry", "eczema",
+    "rash", "brittle", "tastes", "taste", "smells", "stinks", "chalky", "chalk", "metallic",
+    "mold", "moldy", "mould", "mildew", "musty", "rotting", "rotten", "cracked", "crumbling",
+    "sagging", "warped", "drafty", "draughty", "corroded", "corrosion", "worn", "old", "hard",
+    "through", "bottled", "want", "need", "sticks", "stuck", "fogged", "foggy", "fog", "fogs",
+    "fogging", "ancient", "legs", "shot", "falling", "wearing", "stain", "ants", "mice", "rats",
+    "roaches", "cockroaches", "termites", "bugs", "wasps", "fleas", "ticks", "mosquitoes",
+    "moles", "weeds", "patches", "dying", "floods", "flooded", "flooding", "overflow",
+    "overflows", "overflowing", "seeps", "seeping", "condensation", "damp", "peeling",
+    "chipping", "flaking", "faded", "banging", "rattling", "squealing", "clanking", "grinding",
+    "hissing", "keeps", "keep", "runs", "allergies", "asthma", "spend",
+})  # fmt: skip
+"""Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
+_COMPLAINT_EN = re.compile(
+    r"\b(?:crust|crusty|crusted|caked|scale|scaly|limescale|lime|calcium|minerals|build ?up|"
+    r"deposits|residue|film|filmy|gunk|sludge|sediment|spots|spotty|stains|stained|staining|"
+    r"rings|streaks|streaky|cloudy|hazy|dingy|discolou?red|rust|rusty|rusted|clogs?|clogged|"
+    r"clogging|stiff|scratchy|itchy|eczema|rash|brittle|chalky|metallic|mou?ldy?|mildew|musty|"
+    r"rotting|rotten|cracked|crumbling|sagging|warped|drafty|draughty|corroded|corrosion|"
+    r"fogged|foggy|fogs? up|fogging up|stain|ants|mice|rats|(?:cock)?roaches|termites|bugs|"
+    r"wasps|fleas|ticks|mosquitoes|moles|weeds|(?:brown|bare|dead) patches|dying|floods|flooded|"
+    r"flooding|overflows?|overflowing|seeps|seeping|condensation|damp|peeling|chipping|flaking|"
+    r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma)\b|"
+    r"\bkeeps? (?:on )?(?:running|tripping|cycling|breaking|leaking|clogging|dripping|going out|"
+    r"shutting off|cutting out|backing up|coming back|finding)\b|"
+    r"\bruns? out (?:of|after|before|in)\b|\bspend (?:a fortune|so much|a lot|tons|too much|"
+    r"hundreds) on\b|"
+    r"\b(?:skin|hair|hands)\b.*\bdry\b|\bdry (?:skin|hair|hands)\b|"
+    r"\b(?:tastes?|smells?) (?:like|funny|bad|off|weird|awful|terrible|of)\b|\bstinks\b|"
+    r"\bhard water\b|\bwater\b.*\b(?:is|its|s) (?:\w+ )?hard\b(?! to\b)|"
+    r"\b(?:is|are|s|re|getting|gotten|got) (?:so |really |very |pretty |too |quite |getting )?"
+    r"(?:old|ancient|worn out|wearing out|on its last legs|"
+    r"falling apart|shot)\b(?! (?:enough|man|lady|friend)\b)|"
+    r"\b(?:sticks|stuck) (?:shut|open|closed)\b|"
+    r"\b(?:go|goes|going|went) through (?:a ton|tons|a lot|lots|so much|so many|cases|gallons|"
+    r"crates|boxes) of\b|\bbuy(?:ing)? (?:\w+ )?bottled\b|\bbottled water\b|"
+    r"(?<!dont )(?<!do not )(?<!no longer )\b(?:so |and )?(?:we|i) (?:still |really |do )?"
+    r"(?:want|need) (?:a |an |some |one )?(?:new|backup|replacement|better|second|spare|"
+    r"bigger|proper|real|another)\b")
+"""The state of the thing the product fixes, complained of: a deposit, a mark, a clog, a
+stiff or dry feel, a taste or smell, decay, age, pests, damp or a flood, peeling, a noise,
+a fault that keeps coming, a substitute bought by the case, or a want said outright ("the
+kettle is furred with lime", "the windows are always fogged", "our roof is old", "we keep
+finding ants", "the breaker keeps tripping", "we buy bottled water every week", "so we
+want a backup"): the trouble the request was for is there, a yes to "still interested?"."""
+_EASED_EN = re.compile(
+    r"\b(?:used to|anymore|any more|no longer|went away|gone|solved|cleared|cleaned|got rid|"
+    r"removed|since (?:we|i|they) (?:got|put|had|installed|added|switched|bought)|"
+    r"takes care|took care|handles|fixed|before (?:we|i) (?:got|put|had|installed)|(?:was|were|"
+    r"is|are|its|it was) (?:just|only|merely))\b")
+"""What says the complained-of state is over or nothing much ("the spots went away since we
+got one", "they were just ants")."""
+_CAUSED_BY_EN = re.compile(r"\b(?:from|because of|due to|thanks to|with all) (?:the |all the |"
+                           r"that |this |our |so much )?(?:\w+ )?(?:scale|lime|buildup|build up|"
+                           r"minerals|deposits|rust|corrosion|crust|clogs?|mold|rot|hard water)\b")
+""""we replaced two faucets from the buildup": a repair the trouble forced, no cure."""
+
+
+def _complains(norm: str, words: list[str]) -> bool:
+    """Whether an English reply complains of the state of the thing (`_COMPLAINT_EN`), not
+    negated, not said over or mended (unless the mending was forced by the trouble)."""
+    if not _EN_NEGATORS.isdisjoint(words) or not _NO_WORDS_EN.isdisjoint(words):
+        return False
+    if _CAUSED_BY_EN.search(norm):
+        return not _EASED_EN.search(norm)
+    return (_COMPLAINT_EN.search(norm) is not None and not _EASED_EN.search(norm)
+            and not _MENDED_EN.search(norm))
+
+
+_STOCKED_EN = re.compile(
+    r"\b(?:cords?|loads?|bags|pallets?|tons?|cases|gallons|truckloads?) of (?:\w+ )?(?:wood|"
+    r"firewood|pellets|salt|propane|fuel|oil|coal|mulch|seed|filters|tile|lumber|shingles)\b|"
+    r"\b(?:stocked|stacked|stocking) up\b|\b(?:the )?(?:wood|firewood|pellets|salt|propane|"
+    r"fuel|lumber|tile|shingles) (?:came|got delivered|was delivered|is stacked|is in)\b")
+""""yeah we got a cord of wood delivered already", "yes the salt bags are stocked up":
+after a yes, the supplies the thing will use are ready; the "already" is theirs, the
+thing is still wanted."""
+_STILL_WORKS_EN = re.compile(
+    r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?:the |our |my )?(?:\w+ ){0,2}\w+ "
+    r"(?:still )?(?:works|runs|is working|is running|working|running|does the job) (?:just |"
+    r"perfectly |really )?(?:fine|great|ok|okay|well|perfectly)(?: (?:now|still|for now|"
+    r"thanks))?$")
+""""the old system still works fine", "ours still runs great": the thing the product would
+replace does its job, a no (the "still" is of the old one, not of the request)."""
+_WORKING_GATE_EN = frozenset({"works", "runs", "working", "running", "job", "old"})
+"""Words without which neither `_STILL_WORKS_EN` nor `_YOUNG_EN` matches."""
+_YOUNG_EN = re.compile(r"\b(?:only|just|barely|not even|less than) (?:a|one|two|three|four|five|"
+                       r"a few|a couple|six)(?: of)? (?:years?|months?|weeks?) old\b")
+""""our windows are only two years old": too new to replace, a no."""
+_SITUATION_GATE_EN = frozenset({
+    "enough", "plenty", "job", "trick", "works", "put", "set", "installed", "hooked", "fitted",
+    "foreclosure", "foreclosed", "evicted", "market", "sale", "selling", "sold", "listed",
+    "moved", "moving", "downsizing", "renting", "fine", "soft", "clean", "ok", "okay", "good",
+    "great", "alright", "shape", "holding", "left", "new", "income", "divorce", "divorced",
+    "lost", "perfect", "excellent",
+})  # fmt: skip
+"""Words without which no reply states a situation that ends the need (the patterns below)."""
+_SUFFICES_EN = re.compile(
+    r"\b(?:thats|that is|its|it is|which is|thats more than|is) (?:plenty|enough|good enough|"
+    r"all (?:we|i) need)\b|\b(?:does|do|did) the (?:job|trick)\b|"
+    r"\bworks (?:fine|well|great|ok|okay|just fine) for (?:us|me)\b")
+""""we use a filter pitcher and thats enough", "a space heater does the job": what the
+caller has suffices, a no."""
+_IN_PLACE_EN = re.compile(
+    r"^(?!.*\b(?:request|order|application|inquiry|claim|ticket|bid|offer|deposit|word|"
+    r"call|quote|estimate|price|baby|puppy|job)\b)(?:.*\b(?:had|have had|got|just got|"
+    r"already have|have) (?:a|an|one|the|our) "
+    r"(?:\w+ ){0,3}(?:put in|installed|hooked up|set up|fitted)\b|"
+    r".*\b(?:we|i|he|she|they|dad|son)(?: just| already| finally| recently| went and)? "
+    r"(?:put in|installed|hooked up|set up|fitted) (?:a|an|one|our|the|it)\b|"
+    r".*\b(?:set|put|hooked|rigged) (?:one|it|something) (?:up|in)\b|"
+    r".*\b(?:previous|last|old|former) owners? (?:left|put in|installed)\b|"
+    r".*\b(?:put|got|had) (?:a |an )?(?:brand )?new \w+ (?:on|in|put in|installed)\b)")
+""""we had a kinetico put in two years ago", "we just put in a whole house filter", "my
+dad is a plumber he set one up for us": the thing is in place already, a no (a request
+or an order put in is no such thing)."""
+_LEAVING_HOME_EN = re.compile(
+    r"\b(?:foreclos\w*|evicted|being evicted|(?:house|home|place|property|condo|farm) "
+    r"(?:is |s )?(?:on the market|for sale|under contract|being sold|sold|going up for sale|"
+    r"up for sale)|fixed income|(?:getting|got|going through) (?:a )?divorced?|lost (?:my|our) "
+    r"jobs?|downsizing (?:to|into)|(?:selling|sold|"
+    r"listed|listing) (?:the|our|my) (?:house|home|place|property|condo|farm)|moved (?:into|to|"
+    r"in with) (?:assisted living|an? (?:nursing|retirement|care) (?:home|facility|community)|"
+    r"senior (?:living|housing)|an? (?:apartment|condo|rental)|my (?:daughter|son|kids)s?|our "
+    r"(?:daughter|son|kids)s?)|(?:moving|downsizing)(?: out| away)? (?:next|this) (?:week|"
+    r"month|year|spring|summer|fall|winter)|(?:were|we are|im|i am) (?:renting|moving out|"
+    r"moving away) now)\b")
+""""the house is in foreclosure", "we moved into assisted living", "were selling the
+house", "were on a fixed income now": the caller is leaving the home the thing was for, or
+the household's means are gone, a no."""
+_SOUND_AS_IS_EN = re.compile(
+    r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?!(?:the |our |my )?(?:price|"
+    r"prices|cost|quote|offer|deal|estimate|timing|time|that|it|its|thats|this|now|plan|idea|"
+    r"you|yes|yeah|sure|all|everything|everythings)\b)"
+    r"(?:(?:the|our|my) )?(?:\w+ ){0,2}\w+(?: here)?(?: is| s| are)? (?:totally |perfectly |"
+    r"pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay|alright|perfect|excellent|"
+    r"in (?:good|great|fine) shape|holding up|(?:brand |pretty |fairly )?new)(?: here)?$|"
+    r"\b(?:tested|checked|inspected)\b.*\band (?:its|it is|it was|theyre|they are) (?:totally |"
+    r"perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$|"
+    r"\b(?:on|have) (?:city|town|municipal|county) (?:water|sewer|gas)\b.*\band (?:its|it is) "
+    r"(?:totally |perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$")
+""""city water here is fine", "were on city water and its soft", "our well was tested and
+its clean": the thing the product fixes is sound, a no."""
 _MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
                         r"taken care)\b")
 _NO_WORDS_EN = frozenset({"no", "nope", "nah"})
@@ -2778,8 +2991,11 @@ _REMOVED_EN = re.compile(
     r"\b(?:filled|fill) (?:it|them|the \w+|our \w+|in the \w+|in our \w+) in\b|\bfilled in "
     r"(?:the|our) \w+\b|\b(?:tore|torn|ripped|took|taken|pulled) (?:out|down) (?:the|our) "
     r"\w+\b|\b(?:tore|ripped|took|pulled) (?:it|them|the \w+|our \w+) (?:out|down)\b|"
-    r"\bgot rid of (?:it|them|the|our)\b")
-""""we filled the basement in", "we tore out the old pool": the thing itself is gone."""
+    r"\bgot rid of (?:it|them|the|our)\b|\b(?:brick|bricked|board|boarded|wall|walled|"
+    r"cap|capped|close|closed) (?:it |them |up |off )?(?:up |off )?(?:the|our|that) (?!deal\b)"
+    r"\w+(?: (?:up|off))?$")
+""""we filled the basement in", "we tore out the old pool", "we decided to brick up the
+fireplace", "we capped off the old well": the thing itself is gone or closed for good."""
 _FOUND_BY_INSPECTION_EN = re.compile(
     r"\b(?:inspector|inspection|appraiser|adjuster|engineer)(?: \w+)? (?:flagged|found|noted|"
     r"caught|pointed out|wrote up|called out|mentioned)\b(?! (?:nothing|no)\b)")
