@@ -471,7 +471,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"отдаем)\b|\b(выставил\w*|сдаю|сдаем|сдаём|продаю|продаем|продаём) (\w+ ){0,2}"
             r"(на продажу|в аренду|внаем)\b",
             r"\b(меня|нас) (\w+ )?не (касается|касаются|волнует)\b|\bне мое дело\b",
-            r"(?<!не )\b(нас|меня) (\w+ )?(вполне |все |полностью |и так )?устраивает\b",
+            r"(?<!не )\b(нас|меня) ((?!не\b)\w+ )?(вполне |все |полностью |и так )?устраивает\b",
         ]),
         ("later", "no", [
             # someone to consult first: «сначала с мужем посоветуюсь», «надо жену спросить»
@@ -2148,8 +2148,8 @@ _KEY_ONE_RU = re.compile(r"^((ну|да|вот|так|ага) )*(нажимаю|
                          r"давлю) (на )?(один|единиц\w*|единичк\w*|первую|первое|первый)\b")
 """The key that accepts an offer («Нажмите 1 или скажите «да»»), said in words."""
 _CALL_THEM_RU = re.compile(r"^((да|ну|ага|хорошо|ладно|конечно) )*(перезвони|перезвоните|"
-                           r"позвони|позвоните|звони|звоните|набери|наберите) (ему|ей|им|"
-                           r"клиент\w*)( (сейчас|уже|скорее|давайте|пожалуйста))*$")
+                           r"позвони|позвоните|звони|звоните|набери|наберите) (ему|ей|им|его|"
+                           r"ее|их|клиент\w*)( (сейчас|уже|скорее|давайте|пожалуйста))*$")
 """To an offer of a call: told to call the third party («да, перезвоните ему»), no
 deferral."""
 _KEY_ONE_ALONE_RU = re.compile(
@@ -2309,6 +2309,9 @@ _NO_HANDS_RU = re.compile(
     r"делать|монтировать|устанавливать|собирать|укладывать|варить|копать|строить|положит|"
     r"поставит|сделает|соберет|уложит)\b")
 """«материалы купили, а кто класть будет, не знаем»: bought, but no hands to do it: a yes."""
+_TAIL_MARKS_RU = ((" так что ", ("yes", "no")), (" поэтому ", ("yes", "no")),
+                  (" вот и ", ("yes", "no")), (" а ", ("yes",)))
+"""Where the reply's last clause is its answer, when a trouble and a done thing meet."""
 _LACKS_RU = re.compile(r"\bа (\w+ )?(нормальн\w+ |приличн\w+ |толков\w+ |никак\w+ )?(?P<n>\w+)"
                        r"( нормальн\w+| приличн\w+| толков\w+)? (пока |еще |до сих пор |так и |"
                        r"вообще )?(нет|нету)$")
@@ -2375,6 +2378,15 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
             and ("устраива" in norm or "готово" in norm)):
         # «живая изгородь, и нас устраивает», «всё уже готово»: content, not agreeing
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if said_no == "done" and hits.get("yes") == "still":
+        # «гараж поставили, а ворота нараспашку»: done beside, the thing offered still
+        # wanting after the «а»; «забор сгнил, так что поставили новый»: the trouble,
+        # then what it led to
+        for mark, answers in _TAIL_MARKS_RU:
+            if mark in norm:
+                reading = _polar(norm.rpartition(mark)[2], "ru", "relevance")
+                if reading.answer in answers:
+                    return reading
     if said_no == "done" and (place := _PLACE_BOUGHT_RU.search(norm)) is not None:
         # the place bought: read the rest for the need («… там только колышки»)
         rest = _PLACE_BUYING_RU.sub(" ", place.group(0))
