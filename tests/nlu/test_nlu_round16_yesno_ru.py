@@ -46,7 +46,7 @@ LEAD, CONSENT, CALLBACK = ("lead_qualification.ru.yaml", "consent_confirmation.r
         # lacking
         ("relevance", "гараж поставили а ворот до сих пор нараспашку", "yes"),
         ("relevance", "кур завели а курятника нормального нет", "yes"),
-        ("relevance", "на участке пока одни сваи", "yes"),
+        ("relevance", "на участке пока одни столбики", "yes"),
         ("relevance", "живём без канализации", "yes"),
         # broken into, stolen from, strayed in
         ("relevance", "у нас из сарая инструмент украли", "yes"),
