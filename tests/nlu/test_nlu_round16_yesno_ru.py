@@ -52,13 +52,17 @@ LEAD, CONSENT, CALLBACK = ("lead_qualification.ru.yaml", "consent_confirmation.r
         ("relevance", "у нас из сарая инструмент украли", "yes"),
         ("relevance", "собаки бродячие во двор забредают", "yes"),
         ("relevance", "подростки на территорию лазят по ночам", "yes"),
+        ("relevance", "лисы по двору бегают", "yes"),
         # planned, needed, nagged for
         ("relevance", "осенью подумывали крыльцо переделать", "yes"),
         ("relevance", "нужно бы в детской батарею поменять", "yes"),
         ("relevance", "муж всё ворчит что дует из окон", "yes"),
+        ("relevance", "свекровь требует чтобы кухню переделали", "yes"),
+        ("relevance", "надо бы крышу перекрыть", "yes"),
         # the means came, or no hands for it
         ("relevance", "нам кредит на ремонт одобрили", "yes"),
         ("relevance", "плитку закупили а некому класть", "yes"),
+        ("relevance", "доски завезли а класть некому", "yes"),
         ("relevance", "материалы купили не знаем кто будет ставить", "yes"),
         # a place bought, read past
         ("relevance", "дачу купили там пусто", "yes"),
@@ -67,6 +71,10 @@ LEAD, CONSENT, CALLBACK = ("lead_qualification.ru.yaml", "consent_confirmation.r
         ("relevance", "брат нам летом всю крышу перекрыл", "no"),
         ("relevance", "муж сам ламинат уложил", "no"),
         ("relevance", "рабочие уже окна ставят", "no"),
+        ("relevance", "ребята из соседней деревни уже ставят", "no"),
+        ("relevance", "кум помог поставить", "no"),
+        ("relevance", "думаем поставить своими руками", "no"),
+        ("relevance", "у нас своя ограда кованая", "no"),
         ("relevance", "всё давно готово", "no"),
         # the caller's situation
         ("relevance", "мы живём в панельке", "no"),
