@@ -100,6 +100,9 @@ LEAD, CONSENT, CALLBACK = ("lead_qualification.ru.yaml", "consent_confirmation.r
         ("availability", "у меня сейчас окна меняют", "no"),
         ("availability", "нам кухню собирают", "no"),
         ("availability", "я посуду мою", "no"),
+        ("availability", "ко мне родня нагрянула", "no"),
+        ("availability", "тут шумно очень", "no"),
+        ("availability", "можно пока перерыв не кончился", "yes"),
         # idle anyway, or free as the conclusion of a busy-sounding fact
         ("availability", "я всё равно электричку жду", "yes"),
         ("availability", "я в командировке в гостинице так что свободна", "yes"),
@@ -108,15 +111,23 @@ LEAD, CONSENT, CALLBACK = ("lead_qualification.ru.yaml", "consent_confirmation.r
         ("consent", "высылайте мне всё равно", "yes"),
         ("consent", "можно если не чаще раза в неделю", "yes"),
         ("consent", "мы только за если бонусы будут", "yes"),
+        ("consent", "ну если по делу то можно", "yes"),
+        ("consent", "можно только нечасто", "yes"),
+        ("consent", "я за если это акции", "yes"),
         ("consent", "я в другом магазине закупаюсь", "no"),
         ("consent", "мы у конкурентов заказываем", "no"),
         ("consent", "это номер жены", "no"),
+        ("consent", "мы продукты на рынке берём", "no"),
+        ("consent", "симка на работу оформлена", "no"),
+        ("consent", "мне это ни к чему", "no"),
         ("consent", "я в телеграме не сижу", "no"),
         ("consent", "симка не моя мамина", "no"),
         ("consent", "не нужно мне это я сама в магазин хожу", "no"),
         # a read-back narrowed, the record refused
         ("readback", "нет я не на все рассылки соглашался", "no"),
         ("readback", "не записывайте пока я подумаю", "no"),
+        ("readback", "не со всем я согласен", "no"),
+        ("readback", "подождите не вносите", "no"),
     ],
 )
 def test_answers(asked: str, text: str, expected: str) -> None:
@@ -140,6 +151,8 @@ def test_answers(asked: str, text: str, expected: str) -> None:
         ("consent", "пишите лучше на почту", None),
         ("consent", "я за лекарствами хожу", None),
         ("readback", "да я на всё соглашалась", "yes"),
+        ("readback", "не только на звонки но и на письма согласна", "yes"),
+        ("consent", "я в вашей аптеке беру", "yes"),
     ],
 )
 def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
