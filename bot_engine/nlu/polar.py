@@ -200,7 +200,6 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # just the right time, a free slot: «сейчас в самый раз», «как раз есть окошко»
             r"\b(в самый раз|самое время)\b", r"\b(как раз|сейчас) (\w+ )?окно$",
             # a fact, then leave to talk: «ребёнок уснул, можно», «только с работы, могу»
-            r"\b(сижу|стою) (\w+ ){0,2}жду\b",
             r"(?<!не )(?<!нельзя )(?<!раз )(?<!повторить )(?<!помедленнее )(?<!погромче )"
             r"(?<!громче )(?<!медленнее )(?<!переспросить )\b(можно|могу|можем)$",
             # idle anyway: «я всё равно автобус жду»
@@ -2349,6 +2348,9 @@ _SPELL_UNTIL_RU = re.compile(
     r"закончил\w*|кончил\w*|кончит\w*|закончит\w*|стемнел\w*|уехал\w*|ушел|ушла|ушли)\b")
 """«можно, пока ужин не готов»: a free spell until something happens: a yes (its «не»
 negates the spell's end, not the answer)."""
+_WAITING_RU = re.compile(r"\b(сижу|стою) (\w+ ){0,2}жду\b")
+"""«стою у подъезда, жду такси»: waiting, so free to talk (not where waiting is busy: «стою
+на морозе, жду такси»)."""
 _PLACE_BOUGHT_RU = re.compile(
     r"\b(участок|участки|дом|дачу|землю|коттедж|квартиру|таунхаус|полдома|помещение)"
     r"( \w+){0,3} (купили|купил|купила|взяли|взял|приобрели|получили)\b"
@@ -2408,6 +2410,9 @@ def _russian_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if (topic == "availability" and hits.get("yes") in (None, "agree", "available")
             and "пока " in norm and _SPELL_UNTIL_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "availability" and "no" not in hits and "жду" in norm
+            and _WAITING_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "availability":
         return None
@@ -2836,8 +2841,7 @@ _FREE_NOW: dict[Lang, re.Pattern[str]] = {
                      # idle anyway: «да я всё равно в гамаке лежу», «так и так сижу жду»
                      r"|\b(все равно|так и так|просто) (\w+ ){0,3}(лежу|сижу|валяюсь|отдыхаю|"
                      r"загораю|скучаю|бездельничаю|жду|ждем)\b"
-                     r"|(?<!не )\b(отдыхаю|отдыхаем|бездельничаю|скучаю)\b"
-                     r"|\b(сижу|стою) (\w+ ){0,2}жду\b"),
+                     r"|(?<!не )\b(отдыхаю|отдыхаем|бездельничаю|скучаю)\b"),
     "en": re.compile(r"\bwhile (the |my |our )?(kids?|baby|babies|children|toddler|little ones?|"
                      r"son|daughter|husband|wife)( is| are|s)? (napping|asleep|sleeping|at school|"
                      r"at daycare|out)\b|\b(im|i am|were|we are) just watching (tv|television|"
