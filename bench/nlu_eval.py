@@ -436,7 +436,8 @@ def main() -> None:
                         help="calibrate the reply memory: each tuned split recalled from "
                              "the others")
     parser.add_argument("--no-memory", action="store_true",
-                        help="turn the reply memory off (an ablation)")
+                        help="turn the reply memory off, its word-for-word recall too "
+                             "(an ablation: the rules and the semantic layer alone)")
     parser.add_argument("--write-memory", action="store_true",
                         help="regenerate bot_engine/nlu/reply_memory.<lang>.json from the "
                              "splits that are not held out")
@@ -447,8 +448,8 @@ def main() -> None:
         from bot_engine.nlu import semantic
 
         semantic.THRESHOLD = 2.0  # no cosine reaches it
-    if args.no_memory:
-        reply_memory.THRESHOLD = 2.0
+    if args.no_memory:  # neither the nearest reply nor one heard word for word
+        reply_memory.memory = lambda _lang: None  # type: ignore[assignment]
     worst = []
     for lang in args.lang or ["ru", "en"]:
         items, scripts = load_items(lang, tuple(args.skip))
