@@ -464,10 +464,16 @@ def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
     if len(spans) != 2:
         return None
     a, b = spans
-    if not (a.j == b.i and a.words and b.words and a.scale == 1.0 and b.scale == 1.0
-            and a.value == int(a.value) and b.value == int(b.value)
-            and all(t.kind != "num" for t in toks[a.i:b.j])):
+    if not (a.j == b.i and a.scale == 1.0 and b.scale == 1.0
+            and a.value == int(a.value) and b.value == int(b.value)):
         return None
+    if not (a.words and b.words and all(t.kind != "num" for t in toks[a.i:b.j])):
+        # "12 5": the same in digits, the hundreds one plain digit
+        digits = all(t.kind == "num" and t.low.isdigit() for t in toks[a.i:b.j])
+        if not (digits and b.j == b.i + 1 and len(toks[b.i].low) == 1
+                and 10 <= a.value <= 99 and 1 <= b.value <= 9):
+            return None
+        return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, False, 1000)
     if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, True, 1000)
     if 1 <= a.value <= 99 and 10 <= b.value <= 99:
