@@ -1196,14 +1196,15 @@ class _Rules:
                              or after in self.lex.weekdays))
             if digits and after in ("в", "во", "on"):
                 after = self.low(hv[2] + 1)
-            if in_words is False and after in ("this", "in", "on", "tomorrow") and hv[1] >= 10:
+            if not in_words and after in ("this", "in", "on", "tomorrow") and hv[0] <= 12:
                 # "one thirty this afternoon", "nine fifteen in the morning", "ten forty on
-                # friday": the day or the part of the day comes after a small word
+                # friday", "three this afternoon": the day or the part of the day comes
+                # after a small word
                 nxt = self.low(hv[2] + 1 + (self.low(hv[2] + 1) == "the"))
-                in_words = (hv[0] <= 12 and hv[2] > k + 1
-                            and self.toks[k].kind == self.toks[hv[2] - 1].kind == "word"
-                            and (after == "tomorrow" or nxt in _DAYPARTS
-                                 or nxt in self.lex.weekdays or nxt in _RELATIVE_DAYS))
+                in_words = (self.toks[k].kind == self.toks[hv[2] - 1].kind == "word"
+                            and (nxt in _DAYPARTS or (hv[1] >= 10 and hv[2] > k + 1 and (
+                                after == "tomorrow" or nxt in self.lex.weekdays
+                                or nxt in _RELATIVE_DAYS))))
             # "tonight after the kids are in bed like nine": a loose hour ending the reply,
             # after a day or a part of the day named earlier
             hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
@@ -1444,7 +1445,9 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
             # hour near a meal and the clock time said beside it are one time
             near_meal = part.hour is not None and any(
                 p.vague or part.vague for p in groups[-1] if p.hour is not None)
-            if gap <= 1 and _same_day_named_again(groups[-1], part):
+            if (gap <= 1 or (part.weekday and _PARTING.isdisjoint(
+                    toks[g].low for g in range(last.j, part.i)))) and _same_day_named_again(
+                        groups[-1], part):
                 groups[-1].append(part)  # "monday the 24th": the date names the weekday's day
                 continue
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
