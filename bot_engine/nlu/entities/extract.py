@@ -500,7 +500,8 @@ def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
         # "12 5": the same in digits, the hundreds one plain digit
         digits = all(t.kind == "num" and t.low.isdigit() for t in toks[a.i:b.j])
         if not (digits and b.j == b.i + 1 and len(toks[b.i].low) == 1
-                and 10 <= a.value <= 99 and 1 <= b.value <= 9):
+                and 10 <= a.value <= 99 and 1 <= b.value <= 9
+                and not _counts_things(toks, b, "en")):  # "12 5 bedrooms"
             return None
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, False, 1000)
     if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:

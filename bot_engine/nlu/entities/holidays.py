@@ -205,7 +205,8 @@ _EN_NAMES: dict[str, str | None] = {
 _EN_ALONE = frozenset({"thanksgiving", "halloween", "christmas", "xmas", "easter", "new_year",
                        "new_year_eve", "christmas_eve", "independence", "memorial", "labor",
                        "juneteenth", "valentine", "st_patrick", "mlk", "presidents",
-                       "columbus", "veterans", "mothers", "fathers", "black_friday", "tax_day"})  # fmt: skip
+                       "columbus", "veterans", "mothers", "fathers", "black_friday",
+                       "tax_day"})  # fmt: skip
 _RU_ALONE = frozenset({"new_year", "old_new_year", "christmas", "christmas_eve", "new_year_eve",
                        "easter", "maslenitsa",
                        "victory", "defender", "women", "russia", "knowledge", "unity"})
