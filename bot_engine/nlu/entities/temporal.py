@@ -125,8 +125,8 @@ _EN_SEASONS: dict[str, periods.Season] = {
 }  # fmt: skip
 # «за лето»: within the season, by its end
 _RU_SEASON_CUES = frozenset({"на", "к", "по", "за", "следующей", "следующим", "следующее",
-                             "следующую", "будущей", "будущим", "будущее", "будущую", "этой", "этим",
-                             "эту", "ближайшей", "ближайшим"})  # fmt: skip
+                             "следующую", "будущей", "будущим", "будущее", "будущую",
+                             "этой", "этим", "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
                              "till", "before", "come"})  # fmt: skip  "come spring": when it comes
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
