@@ -1222,11 +1222,15 @@ _DIGIT_PAIR_EN = re.compile(r"^(?:(?:about|around|maybe|like|say|um|uh|so|well|p
                             r"(?P<a>\w+) (?P<b>\w+)(?: (?:or so|tops|max|i think|i guess))?$")
 
 
+_WORD_EN = re.compile(r"[a-z']+")
+
+
 def _digit_pair_en(text: str, found: dict[str, Any]) -> dict[str, Any]:
     """"seven five" where the step counts in thousands: 7500, a price read out as its
     thousands, then its hundreds (as "eleven five" is anywhere); elsewhere two digits stay
     two numbers, and two in a row ("six seven") are a range said fast."""
-    pair = _DIGIT_PAIR_EN.match(nlu.normalize(text, "en"))
+    # not `nlu.normalize`: it drops a word said twice, and "five five" is 5500
+    pair = _DIGIT_PAIR_EN.match(" ".join(_WORD_EN.findall(text.lower())))
     if pair is None or found.get("unit"):
         return found
     a, b = _DIGIT_WORDS_EN.get(pair.group("a")), _DIGIT_WORDS_EN.get(pair.group("b"))

@@ -58,12 +58,15 @@ def key_of_word(word: str) -> str | None:
 # longer reply is the word it spells.
 _ALONE: dict[str, dict[str, str]] = {
     "ru": {"раз": "1"},
-    "en": {"won": "1", "too": "2", "to": "2", "for": "4", "ate": "8"},
+    "en": {"won": "1", "too": "2", "to": "2", "for": "4", "ate": "8",
+           # the Spanish digits an English speaker may read a key as
+           **{w: str(n) for n, w in enumerate(("cero", "uno", "dos", "tres", "cuatro", "cinco",
+                                               "seis", "siete", "ocho", "nueve"))}},
 }
 _PRESSING: dict[str, frozenset[str]] = {
     "ru": frozenset({"нажимать", "нажать", "жать", "кнопка", "клавиша", "давайте", "давай",
                      "пожалуйста", "вот"}),
-    "en": frozenset({"press", "push", "hit", "button", "key", "please"}),
+    "en": frozenset({"press", "push", "hit", "button", "key", "please", "pleas"}),
 }
 
 
@@ -76,9 +79,10 @@ def spoken_key(text: str, lang: str) -> str | None:
             return table[word]
     alone = _ALONE[code]
     if alone:
-        said = [w for w in lemma_tuple(text, code) if w not in _PRESSING[code]]
-        if len(said) == 1 and said[0] in alone:
-            return alone[said[0]]
+        for words in (lemma_tuple(text, code), tokens(text, code)):  # "tres" stems to "tre"
+            said = [w for w in words if w not in _PRESSING[code]]
+            if len(said) == 1 and said[0] in alone:
+                return alone[said[0]]
     return None
 
 

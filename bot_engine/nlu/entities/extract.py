@@ -284,7 +284,7 @@ def extract_entities(
         found = _narrower_inside(text, _day_of_week_period(text, found))
         found = _without_negated(text, found)
         if "datetime" in wanted and "date" not in wanted:
-            found = _without_unsure_spans(text, code, found)
+            found = _without_unsure_spans(text, code, _without_asked_of_us(text, code, found))
         said = _temporal_entities(text, found, wanted)
         today = now.date().isoformat()
         if urgent and all(str(e.value) < today for e in said):
@@ -397,6 +397,35 @@ def _without_unsure_spans(text: str, lang: Lang, found: list[Temporal]) -> list[
     return [tmp for tmp in found if tmp.until is None or tmp.clock is not None]
 
 
+# A question whether the company works or calls at some time ("do you guys call on
+# weekends", «а вы в выходные звоните или нет», «вы по субботам работаете?»): a time asked
+# about, not offered. "can you call me saturday" asks for the time, so it is offered.
+_ASKED_OF_US = {
+    "en": re.compile(r"\b(?:do|does|are|is) (?:you|y ?all|ya|your (?:company|team|office|"
+                     r"people|guys)|anyone|somebody|someone)(?: guys| folks| people)?\b"
+                     r"[^.!]*?\b(?:call|calls|work|working|open|ring|phone|make calls)\b"),
+    "ru": re.compile(r"(?:^|[.!?,]\s*)(?:а |и |ну )?(?:вы|у вас)\b[^.!]*?\b(?:звоните|"
+                     r"перезваниваете|работаете|обзваниваете|звонят|работают)\b"
+                     r"(?=[^.!]*(?:\bили нет\b|\?|\bли\b))|^а (?:вы|у вас)\b[^.!]*?\b(?:звоните|"
+                     r"перезваниваете|работаете|обзваниваете|звонят|работают)\b"),
+}
+_ASKED_WORDS = frozenset({"вы", "вас", "you", "your", "anyone", "somebody", "someone", "y"})
+"""A word each question to the company holds: the pattern runs only when one is said."""
+
+
+def _without_asked_of_us(text: str, lang: Lang, found: list[Temporal]) -> list[Temporal]:
+    """Drop the times inside a question to the company about when it calls or works."""
+    low = text.lower()
+    if not found or _ASKED_WORDS.isdisjoint(low.replace(",", " ").replace("?", " ").split()):
+        return found
+    asked = _ASKED_OF_US[lang].search(low)
+    if asked is None:
+        return found
+    clause_end = min((p for p in (low.find(c, asked.end()) for c in ".!?") if p >= 0),
+                     default=len(low))
+    return [tmp for tmp in found if not asked.start() <= tmp.start < clause_end]
+
+
 def _may_hold_a_date(toks: list[Tok], lex: Lexicon) -> bool:
     """Whether a date could hold a number here: a word other than a numeral
     ("недели", "декабря", "году") and a number to protect."""
@@ -464,10 +493,17 @@ def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
     if len(spans) != 2:
         return None
     a, b = spans
-    if not (a.j == b.i and a.words and b.words and a.scale == 1.0 and b.scale == 1.0
-            and a.value == int(a.value) and b.value == int(b.value)
-            and all(t.kind != "num" for t in toks[a.i:b.j])):
+    if not (a.j == b.i and a.scale == 1.0 and b.scale == 1.0
+            and a.value == int(a.value) and b.value == int(b.value)):
         return None
+    if not (a.words and b.words and all(t.kind != "num" for t in toks[a.i:b.j])):
+        # "12 5": the same in digits, the hundreds one plain digit
+        digits = all(t.kind == "num" and t.low.isdigit() for t in toks[a.i:b.j])
+        if not (digits and b.j == b.i + 1 and len(toks[b.i].low) == 1
+                and 10 <= a.value <= 99 and 1 <= b.value <= 9
+                and not _counts_things(toks, b, "en")):  # "12 5 bedrooms"
+            return None
+        return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, False, 1000)
     if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, True, 1000)
     if 1 <= a.value <= 99 and 10 <= b.value <= 99:

@@ -57,6 +57,19 @@ def _from_easter(method: int, offset: int, length: int = 1) -> _Rule:
     return rule
 
 
+def _tax_day(year: int) -> date:
+    """The US filing deadline: 15 April, or the next weekday when that is a weekend."""
+    day = date(year, 4, 15)
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
+def _tax_season(length_from_jan: bool) -> _Rule:
+    def rule(year: int) -> Span:
+        last = _tax_day(year)
+        return (date(year, 1, 27) if length_from_jan else last), last
+    return rule
+
+
 _RU_CALENDAR: dict[str, _Rule] = {
     "new_year": _fixed(1, 1, 1, 8),
     "christmas_eve": _fixed(1, 6),
@@ -101,6 +114,10 @@ _EN_CALENDAR: dict[str, _Rule] = {
     # summer break runs from then to the end of August
     "school_out": _fixed(6, 15),
     "summer_break": _fixed(6, 15, 8, 31),
+    # taxes: the filing deadline (a refund comes a few weeks after), and the filing season
+    # that ends with it
+    "tax_day": _tax_season(False),
+    "tax_season": _tax_season(True),
 }
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "ru": {"long_weekend": ("new_year", "defender", "women", "may", "russia", "unity")},
@@ -179,13 +196,17 @@ _EN_NAMES: dict[str, str | None] = {
     "summer break": "summer_break",
     "christmas break": "holidays", "winter break": "holidays", "holiday break": "holidays",
     "summer vacation": "summer_break",
+    "tax day": "tax_day", "tax deadline": "tax_day", "tax filing deadline": "tax_day",
+    "filing deadline": "tax_day", "taxes are due": "tax_day", "tax time": "tax_season",
+    "tax season": "tax_season", "taxes": "tax_season",
 }  # fmt: skip
 # Names safe to read alone ("halloween afternoon"), not only after a preposition:
 # words that name nothing but the holiday.
 _EN_ALONE = frozenset({"thanksgiving", "halloween", "christmas", "xmas", "easter", "new_year",
                        "new_year_eve", "christmas_eve", "independence", "memorial", "labor",
                        "juneteenth", "valentine", "st_patrick", "mlk", "presidents",
-                       "columbus", "veterans", "mothers", "fathers", "black_friday"})  # fmt: skip
+                       "columbus", "veterans", "mothers", "fathers", "black_friday",
+                       "tax_day"})  # fmt: skip
 _RU_ALONE = frozenset({"new_year", "old_new_year", "christmas", "christmas_eve", "new_year_eve",
                        "easter", "maslenitsa",
                        "victory", "defender", "women", "russia", "knowledge", "unity"})

@@ -101,6 +101,12 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
     while k < n:
         t = toks[k]
         if t.kind == "num":
+            if last_kind == "mult" and group is None and _digits_after_scale(toks, k, last_mult,
+                                                                           lex):
+                group = t.num  # «1 миллион 300 тысяч», "2 thousand 500": digits and words
+                last_kind = "digits"
+                k += 1
+                continue
             if group is not None or last_kind == "mult" or t.num is None:
                 break
             group = t.num
@@ -259,13 +265,27 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
         return None
     if (
         group is not None and last_mult >= 1e6 and last_mult != float("inf")
-        and last_kind in ("hundred", "ten", "teen", "unit") and group < 1000
+        and last_kind in ("hundred", "ten", "teen", "unit", "digits") and group < 1000
         and (lang == "ru" or group % 100 == 0)
     ):  # fmt: skip
         # "миллион двести" is 1 200 000 in speech: the thousands are left unsaid.
         group *= last_mult / 1000
     scale = last_mult if group is None and last_kind == "mult" else 1.0
     return NumSpan(total + (group or 0.0), i, k, words, scale)
+
+
+def _digits_after_scale(toks: list[Tok], k: int, magnitude: float, lex: Lexicon) -> bool:
+    """Whether the digits at ``k``, after a number that closed with ``magnitude``, go on
+    with it: a smaller multiplier follows them («1 миллион 300 тысяч»), or they are whole
+    hundreds under a thousand ("3 тысячи 500", "2 thousand 500") or a million's thousands."""
+    num = toks[k].num
+    if num is None or not num.is_integer() or not 0 < num < 1000:
+        return False
+    nxt = _peek(toks, k + 1)
+    follow = lex.numbers.get(nxt.low) if nxt is not None and nxt.kind == "word" else None
+    if follow is not None and follow.kind == "mult" and follow.value >= 1000:
+        return follow.value < magnitude
+    return num % 100 == 0 and (nxt is None or nxt.kind != "word" or nxt.low in lex.currencies)
 
 
 def _joined_smaller(
@@ -300,6 +320,9 @@ def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
     n = len(toks)
     while i < n:
         t = toks[i]
+        if t.low in _INTERJECTED_ZERO and not _after_a_digit(toks, i, lex):
+            i += 1  # "oh maybe seven thousand": a sigh, no zero
+            continue
         if t.kind == "num" or (t.kind == "word" and (t.low in lex.numbers or t.low in _STARTERS)):
             span = parse_number_at(toks, i, lex, lang)
             if span is not None:
@@ -308,6 +331,18 @@ def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
                 continue
         i += 1
     return _share_scale(_late_multiplier(found, toks, lex, lang), toks)
+
+
+_INTERJECTED_ZERO = frozenset({"oh", "o"})
+"""Zero said as a letter: one only among other digits ("five oh two", "nine oh five")."""
+
+
+def _after_a_digit(toks: list[Tok], i: int, lex: Lexicon) -> bool:
+    if i == 0:
+        return False
+    prev = toks[i - 1]
+    word = lex.numbers.get(prev.low)
+    return prev.kind == "num" or (word is not None and word.kind != "mult")
 
 
 def _late_multiplier(found: list[NumSpan], toks: list[Tok], lex: Lexicon,

@@ -60,6 +60,17 @@ _RU_OBLIQUE_NUMBERS = ("ух", "ех", "ёх", "ти", "ми")
 («в два» is; «в двух словах», «в пяти минутах от дома» are not)."""
 _MONTH_LEADS_EN = frozenset({"in", "by", "until", "till", "til", "before", "after", "during",
                              "through", "thru", "since", "of"})
+_MAY_BEFORE = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "oh", "ah", "well", "so", "like",
+                         "maybe", "probably", "perhaps", "hopefully", "i", "think", "guess",
+                         "say", "lets", "id", "early", "mid", "late", "yeah", "yes", "ok",
+                         "okay", "sometime", "around", "about", "its", "it's", "thinking",
+                         "im", "were", "we're", "ideally", "definitely", "by"})  # fmt: skip
+"""Words that may stand before "may" said as a month and as the whole answer."""
+_MAY_AFTER = frozenset({"", "and", "or", "maybe", "probably", "hopefully", "then", "ish",
+                        "latest", "at", "is", "would", "works", "sounds", "sometime", "this",
+                        "next", "so", "but", "because", "cause", "if", "when", "once",
+                        "since", "after", "before", "for"})  # fmt: skip
+"""Words after a month "may" that a modal "may" is not followed by, in an answer."""
 _CONNECTORS = frozenset({"в", "во", "на", "к", "и", "районе", "at", "on", "in", "the", "around",
                          "by",
                          "about", "часов", "часа", "около", "примерно", "of"})  # fmt: skip
@@ -112,9 +123,10 @@ _EN_SEASONS: dict[str, periods.Season] = {
     "spring": "spring", "summer": "summer", "fall": "autumn", "autumn": "autumn",
     "winter": "winter",
 }  # fmt: skip
-_RU_SEASON_CUES = frozenset({"на", "к", "по", "следующей", "следующим", "следующее", "следующую",
-                             "будущей", "будущим", "будущее", "будущую", "этой", "этим",
-                             "эту", "ближайшей", "ближайшим"})  # fmt: skip
+# «за лето»: within the season, by its end
+_RU_SEASON_CUES = frozenset({"на", "к", "по", "за", "следующей", "следующим", "следующее",
+                             "следующую", "будущей", "будущим", "будущее", "будущую",
+                             "этой", "этим", "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
                              "till", "before", "come"})  # fmt: skip  "come spring": when it comes
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
@@ -394,7 +406,7 @@ class _Rules:
                 k += 1
         if self.low(k) not in self.lex.months or (
             self.lang == "en" and self.low(k) == "may" and phase is None
-            and self.low(k - 1) not in _MONTH_LEADS_EN
+            and self.low(k - 1) not in _MONTH_LEADS_EN and not self._may_alone(k)
         ):  # "in may", "by may" name the month; "you may", "may i" do not
             return None
         month = self.lex.months[self.low(k)]
@@ -414,6 +426,16 @@ class _Rules:
             if day is not None:  # «в феврале числа десятого», "in march on the 5th"
                 return Part(start, day[1], day=day[0])
         return Part(start, end, day=max(first, self.today), until=until)
+
+    def _may_alone(self, k: int) -> bool:
+        """ "um may", "probably may", "may and ...": "may" as the whole answer, after at
+        most fillers and hedges and before the reply ends or goes on to something else;
+        the verb has a subject before it ("we may") or a verb after it ("may need")."""
+        if not all(self.low(p) in _MAY_BEFORE for p in range(k)):
+            return False
+        after = self.low(k + 1)
+        return (after in _MAY_AFTER or after in self.lex.months
+                or (self.kind(k + 1) not in ("word", "") and after not in ("'", "’")))
 
     def _day_in_month(self, m: int, year: int, month: int) -> tuple[date, int] | None:
         """A day said after its month: «числа десятого», «десятого числа», "on the
@@ -1175,6 +1197,15 @@ class _Rules:
                              or after in self.lex.weekdays))
             if digits and after in ("в", "во", "on"):
                 after = self.low(hv[2] + 1)
+            if not in_words and after in ("this", "in", "on", "tomorrow") and hv[0] <= 12:
+                # "one thirty this afternoon", "nine fifteen in the morning", "ten forty on
+                # friday", "three this afternoon": the day or the part of the day comes
+                # after a small word
+                nxt = self.low(hv[2] + 1 + (self.low(hv[2] + 1) == "the"))
+                in_words = (self.toks[k].kind == self.toks[hv[2] - 1].kind == "word"
+                            and (nxt in _DAYPARTS or (hv[1] >= 10 and hv[2] > k + 1 and (
+                                after == "tomorrow" or nxt in self.lex.weekdays
+                                or nxt in _RELATIVE_DAYS))))
             # "tonight after the kids are in bed like nine": a loose hour ending the reply,
             # after a day or a part of the day named earlier
             hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
@@ -1415,7 +1446,9 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
             # hour near a meal and the clock time said beside it are one time
             near_meal = part.hour is not None and any(
                 p.vague or part.vague for p in groups[-1] if p.hour is not None)
-            if gap <= 1 and _same_day_named_again(groups[-1], part):
+            if (gap <= 1 or (part.weekday and _PARTING.isdisjoint(
+                    toks[g].low for g in range(last.j, part.i)))) and _same_day_named_again(
+                        groups[-1], part):
                 groups[-1].append(part)  # "monday the 24th": the date names the weekday's day
                 continue
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
@@ -1432,7 +1465,8 @@ def _same_day_named_again(group: list[Part], part: Part) -> bool:
     """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»):
     one day said twice, so an hour after the date is that day's."""
     first = group[0]
-    return (len(group) == 1 and first.weekday and not part.weekday
+    # the weekday itself said again ("monday so monday at nine"): the same day
+    return (len(group) == 1 and first.weekday and (not part.weekday or part.day == first.day)
             and first.day is not None and part.day is not None
             and first.hour is None and first.daypart is None
             and first.until is None and part.until is None
