@@ -67,7 +67,9 @@ _MISTAKEN: dict[Lang, list[str]] = {
            r"напутали|ошибаетесь|ошибаешься)\b",
            r"\bя (же|ведь) (вам )?(сказал|сказала|говорил|говорила)\b"],
     "en": [r"\byou(re| are) (mistaken|confused|mixing (it|me|this) up)\b",
-           r"\bi (already |just )?(refused|declined|said no|told you no)\b"],
+           r"\bi (already |just )?(refused|declined|said no|told you no)\b",
+           r"^((wait|hold on|hang on|but|um|uh|oh|hmm) )*i thought (you said|it was|we said|"
+           r"i said|we agreed on|i asked for)\b"],
 }
 _MISUNDERSTOOD_RX = {lang: [re.compile(p) for p in (_MISUNDERSTOOD[lang], *_MISTAKEN[lang])]
                      for lang in _MISUNDERSTOOD}
