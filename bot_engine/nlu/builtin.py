@@ -783,15 +783,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
-                # the caller's own past with them asked or doubted: "are you the same people
-                # that came out last year", "i dont remember leaving any request"
+                # the caller's own past with them asked: "are you the same people that came
+                # out last year", "is this the company that did my roof"
                 r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:are you|is this|are you guys|are yall|"
                 r"is it) (?:the )?(?:same )?(?:people|company|ones|guys|folks|outfit|crew|"
                 r"place) (?:as |that |who |which |from )(?:\w+ ){0,5}\w+$",
-                r"^(?:(?:and|but|well|um|uh|wait|sorry|hmm) )*(?:i|we) (?:dont|do not|cant|"
-                r"can not|didnt) (?:remember|recall) (?:ever )?(?:leaving|making|putting in|"
-                r"asking (?:for|about)|filling (?:out|in)|submitting|sending|requesting|signing up|"
-                r"contacting|calling|giving|reaching out)\b",
                 # what kind of call it is: "is this a sales call", "is this a scam"
                 r"^(?:and |so |wait |um |uh |oh )?(?:is this|is it|are you|are you guys|are yall|"
                 r"is this call|is that) "

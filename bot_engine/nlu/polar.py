@@ -2890,11 +2890,13 @@ desk with a pencil": the way it is done now kept, by the caller or by whoever ha
 no to changing it."""
 _MAIL_GATE_EN = frozenset({
     "mail", "mailbox", "letter", "letters", "statement", "statements", "bill", "bills", "post",
-    "envelope", "envelopes", "move", "moved", "moving", "travel",
+    "envelope", "envelopes", "move", "moved", "moving", "travel", "mailman", "mailmen",
+    "postman", "carrier",
 })  # fmt: skip
 """Words without which no reply says paper does not reach the caller (`_MAIL_TROUBLE_EN`)."""
 _MAIL_TROUBLE_EN = re.compile(
-    r"\b(?:mail|mailbox|letters?|statements?|bills?|post|envelopes?)\b(?: \w+){0,4}? (?:never "
+    r"\b(?:mail|mailbox|letters?|statements?|bills?|post|envelopes?|mailman|mailmen|postman|"
+    r"mail carrier)\b(?: \w+){0,4}? (?:never "
     r"(?:finds|find|reaches|reach|gets to|get to|comes|arrives|shows up|makes it)|"
     r"(?:keeps? |always |often )?"
     r"(?:getting |gets |got |go |goes |went |going )?(?:stolen|lost|missing|soaked)|(?:goes|go|"
@@ -3300,6 +3302,7 @@ _SITUATION_GATE_EN = frozenset({
     "moved", "moving", "downsizing", "renting", "fine", "soft", "clean", "ok", "okay", "good",
     "great", "alright", "shape", "holding", "left", "new", "income", "divorce", "divorced",
     "lost", "perfect", "excellent", "down", "demolishing", "demolish", "razing", "gutting",
+    "bulldozing", "bulldoze",
 })  # fmt: skip
 """Words without which no reply states a situation that ends the need (the patterns below)."""
 _SUFFICES_EN = re.compile(
@@ -3333,8 +3336,8 @@ _LEAVING_HOME_EN = re.compile(
     r"month|year|spring|summer|fall|winter)|(?:were|we are|im|i am) (?:renting|moving out|"
     r"moving away) now)\b|\b(?:tearing|tear|knocking|knock|bulldozing|bulldoze) (?:the |our |"
     r"this |that )?(?:whole |entire |old )?(?:place|house|home|building|cabin|property|thing) "
-    r"down\b|\b(?:demolish\w*|razing|gutting) (?:the |our |this )?(?:whole |entire )?(?:place|"
-    r"house|home|building|cabin)\b")
+    r"down\b|\b(?:demolish\w*|razing|gutting|bulldoz\w*) (?:the |our |this )?(?:whole |entire |"
+    r"old )?(?:place|house|home|building|cabin)\b")
 """"the house is in foreclosure", "were tearing the whole place down", "we moved into
 assisted living", "were selling the house", "were on a fixed income now": the caller is
 leaving the home the thing was for, or the household's means are gone, a no."""
