@@ -2529,6 +2529,8 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if ("not sure" in norm or "maybe not" in norm) and _TAKEN_BACK_EN.match(norm):
+        return PolarReading(None, 0.0)  # "i guess so maybe not sure": no answer yet
     if topic == "availability" and hits.get("no") in (None, "later") and (
             _NOW_BETTER_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
@@ -2639,6 +2641,12 @@ def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
     return None
 
 
+_TAKEN_BACK_EN = re.compile(
+    r"^(?:(?:um|uh|well|hmm|oh) )*(?:i guess(?: so)?|i suppose(?: so)?|i think so|maybe)"
+    r"(?: (?:yes|yeah|um|uh|so|but|or|then|well))* (?:maybe not|(?:maybe )?(?:im |i am )?not "
+    r"(?:so |really |too |that )?sure)(?: (?:yet|really|though|honestly|actually))?$")
+""""i guess so maybe not sure", "i suppose so but im not sure": a weak yes taken back at
+once, no answer yet."""
 _NOW_BETTER_EN = re.compile(
     r"(?<!not )\bnow (?:works|is|s|would be|would work) (?:much |way |a lot )?(?:better|best)\b|"
     r"\b(?:better|rather|sooner) now than (?:later|tomorrow|tonight|another time)\b")

@@ -7,8 +7,9 @@ a yes, and the job done by someone else, the thing sealed and fine now or the ho
 down a no; to "is now a good time?", out of the shower or on another call is busy, a yes
 with the one who just left free; to an offer, a break that is over is busy; to a consent
 to paperless statements, paper kept (the bookkeeper wants it, letters liked, everything
-printed) refuses and mail that never reaches the caller agrees; to a read-back, "i
-thought you said" corrects. Who is calling is asked through the past ("are you the same
+printed) refuses and mail that never reaches the caller agrees; a weak yes taken back at
+once ("i suppose so but im not sure") is no answer yet; to a read-back, "i thought you
+said" corrects. Who is calling is asked through the past ("are you the same
 people that came out"), a scam or "what do you mean by <their word>"; the question is asked
 back with a noise or a place after it; the opt-out is said to the caller's face. Every
 example is a paraphrase, in no eval file, and fails on the code before the round; the
@@ -64,6 +65,10 @@ PAPERLESS = {"purpose": "paperless billing for your phone plan"}
         ("consent", "my mail keeps getting stolen", "yes"),
         ("consent", "the letters never reach us out here", "yes"),
         ("consent", "we travel all the time so the bills get lost", "yes"),
+        # a weak yes taken back at once: no answer yet
+        ("consent", "i suppose so but im not sure", None),
+        ("availability", "i think so maybe not", None),
+        ("offer", "maybe yeah maybe not", None),
         # the robot corrected on what it read back
         ("readback", "hold on i thought we said email", "no"),
         ("readback", "i thought it was the other number", "no"),
@@ -89,6 +94,8 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
         ("consent", "no my mail gets stolen but i still want paper", "no"),
         ("consent", "she doesnt want paper", "no"),
         ("readback", "yes i thought so", "yes"),
+        ("consent", "i guess so", "yes"),
+        ("consent", "yes im sure", "yes"),
     ],
 )
 def test_answers_guards(asked: str, text: str, expected: str | None) -> None:
