@@ -793,7 +793,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"is this call|is that) "
                 r"(?:a |an |some |another )?(?:(?:kind|sort|type) of (?:a |an )?)?"
                 r"(?:sales call|scam call|scam|scammer|scammers|fraud|fraud call|legit|legitimate|"
-                r"for real|real call|telemarketer|telemarketing call|survey|spam call|"
+                r"telemarketer|telemarketing call|survey|spam call|"
                 r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
                 r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call|poll|"
                 r"questionnaire)(?: or (?:something|what|anything|something like that))?$",

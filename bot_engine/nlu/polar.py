@@ -2852,7 +2852,8 @@ _WENT_ELSEWHERE_EN = re.compile(
 """"we switched vets", "we go somewhere else now": no longer theirs, a no to consent."""
 _ANOTHER_PLACE_EN = re.compile(
     r"^(?:(?:no|nope|sorry|um|uh) )*(?:this is|you(?:ve)? (?:called|reached|got)|its) (?:a|an|"
-    r"the(?! office\b)) (?:\w+ )?(?:business|restaurant|store|shop|office|company|church|school|salon|clinic|"
+    r"the(?! office\b)) (?:\w+ )?(?:business|restaurant|store|shop|office|company|church|school|"
+    r"salon|clinic|"
     r"bar|hotel|law firm|fax|pharmacy|drugstore|hospital|nursing home|front desk|nurses "
     r"station|switchboard|answering service|library|warehouse|garage)\b|"
     r"\b(?:were|we are|im|i am) the new (?:owners?|tenants?)\b|"
