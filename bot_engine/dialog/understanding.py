@@ -779,8 +779,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     norm = nlu.normalize(text, runtime.lang)
     if (topic := _TOPIC_TAIL.search(norm)) is not None and norm.split()[0] in _TOPIC_ASKING:
         norm = norm[:topic.start()]  # «какой бюджет на септик»: the question and its topic
-    if runtime.lang == "en" and (said := _ASKED_THEN_APOLOGY_EN.match(norm)) is not None:
-        text = norm = said.group("asked")  # "budget for what sorry the dog was barking"
+    if runtime.lang == "en" and (cut := _ASKED_THEN_APOLOGY_EN.match(norm)) is not None:
+        text = norm = cut.group("asked")  # "budget for what sorry the dog was barking"
     words = norm.split()
     if not words or len(words) > _ECHO_MAX_ASKING or not (
             polar.asks(norm, runtime.lang)
