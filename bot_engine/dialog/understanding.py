@@ -634,6 +634,11 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     ranking = found.ranking
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
+        if _WHO_SAID_EN.search(text.lower()):
+            # "who did you say you were with again i missed it", "what do you mean by
+            # paperless"
+            return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1],
+                                   ranking=ranking)
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
@@ -643,6 +648,10 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     return found
 
 
+_WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this (?:was|is))\b|"
+                          r"\bwhat (?:do|did) you mean by (?!(?:that|this|it)$)(?:\w+ ){0,2}\w+$")
+""""who did you say you were with again", "what do you mean by paperless": who calls, or
+what the thing they named is, asked again (not the question's words)."""
 _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
                               r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
                               r"(это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|"
@@ -669,6 +678,10 @@ _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(w
 
 _APOLOGIES = frozenset({"простите", "извините", "sorry", "pardon"})
 """«сколько минут, простите»: a question word and the question's word, then an apology."""
+_ASKED_THEN_APOLOGY_EN = re.compile(
+    r"^(?P<asked>(?:\w+ ){1,4}(?:what|when|who|whom|which) (?:sorry|pardon))(?: \w+){1,6}$")
+"""The question asked back, an apology, then what drowned it or what it was about ("my
+budget for what sorry the dog was barking", "budget for what sorry the windows")."""
 _ECHO_MAX_WORDS = 3
 _ECHO_MAX_ASKING = 5
 _ECHO_STEM = 6
@@ -710,7 +723,8 @@ _NOT_THE_QUESTION_EN = (r"(?!(?:company|this|that|it|is|up|going|happening|wrong
 _QUESTION_BACK_EN = re.compile(
     r"^(?:(?:hello|hi|sorry|wait|um|uh|huh|pardon|excuse me|hold on|so) )*(?:what was that "
     r"(?:about|"
-    r"regarding|part|bit)(?: (?:a|an|the|my|your|some|those|these) \w+)?|(?:whats|what is) that "
+    r"regarding|part|bit)(?: (?:(?:a|an|the|my|your|some|those|these) )?\w+)?|"
+    r"(?:whats|what is) that "
     r"(?:about|regarding) again)(?: again| sorry)?$|"
     r"\b(?:is|was) (?:that|this) (?:the|your) question\b|\bis that what (?:you are|youre) "
     r"asking\b|"
@@ -765,11 +779,14 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     norm = nlu.normalize(text, runtime.lang)
     if (topic := _TOPIC_TAIL.search(norm)) is not None and norm.split()[0] in _TOPIC_ASKING:
         norm = norm[:topic.start()]  # «какой бюджет на септик»: the question and its topic
+    if runtime.lang == "en" and (cut := _ASKED_THEN_APOLOGY_EN.match(norm)) is not None:
+        text = norm = cut.group("asked")  # "budget for what sorry the dog was barking"
     words = norm.split()
     if not words or len(words) > _ECHO_MAX_ASKING or not (
             polar.asks(norm, runtime.lang)
             or (len(words) <= _ECHO_MAX_WORDS and (words[-1] in _ASKING_WORDS  # "call when"
-                or (words[0] in _ASKING_WORDS and words[-1] in _APOLOGIES)))):
+                or (words[0] in _ASKING_WORDS and words[-1] in _APOLOGIES)))
+            or (len(words) == 2 and words[-1] in _APOLOGIES)):  # "budget sorry"
         return False
     if step.expect is not None and step.expect.type == "confirm" and _asks_purpose(words):
         return False  # «согласие на что именно» to a yes/no question: what it is for
@@ -801,6 +818,10 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
     if "repeat" not in runtime.handler_specs or step.ask is None:
         return False
     words = nlu.normalize(text, runtime.lang).replace("-", " ").split()
+    for n, word in enumerate(words[1:-1], 1):
+        if word in _ASKING_WORDS and words[n + 1] in _ECHO_PLACE and len(words) - n <= 5:
+            words = words[:n + 1]  # "connect me with who at clearpane": where, said after it
+            break
     if not words or len(words) > _ECHO_MAX_ASKING + 1 or words[0] in _ECHO_NOT_OPENING:
         return False
     rest = [w for w in words if w not in _ECHO_FILLERS]
@@ -817,7 +838,8 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
     asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
     if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
-        return len(words) >= 2 and (lemmas[-1] in _ECHO_CLOSING or (
+        closing = [w for w in lemmas if w not in _ECHO_TAILS] or lemmas  # "my what now"
+        return len(words) >= 2 and (closing[-1] in _ECHO_CLOSING or (
             len(words) == 2 and lemmas[0] in _ECHO_CLOSING))
     return all(len(w) > 3 and any(w == a or (len(a) > 4 and w[:5] == a[:5]) for a in asked)
                for w in content)
@@ -877,6 +899,8 @@ _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
 _ECHO_ABOUT = frozenset({"about", "regarding", "concerning"})
 _ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
                           "чья", "кто", "which", "who", "whos"})
+_ECHO_TAILS = frozenset({"now", "again", "exactly"})
+_ECHO_PLACE = frozenset({"at", "from"})
 _ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})
 _ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", "and", "but",
                                "да", "нет", "ну", "так", "и", "но", "ладно", "хорошо", "еще"})

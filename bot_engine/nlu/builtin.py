@@ -581,7 +581,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # you say"
                 r"^((sorry|wait|um|uh|and|so) )*(when|where|what time|which day|how much|who|"
                 r"what) (did|do) you (just )?(say|said|ask|asked|mention|mentioned)"
-                r"( again| sorry)?$",
+                r"( you (wanted|want|were going|would like|d like|would|will|were gonna) to (call|"
+                r"ring|phone|come|reach|text)( back)?( me| us)?)?( again| sorry)?$",
                 # an apology, then one question word: "sorry who now", "pardon when again"
                 r"^((im |i am )?sorry |pardon |excuse me |wait )+(sorry |um |uh )?(who|when|where)"
                 r"( now| again| was that)?$",
@@ -677,6 +678,10 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(dont|do not|never) (ever )?want (any |another |more |anymore |any more |"
                 r"your |these |those )*(phone )?calls?\b",
                 r"\b(do not|dont|never) ever (call|contact|ring|dial|phone)\b",
+                # "dont you ever dial this number again", "you dont need to call back ever"
+                r"\b(do not|dont) you (ever |dare )?(call|contact|ring|dial|phone|text)\b",
+                r"\b(dont|do not|never) (need|have) to (call|ring|phone|contact|dial)( me| us| "
+                r"here| this number)?( back)? (ever|ever again|again)$",
                 r"\b(do not|dont|never) (dial|phone) (me|us|this|my|here)\b",
                 r"^((please|just|now|oh|ugh|man|no|nah|nope|can you|could you|would you|"
                 r"will you) )*leave (me|us) (the hell |the heck )?alone\b",
@@ -703,7 +708,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"^(who is this|who are you|who is calling|whos this|whos calling)\b",
                 r"\bwho (is|are) (this|you|calling)\b",
-                r"\b(where|how) did you get (my|this) (number|phone|contact)\b",
+                r"\b(where|how) did (you|yall|ya|you guys|you people|you all) get (my|this|our) "
+                r"(number|phone|contact|info|information|details|name|email|address)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
                 r"\b(what|which) (medical |dental |law |insurance |animal |pet |vet |veterinary |"
@@ -716,8 +722,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"drugstore|lab|laboratory|insurer|insurance|dealership|salon|studio|business|"
                 r"library|gym|club|museum|hotel|school)\b",
                 r"^((and|hold on|hang on|wait|wait a (minute|sec|second)|well|um|uh|ok|okay|now|"
-                r"hey) )*(whos asking|who wants to know|what is this regarding|whats this "
-                r"regarding)\b",
+                r"hey) )*(whos asking|who is asking|who wants to know|what is this regarding|"
+                r"whats this regarding)\b",
                 # "who is asking for her", "may i ask whos calling for him"
                 r"^((and|so|sorry|um|uh|may i ask|can i ask) )*(who is|whos|who) (asking|calling|"
                 r"looking) for (her|him|them|\w+)( please| today)?$",
@@ -777,10 +783,17 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
                 r"\bwho am i (speaking|talking) (to|with)\b",
+                # the caller's own past with them asked: "are you the same people that came
+                # out last year", "is this the company that did my roof"
+                r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:are you|is this|are you guys|are yall|"
+                r"is it) (?:the )?(?:same )?(?:people|company|ones|guys|folks|outfit|crew|"
+                r"place) (?:as |that |who |which |from )(?:\w+ ){0,5}\w+$",
                 # what kind of call it is: "is this a sales call", "is this a scam"
-                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is it|are you) "
+                r"^(?:and |so |wait |um |uh |oh )?(?:is this|is it|are you|are you guys|are yall|"
+                r"is this call|is that) "
                 r"(?:a |an |some |another )?(?:(?:kind|sort|type) of (?:a |an )?)?"
-                r"(?:sales call|scam|scammer|telemarketer|telemarketing call|survey|spam call|"
+                r"(?:sales call|scam call|scam|scammer|scammers|fraud|fraud call|legit|legitimate|"
+                r"telemarketer|telemarketing call|survey|spam call|"
                 r"sales pitch|advertisement|sales thing|marketing call|marketing thing|robocall|"
                 r"pitch|solicitation|solicitor|spam|spam thing|prank|prank call|poll|"
                 r"questionnaire)(?: or (?:something|what|anything|something like that))?$",
@@ -815,8 +828,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"exactly) (?:are|do) (?:you|yall|ya)(?: guys| people| folks| all)? (?:selling|"
                 r"sell|pushing|peddling|do)|(?:whats|what is) going on)(?: exactly| again| here| "
                 r"now| today| for a living)?$",
-                r"^(?:(?:sorry|and|so|wait|um|uh) )*whod you say (?:you (?:were|are|was)|this "
-                r"(?:was|is))(?: with| from| again| calling from)?$",
+                r"^(?:(?:sorry|and|so|wait|um|uh) )*who(?:d| did) you say (?:you (?:were|are|was)|"
+                r"this (?:was|is))(?: with| from| calling from| again)*(?: (?:sorry )?i (?:missed|"
+                r"didnt catch|did not catch) (?:it|that))?$",
                 # who called before, whether the offer is binding: "who did i talk to
                 # before", "do i have to switch", "is this mandatory"
                 r"^(?:(?:and|so|wait|um|uh|sorry|well) )*who (?:did|have|was) i (?:talk|talked|"
@@ -848,7 +862,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(and |but |sorry |wait )?(whats|what is) (?!that$)(?!.*\b(?:up|new|next|time|"
                 r"price|prices|cost|costs|wrong|happening|going|typical|usual|normal|average|"
                 r"question)\b)"
-                r"\w+( \w+)?$",
+                r"\w+( \w+){0,2}$",
                 # a short question about the caller, the call or what it is about: "where
                 # are you calling from", "what does that mean", "what happens if i say yes"
                 r"^(?!(?:(?:sorry|wait|huh|um|uh) )*(?:whats|what is|what was) that$)"

@@ -67,7 +67,9 @@ _MISTAKEN: dict[Lang, list[str]] = {
            r"напутали|ошибаетесь|ошибаешься)\b",
            r"\bя (же|ведь) (вам )?(сказал|сказала|говорил|говорила)\b"],
     "en": [r"\byou(re| are) (mistaken|confused|mixing (it|me|this) up)\b",
-           r"\bi (already |just )?(refused|declined|said no|told you no)\b"],
+           r"\bi (already |just )?(refused|declined|said no|told you no)\b",
+           r"^((wait|hold on|hang on|but|um|uh|oh|hmm) )*i thought (you said|it was|we said|"
+           r"i said|we agreed on|i asked for)\b"],
 }
 _MISUNDERSTOOD_RX = {lang: [re.compile(p) for p in (_MISUNDERSTOOD[lang], *_MISTAKEN[lang])]
                      for lang in _MISUNDERSTOOD}
@@ -928,7 +930,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r" already\b", r"\b(its|it is|thats) done already\b", r"\bdone already\b",
             r"\bwent with (someone|somebody|another|a different|the other|some other|other|"
             r"a competitor)\b", r"\b(another|other|a different) (company|vendor|firm|"
-            r"contractor|supplier|store)\b",
+            r"contractor|supplier|store)\b(?! (\w+ )?(never|didnt|did not|hasnt|havent|wont|"
+            r"stood us up|ghosted|bailed|flaked|backed out|no showed|went out of business)\b)",
             r"\bwent (another|a different|in a different|a new) (way|route|direction)\b",
             # another way than this one: "decided to repair it instead", "well just patch it"
             r"\b(decided|chose|opted|going|gonna|plan|planning|will|ll|just|went|got|did|"
@@ -1046,9 +1049,14 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(here|next to me|beside me|behind me|watching|standing over)\b",
             r"\b(boss|manager|supervisor)( is|s)? (just )?(walked|came|stepped|coming|walking) "
             r"(over|in|up)\b",
-            # a break about to end: "on my lunch break and its almost over"
+            # a break about to end or ended: "on my lunch break and its almost over", "my
+            # lunch break is over"
             r"\b(its|it is|break is|breaks|lunch is|lunchs) (almost|nearly|just about) (over|"
-            r"done|up)\b",
+            r"done|up)\b", r"\b(break|lunch|breaks|lunchs)( is| s| just)? (over|ended|done|up)\b",
+            # out of the shower or the bath: "i just got out of the shower"
+            r"\b(just )?(got|getting|stepped|stepping|came|jumped|hopped|climbed) out of the "
+            r"(shower|bath|tub|pool|hot tub)\b", r"\b(dripping wet|wrapped in a towel|in my towel|"
+            r"in a towel)\b",
             r"\b(its|it is|break is|breaks|lunch is|lunchs) (really |very |pretty )?(short|"
             r"ending)\b",
             # just arrived somewhere: "i just walked into the store", "we just pulled up to"
@@ -1351,7 +1359,8 @@ _SELF = {
                      r"|^(?:(?:yes|yeah|hi|hello|hey) )*(?P<b>\w+) "
                      r"(?:here|speaking|(?:is )?on the (?:line|phone))"
                      r"(?: (?:who|what|whats|whos|why|how)(?: \w+){0,4})?$"
-                     r"|^(?:yes |yeah )?you(?:ve)? (?:got|reached) (?P<c>\w+)$"
+                     r"|^(?:(?:yes|yeah|no|nope|sorry|well|oh|um|uh) )*you(?:ve)? (?:got|"
+                     r"reached) (?P<c>\w+)(?: here| speaking| on the (?:line|phone))?$"
                      r"|^(?:yes |yeah )?(?P<d>\w+)s on the line$"
                      r"|^(?:(?:yes|yeah|no|nope) )?my names? (?:is )?(?P<e>\w+)(?: \w+)?$"
                      r"|^(?:(?:yes|yeah|yep|um|uh) )*(?P<f>\w+)(?: \w+)? (?:thats|that is|is|"
@@ -1679,8 +1688,8 @@ _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|э�
 _KIN_AFTER_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?P<n>\w+) "
                            r"(?:его|ее)\b")
 _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
-                     r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|and|but|"
-                     r"so|who)\b)")
+                     r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|shes|hes|"
+                     r"and|but|so|who)\b| \w+ (?:is|isnt|s|went|left|cant|wont|moved)\b)")
 
 
 def _not_self(norm: str, lang: Lang) -> bool:
@@ -1758,11 +1767,19 @@ _ASIDE: dict[Lang, re.Pattern[str]] = {
 «кто там пришёл» said into the room): no answer, and no question to the robot either."""
 
 
+_ON_A_CALL_EN = re.compile(r"\b(?:im|i am|were|we are) (?:still |already )?on (?:the other|"
+                           r"another|my other|a) (?:line|call|phone)\b")
+""""hold on im on the other line": the caller's own state (busy), said while turning away."""
+
+
 def aside(text: str, lang: str) -> bool:
-    """Whether the reply is an aside (``_ASIDE``): the caller turns away, says nothing."""
+    """Whether the reply is an aside (``_ASIDE``): the caller turns away, says nothing (a
+    caller who says they are on another call answers: busy)."""
     code = lang_of(lang)
-    return (_ASIDE[code].search(normalize(text, code)) is not None
-            and yes_no(text, code).answer is None)  # «секунду, дверь закрою, да, удобно»
+    norm = normalize(text, code)
+    return (_ASIDE[code].search(norm) is not None
+            and yes_no(text, code).answer is None  # «секунду, дверь закрою, да, удобно»
+            and not (code == "en" and _ON_A_CALL_EN.search(norm)))
 
 
 _NAME_TWICE: dict[Lang, re.Pattern[str]] = {
@@ -2512,6 +2529,8 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if ("not sure" in norm or "maybe not" in norm) and _TAKEN_BACK_EN.match(norm):
+        return PolarReading(None, 0.0)  # "i guess so maybe not sure": no answer yet
     if topic == "availability" and hits.get("no") in (None, "later") and (
             _NOW_BETTER_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
@@ -2531,7 +2550,8 @@ def _english_reading(norm: str, topic: Topic | None,
         tail = idle.group("tail") if idle.group("tail") is not None else idle.group("idle")
         if not any(hit.family == "busy" for hit in cues.read_lang(tail, "en")):
             return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
-    if (topic == "availability" and hits.get("no") == "busy"
+    if (topic == "availability" and (hits.get("no") == "busy" or (
+            hits.get("no") == "refuse" and _ON_MIND_EN.search(norm)))
             and hits.get("yes") in (None, "agree", "available")
             and (norm.partition(" ")[0] in _YES_FIRST_EN or _TIMING_YES_EN.match(norm))
             and _FREE_SITUATION_EN.search(norm)
@@ -2576,6 +2596,11 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic in ("consent", "offer") and hits.get("no") is None and _WELCOMED_EN.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "consent" and hits.get("yes") in (None, "agree")
+            and hits.get("no") in (None, "negated", "refuse")
+            and not _MAIL_GATE_EN.isdisjoint(words := norm.split())
+            and _NO_WORDS_EN.isdisjoint(words) and _MAIL_TROUBLE_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
             or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
@@ -2616,6 +2641,12 @@ def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
     return None
 
 
+_TAKEN_BACK_EN = re.compile(
+    r"^(?:(?:um|uh|well|hmm|oh) )*(?:i guess(?: so)?|i suppose(?: so)?|i think so|maybe)"
+    r"(?: (?:yes|yeah|um|uh|so|but|or|then|well))* (?:maybe not|(?:maybe )?(?:im |i am )?not "
+    r"(?:so |really |too |that )?sure)(?: (?:yet|really|though|honestly|actually))?$")
+""""i guess so maybe not sure", "i suppose so but im not sure": a weak yes taken back at
+once, no answer yet."""
 _NOW_BETTER_EN = re.compile(
     r"(?<!not )\bnow (?:works|is|s|would be|would work) (?:much |way |a lot )?(?:better|best)\b|"
     r"\b(?:better|rather|sooner) now than (?:later|tomorrow|tonight|another time)\b")
@@ -2645,13 +2676,17 @@ _FREE_SITUATION_EN = re.compile(
     r"his|her) nap|at school|at daycare|at practice)\b|\b(?:just )?(?:walked|got|came|stepped) "
     r"in (?:the door|the house|from work)\b|\bjust got in\b|"
     r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
-    r"\b(?:but |im |were |its )parked\b")
+    r"\b(?:but |im |were |its )parked\b|"
+    r"\b(?:guy|guys|man|plumber|tech|technician|contractor|crew|electrician|inspector|company|"
+    r"guests|visitors|kids|everyone|everybody|they) (?:just |finally |all )?(?:left|went home)\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
 later, somewhere to wait, on the speaker, sitting in the dark, a light chore, the ones who
 need the caller asleep or away, just in the door, stuck somewhere anyway ("yes i just
 got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
 "yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
 the airport anyway"); after a yes it is the reason the caller can talk, not a busy fact."""
+_ON_MIND_EN = re.compile(r"\b(?:on|in) (?:my|our|his|her) minds?\b|\bin mind\b")
+""""windows are on my mind": a thought, not the "mind" that refuses."""
 _STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
 """"yeah im stuck in traffic anyway": held where the caller is, so free to talk, even in
 the traffic that otherwise keeps one busy."""
@@ -2769,12 +2804,14 @@ _DONE_OTHERWISE_EN = re.compile(
 """"we replaced the whole furnace", "my son did the service himself": the need met
 another way."""
 _DONE_NOW_EN = re.compile(
-    r"^(?:(?:oh|well|no|nah|nope|yeah|um|uh|actually) )*(?:it|its|it is|everything|everythings|"
-    r"all|the \w+|the \w+s)(?: is| s)? (?:\w+ )?(?:works|working|runs|running|fine|good|ok|"
-    r"okay)(?: \w+)? now$|\b(?:been|got|gotten|was|were) (?:all )?(?:repaired|fixed|replaced|"
+    r"(?:^|\band )(?:(?:oh|well|no|nah|nope|yeah|um|uh|actually) )*(?:it|its|it is|everything|"
+    r"everythings|all|the \w+|the \w+s|theyre|they are|they)(?: is| s| are)? (?:\w+ )?(?:works|"
+    r"working|runs|running|fine|good|ok|okay|sealed|tight)(?: \w+)? now$|"
+    r"\b(?:been|got|gotten|was|were) (?:all )?(?:repaired|fixed|replaced|"
     r"sorted|resolved)\b|^(?:(?:oh|well|no|nah|nope|um|uh|actually) )*we (?:just |already )?"
     r"(?:sold (?:it|the \w+)|moved(?! in\b)(?: out| away| to \w+)?)(?: \w+){0,2}$")
-""""it works now", "its been repaired", "we sold it", "we moved": the need is gone."""
+""""it works now", "we sealed them and theyre fine now", "its been repaired", "we sold it",
+"we moved": the need is gone."""
 _WAITED_EN = re.compile(
     r"\b(?:about time|finally) (?:you|somebody|someone) (?:\w+ )?(?:called|got back|calls)\b|"
     r"\bthought you (?:guys |people |folks )?(?:would|were gonna|was gonna|were going to) "
@@ -2814,12 +2851,20 @@ _WENT_ELSEWHERE_EN = re.compile(
     r"companies|pharmacies)\b|\b(?:go|going|went) (?:somewhere|someplace) else\b")
 """"we switched vets", "we go somewhere else now": no longer theirs, a no to consent."""
 _ANOTHER_PLACE_EN = re.compile(
-    r"^(?:(?:no|nope|sorry|um|uh) )*(?:this is|you(?:ve)? (?:called|reached|got)|its) (?:a|an) "
-    r"(?:\w+ )?(?:business|restaurant|store|shop|office|company|church|school|salon|clinic|"
-    r"bar|hotel|law firm|fax)\b|\b(?:were|we are|im|i am) the new (?:owners?|tenants?)\b|"
-    r"\b(?:previous|former|last|old) (?:owners?|tenants?)\b")
-""""this is a business", "you called a restaurant", "were the new owners": another place
-or other people than the one asked for."""
+    r"^(?:(?:no|nope|sorry|um|uh) )*(?:this is|you(?:ve)? (?:called|reached|got)|its) (?:a|an|"
+    r"the(?! office\b)) (?:\w+ )?(?:business|restaurant|store|shop|office|company|church|school|"
+    r"salon|clinic|"
+    r"bar|hotel|law firm|fax|pharmacy|drugstore|hospital|nursing home|front desk|nurses "
+    r"station|switchboard|answering service|library|warehouse|garage)\b|"
+    r"\b(?:were|we are|im|i am) the new (?:owners?|tenants?)\b|"
+    r"\b(?:previous|former|last|old) (?:owners?|tenants?)\b|"
+    r"\b(?:i|we|ive|weve) (?:just |only )?(?:got|have had|had) (?:this|the|a new) (?:phone |cell )?"
+    r"number (?:since |for )?(?:last|this|a|two|three|few|couple|only|just|\w+ (?:days|weeks|"
+    r"months) ago)\b|\b(?:this|my) (?:phone |cell )?number is (?:brand )?new\b|"
+    r"\b(?:its|this is|i got) a (?:brand )?new (?:phone |cell )?number\b")
+""""this is a business", "this is the pharmacy", "were the new owners", "i just got this
+number last month": another place or other people than the one asked for (a number new to
+its owner was someone else's)."""
 _OTHER_WAY_EN = re.compile(
     r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|^(?:please |just |can you |"
     r"could you )+(?:call|phone|email)(?: me| us)?(?: please| instead| only)?$|"
@@ -2827,18 +2872,50 @@ _OTHER_WAY_EN = re.compile(
     r"(?:emails?|calls?|phone calls?|letters?|mail|voicemails?)\b")
 """"email me instead", "please just call me", "i prefer an email": another way asked for, a
 no to this one."""
-_PAPER_GATE_EN = re.compile(r"\b(?:paper|printed|hard|physical|mail|mailbox|post|check|checks)\b")
+_PAPER_GATE_EN = re.compile(r"\b(?:paper|printed|hard|physical|mail|mailbox|post|check|checks|"
+                            r"print|prints|table|pen|pencil|letters|envelopes)\b")
 """Words without which no reply keeps to paper (a cheap check before the pattern)."""
 _KEEPS_AS_IS_EN = re.compile(
-    r"(?<!dont )(?<!not )(?<!no longer )\b(?:want|prefer|like|need|keep|rather have|stick "
-    r"with|stay with|stay on) (?:to (?:keep|get) )?(?:my |the |our |a |getting |receiving )?"
-    r"(?:paper|printed|mailed|hard copy|hard|physical) (?:\w+ )?(?:bills?|statements?|cop(?:y|ies)|"
+    r"(?<!dont )(?<!doesnt )(?<!not )(?<!no longer )\b(?:wants?|prefers?|likes?|needs?|keeps?|"
+    r"rather have|sticks? with|stay with|stay on|asks? for|insists? on) (?:to (?:keep|get|have) )?"
+    r"(?:my |the |our |a |getting |receiving |having )?(?:(?:paper|printed|mailed|hard copy|hard|"
+    r"physical) (?:\w+ )?(?:bills?|statements?|cop(?:y|ies)|"
     r"checks?|invoices?|receipts?|tickets?|letters?|notices?|mail|version|one|ones|forms?)\b|"
+    r"paper$|paper (?:and|so|because|for|please|thanks)\b)|"
+    r"(?<!dont )(?<!doesnt )(?<!not )\b(?:like|likes|love|loves|enjoy|enjoys|prefer|prefers) "
+    r"(?:getting|receiving|reading|opening|having|holding) (?:my |the |real |actual )?(?:mail|"
+    r"letters|envelopes|(?:it|them|things|everything) (?:on paper|in (?:my|the) hands?))\b|"
+    r"(?<!dont )(?<!doesnt )(?<!never )\b(?:i|we|she|he|they) (?:\w+ )?(?:print|prints) "
+    r"(?:\w+ ){0,2}out\b|\bprint(?:s|ing)? (?:out )?(?:everything|it all|all of it|all of them)\b|"
+    r"\b(?:like|likes|love|loves) to (?:read|go over|look over|go through|mark up|sit with) "
+    r"(?:\w+ ){0,4}(?:at|on|over|with) (?:the|my|a) (?:\w+ )?(?:table|desk|pen|pencil|"
+    r"highlighter)\b|\b(?:send|mail) (?:me |us )?(?:the )?paper(?: ones?| cop(?:y|ies)| version)?$|"
     r"\b(?:pays?|paying|reads?|opens?|files?|checks?|handles?|does|gets?|likes?|prefers?) "
     r"(?:\w+ ){0,3}(?:from|by|through|in|with|out of) (?:the |a )?(?:mail|mailbox|post|paper|"
     r"check|checks|envelope)\b")
-""""i want paper bills", "my husband pays the bills from the mail": the way it is done now
-kept, by the caller or by whoever handles it, a no to changing it."""
+""""i want paper bills", "my husband pays the bills from the mail", "my bookkeeper wants
+paper", "i like getting letters", "i print it all out anyway", "i like to go over it at the
+desk with a pencil": the way it is done now kept, by the caller or by whoever handles it, a
+no to changing it."""
+_MAIL_GATE_EN = frozenset({
+    "mail", "mailbox", "letter", "letters", "statement", "statements", "bill", "bills", "post",
+    "envelope", "envelopes", "move", "moved", "moving", "travel", "mailman", "mailmen",
+    "postman", "carrier",
+})  # fmt: skip
+"""Words without which no reply says paper does not reach the caller (`_MAIL_TROUBLE_EN`)."""
+_MAIL_TROUBLE_EN = re.compile(
+    r"\b(?:mail|mailbox|letters?|statements?|bills?|post|envelopes?|mailman|mailmen|postman|"
+    r"mail carrier)\b(?: \w+){0,4}? (?:never "
+    r"(?:finds|find|reaches|reach|gets to|get to|comes|arrives|shows up|makes it)|"
+    r"(?:keeps? |always |often )?"
+    r"(?:getting |gets |got |go |goes |went |going )?(?:stolen|lost|missing|soaked)|(?:goes|go|"
+    r"went|gets sent|get sent|keeps going) to the wrong)\b|"
+    r"\b(?:someone|somebody|people|thieves|kids) (?:keeps? |have been |has been )?(?:stealing|"
+    r"steal|stole|going through|opening) (?:my|our|the) mail\b|"
+    r"\b(?:i|we) (?:move|moved|moving|travel) (?:around )?(?:a lot|all the time|constantly|so "
+    r"much|so often|every (?:year|few months)|\w+ times)\b")
+""""my mail keeps getting stolen", "the statements never reach me", "we move around a lot":
+paper does not reach the caller, a yes to going without it."""
 _WELCOMED_EN = re.compile(
     r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh|honestly|actually) )*(?:that|thatd|that would|"
     r"it would|itd|this would|sounds|that sounds|would be)(?: be)? (?:really |very |actually |"
@@ -3125,7 +3202,10 @@ _COMPLAINT_GATE_EN = frozenset({
     "moles", "weeds", "patches", "dying", "floods", "flooded", "flooding", "overflow",
     "overflows", "overflowing", "seeps", "seeping", "condensation", "damp", "peeling",
     "chipping", "flaking", "faded", "banging", "rattling", "squealing", "clanking", "grinding",
-    "hissing", "keeps", "keep", "runs", "allergies", "asthma", "spend",
+    "hissing", "keeps", "keep", "runs", "allergies", "asthma", "spend", "frost", "frosty",
+    "ice", "icicles", "painted", "nailed", "swollen", "original", "fifties", "forties",
+    "sixties", "seventies", "plastic", "tape", "taping", "towels", "blankets", "cardboard",
+    "open", "close", "shut", "lock", "budge", "lift",
 })  # fmt: skip
 """Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
 _COMPLAINT_EN = re.compile(
@@ -3153,10 +3233,19 @@ _COMPLAINT_EN = re.compile(
     r"crates|boxes) of\b|\bbuy(?:ing)? (?:\w+ )?bottled\b|\bbottled water\b|"
     r"(?<!dont )(?<!do not )(?<!no longer )\b(?:so |and )?(?:we|i) (?:still |really |do )?"
     r"(?:want|need) (?:a |an |some |one )?(?:new|backup|replacement|better|second|spare|"
-    r"bigger|proper|real|another)\b")
+    r"bigger|proper|real|another)\b|"
+    r"\b(?:frost|frosty|icicles|ice) (?:on|inside|forms|forming|builds|building|in)\b|"
+    r"\b(?:painted|nailed|swollen|frozen|rusted) (?:shut|closed|stuck)\b|"
+    r"\b(?:are|is|s|re) (?:all |still |the )*original\b|\boriginal (?:to the|from|since)\b|"
+    r"\bfrom the (?:forties|fifties|sixties|seventies|40s|50s|60s|70s)\b|"
+    r"\b(?:tape|tapes|taping|staple|stapling|put|putting|hang|hanging|stuff|stuffing|nail|"
+    r"nailing) (?:up )?(?:\w+ )?(?:plastic|shrink wrap|bubble wrap|towels|blankets|rags|"
+    r"cardboard)\b")
 """The state of the thing the product fixes, complained of: a deposit, a mark, a clog, a
-stiff or dry feel, a taste or smell, decay, age, pests, damp or a flood, peeling, a noise,
-a fault that keeps coming, a substitute bought by the case, or a want said outright ("the
+stiff or dry feel, a taste or smell, decay, age (original, from the fifties), pests, damp or
+a flood, frost, peeling, a noise, a fault that keeps coming, painted or swollen shut, a
+substitute bought by the case or a stopgap hung over it (plastic, towels), or a want said
+outright ("the
 kettle is furred with lime", "the windows are always fogged", "our roof is old", "we keep
 finding ants", "the breaker keeps tripping", "we buy bottled water every week", "so we
 want a backup"): the trouble the request was for is there, a yes to "still interested?"."""
@@ -3173,11 +3262,23 @@ _CAUSED_BY_EN = re.compile(r"\b(?:from|because of|due to|thanks to|with all) (?:
 """"we replaced two faucets from the buildup": a repair the trouble forced, no cure."""
 
 
+_UNUSABLE_EN = re.compile(
+    r"\b(?:cant|can not|cannot|wont|dont|doesnt|couldnt) (?:even |ever )?(?:open|close|shut|"
+    r"lock|latch|budge|lift|stay (?:open|up|shut|closed)|see (?:out|through))\b"
+    r"(?!.*\b(?:anymore|any more|no longer)\b)")
+""""i cant open a single one", "the back door wont latch": the thing fails at its use, a
+complaint though it is said with a negation."""
+
+
 def _complains(norm: str, words: list[str]) -> bool:
     """Whether an English reply complains of the state of the thing (`_COMPLAINT_EN`), not
-    negated, not said over or mended (unless the mending was forced by the trouble)."""
-    if not _EN_NEGATORS.isdisjoint(words) or not _NO_WORDS_EN.isdisjoint(words):
+    negated, not said over or mended (unless the mending was forced by the trouble); the
+    thing failing at its use (`_UNUSABLE_EN`) is a complaint with its own negation."""
+    if not _NO_WORDS_EN.isdisjoint(words):
         return False
+    if not _EN_NEGATORS.isdisjoint(words):
+        return (_UNUSABLE_EN.search(norm) is not None and not _EASED_EN.search(norm)
+                and not _MENDED_EN.search(norm))
     if _CAUSED_BY_EN.search(norm):
         return not _EASED_EN.search(norm)
     return (_COMPLAINT_EN.search(norm) is not None and not _EASED_EN.search(norm)
@@ -3209,7 +3310,8 @@ _SITUATION_GATE_EN = frozenset({
     "foreclosure", "foreclosed", "evicted", "market", "sale", "selling", "sold", "listed",
     "moved", "moving", "downsizing", "renting", "fine", "soft", "clean", "ok", "okay", "good",
     "great", "alright", "shape", "holding", "left", "new", "income", "divorce", "divorced",
-    "lost", "perfect", "excellent",
+    "lost", "perfect", "excellent", "down", "demolishing", "demolish", "razing", "gutting",
+    "bulldozing", "bulldoze",
 })  # fmt: skip
 """Words without which no reply states a situation that ends the need (the patterns below)."""
 _SUFFICES_EN = re.compile(
@@ -3241,10 +3343,13 @@ _LEAVING_HOME_EN = re.compile(
     r"senior (?:living|housing)|an? (?:apartment|condo|rental)|my (?:daughter|son|kids)s?|our "
     r"(?:daughter|son|kids)s?)|(?:moving|downsizing)(?: out| away)? (?:next|this) (?:week|"
     r"month|year|spring|summer|fall|winter)|(?:were|we are|im|i am) (?:renting|moving out|"
-    r"moving away) now)\b")
-""""the house is in foreclosure", "we moved into assisted living", "were selling the
-house", "were on a fixed income now": the caller is leaving the home the thing was for, or
-the household's means are gone, a no."""
+    r"moving away) now)\b|\b(?:tearing|tear|knocking|knock|bulldozing|bulldoze) (?:the |our |"
+    r"this |that )?(?:whole |entire |old )?(?:place|house|home|building|cabin|property|thing) "
+    r"down\b|\b(?:demolish\w*|razing|gutting|bulldoz\w*) (?:the |our |this )?(?:whole |entire |"
+    r"old )?(?:place|house|home|building|cabin)\b")
+""""the house is in foreclosure", "were tearing the whole place down", "we moved into
+assisted living", "were selling the house", "were on a fixed income now": the caller is
+leaving the home the thing was for, or the household's means are gone, a no."""
 _SOUND_AS_IS_EN = re.compile(
     r"^(?:(?:no|nope|nah|well|oh|um|uh|actually|honestly) )*(?!(?:the |our |my )?(?:price|"
     r"prices|cost|quote|offer|deal|estimate|timing|time|that|it|its|thats|this|now|plan|idea|"
@@ -3259,7 +3364,8 @@ _SOUND_AS_IS_EN = re.compile(
 """"city water here is fine", "were on city water and its soft", "our well was tested and
 its clean": the thing the product fixes is sound, a no."""
 _MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
-                        r"taken care)\b")
+                        r"taken care|caulked|recaulked|re caulked|sealed|resealed|"
+                        r"weatherstripped|reglazed)\b")
 _NO_WORDS_EN = frozenset({"no", "nope", "nah"})
 _THEIRS_DONE_EN = re.compile(
     r"\b(?:neighbors?|neighbours?|next door|across the street|down the street|everyone|"
@@ -3300,8 +3406,14 @@ _BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
 _DONE_FOR_US_EN = re.compile(
     r"\b(?:roofers?|crew|contractors?|installers?|company|guys|they|he|she)\b (?:already |just |"
     r"finally )?(?:finished|did|redid|completed|wrapped up|fixed|replaced|patched) (?:ours|"
-    r"our (?:roof|house|\w+)|the roof|the job|the work|it)\b")
-""""the roofers finished ours on friday", "the crew already did the roof": done for us."""
+    r"our (?:roof|house|\w+)|the roof|the job|the work|it)\b|"
+    r"\b(?!(?:i|we|you|yall|who|nobody|noone|one|what|that|how|never|not|didnt|hasnt|havent|"
+    r"just|already|finally|actually)\b)\w+ (?:already |just |finally |actually )?(?:did|redid|"
+    r"replaced|installed|put in) (?:them|those|all of them|ours|it)\b(?! (?:\w+ )?(?:wrong|"
+    r"badly|poorly|bad|half|online|over the phone|on (?:the|your) (?:web)?site|through)\b)")
+""""the roofers finished ours on friday", "the crew already did the roof", "my son is a
+roofer and he did them", "home depot did it in may": done for us (done by the caller, "i did
+it online", may be the request itself)."""
 _FINE_AS_IS_EN = re.compile(
     r"^(?:(?:no|nope|nah|well|oh|um|uh|actually) )*(?:the |our |my )?(?:roof|roofs|house|home|"
     r"windows?|furnace|heater|boiler|system|unit|panels?|gutters?|siding|basement|"
