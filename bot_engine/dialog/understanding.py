@@ -634,6 +634,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     ranking = found.ranking
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
+        if _COMPANY_ASKED.search(text.lower()):  # «какая фирма, повторите»: the name again
+            return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1],
+                                   ranking=ranking)
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
@@ -643,6 +646,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     return found
 
 
+_COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*) (\w+ )?(фирм|компани|организаци|"
+                            r"контор|company|firm|business)\w*")
+"""A company asked for among the words of a repeat: who is calling is the question."""
 _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
                               r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
                               r"(это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|"
@@ -662,7 +668,8 @@ _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(w
                               r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
                               r"what(s| is) (this|the) call (for|about)|who(s| is) (this )?"
                               r"calling|where are you calling|who told you to call|"
-                              r"зачем (вы )?(мне )?звони)")
+                              r"зачем (вы )?(мне )?звони|(зачем|для чего|на что) (вам|тебе) "
+                              r"(\w+ )?(мое|моё|мои|моя|наше)? ?(согласие|подпись|разрешение))")
 """"why are you calling me", "whos this calling me", "where are you calling me from", «зачем
 вы мне звоните»: the call is the question, no later fact."""
 
