@@ -39,9 +39,23 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         # opt-out with «сюда»
         (CONSENT, "greet", "не надо сюда трезвонить", "handler:opt_out"),
         (LEAD, "greet", "не стоит сюда звонить никогда", "handler:opt_out"),
+        # to a consent: a client already, the trouble a reminder spares
+        (CONSENT, "ask_consent", "мы к вам в клинику каждые полгода ходим", "yes"),
+        (CONSENT, "ask_consent", "я у вас в салоне уже лет пять стригусь", "yes"),
+        (CONSENT, "ask_consent", "я вечно забываю про прививки собаке", "yes"),
+        (CONSENT, "ask_consent", "у меня память дырявая так что", "yes"),
+        (CONSENT, "ask_consent", "я чуть страховку не просрочил в прошлый раз", "yes"),
+        # gone for good, seen to elsewhere, the thing no longer the caller's
+        (CONSENT, "ask_consent", "в вашу аптеку я больше ни ногой", "no"),
+        (CONSENT, "ask_consent", "ноги моей в вашем салоне больше не будет", "no"),
+        (CONSENT, "ask_consent", "я к своему стоматологу хожу много лет", "no"),
+        (CONSENT, "ask_consent", "стригусь у знакомой мастерицы", "no"),
+        (CONSENT, "ask_consent", "я сам масло меняю и всё обслуживаю", "no"),
+        (CONSENT, "ask_consent", "дачу продали прошлой осенью", "no"),
+        (CONSENT, "ask_consent", "телефон этот дочке отдала", "no"),
     ],
 )
-def test_handlers(script: str, step: str, text: str, branch: str) -> None:
+def test_at_step(script: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script, step, text)[0] == branch
 
 
@@ -52,8 +66,12 @@ def test_handlers(script: str, step: str, text: str, branch: str) -> None:
         (CONSENT, "ask_consent", "нет не надо", "no"),
         (LEAD, "offer_manager", "вы точно перезвоните", "no"),
         (LEAD, "relevant", "вы точно уверены", "yes"),
+        (CONSENT, "ask_consent", "пусть не пишут", "no_match:retry"),
+        (CONSENT, "ask_consent", "вы мне машину продали а она сломалась", "no_match:retry"),
+        (CONSENT, "ask_consent", "я к вам иногда езжу но не надо", "no"),
+        (CONSENT, "ask_consent", "мы к вам больше не ходим", "no"),
         (CONSENT, "ask_consent", "а про что напоминания", "handler:who_is_this"),
     ],
 )
-def test_handlers_guards(script: str, step: str, text: str, branch: str) -> None:
+def test_at_step_guards(script: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script, step, text)[0] == branch
