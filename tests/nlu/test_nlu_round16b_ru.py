@@ -53,6 +53,14 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         (CONSENT, "ask_consent", "я сам масло меняю и всё обслуживаю", "no"),
         (CONSENT, "ask_consent", "дачу продали прошлой осенью", "no"),
         (CONSENT, "ask_consent", "телефон этот дочке отдала", "no"),
+        # to «удобно говорить?»: stuck waiting, a passenger; a tradesman at work, a till
+        (LEAD, "convenient", "в очереди на таможне застряли надолго", "yes"),
+        (LEAD, "convenient", "стоим на переезде минут десять не меньше", "yes"),
+        (LEAD, "convenient", "сын машину ведёт я пассажир", "yes"),
+        (LEAD, "convenient", "я на пассажирском еду", "yes"),
+        (LEAD, "convenient", "у нас плиточник работает в ванной", "no"),
+        (LEAD, "convenient", "кровельщики приехали крышу меняют", "no"),
+        (LEAD, "convenient", "я в продуктовом у кассы стою", "no"),
     ],
 )
 def test_at_step(script: str, step: str, text: str, branch: str) -> None:
@@ -70,6 +78,10 @@ def test_at_step(script: str, step: str, text: str, branch: str) -> None:
         (CONSENT, "ask_consent", "вы мне машину продали а она сломалась", "no_match:retry"),
         (CONSENT, "ask_consent", "я к вам иногда езжу но не надо", "no"),
         (CONSENT, "ask_consent", "мы к вам больше не ходим", "no"),
+        (LEAD, "convenient", "я за рулём", "busy"),
+        (LEAD, "convenient", "в пробке стою перезвоните потом", "busy"),
+        (LEAD, "convenient", "на больничном но плохо себя чувствую", "no"),
+        (LEAD, "convenient", "во вторник приехали можно", "yes"),
         (CONSENT, "ask_consent", "а про что напоминания", "handler:who_is_this"),
     ],
 )
