@@ -416,6 +416,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"смонтировал|сделал|поменял|заменил|сварил|собрал|построил|смастерил|соорудил|"
             r"сколотил)\w*", r"\bподарил\w*",
             r"\b(сам|сами|сама) (\w+ ){0,2}(сделал|сварил|собрал|построил|смастерил|соорудил|"
+            r"достроил|срубил|сложил|возвел|"
             r"посмотрел|почистил|прочистил|настроил|наладил|сколотил|обшил|утеплил|облицевал|обложил|застеклил|оштукатурил|покрасил|постелил|"
             r"перекрыл|отремонтировал|починил|заменил|поменял|залил|установил|поставил)\w*",
             r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил|обшил|утеплил|"
@@ -470,11 +471,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # done, or being done, by someone near or hired: «сын сам плитку положил», «зять в
             # прошлом месяце всё переделал», «бригада уже плитку кладёт»
             r"\b(сосед|соседи|брат|сын|зять|муж|отец|папа|кум|тесть|свекор|друг|знакомый|"
+            r"шурин|деверь|свояк|дядя|племянник|внук|дед|дедушка|"
             r"родственники|бригада|мастер|мастера|рабочие|строители|ребята|мужики) "
             r"((?!не\b|так\b)\w+ ){0,4}(сделал|сделали|положил|положили|уложил|уложили|выложил|"
             r"выложили|переделал|переделали|поставил|поставили|установил|установили|поменял|"
             r"поменяли|заменил|заменили|отремонтировал|отремонтировали|построил|построили|"
-            r"перекрыл|перекрыли)\b",
+            r"перекрыл|перекрыли|достроил|достроили|срубил|срубили|сложил|сложили|возвел|"
+            r"возвели)\b",
             r"\b(бригада|мастер|мастера|рабочие|строители|ребята|мужики) (\w+ ){0,3}(уже |сейчас |"
             r"как раз )"
             r"((?!не\b)\w+ ){0,2}(кладет|кладут|делает|делают|ставит|ставят|"
@@ -2489,6 +2492,37 @@ lacking: a yes."""
 _NOT_LACKS = ("интерес", "нужд", "смысл", "проблем", "вопрос", "надобност", "денег", "времени",
               "желани", "потребност", "сил", "возможност", "нас", "меня", "него", "нее", "них",
               "вас", "тебя", "никого", "ничего", "уже", "больше", "тоже", "так")
+_REMAINS_RU = re.compile(
+    r"\b(осталось|остается|осталась|остались|дело (только )?за|не хватает (только )?|теперь "
+    r"(\w+ )?(нужн\w*|надо|ищем))( только| лишь| еще)? (\w+ ){0,2}(найти|подобрать|выбрать|"
+    r"нанять|заказать|поставить|сделать|построить|договориться|собрать|бригад\w*|мастер\w*|"
+    r"строител\w*|рабоч\w*|подрядчик\w*|исполнител\w*|монтажник\w*)\b")
+"""«сруб выбрали, осталось бригаду найти»: a step done, the rest still wanted: a yes."""
+_MATERIALS = (r"(брус|бруса|бревна|бревно|доски|досок|кирпич|кирпича|блоки|газоблок\w*|"
+              r"пеноблок\w*|материал\w*|стройматериал\w*|пиломатериал\w*|цемент|песок|щебень|"
+              r"арматур\w*|профлист\w*|вагонк\w*|утеплител\w*|черепиц\w*|металлочерепиц\w*|"
+              r"сэндвич панели|фундамент)")
+_STAGED_RU = re.compile(
+    r"(?<!не )\b" + _MATERIALS + r"( \w+){0,3} (лежит|лежат|завезли|привезли|завезен\w*|"
+    r"привезен\w*|сложен\w*|складирован\w*|закупил\w*|закуплен\w*|купили|заказали|заказан\w*|"
+    r"ждет|ждут|залили|залит|готов)\b"
+    r"|\b(завезли|привезли|закупили|купили|заказали|залили|заготовили) (\w+ ){0,2}" + _MATERIALS
+    + r"\b")
+"""«брус уже на участке лежит», «фундамент осенью залили»: the materials for it, or the
+ground work, ready: progress toward the thing, a yes."""
+_OTHER_WAY_RU = re.compile(
+    r"\b(решили|решил|решила|надумали|выбрали|выбрал|выбрала|остановились на|предпочли|"
+    r"передумали|склоняемся)\b(?!.*\b(не|еще|пока)\b).*\b(вместо|в квартире|другой|другую|"
+    r"другое|другим|иначе|по другому|готов(ую|ый|ое|ые)|обойтись)\b")
+"""«решили сауну в квартире сделать», «выбрали готовую бочку»: the need met another way: a
+no."""
+_LOST_OLD_RU = re.compile(
+    r"\b(прошл|стар|предыдущ|прежн)\w* (\w+ )?(сгорел\w*|сгнил\w*|рухнул\w*|развалил\w*|снесли|"
+    r"разобрали|сломал\w*|смыло|унесло)\b")
+"""«прошлая баня сгорела»: the old one lost, so a new one wanted: a yes (the place itself
+gone, «дом сгорел», stays a no)."""
+_STALE_RU = re.compile(r"\b(уже |теперь |давно |все )?(не ?важно|не ?актуально|проехали)$")
+"""«это я давно оставлял, уже неважно»: the request is stale: a no."""
 _SHARED_RU = re.compile(r"\b(там|у нас|в поселке|в снт) (\w+ ){0,2}общ(ий|ая|ее|ие) \w+"
                         r"|\b(там|у нас) \w+ общ(ий|ая|ее|ие)$")
 """«у нас дом в СНТ, там общий забор»: the thing shared by the settlement: a no."""
@@ -2587,6 +2621,29 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
         reading = _polar(rest, "ru", "relevance")
         if reading.answer == "yes":
             return reading
+    if said_no in (None, "done") and hits.get("yes") in (None, "still", "agree") and (
+            ("остал" in norm or "дело" in norm or "хватает" in norm or "теперь" in norm)
+            and _REMAINS_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (said_no in (None, "done") and hits.get("yes") in (None, "still")
+            and ("прошл" in norm or "стар" in norm or "предыдущ" in norm or "прежн" in norm)
+            and _LOST_OLD_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if said_no in (None, "done") and "yes" not in hits and _STAGED_RU.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (said_no == "done" and "yes" not in hits and " а " in norm
+            and norm.endswith(("нет", "нету"))
+            and (lack := _LACKS_RU.search(norm)) is not None
+            and not lack.group("n").startswith(_NOT_LACKS)):
+        # «печку купили, а бани нет»: a part bought, the thing offered still lacking
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if hits.get("yes") in (None, "still") and said_no in (None, "done") and (
+            "реш" in norm or "выбр" in norm or "предп" in norm or "останов" in norm
+            or "склон" in norm or "надум" in norm) and _OTHER_WAY_RU.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if "yes" not in hits and ("важно" in norm or "актуально" in norm or "проехали" in norm) and (
+            _STALE_RU.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if said_no in (None, "done", "negated") and "yes" not in hits and (
             _MEANS_FOUND_RU.search(norm) or _NO_HANDS_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")

@@ -61,6 +61,20 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         (LEAD, "convenient", "у нас плиточник работает в ванной", "no"),
         (LEAD, "convenient", "кровельщики приехали крышу меняют", "no"),
         (LEAD, "convenient", "я в продуктовом у кассы стою", "no"),
+        # to «актуально?»: a step done and the rest wanted, the old one lost, materials on
+        # the plot, a part bought and the thing lacking
+        (LEAD, "relevant", "проект утвердили осталось подрядчика найти", "yes"),
+        (LEAD, "relevant", "дом уже купили дело за мастерами", "yes"),
+        (LEAD, "relevant", "старый сарай сгорел прошлым летом", "yes"),
+        (LEAD, "relevant", "летом гараж рухнул от снега", "yes"),
+        (LEAD, "relevant", "кирпич уже во дворе лежит", "yes"),
+        (LEAD, "relevant", "газоблоки завезли в марте", "yes"),
+        (LEAD, "relevant", "плиту купили а кухни нет", "yes"),
+        # done by the family, the need met another way, the request stale
+        (LEAD, "relevant", "шурин нам дом достроил", "no"),
+        (LEAD, "relevant", "дед сам сложил печку", "no"),
+        (LEAD, "relevant", "мы решили вместо забора живую изгородь", "no"),
+        (LEAD, "relevant", "решили в квартире душевую кабину поставить", "no"),
     ],
 )
 def test_at_step(script: str, step: str, text: str, branch: str) -> None:
@@ -82,6 +96,10 @@ def test_at_step(script: str, step: str, text: str, branch: str) -> None:
         (LEAD, "convenient", "в пробке стою перезвоните потом", "busy"),
         (LEAD, "convenient", "на больничном но плохо себя чувствую", "no"),
         (LEAD, "convenient", "во вторник приехали можно", "yes"),
+        (LEAD, "relevant", "сарай не сгорел", "no"),
+        (LEAD, "relevant", "мы ещё не решили", "yes"),
+        (LEAD, "relevant", "фундамент ещё не залили", "yes"),
+        (LEAD, "relevant", "это давно было уже не важно", "no"),
         (CONSENT, "ask_consent", "а про что напоминания", "handler:who_is_this"),
     ],
 )
