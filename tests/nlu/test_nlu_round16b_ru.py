@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu.polar_questions import answer, step_reply
+from bot_engine.dialog.menu import choose_words
+from tests.nlu.polar_questions import step_reply
 
 LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
 
@@ -105,3 +106,23 @@ def test_at_step(script: str, step: str, text: str, branch: str) -> None:
 )
 def test_at_step_guards(script: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script, step, text)[0] == branch
+
+
+_CONTACTS = [{"name": "Ренат Гатдулин"}, {"name": "Зарина Латыпова"},
+             {"name": "Олег Абдуллаев"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        # a voiced and voiceless pair met in a surname's cluster, heard once
+        ("гадулина", 0),
+        ("мне гатулина пожалуйста", 0),
+        # guards: another surname, a word too short to judge
+        ("латыпову", 1),
+        ("абдуллаева", 2),
+        ("надо", None),
+    ],
+)
+def test_menu_surname_heard(text: str, index: int | None) -> None:
+    assert choose_words(_CONTACTS, "name", text) == index
