@@ -2518,9 +2518,10 @@ _OTHER_WAY_RU = re.compile(
 no."""
 _LOST_OLD_RU = re.compile(
     r"\b(прошл|стар|предыдущ|прежн)\w* (\w+ )?(сгорел\w*|сгнил\w*|рухнул\w*|развалил\w*|снесли|"
-    r"разобрали|сломал\w*|смыло|унесло)\b")
-"""«прошлая баня сгорела»: the old one lost, so a new one wanted: a yes (the place itself
-gone, «дом сгорел», stays a no)."""
+    r"разобрали|сломал\w*|смыло|унесло)\b|(?<!не )\b(рухнул|рухнула|рухнуло|рухнули|обрушил\w*)\b")
+"""«прошлая баня сгорела», «сарай рухнул»: the old one lost, so a new one wanted: a yes (the
+place itself gone, «дом сгорел», stays a no; «пока не рухнула» is a reason, read
+elsewhere)."""
 _STALE_RU = re.compile(r"\b(уже |теперь |давно |все )?(не ?важно|не ?актуально|проехали)$")
 """«это я давно оставлял, уже неважно»: the request is stale: a no."""
 _SHARED_RU = re.compile(r"\b(там|у нас|в поселке|в снт) (\w+ ){0,2}общ(ий|ая|ее|ие) \w+"
@@ -2626,7 +2627,8 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
             and _REMAINS_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if (said_no in (None, "done") and hits.get("yes") in (None, "still")
-            and ("прошл" in norm or "стар" in norm or "предыдущ" in norm or "прежн" in norm)
+            and ("прошл" in norm or "стар" in norm or "предыдущ" in norm or "прежн" in norm
+                 or "рухн" in norm or "обруш" in norm)
             and _LOST_OLD_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if said_no in (None, "done") and "yes" not in hits and _STAGED_RU.search(norm):
