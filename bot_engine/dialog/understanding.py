@@ -414,7 +414,8 @@ _ECHOED_WORD_RU = re.compile(
 question's own words, echoes what was not heard: a repeat."""
 _SUBJECT_NOT_UNDERSTOOD_RU = re.compile(
     r"^(?=.*\bне (?:\w+ )?(?:понимаю|понимаем|разбираюсь|разбираемся|соображаю|смыслю)\b)"
-    r"(?=.*\bв (?:этом|этих|таком|таких|них|нем|ней|этой|этом деле)\b)")
+    r"(?=.*\bв (?:этом|этих|таком|таких|них|нем|ней|этой|этом деле|(?!смысле\b)\w+(?:ах|ях|ике|"
+    r"ии))\b)")
 """«не понимаю я в этом ничего», «в таких вещах не разбираюсь»: the subject is beyond the
 caller, the words were heard: no repeat."""
 _SOMEONE_ELSE_SPEAKS_RU = re.compile(
@@ -428,6 +429,10 @@ _NAMING_QUESTION_RU = re.compile(
     r"у вас)* (?P<rest>\w+(?: \w+){0,3})$")
 """«а какие условия новые», «какие ещё условия по карте»: a question about a thing the robot
 named in what it said before the question (its offer, its purpose): what the call is about."""
+_NAME_CHECKED_RU = re.compile(
+    r"^(?:(?:а|и|ну|так|погодите|подождите|стоп|секунду) )*(?:это|вы) (?P<rest>\w+(?: \w+){0,2}) "
+    r"(?:да|что ли|или нет|верно|правильно)$")
+"""«погодите, это Банный Двор, да?»: the company's name checked back: who is calling."""
 _DOUBTED_NAME_RU = re.compile(
     r"^(?:(?:а|и|ну|так) )*(?:вы|это) (?:точно|правда|действительно|вообще) "
     r"(?P<rest>\w+(?: \w+){0,3})$")
@@ -475,6 +480,10 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and step.expect.type == "confirm"
             and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
+    company = str((variables or {}).get("company") or "").lower().replace("ё", "е")
+    if (handler.intent is None and company and (checked := _NAME_CHECKED_RU.match(low))
+            and "".join(checked.group("rest").split()) in "".join(company.split())):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
             found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):

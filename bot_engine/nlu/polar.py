@@ -2183,7 +2183,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if lang == "en" and (english := _english_reading(norm, topic, hits)) is not None:
         return english
-    if lang == "ru" and topic in ("relevance", "consent", "availability") and (
+    if lang == "ru" and topic in ("relevance", "consent", "availability", "offer") and (
             russian := _russian_reading(norm, topic, hits)) is not None:
         return russian
     if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
@@ -2439,6 +2439,13 @@ negates the spell's end, not the answer)."""
 _WAITING_RU = re.compile(r"\b(сижу|стою) (\w+ ){0,2}жду\b")
 """«стою у подъезда, жду такси»: waiting, so free to talk (not where waiting is busy: «стою
 на морозе, жду такси»)."""
+_HEAR_OUT_RU = re.compile(
+    r"^((ну|да|давайте|давай|можно|ладно|хорошо|ага|ок|окей) )*(глянем|посмотрим|послушаем|"
+    r"узнаем|выслушаем)( хоть| хотя бы)? (что|чего) (он |она |там |мне |нам )*(скажет|"
+    r"предложит|расскажет|посоветует)$")
+"""To «соединить с менеджером?»: «ну можно, послушаем, что скажет»: the one who will speak is
+the manager offered: a yes (at other questions «посмотрим, что скажет» waits for someone)."""
+_HEARD_OUT_ENDS = ("скажет", "предложит", "расскажет", "посоветует")
 _STUCK_RU = re.compile(
     r"^(?!.*\b(не (могу|удобно|получится)|перезвон\w*|потом|позже)\b).*\b(пробк\w*|очеред\w*|"
     r"переезд\w*|на вокзале|в аэропорту|в зале ожидания|на остановке|на стоянке)\b.*\b("
@@ -2540,6 +2547,8 @@ def _russian_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The Russian facts of rounds fifteen and sixteen that overrule what the families
     found."""
+    if topic == "offer" and norm.endswith(_HEARD_OUT_ENDS) and _HEAR_OUT_RU.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if (topic == "availability" and hits.get("no") in ("later", "busy")
             and ("сейчас" in norm or "щас" in norm) and _NOW_NOT_LATER_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")

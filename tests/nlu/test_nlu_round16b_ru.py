@@ -76,6 +76,15 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         (LEAD, "relevant", "дед сам сложил печку", "no"),
         (LEAD, "relevant", "мы решили вместо забора живую изгородь", "no"),
         (LEAD, "relevant", "решили в квартире душевую кабину поставить", "no"),
+        # to «соединить с менеджером?»: the manager heard out
+        (LEAD, "offer_manager", "глянем что он предложит", "yes"),
+        (LEAD, "offer_manager", "посмотрим что расскажет", "yes"),
+        (LEAD, "offer_manager", "ну выслушаем хотя бы что скажет", "yes"),
+        (LEAD, "offer_manager", "ну можно посмотрим что нам предложит", "yes"),
+        # the company's name checked back; the subject beyond the caller, no repeat
+        (LEAD, "ask_timeframe", "погодите это окна плюс да", "handler:who_is_this"),
+        (LEAD, "ask_budget", "это окна плюс что ли", "handler:who_is_this"),
+        (CONSENT, "ask_consent", "я в страховании ничего не понимаю", "no_match:retry"),
     ],
 )
 def test_at_step(script: str, step: str, text: str, branch: str) -> None:
@@ -101,6 +110,9 @@ def test_at_step(script: str, step: str, text: str, branch: str) -> None:
         (LEAD, "relevant", "мы ещё не решили", "yes"),
         (LEAD, "relevant", "фундамент ещё не залили", "yes"),
         (LEAD, "relevant", "это давно было уже не важно", "no"),
+        (LEAD, "offer_manager", "посмотрим что жена скажет", "no_match:retry"),
+        (LEAD, "ask_budget", "это много да", "no_match:retry"),
+        (CONSENT, "ask_consent", "не понимаю в смысле", "handler:repeat"),
         (CONSENT, "ask_consent", "а про что напоминания", "handler:who_is_this"),
     ],
 )
