@@ -226,6 +226,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"бабушка|дедушка|сосед|соседка|коллега|секретарь)\b)\w+ слушает\b",
             r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
+            # «я это, здрасьте», «ну я это, слушаю»: it is me, then a greeting
+            r"^((ну|да|ага|алло) )*я это( (здрасьте|здравствуйте|здрасте|привет|добрый день|"
+            r"слушаю|да|говорите))*$",
         ]),
         ("still", "yes", [
             # the trouble it would fix, said as a fact: «холодно у нас», «плесень в углах»,
@@ -1563,6 +1566,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     if lang == "ru" and rest[:1] == ["это"] and (
             len(rest) == 1 or _SPEAKS_AFTER_ETO_RU.search(" ".join(rest[1:]))):
         rest = []  # «варя это», «тоня это да», «аркадий это, с огорода отвечаю»: it is them
+    if lang == "ru" and rest[:1] == ["это"] and _MATTER_GUESSED_RU.match(" ".join(rest[1:])):
+        rest = []  # «родион это, а вы насчёт бани»: them, then the matter guessed
     if rest and _WHO_ASKS[lang].match(" ".join(rest)):
         rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
     if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
@@ -1579,6 +1584,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
                for name in names)
 
 
+_MATTER_GUESSED_RU = re.compile(r"^(?:а |и |так )?(?:вы |это )?(?:насчет|по поводу|про|по) "
+                                r"(?!(?:его|ее|него|нее)\b)\w+(?: \w+)?(?: что ли| да| наверное)?$")
 _SPEAKS_AFTER_ETO_RU = re.compile(r"^(?:я )?(?:да|ага|угу|слушаю|я)$|^(?:я )?(?:да|ага|угу) "
                                   r"(?:слушаю|я|говорите|а что|что такое)$"
                                   r"|^(?!.*\b(?:его|ее|не)\b)(?:\w+ ){0,3}(?:отвечаю|говорю|"

@@ -85,6 +85,10 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         (LEAD, "ask_timeframe", "погодите это окна плюс да", "handler:who_is_this"),
         (LEAD, "ask_budget", "это окна плюс что ли", "handler:who_is_this"),
         (CONSENT, "ask_consent", "я в страховании ничего не понимаю", "no_match:retry"),
+        # to «это Ольга?»: the name, then the matter guessed; «я это» with a greeting
+        (LEAD, "greet", "ольга это а вы по поводу окон что ли", "yes"),
+        (LEAD, "greet", "ольга это а вы насчёт ремонта", "yes"),
+        (LEAD, "greet", "алло я это добрый день", "yes"),
     ],
 )
 def test_at_step(script: str, step: str, text: str, branch: str) -> None:
@@ -112,6 +116,7 @@ def test_at_step(script: str, step: str, text: str, branch: str) -> None:
         (LEAD, "relevant", "это давно было уже не важно", "no"),
         (LEAD, "offer_manager", "посмотрим что жена скажет", "no_match:retry"),
         (LEAD, "ask_budget", "это много да", "no_match:retry"),
+        (LEAD, "greet", "ольга это по поводу её заявки", "no"),
         (CONSENT, "ask_consent", "не понимаю в смысле", "handler:repeat"),
         (CONSENT, "ask_consent", "а про что напоминания", "handler:who_is_this"),
     ],
