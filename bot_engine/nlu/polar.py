@@ -2537,6 +2537,9 @@ _LOST_OLD_RU = re.compile(
 """«прошлая баня сгорела», «сарай рухнул»: the old one lost, so a new one wanted: a yes (the
 place itself gone, «дом сгорел», stays a no; «пока не рухнула» is a reason, read
 elsewhere)."""
+_MATERIAL_STEMS = ("брус", "бревн", "доск", "досок", "кирпич", "блок", "материал", "цемент",
+                   "песок", "щебень", "арматур", "профлист", "вагонк", "утеплител", "черепиц",
+                   "сэндвич", "фундамент")
 _STALE_RU = re.compile(r"\b(уже |теперь |давно |все )?(не ?важно|не ?актуально|проехали)$")
 """«это я давно оставлял, уже неважно»: the request is stale: a no."""
 _SHARED_RU = re.compile(r"\b(там|у нас|в поселке|в снт) (\w+ ){0,2}общ(ий|ая|ее|ие) \w+"
@@ -2648,7 +2651,8 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
                  or "рухн" in norm or "обруш" in norm)
             and _LOST_OLD_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
-    if said_no in (None, "done") and "yes" not in hits and _STAGED_RU.search(norm):
+    if (said_no in (None, "done") and "yes" not in hits
+            and any(stem in norm for stem in _MATERIAL_STEMS) and _STAGED_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if (said_no == "done" and "yes" not in hits and " а " in norm
             and norm.endswith(("нет", "нету"))
