@@ -828,7 +828,9 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
         return False  # «согласна на что», "agree to what": what it is for (who-is-this)
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
-    if len(said) == len(lemmas) or not polar.asks(" ".join(words), runtime.lang):
+    if len(said) == len(lemmas) or not (
+            polar.asks(" ".join(words), runtime.lang)
+            or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
         return False
     asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]

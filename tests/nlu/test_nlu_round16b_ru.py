@@ -89,6 +89,8 @@ LEAD, CONSENT = "lead_qualification.ru.yaml", "consent_confirmation.ru.yaml"
         (LEAD, "greet", "ольга это а вы по поводу окон что ли", "yes"),
         (LEAD, "greet", "ольга это а вы насчёт ремонта", "yes"),
         (LEAD, "greet", "алло я это добрый день", "yes"),
+        # two question words around the question's own word ask it again
+        (LEAD, "ask_timeframe", "когда что планируете", "handler:repeat"),
     ],
 )
 def test_at_step(script: str, step: str, text: str, branch: str) -> None:
