@@ -433,6 +433,7 @@ _NAME_CHECKED_RU = re.compile(
     r"^(?:(?:а|и|ну|так|погодите|подождите|стоп|секунду) )*(?:это|вы) (?P<rest>\w+(?: \w+){0,2}) "
     r"(?:да|что ли|или нет|верно|правильно)$")
 """«погодите, это Банный Двор, да?»: the company's name checked back: who is calling."""
+_NAME_CHECK_ENDS = ("да", "ли", "нет", "верно", "правильно")
 _DOUBTED_NAME_RU = re.compile(
     r"^(?:(?:а|и|ну|так) )*(?:вы|это) (?:точно|правда|действительно|вообще) "
     r"(?P<rest>\w+(?: \w+){0,3})$")
@@ -480,8 +481,10 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and step.expect.type == "confirm"
             and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
-    company = str((variables or {}).get("company") or "").lower().replace("ё", "е")
-    if (handler.intent is None and company and (checked := _NAME_CHECKED_RU.match(low))
+    if (handler.intent is None and low.rstrip("?!. ").endswith(_NAME_CHECK_ENDS)
+            and (checked := _NAME_CHECKED_RU.match(low))
+            and (company := str((variables or {}).get("company") or "").lower().replace(
+                "ё", "е"))
             and "".join(checked.group("rest").split()) in "".join(company.split())):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
