@@ -227,10 +227,13 @@ _DEVOICED = str.maketrans({"б": "п", "в": "ф", "г": "к", "д": "т", "ж":
 def _ear_key(word: str) -> str:
     """What the recogniser confuses in a name besides vowels: a first е/я/ю (all «йи»
     unstressed: «Ягорова» for Егорова), voiced and voiceless pairs, and ф/х («Хомину» for
-    Фомину)."""
+    Фомину); a pair met in a cluster is heard once («шарафудинова» for Шарафутдинова)."""
     if word[:1] in ("е", "я", "ю"):
         word = "и" + word[1:]
-    return sound_key(word).translate(_DEVOICED)
+    return _TWICE.sub(r"\1", sound_key(word).translate(_DEVOICED))
+
+
+_TWICE = re.compile(r"(.)\1+")
 
 
 def _same_stem(name: str, heard: str) -> bool:

@@ -414,7 +414,8 @@ _ECHOED_WORD_RU = re.compile(
 question's own words, echoes what was not heard: a repeat."""
 _SUBJECT_NOT_UNDERSTOOD_RU = re.compile(
     r"^(?=.*\bне (?:\w+ )?(?:понимаю|понимаем|разбираюсь|разбираемся|соображаю|смыслю)\b)"
-    r"(?=.*\bв (?:этом|этих|таком|таких|них|нем|ней|этой|этом деле)\b)")
+    r"(?=.*\bв (?:этом|этих|таком|таких|них|нем|ней|этой|этом деле|(?!смысле\b)\w+(?:ах|ях|ике|"
+    r"ии))\b)")
 """«не понимаю я в этом ничего», «в таких вещах не разбираюсь»: the subject is beyond the
 caller, the words were heard: no repeat."""
 _SOMEONE_ELSE_SPEAKS_RU = re.compile(
@@ -428,6 +429,11 @@ _NAMING_QUESTION_RU = re.compile(
     r"у вас)* (?P<rest>\w+(?: \w+){0,3})$")
 """«а какие условия новые», «какие ещё условия по карте»: a question about a thing the robot
 named in what it said before the question (its offer, its purpose): what the call is about."""
+_NAME_CHECKED_RU = re.compile(
+    r"^(?:(?:а|и|ну|так|погодите|подождите|стоп|секунду) )*(?:это|вы) (?P<rest>\w+(?: \w+){0,2}) "
+    r"(?:да|что ли|или нет|верно|правильно)$")
+"""«погодите, это Банный Двор, да?»: the company's name checked back: who is calling."""
+_NAME_CHECK_ENDS = ("да", "ли", "нет", "верно", "правильно")
 _DOUBTED_NAME_RU = re.compile(
     r"^(?:(?:а|и|ну|так) )*(?:вы|это) (?:точно|правда|действительно|вообще) "
     r"(?P<rest>\w+(?: \w+){0,3})$")
@@ -475,6 +481,12 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and step.expect.type == "confirm"
             and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
+    if (handler.intent is None and low.rstrip("?!. ").endswith(_NAME_CHECK_ENDS)
+            and (checked := _NAME_CHECKED_RU.match(low))
+            and (company := str((variables or {}).get("company") or "").lower().replace(
+                "ё", "е"))
+            and "".join(checked.group("rest").split()) in "".join(company.split())):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
             found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
@@ -634,9 +646,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     ranking = found.ranking
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
-        if _WHO_SAID_EN.search(text.lower()):
+        if _WHO_SAID_EN.search(text.lower()) or _COMPANY_ASKED.search(text.lower()):
             # "who did you say you were with again i missed it", "what do you mean by
-            # paperless"
+            # paperless", «какая фирма, повторите»: who calls, asked again
             return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1],
                                    ranking=ranking)
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
@@ -652,6 +664,9 @@ _WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this
                           r"\bwhat (?:do|did) you mean by (?!(?:that|this|it)$)(?:\w+ ){0,2}\w+$")
 """"who did you say you were with again", "what do you mean by paperless": who calls, or
 what the thing they named is, asked again (not the question's words)."""
+_COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*) (\w+ )?(фирм|компани|организаци|"
+                            r"контор|company|firm|business)\w*")
+"""A company asked for among the words of a repeat: who is calling is the question."""
 _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
                               r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
                               r"(это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|"
@@ -671,7 +686,8 @@ _ASKS_WHY_CALLED = re.compile(r"^((and|but|so|wait|um|uh|а|и|ну|так) )*(w
                               r"you (keep )?(calling|call|ringing)|what (are|were) you calling|"
                               r"what(s| is) (this|the) call (for|about)|who(s| is) (this )?"
                               r"calling|where are you calling|who told you to call|"
-                              r"зачем (вы )?(мне )?звони)")
+                              r"зачем (вы )?(мне )?звони|(зачем|для чего|на что) (вам|тебе) "
+                              r"(\w+ )?(мое|моё|мои|моя|наше)? ?(согласие|подпись|разрешение))")
 """"why are you calling me", "whos this calling me", "where are you calling me from", «зачем
 вы мне звоните»: the call is the question, no later fact."""
 
@@ -833,7 +849,9 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
         return False  # «согласна на что», "agree to what": what it is for (who-is-this)
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
-    if len(said) == len(lemmas) or not polar.asks(" ".join(words), runtime.lang):
+    if len(said) == len(lemmas) or not (
+            polar.asks(" ".join(words), runtime.lang)
+            or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
         return False
     asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]

@@ -213,6 +213,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"времени|время|минутк\w*)\b",
             r"\b(минут\w*|минуток|минутк\w*|время|времени) (\w+ )?(найду|найдем|выкрою|выделю|"
             r"уделю)\b",
+            # home and off work: «на больничном дома сижу»
+            r"\bна больничном\b(?!.*\b(не|плохо|температур\w*|болею|болит|лежу)\b)",
             # tea or coffee in hand is time at rest: «как раз чай пью»
             r"(?<!не )\bчаевнича\w*",
             r"\b(чай|чаек|чаю|чайку|чаи|кофе|кофеек|кофейку) (\w+ )?(пью|попиваю|пьем|гоняю|"
@@ -226,6 +228,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"бабушка|дедушка|сосед|соседка|коллега|секретарь)\b)\w+ слушает\b",
             r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
             r"^(да )?(это )?я \w+ (слушаю|у телефона|а что)", r"^(да )?\w+ это я$",
+            # «я это, здрасьте», «ну я это, слушаю»: it is me, then a greeting
+            r"^((ну|да|ага|алло) )*я это( (здрасьте|здравствуйте|здрасте|привет|добрый день|"
+            r"слушаю|да|говорите))*$",
         ]),
         ("still", "yes", [
             # the trouble it would fix, said as a fact: «холодно у нас», «плесень в углах»,
@@ -416,6 +421,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"смонтировал|сделал|поменял|заменил|сварил|собрал|построил|смастерил|соорудил|"
             r"сколотил)\w*", r"\bподарил\w*",
             r"\b(сам|сами|сама) (\w+ ){0,2}(сделал|сварил|собрал|построил|смастерил|соорудил|"
+            r"достроил|срубил|сложил|возвел|"
             r"посмотрел|почистил|прочистил|настроил|наладил|сколотил|обшил|утеплил|облицевал|обложил|застеклил|оштукатурил|покрасил|постелил|"
             r"перекрыл|отремонтировал|починил|заменил|поменял|залил|установил|поставил)\w*",
             r"\b(сделал|сварил|собрал|построил|смастерил|соорудил|сколотил|обшил|утеплил|"
@@ -470,11 +476,13 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             # done, or being done, by someone near or hired: «сын сам плитку положил», «зять в
             # прошлом месяце всё переделал», «бригада уже плитку кладёт»
             r"\b(сосед|соседи|брат|сын|зять|муж|отец|папа|кум|тесть|свекор|друг|знакомый|"
+            r"шурин|деверь|свояк|дядя|племянник|внук|дед|дедушка|"
             r"родственники|бригада|мастер|мастера|рабочие|строители|ребята|мужики) "
             r"((?!не\b|так\b)\w+ ){0,4}(сделал|сделали|положил|положили|уложил|уложили|выложил|"
             r"выложили|переделал|переделали|поставил|поставили|установил|установили|поменял|"
             r"поменяли|заменил|заменили|отремонтировал|отремонтировали|построил|построили|"
-            r"перекрыл|перекрыли)\b",
+            r"перекрыл|перекрыли|достроил|достроили|срубил|срубили|сложил|сложили|возвел|"
+            r"возвели)\b",
             r"\b(бригада|мастер|мастера|рабочие|строители|ребята|мужики) (\w+ ){0,3}(уже |сейчас |"
             r"как раз )"
             r"((?!не\b)\w+ ){0,2}(кладет|кладут|делает|делают|ставит|ставят|"
@@ -604,6 +612,16 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(мастер|сантехник|электрик|газовщик|слесарь|монтажник|рабочие|грузчики|курьер|"
             r"замерщик|оценщик)\w* (\w+ ){0,3}(пришел|пришла|пришли|приехал|приехали|подъехал|"
             r"подъехали|пришел уже|тут|здесь)\b",
+            # any tradesman by his trade's ending, come or at work: «печник приехал, трубу
+            # кладёт», «плиточник у меня работает»
+            r"\b(?!(понедельник|вторник|праздник|четверг|ник)\b)\w+(ник|щик|чик|ники|щики)\b "
+            r"(\w+ ){0,2}(пришел|пришли|приехал|приехали|подъехал|подъехали|работает|работают|"
+            r"кладет|кладут|ставит|ставят|чинит|чинят|меняет|меняют|монтирует|монтируют|"
+            r"штукатурит|красит|сверлит|варит|долбит)\b",
+            # an occasion of one's own under way: «у меня собеседование сейчас»
+            r"^(у меня|у нас) (сейчас |щас |как раз |тут )?(собеседование|совещание|планерка|"
+            r"экзамен|урок|пара|созвон|прием|встреча|переговоры|операция|процедура|"
+            r"тренировка|репетиция|зачет)( (сейчас|щас|идет|началось|начинается|вот))?$",
             # a noisy or hands-busy task under way: «траву кошу», «крышу крою», «дрова колю»
             r"\b(кошу|косим|крою|кроем|копаю|копаем|пилю|пилим|сверлю|сверлим|штукатурю|"
             r"шпаклюю|крашу|красим|колю|рублю|полю|пропалываю|белю|клею|клеим|строгаю|шлифую|"
@@ -1557,6 +1575,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     if lang == "ru" and rest[:1] == ["это"] and (
             len(rest) == 1 or _SPEAKS_AFTER_ETO_RU.search(" ".join(rest[1:]))):
         rest = []  # «варя это», «тоня это да», «аркадий это, с огорода отвечаю»: it is them
+    if lang == "ru" and rest[:1] == ["это"] and _MATTER_GUESSED_RU.match(" ".join(rest[1:])):
+        rest = []  # «родион это, а вы насчёт бани»: them, then the matter guessed
     if rest and _WHO_ASKS[lang].match(" ".join(rest)):
         rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
     if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
@@ -1573,6 +1593,8 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
                for name in names)
 
 
+_MATTER_GUESSED_RU = re.compile(r"^(?:а |и |так )?(?:вы |это )?(?:насчет|по поводу|про|по) "
+                                r"(?!(?:его|ее|него|нее)\b)\w+(?: \w+)?(?: что ли| да| наверное)?$")
 _SPEAKS_AFTER_ETO_RU = re.compile(r"^(?:я )?(?:да|ага|угу|слушаю|я)$|^(?:я )?(?:да|ага|угу) "
                                   r"(?:слушаю|я|говорите|а что|что такое)$"
                                   r"|^(?!.*\b(?:его|ее|не)\b)(?:\w+ ){0,3}(?:отвечаю|говорю|"
@@ -2185,7 +2207,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if lang == "en" and (english := _english_reading(norm, topic, hits)) is not None:
         return english
-    if lang == "ru" and topic in ("relevance", "consent", "availability") and (
+    if lang == "ru" and topic in ("relevance", "consent", "availability", "offer") and (
             russian := _russian_reading(norm, topic, hits)) is not None:
         return russian
     if topic == "availability" and hits.get("no") == "busy" and _FREE_NOW[lang].search(norm):
@@ -2310,6 +2332,59 @@ _ELSEWHERE_RU = re.compile(
     r"продлевали|продлили|клиенты|клиент)\b")
 """To a consent to renew or take something: taken, or to be taken, elsewhere («уже оформила
 в другой страховой», «нет, другое возьму»): a no."""
+_CLIENT_VERBS_RU = (r"(езжу|ездим|езжу|хожу|ходим|обращаюсь|обращаемся|обслуживаюсь|"
+                    r"обслуживаемся|приезжаю|приезжаем|заезжаю|заезжаем|вожу|возим|лечусь|"
+                    r"наблюдаюсь|покупаю|покупаем|беру|берем|заправляюсь|стригусь)")
+_LOYAL_RU = re.compile(
+    r"^(?!.*\b(не|ни|нет|бросил\w*|перестал\w*)\b).*(\b(к вам|у вас|в ваш\w*|от вас)( \w+){0,5} "
+    + _CLIENT_VERBS_RU + r"\b|\b" + _CLIENT_VERBS_RU + r"( \w+){0,3} (к вам|у вас|в ваш\w*)\b"
+    r"|\b(от вас|у вас|в вашем|в вашей)( \w+){0,3} (забрал\w*|купил\w*|взял|взяла|взяли|"
+    r"брал\w*|приобрел\w*)\b|\b(забрал\w*|купил\w*|взял|взяла|взяли|брал\w*|приобрел\w*)"
+    r"( \w+){0,3} (у вас|от вас|в вашем|в вашей)\b)"
+    # the trouble a reminder would spare: «чуть двигатель не запорол», «вечно забываю»
+    r"|\bчуть (было )?(\w+ ){0,2}не (запорол|угробил|убил|сжег|спалил|пропустил|просрочил|"
+    r"забыл|проворонил|прозевал)\w*|\b(вечно|всегда|постоянно|часто|то и дело) (\w+ )?(забываю|"
+    r"забываем|пропускаю|пропускаем|путаю|упускаю)\b|\bзабывчив\w*|\bпамять (\w+ )?(плохая|"
+    r"дырявая|девичья|никакая)\b"
+    # a yes on a ground, or told to go ahead: «раз бесплатно, то пусть», «пусть пишут»
+    r"|^((ну|а|да|ладно) )*раз (\w+ ){1,3}(то )?(пусть|пускай|давайте|можно|ладно|хорошо|"
+    r"валяйте|согласен|согласна|напоминайте|присылайте|пишите)( \w+)?$"
+    r"|(?<!не )\b(пусть|пускай) (?!не )(\w+ )?(напоминают|присылают|пишут|звонят|шлют|сообщают|"
+    r"информируют|напомнят|пришлют|напишут|позвонят)$")
+"""To a consent to reminders or offers: a client already («я к вам каждый год езжу»,
+«машину у вас брала»), the trouble a reminder spares («вечно забываю»), a yes on a ground
+(«раз бесплатно, то пусть»): a yes."""
+_LOYAL_GATE = ("вам", "вас", "ваш", "чуть", "забыв", "забыл", "память", "раз ", "пусть", "пускай")
+_GONE_RU = re.compile(
+    r"\bни ногой\b|\bноги (моей|нашей)( \w+){0,4} не (будет|бывать)\b|\b(к вам|у вас|в ваш\w*)"
+    r"( \w+)? (больше|уже) не " + _CLIENT_VERBS_RU + r"\b|\b(больше|уже) не " + _CLIENT_VERBS_RU
+    + r" (\w+ )?(к вам|у вас|в ваш\w*)\b|\b(сам|сама|сами) (\w+ )?(обслуживаю|обслуживаем|чиню|"
+    r"чиним|ремонтирую|ремонтируем|меняю|меняем)\b|\b(к вам|туда|в ваш\w*) (\w+ )?"
+    r"больше (не (поеду|приеду|пойду|обращусь|приду|вернусь|сунусь)|ни за что)\b"
+    # seen to elsewhere: «езжу к знакомому в гараж», «машину фирма обслуживает»
+    r"|\b(к|у) (знаком\w*|сво(ему|его|ей|им|их)|друг(у|а)|кум(у|а)|брат(у|а)|сосед(у|а)|"
+    r"частник\w*|мастер(у|а)|официал\w*|дилер(у|а)|мужик(у|а)|гаражн\w*)\b( \w+){0,4} "
+    r"(езжу|ездим|хожу|ходим|обслуживаюсь|обслуживаемся|обслуживаю|чиню|чиним|ремонтирую|"
+    r"делаю|делаем|вожу|возим|гоняю|лечусь|обращаюсь)\b"
+    r"|\b(" + _CLIENT_VERBS_RU + r"|обслуживаю|чиню|чиним|ремонтирую|делаю|делаем|гоняю)"
+    r"( \w+){0,3} (к|у) (знаком\w*|"
+    r"сво(ему|его|ей|им|их)|друг(у|а)|кум(у|а)|брат(у|а)|сосед(у|а)|частник\w*|мастер(у|а)|"
+    r"мужик(у|а))\b"
+    r"|\b(служебн|корпоративн|казенн)\w* (машин|авто|автомобил)\w*|\b(фирма|работа|компания|"
+    r"организация|контора|работодатель) (\w+ )?(обслуживает|чинит|ремонтирует|обслуживают)\b"
+    # the thing no longer the caller's: «машину продал», «переписала на сына»
+    r"|^(?!.*\b(вы|вам|вас|ваш\w*|не)\b).*\b(продал|продала|продали|продаю|продаем|продаём|"
+    r"переписал\w*|переоформил\w*|утилизировал\w*|в утиль)\b"
+    r"|\b(отдал|отдала|отдали|подарил|подарила|подарили) (\w+ ){0,2}(сыну|дочери|дочке|мужу|"
+    r"жене|внуку|внучке|брату|сестре|зятю|маме|отцу|папе|детям)\b"
+    r"|\b(сыну|дочери|дочке|мужу|жене|внуку|внучке|брату|сестре|зятю|маме|отцу|папе|детям) "
+    r"(\w+ )?(отдал|отдала|отдали|подарил|подарила|подарили)\b")
+"""To a consent to reminders or offers: gone and not coming back («ни ногой»), seen to
+elsewhere («езжу к знакомому мастеру», «машину фирма обслуживает»), the thing sold or
+given away: a no."""
+_GONE_GATE = ("ног", "больше", "уже", "сам", "к ", "у ", "служеб", "корпоратив", "казен",
+              "обслуж", "чинит", "ремонтир", "прода", "перепис", "переоформ", "утил", "отдал",
+              "подари", "стриг")
 _LEAVE_ASKED_RU = frozenset({"ладно", "хорошо", "ок", "окей", "договорились"})
 """Said last after a deferral («я потом решу, ладно»), these ask leave for it: no yes."""
 _SYMPTOM_RU = re.compile(
@@ -2388,6 +2463,28 @@ negates the spell's end, not the answer)."""
 _WAITING_RU = re.compile(r"\b(сижу|стою) (\w+ ){0,2}жду\b")
 """«стою у подъезда, жду такси»: waiting, so free to talk (not where waiting is busy: «стою
 на морозе, жду такси»)."""
+_HEAR_OUT_RU = re.compile(
+    r"^((ну|да|давайте|давай|можно|ладно|хорошо|ага|ок|окей) )*(глянем|посмотрим|послушаем|"
+    r"узнаем|выслушаем)( хоть| хотя бы)? (что|чего) (он |она |там |мне |нам )*(скажет|"
+    r"предложит|расскажет|посоветует)$")
+"""To «соединить с менеджером?»: «ну можно, послушаем, что скажет»: the one who will speak is
+the manager offered: a yes (at other questions «посмотрим, что скажет» waits for someone)."""
+_HEARD_OUT_ENDS = ("скажет", "предложит", "расскажет", "посоветует")
+_STUCK_RU = re.compile(
+    r"^(?!.*\b(не (могу|удобно|получится)|перезвон\w*|потом|позже)\b).*\b(пробк\w*|очеред\w*|"
+    r"переезд\w*|на вокзале|в аэропорту|в зале ожидания|на остановке|на стоянке)\b.*\b("
+    r"минут\w*|полчаса|час|часа|часов|долго|надолго|глухо|намертво|наглухо|конца (и края )?"
+    r"нет|не двигается|не едем|стоим|застрял\w*)\b")
+"""«я в пробке стою минут двадцать», «в очереди застряла надолго»: stuck, waiting, so time
+to talk (a driver's «в пробке» alone stays busy)."""
+_STUCK_GATE = ("пробк", "очеред", "переезд", "вокзал", "аэропорт", "ожидания", "остановк",
+               "стоянк")
+_PASSENGER_RU = re.compile(
+    r"\b(жена|муж|сын|дочь|дочка|водитель|таксист|брат|сестра|друг|подруга|папа|мама|отец|"
+    r"коллега|напарник|зять|тесть)\w* (\w+ )?(за рулем|ведет|рулит|везет)\b(?!.*\bне могу\b)"
+    r"|\bя (\w+ )?пассажир\w*\b|\bна пассажирском\b|\bне за рулем\b")
+"""«жена за рулём, а я свободен», «я пассажиром еду»: the driving is someone else's: a
+yes to «удобно говорить?»."""
 _PLACE_BOUGHT_RU = re.compile(
     r"\b(участок|участки|дом|дачу|землю|коттедж|квартиру|таунхаус|полдома|помещение)"
     r"( \w+){0,3} (купили|купил|купила|взяли|взял|приобрели|получили)\b"
@@ -2427,6 +2524,41 @@ lacking: a yes."""
 _NOT_LACKS = ("интерес", "нужд", "смысл", "проблем", "вопрос", "надобност", "денег", "времени",
               "желани", "потребност", "сил", "возможност", "нас", "меня", "него", "нее", "них",
               "вас", "тебя", "никого", "ничего", "уже", "больше", "тоже", "так")
+_REMAINS_RU = re.compile(
+    r"\b(осталось|остается|осталась|остались|дело (только )?за|не хватает (только )?|теперь "
+    r"(\w+ )?(нужн\w*|надо|ищем))( только| лишь| еще)? (\w+ ){0,2}(найти|подобрать|выбрать|"
+    r"нанять|заказать|поставить|сделать|построить|договориться|собрать|бригад\w*|мастер\w*|"
+    r"строител\w*|рабоч\w*|подрядчик\w*|исполнител\w*|монтажник\w*)\b")
+"""«сруб выбрали, осталось бригаду найти»: a step done, the rest still wanted: a yes."""
+_MATERIALS = (r"(брус|бруса|бревна|бревно|доски|досок|кирпич|кирпича|блоки|газоблок\w*|"
+              r"пеноблок\w*|материал\w*|стройматериал\w*|пиломатериал\w*|цемент|песок|щебень|"
+              r"арматур\w*|профлист\w*|вагонк\w*|утеплител\w*|черепиц\w*|металлочерепиц\w*|"
+              r"сэндвич панели|фундамент)")
+_STAGED_RU = re.compile(
+    r"(?<!не )\b" + _MATERIALS + r"( \w+){0,3} (лежит|лежат|завезли|привезли|завезен\w*|"
+    r"привезен\w*|сложен\w*|складирован\w*|закупил\w*|закуплен\w*|купили|заказали|заказан\w*|"
+    r"ждет|ждут|залили|залит|готов)\b"
+    r"|\b(завезли|привезли|закупили|купили|заказали|залили|заготовили) (\w+ ){0,2}" + _MATERIALS
+    + r"\b")
+"""«брус уже на участке лежит», «фундамент осенью залили»: the materials for it, or the
+ground work, ready: progress toward the thing, a yes."""
+_OTHER_WAY_RU = re.compile(
+    r"\b(решили|решил|решила|надумали|выбрали|выбрал|выбрала|остановились на|предпочли|"
+    r"передумали|склоняемся)\b(?!.*\b(не|еще|пока)\b).*\b(вместо|в квартире|другой|другую|"
+    r"другое|другим|иначе|по другому|готов(ую|ый|ое|ые)|обойтись)\b")
+"""«решили сауну в квартире сделать», «выбрали готовую бочку»: the need met another way: a
+no."""
+_LOST_OLD_RU = re.compile(
+    r"\b(прошл|стар|предыдущ|прежн)\w* (\w+ )?(сгорел\w*|сгнил\w*|рухнул\w*|развалил\w*|снесли|"
+    r"разобрали|сломал\w*|смыло|унесло)\b|(?<!не )\b(рухнул|рухнула|рухнуло|рухнули|обрушил\w*)\b")
+"""«прошлая баня сгорела», «сарай рухнул»: the old one lost, so a new one wanted: a yes (the
+place itself gone, «дом сгорел», stays a no; «пока не рухнула» is a reason, read
+elsewhere)."""
+_MATERIAL_STEMS = ("брус", "бревн", "доск", "досок", "кирпич", "блок", "материал", "цемент",
+                   "песок", "щебень", "арматур", "профлист", "вагонк", "утеплител", "черепиц",
+                   "сэндвич", "фундамент")
+_STALE_RU = re.compile(r"\b(уже |теперь |давно |все )?(не ?важно|не ?актуально|проехали)$")
+"""«это я давно оставлял, уже неважно»: the request is stale: a no."""
 _SHARED_RU = re.compile(r"\b(там|у нас|в поселке|в снт) (\w+ ){0,2}общ(ий|ая|ее|ие) \w+"
                         r"|\b(там|у нас) \w+ общ(ий|ая|ее|ие)$")
 """«у нас дом в СНТ, там общий забор»: the thing shared by the settlement: a no."""
@@ -2442,6 +2574,8 @@ def _russian_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The Russian facts of rounds fifteen and sixteen that overrule what the families
     found."""
+    if topic == "offer" and norm.endswith(_HEARD_OUT_ENDS) and _HEAR_OUT_RU.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if (topic == "availability" and hits.get("no") in ("later", "busy")
             and ("сейчас" in norm or "щас" in norm) and _NOW_NOT_LATER_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
@@ -2450,6 +2584,13 @@ def _russian_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if (topic == "availability" and "no" not in hits and "жду" in norm
             and _WAITING_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "availability" and hits.get("no") in (None, "busy") and "yes" not in hits
+            and any(word in norm for word in _STUCK_GATE) and _STUCK_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "availability" and hits.get("no") in (None, "busy")
+            and ("пассаж" in norm or " за рул" in norm or "вед" in norm or "вез" in norm)
+            and _PASSENGER_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if topic == "availability":
         return None
@@ -2477,6 +2618,12 @@ def _russian_reading(norm: str, topic: Topic | None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if topic == "consent" and hits.get("yes") in (None, "agree") and _ELSEWHERE_RU.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic == "consent" and "yes" not in hits and any(w in norm for w in _GONE_GATE)
+            and _GONE_RU.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic == "consent" and "no" not in hits and any(w in norm for w in _LOYAL_GATE)
+            and _LOYAL_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if (topic == "consent" and "yes" not in hits and " " in norm
             and norm.rpartition(" ")[2] in _LEAVE_ASKED_RU
             and any(hit.family == "later" for hit in cues.read_lang(norm, "ru"))):
@@ -2512,6 +2659,31 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
         reading = _polar(rest, "ru", "relevance")
         if reading.answer == "yes":
             return reading
+    if said_no in (None, "done") and hits.get("yes") in (None, "still", "agree") and (
+            ("остал" in norm or "дело" in norm or "хватает" in norm or "теперь" in norm)
+            and _REMAINS_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (said_no in (None, "done") and hits.get("yes") in (None, "still")
+            and ("прошл" in norm or "стар" in norm or "предыдущ" in norm or "прежн" in norm
+                 or "рухн" in norm or "обруш" in norm)
+            and _LOST_OLD_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (said_no in (None, "done") and "yes" not in hits
+            and any(stem in norm for stem in _MATERIAL_STEMS) and _STAGED_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (said_no == "done" and "yes" not in hits and " а " in norm
+            and norm.endswith(("нет", "нету"))
+            and (lack := _LACKS_RU.search(norm)) is not None
+            and not lack.group("n").startswith(_NOT_LACKS)):
+        # «печку купили, а бани нет»: a part bought, the thing offered still lacking
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if hits.get("yes") in (None, "still") and said_no in (None, "done") and (
+            "реш" in norm or "выбр" in norm or "предп" in norm or "останов" in norm
+            or "склон" in norm or "надум" in norm) and _OTHER_WAY_RU.search(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    if "yes" not in hits and ("важно" in norm or "актуально" in norm or "проехали" in norm) and (
+            _STALE_RU.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if said_no in (None, "done", "negated") and "yes" not in hits and (
             _MEANS_FOUND_RU.search(norm) or _NO_HANDS_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
