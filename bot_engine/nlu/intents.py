@@ -214,9 +214,17 @@ class IntentMatcher:
             # An anchored pattern with no string it needs (`_gate`) would keep its whole
             # alternation from being gated: those are joined apart (any of them matching
             # at the start is the same answer, so the split changes nothing).
-            gated = [rx for rx in anchored if _gate(rx) is not None]
-            for group in (gated, [rx for rx in anchored if rx not in gated]):
+            # The gated ones are joined per the strings they need: an alternation whose
+            # gate is the union of all their strings would open on nearly every reply.
+            buckets: dict[tuple[str, ...], list[_Pattern]] = {}
+            for rx in anchored:
+                buckets.setdefault(needed_anywhere(rx.pattern) or (), []).append(rx)
+            for needed_strings, group in buckets.items():
+                if not needed_strings:
+                    continue
                 self._patterns += [(name, rx, True) for rx in _joined(group, trusted=True)]
+            self._patterns += [(name, rx, True) for rx in _joined(buckets.get((), []),
+                                                                   trusted=True)]
             self._patterns += [(name, rx, False) for rx in _joined(trusted, trusted=True)]
             self._patterns += [(name, rx, False) for rx in _joined(tenant, trusted=False)]
             examples_text.extend(spec.examples)
@@ -348,8 +356,12 @@ class IntentMatcher:
         if self._patterns:
             norm = normalize(text, self.lang)
             open_gates = self._open_gates(norm)
-            for i, (name, rx, anchored) in enumerate(self._patterns):
-                if (open_gates >> i & 1 and (allowed is None or name in allowed)
+            patterns = self._patterns
+            while open_gates:  # only the patterns whose gate opened, lowest bit first
+                low = open_gates & -open_gates
+                open_gates ^= low
+                name, rx, anchored = patterns[low.bit_length() - 1]
+                if ((allowed is None or name in allowed) and name not in scores
                         and _affirmed_match(rx, norm, anchored)):
                     scores[name] = _PATTERN_CONFIDENCE
         if self._examples:
