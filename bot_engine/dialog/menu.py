@@ -17,7 +17,7 @@ from bot_engine.nlu import given_names
 from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.lang import Lang
-from bot_engine.nlu.morph import analyzer
+from bot_engine.nlu.morph import ru_normal_forms
 from bot_engine.nlu.text import lemma_tuple
 from bot_engine.script.model import Menu
 from bot_engine.script.templates import TemplateProblem, evaluate, render
@@ -81,7 +81,7 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     scores = [0.0] * len(items)
     for index, item in enumerate(items):
         names = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
-        scores[index] = sum(_GENERIC_WEIGHT if _normal_forms(name) & _GENERIC else 1.0
+        scores[index] = sum(_GENERIC_WEIGHT if ru_normal_forms(name) & _GENERIC else 1.0
                             for name in names if any(_same_word(name, w) for w in words))
     best = max(scores, default=0)
     if best > 0:
@@ -150,7 +150,7 @@ def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | Non
 
 def _label_lemmas(item: dict[str, Any], label: str) -> list[str]:
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
-    return [form for w in words for form in _normal_forms(w)]
+    return [form for w in words for form in ru_normal_forms(w)]
 
 
 _GENERIC_WEIGHT = 0.5
@@ -162,7 +162,7 @@ def _names_another(items: list[dict[str, Any]], label: str, words: list[str]) ->
     names = [w.lower().replace("ё", "е") for item in items
              for w in _WORD.findall(str(item.get(label, "")))]
     for at, word in enumerate(words):
-        if not _normal_forms(word) & _GENERIC:
+        if not ru_normal_forms(word) & _GENERIC:
             continue
         near = [w for w in (words[at - 1] if at else "", words[at + 1] if at + 1 < len(words)
                             else "") if len(w) > 3]
@@ -186,7 +186,7 @@ def _number(word: str) -> int | None:
 def _same_word(name: str, heard: str) -> bool:
     if name == heard or _same_stem(name, heard):
         return True
-    names, said = _normal_forms(name), _normal_forms(heard)
+    names, said = ru_normal_forms(name), ru_normal_forms(heard)
     if names & said:
         return True
     lang: Lang = "en" if name.isascii() else "ru"
@@ -244,9 +244,3 @@ def _same_stem(name: str, heard: str) -> bool:
         if long_.startswith(short[:-1]) and len(long_) - len(short) <= 2:
             return True  # «евгения» / «евгению»
     return False
-
-
-def _normal_forms(word: str) -> set[str]:
-    if not re.fullmatch(r"[а-яе]+", word):
-        return {word}
-    return {p.normal_form.replace("ё", "е") for p in analyzer().parse(word)}

@@ -71,6 +71,15 @@ def ru_lemma(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def ru_normal_forms(word: str) -> frozenset[str]:
+    """Every normal form pymorphy gives a lowercase Russian word (ё folded to е), for
+    matching a heard word against a list of names; other words stand for themselves."""
+    if not re.fullmatch(r"[а-яе]+", word):
+        return frozenset({word})
+    return frozenset(p.normal_form.replace("ё", "е") for p in analyzer().parse(word))
+
+
+@lru_cache(maxsize=65536)
 def ru_is_known(word: str) -> bool:
     """Whether ``word`` is in the Russian dictionary (not a guess from its ending)."""
     return bool(_CYRILLIC.match(word)) and bool(analyzer().word_is_known(word))

@@ -85,6 +85,20 @@ def test_menu_choice_by_name_or_number(said: str, index: int | None) -> None:
     assert menus.choose_words(items, "name", said) == index
 
 
+
+def test_a_long_menu_reply_reads_each_distinct_word_once() -> None:
+    """A hostile reply of one word said hundreds of times costs one morphology lookup per
+    distinct word, not one per word and entry (it was ~0.4 s a turn)."""
+    from bot_engine.nlu.morph import ru_normal_forms
+
+    items = [{"name": "Евгения Чулкова"}, {"name": "Дмитрий Масленников"},
+             {"name": "Анна Иванова"}]
+    ru_normal_forms.cache_clear()
+    assert menus.choose_words(items, "name", "а вы " + "по " * 700 + "что ли") is None
+    distinct = {"а", "вы", "по", "что", "ли", "евгения", "чулкова", "дмитрий", "масленников",
+                "анна", "иванова"}
+    assert ru_normal_forms.cache_info().misses <= len(distinct)
+
 SCRIPT = """
 id: connect_units
 language: ru-RU
