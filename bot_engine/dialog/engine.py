@@ -23,6 +23,7 @@ from bot_engine.dialog.errors import StateMismatch
 from bot_engine.dialog.runtime import Runtime, runtime_for
 from bot_engine.dialog.understanding import Understanding, request_for, understand
 from bot_engine.nlu.external import ExternalRequest
+from bot_engine.nlu.text import heard
 from bot_engine.script.model import (
     ENTITY_EXPECTS,
     Ending,
@@ -147,8 +148,8 @@ class Dialog:
         step = self._current()
         now = at or self.state.now or datetime.now(UTC)
         question = " ".join(say.text for say in self.state.last_prompts if say.text)
-        return request_for(self.runtime, step, text.strip(), now, self.state.slots, question,
-                           self.state.variables)
+        return request_for(self.runtime, step, heard(text.strip()), now, self.state.slots,
+                           question, self.state.variables)
 
     # --- dispatch ------------------------------------------------------------------
 
@@ -338,10 +339,11 @@ class Dialog:
             self._retry("no_match", out, prefix=render(prefix, self._context()))
             return
         if step.menu is not None:
-            self._menu_said(step, text, out)
+            self._menu_said(step, heard(text), out)
             return
         now = self.state.now or datetime.now(UTC)
-        result = understand(self.runtime, step, text, now, self.state.slots, event.nlu,
+        # The understanding reads a bounded part of the reply; the transcript keeps it all.
+        result = understand(self.runtime, step, heard(text), now, self.state.slots, event.nlu,
                             self.state.variables)
         changed = self._store(step, result)
         out.append(

@@ -15,6 +15,16 @@ from bot_engine.nlu.morph import lemmas_of_tokens
 _APOSTROPHE = re.compile(r"(?<=\w)['’`ʼ](?=\w)")
 _WORD = re.compile(r"[^\W_]+")
 
+# How much of one reply the understanding reads. A phone answer is a few words (the longest
+# of the eval set's 26,000 is 16), and forty words are about fifteen seconds of speech; past
+# that the reply's opening and its last words carry the answer ("well ... so no"). Every
+# reader's cost grows with the words, so the cap is what bounds a hostile turn (2,000
+# characters of repeated digits or fillers took up to 0.1 s a turn without it).
+MAX_HEARD_WORDS = 40
+_HEARD_HEAD = 24
+MAX_HEARD_WORD = 40
+"""Characters kept of one word: no spoken word is longer; a recogniser's run-on is cut."""
+
 
 @lru_cache(maxsize=4096)
 def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
@@ -22,6 +32,18 @@ def _tokens(text: str, lang: Lang) -> tuple[str, ...]:
     if "'" in lowered or "’" in lowered or "`" in lowered or "ʼ" in lowered:  # most have none
         lowered = _APOSTROPHE.sub("", lowered)
     return tuple(repair(_WORD.findall(lowered), lang))
+
+
+def heard(text: str) -> str:
+    """The part of a caller's reply that the understanding reads: at most `MAX_HEARD_WORDS`
+    words (the first ones and the last ones) of at most `MAX_HEARD_WORD` characters each.
+    A reply within the bounds comes back unchanged."""
+    words = text.split()
+    if len(words) <= MAX_HEARD_WORDS and all(len(w) <= MAX_HEARD_WORD for w in words):
+        return text
+    if len(words) > MAX_HEARD_WORDS:
+        words = words[:_HEARD_HEAD] + words[_HEARD_HEAD - MAX_HEARD_WORDS:]
+    return " ".join(w[:MAX_HEARD_WORD] for w in words)
 
 
 def tokens(text: str, lang: str) -> list[str]:

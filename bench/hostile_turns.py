@@ -1,0 +1,80 @@
+"""What one hostile caller turn costs the engine: 2,000 characters (the API's bound on a
+turn) of one or two words repeated, at every step of the shipped lead scripts, with the
+understanding's word bound (`nlu.text.heard`) and without it (the reply read whole), in
+the same run. Prints the median and the worst per language; the last line, the headline,
+is the worst turn with the bound over both languages: `hostile_turn_worst_ms: N`.
+
+    .venv/bin/python bench/hostile_turns.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import bot_engine.dialog.engine as engine
+from bot_engine.nlu.reply_memory import memory
+from bot_engine.script import load_script_file, validate_variables
+from bot_engine.simulator.session import run_conversation
+from bot_engine.simulator.webhooks import CannedWebhooks
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = {
+    "en": ("lead_qualification.en.yaml", {"name": "John", "product": "a kitchen",
+                                          "company": "Acme", "min_budget": 1000}),
+    "ru": ("lead_qualification.ru.yaml", {"name": "Иван", "product": "кухню",
+                                          "company": "Мебель Плюс", "min_budget": 100000}),
+}
+WORDS = {
+    "en": ["uh", "i", "what", "no", "yes", "the", "not", "who", "5", "twenty", "$", "?",
+           "later", "busy"],
+    "ru": ["ну", "я", "что", "нет", "да", "не", "кто", "5", "тыщ", "двадцать", "?", "позже",
+           "занят", "рублей"],
+}
+TURN_CHARS = 2000
+STEPS = 6  # the hostile turn after 0..5 plain yeses: greeting, convenience, relevance...
+
+
+def turn_costs(lang: str, read: Callable[[str], str]) -> list[float]:
+    """Seconds of each hostile turn, net of the same conversation without it."""
+    name, variables = SCRIPTS[lang]
+    script = load_script_file(ROOT / "dialogs" / name).script
+    values = validate_variables(script, variables)
+    yes = "yes" if lang == "en" else "да"
+    engine.heard = read  # type: ignore[assignment]
+    run_conversation(script, values, [yes] * STEPS, webhooks=CannedWebhooks({}))
+    memory(lang)  # the warm-up's word vectors and reply memory, loaded before timing
+    costs = []
+    for first, second in itertools.product(WORDS[lang], repeat=2):
+        said = ((first + " " + second + " ") * TURN_CHARS)[:TURN_CHARS]
+        for before in range(STEPS):
+            lines = [yes] * before
+            started = time.perf_counter()
+            run_conversation(script, values, [*lines, said], webhooks=CannedWebhooks({}))
+            total = time.perf_counter() - started
+            started = time.perf_counter()
+            run_conversation(script, values, lines, webhooks=CannedWebhooks({}))
+            costs.append(max(0.0, total - (time.perf_counter() - started)))
+    return costs
+
+
+def main() -> None:
+    bounded = engine.heard
+    worst = 0.0
+    for lang in SCRIPTS:
+        whole = turn_costs(lang, lambda text: text)
+        kept = turn_costs(lang, bounded)
+        engine.heard = bounded
+        print(f"{lang}: read whole median {statistics.median(whole) * 1e3:.1f} ms, "
+              f"worst {max(whole) * 1e3:.1f} ms; bounded median "
+              f"{statistics.median(kept) * 1e3:.1f} ms, worst {max(kept) * 1e3:.1f} ms "
+              f"({len(kept)} turns each)")
+        worst = max(worst, max(kept))
+    print(f"hostile_turn_worst_ms: {worst * 1e3:.1f}")
+
+
+if __name__ == "__main__":
+    main()
