@@ -12,8 +12,9 @@ from __future__ import annotations
 import itertools
 import statistics
 import time
-from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
+from unittest.mock import patch
 
 import bot_engine.dialog.engine as engine
 from bot_engine.nlu.reply_memory import memory
@@ -38,13 +39,17 @@ TURN_CHARS = 2000
 STEPS = 6  # the hostile turn after 0..5 plain yeses: greeting, convenience, relevance...
 
 
-def turn_costs(lang: str, read: Callable[[str], str]) -> list[float]:
+def turn_costs(lang: str, *, whole: bool) -> list[float]:
     """Seconds of each hostile turn, net of the same conversation without it."""
+    with patch.object(engine, "heard", lambda text: text) if whole else nullcontext():
+        return _turn_costs(lang)
+
+
+def _turn_costs(lang: str) -> list[float]:
     name, variables = SCRIPTS[lang]
     script = load_script_file(ROOT / "dialogs" / name).script
     values = validate_variables(script, variables)
     yes = "yes" if lang == "en" else "да"
-    engine.heard = read  # type: ignore[assignment]
     run_conversation(script, values, [yes] * STEPS, webhooks=CannedWebhooks({}))
     memory(lang)  # the warm-up's word vectors and reply memory, loaded before timing
     costs = []
@@ -62,12 +67,10 @@ def turn_costs(lang: str, read: Callable[[str], str]) -> list[float]:
 
 
 def main() -> None:
-    bounded = engine.heard
     worst = 0.0
     for lang in SCRIPTS:
-        whole = turn_costs(lang, lambda text: text)
-        kept = turn_costs(lang, bounded)
-        engine.heard = bounded
+        whole = turn_costs(lang, whole=True)
+        kept = turn_costs(lang, whole=False)
         print(f"{lang}: read whole median {statistics.median(whole) * 1e3:.1f} ms, "
               f"worst {max(whole) * 1e3:.1f} ms; bounded median "
               f"{statistics.median(kept) * 1e3:.1f} ms, worst {max(kept) * 1e3:.1f} ms "
