@@ -325,12 +325,25 @@ def find_numbers(toks: list[Tok], lex: Lexicon, lang: Lang) -> list[NumSpan]:
             continue
         if t.kind == "num" or (t.kind == "word" and (t.low in lex.numbers or t.low in _STARTERS)):
             span = parse_number_at(toks, i, lex, lang)
+            if span is not None and _opens_an_ordinal(toks, span, lex):
+                i = span.j + 1  # «двадцать третье», «сорок пятый размер», "twenty third"
+                continue
             if span is not None:
                 found.append(span)
                 i = span.j
                 continue
         i += 1
     return _share_scale(_late_multiplier(found, toks, lex, lang), toks)
+
+
+def _opens_an_ordinal(toks: list[Tok], span: NumSpan, lex: Lexicon) -> bool:
+    """Whether tens said in words end in an ordinal's unit: «двадцать третье» is the 23rd
+    (a day, a size, a flat), never an amount of 20 (it was a budget of 20 000)."""
+    if span.j >= len(toks) or toks[span.j - 1].kind != "word":
+        return False
+    tens = lex.numbers.get(toks[span.j - 1].low)
+    return (tens is not None and tens.kind == "ten"
+            and 0 < lex.ordinals.get(toks[span.j].low, 0) < 10)
 
 
 _INTERJECTED_ZERO = frozenset({"oh", "o"})

@@ -336,7 +336,8 @@ class _Rules:
             last = self.toks[nxt - 1]
             spoken = last.kind == "word" and (
                 last.low.endswith(("ого", "его"))  # «пятого»
-                or (last.low.endswith(("ому", "ему")) and self.low(k - 1) in ("к", "ко")))
+                or (last.low.endswith(("ому", "ему")) and self.low(k - 1) in ("к", "ко"))
+                or (last.low.endswith(("ое", "ье", "ее")) and self.low(k - 1) == "на"))
             suffixed = self.toks[k].kind == "num" and nxt == k + 2
             if self.lang == "ru" and (spoken or suffixed) and self.low(nxt) not in _YEAR_WORDS:
                 d = self._day_this_or_next_month(day)
@@ -919,7 +920,7 @@ class _Rules:
         rules run at every token)."""
         if self.low(k) not in _BOUND_STARTS:
             return None
-        return self.month_range(k) or self.deadline(k)
+        return self.month_range(k) or self.day_range(k) or self.deadline(k)
 
     def month_range(self, k: int) -> Part | None:
         """ "с марта по май", "с марта до мая", "from march to may", "between march and
@@ -936,6 +937,38 @@ class _Rules:
         year = first.day.year + (month < first.day.month)
         last = date(year, month, calendar.monthrange(year, month)[1])
         return Part(k, m + 1, day=first.day, until=last)
+
+    def day_range(self, k: int) -> Part | None:
+        """Days of one month named once, after the last day: «с пятого по десятое ноября»,
+        «с 25 по 30 октября», "from the 25th to the 30th of october", "between the 10th and
+        15th of november", "from october 25 to 30": the first day to the last. Read day by
+        day, the first one lost the month (today's month: a wrong date in the CRM). A first
+        day above the last starts in the month before («с 28 по 3 ноября»)."""
+        if self.low(k) not in _RANGE_FROM:
+            return None
+        named_first = self.lang == "en" and self.low(k + 1) in self.lex.months
+        first = self._day_number(k + 2 if named_first else k + 1)
+        if first is None or self.low(first[1]) not in _RANGE_TO:
+            return None
+        last = self._day_number(first[1] + 1)
+        if last is None:
+            return None
+        end = last[1]
+        if named_first:
+            month = self.lex.months[self.low(k + 1)]
+        else:
+            end += self.low(end) == "of"
+            if self.low(end) not in self.lex.months:
+                return None
+            month = self.lex.months[self.low(end)]
+            end += 1
+        year, end = self._year_at(end)
+        until = self._future_day(month, last[0], year)
+        if until is None:
+            return None
+        start_month = _add_months(until.replace(day=1), -(first[0] > last[0]))
+        start = _safe_date(start_month.year, start_month.month, first[0])
+        return Part(k, end, day=start, until=until) if start else None
 
     # ---- deadlines: "до весны", "к новому году", "by march", "не позже марта" -------
     def deadline(self, k: int) -> Part | None:
