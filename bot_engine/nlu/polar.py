@@ -1916,13 +1916,18 @@ def _asks(norm: str, lang: Lang) -> bool:
     end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
     if len(end) > 2 and end[-1] in _QUESTION_TAILS:
         end = end[:-1]  # "interested in what exactly sorry": two tails
-    if (2 <= len(end) <= 5 and end[-1] in _TRAILING_QUESTION[lang]
-            and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
-            and words[0] not in _QUESTION_WORDS[lang]):
-        return True  # "agree to what", «согласна на что»: the question echoed, not answered
     k = 0
     while k < len(words) and words[k] in _OPENERS[lang]:
         k += 1
+    if (2 <= len(end) - k <= 5 and end[-1] in _TRAILING_QUESTION[lang]
+            and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
+            and end[k] not in _QUESTION_WORDS[lang]):
+        # "agree to what", «согласна на что», "wait still interested in the what" (the
+        # openers before it count for nothing): the question echoed, not answered
+        return True
+    if (len(end) == 2 and k == 1 and end[-1] in _TRAILING_QUESTION[lang]
+            and end[-2] not in _RIDING[lang]):
+        return True  # "wait what", "sorry who"
     if k >= len(words) or words[k] not in _QUESTION_WORDS[lang]:
         return False
     rest = " ".join(words[k:])
@@ -2850,13 +2855,15 @@ _FREE_SITUATION_EN = re.compile(
     r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
     r"\b(?:but |im |were |its )parked\b|"
     r"\b(?:guy|guys|man|plumber|tech|technician|contractor|crew|electrician|inspector|company|"
-    r"guests|visitors|kids|everyone|everybody|they) (?:just |finally |all )?(?:left|went home)\b")
+    r"guests|visitors|kids|everyone|everybody|they) (?:just |finally |all )?(?:left|went home)\b|"
+    r"\b(?:looking|staring|peering) (?:right )?at (?:the|my|our|it|this|that)\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
 later, somewhere to wait, on the speaker, sitting in the dark, a light chore, the ones who
 need the caller asleep or away, just in the door, stuck somewhere anyway ("yes i just
 got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
 "yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
-the airport anyway"); after a yes it is the reason the caller can talk, not a busy fact."""
+the airport anyway"), looking at the very thing ("yes im out back looking at the fence
+right now"); after a yes it is the reason the caller can talk, not a busy fact."""
 _ON_MIND_EN = re.compile(r"\b(?:on|in) (?:my|our|his|her) minds?\b|\bin mind\b")
 """"windows are on my mind": a thought, not the "mind" that refuses."""
 _STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
