@@ -2752,6 +2752,8 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and (state := _state_of_thing(norm, hits)) is not None:
         return state
+    if topic == "relevance" and (life := _life_of_need(norm, hits)) is not None:
+        return life
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
             _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
             and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
@@ -2816,6 +2818,89 @@ def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
             or _LEAVING_HOME_EN.search(norm) or _SOUND_AS_IS_EN.search(norm)):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     return None
+
+
+def _life_of_need(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
+    """To "still interested?", a fact of the caller's life around the need: the one hired
+    let them down, the thing bought but still to fit, a need with its own deadline, the
+    stopgap that takes days (a yes); the thing that needed it gone, the old way gone back
+    to, someone else's one used (a no). Each pattern waits behind a word-set test."""
+    words = norm.split()
+    said = set(words)
+    plain = _EN_NEGATORS.isdisjoint(said) or not said.isdisjoint(_LET_DOWN_NEVER_EN)
+    if (hits.get("no") in (None, "done") and hits.get("yes") in (None, "still") and plain
+            and not _NEED_LIFE_GATE_EN.isdisjoint(said) and (
+                _LET_DOWN_EN.search(norm) or _STILL_TO_FIT_EN.search(norm)
+                or _NEEDED_BY_EN.search(norm) or _TAKES_DAYS_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if ("yes" not in hits and not _GONE_LIFE_GATE_EN.isdisjoint(said) and (
+            _THING_GONE_EN.search(norm) or _BACK_TO_OLD_EN.search(norm)
+            or _SHARED_ONE_EN.search(norm))):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    return None
+
+
+_NEED_LIFE_GATE_EN = frozenset({
+    "ghosted", "flaked", "bailed", "backed", "fell", "stood", "showed", "turned", "hanging",
+    "went", "cancelled", "canceled", "dropped", "disappeared", "vanished", "quit", "stopped",
+    "needs", "need", "box", "boxes", "packaging", "crate", "sitting", "takes", "take", "taking",
+})
+_LET_DOWN_NEVER_EN = frozenset({"never"})
+"""The "never" of "the installer never showed" lets the one hired down; no other negation."""
+_LET_DOWN_EN = re.compile(
+    r"\b(?:electrician|contractor|installer|guy|guys|company|plumber|roofer|crew|tech|"
+    r"technician|firm|handyman|builder|outfit|they|he|she|dealer|store|painter|carpenter|"
+    r"people|folks|one|someone|somebody)\b(?: \w+){0,5}? (?:ghosted|flaked|bailed|backed out|"
+    r"fell through|stood (?:us|me) up|no showed|never (?:showed|turned) up|never showed|left "
+    r"(?:us|me) hanging|went (?:out of business|bust|under|belly up)|(?:cancelled|canceled) on "
+    r"(?:us|me)|dropped (?:us|me)|disappeared|vanished|quit on (?:us|me)|stopped (?:answering|"
+    r"returning|responding|calling))\b")
+""""the electrician we had booked ghosted us", "our roofer went out of business", "the
+installer never showed up": the one hired let the caller down, so the need is open."""
+_STILL_TO_FIT_EN = re.compile(
+    r"\b(?:just |still |only )?needs? (?:putting in|putting up|installing|fitting|hooking up|"
+    r"mounting|wiring|wiring up|hanging|laying|to be (?:put in|put up|installed|fitted|hooked "
+    r"up|mounted|wired|hung|laid|set up)|(?:someone|somebody|a pro|a professional|an "
+    r"electrician|a plumber|an installer) to (?:put|install|fit|hook|mount|wire|hang|lay|set)"
+    r"\w*)\b|\b(?:still |just )?(?:sitting )?in (?:the|its|their) (?:box|boxes|packaging|"
+    r"crate)\b|\bjust sitting there\b")
+""""we bought the charger online it just needs putting in", "the new tiles are still in
+the box", "the car came last week and its just sitting there": the thing is here, the job
+still to do."""
+_NEEDED_BY_EN = re.compile(
+    r"\bso (?:we|i) (?:really |still |definitely |will )?(?:need|needs) (?:it|one|them|this|"
+    r"that)(?: \w+)? (?:by|before|for)\b")
+""""the baby comes in may so we need it by then": a need with its own deadline (it wins over
+the "ordered" said before it)."""
+_TAKES_DAYS_EN = re.compile(
+    r"(?<!only )(?<!just )\btak(?:es|ing|e) (?:like |about |almost |nearly |over |at least |a "
+    r"good )?(?:a |an |\w+ )?(?:forever|ages|hours|days|nights|weeks|all (?:night|day))\b")
+""""the old heater takes forever to warm up", "it takes like two days to dry": the stopgap
+too slow, a complaint."""
+_GONE_LIFE_GATE_EN = frozenset({
+    "totaled", "totalled", "wrecked", "crashed", "scrapped", "junked", "sold", "returned",
+    "traded", "turned", "rid", "stolen", "repossessed", "back", "wasnt", "isnt", "use",
+    "using", "share", "free",
+})
+_THING_GONE_EN = re.compile(
+    r"^(?!.*\b(?:new|need|needs|want|wants|got an?|bought an?|getting an?|for an?)\b)(?:.*\b"
+    r"(?:totaled|totalled|wrecked|crashed|scrapped|junked|sold|returned|traded in|got rid of)"
+    r" (?:the|our|my|it|that|them|his|her)\b|.*\b(?:got|was|been|were) (?:totaled|totalled|"
+    r"wrecked|stolen|repossessed|scrapped|sold)\b|.*\bturned (?:the \w+ |it |them |our \w+ )"
+    r"?(?:back )?in\b|.*\b(?:decided )?(?:the \w+|it|that|they) (?:wasnt|isnt|was not|is not|"
+    r"werent|arent) for (?:us|me)\b)")
+""""i totaled the truck in march", "the boat got stolen", "we turned the lease back in",
+"we decided it wasnt for us": the thing that needed it is gone (not when a new one
+comes: "we sold the old car and need one for the new one")."""
+_BACK_TO_OLD_EN = re.compile(r"\b(?:went|gone|going|switched|switching|go) back to (?:gas|"
+                             r"the old|our old|my old|regular|normal|paper|how it was)\b")
+""""we went back to gas", "we switched back to the old way": the old way, no need."""
+_SHARED_ONE_EN = re.compile(
+    r"\b(?:so|and|now) (?:we|i) (?:just )?(?:use|share|go to) (?:those|that one|theirs|the "
+    r"ones?|the (?:building|community|public|shared|free|work)s?)\b|\bfor free at (?:work|the "
+    r"office|my job|the gym|the store)\b|\bfree at (?:work|the office|my job)\b")
+""""our building put chargers in the garage so we use those", "the gym has one so we share
+theirs", "we charge for free at work": someone else's one, no need of one's own."""
 
 
 _TAKEN_BACK_EN = re.compile(
