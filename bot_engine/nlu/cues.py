@@ -713,7 +713,9 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
         requests=frozenset(requests),
         done_verbs=frozenset(done_verbs),
-        progressive=frozenset(progressive),
+        # "sleep on it" is a cue of its own: a verb other cues need stays as it is
+        progressive=frozenset(progressive).difference(
+            *(cue.keys for cue in cues if cue.family != "busy")),
     )
 
 
