@@ -924,6 +924,9 @@ _PAST = "~past"
 _EN_WISH = frozenset({"to", "want", "wants", "wanna", "gonna", "need", "needs", "like", "will",
                       "ll", "would", "could", "can", "lets", "should", "ready", "planning"})
 """Words before a base form that make it wished for, not done ("want to book the install")."""
+_EN_WISH_DONE = frozenset({"want", "wants", "wanna", "need", "needs", "like", "hoping", "hope",
+                           "would", "id", "wed"})
+"""...and before a past form ("we need it installed by fall", "id like to get it ordered")."""
 _FUTURE = "~futr"
 
 
@@ -941,8 +944,10 @@ def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
         words = surface_lemmas(text, lang)
         return tuple(
             lemma + _PAST if word == "calling"
-            else lemma + _FUTURE if lemma in table.done_verbs and not word.endswith("ed") and (
-                not _EN_WISH.isdisjoint(w for w, _ in words[max(0, n - 3) : n]))
+            else lemma + _FUTURE if lemma in table.done_verbs and (
+                not _EN_WISH.isdisjoint(w for w, _ in words[max(0, n - 3) : n])
+                if not word.endswith("ed")
+                else not _EN_WISH_DONE.isdisjoint(w for w, _ in words[max(0, n - 4) : n]))
             else lemma + _FUTURE if lemma in table.progressive and not word.endswith("ing") and (
                 n == 0 or words[n - 1][0] not in _EN_DETERMINERS)  # "a drive", "a meeting"
             else lemma

@@ -28,6 +28,9 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("offer", "sure i need to schedule the install", "yes"),
         ("offer", "yeah i would like to purchase the package", "yes"),
         ("offer", "yes we need to order the parts", "yes"),
+        ("offer", "yes i want them installed asap", "yes"),
+        ("offer", "yes id like to get it ordered today", "yes"),
+        ("relevance", "we need it installed before winter", "yes"),
         # a busy verb said as a habit: no busy fact, nobody else answering
         ("relevance", "my son drives a hybrid now", None),
         ("relevance", "my wife travels a lot for work", None),
@@ -69,6 +72,8 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
     [
         ("relevance", "we installed one last year", "no"),
         ("relevance", "we already ordered them", "no"),
+        ("relevance", "we had one installed last year", "no"),
+        ("relevance", "we got it installed in may", "no"),
         ("offer", "yes i installed it", "no"),
         ("availability", "im driving", "no"),
         ("availability", "yeah im driving looking at the road", "no"),
