@@ -2833,7 +2833,8 @@ def _life_of_need(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
                 _LET_DOWN_EN.search(norm) or _STILL_TO_FIT_EN.search(norm)
                 or _NEEDED_BY_EN.search(norm) or _TAKES_DAYS_EN.search(norm))):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
-    if ("yes" not in hits and not _GONE_LIFE_GATE_EN.isdisjoint(said) and (
+    if ("yes" not in hits and not _GONE_LIFE_GATE_EN.isdisjoint(said)
+            and said.isdisjoint(_WANTED_EN) and (
             _THING_GONE_EN.search(norm) or _BACK_TO_OLD_EN.search(norm)
             or _SHARED_ONE_EN.search(norm))):
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
@@ -2880,15 +2881,17 @@ too slow, a complaint."""
 _GONE_LIFE_GATE_EN = frozenset({
     "totaled", "totalled", "wrecked", "crashed", "scrapped", "junked", "sold", "returned",
     "traded", "turned", "rid", "stolen", "repossessed", "back", "wasnt", "isnt", "use",
-    "using", "share", "free",
+    "using", "share", "free", "gave", "borrow", "lets", "let",
 })
+_WANTED_EN = frozenset({"need", "needs", "want", "wants", "wanna", "own"})
+"""A need said beside it ("we use the one at work but want our own"): nothing is gone."""
 _THING_GONE_EN = re.compile(
     r"^(?!.*\b(?:new|need|needs|want|wants|got an?|bought an?|getting an?|for an?)\b)(?:.*\b"
     r"(?:totaled|totalled|wrecked|crashed|scrapped|junked|sold|returned|traded in|got rid of)"
     r" (?:the|our|my|it|that|them|his|her)\b|.*\b(?:got|was|been|were) (?:totaled|totalled|"
     r"wrecked|stolen|repossessed|scrapped|sold)\b|.*\bturned (?:the \w+ |it |them |our \w+ )"
     r"?(?:back )?in\b|.*\b(?:decided )?(?:the \w+|it|that|they) (?:wasnt|isnt|was not|is not|"
-    r"werent|arent) for (?:us|me)\b)")
+    r"werent|arent) for (?:us|me)\b|.*\bgave (?:it|them|the \w+|our \w+|my \w+) back\b)")
 """"i totaled the truck in march", "the boat got stolen", "we turned the lease back in",
 "we decided it wasnt for us": the thing that needed it is gone (not when a new one
 comes: "we sold the old car and need one for the new one")."""
@@ -2897,10 +2900,13 @@ _BACK_TO_OLD_EN = re.compile(r"\b(?:went|gone|going|switched|switching|go) back 
 """"we went back to gas", "we switched back to the old way": the old way, no need."""
 _SHARED_ONE_EN = re.compile(
     r"\b(?:so|and|now) (?:we|i) (?:just )?(?:use|share|go to) (?:those|that one|theirs|the "
-    r"ones?|the (?:building|community|public|shared|free|work)s?)\b|\bfor free at (?:work|the "
+    r"ones?|the (?:building|community|public|shared|free|work)s?)\b|\b(?:we|i) (?:just )?(?:use|"
+    r"borrow|share) the ones? (?:at|in|down|from|over)\b|\blets? (?:us|me) (?:use|borrow) "
+    r"(?:hers|his|theirs|their \w+|her \w+|his \w+)\b|\bfor free at (?:work|the "
     r"office|my job|the gym|the store)\b|\bfree at (?:work|the office|my job)\b")
 """"our building put chargers in the garage so we use those", "the gym has one so we share
-theirs", "we charge for free at work": someone else's one, no need of one's own."""
+theirs", "we use the one at the community center", "my sister lets us use hers", "we
+charge for free at work": someone else's one, no need of one's own."""
 
 
 _TAKEN_BACK_EN = re.compile(

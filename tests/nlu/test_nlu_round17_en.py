@@ -61,6 +61,11 @@ LEAD_EN, CONSENT_EN = "lead_qualification.en.yaml", "consent_confirmation.en.yam
         ("relevance", "we went back to paper", "no"),
         ("relevance", "the gym has a pool so we use that one", "no"),
         ("relevance", "we charge for free at work", "no"),
+        ("relevance", "we use the one at the community center", "no"),
+        ("relevance", "my sister lets us use hers", "no"),
+        ("relevance", "we gave the car back to the dealer", "no"),
+        ("relevance", "our installer backed out", "yes"),
+        ("relevance", "the company we picked went under", "yes"),
     ],
 )
 def test_answers(asked: str, text: str, expected: str | None) -> None:
@@ -81,6 +86,8 @@ def test_answers(asked: str, text: str, expected: str | None) -> None:
         ("relevance", "we sold the old car and need one for the new one", "yes"),
         ("relevance", "it only takes an hour", None),
         ("relevance", "we bailed on the whole idea", None),
+        ("relevance", "we use the one at work but want our own", None),
+        ("relevance", "we went back to gas but need one now", "yes"),
         ("relevance", "the new faucet is still in the box", "yes"),
     ],
 )
