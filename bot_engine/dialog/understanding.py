@@ -191,6 +191,8 @@ def understand(
     if (handler.intent in (None, "who_is_this", "operator") and runtime.lang == "en"
             and "repeat" in runtime.handler_specs and _asks_question_back(text)):
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)  # "the time frame you mean"
+    if handler.intent == "who_is_this" and _CLOCK_ASKED_EN.match(text.lower()):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "what time is it"
     if handler.intent == "who_is_this" and _WHO_KNOWS.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «кто его знает», "who knows"
     if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
@@ -679,6 +681,10 @@ _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(к�
                         r"what do you (think|reckon)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
 question about the caller."""
+_CLOCK_ASKED_EN = re.compile(r"^(?:(?:um|uh|wait|sorry|hey|oh|hold on) )*(?:what (?:time|day|"
+                             r"date) is it|whats the (?:time|date)|what day is (?:it|today))"
+                             r"(?: now| right now| there| today| over there)?$")
+""""what time is it", "what day is today": a question of the clock, nothing about the call."""
 _CALL_AS_DECISION = re.compile(r"\b(?:not|isnt|its|thats|that is|it is) (?:\w+ )?(?:my|your|"
                                r"his|her|their|our|\w+s) call\b(?! (?:me|us|back|again|here))")
 """"not my call", "thats my husbands call": the call is a decision to make."""
@@ -814,8 +820,9 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
     # «актуально» echoes «актуальна» (lemma «актуальный»): a long word by its stem too
     echoed = [w in asked or w[:_ECHO_STEM] in asked for w in said]
     if len(words) <= _ECHO_MAX_WORDS and any(
-            len(word) > 3 and hit for word, hit in zip(said, echoed, strict=True)):
-        return True
+            hit and (len(word) > 3 or (runtime.lang == "en" and word not in LIGHT_WORDS["en"]))
+            for word, hit in zip(said, echoed, strict=True)):
+        return True  # "budget sorry", "buy what sorry" (a short verb of its own, no "you")
     small = _ECHO_SMALL if runtime.lang == "en" else frozenset()  # "my budget for what sorry"
     if not said or not all(hit or w in _ECHO_FILLERS or w in small
                            for w, hit in zip(said, echoed, strict=True)):
@@ -833,7 +840,7 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
     «с кем» to «соединить вас с менеджером?»): the caller asks to hear the question again."""
     if "repeat" not in runtime.handler_specs or step.ask is None:
         return False
-    words = nlu.normalize(text, runtime.lang).replace("-", " ").split()
+    words = _HELD_EN.sub("", nlu.normalize(text, runtime.lang)).replace("-", " ").split()
     for n, word in enumerate(words[1:-1], 1):
         if word in _ASKING_WORDS and words[n + 1] in _ECHO_PLACE and len(words) - n <= 5:
             words = words[:n + 1]  # "connect me with who at clearpane": where, said after it
@@ -912,6 +919,8 @@ def _asks_purpose(words: list[str]) -> bool:
 
 
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
+_HELD_EN = re.compile(r"^(?:(?:hold|hang) on |one sec(?:ond)? )+")
+""""hold on connect me to who now": the caller holding the robot, then the echo."""
 _ECHO_ASKING = frozenset({"кем", "ком", "whom"})
 _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
 _ECHO_ABOUT = frozenset({"about", "regarding", "concerning"})

@@ -515,8 +515,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(the|your) (\w+ )?(guy|gal|lady|man|woman|folks|people|team|department|dept)\b",
                 r"\b(speak|talk) (to|with) (a |an |some |the )?(\w+ )?(person|agent|someone|"
-                r"salesperson|rep|front desk|reception|receptionist|front office|office manager|"
-                r"dispatcher)\b",
+                r"somebody|salesperson|rep|front desk|reception|receptionist|front office|"
+                r"office manager|dispatcher)\b",
+                # whoever is above the robot: "give me whoever is in charge", "let me talk to
+                # someone higher up", "put the person in charge on"
+                r"\b(whoever|someone|somebody|anyone|anybody|the (person|one|guy|lady|man|woman)) "
+                r"((who is|whos|thats|that is|who are|who) )?(in charge|higher up|above you|runs? "
+                r"(the|this|that) (place|show|office|shop|company))\b",
+                r"\b(give|get|put|connect|transfer|patch|let) (me|us) (through |over )?(to |with )?"
+                r"whoever\b|\b(talk|speak) (to|with) whoever\b",
                 # "discuss that with a person", "talk it over with an agent": a subject between
                 r"\b(speak|talk|discuss|go over|deal|sort|chat)( \w+){1,3} (to|with) (a |an |the )?"
                 r"(\w+ )?(person|agent|salesperson|rep)\b",
@@ -733,6 +740,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
             patterns=[
                 r"^(who is this|who are you|who is calling|whos this|whos calling)\b",
                 r"\bwho (is|are) (this|you|calling)\b",
+                # "who am i even talking to", "who are we actually speaking with"
+                r"\bwho (am i|are we) (even |actually |really |exactly )?(talking|speaking) "
+                r"(to|with)\b",
                 r"\b(where|how) did (you|yall|ya|you guys|you people|you all) get (my|this|our) "
                 r"(number|phone|contact|info|information|details|name|email|address)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",

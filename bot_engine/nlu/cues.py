@@ -636,8 +636,12 @@ class _Table:
     """Lemmas some cue says as a request ("наберите", "созвонимся"): their past forms
     ("раз позвонили") tell what happened, and match no cue."""
     done_verbs: frozenset[str] = frozenset()
-    """Lemmas of verbs a cue says in the past ("купили", "взяли"): their future forms
-    ("возьму", "закажем") state an intention, and match no cue."""
+    """Lemmas of verbs a cue says in the past ("купили", "взяли", "installed"): their future
+    forms ("возьму", "закажем") and an English base form after a wish ("want to book the
+    install", "need to order one") state an intention, and match no cue."""
+    progressive: frozenset[str] = frozenset()
+    """English lemmas a busy cue says going on ("driving", "traveling"): another form of the
+    verb ("we both drive electric", "he travels for work") is a habit, not now."""
 
 
 def _lemmas(words: str, lang: Lang) -> tuple[str, ...]:
@@ -663,6 +667,7 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
     cues: list[_Cue] = []
     requests: set[str] = set()
     done_verbs: set[str] = set()
+    progressive: set[str] = set()
     for family, entries in lexicon.items():
         for entry in entries:
             mode: Mode = "flip"
@@ -680,6 +685,11 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
                         requests.update(lemma_tuple(word, lang))
                     if lang == "ru" and family == "done" and ru_past_verb(word):
                         done_verbs.update(lemma_tuple(word, lang))
+                    if lang == "en" and family == "done" and word.endswith("ed"):
+                        done_verbs.update(lemma_tuple(word, lang))  # "installed", "ordered"
+                    if (lang == "en" and family == "busy" and mode == "flip"
+                            and word.endswith("ing") and " " not in entry):
+                        progressive.update(lemma_tuple(word, lang))  # "driving"
             if keys:
                 cues.append(_Cue(family, tuple(dict.fromkeys(keys)), mode, nominal))
     # Each cue is indexed by its rarest key only (every key must occur anyway), so a
@@ -703,6 +713,9 @@ def _build(lang: Lang, lexicon: dict[str, list[str]]) -> _Table:
         not_activity=frozenset(_NOT_ACTIVITY[lang].split()),
         requests=frozenset(requests),
         done_verbs=frozenset(done_verbs),
+        # "sleep on it" is a cue of its own: a verb other cues need stays as it is
+        progressive=frozenset(progressive).difference(
+            *(cue.keys for cue in cues if cue.family != "busy")),
     )
 
 
@@ -908,6 +921,12 @@ def _matches(table: _Table, lem: tuple[str, ...]) -> list[tuple[str, bool]]:
 
 _INFINITIVE = ("ть", "ти", "чь")
 _PAST = "~past"
+_EN_WISH = frozenset({"to", "want", "wants", "wanna", "gonna", "need", "needs", "like", "will",
+                      "ll", "would", "could", "can", "lets", "should", "ready", "planning"})
+"""Words before a base form that make it wished for, not done ("want to book the install")."""
+_EN_WISH_DONE = frozenset({"want", "wants", "wanna", "need", "needs", "like", "hoping", "hope",
+                           "would", "id", "wed"})
+"""...and before a past form ("we need it installed by fall", "id like to get it ordered")."""
 _FUTURE = "~futr"
 
 
@@ -919,10 +938,20 @@ def _cue_lemmas(text: str, lang: Lang, table: _Table) -> tuple[str, ...]:
     me"), no "call me" asked for."""
     lem = lemma_tuple(text, lang)
     if lang == "en":
-        if "call" not in lem:
+        if ("call" not in lem and table.done_verbs.isdisjoint(lem)
+                and table.progressive.isdisjoint(lem)):
             return lem
-        return tuple(lemma + _PAST if word == "calling" else lemma
-                     for word, lemmas in surface_lemmas(text, lang) for lemma in lemmas)
+        words = surface_lemmas(text, lang)
+        return tuple(
+            lemma + _PAST if word == "calling"
+            else lemma + _FUTURE if lemma in table.done_verbs and (
+                not _EN_WISH.isdisjoint(w for w, _ in words[max(0, n - 3) : n])
+                if not word.endswith("ed")
+                else not _EN_WISH_DONE.isdisjoint(w for w, _ in words[max(0, n - 4) : n]))
+            else lemma + _FUTURE if lemma in table.progressive and not word.endswith("ing") and (
+                n == 0 or words[n - 1][0] not in _EN_DETERMINERS)  # "a drive", "a meeting"
+            else lemma
+            for n, (word, lemmas) in enumerate(words) for lemma in lemmas)
     if (table.requests.isdisjoint(lem) and table.done_verbs.isdisjoint(lem)):
         return lem
     return tuple(

@@ -1916,13 +1916,18 @@ def _asks(norm: str, lang: Lang) -> bool:
     end = words[:-1] if words and words[-1] in _QUESTION_TAILS else words
     if len(end) > 2 and end[-1] in _QUESTION_TAILS:
         end = end[:-1]  # "interested in what exactly sorry": two tails
-    if (2 <= len(end) <= 5 and end[-1] in _TRAILING_QUESTION[lang]
-            and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
-            and words[0] not in _QUESTION_WORDS[lang]):
-        return True  # "agree to what", «согласна на что»: the question echoed, not answered
     k = 0
     while k < len(words) and words[k] in _OPENERS[lang]:
         k += 1
+    if (2 <= len(end) - k <= 5 and end[-1] in _TRAILING_QUESTION[lang]
+            and end[-2] not in _RIDING[lang] and words[0] not in _CLOSING[lang]
+            and end[k] not in _QUESTION_WORDS[lang]):
+        # "agree to what", «согласна на что», "wait still interested in the what" (the
+        # openers before it count for nothing): the question echoed, not answered
+        return True
+    if (len(end) == 2 and k == 1 and end[-1] in _TRAILING_QUESTION[lang]
+            and end[-2] not in _RIDING[lang]):
+        return True  # "wait what", "sorry who"
     if k >= len(words) or words[k] not in _QUESTION_WORDS[lang]:
         return False
     rest = " ".join(words[k:])
@@ -2747,6 +2752,8 @@ def _english_reading(norm: str, topic: Topic | None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "relevance" and (state := _state_of_thing(norm, hits)) is not None:
         return state
+    if topic == "relevance" and (life := _life_of_need(norm, hits)) is not None:
+        return life
     if topic == "relevance" and hits.get("no") in (None, "done", "negated", "refuse") and (
             _DAMAGE_EN.search(norm) and not _MENDED_EN.search(norm)
             and _EN_NEGATORS.isdisjoint(words := norm.split()) and _NO_WORDS_EN.isdisjoint(words)):
@@ -2813,6 +2820,95 @@ def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
     return None
 
 
+def _life_of_need(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
+    """To "still interested?", a fact of the caller's life around the need: the one hired
+    let them down, the thing bought but still to fit, a need with its own deadline, the
+    stopgap that takes days (a yes); the thing that needed it gone, the old way gone back
+    to, someone else's one used (a no). Each pattern waits behind a word-set test."""
+    words = norm.split()
+    said = set(words)
+    plain = _EN_NEGATORS.isdisjoint(said) or not said.isdisjoint(_LET_DOWN_NEVER_EN)
+    if (hits.get("no") in (None, "done") and hits.get("yes") in (None, "still") and plain
+            and not _NEED_LIFE_GATE_EN.isdisjoint(said) and (
+                _LET_DOWN_EN.search(norm) or _STILL_TO_FIT_EN.search(norm)
+                or _NEEDED_BY_EN.search(norm) or _TAKES_DAYS_EN.search(norm))):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if ("yes" not in hits and not _GONE_LIFE_GATE_EN.isdisjoint(said)
+            and said.isdisjoint(_WANTED_EN) and (
+            _THING_GONE_EN.search(norm) or _BACK_TO_OLD_EN.search(norm)
+            or _SHARED_ONE_EN.search(norm))):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")
+    return None
+
+
+_NEED_LIFE_GATE_EN = frozenset({
+    "ghosted", "flaked", "bailed", "backed", "fell", "stood", "showed", "turned", "hanging",
+    "went", "cancelled", "canceled", "dropped", "disappeared", "vanished", "quit", "stopped",
+    "needs", "need", "box", "boxes", "packaging", "crate", "sitting", "takes", "take", "taking",
+})
+_LET_DOWN_NEVER_EN = frozenset({"never"})
+"""The "never" of "the installer never showed" lets the one hired down; no other negation."""
+_LET_DOWN_EN = re.compile(
+    r"\b(?:electrician|contractor|installer|guy|guys|company|plumber|roofer|crew|tech|"
+    r"technician|firm|handyman|builder|outfit|they|he|she|dealer|store|painter|carpenter|"
+    r"people|folks|one|someone|somebody)\b(?: \w+){0,5}? (?:ghosted|flaked|bailed|backed out|"
+    r"fell through|stood (?:us|me) up|no showed|never (?:showed|turned) up|never showed|left "
+    r"(?:us|me) hanging|went (?:out of business|bust|under|belly up)|(?:cancelled|canceled) on "
+    r"(?:us|me)|dropped (?:us|me)|disappeared|vanished|quit on (?:us|me)|stopped (?:answering|"
+    r"returning|responding|calling))\b")
+""""the electrician we had booked ghosted us", "our roofer went out of business", "the
+installer never showed up": the one hired let the caller down, so the need is open."""
+_STILL_TO_FIT_EN = re.compile(
+    r"\b(?:just |still |only )?needs? (?:putting in|putting up|installing|fitting|hooking up|"
+    r"mounting|wiring|wiring up|hanging|laying|to be (?:put in|put up|installed|fitted|hooked "
+    r"up|mounted|wired|hung|laid|set up)|(?:someone|somebody|a pro|a professional|an "
+    r"electrician|a plumber|an installer) to (?:put|install|fit|hook|mount|wire|hang|lay|set)"
+    r"\w*)\b|\b(?:still |just )?(?:sitting )?in (?:the|its|their) (?:box|boxes|packaging|"
+    r"crate)\b|\bjust sitting there\b")
+""""we bought the charger online it just needs putting in", "the new tiles are still in
+the box", "the car came last week and its just sitting there": the thing is here, the job
+still to do."""
+_NEEDED_BY_EN = re.compile(
+    r"\bso (?:we|i) (?:really |still |definitely |will )?(?:need|needs) (?:it|one|them|this|"
+    r"that)(?: \w+)? (?:by|before|for)\b")
+""""the baby comes in may so we need it by then": a need with its own deadline (it wins over
+the "ordered" said before it)."""
+_TAKES_DAYS_EN = re.compile(
+    r"(?<!only )(?<!just )\btak(?:es|ing|e) (?:like |about |almost |nearly |over |at least |a "
+    r"good )?(?:a |an |\w+ )?(?:forever|ages|hours|days|nights|weeks|all (?:night|day))\b")
+""""the old heater takes forever to warm up", "it takes like two days to dry": the stopgap
+too slow, a complaint."""
+_GONE_LIFE_GATE_EN = frozenset({
+    "totaled", "totalled", "wrecked", "crashed", "scrapped", "junked", "sold", "returned",
+    "traded", "turned", "rid", "stolen", "repossessed", "back", "wasnt", "isnt", "use",
+    "using", "share", "free", "gave", "borrow", "lets", "let",
+})
+_WANTED_EN = frozenset({"need", "needs", "want", "wants", "wanna", "own"})
+"""A need said beside it ("we use the one at work but want our own"): nothing is gone."""
+_THING_GONE_EN = re.compile(
+    r"^(?!.*\b(?:new|need|needs|want|wants|got an?|bought an?|getting an?|for an?)\b)(?:.*\b"
+    r"(?:totaled|totalled|wrecked|crashed|scrapped|junked|sold|returned|traded in|got rid of)"
+    r" (?:the|our|my|it|that|them|his|her)\b|.*\b(?:got|was|been|were) (?:totaled|totalled|"
+    r"wrecked|stolen|repossessed|scrapped|sold)\b|.*\bturned (?:the \w+ |it |them |our \w+ )"
+    r"?(?:back )?in\b|.*\b(?:decided )?(?:the \w+|it|that|they) (?:wasnt|isnt|was not|is not|"
+    r"werent|arent) for (?:us|me)\b|.*\bgave (?:it|them|the \w+|our \w+|my \w+) back\b)")
+""""i totaled the truck in march", "the boat got stolen", "we turned the lease back in",
+"we decided it wasnt for us": the thing that needed it is gone (not when a new one
+comes: "we sold the old car and need one for the new one")."""
+_BACK_TO_OLD_EN = re.compile(r"\b(?:went|gone|going|switched|switching|go) back to (?:gas|"
+                             r"the old|our old|my old|regular|normal|paper|how it was)\b")
+""""we went back to gas", "we switched back to the old way": the old way, no need."""
+_SHARED_ONE_EN = re.compile(
+    r"\b(?:so|and|now) (?:we|i) (?:just )?(?:use|share|go to) (?:those|that one|theirs|the "
+    r"ones?|the (?:building|community|public|shared|free|work)s?)\b|\b(?:we|i) (?:just )?(?:use|"
+    r"borrow|share) the ones? (?:at|in|down|from|over)\b|\blets? (?:us|me) (?:use|borrow) "
+    r"(?:hers|his|theirs|their \w+|her \w+|his \w+)\b|\bfor free at (?:work|the "
+    r"office|my job|the gym|the store)\b|\bfree at (?:work|the office|my job)\b")
+""""our building put chargers in the garage so we use those", "the gym has one so we share
+theirs", "we use the one at the community center", "my sister lets us use hers", "we
+charge for free at work": someone else's one, no need of one's own."""
+
+
 _TAKEN_BACK_EN = re.compile(
     r"^(?:(?:um|uh|well|hmm|oh) )*(?:i guess(?: so)?|i suppose(?: so)?|i think so|maybe)"
     r"(?: (?:yes|yeah|um|uh|so|but|or|then|well))* (?:maybe not|(?:maybe )?(?:im |i am )?not "
@@ -2850,13 +2946,15 @@ _FREE_SITUATION_EN = re.compile(
     r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
     r"\b(?:but |im |were |its )parked\b|"
     r"\b(?:guy|guys|man|plumber|tech|technician|contractor|crew|electrician|inspector|company|"
-    r"guests|visitors|kids|everyone|everybody|they) (?:just |finally |all )?(?:left|went home)\b")
+    r"guests|visitors|kids|everyone|everybody|they) (?:just |finally |all )?(?:left|went home)\b|"
+    r"\b(?:looking|staring|peering) (?:right )?at (?:the|my|our|it|this|that)\b")
 """A situation that leaves the caller free now: at home, working from home, leaving only
 later, somewhere to wait, on the speaker, sitting in the dark, a light chore, the ones who
 need the caller asleep or away, just in the door, stuck somewhere anyway ("yes i just
 got home from work", "sure but quick im leaving at four", "yeah im in the lobby anyway",
 "yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
-the airport anyway"); after a yes it is the reason the caller can talk, not a busy fact."""
+the airport anyway"), looking at the very thing ("yes im out back looking at the fence
+right now"); after a yes it is the reason the caller can talk, not a busy fact."""
 _ON_MIND_EN = re.compile(r"\b(?:on|in) (?:my|our|his|her) minds?\b|\bin mind\b")
 """"windows are on my mind": a thought, not the "mind" that refuses."""
 _STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
