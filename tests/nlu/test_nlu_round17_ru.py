@@ -82,6 +82,7 @@ def test_answers(asked: str, text: str, expected: str) -> None:
         ("offer", "нет я на даче", "no"),
         ("offer", "я на даче давайте завтра", "no"),
         ("offer", "я в машине не могу", "no"),
+        ("offer", "давайте я перезвоню я в машине", "no"),
         ("consent", "пусть муж посмотрит", None),
         ("consent", "раз так то не надо", "no"),
         ("readback", "да я про другое думала но всё верно", "yes"),
