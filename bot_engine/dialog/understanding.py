@@ -450,8 +450,9 @@ the offer, so about the call."""
 _OFFER_ASKED_RU = re.compile(
     r"^(?:(?:а|и|ну|так|подождите|простите|стоп) )*(?:(?:зачем|для чего|с какой (?:стати|целью))"
     r"(?!.*\bбы\b)(?!.*\bотказ)(?: \w+){1,5}"
-    r"|а? ?если (?:я |мы )?(?:откажусь|откажемся|не соглашусь|не согласимся|не дам|не разрешу|"
-    r"буду против)(?: \w+)*"
+    r"|а? ?если (?:я |мы )?(?:потом |вдруг |позже |завтра )?(?:откажусь|откажемся|"
+    r"не соглашусь|не согласимся|не дам|не разрешу|буду против|передумаю|передумаем|"
+    r"раздумаю|отзову|отзовем|захочу отозвать|захочу отказаться|расхочу)(?: \w+)*"
     r"|(?:а )?это (?:\w+ )?обязательн\w*(?: \w+)*"
     # who sees it, where or how long it is kept: «кто будет смотреть записи», «где хранится»
     r"|(?:а )?кто (?:\w+ )?(?:будет |будут )?(?:смотреть|видеть|просматривать|слушать|"
@@ -462,6 +463,14 @@ _OFFER_ASKED_RU = re.compile(
 """To a consent, why the offer wants it, what a refusal would cost, or whether it is
 compulsory («а зачем страховой мои поездки», «а если откажусь?», «это обязательно что ли»):
 a question about the offer, so about the call, not an answer."""
+_ALL_SAID_RU = re.compile(
+    r"^(?!.*\b(?:повтор\w*|еще раз|не расслыш\w*|не понял\w*|не услыш\w*|не разобрал\w*)\b)"
+    r"(?=.*\b(?:соглас\w*|верно|правильно|подтвержда\w*|принима\w*|устраива\w*|да|так)\b)"
+    r".*\b(?:все|всем|всё|тем|то|том|со всем|на все) (?:что|чего) (?:вы|ты) (?:\w+ )?"
+    r"(?:сказали|сказал|сказала|говорили|перечислили|зачитали|прочитали|назвали|озвучили|"
+    r"предложили|описали)\b")
+"""Agreeing to all that was said («согласна на всё, что вы сказали», «всё, что вы
+перечислили, верно»): «что вы сказали» there is no question."""
 _ASK_SMALL_RU = frozenset({"по", "на", "в", "с", "у", "для", "за", "о", "об", "про", "мне", "вам",
                            "вас", "нас", "мой", "ваш", "ваша", "ваши", "новый", "новые", "еще",
                            "это", "такой", "там", "вообще", "именно"})
@@ -478,6 +487,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
         return nlu.IntentMatch(intent="repeat", confidence=0.9)
     if handler.intent == "repeat" and handler.confidence < _PATTERN_SURE and (
             _SUBJECT_NOT_UNDERSTOOD_RU.match(low) or _SOMEONE_ELSE_SPEAKS_RU.search(low)):
+        return nlu.IntentMatch(intent=None, confidence=0.0)
+    if handler.intent in ("who_is_this", "repeat") and _ALL_SAID_RU.search(low):
         return nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent is None and step.consent and step.expect is not None
             and step.expect.type == "confirm"
