@@ -85,7 +85,8 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
 # alone in its second, which tunes on fresh21; fresh22 until round seventeen, which tunes on
 # it while fresh23 and fresh24 (written blind before the round changed any code) are held
 # out, as fresh25 (written blind during the round) is; round17 holds the replies written in
-# round seventeen for the global handlers (tuned on from the start). The held-out splits are never tuned on: their misses are hidden unless --show-held.
+# round seventeen for the global handlers (tuned on from the start). The held-out splits
+# are never tuned on: their misses are hidden unless --show-held.
 HELD_OUT = ("held", "fresh23", "fresh24", "fresh25")
 
 
