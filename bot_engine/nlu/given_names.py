@@ -232,15 +232,32 @@ def _ru_sound(name: str, *, loose: bool) -> str:
     return _RU_AFTER_VOWEL_I.sub("", _RU_REDUCED.sub("и", name).replace("е", "и"))
 
 
+_MIN_SLIPPED = 7
+"""A name of the dictionary this long, no name of the tables, may be the recogniser's
+spelling of the one asked for: the unstressed vowels of «Святослав» heard as
+«свитослав» (a name the dictionary guesses), not a person of its own."""
+
+
 def _ru_sounds_alike(said: str, asked: str) -> bool:
-    """Whether ``said`` is ``asked`` through the vowels the recogniser confuses. A word
-    of the dictionary is matched only strictly: «алена» is no Алина."""
+    """Whether ``said`` is ``asked`` through the vowels the recogniser confuses. A short
+    word of the dictionary, or any name of the tables, is matched only strictly: «алена»
+    is no Алина, «танюша» no Тонюша."""
     if min(len(said), len(asked)) < _MIN_SOUNDED:
         return False
     if _ru_sound(said, loose=False) == _ru_sound(asked, loose=False):
         return True
-    return (not ru_is_known(said)
+    return ((not ru_is_known(said) or (len(said) >= _MIN_SLIPPED and not _ru_listed(said)))
             and _ru_sound(said, loose=True) == _ru_sound(asked, loose=True))
+
+
+@lru_cache(maxsize=1)
+def _ru_all_forms() -> frozenset[str]:
+    return frozenset(name for full, short in _ru_forms().items() for name in (full, *short))
+
+
+def _ru_listed(word: str) -> bool:
+    """Whether ``word`` is a name of the tables, full or short: someone's own name."""
+    return word in _ru_all_forms()
 
 
 _MIN_SKELETON = 4
@@ -302,9 +319,25 @@ def _en_sounds_alike(said: str, asked: str) -> bool:
     with the same consonants is another person ("christian" is no Christina)."""
     if said in _en_variant_forms(asked):
         return True
+    if said in _en_forms():
+        return False
     key = skeleton(said)
-    return (len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked)
-            and said not in _en_forms())
+    if len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked):
+        return True
+    said, asked = _en_heard(said), _en_heard(asked)
+    key = skeleton(said)
+    return len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked)
+
+
+_EN_HEARD = (("ph", "f"), ("ck", "k"), ("z", "s"))
+
+
+def _en_heard(name: str) -> str:
+    """A name as the ear takes it: "z" and "s", "ph" and "f" alike, a final "nd" heard
+    as "n" ("rozalynn" for Rosalind)."""
+    for written, heard in _EN_HEARD:
+        name = name.replace(written, heard)
+    return name[:-1] if name.endswith("nd") else name
 
 
 _MIN_CLIPPED = 3

@@ -1474,7 +1474,7 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     if len(words) - k > 4 and not (len(words) - k <= 8 and any(
         words[k + j] in _ANSWER_TAILS[lang] and words[k + j + 1] in _QUESTION_WORDS[lang]
         for j in (1, 2)  # "linda yes who is this", "linda miller yes who is this"
-    )):
+    )) and not _NAME_OWNED[lang].match(" ".join(words[k + 1:])):
         return None  # longer only as the name, a yes and a question: "linda yes who is this"
     word, rest = words[k], words[k + 1:]
     if lang == "ru":
@@ -1492,7 +1492,9 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
         rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
     if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
         return word  # «тамара я да»: the name, then «я»
-    return word if not rest or rest[0] in _NAME_TAILS[lang] else None
+    if not rest or rest[0] in _NAME_TAILS[lang] or _NAME_OWNED[lang].match(" ".join(rest)):
+        return word  # «марина, это моё имя», "carla thats my name": who they are
+    return None
 
 
 _WHICH: dict[Lang, frozenset[str]] = {
@@ -1516,6 +1518,8 @@ def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+_SCHWA = frozenset({"a", "uh"})
+"""A middle syllable the recogniser writes as a word of its own: "roz a lynn"."""
 _MIN_NAME_SKELETON = 5
 """Consonants enough for three pieces to be read as one name, not as three words."""
 
@@ -1528,7 +1532,8 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     sounds = {given_names.skeleton(_spelt(name)): name for name in names}
     for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
         pieces = words[k:k + 3]
-        if min(len(w) for w in pieces) < 2 or pieces[1] in _TWO_LETTER_WORDS:
+        if (min(len(pieces[0]), len(pieces[2])) < 2 or pieces[1] in _TWO_LETTER_WORDS
+                or (len(pieces[1]) < 2 and pieces[1] not in _SCHWA)):
             continue
         joined = "".join([*(w.removesuffix("w") if w.endswith("ow") else w
                             for w in pieces[:2]), pieces[2]])  # "hollow" sounds "hollo"
@@ -1536,6 +1541,9 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
         if ((heard := sounds.get(key)) is not None and len(key) >= _MIN_NAME_SKELETON
                 and heard.removesuffix("e")[-1:] == joined.removesuffix("e")[-1:]):
             return " ".join([*words[:k], heard, *words[k + 3:]])  # "chris toe fur"
+        if pieces[1] in _SCHWA and (heard := next((
+                name for name in names if given_names.same_name(joined, name, "en")), None)):
+            return " ".join([*words[:k], heard, *words[k + 3:]])  # "roz a lynn"
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
         if len(words[k]) < 3 or len(words[k + 1]) < 3:
@@ -1579,6 +1587,11 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
         rest = []  # «родион это, а вы насчёт бани»: them, then the matter guessed
     if rest and _WHO_ASKS[lang].match(" ".join(rest)):
         rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
+    if (len(rest) > 1 and rest[0] in _SPEAKING_TAILS[lang]
+            and _NOT_THEM_WORDS[lang].isdisjoint(rest)):
+        rest = rest[:1]  # "rosalind here hang on the dog is barking": them, then a remark
+    if rest and (_GREETING_WORDS[lang].issuperset(rest) or _NAME_OWNED[lang].match(" ".join(rest))):
+        rest = []  # «святослав, вечер добрый», "rosalind thats my name": the name, owned
     if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
             and (rest[1] == "about" or rest[1:4] == ["is", "this", "about"])):
         rest = rest[:1]  # "bart here about the pool i guess": the topic guessed after it
@@ -1623,6 +1636,33 @@ _COMING: dict[Lang, frozenset[str]] = {
 }
 
 
+_GREETING_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"добрый", "доброе", "доброй", "доброго", "день", "вечер", "утро", "вечера",
+                     "дня", "утра", "здравствуйте", "здрасьте", "здрасте", "привет",
+                     "приветствую", "алло"}),
+    "en": frozenset({"hi", "hello", "hey", "good", "evening", "morning", "afternoon", "there"}),
+}
+"""A greeting after the name asked for says nothing of that person: it is them."""
+_SPEAKING_TAILS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"слушаю", "слушает"}),
+    "en": frozenset({"here", "speaking"}),
+}
+_NOT_THEM_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"не", "нет", "нету", "он", "она", "его", "ее", "ему", "ей", "кто", "какой",
+                     "какая", "какого", "какую"}),
+    "en": frozenset({"no", "not", "nope", "isnt", "wasnt", "she", "he", "shes", "hes", "her",
+                     "him", "his", "who", "whos", "which", "never", "about"}),
+}
+"""After "<name> here", what says the one speaking is someone else or asks who."""
+_NAME_OWNED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:да|ага|угу|это) )*(?:(?:это )?(?:мое|моё) имя|так меня зовут|"
+                     r"меня так зовут|это про меня|это ко мне)(?: (?:да|ага|угу|это я))*$"),
+    "en": re.compile(r"^(?:(?:yes|yeah|yep|yup) )*(?:thats|that is|is) (?:me|my (?:first )?"
+                     r"name|what they call me)(?: (?:yes|yeah|yep|yup|thats me|hun|dear))*$"),
+}
+"""After the name asked for, the caller owning it («это моё имя», "thats my name")."""
+
+
 _WHO_ASKS: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?:(?:а|это|ну|слушаю) )*кто (?:это )?(?:спрашивает|звонит|интересуется)"
                      r"(?: \w+)?$"),
@@ -1644,7 +1684,9 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             return False
         if (_ru_name_tag(words[1]) or ("", ""))[0] in ("Patr", "Surn"):
             return False
-    if words[1] in _NAME_TAILS[lang] or _WHO_ASKS[lang].match(" ".join(words[1:])):
+    if (words[1] in _NAME_TAILS[lang] or _WHO_ASKS[lang].match(" ".join(words[1:]))
+            or _GREETING_WORDS[lang].issuperset(words[1:])
+            or _NAME_OWNED[lang].match(" ".join(words[1:]))):
         return False
     if lang == "en" and said.endswith("s") and not any(
         given_names.same_name(said, name, lang) for name in names
