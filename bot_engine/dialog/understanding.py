@@ -285,6 +285,13 @@ def understand(
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and compiled.topic == "identity" and reading is not None
+            and reading.answer == "yes" and reading.family == "identity"
+            and (not names_said.isdisjoint(names) or polar.opens_with_answer(text, runtime.lang))
+            and not _REPEAT_ASKED.search(text.lower())):
+        # «да, это я, Ангелина, громче говорите, плохо слышу»: who answered is told; the
+        # bad line asks only for a louder voice, not the question again
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
     if (handler.intent == "who_is_this" and reading is not None
@@ -407,9 +414,14 @@ def understand(
 
 # Russian handler readings that need the raw reply or the step (normalization says a doubled
 # word once; the offer is named in what the robot said).
+_REPEAT_ASKED = re.compile(r"\bповтор|\bеще раз\b|\bещё раз\b|\bчто вы сказали\b|"
+                           r"\bкого\b|\bкто\b|\brepeat\b|\bagain\b|\bwhat did you say\b|"
+                           r"\bwho\b|\bwhat\b")
+"""A request to hear the question again or whom it asks for: a repeat, even after a yes."""
 _ECHOED_WORD_RU = re.compile(
     r"^(?:(?:а|ой|ну|простите|извините) )*(?P<q>что|чего|кто|кого|кому|где|куда|когда|сколько|"
-    r"какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}$")
+    r"какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}"
+    r"(?: (?:говорите )?(?:по)?громче(?: говорите)?| плохо слышно| не слышу)?$")
 """«кого-кого вам надо», «что что согласна»: a question word said twice, then at most the
 question's own words, echoes what was not heard: a repeat."""
 _SUBJECT_NOT_UNDERSTOOD_RU = re.compile(

@@ -186,7 +186,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )\b(есть|найдется) (немного |немножко |чуть-чуть |чуток |чуть )?времени",
             r"\b(немного|немножко|чуток|чуть-чуть) (времени )?(есть|найдется)\b",
             r"(?<!не )\b(могу|можем|можно) (говорить|разговаривать|поговорить)",
-            r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
+            r"(?<!не )(?<!не очень )\bудобно\b",
+            # «говорите громче» asks to be heard, no go-ahead
+            r"(?<!не )(?<!громче )\bговорите\b(?! (?:по)?громче\b)", r"\bслушаю\b",
             r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
             r"^(да |ну |ну да )?(только|но|разве что) (быстро|быстренько|недолго|коротко|"
@@ -1492,8 +1494,10 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
         rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
     if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
         return word  # «тамара я да»: the name, then «я»
-    if not rest or rest[0] in _NAME_TAILS[lang] or _NAME_OWNED[lang].match(" ".join(rest)):
-        return word  # «марина, это моё имя», "carla thats my name": who they are
+    if (not rest or rest[0] in _NAME_TAILS[lang] or _NAME_OWNED[lang].match(" ".join(rest))
+            or (_NOT_THEM_WORDS[lang].isdisjoint(rest)
+                and _HEARD_BADLY[lang].search(" ".join(rest)))):
+        return word  # «марина, это моё имя», "carla speak up": who they are
     return None
 
 
@@ -1590,6 +1594,9 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     if (len(rest) > 1 and rest[0] in _SPEAKING_TAILS[lang]
             and _NOT_THEM_WORDS[lang].isdisjoint(rest)):
         rest = rest[:1]  # "rosalind here hang on the dog is barking": them, then a remark
+    if (rest and _NOT_THEM_WORDS[lang].isdisjoint(rest)
+            and _HEARD_BADLY[lang].search(" ".join(rest))):
+        rest = []  # «святослав, только громче говорите»: them, asking to be heard
     if rest and (_GREETING_WORDS[lang].issuperset(rest) or _NAME_OWNED[lang].match(" ".join(rest))):
         rest = []  # «святослав, вечер добрый», "rosalind thats my name": the name, owned
     if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
@@ -1654,6 +1661,11 @@ _NOT_THEM_WORDS: dict[Lang, frozenset[str]] = {
                      "him", "his", "who", "whos", "which", "never", "about"}),
 }
 """After "<name> here", what says the one speaking is someone else or asks who."""
+_HEARD_BADLY: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(?:по)?громче\b|\bплохо слыш|\bглуховат|\bне слышу\b"),
+    "en": re.compile(r"\blouder\b|\bspeak up\b|\bcant hear\b|\bhard of hearing\b"),
+}
+"""The caller cannot hear the robot well: a request about the line, no answer of its own."""
 _NAME_OWNED: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?:(?:да|ага|угу|это) )*(?:(?:это )?(?:мое|моё) имя|так меня зовут|"
                      r"меня так зовут|это про меня|это ко мне)(?: (?:да|ага|угу|это я))*$"),
