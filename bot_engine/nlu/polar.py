@@ -1453,7 +1453,7 @@ def _self_first(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
 
 
 _NAME_LEADS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"да", "ага", "угу", "так", "вот", "это"}),
+    "ru": frozenset({"да", "ага", "угу", "так", "вот", "это", "я"}),
     "en": frozenset({"yes", "yeah", "yep", "yup", "hi", "hello", "hey", "its", "this", "is"}),
 }
 _NAME_TAILS: dict[Lang, frozenset[str]] = {
