@@ -657,6 +657,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(стою|стоим|сижу|сидим|нахожусь)\b",
         ]),
         ("wrong", "no", [
+            # a child answered: «мне семь лет», «я в первом классе»
+            r"\bмне (всего |только |еще )?(два|три|четыре|пять|шесть|семь|восемь|девять|десять|"
+            r"одиннадцать|двенадцать|[2-9]|1[0-2]) (год|года|лет)\b",
+            r"\bя (еще )?(в|во) (первом|втором|третьем|четвертом|пятом|шестом|1|2|3|4|5|6) "
+            r"класс\w*",
             # a message offered for the one asked for: «что ему передать», «я ей передам»
             r"\bчто (ему|ей) (\w+ )?передать\b", r"\b(ему|ей) (что нибудь |что то )?передать\b",
             r"\bя (ему|ей) (\w+ )?передам\b", r"\bпередам (ему|ей)\b",
@@ -1124,6 +1129,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
             r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
             r"on another call|in the shower)\b", r"\bmissed (him|her)\b",
+            # away until a time: "shes on a cruise till next week", "hell be back monday"
+            r"\b(hes|shes|he is|she is) (?!here\b|right\b|on the (phone|line)\b)(\w+ ){1,4}"
+            r"(till|until) (next|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
+            r"sunday|the|after|labor|christmas|thanksgiving|june|july|august|september|"
+            r"october|\d+)\b",
+            r"\b(he|she)(ll| will) (not )?be back\b", r"\b(he|she) (wont|will not) be back\b",
+            # a child answered: "im seven years old", "im only eight", "im in second grade"
+            r"\bi(m| am) (only |just )?(two|three|four|five|six|seven|eight|nine|ten|eleven|"
+            r"twelve|[2-9]|1[0-2]) (years old|and a half)\b",
+            r"\bi(m| am) only (two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+            r"\bi(m| am) in (first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) grade\b",
             r"\b(number|phone) is mine\b",
             r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
@@ -1741,7 +1757,7 @@ def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
 def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     """Whether the caller named themselves as someone else than ``names`` (True), as one of
     them or a short form of one (False), or named no one (None)."""
-    said = _self_named(norm, lang) or _name_alone(norm, lang)
+    said = _self_named(norm, lang) or _name_alone(norm, lang) or _introduced_ru(norm, lang)
     if said is None:
         return None
     if lang == "ru":
@@ -1749,6 +1765,22 @@ def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
         said = tag[1] if tag is not None else said
     return not any(given_names.same_name(said, name, lang) or _spelt(said) == _spelt(name)
                    for name in names)  # "meghan" for Megan: the same name, spelt otherwise
+
+
+_INTRODUCED_RU = re.compile(r"^(?:(?:нет|ну|а|алло|ой|так) )*это (?P<n>\w+) (?!(?:это|я|да|"
+                            r"слушаю|слушает|у телефона|на проводе)\b)\w+")
+"""«это маша, мне семь лет», «это ирина николаевна, соседка»: who answered, by name, then
+more; the name asked for in it is `_asked_name_alone`'s."""
+
+
+def _introduced_ru(norm: str, lang: Lang) -> str | None:
+    if lang != "ru" or not norm.startswith(("это ", "нет ", "ну ", "а ", "алло ", "ой ", "так ")):
+        return None
+    found = _INTRODUCED_RU.match(norm)
+    if found is None:
+        return None
+    tag = _ru_name_tag(said := found.group("n"))
+    return said if tag is not None and tag[0] == "Name" and tag[1] == said else None
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
