@@ -882,11 +882,35 @@ _WHAT_NAMED_EN = re.compile(
 _WHAT_NAMED_STEM = 5
 
 
+_WHICH_RU = frozenset({"какой", "какая", "какое", "какие", "какую", "что", "чего"})
+_WHICH_FILLERS_RU = frozenset({"а", "ну", "это", "еще", "там", "такой", "такая", "такое",
+                               "такие", "за", "и", "вообще", "вы", "у", "вас", "опять", "сказали"})
+_WHICH_MAX_RU = 6
+_WHICH_STEM_RU = 5
+
+
+def _asks_which_named_ru(text: str, variables: dict[str, Any] | None) -> bool:
+    """«какой телеком», «домо что охрана какая ещё»: «какой» or «что» and only words of a
+    name the call gives (its company, its product: a variable of the script, not a person's
+    name) asks whose call this is, whatever the recogniser split the name into."""
+    words = nlu.normalize(text, "ru").split()
+    if not variables or len(words) > _WHICH_MAX_RU or _WHICH_RU.isdisjoint(words):
+        return False
+    named = [w for w in words if w not in _WHICH_RU and w not in _WHICH_FILLERS_RU]
+    if not named or any(len(w) < 3 for w in named):
+        return False
+    given = " ".join(value.lower().replace("ё", "е") for key, value in variables.items()
+                     if isinstance(value, str) and "name" not in key)
+    return all(w[:_WHICH_STEM_RU] in given for w in named)
+
+
 def _asks_what_named(runtime: Runtime, step: Step, text: str,
                      variables: dict[str, Any] | None) -> bool:
     """"what solar panels", "what terms", "which membership": "what" and only words the
     step said (its prompt, variables filled in) asks what the thing named is, so what the
     call is about (English; "what budget" to "what budget?" on a value step asks again)."""
+    if runtime.lang == "ru":
+        return _asks_which_named_ru(text, variables)
     if runtime.lang != "en" or (step.ask is None and step.say is None):
         return False
     found = _WHAT_NAMED_EN.match(nlu.normalize(text, "en"))
