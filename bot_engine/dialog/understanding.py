@@ -195,6 +195,8 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «кто его знает», "who knows"
     if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
         return out  # «секундочку, гляну, кто в дверь звонит», "hold on someones at the door"
+    if handler.intent in _REASKING_HANDLERS and polar.startled(text, runtime.lang):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "what oh yes its me"
     names_said = frozenset(text.lower().split()) if names else frozenset()
     reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)
@@ -285,6 +287,9 @@ def understand(
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "who_is_this" and compiled.topic == "identity" and reading is not None
+            and reading.answer == "yes" and _ACKNOWLEDGED_ASKS.match(text.lower())):
+        reading = None  # "ok and whos this now", «ладно, а кто звонит»: no "it is me" in an ok
     if (handler.intent == "repeat" and compiled.topic == "identity" and reading is not None
             and reading.answer == "yes" and reading.family == "identity"
             and (not names_said.isdisjoint(names) or polar.opens_with_answer(text, runtime.lang))
@@ -414,6 +419,11 @@ def understand(
 
 # Russian handler readings that need the raw reply or the step (normalization says a doubled
 # word once; the offer is named in what the robot said).
+_ACKNOWLEDGED_ASKS = re.compile(
+    r"^(?:(?:well|um|uh|ну|э+) )?(?:ok|okay|alright|all right|mkay|ладно|хорошо|ок|окей) "
+    r"(?:(?:and|so|but|now|а|и|так) )?(?:who|whos|who is|what company|кто|откуда|что за)\b")
+"""An ok, then who is calling: to "is this Ann?" the ok acknowledges the call, it says
+nothing of who answered."""
 _REPEAT_ASKED = re.compile(r"\bповтор|\bеще раз\b|\bещё раз\b|\bчто вы сказали\b|"
                            r"\bкого\b|\bкто\b|\brepeat\b|\bagain\b|\bwhat did you say\b|"
                            r"\bwho\b|\bwhat\b")

@@ -1948,16 +1948,21 @@ def holds(text: str, lang: str) -> bool:
         normalize(text, code)) is not None
 
 
+_NOT_CAUGHT_RU = (r"( (я )?(не (расслышал\w*|понял\w*|разобрал\w*|услышал\w*)( имя| фамилию)?|"
+                  r"плохо слышно|(говорите )?(по)?громче( говорите)?))?")
+_NOT_CAUGHT_EN = (r"( i (missed|didnt catch|did not catch|didnt get|couldnt hear|didnt hear) "
+                  r"(the name|your name|that|it|the last part)| speak up| louder)?")
+"""After "who?", the reason it is asked: the name was not caught («кого? не расслышал»)."""
 _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((алло|а|ой|простите|извините|ну) )*(кто( простите| извините)?|(вам )?"
                      r"кого( (вам|вы|надо|нужно|позвать|ищете|спрашиваете|просите|хотели|хотите|"
-                     r"сказали|говорите|простите)){0,2})$"),
+                     r"сказали|говорите|простите)){0,2})" + _NOT_CAUGHT_RU + "$"),
     "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
                      r"come again|say again|say that again) )*((you|you want|"
                      r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
                      r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
-                     r"wanted|need)|was that|again|sorry))?$"),
+                     r"wanted|need)|was that|again|sorry))?" + _NOT_CAUGHT_EN + "$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
 
@@ -2140,10 +2145,33 @@ _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрас
 """The first or last words a greeting or a conclusion can have: the regex runs only then."""
 
 
+_STARTLED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:а|ой|алло|ась) )*(?:что|чего|кто|шо)(?: (?:что|чего))? (?:а|ой|ах|"
+                     r"аа|ааа) (?=(?:да|ага|угу|это я|я)\b)"),
+    "en": re.compile(r"^(?:(?:what|huh|eh|hm|hmm|sorry|pardon|hello) )+(?:oh|ah|ohh|oh oh) "
+                     r"(?=(?:yes|yeah|yep|yup|ya|this is|its|it is|speaking|thats me|i am|im)\b)"),
+}
+"""«что? а, да, это я», "what oh yes this is her": a start, then the answer once the caller
+has caught up; the startled question asks nothing."""
+
+
+def startled(text: str, lang: str) -> int:
+    """How much of the normalized reply a startled "what? oh, ..." takes (0 when none)."""
+    code = lang_of(lang)
+    norm = normalize(text, code)
+    if not norm.startswith(("что", "чего", "кто", "шо", "а ", "ой", "алло", "ась", "what",
+                            "huh", "eh", "hm", "sorry", "pardon", "hello")):
+        return 0
+    found = _STARTLED[code].match(norm)
+    return found.end() if found is not None else 0
+
+
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
+    if (cut := startled(norm, lang)) and norm[cut:]:
+        norm = norm[cut:]
     first, _, rest = norm.partition(" ")
     last = rest.rpartition(" ")[2]
     if (rest and (first in _GREETING_EDGES or last in _GREETING_EDGES)
