@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot_engine.nlu import given_names
+from bot_engine.nlu import cues, given_names
 from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.lang import Lang
@@ -221,7 +221,7 @@ def _same_word(name: str, heard: str) -> bool:
     lang: Lang = "en" if name.isascii() else "ru"
     if any(given_names.same_name(h, n, lang) for n in names for h in said):
         return True  # «оля» for Ольга, «пашу» for Павел, "mike" for Michael
-    if lang == "ru" and any(_same_stem(n, h) for n in names for h in said if h != heard):
+    if lang == "ru" and any(_clipped_name(n, h) for n in names for h in said if h != heard):
         return True  # «розу» for Розалия: a short form in another case, its nominative
     if lang == "ru" and any(_same_stem(form, heard) for n in names
                             for form in given_names.forms_of(n, lang) if len(form) >= _FORM_MIN):
@@ -233,6 +233,20 @@ def _same_word(name: str, heard: str) -> bool:
         return True
     return (lang == "ru" and min(len(name), len(heard)) >= _EAR_MIN
             and _same_stem(_ear_key(name), _ear_key(heard)))  # «ягорова», «хомину»
+
+
+_CLIP_MIN = 3
+
+
+def _clipped_name(name: str, said: str) -> bool:
+    """Whether ``said`` (a nominative) is the given name ``name`` clipped to its first
+    syllable and given «-а» or «-я»: «роза» for Розалина, «стефа» for Стефания."""
+    stem = said[:-1]
+    if said[-1:] not in ("а", "я") or len(stem) < _CLIP_MIN or len(name) <= len(said):
+        return False
+    if not name.startswith(stem):
+        return False
+    return cues.is_first_name(name, "ru")
 
 
 _FORM_MIN = 4
