@@ -903,8 +903,11 @@ def _asks_which_named_ru(text: str, variables: dict[str, Any] | None) -> bool:
     """«какой телеком», «домо что охрана какая ещё»: «какой» or «что» and only words of a
     name the call gives (its company, its product: a variable of the script, not a person's
     name) asks whose call this is, whatever the recogniser split the name into."""
+    low = text.lower()
+    if not variables or ("как" not in low and "что" not in low and "чего" not in low):
+        return False  # no question word: most replies
     words = nlu.normalize(text, "ru").split()
-    if not variables or len(words) > _WHICH_MAX_RU or _WHICH_RU.isdisjoint(words):
+    if len(words) > _WHICH_MAX_RU or _WHICH_RU.isdisjoint(words):
         return False
     named = [w for w in words if w not in _WHICH_RU and w not in _WHICH_FILLERS_RU]
     if not named or any(len(w) < 3 for w in named):

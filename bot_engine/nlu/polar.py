@@ -2155,22 +2155,28 @@ _STARTLED: dict[Lang, re.Pattern[str]] = {
 has caught up; the startled question asks nothing."""
 
 
-def startled(text: str, lang: str) -> int:
-    """How much of the normalized reply a startled "what? oh, ..." takes (0 when none)."""
-    code = lang_of(lang)
-    norm = normalize(text, code)
-    if not norm.startswith(("что", "чего", "кто", "шо", "а ", "ой", "алло", "ась", "what",
-                            "huh", "eh", "hm", "sorry", "pardon", "hello")):
-        return 0
-    found = _STARTLED[code].match(norm)
+_STARTLE_FIRST = frozenset({"что", "чего", "кто", "шо", "а", "ой", "алло", "ась", "what", "huh",
+                            "eh", "hm", "hmm", "sorry", "pardon", "hello"})
+
+
+def _startled_end(norm: str, lang: Lang) -> int:
+    if norm.partition(" ")[0] not in _STARTLE_FIRST:
+        return 0  # most replies open otherwise
+    found = _STARTLED[lang].match(norm)
     return found.end() if found is not None else 0
+
+
+def startled(text: str, lang: str) -> bool:
+    """Whether the reply opens with a startled "what? oh, ..." before its answer."""
+    code = lang_of(lang)
+    return _startled_end(normalize(text, code), code) > 0
 
 
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
-    if (cut := startled(norm, lang)) and norm[cut:]:
+    if (cut := _startled_end(norm, lang)) and norm[cut:]:
         norm = norm[cut:]
     first, _, rest = norm.partition(" ")
     last = rest.rpartition(" ")[2]
