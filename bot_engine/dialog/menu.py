@@ -140,8 +140,9 @@ _OUT_OF_ORDER = re.compile(
 stopped working", "the siren keeps going off": a thing out of order is the service's,
 whatever the thing."""
 _NONE_OF_THEM = re.compile(
-    r"\b(?:ни (?:один|одна|одного|одной|одну|с кем)|никто|никого|никому|никакой|никакого|"
-    r"никакая|никакую|никакие|никаких|none|neither|nobody|no one|not any)\b")
+    r"\bни (?:один|одна|одного|одной|одну|с кем)\b|\b(?:никто|никого|никому|никакой|никакого|"
+    r"никакая|никакую|никакие|никаких) (?:из|не нужен|не нужна|не нужно|не надо)\b"
+    r"|\b(?:none|not any|nobody|no one) of (?:them|those|these|the above|you)\b|\bneither\b")
 """«ни один из них не нужен», "none of them": no entry, whatever number is said."""
 _ASKS_LIST_AGAIN = re.compile(
     r"^(?:(?:а|ещ[её] раз|напомните|простите|извините|так|повторите) )*(?:кто|какой|какая|"

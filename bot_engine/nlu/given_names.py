@@ -246,8 +246,23 @@ def _ru_sounds_alike(said: str, asked: str) -> bool:
         return False
     if _ru_sound(said, loose=False) == _ru_sound(asked, loose=False):
         return True
-    return ((not ru_is_known(said) or (len(said) >= _MIN_SLIPPED and not _ru_listed(said)))
-            and _ru_sound(said, loose=True) == _ru_sound(asked, loose=True))
+    if ru_is_known(said) and (len(said) < _MIN_SLIPPED or _ru_listed(said)):
+        return False
+    heard, wanted = _ru_sound(said, loose=True), _ru_sound(asked, loose=True)
+    return heard == wanted or (
+        min(len(said), len(asked)) >= _MIN_SLIPPED and not _ru_listed(said)
+        and heard[:2] == wanted[:2] and heard[-1:] == wanted[-1:] and _one_edit(heard, wanted))
+
+
+def _one_edit(one: str, other: str) -> bool:
+    """Whether two spellings differ by one letter changed, added or dropped: a consonant of
+    a long name misheard («святозлав»), as a recogniser does."""
+    if abs(len(one) - len(other)) > 1 or one == other:
+        return False
+    if len(one) == len(other):
+        return sum(a != b for a, b in zip(one, other, strict=True)) == 1
+    short, long_ = sorted((one, other), key=len)
+    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
 
 
 @lru_cache(maxsize=1)
@@ -325,8 +340,11 @@ def _en_sounds_alike(said: str, asked: str) -> bool:
     if len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked):
         return True
     said, asked = _en_heard(said), _en_heard(asked)
-    key = skeleton(said)
-    return len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked)
+    key, wanted = skeleton(said), skeleton(asked)
+    if len(key) < _MIN_SKELETON or not _same_kind(said, asked):
+        return False
+    return key == wanted or (len(said) >= _MIN_SLIPPED and said not in _en_full_names()
+                             and key[:2] == wanted[:2] and _one_edit(key, wanted))
 
 
 _EN_HEARD = (("ph", "f"), ("ck", "k"), ("z", "s"))

@@ -37,6 +37,7 @@ CONSENT_RU = "consent_confirmation.ru.yaml"
         # a middle syllable split off; "z" for "s", a final "nd" heard as "n"
         ("en", "ros a lynn here", "rosalind", "yes"),
         ("en", "rozalind here", "rosalind", "yes"),
+        ("en", "christopfer here", "christopher", "yes"),  # one consonant misheard
         # the name, then a greeting
         ("ru", "тамара вечер добрый", "тамара", "yes"),
         ("ru", "геннадий утро доброе", "геннадий", "yes"),
@@ -74,6 +75,9 @@ def test_identity(lang: str, text: str, name: str, expected: str) -> None:
         ("ru", "ростислав да", "святослав", "no"),
         ("ru", "да это станислав", "святослав", "no"),
         ("ru", "алена слушаю", "алина", "no"),  # short names of the dictionary: strictly
+        ("ru", "владислав да", "вячеслав", "no"),
+        ("ru", "мирослава слушаю", "мирослав", "no"),  # another ending, another person
+        ("en", "danielle here", "daniella", "no"),
         ("en", "jessica thats my name", "megan", "no"),
         ("en", "hes on a fishing trip till the fifteenth", "douglas", "no"),
         ("ru", "ну волентина это", "валентина", "yes"),  # a loose spelling, as before
@@ -254,6 +258,7 @@ def test_menu_list_again(text: str, expected: bool) -> None:
         (DEPARTMENTS, "не получается оплатить счёт", 1),  # payment, no device
         (DEPARTMENTS, "не знаю куда мне с этим обратиться", None),
         (CONTACTS, "второго", 1),
+        (DEPARTMENTS, "никто не берёт трубку в сервисе", 2),  # nobody there, no refusal
         (NAMES, "маму позовите", None),  # a word, no clipped name
         (CONTACTS, "люду позовите", 2),
     ],
