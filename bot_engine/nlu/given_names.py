@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import ru_is_known
 
@@ -250,13 +251,14 @@ def _ru_sounds_alike(said: str, asked: str) -> bool:
         return False
     heard, wanted = _ru_sound(said, loose=True), _ru_sound(asked, loose=True)
     return heard == wanted or (
-        min(len(said), len(asked)) >= _MIN_SLIPPED and not _ru_listed(said)
+        min(len(said), len(asked)) >= _MIN_SLIPPED and not ru_is_known(said)
         and heard[:2] == wanted[:2] and heard[-1:] == wanted[-1:] and _one_edit(heard, wanted))
 
 
 def _one_edit(one: str, other: str) -> bool:
     """Whether two spellings differ by one letter changed, added or dropped: a consonant of
-    a long name misheard («святозлав»), as a recogniser does."""
+    a long name misheard («святозлав», a word of no dictionary: «эльмира» is a name of its
+    own, no Эльвира), as a recogniser does."""
     if abs(len(one) - len(other)) > 1 or one == other:
         return False
     if len(one) == len(other):
@@ -343,7 +345,7 @@ def _en_sounds_alike(said: str, asked: str) -> bool:
     key, wanted = skeleton(said), skeleton(asked)
     if len(key) < _MIN_SKELETON or not _same_kind(said, asked):
         return False
-    return key == wanted or (len(said) >= _MIN_SLIPPED and said not in _en_full_names()
+    return key == wanted or (len(said) >= _MIN_SLIPPED and said not in EN_FIRST_NAMES
                              and key[:2] == wanted[:2] and _one_edit(key, wanted))
 
 

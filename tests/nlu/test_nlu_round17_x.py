@@ -76,6 +76,7 @@ def test_identity(lang: str, text: str, name: str, expected: str) -> None:
         ("ru", "да это станислав", "святослав", "no"),
         ("ru", "алена слушаю", "алина", "no"),  # short names of the dictionary: strictly
         ("ru", "владислав да", "вячеслав", "no"),
+        ("ru", "эльмира слушаю", "эльвира", "no"),  # a name of the dictionary: its own
         ("ru", "мирослава слушаю", "мирослав", "no"),  # another ending, another person
         ("en", "danielle here", "daniella", "no"),
         ("en", "jessica thats my name", "megan", "no"),
