@@ -515,6 +515,9 @@ class Dialog:
             self._handler(handler.intent, step, out, {"utterance": text,
                                                       "intent": handler.intent})
             return
+        if "repeat" in self.runtime.handler_specs and menus.asks_list_again(text):
+            self._handler("repeat", step, out, {"utterance": text, "intent": "repeat"})
+            return
         index = menus.choose_words(self.state.menu_items, step.menu.label, text)
         self._menu_chosen(step, index, text, out)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot_engine.nlu import given_names
+from bot_engine.nlu import cues, given_names
 from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.lang import Lang
@@ -77,6 +77,8 @@ def choose_digits(items: list[dict[str, Any]], digits: str) -> int | None:
 def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | None:
     """The entry the caller named («Евгению», «соедините с Масленниковым») or numbered
     («два», «второй»); None when nothing or more than one entry fits equally well."""
+    if _NONE_OF_THEM.search(text[:500].lower()):
+        return None
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(text[:500])]
     scores = [0.0] * len(items)
     for index, item in enumerate(items):
@@ -121,10 +123,38 @@ _PURPOSES: dict[str, frozenset[str]] = {
 
 
 _OUT_OF_ORDER = re.compile(
-    r"\bне (?:работает|работают|включается|включаются|запускается|заводится|греет|"
-    r"качает|греют|качают)\b|\b(?:doesnt|dont|isnt|not|stopped) (?:work|working|turn on)\b")
-"""«станция не работает», "the pump stopped working": a thing out of order is the
-service's, whatever the thing."""
+    r"\bне (?:работает|работают|греет|качает|греют|качают|пишет|показывает|ловит|горит|"
+    r"срабатывает|реагирует)\b"
+    # a device's own reflexive verb negated: «не отключается», «не открывается»
+    r"|\bне (?!(?:получа|нравит|хочет|кажет|помнит|требует|нуждает|собира|планиру|"
+    r"знает|интересу|занима|обраща|дозвон|разбира|понрави|хоте|удает)\w*)\w+(?:ется|ются|"
+    r"ится|ятся)\b"
+    r"|\b(?:глючит|глючат|глючит|барахлит|барахлят|сбоит|сбоят|зависает|виснет|виснут|"
+    r"пищит|пищат|сломал\w*|поломал\w*|заел\w*|заклинил\w*)\b"
+    r"|\bложн\w* (?:тревог\w*|срабатыван\w*|вызов\w*)|\bсрабатывает (?:сама?|само|просто так)\b"
+    r"|\b(?:doesnt|dont|isnt|not|stopped|wont|cant|keeps?) (?:work|working|turn(?:ing)? "
+    r"(?:on|off)|shut(?:ting)? off|stop(?:ping)?|charg\w*|connect\w*|respond\w*|going off|"
+    r"beeping|arm\w*|disarm\w*|open\w*|clos\w*)\b"
+    r"|\b(?:false alarms?|glitch\w*|acting up|on the fritz|malfunction\w*)\b")
+"""«станция не работает», «сирена не отключается», «сигнализация глючит», "the pump
+stopped working", "the siren keeps going off": a thing out of order is the service's,
+whatever the thing."""
+_NONE_OF_THEM = re.compile(
+    r"\bни (?:один|одна|одного|одной|одну|с кем)\b|\b(?:никто|никого|никому|никакой|никакого|"
+    r"никакая|никакую|никакие|никаких) (?:из|не нужен|не нужна|не нужно|не надо)\b"
+    r"|\b(?:none|not any|nobody|no one) of (?:them|those|these|the above|you)\b|\bneither\b")
+"""«ни один из них не нужен», "none of them": no entry, whatever number is said."""
+_ASKS_LIST_AGAIN = re.compile(
+    r"^(?:(?:а|ещ[её] раз|напомните|простите|извините|так|повторите) )*(?:кто|какой|какая|"
+    r"какое|как)(?: там| у вас| же)* (?:был|была|было|были|звали|зовут)\b"
+    r"|^(?:(?:sorry|um|uh|so|wait) )*(?:who|what|which)(?: one)? (?:was|were|is) (?:the )?"
+    r"(?:first|second|third|fourth|last|other|number \w+|\w+ one)\b")
+"""«ещё раз, кто там был второй», "who was the second one again": the list asked for again."""
+
+
+def asks_list_again(text: str) -> bool:
+    """Whether the caller asks what an entry of the list was: the menu said again."""
+    return _ASKS_LIST_AGAIN.search(text[:200].lower().replace("ё", "е")) is not None
 
 
 _BUYING = {"купить": 1.5, "заказать": 1.5, "приобрести": 1.5, "заказывать": 1.5,
@@ -192,6 +222,8 @@ def _same_word(name: str, heard: str) -> bool:
     lang: Lang = "en" if name.isascii() else "ru"
     if any(given_names.same_name(h, n, lang) for n in names for h in said):
         return True  # «оля» for Ольга, «пашу» for Павел, "mike" for Michael
+    if lang == "ru" and any(_clipped_name(n, h) for n in names for h in said if h != heard):
+        return True  # «розу» for Розалия: a short form in another case, its nominative
     if lang == "ru" and any(_same_stem(form, heard) for n in names
                             for form in given_names.forms_of(n, lang) if len(form) >= _FORM_MIN):
         return True  # «кешу» for Иннокентий: a short form in another case
@@ -202,6 +234,20 @@ def _same_word(name: str, heard: str) -> bool:
         return True
     return (lang == "ru" and min(len(name), len(heard)) >= _EAR_MIN
             and _same_stem(_ear_key(name), _ear_key(heard)))  # «ягорова», «хомину»
+
+
+_CLIP_MIN = 3
+
+
+def _clipped_name(name: str, said: str) -> bool:
+    """Whether ``said`` (a nominative) is the given name ``name`` clipped to its first
+    syllable and given «-а» or «-я»: «роза» for Розалина, «стефа» for Стефания."""
+    stem = said[:-1]
+    if said[-1:] not in ("а", "я") or len(stem) < _CLIP_MIN or len(name) <= len(said):
+        return False
+    if not name.startswith(stem):
+        return False
+    return cues.is_first_name(name, "ru")
 
 
 _FORM_MIN = 4

@@ -197,6 +197,8 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «кто его знает», "who knows"
     if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
         return out  # «секундочку, гляну, кто в дверь звонит», "hold on someones at the door"
+    if handler.intent in _REASKING_HANDLERS and polar.startled(text, runtime.lang):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "what oh yes its me"
     names_said = frozenset(text.lower().split()) if names else frozenset()
     reading = (polar.polar(text, runtime.lang, compiled.topic, names)
                if expect.type == "confirm" else None)
@@ -286,6 +288,16 @@ def understand(
     if (handler.intent == "repeat" and reading is not None and reading.family == "done"
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "who_is_this" and compiled.topic == "identity" and reading is not None
+            and reading.answer == "yes" and _ACKNOWLEDGED_ASKS.match(text.lower())):
+        reading = None  # "ok and whos this now", «ладно, а кто звонит»: no "it is me" in an ok
+    if (handler.intent == "repeat" and compiled.topic == "identity" and reading is not None
+            and reading.answer == "yes" and reading.family == "identity"
+            and (not names_said.isdisjoint(names) or polar.opens_with_answer(text, runtime.lang))
+            and not _REPEAT_ASKED.search(text.lower())):
+        # «да, это я, Ангелина, громче говорите, плохо слышу»: who answered is told; the
+        # bad line asks only for a louder voice, not the question again
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
@@ -409,9 +421,19 @@ def understand(
 
 # Russian handler readings that need the raw reply or the step (normalization says a doubled
 # word once; the offer is named in what the robot said).
+_ACKNOWLEDGED_ASKS = re.compile(
+    r"^(?:(?:well|um|uh|ну|э+) )?(?:ok|okay|alright|all right|mkay|ладно|хорошо|ок|окей) "
+    r"(?:(?:and|so|but|now|а|и|так) )?(?:who|whos|who is|what company|кто|откуда|что за)\b")
+"""An ok, then who is calling: to "is this Ann?" the ok acknowledges the call, it says
+nothing of who answered."""
+_REPEAT_ASKED = re.compile(r"\bповтор|\bеще раз\b|\bещё раз\b|\bчто вы сказали\b|"
+                           r"\bкого\b|\bкто\b|\brepeat\b|\bagain\b|\bwhat did you say\b|"
+                           r"\bwho\b|\bwhat\b")
+"""A request to hear the question again or whom it asks for: a repeat, even after a yes."""
 _ECHOED_WORD_RU = re.compile(
     r"^(?:(?:а|ой|ну|простите|извините) )*(?P<q>что|чего|кто|кого|кому|где|куда|когда|сколько|"
-    r"какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}$")
+    r"какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}"
+    r"(?: (?:говорите )?(?:по)?громче(?: говорите)?| плохо слышно| не слышу)?$")
 """«кого-кого вам надо», «что что согласна»: a question word said twice, then at most the
 question's own words, echoes what was not heard: a repeat."""
 _SUBJECT_NOT_UNDERSTOOD_RU = re.compile(
@@ -888,11 +910,38 @@ _WHAT_NAMED_EN = re.compile(
 _WHAT_NAMED_STEM = 5
 
 
+_WHICH_RU = frozenset({"какой", "какая", "какое", "какие", "какую", "что", "чего"})
+_WHICH_FILLERS_RU = frozenset({"а", "ну", "это", "еще", "там", "такой", "такая", "такое",
+                               "такие", "за", "и", "вообще", "вы", "у", "вас", "опять", "сказали"})
+_WHICH_MAX_RU = 6
+_WHICH_STEM_RU = 5
+
+
+def _asks_which_named_ru(text: str, variables: dict[str, Any] | None) -> bool:
+    """«какой телеком», «домо что охрана какая ещё»: «какой» or «что» and only words of a
+    name the call gives (its company, its product: a variable of the script, not a person's
+    name) asks whose call this is, whatever the recogniser split the name into."""
+    low = text.lower()
+    if not variables or ("как" not in low and "что" not in low and "чего" not in low):
+        return False  # no question word: most replies
+    words = nlu.normalize(text, "ru").split()
+    if len(words) > _WHICH_MAX_RU or _WHICH_RU.isdisjoint(words):
+        return False
+    named = [w for w in words if w not in _WHICH_RU and w not in _WHICH_FILLERS_RU]
+    if not named or any(len(w) < 3 for w in named):
+        return False
+    given = " ".join(value.lower().replace("ё", "е") for key, value in variables.items()
+                     if isinstance(value, str) and "name" not in key)
+    return all(w[:_WHICH_STEM_RU] in given for w in named)
+
+
 def _asks_what_named(runtime: Runtime, step: Step, text: str,
                      variables: dict[str, Any] | None) -> bool:
     """"what solar panels", "what terms", "which membership": "what" and only words the
     step said (its prompt, variables filled in) asks what the thing named is, so what the
     call is about (English; "what budget" to "what budget?" on a value step asks again)."""
+    if runtime.lang == "ru":
+        return _asks_which_named_ru(text, variables)
     if runtime.lang != "en" or (step.ask is None and step.say is None):
         return False
     found = _WHAT_NAMED_EN.match(nlu.normalize(text, "en"))

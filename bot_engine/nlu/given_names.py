@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot_engine.nlu.entities.names_en import EN_FIRST_NAMES
 from bot_engine.nlu.lang import Lang
 from bot_engine.nlu.morph import ru_is_known
 
@@ -232,15 +233,48 @@ def _ru_sound(name: str, *, loose: bool) -> str:
     return _RU_AFTER_VOWEL_I.sub("", _RU_REDUCED.sub("и", name).replace("е", "и"))
 
 
+_MIN_SLIPPED = 7
+"""A name of the dictionary this long, no name of the tables, may be the recogniser's
+spelling of the one asked for: the unstressed vowels of «Святослав» heard as
+«свитослав» (a name the dictionary guesses), not a person of its own."""
+
+
 def _ru_sounds_alike(said: str, asked: str) -> bool:
-    """Whether ``said`` is ``asked`` through the vowels the recogniser confuses. A word
-    of the dictionary is matched only strictly: «алена» is no Алина."""
+    """Whether ``said`` is ``asked`` through the vowels the recogniser confuses. A short
+    word of the dictionary, or any name of the tables, is matched only strictly: «алена»
+    is no Алина, «танюша» no Тонюша."""
     if min(len(said), len(asked)) < _MIN_SOUNDED:
         return False
     if _ru_sound(said, loose=False) == _ru_sound(asked, loose=False):
         return True
-    return (not ru_is_known(said)
-            and _ru_sound(said, loose=True) == _ru_sound(asked, loose=True))
+    if ru_is_known(said) and (len(said) < _MIN_SLIPPED or _ru_listed(said)):
+        return False
+    heard, wanted = _ru_sound(said, loose=True), _ru_sound(asked, loose=True)
+    return heard == wanted or (
+        min(len(said), len(asked)) >= _MIN_SLIPPED and not ru_is_known(said)
+        and heard[:2] == wanted[:2] and heard[-1:] == wanted[-1:] and _one_edit(heard, wanted))
+
+
+def _one_edit(one: str, other: str) -> bool:
+    """Whether two spellings differ by one letter changed, added or dropped: a consonant of
+    a long name misheard («святозлав», a word of no dictionary: «эльмира» is a name of its
+    own, no Эльвира), as a recogniser does."""
+    if abs(len(one) - len(other)) > 1 or one == other:
+        return False
+    if len(one) == len(other):
+        return sum(a != b for a, b in zip(one, other, strict=True)) == 1
+    short, long_ = sorted((one, other), key=len)
+    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+
+
+@lru_cache(maxsize=1)
+def _ru_all_forms() -> frozenset[str]:
+    return frozenset(name for full, short in _ru_forms().items() for name in (full, *short))
+
+
+def _ru_listed(word: str) -> bool:
+    """Whether ``word`` is a name of the tables, full or short: someone's own name."""
+    return word in _ru_all_forms()
 
 
 _MIN_SKELETON = 4
@@ -302,9 +336,28 @@ def _en_sounds_alike(said: str, asked: str) -> bool:
     with the same consonants is another person ("christian" is no Christina)."""
     if said in _en_variant_forms(asked):
         return True
+    if said in _en_forms():
+        return False
     key = skeleton(said)
-    return (len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked)
-            and said not in _en_forms())
+    if len(key) >= _MIN_SKELETON and key == skeleton(asked) and _same_kind(said, asked):
+        return True
+    said, asked = _en_heard(said), _en_heard(asked)
+    key, wanted = skeleton(said), skeleton(asked)
+    if len(key) < _MIN_SKELETON or not _same_kind(said, asked):
+        return False
+    return key == wanted or (len(said) >= _MIN_SLIPPED and said not in EN_FIRST_NAMES
+                             and key[:2] == wanted[:2] and _one_edit(key, wanted))
+
+
+_EN_HEARD = (("ph", "f"), ("ck", "k"), ("z", "s"))
+
+
+def _en_heard(name: str) -> str:
+    """A name as the ear takes it: "z" and "s", "ph" and "f" alike, a final "nd" heard
+    as "n" ("rozalynn" for Rosalind)."""
+    for written, heard in _EN_HEARD:
+        name = name.replace(written, heard)
+    return name[:-1] if name.endswith("nd") else name
 
 
 _MIN_CLIPPED = 3

@@ -193,7 +193,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(?<!не )\b(есть|найдется) (немного |немножко |чуть-чуть |чуток |чуть )?времени",
             r"\b(немного|немножко|чуток|чуть-чуть) (времени )?(есть|найдется)\b",
             r"(?<!не )\b(могу|можем|можно) (говорить|разговаривать|поговорить)",
-            r"(?<!не )(?<!не очень )\bудобно\b", r"(?<!не )\bговорите\b", r"\bслушаю\b",
+            r"(?<!не )(?<!не очень )\bудобно\b",
+            # «говорите громче» asks to be heard, no go-ahead
+            r"(?<!не )(?<!громче )\bговорите\b(?! (?:по)?громче\b)", r"\bслушаю\b",
             r"(?<!не )\b(рассказывайте|выкладывайте|излагайте)\b",
             r"\bвнимательно\b", r"\bда вполне\b", r"^(да )?(могу|можем)$",
             r"^(да |ну |ну да )?(только|но|разве что) (быстро|быстренько|недолго|коротко|"
@@ -695,6 +697,11 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"(стою|стоим|сижу|сидим|нахожусь)\b",
         ]),
         ("wrong", "no", [
+            # a child answered: «мне семь лет», «я в первом классе»
+            r"\bмне (всего |только |еще )?(два|три|четыре|пять|шесть|семь|восемь|девять|десять|"
+            r"одиннадцать|двенадцать|[2-9]|1[0-2]) (год|года|лет)\b",
+            r"\bя (еще )?(в|во) (первом|втором|третьем|четвертом|пятом|шестом|1|2|3|4|5|6) "
+            r"класс\w*",
             # a message offered for the one asked for: «что ему передать», «я ей передам»
             r"\bчто (ему|ей) (\w+ )?передать\b", r"\b(ему|ей) (что нибудь |что то )?передать\b",
             r"\bя (ему|ей) (\w+ )?передам\b", r"\bпередам (ему|ей)\b",
@@ -1164,6 +1171,17 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(he|she|hes|shes)( just| already| actually)? (left|went|stepped|ran|headed|"
             r"popped|took off|gone|out running|isnt up|not up|still asleep|on the other line|"
             r"on another call|in the shower)\b", r"\bmissed (him|her)\b",
+            # away until a time: "shes on a cruise till next week", "hell be back monday"
+            r"\b(hes|shes|he is|she is) (?!here\b|right\b|on the (phone|line)\b)(\w+ ){1,4}"
+            r"(till|until) (next|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
+            r"sunday|the|after|labor|christmas|thanksgiving|june|july|august|september|"
+            r"october|\d+)\b",
+            r"\b(he|she)(ll| will) (not )?be back\b", r"\b(he|she) (wont|will not) be back\b",
+            # a child answered: "im seven years old", "im only eight", "im in second grade"
+            r"\bi(m| am) (only |just )?(two|three|four|five|six|seven|eight|nine|ten|eleven|"
+            r"twelve|[2-9]|1[0-2]) (years old|and a half)\b",
+            r"\bi(m| am) only (two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+            r"\bi(m| am) in (first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) grade\b",
             r"\b(number|phone) is mine\b",
             r"\bmy (number|phone) now\b",
             r"\b(theres|there is) no \w+ (here|at this)\b",
@@ -1493,7 +1511,7 @@ def _self_first(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
 
 
 _NAME_LEADS: dict[Lang, frozenset[str]] = {
-    "ru": frozenset({"да", "ага", "угу", "так", "вот", "это"}),
+    "ru": frozenset({"да", "ага", "угу", "так", "вот", "это", "я"}),
     "en": frozenset({"yes", "yeah", "yep", "yup", "hi", "hello", "hey", "its", "this", "is"}),
 }
 _NAME_TAILS: dict[Lang, frozenset[str]] = {
@@ -1516,7 +1534,7 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
     if len(words) - k > 4 and not (len(words) - k <= 8 and any(
         words[k + j] in _ANSWER_TAILS[lang] and words[k + j + 1] in _QUESTION_WORDS[lang]
         for j in (1, 2)  # "linda yes who is this", "linda miller yes who is this"
-    )):
+    )) and not _NAME_OWNED[lang].match(" ".join(words[k + 1:])):
         return None  # longer only as the name, a yes and a question: "linda yes who is this"
     word, rest = words[k], words[k + 1:]
     if lang == "ru":
@@ -1534,7 +1552,11 @@ def _name_alone(norm: str, lang: Lang) -> str | None:
         rest = rest[1:]  # "doug glass yes", "mary jones here": the surname between
     if lang == "ru" and rest[:1] == ["я"] and set(rest[1:]) <= _ANSWER_TAILS[lang]:
         return word  # «тамара я да»: the name, then «я»
-    return word if not rest or rest[0] in _NAME_TAILS[lang] else None
+    if (not rest or rest[0] in _NAME_TAILS[lang] or _NAME_OWNED[lang].match(" ".join(rest))
+            or (_NOT_THEM_WORDS[lang].isdisjoint(rest)
+                and _HEARD_BADLY[lang].search(" ".join(rest)))):
+        return word  # «марина, это моё имя», "carla speak up": who they are
+    return None
 
 
 _WHICH: dict[Lang, frozenset[str]] = {
@@ -1558,6 +1580,8 @@ def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+_SCHWA = frozenset({"a", "uh"})
+"""A middle syllable the recogniser writes as a word of its own: "roz a lynn"."""
 _MIN_NAME_SKELETON = 5
 """Consonants enough for three pieces to be read as one name, not as three words."""
 
@@ -1570,7 +1594,8 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     sounds = {given_names.skeleton(_spelt(name)): name for name in names}
     for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
         pieces = words[k:k + 3]
-        if min(len(w) for w in pieces) < 2 or pieces[1] in _TWO_LETTER_WORDS:
+        if (min(len(pieces[0]), len(pieces[2])) < 2 or pieces[1] in _TWO_LETTER_WORDS
+                or (len(pieces[1]) < 2 and pieces[1] not in _SCHWA)):
             continue
         joined = "".join([*(w.removesuffix("w") if w.endswith("ow") else w
                             for w in pieces[:2]), pieces[2]])  # "hollow" sounds "hollo"
@@ -1578,6 +1603,9 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
         if ((heard := sounds.get(key)) is not None and len(key) >= _MIN_NAME_SKELETON
                 and heard.removesuffix("e")[-1:] == joined.removesuffix("e")[-1:]):
             return " ".join([*words[:k], heard, *words[k + 3:]])  # "chris toe fur"
+        if pieces[1] in _SCHWA and (heard := next((
+                name for name in names if given_names.same_name(joined, name, "en")), None)):
+            return " ".join([*words[:k], heard, *words[k + 3:]])  # "roz a lynn"
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
         if len(words[k]) < 3 or len(words[k + 1]) < 3:
@@ -1621,6 +1649,14 @@ def _asked_name_alone(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
         rest = []  # «родион это, а вы насчёт бани»: them, then the matter guessed
     if rest and _WHO_ASKS[lang].match(" ".join(rest)):
         rest = []  # «аркадий, а кто спрашивает»: the name, then who is calling
+    if (len(rest) > 1 and rest[0] in _SPEAKING_TAILS[lang]
+            and _NOT_THEM_WORDS[lang].isdisjoint(rest)):
+        rest = rest[:1]  # "rosalind here hang on the dog is barking": them, then a remark
+    if (rest and _NOT_THEM_WORDS[lang].isdisjoint(rest)
+            and _HEARD_BADLY[lang].search(" ".join(rest))):
+        rest = []  # «святослав, только громче говорите»: them, asking to be heard
+    if rest and (_GREETING_WORDS[lang].issuperset(rest) or _NAME_OWNED[lang].match(" ".join(rest))):
+        rest = []  # «святослав, вечер добрый», "rosalind thats my name": the name, owned
     if (lang == "en" and len(rest) > 2 and rest[0] in ("here", "speaking")
             and (rest[1] == "about" or rest[1:4] == ["is", "this", "about"])):
         rest = rest[:1]  # "bart here about the pool i guess": the topic guessed after it
@@ -1665,6 +1701,38 @@ _COMING: dict[Lang, frozenset[str]] = {
 }
 
 
+_GREETING_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"добрый", "доброе", "доброй", "доброго", "день", "вечер", "утро", "вечера",
+                     "дня", "утра", "здравствуйте", "здрасьте", "здрасте", "привет",
+                     "приветствую", "алло"}),
+    "en": frozenset({"hi", "hello", "hey", "good", "evening", "morning", "afternoon", "there"}),
+}
+"""A greeting after the name asked for says nothing of that person: it is them."""
+_SPEAKING_TAILS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"слушаю", "слушает"}),
+    "en": frozenset({"here", "speaking"}),
+}
+_NOT_THEM_WORDS: dict[Lang, frozenset[str]] = {
+    "ru": frozenset({"не", "нет", "нету", "он", "она", "его", "ее", "ему", "ей", "кто", "какой",
+                     "какая", "какого", "какую"}),
+    "en": frozenset({"no", "not", "nope", "isnt", "wasnt", "she", "he", "shes", "hes", "her",
+                     "him", "his", "who", "whos", "which", "never", "about"}),
+}
+"""After "<name> here", what says the one speaking is someone else or asks who."""
+_HEARD_BADLY: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(?:по)?громче\b|\bплохо слыш|\bглуховат|\bне слышу\b"),
+    "en": re.compile(r"\blouder\b|\bspeak up\b|\bcant hear\b|\bhard of hearing\b"),
+}
+"""The caller cannot hear the robot well: a request about the line, no answer of its own."""
+_NAME_OWNED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:да|ага|угу|это) )*(?:(?:это )?(?:мое|моё) имя|так меня зовут|"
+                     r"меня так зовут|это про меня|это ко мне)(?: (?:да|ага|угу|это я))*$"),
+    "en": re.compile(r"^(?:(?:yes|yeah|yep|yup) )*(?:thats|that is|is) (?:me|my (?:first )?"
+                     r"name|what they call me)(?: (?:yes|yeah|yep|yup|thats me|hun|dear))*$"),
+}
+"""After the name asked for, the caller owning it («это моё имя», "thats my name")."""
+
+
 _WHO_ASKS: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^(?:(?:а|это|ну|слушаю) )*кто (?:это )?(?:спрашивает|звонит|интересуется)"
                      r"(?: \w+)?$"),
@@ -1686,7 +1754,9 @@ def _speaks_of(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
             return False
         if (_ru_name_tag(words[1]) or ("", ""))[0] in ("Patr", "Surn"):
             return False
-    if words[1] in _NAME_TAILS[lang] or _WHO_ASKS[lang].match(" ".join(words[1:])):
+    if (words[1] in _NAME_TAILS[lang] or _WHO_ASKS[lang].match(" ".join(words[1:]))
+            or _GREETING_WORDS[lang].issuperset(words[1:])
+            or _NAME_OWNED[lang].match(" ".join(words[1:]))):
         return False
     if lang == "en" and said.endswith("s") and not any(
         given_names.same_name(said, name, lang) for name in names
@@ -1729,7 +1799,7 @@ def _knows_not(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
 def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
     """Whether the caller named themselves as someone else than ``names`` (True), as one of
     them or a short form of one (False), or named no one (None)."""
-    said = _self_named(norm, lang) or _name_alone(norm, lang)
+    said = _self_named(norm, lang) or _name_alone(norm, lang) or _introduced_ru(norm, lang)
     if said is None:
         return None
     if lang == "ru":
@@ -1737,6 +1807,22 @@ def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
         said = tag[1] if tag is not None else said
     return not any(given_names.same_name(said, name, lang) or _spelt(said) == _spelt(name)
                    for name in names)  # "meghan" for Megan: the same name, spelt otherwise
+
+
+_INTRODUCED_RU = re.compile(r"^(?:(?:нет|ну|а|алло|ой|так) )*это (?P<n>\w+) (?!(?:это|я|да|"
+                            r"слушаю|слушает|у телефона|на проводе)\b)\w+")
+"""«это маша, мне семь лет», «это ирина николаевна, соседка»: who answered, by name, then
+more; the name asked for in it is `_asked_name_alone`'s."""
+
+
+def _introduced_ru(norm: str, lang: Lang) -> str | None:
+    if lang != "ru" or not norm.startswith(("это ", "нет ", "ну ", "а ", "алло ", "ой ", "так ")):
+        return None
+    found = _INTRODUCED_RU.match(norm)
+    if found is None:
+        return None
+    tag = _ru_name_tag(said := found.group("n"))
+    return said if tag is not None and tag[0] == "Name" and tag[1] == said else None
 
 
 # "я не иван", "не анна я", "i'm not john": the caller says who they are not.
@@ -1904,16 +1990,21 @@ def holds(text: str, lang: str) -> bool:
         normalize(text, code)) is not None
 
 
+_NOT_CAUGHT_RU = (r"( (я )?(не (расслышал\w*|понял\w*|разобрал\w*|услышал\w*)( имя| фамилию)?|"
+                  r"плохо слышно|(говорите )?(по)?громче( говорите)?))?")
+_NOT_CAUGHT_EN = (r"( i (missed|didnt catch|did not catch|didnt get|couldnt hear|didnt hear) "
+                  r"(the name|your name|that|it|the last part)| speak up| louder)?")
+"""After "who?", the reason it is asked: the name was not caught («кого? не расслышал»)."""
 _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((алло|а|ой|простите|извините|ну) )*(кто( простите| извините)?|(вам )?"
                      r"кого( (вам|вы|надо|нужно|позвать|ищете|спрашиваете|просите|хотели|хотите|"
-                     r"сказали|говорите|простите)){0,2})$"),
+                     r"сказали|говорите|простите)){0,2})" + _NOT_CAUGHT_RU + "$"),
     "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
                      r"come again|say again|say that again) )*((you|you want|"
                      r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
                      r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
-                     r"wanted|need)|was that|again|sorry))?$"),
+                     r"wanted|need)|was that|again|sorry))?" + _NOT_CAUGHT_EN + "$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
 
@@ -2101,10 +2192,39 @@ _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрас
 """The first or last words a greeting or a conclusion can have: the regex runs only then."""
 
 
+_STARTLED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"^(?:(?:а|ой|алло|ась) )*(?:что|чего|кто|шо)(?: (?:что|чего))? (?:а|ой|ах|"
+                     r"аа|ааа) (?=(?:да|ага|угу|это я|я)\b)"),
+    "en": re.compile(r"^(?:(?:what|huh|eh|hm|hmm|sorry|pardon|hello) )+(?:oh|ah|ohh|oh oh) "
+                     r"(?=(?:yes|yeah|yep|yup|ya|this is|its|it is|speaking|thats me|i am|im)\b)"),
+}
+"""«что? а, да, это я», "what oh yes this is her": a start, then the answer once the caller
+has caught up; the startled question asks nothing."""
+
+
+_STARTLE_FIRST = frozenset({"что", "чего", "кто", "шо", "а", "ой", "алло", "ась", "what", "huh",
+                            "eh", "hm", "hmm", "sorry", "pardon", "hello"})
+
+
+def _startled_end(norm: str, lang: Lang) -> int:
+    if norm.partition(" ")[0] not in _STARTLE_FIRST:
+        return 0  # most replies open otherwise
+    found = _STARTLED[lang].match(norm)
+    return found.end() if found is not None else 0
+
+
+def startled(text: str, lang: str) -> bool:
+    """Whether the reply opens with a startled "what? oh, ..." before its answer."""
+    code = lang_of(lang)
+    return _startled_end(normalize(text, code), code) > 0
+
+
 @lru_cache(maxsize=4096)
 def _polar(text: str, lang: Lang, topic: Topic | None = None,
            names: tuple[str, ...] = ()) -> PolarReading:
     norm = normalize(text, lang)
+    if (cut := _startled_end(norm, lang)) and norm[cut:]:
+        norm = norm[cut:]
     first, _, rest = norm.partition(" ")
     last = rest.rpartition(" ")[2]
     if (rest and (first in _GREETING_EDGES or last in _GREETING_EDGES)

@@ -81,6 +81,8 @@ _RU_COUNTED = frozenset({
     "ребенок", "дверь", "балкон", "лоджия", "потолок", "квартира", "дом", "помещение",
     "спальня", "санузел", "стена", "угол", "светильник", "штора", "кухня", "ванная",
     "гектар", "участок", "ступенька", "уровень",
+    # an area of land («шесть соток»), a share, an age, a measure: no sum either
+    "сотка", "процент", "год", "градус", "литр", "килограмм", "тонна",
 })  # fmt: skip
 _EN_COUNTED = frozenset({
     "room", "rooms", "bedroom", "bedrooms", "bathroom", "bathrooms", "window", "windows",
@@ -482,8 +484,22 @@ def _totalled(text: str, money: list[Entity]) -> list[Entity]:
     and then added up; the total after «итого», «всего», "in total" is the sum."""
     if len(money) < 2:
         return money
-    totals = [e for e in money if _TOTAL.search(text, 0, e.start) is not None]
+    totals = [e for e in money if _TOTAL.search(text, 0, e.start) is not None
+              or _TOTAL_AFTER.match(text, e.end) is not None]
+    if not totals:
+        totals = [e for e in money[1:] if _CONCLUDED.search(text, money[0].end, e.start)]
     return totals[-1:] if totals else money
+
+
+_TOTAL_AFTER = re.compile(r"[\s,]*(?:(?:dollars|bucks|рублей|руб)\s+)?(?:total|in total|"
+                          r"altogether|all in|all told|all together|всего|итого|в сумме|в итоге|"
+                          r"в общей сложности)\b")
+""""sixteen hundred total", «сто пятьдесят всего»: the total said after the sum."""
+_CONCLUDED = re.compile(r"\b(?:so|which makes|that makes|making it|then|то есть|значит|"
+                        r"получается|выходит|в итоге|итого)[\s,]+(?:(?:like|about|around|maybe|"
+                        r"its|it|that|is|где[ -]то|примерно|около|это|будет)\s+)*$")
+""""the rebate is five hundred, so like sixteen hundred", «сто на ворота, значит двести
+пятьдесят»: after one sum, a later one concluded from it is the answer."""
 
 
 def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:

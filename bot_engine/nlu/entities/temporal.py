@@ -1100,6 +1100,8 @@ class _Rules:
                 if len(mm_s) == 2 and int(hh_s) <= 24 and int(mm_s) < 60:
                     return int(hh_s), int(mm_s), k + 1
                 return None
+            if t.num.is_integer() and t.num > 24 and (glued := self._glued_clock(k)):
+                return (*glued, k + 1)
             if not t.num.is_integer() or t.num > 24:
                 return None
             hour, nxt = int(t.num), k + 1
@@ -1135,6 +1137,24 @@ class _Rules:
                 if self.low(nxt) in ("минут", "минуты", "минуту", "minutes"):
                     nxt += 1
         return hour, minute, nxt
+
+    def _glued_clock(self, k: int) -> tuple[int, int] | None:
+        """"at 730", "1015 am", «в 830 утра»: an hour and its minutes said as one number of
+        three or four digits, after a word of time or before a part of the day or am/pm
+        (alone, "1200" is a sum or a count)."""
+        low = self.low(k)
+        if not (low.isdigit() and len(low) in (3, 4)):
+            return None
+        hour, minute = divmod(int(low), 100)
+        if not (1 <= hour <= 12 and minute < 60):
+            return None
+        after = self.low(k + 1)
+        if self._sum_unit_at(k + 1):
+            return None
+        if after in _DAYPARTS or (after == "in" and self.low(k + 2 + (self.low(k + 2) == "the"))
+                                  in _DAYPARTS):
+            return hour, minute
+        return (hour, minute) if minute and self.low(k - 1) in _TIME_PREPS else None
 
     def _sum_unit_at(self, k: int) -> bool:
         """Whether a magnitude or currency of money stands at ``k``, right after a number:
