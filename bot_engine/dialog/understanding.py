@@ -488,7 +488,7 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and "".join(checked.group("rest").split()) in "".join(company.split())):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
     if (handler.intent is None and _DOUBTS_RU.search(low)
-            and _echoes_company(low, step, variables)):
+            and _echoes_company(low, variables)):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # «какой ещё Заслон»
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
@@ -509,7 +509,7 @@ _DOUBTS_RU = re.compile(r"\b(какой|какая|какое|какого|ка�
 _COMPANY_STEM = 5
 
 
-def _echoes_company(low: str, step: Step, variables: dict[str, Any] | None) -> bool:
+def _echoes_company(low: str, variables: dict[str, Any] | None) -> bool:
     """A word of the company's name, by its first letters (a recogniser's slip or another
     case ends it otherwise)."""
     company = str((variables or {}).get("company") or "").lower().replace("ё", "е")
@@ -536,7 +536,8 @@ def _rendered(template: str, variables: dict[str, Any] | None) -> str:
         return template
 
 
-_SPEAK_UP = re.compile(r"\b(по)?громче\b|\b(ч[её]тче|внятнее|разборчивее|помедленнее)\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
+_SPEAK_UP = re.compile(r"\b(по)?громче\b|\b(ч[её]тче|внятнее|разборчивее|помедленнее)\b|"
+                       r"\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
                        r"\b(line|call|connection|signal|audio) (just )?(cut|cutting|dropped|"
                        r"broke|breaking) ?(out|off|up)?\b|"
                        r"\b(cant|can not|cannot) hear (you|anything|a thing)\b|"
