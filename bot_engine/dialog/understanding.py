@@ -667,7 +667,8 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     if runtime.lang == "ru" and (found.intent == "operator" or (
             found.ambiguous and any(name == "operator" for name, _ in found.ranking[:2]))):
         low = text.lower().replace("ё", "е")
-        if (_ROLE_REFUSED_RU if found.intent is None else _ROLE_SAID_OF_RU).search(low):
+        if ((_ROLE_REFUSED_RU if found.intent is None else _ROLE_SAID_OF_RU).search(low)
+                and not _ROLE_ASKED_RU.search(low)):
             # «менеджеру вашему я всё рассказал», «оператор ваш тоже спрашивал»: the role is
             # told or reported, not asked for; what the rest of the reply asks stands
             found = runtime.handlers.match(_ROLE_WORD_RU.sub(" ", low))
@@ -712,6 +713,9 @@ _ROLE_SAID_OF_RU = re.compile(
 answer (not «соедините с менеджером», not «к оператору переведите»)."""
 _ROLE_REFUSED_RU = re.compile(r"\bникаких (?:менеджеров|операторов|специалистов|консультантов)\b")
 """«никаких менеджеров и звонков»: the role refused beside the calls (an opt-out)."""
+_ROLE_ASKED_RU = re.compile(r"\b(?:нужен|нужна|соедин\w*|переключ\w*|перевед\w*|позов\w*|позвать|"
+                            r"дайте|хочу|свяжите)\b")
+"""«мне нужен оператор, я же говорил»: the role asked for, whatever else is reported."""
 _ROLE_WORD_RU = re.compile(r"\b(?:менеджер|оператор|специалист|консультант)\w*")
 _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
                               r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "

@@ -121,6 +121,7 @@ def test_time_for_manager_to_call() -> None:
         (LEAD, "convenient", "соедините с менеджером", "handler:operator"),
         (LEAD, "ask_budget", "дайте оператора", "handler:operator"),
         (LEAD, "relevant", "к оператору переведите", "handler:operator"),
+        (LEAD, "ask_budget", "мне нужен оператор я же вам говорил", "handler:operator"),
         (LEAD, "ask_budget", "мне бы с менеджером поговорить", "handler:operator"),
         # a human declined, the machine not named
         (LEAD, "offer_manager", "нет менеджер не нужен", "no"),
