@@ -431,8 +431,8 @@ _REPEAT_ASKED = re.compile(r"\bповтор|\bеще раз\b|\bещё раз\b|
                            r"\bwho\b|\bwhat\b")
 """A request to hear the question again or whom it asks for: a repeat, even after a yes."""
 _ECHOED_WORD_RU = re.compile(
-    r"^(?:(?:а|ой|ну|простите|извините) )*(?P<q>что|чего|кто|кого|кому|где|куда|когда|сколько|"
-    r"какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}"
+    r"^(?:(?:а|ой|ну|простите|извините) )*(?P<q>что|чего|как|кто|кого|кому|где|куда|когда|"
+    r"сколько|какой|какая|какое|какие|зачем|почему)[- ](?P=q)\b(?: [\w-]+){0,3}"
     r"(?: (?:говорите )?(?:по)?громче(?: говорите)?| плохо слышно| не слышу)?$")
 """«кого-кого вам надо», «что что согласна»: a question word said twice, then at most the
 question's own words, echoes what was not heard: a repeat."""
@@ -522,6 +522,9 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
                 "ё", "е"))
             and "".join(checked.group("rest").split()) in "".join(company.split())):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+    if (handler.intent is None and _DOUBTS_RU.search(low)
+            and _echoes_company(low, variables)):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # «какой ещё Заслон»
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
             found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
@@ -532,6 +535,23 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
                            for w in content):
             return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # not the question
     return handler
+
+
+_DOUBTS_RU = re.compile(r"\b(какой|какая|какое|какого|какой еще|что за|что ли|штоли|точно|или кто|"
+                        r"не знаю|напомни\w*|это кто|это что|кто это|что это)\b")
+"""A doubt or a question: with the company's own name («заслон какой заслон», «вы с Заслона
+что ли, напомните», «камертон это музыкалка что ли») it asks who is calling."""
+_COMPANY_STEM = 5
+
+
+def _echoes_company(low: str, variables: dict[str, Any] | None) -> bool:
+    """A word of the company's name, by its first letters (a recogniser's slip or another
+    case ends it otherwise)."""
+    company = str((variables or {}).get("company") or "").lower().replace("ё", "е")
+    stems = {w[:_COMPANY_STEM] for w in re.findall(r"\w+", company) if len(w) >= _COMPANY_STEM}
+    if not stems:
+        return False
+    return any(len(w) >= _COMPANY_STEM and w[:_COMPANY_STEM] in stems for w in low.split())
 
 
 def _stem_in(word: str, words: list[str]) -> bool:
@@ -551,7 +571,8 @@ def _rendered(template: str, variables: dict[str, Any] | None) -> str:
         return template
 
 
-_SPEAK_UP = re.compile(r"\bгромче\b|\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
+_SPEAK_UP = re.compile(r"\b(по)?громче\b|\b(ч[её]тче|внятнее|разборчивее|помедленнее)\b|"
+                       r"\bне слыш(у|но)\b|\bspeak up\b|\blouder\b|"
                        r"\b(line|call|connection|signal|audio) (just )?(cut|cutting|dropped|"
                        r"broke|breaking) ?(out|off|up)?\b|"
                        r"\b(cant|can not|cannot) hear (you|anything|a thing)\b|"
@@ -678,7 +699,21 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
     when the reply reads as either ("what company did you say?"), the likelier wins."""
     found = runtime.handlers.match(text)
+    if runtime.lang == "ru" and (found.intent == "operator" or (
+            found.ambiguous and any(name == "operator" for name, _ in found.ranking[:2]))):
+        low = text.lower().replace("ё", "е")
+        if ((_ROLE_REFUSED_RU if found.intent is None else _ROLE_SAID_OF_RU).search(low)
+                and not _ROLE_ASKED_RU.search(low)):
+            # «менеджеру вашему я всё рассказал», «оператор ваш тоже спрашивал»: the role is
+            # told or reported, not asked for; what the rest of the reply asks stands
+            found = runtime.handlers.match(_ROLE_WORD_RU.sub(" ", low))
     ranking = found.ranking
+    if (runtime.lang == "ru" and found.ambiguous and len(ranking) >= 2
+            and {ranking[0][0], ranking[1][0]} == {"opt_out", "repeat"}
+            and ranking[0][1] == ranking[1][1]):
+        # «ещё раз позвоните — в полицию напишу», «чтоб я вас больше не слышал»: calls
+        # refused outright outweigh a hearing word
+        return nlu.IntentMatch(intent="opt_out", confidence=ranking[0][1], ranking=ranking)
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
         if _WHO_SAID_EN.search(text.lower()) or _COMPANY_ASKED.search(text.lower()):
@@ -702,9 +737,26 @@ what the thing they named is, asked again (not the question's words)."""
 _COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*) (\w+ )?(фирм|компани|организаци|"
                             r"контор|company|firm|business)\w*")
 """A company asked for among the words of a repeat: who is calling is the question."""
+_ROLE_SAID_OF_RU = re.compile(
+    r"(?=.*\b(?:скаж|переда|расска|говор|сказ|объясн|сообщ)\w*)(?<!\bк )(?<!\bко )"
+    r"\b(?:менеджеру|оператору|специалисту|консультанту|сотруднику)\b|"
+    r"\b(?:менеджер|оператор|специалист|консультант)(?: \w+){0,3} (?:\w+(?:л|ла|ли)|пусть|может|"
+    r"сможет)\b|"
+    r"\bпусть (?:ваш )?(?:менеджер|оператор|специалист|консультант)\b(?!.*\bбы\b)")
+"""«менеджеру вашему я уже всё рассказал», «оператор ваш не сказал», «менеджер пусть
+посчитает»: the role told something, reporting or to act of its own accord, inside an
+answer (not «соедините с менеджером», not «к оператору переведите»)."""
+_ROLE_REFUSED_RU = re.compile(r"\bникаких (?:менеджеров|операторов|специалистов|консультантов)\b")
+"""«никаких менеджеров и звонков»: the role refused beside the calls (an opt-out)."""
+_ROLE_ASKED_RU = re.compile(r"\b(?:нужен|нужна|соедин\w*|переключ\w*|перевед\w*|позов\w*|позвать|"
+                            r"дайте|хочу|свяжите)\b")
+"""«мне нужен оператор, я же говорил»: the role asked for, whatever else is reported."""
+_ROLE_WORD_RU = re.compile(r"\b(?:менеджер|оператор|специалист|консультант)\w*")
 _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?за|кто (это )?так(ой|ая))\b|"
                               r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
-                              r"(это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|"
+                              r"(это |этот |ваш )?(кто|какой|какая)( такой| такая| у вас| и| "
+                              r"откуда)*$|^((а|и|ну) )?кто (у вас |там )?(ваш )?(менеджер|оператор|"
+                              r"специалист|консультант)\b|"
                               r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
                               r"operator|specialist|agent|rep)\b")
 
@@ -746,7 +798,7 @@ _ASKING_WORDS = frozenset({"what", "whats", "when", "where", "who", "whom", "whi
 _NOT_UNDERSTOOD = re.compile(
     r"\bне (очень |совсем |до конца )?(понял|поняла|понимаю|уловил|уловила|разобрал|разобрала) "
     r"(\w+ )?(вопрос|о чем|про что)|\bне (рас)?(слышал|понял|разобрал|уловил)\w*( вас)?$|"
-    r"\bне (рас)?слышу( вас)?$|"
+    r"\bне (рас)?слышу( вас)?$|\bпропустил\w* (\w+ )?(что (вы|ты)|вопрос)\b|"
     r"\b(dont|didnt|do not|did not|don't|didn't) (quite |really )?"
     r"(get|understand|follow) (the|your) question")
 """The question not understood, said anywhere in the reply («какой бюджет, не понял

@@ -1397,7 +1397,8 @@ lack of time, not asked for."""
 
 
 _REFUSES_MACHINE: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"\b(робот|машин|автомат|автоответчик)\w*"),
+    "ru": re.compile(r"\b(робот|машин|автомат|автоответчик)\w*|\bбот(а|ом|ы|ов|ами)?\b|"
+                     r"\bголосов\w* помощник"),
     "en": re.compile(r"\b(robots?|machines?|computers?|bots?|recordings?)\b"),
 }
 """«с машиной не хочу, дайте человека», "i dont talk to robots": the machine is declined,
