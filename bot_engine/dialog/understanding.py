@@ -187,6 +187,10 @@ def understand(
         _fill_also(runtime, step, text, now, slots, out)
         return out
 
+    if runtime.lang == "en" and ("repeat" in text or "again" in text):
+        # "ok yes no need to repeat", "yes thats it you dont have to repeat": the answer is
+        # read without the repeat it waves away (nothing left: the reply as it was)
+        text = _NEEDLESS_REPEAT_EN.sub(" ", text.lower()).strip() or text
     handler = _handler(runtime, text)
     if (handler.intent in (None, "who_is_this", "operator") and runtime.lang == "en"
             and "repeat" in runtime.handler_specs and _asks_question_back(text)):
@@ -231,6 +235,15 @@ def understand(
             and _CALL_AS_DECISION.search(text.lower())):
         # "not my call, my wife does the bills": a call as a decision, not a phone call
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "opt_out" and handler.confidence < _PATTERN_SURE
+            and reading is not None and reading.family == "later"):
+        # "stop right there im driving call me later": a "stop" near its examples, but the
+        # caller is busy and asks for later, no end to the calls
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and runtime.lang == "en"
+            and _HEARD_ANYWAY_EN.search(text.lower())):
+        # "next year probably, cant hear you well but next year": answered all the same
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent in _REASKING_HANDLERS and reading is not None
             and polar.corrects(text, runtime.lang)):
         # "не так вы поняли", "you got me wrong": the robot misunderstood, a no to what it
@@ -270,7 +283,8 @@ def understand(
         reading = None
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)
-            and polar.opens_with_answer(text, runtime.lang)):
+            and polar.opens_with_answer(text, runtime.lang)
+            and not _STOP_CALLING_EN.search(text.lower())):
         # "нет, и не звоните по этому поводу": a no to this question, not to every call;
         # without the no first ("dont call me again about this") it asks to stop calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
@@ -287,6 +301,15 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
+    if (handler.intent == "who_is_this" and reading is not None and runtime.lang == "en"
+            and reading.family in _ANSWERING_FAMILIES
+            and ((reading.family == "identity" and _WHO_SPEAKS_EN.search(text.lower())
+                  and polar.polar(_WHO_SPEAKS_EN.sub(" ", text.lower()), runtime.lang,
+                                  compiled.topic, names).answer is None)
+                 or (reading.family == "available" and _BUT_WHO_EN.search(text.lower())))):
+        # "well hello there who am i speaking to": the "speaking" is the question's own;
+        # "sure but who am i talking to first": the time is given on a condition
+        reading = None
     if (handler.intent == "who_is_this" and reading is not None
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
@@ -643,6 +666,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
     when the reply reads as either ("what company did you say?"), the likelier wins."""
     found = runtime.handlers.match(text)
+    if (found.intent is None and runtime.lang == "en"
+            and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower())) != text.lower() and bare):
+        found = runtime.handlers.match(bare)  # "eh what was that dear": the one addressed
     ranking = found.ranking
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
@@ -657,7 +683,38 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and _ASKS_WHAT_IT_IS.match(text.lower())):
         # «а что за менеджер»: what the person is, not a request for one
         return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
+    if (found.ambiguous and len(ranking) >= 2
+            and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
+            and _ROBOT_OR_PERSON.search(text.lower())):
+        # "are you a real person or a machine": whether a human is there, a human wanted
+        return nlu.IntentMatch(intent="operator", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_STOP_CALLING_EN = re.compile(r"\b(?:stop|quit|cease) (?:calling|ringing|phoning|bothering)\b")
+""""no, stop calling me about it": the calls asked to end, not only this question refused."""
+_WHO_SPEAKS_EN = re.compile(r"\b(?:(?:who|whom) (?:am i |is |was )?|whos )(?:speaking|talking)"
+                            r"(?: (?:to|with))?(?: (?:exactly|please|now|here))?\b")
+""""who am i speaking to exactly": the question's own "speaking" and "exactly", no answer."""
+_BUT_WHO_EN = re.compile(r"\bbut (?:\w+ )?(?:who|whos|what company|which company)\b")
+_NEEDLESS_REPEAT_EN = re.compile(
+    r"\b(?:(?:there is |theres |really )?no (?:need|reason) to|(?:you )?(?:dont|do not) (?:need|"
+    r"have) to|you neednt) (?:repeat|say (?:it|that) again|go over (?:it|that) again)"
+    r"(?: (?:it|that|yourself|anything|the question))?\b")
+_HEARD_ANYWAY_EN = re.compile(r"^(?:\w+ ){1,6}(?:i )?(?:cant|can not|cannot|can barely|can hardly) "
+                              r"hear (?:you )?(?:very |too )?(?:well|great|good|much) but "
+                              r"(?:\w+ ){0,3}\w+$")
+"""An answer, then "i cant hear you well but" and the answer again: heard enough to answer."""
+_VOCATIVE_TAIL_EN = re.compile(r"(?: (?:dear|dearie|honey|hon|love|sweetie|sweetheart|darling|"
+                               r"sugar|sir|maam|madam|miss|son|young (?:man|lady)|buddy|pal|"
+                               r"mate|kiddo))+[ .,!?]*$")
+""""what was that dear", "depends whos asking honey": a term of address closing the reply
+says nothing of what is asked."""
+_ROBOT_OR_PERSON = re.compile(r"\b(?:person|human|people|somebody|someone)\b.*\b(?:robot|machine|"
+                              r"bot|computer|recording)s?\b|\b(?:robot|machine|bot|computer|"
+                              r"recording)s?\b.*\b(?:person|human|people|somebody|someone)\b")
+"""A person and a machine named together ("are you a real person or a machine", "is this a
+recording or a human"): the caller wants a human on the line."""
 
 
 _WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this (?:was|is))\b|"
@@ -671,7 +728,11 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
                               r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
                               r"(это |этот |ваш )?(кто|какой|какая)( такой| такая)?$|"
                               r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
-                              r"operator|specialist|agent|rep)\b")
+                              r"operator|specialist|agent|rep)\b|"
+                              r"^((and|so|wait) )?(an? |the |your )?(manager|operator|specialist|"
+                              r"agent|rep) (from|with|at) (what|which) (company|firm|business|"
+                              r"outfit|place)\b|^((and|so|wait) )?whos the (manager|operator|"
+                              r"specialist|agent|rep)\b")
 
 
 _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(кто (ж |же |бы |его |ее |"
@@ -866,7 +927,8 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
 _WHAT_NAMED_EN = re.compile(
     r"^(?:(?:sorry|wait|um|uh|and|so|huh) )*(?:what|which)(?: (?:is|are|was|were|kind of|sort "
     r"of|type of))?(?: (?:the|these|this|those|that|your|my|our|a|an|new))*(?P<named>(?: [a-z]+)"
-    r"{1,3}?)(?: (?:now|exactly|again|sorry|you mean|are you talking about|do you mean))?$")
+    r"{1,3}?)(?: (?:now|exactly|again|sorry|you mean|are you talking about|do you mean|are these|"
+    r"are those|are they|is this|is that|is it))?$")
 _WHAT_NAMED_STEM = 5
 
 

@@ -935,7 +935,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"
                 r"(?:about|regarding|concerning|in regards to) (?:my|the|our|a|an|that|those|"
                 r"some) (?:\w+ ){0,2}\w+$",
-                r"\b(?:what|who) is this(?: about| call about| regarding| now)?$",
+                r"\b(?:(?:what|who) is|whos) this(?: about| call about| regarding| now)?$",
                 # why the one asked for is wanted; the company doubted against someone else:
                 # "why are you asking for him", "is this bugaway or someone else"
                 r"^((and|but|so|wait|um|uh) )*why (are|do) you (asking|want|need|looking) (for |"
