@@ -236,9 +236,11 @@ def understand(
         # "not my call, my wife does the bills": a call as a decision, not a phone call
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent == "opt_out" and handler.confidence < _PATTERN_SURE
-            and reading is not None and reading.family == "later"):
+            and reading is not None and reading.family == "later"
+            and polar.polar(text, runtime.lang, compiled.topic, names).family == "later"):
         # "stop right there im driving call me later": a "stop" near its examples, but the
-        # caller is busy and asks for later, no end to the calls
+        # caller asks for later in words (not a date read in "the fourth call"), no end to
+        # the calls
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent == "repeat" and runtime.lang == "en"
             and _HEARD_ANYWAY_EN.search(text.lower())):
