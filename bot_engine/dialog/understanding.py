@@ -304,11 +304,11 @@ def understand(
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
     if (handler.intent == "who_is_this" and reading is not None and runtime.lang == "en"
-            and reading.family in _ANSWERING_FAMILIES
-            and ((reading.family == "identity" and _WHO_SPEAKS_EN.search(text.lower())
+            and ((reading.family in _ANSWERING_FAMILIES and _WHO_SPEAKS_EN.search(text.lower())
                   and polar.polar(_WHO_SPEAKS_EN.sub(" ", text.lower()), runtime.lang,
                                   compiled.topic, names).answer is None)
-                 or (reading.family == "available" and _BUT_WHO_EN.search(text.lower())))):
+                 or (reading.family in ("available", None) and compiled.topic != "identity"
+                     and _BUT_WHO_EN.search(text.lower())))):
         # "well hello there who am i speaking to": the "speaking" is the question's own;
         # "sure but who am i talking to first": the time is given on a condition
         reading = None
@@ -668,9 +668,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
     when the reply reads as either ("what company did you say?"), the likelier wins."""
     found = runtime.handlers.match(text)
-    if (found.intent is None and runtime.lang == "en"
-            and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower())) != text.lower() and bare):
-        found = runtime.handlers.match(bare)  # "eh what was that dear": the one addressed
+    if (runtime.lang == "en" and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower())) != text.lower()
+            and bare and (alone := runtime.handlers.match(bare)).intent is not None):
+        found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):

@@ -724,7 +724,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # kids wont leave me alone" is no request)
                 r"\bno more (phone )?(calls|calling)\b",
                 # not a limit on the hours ("call tomorrow, just dont call before nine")
-                r"\b(do not|dont|never) (call|contact|ring)\b(?! (me |us )?(before|after|until|"
+                r"\b(do not|dont|never) (call|contact|ring)\b(?! (me |us )?(back )?(before|after|until|"
                 r"till|past|earlier than|later than|so early|so late|at night|during)\b)",
                 r"\b(do not|dont) bother (calling|ringing|phoning)( me| us)?( back)?"
                 r"( at all| ever| again)+$",
