@@ -570,6 +570,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(your|the) (office|company|team|store|shop)\b",
                 # "i need to speak to somebody live", "can i talk to someone real"
                 r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (live|real)\b",
+                # a person or a machine, asked in that order: "am i talking to a person or a
+                # robot" (the other order is below)
+                r"^((so|wait|hey|and) )*(are you|is this|is that|am i (talking|speaking) (to|"
+                r"with)) (a |an )?(real |live |actual )?(person|human|human being|people) or "
+                r"(a |an |just )?(bot|robot|machine|recording|computer|automated \w+)$",
                 # a bare request ("agent please"), the machine refused ("i dont talk to
                 # machines", "im not agreeing to anything with a robot")
                 r"\b(can|could|may) (i|we) (get|have|speak to|talk to) (a |an |some )?(real |live |"
