@@ -273,7 +273,7 @@ def understand(
         # «какой котёл, я ничего не оставлял» to any question: what the call is about
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
         reading = None
-    if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text)
+    if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text, variables)
             and not _ASKS_WHY_CALLED.match(text.lower())):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said
@@ -890,7 +890,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
         len(w) > 3 and hit for w, hit in zip(said, echoed, strict=True))
 
 
-def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
+def _echoes_back(runtime: Runtime, step: Step, text: str,
+                 variables: dict[str, Any] | None = None) -> bool:
     """The question's own words (any of its yes/no steps too) around one question word, and
     nothing else but small words ("still what", «заявка что», "my what" for "your budget",
     «с кем» to «соединить вас с менеджером?»): the caller asks to hear the question again."""
@@ -908,15 +909,24 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
             rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):
         return False  # «какая заявка», «что за менеджер», "what request", "who calls back":
         # what the thing named is, or who, asks who is calling and why (who-is-this)
-    if _asks_purpose(words):
-        return False  # «согласна на что», "agree to what": what it is for (who-is-this)
+    if _asks_purpose(words) and (step.expect is None or step.expect.type == "confirm"):
+        return False  # «согласна на что», "agree to what": what it is for (who-is-this);
+        # "planning to what" to "when are you planning to buy?" asks the question again
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
     if len(said) == len(lemmas) or not (
             polar.asks(" ".join(words), runtime.lang)
             or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
         return False
-    asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
+    # its words, and a thing it names as the caller heard it when the question word closes
+    # the reply ("a restored what" to "still interested in {{ product }}?"; "whats this
+    # about a piano" asks what the call is about); a name ("acme who", "why do you want
+    # marcus") asks who is calling, so a capitalised value stays out
+    closes = ([w for w in lemmas if w not in _ECHO_TAILS] or lemmas)[-1] in _ASKING_WORDS
+    things = {k: v for k, v in (variables or {}).items()
+              if closes and isinstance(v, str) and v == v.lower()}
+    asked = nlu.lemmas(_PLACEHOLDER.sub(" ", _rendered(step.ask.text or "", things)),
+                       runtime.lang)
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
     if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
         closing = [w for w in lemmas if w not in _ECHO_TAILS] or lemmas  # "my what now"
@@ -981,7 +991,7 @@ _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
 _ECHO_ABOUT = frozenset({"about", "regarding", "concerning"})
 _ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
                           "чья", "кто", "which", "who", "whos"})
-_ECHO_TAILS = frozenset({"now", "again", "exactly"})
+_ECHO_TAILS = frozenset({"now", "again", "exactly", "sorry", "pardon"})
 _ECHO_PLACE = frozenset({"at", "from"})
 _ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})
 _ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", "and", "but",

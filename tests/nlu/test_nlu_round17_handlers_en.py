@@ -130,3 +130,25 @@ def test_the_other_direction(script_file: str, step: str, text: str, branch: str
 def test_guards(script_file: str, step: str, text: str, branch: str | None) -> None:
     got = step_reply(script_file, step, text)[0]
     assert got == branch or (branch is None and got not in (WHO, REPEAT, OPT_OUT, OPERATOR))
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "product", "branch"),
+    [
+        # the question's words, a thing it named among them, then the question word: asked
+        # again ("a new what" to "still interested in a new roof?")
+        ("relevant", "a heated what", "a heated driveway", REPEAT),
+        ("relevant", "a vintage what", "a vintage motorbike", REPEAT),
+        ("ask_timeframe", "when are you planning to what", "windows", REPEAT),
+        ("ask_timeframe", "when are we planning to what", "windows", REPEAT),
+        ("ask_budget", "the what sorry", "windows", REPEAT),
+        # guards: asked again before the round too; what the call is about, the thing
+        # named; a name echoed asks who is calling
+        ("relevant", "a vintage what sorry", "a vintage motorbike", REPEAT),
+        ("ask_timeframe", "planning to what", "windows", REPEAT),
+        ("convenient", "whats this about a new roof", "a new roof", WHO),
+        ("greet", "acme what", "windows", WHO),
+    ],
+)
+def test_echoes(step: str, text: str, product: str, branch: str) -> None:
+    assert step_reply(LEAD_EN, step, text, product=product)[0] == branch
