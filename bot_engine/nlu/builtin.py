@@ -729,8 +729,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # kids wont leave me alone" is no request)
                 r"\bno more (phone )?(calls|calling)\b",
                 # not a limit on the hours ("call tomorrow, just dont call before nine")
-                r"\b(do not|dont|never) (call|contact|ring)\b(?! (me |us )?(back )?(before|after|until|"
-                r"till|past|earlier than|later than|so early|so late|at night|during)\b)",
+                r"\b(do not|dont|never) (call|contact|ring)\b(?! (me |us )?(back )?(before|after|"
+                r"until|till|past|earlier than|later than|so early|so late|at night|during)\b)",
                 r"\b(do not|dont) bother (calling|ringing|phoning)( me| us)?( back)?"
                 r"( at all| ever| again)+$",
                 r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
@@ -846,7 +846,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|you|"
                 r"said|say|to|for|with|that|this|is|the|was|are|about|what|who)\b)[a-z]{3,} "
                 r"(?:what(?: is that| is this| is it| now)?|whats (?:that|this))$",
-                r"^(?=.* who(?: sorry| again| now)?$)(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"^(?=.* who(?: sorry| again| now)?$)"
+                r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were|are|is|"
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
                 r"[a-z]{3,}( [a-z]{3,}){0,2} who( sorry| again| now)?$",
@@ -862,14 +863,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"is this)( again| exactly)?$",
                 # the company's name asked again: "what was the name of your shop again",
                 # "which roofing company did you say you were", "and youre from where again"
-                r"^((sorry|wait|um|uh|and|so) )*(what|whats|what is|what was) the name of (your|the|"
-                r"this) (company|business|store|shop|firm|outfit|place|office|agency)"
+                r"^((sorry|wait|um|uh|and|so) )*(what|whats|what is|what was) the name of "
+                r"(your|the|this) (company|business|store|shop|firm|outfit|place|office|agency)"
                 r"( again| sorry)?$",
-                r"^((sorry|wait|and|so) )*(which|what) (\w+ ){0,2}(company|firm|business|store|shop|"
-                r"outfit|agency) (did you say|was it|was that|is it|is this|are you)( you (were|are|"
-                r"was))?( with| from)?( again| sorry)?$",
-                r"^((and|so|sorry|wait) )*(youre|you are) (calling )?(from|with) (where|what company|"
-                r"which company|what)( again| exactly| sorry)?$",
+                r"^((sorry|wait|and|so) )*(which|what) (\w+ ){0,2}(company|firm|business|store|"
+                r"shop|outfit|agency) (did you say|was it|was that|is it|is this|are you)"
+                r"( you (were|are|was))?( with| from)?( again| sorry)?$",
+                r"^((and|so|sorry|wait) )*(youre|you are) (calling )?(from|with) (where|"
+                r"what company|which company|what)( again| exactly| sorry)?$",
                 # what the offer hides: "whats the catch"
                 r"^((so|and|ok|okay|wait|but) )*(whats|what is) the catch\b",
                 # the caller's own past with them asked: "are you the same people that came
@@ -972,8 +973,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # how they know, why they ask, who they are: "how do you know about that", "why
                 # are you asking", "do i know you", "identify yourself"
                 r"^((and|but|so|wait|um|uh|well|sorry) )*(how (do|did|would|come) you (guys |"
-                r"people |even )?(know|knew|find|found|hear|get|got|have|had)\b|why (are|do|would) you "
-                r"(even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
+                r"people |even )?(know|knew|find|found|hear|get|got|have|had)\b|why (are|do|would) "
+                r"you (even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
                 r"(do|should) i know you\b|(please )?identify yourself\b)",
                 # what changes: "what changed", "whats changing exactly"
                 r"^((and|so|wait|sorry|um|uh) )*(what|whats|what has|what have|what is) "
