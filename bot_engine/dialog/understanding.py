@@ -304,14 +304,10 @@ def understand(
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
     if (handler.intent == "who_is_this" and reading is not None and runtime.lang == "en"
-            and ((reading.family in _ANSWERING_FAMILIES and _WHO_SPEAKS_EN.search(text.lower())
-                  and polar.polar(_WHO_SPEAKS_EN.sub(" ", text.lower()), runtime.lang,
-                                  compiled.topic, names).answer is None)
-                 or (reading.family in ("available", None) and compiled.topic != "identity"
-                     and _BUT_WHO_EN.search(text.lower())))):
-        # "well hello there who am i speaking to": the "speaking" is the question's own;
-        # "sure but who am i talking to first": the time is given on a condition
-        reading = None
+            and reading.family in _ANSWERING_FAMILIES and _WHO_SPEAKS_EN.search(text.lower())
+            and polar.polar(_WHO_SPEAKS_EN.sub(" ", text.lower()), runtime.lang,
+                            compiled.topic, names).answer is None):
+        reading = None  # "well hello there who am i speaking to": the question's "speaking"
     if (handler.intent == "who_is_this" and reading is not None
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
@@ -698,7 +694,6 @@ _STOP_CALLING_EN = re.compile(r"\b(?:stop|quit|cease) (?:calling|ringing|phoning
 _WHO_SPEAKS_EN = re.compile(r"\b(?:(?:who|whom) (?:am i |is |was )?|whos )(?:speaking|talking)"
                             r"(?: (?:to|with))?(?: (?:exactly|please|now|here))?\b")
 """"who am i speaking to exactly": the question's own "speaking" and "exactly", no answer."""
-_BUT_WHO_EN = re.compile(r"\bbut (?:\w+ )?(?:who|whos|what company|which company)\b")
 _NEEDLESS_REPEAT_EN = re.compile(
     r"\b(?:(?:there is |theres |really )?no (?:need|reason) to|(?:you )?(?:dont|do not) (?:need|"
     r"have) to|you neednt) (?:repeat|say (?:it|that) again|go over (?:it|that) again)"

@@ -91,10 +91,9 @@ def test_handler_classes(script_file: str, step: str, text: str, branch: str) ->
         (LEAD_EN, "ask_callback", "dont call me back before noon", "ok"),
         (LEAD_EN, "ask_callback", "monday works dont ring before ten", "ok"),
         (LEAD_EN, "convenient", "stop right there im at work call me later", "no"),
-        # the question's own "speaking"; a yes on a condition
+        # the question's own "speaking" is no answer
         (LEAD_EN, "greet", "hi there who am i talking to exactly", WHO),
-        (LEAD_EN, "convenient", "ok but whos this first", WHO),
-        (LEAD_EN, "convenient", "sure i have time but what company is this", WHO),
+        (CONSENT_EN, "greet", "hey there who am i talking to exactly", WHO),
     ],
 )
 def test_the_other_direction(script_file: str, step: str, text: str, branch: str) -> None:
@@ -108,8 +107,10 @@ def test_the_other_direction(script_file: str, step: str, text: str, branch: str
         (LEAD_EN, "greet", "yes this is megan whos calling", "yes"),
         (LEAD_EN, "greet", "speaking who is this", "yes"),
         (CONSENT_EN, "greet", "yeah brandon speaking whats this about", "yes"),
-        # "go ahead" lets the robot go on, whatever rides along
+        # a yes to "do you have a minute?" with who is calling after "but" stays a yes
         (LEAD_EN, "convenient", "yeah go ahead but who is this", "yes"),
+        (LEAD_EN, "convenient", "sure thing but whos calling", "yes"),
+        (LEAD_EN, "greet", "good afternoon who am i speaking to exactly", WHO),
         # what the consent is for asks who is calling, not for the words again
         (CONSENT_EN, "ask_consent", "what am i agreeing to", WHO),
         # no limit on the hours: a request to stop calling stays one
