@@ -664,8 +664,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
     when the reply reads as either ("what company did you say?"), the likelier wins."""
     found = runtime.handlers.match(text)
-    if (runtime.lang == "en" and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower())) != text.lower()
-            and bare and (alone := runtime.handlers.match(bare)).intent is not None):
+    if (runtime.lang == "en" and text[-12:].lower().rstrip(" .,!?").rsplit(" ", 1)[-1]
+            in _VOCATIVES_EN and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower()))
+            and (alone := runtime.handlers.match(bare)).intent is not None):
         found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
     if (found.ambiguous and len(ranking) >= 2
@@ -707,6 +708,10 @@ _VOCATIVE_TAIL_EN = re.compile(r"(?: (?:dear|dearie|honey|hon|love|sweetie|sweet
                                r"mate|kiddo))+[ .,!?]*$")
 """"what was that dear", "depends whos asking honey": a term of address closing the reply
 says nothing of what is asked."""
+_VOCATIVES_EN = frozenset({"dear", "dearie", "honey", "hon", "love", "sweetie", "sweetheart",
+                           "darling", "sugar", "sir", "maam", "madam", "miss", "son", "man",
+                           "lady", "buddy", "pal", "mate", "kiddo"})
+"""The last words `_VOCATIVE_TAIL_EN` can strip: most replies end otherwise and skip it."""
 _ROBOT_OR_PERSON = re.compile(r"\b(?:person|human|people|somebody|someone)\b.*\b(?:robot|machine|"
                               r"bot|computer|recording)s?\b|\b(?:robot|machine|bot|computer|"
                               r"recording)s?\b.*\b(?:person|human|people|somebody|someone)\b")
