@@ -210,6 +210,14 @@ def understand(
         # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
         # then" to "is now a good time?" or "shall I connect you now?": not now
         reading = polar.PolarReading("no", _LATER_TIME, "later")
+    if (reading is not None and reading.answer == "no" and runtime.lang == "en"
+            and compiled.topic not in (None, "offer")
+            and (cut := _NO_HUMAN_NEEDED_EN.search(low := text.lower())) is not None
+            and (rest := f"{low[:cut.start()]} {low[cut.end():]}".strip())
+            and (again := polar.polar(rest, runtime.lang, compiled.topic, names)).answer == "yes"):
+        # "yes i agree i dont need to talk to anyone": no person wanted, not a refusal of
+        # the question (to an offer of a person it is the answer)
+        reading = again
     if runtime.lang == "ru":
         handler = _ru_handler(step, text, handler, variables)
         if handler.intent == "repeat" and _ECHOED_WORD_RU.match(text.lower().replace("ё", "е")):
@@ -690,6 +698,11 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     return found
 
 
+_NO_HUMAN_NEEDED_EN = re.compile(
+    r"\b(?:i |we )?(?:dont|do not|wont) need (?:to (?:talk|speak) (?:to|with) )?(?:anyone|"
+    r"anybody|a person|a human|a manager|a rep|someone|somebody)(?: else)?\b|\bno need (?:for|"
+    r"to (?:talk|speak) (?:to|with)) (?:anyone|anybody|a person|a human|a manager|someone|"
+    r"somebody)(?: else)?\b")
 _STOP_CALLING_EN = re.compile(r"\b(?:stop|quit|cease) (?:calling|ringing|phoning|bothering)\b")
 """"no, stop calling me about it": the calls asked to end, not only this question refused."""
 _WHO_SPEAKS_EN = re.compile(r"\b(?:(?:who|whom) (?:am i |is |was )?|whos )(?:speaking|talking)"

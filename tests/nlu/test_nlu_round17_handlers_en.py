@@ -91,6 +91,9 @@ def test_handler_classes(script_file: str, step: str, text: str, branch: str) ->
         (LEAD_EN, "ask_callback", "dont call me back before noon", "ok"),
         (LEAD_EN, "ask_callback", "monday works dont ring before ten", "ok"),
         (LEAD_EN, "convenient", "stop right there im at work call me later", "no"),
+        (CONSENT_EN, "ask_consent", "sure i consent i dont need to talk to anybody", "yes"),
+        (CONSENT_EN, "read_back", "yes thats right i dont need to speak with anyone", "yes"),
+        (LEAD_EN, "relevant", "yes still interested i dont need a manager", "yes"),
         # the question's own "speaking" is no answer
         (LEAD_EN, "greet", "hi there who am i talking to exactly", WHO),
         (CONSENT_EN, "greet", "hey there who am i talking to exactly", WHO),
@@ -117,6 +120,9 @@ def test_the_other_direction(script_file: str, step: str, text: str, branch: str
         (LEAD_EN, "ask_callback", "dont call", OPT_OUT),
         (LEAD_EN, "ask_callback", "dont call me again", OPT_OUT),
         (LEAD_EN, "convenient", "this is the fourth call stop it", OPT_OUT),
+        # no person wanted: to an offer of one, or after a no, a no
+        (LEAD_EN, "offer_manager", "no thats fine i dont need to talk to anyone yet", "no"),
+        (CONSENT_EN, "ask_consent", "no i dont need to talk to anyone", "no"),
         # no request to repeat, for a human or to stop calling
         (LEAD_EN, "relevant", "no were all set thanks", "no"),
         (LEAD_EN, "offer_manager", "i dont need to talk to anyone", "no"),
