@@ -187,6 +187,10 @@ def understand(
         _fill_also(runtime, step, text, now, slots, out)
         return out
 
+    if runtime.lang == "en" and ("repeat" in text or "again" in text):
+        # "ok yes no need to repeat", "yes thats it you dont have to repeat": the answer is
+        # read without the repeat it waves away (nothing left: the reply as it was)
+        text = _NEEDLESS_REPEAT_EN.sub(" ", text.lower()).strip() or text
     handler = _handler(runtime, text)
     if (handler.intent in (None, "who_is_this", "operator") and runtime.lang == "en"
             and "repeat" in runtime.handler_specs and _asks_question_back(text)):
@@ -210,6 +214,14 @@ def understand(
         # "завтра часиков в одиннадцать", "tomorrow at 10 would be better", "ok, friday
         # then" to "is now a good time?" or "shall I connect you now?": not now
         reading = polar.PolarReading("no", _LATER_TIME, "later")
+    if (reading is not None and reading.answer == "no" and runtime.lang == "en"
+            and compiled.topic not in (None, "offer")
+            and (cut := _NO_HUMAN_NEEDED_EN.search(low := text.lower())) is not None
+            and (rest := f"{low[:cut.start()]} {low[cut.end():]}".strip())
+            and (again := polar.polar(rest, runtime.lang, compiled.topic, names)).answer == "yes"):
+        # "yes i agree i dont need to talk to anyone": no person wanted, not a refusal of
+        # the question (to an offer of a person it is the answer)
+        reading = again
     if runtime.lang == "ru":
         handler = _ru_handler(step, text, handler, variables)
         if handler.intent == "repeat" and _ECHOED_WORD_RU.match(text.lower().replace("ё", "е")):
@@ -234,6 +246,17 @@ def understand(
     if (handler.intent == "opt_out" and compiled.hedge_intent is not None
             and _CALL_AS_DECISION.search(text.lower())):
         # "not my call, my wife does the bills": a call as a decision, not a phone call
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "opt_out" and handler.confidence < _PATTERN_SURE
+            and reading is not None and reading.family == "later"
+            and polar.polar(text, runtime.lang, compiled.topic, names).family == "later"):
+        # "stop right there im driving call me later": a "stop" near its examples, but the
+        # caller asks for later in words (not a date read in "the fourth call"), no end to
+        # the calls
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and runtime.lang == "en"
+            and _HEARD_ANYWAY_EN.search(text.lower())):
+        # "next year probably, cant hear you well but next year": answered all the same
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent in _REASKING_HANDLERS and reading is not None
             and polar.corrects(text, runtime.lang)):
@@ -262,7 +285,7 @@ def understand(
         # «какой котёл, я ничего не оставлял» to any question: what the call is about
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
         reading = None
-    if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text)
+    if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text, variables)
             and not _ASKS_WHY_CALLED.match(text.lower())):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
         # what": the question's own words around a question word, nothing new said
@@ -274,7 +297,8 @@ def understand(
         reading = None
     if (handler.intent == "opt_out" and reading is not None and reading.answer == "no"
             and polar.about_this(text, runtime.lang)
-            and polar.opens_with_answer(text, runtime.lang)):
+            and polar.opens_with_answer(text, runtime.lang)
+            and not _STOP_CALLING_EN.search(text.lower())):
         # "нет, и не звоните по этому поводу": a no to this question, not to every call;
         # without the no first ("dont call me again about this") it asks to stop calling
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
@@ -301,6 +325,11 @@ def understand(
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent == "who_is_this" and _NOISE_ON_LINE.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «алло, кто там шуршит»
+    if (handler.intent == "who_is_this" and reading is not None and runtime.lang == "en"
+            and reading.family in _ANSWERING_FAMILIES and _WHO_SPEAKS_EN.search(text.lower())
+            and polar.polar(_WHO_SPEAKS_EN.sub(" ", text.lower()), runtime.lang,
+                            compiled.topic, names).answer is None):
+        reading = None  # "well hello there who am i speaking to": the question's "speaking"
     if (handler.intent == "who_is_this" and reading is not None
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
@@ -707,6 +736,10 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             # «менеджеру вашему я всё рассказал», «оператор ваш тоже спрашивал»: the role is
             # told or reported, not asked for; what the rest of the reply asks stands
             found = runtime.handlers.match(_ROLE_WORD_RU.sub(" ", low))
+    if (runtime.lang == "en" and text[-12:].lower().rstrip(" .,!?").rsplit(" ", 1)[-1]
+            in _VOCATIVES_EN and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower()))
+            and (alone := runtime.handlers.match(bare)).intent is not None):
+        found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
     if (runtime.lang == "ru" and found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"opt_out", "repeat"}
@@ -727,7 +760,46 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and _ASKS_WHAT_IT_IS.match(text.lower())):
         # «а что за менеджер»: what the person is, not a request for one
         return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
+    if (found.ambiguous and len(ranking) >= 2
+            and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
+            and _ROBOT_OR_PERSON.search(text.lower())):
+        # "are you a real person or a machine": whether a human is there, a human wanted
+        return nlu.IntentMatch(intent="operator", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_NO_HUMAN_NEEDED_EN = re.compile(
+    r"\b(?:i |we )?(?:dont|do not|wont) need (?:to (?:talk|speak) (?:to|with) )?(?:anyone|"
+    r"anybody|a person|a human|a manager|a rep|someone|somebody)(?: else)?\b|\bno need (?:for|"
+    r"to (?:talk|speak) (?:to|with)) (?:anyone|anybody|a person|a human|a manager|someone|"
+    r"somebody)(?: else)?\b")
+_STOP_CALLING_EN = re.compile(r"\b(?:stop|quit|cease) (?:calling|ringing|phoning|bothering)\b")
+""""no, stop calling me about it": the calls asked to end, not only this question refused."""
+_WHO_SPEAKS_EN = re.compile(r"\b(?:(?:who|whom) (?:am i |is |was )?|whos )(?:speaking|talking)"
+                            r"(?: (?:to|with))?(?: (?:exactly|please|now|here))?\b")
+""""who am i speaking to exactly": the question's own "speaking" and "exactly", no answer."""
+_NEEDLESS_REPEAT_EN = re.compile(
+    r"\b(?:(?:there is |theres |really )?no (?:need|reason) to|(?:you )?(?:dont|do not) (?:need|"
+    r"have) to|you neednt) (?:repeat|say (?:it|that) again|go over (?:it|that) again)"
+    r"(?: (?:it|that|yourself|anything|the question))?\b")
+_HEARD_ANYWAY_EN = re.compile(r"^(?:\w+ ){1,6}(?:i )?(?:cant|can not|cannot|can barely|can hardly) "
+                              r"hear (?:you )?(?:very |too )?(?:well|great|good|much) but "
+                              r"(?:\w+ ){0,3}\w+$")
+"""An answer, then "i cant hear you well but" and the answer again: heard enough to answer."""
+_VOCATIVE_TAIL_EN = re.compile(r"(?: (?:dear|dearie|honey|hon|love|sweetie|sweetheart|darling|"
+                               r"sugar|sir|maam|madam|miss|son|young (?:man|lady)|buddy|pal|"
+                               r"mate|kiddo))+[ .,!?]*$")
+""""what was that dear", "depends whos asking honey": a term of address closing the reply
+says nothing of what is asked."""
+_VOCATIVES_EN = frozenset({"dear", "dearie", "honey", "hon", "love", "sweetie", "sweetheart",
+                           "darling", "sugar", "sir", "maam", "madam", "miss", "son", "man",
+                           "lady", "buddy", "pal", "mate", "kiddo"})
+"""The last words `_VOCATIVE_TAIL_EN` can strip: most replies end otherwise and skip it."""
+_ROBOT_OR_PERSON = re.compile(r"\b(?:person|human|people|somebody|someone)\b.*\b(?:robot|machine|"
+                              r"bot|computer|recording)s?\b|\b(?:robot|machine|bot|computer|"
+                              r"recording)s?\b.*\b(?:person|human|people|somebody|someone)\b")
+"""A person and a machine named together ("are you a real person or a machine", "is this a
+recording or a human"): the caller wants a human on the line."""
 
 
 _WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this (?:was|is))\b|"
@@ -758,7 +830,11 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
                               r"откуда)*$|^((а|и|ну) )?кто (у вас |там )?(ваш )?(менеджер|оператор|"
                               r"специалист|консультант)\b|"
                               r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
-                              r"operator|specialist|agent|rep)\b")
+                              r"operator|specialist|agent|rep)\b|"
+                              r"^((and|so|wait) )?(an? |the |your )?(manager|operator|specialist|"
+                              r"agent|rep) (from|with|at) (what|which) (company|firm|business|"
+                              r"outfit|place)\b|^((and|so|wait) )?whos the (manager|operator|"
+                              r"specialist|agent|rep)\b")
 
 
 _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(кто (ж |же |бы |его |ее |"
@@ -919,7 +995,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
         len(w) > 3 and hit for w, hit in zip(said, echoed, strict=True))
 
 
-def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
+def _echoes_back(runtime: Runtime, step: Step, text: str,
+                 variables: dict[str, Any] | None = None) -> bool:
     """The question's own words (any of its yes/no steps too) around one question word, and
     nothing else but small words ("still what", «заявка что», "my what" for "your budget",
     «с кем» to «соединить вас с менеджером?»): the caller asks to hear the question again."""
@@ -937,15 +1014,24 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
             rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):
         return False  # «какая заявка», «что за менеджер», "what request", "who calls back":
         # what the thing named is, or who, asks who is calling and why (who-is-this)
-    if _asks_purpose(words):
-        return False  # «согласна на что», "agree to what": what it is for (who-is-this)
+    if _asks_purpose(words) and (step.expect is None or step.expect.type == "confirm"):
+        return False  # «согласна на что», "agree to what": what it is for (who-is-this);
+        # "planning to what" to "when are you planning to buy?" asks the question again
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
     if len(said) == len(lemmas) or not (
             polar.asks(" ".join(words), runtime.lang)
             or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
         return False
-    asked = nlu.lemmas(_PLACEHOLDER.sub(" ", step.ask.text or ""), runtime.lang)  # its words
+    # its words, and a thing it names as the caller heard it when the question word closes
+    # the reply ("a restored what" to "still interested in {{ product }}?"; "whats this
+    # about a piano" asks what the call is about); a name ("acme who", "why do you want
+    # marcus") asks who is calling, so a capitalised value stays out
+    closes = ([w for w in lemmas if w not in _ECHO_TAILS] or lemmas)[-1] in _ASKING_WORDS
+    things = {k: v for k, v in (variables or {}).items()
+              if closes and isinstance(v, str) and v == v.lower()}
+    asked = nlu.lemmas(_PLACEHOLDER.sub(" ", _rendered(step.ask.text or "", things)),
+                       runtime.lang)
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
     if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
         closing = [w for w in lemmas if w not in _ECHO_TAILS] or lemmas  # "my what now"
@@ -958,7 +1044,8 @@ def _echoes_back(runtime: Runtime, step: Step, text: str) -> bool:
 _WHAT_NAMED_EN = re.compile(
     r"^(?:(?:sorry|wait|um|uh|and|so|huh) )*(?:what|which)(?: (?:is|are|was|were|kind of|sort "
     r"of|type of))?(?: (?:the|these|this|those|that|your|my|our|a|an|new))*(?P<named>(?: [a-z]+)"
-    r"{1,3}?)(?: (?:now|exactly|again|sorry|you mean|are you talking about|do you mean))?$")
+    r"{1,3}?)(?: (?:now|exactly|again|sorry|you mean|are you talking about|do you mean|are these|"
+    r"are those|are they|is this|is that|is it))?$")
 _WHAT_NAMED_STEM = 5
 
 
@@ -1038,7 +1125,7 @@ _ECHO_PURPOSE = frozenset({"на", "за", "для", "от", "to", "for"})
 _ECHO_ABOUT = frozenset({"about", "regarding", "concerning"})
 _ECHO_NAMING = frozenset({"какой", "какая", "какое", "какие", "какую", "каком", "какого", "чей",
                           "чья", "кто", "which", "who", "whos"})
-_ECHO_TAILS = frozenset({"now", "again", "exactly"})
+_ECHO_TAILS = frozenset({"now", "again", "exactly", "sorry", "pardon"})
 _ECHO_PLACE = frozenset({"at", "from"})
 _ECHO_CLOSING = frozenset({"what", "что", "чего", "кто", "кем", "кого"})
 _ECHO_NOT_OPENING = frozenset({"yes", "yeah", "no", "nope", "ok", "okay", "so", "and", "but",

@@ -35,7 +35,7 @@ _FILLERS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"ну", "алло", "ало", "алле", "але", "хм", "эм", "кхм", "мда", "ой"}),
     "en": frozenset(
         {"well", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "hello", "mm", "ah",
-         "literally", "basically"}
+         "eh", "literally", "basically"}
     ),
 }
 # Hesitation sounds of any length: "эээ", "ммм", "аааа", "ummm", "uhhh".

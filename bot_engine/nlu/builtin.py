@@ -718,6 +718,13 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"folks)( who| that)\b",
                 r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (in|at|from) "
                 r"(your|the) (office|company|team|store|shop)\b",
+                # "i need to speak to somebody live", "can i talk to someone real"
+                r"\b(speak|talk) (to|with) (somebody|someone|anybody|anyone) (live|real)\b",
+                # a person or a machine, asked in that order: "am i talking to a person or a
+                # robot" (the other order is below)
+                r"^((so|wait|hey|and) )*(are you|is this|is that|am i (talking|speaking) (to|"
+                r"with)) (a |an )?(real |live |actual )?(person|human|human being|people) or "
+                r"(a |an |just )?(bot|robot|machine|recording|computer|automated \w+)$",
                 # a bare request ("agent please"), the machine refused ("i dont talk to
                 # machines", "im not agreeing to anything with a robot")
                 r"\b(can|could|may) (i|we) (get|have|speak to|talk to) (a |an |some )?(real |live |"
@@ -775,7 +782,33 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(say|ask|read) (that|it|the question) (once more|one more time|again)\b|"
                 r"\bwhatd you (just )?say\b",
                 r"\b(did not|didnt|can not|cant|cannot) (hear|catch|understand)\b",
+                # "i can barely hear you", "could hardly make that out"
+                r"\b(can|could) (barely|hardly|scarcely|only just) (hear|make out|understand)\b",
+                # the voice, not the words: "your voice is cutting out", "you sound like youre
+                # underwater", "youre all muffled"
+                r"\byour (voice|audio|sound|phone|line|signal|mic|end)( is| keeps| kept)? (\w+ )?"
+                r"(cutting|breaking|dropping|fading|cuts|breaks|drops|fades|went|broke|cut) "
+                r"(out|up|off|in and out)\b",
+                r"\b(you|youre|your voice) ((sound|sounds|are|is) )?(like (youre|you are) )?"
+                r"((all|so|really|very|kinda|a bit|too) )?(underwater|under water|muffled|"
+                r"garbled|distorted|crackly|staticky|choppy|tinny|echoey|in a tunnel|in a tin can|"
+                r"so faint|very faint|so quiet|far away)\b",
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
+                # a part of the question missed: "i missed the part about the price", "one or
+                # two i missed which is which"
+                r"^(sorry |um |uh )*(i )?(missed|didnt get|did not get) the (first |last |middle )?"
+                r"(part|bit|end|beginning|start)( about (the |my |your )?\w+( \w+)?)?$",
+                r"\bwhich (is|was) which\b",
+                # the key asked again: "which number was it again", "what button do i press"
+                r"^((sorry|wait|so|and|ok|okay) )*(which|what) (number|key|button|digit|one) "
+                r"(was it|was that|is it|is that|do i (press|push|hit)|should i (press|push|hit)|"
+                r"(is|was) (for )?(yes|no))( again| sorry)?$",
+                # what the caller agreed to, read back and asked again: "what did i agree to
+                # again" (not "what am i agreeing to": what the consent is for, who-is-this)
+                r"^((sorry|wait|so|and) )*what did i (just )?(agree|consent|confirm|sign)( up)? "
+                r"(to|for)( again| exactly)?$",
+                # the name the robot asked for: "what was the name sorry"
+                r"^((sorry|wait|um|uh) )*(what|whats|what was|what is) the name( again| sorry)?$",
                 # after the question's words: "planning what sorry i missed it"
                 r"\bi (just |totally )?missed (that|it|what you said|the question|the last part)$",
                 r"\bone more time\b",
@@ -812,7 +845,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # was the question", "whats the question again"
                 # what the robot wrote down, asked back: "sorry what did you record"
                 r"^((sorry|wait|um|uh) )*what (did|have) you (just )?(record|recorded|write down|"
-                r"wrote down|put down|note|noted|note down|mark down|put)( (down|there|again))?$",
+                r"wrote down|put down|note|noted|note down|mark down|put|read|read out|read back)"
+                r"( (down|there|again|out|back))?$",
                 r"^((sorry|wait|um|uh|and|so) )*(what|whats) ((did|do) you (just )?(ask|say|"
                 r"mean)|(are|were) you (asking|saying)|(was|is) (the|that|your) (question|"
                 r"last (part|bit|thing))|the question)\b",
@@ -832,14 +866,23 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 "quit calling me",
             ],
             patterns=[
-                r"\b(stop|quit|cease) (calling|ringing|bothering|contacting)\b",
+                r"\b(stop|quit|cease) (calling|ringing|bothering|contacting|phoning|pestering|"
+                r"harassing|hassling|bugging)\b",
+                # "i want off your call list", "lose my number", "how about never"
+                r"\b(want|get|take) (me )?off (your|the|this) (\w+ ){0,2}(list|lists)\b",
+                r"\b(lose|forget|throw away|bin) (my|our) (number|phone number|contact|details)\b",
+                r"^((well|oh|so) )*(how about|what about|try) never\b",
                 r"\b(stop|quit|enough) ((with )?(the|all the|these) )?(calls|calling|robocalls)\b",
                 r"\b(remove|take|delete|erase) (me|us|my|our|this|that)( \w+){0,2} (off|from) "
                 r"(your|the|this) (\w+ ){0,2}(list|lists|database|system|records)\b",
                 # "no more calls": for good ("leave me alone" below, at the start only: "my
                 # kids wont leave me alone" is no request)
                 r"\bno more (phone )?(calls|calling)\b",
-                r"\b(do not|dont|never) (call|contact|ring)\b",
+                # not a limit on the hours ("call tomorrow, just dont call before nine")
+                r"\b(do not|dont|never) (call|contact|ring)\b(?! (me |us )?(back )?(before|after|"
+                r"until|till|past|earlier than|later than|so early|so late|at night|during)\b)",
+                r"\b(do not|dont) bother (calling|ringing|phoning)( me| us)?( back)?"
+                r"( at all| ever| again)+$",
                 r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
                 r"contact|ring)\b",
                 r"\b(do not|dont|never) bother (me|us)\b",
@@ -936,17 +979,17 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"some |the )?(?:\w+ )?(?:stranger|strangers|robot|computer|machine|company|"
                 r"anyone|anybody|somebody|someone|telemarketer|caller)s? (?:even )?(?:need|want|"
                 r"care about|have to know|need to know|want to know|get)\b",
-                r"^((well|that|it|kinda|sort of) )*depends( on)? (whos|who is|who) "
+                r"^((well|that|it|kinda|kind of|sort of) )*depends( on)? (whos|who is|who) "
                 r"(asking|calling|wants to know|wants (her|him|them))\b",
                 # "acme what?": a name the robot said, echoed with a question word
                 r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|excuse|"
                 r"say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|me|but|or|"
                 r"well|oh|hey|hello|hi|agree|consent|confirm|accept|sign|up|about|for|of|on|in|"
                 r"at|by|of|because|cause|doing|did|does|the|a|an|mean|meaning|was|were|are)\b)"
-                r"[a-z]{3,} what(?: is that| is this| is it| now)?$",
+                r"[a-z]{3,} (?:what(?: is that| is this| is it| now)?|whats (?:that|this))$",
                 # the same with a name of two to four words ("acme home services what") or
                 # "who" ("acme who"; the name asked for, "lisa who?", is a no: ``polar``'s)
-                r"^(?=.* what(?: is that| is this| is it| now)?$)"
+                r"^(?=.* (?:what(?: is that| is this| is it| now)?|whats (?:that|this))$)"
                 r"(?:(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|for|like|then|now|do|to|with|that|this|its|is|said|you|your|yo"
                 r"ure|"
@@ -956,13 +999,35 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"with|who|what|when|where|and|then|after|before)\b)[a-z]{3,} ){1,3}"
                 r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|pardon|you|"
                 r"said|say|to|for|with|that|this|is|the|was|are|about|what|who)\b)[a-z]{3,} "
-                r"what(?: is that| is this| is it| now)?$",
-                r"^(?=.* who$)(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
+                r"(?:what(?: is that| is this| is it| now)?|whats (?:that|this))$",
+                r"^(?=.* who(?: sorry| again| now)?$)"
+                r"(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|"
                 r"pardon|excuse|say|said|you|your|me|but|or|well|oh|hey|hello|hi|the|a|an|was|were"
                 r"|are|is|"
                 r"its|and|then|now|guess|know|ask|asking|mean|like|doctor|dr|mr|mrs|ms|miss)\b)"
-                r"[a-z]{3,}( [a-z]{3,}){0,2} who$",
-                r"\bwho am i (speaking|talking) (to|with)\b",
+                r"[a-z]{3,}( [a-z]{3,}){0,2} who( sorry| again| now)?$",
+                r"\bwho am i (speaking|talking|agreeing|dealing|consenting|signing up) (to|with)\b",
+                # who is there, who gave the number, which of the places asked: "whos on the
+                # phone", "and who exactly is asking", "who gave you my cell", "i called a few
+                # shops which one are you"
+                r"\bwho(s| is)( this)? (on|at) the (phone|line|other end)\b",
+                r"^((and|so|but|wait|sorry) )*who (exactly |really )?(is|was|s) (asking|calling)\b",
+                r"\bwho gave you (my|this|our|the) (number|cell|phone|details|info|information|"
+                r"name|address|email)\b",
+                r"\bwhich (one|company|shop|store|outfit|place|firm) (are you|were you|are yall|"
+                r"is this)( again| exactly)?$",
+                # the company's name asked again: "what was the name of your shop again",
+                # "which roofing company did you say you were", "and youre from where again"
+                r"^((sorry|wait|um|uh|and|so) )*(what|whats|what is|what was) the name of "
+                r"(your|the|this) (company|business|store|shop|firm|outfit|place|office|agency)"
+                r"( again| sorry)?$",
+                r"^((sorry|wait|and|so) )*(which|what) (\w+ ){0,2}(company|firm|business|store|"
+                r"shop|outfit|agency) (did you say|was it|was that|is it|is this|are you)"
+                r"( you (were|are|was))?( with| from)?( again| sorry)?$",
+                r"^((and|so|sorry|wait) )*(youre|you are) (calling )?(from|with) (where|"
+                r"what company|which company|what)( again| exactly| sorry)?$",
+                # what the offer hides: "whats the catch"
+                r"^((so|and|ok|okay|wait|but) )*(whats|what is) the catch\b",
                 # the caller's own past with them asked: "are you the same people that came
                 # out last year", "is this the company that did my roof"
                 r"^(?:(?:and|so|wait|um|uh|oh|hold on) )*(?:are you|is this|are you guys|are yall|"
@@ -1031,7 +1096,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?:and |so |wait |um |uh |oh )?(?:is|was) (?:this|it|that|the call) (?:call )?"
                 r"(?:about|regarding|concerning|in regards to) (?:my|the|our|a|an|that|those|"
                 r"some) (?:\w+ ){0,2}\w+$",
-                r"\b(?:what|who) is this(?: about| call about| regarding| now)?$",
+                r"\b(?:(?:what|who) is|whos) this(?: about| call about| regarding| now)?$",
                 # why the one asked for is wanted; the company doubted against someone else:
                 # "why are you asking for him", "is this bugaway or someone else"
                 r"^((and|but|so|wait|um|uh) )*why (are|do) you (asking|want|need|looking) (for |"
@@ -1063,8 +1128,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # how they know, why they ask, who they are: "how do you know about that", "why
                 # are you asking", "do i know you", "identify yourself"
                 r"^((and|but|so|wait|um|uh|well|sorry) )*(how (do|did|would|come) you (guys |"
-                r"people |even )?(know|knew|find|found|hear|get|got)\b|why (are|do|would) you "
-                r"(even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
+                r"people |even )?(know|knew|find|found|hear|get|got|have|had)\b|why (are|do|would) "
+                r"you (even )?(asking|ask|want to know|need to know|wanna know)( me| that| this)?$|"
                 r"(do|should) i know you\b|(please )?identify yourself\b)",
                 # what changes: "what changed", "whats changing exactly"
                 r"^((and|so|wait|sorry|um|uh) )*(what|whats|what has|what have|what is) "
