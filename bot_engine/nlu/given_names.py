@@ -376,6 +376,10 @@ def _same_shape(said: str, asked: str, lang: Lang) -> bool:
         return True
     if len(said) != len(asked) or len(said) < _MIN_SWAPPED:
         return False
+    if lang == "en" and said in _en_full_names() and not _same_kind(said, asked):
+        # two letters swapped into a name of its own with another ending: "christian" is
+        # no Christina ("micheal", ending alike, is Michael spelt another way)
+        return False
     diff = [i for i, (a, b) in enumerate(zip(said, asked, strict=True)) if a != b]
     return (len(diff) == 2 and diff[1] == diff[0] + 1
             and said[diff[0]] == asked[diff[1]] and said[diff[1]] == asked[diff[0]])

@@ -267,3 +267,14 @@ def test_menu_list_again(text: str, expected: bool) -> None:
 )
 def test_menu_guards(items: list[dict[str, Any]], text: str, index: int | None) -> None:
     assert choose_words(items, "name", text) == index
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "branch"),
+    [("Christina", "christian here", "no"),  # two letters swapped into another name
+     ("Christian", "yes christina speaking", "no"),
+     ("Michael", "yes micheal here", "yes"),  # guards: a spelling of the same name
+     ("Brian", "brain here yes", "yes")],
+)
+def test_letters_swapped_into_a_name_of_its_own(asked: str, text: str, branch: str) -> None:
+    assert step_reply("lead_qualification.en.yaml", "greet", text, name=asked)[0] == branch
