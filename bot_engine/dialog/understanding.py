@@ -737,7 +737,7 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             # told or reported, not asked for; what the rest of the reply asks stands
             found = runtime.handlers.match(_ROLE_WORD_RU.sub(" ", low))
     if (runtime.lang == "en" and text[-12:].lower().rstrip(" .,!?").rsplit(" ", 1)[-1]
-            in _VOCATIVES_EN and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower()))
+            in _VOCATIVE_LAST_EN and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower()))
             and (alone := runtime.handlers.match(bare)).intent is not None):
         found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
@@ -786,14 +786,13 @@ _HEARD_ANYWAY_EN = re.compile(r"^(?:\w+ ){1,6}(?:i )?(?:cant|can not|cannot|can 
                               r"hear (?:you )?(?:very |too )?(?:well|great|good|much) but "
                               r"(?:\w+ ){0,3}\w+$")
 """An answer, then "i cant hear you well but" and the answer again: heard enough to answer."""
-_VOCATIVE_TAIL_EN = re.compile(r"(?: (?:dear|dearie|honey|hon|love|sweetie|sweetheart|darling|"
-                               r"sugar|sir|maam|madam|miss|son|young (?:man|lady)|buddy|pal|"
-                               r"mate|kiddo))+[ .,!?]*$")
+_VOCATIVES_EN = ("dear", "dearie", "honey", "hon", "love", "sweetie", "sweetheart", "darling",
+                 "sugar", "sir", "maam", "madam", "miss", "son", "young man", "young lady",
+                 "buddy", "pal", "mate", "kiddo")
+_VOCATIVE_TAIL_EN = re.compile(rf"(?: (?:{'|'.join(_VOCATIVES_EN)}))+[ .,!?]*$")
 """"what was that dear", "depends whos asking honey": a term of address closing the reply
 says nothing of what is asked."""
-_VOCATIVES_EN = frozenset({"dear", "dearie", "honey", "hon", "love", "sweetie", "sweetheart",
-                           "darling", "sugar", "sir", "maam", "madam", "miss", "son", "man",
-                           "lady", "buddy", "pal", "mate", "kiddo"})
+_VOCATIVE_LAST_EN = frozenset(term.rsplit(" ", 1)[-1] for term in _VOCATIVES_EN)
 """The last words `_VOCATIVE_TAIL_EN` can strip: most replies end otherwise and skip it."""
 _ROBOT_OR_PERSON = re.compile(r"\b(?:person|human|people|somebody|someone)\b.*\b(?:robot|machine|"
                               r"bot|computer|recording)s?\b|\b(?:robot|machine|bot|computer|"
