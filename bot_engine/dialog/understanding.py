@@ -40,7 +40,15 @@ from typing import Any, cast
 
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
-from bot_engine.nlu import cues, external, keys, polar, reply_memory, semantic
+from bot_engine.nlu import (
+    cues,
+    external,
+    keys,
+    polar,
+    reply_classifier,
+    reply_memory,
+    semantic,
+)
 from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.light_words import LIGHT_WORDS
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
@@ -84,9 +92,15 @@ class Understanding:
     entities: list[dict[str, Any]] = field(default_factory=list)
     also: dict[str, Any] = field(default_factory=dict)
     layer: str = "rule"
-    """Which layer decided: rule, semantic, rasa or llm."""
+    """Which layer decided: rule, semantic, memory, classifier, rasa or llm."""
     runner_up: tuple[str, float] | None = None
     """The best other option and its score, so an author sees how close it was."""
+    family: str | None = None
+    """The polar family behind a yes or a no the rules read (`reply_classifier.PARTICLE`:
+    an answer word itself)."""
+    held: bool = False
+    """The rules found no answer in it on purpose (an aside, a pause held, "who knows"), so
+    no layer after them looks for one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +108,7 @@ class _Candidate:
     branch: str
     score: float
     layer: str = "rule"
+    family: str | None = None
 
 
 @dataclass
@@ -177,6 +192,21 @@ def understand(
     hint: external.ExternalReading | None = None,
     variables: dict[str, Any] | None = None,
 ) -> Understanding:
+    out = _read(runtime, step, text, now, slots, hint, variables)
+    if hint is not None and out.layer == hint.source:
+        return out  # the reading the author asked an outside service for
+    return _weighed(runtime, step, text, now, slots, out, variables)
+
+
+def _read(
+    runtime: Runtime,
+    step: Step,
+    text: str,
+    now: datetime,
+    slots: dict[str, Any],
+    hint: external.ExternalReading | None,
+    variables: dict[str, Any] | None,
+) -> Understanding:
     expect = step.expect
     assert expect is not None
     out = Understanding()
@@ -200,6 +230,7 @@ def understand(
     if handler.intent == "who_is_this" and _WHO_KNOWS.match(text.lower()):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «кто его знает», "who knows"
     if handler.intent in (None, "who_is_this") and polar.aside(text, runtime.lang):
+        out.held = True
         return out  # «секундочку, гляну, кто в дверь звонит», "hold on someones at the door"
     if handler.intent in _REASKING_HANDLERS and polar.startled(text, runtime.lang):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # "what oh yes its me"
@@ -358,6 +389,7 @@ def understand(
     if expect.type == "confirm" and (polar.holds(text, runtime.lang)
                                      or _WHO_KNOWS.match(text.lower())
                                      or _NOISE_ON_LINE.match(text.lower())):
+        out.held = True
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
     candidates: list[_Candidate] = []
     near: list[_Candidate] = []  # scored but below the threshold: runner-ups only
@@ -378,7 +410,8 @@ def understand(
             candidates.append(_Candidate(match.intent, match.confidence))
         near += [_Candidate(name, score) for name, score in match.ranking[:2]]
     if reading is not None and reading.answer is not None:
-        candidates.append(_Candidate(reading.answer, reading.confidence))
+        candidates.append(_Candidate(reading.answer, reading.confidence,
+                                     family=reading.family or reply_classifier.PARTICLE))
     if compiled.hedge_intent is not None and not any(
         c.branch == compiled.hedge_intent for c in candidates
     ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)
@@ -437,6 +470,7 @@ def understand(
     if best is not None:
         out.branch, out.intent, out.confidence = best.branch, best.branch, min(1.0, best.score)
         out.layer = best.layer
+        out.family = best.family
         out.primary = expect.type == "confirm" and best.branch in ("yes", "no")
         out.value = (best.branch == "yes") if out.primary else best.branch
         others = sorted((c for c in candidates + near if c.branch != best.branch),
@@ -1226,6 +1260,147 @@ def _remembered(
     if found.label == reply_memory.DONT_KNOW and compiled.hedge_intent is not None:
         return _Candidate(compiled.hedge_intent, found.score, "memory")
     return _Candidate(found.label, found.score, "memory")
+
+
+def _weighed(runtime: Runtime, step: Step, text: str, now: datetime, slots: dict[str, Any],
+             out: Understanding, variables: dict[str, Any] | None) -> Understanding:
+    """The reply classifier's reading of the turn, over the step's options: it decides a
+    turn nothing else understood (at `reply_classifier.FALLBACK`) and replaces the rules'
+    answer it is sure is another way through the dialog (at `reply_classifier.OVERRULE`,
+    unless the rules were sure too)."""
+    if (out.handler or out.branch) is not None and (
+            out.confidence >= reply_classifier.RULE_SURE
+            or decided_by(out) not in reply_classifier.OVERRULED):
+        return out  # the rules' answer is theirs to keep: nothing to ask
+    found = classifier_reading(runtime, step, text, variables)
+    branch = _classifier_branch(runtime, step, text, found, out, variables)
+    if found is None or branch is None:
+        return out
+    weighed = Understanding(intent=branch, confidence=found.probability, layer="classifier")
+    decided = out.handler or out.branch
+    if decided is not None:
+        weighed.runner_up = (decided, round(min(1.0, out.confidence), 3))
+    elif found.runner_up is not None:
+        weighed.runner_up = found.runner_up
+    if branch in HANDLER_NAMES:
+        weighed.handler = branch
+        return weighed
+    confirm = step.expect is not None and step.expect.type == "confirm"
+    weighed.branch = branch
+    weighed.primary = confirm and branch in ("yes", "no")
+    weighed.value = (branch == "yes") if weighed.primary else branch
+    _fill_also(runtime, step, text, now, slots, weighed)
+    return weighed
+
+
+def classifier_reading(runtime: Runtime, step: Step, text: str,
+                       variables: dict[str, Any] | None) -> reply_classifier.Reading | None:
+    """What the reply classifier reads in a reply to ``step`` (None: not asked)."""
+    asked = _classifier_asked(runtime, step, text)
+    if asked is None:
+        return None
+    names = _asked_names(_step_nlu(runtime, step), variables)
+    return asked[0].read(text, asked[1], runtime.lang, asked[2], names)
+
+
+def _content_label(runtime: Runtime, step: Step, text: str,
+                   variables: dict[str, Any] | None) -> str | None:
+    asked = _classifier_asked(runtime, step, text)
+    if asked is None:
+        return None
+    names = _asked_names(_step_nlu(runtime, step), variables)
+    return asked[0].content_label(text, asked[1], runtime.lang, asked[2], names)
+
+
+def _classifier_asked(runtime: Runtime, step: Step, text: str) -> tuple[
+        reply_classifier.ReplyClassifier, str, frozenset[str]] | None:
+    """The classifier, the question's context and the labels it reads over (None: the
+    classifier is not asked here)."""
+    compiled = _step_nlu(runtime, step)
+    expect = step.expect
+    if not compiled.settings.semantic or expect is None:
+        return None  # the author turned the learned layers off
+    model = reply_classifier.classifier(runtime.lang)
+    if model is None or _says_nothing(text, runtime.lang):
+        return None
+    options = {name for name in HANDLER_NAMES if name in runtime.handler_specs}
+    options.add(reply_classifier.NONE)
+    if compiled.hedge_intent is not None:
+        options.add(reply_classifier.DONT_KNOW)
+    confirm = expect.type == "confirm"
+    if confirm:
+        options.update(("yes", "no"))
+    return model, reply_classifier.context(compiled.topic, confirm), frozenset(options)
+
+
+def _classifier_branch(runtime: Runtime, step: Step, text: str,
+                       found: reply_classifier.Reading | None, out: Understanding,
+                       variables: dict[str, Any] | None) -> str | None:
+    """The branch the classifier's reading takes instead of ``out`` (None: it takes none)."""
+    if (found is None or found.label == reply_classifier.NONE or out.held
+            or found.known < reply_classifier.KNOWN):
+        return None
+    compiled = _step_nlu(runtime, step)
+    if found.label in ("yes", "no") and (found.label not in step.on or step.consent
+                                         or compiled.topic is None):
+        # consent evidence is decided by rules; a way the step lacks; a question of no
+        # known topic, where no fact has a polarity the model could have learned
+        return None
+    if step.consent and found.label not in reply_classifier.CONSENT_LABELS:
+        return None  # on a consent the rules read the questions about the offer
+    branch = (compiled.hedge_intent
+              if found.label == reply_classifier.DONT_KNOW else found.label)
+    if branch is None:
+        return None
+    decided = out.handler or out.branch
+    if decided is None:
+        if found.label in reply_classifier.NOT_ALONE:
+            return None  # "а что решить": a question asked back is re-asked all the same
+        if (reply_classifier.ALL_KNOWN and found.unknown_content
+                and found.label in ("yes", "no")):
+            return None  # a word never heard may be the whole answer
+        if (compiled.topic == "identity" and found.label in ("yes", "no")
+                and not found.named):
+            return None  # «я хозяин квартиры»: who answered is told by a name, or by the rules
+        if (reply_classifier.CONTENT_AGREES and found.label in reply_classifier.CONTENT_CHECKED
+                and _content_label(runtime, step, text, variables) != found.label):
+            return None  # a yes or a no in the function words only: «кабы не было зимы»
+        return branch if found.probability >= reply_classifier.FALLBACK else None
+    if (found.probability < reply_classifier.OVERRULE or _same_way(step, decided, branch)
+            or out.confidence >= reply_classifier.RULE_SURE
+            or decided_by(out) not in reply_classifier.OVERRULED):
+        return None
+    if out.family is not None and _opening_answer(text, runtime.lang) != branch:
+        return None  # "im at work so yeah": a fact yields only to the answer it opens with
+    return branch
+
+
+def _opening_answer(text: str, lang: str) -> str | None:
+    """The yes or no particle a reply opens with ("да, пока на парах перерыв")."""
+    if not polar.opens_with_answer(text, lang):
+        return None
+    first = nlu.normalize(text, lang).split()[:1]
+    return nlu.yes_no(first[0], lang).answer if first else None
+
+
+def decided_by(out: Understanding) -> str:
+    """What kind of reading decided a turn: a polar family, "particle", "handler", an
+    "intent" of the step's own, a "value" of its entity, or the layer ("semantic",
+    "memory") that read it."""
+    if out.handler is not None:
+        return "handler"
+    if out.family is not None:
+        return out.family
+    if out.layer != "rule":
+        return out.layer
+    return "value" if out.primary else "intent"
+
+
+def _same_way(step: Step, first: str, second: str) -> bool:
+    """Two branches of a step that lead to the same place (`no` and `busy` to the callback
+    question)."""
+    return first == second or (first in step.on and second in step.on
+                               and step.on[first] == step.on[second])
 
 
 def _defers_only(text: str) -> bool:

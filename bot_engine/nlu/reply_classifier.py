@@ -1,0 +1,235 @@
+"""Reply classifier: a linear model over the words of thousands of labelled phone replies,
+asked on every yes/no and handler decision.
+
+The rules know the families someone wrote down; the reply memory finds the one remembered
+reply nearest a turn. Neither weighs every word against every other reply: "да, пока на
+парах перерыв" is a yes because "да" opens it and nothing in it refuses, although "на
+парах" is how a busy caller says no. A logistic regression trained on the project's NLU eval
+set (every split that is not held out, `bench/nlu_eval/`) learns those weights: lemma
+unigrams and bigrams, each also crossed with the question's topic (a fact that is a no to
+"is now convenient" may be a yes to "is it still relevant"), TF-IDF weighted.
+
+It knows a closed set of labels that mean the same on any script: yes, no, a "don't know"
+(`DONT_KNOW`) to a question that waits for one, the four handlers, and none of these
+(`NONE`). The understanding asks it over the options the step has, and takes its answer when
+nothing else understood the turn (at `FALLBACK`) or against the rules' answer (at
+`OVERRULE`); both thresholds come from leave-one-batch-out calibration
+(`bench/nlu_eval.py --classifier-alone`).
+
+The weights are trained by `bench/nlu_eval.py --write-memory` (scikit-learn, a development
+dependency) and shipped as `reply_classifier.<lang>.json`; here they are only read, once per
+process, and applied with a dictionary lookup per feature: deterministic, offline, tens of
+microseconds a turn.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import bot_engine.nlu.given_names as given_names
+from bot_engine.nlu import cues
+from bot_engine.nlu.lang import Lang, lang_of
+from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS
+from bot_engine.nlu.text import lemma_tuple
+
+NONE = "_none"
+"""None of the labels: a value, an intent of the step's own, or nothing usable."""
+DONT_KNOW = "dont_know"
+"""A "don't know yet" to a question that waits for one (the step's hedge intent)."""
+STEP = "step"
+"""The context of a question that is not a yes/no question."""
+
+FALLBACK = 0.5
+"""Probability (over the step's options) the best label needs when nothing else decided."""
+OVERRULE = 0.8
+"""Probability the best label needs to replace the rules' own answer."""
+RULE_SURE = 1.0
+"""The rules' confidence at which the classifier no longer overrules them: a phrase they
+know word for word ("of course not") is theirs."""
+PARTICLE = "particle"
+"""The family of a yes or a no the rules read from an answer word ("of course not")."""
+OVERRULED: frozenset[str] = frozenset({"busy", "done", "value", "semantic", "memory"})
+"""The readings the classifier may replace (`understanding.decided_by`): the busy and
+already-done facts ("да, пока на парах перерыв" is a yes, whatever «на парах» says
+alone), a value read where a question was asked back, and the weaker layers. Never a
+handler, an answer word, a deferral, a name, a script's own intent."""
+CONTENT_AGREES = True
+"""Whether a turn nothing else understood is decided only when the reply's content words
+alone read the same."""
+NOT_ALONE: frozenset[str] = frozenset({"repeat"})
+"""Labels the classifier never decides on a turn nothing else read: a request to hear the
+question again is the rules' to hear (a no-match re-asks the question anyway)."""
+CONSENT_LABELS: frozenset[str] = frozenset({"operator", "opt_out"})
+"""What the classifier may read on a consent step: a request for a person or to stop
+calling (the rules read the consent and the questions about the offer themselves)."""
+ALL_KNOWN = True
+"""Whether a turn nothing else read is decided only when the model knows every content
+word of the reply («я в хорошем настроении»: «настроение» never heard, «я в» reads as a
+busy place)."""
+CONTENT_CHECKED: frozenset[str] = frozenset(
+    {"yes", "no", "who_is_this", "operator", "opt_out", "dont_know"})
+"""Labels that, on a turn nothing else read, the reply's content words must read too."""
+KNOWN = 0.75
+"""The share of the reply's words the model must have seen to decide ("зелёный слон" is
+no answer whatever the question's prior says)."""
+
+_FILES = {code: Path(__file__).with_name(f"reply_classifier.{code}.json")
+          for code in ("ru", "en")}
+
+
+def context(topic: str | None, confirm: bool) -> str:
+    """The question a reply answers, as the model knows it: a yes/no question's topic
+    (`polar.question_topic`), else any other question."""
+    return f"confirm:{topic or 'other'}" if confirm else STEP
+
+
+_SCOPE_OPENERS = NEGATORS | {"нет", "нету", "no"}
+_NEGATION_SCOPE = 3
+"""Words after a negator that carry it: their features are their own, marked."""
+
+ASKED_NAME = "<asked>"
+OTHER_NAME = "<name>"
+
+
+def named(words: tuple[str, ...], asked: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """To "is this Ann?", the reply's names as what they are to the question: the name
+    asked (or a form of it) or another name. The model cannot know that "олег слушает" is a
+    no to «это Иван?» from the words alone."""
+    if not asked:
+        return words
+    code = lang_of(lang)
+    return tuple(
+        ASKED_NAME if any(given_names.same_name(word, name, code) for name in asked)
+        else OTHER_NAME if cues.is_first_name(word, code) or given_names.is_short_form(word, code)
+        else word
+        for word in words)
+
+
+def features(words: tuple[str, ...], ctx: str) -> dict[str, float]:
+    """A reply's features (its lemmas) with their weights before IDF: lemmas, adjacent
+    pairs, each lemma with the question's context, and the context alone; sublinear
+    counts."""
+    tag = ctx.replace(":", "")
+    counts: dict[str, int] = {}
+    scope = 0
+    for word in words:
+        if word in _SCOPE_OPENERS:
+            scope = _NEGATION_SCOPE + 1
+        elif scope:
+            word = f"not_{word}"  # «нет настроения» says nothing of «в хорошем настроении»
+        scope = max(0, scope - 1)
+        counts[word] = counts.get(word, 0) + 1
+        crossed = f"{tag}__{word}"
+        counts[crossed] = counts.get(crossed, 0) + 1
+    for first, second in pairwise(words):
+        pair = f"{first}_{second}"
+        counts[pair] = counts.get(pair, 0) + 1
+    counts[f"CTX_{tag}"] = 1
+    return {name: 1.0 + math.log(count) for name, count in counts.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    label: str
+    probability: float
+    runner_up: tuple[str, float] | None
+    known: float
+    """The share of the reply's words the model has seen: over unknown words its answer is
+    the question's prior, not a reading of the reply."""
+    unknown_content: int
+    """Content words (not function words or negators) the model has never seen."""
+    named: bool
+    """Whether the reply says a name (to a question about who answered)."""
+
+
+@dataclass(frozen=True)
+class ReplyClassifier:
+    labels: tuple[str, ...]
+    bias: tuple[float, ...]
+    table: dict[str, tuple[float, tuple[float, ...]]]
+    """Per feature: its IDF and its weight for each label. A reply has a dozen features and
+    the model eight labels, so plain floats beat numpy's per-call overhead (11 against 17
+    µs a reading)."""
+
+    def read(self, text: str, ctx: str, lang: str, options: Collection[str],
+             asked: tuple[str, ...] = ()) -> Reading | None:
+        """The most probable of ``options`` (labels of this model) for the reply, with its
+        probability among them; None when no option is a label or no word is known.
+        ``asked``: the names a question about who answered asks for."""
+        words = named(lemma_tuple(text, lang_of(lang)), asked, lang)
+        ranked = self._ranked(words, ctx, options)
+        if ranked is None:
+            return None
+        seen = sum(word in self.table for word in words) / len(words)
+        light = LIGHT_WORDS[lang_of(lang)] | NEGATORS
+        unknown = sum(word not in self.table and word not in light for word in words)
+        runner = (ranked[1][1], round(ranked[1][0], 3)) if len(ranked) > 1 else None
+        return Reading(ranked[0][1], round(ranked[0][0], 4), runner, round(seen, 3), unknown,
+                       ASKED_NAME in words or OTHER_NAME in words)
+
+    def content_label(self, text: str, ctx: str, lang: str, options: Collection[str],
+                      asked: tuple[str, ...] = ()) -> str | None:
+        """The best of ``options`` read in the reply's content words alone, without function
+        words and negators: «кабы не было зимы» is a no only by its «не было»."""
+        code = lang_of(lang)
+        light = LIGHT_WORDS[code] | NEGATORS
+        words = named(lemma_tuple(text, code), asked, lang)
+        ranked = self._ranked(tuple(w for w in words if w not in light), ctx, options)
+        return ranked[0][1] if ranked is not None else None
+
+    def _ranked(self, words: tuple[str, ...], ctx: str,
+                options: Collection[str]) -> list[tuple[float, str]] | None:
+        wanted = [i for i, label in enumerate(self.labels) if label in options]
+        if not wanted or not words:
+            return None
+        scores = [0.0] * len(self.labels)
+        square = 0.0
+        for name, value in features(words, ctx).items():
+            entry = self.table.get(name)
+            if entry is None:
+                continue
+            weighted = value * entry[0]
+            square += weighted * weighted
+            row = entry[1]
+            for i in wanted:
+                scores[i] += weighted * row[i]
+        if not square:
+            return None
+        norm = math.sqrt(square)
+        chosen = [self.bias[i] + scores[i] / norm for i in wanted]
+        top = max(chosen)
+        exps = [math.exp(score - top) for score in chosen]
+        total = sum(exps)
+        return sorted(((e / total, self.labels[i]) for e, i in zip(exps, wanted, strict=True)),
+                      reverse=True)
+
+
+def parse(data: dict[str, Any]) -> ReplyClassifier:
+    """A classifier from its JSON form (`bench/nlu_eval.py --write-memory` writes it)."""
+    labels = tuple(str(label) for label in data["labels"])
+    table = {str(name): (float(entry[0]), tuple(float(w) for w in entry[1:]))
+             for name, entry in data["features"].items()}
+    return ReplyClassifier(labels, tuple(float(b) for b in data["bias"]), table)
+
+
+_loaded: dict[Lang, ReplyClassifier | None] = {}
+_lock = threading.Lock()
+
+
+def classifier(lang: str) -> ReplyClassifier | None:
+    """The process-wide classifier of ``lang`` (read on first use; None without a file)."""
+    code = lang_of(lang)
+    if code not in _loaded:
+        with _lock:
+            if code not in _loaded:
+                path = _FILES[code]
+                _loaded[code] = (parse(json.loads(path.read_text(encoding="utf-8")))
+                                 if path.exists() else None)
+    return _loaded[code]
