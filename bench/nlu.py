@@ -1,8 +1,9 @@
 """NLU hot-path benchmark: median µs per call of yes_no, polar (yes_no plus the polar fact
 families, what a confirm step runs), IntentMatcher.match and extract_entities on realistic
 ru/en caller utterances; `turn` is the rule path of one turn (polar + match + entities).
-The semantic layer, which runs only when the rules find nothing, is timed on its own
-(median and p95 µs per reply, the 5 ms budget of issue 14).
+The semantic layer, which runs only when the rules find nothing, and the reply classifier
+(`nlu/reply_classifier.py`, asked after the rules in the dialog's understanding) are timed
+on their own (median and p95 µs per reply, the 5 ms budget of issue 14).
 
 Each timed call sees a fresh utterance (per-utterance caches are cleared before it,
 outside the timing) with warm per-word caches, which is what a running worker sees.
@@ -28,11 +29,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot_engine.nlu import IntentMatcher, IntentSpec, builtin_intents, extract_entities, yes_no
 from bot_engine.nlu.caches import clear_caches
 
+try:  # absent before the reply classifier: this bench runs on older checkouts too
+    from bot_engine.nlu import reply_classifier
+except ImportError:  # pragma: no cover - the baseline
+    reply_classifier = None  # type: ignore[assignment]
 try:  # absent before the polar families and the semantic layer: this bench runs on both
     from bot_engine.nlu import semantic
     from bot_engine.nlu.polar import polar
@@ -159,6 +165,18 @@ def main() -> None:
                 times = sorted(_samples_us(index.classify, texts, args.rounds))
                 print(f"{lang} semantic_us_median: {statistics.median(times):.1f}")
                 print(f"{lang} semantic_us_p95: {times[int(len(times) * 0.95)]:.1f}")
+        model = reply_classifier.classifier(lang) if reply_classifier is not None else None
+        if model is not None:
+            options = {"yes", "no", "operator", "opt_out", "repeat", "who_is_this",
+                       reply_classifier.NONE}
+
+            def read(text: str, lang: str = lang, model: Any = model,
+                     options: set[str] = options) -> None:
+                model.read(text, "confirm:availability", lang, options)
+
+            times = sorted(_samples_us(read, texts, args.rounds))
+            print(f"{lang} classifier_us_median: {statistics.median(times):.1f}")
+            print(f"{lang} classifier_us_p95: {times[int(len(times) * 0.95)]:.1f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ tuned on from the start) and `fresh13` (written before round twelve changed any 
 out in round twelve, tuned on in round thirteen) `fresh14` (written blind while round
 thirteen was tuned, held out in it, tuned on in round fourteen), `round14` (replies written
 in round fourteen for the indirect answers, tuned on from the start) and `fresh15` (written
-blind before round fourteen changed any code, held out in it);
+blind before round fourteen changed any code, held out in it); the later batches
+(`fresh16` to `fresh27`, `round17`) are described in `bench/nlu_eval/README.md`;
 `--skip <split>` leaves a batch out, and a held-out split whose file is missing is skipped
 with a note. Prints accuracy per language and split, per expect type, the layer that
 decided, and the confusion
@@ -29,11 +30,15 @@ worst held-out accuracy over the languages. A `menu` step is judged by the entry
 `connect` step that hears the operator by `nlu.answer_to_offer`, as the operator's leg does.
 
     .venv/bin/python bench/nlu_eval.py [--lang ru] [--show-held] [-v] [--no-semantic]
-        [--no-memory] [--semantic-alone] [--memory-alone] [--write-memory]
+        [--no-memory] [--no-classifier] [--semantic-alone] [--memory-alone]
+        [--classifier-alone] [--write-memory]
 
 `--write-memory` regenerates the reply memory (`bot_engine/nlu/reply_memory.<lang>.json`)
-from every split that is not held out; `--memory-alone` calibrates it, each tuned split
-recalled from the others only.
+and retrains the reply classifier (`bot_engine/nlu/reply_classifier.<lang>.json`, with
+scikit-learn) from every split that is not held out; `--memory-alone` calibrates the
+memory, each tuned split recalled from the others only; `--classifier-alone` calibrates the
+classifier, each batch of `CALIBRATION` read by one trained without it; `--no-classifier`
+turns it off (an ablation).
 """
 
 from __future__ import annotations

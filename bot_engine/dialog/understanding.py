@@ -19,7 +19,12 @@ Order matters and is fixed here, in one place:
    yes or a no on a yes/no step that is not a consent step);
 5. opportunistic slots (`also`), so "да, бюджет около двухсот тысяч" fills both, but
    only from a value with its entity's own cue ("one" in "we already bought one" is no
-   budget).
+   budget);
+6. the reply classifier (`nlu.reply_classifier`, `_weighed`), last: a linear model over
+   thousands of labelled replies decides a turn nothing above understood, and replaces a
+   busy or already-done fact it is sure is the other answer when the reply opens with
+   that answer ("да, пока на парах перерыв"); it never replaces a handler, an answer word,
+   a deferral, a name or a script's own intent, and never gives a consent.
 
 External understanding (Rasa, an LLM) is I/O, and the engine is pure. So it is one step
 the shells run *before* they feed the turn: `request_for` (here, pure) says whether the
