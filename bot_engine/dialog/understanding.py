@@ -1346,13 +1346,12 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
             or found.known < reply_classifier.KNOWN):
         return None
     compiled = _step_nlu(runtime, step)
-    if found.label in ("yes", "no") and (found.label not in step.on or step.consent
-                                         or compiled.topic is None):
-        # consent evidence is decided by rules; a way the step lacks; a question of no
-        # known topic, where no fact has a polarity the model could have learned
-        return None
     if step.consent and found.label not in reply_classifier.CONSENT_LABELS:
-        return None  # on a consent the rules read the questions about the offer
+        return None  # consent evidence and the questions about the offer are the rules'
+    if found.label in ("yes", "no") and (found.label not in step.on or compiled.topic is None):
+        # a way the step lacks; a question of no known topic, where no fact has a polarity
+        # the model could have learned
+        return None
     branch = (compiled.hedge_intent
               if found.label == reply_classifier.DONT_KNOW else found.label)
     if branch is None:
@@ -1361,13 +1360,12 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
     if decided is None:
         if found.label in reply_classifier.NOT_ALONE:
             return None  # "а что решить": a question asked back is re-asked all the same
-        if (reply_classifier.ALL_KNOWN and found.unknown_content
-                and found.label in ("yes", "no")):
+        if found.unknown_content and found.label in ("yes", "no"):
             return None  # a word never heard may be the whole answer
         if (compiled.topic == "identity" and found.label in ("yes", "no")
                 and not found.named):
             return None  # «я хозяин квартиры»: who answered is told by a name, or by the rules
-        if (reply_classifier.CONTENT_AGREES and found.label in reply_classifier.CONTENT_CHECKED
+        if (found.label in reply_classifier.CONTENT_CHECKED
                 and _content_label(runtime, step, text, variables) != found.label):
             return None  # a yes or a no in the function words only: «кабы не было зимы»
         return branch if found.probability >= reply_classifier.FALLBACK else None

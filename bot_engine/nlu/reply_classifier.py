@@ -1,5 +1,5 @@
 """Reply classifier: a linear model over the words of thousands of labelled phone replies,
-asked on every yes/no and handler decision.
+asked after the rules.
 
 The rules know the families someone wrote down; the reply memory finds the one remembered
 reply nearest a turn. Neither weighs every word against every other reply: "да, пока на
@@ -12,9 +12,9 @@ unigrams and bigrams, each also crossed with the question's topic (a fact that i
 It knows a closed set of labels that mean the same on any script: yes, no, a "don't know"
 (`DONT_KNOW`) to a question that waits for one, the four handlers, and none of these
 (`NONE`). The understanding asks it over the options the step has, and takes its answer when
-nothing else understood the turn (at `FALLBACK`) or against the rules' answer (at
-`OVERRULE`); both thresholds come from leave-one-batch-out calibration
-(`bench/nlu_eval.py --classifier-alone`).
+nothing else understood the turn (at `FALLBACK`) or against a few kinds of the rules'
+readings (`OVERRULED`, at `OVERRULE`); the thresholds and guards come from
+leave-one-batch-out calibration (`bench/nlu_eval.py --classifier-alone`).
 
 The weights are trained by `bench/nlu_eval.py --write-memory` (scikit-learn, a development
 dependency) and shipped as `reply_classifier.<lang>.json`; here they are only read, once per
@@ -60,22 +60,18 @@ OVERRULED: frozenset[str] = frozenset({"busy", "done", "value", "semantic", "mem
 already-done facts ("да, пока на парах перерыв" is a yes, whatever «на парах» says
 alone), a value read where a question was asked back, and the weaker layers. Never a
 handler, an answer word, a deferral, a name, a script's own intent."""
-CONTENT_AGREES = True
-"""Whether a turn nothing else understood is decided only when the reply's content words
-alone read the same."""
 NOT_ALONE: frozenset[str] = frozenset({"repeat"})
 """Labels the classifier never decides on a turn nothing else read: a request to hear the
 question again is the rules' to hear (a no-match re-asks the question anyway)."""
 CONSENT_LABELS: frozenset[str] = frozenset({"operator", "opt_out"})
 """What the classifier may read on a consent step: a request for a person or to stop
 calling (the rules read the consent and the questions about the offer themselves)."""
-ALL_KNOWN = True
-"""Whether a turn nothing else read is decided only when the model knows every content
-word of the reply («я в хорошем настроении»: «настроение» never heard, «я в» reads as a
-busy place)."""
 CONTENT_CHECKED: frozenset[str] = frozenset(
     {"yes", "no", "who_is_this", "operator", "opt_out", "dont_know"})
-"""Labels that, on a turn nothing else read, the reply's content words must read too."""
+"""Labels that, on a turn nothing else read, the reply's content words alone (without
+function words and negators) must read too: «кабы не было зимы» is a no only by its «не».
+A yes or a no there also needs every content word known to the model («я в хорошем
+настроении»: «настроение» never heard, «я в» reads as a busy place)."""
 KNOWN = 0.75
 """The share of the reply's words the model must have seen to decide ("зелёный слон" is
 no answer whatever the question's prior says)."""
