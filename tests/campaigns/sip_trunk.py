@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 
 from media_gateway.rtp.g711 import ulaw_encode
-from tests.gateway_sip.sip_sipp import Sipp
-from tests.service.postgres_server import free_port
+from tests.gateway_sip.sip_sipp import Sipp, sipp_ports
 
 HERE = Path(__file__).parent
 RATE = 8000
@@ -93,12 +92,13 @@ def leads(per_behaviour: int = 5) -> list[str]:
 async def start_trunk(folder: Path) -> Sipp:
     """The trunk running on a free loopback port (`trunk.port`), bounded to 10 minutes."""
     scenario = await write_trunk(folder)
+    port, media = sipp_ports()
     trunk = Sipp(
         str(scenario),
         folder / "sipp",
-        port=free_port(),
+        port=port,
         calls=500,
-        extra=("-mi", "127.0.0.1", "-mp", str(free_port())),
+        extra=("-mi", "127.0.0.1", "-mp", str(media)),
     )
     trunk.args[trunk.args.index("-timeout") + 1] = "600s"
     await trunk.start()

@@ -18,8 +18,9 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.gateway_sip.sip_baresip import free_port as free_sip_port
 from tests.gateway_sip.sip_kamailio import MODULES, STARTUP_S, Kamailio, available
-from tests.gateway_sip.sip_sipp import Sipp
+from tests.gateway_sip.sip_sipp import Sipp, sipp_ports
 from tests.service.conftest import TEST_ENCRYPTION_KEY
 from tests.service.postgres_server import free_port
 
@@ -87,7 +88,7 @@ class Worker:
         self.name = name
         self.folder = folder
         self.http_port = free_port()
-        self.sip_port = free_port()
+        self.sip_port = free_sip_port()  # free on UDP too: the worker's SIP listens there
         self.env = env
         self.log = folder / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -256,11 +257,12 @@ def caller(folder: Path, edge: Edge, *, calls: int, rate: float, hold_ms: int,
            service: str = "100") -> Caller:
     """SIPp placing up to `calls` calls through the edge, `rate` per second, each hung up
     by the caller after `hold_ms`."""
+    port, media = sipp_ports()
     sipp = Caller(
-        str(HERE / "sipp" / "caller.xml"), folder, port=free_port(),
+        str(HERE / "sipp" / "caller.xml"), folder, port=port,
         remote=f"127.0.0.1:{edge.port}", calls=calls,
         extra=("-s", service, "-r", str(rate), "-d", str(hold_ms),
-               "-mi", "127.0.0.1", "-mp", str(free_port())),
+               "-mi", "127.0.0.1", "-mp", str(media)),
     )
     sipp.args[sipp.args.index("-timeout") + 1] = "600s"  # the whole run, not one call
     return sipp

@@ -20,6 +20,31 @@ def port_taken(port: int) -> bool:
     return False
 
 
+MEDIA_SPAN = 4
+"""Ports SIPp binds from its media port on: RTP and RTCP for audio, then for video."""
+
+
+def sipp_ports() -> tuple[int, int]:
+    """A SIP port and a media port for SIPp: every port it binds free on UDP and TCP, the
+    media span clear of the SIP port. A port free on TCP alone, or a media port picked next
+    to the SIP port, made SIPp exit with "Unable to bind main socket" now and then."""
+    for _ in range(200):
+        sip = _free_span(1)
+        media = _free_span(MEDIA_SPAN)
+        if sip is not None and media is not None and not media <= sip < media + MEDIA_SPAN:
+            return sip, media
+    raise RuntimeError("no free ports for SIPp")
+
+
+def _free_span(count: int) -> int | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        first = int(probe.getsockname()[1])
+    if first + count > 65535 or any(port_taken(p) for p in range(first, first + count)):
+        return None
+    return first
+
+
 class Sipp:
     def __init__(
         self,
