@@ -1273,9 +1273,7 @@ def _weighed(runtime: Runtime, step: Step, text: str, now: datetime, slots: dict
     turn nothing else understood (at `reply_classifier.FALLBACK`) and replaces the rules'
     answer it is sure is another way through the dialog (at `reply_classifier.OVERRULE`,
     unless the rules were sure too)."""
-    if (out.handler or out.branch) is not None and (
-            out.confidence >= reply_classifier.RULE_SURE
-            or decided_by(out) not in reply_classifier.OVERRULED):
+    if (out.handler or out.branch) is not None and _rules_keep(out):
         return out  # the rules' answer is theirs to keep: nothing to ask
     found = classifier_reading(runtime, step, text, variables)
     branch = _classifier_branch(runtime, step, text, found, out, variables)
@@ -1370,8 +1368,7 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
             return None  # a yes or a no in the function words only: «кабы не было зимы»
         return branch if found.probability >= reply_classifier.FALLBACK else None
     if (found.probability < reply_classifier.OVERRULE or _same_way(step, decided, branch)
-            or out.confidence >= reply_classifier.RULE_SURE
-            or decided_by(out) not in reply_classifier.OVERRULED):
+            or _rules_keep(out)):
         return None
     if out.family is not None and _opening_answer(text, runtime.lang) != branch:
         return None  # "im at work so yeah": a fact yields only to the answer it opens with
@@ -1384,6 +1381,13 @@ def _opening_answer(text: str, lang: str) -> str | None:
         return None
     first = nlu.normalize(text, lang).split()[:1]
     return nlu.yes_no(first[0], lang).answer if first else None
+
+
+def _rules_keep(out: Understanding) -> bool:
+    """A reading of the rules the classifier never replaces: one they were sure of, or of a
+    kind outside `reply_classifier.OVERRULED`."""
+    return (out.confidence >= reply_classifier.RULE_SURE
+            or decided_by(out) not in reply_classifier.OVERRULED)
 
 
 def decided_by(out: Understanding) -> str:

@@ -86,6 +86,9 @@ def context(topic: str | None, confirm: bool) -> str:
     return f"confirm:{topic or 'other'}" if confirm else STEP
 
 
+_LIGHT: dict[Lang, frozenset[str]] = {code: words | NEGATORS
+                                      for code, words in LIGHT_WORDS.items()}
+"""Words that carry no content of their own: function words and negators."""
 _SCOPE_OPENERS = NEGATORS | {"нет", "нету", "no"}
 _NEGATION_SCOPE = 3
 """Words after a negator that carry it: their features are their own, marked."""
@@ -164,7 +167,7 @@ class ReplyClassifier:
         if ranked is None:
             return None
         seen = sum(word in self.table for word in words) / len(words)
-        light = LIGHT_WORDS[lang_of(lang)] | NEGATORS
+        light = _LIGHT[lang_of(lang)]
         unknown = sum(word not in self.table and word not in light for word in words)
         runner = (ranked[1][1], round(ranked[1][0], 3)) if len(ranked) > 1 else None
         return Reading(ranked[0][1], round(ranked[0][0], 4), runner, round(seen, 3), unknown,
@@ -175,7 +178,7 @@ class ReplyClassifier:
         """The best of ``options`` read in the reply's content words alone, without function
         words and negators: «кабы не было зимы» is a no only by its «не было»."""
         code = lang_of(lang)
-        light = LIGHT_WORDS[code] | NEGATORS
+        light = _LIGHT[code]
         words = named(lemma_tuple(text, code), asked, lang)
         ranked = self._ranked(tuple(w for w in words if w not in light), ctx, options)
         return ranked[0][1] if ranked is not None else None
