@@ -1273,7 +1273,7 @@ def _weighed(runtime: Runtime, step: Step, text: str, now: datetime, slots: dict
     turn nothing else understood (at `reply_classifier.FALLBACK`) and replaces the rules'
     answer it is sure is another way through the dialog (at `reply_classifier.OVERRULE`,
     unless the rules were sure too)."""
-    if (out.handler or out.branch) is not None and _rules_keep(out):
+    if (out.handler or out.branch) is not None and _rules_keep(out, step, text, runtime.lang):
         return out  # the rules' answer is theirs to keep: nothing to ask
     found = classifier_reading(runtime, step, text, variables)
     branch = _classifier_branch(runtime, step, text, found, out, variables)
@@ -1340,39 +1340,53 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
                        found: reply_classifier.Reading | None, out: Understanding,
                        variables: dict[str, Any] | None) -> str | None:
     """The branch the classifier's reading takes instead of ``out`` (None: it takes none)."""
-    if (found is None or found.label == reply_classifier.NONE or out.held
-            or found.known < reply_classifier.KNOWN):
+    if found is None or found.label == reply_classifier.NONE or out.held:
+        return None  # an aside, a hold, a "who knows" is re-asked whatever its words
+    if found.known < reply_classifier.KNOWN:
         return None
+    decided = out.handler or out.branch
     compiled = _step_nlu(runtime, step)
-    if step.consent and found.label not in reply_classifier.CONSENT_LABELS:
-        return None  # consent evidence and the questions about the offer are the rules'
     if found.label in ("yes", "no") and (found.label not in step.on or compiled.topic is None):
         # a way the step lacks; a question of no known topic, where no fact has a polarity
         # the model could have learned
+        return None
+    if step.consent and not _consent_reading(text, found, runtime.lang):
         return None
     branch = (compiled.hedge_intent
               if found.label == reply_classifier.DONT_KNOW else found.label)
     if branch is None:
         return None
-    decided = out.handler or out.branch
     if decided is None:
         if found.label in reply_classifier.NOT_ALONE:
             return None  # "а что решить": a question asked back is re-asked all the same
         if found.unknown_content and found.label in ("yes", "no"):
-            return None  # a word never heard may be the whole answer
+            return None  # «кабы не было зимы»: a word never heard may be the whole answer
         if (compiled.topic == "identity" and found.label in ("yes", "no")
                 and not found.named):
             return None  # «я хозяин квартиры»: who answered is told by a name, or by the rules
         if (found.label in reply_classifier.CONTENT_CHECKED
                 and _content_label(runtime, step, text, variables) != found.label):
-            return None  # a yes or a no in the function words only: «кабы не было зимы»
+            return None  # a yes or a no in the function words only: «не было бы»
         return branch if found.probability >= reply_classifier.FALLBACK else None
     if (found.probability < reply_classifier.OVERRULE or _same_way(step, decided, branch)
-            or _rules_keep(out)):
+            or _rules_keep(out, step, text, runtime.lang)):
         return None
     if out.family is not None and _opening_answer(text, runtime.lang) != branch:
         return None  # "im at work so yeah": a fact yields only to the answer it opens with
     return branch
+
+
+def _consent_reading(text: str, found: reply_classifier.Reading, lang: str) -> bool:
+    """Whether the classifier may decide a consent turn: a request for a person or to stop
+    calling always; a refusal only when it is sure of it, and never from a reply whose facts
+    say the caller is busy ("i'm driving" is no refusal: the question is asked again); a
+    consent never (only the caller's own words of consent, as the rules read them, are
+    recorded as one), nor a question about the offer («а какая погода» is none)."""
+    if found.label in reply_classifier.CONSENT_LABELS:
+        return True
+    if found.label != "no" or found.probability < reply_classifier.CONSENT_SURE:
+        return False
+    return not any(hit.family in ("busy", "later") for hit in cues.read(text, lang))
 
 
 def _opening_answer(text: str, lang: str) -> str | None:
@@ -1383,11 +1397,18 @@ def _opening_answer(text: str, lang: str) -> str | None:
     return nlu.yes_no(first[0], lang).answer if first else None
 
 
-def _rules_keep(out: Understanding) -> bool:
+def _rules_keep(out: Understanding, step: Step, text: str, lang: str) -> bool:
     """A reading of the rules the classifier never replaces: one they were sure of, or of a
-    kind outside `reply_classifier.OVERRULED`."""
-    return (out.confidence >= reply_classifier.RULE_SURE
-            or decided_by(out) not in reply_classifier.OVERRULED)
+    kind outside `reply_classifier.OVERRULED`, unless it is a consent read from a fact of
+    agreement in a reply that opens with a no ("nope, email works great for me" is no
+    consent, whatever "works great" says alone). Elsewhere the opening word does not decide
+    against a fact: «да ну его к лешему» is a no, «нет нет всё верно» a yes."""
+    if out.confidence >= reply_classifier.RULE_SURE:
+        return True
+    if decided_by(out) in reply_classifier.OVERRULED:
+        return False
+    return not (step.consent and out.family == "agree" and out.branch == "yes"
+                and _opening_answer(text, lang) == "no")
 
 
 def decided_by(out: Understanding) -> str:

@@ -7,14 +7,18 @@ reply nearest a turn. Neither weighs every word against every other reply: "да
 парах" is how a busy caller says no. A logistic regression trained on the project's NLU eval
 set (every split that is not held out, `bench/nlu_eval/`) learns those weights: lemma
 unigrams and bigrams, each also crossed with the question's topic (a fact that is a no to
-"is now convenient" may be a yes to "is it still relevant"), TF-IDF weighted.
+"is now convenient" may be a yes to "is it still relevant"), and the opening word on its
+own, TF-IDF weighted.
 
 It knows a closed set of labels that mean the same on any script: yes, no, a "don't know"
 (`DONT_KNOW`) to a question that waits for one, the four handlers, and none of these
 (`NONE`). The understanding asks it over the options the step has, and takes its answer when
 nothing else understood the turn (at `FALLBACK`) or against a few kinds of the rules'
-readings (`OVERRULED`, at `OVERRULE`); the thresholds and guards come from
-leave-one-batch-out calibration (`bench/nlu_eval.py --classifier-alone`).
+readings (`OVERRULED`, at `OVERRULE`). On a consent step it reads a refusal it is sure of
+(`CONSENT_SURE`), never a consent, and it refuses a consent the rules read from a fact of
+agreement in a reply that opens with a no ("nope, email works great for me"). The
+thresholds and guards come from leave-one-batch-out calibration (`bench/nlu_eval.py
+--classifier-alone`).
 
 The weights are trained by `bench/nlu_eval.py --write-memory` (scikit-learn, a development
 dependency) and shipped as `reply_classifier.<lang>.json`; here they are only read, once per
@@ -46,7 +50,7 @@ DONT_KNOW = "dont_know"
 STEP = "step"
 """The context of a question that is not a yes/no question."""
 
-FALLBACK = 0.5
+FALLBACK = 0.55
 """Probability (over the step's options) the best label needs when nothing else decided."""
 OVERRULE = 0.8
 """Probability the best label needs to replace the rules' own answer."""
@@ -64,8 +68,11 @@ NOT_ALONE: frozenset[str] = frozenset({"repeat"})
 """Labels the classifier never decides on a turn nothing else read: a request to hear the
 question again is the rules' to hear (a no-match re-asks the question anyway)."""
 CONSENT_LABELS: frozenset[str] = frozenset({"operator", "opt_out"})
-"""What the classifier may read on a consent step: a request for a person or to stop
-calling (the rules read the consent and the questions about the offer themselves)."""
+"""What the classifier reads on a consent step at its usual thresholds: a request for a
+person or to stop calling."""
+CONSENT_SURE = 0.8
+"""Probability a refusal needs on a consent step, where a wrong reading is a wrong legal
+record."""
 CONTENT_CHECKED: frozenset[str] = frozenset(
     {"yes", "no", "who_is_this", "operator", "opt_out", "dont_know"})
 """Labels that, on a turn nothing else read, the reply's content words alone (without
@@ -93,6 +100,9 @@ _SCOPE_OPENERS = NEGATORS | {"нет", "нету", "no"}
 _NEGATION_SCOPE = 3
 """Words after a negator that carry it: their features are their own, marked."""
 
+OPENS = "^"
+"""The mark of the reply's opening word."""
+
 ASKED_NAME = "<asked>"
 OTHER_NAME = "<name>"
 
@@ -113,10 +123,14 @@ def named(words: tuple[str, ...], asked: tuple[str, ...], lang: str) -> tuple[st
 
 def features(words: tuple[str, ...], ctx: str) -> dict[str, float]:
     """A reply's features (its lemmas) with their weights before IDF: lemmas, adjacent
-    pairs, each lemma with the question's context, and the context alone; sublinear
-    counts."""
+    pairs, each lemma with the question's context, the opening word alone and with the
+    context (on the phone the answer comes first: «да», "nah", «слушаю»), and the context
+    alone; sublinear counts."""
     tag = ctx.replace(":", "")
     counts: dict[str, int] = {}
+    if words:
+        counts[f"{OPENS}{words[0]}"] = 1
+        counts[f"{tag}__{OPENS}{words[0]}"] = 1
     scope = 0
     for word in words:
         if word in _SCOPE_OPENERS:

@@ -56,8 +56,6 @@ def test_the_shipped_weights_are_trained_on_every_tuned_reply(lang: str) -> None
         # an indirect no nobody wrote a rule for
         (RU, "relevant", "соседка отдала свои старые", "no"),
         (EN, "relevant", "my nephew does that for a living", "no"),
-        # a question about where the caller is: who is calling
-        (RU, "ask_budget", "а вы где находитесь вообще", "handler:who_is_this"),
     ],
 )
 def test_what_the_rules_missed(script_file: str, step: str, text: str, branch: str) -> None:
@@ -98,7 +96,63 @@ def test_a_consent_is_never_given_on_its_word(text: str) -> None:
     runtime = runtime_for(script)
     step = script.steps["ask_consent"]
     out = understand(runtime, step, text, now_of("en"), {}, None, {"name": "Brandon"})
-    assert not (out.layer == "classifier" and out.branch in ("yes", "no"))
+    assert not (out.layer == "classifier" and out.branch == "yes")
+
+
+CONSENT_RU, CONSENT_EN = "consent_confirmation.ru.yaml", "consent_confirmation.en.yaml"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text"),
+    [
+        # a refusal the rules did not read, which the model is sure of
+        (CONSENT_RU, "нет мне и так хорошо"),
+        (CONSENT_RU, "я свои данные никому не доверяю"),
+        (CONSENT_EN, "no thanks im fine"),
+    ],
+)
+def test_a_refusal_it_is_sure_of(script_file: str, text: str) -> None:
+    assert step_reply(script_file, "ask_consent", text)[0] == "no"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text"),
+    [(CONSENT_EN, "im in the car right now"), (CONSENT_RU, "я сейчас за рулём")],
+)
+def test_a_busy_caller_has_not_refused(script_file: str, text: str) -> None:
+    assert step_reply(script_file, "ask_consent", text)[0] != "no"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "text"),
+    [
+        # the rules read a fact of agreement; the reply opens with a no
+        (CONSENT_EN, "nope email works great for me"),
+        (CONSENT_RU, "нет меня и бумажный вариант устраивает"),
+    ],
+)
+def test_no_consent_from_a_fact_against_the_opening_no(script_file: str, text: str) -> None:
+    assert step_reply(script_file, "ask_consent", text)[0] == "no"
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [
+        # elsewhere the opening word does not decide against the fact
+        (RU, "offer_manager", "да ну его к лешему", "no"),
+        (CONSENT_RU, "read_back", "нет нет все верно", "yes"),
+        (EN, "convenient", "sure lets do it later", "no"),
+    ],
+)
+def test_the_opening_word_does_not_decide_alone(script_file: str, step: str, text: str,
+                                                branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+def test_the_opening_word_is_a_feature_of_its_own() -> None:
+    found = reply_classifier.features(("нет", "мне", "хорошо"), "confirm:consent")
+    assert {"^нет", "confirmconsent__^нет"} <= found.keys()
+    assert not any(name.startswith("^") and name != "^нет" for name in found)
 
 
 SWITCHED_OFF = """
@@ -119,15 +173,15 @@ steps:
 """
 
 
-@pytest.mark.parametrize(("setting", "layer"),
-                         [("", "classifier"), ("nlu: {semantic: false}", None)])
+@pytest.mark.parametrize(("setting", "layers"),
+                         [("", {"classifier", "memory"}), ("nlu: {semantic: false}", {None})])
 def test_the_author_turns_it_off_with_the_other_learned_layers(setting: str,
-                                                              layer: str | None) -> None:
+                                                              layers: set[str | None]) -> None:
     script = load_script(SWITCHED_OFF % setting, source="windows.yaml").script
     runtime = runtime_for(script)
     out = understand(runtime, script.steps["relevant"], "соседка отдала свои старые",
                      now_of("ru"), {})
-    assert (out.layer if out.branch else None) == layer
+    assert (out.layer if out.branch else None) in layers
 
 
 def test_without_its_weights_the_rules_go_on(monkeypatch: pytest.MonkeyPatch) -> None:
