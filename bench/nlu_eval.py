@@ -35,7 +35,8 @@ worst held-out accuracy over the languages. A `menu` step is judged by the entry
 
 `--write-memory` regenerates the reply memory (`bot_engine/nlu/reply_memory.<lang>.json`)
 and retrains the reply classifier (`bot_engine/nlu/reply_classifier.<lang>.json`, with
-scikit-learn) from every split that is not held out; `--memory-alone` calibrates the
+scikit-learn) from every split that is not held out, the classifier also from the curated
+paraphrase tests (`bench/nlu_curated.py`); `--memory-alone` calibrates the
 memory, each tuned split recalled from the others only; `--classifier-alone` calibrates the
 classifier, each batch of `CALIBRATION` read by one trained without it; `--no-classifier`
 turns it off (an ablation).
@@ -392,7 +393,35 @@ def classifier_rows(items: list[Item], scripts: Scripts,
     """The reply classifier's rows from every split that is not held out (nor left out)."""
     rows = [classifier_row(item, scripts[item.split, item.script]) for item in items
             if item.split not in HELD_OUT and item.split not in leave_out]
-    return [row for row in rows if row is not None]
+    lang = items[0].lang if items else None
+    return [row for row in rows if row is not None] + (_curated().read(lang) if lang else [])
+
+
+def _curated() -> ModuleType:
+    """`bench/nlu_curated.py`: the curated paraphrase tests as classifier rows."""
+    spec = importlib.util.spec_from_file_location("nlu_curated",
+                                                  Path(__file__).with_name("nlu_curated.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_curated() -> Path:
+    """Collect the curated paraphrase tests and write their classifier rows."""
+    from bot_engine.script import load_script_file
+    from tests.nlu.polar_questions import VARIABLES, now_of
+
+    curated = _curated()
+    rows: dict[str, set[tuple[str, str, str, str]]] = {"ru": set(), "en": set()}
+    for script_file, step, text, branch in curated.collect():
+        lang = "ru" if ".ru." in script_file else "en"
+        script = load_script_file(ROOT / "dialogs" / script_file).script
+        item = Item(lang, "curated", script_file, step, curated.label(branch), text, {})
+        row = classifier_row(item, (script, VARIABLES[script_file], {}, now_of(lang)))
+        if row is not None:
+            rows[lang].add(row)
+    return curated.write({lang: sorted(found) for lang, found in rows.items()})
 
 
 def _hedge_intent(script: Script, step: Step) -> str | None:
@@ -533,15 +562,15 @@ def classifier_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
     base = sum(outcome.right for _, outcome, _, _, _ in records)
     print(f"{lang} classifier, leave one batch out on {', '.join(CALIBRATION)}: "
           f"{base}/{len(records)} right without it")
-    saved = (reply_classifier.FALLBACK, reply_classifier.OVERRULE, reply_classifier.OVERRULED)
+    saved = (reply_classifier.FALLBACK, reply_classifier.OVERRULE, reply_classifier.KEPT)
 
     def score(kinds: Counter[tuple[str, str]] | None = None) -> tuple[int, int, int]:
         right = fixed = broken = 0
-        for item, outcome, out, found, variables in records:
+        for item, outcome, out, found, _variables in records:
             script = scripts[item.split, item.script][0]
             step = script.steps[item.step]
             branch = (understanding._classifier_branch(
-                runtime_for(script), step, item.text, found, out, variables)
+                runtime_for(script), step, item.text, found, out)
                 if out is not None else None)
             if branch is None:
                 right += outcome.right
@@ -566,18 +595,17 @@ def classifier_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
                   f"= {right / len(records):.4f} (+{fixed} -{broken})")
         reply_classifier.FALLBACK, reply_classifier.OVERRULE = saved[:2]
         kinds = Counter[tuple[str, str]]()
-        reply_classifier.OVERRULED = frozenset(
-            understanding.decided_by(out) for _, _, out, _, _ in records if out is not None)
+        reply_classifier.KEPT = frozenset()
         score(kinds)
         print("  what it would replace, by the reading that decided (at the shipped "
               "thresholds; right/wrong: a miss it mends, a right answer it breaks):")
         for kind in sorted({kind for kind, _ in kinds}):
             print(f"    {kind:12} right {kinds[kind, 'right']:3}  wrong {kinds[kind, 'wrong']:3}"
                   f"  same way {kinds[kind, 'same']:3}"
-                  + ("" if kind == "no match" or kind in saved[2] else "  (kept)"))
+                  + ("  (kept)" if kind in saved[2] else ""))
     finally:
         (reply_classifier.FALLBACK, reply_classifier.OVERRULE,
-         reply_classifier.OVERRULED) = saved
+         reply_classifier.KEPT) = saved
 
 
 def main() -> None:
@@ -616,6 +644,8 @@ def main() -> None:
     if args.no_classifier:
         reply_classifier.classifier = lambda _lang: None  # type: ignore[assignment]
     worst = []
+    if args.write_memory:
+        print(f"wrote {write_curated()}")
     for lang in args.lang or ["ru", "en"]:
         items, scripts = load_items(lang, tuple(args.skip))
         if args.write_memory:

@@ -1276,7 +1276,7 @@ def _weighed(runtime: Runtime, step: Step, text: str, now: datetime, slots: dict
     if (out.handler or out.branch) is not None and _rules_keep(out, step, text, runtime.lang):
         return out  # the rules' answer is theirs to keep: nothing to ask
     found = classifier_reading(runtime, step, text, variables)
-    branch = _classifier_branch(runtime, step, text, found, out, variables)
+    branch = _classifier_branch(runtime, step, text, found, out)
     if found is None or branch is None:
         return out
     weighed = Understanding(intent=branch, confidence=found.probability, layer="classifier")
@@ -1306,15 +1306,6 @@ def classifier_reading(runtime: Runtime, step: Step, text: str,
     return asked[0].read(text, asked[1], runtime.lang, asked[2], names)
 
 
-def _content_label(runtime: Runtime, step: Step, text: str,
-                   variables: dict[str, Any] | None) -> str | None:
-    asked = _classifier_asked(runtime, step, text)
-    if asked is None:
-        return None
-    names = _asked_names(_step_nlu(runtime, step), variables)
-    return asked[0].content_label(text, asked[1], runtime.lang, asked[2], names)
-
-
 def _classifier_asked(runtime: Runtime, step: Step, text: str) -> tuple[
         reply_classifier.ReplyClassifier, str, frozenset[str]] | None:
     """The classifier, the question's context and the labels it reads over (None: the
@@ -1337,14 +1328,11 @@ def _classifier_asked(runtime: Runtime, step: Step, text: str) -> tuple[
 
 
 def _classifier_branch(runtime: Runtime, step: Step, text: str,
-                       found: reply_classifier.Reading | None, out: Understanding,
-                       variables: dict[str, Any] | None) -> str | None:
+                       found: reply_classifier.Reading | None,
+                       out: Understanding) -> str | None:
     """The branch the classifier's reading takes instead of ``out`` (None: it takes none)."""
     if found is None or found.label == reply_classifier.NONE or out.held:
         return None  # an aside, a hold, a "who knows" is re-asked whatever its words
-    if found.known < reply_classifier.KNOWN:
-        return None
-    decided = out.handler or out.branch
     compiled = _step_nlu(runtime, step)
     if found.label in ("yes", "no") and (found.label not in step.on or compiled.topic is None):
         # a way the step lacks; a question of no known topic, where no fact has a polarity
@@ -1356,6 +1344,7 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
               if found.label == reply_classifier.DONT_KNOW else found.label)
     if branch is None:
         return None
+    decided = out.handler or out.branch
     if decided is None:
         if found.label in reply_classifier.NOT_ALONE:
             return None  # "а что решить": a question asked back is re-asked all the same
@@ -1364,15 +1353,10 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
         if (compiled.topic == "identity" and found.label in ("yes", "no")
                 and not found.named):
             return None  # «я хозяин квартиры»: who answered is told by a name, or by the rules
-        if (found.label in reply_classifier.CONTENT_CHECKED
-                and _content_label(runtime, step, text, variables) != found.label):
-            return None  # a yes or a no in the function words only: «не было бы»
         return branch if found.probability >= reply_classifier.FALLBACK else None
     if (found.probability < reply_classifier.OVERRULE or _same_way(step, decided, branch)
             or _rules_keep(out, step, text, runtime.lang)):
         return None
-    if out.family is not None and _opening_answer(text, runtime.lang) != branch:
-        return None  # "im at work so yeah": a fact yields only to the answer it opens with
     return branch
 
 
@@ -1399,13 +1383,13 @@ def _opening_answer(text: str, lang: str) -> str | None:
 
 def _rules_keep(out: Understanding, step: Step, text: str, lang: str) -> bool:
     """A reading of the rules the classifier never replaces: one they were sure of, or of a
-    kind outside `reply_classifier.OVERRULED`, unless it is a consent read from a fact of
-    agreement in a reply that opens with a no ("nope, email works great for me" is no
-    consent, whatever "works great" says alone). Elsewhere the opening word does not decide
-    against a fact: «да ну его к лешему» is a no, «нет нет всё верно» a yes."""
+    kind in `reply_classifier.KEPT`, unless it is a consent read from a fact of agreement
+    in a reply that opens with a no ("nope, email works great for me" is no consent,
+    whatever "works great" says alone). Elsewhere the opening word does not decide against
+    a fact: «да ну его к лешему» is a no, «нет нет всё верно» a yes."""
     if out.confidence >= reply_classifier.RULE_SURE:
         return True
-    if decided_by(out) in reply_classifier.OVERRULED:
+    if decided_by(out) not in reply_classifier.KEPT:
         return False
     return not (step.consent and out.family == "agree" and out.branch == "yes"
                 and _opening_answer(text, lang) == "no")
