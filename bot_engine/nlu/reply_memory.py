@@ -86,24 +86,35 @@ class ReplyMemory:
     """(group, normalized reply) -> its labels: a reply heard word for word as remembered
     takes its label, however many others its averaged vector ties with («ну я же вы мне
     звоните» and «как хотите так и звоните» both come down to «звонить»)."""
+    spans: dict[str, tuple[int, int]]
+    """Each group's rows, kept together: a recall multiplies only the rows of the groups it
+    asks (a view of the matrix, not the whole of it, nor a copy)."""
 
     def ranked(self, text: str, groups: Collection[str]) -> list[tuple[str, float, int]]:
         """Each label's nearest remembered reply among ``groups``: (label, cosine, row),
         nearest first (empty when no word of ``text`` is known)."""
+        spans = sorted({self.spans[group] for group in groups if group in self.spans})
+        if not spans:
+            return []
         vector = semantic.embed(text, self.lang)
         if vector is None:
             return []
-        scores = self.matrix @ vector
         lemmas = lemma_tuple(text, self.lang)
-        usable = np.isin(self.groups, list(groups)) & (self.negated == negated(lemmas))
+        is_negated = negated(lemmas)
         speaks_of = side(lemmas)
-        if speaks_of:
-            usable &= (self.sides == speaks_of) | (self.sides == "")
-        scores = np.where(usable, scores, -1.0)
-        top = np.argpartition(-scores, min(_TOP, len(scores) - 1))[:_TOP]
+        found: list[tuple[float, int]] = []
+        for start, end in spans:
+            scores = self.matrix[start:end] @ vector
+            usable = self.negated[start:end] == is_negated
+            if speaks_of:
+                sides = self.sides[start:end]
+                usable &= (sides == speaks_of) | (sides == "")
+            scores = np.where(usable, scores, -1.0)
+            top = np.argpartition(-scores, min(_TOP, len(scores) - 1))[:_TOP]
+            found.extend((float(scores[index]), start + index) for index in top.tolist())
+        found.sort(key=lambda pair: -pair[0])
         best: dict[str, tuple[str, float, int]] = {}
-        for index in top[np.argsort(-scores[top])].tolist():
-            score = float(scores[index])
+        for score, index in found[:_TOP]:
             if score < 0:
                 break
             label = str(self.labels[index])
@@ -154,7 +165,8 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
     sides: list[str] = []
     exact: dict[tuple[str, str], set[str]] = {}
     vectors: list[np.ndarray] = []
-    for group, label, text in rows:
+    spans: dict[str, tuple[int, int]] = {}
+    for group, label, text in sorted(rows, key=lambda row: row[0]):  # a group's rows together
         vector = semantic.embed(text, code)
         if vector is None:
             continue
@@ -165,12 +177,13 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
         negs.append(negated(lemmas))
         sides.append(side(lemmas))
         exact.setdefault((group, normalize(text, code)), set()).add(label)
+        spans[group] = (spans.get(group, (len(vectors), 0))[0], len(vectors) + 1)
         vectors.append(vector)
     if not vectors:
         return None
     return ReplyMemory(code, texts, np.array(labels), np.array(groups), np.array(negs),
                        np.array(sides), np.vstack(vectors),
-                       {key: frozenset(found) for key, found in exact.items()})
+                       {key: frozenset(found) for key, found in exact.items()}, spans)
 
 
 def read_rows(lang: str) -> list[tuple[str, str, str]]:

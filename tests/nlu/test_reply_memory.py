@@ -253,3 +253,26 @@ def test_the_written_memory_keeps_a_dont_know_over_none_for_the_same_reply() -> 
     assert "как зарплату дадут" in dont_know
     assert not any(group == reply_memory.STEP and label == reply_memory.NONE
                    and text in dont_know for group, label, text in rows)
+
+
+def test_a_recall_ranks_every_row_of_the_groups_asked_and_no_other() -> None:
+    """Rows given in any order are kept together by group; a recall ranks the rows of the
+    groups it asks, each named by its own text, as one ranking of those rows would."""
+    rows = [
+        ("confirm:availability", "no", "я за рулём"),
+        (reply_memory.HANDLER, "repeat", "повторите пожалуйста"),
+        ("confirm:availability", "yes", "да говорите"),
+        (reply_memory.HANDLER, "operator", "соедините с человеком"),
+        ("confirm:relevance", "no", "уже купили"),
+    ]
+    table = reply_memory.build("ru", rows)
+    assert table is not None
+    for groups in (["confirm:availability"], [reply_memory.HANDLER, "confirm:relevance"],
+                   [reply_memory.HANDLER, "confirm:availability", "confirm:relevance"]):
+        ranked = table.ranked("да я за рулём говорите", groups)
+        asked = {(label, text) for group, label, text in rows if group in groups}
+        assert {(label, table.texts[row]) for label, _, row in ranked} <= asked
+        assert {label for label, _, _ in ranked} == {label for label, _ in asked}
+        assert [score for _, score, _ in ranked] == sorted(
+            (score for _, score, _ in ranked), reverse=True)
+    assert table.ranked("да я за рулём", ["confirm:unknown"]) == []
