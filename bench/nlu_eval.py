@@ -20,7 +20,8 @@ out in round twelve, tuned on in round thirteen) `fresh14` (written blind while 
 thirteen was tuned, held out in it, tuned on in round fourteen), `round14` (replies written
 in round fourteen for the indirect answers, tuned on from the start) and `fresh15` (written
 blind before round fourteen changed any code, held out in it); the later batches
-(`fresh16` to `fresh27`, `round17`) are described in `bench/nlu_eval/README.md`;
+(`fresh16` to `fresh29`, `round17`, `round19a` to `round19c`) are described in
+`bench/nlu_eval/README.md`;
 `--skip <split>` leaves a batch out, and a held-out split whose file is missing is skipped
 with a note. Prints accuracy per language and split, per expect type, the layer that
 decided, and the confusion
