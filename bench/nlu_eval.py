@@ -46,6 +46,7 @@ turns it off (an ablation).
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import itertools
 import json
@@ -353,14 +354,19 @@ def memory_row(item: Item, script: Script) -> tuple[str, str, str]:
     return reply_memory.STEP, reply_memory.NONE, item.text
 
 
-def _trainer() -> ModuleType:
-    """`bench/nlu_classifier.py`, which needs scikit-learn (a development dependency)."""
-    spec = importlib.util.spec_from_file_location("nlu_classifier",
-                                                  Path(__file__).with_name("nlu_classifier.py"))
+@functools.cache
+def _sibling(name: str) -> ModuleType:
+    """`bench/<name>.py`, loaded once (bench/ is no package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _trainer() -> ModuleType:
+    """`bench/nlu_classifier.py`, which needs scikit-learn (a development dependency)."""
+    return _sibling("nlu_classifier")
 
 
 def classifier_row(item: Item, setup: Setup) -> tuple[str, str, str, str] | None:
@@ -400,12 +406,7 @@ def classifier_rows(items: list[Item], scripts: Scripts,
 
 def _curated() -> ModuleType:
     """`bench/nlu_curated.py`: the curated paraphrase tests as classifier rows."""
-    spec = importlib.util.spec_from_file_location("nlu_curated",
-                                                  Path(__file__).with_name("nlu_curated.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _sibling("nlu_curated")
 
 
 def write_curated() -> Path:

@@ -147,9 +147,6 @@ class Reading:
     label: str
     probability: float
     runner_up: tuple[str, float] | None
-    known: float
-    """The share of the reply's words the model has seen: over unknown words its answer is
-    the question's prior, not a reading of the reply."""
     unknown_content: int
     """Content words (not function words or negators) the model has never seen."""
     named: bool
@@ -174,11 +171,10 @@ class ReplyClassifier:
         ranked = self._ranked(words, ctx, options)
         if ranked is None:
             return None
-        seen = sum(word in self.table for word in words) / len(words)
         light = _LIGHT[lang_of(lang)]
         unknown = sum(word not in self.table and word not in light for word in words)
         runner = (ranked[1][1], round(ranked[1][0], 3)) if len(ranked) > 1 else None
-        return Reading(ranked[0][1], round(ranked[0][0], 4), runner, round(seen, 3), unknown,
+        return Reading(ranked[0][1], round(ranked[0][0], 4), runner, unknown,
                        ASKED_NAME in words or OTHER_NAME in words)
 
     def _ranked(self, words: tuple[str, ...], ctx: str,

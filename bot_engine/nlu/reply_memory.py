@@ -76,7 +76,6 @@ class ReplyMemory:
     lang: Lang
     texts: list[str]
     labels: np.ndarray
-    groups: np.ndarray
     negated: np.ndarray
     sides: np.ndarray
     """Whose side each reply speaks of (`light_words.side`): replies about opposite sides
@@ -160,7 +159,6 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
     single_threaded_blas()
     texts: list[str] = []
     labels: list[str] = []
-    groups: list[str] = []
     negs: list[bool] = []
     sides: list[str] = []
     exact: dict[tuple[str, str], set[str]] = {}
@@ -172,7 +170,6 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
             continue
         texts.append(text)
         labels.append(label)
-        groups.append(group)
         lemmas = lemma_tuple(text, code)
         negs.append(negated(lemmas))
         sides.append(side(lemmas))
@@ -181,7 +178,7 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
         vectors.append(vector)
     if not vectors:
         return None
-    return ReplyMemory(code, texts, np.array(labels), np.array(groups), np.array(negs),
+    return ReplyMemory(code, texts, np.array(labels), np.array(negs),
                        np.array(sides), np.vstack(vectors),
                        {key: frozenset(found) for key, found in exact.items()}, spans)
 
