@@ -1346,12 +1346,7 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
         return None
     decided = out.handler or out.branch
     if decided is None:
-        if found.label in reply_classifier.NOT_ALONE:
-            return None  # "а что решить": a question asked back is re-asked all the same
-        if found.unknown_content and found.label in ("yes", "no"):
-            return None  # «кабы не было зимы»: a word never heard may be the whole answer
-        if (compiled.topic == "identity" and found.label in ("yes", "no")
-                and not found.named):
+        if compiled.topic == "identity" and found.label in ("yes", "no") and not found.named:
             return None  # «я хозяин квартиры»: who answered is told by a name, or by the rules
         return branch if found.probability >= reply_classifier.FALLBACK else None
     if (found.probability < reply_classifier.OVERRULE or _same_way(step, decided, branch)
