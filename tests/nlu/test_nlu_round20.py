@@ -65,3 +65,42 @@ def test_a_called_out_name_answers_who_is_asked(name: str, text: str, branch: st
 def test_the_classifier_decides_where_the_rules_were_unsure(
         script_file: str, step: str, text: str, branch: str) -> None:
     assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script_file", "step", "text", "branch"),
+    [  # a reading the rules keep still yields to a request to hear the question again
+     ("lead_qualification.en.yaml", "offer_manager", "a manager why sorry for what",
+      "handler:repeat"),
+     ("lead_qualification.ru.yaml", "offer_manager", "с каким менеджером вы сказали",
+      "handler:repeat"),
+     ("lead_qualification.en.yaml", "relevant", "interested in what sorry the dog is barking",
+      "handler:repeat"),
+     # a script's hedge intent yields to a handler
+     ("lead_qualification.en.yaml", "ask_budget", "what budget sorry the kids are loud",
+      "handler:repeat"),
+     # guards: which company calls is asked, whatever else asks to hear it again
+     ("lead_qualification.ru.yaml", "ask_callback", "какая фирма ещё раз повторите",
+      "handler:who_is_this"),
+     ("lead_qualification.en.yaml", "ask_budget", "why do you want to know who is this",
+      "handler:who_is_this")],
+)  # fmt: skip
+def test_a_kept_reading_yields_to_a_handler_the_classifier_hears(
+        script_file: str, step: str, text: str, branch: str) -> None:
+    assert step_reply(script_file, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "branch"),
+    [("someone from the office already called me", "no_match:retry"),
+     ("somebody from the office already called me", "no_match:retry"),
+     ("someone from your office called me already", "no_match:retry"),
+     ("a person from your office already phoned me", "no_match:retry"),
+     ("your manager already called me", "no_match:retry"),
+     ("i already talked to someone i want a real person", "handler:operator"),
+     ("just put me through to a manager", "handler:operator")],
+)  # fmt: skip
+def test_a_call_told_of_is_no_person_asked_for(text: str, branch: str) -> None:
+    """A call that was, told to the consent question, is neither a yes, a no nor a request
+    for a person, whichever layer (rules, memory, classifier) heard one; asking still is."""
+    assert step_reply("consent_confirmation.en.yaml", "ask_consent", text)[0] == branch
