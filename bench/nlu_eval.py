@@ -79,7 +79,7 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
           "fresh13", "round13", "fresh14", "round14", "fresh15", "fresh16", "fresh17", "fresh18",
           "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24",
           "fresh25", "round17", "fresh26", "fresh27", "round19a", "round19b", "round19c",
-          "fresh28", "fresh29", "fresh30", "fresh31")
+          "fresh28", "fresh29", "round20a", "round20b", "round20c", "fresh30", "fresh31")
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
 # eighth, fresh9 until the ninth, fresh10 until the tenth, fresh11 until the eleventh, fresh12
@@ -104,7 +104,8 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
 # same way); round19a to round19c hold replies written blind in round nineteen to widen what
 # the reply classifier learns from (tuned on from the start, no rule written for them);
 # fresh28 and fresh29 until round twenty, which holds out fresh30 and fresh31 (written blind
-# before it changed any code).
+# before it changed any code); round20a to round20c hold replies written blind in round
+# twenty to widen what the reply classifier learns from (tuned on from the start).
 HELD_OUT = ("held", "fresh30", "fresh31")
 
 
@@ -519,10 +520,9 @@ def memory_alone(lang: str, items: list[Item], scripts: Scripts) -> None:
           f"p95 {times[int(len(times) * .95)]:.0f}")
 
 
-CALIBRATION = ("fresh23", "fresh24", "fresh25", "fresh26", "fresh27")
-"""Batches no rule was written for (written blind, held out in rounds seventeen and
-eighteen, their misses never tuned on): where the reply classifier's thresholds and guards
-are chosen."""
+CALIBRATION = ("fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29")
+"""Batches no rule was written for (written blind, held out in rounds seventeen to
+nineteen): where the reply classifier's thresholds and guards are chosen."""
 
 
 def classifier_alone(lang: str, items: list[Item], scripts: Scripts) -> None:

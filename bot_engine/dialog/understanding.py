@@ -39,7 +39,7 @@ replayed event log gives the same dialog whatever the servers do later.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
@@ -55,7 +55,9 @@ from bot_engine.nlu import (
     semantic,
 )
 from bot_engine.nlu.entities.lexicon import MONEY_SLANG
+from bot_engine.nlu.lang import lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS
+from bot_engine.nlu.text import lemma_tuple
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.templates import TemplateProblem, render
 from bot_engine.script.values import ValueProblem, coerce
@@ -468,6 +470,9 @@ def _read(
             best = meant
     if best is None and out.branch is None:
         best = _remembered(runtime, step, compiled, text)
+        if (best is not None and best.branch == "operator" and runtime.lang == "en"
+                and _reports_a_call_en(text)):
+            best = None
         if best is not None and best.branch in HANDLER_NAMES:
             out.handler = out.intent = best.branch
             out.confidence, out.layer = best.score, best.layer
@@ -775,6 +780,8 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             # «менеджеру вашему я всё рассказал», «оператор ваш тоже спрашивал»: the role is
             # told or reported, not asked for; what the rest of the reply asks stands
             found = runtime.handlers.match(_ROLE_WORD_RU.sub(" ", low))
+    if runtime.lang == "en" and found.intent == "operator" and _reports_a_call_en(text):
+        return nlu.IntentMatch(intent=None, confidence=0.0, ranking=found.ranking)
     if (runtime.lang == "en" and text[-12:].lower().rstrip(" .,!?").rsplit(" ", 1)[-1]
             in _VOCATIVE_LAST_EN and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower()))
             and (alone := runtime.handlers.match(bare)).intent is not None):
@@ -805,6 +812,23 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
         # "are you a real person or a machine": whether a human is there, a human wanted
         return nlu.IntentMatch(intent="operator", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_CALL_REPORTED_EN = re.compile(
+    r"\b(?:already|just|yesterday|earlier|last (?:week|month|time|year)|a (?:week|month|"
+    r"while) ago|before)\b.*\b(?:called|phoned|rang|rung|spoke|talked|reached out|contacted)\b|"
+    r"\b(?:called|phoned|rang|rung|spoke|talked|reached out|contacted)\b.*\b(?:already|"
+    r"yesterday|earlier|last (?:week|month|time|year)|a (?:week|month|while) ago|before)\b")
+_CALL_ASKED_EN = re.compile(
+    r"\b(?:can|could|would|will|let me|put|get|transfer|connect|want|wanna|need|have "
+    r"(?:someone|somebody|them|him|her)|please|again)\b|\bi(?:d| would) (?:like|rather)\b")
+
+
+def _reports_a_call_en(text: str) -> bool:
+    """"someone from the office already called me", "your manager already rang me": a call
+    that was, told, not a person asked for ("your guy called yesterday, put him on" is)."""
+    low = text.lower()
+    return bool(_CALL_REPORTED_EN.search(low)) and not _CALL_ASKED_EN.search(low)
 
 
 _NO_HUMAN_NEEDED_EN = re.compile(
@@ -1273,9 +1297,16 @@ def _weighed(runtime: Runtime, step: Step, text: str, now: datetime, slots: dict
     turn nothing else understood (at `reply_classifier.FALLBACK`) and replaces the rules'
     answer it is sure is another way through the dialog (at `reply_classifier.OVERRULE`,
     unless the rules were sure too)."""
-    if (out.handler or out.branch) is not None and _rules_keep(out, step, text, runtime.lang):
+    if (out.handler or out.branch) is not None and out.confidence >= reply_classifier.RULE_SURE:
         return out  # the rules' answer is theirs to keep: nothing to ask
     found = classifier_reading(runtime, step, text, variables)
+    if (out.layer == "memory" and found is not None and found.label == reply_classifier.NONE
+            and found.probability >= reply_classifier.FALLBACK):
+        # "someone from the office already called me" is remembered near "have somebody
+        # from the office call me": the averaged words agree, the classifier hears no request
+        return replace(out, branch=None, handler=None, intent=None, primary=False, value=None,
+                       confidence=0.0, layer="rule", family=None,
+                       runner_up=(out.handler or out.branch or "", round(out.confidence, 3)))
     branch = _classifier_branch(runtime, step, text, found, out)
     if found is None or branch is None:
         return out
@@ -1342,20 +1373,16 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
         return None
     branch = (compiled.hedge_intent
               if found.label == reply_classifier.DONT_KNOW else found.label)
-    if branch is None:
+    if branch is None or (branch == "operator" and runtime.lang == "en"
+                          and _reports_a_call_en(text)):
         return None
     decided = out.handler or out.branch
     if decided is None:
-        if found.label in reply_classifier.NOT_ALONE:
-            return None  # "а что решить": a question asked back is re-asked all the same
-        if found.unknown_content and found.label in ("yes", "no"):
-            return None  # «кабы не было зимы»: a word never heard may be the whole answer
-        if (compiled.topic == "identity" and found.label in ("yes", "no")
-                and not found.named):
+        if compiled.topic == "identity" and found.label in ("yes", "no") and not found.named:
             return None  # «я хозяин квартиры»: who answered is told by a name, or by the rules
         return branch if found.probability >= reply_classifier.FALLBACK else None
     if (found.probability < reply_classifier.OVERRULE or _same_way(step, decided, branch)
-            or _rules_keep(out, step, text, runtime.lang)):
+            or _rules_keep(out, step, text, runtime.lang, branch)):
         return None
     return branch
 
@@ -1381,18 +1408,38 @@ def _opening_answer(text: str, lang: str) -> str | None:
     return nlu.yes_no(first[0], lang).answer if first else None
 
 
-def _rules_keep(out: Understanding, step: Step, text: str, lang: str) -> bool:
-    """A reading of the rules the classifier never replaces: one they were sure of, or of a
-    kind in `reply_classifier.KEPT`, unless it is a consent read from a fact of agreement
-    in a reply that opens with a no ("nope, email works great for me" is no consent,
-    whatever "works great" says alone). Elsewhere the opening word does not decide against
-    a fact: «да ну его к лешему» is a no, «нет нет всё верно» a yes."""
+def _rules_keep(out: Understanding, step: Step, text: str, lang: str, branch: str) -> bool:
+    """Whether the rules' reading stands against the classifier's ``branch``: one they were
+    sure of always; one of a kind in `reply_classifier.KEPT` unless the classifier hears a
+    request to say it again ("a manager for what", "still interested in what sorry the
+    water is running"), or any handler where the rules read no handler (a script's hedge
+    intent does not answer "why do you want to know, who's asking"), or it is a consent read
+    from a fact of agreement in a reply that opens with a no ("nope, email works great for
+    me" is no consent, whatever "works great" says alone). Elsewhere the opening word does
+    not decide against a fact: «да ну его к лешему» is a no, «нет нет всё верно» a yes."""
     if out.confidence >= reply_classifier.RULE_SURE:
         return True
-    if decided_by(out) not in reply_classifier.KEPT:
+    kind = decided_by(out)
+    if kind not in reply_classifier.KEPT:
+        return False
+    if kind != "handler" and branch in HANDLER_NAMES:
+        return False
+    if branch == "repeat" and not (out.handler == "who_is_this" and _names_the_caller(text, lang)):
         return False
     return not (step.consent and out.family == "agree" and out.branch == "yes"
                 and _opening_answer(text, lang) == "no")
+
+
+_CALLER_WORDS: dict[str, frozenset[str]] = {
+    "ru": frozenset({"компания", "фирма", "организация", "контора"}),
+    "en": frozenset({"company", "firm", "organization", "organisation", "business"}),
+}
+"""Words for the one who calls: a reply that asks with them asks who calls, however it also
+asks to hear it again («какая компания, ещё раз повторите»)."""
+
+
+def _names_the_caller(text: str, lang: str) -> bool:
+    return not _CALLER_WORDS[lang_of(lang)].isdisjoint(lemma_tuple(text, lang_of(lang)))
 
 
 def decided_by(out: Understanding) -> str:

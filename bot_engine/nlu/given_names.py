@@ -206,6 +206,7 @@ def same_name(said: str, asked: str, lang: Lang) -> bool:
         return True
     forms = (_ru_forms() if lang == "ru" else _en_forms()).get(asked)
     return ((forms is not None and said in forms) or _same_shape(said, asked, lang)
+            or (lang == "ru" and _ru_called_out(said, asked, forms or frozenset()))
             or (lang == "ru" and _ru_sounds_alike(said, asked))
             or (lang == "en" and _en_sounds_alike(said, asked)))
 
@@ -231,6 +232,24 @@ def _ru_sound(name: str, *, loose: bool) -> str:
     if not loose:
         return name
     return _RU_AFTER_VOWEL_I.sub("", _RU_REDUCED.sub("и", name).replace("е", "и"))
+
+
+_MIN_CALLED = 3
+
+
+def _ru_called_out(said: str, asked: str, forms: frozenset[str]) -> bool:
+    """Whether ``said`` is a form of ``asked`` as it is called out, its final «а» or «я»
+    dropped: «Маш», «Олесь», «Коль» for Маша, Олеся, Коля («олесь да это я» is Олеся, not a
+    man called Олесь)."""
+    if len(said) < _MIN_CALLED:
+        return False
+    for form in (asked, *forms):
+        if len(form) < _MIN_CALLED or form[-1] not in "ая":
+            continue
+        stem = form[:-1]
+        if said == (stem if form[-1] == "а" else stem + "ь") and stem[-1] not in _RU_VOWELS:
+            return True
+    return False
 
 
 _MIN_SLIPPED = 7
