@@ -76,6 +76,8 @@ def test_an_hour_said_fondly_stays_an_hour() -> None:
      ("lead_qualification.ru.yaml", "convenient", "чаво ты говоришь", "handler:repeat"),
      ("lead_qualification.ru.yaml", "convenient", "ась чего удобно", "handler:repeat"),
      ("lead_qualification.ru.yaml", "relevant", "громче говори не слышу", "handler:repeat"),
+     ("lead_qualification.ru.yaml", "greet", "ась а кто это говорит", "handler:who_is_this"),
+     ("lead_qualification.ru.yaml", "greet", "чаво за фирма такая", "handler:who_is_this"),
      ("lead_qualification.en.yaml", "offer_manager", "which company was it again",
       "handler:who_is_this"),
      ("lead_qualification.en.yaml", "ask_budget", "sorry what company did you say",
