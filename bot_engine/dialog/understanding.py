@@ -787,6 +787,10 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and (alone := runtime.handlers.match(bare)).intent is not None):
         found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
+    if found.intent == "repeat" and _COMPANY_ASKED.search(text.lower()):
+        # "which company did you say again", «повторите, какая фирма»: who calls, asked again
+        return nlu.IntentMatch(intent="who_is_this", confidence=found.confidence,
+                               ranking=ranking)
     if (runtime.lang == "ru" and found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"opt_out", "repeat"}
             and ranking[0][1] == ranking[1][1]):
@@ -801,10 +805,11 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1],
                                    ranking=ranking)
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
-    if (found.ambiguous and len(ranking) >= 2
-            and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
+    if ((found.intent == "operator" or (found.ambiguous and len(ranking) >= 2 and {
+            ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}))
             and _ASKS_WHAT_IT_IS.match(text.lower())):
-        # «а что за менеджер»: what the person is, not a request for one
+        # «а что за менеджер», "a manager from where": what the person is, not a request for
+        # one
         return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
@@ -814,11 +819,11 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     return found
 
 
-_CALL_REPORTED_EN = re.compile(
-    r"\b(?:already|just|yesterday|earlier|last (?:week|month|time|year)|a (?:week|month|"
-    r"while) ago|before)\b.*\b(?:called|phoned|rang|rung|spoke|talked|reached out|contacted)\b|"
-    r"\b(?:called|phoned|rang|rung|spoke|talked|reached out|contacted)\b.*\b(?:already|"
-    r"yesterday|earlier|last (?:week|month|time|year)|a (?:week|month|while) ago|before)\b")
+_CALL_VERBS_EN = r"(?:called|phoned|rang|rung|spoke|talked|reached out|contacted|told|asked)"
+_CALL_WHEN_EN = (r"(?:already|just|yesterday|earlier|last (?:week|month|time|year)|a (?:week|"
+                 r"month|while) ago|before)")
+_CALL_REPORTED_EN = re.compile(rf"\b{_CALL_WHEN_EN}\b.*\b{_CALL_VERBS_EN}\b|"
+                               rf"\b{_CALL_VERBS_EN}\b.*\b{_CALL_WHEN_EN}\b")
 _CALL_ASKED_EN = re.compile(
     r"\b(?:can|could|would|will|let me|put|get|transfer|connect|want|wanna|need|have "
     r"(?:someone|somebody|them|him|her)|please|again)\b|\bi(?:d| would) (?:like|rather)\b")
@@ -868,8 +873,8 @@ _WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this
                           r"\bwhat (?:do|did) you mean by (?!(?:that|this|it)$)(?:\w+ ){0,2}\w+$")
 """"who did you say you were with again", "what do you mean by paperless": who calls, or
 what the thing they named is, asked again (not the question's words)."""
-_COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*) (\w+ )?(фирм|компани|организаци|"
-                            r"контор|company|firm|business)\w*")
+_COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*|what|which) (\w+ )?(фирм|компани|"
+                            r"организаци|контор|company|firm|business)\w*")
 """A company asked for among the words of a repeat: who is calling is the question."""
 _ROLE_SAID_OF_RU = re.compile(
     r"(?=.*\b(?:скаж|переда|расска|говор|сказ|объясн|сообщ)\w*)(?<!\bк )(?<!\bко )"
@@ -896,7 +901,9 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
                               r"^((and|so|wait) )?(an? |the |your )?(manager|operator|specialist|"
                               r"agent|rep) (from|with|at) (what|which) (company|firm|business|"
                               r"outfit|place)\b|^((and|so|wait) )?whos the (manager|operator|"
-                              r"specialist|agent|rep)\b")
+                              r"specialist|agent|rep)\b|"
+                              r"^((and|so|wait) )?(an? |the |your )?(manager|operator|specialist|"
+                              r"agent|rep) from where\b")
 
 
 _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(кто (ж |же |бы |его |ее |"

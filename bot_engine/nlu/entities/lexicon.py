@@ -63,6 +63,13 @@ _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "полляма": (5e5, "mult"), "пол-ляма": (5e5, "mult"), "поллимона": (5e5, "mult"),
     "полкосаря": (500, "mult"), "лимон": (1e6, "mult"), "лимона": (1e6, "mult"),
     "лимонов": (1e6, "mult"),
+    # «полсотни тысяч» is fifty thousand; «мильон» how a million is said (and recognised);
+    # «миллиончик», «лимончик»: the same million, said fondly
+    "полсотни": (50, "ten"), "полсотня": (50, "ten"),
+    "мильон": (1e6, "mult"), "мильона": (1e6, "mult"), "мильонов": (1e6, "mult"),
+    "мильён": (1e6, "mult"), "мильёна": (1e6, "mult"), "полмильона": (5e5, "mult"),
+    "полмильёна": (5e5, "mult"), "миллиончик": (1e6, "mult"), "миллиончика": (1e6, "mult"),
+    "лимончик": (1e6, "mult"), "лимончика": (1e6, "mult"), "лямчик": (1e6, "mult"),
 }  # fmt: skip
 
 # Sums said as one noun ("тридцатку где-то", "полтинник", "сотни полторы"): what a caller
@@ -73,7 +80,8 @@ _RU_SLANG_SUMS: dict[float, tuple[str, ...]] = {
     5e3: ("пятёрка", "пятерка", "пятёрки", "пятерки", "пятёрку", "пятерку", "пятёркой",
           "пятеркой", "пятёра", "пятера", "пятёру", "пятеру"),
     1.5e4: ("пятнашка", "пятнашки", "пятнашку", "пятнашкой", "пятнашке"),
-    1e4: ("десятка", "десятки", "десятку", "десяткой", "десятке"),
+    1e4: ("десятка", "десятки", "десятку", "десяткой", "десятке",
+          "червонец", "червонца", "червонцу", "червонцем", "червончик"),
     2e4: ("двадцатка", "двадцатки", "двадцатку", "двадцаткой", "двадцатке", "двадцаток",
           "двадцатник", "двадцатника", "двадцатнику", "двадцатником"),
     3e4: ("тридцатка", "тридцатки", "тридцатку", "тридцаткой", "тридцатке", "тридцаток",
@@ -95,7 +103,7 @@ _RU_EXTRA.update({form: (value, "mult") for value, forms in _RU_SLANG_SUMS.items
 
 MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "сотка", "сотку", "сотки",
                          "соточка", "соточку", "косых", "косые", "косого", "тыр", "тыры",
-                         "тыров", "large", "g", "gs", "gees", "thou"}) | frozenset(
+                         "тыров", "large", "g", "gs", "gees", "thou", "bills"}) | frozenset(
     form for forms in _RU_SLANG_SUMS.values() for form in forms)
 """Multipliers only money has: "три штуки" as a plain number is three things."""
 
@@ -148,6 +156,8 @@ _EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
     # slang for thousands: "twenty gs", "fifteen g", "thirty thou"
     "g": (1e3, "mult"), "gs": (1e3, "mult"), "gees": (1e3, "mult"), "thou": (1e3, "mult"),
     "grands": (1e3, "mult"),
+    # hundreds in slang, only after a count: "nine bills", "a couple bills"
+    "bills": (100, "mult"),
     "bn": (1e9, "mult"),
     "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
 }  # fmt: skip
@@ -256,7 +266,7 @@ _RU_DATE_WORDS = frozenset(
     {
         "сегодня", "завтра", "послезавтра", "вчера", "позавчера", "через", "утром", "утра",
         "днем", "вечером", "вечера", "ночью", "ночи", "полдень", "полночь", "обед", "обеда",
-        "вечерком", "утречком",
+        "ужина", "вечерком", "утречком",
         "обедом", "половине", "полчаса", "полчасика", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
         "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",
@@ -276,7 +286,8 @@ _EN_DATE_WORDS = frozenset(
         "today", "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening",
         "noon", "midnight", "next", "in", "week", "month", "year", "weekend", "am", "pm",
         "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
-        "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch",
+        "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch", "dinner",
+        "supper",
         "minutes", "days", "weeks", "months", "spring", "summer", "fall", "autumn", "winter",
         "holidays", "christmas", "xmas", "new", "start", "minute", "day",
     }

@@ -17,7 +17,7 @@ from bot_engine.nlu.lang import Lang
 # Abbreviated multipliers only count after a number ("120k"); full words stand alone
 # ("тысяча рублей", "a thousand").
 _BOUND_MULTS = frozenset({"к", "k", "тыс", "тыщ", "тыщи", "млн", "млрд", "m", "mln", "bn", "grand",
-                          "large", "косых", "косые", "косого", "тыр", "тыры", "тыров"})
+                          "large", "косых", "косые", "косого", "тыр", "тыры", "тыров", "bills"})
 
 
 _STARTERS = frozenset({"a", "an", "half", "пол", "четверть", "треть", "couple", "few"})

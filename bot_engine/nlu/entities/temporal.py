@@ -47,7 +47,7 @@ _RELATIVE_DAYS: dict[str, int] = {
     "today": 0, "tomorrow": 1, "tonight": 0, "yesterday": -1,
 }  # fmt: skip
 _TIME_PREPS = frozenset({"в", "во", "к", "около", "примерно", "районе", "часов", "часа", "at",
-                         "around",
+                         "around", "like",
                          "about", "by", "after", "после", "до", "before", "between",
                          "from", "till", "until", "раньше", "позже", "позднее"})  # fmt: skip
 _HOUR_WORDS = frozenset({"час", "часа", "часов", "oclock"})
@@ -1165,6 +1165,17 @@ class _Rules:
             return self.toks[k].start == self.toks[k - 1].end
         return low in _SUM_WORDS or low in MONEY_SLANG or low in self.lex.currencies
 
+
+    def _like_a_clock_time(self, k: int, hv: tuple[int, int, int]) -> bool:
+        """"like 5 15", "like 4 pm", "tomorrow like 8": "like" as "about" before a clock
+        time; not "i got like five", "tonight i have like nine things", "in like 2 hrs"."""
+        after = self.low(hv[2])
+        if after in self.lex.spans or after in ("hrs", "hr", "from"):
+            return False
+        said = {self.low(m) for m in range(k + 1, hv[2])}
+        if hv[1] > 0 or not said.isdisjoint(("am", "pm", "oclock", "clock")):
+            return True
+        return after in ("", "or", "ish", "maybe") and self._day_named_before(k)
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
         t = self.toks[k]
@@ -1230,8 +1241,12 @@ class _Rules:
             if self.low(m - 1) in ("в", "во") and self.low(m).endswith(_RU_OBLIQUE_NUMBERS):
                 return None  # «в двух словах», «в пяти минутах»: «в» + an oblique case
             hv = self._hour_value(m)
-            if hv is None or self.low(hv[2]) in _MINUTE_WORDS:
-                return None  # "about ten minutes", «около десяти минут»: how long, no hour
+            if hv is None or self.low(hv[2]) in _MINUTE_WORDS or (
+                    self.lex.spans.get(self.low(hv[2]), "hour") != "hour") or (
+                    low == "like" and not self._like_a_clock_time(k, hv)):
+                # "about ten minutes", «около десяти минут», "around 2 weeks": how long, no
+                # hour
+                return None
             return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         # bare "3 pm", "3pm", "пять вечера", "в 10 утра", "3 o'clock"
         hv = self._hour_value(k)
@@ -1370,6 +1385,10 @@ class _Rules:
             m = k + 1 + (self.low(k + 1) in ("my", "our", "the", "a"))
             if self.low(m) in _LUNCH_BREAK and self.low(m + 1) in ("перерыв", "break"):
                 return Part(k, m + 2, daypart="lunch")
+        if low in ("после", "after") and self.low(k + 1) in ("ужина", "dinner", "supper"):
+            # "after dinner", «после ужина»: the evening, alone too, as "after lunch" is 2
+            return Part(k, k + 2, hour=19, meridiem_given=True,
+                        daypart="вечером" if low == "после" else "evening", vague=True)
         if low in ("после", "after") and self.low(k + 1) in ("работы", "work"):
             return Part(k, k + 2, daypart="вечером" if low == "после" else "evening")
         if self.lang == "en":
