@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot_engine.nlu import extract_entities
+from bot_engine.nlu import extract_entities, given_names
 from tests.nlu.polar_questions import step_reply
 
 RU_NOW = datetime(2026, 2, 10, 11, 0, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -108,3 +108,37 @@ def test_after_dinner_is_the_evening(text: str, lang: str, now: str, when: str) 
     """Said alone, like "after lunch": the evening of today, or of tomorrow once it passed."""
     found = extract_entities(text, lang, ["datetime"], now=datetime.fromisoformat(now))
     assert [str(e.value)[:16] for e in found] == [when]
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "same"),
+    [("зинуля", "зинаида", True), ("толик", "анатолий", True), ("люся", "людмила", True),
+     ("вовка", "владимир", True), ("петька", "петр", True), ("сима", "серафима", True),
+     ("машка", "мария", True), ("вовка", "петр", False), ("генка", "евгений", False)],
+)  # fmt: skip
+def test_a_name_said_fondly_or_familiarly(said: str, asked: str, same: bool) -> None:
+    """«Зинуля», «Толик», «Люся» and the familiar «-ка» («Вовка», «Петька») are the name
+    asked; they are no other name."""
+    assert given_names.same_name(said, asked, "ru") is same
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "branch"),
+    [("ага зинуля это", "Зинаида", "yes"), ("толик слушает", "Анатолий", "yes")],
+)  # fmt: skip
+def test_a_fond_name_answers_who_is_asked(text: str, name: str, branch: str) -> None:
+    assert step_reply("consent_confirmation.ru.yaml", "greet", text, name=name)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("text", "repeat"),
+    [("whoa slow down there", True), ("youre going way too fast for me", True),
+     ("could you read that slower", True), ("slow down please honey", True),
+     ("things slow down in the winter so sure", False), ("i talk too fast myself", False),
+     ("everything is going so fast these days", False)],
+)  # fmt: skip
+def test_too_fast_to_follow_asks_to_hear_it_again(text: str, repeat: bool) -> None:
+    """"slow down", "youre talking too fast": the question again, slower; a thing that slows
+    down or the caller's own speed is no such request."""
+    got = step_reply("lead_qualification.en.yaml", "relevant", text)[0]
+    assert (got == "handler:repeat") is repeat
