@@ -142,3 +142,17 @@ def test_too_fast_to_follow_asks_to_hear_it_again(text: str, repeat: bool) -> No
     down or the caller's own speed is no such request."""
     got = step_reply("lead_qualification.en.yaml", "relevant", text)[0]
     assert (got == "handler:repeat") is repeat
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "day"),
+    [("sometime later this week is fine", "2027-10-05T09:00:00-04:00", "2027-10-06"),
+     ("this week", "2027-10-05T09:00:00-04:00", "2027-10-05"),
+     ("not this one the weekend after this one", "2027-10-05T09:00:00-04:00", "2027-10-16"),
+     ("the weekend after next", "2027-10-05T09:00:00-04:00", "2027-10-16"),
+     ("this weekend", "2027-10-05T09:00:00-04:00", "2027-10-09")],
+)  # fmt: skip
+def test_later_this_week_and_the_weekend_after(text: str, now: str, day: str) -> None:
+    """"later this week" is not today; "the weekend after this one" is a week on."""
+    found = extract_entities(text, "en", ["datetime"], now=datetime.fromisoformat(now))
+    assert [str(e.value)[:10] for e in found] == [day]

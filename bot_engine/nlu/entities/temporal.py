@@ -552,7 +552,14 @@ class _Rules:
             if unit is not None:
                 start = k - 1 if self.low(k - 1) in _CURRENT_PREPS else k
                 span = periods.deadline(self.today, self._unit_start(unit, 1) - timedelta(days=1))
-                return Part(start, k + 2, day=span[0], until=span[1]) if span else None
+                if span is None:
+                    return None
+                if (self.low(start) == "later" and unit == "week" and span[0] == self.today
+                        and span[0] + timedelta(days=1) <= span[1]):
+                    # "later this week": not today, the days after it (a month or a year is
+                    # a deadline running from today)
+                    return Part(start, k + 2, day=span[0] + timedelta(days=1), until=span[1])
+                return Part(start, k + 2, day=span[0], until=span[1])
         # "в конце недели", "at the end of the week" -> the coming Friday
         if (low == "конце" and nxt == "недели") or (
             low == "end" and self.low(k + 1) == "of"
@@ -573,7 +580,12 @@ class _Rules:
         if low in ("выходных", "выходные", "weekend"):
             start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
             saturday = _upcoming(self.today, 5, include_today=True)
-            return Part(start, k + 1, day=saturday, until=saturday + timedelta(days=1))
+            end = k + 1
+            if self.lang == "en" and nxt == "after" and self.low(k + 2) in ("this", "next"):
+                # "the weekend after this one", "the weekend after next": a week on
+                end = k + 3 + (self.low(k + 3) == "one")
+                saturday += timedelta(days=7)
+            return Part(start, end, day=saturday, until=saturday + timedelta(days=1))
         return None
 
     def offset(self, k: int) -> Part | None:
