@@ -119,14 +119,25 @@ class Worker:
             env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
         )
 
-    async def ready(self) -> None:
-        async with httpx.AsyncClient() as client, asyncio.timeout(START_S):
-            while True:
-                assert self.proc is not None and self.proc.poll() is None, self.tail()
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
-                        return
-                await asyncio.sleep(0.1)
+    async def ready(self, *, fresh_ports: bool = False) -> None:
+        """Until the worker answers its health check. With ``fresh_ports`` (before the edge
+        knows its ports), a port taken between choosing it and binding it (another
+        process's outgoing connection may take any free port of the ephemeral range) is
+        chosen again, a few times, instead of failing the test."""
+        for attempt in range(3):
+            async with httpx.AsyncClient() as client, asyncio.timeout(START_S):
+                while True:
+                    assert self.proc is not None
+                    if self.proc.poll() is not None:
+                        taken = "address already in use" in self.tail()
+                        assert fresh_ports and taken and attempt < 2, self.tail()
+                        self.http_port, self.sip_port = free_port(), free_sip_port()
+                        self.launch()
+                        break
+                    with contextlib.suppress(httpx.TransportError):
+                        if (await client.get(f"{self.url}/healthz")).status_code == 200:
+                            return
+                    await asyncio.sleep(0.1)
 
     async def health(self) -> dict[str, Any]:
         async with httpx.AsyncClient() as client:
@@ -189,7 +200,8 @@ class Cluster:
         for worker in self.workers:
             worker.env = {**worker.env, "VOICEBOT_SIP_PROXY": f"127.0.0.1:{self.edge.port}"}
             worker.launch()  # together: migrations take turns (an advisory lock)
-        await asyncio.gather(*(w.ready() for w in self.workers))
+        await asyncio.gather(*(w.ready(fresh_ports=True) for w in self.workers))
+        self.edge.workers = [w.sip_uri for w in self.workers]  # as they finally listen
         await self.edge.start()
         await self.until_active(self.workers)
 
