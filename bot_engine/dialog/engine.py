@@ -35,7 +35,13 @@ from bot_engine.script.model import (
     Transition,
 )
 from bot_engine.script.template_bounds import budget
-from bot_engine.script.templates import TemplateProblem, evaluate, render, value_of
+from bot_engine.script.templates import (
+    TemplateProblem,
+    evaluate,
+    is_template,
+    render,
+    value_of,
+)
 from bot_engine.script.values import ValueProblem, coerce
 from bot_engine.script.variables import checked_length
 
@@ -101,6 +107,8 @@ class Dialog:
             )
         self.state = state
         self._steps_this_event = 0
+        self._now_seen: datetime | None = None
+        self._now_iso: str | None = None
 
     @classmethod
     def restore(cls, script: Script, state: DialogState | dict[str, Any]) -> Dialog:
@@ -250,7 +258,7 @@ class Dialog:
         elif kind == "transfer":
             out.extend(says)
             assert step.transfer is not None
-            self._transfer(render(step.transfer, self._context()), out)
+            self._transfer(self._render(step.transfer), out)
         elif kind == "hangup":
             out.extend(says)
             self._finish("completed", out)
@@ -319,7 +327,7 @@ class Dialog:
         barge_in = settings.barge_in
         if step is not None and step.barge_in is not None:
             barge_in = step.barge_in
-        text = render(prompt.text, self._context()) if prompt.text else ""
+        text = self._render(prompt.text) if prompt.text else ""
         if prefix:
             text = f"{prefix} {text}".strip()
         return act.Say(text=text, audio=prompt.audio, barge_in=barge_in, step=self.state.step)
@@ -336,7 +344,7 @@ class Dialog:
             prefix = self.script.settings.low_confidence_prompt or str(
                 self.runtime.wording["low_confidence"]
             )
-            self._retry("no_match", out, prefix=render(prefix, self._context()))
+            self._retry("no_match", out, prefix=self._render(prefix))
             return
         if step.menu is not None:
             self._menu_said(step, heard(text), out)
@@ -448,7 +456,7 @@ class Dialog:
         if prefix is None:
             fallback: RetryPolicy = getattr(self.script.settings, kind)
             prompts = policy.prompts or fallback.prompts or list(self.runtime.wording[kind])
-            prefix = render(prompts[min(count - 1, len(prompts) - 1)], self._context())
+            prefix = self._render(prompts[min(count - 1, len(prompts) - 1)])
         out.append(
             act.Transition(
                 from_step=self.state.step, branch=f"{kind}:retry", to_step=self.state.step
@@ -651,7 +659,7 @@ class Dialog:
             self.state.waiting = "start"
             self._enter(tr.goto, out)
         elif tr.transfer is not None:
-            self._transfer(render(tr.transfer, self._context(extra)), out)
+            self._transfer(self._render(tr.transfer, extra), out)
         elif tr.hangup:
             self._finish("completed", out)
         else:
@@ -693,6 +701,20 @@ class Dialog:
                 self.state.variables[key] = checked_length(spec, coerce(value, spec.type))
             context[key] = value
 
+    def _now_text(self) -> str | None:
+        """The call's time in the script's zone, as templates see it (kept per instant:
+        every render of a turn asks for it)."""
+        now = self.state.now
+        if now is None:
+            return None
+        if self._now_seen is not now:
+            self._now_seen, self._now_iso = now, now.astimezone(self.runtime.timezone).isoformat()
+        return self._now_iso
+
+    def _render(self, source: str, extra: dict[str, Any] | None = None) -> str:
+        """A text template rendered; plain text (most prompts) needs no context built."""
+        return render(source, self._context(extra)) if is_template(source) else source
+
     def _context(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         context: dict[str, Any] = {
             "utterance": None,
@@ -705,8 +727,7 @@ class Dialog:
         context["transfer"] = self.state.transfers[-1] if self.state.transfers else None
         context.update(self.state.variables)
         context.update(self.state.slots)
-        now = self.state.now
-        context["now"] = now.astimezone(self.runtime.timezone).isoformat() if now else None
+        context["now"] = self._now_text()
         context["step"] = self.state.step
         if extra:
             context.update(extra)

@@ -85,15 +85,17 @@ class ReplyMemory:
     """(group, normalized reply) -> its labels: a reply heard word for word as remembered
     takes its label, however many others its averaged vector ties with («ну я же вы мне
     звоните» and «как хотите так и звоните» both come down to «звонить»)."""
-    spans: dict[str, tuple[int, int]]
-    """Each group's rows, kept together: a recall multiplies only the rows of the groups it
-    asks (a view of the matrix, not the whole of it, nor a copy)."""
+    blocks: dict[str, tuple[tuple[bool, str, int, int], ...]]
+    """Each group's rows, kept together and split by (negated, side): a recall multiplies
+    only the rows it may compare (views of the matrix, not the whole of it, nor a copy).
+    The product reads the whole block from memory, so rows it would discard cost as
+    much as the rest."""
 
     def ranked(self, text: str, groups: Collection[str]) -> list[tuple[str, float, int]]:
         """Each label's nearest remembered reply among ``groups``: (label, cosine, row),
         nearest first (empty when no word of ``text`` is known)."""
-        spans = sorted({self.spans[group] for group in groups if group in self.spans})
-        if not spans:
+        asked = [self.blocks[group] for group in sorted(set(groups)) if group in self.blocks]
+        if not asked:
             return []
         vector = semantic.embed(text, self.lang)
         if vector is None:
@@ -102,15 +104,14 @@ class ReplyMemory:
         is_negated = negated(lemmas)
         speaks_of = side(lemmas)
         found: list[tuple[float, int]] = []
-        for start, end in spans:
-            scores = self.matrix[start:end] @ vector
-            usable = self.negated[start:end] == is_negated
-            if speaks_of:
-                sides = self.sides[start:end]
-                usable &= (sides == speaks_of) | (sides == "")
-            scores = np.where(usable, scores, -1.0)
-            top = np.argpartition(-scores, min(_TOP, len(scores) - 1))[:_TOP]
-            found.extend((float(scores[index]), start + index) for index in top.tolist())
+        for blocks in asked:
+            for block_negated, block_side, start, end in blocks:
+                if block_negated != is_negated or (
+                        speaks_of and block_side not in (speaks_of, "")):
+                    continue
+                scores = self.matrix[start:end] @ vector
+                top = np.argpartition(-scores, min(_TOP, len(scores) - 1))[:_TOP]
+                found.extend((float(scores[index]), start + index) for index in top.tolist())
         found.sort(key=lambda pair: -pair[0])
         best: dict[str, tuple[str, float, int]] = {}
         for score, index in found[:_TOP]:
@@ -163,24 +164,39 @@ def build(lang: str, rows: Iterable[tuple[str, str, str]]) -> ReplyMemory | None
     sides: list[str] = []
     exact: dict[tuple[str, str], set[str]] = {}
     vectors: list[np.ndarray] = []
-    spans: dict[str, tuple[int, int]] = {}
-    for group, label, text in sorted(rows, key=lambda row: row[0]):  # a group's rows together
+    keyed: list[tuple[str, bool, str, str, str, np.ndarray]] = []
+    for group, label, text in rows:
         vector = semantic.embed(text, code)
         if vector is None:
             continue
+        lemmas = lemma_tuple(text, code)
+        keyed.append((group, negated(lemmas), side(lemmas), label, text, vector))
+    # the rows of one (group, negated, side) block together, in the order they came
+    keyed.sort(key=lambda row: row[:3])
+    spans: dict[tuple[str, bool, str], tuple[int, int]] = {}
+    rows_seen: set[tuple[str, str, bool, str, bytes]] = set()
+    for group, is_negated, speaks_of, label, text, vector in keyed:
+        exact.setdefault((group, normalize(text, code)), set()).add(label)
+        seen = (group, label, is_negated, speaks_of, vector.tobytes())
+        if seen in rows_seen:
+            continue  # the same words another way round: one row recalls both (a fifth of ru)
+        rows_seen.add(seen)
         texts.append(text)
         labels.append(label)
-        lemmas = lemma_tuple(text, code)
-        negs.append(negated(lemmas))
-        sides.append(side(lemmas))
-        exact.setdefault((group, normalize(text, code)), set()).add(label)
-        spans[group] = (spans.get(group, (len(vectors), 0))[0], len(vectors) + 1)
+        negs.append(is_negated)
+        sides.append(speaks_of)
+        key = (group, is_negated, speaks_of)
+        spans[key] = (spans.get(key, (len(vectors), 0))[0], len(vectors) + 1)
         vectors.append(vector)
     if not vectors:
         return None
+    blocks: dict[str, list[tuple[bool, str, int, int]]] = {}
+    for (group, is_negated, speaks_of), (start, end) in spans.items():
+        blocks.setdefault(group, []).append((is_negated, speaks_of, start, end))
     return ReplyMemory(code, texts, np.array(labels), np.array(negs),
                        np.array(sides), np.vstack(vectors),
-                       {key: frozenset(found) for key, found in exact.items()}, spans)
+                       {key: frozenset(found) for key, found in exact.items()},
+                       {group: tuple(found) for group, found in blocks.items()})
 
 
 def read_rows(lang: str) -> list[tuple[str, str, str]]:
