@@ -206,6 +206,21 @@ def _add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
+def _nth_day(year: int, month: int, nth: int, weekday: int | None, *,
+             working: bool = False) -> date | None:
+    """The ``nth`` day (-1: the last) of a month, or its ``nth`` given weekday, or its
+    ``nth`` working day (Monday to Friday); None when the month has no such day."""
+    last = calendar.monthrange(year, month)[1]
+    days = [date(year, month, d) for d in range(1, last + 1)]
+    if weekday is not None:
+        days = [d for d in days if d.weekday() == weekday]
+    elif working:
+        days = [d for d in days if d.weekday() < 5]
+    if nth == -1:
+        return days[-1]
+    return days[nth - 1] if nth <= len(days) else None
+
+
 def _upcoming(today: date, weekday: int, *, include_today: bool = False) -> date:
     ahead = (weekday - today.weekday()) % 7
     if ahead == 0 and not include_today:
@@ -394,6 +409,95 @@ class _Rules:
             until = date(year, month, min(first_day + 6, last_day))
         first = date(year, month, first_day)
         return Part(start, m + 1, day=max(first, self.today), until=until)
+
+    _DAY_ORDINALS: ClassVar[dict[str, int]] = {
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1,
+        "первый": 1, "первую": 1, "первое": 1, "первого": 1, "второй": 2, "вторую": 2,
+        "второе": 2, "третий": 3, "третью": 3, "третье": 3, "четвертый": 4, "четвертую": 4,
+        "четвёртый": 4, "четвёртую": 4, "последний": -1, "последнюю": -1, "последнее": -1,
+        "последнего": -1,
+    }  # fmt: skip
+    _DAY_WORDS: ClassVar[frozenset[str]] = frozenset(
+        {"day", "день", "число", "числа", "дня", "business", "working", "рабочий"})
+    _HALVES: ClassVar[dict[str, int]] = {
+        "first": 1, "second": 2, "latter": 2, "первой": 1, "первую": 1, "второй": 2,
+        "вторую": 2,
+    }  # fmt: skip
+
+    def day_of_month(self, k: int) -> Part | None:
+        """ "the last day of the month", «в последний день месяца», "the last friday of
+        may", «в первый понедельник июня», "the second half of may", «во второй половине
+        месяца»: one day of a month counted from its start or end, or a half of it."""
+        start = k
+        k += self.low(k) in ("the", "в", "во", "на", "on", "in", "by")
+        k += self.low(k) == "the"
+        half = self._HALVES.get(self.low(k))
+        if half is not None and self.low(k + 1) in ("half", "половине", "половину"):
+            month = self._month_named(k + 2 + (self.low(k + 2) == "of"))
+            if month is None:
+                return None
+            (year, number), end = month
+            last = calendar.monthrange(year, number)[1]
+            first, until = (1, 15) if half == 1 else (16, last)
+            if date(year, number, until) < self.today:
+                return None
+            return Part(start, end, day=max(date(year, number, first), self.today),
+                        until=date(year, number, until))
+        nth = self._DAY_ORDINALS.get(self.low(k))
+        if nth is None:
+            return None
+        said = self.low(k + 1)
+        weekday = self.lex.weekdays.get(said)
+        day_said = said in self._DAY_WORDS
+        if weekday is None and not day_said:
+            return None
+        m = k + 2
+        if said in ("business", "working", "рабочий"):
+            if self.low(m) not in ("day", "день"):
+                return None
+            m += 1
+        month = self._month_named(m + (self.low(m) == "of"))
+        if month is None:
+            return None
+        (year, number), end = month
+        named = self._month_came_by_name(m)
+        for ahead in (0, 1):  # the one said, or the next when it has gone by
+            counted = (date(year + ahead, number, 1) if named
+                       else _add_months(date(year, number, 1), ahead))
+            found = _nth_day(counted.year, counted.month, nth, weekday,
+                             working=said in ("business", "working", "рабочий"))
+            if found is not None and found >= self.today:
+                return Part(start, end, day=found)
+        return None
+
+    def _month_named(self, m: int) -> tuple[tuple[int, int], int] | None:
+        """The month a day of it is counted in, at token ``m``: (year, month) and the
+        token after it. "the month", "this month", «месяца», «этого месяца» are this one;
+        "next month", «следующего месяца» the next; a month's name the coming one."""
+        low = self.low(m)
+        if low in ("the", "this", "этого", "текущего"):
+            m += 1
+            if self.low(m) in ("month", "месяца"):
+                return (self.today.year, self.today.month), m + 1
+            return None
+        if low in ("month", "месяца"):
+            return (self.today.year, self.today.month), m + 1
+        if low in ("next", "следующего") and self.low(m + 1) in ("month", "месяца"):
+            ahead = _add_months(self.today.replace(day=1), 1)
+            return (ahead.year, ahead.month), m + 2
+        if low in self.lex.months and not (self.lang == "en" and low == "may"
+                                           and self.low(m - 1) not in ("of", "in")):
+            number = self.lex.months[low]
+            year, end = self._year_at(m + 1)
+            if year is None:
+                year = self.today.year + (number < self.today.month)
+            return (year, number), end
+        return None
+
+    def _month_came_by_name(self, m: int) -> bool:
+        """A month's name at ``m`` (after "of"), not "the month" or "next month": its day
+        gone by means next year's, not next month's."""
+        return self.low(m) in self.lex.months or self.low(m + 1) in self.lex.months
 
     def month_only(self, k: int) -> Part | None:
         """ "в декабре", "в начале декабря", "early December", "end of December"."""
@@ -1425,7 +1529,8 @@ class _Rules:
         m += 1 + (self.low(m + 1) == "же")
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
-    RULES = ("bounded", "season", "holiday", "after_day", "week_of_month", "offset", "period",
+    RULES = ("bounded", "season", "holiday", "after_day", "day_of_month", "week_of_month",
+             "offset", "period",
              "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
              "weekday", "clock", "daypart")  # fmt: skip
     _RULES_NO_WEEK = tuple(name for name in RULES if name != "week_of_month")
