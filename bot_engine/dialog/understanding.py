@@ -585,6 +585,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
         return nlu.IntentMatch(intent=None, confidence=0.0)
     if handler.intent in ("who_is_this", "repeat") and _ALL_SAID_RU.search(low):
         return nlu.IntentMatch(intent=None, confidence=0.0)
+    if handler.intent == "who_is_this" and _someone_called_ru(low):
+        return nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent is None and step.consent and step.expect is not None
             and step.expect.type == "confirm"
             and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
@@ -610,6 +612,19 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
     return handler
 
 
+_SOMEONE_CALLED_RU = re.compile(
+    r"\bкто[- ]?(?:то|нибудь|либо)\b.*\b(?:звонил\w*|набирал\w*|перезванивал\w*)\b|"
+    r"\b(?:звонил\w*|набирал\w*|перезванивал\w*)\b.*\bкто[- ]?(?:то|нибудь|либо)\b")
+"""Someone who called before, by an indefinite «кто-то»: the call is told of, not asked."""
+_WHO_ASKED_RU = re.compile(r"\bкто\b(?![- ]?(?:то|нибудь|либо)\b)")
+"""A «кто» that asks, not the first half of «кто-то»."""
+
+
+def _someone_called_ru(low: str) -> bool:
+    """«из офиса мне уже звонил кто-то»: a call told of by its «кто-то», no «кто» asked
+    (the words of "who is calling" are all there, so the rules and the classifier alike
+    would ask who calls)."""
+    return _SOMEONE_CALLED_RU.search(low) is not None and _WHO_ASKED_RU.search(low) is None
 _DOUBTS_RU = re.compile(r"\b(какой|какая|какое|какого|какой еще|что за|что ли|штоли|точно|или кто|"
                         r"не знаю|напомни\w*|это кто|это что|кто это|что это)\b")
 """A doubt or a question: with the company's own name («заслон какой заслон», «вы с Заслона
@@ -1291,7 +1306,8 @@ def _remembered(
         if not step.consent:
             labels += [answer for answer in ("yes", "no") if answer in step.on]
     found = table.recall(text, groups, labels)
-    if found is None:
+    if found is None or (found.label == "who_is_this" and runtime.lang == "ru"
+                         and _someone_called_ru(text.lower().replace("ё", "е"))):
         return None
     if found.label == reply_memory.DONT_KNOW and compiled.hedge_intent is not None:
         return _Candidate(compiled.hedge_intent, found.score, "memory")
@@ -1382,6 +1398,9 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
               if found.label == reply_classifier.DONT_KNOW else found.label)
     if branch is None or (branch == "operator" and runtime.lang == "en"
                           and _reports_a_call_en(text)):
+        return None
+    if (branch == "who_is_this" and runtime.lang == "ru"
+            and _someone_called_ru(text.lower().replace("ё", "е"))):
         return None
     decided = out.handler or out.branch
     if decided is None:

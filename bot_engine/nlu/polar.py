@@ -1916,6 +1916,20 @@ _ASIDE: dict[Lang, re.Pattern[str]] = {
 }
 """A wait for what happens around the caller (the door, the other phone, a child crying,
 «кто там пришёл» said into the room): no answer, and no question to the robot either."""
+_HANDED_OVER_RU = re.compile(
+    r"^(?:(?:ой|ну|а|так|сейчас|щас|секунд\w*|минутк\w*|минуточк\w*|одну|один|момент\w*|"
+    r"погоди\w*|подожди\w*|подождите|не вешайте трубку|мам\w*|пап\w*|бабуль\w*|дедуль\w*|"
+    r"ба|деда|дорог\w*|милый|милая|зай\w*|сынок|доч\w*) )*"
+    r"(?:(?!(?:да|нет|ага|угу|не|это|я|зачем|почему|что|чего|кто|как|где|куда|откуда|"
+    r"когда|сколько|какой|какая|какое|и|а|но)\b)[а-я]+ )?"  # the one called: «Наташ», «Вов»
+    r"(?:(?:тебя|вас|его|ее|её) (?:к телефону|к трубке|спрашивают|просят|зовут)|"
+    r"это (?:тебя|тебе|вас|вам)|(?:я )?(?:его|ее|её)? ?(?:сейчас |щас )?(?:позову|подзову|"
+    r"приглашу)|(?:сейчас |щас )?(?:передам|передаю|дам|даю) (?:ему |ей )?трубку|"
+    r"(?:он|она)? ?(?:сейчас |щас )?подойд[её]т|не вешайте трубку)"
+    r"(?: (?:сейчас|щас|подождите|подожди|секундочку|секунду|минутку|не вешайте трубку|"
+    r"(?:он|она) (?:сейчас |щас )?подойд[её]т))*$")
+"""Someone fetching the one asked for («мам, тебя к телефону», «сейчас позову», «не
+вешайте трубку, он подойдёт»): the question waits for the one who comes to the phone."""
 
 
 _ON_A_CALL_EN = re.compile(r"\b(?:im|i am|were|we are) (?:still |already )?on (?:the other|"
@@ -1928,6 +1942,8 @@ def aside(text: str, lang: str) -> bool:
     caller who says they are on another call answers: busy)."""
     code = lang_of(lang)
     norm = normalize(text, code)
+    if code == "ru" and _HANDED_OVER_RU.match(norm.replace("ё", "е")) is not None:
+        return True
     return (_ASIDE[code].search(norm) is not None
             and yes_no(text, code).answer is None  # «секунду, дверь закрою, да, удобно»
             and not (code == "en" and _ON_A_CALL_EN.search(norm)))
