@@ -866,6 +866,18 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) in$",
             r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) ready$",
             r"^(yes |yeah |sure )?you (can|may)( do that| do it)?$",
+            # leave given in slang or a shrug: "knock yourself out", "have at it", "go nuts",
+            # "(just) do it", "do your thing"; "let them see it", "put me in", "whatever gets
+            # me the points" (to a consent: what it is for is wanted)
+            r"\bknock yoursel(f|ves) out\b", r"(?<!dont )(?<!not )\bhave at (it|her|them)\b",
+            r"^((ok|okay|sure|yeah|yes|yep|well|alright|fine|so|then) )*go (nuts|wild|to town)$",
+            r"^((ok|okay|sure|yeah|yes|yep|well|alright|fine|then|so|just|go on|go ahead|"
+            r"please) )*(just )?do (it|that|your thing)( then| already| please| now| go ahead|"
+            r" i guess| by all means)*$",
+            r"(?<!dont )(?<!not )(?<!never )\blet (them|em|him|her|you|those guys|the \w+) "
+            r"(see|have|use|look at|check|read|share) (it|them|that|this|those|my \w+)$",
+            r"\b(put|count|sign) (me|us) (in|down|up)( too| as well| then| for (it|that|this|one))?$",
+            r"^(\w+ )?whatever (gets|earns|saves|gives|helps) (me|us)\b",
         ]),
         ("available", "yes", [
             # all the time in the world: "im retired i got all day"
@@ -1228,6 +1240,18 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
             r"\b(dont|do not|cant|can not) (remember|recall) (asking|requesting|ordering|"
             r"leaving|filling|signing|saying|agreeing)\b",
+            # staying out of it: "ill sit this one out", "id rather keep that private",
+            # "on second thought leave it out", "ill skip it"
+            r"\bsit(ting)? (this|that) (one )?out\b",
+            r"\b(id|i would|ill|i will|gonna|going to|lets|i want to|i wanna|id like to|"
+            r"(id |i would )?(rather|prefer to)) (just )?keep (that|it|this|them|those|my \w+)"
+            r"( \w+)? (private|to myself|to ourselves|personal|confidential|between us)\b",
+            r"^((um|uh|well|no|nah|sorry|actually) )*(thats|that is|its|it is) (private|"
+            r"personal|confidential)( info| information| stuff)?$",
+            r"(?<!dont )(?<!not )(?<!you can )\b(leave|take|keep) (it|that|this|them|those|me|us|"
+            r"my \w+) (out|off)( of (it|that|this))?( please| thanks)?$",
+            r"\b(ill|i will|gonna|going to|think ill|id rather|i would rather|lets) skip "
+            r"(it|that|this|this one|that one)\b", r"^((no|nah|nope) )?skip (it|that)$",
         ]),
         ("indifferent", "no", [
             r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
@@ -2982,6 +3006,8 @@ def _english_reading(norm: str, topic: Topic | None,
             and not _MAIL_GATE_EN.isdisjoint(words := norm.split())
             and _NO_WORDS_EN.isdisjoint(words) and _MAIL_TROUBLE_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if topic == "consent" and "yes" not in hits and _ALL_SET_EN.match(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # "were good thanks"
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
             or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
@@ -3407,6 +3433,12 @@ _NO_TEXTS_EN = re.compile(
     r"\b(?:inbox|phone|mailbox) is (?:always )?(?:full|off|dead)\b|\bleave (?:me|us) out\b")
 """"i have a landline", "my phone doesnt get texts", "i get too many texts already", "my
 inbox is full", "leave me out": no texts possible or wanted, a no to consent to them."""
+_ALL_SET_EN = re.compile(
+    r"^(?:(?:oh|um|uh|well|nah|no|nope|naw|honestly|actually|i think) )*(?:were|im|we are|"
+    r"i am|i think were|i think im) (?:all )?(?:good|fine|ok|okay|alright|all right|set)"
+    r"(?: (?:thanks|thank you|thx|for now|though|really|honestly|here|on that))*$")
+""""were good thanks", "im all set", "nah im fine": to a consent, a polite no (nothing more
+is wanted)."""
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
