@@ -395,7 +395,11 @@ def _read(
 
     if expect.type == "confirm" and (polar.holds(text, runtime.lang)
                                      or _WHO_KNOWS.match(text.lower())
-                                     or _NOISE_ON_LINE.match(text.lower())):
+                                     or _NOISE_ON_LINE.match(text.lower())
+                                     or (runtime.lang == "en"
+                                         and compiled.topic in _CALL_TOLD_TOPICS
+                                         and _only_tells_of_a_call_en(text, compiled.topic,
+                                                                      names))):
         out.held = True
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
     candidates: list[_Candidate] = []
@@ -834,6 +838,49 @@ def _reports_a_call_en(text: str) -> bool:
     that was, told, not a person asked for ("your guy called yesterday, put him on" is)."""
     low = text.lower()
     return bool(_CALL_REPORTED_EN.search(low)) and not _CALL_ASKED_EN.search(low)
+
+
+_CALL_TOLD_EN = re.compile(
+    r"(?:\b(?:your|you guys|yall|y all|someone|somebody|some|a|the|one of your|my|our|i|we|"
+    r"they|he|she|shes|hes)\b(?: \w+){0,6}? )?(?:already |just |also )?\b(?:called|phoned|rang|"
+    r"rung|spoke|talked|told|contacted|reached out|used|hired|had)\b(?: (?:me|us|him|her|to|"
+    r"with|about|you|your|guys|someone|somebody|the|a|an|one|of|from|company|office|guy|lady|"
+    r"man|woman|girl|person|people|colleague|coworker|manager|rep|agent|this|that|it|"
+    r"everything|all|already|on|phone|over|before|earlier|yesterday|last|week|month|year|"
+    r"time|ago|\w+day|this morning|guys))*")
+"""The clause of a call or a dealing told of ("your colleague already called me about this
+yesterday", "i already spoke to someone from your company on monday", "my neighbor used
+you guys last year"): `_only_tells_of_a_call_en` reads what is left of the reply."""
+_CALL_TOLD_MARK_EN = re.compile(
+    rf"{_CALL_REPORTED_EN.pattern}|\b(?:somebody|someone|a (?:guy|lady|woman|man|girl)|your "
+    r"(?:\w+ )?(?:colleague|coworker|guy|lady|people|office|company|manager|rep|agent|"
+    r"operator)|you guys|one of your \w+)\b(?: \w+){0,5}? (?:called|phoned|rang)\b|"
+    r"\b(?:my|our) (?:\w+ )?(?:neighbor|neighbour|friend|sister|brother|mom|mother|dad|father|"
+    r"cousin|coworker|son|daughter|aunt|uncle|boss|in laws?) (?:used|hired|had|recommended)"
+    r" (?:you|your)\b")
+"""A call that was or a dealing of someone the caller knows, told: "my wife said somebody
+from a moving company phoned", "my neighbor used you guys last year"."""
+_CALL_TOLD_TOPICS = frozenset({"availability", "relevance", "consent"})
+
+
+def _only_tells_of_a_call_en(text: str, topic: polar.Topic | None,
+                             names: tuple[str, ...]) -> bool:
+    """A call or a dealing told of and nothing else ("your colleague already called me about
+    this yesterday" to "is now a good time?"): no answer, whatever its "already" or "call"
+    reads as; with an answer beside it ("your guy called and i said no") it answers."""
+    low = nlu.normalize(text, "en")
+    if not _CALL_TOLD_MARK_EN.search(low) or _CALL_ASKED_EN.search(low):
+        return False
+    rest = " ".join(_CALL_TOLD_EN.sub(" ", low).split())
+    rest = " ".join(w for w in rest.split() if w not in _CALL_TOLD_FILLERS)
+    if not rest:
+        return True
+    return (polar.polar(rest, "en", topic, names).answer is None
+            and nlu.yes_no(rest, "en").answer is None)
+
+
+_CALL_TOLD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "like", "said",
+                                "says", "that", "wife", "husband", "then", "again", "too"})
 
 
 _NO_HUMAN_NEEDED_EN = re.compile(
