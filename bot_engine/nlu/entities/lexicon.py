@@ -104,7 +104,8 @@ _RU_EXTRA.update({form: (value, "mult") for value, forms in _RU_SLANG_SUMS.items
 MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "сотка", "сотку", "сотки",
                          "соточка", "соточку", "косых", "косые", "косого", "тыр", "тыры",
                          "тыров", "large", "g", "gs", "gees", "thou", "bills", "hunnid",
-                         "hunnit", "hunned", "hundo", "hundy", "hunid", "hunnids", "hundos"}) | frozenset(
+                         "hunnit", "hunned", "hundo", "hundy", "hunid", "hunnids",
+                         "hundos"}) | frozenset(
     form for forms in _RU_SLANG_SUMS.values() for form in forms)
 """Multipliers only money has: "три штуки" as a plain number is three things."""
 

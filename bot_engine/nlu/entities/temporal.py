@@ -1532,7 +1532,7 @@ _DAYPART_STARTS = frozenset({
 """The words a part of the day can start with (`daypart`)."""
 
 _ISH_ENDS = frozenset({"", "or", "maybe", "probably", "then", "if", "is", "works", "would",
-                       "please", "i", "at", "on", "would", "should", "that", "thats"})
+                       "please", "i", "at", "on", "should", "that", "thats"})
 """What may follow a loose "5ish" that ends the hour ("5ish works", "5ish i guess")."""
 _ISH_BEFORE = frozenset({"", "um", "uh", "oh", "well", "so", "ok", "okay", "yeah", "yes", "sure",
                          "maybe", "probably", "say", "try", "call", "me", "back", "lets", "then",
