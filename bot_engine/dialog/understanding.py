@@ -351,6 +351,9 @@ def _read(
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "who_is_this" and runtime.lang == "en" and reading is not None
+            and _ASKED_FIRST_EN.search(text.lower())):
+        reading = None  # "ok but before that what company you are": the ok waits on the answer
     if (handler.intent == "who_is_this" and compiled.topic == "identity" and reading is not None
             and reading.answer == "yes" and _ACKNOWLEDGED_ASKS.match(text.lower())):
         reading = None  # "ok and whos this now", «ладно, а кто звонит»: no "it is me" in an ok
@@ -791,6 +794,16 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and (alone := runtime.handlers.match(bare)).intent is not None):
         found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
+    if (runtime.lang == "en" and found.intent in (None, "repeat")
+            and "say" in text and _WHO_SAID_EN.search(text.lower())):
+        # "sorry the tv is loud who did you say this was": who calls, asked again, however
+        # little of the rest reads as any handler
+        return nlu.IntentMatch(intent="who_is_this", confidence=1.0, ranking=ranking)
+    if (runtime.lang == "en" and found.intent is None and ranking
+            and ranking[0][0] == "who_is_this" and ranking[0][1] >= _WHO_ASKED_FIRST
+            and _ASKED_FIRST_EN.search(text.lower())):
+        # "sure but first tell me who this is": who calls, asked before any answer
+        return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
     if found.intent == "repeat" and _COMPANY_ASKED.search(text.lower()):
         # "which company did you say again", «повторите, какая фирма»: who calls, asked again
         return nlu.IntentMatch(intent="who_is_this", confidence=found.confidence,
@@ -920,6 +933,12 @@ _WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this
                           r"\bwhat (?:do|did) you mean by (?!(?:that|this|it)$)(?:\w+ ){0,2}\w+$")
 """"who did you say you were with again", "what do you mean by paperless": who calls, or
 what the thing they named is, asked again (not the question's words)."""
+_ASKED_FIRST_EN = re.compile(r"\bbefore (?:that|this|we (?:start|begin|go on|continue|do "
+                             r"(?:that|this|anything))|i (?:answer|say|agree|tell you)|anything"
+                             r"(?: else)?)\b|\bfirst (?:tell me|of all)\b")
+""""ok but before that what company you are": the question comes first, the ok waits."""
+_WHO_ASKED_FIRST = 0.6
+"""How near who-is-this a reply that asks first must read to be one."""
 _COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*|what|which) (\w+ )?(фирм|компани|"
                             r"организаци|контор|company|firm|business)\w*")
 """A company asked for among the words of a repeat: who is calling is the question."""
