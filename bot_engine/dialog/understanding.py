@@ -418,7 +418,9 @@ def _read(
         match = runtime.intents.match(text, only=expect.intents)
         if match.intent is not None and not (
                 reading is not None and reading.answer == "yes"
-                and compiled.topic == "availability" and polar.goes_ahead(text, runtime.lang)):
+                and compiled.topic == "availability" and (
+                    polar.goes_ahead(text, runtime.lang)
+                    or polar.wanted_the_call(text, runtime.lang))):
             # "im driving but go ahead", «занят, но говорите быстро»: a busy intent's words,
             # then the caller tells the robot to go on
             candidates.append(_Candidate(match.intent, match.confidence))
@@ -706,6 +708,10 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
     local = now.astimezone(runtime.timezone)
     if _this_part_of_day(said, local.hour):
         return False  # "im free this morning" said in the morning: now, named
+    start = found.get("start")
+    before = text[:start].lower().split()[-1:] if isinstance(start, int) else []
+    if _this_part_of_day_past(" ".join([*before, *said.split()[-1:]]), local.hour):
+        return False  # "i found another roach this morning" said after noon: what happened
     if "T" not in value:
         if len(said.split()) == 1 and value == (local.date() + timedelta(days=7)).isoformat():
             return False  # "i got time, its friday" said on a Friday: today, named
@@ -731,6 +737,16 @@ _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "вечер": (17, 24), "утра": (5, 12),  # «я с утра свободен» in the morning: since, now
 }  # fmt: skip
 _TODAY_WORDS = frozenset({"this", "today", "in", "the", "сегодня", "этим", "этот", "с"})
+
+
+def _this_part_of_day_past(said: str, hour: int) -> bool:
+    """Whether the time said is "this morning" (or another part of today) already over:
+    something that happened, no time to call."""
+    words = said.split()
+    if len(words) != 2 or words[0] not in ("this", "этим", "сегодня") or (
+            words[1] not in _PARTS_OF_DAY):
+        return False
+    return hour >= _PARTS_OF_DAY[words[1]][1]
 
 
 def _this_part_of_day(said: str, hour: int) -> bool:
