@@ -1941,14 +1941,14 @@ _ASIDE: dict[Lang, re.Pattern[str]] = {
                      # the one asked for fetched: "one sec hes right here", "let me get her"
                      r"^((oh|um|uh|ok|okay|yeah|yes|sure) )*(hold on|hang on|one sec|one second|"
                      r"just a sec|just a second|one moment|just a moment|one minute|wait)"
-                     r"( a (sec|second|minute|moment))? (hes|shes|he is|she is|theyre|they are) "
-                     r"(right )?(here|there|coming|in the other room|next to me)\b|"
-                     r"\blet me (get|grab|go get|fetch|find) (him|her|them|my (mom|dad|wife|husband|"
-                     r"son|daughter|mother|father))\b|"
+                     r"( a (sec|second|minute|moment))? (hes|shes|he is|she is|theyre|"
+                     r"they are) (right )?(here|there|coming|in the other room|next to me)\b|"
+                     r"\blet me (get|grab|go get|fetch|find) (him|her|them|my (mom|dad|wife|"
+                     r"husband|son|daughter|mother|father))\b|"
                      # a question to someone in the room: "hold on babe are we still doing it"
-                     r"^((oh|um|uh) )*(hold on|hang on|wait|one sec|one second) (babe|baby|honey|hon|"
-                     r"hun|dear|sweetie|sweetheart|love|mom|dad|kids|guys) (are|do|did|should|can|"
-                     r"were|have|is) (we|they)\b"),
+                     r"^((oh|um|uh) )*(hold on|hang on|wait|one sec|one second) (babe|baby|honey|"
+                     r"hon|hun|dear|sweetie|sweetheart|love|mom|dad|kids|guys) (are|do|did|should|"
+                     r"can|were|have|is) (we|they)\b"),
 }
 """A wait for what happens around the caller (the door, the other phone, a child crying,
 «кто там пришёл» said into the room): no answer, and no question to the robot either."""
