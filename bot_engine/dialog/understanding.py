@@ -1739,13 +1739,26 @@ def _primary(
             found = _entity(runtime, text, "integer", now)
             if found is not None and isinstance(found["value"], int) and found["value"] >= 0:
                 digits = str(found["value"])
-        if not digits and compiled.answer_keys:  # "согласна" to "если согласны, нажмите 1"
+        if (not digits and compiled.answer_keys
+                and not _KEYPAD_TROUBLE[runtime.lang].search(nlu.normalize(text, runtime.lang))):
+            # "согласна" to "если согласны, нажмите 1"; not "my phone doesnt have buttons"
             answer = polar.polar(text, runtime.lang).answer
             digits = compiled.answer_keys.get(answer or "", "")
         if digits:
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
             out.confidence = 1.0
+
+
+_KEYPAD_TROUBLE: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:cant|can not|cannot|couldnt|dont|doesnt|does not|do not|no|wont|"
+                     r"unable to|not able to|without)\b(?: \w+){0,4} (?:buttons?|keypad|key pad|"
+                     r"keys|dial ?pad|touch ?tone|press|push|pressing|pushing)\b|\brotary\b"),
+    "ru": re.compile(r"\b(?:не|нет|без)\b(?: \w+){0,4} (?:кнопо?к\w*|клавиш\w*|"
+                     r"нажа\w*|нажим\w*|тыкать|потыкать)"),
+}
+"""The keypad itself out of reach ("my phone doesnt have buttons", "i cant press anything
+im driving", «не могу нажать, я за рулём»): a reason no key comes, no yes or no in words."""
 
 
 def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[str, Any]:

@@ -3035,6 +3035,11 @@ def _english_reading(norm: str, topic: Topic | None,
             and not _MAIL_GATE_EN.isdisjoint(words := norm.split())
             and _NO_WORDS_EN.isdisjoint(words) and _MAIL_TROUBLE_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "consent" and hits.get("yes") == "agree" and "no" not in hits
+            and (others := _OTHERS_AGREED_EN.match(norm)) is not None
+            and not _FOR_ME_TOO_EN.search(rest := norm[others.end():])
+            and _polar(rest, "en", topic).answer is None):
+        return PolarReading(None, 0.0)  # "my wife already agreed for her number": not mine
     if topic == "consent" and "yes" not in hits and _ALL_SET_EN.match(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # "were good thanks"
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
@@ -3501,6 +3506,12 @@ _KIN_AWAY_EN = re.compile(
     r"not home|not here|outside|upstairs|downstairs|in bed|in the car|on the other line)\b")
 """Where the one asked for is, said by a child or a spouse who answered ("mommy is in the
 bathroom", "daddys at work"): to "is this Ann?", someone else answered."""
+_OTHERS_AGREED_EN = re.compile(
+    r"^(?:(?:well|um|uh|oh|so) )*(?:my (?:wife|husband|son|daughter|mom|dad|mother|father|"
+    r"partner|sister|brother|kids?)|she|he|they)(?: already| also| just)? (?:agreed|consented|"
+    r"said yes|signed up|opted in|gave (?:her|his|their) (?:consent|permission|ok))\b")
+""""my wife already agreed for her number": someone else's yes, told, not the caller's."""
+_FOR_ME_TOO_EN = re.compile(r"\b(?:i|me|mine|too|also|as well|same|us|ours|both)\b")
 _ALL_SET_EN = re.compile(
     r"^(?:(?:oh|um|uh|well|nah|no|nope|naw|honestly|actually|i think) )*(?:were|im|we are|"
     r"i am|i think were|i think im) (?:all )?(?:good|fine|ok|okay|alright|all right|set)"
