@@ -876,7 +876,7 @@ _CALL_TOLD_EN = re.compile(
     r"with|about|you|your|guys|someone|somebody|the|a|an|one|of|from|company|office|guy|lady|"
     r"man|woman|girl|person|people|colleague|coworker|manager|rep|agent|this|that|it|"
     r"everything|all|already|on|phone|over|before|earlier|yesterday|last|week|month|year|"
-    r"time|ago|\w+day|this morning|guys))*")
+    r"time|ago|\w+day|this morning|guys)\b)*")
 """The clause of a call or a dealing told of ("your colleague already called me about this
 yesterday", "i already spoke to someone from your company on monday", "my neighbor used
 you guys last year"): `_only_tells_of_a_call_en` reads what is left of the reply."""
