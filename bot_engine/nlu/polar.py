@@ -876,6 +876,7 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r" i guess| by all means)*$",
             r"(?<!dont )(?<!not )(?<!never )\blet (them|em|him|her|you|those guys|the \w+) "
             r"(see|have|use|look at|check|read|share) (it|them|that|this|those|my \w+)$",
+            r"(?<!dont )(?<!do not )(?<!not )(?<!never )(?<!wont )(?<!didnt )"
             r"\b(put|count|sign) (me|us) (in|down|up)( too| as well| then|"
             r" for (it|that|this|one))?$",
             r"^(\w+ )?whatever (gets|earns|saves|gives|helps) (me|us)\b",

@@ -62,7 +62,8 @@ def test_agreement_and_refusal_without_yes_or_no(script: str, step: str, text: s
      ("consent", "ill sit this one out", "no"), ("relevance", "were sitting this one out", "no"),
      ("consent", "id rather keep that to myself", "no"), ("consent", "its private", "no"),
      ("readback", "on second thought take it off", "no"), ("consent", "were all good", "no"),
-     ("consent", "dont do it", "no"), ("consent", "dont let them see it", "no")],
+     ("consent", "dont do it", "no"), ("consent", "dont let them see it", "no"),
+     ("consent", "dont put me down for it", "no")],
 )  # fmt: skip
 def test_the_families_read_leave_and_staying_out(asked: str, text: str, said: str) -> None:
     """The rules themselves (not the learned layers): the agree and refuse families."""
