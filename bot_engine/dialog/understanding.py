@@ -351,6 +351,9 @@ def _read(
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "who_is_this" and runtime.lang == "en" and reading is not None
+            and _ASKED_FIRST_EN.search(text.lower())):
+        reading = None  # "ok but before that what company you are": the ok waits on the answer
     if (handler.intent == "who_is_this" and compiled.topic == "identity" and reading is not None
             and reading.answer == "yes" and _ACKNOWLEDGED_ASKS.match(text.lower())):
         reading = None  # "ok and whos this now", «ладно, а кто звонит»: no "it is me" in an ok
@@ -395,7 +398,11 @@ def _read(
 
     if expect.type == "confirm" and (polar.holds(text, runtime.lang)
                                      or _WHO_KNOWS.match(text.lower())
-                                     or _NOISE_ON_LINE.match(text.lower())):
+                                     or _NOISE_ON_LINE.match(text.lower())
+                                     or (runtime.lang == "en"
+                                         and compiled.topic in _CALL_TOLD_TOPICS
+                                         and _only_tells_of_a_call_en(text, compiled.topic,
+                                                                      names))):
         out.held = True
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
     candidates: list[_Candidate] = []
@@ -411,7 +418,9 @@ def _read(
         match = runtime.intents.match(text, only=expect.intents)
         if match.intent is not None and not (
                 reading is not None and reading.answer == "yes"
-                and compiled.topic == "availability" and polar.goes_ahead(text, runtime.lang)):
+                and compiled.topic == "availability" and (
+                    polar.goes_ahead(text, runtime.lang)
+                    or polar.wanted_the_call(text, runtime.lang))):
             # "im driving but go ahead", «занят, но говорите быстро»: a busy intent's words,
             # then the caller tells the robot to go on
             candidates.append(_Candidate(match.intent, match.confidence))
@@ -714,6 +723,10 @@ def _names_later_time(runtime: Runtime, text: str, now: datetime) -> bool:
     local = now.astimezone(runtime.timezone)
     if _this_part_of_day(said, local.hour):
         return False  # "im free this morning" said in the morning: now, named
+    start = found.get("start")
+    before = text[:start].lower().split()[-1:] if isinstance(start, int) else []
+    if _this_part_of_day_past(" ".join([*before, *said.split()[-1:]]), local.hour):
+        return False  # "i found another roach this morning" said after noon: what happened
     if "T" not in value:
         if len(said.split()) == 1 and value == (local.date() + timedelta(days=7)).isoformat():
             return False  # "i got time, its friday" said on a Friday: today, named
@@ -739,6 +752,16 @@ _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "вечер": (17, 24), "утра": (5, 12),  # «я с утра свободен» in the morning: since, now
 }  # fmt: skip
 _TODAY_WORDS = frozenset({"this", "today", "in", "the", "сегодня", "этим", "этот", "с"})
+
+
+def _this_part_of_day_past(said: str, hour: int) -> bool:
+    """Whether the time said is "this morning" (or another part of today) already over:
+    something that happened, no time to call."""
+    words = said.split()
+    if len(words) != 2 or words[0] not in ("this", "этим", "сегодня") or (
+            words[1] not in _PARTS_OF_DAY):
+        return False
+    return hour >= _PARTS_OF_DAY[words[1]][1]
 
 
 def _this_part_of_day(said: str, hour: int) -> bool:
@@ -802,6 +825,16 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and (alone := runtime.handlers.match(bare)).intent is not None):
         found = alone  # "eh what was that dear", "whats that young man": the one addressed
     ranking = found.ranking
+    if (runtime.lang == "en" and found.intent in (None, "repeat")
+            and "say" in text and _WHO_SAID_EN.search(text.lower())):
+        # "sorry the tv is loud who did you say this was": who calls, asked again, however
+        # little of the rest reads as any handler
+        return nlu.IntentMatch(intent="who_is_this", confidence=1.0, ranking=ranking)
+    if (runtime.lang == "en" and found.intent is None and ranking
+            and ranking[0][0] == "who_is_this" and ranking[0][1] >= _WHO_ASKED_FIRST
+            and _ASKED_FIRST_EN.search(text.lower())):
+        # "sure but first tell me who this is": who calls, asked before any answer
+        return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
     if found.intent == "repeat" and _COMPANY_ASKED.search(text.lower()):
         # "which company did you say again", «повторите, какая фирма»: who calls, asked again
         return nlu.IntentMatch(intent="who_is_this", confidence=found.confidence,
@@ -851,6 +884,49 @@ def _reports_a_call_en(text: str) -> bool:
     return bool(_CALL_REPORTED_EN.search(low)) and not _CALL_ASKED_EN.search(low)
 
 
+_CALL_TOLD_EN = re.compile(
+    r"(?:\b(?:your|you guys|yall|y all|someone|somebody|some|a|the|one of your|my|our|i|we|"
+    r"they|he|she|shes|hes)\b(?: \w+){0,6}? )?(?:already |just |also )?\b(?:called|phoned|rang|"
+    r"rung|spoke|talked|told|contacted|reached out|used|hired|had)\b(?: (?:me|us|him|her|to|"
+    r"with|about|you|your|guys|someone|somebody|the|a|an|one|of|from|company|office|guy|lady|"
+    r"man|woman|girl|person|people|colleague|coworker|manager|rep|agent|this|that|it|"
+    r"everything|all|already|on|phone|over|before|earlier|yesterday|last|week|month|year|"
+    r"time|ago|\w+day|this morning|guys)\b)*")
+"""The clause of a call or a dealing told of ("your colleague already called me about this
+yesterday", "i already spoke to someone from your company on monday", "my neighbor used
+you guys last year"): `_only_tells_of_a_call_en` reads what is left of the reply."""
+_CALL_TOLD_MARK_EN = re.compile(
+    rf"{_CALL_REPORTED_EN.pattern}|\b(?:somebody|someone|a (?:guy|lady|woman|man|girl)|your "
+    r"(?:\w+ )?(?:colleague|coworker|guy|lady|people|office|company|manager|rep|agent|"
+    r"operator)|you guys|one of your \w+)\b(?: \w+){0,5}? (?:called|phoned|rang)\b|"
+    r"\b(?:my|our) (?:\w+ )?(?:neighbor|neighbour|friend|sister|brother|mom|mother|dad|father|"
+    r"cousin|coworker|son|daughter|aunt|uncle|boss|in laws?) (?:used|hired|had|recommended)"
+    r" (?:you|your)\b")
+"""A call that was or a dealing of someone the caller knows, told: "my wife said somebody
+from a moving company phoned", "my neighbor used you guys last year"."""
+_CALL_TOLD_TOPICS = frozenset({"availability", "relevance", "consent"})
+
+
+def _only_tells_of_a_call_en(text: str, topic: polar.Topic | None,
+                             names: tuple[str, ...]) -> bool:
+    """A call or a dealing told of and nothing else ("your colleague already called me about
+    this yesterday" to "is now a good time?"): no answer, whatever its "already" or "call"
+    reads as; with an answer beside it ("your guy called and i said no") it answers."""
+    low = nlu.normalize(text, "en")
+    if not _CALL_TOLD_MARK_EN.search(low) or _CALL_ASKED_EN.search(low):
+        return False
+    rest = " ".join(_CALL_TOLD_EN.sub(" ", low).split())
+    rest = " ".join(w for w in rest.split() if w not in _CALL_TOLD_FILLERS)
+    if not rest:
+        return True
+    return (polar.polar(rest, "en", topic, names).answer is None
+            and nlu.yes_no(rest, "en").answer is None)
+
+
+_CALL_TOLD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "like", "said",
+                                "says", "that", "wife", "husband", "then", "again", "too"})
+
+
 _NO_HUMAN_NEEDED_EN = re.compile(
     r"\b(?:i |we )?(?:dont|do not|wont) need (?:to (?:talk|speak) (?:to|with) )?(?:anyone|"
     r"anybody|a person|a human|a manager|a rep|someone|somebody)(?: else)?\b|\bno need (?:for|"
@@ -888,6 +964,12 @@ _WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this
                           r"\bwhat (?:do|did) you mean by (?!(?:that|this|it)$)(?:\w+ ){0,2}\w+$")
 """"who did you say you were with again", "what do you mean by paperless": who calls, or
 what the thing they named is, asked again (not the question's words)."""
+_ASKED_FIRST_EN = re.compile(r"\bbefore (?:that|this|we (?:start|begin|go on|continue|do "
+                             r"(?:that|this|anything))|i (?:answer|say|agree|tell you)|anything"
+                             r"(?: else)?)\b|\bfirst (?:tell me|of all)\b")
+""""ok but before that what company you are": the question comes first, the ok waits."""
+_WHO_ASKED_FIRST = 0.6
+"""How near who-is-this a reply that asks first must read to be one."""
 _COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*|what|which) (\w+ )?(фирм|компани|"
                             r"организаци|контор|company|firm|business)\w*")
 """A company asked for among the words of a repeat: who is calling is the question."""
@@ -1616,11 +1698,12 @@ _HAVE: dict[str, re.Pattern[str]] = {
     "ru": re.compile(r"\b(у (нас|меня)( есть)?|есть|имеется|располагаем) (около |где-то |где то |"
                      r"примерно |порядка |до )?$"),
     "en": re.compile(r"\b(we have|we got|weve got|i have|i got|ive got|we can do|i can do|"
-                     r"we can spend|i can spend) (about |around |like |maybe |roughly |up to "
+                     r"we can spend|i can spend|with) (about |around |like |maybe |roughly |up to "
                      r"|only |just )?$"),
 }
 """A possession said right before a number offers a sum (a count of things is caught by
-the noun after it: "we have about 1800 square feet")."""
+the noun after it: "we have about 1800 square feet"); so does "with" ("next month with
+like 800")."""
 _HAVE_AT_LEAST = 100
 
 
@@ -1675,13 +1758,26 @@ def _primary(
             found = _entity(runtime, text, "integer", now)
             if found is not None and isinstance(found["value"], int) and found["value"] >= 0:
                 digits = str(found["value"])
-        if not digits and compiled.answer_keys:  # "согласна" to "если согласны, нажмите 1"
+        if (not digits and compiled.answer_keys
+                and not _KEYPAD_TROUBLE[runtime.lang].search(nlu.normalize(text, runtime.lang))):
+            # "согласна" to "если согласны, нажмите 1"; not "my phone doesnt have buttons"
             answer = polar.polar(text, runtime.lang).answer
             digits = compiled.answer_keys.get(answer or "", "")
         if digits:
             out.value = digits
             out.branch = digits if digits in step.on else ("ok" if "ok" in step.on else None)
             out.confidence = 1.0
+
+
+_KEYPAD_TROUBLE: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:cant|can not|cannot|couldnt|dont|doesnt|does not|do not|no|wont|"
+                     r"unable to|not able to|without)\b(?: \w+){0,4} (?:buttons?|keypad|key pad|"
+                     r"keys|dial ?pad|touch ?tone|press|push|pressing|pushing)\b|\brotary\b"),
+    "ru": re.compile(r"\b(?:не|нет|без)\b(?: \w+){0,4} (?:кнопо?к\w*|клавиш\w*|"
+                     r"нажа\w*|нажим\w*|тыкать|потыкать)"),
+}
+"""The keypad itself out of reach ("my phone doesnt have buttons", "i cant press anything
+im driving", «не могу нажать, я за рулём»): a reason no key comes, no yes or no in words."""
 
 
 def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[str, Any]:

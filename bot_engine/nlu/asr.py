@@ -184,7 +184,7 @@ def _fix(word: str, lang: Lang) -> tuple[str, ...]:
     if fixed is not None:
         return fixed
     if lang == "en" and word.endswith("ish") and word[:-3] in _EN_ISH_STEMS:
-        return (word[:-3],)  # "noonish", "fiveish": about that time
+        return _ish(word[:-3])  # "noonish", "fiveish": about that time
     return _ru_word(word) if lang == "ru" else (word,)
 
 
@@ -194,6 +194,15 @@ _EN_ISH_STEMS = frozenset({
 })  # fmt: skip
 
 
+def _ish(stem: str) -> tuple[str, ...]:
+    """"fiveish" is "five ish" as "5ish" is "5 ish" (the "ish" marks an hour); "noonish" is
+    noon."""
+    return (stem,) if stem in _EN_ISH_NAMED else (stem, "ish")
+
+
+_EN_ISH_NAMED = frozenset({"noon", "midday", "lunch", "lunchtime", "teatime"})
+
+
 def respell(word: str, lang: Lang) -> tuple[str, ...] | None:
     """The words normalization writes for one lowercased word spelt as people text or a
     recogniser hears it ("wks" -> "weeks", "tmrw" -> "tomorrow", "noonish" -> "noon",
@@ -201,7 +210,7 @@ def respell(word: str, lang: Lang) -> tuple[str, ...] | None:
     offsets (the entity scanner). One dict lookup: no dictionary repairs, no fillers."""
     fixed = _SPELLING[lang].get(word)
     if fixed is None and lang == "en" and word.endswith("ish") and word[:-3] in _EN_ISH_STEMS:
-        return (word[:-3],)
+        return _ish(word[:-3])
     return fixed
 
 

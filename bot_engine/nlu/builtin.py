@@ -665,7 +665,14 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(an? |some |the |your )?(agent|person|someone|somebody|rep|specialist|"
                 r"salesperson|sales (person|rep|team|department)|staff|employee|front desk|"
-                r"reception|receptionist|front office|office manager|dispatcher)\b",
+                r"reception|receptionist|front office|office manager|dispatcher|"
+                r"(main |head |local |dental |back )?office)\b",
+                # anyone but the machine: "anyone whos not a robot", "somebody that isnt a
+                # machine", "anybody but a computer"
+                r"\b(someone|somebody|anyone|anybody|a person)( who| whos| that| thats)?( is)? "
+                r"(not|isnt|aint) (a |an |the )?(robot|machine|bot|computer|recording)\b",
+                r"\b(someone|somebody|anyone|anybody) (but|other than|besides|except) (a |an |"
+                r"the |this )?(robot|machine|bot|computer|recording)\b",
                 # someone of theirs by a trade or a team: "put me through to your sales guy"
                 r"\b(put|connect|transfer|patch|switch) (me|us) (through |over )?(to|with) "
                 r"(the|your) (\w+ )?(guy|gal|lady|man|woman|folks|people|team|department|dept)\b",

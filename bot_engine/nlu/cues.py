@@ -807,7 +807,10 @@ _THIRD_PERSON: dict[Lang, frozenset[str]] = {
     "en": frozenset({"he", "she", "hes", "shes", "him", "her", "husband", "wife", "mom", "dad",
                      "son", "daughter", "brother", "sister", "grandpa", "grandma", "granddad",
                      "grandmother", "grandfather", "mother", "father", "grandpas", "grandmas",
-                     "moms", "dads"}),
+                     "moms", "dads",
+                     # as a child says them: "mommy is in the bathroom"
+                     "mommy", "daddy", "mama", "papa", "momma", "mum", "mommys", "daddys",
+                     "mamas", "nana", "granny", "grammy", "gramps"}),
 }
 
 

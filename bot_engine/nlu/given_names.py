@@ -196,6 +196,24 @@ def _en_full_names() -> frozenset[str]:
     return frozenset(name for name, short in NickNamer().nickname_lookup.items() if short)
 
 
+_DOUBLED = re.compile(r"(\w)\1")
+
+
+def _single(name: str) -> str:
+    """A name with its doubled letters single ("terrence" -> "terence")."""
+    return _DOUBLED.sub(r"\1", name)
+
+
+@lru_cache(maxsize=1)
+def _en_forms_single() -> dict[str, frozenset[str]]:
+    """The English table by names with their doubled letters single, their forms so too:
+    the table spells one of "terence" and "terrence", callers' names come spelt either way."""
+    groups: dict[str, set[str]] = {}
+    for name, forms in _en_forms().items():
+        groups.setdefault(_single(name), set()).update(_single(form) for form in forms)
+    return {name: frozenset(forms) for name, forms in groups.items()}
+
+
 def forms_of(name: str, lang: Lang) -> frozenset[str]:
     """Every form the tables give for ``name`` (lowercase, nominative), itself included."""
     name = name.replace("ё", "е")
@@ -216,7 +234,9 @@ def same_name(said: str, asked: str, lang: Lang) -> bool:
     return ((forms is not None and said in forms) or _same_shape(said, asked, lang)
             or (lang == "ru" and _ru_called_out(said, asked, forms or frozenset()))
             or (lang == "ru" and _ru_sounds_alike(said, asked))
-            or (lang == "en" and _en_sounds_alike(said, asked)))
+            or (lang == "en" and _en_sounds_alike(said, asked))
+            or (lang == "en" and forms is None
+                and _single(said) in _en_forms_single().get(_single(asked), ())))
 
 
 _MIN_SOUNDED = 4

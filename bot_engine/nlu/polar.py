@@ -866,6 +866,20 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) in$",
             r"^(yes |yeah |ok |okay |sure )?(im|i am|were|we are) ready$",
             r"^(yes |yeah |sure )?you (can|may)( do that| do it)?$",
+            # leave given in slang or a shrug: "knock yourself out", "have at it", "go nuts",
+            # "(just) do it", "do your thing"; "let them see it", "put me in", "whatever gets
+            # me the points" (to a consent: what it is for is wanted)
+            r"\bknock yoursel(f|ves) out\b", r"(?<!dont )(?<!not )\bhave at (it|her|them)\b",
+            r"^((ok|okay|sure|yeah|yes|yep|well|alright|fine|so|then) )*go (nuts|wild|to town)$",
+            r"^((ok|okay|sure|yeah|yes|yep|well|alright|fine|then|so|just|go on|go ahead|"
+            r"please) )*(just )?do (it|that|your thing)( then| already| please| now| go ahead|"
+            r" i guess| by all means)*$",
+            r"(?<!dont )(?<!not )(?<!never )\blet (them|em|him|her|you|those guys|the \w+) "
+            r"(see|have|use|look at|check|read|share) (it|them|that|this|those|my \w+)$",
+            r"(?<!dont )(?<!do not )(?<!not )(?<!never )(?<!wont )(?<!didnt )"
+            r"\b(put|count|sign) (me|us) (in|down|up)( too| as well| then|"
+            r" for (it|that|this|one))?$",
+            r"^(\w+ )?whatever (gets|earns|saves|gives|helps) (me|us)\b",
         ]),
         ("available", "yes", [
             # all the time in the world: "im retired i got all day"
@@ -1228,6 +1242,18 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"^(maybe|probably|prob|likely|guess|i guess|i think) not$",
             r"\b(dont|do not|cant|can not) (remember|recall) (asking|requesting|ordering|"
             r"leaving|filling|signing|saying|agreeing)\b",
+            # staying out of it: "ill sit this one out", "id rather keep that private",
+            # "on second thought leave it out", "ill skip it"
+            r"\bsit(ting)? (this|that) (one )?out\b",
+            r"\b(id|i would|ill|i will|gonna|going to|lets|i want to|i wanna|id like to|"
+            r"(id |i would )?(rather|prefer to)) (just )?keep (that|it|this|them|those|my \w+)"
+            r"( \w+)? (private|to myself|to ourselves|personal|confidential|between us)\b",
+            r"^((um|uh|well|no|nah|sorry|actually) )*(thats|that is|its|it is) (private|"
+            r"personal|confidential)( info| information| stuff)?$",
+            r"(?<!dont )(?<!not )(?<!you can )\b(leave|take|keep) (it|that|this|them|those|me|us|"
+            r"my \w+) (out|off)( of (it|that|this))?( please| thanks)?$",
+            r"\b(ill|i will|gonna|going to|think ill|id rather|i would rather|lets) skip "
+            r"(it|that|this|this one|that one)\b", r"^((no|nah|nope) )?skip (it|that)$",
         ]),
         ("indifferent", "no", [
             r"\b(doesnt|does not|dont|do not) (really )?(matter|care)\b",
@@ -1912,7 +1938,18 @@ _ASIDE: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"^((oh|um|uh|ok|okay|wait) )*(hold on|hang on|one sec|one second|just a sec|"
                      r"just a second|wait)\b.*\b(door|doorbell|other (phone|line)|phone is ringing|"
                      r"(someone|somebody)( i|)s (here|at the door)|(someone|somebody) (is )?(here|"
-                     r"at the door)|knocking|dog is barking|baby is crying)\b"),
+                     r"at the door)|knocking|dog is barking|baby is crying)\b|"
+                     # the one asked for fetched: "one sec hes right here", "let me get her"
+                     r"^((oh|um|uh|ok|okay|yeah|yes|sure) )*(hold on|hang on|one sec|one second|"
+                     r"just a sec|just a second|one moment|just a moment|one minute|wait)"
+                     r"( a (sec|second|minute|moment))? (hes|shes|he is|she is|theyre|"
+                     r"they are) (right )?(here|there|coming|in the other room|next to me)\b|"
+                     r"\blet me (get|grab|go get|fetch|find) (him|her|them|my (mom|dad|wife|"
+                     r"husband|son|daughter|mother|father))\b|"
+                     # a question to someone in the room: "hold on babe are we still doing it"
+                     r"^((oh|um|uh) )*(hold on|hang on|wait|one sec|one second) (babe|baby|honey|"
+                     r"hon|hun|dear|sweetie|sweetheart|love|mom|dad|kids|guys) (are|do|did|should|"
+                     r"can|were|have|is) (we|they)\b"),
 }
 """A wait for what happens around the caller (the door, the other phone, a child crying,
 «кто там пришёл» said into the room): no answer, and no question to the robot either."""
@@ -2325,6 +2362,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         rule.family == "busy" and rule.rx.search(norm) for rule in candidates.values()
     ) and cues.about_someone_else(text, lang):
         hits["no"] = "wrong"  # «она в душе», "hes in the shower": someone else answered
+    if (lang == "en" and "no" not in hits and "busy" in silent and "wrong" not in silent
+            and _KIN_AWAY_EN.search(norm)):
+        hits["no"] = "wrong"  # "um mommy is in the bathroom": a child answered, mom is away
     arriving = lang == "ru" and ("подх" in norm or "подош" in norm) and bool(
         _ARRIVING_RU.search(norm))
     for hit in cues.read_lang(text, lang):  # the same facts by lemma, negation-aware
@@ -2926,6 +2966,20 @@ def _english_reading(norm: str, topic: Topic | None,
     """The English facts of round fourteen that overrule what the families found."""
     if ("not sure" in norm or "maybe not" in norm) and _TAKEN_BACK_EN.match(norm):
         return PolarReading(None, 0.0)  # "i guess so maybe not sure": no answer yet
+    if topic == "availability" and hits.get("no") in (None, "busy") and (
+            _WAITING_IDLE_EN.search(norm)) and not _STILL_BUSY_EN.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")  # parked, waiting
+    if topic in ("availability", "relevance") and hits.get("no") in (None, "later", "busy") and (
+            _CALL_HOPED_EN.search(norm)) and not _STILL_BUSY_EN.search(norm):
+        # "yeah i was hoping somebody would call me back": the call was wanted
+        return PolarReading("yes", _FAMILY_CONFIDENCE,
+                            "available" if topic == "availability" else "still")
+    if topic == "relevance" and hits.get("no") in (None, "negated") and (
+            _CANT_DO_IT_EN.search(norm)) and (norm.partition(" ")[0] in _YES_FIRST_EN
+                                              or norm.partition(" ")[0] in _SURE_FIRST_EN
+                                              or _ON_ONES_OWN_EN.search(norm)):
+        # "totally my back cant do another diy move": why the help is needed
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if topic == "availability" and hits.get("no") in (None, "later") and (
             _NOW_BETTER_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
@@ -2998,6 +3052,13 @@ def _english_reading(norm: str, topic: Topic | None,
             and not _MAIL_GATE_EN.isdisjoint(words := norm.split())
             and _NO_WORDS_EN.isdisjoint(words) and _MAIL_TROUBLE_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "consent" and hits.get("yes") == "agree" and "no" not in hits
+            and (others := _OTHERS_AGREED_EN.match(norm)) is not None
+            and not _FOR_ME_TOO_EN.search(rest := norm[others.end():])
+            and _polar(rest, "en", topic).answer is None):
+        return PolarReading(None, 0.0)  # "my wife already agreed for her number": not mine
+    if topic == "consent" and "yes" not in hits and _ALL_SET_EN.match(norm):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # "were good thanks"
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
             _OTHER_WAY_EN.search(norm) or _NO_TEXTS_EN.search(norm)
             or (_PAPER_GATE_EN.search(norm) and _KEEPS_AS_IS_EN.search(norm))
@@ -3423,6 +3484,57 @@ _NO_TEXTS_EN = re.compile(
     r"\b(?:inbox|phone|mailbox) is (?:always )?(?:full|off|dead)\b|\bleave (?:me|us) out\b")
 """"i have a landline", "my phone doesnt get texts", "i get too many texts already", "my
 inbox is full", "leave me out": no texts possible or wanted, a no to consent to them."""
+_WAITING_IDLE_EN = re.compile(
+    r"^(?:(?:oh|um|uh|well|yeah|yes|sure|ok|okay|so) )*(?:im|i am|were|we are) (?:just |only )?"
+    r"(?:sitting|parked|waiting)(?: here)? (?:in (?:the|my|our) (?:car|truck|van|parking lot|"
+    r"pickup line|pick up line|carpool line)|outside (?:the )?(?:school|store|gym))(?: \w+){0,2}"
+    r" (?:waiting )?(?:for|on) (?:my|the|our) (?:kid|kids|son|daughter|wife|husband|boy|girl|"
+    r"grandkids?|mom|dad|order|food|prescription)\b|"
+    r"^(?:(?:oh|um|uh|well|yeah|yes|sure|ok|okay|so) )*(?:im|i am|were|we are) (?:just |only )?"
+    r"(?:sitting|parked) (?:here )?in (?:the|my) (?:car|truck|van)(?: (?:waiting|in the "
+    r"parking lot|in the driveway|outside))?$")
+""""im just sitting in the car waiting for my kid": parked and waiting, free to talk (no
+driving said)."""
+_CALL_HOPED_EN = re.compile(
+    r"\b(?:i was|ive been|i have been|i been|was|been|we were|weve been) (?:kind of |kinda |"
+    r"actually |really )?(?:hoping|waiting for|expecting)(?: that| for)? (?:somebody|someone|"
+    r"you|you guys|yall|anyone|anybody|your (?:\w+ )?(?:company|office|people|guy|team)|a call|"
+    r"your call|this call)(?: (?:would|to|will|might|could|d))?(?: (?:call|get back|reach out|"
+    r"ring|phone|contact))?\b|\b(?:glad|happy) (?:you|somebody|someone) (?:called|finally "
+    r"called|got back)\b|\bfinally (?:you|somebody|someone) (?:called|got back)\b")
+""""yeah i was hoping somebody would call me back", "ive been waiting for your call", "glad
+you called": the call was wanted, however its "call me back" reads."""
+_CANT_DO_IT_EN = re.compile(
+    r"\b(?:cant|can not|cannot|couldnt|could not) (?:do|handle|manage|lift|carry|move|deal "
+    r"with|take|face|stand)(?: \w+){0,3}? (?:myself|ourselves|alone|another|again|anymore|"
+    r"any more|on (?:my|our) own|by (?:myself|ourselves))\b")
+""""my back cant do another diy move", "we cant handle it ourselves": the reason the help is
+still wanted (after a yes, or said of doing it oneself)."""
+_SURE_FIRST_EN = frozenset({"totally", "absolutely", "definitely", "yep", "oh", "honestly",
+                            "god", "lord", "please", "desperately"})
+_ON_ONES_OWN_EN = re.compile(r"\b(?:myself|ourselves|on (?:my|our) own|by (?:myself|"
+                             r"ourselves)|another diy|another (?:\w+ )?(?:move|job|"
+                             r"project) (?:myself|ourselves))\b")
+_KIN_AWAY_EN = re.compile(
+    r"\b(?:mommy|daddy|mom|dad|mama|papa|momma|mum|grandma|grandpa|nana|granny|mother|father|"
+    r"husband|wife)(?: is|s) (?:still |just |in |out )?(?:in the (?:bathroom|shower|bath|tub|"
+    r"restroom|toilet|yard|backyard|garden|garage|basement|kitchen)|at (?:work|the store|"
+    r"school|the gym|church|the doctor|the doctors)|out|asleep|sleeping|napping|busy|"
+    r"not home|not here|outside|upstairs|downstairs|in bed|in the car|on the other line)\b")
+"""Where the one asked for is, said by a child or a spouse who answered ("mommy is in the
+bathroom", "daddys at work"): to "is this Ann?", someone else answered."""
+_OTHERS_AGREED_EN = re.compile(
+    r"^(?:(?:well|um|uh|oh|so) )*(?:my (?:wife|husband|son|daughter|mom|dad|mother|father|"
+    r"partner|sister|brother|kids?)|she|he|they)(?: already| also| just)? (?:agreed|consented|"
+    r"said yes|signed up|opted in|gave (?:her|his|their) (?:consent|permission|ok))\b")
+""""my wife already agreed for her number": someone else's yes, told, not the caller's."""
+_FOR_ME_TOO_EN = re.compile(r"\b(?:i|me|mine|too|also|as well|same|us|ours|both)\b")
+_ALL_SET_EN = re.compile(
+    r"^(?:(?:oh|um|uh|well|nah|no|nope|naw|honestly|actually|i think) )*(?:were|im|we are|"
+    r"i am|i think were|i think im) (?:all )?(?:good|fine|ok|okay|alright|all right|set)"
+    r"(?: (?:thanks|thank you|thx|for now|though|really|honestly|here|on that))*$")
+""""were good thanks", "im all set", "nah im fine": to a consent, a polite no (nothing more
+is wanted)."""
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
                      r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
@@ -3531,6 +3643,13 @@ def gives_leave(text: str, lang: str) -> bool:
     """Whether the reply leaves the robot to do what it needs (`_LEAVE`)."""
     code = lang_of(lang)
     return _LEAVE[code].search(normalize(text, code)) is not None
+
+
+def wanted_the_call(text: str, lang: str) -> bool:
+    """Whether the reply says the call was hoped for ("i was hoping somebody would call me
+    back", `_CALL_HOPED_EN`), whatever its "call me back" reads as."""
+    code = lang_of(lang)
+    return code == "en" and _CALL_HOPED_EN.search(normalize(text, code)) is not None
 
 
 def goes_ahead(text: str, lang: str) -> bool:

@@ -394,9 +394,17 @@ def _without_unsure_spans(text: str, lang: Lang, found: list[Temporal]) -> list[
     names none. A timeframe ("date") keeps it: there a rough span is the answer."""
     if not any(tmp.until is not None and tmp.clock is None for tmp in found):
         return found
-    if _UNSURE[lang].search(text.lower()) is None:
+    doubts = {m.group(0) for m in _UNSURE[lang].finditer(text.lower())}
+    if not doubts:
         return found
+    if doubts == {"whenever"}:  # "this weekend whenever": any time of a short span
+        return [tmp for tmp in found if tmp.until is None or tmp.clock is not None
+                or (tmp.until - tmp.day).days <= _ANY_TIME_OF_DAYS]
     return [tmp for tmp in found if tmp.until is None or tmp.clock is not None]
+
+
+_ANY_TIME_OF_DAYS = 2
+"""A span this short (a weekend) said with "whenever" is a time to call: any time of it."""
 
 
 # A question whether the company works or calls at some time ("do you guys call on

@@ -103,7 +103,9 @@ _RU_EXTRA.update({form: (value, "mult") for value, forms in _RU_SLANG_SUMS.items
 
 MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "сотка", "сотку", "сотки",
                          "соточка", "соточку", "косых", "косые", "косого", "тыр", "тыры",
-                         "тыров", "large", "g", "gs", "gees", "thou", "bills"}) | frozenset(
+                         "тыров", "large", "g", "gs", "gees", "thou", "bills", "hunnid",
+                         "hunnit", "hunned", "hundo", "hundy", "hunid", "hunnids",
+                         "hundos"}) | frozenset(
     form for forms in _RU_SLANG_SUMS.values() for form in forms)
 """Multipliers only money has: "три штуки" as a plain number is three things."""
 
@@ -158,6 +160,11 @@ _EN_NUMBERS: dict[str, tuple[float, NumKind]] = {
     "grands": (1e3, "mult"),
     # hundreds in slang, only after a count: "nine bills", "a couple bills"
     "bills": (100, "mult"),
+    # hundred and fifty as the street says them: "eight hunnid", "fifteen hundo", "six fiddy"
+    "hunnid": (100, "mult"), "hunnit": (100, "mult"), "hunned": (100, "mult"),
+    "hundo": (100, "mult"), "hundy": (100, "mult"), "hunid": (100, "mult"),
+    "hunnids": (100, "mult"), "hundos": (100, "mult"),
+    "fiddy": (50, "ten"), "fitty": (50, "ten"), "fiddie": (50, "ten"),
     "bn": (1e9, "mult"),
     "hundreds": (100, "mult"), "thousands": (1e3, "mult"), "millions": (1e6, "mult"),
 }  # fmt: skip

@@ -385,13 +385,15 @@ class _Rules:
         "первой": 1, "вторая": 2, "вторую": 2, "второй": 2, "третья": 3, "третью": 3,
         "третьей": 3, "последняя": 5, "последнюю": 5, "последней": 5,
     }  # fmt: skip
-    _WEEK_WORDS: ClassVar[frozenset[str]] = frozenset({"week", "неделя", "неделю", "неделе"})
+    _WEEK_WORDS: ClassVar[frozenset[str]] = frozenset({"week", "неделя", "неделю", "неделе",
+                                                        "weekend"})
 
     def week_of_month(self, k: int) -> Part | None:
         """ "the first week of may", «в первую неделю мая», «на последней неделе июня"."""
         start = k
         k += self.low(k) in ("the", "в", "на")
         nth = self._WEEK_ORDINALS.get(self.low(k))
+        weekend = self.low(k + 1) == "weekend"
         if nth is None or self.low(k + 1) not in self._WEEK_WORDS:
             return None
         m = k + 2 + (self.low(k + 2) in ("of", "in"))
@@ -399,6 +401,12 @@ class _Rules:
             return None
         month = self.lex.months[self.low(m)]
         year = self.today.year + (month < self.today.month)
+        if weekend:  # "the first weekend of october": its nth Saturday and the Sunday after
+            saturday = self._nth_saturday(year, month, nth)
+            if saturday + timedelta(days=1) < self.today:
+                saturday = self._nth_saturday(year + 1, month, nth)
+            return Part(start, m + 1, day=max(saturday, self.today),
+                        until=saturday + timedelta(days=1))
         last_day = calendar.monthrange(year, month)[1]
         first_day = last_day - 6 if nth == 5 else 1 + 7 * (nth - 1)
         until = date(year, month, min(first_day + 6, last_day))
@@ -498,6 +506,16 @@ class _Rules:
         """A month's name at ``m`` (after "of"), not "the month" or "next month": its day
         gone by means next year's, not next month's."""
         return self.low(m) in self.lex.months or self.low(m + 1) in self.lex.months
+
+    @staticmethod
+    def _nth_saturday(year: int, month: int, nth: int) -> date:
+        """The month's nth Saturday (5: its last)."""
+        last_day = calendar.monthrange(year, month)[1]
+        if nth == 5:
+            end = date(year, month, last_day)
+            return end - timedelta(days=(end.weekday() - 5) % 7)
+        first = date(year, month, 1)
+        return first + timedelta(days=(5 - first.weekday()) % 7 + 7 * (nth - 1))
 
     def month_only(self, k: int) -> Part | None:
         """ "в декабре", "в начале декабря", "early December", "end of December"."""
@@ -1291,6 +1309,8 @@ class _Rules:
         said = {self.low(m) for m in range(k + 1, hv[2])}
         if hv[1] > 0 or not said.isdisjoint(("am", "pm", "oclock", "clock")):
             return True
+        if self._ish_hour(hv):
+            return True  # "like 5ish", "like fiveish"
         return after in ("", "or", "ish", "maybe") and self._day_named_before(k)
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
@@ -1393,13 +1413,23 @@ class _Rules:
             # "tonight after the kids are in bed like nine": a loose hour ending the reply,
             # after a day or a part of the day named earlier
             hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
-                      and 1 <= hv[0] <= 12 and self._day_or_daypart_named_before(k - 1))
+                      and 1 <= hv[0] <= 12 and self._day_or_daypart_named_before(k - 1)
+                      ) or (self._ish_hour(hv) and self.low(k - 1) in _ISH_BEFORE)
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
             ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
                               or self._day_or_part_before(k))) or in_words or hedged:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _ish_hour(self, hv: tuple[int, int, int]) -> bool:
+        """"5ish", "fiveish" (read as "five ish") ending the reply or before a day, a part
+        of the day or a hedge: an hour said loosely ("5ish kids", "40ish" are not)."""
+        if self.lang != "en" or self.low(hv[2]) != "ish" or hv[1] != 0 or not 1 <= hv[0] <= 12:
+            return False
+        nxt = self.low(hv[2] + 1)
+        return (nxt in _ISH_ENDS or nxt in _RELATIVE_DAYS or nxt in _DAYPARTS
+                or nxt in self.lex.weekdays)
 
     def _day_named_before(self, k: int) -> bool:
         """Whether a day (tomorrow, a weekday) is named anywhere before ``k``."""
@@ -1530,8 +1560,7 @@ class _Rules:
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
     RULES = ("bounded", "season", "holiday", "after_day", "day_of_month", "week_of_month",
-             "offset", "period",
-             "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
+             "offset", "period", "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
              "weekday", "clock", "daypart")  # fmt: skip
     _RULES_NO_WEEK = tuple(name for name in RULES if name != "week_of_month")
     """Without a word for "week" in the reply, no week of a month is said."""
@@ -1606,6 +1635,15 @@ _DAYPART_STARTS = frozenset({
     "ночью", "tonight", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
 """The words a part of the day can start with (`daypart`)."""
 
+_ISH_ENDS = frozenset({"", "or", "maybe", "probably", "then", "if", "is", "works", "would",
+                       "please", "i", "at", "on", "should", "that", "thats"})
+"""What may follow a loose "5ish" that ends the hour ("5ish works", "5ish i guess")."""
+_ISH_BEFORE = frozenset({"", "um", "uh", "oh", "well", "so", "ok", "okay", "yeah", "yes", "sure",
+                         "maybe", "probably", "say", "try", "call", "me", "back", "lets", "then",
+                         "today", "tonight", "tomorrow", "afternoon", "evening", "morning",
+                         "like", "about", "around", "roughly"})
+"""What may stand before a bare "5ish" at a callback: fillers, a request to call, a day
+("i have 5ish" is a count)."""
 _HOUR_HEDGES = frozenset({"like", "say", "maybe", "probably", "roughly", "где",
                           "наверное", "примерно", "эдак", "этак"})
 """Words before a loose hour at the end of a reply ("... like nine", «... где-то в девять»
