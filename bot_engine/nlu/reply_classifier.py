@@ -5,10 +5,16 @@ The rules know the families someone wrote down; the reply memory finds the one r
 reply nearest a turn. Neither weighs every word against every other reply: "да, пока на
 парах перерыв" is a yes because "да" opens it and nothing in it refuses, although "на
 парах" is how a busy caller says no. A logistic regression trained on the project's NLU eval
-set (every split that is not held out, `bench/nlu_eval/`) learns those weights: lemma
-unigrams and bigrams, each also crossed with the question's topic (a fact that is a no to
-"is now convenient" may be a yes to "is it still relevant"), and the opening word on its
-own, TF-IDF weighted.
+set (every split that is not held out, `bench/nlu_eval/`) learns those weights. Its
+features (`features`) are the reply's lemmas, each also crossed with the question's context
+(a fact that is a no to "is now convenient" may be a yes to "is it still relevant"); the
+pairs of adjacent lemmas; the opening word, alone and with the context; the context alone;
+and a negation scope: the three words after a negator are features of their own
+(``not_<lemma>``). Counts are sublinear (1 + log), weighted by IDF and normalised; the
+model is a logistic regression (C = 10, `bench/nlu_classifier.py`). Skip-pairs, the last
+word, the opening two words, word-final letters, word prefixes, the context crossed with
+pairs, a scope of two or four words and balanced class weights were tried and gained
+nothing on both languages' calibration (`bench/nlu_eval.py --classifier-alone`).
 
 It knows a closed set of labels that mean the same on any script: yes, no, a "don't know"
 (`DONT_KNOW`) to a question that waits for one, the four handlers, and none of these
