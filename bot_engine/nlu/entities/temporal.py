@@ -1560,16 +1560,22 @@ class _Rules:
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
     RULES = ("bounded", "season", "holiday", "after_day", "day_of_month", "week_of_month",
-             "offset", "period", "phase", "year_only", "relative_day", "day_month", "month_only", "numeric_date",
-             "weekday", "clock", "daypart")  # fmt: skip
-    _RULES_NO_WEEK = tuple(name for name in RULES if name != "week_of_month")
-    """Without a word for "week" in the reply, no week of a month is said."""
+             "offset", "period", "phase", "year_only", "relative_day", "day_month",
+             "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
+    _GATED: ClassVar[dict[str, frozenset[str]]] = {}
+    """Rules that need a word of their own somewhere in the reply (filled below the
+    class): a week of a month a word for "week", a day of a month an ordinal."""
+    _RULE_SETS: ClassVar[dict[tuple[bool, ...], tuple[str, ...]]] = {}
 
     def parts(self) -> list[Part]:
         out: list[Part] = []
         k = 0
         n = len(self.toks)
-        names = self.RULES if not self.words.isdisjoint(self._WEEK_WORDS) else self._RULES_NO_WEEK
+        said = tuple(not self.words.isdisjoint(needed) for needed in self._GATED.values())
+        names = self._RULE_SETS.get(said)
+        if names is None:
+            shut = {name for name, open_ in zip(self._GATED, said, strict=True) if not open_}
+            names = self._RULE_SETS[said] = tuple(n for n in self.RULES if n not in shut)
         rules = [getattr(self, name) for name in names]
         while k < n:
             for rule in rules:
@@ -1581,6 +1587,12 @@ class _Rules:
             else:
                 k += 1
         return out
+
+
+_Rules._GATED.update({
+    "week_of_month": _Rules._WEEK_WORDS,
+    "day_of_month": frozenset(_Rules._DAY_ORDINALS) | frozenset(_Rules._HALVES),
+})
 
 
 def _final_hour(part_hour: int, daypart: str | None, given: bool) -> int:
