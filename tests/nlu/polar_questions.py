@@ -62,14 +62,15 @@ VARIABLES: dict[str, dict[str, object]] = {
 }  # fmt: skip
 
 
-def step_reply(script_file: str, step: str, text: str,
+def step_reply(script_file: str, step: str, text: str, *, now: datetime | None = None,
                **overrides: object) -> tuple[str | None, dict[str, object]]:
     """The branch a reply takes at ``step`` of a shipped script, and the slots it fills
-    (``overrides``: variables other than the table's, such as another consent purpose)."""
+    (``now``: the call time, `now_of` by default; ``overrides``: variables other than the
+    table's, such as another consent purpose)."""
     variables = {**VARIABLES[script_file], **overrides}
     script = load_script_file(DIALOGS / script_file).script
     runtime = runtime_for(script)
-    now = now_of("ru" if script_file.endswith(".ru.yaml") else "en")
+    now = now or now_of("ru" if script_file.endswith(".ru.yaml") else "en")
     state = DialogState(
         script_id=script.id, step=step, waiting="input",
         variables=dict(validate_variables(script, variables)),

@@ -9,13 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot_engine.dialog import actions as act
-from bot_engine.dialog import events as ev
-from bot_engine.dialog.engine import Dialog, DialogState
-from bot_engine.dialog.runtime import runtime_for
 from bot_engine.nlu import extract_entities, given_names
-from bot_engine.script import load_script_file, validate_variables
-from tests.nlu.polar_questions import DIALOGS, VARIABLES, answer, step_reply
+from tests.nlu.polar_questions import answer, step_reply
 
 EN_NOW = datetime(2028, 2, 14, 11, 20, tzinfo=ZoneInfo("America/New_York"))  # a Monday
 LEAD = "lead_qualification.en.yaml"
@@ -202,22 +197,6 @@ def test_a_short_form_of_a_name_spelt_with_doubled_letters(said: str, asked: str
     assert given_names.same_name(said, asked, "en") is same
 
 
-def _at(step: str, text: str, now: datetime) -> str | None:
-    script = load_script_file(DIALOGS / LEAD).script
-    runtime = runtime_for(script)
-    state = DialogState(
-        script_id=script.id, step=step, waiting="input",
-        variables=dict(validate_variables(script, VARIABLES[LEAD])),
-        slots={name: None for name in runtime.slot_types}, now=now,
-    )
-    dialog = Dialog.restore(script, state)
-    branch = None
-    for action in dialog.handle(ev.UserSaid(text=text, at=now)):
-        if isinstance(action, act.Transition) and action.from_step == step:
-            branch = action.branch
-    return branch
-
-
 @pytest.mark.parametrize(
     ("text", "branch"),
     [("yes please we saw another mouse this morning so go ahead", "yes"),
@@ -227,4 +206,4 @@ def _at(step: str, text: str, now: datetime) -> str | None:
 def test_this_morning_said_in_the_afternoon_is_what_happened(text: str, branch: str) -> None:
     """To "is now a good time?" at 3 pm, "this morning" is no later time to talk."""
     now = datetime(2028, 2, 14, 15, 0, tzinfo=ZoneInfo("America/New_York"))
-    assert _at("convenient", text, now) == branch
+    assert step_reply(LEAD, "convenient", text, now=now)[0] == branch
