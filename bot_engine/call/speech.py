@@ -22,6 +22,7 @@ from asr_tts.tts.text_split import split_sentences
 from asr_tts.tts_cache import PrerenderReport, PromptSpec, TtsCache
 from asr_tts.turn import SmartEndpointing, SmartTurnSettings, load_smart_turn
 from asr_tts.wheel_models import SMART_TURN
+from bot_engine import nlu
 from bot_engine.call.errors import CallError
 from bot_engine.call.prompts import call_prompts
 from bot_engine.script.model import Script
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 
 CALL_RATE = TELEPHONE_RATE
 LOCAL_ENGINES = frozenset({"vosk", "whisper"})
+NLU_READY_WAIT_S = 5.0
+"""The longest a call rings (or, outbound, holds its greeting) for its language's NLU
+tables. Built from cold they took 2.7-3.6 s for Russian (word vectors and reply memory
+are most of it) and 1.1-2.3 s for English on the development machine; a worker that
+loaded the script earlier has them already (`nlu.warm_up`)."""
 
 
 class NoOfflineAsr(CallError, ModelNotFoundError):
@@ -127,6 +133,8 @@ class CallSpeech:
     """Prompts that were not in the cache and streamed from the engine during calls."""
     speculation: SpeculationStats = field(default_factory=SpeculationStats)
     """Speculative decodes at caller pauses: started, used as the final, discarded."""
+    nlu_wait_s: float = NLU_READY_WAIT_S
+    """How long `prepare` waits for the language's NLU tables."""
     _memory: dict[str, bytes] = field(default_factory=dict)
     _asr_settings: SpeechSettings | None = None
     _smart_warned: bool = False
@@ -236,8 +244,30 @@ class CallSpeech:
 
     async def prepare(self, script: Script, variables: dict[str, Any]) -> None:
         """What happens while the phone rings: the prompts this call's variables determine
-        go into the cache, and the ASR model is loaded."""
-        await asyncio.gather(self.prerender(call_prompts(script, variables)), self.warm_up())
+        go into the cache, the ASR model is loaded, and the script's NLU is built (its
+        runtime, then its language's tables), so the first caller turn pays for none of
+        them."""
+        # listing the prompts compiles the script's runtime (intent matchers) on first
+        # use: 0.1-0.2 s, kept off the event loop the other calls share
+        texts = await asyncio.to_thread(call_prompts, script, variables)
+        await asyncio.gather(self.prerender(texts), self.warm_up(),
+                             self.nlu_ready(script.language))
+
+    async def nlu_ready(self, language: str) -> None:
+        """Wait, in a thread and for at most `nlu_wait_s`, until the NLU tables of
+        `language` are built (`nlu.ready`). A turn runs on the event loop, so a table it
+        has to build stalls every call of the process. Past the bound (or if building
+        fails) the call goes on, logged: its first turn waits for the rest."""
+        if nlu.is_ready(language):
+            return
+        try:
+            async with asyncio.timeout(self.nlu_wait_s):
+                await asyncio.to_thread(nlu.ready, language)
+        except TimeoutError:
+            log.warning("the NLU of %s is not ready after %.1f s: the call goes on, its "
+                        "first turn waits for the rest", language, self.nlu_wait_s)
+        except Exception:
+            log.exception("cannot build the NLU tables of %s ahead of the call", language)
 
     async def prerender(self, texts: list[str]) -> PrerenderReport:
         """Render into the cache and keep the audio in memory for this process's calls."""

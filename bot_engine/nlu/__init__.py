@@ -17,7 +17,7 @@ from bot_engine.nlu.rasa import (
     load_rasa_nlu,
 )
 from bot_engine.nlu.text import lemmas, normalize, tokens
-from bot_engine.nlu.warmup import warm_up
+from bot_engine.nlu.warmup import is_ready, ready, warm_up
 from bot_engine.nlu.yesno import YesNo, yes_no
 
 __all__ = [
@@ -35,10 +35,12 @@ __all__ = [
     "answer_to_offer",
     "builtin_intents",
     "extract_entities",
+    "is_ready",
     "lang_of",
     "lemmas",
     "load_rasa_nlu",
     "normalize",
+    "ready",
     "tokens",
     "warm_up",
     "yes_no",

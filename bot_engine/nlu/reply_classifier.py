@@ -44,8 +44,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import bot_engine.nlu.cues as cues
 import bot_engine.nlu.given_names as given_names
-from bot_engine.nlu import cues
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import NEGATORS
 from bot_engine.nlu.text import lemma_tuple

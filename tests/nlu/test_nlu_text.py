@@ -61,14 +61,3 @@ def test_english_lemmas_are_consistent() -> None:
     assert lemmas("numbers", "en") == lemmas("number", "en")
     assert lemmas("I don't mind", "en") == ["i", "do", "not", "mind"]
     assert lemmas("removed", "en") == lemmas("remove", "en")
-
-
-def test_warm_up_builds_the_lazy_tables() -> None:
-    from bot_engine.nlu import warm_up
-    from bot_engine.nlu.entities.lexicon import lexicon
-
-    lexicon.cache_clear()
-    warm_up("ru-RU")
-    assert lexicon.cache_info().currsize == 1
-    with pytest.raises(ValueError):
-        warm_up("xx")
