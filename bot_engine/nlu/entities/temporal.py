@@ -1577,13 +1577,16 @@ class _Rules:
                 if self.low(m) == "дня":  # «в конце дня», «к концу рабочего дня»
                     return Part(k, m + 1, hour=_END_OF_DAY, meridiem_given=True,
                                 daypart="днем", vague=True)
-            if low == "пораньше" and self.low(k + 1) in ("утром", "с"):  # «пораньше утром»
-                m = k + 2 + (self.low(k + 1) == "с" and self.low(k + 2) == "утра")
-                if m == k + 2 and self.low(k + 1) == "с":
-                    return None
-                return Part(k, m, hour=_FIRST_THING, meridiem_given=True, daypart="утром",
-                            vague=True)
-            return None
+            if low != "пораньше":
+                return None
+            if self.low(k + 1) == "утром":  # «пораньше утром»
+                m = k + 2
+            elif (self.low(k + 1), self.low(k + 2)) == ("с", "утра"):  # «пораньше с утра»
+                m = k + 3
+            else:
+                return None
+            return Part(k, m, hour=_FIRST_THING, meridiem_given=True, daypart="утром",
+                        vague=True)
         if low == "first" and self.low(k + 1) == "thing":
             return self._first_thing(k)
         end = self._end_of_day(k)
