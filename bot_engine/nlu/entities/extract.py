@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
@@ -284,8 +284,10 @@ def extract_entities(
                     found = [f for f in found if f not in clash] + [extra]
             found.sort(key=lambda f: f.start)
         found = _narrower_inside(text, _day_of_week_period(text, found))
-        found = _without_negated(text, found)
-        if "datetime" in wanted and "date" not in wanted:
+        to_call = "datetime" in wanted and "date" not in wanted
+        found = _without_negated(text, found, alone=to_call)
+        if to_call:
+            found = _without_told_of(text, code, found)
             found = _without_unsure_spans(text, code, _without_asked_of_us(text, code, found))
         said = _temporal_entities(text, found, wanted)
         today = now.date().isoformat()
@@ -360,20 +362,61 @@ def _urgent(text: str, lang: Lang, now: datetime) -> list[Entity]:
 
 
 _NOT = frozenset({"not", "не"})
+_BOUNDS = frozenset({"before", "until", "till", "til", "after", "earlier", "later", "раньше",
+                     "ранее", "позже", "позднее", "до", "после"})
+"""The first word of a time that "not" bounds instead of ruling out: "not before ten",
+«не раньше десяти» give the earliest time."""
+_NOT_PREPS = frozenset({"в", "во", "на", "on", "at", "in"})
 
 
-def _without_negated(text: str, found: list[Temporal]) -> list[Temporal]:
+def _without_negated(text: str, found: list[Temporal], *, alone: bool = False) -> list[Temporal]:
     """Drop a time the caller rules out when another follows: "not today, maybe
-    thursday", «не завтра, а в среду» name thursday and wednesday."""
-    if len(found) < 2:
+    thursday", «не завтра, а в среду» name thursday and wednesday. A time said after it on
+    the ruled-out day gives the reason, no other time ("not tomorrow obviously its
+    thanksgiving"). With ``alone`` (a time to call back) a time ruled out with none
+    after it is dropped too: "not tomorrow", «только не завтра» name no time."""
+    if len(found) < 2 and not (alone and found):
         return found
     keep = []
+    refused: set[date] = set()
     for n, tmp in enumerate(found):
-        before = text[: tmp.start].split()
-        if n < len(found) - 1 and before and before[-1].lower() in _NOT:
+        before = text[: tmp.start].lower().split()
+        if len(before) > 1 and before[-1] in _NOT_PREPS:
+            before.pop()  # «не в пятницу», "not on monday"
+        said = text[tmp.start : tmp.end].split()[:1]
+        negated = (bool(before) and before[-1] in _NOT
+                   and not (said and said[0].lower() in _BOUNDS)
+                   and not (len(before) > 1 and before[-2] == "why"))  # "why not"
+        if negated and (alone or n < len(found) - 1):
+            refused.add(tmp.day)
             continue
+        if tmp.day in refused and tmp.clock is None:
+            continue  # "not monday, monday is presidents day": the reason, not a time
         keep.append(tmp)
     return keep
+
+
+_TOLD_CALL_WORDS = frozenset({"called", "phoned", "rang", "rung", "spoke", "talked", "texted",
+                              "emailed", "звонили", "звонил", "звонила"})
+"""A word each call told of holds: `_TOLD_CALL` runs only when one is said."""
+_TOLD_CALL = {
+    "en": re.compile(r"\b(?:called|phoned|rang|rung|spoke|talked|texted|emailed)(?: (?:me|us|"
+                     r"him|her|here|to (?:me|us|him|her|someone|somebody)|already|twice|once|"
+                     r"again|before|earlier|\w+ times|a (?:few|couple|bunch) (?:of )?times))*"
+                     r"(?: (?:on|in|at|around|about|this|last|earlier))?\s*$"),
+    "ru": re.compile(r"\b(?:уже )?(?:звонили|звонил|звонила)(?: (?:мне|нам|уже|дважды|"
+                     r"трижды|раза|два|три|несколько|раз))*(?: (?:в|на|во))?\s*$"),
+}
+
+
+def _without_told_of(text: str, lang: Lang, found: list[Temporal]) -> list[Temporal]:
+    """Drop the time of a call the caller tells of ("your manager already called me twice
+    this week", «мне уже звонили в понедельник»): when a call was, no time to call back."""
+    low = text.lower()
+    if not found or _TOLD_CALL_WORDS.isdisjoint(low.replace(",", " ").split()):
+        return found
+    told = _TOLD_CALL[lang]
+    return [tmp for tmp in found if not told.search(low[: tmp.start])]
 
 
 # Doubt about a whole span: "sometime next week i guess", "my schedule is all over the

@@ -57,6 +57,17 @@ def _from_easter(method: int, offset: int, length: int = 1) -> _Rule:
     return rule
 
 
+def _independence_weekend(year: int) -> Span:
+    """The days off around the Fourth of July: the weekend it falls on or beside, with the
+    Monday or Friday it is observed on (a Sunday Fourth: Saturday to Monday the 5th); a
+    Tuesday or Thursday Fourth takes the Monday or Friday between (a Wednesday one stands
+    alone)."""
+    fourth = date(year, 7, 4)
+    first_offset, last_offset = {0: (-2, 0), 1: (-3, 0), 2: (0, 0), 3: (0, 3), 4: (0, 2),
+                                 5: (-1, 1), 6: (-1, 1)}[fourth.weekday()]
+    return fourth + timedelta(days=first_offset), fourth + timedelta(days=last_offset)
+
+
 def _tax_day(year: int) -> date:
     """The US filing deadline: 15 April, or the next weekday when that is a weekend."""
     day = date(year, 4, 15)
@@ -100,11 +111,13 @@ _EN_CALENDAR: dict[str, _Rule] = {
     "fathers": _nth_weekday(6, 6, 3),
     "juneteenth": _fixed(6, 19),
     "independence": _fixed(7, 4),
+    "independence_weekend": _independence_weekend,
     "labor": _nth_weekday(9, 0, 1),
     "columbus": _nth_weekday(10, 0, 2),
     "halloween": _fixed(10, 31),
     "veterans": _fixed(11, 11),
     "thanksgiving": _nth_weekday(11, 3, 4),
+    "thanksgiving_weekend": _nth_weekday(11, 3, 4, length=4),  # Thursday to Sunday
     "black_friday": _nth_weekday(11, 3, 4),  # moved a day on in ``span``
     "christmas_eve": _fixed(12, 24),
     "christmas": _fixed(12, 24, 12, 25),
@@ -121,11 +134,13 @@ _EN_CALENDAR: dict[str, _Rule] = {
 }
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "ru": {"long_weekend": ("new_year", "defender", "women", "may", "russia", "unity")},
-    "en": {"long_weekend": ("mlk", "presidents", "memorial", "labor", "columbus")},
+    "en": {"long_weekend": ("mlk", "presidents", "memorial", "independence_weekend", "labor",
+                            "columbus", "thanksgiving_weekend")},
 }
 """Names that mean the nearest of several holidays: "the long weekend" said in May is
 Memorial Day's (a Monday holiday's weekend is named by its Monday, the day off: "after the
-long weekend" is the Tuesday); «после длинных выходных» is after the nearest days off."""
+long weekend" is the Tuesday), "the holiday weekend" said in late June the Fourth of July's
+and in November Thanksgiving's; «после длинных выходных» is after the nearest days off."""
 
 CALENDARS: dict[str, dict[str, _Rule]] = {"ru": _RU_CALENDAR, "en": _EN_CALENDAR}
 
@@ -187,6 +202,10 @@ _EN_NAMES: dict[str, str | None] = {
     "mlk day? weekend": "mlk", "presidents day weekend": "presidents",
     "memorial day? weekend": "memorial", "labor day? weekend": "labor",
     "labour day? weekend": "labor", "columbus day weekend": "columbus",
+    "fourth of july weekend": "independence_weekend", "4th of july weekend": "independence_weekend",
+    "july fourth weekend": "independence_weekend", "july 4th weekend": "independence_weekend",
+    "independence day weekend": "independence_weekend",
+    "thanksgiving weekend": "thanksgiving_weekend", "turkey day weekend": "thanksgiving_weekend",
     "long weekend": "long_weekend", "three day weekend": "long_weekend",
     "holiday weekend": "long_weekend",
     "school lets out": "school_out", "school gets out": "school_out",
@@ -206,7 +225,7 @@ _EN_ALONE = frozenset({"thanksgiving", "halloween", "christmas", "xmas", "easter
                        "new_year_eve", "christmas_eve", "independence", "memorial", "labor",
                        "juneteenth", "valentine", "st_patrick", "mlk", "presidents",
                        "columbus", "veterans", "mothers", "fathers", "black_friday",
-                       "tax_day"})  # fmt: skip
+                       "tax_day", "independence_weekend", "thanksgiving_weekend"})  # fmt: skip
 _RU_ALONE = frozenset({"new_year", "old_new_year", "christmas", "christmas_eve", "new_year_eve",
                        "easter", "maslenitsa",
                        "victory", "defender", "women", "russia", "knowledge", "unity"})

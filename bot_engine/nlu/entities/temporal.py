@@ -19,6 +19,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import ClassVar
 
 import bot_engine.nlu.entities.holidays as holidays
@@ -639,9 +640,11 @@ class _Rules:
         if self.lang == "en" and low in ("sat", "sun", "mar", "may", "wed") and start == k:
             return None
         day = _upcoming(self.today, self.lex.weekdays[low], include_today=is_this)
-        if self.lang == "ru" and start < k and not is_this and day == self.today + timedelta(1):
-            day += timedelta(weeks=1)  # «в следующий понедельник» on a Sunday: not tomorrow,
-            # which «в понедельник» (or «завтра») already names, but the one after it
+        if (start < k and not is_this and self.low(start) != "coming"
+                and day == self.today + timedelta(1)):
+            day += timedelta(weeks=1)  # «в следующий понедельник», "next tuesday" said the
+            # day before: not tomorrow, which «в понедельник», "tuesday" (or «завтра»,
+            # "tomorrow") already names, but the one after it
         return Part(start, k + 1, day=day, weekday=True)
 
     def period(self, k: int) -> Part | None:
@@ -1311,6 +1314,8 @@ class _Rules:
             return True
         if self._ish_hour(hv):
             return True  # "like 5ish", "like fiveish"
+        if after == "in" and self.low(hv[2] + 1) == "the" and self.low(hv[2] + 2) in _DAYPARTS:
+            return True  # "like 8 in the morning"
         return after in ("", "or", "ish", "maybe") and self._day_named_before(k)
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
@@ -1319,7 +1324,9 @@ class _Rules:
                 and low not in self.lex.numbers and not low.startswith("пол")):
             return None  # no form below starts here: most words of a reply
         if low in _NOON:
-            start = k - 1 if self.low(k - 1) in ("в", "at", "к", "around", "by") else k
+            # "till noon", "until midday": how long the caller is free, read with its word
+            start = k - 1 if self.low(k - 1) in ("в", "at", "к", "around", "by", "till", "until",
+                                                 "til") else k
             return Part(start, k + 1, hour=_NOON[low], meridiem_given=True)
         if t.kind == "time":
             hv = self._hour_value(k)
@@ -1499,21 +1506,31 @@ class _Rules:
         if same is not None:  # "same time tomorrow", «завтра в это же время»
             moment = self.now
             return Part(k, same, hour=moment.hour, minute=moment.minute, meridiem_given=True)
+        loose = self._loose_daypart(k)
+        if loose is not None:
+            return loose
         near = k + 1 if low in ("ближе", "поближе") else k
         if self.low(near) in ("к", "ко", "под") and self.low(near + 1) in ("вечеру", "вечер"):
             return Part(k, near + 2, daypart="вечером")  # "ближе к вечеру", "под вечер"
         if self.low(near) in ("к", "ко") and self.low(near + 1) == "обеду":
             return Part(k, near + 2, hour=13, meridiem_given=True, vague=True)
         if low == "с" and self.low(k + 1) == "утра":
+            if self.low(k + 2) == "пораньше":  # «с утра пораньше»: when the day starts
+                return Part(k, k + 3, hour=_FIRST_THING, meridiem_given=True, daypart="утром",
+                            vague=True)
             return Part(k, k + 2, daypart="утром")
         low = _DIMINUTIVE_DAYPARTS.get(low, low)
+        if low == "утром" and self.low(k + 1) == "пораньше":  # «утром пораньше»
+            return Part(k, k + 2, hour=_FIRST_THING, meridiem_given=True, daypart="утром",
+                        vague=True)
         if low in ("утром", "днем", "вечером", "ночью", "tonight"):
             return Part(k, k + 1, daypart=low)
-        if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch"):
+        if low in ("после", "after") and self.low(k + 1) in ("обеда", "lunch", "lunchtime"):
             # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
             return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True,
                         daypart="днем" if low == "после" else "afternoon", vague=True)
-        if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch"):
+        if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch",
+                                                                   "lunchtime"):
             return Part(k, k + 2, hour=11, meridiem_given=True,
                         daypart="утром" if self.lang == "ru" else "morning", vague=True)
         # "с 10 до 12": the range starts at its first hour
@@ -1542,9 +1559,96 @@ class _Rules:
                 "morning", "afternoon", "evening"
             ):  # fmt: skip
                 return Part(k, k + 3, daypart=self.low(k + 2))
-            if low in ("morning", "afternoon", "evening", "night"):
-                return Part(k, k + 1, daypart=low)
+            if low in ("morning", "afternoon", "evening", "night", "lunchtime"):
+                return Part(k, k + 1, daypart=low)  # "lunchtime tomorrow"
         return None
+
+    def _loose_daypart(self, k: int) -> Part | None:
+        """A part of the day said loosely, read as an hour in it that a clock time said
+        beside still overrides (``vague``): the end of the working day ("end of day",
+        "end of the day tomorrow", «в конце дня»), its start ("first thing", "tuesday
+        morning first thing", «пораньше утром»), and an early or late part ("late this
+        afternoon", "early tomorrow morning")."""
+        low = self.low(k)
+        if self.lang == "ru":
+            m = k + (low in ("в", "к", "ко", "под"))
+            if self.low(m) in ("конце", "концу", "конец"):
+                m += 1 + (self.low(m + 1) in ("рабочего", "рабочему"))
+                if self.low(m) == "дня":  # «в конце дня», «к концу рабочего дня»
+                    return Part(k, m + 1, hour=_END_OF_DAY, meridiem_given=True,
+                                daypart="днем", vague=True)
+            if low != "пораньше":
+                return None
+            if self.low(k + 1) == "утром":  # «пораньше утром»
+                m = k + 2
+            elif (self.low(k + 1), self.low(k + 2)) == ("с", "утра"):  # «пораньше с утра»
+                m = k + 3
+            else:
+                return None
+            return Part(k, m, hour=_FIRST_THING, meridiem_given=True, daypart="утром",
+                        vague=True)
+        if low == "first" and self.low(k + 1) == "thing":
+            return self._first_thing(k)
+        end = self._end_of_day(k)
+        if end is not None:
+            return end
+        if low in _LOOSE_EDGES:
+            m = k + 1
+            day: date | None = None
+            if self.low(m) in ("tomorrow", "today"):
+                day = self.today + timedelta(days=_RELATIVE_DAYS[self.low(m)])
+                m += 1
+            elif self.low(m) == "this":
+                m += 1
+            elif self.low(m) == "in" and self.low(m + 1) == "the":
+                m += 2
+            hour = _LOOSE_HOURS.get((low, self.low(m)))
+            if hour is not None:  # "late this afternoon": 16, "early tomorrow morning": 8
+                return Part(k, m + 1, day=day, hour=hour, meridiem_given=True,
+                            daypart=self.low(m), vague=True)
+        return None
+
+    def _first_thing(self, k: int) -> Part | None:
+        """ "first thing", "first thing in the morning", "monday first thing": when the
+        working day starts, a time only at the end of the reply, before a day or after one
+        ("first thing i need to know" is no time)."""
+        m = k + 2
+        if [self.low(m + x) for x in range(3)] == ["in", "the", "morning"]:
+            m += 3
+        after = self.low(m)
+        if not (after in _TIME_FOLLOWERS or after in _RELATIVE_DAYS
+                or after in self.lex.weekdays or self._day_or_daypart_named_before(k)):
+            return None
+        return Part(k, m, hour=_FIRST_THING, meridiem_given=True, daypart="morning",
+                    vague=True)
+
+    def _end_of_day(self, k: int) -> Part | None:
+        """ "end of day", "(by) the end of the day", "close of business", "eod": the end
+        of the working day. "at the end of the day" before a clause is the idiom
+        ("... i just want it cheap"), no time."""
+        m = k + (self.low(k) in ("at", "by", "around", "before", "towards", "toward"))
+        m += self.low(m) == "the"
+        said = (self.low(m), self.low(m + 1))
+        at_k = m - 1 if self.low(m - 1) == "at" else m - 2
+        at = self.low(at_k) == "at" and (at_k == m - 1 or self.low(m - 1) == "the")
+        if said == ("end", "of"):
+            m += 2 + (self.low(m + 2) == "the")
+            if self.low(m) not in ("day", "business", "workday"):
+                return None
+            m += 1
+        elif said == ("close", "of") and self.low(m + 2) in ("business", "day"):
+            m += 3
+        elif self.low(m) == "eod":
+            m += 1
+        else:
+            return None
+        after = self.low(m)
+        ends = after == "" and at_k > 0  # "call me at the end of the day"
+        if at and not ((after in _TIME_FOLLOWERS and after not in _CLAUSE_STARTS and after)
+                       or ends or after in _RELATIVE_DAYS or after in self.lex.weekdays):
+            return None  # "at the end of the day its your call", alone: the idiom
+        return Part(k, m, hour=_END_OF_DAY, meridiem_given=True, daypart="afternoon",
+                    vague=True)
 
     def _same_time(self, k: int) -> int | None:
         """One past "(at) the same time" / «в это (же) время», or None."""
@@ -1631,6 +1735,24 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_END_OF_DAY = 17
+"""The hour "end of day" books: the working day's last hour."""
+_FIRST_THING = 9
+"""The hour "first thing" books: when the working day starts (a morning is 10)."""
+_LOOSE_EDGES = frozenset({"early", "late"})
+_LOOSE_HOURS: dict[tuple[str, str], int] = {
+    ("early", "morning"): 8, ("late", "morning"): 11, ("early", "afternoon"): 13,
+    ("late", "afternoon"): 16, ("early", "evening"): 17, ("late", "evening"): 21,
+}  # fmt: skip
+"""An early or late part of the day: the hour it books."""
+_TIME_FOLLOWERS = frozenset({"", "works", "work", "is", "would", "should", "please", "then",
+                             "or", "and", "maybe", "probably", "ok", "okay", "if", "on", "next",
+                             "ish", "this", "that", "thats", "sounds", "good", "fine", "in"})
+"""What may follow a loose time said as the answer ("end of day works", "first thing
+tomorrow"): more of a time or of an answer, not a clause of its own."""
+_CLAUSE_STARTS = frozenset({"is", "this", "that", "thats", "and", "if", "in"})
+"""Followers of "at the end of the day" that open the idiom's clause ("... thats your
+call", "... if it works"), as they do not after "end of day"."""
 _LUNCH_BREAK = frozenset({"обеденный", "обеденном", "lunch"})
 _MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "минуты", "минуток",
                            "минутки", "секунд", "seconds"})
@@ -1644,7 +1766,8 @@ _DAYPART_STARTS = frozenset({
     "at", "the", "same", "в", "это", "то", "ближе", "поближе", "к", "ко", "под", "с",
     "после", "after", "до", "before", "перед", "around", "about", "near", "by", "on",
     "during", "in", "morning", "afternoon", "evening", "night", "утром", "днем", "вечером",
-    "ночью", "tonight", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
+    "ночью", "tonight", "lunchtime", "first", "end", "close", "eod", "towards", "toward",
+    "early", "late", "конце", "концу", "конец", "пораньше", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
 """The words a part of the day can start with (`daypart`)."""
 
 _ISH_ENDS = frozenset({"", "or", "maybe", "probably", "then", "if", "is", "works", "would",
@@ -1741,17 +1864,85 @@ def _day_then_its_hour(groups: list[list[Part]], toks: list[Tok]) -> list[list[P
     between = [toks[g].low for g in range(first[-1].j, second[0].i)]
     after = toks[second[-1].j].low if second[-1].j < len(toks) else ""
     errand = [w for w in between if w not in _GAP_FILLERS]
-    if (day_only and time_only and len(errand) <= _ERRAND_GAP and _PARTING.isdisjoint(between)
+    parted = not _PARTING.isdisjoint(between) and not _lower_bound(errand, toks[second[0].i].low)
+    if (day_only and time_only and len(errand) <= _ERRAND_GAP and not parted
             and after not in _SUM_UNITS):  # "in two weeks budget is around 3k": no hour
         return [first + second]
     return groups
+
+
+_NOT_BEFORE = frozenset({"before", "until", "till", "til", "раньше", "ранее"})
+_BOUND_LEADS = frozenset({"but", "just", "only", "not", "но", "только", "не", "а"})
+
+
+_NOT_EARLY = frozenset({"too", "early", "earlier", "say", "like", "maybe", "around", "about",
+                        "слишком", "рано", "раньше", "где", "то", "часов", "часиков"})
+"""After "not": "not too early, say ten thirty", «не слишком рано, часов в десять»."""
+
+
+def _lower_bound(between: list[str], first_word: str) -> bool:
+    """ "tomorrow but not before ten", "tomorrow not too early say ten thirty", «завтра,
+    но не раньше десяти»: the hour is the earliest one of that day, not a time set apart
+    from it by the "but" and the "not"."""
+    nots = [n for n, w in enumerate(between) if w in ("not", "не")]
+    if not nots or not all(w in _BOUND_LEADS for w in between[: nots[-1]]):
+        return False
+    tail = between[nots[-1] + 1 :]
+    if not tail:
+        return first_word in _NOT_BEFORE
+    if len(tail) == 1 and tail[0] in _NOT_BEFORE:
+        return True  # "but not before noon": "noon" is read without its "before"
+    return tail[0] in ("too", "early", "слишком", "рано") and all(w in _NOT_EARLY for w in tail)
+
+
+_CORRECTIONS = frozenset({"actually", "wait", "scratch", "rather", "mean", "correction",
+                          "sorry", "ой", "точнее", "вернее", "хотя"})
+"""Words of a caller correcting the time just said ("monday wait no tuesday", "make it",
+"i mean", «ой нет», «то есть»): the time after them is the answer."""
+
+
+def _corrected(groups: list[list[Part]], toks: list[Tok]) -> list[list[Part]]:
+    """ "monday wait no monday is presidents day make it tuesday at ten", «в понедельник,
+    ой нет, во вторник»: a time corrected, the one said after the correction wins; a
+    time of day said alone after it keeps the day it corrects ("friday at 3 actually
+    make it at 4")."""
+    for n in range(len(groups) - 1, 0, -1):
+        between = [toks[g].low for g in range(groups[n - 1][-1].j, groups[n][0].i)]
+        if not _corrects(between):
+            continue
+        later = groups[n]
+        if all(p.day is None and p.moment is None for p in later):
+            days = [p for p in groups[n - 1] if p.day is not None and p.hour is None
+                    and p.daypart is None and p.until is None]
+            later = days + later
+        # the expression spans the times it corrects: none of them is read again
+        return [[replace(later[0], i=groups[0][0].i), *later[1:]], *groups[n + 1 :]]
+    return groups
+
+
+_RECAST = frozenset({"no", "nope", "нет", "better", "лучше", "lets", "давайте", "давай",
+                     "say", "then", "тогда", "make", "it"})
+"""Words that with a no correct a time: "monday no tuesday", «восьмого, нет, лучше
+девятого», "friday no lets say monday"."""
+
+
+def _corrects(between: list[str]) -> bool:
+    said = [w for w in between if w not in _GAP_FILLERS or w == "то"]
+    if not _CORRECTIONS.isdisjoint(said):
+        return True
+    if said and ("no" in said or "нет" in said) and all(w in _RECAST for w in said):
+        return True
+    pairs = set(pairwise(said))
+    return bool(pairs & {("make", "it"), ("no", "no"), ("то", "есть"), ("change", "it"),
+                         ("change", "that")})
 
 
 def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Temporal]:
     """Every date/time expression in ``toks``, resolved against ``now``."""
     rules = _Rules(toks, lex, lang, now)
     out: list[Temporal] = []
-    for group in _merge(rules.parts(), toks):
+    groups = _merge(rules.parts(), toks)
+    for group in _corrected(groups, toks) if len(groups) > 1 else groups:
         day: date | None = None
         hour: int | None = None
         minute = 0
