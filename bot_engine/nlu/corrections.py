@@ -107,6 +107,8 @@ def corrected(text: str, lang: Lang, kind: str, read: Reader) -> Correction | No
         return None
     starts = [0] + [m.end() for m in cuts]
     ends = [m.start() for m in cuts] + [len(text)]
+    if sum(bool(text[a:b].strip()) for a, b in zip(starts, ends, strict=True)) < 2:
+        return None  # "no, tomorrow at 3": a marker with nothing said before it
     value: dict[str, Any] | None = None
     first = last = -1  # the piece the value so far was read from
     refused = False
@@ -145,8 +147,10 @@ def _read_piece(piece: str, lang: Lang, kind: str, read: Reader,
     found = read(prefix + piece.strip())
     if found is None:
         return None
-    shift = len(piece) - len(piece.lstrip()) - len(prefix)
-    return {**found, "start": max(0, found["start"] + shift), "end": found["end"] + shift}
+    lead = len(piece) - len(piece.lstrip())
+    shift = lead - len(prefix)
+    start, end = max(lead, found["start"] + shift), found["end"] + shift
+    return {**found, "start": start, "end": end, "text": piece[start:end]}
 
 
 def _merged(old: dict[str, Any], new: dict[str, Any], kind: str, lang: Lang) -> dict[str, Any]:
@@ -191,8 +195,9 @@ def _time_merged(old: dict[str, Any], new: dict[str, Any], lang: Lang) -> dict[s
         return {**new, "type": "datetime", "value": moved.isoformat(timespec="seconds")}
     at = datetime.fromisoformat(str(new["value"]))
     words = _WORD.findall(str(new.get("text", "")).lower().replace("ё", "е"))
-    if _time_alone(words, lang):
-        at = at.replace(year=old_day.year, month=old_day.month, day=old_day.day)
+    if not _time_alone(words, lang):
+        return new  # "friday at 8 pm no saturday at 10": a new day with its own hour
+    at = at.replace(year=old_day.year, month=old_day.month, day=old_day.day)
     if old["type"] == "datetime" and not _half_said(words):
         at = at.replace(hour=_nearest_half(at.hour, datetime.fromisoformat(str(old["value"]))
                                            .hour))

@@ -33,6 +33,7 @@ def _slot(script: str, step: str, text: str, slot: str) -> tuple[str | None, obj
      ("thursday or rather friday", "2027-10-08"),
      ("friday at 11 no thursday", "2027-10-14T11:00"),
      ("next week i mean tuesday", "2027-10-12"),
+     ("friday at 8 pm no saturday at 10", "2027-10-09T10:00"),
      # a plain no before the value, a bound: nothing corrected
      ("no call me at five", "2027-10-07T17:00"),
      ("no tomorrow at 4", "2027-10-08T16:00"),
