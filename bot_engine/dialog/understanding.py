@@ -46,6 +46,7 @@ from typing import Any, cast
 from bot_engine import nlu
 from bot_engine.dialog.runtime import Runtime
 from bot_engine.nlu import (
+    corrections,
     cues,
     external,
     keys,
@@ -281,6 +282,9 @@ def _read(
     if (handler.intent == "repeat" and handler.confidence < _PATTERN_SURE
             and _MESSAGE_GIVEN.match(nlu.normalize(text, runtime.lang))):
         handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «скажите, что я согласен»
+    if (handler.intent == "opt_out" and expect.type in corrections.CORRECTED_KINDS
+            and _day_ruled_out(runtime, text, expect.type, now)):
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)  # «первого не звоните, а третьего»
     if (handler.intent == "opt_out" and compiled.hedge_intent is not None
             and _CALL_AS_DECISION.search(text.lower())):
         # "not my call, my wife does the bills": a call as a decision, not a phone call
@@ -1845,6 +1849,34 @@ def _digit_pair_en(text: str, found: dict[str, Any]) -> dict[str, Any]:
 
 
 def _entity(
+    runtime: Runtime,
+    text: str,
+    kind: str,
+    now: datetime,
+    exclude: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
+    """The value of ``kind`` the reply gives; a self-correcting one ("friday at 10 no make
+    it 11", «тысяч пятьдесят нет сорок») gives the value it ends on (`corrections`)."""
+    found = _entity_said(runtime, text, kind, now, exclude)
+    if found is None or kind not in corrections.CORRECTED_KINDS:
+        return found
+    fixed = corrections.corrected(text, lang_of(runtime.lang), kind,
+                                  lambda part: _entity_said(runtime, part, kind, now))
+    if fixed is None or any(fixed.value["start"] < e["end"] and e["start"] < fixed.value["end"]
+                            for e in exclude or []):
+        return found
+    return fixed.value
+
+
+def _day_ruled_out(runtime: Runtime, text: str, kind: str, now: datetime) -> bool:
+    """«первого не звоните лучше третьего»: a call refused between two days rules the first
+    one out and asks for the second; no end to the calls."""
+    fixed = corrections.corrected(text, lang_of(runtime.lang), kind,
+                                  lambda part: _entity_said(runtime, part, kind, now))
+    return fixed is not None and fixed.refused_call
+
+
+def _entity_said(
     runtime: Runtime,
     text: str,
     kind: str,
