@@ -19,7 +19,6 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
 from typing import ClassVar
 
 import bot_engine.nlu.entities.holidays as holidays
@@ -1895,54 +1894,12 @@ def _lower_bound(between: list[str], first_word: str) -> bool:
     return tail[0] in ("too", "early", "слишком", "рано") and all(w in _NOT_EARLY for w in tail)
 
 
-_CORRECTIONS = frozenset({"actually", "wait", "scratch", "rather", "mean", "correction",
-                          "sorry", "ой", "точнее", "вернее", "хотя"})
-"""Words of a caller correcting the time just said ("monday wait no tuesday", "make it",
-"i mean", «ой нет», «то есть»): the time after them is the answer."""
-
-
-def _corrected(groups: list[list[Part]], toks: list[Tok]) -> list[list[Part]]:
-    """ "monday wait no monday is presidents day make it tuesday at ten", «в понедельник,
-    ой нет, во вторник»: a time corrected, the one said after the correction wins; a
-    time of day said alone after it keeps the day it corrects ("friday at 3 actually
-    make it at 4")."""
-    for n in range(len(groups) - 1, 0, -1):
-        between = [toks[g].low for g in range(groups[n - 1][-1].j, groups[n][0].i)]
-        if not _corrects(between):
-            continue
-        later = groups[n]
-        if all(p.day is None and p.moment is None for p in later):
-            days = [p for p in groups[n - 1] if p.day is not None and p.hour is None
-                    and p.daypart is None and p.until is None]
-            later = days + later
-        # the expression spans the times it corrects: none of them is read again
-        return [[replace(later[0], i=groups[0][0].i), *later[1:]], *groups[n + 1 :]]
-    return groups
-
-
-_RECAST = frozenset({"no", "nope", "нет", "better", "лучше", "lets", "давайте", "давай",
-                     "say", "then", "тогда", "make", "it"})
-"""Words that with a no correct a time: "monday no tuesday", «восьмого, нет, лучше
-девятого», "friday no lets say monday"."""
-
-
-def _corrects(between: list[str]) -> bool:
-    said = [w for w in between if w not in _GAP_FILLERS or w == "то"]
-    if not _CORRECTIONS.isdisjoint(said):
-        return True
-    if said and ("no" in said or "нет" in said) and all(w in _RECAST for w in said):
-        return True
-    pairs = set(pairwise(said))
-    return bool(pairs & {("make", "it"), ("no", "no"), ("то", "есть"), ("change", "it"),
-                         ("change", "that")})
-
-
 def resolve(toks: list[Tok], lex: Lexicon, lang: Lang, now: datetime) -> list[Temporal]:
     """Every date/time expression in ``toks``, resolved against ``now``."""
     rules = _Rules(toks, lex, lang, now)
     out: list[Temporal] = []
     groups = _merge(rules.parts(), toks)
-    for group in _corrected(groups, toks) if len(groups) > 1 else groups:
+    for group in groups:
         day: date | None = None
         hour: int | None = None
         minute = 0
