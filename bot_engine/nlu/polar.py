@@ -2055,18 +2055,21 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
                      r"сказали|говорите|простите)){0,2})" + _NOT_CAUGHT_RU + "$"),
     "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
                      r"come again|say again|say that again) )*((you|you want|"
-                     r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
+                     r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom|"
+                     r"whos(?= (this|that|it|the call) for\b))"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
                      r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
-                     r"wanted|need)|was that|again|sorry))?" + _NOT_CAUGHT_EN + "$"),
+                     r"wanted|need)|was that|again|sorry|(is |s )?(this|that|it|the call) for))?"
+                     + _NOT_CAUGHT_EN + "$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
 
 
 def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
     """To "am I speaking with Darnell?": whom the robot asked for, not who is calling ("who?",
-    "sorry who did you want", «алло, кого позвать», a name cut short then "who": "darn
-    who", «тама кто»): the name was not caught, so the question is asked again."""
+    "sorry who did you want", "who is this for", «алло, кого позвать», a name cut short then
+    "who": "darn who", «тама кто»): the name was not caught, so the question is asked
+    again."""
     code = lang_of(lang)
     said = " ".join(re.findall(r"\w+", text.lower()))
     if _ASKS_WHOM[code].match(said) is not None:
@@ -3474,7 +3477,10 @@ _WELCOMED_EN = re.compile(
     r"its |what )?a (?:good|great|smart) idea\b|(?<!dont )(?<!do not )(?<!never )(?<!not )"
     r"\b(?:sign me up|put me down(?: for (?:it|that|them))?|send (?:them|those|away)|"
     r"text away)\b|(?<!dont )(?<!not )\bprefer (?:texts?|texting|text messages)"
-    r"\b|\b(?:texts?|texting) (?:is|are|would be) (?:easier|better|best)\b")
+    r"\b|\b(?:texts?|texting) (?:is|are|would be) (?:easier|better|best)\b|"
+    # the thing asked for asked for: "so please text me", "you can text me"
+    r"(?<!dont )(?<!not )\bplease (?:do )?(?:text|message|send)\b|^(?:(?:ok|okay|sure|yeah|"
+    r"yes|well|so) )*(?:you can|you may|feel free to|go ahead and) (?:text|message|send)\b")
 """"that would help me a lot", "thats a good idea", "sign me up", "i prefer texts": the
 thing asked for welcomed, a yes."""
 _NO_TEXTS_EN = re.compile(
@@ -4019,6 +4025,35 @@ _SINCE_BOUGHT_EN = re.compile(
     r"property|condo))?\b|\b(?:we|i) (?:just |finally |recently )?(?:bought|purchased|moved "
     r"into|closed on) (?:the|a|our|my) (?:new )?(?:house|home|place|property|condo)(?= and\b)")
 """"when we bought the house": when a need came up, no purchase of what is offered."""
+_HOUR_WORDS_EN = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|"
+                  r"midnight|lunch|dinner)(?: ?(?:am|pm|oclock|thirty))?")
+_CALLS_LIMITED_EN = re.compile(
+    r"(?:\b(?:but|just|only|and|please) )*\b(?:dont|do not) (?:call|ring|phone) (?:me |us )?"
+    r"(?:back )?(?:(?:at|on) (?:work|my (?:work|job|office)|the (?:office|shop|job)|(?:my )?"
+    r"(?:work|office) (?:phone|number|line|cell))|while (?:im|i am) (?:at work|working)|"
+    rf"(?:before|after|past|earlier than|later than) {_HOUR_WORDS_EN}|so (?:early|late)|"
+    r"at night|during (?:the )?(?:day|work|work hours|business hours|workday))"
+    r"(?: (?:again|ever|anymore|any more|please))*\b")
+"""A limit on the calls, not a refusal of them ("yes but dont call me at work again", "text
+me just dont call before nine"): to every question but "is now a good time?" (where the
+caller at work is busy) the reply is read without it."""
+
+
+def _without_call_limit_en(text: str) -> str | None:
+    """The reply without its limit on the calls (None: it sets none)."""
+    if "call" not in text or ("dont " not in text and "do not " not in text):
+        return None
+    low = " ".join(text.lower().split())
+    kept = " ".join(_CALLS_LIMITED_EN.sub(" ", low).split())
+    return kept if kept != low else None
+
+
+def limits_calls(text: str, lang: str) -> bool:
+    """Whether the reply sets a limit on the calls ("just dont call me at work", "dont call
+    before nine"): a condition, no end to every call."""
+    return lang_of(lang) == "en" and _without_call_limit_en(text) is not None
+
+
 _BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
 """Words without which no reply has such a clause (a cheap check before the pattern)."""
 _DONE_FOR_US_EN = re.compile(
@@ -4101,6 +4136,9 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     if code == "en" and topic == "relevance" and any(w in text for w in _BOUGHT_GATE) and (
             (unbought := _SINCE_BOUGHT_EN.sub(" ", text.lower())) != text.lower()):
         text = unbought  # "yes the inspector flagged it when we bought the house"
+    if (code == "en" and topic not in (None, "availability")
+            and (limited := _without_call_limit_en(text)) is not None and limited):
+        text = limited  # "you can text me just dont call me at work": a yes with its limit
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
     if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):
         return _after_contrast(text, code, topic, reading) or reading
