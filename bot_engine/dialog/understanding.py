@@ -292,6 +292,11 @@ def _read(
         # caller asks for later in words (not a date read in "the fourth call"), no end to
         # the calls
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "opt_out" and handler.confidence < _PATTERN_SURE
+            and polar.limits_calls(text, runtime.lang)):
+        # "yeah but dont call me at the office again": near "dont call me again" by its
+        # words, but a limit on the calls (no pattern of an end to them matched)
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent == "repeat" and runtime.lang == "en"
             and _HEARD_ANYWAY_EN.search(text.lower())):
         # "next year probably, cant hear you well but next year": answered all the same

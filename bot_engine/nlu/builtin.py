@@ -1104,7 +1104,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?:(?:and|so|wait|um|uh|oh|hmm|hold on) )*(?:did|have|was it) (?:i|we|my "
                 r"(?:wife|husband|partner|son|daughter)) (?:ever )?(?:put|post|posted|leave|left|"
                 r"submit|submitted|fill|filled|send|sent|enter|entered|book|booked) (?:this|that|"
-                r"it|something|anything|my (?:number|name|info|details|phone number)|an? (?:request|"
+                r"it|something|anything|(?:my|our) (?:number|name|info|details|phone number)|an? (?:request|"
                 r"form|post|question))(?: in| out| up)? (?:on|in|at|through|via|with) (?:the|a|an|"
                 r"your|some|that|this|my) (?:\w+ ){0,2}\w+(?: or (?:something|what|somewhere))?$",
                 r"^(?:(?:and|so|wait|um|uh|oh|hmm|hold on) )*(?:is|was) (?:this|it|that|the call) "
