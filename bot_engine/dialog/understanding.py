@@ -918,6 +918,10 @@ _CALL_TOLD_MARK_EN = re.compile(
     r" (?:you|your)\b")
 """A call that was or a dealing of someone the caller knows, told: "my wife said somebody
 from a moving company phoned", "my neighbor used you guys last year"."""
+_CALL_TOLD_VERBS_EN = frozenset({"called", "phoned", "rang", "rung", "spoke", "spoken", "talked",
+                                 "reached", "contacted", "told", "asked", "met", "used", "hired",
+                                 "had", "recommended"})
+"""The verbs `_CALL_TOLD_MARK_EN` cannot match without: most replies say none and skip it."""
 _CALL_TOLD_TOPICS = frozenset({"identity", "availability", "relevance", "consent"})
 
 
@@ -927,7 +931,8 @@ def _only_tells_of_a_call_en(text: str, topic: polar.Topic | None,
     this yesterday" to "is now a good time?"): no answer, whatever its "already" or "call"
     reads as; with an answer beside it ("your guy called and i said no") it answers."""
     low = nlu.normalize(text, "en")
-    if not _CALL_TOLD_MARK_EN.search(low) or _CALL_ASKED_EN.search(low):
+    if (_CALL_TOLD_VERBS_EN.isdisjoint(low.split()) or not _CALL_TOLD_MARK_EN.search(low)
+            or _CALL_ASKED_EN.search(low)):
         return False
     rest = " ".join(_CALL_TOLD_EN.sub(" ", low).split())
     rest = " ".join(w for w in rest.split() if w not in _CALL_TOLD_FILLERS)

@@ -1104,8 +1104,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?:(?:and|so|wait|um|uh|oh|hmm|hold on) )*(?:did|have|was it) (?:i|we|my "
                 r"(?:wife|husband|partner|son|daughter)) (?:ever )?(?:put|post|posted|leave|left|"
                 r"submit|submitted|fill|filled|send|sent|enter|entered|book|booked) (?:this|that|"
-                r"it|something|anything|(?:my|our) (?:number|name|info|details|phone number)|an? (?:request|"
-                r"form|post|question))(?: in| out| up)? (?:on|in|at|through|via|with) (?:the|a|an|"
+                r"it|something|anything|(?:my|our) (?:number|name|info|details|phone number)|"
+                r"an? (?:request|form|post|question))(?: in| out| up)? (?:on|in|at|through|via|"
+                r"with) (?:the|a|an|"
                 r"your|some|that|this|my) (?:\w+ ){0,2}\w+(?: or (?:something|what|somewhere))?$",
                 r"^(?:(?:and|so|wait|um|uh|oh|hmm|hold on) )*(?:is|was) (?:this|it|that|the call) "
                 r"(?:from|through|because of) (?:the|that|my|a|an|your|some) (?:\w+ ){0,2}(?:app|"

@@ -2079,7 +2079,8 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
                      r"whos(?= (this|that|it|the call) for\b))"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
                      r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
-                     r"wanted|need)|was that|again|sorry|(is |s )?(this|that|it|the call) for))?"
+                     r"wanted|need)|was that|again|sorry|(is |s )?(this|that|it|the call) for"
+                     r"( again| sorry)?))?"
                      + _NOT_CAUGHT_EN + "$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
