@@ -296,6 +296,11 @@ def _read(
         # caller asks for later in words (not a date read in "the fourth call"), no end to
         # the calls
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "opt_out" and handler.confidence < _PATTERN_SURE
+            and polar.limits_calls(text, runtime.lang)):
+        # "yeah but dont call me at the office again": near "dont call me again" by its
+        # words, but a limit on the calls (no pattern of an end to them matched)
+        handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent == "repeat" and runtime.lang == "en"
             and _HEARD_ANYWAY_EN.search(text.lower())):
         # "next year probably, cant hear you well but next year": answered all the same
@@ -328,9 +333,11 @@ def _read(
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
         reading = None
     if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text, variables)
-            and not _ASKS_WHY_CALLED.match(text.lower())):
+            and not _ASKS_WHY_CALLED.match(text.lower())
+            and not (handler.intent == "who_is_this" and _WHO_CALLS.search(text.lower()))):
         # "interested in what", «что актуально», "planning what", «на что согласен», "a
-        # what": the question's own words around a question word, nothing new said
+        # what": the question's own words around a question word, nothing new said (with
+        # "who is this" asked too, "interested in what who is this", who calls comes first)
         handler = nlu.IntentMatch(intent="repeat", confidence=0.9)
     if handler.intent in (None, "repeat") and _asks_about(text, runtime.lang, expect.type):
         # "call back about what", "reminders for what" to "do you agree?": what the call or
@@ -874,8 +881,14 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
 _CALL_VERBS_EN = r"(?:called|phoned|rang|rung|spoke|talked|reached out|contacted|told|asked)"
 _CALL_WHEN_EN = (r"(?:already|just|yesterday|earlier|last (?:week|month|time|year)|a (?:week|"
                  r"month|while) ago|before)")
+_TALKED_TO_EN = (r"\b(?:i|we) (?:already |just |also )?(?:talked|spoke|spoken|met) (?:to |with )?"
+                 r"(?:a|an|the|your|some|one of your|someone|somebody)\b(?: \w+){0,2}? (?:person|"
+                 r"man|woman|guy|lady|girl|gentleman|fella|rep|agent|salesman|saleswoman|someone|"
+                 r"somebody|people|folks)\b")
+"""The caller's own past talk with one of theirs ("i spoke to a live person there on
+tuesday", "i talked to a man at your booth"): told, whenever it was."""
 _CALL_REPORTED_EN = re.compile(rf"\b{_CALL_WHEN_EN}\b.*\b{_CALL_VERBS_EN}\b|"
-                               rf"\b{_CALL_VERBS_EN}\b.*\b{_CALL_WHEN_EN}\b")
+                               rf"\b{_CALL_VERBS_EN}\b.*\b{_CALL_WHEN_EN}\b|{_TALKED_TO_EN}")
 _CALL_ASKED_EN = re.compile(
     r"\b(?:can|could|would|will|let me|put|get|transfer|connect|want|wanna|need|have "
     r"(?:someone|somebody|them|him|her)|please|again)\b|\bi(?:d| would) (?:like|rather)\b")
@@ -895,7 +908,8 @@ _CALL_TOLD_EN = re.compile(
     r"with|about|you|your|guys|someone|somebody|the|a|an|one|of|from|company|office|guy|lady|"
     r"man|woman|girl|person|people|colleague|coworker|manager|rep|agent|this|that|it|"
     r"everything|all|already|on|phone|over|before|earlier|yesterday|last|week|month|year|"
-    r"time|ago|\w+day|this morning|guys)\b)*")
+    r"time|ago|\w+day|this morning|guys|real|live|actual|there|here|at|in|booth|show|fair|"
+    r"expo|event|store|shop|gentleman|fella|folks|salesman|saleswoman|sales)\b)*")
 """The clause of a call or a dealing told of ("your colleague already called me about this
 yesterday", "i already spoke to someone from your company on monday", "my neighbor used
 you guys last year"): `_only_tells_of_a_call_en` reads what is left of the reply."""
@@ -908,7 +922,11 @@ _CALL_TOLD_MARK_EN = re.compile(
     r" (?:you|your)\b")
 """A call that was or a dealing of someone the caller knows, told: "my wife said somebody
 from a moving company phoned", "my neighbor used you guys last year"."""
-_CALL_TOLD_TOPICS = frozenset({"availability", "relevance", "consent"})
+_CALL_TOLD_VERBS_EN = frozenset({"called", "phoned", "rang", "rung", "spoke", "spoken", "talked",
+                                 "reached", "contacted", "told", "asked", "met", "used", "hired",
+                                 "had", "recommended"})
+"""The verbs `_CALL_TOLD_MARK_EN` cannot match without: most replies say none and skip it."""
+_CALL_TOLD_TOPICS = frozenset({"identity", "availability", "relevance", "consent"})
 
 
 def _only_tells_of_a_call_en(text: str, topic: polar.Topic | None,
@@ -917,7 +935,8 @@ def _only_tells_of_a_call_en(text: str, topic: polar.Topic | None,
     this yesterday" to "is now a good time?"): no answer, whatever its "already" or "call"
     reads as; with an answer beside it ("your guy called and i said no") it answers."""
     low = nlu.normalize(text, "en")
-    if not _CALL_TOLD_MARK_EN.search(low) or _CALL_ASKED_EN.search(low):
+    if (_CALL_TOLD_VERBS_EN.isdisjoint(low.split()) or not _CALL_TOLD_MARK_EN.search(low)
+            or _CALL_ASKED_EN.search(low)):
         return False
     rest = " ".join(_CALL_TOLD_EN.sub(" ", low).split())
     rest = " ".join(w for w in rest.split() if w not in _CALL_TOLD_FILLERS)
@@ -964,10 +983,12 @@ _ROBOT_OR_PERSON = re.compile(r"\b(?:person|human|people|somebody|someone)\b.*\b
 recording or a human"): the caller wants a human on the line."""
 
 
-_WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|this (?:was|is))\b|"
+_WHO_SAID_EN = re.compile(r"\bwho(?:d| did) you say (?:you (?:were|are|was)|(?:this|it) (?:was|is)|"
+                          r"(?:is|was) (?:calling|on the (?:phone|line)))\b|"
                           r"\bwhat (?:do|did) you mean by (?!(?:that|this|it)$)(?:\w+ ){0,2}\w+$")
-""""who did you say you were with again", "what do you mean by paperless": who calls, or
-what the thing they named is, asked again (not the question's words)."""
+""""who did you say you were with again", "who did you say is calling", "what do you mean by
+paperless": who calls, or what the thing they named is, asked again (not the question's
+words; "who did you say you wanted" asks whom the robot asked for)."""
 _ASKED_FIRST_EN = re.compile(r"\bbefore (?:that|this|we (?:start|begin|go on|continue|do "
                              r"(?:that|this|anything))|i (?:answer|say|agree|tell you)|anything"
                              r"(?: else)?)\b|\bfirst (?:tell me|of all)\b")
@@ -1485,6 +1506,8 @@ def _classifier_branch(runtime: Runtime, step: Step, text: str,
     if branch is None or (branch == "operator" and runtime.lang == "en"
                           and _reports_a_call_en(text)):
         return None
+    if branch == "opt_out" and out.handler is None and polar.limits_calls(text, runtime.lang):
+        return None  # "you can text me just dont call me at work": a limit, not the end
     if (branch == "who_is_this" and runtime.lang == "ru"
             and _someone_called_ru(text.lower().replace("ё", "е"))):
         return None

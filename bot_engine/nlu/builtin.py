@@ -750,7 +750,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"actual )?(person|human|agent|rep|representative)\b",
                 r"^((so|wait|um|uh|hey|hello|an?|the) )*((are you|is this|am i talking to|am i "
                 r"speaking (to|with)) (a |an )?(bot|robot|machine|recording|computer|automated "
-                r"(system|call|voice))( or (a )?(real )?(person|human))?|(agent|rep|live agent|"
+                r"(system|call|voice))( or (a )?(real )?(person|human)| or (what|something|not))?|"
+                r"(agent|rep|live agent|"
                 r"real person|live person)( please| now| right now)?|put (someone|somebody|"
                 r"a person|a human) on( the (line|phone))?( please)?)$",
                 r"\b((dont|do not|wont|will not|never|not gonna|not going to) (talk|speak|deal) "
@@ -799,12 +800,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b|(?:.* )?(?:youre|you are|your)(?: talking| going)?(?: way| so| too)+ fast\b)",
                 # a noise that drowned the question, then asking it back: "sorry the fan is
                 # loud what", "the dog is barking huh"
-                r"^(?:(?:sorry|wait|um|uh) )*(?:the |my |our |its |it is )?(?:\w+ )?"
+                r"^(?:(?:sorry|wait|um|uh) )*(?:the |my |our |its |it is )?(?:\w+ ){0,2}"
                 r"(?:is |are |s )?(?:so |too |really |very )?(?:loud|noisy|blaring|barking|"
-                r"roaring|howling)"
+                r"roaring|howling|whistling|buzzing|beeping|squealing|screeching|crackling)"
                 r"(?: here| in here| right now)? (?:what|huh|sorry|come again|pardon)"
                 r"(?: again| was that| did you say)?$",
                 r"\bsay (that |it )?again\b",
+                # hard of hearing, said as the reason to hear it again: "can you say that
+                # slower im hard of hearing" (not "im deaf in one ear so text me")
+                r"\b(?:say|read|repeat) (?:that|it|this|the question) (?:a (?:bit|little) |"
+                r"(?:much |way )?)?(?:slower|more slowly|slowly|louder)\b|"
+                r"\b(?:im|i am)(?: a| little| bit| kinda| kind of| pretty| very| quite| half)* "
+                r"(?:hard of hearing|deaf)(?: (?:in (?:one|this|my (?:left|right)) ear|dear|"
+                r"honey|sorry|you know))*$",
                 # "say that once more", "whatd you say", "can you ask that again"
                 r"\b(say|ask|read) (that|it|the question) (once more|one more time|again)\b|"
                 r"\bwhatd you (just )?say\b",
@@ -827,9 +835,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(part|bit|end|beginning|start)( about (the |my |your )?\w+( \w+)?)?$",
                 r"\bwhich (is|was) which\b",
                 # the key asked again: "which number was it again", "what button do i press"
+                # "which one was agree again", "what button do i press to agree"
                 r"^((sorry|wait|so|and|ok|okay) )*(which|what) (number|key|button|digit|one) "
-                r"(was it|was that|is it|is that|do i (press|push|hit)|should i (press|push|hit)|"
-                r"(is|was) (for )?(yes|no))( again| sorry)?$",
+                r"(was it|was that|is it|is that|(do|should) i (press|push|hit)( (for|to) (yes|no|"
+                r"agree|disagree|decline|accept|refuse|consent|say yes|say no))?|(is|was|means) "
+                r"(for |to )?(yes|no|agree|i agree|agreeing|disagree|decline|accept|refuse|"
+                r"consent))( again| sorry)?$",
                 # what the caller agreed to, read back and asked again: "what did i agree to
                 # again" (not "what am i agreeing to": what the consent is for, who-is-this)
                 r"^((sorry|wait|so|and) )*what did i (just )?(agree|consent|confirm|sign)( up)? "
@@ -905,9 +916,12 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 # "no more calls": for good ("leave me alone" below, at the start only: "my
                 # kids wont leave me alone" is no request)
                 r"\bno more (phone )?(calls|calling)\b",
-                # not a limit on the hours ("call tomorrow, just dont call before nine")
+                # not a limit on the hours or the place ("call tomorrow, just dont call before
+                # nine", "text me just dont call me at work")
                 r"\b(do not|dont|never) (call|contact|ring)\b(?! (me |us )?(back )?(before|after|"
-                r"until|till|past|earlier than|later than|so early|so late|at night|during)\b)",
+                r"until|till|past|earlier than|later than|so early|so late|at night|during|"
+                r"at (work|my (work|job|office)|the (office|shop|job))|on (my )?(work|office) "
+                r"(phone|number|line|cell)|while (im|i am) (at work|working))\b)",
                 r"\b(do not|dont) bother (calling|ringing|phoning)( me| us)?( back)?"
                 r"( at all| ever| again)+$",
                 r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
@@ -1085,6 +1099,19 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"request(?:ed)?|appl(?:y|ied)|order(?:ed)?|fill(?:ed)? out|agree(?:d)?) "
                 r"(?:for|to)? ?(?:something|anything|this|that|it|one|a \w+)(?: or (?:something|"
                 r"what))?$",
+                # where the request came from, guessed: "did i put this on the neighborhood
+                # app or something", "is this from the form i filled out online"
+                r"^(?:(?:and|so|wait|um|uh|oh|hmm|hold on) )*(?:did|have|was it) (?:i|we|my "
+                r"(?:wife|husband|partner|son|daughter)) (?:ever )?(?:put|post|posted|leave|left|"
+                r"submit|submitted|fill|filled|send|sent|enter|entered|book|booked) (?:this|that|"
+                r"it|something|anything|(?:my|our) (?:number|name|info|details|phone number)|"
+                r"an? (?:request|form|post|question))(?: in| out| up)? (?:on|in|at|through|via|"
+                r"with) (?:the|a|an|"
+                r"your|some|that|this|my) (?:\w+ ){0,2}\w+(?: or (?:something|what|somewhere))?$",
+                r"^(?:(?:and|so|wait|um|uh|oh|hmm|hold on) )*(?:is|was) (?:this|it|that|the call) "
+                r"(?:from|through|because of) (?:the|that|my|a|an|your|some) (?:\w+ ){0,2}(?:app|"
+                r"website|site|form|post|posting|ad|listing|request|page|inquiry)(?: (?:i|we|my "
+                r"(?:wife|husband)) (?:\w+ ){0,3}\w+)?(?: or (?:something|what))?$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:does|will|would) (?:it|this|that) "
                 r"(cost|charge) (?:me |us )?(?:anything|something|money|extra)$",
                 r"^(?:(?:and|so|wait|um|uh|oh|ok|okay) )*(?:is|will) there (?:be )?(?:a|any) "

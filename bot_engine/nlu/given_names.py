@@ -347,14 +347,16 @@ def _en_by_skeleton() -> dict[str, frozenset[str]]:
 def _en_variant_forms(asked: str) -> frozenset[str]:
     """The short forms of the names spelt like ``asked`` ("maggie", "peggy" for Marguerite
     through Margaret): the table lists a name under one spelling only. A name with short
-forms of its own ("megan" under Margarita) is another person's."""
+forms of its own ("megan" under Margarita) is another person's, unless it is the spelling's
+pet clip ("margie" of Margaret, though the table gives it forms of its own)."""
     key = skeleton(asked)
     if len(key) < _MIN_SKELETON:
         return frozenset()
     table, full = _en_forms(), _en_full_names()
     found = frozenset(form for variant in _en_by_skeleton().get(key, ())
                       if variant != asked and _same_kind(variant, asked)
-                      for form in table[variant] if form != variant and form not in full)
+                      for form in table[variant] if form != variant
+                      and (form not in full or _pet_clip(form, variant)))
     if asked in table:
         return found
     # a name the table lacks ("rosalind") borrows the short forms of its spellings there

@@ -1836,6 +1836,26 @@ def _other_person(norm: str, lang: Lang, names: tuple[str, ...]) -> bool | None:
                    for name in names)  # "meghan" for Megan: the same name, spelt otherwise
 
 
+_CLOSE_ENOUGH_EN = re.compile(
+    r"^(?:(?:yes|yeah|yep|yup|uh|um|well|oh|its|it is|thats|that is|this is|im|i am|sure|ok|"
+    r"okay|ha|haha|lol) )*(?:(?P<n>[a-z]{3,}) )?(?:(?:yes|yeah|yep|yup|ok|okay|sure|i guess|"
+    r"but|thats|that is|its|well) )*close enough\b")
+_CLOSE_FILLERS = frozenset({"yes", "yeah", "yep", "yup", "its", "thats", "this", "sure", "okay",
+                            "well", "haha"})
+
+
+def _near_name_taken(norm: str, names: tuple[str, ...]) -> bool:
+    """"margaret yeah close enough" to "is this Marguerite?", "yeah close enough": the caller
+    takes the robot's near miss of their name (one with the same first three letters) as
+    theirs; "mike close enough" to "is this John?" takes nothing."""
+    found = _CLOSE_ENOUGH_EN.match(norm)
+    if found is None:
+        return False
+    said = found.group("n")
+    return (said is None or said in _CLOSE_FILLERS
+            or any(said[:3] == name[:3] for name in names))
+
+
 _INTRODUCED_RU = re.compile(r"^(?:(?:нет|ну|а|алло|ой|так) )*это (?P<n>\w+) (?!(?:это|я|да|"
                             r"слушаю|слушает|у телефона|на проводе)\b)\w+")
 """«это маша, мне семь лет», «это ирина николаевна, соседка»: who answered, by name, then
@@ -2055,18 +2075,22 @@ _ASKS_WHOM: dict[Lang, re.Pattern[str]] = {
                      r"сказали|говорите|простите)){0,2})" + _NOT_CAUGHT_RU + "$"),
     "en": re.compile(r"^((sorry|im sorry|wait|um|uh|huh|hello|what|excuse me|pardon|pardon me|"
                      r"come again|say again|say that again) )*((you|you want|"
-                     r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom)"
+                     r"you wanted|youre looking for|you are looking for|looking for) )?(who|whom|"
+                     r"whos(?= (this|that|it|the call) for\b))"
                      r"( (did you (want|say|ask for|need)|do you (want|need)|(are|were) you "
                      r"((looking|asking|calling) for|after|trying to (reach|get))|you (want|"
-                     r"wanted|need)|was that|again|sorry))?" + _NOT_CAUGHT_EN + "$"),
+                     r"wanted|need)|was that|again|sorry|(is |s )?(this|that|it|the call) for"
+                     r"( again| sorry)?))?"
+                     + _NOT_CAUGHT_EN + "$"),
 }
 _WHO: dict[Lang, frozenset[str]] = {"ru": frozenset({"кто", "кого"}), "en": frozenset({"who"})}
 
 
 def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
     """To "am I speaking with Darnell?": whom the robot asked for, not who is calling ("who?",
-    "sorry who did you want", «алло, кого позвать», a name cut short then "who": "darn
-    who", «тама кто»): the name was not caught, so the question is asked again."""
+    "sorry who did you want", "who is this for", «алло, кого позвать», a name cut short then
+    "who": "darn who", «тама кто»): the name was not caught, so the question is asked
+    again."""
     code = lang_of(lang)
     said = " ".join(re.findall(r"\w+", text.lower()))
     if _ASKS_WHOM[code].match(said) is not None:
@@ -2214,11 +2238,13 @@ _GREETING: dict[Lang, re.Pattern[str]] = {
 _CONCLUSION: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(так что|поэтому|значит) (?P<a>да|нет|можно|давайте|конечно|могу|"
                      r"свободна|свободен|свободны)$"),
-    "en": re.compile(r"\b(so|thats why|which means) (?P<a>yes|sure|no|nope)$"),
+    "en": re.compile(r"\b(so|thats why|which means) (?P<a>yes|sure|no|nope|yeah(?= (?:definitely|"
+                     r"absolutely|for sure)$))(?: (?:definitely|absolutely|for sure|please))?$"),
 }
 """A reason, then the answer it leads to: «я в отпуске, так что да», "we have no hot water
-so yes": the conclusion is the answer, whatever the reason sounds like. "so yeah" is left
-out: trailing, it is a filler ("im at work so yeah")."""
+so yes", "a place with no garage so yes definitely": the conclusion is the answer, whatever
+the reason sounds like. "so yeah" is left out: trailing, it is a filler ("im at work so
+yeah"), unless it is stressed ("so yeah definitely")."""
 _CONCLUDES_NO = frozenset({"нет", "no", "nope"})
 _OTHER_TOPICS_YES = frozenset({"still", "available", "identity"})
 _WAIT: dict[Lang, re.Pattern[str]] = {
@@ -2239,7 +2265,8 @@ _HOLDS: dict[Lang, re.Pattern[str]] = {
 """Nothing but a request to wait or a lead-in («так так», «сейчас сейчас», "okay hang on",
 "ok so um", "one moment"): no answer yet, whatever "ok" or «так» would say alone."""
 _CONCLUDING = frozenset({"да", "нет", "можно", "давайте", "конечно", "могу", "свободна",
-                         "свободен", "свободны", "yes", "sure", "no", "nope"})
+                         "свободен", "свободны", "yes", "sure", "no", "nope", "definitely",
+                         "absolutely", "please"})
 _GREETING_EDGES = frozenset({"алло", "здравствуйте", "здрасте", "привет", "добрый", "доброе",
                              "день", "вечер", "утро", "hello", "hi", "hey", "good", "morning",
                              "afternoon", "evening"})
@@ -2335,6 +2362,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
     if names and not asked:
         norm = _joined_name(norm, names)  # "mary sol yes" for Marisol
+    if (topic == "identity" and names and lang == "en" and "close enough" in norm
+            and _near_name_taken(norm, names)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # "margaret close enough"
     other = _other_person(norm, lang, names) if names and not asked else None
     if other:  # «сергей», "this is mike" to "is this John?"
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
@@ -2964,6 +2994,10 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
 def _english_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The English facts of round fourteen that overrule what the families found."""
+    if (topic in ("relevance", "consent") and "no" in hits
+            and norm.partition(" ")[0] in _YES_FIRST_EN
+            and (given := _yes_before_its_reason(norm, topic)) is not None):
+        return given
     if ("not sure" in norm or "maybe not" in norm) and _TAKEN_BACK_EN.match(norm):
         return PolarReading(None, 0.0)  # "i guess so maybe not sure": no answer yet
     if topic == "availability" and hits.get("no") in (None, "busy") and (
@@ -3075,6 +3109,31 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     return None
+
+
+_REASON_EN = re.compile(r" (?:so that|so|because|cause|cuz|since) (?=(?:he|she|they|we|i|it|the|"
+                        r"my|our|his|her|you|nobody|no one|there)\b)")
+"""Where a reason or a purpose begins after an answer: "yeah my husband wants an office so he
+stops working at the kitchen table"."""
+_REASON_NO_FAMILIES = frozenset({"wrong", "busy", "negated", None})
+"""The no-side facts a reason may hold without taking back the yes before it (a "stops",
+a "nobody", someone else at work); a purchase made or a refusal in it still answers."""
+
+
+def _yes_before_its_reason(norm: str, topic: Topic | None) -> PolarReading | None:
+    """An explicit yes ("yeah", "yes") then its reason: the yes, unless the reason itself
+    answers no by a fact of the question ("yes because we already bought one" stays
+    unsure)."""
+    cut = _REASON_EN.search(norm)
+    if cut is None:
+        return None
+    head = _polar(norm[:cut.start()], "en", topic)
+    if head.answer != "yes":
+        return None
+    tail = _polar(norm[cut.end():], "en", topic)
+    if tail.answer == "no" and tail.family not in _REASON_NO_FAMILIES:
+        return None
+    return PolarReading("yes", _FAMILY_CONFIDENCE, "still" if topic == "relevance" else "agree")
 
 
 def _state_of_thing(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
@@ -3367,9 +3426,14 @@ _WAITED_EN = re.compile(
     r"never call\b|\b(?:on|in) (?:the|our|my) (?:to do |todo )?list\b|"
     r"\b(?:we|i) (?:were|was) (?:just )?(?:gonna|going to|about to|meaning to|planning to|"
     r"fixing to) (?:call|ring|contact|reach out to|get in touch with|get a hold of) (?:you|"
-    r"yall|your)\b")
+    r"yall|your)\b|"
+    r"\b(?:i|we) (?:already |just |even )?(?:asked|requested|inquired|applied|signed up|reached "
+    r"out|wrote|messaged|filled (?:it|that|the form) out|put (?:it|one|a request) in) (?:\w+ )?"
+    r"(?:again|twice|a second time|another time)\b|\b(?:i|we) (?:already |even )?(?:put in|sent|"
+    r"submitted|made|filled out) (?:another|a second|a new) (?:request|form|inquiry)\b")
 """"about time you called", "i thought you guys would never call", "its on our to do
-list", "we were gonna call you guys": the caller has been waiting for it, a yes."""
+list", "we were gonna call you guys", "i asked again on the app because nobody called":
+the caller has been waiting for it, a yes."""
 _SELF_IDIOM_EN = re.compile(
     r"^(?:(?:yes|yeah|yep|well|uh|um|oh) )*(?:guilty as charged|who else would it be|"
     r"thats what they call me|(?:thats|that is) my name|(?:im|i am) (?:her|him|she|he)|"
@@ -3410,10 +3474,12 @@ _ANOTHER_PLACE_EN = re.compile(
     r"\b(?:i|we|ive|weve) (?:just |only )?(?:got|have had|had) (?:this|the|a new) (?:phone |cell )?"
     r"number (?:since |for )?(?:last|this|a|two|three|few|couple|only|just|\w+ (?:days|weeks|"
     r"months) ago)\b|\b(?:this|my) (?:phone |cell )?number is (?:brand )?new\b|"
-    r"\b(?:its|this is|i got) a (?:brand )?new (?:phone |cell )?number\b")
+    r"\b(?:its|this is|i got) a (?:brand )?new (?:phone |cell )?number\b|"
+    r"\b(?:somebody|someone) elses (?:old )?(?:phone |cell )?number\b|\bnumber (?:used to be|"
+    r"was|belonged to|used to belong to) (?:somebody|someone)(?: else)?\b")
 """"this is a business", "this is the pharmacy", "were the new owners", "i just got this
-number last month": another place or other people than the one asked for (a number new to
-its owner was someone else's)."""
+number last month", "this was somebody elses number before": another place or other people
+than the one asked for (a number new to its owner was someone else's)."""
 _OTHER_WAY_EN = re.compile(
     r"\b(?:call|email|mail|phone|ring|write) (?:me|us) instead\b|^(?:please |just |can you |"
     r"could you )+(?:call|phone|email)(?: me| us)?(?: please| instead| only)?$|"
@@ -3474,7 +3540,10 @@ _WELCOMED_EN = re.compile(
     r"its |what )?a (?:good|great|smart) idea\b|(?<!dont )(?<!do not )(?<!never )(?<!not )"
     r"\b(?:sign me up|put me down(?: for (?:it|that|them))?|send (?:them|those|away)|"
     r"text away)\b|(?<!dont )(?<!not )\bprefer (?:texts?|texting|text messages)"
-    r"\b|\b(?:texts?|texting) (?:is|are|would be) (?:easier|better|best)\b")
+    r"\b|\b(?:texts?|texting) (?:is|are|would be) (?:easier|better|best)\b|"
+    # the thing asked for asked for: "so please text me", "you can text me"
+    r"(?<!dont )(?<!not )\bplease (?:do )?(?:text|message|send)\b|^(?:(?:ok|okay|sure|yeah|"
+    r"yes|well|so) )*(?:you can|you may|feel free to|go ahead and) (?:text|message|send)\b")
 """"that would help me a lot", "thats a good idea", "sign me up", "i prefer texts": the
 thing asked for welcomed, a yes."""
 _NO_TEXTS_EN = re.compile(
@@ -4019,6 +4088,35 @@ _SINCE_BOUGHT_EN = re.compile(
     r"property|condo))?\b|\b(?:we|i) (?:just |finally |recently )?(?:bought|purchased|moved "
     r"into|closed on) (?:the|a|our|my) (?:new )?(?:house|home|place|property|condo)(?= and\b)")
 """"when we bought the house": when a need came up, no purchase of what is offered."""
+_HOUR_WORDS_EN = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|"
+                  r"midnight|lunch|dinner)(?: ?(?:am|pm|oclock|thirty))?")
+_CALLS_LIMITED_EN = re.compile(
+    r"(?:\b(?:but|just|only|and|please) )*\b(?:dont|do not) (?:call|ring|phone) (?:me |us )?"
+    r"(?:back )?(?:(?:at|on) (?:work|my (?:work|job|office)|the (?:office|shop|job)|(?:my )?"
+    r"(?:work|office) (?:phone|number|line|cell))|while (?:im|i am) (?:at work|working)|"
+    rf"(?:before|after|past|earlier than|later than) {_HOUR_WORDS_EN}|so (?:early|late)|"
+    r"at night|during (?:the )?(?:day|work|work hours|business hours|workday))"
+    r"(?: (?:again|ever|anymore|any more|please))*\b")
+"""A limit on the calls, not a refusal of them ("yes but dont call me at work again", "text
+me just dont call before nine"): to every question but "is now a good time?" (where the
+caller at work is busy) the reply is read without it."""
+
+
+def _without_call_limit_en(text: str) -> str | None:
+    """The reply without its limit on the calls (None: it sets none)."""
+    if "call" not in text or ("dont " not in text and "do not " not in text):
+        return None
+    low = " ".join(text.lower().split())
+    kept = " ".join(_CALLS_LIMITED_EN.sub(" ", low).split())
+    return kept if kept != low else None
+
+
+def limits_calls(text: str, lang: str) -> bool:
+    """Whether the reply sets a limit on the calls ("just dont call me at work", "dont call
+    before nine"): a condition, no end to every call."""
+    return lang_of(lang) == "en" and _without_call_limit_en(text) is not None
+
+
 _BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
 """Words without which no reply has such a clause (a cheap check before the pattern)."""
 _DONE_FOR_US_EN = re.compile(
@@ -4101,6 +4199,9 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     if code == "en" and topic == "relevance" and any(w in text for w in _BOUGHT_GATE) and (
             (unbought := _SINCE_BOUGHT_EN.sub(" ", text.lower())) != text.lower()):
         text = unbought  # "yes the inspector flagged it when we bought the house"
+    if (code == "en" and topic not in (None, "availability")
+            and (limited := _without_call_limit_en(text)) is not None and limited):
+        text = limited  # "you can text me just dont call me at work": a yes with its limit
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
     if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):
         return _after_contrast(text, code, topic, reading) or reading
