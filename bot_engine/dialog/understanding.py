@@ -1774,10 +1774,13 @@ _KEYPAD_TROUBLE: dict[str, re.Pattern[str]] = {
                      r"unable to|not able to|without)\b(?: \w+){0,4} (?:buttons?|keypad|key pad|"
                      r"keys|dial ?pad|touch ?tone|press|push|pressing|pushing)\b|\brotary\b"),
     "ru": re.compile(r"\b(?:не|нет|без)\b(?: \w+){0,4} (?:кнопо?к\w*|клавиш\w*|"
-                     r"нажа\w*|нажим\w*|тыкать|потыкать)"),
+                     r"нажа\w*|нажим\w*|тыкать|потыкать)|"
+                     r"\b(?:потом|позже|попозже|позднее)\b(?: \w+){0,3} (?:нажм|нажа|нажим)\w*|"
+                     r"\b(?:нажм|нажа|нажим)\w*(?: \w+){0,3} (?:потом|позже|попозже|позднее)\b"),
 }
 """The keypad itself out of reach ("my phone doesnt have buttons", "i cant press anything
-im driving", «не могу нажать, я за рулём»): a reason no key comes, no yes or no in words."""
+im driving", «не могу нажать, я за рулём») or the press put off («можно я потом нажму»:
+the later is the key's, not a no): a reason no key comes, no yes or no in words."""
 
 
 def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[str, Any]:
