@@ -374,7 +374,9 @@ def _read(
     if (handler.intent == "who_is_this" and reading is not None
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
-    if handler.intent is not None and (_speak_up(handler.intent, reading, text) or not (
+    if handler.intent is not None and (_speak_up(handler.intent, reading, text)
+                                       or _asked_again_where_loud_ru(handler.intent, reading,
+                                                                     text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
@@ -402,6 +404,10 @@ def _read(
                                      or (runtime.lang == "en"
                                          and compiled.topic in _CALL_TOLD_TOPICS
                                          and _only_tells_of_a_call_en(text, compiled.topic,
+                                                                      names))
+                                     or (runtime.lang == "ru"
+                                         and compiled.topic in _CALL_TOLD_TOPICS_RU
+                                         and _only_tells_of_a_call_ru(text, compiled.topic,
                                                                       names))):
         out.held = True
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
@@ -562,11 +568,15 @@ _OFFER_ASKED_RU = re.compile(
     r"|(?:а )?кто (?:\w+ )?(?:будет |будут )?(?:смотреть|видеть|просматривать|слушать|"
     r"прослушивать|получит|имеет доступ|иметь доступ)(?: \w+){0,3}"
     r"|(?:а )?(?:где|сколько|как долго|у кого) (?:\w+ )?(?:будет |будут )?(?:храниться|хранится|"
-    r"хранятся|храните|хранить|лежать)(?: \w+){0,3})$"
+    r"хранятся|храните|хранить|лежать)(?: \w+){0,3}"
+    # which thing is meant: «а какие снимки», «что за данные»
+    r"|(?:а |и )?(?:какие|какой|какая|какое|какую|каких|что за|что еще за) "
+    r"(?!(?:разница|проблем\w*|вопрос\w*|там|уж|еще|ещё)\b)\w+(?: \w+)?)$"
     r"|\bобязательн\w* (?:что ли|ли|или (?:нет|можно))\b")
-"""To a consent, why the offer wants it, what a refusal would cost, or whether it is
-compulsory («а зачем страховой мои поездки», «а если откажусь?», «это обязательно что ли»):
-a question about the offer, so about the call, not an answer."""
+"""To a consent, why the offer wants it, what a refusal would cost, whether it is
+compulsory or which thing it is about («а зачем страховой мои поездки», «а если откажусь?»,
+«это обязательно что ли», «а какие снимки»): a question about the offer, so about the call,
+not an answer («какая разница», «какие проблемы» give leave)."""
 _ALL_SAID_RU = re.compile(
     r"^(?!.*\b(?:повтор\w*|еще раз|не расслыш\w*|не понял\w*|не услыш\w*|не разобрал\w*)\b)"
     r"(?=.*\b(?:соглас\w*|верно|правильно|подтвержда\w*|принима\w*|устраива\w*|да|так)\b)"
@@ -684,6 +694,22 @@ def _speak_up(intent: str | None, reading: polar.PolarReading | None, text: str)
     name reads as; a busy fact ("я в метро, плохо слышно") still answers."""
     return (intent == "repeat" and (reading is None or reading.family not in _BUSY_FAMILIES)
             and _SPEAK_UP.search(text.lower()) is not None)
+
+
+_SAY_AGAIN_RU = re.compile(r"\bповтори(?:те)?\b")
+_NOT_NOW_RU = re.compile(r"\b(?:занят\w*|некогда|не могу|не удобно|неудобно|перезвон\w*|позже|"
+                         r"попозже|потом|не до)\b")
+
+
+def _asked_again_where_loud_ru(intent: str | None, reading: polar.PolarReading | None,
+                               text: str) -> bool:
+    """«алло, тут ветер в поле, повторите», «я в метро, повторите»: the place says why the
+    question was not heard and «повторите» asks for it again; a place alone reads as busy,
+    but nothing here puts the talk off («я занят, повторите потом» still does)."""
+    if intent != "repeat" or reading is None or reading.family != "busy":
+        return False
+    low = text.lower().replace("ё", "е")
+    return _SAY_AGAIN_RU.search(low) is not None and _NOT_NOW_RU.search(low) is None
 
 
 def _asked_names(compiled: _StepNlu, variables: dict[str, Any] | None) -> tuple[str, ...]:
@@ -927,6 +953,60 @@ _CALL_TOLD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "l
                                 "says", "that", "wife", "husband", "then", "again", "too"})
 
 
+_TOLD_WHEN_RU = (r"(?:уже|же|тоже|ведь|все|раньше|недавно|давно|вчера|позавчера|утром|днем|"
+                 r"вечером|летом|весной|осенью|зимой|мне|нам|нас|вам|у вас|об этом|про это|"
+                 r"по телефону|на ярмарке|на выставке|на (?:той|прошлой) неделе|в прошлом "
+                 r"(?:году|месяце)|в (?:понедельник|вторник|среду|четверг|пятницу|субботу|"
+                 r"воскресенье)|(?:я|мы) (?:уже |же )?(?:все|всё) \w+л\w{0,2}|"
+                 r"(?:вот|поэтому|потому) (?:и )?(?:я|мы) (?:и |тоже )?\w+л\w{0,3})")
+"""The words a story of a call or a dealing runs on with: when it was, to whom, and what
+followed it («я всё сказала», «вот я и записался»)."""
+_KIN_RU = (r"(?:сосед|соседка|соседи|соседу|сестра|брат|кума|кум|подруга|друг|друзья|знакомые|"
+           r"знакомый|знакомая|родственники|коллега|свекровь|теща|сын|дочь|дочка|зять|мама|"
+           r"папа|муж|жена)")
+_CALL_TOLD_RU = re.compile(
+    r"(?:\b(?:так|а|ну|вот|же|я|мне|нам|нас|уже|ведь|и) )*"
+    r"(?:\b(?:ваши|ваш|ваша|от вас|из вашей \w+|из вашего \w+)(?: \w+){0,2}? (?:уже |же )?"
+    r"(?:звонил\w*|набирал\w*|перезванивал\w*)|"
+    r"\bмне (?:уже |же )?(?:звонил\w*|набирал\w*)(?: (?:ваши|от вас))?|"
+    rf"\b{_KIN_RU}(?: \w+){{0,2}}? (?:у вас|через вас|от вас|с вами)(?: (?:уже|тоже|же))? "
+    r"(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*|делал\w*|работал\w*)"
+    r"(?: (?!(?:да|нет|не|ну)\b)\w+)?|"
+    r"\b(?:у вас|через вас) (?:уже |тоже )?(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*) "
+    rf"{_KIN_RU}\w*|"
+    r"\b(?:вашему|вашей|вашим)(?: \w+){0,4}? (?:уже |же |все |всё )*(?:объяснил\w*|"
+    r"сказал\w*|рассказал\w*|говорил\w*|передал\w*))\b"
+    rf"(?: {_TOLD_WHEN_RU}\b)*")
+"""A call or a dealing told, the clause and the words it runs on with: «мне ваши уже
+звонили в пятницу», «сосед у вас брал теплицу», «у вас брала соседка», «я же вашему
+мужчине на ярмарке всё объяснила»."""
+_CALL_TOLD_CUES_RU = ("звон", "набира", "у вас", "через вас", "от вас", "с вами", "вашему",
+                      "вашей", "вашим")
+_CALL_TOLD_TOPICS_RU = frozenset({"identity", "availability", "relevance", "consent"})
+_CALL_TOLD_FILLERS_RU = frozenset({"так", "вот", "ну", "а", "и", "же", "уже", "что", "это"})
+"""Words left of a story that say nothing («да» and «я» stay: «да, мне ваши уже звонили» to
+«это Валентина?» answers)."""
+
+
+def _only_tells_of_a_call_ru(text: str, topic: polar.Topic | None,
+                             names: tuple[str, ...]) -> bool:
+    """A call or a dealing told of and nothing else («мне ваши уже звонили в пятницу» to
+    «удобно говорить?», «соседка у вас брала в прошлом году» to «заявка актуальна?»): no
+    answer, whatever its «уже», «брала» or day reads as; with an answer after it («сосед у
+    вас брал, её ветром унесло, не надо нам такого») it answers."""
+    low = text.lower().replace("ё", "е")
+    if not any(cue in low for cue in _CALL_TOLD_CUES_RU) or not _CALL_TOLD_RU.search(low):
+        return False
+    if _WHO_ASKED_RU.search(low) or "?" in low:
+        return False
+    rest = " ".join(w for w in _CALL_TOLD_RU.sub(" ", nlu.normalize(text, "ru")).split()
+                    if w not in _CALL_TOLD_FILLERS_RU)
+    if not rest:
+        return True
+    return (polar.polar(rest, "ru", topic, names).answer is None
+            and nlu.yes_no(rest, "ru").answer is None)
+
+
 _NO_HUMAN_NEEDED_EN = re.compile(
     r"\b(?:i |we )?(?:dont|do not|wont) need (?:to (?:talk|speak) (?:to|with) )?(?:anyone|"
     r"anybody|a person|a human|a manager|a rep|someone|somebody)(?: else)?\b|\bno need (?:for|"
@@ -993,6 +1073,8 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
                               r"(это |этот |ваш )?(кто|какой|какая)( такой| такая| у вас| и| "
                               r"откуда)*$|^((а|и|ну) )?кто (у вас |там )?(ваш )?(менеджер|оператор|"
                               r"специалист|консультант)\b|"
+                              r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
+                              r"(ваш |этот )?((из|с|от) (какой|какого|каких)( \w+)?|откуда)$|"
                               r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
                               r"operator|specialist|agent|rep)\b|"
                               r"^((and|so|wait) )?(an? |the |your )?(manager|operator|specialist|"
@@ -1175,6 +1257,8 @@ def _echoes_back(runtime: Runtime, step: Step, text: str,
             break
     if not words or len(words) > _ECHO_MAX_ASKING + 1 or words[0] in _ECHO_NOT_OPENING:
         return False
+    if "зачем" in words or "для чего" in " ".join(words):
+        return False  # «а зачем вам мой бюджет»: why it is asked, so who calls and why
     rest = [w for w in words if w not in _ECHO_FILLERS]
     if rest and (rest[0] in _ECHO_NAMING or rest[1:2] == ["за"] or (
             rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):

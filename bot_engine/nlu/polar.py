@@ -765,6 +765,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\b(симк\w*|сим ?карт\w*|номер|телефон) (\w+ )?(оформлен\w* )?на (мужа|жену|сына|дочь|"
             r"маму|папу|работу|фирму|организацию|начальника)\b",
             r"^((нет|да|ну) )*не (надо|нужно) (мне|нам)\b",
+            # the thing itself refused at the end: «…ветром унесло, не надо нам такого»
+            r"\bне (надо|нужно) (мне |нам )?(такого|такой|таких|такое|этого|этой|этих)$",
             # no channel or no line for it: «я в мессенджерах не сижу», «сим-карта чужая»
             r"\b(в|на) (мессенджер\w*|соцсет\w*|вотсап\w*|ватсап\w*|телеграм\w*|вайбер\w*|"
             r"интернет\w*) (\w+ )?не (сижу|сидим|бываю|пользуюсь|захожу)\b",
@@ -2015,10 +2017,12 @@ _DENIES_REQUEST: dict[Lang, re.Pattern[str]] = {
 denied."""
 _ASKS_WHICH: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((а|и|так|ну|это) )*(какой|какая|какое|какую|какие|каких|что за|"
-                     r"что еще за) "),
+                     r"что еще за) |\b(какой|какая|какое|какую|какие|каких|что за|что еще за)"
+                     r"(?: \w+){1,2}$"),
     "en": re.compile(r"^((and|so|well) )*(what|which) "),
 }
-"""«какой котёл…», "what quote…": a reply that opens by asking which thing is meant."""
+"""«какой котёл…», "what quote…": a reply that opens by asking which thing is meant, or
+(Russian) closes so («я ничего не заказывал, что за заявка»)."""
 
 
 def denies_request(text: str, lang: str) -> bool:
