@@ -57,6 +57,7 @@ from bot_engine.nlu import (
 from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.lang import lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS
+from bot_engine.nlu.morph import ru_noun_lemma
 from bot_engine.nlu.text import lemma_tuple
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.templates import TemplateProblem, render
@@ -971,7 +972,7 @@ _CALL_TOLD_RU = re.compile(
     r"\bмне (?:уже |же )?(?:звонил\w*|набирал\w*)(?: (?:ваши|от вас))?|"
     rf"\b{_KIN_RU}(?: \w+){{0,2}}? (?:у вас|через вас|от вас|с вами)(?: (?:уже|тоже|же))? "
     r"(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*|делал\w*|работал\w*)"
-    r"(?: (?!(?:да|нет|не|ну)\b)\w+)?|"
+    r"(?: (?!(?:да|нет|не|ну|и|а|но)\b)\w+)?|"
     r"\b(?:у вас|через вас) (?:уже |тоже )?(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*) "
     rf"{_KIN_RU}\w*|"
     r"\b(?:вашему|вашей|вашим)(?: \w+){0,4}? (?:уже |же |все |всё )*(?:объяснил\w*|"
@@ -1760,7 +1761,8 @@ def _fill_also(
 # A value offered without being asked for must carry its entity's own cue: a currency or
 # a magnitude for money ("двести тысяч", "5k", "$300", "бюджет сто"), not a bare count.
 _MONEY_CUES: dict[str, re.Pattern[str]] = {
-    "ru": re.compile(r"(?<!\w)(тыс|миллион|млн|лям|рубл|руб|долл|евро|бюджет|сумм|стоимост)|₽"),
+    "ru": re.compile(r"(?<!\w)(тыс|тыщ|миллион|млн|лям|рубл|руб|долл|евро|бюджет|сумм|"
+                     r"стоимост)|₽"),
     "en": re.compile(r"\b(thousand|million|grand|hundred|dollar|buck|euro|pound|budget|spend|"
                      r"cost)(s|ing)?\b|\$"),
 }
@@ -1807,7 +1809,33 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
         return True  # "5k", «50к»
     if not MONEY_SLANG.isdisjoint(said.replace("ё", "е").split()):
         return True  # "twenty gs", «стольник»: words only money is counted in
+    if lang == "ru" and _capped_ru(low, found):
+        return True
     return _MONEY_CUES[lang].search(low) is not None
+
+
+_CAP_BEFORE_RU = re.compile(r"\b(?:максимум|не больше|не более|не дороже|в пределах|потолок)"
+                            r"(?: \w+)? $")
+_CAP_AFTER_RU = re.compile(r"^ (?:максимум|макс|не больше|не более|потолок|край|от силы)\b")
+
+
+def _capped_ru(low: str, found: dict[str, Any]) -> bool:
+    """A ceiling said beside the number («и до двухсот максимум», «не больше ста»): only a
+    sum has one here, so the number is a budget (in thousands, as a bare Russian one is)."""
+    start, end, value = found.get("start"), found.get("end"), found.get("value")
+    if not (isinstance(start, int) and isinstance(end, int) and isinstance(value, (int, float))
+            and value >= _CAPPED_AT_LEAST):
+        return False
+    if _CAP_AFTER_RU.match(low[end:]):
+        return True
+    after = low[end:].split()[:1]
+    if after and ru_noun_lemma(after[0].replace("ё", "е")) is not None:
+        return False  # «не больше двадцати дней»: the ceiling of a count it names
+    return _CAP_BEFORE_RU.search(low[:start]) is not None
+
+
+_CAPPED_AT_LEAST = 10
+"""A ceiling of fewer ("максимум два") counts days or things, not thousands."""
 
 
 _PRONOUN_ONE = frozenset({"one", "один", "одна", "одну", "одно"})
