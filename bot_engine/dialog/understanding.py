@@ -569,15 +569,44 @@ _OFFER_ASKED_RU = re.compile(
     r"|(?:а )?кто (?:\w+ )?(?:будет |будут )?(?:смотреть|видеть|просматривать|слушать|"
     r"прослушивать|получит|имеет доступ|иметь доступ)(?: \w+){0,3}"
     r"|(?:а )?(?:где|сколько|как долго|у кого) (?:\w+ )?(?:будет |будут )?(?:храниться|хранится|"
-    r"хранятся|храните|хранить|лежать)(?: \w+){0,3}"
-    # which thing is meant: «а какие снимки», «что за данные»
-    r"|(?:а |и )?(?:какие|какой|какая|какое|какую|каких|что за|что еще за) "
-    r"(?!(?:разница|проблем\w*|вопрос\w*|там|уж|еще|ещё)\b)\w+(?: \w+)?)$"
+    r"хранятся|храните|хранить|лежать)(?: \w+){0,3})$"
     r"|\bобязательн\w* (?:что ли|ли|или (?:нет|можно))\b")
-"""To a consent, why the offer wants it, what a refusal would cost, whether it is
-compulsory or which thing it is about («а зачем страховой мои поездки», «а если откажусь?»,
-«это обязательно что ли», «а какие снимки»): a question about the offer, so about the call,
-not an answer («какая разница», «какие проблемы» give leave)."""
+"""To a consent, why the offer wants it, what a refusal would cost, or whether it is
+compulsory («а зачем страховой мои поездки», «а если откажусь?», «это обязательно что ли»):
+a question about the offer, so about the call, not an answer."""
+_WHICH_THING_RU = re.compile(
+    r"^(?:(?:а|и|ну) )?(?:какие|какой|какая|какое|какую|каких|что за|что еще за) "
+    r"(?:(?:еще|там|мои|мой|моя|мое) )?(?!(?:разница|проблем\w*|вопрос\w*)\b)(?P<thing>\w{4,})$")
+"""«а какие снимки», «что за данные»: which thing is meant, one word («какая разница»,
+«какие проблемы» give leave)."""
+_NEAR_IN_MEANING = 0.25
+"""The cosine of two words' vectors from which one stands for the other here («снимки» for
+«рентгена» 0.27; «погода», «цены» stay under 0.23 against a consent's purpose)."""
+
+
+def _asks_which_said_thing(step: Step, low: str, variables: dict[str, Any] | None) -> bool:
+    """«а какие снимки» to a consent to send X-ray results: the thing asked about is one of
+    what the consent is for (the lowercase values its prompt names, such as the purpose), in
+    its words or near them in meaning; not «а какая погода»."""
+    found = _WHICH_THING_RU.match(low)
+    if found is None:
+        return False
+    templates = " ".join(part.text or "" for part in (step.say, step.ask) if part is not None)
+    named = " ".join(value for key, value in (variables or {}).items()
+                     if isinstance(value, str) and value == value.lower()
+                     and key in templates)
+    words = [(w, tuple(nlu.lemmas(w, "ru"))) for w in re.findall(r"\w{4,}", named)]
+    thing = found.group("thing")
+    if not words:
+        return False
+    if any(_stem_in(thing, [w]) for w, _ in words):
+        return True
+    vectors = semantic.word_vectors("ru")
+    seen = vectors(thing, tuple(nlu.lemmas(thing, "ru"))) if vectors is not None else None
+    if vectors is None or seen is None:
+        return False
+    return any((other := vectors(w, lem)) is not None
+               and float(seen @ other) >= _NEAR_IN_MEANING for w, lem in words)
 _ALL_SAID_RU = re.compile(
     r"^(?!.*\b(?:повтор\w*|еще раз|не расслыш\w*|не понял\w*|не услыш\w*|не разобрал\w*)\b)"
     r"(?=.*\b(?:соглас\w*|верно|правильно|подтвержда\w*|принима\w*|устраива\w*|да|так)\b)"
@@ -609,7 +638,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
         return nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent is None and step.consent and step.expect is not None
             and step.expect.type == "confirm"
-            and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
+            and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low)
+                 or _asks_which_said_thing(step, low, variables))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
     if (handler.intent is None and low.rstrip("?!. ").endswith(_NAME_CHECK_ENDS)
             and (checked := _NAME_CHECKED_RU.match(low))

@@ -54,11 +54,29 @@ def test_the_thing_itself_refused_at_the_end() -> None:
      (LEAD, "ask_budget", "вам зачем мой бюджет"),
      (LEAD, "offer_manager", "а менеджер с какой компании"),
      (LEAD, "offer_manager", "а специалист откуда"),
-     (CONSENT, "ask_consent", "а какие результаты"),
      (CONSENT, "ask_consent", "что за данные")],
 )  # fmt: skip
 def test_what_it_is_about_asks_who_calls(script: str, step: str, text: str) -> None:
     assert step_reply(script, step, text)[0] == "handler:who_is_this"
+
+
+SCANS = {"purpose": "пересылку заключения и снимков вам на почту"}
+XRAY = {"purpose": "рассылку результатов рентгена вам на почту"}
+
+
+@pytest.mark.parametrize(
+    ("purpose", "text", "asks"),
+    [(SCANS, "а какие снимки", True), (SCANS, "что за заключение", True),
+     (XRAY, "а какие анализы", True), (XRAY, "а какая погода", False),
+     (XRAY, "какая разница", False), (XRAY, "а какие у вас цены", False),
+     (SCANS, "а какая погода", False)],
+)  # fmt: skip
+def test_which_thing_a_consent_is_for(purpose: dict[str, str], text: str, asks: bool) -> None:
+    """The thing asked about is one the consent is for, in its words or near them in
+    meaning (the word vectors: «анализы» near «рентгена»); another thing is no question
+    about the call."""
+    got = step_reply(CONSENT, "ask_consent", text, **purpose)[0]
+    assert (got == "handler:who_is_this") is asks
 
 
 @pytest.mark.parametrize(
