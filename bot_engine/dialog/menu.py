@@ -217,6 +217,8 @@ def _same_word(name: str, heard: str) -> bool:
     if name == heard or _same_stem(name, heard):
         return True
     names, said = ru_normal_forms(name), ru_normal_forms(heard)
+    if _SAID_AS_OVA.search(heard):  # «пшеничнова» for Пшеничный: «-ого» as it sounds
+        said = said | ru_normal_forms(heard[:-2] + "го")
     if names & said:
         return True
     lang: Lang = "en" if name.isascii() else "ru"
@@ -224,9 +226,10 @@ def _same_word(name: str, heard: str) -> bool:
         return True  # «оля» for Ольга, «пашу» for Павел, "mike" for Michael
     if lang == "ru" and any(_clipped_name(n, h) for n in names for h in said if h != heard):
         return True  # «розу» for Розалия: a short form in another case, its nominative
-    if lang == "ru" and any(_same_stem(form, heard) for n in names
-                            for form in given_names.forms_of(n, lang) if len(form) >= _FORM_MIN):
-        return True  # «кешу» for Иннокентий: a short form in another case
+    if lang == "ru" and any(_same_stem(form, heard) if len(form) >= _FORM_MIN
+                            else _short_in_case(form, heard)
+                            for n in names for form in given_names.forms_of(n, lang)):
+        return True  # «кешу» for Иннокентий, «фаю» for Фаина: a short form in another case
     if lang == "ru" and min(len(name), len(heard)) >= _SKELETON_MIN and _same_skeleton(
             name, heard):
         return True  # «гафарова» for Гафуров: one vowel misheard, a case ending added
@@ -251,6 +254,17 @@ def _clipped_name(name: str, said: str) -> bool:
 
 
 _FORM_MIN = 4
+_SAID_AS_OVA = re.compile(r"\w{4}[ое]ва$")
+"""An adjective's «-ого»/«-его» as the recogniser spells it by ear: «пшеничнова»,
+«горькова» (the surnames Пшеничный, Горький asked for in the genitive)."""
+_CASE_ENDINGS = frozenset({"у", "ю", "е", "и", "ы", "ой", "ей", "ою", "ею"})
+
+
+def _short_in_case(form: str, heard: str) -> bool:
+    """Whether ``heard`` is a three-letter short name in another case: «фаю», «фае» for
+    Фая, «олю» for Оля, «иру» for Ира (too short for `_same_stem`'s looser comparison)."""
+    return (len(form) == 3 and form[-1] in "ая" and heard[:2] == form[:2]
+            and heard[2:] in _CASE_ENDINGS)
 _SKELETON_MIN = 6
 _RU_VOWEL_LETTERS = frozenset("аеёиоуыэюяйь")
 

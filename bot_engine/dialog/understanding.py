@@ -58,6 +58,7 @@ from bot_engine.nlu import (
 from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.lang import lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS
+from bot_engine.nlu.morph import ru_noun_lemma
 from bot_engine.nlu.text import lemma_tuple
 from bot_engine.script.model import ENTITY_EXPECTS, HANDLER_NAMES, NluSettings, Step
 from bot_engine.script.templates import TemplateProblem, render
@@ -385,7 +386,9 @@ def _read(
     if (handler.intent == "who_is_this" and reading is not None
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
-    if handler.intent is not None and (_speak_up(handler.intent, reading, text) or not (
+    if handler.intent is not None and (_speak_up(handler.intent, reading, text)
+                                       or _asked_again_where_loud_ru(handler.intent, reading,
+                                                                     text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
         and reading.answer is not None
@@ -413,6 +416,10 @@ def _read(
                                      or (runtime.lang == "en"
                                          and compiled.topic in _CALL_TOLD_TOPICS
                                          and _only_tells_of_a_call_en(text, compiled.topic,
+                                                                      names))
+                                     or (runtime.lang == "ru"
+                                         and compiled.topic in _CALL_TOLD_TOPICS_RU
+                                         and _only_tells_of_a_call_ru(text, compiled.topic,
                                                                       names))):
         out.held = True
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
@@ -578,6 +585,39 @@ _OFFER_ASKED_RU = re.compile(
 """To a consent, why the offer wants it, what a refusal would cost, or whether it is
 compulsory («а зачем страховой мои поездки», «а если откажусь?», «это обязательно что ли»):
 a question about the offer, so about the call, not an answer."""
+_WHICH_THING_RU = re.compile(
+    r"^(?:(?:а|и|ну) )?(?:какие|какой|какая|какое|какую|каких|что за|что еще за) "
+    r"(?:(?:еще|там|мои|мой|моя|мое) )?(?!(?:разница|проблем\w*|вопрос\w*)\b)(?P<thing>\w{4,})$")
+"""«а какие снимки», «что за данные»: which thing is meant, one word («какая разница»,
+«какие проблемы» give leave)."""
+_NEAR_IN_MEANING = 0.25
+"""The cosine of two words' vectors from which one stands for the other here («снимки» for
+«рентгена» 0.27; «погода», «цены» stay under 0.23 against a consent's purpose)."""
+
+
+def _asks_which_said_thing(step: Step, low: str, variables: dict[str, Any] | None) -> bool:
+    """«а какие снимки» to a consent to send X-ray results: the thing asked about is one of
+    what the consent is for (the lowercase values its prompt names, such as the purpose), in
+    its words or near them in meaning; not «а какая погода»."""
+    found = _WHICH_THING_RU.match(low)
+    if found is None:
+        return False
+    templates = " ".join(part.text or "" for part in (step.say, step.ask) if part is not None)
+    named = " ".join(value for key, value in (variables or {}).items()
+                     if isinstance(value, str) and value == value.lower()
+                     and key in templates)
+    words = [(w, tuple(nlu.lemmas(w, "ru"))) for w in re.findall(r"\w{4,}", named)]
+    thing = found.group("thing")
+    if not words:
+        return False
+    if any(_stem_in(thing, [w]) for w, _ in words):
+        return True
+    vectors = semantic.word_vectors("ru")
+    seen = vectors(thing, tuple(nlu.lemmas(thing, "ru"))) if vectors is not None else None
+    if vectors is None or seen is None:
+        return False
+    return any((other := vectors(w, lem)) is not None
+               and float(seen @ other) >= _NEAR_IN_MEANING for w, lem in words)
 _ALL_SAID_RU = re.compile(
     r"^(?!.*\b(?:повтор\w*|еще раз|не расслыш\w*|не понял\w*|не услыш\w*|не разобрал\w*)\b)"
     r"(?=.*\b(?:соглас\w*|верно|правильно|подтвержда\w*|принима\w*|устраива\w*|да|так)\b)"
@@ -609,7 +649,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
         return nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent is None and step.consent and step.expect is not None
             and step.expect.type == "confirm"
-            and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low))):
+            and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low)
+                 or _asks_which_said_thing(step, low, variables))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
     if (handler.intent is None and low.rstrip("?!. ").endswith(_NAME_CHECK_ENDS)
             and (checked := _NAME_CHECKED_RU.match(low))
@@ -695,6 +736,22 @@ def _speak_up(intent: str | None, reading: polar.PolarReading | None, text: str)
     name reads as; a busy fact ("я в метро, плохо слышно") still answers."""
     return (intent == "repeat" and (reading is None or reading.family not in _BUSY_FAMILIES)
             and _SPEAK_UP.search(text.lower()) is not None)
+
+
+_SAY_AGAIN_RU = re.compile(r"\bповтори(?:те)?\b")
+_NOT_NOW_RU = re.compile(r"\b(?:занят\w*|некогда|не могу|не удобно|неудобно|перезвон\w*|позже|"
+                         r"попозже|потом|не до)\b")
+
+
+def _asked_again_where_loud_ru(intent: str | None, reading: polar.PolarReading | None,
+                               text: str) -> bool:
+    """«алло, тут ветер в поле, повторите», «я в метро, повторите»: the place says why the
+    question was not heard and «повторите» asks for it again; a place alone reads as busy,
+    but nothing here puts the talk off («я занят, повторите потом» still does)."""
+    if intent != "repeat" or reading is None or reading.family != "busy":
+        return False
+    low = text.lower().replace("ё", "е")
+    return _SAY_AGAIN_RU.search(low) is not None and _NOT_NOW_RU.search(low) is None
 
 
 def _asked_names(compiled: _StepNlu, variables: dict[str, Any] | None) -> tuple[str, ...]:
@@ -950,6 +1007,60 @@ _CALL_TOLD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "l
                                 "says", "that", "wife", "husband", "then", "again", "too"})
 
 
+_TOLD_WHEN_RU = (r"(?:уже|же|тоже|ведь|все|раньше|недавно|давно|вчера|позавчера|утром|днем|"
+                 r"вечером|летом|весной|осенью|зимой|мне|нам|нас|вам|у вас|об этом|про это|"
+                 r"по телефону|на ярмарке|на выставке|на (?:той|прошлой) неделе|в прошлом "
+                 r"(?:году|месяце)|в (?:понедельник|вторник|среду|четверг|пятницу|субботу|"
+                 r"воскресенье)|(?:я|мы) (?:уже |же )?(?:все|всё) \w+л\w{0,2}|"
+                 r"(?:вот|поэтому|потому) (?:и )?(?:я|мы) (?:и |тоже )?\w+л\w{0,3})")
+"""The words a story of a call or a dealing runs on with: when it was, to whom, and what
+followed it («я всё сказала», «вот я и записался»)."""
+_KIN_RU = (r"(?:сосед|соседка|соседи|соседу|сестра|брат|кума|кум|подруга|друг|друзья|знакомые|"
+           r"знакомый|знакомая|родственники|коллега|свекровь|теща|сын|дочь|дочка|зять|мама|"
+           r"папа|муж|жена)")
+_CALL_TOLD_RU = re.compile(
+    r"(?:\b(?:так|а|ну|вот|же|я|мне|нам|нас|уже|ведь|и) )*"
+    r"(?:\b(?:ваши|ваш|ваша|от вас|из вашей \w+|из вашего \w+)(?: \w+){0,2}? (?:уже |же )?"
+    r"(?:звонил\w*|набирал\w*|перезванивал\w*)|"
+    r"\bмне (?:уже |же )?(?:звонил\w*|набирал\w*)(?: (?:ваши|от вас))?|"
+    rf"\b{_KIN_RU}(?: \w+){{0,2}}? (?:у вас|через вас|от вас|с вами)(?: (?:уже|тоже|же))? "
+    r"(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*|делал\w*|работал\w*)"
+    r"(?: (?!(?:да|нет|не|ну|и|а|но)\b)\w+)?|"
+    r"\b(?:у вас|через вас) (?:уже |тоже )?(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*) "
+    rf"{_KIN_RU}\w*|"
+    r"\b(?:вашему|вашей|вашим)(?: \w+){0,4}? (?:уже |же |все |всё )*(?:объяснил\w*|"
+    r"сказал\w*|рассказал\w*|говорил\w*|передал\w*))\b"
+    rf"(?: {_TOLD_WHEN_RU}\b)*")
+"""A call or a dealing told, the clause and the words it runs on with: «мне ваши уже
+звонили в пятницу», «сосед у вас брал теплицу», «у вас брала соседка», «я же вашему
+мужчине на ярмарке всё объяснила»."""
+_CALL_TOLD_CUES_RU = ("звон", "набира", "у вас", "через вас", "от вас", "с вами", "вашему",
+                      "вашей", "вашим")
+_CALL_TOLD_TOPICS_RU = frozenset({"identity", "availability", "relevance", "consent"})
+_CALL_TOLD_FILLERS_RU = frozenset({"так", "вот", "ну", "а", "и", "же", "уже", "что", "это"})
+"""Words left of a story that say nothing («да» and «я» stay: «да, мне ваши уже звонили» to
+«это Валентина?» answers)."""
+
+
+def _only_tells_of_a_call_ru(text: str, topic: polar.Topic | None,
+                             names: tuple[str, ...]) -> bool:
+    """A call or a dealing told of and nothing else («мне ваши уже звонили в пятницу» to
+    «удобно говорить?», «соседка у вас брала в прошлом году» to «заявка актуальна?»): no
+    answer, whatever its «уже», «брала» or day reads as; with an answer after it («сосед у
+    вас брал, её ветром унесло, не надо нам такого») it answers."""
+    low = text.lower().replace("ё", "е")
+    if not any(cue in low for cue in _CALL_TOLD_CUES_RU) or not _CALL_TOLD_RU.search(low):
+        return False
+    if _WHO_ASKED_RU.search(low) or "?" in low:
+        return False
+    rest = " ".join(w for w in _CALL_TOLD_RU.sub(" ", nlu.normalize(text, "ru")).split()
+                    if w not in _CALL_TOLD_FILLERS_RU)
+    if not rest:
+        return True
+    return (polar.polar(rest, "ru", topic, names).answer is None
+            and nlu.yes_no(rest, "ru").answer is None)
+
+
 _NO_HUMAN_NEEDED_EN = re.compile(
     r"\b(?:i |we )?(?:dont|do not|wont) need (?:to (?:talk|speak) (?:to|with) )?(?:anyone|"
     r"anybody|a person|a human|a manager|a rep|someone|somebody)(?: else)?\b|\bno need (?:for|"
@@ -1018,6 +1129,8 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
                               r"(это |этот |ваш )?(кто|какой|какая)( такой| такая| у вас| и| "
                               r"откуда)*$|^((а|и|ну) )?кто (у вас |там )?(ваш )?(менеджер|оператор|"
                               r"специалист|консультант)\b|"
+                              r"^((а|и|ну) )?(менеджер|оператор|специалист|консультант)\w* "
+                              r"(ваш |этот )?((из|с|от) (какой|какого|каких)( \w+)?|откуда)$|"
                               r"^((and|so|wait) )?(what|which|who) (kind of |sort of )?(manager|"
                               r"operator|specialist|agent|rep)\b|"
                               r"^((and|so|wait) )?(an? |the |your )?(manager|operator|specialist|"
@@ -1200,6 +1313,8 @@ def _echoes_back(runtime: Runtime, step: Step, text: str,
             break
     if not words or len(words) > _ECHO_MAX_ASKING + 1 or words[0] in _ECHO_NOT_OPENING:
         return False
+    if "зачем" in words or "для чего" in " ".join(words):
+        return False  # «а зачем вам мой бюджет»: why it is asked, so who calls and why
     rest = [w for w in words if w not in _ECHO_FILLERS]
     if rest and (rest[0] in _ECHO_NAMING or rest[1:2] == ["за"] or (
             rest[0] == "what" and len(rest) > 1 and rest[1] not in _ECHO_SMALL)):
@@ -1703,7 +1818,8 @@ def _fill_also(
 # A value offered without being asked for must carry its entity's own cue: a currency or
 # a magnitude for money ("двести тысяч", "5k", "$300", "бюджет сто"), not a bare count.
 _MONEY_CUES: dict[str, re.Pattern[str]] = {
-    "ru": re.compile(r"(?<!\w)(тыс|миллион|млн|лям|рубл|руб|долл|евро|бюджет|сумм|стоимост)|₽"),
+    "ru": re.compile(r"(?<!\w)(тыс|тыщ|миллион|млн|лям|рубл|руб|долл|евро|бюджет|сумм|"
+                     r"стоимост)|₽"),
     "en": re.compile(r"\b(thousand|million|grand|hundred|dollar|buck|euro|pound|budget|spend|"
                      r"cost)(s|ing)?\b|\$"),
 }
@@ -1750,7 +1866,33 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
         return True  # "5k", «50к»
     if not MONEY_SLANG.isdisjoint(said.replace("ё", "е").split()):
         return True  # "twenty gs", «стольник»: words only money is counted in
+    if lang == "ru" and _capped_ru(low, found):
+        return True
     return _MONEY_CUES[lang].search(low) is not None
+
+
+_CAP_BEFORE_RU = re.compile(r"\b(?:максимум|не больше|не более|не дороже|в пределах|потолок)"
+                            r"(?: \w+)? $")
+_CAP_AFTER_RU = re.compile(r"^ (?:максимум|макс|не больше|не более|потолок|край|от силы)\b")
+
+
+def _capped_ru(low: str, found: dict[str, Any]) -> bool:
+    """A ceiling said beside the number («и до двухсот максимум», «не больше ста»): only a
+    sum has one here, so the number is a budget (in thousands, as a bare Russian one is)."""
+    start, end, value = found.get("start"), found.get("end"), found.get("value")
+    if not (isinstance(start, int) and isinstance(end, int) and isinstance(value, (int, float))
+            and value >= _CAPPED_AT_LEAST):
+        return False
+    if _CAP_AFTER_RU.match(low[end:]):
+        return True
+    after = low[end:].split()[:1]
+    if after and ru_noun_lemma(after[0].replace("ё", "е")) is not None:
+        return False  # «не больше двадцати дней»: the ceiling of a count it names
+    return _CAP_BEFORE_RU.search(low[:start]) is not None
+
+
+_CAPPED_AT_LEAST = 10
+"""A ceiling of fewer ("максимум два") counts days or things, not thousands."""
 
 
 _PRONOUN_ONE = frozenset({"one", "один", "одна", "одну", "одно"})
@@ -1801,10 +1943,13 @@ _KEYPAD_TROUBLE: dict[str, re.Pattern[str]] = {
                      r"unable to|not able to|without)\b(?: \w+){0,4} (?:buttons?|keypad|key pad|"
                      r"keys|dial ?pad|touch ?tone|press|push|pressing|pushing)\b|\brotary\b"),
     "ru": re.compile(r"\b(?:не|нет|без)\b(?: \w+){0,4} (?:кнопо?к\w*|клавиш\w*|"
-                     r"нажа\w*|нажим\w*|тыкать|потыкать)"),
+                     r"нажа\w*|нажим\w*|тыкать|потыкать)|"
+                     r"\b(?:потом|позже|попозже|позднее)\b(?: \w+){0,3} (?:нажм|нажа|нажим)\w*|"
+                     r"\b(?:нажм|нажа|нажим)\w*(?: \w+){0,3} (?:потом|позже|попозже|позднее)\b"),
 }
 """The keypad itself out of reach ("my phone doesnt have buttons", "i cant press anything
-im driving", «не могу нажать, я за рулём»): a reason no key comes, no yes or no in words."""
+im driving", «не могу нажать, я за рулём») or the press put off («можно я потом нажму»:
+the later is the key's, not a no): a reason no key comes, no yes or no in words."""
 
 
 def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from bot_engine.nlu.entities.scan import Tok, as_int_or_float, has_digit, scan
 from bot_engine.nlu.entities.temporal import Temporal, date_looking, resolve
 from bot_engine.nlu.errors import NluInputError
 from bot_engine.nlu.lang import Lang, lang_of
-from bot_engine.nlu.morph import ru_noun_lemma
+from bot_engine.nlu.morph import analyzer, ru_noun_lemma
 
 _TEMPORAL = frozenset({"date", "time", "datetime"})
 _NUMERIC = frozenset({"number", "integer", "money"})
@@ -93,13 +93,29 @@ _EN_COUNTED = frozenset({
 
 
 def _counts_things(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
-    """Whether the word after the number is a thing it counts or a measure."""
+    """Whether the word after the number is a thing it counts or a measure, or (Russian)
+    the word before it is one in the counted form, the order that says "about" («соток
+    пять», «метров двадцать», «лет десять»; not «окно сто тысяч»)."""
+    if (lang == "ru" and span.i > 0 and toks[span.i - 1].kind == "word"
+            and span.scale == 1.0 and span.value < _SIZE_BELOW
+            and _ru_counted_before(toks[span.i - 1].low)):
+        return True
     if span.j >= len(toks) or toks[span.j].kind != "word":
         return False
     word = toks[span.j].low
     if lang == "en":
         return word in _EN_COUNTED
     return ru_noun_lemma(word) in _RU_COUNTED
+
+
+@lru_cache(maxsize=4096)
+def _ru_counted_before(word: str) -> bool:
+    """A counted noun in the genitive plural («соток», «метров», «лет», «человек»)."""
+    if ru_noun_lemma(word) is None:
+        return False
+    return any(p.tag.POS == "NOUN" and "gent" in p.tag and "plur" in p.tag
+               and p.normal_form.replace("ё", "е") in _RU_COUNTED
+               for p in analyzer().parse(word))
 
 
 _BY = frozenset({"на", "by", "x", "х"})
