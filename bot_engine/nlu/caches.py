@@ -12,6 +12,7 @@ def clear_caches(*, words: bool = False) -> None:
     """
     import bot_engine.nlu.cues as cues
     import bot_engine.nlu.entities.extract as extract
+    import bot_engine.nlu.given_names as given_names
     import bot_engine.nlu.morph as morph
     import bot_engine.nlu.polar as polar
     import bot_engine.nlu.text as text
@@ -28,3 +29,5 @@ def clear_caches(*, words: bool = False) -> None:
         morph.en_lemmas.cache_clear()
         text._word_lemmas.cache_clear()
         extract._trigger_word.cache_clear()
+        polar._spelt.cache_clear()
+        given_names.same_name.cache_clear()
