@@ -134,6 +134,9 @@ class _StepNlu:
     """The step's "don't know" intent: most of its examples are hedges (`cues.hedge`)."""
     semantic: semantic.StepIndex | None = None
     semantic_built: bool = False
+    classifier_asked: tuple[str, frozenset[str]] | None = None
+    """The reply classifier's context and options here (`_classifier_asked`), once the
+    first turn of the step has asked it: they are the step's, the same every turn."""
 
 
 def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
@@ -1453,14 +1456,17 @@ def _classifier_asked(runtime: Runtime, step: Step, text: str) -> tuple[
     model = reply_classifier.classifier(runtime.lang)
     if model is None or _says_nothing(text, runtime.lang):
         return None
-    options = {name for name in HANDLER_NAMES if name in runtime.handler_specs}
-    options.add(reply_classifier.NONE)
-    if compiled.hedge_intent is not None:
-        options.add(reply_classifier.DONT_KNOW)
-    confirm = expect.type == "confirm"
-    if confirm:
-        options.update(("yes", "no"))
-    return model, reply_classifier.context(compiled.topic, confirm), frozenset(options)
+    if compiled.classifier_asked is None:
+        options = {name for name in HANDLER_NAMES if name in runtime.handler_specs}
+        options.add(reply_classifier.NONE)
+        if compiled.hedge_intent is not None:
+            options.add(reply_classifier.DONT_KNOW)
+        confirm = expect.type == "confirm"
+        if confirm:
+            options.update(("yes", "no"))
+        compiled.classifier_asked = (reply_classifier.context(compiled.topic, confirm),
+                                     frozenset(options))
+    return model, *compiled.classifier_asked
 
 
 def _classifier_branch(runtime: Runtime, step: Step, text: str,

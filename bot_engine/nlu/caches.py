@@ -19,6 +19,7 @@ def clear_caches(*, words: bool = False) -> None:
     import bot_engine.nlu.yesno as yesno
 
     text._tokens.cache_clear()
+    text.normalize.cache_clear()
     text.lemma_tuple.cache_clear()
     text.surface_lemmas.cache_clear()
     yesno._yes_no.cache_clear()
