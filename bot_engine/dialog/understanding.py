@@ -1900,6 +1900,16 @@ def _begun(value: Any, now: datetime, runtime: Runtime) -> bool:
     return bool(value == now.astimezone(runtime.timezone).date().isoformat())
 
 
+def asks_outside(runtime: Runtime, step: Step) -> bool:
+    """Whether a reply to ``step`` may be asked about outside this process (Rasa, an LLM):
+    most steps ask no one, and their shells skip building the request."""
+    expect = step.expect
+    if expect is None or expect.type == "dtmf":
+        return False
+    settings = _step_nlu(runtime, step).settings
+    return settings.rasa is not None or settings.llm is not None
+
+
 def request_for(
     runtime: Runtime,
     step: Step,
@@ -1914,11 +1924,9 @@ def request_for(
     Rasa, when the step (or script) names a server, reads every reply; an LLM only the
     replies the offline layers are unsure of (no match, or less sure than `llm.below`)."""
     expect = step.expect
-    if expect is None or expect.type == "dtmf":
+    if expect is None or not asks_outside(runtime, step):
         return None
     settings = _step_nlu(runtime, step).settings
-    if settings.rasa is None and settings.llm is None:
-        return None
     rasa = llm = None
     if settings.rasa is not None:
         rasa = external.RasaTarget(
