@@ -21,7 +21,7 @@ import bot_engine.dialog.menu as menus
 from bot_engine.dialog.connect import branch_for, connect_action, record
 from bot_engine.dialog.errors import StateMismatch
 from bot_engine.dialog.runtime import Runtime, runtime_for
-from bot_engine.dialog.understanding import Understanding, request_for, understand
+from bot_engine.dialog.understanding import Understanding, asks_outside, request_for, understand
 from bot_engine.nlu.external import ExternalRequest
 from bot_engine.nlu.text import heard
 from bot_engine.script.model import (
@@ -154,6 +154,8 @@ class Dialog:
         if self.state.waiting != "input" or self.state.step is None or not text.strip():
             return None
         step = self._current()
+        if not asks_outside(self.runtime, step):
+            return None
         now = at or self.state.now or datetime.now(UTC)
         question = " ".join(say.text for say in self.state.last_prompts if say.text)
         return request_for(self.runtime, step, heard(text.strip()), now, self.state.slots,
@@ -634,11 +636,14 @@ class Dialog:
         out: list[act.Action],
         extra: dict[str, Any],
     ) -> None:
-        context = self._context(extra)
+        context: dict[str, Any] | None = None  # built for a condition only: most have none
         for tr in transitions:
-            if tr.when is None or _truthy(tr.when, context):
-                self._apply_transition(tr, branch, out, extra)
-                return
+            if tr.when is not None:
+                context = self._context(extra) if context is None else context
+                if not _truthy(tr.when, context):
+                    continue
+            self._apply_transition(tr, branch, out, extra)
+            return
         raise TemplateProblem(
             f"no condition of branch {branch!r} in step {self.state.step!r} was true"
         )

@@ -136,6 +136,9 @@ class _StepNlu:
     """The step's "don't know" intent: most of its examples are hedges (`cues.hedge`)."""
     semantic: semantic.StepIndex | None = None
     semantic_built: bool = False
+    classifier_asked: tuple[str, frozenset[str]] | None = None
+    """The reply classifier's context and options here (`_classifier_asked`), once the
+    first turn of the step has asked it: they are the step's, the same every turn."""
 
 
 def _step_nlu(runtime: Runtime, step: Step) -> _StepNlu:
@@ -1593,14 +1596,17 @@ def _classifier_asked(runtime: Runtime, step: Step, text: str) -> tuple[
     model = reply_classifier.classifier(runtime.lang)
     if model is None or _says_nothing(text, runtime.lang):
         return None
-    options = {name for name in HANDLER_NAMES if name in runtime.handler_specs}
-    options.add(reply_classifier.NONE)
-    if compiled.hedge_intent is not None:
-        options.add(reply_classifier.DONT_KNOW)
-    confirm = expect.type == "confirm"
-    if confirm:
-        options.update(("yes", "no"))
-    return model, reply_classifier.context(compiled.topic, confirm), frozenset(options)
+    if compiled.classifier_asked is None:
+        options = {name for name in HANDLER_NAMES if name in runtime.handler_specs}
+        options.add(reply_classifier.NONE)
+        if compiled.hedge_intent is not None:
+            options.add(reply_classifier.DONT_KNOW)
+        confirm = expect.type == "confirm"
+        if confirm:
+            options.update(("yes", "no"))
+        compiled.classifier_asked = (reply_classifier.context(compiled.topic, confirm),
+                                     frozenset(options))
+    return model, *compiled.classifier_asked
 
 
 def _classifier_branch(runtime: Runtime, step: Step, text: str,
@@ -2094,6 +2100,16 @@ def _begun(value: Any, now: datetime, runtime: Runtime) -> bool:
     return bool(value == now.astimezone(runtime.timezone).date().isoformat())
 
 
+def asks_outside(runtime: Runtime, step: Step) -> bool:
+    """Whether a reply to ``step`` may be asked about outside this process (Rasa, an LLM):
+    most steps ask no one, and their shells skip building the request."""
+    expect = step.expect
+    if expect is None or expect.type == "dtmf":
+        return False
+    settings = _step_nlu(runtime, step).settings
+    return settings.rasa is not None or settings.llm is not None
+
+
 def request_for(
     runtime: Runtime,
     step: Step,
@@ -2108,11 +2124,9 @@ def request_for(
     Rasa, when the step (or script) names a server, reads every reply; an LLM only the
     replies the offline layers are unsure of (no match, or less sure than `llm.below`)."""
     expect = step.expect
-    if expect is None or expect.type == "dtmf":
+    if expect is None or not asks_outside(runtime, step):
         return None
     settings = _step_nlu(runtime, step).settings
-    if settings.rasa is None and settings.llm is None:
-        return None
     rasa = llm = None
     if settings.rasa is not None:
         rasa = external.RasaTarget(

@@ -12,12 +12,14 @@ def clear_caches(*, words: bool = False) -> None:
     """
     import bot_engine.nlu.cues as cues
     import bot_engine.nlu.entities.extract as extract
+    import bot_engine.nlu.given_names as given_names
     import bot_engine.nlu.morph as morph
     import bot_engine.nlu.polar as polar
     import bot_engine.nlu.text as text
     import bot_engine.nlu.yesno as yesno
 
     text._tokens.cache_clear()
+    text.normalize.cache_clear()
     text.lemma_tuple.cache_clear()
     text.surface_lemmas.cache_clear()
     yesno._yes_no.cache_clear()
@@ -28,3 +30,5 @@ def clear_caches(*, words: bool = False) -> None:
         morph.en_lemmas.cache_clear()
         text._word_lemmas.cache_clear()
         extract._trigger_word.cache_clear()
+        polar._spelt.cache_clear()
+        given_names.same_name.cache_clear()

@@ -220,13 +220,15 @@ def forms_of(name: str, lang: Lang) -> frozenset[str]:
     return (_ru_forms() if lang == "ru" else _en_forms()).get(name, frozenset()) | {name}
 
 
+@lru_cache(maxsize=65536)
 def same_name(said: str, asked: str, lang: Lang) -> bool:
     """Whether ``said`` is ``asked`` or a short form of it (both lowercase, nominative):
     from the tables, or by its shape: the name clipped to its first syllable ("bri" for
     Brian, "chris" for Christina), an unstressed first «е» dropped («Катерина»,
     «Лизавета»), an unstressed «о» and «а» written for each other inside the name («тамора»
     for Тамара: the two sound alike unstressed), or two neighbouring letters swapped by the
-    recogniser ("brain")."""
+    recogniser ("brain"). Kept per pair of words, as the lemmas are per word: the few names
+    a script asks for meet the same words reply after reply."""
     said, asked = said.replace("ё", "е"), asked.replace("ё", "е")
     if said == asked:
         return True

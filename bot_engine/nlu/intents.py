@@ -30,7 +30,7 @@ from bot_engine.nlu.intent_spec import IntentSpec
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS, NEGATORS, negated
 from bot_engine.nlu.morph import ru_is_known
-from bot_engine.nlu.regex_keys import any_of, needed_anywhere
+from bot_engine.nlu.regex_keys import SpacedStrings, any_of, needed_anywhere
 from bot_engine.nlu.text import lemma_tuple, normalize, surface_lemmas
 from bot_engine.nlu.warmup import warm_up
 from bot_engine.tenant_regex import PatternError, TenantPattern, compile_pattern
@@ -240,8 +240,7 @@ class IntentMatcher:
         # the whole reply. One bit per pattern.
         self._ungated = sum(1 << i for i, gate in enumerate(self._gates) if gate is None)
         self._in_word: list[tuple[int, re.Pattern[str]]] = []
-        self._spanning: list[tuple[int, re.Pattern[str]]] = []
-        spanning: list[str] = []
+        spanning: dict[str, int] = {}
         for i, ((_, rx, _), gate) in enumerate(zip(self._patterns, self._gates, strict=True)):
             needed = needed_anywhere(rx.pattern) if gate is not None else None
             if needed is None:
@@ -250,11 +249,13 @@ class IntentMatcher:
             if inside:
                 self._in_word.append((1 << i, any_of(inside)))
             if len(inside) < len(needed):
-                spans = tuple(s for s in needed if " " in s)
-                self._spanning.append((1 << i, any_of(spans)))
-                spanning += spans
+                for span in needed:
+                    if " " in span:
+                        spanning[span] = spanning.get(span, 0) | 1 << i
         self._any_spanning = any_of(tuple(spanning)) if spanning else None
-        """All those strings at once: most replies say none, and skip them gate by gate."""
+        """All those strings at once: most replies say none, and skip looking for each."""
+        self._spanning = SpacedStrings(spanning)
+        """Those strings, each with the bits of the patterns that need it."""
         self._word_gates = lru_cache(maxsize=16384)(self._word_gates_uncached)
         # A word shared by several intents ("не" in opt-out and repeat) tells them apart
         # less well: weight ~ 1/sqrt(number of intents using it), like a tiny IDF.
@@ -313,10 +314,7 @@ class IntentMatcher:
             bits |= self._word_gates(word)
         if self._any_spanning is None or self._any_spanning.search(norm) is None:
             return bits
-        for bit, search in self._spanning:
-            if not bits & bit and search.search(norm) is not None:
-                bits |= bit
-        return bits
+        return bits | self._spanning.bits(norm)
 
     def _map_uncached(self, word: str) -> tuple[str, float] | None:
         if word in self._index:

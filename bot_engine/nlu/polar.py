@@ -28,6 +28,7 @@ own `yes:`/`no:` examples, which are matched before the families.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -1623,8 +1624,7 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     """The name asked for, split in two or three by the recogniser ("mary sol" for
     Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew), joined again."""
     words = norm.split()
-    spelt = {_spelt(name): name for name in names}
-    sounds = {given_names.skeleton(_spelt(name)): name for name in names}
+    spelt, sounds = _name_keys(names)
     for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
         pieces = words[k:k + 3]
         if (min(len(pieces[0]), len(pieces[2])) < 2 or pieces[1] in _TWO_LETTER_WORDS
@@ -1651,14 +1651,24 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
     return norm
 
 
+@lru_cache(maxsize=256)
+def _name_keys(names: tuple[str, ...]) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """The names asked for by their spelling and by their skeleton: a step asks for the same
+    few names turn after turn, so they are keyed once, not once a reply."""
+    return ({_spelt(name): name for name in names},
+            {given_names.skeleton(_spelt(name)): name for name in names})
+
+
 _SOFT_C = re.compile(r"s?c(?=[eiy])")
 """A soft c, alone or after s, sounds as s: "prisilla" is Priscilla, "lusy" Lucy."""
 
 
+@lru_cache(maxsize=65536)
 def _spelt(name: str) -> str:
     """A name as it sounds, near enough: "marysol" and "marisol", "annabel" and "annabelle",
     "meghan" and "megan", "pris illa" and "priscilla" (y for i, a silent h, a soft c, ck for
-    k, ph for f, doubled letters, a final silent e)."""
+    k, ph for f, doubled letters, a final silent e). Kept per word, as the lemmas are: a
+    pure function of it that every reply to a question about a name asks again."""
     rest = _SOFT_C.sub("s", name[1:].replace("ck", "k").replace("ph", "f"))
     name = name[:1] + rest.replace("y", "i").replace("h", "")
     name = name.removesuffix("e")

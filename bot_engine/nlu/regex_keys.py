@@ -5,6 +5,7 @@ those are searched (`nlu.polar`, the built-in intent patterns of `nlu.intents`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from re import _constants as sre_constants  # type: ignore[attr-defined,unused-ignore]
 from re import _parser as sre_parser  # type: ignore[attr-defined,unused-ignore]
 from typing import Any
@@ -137,3 +138,43 @@ def any_of(strings: tuple[str, ...]) -> re.Pattern[str]:
         return "(?:" + "|".join(alternatives) + ")"
 
     return re.compile(branches(trie))
+
+
+class SpacedStrings:
+    """Which of many strings with a space in them occur in a text, each string's bits ORed
+    together. Every occurrence of such a string puts the string's first space on a space
+    of the text, so the strings are looked up at the text's few spaces (by the two
+    characters after the space, or, for a string with less than two after its first space,
+    by the two before it) and compared there, instead of searched for one by one: the
+    built-in intents' spanning gates cost ~9 µs a reply searched gate by gate (English),
+    ~2 µs this way."""
+
+    def __init__(self, bits_of: Mapping[str, int]) -> None:
+        self.bits_of = dict(bits_of)
+        self._after: dict[str, list[tuple[str, int, int]]] = {}
+        self._before: dict[str, list[tuple[str, int, int]]] = {}
+        self._anywhere: list[tuple[str, int, int]] = []
+        """Strings with less than two characters on either side of their first space."""
+        for string, bits in bits_of.items():
+            first = string.index(" ")
+            entry = (string, first, bits)
+            if len(string) - first - 1 >= 2:
+                self._after.setdefault(string[first + 1 : first + 3], []).append(entry)
+            elif first >= 2:
+                self._before.setdefault(string[first - 2 : first], []).append(entry)
+            else:
+                self._anywhere.append(entry)
+
+    def bits(self, text: str) -> int:
+        """The bits of the strings that occur in ``text``, ORed."""
+        found = 0
+        space = text.find(" ")
+        while space >= 0:
+            for candidates in (self._after.get(text[space + 1 : space + 3], ()),
+                               self._before.get(text[max(0, space - 2) : space], ()),
+                               self._anywhere):
+                for string, first, bits in candidates:
+                    if space >= first and text.startswith(string, space - first):
+                        found |= bits
+            space = text.find(" ", space + 1)
+        return found

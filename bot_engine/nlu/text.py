@@ -51,8 +51,10 @@ def tokens(text: str, lang: str) -> list[str]:
     return list(_tokens(text, lang_of(lang)))
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str, lang: str) -> str:
-    """Lowercase, ё->е, punctuation stripped, spaces collapsed, fillers removed."""
+    """Lowercase, ё->е, punctuation stripped, spaces collapsed, fillers removed. Kept per
+    reply: the understanding's layers ask for the same reply's form a dozen times a turn."""
     return " ".join(_tokens(text, lang_of(lang)))
 
 

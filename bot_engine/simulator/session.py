@@ -29,6 +29,7 @@ CallerEvent = ev.UserSaid | ev.Dtmf | ev.NoInput | ev.HungUp
 """What a caller's turn can be in text: words, keys, silence or hanging up."""
 TURN_SECONDS = 5
 """Simulated time between caller turns, so times in results move like a real call's."""
+_TURN = timedelta(seconds=TURN_SECONDS)
 
 
 @dataclass
@@ -87,7 +88,7 @@ class TextSession:
         if self.clock is not None:
             self.now = self.clock()
         else:
-            self.now += timedelta(seconds=TURN_SECONDS)
+            self.now += _TURN
         return self.now
 
     def feed(self, event: CallerEvent) -> list[act.Action]:

@@ -6,6 +6,7 @@ words are each said once is placed without a search (`nlu.cues`)."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import pydantic
 import pytest
 
 from bot_engine.nlu import IntentMatcher, builtin_intents, cues, extract_entities, yes_no
-from bot_engine.nlu.regex_keys import any_of, needed_anywhere
+from bot_engine.nlu.regex_keys import SpacedStrings, any_of, needed_anywhere
 from bot_engine.nlu.text import normalize
 
 NOW = datetime(2026, 11, 21, 11, 25, tzinfo=ZoneInfo("Europe/Moscow"))
@@ -124,7 +125,7 @@ def test_the_gates_read_word_by_word_open_exactly_where_the_gate_searches_find(
 ) -> None:
     intents = builtin_intents(lang)
     matcher = IntentMatcher(intents, lang)
-    assert matcher._spanning  # some needed strings hold a space ("о чем ", "is this")
+    assert matcher._spanning.bits_of  # some needed strings hold a space ("о чем ", "is this")
     texts = _replies(lang) + [ex for spec in intents.values() for ex in spec.examples] + [""]
     for text in texts:
         norm = normalize(text, lang)
@@ -139,9 +140,13 @@ def test_a_needed_string_with_a_space_opens_its_gate_only_with_its_words_togethe
     lang: str,
 ) -> None:
     matcher = IntentMatcher(builtin_intents(lang), lang)
+    spanning = 0
+    for bits in matcher._spanning.bits_of.values():
+        spanning |= bits
+    gated = [1 << i for i in range(spanning.bit_length()) if spanning >> i & 1]
     strings_of = {bit: needed_anywhere(matcher._patterns[bit.bit_length() - 1][1].pattern)
-                  for bit, _ in matcher._spanning}
-    for bit, _ in matcher._spanning:
+                  for bit in gated}
+    for bit in gated:
         gate = matcher._gates[bit.bit_length() - 1]
         assert gate is not None
         for string in [s for s in strings_of[bit] or () if " " in s]:
@@ -245,3 +250,18 @@ def test_a_shared_yes_no_reading_cannot_be_changed_by_one_caller() -> None:
     with pytest.raises(pydantic.ValidationError):
         reading.answer = "no"  # type: ignore[misc]
     assert yes_no("да, конечно", "ru").answer == "yes"
+
+
+def test_strings_with_a_space_are_found_wherever_they_occur() -> None:
+    strings = {"the ": 1, " me ": 2, "is this": 4, "a b": 8, " x": 16, "y ": 32, "go on ": 64}
+    found = SpacedStrings(strings)
+    words = ["the", "me", "is", "this", "a", "b", "x", "y", "go", "on", "then", "ab", "xy"]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 6)))
+        for variant in (text, f" {text} ", text.replace(" ", "  ")):
+            expected = 0
+            for string, bits in strings.items():
+                if string in variant:
+                    expected |= bits
+            assert found.bits(variant) == expected, variant
