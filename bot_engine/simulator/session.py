@@ -61,9 +61,20 @@ class TextSession:
         self.now = now or (clock() if clock is not None else datetime.now(UTC))
         self.dialog = Dialog(script, variables, now=self.now)
         self.webhooks = webhooks
-        self.transcript: list[TranscriptTurn] = []
+        self._lines: list[dict[str, Any]] = []
+        self._turns: list[TranscriptTurn] = []
         self.trace = Trace()
         self.last_actions: list[act.Action] = []
+
+    @property
+    def transcript(self) -> list[TranscriptTurn]:
+        """The validated turns so far. They are built when first read, not as each line is
+        recorded: a replay that wants only the result (`bench/dialog_throughput.py`) never
+        builds one, and a turn cost as much as a tenth of an engine turn."""
+        turns = self._turns
+        for line in self._lines[len(turns):]:
+            turns.append(TranscriptTurn(**line))
+        return turns
 
     @property
     def finished(self) -> bool:
@@ -144,9 +155,7 @@ class TextSession:
             if isinstance(action, act.Say):
                 self._line("bot", action.text, action.step)
             elif isinstance(action, act.Understood) and action.layer is not None:
-                caller = next((e for e in reversed(self.transcript) if e.role == "caller"), None)
-                if caller is not None:
-                    caller.understood(action.intent, action.layer, action.runner_up)
+                self._understood(action)
             elif isinstance(action, act.Transition):
                 if action.from_step is not None:
                     self.trace.branches.add((action.from_step, action.branch))
@@ -188,10 +197,20 @@ class TextSession:
         self._line("event", text, action.step, "connect")
         return self.dialog.handle(result.model_copy(update={"at": self.now}))
 
+    def _understood(self, action: act.Understood) -> None:
+        """Record the reading on the last caller line, and on its turn if already built."""
+        for index in range(len(self._lines) - 1, -1, -1):
+            line = self._lines[index]
+            if line["role"] == "caller":
+                line.update(intent=action.intent, layer=action.layer, runner_up=action.runner_up)
+                if index < len(self._turns):
+                    self._turns[index].understood(action.intent, action.layer, action.runner_up)
+                return
+
     def _line(self, role: Role, text: str, step: str | None, kind: str | None = None, *,
               connect: dict[str, Any] | None = None) -> None:
-        self.transcript.append(TranscriptTurn(role=role, text=text, step=step, kind=kind,
-                                              connect=connect))
+        self._lines.append({"role": role, "text": text, "step": step, "kind": kind,
+                            "connect": connect})
 
     def document(self) -> dict[str, Any]:
         """The `voicebot chat --json` document."""
