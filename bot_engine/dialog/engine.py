@@ -293,13 +293,28 @@ class Dialog:
         return True
 
     def _listen(self, step: Step, says: list[act.Say], out: list[act.Action]) -> None:
+        assert self.state.step is not None
+        out.extend(says)
+        self.state.last_prompts = says
+        self.state.interrupted_ms = None
+        if step.menu is not None:  # its hints are the items being read
+            out.append(self._listen_action(self.state.step, step))
+        else:
+            listens = self.runtime.listens
+            listen = listens.get(self.state.step)
+            if listen is None:
+                listen = listens[self.state.step] = self._listen_action(self.state.step, step)
+            out.append(listen)
+        self.state.waiting = "input"
+
+    def _listen_action(self, step_id: str, step: Step) -> act.Listen:
         expect = step.expect
         settings = self.script.settings
         barge_in = step.barge_in if step.barge_in is not None else settings.barge_in
         if step.menu is not None:
             expect = Expect(type="text", hints=[str(item.get(step.menu.label, ""))
                                                 for item in self.state.menu_items])
-        assert expect is not None and self.state.step is not None
+        assert expect is not None
         dtmf = None
         if step.menu is not None:
             dtmf = act.DtmfSpec(max_digits=1)
@@ -307,22 +322,16 @@ class Dialog:
             dtmf = act.DtmfSpec(max_digits=expect.max_digits, terminator=expect.terminator)
         elif any(key.isdigit() for key in step.on):
             dtmf = act.DtmfSpec(max_digits=1)
-        out.extend(says)
-        self.state.last_prompts = says
-        self.state.interrupted_ms = None
-        out.append(
-            act.Listen(
-                step=self.state.step,
-                expect="menu" if step.menu is not None else expect.type,
-                timeout_ms=step.timeout_ms or settings.no_input_timeout_ms,
-                endpoint_ms=settings.endpoint_ms,
-                hints=list(expect.hints) + list(expect.intents),
-                grammar=expect.grammar,
-                dtmf=dtmf,
-                barge_in=barge_in,
-            )
+        return act.Listen(
+            step=step_id,
+            expect="menu" if step.menu is not None else expect.type,
+            timeout_ms=step.timeout_ms or settings.no_input_timeout_ms,
+            endpoint_ms=settings.endpoint_ms,
+            hints=list(expect.hints) + list(expect.intents),
+            grammar=expect.grammar,
+            dtmf=dtmf,
+            barge_in=barge_in,
         )
-        self.state.waiting = "input"
 
     def _say(self, prompt: Prompt, step: Step | None = None, prefix: str = "") -> act.Say:
         settings = self.script.settings

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot_engine import nlu
+from bot_engine.dialog.actions import Listen
 from bot_engine.script.model import HANDLER_NAMES, Handler, Script
 
 DEFAULT_TIMEZONE = {"ru": "Europe/Moscow", "en": "UTC"}
@@ -45,6 +46,9 @@ class Runtime:
     slot_types: dict[str, list[str]]
     steps: dict[int, Any] = field(default_factory=dict)
     """Per-step NLU compiled on first use (`dialog.understanding`), keyed by the step."""
+    listens: dict[str, Listen] = field(default_factory=dict)
+    """Each step's `Listen` (menus excepted), built on first use: it depends on the script
+    alone, and a frozen action can be handed to every call (`Dialog._listen`)."""
 
     @property
     def script(self) -> Script:
