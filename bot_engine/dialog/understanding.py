@@ -54,6 +54,7 @@ from bot_engine.nlu import (
     reply_classifier,
     reply_memory,
     semantic,
+    yesno,
 )
 from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.lang import lang_of
@@ -1666,9 +1667,10 @@ def _opening_answer(text: str, lang: str) -> str | None:
 
 def _rules_keep(out: Understanding, step: Step, text: str, lang: str, branch: str) -> bool:
     """Whether the rules' reading stands against the classifier's ``branch``: one they were
-    sure of always; one of a kind in `reply_classifier.KEPT` unless the classifier hears a
-    request to say it again ("a manager for what", "still interested in what sorry the
-    water is running"), or any handler where the rules read no handler (a script's hedge
+    sure of always, and an answer word with nothing but answer words beside it («конечно
+    нет»); one of a kind in `reply_classifier.KEPT` unless the classifier hears a request to
+    say it again ("a manager for what", "still interested in what sorry the water is
+    running"), or any handler where the rules read no handler (a script's hedge
     intent does not answer "why do you want to know, who's asking"), or it is a consent read
     from a fact of agreement in a reply that opens with a no ("nope, email works great for
     me" is no consent, whatever "works great" says alone). Elsewhere the opening word does
@@ -1676,6 +1678,8 @@ def _rules_keep(out: Understanding, step: Step, text: str, lang: str, branch: st
     if out.confidence >= reply_classifier.RULE_SURE:
         return True
     kind = decided_by(out)
+    if kind == reply_classifier.PARTICLE and yesno.answer_words_only(text, lang):
+        return True  # «конечно нет»: the model learned «конечно» beside facts of a yes
     if kind not in reply_classifier.KEPT:
         return False
     if kind != "handler" and branch in HANDLER_NAMES:

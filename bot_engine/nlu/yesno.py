@@ -176,6 +176,10 @@ class _Table:
         self.negators = frozenset(lemma_tuple(n, lang)[0] for n in _NEGATORS[lang])
         self.auxiliaries = _AUXILIARIES[lang]
         self.whole_yes = frozenset(lemma_tuple(p, lang) for p in _WHOLE_YES[lang])
+        self.answer_words = frozenset(
+            lem[0] for phrases in _PHRASES[lang].values() for p in phrases
+            if len(lem := lemma_tuple(p, lang)) == 1
+        ) | _SOFTENERS[lang] | self.negators
 
 
 @lru_cache(maxsize=2)
@@ -309,3 +313,11 @@ _MIXED = YesNo(answer=None, confidence=0.5)
 def yes_no(text: str, lang: str) -> YesNo:
     """Classify a caller's reply to a yes/no question (``lang`` like "ru-RU" or "en")."""
     return _yes_no(text, lang_of(lang))
+
+
+def answer_words_only(text: str, lang: str) -> bool:
+    """Whether a reply says nothing but answer words and their softeners («конечно нет»,
+    "yeah no sure"): there is no fact in it for a learned reading to weigh against them."""
+    code = lang_of(lang)
+    lem = lemma_tuple(text, code)
+    return bool(lem) and _table(code).answer_words.issuperset(lem)

@@ -168,3 +168,17 @@ def test_names_at_a_menu(text: str, index: int) -> None:
     """A three-letter short name in another case («фаю», «олю»), an adjective surname's
     «-ого» spelt as heard («пшеничнова»)."""
     assert choose_words(MENU, "name", text) == index
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "branch"),
+    [("relevant", "конечно нет", "no"),
+     ("relevant", "ну конечно нет", "no"),
+     ("relevant", "нет конечно", "no"),
+     ("relevant", "конечно", "yes"),
+     ("offer_manager", "конечно нет", "no")],
+)  # fmt: skip
+def test_answer_words_alone_are_not_overruled(step: str, text: str, branch: str) -> None:
+    """Answer words and nothing else: the classifier, which learned «конечно» beside facts of
+    a yes («конечно актуально, я же записывалась»), does not turn «конечно нет» into one."""
+    assert step_reply(LEAD, step, text)[0] == branch
