@@ -237,14 +237,55 @@ def coming_month_span(today: date, month: int) -> Span:
 def next_holiday_start(today: date, lang: str, name: str | None = None) -> date | None:
     """The first day of the named holiday period that starts after today, or of the
     nearest one starting within ``HOLIDAY_HORIZON`` days when ``name`` is None."""
-    best: date | None = None
+    days = next_holiday(today, lang, name)
+    return days[0] if days is not None else None
+
+
+def next_holiday(today: date, lang: str, name: str | None = None) -> Span | None:
+    """The days of the holiday period ``next_holiday_start`` names."""
+    best: Span | None = None
     for each in _names(lang, name):
-        for first, _ in _occurrences(today, lang, each):
+        for first, last in _occurrences(today, lang, each):
             if first <= today:
                 continue
             if name is None and (first - today).days > HOLIDAY_HORIZON:
                 break
-            if best is None or first < best:
-                best = first
+            if best is None or first < best[0]:
+                best = first, last
             break
     return best
+
+
+def between_holidays(today: date, lang: str) -> Span | None:
+    """The working days between two holidays close together, the next such gap not over
+    and starting within ``HOLIDAY_HORIZON`` days: in Russia those between the May Day
+    days off and Victory Day's («между праздниками», «между майскими»), in the US the days
+    between Christmas and New Year's Day ("between the holidays")."""
+    for year in (today.year, today.year + 1):
+        gap = _may_gap(year) if lang == "ru" else (date(year, 12, 26), date(year, 12, 31))
+        if gap is None or gap[1] < today:
+            continue
+        if (gap[0] - today).days > HOLIDAY_HORIZON:
+            return None
+        return _clip(gap, today)
+    return None
+
+
+def _days_off_around(day: date) -> Span:
+    """A Russian public holiday's run of days off: a Friday one with the weekend after
+    it, a Monday one with the weekend before, one on a weekend with the Monday it moves
+    to (the decrees that move more days are finer than a callback needs)."""
+    weekday = day.weekday()
+    first = day - timedelta(days=2) if weekday == 0 else day - timedelta(days=weekday == 6)
+    last = {4: day + timedelta(days=2), 5: day + timedelta(days=2),
+            6: day + timedelta(days=1)}.get(weekday, day)
+    return first, last
+
+
+def _may_gap(year: int) -> Span | None:
+    """The working days (Monday to Friday) between May Day's days off and Victory Day's."""
+    after = _days_off_around(date(year, 5, 1))[1] + timedelta(days=1)
+    before = _days_off_around(date(year, 5, 9))[0] - timedelta(days=1)
+    days = [after + timedelta(days=n) for n in range((before - after).days + 1)]
+    working = [d for d in days if d.weekday() < 5]
+    return (working[0], working[-1]) if working else None

@@ -700,7 +700,11 @@ class _Rules:
         if (low == "на" and self.low(days_at) == "днях") or (
                 low == "in" and self.low(days_at) == "coming" and self.low(days_at + 1) == "days"):
             end = days_at + 1 + (low == "in")
-            return Part(k, end, day=self.today + timedelta(days=1))
+            first = self.today + timedelta(days=1)
+            return Part(k, end, day=first, until=first + timedelta(days=_FEW_DAYS - 1))
+        toward = self._toward_the_weekend(k)
+        if toward is not None:
+            return toward
         if low in ("выходных", "выходные", "weekend"):
             start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
             saturday = _upcoming(self.today, 5, include_today=True)
@@ -711,6 +715,20 @@ class _Rules:
                 saturday += timedelta(days=7)
             return Part(start, end, day=saturday, until=saturday + timedelta(days=1))
         return None
+
+    def _toward_the_weekend(self, k: int) -> Part | None:
+        """«к выходным», «ближе к выходным», «под выходные», "closer to the weekend": the
+        end of this week, Friday to Sunday, as «в конце недели»."""
+        m = k + (self.low(k) in _NEAR)
+        if self.low(m) in ("к", "ко", "под") and self.low(m + 1) in ("выходным", "выходные"):
+            end = m + 2
+        elif (self.lang == "en" and m > k and self.low(m) == "to"
+              and self.low(m + 1) == "the" and self.low(m + 2) == "weekend"):
+            end = m + 3
+        else:
+            return None
+        friday = _upcoming(self.today, 4, include_today=True)
+        return Part(k, end, day=friday, until=friday + timedelta(days=2))
 
     def offset(self, k: int) -> Part | None:
         """ "через два часа", "через неделю", "in two weeks", "in an hour"; ranges
@@ -1015,6 +1033,8 @@ class _Rules:
                 return None
             day = periods.day_after_holiday(self.today, self.lang, held[0])
             return Part(k, held[1], day=day) if day is not None else None
+        if low in ("между", "between"):
+            return self._between_holidays(k)
         if low in _NEAR and self.low(k + 1) in ("к", "ко", "to"):
             return self._during_holiday(k, k + 2)  # "ближе к новому году": the holiday itself
         if low in _DURING_PREPS:
@@ -1041,15 +1061,28 @@ class _Rules:
                 return Part(k, part.j, day=last + timedelta(days=1))
         return None
 
+    def _between_holidays(self, k: int) -> Part | None:
+        """«между праздниками», «между майскими», "between the holidays": the working
+        days between two holidays close together (``periods.between_holidays``)."""
+        m = k + 1 + (self.low(k + 1) == "the")
+        held = holidays.name_at(self.lows, m, self.lang)
+        if held is None or held[0] not in (None, "may", "holidays"):
+            return None
+        span = periods.between_holidays(self.today, self.lang)
+        return Part(k, held[1], day=span[0], until=span[1]) if span else None
+
     def _during_holiday(self, k: int, m: int) -> Part | None:
         """ "на майские", "на новогодние праздники", "over christmas", "for new year's":
-        the first day of that holiday period named at ``m``."""
+        the first day of that holiday period named at ``m``, and its last: a day said
+        after it («на майских второго числа») is the one inside it."""
         held = self._holiday_name(m)
         if held is None:
             return None
         name, end = held
-        day = periods.next_holiday_start(self.today, self.lang, name)
-        return Part(k, end, day=day) if day is not None else None
+        days = periods.next_holiday(self.today, self.lang, name)
+        if days is None:
+            return None
+        return Part(k, end, day=days[0], until=days[1] if days[1] > days[0] else None)
 
     def bounded(self, k: int) -> Part | None:
         """Month ranges and deadlines, behind one cheap look at the first word (the
@@ -1315,7 +1348,9 @@ class _Rules:
             return True  # "like 5ish", "like fiveish"
         if after == "in" and self.low(hv[2] + 1) == "the" and self.low(hv[2] + 2) in _DAYPARTS:
             return True  # "like 8 in the morning"
-        return after in ("", "or", "ish", "maybe") and self._day_named_before(k)
+        return after in ("", "or", "ish", "maybe") and (
+            self._day_named_before(k) or self.low(k - 1) == "at")  # "the 14th at like 3"
+
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
         t = self.toks[k]
@@ -1372,6 +1407,9 @@ class _Rules:
             # «завтра около часа», «в час дня»: «час» alone is one o'clock after a day named
             # (without one, «около часа» is more often how long)
             return self._with_qualifier(Part(k, k + 2, hour=1))
+        within = self._within_the_hour(k)
+        if within is not None:
+            return within
         spoken = self._minutes_of_hour(k)
         if spoken is None and low in _TIME_PREPS:
             spoken = self._minutes_of_hour(k + 1)  # "at twenty past seven"
@@ -1418,15 +1456,27 @@ class _Rules:
                                 or nxt in _RELATIVE_DAYS))))
             # "tonight after the kids are in bed like nine": a loose hour ending the reply,
             # after a day or a part of the day named earlier
+            # "in a meeting try 4 30", "try me 5": a clock time the caller says to try
+            tried = self._after_try(k) and 1 <= hv[0] <= 12 and (digits or after == "")
             hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
                       and 1 <= hv[0] <= 12 and self._day_or_daypart_named_before(k - 1)
                       ) or (self._ish_hour(hv) and self.low(k - 1) in _ISH_BEFORE)
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
             ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
-                              or self._day_or_part_before(k))) or in_words or hedged:
+                              or self._day_or_part_before(k))) or in_words or hedged or tried:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _within_the_hour(self, k: int) -> Part | None:
+        """«в девятом часу»: within the ninth hour, 8:00–8:59, booked at its start (read
+        as any small hour, so «сегодня в девятом часу» said in the afternoon is 20:00)."""
+        if self.lang != "ru" or self.low(k) not in ("в", "во") or self.low(k + 2) != "часу":
+            return None
+        ordinal = self.lex.ordinals.get(self.low(k + 1))
+        if ordinal is None or not 1 <= ordinal <= 12:
+            return None
+        return self._with_qualifier(Part(k, k + 3, hour=(ordinal - 1) % 12 or 12))
 
     def _ish_hour(self, hv: tuple[int, int, int]) -> bool:
         """"5ish", "fiveish" (read as "five ish") ending the reply or before a day, a part
@@ -1436,6 +1486,11 @@ class _Rules:
         nxt = self.low(hv[2] + 1)
         return (nxt in _ISH_ENDS or nxt in _RELATIVE_DAYS or nxt in _DAYPARTS
                 or nxt in self.lex.weekdays)
+
+    def _after_try(self, k: int) -> bool:
+        """Whether "try" (or "try me", "try back", "try again") stands right before ``k``."""
+        p = k - 1 - (self.low(k - 1) in ("me", "us", "back", "again"))
+        return self.low(p) == "try"
 
     def _day_named_before(self, k: int) -> bool:
         """Whether a day (tomorrow, a weekday) is named anywhere before ``k``."""
@@ -1528,10 +1583,16 @@ class _Rules:
             # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
             return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True,
                         daypart="днем" if low == "после" else "afternoon", vague=True)
+        bound = self._not_before_lunch(k)
+        if bound is not None:
+            return bound
         if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch",
                                                                    "lunchtime"):
             return Part(k, k + 2, hour=11, meridiem_given=True,
                         daypart="утром" if self.lang == "ru" else "morning", vague=True)
+        # «с часу до двух»: one o'clock said as «часу», the range's first hour
+        if low == "с" and self.low(k + 1) in ("часу", "часа") and self.low(k + 2) in ("до", "по"):
+            return Part(k, k + 2, hour=1)
         # "с 10 до 12": the range starts at its first hour
         if low == "с" and self.low(k + 2) in _RANGE_ENDS:
             hv = self._hour_value(k + 1)
@@ -1541,6 +1602,11 @@ class _Rules:
                 "обед", "lunchtime", "lunch"):
             # a part of the day: an hour said after it is read in it («в обед часа в два»)
             return Part(k, k + 2, daypart=self.low(k + 1))
+        if low in ("в", "во") and self.low(k + 1) in _LUNCH_TIME and self.low(k + 2) == "время":
+            return Part(k, k + 3, daypart="обед")  # «в обеденное время»: lunchtime
+        dinner = self._dinner_time(k)
+        if dinner is not None:
+            return dinner
         if low in ("в", "on", "during", "at") and self._day_named_before(k):
             # «завтра в обеденный перерыв», "tomorrow on my lunch break": lunchtime of that
             # day («я на обеденном перерыве», "im on my lunch break" say where one is now)
@@ -1561,6 +1627,40 @@ class _Rules:
             if low in ("morning", "afternoon", "evening", "night", "lunchtime"):
                 return Part(k, k + 1, daypart=low)  # "lunchtime tomorrow"
         return None
+
+    def _not_before_lunch(self, k: int) -> Part | None:
+        """«не раньше обеда», "not before lunch": the afternoon once lunch is over, the
+        earliest the caller is back (as «не раньше десяти» is ten); «до обеда» alone is
+        the morning."""
+        if self.low(k) == "не" and self.low(k + 1) in ("раньше", "ранее"):
+            m = k + 2
+        elif self.low(k) == "not" and self.low(k + 1) in ("before", "until", "till"):
+            m = k + 2
+        else:
+            return None
+        if self.low(m) not in ("обеда", "lunch", "lunchtime"):
+            return None
+        return Part(k, m + 1, hour=_AFTER_LUNCH, meridiem_given=True,
+                    daypart="днем" if self.lang == "ru" else "afternoon", vague=True)
+
+    def _dinner_time(self, k: int) -> Part | None:
+        """ "around dinner time", "at dinnertime", "about supper time": the evening meal's
+        hour. A bare "at dinner" says where the caller is now ("sorry im at dinner"), no
+        time; "after dinner" is the evening (``daypart``)."""
+        if self.lang != "en" or self.low(k) not in ("around", "about", "near", "by", "at"):
+            return None
+        m = k + 1
+        if self.low(m) in ("dinnertime", "suppertime"):
+            return Part(k, m + 1, hour=_DINNER, meridiem_given=True, daypart="evening",
+                        vague=True)
+        if self.low(m) not in ("dinner", "supper"):
+            return None
+        if self.low(m + 1) == "time":
+            return Part(k, m + 2, hour=_DINNER, meridiem_given=True, daypart="evening",
+                        vague=True)
+        if self.low(k) == "at":
+            return None
+        return Part(k, m + 1, hour=_DINNER, meridiem_given=True, daypart="evening", vague=True)
 
     def _loose_daypart(self, k: int) -> Part | None:
         """A part of the day said loosely, read as an hour in it that a clock time said
@@ -1734,6 +1834,9 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_FEW_DAYS = 3
+"""«на днях», "in the coming days": the next few days from tomorrow, a span (so said
+with doubt, «как-нибудь на днях», it names no day to call)."""
 _END_OF_DAY = 17
 """The hour "end of day" books: the working day's last hour."""
 _FIRST_THING = 9
@@ -1753,6 +1856,11 @@ _CLAUSE_STARTS = frozenset({"is", "this", "that", "thats", "and", "if", "in"})
 """Followers of "at the end of the day" that open the idiom's clause ("... thats your
 call", "... if it works"), as they do not after "end of day"."""
 _LUNCH_BREAK = frozenset({"обеденный", "обеденном", "lunch"})
+_LUNCH_TIME = frozenset({"обеденное", "обеденный"})
+_AFTER_LUNCH = 14
+"""The hour «не раньше обеда», "not before lunch" books: lunch (13–14) is over."""
+_DINNER = 18
+"""The hour "around dinner time" books: the evening meal, before "after dinner" (19)."""
 _MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "минуты", "минуток",
                            "минутки", "секунд", "seconds"})
 _ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
@@ -1766,7 +1874,8 @@ _DAYPART_STARTS = frozenset({
     "после", "after", "до", "before", "перед", "around", "about", "near", "by", "on",
     "during", "in", "morning", "afternoon", "evening", "night", "утром", "днем", "вечером",
     "ночью", "tonight", "lunchtime", "first", "end", "close", "eod", "towards", "toward",
-    "early", "late", "конце", "концу", "конец", "пораньше", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
+    "early", "late", "конце", "концу", "конец", "пораньше", "не", "not", "во",
+    *_DIMINUTIVE_DAYPARTS})  # fmt: skip
 """The words a part of the day can start with (`daypart`)."""
 
 _ISH_ENDS = frozenset({"", "or", "maybe", "probably", "then", "if", "is", "works", "would",
