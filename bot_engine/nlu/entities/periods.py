@@ -132,7 +132,8 @@ _THIRDS: dict[Phase, tuple[int, int, int | None]] = {
 def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple[date, Span] | None:
     """(the day it points at, range) of a third of a month. ``months_ahead`` None means
     "the month" said bare: this month's third, or next month's when it is over. A third
-    of "this month" that is over is the past: None."""
+    of "this month" that is over is the past: None. Under way past the day it points at,
+    it points at tomorrow while it lasts: "в конце месяца" said on the 28th is not now."""
     ahead = 0 if months_ahead is None else months_ahead
     first_day, point_day, last_day = _THIRDS[phase]
     for _ in range(2):
@@ -140,7 +141,7 @@ def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple
         first = month.replace(day=first_day)
         last = month.replace(day=last_day) if last_day else _month_end(month.year, month.month)
         if last >= today:
-            point = max(month.replace(day=point_day), today)
+            point = max(month.replace(day=point_day), min(today + timedelta(days=1), last))
             return point, _clip((first, last), today)
         if months_ahead is not None:
             return None

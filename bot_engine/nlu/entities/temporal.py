@@ -646,6 +646,52 @@ class _Rules:
             # "tomorrow") already names, but the one after it
         return Part(start, k + 1, day=day, weekday=True)
 
+    def any_day_but(self, k: int) -> Part | None:
+        """ "any day but monday", «в любой день кроме пятницы», «любой день, только не в
+        субботу»: the first day from tomorrow that is not one ruled out (the weekday
+        alone would name the very day the caller refuses)."""
+        if self.low(k) not in ("any", "любой") or self.low(k + 1) not in ("day", "день"):
+            return None
+        m = k + 2
+        if self.low(m) not in ("but", "except", "кроме", "но", "только"):
+            return None
+        m += 1 + (self.low(m + 1) in ("not", "не", "only", "только", "for"))
+        m += self.low(m) == "не"  # «но только не»
+        refused: set[int] = set()
+        while True:
+            m += self.low(m) in ("on", "в", "во")
+            weekday = self.lex.weekdays.get(self.low(m))
+            if weekday is None:
+                break
+            refused.add(weekday)
+            m += 1
+            if self.low(m) not in ("or", "and", "или", "и") or self.low(
+                    m + 1 + (self.low(m + 1) in ("on", "в", "во"))) not in self.lex.weekdays:
+                break
+            m += 1
+        if not refused or len(refused) > 5:
+            return None
+        day = self.today + timedelta(days=1)
+        while day.weekday() in refused:
+            day += timedelta(days=1)
+        return Part(k, m, day=day)
+
+    def school_start(self, k: int) -> Part | None:
+        """«как детей в школу отправлю», «когда сына в школу отведу»: the school year's
+        start (1 September, «день знаний»), said in the weeks before it; its day is the
+        ceremony, so a call fits the day after. Said in the school year, it is the
+        morning's school run, no date: left alone."""
+        if self.low(k) != "школу" or self.lang != "ru":
+            return None
+        near = {self.low(p) for p in range(max(0, k - 4), k + 3)}
+        if near.isdisjoint(_SCHOOL_SEND) or near.isdisjoint(("как", "когда")):
+            return None
+        day = periods.day_after_holiday(self.today, "ru", "knowledge")
+        if day is None or (day - self.today).days > _SCHOOL_SOON:
+            return None
+        end = k + 1 + (self.low(k + 1) in _SCHOOL_SEND)
+        return Part(k, end, day=day)
+
     def period(self, k: int) -> Part | None:
         """ "на следующей неделе" / "next week" -> its Monday; month -> the 1st; weekend."""
         low = self.low(k)
@@ -834,7 +880,22 @@ class _Rules:
             return Part(k, end, moment=self._minutes(minutes))
         first = self._ahead(unit, amount)
         until = self._ahead(unit, high) if high is not None else None
+        if until is None and unit in ("week", "fortnight"):
+            day = self._weekday_of_that_week(end, first)
+            if day is not None:
+                return Part(k, day[1], day=day[0])
         return Part(k, end, day=first, until=until)
+
+    def _weekday_of_that_week(self, m: int, landed: date) -> tuple[date, int] | None:
+        """«через недельку в субботу», "in two weeks on friday": a weekday said right after
+        an offset in weeks is that weekday of the week the offset lands in (Monday to
+        Sunday), not the offset's own day -> (the day, one past the weekday)."""
+        m += self.low(m) in ("в", "во", "on")
+        if self.low(m) not in self.lex.weekdays or (
+                self.lang == "en" and self.low(m) in _AMBIGUOUS_WORDS):
+            return None
+        monday = landed - timedelta(days=landed.weekday())
+        return monday + timedelta(days=self.lex.weekdays[self.low(m)]), m + 1
 
     def _ahead(self, unit: str, amount: float) -> date:
         """Today plus ``amount`` calendar ``unit``s (day, week, fortnight, month, year)."""
@@ -1764,7 +1825,8 @@ class _Rules:
 
     RULES = ("bounded", "season", "holiday", "after_day", "day_of_month", "week_of_month",
              "offset", "period", "phase", "year_only", "relative_day", "day_month",
-             "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
+             "month_only", "numeric_date", "any_day_but", "school_start", "weekday",
+             "clock", "daypart")  # fmt: skip
     _GATED: ClassVar[dict[str, frozenset[str]]] = {}
     """Rules that need a word of their own somewhere in the reply (filled below the
     class): a week of a month a word for "week", a day of a month an ordinal."""
@@ -1795,6 +1857,8 @@ class _Rules:
 _Rules._GATED.update({
     "week_of_month": _Rules._WEEK_WORDS,
     "day_of_month": frozenset(_Rules._DAY_ORDINALS) | frozenset(_Rules._HALVES),
+    "any_day_but": frozenset({"any", "любой"}),
+    "school_start": frozenset({"школу"}),
 })
 
 
@@ -1834,6 +1898,11 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_SCHOOL_SEND = frozenset({"отправлю", "отправим", "отведу", "отведем", "провожу",
+                          "проводим", "соберу", "соберем", "пойдут", "пойдет", "уйдут"})
+"""«как детей в школу отправлю»: the verbs of children starting school."""
+_SCHOOL_SOON = 21
+"""Days before the school year a reply may name its start by the children's going."""
 _FEW_DAYS = 3
 """«на днях», "in the coming days": the next few days from tomorrow, a span (so said
 with doubt, «как-нибудь на днях», it names no day to call)."""
@@ -1921,6 +1990,12 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
                         groups[-1], part):
                 groups[-1].append(part)  # "monday the 24th": the date names the weekday's day
                 continue
+            if gap <= 1 and (named := _weekday_of_date(groups[-1], part)) is not None:
+                groups[-1].append(named)  # «седьмого мая в пятницу»: the date's own weekday
+                continue
+            if gap <= 1 and (inside := _weekday_in_week(groups[-1], part)) is not None:
+                groups[-1] = inside  # "thursday next week", «на следующей неделе в среду»
+                continue
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
                              qualifies or near_meal or
                              (adds_time and part.hour is not None and all(
@@ -1932,15 +2007,56 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
 
 
 def _same_day_named_again(group: list[Part], part: Part) -> bool:
-    """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»):
-    one day said twice, so an hour after the date is that day's."""
-    first = group[0]
+    """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»,
+    "first thing monday the 18th"): one day said twice, so an hour after the date is that
+    day's, and the date, not the weekday's nearest, is the day."""
+    days = [p for p in group if p.day is not None or p.moment is not None]
+    if len(days) != 1 or any(p.until is not None for p in group):
+        return False
+    first = days[0]
+    # a part of the day said before the weekday ("first thing monday") stays with it; one
+    # after it names the weekday's own day
+    loose = all(p.day is None and p.vague for p in group if p is not first)
     # the weekday itself said again ("monday so monday at nine"): the same day
-    return (len(group) == 1 and first.weekday and (not part.weekday or part.day == first.day)
-            and first.day is not None and part.day is not None
-            and first.hour is None and first.daypart is None
-            and first.until is None and part.until is None
+    return (first.weekday and (not part.weekday or part.day == first.day) and loose
+            and first is group[-1] and first.day is not None and part.day is not None
+            and first.hour is None and first.daypart is None and part.until is None
             and first.day.weekday() == part.day.weekday())
+
+
+def _weekday_of_date(group: list[Part], part: Part) -> Part | None:
+    """A date and then its own weekday («седьмого мая в пятницу», "the 14th thursday"):
+    one day said twice; the weekday comes back as the date's day, so an hour after it is
+    that date's, not the weekday's nearest."""
+    dates = [p for p in group if p.day is not None]
+    if not part.weekday or part.day is None or len(dates) != 1 or group[-1] is not dates[0]:
+        return None
+    said = dates[0]
+    if said.weekday or said.until is not None or said.hour is not None or said.day is None:
+        return None
+    if said.day.weekday() != part.day.weekday():
+        return None
+    return replace(part, day=said.day, weekday=False)
+
+
+def _weekday_in_week(group: list[Part], part: Part) -> list[Part] | None:
+    """A weekday and a whole week beside it, either way round ("thursday next week",
+    «на следующей неделе во вторник»): the weekday inside that week, so an hour said after
+    both is that day's (``extract`` does the same for dates it reads otherwise)."""
+    if len(group) != 1:
+        return None
+    first = group[0]
+    week, day = (first, part) if part.weekday else (part, first)
+    if not day.weekday or day.hour is not None or day.daypart is not None:
+        return None
+    if week.day is None or week.until is None or week.hour is not None:
+        return None
+    if (week.until - week.day).days != 6 or week.day.weekday() != 0 or day.day is None:
+        return None
+    moved = week.day + timedelta(days=day.day.weekday())
+    merged = replace(day, i=min(first.i, part.i), j=max(first.j, part.j), day=moved,
+                     weekday=False)
+    return [merged]
 
 
 _ERRAND_GAP = 6
