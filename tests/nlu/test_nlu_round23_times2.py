@@ -123,8 +123,7 @@ def test_a_week_on_alone_is_still_a_week_on() -> None:
     [("в конце месяца", datetime(2028, 8, 29, 12, 0, tzinfo=MSK), "2028-08-30"),
      ("в конце месяца", RU_MONDAY, "2028-08-25")],  # not yet under way: its 25th
 )  # fmt: skip
-def test_the_end_of_the_month_said_in_it_is_not_today(text: str, now: datetime,
-                                                       want: str) -> None:
+def test_the_end_of_the_month_said_in_it_is_not_today(text: str, now: datetime, want: str) -> None:
     assert starts(callback(text, now), want)
 
 
@@ -168,8 +167,9 @@ def test_a_day_ruled_out_or_said_twice(text: str, now: datetime, want: str) -> N
      ("monday", EN_WEDNESDAY, "2028-03-20"),
      ("двадцать пятого во вторник", RU_MONDAY, "2028-08-25")],  # not its weekday: the date
 )  # fmt: skip
-def test_near_misses_of_a_day_ruled_out_or_said_twice(text: str, now: datetime,
-                                                      want: str | None) -> None:
+def test_near_misses_of_a_day_ruled_out_or_said_twice(
+    text: str, now: datetime, want: str | None
+) -> None:
     got = callback(text, now)
     assert got is None if want is None else starts(got, want)
 
@@ -192,8 +192,9 @@ def test_some_day_soon_alone_is_still_tomorrow() -> None:
      ("когда детей в школу отправим", RU_MONDAY, "2028-09-02"),
      ("как детей в школу отведу", RU_OCTOBER, None)],  # the morning school run: no date
 )  # fmt: skip
-def test_the_school_year_start_said_by_the_childrens_going(text: str, now: datetime,
-                                                            want: str | None) -> None:
+def test_the_school_year_start_said_by_the_childrens_going(
+    text: str, now: datetime, want: str | None
+) -> None:
     """Said in the weeks before 1 September, the children's going to school is the school
     year's start: the day after its first day. In the school year it is the morning's
     school run, no date."""

@@ -272,15 +272,17 @@ def between_holidays(today: date, lang: str) -> Span | None:
     return None
 
 
+_DAYS_OFF_AFTER = {4: 2, 5: 2, 6: 1}
+"""Days off after a holiday on a Friday, a Saturday or a Sunday (to the Monday)."""
+
+
 def _days_off_around(day: date) -> Span:
     """A Russian public holiday's run of days off: a Friday one with the weekend after
     it, a Monday one with the weekend before, one on a weekend with the Monday it moves
     to (the decrees that move more days are finer than a callback needs)."""
     weekday = day.weekday()
     first = day - timedelta(days=2) if weekday == 0 else day - timedelta(days=weekday == 6)
-    last = {4: day + timedelta(days=2), 5: day + timedelta(days=2),
-            6: day + timedelta(days=1)}.get(weekday, day)
-    return first, last
+    return first, day + timedelta(days=_DAYS_OFF_AFTER.get(weekday, 0))
 
 
 def _may_gap(year: int) -> Span | None:

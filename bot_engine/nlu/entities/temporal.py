@@ -1693,15 +1693,11 @@ class _Rules:
         """«не раньше обеда», "not before lunch": the afternoon once lunch is over, the
         earliest the caller is back (as «не раньше десяти» is ten); «до обеда» alone is
         the morning."""
-        if self.low(k) == "не" and self.low(k + 1) in ("раньше", "ранее"):
-            m = k + 2
-        elif self.low(k) == "not" and self.low(k + 1) in ("before", "until", "till"):
-            m = k + 2
-        else:
+        bound = (self.low(k), self.low(k + 1))
+        if bound not in _NOT_BEFORE_PAIRS or self.low(k + 2) not in ("обеда", "lunch",
+                                                                      "lunchtime"):
             return None
-        if self.low(m) not in ("обеда", "lunch", "lunchtime"):
-            return None
-        return Part(k, m + 1, hour=_AFTER_LUNCH, meridiem_given=True,
+        return Part(k, k + 3, hour=_AFTER_LUNCH, meridiem_given=True,
                     daypart="днем" if self.lang == "ru" else "afternoon", vague=True)
 
     def _dinner_time(self, k: int) -> Part | None:
@@ -1926,6 +1922,8 @@ _CLAUSE_STARTS = frozenset({"is", "this", "that", "thats", "and", "if", "in"})
 call", "... if it works"), as they do not after "end of day"."""
 _LUNCH_BREAK = frozenset({"обеденный", "обеденном", "lunch"})
 _LUNCH_TIME = frozenset({"обеденное", "обеденный"})
+_NOT_BEFORE_PAIRS = frozenset({("не", "раньше"), ("не", "ранее"), ("not", "before"),
+                               ("not", "until"), ("not", "till")})
 _AFTER_LUNCH = 14
 """The hour «не раньше обеда», "not before lunch" books: lunch (13–14) is over."""
 _DINNER = 18
