@@ -190,7 +190,9 @@ def test_some_day_soon_alone_is_still_tomorrow() -> None:
     ("text", "now", "want"),
     [("как ребенка в школу отведу тогда и звоните", RU_MONDAY, "2028-09-02"),
      ("когда детей в школу отправим", RU_MONDAY, "2028-09-02"),
-     ("как детей в школу отведу", RU_OCTOBER, None)],  # the morning school run: no date
+     ("как детей в школу отведу", RU_OCTOBER, None),  # the morning school run: no date
+     ("в четверг как детей в школу отправлю часов в одиннадцать", RU_MONDAY,
+      "2028-08-24T11:00")],  # a day named: the school run is an errand before the hour
 )  # fmt: skip
 def test_the_school_year_start_said_by_the_childrens_going(
     text: str, now: datetime, want: str | None

@@ -680,8 +680,11 @@ class _Rules:
         """«как детей в школу отправлю», «когда сына в школу отведу»: the school year's
         start (1 September, «день знаний»), said in the weeks before it; its day is the
         ceremony, so a call fits the day after. Said in the school year, it is the
-        morning's school run, no date: left alone."""
+        morning's school run, no date: left alone; so is it beside a day named («в среду
+        как детей в школу отправлю часиков в десять»: that day, after the school run)."""
         if self.low(k) != "школу" or self.lang != "ru":
+            return None
+        if any(w in _RELATIVE_DAYS or w in self.lex.weekdays for w in self.lows):
             return None
         near = {self.low(p) for p in range(max(0, k - 4), k + 3)}
         if near.isdisjoint(_SCHOOL_SEND) or near.isdisjoint(("как", "когда")):
