@@ -1618,6 +1618,8 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        if low in ("не", "not"):
+            return self._not_before_lunch(k)
         if low not in _DAYPART_STARTS:
             return None  # no form below starts here: most words of a reply
         same = self._same_time(k)
@@ -1647,9 +1649,6 @@ class _Rules:
             # «после обеда» is the afternoon; English lunch is earlier: "after lunch" is 2
             return Part(k, k + 2, hour=15 if low == "после" else 14, meridiem_given=True,
                         daypart="днем" if low == "после" else "afternoon", vague=True)
-        bound = self._not_before_lunch(k)
-        if bound is not None:
-            return bound
         if low in ("до", "before", "перед") and self.low(k + 1) in ("обеда", "обедом", "lunch",
                                                                    "lunchtime"):
             return Part(k, k + 2, hour=11, meridiem_given=True,
@@ -1944,8 +1943,7 @@ _DAYPART_STARTS = frozenset({
     "после", "after", "до", "before", "перед", "around", "about", "near", "by", "on",
     "during", "in", "morning", "afternoon", "evening", "night", "утром", "днем", "вечером",
     "ночью", "tonight", "lunchtime", "first", "end", "close", "eod", "towards", "toward",
-    "early", "late", "конце", "концу", "конец", "пораньше", "не", "not", "во",
-    *_DIMINUTIVE_DAYPARTS})  # fmt: skip
+    "early", "late", "конце", "концу", "конец", "пораньше", *_DIMINUTIVE_DAYPARTS})  # fmt: skip
 """The words a part of the day can start with (`daypart`)."""
 
 _ISH_ENDS = frozenset({"", "or", "maybe", "probably", "then", "if", "is", "works", "would",
