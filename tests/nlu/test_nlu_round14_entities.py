@@ -157,7 +157,8 @@ def test_money_slang(text: str, lang: str, value: int) -> None:
         ("after the holiday weekend", "en", "2027-06-01", None),
         ("на июньских праздниках", "ru", "2027-06-12", None),
         ("после июньских", "ru", "2027-06-13", None),
-        ("на летних каникулах", "ru", "2027-06-01", None),
+        # a holiday said as when: its days (a day said after it is one of them)
+        ("на летних каникулах", "ru", "2027-06-01", "2027-08-31"),
         ("после окончания учебного года", "ru", "2027-06-01", None),
         ("до конца учебного года", "ru", "2027-05-19", "2027-05-30"),
     ],

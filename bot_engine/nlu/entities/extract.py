@@ -194,17 +194,29 @@ _BETWEEN_WIDE_AND_NARROW = frozenset({
 })  # fmt: skip
 
 
+_NARROWING_GAP = 3
+"""At most this many words of the caller's own between a span and the narrower one
+inside it («зимой дешевле говорят в январе»)."""
+_SETTING_APART = frozenset({"не", "нет", "но", "или", "либо", "кроме", "not", "no", "but",
+                            "or", "except", "besides"})
+"""Words that set a narrower time apart from the span before it ("summer but not july",
+«летом или в июле»): no closer guess."""
+
+
 def _narrower_inside(text: str, found: list[Temporal]) -> list[Temporal]:
-    """«летом, наверное в июле», "in the spring, probably april": a span, then a narrower
-    one inside it said as the closer guess; the narrower one is the answer, not the wider
-    one that would win by coming first."""
+    """«летом, наверное в июле», "in the spring, probably april", «зимой, дешевле говорят,
+    в январе»: a span, then a narrower one inside it said as the closer guess, after a
+    hedge or a few words of why; the narrower one is the answer, not the wider one that
+    would win by coming first."""
     out: list[Temporal] = []
     for b in found:
         a = out[-1] if out else None
         gap = text[a.end : b.start].replace(",", " ").lower().split() if a else []
+        hedged = all(w in _BETWEEN_WIDE_AND_NARROW for w in gap) or (
+            len([w for w in gap if w not in _BETWEEN_WIDE_AND_NARROW]) <= _NARROWING_GAP
+            and _SETTING_APART.isdisjoint(gap))
         if (
-            a is not None and a.until is not None and all(w in _BETWEEN_WIDE_AND_NARROW
-                                                          for w in gap)
+            a is not None and a.until is not None and hedged
             and a.day <= b.day and (b.until or b.day) <= a.until
             and (b.day, b.until) != (a.day, a.until)
         ):  # fmt: skip
@@ -390,7 +402,9 @@ def _without_negated(text: str, found: list[Temporal], *, alone: bool = False) -
     thursday", «не завтра, а в среду» name thursday and wednesday. A time said after it on
     the ruled-out day gives the reason, no other time ("not tomorrow obviously its
     thanksgiving"). With ``alone`` (a time to call back) a time ruled out with none
-    after it is dropped too: "not tomorrow", «только не завтра» name no time."""
+    after it is dropped too: "not tomorrow", «только не завтра» name no time. A span that
+    starts on a day ruled out starts on its next day instead: «в выходные, только не в
+    субботу» is Sunday, "early next week just not monday" Tuesday."""
     if len(found) < 2 and not (alone and found):
         return found
     keep = []
@@ -406,10 +420,23 @@ def _without_negated(text: str, found: list[Temporal], *, alone: bool = False) -
         if negated and (alone or n < len(found) - 1):
             refused.add(tmp.day)
             continue
-        if tmp.day in refused and tmp.clock is None:
+        if tmp.day in refused and tmp.clock is None and tmp.until is None:
             continue  # "not monday, monday is presidents day": the reason, not a time
         keep.append(tmp)
-    return keep
+    return [_past_refused(tmp, refused) for tmp in keep] if refused else keep
+
+
+def _past_refused(tmp: Temporal, refused: set[date]) -> Temporal:
+    """A span (no clock) moved on past the days ruled out at its start, if any of it is
+    left."""
+    if tmp.until is None or tmp.clock is not None or tmp.day not in refused:
+        return tmp
+    day = tmp.day
+    while day in refused and day < tmp.until:
+        day += timedelta(days=1)
+    if day in refused:
+        return tmp
+    return replace(tmp, day=day, until=tmp.until if day < tmp.until else None)
 
 
 _TOLD_CALL_WORDS = frozenset({"called", "phoned", "rang", "rung", "spoke", "talked", "texted",

@@ -273,7 +273,8 @@ _RU_DATE_WORDS = frozenset(
     {
         "сегодня", "завтра", "послезавтра", "вчера", "позавчера", "через", "утром", "утра",
         "днем", "вечером", "вечера", "ночью", "ночи", "полдень", "полночь", "обед", "обеда",
-        "ужина", "вечерком", "утречком",
+        "ужина", "вечерком", "утречком", "обеденное", "обеденный", "выходным",
+        "школу",
         "обедом", "половине", "полчаса", "полчасика", "следующей", "следующем", "следующий",
         "следующую", "выходных", "выходные", "неделе", "месяце", "году", "часа", "часов",
         "час", "пару", "сейчас", "конце", "начале", "середине", "недели", "неделю",
@@ -294,7 +295,7 @@ _EN_DATE_WORDS = frozenset(
         "noon", "midnight", "next", "in", "week", "month", "year", "weekend", "am", "pm",
         "oclock", "half", "quarter", "couple", "hour", "hours", "now", "end", "early",
         "mid", "late", "beginning", "middle", "the", "within", "few", "several", "lunch", "dinner",
-        "supper",
+        "supper", "dinnertime", "suppertime",
         "minutes", "days", "weeks", "months", "spring", "summer", "fall", "autumn", "winter",
         "holidays", "christmas", "xmas", "new", "start", "minute", "day",
     }

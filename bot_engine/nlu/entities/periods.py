@@ -132,7 +132,8 @@ _THIRDS: dict[Phase, tuple[int, int, int | None]] = {
 def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple[date, Span] | None:
     """(the day it points at, range) of a third of a month. ``months_ahead`` None means
     "the month" said bare: this month's third, or next month's when it is over. A third
-    of "this month" that is over is the past: None."""
+    of "this month" that is over is the past: None. Under way past the day it points at,
+    it points at tomorrow while it lasts: "в конце месяца" said on the 28th is not now."""
     ahead = 0 if months_ahead is None else months_ahead
     first_day, point_day, last_day = _THIRDS[phase]
     for _ in range(2):
@@ -140,7 +141,7 @@ def month_phase(today: date, phase: Phase, *, months_ahead: int | None) -> tuple
         first = month.replace(day=first_day)
         last = month.replace(day=last_day) if last_day else _month_end(month.year, month.month)
         if last >= today:
-            point = max(month.replace(day=point_day), today)
+            point = max(month.replace(day=point_day), min(today + timedelta(days=1), last))
             return point, _clip((first, last), today)
         if months_ahead is not None:
             return None
@@ -237,14 +238,57 @@ def coming_month_span(today: date, month: int) -> Span:
 def next_holiday_start(today: date, lang: str, name: str | None = None) -> date | None:
     """The first day of the named holiday period that starts after today, or of the
     nearest one starting within ``HOLIDAY_HORIZON`` days when ``name`` is None."""
-    best: date | None = None
+    days = next_holiday(today, lang, name)
+    return days[0] if days is not None else None
+
+
+def next_holiday(today: date, lang: str, name: str | None = None) -> Span | None:
+    """The days of the holiday period ``next_holiday_start`` names."""
+    best: Span | None = None
     for each in _names(lang, name):
-        for first, _ in _occurrences(today, lang, each):
+        for first, last in _occurrences(today, lang, each):
             if first <= today:
                 continue
             if name is None and (first - today).days > HOLIDAY_HORIZON:
                 break
-            if best is None or first < best:
-                best = first
+            if best is None or first < best[0]:
+                best = first, last
             break
     return best
+
+
+def between_holidays(today: date, lang: str) -> Span | None:
+    """The working days between two holidays close together, the next such gap not over
+    and starting within ``HOLIDAY_HORIZON`` days: in Russia those between the May Day
+    days off and Victory Day's («между праздниками», «между майскими»), in the US the days
+    between Christmas and New Year's Day ("between the holidays")."""
+    for year in (today.year, today.year + 1):
+        gap = _may_gap(year) if lang == "ru" else (date(year, 12, 26), date(year, 12, 31))
+        if gap is None or gap[1] < today:
+            continue
+        if (gap[0] - today).days > HOLIDAY_HORIZON:
+            return None
+        return _clip(gap, today)
+    return None
+
+
+_DAYS_OFF_AFTER = {4: 2, 5: 2, 6: 1}
+"""Days off after a holiday on a Friday, a Saturday or a Sunday (to the Monday)."""
+
+
+def _days_off_around(day: date) -> Span:
+    """A Russian public holiday's run of days off: a Friday one with the weekend after
+    it, a Monday one with the weekend before, one on a weekend with the Monday it moves
+    to (the decrees that move more days are finer than a callback needs)."""
+    weekday = day.weekday()
+    first = day - timedelta(days=2) if weekday == 0 else day - timedelta(days=weekday == 6)
+    return first, day + timedelta(days=_DAYS_OFF_AFTER.get(weekday, 0))
+
+
+def _may_gap(year: int) -> Span | None:
+    """The working days (Monday to Friday) between May Day's days off and Victory Day's."""
+    after = _days_off_around(date(year, 5, 1))[1] + timedelta(days=1)
+    before = _days_off_around(date(year, 5, 9))[0] - timedelta(days=1)
+    days = [after + timedelta(days=n) for n in range((before - after).days + 1)]
+    working = [d for d in days if d.weekday() < 5]
+    return (working[0], working[-1]) if working else None

@@ -646,6 +646,55 @@ class _Rules:
             # "tomorrow") already names, but the one after it
         return Part(start, k + 1, day=day, weekday=True)
 
+    def any_day_but(self, k: int) -> Part | None:
+        """ "any day but monday", «в любой день кроме пятницы», «любой день, только не в
+        субботу»: the first day from tomorrow that is not one ruled out (the weekday
+        alone would name the very day the caller refuses)."""
+        if self.low(k) not in ("any", "любой") or self.low(k + 1) not in ("day", "день"):
+            return None
+        m = k + 2
+        if self.low(m) not in ("but", "except", "кроме", "но", "только"):
+            return None
+        m += 1 + (self.low(m + 1) in ("not", "не", "only", "только", "for"))
+        m += self.low(m) == "не"  # «но только не»
+        refused: set[int] = set()
+        while True:
+            m += self.low(m) in ("on", "в", "во")
+            weekday = self.lex.weekdays.get(self.low(m))
+            if weekday is None:
+                break
+            refused.add(weekday)
+            m += 1
+            if self.low(m) not in ("or", "and", "или", "и") or self.low(
+                    m + 1 + (self.low(m + 1) in ("on", "в", "во"))) not in self.lex.weekdays:
+                break
+            m += 1
+        if not refused or len(refused) > 5:
+            return None
+        day = self.today + timedelta(days=1)
+        while day.weekday() in refused:
+            day += timedelta(days=1)
+        return Part(k, m, day=day)
+
+    def school_start(self, k: int) -> Part | None:
+        """«как детей в школу отправлю», «когда сына в школу отведу»: the school year's
+        start (1 September, «день знаний»), said in the weeks before it; its day is the
+        ceremony, so a call fits the day after. Said in the school year, it is the
+        morning's school run, no date: left alone; so is it beside a day named («в среду
+        как детей в школу отправлю часиков в десять»: that day, after the school run)."""
+        if self.low(k) != "школу" or self.lang != "ru":
+            return None
+        if any(w in _RELATIVE_DAYS or w in self.lex.weekdays for w in self.lows):
+            return None
+        near = {self.low(p) for p in range(max(0, k - 4), k + 3)}
+        if near.isdisjoint(_SCHOOL_SEND) or near.isdisjoint(("как", "когда")):
+            return None
+        day = periods.day_after_holiday(self.today, "ru", "knowledge")
+        if day is None or (day - self.today).days > _SCHOOL_SOON:
+            return None
+        end = k + 1 + (self.low(k + 1) in _SCHOOL_SEND)
+        return Part(k, end, day=day)
+
     def period(self, k: int) -> Part | None:
         """ "на следующей неделе" / "next week" -> its Monday; month -> the 1st; weekend."""
         low = self.low(k)
@@ -700,7 +749,11 @@ class _Rules:
         if (low == "на" and self.low(days_at) == "днях") or (
                 low == "in" and self.low(days_at) == "coming" and self.low(days_at + 1) == "days"):
             end = days_at + 1 + (low == "in")
-            return Part(k, end, day=self.today + timedelta(days=1))
+            first = self.today + timedelta(days=1)
+            return Part(k, end, day=first, until=first + timedelta(days=_FEW_DAYS - 1))
+        toward = self._toward_the_weekend(k)
+        if toward is not None:
+            return toward
         if low in ("выходных", "выходные", "weekend"):
             start = k - 1 if self.low(k - 1) in _THIS_WORDS or self.low(k - 1) == "the" else k
             saturday = _upcoming(self.today, 5, include_today=True)
@@ -711,6 +764,20 @@ class _Rules:
                 saturday += timedelta(days=7)
             return Part(start, end, day=saturday, until=saturday + timedelta(days=1))
         return None
+
+    def _toward_the_weekend(self, k: int) -> Part | None:
+        """«к выходным», «ближе к выходным», «под выходные», "closer to the weekend": the
+        end of this week, Friday to Sunday, as «в конце недели»."""
+        m = k + (self.low(k) in _NEAR)
+        if self.low(m) in ("к", "ко", "под") and self.low(m + 1) in ("выходным", "выходные"):
+            end = m + 2
+        elif (self.lang == "en" and m > k and self.low(m) == "to"
+              and self.low(m + 1) == "the" and self.low(m + 2) == "weekend"):
+            end = m + 3
+        else:
+            return None
+        friday = _upcoming(self.today, 4, include_today=True)
+        return Part(k, end, day=friday, until=friday + timedelta(days=2))
 
     def offset(self, k: int) -> Part | None:
         """ "через два часа", "через неделю", "in two weeks", "in an hour"; ranges
@@ -816,7 +883,22 @@ class _Rules:
             return Part(k, end, moment=self._minutes(minutes))
         first = self._ahead(unit, amount)
         until = self._ahead(unit, high) if high is not None else None
+        if until is None and unit in ("week", "fortnight"):
+            day = self._weekday_of_that_week(end, first)
+            if day is not None:
+                return Part(k, day[1], day=day[0])
         return Part(k, end, day=first, until=until)
+
+    def _weekday_of_that_week(self, m: int, landed: date) -> tuple[date, int] | None:
+        """«через недельку в субботу», "in two weeks on friday": a weekday said right after
+        an offset in weeks is that weekday of the week the offset lands in (Monday to
+        Sunday), not the offset's own day -> (the day, one past the weekday)."""
+        m += self.low(m) in ("в", "во", "on")
+        if self.low(m) not in self.lex.weekdays or (
+                self.lang == "en" and self.low(m) in _AMBIGUOUS_WORDS):
+            return None
+        monday = landed - timedelta(days=landed.weekday())
+        return monday + timedelta(days=self.lex.weekdays[self.low(m)]), m + 1
 
     def _ahead(self, unit: str, amount: float) -> date:
         """Today plus ``amount`` calendar ``unit``s (day, week, fortnight, month, year)."""
@@ -1015,6 +1097,8 @@ class _Rules:
                 return None
             day = periods.day_after_holiday(self.today, self.lang, held[0])
             return Part(k, held[1], day=day) if day is not None else None
+        if low in ("между", "between"):
+            return self._between_holidays(k)
         if low in _NEAR and self.low(k + 1) in ("к", "ко", "to"):
             return self._during_holiday(k, k + 2)  # "ближе к новому году": the holiday itself
         if low in _DURING_PREPS:
@@ -1041,15 +1125,28 @@ class _Rules:
                 return Part(k, part.j, day=last + timedelta(days=1))
         return None
 
+    def _between_holidays(self, k: int) -> Part | None:
+        """«между праздниками», «между майскими», "between the holidays": the working
+        days between two holidays close together (``periods.between_holidays``)."""
+        m = k + 1 + (self.low(k + 1) == "the")
+        held = holidays.name_at(self.lows, m, self.lang)
+        if held is None or held[0] not in (None, "may", "holidays"):
+            return None
+        span = periods.between_holidays(self.today, self.lang)
+        return Part(k, held[1], day=span[0], until=span[1]) if span else None
+
     def _during_holiday(self, k: int, m: int) -> Part | None:
         """ "на майские", "на новогодние праздники", "over christmas", "for new year's":
-        the first day of that holiday period named at ``m``."""
+        the first day of that holiday period named at ``m``, and its last: a day said
+        after it («на майских второго числа») is the one inside it."""
         held = self._holiday_name(m)
         if held is None:
             return None
         name, end = held
-        day = periods.next_holiday_start(self.today, self.lang, name)
-        return Part(k, end, day=day) if day is not None else None
+        days = periods.next_holiday(self.today, self.lang, name)
+        if days is None:
+            return None
+        return Part(k, end, day=days[0], until=days[1] if days[1] > days[0] else None)
 
     def bounded(self, k: int) -> Part | None:
         """Month ranges and deadlines, behind one cheap look at the first word (the
@@ -1315,7 +1412,9 @@ class _Rules:
             return True  # "like 5ish", "like fiveish"
         if after == "in" and self.low(hv[2] + 1) == "the" and self.low(hv[2] + 2) in _DAYPARTS:
             return True  # "like 8 in the morning"
-        return after in ("", "or", "ish", "maybe") and self._day_named_before(k)
+        return after in ("", "or", "ish", "maybe") and (
+            self._day_named_before(k) or self.low(k - 1) == "at")  # "the 14th at like 3"
+
     def clock(self, k: int) -> Part | None:
         low = self.low(k)
         t = self.toks[k]
@@ -1372,6 +1471,9 @@ class _Rules:
             # «завтра около часа», «в час дня»: «час» alone is one o'clock after a day named
             # (without one, «около часа» is more often how long)
             return self._with_qualifier(Part(k, k + 2, hour=1))
+        within = self._within_the_hour(k)
+        if within is not None:
+            return within
         spoken = self._minutes_of_hour(k)
         if spoken is None and low in _TIME_PREPS:
             spoken = self._minutes_of_hour(k + 1)  # "at twenty past seven"
@@ -1418,15 +1520,27 @@ class _Rules:
                                 or nxt in _RELATIVE_DAYS))))
             # "tonight after the kids are in bed like nine": a loose hour ending the reply,
             # after a day or a part of the day named earlier
+            # "in a meeting try 4 30", "try me 5": a clock time the caller says to try
+            tried = self._after_try(k) and 1 <= hv[0] <= 12 and (digits or after == "")
             hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
                       and 1 <= hv[0] <= 12 and self._day_or_daypart_named_before(k - 1)
                       ) or (self._ish_hour(hv) and self.low(k - 1) in _ISH_BEFORE)
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
             ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
-                              or self._day_or_part_before(k))) or in_words or hedged:
+                              or self._day_or_part_before(k))) or in_words or hedged or tried:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _within_the_hour(self, k: int) -> Part | None:
+        """«в девятом часу»: within the ninth hour, 8:00–8:59, booked at its start (read
+        as any small hour, so «сегодня в девятом часу» said in the afternoon is 20:00)."""
+        if self.lang != "ru" or self.low(k) not in ("в", "во") or self.low(k + 2) != "часу":
+            return None
+        ordinal = self.lex.ordinals.get(self.low(k + 1))
+        if ordinal is None or not 1 <= ordinal <= 12:
+            return None
+        return self._with_qualifier(Part(k, k + 3, hour=(ordinal - 1) % 12 or 12))
 
     def _ish_hour(self, hv: tuple[int, int, int]) -> bool:
         """"5ish", "fiveish" (read as "five ish") ending the reply or before a day, a part
@@ -1436,6 +1550,11 @@ class _Rules:
         nxt = self.low(hv[2] + 1)
         return (nxt in _ISH_ENDS or nxt in _RELATIVE_DAYS or nxt in _DAYPARTS
                 or nxt in self.lex.weekdays)
+
+    def _after_try(self, k: int) -> bool:
+        """Whether "try" (or "try me", "try back", "try again") stands right before ``k``."""
+        p = k - 1 - (self.low(k - 1) in ("me", "us", "back", "again"))
+        return self.low(p) == "try"
 
     def _day_named_before(self, k: int) -> bool:
         """Whether a day (tomorrow, a weekday) is named anywhere before ``k``."""
@@ -1499,6 +1618,8 @@ class _Rules:
 
     def daypart(self, k: int) -> Part | None:
         low = self.low(k)
+        if low in ("не", "not"):
+            return self._not_before_lunch(k)
         if low not in _DAYPART_STARTS:
             return None  # no form below starts here: most words of a reply
         same = self._same_time(k)
@@ -1532,6 +1653,9 @@ class _Rules:
                                                                    "lunchtime"):
             return Part(k, k + 2, hour=11, meridiem_given=True,
                         daypart="утром" if self.lang == "ru" else "morning", vague=True)
+        # «с часу до двух»: one o'clock said as «часу», the range's first hour
+        if low == "с" and self.low(k + 1) in ("часу", "часа") and self.low(k + 2) in ("до", "по"):
+            return Part(k, k + 2, hour=1)
         # "с 10 до 12": the range starts at its first hour
         if low == "с" and self.low(k + 2) in _RANGE_ENDS:
             hv = self._hour_value(k + 1)
@@ -1541,6 +1665,11 @@ class _Rules:
                 "обед", "lunchtime", "lunch"):
             # a part of the day: an hour said after it is read in it («в обед часа в два»)
             return Part(k, k + 2, daypart=self.low(k + 1))
+        if low in ("в", "во") and self.low(k + 1) in _LUNCH_TIME and self.low(k + 2) == "время":
+            return Part(k, k + 3, daypart="обед")  # «в обеденное время»: lunchtime
+        dinner = self._dinner_time(k)
+        if dinner is not None:
+            return dinner
         if low in ("в", "on", "during", "at") and self._day_named_before(k):
             # «завтра в обеденный перерыв», "tomorrow on my lunch break": lunchtime of that
             # day («я на обеденном перерыве», "im on my lunch break" say where one is now)
@@ -1561,6 +1690,36 @@ class _Rules:
             if low in ("morning", "afternoon", "evening", "night", "lunchtime"):
                 return Part(k, k + 1, daypart=low)  # "lunchtime tomorrow"
         return None
+
+    def _not_before_lunch(self, k: int) -> Part | None:
+        """«не раньше обеда», "not before lunch": the afternoon once lunch is over, the
+        earliest the caller is back (as «не раньше десяти» is ten); «до обеда» alone is
+        the morning."""
+        bound = (self.low(k), self.low(k + 1))
+        if bound not in _NOT_BEFORE_PAIRS or self.low(k + 2) not in ("обеда", "lunch",
+                                                                      "lunchtime"):
+            return None
+        return Part(k, k + 3, hour=_AFTER_LUNCH, meridiem_given=True,
+                    daypart="днем" if self.lang == "ru" else "afternoon", vague=True)
+
+    def _dinner_time(self, k: int) -> Part | None:
+        """ "around dinner time", "at dinnertime", "about supper time": the evening meal's
+        hour. A bare "at dinner" says where the caller is now ("sorry im at dinner"), no
+        time; "after dinner" is the evening (``daypart``)."""
+        if self.lang != "en" or self.low(k) not in ("around", "about", "near", "by", "at"):
+            return None
+        m = k + 1
+        if self.low(m) in ("dinnertime", "suppertime"):
+            return Part(k, m + 1, hour=_DINNER, meridiem_given=True, daypart="evening",
+                        vague=True)
+        if self.low(m) not in ("dinner", "supper"):
+            return None
+        if self.low(m + 1) == "time":
+            return Part(k, m + 2, hour=_DINNER, meridiem_given=True, daypart="evening",
+                        vague=True)
+        if self.low(k) == "at":
+            return None
+        return Part(k, m + 1, hour=_DINNER, meridiem_given=True, daypart="evening", vague=True)
 
     def _loose_daypart(self, k: int) -> Part | None:
         """A part of the day said loosely, read as an hour in it that a clock time said
@@ -1664,7 +1823,8 @@ class _Rules:
 
     RULES = ("bounded", "season", "holiday", "after_day", "day_of_month", "week_of_month",
              "offset", "period", "phase", "year_only", "relative_day", "day_month",
-             "month_only", "numeric_date", "weekday", "clock", "daypart")  # fmt: skip
+             "month_only", "numeric_date", "any_day_but", "school_start", "weekday",
+             "clock", "daypart")  # fmt: skip
     _GATED: ClassVar[dict[str, frozenset[str]]] = {}
     """Rules that need a word of their own somewhere in the reply (filled below the
     class): a week of a month a word for "week", a day of a month an ordinal."""
@@ -1695,6 +1855,8 @@ class _Rules:
 _Rules._GATED.update({
     "week_of_month": _Rules._WEEK_WORDS,
     "day_of_month": frozenset(_Rules._DAY_ORDINALS) | frozenset(_Rules._HALVES),
+    "any_day_but": frozenset({"any", "любой"}),
+    "school_start": frozenset({"школу"}),
 })
 
 
@@ -1734,6 +1896,14 @@ def _evening_hour(hour: int, minute: int, now: datetime, *, today_said: bool) ->
     return hour
 
 
+_SCHOOL_SEND = frozenset({"отправлю", "отправим", "отведу", "отведем", "провожу",
+                          "проводим", "соберу", "соберем", "пойдут", "пойдет", "уйдут"})
+"""«как детей в школу отправлю»: the verbs of children starting school."""
+_SCHOOL_SOON = 21
+"""Days before the school year a reply may name its start by the children's going."""
+_FEW_DAYS = 3
+"""«на днях», "in the coming days": the next few days from tomorrow, a span (so said
+with doubt, «как-нибудь на днях», it names no day to call)."""
 _END_OF_DAY = 17
 """The hour "end of day" books: the working day's last hour."""
 _FIRST_THING = 9
@@ -1753,6 +1923,13 @@ _CLAUSE_STARTS = frozenset({"is", "this", "that", "thats", "and", "if", "in"})
 """Followers of "at the end of the day" that open the idiom's clause ("... thats your
 call", "... if it works"), as they do not after "end of day"."""
 _LUNCH_BREAK = frozenset({"обеденный", "обеденном", "lunch"})
+_LUNCH_TIME = frozenset({"обеденное", "обеденный"})
+_NOT_BEFORE_PAIRS = frozenset({("не", "раньше"), ("не", "ранее"), ("not", "before"),
+                               ("not", "until"), ("not", "till")})
+_AFTER_LUNCH = 14
+"""The hour «не раньше обеда», "not before lunch" books: lunch (13–14) is over."""
+_DINNER = 18
+"""The hour "around dinner time" books: the evening meal, before "after dinner" (19)."""
 _MINUTE_WORDS = frozenset({"minutes", "minute", "mins", "min", "минут", "минуты", "минуток",
                            "минутки", "секунд", "seconds"})
 _ONE_OCLOCK_PREPS = frozenset({"в", "около", "к", "после"})
@@ -1812,6 +1989,12 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
                         groups[-1], part):
                 groups[-1].append(part)  # "monday the 24th": the date names the weekday's day
                 continue
+            if gap <= 1 and (named := _weekday_of_date(groups[-1], part)) is not None:
+                groups[-1].append(named)  # «седьмого мая в пятницу»: the date's own weekday
+                continue
+            if gap <= 1 and (inside := _weekday_in_week(groups[-1], part)) is not None:
+                groups[-1] = inside  # "thursday next week", «на следующей неделе в среду»
+                continue
             if gap <= 1 and ((adds_time and not has_time) or (adds_day and not has_day) or
                              qualifies or near_meal or
                              (adds_time and part.hour is not None and all(
@@ -1823,15 +2006,56 @@ def _merge(parts: list[Part], toks: list[Tok]) -> list[list[Part]]:
 
 
 def _same_day_named_again(group: list[Part], part: Part) -> bool:
-    """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»):
-    one day said twice, so an hour after the date is that day's."""
-    first = group[0]
+    """A weekday and then a date on that weekday ("monday the 24th", «в пятницу, 21-го»,
+    "first thing monday the 18th"): one day said twice, so an hour after the date is that
+    day's, and the date, not the weekday's nearest, is the day."""
+    days = [p for p in group if p.day is not None or p.moment is not None]
+    if len(days) != 1 or any(p.until is not None for p in group):
+        return False
+    first = days[0]
+    # a part of the day said before the weekday ("first thing monday") stays with it; one
+    # after it names the weekday's own day
+    loose = all(p.day is None and p.vague for p in group if p is not first)
     # the weekday itself said again ("monday so monday at nine"): the same day
-    return (len(group) == 1 and first.weekday and (not part.weekday or part.day == first.day)
-            and first.day is not None and part.day is not None
-            and first.hour is None and first.daypart is None
-            and first.until is None and part.until is None
+    return (first.weekday and (not part.weekday or part.day == first.day) and loose
+            and first is group[-1] and first.day is not None and part.day is not None
+            and first.hour is None and first.daypart is None and part.until is None
             and first.day.weekday() == part.day.weekday())
+
+
+def _weekday_of_date(group: list[Part], part: Part) -> Part | None:
+    """A date and then its own weekday («седьмого мая в пятницу», "the 14th thursday"):
+    one day said twice; the weekday comes back as the date's day, so an hour after it is
+    that date's, not the weekday's nearest."""
+    dates = [p for p in group if p.day is not None]
+    if not part.weekday or part.day is None or len(dates) != 1 or group[-1] is not dates[0]:
+        return None
+    said = dates[0]
+    if said.weekday or said.until is not None or said.hour is not None or said.day is None:
+        return None
+    if said.day.weekday() != part.day.weekday():
+        return None
+    return replace(part, day=said.day, weekday=False)
+
+
+def _weekday_in_week(group: list[Part], part: Part) -> list[Part] | None:
+    """A weekday and a whole week beside it, either way round ("thursday next week",
+    «на следующей неделе во вторник»): the weekday inside that week, so an hour said after
+    both is that day's (``extract`` does the same for dates it reads otherwise)."""
+    if len(group) != 1:
+        return None
+    first = group[0]
+    week, day = (first, part) if part.weekday else (part, first)
+    if not day.weekday or day.hour is not None or day.daypart is not None:
+        return None
+    if week.day is None or week.until is None or week.hour is not None:
+        return None
+    if (week.until - week.day).days != 6 or week.day.weekday() != 0 or day.day is None:
+        return None
+    moved = week.day + timedelta(days=day.day.weekday())
+    merged = replace(day, i=min(first.i, part.i), j=max(first.j, part.j), day=moved,
+                     weekday=False)
+    return [merged]
 
 
 _ERRAND_GAP = 6
