@@ -109,7 +109,9 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
 # before it changed any code); round20a to round20c hold replies written blind in round
 # twenty to widen what the reply classifier learns from (tuned on from the start); round
 # twenty-two adds fresh32 (written blind during the round, never run before the round's
-# code was in) to the held-out splits.
+# code was in) to the held-out splits, and round twenty-three fresh33 (written blind before
+# the round's rules, scored first on the code before it); round21a to round23d hold the
+# replies written blind in those rounds, tuned on from the start.
 HELD_OUT = ("held", "fresh30", "fresh31", "fresh32", "fresh33")
 
 
