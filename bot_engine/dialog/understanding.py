@@ -301,10 +301,11 @@ def _read(
         # caller asks for later in words (not a date read in "the fourth call"), no end to
         # the calls
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
-    if (handler.intent == "opt_out" and handler.confidence < _PATTERN_SURE
-            and polar.limits_calls(text, runtime.lang)):
-        # "yeah but dont call me at the office again": near "dont call me again" by its
-        # words, but a limit on the calls (no pattern of an end to them matched)
+    if (handler.intent == "opt_out"
+            and (limited := polar.without_call_limit(text, runtime.lang)) is not None
+            and _handler(runtime, limited).intent != "opt_out"):
+        # "yeah but dont call me at the office again", «да, только на работу мне не
+        # звоните»: a limit on the calls; without it, nothing asks for an end to them
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
     if (handler.intent == "repeat" and runtime.lang == "en"
             and _HEARD_ANYWAY_EN.search(text.lower())):
@@ -424,7 +425,12 @@ def _read(
                                      or (runtime.lang == "ru"
                                          and compiled.topic in _CALL_TOLD_TOPICS_RU
                                          and _only_tells_of_a_call_ru(text, compiled.topic,
-                                                                      names))):
+                                                                      names))
+                                     or (compiled.topic != "availability"
+                                         and polar.without_call_limit(text,
+                                                                      runtime.lang) == "")):
+        # ... or nothing but a limit on the calls ("just dont call me at work", «на работу
+        # не звоните») to a question it does not answer
         out.held = True
         return out  # «так так», "okay hang on", «кто ж его знает»: no answer yet, a no-match
     candidates: list[_Candidate] = []

@@ -4106,33 +4106,52 @@ _SINCE_BOUGHT_EN = re.compile(
     r"property|condo))?\b|\b(?:we|i) (?:just |finally |recently )?(?:bought|purchased|moved "
     r"into|closed on) (?:the|a|our|my) (?:new )?(?:house|home|place|property|condo)(?= and\b)")
 """"when we bought the house": when a need came up, no purchase of what is offered."""
+_LIMIT_RU = (r"(?:на работу|на работе|на рабочий(?: телефон| номер)?|в рабочее время|"
+             r"(?:до|после) \w+(?: (?:утра|вечера|часов))?|(?:так )?рано(?: утром)?|поздно|"
+             r"ночью|по ночам|по выходным|в выходные|вечером|утром|днем)")
+"""When a Russian caller would not be called: «на работу», «после девяти», «по выходным»."""
 _HOUR_WORDS_EN = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|"
                   r"midnight|lunch|dinner)(?: ?(?:am|pm|oclock|thirty))?")
-_CALLS_LIMITED_EN = re.compile(
-    r"(?:\b(?:but|just|only|and|please) )*\b(?:dont|do not) (?:call|ring|phone) (?:me |us )?"
-    r"(?:back )?(?:(?:at|on) (?:work|my (?:work|job|office)|the (?:office|shop|job)|(?:my )?"
-    r"(?:work|office) (?:phone|number|line|cell))|while (?:im|i am) (?:at work|working)|"
-    rf"(?:before|after|past|earlier than|later than) {_HOUR_WORDS_EN}|so (?:early|late)|"
-    r"at night|during (?:the )?(?:day|work|work hours|business hours|workday))"
-    r"(?: (?:again|ever|anymore|any more|please))*\b")
+_CALLS_LIMITED: dict[Lang, re.Pattern[str]] = {
+    "en": re.compile(
+        r"(?:\b(?:but|just|only|and|please) )*\b(?:dont|do not) (?:call|ring|phone) (?:me |us )?"
+        r"(?:back )?(?:(?:at|on) (?:work|my (?:work|job|office)|the (?:office|shop|job)|(?:my )?"
+        r"(?:work|office) (?:phone|number|line|cell))|while (?:im|i am) (?:at work|working)|"
+        rf"(?:before|after|past|earlier than|later than) {_HOUR_WORDS_EN}|so (?:early|late)|"
+        r"at night|during (?:the )?(?:day|work|work hours|business hours|workday))"
+        r"(?: (?:again|ever|anymore|any more|please))*\b"),
+    "ru": re.compile(
+        r"(?:\b(?:но|только|лишь|и|а|просто|пожалуйста) )*(?:\bне (?:звоните|звони|набирайте|"
+        r"перезванивайте) (?:мне |нам )?(?:только )?" + _LIMIT_RU + r"|\b" + _LIMIT_RU
+        + r" (?:мне |нам )?(?:только )?не (?:звоните|звони|набирайте|перезванивайте))\b"
+        r"(?: пожалуйста)?"),
+}
 """A limit on the calls, not a refusal of them ("yes but dont call me at work again", "text
-me just dont call before nine"): to every question but "is now a good time?" (where the
-caller at work is busy) the reply is read without it."""
+me just dont call before nine", «да, только на работу мне не звоните», «можно, только не
+звоните после девяти»): to every question but "is now a good time?" (where the caller at
+work is busy) the reply is read without it."""
+_CALLS_LIMITED_GATE: dict[Lang, tuple[str, ...]] = {
+    "en": ("dont call", "do not call", "dont ring", "dont phone", "do not ring",
+           "do not phone"),
+    "ru": ("не звон", "не набира", "не перезван"),
+}
+"""Strings a limit cannot be said without: most replies skip the pattern."""
 
 
-def _without_call_limit_en(text: str) -> str | None:
+def without_call_limit(text: str, lang: str) -> str | None:
     """The reply without its limit on the calls (None: it sets none)."""
-    if "call" not in text or ("dont " not in text and "do not " not in text):
+    code = lang_of(lang)
+    low = " ".join(text.lower().replace("ё", "е").split())
+    if not any(gate in low for gate in _CALLS_LIMITED_GATE[code]):
         return None
-    low = " ".join(text.lower().split())
-    kept = " ".join(_CALLS_LIMITED_EN.sub(" ", low).split())
+    kept = " ".join(_CALLS_LIMITED[code].sub(" ", low).split())
     return kept if kept != low else None
 
 
 def limits_calls(text: str, lang: str) -> bool:
-    """Whether the reply sets a limit on the calls ("just dont call me at work", "dont call
-    before nine"): a condition, no end to every call."""
-    return lang_of(lang) == "en" and _without_call_limit_en(text) is not None
+    """Whether the reply sets a limit on the calls ("just dont call me at work", «только не
+    звоните после девяти»): a condition, no end to every call."""
+    return without_call_limit(text, lang) is not None
 
 
 _BOUGHT_GATE = ("bought", "purchased", "moved in", "closed on")
@@ -4217,8 +4236,8 @@ def polar(text: str, lang: str, topic: Topic | None = None,
     if code == "en" and topic == "relevance" and any(w in text for w in _BOUGHT_GATE) and (
             (unbought := _SINCE_BOUGHT_EN.sub(" ", text.lower())) != text.lower()):
         text = unbought  # "yes the inspector flagged it when we bought the house"
-    if (code == "en" and topic not in (None, "availability")
-            and (limited := _without_call_limit_en(text)) is not None and limited):
+    if (topic not in (None, "availability")
+            and (limited := without_call_limit(text, code)) is not None and limited):
         text = limited  # "you can text me just dont call me at work": a yes with its limit
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
     if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):

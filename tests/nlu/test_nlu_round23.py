@@ -185,3 +185,10 @@ def test_the_families_read_the_reasons_and_limits(asked: str, text: str, said: s
 def test_the_limit_is_kept_where_it_says_the_caller_is_busy() -> None:
     topic = question_topic(QUESTIONS["availability"]["en"], "en")
     assert polar("dont call me at work im on the line", "en", topic).answer == "no"
+
+
+@pytest.mark.parametrize("text", ["just dont call me at work", "dont call me before nine"])
+def test_a_limit_on_the_calls_alone_answers_nothing(text: str) -> None:
+    """"just dont call me at work" to "still interested?": when not to call, no yes or no
+    (before, its "dont" read as a no)."""
+    assert step_reply(LEAD, "relevant", text)[0] == "no_match:retry"

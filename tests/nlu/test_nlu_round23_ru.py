@@ -182,3 +182,22 @@ def test_answer_words_alone_are_not_overruled(step: str, text: str, branch: str)
     """Answer words and nothing else: the classifier, which learned «конечно» beside facts of
     a yes («конечно актуально, я же записывалась»), does not turn «конечно нет» into one."""
     assert step_reply(LEAD, step, text)[0] == branch
+
+
+@pytest.mark.parametrize(
+    ("script", "step", "text", "branch"),
+    [(LEAD, "relevant", "да только на работу мне не звоните", "yes"),
+     (LEAD, "relevant", "актуально но не звоните после девяти", "yes"),
+     (CONSENT, "ask_consent", "да присылайте только не звоните на работу", "yes"),
+     (LEAD, "convenient", "не звоните мне на работу я занята", "busy"),
+     (LEAD, "relevant", "на работу не звоните пожалуйста", "no_match:retry"),
+     (LEAD, "relevant", "не звоните мне больше", "handler:opt_out"),
+     (LEAD, "relevant", "не звоните мне больше особенно на работу", "handler:opt_out"),
+     (LEAD, "relevant", "не звоните сюда", "handler:opt_out")],
+)  # fmt: skip
+def test_a_limit_on_the_calls_is_no_opt_out(script: str, step: str, text: str,
+                                            branch: str) -> None:
+    """«только на работу не звоните», «не звоните после девяти»: when not to call, no end to
+    the calls (the reply is read without it); a limit alone answers nothing; an end to the
+    calls beside a limit stays one."""
+    assert step_reply(script, step, text)[0] == branch
