@@ -39,6 +39,7 @@ from bot_engine.service.housekeeping import Housekeeping
 from bot_engine.service.inbound import InboundCalls
 from bot_engine.service.listeners import Listeners, start_listeners
 from bot_engine.service.metrics import ServiceMetrics
+from bot_engine.service.nlu_preload import preload
 from bot_engine.service.prerender import NoPrerender, Prerenderer, TtsCachePrerenderer
 from bot_engine.service.recovery import recover
 from bot_engine.service.script_cache import ScriptCache
@@ -101,7 +102,8 @@ class Service:
     drain: Drain | None = None
     """Set once the listeners run: SIGTERM's graceful drain (`service.drain`)."""
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    """The service's own loops: delivery, housekeeping, campaigns."""
+    """The service's own loops: delivery, housekeeping, campaigns; and the NLU built at
+    start-up (`nlu`)."""
 
     def worker_alive(self) -> bool:
         task = self.tasks.get("delivery")
@@ -260,6 +262,9 @@ async def running_service(
         recovered = await registry.start()  # what a previous run or dead workers left
         if recovered:
             log.warning("ended %d calls interrupted by the previous shutdown", recovered)
+        service.tasks["nlu"] = asyncio.create_task(
+            preload(settings.nlu_preload, freeze_heap=settings.freeze_heap))
+        stack.push_async_callback(_cancelled, service.tasks["nlu"])
         service.tasks["workers"] = asyncio.create_task(registry.run())
         stack.push_async_callback(_stopped, service.tasks["workers"], registry.leave)
         service.tasks["delivery"] = asyncio.create_task(worker.run())
@@ -282,6 +287,13 @@ async def running_service(
             ],
         )
         yield service
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    """Stop waiting for a task that has no stop of its own (its thread finishes alone)."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _stopped(

@@ -182,6 +182,11 @@ class Health(BaseModel):
         description="sip and audiosocket: enabled, listening, port.",
     )
     worker: str | None = Field(None, description="This worker's id in the cluster.")
+    nlu: dict[str, bool] = Field(
+        default_factory=dict,
+        description="Per language this worker builds at start-up: are its NLU tables built "
+        "(until they are, a call in it waits for them while its phone rings).",
+    )
     workers: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Every worker sharing the database: id, address, http_port, sip_port, "

@@ -176,6 +176,10 @@ class ServiceSettings(BaseSettings):
     """A script that takes longer to check is refused (its worker is replaced)."""
     script_worker_memory_mb: int = Field(1024, ge=256, le=65536)
     """Address-space limit of each script worker."""
+    nlu_preload: list[Literal["ru", "en"]] = Field(default_factory=lambda: ["ru", "en"])
+    """Languages whose NLU tables the worker builds as it starts (in a thread, ~3 s for
+    Russian, ~1 s for English), so that no call waits for them; a language left out is
+    built by its first call, while its phone rings."""
     freeze_heap: bool = True
     """Once started, collect and freeze the start-up heap (`gc.freeze`), so the collector's
     full passes, whose pauses show as RTP jitter, skip it. The one full collection costs

@@ -24,6 +24,7 @@ from bot_engine.service.deps import (
     WorkersDep,
 )
 from bot_engine.service.errors import NotFound
+from bot_engine.service.nlu_preload import readiness
 from bot_engine.service.recording_urls import check_signature
 from bot_engine.service.routers.common import problems
 from bot_engine.service.schemas import Health
@@ -63,6 +64,7 @@ async def healthz(
         dialer=settings.dialer,
         listeners=listeners.health(),
         worker=workers.id,
+        nlu=readiness(settings.nlu_preload),
         workers=await cluster_rows(workers) if database else [],
     )
 

@@ -252,7 +252,12 @@ class ServeProcess:
             while True:
                 assert self.proc.poll() is None, (self.data_dir / "serve.log").read_text()
                 try:
-                    if (await client.get(f"{self.url}/healthz")).status_code in (200, 503):
+                    health = await client.get(f"{self.url}/healthz")
+                    # up, and done building its NLU at start-up (a code without the
+                    # field has nothing to wait for): a build under way would show in
+                    # the probes and the memory figures as the attack's
+                    if health.status_code in (200, 503) and all(
+                            health.json().get("nlu", {}).values()):
                         break
                 except httpx.TransportError:
                     pass
