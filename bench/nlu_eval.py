@@ -81,7 +81,8 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
           "fresh25", "round17", "fresh26", "fresh27", "round19a", "round19b", "round19c",
           "fresh28", "fresh29", "round20a", "round20b", "round20c", "round21a", "round21b",
           "round21c", "round22a", "round22b", "round23a", "round23b", "round23c", "round23d",
-          "fresh30", "fresh31", "fresh32", "fresh33", "round24a", "round24b", "round24c", "fresh34", "fresh35")
+          "fresh30", "fresh31", "fresh32", "fresh33", "round24a", "round24b", "round24c",
+          "fresh34", "fresh35")
 # fresh2 and fresh3 were held out until the third round of tuning, fresh4 until the fourth,
 # fresh5 until the fifth, fresh6 until the sixth, fresh7 until the seventh, fresh8 until the
 # eighth, fresh9 until the ninth, fresh10 until the tenth, fresh11 until the eleventh, fresh12
