@@ -368,6 +368,9 @@ def _read(
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and handler.confidence >= 1.0 and reading is not None
+            and runtime.lang == "en" and _heard_in_part_en(text.lower())):
+        reading = None  # "connect me to which guy now": the offer's words, asked back
     if (handler.intent == "who_is_this" and runtime.lang == "en" and reading is not None
             and _ASKED_FIRST_EN.search(text.lower())):
         reading = None  # "ok but before that what company you are": the ok waits on the answer
@@ -392,7 +395,7 @@ def _read(
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
     if handler.intent is not None and (_speak_up(handler.intent, reading, text)
-                                       or _asked_again_where_loud_ru(handler.intent, reading,
+                                       or _asked_again_where_loud(handler.intent, reading,
                                                                      text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
@@ -753,14 +756,26 @@ _NOT_NOW_RU = re.compile(r"\b(?:занят\w*|некогда|не могу|не 
                          r"попозже|потом|не до)\b")
 
 
-def _asked_again_where_loud_ru(intent: str | None, reading: polar.PolarReading | None,
+_BAD_LINE_EN = re.compile(r"\byou(?:re| are)? (?:\w+ )?(?:broke|break|breaking|cut|cutting|"
+                          r"went|going) (?:up|out)\b|\b(?:bad|poor|terrible|awful|weak) "
+                          r"(?:connection|line|reception|signal)\b|\bi (?:just )?lost you\b")
+_NOT_NOW_EN = re.compile(r"\b(?:busy|cant talk|can not talk|cannot talk|call (?:me |us )?(?:back|"
+                         r"later|another)|later|another time|not (?:a good time|now)|no time|"
+                         r"driving|meeting)\b")
+
+
+def _asked_again_where_loud(intent: str | None, reading: polar.PolarReading | None,
                                text: str) -> bool:
-    """«алло, тут ветер в поле, повторите», «я в метро, повторите»: the place says why the
-    question was not heard and «повторите» asks for it again; a place alone reads as busy,
-    but nothing here puts the talk off («я занят, повторите потом» still does)."""
+    """«алло, тут ветер в поле, повторите», «я в метро, повторите», "sorry you broke up im
+    in the barn": the place says why the question was not heard and «повторите» or the
+    line breaking up asks for it again; a place alone reads as busy, but nothing here puts
+    the talk off («я занят, повторите потом», "youre breaking up im driving call me later"
+    still do)."""
     if intent != "repeat" or reading is None or reading.family != "busy":
         return False
     low = text.lower().replace("ё", "е")
+    if _BAD_LINE_EN.search(low) is not None:
+        return _NOT_NOW_EN.search(low) is None
     return _SAY_AGAIN_RU.search(low) is not None and _NOT_NOW_RU.search(low) is None
 
 
@@ -927,9 +942,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
         if _WHO_SAID_EN.search(text.lower()) or _COMPANY_ASKED.search(text.lower()):
             # "who did you say you were with again i missed it", "what do you mean by
-            # paperless", «какая фирма, повторите»: who calls, asked again
-            return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1],
-                                   ranking=ranking)
+            # paperless", «какая фирма, повторите», "what shop did you say": who calls, asked
+            # again, in so many words (sure, as the rules are of a name they asked for)
+            return nlu.IntentMatch(intent="who_is_this", confidence=1.0, ranking=ranking)
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
     if ((found.intent == "operator" or (found.ambiguous and len(ranking) >= 2 and {
             ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}))
@@ -937,12 +952,33 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
         # «а что за менеджер», "a manager from where": what the person is, not a request for
         # one
         return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
+    if (runtime.lang == "en" and found.intent in (None, "operator")
+            and _heard_in_part_en(text.lower())):
+        # "sorry something about a manager", "connect me to which guy now": a piece of the
+        # question heard and asked back, not a person asked for
+        return nlu.IntentMatch(intent="repeat", confidence=1.0, ranking=ranking)
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
             and _ROBOT_OR_PERSON.search(text.lower())):
         # "are you a real person or a machine": whether a human is there, a human wanted
         return nlu.IntentMatch(intent="operator", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_HEARD_IN_PART_EN = re.compile(
+    r"^(?:(?:sorry|wait|huh|um|uh|pardon|what) )+something (?:about|with|for) (?:a |an |the |my |"
+    r"your |our |some )?\w+(?: \w+)?(?: or other| or something| was it| again)?$|"
+    r"^(?:(?:so|and|wait|sorry|um|uh|huh) )*(?:connect|transfer|put|patch|switch)(?: me| us)?"
+    r"(?: through| over)? (?:to|with) (?:which|what|who|whom)(?: \w+)?(?: now| again| exactly|"
+    r" sorry)?$")
+"""A piece of the question heard and asked back: "sorry something about a manager" (the rest
+lost), "connect me to which guy now" (the offer's own words around a question word)."""
+
+
+def _heard_in_part_en(low: str) -> bool:
+    """`_HEARD_IN_PART_EN`, searched only when its words are said (most replies say none)."""
+    return ("something " in low or "to wh" in low or "with wh" in low) and bool(
+        _HEARD_IN_PART_EN.match(low))
 
 
 _CALL_VERBS_EN = r"(?:called|phoned|rang|rung|spoke|talked|reached out|contacted|told|asked)"
@@ -1117,8 +1153,10 @@ _ASKED_FIRST_EN = re.compile(r"\bbefore (?:that|this|we (?:start|begin|go on|con
 _WHO_ASKED_FIRST = 0.6
 """How near who-is-this a reply that asks first must read to be one."""
 _COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*|what|which) (\w+ )?(фирм|компани|"
-                            r"организаци|контор|company|firm|business)\w*")
-"""A company asked for among the words of a repeat: who is calling is the question."""
+                            r"организаци|контор|company|firm|business|shop|store|outfit|agency|"
+                            r"office|clinic|studio|school|workshop)\w*")
+"""A company asked for among the words of a repeat ("what shop did you say"): who is
+calling is the question."""
 _ROLE_SAID_OF_RU = re.compile(
     r"(?=.*\b(?:скаж|переда|расска|говор|сказ|объясн|сообщ)\w*)(?<!\bк )(?<!\bко )"
     r"\b(?:менеджеру|оператору|специалисту|консультанту|сотруднику)\b|"
