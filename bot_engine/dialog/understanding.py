@@ -835,9 +835,12 @@ _FREE_NOW_SAID = re.compile(r"\b(сейчас|щас) (могу|можно|уд�
                             r"\b(i can|i can talk|i can chat|free) (right )?now\b|"
                             r"\b(leaving|leave|heading out|head out|taking off|going out|"
                             r"have to go|gotta go|got to go|need to go) (\w+ ){0,3}(at|in|around|"
-                            r"by) ")
+                            r"by) |"
+                            r"\b(took|taken|taking) (the |a |this |my )?(whole |entire |full )?"
+                            r"(day|days|week|afternoon|morning|time)( \w+){0,2} off\b")
 """«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free; "im
-leaving at four": the time said is when the caller goes, free till then."""
+leaving at four": the time said is when the caller goes, free till then; "i took the whole
+week off after thanksgiving": the time said is the time off, which the call falls in."""
 _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
@@ -993,7 +996,7 @@ tuesday", "i talked to a man at your booth"): told, whenever it was."""
 _CALL_REPORTED_EN = re.compile(rf"\b{_CALL_WHEN_EN}\b.*\b{_CALL_VERBS_EN}\b|"
                                rf"\b{_CALL_VERBS_EN}\b.*\b{_CALL_WHEN_EN}\b|{_TALKED_TO_EN}")
 _CALL_ASKED_EN = re.compile(
-    r"\b(?:can|could|would|will|let me|put|get|transfer|connect|want|wanna|need|have "
+    r"\b(?:can|could|would|will|let me|put(?! (?:me|us) on hold)|get|transfer|connect|want|wanna|need|have "
     r"(?:someone|somebody|them|him|her)|please|again)\b|\bi(?:d| would) (?:like|rather)\b")
 
 
@@ -1012,12 +1015,14 @@ _CALL_TOLD_EN = re.compile(
     r"man|woman|girl|person|people|colleague|coworker|manager|rep|agent|this|that|it|"
     r"everything|all|already|on|phone|over|before|earlier|yesterday|last|week|month|year|"
     r"time|ago|\w+day|this morning|guys|real|live|actual|there|here|at|in|booth|show|fair|"
-    r"expo|event|store|shop|gentleman|fella|folks|salesman|saleswoman|sales)\b)*")
+    r"expo|event|store|shop|gentleman|fella|folks|salesman|saleswoman|sales|who|"
+    r"put me on hold|on hold|forever|hung up on me|kept me waiting)\b)*")
 """The clause of a call or a dealing told of ("your colleague already called me about this
 yesterday", "i already spoke to someone from your company on monday", "my neighbor used
 you guys last year"): `_only_tells_of_a_call_en` reads what is left of the reply."""
 _CALL_TOLD_MARK_EN = re.compile(
-    rf"{_CALL_REPORTED_EN.pattern}|\b(?:somebody|someone|a (?:guy|lady|woman|man|girl)|your "
+    rf"{_CALL_REPORTED_EN.pattern}|\b(?:somebody|someone|a (?:guy|lady|woman|man|girl)|"
+    r"the (?:last|other|previous|first) (?:guy|lady|woman|man|girl|person|one|fella)|your "
     r"(?:\w+ )?(?:colleague|coworker|guy|lady|people|office|company|manager|rep|agent|"
     r"operator)|you guys|one of your \w+)\b(?: \w+){0,5}? (?:called|phoned|rang)\b|"
     r"\b(?:my|our) (?:\w+ )?(?:neighbor|neighbour|friend|sister|brother|mom|mother|dad|father|"

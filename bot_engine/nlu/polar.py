@@ -3038,6 +3038,16 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "availability" and hits.get("no") in (None, "busy") and (
             _SO_YES_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "availability" and hits.get("yes") in (None, "available")
+            and hits.get("no") in (None, "negated") and ("time" in norm or "minute" in norm
+                                                        or "second" in norm)
+            and _NO_TIME_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "busy")  # "i have like zero time today"
+    if (topic == "availability" and hits.get("no") in (None, "busy", "negated")
+            and hits.get("yes") in (None, "agree", "available")
+            and any(cue in norm for cue in _FREE_BY_FACT_GATE_EN)
+            and _FREE_BY_FACT_EN.search(norm) and not _STILL_BUSY_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
             _NO_REASON_NOT_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
@@ -3297,7 +3307,11 @@ _FREE_SITUATION_EN = re.compile(
     r"\b(?:kids?|baby|babies|children|toddlers?|twins|little ones?|husband|wife|grandkids)"
     r"(?: is| are|s|re)? (?:all |finally |both |already |just )?(?:napping|asleep|sleeping|in bed|"
     r"down for (?:a|the|their|"
-    r"his|her) nap|at school|at daycare|at practice)\b|\b(?:just )?(?:walked|got|came|stepped) "
+    r"his|her) nap|down(?! (?:at|in|on|by|to|the|there|here|with|for)\b)|at school|at daycare|"
+    r"at practice)\b|"
+    r"\b(?:lunch|class|the meeting|my meeting|meetings|work|my shift|the shift|school|practice|"
+    r"dinner|church|the game|the rush) (?:just |finally |already )?(?:ended|finished|let out|"
+    r"wrapped up|is over|s over|got out|is done|s done)\b|\b(?:just )?(?:walked|got|came|stepped) "
     r"in (?:the door|the house|from work)\b|\bjust got in\b|"
     r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
     r"\b(?:but |im |were |its )parked\b|"
@@ -3311,6 +3325,35 @@ got home from work", "sure but quick im leaving at four", "yeah im in the lobby 
 "yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
 the airport anyway"), looking at the very thing ("yes im out back looking at the fence
 right now"); after a yes it is the reason the caller can talk, not a busy fact."""
+_FREE_BY_FACT_EN = re.compile(
+    r"\b(?:shift|class|classes|meeting|appointment|practice|work|game|flight|bus|train|pickup|"
+    r"job) (?:doesnt|does not|dont|do not|wont|will not|isnt|is not|aint) (?:start|begin|kick off|"
+    r"leave|till|until)\b|"
+    r"\b(?:i|we) (?:dont|do not|wont|will not) (?:start|go in|go back|clock in|have to (?:be|go|"
+    r"leave)(?: \w+){0,2}) (?:till|until|before)\b|"
+    r"(?<!not )(?<!never )\b(?:its|it is|everything is|everythings|house is|the house is|things are)"
+    r" (?:finally |nice and |real |pretty |all |so )?(?:quiet|calm|peaceful)\b|"
+    r"\bwaiting (?:on|for) (?:my|the|our) (?:car|truck|van|oil change|tires|order|prescription|"
+    r"flight|bus|train|ride|laundry)\b|"
+    r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh) )*(?:right )?now (?:is|s|works|would be|is as) "
+    r"(?:grand|good|fine|great|perfect|ok|okay|alright|all right|ideal|lovely|brilliant|"
+    r"grand actually|good as any|as good as any)(?: actually| for me| yeah| sure| time)?$|"
+    r"\b(?:took|taken|taking) (?:the |a |this |my )?(?:whole |entire |full )?(?:day|days|week|"
+    r"afternoon|morning|time|today)(?: \w+){0,2} off\b|\b(?:im|i am|were|we are) (?:off|on vacation|"
+    r"on holiday|on leave) (?:today|this week|all week|work)\b")
+"""A fact that leaves the caller free now, whatever busy word it holds: the busy spell not
+begun yet ("my shift doesnt start till three", "i dont go in till four"), the house quiet,
+waiting on the car at the shop, now itself praised ("now is grand"), time off taken ("i
+took the whole week off"). An answer to "is now a good time?" only; a busy word after it
+("its quiet but im driving") keeps it busy (`_STILL_BUSY_EN`)."""
+_FREE_BY_FACT_GATE_EN = ("start", "begin", "kick", "leave", "till", "until", "go in", "go back",
+                         "clock", "have to", "quiet", "calm", "peaceful", "waiting", "now",
+                         " off")
+_NO_TIME_EN = re.compile(r"\b(?:zero|no|nil|hardly any|barely any|not much|not a lot of|not any) "
+                         r"(?:free |spare )?(?:time|minutes?|seconds?)(?: today| right now| now|"
+                         r" at all| to talk| for this)?\b")
+""""i have like zero time today": what the caller has is no time, whatever "i have time"
+reads as (the `available` family)."""
 _ON_MIND_EN = re.compile(r"\b(?:on|in) (?:my|our|his|her) minds?\b|\bin mind\b")
 """"windows are on my mind": a thought, not the "mind" that refuses."""
 _STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
