@@ -1196,9 +1196,11 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
 
 _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(кто (ж |же |бы |его |ее |"
                         r"их |там )*(знает|знал|поймет|разберет)|who knows\b|"
-                        r"what do you (think|reckon)$)")
+                        r"what do you (think|reckon)$|(i )?(really |just |honestly )?(dont|do not) "
+                        r"(really |even )?know (anymore|any more|at this point)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
-question about the caller."""
+question about the caller; "i really dont know anymore": unsure, whatever "anymore" reads
+as (no longer wanted)."""
 _CLOCK_ASKED_EN = re.compile(r"^(?:(?:um|uh|wait|sorry|hey|oh|hold on) )*(?:what (?:time|day|"
                              r"date) is it|whats the (?:time|date)|what day is (?:it|today))"
                              r"(?: now| right now| there| today| over there)?$")

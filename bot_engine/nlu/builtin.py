@@ -1005,6 +1005,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"(number|phone|contact|info|information|details|name|email|address)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
+                # (not what is known or found out: "my ex cant know which school she goes to")
+                r"(?<!\bknow )(?<!\bknows )(?<!\bout )(?<!\btell )"
                 r"\b(what|which) (medical |dental |law |insurance |animal |pet |vet |veterinary |"
                 r"eye |"
                 r"health |water |heating |plumbing |roofing |solar |home |auto |cable |power |"

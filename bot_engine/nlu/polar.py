@@ -3079,6 +3079,9 @@ def _english_reading(norm: str, topic: Topic | None,
             idle := _IDLE_EN.match(norm)) is not None and not any(
             hit.family == "busy" for hit in cues.read_lang(idle.group("tail"), "en")):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "relevance" and hits.get("no") in (None, "done", "negated")
+            and hits.get("yes") in (None, "still") and _disposed_en(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "so we junked it"
     if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
             _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
             or _FOUND_BY_INSPECTION_EN.search(norm)
@@ -3119,6 +3122,15 @@ def _english_reading(norm: str, topic: Topic | None,
             and not _FOR_ME_TOO_EN.search(rest := norm[others.end():])
             and _polar(rest, "en", topic).answer is None):
         return PolarReading(None, 0.0)  # "my wife already agreed for her number": not mine
+    if (topic == "consent" and hits.get("yes") in (None, "agree")
+            and hits.get("no") in (None, "negated", "refuse") and _kept_private_en(norm)):
+        # "we keep the kids off the internet", "my ex cant know which school she goes to":
+        # a rule of the family's that the thing asked would break
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic == "consent" and "no" not in hits and hits.get("yes") in (None, "agree")
+            and _shared_already_en(norm)):
+        # "the whole family posts her on instagram already": what is asked is done already
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and "yes" not in hits and _ALL_SET_EN.match(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # "were good thanks"
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
@@ -3137,6 +3149,45 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     return None
+
+
+_KEPT_PRIVATE_EN = re.compile(
+    r"\b(?:keep|keeps|kept|keeping) (?:her|him|them|the kids|our kids|my kids|the children|our "
+    r"children|the girls|the boys|our (?:son|daughter|girl|boy)|my (?:son|daughter|girl|boy)|"
+    r"\w+) (?:off|away from|out of) (?:the internet|the web|the net|online|social media|"
+    r"facebook|instagram|tiktok|pictures|photos)\b|"
+    r"\b(?:keep|keeps|kept|keeping) (?:her|him|them|the kids|our kids|my kids|\w+) (?:offline|"
+    r"off line|off the grid|off camera|out of pictures)\b|"
+    r"\bno (?:pictures|photos|pics|videos|images|faces)(?: of (?:her|him|them|the kids))? (?:online|"
+    r"on the internet|on the web|on social media|anywhere|posted|ever)\b|"
+    r"\b(?:cant|can not|cannot|shouldnt|mustnt|must not|is not allowed to|isnt allowed to) "
+    r"(?:know|find out|see|learn) (?:where|which|what) (?:school|town|city|house|she|he|they|we)\b")
+"""A family rule the consent would break: the child kept off the internet, no pictures
+online, someone who must not learn where the child is ("we keep the kids off the internet
+till theyre thirteen", "my wife and i agreed no pictures online ever", "my ex cant know
+which school she goes to"): a refusal, whatever "agreed" reads as."""
+_KEPT_PRIVATE_GATE_EN = ("keep", "kept", "no pic", "no photo", "no vid", "no ima", "no face",
+                         "know", "find out", "see ", "learn")
+_SHARED_ALREADY_EN = re.compile(
+    r"^(?!.*\b(?:not|dont|never|no|wont|cant|stop|delete|remove)\b)"
+    r"(?=.*\b(?:online|instagram|facebook|tiktok|internet|website|youtube|clips|videos|photos|"
+    r"pictures|pics)\b).*\b(?:(?:posting|posts|posted|sharing|shares|shared) (?:her|him|them|it|"
+    r"pictures|photos|videos|clips|pics)|(?:we|i) (?:loved|love|liked|enjoyed|adored) (?:them|it|"
+    r"those|that|seeing))\b")
+""""the whole family is on instagram posting her already", "her teacher put clips online and
+we loved them": what is asked is done and welcomed already, a consent."""
+
+
+def _kept_private_en(norm: str) -> bool:
+    """`_KEPT_PRIVATE_EN`, searched only when its words are said."""
+    return any(cue in norm for cue in _KEPT_PRIVATE_GATE_EN) and bool(
+        _KEPT_PRIVATE_EN.search(norm))
+
+
+def _shared_already_en(norm: str) -> bool:
+    """`_SHARED_ALREADY_EN`, searched only when its words are said."""
+    return ("post" in norm or "shar" in norm or "love" in norm or "like" in norm
+            or "enjoy" in norm or "adore" in norm) and bool(_SHARED_ALREADY_EN.match(norm))
 
 
 _REASON_EN = re.compile(r" (?:so that|so|because|cause|cuz|since) (?=(?:he|she|they|we|i|it|the|"
@@ -3953,7 +4004,9 @@ _COMPLAINT_GATE_EN = frozenset({
     "hissing", "keeps", "keep", "runs", "allergies", "asthma", "spend", "frost", "frosty",
     "ice", "icicles", "painted", "nailed", "swollen", "original", "fifties", "forties",
     "sixties", "seventies", "plastic", "tape", "taping", "towels", "blankets", "cardboard",
-    "open", "close", "shut", "lock", "budge", "lift",
+    "open", "close", "shut", "lock", "budge", "lift", "buzzes", "buzzing", "buzz", "hums",
+    "humming", "twangs", "tune", "key", "disaster", "mess", "nightmare", "wreck", "come",
+    "play", "plays", "work", "works", "sound", "sounds",
 })  # fmt: skip
 """Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
 _COMPLAINT_EN = re.compile(
@@ -3965,7 +4018,10 @@ _COMPLAINT_EN = re.compile(
     r"fogged|foggy|fogs? up|fogging up|stain|ants|mice|rats|(?:cock)?roaches|termites|bugs|"
     r"wasps|fleas|ticks|mosquitoes|moles|weeds|(?:brown|bare|dead) patches|dying|floods|flooded|"
     r"flooding|overflows?|overflowing|seeps|seeping|condensation|damp|peeling|chipping|flaking|"
-    r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma)\b|"
+    r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma|buzz(?:es|"
+    r"ing)?|hums|humming|twangs?|out of tune|off key)\b|"
+    r"\b(?:is|are|s|re|looks?|looking) (?:a |an |such a |an absolute |a total |a complete |a real |"
+    r"just a |one big )?(?:disaster|mess|nightmare|wreck|horror show|fright)\b|"
     r"\bkeeps? (?:on )?(?:running|tripping|cycling|breaking|leaking|clogging|dripping|going out|"
     r"shutting off|cutting out|backing up|coming back|finding)\b|"
     r"\bruns? out (?:of|after|before|in)\b|\bspend (?:a fortune|so much|a lot|tons|too much|"
@@ -4010,6 +4066,13 @@ _CAUSED_BY_EN = re.compile(r"\b(?:from|because of|due to|thanks to|with all) (?:
 """"we replaced two faucets from the buildup": a repair the trouble forced, no cure."""
 
 
+_FAILS_EN = re.compile(
+    r"\b(?:it|they|the \w+(?: \w+)?|one|some|half|two|three) (?:just )?(?:doesnt|does not|dont|"
+    r"do not|wont|will not|never) (?:even )?(?:come (?:back )?up|spring back|play|sound right|work|"
+    r"stay in tune|hold (?:a |its |their )?tune|turn on|start)(?: right| properly| at all| "
+    r"anymore| any more| no more)*$")
+""""the middle c doesnt come back up anymore", "half the keys dont play": a part that fails
+at its use now; its "anymore" says since when, not that the trouble is over."""
 _UNUSABLE_EN = re.compile(
     r"\b(?:cant|can not|cannot|wont|dont|doesnt|couldnt) (?:even |ever )?(?:open|close|shut|"
     r"lock|latch|budge|lift|stay (?:open|up|shut|closed)|see (?:out|through))\b"
@@ -4021,10 +4084,13 @@ complaint though it is said with a negation."""
 def _complains(norm: str, words: list[str]) -> bool:
     """Whether an English reply complains of the state of the thing (`_COMPLAINT_EN`), not
     negated, not said over or mended (unless the mending was forced by the trouble); the
-    thing failing at its use (`_UNUSABLE_EN`) is a complaint with its own negation."""
+    thing failing at its use (`_UNUSABLE_EN`, `_FAILS_EN`) is a complaint with its own
+    negation."""
     if not _NO_WORDS_EN.isdisjoint(words):
         return False
     if not _EN_NEGATORS.isdisjoint(words):
+        if _FAILS_EN.search(norm) is not None:
+            return not _MENDED_EN.search(norm)
         return (_UNUSABLE_EN.search(norm) is not None and not _EASED_EN.search(norm)
                 and not _MENDED_EN.search(norm))
     if _CAUSED_BY_EN.search(norm):
@@ -4111,6 +4177,27 @@ _SOUND_AS_IS_EN = re.compile(
     r"(?:totally |perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$")
 """"city water here is fine", "were on city water and its soft", "our well was tested and
 its clean": the thing the product fixes is sound, a no."""
+_DISPOSED_EN = re.compile(
+    r"\b(?:junked|scrapped|trashed|tossed|dumped|chucked|binned|burned|burnt) (?:it|them|the \w+|"
+    r"that \w+|our \w+|the whole (?:thing|\w+))\b|\b(?:threw|thrown|hauled|tossed|carted|gave|"
+    r"given) (?:it|them|the \w+|that \w+) (?:out|away|off|to the (?:dump|curb))\b|"
+    r"\b(?:threw|hauled|tossed|carted) (?:out|away|off) (?:the|our|that) \w+\b|"
+    r"\b(?:went|gone) to the (?:dump|curb|landfill)\b")
+"""The thing itself got rid of ("termites ate the case so we junked it", "we hauled it to
+the dump"): nothing left to work on, a no, whatever damage is told before it; a new one
+wanted after it ("we junked it and want a new one") still wants the work."""
+_DISPOSED_GATE_EN = ("junk", "scrap", "trash", "toss", "dump", "chuck", "binn", "burn", "threw",
+                     "thrown", "haul", "cart", "gave", "given", "curb", "landfill")
+_WANTED_ANEW_EN = re.compile(r"\b(?:want|need|looking|getting|get|buy|new|replace|replacement|"
+                             r"another)\b")
+
+
+def _disposed_en(norm: str) -> bool:
+    """`_DISPOSED_EN` without a new one wanted, searched only when its words are said."""
+    return (any(cue in norm for cue in _DISPOSED_GATE_EN) and bool(_DISPOSED_EN.search(norm))
+            and not _WANTED_ANEW_EN.search(norm))
+
+
 _MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
                         r"taken care|caulked|recaulked|re caulked|sealed|resealed|"
                         r"weatherstripped|reglazed)\b")
