@@ -757,8 +757,9 @@ _NOT_NOW_RU = re.compile(r"\b(?:занят\w*|некогда|не могу|не 
 
 
 _BAD_LINE_EN = re.compile(r"\byou(?:re| are)? (?:\w+ )?(?:broke|break|breaking|cut|cutting|"
-                          r"went|going) (?:up|out)\b|\b(?:bad|poor|terrible|awful|weak) "
-                          r"(?:connection|line|reception|signal)\b|\bi (?:just )?lost you\b")
+                          r"went|going) (?:up|out)\b|\bi (?:just )?lost you\b")
+"""The robot's voice lost ("you broke up", "i lost you"), not the caller's own bad signal told
+as where they are ("im on the train bad signal" stays busy)."""
 _NOT_NOW_EN = re.compile(r"\b(?:busy|cant talk|can not talk|cannot talk|call (?:me |us )?(?:back|"
                          r"later|another)|later|another time|not (?:a good time|now)|no time|"
                          r"driving|meeting)\b")
