@@ -997,7 +997,8 @@ tuesday", "i talked to a man at your booth"): told, whenever it was."""
 _CALL_REPORTED_EN = re.compile(rf"\b{_CALL_WHEN_EN}\b.*\b{_CALL_VERBS_EN}\b|"
                                rf"\b{_CALL_VERBS_EN}\b.*\b{_CALL_WHEN_EN}\b|{_TALKED_TO_EN}")
 _CALL_ASKED_EN = re.compile(
-    r"\b(?:can|could|would|will|let me|put(?! (?:me|us) on hold)|get|transfer|connect|want|wanna|need|have "
+    r"\b(?:can|could|would|will|let me|put(?! (?:me|us) on hold)|get|transfer|connect|want|"
+    r"wanna|need|have "
     r"(?:someone|somebody|them|him|her)|please|again)\b|\bi(?:d| would) (?:like|rather)\b")
 
 

@@ -878,7 +878,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?:sorry|wait|um|uh|huh|pardon) (?:(?:sorry|wait|um|uh) )?(?:what|how) about "
                 r"(?:the |my |our |your )?\w+(?: again)?$",
                 # the question not understood: "i dont get the question", "didnt quite follow"
-                r"^((sorry|um|uh|well|honestly|wait|huh) )*(i )?(dont|do not|didnt|did not) (quite |"
+                r"^((sorry|um|uh|well|honestly|wait|huh) )*(i )?(dont|do not|didnt|did not) "
+                r"(quite |"
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
                 r"(said|mean|meant|asked|are asking|were asking|want)))?( (what|huh|sorry|"
                 r"again|there))?$",
@@ -933,9 +934,9 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"\b(i|we) (already |just |clearly )?(said|told (you|yall|you guys|your \w+|"
                 r"them|him|her)|asked( you)?)( (last time|before|already|once|twice|yesterday|"
                 r"last week|on the phone|\w+ times))? (not to|never to|to stop|to quit) (call|"
-                r"ring|phone|contact|bother|calling|ringing)\b(?! (me |us )?(back )?(before|after|until|"
-                r"till|past|earlier than|later than|so early|so late|at night|during|at (work|"
-                r"my (work|job|office)|the (office|shop|job))|on (my )?(work|office) (phone|"
+                r"ring|phone|contact|bother|calling|ringing)\b(?! (me |us )?(back )?(before|after|"
+                r"until|till|past|earlier than|later than|so early|so late|at night|during|at "
+                r"(work|my (work|job|office)|the (office|shop|job))|on (my )?(work|office) (phone|"
                 r"number|line|cell)|while (im|i am) (at work|working))\b)",
                 r"\b(do not|dont) bother (calling|ringing|phoning)( me| us)?( back)?"
                 r"( at all| ever| again)+$",

@@ -3158,8 +3158,8 @@ _KEPT_PRIVATE_EN = re.compile(
     r"facebook|instagram|tiktok|pictures|photos)\b|"
     r"\b(?:keep|keeps|kept|keeping) (?:her|him|them|the kids|our kids|my kids|\w+) (?:offline|"
     r"off line|off the grid|off camera|out of pictures)\b|"
-    r"\bno (?:pictures|photos|pics|videos|images|faces)(?: of (?:her|him|them|the kids))? (?:online|"
-    r"on the internet|on the web|on social media|anywhere|posted|ever)\b|"
+    r"\bno (?:pictures|photos|pics|videos|images|faces)(?: of (?:her|him|them|the kids))? "
+    r"(?:online|on the internet|on the web|on social media|anywhere|posted|ever)\b|"
     r"\b(?:cant|can not|cannot|shouldnt|mustnt|must not|is not allowed to|isnt allowed to) "
     r"(?:know|find out|see|learn) (?:where|which|what) (?:school|town|city|house|she|he|they|we)\b")
 """A family rule the consent would break: the child kept off the internet, no pictures
@@ -3382,16 +3382,16 @@ _FREE_BY_FACT_EN = re.compile(
     r"leave|till|until)\b|"
     r"\b(?:i|we) (?:dont|do not|wont|will not) (?:start|go in|go back|clock in|have to (?:be|go|"
     r"leave)(?: \w+){0,2}) (?:till|until|before)\b|"
-    r"(?<!not )(?<!never )\b(?:its|it is|everything is|everythings|house is|the house is|things are)"
-    r" (?:finally |nice and |real |pretty |all |so )?(?:quiet|calm|peaceful)\b|"
+    r"(?<!not )(?<!never )\b(?:its|it is|everything is|everythings|house is|the house is|"
+    r"things are) (?:finally |nice and |real |pretty |all |so )?(?:quiet|calm|peaceful)\b|"
     r"\bwaiting (?:on|for) (?:my|the|our) (?:car|truck|van|oil change|tires|order|prescription|"
     r"flight|bus|train|ride|laundry)\b|"
     r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh) )*(?:right )?now (?:is|s|works|would be|is as) "
     r"(?:grand|good|fine|great|perfect|ok|okay|alright|all right|ideal|lovely|brilliant|"
     r"grand actually|good as any|as good as any)(?: actually| for me| yeah| sure| time)?$|"
     r"\b(?:took|taken|taking) (?:the |a |this |my )?(?:whole |entire |full )?(?:day|days|week|"
-    r"afternoon|morning|time|today)(?: \w+){0,2} off\b|\b(?:im|i am|were|we are) (?:off|on vacation|"
-    r"on holiday|on leave) (?:today|this week|all week|work)\b")
+    r"afternoon|morning|time|today)(?: \w+){0,2} off\b|\b(?:im|i am|were|we are) (?:off|"
+    r"on vacation|on holiday|on leave) (?:today|this week|all week|work)\b")
 """A fact that leaves the caller free now, whatever busy word it holds: the busy spell not
 begun yet ("my shift doesnt start till three", "i dont go in till four"), the house quiet,
 waiting on the car at the shop, now itself praised ("now is grand"), time off taken ("i
