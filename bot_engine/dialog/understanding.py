@@ -368,6 +368,9 @@ def _read(
             and not _speak_up(handler.intent, reading, text)):
         # «не хочу этого больше слышать»: a hearing word, but nothing more wanted (a no)
         handler = nlu.IntentMatch(intent=None, confidence=0.0)
+    if (handler.intent == "repeat" and handler.confidence >= 1.0 and reading is not None
+            and runtime.lang == "en" and _heard_in_part_en(text.lower())):
+        reading = None  # "connect me to which guy now": the offer's words, asked back
     if (handler.intent == "who_is_this" and runtime.lang == "en" and reading is not None
             and _ASKED_FIRST_EN.search(text.lower())):
         reading = None  # "ok but before that what company you are": the ok waits on the answer
@@ -392,7 +395,7 @@ def _read(
             and reading.family in _BUSY_FAMILIES and _ASKS_WHY_CALLED.match(text.lower())):
         reading = None  # "why are you calling me": the call named in the question, no later
     if handler.intent is not None and (_speak_up(handler.intent, reading, text)
-                                       or _asked_again_where_loud_ru(handler.intent, reading,
+                                       or _asked_again_where_loud(handler.intent, reading,
                                                                      text) or not (
         handler.intent in _REASKING_HANDLERS
         and reading is not None
@@ -753,14 +756,27 @@ _NOT_NOW_RU = re.compile(r"\b(?:занят\w*|некогда|не могу|не 
                          r"попозже|потом|не до)\b")
 
 
-def _asked_again_where_loud_ru(intent: str | None, reading: polar.PolarReading | None,
+_BAD_LINE_EN = re.compile(r"\byou(?:re| are)? (?:\w+ )?(?:broke|break|breaking|cut|cutting|"
+                          r"went|going) (?:up|out)\b|\bi (?:just )?lost you\b")
+"""The robot's voice lost ("you broke up", "i lost you"), not the caller's own bad signal told
+as where they are ("im on the train bad signal" stays busy)."""
+_NOT_NOW_EN = re.compile(r"\b(?:busy|cant talk|can not talk|cannot talk|call (?:me |us )?(?:back|"
+                         r"later|another)|later|another time|not (?:a good time|now)|no time|"
+                         r"driving|meeting)\b")
+
+
+def _asked_again_where_loud(intent: str | None, reading: polar.PolarReading | None,
                                text: str) -> bool:
-    """«алло, тут ветер в поле, повторите», «я в метро, повторите»: the place says why the
-    question was not heard and «повторите» asks for it again; a place alone reads as busy,
-    but nothing here puts the talk off («я занят, повторите потом» still does)."""
+    """«алло, тут ветер в поле, повторите», «я в метро, повторите», "sorry you broke up im
+    in the barn": the place says why the question was not heard and «повторите» or the
+    line breaking up asks for it again; a place alone reads as busy, but nothing here puts
+    the talk off («я занят, повторите потом», "youre breaking up im driving call me later"
+    still do)."""
     if intent != "repeat" or reading is None or reading.family != "busy":
         return False
     low = text.lower().replace("ё", "е")
+    if _BAD_LINE_EN.search(low) is not None:
+        return _NOT_NOW_EN.search(low) is None
     return _SAY_AGAIN_RU.search(low) is not None and _NOT_NOW_RU.search(low) is None
 
 
@@ -820,9 +836,12 @@ _FREE_NOW_SAID = re.compile(r"\b(сейчас|щас) (могу|можно|уд�
                             r"\b(i can|i can talk|i can chat|free) (right )?now\b|"
                             r"\b(leaving|leave|heading out|head out|taking off|going out|"
                             r"have to go|gotta go|got to go|need to go) (\w+ ){0,3}(at|in|around|"
-                            r"by) ")
+                            r"by) |"
+                            r"\b(took|taken|taking) (the |a |this |my )?(whole |entire |full )?"
+                            r"(day|days|week|afternoon|morning|time)( \w+){0,2} off\b")
 """«в обед, сейчас могу», "its my lunch, i can talk now": the time said is now, free; "im
-leaving at four": the time said is when the caller goes, free till then."""
+leaving at four": the time said is when the caller goes, free till then; "i took the whole
+week off after thanksgiving": the time said is the time off, which the call falls in."""
 _LATER_MIN_S = 120
 _PARTS_OF_DAY: dict[str, tuple[int, int]] = {
     "morning": (5, 12), "утром": (5, 12), "утро": (5, 12), "afternoon": (12, 17),
@@ -927,9 +946,9 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             and {ranking[0][0], ranking[1][0]} <= _REASKING_HANDLERS):
         if _WHO_SAID_EN.search(text.lower()) or _COMPANY_ASKED.search(text.lower()):
             # "who did you say you were with again i missed it", "what do you mean by
-            # paperless", «какая фирма, повторите»: who calls, asked again
-            return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1],
-                                   ranking=ranking)
+            # paperless", «какая фирма, повторите», "what shop did you say": who calls, asked
+            # again, in so many words (sure, as the rules are of a name they asked for)
+            return nlu.IntentMatch(intent="who_is_this", confidence=1.0, ranking=ranking)
         return nlu.IntentMatch(intent=ranking[0][0], confidence=ranking[0][1], ranking=ranking)
     if ((found.intent == "operator" or (found.ambiguous and len(ranking) >= 2 and {
             ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}))
@@ -937,12 +956,33 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
         # «а что за менеджер», "a manager from where": what the person is, not a request for
         # one
         return nlu.IntentMatch(intent="who_is_this", confidence=ranking[0][1], ranking=ranking)
+    if (runtime.lang == "en" and found.intent in (None, "operator")
+            and _heard_in_part_en(text.lower())):
+        # "sorry something about a manager", "connect me to which guy now": a piece of the
+        # question heard and asked back, not a person asked for
+        return nlu.IntentMatch(intent="repeat", confidence=1.0, ranking=ranking)
     if (found.ambiguous and len(ranking) >= 2
             and {ranking[0][0], ranking[1][0]} == {"operator", "who_is_this"}
             and _ROBOT_OR_PERSON.search(text.lower())):
         # "are you a real person or a machine": whether a human is there, a human wanted
         return nlu.IntentMatch(intent="operator", confidence=ranking[0][1], ranking=ranking)
     return found
+
+
+_HEARD_IN_PART_EN = re.compile(
+    r"^(?:(?:sorry|wait|huh|um|uh|pardon|what) )+something (?:about|with|for) (?:a |an |the |my |"
+    r"your |our |some )?\w+(?: \w+)?(?: or other| or something| was it| again)?$|"
+    r"^(?:(?:so|and|wait|sorry|um|uh|huh) )*(?:connect|transfer|put|patch|switch)(?: me| us)?"
+    r"(?: through| over)? (?:to|with) (?:which|what|who|whom)(?: \w+)?(?: now| again| exactly|"
+    r" sorry)?$")
+"""A piece of the question heard and asked back: "sorry something about a manager" (the rest
+lost), "connect me to which guy now" (the offer's own words around a question word)."""
+
+
+def _heard_in_part_en(low: str) -> bool:
+    """`_HEARD_IN_PART_EN`, searched only when its words are said (most replies say none)."""
+    return ("something " in low or "to wh" in low or "with wh" in low) and bool(
+        _HEARD_IN_PART_EN.match(low))
 
 
 _CALL_VERBS_EN = r"(?:called|phoned|rang|rung|spoke|talked|reached out|contacted|told|asked)"
@@ -957,7 +997,8 @@ tuesday", "i talked to a man at your booth"): told, whenever it was."""
 _CALL_REPORTED_EN = re.compile(rf"\b{_CALL_WHEN_EN}\b.*\b{_CALL_VERBS_EN}\b|"
                                rf"\b{_CALL_VERBS_EN}\b.*\b{_CALL_WHEN_EN}\b|{_TALKED_TO_EN}")
 _CALL_ASKED_EN = re.compile(
-    r"\b(?:can|could|would|will|let me|put|get|transfer|connect|want|wanna|need|have "
+    r"\b(?:can|could|would|will|let me|put(?! (?:me|us) on hold)|get|transfer|connect|want|"
+    r"wanna|need|have "
     r"(?:someone|somebody|them|him|her)|please|again)\b|\bi(?:d| would) (?:like|rather)\b")
 
 
@@ -976,12 +1017,14 @@ _CALL_TOLD_EN = re.compile(
     r"man|woman|girl|person|people|colleague|coworker|manager|rep|agent|this|that|it|"
     r"everything|all|already|on|phone|over|before|earlier|yesterday|last|week|month|year|"
     r"time|ago|\w+day|this morning|guys|real|live|actual|there|here|at|in|booth|show|fair|"
-    r"expo|event|store|shop|gentleman|fella|folks|salesman|saleswoman|sales)\b)*")
+    r"expo|event|store|shop|gentleman|fella|folks|salesman|saleswoman|sales|who|"
+    r"put me on hold|on hold|forever|hung up on me|kept me waiting)\b)*")
 """The clause of a call or a dealing told of ("your colleague already called me about this
 yesterday", "i already spoke to someone from your company on monday", "my neighbor used
 you guys last year"): `_only_tells_of_a_call_en` reads what is left of the reply."""
 _CALL_TOLD_MARK_EN = re.compile(
-    rf"{_CALL_REPORTED_EN.pattern}|\b(?:somebody|someone|a (?:guy|lady|woman|man|girl)|your "
+    rf"{_CALL_REPORTED_EN.pattern}|\b(?:somebody|someone|a (?:guy|lady|woman|man|girl)|"
+    r"the (?:last|other|previous|first) (?:guy|lady|woman|man|girl|person|one|fella)|your "
     r"(?:\w+ )?(?:colleague|coworker|guy|lady|people|office|company|manager|rep|agent|"
     r"operator)|you guys|one of your \w+)\b(?: \w+){0,5}? (?:called|phoned|rang)\b|"
     r"\b(?:my|our) (?:\w+ )?(?:neighbor|neighbour|friend|sister|brother|mom|mother|dad|father|"
@@ -1117,8 +1160,10 @@ _ASKED_FIRST_EN = re.compile(r"\bbefore (?:that|this|we (?:start|begin|go on|con
 _WHO_ASKED_FIRST = 0.6
 """How near who-is-this a reply that asks first must read to be one."""
 _COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*|what|which) (\w+ )?(фирм|компани|"
-                            r"организаци|контор|company|firm|business)\w*")
-"""A company asked for among the words of a repeat: who is calling is the question."""
+                            r"организаци|контор|company|firm|business|shop|store|outfit|agency|"
+                            r"office|clinic|studio|school|workshop)\w*")
+"""A company asked for among the words of a repeat ("what shop did you say"): who is
+calling is the question."""
 _ROLE_SAID_OF_RU = re.compile(
     r"(?=.*\b(?:скаж|переда|расска|говор|сказ|объясн|сообщ)\w*)(?<!\bк )(?<!\bко )"
     r"\b(?:менеджеру|оператору|специалисту|консультанту|сотруднику)\b|"
@@ -1153,9 +1198,11 @@ _ASKS_WHAT_IT_IS = re.compile(r"^((а|и|ну) )?(что (это )?(еще )?з�
 
 _WHO_KNOWS = re.compile(r"^((а|ну|да|так|well|honestly|man|oh|eh) )*(кто (ж |же |бы |его |ее |"
                         r"их |там )*(знает|знал|поймет|разберет)|who knows\b|"
-                        r"what do you (think|reckon)$)")
+                        r"what do you (think|reckon)$|(i )?(really |just |honestly )?(dont|do not) "
+                        r"(really |even )?know (anymore|any more|at this point)$)")
 """«кто ж его знает», "who knows what my wife wants", "what do you think": idioms, no
-question about the caller."""
+question about the caller; "i really dont know anymore": unsure, whatever "anymore" reads
+as (no longer wanted)."""
 _CLOCK_ASKED_EN = re.compile(r"^(?:(?:um|uh|wait|sorry|hey|oh|hold on) )*(?:what (?:time|day|"
                              r"date) is it|whats the (?:time|date)|what day is (?:it|today))"
                              r"(?: now| right now| there| today| over there)?$")

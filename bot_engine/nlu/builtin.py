@@ -835,7 +835,8 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(sorry |um |uh )*(i )?missed (that|it|what you said|the question)\b",
                 # a part of the question missed: "i missed the part about the price", "one or
                 # two i missed which is which"
-                r"^(sorry |um |uh )*(i )?(missed|didnt get|did not get) the (first |last |middle )?"
+                r"^(sorry |um |uh |huh |what |wait |oh )*(i )?(missed|didnt get|did not get) the "
+                r"(first |last |middle )?"
                 r"(part|bit|end|beginning|start)( about (the |my |your )?\w+( \w+)?)?$",
                 r"\bwhich (is|was) which\b",
                 # the key asked again: "which number was it again", "what button do i press"
@@ -877,9 +878,11 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?:sorry|wait|um|uh|huh|pardon) (?:(?:sorry|wait|um|uh) )?(?:what|how) about "
                 r"(?:the |my |our |your )?\w+(?: again)?$",
                 # the question not understood: "i dont get the question", "didnt quite follow"
-                r"^((sorry|um|uh|well|honestly|wait) )*(i )?(dont|do not|didnt|did not) (quite |"
+                r"^((sorry|um|uh|well|honestly|wait|huh) )*(i )?(dont|do not|didnt|did not) "
+                r"(quite |"
                 r"really |fully )?(get|understand|follow)( (that|it|you|the question|what you "
-                r"(said|mean|meant|asked|are asking|were asking|want)))?$",
+                r"(said|mean|meant|asked|are asking|were asking|want)))?( (what|huh|sorry|"
+                r"again|there))?$",
                 r"^((sorry|wait|um|uh|huh|pardon) )*(what|when|where|who|how much|which|why)"
                 r"( (what|when|where|who|how much|which|why))+( now| again| sorry| exactly|"
                 r" (do )?you mean| are you asking)?$",
@@ -926,6 +929,15 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"until|till|past|earlier than|later than|so early|so late|at night|during|"
                 r"at (work|my (work|job|office)|the (office|shop|job))|on (my )?(work|office) "
                 r"(phone|number|line|cell)|while (im|i am) (at work|working))\b)",
+                # told before, said again as a reminder: "i said last time not to call me",
+                # "i told your guy already to stop calling" (a limit on it: `without_call_limit`)
+                r"\b(i|we) (already |just |clearly )?(said|told (you|yall|you guys|your \w+|"
+                r"them|him|her)|asked( you)?)( (last time|before|already|once|twice|yesterday|"
+                r"last week|on the phone|\w+ times))? (not to|never to|to stop|to quit) (call|"
+                r"ring|phone|contact|bother|calling|ringing)\b(?! (me |us )?(back )?(before|after|"
+                r"until|till|past|earlier than|later than|so early|so late|at night|during|at "
+                r"(work|my (work|job|office)|the (office|shop|job))|on (my )?(work|office) (phone|"
+                r"number|line|cell)|while (im|i am) (at work|working))\b)",
                 r"\b(do not|dont) bother (calling|ringing|phoning)( me| us)?( back)?"
                 r"( at all| ever| again)+$",
                 r"\b(do not|dont|never) (text|email|message|mail)( me| us)? (or|and|nor) (call|"
@@ -972,12 +984,30 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(who is this|who are you|who is calling|whos this|whos calling)\b",
                 r"\bwho (is|are) (this|you|calling)\b",
                 # "who am i even talking to", "who are we actually speaking with"
-                r"\bwho (am i|are we) (even |actually |really |exactly )?(talking|speaking) "
+                # the name the robot said, echoed around a question: "acme roofing what acme
+                # roofing", "acme roofing where is that"; a request doubted in the caller's own
+                # words: "i left a request for what now", "i signed up for what"
+                r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|the|you|your|"
+                r"what|who|where|my|our|its|this|that|then|well|oh)\b)(?P<said>[a-z]{3,}"
+                r"(?: [a-z]{2,}){0,2}) what(?: is| s)? (?P=said)(?: now| again)?$",
+                r"^(?!(?:sorry|wait|um|uh|yes|yeah|yep|no|nope|ok|okay|and|so|huh|the|a|an|you|"
+                r"your|what|who|where|my|our|its|it|is|this|that|then|well|oh|i|im|we|he|she|"
+                r"they|hes|shes|theyre|were|his|her|their|now|here|there)\b)[a-z]{3,}"
+                r"(?: [a-z]{2,}){0,2} (?:where (?:is|s) (?:that|this|it|they)|wheres (?:that|"
+                r"this|it))(?: again| exactly| now| at)?$",
+                r"^(?:(?:and|so|wait|sorry|um|uh|but|hold on) )*(?:i|we|my (?:wife|husband)) "
+                r"(?:left|made|put in|sent|submitted|filled out|signed up|registered|asked|"
+                r"requested|booked)(?: (?:a|an|the|some))?(?: (?:request|inquiry|form|quote|"
+                r"estimate|appointment))?(?: (?:for|about|on|with|to))? (?:what|whom?)"
+                r"(?: now| exactly| again| sorry)?$",
+                r"\bwhom? (am i|are we) (even |actually |really |exactly )?(talking|speaking) "
                 r"(to|with)\b",
                 r"\b(where|how) did (you|yall|ya|you guys|you people|you all) get (my|this|our) "
                 r"(number|phone|contact|info|information|details|name|email|address)\b",
                 r"\bwhy (are|do|did) you (calling|call|ringing)\b",
                 r"\bwhat is this (about|regarding)\b",
+                # (not what is known or found out: "my ex cant know which school she goes to")
+                r"(?<!\bknow )(?<!\bknows )(?<!\bout )(?<!\btell )"
                 r"\b(what|which) (medical |dental |law |insurance |animal |pet |vet |veterinary |"
                 r"eye |"
                 r"health |water |heating |plumbing |roofing |solar |home |auto |cable |power |"

@@ -3038,6 +3038,16 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "availability" and hits.get("no") in (None, "busy") and (
             _SO_YES_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "availability" and hits.get("yes") in (None, "available")
+            and hits.get("no") in (None, "negated") and ("time" in norm or "minute" in norm
+                                                        or "second" in norm)
+            and _NO_TIME_EN.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "busy")  # "i have like zero time today"
+    if (topic == "availability" and hits.get("no") in (None, "busy", "negated")
+            and hits.get("yes") in (None, "agree", "available")
+            and any(cue in norm for cue in _FREE_BY_FACT_GATE_EN)
+            and _FREE_BY_FACT_EN.search(norm) and not _STILL_BUSY_EN.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
     if hits.get("yes") in (None, "agree") and hits.get("no") in (None, "refuse") and (
             _NO_REASON_NOT_EN.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
@@ -3069,6 +3079,9 @@ def _english_reading(norm: str, topic: Topic | None,
             idle := _IDLE_EN.match(norm)) is not None and not any(
             hit.family == "busy" for hit in cues.read_lang(idle.group("tail"), "en")):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
+    if (topic == "relevance" and hits.get("no") in (None, "done", "negated")
+            and hits.get("yes") in (None, "still") and _disposed_en(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # "so we junked it"
     if topic == "relevance" and hits.get("no") in (None, "refuse", "wrong") and (
             _NOT_DONE_EN.search(norm) or _NEEDS_EN.search(norm) or _WAITED_EN.search(norm)
             or _FOUND_BY_INSPECTION_EN.search(norm)
@@ -3109,6 +3122,15 @@ def _english_reading(norm: str, topic: Topic | None,
             and not _FOR_ME_TOO_EN.search(rest := norm[others.end():])
             and _polar(rest, "en", topic).answer is None):
         return PolarReading(None, 0.0)  # "my wife already agreed for her number": not mine
+    if (topic == "consent" and hits.get("yes") in (None, "agree")
+            and hits.get("no") in (None, "negated", "refuse") and _kept_private_en(norm)):
+        # "we keep the kids off the internet", "my ex cant know which school she goes to":
+        # a rule of the family's that the thing asked would break
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
+    if (topic == "consent" and "no" not in hits and hits.get("yes") in (None, "agree")
+            and _shared_already_en(norm)):
+        # "the whole family posts her on instagram already": what is asked is done already
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and "yes" not in hits and _ALL_SET_EN.match(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # "were good thanks"
     if topic == "consent" and hits.get("yes") in (None, "agree") and (
@@ -3127,6 +3149,45 @@ def _english_reading(norm: str, topic: Topic | None,
     if topic == "identity" and "yes" not in hits and _DIED_EN.search(norm):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")
     return None
+
+
+_KEPT_PRIVATE_EN = re.compile(
+    r"\b(?:keep|keeps|kept|keeping) (?:her|him|them|the kids|our kids|my kids|the children|our "
+    r"children|the girls|the boys|our (?:son|daughter|girl|boy)|my (?:son|daughter|girl|boy)|"
+    r"\w+) (?:off|away from|out of) (?:the internet|the web|the net|online|social media|"
+    r"facebook|instagram|tiktok|pictures|photos)\b|"
+    r"\b(?:keep|keeps|kept|keeping) (?:her|him|them|the kids|our kids|my kids|\w+) (?:offline|"
+    r"off line|off the grid|off camera|out of pictures)\b|"
+    r"\bno (?:pictures|photos|pics|videos|images|faces)(?: of (?:her|him|them|the kids))? "
+    r"(?:online|on the internet|on the web|on social media|anywhere|posted|ever)\b|"
+    r"\b(?:cant|can not|cannot|shouldnt|mustnt|must not|is not allowed to|isnt allowed to) "
+    r"(?:know|find out|see|learn) (?:where|which|what) (?:school|town|city|house|she|he|they|we)\b")
+"""A family rule the consent would break: the child kept off the internet, no pictures
+online, someone who must not learn where the child is ("we keep the kids off the internet
+till theyre thirteen", "my wife and i agreed no pictures online ever", "my ex cant know
+which school she goes to"): a refusal, whatever "agreed" reads as."""
+_KEPT_PRIVATE_GATE_EN = ("keep", "kept", "no pic", "no photo", "no vid", "no ima", "no face",
+                         "know", "find out", "see ", "learn")
+_SHARED_ALREADY_EN = re.compile(
+    r"^(?!.*\b(?:not|dont|never|no|wont|cant|stop|delete|remove)\b)"
+    r"(?=.*\b(?:online|instagram|facebook|tiktok|internet|website|youtube|clips|videos|photos|"
+    r"pictures|pics)\b).*\b(?:(?:posting|posts|posted|sharing|shares|shared) (?:her|him|them|it|"
+    r"pictures|photos|videos|clips|pics)|(?:we|i) (?:loved|love|liked|enjoyed|adored) (?:them|it|"
+    r"those|that|seeing))\b")
+""""the whole family is on instagram posting her already", "her teacher put clips online and
+we loved them": what is asked is done and welcomed already, a consent."""
+
+
+def _kept_private_en(norm: str) -> bool:
+    """`_KEPT_PRIVATE_EN`, searched only when its words are said."""
+    return any(cue in norm for cue in _KEPT_PRIVATE_GATE_EN) and bool(
+        _KEPT_PRIVATE_EN.search(norm))
+
+
+def _shared_already_en(norm: str) -> bool:
+    """`_SHARED_ALREADY_EN`, searched only when its words are said."""
+    return ("post" in norm or "shar" in norm or "love" in norm or "like" in norm
+            or "enjoy" in norm or "adore" in norm) and bool(_SHARED_ALREADY_EN.match(norm))
 
 
 _REASON_EN = re.compile(r" (?:so that|so|because|cause|cuz|since) (?=(?:he|she|they|we|i|it|the|"
@@ -3297,7 +3358,11 @@ _FREE_SITUATION_EN = re.compile(
     r"\b(?:kids?|baby|babies|children|toddlers?|twins|little ones?|husband|wife|grandkids)"
     r"(?: is| are|s|re)? (?:all |finally |both |already |just )?(?:napping|asleep|sleeping|in bed|"
     r"down for (?:a|the|their|"
-    r"his|her) nap|at school|at daycare|at practice)\b|\b(?:just )?(?:walked|got|came|stepped) "
+    r"his|her) nap|down(?! (?:at|in|on|by|to|the|there|here|with|for)\b)|at school|at daycare|"
+    r"at practice)\b|"
+    r"\b(?:lunch|class|the meeting|my meeting|meetings|work|my shift|the shift|school|practice|"
+    r"dinner|church|the game|the rush) (?:just |finally |already )?(?:ended|finished|let out|"
+    r"wrapped up|is over|s over|got out|is done|s done)\b|\b(?:just )?(?:walked|got|came|stepped) "
     r"in (?:the door|the house|from work)\b|\bjust got in\b|"
     r"\b(?:stuck|sitting|parked|waiting|laid up|trapped)\b.*\b(?:anyway|anyhow|regardless)$|"
     r"\b(?:but |im |were |its )parked\b|"
@@ -3311,6 +3376,35 @@ got home from work", "sure but quick im leaving at four", "yeah im in the lobby 
 "yeah im just folding laundry", "sure the twins are down for a nap", "yeah im stuck at
 the airport anyway"), looking at the very thing ("yes im out back looking at the fence
 right now"); after a yes it is the reason the caller can talk, not a busy fact."""
+_FREE_BY_FACT_EN = re.compile(
+    r"\b(?:shift|class|classes|meeting|appointment|practice|work|game|flight|bus|train|pickup|"
+    r"job) (?:doesnt|does not|dont|do not|wont|will not|isnt|is not|aint) (?:start|begin|kick off|"
+    r"leave|till|until)\b|"
+    r"\b(?:i|we) (?:dont|do not|wont|will not) (?:start|go in|go back|clock in|have to (?:be|go|"
+    r"leave)(?: \w+){0,2}) (?:till|until|before)\b|"
+    r"(?<!not )(?<!never )\b(?:its|it is|everything is|everythings|house is|the house is|"
+    r"things are) (?:finally |nice and |real |pretty |all |so )?(?:quiet|calm|peaceful)\b|"
+    r"\bwaiting (?:on|for) (?:my|the|our) (?:car|truck|van|oil change|tires|order|prescription|"
+    r"flight|bus|train|ride|laundry)\b|"
+    r"^(?:(?:oh|well|yeah|yes|sure|ok|okay|um|uh) )*(?:right )?now (?:is|s|works|would be|is as) "
+    r"(?:grand|good|fine|great|perfect|ok|okay|alright|all right|ideal|lovely|brilliant|"
+    r"grand actually|good as any|as good as any)(?: actually| for me| yeah| sure| time)?$|"
+    r"\b(?:took|taken|taking) (?:the |a |this |my )?(?:whole |entire |full )?(?:day|days|week|"
+    r"afternoon|morning|time|today)(?: \w+){0,2} off\b|\b(?:im|i am|were|we are) (?:off|"
+    r"on vacation|on holiday|on leave) (?:today|this week|all week|work)\b")
+"""A fact that leaves the caller free now, whatever busy word it holds: the busy spell not
+begun yet ("my shift doesnt start till three", "i dont go in till four"), the house quiet,
+waiting on the car at the shop, now itself praised ("now is grand"), time off taken ("i
+took the whole week off"). An answer to "is now a good time?" only; a busy word after it
+("its quiet but im driving") keeps it busy (`_STILL_BUSY_EN`)."""
+_FREE_BY_FACT_GATE_EN = ("start", "begin", "kick", "leave", "till", "until", "go in", "go back",
+                         "clock", "have to", "quiet", "calm", "peaceful", "waiting", "now",
+                         " off")
+_NO_TIME_EN = re.compile(r"\b(?:zero|no|nil|hardly any|barely any|not much|not a lot of|not any) "
+                         r"(?:free |spare )?(?:time|minutes?|seconds?)(?: today| right now| now|"
+                         r" at all| to talk| for this)?\b")
+""""i have like zero time today": what the caller has is no time, whatever "i have time"
+reads as (the `available` family)."""
 _ON_MIND_EN = re.compile(r"\b(?:on|in) (?:my|our|his|her) minds?\b|\bin mind\b")
 """"windows are on my mind": a thought, not the "mind" that refuses."""
 _STUCK_ANYWAY_EN = re.compile(r"\b(?:stuck|sitting|parked|trapped)\b.*\b(?:anyway|anyhow)$")
@@ -3910,7 +4004,9 @@ _COMPLAINT_GATE_EN = frozenset({
     "hissing", "keeps", "keep", "runs", "allergies", "asthma", "spend", "frost", "frosty",
     "ice", "icicles", "painted", "nailed", "swollen", "original", "fifties", "forties",
     "sixties", "seventies", "plastic", "tape", "taping", "towels", "blankets", "cardboard",
-    "open", "close", "shut", "lock", "budge", "lift",
+    "open", "close", "shut", "lock", "budge", "lift", "buzzes", "buzzing", "buzz", "hums",
+    "humming", "twangs", "tune", "key", "disaster", "mess", "nightmare", "wreck", "come",
+    "play", "plays", "work", "works", "sound", "sounds",
 })  # fmt: skip
 """Words without which no reply complains of the state of the thing (`_COMPLAINT_EN`)."""
 _COMPLAINT_EN = re.compile(
@@ -3922,7 +4018,10 @@ _COMPLAINT_EN = re.compile(
     r"fogged|foggy|fogs? up|fogging up|stain|ants|mice|rats|(?:cock)?roaches|termites|bugs|"
     r"wasps|fleas|ticks|mosquitoes|moles|weeds|(?:brown|bare|dead) patches|dying|floods|flooded|"
     r"flooding|overflows?|overflowing|seeps|seeping|condensation|damp|peeling|chipping|flaking|"
-    r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma)\b|"
+    r"faded|banging|rattling|squealing|clanking|grinding|hissing|allergies|asthma|buzz(?:es|"
+    r"ing)?|hums|humming|twangs?|out of tune|off key)\b|"
+    r"\b(?:is|are|s|re|looks?|looking) (?:a |an |such a |an absolute |a total |a complete |a real |"
+    r"just a |one big )?(?:disaster|mess|nightmare|wreck|horror show|fright)\b|"
     r"\bkeeps? (?:on )?(?:running|tripping|cycling|breaking|leaking|clogging|dripping|going out|"
     r"shutting off|cutting out|backing up|coming back|finding)\b|"
     r"\bruns? out (?:of|after|before|in)\b|\bspend (?:a fortune|so much|a lot|tons|too much|"
@@ -3967,6 +4066,13 @@ _CAUSED_BY_EN = re.compile(r"\b(?:from|because of|due to|thanks to|with all) (?:
 """"we replaced two faucets from the buildup": a repair the trouble forced, no cure."""
 
 
+_FAILS_EN = re.compile(
+    r"\b(?:it|they|the \w+(?: \w+)?|one|some|half|two|three) (?:just )?(?:doesnt|does not|dont|"
+    r"do not|wont|will not|never) (?:even )?(?:come (?:back )?up|spring back|play|sound right|work|"
+    r"stay in tune|hold (?:a |its |their )?tune|turn on|start)(?: right| properly| at all| "
+    r"anymore| any more| no more)*$")
+""""the middle c doesnt come back up anymore", "half the keys dont play": a part that fails
+at its use now; its "anymore" says since when, not that the trouble is over."""
 _UNUSABLE_EN = re.compile(
     r"\b(?:cant|can not|cannot|wont|dont|doesnt|couldnt) (?:even |ever )?(?:open|close|shut|"
     r"lock|latch|budge|lift|stay (?:open|up|shut|closed)|see (?:out|through))\b"
@@ -3978,10 +4084,13 @@ complaint though it is said with a negation."""
 def _complains(norm: str, words: list[str]) -> bool:
     """Whether an English reply complains of the state of the thing (`_COMPLAINT_EN`), not
     negated, not said over or mended (unless the mending was forced by the trouble); the
-    thing failing at its use (`_UNUSABLE_EN`) is a complaint with its own negation."""
+    thing failing at its use (`_UNUSABLE_EN`, `_FAILS_EN`) is a complaint with its own
+    negation."""
     if not _NO_WORDS_EN.isdisjoint(words):
         return False
     if not _EN_NEGATORS.isdisjoint(words):
+        if _FAILS_EN.search(norm) is not None:
+            return not _MENDED_EN.search(norm)
         return (_UNUSABLE_EN.search(norm) is not None and not _EASED_EN.search(norm)
                 and not _MENDED_EN.search(norm))
     if _CAUSED_BY_EN.search(norm):
@@ -4068,6 +4177,27 @@ _SOUND_AS_IS_EN = re.compile(
     r"(?:totally |perfectly |pretty |just |really )?(?:fine|soft|clean|good|great|ok|okay)$")
 """"city water here is fine", "were on city water and its soft", "our well was tested and
 its clean": the thing the product fixes is sound, a no."""
+_DISPOSED_EN = re.compile(
+    r"\b(?:junked|scrapped|trashed|tossed|dumped|chucked|binned|burned|burnt) (?:it|them|the \w+|"
+    r"that \w+|our \w+|the whole (?:thing|\w+))\b|\b(?:threw|thrown|hauled|tossed|carted|gave|"
+    r"given) (?:it|them|the \w+|that \w+) (?:out|away|off|to the (?:dump|curb))\b|"
+    r"\b(?:threw|hauled|tossed|carted) (?:out|away|off) (?:the|our|that) \w+\b|"
+    r"\b(?:went|gone) to the (?:dump|curb|landfill)\b")
+"""The thing itself got rid of ("termites ate the case so we junked it", "we hauled it to
+the dump"): nothing left to work on, a no, whatever damage is told before it; a new one
+wanted after it ("we junked it and want a new one") still wants the work."""
+_DISPOSED_GATE_EN = ("junk", "scrap", "trash", "toss", "dump", "chuck", "binn", "burn", "threw",
+                     "thrown", "haul", "cart", "gave", "given", "curb", "landfill")
+_WANTED_ANEW_EN = re.compile(r"\b(?:want|need|looking|getting|get|buy|new|replace|replacement|"
+                             r"another)\b")
+
+
+def _disposed_en(norm: str) -> bool:
+    """`_DISPOSED_EN` without a new one wanted, searched only when its words are said."""
+    return (any(cue in norm for cue in _DISPOSED_GATE_EN) and bool(_DISPOSED_EN.search(norm))
+            and not _WANTED_ANEW_EN.search(norm))
+
+
 _MENDED_EN = re.compile(r"\b(?:fixed|repaired|replaced|patched|redone|finished|took care|"
                         r"taken care|caulked|recaulked|re caulked|sealed|resealed|"
                         r"weatherstripped|reglazed)\b")
