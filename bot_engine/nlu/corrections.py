@@ -83,6 +83,12 @@ _DAYPARTS = frozenset({
 
 _WORD = re.compile(r"[^\W_]+")
 
+_SO_THEN: dict[Lang, frozenset[str]] = {
+    "en": frozenset({"so", "say", "lets", "try", "do"}),
+    "ru": frozenset({"так", "значит", "поэтому", "давайте"}),
+}
+"""Words before the hour a correction ends on after its reason ("... so ten")."""
+
 
 @dataclass(frozen=True)
 class Correction:
@@ -146,11 +152,31 @@ def _read_piece(piece: str, lang: Lang, kind: str, read: Reader,
     prefix = _TIME_PREFIX[lang]
     found = read(prefix + piece.strip())
     if found is None:
-        return None
+        return _hour_at_the_end(piece, lang, read)
     lead = len(piece) - len(piece.lstrip())
     shift = lead - len(prefix)
     start, end = max(lead, found["start"] + shift), found["end"] + shift
     return {**found, "start": start, "end": end, "text": piece[start:end]}
+
+
+def _hour_at_the_end(piece: str, lang: Lang, read: Reader) -> dict[str, Any] | None:
+    """ "no wait the recycling guys come then so ten": the reason for the correction said
+    first, then the hour it ends on after a "so" (`_SO_THEN`), read as a time."""
+    words = list(_WORD.finditer(piece.lower()))
+    lex = lexicon(lang)
+    n = len(words)
+    while n and (words[n - 1].group(0) in lex.numbers or words[n - 1].group(0).isdigit()
+                 or words[n - 1].group(0) in _DAYPARTS):
+        n -= 1
+    if n == len(words) or n == 0 or words[n - 1].group(0) not in _SO_THEN[lang]:
+        return None
+    start = words[n].start()
+    prefix = _TIME_PREFIX[lang]
+    found = read(prefix + piece[start:])
+    if found is None:
+        return None
+    begin, end = start + max(0, found["start"] - len(prefix)), start + found["end"] - len(prefix)
+    return {**found, "start": begin, "end": end, "text": piece[begin:end]}
 
 
 def _merged(old: dict[str, Any], new: dict[str, Any], kind: str, lang: Lang) -> dict[str, Any]:
