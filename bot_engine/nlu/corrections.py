@@ -1,5 +1,6 @@
 """A caller correcting a value as they say it: "friday at 10 no make it 11", «завтра в три
-нет лучше в четыре», "like three no four grand", «в сентябре нет в октябре скорее».
+нет лучше в четыре», "like three no four grand", "two hundred well one eighty", «в сентябре
+нет в октябре скорее».
 
 The reply is cut at each correction marker ("no", "i mean", "make it", "scratch that",
 «нет», «то есть», «вернее», «лучше», «давайте», «не звоните»…); every piece is read on its
@@ -34,7 +35,7 @@ CORRECTED_KINDS = frozenset({"datetime", "date", "money"})
 
 _MARKER_WORDS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"no", "wait", "actually", "mean", "meant", "make", "scratch", "rather",
-                     "sorry", "correction", "better", "second"}),
+                     "sorry", "correction", "better", "second", "well"}),
     "ru": frozenset({"нет", "то", "вернее", "точнее", "лучше", "тогда", "давайте", "давай",
                      "не"}),
 }  # fmt: skip
@@ -43,7 +44,7 @@ _MARKER_WORDS: dict[Lang, frozenset[str]] = {
 _MARKERS: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"\b(?:no (?:wait|actually|sorry)|wait no|actually no|sorry i mean|"
                      r"i mean|i meant|make (?:it|that)|scratch that|or rather|rather|actually|"
-                     r"better yet|on second thought|correction|sorry|wait|no)\b"),
+                     r"better yet|on second thought|correction|sorry|wait|no|(?<!as )well)\b"),
     "ru": re.compile(r"(?<!\w)(?:нет|то есть|вернее|точнее|лучше|тогда|давайте|давай|"
                      r"не (?:звоните|звони|набирайте|перезванивайте)|не \w+,? а)(?!\w)"),
 }

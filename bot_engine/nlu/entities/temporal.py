@@ -137,6 +137,10 @@ _RU_SEASON_CUES = frozenset({"на", "к", "по", "за", "следующей",
                              "этой", "этим", "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
                              "till", "before", "come"})  # fmt: skip  "come spring": when it comes
+_SEASON_ALONE_EN = _ABOUT | {"probably", "sometime", "perhaps", "thinking", "think", "says",
+                              "said", "guess", "figured", "hoping", "like", "wants", "want"}
+"""Words before an English season said as the answer ("we were thinking fall", "my wife
+says spring", "i guess summer"), not inside a sentence of its own ("the fall sale")."""
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
                         "будущим", "будущее", "будущую", "next"})  # fmt: skip
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
@@ -1009,7 +1013,7 @@ class _Rules:
         else:
             # A bare season is an answer in itself ("summer", "maybe spring"), not inside
             # a sentence ("summer sale").
-            alone = k == 0 or self.low(k - 1) in _ABOUT | {"probably", "sometime", "perhaps"}
+            alone = k == 0 or self.low(k - 1) in _SEASON_ALONE_EN
             season = _EN_SEASONS.get(low) if cued or alone else None
         if season is None or (self.lang == "en" and self.low(k + 1) == "break"):
             return None  # "winter break": the holidays, ``holiday``'s
