@@ -1162,17 +1162,20 @@ class _Rules:
         if way not in ("after", "before") or (low in _AMBIGUOUS_WORDS and m == k):
             return None
         held = self._holiday_name(m + 2)
-        days = periods.next_holiday(self.today, self.lang, held[0]) if held else None
-        if held is None or days is None:
-            return None
+        if held is None or held[0] in holidays.GROUPS[self.lang]:
+            return None  # "the monday after the holiday weekend": which one is a guess
         weekday = 5 if low == "weekend" else self.lex.weekdays[low]
         if way == "after":
-            day = days[1] + timedelta(days=1 + (weekday - days[1].weekday() - 1) % 7)
+            day = self._weekday_from(periods.day_after_holiday(self.today, self.lang, held[0]),
+                                     weekday)
         else:
+            days = periods.next_holiday(self.today, self.lang, held[0])
+            if days is None:
+                return None
             day = days[0] - timedelta(days=1 + (days[0].weekday() - weekday - 1) % 7)
             if low == "weekend" and day + timedelta(days=1) >= days[0]:
                 day -= timedelta(weeks=1)  # the whole weekend before it
-        if day < self.today:
+        if day is None or day < self.today:
             return None
         until = day + timedelta(days=1) if low == "weekend" else None
         return Part(k, held[1], day=day, until=until)
@@ -1183,7 +1186,7 @@ class _Rules:
         if self.low(k) != "after":
             return None
         held = self._holiday_name(k + 1)
-        if held is None:
+        if held is None or held[0] in holidays.GROUPS[self.lang]:
             return None
         m = held[1]
         while self.low(m) in _HOLIDAY_DAY_FILLERS and m < held[1] + 3:
@@ -1191,12 +1194,16 @@ class _Rules:
         low = self.low(m)
         if low not in self.lex.weekdays or low in _AMBIGUOUS_WORDS:
             return None
-        days = periods.next_holiday(self.today, self.lang, held[0])
-        if days is None:
+        day = self._weekday_from(periods.day_after_holiday(self.today, self.lang, held[0]),
+                                 self.lex.weekdays[low])
+        return Part(k, m + 1, day=day) if day is not None else None
+
+    @staticmethod
+    def _weekday_from(first: date | None, weekday: int) -> date | None:
+        """The first ``weekday`` on or after ``first`` (None: no day)."""
+        if first is None:
             return None
-        weekday = self.lex.weekdays[low]
-        day = days[1] + timedelta(days=1 + (weekday - days[1].weekday() - 1) % 7)
-        return Part(k, m + 1, day=day)
+        return first + timedelta(days=(weekday - first.weekday()) % 7)
 
     def _between_holidays(self, k: int) -> Part | None:
         """«между праздниками», «между майскими», "between the holidays": the working
