@@ -1874,8 +1874,8 @@ _HAVE: dict[str, re.Pattern[str]] = {
     "ru": re.compile(r"\b(у (нас|меня)( есть)?|есть|имеется|располагаем) (около |где-то |где то |"
                      r"примерно |порядка |до )?$"),
     "en": re.compile(r"\b(we have|we got|weve got|i have|i got|ive got|we can do|i can do|"
-                     r"we can spend|i can spend|with) (about |around |like |maybe |roughly |up to "
-                     r"|only |just )?$"),
+                     r"we can spend|i can spend|we could do|i could do|with) (about |around |"
+                     r"like |maybe |roughly |up to |only |just )?$"),
 }
 """A possession said right before a number offers a sum (a count of things is caught by
 the noun after it: "we have about 1800 square feet"); so does "with" ("next month with
