@@ -138,9 +138,10 @@ _RU_SEASON_CUES = frozenset({"на", "к", "по", "за", "следующей",
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
                              "till", "before", "come"})  # fmt: skip  "come spring": when it comes
 _SEASON_ALONE_EN = _ABOUT | {"probably", "sometime", "perhaps", "thinking", "think", "says",
-                              "said", "guess", "figured", "hoping", "like", "wants", "want"}
+                              "said", "guess", "figured", "hoping", "wants"}
 """Words before an English season said as the answer ("we were thinking fall", "my wife
-says spring", "i guess summer"), not inside a sentence of its own ("the fall sale")."""
+says spring", "i guess summer"), not inside a sentence of its own ("the fall sale", "i
+like spring")."""
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
                         "будущим", "будущее", "будущую", "next"})  # fmt: skip
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
