@@ -1872,7 +1872,7 @@ def _fill_also(
             continue
         found = _entity(runtime, text, kind, now, exclude=out.entities)
         if found is not None and _has_cue(runtime, text, kind, found) and not (
-                kind == "money" and _RUNNING_COST[runtime.lang].search(text.lower())):
+                kind == "money" and _running_cost(runtime, text, found)):
             if kind == "money" and runtime.lang == "ru":
                 found = _in_thousands(found, below=1000, at_least=10)
             _put(runtime, slot, found, out)
@@ -1900,17 +1900,37 @@ _RUNNING_COST: dict[str, re.Pattern[str]] = {
 отопление платим тысяч пять») is what they pay now, not what they would spend."""
 
 
+_OFFERED_EN = re.compile(r"\b(?:we|i) (?:can|could) (?:do|spend|afford|pay|swing|manage) "
+                         r"(?:about |around |like |maybe |roughly |up to |only |just )?$")
+"""What the caller can pay said right before a sum ("we can do like 200 a month"): the
+budget, even by the month."""
+
+
+def _running_cost(runtime: Runtime, text: str, found: dict[str, Any]) -> bool:
+    """Whether a sum volunteered at another step is a running cost (`_RUNNING_COST`), not
+    one offered as what the caller can pay (`_OFFERED_EN`)."""
+    low = text.lower()
+    if not _RUNNING_COST[runtime.lang].search(low):
+        return False
+    start = found.get("start")
+    return not (runtime.lang == "en" and isinstance(start, int)
+                and _OFFERED_EN.search(low[:start]))
+
+
 _HAVE: dict[str, re.Pattern[str]] = {
     "ru": re.compile(r"\b(у (нас|меня)( есть)?|есть|имеется|располагаем) (около |где-то |где то |"
                      r"примерно |порядка |до )?$"),
     "en": re.compile(r"\b(we have|we got|weve got|i have|i got|ive got|we can do|i can do|"
-                     r"we can spend|i can spend|with) (about |around |like |maybe |roughly |up to "
-                     r"|only |just )?$"),
+                     r"we can spend|i can spend|we could do|i could do|with) (about |around |"
+                     r"like |maybe |roughly |up to |only |just )?$"),
 }
 """A possession said right before a number offers a sum (a count of things is caught by
 the noun after it: "we have about 1800 square feet"); so does "with" ("next month with
 like 800")."""
 _HAVE_AT_LEAST = 100
+_NAMED_SUM_EN = re.compile(r"\s+(?:is|was|thats|is about|is just) (?:what|all|how much)\b")
+"""A number said as what someone allows or holds ("eighteen five is what the bank
+approved", "twelve grand is all we have"): a sum, whoever decided it."""
 
 
 def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> bool:
@@ -1925,6 +1945,10 @@ def _has_cue(runtime: Runtime, text: str, kind: str, found: dict[str, Any]) -> b
     if (isinstance(start, int) and isinstance(found.get("value"), (int, float))
             and found["value"] >= _HAVE_AT_LEAST and _HAVE[lang].search(low[:start])):
         return True  # "and we have about 1800", «а у нас есть тысяч сто»: a sum held
+    end = found.get("end")
+    if (lang == "en" and isinstance(end, int) and isinstance(found.get("value"), (int, float))
+            and found["value"] >= _HAVE_AT_LEAST and _NAMED_SUM_EN.match(low, end)):
+        return True  # "eighteen five is what the bank approved": the sum, named
     if any(ch.isdigit() for ch in said) and said.rstrip().endswith(("k", "к")):
         return True  # "5k", «50к»
     if not MONEY_SLANG.isdisjoint(said.replace("ё", "е").split()):

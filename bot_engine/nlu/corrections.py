@@ -1,5 +1,6 @@
 """A caller correcting a value as they say it: "friday at 10 no make it 11", «завтра в три
-нет лучше в четыре», "like three no four grand", «в сентябре нет в октябре скорее».
+нет лучше в четыре», "like three no four grand", "two hundred well one eighty", «в сентябре
+нет в октябре скорее».
 
 The reply is cut at each correction marker ("no", "i mean", "make it", "scratch that",
 «нет», «то есть», «вернее», «лучше», «давайте», «не звоните»…); every piece is read on its
@@ -34,7 +35,7 @@ CORRECTED_KINDS = frozenset({"datetime", "date", "money"})
 
 _MARKER_WORDS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"no", "wait", "actually", "mean", "meant", "make", "scratch", "rather",
-                     "sorry", "correction", "better", "second"}),
+                     "sorry", "correction", "better", "second", "well"}),
     "ru": frozenset({"нет", "то", "вернее", "точнее", "лучше", "тогда", "давайте", "давай",
                      "не"}),
 }  # fmt: skip
@@ -43,7 +44,7 @@ _MARKER_WORDS: dict[Lang, frozenset[str]] = {
 _MARKERS: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"\b(?:no (?:wait|actually|sorry)|wait no|actually no|sorry i mean|"
                      r"i mean|i meant|make (?:it|that)|scratch that|or rather|rather|actually|"
-                     r"better yet|on second thought|correction|sorry|wait|no)\b"),
+                     r"better yet|on second thought|correction|sorry|wait|no|(?<!as )well)\b"),
     "ru": re.compile(r"(?<!\w)(?:нет|то есть|вернее|точнее|лучше|тогда|давайте|давай|"
                      r"не (?:звоните|звони|набирайте|перезванивайте)|не \w+,? а)(?!\w)"),
 }
@@ -82,6 +83,12 @@ _DAYPARTS = frozenset({
 """A part of the day said with the new time: its hour stands as read."""
 
 _WORD = re.compile(r"[^\W_]+")
+
+_SO_THEN: dict[Lang, frozenset[str]] = {
+    "en": frozenset({"so", "say", "lets", "try", "do"}),
+    "ru": frozenset({"так", "значит", "поэтому", "давайте"}),
+}
+"""Words before the hour a correction ends on after its reason ("... so ten")."""
 
 
 @dataclass(frozen=True)
@@ -146,11 +153,31 @@ def _read_piece(piece: str, lang: Lang, kind: str, read: Reader,
     prefix = _TIME_PREFIX[lang]
     found = read(prefix + piece.strip())
     if found is None:
-        return None
+        return _hour_at_the_end(piece, lang, read)
     lead = len(piece) - len(piece.lstrip())
     shift = lead - len(prefix)
     start, end = max(lead, found["start"] + shift), found["end"] + shift
     return {**found, "start": start, "end": end, "text": piece[start:end]}
+
+
+def _hour_at_the_end(piece: str, lang: Lang, read: Reader) -> dict[str, Any] | None:
+    """ "no wait the recycling guys come then so ten": the reason for the correction said
+    first, then the hour it ends on after a "so" (`_SO_THEN`), read as a time."""
+    words = list(_WORD.finditer(piece.lower()))
+    lex = lexicon(lang)
+    n = len(words)
+    while n and (words[n - 1].group(0) in lex.numbers or words[n - 1].group(0).isdigit()
+                 or words[n - 1].group(0) in _DAYPARTS):
+        n -= 1
+    if n == len(words) or n == 0 or words[n - 1].group(0) not in _SO_THEN[lang]:
+        return None
+    start = words[n].start()
+    prefix = _TIME_PREFIX[lang]
+    found = read(prefix + piece[start:])
+    if found is None:
+        return None
+    begin, end = start + max(0, found["start"] - len(prefix)), start + found["end"] - len(prefix)
+    return {**found, "start": begin, "end": end, "text": piece[begin:end]}
 
 
 def _merged(old: dict[str, Any], new: dict[str, Any], kind: str, lang: Lang) -> dict[str, Any]:

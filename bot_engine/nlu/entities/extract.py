@@ -354,6 +354,8 @@ def extract_entities(
             if "integer" in wanted and isinstance(amount, int):
                 out.append(Entity(type="integer", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip
+        if code == "en" and "money" in wanted:
+            money = _with_slang_hundreds(text, lex, money)
         out += _totalled(text, _without_dismissed(text, _share_currency(text, money)))
     return sorted(out, key=lambda e: e.start)
 
@@ -596,10 +598,63 @@ _CONCLUDED = re.compile(r"\b(?:so|which makes|that makes|making it|then|то е�
 пятьдесят»: after one sum, a later one concluded from it is the answer."""
 
 
+_SLANG_HUNDREDS = re.compile(
+    r"\b(?:(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|[1-9]) )?"
+    r"(?:(?P<yard>yards?)|c[ -]?notes?)(?P<half> and a half)?\b"
+    r"|\b(?:a|one) buck (?P<tens>ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?: (?P<unit>one|two|three|four|five|six|seven|eight|nine)\b)?"
+)
+"""Dollar slang for hundreds: "a yard" and "a c note" are 100 ("a yard and a half" 150,
+"two yards" 200), "a buck twenty" is 120 ("a buck" for the hundred, the rest said after
+it, as a price is read out; a dollar twenty is no budget a caller gives)."""
+_SLANG_HUNDRED_WORDS = ("yard", "note", "buck")
+
+
+def _with_slang_hundreds(text: str, lex: Lexicon, money: list[Entity]) -> list[Entity]:
+    """The sums `_SLANG_HUNDREDS` reads, in place of the bare numbers inside them (the
+    "twenty" of "a buck twenty"); a yard needs its count ("the yard" is the garden's)."""
+    low = text.lower()
+    if not any(word in low for word in _SLANG_HUNDRED_WORDS):
+        return money
+    slang: list[Entity] = []
+    for m in _SLANG_HUNDREDS.finditer(low):
+        if m.group("tens") is not None:
+            value = 100 + lex.numbers[m.group("tens")].value + (
+                lex.numbers[m.group("unit")].value if m.group("unit") else 0)
+        else:
+            count = m.group("count")
+            if m.group("yard") is not None and count is None:
+                continue
+            each = 1.0 if count in (None, "a", "an") else (
+                float(count) if count.isdigit() else lex.numbers[count].value)
+            value = 100 * (each + (0.5 if m.group("half") else 0))
+        slang.append(Entity(type="money", value=as_int_or_float(value),
+                            text=text[m.start() : m.end()], start=m.start(), end=m.end(),
+                            unit="USD"))
+    if not slang:
+        return money
+    kept = [e for e in money if not any(e.start < s.end and s.start < e.end for s in slang)]
+    return sorted(kept + slang, key=lambda e: e.start)
+
+
+_CONCLUDING_BEFORE = frozenset({"so", "thats", "makes", "making"})
+_CONCLUDING_AFTER = frozenset({"total", "altogether", "all"})
+
+
+def _concludes(toks: list[Tok], a: NumSpan, b: NumSpan) -> bool:
+    """Whether the last two numbers, side by side, are a total concluded from what was said
+    before them ("so one twenty", "one twenty total"), to be read out as one price."""
+    before = toks[a.i - 1].low if a.i > 0 else ""
+    after = toks[b.j].low if b.j < len(toks) else ""
+    return a.j == b.i and (before in _CONCLUDING_BEFORE or after in _CONCLUDING_AFTER)
+
+
 def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
     """ "twenty two five", "fourteen five": a sum said as its thousands, then one digit for
     its hundreds; "two fifty", "twelve fifty": its hundreds, then two digits; as prices are
     read out: the only two numbers of the reply, in words."""
+    if len(spans) > 2 and _concludes(toks, spans[-2], spans[-1]):
+        spans = spans[-2:]  # "sixty a dog so one twenty total": the total, read out
     if len(spans) != 2:
         return None
     a, b = spans
@@ -616,6 +671,9 @@ def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, False, 1000)
     if b.j == b.i + 1 and 10 <= a.value <= 99 and 1 <= b.value <= 9:
         return NumSpan(a.value * 1000 + b.value * 100, a.i, b.j, True, 1000)
+    if (b.j == b.i + 2 and toks[b.i + 1].low == "hundred" and 10 <= a.value <= 99
+            and 100 <= b.value <= 900):  # "fifteen five hundred": 15 500
+        return NumSpan(a.value * 1000 + b.value, a.i, b.j, True, 1000)
     if 1 <= a.value <= 99 and 10 <= b.value <= 99:
         return NumSpan(a.value * 100 + b.value, a.i, b.j, True, 1.0)
     return None

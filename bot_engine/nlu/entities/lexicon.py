@@ -302,11 +302,16 @@ _EN_DATE_WORDS = frozenset(
 )  # fmt: skip
 
 
+EN_SLANG_HUNDREDS = frozenset({"yard", "yards", "note", "notes"})
+"""Dollar slang for a hundred ("a yard", "a c note"; ``extract`` reads the sums): words
+that hold a number unsaid."""
+
+
 def _en_lexicon() -> Lexicon:
     numbers = {w: NumWord(v, k) for w, (v, k) in _EN_NUMBERS.items()}
     triggers = frozenset(
         ({*numbers, *_EN_ORDINALS, *_EN_MONTHS, *_EN_WEEKDAYS, *_EN_DATE_WORDS,
-          *holidays.trigger_words("en")} - {"k", "m", "g", "in"})
+          *holidays.trigger_words("en"), *EN_SLANG_HUNDREDS} - {"k", "m", "g", "in"})
         - {"sat", "sun", "mar", "may", "oh"}
     ) | {"may"}
     return Lexicon(

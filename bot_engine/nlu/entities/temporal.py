@@ -49,7 +49,7 @@ _RELATIVE_DAYS: dict[str, int] = {
 _TIME_PREPS = frozenset({"в", "во", "к", "около", "примерно", "районе", "часов", "часа", "at",
                          "around", "like",
                          "about", "by", "after", "после", "до", "before", "between",
-                         "from", "till", "until", "раньше", "позже", "позднее"})  # fmt: skip
+                         "from", "till", "until", "til", "раньше", "позже", "позднее"})  # fmt: skip
 _HOUR_WORDS = frozenset({"час", "часа", "часов", "oclock"})
 _NEXT_WORDS = frozenset({"следующий", "следующую", "следующее", "следующей", "следующем",
                          "next", "coming"})  # fmt: skip
@@ -101,6 +101,14 @@ _APPROX_UNITS = frozenset({"минут", "минуты", "минуток", "ча
 _ROUGHLY_EN = frozenset({"or", "tops", "max", "maybe", "probably", "roughly"})
 _BARE_BEFORE_EN = _ABOUT | {"probably", "maybe", "like", "perhaps", "um", "uh", "well",
                             "just", "only"}
+_HOLIDAY_DAY_FILLERS = frozenset({"please", "like", "maybe", "say", "um", "uh", "on", "the",
+                                  "probably", "so", "lets"})
+"""Words between a holiday and the weekday after it ("after easter please like tuesday")."""
+_BARE_OFFSET_ENDS = frozenset({"from", "or", "and", "if", "i", "we", "im", "ill", "let", "lets",
+                               "once", "when", "so"})
+"""What may follow a bare offset that answers "when?": the end of its phrase, or the
+reason that comes with it ("twenty minutes im almost home", "half an hour let me park",
+"an hour once the kids are fed"), not a noun it counts ("two weeks vacation")."""
 _RANGE_OR = frozenset({"или", "or", "to"})
 _ANOTHER = frozenset({"другой", "другую", "другое", "другие", "другого"})
 
@@ -129,6 +137,11 @@ _RU_SEASON_CUES = frozenset({"на", "к", "по", "за", "следующей",
                              "этой", "этим", "эту", "ближайшей", "ближайшим"})  # fmt: skip
 _EN_SEASON_CUES = frozenset({"in", "this", "next", "coming", "by", "over", "during", "until",
                              "till", "before", "come"})  # fmt: skip  "come spring": when it comes
+_SEASON_ALONE_EN = _ABOUT | {"probably", "sometime", "perhaps", "thinking", "think", "says",
+                              "said", "guess", "figured", "hoping", "wants"}
+"""Words before an English season said as the answer ("we were thinking fall", "my wife
+says spring", "i guess summer"), not inside a sentence of its own ("the fall sale", "i
+like spring")."""
 _FOLLOWING = frozenset({"следующей", "следующим", "следующее", "следующую", "будущей",
                         "будущим", "будущее", "будущую", "next"})  # fmt: skip
 # Parts of a month or year said without naming one: "в конце месяца", "early next month".
@@ -802,9 +815,10 @@ class _Rules:
             low in self.lex.spans and (k == 0 or self.low(k - 1) in _ABOUT)
         )):  # "two weeks from now", "... from today", "hour and a half from now"
             part = self._offset_from(k, k)
-            if (part is None or self.low(part.j) != "from"
-                    or self.low(part.j + 1) not in ("now", "today")):
+            if part is None or self.low(part.j) != "from":
                 return None
+            if self.low(part.j + 1) not in ("now", "today"):
+                return self._offset_from_day(part)
             return replace(part, j=part.j + 2)
         elif self.lang == "en" and (self._says_amount(k) or self.low(k) == "half") and (
             k == 0 or self.low(k - 1) in _BARE_BEFORE_EN
@@ -815,15 +829,24 @@ class _Rules:
             if self.low(part.j) in _ROUGHLY_EN:
                 end = part.j + 1 + (self.low(part.j) == "or" and self.low(part.j + 1) == "so")
                 return replace(part, j=end)
-            return part if part.j >= len(self.toks) or self.low(part.j) in (
-                "from", "or", "and", "if", "i", "we") else None
+            return part if part.j >= len(self.toks) or self.low(part.j) in _BARE_OFFSET_ENDS \
+                else None
         else:
             return None
-        if self.low(m) in _ABOUT:  # "in about two weeks", "через примерно месяц"
-            m += 1
+        if self.low(m) in _ABOUT or (self.lang == "en" and self.low(m) == "like"
+                                     and low in ("in", "within")):
+            m += 1  # "in about two weeks", "in like twenty minutes", «через примерно месяц»
         elif self.low(m) == "где" and self.low(m + 1) == "то":  # "через где-то месяц"
             m += 2
         return self._offset_from(k, m)
+
+    def _offset_from_day(self, part: Part) -> Part | None:
+        """ "a week from tomorrow", "two days from friday": the offset counted from the
+        day named after "from", not from today (days and weeks only)."""
+        base = self.relative_day(part.j + 1) or self.weekday(part.j + 1)
+        if base is None or base.day is None or part.day is None or part.until is not None:
+            return None
+        return replace(part, j=base.j, day=base.day + (part.day - self.today))
 
     def _within_the_next(self, k: int) -> bool:
         """ "in the next two weeks", "within the next month"; "in the next month" alone
@@ -991,7 +1014,7 @@ class _Rules:
         else:
             # A bare season is an answer in itself ("summer", "maybe spring"), not inside
             # a sentence ("summer sale").
-            alone = k == 0 or self.low(k - 1) in _ABOUT | {"probably", "sometime", "perhaps"}
+            alone = k == 0 or self.low(k - 1) in _SEASON_ALONE_EN
             season = _EN_SEASONS.get(low) if cued or alone else None
         if season is None or (self.lang == "en" and self.low(k + 1) == "break"):
             return None  # "winter break": the holidays, ``holiday``'s
@@ -1124,6 +1147,64 @@ class _Rules:
                 last = part.until or part.day
                 return Part(k, part.j, day=last + timedelta(days=1))
         return None
+
+    def day_by_holiday(self, k: int) -> Part | None:
+        """ "the monday after new years", "the weekend before christmas", "after easter
+        please like tuesday": a weekday (or the weekend) set by a holiday: the first one
+        after the holiday's last day, or the last one before its first day (the holiday
+        alone would book the holiday, the weekday alone the nearest one)."""
+        m = k + (self.low(k) == "the")
+        low = self.low(m)
+        if low in ("after", "before"):  # "after easter please like tuesday"
+            return self._weekday_after_holiday(k)
+        if low != "weekend" and low not in self.lex.weekdays:
+            return None
+        way = self.low(m + 1)
+        if way not in ("after", "before") or (low in _AMBIGUOUS_WORDS and m == k):
+            return None
+        held = self._holiday_name(m + 2)
+        if held is None or held[0] in holidays.GROUPS[self.lang]:
+            return None  # "the monday after the holiday weekend": which one is a guess
+        weekday = 5 if low == "weekend" else self.lex.weekdays[low]
+        if way == "after":
+            day = self._weekday_from(periods.day_after_holiday(self.today, self.lang, held[0]),
+                                     weekday)
+        else:
+            days = periods.next_holiday(self.today, self.lang, held[0])
+            if days is None:
+                return None
+            day = days[0] - timedelta(days=1 + (days[0].weekday() - weekday - 1) % 7)
+            if low == "weekend" and day + timedelta(days=1) >= days[0]:
+                day -= timedelta(weeks=1)  # the whole weekend before it
+        if day is None or day < self.today:
+            return None
+        until = day + timedelta(days=1) if low == "weekend" else None
+        return Part(k, held[1], day=day, until=until)
+
+    def _weekday_after_holiday(self, k: int) -> Part | None:
+        """ "after easter please like tuesday", "after thanksgiving maybe monday": the
+        first such weekday after the holiday (a few fillers between the two)."""
+        if self.low(k) != "after":
+            return None
+        held = self._holiday_name(k + 1)
+        if held is None or held[0] in holidays.GROUPS[self.lang]:
+            return None
+        m = held[1]
+        while self.low(m) in _HOLIDAY_DAY_FILLERS and m < held[1] + 3:
+            m += 1
+        low = self.low(m)
+        if low not in self.lex.weekdays or low in _AMBIGUOUS_WORDS:
+            return None
+        day = self._weekday_from(periods.day_after_holiday(self.today, self.lang, held[0]),
+                                 self.lex.weekdays[low])
+        return Part(k, m + 1, day=day) if day is not None else None
+
+    @staticmethod
+    def _weekday_from(first: date | None, weekday: int) -> date | None:
+        """The first ``weekday`` on or after ``first`` (None: no day)."""
+        if first is None:
+            return None
+        return first + timedelta(days=(weekday - first.weekday()) % 7)
 
     def _between_holidays(self, k: int) -> Part | None:
         """«между праздниками», «между майскими», "between the holidays": the working
@@ -1459,6 +1540,8 @@ class _Rules:
                 minute = 30 if low == "half" else 15
                 start = k - 1 if self.low(k - 1) == "at" else k
                 return self._with_qualifier(Part(start, hv[2], hour=hv[0], minute=minute))
+        if self.lang == "en" and low == "half" and (half := self._half_hour(k)) is not None:
+            return half
         if self.lang == "en" and low == "quarter" and self.low(k + 1) in ("to", "till", "of"):
             hv = self._hour_value(k + 2)  # "quarter to five": 4:45
             if hv is not None:
@@ -1505,8 +1588,8 @@ class _Rules:
             # or before a day or a part of the day
             in_words = (hv[1] >= 10 and hv[0] <= 12 and hv[2] > k + 1
                         and self.toks[k].kind == self.toks[hv[2] - 1].kind == "word"
-                        and (after == "" or after in _RELATIVE_DAYS or after in _DAYPARTS
-                             or after in self.lex.weekdays))
+                        and (after in _WORDS_CLOCK_ENDS or after in _RELATIVE_DAYS
+                             or after in _DAYPARTS or after in self.lex.weekdays))
             if digits and after in ("в", "во", "on"):
                 after = self.low(hv[2] + 1)
             if not in_words and after in ("this", "in", "on", "tomorrow") and hv[0] <= 12:
@@ -1522,15 +1605,29 @@ class _Rules:
             # after a day or a part of the day named earlier
             # "in a meeting try 4 30", "try me 5": a clock time the caller says to try
             tried = self._after_try(k) and 1 <= hv[0] <= 12 and (digits or after == "")
-            hedged = (self.low(k - 1) in _HOUR_HEDGES and after in ("", "ish") and hv[1] == 0
-                      and 1 <= hv[0] <= 12 and self._day_or_daypart_named_before(k - 1)
-                      ) or (self._ish_hour(hv) and self.low(k - 1) in _ISH_BEFORE)
+            hedged = (self.low(k - 1) in _HOUR_HEDGES and after in _HEDGED_HOUR_ENDS
+                      and hv[1] == 0 and 1 <= hv[0] <= 12
+                      and self._day_or_daypart_named_before(k - 1)
+                      ) or (self._ish_hour(hv) and (self.low(k - 1) in _ISH_BEFORE
+                                                   or self._day_or_daypart_named_before(k)))
             if (after in _DAYPARTS and after not in ("утром", "вечером")) or (
                 said_hours and (self.toks[k].kind == "num" or oclock)
             ) or (digits and (after in _RELATIVE_DAYS or after in self.lex.weekdays
                               or self._day_or_part_before(k))) or in_words or hedged or tried:
                 return self._with_qualifier(Part(k, hv[2], hour=hv[0], minute=hv[1]))
         return None
+
+    def _half_hour(self, k: int) -> Part | None:
+        """"half nine", "till half five": half past the hour, as the British say it (an
+        hour of the clock in words or digits, then the end of the time or a word that is no
+        number: "half five hundred" is a sum, "half an hour" how long)."""
+        hv = self._hour_value(k + 1)
+        if hv is None or hv[2] != k + 2 or hv[1] != 0 or not 1 <= hv[0] <= 12:
+            return None
+        if self.low(k + 2) in self.lex.numbers or self._sum_unit_at(k + 2):
+            return None
+        start = k - 1 if self.low(k - 1) in _TIME_PREPS else k
+        return self._with_qualifier(Part(start, k + 2, hour=hv[0], minute=30))
 
     def _within_the_hour(self, k: int) -> Part | None:
         """«в девятом часу»: within the ninth hour, 8:00–8:59, booked at its start (read
@@ -1821,8 +1918,8 @@ class _Rules:
         m += 1 + (self.low(m + 1) == "же")
         return m + 1 if self.low(m) == "время" and m > k + 1 else None
 
-    RULES = ("bounded", "season", "holiday", "after_day", "day_of_month", "week_of_month",
-             "offset", "period", "phase", "year_only", "relative_day", "day_month",
+    RULES = ("bounded", "day_by_holiday", "season", "holiday", "after_day", "day_of_month",
+             "week_of_month", "offset", "period", "phase", "year_only", "relative_day", "day_month",
              "month_only", "numeric_date", "any_day_but", "school_start", "weekday",
              "clock", "daypart")  # fmt: skip
     _GATED: ClassVar[dict[str, frozenset[str]]] = {}
@@ -1857,6 +1954,7 @@ _Rules._GATED.update({
     "day_of_month": frozenset(_Rules._DAY_ORDINALS) | frozenset(_Rules._HALVES),
     "any_day_but": frozenset({"any", "любой"}),
     "school_start": frozenset({"школу"}),
+    "day_by_holiday": frozenset({"after", "before"}),
 })
 
 
@@ -1919,6 +2017,13 @@ _TIME_FOLLOWERS = frozenset({"", "works", "work", "is", "would", "should", "plea
                              "ish", "this", "that", "thats", "sounds", "good", "fine", "in"})
 """What may follow a loose time said as the answer ("end of day works", "first thing
 tomorrow"): more of a time or of an answer, not a clause of its own."""
+_WORDS_CLOCK_ENDS = frozenset({"", "works", "is", "would", "should", "please", "then", "or",
+                               "maybe", "probably", "ok", "okay", "if", "ish", "that", "thats",
+                               "sounds", "good", "fine", "actually", "make", "no", "wait",
+                               "sorry", "scratch"})
+"""What may follow an hour and its minutes said in words ("ten thirty works", "ten thirty
+make it ten forty five actually"): the end of the answer or a correction, not a count
+("ten thirty year olds")."""
 _CLAUSE_STARTS = frozenset({"is", "this", "that", "thats", "and", "if", "in"})
 """Followers of "at the end of the day" that open the idiom's clause ("... thats your
 call", "... if it works"), as they do not after "end of day"."""
@@ -1955,6 +2060,10 @@ _ISH_BEFORE = frozenset({"", "um", "uh", "oh", "well", "so", "ok", "okay", "yeah
                          "like", "about", "around", "roughly"})
 """What may stand before a bare "5ish" at a callback: fillers, a request to call, a day
 ("i have 5ish" is a count)."""
+_HEDGED_HOUR_ENDS = frozenset({"", "ish", "before", "after", "once", "when", "or", "then"})
+"""What may follow a hedged hour after a day ("saturday like nine before the dog park",
+"tomorrow say ten or so"): its end, or the errand it is set by, not a count of things
+("tonight i have like nine calls")."""
 _HOUR_HEDGES = frozenset({"like", "say", "maybe", "probably", "roughly", "где",
                           "наверное", "примерно", "эдак", "этак"})
 """Words before a loose hour at the end of a reply ("... like nine", «... где-то в девять»
@@ -2058,7 +2167,9 @@ def _weekday_in_week(group: list[Part], part: Part) -> list[Part] | None:
     return [merged]
 
 
-_ERRAND_GAP = 6
+_ERRAND_GAP = 8
+"""Words of an errand between a day and its hour ("thursday after i drop my husband at
+the train like eight fifteen"): more, and the two are told apart."""
 _SUM_WORDS = frozenset({"grand", "thousand", "тысяч", "тыс", "тысячи", "тыщ"})
 """With `MONEY_SLANG`, the magnitudes of a sum: a number before one is no hour."""
 _SUM_UNITS = _SUM_WORDS | MONEY_SLANG | {"k", "к", "bucks", "dollars", "рублей", "руб"}
