@@ -338,6 +338,12 @@ def _read(
         # «какой котёл, я ничего не оставлял» to any question: what the call is about
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
         reading = None
+    if (handler.intent is None and expect.type == "confirm"
+            and polar.doubts_request(text, runtime.lang)):
+        # «я разве заявку оставлял», «не помню, где я её оставляла»: where the request came
+        # from, so who is calling, not a yes or a no
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+        reading = None
     if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text, variables)
             and not _ASKS_WHY_CALLED.match(text.lower())
             and not (handler.intent == "who_is_this" and _WHO_CALLS.search(text.lower()))):
@@ -671,6 +677,9 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
     if (handler.intent is None and _DOUBTS_RU.search(low)
             and _echoes_company(low, variables)):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # «какой ещё Заслон»
+    if handler.intent is None and ("это" in low or "вы" in low) and _WHO_GUESSED_RU.match(
+            nlu.normalize(text, "ru")):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # «вы которые…, что ли»
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
             found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
@@ -697,9 +706,19 @@ def _someone_called_ru(low: str) -> bool:
     would ask who calls)."""
     return _SOMEONE_CALLED_RU.search(low) is not None and _WHO_ASKED_RU.search(low) is None
 _DOUBTS_RU = re.compile(r"\b(какой|какая|какое|какого|какой еще|что за|что ли|штоли|точно|или кто|"
-                        r"не знаю|напомни\w*|это кто|это что|кто это|что это)\b")
+                        r"не знаю|напомни\w*|это кто|это что|кто это|что это|"
+                        r"(это )?(который|которая|которое|которые) (в|на|под|у|возле|около|рядом|"
+                        r"за|при|у нас|на|по))\b")
 """A doubt or a question: with the company's own name («заслон какой заслон», «вы с Заслона
-что ли, напомните», «камертон это музыкалка что ли») it asks who is calling."""
+что ли, напомните», «камертон это музыкалка что ли») it asks who is calling; so does the
+place the caller thinks it is at («центр, это который в райцентре»)."""
+_WHO_GUESSED_RU = re.compile(
+    r"^(?:(?:а|так|ну|подождите|погодите|стоп) )*(?:это|вы|вы это|это вы) (?:те |та |тот )?"
+    r"(?:которые|которая|который) (?:\w+ ){1,6}(?:что ли|штоли|да|наверное|или нет)$"
+    r"|^(?:(?:а|так|ну|подождите|погодите) )*(?:это|вы|вы это|это вы) (?:звоните )?(?:от|из) "
+    r"(?!(?:\w+ )?завис)\w+(?: \w+)?(?: что ли| да| или как)?$")
+"""«это которые кабель в трубу кладут что ли», «а это от администрации», «вы из
+собеса»: the caller guesses who is calling, by what they do or whom they come from."""
 _COMPANY_STEM = 5
 
 

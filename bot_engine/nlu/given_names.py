@@ -265,14 +265,21 @@ def _ru_sound(name: str, *, loose: bool) -> str:
 
 
 _MIN_CALLED = 3
+_MIN_CLIPPED = 4
+"""A clipped «-ий» name keeps this many letters: «Арсен», not «Юл» for Юлий."""
 
 
 def _ru_called_out(said: str, asked: str, forms: frozenset[str]) -> bool:
     """Whether ``said`` is a form of ``asked`` as it is called out, its final «а» or «я»
     dropped: «Маш», «Олесь», «Коль» for Маша, Олеся, Коля («олесь да это я» is Олеся, not a
-    man called Олесь)."""
+    man called Олесь); or a full name in «-ий» clipped of it, as speech and the recogniser
+    both drop the unstressed ending: «Арсен», «Евген», «Валер» for Арсений, Евгений,
+    Валерий (to a call for Арсений, a man of that name, not another called Арсен)."""
     if len(said) < _MIN_CALLED:
         return False
+    if (asked.endswith("ий") and len(said) >= _MIN_CLIPPED and said == asked[:-2]
+            and said[-1] not in _RU_VOWELS):
+        return True
     for form in (asked, *forms):
         if len(form) < _MIN_CALLED or form[-1] not in "ая":
             continue

@@ -113,6 +113,12 @@ _RHETORICAL: dict[Lang, str] = {
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
+_WHO_ELSE_RU = re.compile(
+    r"\b(?:кто|кому) (?:же |ж )?(?:еще|кроме меня) (?:(?:же|ж|тут|там|это|то|у меня|"
+    r"на моем телефоне|по этому номеру) )*(?:может быть|может|мог бы|могла бы|будет|быть|"
+    r"ответит|отвечать|брать|возьмет|взять)\b|\b(?:а )?(?:кто|кому) (?:же|ж) (?:еще|кроме меня)$")
+"""To «это Иван?», «кто ещё может быть на моём телефоне», «а кто же ещё»: asked, but the
+answer is the caller (a yes, not who is calling)."""
 
 # (family, answer, patterns over normalized text). Lookbehinds keep a negated form
 # ("не согласна", "not a good time") out of the positive families.
@@ -1550,7 +1556,7 @@ _NAME_LEADS: dict[Lang, frozenset[str]] = {
 }
 _NAME_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"а", "и", "да", "ага", "угу", "слушаю", "слушает", "здравствуйте", "добрый",
-                     "день"}),
+                     "день", "правильно", "верно"}),
     "en": frozenset({"here", "speaking", "yes", "yeah", "yep", "yup", "mhm", "who", "whos",
                      "what", "whats", "and", "hi", "hello"}),
 }
@@ -1614,15 +1620,28 @@ def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+def _which_one_told(norm: str, names: tuple[str, ...]) -> bool:
+    """«какая ангелина, это мужской номер», «какой иван, тут одни женщины»: the name asked
+    for doubted, then a statement of the caller's own (no question: «какая ольга, а кто
+    спрашивает» asks who calls): no such person here."""
+    words = norm.split()
+    if len(words) < 3 or words[0] not in _WHICH["ru"] or _asks(" ".join(words[2:]), "ru"):
+        return False
+    if not _NOT_THEM_WORDS["ru"].isdisjoint(words[2:3]) and words[2] in ("кто", "какой", "какая"):
+        return False
+    return _which_one(" ".join(words[:2]), "ru", names)
+
+
 _SCHWA = frozenset({"a", "uh"})
 """A middle syllable the recogniser writes as a word of its own: "roz a lynn"."""
 _MIN_NAME_SKELETON = 5
 """Consonants enough for three pieces to be read as one name, not as three words."""
 
 
-def _joined_name(norm: str, names: tuple[str, ...]) -> str:
+def _joined_name(norm: str, names: tuple[str, ...], lang: Lang = "en") -> str:
     """The name asked for, split in two or three by the recogniser ("mary sol" for
-    Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew), joined again."""
+    Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew, «веня мин» for
+    Вениамин), joined again."""
     words = norm.split()
     spelt, sounds = _name_keys(names)
     for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
@@ -1646,7 +1665,7 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
         if _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
         if (heard := next((name for name in names
-                           if given_names.same_name(joined, name, "en")), None)) is not None:
+                           if given_names.same_name(joined, name, lang)), None)) is not None:
             return " ".join([*words[:k], heard, *words[k + 2:]])  # "mar gareet" for Marguerite
     return norm
 
@@ -2059,6 +2078,30 @@ _ASKS_WHICH: dict[Lang, re.Pattern[str]] = {
 (Russian) closes so («я ничего не заказывал, что за заявка»)."""
 
 
+_REQUEST_VERBS_RU = (r"(?:оставлял|оставил|заказывал|заказал|просил|подавал|подал|заполнял|"
+                     r"заполнил|обращал|обратил|регистрировал|писал|звонил)\w*")
+_DOUBTS_REQUEST_RU = re.compile(
+    r"\b(?:разве|неужели|когда это|где это|(?:когда|где|куда) (?:я|мы|же я|же мы|это я)) "
+    r"(?:\w+ ){0,3}" + _REQUEST_VERBS_RU
+    + r"|\bне (?:помню|помним|припомню|припоминаю)\b(?: \w+){0,4} (?:заявк\w*|"
+    + _REQUEST_VERBS_RU + r")")
+"""«я разве заявку оставлял», «а где я её оставляла», «не помню никакую заявку»: the
+caller doubts the request the call is about, so asks where it came from (who is calling),
+neither denying it nor owning it."""
+
+
+def doubts_request(text: str, lang: str) -> bool:
+    """Whether a Russian reply doubts the request behind the call (``_DOUBTS_REQUEST_RU``)
+    and gives no answer word first or last («да, где-то оставлял» owns it)."""
+    if lang_of(lang) != "ru":
+        return False
+    norm = normalize(text, "ru")
+    return (("разве" in norm or "неужели" in norm or "помн" in norm or "где" in norm
+             or "когда" in norm or "куда" in norm)
+            and _DOUBTS_REQUEST_RU.search(norm) is not None
+            and not opens_with_answer(text, lang) and not closes_with_answer(text, lang))
+
+
 def denies_request(text: str, lang: str) -> bool:
     """Whether the reply denies making the request the call is about (``_DENIES_REQUEST``)."""
     code = lang_of(lang)
@@ -2343,6 +2386,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading(None, 0.0)  # "oh man the traffic today", "thats a good question"
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
+    if topic == "identity" and lang == "ru" and ("кто" in norm or "кому" in norm) and (
+            _WHO_ELSE_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # «а кто ж ещё»
     if topic in ("consent", "readback", "offer") and _LEAVE[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
     if topic == "readback" and _SAID_SO[lang].search(norm):
@@ -2378,8 +2424,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     hits: dict[Answer, str] = {}
     if names and norm.count(" ") == 1 and _which_one(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
+    if names and lang == "ru" and topic == "identity" and _which_one_told(norm, names):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # «какая ольга, это мой номер»
     if names and not asked:
-        norm = _joined_name(norm, names)  # "mary sol yes" for Marisol
+        norm = _joined_name(norm, names, lang)  # "mary sol yes" for Marisol
     if (topic == "identity" and names and lang == "en" and "close enough" in norm
             and _near_name_taken(norm, names)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # "margaret close enough"
@@ -4240,6 +4288,8 @@ def polar(text: str, lang: str, topic: Topic | None = None,
             and (limited := without_call_limit(text, code)) is not None and limited):
         text = limited  # "you can text me just dont call me at work": a yes with its limit
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
+    if code == "ru" and any(word in text for word in _SELF_CORRECTED_GATE_RU):
+        reading = _after_self_correction(text, topic, names, reading) or reading
     if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):
         return _after_contrast(text, code, topic, reading) or reading
     return reading
@@ -4301,6 +4351,31 @@ def _after_contrast(text: str, lang: Lang, topic: Topic | None,
         return None
     said = _polar(tail, lang, topic)
     if said.answer is None or said.answer == reading.answer or said.confidence < 0.9:
+        return None
+    return said
+
+
+_SELF_CORRECTED_RU = re.compile(r"^(?P<head>.*\S) (?:то есть|вернее|точнее|ой то есть|"
+                                r"тьфу ты|тьфу) (?P<tail>\S.*)$")
+"""The caller corrects what they began to say («я за него, то есть я он, да»; «нет, вернее
+да»): the last correction and what follows it."""
+_SELF_CORRECTED_GATE_RU = ("то есть", "вернее", "точнее", "тьфу")
+"""Words without which no reply corrects itself (a cheap check before the pattern)."""
+
+
+def _after_self_correction(text: str, topic: Topic | None, names: tuple[str, ...],
+                           reading: PolarReading) -> PolarReading | None:
+    """What follows the caller's own correction answers on its own when it is a clear
+    answer and no question («то есть как это?» asks): the words before it were taken back.
+    A whole reply that reads the same is left as it was."""
+    found = _SELF_CORRECTED_RU.match(normalize(text, "ru"))
+    if found is None:
+        return None
+    tail = found.group("tail")
+    if _asks(tail, "ru"):
+        return None
+    said = _polar(tail, "ru", topic, tuple(n.lower() for n in names))
+    if said.answer is None or said.answer == reading.answer or said.confidence < 0.85:
         return None
     return said
 
