@@ -611,6 +611,24 @@ _NEAR_IN_MEANING = 0.25
 «рентгена» 0.27; «погода», «цены» stay under 0.23 against a consent's purpose)."""
 
 
+_MEANING_ASKED_RU = re.compile(
+    r"^(?:(?:а|и|ну|простите|извините|подождите) )*(?:что (?:значит|такое|означает|это "
+    r"значит|имеется в виду)|в каком смысле|как это) (?P<rest>\w+(?: \w+){0,3}?)"
+    r"(?: (?:я )?не (?:очень |совсем )?(?:понял|поняла|понимаю|поняли))?$")
+"""«что значит работа подъёмников, не поняла»: what a thing the consent is for means."""
+
+
+def _asks_meaning_of_said_thing(step: Step, low: str,
+                                variables: dict[str, Any] | None) -> bool:
+    """«что значит работа подъёмников» to a consent to texts on the lifts' work: what the
+    consent is for asked about (who is calling and why), though «не поняла» follows."""
+    found = _MEANING_ASKED_RU.match(low)
+    if found is None:
+        return False
+    return any(_said_thing(step, w, variables, by_meaning=False)
+               for w in found.group("rest").split() if len(w) > 3)
+
+
 def _asks_which_said_thing(step: Step, low: str, variables: dict[str, Any] | None) -> bool:
     """«а какие снимки» to a consent to send X-ray results: the thing asked about is one of
     what the consent is for (the lowercase values its prompt names, such as the purpose), in
@@ -618,16 +636,25 @@ def _asks_which_said_thing(step: Step, low: str, variables: dict[str, Any] | Non
     found = _WHICH_THING_RU.match(low)
     if found is None:
         return False
+    return _said_thing(step, found.group("thing"), variables)
+
+
+def _said_thing(step: Step, thing: str, variables: dict[str, Any] | None,
+                by_meaning: bool = True) -> bool:
+    """Whether ``thing`` is a word of the lowercase values the step's prompts name, by its
+    stem, or (``by_meaning``) near one of them in meaning."""
     templates = " ".join(part.text or "" for part in (step.say, step.ask) if part is not None)
     named = " ".join(value for key, value in (variables or {}).items()
-                     if isinstance(value, str) and value == value.lower()
-                     and key in templates)
-    words = [(w, tuple(nlu.lemmas(w, "ru"))) for w in re.findall(r"\w{4,}", named)]
-    thing = found.group("thing")
+                     if isinstance(value, str) and key in templates).replace("ё", "е")
+    # its lowercase words: a name («Ангелина», «Снежная Долина») or «СМС» is no thing
+    words = [(w, tuple(nlu.lemmas(w, "ru"))) for w in re.findall(r"\w{4,}", named)
+             if w == w.lower()]
     if not words:
         return False
     if any(_stem_in(thing, [w]) for w, _ in words):
         return True
+    if not by_meaning:
+        return False
     vectors = semantic.word_vectors("ru")
     seen = vectors(thing, tuple(nlu.lemmas(thing, "ru"))) if vectors is not None else None
     if vectors is None or seen is None:
@@ -668,6 +695,10 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low)
                  or _asks_which_said_thing(step, low, variables))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
+    if (handler.intent in (None, "repeat") and step.consent and step.expect is not None
+            and step.expect.type == "confirm"
+            and _asks_meaning_of_said_thing(step, nlu.normalize(text, "ru"), variables)):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what a thing means
     if (handler.intent is None and low.rstrip("?!. ").endswith(_NAME_CHECK_ENDS)
             and (checked := _NAME_CHECKED_RU.match(low))
             and (company := str((variables or {}).get("company") or "").lower().replace(
@@ -1318,6 +1349,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
             for word, hit in zip(said, echoed, strict=True)):
         return True  # "budget sorry", "buy what sorry" (a short verb of its own, no "you")
     small = _ECHO_SMALL if runtime.lang == "en" else frozenset()  # "my budget for what sorry"
+    if step.expect is not None and step.expect.type == "text":
+        small = small | _SAYING  # «куда говорить, что» to "say what to pass on": how to say it
     if not said or not all(hit or w in _ECHO_FILLERS or w in small
                            for w, hit in zip(said, echoed, strict=True)):
         return False
@@ -1354,19 +1387,25 @@ def _echoes_back(runtime: Runtime, step: Step, text: str,
         # "planning to what" to "when are you planning to buy?" asks the question again
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
-    if len(said) == len(lemmas) or not (
-            polar.asks(" ".join(words), runtime.lang)
-            or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
-        return False
     # its words, and a thing it names as the caller heard it when the question word closes
     # the reply ("a restored what" to "still interested in {{ product }}?"; "whats this
     # about a piano" asks what the call is about); a name ("acme who", "why do you want
     # marcus") asks who is calling, so a capitalised value stays out
     closes = ([w for w in lemmas if w not in _ECHO_TAILS] or lemmas)[-1] in _ASKING_WORDS
+    # a question word between the question's word and a thing it names asks of that thing
+    # too: «актуально что мотоблок» (the relevance of the request for a мотоблок asked back)
+    between = (runtime.lang == "ru" and not closes and len(lemmas) <= _ECHO_MAX_WORDS
+               and lemmas[0] not in _ASKING_WORDS and lemmas[1] in _ASKING_WORDS)
+    if len(said) == len(lemmas) or not (
+            polar.asks(" ".join(words), runtime.lang) or between
+            or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
+        return False
     things = {k: v for k, v in (variables or {}).items()
-              if closes and isinstance(v, str) and v == v.lower()}
+              if (closes or between) and isinstance(v, str) and v == v.lower()}
     asked = nlu.lemmas(_PLACEHOLDER.sub(" ", _rendered(step.ask.text or "", things)),
                        runtime.lang)
+    if between:  # the thing the call is about, though this question does not name it
+        asked = asked + nlu.lemmas(" ".join(things.values()), runtime.lang)
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
     if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
         closing = [w for w in lemmas if w not in _ECHO_TAILS] or lemmas  # "my what now"
@@ -1476,6 +1515,11 @@ _ECHO_SMALL = frozenset({"a", "an", "the", "my", "your", "you", "to", "do", "did
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",
                            "извинить", "а", "ну", "мы", "я", "нам", "мне", "exactly", "именно",
                            "конкретно"})
+
+
+_SAYING = frozenset({"говорить", "сказать", "say", "tell"})
+"""Verbs of saying: between two question words at a step that takes what is said («куда
+говорить что», "what do i say where"), the caller asks how to give it, not what to say."""
 
 
 def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:

@@ -243,6 +243,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("identity", "yes", [
             r"\b(я|это я|я это)( же| ведь)? и есть\b",
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
+            # «я он», «ну да, я она и есть»: the one asked for, by the robot's own pronoun
+            r"(?:^|\b(?:да|ну|так|есть) )(?:я (?:он|она)|(?:он|она) я)(?: (?:да|ну|вот|самый|"
+            r"самая|и есть)\b.*)?(?:$| (?:ну|да) )",
             r"\b(?!(?:его|ее|их|муж|жена|сын|дочь|дочка|мама|папа|мать|отец|брат|сестра|"
             r"бабушка|дедушка|сосед|соседка|коллега|секретарь)\b)\w+ слушает\b",
             r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
@@ -2393,7 +2396,9 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
     if topic == "readback" and _SAID_SO[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # "thats what i said"
-    if lang == "ru" and (_WHY_NOT_RU.match(norm) or _NOWHERE_ELSE_RU.search(norm)):
+    if lang == "ru" and (_WHY_NOT_RU.match(norm) or _NOWHERE_ELSE_RU.search(norm)
+                         or (("бы" in norm or "пора" in norm or "как же" in norm
+                              or "то нет" in norm) and _EMPHATIC_YES_RU.match(norm))):
         # «а почему бы не попробовать», «куда ж мы денемся»: idioms that agree
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and lang == "ru" and _KEEPS_AS_IS_RU.search(norm):
@@ -2649,6 +2654,12 @@ _NOWHERE_ELSE_RU = re.compile(r"\bкуда (ж |же )?(мы|я|нам|мне) (
                               r"деваться)\b")
 """«куда ж мы денемся», «куда нам деваться»: a question in form, a yes in sense (a bare
 «куда деваться» is only resignation)."""
+_EMPHATIC_YES_RU = re.compile(
+    r"^(?:(?:а|ну|да|ой|о|так|ох) )*(?:еще бы(?: не \w+(?: \w+)?| конечно| да)?$|еще бы не "
+    r"(?:актуальн|нужн|надо|интересн|хотел|хочу|согласн|удобн|ждем|ждал)\w*\b|давно пора\b"
+    r"(?!.*\bно\b)|а как же(?: иначе)?$|а то нет$)")
+"""«ещё бы не актуальна», «давно пора, а то…», «а как же»: idioms that agree, emphatically
+(the negation in «ещё бы не» is the idiom's own; «ещё бы я согласилась» mocks, not agrees)."""
 _KEEPS_AS_IS_RU = re.compile(
     r"\b(по старинке|как есть|как было|как раньше)\b|\b(стар|прежн)\w* ((?!не\b)\w+ )?"
     r"(нравится|устраивает|лучше|хорош\w*|удобн\w*|хватает)\b|\bоставьте (\w+ )?(стар|прежн)\w*"
@@ -2744,6 +2755,38 @@ given away: a no."""
 _GONE_GATE = ("ног", "больше", "уже", "сам", "к ", "у ", "служеб", "корпоратив", "казен",
               "обслуж", "чинит", "ремонтир", "прода", "перепис", "переоформ", "утил", "отдал",
               "подари", "стриг")
+_KIN_HELPERS_RU = (r"(?:сын|сына|дочь|дочка|внук|внучка|внуки|дети|племянник|племянница|сосед|"
+                   r"соседка|соседи|муж|жена|брат|сестра|зять|невестка|сноха|почтальон\w*|"
+                   r"соцработни\w*|социальн\w* работни\w*|он|она|они)")
+_MANAGES_RU = re.compile(
+    # on one's own: «сама ещё хожу в магазин», «справляюсь сам», «машина своя»
+    r"\b(?:сам|сама|сами)(?: еще| пока| уж| слава богу| вполне){0,2} (?:хожу|ходим|езжу|ездим|"
+    r"вожу|возим|ношу|носим|покупаю|покупаем|справляюсь|справляемся|управляюсь|управляемся|"
+    r"дохожу|доезжаю|бегаю|закупаюсь|закупаемся)\b"
+    r"|\b(?:хожу|езжу|справляюсь|управляюсь|закупаюсь) (?:\w+ )?(?:сам|сама|сами)\b"
+    r"|\b(?:машина|автомобиль|транспорт|машинка) (?:у меня |у нас )?сво(?:я|й|е)\b"
+    r"|\bсво(?:я|ей|ю|й) (?:машин|автомобил|транспорт)\w*"
+    # someone of their own brings it: «племянник на почте работает, он возит»
+    r"|(?<!пусть )(?<!пускай )\b" + _KIN_HELPERS_RU + r"(?: \w+){0,4} (?<!не )(?:приносит|приносят|привозит|"
+    r"привозят|возит|возят|носит|носят|покупает|покупают|доставляет|доставляют|помогает|"
+    r"помогают)\b"
+    # strangers not let in: «чужих людей в дом не пущу»
+    r"|\b(?:чужих|посторонних|незнаком\w*|никого)(?: \w+){0,3} не (?:пущу|пускаю|пускаем|пустим|"
+    r"впущу|впускаю|впустим)\b|\bне (?:пущу|пускаю|пускаем|пустим|впущу|впускаю) (?:\w+ )?"
+    r"(?:чужих|посторонних|незнаком\w*|никого)\b"
+    # the pursuit given up: «лыжи продала, больше не катаюсь»
+    r"|\bбольше не (?:катаюсь|катаемся|езжу|ездим|летаю|летаем|пользуюсь|пользуемся|"
+    r"занимаюсь|занимаемся|бываю|бываем|играю|играем|плаваю|бегаю|путешествую|выезжаю)\b")
+"""To a consent to a service (help brought home, news of a pursuit): the caller manages on
+their own, someone of their own sees to it, strangers are not let in, or the pursuit is
+given up: a no, whatever «да» opens it."""
+_MANAGES_GATE = ("сам", "сво", "пущ", "пуска", "больше не", "носит", "носят", "возит", "возят",
+                 "покупа", "доставля", "помога")
+_RELIEF_RU = re.compile(
+    r"\bхоть кто[- ]?(?:то|нибудь)(?: \w+)? (?:поможет|помогает|позаботится|позаботился|"
+    r"вспомнил\w*|озаботил\w*)\b(?!.*\bне\b)|\b(?:пишите|записывайте)$")
+"""To a consent to help: relief that someone will help, or «пишите» (take my details down),
+said last: a yes."""
 _LEAVE_ASKED_RU = frozenset({"ладно", "хорошо", "ок", "окей", "договорились"})
 """Said last after a deferral («я потом решу, ладно»), these ask leave for it: no yes."""
 _SYMPTOM_RU = re.compile(
@@ -2983,6 +3026,13 @@ def _russian_reading(norm: str, topic: Topic | None,
     if (topic == "consent" and "no" not in hits and any(w in norm for w in _LOYAL_GATE)
             and _LOYAL_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "consent" and hits.get("yes") in (None, "agree", "identity")
+            and any(w in norm for w in _MANAGES_GATE) and _MANAGES_RU.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # «сама хожу в магазин»
+    if (topic == "consent" and "no" not in hits and ("хоть" in norm or "пиши" in norm
+                                                     or "запис" in norm)
+            and _RELIEF_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # «хоть кто-то поможет»
     if (topic == "consent" and "yes" not in hits and " " in norm
             and norm.rpartition(" ")[2] in _LEAVE_ASKED_RU
             and any(hit.family == "later" for hit in cues.read_lang(norm, "ru"))):
