@@ -1394,7 +1394,7 @@ def _echoes_back(runtime: Runtime, step: Step, text: str,
     closes = ([w for w in lemmas if w not in _ECHO_TAILS] or lemmas)[-1] in _ASKING_WORDS
     # a question word between the question's word and a thing it names asks of that thing
     # too: «актуально что мотоблок» (the relevance of the request for a мотоблок asked back)
-    between = (runtime.lang == "ru" and not closes and len(lemmas) <= _ECHO_MAX_WORDS
+    between = (runtime.lang == "ru" and not closes and 2 < len(lemmas) <= _ECHO_MAX_WORDS
                and lemmas[0] not in _ASKING_WORDS and lemmas[1] in _ASKING_WORDS)
     if len(said) == len(lemmas) or not (
             polar.asks(" ".join(words), runtime.lang) or between

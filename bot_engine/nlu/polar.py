@@ -605,11 +605,19 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
             r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
             r"^(да |ну )?все равно( кто| как| какой| какая| когда)?$",
-            r"^(да |ну |нет |мне )?(любой|любая|любой свободный|кто угодно)"
-            r"( пусть( \w+)?| подойдет)?$",
+            # «нет, давайте кого угодно», «пусть любой»: whoever, not the one offered
+            r"^(да |ну |нет |мне )?(давайте |давай |пусть |пускай )?(любой|любая|любого|любую|"
+            r"любой свободный|кто угодно|кого угодно|кто свободен|кто свободна)"
+            r"( пусть( \w+)?| подойдет| отвечает| ответит)?$",
             r"^(да |мне |нам )?(не важно|неважно)\b", r"\b(не принципиально|непринципиально)\b",
         ]),
         ("busy", "no", [
+            # the phone about to die: «телефон на двух процентах», «сейчас вырубится»
+            r"\b(телефон|трубка|батаре\w*|батарейк\w*|зарядк\w*|заряд|аккумулятор\w*) (\w+ ){0,4}"
+            r"(садится|сел|села|разряжается|разрядился|разрядилась|вырубится|выключится|"
+            r"отключится|сдохнет|умирает|кончается|заканчивается|на нуле)\b",
+            r"\b(телефон|трубка|батаре\w*|батарейк\w*|заряд\w*) (\w+ )?(на|осталось|остался) "
+            r"(\w+ )?(одном|двух|трех|пяти|один|два|три|пять|\d+) процент\w*\b",
             # just woke up, about to go out or into the shower
             r"\b(только|только что|еле|недавно) (проснул\w*|встал\w*)\b", r"\bв себя прийти\b",
             r"\b(глаза продрал\w*|продрал\w* глаза)\b",
@@ -2915,6 +2923,12 @@ _NO_HANDS_RU = re.compile(
     r"делать|монтировать|устанавливать|собирать|укладывать|варить|копать|строить|положит|"
     r"поставит|сделает|соберет|уложит)\b")
 """«материалы купили, а кто класть будет, не знаем»: bought, but no hands to do it: a yes."""
+_BOUGHT_WAITING_RU = re.compile(
+    r"\b(?:купили|купил|купила|закупили|взяли|привезли|заказали|достали)\b(?: \w+){0,4} "
+    r"(?:лежит|лежат|ждет|ждут|пылится|пылятся|стоит в коробк\w*|стоят в коробк\w*|"
+    r"в коробках|в упаковке)\b")
+"""«инсталляцию уже купили, в коридоре лежит»: a part bought for the job, waiting to be
+put in: the job itself still wanted (what lies waiting is not what was done)."""
 _TAIL_MARKS_RU = ((" так что ", ("yes", "no")), (" поэтому ", ("yes", "no")),
                   (" вот и ", ("yes", "no")), (" а ", ("yes",)))
 """Where the reply's last clause is its answer, when a trouble and a done thing meet."""
@@ -2972,12 +2986,22 @@ _WHAT_FOR_RU = re.compile(r"^(?!(а|и|ну|так|вот|это) )(?!.*\b(зн�
 about named as out of the question: a no."""
 
 
+_REFUSED_FIRST_RU = re.compile(r"^(?:(?:ой|ну|а|да) )*(?:нет|неа|не надо|не нужно|не стоит|"
+                               r"пока не надо|пока не нужно|не сейчас)\b")
+"""A reply that opens by refusing what was offered («не надо, …»)."""
+
+
 def _russian_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The Russian facts of rounds fifteen and sixteen that overrule what the families
     found."""
     if topic == "offer" and norm.endswith(_HEARD_OUT_ENDS) and _HEAR_OUT_RU.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "offer" and hits.get("yes") == "still" and hits.get("no") in (None, "negated")
+            and _REFUSED_FIRST_RU.match(norm)):
+        # «не надо, я ещё с камнем не определился»: the transfer refused, then why (the
+        # choice not made yet is no wish to talk now)
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if (topic == "availability" and hits.get("no") in ("later", "busy")
             and ("сейчас" in norm or "щас" in norm) and _NOW_NOT_LATER_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
@@ -3095,6 +3119,12 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if said_no in (None, "done", "negated") and "yes" not in hits and (
             _MEANS_FOUND_RU.search(norm) or _NO_HANDS_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if said_no == "wrong" and "yes" not in hits and "некому" in norm and _NO_HANDS_RU.search(
+            norm):  # «сын уехал, копать некому»: the one gone was the hands, the need stays
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if said_no in (None, "done") and hits.get("yes") in (None, "still") and (
+            _BOUGHT_WAITING_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if (said_no in (None, "negated") and "yes" not in hits and norm.endswith(("нет", "нету"))
             and (lack := _LACKS_RU.search(norm)) is not None
