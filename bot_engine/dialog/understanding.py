@@ -421,7 +421,9 @@ def _read(
         out.confidence = handler.confidence
         return out
 
-    if expect.type == "confirm" and (polar.holds(text, runtime.lang)
+    if expect.type == "confirm" and ((polar.holds(text, runtime.lang)
+                                      and not (compiled.topic == "readback"
+                                               and _SO_IT_IS.match(text.lower())))
                                      or _WHO_KNOWS.match(text.lower())
                                      or _NOISE_ON_LINE.match(text.lower())
                                      or (runtime.lang == "en"
@@ -537,6 +539,8 @@ def _read(
 
 # Russian handler readings that need the raw reply or the step (normalization says a doubled
 # word once; the offer is named in what the robot said).
+_SO_IT_IS = re.compile(r"^(?:ну |да )?так(?:[ ,-]+так)?[.!]?$")
+"""«так так» to «всё верно?» of what was read back: "so it is", not a lead-in to wait on."""
 _ACKNOWLEDGED_ASKS = re.compile(
     r"^(?:(?:well|um|uh|ну|э+) )?(?:ok|okay|alright|all right|mkay|ладно|хорошо|ок|окей) "
     r"(?:(?:and|so|but|now|а|и|так) )?(?:who|whos|who is|what company|кто|откуда|что за)\b")
@@ -1395,7 +1399,8 @@ def _echoes_back(runtime: Runtime, step: Step, text: str,
     # a question word between the question's word and a thing it names asks of that thing
     # too: «актуально что мотоблок» (the relevance of the request for a мотоблок asked back)
     between = (runtime.lang == "ru" and not closes and 2 < len(lemmas) <= _ECHO_MAX_WORDS
-               and lemmas[0] not in _ASKING_WORDS and lemmas[1] in _ASKING_WORDS)
+               and len(lemmas[0]) > 3 and lemmas[0] not in _ASKING_WORDS
+               and lemmas[1] in _ASKING_WORDS)  # not «на что заявка»: what it is for
     if len(said) == len(lemmas) or not (
             polar.asks(" ".join(words), runtime.lang) or between
             or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words

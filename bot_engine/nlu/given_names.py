@@ -166,7 +166,7 @@ def _affectionate(short: str) -> list[str]:
     if stem[-1] not in "кгх" + "".join(_RU_VOWELS):
         # the familiar «-ка»: «Вовка», «Машка», «Генка», «Санька», «Петька»
         forms.append(stem + ("ька" if short[-1] == "я" else "ка"))
-    return [*forms, stem + "юша"] if short[-1] == "я" else forms
+    return [*forms, stem + "юша", stem + "юшка"] if short[-1] == "я" else forms
 
 
 _RU_VOWELS = frozenset("аеёиоуыэюяйь")
@@ -215,9 +215,14 @@ def _en_forms_single() -> dict[str, frozenset[str]]:
 
 
 def forms_of(name: str, lang: Lang) -> frozenset[str]:
-    """Every form the tables give for ``name`` (lowercase, nominative), itself included."""
+    """Every form the tables give for ``name`` (lowercase, nominative), itself included; a
+    Russian name the table lacks that ends in «а» or «я» («Аглая», «Зоя») has its own
+    affectionate forms («Аглаюшка», «Зоечка»)."""
     name = name.replace("ё", "е")
-    return (_ru_forms() if lang == "ru" else _en_forms()).get(name, frozenset()) | {name}
+    table = _ru_forms() if lang == "ru" else _en_forms()
+    if lang == "ru" and name not in table and name[-1:] in ("а", "я"):
+        return frozenset({name, *_affectionate(name)})
+    return table.get(name, frozenset()) | {name}
 
 
 @lru_cache(maxsize=65536)
