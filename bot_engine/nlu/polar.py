@@ -2093,12 +2093,10 @@ _REQUEST_VERBS_RU = (r"(?:оставлял|оставил|заказывал|з�
                      r"заполнил|обращал|обратил|регистрировал|писал|звонил)\w*")
 _DOUBTS_REQUEST_RU = re.compile(
     r"\b(?:разве|неужели|когда это|где это|(?:когда|где|куда) (?:я|мы|же я|же мы|это я)) "
-    r"(?:\w+ ){0,3}" + _REQUEST_VERBS_RU
-    + r"|\bне (?:помню|помним|припомню|припоминаю)\b(?: \w+){0,4} (?:заявк\w*|"
-    + _REQUEST_VERBS_RU + r")")
-"""«я разве заявку оставлял», «а где я её оставляла», «не помню никакую заявку»: the
-caller doubts the request the call is about, so asks where it came from (who is calling),
-neither denying it nor owning it."""
+    r"(?:\w+ ){0,3}" + _REQUEST_VERBS_RU)
+"""«я разве заявку оставлял», «не помню, где я её оставляла»: the caller doubts the request
+the call is about, so asks where it came from (who is calling), neither denying it nor
+owning it («не помню никакой заявки» asks nothing: a no)."""
 
 
 def doubts_request(text: str, lang: str) -> bool:
@@ -2107,8 +2105,8 @@ def doubts_request(text: str, lang: str) -> bool:
     if lang_of(lang) != "ru":
         return False
     norm = normalize(text, "ru")
-    return (("разве" in norm or "неужели" in norm or "помн" in norm or "где" in norm
-             or "когда" in norm or "куда" in norm)
+    return (("разве" in norm or "неужели" in norm or "где" in norm or "когда" in norm
+             or "куда" in norm)
             and _DOUBTS_REQUEST_RU.search(norm) is not None
             and not opens_with_answer(text, lang) and not closes_with_answer(text, lang))
 

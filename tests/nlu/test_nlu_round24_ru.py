@@ -62,7 +62,8 @@ def test_who_else_and_which_one_told(text: str, branch: str) -> None:
 @pytest.mark.parametrize(
     ("step", "text", "branch"),
     [("convenient", "а разве я оставляла заявку", "handler:who_is_this"),
-     ("relevant", "не помню чтобы я что-то заказывала", "handler:who_is_this"),
+     ("relevant", "не помню где я её оставляла", "handler:who_is_this"),
+     ("relevant", "не помню никакой заявки", "no"),
      ("relevant", "а где это я заявку оставлял", "handler:who_is_this"),
      ("relevant", "неужели я к вам обращался", "handler:who_is_this"),
      ("relevant", "да оставлял заявку актуально", "yes"),
