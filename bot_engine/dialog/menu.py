@@ -103,7 +103,8 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
 # Keyed by a word of the department's name (its lemma), in both languages.
 _PURPOSE_TABLE = (
     ("продажа продажи sales sale", "купить покупать покупка заказать заказывать заказ приобрести "
-     "приобретать цена стоимость стоить прайс скидка замер смета оформить заключить заключать "
+     "приобретать цена стоимость стоить прайс почем почём расценка скидка замер смета оформить "
+     "заключить заключать "
      "подписать продажник продавец salesman salesperson salespeople buy buying purchase order "
      "ordering price pricing quote estimate discount "
      "cost sign"),

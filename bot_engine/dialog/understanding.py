@@ -338,6 +338,12 @@ def _read(
         # «какой котёл, я ничего не оставлял» to any question: what the call is about
         handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
         reading = None
+    if (handler.intent is None and expect.type == "confirm"
+            and polar.doubts_request(text, runtime.lang)):
+        # «я разве заявку оставлял», «не помню, где я её оставляла»: where the request came
+        # from, so who is calling, not a yes or a no
+        handler = nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+        reading = None
     if (handler.intent in (None, "who_is_this") and _echoes_back(runtime, step, text, variables)
             and not _ASKS_WHY_CALLED.match(text.lower())
             and not (handler.intent == "who_is_this" and _WHO_CALLS.search(text.lower()))):
@@ -418,7 +424,9 @@ def _read(
         out.confidence = handler.confidence
         return out
 
-    if expect.type == "confirm" and (polar.holds(text, runtime.lang)
+    if expect.type == "confirm" and ((polar.holds(text, runtime.lang)
+                                      and not (compiled.topic == "readback"
+                                               and _SO_IT_IS.match(text.lower())))
                                      or _WHO_KNOWS.match(text.lower())
                                      or _NOISE_ON_LINE.match(text.lower())
                                      or (runtime.lang == "en"
@@ -534,6 +542,8 @@ def _read(
 
 # Russian handler readings that need the raw reply or the step (normalization says a doubled
 # word once; the offer is named in what the robot said).
+_SO_IT_IS = re.compile(r"^(?:ну |да )?так(?:[ ,-]+так)?[.!]?$")
+"""«так так» to «всё верно?» of what was read back: "so it is", not a lead-in to wait on."""
 _ACKNOWLEDGED_ASKS = re.compile(
     r"^(?:(?:well|um|uh|ну|э+) )?(?:ok|okay|alright|all right|mkay|ладно|хорошо|ок|окей) "
     r"(?:(?:and|so|but|now|а|и|так) )?(?:who|whos|who is|what company|кто|откуда|что за)\b")
@@ -608,6 +618,24 @@ _NEAR_IN_MEANING = 0.25
 «рентгена» 0.27; «погода», «цены» stay under 0.23 against a consent's purpose)."""
 
 
+_MEANING_ASKED_RU = re.compile(
+    r"^(?:(?:а|и|ну|простите|извините|подождите) )*(?:что (?:значит|такое|означает|это "
+    r"значит|имеется в виду)|в каком смысле|как это) (?P<rest>\w+(?: \w+){0,3}?)"
+    r"(?: (?:я )?не (?:очень |совсем )?(?:понял|поняла|понимаю|поняли))?$")
+"""«что значит работа подъёмников, не поняла»: what a thing the consent is for means."""
+
+
+def _asks_meaning_of_said_thing(step: Step, low: str,
+                                variables: dict[str, Any] | None) -> bool:
+    """«что значит работа подъёмников» to a consent to texts on the lifts' work: what the
+    consent is for asked about (who is calling and why), though «не поняла» follows."""
+    found = _MEANING_ASKED_RU.match(low)
+    if found is None:
+        return False
+    return any(_said_thing(step, w, variables, by_meaning=False)
+               for w in found.group("rest").split() if len(w) > 3)
+
+
 def _asks_which_said_thing(step: Step, low: str, variables: dict[str, Any] | None) -> bool:
     """«а какие снимки» to a consent to send X-ray results: the thing asked about is one of
     what the consent is for (the lowercase values its prompt names, such as the purpose), in
@@ -615,16 +643,25 @@ def _asks_which_said_thing(step: Step, low: str, variables: dict[str, Any] | Non
     found = _WHICH_THING_RU.match(low)
     if found is None:
         return False
+    return _said_thing(step, found.group("thing"), variables)
+
+
+def _said_thing(step: Step, thing: str, variables: dict[str, Any] | None,
+                by_meaning: bool = True) -> bool:
+    """Whether ``thing`` is a word of the lowercase values the step's prompts name, by its
+    stem, or (``by_meaning``) near one of them in meaning."""
     templates = " ".join(part.text or "" for part in (step.say, step.ask) if part is not None)
     named = " ".join(value for key, value in (variables or {}).items()
-                     if isinstance(value, str) and value == value.lower()
-                     and key in templates)
-    words = [(w, tuple(nlu.lemmas(w, "ru"))) for w in re.findall(r"\w{4,}", named)]
-    thing = found.group("thing")
+                     if isinstance(value, str) and key in templates).replace("ё", "е")
+    # its lowercase words: a name («Ангелина», «Снежная Долина») or «СМС» is no thing
+    words = [(w, tuple(nlu.lemmas(w, "ru"))) for w in re.findall(r"\w{4,}", named)
+             if w == w.lower()]
     if not words:
         return False
     if any(_stem_in(thing, [w]) for w, _ in words):
         return True
+    if not by_meaning:
+        return False
     vectors = semantic.word_vectors("ru")
     seen = vectors(thing, tuple(nlu.lemmas(thing, "ru"))) if vectors is not None else None
     if vectors is None or seen is None:
@@ -665,6 +702,10 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
             and (_PRICE_ASKED_RU.match(low) or _OFFER_ASKED_RU.search(low)
                  or _asks_which_said_thing(step, low, variables))):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what the offer costs
+    if (handler.intent in (None, "repeat") and step.consent and step.expect is not None
+            and step.expect.type == "confirm"
+            and _asks_meaning_of_said_thing(step, nlu.normalize(text, "ru"), variables)):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # what a thing means
     if (handler.intent is None and low.rstrip("?!. ").endswith(_NAME_CHECK_ENDS)
             and (checked := _NAME_CHECKED_RU.match(low))
             and (company := str((variables or {}).get("company") or "").lower().replace(
@@ -674,6 +715,9 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
     if (handler.intent is None and _DOUBTS_RU.search(low)
             and _echoes_company(low, variables)):
         return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # «какой ещё Заслон»
+    if handler.intent is None and ("это" in low or "вы" in low) and _WHO_GUESSED_RU.match(
+            nlu.normalize(text, "ru")):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)  # «вы которые…, что ли»
     norm = nlu.normalize(text, "ru") if handler.intent is None and step.say is not None else ""
     if norm and step.say is not None and (
             found := _NAMING_QUESTION_RU.match(norm) or _DOUBTED_NAME_RU.match(norm)):
@@ -700,9 +744,19 @@ def _someone_called_ru(low: str) -> bool:
     would ask who calls)."""
     return _SOMEONE_CALLED_RU.search(low) is not None and _WHO_ASKED_RU.search(low) is None
 _DOUBTS_RU = re.compile(r"\b(какой|какая|какое|какого|какой еще|что за|что ли|штоли|точно|или кто|"
-                        r"не знаю|напомни\w*|это кто|это что|кто это|что это)\b")
+                        r"не знаю|напомни\w*|это кто|это что|кто это|что это|"
+                        r"(это )?(который|которая|которое|которые) (в|на|под|у|возле|около|рядом|"
+                        r"за|при|у нас|на|по))\b")
 """A doubt or a question: with the company's own name («заслон какой заслон», «вы с Заслона
-что ли, напомните», «камертон это музыкалка что ли») it asks who is calling."""
+что ли, напомните», «камертон это музыкалка что ли») it asks who is calling; so does the
+place the caller thinks it is at («центр, это который в райцентре»)."""
+_WHO_GUESSED_RU = re.compile(
+    r"^(?:(?:а|так|ну|подождите|погодите|стоп) )*(?:это|вы|вы это|это вы) (?:те |та |тот )?"
+    r"(?:которые|которая|который) (?:\w+ ){1,6}(?:что ли|штоли|да|наверное|или нет)$"
+    r"|^(?:(?:а|так|ну|подождите|погодите) )*(?:это|вы|вы это|это вы) (?:звоните )?(?:от|из) "
+    r"(?!(?:\w+ )?завис)\w+(?: \w+)?(?: что ли| да| или как)?$")
+"""«это которые кабель в трубу кладут что ли», «а это от администрации», «вы из
+собеса»: the caller guesses who is calling, by what they do or whom they come from."""
 _COMPANY_STEM = 5
 
 
@@ -1346,6 +1400,8 @@ def _echoes(runtime: Runtime, step: Step, text: str) -> bool:
             for word, hit in zip(said, echoed, strict=True)):
         return True  # "budget sorry", "buy what sorry" (a short verb of its own, no "you")
     small = _ECHO_SMALL if runtime.lang == "en" else frozenset()  # "my budget for what sorry"
+    if step.expect is not None and step.expect.type == "text":
+        small = small | _SAYING  # «куда говорить, что» to "say what to pass on": how to say it
     if not said or not all(hit or w in _ECHO_FILLERS or w in small
                            for w, hit in zip(said, echoed, strict=True)):
         return False
@@ -1382,19 +1438,26 @@ def _echoes_back(runtime: Runtime, step: Step, text: str,
         # "planning to what" to "when are you planning to buy?" asks the question again
     lemmas = nlu.lemmas(" ".join(words), runtime.lang)
     said = [w for w in lemmas if w not in _ASKING_WORDS and w not in _ECHO_ASKING]
-    if len(said) == len(lemmas) or not (
-            polar.asks(" ".join(words), runtime.lang)
-            or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
-        return False
     # its words, and a thing it names as the caller heard it when the question word closes
     # the reply ("a restored what" to "still interested in {{ product }}?"; "whats this
     # about a piano" asks what the call is about); a name ("acme who", "why do you want
     # marcus") asks who is calling, so a capitalised value stays out
     closes = ([w for w in lemmas if w not in _ECHO_TAILS] or lemmas)[-1] in _ASKING_WORDS
+    # a question word between the question's word and a thing it names asks of that thing
+    # too: «актуально что мотоблок» (the relevance of the request for a мотоблок asked back)
+    between = (runtime.lang == "ru" and not closes and 2 < len(lemmas) <= _ECHO_MAX_WORDS
+               and len(lemmas[0]) > 3 and lemmas[0] not in _ASKING_WORDS
+               and lemmas[1] in _ASKING_WORDS)  # not «на что заявка»: what it is for
+    if len(said) == len(lemmas) or not (
+            polar.asks(" ".join(words), runtime.lang) or between
+            or len(lemmas) - len(said) >= 2):  # «когда что перезвонить»: two question words
+        return False
     things = {k: v for k, v in (variables or {}).items()
-              if closes and isinstance(v, str) and v == v.lower()}
+              if (closes or between) and isinstance(v, str) and v == v.lower()}
     asked = nlu.lemmas(_PLACEHOLDER.sub(" ", _rendered(step.ask.text or "", things)),
                        runtime.lang)
+    if between:  # the thing the call is about, though this question does not name it
+        asked = asked + nlu.lemmas(" ".join(things.values()), runtime.lang)
     content = [w for w in said if w not in _ECHO_FILLERS and w not in _ECHO_SMALL]
     if not content:  # "a what", «что сделать», «с кем»: the question word closes the reply
         closing = [w for w in lemmas if w not in _ECHO_TAILS] or lemmas  # "my what now"
@@ -1504,6 +1567,11 @@ _ECHO_SMALL = frozenset({"a", "an", "the", "my", "your", "you", "to", "do", "did
 _ECHO_FILLERS = frozenset({"sorry", "wait", "um", "uh", "huh", "we", "i", "me", "us", "простить",
                            "извинить", "а", "ну", "мы", "я", "нам", "мне", "exactly", "именно",
                            "конкретно"})
+
+
+_SAYING = frozenset({"говорить", "сказать", "say", "tell"})
+"""Verbs of saying: between two question words at a step that takes what is said («куда
+говорить что», "what do i say where"), the caller asks how to give it, not what to say."""
 
 
 def _spoken_key(runtime: Runtime, text: str, now: datetime) -> str | None:

@@ -166,7 +166,7 @@ def _affectionate(short: str) -> list[str]:
     if stem[-1] not in "кгх" + "".join(_RU_VOWELS):
         # the familiar «-ка»: «Вовка», «Машка», «Генка», «Санька», «Петька»
         forms.append(stem + ("ька" if short[-1] == "я" else "ка"))
-    return [*forms, stem + "юша"] if short[-1] == "я" else forms
+    return [*forms, stem + "юша", stem + "юшка"] if short[-1] == "я" else forms
 
 
 _RU_VOWELS = frozenset("аеёиоуыэюяйь")
@@ -215,9 +215,14 @@ def _en_forms_single() -> dict[str, frozenset[str]]:
 
 
 def forms_of(name: str, lang: Lang) -> frozenset[str]:
-    """Every form the tables give for ``name`` (lowercase, nominative), itself included."""
+    """Every form the tables give for ``name`` (lowercase, nominative), itself included; a
+    Russian name the table lacks that ends in «а» or «я» («Аглая», «Зоя») has its own
+    affectionate forms («Аглаюшка», «Зоечка»)."""
     name = name.replace("ё", "е")
-    return (_ru_forms() if lang == "ru" else _en_forms()).get(name, frozenset()) | {name}
+    table = _ru_forms() if lang == "ru" else _en_forms()
+    if lang == "ru" and name not in table and name[-1:] in ("а", "я"):
+        return frozenset({name, *_affectionate(name)})
+    return table.get(name, frozenset()) | {name}
 
 
 @lru_cache(maxsize=65536)
@@ -265,14 +270,21 @@ def _ru_sound(name: str, *, loose: bool) -> str:
 
 
 _MIN_CALLED = 3
+_MIN_CLIPPED = 4
+"""A clipped «-ий» name keeps this many letters: «Арсен», not «Юл» for Юлий."""
 
 
 def _ru_called_out(said: str, asked: str, forms: frozenset[str]) -> bool:
     """Whether ``said`` is a form of ``asked`` as it is called out, its final «а» or «я»
     dropped: «Маш», «Олесь», «Коль» for Маша, Олеся, Коля («олесь да это я» is Олеся, not a
-    man called Олесь)."""
+    man called Олесь); or a full name in «-ий» clipped of it, as speech and the recogniser
+    both drop the unstressed ending: «Арсен», «Евген», «Валер» for Арсений, Евгений,
+    Валерий (to a call for Арсений, a man of that name, not another called Арсен)."""
     if len(said) < _MIN_CALLED:
         return False
+    if (asked.endswith("ий") and len(said) >= _MIN_CLIPPED and said == asked[:-2]
+            and said[-1] not in _RU_VOWELS):
+        return True
     for form in (asked, *forms):
         if len(form) < _MIN_CALLED or form[-1] not in "ая":
             continue

@@ -113,6 +113,12 @@ _RHETORICAL: dict[Lang, str] = {
 }
 
 _RHETORICAL_RX = {lang: re.compile(p) for lang, p in _RHETORICAL.items()}
+_WHO_ELSE_RU = re.compile(
+    r"\b(?:кто|кому) (?:же |ж )?(?:еще|кроме меня) (?:(?:же|ж|тут|там|это|то|у меня|"
+    r"на моем телефоне|по этому номеру) )*(?:может быть|может|мог бы|могла бы|будет|быть|"
+    r"ответит|отвечать|брать|возьмет|взять)\b|\b(?:а )?(?:кто|кому) (?:же|ж) (?:еще|кроме меня)$")
+"""To «это Иван?», «кто ещё может быть на моём телефоне», «а кто же ещё»: asked, but the
+answer is the caller (a yes, not who is calling)."""
 
 # (family, answer, patterns over normalized text). Lookbehinds keep a negated form
 # ("не согласна", "not a good time") out of the positive families.
@@ -237,6 +243,9 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
         ("identity", "yes", [
             r"\b(я|это я|я это)( же| ведь)? и есть\b",
             r"\b(у телефона|у аппарата|на связи|на проводе)\b", r"\b(он|она) (самый|самая)\b",
+            # «я он», «ну да, я она и есть»: the one asked for, by the robot's own pronoun
+            r"(?:^|\b(?:да|ну|так|есть) )(?:я (?:он|она)|(?:он|она) я)(?: (?:да|ну|вот|самый|"
+            r"самая|и есть)\b.*)?(?:$| (?:ну|да) )",
             r"\b(?!(?:его|ее|их|муж|жена|сын|дочь|дочка|мама|папа|мать|отец|брат|сестра|"
             r"бабушка|дедушка|сосед|соседка|коллега|секретарь)\b)\w+ слушает\b",
             r"^(ну |да |ну да )?(это )?я( да| слушаю)?( а( \w+){1,4})?$",
@@ -596,11 +605,19 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bбез разницы\b", r"^(да |ну |а )?какая разница( кто| как)?$",
             r"\b(мне|нам) (\w+ )?все равно\b(?! (надо|нужно|нужен|нужна|хочу|хотим|интерес))",
             r"^(да |ну )?все равно( кто| как| какой| какая| когда)?$",
-            r"^(да |ну |нет |мне )?(любой|любая|любой свободный|кто угодно)"
-            r"( пусть( \w+)?| подойдет)?$",
+            # «нет, давайте кого угодно», «пусть любой»: whoever, not the one offered
+            r"^(да |ну |нет |мне )?(давайте |давай |пусть |пускай )?(любой|любая|любого|любую|"
+            r"любой свободный|кто угодно|кого угодно|кто свободен|кто свободна)"
+            r"( пусть( \w+)?| подойдет| отвечает| ответит)?$",
             r"^(да |мне |нам )?(не важно|неважно)\b", r"\b(не принципиально|непринципиально)\b",
         ]),
         ("busy", "no", [
+            # the phone about to die: «телефон на двух процентах», «сейчас вырубится»
+            r"\b(телефон|трубка|батаре\w*|батарейк\w*|зарядк\w*|заряд|аккумулятор\w*) (\w+ ){0,4}"
+            r"(садится|сел|села|разряжается|разрядился|разрядилась|вырубится|выключится|"
+            r"отключится|сдохнет|умирает|кончается|заканчивается|на нуле)\b",
+            r"\b(телефон|трубка|батаре\w*|батарейк\w*|заряд\w*) (\w+ )?(на|осталось|остался) "
+            r"(\w+ )?(одном|двух|трех|пяти|один|два|три|пять|\d+) процент\w*\b",
             # just woke up, about to go out or into the shower
             r"\b(только|только что|еле|недавно) (проснул\w*|встал\w*)\b", r"\bв себя прийти\b",
             r"\b(глаза продрал\w*|продрал\w* глаза)\b",
@@ -1550,7 +1567,7 @@ _NAME_LEADS: dict[Lang, frozenset[str]] = {
 }
 _NAME_TAILS: dict[Lang, frozenset[str]] = {
     "ru": frozenset({"а", "и", "да", "ага", "угу", "слушаю", "слушает", "здравствуйте", "добрый",
-                     "день"}),
+                     "день", "правильно", "верно"}),
     "en": frozenset({"here", "speaking", "yes", "yeah", "yep", "yup", "mhm", "who", "whos",
                      "what", "whats", "and", "hi", "hello"}),
 }
@@ -1614,15 +1631,28 @@ def _which_one(norm: str, lang: Lang, names: tuple[str, ...]) -> bool:
     return any(given_names.same_name(said, name, lang) for name in names)
 
 
+def _which_one_told(norm: str, names: tuple[str, ...]) -> bool:
+    """«какая ангелина, это мужской номер», «какой иван, тут одни женщины»: the name asked
+    for doubted, then a statement of the caller's own (no question: «какая ольга, а кто
+    спрашивает» asks who calls): no such person here."""
+    words = norm.split()
+    if len(words) < 3 or words[0] not in _WHICH["ru"] or _asks(" ".join(words[2:]), "ru"):
+        return False
+    if not _NOT_THEM_WORDS["ru"].isdisjoint(words[2:3]) and words[2] in ("кто", "какой", "какая"):
+        return False
+    return _which_one(" ".join(words[:2]), "ru", names)
+
+
 _SCHWA = frozenset({"a", "uh"})
 """A middle syllable the recogniser writes as a word of its own: "roz a lynn"."""
 _MIN_NAME_SKELETON = 5
 """Consonants enough for three pieces to be read as one name, not as three words."""
 
 
-def _joined_name(norm: str, names: tuple[str, ...]) -> str:
+def _joined_name(norm: str, names: tuple[str, ...], lang: Lang = "en") -> str:
     """The name asked for, split in two or three by the recogniser ("mary sol" for
-    Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew), joined again."""
+    Marisol, "anna belle" for Annabelle, "bart hollow mew" for Bartholomew, «веня мин» for
+    Вениамин), joined again."""
     words = norm.split()
     spelt, sounds = _name_keys(names)
     for k in range(min(len(words) - 2, 3)):  # three pieces: each a syllable or more
@@ -1646,7 +1676,7 @@ def _joined_name(norm: str, names: tuple[str, ...]) -> str:
         if _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
         if (heard := next((name for name in names
-                           if given_names.same_name(joined, name, "en")), None)) is not None:
+                           if given_names.same_name(joined, name, lang)), None)) is not None:
             return " ".join([*words[:k], heard, *words[k + 2:]])  # "mar gareet" for Marguerite
     return norm
 
@@ -2059,6 +2089,28 @@ _ASKS_WHICH: dict[Lang, re.Pattern[str]] = {
 (Russian) closes so («я ничего не заказывал, что за заявка»)."""
 
 
+_REQUEST_VERBS_RU = (r"(?:оставлял|оставил|заказывал|заказал|просил|подавал|подал|заполнял|"
+                     r"заполнил|обращал|обратил|регистрировал|писал|звонил)\w*")
+_DOUBTS_REQUEST_RU = re.compile(
+    r"\b(?:разве|неужели|когда это|где это|(?:когда|где|куда) (?:я|мы|же я|же мы|это я)) "
+    r"(?:\w+ ){0,3}" + _REQUEST_VERBS_RU)
+"""«я разве заявку оставлял», «не помню, где я её оставляла»: the caller doubts the request
+the call is about, so asks where it came from (who is calling), neither denying it nor
+owning it («не помню никакой заявки» asks nothing: a no)."""
+
+
+def doubts_request(text: str, lang: str) -> bool:
+    """Whether a Russian reply doubts the request behind the call (``_DOUBTS_REQUEST_RU``)
+    and gives no answer word first or last («да, где-то оставлял» owns it)."""
+    if lang_of(lang) != "ru":
+        return False
+    norm = normalize(text, "ru")
+    return (("разве" in norm or "неужели" in norm or "где" in norm or "когда" in norm
+             or "куда" in norm)
+            and _DOUBTS_REQUEST_RU.search(norm) is not None
+            and not opens_with_answer(text, lang) and not closes_with_answer(text, lang))
+
+
 def denies_request(text: str, lang: str) -> bool:
     """Whether the reply denies making the request the call is about (``_DENIES_REQUEST``)."""
     code = lang_of(lang)
@@ -2343,11 +2395,16 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         return PolarReading(None, 0.0)  # "oh man the traffic today", "thats a good question"
     if topic == "relevance" and _RHETORICAL_RX[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # asked, but not a question
+    if topic == "identity" and lang == "ru" and ("кто" in norm or "кому" in norm) and (
+            _WHO_ELSE_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # «а кто ж ещё»
     if topic in ("consent", "readback", "offer") and _LEAVE[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # "do what you need"
     if topic == "readback" and _SAID_SO[lang].search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "meant")  # "thats what i said"
-    if lang == "ru" and (_WHY_NOT_RU.match(norm) or _NOWHERE_ELSE_RU.search(norm)):
+    if lang == "ru" and (_WHY_NOT_RU.match(norm) or _NOWHERE_ELSE_RU.search(norm)
+                         or (("бы" in norm or "пора" in norm or "как же" in norm
+                              or "то нет" in norm) and _EMPHATIC_YES_RU.match(norm))):
         # «а почему бы не попробовать», «куда ж мы денемся»: idioms that agree
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
     if topic == "consent" and lang == "ru" and _KEEPS_AS_IS_RU.search(norm):
@@ -2378,8 +2435,10 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     hits: dict[Answer, str] = {}
     if names and norm.count(" ") == 1 and _which_one(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "john who?": not known here
+    if names and lang == "ru" and topic == "identity" and _which_one_told(norm, names):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # «какая ольга, это мой номер»
     if names and not asked:
-        norm = _joined_name(norm, names)  # "mary sol yes" for Marisol
+        norm = _joined_name(norm, names, lang)  # "mary sol yes" for Marisol
     if (topic == "identity" and names and lang == "en" and "close enough" in norm
             and _near_name_taken(norm, names)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "identity")  # "margaret close enough"
@@ -2601,6 +2660,12 @@ _NOWHERE_ELSE_RU = re.compile(r"\bкуда (ж |же )?(мы|я|нам|мне) (
                               r"деваться)\b")
 """«куда ж мы денемся», «куда нам деваться»: a question in form, a yes in sense (a bare
 «куда деваться» is only resignation)."""
+_EMPHATIC_YES_RU = re.compile(
+    r"^(?:(?:а|ну|да|ой|о|так|ох) )*(?:еще бы(?: не \w+(?: \w+)?| конечно| да)?$|еще бы не "
+    r"(?:актуальн|нужн|надо|интересн|хотел|хочу|согласн|удобн|ждем|ждал)\w*\b|давно пора\b"
+    r"(?!.*\bно\b)|а как же(?: иначе)?$|а то нет$)")
+"""«ещё бы не актуальна», «давно пора, а то…», «а как же»: idioms that agree, emphatically
+(the negation in «ещё бы не» is the idiom's own; «ещё бы я согласилась» mocks, not agrees)."""
 _KEEPS_AS_IS_RU = re.compile(
     r"\b(по старинке|как есть|как было|как раньше)\b|\b(стар|прежн)\w* ((?!не\b)\w+ )?"
     r"(нравится|устраивает|лучше|хорош\w*|удобн\w*|хватает)\b|\bоставьте (\w+ )?(стар|прежн)\w*"
@@ -2696,6 +2761,38 @@ given away: a no."""
 _GONE_GATE = ("ног", "больше", "уже", "сам", "к ", "у ", "служеб", "корпоратив", "казен",
               "обслуж", "чинит", "ремонтир", "прода", "перепис", "переоформ", "утил", "отдал",
               "подари", "стриг")
+_KIN_HELPERS_RU = (r"(?:сын|сына|дочь|дочка|внук|внучка|внуки|дети|племянник|племянница|сосед|"
+                   r"соседка|соседи|муж|жена|брат|сестра|зять|невестка|сноха|почтальон\w*|"
+                   r"соцработни\w*|социальн\w* работни\w*|он|она|они)")
+_MANAGES_RU = re.compile(
+    # on one's own: «сама ещё хожу в магазин», «справляюсь сам», «машина своя»
+    r"\b(?:сам|сама|сами)(?: еще| пока| уж| слава богу| вполне){0,2} (?:хожу|ходим|езжу|ездим|"
+    r"вожу|возим|ношу|носим|покупаю|покупаем|справляюсь|справляемся|управляюсь|управляемся|"
+    r"дохожу|доезжаю|бегаю|закупаюсь|закупаемся)\b"
+    r"|\b(?:хожу|езжу|справляюсь|управляюсь|закупаюсь) (?:\w+ )?(?:сам|сама|сами)\b"
+    r"|\b(?:машина|автомобиль|транспорт|машинка) (?:у меня |у нас )?сво(?:я|й|е)\b"
+    r"|\bсво(?:я|ей|ю|й) (?:машин|автомобил|транспорт)\w*"
+    # someone of their own brings it: «племянник на почте работает, он возит»
+    r"|(?<!пусть )(?<!пускай )\b" + _KIN_HELPERS_RU + r"(?: \w+){0,4} (?<!не )(?:приносит|"
+    r"приносят|привозит|привозят|возит|возят|носит|носят|покупает|покупают|доставляет|доставляют|помогает|"
+    r"помогают)\b"
+    # strangers not let in: «чужих людей в дом не пущу»
+    r"|\b(?:чужих|посторонних|незнаком\w*|никого)(?: \w+){0,3} не (?:пущу|пускаю|пускаем|пустим|"
+    r"впущу|впускаю|впустим)\b|\bне (?:пущу|пускаю|пускаем|пустим|впущу|впускаю) (?:\w+ )?"
+    r"(?:чужих|посторонних|незнаком\w*|никого)\b"
+    # the pursuit given up: «лыжи продала, больше не катаюсь»
+    r"|\bбольше не (?:катаюсь|катаемся|езжу|ездим|летаю|летаем|пользуюсь|пользуемся|"
+    r"занимаюсь|занимаемся|бываю|бываем|играю|играем|плаваю|бегаю|путешествую|выезжаю)\b")
+"""To a consent to a service (help brought home, news of a pursuit): the caller manages on
+their own, someone of their own sees to it, strangers are not let in, or the pursuit is
+given up: a no, whatever «да» opens it."""
+_MANAGES_GATE = ("сам", "сво", "пущ", "пуска", "больше не", "носит", "носят", "возит", "возят",
+                 "покупа", "доставля", "помога")
+_RELIEF_RU = re.compile(
+    r"\bхоть кто[- ]?(?:то|нибудь)(?: \w+)? (?:поможет|помогает|позаботится|позаботился|"
+    r"вспомнил\w*|озаботил\w*)\b(?!.*\bне\b)|\b(?:пишите|записывайте)$")
+"""To a consent to help: relief that someone will help, or «пишите» (take my details down),
+said last: a yes."""
 _LEAVE_ASKED_RU = frozenset({"ладно", "хорошо", "ок", "окей", "договорились"})
 """Said last after a deferral («я потом решу, ладно»), these ask leave for it: no yes."""
 _SYMPTOM_RU = re.compile(
@@ -2824,6 +2921,12 @@ _NO_HANDS_RU = re.compile(
     r"делать|монтировать|устанавливать|собирать|укладывать|варить|копать|строить|положит|"
     r"поставит|сделает|соберет|уложит)\b")
 """«материалы купили, а кто класть будет, не знаем»: bought, but no hands to do it: a yes."""
+_BOUGHT_WAITING_RU = re.compile(
+    r"\b(?:купили|купил|купила|закупили|взяли|привезли|заказали|достали)\b(?: \w+){0,4} "
+    r"(?:лежит|лежат|ждет|ждут|пылится|пылятся|стоит в коробк\w*|стоят в коробк\w*|"
+    r"в коробках|в упаковке)\b")
+"""«инсталляцию уже купили, в коридоре лежит»: a part bought for the job, waiting to be
+put in: the job itself still wanted (what lies waiting is not what was done)."""
 _TAIL_MARKS_RU = ((" так что ", ("yes", "no")), (" поэтому ", ("yes", "no")),
                   (" вот и ", ("yes", "no")), (" а ", ("yes",)))
 """Where the reply's last clause is its answer, when a trouble and a done thing meet."""
@@ -2881,12 +2984,22 @@ _WHAT_FOR_RU = re.compile(r"^(?!(а|и|ну|так|вот|это) )(?!.*\b(зн�
 about named as out of the question: a no."""
 
 
+_REFUSED_FIRST_RU = re.compile(r"^(?:(?:ой|ну|а|да) )*(?:нет|неа|не надо|не нужно|не стоит|"
+                               r"пока не надо|пока не нужно|не сейчас)\b")
+"""A reply that opens by refusing what was offered («не надо, …»)."""
+
+
 def _russian_reading(norm: str, topic: Topic | None,
                      hits: dict[Answer, str]) -> PolarReading | None:
     """The Russian facts of rounds fifteen and sixteen that overrule what the families
     found."""
     if topic == "offer" and norm.endswith(_HEARD_OUT_ENDS) and _HEAR_OUT_RU.search(norm):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "offer" and hits.get("yes") == "still" and hits.get("no") in (None, "negated")
+            and _REFUSED_FIRST_RU.match(norm)):
+        # «не надо, я ещё с камнем не определился»: the transfer refused, then why (the
+        # choice not made yet is no wish to talk now)
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")
     if (topic == "availability" and hits.get("no") in ("later", "busy")
             and ("сейчас" in norm or "щас" in norm) and _NOW_NOT_LATER_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "available")
@@ -2935,6 +3048,13 @@ def _russian_reading(norm: str, topic: Topic | None,
     if (topic == "consent" and "no" not in hits and any(w in norm for w in _LOYAL_GATE)
             and _LOYAL_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")
+    if (topic == "consent" and hits.get("yes") in (None, "agree", "identity")
+            and any(w in norm for w in _MANAGES_GATE) and _MANAGES_RU.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "refuse")  # «сама хожу в магазин»
+    if (topic == "consent" and "no" not in hits and ("хоть" in norm or "пиши" in norm
+                                                     or "запис" in norm)
+            and _RELIEF_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "agree")  # «хоть кто-то поможет»
     if (topic == "consent" and "yes" not in hits and " " in norm
             and norm.rpartition(" ")[2] in _LEAVE_ASKED_RU
             and any(hit.family == "later" for hit in cues.read_lang(norm, "ru"))):
@@ -2997,6 +3117,12 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
         return PolarReading("no", _FAMILY_CONFIDENCE, "done")
     if said_no in (None, "done", "negated") and "yes" not in hits and (
             _MEANS_FOUND_RU.search(norm) or _NO_HANDS_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if said_no == "wrong" and "yes" not in hits and "некому" in norm and _NO_HANDS_RU.search(
+            norm):  # «сын уехал, копать некому»: the one gone was the hands, the need stays
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if said_no in (None, "done") and hits.get("yes") in (None, "still") and (
+            _BOUGHT_WAITING_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
     if (said_no in (None, "negated") and "yes" not in hits and norm.endswith(("нет", "нету"))
             and (lack := _LACKS_RU.search(norm)) is not None
@@ -4370,6 +4496,8 @@ def polar(text: str, lang: str, topic: Topic | None = None,
             and (limited := without_call_limit(text, code)) is not None and limited):
         text = limited  # "you can text me just dont call me at work": a yes with its limit
     reading = _polar(text, code, topic, tuple(n.lower() for n in names))
+    if code == "ru" and any(word in text for word in _SELF_CORRECTED_GATE_RU):
+        reading = _after_self_correction(text, topic, names, reading) or reading
     if topic in _CONTRASTED[code] and any(word in text.lower() for word in _CONTRAST_GATE[code]):
         return _after_contrast(text, code, topic, reading) or reading
     return reading
@@ -4431,6 +4559,31 @@ def _after_contrast(text: str, lang: Lang, topic: Topic | None,
         return None
     said = _polar(tail, lang, topic)
     if said.answer is None or said.answer == reading.answer or said.confidence < 0.9:
+        return None
+    return said
+
+
+_SELF_CORRECTED_RU = re.compile(r"^(?P<head>.*\S) (?:то есть|вернее|точнее|ой то есть|"
+                                r"тьфу ты|тьфу) (?P<tail>\S.*)$")
+"""The caller corrects what they began to say («я за него, то есть я он, да»; «нет, вернее
+да»): the last correction and what follows it."""
+_SELF_CORRECTED_GATE_RU = ("то есть", "вернее", "точнее", "тьфу")
+"""Words without which no reply corrects itself (a cheap check before the pattern)."""
+
+
+def _after_self_correction(text: str, topic: Topic | None, names: tuple[str, ...],
+                           reading: PolarReading) -> PolarReading | None:
+    """What follows the caller's own correction answers on its own when it is a clear
+    answer and no question («то есть как это?» asks): the words before it were taken back.
+    A whole reply that reads the same is left as it was."""
+    found = _SELF_CORRECTED_RU.match(normalize(text, "ru"))
+    if found is None:
+        return None
+    tail = found.group("tail")
+    if _asks(tail, "ru"):
+        return None
+    said = _polar(tail, "ru", topic, tuple(n.lower() for n in names))
+    if said.answer is None or said.answer == reading.answer or said.confidence < 0.85:
         return None
     return said
 
