@@ -35,6 +35,7 @@ from typing import Literal
 
 import bot_engine.nlu.cues as cues
 import bot_engine.nlu.given_names as given_names
+import bot_engine.nlu.openers as openers
 from bot_engine.nlu.entities.names import _ru_name_tag
 from bot_engine.nlu.lang import Lang, lang_of
 from bot_engine.nlu.morph import (
@@ -2386,6 +2387,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         said = concluded.group("a")
         return PolarReading("no" if said in _CONCLUDES_NO else "yes", _FAMILY_CONFIDENCE,
                             "refuse" if said in _CONCLUDES_NO else "agree")
+    if (reversed_ := _reversed_opener(norm, lang, topic, names)) is not None:
+        return reversed_  # «нет, почему, давайте», «да я бы, но клиент у кассы»
     if (lang == "ru" and ("что " in norm or "чего " in norm)  # what `_SHRUG` needs
             and (shrug := _SHRUG.match(norm)) is not None):
         return _polar(norm[shrug.end():], lang, topic, names)
@@ -2603,6 +2606,23 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
         # polarity: a no, weak enough for a step's own examples or the semantic layer.
         return PolarReading("no", _NEGATION_CONFIDENCE, "negated")
     return PolarReading(particles.answer, particles.confidence)
+
+
+def _reversed_opener(norm: str, lang: Lang, topic: Topic | None,
+                     names: tuple[str, ...]) -> PolarReading | None:
+    """The answer of a reply whose opening word what follows reverses (`openers`): the
+    shape's answer, unless the words after it say the other one, or (after «нет почему»)
+    do not go ahead."""
+    found = openers.reversal(norm, lang, topic)
+    if found is None:
+        return None
+    if found.rest:
+        rest = _polar(found.rest, lang, topic, names).answer
+        if rest is not None and rest != found.answer:
+            return None  # «нет почему, но не сейчас», "i would but fine go ahead"
+        if found.go_ahead and rest is None and not openers.goes_ahead(found.rest, lang):
+            return None  # «нет, почему вы решили»: a question, not a go-ahead
+    return PolarReading(found.answer, _FAMILY_CONFIDENCE, openers.FAMILY)
 
 
 _NEGATION_CONFIDENCE = 0.7

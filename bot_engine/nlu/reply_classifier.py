@@ -66,12 +66,15 @@ RULE_SURE = 1.0
 know word for word ("of course not") is theirs."""
 PARTICLE = "particle"
 """The family of a yes or a no the rules read from an answer word ("of course not")."""
-KEPT: frozenset[str] = frozenset({"handler", "intent", "later", "available", "still", "wrong"})
+KEPT: frozenset[str] = frozenset({"handler", "intent", "later", "available", "still", "wrong",
+                                  "reversed"})
 """The readings of the rules the classifier never replaces (`understanding.decided_by`): a
 handler (the model confuses asking again with asking who calls), a script's own intent
 (its author's word), a deferral («давайте попозже»), and the facts of time to talk, of a
 need still open and of a wrong person the curated classes pin («я на пассажирском еду» is
-time to talk, "yes christina speaking" is no "Christian"). Every other reading (an answer
+time to talk, "yes christina speaking" is no "Christian"), and an opening answer word
+that what follows reverses (`nlu.openers`: «нет, почему, давайте»), where the model hears
+the opening word. Every other reading (an answer
 word, a busy or done fact, a value, an agreement or refusal read from a fact, the weaker
 layers) yields to a reading it is sure of (`OVERRULE`): on unseen batches it was right
 about nine times in ten where it disagreed with them («а номер этот вы откуда взяли, он
