@@ -19,7 +19,7 @@ from bot_engine.nlu import cues, given_names
 from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.lang import Lang
-from bot_engine.nlu.morph import ru_normal_forms
+from bot_engine.nlu.morph import ru_is_known, ru_normal_forms
 from bot_engine.script.model import Menu
 from bot_engine.script.templates import TemplateProblem, evaluate, render
 from bot_engine.script.values import ValueProblem, coerce
@@ -230,13 +230,17 @@ _AFFECTIONATE_STEM_MIN = 2
 def _affectionate(form: str, heard: str) -> bool:
     """Whether ``heard`` is a name (or its short form) with an affectionate suffix, in any
     case: «аглаюшку» for Аглая, «алёнушке» for Алёна, «машеньку» for Маша: the stem of the
-    name without its last vowel («агла», «маш») and «-юшк-», «-еньк-», «-очк-» after it."""
+    name without its last vowel («агла», «маш») and «-юшк-», «-еньк-», «-очк-» after it. A
+    word of the dictionary that is no name is itself («ладушки» is no Лада)."""
     if len(form) < _AFFECTIONATE_STEM_MIN + 1 or form[-1] not in "аяй":
         return False
     stem = form[:-1].removesuffix("и") if form.endswith("ия") else form[:-1]
     if len(stem) < _AFFECTIONATE_STEM_MIN or not heard.startswith(stem):
         return False
-    return _AFFECTIONATE.fullmatch(heard[len(stem):]) is not None
+    if _AFFECTIONATE.fullmatch(heard[len(stem):]) is None:
+        return False
+    return not ru_is_known(heard) or any(cues.is_first_name(f, "ru")
+                                         for f in ru_normal_forms(heard))
 
 
 _FORM_MIN = 4

@@ -152,6 +152,7 @@ def test_contact_by_name_form(items: list[dict[str, Any]], text: str, index: int
         (CONTACTS, "ну"),
         ([{"name": "Эвелина Кох"}, {"name": "Пётр Ким"}], "мне бы ирину"),
         ([{"name": "Мирослава Кох"}, {"name": "Пётр Ким"}], "ярослава"),
+        ([{"name": "Лада Кох"}, {"name": "Пётр Ким"}], "ладушки"),  # a word, no name
     ],
 )
 def test_contact_by_name_form_guards(items: list[dict[str, Any]], text: str) -> None:
