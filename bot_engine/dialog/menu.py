@@ -11,14 +11,15 @@ plays from the cache, whatever else is in this caller's menu.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
+from bot_engine.dialog.menu_purpose import by_purpose
 from bot_engine.nlu import cues, given_names
 from bot_engine.nlu.asr import sound_key
 from bot_engine.nlu.inflect import number_of_word, number_word
 from bot_engine.nlu.lang import Lang
-from bot_engine.nlu.morph import ru_normal_forms
-from bot_engine.nlu.text import lemma_tuple
+from bot_engine.nlu.morph import ru_is_known, ru_normal_forms
 from bot_engine.script.model import Menu
 from bot_engine.script.templates import TemplateProblem, evaluate, render
 from bot_engine.script.values import ValueProblem, coerce
@@ -84,7 +85,8 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     for index, item in enumerate(items):
         names = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
         scores[index] = sum(_GENERIC_WEIGHT if ru_normal_forms(name) & _GENERIC else 1.0
-                            for name in names if any(_same_word(name, w) for w in words))
+                            for name in names if any(_same_word(name, w) for w in words)
+                            or _heard_in_two(name, words))
     best = max(scores, default=0)
     if best > 0:
         if scores.count(best) != 1:
@@ -95,93 +97,38 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     numbers = {n for w in words if (n := _number(w)) is not None}
     if len(numbers) == 1:
         return choose_digits(items, str(numbers.pop()))
-    return _by_purpose(items, label, text)
+    return by_purpose(items, label, text)
 
 
-# What callers say they want from a department they do not name: «хочу заказать» is for
-# sales, «по поводу оплаты счёта» for accounting, «провис по гарантии» for the service.
-# Keyed by a word of the department's name (its lemma), in both languages.
-_PURPOSE_TABLE = (
-    ("продажа продажи sales sale", "купить покупать покупка заказать заказывать заказ приобрести "
-     "приобретать цена стоимость стоить прайс почем почём расценка скидка замер смета оформить "
-     "заключить заключать "
-     "подписать продажник продавец salesman salesperson salespeople buy buying purchase order "
-     "ordering price pricing quote estimate discount "
-     "cost sign"),
-    ("бухгалтерия бухгалтер accounting accounts billing finance",
-     "оплата оплатить платеж платить счет акт сверка документ накладная чек возврат квитанция "
-     "реквизиты бухгалтер invoice bill billing payment pay paid refund receipt statement charge"),
-    ("сервисный сервис поддержка ремонт гарантийный service support repair repairs warranty",
-     "гарантия гарантийный ремонт сломаться поломка провис провиснуть протечь протекать течь "
-     "починить мастер неисправность брак дефект трещина отклеиться отвалиться рекламация "
-     "претензия обслуживание техобслуживание сервисник неисправный warranty repair broken "
-     "maintenance servicing "
-     "broke break leak leaking fix defect crack problem damaged"),
-)
-_PURPOSES: dict[str, frozenset[str]] = {
-    name: frozenset(said.split()) for names, said in _PURPOSE_TABLE for name in names.split()
-}
-
-
-_OUT_OF_ORDER = re.compile(
-    r"\bне (?:работает|работают|греет|качает|греют|качают|пишет|показывает|ловит|горит|"
-    r"срабатывает|реагирует)\b"
-    # a device's own reflexive verb negated: «не отключается», «не открывается»
-    r"|\bне (?!(?:получа|нравит|хочет|кажет|помнит|требует|нуждает|собира|планиру|"
-    r"знает|интересу|занима|обраща|дозвон|разбира|понрави|хоте|удает)\w*)\w+(?:ется|ются|"
-    r"ится|ятся)\b"
-    r"|\b(?:глючит|глючат|барахлит|барахлят|сбоит|сбоят|зависает|виснет|виснут|"
-    r"пищит|пищат|сломал\w*|поломал\w*|заел\w*|заклинил\w*)\b"
-    r"|\bложн\w* (?:тревог\w*|срабатыван\w*|вызов\w*)|\bсрабатывает (?:сама?|само|просто так)\b"
-    r"|\b(?:doesnt|dont|isnt|not|stopped|wont|cant|keeps?) (?:work|working|turn(?:ing)? "
-    r"(?:on|off)|shut(?:ting)? off|stop(?:ping)?|charg\w*|connect\w*|respond\w*|going off|"
-    r"beeping|arm\w*|disarm\w*|open\w*|clos\w*)\b"
-    r"|\b(?:false alarms?|glitch\w*|acting up|on the fritz|malfunction\w*)\b")
-"""«станция не работает», «сирена не отключается», «сигнализация глючит», "the pump
-stopped working", "the siren keeps going off": a thing out of order is the service's,
-whatever the thing."""
 _NONE_OF_THEM = re.compile(
     r"\bни (?:один|одна|одного|одной|одну|с кем)\b|\b(?:никто|никого|никому|никакой|никакого|"
     r"никакая|никакую|никакие|никаких) (?:из|не нужен|не нужна|не нужно|не надо)\b"
     r"|\b(?:none|not any|nobody|no one) of (?:them|those|these|the above|you)\b|\bneither\b")
 """«ни один из них не нужен», "none of them": no entry, whatever number is said."""
+_ORDINAL = r"(?:перв|втор|трет|четверт|пят|последн)\w*"
 _ASKS_LIST_AGAIN = re.compile(
     r"^(?:(?:а|ещ[её] раз|напомните|простите|извините|так|повторите) )*(?:кто|какой|какая|"
     r"какое|как)(?: там| у вас| же)* (?:был|была|было|были|звали|зовут)\b"
+    # a question of who, and only words about the list: «кто там ещё раз», «а кто третий
+    # был», «а можно ещё раз кто там по списку» (not «кто там» alone, «а кто у вас есть»)
+    r"|^(?=.*\b(?:еще раз|по списку|был|была|было|были|" + _ORDINAL + r")\b)"
+    r"(?:(?:а|ну|так|можно|еще раз|напомните|повторите|простите|извините|скажите) )*"
+    r"(?:кто|какой|какая|какое|какие)(?: (?:там|у вас|же|еще раз|по списку|был|была|было|"
+    r"были|" + _ORDINAL + r"))+$"
     r"|^(?:(?:sorry|um|uh|so|wait) )*(?:who|what|which)(?: one)? (?:was|were|is) (?:the )?"
-    r"(?:first|second|third|fourth|last|other|number \w+|\w+ one)\b")
+    r"(?:first|second|third|fourth|last|other|number \w+|\w+ one)\b"
+    # "who was there again", "and who s on the list again", "what were the options again"
+    r"|^(?=.*\b(?:again|on the list|was|were)\b)(?:(?:sorry|um|uh|so|wait|and|ok|okay) )*"
+    r"(?:who|what|which)(?: (?:s|was|were|is|are|there|on the list|the options|the choices|"
+    r"the names|that|those|again|first|second|third|fourth|last))+$")
 """«ещё раз, кто там был второй», "who was the second one again": the list asked for again."""
 
 
 def asks_list_again(text: str) -> bool:
-    """Whether the caller asks what an entry of the list was: the menu said again."""
-    return _ASKS_LIST_AGAIN.search(text[:200].lower().replace("ё", "е")) is not None
-
-
-_BUYING = {"купить": 1.5, "заказать": 1.5, "приобрести": 1.5, "заказывать": 1.5,
-           "заключить": 1.5, "заключать": 1.5, "подписать": 1.5, "sign": 1.5}
-"""A verb of buying or of signing a contract outweighs the thing bought: «хочу заказать
-ремонт крыши», «заключить договор на обслуживание» are for sales, «заказать ремонт по
-гарантии» still for the service."""
-
-
-def _by_purpose(items: list[dict[str, Any]], label: str, text: str) -> int | None:
-    """The one entry whose department serves what the caller says they want."""
-    if not any(word in _PURPOSES for item in items for word in _label_lemmas(item, label)):
-        return None
-    lang: Lang = "en" if text.isascii() else "ru"
-    said = set(lemma_tuple(text[:500], lang)) | {w.lower() for w in _WORD.findall(text[:500])}
-    if _OUT_OF_ORDER.search(text[:500].lower()):
-        said.add("неисправный")
-    scores = [sum(sum(_BUYING.get(w, 1.0) for w in _PURPOSES.get(word, frozenset()) & said)
-                  for word in set(_label_lemmas(item, label))) for item in items]
-    best = max(scores, default=0)
-    return scores.index(best) if best > 0 and scores.count(best) == 1 else None
-
-
-def _label_lemmas(item: dict[str, Any], label: str) -> list[str]:
-    words = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
-    return [form for w in words for form in ru_normal_forms(w)]
+    """Whether the caller asks what an entry of the list was: the menu said again (before
+    an entry is looked for: the «раз» of «кто там ещё раз» is no entry one)."""
+    said = " ".join(_WORD.findall(text[:200].lower().replace("ё", "е")))
+    return _ASKS_LIST_AGAIN.search(said) is not None
 
 
 _GENERIC_WEIGHT = 0.5
@@ -208,6 +155,17 @@ _GENERIC = frozenset({"отдел", "служба", "департамент", "�
 caller says outweighs them («сервисный отдел» is the service, not the sales department)."""
 
 
+_COMPOUND_MIN = 8
+
+
+def _heard_in_two(name: str, words: list[str]) -> bool:
+    """Whether a long name was heard as two words: a compound surname («задери хвост» for
+    Задерихвост, «подо пригора» for Подопригора) the recogniser split where its parts are
+    words. The two joined must be the name itself, a case ending aside."""
+    return len(name) >= _COMPOUND_MIN and any(
+        _same_stem(name, first + second) for first, second in pairwise(words))
+
+
 def _number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
@@ -231,9 +189,15 @@ def _same_word(name: str, heard: str) -> bool:
                             else _short_in_case(form, heard)
                             for n in names for form in given_names.forms_of(n, lang)):
         return True  # «кешу» for Иннокентий, «фаю» for Фаина: a short form in another case
+    if lang == "ru" and any(_affectionate(form, heard)
+                            for n in names for form in given_names.forms_of(n, lang)):
+        return True  # «аглаюшку» for Аглая, «машеньку» for Мария
     if lang == "ru" and min(len(name), len(heard)) >= _SKELETON_MIN and _same_skeleton(
             name, heard):
         return True  # «гафарова» for Гафуров: one vowel misheard, a case ending added
+    if lang == "ru" and name[:1] == "э" and heard[:1] in _E_HEARD_AS and _same_stem(
+            name, "э" + heard[1:]):
+        return True  # «альмиру» for Эльмира
     if _same_stem(sound_key(name), sound_key(heard)):  # «чулкаву», «масленикова»
         return True
     return (lang == "ru" and min(len(name), len(heard)) >= _EAR_MIN
@@ -249,9 +213,34 @@ def _clipped_name(name: str, said: str) -> bool:
     stem = said[:-1]
     if said[-1:] not in ("а", "я") or len(stem) < _CLIP_MIN or len(name) <= len(said):
         return False
-    if not name.startswith(stem):
-        return False
+    if not (name.startswith(stem) or (name[:1] in _FIRST_VOWELS and name[1:].startswith(stem))):
+        return False  # the first syllable, or the next one after an unstressed first vowel
     return cues.is_first_name(name, "ru")
+
+
+_FIRST_VOWELS = frozenset("аеи")
+"""A first vowel a short form drops: «фрося» for Ефросинья, «настя» for Анастасия."""
+_E_HEARD_AS = frozenset("аеи")
+"""A name's first «э» as the recogniser may spell it (unstressed, it is no clear «э»)."""
+_AFFECTIONATE = re.compile(
+    r"(?:ь|и)?(?:юшк|ушк|юш|уш|еньк|оньк|очк|ечк|ичк|юльк|ульк)(?:а|и|е|у|ой|ою|ей)?$")
+_AFFECTIONATE_STEM_MIN = 2
+
+
+def _affectionate(form: str, heard: str) -> bool:
+    """Whether ``heard`` is a name (or its short form) with an affectionate suffix, in any
+    case: «аглаюшку» for Аглая, «алёнушке» for Алёна, «машеньку» for Маша: the stem of the
+    name without its last vowel («агла», «маш») and «-юшк-», «-еньк-», «-очк-» after it. A
+    word of the dictionary that is no name is itself («ладушки» is no Лада)."""
+    if len(form) < _AFFECTIONATE_STEM_MIN + 1 or form[-1] not in "аяй":
+        return False
+    stem = form[:-1].removesuffix("и") if form.endswith("ия") else form[:-1]
+    if len(stem) < _AFFECTIONATE_STEM_MIN or not heard.startswith(stem):
+        return False
+    if _AFFECTIONATE.fullmatch(heard[len(stem):]) is None:
+        return False
+    return not ru_is_known(heard) or any(cues.is_first_name(f, "ru")
+                                         for f in ru_normal_forms(heard))
 
 
 _FORM_MIN = 4
@@ -275,7 +264,15 @@ def _same_skeleton(name: str, heard: str) -> bool:
     mishears), the heard word ending in at most one more (a case: «-ым», «-ой»)."""
     a = "".join(ch for ch in name if ch not in _RU_VOWEL_LETTERS)
     b = "".join(ch for ch in heard if ch not in _RU_VOWEL_LETTERS)
-    return len(a) >= 4 and (b == a or (len(b) == len(a) + 1 and b.startswith(a) and b[-1] == "м"))
+    return len(a) >= 4 and (_skeleton_fits(a, b) or _skeleton_fits(_TWICE.sub(r"\1", a), b))
+
+
+def _skeleton_fits(name: str, heard: str) -> bool:
+    """One skeleton for the other, the heard one ending in at most one «м» more. The name's
+    is also tried with a consonant said twice across a vowel once («вселава» for Всеслав:
+    the second «с» of «-сесл-» lost)."""
+    return len(name) >= 4 and (heard == name or (
+        len(heard) == len(name) + 1 and heard.startswith(name) and heard[-1] == "м"))
 
 
 _EAR_MIN = 5
