@@ -38,6 +38,8 @@ def test_somebody_elses_price_alone_is_no_budget(text: str) -> None:
      ("у кумы за сто сорок ставили а нам бы до ста", 100000),
      # near-misses: the caller's own sum said with a verb of doing or paying
      ("мы бы за двести сделали", 200000),
+     ("за сто восемьдесят поставили бы", 180000),
+     ("а у кума сто тысяч стоит нам бы тысяч восемьдесят", 80000),
      ("за двести сделаете", 200000),
      ("муж сказал не больше ста тридцати", 130000),
      ("копили два года тысяч двести пятьдесят", 250000),
@@ -142,3 +144,38 @@ def test_english_sums_of_the_same_classes(text: str, value: int) -> None:
 )  # fmt: skip
 def test_english_sums_that_name_no_budget(text: str) -> None:
     assert budget(LEAD_EN, text) == ("no_match:retry", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["у нас три окна и одна дверь",
+     "там одни камни",
+     "ему пять лет уже",
+     "две пенсии"],
+)  # fmt: skip
+def test_a_small_count_of_things_alone_is_no_sum(text: str) -> None:
+    assert budget(LEAD_RU, text) == ("no_match:retry", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("полста тыщ", 50000),
+     ("ну полста", 50000),
+     ("пять штук", 5000),
+     ("три сотки", 300000),
+     ("восемьдесят ремонт ванной", 80000)],
+)  # fmt: skip
+def test_sums_said_short_still_count(text: str, value: int) -> None:
+    assert budget(LEAD_RU, text) == ("ok", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("пять с половиной", 5500),
+     ("ну семь с половиной где-то", 7500),
+     # near-miss: a whole number under ten stays as said
+     ("пять", 5)],
+)  # fmt: skip
+def test_a_fraction_counts_thousands(text: str, value: float) -> None:
+    """«шесть с половиной»: no fraction of a rouble is a budget."""
+    assert budget(LEAD_RU, text) == ("ok", value)

@@ -671,19 +671,27 @@ def _ru_bare_count(toks: list[Tok], span: NumSpan) -> bool:
     if span.scale != 1.0 or span.value >= _BARE_COUNT_BELOW or span.j >= len(toks):
         return False
     after = toks[span.j]
-    return (after.kind == "word" and after.low not in MONEY_SLANG
-            and ru_noun_lemma(after.low) is not None)
+    if after.kind != "word" or after.low in MONEY_SLANG:
+        return False
+    lemma = ru_noun_lemma(after.low)
+    return lemma is not None and lemma != "раз"  # «в два раза больше»: a factor, kept
 
 
 def _without_counts(money: list[Entity], counts: list[Entity]) -> list[Entity]:
     """«две пенсии это тысяч сорок», «на два сезона тысяч восемнадцать»: the sum said with
-    its thousands or its currency wins over a count of things said beside it."""
+    its thousands or its currency wins over a count of things said beside it. Said alone,
+    a count under ten is no sum either («у нас четыре проёма», «ей четыре месяца»): a bare
+    number counts thousands, and nobody budgets four of anything."""
     if not counts:
         return money
     counted = {id(e) for e in counts}
     if not any(id(e) not in counted and (e.unit or float(e.value) >= 1000) for e in money):
-        return money
+        counted = {id(e) for e in counts if float(e.value) < _COUNT_ALONE_BELOW}
     return [e for e in money if id(e) not in counted]
+
+
+_COUNT_ALONE_BELOW = 10
+"""The bare numbers `_in_thousands` leaves unscaled: read as a sum they would be roubles."""
 
 
 # A price per unit of area or length after its sum: «по тридцать тысяч за квадрат», «за
@@ -797,7 +805,7 @@ _QUOTED: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(?:насчита(?:л|ли|ла)|посчита(?:л|ли|ла)|выстави(?:л|ли|ла)|"
                      r"назва(?:л|ли|ла)|проси(?:л|ли|ла)|просят|запроси(?:л|ли|ла)|"
                      r"предлага(?:л|ли|ла|ют|ет)|предложи(?:л|ли|ла)|выкати(?:л|ли|ла)|"
-                     r"озвучи(?:л|ли|ла)|берут|хотят|сказали)\b"),
+                     r"озвучи(?:л|ли|ла)|берут|хотят|сказали|стоит|стоят|обходится)\b"),
     "en": re.compile(r"\b(?:quoted|charged|charges|charge|wanted|asked|asking|bid|estimated)\b"),
 }
 """A price named by someone: somebody else's sum when the clause says who."""
@@ -816,6 +824,10 @@ _WOULD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\bбы?\b"),
     "en": re.compile(r"\b(?:would|could|wed|id|we'd|i'd)\b"),
 }
+_WOULD_AFTER = re.compile(r"\b\w+л[аио]? бы\b")
+"""A sum the caller would pay: the mood said before the sum («мы бы за двести сделали») or
+with the verb after it («за двести сделали бы»), not a wish further on («у соседа сто тысяч
+стоит, нам бы тысяч восемьдесят» tells the neighbour's price)."""
 _SAME: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(?:столько же|так же|такую же|такой же|такое же|такие же|"
                      r"около того|примерно столько|в районе того)\b"),
@@ -851,7 +863,8 @@ def _price_told(low: str, lang: Lang, e: Entity, breaks: list[int]) -> bool:
     start = max((b for b in breaks if b < e.start), default=0)
     end = min((b for b in breaks if b >= e.end), default=len(low))
     clause = low[start:end]
-    if _WOULD[lang].search(clause):
+    if _WOULD[lang].search(low, start, e.end) or (
+            lang == "ru" and _WOULD_AFTER.search(low, e.end, end)):
         return False  # «мы бы за двести сделали»: a sum offered
     if _PAID[lang].search(clause):
         return True
