@@ -792,23 +792,20 @@ _DONE: dict[Lang, re.Pattern[str]] = {
 }
 """A job done or a thing bought: a sum after «за», "for" in its clause is its price ("we
 got a home equity line for forty" is money got, no price)."""
-_PAID: dict[Lang, re.Pattern[str]] = {
-    "ru": re.compile(r"\b(?:заплати(?:л|ли|ла)|плати(?:л|ли|ла)|отда(?:л|ли|ла)|"
-                     r"потрати(?:л|ли|ла)|обош(?:елся|лось|лась|лись)|стои(?:л|ло|ла|ли))\b"),
-    "en": re.compile(r"\b(?:paid(?! out)|spent|"
-                     r"(?<!to )(?<!will )(?<!would )cost (?:me|us|them|him|her)|"
-                     r"set (?:me|us|them|him|her) back|ran (?:me|us|them|him|her))\b"),
-}
-"""Money paid already: the sum in its clause is spent, not offered ("the insurance paid
-out" is money got)."""
-_QUOTED: dict[Lang, re.Pattern[str]] = {
+_NAMED: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(?:насчита(?:л|ли|ла)|посчита(?:л|ли|ла)|выстави(?:л|ли|ла)|"
                      r"назва(?:л|ли|ла)|проси(?:л|ли|ла)|просят|запроси(?:л|ли|ла)|"
                      r"предлага(?:л|ли|ла|ют|ет)|предложи(?:л|ли|ла)|выкати(?:л|ли|ла)|"
-                     r"озвучи(?:л|ли|ла)|берут|хотят|сказали|стоит|стоят|обходится)\b"),
-    "en": re.compile(r"\b(?:quoted|charged|charges|charge|wanted|asked|asking|bid|estimated)\b"),
+                     r"озвучи(?:л|ли|ла)|берут|хотят|сказали|стоит|стоят|обходится|"
+                     r"заплати(?:л|ли|ла)|плати(?:л|ли|ла)|отда(?:л|ли|ла)|потрати(?:л|ли|ла)|"
+                     r"обош(?:елся|лось|лась|лись)|стои(?:л|ло|ла|ли))\b"),
+    "en": re.compile(r"\b(?:quoted|charged|charges|charge|wanted|asked|asking|bid|estimated|"
+                     r"paid(?! out)|spent|cost (?:me|us|them|him|her)|"
+                     r"set (?:me|us|them|him|her) back|ran (?:me|us|them|him|her))\b"),
 }
-"""A price named by someone: somebody else's sum when the clause says who."""
+"""A price named or paid: somebody else's sum when the clause says who («соседи отдали
+триста», "another guy quoted eight"). The caller's own («да, купил, стоил двести тысяч»)
+may be the sum a question about the purchase asks for."""
 _THIRD: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"\b(?:сосед\w*|брат(?:а|у|ом|е|ья|ьев|ьям)?|братишк\w*|братан\w*|сестр\w*|"
                      r"друг\w*|подруг\w*|знаком\w*|кум(?:а|у|ом|е|овья)?|коллег\w*|"
@@ -848,8 +845,7 @@ def _without_prices_told(text: str, lang: Lang, money: list[Entity]) -> list[Ent
     paid three grand"): told of, not offered. The caller's own sum said beside it wins («а
     у нас тысяч двести»); alone it names no budget, unless the caller wants the same."""
     low = text.lower().replace("ё", "е")
-    if not money or not (_DONE[lang].search(low) or _PAID[lang].search(low)
-                         or _THIRD[lang].search(low)):
+    if not money or not (_DONE[lang].search(low) or _THIRD[lang].search(low)):
         return money
     breaks = [m.start() for m in _CLAUSE_BREAK[lang].finditer(low)]
     own = [e for e in money if not _price_told(low, lang, e, breaks)]
@@ -866,12 +862,10 @@ def _price_told(low: str, lang: Lang, e: Entity, breaks: list[int]) -> bool:
     if _WOULD[lang].search(low, start, e.end) or (
             lang == "ru" and _WOULD_AFTER.search(low, e.end, end)):
         return False  # «мы бы за двести сделали»: a sum offered
-    if _PAID[lang].search(clause):
-        return True
     done = _DONE[lang].search(clause) is not None
     if done and _FOR_BEFORE[lang].search(low, start, e.start):
         return True
-    return (done or _QUOTED[lang].search(clause) is not None) and bool(
+    return (done or _NAMED[lang].search(clause) is not None) and bool(
         _THIRD[lang].search(clause))
 
 
