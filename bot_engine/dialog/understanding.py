@@ -2113,9 +2113,12 @@ def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[
     десять", «не больше восьмидесяти», «полтораста»: nobody budgets 110 roubles); English
     ones under a hundred where the step counts in thousands ("thirteen and a half", "like
     fourteen"). A currency or a multiplier said keeps the number ("пятьсот рублей", "fifty
-    bucks", "two hundred")."""
+    bucks", "two hundred"). Under ``at_least`` a whole number may count things, but a
+    fraction («шесть с половиной») never does: thousands too."""
     value = found.get("value")
-    if found.get("unit") or not isinstance(value, (int, float)) or not at_least <= value < below:
+    if found.get("unit") or not isinstance(value, (int, float)) or not value < below:
+        return found
+    if not (value >= at_least or (value >= 1 and not float(value).is_integer())):
         return found
     if any(word in str(found.get("text", "")).lower().split() for word in _SCALE_WORDS_EN):
         return found

@@ -35,22 +35,31 @@ CORRECTED_KINDS = frozenset({"datetime", "date", "money"})
 
 _MARKER_WORDS: dict[Lang, frozenset[str]] = {
     "en": frozenset({"no", "wait", "actually", "mean", "meant", "make", "scratch", "rather",
-                     "sorry", "correction", "better", "second", "well"}),
+                     "sorry", "correction", "better", "second", "well", "kidding", "joking",
+                     "jk", "seriously", "seriousness"}),
     "ru": frozenset({"нет", "то", "вернее", "точнее", "лучше", "тогда", "давайте", "давай",
-                     "не"}),
+                     "не", "шучу", "шутка", "шутки", "серьезно"}),
 }  # fmt: skip
 """A word each marker holds: the markers are looked for only when one is said."""
 
 _MARKERS: dict[Lang, re.Pattern[str]] = {
     "en": re.compile(r"\b(?:no (?:wait|actually|sorry)|wait no|actually no|sorry i mean|"
                      r"i mean|i meant|make (?:it|that)|scratch that|or rather|rather|actually|"
-                     r"better yet|on second thought|correction|sorry|wait|no|(?<!as )well)\b"),
+                     r"better yet|on second thought|correction|(?:just |im |i'm )?kidding|"
+                     r"(?:just |im |i'm )?joking|jk|(?:but )?seriously(?: though)?|"
+                     r"in all seriousness|sorry|wait|no|(?<!as )well)\b"),
     "ru": re.compile(r"(?<!\w)(?:нет|то есть|вернее|точнее|лучше|тогда|давайте|давай|"
-                     r"не (?:звоните|звони|набирайте|перезванивайте)|не \w+,? а)(?!\w)"),
+                     r"не (?:звоните|звони|набирайте|перезванивайте)|не \w+,? а|"
+                     r"(?:да |ну )?шучу(?: я)?|шутка|шутки в сторону|(?:а )?если серьезно)(?!\w)"),
 }
 """Where a correction starts. «не звоните» between two days rules one out («первого не
 звоните лучше третьего»); «не X а» turns one value down for the next («лимон не дам а
-сотню дам»)."""
+сотню дам»); a joke taken back («лимон, ну шучу, тысяч триста», "a million bucks, just
+kidding, like twenty grand") is corrected by the sum after it."""
+
+_JOKE = re.compile(r"шуч|шут|серьезн|kidding|joking|\bjk\b|serious")
+"""A joke taken back: the value after it keeps nothing of the joke («лям, да шучу, сто
+пятьдесят» is a hundred and fifty thousand, not millions)."""
 
 REFUSED_CALL = re.compile(r"^не (?:звоните|звони|набирайте|перезванивайте)")
 """A marker that is a negated call: a day ruled out, not the calls (see `Correction`)."""
@@ -125,7 +134,8 @@ def corrected(text: str, lang: Lang, kind: str, read: Reader) -> Correction | No
             continue
         found = {**found, "start": found["start"] + a, "end": found["end"] + a}
         if value is not None:
-            value = _merged(value, found, kind, lang)
+            joked = any(_JOKE.search(m.group(0)) for m in cuts[last:n])
+            value = found if joked else _merged(value, found, kind, lang)
             refused = refused or any(REFUSED_CALL.match(m.group(0)) for m in cuts[last:n])
         else:
             value = found

@@ -102,6 +102,8 @@ def _counts_things(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
         return True
     if span.j >= len(toks) or toks[span.j].kind != "word":
         return False
+    if span.scale != 1.0 and toks[span.i].low in _RU_THOUSANDS_BARE:
+        return False  # «тысяч сто двадцать, дом маленький»: "about", said of a sum only
     word = toks[span.j].low
     if lang == "en":
         return word in _EN_COUNTED
@@ -329,7 +331,10 @@ def extract_entities(
         money: list[Entity] = []
         spans = list(find_numbers(toks, lex, code))
         sides = _dimension_sides(toks, spans)
-        price = _price_speak(spans, toks) if code == "en" and "money" in wanted else None
+        if code == "ru":
+            sides |= _ru_measure_sides(toks, spans)
+        price = _PRICE_SPEAK[code](spans, toks) if "money" in wanted else None
+        counts: list[Entity] = []  # bare counts of things said beside a sum (ru)
         for span in spans:
             start, end = toks[span.i].start, toks[span.j - 1].end
             if any(start < b and a < end for a, b in taken):
@@ -346,6 +351,8 @@ def extract_entities(
                 m_start, m_end = toks[i].start, toks[j - 1].end
                 money.append(Entity(type="money", value=amount, text=text[m_start:m_end],
                                     start=m_start, end=m_end, unit=unit))  # fmt: skip
+                if code == "ru" and unit is None and _ru_bare_count(toks, span):
+                    counts.append(money[-1])
             if slang:
                 continue  # "двести штук" is a sum of money, never a count
             if "number" in wanted:
@@ -354,8 +361,11 @@ def extract_entities(
             if "integer" in wanted and isinstance(amount, int):
                 out.append(Entity(type="integer", value=amount, text=text[start:end],
                                   start=start, end=end))  # fmt: skip
-        if code == "en" and "money" in wanted:
-            money = _with_slang_hundreds(text, lex, money)
+        if "money" in wanted:
+            if code == "en":
+                money = _with_slang_hundreds(text, lex, money)
+            money = _per_unit(text, code, toks, spans, _without_counts(money, counts))
+            money = _without_prices_told(text, code, money)
         out += _totalled(text, _without_dismissed(text, _share_currency(text, money)))
     return sorted(out, key=lambda e: e.start)
 
@@ -677,6 +687,244 @@ def _price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
     if 1 <= a.value <= 99 and 10 <= b.value <= 99:
         return NumSpan(a.value * 100 + b.value, a.i, b.j, True, 1.0)
     return None
+
+
+def _ru_price_speak(spans: list[NumSpan], toks: list[Tok]) -> NumSpan | None:
+    """«восемь пятьсот», «девятнадцать девятьсот»: a sum said as its thousands, then its
+    hundreds, as prices are read out; the only two numbers of the reply, in words (a range
+    of two hundreds, «сто двести», is no such sum)."""
+    if len(spans) != 2:
+        return None
+    a, b = spans
+    if not (a.j == b.i and a.scale == 1.0 and b.scale == 1.0 and a.words and b.words
+            and all(t.kind == "word" for t in toks[a.i:b.j])):
+        return None
+    if 1 <= a.value <= 99 and a.value == int(a.value) and b.value in _RU_HUNDREDS:
+        return NumSpan(a.value * 1000 + b.value, a.i, b.j, True, 1000)
+    return None
+
+
+_RU_HUNDREDS = frozenset(float(h) for h in range(200, 1000, 100))
+_PRICE_SPEAK = {"en": _price_speak, "ru": _ru_price_speak}
+
+
+def _ru_measure_sides(toks: list[Tok], spans: list[NumSpan]) -> frozenset[int]:
+    """«кухня три двадцать», «два сорок в длину»: metres, then centimetres, said in words
+    one after the other; a size, no sum (a sum said so would be «три двести»)."""
+    sides: set[int] = set()
+    for a, b in pairwise(spans):
+        if (a.j == b.i and a.scale == 1.0 and b.scale == 1.0 and 1 <= a.value <= 9
+                and 11 <= b.value <= 99 and a.value == int(a.value) and b.value == int(b.value)
+                and all(t.kind == "word" for t in toks[a.i:b.j])):
+            sides.update((a.i, b.i))
+    return frozenset(sides)
+
+
+_BARE_COUNT_BELOW = 100
+
+
+def _ru_bare_count(toks: list[Tok], span: NumSpan) -> bool:
+    """A small bare number with a noun after it that is no money word («две пенсии», «на
+    два сезона»): a count of things, unless nothing else in the reply is a sum."""
+    if span.scale != 1.0 or span.value >= _BARE_COUNT_BELOW or span.j >= len(toks):
+        return False
+    after = toks[span.j]
+    if after.kind != "word" or after.low in MONEY_SLANG:
+        return False
+    lemma = ru_noun_lemma(after.low)
+    return lemma is not None and lemma != "раз"  # «в два раза больше»: a factor, kept
+
+
+def _without_counts(money: list[Entity], counts: list[Entity]) -> list[Entity]:
+    """«две пенсии это тысяч сорок», «на два сезона тысяч восемнадцать»: the sum said with
+    its thousands or its currency wins over a count of things said beside it. Said alone,
+    a count under ten is no sum either («у нас четыре проёма», «ей четыре месяца»): a bare
+    number counts thousands, and nobody budgets four of anything."""
+    if not counts:
+        return money
+    counted = {id(e) for e in counts}
+    if not any(id(e) not in counted and (e.unit or float(e.value) >= 1000) for e in money):
+        counted = {id(e) for e in counts if float(e.value) < _COUNT_ALONE_BELOW}
+    return [e for e in money if id(e) not in counted]
+
+
+_COUNT_ALONE_BELOW = 10
+"""The bare numbers `_in_thousands` leaves unscaled: read as a sum they would be roubles."""
+
+
+# A price per unit of area or length after its sum: «по тридцать тысяч за квадрат», «за
+# метр», "ten bucks a square foot", "$30 per foot".
+_PER_UNIT: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\s*(?:(?:тысяч\w*|тыщ\w*|тыс|руб\w*)\s+)?(?:за|на)\s+"
+                     r"(?:(?:один|1|каждый)\s+)?(?:квадрат\w*|кв|м2|метр\w*|погонн\w*|погонник\w*)\b"),
+    "en": re.compile(r"\s*(?:(?:dollars|bucks)\s+)?(?:a|an|per|each|/|for (?:a|each|every))\s*"
+                     r"(?:square (?:foot|feet|meter|metre|yard)|sq\.? ?(?:ft|foot|feet)|sqft|"
+                     r"linear (?:foot|feet)|foot|meter|metre|yard|square)\b"),
+}
+_PER_UNIT_WORDS: dict[Lang, tuple[str, ...]] = {
+    "ru": ("за ", "на ", " по "),
+    "en": (" a ", " an ", "per", "each", "/"),
+}
+"""A piece each unit price holds: `_per_unit` looks further only when one is said."""
+_UNIT_STEMS: dict[Lang, tuple[str, ...]] = {
+    "ru": ("квадрат", "метр", "м2", "кв", "погонн"),
+    "en": ("square", "sq", "feet", "foot", "ft", "meter", "metre", "yard", "linear"),
+}
+"""A word that makes the number beside it a count of units («четыре квадрата», «метра
+три», "400 square feet")."""
+_RU_THOUSANDS_BARE = frozenset({"тысяч", "тыщ", "тысячи", "тыщи", "тыс"})
+
+
+def _per_unit(text: str, lang: Lang, toks: list[Tok], spans: list[NumSpan],
+              money: list[Entity]) -> list[Entity]:
+    """A price per square metre or per metre is no budget by itself: with the count of
+    units said («ванная четыре квадрата, по тридцать тысяч за квадрат», «метра три по
+    тридцать тысяч за метр») the total is; without it («тысяч по сорок за метр») the reply
+    names no budget (the operator asks the total), and never the bare count."""
+    low = f" {text.lower()} "
+    if not money or not any(w in low for w in _PER_UNIT_WORDS[lang]):
+        return money
+    money, each = _thousands_each(text, lang, money)
+    each |= {id(e) for e in money if _PER_UNIT[lang].match(text.lower(), e.end)}
+    if not each:
+        return money
+    units = [s for s in spans if _counts_units(toks, s, lang)]
+    in_units = [(toks[s.i].start, toks[s.j - 1].end) for s in units]
+    rest = [e for e in money if not any(a < e.end and e.start < b for a, b in in_units)]
+    if len({s.value for s in units}) != 1:
+        return [e for e in rest if id(e) not in each]
+    count = units[0].value
+    out = []
+    for e in rest:
+        if id(e) in each:
+            total = as_int_or_float(count * float(e.value))
+            e = e.model_copy(update={"value": total})
+        out.append(e)
+    return out
+
+
+def _thousands_each(text: str, lang: Lang, money: list[Entity]) -> tuple[list[Entity], set[int]]:
+    """«тысяч по пятнадцать»: thousands, then «по» (each) and the count of them, one price
+    per unit of fifteen thousand (not a thousand and a fifteen)."""
+    if lang != "ru" or len(money) < 2:
+        return money, set()
+    out: list[Entity] = []
+    each: set[int] = set()
+    for e in money:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.text.lower() in _RU_THOUSANDS_BARE
+                and text[prev.end:e.start].strip().lower() == "по" and float(e.value) < 1000):
+            e = e.model_copy(update={"value": as_int_or_float(float(e.value) * 1000),
+                                     "start": prev.start, "text": text[prev.start:e.end]})
+            out[-1] = e
+            each.add(id(e))
+            continue
+        out.append(e)
+    return out, each
+
+
+def _counts_units(toks: list[Tok], span: NumSpan, lang: Lang) -> bool:
+    """A count of square metres or metres: the unit said after the number, or (Russian)
+    before it, the order that says "about" («метра три», «квадратов пять»)."""
+    if span.scale != 1.0:
+        return False
+    stems = _UNIT_STEMS[lang]
+    if span.j < len(toks) and toks[span.j].kind == "word" and toks[span.j].low.startswith(stems):
+        return True
+    return (lang == "ru" and span.i > 0 and toks[span.i - 1].kind == "word"
+            and toks[span.i - 1].low.startswith(stems))
+
+
+_CLAUSE_BREAK: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"[,.;!?]|\b(?:а|но|и|однако|зато|только)\b"),
+    "en": re.compile(r"[,.;!?]|\b(?:but|and|so|while|whereas)\b"),
+}
+_DONE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(?:с?дела(?:л|ли|ла)|(?:по)?стави(?:л|ли|ла)|купи(?:л|ли|ла)|"
+                     r"покупа(?:л|ли|ла)|бра(?:л|ли|ла)|взя(?:л|ли|ла)|(?:по)?меня(?:л|ли|ла)|"
+                     r"заказ(?:ал|али|ала|ывал|ывали|ывала)|установи(?:л|ли|ла)|"
+                     r"положи(?:л|ли|ла)|отремонтирова(?:л|ли|ла))\b"),
+    "en": re.compile(r"\b(?:bought|installed|redid|replaced|put in|did (?:it|his|hers|theirs|ours)|"
+                     r"(?:got|had) (?:it|his|hers|theirs|ours|them|(?:his|her|their|the) \w+) "
+                     r"(?:done|installed|replaced|put in|redone))\b"),
+}
+"""A job done or a thing bought: a sum after «за», "for" in its clause is its price ("we
+got a home equity line for forty" is money got, no price)."""
+_NAMED: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(?:насчита(?:л|ли|ла)|посчита(?:л|ли|ла)|выстави(?:л|ли|ла)|"
+                     r"назва(?:л|ли|ла)|проси(?:л|ли|ла)|просят|запроси(?:л|ли|ла)|"
+                     r"предлага(?:л|ли|ла|ют|ет)|предложи(?:л|ли|ла)|выкати(?:л|ли|ла)|"
+                     r"озвучи(?:л|ли|ла)|берут|хотят|сказали|стоит|стоят|обходится|"
+                     r"заплати(?:л|ли|ла)|плати(?:л|ли|ла)|отда(?:л|ли|ла)|потрати(?:л|ли|ла)|"
+                     r"обош(?:елся|лось|лась|лись)|стои(?:л|ло|ла|ли))\b"),
+    "en": re.compile(r"\b(?:quoted|charged|charges|charge|wanted|asked|asking|bid|estimated|"
+                     r"paid(?! out)|spent|cost (?:me|us|them|him|her)|"
+                     r"set (?:me|us|them|him|her) back|ran (?:me|us|them|him|her))\b"),
+}
+"""A price named or paid: somebody else's sum when the clause says who («соседи отдали
+триста», "another guy quoted eight"). The caller's own («да, купил, стоил двести тысяч»)
+may be the sum a question about the purchase asks for."""
+_THIRD: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(?:сосед\w*|брат(?:а|у|ом|е|ья|ьев|ьям)?|братишк\w*|братан\w*|сестр\w*|"
+                     r"друг\w*|подруг\w*|знаком\w*|кум(?:а|у|ом|е|овья)?|коллег\w*|"
+                     r"родственник\w*|тест(?:ь|я|ю|ем)|тещ\w*|свекр\w*|зят\w*|конкурент\w*|"
+                     r"фирм\w*|компани\w*|контор\w*|мастер\w*|бригад\w*|замерщик\w*|прораб\w*|"
+                     r"салон\w*|магазин\w*|они|им|ему|ей|у (?:них|него|нее))\b"),
+    "en": re.compile(r"\b(?:neighbou?rs?|brothers?|sisters?|friends?|buddy|cousins?|coworkers?|"
+                     r"uncle|aunt|parents|in ?laws|another|other|they|he|she|last (?:guy|company|"
+                     r"contractor))\b"),
+}
+"""Somebody else: a neighbour, a relative outside the home, another firm."""
+_WOULD: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bбы?\b"),
+    "en": re.compile(r"\b(?:would|could|wed|id|we'd|i'd)\b"),
+}
+_WOULD_AFTER = re.compile(r"\b\w+л[аио]? бы\b")
+"""A sum the caller would pay: the mood said before the sum («мы бы за двести сделали») or
+with the verb after it («за двести сделали бы»), not a wish further on («у соседа сто тысяч
+стоит, нам бы тысяч восемьдесят» tells the neighbour's price)."""
+_SAME: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\b(?:столько же|так же|такую же|такой же|такое же|такие же|"
+                     r"около того|примерно столько|в районе того)\b"),
+    "en": re.compile(r"\b(?:the same|same as|as much|about that|around that|like that|"
+                     r"that much)\b"),
+}
+"""The caller wants what somebody else paid ("my neighbor paid twenty two hundred so about
+that"): the sum told of is the budget."""
+_FOR_BEFORE: dict[Lang, re.Pattern[str]] = {
+    "ru": re.compile(r"\bза\s+(?:[\w-]+\s+){0,2}$"),
+    "en": re.compile(r"\bfor\s+(?:[\w$-]+\s+){0,2}$"),
+}
+
+
+def _without_prices_told(text: str, lang: Lang, money: list[Entity]) -> list[Entity]:
+    """Somebody else's price or a price paid already («соседу за триста делали», «в другой
+    фирме насчитали двести пятьдесят», «плитку уже купили за сорок тысяч», "my neighbor
+    paid three grand"): told of, not offered. The caller's own sum said beside it wins («а
+    у нас тысяч двести»); alone it names no budget, unless the caller wants the same."""
+    low = text.lower().replace("ё", "е")
+    if not money or not (_DONE[lang].search(low) or _THIRD[lang].search(low)):
+        return money
+    breaks = [m.start() for m in _CLAUSE_BREAK[lang].finditer(low)]
+    own = [e for e in money if not _price_told(low, lang, e, breaks)]
+    if len(own) == len(money) or own:
+        return own
+    return money if _SAME[lang].search(low) else []
+
+
+def _price_told(low: str, lang: Lang, e: Entity, breaks: list[int]) -> bool:
+    """Whether the clause of sum ``e`` tells of a price paid or named by somebody else."""
+    start = max((b for b in breaks if b < e.start), default=0)
+    end = min((b for b in breaks if b >= e.end), default=len(low))
+    clause = low[start:end]
+    if _WOULD[lang].search(low, start, e.end) or (
+            lang == "ru" and _WOULD_AFTER.search(low, e.end, end)):
+        return False  # «мы бы за двести сделали»: a sum offered
+    done = _DONE[lang].search(clause) is not None
+    if done and _FOR_BEFORE[lang].search(low, start, e.start):
+        return True
+    return (done or _NAMED[lang].search(clause) is not None) and bool(
+        _THIRD[lang].search(clause))
 
 
 def _share_currency(text: str, money: list[Entity]) -> list[Entity]:

@@ -63,9 +63,9 @@ _RU_EXTRA: dict[str, tuple[float, NumKind]] = {
     "полляма": (5e5, "mult"), "пол-ляма": (5e5, "mult"), "поллимона": (5e5, "mult"),
     "полкосаря": (500, "mult"), "лимон": (1e6, "mult"), "лимона": (1e6, "mult"),
     "лимонов": (1e6, "mult"),
-    # «полсотни тысяч» is fifty thousand; «мильон» how a million is said (and recognised);
-    # «миллиончик», «лимончик»: the same million, said fondly
-    "полсотни": (50, "ten"), "полсотня": (50, "ten"),
+    # «полсотни тысяч», «полста тыщ» are fifty thousand; «мильон» how a million is said
+    # (and recognised); «миллиончик», «лимончик»: the same million, said fondly
+    "полсотни": (50, "ten"), "полсотня": (50, "ten"), "полста": (50, "ten"),
     "мильон": (1e6, "mult"), "мильона": (1e6, "mult"), "мильонов": (1e6, "mult"),
     "мильён": (1e6, "mult"), "мильёна": (1e6, "mult"), "полмильона": (5e5, "mult"),
     "полмильёна": (5e5, "mult"), "миллиончик": (1e6, "mult"), "миллиончика": (1e6, "mult"),
