@@ -944,7 +944,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bbe quick\b",
         ]),
         ("identity", "yes", [
-            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
+            r"\bspeaking\b",
+            r"\bthis is (he|she|him|her)\b(?! (?!speaking|yes|yeah|yep|yup|hi|hello)\w)",
             r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\bin the flesh\b",
             r"^(yes )?last (time )?i checked$",
@@ -1671,7 +1672,16 @@ def _joined_name(norm: str, names: tuple[str, ...], lang: Lang = "en") -> str:
             return " ".join([*words[:k], heard, *words[k + 3:]])  # "roz a lynn"
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
-        if len(words[k]) < 3 or len(words[k + 1]) < 3:
+        if len(words[k]) < 3 or len(words[k + 1]) < 2:
+            continue
+        if len(words[k + 1]) == 2:  # "ever it", "tad us": a last syllable heard as a word
+            if lang == "en" and (heard := next((
+                    name for name in names if len(name) > len(words[k])
+                    and given_names.same_name(words[k], name, lang)
+                    and (given_names.skeleton(joined) == given_names.skeleton(name)
+                         or given_names.same_name(joined, name, lang))
+            ), None)) is not None:
+                return " ".join([*words[:k], heard, *words[k + 2:]])
             continue
         if _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
@@ -1931,11 +1941,15 @@ _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|э�
 _KIN_AFTER_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?P<n>\w+) "
                            r"(?:его|ее)\b")
 _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
-                     r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|shes|hes|"
+                     r"(?:his|her) (?!(?:speaking|phone|number|yes|yeah|yep|yup|hi|hello|uh|um)\b)"
+                     r"(?P<n>\w+)(?:$| (?:she|he|shes|hes|"
                      r"and|but|so|who)\b| \w+ (?:is|isnt|s|went|left|cant|wont|moved)\b)")
 
 
-def _not_self(norm: str, lang: Lang) -> bool:
+def _not_self(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> bool:
+    """"я не иван", "это его мать", "this is her husband": the one who answered says they
+    are not the one asked for; "this is her, marisol" (the filler between dropped) names
+    the one asked for after "her", no relative."""
     if lang == "ru" and "не " not in norm and "его" not in norm and "ее" not in norm:
         return False  # each pattern below holds one of these: most replies skip them
     found = _NOT_SELF[lang].match(norm)
@@ -1947,7 +1961,11 @@ def _not_self(norm: str, lang: Lang) -> bool:
         if kin is not None:
             return ru_animate_noun(kin.group("n"))
         return False
-    return _KIN_EN.match(norm) is not None or _BUSINESS_ANSWERS_EN.match(norm) is not None
+    kin = _KIN_EN.match(norm)
+    if kin is not None and any(given_names.same_name(kin.group("n"), name, lang)
+                               for name in names):
+        return False
+    return kin is not None or _BUSINESS_ANSWERS_EN.match(norm) is not None
 
 
 # A reply that opens with a question word asks rather than answers: "кто это мне
@@ -2168,6 +2186,23 @@ def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
     words = said.split()
     return (len(words) == 2 and words[1] in _WHO[code] and len(words[0]) >= 3
             and any(name.startswith(words[0]) and name != words[0] for name in names))
+
+
+def owns_asked_name(text: str, lang: str, names: tuple[str, ...]) -> bool:
+    """Whether the reply gives the name asked for: as said, as the recogniser split it
+    ("ross alind"), or as a form of it ("ev", "marge"); or owns it in English by an idiom
+    ("thats my name dont wear it out"). The reply classifier learned names as words, so an
+    identity read from the name asked for is the rules' to keep."""
+    code = lang_of(lang)
+    norm = normalize(text, code)
+    if code == "en" and _SELF_IDIOM_EN.match(norm):
+        return True
+    asked = tuple(name.lower() for name in names)
+    if not asked:
+        return False
+    return any(word not in _TWO_LETTER_WORDS and (
+        given_names.same_name(word, name, code) or _spelt(word) == _spelt(name))
+        for word in _joined_name(norm, asked, code).split() for name in asked)
 
 
 def asks(norm: str, lang: str) -> bool:
@@ -2451,7 +2486,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             or (topic == "identity" and names and _self_first(norm, lang, names))
             ) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
-    if "wrong" not in silent and _not_self(norm, lang):
+    if "wrong" not in silent and _not_self(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     if _declines(norm, lang):
         if (lang == "ru" and topic in ("availability", "relevance")
