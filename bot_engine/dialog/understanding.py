@@ -962,6 +962,7 @@ def _valued(runtime: Runtime, text: str, kind: str, now: datetime) -> bool:
 def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
     when the reply reads as either ("what company did you say?"), the likelier wins."""
+    text = polar.without_why_yes(text, runtime.lang)  # "why yes it is": a yes, no question
     found = runtime.handlers.match(text)
     if runtime.lang == "ru" and (found.intent == "operator" or (
             found.ambiguous and any(name == "operator" for name, _ in found.ranking[:2]))):

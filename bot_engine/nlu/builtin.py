@@ -1206,7 +1206,7 @@ _BUILTIN: dict[Lang, dict[str, IntentSpec]] = {
                 r"^(?!(?:(?:sorry|wait|huh|um|uh) )*(?:whats|what is|what was) that$)"
                 r"(?=(?:\S+ ){0,8}\S+$)(?!.*\b(?:you (?:just )?say|you (?:just )?said|"
                 r"what was that|"
-                r"say that|again|why not|why (?:yes|yeah|sure|certainly|of course)|"
+                r"say that|again|why not|"
                 r"ask|asked|asking|question|"
                 r"repeat|catch|hear|cost|costs|price|prices|how much|what time|what about|"
                 r"offer|offering|sell|selling|charge|charges|pay|rate|rates|suggest|recommend|"

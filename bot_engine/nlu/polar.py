@@ -2189,20 +2189,23 @@ def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
 
 
 def owns_asked_name(text: str, lang: str, names: tuple[str, ...]) -> bool:
-    """Whether the reply gives the name asked for: as said, as the recogniser split it
-    ("ross alind"), or as a form of it ("ev", "marge"); or owns it in English by an idiom
-    ("thats my name dont wear it out"). The reply classifier learned names as words, so an
-    identity read from the name asked for is the rules' to keep."""
-    code = lang_of(lang)
-    norm = normalize(text, code)
-    if code == "en" and _SELF_IDIOM_EN.match(norm):
+    """Whether an English reply gives the name asked for, with no word of someone else
+    beside it ("not", "she", "his"): as said, as the recogniser split it ("ross alind"), or
+    as a form of it ("ev", "marge"); or owns it by an idiom ("thats my name dont wear it
+    out"). The reply classifier learned names as words, so an identity read from the name
+    asked for is the rules' to keep."""
+    if lang_of(lang) != "en":
+        return False
+    norm = normalize(text, "en")
+    words = norm.split()
+    if not _NOT_THEM_WORDS["en"].isdisjoint(words):
+        return False
+    if _SELF_IDIOM_EN.match(norm):
         return True
     asked = tuple(name.lower() for name in names)
-    if not asked:
-        return False
-    return any(word not in _TWO_LETTER_WORDS and (
-        given_names.same_name(word, name, code) or _spelt(word) == _spelt(name))
-        for word in _joined_name(norm, asked, code).split() for name in asked)
+    return bool(asked) and any(word not in _TWO_LETTER_WORDS and (
+        given_names.same_name(word, name, "en") or _spelt(word) == _spelt(name))
+        for word in _joined_name(norm, asked, "en").split() for name in asked)
 
 
 def asks(norm: str, lang: str) -> bool:
@@ -2399,6 +2402,19 @@ def _startled_end(norm: str, lang: Lang) -> int:
     return found.end() if found is not None else 0
 
 
+_WHY_YES_EN = re.compile(r"^(?:(?:well|oh) )?why,? (?=(?:yes|yeah|sure|certainly|of course|"
+                         r"indeed)\b)")
+""""why yes it is", "why certainly": "why" before a yes is surprise, no question."""
+
+
+def without_why_yes(text: str, lang: str) -> str:
+    """The reply without an old-fashioned "why" before its yes ("why yes it is")."""
+    if lang_of(lang) != "en" or "why" not in text[:12].lower():
+        return text
+    found = _WHY_YES_EN.match(text.lower())
+    return text[found.end():] if found is not None else text
+
+
 def startled(text: str, lang: str) -> bool:
     """Whether the reply opens with a startled "what? oh, ..." before its answer."""
     code = lang_of(lang)
@@ -2411,6 +2427,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     norm = normalize(text, lang)
     if (cut := _startled_end(norm, lang)) and norm[cut:]:
         norm = norm[cut:]
+    if lang == "en" and norm.startswith(("why ", "well why ", "oh why ")):
+        norm = without_why_yes(norm, lang)
     first, _, rest = norm.partition(" ")
     last = rest.rpartition(" ")[2]
     if (rest and (first in _GREETING_EDGES or last in _GREETING_EDGES)
