@@ -469,7 +469,9 @@ def _read(
                                      family=reading.family or reply_classifier.PARTICLE))
     if compiled.hedge_intent is not None and not any(
         c.branch == compiled.hedge_intent for c in candidates
-    ) and (cues.hedge(text, runtime.lang) or _asks_back(runtime, step, text, now)
+    ) and ((cues.hedge(text, runtime.lang)
+            and not (runtime.lang == "en" and _only_tells_theirs_en(text)))
+           or _asks_back(runtime, step, text, now)
            or _CALL_AS_DECISION.search(text.lower())
            or _denies_without_value(runtime, step, text, now)):
         candidates.append(_Candidate(compiled.hedge_intent, _HEDGE_CONFIDENCE))
@@ -960,6 +962,7 @@ def _valued(runtime: Runtime, text: str, kind: str, now: datetime) -> bool:
 def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
     """The global handler the reply asks for. Who-is-this and repeat both only re-ask:
     when the reply reads as either ("what company did you say?"), the likelier wins."""
+    text = polar.without_why_yes(text, runtime.lang)  # "why yes it is": a yes, no question
     found = runtime.handlers.match(text)
     if runtime.lang == "ru" and (found.intent == "operator" or (
             found.ambiguous and any(name == "operator" for name, _ in found.ranking[:2]))):
@@ -971,6 +974,11 @@ def _handler(runtime: Runtime, text: str) -> nlu.IntentMatch:
             found = runtime.handlers.match(_ROLE_WORD_RU.sub(" ", low))
     if runtime.lang == "en" and found.intent == "operator" and _reports_a_call_en(text):
         return nlu.IntentMatch(intent=None, confidence=0.0, ranking=found.ranking)
+    if (runtime.lang == "en" and found.intent == "operator"
+            and (own := _own_role_said_en(text)) is not None):
+        # "yeah its me im the office manager here", "not me im the other manager": the
+        # caller's own role, no person asked for; what the rest of the reply asks stands
+        found = runtime.handlers.match(own)
     if (runtime.lang == "en" and text[-12:].lower().rstrip(" .,!?").rsplit(" ", 1)[-1]
             in _VOCATIVE_LAST_EN and (bare := _VOCATIVE_TAIL_EN.sub("", text.lower()))
             and (alone := runtime.handlers.match(bare)).intent is not None):
@@ -1110,6 +1118,36 @@ def _only_tells_of_a_call_en(text: str, topic: polar.Topic | None,
             and nlu.yes_no(rest, "en").answer is None)
 
 
+_TOLD_THEIRS_EN = re.compile(
+    r"\b(?:i|we) (?:already |just |also |even )?(?:gave|told|sent|showed|quoted) (?:your|the|"
+    r"that|one of your) (?:\w+ )?(?:guy|lady|man|woman|girl|person|rep|agent|colleague|"
+    r"coworker|manager|estimator|salesman|saleswoman|people|folks|office|fella)s?"
+    r"(?: (?:a|the|my|our|that) (?:number|figure|budget|price|amount|ballpark)s?)?"
+    r"(?: (?:on|at|during|after|over|when|before) (?:the|his|her|their|your|that) \w+)?"
+    r"(?: (?:already|before|yesterday|last \w+|earlier))?"
+    r"|\b(?:your|the|that|a|one of your) (?:other |last |previous |first )?(?:\w+ )?(?:guy|"
+    r"lady|man|woman|girl|person|rep|agent|colleague|manager|fella|gentleman)s? (?:who|that) "
+    r"(?:called|phoned|rang|came|came out|was here|stopped by)(?: \w+){0,3}? (?:said|told "
+    r"(?:me|us)|mentioned|promised)\b.*$")
+"""What the caller gave one of theirs, or what one of theirs said ("i already gave your guy
+a number on the walkthrough", "the guy who called before said a person would go over
+prices"): told of, with the words of the other's that it holds, no answer of the caller's."""
+_TOLD_THEIRS_GATE_EN = ("gave", "told", "sent", "showed", "quoted", "said", "mentioned",
+                        "promised")
+
+
+def _only_tells_theirs_en(text: str) -> bool:
+    """Whether a reply to a question that may be answered "I don't know" only tells what
+    passed between the caller and one of theirs: its hedge words ("price", "walkthrough")
+    are the story's, not a don't-know (no match: the question is asked again). A don't-know
+    of the caller's own beside it ("i told your guy i dont know yet") still is one."""
+    low = nlu.normalize(text, "en")
+    if not any(verb in low for verb in _TOLD_THEIRS_GATE_EN):
+        return False
+    rest = " ".join(_TOLD_THEIRS_EN.sub(" ", low).split())
+    return rest != low and not cues.hedge(rest, "en")
+
+
 _CALL_TOLD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "like", "said",
                                 "says", "that", "wife", "husband", "then", "again", "too"})
 
@@ -1218,6 +1256,23 @@ _COMPANY_ASKED = re.compile(r"\b(как\w*|что за|из как\w*|what|which
                             r"office|clinic|studio|school|workshop)\w*")
 """A company asked for among the words of a repeat ("what shop did you say"): who is
 calling is the question."""
+_OWN_ROLE_EN = re.compile(
+    r"\b(?:im|i am)(?: just| only| actually| also)? (?:the|a|an|their|his|her|its)"
+    r"(?: \w+){0,2}? (?:manager|supervisor|operator|representative|rep)s?\b"
+    r"(?: (?:here|there|of \w+(?: \w+)?|at \w+(?: \w+)?|for \w+(?: \w+)?))?")
+"""The caller's own role ("im the office manager here", "i am the other manager"): who
+they are, no one asked for."""
+
+
+def _own_role_said_en(text: str) -> str | None:
+    """The reply without the role the caller says is theirs (None: they say none)."""
+    low = text.lower().replace("\u2019", "'").replace("'", "")
+    if "i" not in low.split() and "im" not in low.split():
+        return None  # each form of `_OWN_ROLE_EN` holds one of these
+    bare = _OWN_ROLE_EN.sub(" ", low)
+    return " ".join(bare.split()) if bare != low else None
+
+
 _ROLE_SAID_OF_RU = re.compile(
     r"(?=.*\b(?:скаж|переда|расска|говор|сказ|объясн|сообщ)\w*)(?<!\bк )(?<!\bко )"
     r"\b(?:менеджеру|оператору|специалисту|консультанту|сотруднику)\b|"
@@ -1669,6 +1724,9 @@ def _weighed(runtime: Runtime, step: Step, text: str, now: datetime, slots: dict
     unless the rules were sure too)."""
     if (out.handler or out.branch) is not None and out.confidence >= reply_classifier.RULE_SURE:
         return out  # the rules' answer is theirs to keep: nothing to ask
+    if (out.family == "identity" and out.branch == "yes" and polar.owns_asked_name(
+            text, runtime.lang, _asked_names(_step_nlu(runtime, step), variables))):
+        return out  # "this is ross alind": the name asked for, heard; no model's to overrule
     found = classifier_reading(runtime, step, text, variables)
     if (out.layer == "memory" and found is not None and found.label == reply_classifier.NONE
             and found.probability >= reply_classifier.FALLBACK):

@@ -242,6 +242,7 @@ def same_name(said: str, asked: str, lang: Lang) -> bool:
             or (lang == "ru" and _ru_called_out(said, asked, forms or frozenset()))
             or (lang == "ru" and _ru_sounds_alike(said, asked))
             or (lang == "en" and _en_sounds_alike(said, asked))
+            or (lang == "en" and _en_called_by_part(said, asked, forms))
             or (lang == "en" and forms is None
                 and _single(said) in _en_forms_single().get(_single(asked), ())))
 
@@ -425,6 +426,40 @@ def _en_heard(name: str) -> str:
 
 _MIN_CLIPPED = 3
 _MIN_SWAPPED = 5
+_MIN_TAIL = 4
+"""A name called by its last part keeps this many letters: "dell" for Wendell, not "ell"."""
+_EN_VOWELS = frozenset("aeiouy")
+
+
+def _en_called_by_part(said: str, asked: str, forms: frozenset[str] | None) -> bool:
+    """The English counterpart of `_ru_called_out`: a name called by a part of it the table
+    lacks. Its first syllable as it sounds ("roz" for Rosamund, "marge" for Marjorie: a "z"
+    heard as "s", a soft "ge" as "j"); a two-letter clip that is a short form of its own
+    ("ev" for Everett) only where the table gives the name asked no forms to tell it from;
+    its last syllables ("dell" for Wendell, "rhett" for Everett: an "h" after the first
+    letter is silent), unless that part is a full name of its own ("nathan" is no
+    Jonathan); or its first letter before a form the table gives ("hetty" for Henrietta,
+    through "etty")."""
+    heard = _clip_heard(said)
+    if _MIN_CLIPPED <= len(heard) < len(asked) and _clip_heard(asked).startswith(heard):
+        return True
+    if len(said) == 2 and forms is None and asked.startswith(said) and said in _en_forms():
+        return True
+    tail = said[0] + said[2:] if said[1:2] == "h" and said[0] not in _EN_VOWELS else said
+    if (len(tail) >= _MIN_TAIL and len(asked) >= len(tail) + 2 and asked.endswith(tail)
+            and tail[0] not in _EN_VOWELS and said not in _en_full_names()):
+        return True
+    return (len(said) >= _MIN_TAIL and forms is not None and said[0] == asked[0]
+            and said[1] in _EN_VOWELS and said[1:] in forms)
+
+
+def _clip_heard(said: str) -> str:
+    """A name as it sounds, for a clip of it: "roz" as "ros", "marge" and "madge" as "marj",
+    "maj", "thaddeus" as "taddeus" (so "tad" is its clip)."""
+    said = said.replace("z", "s").replace("th", "t")
+    if said.endswith("ge") and len(said) > 3:
+        said = said[:-3] + "j" if said.endswith("dge") else said[:-2] + "j"
+    return said
 
 
 def _same_shape(said: str, asked: str, lang: Lang) -> bool:

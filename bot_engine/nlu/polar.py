@@ -945,7 +945,8 @@ _FAMILIES: dict[Lang, list[tuple[str, Answer, list[str]]]] = {
             r"\bbe quick\b",
         ]),
         ("identity", "yes", [
-            r"\bspeaking\b", r"\bthis is (he|she|him|her)\b(?! (?!speaking)\w)",
+            r"\bspeaking\b",
+            r"\bthis is (he|she|him|her)\b(?! (?!speaking|yes|yeah|yep|yup|hi|hello)\w)",
             r"\b(its|it is|thats|that is) me\b",
             r"\bthat would be me\b", r"\bin the flesh\b",
             r"^(yes )?last (time )?i checked$",
@@ -1672,7 +1673,16 @@ def _joined_name(norm: str, names: tuple[str, ...], lang: Lang = "en") -> str:
             return " ".join([*words[:k], heard, *words[k + 3:]])  # "roz a lynn"
     for k in range(min(len(words) - 1, 3)):
         joined = words[k] + words[k + 1]
-        if len(words[k]) < 3 or len(words[k + 1]) < 3:
+        if len(words[k]) < 3 or len(words[k + 1]) < 2:
+            continue
+        if len(words[k + 1]) == 2:  # "ever it", "tad us": a last syllable heard as a word
+            if lang == "en" and (heard := next((
+                    name for name in names if len(name) > len(words[k])
+                    and given_names.same_name(words[k], name, lang)
+                    and (given_names.skeleton(joined) == given_names.skeleton(name)
+                         or given_names.same_name(joined, name, lang))
+            ), None)) is not None:
+                return " ".join([*words[:k], heard, *words[k + 2:]])
             continue
         if _spelt(joined) in spelt:
             return " ".join([*words[:k], spelt[_spelt(joined)], *words[k + 2:]])
@@ -1932,11 +1942,15 @@ _KIN_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|э�
 _KIN_AFTER_RU = re.compile(r"^(?:нет |да нет )?(?:а )?(?:я|это|тут|это я|я же) (?P<n>\w+) "
                            r"(?:его|ее)\b")
 _KIN_EN = re.compile(r"^(?:no |nope )?(?:this is|im|i am|its|it is) (?:just |only |actually )?"
-                     r"(?:his|her) (?!speaking\b|phone\b|number\b)\w+(?:$| (?:she|he|shes|hes|"
+                     r"(?:his|her) (?!(?:speaking|phone|number|yes|yeah|yep|yup|hi|hello|uh|um)\b)"
+                     r"(?P<n>\w+)(?:$| (?:she|he|shes|hes|"
                      r"and|but|so|who)\b| \w+ (?:is|isnt|s|went|left|cant|wont|moved)\b)")
 
 
-def _not_self(norm: str, lang: Lang) -> bool:
+def _not_self(norm: str, lang: Lang, names: tuple[str, ...] = ()) -> bool:
+    """"я не иван", "это его мать", "this is her husband": the one who answered says they
+    are not the one asked for; "this is her, marisol" (the filler between dropped) names
+    the one asked for after "her", no relative."""
     if lang == "ru" and "не " not in norm and "его" not in norm and "ее" not in norm:
         return False  # each pattern below holds one of these: most replies skip them
     found = _NOT_SELF[lang].match(norm)
@@ -1948,7 +1962,11 @@ def _not_self(norm: str, lang: Lang) -> bool:
         if kin is not None:
             return ru_animate_noun(kin.group("n"))
         return False
-    return _KIN_EN.match(norm) is not None or _BUSINESS_ANSWERS_EN.match(norm) is not None
+    kin = _KIN_EN.match(norm)
+    if kin is not None and any(given_names.same_name(kin.group("n"), name, lang)
+                               for name in names):
+        return False
+    return kin is not None or _BUSINESS_ANSWERS_EN.match(norm) is not None
 
 
 # A reply that opens with a question word asks rather than answers: "кто это мне
@@ -2171,6 +2189,26 @@ def asks_whom(text: str, lang: str, names: tuple[str, ...] = ()) -> bool:
             and any(name.startswith(words[0]) and name != words[0] for name in names))
 
 
+def owns_asked_name(text: str, lang: str, names: tuple[str, ...]) -> bool:
+    """Whether an English reply gives the name asked for, with no word of someone else
+    beside it ("not", "she", "his"): as said, as the recogniser split it ("ross alind"), or
+    as a form of it ("ev", "marge"); or owns it by an idiom ("thats my name dont wear it
+    out"). The reply classifier learned names as words, so an identity read from the name
+    asked for is the rules' to keep."""
+    if lang_of(lang) != "en":
+        return False
+    norm = normalize(text, "en")
+    words = norm.split()
+    if not _NOT_THEM_WORDS["en"].isdisjoint(words):
+        return False
+    if _SELF_IDIOM_EN.match(norm):
+        return True
+    asked = tuple(name.lower() for name in names)
+    return bool(asked) and any(word not in _TWO_LETTER_WORDS and (
+        given_names.same_name(word, name, "en") or _spelt(word) == _spelt(name))
+        for word in _joined_name(norm, asked, "en").split() for name in asked)
+
+
 def asks(norm: str, lang: str) -> bool:
     """Whether a normalized reply opens with a question word (after "а", "wait"...)."""
     return _asks(norm, lang_of(lang))
@@ -2365,6 +2403,19 @@ def _startled_end(norm: str, lang: Lang) -> int:
     return found.end() if found is not None else 0
 
 
+_WHY_YES_EN = re.compile(r"^(?:(?:well|oh) )?why,? (?=(?:yes|yeah|sure|certainly|of course|"
+                         r"indeed)\b)")
+""""why yes it is", "why certainly": "why" before a yes is surprise, no question."""
+
+
+def without_why_yes(text: str, lang: str) -> str:
+    """The reply without an old-fashioned "why" before its yes ("why yes it is")."""
+    if lang_of(lang) != "en" or "why" not in text[:12].lower():
+        return text
+    found = _WHY_YES_EN.match(text.lower())
+    return text[found.end():] if found is not None else text
+
+
 def startled(text: str, lang: str) -> bool:
     """Whether the reply opens with a startled "what? oh, ..." before its answer."""
     code = lang_of(lang)
@@ -2377,6 +2428,8 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
     norm = normalize(text, lang)
     if (cut := _startled_end(norm, lang)) and norm[cut:]:
         norm = norm[cut:]
+    if lang == "en" and norm.startswith(("why ", "well why ", "oh why ")):
+        norm = without_why_yes(norm, lang)
     first, _, rest = norm.partition(" ")
     last = rest.rpartition(" ")[2]
     if (rest and (first in _GREETING_EDGES or last in _GREETING_EDGES)
@@ -2454,7 +2507,7 @@ def _polar(text: str, lang: Lang, topic: Topic | None = None,
             or (topic == "identity" and names and _self_first(norm, lang, names))
             ) and "identity" not in silent:
         hits["yes"] = "identity"  # «ваня», "john here"
-    if "wrong" not in silent and _not_self(norm, lang):
+    if "wrong" not in silent and _not_self(norm, lang, names):
         return PolarReading("no", _FAMILY_CONFIDENCE, "wrong")  # "это я, его мать"
     if _declines(norm, lang):
         if (lang == "ru" and topic in ("availability", "relevance")
