@@ -683,6 +683,33 @@ _ASK_SMALL_RU = frozenset({"по", "на", "в", "с", "у", "для", "за", "
                            "это", "такой", "там", "вообще", "именно"})
 
 
+_ROLE_WHENCE_RU = re.compile(
+    r"\b(?:менеджер|оператор|специалист|консультант|сотрудник|представител)\w*(?: \w+){0,2}? "
+    r"(?:из|от) (?:какой|какого|каких|чьей|чьего)\b|\b(?:менеджер|оператор|специалист|"
+    r"консультант|сотрудник|представител)\w* (?:\w+ )?откуда\b")
+"""«а менеджер это из какой компании»: whose the offered person is, asked: who calls."""
+_OWN_BOSS_RU = re.compile(
+    r"\b(?:я|сначала|сперва|сама|сам)(?: \w+){0,2}? (?:с|со|у) (?:моим |своим |нашим |моей |"
+    r"своей |нашей )?(?:начальник|руководител|директор|шеф|юрист|бухгалтер|кадровик|"
+    r"начальств)\w* (?:\w+ )?(?:поговорю|посоветуюсь|обсужу|согласую|переговорю|свяжусь|"
+    r"уточню|спрошу)\b|\b(?:поговорю|посоветуюсь|обсужу|согласую|переговорю|уточню|спрошу) "
+    r"(?:\w+ )?(?:с|со|у) (?:моим |своим |нашим |моей |своей |нашей )?(?:начальник|руководител|"
+    r"директор|шеф|юрист|бухгалтер|кадровик|начальств)\w*")
+"""«я сначала с начальником поговорю»: the caller's own boss to be asked, no one of the
+caller's to be put through to."""
+
+
+def _operator_not_asked_ru(text: str, low: str) -> nlu.IntentMatch | None:
+    """A role named but no person asked for: whose the offered manager is («менеджер это
+    из какой компании», who calls), the caller's own boss to be asked first, or a dealing
+    with the robot's people told of («ваш оператор мне уже всё объяснил»): no operator."""
+    if _ROLE_WHENCE_RU.search(low):
+        return nlu.IntentMatch(intent="who_is_this", confidence=0.9)
+    if _OWN_BOSS_RU.search(low) or _only_tells_of_a_call_ru(text, None, ()):
+        return nlu.IntentMatch(intent=None, confidence=0.0)
+    return None
+
+
 def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
                 variables: dict[str, Any] | None) -> nlu.IntentMatch:
     """The Russian readings of a handler beyond its patterns: a doubled question word asks
@@ -692,6 +719,8 @@ def _ru_handler(step: Step, text: str, handler: nlu.IntentMatch,
     low = text.lower().replace("ё", "е")
     if handler.intent in (None, "who_is_this", "repeat") and _ECHOED_WORD_RU.match(low):
         return nlu.IntentMatch(intent="repeat", confidence=0.9)
+    if handler.intent == "operator" and (reading := _operator_not_asked_ru(text, low)):
+        return reading
     if handler.intent == "repeat" and handler.confidence < _PATTERN_SURE and (
             _SUBJECT_NOT_UNDERSTOOD_RU.match(low) or _SOMEONE_ELSE_SPEAKS_RU.search(low)):
         return nlu.IntentMatch(intent=None, confidence=0.0)
@@ -1174,13 +1203,19 @@ _CALL_TOLD_RU = re.compile(
     r"\b(?:у вас|через вас) (?:уже |тоже )?(?:брал\w*|покупал\w*|заказывал\w*|ставил\w*) "
     rf"{_KIN_RU}\w*|"
     r"\b(?:вашему|вашей|вашим)(?: \w+){0,4}? (?:уже |же |все |всё )*(?:объяснил\w*|"
-    r"сказал\w*|рассказал\w*|говорил\w*|передал\w*))\b"
+    r"сказал\w*|рассказал\w*|говорил\w*|передал\w*)|"
+    r"\b(?:ваш|ваша|ваши)(?: \w+){0,3}? (?:уже |же |все |всё )*(?:объяснил\w*|"
+    r"рассказал\w*|разъяснил\w*)|"
+    rf"\bс вами (?:уже |же |тоже )*(?:(?:мой|моя|мои|наш|наша|наши) )?{_KIN_RU}\w* "
+    r"(?:уже |же |тоже )*(?:разговаривал\w*|говорил\w*|общал\w*|беседовал\w*)|"
+    rf"\b{_KIN_RU}\w* (?:уже |же |тоже )*с вами (?:уже |же |тоже )*(?:разговаривал\w*|"
+    r"говорил\w*|общал\w*|беседовал\w*))\b"
     rf"(?: {_TOLD_WHEN_RU}\b)*")
 """A call or a dealing told, the clause and the words it runs on with: «мне ваши уже
 звонили в пятницу», «сосед у вас брал теплицу», «у вас брала соседка», «я же вашему
 мужчине на ярмарке всё объяснила»."""
 _CALL_TOLD_CUES_RU = ("звон", "набира", "у вас", "через вас", "от вас", "с вами", "вашему",
-                      "вашей", "вашим")
+                      "вашей", "вашим", "ваш ", "ваша ", "ваши ")
 _CALL_TOLD_TOPICS_RU = frozenset({"identity", "availability", "relevance", "consent"})
 _CALL_TOLD_FILLERS_RU = frozenset({"так", "вот", "ну", "а", "и", "же", "уже", "что", "это"})
 """Words left of a story that say nothing («да» and «я» stay: «да, мне ваши уже звонили» to

@@ -2983,10 +2983,7 @@ _MEANS_FOUND_RU = re.compile(
 """«тёща деньги подарила на ремонт», «кредит одобрили»: the means for it came: a yes
 (the gift is of money, not of the thing offered)."""
 _NO_HANDS_RU = re.compile(
-    r"\bнекому (\w+ )?(класть|ставить|делать|монтировать|устанавливать|собирать|укладывать|"
-    r"варить|копать|строить)\b"
-    r"|\b(класть|ставить|делать|монтировать|устанавливать|собирать|укладывать|варить|копать|"
-    r"строить) (\w+ )?некому\b"
+    r"\bнекому (\w+ )?\w{3,}(ть|ти|чь)\b|\b\w{3,}(ть|ти|чь) (\w+ )?некому\b"
     r"|\bкто (\w+ )?(будет )?(класть|ставить|делать|монтировать|устанавливать|собирать|"
     r"укладывать|варить|копать|строить|положит|поставит|сделает|соберет|уложит)( \w+)?( будет)?"
     r" (не знаем|не знаю|не решили|непонятно|не понятно|не нашли)\b"
@@ -3000,6 +2997,46 @@ _BOUGHT_WAITING_RU = re.compile(
     r"в коробках|в упаковке)\b")
 """«инсталляцию уже купили, в коридоре лежит»: a part bought for the job, waiting to be
 put in: the job itself still wanted (what lies waiting is not what was done)."""
+_PESTS_RU = (r"(?:клещ|клоп|таракан|блох|моль|мыш|крыс|муравь|комар|ос|шершн|кротов|крот|слизн|"
+             r"тля|тли|жук|короед|плесен|грибок)\w*")
+_TROUBLE_GOES_ON_RU = re.compile(
+    # the job not done yet: «дача так и стоит необработанная»
+    r"\b(?:так и|до сих пор|все еще|по-прежнему) (?:стоит|стоят|лежит|лежат|висит|висят|"
+    r"остал\w+) (?:\w+ )?не(?!\s)\w{4,}"
+    # the trouble back again, or said again and again: «опять двух клопов нашла»
+    r"|\b(?:опять|снова|again|уже (?:\w+ )?(?:два|три|четыре|пять|несколько|много) раз\w*)"
+    r"(?: \w+){0,4} (?:нашл\w*|нашел|находим|видел\w*|видим|находил\w*|появил\w*|завел\w*|вылез\w*|"
+    r"покусал\w*|укусил\w*|приносил\w*|снимал\w*|вытаскивал\w*|полез\w*)\b"
+    r"|\b" + _PESTS_RU + r" (?:уже |опять |снова )+(?:пошли|полезли|появились|вылезли|"
+    r"завелись|кусают|лезут)\b")
+"""To «актуально?»: the trouble the service is for goes on (the job still not done, the pest
+back again and again): a yes, whatever the «уже» of it reads as done."""
+_TROUBLE_GATE = ("так и", "до сих пор", "все еще", "по-прежнему", "опять", "снова", " раз",
+                 " уже ")
+_NAGGED_RU = re.compile(
+    r"\b(?:жена|муж|теща|свекровь|мама|мать|сын|дочь|дети|соседи|соседка|сосед|начальник)"
+    r"(?: \w+)? (?:запилил\w*|пилит|пилят|замучил\w*|ругает\w*|ругается|требует|требуют|"
+    r"торопит|заставляет|плешь проел\w*)\b"
+    r"|\b(?:все еще |до сих пор |так и |пока |уже (?:\w+ )?)(?:езжу|ездим|хожу|ходим|сижу|"
+    r"сидим|живем|живу) (?:на|в|с|без) (?:стар|летн|лыс|прежн|дыряв|рван|холодн)\w*")
+"""To «актуально?»: the family nags for it, or the caller still makes do with the old
+thing («езжу на летней»): a yes."""
+_GOT_ELSEWHERE_RU = re.compile(
+    r"\b(?:тесть|теща|свекор|свекровь|зять|кум|кума|друг|подруга|знакомый|знакомая|сосед|"
+    r"соседка|сын|дочь|дочка|брат|сестра|муж|жена|отец|папа|мама|родители|дети)(?: \w+){0,3} "
+    r"(?:привез|привезла|привезли|подарил|подарила|подарили|отдал|отдала|отдали|достал|"
+    r"достала|поставил|поставила|сделал|сделала|обработал|обработала|переобул|поменял|"
+    r"поменяла)\b(?!.*\b(?:лежит|лежат|некому|не|хотим|хочу|тоже|надо|нужно)\b)"
+    r"|\bуже (?:\w+ )?(?:пере\w+(?:лся|лась|лись)|сделал\w*|обработал\w*|поменял\w*|"
+    r"заменил\w*) (?:в|на) (?:прошл\w+ \w+|субботу|воскресенье|понедельник|вторник|среду|"
+    r"четверг|пятницу|выходных|выходные|той неделе)\b"
+    r"|\b(?:всю зиму|весь сезон|все лето|на зиму|до весны|до лета)\b.*\b(?:на метро|на автобус\w*|"
+    r"на электричк\w*|пешком|в гараж (?:\w+ )?(?:убрал|убрала|убрали|поставил|поставила|"
+    r"загнал)\w*|на прикол\w*)"
+    r"|\b(?:на метро|на автобус\w*|на электричк\w*|пешком)\b.*\bв гараж (?:\w+ )?(?:убрал|"
+    r"убрала|убрали|поставил|поставила|загнал)\w*")
+"""To «актуально?»: the thing got through the caller's own people, done on a past day, or
+not needed this season (the car laid up, the caller on the metro): a no."""
 _TAIL_MARKS_RU = ((" так что ", ("yes", "no")), (" поэтому ", ("yes", "no")),
                   (" вот и ", ("yes", "no")), (" а ", ("yes",)))
 """Where the reply's last clause is its answer, when a trouble and a done thing meet."""
@@ -3036,8 +3073,10 @@ _OTHER_WAY_RU = re.compile(
 """«решили сауну в квартире сделать», «выбрали готовую бочку»: the need met another way: a
 no."""
 _LOST_OLD_RU = re.compile(
-    r"\b(прошл|стар|предыдущ|прежн)\w* (\w+ )?(сгорел\w*|сгнил\w*|рухнул\w*|развалил\w*|снесли|"
-    r"разобрали|сломал\w*|смыло|унесло)\b|(?<!не )\b(рухнул|рухнула|рухнуло|рухнули|обрушил\w*)\b")
+    r"\b(прошл|стар|предыдущ|прежн)\w* (\w+ ){0,2}(сгорел\w*|сгнил\w*|рухнул\w*|развалил\w*|"
+    r"снесли|разобрали|сломал\w*|смыло|унесло|повылетал\w*|вылетел\w*|стерл\w*|истерл\w*|"
+    r"износил\w*|сносил\w*|полопал\w*|потрескал\w*|прохудил\w*|облысел\w*)\b"
+    r"|(?<!не )\b(рухнул|рухнула|рухнуло|рухнули|обрушил\w*)\b")
 """«прошлая баня сгорела», «сарай рухнул»: the old one lost, so a new one wanted: a yes (the
 place itself gone, «дом сгорел», stays a no; «пока не рухнула» is a reason, read
 elsewhere)."""
@@ -3197,6 +3236,14 @@ def _relevance_ru(norm: str, hits: dict[Answer, str]) -> PolarReading | None:
     if said_no in (None, "done") and hits.get("yes") in (None, "still") and (
             _BOUGHT_WAITING_RU.search(norm)):
         return PolarReading("yes", _FAMILY_CONFIDENCE, "still")
+    if (said_no in (None, "done", "negated") and hits.get("yes") in (None, "still", "agree")
+            and any(w in norm for w in _TROUBLE_GATE) and _TROUBLE_GOES_ON_RU.search(norm)):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # «опять клопов нашла»
+    if said_no in (None, "done", "wrong") and _NAGGED_RU.search(norm):
+        return PolarReading("yes", _FAMILY_CONFIDENCE, "still")  # «жена запилила»
+    if said_no in (None, "done") and hits.get("yes") in (None, "still", "agree") and (
+            _GOT_ELSEWHERE_RU.search(norm)):
+        return PolarReading("no", _FAMILY_CONFIDENCE, "done")  # «тесть комплект привёз»
     if (said_no in (None, "negated") and "yes" not in hits and norm.endswith(("нет", "нету"))
             and (lack := _LACKS_RU.search(norm)) is not None
             and not lack.group("n").startswith(_NOT_LACKS)):
@@ -3917,7 +3964,11 @@ _ALL_SET_EN = re.compile(
 is wanted)."""
 _SAID_SO: dict[Lang, re.Pattern[str]] = {
     "ru": re.compile(r"^((да|ага|угу|верно|точно|именно|все верно) )*(я )?(так|это|именно это|"
-                     r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"),
+                     r"именно так)( я)? и (сказал|сказала|говорил|говорила|назвал|назвала)$"
+                     # «ну я ж только что сказала»: the answer said already, no question
+                     r"|^((ну|да|так|я же) )*(я )?(ж|же|уже|ведь)( вам)?( только что| уже| же)? "
+                     r"(сказал|сказала|говорил|говорила|ответил|ответила|подтвердил|"
+                     r"подтвердила)( (же|вам|да|все верно))?$"),
     "en": re.compile(r"^(?!.*\b(?:no|nope|nah|not|never|wrong)\b)(?:\w+ ){0,3}(thats|that is)"
                      r"( exactly| just)? what i (said|told you|meant|gave you)"
                      r"(?: (?:yes|yeah|yep|right|exactly))?$"),
