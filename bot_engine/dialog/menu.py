@@ -80,6 +80,9 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
     («два», «второй»); None when nothing or more than one entry fits equally well."""
     if _NONE_OF_THEM.search(text[:500].lower()):
         return None
+    tail = _after_correction(text[:500])
+    if tail is not None:
+        return choose_words(items, label, tail)  # «зуева ой нет белову»: what follows wins
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(text[:500])]
     scores = [0.0] * len(items)
     for index, item in enumerate(items):
@@ -94,10 +97,105 @@ def choose_words(items: list[dict[str, Any]], label: str, text: str) -> int | No
         if best < 1 and _names_another(items, label, words):
             return None  # «мне отдел кадров»: met by «отдел» alone, a department not listed
         return scores.index(best)
-    numbers = {n for w in words if (n := _number(w)) is not None}
+    heard = _misheard(items, label, words)
+    if heard is not None:
+        return heard
+    if _says_last(words):
+        return len(items) - 1 if items else None
+    numbers = {n for at, w in enumerate(words)
+               if (n := _number(w)) is not None and not _one_after_ordinal(words, at)}
     if len(numbers) == 1:
         return choose_digits(items, str(numbers.pop()))
     return by_purpose(items, label, text)
+
+
+_CORRECTION = re.compile(
+    r"\b(?:ой нет|нет стоп|стоп нет|нет нет|ой стоп|то есть|вернее|точнее|no wait|wait no|"
+    r"i mean|sorry no|no no|actually no)\b")
+_CORRECTION_CUES = ("нет", "стоп", "есть", "вернее", "точнее", "wait", "mean", "no")
+"""«журавлёва нет стоп ковалёва», «зуева ой нет белову», "weber no wait kovalev": the
+caller takes the first name back; only what follows the last such words is the choice."""
+
+
+def _after_correction(text: str) -> str | None:
+    """What the caller said after the last correction («ой нет», «то есть», "no wait"),
+    None when there is none or nothing follows it."""
+    low = text.lower().replace("ё", "е")
+    if not any(cue in low for cue in _CORRECTION_CUES):
+        return None
+    found = list(_CORRECTION.finditer(low))
+    if not found or not found[-1].start():
+        return None  # «нет нет белову»: nothing taken back, the whole reply is read
+    tail = low[found[-1].end():].strip()
+    return tail or None
+
+
+_LAST = frozenset({"последний", "последнего", "последнему", "последняя", "последнюю",
+                   "последней", "последним", "last"})
+_AROUND_A_POSITION = frozenset({
+    "ну", "мне", "давайте", "вот", "а", "с", "соедините", "позовите", "пожалуйста", "тогда",
+    "этого", "эту", "того", "ту", "по", "списку", "в", "списке", "из", "них", "самого",
+    "самую", "the", "one", "on", "list", "please", "um", "uh", "so", "ok", "okay", "just",
+    "give", "me", "to", "with", "connect", "put", "through", "i", "ll", "take", "person",
+    "guy", "name", "option", "lady",
+})
+"""Words said around a position («мне последнего пожалуйста», "the last one please"): a
+reply of nothing else names the last entry («в последний раз» with more words does not)."""
+
+
+def _says_last(words: list[str]) -> bool:
+    """Whether the reply names the last entry by its position and nothing else."""
+    return (any(w in _LAST for w in words)
+            and all(w in _LAST or w in _AROUND_A_POSITION for w in words))
+
+
+_EN_ORDINAL_BEFORE_ONE = frozenset({"first", "second", "third", "fourth", "fifth", "sixth",
+                                    "seventh", "eighth", "ninth", "tenth", "last", "other"})
+
+
+def _one_after_ordinal(words: list[str], at: int) -> bool:
+    """"the second one": its "one" stands for the entry, it is no number."""
+    return words[at] == "one" and at > 0 and words[at - 1] in _EN_ORDINAL_BEFORE_ONE
+
+
+_RUN_MIN = 8
+_RU_CONSONANTS = frozenset("бвгджзйклмнпрстфхцчшщ")
+
+
+def _misheard(items: list[dict[str, Any]], label: str, words: list[str]) -> int | None:
+    """The one entry a word no dictionary knows stands for when no entry was named: a first
+    name and surname run together («катябелова», «сергейжуравлев»), or a surname with a
+    consonant heard in its first cluster («звуева» for Зуев). None when none or several."""
+    found: set[int] = set()
+    for word in words:
+        if len(word) < _EAR_MIN or word.isascii() or ru_is_known(word):
+            continue
+        for index, item in enumerate(items):
+            names = [w.lower().replace("ё", "е") for w in _WORD.findall(str(item.get(label, "")))]
+            if _run_together(names, word) or _extra_consonant(names, word):
+                found.add(index)
+    return found.pop() if len(found) == 1 else None
+
+
+def _run_together(names: list[str], word: str) -> bool:
+    """Two names of one entry heard as one word: «катябелова» (Екатерина Белова)."""
+    if len(word) < _RUN_MIN or len(names) < 2:
+        return False
+    for cut in range(3, len(word) - 2):
+        first, second = word[:cut], word[cut:]
+        for at, name in enumerate(names):
+            if _same_word(name, first) and any(_same_word(other, second)
+                                               for other in names[at + 1:] + names[:at]):
+                return True
+    return False
+
+
+def _extra_consonant(names: list[str], word: str) -> bool:
+    """A surname with one consonant more in its first cluster: «звуева» for Зуев."""
+    if word[0] not in _RU_CONSONANTS or word[1] not in _RU_CONSONANTS:
+        return False
+    return any(len(name) >= 4 and _same_word(name, heard) for name in names
+               for heard in (word[1:], word[0] + word[2:]))
 
 
 _NONE_OF_THEM = re.compile(

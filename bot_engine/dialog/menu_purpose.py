@@ -93,15 +93,19 @@ whatever the thing."""
 _NOT_RIGHT = re.compile(
     r"\bне (?:пришел|пришла|пришли|приехал|приехала|приехали|явился|явилась|явились)\b"
     r"|\bпосле (?:\w+ )?(?:установк|монтаж|шиномонтаж|ремонт|замен|балансировк|переобувк|"
-    r"покраск|укладк|сборк|настройк|чистк|промывк|мастер|вас\b|ваш)"
+    r"покраск|укладк|сборк|настройк|чистк|промывк|обработк|мастер|вас\b|ваш)"
+    # a trouble come back after the job: «клопы опять появились», «снова полезли»
+    r"|\b(?:опять|снова|обратно|заново) (?:\w+ )?(?:появил|завел|вернул|полезл|пошл|ползают|"
+    r"бегают|лезут)\w*"
     r"|\bчто[- ]?то не так\b|\bне так (?:сделал|установил|поставил|собрал|работает)"
     r"|\b(?:(?:didn|hasn|haven|wasn)[' ]?t|did not|never|has not) (?:show(?:ed|n)? up|"
     r"turn(?:ed)? up|came|come|arrive)|\bno[- ]show\b"
     r"|\bafter (?:the |your |you )?(?:guys )?(?:install\w*|repair\w*|fitting|servic\w*|visit|"
-    r"replacement|you\b)"
+    r"replacement|treatment|spraying|you\b)|\b(?:came|come|coming) back\b"
     r"|\bsomething(?: s| is)? (?:wrong|off|not right)\b")
 """«няня не пришла», «дверь повело после установки», «что-то не так с котлом», "the tech
-never showed up", "it rattles after your repair": something not right with the job done is
+never showed up", "it rattles after your repair", «после обработки клопы опять появились»,
+"the roaches came back": something not right with the job done is
 the service's, a hint of half a word («счёт не пришёл» is still accounting's)."""
 _HOW_MUCH = re.compile(r"\bhow much\b")
 """"how much is a mower": a price asked (half a word: "how much do I owe" is a payment)."""

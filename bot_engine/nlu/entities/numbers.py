@@ -226,8 +226,8 @@ def _parse(toks: list[Tok], i: int, lex: Lexicon, lang: Lang) -> NumSpan | None:
                 last_mult = value
                 last_kind = "mult"
         elif kind == "fraction":
-            if group is not None:
-                break
+            if group is not None or last_kind == "mult":
+                break  # «тыщу-полторы»: a range's upper end (1000–1500), not 1001.5
             group = value
             last_kind = "fraction"
         elif kind == "hundred":
