@@ -56,7 +56,7 @@ from bot_engine.nlu import (
     semantic,
     yesno,
 )
-from bot_engine.nlu.entities.lexicon import MONEY_SLANG, NOTE_SUMS
+from bot_engine.nlu.entities.lexicon import MONEY_SLANG
 from bot_engine.nlu.lang import lang_of
 from bot_engine.nlu.light_words import LIGHT_WORDS
 from bot_engine.nlu.morph import ru_noun_lemma
@@ -2214,8 +2214,8 @@ def _in_thousands(found: dict[str, Any], below: int, at_least: int = 1) -> dict[
     if not (value >= at_least or (value >= 1 and not float(value).is_integer())):
         return found
     said = str(found.get("text", "")).lower().split()
-    if any(word in said for word in _SCALE_WORDS_EN) or any(w in NOTE_SUMS for w in said):
-        return found  # "two hundred", «пятихатку»: the scale is said
+    if any(word in said for word in _SCALE_WORDS_EN):
+        return found  # "two hundred": the scale is said
     scaled = value * 1000
     return {**found, "value": int(scaled) if float(scaled).is_integer() else scaled}
 

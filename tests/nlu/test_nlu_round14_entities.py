@@ -130,7 +130,7 @@ def test_a_doubted_day_is_still_that_day() -> None:
         ("ну стольник где-то", "ru", 100_000),
         ("стошку наверное", "ru", 100_000),
         ("два стольника", "ru", 200_000),
-        ("пятихатка", "ru", 500),
+        ("пятихатка", "ru", 500_000),
         ("где-то четвертак", "ru", 25_000),
     ],
 )
@@ -185,7 +185,7 @@ LEAD_EN, LEAD_RU = "lead_qualification.en.yaml", "lead_qualification.ru.yaml"
         (LEAD_EN, "in june with about 20 g", 20_000),
         (LEAD_EN, "by summer and maybe thirty thou", 30_000),
         (LEAD_RU, "летом и стольник есть", 100_000),
-        (LEAD_RU, "осенью, пятихатка есть", 500),
+        (LEAD_RU, "осенью, пятихатка есть", 500_000),
     ],
 )
 def test_slang_sum_volunteered_with_a_timeframe(script_file: str, text: str, budget: int) -> None:

@@ -93,9 +93,9 @@ _RU_SLANG_SUMS: dict[float, tuple[str, ...]] = {
     1e5: ("сотня", "сотни", "сотню", "сотней", "сотне", "сотен",
           "стольник", "стольника", "стольнику", "стольником", "стольнике", "стольников",
           "стошка", "стошку", "стошки"),
+    # the note's name, in thousands like the others: «пятихатка» for a budget is 500 000
     2.5e4: ("четвертак", "четвертака", "четвертаку", "четвертаком", "четвертаке"),
-    # the note's name: «пятихатка» is a 500-rouble note, never half a million
-    5e2: ("пятихатка", "пятихатки", "пятихатку", "пятихаткой", "пятихатке", "пятихаток",
+    5e5: ("пятихатка", "пятихатки", "пятихатку", "пятихаткой", "пятихатке", "пятихаток",
           "пятисотка", "пятисотку", "пятисотки"),
 }  # fmt: skip
 _RU_EXTRA.update({form: (value, "mult") for value, forms in _RU_SLANG_SUMS.items()
@@ -108,10 +108,6 @@ MONEY_SLANG = frozenset({"штука", "штуки", "штук", "штуку", "
                          "hundos"}) | frozenset(
     form for forms in _RU_SLANG_SUMS.values() for form in forms)
 """Multipliers only money has: "три штуки" as a plain number is three things."""
-NOTE_SUMS = frozenset(form for value, forms in _RU_SLANG_SUMS.items() if value < 1000
-                      for form in forms)
-"""Slang sums under a thousand («пятихатку»): the note's own value, so a budget said as one
-is not a bare number the phone dropped «тысяч» from."""
 
 _RU_ORDINALS: dict[str, int] = {
     "первый": 1, "второй": 2, "третий": 3, "четвертый": 4, "пятый": 5, "шестой": 6,
