@@ -56,7 +56,7 @@ def test_the_shipped_weights_are_trained_on_every_tuned_reply(lang: str) -> None
         (RU, "convenient", "да на даче я грядки полю", "yes"),
         (EN, "convenient", "yeah im at the laundromat waiting", "yes"),
         # an indirect no nobody wrote a rule for
-        (RU, "relevant", "соседка отдала свои старые", "no"),
+        (RU, "relevant", "решили со старыми пожить", "no"),
         (EN, "relevant", "my nephew does that for a living", "no"),
     ],
 )
@@ -181,7 +181,7 @@ def test_the_author_turns_it_off_with_the_other_learned_layers(setting: str,
                                                               layers: set[str | None]) -> None:
     script = load_script(SWITCHED_OFF % setting, source="windows.yaml").script
     runtime = runtime_for(script)
-    out = understand(runtime, script.steps["relevant"], "соседка отдала свои старые",
+    out = understand(runtime, script.steps["relevant"], "решили со старыми пожить",
                      now_of("ru"), {})
     assert (out.layer if out.branch else None) in layers
 
