@@ -112,7 +112,10 @@ SPLITS = ("tuned", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fre
 # twenty-two adds fresh32 (written blind during the round, never run before the round's
 # code was in) to the held-out splits, and round twenty-three fresh33 (written blind before
 # the round's rules, scored first on the code before it); round21a to round23d hold the
-# replies written blind in those rounds, tuned on from the start.
+# replies written blind in those rounds, tuned on from the start. Round twenty-four tunes on
+# fresh30 and fresh31 (held out for four rounds) and holds out fresh34 and fresh35 (written
+# blind before its rules, scored first on the code before it); round24a to round24c, written
+# blind in it, are tuned on from the start.
 HELD_OUT = ("held", "fresh32", "fresh33", "fresh34", "fresh35")
 
 
