@@ -41,6 +41,11 @@ def _config_file() -> Path | None:
     return default if default.is_file() else None
 
 
+NluLanguage = Literal["ru", "en"]
+NLU_LANGUAGES: tuple[NluLanguage, ...] = ("ru", "en")
+"""The languages the built-in NLU reads."""
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="VOICEBOT_", env_nested_delimiter="__", extra="ignore"
@@ -176,7 +181,7 @@ class ServiceSettings(BaseSettings):
     """A script that takes longer to check is refused (its worker is replaced)."""
     script_worker_memory_mb: int = Field(1024, ge=256, le=65536)
     """Address-space limit of each script worker."""
-    nlu_preload: list[Literal["ru", "en"]] = Field(default_factory=lambda: ["ru", "en"])
+    nlu_preload: list[NluLanguage] = Field(default_factory=lambda: list(NLU_LANGUAGES))
     """Languages whose NLU tables the worker builds as it starts (in a thread, ~3 s for
     Russian, ~1 s for English), so that no call waits for them; a language left out is
     built by its first call, while its phone rings."""
